@@ -1,0 +1,165 @@
+package dev.natrecon.capture;
+
+import io.airlift.compress.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Streaming reader of one capture file (pcap or pcapng, optionally gzip/zstd/xz compressed), frame by frame into a
+ * reused {@link RawFrame}. Structural damage after the header (a truncated last record, an impossible length) is
+ * counted as an anomaly and ends the file cleanly; only a file that is not a capture at all throws.
+ *
+ * <p>Pitfall: the frame's bytes belong to the reader's window and are overwritten by the next {@link #next} call.
+ */
+public abstract class CaptureReader implements AutoCloseable {
+    /** Largest record we accept; pcap's own maximum snaplen is 256 KiB, pcapng allows more but nothing real does. */
+    static final int MAX_RECORD = 64 << 20;
+
+    protected final String source;
+    protected final ByteInput in;
+    protected final AnomalyCounts anomalies = new AnomalyCounts();
+    protected final List<CaptureInterface> interfaces = new ArrayList<>();
+    private final Compression compression;
+    protected long frames;
+
+    protected CaptureReader(String source, ByteInput in, Compression compression) {
+        this.source = source;
+        this.in = in;
+        this.compression = compression;
+    }
+
+    /** Opens {@code file}, recognising compression and container format by magic bytes. */
+    public static CaptureReader open(Path file) throws IOException {
+        InputStream raw;
+        try {
+            raw = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new CaptureException(file + ": no such file");
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot open: " + e.getMessage(), e);
+        }
+        try {
+            return open(file.toString(), raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Opens a capture from a stream; {@code source} names it in messages. */
+    public static CaptureReader open(String source, InputStream raw) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+        buffered.mark(16);
+        byte[] head = new byte[8];
+        int n = buffered.readNBytes(head, 0, head.length);
+        buffered.reset();
+        Compression compression = Compression.sniff(head, n);
+        InputStream plain;
+        try {
+            plain = switch (compression) {
+                case GZIP -> new GZIPInputStream(buffered, 1 << 16);
+                case ZSTD -> new ZstdInputStream(buffered);
+                case XZ -> new XZInputStream(buffered);
+                case NONE -> buffered;
+            };
+        } catch (IOException e) {
+            throw new CaptureException(source + ": damaged " + compression.label() + " header: " + e.getMessage(), e);
+        }
+        ByteInput in = new ByteInput(new DecompressionErrors(plain, source, compression));
+        if (!in.ensure(4)) {
+            throw new CaptureException(source + ": not a capture file (" + (in.available() == 0 ? "empty" : "too short") + ")");
+        }
+        int magicBe = Endian.i32(in.buf, in.pos, false);
+        switch (magicBe) {
+            case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
+                return new PcapReader(source, in, compression);
+            case 0x0a0d0d0a:
+                return new PcapNgReader(source, in, compression);
+            default:
+                throw new CaptureException(String.format("%s: not a pcap or pcapng file (magic %08x)", source, magicBe));
+        }
+    }
+
+    /**
+     * Reads the next frame into {@code frame}.
+     *
+     * @return false at the end of the file (including a damaged end, which is counted as an anomaly)
+     * @throws IOException if the underlying file cannot be read (disk error, corrupt compression stream)
+     */
+    public abstract boolean next(RawFrame frame) throws IOException;
+
+    public abstract CaptureFormat format();
+
+    public Compression compression() {
+        return compression;
+    }
+
+    /** The interfaces described so far (all of them once the file has been read to its end). */
+    public List<CaptureInterface> interfaces() {
+        return interfaces;
+    }
+
+    public AnomalyCounts anomalies() {
+        return anomalies;
+    }
+
+    /** Packet records returned so far. */
+    public long frames() {
+        return frames;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    /** Names the file and the compression when a decompressor fails mid-stream. */
+    private static final class DecompressionErrors extends InputStream {
+        private final InputStream in;
+        private final String source;
+        private final Compression compression;
+
+        DecompressionErrors(InputStream in, String source, Compression compression) {
+            this.in = in;
+            this.source = source;
+            this.compression = compression;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int r = read(one, 0, 1);
+            return r < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (java.io.EOFException e) {
+                if (compression == Compression.NONE) return -1;
+                throw new CaptureException(source + ": " + compression.label() + " stream ends early (truncated file)", e);
+            } catch (IOException | RuntimeException e) {
+                if (compression == Compression.NONE) throw e;
+                throw new CaptureException(source + ": corrupt " + compression.label() + " data: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

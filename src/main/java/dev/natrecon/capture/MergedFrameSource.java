@@ -1,0 +1,105 @@
+package dev.natrecon.capture;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The k-way merge of several captures into one time-ordered stream on the corrected timeline.
+ *
+ * <p><b>Order.</b> Frames come out by corrected time; ties go to the input listed first (the LAN capture is listed
+ * before the WAN capture, so a packet and its forwarded copy stamped with the same instant come out in forwarding
+ * order for outbound traffic), then by frame number.
+ *
+ * <p><b>Time that goes backwards.</b> Within one file a frame older than its predecessor is counted as
+ * {@link CaptureAnomaly#TIME_WENT_BACKWARDS} and ordered as if it had the predecessor's time (clamped); its own
+ * timestamp is kept in {@link RawFrame#timestampNanos} for display. The merge never reorders frames of one file.
+ *
+ * <p>Pitfall: the returned frame is the reader's view and is valid until the next call to {@link #next()}.
+ */
+public final class MergedFrameSource implements AutoCloseable {
+    /** One input of the merge. */
+    public static final class Input {
+        final CaptureReader reader;
+        final ClockCorrection clock;
+        final RawFrame frame = new RawFrame();
+        boolean ready;
+        boolean exhausted;
+        long lastCaptureNanos = Long.MIN_VALUE;
+        long orderNanos;
+
+        public Input(CaptureReader reader, ClockCorrection clock) {
+            this.reader = reader;
+            this.clock = clock;
+        }
+
+        public CaptureReader reader() {
+            return reader;
+        }
+    }
+
+    private final Input[] inputs;
+    private int current = -1;
+
+    public MergedFrameSource(List<Input> inputs) {
+        this.inputs = inputs.toArray(new Input[0]);
+    }
+
+    /** Advances to the next frame of the merged stream; false when every input is exhausted. */
+    public boolean next() throws IOException {
+        if (current >= 0) inputs[current].ready = false;
+        int best = -1;
+        long bestTime = Long.MAX_VALUE;
+        for (int i = 0; i < inputs.length; i++) {
+            Input in = inputs[i];
+            if (!in.ready && !in.exhausted) fill(in);
+            if (in.ready && (best < 0 || in.orderNanos < bestTime)) {
+                best = i;
+                bestTime = in.orderNanos;
+            }
+        }
+        current = best;
+        return best >= 0;
+    }
+
+    private static void fill(Input in) throws IOException {
+        if (!in.reader.next(in.frame)) {
+            in.exhausted = true;
+            return;
+        }
+        long t = in.frame.timestampNanos;
+        if (t < in.lastCaptureNanos) {
+            in.reader.anomalies.add(CaptureAnomaly.TIME_WENT_BACKWARDS, in.frame.frameNumber);
+            t = in.lastCaptureNanos;
+        }
+        in.lastCaptureNanos = t;
+        in.orderNanos = in.clock.apply(t);
+        in.ready = true;
+    }
+
+    /** Index (in the list given to the constructor) of the input the current frame came from. */
+    public int inputIndex() {
+        return current;
+    }
+
+    public RawFrame frame() {
+        return inputs[current].frame;
+    }
+
+    /** Corrected (and clamped) time of the current frame, on the reference timeline. */
+    public long correctedNanos() {
+        return inputs[current].orderNanos;
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (Input in : inputs) {
+            try {
+                in.reader.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
+    }
+}

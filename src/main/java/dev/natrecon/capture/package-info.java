@@ -1,0 +1,9 @@
+/**
+ * Capture files: the classic pcap and pcapng readers (both byte orders, µs/ns resolution, pcapng sections and
+ * interfaces each with their own link type and {@code if_tsresol}), transparent gzip/zstd/xz decompression chosen by
+ * magic bytes, the reusable {@link dev.natrecon.capture.RawFrame} view, capture points and the k-way merge of
+ * several captures onto one corrected timeline.
+ *
+ * <p>Must not touch: any protocol above the link type (that is {@code decode}), flows, the model, or the console.
+ */
+package dev.natrecon.capture;

@@ -1,0 +1,29 @@
+package dev.natrecon.correlate;
+
+/** What happened to a packet between the two capture points. */
+public enum Outcome {
+    /** Its counterpart was found and the router changed addresses or ports. */
+    TRANSLATED("forwarded_translated"),
+    /** Its counterpart was found with the same addresses and ports. */
+    UNCHANGED("forwarded_unchanged"),
+    /** Seen on the WAN with a private source address that is not the router's own (matched or not). */
+    LEAKED("leaked_private_source"),
+    /** No counterpart although the other capture was running: dropped or filtered by the router (or not for it). */
+    NO_COUNTERPART("no_counterpart"),
+    /** No counterpart, but the other capture had not started or had already stopped. */
+    OUTSIDE_SPAN("outside_other_capture"),
+    /** Not for forwarding: broadcast, multicast, or between two private addresses on the LAN. */
+    LOCAL("local"),
+    /** Not an IP packet, or not a whole one (fragment, link control, malformed): the disposition says which. */
+    NOT_MATCHED("not_matchable");
+
+    private final String label;
+
+    Outcome(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.natrecon.correlate;
+
+import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.Packet;
+import java.util.ArrayDeque;
+import java.util.Set;
+
+/**
+ * Streaming cross-capture matcher. Frames arrive in merged, corrected-time order; a packet waits at most
+ * {@code window} for a counterpart with the same {@link MatchKeys key} on the other side, and among several candidates
+ * takes the nearest in time (a retransmission that the router dropped does not steal the forwarded copy's match).
+ * Resolved packets leave in arrival order, so outputs are time-ordered and memory is the traffic of one window.
+ *
+ * <p><b>Pitfall.</b> The {@link Seen} handed to the listener is recycled right after the call.
+ */
+public final class PacketMatcher {
+    /** Receives every frame once, in arrival order, after its outcome is known. */
+    public interface Listener {
+        void resolved(Seen s);
+    }
+
+    private final long windowNanos;
+    private final Listener listener;
+    private final long[] spanStart = new long[2];
+    private final long[] spanEnd = new long[2];
+    private final LongMap<Seen>[] pendingByKey;
+    private final ArrayDeque<Seen> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Seen> output = new ArrayDeque<>();
+    private final ArrayDeque<Seen> pool = new ArrayDeque<>();
+    private final long[] externalHi;
+    private final long[] externalLo;
+    private long sequence;
+    private long matchedPairs;
+
+    /**
+     * @param windowNanos   longest corrected-time distance between a packet and its counterpart
+     * @param lanSpan       first and last corrected time of the LAN capture
+     * @param wanSpan       first and last corrected time of the WAN capture
+     * @param externalAddresses the router's own WAN addresses (a private one of these is not a leak)
+     */
+    @SuppressWarnings("unchecked")
+    public PacketMatcher(long windowNanos, long[] lanSpan, long[] wanSpan, Set<String> externalAddresses,
+                         Listener listener) {
+        this.windowNanos = windowNanos;
+        this.listener = listener;
+        spanStart[0] = lanSpan[0];
+        spanEnd[0] = lanSpan[1];
+        spanStart[1] = wanSpan[0];
+        spanEnd[1] = wanSpan[1];
+        pendingByKey = new LongMap[] {new LongMap<Seen>(), new LongMap<Seen>()};
+        externalHi = new long[externalAddresses.size()];
+        externalLo = new long[externalAddresses.size()];
+        int i = 0;
+        long[] tmp = new long[2];
+        for (String a : externalAddresses) {
+            if (Addresses.parse(a, tmp)) {
+                externalHi[i] = tmp[0];
+                externalLo[i] = tmp[1];
+                i++;
+            }
+        }
+    }
+
+    /** Takes a recycled record to fill for the next frame. */
+    public Seen obtain() {
+        Seen s = pool.pollFirst();
+        if (s == null) s = new Seen();
+        s.clear();
+        return s;
+    }
+
+    /** Copies the tuple fields of a decoded packet into {@code s}. */
+    public static void fillTuple(Seen s, Packet p, long key) {
+        s.key = key;
+        s.protocol = p.protocol;
+        s.srcHi = p.srcHi;
+        s.srcLo = p.srcLo;
+        s.dstHi = p.dstHi;
+        s.dstLo = p.dstLo;
+        s.hasPorts = p.hasPorts();
+        s.srcPort = s.hasPorts ? p.srcPort : Math.max(p.icmpId, 0);
+        s.dstPort = s.hasPorts ? p.dstPort : 0;
+        s.length = p.ipTotalLength;
+    }
+
+    /** Offers the next frame of the merged stream (side, frame, times and disposition set; tuple set if IP). */
+    public void offer(Seen s) {
+        expire(s.nanos);
+        s.sequence = sequence++;
+        output.addLast(s);
+        if (s.disposition != Disposition.DECODED || s.key == 0) {
+            s.outcome = Outcome.NOT_MATCHED;
+            s.resolved = true;
+            drain();
+            return;
+        }
+        int me = s.side.ordinal();
+        int other = 1 - me;
+        Seen best = null, bestPrev = null;
+        long bestDistance = Long.MAX_VALUE;
+        Seen prev = null;
+        for (Seen c = pendingByKey[other].get(s.key); c != null; prev = c, c = c.nextSameKey) {
+            long d = Math.abs(s.nanos - c.nanos);
+            if (d <= windowNanos && d < bestDistance) {
+                best = c;
+                bestPrev = prev;
+                bestDistance = d;
+            }
+        }
+        if (best != null) {
+            unlink(other, best, bestPrev);
+            pair(s, best);
+            drain();
+            return;
+        }
+        Seen head = pendingByKey[me].get(s.key);
+        if (head == null) {
+            pendingByKey[me].put(s.key, s);
+        } else {
+            Seen t = head;
+            while (t.nextSameKey != null) t = t.nextSameKey;
+            t.nextSameKey = s;
+        }
+        s.inWaiting = true;
+        waiting.addLast(s);
+    }
+
+    /** Resolves everything still waiting; call at the end of the stream. */
+    public void finish() {
+        expire(Long.MAX_VALUE);
+        drain();
+    }
+
+    public long matchedPairs() {
+        return matchedPairs;
+    }
+
+    /** Packets held right now (a measure of the matcher's memory). */
+    public int held() {
+        return output.size();
+    }
+
+    private void unlink(int side, Seen c, Seen prev) {
+        if (prev == null) {
+            pendingByKey[side].put(c.key, c.nextSameKey);
+        } else {
+            prev.nextSameKey = c.nextSameKey;
+        }
+        c.nextSameKey = null;
+    }
+
+    private void pair(Seen a, Seen b) {
+        matchedPairs++;
+        copyCounterpart(a, b);
+        copyCounterpart(b, a);
+        a.outcome = outcomeOfPair(a);
+        b.outcome = outcomeOfPair(b);
+        a.resolved = true;
+        b.resolved = true;
+    }
+
+    private static void copyCounterpart(Seen to, Seen from) {
+        to.counterpartFrame = from.frame;
+        to.cpSrcHi = from.srcHi;
+        to.cpSrcLo = from.srcLo;
+        to.cpDstHi = from.dstHi;
+        to.cpDstLo = from.dstLo;
+        to.cpSrcPort = from.srcPort;
+        to.cpDstPort = from.dstPort;
+        to.counterpartDeltaNanos = from.nanos - to.nanos;
+    }
+
+    private Outcome outcomeOfPair(Seen s) {
+        if (s.side == Side.WAN && isLeak(s)) return Outcome.LEAKED;
+        return s.sameTupleAsCounterpart() ? Outcome.UNCHANGED : Outcome.TRANSLATED;
+    }
+
+    private boolean isLeak(Seen s) {
+        if (!Addresses.isPrivate(s.srcHi, s.srcLo)) return false;
+        for (int i = 0; i < externalHi.length; i++) {
+            if (externalHi[i] == s.srcHi && externalLo[i] == s.srcLo) return false;
+        }
+        return true;
+    }
+
+    private void expire(long now) {
+        while (!waiting.isEmpty()) {
+            Seen s = waiting.peekFirst();
+            if (s.resolved) {
+                waiting.pollFirst();
+                s.inWaiting = false;
+                if (s.emitted) recycle(s);
+                continue;
+            }
+            if (now != Long.MAX_VALUE && now - s.nanos <= windowNanos) break;
+            waiting.pollFirst();
+            s.inWaiting = false;
+            int side = s.side.ordinal();
+            Seen prev = null;
+            for (Seen c = pendingByKey[side].get(s.key); c != null; prev = c, c = c.nextSameKey) {
+                if (c == s) {
+                    unlink(side, c, prev);
+                    break;
+                }
+            }
+            s.outcome = unmatchedOutcome(s);
+            s.resolved = true;
+        }
+        drain();
+    }
+
+    private Outcome unmatchedOutcome(Seen s) {
+        if (s.side == Side.WAN && isLeak(s)) return Outcome.LEAKED;
+        if (Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) return Outcome.LOCAL;
+        if (s.side == Side.LAN && Addresses.isPrivate(s.srcHi, s.srcLo) && Addresses.isPrivate(s.dstHi, s.dstLo)) {
+            return Outcome.LOCAL;
+        }
+        int other = 1 - s.side.ordinal();
+        if (s.nanos < spanStart[other] || s.nanos > spanEnd[other]) return Outcome.OUTSIDE_SPAN;
+        return Outcome.NO_COUNTERPART;
+    }
+
+    private void drain() {
+        while (!output.isEmpty() && output.peekFirst().resolved) {
+            Seen s = output.pollFirst();
+            listener.resolved(s);
+            s.emitted = true;
+            if (!s.inWaiting) recycle(s);
+        }
+    }
+
+    /** A record goes back to the pool only when neither queue refers to it any more. */
+    private void recycle(Seen s) {
+        if (pool.size() < 1 << 16) pool.addLast(s);
+    }
+}

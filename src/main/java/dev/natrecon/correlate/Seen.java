@@ -1,0 +1,60 @@
+package dev.natrecon.correlate;
+
+import dev.natrecon.decode.Disposition;
+
+/**
+ * One frame as the matcher holds it while it waits for a counterpart: primitive copies of what the outputs need, since
+ * the frame's bytes are gone by then. Instances are pooled by {@link PacketMatcher}; never keep one after it was
+ * handed to the {@link PacketMatcher.Listener}.
+ */
+public final class Seen {
+    public long sequence;
+    public Side side;
+    /** Capture label when it is not simply the side's ("other:eth2" in a router capture); null otherwise. */
+    public String captureLabel;
+    public long frame;
+    public long captureNanos;
+    public long nanos;
+    public Disposition disposition;
+    public long key;
+    public int protocol;
+    public long srcHi, srcLo, dstHi, dstLo;
+    /** Ports, or the ICMP echo id as source port. */
+    public int srcPort, dstPort;
+    public int length;
+    public boolean hasPorts;
+    public Outcome outcome;
+    public boolean resolved;
+    /** Counterpart's frame (0 if none) and tuple as seen on the other side. */
+    public long counterpartFrame;
+    public long cpSrcHi, cpSrcLo, cpDstHi, cpDstLo;
+    public int cpSrcPort, cpDstPort;
+    /** Corrected time difference: other side minus this side, in ns (0 if no counterpart). */
+    public long counterpartDeltaNanos;
+    /** Next pending packet with the same key on the same side. */
+    Seen nextSameKey;
+    boolean inWaiting;
+    boolean emitted;
+
+    void clear() {
+        outcome = null;
+        resolved = false;
+        counterpartFrame = 0;
+        cpSrcHi = cpSrcLo = cpDstHi = cpDstLo = 0;
+        cpSrcPort = cpDstPort = 0;
+        counterpartDeltaNanos = 0;
+        nextSameKey = null;
+        inWaiting = false;
+        emitted = false;
+        key = 0;
+        hasPorts = false;
+        protocol = -1;
+        srcHi = srcLo = dstHi = dstLo = 0;
+        srcPort = dstPort = length = 0;
+    }
+
+    public boolean sameTupleAsCounterpart() {
+        return srcHi == cpSrcHi && srcLo == cpSrcLo && dstHi == cpDstHi && dstLo == cpDstLo && srcPort == cpSrcPort
+                && dstPort == cpDstPort;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.natrecon.decode;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * 128-bit addresses held in two longs. IPv4 a.b.c.d is {@code hi = 0, lo = 0x0000_ffff_abcd} (IPv4-mapped), so one
+ * representation, one comparison and one hash serve both families.
+ */
+public final class Addresses {
+    private Addresses() {
+    }
+
+    public static final long V4_MAPPED_PREFIX = 0x0000_ffff_0000_0000L;
+
+    public static long v4(int address) {
+        return V4_MAPPED_PREFIX | (address & 0xffffffffL);
+    }
+
+    public static boolean isV4(long hi, long lo) {
+        return hi == 0 && (lo & 0xffff_ffff_0000_0000L) == V4_MAPPED_PREFIX;
+    }
+
+    public static int v4Bits(long lo) {
+        return (int) lo;
+    }
+
+    public static String format(long hi, long lo) {
+        if (isV4(hi, lo)) {
+            int a = (int) lo;
+            return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
+        }
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (hi >>> (56 - 8 * i));
+            b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+        }
+        try {
+            String s = InetAddress.getByAddress(b).getHostAddress();
+            return compressV6(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** "ip:port" or "[v6]:port". */
+    public static String endpoint(long hi, long lo, int port) {
+        return isV4(hi, lo) ? format(hi, lo) + ":" + port : "[" + format(hi, lo) + "]:" + port;
+    }
+
+    /** Parses a literal IPv4 or IPv6 address into {@code out[0]=hi, out[1]=lo}; false if it is not one. */
+    public static boolean parse(String text, long[] out) {
+        if (text == null || text.isEmpty() || !(text.indexOf(':') >= 0 || Character.isDigit(text.charAt(0)))) return false;
+        if (text.indexOf(':') < 0 && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return false;
+        try {
+            byte[] b = InetAddress.getByName(text).getAddress();
+            if (b.length == 4) {
+                out[0] = 0;
+                out[1] = v4(Bytes.i32(b, 0));
+            } else {
+                out[0] = Bytes.i64(b, 0);
+                out[1] = Bytes.i64(b, 8);
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Addresses that must never appear as a source on the public side of a NAT: RFC 1918, RFC 6598 shared space,
+     * loopback, IPv4 link-local; IPv6 ULA (fc00::/7), link-local (fe80::/10) and loopback.
+     */
+    public static boolean isPrivate(long hi, long lo) {
+        if (isV4(hi, lo)) {
+            int a = (int) lo;
+            int o1 = a >>> 24, o2 = a >>> 16 & 0xff;
+            return o1 == 10 || (o1 == 172 && o2 >= 16 && o2 <= 31) || (o1 == 192 && o2 == 168)
+                    || (o1 == 100 && o2 >= 64 && o2 <= 127) || o1 == 127 || (o1 == 169 && o2 == 254);
+        }
+        int top = (int) (hi >>> 48);
+        return (top & 0xfe00) == 0xfc00 || (top & 0xffc0) == 0xfe80 || (hi == 0 && lo == 1);
+    }
+
+    /** Broadcast, multicast or unspecified: never forwarded through a NAT as unicast. */
+    public static boolean isMulticastOrBroadcast(long hi, long lo) {
+        if (isV4(hi, lo)) {
+            int a = (int) lo;
+            int o1 = a >>> 24;
+            return (o1 >= 224 && o1 <= 239) || a == -1 || a == 0;
+        }
+        return (hi >>> 56) == 0xff;
+    }
+
+    private static String compressV6(String full) {
+        // InetAddress gives 0:0:0:0:0:0:0:1 style; compress the longest run of zero groups like RFC 5952.
+        String[] g = full.split(":");
+        int bestStart = -1, bestLen = 0;
+        for (int i = 0; i < g.length; ) {
+            if (g[i].equals("0")) {
+                int j = i;
+                while (j < g.length && g[j].equals("0")) j++;
+                if (j - i > bestLen && j - i > 1) {
+                    bestStart = i;
+                    bestLen = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        if (bestStart < 0) return full;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < bestStart; i++) sb.append(i > 0 ? ":" : "").append(g[i]);
+        sb.append("::");
+        for (int i = bestStart + bestLen; i < g.length; i++) sb.append(i > bestStart + bestLen ? ":" : "").append(g[i]);
+        return sb.toString();
+    }
+}

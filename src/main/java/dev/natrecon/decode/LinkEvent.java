@@ -1,0 +1,18 @@
+package dev.natrecon.decode;
+
+/** Link-control messages that later stages read as uplink up/down and WAN address changes. */
+public enum LinkEvent {
+    NONE,
+    /** PPPoE discovery; {@link Packet#linkEventCode} is the PPPoE code (0x09 PADI, 0x07 PADO, 0x19 PADR, 0x65 PADS, 0xa7 PADT). */
+    PPPOE_DISCOVERY,
+    /** PPP LCP; code 1–4 configure, 5/6 terminate, 9/10 echo. */
+    PPP_LCP,
+    /** PPP IPCP; code as LCP, {@link Packet#linkEventAddress} the IP-Address option (0 if none). */
+    PPP_IPCP,
+    /** PPP IPv6CP. */
+    PPP_IPV6CP,
+    /** PPP PAP or CHAP authentication. */
+    PPP_AUTH,
+    /** DHCPv4; code is the DHCP message type (2 OFFER, 5 ACK, 7 RELEASE…), address the yiaddr. */
+    DHCP
+}

@@ -1,0 +1,31 @@
+package dev.natrecon.engine;
+
+import java.nio.file.Path;
+
+/**
+ * What to analyse: either a LAN and a WAN capture, or one capture taken on the router with the interfaces that face
+ * each side (null to assign them automatically).
+ *
+ * @param wanOffsetSeconds how far the WAN clock is ahead of the LAN clock, or null to estimate it
+ * @param matchWindowSeconds longest corrected-time distance between a packet and its counterpart
+ */
+public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
+                             Double wanOffsetSeconds, double matchWindowSeconds) {
+    public static final double DEFAULT_MATCH_WINDOW_SECONDS = 1.0;
+
+    public static AnalysisInputs pair(Path lan, Path wan) {
+        return new AnalysisInputs(lan, wan, null, null, null, null, DEFAULT_MATCH_WINDOW_SECONDS);
+    }
+
+    public boolean routerCapture() {
+        return router != null;
+    }
+
+    /** A name for the case: the capture's parent folder, or the file's stem. */
+    public String caseName() {
+        Path p = routerCapture() ? router : lan;
+        Path parent = p.toAbsolutePath().getParent();
+        String stem = p.getFileName().toString().replaceFirst("\\..*$", "");
+        return parent != null && parent.getFileName() != null ? parent.getFileName().toString() : stem;
+    }
+}

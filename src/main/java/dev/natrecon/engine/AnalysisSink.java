@@ -1,0 +1,13 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.correlate.Seen;
+import java.io.IOException;
+
+/** Something that renders the replay: receives every frame once, in merged order, then the result. */
+public interface AnalysisSink {
+    /** One resolved frame; {@code capture} labels where it was seen ("lan", "wan", or "other:NAME"). */
+    void packet(Seen s, String capture) throws IOException;
+
+    /** Called once after the last packet. */
+    void finish(RunResult result) throws IOException;
+}

@@ -1,0 +1,69 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.capture.AnomalyCounts;
+import dev.natrecon.capture.CaptureFormat;
+import dev.natrecon.capture.CaptureInterface;
+import dev.natrecon.capture.Compression;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.Packet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What one pass over one capture file found: the {@code inspect} view and the per-capture part of a summary. */
+public final class CaptureStats {
+    public final String path;
+    public CaptureFormat format;
+    public Compression compression;
+    public List<CaptureInterface> interfaces = List.of();
+    public long frames;
+    public long capturedBytes;
+    public final long[] dispositions = new long[Disposition.values().length];
+    public final AnomalyCounts anomalies = new AnomalyCounts();
+    public long firstNanos = Long.MAX_VALUE;
+    public long lastNanos = Long.MIN_VALUE;
+    /** Packets per layer bit of {@link Packet#layers}. */
+    public final long[] layers = new long[Packet.LAYER_NAMES.length];
+    public final Map<String, Long> linkTypes = new TreeMap<>();
+    /** Skipped non-IP frames by EtherType / PPP protocol, as hex. */
+    public final Map<String, Long> notIpTypes = new TreeMap<>();
+    public final Map<String, Long> linkEvents = new TreeMap<>();
+    public final Map<String, Long> matchKeyKinds = new TreeMap<>();
+
+    public CaptureStats(String path) {
+        this.path = path;
+    }
+
+    public long disposition(Disposition d) {
+        return dispositions[d.ordinal()];
+    }
+
+    public double durationSeconds() {
+        return frames == 0 ? 0 : (lastNanos - firstNanos) / 1e9;
+    }
+
+    /** Protocols seen, by name, for people. */
+    public Map<String, Long> protocols() {
+        Map<String, Long> m = new TreeMap<>();
+        for (int i = 0; i < layers.length; i++) if (layers[i] > 0) m.put(Packet.LAYER_NAMES[i], layers[i]);
+        return m;
+    }
+
+    void count(Packet p, Disposition d, long nanos, int capturedLength) {
+        frames++;
+        capturedBytes += capturedLength;
+        dispositions[d.ordinal()]++;
+        if (nanos < firstNanos) firstNanos = nanos;
+        if (nanos > lastNanos) lastNanos = nanos;
+        int l = p.layers;
+        while (l != 0) {
+            int bit = Integer.numberOfTrailingZeros(l);
+            layers[bit]++;
+            l &= l - 1;
+        }
+        if (d == Disposition.NOT_IP) notIpTypes.merge(String.format("0x%04x", p.etherType & 0xffff), 1L, Long::sum);
+        if (p.linkEvent != dev.natrecon.decode.LinkEvent.NONE) {
+            linkEvents.merge(p.linkEvent.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.ClockEstimate;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Side;
+import java.util.List;
+
+/**
+ * Everything one analysis found, for sinks and the CLI to render.
+ *
+ * @param captures    per-capture statistics; for a router capture a single entry
+ * @param roles       labels of {@code captures}: "lan", "wan" or "router"
+ * @param decisions   human-readable lines saying what was decided and why (interface roles, clock offset)
+ * @param outcomes    [side][outcome] packet counts
+ * @param matched     [side] packets that found their counterpart (whatever their outcome)
+ * @param peakHeld    most frames held by the matcher at once (memory indicator)
+ */
+public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
+                        ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
+                        long packetsReplayed, long peakHeld, double matchWindowSeconds) {
+
+    public long outcome(Side side, Outcome o) {
+        return outcomes[side.ordinal()][o.ordinal()];
+    }
+
+    public long matched(Side side) {
+        return matched[side.ordinal()];
+    }
+
+    /** Packets of one side that could be matched at all (IP packets that left the LAN/WAN for the router). */
+    public long matchable(Side side) {
+        long n = 0;
+        for (Outcome o : Outcome.values()) if (o != Outcome.NOT_MATCHED && o != Outcome.LOCAL) n += outcomes[side.ordinal()][o.ordinal()];
+        return n;
+    }
+}

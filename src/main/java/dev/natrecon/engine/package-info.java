@@ -1,0 +1,13 @@
+/**
+ * The replay: opens the captures, surveys each one (counts, dispositions, time span, interfaces, a sample of match
+ * keys), estimates the clock offset, then replays one merged time-ordered stream through decode, reassembly and the
+ * cross-capture matcher, handing every resolved frame to the sinks, and returns a {@link dev.natrecon.engine.RunResult}.
+ *
+ * <p><b>Time across two capture points.</b> The LAN capture's clock is the reference. WAN timestamps are mapped onto it
+ * by the {@link dev.natrecon.capture.ClockCorrection} estimated from packets seen on both sides (or given). Each file's
+ * own time is clamped so that it never goes backwards (counted as {@code capture.time_went_backwards}); outputs show
+ * both the capture time as written and the corrected time. Nothing here reads the wall clock except to time the run.
+ *
+ * <p>Must not touch: format-specific parsing (capture, decode), detector logic, rendering (report), the console.
+ */
+package dev.natrecon.engine;

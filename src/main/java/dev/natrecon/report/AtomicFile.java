@@ -1,0 +1,63 @@
+package dev.natrecon.report;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A text file written under a temporary name beside its target and renamed over it on {@link #commit()}; closing
+ * without committing deletes the temporary file.
+ */
+public final class AtomicFile implements AutoCloseable {
+    private final Path target;
+    private final Path temporary;
+    private final Writer writer;
+    private boolean committed;
+
+    public AtomicFile(Path target) throws IOException {
+        this.target = target;
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        this.temporary = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        this.writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(temporary), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    public Writer writer() {
+        return writer;
+    }
+
+    public void commit() throws IOException {
+        writer.close();
+        try {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        committed = true;
+    }
+
+    /** Writes {@code text} to {@code target} atomically. */
+    public static void write(Path target, String text) throws IOException {
+        try (AtomicFile f = new AtomicFile(target)) {
+            f.writer().write(text);
+            f.commit();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!committed) {
+            try {
+                writer.close();
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+}

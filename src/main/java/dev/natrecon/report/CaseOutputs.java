@@ -1,0 +1,98 @@
+package dev.natrecon.report;
+
+import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Protocols;
+import dev.natrecon.engine.AnalysisSink;
+import dev.natrecon.engine.RunResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Writes a case's files into its output folder: {@code packets.csv} as the replay goes, then {@code mappings.csv} and
+ * {@code summary.json}. Each is renamed into place only when complete.
+ */
+public final class CaseOutputs implements AnalysisSink {
+    /** packets.csv columns, in order. */
+    public static final String[] PACKET_COLUMNS = {"capture", "frame", "capture_time", "corrected_time", "disposition",
+        "protocol", "src", "sport", "dst", "dport", "ip_length", "outcome", "translation", "counterpart_capture",
+        "counterpart_frame", "counterpart_delta_ms"};
+    /** mappings.csv columns, in order. */
+    public static final String[] MAPPING_COLUMNS = {"binding", "protocol", "internal", "external", "remote",
+        "translation", "first_time", "last_time", "first_lan_frame", "first_wan_frame", "lan_out_packets",
+        "lan_out_bytes", "wan_out_packets", "wan_out_bytes", "wan_in_packets", "wan_in_bytes", "lan_in_packets",
+        "lan_in_bytes"};
+
+    private final Path dir;
+    private final AtomicFile packetsFile;
+    private final CSVPrinter packets;
+
+    public CaseOutputs(Path dir) throws IOException {
+        this.dir = dir;
+        this.packetsFile = new AtomicFile(dir.resolve("packets.csv"));
+        this.packets = new CSVPrinter(packetsFile.writer(), CSVFormat.DEFAULT.builder().setHeader(PACKET_COLUMNS).build());
+    }
+
+    @Override
+    public void packet(Seen s, String capture) throws IOException {
+        boolean ip = s.protocol >= 0 && (s.srcLo != 0 || s.srcHi != 0);
+        packets.printRecord(capture, s.frame, Times.epoch(s.captureNanos), Times.epoch(s.nanos), s.disposition.label(),
+                ip ? Protocols.name(s.protocol) : "",
+                ip ? Addresses.format(s.srcHi, s.srcLo) : "", ip && s.hasPorts ? s.srcPort : "",
+                ip ? Addresses.format(s.dstHi, s.dstLo) : "", ip && s.hasPorts ? s.dstPort : "",
+                ip ? s.length : "", s.outcome.label(), translation(s),
+                s.counterpartFrame == 0 ? "" : s.side.other().label(),
+                s.counterpartFrame == 0 ? "" : s.counterpartFrame,
+                s.counterpartFrame == 0 ? "" : String.format(Locale.ROOT, "%.3f", s.counterpartDeltaNanos / 1e6));
+    }
+
+    /** "src 192.168.1.10:5060->203.0.113.2:5060" style description of what the router changed, seen from the LAN. */
+    static String translation(Seen s) {
+        if (s.counterpartFrame == 0 || s.sameTupleAsCounterpart()) return "";
+        // Describe the change from the LAN view to the WAN view.
+        boolean lan = s.side == Side.LAN;
+        long sh = lan ? s.srcHi : s.cpSrcHi, sl = lan ? s.srcLo : s.cpSrcLo;
+        long dh = lan ? s.dstHi : s.cpDstHi, dl = lan ? s.dstLo : s.cpDstLo;
+        int sp = lan ? s.srcPort : s.cpSrcPort, dp = lan ? s.dstPort : s.cpDstPort;
+        long wsh = lan ? s.cpSrcHi : s.srcHi, wsl = lan ? s.cpSrcLo : s.srcLo;
+        long wdh = lan ? s.cpDstHi : s.dstHi, wdl = lan ? s.cpDstLo : s.dstLo;
+        int wsp = lan ? s.cpSrcPort : s.srcPort, wdp = lan ? s.cpDstPort : s.dstPort;
+        StringBuilder sb = new StringBuilder();
+        if (sh != wsh || sl != wsl || sp != wsp) {
+            sb.append("src ").append(Addresses.endpoint(sh, sl, sp)).append("->").append(Addresses.endpoint(wsh, wsl, wsp));
+        }
+        if (dh != wdh || dl != wdl || dp != wdp) {
+            if (sb.length() > 0) sb.append(' ');
+            sb.append("dst ").append(Addresses.endpoint(dh, dl, dp)).append("->").append(Addresses.endpoint(wdh, wdl, wdp));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void finish(RunResult r) throws IOException {
+        packets.flush();
+        packetsFile.commit();
+        try (AtomicFile f = new AtomicFile(dir.resolve("mappings.csv"));
+             CSVPrinter csv = new CSVPrinter(f.writer(), CSVFormat.DEFAULT.builder().setHeader(MAPPING_COLUMNS).build())) {
+            for (Binding b : r.bindings()) {
+                csv.printRecord(b.id, b.protocolName(), b.internal(), b.external(), b.remote(), b.translation(),
+                        Times.epoch(b.firstNanos), Times.epoch(b.lastNanos), b.firstLanFrame, b.firstWanFrame,
+                        b.packets[0][0], b.bytes[0][0], b.packets[1][0], b.bytes[1][0],
+                        b.packets[1][1], b.bytes[1][1], b.packets[0][1], b.bytes[0][1]);
+            }
+            csv.flush();
+            f.commit();
+        }
+        AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
+    }
+
+    /** Discards the partial packets.csv when the run fails. */
+    public void abandon() throws IOException {
+        packetsFile.close();
+    }
+}

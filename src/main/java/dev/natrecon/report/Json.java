@@ -1,0 +1,96 @@
+package dev.natrecon.report;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A minimal deterministic JSON renderer for maps, lists, strings, numbers and booleans: keys keep the insertion order
+ * of the map given (use LinkedHashMap/TreeMap), doubles are printed with the root locale, strings are escaped.
+ */
+public final class Json {
+    private Json() {
+    }
+
+    public static String render(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, 0);
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object v, int indent) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String s) {
+            string(sb, s);
+        } else if (v instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) sb.append("null");
+            else sb.append(String.format(Locale.ROOT, "%.9g", d).replaceFirst("\\.?0+(e|$)", "$1"));
+        } else if (v instanceof Float f) {
+            write(sb, (double) f, indent);
+        } else if (v instanceof Number || v instanceof Boolean) {
+            sb.append(v);
+        } else if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                sb.append("{}");
+                return;
+            }
+            sb.append("{\n");
+            int i = 0;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                pad(sb, indent + 1);
+                string(sb, String.valueOf(e.getKey()));
+                sb.append(": ");
+                write(sb, e.getValue(), indent + 1);
+                if (++i < m.size()) sb.append(',');
+                sb.append('\n');
+            }
+            pad(sb, indent);
+            sb.append('}');
+        } else if (v instanceof Collection<?> c) {
+            if (c.isEmpty()) {
+                sb.append("[]");
+                return;
+            }
+            sb.append("[\n");
+            int i = 0;
+            for (Object o : c) {
+                pad(sb, indent + 1);
+                write(sb, o, indent + 1);
+                if (++i < c.size()) sb.append(',');
+                sb.append('\n');
+            }
+            pad(sb, indent);
+            sb.append(']');
+        } else {
+            string(sb, v.toString());
+        }
+    }
+
+    private static void pad(StringBuilder sb, int indent) {
+        for (int i = 0; i < indent; i++) sb.append("  ");
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

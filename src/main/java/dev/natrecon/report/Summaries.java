@@ -1,0 +1,119 @@
+package dev.natrecon.report;
+
+import dev.natrecon.capture.CaptureInterface;
+import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.ClockEstimate;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.LinkType;
+import dev.natrecon.engine.CaptureStats;
+import dev.natrecon.engine.RunResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns results into ordered maps: the one shape behind {@code inspect --json}, {@code summary.json} and the text views. */
+public final class Summaries {
+    /** Version of the summary.json layout; later issues add keys, renames bump it. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private Summaries() {
+    }
+
+    public static Map<String, Object> capture(CaptureStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", s.path);
+        m.put("format", s.format == null ? null : s.format.label());
+        m.put("compression", s.compression == null ? null : s.compression.label());
+        List<Object> ifs = new ArrayList<>();
+        for (CaptureInterface ci : s.interfaces) {
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("id", ci.id());
+            i.put("name", ci.displayName());
+            i.put("link_type", ci.linkType());
+            i.put("link_type_name", LinkType.name(ci.linkType()));
+            i.put("snap_length", ci.snapLength());
+            i.put("timestamp_resolution_per_second", ci.ticksPerSecond());
+            ifs.add(i);
+        }
+        m.put("interfaces", ifs);
+        m.put("frames", s.frames);
+        m.put("captured_bytes", s.capturedBytes);
+        m.put("first_time", s.frames == 0 ? null : Times.iso(s.firstNanos));
+        m.put("last_time", s.frames == 0 ? null : Times.iso(s.lastNanos));
+        m.put("duration_seconds", s.durationSeconds());
+        Map<String, Object> disp = new LinkedHashMap<>();
+        for (Disposition d : Disposition.values()) disp.put(d.label(), s.disposition(d));
+        m.put("dispositions", disp);
+        m.put("anomalies", s.anomalies.asMap());
+        m.put("link_types", s.linkTypes);
+        m.put("protocols", s.protocols());
+        m.put("match_keys", s.matchKeyKinds);
+        m.put("non_ip_types", s.notIpTypes);
+        m.put("link_events", s.linkEvents);
+        return m;
+    }
+
+    public static Map<String, Object> clock(ClockEstimate c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", c.method());
+        m.put("wan_ahead_of_lan_seconds", c.offsetSeconds());
+        m.put("drift_ppm", c.driftPpm());
+        m.put("anchor_time", c.anchorNanos() == 0 ? null : Times.iso(c.anchorNanos()));
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("matched_pairs", c.matches());
+        ev.put("outbound_pairs", c.outbound());
+        ev.put("inbound_pairs", c.inbound());
+        ev.put("outliers", c.outliers());
+        ev.put("residual_spread_seconds", c.spreadSeconds());
+        ev.put("max_residual_seconds", c.maxResidualSeconds());
+        ev.put("forwarding_delay_seconds", c.latencySeconds());
+        m.put("evidence", ev);
+        m.put("router_wan_addresses", c.externalAddresses());
+        return m;
+    }
+
+    public static Map<String, Object> run(RunResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema_version", SCHEMA_VERSION);
+        m.put("case", r.caseName());
+        List<Object> caps = new ArrayList<>();
+        for (int i = 0; i < r.captures().size(); i++) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("role", r.roles().get(i));
+            c.putAll(capture(r.captures().get(i)));
+            caps.add(c);
+        }
+        m.put("captures", caps);
+        m.put("decisions", r.decisions());
+        m.put("clock", clock(r.clock()));
+        Map<String, Object> match = new LinkedHashMap<>();
+        match.put("window_seconds", r.matchWindowSeconds());
+        match.put("matched_pairs", r.matchedPairs());
+        for (Side side : Side.values()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            for (Outcome out : Outcome.values()) o.put(out.label(), r.outcome(side, out));
+            long matchable = r.matchable(side);
+            o.put("matchable", matchable);
+            o.put("matched", r.matched(side));
+            o.put("matched_percent", matchable == 0 ? 0.0 : 100.0 * r.matched(side) / matchable);
+            match.put(side.label(), o);
+        }
+        match.put("peak_packets_held", r.peakHeld());
+        m.put("matching", match);
+        m.put("bindings", r.bindings().size());
+        return m;
+    }
+
+    public static Map<String, Object> binding(Binding b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", b.id);
+        m.put("protocol", b.protocolName());
+        m.put("internal", b.internal());
+        m.put("external", b.external());
+        m.put("remote", b.remote());
+        return m;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.natrecon.report;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Time rendering shared by every sink: epoch seconds with nanoseconds for machines, ISO-8601 UTC for people. */
+public final class Times {
+    private static final DateTimeFormatter ISO =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Times() {
+    }
+
+    /** "1795226934.025179000". */
+    public static String epoch(long nanos) {
+        long s = Math.floorDiv(nanos, 1_000_000_000L);
+        long n = Math.floorMod(nanos, 1_000_000_000L);
+        StringBuilder sb = new StringBuilder(20).append(s).append('.');
+        String frac = Long.toString(n);
+        for (int i = frac.length(); i < 9; i++) sb.append('0');
+        return sb.append(frac).toString();
+    }
+
+    public static String iso(long nanos) {
+        return ISO.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Sinks that only render: {@code summary.json}, {@code packets.csv}, {@code mappings.csv} (Apache Commons CSV), and
+ * later charts and the HTML report. Output is deterministic (UTC, root locale, ids in order of appearance) and every
+ * file is written under a temporary name and renamed into place, so a killed run never leaves a half file that looks
+ * whole.
+ *
+ * <p>Must not touch: analysis logic (what a packet's outcome is), the model, the console.
+ */
+package dev.natrecon.report;
