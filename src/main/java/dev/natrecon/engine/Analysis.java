@@ -84,7 +84,10 @@ public final class Analysis {
             FrameDecoder dec = new FrameDecoder(stats.anomalies);
             RawFrame f = new RawFrame();
             Packet p = dec.packet;
+            long last = Long.MIN_VALUE;
             while (reader.next(f)) {
+                if (f.timestampNanos < last) stats.anomalies.add(dev.natrecon.capture.CaptureAnomaly.TIME_WENT_BACKWARDS, f.frameNumber);
+                last = Math.max(last, f.timestampNanos);
                 Disposition d = dec.decode(f, f.timestampNanos);
                 stats.count(p, d, f.timestampNanos, f.capturedLength);
                 stats.linkTypes.merge(dev.natrecon.decode.LinkType.name(f.linkType), 1L, Long::sum);
