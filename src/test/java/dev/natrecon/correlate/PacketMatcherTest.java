@@ -1,0 +1,87 @@
+package dev.natrecon.correlate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natrecon.capture.AnomalyCounts;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.LinkType;
+import dev.natrecon.decode.Packet;
+import dev.natrecon.decode.PacketDecoder;
+import dev.natrecon.testing.Frames;
+import dev.natrecon.testing.Hex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Drives the matcher directly with hand-built packets and asserts each outcome, and that nothing is left over. */
+class PacketMatcherTest {
+    static final long MS = 1_000_000L;
+    final List<String> out = new ArrayList<>();
+    final PacketMatcher matcher = new PacketMatcher(1000 * MS, new long[] {0, 100_000 * MS}, new long[] {0, 50_000 * MS},
+            Set.of("203.0.113.2"), s -> out.add(s.side.label() + s.frame + ":" + s.outcome.label()
+                    + (s.counterpartFrame == 0 ? "" : "<" + s.counterpartFrame)));
+    final PacketDecoder decoder = new PacketDecoder();
+    final MatchKeys keys = new MatchKeys();
+
+    void offer(Side side, long frame, long ms, byte[] eth) {
+        Packet p = new Packet();
+        Disposition d = decoder.decode(Hex.frame(LinkType.ETHERNET, eth), p, new AnomalyCounts());
+        Seen s = matcher.obtain();
+        s.side = side;
+        s.frame = frame;
+        s.nanos = ms * MS;
+        s.captureNanos = s.nanos;
+        s.disposition = d;
+        PacketMatcher.fillTuple(s, p, keys.key(p));
+        matcher.offer(s);
+    }
+
+    static byte[] rtp(String src, int sp, String dst, int dp, int seq, int ttl) {
+        return Frames.udp(src, sp, dst, dp, seq, ttl, Frames.rtp(0x1234, seq, seq * 160L));
+    }
+
+    @Test
+    void outcomesOfTranslatedDroppedLeakedAndOutsideSpan() {
+        // 1: forwarded with SNAT (TTL and IP id differ, payload identical)
+        offer(Side.LAN, 1, 1000, rtp("192.168.1.10", 4000, "198.51.100.7", 5000, 1, 64));
+        offer(Side.WAN, 1, 1001, rtp("203.0.113.2", 4000, "198.51.100.7", 5000, 1, 63));
+        // 2: dropped by the router
+        offer(Side.LAN, 2, 1020, rtp("192.168.1.10", 4000, "198.51.100.7", 5000, 2, 64));
+        // 3: leaked un-NATed
+        offer(Side.LAN, 3, 1040, rtp("192.168.1.10", 4000, "198.51.100.7", 5000, 3, 64));
+        offer(Side.WAN, 2, 1041, rtp("192.168.1.10", 4000, "198.51.100.7", 5000, 3, 63));
+        // 4: LAN-local traffic (to the router's LAN address)
+        offer(Side.LAN, 4, 1050, Frames.udp("192.168.1.10", 53000, "192.168.1.1", 53, "dns?"));
+        // 5: after the WAN capture stopped
+        offer(Side.LAN, 5, 60_000, rtp("192.168.1.10", 4000, "198.51.100.7", 5000, 4, 64));
+        matcher.finish();
+        assertEquals(List.of("lan1:forwarded_translated<1", "wan1:forwarded_translated<1", "lan2:no_counterpart",
+                "lan3:forwarded_unchanged<2", "wan2:leaked_private_source<3", "lan4:local", "lan5:outside_other_capture"), out);
+        assertEquals(0, matcher.held(), "nothing left over");
+    }
+
+    @Test
+    void retransmissionsMatchTheNearestCopy() {
+        byte[] invite = Frames.udp("192.168.1.10", 5060, "198.51.100.7", 5060,
+                "INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.1.10;branch=z9hG4bK1\r\nCall-ID: a@b\r\nCSeq: 1 INVITE\r\n\r\n");
+        byte[] rewritten = Frames.udp("203.0.113.2", 5060, "198.51.100.7", 5060,
+                "INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 203.0.113.2;branch=z9hG4bK1\r\nCall-ID: a@b\r\nCSeq: 1 INVITE\r\n\r\n");
+        offer(Side.LAN, 1, 1000, invite);      // dropped by the router
+        offer(Side.LAN, 2, 1500, invite);      // retransmission, forwarded with the ALG's rewrite
+        offer(Side.WAN, 1, 1500, rewritten);
+        matcher.finish();
+        assertEquals(List.of("lan1:no_counterpart", "lan2:forwarded_translated<1", "wan1:forwarded_translated<2"), out);
+    }
+
+    @Test
+    void nonIpFramesPassThroughInOrder() {
+        offer(Side.LAN, 1, 1000, rtp("192.168.1.10", 4000, "198.51.100.7", 5000, 1, 64));
+        offer(Side.LAN, 2, 1001, Hex.concat(Hex.bytes("ff ff ff ff ff ff 00 66 77 88 99 aa 08 06"), new byte[28]));
+        offer(Side.WAN, 1, 1002, rtp("203.0.113.2", 4000, "198.51.100.7", 5000, 1, 63));
+        matcher.finish();
+        assertEquals(List.of("lan1:forwarded_translated<1", "lan2:not_matchable", "wan1:forwarded_translated<1"), out);
+        assertTrue(matcher.matchedPairs() == 1);
+    }
+}
