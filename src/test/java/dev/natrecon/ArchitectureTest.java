@@ -1,0 +1,88 @@
+package dev.natrecon;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the dependency direction of ARCHITECTURE.md cheaply: cli → batch → engine → {correlate, conntrack, alg.sip,
+ * detect, report} → reassembly → decode → capture. Also: only cli touches the console, nothing below engine reads the
+ * wall clock, and every package has a package-info.java.
+ */
+class ArchitectureTest {
+    static final Path MAIN = Path.of("src/main/java/dev/natrecon");
+    static final Map<String, List<String>> FORBIDDEN = Map.of(
+            "capture", List.of("decode", "reassembly", "correlate", "conntrack", "engine", "report", "detect", "batch", "cli"),
+            "decode", List.of("reassembly", "correlate", "conntrack", "engine", "report", "detect", "batch", "cli"),
+            "reassembly", List.of("correlate", "conntrack", "engine", "report", "detect", "batch", "cli"),
+            "correlate", List.of("engine", "report", "detect", "batch", "cli"),
+            "engine", List.of("batch", "cli"),
+            "report", List.of("batch", "cli"));
+
+    static List<Path> sources() throws IOException {
+        try (Stream<Path> s = Files.walk(MAIN)) {
+            return s.filter(p -> p.toString().endsWith(".java")).toList();
+        }
+    }
+
+    static String pkg(Path file) {
+        return MAIN.relativize(file.getParent()).toString().replace('/', '.');
+    }
+
+    @Test
+    void dependenciesPointOneWay() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path f : sources()) {
+            String top = pkg(f).split("\\.")[0];
+            String text = Files.readString(f);
+            for (String bad : FORBIDDEN.getOrDefault(top, List.of())) {
+                if (text.contains("dev.natrecon." + bad + ".")) violations.add(f + " uses " + bad);
+            }
+        }
+        assertTrue(violations.isEmpty(), violations.toString());
+    }
+
+    @Test
+    void onlyCliTouchesTheConsoleAndNothingBelowEngineReadsTheClock() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path f : sources()) {
+            String top = pkg(f).split("\\.")[0];
+            String text = Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+            if (!top.equals("cli") && !top.equals("bench") && (text.contains("System.out") || text.contains("System.err")
+                    || text.contains("System.exit"))) {
+                violations.add(f + " touches the console");
+            }
+            if (List.of("capture", "decode", "reassembly", "correlate").contains(top)
+                    && (text.contains("currentTimeMillis") || text.contains("nanoTime") || text.contains("Instant.now"))) {
+                violations.add(f + " reads the wall clock");
+            }
+        }
+        assertTrue(violations.isEmpty(), violations.toString());
+    }
+
+    @Test
+    void everyPackageSaysWhatItOwns() throws IOException {
+        List<String> missing = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(MAIN)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                boolean hasJava;
+                try (Stream<Path> s = Files.list(d)) {
+                    hasJava = s.anyMatch(p -> p.toString().endsWith(".java"));
+                }
+                if (hasJava && !Files.exists(d.resolve("package-info.java"))) missing.add(d.toString());
+                if (hasJava && Files.exists(d.resolve("package-info.java"))
+                        && !Files.readString(d.resolve("package-info.java")).contains("Must not")) {
+                    missing.add(d + " (package-info does not say what it must not touch)");
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), missing.toString());
+    }
+}
