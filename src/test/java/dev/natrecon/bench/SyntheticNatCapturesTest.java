@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.natrecon.capture.AnomalyCounts;
 import dev.natrecon.capture.CaptureReader;
 import dev.natrecon.capture.RawFrame;
+import dev.natrecon.cli.Main;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Side;
@@ -19,6 +20,8 @@ import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.engine.RunResult;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,6 +154,19 @@ class SyntheticNatCapturesTest {
         SyntheticNatCaptures.Result other = SyntheticNatCaptures.write(SMALL.withSeed(43), dir.resolve("e-lan.pcap"),
                 dir.resolve("e-wan.pcap"));
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.lan()), Files.readAllBytes(other.lan())));
+    }
+
+    @Test
+    void benchCommandRunsEndToEnd() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "bench", "--calls", "2", "--seconds", "2",
+                "--repeat", "1", "--phases", "all", "--dir", dir.resolve("bench").toString(), "--memory-check",
+                "--check-seconds", "1,2");
+        assertEquals(0, code, err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("Results:"), text);
+        assertTrue(text.contains("matched LAN 100.00%"), text);
+        assertTrue(text.contains("growth from 1 s to 2 s"), text);
     }
 
     private static void assertContentLength(String m) {
