@@ -250,11 +250,13 @@ final class BenchCommand implements Callable<Integer> {
             long[] first = rows.get(0), last = rows.get(rows.size() - 1);
             List<String> growth = new ArrayList<>();
             for (int i = 0; i < phases.length; i++) {
-                growth.add(String.format(Locale.ROOT, "%s x%.2f", phases[i].title(), (double) last[i + 1] / first[i + 1]));
+                growth.add(String.format(Locale.ROOT, "%s %s -> %s (x%.2f)", phases[i].title(), mib(first[i + 1]),
+                        mib(last[i + 1]), (double) last[i + 1] / first[i + 1]));
             }
-            out.printf(Locale.ROOT, "  growth from %.0f s to %.0f s: frames x%.2f; peak live heap: %s%n",
+            out.printf(Locale.ROOT, "  peak live heap from %.0f s to %.0f s (frames x%.2f): %s%n",
                     checkSeconds.get(0), checkSeconds.get(checkSeconds.size() - 1), (double) last[0] / first[0],
-                    String.join(", ", growth));
+                    String.join("; ", growth));
+            out.println("  (the live heap includes the JVM's own baseline, the 'baseline' above, of a few MiB)");
         }
         out.flush();
     }

@@ -166,7 +166,7 @@ class SyntheticNatCapturesTest {
         String text = out.toString();
         assertTrue(text.contains("Results:"), text);
         assertTrue(text.contains("matched LAN 100.00%"), text);
-        assertTrue(text.contains("growth from 1 s to 2 s"), text);
+        assertTrue(text.contains("peak live heap from 1 s to 2 s"), text);
     }
 
     private static void assertContentLength(String m) {
