@@ -1,0 +1,856 @@
+package dev.natrecon.bench;
+
+import dev.natrecon.capture.PcapWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a LAN-side and a WAN-side capture (classic pcap, Ethernet) of {@code calls} concurrent SIP/G.711 calls going
+ * through a simulated Linux NAT router with a SIP helper.
+ *
+ * <p><b>The scene.</b> Call slot {@code k} is a phone at {@code 192.168.(1 + k/200).(10 + k%200)} behind a router whose
+ * WAN address is {@value #NAT_WAN_ADDRESS}, talking to a provider at {@value #PROVIDER_ADDRESS}. Each slot places a
+ * call (INVITE with SDP, 100, 180, 200 with SDP, ACK), exchanges G.711 µ-law RTP in both directions every 20 ms
+ * (12-byte header + 160 bytes, PT 0, per-stream SSRC, sequence +1, timestamp +160), hangs up (BYE/200, from either
+ * end) and after a short pause places the next call, so the number of calls in progress stays steady. Slots start
+ * staggered. Each phone also re-REGISTERs every {@code registerIntervalSeconds} (0 turns that off).
+ *
+ * <p><b>The NAT.</b> The source of an outbound packet (destination of an inbound one) is rewritten between
+ * the private address and {@value #NAT_WAN_ADDRESS}; TTL is decremented by one on the forwarded copy and the IPv4 and
+ * UDP checksums are recomputed (IP id is kept, as Linux does). Ports are kept unless they clash: every phone sends SIP
+ * from 5060 to the provider's 5060, so only slot 0 keeps 5060 outside and the others are remapped to
+ * {@code 1024 + k} (what masquerade does for a clashing tuple). RTP ports are distinct per phone and kept. The SIP
+ * helper rewrites, on the way out, the private address and port in Via and Contact and the address in SDP
+ * {@code o=}/{@code c=}; on the way in, the external address and port in the Request-URI, Via ({@code rport=} too),
+ * Contact, From and To; and fixes Content-Length. Call-ID, CSeq and Via branch are never touched.
+ *
+ * <p><b>Time.</b> A packet appears first on the side it comes from; its forwarded copy appears on the other side
+ * 40–60 µs later (so the estimated clock offset is ~0 with a ~50 µs forwarding delay). Every packet has its
+ * counterpart in the other file: a perfect run matches 100% of both sides.
+ *
+ * <p><b>Memory.</b> Generation streams to disk in time order: state is per call slot plus a reorder buffer holding the
+ * forwarded copies of the last ~60 µs, never a list of packets. Output is a pure function of the {@link Config}.
+ */
+public final class SyntheticNatCaptures {
+    public static final String NAT_WAN_ADDRESS = "203.0.113.2";
+    public static final String PROVIDER_ADDRESS = "198.51.100.10";
+    public static final int SIP_PORT = 5060;
+    /** Upper bound on {@link Config#calls()}: keeps remapped SIP ports (1024 + k) below 5060 and addresses in 192.168/16. */
+    public static final int MAX_CALLS = 4000;
+    /** 2024-03-01T00:00:00Z. */
+    public static final long DEFAULT_START_NANOS = 1_709_251_200_000_000_000L;
+
+    static final int NAT_WAN = ipv4(203, 0, 113, 2);
+    static final int PROVIDER = ipv4(198, 51, 100, 10);
+    static final long ROUTER_LAN_MAC = 0x02_00_00_aa_00_01L;
+    static final long ROUTER_WAN_MAC = 0x02_00_00_aa_00_02L;
+    static final long UPSTREAM_MAC = 0x02_00_00_bb_00_01L;
+
+    static final int ETH = 14, IP = 20, UDP = 8, HEADERS = ETH + IP + UDP;
+    static final int RTP_HEADER = 12, RTP_PAYLOAD = 160;
+    static final int RTP_FRAME = HEADERS + RTP_HEADER + RTP_PAYLOAD;
+    static final int TOS_RTP = 0xb8, TOS_SIP = 0x68;
+    static final int TTL_PHONE = 64, TTL_PROVIDER_ARRIVAL = 56;
+    static final long MS = 1_000_000L, US = 1_000L, NEVER = Long.MAX_VALUE;
+
+    /**
+     * What to generate.
+     *
+     * @param calls                   concurrent call slots (1..{@value #MAX_CALLS})
+     * @param seconds                 length of the capture
+     * @param seed                    everything random derives from it
+     * @param talkSeconds             mean time between answer and hang-up (each call draws 0.5–1.5×)
+     * @param ringSeconds             mean time between INVITE and 200 OK (0.5–1.5×)
+     * @param gapSeconds              mean pause between a slot's calls (0.5–1.5×)
+     * @param registerIntervalSeconds REGISTER period per phone; 0 for none
+     * @param nanosecondTimestamps    nanosecond pcap magic instead of microseconds (times are whole µs either way)
+     * @param startNanos              time of the first call's INVITE
+     */
+    public record Config(int calls, double seconds, long seed, double talkSeconds, double ringSeconds, double gapSeconds,
+                         double registerIntervalSeconds, boolean nanosecondTimestamps, long startNanos) {
+        public Config {
+            if (calls < 1 || calls > MAX_CALLS) throw new IllegalArgumentException("calls must be 1.." + MAX_CALLS + ": " + calls);
+            if (!(seconds > 0)) throw new IllegalArgumentException("seconds must be positive: " + seconds);
+            if (!(talkSeconds > 0) || !(ringSeconds > 0) || !(gapSeconds > 0)) {
+                throw new IllegalArgumentException("talk, ring and gap times must be positive");
+            }
+            if (registerIntervalSeconds != 0 && !(registerIntervalSeconds >= 0.2)) {
+                throw new IllegalArgumentException("register interval must be 0 (off) or at least 0.2 s");
+            }
+        }
+
+        /** Defaults: seed 1, 90 s talk, 2 s ringing, 1 s pause, REGISTER every 60 s, microsecond pcap. */
+        public static Config of(int calls, double seconds) {
+            return new Config(calls, seconds, 1, 90, 2, 1, 60, false, DEFAULT_START_NANOS);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(calls, seconds, s, talkSeconds, ringSeconds, gapSeconds, registerIntervalSeconds,
+                    nanosecondTimestamps, startNanos);
+        }
+
+        public Config withCallTiming(double talk, double ring, double gap) {
+            return new Config(calls, seconds, seed, talk, ring, gap, registerIntervalSeconds, nanosecondTimestamps, startNanos);
+        }
+
+        public Config withRegisterInterval(double s) {
+            return new Config(calls, seconds, seed, talkSeconds, ringSeconds, gapSeconds, s, nanosecondTimestamps, startNanos);
+        }
+
+        public Config withNanosecondTimestamps(boolean ns) {
+            return new Config(calls, seconds, seed, talkSeconds, ringSeconds, gapSeconds, registerIntervalSeconds, ns, startNanos);
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param lanFrames    frames in the LAN file (equal to {@code wanFrames}: every packet crosses the NAT)
+     * @param lanBytes     size of the LAN file
+     * @param callsStarted INVITEs sent
+     * @param sipMessages  SIP messages (each appears once per file)
+     * @param rtpPackets   RTP packets (each appears once per file)
+     * @param registrations REGISTER requests sent
+     */
+    public record Result(Path lan, Path wan, long lanFrames, long wanFrames, long lanBytes, long wanBytes,
+                         long callsStarted, long sipMessages, long rtpPackets, long registrations) {
+        public long totalFrames() {
+            return lanFrames + wanFrames;
+        }
+
+        public long totalBytes() {
+            return lanBytes + wanBytes;
+        }
+    }
+
+    private final Config config;
+    private final SplittableRandom master;
+    private final SplittableRandom delays;
+    private final byte[] noise = new byte[1 << 16];
+    private final byte[] scratch = new byte[4096];
+    private Out lan, wan;
+    private int providerIpId;
+    private long callSerial;
+    private long callsStarted, sipMessages, rtpPackets, registrations;
+
+    private SyntheticNatCaptures(Config config) {
+        this.config = config;
+        SplittableRandom master = new SplittableRandom(config.seed());
+        this.delays = master.split();
+        master.split().nextBytes(noise);
+        this.providerIpId = master.nextInt(1 << 16);
+        this.master = master;
+    }
+
+    /** Writes the pair; parent folders must exist. Returns counts and file sizes. */
+    public static Result write(Config config, Path lanFile, Path wanFile) throws IOException {
+        return new SyntheticNatCaptures(config).run(lanFile, wanFile);
+    }
+
+    private Result run(Path lanFile, Path wanFile) throws IOException {
+        long start = config.startNanos();
+        long end = start + Math.round(config.seconds() * 1e9);
+        PriorityQueue<Slot> queue = new PriorityQueue<>((a, b) -> a.next != b.next ? Long.compare(a.next, b.next)
+                : Integer.compare(a.index, b.index));
+        long spread = Math.min(2_000 * MS, Math.round(config.seconds() * 1e9 / 4));
+        for (int k = 0; k < config.calls(); k++) {
+            Slot s = new Slot(k, master.split());
+            s.startCall(start + (spread * k / config.calls()) / US * US);
+            if (config.registerIntervalSeconds() > 0) {
+                s.regNext = start + s.uniform(0, config.registerIntervalSeconds());
+            }
+            s.schedule();
+            queue.add(s);
+        }
+        long lanFrames, wanFrames;
+        try (OutputStream lo = Files.newOutputStream(lanFile); OutputStream wo = Files.newOutputStream(wanFile);
+             Out l = new Out(new PcapWriter(lo, 1, config.nanosecondTimestamps()));
+             Out w = new Out(new PcapWriter(wo, 1, config.nanosecondTimestamps()))) {
+            lan = l;
+            wan = w;
+            while (!queue.isEmpty()) {
+                Slot s = queue.poll();
+                if (s.next > end) break;
+                s.fire();
+                s.schedule();
+                queue.add(s);
+            }
+            l.flushUpTo(NEVER);
+            w.flushUpTo(NEVER);
+            lanFrames = l.frames;
+            wanFrames = w.frames;
+        } finally {
+            lan = wan = null;
+        }
+        return new Result(lanFile, wanFile, lanFrames, wanFrames, Files.size(lanFile), Files.size(wanFile),
+                callsStarted, sipMessages, rtpPackets, registrations);
+    }
+
+    /** Forwarding delay of one packet: 40–60 µs. */
+    private long delay() {
+        return (40 + delays.nextInt(21)) * US;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // One call slot: a phone, its registration and its current call.
+
+    private final class Slot {
+        final int index;
+        final SplittableRandom rng;
+        final int phoneIp;
+        final String phoneAddress;
+        final long phoneMac;
+        final int sipExternalPort;
+        final int rtpPort;
+        final String user;
+        int ipId;
+        long next;
+
+        // Registration.
+        long regNext = NEVER, regReply = NEVER;
+        int regCseq;
+        final String regCallId;
+        final String regTag;
+        String regBranch;
+
+        // Current call.
+        int step;
+        long sipNext = NEVER;
+        long tTrying, tRinging, tAnswer, talkEnd;
+        String callId, localTag, remoteTag, callee, inviteBranch, byeBranch;
+        int providerPort;
+        boolean phoneHangsUp;
+        final RtpStream up = new RtpStream(true);
+        final RtpStream down = new RtpStream(false);
+
+        Slot(int index, SplittableRandom rng) {
+            this.index = index;
+            this.rng = rng;
+            this.phoneIp = ipv4(192, 168, 1 + index / 200, 10 + index % 200);
+            this.phoneAddress = dotted(phoneIp);
+            this.phoneMac = 0x02_00_01_00_00_00L + index;
+            this.sipExternalPort = index == 0 ? SIP_PORT : 1024 + index;
+            this.rtpPort = 16384 + 2 * index;
+            this.user = String.valueOf(1000 + index);
+            this.ipId = rng.nextInt(1 << 16);
+            this.regCallId = hex(rng, 16) + "@" + phoneAddress;
+            this.regTag = hex(rng, 8);
+        }
+
+        /** A duration drawn uniformly from {@code [lo, hi)} seconds, in whole microseconds. */
+        long uniform(double lo, double hi) {
+            return Math.round((lo + rng.nextDouble() * (hi - lo)) * 1e6) * US;
+        }
+
+        long around(double mean) {
+            return uniform(0.5 * mean, 1.5 * mean);
+        }
+
+        void schedule() {
+            long n = Math.min(Math.min(sipNext, regNext), regReply);
+            if (up.active) n = Math.min(n, up.next);
+            if (down.active) n = Math.min(n, down.next);
+            next = n;
+        }
+
+        void fire() throws IOException {
+            long t = next;
+            if (regReply == t) {
+                regReply = NEVER;
+                inbound(t, registerOk());
+            } else if (regNext == t) {
+                regNext = t + Math.round(config.registerIntervalSeconds() * 1e6) * US;
+                regReply = t + uniform(0.020, 0.060);
+                regCseq++;
+                regBranch = branch();
+                registrations++;
+                outbound(t, register());
+            } else if (sipNext == t) {
+                callStep(t);
+            } else if (up.active && up.next == t) {
+                up.emit(this, t);
+            } else {
+                down.emit(this, t);
+            }
+        }
+
+        void startCall(long t) {
+            step = 0;
+            sipNext = t;
+            callId = hex(rng, 20) + "@" + phoneAddress;
+            localTag = hex(rng, 8);
+            remoteTag = hex(rng, 10);
+            callee = "+1555" + (1_000_000 + rng.nextInt(9_000_000));
+            providerPort = 20000 + 2 * (int) (callSerial++ % 10_000);
+            phoneHangsUp = rng.nextBoolean();
+        }
+
+        void callStep(long t) throws IOException {
+            switch (step) {
+                case 0 -> {
+                    callsStarted++;
+                    inviteBranch = branch();
+                    tTrying = t + uniform(0.015, 0.040);
+                    tRinging = tTrying + uniform(0.050, 0.250);
+                    tAnswer = Math.max(tRinging + 10 * MS, t + around(config.ringSeconds()));
+                    outbound(t, invite());
+                    sipNext = tTrying;
+                }
+                case 1 -> {
+                    inbound(t, response(100, "Trying", false, null, inviteBranch, "1 INVITE"));
+                    sipNext = tRinging;
+                }
+                case 2 -> {
+                    inbound(t, response(180, "Ringing", true, null, inviteBranch, "1 INVITE"));
+                    sipNext = tAnswer;
+                }
+                case 3 -> {
+                    inbound(t, response(200, "OK", true, providerSdp(), inviteBranch, "1 INVITE"));
+                    up.start(this, t + uniform(0.005, 0.025));
+                    down.start(this, t + uniform(0.0, 0.020));
+                    talkEnd = t + around(config.talkSeconds());
+                    sipNext = t + uniform(0.001, 0.005);
+                }
+                case 4 -> {
+                    outbound(t, ack());
+                    sipNext = Math.max(talkEnd, t + US);
+                }
+                case 5 -> {
+                    up.active = false;
+                    down.active = false;
+                    byeBranch = branch();
+                    if (phoneHangsUp) outbound(t, phoneBye());
+                    else inbound(t, providerBye());
+                    sipNext = t + uniform(0.010, 0.050);
+                }
+                case 6 -> {
+                    if (phoneHangsUp) inbound(t, response(200, "OK", true, null, byeBranch, "2 BYE"));
+                    else outbound(t, byeOkFromPhone());
+                    startCall(t + around(config.gapSeconds()));
+                    return;
+                }
+                default -> throw new IllegalStateException("step " + step);
+            }
+            step++;
+        }
+
+        // --- SIP messages, written as each side sees them ------------------------------------------------------
+
+        String privateSip() {
+            return phoneAddress + ":" + SIP_PORT;
+        }
+
+        String externalSip() {
+            return NAT_WAN_ADDRESS + ":" + sipExternalPort;
+        }
+
+        String providerUri(String u) {
+            return "sip:" + u + "@" + PROVIDER_ADDRESS;
+        }
+
+        /** LAN view. */
+        String invite() {
+            String sdp = "v=0\r\n"
+                    + "o=" + user + " " + (1_000_000 + rng.nextInt(1 << 30)) + " 1 IN IP4 " + phoneAddress + "\r\n"
+                    + "s=natrecon-bench\r\n"
+                    + "c=IN IP4 " + phoneAddress + "\r\n"
+                    + "t=0 0\r\n"
+                    + "m=audio " + rtpPort + " RTP/AVP 0 101\r\n"
+                    + "a=rtpmap:0 PCMU/8000\r\n"
+                    + "a=rtpmap:101 telephone-event/8000\r\n"
+                    + "a=fmtp:101 0-16\r\n"
+                    + "a=ptime:20\r\n"
+                    + "a=sendrecv\r\n";
+            return sip("INVITE " + providerUri(callee) + " SIP/2.0", sdp,
+                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + inviteBranch + ";rport",
+                    "Max-Forwards: 70",
+                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
+                    "To: <" + providerUri(callee) + ">",
+                    "Call-ID: " + callId,
+                    "CSeq: 1 INVITE",
+                    "Contact: <sip:" + user + "@" + privateSip() + ">",
+                    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS",
+                    "User-Agent: natrecon-bench-phone/1.0",
+                    "Content-Type: application/sdp");
+        }
+
+        /** WAN view of a provider response to a request the phone sent through the NAT. */
+        String response(int code, String reason, boolean toTag, String sdp, String branch, String cseq) {
+            String via = "Via: SIP/2.0/UDP " + externalSip() + ";branch=" + branch + ";rport=" + sipExternalPort;
+            String from = "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag;
+            String to = "To: <" + providerUri(callee) + ">" + (toTag ? ";tag=" + remoteTag : "");
+            String contact = code >= 180 && cseq.endsWith("INVITE") ? "Contact: <sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + ">" : null;
+            return sip("SIP/2.0 " + code + " " + reason, sdp == null ? "" : sdp,
+                    via, from, to, "Call-ID: " + callId, "CSeq: " + cseq, contact,
+                    "Server: natrecon-bench-provider/1.0", sdp == null ? null : "Content-Type: application/sdp");
+        }
+
+        String providerSdp() {
+            return "v=0\r\n"
+                    + "o=provider " + (1_000_000 + rng.nextInt(1 << 30)) + " 1 IN IP4 " + PROVIDER_ADDRESS + "\r\n"
+                    + "s=-\r\n"
+                    + "c=IN IP4 " + PROVIDER_ADDRESS + "\r\n"
+                    + "t=0 0\r\n"
+                    + "m=audio " + providerPort + " RTP/AVP 0 101\r\n"
+                    + "a=rtpmap:0 PCMU/8000\r\n"
+                    + "a=rtpmap:101 telephone-event/8000\r\n"
+                    + "a=ptime:20\r\n"
+                    + "a=sendrecv\r\n";
+        }
+
+        /** LAN view. */
+        String ack() {
+            return sip("ACK sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + " SIP/2.0", "",
+                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + branch() + ";rport",
+                    "Max-Forwards: 70",
+                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
+                    "To: <" + providerUri(callee) + ">;tag=" + remoteTag,
+                    "Call-ID: " + callId,
+                    "CSeq: 1 ACK");
+        }
+
+        /** LAN view. */
+        String phoneBye() {
+            return sip("BYE sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + " SIP/2.0", "",
+                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + byeBranch + ";rport",
+                    "Max-Forwards: 70",
+                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
+                    "To: <" + providerUri(callee) + ">;tag=" + remoteTag,
+                    "Call-ID: " + callId,
+                    "CSeq: 2 BYE",
+                    "User-Agent: natrecon-bench-phone/1.0");
+        }
+
+        /** WAN view: the provider hangs up, addressing the phone's Contact as the NAT rewrote it. */
+        String providerBye() {
+            return sip("BYE sip:" + user + "@" + externalSip() + " SIP/2.0", "",
+                    "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + byeBranch,
+                    "Max-Forwards: 70",
+                    "From: <" + providerUri(callee) + ">;tag=" + remoteTag,
+                    "To: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
+                    "Call-ID: " + callId,
+                    "CSeq: 1 BYE",
+                    "Server: natrecon-bench-provider/1.0");
+        }
+
+        /** LAN view: the phone's answer to the provider's BYE. */
+        String byeOkFromPhone() {
+            return sip("SIP/2.0 200 OK", "",
+                    "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + byeBranch,
+                    "From: <" + providerUri(callee) + ">;tag=" + remoteTag,
+                    "To: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
+                    "Call-ID: " + callId,
+                    "CSeq: 1 BYE",
+                    "User-Agent: natrecon-bench-phone/1.0");
+        }
+
+        /** LAN view. */
+        String register() {
+            return sip("REGISTER sip:" + PROVIDER_ADDRESS + " SIP/2.0", "",
+                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + regBranch + ";rport",
+                    "Max-Forwards: 70",
+                    "From: <" + providerUri(user) + ">;tag=" + regTag,
+                    "To: <" + providerUri(user) + ">",
+                    "Call-ID: " + regCallId,
+                    "CSeq: " + regCseq + " REGISTER",
+                    "Contact: <sip:" + user + "@" + privateSip() + ">;expires=120",
+                    "Expires: 120",
+                    "User-Agent: natrecon-bench-phone/1.0");
+        }
+
+        /** WAN view. */
+        String registerOk() {
+            return sip("SIP/2.0 200 OK", "",
+                    "Via: SIP/2.0/UDP " + externalSip() + ";branch=" + regBranch + ";rport=" + sipExternalPort,
+                    "From: <" + providerUri(user) + ">;tag=" + regTag,
+                    "To: <" + providerUri(user) + ">;tag=" + hex(rng, 8),
+                    "Call-ID: " + regCallId,
+                    "CSeq: " + regCseq + " REGISTER",
+                    "Contact: <sip:" + user + "@" + externalSip() + ">;expires=120",
+                    "Server: natrecon-bench-provider/1.0");
+        }
+
+        String branch() {
+            return "z9hG4bK-" + hex(rng, 16);
+        }
+
+        // --- the router ----------------------------------------------------------------------------------------
+
+        /** A SIP message from the phone ({@code lanText} as the phone sent it). */
+        void outbound(long t, String lanText) throws IOException {
+            sipMessages++;
+            String wanText = algOutbound(lanText, privateSip(), externalSip(), phoneAddress);
+            int id = nextPhoneIpId();
+            int n = udpFrame(scratch, phoneMac, ROUTER_LAN_MAC, phoneIp, PROVIDER, TOS_SIP, TTL_PHONE, id, SIP_PORT,
+                    SIP_PORT, lanText);
+            lan.writeNow(t, scratch, n);
+            n = udpFrame(scratch, ROUTER_WAN_MAC, UPSTREAM_MAC, NAT_WAN, PROVIDER, TOS_SIP, TTL_PHONE - 1, id,
+                    sipExternalPort, SIP_PORT, wanText);
+            wan.writeLater(t + delay(), scratch, n);
+        }
+
+        /** A SIP message from the provider ({@code wanText} as it arrived at the router). */
+        void inbound(long t, String wanText) throws IOException {
+            sipMessages++;
+            String lanText = algInbound(wanText, privateSip(), externalSip(), sipExternalPort);
+            int id = nextProviderIpId();
+            int n = udpFrame(scratch, UPSTREAM_MAC, ROUTER_WAN_MAC, PROVIDER, NAT_WAN, TOS_SIP, TTL_PROVIDER_ARRIVAL, id,
+                    SIP_PORT, sipExternalPort, wanText);
+            wan.writeNow(t, scratch, n);
+            n = udpFrame(scratch, ROUTER_LAN_MAC, phoneMac, PROVIDER, phoneIp, TOS_SIP, TTL_PROVIDER_ARRIVAL - 1, id,
+                    SIP_PORT, SIP_PORT, lanText);
+            lan.writeLater(t + delay(), scratch, n);
+        }
+
+        int nextPhoneIpId() {
+            ipId = (ipId + 1) & 0xffff;
+            return ipId;
+        }
+    }
+
+    private int nextProviderIpId() {
+        providerIpId = (providerIpId + 1) & 0xffff;
+        return providerIpId;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // RTP: one direction of one call, as two prebuilt frames (the originating side's and the forwarded copy).
+
+    private final class RtpStream {
+        final boolean fromPhone;
+        final byte[] origin = new byte[RTP_FRAME];
+        final byte[] copy = new byte[RTP_FRAME];
+        boolean active;
+        boolean first;
+        long nominal;
+        long next;
+        int seq, ts;
+        SplittableRandom rng;
+
+        RtpStream(boolean fromPhone) {
+            this.fromPhone = fromPhone;
+        }
+
+        void start(Slot s, long t) {
+            rng = s.rng;
+            active = true;
+            first = true;
+            nominal = t;
+            seq = rng.nextInt(1 << 16);
+            ts = rng.nextInt();
+            int ssrc = rng.nextInt();
+            if (fromPhone) {
+                header(origin, s.phoneMac, ROUTER_LAN_MAC, s.phoneIp, PROVIDER, TOS_RTP, TTL_PHONE, s.rtpPort, s.providerPort,
+                        RTP_HEADER + RTP_PAYLOAD);
+                header(copy, ROUTER_WAN_MAC, UPSTREAM_MAC, NAT_WAN, PROVIDER, TOS_RTP, TTL_PHONE - 1, s.rtpPort,
+                        s.providerPort, RTP_HEADER + RTP_PAYLOAD);
+            } else {
+                header(origin, UPSTREAM_MAC, ROUTER_WAN_MAC, PROVIDER, NAT_WAN, TOS_RTP, TTL_PROVIDER_ARRIVAL,
+                        s.providerPort, s.rtpPort, RTP_HEADER + RTP_PAYLOAD);
+                header(copy, ROUTER_LAN_MAC, s.phoneMac, PROVIDER, s.phoneIp, TOS_RTP, TTL_PROVIDER_ARRIVAL - 1,
+                        s.providerPort, s.rtpPort, RTP_HEADER + RTP_PAYLOAD);
+            }
+            put32(origin, HEADERS + 8, ssrc);
+            next = sendTime();
+        }
+
+        /** Phones send on their 20 ms tick (±100 µs); the provider's packets arrive with up to 3 ms of network jitter. */
+        long sendTime() {
+            return nominal + (fromPhone ? rng.nextInt(200) : rng.nextInt(3000)) * US;
+        }
+
+        void emit(Slot s, long t) throws IOException {
+            byte[] o = origin;
+            int p = HEADERS;
+            o[p] = (byte) 0x80;
+            o[p + 1] = (byte) (first ? 0x80 : 0x00); // marker on the first packet, PT 0 (PCMU)
+            put16(o, p + 2, seq);
+            put32(o, p + 4, ts);
+            System.arraycopy(noise, (seq * 167 + ts) & (noise.length - 1 - 255), o, p + RTP_HEADER, RTP_PAYLOAD);
+            long payloadSum = sum16(o, p, RTP_HEADER + RTP_PAYLOAD);
+            int id = fromPhone ? s.nextPhoneIpId() : nextProviderIpId();
+            finish(o, id, payloadSum);
+            System.arraycopy(o, p, copy, p, RTP_HEADER + RTP_PAYLOAD);
+            finish(copy, id, payloadSum);
+            (fromPhone ? lan : wan).writeNow(t, o, RTP_FRAME);
+            (fromPhone ? wan : lan).writeLater(t + delay(), copy, RTP_FRAME);
+            rtpPackets++;
+            first = false;
+            seq = (seq + 1) & 0xffff;
+            ts += RTP_PAYLOAD;
+            nominal += 20 * MS;
+            next = sendTime();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The SIP helper (ALG).
+
+    /** Outbound rewrite: private address:port in Via and Contact, private address in SDP o= and c=. */
+    static String algOutbound(String text, String privateHostPort, String externalHostPort, String privateAddress) {
+        int split = text.indexOf("\r\n\r\n");
+        String[] head = text.substring(0, split).split("\r\n", -1);
+        String body = text.substring(split + 4);
+        for (int i = 1; i < head.length; i++) {
+            String name = headerName(head[i]);
+            if (name.equals("via") || name.equals("v") || name.equals("contact") || name.equals("m")) {
+                head[i] = head[i].replace(privateHostPort, externalHostPort);
+            }
+        }
+        if (!body.isEmpty()) {
+            String[] lines = body.split("\r\n", -1);
+            String external = externalHostPort.substring(0, externalHostPort.indexOf(':'));
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].startsWith("o=") || lines[i].startsWith("c=")) lines[i] = lines[i].replace(privateAddress, external);
+            }
+            body = String.join("\r\n", lines);
+        }
+        return withContentLength(head, body);
+    }
+
+    /** Inbound rewrite: external address:port back to the private one in the Request-URI, Via, Contact, From, To. */
+    static String algInbound(String text, String privateHostPort, String externalHostPort, int externalPort) {
+        int split = text.indexOf("\r\n\r\n");
+        String[] head = text.substring(0, split).split("\r\n", -1);
+        String body = text.substring(split + 4);
+        if (!head[0].startsWith("SIP/2.0")) head[0] = head[0].replace(externalHostPort, privateHostPort);
+        String privatePort = privateHostPort.substring(privateHostPort.indexOf(':') + 1);
+        for (int i = 1; i < head.length; i++) {
+            String name = headerName(head[i]);
+            switch (name) {
+                case "via", "v" -> head[i] = head[i].replace(externalHostPort, privateHostPort)
+                        .replace(";rport=" + externalPort, ";rport=" + privatePort);
+                case "contact", "m", "from", "f", "to", "t" -> head[i] = head[i].replace(externalHostPort, privateHostPort);
+                default -> {
+                }
+            }
+        }
+        return withContentLength(head, body);
+    }
+
+    private static String headerName(String line) {
+        int colon = line.indexOf(':');
+        return colon < 0 ? "" : line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String withContentLength(String[] head, String body) {
+        StringBuilder sb = new StringBuilder(512 + body.length());
+        for (String h : head) {
+            String name = headerName(h);
+            if (name.equals("content-length") || name.equals("l")) {
+                sb.append(h, 0, h.indexOf(':') + 1).append(' ').append(body.length());
+            } else {
+                sb.append(h);
+            }
+            sb.append("\r\n");
+        }
+        return sb.append("\r\n").append(body).toString();
+    }
+
+    /** A SIP message: start line, headers (nulls skipped), Content-Length last, blank line, body. */
+    static String sip(String startLine, String body, String... headers) {
+        StringBuilder sb = new StringBuilder(640 + body.length()).append(startLine).append("\r\n");
+        for (String h : headers) if (h != null) sb.append(h).append("\r\n");
+        return sb.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body).toString();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Frames.
+
+    /** Builds Ethernet + IPv4 + UDP + {@code text} into {@code b}; returns the frame length. */
+    static int udpFrame(byte[] b, long srcMac, long dstMac, int src, int dst, int tos, int ttl, int id, int sport,
+                        int dport, String text) {
+        byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
+        header(b, srcMac, dstMac, src, dst, tos, ttl, sport, dport, payload.length);
+        System.arraycopy(payload, 0, b, HEADERS, payload.length);
+        finish(b, id, sum16(b, HEADERS, payload.length));
+        return HEADERS + payload.length;
+    }
+
+    /** The constant part of an Ethernet/IPv4/UDP header (id and checksums are set by {@link #finish}). */
+    static void header(byte[] b, long srcMac, long dstMac, int src, int dst, int tos, int ttl, int sport, int dport,
+                       int payloadLength) {
+        putMac(b, 0, dstMac);
+        putMac(b, 6, srcMac);
+        put16(b, 12, 0x0800);
+        b[ETH] = 0x45;
+        b[ETH + 1] = (byte) tos;
+        put16(b, ETH + 2, IP + UDP + payloadLength);
+        put16(b, ETH + 6, 0x4000); // DF
+        b[ETH + 8] = (byte) ttl;
+        b[ETH + 9] = 17;
+        put32(b, ETH + 12, src);
+        put32(b, ETH + 16, dst);
+        put16(b, ETH + IP, sport);
+        put16(b, ETH + IP + 2, dport);
+        put16(b, ETH + IP + 4, UDP + payloadLength);
+    }
+
+    /** Sets the IP id and both checksums, given the one's-complement sum of the UDP payload. */
+    static void finish(byte[] b, int id, long payloadSum) {
+        put16(b, ETH + 4, id);
+        put16(b, ETH + 10, 0);
+        put16(b, ETH + 10, ~fold(sum16(b, ETH, IP)) & 0xffff);
+        int udpLength = ((b[ETH + IP + 4] & 0xff) << 8) | (b[ETH + IP + 5] & 0xff);
+        put16(b, ETH + IP + 6, 0);
+        long sum = sum16(b, ETH + 12, 8) + 17 + udpLength + sum16(b, ETH + IP, UDP) + payloadSum;
+        int c = ~fold(sum) & 0xffff;
+        put16(b, ETH + IP + 6, c == 0 ? 0xffff : c);
+    }
+
+    static long sum16(byte[] b, int off, int len) {
+        long s = 0;
+        int i = 0;
+        for (; i + 1 < len; i += 2) s += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
+        if (i < len) s += (b[off + i] & 0xff) << 8;
+        return s;
+    }
+
+    static int fold(long s) {
+        while ((s >>> 16) != 0) s = (s & 0xffff) + (s >>> 16);
+        return (int) s;
+    }
+
+    static void put16(byte[] b, int o, int v) {
+        b[o] = (byte) (v >>> 8);
+        b[o + 1] = (byte) v;
+    }
+
+    static void put32(byte[] b, int o, int v) {
+        b[o] = (byte) (v >>> 24);
+        b[o + 1] = (byte) (v >>> 16);
+        b[o + 2] = (byte) (v >>> 8);
+        b[o + 3] = (byte) v;
+    }
+
+    static void putMac(byte[] b, int o, long mac) {
+        for (int i = 0; i < 6; i++) b[o + i] = (byte) (mac >>> (40 - 8 * i));
+    }
+
+    static int ipv4(int a, int b, int c, int d) {
+        return a << 24 | b << 16 | c << 8 | d;
+    }
+
+    static String dotted(int ip) {
+        return (ip >>> 24) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + (ip & 0xff);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    static String hex(SplittableRandom rng, int n) {
+        char[] c = new char[n];
+        for (int i = 0; i < n; i++) c[i] = HEX[rng.nextInt(16)];
+        return new String(c);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // One output file: frames of the originating side go out at once; forwarded copies wait in a small time-ordered
+    // heap until nothing earlier can come, so each file stays in time order.
+
+    private static final class Out implements AutoCloseable {
+        private final PcapWriter writer;
+        private final ArrayDeque<byte[]> pool = new ArrayDeque<>();
+        private long[] times = new long[64];
+        private long[] order = new long[64];
+        private byte[][] held = new byte[64][];
+        private int[] lengths = new int[64];
+        private int size;
+        private long sequence;
+        long frames;
+
+        Out(PcapWriter writer) {
+            this.writer = writer;
+        }
+
+        void writeNow(long t, byte[] b, int len) throws IOException {
+            flushUpTo(t);
+            writer.write(t, b, 0, len, len);
+            frames++;
+        }
+
+        void writeLater(long t, byte[] b, int len) {
+            byte[] copy = pool.pollFirst();
+            if (copy == null || copy.length < len) copy = new byte[Math.max(len, 2048)];
+            System.arraycopy(b, 0, copy, 0, len);
+            if (size == times.length) grow();
+            int i = size++;
+            long seq = sequence++;
+            // Sift up.
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (!before(t, seq, times[parent], order[parent])) break;
+                move(parent, i);
+                i = parent;
+            }
+            times[i] = t;
+            order[i] = seq;
+            held[i] = copy;
+            lengths[i] = len;
+        }
+
+        void flushUpTo(long t) throws IOException {
+            while (size > 0 && times[0] <= t) {
+                byte[] b = held[0];
+                writer.write(times[0], b, 0, lengths[0], lengths[0]);
+                frames++;
+                pool.addLast(b);
+                removeTop();
+            }
+        }
+
+        private void removeTop() {
+            size--;
+            if (size == 0) {
+                held[0] = null;
+                return;
+            }
+            long t = times[size], seq = order[size];
+            byte[] f = held[size];
+            int len = lengths[size];
+            held[size] = null;
+            int i = 0;
+            while (true) {
+                int c = 2 * i + 1;
+                if (c >= size) break;
+                if (c + 1 < size && before(times[c + 1], order[c + 1], times[c], order[c])) c++;
+                if (!before(times[c], order[c], t, seq)) break;
+                move(c, i);
+                i = c;
+            }
+            times[i] = t;
+            order[i] = seq;
+            held[i] = f;
+            lengths[i] = len;
+        }
+
+        private static boolean before(long t1, long s1, long t2, long s2) {
+            return t1 < t2 || t1 == t2 && s1 < s2;
+        }
+
+        private void move(int from, int to) {
+            times[to] = times[from];
+            order[to] = order[from];
+            held[to] = held[from];
+            lengths[to] = lengths[from];
+        }
+
+        private void grow() {
+            int n = times.length * 2;
+            times = java.util.Arrays.copyOf(times, n);
+            order = java.util.Arrays.copyOf(order, n);
+            held = java.util.Arrays.copyOf(held, n);
+            lengths = java.util.Arrays.copyOf(lengths, n);
+        }
+
+        @Override
+        public void close() throws IOException {
+            writer.close();
+        }
+    }
+}
