@@ -13,51 +13,71 @@ import java.util.List;
 public final class BindingTable {
     private final LongMap<Binding> byTuple = new LongMap<>();
     private final List<Binding> bindings = new ArrayList<>();
+    /** Per side: the last tuple hash looked up and its answer (consecutive packets of one flow are the common case). */
+    private final long[] lastHash = new long[2];
+    private final Binding[] lastBinding = new Binding[2];
+    private final int[] lastDirection = new int[2];
 
     /** Accounts one resolved packet. */
     public void add(Seen s) {
         if (s.key == 0 || s.protocol < 0) return;
-        if (s.counterpartFrame != 0 && s.side == Side.LAN) {
-            learn(s);
-        }
-        // Find the binding by this side's view of the tuple, in either direction.
+        int side = s.side.ordinal();
         long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
+        if (fwd != lastHash[side] || lastBinding[side] == null) {
+            if (!lookup(s, side, fwd) && s.counterpartFrame != 0) {
+                learn(s);
+                lookup(s, side, fwd);
+            }
+        }
+        Binding b = lastBinding[side];
+        if (b != null && lastHash[side] == fwd) b.count(s.side, lastDirection[side], s.length, s.nanos, s.frame);
+    }
+
+    /** Finds the binding of this side's view of the tuple, in either direction, into the per-side cache. */
+    private boolean lookup(Seen s, int side, long fwd) {
         Binding b = byTuple.get(fwd);
         int direction = 0;
         if (b == null) {
             b = byTuple.get(tupleHash(s.side, s.protocol, s.dstHi, s.dstLo, s.dstPort, s.srcHi, s.srcLo, s.srcPort));
             direction = 1;
         }
-        if (b != null) b.count(s.side, direction, s.length, s.nanos, s.frame);
+        lastHash[side] = fwd;
+        lastBinding[side] = b;
+        lastDirection[side] = direction;
+        return b != null;
     }
 
-    private void learn(Seen lan) {
-        boolean srcChanged = lan.srcHi != lan.cpSrcHi || lan.srcLo != lan.cpSrcLo || lan.srcPort != lan.cpSrcPort;
-        boolean dstChanged = lan.dstHi != lan.cpDstHi || lan.dstLo != lan.cpDstLo || lan.dstPort != lan.cpDstPort;
+    /** Learns the binding of a matched pair, from whichever side resolved first. */
+    private void learn(Seen s) {
+        boolean lan = s.side == Side.LAN;
+        long lsh = lan ? s.srcHi : s.cpSrcHi, lsl = lan ? s.srcLo : s.cpSrcLo;
+        long ldh = lan ? s.dstHi : s.cpDstHi, ldl = lan ? s.dstLo : s.cpDstLo;
+        int lsp = lan ? s.srcPort : s.cpSrcPort, ldp = lan ? s.dstPort : s.cpDstPort;
+        long wsh = lan ? s.cpSrcHi : s.srcHi, wsl = lan ? s.cpSrcLo : s.srcLo;
+        long wdh = lan ? s.cpDstHi : s.dstHi, wdl = lan ? s.cpDstLo : s.dstLo;
+        int wsp = lan ? s.cpSrcPort : s.srcPort, wdp = lan ? s.cpDstPort : s.dstPort;
+        boolean srcChanged = lsh != wsh || lsl != wsl || lsp != wsp;
+        boolean dstChanged = ldh != wdh || ldl != wdl || ldp != wdp;
         boolean outbound;
         if (srcChanged) {
             outbound = true;
         } else if (dstChanged) {
             outbound = false;
         } else {
-            // Untranslated: call the private end (or else the lower address) internal.
-            boolean sp = Addresses.isPrivate(lan.srcHi, lan.srcLo);
-            boolean dp = Addresses.isPrivate(lan.dstHi, lan.dstLo);
-            outbound = sp || !dp;
+            // Untranslated: call the private end internal (or the source, when neither or both are private).
+            outbound = Addresses.isPrivate(lsh, lsl) || !Addresses.isPrivate(ldh, ldl);
         }
-        long lanOut = outbound
-                ? tupleHash(Side.LAN, lan.protocol, lan.srcHi, lan.srcLo, lan.srcPort, lan.dstHi, lan.dstLo, lan.dstPort)
-                : tupleHash(Side.LAN, lan.protocol, lan.dstHi, lan.dstLo, lan.dstPort, lan.srcHi, lan.srcLo, lan.srcPort);
-        if (byTuple.get(lanOut) != null) return;
         Binding b = outbound
-                ? new Binding(bindings.size() + 1, lan.protocol, lan.srcHi, lan.srcLo, lan.srcPort,
-                        lan.cpSrcHi, lan.cpSrcLo, lan.cpSrcPort, lan.cpDstHi, lan.cpDstLo, lan.cpDstPort)
-                : new Binding(bindings.size() + 1, lan.protocol, lan.dstHi, lan.dstLo, lan.dstPort,
-                        lan.cpDstHi, lan.cpDstLo, lan.cpDstPort, lan.cpSrcHi, lan.cpSrcLo, lan.cpSrcPort);
+                ? new Binding(bindings.size() + 1, s.protocol, lsh, lsl, lsp, wsh, wsl, wsp, wdh, wdl, wdp)
+                : new Binding(bindings.size() + 1, s.protocol, ldh, ldl, ldp, wdh, wdl, wdp, wsh, wsl, wsp);
+        long lanKey = tupleHash(Side.LAN, b.protocol, b.internalHi, b.internalLo, b.internalPort,
+                outbound ? ldh : lsh, outbound ? ldl : lsl, outbound ? ldp : lsp);
+        long wanKey = tupleHash(Side.WAN, b.protocol, b.externalHi, b.externalLo, b.externalPort, b.remoteHi,
+                b.remoteLo, b.remotePort);
+        if (byTuple.get(lanKey) != null || byTuple.get(wanKey) != null) return;
         bindings.add(b);
-        byTuple.put(lanOut, b);
-        byTuple.put(tupleHash(Side.WAN, b.protocol, b.externalHi, b.externalLo, b.externalPort, b.remoteHi, b.remoteLo,
-                b.remotePort), b);
+        byTuple.put(lanKey, b);
+        byTuple.put(wanKey, b);
     }
 
     public List<Binding> bindings() {

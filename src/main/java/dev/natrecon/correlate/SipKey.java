@@ -11,6 +11,8 @@ final class SipKey {
 
     /** Key of the SIP message at {@code b[off, off+len)}, or 0 if it does not start like SIP. */
     static long of(byte[] b, int off, int len) {
+        // Every SIP start line begins with an upper-case method or "SIP/2.0"; RTP and most else fail here at once.
+        if (len < 11 || b[off] < 'A' || b[off] > 'Z') return 0;
         int end = off + len;
         int lineEnd = indexOfCrlf(b, off, end);
         if (lineEnd < 0) return 0;

@@ -85,18 +85,32 @@ public final class Analysis {
             RawFrame f = new RawFrame();
             Packet p = dec.packet;
             long last = Long.MIN_VALUE;
+            long[] keyKinds = new long[MatchKeys.Kind.values().length];
+            int lastLinkType = Integer.MIN_VALUE;
+            long[] linkTypeCount = null;
+            Map<Integer, long[]> linkTypes = new TreeMap<>();
+            int lastInterface = Integer.MIN_VALUE;
+            InterfaceEvidence ev = null;
             while (reader.next(f)) {
                 if (f.timestampNanos < last) stats.anomalies.add(dev.natrecon.capture.CaptureAnomaly.TIME_WENT_BACKWARDS, f.frameNumber);
                 last = Math.max(last, f.timestampNanos);
                 Disposition d = dec.decode(f, f.timestampNanos);
                 stats.count(p, d, f.timestampNanos, f.capturedLength);
-                stats.linkTypes.merge(dev.natrecon.decode.LinkType.name(f.linkType), 1L, Long::sum);
+                // Per-frame work stays on primitives; the maps are filled once at the end.
+                if (f.linkType != lastLinkType) {
+                    lastLinkType = f.linkType;
+                    linkTypeCount = linkTypes.computeIfAbsent(f.linkType, k -> new long[1]);
+                }
+                linkTypeCount[0]++;
                 if (d == Disposition.DECODED) {
                     long key = keys.key(p);
-                    if (key != 0) stats.matchKeyKinds.merge(keys.lastKind().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
+                    if (key != 0) keyKinds[keys.lastKind().ordinal()]++;
                     if (evidence != null) {
                         int ik = interfaceKey(f, p);
-                        InterfaceEvidence ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
+                        if (ik != lastInterface || ev == null) {
+                            lastInterface = ik;
+                            ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
+                        }
                         ev.frames++;
                         boolean sp = Addresses.isPrivate(p.srcHi, p.srcLo), dp = Addresses.isPrivate(p.dstHi, p.dstLo);
                         boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo);
@@ -106,12 +120,16 @@ public final class Analysis {
                     }
                 }
             }
+            linkTypes.forEach((lt, c) -> stats.linkTypes.put(dev.natrecon.decode.LinkType.name(lt), c[0]));
+            for (MatchKeys.Kind k : MatchKeys.Kind.values()) {
+                if (keyKinds[k.ordinal()] > 0) stats.matchKeyKinds.put(k.name().toLowerCase(Locale.ROOT), keyKinds[k.ordinal()]);
+            }
             dec.finish();
             stats.frames = reader.frames();
             stats.interfaces = List.copyOf(reader.interfaces());
             stats.anomalies.addAll(reader.anomalies());
             if (evidence != null) {
-                for (InterfaceEvidence ev : evidence.values()) ev.name = interfaceName(ev.key, stats.interfaces);
+                for (InterfaceEvidence e : evidence.values()) e.name = interfaceName(e.key, stats.interfaces);
             }
         }
         return new Survey(stats, evidence);

@@ -9,7 +9,6 @@ import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -48,7 +47,15 @@ public final class CaseOutputs implements AnalysisSink {
                 ip ? s.length : "", s.outcome.label(), translation(s),
                 s.counterpartFrame == 0 ? "" : s.side.other().label(),
                 s.counterpartFrame == 0 ? "" : s.counterpartFrame,
-                s.counterpartFrame == 0 ? "" : String.format(Locale.ROOT, "%.3f", s.counterpartDeltaNanos / 1e6));
+                s.counterpartFrame == 0 ? "" : milliseconds(s.counterpartDeltaNanos));
+    }
+
+    /** Nanoseconds as milliseconds with three decimals ("-0.152"), without String.format's per-call cost. */
+    static String milliseconds(long nanos) {
+        long micros = Math.round(nanos / 1000.0);
+        long abs = Math.abs(micros);
+        String frac = Long.toString(abs % 1000);
+        return (micros < 0 ? "-" : "") + abs / 1000 + "." + "000".substring(frac.length()) + frac;
     }
 
     /** "src 192.168.1.10:5060->203.0.113.2:5060" style description of what the router changed, seen from the LAN. */
