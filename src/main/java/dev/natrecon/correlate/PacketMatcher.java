@@ -24,7 +24,8 @@ public final class PacketMatcher {
     private final Listener listener;
     private final long[] spanStart = new long[2];
     private final long[] spanEnd = new long[2];
-    private final LongMap<Seen>[] pendingByKey;
+    /** Packets waiting for a counterpart, chained per key through {@link Seen#nextSameKey}, both sides together. */
+    private final LongMap<Seen> pending = new LongMap<>();
     private final ArrayDeque<Seen> waiting = new ArrayDeque<>();
     private final ArrayDeque<Seen> output = new ArrayDeque<>();
     private final ArrayDeque<Seen> pool = new ArrayDeque<>();
@@ -39,7 +40,6 @@ public final class PacketMatcher {
      * @param wanSpan       first and last corrected time of the WAN capture
      * @param externalAddresses the router's own WAN addresses (a private one of these is not a leak)
      */
-    @SuppressWarnings("unchecked")
     public PacketMatcher(long windowNanos, long[] lanSpan, long[] wanSpan, Set<String> externalAddresses,
                          Listener listener) {
         this.windowNanos = windowNanos;
@@ -48,7 +48,6 @@ public final class PacketMatcher {
         spanEnd[0] = lanSpan[1];
         spanStart[1] = wanSpan[0];
         spanEnd[1] = wanSpan[1];
-        pendingByKey = new LongMap[] {new LongMap<Seen>(), new LongMap<Seen>()};
         externalHi = new long[externalAddresses.size()];
         externalLo = new long[externalAddresses.size()];
         int i = 0;
@@ -95,12 +94,13 @@ public final class PacketMatcher {
             drain();
             return;
         }
-        int me = s.side.ordinal();
-        int other = 1 - me;
-        Seen best = null, bestPrev = null;
+        // One chain per key holds the waiting packets of both sides; take the nearest of the other side's.
+        Seen head = pending.get(s.key);
+        Seen best = null, bestPrev = null, prev = null, tail = null;
         long bestDistance = Long.MAX_VALUE;
-        Seen prev = null;
-        for (Seen c = pendingByKey[other].get(s.key); c != null; prev = c, c = c.nextSameKey) {
+        for (Seen c = head; c != null; prev = c, c = c.nextSameKey) {
+            tail = c;
+            if (c.side == s.side) continue;
             long d = Math.abs(s.nanos - c.nanos);
             if (d <= windowNanos && d < bestDistance) {
                 best = c;
@@ -109,18 +109,15 @@ public final class PacketMatcher {
             }
         }
         if (best != null) {
-            unlink(other, best, bestPrev);
+            unlink(best, bestPrev);
             pair(s, best);
             drain();
             return;
         }
-        Seen head = pendingByKey[me].get(s.key);
         if (head == null) {
-            pendingByKey[me].put(s.key, s);
+            pending.put(s.key, s);
         } else {
-            Seen t = head;
-            while (t.nextSameKey != null) t = t.nextSameKey;
-            t.nextSameKey = s;
+            tail.nextSameKey = s;
         }
         s.inWaiting = true;
         waiting.addLast(s);
@@ -141,9 +138,9 @@ public final class PacketMatcher {
         return output.size();
     }
 
-    private void unlink(int side, Seen c, Seen prev) {
+    private void unlink(Seen c, Seen prev) {
         if (prev == null) {
-            pendingByKey[side].put(c.key, c.nextSameKey);
+            pending.put(c.key, c.nextSameKey);
         } else {
             prev.nextSameKey = c.nextSameKey;
         }
@@ -196,11 +193,10 @@ public final class PacketMatcher {
             if (now != Long.MAX_VALUE && now - s.nanos <= windowNanos) break;
             waiting.pollFirst();
             s.inWaiting = false;
-            int side = s.side.ordinal();
             Seen prev = null;
-            for (Seen c = pendingByKey[side].get(s.key); c != null; prev = c, c = c.nextSameKey) {
+            for (Seen c = pending.get(s.key); c != null; prev = c, c = c.nextSameKey) {
                 if (c == s) {
-                    unlink(side, c, prev);
+                    unlink(c, prev);
                     break;
                 }
             }
