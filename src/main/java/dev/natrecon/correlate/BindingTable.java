@@ -11,7 +11,12 @@ import java.util.List;
  * they were seen. Memory grows with the number of distinct flows, not with packets.
  */
 public final class BindingTable {
-    private final LongMap<Binding> byTuple = new LongMap<>();
+    /** A binding seen through one side's view of one direction of its tuple. */
+    private record View(Binding binding, int direction) {
+    }
+
+    /** Every binding under four tuples: LAN and WAN view, outbound and inbound, so one lookup answers a packet. */
+    private final LongMap<View> byTuple = new LongMap<>();
     private final List<Binding> bindings = new ArrayList<>();
     /** Per side: the last tuple hash looked up and its answer (consecutive packets of one flow are the common case). */
     private final long[] lastHash = new long[2];
@@ -35,16 +40,11 @@ public final class BindingTable {
 
     /** Finds the binding of this side's view of the tuple, in either direction, into the per-side cache. */
     private boolean lookup(Seen s, int side, long fwd) {
-        Binding b = byTuple.get(fwd);
-        int direction = 0;
-        if (b == null) {
-            b = byTuple.get(tupleHash(s.side, s.protocol, s.dstHi, s.dstLo, s.dstPort, s.srcHi, s.srcLo, s.srcPort));
-            direction = 1;
-        }
+        View v = byTuple.get(fwd);
         lastHash[side] = fwd;
-        lastBinding[side] = b;
-        lastDirection[side] = direction;
-        return b != null;
+        lastBinding[side] = v == null ? null : v.binding;
+        lastDirection[side] = v == null ? 0 : v.direction;
+        return v != null;
     }
 
     /** Learns the binding of a matched pair, from whichever side resolved first. */
@@ -70,14 +70,19 @@ public final class BindingTable {
         Binding b = outbound
                 ? new Binding(bindings.size() + 1, s.protocol, lsh, lsl, lsp, wsh, wsl, wsp, wdh, wdl, wdp)
                 : new Binding(bindings.size() + 1, s.protocol, ldh, ldl, ldp, wdh, wdl, wdp, wsh, wsl, wsp);
-        long lanKey = tupleHash(Side.LAN, b.protocol, b.internalHi, b.internalLo, b.internalPort,
-                outbound ? ldh : lsh, outbound ? ldl : lsl, outbound ? ldp : lsp);
-        long wanKey = tupleHash(Side.WAN, b.protocol, b.externalHi, b.externalLo, b.externalPort, b.remoteHi,
+        // The remote end as the LAN sees it (a DNAT would make it differ from the WAN's view).
+        long lrh = outbound ? ldh : lsh, lrl = outbound ? ldl : lsl;
+        int lrp = outbound ? ldp : lsp;
+        long lanOut = tupleHash(Side.LAN, b.protocol, b.internalHi, b.internalLo, b.internalPort, lrh, lrl, lrp);
+        long wanOut = tupleHash(Side.WAN, b.protocol, b.externalHi, b.externalLo, b.externalPort, b.remoteHi,
                 b.remoteLo, b.remotePort);
-        if (byTuple.get(lanKey) != null || byTuple.get(wanKey) != null) return;
+        if (byTuple.get(lanOut) != null || byTuple.get(wanOut) != null) return;
         bindings.add(b);
-        byTuple.put(lanKey, b);
-        byTuple.put(wanKey, b);
+        byTuple.put(lanOut, new View(b, 0));
+        byTuple.put(wanOut, new View(b, 0));
+        byTuple.put(tupleHash(Side.LAN, b.protocol, lrh, lrl, lrp, b.internalHi, b.internalLo, b.internalPort), new View(b, 1));
+        byTuple.put(tupleHash(Side.WAN, b.protocol, b.remoteHi, b.remoteLo, b.remotePort, b.externalHi, b.externalLo,
+                b.externalPort), new View(b, 1));
     }
 
     public List<Binding> bindings() {
