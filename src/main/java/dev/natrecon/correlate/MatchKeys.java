@@ -16,8 +16,10 @@ import java.nio.ByteOrder;
  *   <li>RTP (version 2 over UDP): SSRC, sequence number, timestamp and payload length.</li>
  *   <li>ICMP: type, code, echo sequence and data; for errors the quoted packet's IP id, protocol and the quoted bytes
  *       past its ports.</li>
- *   <li>Anything else: transport protocol, payload length and a digest of the payload; for TCP also sequence and
- *       acknowledgment numbers, flags and window.</li>
+ *   <li>TCP: flags, window, payload length and digest, and the timestamp option when present (a helper's sequence
+ *       adjustment after an ALG rewrite shifts sequence and acknowledgment numbers but not timestamps); without
+ *       timestamps, the sequence and acknowledgment numbers.</li>
+ *   <li>Anything else: transport protocol, payload length and a digest of the payload.</li>
  * </ul>
  * Keys collide for retransmissions of the same bytes; the matcher resolves those by time.
  */
@@ -75,7 +77,7 @@ public final class MatchKeys {
         }
         if (proto == Protocols.TCP && p.hasPorts()) {
             lastKind = Kind.TCP;
-            long h = mix(p.tcpSeq << 32 ^ p.tcpAck ^ K1);
+            long h = p.tcpTsVal >= 0 ? mix(p.tcpTsVal << 32 ^ p.tcpTsEcr ^ K2) : mix(p.tcpSeq << 32 ^ p.tcpAck ^ K1);
             h = mix(h ^ (long) p.tcpFlags << 16 ^ p.tcpWindow ^ (long) len << 40);
             return len == 0 ? h : mix(h ^ digest(b, off, len));
         }

@@ -73,6 +73,9 @@ public final class Packet {
     public long tcpSeq;
     public long tcpAck;
     public int tcpWindow;
+    /** TCP timestamp option (RFC 7323) values, or -1 when the segment has none. */
+    public long tcpTsVal = -1;
+    public long tcpTsEcr = -1;
     public int icmpType = -1;
     public int icmpCode;
     /** ICMP echo identifier (the "port" NAT translates) or -1. */
@@ -113,6 +116,7 @@ public final class Packet {
         protocol = -1;
         l4Offset = l4Length = srcPort = dstPort = tcpFlags = tcpWindow = 0;
         tcpSeq = tcpAck = 0;
+        tcpTsVal = tcpTsEcr = -1;
         icmpType = -1;
         icmpCode = icmpSeq = 0;
         icmpId = -1;

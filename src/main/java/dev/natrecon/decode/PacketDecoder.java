@@ -400,6 +400,7 @@ public final class PacketDecoder {
                 }
                 p.payloadOffset = off + hl;
                 p.payloadLength = end - off - hl;
+                if (hl > 20) tcpTimestamps(b, off + 20, off + hl, p);
                 return Disposition.DECODED;
             }
             case Protocols.ICMP, Protocols.ICMPV6:
@@ -419,6 +420,27 @@ public final class PacketDecoder {
                 p.payloadOffset = off;
                 p.payloadLength = Math.max(0, end - off);
                 return Disposition.DECODED;
+        }
+    }
+
+    /** Finds the timestamp option (kind 8, length 10) among the TCP options in {@code b[o, end)}. */
+    private static void tcpTimestamps(byte[] b, int o, int end, Packet p) {
+        while (o < end) {
+            int kind = b[o] & 0xff;
+            if (kind == 0) return;
+            if (kind == 1) {
+                o++;
+                continue;
+            }
+            if (o + 1 >= end) return;
+            int len = b[o + 1] & 0xff;
+            if (len < 2 || o + len > end) return;
+            if (kind == 8 && len == 10) {
+                p.tcpTsVal = Bytes.u32(b, o + 2);
+                p.tcpTsEcr = Bytes.u32(b, o + 6);
+                return;
+            }
+            o += len;
         }
     }
 
