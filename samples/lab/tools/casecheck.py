@@ -158,7 +158,7 @@ def correlate(lan, wan, lan_net, wan_addr, router_lan):
             w.matched, l.matched = l, w
         outbound.append((l, w))
     for w in wan:
-        if w.l3 != "ipv4" or w.dst != wan_addr or w.matched is not None:
+        if w.l3 != "ipv4" or w.dst not in wan_addr.split(",") or w.matched is not None:
             continue
         cands = [l for l in in_idx.get((w.ipid, w.proto, w.src, w.sport), [])
                  if l.matched is None and abs(l.ts - w.ts) < 2.0 and in_net(l.dst, lan_net)]
@@ -266,7 +266,7 @@ def main():
     ap.add_argument("--wan", required=True)
     ap.add_argument("--lan-net", required=True, help="e.g. 192.168.1.0/24")
     ap.add_argument("--router-lan", required=True)
-    ap.add_argument("--router-wan", required=True)
+    ap.add_argument("--router-wan", required=True, help="the router's WAN address (comma list if it changes)")
     ap.add_argument("--conntrack-log")
     ap.add_argument("--expect-log")
     ap.add_argument("--require-sip", default="", help="comma list, e.g. REGISTER,INVITE,100 (INVITE),...; each must be on both sides")
@@ -276,6 +276,9 @@ def main():
     ap.add_argument("--require-port-preserved", action="store_true", help="NAT kept every source port")
     ap.add_argument("--require-no-private-on-wan", action="store_true",
                     help="no LAN address in any WAN packet's IP header or SIP text (Call-ID excepted)")
+    ap.add_argument("--require-private-on-wan", action="store_true",
+                    help="some WAN SIP frame carries a LAN address outside Call-ID (helper off)")
+    ap.add_argument("--require-port-changed", action="store_true", help="NAT changed at least one source port")
     ap.add_argument("--require-ct-new", default="", help="comma list of 'proto:dport' that must have a NEW flow event")
     args = ap.parse_args()
 
@@ -315,6 +318,17 @@ def main():
     lan_only = [f for f in lan if f.matched is None]
     wan_only = [f for f in wan if f.matched is None]
     w("- frames without a counterpart: LAN %d, WAN %d" % (len(lan_only), len(wan_only)))
+    if lan_only or wan_only:
+        # evidence for detectors: which frames the router did not pass (or made itself)
+        for name, frames in (("LAN", lan_only), ("WAN", wan_only)):
+            for f in frames[:40]:
+                w("  - %s frame %d (t %s): %s %s -> %s %s" % (
+                    name, f.no, fmt_t(f.ts, t0), {17: "udp", 6: "tcp", 1: "icmp"}.get(f.proto, str(f.proto)),
+                    f.endpoint("src") if f.sport is not None else f.src,
+                    f.endpoint("dst") if f.dport is not None else f.dst,
+                    sip_label(f) if f.kind == "sip" else f.kind))
+            if len(frames) > 40:
+                w("  - ... %d more %s frames" % (len(frames) - 40, name))
     deltas = sorted((x.ts - l.ts) * 1e6 for l, x in outbound if x)
     deltas_in = sorted((l.ts - x.ts) * 1e6 for x, l in inbound if l)
     if deltas:
@@ -347,6 +361,16 @@ def main():
                     for a in re.findall(r"\d+\.\d+\.\d+\.\d+", line):
                         if in_net(a, lan_net):
                             failures.append("WAN frame %d carries LAN address %s: %s" % (f.no, a, line))
+    if args.require_port_changed and not any(ls.split(":")[1] != ws.split(":")[1] for (_, ls, ws, _), _n in maps.items()):
+        failures.append("NAT kept every source port")
+    if args.require_private_on_wan:
+        hits = [f.no for f in wan if f.kind == "sip" and any(
+            in_net(a, lan_net) for line in f.payload.decode("latin-1").splitlines()
+            if not re.match(r"(Call-ID|i)\s*:", line, re.I) for a in re.findall(r"\d+\.\d+\.\d+\.\d+", line))]
+        w("- WAN SIP frames carrying a LAN address outside Call-ID: %s" % (", ".join(map(str, hits)) or "none"))
+        w("")
+        if not hits:
+            failures.append("no WAN SIP frame carries a LAN address")
     if args.require_all_forwarded:
         if o_ok != len(outbound) or i_ok != len(inbound):
             failures.append("not every forwarded packet has its counterpart (out %d/%d, in %d/%d)" % (
@@ -399,8 +423,8 @@ def main():
                 name, src, sp, dst, dp, ssrc, s["pt"], s["n"], s["first_seq"], s["last_seq"],
                 fmt_t(s["t0"], t0), fmt_t(s["t1"], t0), ",".join(str(k) for k in sorted(s["sizes"]))))
         if args.require_rtp_both_ways:
-            outs = [k for k in st if in_net(k[0], lan_net) or k[0] == args.router_wan]
-            ins = [k for k in st if not (in_net(k[0], lan_net) or k[0] == args.router_wan)]
+            outs = [k for k in st if in_net(k[0], lan_net) or k[0] in args.router_wan.split(",")]
+            ins = [k for k in st if not (in_net(k[0], lan_net) or k[0] in args.router_wan.split(","))]
             if not outs or not ins:
                 failures.append("RTP not in both directions on %s (streams: %d out, %d in)" % (name, len(outs), len(ins)))
     w("")

@@ -108,6 +108,8 @@ def main():
     rx_ssrcs = set()
     rx_seq_first = rx_seq_last = None
     sent = 0
+    send_errors = 0
+    send_error = None
 
     def receive():
         nonlocal received, first_src, dest, rx_seq_first, rx_seq_last
@@ -164,7 +166,12 @@ def main():
             marker = 0x80 if sent == 0 else 0x00
             header = struct.pack("!BBHII", 0x80, marker | (args.pt & 0x7F), seq, ts, args.ssrc)
             off = (sent * samples) % len(audio)  # 8000 is a multiple of 160
-            sock.sendto(header + audio[off:off + samples], dest)
+            try:
+                sock.sendto(header + audio[off:off + samples], dest)
+            except OSError as e:  # e.g. no route to a private SDP address (alg-off)
+                send_errors += 1
+                if send_error is None:
+                    send_error = "%s" % e
             sent += 1
             # absolute schedule: no drift over the stream
             next_send = start + sent * args.ptime / 1000.0
@@ -181,6 +188,10 @@ def main():
     print("remote=%s:%d" % remote)
     print("sent_to=%s:%d" % dest)
     print("sent=%d" % sent)
+    if send_errors:
+        # counted in sent=; these never left the host
+        print("send_errors=%d" % send_errors)
+        print("send_error=%s" % send_error)
     print("ssrc=0x%08x" % args.ssrc)
     print("received=%d" % received)
     for src, n in sorted(rx_sources.items()):

@@ -12,7 +12,7 @@ public enum Outcome {
     NO_COUNTERPART("no_counterpart"),
     /** No counterpart, but the other capture had not started or had already stopped. */
     OUTSIDE_SPAN("outside_other_capture"),
-    /** Not for forwarding: broadcast, multicast, or between two private addresses on the LAN. */
+    /** Not for forwarding: broadcast, multicast, between two private addresses on the LAN, or ICMP the router sent itself. */
     LOCAL("local"),
     /** Not an IP packet, or not a whole one (fragment, link control, malformed): the disposition says which. */
     NOT_MATCHED("not_matchable");

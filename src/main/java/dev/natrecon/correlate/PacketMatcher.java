@@ -3,6 +3,7 @@ package dev.natrecon.correlate;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.Packet;
+import dev.natrecon.decode.Protocols;
 import java.util.ArrayDeque;
 import java.util.Set;
 
@@ -174,11 +175,14 @@ public final class PacketMatcher {
     }
 
     private boolean isLeak(Seen s) {
-        if (!Addresses.isPrivate(s.srcHi, s.srcLo)) return false;
+        return Addresses.isPrivate(s.srcHi, s.srcLo) && !isExternal(s.srcHi, s.srcLo);
+    }
+
+    private boolean isExternal(long hi, long lo) {
         for (int i = 0; i < externalHi.length; i++) {
-            if (externalHi[i] == s.srcHi && externalLo[i] == s.srcLo) return false;
+            if (externalHi[i] == hi && externalLo[i] == lo) return true;
         }
-        return true;
+        return false;
     }
 
     private void expire(long now) {
@@ -209,6 +213,10 @@ public final class PacketMatcher {
     private Outcome unmatchedOutcome(Seen s) {
         if (s.side == Side.WAN && isLeak(s)) return Outcome.LEAKED;
         if (Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) return Outcome.LOCAL;
+        // ICMP the router itself sends from its WAN address (port unreachable for an expired binding) is its own.
+        if (s.side == Side.WAN && (s.protocol == Protocols.ICMP || s.protocol == Protocols.ICMPV6) && isExternal(s.srcHi, s.srcLo)) {
+            return Outcome.LOCAL;
+        }
         if (s.side == Side.LAN && Addresses.isPrivate(s.srcHi, s.srcLo) && Addresses.isPrivate(s.dstHi, s.dstLo)) {
             return Outcome.LOCAL;
         }

@@ -1,0 +1,174 @@
+# Scenario "sip-over-tcp": baseline's REGISTER and call, with SIP over TCP.
+# The SIP helper must be assigned with a `ct helper` object of protocol tcp
+# (a "sip" helper of protocol udp never attaches to a TCP entry). RTP is the
+# same as in baseline (UDP, tools/rtp.py); SIPp runs with -t t1.
+
+# shellcheck source=/dev/null
+source "$SCENARIO_DIR/baseline.sh"
+# shellcheck source=/dev/null
+source "$LAB_DIR/lib/common.sh"
+
+SCENARIO_TITLE="REGISTER and one call with SIP over TCP through a Linux NAT router with the SIP helper (tcp)"
+
+scenario_nft_ruleset() {
+    cat <<EOF
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$ROUTER_WAN_IF" masquerade
+	}
+}
+table ip filter {
+	ct helper sip-5060-tcp {
+		type "sip" protocol tcp;
+		l3proto ip;
+	}
+	chain prerouting {
+		type filter hook prerouting priority filter; policy accept;
+		tcp dport 5060 ct helper set "sip-5060-tcp"
+	}
+}
+EOF
+}
+
+scenario_run() {
+    bg rtp-phone "$NS_PHONE" python3 "$TOOLS_DIR/rtp.py" --local "$PHONE_IP:$PHONE_RTP_PORT" \
+        --go-file "$WORK/rtp-phone.go" $PHONE_RTP_OPTS
+    bg rtp-provider "$NS_PROVIDER" python3 "$TOOLS_DIR/rtp.py" --local "$PROVIDER_IP:$PROVIDER_RTP_PORT" \
+        --go-file "$WORK/rtp-provider.go" $PROVIDER_RTP_OPTS
+    wait_for 10 "phone RTP endpoint" udp_listening "$NS_PHONE" "$PHONE_RTP_PORT"
+    wait_for 10 "provider RTP endpoint" udp_listening "$NS_PROVIDER" "$PROVIDER_RTP_PORT"
+
+    log "provider: SIPp registrar + UAS on tcp $PROVIDER_IP:5060"
+    sipp_bg sipp-provider "$NS_PROVIDER" -t t1 \
+        -sf "$SIPP_DIR/provider-uas.xml" -i "$PROVIDER_IP" -p 5060 -m 2 \
+        -key callee "$CALLEE" -key rtp_port "$PROVIDER_RTP_PORT" -key expires "$REGISTER_EXPIRES" \
+        -key go_file "$WORK/rtp-provider.go"
+    wait_for 10 "provider SIPp on tcp/5060" sh -c "ip netns exec $NS_PROVIDER ss -Hltn 'sport = :5060' | grep -q ."
+    sleep 0.5
+
+    log "phone: REGISTER over TCP"
+    sipp_fg sipp-phone-register "$NS_PHONE" 20 -t t1 \
+        -sf "$SIPP_DIR/phone-register.xml" -i "$PHONE_IP" -p 5060 -m 1 -cid_str "nrlab-reg-%u@%s" \
+        -key user "$PHONE_USER" -key expires "$REGISTER_EXPIRES" \
+        "$PROVIDER_IP:5060" || die "REGISTER over TCP failed"
+    sleep 1
+
+    log "phone: call over TCP ($RTP_SECONDS s of RTP each way)"
+    sipp_bg sipp-phone-call "$NS_PHONE" -t t1 \
+        -sf "$SIPP_DIR/phone-call.xml" -i "$PHONE_IP" -p 5060 -m 1 -d "$HOLD_MS" -cid_str "nrlab-call-%u@%s" \
+        -key user "$PHONE_USER" -key callee "$CALLEE" -key rtp_port "$PHONE_RTP_PORT" \
+        -key go_file "$WORK/rtp-phone.go" \
+        "$PROVIDER_IP:5060"
+    sleep 3
+    SNAP_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L
+    wait_bg sipp-phone-call 20 || die "phone call failed (see $WORK/sipp-phone-call.*)"
+    wait_bg sipp-provider 10 || die "provider SIPp failed (see $WORK/sipp-provider.*)"
+    wait_bg rtp-phone 10 || die "phone RTP endpoint failed"
+    wait_bg rtp-provider 10 || die "provider RTP endpoint failed"
+    sleep 1
+    SNAP_END_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L-end
+    cp "$WORK/rtp-phone.out" "$OUT/rtp-phone.log"
+    cp "$WORK/rtp-provider.out" "$OUT/rtp-provider.log"
+}
+
+scenario_check() {
+    run_casecheck \
+        --require-sip "REGISTER,200 OK (REGISTER),INVITE,100 Trying (INVITE),180 Ringing (INVITE),200 OK (INVITE),ACK,BYE,200 OK (BYE)" \
+        --require-rtp-both-ways --require-all-forwarded --require-only-ipv4 --require-no-private-on-wan \
+        --require-ct-new "tcp:5060,udp:$PROVIDER_RTP_PORT"
+    local f n=$((RTP_SECONDS * 50)) ct="$OUT/conntrack-events.log"
+    for f in rtp-phone rtp-provider; do
+        grep -qx "sent=$n" "$OUT/$f.log" && grep -qx "received=$n" "$OUT/$f.log" \
+            || die "$f did not send and receive $n RTP packets"
+    done
+    grep -q "\[NEW\] .* tcp .* SYN_SENT src=$PHONE_IP dst=$PROVIDER_IP .*dport=5060 .*helper=sip" "$ct" \
+        || die "no TCP SIP entry with the sip helper"
+    grep -q "\[NEW\] .*proto=6 src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=0 dport=5060 .*PERMANENT,INACTIVE class=0 helper=sip" "$OUT/expect-events.log" \
+        || die "no TCP signalling expectation"
+    grep -q "\[DESTROY\] .*proto=6 src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=0 dport=5060 .*class=0" "$OUT/expect-events.log" \
+        || die "the signalling expectation was not destroyed with connection 1"
+    grep -q "\[DESTROY\] .* tcp .* TIME_WAIT src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 " "$ct" \
+        || die "connection 1 was not replaced from TIME_WAIT"
+    [[ $(grep -c "\[DESTROY\]" "$ct") == 1 ]] || die "expected exactly one flow DESTROY (connection 1)"
+    grep -q "\[NEW\] 180 proto=17 src=$PHONE_IP dst=$PROVIDER_IP sport=0 dport=$PROVIDER_RTP_PORT .*class=1" "$OUT/expect-events.log" \
+        || die "no media expectation from the 200 OK's SDP"
+}
+
+scenario_document() {
+    {
+        case_properties_common masquerade on/tcp
+        cat <<EOP
+conntrack.snapshot.file=conntrack-L.txt
+conntrack.snapshot.end.file=conntrack-L-end.txt
+
+# endpoints
+sip.transport=tcp
+phone.address=$PHONE_IP
+phone.sip.port=5060
+phone.rtp.port=$PHONE_RTP_PORT
+provider.address=$PROVIDER_IP
+provider.sip.port=5060
+provider.rtp.port=$PROVIDER_RTP_PORT
+rtp.ptime.ms=20
+rtp.payload.type=0
+rtp.seconds=$RTP_SECONDS
+EOP
+    } >"$OUT/case.properties"
+    {
+        cat <<EOR
+# Sample case \`$SCENARIO\`: $SCENARIO_TITLE
+
+Generated by \`samples/lab/lab.sh $SCENARIO\` on $(date -u +%Y-%m-%d) (UTC). Do not edit: regenerate.
+
+## Purpose
+
+\`baseline\` with SIP over TCP: REGISTER, a call with SDP both ways, RTP (UDP) both ways, BYE. The SIP
+helper works on TCP too, but only if it is assigned with a \`ct helper\` object of protocol tcp. natrecon
+must follow TCP connections (handshake, sequence numbers changed by the helper's rewrites,
+teardown), find the SIP messages in the segments and pair LAN and WAN copies.
+
+EOR
+        readme_setup "- router: nftables ruleset as in \`nft-ruleset.txt\`: \`oifname \"$ROUTER_WAN_IF\" masquerade\`;
+  \`ct helper sip-5060-tcp { type \"sip\" protocol tcp; }\` assigned by \`tcp dport 5060 ct helper set\`
+  (no UDP helper); \`nf_conntrack_acct=1\`.
+- provider: SIPp \`-t t1\` (TCP) with \`samples/lab/sipp/provider-uas.xml\` on $PROVIDER_IP:5060.
+- phone: SIPp \`-t t1\`, \`phone-register.xml\` then \`phone-call.xml\` (each SIPp instance opens its own
+  TCP connection); RTP exactly as in \`baseline\` (\`rtp.py\`, $RTP_SECONDS s each way, UDP $PHONE_RTP_PORT ↔ $PROVIDER_RTP_PORT).
+- snapshots: \`conntrack-L.txt\` at t ≈ $(rel_time "$SNAP_TS") s, \`conntrack-L-end.txt\` at t ≈ $(rel_time "$SNAP_END_TS") s."
+        cat <<EOR
+
+## What the kernel did
+
+The lab's checks passed for this run, so all of the following hold. Times are seconds after the first frame.
+
+- Two TCP connections, one per SIPp instance, both from $PHONE_IP:5060 (SIPp \`-t t1 -p 5060\` binds
+  the local port) to $PROVIDER_IP:5060; masquerade kept the port. Connection 1 (REGISTER, t≈0): NEW
+  \`tcp SYN_SENT\` (120) with \`helper=sip\`, UPDATE SYN_RECV (60), UPDATE ESTABLISHED (432000)
+  \`[ASSURED]\`; after the 200 OK SIPp closed it: FIN_WAIT (120), LAST_ACK (30), TIME_WAIT (120).
+  Connection 2 (the call, t≈1.1) has the **same tuple**: its SYN hit the TIME_WAIT entry, the
+  kernel destroyed that entry (DESTROY, TIME_WAIT) and created a new one (NEW SYN_SENT, same
+  conntrack tuple, helper=sip). At the BYE/200 OK SIPp closed connection 2 (FIN_WAIT, LAST_ACK,
+  TIME_WAIT; no DESTROY within the capture).
+- The REGISTER's signalling expectation (class 0, **proto=6**: incoming requests were expected over
+  TCP to $ROUTER_WAN_IP:5060) was activated by the 200 OK (its timer set to the 600 s of the 200 OK's expires, as
+  the remaining time in its DESTROY event shows) and
+  was **destroyed together with its master** when connection 1's entry was replaced at t≈1.1:
+  after a SIP-over-TCP client closes its connection the router keeps no way in for incoming calls.
+- The helper processed the SIP messages in the TCP segments: the phone's REGISTER/INVITE/ACK/BYE
+  have Via/Contact and SDP \`o=\`/\`c=\` rewritten to $ROUTER_WAN_IP, the responses mapped back (SIP table
+  below, LAN vs WAN sizes differ). Because the rewrite changes the segment length, the router
+  adjusts TCP sequence/acknowledgement numbers on the rest of the connection (seqadj); compare
+  the LAN and WAN TCP headers of the later segments.
+- Media expectations: the INVITE's and 200 OK's SDP created the RTP/RTCP (UDP) expectations as in
+  \`baseline\`; the phone's first RTP packet consumed the $PROVIDER_RTP_PORT one and the BYE deleted the rest.
+- RTP: $((RTP_SECONDS * 50)) packets each way, all forwarded (\`rtp-phone.log\`, \`rtp-provider.log\`).
+
+$(readme_reading_notes)
+
+$(readme_report)
+EOR
+    } >"$OUT/README.md"
+}
