@@ -1,0 +1,226 @@
+package dev.natrecon.conntrack;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses the text conntrack-tools and the kernel print about the conntrack and expectation tables:
+ * <ul>
+ *   <li>{@code conntrack -E [-o timestamp[,extended]]} and {@code conntrack -L [-o extended]}, and
+ *       {@code /proc/net/nf_conntrack} (extended layout: {@code ipv4 2 udp 17 29 src=…});</li>
+ *   <li>{@code conntrack -E expect [-o timestamp]}, {@code conntrack -L expect} and
+ *       {@code /proc/net/nf_conntrack_expect} ({@code 34 l3proto = 2 proto=17 src=… PERMANENT sip/signalling}).</li>
+ * </ul>
+ * <p>Pitfall (lab-notes): {@code -o timestamp} prints microseconds left-justified without zero padding,
+ * {@code [1795220314.70002 ]} meaning .070002 s, so the digits after the dot are read as a count of microseconds, never
+ * as a decimal fraction. The time is when conntrack-tools received the event, not the kernel's.
+ *
+ * <p>Lines are given as Strings; a line that is not one of these forms throws {@link IllegalArgumentException} with
+ * the reason, for the caller to report with its file and line number.
+ */
+public final class ConntrackText {
+    private ConntrackText() {
+    }
+
+    /** Parses one conntrack event or listing line. */
+    public static KernelEntry entry(String line) {
+        Tokens t = new Tokens(line);
+        long ts = t.timestamp();
+        String event = t.event();
+        String l3 = null;
+        if (t.peekIs("ipv4") || t.peekIs("ipv6")) {
+            l3 = t.next();
+            t.number("layer-3 protocol number");
+        }
+        String proto = t.next();
+        if (proto == null || proto.contains("=")) throw new IllegalArgumentException("no protocol name: " + line);
+        int protoNumber = (int) t.number("protocol number");
+        long timeout = t.peekNumber() ? t.number("timeout") : -1;
+        String state = null;
+        String p = t.peek();
+        if (p != null && !p.contains("=") && !p.startsWith("[") && p.equals(p.toUpperCase(java.util.Locale.ROOT))) {
+            state = t.next();
+        }
+        List<String> flags = new ArrayList<>();
+        Map<String, String> attrs = new LinkedHashMap<>();
+        List<Map<String, String>> tuples = new ArrayList<>();
+        Map<String, String> current = null;
+        for (String tok = t.next(); tok != null; tok = t.next()) {
+            if (tok.startsWith("[") && tok.endsWith("]")) {
+                flags.add(tok.substring(1, tok.length() - 1));
+                continue;
+            }
+            int eq = tok.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("unexpected '" + tok + "': " + line);
+            String k = tok.substring(0, eq), v = tok.substring(eq + 1);
+            if (k.equals("src") && tuples.size() < 2) {
+                current = new LinkedHashMap<>();
+                tuples.add(current);
+            }
+            if (current != null && isTupleKey(k) && !current.containsKey(k)) {
+                current.put(k, v);
+            } else {
+                attrs.put(k, v);
+                current = null;
+            }
+        }
+        if (tuples.isEmpty()) throw new IllegalArgumentException("no src=/dst= tuple: " + line);
+        return new KernelEntry(ts, event, l3, proto, protoNumber, timeout, state, tuple(tuples.get(0)),
+                tuples.size() > 1 ? tuple(tuples.get(1)) : null, List.copyOf(flags), attrs);
+    }
+
+    /** Parses one expectation event or listing line (conntrack-tools or /proc). */
+    public static KernelExpectation expectation(String line) {
+        Tokens t = new Tokens(line);
+        long ts = t.timestamp();
+        String event = t.event();
+        long timeout = t.peekNumber() ? t.number("timeout") : -1;
+        if (t.peekIs("l3proto")) { // /proc: "l3proto = 2"
+            t.next();
+            if (t.peekIs("=")) t.next();
+            t.number("l3proto");
+        }
+        int proto = -1;
+        List<String> flags = new ArrayList<>();
+        Map<String, String> attrs = new LinkedHashMap<>();
+        Map<String, String> tuple = new LinkedHashMap<>(), mask = new LinkedHashMap<>(), master = new LinkedHashMap<>();
+        Map<String, String> current = tuple;
+        String helper = null, className = null;
+        for (String tok = t.next(); tok != null; tok = t.next()) {
+            int eq = tok.indexOf('=');
+            if (eq < 0) {
+                if (tok.contains("/") && helper == null) { // /proc's "sip/signalling"
+                    helper = tok.substring(0, tok.indexOf('/'));
+                    className = tok.substring(tok.indexOf('/') + 1);
+                } else {
+                    for (String f : tok.split(",")) if (!f.isEmpty()) flags.add(f);
+                }
+                continue;
+            }
+            String k = tok.substring(0, eq), v = tok.substring(eq + 1);
+            switch (k) {
+                case "proto" -> proto = Integer.parseInt(v);
+                case "mask-src" -> {
+                    current = mask;
+                    mask.put("src", v);
+                }
+                case "mask-dst" -> mask.put("dst", v);
+                case "master-src" -> {
+                    current = master;
+                    master.put("src", v);
+                }
+                case "master-dst" -> master.put("dst", v);
+                case "helper" -> helper = v;
+                case "class" -> {
+                    className = v;
+                    attrs.put(k, v);
+                }
+                default -> {
+                    if (isTupleKey(k) && !current.containsKey(k)) current.put(k, v);
+                    else attrs.put(k, v);
+                }
+            }
+        }
+        if (tuple.isEmpty() || proto < 0) throw new IllegalArgumentException("no proto=/src= of an expectation: " + line);
+        return new KernelExpectation(ts, event, timeout, proto, tuple(tuple), mask.isEmpty() ? null : tuple(mask),
+                master.isEmpty() ? null : tuple(master), List.copyOf(flags), helper, className, attrs);
+    }
+
+    private static boolean isTupleKey(String k) {
+        return switch (k) {
+            case "src", "dst", "sport", "dport", "type", "code", "id", "packets", "bytes" -> true;
+            default -> false;
+        };
+    }
+
+    private static KernelTuple tuple(Map<String, String> m) {
+        return new KernelTuple(m.get("src"), m.get("dst"), num(m, "sport"), num(m, "dport"), num(m, "type"),
+                num(m, "code"), num(m, "id"), longNum(m, "packets"), longNum(m, "bytes"));
+    }
+
+    private static int num(Map<String, String> m, String k) {
+        String v = m.get(k);
+        return v == null ? -1 : Integer.parseInt(v);
+    }
+
+    private static long longNum(Map<String, String> m, String k) {
+        String v = m.get(k);
+        return v == null ? -1 : Long.parseLong(v);
+    }
+
+    /** Whitespace tokens with the few look-aheads the formats need. */
+    private static final class Tokens {
+        private final String line;
+        private final String[] t;
+        private int i;
+
+        Tokens(String line) {
+            this.line = line;
+            String s = line.strip();
+            this.t = s.isEmpty() ? new String[0] : s.split("\\s+");
+        }
+
+        String peek() {
+            return i < t.length ? t[i] : null;
+        }
+
+        boolean peekIs(String s) {
+            return s.equals(peek());
+        }
+
+        boolean peekNumber() {
+            String p = peek();
+            return p != null && !p.isEmpty() && p.chars().allMatch(Character::isDigit);
+        }
+
+        String next() {
+            return i < t.length ? t[i++] : null;
+        }
+
+        long number(String what) {
+            String n = next();
+            try {
+                return Long.parseLong(n);
+            } catch (NumberFormatException | NullPointerException e) {
+                throw new IllegalArgumentException("expected " + what + ", found '" + n + "': " + line);
+            }
+        }
+
+        /** "[seconds.micros]" possibly split as "[seconds.micros" "]" by the left-justified microseconds. */
+        long timestamp() {
+            String p = peek();
+            if (p == null || !p.startsWith("[") || p.length() < 2 || !Character.isDigit(p.charAt(1))) return -1;
+            String text = next();
+            if (!text.endsWith("]")) {
+                if (!"]".equals(peek())) throw new IllegalArgumentException("unterminated timestamp: " + line);
+                next();
+            } else {
+                text = text.substring(0, text.length() - 1);
+            }
+            text = text.substring(1);
+            int dot = text.indexOf('.');
+            try {
+                long seconds = Long.parseLong(dot < 0 ? text : text.substring(0, dot));
+                long micros = dot < 0 ? 0 : Long.parseLong(text.substring(dot + 1));
+                if (micros >= 1_000_000) throw new IllegalArgumentException("microseconds out of range: " + line);
+                return seconds * 1_000_000_000L + micros * 1000L;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad timestamp: " + line);
+            }
+        }
+
+        String event() {
+            String p = peek();
+            if (p != null && p.startsWith("[") && p.endsWith("]") && p.length() > 2 && Character.isLetter(p.charAt(1))) {
+                String e = p.substring(1, p.length() - 1);
+                if (e.equals("NEW") || e.equals("UPDATE") || e.equals("DESTROY")) {
+                    next();
+                    return e;
+                }
+            }
+            return null;
+        }
+    }
+}
