@@ -233,8 +233,8 @@ router_firewall_up() {
 }
 
 record_router_config() {
-    in_router nft list ruleset >"$OUT/nft-ruleset.txt"
-    in_router sysctl net.netfilter >"$OUT/sysctl-netfilter.txt"
+    in_router nft list ruleset >"$OUT/router.nft"
+    in_router sysctl net.netfilter >"$OUT/router.sysctl"
     # SIP helper module parameters are global (not per namespace)
     local p d=/sys/module/nf_conntrack_sip/parameters
     : >"$OUT/nf_conntrack_sip-parameters.txt"
@@ -259,8 +259,8 @@ recorders_stop() {
     sleep 0.5   # let the last packets and events drain
     local n
     for n in tcpdump-lan tcpdump-wan conntrack-events expect-events; do stop_bg "$n"; done
-    cp "$WORK/conntrack-events.out" "$OUT/conntrack-events.log"
-    cp "$WORK/expect-events.out" "$OUT/expect-events.log"
+    cp "$WORK/conntrack-events.out" "$OUT/kernel-events.txt"
+    cp "$WORK/expect-events.out" "$OUT/kernel-expect-events.txt"
 }
 
 # conntrack_snapshot NAME: `conntrack -L` of flows and expectations now.

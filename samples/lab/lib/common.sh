@@ -7,7 +7,7 @@
 casecheck() {
     python3 "$TOOLS_DIR/casecheck.py" --lan "$OUT/lan.pcap" --wan "$OUT/wan.pcap" \
         --lan-net "$LAN_NET" --router-lan "$ROUTER_LAN_IP" --router-wan "${CASECHECK_ROUTER_WAN:-$ROUTER_WAN_IP}" \
-        --conntrack-log "$OUT/conntrack-events.log" --expect-log "$OUT/expect-events.log" "$@"
+        --conntrack-log "$OUT/kernel-events.txt" --expect-log "$OUT/kernel-expect-events.txt" "$@"
 }
 
 # run_casecheck ARGS...: casecheck into $WORK/report.md, die on failure
@@ -29,7 +29,7 @@ add_phone_address() {
 rel_time() { awk -v a="$1" -v b="$(first_frame_time "$OUT/lan.pcap")" 'BEGIN{printf "%.1f", a-b}'; }
 
 # ct_grep PATTERN: conntrack event lines matching an extended regex
-ct_grep() { grep -E "$1" "$OUT/conntrack-events.log"; }
+ct_grep() { grep -E "$1" "$OUT/kernel-events.txt"; }
 
 # frames PCAP EXPR: frame numbers (1-based, as in Wireshark) of the packets for
 # which the Python expression EXPR is true; names: src dst sport dport proto
@@ -98,7 +98,7 @@ router.lan.network=$LAN_NET
 router.wan.address=$ROUTER_WAN_IP
 router.wan.network=$WAN_NET
 nat=$nat
-nat.ruleset.file=nft-ruleset.txt
+nat.ruleset.file=router.nft
 sip.helper=$helper
 EOP
     if [[ $helper == on ]]; then
@@ -107,9 +107,9 @@ EOP
     fi
     cat <<EOP
 sip.helper.parameters.file=nf_conntrack_sip-parameters.txt
-conntrack.sysctl.file=sysctl-netfilter.txt
-conntrack.events.file=conntrack-events.log
-conntrack.expect.events.file=expect-events.log
+conntrack.sysctl.file=router.sysctl
+conntrack.events.file=kernel-events.txt
+conntrack.expect.events.file=kernel-expect-events.txt
 EOP
 }
 
@@ -131,9 +131,9 @@ IPv6 disabled, so the captures hold nothing but the scenario's IPv4 packets):
 
 $1
 - recording, all inside the router namespace: \`tcpdump -i $ROUTER_LAN_IF|$ROUTER_WAN_IF -U -s 0 -w\`,
-  \`stdbuf -oL conntrack -E -o timestamp,extended\` → \`conntrack-events.log\`,
-  \`conntrack -E expect -o timestamp\` → \`expect-events.log\`; \`conntrack -L -o extended\` /
-  \`conntrack -L expect\` snapshots as listed under Files. \`sysctl-netfilter.txt\` and \`nft-ruleset.txt\` are
+  \`stdbuf -oL conntrack -E -o timestamp,extended\` → \`kernel-events.txt\`,
+  \`conntrack -E expect -o timestamp\` → \`kernel-expect-events.txt\`; \`conntrack -L -o extended\` /
+  \`conntrack -L expect\` snapshots as listed under Files. \`router.sysctl\` and \`router.nft\` are
   the router namespace's values, recorded after the scenario's own settings and before the traffic;
   \`nf_conntrack_sip-parameters.txt\` are the (global) SIP helper module parameters.
 - \`wan-shifted.pcap\` = \`editcap -F pcap -t 7.25 wan.pcap wan-shifted.pcap\` (true clock offset +7.25 s).
@@ -150,21 +150,21 @@ EOR
 readme_files() {
     local f d
     printf '## Files\n\n| file | content |\n|---|---|\n'
-    for f in README.md case.properties lan.pcap wan.pcap wan-shifted.pcap conntrack-events.log expect-events.log \
-             $(cd "$OUT" && ls conntrack-L*.txt expect-L*.txt 2>/dev/null) nft-ruleset.txt sysctl-netfilter.txt \
-             nf_conntrack_sip-parameters.txt $(cd "$OUT" && ls | grep -v -E '^(README.md|case.properties|lan.pcap|wan.pcap|wan-shifted.pcap|conntrack-events.log|expect-events.log|conntrack-L.*\.txt|expect-L.*\.txt|nft-ruleset.txt|sysctl-netfilter.txt|nf_conntrack_sip-parameters.txt)$'); do
+    for f in README.md case.properties lan.pcap wan.pcap wan-shifted.pcap kernel-events.txt kernel-expect-events.txt \
+             $(cd "$OUT" && ls conntrack-L*.txt expect-L*.txt 2>/dev/null) router.nft router.sysctl \
+             nf_conntrack_sip-parameters.txt $(cd "$OUT" && ls | grep -v -E '^(README.md|case.properties|lan.pcap|wan.pcap|wan-shifted.pcap|kernel-events.txt|kernel-expect-events.txt|conntrack-L.*\.txt|expect-L.*\.txt|router.nft|router.sysctl|nf_conntrack_sip-parameters.txt)$'); do
         case $f in
             README.md) d="this file" ;;
             case.properties) d="case settings for natrecon" ;;
             lan.pcap) d="router's LAN interface ($ROUTER_LAN_IF), Ethernet, pcap (µs)" ;;
             wan.pcap) d="router's WAN interface ($ROUTER_WAN_IF), Ethernet, pcap (µs)" ;;
             wan-shifted.pcap) d="\`wan.pcap\` + 7.25 s" ;;
-            conntrack-events.log) d="kernel flow events (\`conntrack -E -o timestamp,extended\`)" ;;
-            expect-events.log) d="kernel expectation events (\`conntrack -E expect -o timestamp\`)" ;;
+            kernel-events.txt) d="kernel flow events (\`conntrack -E -o timestamp,extended\`)" ;;
+            kernel-expect-events.txt) d="kernel expectation events (\`conntrack -E expect -o timestamp\`)" ;;
             conntrack-L*.txt) d="\`conntrack -L -o extended\` snapshot (time under How it was made)" ;;
             expect-L*.txt) d="\`conntrack -L expect\` snapshot taken with the matching conntrack-L file" ;;
-            nft-ruleset.txt) d="\`nft list ruleset\` in the router namespace" ;;
-            sysctl-netfilter.txt) d="\`sysctl net.netfilter\` in the router namespace (before the traffic)" ;;
+            router.nft) d="\`nft list ruleset\` in the router namespace" ;;
+            router.sysctl) d="\`sysctl net.netfilter\` in the router namespace (before the traffic)" ;;
             nf_conntrack_sip-parameters.txt) d="\`/sys/module/nf_conntrack_sip/parameters\` (global)" ;;
             rtp-*.log) d="what that RTP endpoint (\`tools/rtp.py\`) sent and received" ;;
             agents.log|phone.log|registrar.log) d="the SIP agents' own logs (\`tools/sipagent.py\`, t = seconds after the schedule's t0)" ;;

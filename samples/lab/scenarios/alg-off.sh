@@ -32,9 +32,9 @@ scenario_check() {
         --require-sip "REGISTER,200 OK (REGISTER),INVITE,100 Trying (INVITE),180 Ringing (INVITE),200 OK (INVITE),ACK,BYE,200 OK (BYE)" \
         --require-all-forwarded --require-only-ipv4 --require-port-preserved --require-private-on-wan \
         --require-ct-new "udp:5060,udp:$PROVIDER_RTP_PORT"
-    local ct="$OUT/conntrack-events.log" n=$((RTP_SECONDS * 50))
+    local ct="$OUT/kernel-events.txt" n=$((RTP_SECONDS * 50))
     ! grep -q "helper=" "$ct" || die "a conntrack entry has a helper"
-    [[ ! -s "$OUT/expect-events.log" ]] || die "expectation events without a helper"
+    [[ ! -s "$OUT/kernel-expect-events.txt" ]] || die "expectation events without a helper"
     grep -q "\[NEW\] .* 30 src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 \[UNREPLIED\]" "$ct" \
         || die "SIP flow NEW is not a plain 30 s UDP entry"
     grep -q "\[UPDATE\] .* 120 src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 .*\[ASSURED\]" "$ct" \
@@ -51,7 +51,7 @@ scenario_check() {
 }
 
 scenario_document() {
-    local t0 snap snap_end ct="$OUT/conntrack-events.log" inv200 invfr
+    local t0 snap snap_end ct="$OUT/kernel-events.txt" inv200 invfr
     t0=$(first_frame_time "$OUT/lan.pcap")
     snap=$(rel_time "$SNAP_TS"); snap_end=$(rel_time "$SNAP_END_TS")
     {
@@ -93,7 +93,7 @@ the result is one-way audio (phone → provider only). natrecon should report th
 addresses in WAN signalling, and the missing inbound RTP.
 
 EOR
-        readme_setup "- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`nft-ruleset.txt\`: **only**
+        readme_setup "- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`router.nft\`: **only**
   \`oifname \"$ROUTER_WAN_IF\" masquerade\` in postrouting. No \`ct helper\` object and no rule assigning one
   (this kernel never assigns a helper automatically), so no conntrack entry has a helper.
   Conntrack sysctls at the namespace defaults except \`nf_conntrack_acct=1\` (counters in the snapshots).
@@ -125,7 +125,7 @@ The lab's checks passed for this run, so all of the following hold:
   REGISTER: that is the BYE (the INVITE and ACK came only 1.1 s after the REGISTER). The phone's RTP flow: NEW (30, \`[UNREPLIED]\`) at its first packet and it stays
   unreplied: no reply ever arrives, so no UPDATE and no \`[ASSURED]\` (see \`conntrack-L.txt\`:
   \`[UNREPLIED]\`, reply-direction packets=0). No DESTROY events within the capture.
-- no expectations: \`expect-events.log\` is empty and the \`expect-L*.txt\` snapshots are empty.
+- no expectations: \`kernel-expect-events.txt\` is empty and the \`expect-L*.txt\` snapshots are empty.
 - RTP: phone → provider $((RTP_SECONDS * 50)) packets, all forwarded ($PHONE_IP:$PHONE_RTP_PORT → $ROUTER_WAN_IP:$PHONE_RTP_PORT → $PROVIDER_IP:$PROVIDER_RTP_PORT);
   provider → phone: 0 packets on either capture (\`rtp-phone.log\`: received=0; \`rtp-provider.log\`:
   send_errors=$((RTP_SECONDS * 50)), the provider's stack refused to send to the private address).

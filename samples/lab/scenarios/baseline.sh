@@ -80,7 +80,7 @@ scenario_run() {
 casecheck() {
     python3 "$TOOLS_DIR/casecheck.py" --lan "$OUT/lan.pcap" --wan "$OUT/wan.pcap" \
         --lan-net "$LAN_NET" --router-lan "$ROUTER_LAN_IP" --router-wan "$ROUTER_WAN_IP" \
-        --conntrack-log "$OUT/conntrack-events.log" --expect-log "$OUT/expect-events.log" "$@"
+        --conntrack-log "$OUT/kernel-events.txt" --expect-log "$OUT/kernel-expect-events.txt" "$@"
 }
 
 scenario_check() {
@@ -97,12 +97,12 @@ scenario_check() {
         grep -qx "sent=$n" "$OUT/$f.log" && grep -qx "received=$n" "$OUT/$f.log" \
             || die "$f did not send and receive $n RTP packets: $(tr '\n' ' ' <"$OUT/$f.log")"
     done
-    grep -q '\[NEW\].*dport=5060.*helper=sip' "$OUT/conntrack-events.log" \
+    grep -q '\[NEW\].*dport=5060.*helper=sip' "$OUT/kernel-events.txt" \
         || die "no SIP conntrack entry with the sip helper"
-    grep -q 'PERMANENT.*class=0 helper=sip' "$OUT/expect-events.log" \
+    grep -q 'PERMANENT.*class=0 helper=sip' "$OUT/kernel-expect-events.txt" \
         || die "the helper made no REGISTER (signalling) expectation"
     # the statements in the README's "What the kernel did" section
-    local ct="$OUT/conntrack-events.log" ex="$OUT/expect-events.log"
+    local ct="$OUT/kernel-events.txt" ex="$OUT/kernel-expect-events.txt"
     grep -q "\[NEW\] .* 30 src=$PHONE_IP dst=$PROVIDER_IP sport=$PHONE_RTP_PORT dport=$PROVIDER_RTP_PORT \[UNREPLIED\]" "$ct" \
         || die "RTP flow NEW (30 s) not as expected"
     grep -q "\[UPDATE\] .* 120 src=$PHONE_IP .*dport=$PHONE_RTP_PORT \[ASSURED\]" "$ct" \
@@ -170,14 +170,14 @@ router.lan.network=$LAN_NET
 router.wan.address=$ROUTER_WAN_IP
 router.wan.network=$WAN_NET
 nat=masquerade
-nat.ruleset.file=nft-ruleset.txt
+nat.ruleset.file=router.nft
 sip.helper=on
 sip.helper.ports=5060
 sip.helper.protocol=udp
 sip.helper.parameters.file=nf_conntrack_sip-parameters.txt
-conntrack.sysctl.file=sysctl-netfilter.txt
-conntrack.events.file=conntrack-events.log
-conntrack.expect.events.file=expect-events.log
+conntrack.sysctl.file=router.sysctl
+conntrack.events.file=kernel-events.txt
+conntrack.expect.events.file=kernel-expect-events.txt
 conntrack.snapshot.file=conntrack-L.txt
 conntrack.snapshot.end.file=conntrack-L-end.txt
 
@@ -220,11 +220,11 @@ IPv6 disabled, so the captures hold nothing but the scenario's IPv4 packets):
     phone ($PHONE_IP)  $PHONE_IF ---- $ROUTER_LAN_IF  router  $ROUTER_WAN_IF ---- $PROVIDER_IF  provider ($PROVIDER_IP)
                                $ROUTER_LAN_IP/$LAN_PREFIX      $ROUTER_WAN_IP/$WAN_PREFIX
 
-- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`nft-ruleset.txt\`
+- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`router.nft\`
   (\`oifname "$ROUTER_WAN_IF" masquerade\` in postrouting; \`ct helper sip-5060 { type "sip" protocol udp; }\`
   assigned by \`udp dport 5060 ct helper set "sip-5060"\` in a prerouting filter chain);
   conntrack sysctls at the namespace defaults except \`nf_conntrack_acct=1\` (packet/byte counters in
-  the \`conntrack -L\` snapshots); full list in \`sysctl-netfilter.txt\`, helper module
+  the \`conntrack -L\` snapshots); full list in \`router.sysctl\`, helper module
   parameters (global) in \`nf_conntrack_sip-parameters.txt\`.
 - provider: SIPp (\`samples/lab/sipp/provider-uas.xml\`) as registrar and answering UAS on $PROVIDER_IP:5060.
 - phone: SIPp, first \`phone-register.xml\` (REGISTER, Expires $REGISTER_EXPIRES, no authentication),
@@ -236,8 +236,8 @@ IPv6 disabled, so the captures hold nothing but the scenario's IPv4 packets):
   The phone starts right after sending the ACK; the provider 0.2 s after receiving it, so the
   phone's RTP always reaches the router first. Each tool's own report: \`rtp-phone.log\`, \`rtp-provider.log\`.
 - recording, all inside the router namespace: \`tcpdump -i $ROUTER_LAN_IF|$ROUTER_WAN_IF -U -s 0 -w\`,
-  \`stdbuf -oL conntrack -E -o timestamp,extended\` → \`conntrack-events.log\`,
-  \`conntrack -E expect -o timestamp\` → \`expect-events.log\`; \`conntrack -L -o extended\` and
+  \`stdbuf -oL conntrack -E -o timestamp,extended\` → \`kernel-events.txt\`,
+  \`conntrack -E expect -o timestamp\` → \`kernel-expect-events.txt\`; \`conntrack -L -o extended\` and
   \`conntrack -L expect\` at t ≈ $snap s (during the call: \`conntrack-L.txt\`, \`expect-L.txt\`) and at
   t ≈ $snap_end s (after the call: \`conntrack-L-end.txt\`, \`expect-L-end.txt\`).
 - \`wan-shifted.pcap\` = \`editcap -F pcap -t 7.25 wan.pcap wan-shifted.pcap\`: the same WAN capture with every
@@ -254,12 +254,12 @@ Capture sizes: lan.pcap $lan_n packets / $lan_sz bytes, wan.pcap $wan_n packets 
 | \`lan.pcap\`, \`wan.pcap\` | router's LAN ($ROUTER_LAN_IF) and WAN ($ROUTER_WAN_IF) interface, Ethernet, pcap (µs) |
 | \`wan-shifted.pcap\` | \`wan.pcap\` + 7.25 s |
 | \`case.properties\` | case settings for natrecon |
-| \`conntrack-events.log\` | kernel flow events (\`conntrack -E -o timestamp,extended\`) |
-| \`expect-events.log\` | kernel expectation events (\`conntrack -E expect -o timestamp\`) |
+| \`kernel-events.txt\` | kernel flow events (\`conntrack -E -o timestamp,extended\`) |
+| \`kernel-expect-events.txt\` | kernel expectation events (\`conntrack -E expect -o timestamp\`) |
 | \`conntrack-L.txt\`, \`expect-L.txt\` | table snapshot during the call |
 | \`conntrack-L-end.txt\`, \`expect-L-end.txt\` | table snapshot after the call |
-| \`nft-ruleset.txt\` | \`nft list ruleset\` in the router namespace |
-| \`sysctl-netfilter.txt\` | \`sysctl net.netfilter\` in the router namespace (recorded before the traffic) |
+| \`router.nft\` | \`nft list ruleset\` in the router namespace |
+| \`router.sysctl\` | \`sysctl net.netfilter\` in the router namespace (recorded before the traffic) |
 | \`nf_conntrack_sip-parameters.txt\` | \`/sys/module/nf_conntrack_sip/parameters\` |
 | \`rtp-phone.log\`, \`rtp-provider.log\` | what each RTP endpoint sent and received |
 

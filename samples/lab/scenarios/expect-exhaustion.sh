@@ -84,7 +84,7 @@ scenario_check() {
     # phone B's INVITEs have no WAN counterpart: no --require-all-forwarded
     run_casecheck --require-sip "INVITE,200 OK (INVITE),ACK,BYE,200 OK (BYE)" --require-rtp-both-ways \
         --require-only-ipv4 --require-no-private-on-wan --require-ct-new "udp:5060,udp:$PROVIDER_RTP_PORT"
-    local ct="$OUT/conntrack-events.log" ex="$OUT/expect-events.log"
+    local ct="$OUT/kernel-events.txt" ex="$OUT/kernel-expect-events.txt"
     ((PHONE_B_RC != 0)) || die "phone B's call succeeded"
     B_LAN_FR=$(frames "$OUT/lan.pcap" "src == '$PHONE_B_IP' and sip.startswith('INVITE')")
     (($(wc -w <<<"$B_LAN_FR") == B_INVITE_RETRANS + 1)) || die "phone B's INVITEs on the LAN: $B_LAN_FR"
@@ -105,7 +105,7 @@ scenario_check() {
 
 scenario_document() {
     local a_exp_del
-    a_exp_del=$(event_times "$OUT/expect-events.log" "DESTROY.*dst=$ROUTER_WAN_IP sport=0 dport=$PHONE_RTP_PORT ")
+    a_exp_del=$(event_times "$OUT/kernel-expect-events.txt" "DESTROY.*dst=$ROUTER_WAN_IP sport=0 dport=$PHONE_RTP_PORT ")
     {
         case_properties_common masquerade on
         cat <<EOP

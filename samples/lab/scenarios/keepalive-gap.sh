@@ -64,12 +64,12 @@ scenario_run() {
 # external (WAN) port of each NAT entry of the phone's SIP flow, in order: the
 # reply tuple's dport of every NEW event (one per line)
 wan_register_ports() {
-    grep "\[NEW\] .* src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 " "$OUT/conntrack-events.log" \
+    grep "\[NEW\] .* src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 " "$OUT/kernel-events.txt" \
         | sed 's/.*dport=\([0-9]*\).*/\1/'
 }
 
 keepalive_common_checks() {
-    local ct="$OUT/conntrack-events.log"
+    local ct="$OUT/kernel-events.txt"
     run_casecheck --require-sip "REGISTER,200 OK (REGISTER),OPTIONS,200 OK (OPTIONS)" --require-only-ipv4 \
         --require-ct-new "udp:5060" $1
     ! grep -q "helper=" "$ct" || die "a conntrack entry has a helper"
@@ -101,7 +101,7 @@ scenario_check() {
 
 # keepalive_timeline: the kernel's events as a Markdown list, times after the first frame
 keepalive_timeline() {
-    python3 - "$OUT/conntrack-events.log" "$(first_frame_time "$OUT/lan.pcap")" <<'PY'
+    python3 - "$OUT/kernel-events.txt" "$(first_frame_time "$OUT/lan.pcap")" <<'PY'
 import re, sys
 t0 = float(sys.argv[2])
 for line in open(sys.argv[1]):
@@ -146,7 +146,7 @@ EOP
 keepalive_setup_text() {
     local snap snap_end
     snap=$(rel_time "$SNAP_TS"); snap_end=$(rel_time "$SNAP_END_TS")
-    readme_setup "- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`nft-ruleset.txt\`: only
+    readme_setup "- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`router.nft\`: only
   \`oifname \"$ROUTER_WAN_IF\" masquerade${MASQ_OPTS:+ $MASQ_OPTS}\` in postrouting, **no SIP helper** (with the helper every SIP
   packet, even a CRLF keep-alive, sets the entry to \`sip_timeout\` = 3600 s, a global module
   parameter, and no gap could show). Sysctls changed in the router namespace:
@@ -171,8 +171,8 @@ scenario_document() {
     local ping_fr icmp_fr d1 d2 pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 "
     ping_fr=$(frames "$OUT/wan.pcap" "sip.startswith('OPTIONS') and src == '$PROVIDER_IP'")
     icmp_fr=$(frames "$OUT/wan.pcap" "kind == 'icmp' and src == '$ROUTER_WAN_IP'")
-    d1=$(event_times "$OUT/conntrack-events.log" "DESTROY.*$pat" | awk '{print $1}')
-    d2=$(event_times "$OUT/conntrack-events.log" "DESTROY.*$pat" | awk '{print $2}')
+    d1=$(event_times "$OUT/kernel-events.txt" "DESTROY.*$pat" | awk '{print $1}')
+    d2=$(event_times "$OUT/kernel-events.txt" "DESTROY.*$pat" | awk '{print $2}')
     {
         cat <<EOR
 # Sample case \`$SCENARIO\`: $SCENARIO_TITLE

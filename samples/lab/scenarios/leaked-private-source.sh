@@ -73,7 +73,7 @@ scenario_run() {
 scenario_check() {
     run_casecheck --require-sip "REGISTER,200 OK (REGISTER)" --require-only-ipv4 --require-all-forwarded \
         --require-ct-new "udp:5060,tcp:5060"
-    local ct="$OUT/conntrack-events.log"
+    local ct="$OUT/kernel-events.txt"
     grep -q "\[NEW\] .* src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 \[UNREPLIED\] src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=5060 dport=5060 helper=sip" "$ct" \
         || die "phone A's UDP flow was not masqueraded"
     grep -q "\[NEW\] .* udp .* src=$PHONE_B_IP dst=$PROVIDER_IP sport=5060 dport=5060 \[UNREPLIED\] src=$PROVIDER_IP dst=$PHONE_B_IP sport=5060 dport=5060 helper=sip" "$ct" \
@@ -87,7 +87,7 @@ scenario_check() {
     grep -q "phone-a-udp: .*recv 200 OK (REGISTER" "$OUT/agents.log" || die "phone A's UDP REGISTER failed"
     grep -q "phone-b-udp: .*gave up REGISTER" "$OUT/agents.log" || die "phone B got an answer"
     grep -q "phone-a-tcp: .*tcp connect .* failed" "$OUT/agents.log" || die "phone A's TCP connect did not fail"
-    [[ $(grep -c "\[NEW\] .* dst=$PHONE_B_IP .*class=0 helper=sip" "$OUT/expect-events.log") -ge 2 ]] \
+    [[ $(grep -c "\[NEW\] .* dst=$PHONE_B_IP .*class=0 helper=sip" "$OUT/kernel-expect-events.txt") -ge 2 ]] \
         || die "the retransmissions did not replace phone B's signalling expectation"
     grep -q "registrar-udp: .*send to $PHONE_B_IP:5060 failed" "$OUT/agents.log" \
         || die "registrar could send to phone B's private address"
@@ -131,7 +131,7 @@ a host outside the rule's subnet (phone B, $PHONE_B_IP, UDP) and a protocol the 
 match (phone A, $PHONE_IP, TCP).
 
 EOR
-        readme_setup "- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`nft-ruleset.txt\`:
+        readme_setup "- router: \`net.ipv4.ip_forward=1\`; nftables ruleset as in \`router.nft\`:
   \`oifname \"$ROUTER_WAN_IF\" $NAT_MATCH masquerade\` (the only NAT rule), SIP helper on udp/5060 as in \`baseline\`;
   \`nf_conntrack_acct=1\`. No filter on forwarding (policy accept), as on a typical home router.
 - phones: one namespace with two addresses on eth0 (the same MAC), $PHONE_IP (phone A, inside
@@ -157,7 +157,7 @@ The lab's checks passed for this run, so all of the following hold. Times are se
   \`src=$PROVIDER_IP dst=$PHONE_B_IP\` (no NAT: null binding) and \`helper=sip\` (the helper rule matches
   on the port; without NAT it rewrites nothing, but it still created the REGISTER's signalling
   expectation \`$PROVIDER_IP → $PHONE_B_IP:5060\` (PERMANENT,INACTIVE), and each retransmission
-  replaced it: DESTROY + NEW in \`expect-events.log\`, since the signalling class allows one
+  replaced it: DESTROY + NEW in \`kernel-expect-events.txt\`, since the signalling class allows one
   expectation per master). WAN frames with source $PHONE_B_IP: $b_fr
   (the REGISTER and its three retransmissions; each refreshed the same entry, timeout 3600 because of
   the helper). The registrar's 200 OK could not be sent (no route to $PHONE_B_IP: \`send … failed\` in

@@ -38,13 +38,13 @@ scenario_run() {
 scenario_check() {
     run_casecheck --require-sip "REGISTER,200 OK (REGISTER),OPTIONS,200 OK (OPTIONS)" --require-only-ipv4 \
         --require-all-forwarded --require-no-private-on-wan --require-port-changed --require-ct-new "udp:5060"
-    local ct="$OUT/conntrack-events.log"
+    local ct="$OUT/kernel-events.txt"
     grep -q "\[NEW\] .* src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 \[UNREPLIED\] src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=5060 dport=5060 helper=sip" "$ct" \
         || die "phone A did not keep port 5060"
     B_PORT=$(grep "\[NEW\] .* src=$PHONE_B_IP dst=$PROVIDER_IP sport=5060 dport=5060 " "$ct" | sed 's/.*dport=\([0-9]*\) helper.*/\1/')
     [[ "$B_PORT" =~ ^[0-9]+$ && "$B_PORT" != 5060 ]] || die "phone B's external port is '$B_PORT'"
     [[ $(grep -c "\[NEW\]" "$ct") == 2 ]] || die "expected exactly two conntrack entries"
-    grep -q "\[NEW\] .* dst=$ROUTER_WAN_IP sport=0 dport=$B_PORT .*master-src=$PHONE_B_IP .*PERMANENT,INACTIVE class=0 helper=sip" "$OUT/expect-events.log" \
+    grep -q "\[NEW\] .* dst=$ROUTER_WAN_IP sport=0 dport=$B_PORT .*master-src=$PHONE_B_IP .*PERMANENT,INACTIVE class=0 helper=sip" "$OUT/kernel-expect-events.txt" \
         || die "no signalling expectation on phone B's external port"
     grep -q "registrar: .*binding 1002: none -> $ROUTER_WAN_IP:$B_PORT" "$OUT/agents.log" || die "registrar binding for B"
     grep -q "phone-a: .*recv OPTIONS from" "$OUT/agents.log" && grep -q "phone-b: .*recv OPTIONS from" "$OUT/agents.log" \
@@ -90,7 +90,7 @@ server, and the helper's rewrite of the second phone's Via/Contact to the new po
 
 EOR
         readme_setup "- router: the default lab ruleset (\`oifname \"$ROUTER_WAN_IF\" masquerade\`, SIP helper on udp/5060, see
-  \`nft-ruleset.txt\`); \`nf_conntrack_acct=1\`.
+  \`router.nft\`); \`nf_conntrack_acct=1\`.
 - phones: one namespace with two addresses on eth0 (the same MAC): phone A $PHONE_IP, phone B $PHONE_B_IP;
   \`samples/lab/tools/sipagent.py phone\`, both bound to port 5060: phone A REGISTER at t=0 and t=6,
   phone B at t=1 and t=6.5 (Expires 60). They answer OPTIONS with 200 OK.

@@ -79,21 +79,21 @@ scenario_check() {
         --require-sip "REGISTER,200 OK (REGISTER),INVITE,100 Trying (INVITE),180 Ringing (INVITE),200 OK (INVITE),ACK,BYE,200 OK (BYE)" \
         --require-rtp-both-ways --require-all-forwarded --require-only-ipv4 --require-no-private-on-wan \
         --require-ct-new "tcp:5060,udp:$PROVIDER_RTP_PORT"
-    local f n=$((RTP_SECONDS * 50)) ct="$OUT/conntrack-events.log"
+    local f n=$((RTP_SECONDS * 50)) ct="$OUT/kernel-events.txt"
     for f in rtp-phone rtp-provider; do
         grep -qx "sent=$n" "$OUT/$f.log" && grep -qx "received=$n" "$OUT/$f.log" \
             || die "$f did not send and receive $n RTP packets"
     done
     grep -q "\[NEW\] .* tcp .* SYN_SENT src=$PHONE_IP dst=$PROVIDER_IP .*dport=5060 .*helper=sip" "$ct" \
         || die "no TCP SIP entry with the sip helper"
-    grep -q "\[NEW\] .*proto=6 src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=0 dport=5060 .*PERMANENT,INACTIVE class=0 helper=sip" "$OUT/expect-events.log" \
+    grep -q "\[NEW\] .*proto=6 src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=0 dport=5060 .*PERMANENT,INACTIVE class=0 helper=sip" "$OUT/kernel-expect-events.txt" \
         || die "no TCP signalling expectation"
-    grep -q "\[DESTROY\] .*proto=6 src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=0 dport=5060 .*class=0" "$OUT/expect-events.log" \
+    grep -q "\[DESTROY\] .*proto=6 src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=0 dport=5060 .*class=0" "$OUT/kernel-expect-events.txt" \
         || die "the signalling expectation was not destroyed with connection 1"
     grep -q "\[DESTROY\] .* tcp .* TIME_WAIT src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060 " "$ct" \
         || die "connection 1 was not replaced from TIME_WAIT"
     [[ $(grep -c "\[DESTROY\]" "$ct") == 1 ]] || die "expected exactly one flow DESTROY (connection 1)"
-    grep -q "\[NEW\] 180 proto=17 src=$PHONE_IP dst=$PROVIDER_IP sport=0 dport=$PROVIDER_RTP_PORT .*class=1" "$OUT/expect-events.log" \
+    grep -q "\[NEW\] 180 proto=17 src=$PHONE_IP dst=$PROVIDER_IP sport=0 dport=$PROVIDER_RTP_PORT .*class=1" "$OUT/kernel-expect-events.txt" \
         || die "no media expectation from the 200 OK's SDP"
 }
 
@@ -131,7 +131,7 @@ must follow TCP connections (handshake, sequence numbers changed by the helper's
 teardown), find the SIP messages in the segments and pair LAN and WAN copies.
 
 EOR
-        readme_setup "- router: nftables ruleset as in \`nft-ruleset.txt\`: \`oifname \"$ROUTER_WAN_IF\" masquerade\`;
+        readme_setup "- router: nftables ruleset as in \`router.nft\`: \`oifname \"$ROUTER_WAN_IF\" masquerade\`;
   \`ct helper sip-5060-tcp { type \"sip\" protocol tcp; }\` assigned by \`tcp dport 5060 ct helper set\`
   (no UDP helper); \`nf_conntrack_acct=1\`.
 - provider: SIPp \`-t t1\` (TCP) with \`samples/lab/sipp/provider-uas.xml\` on $PROVIDER_IP:5060.

@@ -66,7 +66,7 @@ scenario_run() {
 
 scenario_check() {
     run_casecheck --require-sip "REGISTER,200 OK (REGISTER)" --require-only-ipv4 --require-ct-new "udp:5060"
-    local ct="$OUT/conntrack-events.log" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
+    local ct="$OUT/kernel-events.txt" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
     [[ $(grep -c "\[NEW\] .* $pat " "$ct") == 2 ]] || die "expected exactly 2 NEW entries for the phone's SIP flow"
     grep -q "\[NEW\] .* $pat \[UNREPLIED\] src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=5060 dport=5060 helper=sip" "$ct" \
         || die "no masqueraded entry at the start"
@@ -164,7 +164,7 @@ EOR
 The lab's checks passed for this run, so all of the following hold. Times are seconds after the first frame.
 
 - t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` masqueraded to $ROUTER_WAN_IP:5060, \`helper=sip\`, 3600 s; 200 OK.
-- t≈$(rel_time "$T_DOWN_TS") WAN address removed: masquerade flushed the entry (DESTROY at t=$(event_times "$OUT/conntrack-events.log" "DESTROY.*$pat .*dst=$ROUTER_WAN_IP ")) —
+- t≈$(rel_time "$T_DOWN_TS") WAN address removed: masquerade flushed the entry (DESTROY at t=$(event_times "$OUT/kernel-events.txt" "DESTROY.*$pat .*dst=$ROUTER_WAN_IP ")) —
   removal of the translated address deletes the masqueraded entries of that interface.
 - t=3 to 6.5 (no route at all): the REGISTER and its retransmissions reached the router's LAN side and were
   dropped in routing: **no conntrack entry, no event**; the router answered with ICMP destination unreachable
@@ -182,7 +182,7 @@ The lab's checks passed for this run, so all of the following hold. Times are se
   \`[UNREPLIED]\` and every retransmission refreshes it to 3600 s (\`conntrack-L.txt\` at t≈$(rel_time "$SNAP_TS")).
   Nothing in the kernel would end this before the phone stops sending for an hour; \`conntrack -D\` (or a
   flush) of that entry would.
-- Expectations (\`expect-events.log\`): the first REGISTER's signalling expectation ($PROVIDER_IP → $ROUTER_WAN_IP:5060,
+- Expectations (\`kernel-expect-events.txt\`): the first REGISTER's signalling expectation ($PROVIDER_IP → $ROUTER_WAN_IP:5060,
   activated by the 200 OK with the registration's 60 s) went with its flushed master at t≈$T_DOWN. On the
   un-NATed entry the helper created a signalling expectation $PROVIDER_IP → **$PHONE_IP**:5060 for every REGISTER and
   retransmission, each replacing the previous one (DESTROY + NEW: one signalling expectation per master).

@@ -13,7 +13,7 @@ scenario_check() {
     # the provider's ARP requests for the old address are in wan.pcap: no --require-only-ipv4
     run_casecheck --require-sip "REGISTER,200 OK (REGISTER),OPTIONS,200 OK (OPTIONS)" \
         --require-no-private-on-wan --require-ct-new "udp:5060"
-    local ct="$OUT/conntrack-events.log" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
+    local ct="$OUT/kernel-events.txt" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
     [[ $(grep -c "\[NEW\] .* $pat " "$ct") == 1 ]] || die "expected one entry for the phone's flow"
     ! grep -q "\[DESTROY\] .* $pat " "$ct" || die "the entry was destroyed"
     ! grep -q "$NEW_WAN_IP" "$ct" || die "an entry uses the new address"
@@ -64,7 +64,7 @@ The lab's checks passed for this run, so all of the following hold. Times are se
   the answers was delivered and the phone gave up on every request (\`agents.log\`). The registrar's
   binding stayed at $ROUTER_WAN_IP:5060. No entry ever used $NEW_WAN_IP.
 - Expectations: the REGISTER at t=8 and each of its retransmissions replaced the entry's signalling
-  expectation (DESTROY + NEW in \`expect-events.log\`, one per master), still for $ROUTER_WAN_IP:5060; no 200 OK
+  expectation (DESTROY + NEW in \`kernel-expect-events.txt\`, one per master), still for $ROUTER_WAN_IP:5060; no 200 OK
   arrived to activate it.
 
 $(readme_reading_notes)

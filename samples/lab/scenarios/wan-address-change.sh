@@ -54,7 +54,7 @@ scenario_run() {
 scenario_check() {
     run_casecheck --require-sip "REGISTER,200 OK (REGISTER),OPTIONS,200 OK (OPTIONS)" --require-only-ipv4 \
         --require-no-private-on-wan --require-ct-new "udp:5060"
-    local ct="$OUT/conntrack-events.log" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
+    local ct="$OUT/kernel-events.txt" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
     grep -q "\[DESTROY\] .* $pat .*dst=$ROUTER_WAN_IP " "$ct" || die "the old entry was not flushed"
     grep -q "\[NEW\] .* $pat \[UNREPLIED\] src=$PROVIDER_IP dst=$NEW_WAN_IP sport=5060 dport=5060 helper=sip" "$ct" \
         || die "no new entry with the new address"
@@ -81,7 +81,7 @@ EOP
 }
 
 wac_setup() {
-    readme_setup "- router: the lab's ruleset with \`oifname \"$ROUTER_WAN_IF\" $NAT_STMT\` (SIP helper on udp/5060; \`nft-ruleset.txt\`);
+    readme_setup "- router: the lab's ruleset with \`oifname \"$ROUTER_WAN_IF\" $NAT_STMT\` (SIP helper on udp/5060; \`router.nft\`);
   \`nf_conntrack_acct=1\`, \`nf_conntrack_timestamp=1\`.
 - t=$T_CHANGE (seconds after t0 ≈ the first frame): \`ip addr del $ROUTER_WAN_IP/$WAN_PREFIX dev $ROUTER_WAN_IF\`, then
   \`ip addr add $NEW_WAN_IP/$WAN_PREFIX dev $ROUTER_WAN_IF\`. \`router.wan.address\` in \`case.properties\` is the address at
@@ -124,11 +124,11 @@ The lab's checks passed for this run, so all of the following hold. Times are se
 
 - t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` masqueraded to $ROUTER_WAN_IP:5060 (\`helper=sip\`, 3600 s); the
   OPTIONS at t=2 got its 200 OK through it.
-- t≈$(rel_time "$T_CHANGE_TS"): address removed → DESTROY of that entry at t=$(event_times "$OUT/conntrack-events.log" "DESTROY.*$pat .*dst=$ROUTER_WAN_IP ") (the masquerade
+- t≈$(rel_time "$T_CHANGE_TS"): address removed → DESTROY of that entry at t=$(event_times "$OUT/kernel-events.txt" "DESTROY.*$pat .*dst=$ROUTER_WAN_IP ") (the masquerade
   address-removal handler deletes the entries of $ROUTER_WAN_IF whose translated address was $ROUTER_WAN_IP;
-  the REGISTER's signalling expectation went with its master, see \`expect-events.log\`).
+  the REGISTER's signalling expectation went with its master, see \`kernel-expect-events.txt\`).
 - t=4: the phone's next OPTIONS created a NEW entry masqueraded to **$NEW_WAN_IP**:5060 (port kept) at
-  t=$(event_times "$OUT/conntrack-events.log" "NEW.*$pat .*dst=$NEW_WAN_IP "); the helper rewrote Via/Contact to $NEW_WAN_IP. The registrar's binding moved from
+  t=$(event_times "$OUT/kernel-events.txt" "NEW.*$pat .*dst=$NEW_WAN_IP "); the helper rewrote Via/Contact to $NEW_WAN_IP. The registrar's binding moved from
   $ROUTER_WAN_IP:5060 to $NEW_WAN_IP:5060 (\`agents.log\`); every later request was answered. WAN frames with the new
   address: $new_fr.
 
