@@ -64,7 +64,7 @@ public final class PacketMatcher {
 
     /** Takes a recycled record to fill for the next frame. */
     public Seen obtain() {
-        Seen s = pool.pollFirst();
+        Seen s = pool.pollLast(); // LIFO: the most recently released record is still in cache
         if (s == null) s = new Seen();
         s.clear();
         return s;

@@ -35,7 +35,7 @@ import java.util.TreeMap;
  */
 public final class Analysis {
     /** Match keys sampled per capture point for the clock estimate. */
-    static final int SAMPLE_CAPACITY = 65_536;
+    static final int SAMPLE_CAPACITY = 16_384;
 
     private Analysis() {
     }
