@@ -174,8 +174,12 @@ public final class Analysis {
             InterfaceEvidence lanIf = pick(ev, in.lanInterface(), "LAN", in.router(), null);
             InterfaceEvidence wanIf = pick(ev, in.wanInterface(), "WAN", in.router(), lanIf);
             if (lanIf == null || wanIf == null || lanIf == wanIf) {
+                boolean sllV1 = router.stats.linkTypes.containsKey(dev.natrecon.decode.LinkType.name(dev.natrecon.decode.LinkType.LINUX_SLL));
                 throw new IllegalArgumentException(in.router() + ": cannot tell the LAN and WAN interfaces apart ("
-                        + describe(ev) + "); give --lan-if and --wan-if");
+                        + describe(ev) + "); " + (sllV1 && ev.size() < 2
+                        ? "Linux cooked v1 (SLL) does not record the interface: capture with 'tcpdump -i any -y LINUX_SLL2', "
+                                + "or one capture per interface and --lan/--wan"
+                        : "give --lan-if and --wan-if"));
             }
             if (in.lanInterface() == null) {
                 decisions.add(String.format(Locale.ROOT, "LAN interface: %s (automatic: %d of its packets go between private and public addresses)",

@@ -72,6 +72,24 @@ class RouterCaptureTest {
     }
 
     @Test
+    void sllV1HasNoInterfaceAndSaysSo() throws IOException {
+        Path file = tmp.resolve("any-v1.pcapng");
+        PcapNg ng = new PcapNg();
+        ng.section(ByteOrder.LITTLE_ENDIAN);
+        ng.idb(113, "any", 9);
+        for (Frame f : baseline()) {
+            byte[] sll = ByteBuffer.allocate(16 + f.bytes.length - 14).putShort((short) 0).putShort((short) 1)
+                    .putShort((short) 6).put(f.bytes, 6, 6).put(new byte[2]).putShort((short) 0x0800)
+                    .put(f.bytes, 14, f.bytes.length - 14).array();
+            ng.epb(0, f.nanos, sll);
+        }
+        Files.write(file, ng.out.toByteArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Analysis.run(new AnalysisInputs(null, null, file, null, null, null, 1.0), List.of()));
+        assertTrue(e.getMessage().contains("does not record the interface"), e.getMessage());
+    }
+
+    @Test
     void anyCaptureInSll2UsesInterfaceIndexes() throws IOException {
         PcapNg ng = new PcapNg();
         ng.section(ByteOrder.LITTLE_ENDIAN);
