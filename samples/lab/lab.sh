@@ -4,6 +4,8 @@
 #   samples/lab/lab.sh SCENARIO   regenerate samples/SCENARIO/ from a real kernel
 #   samples/lab/lab.sh all        run every scenario under samples/lab/scenarios/
 #   samples/lab/lab.sh list       list the scenarios
+#   samples/lab/lab.sh --out DIR SCENARIO|all   write the case into DIR (all: DIR/SCENARIO)
+#                                 instead of samples/ (also NRLAB_OUT=DIR)
 #
 # Builds three network namespaces (phone, router, provider) joined by veth
 # pairs, makes the router a Linux NAT router (nftables masquerade + the
@@ -43,6 +45,7 @@ BG_PIDS=()             # background processes this run started
 BG_NAMES=()
 SCENARIO=""
 RUN_START=0
+CASE_DIR="${NRLAB_OUT:-}"   # --out: the case folder to write instead of samples/<scenario>/
 
 log() { printf '[lab %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -305,7 +308,7 @@ finish_case() {
 }
 
 install_case() {
-    local dest="$SAMPLES_DIR/$SCENARIO" f
+    local dest="${CASE_DIR:-$SAMPLES_DIR/$SCENARIO}" f
     mkdir -p "$dest"
     # replace only the files this run produced; other content of the case
     # folder (e.g. expected/ output made by natrecon's golden tests) stays
@@ -325,6 +328,10 @@ tool_versions() {
     local IFS=,
     echo "${v[*]}" | sed 's/,/, /g'
 }
+
+# readme_timeline: the case README's "## Timeline" section (plain words, times relative to the
+# first LAN frame) from the captures, the event logs and case.properties in $OUT
+readme_timeline() { python3 "$TOOLS_DIR/timeline.py" "$OUT"; }
 
 # first_frame_time PCAP: epoch seconds of the first frame (classic pcap)
 first_frame_time() {
@@ -380,18 +387,31 @@ run_scenario() {
 }
 
 usage() {
-    sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     echo "scenarios: $(list_scenarios | tr '\n' ' ')"
 }
 
 main() {
+    while [[ "${1:-}" == --out || "${1:-}" == --out=* ]]; do
+        if [[ "$1" == --out ]]; then
+            [[ $# -ge 2 && -n "$2" ]] || die "--out needs a directory"
+            CASE_DIR=$2; shift 2
+        else
+            CASE_DIR=${1#--out=}; shift
+        fi
+    done
+    [[ -z "$CASE_DIR" ]] || CASE_DIR=$(realpath -m "$CASE_DIR")
     case "${1:-}" in
         ""|-h|--help|help) usage ;;
         list) list_scenarios ;;
         all)
             local s failed=()
             for s in $(list_scenarios); do
-                "${BASH_SOURCE[0]}" "$s" || failed+=("$s")
+                if [[ -n "$CASE_DIR" ]]; then
+                    "${BASH_SOURCE[0]}" --out "$CASE_DIR/$s" "$s" || failed+=("$s")
+                else
+                    "${BASH_SOURCE[0]}" "$s" || failed+=("$s")
+                fi
             done
             ((${#failed[@]} == 0)) || die "failed scenarios: ${failed[*]}"
             ;;

@@ -189,7 +189,8 @@ EOR
 }
 
 readme_report() {
-    printf '## Generated report of this run\n\n'
+    readme_timeline
+    printf '\n## Generated report of this run\n\n'
     cat "$WORK/report.md"
 }
 

@@ -302,6 +302,8 @@ packets arrived, i.e. before the helper rewrote them (the SIP flow's original-di
 to the LAN sizes of the phone's messages, its reply-direction bytes to the WAN sizes of the
 provider's).
 
+$(readme_timeline)
+
 ## Generated report of this run
 
 $(cat "$WORK/report.md")

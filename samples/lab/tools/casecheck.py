@@ -27,7 +27,7 @@ SIP_METHODS = ("INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK",
 
 class Frame:
     __slots__ = ("no", "ts", "l3", "src", "dst", "proto", "ipid", "sport", "dport",
-                 "payload", "kind", "sip_first", "matched")
+                 "payload", "kind", "sip_first", "matched", "icmp", "tcpflags", "arp")
 
     def __init__(self, no, ts):
         self.no, self.ts = no, ts
@@ -38,6 +38,9 @@ class Frame:
         self.kind = "other"
         self.sip_first = None
         self.matched = None
+        self.icmp = None      # ICMP: (type, code, quoted packet (src, dst, proto, sport, dport) or None)
+        self.tcpflags = None  # TCP flags byte
+        self.arp = None       # ARP: (operation, sender IPv4, target IPv4)
 
     def endpoint(self, which):
         return "%s:%d" % ((self.src, self.sport) if which == "src" else (self.dst, self.dport))
@@ -82,6 +85,10 @@ def decode(fr, raw, linktype):
         return
     if etype == 0x0806:
         fr.kind = "arp"
+        a = raw[pos:]
+        if len(a) >= 28 and a[4:6] == b"\x06\x04":
+            fr.arp = (struct.unpack("!H", a[6:8])[0], str(ipaddress.IPv4Address(a[14:18])),
+                      str(ipaddress.IPv4Address(a[24:28])))
         return
     if etype == 0x86DD:
         fr.kind = "ipv6"
@@ -102,9 +109,18 @@ def decode(fr, raw, linktype):
         fr.payload = bytes(l4[8:])
     elif fr.proto == 6 and len(l4) >= 20:
         fr.sport, fr.dport = struct.unpack("!HH", l4[0:4])
+        fr.tcpflags = l4[13]
         fr.payload = bytes(l4[(l4[12] >> 4) * 4:])
     elif fr.proto == 1:
         fr.kind = "icmp"
+        if len(l4) >= 2:
+            quoted = None
+            q = l4[8:]  # errors quote the offending packet's IP header and 8 bytes
+            if l4[0] in (3, 4, 5, 11, 12) and len(q) >= 20 and q[0] >> 4 == 4:
+                qihl = (q[0] & 0x0F) * 4
+                qports = struct.unpack("!HH", q[qihl:qihl + 4]) if len(q) >= qihl + 4 and q[9] in (6, 17) else (None, None)
+                quoted = (str(ipaddress.IPv4Address(q[12:16])), str(ipaddress.IPv4Address(q[16:20])), q[9]) + qports
+            fr.icmp = (l4[0], l4[1], quoted)
         return
     else:
         fr.kind = "ipv4-other"
