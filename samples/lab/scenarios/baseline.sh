@@ -145,6 +145,8 @@ scenario_document() {
 case.name=$SCENARIO
 case.title=$SCENARIO_TITLE
 case.source=real kernel lab (network namespaces), kernel $(uname -r)
+# model profile for natrecon's conntrack replay: the lab kernel is a Linux 6.x
+model.profile=linux-6
 
 # capture points: both taken on the router itself (tcpdump on each interface), one clock
 capture.lan.file=lan.pcap
