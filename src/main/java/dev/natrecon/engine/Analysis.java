@@ -280,9 +280,9 @@ public final class Analysis {
         IOException[] sinkError = new IOException[1];
         PacketMatcher matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), lanSpan, wanSpan,
                 new LinkedHashSet<>(clock.externalAddresses()), s -> {
-                    String label = s.side == null ? "other" : s.side.label();
-                    if (s.captureLabel != null) label = s.captureLabel;
-                    if (s.side != null && (s.captureLabel == null || !s.captureLabel.startsWith("other"))) {
+                    // A frame of a router interface that faces neither side carries its own label and is not counted.
+                    String label = s.captureLabel != null ? s.captureLabel : s.side.label();
+                    if (s.captureLabel == null) {
                         outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
                         if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
                         bindings.add(s);

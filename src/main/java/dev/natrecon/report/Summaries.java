@@ -1,7 +1,6 @@
 package dev.natrecon.report;
 
 import dev.natrecon.capture.CaptureInterface;
-import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.ClockEstimate;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Side;
@@ -104,16 +103,6 @@ public final class Summaries {
         match.put("peak_packets_held", r.peakHeld());
         m.put("matching", match);
         m.put("bindings", r.bindings().size());
-        return m;
-    }
-
-    public static Map<String, Object> binding(Binding b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", b.id);
-        m.put("protocol", b.protocolName());
-        m.put("internal", b.internal());
-        m.put("external", b.external());
-        m.put("remote", b.remote());
         return m;
     }
 }
