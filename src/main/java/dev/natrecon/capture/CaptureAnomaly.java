@@ -10,6 +10,7 @@ public enum CaptureAnomaly implements Anomaly {
     UNKNOWN_INTERFACE("capture.pcapng.unknown_interface", "a packet block names an interface that no Interface Description Block defined; skipped"),
     UNKNOWN_BLOCK("capture.pcapng.unknown_block", "a pcapng block of an unknown type was skipped"),
     SIMPLE_PACKET_NO_TIMESTAMP("capture.pcapng.simple_packet_without_time", "a Simple Packet Block has no timestamp; the previous frame's time is used"),
+    TIME_JUMPED("capture.time_jumped", "a frame is stamped more than an hour after the one before it; unless the next frame confirms the jump it is ordered at the previous time"),
     TIME_WENT_BACKWARDS("capture.time_went_backwards", "a frame is older than the one before it in the same file; it is ordered as if taken at the previous time");
 
     private final String id;

@@ -10,9 +10,9 @@ import java.util.List;
  * before the WAN capture, so a packet and its forwarded copy stamped with the same instant come out in forwarding
  * order for outbound traffic), then by frame number.
  *
- * <p><b>Time that goes backwards.</b> Within one file a frame older than its predecessor is counted as
- * {@link CaptureAnomaly#TIME_WENT_BACKWARDS} and ordered as if it had the predecessor's time (clamped); its own
- * timestamp is kept in {@link RawFrame#timestampNanos} for display. The merge never reorders frames of one file.
+ * <p><b>Time that goes backwards or jumps.</b> Within one file the order time comes from {@link FileClock}: a frame
+ * older than its predecessors is clamped, a wild jump forward is not followed unless confirmed; its own timestamp is
+ * kept in {@link RawFrame#timestampNanos} for display. The merge never reorders frames of one file.
  *
  * <p>Pitfall: the returned frame is the reader's view and is valid until the next call to {@link #next()}.
  */
@@ -24,7 +24,7 @@ public final class MergedFrameSource implements AutoCloseable {
         final RawFrame frame = new RawFrame();
         boolean ready;
         boolean exhausted;
-        long lastCaptureNanos = Long.MIN_VALUE;
+        final FileClock fileClock = new FileClock();
         long orderNanos;
 
         public Input(CaptureReader reader, ClockCorrection clock) {
@@ -66,12 +66,7 @@ public final class MergedFrameSource implements AutoCloseable {
             in.exhausted = true;
             return;
         }
-        long t = in.frame.timestampNanos;
-        if (t < in.lastCaptureNanos) {
-            in.reader.anomalies.add(CaptureAnomaly.TIME_WENT_BACKWARDS, in.frame.frameNumber);
-            t = in.lastCaptureNanos;
-        }
-        in.lastCaptureNanos = t;
+        long t = in.fileClock.order(in.frame.timestampNanos, in.frame.frameNumber, in.reader.anomalies);
         in.orderNanos = in.clock.apply(t);
         in.ready = true;
     }

@@ -84,7 +84,7 @@ public final class Analysis {
             FrameDecoder dec = new FrameDecoder(stats.anomalies);
             RawFrame f = new RawFrame();
             Packet p = dec.packet;
-            long last = Long.MIN_VALUE;
+            dev.natrecon.capture.FileClock fileClock = new dev.natrecon.capture.FileClock();
             long[] keyKinds = new long[MatchKeys.Kind.values().length];
             int lastLinkType = Integer.MIN_VALUE;
             long[] linkTypeCount = null;
@@ -92,8 +92,7 @@ public final class Analysis {
             int lastInterface = Integer.MIN_VALUE;
             InterfaceEvidence ev = null;
             while (reader.next(f)) {
-                if (f.timestampNanos < last) stats.anomalies.add(dev.natrecon.capture.CaptureAnomaly.TIME_WENT_BACKWARDS, f.frameNumber);
-                last = Math.max(last, f.timestampNanos);
+                fileClock.order(f.timestampNanos, f.frameNumber, stats.anomalies);
                 Disposition d = dec.decode(f, f.timestampNanos);
                 stats.count(p, d, f.timestampNanos, f.capturedLength);
                 // Per-frame work stays on primitives; the maps are filled once at the end.
