@@ -179,7 +179,7 @@ public final class ConntrackModel {
         if (tuple.protocol() == ConntrackTuple.TCP) {
             // nf_conntrack_proto_tcp.c:tcp_new: SYN → SYN_SENT; ACK → ESTABLISHED only with tcp_loose
             int next = TCP_TABLE[0][flagIndex(tcpFlags)][TcpState.NONE.ordinal()];
-            if (next >= IG) return Verdict.INVALID;
+            if (next == IV || next == IG) return Verdict.INVALID;
             if (next == TcpState.ESTABLISHED.ordinal() && !timeouts.tcpLoose()) return Verdict.INVALID;
         } else if (tuple.isIcmp()) {
             if (!ConntrackTuple.icmpCreates(tuple.protocol(), tuple.icmpType())) return Verdict.UNTRACKED;
@@ -232,10 +232,14 @@ public final class ConntrackModel {
         e.helper = helpers.apply(tuple);
         if (e.helper != null) e.status |= Status.HELPER;
         EnumSet<Change> ignored = EnumSet.noneOf(Change.class);
-        switch (tuple.protocol()) {
+        Step first = switch (tuple.protocol()) {
             case ConntrackTuple.UDP -> udp(e, 0, t, ignored);
             case ConntrackTuple.TCP -> tcp(e, 0, t, tcpFlags, ignored);
             default -> refresh(e, t, timeouts.forProtocol(tuple.protocol(), false));
+        };
+        if (first != Step.ACCEPTED) {
+            nextId--; // never confirmed: the unconfirmed entry dies with the packet
+            return Verdict.INVALID;
         }
         count(e, 0, ipLength);
         insert(e);
