@@ -13,7 +13,9 @@ import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
  * the timeout unless it is a DESTROY on expiry; the TCP state; the original tuple with its counters;
  * {@code [UNREPLIED]} until a reply was seen; the reply tuple with its counters; {@code [ASSURED]};
  * {@code delta-time=} (nf_conntrack_timestamp=1, DESTROY only); {@code helper=}. The microseconds of the timestamp are
- * printed left-justified without zero padding, as conntrack-tools does ({@code [1795220314.70002 ]} is .070002 s).
+ * printed as six digits with leading zeros ({@code [1795228471.033850]}), as every line of the lab's kernel logs
+ * shows; lab-notes and the sample READMEs say conntrack-tools prints them unpadded ({@code [1795220314.70002 ]}), but
+ * the recorded logs disagree and the lab wins. {@link ConntrackText} reads both forms.
  */
 public final class EventFormat {
     private EventFormat() {
@@ -30,13 +32,14 @@ public final class EventFormat {
         return timestamp(e.nanos()) + "\t" + body(tag(e), e.entry());
     }
 
-    /** "[sec.usec]" with the microseconds left-justified in 6 characters (%-6ld), as conntrack-tools prints it. */
+    /** "[sec.usec]" with six digits of microseconds, zero-padded, as in the lab's recorded logs. */
     public static String timestamp(long nanos) {
         long sec = Math.floorDiv(nanos, 1_000_000_000L);
         long usec = Math.floorMod(nanos, 1_000_000_000L) / 1000;
-        StringBuilder sb = new StringBuilder(20).append('[').append(sec).append('.').append(usec);
-        for (int n = String.valueOf(usec).length(); n < 6; n++) sb.append(' ');
-        return sb.append(']').toString();
+        StringBuilder sb = new StringBuilder(20).append('[').append(sec).append('.');
+        String u = String.valueOf(usec);
+        for (int n = u.length(); n < 6; n++) sb.append('0');
+        return sb.append(u).append(']').toString();
     }
 
     /** The line without the timestamp and tab; {@code tag} NEW, UPDATE or DESTROY. */
