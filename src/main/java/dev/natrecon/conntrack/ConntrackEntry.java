@@ -87,7 +87,16 @@ public final class ConntrackEntry {
         long left = withTimeout ? Math.max(0, Math.floorDiv(deadlineNanos - nowNanos, 1_000_000_000L)) : -1;
         return new EntryView(id, original, reply, status, tcpState() == null ? null : tcpState.name(), left, helper,
                 accounting ? origPackets : -1, accounting ? origBytes : -1, accounting ? replyPackets : -1,
-                accounting ? replyBytes : -1, timestamp ? (nowNanos - firstNanos) / 1_000_000_000L : -1);
+                accounting ? replyBytes : -1, timestamp ? deltaSeconds(nowNanos) : -1);
+    }
+
+    /**
+     * delta-time as conntrack-tools prints it: both ends truncated to whole seconds first, then subtracted
+     * (libnetfilter_conntrack's __snprintf_timestamp_delta); the end of an expired entry is its deadline
+     * (nf_conntrack_core.c:nf_ct_delete moves tstamp->stop back by the overdue time).
+     */
+    long deltaSeconds(long endNanos) {
+        return Math.floorDiv(endNanos, 1_000_000_000L) - Math.floorDiv(firstNanos, 1_000_000_000L);
     }
 
     @Override

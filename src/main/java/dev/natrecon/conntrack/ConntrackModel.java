@@ -205,7 +205,7 @@ public final class ConntrackModel {
             translated = null;
             how = null;
             ConntrackEntry prior = bySource.get(new SourceKey(tuple));
-            if (prior != null && prior.has(Status.SRC_NAT)) { // find_appropriate_src: same original source, same rule
+            if (prior != null && prior.has(Status.SRC_NAT) && !rule.random()) { // find_appropriate_src: same original source, same rule
                 ConntrackTuple mapped = prior.reply.invert();
                 ConntrackTuple c = tuple.withSource(mapped.srcHi(), mapped.srcLo(), mapped.sourceKey());
                 if (mapped.srcHi() == rule.toHi() && mapped.srcLo() == rule.toLo() && !taken(c)) {
@@ -215,7 +215,7 @@ public final class ConntrackModel {
             }
             if (translated == null) {
                 ConntrackTuple c = tuple.withSource(rule.toHi(), rule.toLo(), tuple.sourceKey());
-                if (!taken(c)) {
+                if (!taken(c) && !rule.random()) {
                     translated = c;
                     how = NatPort.KEPT;
                 } else {
@@ -289,8 +289,10 @@ public final class ConntrackModel {
         if (!e.has(Status.SEEN_REPLY)) return refresh(e, t, timeouts.seconds(Timeouts.Key.UDP));
         long timeout = timeouts.seconds(Timeouts.Key.UDP);
         boolean stream = false;
-        // since 5.0: stream only once jiffies are after stream_ts = first packet + 2 s; before: at once
-        if (!timeouts.udpTwoSecondRule() || t > e.firstNanos + TWO_SECONDS) {
+        // since 5.0: stream only once time_after(jiffies, stream_ts), stream_ts = first packet's jiffies + 2 s: in
+        // ticks that is at least 2 s + 1 jiffy later (lab, wan-address-change-snat: a packet 2.000726 s after the
+        // first did not assure the entry); before 5.0: at once
+        if (!timeouts.udpTwoSecondRule() || t - e.firstNanos >= TWO_SECONDS + timeouts.jiffyNanos()) {
             timeout = timeouts.seconds(Timeouts.Key.UDP_STREAM);
             stream = !e.has(Status.ASSURED);
         }

@@ -12,7 +12,7 @@ import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
  * The event tag right-aligned in 9 characters; layer-3 and layer-4 names left-justified in 8 ({@code "%-8s %u "});
  * the timeout unless it is a DESTROY on expiry; the TCP state; the original tuple with its counters;
  * {@code [UNREPLIED]} until a reply was seen; the reply tuple with its counters; {@code [ASSURED]};
- * {@code delta-time=} (nf_conntrack_timestamp=1, DESTROY only); {@code helper=}. The microseconds of the timestamp are
+ * {@code delta-time=} (nf_conntrack_timestamp=1, DESTROY only); {@code helper=} (not on DESTROY). The microseconds of the timestamp are
  * printed as six digits with leading zeros ({@code [1795228471.033850]}), as every line of the lab's kernel logs
  * shows; lab-notes and the sample READMEs say conntrack-tools prints them unpadded ({@code [1795220314.70002 ]}), but
  * the recorded logs disagree and the lab wins. {@link ConntrackText} reads both forms.
@@ -60,7 +60,8 @@ public final class EventFormat {
         counters(sb, v.replyPackets(), v.replyBytes());
         if (v.has(Status.ASSURED)) sb.append("[ASSURED] ");
         if (v.deltaSeconds() >= 0) sb.append("delta-time=").append(v.deltaSeconds()).append(' ');
-        if (v.helper() != null) sb.append("helper=").append(v.helper()).append(' ');
+        // the kernel's destroy events carry no helper attribute (every DESTROY of a helped entry in the lab logs)
+        if (v.helper() != null && !tag.equals("DESTROY")) sb.append("helper=").append(v.helper()).append(' ');
         sb.setLength(sb.length() - 1);
         return sb.toString();
     }

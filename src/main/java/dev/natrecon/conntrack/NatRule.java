@@ -6,9 +6,13 @@ import java.util.List;
 /**
  * A source-NAT rule of the router: MASQUERADE (the out-interface's address) or SNAT to a fixed address, applied to
  * the first packet of a flow whose source lies in one of {@code sources} and whose destination does not (traffic
- * between inside hosts is not translated). Simplified: one external address, no port range, no random-fully.
+ * between inside hosts is not translated). Simplified: one external address, no port range.
+ *
+ * @param random {@code random} / {@code random-fully} (NF_NAT_RANGE_PROTO_RANDOM[_FULLY]): get_unique_tuple skips
+ *               keeping the port and reusing a mapping, the port is always searched from a random offset, so the
+ *               model can only take the port the WAN showed
  */
-public record NatRule(Kind kind, long toHi, long toLo, List<Prefix> sources) {
+public record NatRule(Kind kind, long toHi, long toLo, List<Prefix> sources, boolean random) {
     public enum Kind {
         MASQUERADE, SNAT
     }
@@ -23,7 +27,12 @@ public record NatRule(Kind kind, long toHi, long toLo, List<Prefix> sources) {
 
     private static NatRule of(Kind kind, String external, String... sourcePrefixes) {
         long[] a = ConntrackTuple.address(external);
-        return new NatRule(kind, a[0], a[1], java.util.Arrays.stream(sourcePrefixes).map(Prefix::parse).toList());
+        return new NatRule(kind, a[0], a[1], java.util.Arrays.stream(sourcePrefixes).map(Prefix::parse).toList(), false);
+    }
+
+    /** The same rule with {@code random} (or {@code random-fully}). */
+    public NatRule withRandomPorts() {
+        return new NatRule(kind, toHi, toLo, sources, true);
     }
 
     public boolean matches(ConntrackTuple t) {
@@ -38,7 +47,7 @@ public record NatRule(Kind kind, long toHi, long toLo, List<Prefix> sources) {
     @Override
     public String toString() {
         return kind.name().toLowerCase(java.util.Locale.ROOT) + " to " + Addresses.format(toHi, toLo) + " for "
-                + sources;
+                + sources + (random ? " random" : "");
     }
 
     /** An address prefix over the 128-bit representation (IPv4 prefixes count bits of the IPv4 address). */

@@ -40,7 +40,12 @@ public final class Timeouts {
         TCP_LOOSE("nf_conntrack_tcp_loose"),
         TCP_MAX_RETRANS_COUNT("nf_conntrack_tcp_max_retrans"),
         ACCT("nf_conntrack_acct"),
-        TIMESTAMP("nf_conntrack_timestamp");
+        TIMESTAMP("nf_conntrack_timestamp"),
+        /**
+         * Not a sysctl: the kernel's tick rate (CONFIG_HZ), which makes "more than 2 s after the first packet"
+         * (time_after(jiffies, stream_ts)) mean at least 2 s plus one tick. Set it with {@code CONFIG_HZ=1000}.
+         */
+        HZ("CONFIG_HZ");
 
         public final String sysctl;
 
@@ -104,6 +109,7 @@ public final class Timeouts {
         v.put(Key.TCP_MAX_RETRANS_COUNT, 3L);       // tcp_max_retrans default 3
         v.put(Key.ACCT, 0L);                        // nf_conntrack_acct.c: nf_ct_acct default 0
         v.put(Key.TIMESTAMP, 0L);                   // nf_conntrack_timestamp.c: nf_ct_tstamp default 0
+        v.put(Key.HZ, 250L);                        // CONFIG_HZ of Debian's kernels; the lab's is unknown (see below)
         return switch (name == null ? DEFAULT_PROFILE : name) {
             case "linux-6" -> new Timeouts("linux-6", v, true, Map.of());
             case "linux-4" -> {
@@ -196,6 +202,12 @@ public final class Timeouts {
     /** The UDP 2-second rule (since 5.0): stream timeout and ASSURED only for packets more than 2 s after the first. */
     public boolean udpTwoSecondRule() {
         return udpTwoSecondRule;
+    }
+
+    /** One jiffy in nanoseconds (1 s / CONFIG_HZ). */
+    public long jiffyNanos() {
+        long hz = Math.max(1, values.get(Key.HZ));
+        return 1_000_000_000L / hz;
     }
 
     public boolean tcpLoose() {
