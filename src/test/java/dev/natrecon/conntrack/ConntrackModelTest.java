@@ -294,4 +294,48 @@ class ConntrackModelTest {
                 " [UPDATE] ipv4     2 udp      17 30 " + RTP_ORIG + " " + RTP_REPLY,
                 " [UPDATE] ipv4     2 udp      17 180 " + RTP_ORIG + " " + RTP_REPLY + " [ASSURED]");
     }
+
+    @Test
+    void twoSecondRuleCountsInJiffies() {
+        // wan-address-change-snat lab: a packet 2.000726 s after the first did not assure the entry
+        out(0, 17, 40000, 30000, 0);
+        in(1 * MS, 17, 30000, 40000, 0);
+        rec.events.clear();
+        out(2 * S + 3 * MS, 17, 40000, 30000, 0);   // within one 4 ms tick (CONFIG_HZ=250) of the 2 s mark
+        rec.expect();
+        out(2 * S + 4 * MS, 17, 40000, 30000, 0);   // 2 s + one jiffy: certainly after stream_ts
+        rec.expect(" [UPDATE] ipv4     2 udp      17 120 " + RTP_ORIG + " " + RTP_REPLY + " [ASSURED]");
+        // with CONFIG_HZ=1000 one tick is 1 ms
+        model = new ConntrackModel(Timeouts.linux6().with("CONFIG_HZ=1000"), List.of(MASQ));
+        out(0, 17, 40000, 30000, 0);
+        in(1 * MS, 17, 30000, 40000, 0);
+        rec.events.clear();
+        out(2 * S + 1 * MS, 17, 40000, 30000, 0);
+        rec.expect(" [UPDATE] ipv4     2 udp      17 120 " + RTP_ORIG + " " + RTP_REPLY + " [ASSURED]");
+    }
+
+    @Test
+    void destroyCarriesCountersAndDeltaTimeButNoHelper() {
+        // keepalive-gap lab (acct=1, timestamp=1): "[DESTROY] … packets=1 bytes=388 … packets=1 bytes=398 delta-time=4"
+        model = new ConntrackModel(Timeouts.linux6().with("nf_conntrack_udp_timeout=4").with("nf_conntrack_acct=1")
+                .with("nf_conntrack_timestamp=1"), List.of(MASQ), t -> "sip");
+        long t0 = 1_795_228_500_876_000_000L;
+        model.onPacket(t0, new FrameRef("lan", 1), ConntrackTuple.of(17, "192.168.1.10", 5060, "203.0.113.5", 5060), 0, 388, -1, rec);
+        model.onPacket(t0 + 300_000, new FrameRef("wan", 1), ConntrackTuple.of(17, "203.0.113.5", 5060, "203.0.113.2", 5060), 0, 398, -1, rec);
+        rec.events.clear();
+        model.advanceTo(t0 + 10 * S, rec);
+        String o = "src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060", r = "src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=5060";
+        // deadline 504.876300: delta-time = 504 - 500 (each end truncated to whole seconds, as conntrack-tools does)
+        rec.expect("[DESTROY] ipv4     2 udp      17 " + o + " packets=1 bytes=388 " + r + " packets=1 bytes=398 delta-time=4");
+    }
+
+    @Test
+    void randomMasqueradeAlwaysTakesTheObservedPort() {
+        // keepalive-gap-random lab: "masquerade random" mapped 5060 to 63652 although 5060 was free
+        model = new ConntrackModel(Timeouts.linux6(), List.of(MASQ.withRandomPorts()));
+        model.onPacket(0, new FrameRef("lan", 1), ConntrackTuple.of(17, "192.168.1.10", 5060, "203.0.113.5", 5060), 0, 388, 63652, rec);
+        EntryCreated c = assertInstanceOf(EntryCreated.class, rec.expect("    [NEW] ipv4     2 udp      17 30 "
+                + "src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060 [UNREPLIED] src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=63652").get(0));
+        assertEquals(NatPort.OBSERVED, c.natPort());
+    }
 }
