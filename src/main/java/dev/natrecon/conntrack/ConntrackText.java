@@ -15,7 +15,9 @@ import java.util.Map;
  * </ul>
  * <p>Pitfall (lab-notes): {@code -o timestamp} prints microseconds left-justified without zero padding,
  * {@code [1795220314.70002 ]} meaning .070002 s, so the digits after the dot are read as a count of microseconds, never
- * as a decimal fraction. The time is when conntrack-tools received the event, not the kernel's.
+ * as a decimal fraction. (Every line the lab actually recorded in samples/&#42;/kernel-events.txt is zero-padded,
+ * {@code [1795228471.033850]}; read as a count of microseconds, both forms give the same time.) The time is when
+ * conntrack-tools received the event, not the kernel's.
  *
  * <p>Lines are given as Strings; a line that is not one of these forms throws {@link IllegalArgumentException} with
  * the reason, for the caller to report with its file and line number.

@@ -1,0 +1,107 @@
+package dev.natrecon.conntrack;
+
+/**
+ * One live entry of the model's table. Mutable, owned by {@link ConntrackModel}; read it freely, change it only
+ * through the model. Events carry {@link EntryView} snapshots instead.
+ */
+public final class ConntrackEntry {
+    final long id;
+    final ConntrackTuple original;
+    final ConntrackTuple reply;
+    int status;
+    TcpState tcpState = TcpState.NONE;
+    /** absolute model time (ns) at which the entry is dead (nf_ct_is_expired: deadline - now ≤ 0) */
+    long deadlineNanos;
+    final long firstNanos;
+    String helper;
+    FrameRef lastFrame;
+    ConntrackEvent.NatPort natPort;
+    long origPackets, origBytes, replyPackets, replyBytes;
+    // TCP tracker memory (struct ip_ct_tcp, the parts the model uses)
+    int lastDir = -1;
+    int lastIndex = -1;
+    boolean closeInit;
+    long timerSeq;
+    long timerKeyNanos = Long.MAX_VALUE;
+
+    long timerKey() {
+        return timerKeyNanos;
+    }
+
+    ConntrackEntry(long id, ConntrackTuple original, ConntrackTuple reply, long firstNanos, FrameRef frame) {
+        this.id = id;
+        this.original = original;
+        this.reply = reply;
+        this.firstNanos = firstNanos;
+        this.lastFrame = frame;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public ConntrackTuple original() {
+        return original;
+    }
+
+    public ConntrackTuple reply() {
+        return reply;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public boolean has(int bit) {
+        return (status & bit) != 0;
+    }
+
+    /** TCP state, or null for other protocols. */
+    public TcpState tcpState() {
+        return original.protocol() == ConntrackTuple.TCP ? tcpState : null;
+    }
+
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** Time of the first packet (the UDP 2-second rule counts from here: nf_conn.proto.udp.stream_ts - 2 s). */
+    public long firstNanos() {
+        return firstNanos;
+    }
+
+    public String helper() {
+        return helper;
+    }
+
+    public ConntrackEvent.NatPort natPort() {
+        return natPort;
+    }
+
+    public FrameRef lastFrame() {
+        return lastFrame;
+    }
+
+    /** A snapshot with the seconds left at {@code nowNanos} (-1 to print none). */
+    public EntryView view(long nowNanos, boolean withTimeout, boolean accounting, boolean timestamp) {
+        long left = withTimeout ? Math.max(0, Math.floorDiv(deadlineNanos - nowNanos, 1_000_000_000L)) : -1;
+        return new EntryView(id, original, reply, status, tcpState() == null ? null : tcpState.name(), left, helper,
+                accounting ? origPackets : -1, accounting ? origBytes : -1, accounting ? replyPackets : -1,
+                accounting ? replyBytes : -1, timestamp ? deltaSeconds(nowNanos) : -1);
+    }
+
+    /**
+     * delta-time as conntrack-tools prints it: both ends truncated to whole seconds first, then subtracted
+     * (libnetfilter_conntrack's __snprintf_timestamp_delta); the end of an expired entry is its deadline
+     * (nf_conntrack_core.c:nf_ct_delete moves tstamp->stop back by the overdue time).
+     */
+    long deltaSeconds(long endNanos) {
+        return Math.floorDiv(endNanos, 1_000_000_000L) - Math.floorDiv(firstNanos, 1_000_000_000L);
+    }
+
+    @Override
+    public String toString() {
+        return "#" + id + " " + original + " / " + reply + " " + Status.names(status)
+                + (tcpState() == null ? "" : " " + tcpState);
+    }
+}

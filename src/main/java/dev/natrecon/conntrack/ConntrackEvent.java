@@ -1,0 +1,52 @@
+package dev.natrecon.conntrack;
+
+import java.util.Set;
+
+/** What the model did, named in the past tense; each carries its model time and the frame that caused it. */
+public sealed interface ConntrackEvent {
+    long nanos();
+
+    FrameRef frame();
+
+    EntryView entry();
+
+    /**
+     * A new entry was confirmed (conntrack's [NEW]).
+     *
+     * @param natPort how the translated source port (or ICMP id) was found; {@link NatPort#NONE} without source NAT
+     */
+    record EntryCreated(long nanos, FrameRef frame, EntryView entry, NatPort natPort) implements ConntrackEvent {
+    }
+
+    /** A packet changed the entry's status or state ([UPDATE]); {@code changes} says what. */
+    record EntryUpdated(long nanos, FrameRef frame, EntryView entry, Set<Change> changes) implements ConntrackEvent {
+    }
+
+    /**
+     * The entry's deadline passed ([DESTROY] without timeout). {@code nanos} is the deadline itself (the kernel's
+     * garbage collector reports it later); {@code frame} is the last packet that refreshed the entry.
+     */
+    record EntryExpired(long nanos, FrameRef frame, EntryView entry) implements ConntrackEvent {
+    }
+
+    /**
+     * The entry was deleted before its deadline ([DESTROY] with the time it had left): a SYN reopening a closed TCP
+     * connection, a RST as the only answer.
+     */
+    record EntryKilled(long nanos, FrameRef frame, EntryView entry, String reason) implements ConntrackEvent {
+    }
+
+    /** How source NAT found the translated port. */
+    enum NatPort {
+        /** no source translation (null binding, or no rule matched) */
+        NONE,
+        /** the original port, free in the translated tuple (nf_nat_core.c:get_unique_tuple, step 3) */
+        KEPT,
+        /** the mapping of a live entry with the same original source (find_appropriate_src, step 2) */
+        REUSED,
+        /** the kernel would choose randomly; the model took the port the caller saw on the WAN */
+        OBSERVED,
+        /** the kernel would choose randomly and no observation was given: the model took the first free port */
+        GUESSED
+    }
+}

@@ -1,0 +1,442 @@
+package dev.natrecon.conntrack;
+
+import dev.natrecon.conntrack.ConntrackEvent.EntryCreated;
+import dev.natrecon.conntrack.ConntrackEvent.EntryExpired;
+import dev.natrecon.conntrack.ConntrackEvent.EntryKilled;
+import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
+import dev.natrecon.conntrack.ConntrackEvent.NatPort;
+import dev.natrecon.decode.Packet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A deterministic model of the Linux conntrack table and source NAT of one router, driven by packets as they arrive
+ * at the router (LAN packets before SNAT, WAN packets before de-NAT) and by model time taken from those packets.
+ *
+ * <p>Per packet ({@link #onPacket}): first every entry whose deadline has passed expires ({@link #advanceTo}, in
+ * deadline order), then the tuple is looked up in both directions; a miss creates and confirms an entry (source NAT
+ * chosen as nf_nat_core.c:get_unique_tuple does, simplified), a hit runs the protocol tracker, refreshes the deadline
+ * and emits an {@link EntryUpdated} when status or state changed. No wall clock, no I/O.
+ *
+ * <p>Not modelled yet (see the package notes): table limit and early drop, expectations and helpers' own timeouts,
+ * DNAT, link events, ICMP errors (RELATED), TCP window tracking (retransmission and un-ACKed-data timeouts).
+ */
+public final class ConntrackModel {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long TWO_SECONDS = 2 * SECOND;
+
+    private final Timeouts timeouts;
+    private final List<NatRule> natRules;
+    private final Function<ConntrackTuple, String> helpers;
+    private final Map<ConntrackTuple, ConntrackEntry> byTuple = new HashMap<>();
+    private final Map<SourceKey, ConntrackEntry> bySource = new HashMap<>();
+    private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private long nextId = 1;
+    private long now = Long.MIN_VALUE;
+
+    public ConntrackModel(Timeouts timeouts, List<NatRule> natRules) {
+        this(timeouts, natRules, t -> null);
+    }
+
+    /** @param helpers names the helper a new entry gets from the ruleset (e.g. "sip" for udp/5060), or null */
+    public ConntrackModel(Timeouts timeouts, List<NatRule> natRules, Function<ConntrackTuple, String> helpers) {
+        this.timeouts = timeouts;
+        this.natRules = List.copyOf(natRules);
+        this.helpers = helpers;
+    }
+
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
+    /** Live entries in order of creation. */
+    public Collection<ConntrackEntry> entries() {
+        return Collections.unmodifiableCollection(live.values());
+    }
+
+    /** The entry holding {@code tuple} in either direction, or null. */
+    public ConntrackEntry find(ConntrackTuple tuple) {
+        return byTuple.get(tuple);
+    }
+
+    public long now() {
+        return now;
+    }
+
+    /**
+     * Moves model time to {@code nanos} (never backwards) and expires every entry whose deadline is at or before it,
+     * in deadline order (ties by entry number). The kernel treats an entry as dead once {@code deadline - now ≤ 0}
+     * (nf_conntrack.h:nf_ct_is_expired); its DESTROY event may come later (GC lag), the model's comes at the deadline.
+     */
+    public void advanceTo(long nanos, EventSink sink) {
+        if (nanos < now) return; // out-of-order input: the caller's merge decides; time never runs backwards
+        now = nanos;
+        List<ConntrackEntry> due = null;
+        while (!timers.isEmpty() && timers.peek().key <= nanos) {
+            Timer t = timers.poll();
+            ConntrackEntry e = t.entry;
+            if (!live.containsKey(e.id) || t.seq != e.timerSeq) continue;
+            if (e.deadlineNanos <= nanos) {
+                if (due == null) due = new ArrayList<>();
+                due.add(e);
+            } else {
+                schedule(e, e.deadlineNanos);
+            }
+        }
+        if (due == null) return;
+        due.sort((a, b) -> a.deadlineNanos != b.deadlineNanos ? Long.compare(a.deadlineNanos, b.deadlineNanos)
+                : Long.compare(a.id, b.id));
+        for (ConntrackEntry e : due) {
+            remove(e);
+            sink.accept(new EntryExpired(e.deadlineNanos, e.lastFrame, e.view(e.deadlineNanos, false,
+                    timeouts.accounting(), timeouts.timestamps())));
+        }
+    }
+
+    /**
+     * One decoded packet as it arrived at the router. Builds the tuple from the packet's fields (TCP/UDP ports, ICMP
+     * type/code/id, or addresses only) and calls {@link #onPacket(long, FrameRef, ConntrackTuple, int, int, int,
+     * EventSink)} with the IP total length; an ICMP error is {@link Verdict#UNTRACKED} (RELATED is a later step).
+     */
+    public Verdict onPacket(long nanos, FrameRef frame, Packet p, int observedNatPort, EventSink sink) {
+        ConntrackTuple t;
+        if (p.protocol == ConntrackTuple.TCP || p.protocol == ConntrackTuple.UDP) {
+            t = ConntrackTuple.ports(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort);
+        } else if (p.protocol == ConntrackTuple.ICMP || p.protocol == ConntrackTuple.ICMPV6) {
+            if (p.icmpError || p.icmpId < 0) {
+                advanceTo(nanos, sink);
+                return Verdict.UNTRACKED;
+            }
+            t = ConntrackTuple.icmp(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.icmpType, p.icmpCode, p.icmpId);
+        } else {
+            t = ConntrackTuple.generic(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo);
+        }
+        return onPacket(nanos, frame, t, p.tcpFlags, p.ipTotalLength, observedNatPort, sink);
+    }
+
+    /**
+     * One packet as it arrived at the router.
+     *
+     * @param tuple           the packet's own tuple (before any translation by this router)
+     * @param tcpFlags        TCP flag bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), ignored for other protocols
+     * @param ipLength        IP total length, for the counters
+     * @param observedNatPort the source port (or ICMP id) the WAN capture showed for this packet after translation,
+     *                        or -1; used only when the kernel would have chosen a port at random
+     */
+    public Verdict onPacket(long nanos, FrameRef frame, ConntrackTuple tuple, int tcpFlags, int ipLength,
+                            int observedNatPort, EventSink sink) {
+        advanceTo(nanos, sink);
+        long t = Math.max(nanos, now);
+        ConntrackEntry e = byTuple.get(tuple);
+        if (e == null) return create(t, frame, tuple, tcpFlags, ipLength, observedNatPort, sink);
+        int dir = e.original.equals(tuple) ? 0 : 1;
+        EnumSet<Change> changes = EnumSet.noneOf(Change.class);
+        Step step = switch (tuple.protocol()) {
+            case ConntrackTuple.UDP -> udp(e, dir, t, changes);
+            case ConntrackTuple.TCP -> tcp(e, dir, t, tcpFlags, changes);
+            default -> refresh(e, t, timeouts.forProtocol(tuple.protocol(), false));
+        };
+        switch (step) {
+            case KILL -> {
+                kill(e, t, frame, "only a RST answered", sink);
+                return Verdict.ESTABLISHED;
+            }
+            case REOPEN -> {
+                kill(e, t, frame, "SYN reopened a closed connection", sink);
+                return create(t, frame, tuple, tcpFlags, ipLength, observedNatPort, sink);
+            }
+            case INVALID -> {
+                return Verdict.INVALID;
+            }
+            default -> {
+            }
+        }
+        count(e, dir, ipLength);
+        e.lastFrame = frame;
+        if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_core.c:nf_conntrack_in)
+            e.status |= Status.SEEN_REPLY;
+            changes.add(Change.SEEN_REPLY);
+        }
+        if (!changes.isEmpty()) {
+            sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false), Collections.unmodifiableSet(changes)));
+        }
+        return step == Step.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
+    }
+
+    private Verdict create(long t, FrameRef frame, ConntrackTuple tuple, int tcpFlags, int ipLength, int observedNatPort,
+                           EventSink sink) {
+        TcpState initial = TcpState.NONE;
+        if (tuple.protocol() == ConntrackTuple.TCP) {
+            // nf_conntrack_proto_tcp.c:tcp_new: SYN → SYN_SENT; ACK → ESTABLISHED only with tcp_loose
+            int next = TCP_TABLE[0][flagIndex(tcpFlags)][TcpState.NONE.ordinal()];
+            if (next == IV || next == IG) return Verdict.INVALID;
+            if (next == TcpState.ESTABLISHED.ordinal() && !timeouts.tcpLoose()) return Verdict.INVALID;
+        } else if (tuple.isIcmp()) {
+            if (!ConntrackTuple.icmpCreates(tuple.protocol(), tuple.icmpType())) return Verdict.UNTRACKED;
+        }
+        NatRule rule = null;
+        for (NatRule r : natRules) {
+            if (r.matches(tuple) && dev.natrecon.decode.Addresses.isV4(r.toHi(), r.toLo()) == tuple.isV4()) {
+                rule = r;
+                break;
+            }
+        }
+        NatPort how;
+        ConntrackTuple translated;
+        if (rule == null) {
+            // null binding (nf_nat_core.c:nf_nat_alloc_null_binding): own address; port rewritten only on a clash
+            translated = tuple;
+            how = NatPort.NONE;
+            if (taken(translated)) {
+                translated = choosePort(tuple, tuple.srcHi(), tuple.srcLo(), observedNatPort);
+                how = observedNatPort >= 0 && translated.sourceKey() == observedNatPort ? NatPort.OBSERVED : NatPort.GUESSED;
+            }
+        } else {
+            translated = null;
+            how = null;
+            ConntrackEntry prior = bySource.get(new SourceKey(tuple));
+            if (prior != null && prior.has(Status.SRC_NAT) && !rule.random()) { // find_appropriate_src: same original source, same rule
+                ConntrackTuple mapped = prior.reply.invert();
+                ConntrackTuple c = tuple.withSource(mapped.srcHi(), mapped.srcLo(), mapped.sourceKey());
+                if (mapped.srcHi() == rule.toHi() && mapped.srcLo() == rule.toLo() && !taken(c)) {
+                    translated = c;
+                    how = c.sourceKey() == tuple.sourceKey() ? NatPort.KEPT : NatPort.REUSED;
+                }
+            }
+            if (translated == null) {
+                ConntrackTuple c = tuple.withSource(rule.toHi(), rule.toLo(), tuple.sourceKey());
+                if (!taken(c) && !rule.random()) {
+                    translated = c;
+                    how = NatPort.KEPT;
+                } else {
+                    translated = choosePort(tuple, rule.toHi(), rule.toLo(), observedNatPort);
+                    how = observedNatPort >= 0 && translated.sourceKey() == observedNatPort ? NatPort.OBSERVED
+                            : NatPort.GUESSED;
+                }
+            }
+        }
+        ConntrackEntry e = new ConntrackEntry(nextId++, tuple, translated.invert(), t, frame);
+        e.status = Status.CONFIRMED | Status.SRC_NAT_DONE | Status.DST_NAT_DONE;
+        if (!translated.equals(tuple)) e.status |= Status.SRC_NAT;
+        e.natPort = e.has(Status.SRC_NAT) ? how : NatPort.NONE;
+        e.helper = helpers.apply(tuple);
+        if (e.helper != null) e.status |= Status.HELPER;
+        EnumSet<Change> ignored = EnumSet.noneOf(Change.class);
+        Step first = switch (tuple.protocol()) {
+            case ConntrackTuple.UDP -> udp(e, 0, t, ignored);
+            case ConntrackTuple.TCP -> tcp(e, 0, t, tcpFlags, ignored);
+            default -> refresh(e, t, timeouts.forProtocol(tuple.protocol(), false));
+        };
+        if (first != Step.ACCEPTED) {
+            nextId--; // never confirmed: the unconfirmed entry dies with the packet
+            return Verdict.INVALID;
+        }
+        count(e, 0, ipLength);
+        insert(e);
+        sink.accept(new EntryCreated(t, frame, e.view(t, true, false, false), e.natPort));
+        return Verdict.NEW;
+    }
+
+    /**
+     * The kernel searches from a random offset (nf_nat_proto.c:nf_nat_l4proto_unique_tuple); the model takes the
+     * port the WAN showed when it is free, else the first free port of the same class (1–511, 600–1023, 1024–65535).
+     */
+    private ConntrackTuple choosePort(ConntrackTuple tuple, long hi, long lo, int observed) {
+        if (observed >= 0) {
+            ConntrackTuple c = tuple.withSource(hi, lo, observed);
+            if (!taken(c)) return c;
+        }
+        int p = tuple.sourceKey();
+        int min, max;
+        if (tuple.isIcmp()) {
+            min = 0;
+            max = 65535;
+        } else if (p < 512) {
+            min = 1;
+            max = 511;
+        } else if (p < 1024) {
+            min = 600;
+            max = 1023;
+        } else {
+            min = 1024;
+            max = 65535;
+        }
+        for (int port = min; port <= max; port++) {
+            ConntrackTuple c = tuple.withSource(hi, lo, port);
+            if (!taken(c)) return c;
+        }
+        return tuple.withSource(hi, lo, p); // all taken: the kernel gives up and the confirm fails; keep the clash
+    }
+
+    /** nf_nat_core.c:nf_nat_used_tuple: the reply tuple of the translated tuple is already some entry's tuple. */
+    private boolean taken(ConntrackTuple translated) {
+        return byTuple.containsKey(translated.invert());
+    }
+
+    // ---- UDP (nf_conntrack_proto_udp.c:nf_conntrack_udp_packet)
+
+    private Step udp(ConntrackEntry e, int dir, long t, Set<Change> changes) {
+        if (!e.has(Status.SEEN_REPLY)) return refresh(e, t, timeouts.seconds(Timeouts.Key.UDP));
+        long timeout = timeouts.seconds(Timeouts.Key.UDP);
+        boolean stream = false;
+        // since 5.0: stream only once time_after(jiffies, stream_ts), stream_ts = first packet's jiffies + 2 s: in
+        // ticks that is at least 2 s + 1 jiffy later (lab, wan-address-change-snat: a packet 2.000726 s after the
+        // first did not assure the entry); before 5.0: at once
+        if (!timeouts.udpTwoSecondRule() || t - e.firstNanos >= TWO_SECONDS + timeouts.jiffyNanos()) {
+            timeout = timeouts.seconds(Timeouts.Key.UDP_STREAM);
+            stream = !e.has(Status.ASSURED);
+        }
+        refresh(e, t, timeout);
+        if (stream) {
+            e.status |= Status.ASSURED;
+            changes.add(Change.ASSURED);
+        }
+        return Step.ACCEPTED;
+    }
+
+    // ---- TCP (nf_conntrack_proto_tcp.c:nf_conntrack_tcp_packet, without window tracking)
+
+    private static final int IV = 10, IG = 11;
+    private static final int SS = 1, SR = 2, ES = 3, FW = 4, CW = 5, LA = 6, TW = 7, CL = 8, S2 = 9;
+    private static final int I_SYN = 0, I_SYNACK = 1, I_FIN = 2, I_ACK = 3, I_RST = 4, I_NONE = 5;
+    /** tcp_conntracks[dir][flag class][old state] (reference §3.2); columns NONE … SYN_SENT2 */
+    private static final int[][][] TCP_TABLE = {
+            {
+                    /* SYN     */ {SS, SS, IG, IG, IG, IG, IG, SS, SS, S2},
+                    /* SYN/ACK */ {IV, IV, SR, IV, IV, IV, IV, IV, IV, SR},
+                    /* FIN     */ {IV, IV, FW, FW, LA, LA, LA, TW, CL, IV},
+                    /* ACK     */ {ES, IV, ES, ES, CW, CW, TW, TW, CL, IV},
+                    /* RST     */ {IV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
+                    /* none    */ {IV, IV, IV, IV, IV, IV, IV, IV, IV, IV}},
+            {
+                    /* SYN     */ {IV, S2, IV, IV, IV, IV, IV, SS, IV, S2},
+                    /* SYN/ACK */ {IV, SR, IG, IG, IG, IG, IG, IG, IG, SR},
+                    /* FIN     */ {IV, IV, FW, FW, LA, LA, LA, TW, CL, IV},
+                    /* ACK     */ {IV, IG, SR, ES, CW, CW, TW, TW, CL, IG},
+                    /* RST     */ {IV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
+                    /* none    */ {IV, IV, IV, IV, IV, IV, IV, IV, IV, IV}}};
+
+    /** get_conntrack_index: RST > SYN(+ACK) > FIN > ACK > none. */
+    static int flagIndex(int flags) {
+        if ((flags & 0x04) != 0) return I_RST;
+        if ((flags & 0x02) != 0) return (flags & 0x10) != 0 ? I_SYNACK : I_SYN;
+        if ((flags & 0x01) != 0) return I_FIN;
+        if ((flags & 0x10) != 0) return I_ACK;
+        return I_NONE;
+    }
+
+    private Step tcp(ConntrackEntry e, int dir, long t, int flags, Set<Change> changes) {
+        TcpState old = e.tcpState;
+        int index = flagIndex(flags);
+        int next = TCP_TABLE[dir][index][old.ordinal()];
+        if (next == SS && old.ordinal() >= TW) {
+            // RFC 1122 reopen: after a FIN close or our own last RST, kill and look up again (NF_REPEAT)
+            if (e.closeInit || (e.lastDir == dir && e.lastIndex == I_RST)) return Step.REOPEN;
+            next = IG;
+        }
+        if (next == IG) {
+            e.lastDir = dir;
+            e.lastIndex = index;
+            return Step.IGNORED; // accepted, no state change, no refresh
+        }
+        if (next == IV) return Step.INVALID;
+        TcpState state = TcpState.values()[next];
+        boolean retransmittedSyn = index == I_SYN && dir == 0 && e.lastDir == 0 && e.lastIndex == I_SYN
+                && old == TcpState.SYN_SENT;
+        e.lastDir = dir;
+        e.lastIndex = index;
+        e.tcpState = state;
+        if (old != state && state == TcpState.FIN_WAIT) e.closeInit = true;
+        long timeout = index == I_RST ? timeouts.seconds(Timeouts.Key.TCP_CLOSE) : timeouts.tcp(state);
+        if (old != state && old != TcpState.NONE) changes.add(Change.STATE);
+        if (!e.has(Status.SEEN_REPLY)) {
+            if (index == I_RST && old != TcpState.NONE) return Step.KILL; // the only answer was a RST
+            if (retransmittedSyn) return Step.ACCEPTED; // a retransmitted SYN does not refresh the timer
+            // mid-stream pickup without a reply: capped at the "unacknowledged" timeout
+            long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
+            if (state == TcpState.ESTABLISHED && timeout > unack) timeout = unack;
+        } else if (!e.has(Status.ASSURED) && (old == TcpState.SYN_RECV || old == TcpState.ESTABLISHED)
+                && state == TcpState.ESTABLISHED) {
+            e.status |= Status.ASSURED;
+            changes.add(Change.ASSURED);
+        }
+        refresh(e, t, timeout);
+        return Step.ACCEPTED;
+    }
+
+    // ---- table plumbing
+
+    private enum Step {
+        ACCEPTED, IGNORED, INVALID, KILL, REOPEN
+    }
+
+    private Step refresh(ConntrackEntry e, long t, long seconds) {
+        e.deadlineNanos = t + seconds * SECOND;
+        if (live.containsKey(e.id) && e.deadlineNanos < e.timerKey()) schedule(e, e.deadlineNanos);
+        return Step.ACCEPTED;
+    }
+
+    private void count(ConntrackEntry e, int dir, int ipLength) {
+        if (dir == 0) {
+            e.origPackets++;
+            e.origBytes += Math.max(0, ipLength);
+        } else {
+            e.replyPackets++;
+            e.replyBytes += Math.max(0, ipLength);
+        }
+    }
+
+    private void insert(ConntrackEntry e) {
+        live.put(e.id, e);
+        byTuple.put(e.original, e);
+        byTuple.put(e.reply, e);
+        bySource.put(new SourceKey(e.original), e);
+        schedule(e, e.deadlineNanos);
+    }
+
+    private void remove(ConntrackEntry e) {
+        live.remove(e.id);
+        byTuple.remove(e.original, e);
+        byTuple.remove(e.reply, e);
+        bySource.remove(new SourceKey(e.original), e);
+        e.timerSeq = -1;
+    }
+
+    private void kill(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink) {
+        remove(e);
+        sink.accept(new EntryKilled(t, frame, e.view(t, true, timeouts.accounting(), timeouts.timestamps()), reason));
+    }
+
+    private long timerSeq;
+
+    private void schedule(ConntrackEntry e, long key) {
+        e.timerSeq = ++timerSeq;
+        e.timerKeyNanos = key;
+        timers.add(new Timer(key, e.timerSeq, e));
+    }
+
+    /** One pending timer; stale when its seq is no longer the entry's (a sooner deadline was scheduled since). */
+    private record Timer(long key, long seq, ConntrackEntry entry) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            return key != o.key ? Long.compare(key, o.key) : Long.compare(entry.id, o.entry.id);
+        }
+    }
+
+    /** find_appropriate_src looks up by (protocol, original source address, source port or ICMP id). */
+    private record SourceKey(int protocol, long hi, long lo, int port) {
+        SourceKey(ConntrackTuple t) {
+            this(t.protocol(), t.srcHi(), t.srcLo(), t.sourceKey());
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.natrecon.conntrack;
+
+/**
+ * An immutable picture of an entry at one instant, as an event carries it.
+ *
+ * @param id              the model's entry number, from 1 in order of creation
+ * @param state           TCP state name, or null for protocols without one
+ * @param timeoutSeconds  whole seconds left at that instant (floor), -1 when not printed (DESTROY on expiry)
+ * @param helper          helper name ("sip") or null
+ * @param origPackets     counters of the original direction (as with nf_conntrack_acct=1), -1 when not printed
+ * @param deltaSeconds    seconds since creation (nf_conntrack_timestamp=1 on DESTROY), -1 when not printed
+ */
+public record EntryView(long id, ConntrackTuple original, ConntrackTuple reply, int status, String state,
+                        long timeoutSeconds, String helper, long origPackets, long origBytes, long replyPackets,
+                        long replyBytes, long deltaSeconds) {
+    public boolean has(int bit) {
+        return (status & bit) != 0;
+    }
+
+    /** The same picture without counters and delta-time. */
+    public EntryView withoutAccounting() {
+        return new EntryView(id, original, reply, status, state, timeoutSeconds, helper, -1, -1, -1, -1, -1);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.natrecon.conntrack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects events; tests take them out in order and finally assert that none are left over. */
+final class Recorder implements EventSink {
+    final List<ConntrackEvent> events = new ArrayList<>();
+
+    @Override
+    public void accept(ConntrackEvent event) {
+        events.add(event);
+    }
+
+    /** Takes all pending events and compares them, printed as conntrack -E lines without the timestamp. */
+    List<ConntrackEvent> expect(String... lines) {
+        List<String> got = new ArrayList<>();
+        for (ConntrackEvent e : events) got.add(EventFormat.body(EventFormat.tag(e), e.entry()));
+        assertEquals(List.of(lines), got, "events");
+        List<ConntrackEvent> taken = List.copyOf(events);
+        events.clear();
+        return taken;
+    }
+
+    void none() {
+        assertEquals(List.of(), events.stream().map(EventFormat::line).toList(), "events left over");
+    }
+}

@@ -1,0 +1,115 @@
+package dev.natrecon.conntrack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natrecon.conntrack.Timeouts.Key;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TimeoutsTest {
+    static final long S = 1_000_000_000L;
+
+    @Test
+    void linux6DefaultsAreTheLabKernels() {
+        Timeouts t = Timeouts.profile(null);
+        assertEquals("linux-6", t.profileName());
+        assertEquals(30, t.seconds(Key.UDP));
+        assertEquals(120, t.seconds(Key.UDP_STREAM));
+        assertEquals(432000, t.tcp(TcpState.ESTABLISHED));
+        assertEquals(120, t.tcp(TcpState.SYN_SENT));
+        assertEquals(120, t.tcp(TcpState.SYN_SENT2));
+        assertEquals(60, t.tcp(TcpState.SYN_RECV));
+        assertEquals(120, t.tcp(TcpState.FIN_WAIT));
+        assertEquals(60, t.tcp(TcpState.CLOSE_WAIT));
+        assertEquals(30, t.tcp(TcpState.LAST_ACK));
+        assertEquals(120, t.tcp(TcpState.TIME_WAIT));
+        assertEquals(10, t.tcp(TcpState.CLOSE));
+        assertEquals(30, t.forProtocol(1, false));
+        assertEquals(30, t.forProtocol(58, false));
+        assertEquals(600, t.forProtocol(47, false));
+        assertTrue(t.udpTwoSecondRule());
+        assertTrue(t.tcpLoose());
+        assertEquals("profile linux-6", t.source(Key.UDP));
+    }
+
+    @Test
+    void linux4DiffersOnlyInTheUdpStream() {
+        Timeouts a = Timeouts.linux6(), b = Timeouts.profile("linux-4");
+        assertEquals(180, b.seconds(Key.UDP_STREAM));
+        assertFalse(b.udpTwoSecondRule());
+        for (Key k : Key.values()) if (k != Key.UDP_STREAM) assertEquals(a.seconds(k), b.seconds(k), k.sysctl);
+        assertThrows(IllegalArgumentException.class, () -> Timeouts.profile("bsd"));
+    }
+
+    @Test
+    void sysctlDumpOverridesTheProfile() throws IOException {
+        // the keepalive-gap lab router ran with udp 4/8 s, acct and timestamps on
+        String dump = Files.readString(Path.of("samples/keepalive-gap/router.sysctl"));
+        Timeouts t = Timeouts.profile("linux-4").withSysctlDump(dump, "router.sysctl");
+        assertEquals(4, t.seconds(Key.UDP));
+        assertEquals(8, t.seconds(Key.UDP_STREAM));
+        assertFalse(t.udpTwoSecondRule(), "a dump changes values, not the profile's behaviour");
+        assertTrue(t.accounting());
+        assertTrue(t.timestamps());
+        assertTrue(t.source(Key.UDP).startsWith("router.sysctl:"), t.source(Key.UDP));
+        assertEquals(432000, t.tcp(TcpState.ESTABLISHED));
+        assertTrue(t.describe().contains("nf_conntrack_udp_timeout = 4 (" + t.source(Key.UDP) + ")"));
+    }
+
+    @Test
+    void dumpLinesInBothSpellingsUnknownNamesSkipped() {
+        Timeouts t = Timeouts.linux6().withSysctlDump("""
+                # comment
+                net.netfilter.nf_conntrack_udp_timeout = 60
+                nf_conntrack_udp_timeout_stream=180
+                net.netfilter.nf_conntrack_frag6_timeout = 60
+                net.netfilter.nf_log.2 = nf_log_ipv4
+                net.ipv4.ip_forward = 1
+                """, "x");
+        assertEquals(60, t.seconds(Key.UDP));
+        assertEquals(180, t.seconds(Key.UDP_STREAM));
+        assertEquals("x:2", t.source(Key.UDP));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Timeouts.linux6().withSysctlDump("net.netfilter.nf_conntrack_udp_timeout = soon\n", "f"));
+        assertTrue(e.getMessage().startsWith("f:1:"), e.getMessage());
+    }
+
+    @Test
+    void singleSettingsOverrideTheDump() {
+        Timeouts t = Timeouts.linux6().withSysctlDump("net.netfilter.nf_conntrack_udp_timeout = 60", "d")
+                .with("nf_conntrack_udp_timeout=10").with("net.netfilter.nf_conntrack_tcp_timeout_established = 7440");
+        assertEquals(10, t.seconds(Key.UDP));
+        assertEquals(7440, t.tcp(TcpState.ESTABLISHED));
+        assertEquals("set nf_conntrack_udp_timeout=10", t.source(Key.UDP));
+        assertThrows(IllegalArgumentException.class, () -> t.with("nf_conntrack_udp_timeout"));
+        assertThrows(IllegalArgumentException.class, () -> t.with("nf_conntrack_bogus=1"));
+        assertThrows(IllegalArgumentException.class, () -> t.with("nf_conntrack_udp_timeout=-1"));
+    }
+
+    @Test
+    void modelUsesOverriddenValues() {
+        // keepalive-gap's kernel log: NEW 4, UPDATE 4 (reply), UPDATE 8 [ASSURED] 3 s later
+        Timeouts t = Timeouts.linux6().with("nf_conntrack_udp_timeout=4").with("nf_conntrack_udp_timeout_stream=8");
+        ConntrackModel m = new ConntrackModel(t, List.of(NatRule.masquerade("203.0.113.2", "192.168.1.0/24")));
+        Recorder rec = new Recorder();
+        ConntrackTuple out = ConntrackTuple.of(17, "192.168.1.10", 5060, "203.0.113.5", 5060);
+        ConntrackTuple in = ConntrackTuple.of(17, "203.0.113.5", 5060, "203.0.113.2", 5060);
+        m.onPacket(0, new FrameRef("lan", 1), out, 0, 388, -1, rec);
+        m.onPacket(486_000, new FrameRef("wan", 2), in, 0, 398, -1, rec);
+        m.onPacket(3_001_077_000L, new FrameRef("lan", 3), out, 0, 388, -1, rec);
+        String o = "src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060", r = "src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=5060";
+        rec.expect("    [NEW] ipv4     2 udp      17 4 " + o + " [UNREPLIED] " + r,
+                " [UPDATE] ipv4     2 udp      17 4 " + o + " " + r,
+                " [UPDATE] ipv4     2 udp      17 8 " + o + " " + r + " [ASSURED]");
+        m.advanceTo(20 * S, rec);
+        assertEquals(3_001_077_000L + 8 * S, rec.events.get(0).nanos());
+        rec.events.clear();
+        rec.none();
+    }
+}
