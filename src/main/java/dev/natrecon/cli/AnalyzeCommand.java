@@ -95,9 +95,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Case %s%n", r.caseName());
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
-            out.printf(Locale.ROOT, "  %-6s %s: %s, %d frames, %.3f s; decoded %d, fragments %d, not IP %d, malformed %d, anomalies %d%n",
+            out.printf(Locale.ROOT, "  %-6s %s: %s, %d frames, %s + %.3f s; decoded %d, fragments %d, not IP %d, malformed %d, anomalies %d%n",
                     r.roles().get(i), s.path, s.format.label()
-                            + (s.compression.ordinal() == 0 ? "" : "+" + s.compression.label()), s.frames, s.durationSeconds(),
+                            + (s.compression.ordinal() == 0 ? "" : "+" + s.compression.label()), s.frames,
+                    s.frames == 0 ? "-" : dev.natrecon.report.Times.iso(s.firstNanos), s.durationSeconds(),
                     s.disposition(Disposition.DECODED), s.disposition(Disposition.FRAGMENT), s.disposition(Disposition.NOT_IP),
                     s.disposition(Disposition.MALFORMED), s.anomalies.total());
         }
