@@ -49,30 +49,24 @@ public final class BindingTable {
 
     /** Learns the binding of a matched pair, from whichever side resolved first. */
     private void learn(Seen s) {
-        boolean lan = s.side == Side.LAN;
-        long lsh = lan ? s.srcHi : s.cpSrcHi, lsl = lan ? s.srcLo : s.cpSrcLo;
-        long ldh = lan ? s.dstHi : s.cpDstHi, ldl = lan ? s.dstLo : s.cpDstLo;
-        int lsp = lan ? s.srcPort : s.cpSrcPort, ldp = lan ? s.dstPort : s.cpDstPort;
-        long wsh = lan ? s.cpSrcHi : s.srcHi, wsl = lan ? s.cpSrcLo : s.srcLo;
-        long wdh = lan ? s.cpDstHi : s.dstHi, wdl = lan ? s.cpDstLo : s.dstLo;
-        int wsp = lan ? s.cpSrcPort : s.srcPort, wdp = lan ? s.cpDstPort : s.dstPort;
-        boolean srcChanged = lsh != wsh || lsl != wsl || lsp != wsp;
-        boolean dstChanged = ldh != wdh || ldl != wdl || ldp != wdp;
+        TupleView l = s.lanView(), w = s.wanView();
         boolean outbound;
-        if (srcChanged) {
+        if (!l.sameSource(w)) {
             outbound = true;
-        } else if (dstChanged) {
+        } else if (!l.sameDestination(w)) {
             outbound = false;
         } else {
             // Untranslated: call the private end internal (or the source, when neither or both are private).
-            outbound = Addresses.isPrivate(lsh, lsl) || !Addresses.isPrivate(ldh, ldl);
+            outbound = Addresses.isPrivate(l.srcHi(), l.srcLo()) || !Addresses.isPrivate(l.dstHi(), l.dstLo());
         }
         Binding b = outbound
-                ? new Binding(bindings.size() + 1, s.protocol, lsh, lsl, lsp, wsh, wsl, wsp, wdh, wdl, wdp)
-                : new Binding(bindings.size() + 1, s.protocol, ldh, ldl, ldp, wdh, wdl, wdp, wsh, wsl, wsp);
+                ? new Binding(bindings.size() + 1, s.protocol, l.srcHi(), l.srcLo(), l.srcPort(), w.srcHi(), w.srcLo(),
+                        w.srcPort(), w.dstHi(), w.dstLo(), w.dstPort())
+                : new Binding(bindings.size() + 1, s.protocol, l.dstHi(), l.dstLo(), l.dstPort(), w.dstHi(), w.dstLo(),
+                        w.dstPort(), w.srcHi(), w.srcLo(), w.srcPort());
         // The remote end as the LAN sees it (a DNAT would make it differ from the WAN's view).
-        long lrh = outbound ? ldh : lsh, lrl = outbound ? ldl : lsl;
-        int lrp = outbound ? ldp : lsp;
+        long lrh = outbound ? l.dstHi() : l.srcHi(), lrl = outbound ? l.dstLo() : l.srcLo();
+        int lrp = outbound ? l.dstPort() : l.srcPort();
         long lanOut = tupleHash(Side.LAN, b.protocol, b.internalHi, b.internalLo, b.internalPort, lrh, lrl, lrp);
         long wanOut = tupleHash(Side.WAN, b.protocol, b.externalHi, b.externalLo, b.externalPort, b.remoteHi,
                 b.remoteLo, b.remotePort);

@@ -53,6 +53,24 @@ public final class Seen {
         srcPort = dstPort = length = 0;
     }
 
+    /** This packet's tuple as seen on the LAN (its own, or its counterpart's when it was seen on the WAN). */
+    public TupleView lanView() {
+        return side == Side.LAN ? own() : counterpart();
+    }
+
+    /** This packet's tuple as seen on the WAN. */
+    public TupleView wanView() {
+        return side == Side.WAN ? own() : counterpart();
+    }
+
+    private TupleView own() {
+        return new TupleView(srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
+    }
+
+    private TupleView counterpart() {
+        return new TupleView(cpSrcHi, cpSrcLo, cpSrcPort, cpDstHi, cpDstLo, cpDstPort);
+    }
+
     public boolean sameTupleAsCounterpart() {
         return srcHi == cpSrcHi && srcLo == cpSrcLo && dstHi == cpDstHi && dstLo == cpDstLo && srcPort == cpSrcPort
                 && dstPort == cpDstPort;

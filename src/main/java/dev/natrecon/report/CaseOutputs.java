@@ -2,7 +2,7 @@ package dev.natrecon.report;
 
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Seen;
-import dev.natrecon.correlate.Side;
+import dev.natrecon.correlate.TupleView;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
 import dev.natrecon.engine.AnalysisSink;
@@ -61,21 +61,12 @@ public final class CaseOutputs implements AnalysisSink {
     /** "src 192.168.1.10:5060->203.0.113.2:5060" style description of what the router changed, seen from the LAN. */
     static String translation(Seen s) {
         if (s.counterpartFrame == 0 || s.sameTupleAsCounterpart()) return "";
-        // Describe the change from the LAN view to the WAN view.
-        boolean lan = s.side == Side.LAN;
-        long sh = lan ? s.srcHi : s.cpSrcHi, sl = lan ? s.srcLo : s.cpSrcLo;
-        long dh = lan ? s.dstHi : s.cpDstHi, dl = lan ? s.dstLo : s.cpDstLo;
-        int sp = lan ? s.srcPort : s.cpSrcPort, dp = lan ? s.dstPort : s.cpDstPort;
-        long wsh = lan ? s.cpSrcHi : s.srcHi, wsl = lan ? s.cpSrcLo : s.srcLo;
-        long wdh = lan ? s.cpDstHi : s.dstHi, wdl = lan ? s.cpDstLo : s.dstLo;
-        int wsp = lan ? s.cpSrcPort : s.srcPort, wdp = lan ? s.cpDstPort : s.dstPort;
+        TupleView lan = s.lanView(), wan = s.wanView();
         StringBuilder sb = new StringBuilder();
-        if (sh != wsh || sl != wsl || sp != wsp) {
-            sb.append("src ").append(Addresses.endpoint(sh, sl, sp)).append("->").append(Addresses.endpoint(wsh, wsl, wsp));
-        }
-        if (dh != wdh || dl != wdl || dp != wdp) {
+        if (!lan.sameSource(wan)) sb.append("src ").append(lan.source()).append("->").append(wan.source());
+        if (!lan.sameDestination(wan)) {
             if (sb.length() > 0) sb.append(' ');
-            sb.append("dst ").append(Addresses.endpoint(dh, dl, dp)).append("->").append(Addresses.endpoint(wdh, wdl, wdp));
+            sb.append("dst ").append(lan.destination()).append("->").append(wan.destination());
         }
         return sb.toString();
     }
