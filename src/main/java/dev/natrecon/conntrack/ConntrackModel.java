@@ -104,24 +104,27 @@ public final class ConntrackModel {
     }
 
     /**
-     * One decoded packet as it arrived at the router. Builds the tuple from the packet's fields (TCP/UDP ports, ICMP
-     * type/code/id, or addresses only) and calls {@link #onPacket(long, FrameRef, ConntrackTuple, int, int, int,
-     * EventSink)} with the IP total length; an ICMP error is {@link Verdict#UNTRACKED} (RELATED is a later step).
+     * One decoded packet as it arrived at the router (convenience over {@link #onPacket(Arrival, EventSink)}).
      */
     public Verdict onPacket(long nanos, FrameRef frame, Packet p, int observedNatPort, EventSink sink) {
-        ConntrackTuple t;
-        if (p.protocol == ConntrackTuple.TCP || p.protocol == ConntrackTuple.UDP) {
-            t = ConntrackTuple.ports(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort);
-        } else if (p.protocol == ConntrackTuple.ICMP || p.protocol == ConntrackTuple.ICMPV6) {
-            if (p.icmpError || p.icmpId < 0) {
-                advanceTo(nanos, sink);
-                return Verdict.UNTRACKED;
-            }
-            t = ConntrackTuple.icmp(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.icmpType, p.icmpCode, p.icmpId);
-        } else {
-            t = ConntrackTuple.generic(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo);
+        Arrival a = new Arrival().packet(nanos, frame, p);
+        if (observedNatPort >= 0) {
+            a.observed = true;
+            a.observedSrcPort = observedNatPort;
         }
-        return onPacket(nanos, frame, t, p.tcpFlags, p.ipTotalLength, observedNatPort, sink);
+        return onPacket(a, sink);
+    }
+
+    /**
+     * One packet as it arrived at the router, with what the captures showed of it. An ICMP error is
+     * {@link Verdict#UNTRACKED} (RELATED is a later step).
+     */
+    public Verdict onPacket(Arrival a, EventSink sink) {
+        if (a.tuple.isIcmp() && (a.isIcmpError() || a.tuple.icmpId() < 0)) {
+            advanceTo(a.nanos, sink);
+            return Verdict.UNTRACKED;
+        }
+        return onPacket(a.nanos, a.frame, a.tuple, a.tcpFlags, a.ipLength, a.observedNatPort(), sink);
     }
 
     /**
