@@ -7,6 +7,7 @@ import dev.natrecon.decode.Disposition;
 import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.CaptureStats;
+import dev.natrecon.engine.ModelSummary;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.report.CaseOutputs;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,59 +25,21 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code natrecon analyze}: one case, summary on the terminal, files in the output folder. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Merge the LAN and WAN captures on one timeline, match every packet with its counterpart across "
-                + "the NAT, and write summary.json, packets.csv and mappings.csv.")
+                + "the NAT, replay them through the model of the router's conntrack and NAT, and write summary.json, "
+                + "packets.csv, mappings.csv, events.csv and tablesize.csv.")
 final class AnalyzeCommand implements Callable<Integer> {
-    static final class Sources {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Pair pair;
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Router router;
-    }
-
-    static final class Pair {
-        @Option(names = "--lan", required = true, paramLabel = "FILE", description = "capture taken on the router's LAN side")
-        Path lan;
-        @Option(names = "--wan", required = true, paramLabel = "FILE", description = "capture taken on the router's WAN side")
-        Path wan;
-    }
-
-    static final class Router {
-        @Option(names = "--router", required = true, paramLabel = "FILE",
-                description = "one capture taken on the router itself (tcpdump -i any, or pcapng with several interfaces)")
-        Path router;
-        @Option(names = "--lan-if", paramLabel = "NAME", description = "router interface facing the LAN (default: automatic)")
-        String lanIf;
-        @Option(names = "--wan-if", paramLabel = "NAME", description = "router interface facing the WAN (default: automatic)")
-        String wanIf;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Sources sources;
+    @CommandLine.Mixin
+    CaseOptions options;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output folder (default: reports/<case name>/)")
     Path output;
-
-    @Option(names = "--wan-offset", paramLabel = "SECONDS",
-            description = "how far the WAN capture's clock is ahead of the LAN capture's (default: estimated from matched packets)")
-    Double wanOffset;
-
-    @Option(names = "--match-window", paramLabel = "SECONDS", defaultValue = "1.0",
-            description = "longest time between a packet and its counterpart on the other side (default: ${DEFAULT-VALUE})")
-    double matchWindow;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        if (matchWindow <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--match-window must be positive");
-        AnalysisInputs in = sources.pair != null
-                ? new AnalysisInputs(sources.pair.lan, sources.pair.wan, null, null, null, wanOffset, matchWindow)
-                : new AnalysisInputs(null, null, sources.router.router, sources.router.lanIf, sources.router.wanIf,
-                        wanOffset, matchWindow);
-        if (in.routerCapture() && wanOffset != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--wan-offset makes no sense with one router capture");
-        }
+        AnalysisInputs in = options.inputs(spec.commandLine());
         Path dir = output != null ? output : Path.of("reports", in.caseName());
         CaseOutputs outputs = new CaseOutputs(dir);
         RunResult r;
@@ -88,6 +50,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw e;
         }
         print(spec.commandLine().getOut(), r, dir);
+        if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
         return Main.OK;
     }
 
@@ -111,6 +74,11 @@ final class AnalyzeCommand implements Callable<Integer> {
                     r.outcome(side, Outcome.NO_COUNTERPART), r.outcome(side, Outcome.OUTSIDE_SPAN),
                     r.outcome(side, Outcome.LEAKED), r.outcome(side, Outcome.LOCAL));
         }
+        ModelSummary ms = r.model();
+        out.printf(Locale.ROOT, "  router model: %d packets in (%s), entries %s, NAT ports %s, peak %d entries%s, %d live at the end%n",
+                ms.arrivals().values().stream().mapToLong(Long::longValue).sum(), ms.arrivals(), ms.events(),
+                ms.natPorts(), ms.peakEntries(), ms.peakEntries() == 0 ? "" : " at " + dev.natrecon.report.Times.iso(ms.peakNanos()),
+                ms.liveAtEnd());
         out.printf(Locale.ROOT, "  bindings observed: %d%n", r.bindings().size());
         int shown = 0;
         for (Binding b : r.bindings()) {
@@ -121,7 +89,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "    %-4s %s -> %s  remote %s  (%s)%n", b.protocolName(), b.internal(), b.external(),
                     b.remote(), b.translation().equals("none") ? "not translated" : "translated: " + b.translation());
         }
-        out.printf(Locale.ROOT, "  written: %s (summary.json, packets.csv, mappings.csv)%n", dir);
+        out.printf(Locale.ROOT, "  written: %s (summary.json, packets.csv, mappings.csv, events.csv, tablesize.csv)%n", dir);
         out.flush();
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "natrecon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reconstructs what a Linux NAT router (conntrack, NAT, SIP helper) did to SIP and RTP, "
                 + "from captures taken on its LAN and WAN sides.",
-        subcommands = {InspectCommand.class, AnalyzeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, AnalyzeCommand.class, EventsCommand.class, SnapshotCommand.class,
+                CompareCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit codes: 0 success, 2 usage error or unreadable input (picocli's USAGE), 1 reserved for "findings". */
     public static final int OK = 0;
@@ -20,7 +21,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (inspect, analyze, bench)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (inspect, analyze, events, snapshot, compare, bench)");
     }
 
     public static void main(String[] args) {

@@ -66,6 +66,31 @@ public final class EventFormat {
         return sb.toString();
     }
 
+    /**
+     * One line as {@code conntrack -L -o extended} lists an entry (reference §10.3): no event column; {@code mark=0}
+     * after {@code [ASSURED]}; {@code delta-time=} (nf_conntrack_timestamp=1); {@code helper=}; {@code use=}.
+     *
+     * @param use the reference count the kernel would print (1, plus one per expectation of a helper's master)
+     */
+    public static String listing(EntryView v, int use) {
+        StringBuilder sb = new StringBuilder(200);
+        ConntrackTuple o = v.original();
+        pad(sb, o.isV4() ? "ipv4" : "ipv6").append(o.isV4() ? 2 : 10).append(' ');
+        pad(sb, protocolName(o.protocol())).append(o.protocol()).append(' ');
+        if (v.timeoutSeconds() >= 0) sb.append(v.timeoutSeconds()).append(' ');
+        if (v.state() != null) sb.append(v.state()).append(' ');
+        sb.append(o.text()).append(' ');
+        counters(sb, v.origPackets(), v.origBytes());
+        if (!v.has(Status.SEEN_REPLY)) sb.append("[UNREPLIED] ");
+        sb.append(v.reply().text()).append(' ');
+        counters(sb, v.replyPackets(), v.replyBytes());
+        if (v.has(Status.ASSURED)) sb.append("[ASSURED] ");
+        sb.append("mark=0 ");
+        if (v.deltaSeconds() >= 0) sb.append("delta-time=").append(v.deltaSeconds()).append(' ');
+        if (v.helper() != null) sb.append("helper=").append(v.helper()).append(' ');
+        return sb.append("use=").append(use).toString();
+    }
+
     private static void counters(StringBuilder sb, long packets, long bytes) {
         if (packets >= 0) sb.append("packets=").append(packets).append(" bytes=").append(bytes).append(' ');
     }

@@ -26,4 +26,15 @@ public record KernelEntry(long timestampNanos, String event, String l3, String p
     public boolean has(String flag) {
         return flags.contains(flag);
     }
+
+    /** The entry as the model's {@link EntryView} (id 0), so kernel lines and model events print and compare alike. */
+    public EntryView view() {
+        int status = Status.CONFIRMED;
+        if (!has("UNREPLIED")) status |= Status.SEEN_REPLY;
+        if (has("ASSURED")) status |= Status.ASSURED;
+        String delta = attributes.get("delta-time");
+        return new EntryView(0, original.tuple(protocolNumber), reply.tuple(protocolNumber), status, state,
+                timeoutSeconds, helper(), original.packets(), original.bytes(), reply.packets(), reply.bytes(),
+                delta == null ? -1 : Long.parseLong(delta));
+    }
 }

@@ -13,4 +13,12 @@ public record KernelTuple(String src, String dst, int sport, int dport, int icmp
         if (icmpType >= 0) sb.append(" type=").append(icmpType).append(" code=").append(icmpCode).append(" id=").append(icmpId);
         return sb.toString();
     }
+
+    /** As the model's tuple for layer-4 protocol {@code protocol}. */
+    public ConntrackTuple tuple(int protocol) {
+        long[] s = ConntrackTuple.address(src), d = ConntrackTuple.address(dst);
+        if (icmpType >= 0) return ConntrackTuple.icmp(protocol, s[0], s[1], d[0], d[1], icmpType, icmpCode, icmpId);
+        if (sport >= 0) return ConntrackTuple.ports(protocol, s[0], s[1], d[0], d[1], sport, dport);
+        return ConntrackTuple.generic(protocol, s[0], s[1], d[0], d[1]);
+    }
 }

@@ -82,6 +82,20 @@ public final class PacketMatcher {
         s.srcPort = s.hasPorts ? p.srcPort : Math.max(p.icmpId, 0);
         s.dstPort = s.hasPorts ? p.dstPort : 0;
         s.length = p.ipTotalLength;
+        s.tcpFlags = p.protocol == Protocols.TCP ? p.tcpFlags : 0;
+        s.payloadLength = p.payloadLength;
+        s.icmpType = p.icmpType;
+        s.icmpCode = p.icmpCode;
+        s.icmpError = p.icmpError;
+        if (p.icmpError) {
+            s.innerProtocol = p.innerProtocol;
+            s.innerSrcHi = p.innerSrcHi;
+            s.innerSrcLo = p.innerSrcLo;
+            s.innerDstHi = p.innerDstHi;
+            s.innerDstLo = p.innerDstLo;
+            s.innerSrcPort = p.innerSrcPort;
+            s.innerDstPort = p.innerDstPort;
+        }
     }
 
     /** Offers the next frame of the merged stream (side, frame, times and disposition set; tuple set if IP). */
@@ -166,6 +180,7 @@ public final class PacketMatcher {
         to.cpDstLo = from.dstLo;
         to.cpSrcPort = from.srcPort;
         to.cpDstPort = from.dstPort;
+        to.cpLength = from.length;
         to.counterpartDeltaNanos = from.nanos - to.nanos;
     }
 

@@ -23,12 +23,21 @@ public final class Seen {
     public int srcPort, dstPort;
     public int length;
     public boolean hasPorts;
+    /** TCP flag bits, layer-4 payload length, ICMP type/code (-1 when not ICMP) and whether it is an ICMP error. */
+    public int tcpFlags, payloadLength, icmpType = -1, icmpCode;
+    public boolean icmpError;
+    /** The tuple an ICMP error quotes (protocol 0 when none). */
+    public int innerProtocol;
+    public long innerSrcHi, innerSrcLo, innerDstHi, innerDstLo;
+    public int innerSrcPort, innerDstPort;
     public Outcome outcome;
     public boolean resolved;
     /** Counterpart's frame (0 if none) and tuple as seen on the other side. */
     public long counterpartFrame;
     public long cpSrcHi, cpSrcLo, cpDstHi, cpDstLo;
     public int cpSrcPort, cpDstPort;
+    /** Counterpart's IP total length (differs when the router rewrote the payload). */
+    public int cpLength;
     /** Corrected time difference: other side minus this side, in ns (0 if no counterpart). */
     public long counterpartDeltaNanos;
     /** Next pending packet with the same key on the same side. */
@@ -41,7 +50,7 @@ public final class Seen {
         resolved = false;
         counterpartFrame = 0;
         cpSrcHi = cpSrcLo = cpDstHi = cpDstLo = 0;
-        cpSrcPort = cpDstPort = 0;
+        cpSrcPort = cpDstPort = cpLength = 0;
         counterpartDeltaNanos = 0;
         nextSameKey = null;
         inWaiting = false;
@@ -51,6 +60,11 @@ public final class Seen {
         protocol = -1;
         srcHi = srcLo = dstHi = dstLo = 0;
         srcPort = dstPort = length = 0;
+        tcpFlags = payloadLength = icmpCode = innerProtocol = 0;
+        icmpType = -1;
+        icmpError = false;
+        innerSrcHi = innerSrcLo = innerDstHi = innerDstLo = 0;
+        innerSrcPort = innerDstPort = 0;
     }
 
     /** This packet's tuple as seen on the LAN (its own, or its counterpart's when it was seen on the WAN). */

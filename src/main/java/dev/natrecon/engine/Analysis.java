@@ -40,6 +40,17 @@ public final class Analysis {
     private Analysis() {
     }
 
+    /**
+     * Time of the first frame of the reference capture (the LAN capture, or the router capture): the origin of
+     * relative times such as {@code snapshot --at +12.5}; 0 for an empty capture.
+     */
+    public static long firstFrameNanos(AnalysisInputs in) throws IOException {
+        try (CaptureReader r = CaptureReader.open(in.routerCapture() ? in.router() : in.lan())) {
+            RawFrame f = new RawFrame();
+            return r.next(f) ? f.timestampNanos : 0;
+        }
+    }
+
     /** One pass over one capture: what {@code inspect} prints. */
     public static CaptureStats survey(Path file) throws IOException {
         return survey(file, null).stats;
@@ -277,6 +288,26 @@ public final class Analysis {
         long[] matched = new long[2];
         BindingTable bindings = new BindingTable();
         IOException[] sinkError = new IOException[1];
+        KernelCheck.Parsed kernel = in.kernelEvents() == null ? null : KernelCheck.read(in.kernelEvents());
+        List<dev.natrecon.conntrack.ConntrackEvent> modelEvents = new ArrayList<>();
+        ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), decisions, e -> {
+            if (kernel != null) modelEvents.add(e);
+            for (AnalysisSink sink : sinks) {
+                try {
+                    sink.conntrack(e);
+                } catch (IOException x) {
+                    if (sinkError[0] == null) sinkError[0] = x;
+                }
+            }
+        }, t -> {
+            for (AnalysisSink sink : sinks) {
+                try {
+                    sink.tableSize(t);
+                } catch (IOException x) {
+                    if (sinkError[0] == null) sinkError[0] = x;
+                }
+            }
+        });
         PacketMatcher matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), lanSpan, wanSpan,
                 new LinkedHashSet<>(clock.externalAddresses()), s -> {
                     // A frame of a router interface that faces neither side carries its own label and is not counted.
@@ -285,6 +316,7 @@ public final class Analysis {
                         outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
                         if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
                         bindings.add(s);
+                        model.offer(s);
                     }
                     for (AnalysisSink sink : sinks) {
                         try {
@@ -333,12 +365,22 @@ public final class Analysis {
                 if (sinkError[0] != null) throw sinkError[0];
             }
             matcher.finish();
+            model.finish();
             for (FrameDecoder dec : decoders) dec.finish();
         }
         if (sinkError[0] != null) throw sinkError[0];
         peak = Math.max(peak, matcher.held());
+        ModelSummary modelSummary = model.summary();
+        KernelCheck check = null;
+        if (kernel != null) {
+            long start = Math.min(lanSpan[0], wanSpan[0]), end = Math.max(lanSpan[1], wanSpan[1]);
+            check = new KernelCheck(in.kernelEvents(), kernel.lines(), kernel.unreadable(), kernel.firstUnreadable(),
+                    dev.natrecon.conntrack.KernelComparison.compare(kernel.entries(), modelEvents, model.predictExpiries(),
+                            start, end, dev.natrecon.conntrack.KernelComparison.Options.DEFAULT));
+        }
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
-                matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds());
+                matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
+                model.snapshots(), check);
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

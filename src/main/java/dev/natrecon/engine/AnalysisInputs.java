@@ -8,10 +8,29 @@ import java.nio.file.Path;
  *
  * @param wanOffsetSeconds how far the WAN clock is ahead of the LAN clock, or null to estimate it
  * @param matchWindowSeconds longest corrected-time distance between a packet and its counterpart
+ * @param model             how to set up the router model
+ * @param kernelEvents      the router's own {@code conntrack -E -o timestamp,extended} log to compare with, or null
  */
 public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
-                             Double wanOffsetSeconds, double matchWindowSeconds) {
+                             Double wanOffsetSeconds, double matchWindowSeconds, ModelSettings model,
+                             Path kernelEvents) {
     public static final double DEFAULT_MATCH_WINDOW_SECONDS = 1.0;
+
+    public AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
+                          Double wanOffsetSeconds, double matchWindowSeconds) {
+        this(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, ModelSettings.defaults(),
+                null);
+    }
+
+    public AnalysisInputs withModel(ModelSettings m) {
+        return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, m,
+                kernelEvents);
+    }
+
+    public AnalysisInputs withKernelEvents(Path log) {
+        return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
+                model, log);
+    }
 
     public static AnalysisInputs pair(Path lan, Path wan) {
         return new AnalysisInputs(lan, wan, null, null, null, null, DEFAULT_MATCH_WINDOW_SECONDS);

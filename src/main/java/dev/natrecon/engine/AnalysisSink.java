@@ -8,6 +8,14 @@ public interface AnalysisSink {
     /** One resolved frame; {@code capture} labels where it was seen ("lan", "wan", or "other:NAME"). */
     void packet(Seen s, String capture) throws IOException;
 
+    /** One event of the router model, in model-time order (interleaved with the frames that caused them). */
+    default void conntrack(dev.natrecon.conntrack.ConntrackEvent event) throws IOException {
+    }
+
+    /** The model's table size during one second in which it changed. */
+    default void tableSize(TableSample sample) throws IOException {
+    }
+
     /** Called once after the last packet. */
     void finish(RunResult result) throws IOException;
 }

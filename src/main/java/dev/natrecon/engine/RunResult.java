@@ -15,10 +15,15 @@ import java.util.List;
  * @param outcomes    [side][outcome] packet counts
  * @param matched     [side] packets that found their counterpart (whatever their outcome)
  * @param peakHeld    most frames held by the matcher at once (memory indicator)
+ * @param model       what the conntrack/NAT replay did
+ * @param snapshots   the model's table at the instants asked for
+ * @param kernelCheck the comparison with the router's own conntrack log, or null when none was given
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
-                        long packetsReplayed, long peakHeld, double matchWindowSeconds) {
+                        long packetsReplayed, long peakHeld, double matchWindowSeconds,
+                        ModelSummary model, List<TableSnapshot> snapshots,
+                        KernelCheck kernelCheck) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

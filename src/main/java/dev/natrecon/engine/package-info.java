@@ -3,6 +3,12 @@
  * keys), estimates the clock offset, then replays one merged time-ordered stream through decode, reassembly and the
  * cross-capture matcher, handing every resolved frame to the sinks, and returns a {@link dev.natrecon.engine.RunResult}.
  *
+ * <p><b>The router model in the stream.</b> {@link dev.natrecon.engine.ConntrackReplay} takes each resolved frame from
+ * the matcher, decides whether it is a packet arriving at the router (and from where), what became of it according to
+ * the other capture (its copy's tuple, or none), and feeds it to {@link dev.natrecon.conntrack.ConntrackModel}; the
+ * model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file;
+ * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.
+ *
  * <p><b>Time across two capture points.</b> The LAN capture's clock is the reference. WAN timestamps are mapped onto it
  * by the {@link dev.natrecon.capture.ClockCorrection} estimated from packets seen on both sides (or given). Each file's
  * own time is clamped so that it never goes backwards (counted as {@code capture.time_went_backwards}); outputs show

@@ -1,5 +1,9 @@
 package dev.natrecon.report;
 
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.EntryView;
+import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.TupleView;
@@ -7,14 +11,15 @@ import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
+import dev.natrecon.engine.TableSample;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes a case's files into its output folder: {@code packets.csv} as the replay goes, then {@code mappings.csv} and
- * {@code summary.json}. Each is renamed into place only when complete.
+ * Writes a case's files into its output folder: {@code packets.csv}, {@code events.csv} (the router model's events)
+ * and {@code tablesize.csv} as the replay goes, then {@code mappings.csv} and {@code summary.json}. Each is renamed into place only when complete.
  */
 public final class CaseOutputs implements AnalysisSink {
     /** packets.csv columns, in order. */
@@ -27,14 +32,46 @@ public final class CaseOutputs implements AnalysisSink {
         "lan_out_bytes", "wan_out_packets", "wan_out_bytes", "wan_in_packets", "wan_in_bytes", "lan_in_packets",
         "lan_in_bytes"};
 
+    /** events.csv columns: the model's events, each also as the line {@code conntrack -E} would print. */
+    public static final String[] EVENT_COLUMNS = {"time", "event", "kind", "entry", "protocol", "state",
+        "timeout", "original", "reply", "status", "helper", "nat_port", "detail", "capture", "frame", "conntrack_line"};
+    /** tablesize.csv columns: one row per second in which the model's table changed. */
+    public static final String[] TABLE_COLUMNS = {"second", "entries", "peak_in_second", "tcp", "udp", "icmp",
+        "other", "unreplied", "assured"};
+
     private final Path dir;
-    private final AtomicFile packetsFile;
-    private final CSVPrinter packets;
+    private final AtomicFile packetsFile, eventsFile, tableFile;
+    private final CSVPrinter packets, events, table;
 
     public CaseOutputs(Path dir) throws IOException {
         this.dir = dir;
         this.packetsFile = new AtomicFile(dir.resolve("packets.csv"));
         this.packets = new CSVPrinter(packetsFile.writer(), CSVFormat.DEFAULT.builder().setHeader(PACKET_COLUMNS).build());
+        this.eventsFile = new AtomicFile(dir.resolve("events.csv"));
+        this.events = new CSVPrinter(eventsFile.writer(), CSVFormat.DEFAULT.builder().setHeader(EVENT_COLUMNS).build());
+        this.tableFile = new AtomicFile(dir.resolve("tablesize.csv"));
+        this.table = new CSVPrinter(tableFile.writer(), CSVFormat.DEFAULT.builder().setHeader(TABLE_COLUMNS).build());
+    }
+
+    @Override
+    public void conntrack(ConntrackEvent e) throws IOException {
+        EntryView v = e.entry();
+        String detail = "";
+        String nat = "";
+        if (e instanceof ConntrackEvent.EntryCreated c) nat = c.natPort().name().toLowerCase(java.util.Locale.ROOT);
+        if (e instanceof ConntrackEvent.EntryUpdated u) detail = u.changes().toString().toLowerCase(java.util.Locale.ROOT);
+        if (e instanceof ConntrackEvent.EntryKilled k) detail = k.reason();
+        events.printRecord(Times.epoch(e.nanos()), EventFormat.tag(e), e.getClass().getSimpleName(), v.id(),
+                EventFormat.protocolName(v.original().protocol()), v.state() == null ? "" : v.state(),
+                v.timeoutSeconds() < 0 ? "" : v.timeoutSeconds(), v.original().text(), v.reply().text(),
+                Status.names(v.status()), v.helper() == null ? "" : v.helper(), nat, detail,
+                e.frame().point(), e.frame().frame() == 0 ? "" : e.frame().frame(), EventFormat.line(e));
+    }
+
+    @Override
+    public void tableSize(TableSample t) throws IOException {
+        table.printRecord(Times.epoch(t.secondNanos()), t.entries(), t.peak(), t.tcp(), t.udp(), t.icmp(), t.other(),
+                t.unreplied(), t.assured());
     }
 
     @Override
@@ -75,6 +112,10 @@ public final class CaseOutputs implements AnalysisSink {
     public void finish(RunResult r) throws IOException {
         packets.flush();
         packetsFile.commit();
+        events.flush();
+        eventsFile.commit();
+        table.flush();
+        tableFile.commit();
         try (AtomicFile f = new AtomicFile(dir.resolve("mappings.csv"));
              CSVPrinter csv = new CSVPrinter(f.writer(), CSVFormat.DEFAULT.builder().setHeader(MAPPING_COLUMNS).build())) {
             for (Binding b : r.bindings()) {
@@ -92,5 +133,7 @@ public final class CaseOutputs implements AnalysisSink {
     /** Discards the partial packets.csv when the run fails. */
     public void abandon() throws IOException {
         packetsFile.close();
+        eventsFile.close();
+        tableFile.close();
     }
 }

@@ -6,7 +6,10 @@ import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.LinkType;
+import dev.natrecon.conntrack.KernelComparison;
 import dev.natrecon.engine.CaptureStats;
+import dev.natrecon.engine.KernelCheck;
+import dev.natrecon.engine.ModelSummary;
 import dev.natrecon.engine.RunResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,6 +106,49 @@ public final class Summaries {
         match.put("peak_packets_held", r.peakHeld());
         m.put("matching", match);
         m.put("bindings", r.bindings().size());
+        m.put("model", model(r.model()));
+        if (r.kernelCheck() != null) m.put("kernel_comparison", kernelCheck(r.kernelCheck()));
+        return m;
+    }
+
+    public static Map<String, Object> kernelCheck(KernelCheck c) {
+        KernelComparison.Result x = c.result();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", c.file().toString());
+        m.put("lines", c.lines());
+        m.put("unreadable_lines", c.unreadable());
+        m.put("clock_offset_seconds", x.offsetNanos() / 1e9);
+        m.put("clock_offset_estimated", x.offsetEstimated());
+        m.put("kernel_entries", x.kernelEntries());
+        m.put("model_entries", x.modelEntries());
+        m.put("matched", x.matched());
+        m.put("differ", x.differs());
+        m.put("missing", x.missing());
+        m.put("extra", x.extra());
+        m.put("outside_captures", x.outsideCaptures());
+        m.put("kernel_lines", x.kernelLines());
+        m.put("reproduced_lines", x.reproducedLines());
+        m.put("reproduced_percent", x.percent());
+        m.put("new", List.of(x.reproducedNew(), x.kernelNew()));
+        m.put("assured_update", List.of(x.reproducedAssured(), x.kernelAssured()));
+        m.put("destroy", List.of(x.reproducedDestroy(), x.kernelDestroy()));
+        m.put("max_new_lag_seconds", x.maxNewLagNanos() / 1e9);
+        m.put("destroy_lag_seconds", List.of(x.minDestroyLagNanos() / 1e9, x.medianDestroyLagNanos() / 1e9,
+                x.maxDestroyLagNanos() / 1e9));
+        return m;
+    }
+
+    public static Map<String, Object> model(ModelSummary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("settings", s.settings());
+        m.put("packets_in", s.arrivals());
+        m.put("verdicts", s.verdicts());
+        m.put("events", s.events());
+        m.put("nat_ports", s.natPorts());
+        m.put("peak_entries", s.peakEntries());
+        m.put("peak_time", s.peakEntries() == 0 ? null : Times.iso(s.peakNanos()));
+        m.put("entries_at_end", s.liveAtEnd());
+        m.put("end_time", s.endNanos() == 0 ? null : Times.iso(s.endNanos()));
         return m;
     }
 }

@@ -114,7 +114,7 @@ class ConntrackTextTest {
         try (Stream<Path> s = Files.walk(Path.of("samples"))) {
             files = s.filter(p -> {
                 String n = p.getFileName().toString();
-                return (n.contains("events") || n.matches("(conntrack|expect)-L.*\\.txt")) && !n.endsWith(".pcap");
+                return (n.contains("events") || n.matches("(conntrack|expect)-L.*\\.txt")) && n.endsWith(".txt");
             }).sorted().toList();
         }
         assertTrue(files.size() >= 40, "found " + files.size() + " kernel logs");

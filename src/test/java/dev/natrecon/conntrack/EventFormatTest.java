@@ -55,19 +55,10 @@ class EventFormatTest {
 
     /** Rebuilds the model's picture of an entry from a parsed kernel line. */
     static EntryView view(KernelEntry k) {
-        int status = Status.CONFIRMED;
-        if (!k.has("UNREPLIED")) status |= Status.SEEN_REPLY;
-        if (k.has("ASSURED")) status |= Status.ASSURED;
-        String delta = k.attributes().get("delta-time");
-        return new EntryView(0, tuple(k.protocolNumber(), k.original()), tuple(k.protocolNumber(), k.reply()), status,
-                k.state(), k.timeoutSeconds(), k.helper(), k.original().packets(), k.original().bytes(),
-                k.reply().packets(), k.reply().bytes(), delta == null ? -1 : Long.parseLong(delta));
+        return k.view();
     }
 
     static ConntrackTuple tuple(int proto, KernelTuple t) {
-        long[] s = ConntrackTuple.address(t.src()), d = ConntrackTuple.address(t.dst());
-        if (t.icmpType() >= 0) return ConntrackTuple.icmp(proto, s[0], s[1], d[0], d[1], t.icmpType(), t.icmpCode(), t.icmpId());
-        if (t.sport() >= 0) return ConntrackTuple.ports(proto, s[0], s[1], d[0], d[1], t.sport(), t.dport());
-        return ConntrackTuple.generic(proto, s[0], s[1], d[0], d[1]);
+        return t.tuple(proto);
     }
 }

@@ -1,0 +1,160 @@
+package dev.natrecon.cli;
+
+import dev.natrecon.engine.AnalysisInputs;
+import dev.natrecon.engine.CaseSettings;
+import dev.natrecon.engine.ModelSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command that replays a case shares: the captures (a LAN/WAN pair, one router capture, or a case
+ * settings file naming them), the clock, and how to set up the router model.
+ */
+final class CaseOptions {
+    static final class Sources {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Pair pair;
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Router router;
+    }
+
+    static final class Pair {
+        @Option(names = "--lan", required = true, paramLabel = "FILE", description = "capture taken on the router's LAN side")
+        Path lan;
+        @Option(names = "--wan", required = true, paramLabel = "FILE", description = "capture taken on the router's WAN side")
+        Path wan;
+    }
+
+    static final class Router {
+        @Option(names = "--router", required = true, paramLabel = "FILE",
+                description = "one capture taken on the router itself (tcpdump -i any, or pcapng with several interfaces)")
+        Path router;
+        @Option(names = "--lan-if", paramLabel = "NAME", description = "router interface facing the LAN (default: automatic)")
+        String lanIf;
+        @Option(names = "--wan-if", paramLabel = "NAME", description = "router interface facing the WAN (default: automatic)")
+        String wanIf;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Sources sources;
+
+    @Option(names = "--case", paramLabel = "FILE",
+            description = "case settings (case.properties): captures, router networks and addresses, SIP helper, profile, "
+                    + "sysctl dump, the router's conntrack -E log; options given here win")
+    Path caseFile;
+
+    @Option(names = "--wan-offset", paramLabel = "SECONDS",
+            description = "how far the WAN capture's clock is ahead of the LAN capture's (default: estimated from matched packets)")
+    Double wanOffset;
+
+    @Option(names = "--match-window", paramLabel = "SECONDS", defaultValue = "1.0",
+            description = "longest time between a packet and its counterpart on the other side (default: ${DEFAULT-VALUE})")
+    double matchWindow;
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "router timeout profile: ${COMPLETION-CANDIDATES} (default: linux-6)",
+            completionCandidates = Profiles.class)
+    String profile;
+
+    @Option(names = "--sysctl", paramLabel = "FILE",
+            description = "the router's 'sysctl -a' or 'sysctl net.netfilter' output; overrides the profile")
+    Path sysctl;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "one conntrack setting, e.g. net.netfilter.nf_conntrack_udp_timeout=60 (repeatable; applied last)")
+    List<String> set = new ArrayList<>();
+
+    @Option(names = "--sip-helper", paramLabel = "on|off|auto",
+            description = "whether the router's SIP helper is attached (default: auto, on when the router rewrote SIP)")
+    String sipHelper;
+
+    @Option(names = "--sip-port", paramLabel = "PORT", description = "port the SIP helper is attached to (repeatable; default 5060)")
+    List<Integer> sipPorts = new ArrayList<>();
+
+    @Option(names = "--inside", paramLabel = "PREFIX",
+            description = "a network behind the router (repeatable; default: the private ranges)")
+    List<String> inside = new ArrayList<>();
+
+    @Option(names = "--router-address", paramLabel = "ADDRESS",
+            description = "one of the router's own addresses (repeatable; its WAN address is learnt from translations)")
+    List<String> routerAddresses = new ArrayList<>();
+
+    static final class Profiles extends ArrayList<String> {
+        Profiles() {
+            super(ModelSettings.profiles());
+        }
+    }
+
+    CaseSettings caseSettings() throws IOException {
+        return caseFile == null ? null : CaseSettings.load(caseFile);
+    }
+
+    /** The inputs these options describe; usage errors are thrown against {@code cl}. */
+    AnalysisInputs inputs(CommandLine cl) throws IOException {
+        if (matchWindow <= 0) throw new CommandLine.ParameterException(cl, "--match-window must be positive");
+        CaseSettings cs = caseSettings();
+        AnalysisInputs in;
+        if (sources != null && sources.pair != null) {
+            in = new AnalysisInputs(sources.pair.lan, sources.pair.wan, null, null, null, wanOffset, matchWindow);
+        } else if (sources != null) {
+            if (wanOffset != null) throw new CommandLine.ParameterException(cl, "--wan-offset makes no sense with one router capture");
+            in = new AnalysisInputs(null, null, sources.router.router, sources.router.lanIf, sources.router.wanIf,
+                    null, matchWindow);
+        } else if (cs != null && cs.lanCapture() != null && cs.wanCapture() != null) {
+            in = new AnalysisInputs(cs.lanCapture(), cs.wanCapture(), null, null, null, wanOffset, matchWindow);
+        } else if (cs != null) {
+            throw new CommandLine.ParameterException(cl, caseFile + " names no capture.lan.file and capture.wan.file: "
+                    + "give --lan and --wan, or --router");
+        } else {
+            throw new CommandLine.ParameterException(cl, "give --lan and --wan, or --router, or --case with capture.lan.file "
+                    + "and capture.wan.file");
+        }
+        in = in.withModel(model(cl, cs));
+        if (cs != null && cs.kernelEvents() != null && java.nio.file.Files.exists(cs.kernelEvents())) {
+            in = in.withKernelEvents(cs.kernelEvents());
+        }
+        return in;
+    }
+
+    private ModelSettings model(CommandLine cl, CaseSettings cs) throws IOException {
+        ModelSettings m = ModelSettings.defaults();
+        if (cs != null) m = cs.apply(m);
+        if (profile != null) {
+            if (!ModelSettings.profiles().contains(profile)) {
+                throw new CommandLine.ParameterException(cl, "--profile: no profile '" + profile + "' (profiles: "
+                        + String.join(", ", ModelSettings.profiles()) + ")");
+            }
+            m = m.withProfile(profile);
+        }
+        if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.toString());
+        if (!set.isEmpty()) {
+            List<String> o = new ArrayList<>(m.overrides());
+            o.addAll(set);
+            m = m.withOverrides(o);
+        }
+        if (sipHelper != null || !sipPorts.isEmpty()) {
+            ModelSettings.SipHelper h = m.sipHelper();
+            if (sipHelper != null) {
+                try {
+                    h = ModelSettings.SipHelper.valueOf(sipHelper.toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cl, "--sip-helper must be on, off or auto");
+                }
+            }
+            m = m.withSipHelper(h, sipPorts.isEmpty() ? m.sipPorts() : sipPorts);
+        }
+        if (!inside.isEmpty() || !routerAddresses.isEmpty()) {
+            List<String> addrs = new ArrayList<>(m.routerAddresses());
+            addrs.addAll(routerAddresses);
+            m = inside.isEmpty() ? m.withInside(m.inside(), addrs) : m.withInsideNetworks(inside, addrs);
+        }
+        m.timeouts(); // fail now, as a usage error, on a bad --set or sysctl value
+        return m;
+    }
+}

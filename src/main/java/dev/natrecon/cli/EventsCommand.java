@@ -1,0 +1,51 @@
+package dev.natrecon.cli;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.engine.Analysis;
+import dev.natrecon.engine.AnalysisSink;
+import dev.natrecon.engine.RunResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code natrecon events}: the reconstructed conntrack events, line for line as {@code conntrack -E} prints them. */
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "Replay the captures through the router model and print its conntrack events in the format of "
+                + "'conntrack -E -o timestamp,extended' ([NEW]/[UPDATE]/[DESTROY]), to diff with a router's own log. "
+                + "Times are on the LAN capture's clock; a DESTROY is printed at the entry's deadline (the kernel's "
+                + "comes later, when its garbage collector finds the entry).")
+final class EventsCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    CaseOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Analysis.run(options.inputs(spec.commandLine()).withKernelEvents(null), List.of(new AnalysisSink() {
+            @Override
+            public void packet(Seen s, String capture) {
+            }
+
+            @Override
+            public void conntrack(ConntrackEvent e) {
+                out.println(EventFormat.line(e));
+            }
+
+            @Override
+            public void finish(RunResult r) {
+            }
+        }));
+        out.flush();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,342 @@
+package dev.natrecon.conntrack;
+
+import dev.natrecon.conntrack.ConntrackEvent.EntryCreated;
+import dev.natrecon.conntrack.ConntrackEvent.EntryExpired;
+import dev.natrecon.conntrack.ConntrackEvent.EntryKilled;
+import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compares the model's reconstruction with a real router's {@code conntrack -E -o timestamp,extended} log, entry by
+ * entry: each entry's life (NEW, UPDATEs, DESTROY) in the kernel's log is paired with the model's entry of the same
+ * original tuple created at about the same time, then its lines are compared as text and its times as lags.
+ *
+ * <p>What counts, as the kernel can be held to it: NEW identical (same tuples, so the same NAT mapping, same timeout,
+ * flags and helper) and logged at or just after the model's packet; every UPDATE identical, in order; DESTROY
+ * identical (counters, delta-time) and never before the model's deadline, at most {@link Options#gcLagNanos} after it
+ * (the kernel reports expiry when its garbage collector or a lookup finds the entry: reference §2, "expiry").
+ * Kernel entries created outside the span of the captures are left out: the model cannot have seen their packets.
+ */
+public final class KernelComparison {
+    /**
+     * @param gcLagNanos    longest delay accepted between the model's deadline and the kernel's DESTROY
+     * @param pairingNanos  longest distance between the two NEWs of one entry
+     * @param offsetNanos   the kernel log's clock minus the captures' corrected clock, or null to estimate it
+     */
+    public record Options(long gcLagNanos, long pairingNanos, Long offsetNanos) {
+        public static final Options DEFAULT = new Options(60_000_000_000L, 2_000_000_000L, null);
+    }
+
+    public enum Verdict {
+        /** the kernel's lines reproduced: same text, times within the rules */
+        MATCHED,
+        /** paired, but some line or time differs */
+        DIFFERS,
+        /** in the kernel's log, not in the model */
+        MISSING,
+        /** in the model, not in the kernel's log */
+        EXTRA
+    }
+
+    /** One entry's lines, kernel or model; times on the kernel log's clock for the kernel, the captures' for the model. */
+    public static final class Life {
+        public final String key;
+        public long start = Long.MIN_VALUE;
+        public String newBody;
+        public final List<String> updates = new ArrayList<>();
+        public final List<Long> updateTimes = new ArrayList<>();
+        public long assuredAt = Long.MIN_VALUE;
+        public long end = Long.MIN_VALUE;
+        public String destroyBody;
+        /** the model's destroy is a prediction past the end of the captures (the entry outlived them) */
+        public boolean destroyPredicted;
+        public FrameRef frame = FrameRef.NONE;
+        public long id;
+
+        Life(String key) {
+            this.key = key;
+        }
+
+        long first() {
+            return start != Long.MIN_VALUE ? start : updateTimes.isEmpty() ? end : updateTimes.get(0);
+        }
+    }
+
+    public record EntryResult(Verdict verdict, Life kernel, Life model, List<String> differences) {
+        /** kernel NEW minus model NEW (after the clock offset), or null when either is missing. */
+        public Long newLagNanos(long offset) {
+            return kernel == null || model == null || kernel.start == Long.MIN_VALUE || model.start == Long.MIN_VALUE
+                    ? null : kernel.start - offset - model.start;
+        }
+
+        public Long destroyLagNanos(long offset) {
+            return kernel == null || model == null || kernel.end == Long.MIN_VALUE || model.end == Long.MIN_VALUE
+                    ? null : kernel.end - offset - model.end;
+        }
+    }
+
+    /**
+     * The comparison's figures. "Reproduced" counts the kernel's NEW, ASSURED-setting UPDATE and DESTROY lines the
+     * model reproduced by the rules above.
+     */
+    public record Result(List<EntryResult> entries, long offsetNanos, boolean offsetEstimated, int kernelEntries,
+                         int modelEntries, int outsideCaptures, int matched, int differs, int missing, int extra,
+                         int kernelNew, int reproducedNew, int kernelAssured, int reproducedAssured, int kernelDestroy,
+                         int reproducedDestroy, long minDestroyLagNanos, long medianDestroyLagNanos,
+                         long maxDestroyLagNanos, long maxNewLagNanos) {
+        public int kernelLines() {
+            return kernelNew + kernelAssured + kernelDestroy;
+        }
+
+        public int reproducedLines() {
+            return reproducedNew + reproducedAssured + reproducedDestroy;
+        }
+
+        public double percent() {
+            return kernelLines() == 0 ? 100.0 : 100.0 * reproducedLines() / kernelLines();
+        }
+    }
+
+    private KernelComparison() {
+    }
+
+    /**
+     * @param kernel    the kernel's events (listing lines without an event are ignored), in log order
+     * @param model     the model's events, in order
+     * @param predicted expiries the model would report after the captures end (entries still alive then)
+     * @param spanStart first and last corrected time of the captures: kernel entries created outside are left out
+     */
+    public static Result compare(List<KernelEntry> kernel, List<ConntrackEvent> model, List<ConntrackEvent> predicted,
+                                 long spanStart, long spanEnd, Options o) {
+        Map<String, List<Life>> k = kernelLives(kernel);
+        Map<String, List<Life>> m = modelLives(model, predicted);
+        boolean estimated = o.offsetNanos() == null;
+        long offset = estimated ? estimateOffset(k, m) : o.offsetNanos();
+        List<EntryResult> out = new ArrayList<>();
+        int outside = 0;
+        for (Map.Entry<String, List<Life>> e : k.entrySet()) {
+            List<Life> ks = new ArrayList<>();
+            for (Life l : e.getValue()) {
+                long t = l.first() - offset;
+                if (l.start != Long.MIN_VALUE && (t < spanStart - o.pairingNanos() || t > spanEnd + o.pairingNanos())) {
+                    outside++;
+                } else {
+                    ks.add(l);
+                }
+            }
+            List<Life> ms = m.getOrDefault(e.getKey(), List.of());
+            pair(ks, ms, offset, o, out);
+        }
+        for (Map.Entry<String, List<Life>> e : m.entrySet()) {
+            if (!k.containsKey(e.getKey())) for (Life l : e.getValue()) out.add(new EntryResult(Verdict.EXTRA, null, l, List.of()));
+        }
+        out.sort(Comparator.comparingLong(r -> r.model != null ? r.model.first() : r.kernel.first() - offset));
+        return figures(out, offset, estimated, outside, m.values().stream().mapToInt(List::size).sum());
+    }
+
+    private static void pair(List<Life> ks, List<Life> ms, long offset, Options o, List<EntryResult> out) {
+        int i = 0, j = 0;
+        while (i < ks.size() || j < ms.size()) {
+            if (i == ks.size()) {
+                out.add(new EntryResult(Verdict.EXTRA, null, ms.get(j++), List.of()));
+                continue;
+            }
+            if (j == ms.size()) {
+                out.add(new EntryResult(Verdict.MISSING, ks.get(i++), null, List.of()));
+                continue;
+            }
+            Life kl = ks.get(i), ml = ms.get(j);
+            long d = kl.first() - offset - ml.first();
+            if (Math.abs(d) <= o.pairingNanos() || kl.start == Long.MIN_VALUE) {
+                List<String> diff = differences(kl, ml, offset, o);
+                out.add(new EntryResult(diff.isEmpty() ? Verdict.MATCHED : Verdict.DIFFERS, kl, ml, diff));
+                i++;
+                j++;
+            } else if (d < 0) {
+                out.add(new EntryResult(Verdict.MISSING, kl, null, List.of()));
+                i++;
+            } else {
+                out.add(new EntryResult(Verdict.EXTRA, null, ml, List.of()));
+                j++;
+            }
+        }
+    }
+
+    private static List<String> differences(Life k, Life m, long offset, Options o) {
+        List<String> d = new ArrayList<>();
+        if (k.newBody != null) {
+            if (m.newBody == null) {
+                d.add("NEW: the model has none");
+            } else {
+                if (!k.newBody.equals(m.newBody)) d.add("NEW differs: kernel '" + k.newBody.trim() + "', model '" + m.newBody.trim() + "'");
+                long lag = k.start - offset - m.start;
+                if (lag < 0 || lag > o.pairingNanos()) d.add("NEW logged " + seconds(lag) + " s after the model's packet");
+            }
+        }
+        if (!k.updates.equals(m.updates)) {
+            d.add("UPDATEs differ: kernel " + k.updates.size() + " " + k.updates + ", model " + m.updates.size() + " " + m.updates);
+        }
+        if (k.destroyBody != null) {
+            if (m.destroyBody == null) {
+                d.add("DESTROY: the model still has the entry");
+            } else {
+                if (!k.destroyBody.equals(m.destroyBody)) d.add("DESTROY differs: kernel '" + k.destroyBody.trim() + "', model '" + m.destroyBody.trim() + "'");
+                long lag = k.end - offset - m.end;
+                if (lag < 0) d.add("DESTROY " + seconds(-lag) + " s before the model's deadline");
+                if (lag > o.gcLagNanos()) d.add("DESTROY " + seconds(lag) + " s after the model's deadline (more than the GC lag)");
+            }
+        } else if (m.destroyBody != null && !m.destroyPredicted) {
+            d.add("DESTROY: the kernel's log has none, the model's entry ended " + (m.end == Long.MIN_VALUE ? "" : "at its deadline"));
+        }
+        return d;
+    }
+
+    static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.6f", nanos / 1e9);
+    }
+
+    private static Result figures(List<EntryResult> out, long offset, boolean estimated, int outside, int modelCount) {
+        int matched = 0, differs = 0, missing = 0, extra = 0, kNew = 0, rNew = 0, kA = 0, rA = 0, kD = 0, rD = 0;
+        int kernelCount = 0;
+        List<Long> lags = new ArrayList<>();
+        long maxNew = 0;
+        for (EntryResult r : out) {
+            switch (r.verdict) {
+                case MATCHED -> matched++;
+                case DIFFERS -> differs++;
+                case MISSING -> missing++;
+                case EXTRA -> extra++;
+            }
+            if (r.kernel == null) continue;
+            kernelCount++;
+            Life k = r.kernel, m = r.model;
+            if (k.newBody != null) {
+                kNew++;
+                if (m != null && k.newBody.equals(m.newBody) && k.start - offset >= m.start
+                        && r.differences.stream().noneMatch(s -> s.startsWith("NEW"))) {
+                    rNew++;
+                    maxNew = Math.max(maxNew, k.start - offset - m.start);
+                }
+            }
+            if (k.assuredAt != Long.MIN_VALUE) {
+                kA++;
+                if (m != null && m.assuredAt != Long.MIN_VALUE && k.updates.equals(m.updates)) rA++;
+            }
+            if (k.destroyBody != null) {
+                kD++;
+                if (m != null && m.destroyBody != null && r.differences.stream().noneMatch(s -> s.startsWith("DESTROY"))) {
+                    rD++;
+                    lags.add(k.end - offset - m.end);
+                }
+            }
+        }
+        lags.sort(null);
+        long min = lags.isEmpty() ? 0 : lags.get(0), max = lags.isEmpty() ? 0 : lags.get(lags.size() - 1);
+        long median = lags.isEmpty() ? 0 : lags.get(lags.size() / 2);
+        return new Result(List.copyOf(out), offset, estimated, kernelCount, modelCount, outside, matched, differs,
+                missing, extra, kNew, rNew, kA, rA, kD, rD, min, median, max, maxNew);
+    }
+
+    /** Median of kernel-minus-model NEW times over the first entry of each tuple; 0 when under a second (one clock). */
+    private static long estimateOffset(Map<String, List<Life>> k, Map<String, List<Life>> m) {
+        List<Long> d = new ArrayList<>();
+        for (Map.Entry<String, List<Life>> e : k.entrySet()) {
+            List<Life> ms = m.get(e.getKey());
+            if (ms == null) continue;
+            Life kl = e.getValue().get(0), ml = ms.get(0);
+            if (kl.start != Long.MIN_VALUE && ml.start != Long.MIN_VALUE) d.add(kl.start - ml.start);
+        }
+        if (d.isEmpty()) return 0;
+        d.sort(null);
+        long median = d.get(d.size() / 2);
+        return Math.abs(median) < 1_000_000_000L ? 0 : median;
+    }
+
+    private static Map<String, List<Life>> kernelLives(List<KernelEntry> kernel) {
+        Map<String, List<Life>> lives = new LinkedHashMap<>();
+        Map<String, Life> open = new LinkedHashMap<>();
+        for (KernelEntry e : kernel) {
+            if (e.event() == null) continue;
+            EntryView v = e.view();
+            String key = key(v);
+            Life l = open.get(key);
+            String body = EventFormat.body(e.event(), v);
+            switch (e.event()) {
+                case "NEW" -> {
+                    l = new Life(key);
+                    l.start = e.timestampNanos();
+                    l.newBody = body;
+                    open.put(key, l);
+                    lives.computeIfAbsent(key, x -> new ArrayList<>()).add(l);
+                }
+                case "UPDATE" -> {
+                    if (l == null) l = orphan(key, open, lives);
+                    l.updates.add(body);
+                    l.updateTimes.add(e.timestampNanos());
+                    if (v.has(Status.ASSURED) && l.assuredAt == Long.MIN_VALUE) l.assuredAt = e.timestampNanos();
+                }
+                default -> {
+                    if (l == null) l = orphan(key, open, lives);
+                    l.end = e.timestampNanos();
+                    l.destroyBody = body;
+                    open.remove(key);
+                }
+            }
+        }
+        return lives;
+    }
+
+    private static Life orphan(String key, Map<String, Life> open, Map<String, List<Life>> lives) {
+        Life l = new Life(key);
+        open.put(key, l);
+        lives.computeIfAbsent(key, x -> new ArrayList<>()).add(l);
+        return l;
+    }
+
+    private static Map<String, List<Life>> modelLives(List<ConntrackEvent> model, List<ConntrackEvent> predicted) {
+        Map<String, List<Life>> lives = new LinkedHashMap<>();
+        Map<Long, Life> byId = new LinkedHashMap<>();
+        List<ConntrackEvent> all = new ArrayList<>(model);
+        all.addAll(predicted);
+        java.util.Set<ConntrackEvent> future = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        future.addAll(predicted);
+        for (ConntrackEvent e : all) {
+            if (!(e instanceof EntryCreated || e instanceof EntryUpdated || e instanceof EntryExpired
+                    || e instanceof EntryKilled)) {
+                continue;
+            }
+            EntryView v = e.entry();
+            Life l = byId.get(v.id());
+            if (l == null) {
+                l = new Life(key(v));
+                l.id = v.id();
+                l.frame = e.frame();
+                byId.put(v.id(), l);
+                lives.computeIfAbsent(l.key, x -> new ArrayList<>()).add(l);
+            }
+            String tag = EventFormat.tag(e);
+            String body = EventFormat.body(tag, v);
+            if (e instanceof EntryCreated) {
+                l.start = e.nanos();
+                l.newBody = body;
+            } else if (e instanceof EntryUpdated) {
+                l.updates.add(body);
+                l.updateTimes.add(e.nanos());
+                if (v.has(Status.ASSURED) && l.assuredAt == Long.MIN_VALUE) l.assuredAt = e.nanos();
+            } else {
+                l.end = e.nanos();
+                l.destroyBody = body;
+                l.destroyPredicted = future.contains(e);
+            }
+        }
+        return lives;
+    }
+
+    private static String key(EntryView v) {
+        return EventFormat.protocolName(v.original().protocol()) + " " + v.original().text();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.conntrack.NatRule;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A case's settings file ({@code case.properties}, as the lab writes it and as a support engineer can write one for a
+ * ticket): which captures, the router's networks and addresses, the SIP helper, the timeout profile and sysctl dump,
+ * and the router's own {@code conntrack -E} log to compare with. Paths inside are relative to the file's folder.
+ *
+ * <p>Keys read: {@code capture.lan.file}, {@code capture.wan.file}, {@code router.lan.network},
+ * {@code router.lan.address}, {@code router.wan.address}, {@code model.profile}, {@code conntrack.sysctl.file},
+ * {@code conntrack.set} (comma-separated {@code name=value}), {@code sip.helper} (on/off/auto),
+ * {@code sip.helper.ports}, {@code sip.helper.protocol} (udp, tcp), {@code conntrack.events.file}. Unknown keys are ignored (the lab records more).
+ */
+public record CaseSettings(Path file, Properties properties) {
+    public static CaseSettings load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file + ": no such case settings file");
+        }
+        return new CaseSettings(file, p);
+    }
+
+    /** The settings' folder (relative when the file was named relatively, so outputs name files as given). */
+    public Path dir() {
+        Path parent = file.getParent();
+        return parent == null ? Path.of(".") : parent;
+    }
+
+    /**
+     * The case as its settings describe it: the LAN and WAN captures, the model settings over {@code base}, and the
+     * router's conntrack log when the file it names exists.
+     */
+    public AnalysisInputs inputs(ModelSettings base) throws IOException {
+        if (lanCapture() == null || wanCapture() == null) {
+            throw new IllegalArgumentException(file + ": names no capture.lan.file and capture.wan.file");
+        }
+        AnalysisInputs in = AnalysisInputs.pair(lanCapture(), wanCapture()).withModel(apply(base));
+        Path log = kernelEvents();
+        return log != null && Files.exists(log) ? in.withKernelEvents(log) : in;
+    }
+
+    public String get(String key) {
+        String v = properties.getProperty(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** A file named by {@code key}, resolved against the settings' folder, or null. */
+    public Path path(String key) {
+        String v = get(key);
+        if (v == null) return null;
+        Path p = Path.of(v);
+        return p.isAbsolute() ? p : dir().resolve(p);
+    }
+
+    public Path lanCapture() {
+        return path("capture.lan.file");
+    }
+
+    public Path wanCapture() {
+        return path("capture.wan.file");
+    }
+
+    public Path kernelEvents() {
+        return path("conntrack.events.file");
+    }
+
+    /** The model settings with this case's values over {@code base}. */
+    public ModelSettings apply(ModelSettings base) throws IOException {
+        ModelSettings m = base;
+        if (get("model.profile") != null) m = m.withProfile(get("model.profile"));
+        Path sysctl = path("conntrack.sysctl.file");
+        if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.getFileName().toString());
+        if (get("conntrack.set") != null) {
+            List<String> o = new ArrayList<>(m.overrides());
+            for (String s : get("conntrack.set").split(",")) if (!s.isBlank()) o.add(s.trim());
+            m = m.withOverrides(o);
+        }
+        List<NatRule.Prefix> inside = new ArrayList<>(m.inside());
+        List<String> router = new ArrayList<>(m.routerAddresses());
+        if (get("router.lan.network") != null) {
+            for (String s : get("router.lan.network").split(",")) inside.add(NatRule.Prefix.parse(s.trim()));
+        }
+        for (String k : List.of("router.lan.address", "router.wan.address", "router.wan.address.new")) {
+            if (get(k) != null) for (String s : get(k).split(",")) router.add(s.trim());
+        }
+        m = m.withInside(inside, router);
+        String helper = get("sip.helper");
+        if (helper != null) {
+            List<Integer> ports = new ArrayList<>();
+            if (get("sip.helper.ports") != null) {
+                for (String s : get("sip.helper.ports").split(",")) ports.add(Integer.parseInt(s.trim()));
+            }
+            m = m.withSipHelper(ModelSettings.SipHelper.valueOf(helper.toUpperCase(java.util.Locale.ROOT)),
+                    ports.isEmpty() ? m.sipPorts() : ports);
+        }
+        if (get("sip.helper.protocol") != null) {
+            List<Integer> protocols = new ArrayList<>();
+            for (String s : get("sip.helper.protocol").split(",")) protocols.add(s.trim().equalsIgnoreCase("tcp") ? 6 : 17);
+            m = m.withSipProtocols(protocols);
+        }
+        return m;
+    }
+}

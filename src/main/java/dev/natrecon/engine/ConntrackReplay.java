@@ -1,0 +1,347 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.conntrack.Arrival;
+import dev.natrecon.conntrack.ConntrackEntry;
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.ConntrackModel;
+import dev.natrecon.conntrack.ConntrackTuple;
+import dev.natrecon.conntrack.EntryView;
+import dev.natrecon.conntrack.EventSink;
+import dev.natrecon.conntrack.FrameRef;
+import dev.natrecon.conntrack.NatRule;
+import dev.natrecon.conntrack.Status;
+import dev.natrecon.conntrack.Timeouts;
+import dev.natrecon.conntrack.Verdict;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Disposition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Feeds the matched stream to the router model: decides which frames are packets arriving at the router (a LAN frame
+ * whose copy appears later on the WAN, or that the WAN never shows; a WAN frame to the router whose copy appears later
+ * on the LAN, or none), where each went (the other capture's copy, none although that capture was running, the router
+ * itself), and what the router made of it (the copy's tuple), then hands the model's events on.
+ *
+ * <p>Frames that leave the router (the second copy of a matched pair) are not fed: the model saw the packet when it
+ * arrived. Model time is the packet's corrected time; frames come in merged order, so it never goes backwards.
+ */
+final class ConntrackReplay {
+    private final ConntrackModel model;
+    private final Timeouts timeouts;
+    private final ModelSettings settings;
+    private final List<NatRule.Prefix> inside;
+    private final long[] routerHi, routerLo;
+    private final List<long[]> external = new ArrayList<>();
+    private final Arrival arrival = new Arrival();
+    private final EventSink out;
+    private final List<String> decisions;
+    private final List<Long> snapshots;
+    private final List<TableSnapshot> taken = new ArrayList<>();
+    private int nextSnapshot;
+    /** AUTO helper: null until the first SIP packet seen on both sides says whether the router rewrote it. */
+    private Boolean helperOn;
+    private long lastNanos = Long.MIN_VALUE;
+
+    private final long[] arrivals = new long[Arrival.Ingress.values().length];
+    private final long[] verdicts = new long[Verdict.values().length];
+    private final Map<String, Long> events = new TreeMap<>();
+    private final Map<String, Long> natPorts = new TreeMap<>();
+    private final TableGauge gauge;
+
+    /**
+     * @param externalAddresses the router's WAN addresses learnt from translations
+     * @param sink              receives every model event, in order
+     * @param samples           receives the table's size per second in which it changed
+     */
+    ConntrackReplay(ModelSettings settings, Collection<String> externalAddresses, List<String> decisions,
+                    EventSink sink, java.util.function.Consumer<TableSample> samples) {
+        this.settings = settings;
+        this.timeouts = settings.timeouts();
+        this.decisions = decisions;
+        this.inside = settings.insideNetworks();
+        long[] tmp = new long[2];
+        routerHi = new long[settings.routerAddresses().size()];
+        routerLo = new long[routerHi.length];
+        for (int i = 0; i < routerHi.length; i++) {
+            if (Addresses.parse(settings.routerAddresses().get(i), tmp)) {
+                routerHi[i] = tmp[0];
+                routerLo[i] = tmp[1];
+            }
+        }
+        for (String a : externalAddresses) learnExternal(a);
+        List<NatRule> rules = settings.natRules();
+        if (rules == null) {
+            rules = new ArrayList<>();
+            if (!external.isEmpty()) {
+                long[] e = external.get(0);
+                String[] nets = inside.stream().filter(p -> Addresses.isV4(p.hi(), p.lo()) == Addresses.isV4(e[0], e[1]))
+                        .map(NatRule.Prefix::toString).toArray(String[]::new);
+                if (nets.length > 0) rules.add(NatRule.masquerade(Addresses.format(e[0], e[1]), nets));
+            }
+            decisions.add("model NAT: " + (rules.isEmpty()
+                    ? "no source NAT (no translation was seen, so no external address to masquerade to)"
+                    : "inferred from the traffic: " + rules.get(0)));
+        } else {
+            decisions.add("model NAT: " + rules + (settings.natSource() == null ? "" : " (from " + settings.natSource() + ")"));
+        }
+        if (settings.sipHelper() != ModelSettings.SipHelper.AUTO) helperOn = settings.sipHelper() == ModelSettings.SipHelper.ON;
+        this.model = new ConntrackModel(timeouts, rules, this::helperFor);
+        this.gauge = new TableGauge(samples);
+        this.out = e -> {
+            events.merge(kind(e), 1L, Long::sum);
+            if (e instanceof ConntrackEvent.EntryCreated c && c.natPort() != ConntrackEvent.NatPort.NONE) {
+                natPorts.merge(c.natPort().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
+            }
+            gauge.accept(e);
+            sink.accept(e);
+        };
+        this.snapshots = settings.snapshotNanos().stream().sorted().toList();
+        decisions.add("model timeouts: profile " + timeouts.profileName() + (settings.sysctlSource() == null ? ""
+                : " with " + settings.sysctlSource()) + (settings.overrides().isEmpty() ? "" : " and " + settings.overrides()));
+    }
+
+    private String helperFor(ConntrackTuple t) {
+        if (helperOn == null || !helperOn) return null;
+        if (!settings.sipProtocols().contains(t.protocol())) return null;
+        return settings.sipPorts().contains(t.dstPort()) ? "sip" : null;
+    }
+
+    static String kind(ConntrackEvent e) {
+        if (e instanceof ConntrackEvent.EntryCreated) return "created";
+        if (e instanceof ConntrackEvent.EntryUpdated) return "updated";
+        if (e instanceof ConntrackEvent.EntryExpired) return "expired";
+        if (e instanceof ConntrackEvent.EntryKilled) return "killed";
+        return e.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    private void learnExternal(String a) {
+        long[] tmp = new long[2];
+        if (Addresses.parse(a, tmp) && !isExternal(tmp[0], tmp[1])) external.add(tmp);
+    }
+
+    private boolean isExternal(long hi, long lo) {
+        for (long[] e : external) if (e[0] == hi && e[1] == lo) return true;
+        return false;
+    }
+
+    private boolean isRouter(long hi, long lo) {
+        for (int i = 0; i < routerHi.length; i++) if (routerHi[i] == hi && routerLo[i] == lo) return true;
+        return isExternal(hi, lo);
+    }
+
+    private boolean isInside(long hi, long lo) {
+        for (NatRule.Prefix p : inside) if (p.contains(hi, lo)) return true;
+        return false;
+    }
+
+    /** One resolved frame of the merged stream, in order. */
+    void offer(Seen s) {
+        if (s.disposition != Disposition.DECODED || s.protocol < 0 || s.captureLabel != null) return;
+        if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
+        Arrival a = arrival.clear();
+        boolean matched = s.counterpartFrame != 0;
+        if (s.side == Side.LAN) {
+            if (matched) {
+                if (s.counterpartDeltaNanos < 0 || (s.counterpartDeltaNanos == 0 && !isInside(s.srcHi, s.srcLo))) return;
+                a.ingress = Arrival.Ingress.LAN;
+                a.egress = Arrival.Egress.WAN;
+            } else if (isRouter(s.srcHi, s.srcLo)) {
+                a.ingress = Arrival.Ingress.LOCAL;
+                a.egress = Arrival.Egress.LAN;
+            } else if (isRouter(s.dstHi, s.dstLo)) {
+                a.ingress = Arrival.Ingress.LAN;
+                a.egress = Arrival.Egress.ROUTER;
+            } else if (isInside(s.srcHi, s.srcLo) && !isInside(s.dstHi, s.dstLo) && s.outcome != Outcome.LOCAL) {
+                a.ingress = Arrival.Ingress.LAN;
+                a.egress = s.outcome == Outcome.NO_COUNTERPART ? Arrival.Egress.DROPPED : Arrival.Egress.UNKNOWN;
+            } else {
+                return; // traffic between inside hosts, or an inbound packet whose WAN copy is missing
+            }
+        } else {
+            if (matched) {
+                if (s.counterpartDeltaNanos < 0 || (s.counterpartDeltaNanos == 0 && !isRouter(s.dstHi, s.dstLo))) return;
+                a.ingress = Arrival.Ingress.WAN;
+                a.egress = Arrival.Egress.LAN;
+            } else if (isRouter(s.dstHi, s.dstLo)) {
+                a.ingress = Arrival.Ingress.WAN;
+                a.egress = s.outcome == Outcome.OUTSIDE_SPAN ? Arrival.Egress.UNKNOWN : Arrival.Egress.ROUTER;
+            } else if (isRouter(s.srcHi, s.srcLo) && s.outcome == Outcome.LOCAL || isRouter(s.srcHi, s.srcLo)
+                    && s.outcome == Outcome.NO_COUNTERPART) {
+                a.ingress = Arrival.Ingress.LOCAL;
+                a.egress = Arrival.Egress.WAN;
+            } else {
+                return; // a leak or transit whose LAN copy is missing, or traffic between other WAN hosts
+            }
+        }
+        takeSnapshots(s.nanos);
+        lastNanos = s.nanos;
+        fill(a, s);
+        if (matched) {
+            a.observed = true;
+            a.observedSrcHi = s.cpSrcHi;
+            a.observedSrcLo = s.cpSrcLo;
+            a.observedDstHi = s.cpDstHi;
+            a.observedDstLo = s.cpDstLo;
+            a.observedSrcPort = s.cpSrcPort;
+            a.observedDstPort = s.cpDstPort;
+            if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo)) {
+                learnExternal(Addresses.format(s.cpSrcHi, s.cpSrcLo));
+            }
+            if (helperOn == null && isSip(s)) {
+                helperOn = s.length != s.cpLength;
+                decisions.add("model SIP helper: " + (helperOn ? "on" : "off") + " (decided from the traffic: "
+                        + s.side.label() + " frame " + s.frame + " and its copy differ" + (helperOn ? "" : " not")
+                        + " in length; the first SIP packet seen on both sides)");
+            }
+        }
+        arrivals[a.ingress.ordinal()]++;
+        verdicts[model.onPacket(a, out).ordinal()]++;
+    }
+
+    private boolean isSip(Seen s) {
+        return (s.protocol == ConntrackTuple.UDP || s.protocol == ConntrackTuple.TCP) && s.payloadLength > 0
+                && (settings.sipPorts().contains(s.dstPort) || settings.sipPorts().contains(s.srcPort));
+    }
+
+    private static void fill(Arrival a, Seen s) {
+        a.nanos = s.nanos;
+        a.frame = new FrameRef(s.side.label(), s.frame);
+        if (s.protocol == ConntrackTuple.TCP || s.protocol == ConntrackTuple.UDP) {
+            a.tuple = ConntrackTuple.ports(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort);
+        } else if (s.protocol == ConntrackTuple.ICMP || s.protocol == ConntrackTuple.ICMPV6) {
+            a.tuple = ConntrackTuple.icmp(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.icmpType, s.icmpCode,
+                    s.icmpError || ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) < 0 ? -1 : s.srcPort);
+        } else {
+            a.tuple = ConntrackTuple.generic(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo);
+        }
+        a.tcpFlags = s.tcpFlags;
+        a.ipLength = s.length;
+        a.payloadLength = s.payloadLength;
+        if (s.icmpError && (s.innerProtocol == ConntrackTuple.TCP || s.innerProtocol == ConntrackTuple.UDP)) {
+            a.quoted = ConntrackTuple.ports(s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi, s.innerDstLo,
+                    s.innerSrcPort, s.innerDstPort);
+        } else if (s.icmpError && s.innerProtocol > 0) {
+            a.quoted = ConntrackTuple.generic(s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi, s.innerDstLo);
+        }
+    }
+
+    private void takeSnapshots(long beforeNanos) {
+        while (nextSnapshot < snapshots.size() && snapshots.get(nextSnapshot) < beforeNanos) {
+            long at = snapshots.get(nextSnapshot++);
+            model.advanceTo(at, out);
+            taken.add(snapshot(at));
+        }
+    }
+
+    private TableSnapshot snapshot(long at) {
+        List<EntryView> views = new ArrayList<>();
+        for (ConntrackEntry e : model.entries()) {
+            views.add(e.view(at, true, timeouts.accounting(), timeouts.timestamps()));
+        }
+        return new TableSnapshot(at, List.copyOf(views));
+    }
+
+    /**
+     * Ends the replay: expiries up to the last packet fire (not later: the captures say nothing beyond), snapshots
+     * asked for after it are taken at their time.
+     */
+    void finish() {
+        if (lastNanos != Long.MIN_VALUE) model.advanceTo(lastNanos, out);
+        takeSnapshots(Long.MAX_VALUE);
+        gauge.flush();
+    }
+
+    /** After {@link #finish}: the expiries of the entries still alive, as the model would report them later. */
+    List<ConntrackEvent> predictExpiries() {
+        List<ConntrackEvent> later = new ArrayList<>();
+        model.advanceTo(Long.MAX_VALUE / 2, later::add);
+        return later;
+    }
+
+    List<TableSnapshot> snapshots() {
+        return taken;
+    }
+
+    ModelSummary summary() {
+        Map<String, Long> in = new LinkedHashMap<>();
+        for (Arrival.Ingress i : Arrival.Ingress.values()) in.put(i.name().toLowerCase(Locale.ROOT), arrivals[i.ordinal()]);
+        Map<String, Long> v = new LinkedHashMap<>();
+        for (Verdict x : Verdict.values()) if (verdicts[x.ordinal()] > 0) v.put(x.name().toLowerCase(Locale.ROOT), verdicts[x.ordinal()]);
+        List<String> lines = new ArrayList<>(timeouts.describe());
+        return new ModelSummary(lines, in, v, new TreeMap<>(events), new TreeMap<>(natPorts), gauge.peak, gauge.peakNanos,
+                model.entries().size(), lastNanos == Long.MIN_VALUE ? 0 : lastNanos);
+    }
+
+    /** Counts live entries by protocol and status from the events, and reports one sample per changed second. */
+    static final class TableGauge {
+        private static final long SECOND = 1_000_000_000L;
+        private final java.util.function.Consumer<TableSample> samples;
+        /** entry id → {protocol class, status} */
+        private final Map<Long, int[]> live = new HashMap<>();
+        private final int[] byClass = new int[4];
+        private int unreplied, assured;
+        private long second = Long.MIN_VALUE;
+        private int peakInSecond;
+        long peak, peakNanos;
+
+        TableGauge(java.util.function.Consumer<TableSample> samples) {
+            this.samples = samples;
+        }
+
+        void accept(ConntrackEvent e) {
+            long s = Math.floorDiv(e.nanos(), SECOND) * SECOND;
+            if (s != second) {
+                flush();
+                second = s;
+                peakInSecond = live.size();
+            }
+            EntryView v = e.entry();
+            int[] old = live.get(v.id());
+            if (old != null) {
+                byClass[old[0]]--;
+                if ((old[1] & Status.SEEN_REPLY) == 0) unreplied--;
+                if ((old[1] & Status.ASSURED) != 0) assured--;
+            }
+            if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) {
+                live.remove(v.id());
+            } else {
+                int[] now = {protocolClass(v.original().protocol()), v.status()};
+                live.put(v.id(), now);
+                byClass[now[0]]++;
+                if ((now[1] & Status.SEEN_REPLY) == 0) unreplied++;
+                if ((now[1] & Status.ASSURED) != 0) assured++;
+            }
+            if (live.size() > peakInSecond) peakInSecond = live.size();
+            if (live.size() > peak) {
+                peak = live.size();
+                peakNanos = e.nanos();
+            }
+        }
+
+        void flush() {
+            if (second == Long.MIN_VALUE) return;
+            samples.accept(new TableSample(second, live.size(), peakInSecond, byClass[0], byClass[1], byClass[2],
+                    byClass[3], unreplied, assured));
+            second = Long.MIN_VALUE;
+        }
+
+        static int protocolClass(int protocol) {
+            return switch (protocol) {
+                case ConntrackTuple.TCP -> 0;
+                case ConntrackTuple.UDP -> 1;
+                case ConntrackTuple.ICMP, ConntrackTuple.ICMPV6 -> 2;
+                default -> 3;
+            };
+        }
+    }
+}

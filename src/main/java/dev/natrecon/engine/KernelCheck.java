@@ -1,0 +1,41 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.conntrack.ConntrackText;
+import dev.natrecon.conntrack.KernelComparison;
+import dev.natrecon.conntrack.KernelEntry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reconstruction compared with the router's own {@code conntrack -E} log.
+ *
+ * @param unreadable lines of the log that are not conntrack events (skipped), with the first one's number and reason
+ */
+public record KernelCheck(Path file, int lines, int unreadable, String firstUnreadable, KernelComparison.Result result) {
+    /** The events of a {@code conntrack -E} log; lines that are not events are counted, never fatal. */
+    static Parsed read(Path file) throws IOException {
+        List<KernelEntry> entries = new ArrayList<>();
+        int lines = 0, bad = 0;
+        String first = null;
+        try (BufferedReader r = Files.newBufferedReader(file)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                lines++;
+                if (line.isBlank() || line.startsWith("#")) continue;
+                try {
+                    KernelEntry e = ConntrackText.entry(line);
+                    if (e.event() != null) entries.add(e);
+                } catch (RuntimeException ex) {
+                    if (bad++ == 0) first = file + ": line " + lines + ": " + ex.getMessage();
+                }
+            }
+        }
+        return new Parsed(entries, lines, bad, first);
+    }
+
+    record Parsed(List<KernelEntry> entries, int lines, int unreadable, String firstUnreadable) {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.conntrack.NatRule;
+import dev.natrecon.conntrack.Timeouts;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How to set up the router model for one case: the timeout profile with the customer's sysctl dump and single
+ * overrides over it, the NAT rules (given, or inferred from the matched traffic when null), the networks behind the
+ * router, the router's own addresses, and the SIP helper.
+ *
+ * @param profile        timeout profile name ({@link Timeouts#profiles()})
+ * @param sysctlText     a {@code sysctl -a} / {@code sysctl net.netfilter} dump, or null
+ * @param sysctlSource   where the dump came from (a file name), printed beside each value it set
+ * @param overrides      {@code name=value} settings applied last
+ * @param natRules       the router's source-NAT rules, or null to infer a masquerade rule from the traffic
+ * @param natSource      where the rules came from, for the report
+ * @param inside         networks behind the router (empty: the private ranges)
+ * @param routerAddresses the router's own addresses on either side, when known (traffic to them is local)
+ * @param sipHelper      whether the SIP helper is attached to SIP signalling entries
+ * @param sipPorts       the ports the helper is attached to
+ * @param sipProtocols   the transports (17 UDP, 6 TCP) the helper is attached to
+ * @param snapshotNanos  instants (corrected time, ns) at which to list the table like {@code conntrack -L}
+ */
+public record ModelSettings(String profile, String sysctlText, String sysctlSource, List<String> overrides,
+                            List<NatRule> natRules, String natSource, List<NatRule.Prefix> inside,
+                            List<String> routerAddresses, SipHelper sipHelper, List<Integer> sipPorts,
+                            List<Integer> sipProtocols, List<Long> snapshotNanos) {
+    /** The SIP helper: attached, not attached, or decided from the traffic (attached when the router rewrote SIP). */
+    public enum SipHelper {
+        ON, OFF, AUTO
+    }
+
+    public static final List<String> PRIVATE_NETWORKS = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+            "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10");
+
+    public static ModelSettings defaults() {
+        return new ModelSettings(Timeouts.DEFAULT_PROFILE, null, null, List.of(), null, null, List.of(), List.of(),
+                SipHelper.AUTO, List.of(5060), List.of(17, 6), List.of());
+    }
+
+    /** The timeout profiles the model knows. */
+    public static List<String> profiles() {
+        return Timeouts.profiles();
+    }
+
+    /** {@link #withInside} from prefix texts ("192.168.1.0/24"); a bad prefix is an IllegalArgumentException. */
+    public ModelSettings withInsideNetworks(List<String> prefixes, List<String> addresses) {
+        List<NatRule.Prefix> nets = new ArrayList<>();
+        for (String p : prefixes) nets.add(NatRule.Prefix.parse(p));
+        return withInside(nets, addresses);
+    }
+
+    /** The timeouts these settings give: the profile, then the sysctl dump, then the overrides. */
+    public Timeouts timeouts() {
+        Timeouts t = Timeouts.profile(profile);
+        if (sysctlText != null) t = t.withSysctlDump(sysctlText, sysctlSource == null ? "sysctl dump" : sysctlSource);
+        for (String o : overrides) t = t.with(o);
+        return t;
+    }
+
+    /** The inside networks, the private ranges when none were given. */
+    public List<NatRule.Prefix> insideNetworks() {
+        if (!inside.isEmpty()) return inside;
+        List<NatRule.Prefix> out = new ArrayList<>();
+        for (String p : PRIVATE_NETWORKS) out.add(NatRule.Prefix.parse(p));
+        return out;
+    }
+
+    public ModelSettings withProfile(String p) {
+        return new ModelSettings(p, sysctlText, sysctlSource, overrides, natRules, natSource, inside, routerAddresses,
+                sipHelper, sipPorts, sipProtocols, snapshotNanos);
+    }
+
+    public ModelSettings withSysctl(String text, String source) {
+        return new ModelSettings(profile, text, source, overrides, natRules, natSource, inside, routerAddresses,
+                sipHelper, sipPorts, sipProtocols, snapshotNanos);
+    }
+
+    public ModelSettings withOverrides(List<String> o) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, List.copyOf(o), natRules, natSource, inside,
+                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos);
+    }
+
+    public ModelSettings withNat(List<NatRule> rules, String source) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, rules == null ? null : List.copyOf(rules),
+                source, inside, routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos);
+    }
+
+    public ModelSettings withInside(List<NatRule.Prefix> networks, List<String> addresses) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource,
+                List.copyOf(networks), List.copyOf(addresses), sipHelper, sipPorts, sipProtocols, snapshotNanos);
+    }
+
+    public ModelSettings withSipHelper(SipHelper h, List<Integer> ports) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+                routerAddresses, h, List.copyOf(ports), sipProtocols, snapshotNanos);
+    }
+
+    public ModelSettings withSipProtocols(List<Integer> protocols) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+                routerAddresses, sipHelper, sipPorts, List.copyOf(protocols), snapshotNanos);
+    }
+
+    public ModelSettings withSnapshots(List<Long> nanos) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+                routerAddresses, sipHelper, sipPorts, sipProtocols, List.copyOf(nanos));
+    }
+}
