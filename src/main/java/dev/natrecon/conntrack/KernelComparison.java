@@ -115,7 +115,7 @@ public final class KernelComparison {
         Map<String, List<Life>> k = kernelLives(kernel);
         Map<String, List<Life>> m = modelLives(model, predicted);
         boolean estimated = o.offsetNanos() == null;
-        long offset = estimated ? estimateOffset(k, m) : o.offsetNanos();
+        long offset = estimated ? estimateOffset(k, m, o.pairingNanos()) : o.offsetNanos();
         List<EntryResult> out = new ArrayList<>();
         int outside = 0;
         for (Map.Entry<String, List<Life>> e : k.entrySet()) {
@@ -241,19 +241,37 @@ public final class KernelComparison {
                 missing, extra, kNew, rNew, kA, rA, kD, rD, min, median, max, maxNew);
     }
 
-    /** Median of kernel-minus-model NEW times over the first entry of each tuple; 0 when under a second (one clock). */
-    private static long estimateOffset(Map<String, List<Life>> k, Map<String, List<Life>> m) {
-        List<Long> d = new ArrayList<>();
+    /**
+     * The kernel log's clock minus the captures': of the differences between a kernel NEW and a model NEW of the same
+     * tuple (and 0, for one clock), the one that pairs the most NEWs within {@link Options#pairingNanos}; ties go to
+     * the smallest. Bounded: the first 256 tuples, 16 lives each.
+     */
+    private static long estimateOffset(Map<String, List<Life>> k, Map<String, List<Life>> m, long window) {
+        List<long[]> starts = new ArrayList<>(); // {kernel start, model start} candidates
+        List<Long> candidates = new ArrayList<>(List.of(0L));
+        int keys = 0;
         for (Map.Entry<String, List<Life>> e : k.entrySet()) {
             List<Life> ms = m.get(e.getKey());
-            if (ms == null) continue;
-            Life kl = e.getValue().get(0), ml = ms.get(0);
-            if (kl.start != Long.MIN_VALUE && ml.start != Long.MIN_VALUE) d.add(kl.start - ml.start);
+            if (ms == null || keys++ == 256) continue;
+            for (Life kl : e.getValue().subList(0, Math.min(16, e.getValue().size()))) {
+                for (Life ml : ms.subList(0, Math.min(16, ms.size()))) {
+                    if (kl.start == Long.MIN_VALUE || ml.start == Long.MIN_VALUE) continue;
+                    starts.add(new long[] {kl.start, ml.start});
+                    candidates.add(kl.start - ml.start);
+                }
+            }
         }
-        if (d.isEmpty()) return 0;
-        d.sort(null);
-        long median = d.get(d.size() / 2);
-        return Math.abs(median) < 1_000_000_000L ? 0 : median;
+        long best = 0;
+        int bestScore = -1;
+        for (long c : candidates) {
+            int score = 0;
+            for (long[] st : starts) if (Math.abs(st[0] - c - st[1]) <= window) score++;
+            if (score > bestScore || score == bestScore && Math.abs(c) < Math.abs(best)) {
+                best = c;
+                bestScore = score;
+            }
+        }
+        return Math.abs(best) <= window ? 0 : best;
     }
 
     private static Map<String, List<Life>> kernelLives(List<KernelEntry> kernel) {

@@ -15,6 +15,7 @@ import dev.natrecon.conntrack.Verdict;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
+import dev.natrecon.correlate.TupleView;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Disposition;
 import java.util.ArrayList;
@@ -152,7 +153,7 @@ final class ConntrackReplay {
         boolean matched = s.counterpartFrame != 0;
         if (s.side == Side.LAN) {
             if (matched) {
-                if (s.counterpartDeltaNanos < 0 || (s.counterpartDeltaNanos == 0 && !isInside(s.srcHi, s.srcLo))) return;
+                if (!outbound(s)) return;
                 a.ingress = Arrival.Ingress.LAN;
                 a.egress = Arrival.Egress.WAN;
             } else if (isRouter(s.srcHi, s.srcLo)) {
@@ -169,7 +170,7 @@ final class ConntrackReplay {
             }
         } else {
             if (matched) {
-                if (s.counterpartDeltaNanos < 0 || (s.counterpartDeltaNanos == 0 && !isRouter(s.dstHi, s.dstLo))) return;
+                if (outbound(s)) return;
                 a.ingress = Arrival.Ingress.WAN;
                 a.egress = Arrival.Egress.LAN;
             } else if (isRouter(s.dstHi, s.dstLo)) {
@@ -206,6 +207,24 @@ final class ConntrackReplay {
         }
         arrivals[a.ingress.ordinal()]++;
         verdicts[model.onPacket(a, out).ordinal()]++;
+    }
+
+    /**
+     * Whether a matched pair went from the LAN to the WAN. Told by addresses first, since the corrected clocks can put
+     * the two copies a microsecond the wrong way round: the remote end stays the same across a NAT, so an outbound
+     * packet keeps its destination and an inbound one its source. When both or neither changed (no NAT, or NAT on
+     * both ends), an inside source says outbound, and failing that the earlier copy is where it arrived.
+     */
+    private boolean outbound(Seen s) {
+        TupleView lan = s.lanView(), wan = s.wanView();
+        boolean sameSrc = lan.srcHi() == wan.srcHi() && lan.srcLo() == wan.srcLo();
+        boolean sameDst = lan.dstHi() == wan.dstHi() && lan.dstLo() == wan.dstLo();
+        if (sameDst && !sameSrc) return true;
+        if (sameSrc && !sameDst) return false;
+        boolean lanInside = isInside(lan.srcHi(), lan.srcLo()), lanDstInside = isInside(lan.dstHi(), lan.dstLo());
+        if (lanInside != lanDstInside) return lanInside;
+        long lanFirst = s.side == Side.LAN ? s.counterpartDeltaNanos : -s.counterpartDeltaNanos; // WAN time − LAN time
+        return lanFirst >= 0;
     }
 
     private boolean isSip(Seen s) {
