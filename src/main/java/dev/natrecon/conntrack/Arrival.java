@@ -86,26 +86,37 @@ public final class Arrival {
         tcpFlags = p.protocol == ConntrackTuple.TCP ? p.tcpFlags : 0;
         ipLength = p.ipTotalLength;
         payloadLength = p.payloadLength;
-        quoted = null;
-        if (p.icmpError && (p.innerProtocol == ConntrackTuple.TCP || p.innerProtocol == ConntrackTuple.UDP)) {
-            quoted = ConntrackTuple.ports(p.innerProtocol, p.innerSrcHi, p.innerSrcLo, p.innerDstHi, p.innerDstLo,
-                    p.innerSrcPort, p.innerDstPort);
-        } else if (p.icmpError && p.innerProtocol > 0) {
-            quoted = ConntrackTuple.generic(p.innerProtocol, p.innerSrcHi, p.innerSrcLo, p.innerDstHi, p.innerDstLo);
-        }
+        quoted = p.icmpError ? quoted(p.innerProtocol, p.innerSrcHi, p.innerSrcLo, p.innerDstHi, p.innerDstLo,
+                p.innerSrcPort, p.innerDstPort) : null;
         return this;
     }
 
     /** The conntrack tuple of a decoded packet; an ICMP error gets type and code with id -1. */
     public static ConntrackTuple tupleOf(Packet p) {
-        if (p.protocol == ConntrackTuple.TCP || p.protocol == ConntrackTuple.UDP) {
-            return ConntrackTuple.ports(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort);
+        return tuple(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.srcPort, p.dstPort, p.icmpType, p.icmpCode,
+                p.icmpError ? -1 : p.icmpId);
+    }
+
+    /**
+     * A packet's tuple from its fields: ports for TCP/UDP; type, code and id for ICMP/ICMPv6 (an id of -1 for types
+     * that carry none); addresses only for any other protocol.
+     */
+    public static ConntrackTuple tuple(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
+                                       int dstPort, int icmpType, int icmpCode, int icmpId) {
+        if (protocol == ConntrackTuple.TCP || protocol == ConntrackTuple.UDP) {
+            return ConntrackTuple.ports(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort);
         }
-        if (p.protocol == ConntrackTuple.ICMP || p.protocol == ConntrackTuple.ICMPV6) {
-            return ConntrackTuple.icmp(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo, p.icmpType, p.icmpCode,
-                    p.icmpError ? -1 : p.icmpId);
+        if (protocol == ConntrackTuple.ICMP || protocol == ConntrackTuple.ICMPV6) {
+            return ConntrackTuple.icmp(protocol, srcHi, srcLo, dstHi, dstLo, icmpType, icmpCode, icmpId);
         }
-        return ConntrackTuple.generic(p.protocol, p.srcHi, p.srcLo, p.dstHi, p.dstLo);
+        return ConntrackTuple.generic(protocol, srcHi, srcLo, dstHi, dstLo);
+    }
+
+    /** The tuple an ICMP error quotes (ports for TCP/UDP, addresses otherwise), or null when it quotes nothing. */
+    public static ConntrackTuple quoted(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
+                                        int dstPort) {
+        if (protocol <= 0) return null;
+        return tuple(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, -1, -1, -1);
     }
 
     public boolean isIcmpError() {

@@ -48,6 +48,16 @@ public final class EventFormat {
         String t = "[" + tag + "]";
         for (int n = t.length(); n < 9; n++) sb.append(' ');
         sb.append(t).append(' ');
+        entry(sb, v);
+        if (v.deltaSeconds() >= 0) sb.append("delta-time=").append(v.deltaSeconds()).append(' ');
+        // the kernel's destroy events carry no helper attribute (every DESTROY of a helped entry in the lab logs)
+        if (v.helper() != null && !tag.equals("DESTROY")) sb.append("helper=").append(v.helper()).append(' ');
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
+    /** The part events and listings share: families, protocol, timeout, state, tuples, counters, flags. */
+    private static void entry(StringBuilder sb, EntryView v) {
         ConntrackTuple o = v.original();
         pad(sb, o.isV4() ? "ipv4" : "ipv6").append(o.isV4() ? 2 : 10).append(' ');
         pad(sb, protocolName(o.protocol())).append(o.protocol()).append(' ');
@@ -59,11 +69,6 @@ public final class EventFormat {
         sb.append(v.reply().text()).append(' ');
         counters(sb, v.replyPackets(), v.replyBytes());
         if (v.has(Status.ASSURED)) sb.append("[ASSURED] ");
-        if (v.deltaSeconds() >= 0) sb.append("delta-time=").append(v.deltaSeconds()).append(' ');
-        // the kernel's destroy events carry no helper attribute (every DESTROY of a helped entry in the lab logs)
-        if (v.helper() != null && !tag.equals("DESTROY")) sb.append("helper=").append(v.helper()).append(' ');
-        sb.setLength(sb.length() - 1);
-        return sb.toString();
     }
 
     /**
@@ -74,17 +79,7 @@ public final class EventFormat {
      */
     public static String listing(EntryView v, int use) {
         StringBuilder sb = new StringBuilder(200);
-        ConntrackTuple o = v.original();
-        pad(sb, o.isV4() ? "ipv4" : "ipv6").append(o.isV4() ? 2 : 10).append(' ');
-        pad(sb, protocolName(o.protocol())).append(o.protocol()).append(' ');
-        if (v.timeoutSeconds() >= 0) sb.append(v.timeoutSeconds()).append(' ');
-        if (v.state() != null) sb.append(v.state()).append(' ');
-        sb.append(o.text()).append(' ');
-        counters(sb, v.origPackets(), v.origBytes());
-        if (!v.has(Status.SEEN_REPLY)) sb.append("[UNREPLIED] ");
-        sb.append(v.reply().text()).append(' ');
-        counters(sb, v.replyPackets(), v.replyBytes());
-        if (v.has(Status.ASSURED)) sb.append("[ASSURED] ");
+        entry(sb, v);
         sb.append("mark=0 ");
         if (v.deltaSeconds() >= 0) sb.append("delta-time=").append(v.deltaSeconds()).append(' ');
         if (v.helper() != null) sb.append("helper=").append(v.helper()).append(' ');

@@ -235,23 +235,14 @@ final class ConntrackReplay {
     private static void fill(Arrival a, Seen s) {
         a.nanos = s.nanos;
         a.frame = new FrameRef(s.side.label(), s.frame);
-        if (s.protocol == ConntrackTuple.TCP || s.protocol == ConntrackTuple.UDP) {
-            a.tuple = ConntrackTuple.ports(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort);
-        } else if (s.protocol == ConntrackTuple.ICMP || s.protocol == ConntrackTuple.ICMPV6) {
-            a.tuple = ConntrackTuple.icmp(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.icmpType, s.icmpCode,
-                    s.icmpError || ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) < 0 ? -1 : s.srcPort);
-        } else {
-            a.tuple = ConntrackTuple.generic(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo);
-        }
+        boolean query = ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) >= 0; // an ICMP type with an id
+        a.tuple = Arrival.tuple(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort, s.icmpType,
+                s.icmpCode, s.icmpError || !query ? -1 : s.srcPort);
         a.tcpFlags = s.tcpFlags;
         a.ipLength = s.length;
         a.payloadLength = s.payloadLength;
-        if (s.icmpError && (s.innerProtocol == ConntrackTuple.TCP || s.innerProtocol == ConntrackTuple.UDP)) {
-            a.quoted = ConntrackTuple.ports(s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi, s.innerDstLo,
-                    s.innerSrcPort, s.innerDstPort);
-        } else if (s.icmpError && s.innerProtocol > 0) {
-            a.quoted = ConntrackTuple.generic(s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi, s.innerDstLo);
-        }
+        a.quoted = s.icmpError ? Arrival.quoted(s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi,
+                s.innerDstLo, s.innerSrcPort, s.innerDstPort) : null;
     }
 
     private void takeSnapshots(long beforeNanos) {
