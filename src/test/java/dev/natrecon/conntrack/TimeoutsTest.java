@@ -35,7 +35,7 @@ class TimeoutsTest {
         assertEquals(600, t.forProtocol(47, false));
         assertTrue(t.udpTwoSecondRule());
         assertTrue(t.tcpLoose());
-        assertEquals("profile linux-6", t.source(Key.UDP));
+        assertEquals("profile linux-6: nf_conntrack_proto_udp.c:udp_timeouts[UDP_CT_UNREPLIED]", t.source(Key.UDP));
     }
 
     @Test
