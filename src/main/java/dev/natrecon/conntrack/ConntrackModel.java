@@ -31,8 +31,8 @@ import java.util.function.Function;
  * matched to the entry of the packet they quote ({@link Verdict#RELATED}). Statistics as {@code conntrack -S} shows
  * them: {@link #stats()}. No wall clock, no I/O.
  *
- * <p>Not modelled yet (see the package notes): expectations, DNAT, link events, TCP window tracking (retransmission
- * and un-ACKed-data timeouts), the garbage collector's early drop at 95 % of the limit.
+ * <p>Not modelled yet (see the package notes): expectations, DNAT, link events, the rarer parts of TCP tracking and
+ * window tracking of helped entries behind NAT, the garbage collector's early drop at 95 % of the limit.
  */
 public final class ConntrackModel {
     private static final long SECOND = 1_000_000_000L;
@@ -152,7 +152,7 @@ public final class ConntrackModel {
             }
             if (isIcmpError(tp.protocol(), type)) return related(a, sink);
         }
-        return track(a.nanos, a.frame, tp, a.tcpFlags, a.ipLength, a.payloadLength, a.observedNatPort(), sink);
+        return track(a, sink);
     }
 
     /** ICMPv6 types the kernel leaves untracked: MLD, router/neighbour discovery, multicast router discovery. */
@@ -232,19 +232,21 @@ public final class ConntrackModel {
         return Verdict.INVALID;
     }
 
-    private Verdict track(long nanos, FrameRef frame, ConntrackTuple tuple, int tcpFlags, int ipLength,
-                          int payloadLength, int observedNatPort, EventSink sink) {
-        advanceTo(nanos, sink);
-        long t = Math.max(nanos, now);
+    private Verdict track(Arrival a, EventSink sink) {
+        advanceTo(a.nanos, sink);
+        long t = Math.max(a.nanos, now);
+        FrameRef frame = a.frame;
+        ConntrackTuple tuple = a.tuple;
+        int ipLength = a.ipLength;
         ConntrackEntry e = byTuple.get(tuple);
-        if (e == null) return counted(create(t, frame, tuple, tcpFlags, ipLength, payloadLength, observedNatPort, sink));
+        if (e == null) return counted(create(t, a, sink));
         int dir = e.original.equals(tuple) ? 0 : 1;
         // ctinfo is decided at lookup, before the tracker runs (nf_conntrack_core.c:resolve_normal_ct)
         boolean established = dir == 1 || e.has(Status.SEEN_REPLY);
         EnumSet<Change> changes = EnumSet.noneOf(Change.class);
         Step step = switch (tuple.protocol()) {
             case ConntrackTuple.UDP -> udp(e, dir, t, changes);
-            case ConntrackTuple.TCP -> tcp(e, dir, t, tcpFlags, changes);
+            case ConntrackTuple.TCP -> tcp(e, dir, t, a, changes);
             default -> refresh(e, t, timeouts.forProtocol(tuple.protocol(), false));
         };
         switch (step) {
@@ -255,7 +257,7 @@ public final class ConntrackModel {
             }
             case REOPEN -> {
                 kill(e, t, frame, "SYN reopened a closed connection", sink);
-                return counted(create(t, frame, tuple, tcpFlags, ipLength, payloadLength, observedNatPort, sink));
+                return counted(create(t, a, sink));
             }
             case INVALID -> {
                 stats.invalid++;
@@ -266,7 +268,7 @@ public final class ConntrackModel {
         }
         if (step != Step.IGNORED) count(e, dir, ipLength); // ignored TCP packets return before nf_ct_refresh_acct
         e.lastFrame = frame;
-        helperTimeout(e, established, payloadLength > 0, t);
+        helperTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_core.c:nf_conntrack_in)
             e.status |= Status.SEEN_REPLY;
             changes.add(Change.SEEN_REPLY);
@@ -282,8 +284,11 @@ public final class ConntrackModel {
         return v;
     }
 
-    private Verdict create(long t, FrameRef frame, ConntrackTuple tuple, int tcpFlags, int ipLength, int payloadLength,
-                           int observedNatPort, EventSink sink) {
+    private Verdict create(long t, Arrival a, EventSink sink) {
+        FrameRef frame = a.frame;
+        ConntrackTuple tuple = a.tuple;
+        int tcpFlags = a.tcpFlags, ipLength = a.ipLength, payloadLength = a.payloadLength;
+        int observedNatPort = a.observedNatPort();
         // init_conntrack: a tuple that cannot be inverted (an ICMP type that is no query) gets no entry at all
         if (tuple.isIcmp() && ConntrackTuple.invertIcmpType(tuple.protocol(), tuple.icmpType()) < 0) return Verdict.INVALID;
         if (!allocate(t, frame, tuple, sink)) return Verdict.DROPPED;
@@ -346,7 +351,14 @@ public final class ConntrackModel {
         EnumSet<Change> ignored = EnumSet.noneOf(Change.class);
         Step first = switch (tuple.protocol()) {
             case ConntrackTuple.UDP -> udp(e, 0, t, ignored);
-            case ConntrackTuple.TCP -> tcp(e, 0, t, tcpFlags, ignored);
+            case ConntrackTuple.TCP -> {
+                // window tracking needs sequence numbers, and the model does not know the sequence adjustment a
+                // helper's rewrites cause behind NAT (nf_conntrack_seqadj.c), so those entries are tracked by flags
+                if (a.tcpSequenceKnown && !(e.helper != null && e.has(Status.SRC_NAT | Status.DST_NAT))) {
+                    e.seen = new ConntrackEntry.TcpWindow[] {new ConntrackEntry.TcpWindow(), new ConntrackEntry.TcpWindow()};
+                }
+                yield tcp(e, 0, t, a, ignored);
+            }
             default -> refresh(e, t, timeouts.forProtocol(tuple.protocol(), false));
         };
         if (first != Step.ACCEPTED) {
@@ -511,10 +523,12 @@ public final class ConntrackModel {
         return I_NONE;
     }
 
-    private Step tcp(ConntrackEntry e, int dir, long t, int flags, Set<Change> changes) {
+    private Step tcp(ConntrackEntry e, int dir, long t, Arrival a, Set<Change> changes) {
         TcpState old = e.tcpState;
-        int index = flagIndex(flags);
+        int index = flagIndex(a.tcpFlags);
         int next = TCP_TABLE[dir][index][old.ordinal()];
+        boolean window = e.seen != null && a.tcpSequenceKnown;
+        if (window && old == TcpState.NONE) tcpNew(e, a, next);
         if (next == SS && old.ordinal() >= TW) {
             // RFC 1122 reopen: after a FIN close or our own last RST, kill and look up again (NF_REPEAT)
             if (e.closeInit || (e.lastDir == dir && e.lastIndex == I_RST)) return Step.REOPEN;
@@ -523,9 +537,27 @@ public final class ConntrackModel {
         if (next == IG) {
             e.lastDir = dir;
             e.lastIndex = index;
+            if (window) {
+                e.lastSeq = a.tcpSeq;
+                e.lastEnd = segmentEnd(a);
+                e.lastWin = a.tcpWindow;
+            }
             return Step.IGNORED; // accepted, no state change, no refresh
         }
         if (next == IV) return Step.INVALID;
+        if (window) {
+            switch (inWindow(e, dir, index, a)) {
+                case IGNORE -> {
+                    return Step.IGNORED; // accepted without any update (not even last_dir/last_index)
+                }
+                case INVALID -> {
+                    handleInvalid(e, dir, index, t);
+                    return Step.INVALID;
+                }
+                default -> {
+                }
+            }
+        }
         TcpState state = TcpState.values()[next];
         boolean retransmittedSyn = index == I_SYN && dir == 0 && e.lastDir == 0 && e.lastIndex == I_SYN
                 && old == TcpState.SYN_SENT;
@@ -533,7 +565,7 @@ public final class ConntrackModel {
         e.lastIndex = index;
         e.tcpState = state;
         if (old != state && state == TcpState.FIN_WAIT) e.closeInit = true;
-        long timeout = index == I_RST ? timeouts.seconds(Timeouts.Key.TCP_CLOSE) : timeouts.tcp(state);
+        long timeout = tcpTimeout(e, state, index);
         if (old != state && old != TcpState.NONE) changes.add(Change.STATE);
         if (!e.has(Status.SEEN_REPLY)) {
             if (index == I_RST && old != TcpState.NONE) return Step.KILL; // the only answer was a RST
@@ -548,6 +580,212 @@ public final class ConntrackModel {
         }
         refresh(e, t, timeout);
         return Step.ACCEPTED;
+    }
+
+    /**
+     * nf_conntrack_tcp_packet's timeout choice: the state's value, capped at nf_conntrack_tcp_timeout_max_retrans once
+     * nf_conntrack_tcp_max_retrans identical segments were retransmitted; the close timeout after a RST; capped at
+     * nf_conntrack_tcp_timeout_unacknowledged while either side has data the other has not acknowledged; capped at
+     * max_retrans again while the last window advertised was zero. The caps need window tracking (sequence numbers);
+     * without it only the state and RST rules apply.
+     */
+    private long tcpTimeout(ConntrackEntry e, TcpState state, int index) {
+        long stateTimeout = timeouts.tcp(state);
+        long retrans = timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS);
+        long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
+        boolean window = e.seen != null;
+        if (window && e.retrans >= timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS_COUNT) && stateTimeout > retrans) {
+            return retrans;
+        }
+        if (index == I_RST) return timeouts.seconds(Timeouts.Key.TCP_CLOSE);
+        if (window && ((e.seen[0].flags | e.seen[1].flags) & TCP_DATA_UNACKNOWLEDGED) != 0 && stateTimeout > unack) {
+            return unack;
+        }
+        if (window && e.lastWin == 0 && stateTimeout > retrans) return retrans;
+        return stateTimeout;
+    }
+
+    // ---- TCP window tracking (nf_conntrack_proto_tcp.c:tcp_new, tcp_in_window, nf_tcp_handle_invalid)
+
+    /** struct ip_ct_tcp_state flags (include/uapi/linux/netfilter/nf_conntrack_tcp.h) */
+    static final int TCP_WINDOW_SCALE = 0x01, TCP_SACK_PERM = 0x02, TCP_BE_LIBERAL = 0x08,
+            TCP_DATA_UNACKNOWLEDGED = 0x10, TCP_MAXACK_SET = 0x20;
+    /** MAXACKWINCONST: the lower bound for valid ACKs reaches at least this far back */
+    private static final int MAX_ACK_WIN_CONST = 66000;
+
+    private enum Window {
+        ACCEPT, IGNORE, INVALID
+    }
+
+    private static boolean before(int a, int b) {
+        return a - b < 0;
+    }
+
+    private static boolean after(int a, int b) {
+        return b - a < 0;
+    }
+
+    /** segment_seq_plus_len: the sequence number after this segment (SYN and FIN count one each). */
+    private static int segmentEnd(Arrival a) {
+        return a.tcpSeq + a.tcpDataLength + ((a.tcpFlags & 0x02) != 0 ? 1 : 0) + ((a.tcpFlags & 0x01) != 0 ? 1 : 0);
+    }
+
+    /** tcp_new: the originator's side from the first packet; a picked-up connection is liberal in both directions. */
+    private void tcpNew(ConntrackEntry e, Arrival a, int next) {
+        ConntrackEntry.TcpWindow s = e.seen[0];
+        s.end = segmentEnd(a);
+        s.maxWin = a.tcpWindow == 0 ? 1 : a.tcpWindow;
+        if (next == SS) {
+            s.maxEnd = s.end;
+            tcpOptions(s, a);
+        } else {
+            s.maxEnd = s.end + s.maxWin;
+            e.seen[0].flags = e.seen[1].flags = TCP_SACK_PERM | TCP_BE_LIBERAL;
+        }
+    }
+
+    /** tcp_options: window scale and SACK-permitted, reset only when the segment has options at all. */
+    private static void tcpOptions(ConntrackEntry.TcpWindow s, Arrival a) {
+        if (a.tcpOptionsLength <= 0) return;
+        s.scale = 0;
+        s.flags &= TCP_BE_LIBERAL;
+        if (a.tcpSackPermitted) s.flags |= TCP_SACK_PERM;
+        if (a.tcpWindowScale >= 0) {
+            s.scale = a.tcpWindowScale;
+            s.flags |= TCP_WINDOW_SCALE;
+        }
+    }
+
+    /** tcp_init_sender: a SYN/ACK (or SYN) sets the sender's side; scaling only if both sides offered it. */
+    private static void initSender(ConntrackEntry.TcpWindow sender, ConntrackEntry.TcpWindow receiver, Arrival a,
+                                   int end, int win, int dir) {
+        sender.end = sender.maxEnd = end;
+        sender.maxWin = win == 0 ? 1 : win;
+        tcpOptions(sender, a);
+        if (dir == 1 && !((sender.flags & TCP_WINDOW_SCALE) != 0 && (receiver.flags & TCP_WINDOW_SCALE) != 0)) {
+            sender.scale = 0;
+            receiver.scale = 0;
+        }
+    }
+
+    private static int maxAckWindow(ConntrackEntry.TcpWindow sender) {
+        return Integer.compareUnsigned(sender.maxWin, MAX_ACK_WIN_CONST) > 0 ? sender.maxWin : MAX_ACK_WIN_CONST;
+    }
+
+    /** nf_tcp_log_invalid: a liberal side (picked up, or nf_conntrack_tcp_be_liberal=1) accepts whatever failed. */
+    private Window failed(ConntrackEntry.TcpWindow sender, Window verdict) {
+        return (sender.flags & TCP_BE_LIBERAL) != 0 || timeouts.tcpBeLiberal() ? Window.ACCEPT : verdict;
+    }
+
+    /**
+     * tcp_in_window without NAT sequence adjustment: I. seq ≤ sender's max end (else invalid, or ignored when only the
+     * receiver's window was overshot), III. (s)ack ≤ receiver's end (else invalid), II. end ≥ sender's end − receiver's
+     * max window and IV. (s)ack ≥ receiver's end − MAXACKWINDOW (else ignored); then the sender's and receiver's
+     * edges, the data-unacknowledged flags and the retransmission count (identical ACK-class segments in a row).
+     */
+    private Window inWindow(ConntrackEntry e, int dir, int index, Arrival a) {
+        ConntrackEntry.TcpWindow sender = e.seen[dir], receiver = e.seen[1 - dir];
+        boolean syn = (a.tcpFlags & 0x02) != 0, hasAck = (a.tcpFlags & 0x10) != 0, rst = (a.tcpFlags & 0x04) != 0;
+        int seq = a.tcpSeq, ack = a.tcpAck, sack = ack;
+        int win = a.tcpWindow;
+        int end = segmentEnd(a);
+        if ((receiver.flags & TCP_SACK_PERM) != 0) sack = a.tcpSack;
+        if (sender.maxWin == 0) {
+            if (syn) {
+                initSender(sender, receiver, a, end, win, dir);
+                if (!hasAck) return Window.ACCEPT; // simultaneous open
+            } else {
+                // mid-connection: the history is lost, take what the packet shows
+                sender.end = end;
+                int swin = win << sender.scale;
+                sender.maxWin = swin == 0 ? 1 : swin;
+                sender.maxEnd = end + sender.maxWin;
+                if (receiver.maxWin == 0) {
+                    receiver.end = receiver.maxEnd = sack;
+                } else if (sack == receiver.end + 1) {
+                    receiver.end++; // likely the answer to a keep-alive
+                }
+            }
+        } else if (syn && after(end, sender.end)
+                && (e.tcpState == TcpState.SYN_SENT || e.tcpState == TcpState.SYN_RECV)) {
+            initSender(sender, receiver, a, end, win, dir); // a reinitialised TCP (RFC 793)
+            if (dir == 1 && !hasAck) return Window.ACCEPT;
+        }
+        if (!hasAck) {
+            ack = sack = receiver.end;
+        } else if (rst && ack == 0) {
+            ack = sack = receiver.end; // broken stacks: RST+ACK with ack 0
+        }
+        if (rst && seq == 0 && e.tcpState == TcpState.SYN_SENT) seq = end = sender.end; // RST answering the SYN
+        if (!before(seq, sender.maxEnd + 1)) {
+            int overshot = end - sender.maxEnd + 1;
+            boolean ackOk = after(sack, receiver.end - maxAckWindow(sender) - 1);
+            boolean inReceiverWindow = receiver.maxWin != 0 && after(end, sender.end - receiver.maxWin - 1);
+            if (inReceiverWindow && ackOk && Integer.compareUnsigned(overshot, receiver.maxWin) <= 0
+                    && before(sack, receiver.end + 1)) {
+                sender.end = end; // "bytes more than expected": let a later ACK of it update the state
+                sender.flags |= TCP_DATA_UNACKNOWLEDGED;
+                return failed(sender, Window.IGNORE);
+            }
+            return failed(sender, Window.INVALID); // SEQ is over the upper bound
+        }
+        if (!before(sack, receiver.end + 1)) return failed(sender, Window.INVALID); // ACKed data not seen yet
+        boolean inReceiverWindow = receiver.maxWin == 0 || after(end, sender.end - receiver.maxWin - 1);
+        if (!inReceiverWindow) return failed(sender, Window.IGNORE); // already ACKed data retransmitted
+        if (!after(sack, receiver.end - maxAckWindow(sender) - 1)) return failed(sender, Window.IGNORE); // old ACK
+        if (!syn) win <<= sender.scale;
+        int swin = win + (sack - ack);
+        if (Integer.compareUnsigned(sender.maxWin, swin) < 0) sender.maxWin = swin;
+        if (after(end, sender.end)) {
+            sender.end = end;
+            sender.flags |= TCP_DATA_UNACKNOWLEDGED;
+        }
+        if (hasAck) {
+            if ((sender.flags & TCP_MAXACK_SET) == 0) {
+                sender.maxAck = ack;
+                sender.flags |= TCP_MAXACK_SET;
+            } else if (after(ack, sender.maxAck)) {
+                sender.maxAck = ack;
+            }
+        }
+        if (receiver.maxWin != 0 && after(end, sender.maxEnd)) receiver.maxWin += end - sender.maxEnd;
+        if (after(sack + win, receiver.maxEnd - 1)) {
+            receiver.maxEnd = sack + win;
+            if (win == 0) receiver.maxEnd++;
+        }
+        if (ack == receiver.end) receiver.flags &= ~TCP_DATA_UNACKNOWLEDGED;
+        if (index == I_ACK) {
+            if (e.lastDir == dir && e.lastSeq == seq && e.lastAck == ack && e.lastEnd == end
+                    && e.lastWin == a.tcpWindow) {
+                e.retrans++;
+            } else {
+                e.lastSeq = seq;
+                e.lastAck = ack;
+                e.lastEnd = end;
+                e.lastWin = a.tcpWindow;
+                e.retrans = 0;
+            }
+        }
+        return Window.ACCEPT;
+    }
+
+    /**
+     * nf_tcp_handle_invalid: an out-of-window FIN or RST answering an out-of-window FIN or RST from the other side
+     * shrinks an ASSURED entry's remaining time to the unacknowledged timeout (if it had at least 120 s and more than
+     * that left); otherwise it is only remembered.
+     */
+    private void handleInvalid(ConntrackEntry e, int dir, int index, long t) {
+        if (!e.has(Status.ASSURED) || e.has(Status.FIXED_TIMEOUT)) return;
+        if (index != I_RST && index != I_FIN) return;
+        if (e.lastDir != dir && (e.lastIndex == I_FIN || e.lastIndex == I_RST)) {
+            long left = e.deadlineNanos - t;
+            long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
+            if (left < 120 * SECOND) return;
+            if (left > unack * SECOND) refresh(e, t, unack);
+        } else {
+            e.lastIndex = index;
+            e.lastDir = dir;
+        }
     }
 
     // ---- table plumbing

@@ -39,6 +39,7 @@ public final class Timeouts {
         // switches (0/1 or counts), nf_conntrack_proto_tcp.c / nf_conntrack_standalone.c
         TCP_LOOSE("nf_conntrack_tcp_loose"),
         TCP_MAX_RETRANS_COUNT("nf_conntrack_tcp_max_retrans"),
+        TCP_BE_LIBERAL("nf_conntrack_tcp_be_liberal"),
         ACCT("nf_conntrack_acct"),
         TIMESTAMP("nf_conntrack_timestamp"),
         /**
@@ -143,6 +144,7 @@ public final class Timeouts {
         def(v, why, Key.GENERIC, 600, "nf_conntrack_proto_generic.c:nf_ct_generic_timeout");
         def(v, why, Key.TCP_LOOSE, 1, "nf_conntrack_proto_tcp.c:nf_conntrack_tcp_init_net (tcp_loose = 1)");
         def(v, why, Key.TCP_MAX_RETRANS_COUNT, 3, "nf_conntrack_proto_tcp.c:nf_conntrack_tcp_init_net (tcp_max_retrans = 3)");
+        def(v, why, Key.TCP_BE_LIBERAL, 0, "nf_conntrack_proto_tcp.c:nf_conntrack_tcp_init_net (tcp_be_liberal = 0)");
         def(v, why, Key.ACCT, 0, "nf_conntrack_acct.c:nf_ct_acct (default off)");
         def(v, why, Key.TIMESTAMP, 0, "nf_conntrack_timestamp.c:nf_ct_tstamp (default off)");
         def(v, why, Key.CONNTRACK_MAX, 262144, "nf_conntrack_core.c:nf_conntrack_init_start (= buckets; 262144 on a "
@@ -183,9 +185,10 @@ public final class Timeouts {
                 def(v, why, Key.ICMP, 10, w + " icmp-timeout");
                 def(v, why, Key.ICMPV6, 10, "unverified: RouterOS icmp-timeout assumed for ICMPv6 too");
                 def(v, why, Key.GENERIC, 600, w + " generic-timeout 10m");
-                for (Key k : List.of(Key.TCP_MAX_RETRANS, Key.TCP_UNACKNOWLEDGED, Key.TCP_LOOSE,
-                        Key.TCP_MAX_RETRANS_COUNT, Key.CONNTRACK_MAX, Key.HZ)) {
-                    why.put(k, "unverified for RouterOS: Linux default, " + why.get(k));
+                for (Key k : Key.values()) {
+                    if (!why.get(k).startsWith(w) && k != Key.ICMPV6) {
+                        why.put(k, "unverified for RouterOS: Linux default, " + why.get(k));
+                    }
                 }
                 yield new Timeouts("routeros", v, false, Map.of(), why);
             }
@@ -310,6 +313,11 @@ public final class Timeouts {
 
     public boolean tcpLoose() {
         return values.get(Key.TCP_LOOSE) != 0;
+    }
+
+    /** nf_conntrack_tcp_be_liberal: window checks never make a packet invalid or ignored. */
+    public boolean tcpBeLiberal() {
+        return values.get(Key.TCP_BE_LIBERAL) != 0;
     }
 
     public boolean accounting() {

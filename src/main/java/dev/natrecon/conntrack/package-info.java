@@ -6,8 +6,9 @@
  *       {@link dev.natrecon.conntrack.ConntrackText}, so natrecon's reconstruction can be compared with a router's
  *       own logs.</li>
  *   <li>The deterministic conntrack/NAT model: {@link dev.natrecon.conntrack.ConntrackModel} (table, timers fired in
- *       deadline order before the packet that passes them, UDP/TCP/ICMP/generic trackers, masquerade/SNAT port
- *       choice; the SIP helper's timeout policy, sip_timeout on packets with data; ICMP/ICMPv6 errors matched to the
+ *       deadline order before the packet that passes them, UDP/TCP/ICMP/generic trackers, TCP window tracking when
+ *       the packets carry sequence numbers (tcp_in_window: invalid and ignored segments, be_liberal, the un-ACKed-data,
+ *       retransmission and zero-window caps), masquerade/SNAT port choice; the SIP helper's timeout policy, sip_timeout on packets with data; ICMP/ICMPv6 errors matched to the
  *       entry they quote as {@link dev.natrecon.conntrack.Verdict#RELATED}; the table limit nf_conntrack_max with
  *       early drop of one non-ASSURED entry, or {@link dev.natrecon.conntrack.Verdict#DROPPED} with the kernel's
  *       rate-limited "table full" warning), its input {@link dev.natrecon.conntrack.Arrival},
@@ -18,7 +19,9 @@
  *       {@code conntrack -E -o timestamp,extended} rendering ({@link dev.natrecon.conntrack.EventFormat}).</li>
  * </ul>
  * Not modelled yet: expectations and the helper's parsing (drops, rewrites), DNAT, link/address events (masquerade
- * flush), TCP window tracking (sequence checks, retransmission and un-ACKed-data timeouts, be_liberal), the garbage
+ * flush), the parts of TCP tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored SYN,
+ * RFC 5961 challenge ACKs, RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of helped
+ * entries behind NAT (the helper's sequence adjustment is unknown to the model: those are tracked by flags), the garbage
  * collector's early drop while the table is at 95 % after a "table full" (gc_worker), which bucket the kernel's
  * early_drop really hits (random hash seed: the model evicts the non-ASSURED entry nearest its deadline), races
  * between CPUs (insert_failed, clash_resolve, search_restart stay 0), router-generated ICMP errors attached with

@@ -62,4 +62,26 @@ final class Packets {
         a.ipLength = ipHeader(a.tuple) + 8 + a.payloadLength;
         return a;
     }
+
+    /**
+     * A TCP segment with sequence numbers (window tracking on): {@code seq}, {@code ack}, raw {@code window},
+     * {@code data} bytes; options only on SYNs: {@code wscale} ≥ 0 adds a window scale option (with SACK-permitted).
+     */
+    static Arrival seg(long nanos, String side, String src, int sport, String dst, int dport, int flags, long seq,
+                       long ack, int window, int data, int wscale) {
+        Arrival a = tcp(nanos, side, src, sport, dst, dport, flags, data);
+        a.tcpSequenceKnown = true;
+        a.tcpSeq = (int) seq;
+        a.tcpAck = (int) ack;
+        a.tcpSack = a.tcpAck;
+        a.tcpWindow = window;
+        a.tcpDataLength = data;
+        if (wscale >= 0) {
+            a.tcpOptionsLength = 20;
+            a.tcpWindowScale = wscale;
+            a.tcpSackPermitted = true;
+            a.ipLength += 20;
+        }
+        return a;
+    }
 }
