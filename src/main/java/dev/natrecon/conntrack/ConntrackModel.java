@@ -51,7 +51,11 @@ public final class ConntrackModel {
     /** reused by the convenience overloads, which have no Arrival of their own */
     private final Arrival scratch = new Arrival();
 
-    /** The kernel's warning when the table is full (pr_fmt adds the module name to a message that already has it). */
+    /**
+     * The kernel's warning when the table is full (nf_conntrack_core.c:__nf_conntrack_alloc; pr_fmt adds the module
+     * name to a message that already has it). A router in a network namespace other than the initial one prints
+     * "… table full in netns N, dropping packet" instead.
+     */
     public static final String TABLE_FULL_LOG = "nf_conntrack: nf_conntrack: table full, dropping packet";
 
     public ConntrackModel(Timeouts timeouts, List<NatRule> natRules) {
@@ -224,7 +228,8 @@ public final class ConntrackModel {
             int dir = e.original.equals(inner) ? 0 : 1;
             ConntrackTuple ct = dir == 0 ? e.original : e.reply;
             if (ct.dstHi() == a.tuple.dstHi() && ct.dstLo() == a.tuple.dstLo()) {
-                if (dir == 0) helperTimeout(e, false, true, t); // sip_help_udp: ICMP header + quoted data > 8 bytes
+                // sip_help_udp: the ICMP header and the quoted packet are more than the 8 bytes of a UDP header
+                if (dir == 0 && helperTimeout(e, false, true, t)) e.lastFrame = a.frame;
                 return Verdict.RELATED;
             }
         }
@@ -382,12 +387,14 @@ public final class ConntrackModel {
      * established entry showed 431997 s in conntrack -L). A set, not a maximum (__nf_ct_refresh_acct): a UDP packet
      * without data leaves the tracker's 30/120 s in place.
      */
-    private void helperTimeout(ConntrackEntry e, boolean established, boolean hasData, long t) {
-        if (!hasData || e.helper == null || !(e.helper.equals("sip") || e.helper.startsWith("sip-"))) return;
+    private boolean helperTimeout(ConntrackEntry e, boolean established, boolean hasData, long t) {
+        if (!hasData || e.helper == null || !(e.helper.equals("sip") || e.helper.startsWith("sip-"))) return false;
         int proto = e.original.protocol();
         if (proto == ConntrackTuple.UDP || (proto == ConntrackTuple.TCP && established)) {
             refresh(e, t, timeouts.seconds(Timeouts.Key.SIP_TIMEOUT));
+            return true;
         }
+        return false;
     }
 
     /**

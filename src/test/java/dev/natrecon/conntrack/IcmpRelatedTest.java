@@ -83,7 +83,9 @@ class IcmpRelatedTest {
         rec.events.clear();
         ConntrackTuple sipAsReceived = ConntrackTuple.of(17, PROVIDER, 5060, PHONE, 5060);
         ConntrackTuple rtpAsReceived = ConntrackTuple.of(17, PROVIDER, 30000, PHONE, 40000);
-        assertEquals(Verdict.RELATED, model.onPacket(icmp(10 * S, "lan", PHONE, PROVIDER, 3, 3, sipAsReceived), rec));
+        Arrival unreachable = icmp(10 * S, "lan", PHONE, PROVIDER, 3, 3, sipAsReceived);
+        assertEquals(Verdict.RELATED, model.onPacket(unreachable, rec));
+        assertEquals(unreachable.frame, model.find(sipAsReceived.invert()).lastFrame(), "it refreshed the entry");
         assertEquals(Verdict.RELATED, model.onPacket(icmp(10 * S, "lan", PHONE, PROVIDER, 3, 3, rtpAsReceived), rec));
         rec.expect();
         // nf_confirm hands RELATED (not RELATED_REPLY) packets to the helper; sip_help_udp sees "data" and refreshes
