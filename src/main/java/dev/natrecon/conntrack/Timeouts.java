@@ -168,6 +168,8 @@ public final class Timeouts {
                 def(v, why, Key.ACCT, 1, f);
                 def(v, why, Key.TCP_MAX_RETRANS_COUNT, 5, f + " at commit 2572b11a (absent at e3c8ddb3; unverified "
                         + "which releases ship it)");
+                why.put(Key.CONNTRACK_MAX, "unverified for OpenWrt (the kernel derives it from the device's RAM): "
+                        + why.get(Key.CONNTRACK_MAX));
                 yield new Timeouts("openwrt", v, true, Map.of(), why);
             }
             case "routeros" -> {
