@@ -45,6 +45,21 @@ public final class Arrival {
     public int ipLength;
     /** Layer-4 payload length (helpers act only on packets that carry data). */
     public int payloadLength;
+    /**
+     * TCP fields the window tracker reads (nf_conntrack_proto_tcp.c:tcp_in_window), as on the wire (u32 values kept
+     * in ints); only meaningful when {@link #tcpSequenceKnown}. Without them the model tracks TCP by flags alone.
+     */
+    public boolean tcpSequenceKnown;
+    public int tcpSeq, tcpAck, tcpWindow;
+    /** Bytes of TCP data by the IP header's length (segment_seq_plus_len), not as captured. */
+    public int tcpDataLength;
+    /** Length of the TCP options (header length − 20): tcp_options resets scale and flags only when there are any. */
+    public int tcpOptionsLength;
+    /** The window scale option's shift (capped at 14), or -1 without one. */
+    public int tcpWindowScale = -1;
+    public boolean tcpSackPermitted;
+    /** The highest right edge of the first SACK option's blocks that lies after the ACK, else {@link #tcpAck} (tcp_sack). */
+    public int tcpSack;
     /** For an ICMP error: the tuple of the packet it quotes, as quoted (else null). */
     public ConntrackTuple quoted;
     public Ingress ingress = Ingress.LAN;
@@ -61,6 +76,10 @@ public final class Arrival {
         frame = FrameRef.NONE;
         tuple = null;
         tcpFlags = ipLength = payloadLength = 0;
+        tcpSequenceKnown = false;
+        tcpSeq = tcpAck = tcpWindow = tcpDataLength = tcpOptionsLength = tcpSack = 0;
+        tcpWindowScale = -1;
+        tcpSackPermitted = false;
         quoted = null;
         ingress = Ingress.LAN;
         egress = Egress.UNKNOWN;
@@ -86,9 +105,51 @@ public final class Arrival {
         tcpFlags = p.protocol == ConntrackTuple.TCP ? p.tcpFlags : 0;
         ipLength = p.ipTotalLength;
         payloadLength = p.payloadLength;
+        tcpSequenceKnown = false;
+        tcpWindowScale = -1;
+        tcpSackPermitted = false;
+        tcpOptionsLength = tcpDataLength = 0;
+        if (p.protocol == ConntrackTuple.TCP && p.payloadOffset >= p.l4Offset + 20) tcp(p);
         quoted = p.icmpError ? quoted(p.innerProtocol, p.innerSrcHi, p.innerSrcLo, p.innerDstHi, p.innerDstLo,
                 p.innerSrcPort, p.innerDstPort) : null;
         return this;
+    }
+
+    /** Sequence fields and the options conntrack reads (nf_conntrack_proto_tcp.c:tcp_options, tcp_sack). */
+    private void tcp(Packet p) {
+        tcpSequenceKnown = true;
+        tcpSeq = (int) p.tcpSeq;
+        tcpAck = (int) p.tcpAck;
+        tcpSack = tcpAck;
+        tcpWindow = p.tcpWindow;
+        int header = p.payloadOffset - p.l4Offset;
+        tcpDataLength = Math.max(0, p.l4Length - header);
+        tcpOptionsLength = header - 20;
+        byte[] b = p.data;
+        int i = p.l4Offset + 20, end = Math.min(p.payloadOffset, b == null ? 0 : b.length);
+        boolean sackSeen = false;
+        while (i < end) {
+            int kind = b[i] & 0xff;
+            if (kind == 0) break;                       // end of options
+            if (kind == 1) {                            // no-operation
+                i++;
+                continue;
+            }
+            if (i + 1 >= end) break;
+            int size = b[i + 1] & 0xff;
+            if (size < 2 || i + size > end) break;      // silly or partial option
+            if (kind == 4 && size == 2) tcpSackPermitted = true;
+            else if (kind == 3 && size == 3) tcpWindowScale = Math.min(14, b[i + 2] & 0xff);
+            else if (kind == 5 && !sackSeen && size >= 10 && (size - 2) % 8 == 0) {
+                sackSeen = true;                        // tcp_sack reads the first SACK option only
+                for (int o = i + 2; o + 8 <= i + size; o += 8) {
+                    int right = ((b[o + 4] & 0xff) << 24) | ((b[o + 5] & 0xff) << 16) | ((b[o + 6] & 0xff) << 8)
+                            | (b[o + 7] & 0xff);
+                    if (tcpSack - right < 0) tcpSack = right; // after(right, sack)
+                }
+            }
+            i += size;
+        }
     }
 
     /** The conntrack tuple of a decoded packet; an ICMP error gets type and code with id -1. */

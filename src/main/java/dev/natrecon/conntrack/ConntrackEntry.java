@@ -21,8 +21,17 @@ public final class ConntrackEntry {
     int lastDir = -1;
     int lastIndex = -1;
     boolean closeInit;
+    /** struct ip_ct_tcp seen[ORIGINAL], seen[REPLY]: window tracking, null when the model tracks this entry by flags */
+    TcpWindow[] seen;
+    /** struct ip_ct_tcp last_seq/last_ack/last_end/last_win and the retransmission count */
+    int lastSeq, lastAck, lastEnd, lastWin, retrans;
     long timerSeq;
     long timerKeyNanos = Long.MAX_VALUE;
+
+    /** struct ip_ct_tcp_state: one direction's edges (u32 sequence numbers kept in ints), window scale and flags. */
+    static final class TcpWindow {
+        int end, maxEnd, maxWin, maxAck, scale, flags;
+    }
 
     long timerKey() {
         return timerKeyNanos;

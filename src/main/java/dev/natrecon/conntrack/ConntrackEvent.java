@@ -36,6 +36,16 @@ public sealed interface ConntrackEvent {
     record EntryKilled(long nanos, FrameRef frame, EntryView entry, String reason) implements ConntrackEvent {
     }
 
+    /**
+     * The packet was dropped and left no entry: the table was full and early drop freed nothing
+     * (nf_conntrack_core.c:__nf_conntrack_alloc). {@code entry} pictures the entry the packet would have created
+     * (never confirmed); {@code kernelLog} is the line the kernel printed ({@code "nf_conntrack: nf_conntrack: table
+     * full, dropping packet"}), or null when net_ratelimit() suppressed it.
+     */
+    record PacketDropped(long nanos, FrameRef frame, EntryView entry, String reason, String kernelLog)
+            implements ConntrackEvent {
+    }
+
     /** How source NAT found the translated port. */
     enum NatPort {
         /** no source translation (null binding, or no rule matched) */

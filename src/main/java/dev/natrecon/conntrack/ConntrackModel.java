@@ -5,6 +5,7 @@ import dev.natrecon.conntrack.ConntrackEvent.EntryExpired;
 import dev.natrecon.conntrack.ConntrackEvent.EntryKilled;
 import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
 import dev.natrecon.conntrack.ConntrackEvent.NatPort;
+import dev.natrecon.conntrack.ConntrackEvent.PacketDropped;
 import dev.natrecon.decode.Packet;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,12 +24,15 @@ import java.util.function.Function;
  * at the router (LAN packets before SNAT, WAN packets before de-NAT) and by model time taken from those packets.
  *
  * <p>Per packet ({@link #onPacket}): first every entry whose deadline has passed expires ({@link #advanceTo}, in
- * deadline order), then the tuple is looked up in both directions; a miss creates and confirms an entry (source NAT
- * chosen as nf_nat_core.c:get_unique_tuple does, simplified), a hit runs the protocol tracker, refreshes the deadline
- * and emits an {@link EntryUpdated} when status or state changed. No wall clock, no I/O.
+ * deadline order), then the tuple is looked up in both directions; a miss allocates an entry (table limit and early
+ * drop, {@link #allocate}), creates and confirms it (source NAT chosen as nf_nat_core.c:get_unique_tuple does,
+ * simplified), a hit runs the protocol tracker, refreshes the deadline, lets the entry's helper set its own timeout
+ * (the SIP helper's sip_timeout) and emits an {@link EntryUpdated} when status or state changed. ICMP/ICMPv6 errors are
+ * matched to the entry of the packet they quote ({@link Verdict#RELATED}). Statistics as {@code conntrack -S} shows
+ * them: {@link #stats()}. No wall clock, no I/O.
  *
- * <p>Not modelled yet (see the package notes): table limit and early drop, expectations and helpers' own timeouts,
- * DNAT, link events, ICMP errors (RELATED), TCP window tracking (retransmission and un-ACKed-data timeouts).
+ * <p>Not modelled yet (see the package notes): expectations, DNAT, link events, the rarer parts of TCP tracking and
+ * window tracking of helped entries behind NAT, the garbage collector's early drop at 95 % of the limit.
  */
 public final class ConntrackModel {
     private static final long SECOND = 1_000_000_000L;
@@ -43,6 +47,16 @@ public final class ConntrackModel {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long nextId = 1;
     private long now = Long.MIN_VALUE;
+    private final ConntrackStats stats = new ConntrackStats();
+    /** reused by the convenience overloads, which have no Arrival of their own */
+    private final Arrival scratch = new Arrival();
+
+    /**
+     * The kernel's warning when the table is full (nf_conntrack_core.c:__nf_conntrack_alloc; pr_fmt adds the module
+     * name to a message that already has it). A router in a network namespace other than the initial one prints
+     * "… table full in netns N, dropping packet" instead.
+     */
+    public static final String TABLE_FULL_LOG = "nf_conntrack: nf_conntrack: table full, dropping packet";
 
     public ConntrackModel(Timeouts timeouts, List<NatRule> natRules) {
         this(timeouts, natRules, t -> null);
@@ -71,6 +85,11 @@ public final class ConntrackModel {
 
     public long now() {
         return now;
+    }
+
+    /** The table's counters and gauges, updated as packets and time pass. */
+    public ConntrackStats stats() {
+        return stats;
     }
 
     /**
@@ -116,19 +135,43 @@ public final class ConntrackModel {
     }
 
     /**
-     * One packet as it arrived at the router, with what the captures showed of it. An ICMP error is
-     * {@link Verdict#UNTRACKED} (RELATED is a later step).
+     * One packet as it arrived at the router, with what the captures showed of it.
+     * <ul>
+     *   <li>An ICMP/ICMPv6 error (ICMP types 3, 4, 5, 11, 12; ICMPv6 types below 128) is looked up through the packet
+     *       it quotes ({@link #related}); ICMP types above 18 are invalid (nf_conntrack_proto_icmp.c:
+     *       nf_conntrack_icmpv4_error); ICMPv6 neighbour discovery and multicast listener messages are untracked
+     *       (nf_conntrack_proto_icmpv6.c:noct_valid_new).</li>
+     *   <li>Everything else is tracked: looked up, or allocated and created.</li>
+     * </ul>
      */
     public Verdict onPacket(Arrival a, EventSink sink) {
-        if (a.tuple.isIcmp() && (a.isIcmpError() || a.tuple.icmpId() < 0)) {
-            advanceTo(a.nanos, sink);
-            return Verdict.UNTRACKED;
+        ConntrackTuple tp = a.tuple;
+        if (tp.isIcmp()) {
+            int type = tp.icmpType();
+            if (tp.protocol() == ConntrackTuple.ICMP ? type > 18 : NO_CONNTRACK_ICMPV6.contains(type)) {
+                advanceTo(a.nanos, sink);
+                if (tp.protocol() == ConntrackTuple.ICMPV6) return Verdict.UNTRACKED; // nf_ct_set(skb, NULL, IP_CT_UNTRACKED)
+                stats.error++; // "invalid icmp type": -NF_ACCEPT, counted by nf_conntrack_handle_icmp
+                return Verdict.INVALID;
+            }
+            if (isIcmpError(tp.protocol(), type)) return related(a, sink);
         }
-        return onPacket(a.nanos, a.frame, a.tuple, a.tcpFlags, a.ipLength, a.observedNatPort(), sink);
+        return track(a, sink);
+    }
+
+    /** ICMPv6 types the kernel leaves untracked: MLD, router/neighbour discovery, multicast router discovery. */
+    private static final Set<Integer> NO_CONNTRACK_ICMPV6 = Set.of(130, 131, 132, 133, 134, 135, 136, 143, 151, 152);
+
+    /** include/linux/icmp.h:icmp_is_err (unreachable, source quench, redirect, time exceeded, parameter problem); ICMPv6: type below 128. */
+    static boolean isIcmpError(int protocol, int type) {
+        if (protocol == ConntrackTuple.ICMPV6) return type >= 0 && type < 128;
+        return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
     }
 
     /**
-     * One packet as it arrived at the router.
+     * One packet as it arrived at the router (convenience over {@link #onPacket(Arrival, EventSink)}). Its payload
+     * length, which the SIP helper's timeout depends on, is estimated as {@code ipLength} minus headers without
+     * options (IPv4 20, IPv6 40, UDP 8, TCP 20, ICMP 8 bytes); give an {@link Arrival} when it is known.
      *
      * @param tuple           the packet's own tuple (before any translation by this router)
      * @param tcpFlags        TCP flag bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), ignored for other protocols
@@ -138,34 +181,99 @@ public final class ConntrackModel {
      */
     public Verdict onPacket(long nanos, FrameRef frame, ConntrackTuple tuple, int tcpFlags, int ipLength,
                             int observedNatPort, EventSink sink) {
-        advanceTo(nanos, sink);
-        long t = Math.max(nanos, now);
+        Arrival a = scratch.clear();
+        a.nanos = nanos;
+        a.frame = frame;
+        a.tuple = tuple;
+        a.tcpFlags = tcpFlags;
+        a.ipLength = ipLength;
+        a.payloadLength = estimatedPayload(tuple, ipLength);
+        if (observedNatPort >= 0) {
+            a.observed = true;
+            a.observedSrcPort = observedNatPort;
+        }
+        return onPacket(a, sink);
+    }
+
+    static int estimatedPayload(ConntrackTuple tuple, int ipLength) {
+        int headers = (tuple.isV4() ? 20 : 40) + switch (tuple.protocol()) {
+            case ConntrackTuple.UDP, ConntrackTuple.ICMP, ConntrackTuple.ICMPV6 -> 8;
+            case ConntrackTuple.TCP -> 20;
+            default -> 0;
+        };
+        return Math.max(0, ipLength - headers);
+    }
+
+    /**
+     * An ICMP/ICMPv6 error (nf_conntrack_proto_icmp.c:nf_conntrack_inet_error): the quoted packet travelled the other
+     * way, so its tuple is inverted (nf_ct_invert_tuple) and looked up. Found, and the error's destination is the
+     * entry's destination in that direction: {@link Verdict#RELATED}; the entry is not refreshed and its counters do
+     * not move, since the tracker never runs for it (nf_conntrack_core.c:nf_conntrack_in; lab, keepalive-gap: four
+     * port unreachables the router sent about an inbound entry left its reply counters at 0 and its deadline where
+     * the last inbound packet put it). Only the helper sees it, and only in the original direction (nf_conntrack_proto.c:
+     * nf_confirm skips RELATED_REPLY): the SIP helper then refreshes a UDP master to sip_timeout, as for any packet
+     * with data. Not found (or nothing quoted, or the destination differs): {@link Verdict#INVALID}, counted as
+     * {@code error}.
+     */
+    private Verdict related(Arrival a, EventSink sink) {
+        advanceTo(a.nanos, sink);
+        long t = Math.max(a.nanos, now);
+        ConntrackTuple q = a.quoted;
+        if (q != null && (q.protocol() == ConntrackTuple.ICMP || q.protocol() == ConntrackTuple.ICMPV6) && !q.isIcmp()) {
+            return Verdict.UNTRACKED; // the quoted ICMP header (type, id) was not decoded: the model cannot look it up
+        }
+        ConntrackTuple inner = q == null ? null : q.invert();
+        ConntrackEntry e = inner == null || (inner.isIcmp() && inner.icmpType() < 0) ? null : byTuple.get(inner);
+        if (e != null) {
+            int dir = e.original.equals(inner) ? 0 : 1;
+            ConntrackTuple ct = dir == 0 ? e.original : e.reply;
+            if (ct.dstHi() == a.tuple.dstHi() && ct.dstLo() == a.tuple.dstLo()) {
+                // sip_help_udp: the ICMP header and the quoted packet are more than the 8 bytes of a UDP header
+                if (dir == 0 && helperTimeout(e, false, true, t)) e.lastFrame = a.frame;
+                return Verdict.RELATED;
+            }
+        }
+        stats.error++;
+        return Verdict.INVALID;
+    }
+
+    private Verdict track(Arrival a, EventSink sink) {
+        advanceTo(a.nanos, sink);
+        long t = Math.max(a.nanos, now);
+        FrameRef frame = a.frame;
+        ConntrackTuple tuple = a.tuple;
+        int ipLength = a.ipLength;
         ConntrackEntry e = byTuple.get(tuple);
-        if (e == null) return create(t, frame, tuple, tcpFlags, ipLength, observedNatPort, sink);
+        if (e == null) return counted(create(t, a, sink));
         int dir = e.original.equals(tuple) ? 0 : 1;
+        // ctinfo is decided at lookup, before the tracker runs (nf_conntrack_core.c:resolve_normal_ct)
+        boolean established = dir == 1 || e.has(Status.SEEN_REPLY);
         EnumSet<Change> changes = EnumSet.noneOf(Change.class);
         Step step = switch (tuple.protocol()) {
             case ConntrackTuple.UDP -> udp(e, dir, t, changes);
-            case ConntrackTuple.TCP -> tcp(e, dir, t, tcpFlags, changes);
+            case ConntrackTuple.TCP -> tcp(e, dir, t, a, changes);
             default -> refresh(e, t, timeouts.forProtocol(tuple.protocol(), false));
         };
         switch (step) {
             case KILL -> {
+                count(e, dir, ipLength); // nf_ct_kill_acct: counted, then deleted
                 kill(e, t, frame, "only a RST answered", sink);
                 return Verdict.ESTABLISHED;
             }
             case REOPEN -> {
                 kill(e, t, frame, "SYN reopened a closed connection", sink);
-                return create(t, frame, tuple, tcpFlags, ipLength, observedNatPort, sink);
+                return counted(create(t, a, sink));
             }
             case INVALID -> {
+                stats.invalid++;
                 return Verdict.INVALID;
             }
             default -> {
             }
         }
-        count(e, dir, ipLength);
+        if (step != Step.IGNORED) count(e, dir, ipLength); // ignored TCP packets return before nf_ct_refresh_acct
         e.lastFrame = frame;
+        helperTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_core.c:nf_conntrack_in)
             e.status |= Status.SEEN_REPLY;
             changes.add(Change.SEEN_REPLY);
@@ -176,16 +284,27 @@ public final class ConntrackModel {
         return step == Step.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
     }
 
-    private Verdict create(long t, FrameRef frame, ConntrackTuple tuple, int tcpFlags, int ipLength, int observedNatPort,
-                           EventSink sink) {
-        TcpState initial = TcpState.NONE;
+    private Verdict counted(Verdict v) {
+        if (v == Verdict.INVALID) stats.invalid++;
+        return v;
+    }
+
+    private Verdict create(long t, Arrival a, EventSink sink) {
+        FrameRef frame = a.frame;
+        ConntrackTuple tuple = a.tuple;
+        int tcpFlags = a.tcpFlags, ipLength = a.ipLength, payloadLength = a.payloadLength;
+        int observedNatPort = a.observedNatPort();
+        // init_conntrack: a tuple that cannot be inverted (an ICMP type that is no query) gets no entry at all
+        if (tuple.isIcmp() && ConntrackTuple.invertIcmpType(tuple.protocol(), tuple.icmpType()) < 0) return Verdict.INVALID;
+        if (!allocate(t, frame, tuple, sink)) return Verdict.DROPPED;
         if (tuple.protocol() == ConntrackTuple.TCP) {
             // nf_conntrack_proto_tcp.c:tcp_new: SYN → SYN_SENT; ACK → ESTABLISHED only with tcp_loose
             int next = TCP_TABLE[0][flagIndex(tcpFlags)][TcpState.NONE.ordinal()];
             if (next == IV || next == IG) return Verdict.INVALID;
             if (next == TcpState.ESTABLISHED.ordinal() && !timeouts.tcpLoose()) return Verdict.INVALID;
         } else if (tuple.isIcmp()) {
-            if (!ConntrackTuple.icmpCreates(tuple.protocol(), tuple.icmpType())) return Verdict.UNTRACKED;
+            // nf_conntrack_icmp_packet: an echo reply (or other reply) cannot create an entry
+            if (!ConntrackTuple.icmpCreates(tuple.protocol(), tuple.icmpType())) return Verdict.INVALID;
         }
         NatRule rule = null;
         for (NatRule r : natRules) {
@@ -237,7 +356,14 @@ public final class ConntrackModel {
         EnumSet<Change> ignored = EnumSet.noneOf(Change.class);
         Step first = switch (tuple.protocol()) {
             case ConntrackTuple.UDP -> udp(e, 0, t, ignored);
-            case ConntrackTuple.TCP -> tcp(e, 0, t, tcpFlags, ignored);
+            case ConntrackTuple.TCP -> {
+                // window tracking needs sequence numbers, and the model does not know the sequence adjustment a
+                // helper's rewrites cause behind NAT (nf_conntrack_seqadj.c), so those entries are tracked by flags
+                if (a.tcpSequenceKnown && !(e.helper != null && e.has(Status.SRC_NAT | Status.DST_NAT))) {
+                    e.seen = new ConntrackEntry.TcpWindow[] {new ConntrackEntry.TcpWindow(), new ConntrackEntry.TcpWindow()};
+                }
+                yield tcp(e, 0, t, a, ignored);
+            }
             default -> refresh(e, t, timeouts.forProtocol(tuple.protocol(), false));
         };
         if (first != Step.ACCEPTED) {
@@ -245,9 +371,70 @@ public final class ConntrackModel {
             return Verdict.INVALID;
         }
         count(e, 0, ipLength);
+        helperTimeout(e, false, payloadLength > 0, t);
         insert(e);
         sink.accept(new EntryCreated(t, frame, e.view(t, true, false, false), e.natPort));
         return Verdict.NEW;
+    }
+
+    /**
+     * The helper's own timeout policy, applied after the tracker (the helper runs at confirm, nf_conntrack_proto.c:
+     * nf_confirm, and the event is delivered after it, so events show the helper's value). The SIP helper
+     * ({@code sip}, or {@code sip-N} for other ports) sets the master's timeout to sip_timeout (module parameter,
+     * default 3600 s): over UDP on every packet that carries data, whatever its direction and ctinfo
+     * (nf_conntrack_sip.c:sip_help_udp); over TCP only on packets with data whose ctinfo is ESTABLISHED or
+     * ESTABLISHED_REPLY (sip_help_tcp), so a pure ACK afterwards puts the tracker's value back (lab, sip-over-tcp: the
+     * established entry showed 431997 s in conntrack -L). A set, not a maximum (__nf_ct_refresh_acct): a UDP packet
+     * without data leaves the tracker's 30/120 s in place.
+     */
+    private boolean helperTimeout(ConntrackEntry e, boolean established, boolean hasData, long t) {
+        if (!hasData || e.helper == null || !(e.helper.equals("sip") || e.helper.startsWith("sip-"))) return false;
+        int proto = e.original.protocol();
+        if (proto == ConntrackTuple.UDP || (proto == ConntrackTuple.TCP && established)) {
+            refresh(e, t, timeouts.seconds(Timeouts.Key.SIP_TIMEOUT));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * nf_conntrack_core.c:__nf_conntrack_alloc: the entry is counted at allocation; when the count would exceed
+     * nf_conntrack_max, early_drop must free room or the packet is dropped (Verdict DROPPED, stat {@code drop}, the
+     * rate-limited kernel warning {@link #TABLE_FULL_LOG}, a {@link PacketDropped} event).
+     *
+     * <p>The kernel's early_drop hashes the new tuple with a random seed, scans up to 8 buckets from there and deletes
+     * every non-ASSURED entry of the first bucket that has one, regardless of age. The model cannot know the bucket,
+     * so it evicts exactly one entry: the non-ASSURED entry nearest its deadline (ties: the oldest). One, because with
+     * nf_conntrack_max = buckets (the default, nf_conntrack_init_start) a bucket holds about two tuples, i.e. usually
+     * one evictable entry; nearest its deadline, because among the kernel's equally likely choices it is the one whose
+     * absence from the model's table differs from the kernel's for the shortest time. ASSURED entries are never
+     * evicted (early_drop_list). Each eviction is an {@link EntryKilled} with reason "early_drop" (a DESTROY with the
+     * time left, like any deletion before expiry).
+     */
+    private boolean allocate(long t, FrameRef frame, ConntrackTuple tuple, EventSink sink) {
+        long max = timeouts.conntrackMax();
+        if (max <= 0 || live.size() + 1L <= max) return true;
+        ConntrackEntry victim = null;
+        for (ConntrackEntry c : live.values()) {
+            if (c.has(Status.ASSURED)) continue;
+            if (victim == null || c.deadlineNanos < victim.deadlineNanos) victim = c;
+        }
+        if (victim != null) {
+            stats.earlyDrop++;
+            kill(victim, t, frame, "early_drop", sink);
+            return true;
+        }
+        stats.drop++;
+        String log = null;
+        if (stats.rateLimitAllows(t, timeouts.nanos(Timeouts.Key.MESSAGE_COST), timeouts.seconds(Timeouts.Key.MESSAGE_BURST))) {
+            stats.tableFullLogged++;
+            log = TABLE_FULL_LOG;
+        } else {
+            stats.tableFullSuppressed++;
+        }
+        ConntrackEntry unconfirmed = new ConntrackEntry(0, tuple, tuple.invert(), t, frame);
+        sink.accept(new PacketDropped(t, frame, unconfirmed.view(t, false, false, false), "table full", log));
+        return false;
     }
 
     /**
@@ -276,14 +463,19 @@ public final class ConntrackModel {
         }
         for (int port = min; port <= max; port++) {
             ConntrackTuple c = tuple.withSource(hi, lo, port);
-            if (!taken(c)) return c;
+            if (!byTuple.containsKey(c.invert())) return c; // not counted as found: the kernel's random tries differ
         }
         return tuple.withSource(hi, lo, p); // all taken: the kernel gives up and the confirm fails; keep the clash
     }
 
-    /** nf_nat_core.c:nf_nat_used_tuple: the reply tuple of the translated tuple is already some entry's tuple. */
+    /**
+     * nf_nat_core.c:nf_nat_used_tuple: the reply tuple of the translated tuple is already some entry's tuple; a hit is
+     * the kernel's {@code found} statistic (nf_conntrack_tuple_taken).
+     */
     private boolean taken(ConntrackTuple translated) {
-        return byTuple.containsKey(translated.invert());
+        boolean used = byTuple.containsKey(translated.invert());
+        if (used) stats.found++;
+        return used;
     }
 
     // ---- UDP (nf_conntrack_proto_udp.c:nf_conntrack_udp_packet)
@@ -338,10 +530,12 @@ public final class ConntrackModel {
         return I_NONE;
     }
 
-    private Step tcp(ConntrackEntry e, int dir, long t, int flags, Set<Change> changes) {
+    private Step tcp(ConntrackEntry e, int dir, long t, Arrival a, Set<Change> changes) {
         TcpState old = e.tcpState;
-        int index = flagIndex(flags);
+        int index = flagIndex(a.tcpFlags);
         int next = TCP_TABLE[dir][index][old.ordinal()];
+        boolean window = e.seen != null && a.tcpSequenceKnown;
+        if (window && old == TcpState.NONE) tcpNew(e, a, next);
         if (next == SS && old.ordinal() >= TW) {
             // RFC 1122 reopen: after a FIN close or our own last RST, kill and look up again (NF_REPEAT)
             if (e.closeInit || (e.lastDir == dir && e.lastIndex == I_RST)) return Step.REOPEN;
@@ -350,9 +544,27 @@ public final class ConntrackModel {
         if (next == IG) {
             e.lastDir = dir;
             e.lastIndex = index;
+            if (window) {
+                e.lastSeq = a.tcpSeq;
+                e.lastEnd = segmentEnd(a);
+                e.lastWin = a.tcpWindow;
+            }
             return Step.IGNORED; // accepted, no state change, no refresh
         }
         if (next == IV) return Step.INVALID;
+        if (window) {
+            switch (inWindow(e, dir, index, a)) {
+                case IGNORE -> {
+                    return Step.IGNORED; // accepted without any update (not even last_dir/last_index)
+                }
+                case INVALID -> {
+                    handleInvalid(e, dir, index, t);
+                    return Step.INVALID;
+                }
+                default -> {
+                }
+            }
+        }
         TcpState state = TcpState.values()[next];
         boolean retransmittedSyn = index == I_SYN && dir == 0 && e.lastDir == 0 && e.lastIndex == I_SYN
                 && old == TcpState.SYN_SENT;
@@ -360,7 +572,7 @@ public final class ConntrackModel {
         e.lastIndex = index;
         e.tcpState = state;
         if (old != state && state == TcpState.FIN_WAIT) e.closeInit = true;
-        long timeout = index == I_RST ? timeouts.seconds(Timeouts.Key.TCP_CLOSE) : timeouts.tcp(state);
+        long timeout = tcpTimeout(e, state, index);
         if (old != state && old != TcpState.NONE) changes.add(Change.STATE);
         if (!e.has(Status.SEEN_REPLY)) {
             if (index == I_RST && old != TcpState.NONE) return Step.KILL; // the only answer was a RST
@@ -375,6 +587,212 @@ public final class ConntrackModel {
         }
         refresh(e, t, timeout);
         return Step.ACCEPTED;
+    }
+
+    /**
+     * nf_conntrack_tcp_packet's timeout choice: the state's value, capped at nf_conntrack_tcp_timeout_max_retrans once
+     * nf_conntrack_tcp_max_retrans identical segments were retransmitted; the close timeout after a RST; capped at
+     * nf_conntrack_tcp_timeout_unacknowledged while either side has data the other has not acknowledged; capped at
+     * max_retrans again while the last window advertised was zero. The caps need window tracking (sequence numbers);
+     * without it only the state and RST rules apply.
+     */
+    private long tcpTimeout(ConntrackEntry e, TcpState state, int index) {
+        long stateTimeout = timeouts.tcp(state);
+        long retrans = timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS);
+        long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
+        boolean window = e.seen != null;
+        if (window && e.retrans >= timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS_COUNT) && stateTimeout > retrans) {
+            return retrans;
+        }
+        if (index == I_RST) return timeouts.seconds(Timeouts.Key.TCP_CLOSE);
+        if (window && ((e.seen[0].flags | e.seen[1].flags) & TCP_DATA_UNACKNOWLEDGED) != 0 && stateTimeout > unack) {
+            return unack;
+        }
+        if (window && e.lastWin == 0 && stateTimeout > retrans) return retrans;
+        return stateTimeout;
+    }
+
+    // ---- TCP window tracking (nf_conntrack_proto_tcp.c:tcp_new, tcp_in_window, nf_tcp_handle_invalid)
+
+    /** struct ip_ct_tcp_state flags (include/uapi/linux/netfilter/nf_conntrack_tcp.h) */
+    static final int TCP_WINDOW_SCALE = 0x01, TCP_SACK_PERM = 0x02, TCP_BE_LIBERAL = 0x08,
+            TCP_DATA_UNACKNOWLEDGED = 0x10, TCP_MAXACK_SET = 0x20;
+    /** MAXACKWINCONST: the lower bound for valid ACKs reaches at least this far back */
+    private static final int MAX_ACK_WIN_CONST = 66000;
+
+    private enum Window {
+        ACCEPT, IGNORE, INVALID
+    }
+
+    private static boolean before(int a, int b) {
+        return a - b < 0;
+    }
+
+    private static boolean after(int a, int b) {
+        return b - a < 0;
+    }
+
+    /** segment_seq_plus_len: the sequence number after this segment (SYN and FIN count one each). */
+    private static int segmentEnd(Arrival a) {
+        return a.tcpSeq + a.tcpDataLength + ((a.tcpFlags & 0x02) != 0 ? 1 : 0) + ((a.tcpFlags & 0x01) != 0 ? 1 : 0);
+    }
+
+    /** tcp_new: the originator's side from the first packet; a picked-up connection is liberal in both directions. */
+    private void tcpNew(ConntrackEntry e, Arrival a, int next) {
+        ConntrackEntry.TcpWindow s = e.seen[0];
+        s.end = segmentEnd(a);
+        s.maxWin = a.tcpWindow == 0 ? 1 : a.tcpWindow;
+        if (next == SS) {
+            s.maxEnd = s.end;
+            tcpOptions(s, a);
+        } else {
+            s.maxEnd = s.end + s.maxWin;
+            e.seen[0].flags = e.seen[1].flags = TCP_SACK_PERM | TCP_BE_LIBERAL;
+        }
+    }
+
+    /** tcp_options: window scale and SACK-permitted, reset only when the segment has options at all. */
+    private static void tcpOptions(ConntrackEntry.TcpWindow s, Arrival a) {
+        if (a.tcpOptionsLength <= 0) return;
+        s.scale = 0;
+        s.flags &= TCP_BE_LIBERAL;
+        if (a.tcpSackPermitted) s.flags |= TCP_SACK_PERM;
+        if (a.tcpWindowScale >= 0) {
+            s.scale = a.tcpWindowScale;
+            s.flags |= TCP_WINDOW_SCALE;
+        }
+    }
+
+    /** tcp_init_sender: a SYN/ACK (or SYN) sets the sender's side; scaling only if both sides offered it. */
+    private static void initSender(ConntrackEntry.TcpWindow sender, ConntrackEntry.TcpWindow receiver, Arrival a,
+                                   int end, int win, int dir) {
+        sender.end = sender.maxEnd = end;
+        sender.maxWin = win == 0 ? 1 : win;
+        tcpOptions(sender, a);
+        if (dir == 1 && !((sender.flags & TCP_WINDOW_SCALE) != 0 && (receiver.flags & TCP_WINDOW_SCALE) != 0)) {
+            sender.scale = 0;
+            receiver.scale = 0;
+        }
+    }
+
+    private static int maxAckWindow(ConntrackEntry.TcpWindow sender) {
+        return Integer.compareUnsigned(sender.maxWin, MAX_ACK_WIN_CONST) > 0 ? sender.maxWin : MAX_ACK_WIN_CONST;
+    }
+
+    /** nf_tcp_log_invalid: a liberal side (picked up, or nf_conntrack_tcp_be_liberal=1) accepts whatever failed. */
+    private Window failed(ConntrackEntry.TcpWindow sender, Window verdict) {
+        return (sender.flags & TCP_BE_LIBERAL) != 0 || timeouts.tcpBeLiberal() ? Window.ACCEPT : verdict;
+    }
+
+    /**
+     * tcp_in_window without NAT sequence adjustment: I. seq ≤ sender's max end (else invalid, or ignored when only the
+     * receiver's window was overshot), III. (s)ack ≤ receiver's end (else invalid), II. end ≥ sender's end − receiver's
+     * max window and IV. (s)ack ≥ receiver's end − MAXACKWINDOW (else ignored); then the sender's and receiver's
+     * edges, the data-unacknowledged flags and the retransmission count (identical ACK-class segments in a row).
+     */
+    private Window inWindow(ConntrackEntry e, int dir, int index, Arrival a) {
+        ConntrackEntry.TcpWindow sender = e.seen[dir], receiver = e.seen[1 - dir];
+        boolean syn = (a.tcpFlags & 0x02) != 0, hasAck = (a.tcpFlags & 0x10) != 0, rst = (a.tcpFlags & 0x04) != 0;
+        int seq = a.tcpSeq, ack = a.tcpAck, sack = ack;
+        int win = a.tcpWindow;
+        int end = segmentEnd(a);
+        if ((receiver.flags & TCP_SACK_PERM) != 0) sack = a.tcpSack;
+        if (sender.maxWin == 0) {
+            if (syn) {
+                initSender(sender, receiver, a, end, win, dir);
+                if (!hasAck) return Window.ACCEPT; // simultaneous open
+            } else {
+                // mid-connection: the history is lost, take what the packet shows
+                sender.end = end;
+                int swin = win << sender.scale;
+                sender.maxWin = swin == 0 ? 1 : swin;
+                sender.maxEnd = end + sender.maxWin;
+                if (receiver.maxWin == 0) {
+                    receiver.end = receiver.maxEnd = sack;
+                } else if (sack == receiver.end + 1) {
+                    receiver.end++; // likely the answer to a keep-alive
+                }
+            }
+        } else if (syn && after(end, sender.end)
+                && (e.tcpState == TcpState.SYN_SENT || e.tcpState == TcpState.SYN_RECV)) {
+            initSender(sender, receiver, a, end, win, dir); // a reinitialised TCP (RFC 793)
+            if (dir == 1 && !hasAck) return Window.ACCEPT;
+        }
+        if (!hasAck) {
+            ack = sack = receiver.end;
+        } else if (rst && ack == 0) {
+            ack = sack = receiver.end; // broken stacks: RST+ACK with ack 0
+        }
+        if (rst && seq == 0 && e.tcpState == TcpState.SYN_SENT) seq = end = sender.end; // RST answering the SYN
+        if (!before(seq, sender.maxEnd + 1)) {
+            int overshot = end - sender.maxEnd + 1;
+            boolean ackOk = after(sack, receiver.end - maxAckWindow(sender) - 1);
+            boolean inReceiverWindow = receiver.maxWin != 0 && after(end, sender.end - receiver.maxWin - 1);
+            if (inReceiverWindow && ackOk && Integer.compareUnsigned(overshot, receiver.maxWin) <= 0
+                    && before(sack, receiver.end + 1)) {
+                sender.end = end; // "bytes more than expected": let a later ACK of it update the state
+                sender.flags |= TCP_DATA_UNACKNOWLEDGED;
+                return failed(sender, Window.IGNORE);
+            }
+            return failed(sender, Window.INVALID); // SEQ is over the upper bound
+        }
+        if (!before(sack, receiver.end + 1)) return failed(sender, Window.INVALID); // ACKed data not seen yet
+        boolean inReceiverWindow = receiver.maxWin == 0 || after(end, sender.end - receiver.maxWin - 1);
+        if (!inReceiverWindow) return failed(sender, Window.IGNORE); // already ACKed data retransmitted
+        if (!after(sack, receiver.end - maxAckWindow(sender) - 1)) return failed(sender, Window.IGNORE); // old ACK
+        if (!syn) win <<= sender.scale;
+        int swin = win + (sack - ack);
+        if (Integer.compareUnsigned(sender.maxWin, swin) < 0) sender.maxWin = swin;
+        if (after(end, sender.end)) {
+            sender.end = end;
+            sender.flags |= TCP_DATA_UNACKNOWLEDGED;
+        }
+        if (hasAck) {
+            if ((sender.flags & TCP_MAXACK_SET) == 0) {
+                sender.maxAck = ack;
+                sender.flags |= TCP_MAXACK_SET;
+            } else if (after(ack, sender.maxAck)) {
+                sender.maxAck = ack;
+            }
+        }
+        if (receiver.maxWin != 0 && after(end, sender.maxEnd)) receiver.maxWin += end - sender.maxEnd;
+        if (after(sack + win, receiver.maxEnd - 1)) {
+            receiver.maxEnd = sack + win;
+            if (win == 0) receiver.maxEnd++;
+        }
+        if (ack == receiver.end) receiver.flags &= ~TCP_DATA_UNACKNOWLEDGED;
+        if (index == I_ACK) {
+            if (e.lastDir == dir && e.lastSeq == seq && e.lastAck == ack && e.lastEnd == end
+                    && e.lastWin == a.tcpWindow) {
+                e.retrans++;
+            } else {
+                e.lastSeq = seq;
+                e.lastAck = ack;
+                e.lastEnd = end;
+                e.lastWin = a.tcpWindow;
+                e.retrans = 0;
+            }
+        }
+        return Window.ACCEPT;
+    }
+
+    /**
+     * nf_tcp_handle_invalid: an out-of-window FIN or RST answering an out-of-window FIN or RST from the other side
+     * shrinks an ASSURED entry's remaining time to the unacknowledged timeout (if it had at least 120 s and more than
+     * that left); otherwise it is only remembered.
+     */
+    private void handleInvalid(ConntrackEntry e, int dir, int index, long t) {
+        if (!e.has(Status.ASSURED) || e.has(Status.FIXED_TIMEOUT)) return;
+        if (index != I_RST && index != I_FIN) return;
+        if (e.lastDir != dir && (e.lastIndex == I_FIN || e.lastIndex == I_RST)) {
+            long left = e.deadlineNanos - t;
+            long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
+            if (left < 120 * SECOND) return;
+            if (left > unack * SECOND) refresh(e, t, unack);
+        } else {
+            e.lastIndex = index;
+            e.lastDir = dir;
+        }
     }
 
     // ---- table plumbing
@@ -405,6 +823,7 @@ public final class ConntrackModel {
         byTuple.put(e.reply, e);
         bySource.put(new SourceKey(e.original), e);
         schedule(e, e.deadlineNanos);
+        stats.entries(live.size(), e.firstNanos);
     }
 
     private void remove(ConntrackEntry e) {
@@ -413,11 +832,14 @@ public final class ConntrackModel {
         byTuple.remove(e.reply, e);
         bySource.remove(new SourceKey(e.original), e);
         e.timerSeq = -1;
+        stats.entries(live.size(), now);
     }
 
     private void kill(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink) {
         remove(e);
-        sink.accept(new EntryKilled(t, frame, e.view(t, true, timeouts.accounting(), timeouts.timestamps()), reason));
+        // ctnetlink_dump_timeout(skb, ct, true) on destroy: the time left is printed unless it is 0
+        boolean left = e.deadlineNanos - t >= SECOND;
+        sink.accept(new EntryKilled(t, frame, e.view(t, left, timeouts.accounting(), timeouts.timestamps()), reason));
     }
 
     private long timerSeq;

@@ -2,6 +2,7 @@ package dev.natrecon.conntrack;
 
 import dev.natrecon.conntrack.ConntrackEvent.EntryCreated;
 import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
+import dev.natrecon.conntrack.ConntrackEvent.PacketDropped;
 
 /**
  * Prints events exactly as {@code conntrack -E -o timestamp,extended} does (conntrack-tools 1.4.7 +
@@ -24,6 +25,7 @@ public final class EventFormat {
     public static String tag(ConntrackEvent e) {
         if (e instanceof EntryCreated) return "NEW";
         if (e instanceof EntryUpdated) return "UPDATE";
+        if (e instanceof PacketDropped) return "DROPPED"; // not a conntrack -E event: the kernel only logs it
         return "DESTROY";
     }
 
@@ -42,7 +44,10 @@ public final class EventFormat {
         return sb.append(u).append(']').toString();
     }
 
-    /** The line without the timestamp and tab; {@code tag} NEW, UPDATE or DESTROY. */
+    /**
+     * The line without the timestamp and tab; {@code tag} NEW, UPDATE or DESTROY ({@code DROPPED} prints the entry a
+     * dropped packet would have created in the same layout; conntrack -E has no such line).
+     */
     public static String body(String tag, EntryView v) {
         StringBuilder sb = new StringBuilder(200);
         String t = "[" + tag + "]";

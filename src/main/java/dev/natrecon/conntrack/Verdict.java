@@ -8,8 +8,19 @@ public enum Verdict {
     ESTABLISHED,
     /** accepted by the tracker without a state change or refresh (TCP "ignore") */
     IGNORED,
-    /** the tracker found the packet invalid (no entry created, no refresh) */
+    /**
+     * the kernel attaches no entry ({@code ct state invalid}): the tracker refused the packet, its tuple cannot be
+     * inverted, an ICMP reply without an entry, or an ICMP error that matches no entry (no entry created, no refresh)
+     */
     INVALID,
-    /** the protocol does not create entries for this packet (an ICMP error or reply without an entry) */
+    /**
+     * an ICMP/ICMPv6 error about a packet of an existing entry (ctinfo RELATED, or RELATED_REPLY when the quoted packet
+     * travelled in the entry's original direction): no entry created, no refresh, no counters
+     * (nf_conntrack_proto_icmp.c:nf_conntrack_inet_error)
+     */
+    RELATED,
+    /** dropped by conntrack itself: the table was full and early drop freed nothing (no entry created) */
+    DROPPED,
+    /** the model cannot tell: an ICMP error quoting an ICMP packet whose type and id were not decoded */
     UNTRACKED
 }

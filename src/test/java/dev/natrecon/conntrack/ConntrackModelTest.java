@@ -211,10 +211,12 @@ class ConntrackModelTest {
         assertEquals(Verdict.ESTABLISHED, model.onPacket(1 * S, new FrameRef("wan", 1), replyOnWan, 0, 84, -1, rec));
         rec.expect(" [UPDATE] ipv4     2 icmp     1 30 src=192.168.1.10 dst=203.0.113.5 type=8 code=0 id=77 "
                 + "src=203.0.113.5 dst=203.0.113.2 type=0 code=0 id=77");
-        // an echo reply without an entry, and other non-query types, create nothing
+        // an echo reply without an entry creates nothing: the tracker refuses it, the kernel attaches no entry
+        // (nf_conntrack_icmp_packet: -NF_ACCEPT, counted as invalid)
         ConntrackTuple stray = ConntrackTuple.icmp(1, 0, dev.natrecon.decode.Addresses.v4(0xcb007105), 0,
                 dev.natrecon.decode.Addresses.v4(0xcb007102), 0, 0, 78);
-        assertEquals(Verdict.UNTRACKED, model.onPacket(2 * S, new FrameRef("wan", 2), stray, 0, 84, -1, rec));
+        assertEquals(Verdict.INVALID, model.onPacket(2 * S, new FrameRef("wan", 2), stray, 0, 84, -1, rec));
+        assertEquals(1, model.stats().invalid());
         model.advanceTo(31 * S, rec);
         rec.expect("[DESTROY] ipv4     2 icmp     1 src=192.168.1.10 dst=203.0.113.5 type=8 code=0 id=77 "
                 + "src=203.0.113.5 dst=203.0.113.2 type=0 code=0 id=77");
@@ -277,8 +279,8 @@ class ConntrackModelTest {
     @Test
     void helperNameIsPrinted() {
         model = new ConntrackModel(Timeouts.linux6(), List.of(MASQ), t -> t.dstPort() == 5060 ? "sip" : null);
-        out(0, 17, 5060, 5060, 0);
-        rec.expect("    [NEW] ipv4     2 udp      17 30 src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060 [UNREPLIED] "
+        out(0, 17, 5060, 5060, 0); // 100 bytes of IP: data, so the SIP helper's 3600 s
+        rec.expect("    [NEW] ipv4     2 udp      17 3600 src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060 [UNREPLIED] "
                 + "src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=5060 helper=sip");
         assertEquals("sip", model.find(ConntrackTuple.of(17, "192.168.1.10", 5060, "203.0.113.5", 5060)).helper());
         assertNull(model.find(ConntrackTuple.of(17, "192.168.1.10", 5061, "203.0.113.5", 5060)));
@@ -318,7 +320,7 @@ class ConntrackModelTest {
     void destroyCarriesCountersAndDeltaTimeButNoHelper() {
         // keepalive-gap lab (acct=1, timestamp=1): "[DESTROY] … packets=1 bytes=388 … packets=1 bytes=398 delta-time=4"
         model = new ConntrackModel(Timeouts.linux6().with("nf_conntrack_udp_timeout=4").with("nf_conntrack_acct=1")
-                .with("nf_conntrack_timestamp=1"), List.of(MASQ), t -> "sip");
+                .with("nf_conntrack_timestamp=1").with("sip_timeout=4"), List.of(MASQ), t -> "sip");
         long t0 = 1_795_228_500_876_000_000L;
         model.onPacket(t0, new FrameRef("lan", 1), ConntrackTuple.of(17, "192.168.1.10", 5060, "203.0.113.5", 5060), 0, 388, -1, rec);
         model.onPacket(t0 + 300_000, new FrameRef("wan", 1), ConntrackTuple.of(17, "203.0.113.5", 5060, "203.0.113.2", 5060), 0, 398, -1, rec);

@@ -35,7 +35,7 @@ class TimeoutsTest {
         assertEquals(600, t.forProtocol(47, false));
         assertTrue(t.udpTwoSecondRule());
         assertTrue(t.tcpLoose());
-        assertEquals("profile linux-6", t.source(Key.UDP));
+        assertEquals("profile linux-6: nf_conntrack_proto_udp.c:udp_timeouts[UDP_CT_UNREPLIED]", t.source(Key.UDP));
     }
 
     @Test
@@ -111,5 +111,69 @@ class TimeoutsTest {
         assertEquals(3_001_077_000L + 8 * S, rec.events.get(0).nanos());
         rec.events.clear();
         rec.none();
+    }
+
+    @Test
+    void openwrtProfileIsLinux6WithOpenWrtsSysctlFile() {
+        Timeouts w = Timeouts.profile("openwrt"), l = Timeouts.linux6();
+        assertEquals(60, w.seconds(Key.UDP));
+        assertEquals(180, w.seconds(Key.UDP_STREAM));
+        assertEquals(7440, w.tcp(TcpState.ESTABLISHED));
+        assertTrue(w.accounting());
+        assertEquals(5, w.seconds(Key.TCP_MAX_RETRANS_COUNT));
+        assertTrue(w.udpTwoSecondRule());
+        for (Key k : Key.values()) {
+            if (!java.util.Set.of(Key.UDP, Key.UDP_STREAM, Key.TCP_ESTABLISHED, Key.ACCT, Key.TCP_MAX_RETRANS_COUNT).contains(k)) {
+                assertEquals(l.seconds(k), w.seconds(k), k.sysctl);
+            }
+        }
+        assertEquals("profile openwrt: openwrt/openwrt package/kernel/linux/files/sysctl-nf-conntrack.conf",
+                w.source(Key.UDP));
+        assertTrue(w.source(Key.TCP_MAX_RETRANS_COUNT).contains("unverified"), w.source(Key.TCP_MAX_RETRANS_COUNT));
+        assertEquals("profile openwrt: nf_conntrack_proto_icmp.c:nf_ct_icmp_timeout", w.source(Key.ICMP));
+    }
+
+    @Test
+    void routerosProfileIsTheMikrotikWikisAndSaysWhatIsUnverified() {
+        Timeouts r = Timeouts.profile("routeros");
+        assertEquals(10, r.seconds(Key.UDP));
+        assertEquals(180, r.seconds(Key.UDP_STREAM));
+        assertEquals(86400, r.tcp(TcpState.ESTABLISHED));
+        assertEquals(5, r.tcp(TcpState.SYN_SENT));
+        assertEquals(5, r.tcp(TcpState.SYN_RECV));
+        for (TcpState s : List.of(TcpState.FIN_WAIT, TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.TIME_WAIT,
+                TcpState.CLOSE)) {
+            assertEquals(10, r.tcp(s), s.name());
+        }
+        assertEquals(10, r.forProtocol(1, false));
+        assertEquals(600, r.forProtocol(47, false));
+        assertFalse(r.udpTwoSecondRule());
+        assertTrue(r.source(Key.UDP).contains("wiki.mikrotik.com"), r.source(Key.UDP));
+        assertTrue(r.source(Key.TCP_UNACKNOWLEDGED).startsWith("profile routeros: unverified"), r.source(Key.TCP_UNACKNOWLEDGED));
+        assertTrue(r.source(Key.ICMPV6).contains("unverified"));
+        // the model runs on it like on any profile: a RouterOS UDP flow lives 10 s unanswered
+        ConntrackModel m = new ConntrackModel(r, List.of(NatRule.masquerade("203.0.113.2", "192.168.1.0/24")));
+        Recorder rec = new Recorder();
+        m.onPacket(0, new FrameRef("lan", 1), ConntrackTuple.of(17, "192.168.1.10", 5060, "203.0.113.5", 5060), 0, 28, -1, rec);
+        assertEquals(10 * S, m.entries().iterator().next().deadlineNanos());
+        rec.events.clear();
+    }
+
+    @Test
+    void everyValueIsListedWithItsSource() {
+        for (String name : Timeouts.profiles()) {
+            Timeouts t = Timeouts.profile(name).withSysctlDump("net.netfilter.nf_conntrack_max = 1024", "router.sysctl")
+                    .with("sip_timeout=120");
+            List<String> lines = t.describe();
+            assertEquals(Key.values().length + 1, lines.size(), name);
+            for (Key k : Key.values()) {
+                String line = k.sysctl + " = " + t.seconds(k) + " (" + t.source(k) + ")";
+                assertTrue(lines.contains(line), name + ": " + line);
+                assertFalse(t.source(k).endsWith("null"), name + ": " + k);
+            }
+            assertTrue(lines.contains("nf_conntrack_max = 1024 (router.sysctl:1)"), name);
+            assertTrue(lines.contains("sip_timeout = 120 (set sip_timeout=120)"), name);
+            assertTrue(lines.get(lines.size() - 1).startsWith("udp stream after 2 s = "), name);
+        }
     }
 }
