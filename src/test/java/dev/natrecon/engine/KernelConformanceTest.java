@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KernelConformanceTest {
     @ParameterizedTest
-    @ValueSource(strings = {"alg-off", "keepalive-gap", "sip-over-tcp"})
+    @ValueSource(strings = {"alg-off", "baseline", "keepalive-gap", "port-clash", "sip-over-tcp",
+            "wan-address-change-snat"})
     void analyzeReproducesTheKernelsLog(String name) throws IOException {
         AnalysisInputs in = CaseSettings.load(Path.of("samples", name, "case.properties")).inputs(ModelSettings.defaults());
         RunResult r = Analysis.run(in, List.of());
