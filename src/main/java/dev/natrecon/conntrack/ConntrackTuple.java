@@ -111,6 +111,26 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
         return new ConntrackTuple(protocol, srcHi, srcLo, hi, lo, srcPort, hasPorts() ? port : -1, -1, -1, -1);
     }
 
+    /**
+     * A well-mixed hash (the record's default, 31·h + field, leaves IPv4-mapped tuples of one subnet in a few buckets,
+     * so the table's maps degrade to trees): the fields folded through a 64-bit multiply-xorshift.
+     */
+    @Override
+    public int hashCode() {
+        long h = protocol * 0x9E3779B97F4A7C15L;
+        h = mix(h ^ srcLo);
+        h = mix(h ^ dstLo);
+        h = mix(h ^ (srcHi * 31 + dstHi));
+        h = mix(h ^ (((long) srcPort << 32) | (dstPort & 0xffffffffL)));
+        h = mix(h ^ (((long) icmpType << 40) ^ ((long) icmpCode << 20) ^ icmpId));
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static long mix(long h) {
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 31);
+    }
+
     /** "src=… dst=… sport=… dport=…" or "src=… dst=… type=… code=… id=…", as conntrack-tools prints a tuple. */
     public String text() {
         StringBuilder sb = new StringBuilder(64);

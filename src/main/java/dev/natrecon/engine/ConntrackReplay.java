@@ -15,7 +15,6 @@ import dev.natrecon.conntrack.Verdict;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
-import dev.natrecon.correlate.TupleView;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Disposition;
 import java.util.ArrayList;
@@ -131,9 +130,19 @@ final class ConntrackReplay {
     }
 
     private boolean isExternal(long hi, long lo) {
-        for (long[] e : external) if (e[0] == hi && e[1] == lo) return true;
+        if (hi == lastExternalHi && lo == lastExternalLo) return true;
+        for (int i = 0; i < external.size(); i++) {
+            long[] e = external.get(i);
+            if (e[0] == hi && e[1] == lo) {
+                lastExternalHi = hi;
+                lastExternalLo = lo;
+                return true;
+            }
+        }
         return false;
     }
+
+    private long lastExternalHi = -1, lastExternalLo = -1;
 
     private boolean isRouter(long hi, long lo) {
         for (int i = 0; i < routerHi.length; i++) if (routerHi[i] == hi && routerLo[i] == lo) return true;
@@ -195,8 +204,8 @@ final class ConntrackReplay {
             a.observedDstLo = s.cpDstLo;
             a.observedSrcPort = s.cpSrcPort;
             a.observedDstPort = s.cpDstPort;
-            if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo)) {
-                learnExternal(Addresses.format(s.cpSrcHi, s.cpSrcLo));
+            if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo) && !isExternal(s.cpSrcHi, s.cpSrcLo)) {
+                external.add(new long[] {s.cpSrcHi, s.cpSrcLo});
             }
             if (helperOn == null && isSip(s)) {
                 helperOn = s.length != s.cpLength;
@@ -216,15 +225,17 @@ final class ConntrackReplay {
      * both ends), an inside source says outbound, and failing that the earlier copy is where it arrived.
      */
     private boolean outbound(Seen s) {
-        TupleView lan = s.lanView(), wan = s.wanView();
-        boolean sameSrc = lan.srcHi() == wan.srcHi() && lan.srcLo() == wan.srcLo();
-        boolean sameDst = lan.dstHi() == wan.dstHi() && lan.dstLo() == wan.dstLo();
+        boolean lanSide = s.side == Side.LAN; // own fields are the LAN view, the counterpart's the WAN view, or back
+        boolean sameSrc = s.srcHi == s.cpSrcHi && s.srcLo == s.cpSrcLo;
+        boolean sameDst = s.dstHi == s.cpDstHi && s.dstLo == s.cpDstLo;
         if (sameDst && !sameSrc) return true;
         if (sameSrc && !sameDst) return false;
-        boolean lanInside = isInside(lan.srcHi(), lan.srcLo()), lanDstInside = isInside(lan.dstHi(), lan.dstLo());
+        long srcHi = lanSide ? s.srcHi : s.cpSrcHi, srcLo = lanSide ? s.srcLo : s.cpSrcLo;
+        long dstHi = lanSide ? s.dstHi : s.cpDstHi, dstLo = lanSide ? s.dstLo : s.cpDstLo;
+        boolean lanInside = isInside(srcHi, srcLo), lanDstInside = isInside(dstHi, dstLo);
         if (lanInside != lanDstInside) return lanInside;
-        long lanFirst = s.side == Side.LAN ? s.counterpartDeltaNanos : -s.counterpartDeltaNanos; // WAN time − LAN time
-        return lanFirst >= 0;
+        long wanMinusLan = lanSide ? s.counterpartDeltaNanos : -s.counterpartDeltaNanos;
+        return wanMinusLan >= 0;
     }
 
     private boolean isSip(Seen s) {
