@@ -36,6 +36,19 @@ public sealed interface ConntrackEvent {
     record EntryKilled(long nanos, FrameRef frame, EntryView entry, String reason) implements ConntrackEvent {
     }
 
+    /**
+     * The captures contradict the Linux prediction ({@link Divergence} says how; {@code detail} says what each side
+     * was). Not a kernel event: {@link EventFormat} prints it as a comment line. For the mapping of a new entry the
+     * model keeps what the captures showed (so that the router's real replies find their entry); drops, kills and
+     * expiries stay as Linux does them.
+     *
+     * @param entry the entry concerned as it is after the packet, or null when there is none (a packet the model
+     *              dropped)
+     */
+    record Diverged(long nanos, FrameRef frame, EntryView entry, Divergence kind, String detail)
+            implements ConntrackEvent {
+    }
+
     /** How source NAT found the translated port. */
     enum NatPort {
         /** no source translation (null binding, or no rule matched) */
