@@ -180,7 +180,7 @@ final class IptablesSaveParser {
                         i++;
                         if (!Set.of("udp", "tcp", "multiport", "comment", "conntrack", "state", "iprange", "sctp", "udplite")
                                 .contains(need(v, o))) {
-                            error = "match module " + v + " is not modelled";
+                            if (error == null) error = "match module " + v + " is not modelled";
                         }
                     }
                     case "--dport", "--destination-port", "--sport", "--source-port" -> {
@@ -204,7 +204,7 @@ final class IptablesSaveParser {
                     case "--ctstate", "--state" -> {
                         i++;
                         if (neg || !List.of(need(v, o).split(",")).contains("NEW")) {
-                            error = "a conntrack state other than NEW is not modelled in the nat table";
+                            if (error == null) error = "a conntrack state other than NEW is not modelled in the nat table";
                         }
                     }
                     case "-j", "--jump", "-g", "--goto" -> {
@@ -231,7 +231,9 @@ final class IptablesSaveParser {
                         i++;
                         helper = need(v, o);
                     }
-                    default -> error = "option " + o + " is not modelled";
+                    default -> {
+                        if (error == null) error = "option " + o + " is not modelled";
+                    }
                 }
                 neg = false;
             }

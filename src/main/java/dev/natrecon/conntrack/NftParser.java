@@ -135,7 +135,7 @@ final class NftParser {
         for (Chain c : all) {
             if (!Set.of("ip", "ip6", "inet").contains(c.table.family)) continue;
             boolean nat = "nat".equals(c.type);
-            if (c.hook == null && !c.rules.isEmpty()) {
+            if (c.hookName == null && !c.rules.isEmpty()) {
                 warnings.add("line " + c.line + ": chain " + c.table.name + "/" + c.name + ": a regular chain is reached only by "
                         + "jump/goto, which the model does not follow; its " + c.rules.size() + " rule(s) are not evaluated");
                 continue;
