@@ -5,14 +5,32 @@
  *       ({@code conntrack -E}, {@code -L}, {@code -L expect}, {@code /proc/net/nf_conntrack[_expect]}):
  *       {@link dev.natrecon.conntrack.ConntrackText}, so natrecon's reconstruction can be compared with a router's
  *       own logs.</li>
+ *   <li>Reading the router's rules: {@link dev.natrecon.conntrack.NatRuleset#parse} takes {@code nft list ruleset} or
+ *       {@code iptables-save} text (no file I/O here) and gives {@link dev.natrecon.conntrack.NatRule}s
+ *       (masquerade, SNAT, DNAT, redirect, accept; matches on interfaces, addresses, protocol and ports; port ranges;
+ *       {@code random}, {@code fully-random}, {@code persistent}) and helper assignments ({@code ct helper set},
+ *       {@code -j CT --helper}). What it cannot model in a NAT chain is refused with the line; what lies outside NAT
+ *       is listed as a warning.</li>
  *   <li>The deterministic conntrack/NAT model: {@link dev.natrecon.conntrack.ConntrackModel} (table, timers fired in
- *       deadline order before the packet that passes them, UDP/TCP/ICMP/generic trackers, masquerade/SNAT port
- *       choice), {@link dev.natrecon.conntrack.Timeouts} (profiles {@code linux-6}, {@code linux-4}, sysctl dumps,
- *       {@code name=value}), events in the past tense ({@link dev.natrecon.conntrack.ConntrackEvent}) and their
- *       {@code conntrack -E -o timestamp,extended} rendering ({@link dev.natrecon.conntrack.EventFormat}).</li>
+ *       deadline order before the packet that passes them, UDP/TCP/ICMP/generic trackers; routing as the captures
+ *       showed it: no entry for a first packet that was dropped, refresh by dropped packets of an entry, null binding
+ *       for a packet that leaves through an interface no rule names, kill of a masqueraded entry whose packet leaves
+ *       through another interface; link and address events flushing masqueraded entries), its input
+ *       {@link dev.natrecon.conntrack.Arrival}, the router's {@link dev.natrecon.conntrack.Interfaces},
+ *       {@link dev.natrecon.conntrack.NatTranslator} (DNAT, SNAT/masquerade, null binding; port and address choice as
+ *       nf_nat_core.c:get_unique_tuple, the observed value where the kernel chooses at random),
+ *       {@link dev.natrecon.conntrack.Timeouts} (profiles {@code linux-6}, {@code linux-4}, sysctl dumps,
+ *       {@code name=value}), events in the past tense ({@link dev.natrecon.conntrack.ConntrackEvent}, including
+ *       {@link dev.natrecon.conntrack.ConntrackEvent.Diverged} where the captures contradict the Linux prediction,
+ *       kinds in {@link dev.natrecon.conntrack.Divergence}) and their {@code conntrack -E -o timestamp,extended}
+ *       rendering ({@link dev.natrecon.conntrack.EventFormat}; divergences as comment lines).</li>
  * </ul>
  * Not modelled yet: table limit and early drop, counters like {@code conntrack -S}, expectations and the helper's own
- * timeouts (SIP 3600 s), DNAT, link/address events (masquerade flush), ICMP errors as RELATED, TCP window tracking.
+ * timeouts (SIP 3600 s), ICMP errors as RELATED, TCP window tracking; in NAT: the address hash over an SNAT/DNAT
+ * address range (find_best_ips_proto: the model takes the observed address), secondary addresses and
+ * promote_secondaries, the masquerade work queue's limit of 16 pending flushes, clash resolution at confirm (a flow
+ * that finds no free port is dropped), jumps to user chains, NAT maps and concatenations, filter rules (their effect
+ * comes from the captures as {@link dev.natrecon.conntrack.Arrival.Egress#DROPPED}).
  *
  * <p>Must not touch: files or streams (callers hand in lines, packets and model time), the wall clock, SIP text
  * (only through a helper), correlation, the engine, detectors, reports.

@@ -436,4 +436,46 @@ class ConntrackNatTest {
                 "    [NEW] ipv4     2 udp      17 30 src=10.9.9.9 dst=203.0.113.5 sport=5060 dport=5060 [UNREPLIED] "
                         + "src=203.0.113.5 dst=10.9.9.9 sport=5060 dport=5060");
     }
+
+    @Test
+    void redirectTakesTheInputInterfacesAddressAndIcmpIdsAreMasqueraded() {
+        model = new ConntrackModel(Timeouts.linux6(), NatRuleset.parse(nft(
+                new String[]{"iifname \"lan0\" tcp dport 80 redirect to :3128"}, "oifname \"wan0\" masquerade")), router());
+        Arrival syn = lan(0, 6, "192.168.1.10", 40000, "198.51.100.80", 80, Egress.ROUTER);
+        syn.tcpFlags = 0x02;
+        send(syn);
+        rec.expect("    [NEW] ipv4     2 tcp      6 120 SYN_SENT src=192.168.1.10 dst=198.51.100.80 sport=40000 dport=80 "
+                + "[UNREPLIED] src=192.168.1.1 dst=192.168.1.10 sport=3128 dport=40000");
+        // ICMP echo: the id is the "port"; two hosts with the same id to the same server: the second id is searched
+        long[] h1 = ConntrackTuple.address("192.168.1.10"), h2 = ConntrackTuple.address("192.168.1.11"),
+                srv = ConntrackTuple.address("203.0.113.5");
+        for (long[] h : new long[][]{h1, h2}) {
+            Arrival a = new Arrival();
+            a.nanos = 1;
+            a.frame = new FrameRef("lan", ++lanFrame);
+            a.tuple = ConntrackTuple.icmp(1, h[0], h[1], srv[0], srv[1], 8, 0, 77);
+            a.ingress = Ingress.LAN;
+            a.egress = Egress.WAN;
+            send(a);
+        }
+        List<ConntrackEvent> ev = rec.expect(
+                "    [NEW] ipv4     2 icmp     1 30 src=192.168.1.10 dst=203.0.113.5 type=8 code=0 id=77 [UNREPLIED] "
+                        + "src=203.0.113.5 dst=203.0.113.2 type=0 code=0 id=77",
+                "    [NEW] ipv4     2 icmp     1 30 src=192.168.1.11 dst=203.0.113.5 type=8 code=0 id=77 [UNREPLIED] "
+                        + "src=203.0.113.5 dst=203.0.113.2 type=0 code=0 id=0");
+        assertEquals(NatPort.GUESSED, ((EntryCreated) ev.get(1)).natPort());
+    }
+
+    @Test
+    void ipv6MasqueradeTakesTheInterfacesIpv6Address() {
+        String inet = "table inet nat {\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+                + "\t\toifname \"wan0\" masquerade\n\t}\n}\n";
+        model = new ConntrackModel(Timeouts.linux6(), NatRuleset.parse(inet),
+                router().address("wan0", "2001:db8:2::2/64").address("lan0", "fd00::1/64"));
+        send(lan(0, 17, "fd00::10", 5060, "2001:db8:5::5", 5060, Egress.WAN));
+        send(phone(1, Egress.WAN));
+        rec.expect("    [NEW] ipv6     10 udp      17 30 src=fd00::10 dst=2001:db8:5::5 sport=5060 dport=5060 [UNREPLIED] "
+                        + "src=2001:db8:5::5 dst=2001:db8:2::2 sport=5060 dport=5060",
+                "    [NEW] ipv4     2 udp      17 30 " + SIP + " [UNREPLIED] " + SIP_MASQ);
+    }
 }
