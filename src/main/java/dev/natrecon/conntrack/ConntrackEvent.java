@@ -42,8 +42,8 @@ public sealed interface ConntrackEvent {
      * model keeps what the captures showed (so that the router's real replies find their entry); drops, kills and
      * expiries stay as Linux does them.
      *
-     * @param entry the entry concerned as it is after the packet, or null when there is none (a packet the model
-     *              dropped)
+     * @param entry the entry concerned as it is after the packet; for a packet Linux drops without an entry, a picture
+     *              of the entry as the captures show the router had it (id 0, never confirmed)
      */
     record Diverged(long nanos, FrameRef frame, EntryView entry, Divergence kind, String detail)
             implements ConntrackEvent {

@@ -301,7 +301,19 @@ public final class ConntrackModel {
         if (a.egress == Arrival.Egress.DROPPED) return Verdict.DROPPED;
         NatTranslator.Result r = nat.translate(a);
         if (r.dropReason != null) {
-            for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, null, f.kind(), f.detail()));
+            if (!r.findings.isEmpty()) {
+                // never confirmed: picture the entry as the captures show the router had it
+                ConntrackTuple seen = tuple.withSource(a.observedSourceAddressKnown() ? a.observedSrcHi : tuple.srcHi(),
+                        a.observedSourceAddressKnown() ? a.observedSrcLo : tuple.srcLo(),
+                        a.observedSrcPort >= 0 && (tuple.hasPorts() || tuple.isIcmp()) ? a.observedSrcPort : tuple.sourceKey());
+                if (a.observedDestinationAddressKnown() || a.observedDstPort >= 0 && tuple.hasPorts()) {
+                    seen = NatTranslator.withDestination(seen, a.observedDestinationAddressKnown() ? a.observedDstHi : seen.dstHi(),
+                            a.observedDestinationAddressKnown() ? a.observedDstLo : seen.dstLo(),
+                            a.observedDstPort >= 0 && tuple.hasPorts() ? a.observedDstPort : seen.dstPort());
+                }
+                EntryView v = new EntryView(0, tuple, seen.invert(), 0, null, -1, helpers.apply(tuple), -1, -1, -1, -1, -1);
+                for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, v, f.kind(), f.detail()));
+            }
             return Verdict.DROPPED;
         }
         ConntrackTuple translated = r.translated;
