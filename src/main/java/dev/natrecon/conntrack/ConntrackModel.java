@@ -107,6 +107,14 @@ public final class ConntrackModel {
             public ConntrackTuple expiredReply(ConntrackTuple original) {
                 return expiredMappings.get(original);
             }
+
+            @Override
+            public ConntrackTuple expiredOriginal(ConntrackTuple reply) {
+                for (Map.Entry<ConntrackTuple, ConntrackTuple> e : expiredMappings.entrySet()) {
+                    if (e.getValue().equals(reply)) return e.getKey(); // rare: only when a divergence is found
+                }
+                return null;
+            }
         });
     }
 
@@ -224,10 +232,11 @@ public final class ConntrackModel {
     private Verdict track(Arrival a, EventSink sink) {
         advanceTo(a.nanos, sink);
         long t = Math.max(a.nanos, now);
-        ConntrackTuple tuple = a.tuple;
         FrameRef frame = a.frame;
+        ConntrackTuple tuple = a.tuple;
+        int ipLength = a.ipLength;
         ConntrackEntry e = byTuple.get(tuple);
-        if (e == null) return create(a, t, sink);
+        if (e == null) return create(t, a, sink);
         int dir = e.original.equals(tuple) ? 0 : 1;
         EnumSet<Change> changes = EnumSet.noneOf(Change.class);
         Step step = switch (tuple.protocol()) {
@@ -242,7 +251,7 @@ public final class ConntrackModel {
             }
             case REOPEN -> {
                 kill(e, t, frame, "SYN reopened a closed connection", sink);
-                return create(a, t, sink);
+                return create(t, a, sink);
             }
             case INVALID -> {
                 return Verdict.INVALID;
@@ -250,7 +259,7 @@ public final class ConntrackModel {
             default -> {
             }
         }
-        count(e, dir, a.ipLength);
+        count(e, dir, ipLength);
         e.lastFrame = frame;
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_core.c:nf_conntrack_in)
             e.status |= Status.SEEN_REPLY;
@@ -265,7 +274,7 @@ public final class ConntrackModel {
                     : nat.route(a, e.reply.invert());
             if (route != null && !route.local() && route.oif() != null && !route.oif().equals(e.masqInterface)) {
                 // nf_nat_inet_fn: nf_nat_oif_changed → nf_ct_kill_acct (counts the packet again), NF_DROP
-                count(e, dir, a.ipLength);
+                count(e, dir, ipLength);
                 String reason = "masquerade: left through " + route.oif() + " instead of " + e.masqInterface
                         + " (nf_nat.h:nf_nat_oif_changed)";
                 EntryView v = kill(e, t, frame, reason, sink);
@@ -286,9 +295,9 @@ public final class ConntrackModel {
         return step == Step.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
     }
 
-    private Verdict create(Arrival a, long t, EventSink sink) {
-        ConntrackTuple tuple = a.tuple;
+    private Verdict create(long t, Arrival a, EventSink sink) {
         FrameRef frame = a.frame;
+        ConntrackTuple tuple = a.tuple;
         if (tuple.protocol() == ConntrackTuple.TCP) {
             // nf_conntrack_proto_tcp.c:tcp_new: SYN → SYN_SENT; ACK → ESTABLISHED only with tcp_loose
             int next = TCP_TABLE[0][flagIndex(a.tcpFlags)][TcpState.NONE.ordinal()];

@@ -19,7 +19,7 @@ import java.util.Map;
  * tests the destination itself; secondary addresses (IFA_F_SECONDARY, skipped there) are not modelled: every address
  * counts as primary. Routing for packets whose egress the captures do not show ({@link Arrival.Egress#UNKNOWN}):
  * to a router address → the router itself; into a connected subnet → that interface; otherwise the first WAN
- * interface (the default route).
+ * interface whose link is up (the default route); none → no route, the packet is dropped (reference §6).
  */
 public final class Interfaces {
     /** Which side of the router an interface is on (which capture shows it). */
@@ -143,8 +143,8 @@ public final class Interfaces {
 
     /**
      * The interface a packet to {@code dst} leaves through when no capture shows it: null for one of the router's
-     * own addresses (local delivery), the interface of a connected subnet whose link is up, else the first WAN
-     * interface (the default route), or null when there is none.
+     * own addresses (local delivery, see {@link #isLocal}) and when there is no route; the interface of a connected
+     * subnet whose link is up; else the first WAN interface whose link is up (the default route).
      */
     public String route(long dstHi, long dstLo) {
         if (isLocal(dstHi, dstLo)) return null;
@@ -152,7 +152,8 @@ public final class Interfaces {
             if (!l.up) continue;
             for (Address a : l.addresses) if (a.subnet.contains(dstHi, dstLo)) return l.name;
         }
-        return name(Role.WAN);
+        for (Link l : links.values()) if (l.up && l.role == Role.WAN) return l.name;
+        return null;
     }
 
     /** The interface whose subnet holds {@code src} (where a packet from there arrives), else the first WAN one. */

@@ -25,6 +25,9 @@ final class NatTranslator {
 
         /** The reply tuple of the entry with this original tuple that expired last, if the model remembers one. */
         ConntrackTuple expiredReply(ConntrackTuple original);
+
+        /** The original tuple of a remembered expired entry whose reply tuple is {@code reply}, or null. */
+        ConntrackTuple expiredOriginal(ConntrackTuple reply);
     }
 
     /** Where a packet goes after routing: to the router itself, or out of {@code oif} (null: not known). */
@@ -156,6 +159,12 @@ final class NatTranslator {
                     : "no DNAT rule: Linux keeps the destination " + dst(tuple))
                     : "the DNAT rule (" + dRule.origin() + ") gives " + dst(cur);
             String detail = linux + "; the captures show it forwarded to " + dst(seen);
+            ConntrackTuple expired = dRule == null ? table.expiredOriginal(tuple) : null;
+            if (expired != null && expired.srcHi() == seen.dstHi() && expired.srcLo() == seen.dstLo()
+                    && expired.sourceKey() == (seen.isIcmp() ? seen.icmpId() : seen.dstPort())) {
+                kind = Divergence.EXPIRED_MAPPING_USED; // a reply of the expired flow, translated back as before
+                detail += ", as the reply direction of the entry that expired at the model's deadline";
+            }
             if (!table.taken(seen)) {
                 cur = seen;
             } else {
@@ -166,6 +175,12 @@ final class NatTranslator {
 
         // 2. routing, 3. SNAT: POSTROUTING, or INPUT for packets to the router itself
         Route route = route(a, cur);
+        if (!route.local() && route.oif() == null && interfaces != null) {
+            // no route (reference §6: the packet never reaches POSTROUTING, no entry)
+            res.dropReason = "no route to " + dst(cur) + " (no interface up for it)";
+            forwardedAnyway(a, res);
+            return res;
+        }
         NatRule.Hook sHook = route.local() ? NatRule.Hook.INPUT : NatRule.Hook.POSTROUTING;
         NatRule sRule = pick(sHook, cur, localOut ? "" : iif, route.local() ? "" : route.oif());
         AddressRange range;

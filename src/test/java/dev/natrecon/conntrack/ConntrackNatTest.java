@@ -311,9 +311,14 @@ class ConntrackNatTest {
                         + "src=198.51.100.7 dst=198.51.100.2 sport=5060 dport=5060");
         assertEquals("masquerade: wan0 went down (nf_nat_masquerade.c:masq_device_event)", ((EntryKilled) ev.get(0)).reason());
         assertEquals(1, model.entries().size());
+        // while wan0 is down a packet the captures do not follow has no route: no entry (reference §6)
+        assertEquals(Verdict.DROPPED, send(lan(2500 * MS, 17, "192.168.1.10", 6000, "203.0.113.5", 5060, Egress.UNKNOWN)));
         model.onLinkUp(3 * S, "wan0", rec);
         assertTrue(model.interfaces().up("wan0"));
         assertEquals(1, model.entries().size());
+        assertEquals(Verdict.NEW, send(lan(4 * S, 17, "192.168.1.10", 6000, "203.0.113.5", 5060, Egress.UNKNOWN)));
+        rec.expect("    [NEW] ipv4     2 udp      17 30 src=192.168.1.10 dst=203.0.113.5 sport=6000 dport=5060 [UNREPLIED] "
+                + "src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=6000");
     }
 
     @Test
@@ -385,6 +390,22 @@ class ConntrackNatTest {
                 "# DIVERGED nat.expired_mapping_used lan#2: Linux: 203.0.113.2:5060 (masquerade on wan0 (line 7: oifname "
                         + "\"wan0\" masquerade), port kept: free); the captures show 203.0.113.2:2445, the mapping of the "
                         + "entry that expired at the model's deadline");
+    }
+
+    @Test
+    void aReplyForwardedAfterTheModelsDeadlineIsAnExpiredMappingDivergence() {
+        send(seen(phone(0, Egress.WAN), "203.0.113.2", 5060, "203.0.113.5", 5060));
+        rec.events.clear();
+        // the model's entry expired at 30 s; the router still de-NATs the provider's packet to the phone
+        send(seen(wan(31 * S, 17, "203.0.113.5", 5060, "203.0.113.2", 5060, Egress.LAN), "203.0.113.5", 5060, "192.168.1.10", 5060));
+        rec.expect("[DESTROY] ipv4     2 udp      17 " + SIP + " [UNREPLIED] " + SIP_MASQ,
+                "    [NEW] ipv4     2 udp      17 30 " + SIP_MASQ + " [UNREPLIED] src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060",
+                "# DIVERGED nat.expired_mapping_used wan#1: no entry and no DNAT rule: Linux delivers it to the router itself; "
+                        + "the captures show it forwarded to 192.168.1.10:5060, as the reply direction of the entry that "
+                        + "expired at the model's deadline");
+        // the phone's next packet is that entry's reply direction: translated as the router does, no new entry
+        assertEquals(Verdict.ESTABLISHED, send(phone(32 * S, Egress.WAN)));
+        rec.expect(" [UPDATE] ipv4     2 udp      17 30 " + SIP_MASQ + " src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060");
     }
 
     @Test
