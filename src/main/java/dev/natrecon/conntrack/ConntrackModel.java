@@ -171,6 +171,7 @@ public final class ConntrackModel {
                 : Long.compare(a.id, b.id));
         for (ConntrackEntry e : due) {
             remove(e);
+            expiredMappings.remove(e.original); // the latest expiry of a tuple counts, evicted last
             expiredMappings.put(e.original, e.reply);
             sink.accept(new EntryExpired(e.deadlineNanos, e.lastFrame, e.view(e.deadlineNanos, false,
                     timeouts.accounting(), timeouts.timestamps())));
