@@ -62,9 +62,18 @@ public final class Arrival {
     public int tcpSack;
     /** For an ICMP error: the tuple of the packet it quotes, as quoted (else null). */
     public ConntrackTuple quoted;
+    /** Where the packet came from; null when the caller does not know (the model then guesses from the source). */
     public Ingress ingress = Ingress.LAN;
     public Egress egress = Egress.UNKNOWN;
-    /** The packet as the other capture showed it after the router (its counterpart), when there was one. */
+    /**
+     * The interface names, when the caller knows them; null: the model takes the first interface of the role
+     * ({@link Interfaces#name}) for LAN/WAN, none for LOCAL/ROUTER.
+     */
+    public String ingressInterface, egressInterface;
+    /**
+     * The packet as the other capture showed it after the router (its counterpart), when there was one. An address
+     * left at 0/0 (never a real source or destination) is unknown, e.g. when only the port was given.
+     */
     public boolean observed;
     public long observedSrcHi, observedSrcLo, observedDstHi, observedDstLo;
     /** Observed ports, or the ICMP id as source port; -1 when unknown. */
@@ -83,10 +92,37 @@ public final class Arrival {
         quoted = null;
         ingress = Ingress.LAN;
         egress = Egress.UNKNOWN;
+        ingressInterface = egressInterface = null;
         observed = false;
         observedSrcHi = observedSrcLo = observedDstHi = observedDstLo = 0;
         observedSrcPort = observedDstPort = -1;
         return this;
+    }
+
+    /** Records the counterpart the other capture showed: the packet's addresses and ports after the router. */
+    public Arrival observe(long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort) {
+        observed = true;
+        observedSrcHi = srcHi;
+        observedSrcLo = srcLo;
+        observedSrcPort = srcPort;
+        observedDstHi = dstHi;
+        observedDstLo = dstLo;
+        observedDstPort = dstPort;
+        return this;
+    }
+
+    /** The counterpart as a tuple (ports, or the ICMP id as source port). */
+    public Arrival observe(ConntrackTuple after) {
+        return observe(after.srcHi(), after.srcLo(), after.sourceKey(), after.dstHi(), after.dstLo(),
+                after.isIcmp() ? -1 : after.dstPort());
+    }
+
+    boolean observedSourceAddressKnown() {
+        return observed && (observedSrcHi != 0 || observedSrcLo != 0);
+    }
+
+    boolean observedDestinationAddressKnown() {
+        return observed && (observedDstHi != 0 || observedDstLo != 0);
     }
 
     /** The observed source port (or ICMP id) after translation, or -1. */

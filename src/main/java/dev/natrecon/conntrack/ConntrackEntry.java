@@ -16,6 +16,14 @@ public final class ConntrackEntry {
     String helper;
     FrameRef lastFrame;
     ConntrackEvent.NatPort natPort;
+    /** the out-interface of a masqueraded entry (struct nf_conn_nat.masq_index), else null */
+    String masqInterface;
+    /**
+     * status changes made by packets that were dropped after conntrack ran: the kernel caches them on the entry and
+     * delivers them with the next packet that passes confirm (nf_conntrack_core.h:nf_conntrack_confirm delivers
+     * cached events only on NF_ACCEPT)
+     */
+    final java.util.EnumSet<Change> pending = java.util.EnumSet.noneOf(Change.class);
     long origPackets, origBytes, replyPackets, replyBytes;
     // TCP tracker memory (struct ip_ct_tcp, the parts the model uses)
     int lastDir = -1;
@@ -85,6 +93,11 @@ public final class ConntrackEntry {
 
     public ConntrackEvent.NatPort natPort() {
         return natPort;
+    }
+
+    /** The interface a masqueraded entry was translated on (flushed when it goes down or loses that address). */
+    public String masqInterface() {
+        return masqInterface;
     }
 
     public FrameRef lastFrame() {

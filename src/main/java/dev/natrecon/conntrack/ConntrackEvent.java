@@ -46,6 +46,19 @@ public sealed interface ConntrackEvent {
             implements ConntrackEvent {
     }
 
+    /**
+     * The captures contradict the Linux prediction ({@link Divergence} says how; {@code detail} says what each side
+     * was). Not a kernel event: {@link EventFormat} prints it as a comment line. For the mapping of a new entry the
+     * model keeps what the captures showed (so that the router's real replies find their entry); drops, kills and
+     * expiries stay as Linux does them.
+     *
+     * @param entry the entry concerned as it is after the packet; for a packet Linux drops without an entry, a picture
+     *              of the entry as the captures show the router had it (id 0, never confirmed)
+     */
+    record Diverged(long nanos, FrameRef frame, EntryView entry, Divergence kind, String detail)
+            implements ConntrackEvent {
+    }
+
     /** How source NAT found the translated port. */
     enum NatPort {
         /** no source translation (null binding, or no rule matched) */

@@ -1,11 +1,13 @@
 package dev.natrecon.conntrack;
 
+import dev.natrecon.conntrack.ConntrackEvent.Diverged;
 import dev.natrecon.conntrack.ConntrackEvent.EntryCreated;
 import dev.natrecon.conntrack.ConntrackEvent.EntryExpired;
 import dev.natrecon.conntrack.ConntrackEvent.EntryKilled;
 import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
 import dev.natrecon.conntrack.ConntrackEvent.NatPort;
 import dev.natrecon.conntrack.ConntrackEvent.PacketDropped;
+import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Packet;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,31 +22,56 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A deterministic model of the Linux conntrack table and source NAT of one router, driven by packets as they arrive
- * at the router (LAN packets before SNAT, WAN packets before de-NAT) and by model time taken from those packets.
+ * A deterministic model of the Linux conntrack table and NAT of one router, driven by packets as they arrive at the
+ * router (LAN packets before SNAT, WAN packets before de-NAT), by link and address events, and by model time taken
+ * from those.
  *
- * <p>Per packet ({@link #onPacket}): first every entry whose deadline has passed expires ({@link #advanceTo}, in
- * deadline order), then the tuple is looked up in both directions; a miss allocates an entry (table limit and early
- * drop, {@link #allocate}), creates and confirms it (source NAT chosen as nf_nat_core.c:get_unique_tuple does,
- * simplified), a hit runs the protocol tracker, refreshes the deadline, lets the entry's helper set its own timeout
- * (the SIP helper's sip_timeout) and emits an {@link EntryUpdated} when status or state changed. ICMP/ICMPv6 errors are
- * matched to the entry of the packet they quote ({@link Verdict#RELATED}). Statistics as {@code conntrack -S} shows
- * them: {@link #stats()}. No wall clock, no I/O.
+ * <p>Per packet ({@link #onPacket(Arrival, EventSink)}): first every entry whose deadline has passed expires
+ * ({@link #advanceTo}, in deadline order), then the tuple is looked up in both directions. A hit runs the protocol
+ * tracker, refreshes the deadline, lets the entry's helper set its own timeout (the SIP helper's sip_timeout) and
+ * emits an {@link EntryUpdated} when status or state changed — in PREROUTING, before routing, so a packet the router
+ * then drops still refreshes its entry (nf_conntrack_core.c:nf_conntrack_in); its status changes are delivered with
+ * the next packet that gets through (nf_conntrack_core.h:nf_conntrack_confirm). A masqueraded entry's packet that
+ * leaves through another interface than the entry's kills the entry and is dropped (nf_nat.h:nf_nat_oif_changed,
+ * nf_nat_core.c:nf_nat_inet_fn → nf_ct_kill_acct, which counts the packet a second time). A miss allocates an entry
+ * (table limit and early drop, {@link #allocate}) and confirms it only if the packet got through (reference §1:
+ * confirmed in POSTROUTING/LOCAL_IN): {@link Arrival.Egress#DROPPED} gives {@link Verdict#DROPPED} and no entry. The
+ * new entry's NAT comes from the rules: DNAT in PREROUTING, SNAT/MASQUERADE in POSTROUTING for the interface the
+ * packet leaves through, a null binding when no rule applies ({@link NatTranslator},
+ * nf_nat_core.c:get_unique_tuple). ICMP/ICMPv6 errors are matched to the entry of the packet they quote
+ * ({@link Verdict#RELATED}). Statistics as {@code conntrack -S} shows them: {@link #stats()}.
  *
- * <p>Not modelled yet (see the package notes): expectations, DNAT, link events, the rarer parts of TCP tracking and
- * window tracking of helped entries behind NAT, the garbage collector's early drop at 95 % of the limit.
+ * <p>Link and address events ({@link #onAddressRemoved}, {@link #onLinkDown}, …) flush masqueraded entries as
+ * nf_nat_masquerade.c does and change what masquerade picks for new entries. Where the captures contradict the
+ * prediction the model emits {@link Diverged}. No wall clock, no I/O.
+ *
+ * <p>Not modelled yet (see the package notes): expectations, the rarer parts of TCP tracking and window tracking of
+ * helped entries behind NAT, the garbage collector's early drop at 95 % of the limit.
  */
 public final class ConntrackModel {
     private static final long SECOND = 1_000_000_000L;
     private static final long TWO_SECONDS = 2 * SECOND;
+    /**
+     * How many expired entries' mappings the model remembers to recognise {@link Divergence#EXPIRED_MAPPING_USED}:
+     * a bound on the model's memory, not a kernel value (the kernel forgets an entry when it is freed).
+     */
+    static final int EXPIRED_MEMORY = 4096;
 
     private final Timeouts timeouts;
     private final List<NatRule> natRules;
     private final Function<ConntrackTuple, String> helpers;
+    private final Interfaces interfaces;
+    private final NatTranslator nat;
     private final Map<ConntrackTuple, ConntrackEntry> byTuple = new HashMap<>();
-    private final Map<SourceKey, ConntrackEntry> bySource = new HashMap<>();
+    private final Map<SourceKey, List<ConntrackEntry>> bySource = new HashMap<>();
     private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Map<ConntrackTuple, ConntrackTuple> expiredMappings = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ConntrackTuple, ConntrackTuple> eldest) {
+            return size() > EXPIRED_MEMORY;
+        }
+    };
     private long nextId = 1;
     private long now = Long.MIN_VALUE;
     private final ConntrackStats stats = new ConntrackStats();
@@ -64,13 +91,59 @@ public final class ConntrackModel {
 
     /** @param helpers names the helper a new entry gets from the ruleset (e.g. "sip" for udp/5060), or null */
     public ConntrackModel(Timeouts timeouts, List<NatRule> natRules, Function<ConntrackTuple, String> helpers) {
+        this(timeouts, natRules, helpers, null);
+    }
+
+    /**
+     * @param interfaces the router's interfaces and their addresses at the start (copied; the model changes its
+     *                   copy on link and address events), or null: interface matches are then not evaluated and
+     *                   masquerade rules must carry a fixed address
+     */
+    public ConntrackModel(Timeouts timeouts, List<NatRule> natRules, Function<ConntrackTuple, String> helpers,
+                          Interfaces interfaces) {
         this.timeouts = timeouts;
         this.natRules = List.copyOf(natRules);
         this.helpers = helpers;
+        this.interfaces = interfaces == null ? null : interfaces.copy();
+        this.nat = new NatTranslator(this.natRules, this.interfaces, new NatTranslator.Table() {
+            @Override
+            public boolean taken(ConntrackTuple translated) {
+                return ConntrackModel.this.taken(translated);
+            }
+
+            @Override
+            public List<ConntrackEntry> sameSource(ConntrackTuple original) {
+                List<ConntrackEntry> l = bySource.get(new SourceKey(original));
+                return l == null ? List.of() : l;
+            }
+
+            @Override
+            public ConntrackTuple expiredReply(ConntrackTuple original) {
+                return expiredMappings.get(original);
+            }
+
+            @Override
+            public ConntrackTuple expiredOriginal(ConntrackTuple reply) {
+                for (Map.Entry<ConntrackTuple, ConntrackTuple> e : expiredMappings.entrySet()) {
+                    if (e.getValue().equals(reply)) return e.getKey(); // rare: only when a divergence is found
+                }
+                return null;
+            }
+        });
+    }
+
+    /** A router as {@code nft list ruleset} / {@code iptables-save} describe it: its NAT rules and helper rules. */
+    public ConntrackModel(Timeouts timeouts, NatRuleset ruleset, Interfaces interfaces) {
+        this(timeouts, ruleset.rules(), ruleset.helperFunction(), interfaces);
     }
 
     public Timeouts timeouts() {
         return timeouts;
+    }
+
+    /** The model's view of the router's interfaces (changed by link and address events), or null. */
+    public Interfaces interfaces() {
+        return interfaces == null ? null : interfaces.copy();
     }
 
     /** Live entries in order of creation. */
@@ -117,16 +190,20 @@ public final class ConntrackModel {
                 : Long.compare(a.id, b.id));
         for (ConntrackEntry e : due) {
             remove(e);
+            expiredMappings.remove(e.original); // the latest expiry of a tuple counts, evicted last
+            expiredMappings.put(e.original, e.reply);
             sink.accept(new EntryExpired(e.deadlineNanos, e.lastFrame, e.view(e.deadlineNanos, false,
                     timeouts.accounting(), timeouts.timestamps())));
         }
     }
 
     /**
-     * One decoded packet as it arrived at the router (convenience over {@link #onPacket(Arrival, EventSink)}).
+     * One decoded packet as it arrived at the router (convenience over {@link #onPacket(Arrival, EventSink)}; ingress
+     * and egress unknown).
      */
     public Verdict onPacket(long nanos, FrameRef frame, Packet p, int observedNatPort, EventSink sink) {
         Arrival a = new Arrival().packet(nanos, frame, p);
+        a.ingress = null;
         if (observedNatPort >= 0) {
             a.observed = true;
             a.observedSrcPort = observedNatPort;
@@ -169,7 +246,7 @@ public final class ConntrackModel {
     }
 
     /**
-     * One packet as it arrived at the router (convenience over {@link #onPacket(Arrival, EventSink)}). Its payload
+     * One packet as it arrived at the router, ingress and egress unknown (convenience over {@link #onPacket(Arrival, EventSink)}). Its payload
      * length, which the SIP helper's timeout depends on, is estimated as {@code ipLength} minus headers without
      * options (IPv4 20, IPv6 40, UDP 8, TCP 20, ICMP 8 bytes); give an {@link Arrival} when it is known.
      *
@@ -177,7 +254,7 @@ public final class ConntrackModel {
      * @param tcpFlags        TCP flag bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), ignored for other protocols
      * @param ipLength        IP total length, for the counters
      * @param observedNatPort the source port (or ICMP id) the WAN capture showed for this packet after translation,
-     *                        or -1; used only when the kernel would have chosen a port at random
+     *                        or -1; taken where the kernel would have chosen a port at random
      */
     public Verdict onPacket(long nanos, FrameRef frame, ConntrackTuple tuple, int tcpFlags, int ipLength,
                             int observedNatPort, EventSink sink) {
@@ -188,6 +265,7 @@ public final class ConntrackModel {
         a.tcpFlags = tcpFlags;
         a.ipLength = ipLength;
         a.payloadLength = estimatedPayload(tuple, ipLength);
+        a.ingress = null;
         if (observedNatPort >= 0) {
             a.observed = true;
             a.observedSrcPort = observedNatPort;
@@ -278,6 +356,30 @@ public final class ConntrackModel {
             e.status |= Status.SEEN_REPLY;
             changes.add(Change.SEEN_REPLY);
         }
+        if (a.egress == Arrival.Egress.DROPPED) { // dropped after PREROUTING: the events wait on the entry
+            e.pending.addAll(changes);
+            return Verdict.DROPPED;
+        }
+        if (dir == 0 && e.masqInterface != null) {
+            NatTranslator.Route route = a.egress == Arrival.Egress.UNKNOWN && a.egressInterface == null ? null
+                    : nat.route(a, e.reply.invert());
+            if (route != null && !route.local() && route.oif() != null && !route.oif().equals(e.masqInterface)) {
+                // nf_nat_inet_fn: nf_nat_oif_changed → nf_ct_kill_acct (counts the packet again), NF_DROP
+                count(e, dir, ipLength);
+                String reason = "masquerade: left through " + route.oif() + " instead of " + e.masqInterface
+                        + " (nf_nat.h:nf_nat_oif_changed)";
+                EntryView v = kill(e, t, frame, reason, sink);
+                if (a.observed) {
+                    sink.accept(new Diverged(t, frame, v, Divergence.FORWARDED_BUT_DROPPED, "Linux drops it and kills "
+                            + "the entry: " + reason + "; the captures show it forwarded"));
+                }
+                return Verdict.DROPPED;
+            }
+        }
+        if (!e.pending.isEmpty()) {
+            changes.addAll(e.pending);
+            e.pending.clear();
+        }
         if (!changes.isEmpty()) {
             sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false), Collections.unmodifiableSet(changes)));
         }
@@ -292,65 +394,49 @@ public final class ConntrackModel {
     private Verdict create(long t, Arrival a, EventSink sink) {
         FrameRef frame = a.frame;
         ConntrackTuple tuple = a.tuple;
-        int tcpFlags = a.tcpFlags, ipLength = a.ipLength, payloadLength = a.payloadLength;
-        int observedNatPort = a.observedNatPort();
         // init_conntrack: a tuple that cannot be inverted (an ICMP type that is no query) gets no entry at all
         if (tuple.isIcmp() && ConntrackTuple.invertIcmpType(tuple.protocol(), tuple.icmpType()) < 0) return Verdict.INVALID;
+        // allocated in PREROUTING, before routing: a full table evicts (or drops) even for a packet routing drops later
         if (!allocate(t, frame, tuple, sink)) return Verdict.DROPPED;
         if (tuple.protocol() == ConntrackTuple.TCP) {
             // nf_conntrack_proto_tcp.c:tcp_new: SYN → SYN_SENT; ACK → ESTABLISHED only with tcp_loose
-            int next = TCP_TABLE[0][flagIndex(tcpFlags)][TcpState.NONE.ordinal()];
+            int next = TCP_TABLE[0][flagIndex(a.tcpFlags)][TcpState.NONE.ordinal()];
             if (next == IV || next == IG) return Verdict.INVALID;
             if (next == TcpState.ESTABLISHED.ordinal() && !timeouts.tcpLoose()) return Verdict.INVALID;
         } else if (tuple.isIcmp()) {
             // nf_conntrack_icmp_packet: an echo reply (or other reply) cannot create an entry
             if (!ConntrackTuple.icmpCreates(tuple.protocol(), tuple.icmpType())) return Verdict.INVALID;
         }
-        NatRule rule = null;
-        for (NatRule r : natRules) {
-            if (r.matches(tuple) && dev.natrecon.decode.Addresses.isV4(r.toHi(), r.toLo()) == tuple.isV4()) {
-                rule = r;
-                break;
-            }
-        }
-        NatPort how;
-        ConntrackTuple translated;
-        if (rule == null) {
-            // null binding (nf_nat_core.c:nf_nat_alloc_null_binding): own address; port rewritten only on a clash
-            translated = tuple;
-            how = NatPort.NONE;
-            if (taken(translated)) {
-                translated = choosePort(tuple, tuple.srcHi(), tuple.srcLo(), observedNatPort);
-                how = observedNatPort >= 0 && translated.sourceKey() == observedNatPort ? NatPort.OBSERVED : NatPort.GUESSED;
-            }
-        } else {
-            translated = null;
-            how = null;
-            ConntrackEntry prior = bySource.get(new SourceKey(tuple));
-            if (prior != null && prior.has(Status.SRC_NAT) && !rule.random()) { // find_appropriate_src: same original source, same rule
-                ConntrackTuple mapped = prior.reply.invert();
-                ConntrackTuple c = tuple.withSource(mapped.srcHi(), mapped.srcLo(), mapped.sourceKey());
-                if (mapped.srcHi() == rule.toHi() && mapped.srcLo() == rule.toLo() && !taken(c)) {
-                    translated = c;
-                    how = c.sourceKey() == tuple.sourceKey() ? NatPort.KEPT : NatPort.REUSED;
+        // only a packet that reaches POSTROUTING/LOCAL_IN confirms its entry (reference §1, §6)
+        if (a.egress == Arrival.Egress.DROPPED) return Verdict.DROPPED;
+        NatTranslator.Result r = nat.translate(a);
+        if (r.dropReason != null) {
+            if (!r.findings.isEmpty()) {
+                // never confirmed: picture the entry as the captures show the router had it
+                ConntrackTuple seen = tuple.withSource(a.observedSourceAddressKnown() ? a.observedSrcHi : tuple.srcHi(),
+                        a.observedSourceAddressKnown() ? a.observedSrcLo : tuple.srcLo(),
+                        a.observedSrcPort >= 0 && (tuple.hasPorts() || tuple.isIcmp()) ? a.observedSrcPort : tuple.sourceKey());
+                if (a.observedDestinationAddressKnown() || a.observedDstPort >= 0 && tuple.hasPorts()) {
+                    seen = NatTranslator.withDestination(seen, a.observedDestinationAddressKnown() ? a.observedDstHi : seen.dstHi(),
+                            a.observedDestinationAddressKnown() ? a.observedDstLo : seen.dstLo(),
+                            a.observedDstPort >= 0 && tuple.hasPorts() ? a.observedDstPort : seen.dstPort());
                 }
+                EntryView v = new EntryView(0, tuple, seen.invert(), 0, null, -1, helpers.apply(tuple), -1, -1, -1, -1, -1);
+                for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, v, f.kind(), f.detail()));
             }
-            if (translated == null) {
-                ConntrackTuple c = tuple.withSource(rule.toHi(), rule.toLo(), tuple.sourceKey());
-                if (!taken(c) && !rule.random()) {
-                    translated = c;
-                    how = NatPort.KEPT;
-                } else {
-                    translated = choosePort(tuple, rule.toHi(), rule.toLo(), observedNatPort);
-                    how = observedNatPort >= 0 && translated.sourceKey() == observedNatPort ? NatPort.OBSERVED
-                            : NatPort.GUESSED;
-                }
-            }
+            return Verdict.DROPPED;
         }
+        ConntrackTuple translated = r.translated;
         ConntrackEntry e = new ConntrackEntry(nextId++, tuple, translated.invert(), t, frame);
         e.status = Status.CONFIRMED | Status.SRC_NAT_DONE | Status.DST_NAT_DONE;
-        if (!translated.equals(tuple)) e.status |= Status.SRC_NAT;
-        e.natPort = e.has(Status.SRC_NAT) ? how : NatPort.NONE;
+        boolean srcChanged = translated.srcHi() != tuple.srcHi() || translated.srcLo() != tuple.srcLo()
+                || translated.sourceKey() != tuple.sourceKey();
+        boolean dstChanged = translated.dstHi() != tuple.dstHi() || translated.dstLo() != tuple.dstLo()
+                || translated.dstPort() != tuple.dstPort();
+        if (srcChanged) e.status |= Status.SRC_NAT;
+        if (dstChanged) e.status |= Status.DST_NAT;
+        e.natPort = srcChanged ? r.natPort : NatPort.NONE;
+        e.masqInterface = r.masqInterface;
         e.helper = helpers.apply(tuple);
         if (e.helper != null) e.status |= Status.HELPER;
         EnumSet<Change> ignored = EnumSet.noneOf(Change.class);
@@ -370,10 +456,13 @@ public final class ConntrackModel {
             nextId--; // never confirmed: the unconfirmed entry dies with the packet
             return Verdict.INVALID;
         }
-        count(e, 0, ipLength);
-        helperTimeout(e, false, payloadLength > 0, t);
+        count(e, 0, a.ipLength);
+        helperTimeout(e, false, a.payloadLength > 0, t);
         insert(e);
-        sink.accept(new EntryCreated(t, frame, e.view(t, true, false, false), e.natPort));
+        expiredMappings.remove(tuple);
+        EntryView v = e.view(t, true, false, false);
+        sink.accept(new EntryCreated(t, frame, v, e.natPort));
+        for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, v, f.kind(), f.detail()));
         return Verdict.NEW;
     }
 
@@ -438,37 +527,6 @@ public final class ConntrackModel {
     }
 
     /**
-     * The kernel searches from a random offset (nf_nat_proto.c:nf_nat_l4proto_unique_tuple); the model takes the
-     * port the WAN showed when it is free, else the first free port of the same class (1–511, 600–1023, 1024–65535).
-     */
-    private ConntrackTuple choosePort(ConntrackTuple tuple, long hi, long lo, int observed) {
-        if (observed >= 0) {
-            ConntrackTuple c = tuple.withSource(hi, lo, observed);
-            if (!taken(c)) return c;
-        }
-        int p = tuple.sourceKey();
-        int min, max;
-        if (tuple.isIcmp()) {
-            min = 0;
-            max = 65535;
-        } else if (p < 512) {
-            min = 1;
-            max = 511;
-        } else if (p < 1024) {
-            min = 600;
-            max = 1023;
-        } else {
-            min = 1024;
-            max = 65535;
-        }
-        for (int port = min; port <= max; port++) {
-            ConntrackTuple c = tuple.withSource(hi, lo, port);
-            if (!byTuple.containsKey(c.invert())) return c; // not counted as found: the kernel's random tries differ
-        }
-        return tuple.withSource(hi, lo, p); // all taken: the kernel gives up and the confirm fails; keep the clash
-    }
-
-    /**
      * nf_nat_core.c:nf_nat_used_tuple: the reply tuple of the translated tuple is already some entry's tuple; a hit is
      * the kernel's {@code found} statistic (nf_conntrack_tuple_taken).
      */
@@ -476,6 +534,65 @@ public final class ConntrackModel {
         boolean used = byTuple.containsKey(translated.invert());
         if (used) stats.found++;
         return used;
+    }
+
+    // ---- link and address events (nf_nat_masquerade.c)
+
+    /**
+     * An address was removed from {@code iface} ({@code ip addr del}): every entry masqueraded via that interface
+     * whose translated address is the removed one is deleted (nf_nat_masquerade.c:masq_inet_event → inet_cmp;
+     * the kernel does it in a work queue a few milliseconds later). SNAT and null bindings are never touched. New
+     * entries no longer get that address.
+     *
+     * @param address the address, with or without its prefix length
+     */
+    public void onAddressRemoved(long nanos, String iface, String address, EventSink sink) {
+        Interfaces ifs = requireInterfaces();
+        advanceTo(nanos, sink);
+        long t = Math.max(nanos, now);
+        long[] a = NatMatch.AddressRange.address(address.contains("/") ? address.substring(0, address.indexOf('/')) : address);
+        if (ifs.removeAddress(iface, a[0], a[1]) == null) return; // not there: no notification
+        String reason = "masquerade: address " + Addresses.format(a[0], a[1]) + " removed from " + iface
+                + " (nf_nat_masquerade.c:masq_inet_event)";
+        for (ConntrackEntry e : List.copyOf(live.values())) {
+            if (iface.equals(e.masqInterface) && e.reply.dstHi() == a[0] && e.reply.dstLo() == a[1]) {
+                kill(e, t, FrameRef.NONE, reason, sink);
+            }
+        }
+    }
+
+    /** An address was added to {@code iface} ("a.b.c.d/len"): masquerade may pick it for new entries; no entry changes. */
+    public void onAddressAdded(long nanos, String iface, String cidr, EventSink sink) {
+        Interfaces ifs = requireInterfaces();
+        advanceTo(nanos, sink);
+        ifs.addAddress(iface, Interfaces.Address.parse(cidr));
+    }
+
+    /**
+     * {@code iface} went down (NETDEV_DOWN): every entry masqueraded via it is deleted
+     * (nf_nat_masquerade.c:masq_device_event → device_cmp); SNAT and null bindings stay.
+     */
+    public void onLinkDown(long nanos, String iface, EventSink sink) {
+        Interfaces ifs = requireInterfaces();
+        advanceTo(nanos, sink);
+        long t = Math.max(nanos, now);
+        ifs.setUp(iface, false);
+        String reason = "masquerade: " + iface + " went down (nf_nat_masquerade.c:masq_device_event)";
+        for (ConntrackEntry e : List.copyOf(live.values())) {
+            if (iface.equals(e.masqInterface)) kill(e, t, FrameRef.NONE, reason, sink);
+        }
+    }
+
+    /** {@code iface} came up again; no entry changes. */
+    public void onLinkUp(long nanos, String iface, EventSink sink) {
+        Interfaces ifs = requireInterfaces();
+        advanceTo(nanos, sink);
+        ifs.setUp(iface, true);
+    }
+
+    private Interfaces requireInterfaces() {
+        if (interfaces == null) throw new IllegalStateException("link and address events need the router's interfaces");
+        return interfaces;
     }
 
     // ---- UDP (nf_conntrack_proto_udp.c:nf_conntrack_udp_packet)
@@ -821,7 +938,8 @@ public final class ConntrackModel {
         live.put(e.id, e);
         byTuple.put(e.original, e);
         byTuple.put(e.reply, e);
-        bySource.put(new SourceKey(e.original), e);
+        // nf_nat_setup_info adds SRC-manipulated entries (null bindings too) at the head of the by-source chain
+        bySource.computeIfAbsent(new SourceKey(e.original), k -> new ArrayList<>(1)).add(0, e);
         schedule(e, e.deadlineNanos);
         stats.entries(live.size(), e.firstNanos);
     }
@@ -830,16 +948,23 @@ public final class ConntrackModel {
         live.remove(e.id);
         byTuple.remove(e.original, e);
         byTuple.remove(e.reply, e);
-        bySource.remove(new SourceKey(e.original), e);
+        SourceKey k = new SourceKey(e.original);
+        List<ConntrackEntry> same = bySource.get(k);
+        if (same != null) {
+            same.remove(e);
+            if (same.isEmpty()) bySource.remove(k);
+        }
         e.timerSeq = -1;
         stats.entries(live.size(), now);
     }
 
-    private void kill(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink) {
+    private EntryView kill(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink) {
         remove(e);
         // ctnetlink_dump_timeout(skb, ct, true) on destroy: the time left is printed unless it is 0
         boolean left = e.deadlineNanos - t >= SECOND;
-        sink.accept(new EntryKilled(t, frame, e.view(t, left, timeouts.accounting(), timeouts.timestamps()), reason));
+        EntryView v = e.view(t, left, timeouts.accounting(), timeouts.timestamps());
+        sink.accept(new EntryKilled(t, frame, v, reason));
+        return v;
     }
 
     private long timerSeq;

@@ -1,5 +1,6 @@
 package dev.natrecon.conntrack;
 
+import dev.natrecon.conntrack.ConntrackEvent.Diverged;
 import dev.natrecon.conntrack.ConntrackEvent.EntryCreated;
 import dev.natrecon.conntrack.ConntrackEvent.EntryUpdated;
 import dev.natrecon.conntrack.ConntrackEvent.PacketDropped;
@@ -16,22 +17,44 @@ import dev.natrecon.conntrack.ConntrackEvent.PacketDropped;
  * {@code delta-time=} (nf_conntrack_timestamp=1, DESTROY only); {@code helper=} (not on DESTROY). The microseconds of the timestamp are
  * printed as six digits with leading zeros ({@code [1795228471.033850]}), as every line of the lab's kernel logs
  * shows; lab-notes and the sample READMEs say conntrack-tools prints them unpadded ({@code [1795220314.70002 ]}), but
- * the recorded logs disagree and the lab wins. {@link ConntrackText} reads both forms.
+ * the recorded logs disagree and the lab wins. {@link ConntrackText} reads both forms. The model's own
+ * {@link Diverged} events are not kernel lines: {@link #line} prints them as {@code #} comments.
  */
 public final class EventFormat {
     private EventFormat() {
     }
 
+    /** NEW, UPDATE or DESTROY; DIVERGED for {@link Diverged}, which is not a kernel event. */
     public static String tag(ConntrackEvent e) {
         if (e instanceof EntryCreated) return "NEW";
         if (e instanceof EntryUpdated) return "UPDATE";
         if (e instanceof PacketDropped) return "DROPPED"; // not a conntrack -E event: the kernel only logs it
+        if (e instanceof Diverged) return "DIVERGED";
         return "DESTROY";
     }
 
-    /** The full line with its timestamp. */
+    /** Whether the kernel would print the event ({@link Diverged} is the model's own). */
+    public static boolean isKernelEvent(ConntrackEvent e) {
+        return !(e instanceof Diverged);
+    }
+
+    /**
+     * The full line with its timestamp. A {@link Diverged} becomes a comment line that parsers of
+     * {@code conntrack -E} output skip: {@code # [sec.usec]\tDIVERGED nat.source_port lan#5: detail}.
+     */
     public static String line(ConntrackEvent e) {
+        if (e instanceof Diverged d) return "# " + timestamp(e.nanos()) + "\t" + comment(d);
         return timestamp(e.nanos()) + "\t" + body(tag(e), e.entry());
+    }
+
+    /** The line without the timestamp: the kernel's line body, or the comment text of a {@link Diverged}. */
+    public static String text(ConntrackEvent e) {
+        if (e instanceof Diverged d) return "# " + comment(d);
+        return body(tag(e), e.entry());
+    }
+
+    private static String comment(Diverged d) {
+        return "DIVERGED " + d.kind().id() + " " + d.frame() + ": " + d.detail();
     }
 
     /** "[sec.usec]" with six digits of microseconds, zero-padded, as in the lab's recorded logs. */

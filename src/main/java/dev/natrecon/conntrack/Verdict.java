@@ -19,7 +19,12 @@ public enum Verdict {
      * (nf_conntrack_proto_icmp.c:nf_conntrack_inet_error)
      */
     RELATED,
-    /** dropped by conntrack itself: the table was full and early drop freed nothing (no entry created) */
+    /**
+     * the packet did not get through: the table was full and early drop freed nothing, routing dropped it (no route,
+     * filtered: the captures showed it nowhere), masquerade found no address on the out-interface, or a masqueraded
+     * entry's packet left through another interface (the entry is killed). A new flow gets no entry; an existing
+     * entry was still refreshed, because conntrack runs in PREROUTING before routing (nf_conntrack_core.c:nf_conntrack_in)
+     */
     DROPPED,
     /** the model cannot tell: an ICMP error quoting an ICMP packet whose type and id were not decoded */
     UNTRACKED

@@ -5,28 +5,48 @@
  *       ({@code conntrack -E}, {@code -L}, {@code -L expect}, {@code /proc/net/nf_conntrack[_expect]}):
  *       {@link dev.natrecon.conntrack.ConntrackText}, so natrecon's reconstruction can be compared with a router's
  *       own logs.</li>
+ *   <li>Reading the router's rules: {@link dev.natrecon.conntrack.NatRuleset#parse} takes {@code nft list ruleset} or
+ *       {@code iptables-save} text (no file I/O here) and gives {@link dev.natrecon.conntrack.NatRule}s
+ *       (masquerade, SNAT, DNAT, redirect, accept; matches on interfaces, addresses, protocol and ports; port ranges;
+ *       {@code random}, {@code fully-random}, {@code persistent}) and helper assignments ({@code ct helper set},
+ *       {@code -j CT --helper}). What it cannot model in a NAT chain is refused with the line; what lies outside NAT
+ *       is listed as a warning.</li>
  *   <li>The deterministic conntrack/NAT model: {@link dev.natrecon.conntrack.ConntrackModel} (table, timers fired in
  *       deadline order before the packet that passes them, UDP/TCP/ICMP/generic trackers, TCP window tracking when
  *       the packets carry sequence numbers (tcp_in_window: invalid and ignored segments, be_liberal, the un-ACKed-data,
- *       retransmission and zero-window caps), masquerade/SNAT port choice; the SIP helper's timeout policy, sip_timeout on packets with data; ICMP/ICMPv6 errors matched to the
- *       entry they quote as {@link dev.natrecon.conntrack.Verdict#RELATED}; the table limit nf_conntrack_max with
- *       early drop of one non-ASSURED entry, or {@link dev.natrecon.conntrack.Verdict#DROPPED} with the kernel's
- *       rate-limited "table full" warning), its input {@link dev.natrecon.conntrack.Arrival},
+ *       retransmission and zero-window caps); the SIP helper's timeout policy, sip_timeout on packets with data;
+ *       ICMP/ICMPv6 errors matched to the entry they quote as {@link dev.natrecon.conntrack.Verdict#RELATED}; the
+ *       table limit nf_conntrack_max with early drop of one non-ASSURED entry, or
+ *       {@link dev.natrecon.conntrack.Verdict#DROPPED} with the kernel's rate-limited "table full" warning; routing as
+ *       the captures showed it: no entry for a first packet that was dropped, refresh by dropped packets of an entry,
+ *       null binding for a packet that leaves through an interface no rule names, kill of a masqueraded entry whose
+ *       packet leaves through another interface; link and address events flushing masqueraded entries), its input
+ *       {@link dev.natrecon.conntrack.Arrival}, the router's {@link dev.natrecon.conntrack.Interfaces} and rules
+ *       ({@link dev.natrecon.conntrack.NatRuleset}: {@code nft list ruleset} and {@code iptables-save}),
+ *       {@link dev.natrecon.conntrack.NatTranslator} (DNAT, SNAT/masquerade, null binding; port and address choice as
+ *       nf_nat_core.c:get_unique_tuple, the observed value where the kernel chooses at random),
  *       {@link dev.natrecon.conntrack.ConntrackStats} (the counters of {@code conntrack -S} for one CPU, count and
  *       peak), {@link dev.natrecon.conntrack.Timeouts} (profiles {@code linux-6}, {@code linux-4}, {@code openwrt},
  *       {@code routeros} with the source of every value, sysctl dumps, the SIP helper's module parameters,
- *       {@code name=value}), events in the past tense ({@link dev.natrecon.conntrack.ConntrackEvent}) and their
- *       {@code conntrack -E -o timestamp,extended} rendering ({@link dev.natrecon.conntrack.EventFormat}).</li>
+ *       {@code name=value}), events in the past tense ({@link dev.natrecon.conntrack.ConntrackEvent}, including
+ *       {@link dev.natrecon.conntrack.ConntrackEvent.Diverged} where the captures contradict the Linux prediction,
+ *       kinds in {@link dev.natrecon.conntrack.Divergence}) and their {@code conntrack -E -o timestamp,extended}
+ *       rendering ({@link dev.natrecon.conntrack.EventFormat}; divergences as comment lines);
+ *       {@link dev.natrecon.conntrack.KernelComparison} (the reconstruction against a kernel's own log).</li>
  * </ul>
- * Not modelled yet: expectations and the helper's parsing (drops, rewrites), DNAT, link/address events (masquerade
- * flush), the parts of TCP tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored SYN,
- * RFC 5961 challenge ACKs, RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of helped
- * entries behind NAT (the helper's sequence adjustment is unknown to the model: those are tracked by flags), the garbage
- * collector's early drop while the table is at 95 % after a "table full" (gc_worker), which bucket the kernel's
- * early_drop really hits (random hash seed: the model evicts the non-ASSURED entry nearest its deadline), races
- * between CPUs (insert_failed, clash_resolve, search_restart stay 0), router-generated ICMP errors attached with
- * nf_ct_attach (treated like any other error: looked up), the quoted ICMP header of an error about an ICMP packet
- * (the decoder gives no type or id: {@link dev.natrecon.conntrack.Verdict#UNTRACKED}).
+ * Not modelled yet: expectations and the helper's parsing (drops, rewrites: the SIP helper issue); the parts of TCP
+ * tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored SYN, RFC 5961 challenge ACKs,
+ * RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of helped entries behind NAT (the
+ * helper's sequence adjustment is unknown to the model: those are tracked by flags); the garbage collector's early
+ * drop while the table is at 95 % after a "table full" (gc_worker); which bucket the kernel's early_drop really hits
+ * (random hash seed: the model evicts the non-ASSURED entry nearest its deadline); races between CPUs
+ * (insert_failed, clash_resolve, search_restart stay 0); router-generated ICMP errors attached with nf_ct_attach
+ * (treated like any other error: looked up); the quoted ICMP header of an error about an ICMP packet
+ * ({@link dev.natrecon.conntrack.Verdict#UNTRACKED}); in NAT: the address hash over an SNAT/DNAT address range
+ * (find_best_ips_proto: the model takes the observed address), secondary addresses and promote_secondaries, the
+ * masquerade work queue's limit of 16 pending flushes, clash resolution at confirm (a flow that finds no free port is
+ * dropped), jumps to user chains, NAT maps and concatenations, filter rules (their effect comes from the captures as
+ * {@link dev.natrecon.conntrack.Arrival.Egress#DROPPED}).
  *
  * <p>Must not touch: files or streams (callers hand in lines, packets and model time), the wall clock, SIP text
  * (only through a helper), correlation, the engine, detectors, reports.

@@ -14,10 +14,13 @@ final class Recorder implements EventSink {
         events.add(event);
     }
 
-    /** Takes all pending events and compares them, printed as conntrack -E lines without the timestamp. */
+    /**
+     * Takes all pending events and compares them, printed as conntrack -E lines without the timestamp (a
+     * {@link ConntrackEvent.Diverged} as its "# DIVERGED id frame: detail" comment).
+     */
     List<ConntrackEvent> expect(String... lines) {
         List<String> got = new ArrayList<>();
-        for (ConntrackEvent e : events) got.add(EventFormat.body(EventFormat.tag(e), e.entry()));
+        for (ConntrackEvent e : events) got.add(EventFormat.text(e));
         assertEquals(List.of(lines), got, "events");
         List<ConntrackEvent> taken = List.copyOf(events);
         events.clear();
