@@ -290,7 +290,7 @@ public final class Analysis {
         IOException[] sinkError = new IOException[1];
         KernelCheck.Parsed kernel = in.kernelEvents() == null ? null : KernelCheck.read(in.kernelEvents());
         List<dev.natrecon.conntrack.ConntrackEvent> modelEvents = new ArrayList<>();
-        ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), decisions, e -> {
+        ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), lanSpan[0], decisions, e -> {
             if (kernel != null) modelEvents.add(e);
             for (AnalysisSink sink : sinks) {
                 try {

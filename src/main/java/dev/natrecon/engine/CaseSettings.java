@@ -18,7 +18,12 @@ import java.util.Properties;
  * <p>Keys read: {@code capture.lan.file}, {@code capture.wan.file}, {@code router.lan.network},
  * {@code router.lan.address}, {@code router.wan.address}, {@code model.profile}, {@code conntrack.sysctl.file},
  * {@code conntrack.set} (comma-separated {@code name=value}), {@code sip.helper} (on/off/auto),
- * {@code sip.helper.ports}, {@code sip.helper.protocol} (udp, tcp), {@code conntrack.events.file}. Unknown keys are ignored (the lab records more).
+ * {@code sip.helper.ports}, {@code sip.helper.protocol} (udp, tcp), {@code sip.helper.parameters.file},
+ * {@code conntrack.events.file}, {@code nat.ruleset.file} ({@code nft list ruleset} or {@code iptables-save} of the
+ * router), {@code lan.interface}, {@code wan.interface}, {@code router.wan.network}, and the router's link changes in
+ * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
+ * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}. Unknown keys are ignored (the lab
+ * records more).
  */
 public record CaseSettings(Path file, Properties properties) {
     public static CaseSettings load(Path file) throws IOException {
@@ -109,6 +114,33 @@ public record CaseSettings(Path file, Properties properties) {
             for (String s : get("sip.helper.protocol").split(",")) protocols.add(s.trim().equalsIgnoreCase("tcp") ? 6 : 17);
             m = m.withSipProtocols(protocols);
         }
+        Path params = path("sip.helper.parameters.file");
+        if (params != null && Files.exists(params)) m = m.withModuleParameters(Files.readString(params));
+        Path rules = path("nat.ruleset.file");
+        String wanNet = get("router.wan.network");
+        String prefix = wanNet != null && wanNet.contains("/") ? wanNet.substring(wanNet.indexOf('/')) : null;
+        List<ModelSettings.LinkChange> changes = new ArrayList<>();
+        String wan = get("router.wan.address");
+        // the lab's schedule, in seconds after the first packet: "WAN down" is the address removed (ip addr del)
+        if (get("event.wan.down.t") != null && wan != null) changes.add(relative("event.wan.down.t", "remove", wan));
+        if (get("event.wan.up.t") != null && wan != null) {
+            changes.add(relative("event.wan.up.t", "add", wan + (prefix == null ? "" : prefix)));
+        }
+        if (get("event.wan.address.change.t") != null && wan != null && get("router.wan.address.new") != null) {
+            changes.add(relative("event.wan.address.change.t", "remove", wan));
+            changes.add(relative("event.wan.address.change.t", "add", get("router.wan.address.new") + (prefix == null ? "" : prefix)));
+        }
+        changes.sort(java.util.Comparator.comparingLong(ModelSettings.LinkChange::nanos));
+        m = m.withRouter(rules != null && Files.exists(rules) ? Files.readString(rules) : m.ruleset(),
+                rules != null && Files.exists(rules) ? rules.toString() : m.natSource(),
+                get("lan.interface") != null ? get("lan.interface") : m.lanInterface(),
+                get("wan.interface") != null ? get("wan.interface") : m.wanInterface(),
+                prefix != null ? prefix : m.wanNetwork(), changes.isEmpty() ? m.linkChanges() : changes);
         return m;
+    }
+
+    private ModelSettings.LinkChange relative(String key, String kind, String address) {
+        long nanos = new java.math.BigDecimal(get(key)).movePointRight(9).longValue();
+        return new ModelSettings.LinkChange(nanos, true, kind, address);
     }
 }

@@ -8,6 +8,8 @@ import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventSink;
 import dev.natrecon.conntrack.FrameRef;
+import dev.natrecon.conntrack.Interfaces;
+import dev.natrecon.conntrack.NatRuleset;
 import dev.natrecon.conntrack.NatRule;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.conntrack.Timeouts;
@@ -51,6 +53,14 @@ final class ConntrackReplay {
     /** AUTO helper: null until the first SIP packet seen on both sides says whether the router rewrote it. */
     private Boolean helperOn;
     private long lastNanos = Long.MIN_VALUE;
+    private final String wanIf;
+    private String wanAddress;
+    private boolean inferredNat;
+    private final List<ModelSettings.LinkChange> linkChanges = new ArrayList<>();
+    private int nextLinkChange;
+    /** Origin of relative link-change times: the first packet of the reference capture. */
+    private final long originNanos;
+    private final Map<String, Long> divergences = new TreeMap<>();
 
     private final long[] arrivals = new long[Arrival.Ingress.values().length];
     private final long[] verdicts = new long[Verdict.values().length];
@@ -63,9 +73,10 @@ final class ConntrackReplay {
      * @param sink              receives every model event, in order
      * @param samples           receives the table's size per second in which it changed
      */
-    ConntrackReplay(ModelSettings settings, Collection<String> externalAddresses, List<String> decisions,
-                    EventSink sink, java.util.function.Consumer<TableSample> samples) {
+    ConntrackReplay(ModelSettings settings, Collection<String> externalAddresses, long originNanos,
+                    List<String> decisions, EventSink sink, java.util.function.Consumer<TableSample> samples) {
         this.settings = settings;
+        this.originNanos = originNanos;
         this.timeouts = settings.timeouts();
         this.decisions = decisions;
         this.inside = settings.insideNetworks();
@@ -79,29 +90,55 @@ final class ConntrackReplay {
             }
         }
         for (String a : externalAddresses) learnExternal(a);
-        List<NatRule> rules = settings.natRules();
-        if (rules == null) {
-            rules = new ArrayList<>();
-            if (!external.isEmpty()) {
-                long[] e = external.get(0);
-                String[] nets = inside.stream().filter(p -> Addresses.isV4(p.hi(), p.lo()) == Addresses.isV4(e[0], e[1]))
-                        .map(NatRule.Prefix::toString).toArray(String[]::new);
-                if (nets.length > 0) rules.add(NatRule.masquerade(Addresses.format(e[0], e[1]), nets));
+        String lanIf = settings.lanInterface(), wanIf = settings.wanInterface();
+        this.wanIf = wanIf;
+        Interfaces ifs = Interfaces.of(lanIf, wanIf);
+        for (String r : settings.routerAddresses()) {
+            long[] t = new long[2];
+            if (!Addresses.parse(r, t)) continue;
+            NatRule.Prefix net = null;
+            for (NatRule.Prefix p : inside) if (p.contains(t[0], t[1])) net = p;
+            if (net != null) {
+                ifs.address(lanIf, r + "/" + net.toString().substring(net.toString().indexOf('/') + 1));
+            } else if (wanAddress == null) {
+                wanAddress = r; // the first outside address is the WAN's (later ones arrive by link changes)
             }
-            decisions.add("model NAT: " + (rules.isEmpty()
-                    ? "no source NAT (no translation was seen, so no external address to masquerade to)"
-                    : "inferred from the traffic: " + rules.get(0)));
-        } else {
-            decisions.add("model NAT: " + rules + (settings.natSource() == null ? "" : " (from " + settings.natSource() + ")"));
         }
-        if (settings.sipHelper() != ModelSettings.SipHelper.AUTO) helperOn = settings.sipHelper() == ModelSettings.SipHelper.ON;
-        this.model = new ConntrackModel(timeouts, rules, this::helperFor);
+        if (wanAddress == null && !external.isEmpty()) {
+            wanAddress = Addresses.format(external.get(0)[0], external.get(0)[1]);
+            decisions.add("model WAN address: " + wanAddress + " (learnt from the translations)");
+        }
+        if (wanAddress != null) ifs.address(wanIf, wanAddress + (settings.wanNetwork() == null ? "" : settings.wanNetwork()));
+        NatRuleset ruleset;
+        if (settings.ruleset() != null) {
+            ruleset = NatRuleset.parse(settings.ruleset());
+            decisions.add("model NAT: " + ruleset.rules().size() + " rule(s) and " + ruleset.helpers().size()
+                    + " helper rule(s) from " + (settings.natSource() == null ? "the given ruleset" : settings.natSource())
+                    + (ruleset.warnings().isEmpty() ? "" : "; " + String.join("; ", ruleset.warnings())));
+        } else if (settings.natRules() != null) {
+            ruleset = new NatRuleset(settings.natRules(), List.of(), List.of());
+            decisions.add("model NAT: " + settings.natRules() + (settings.natSource() == null ? "" : " (from " + settings.natSource() + ")"));
+        } else {
+            inferredNat = true;
+            ruleset = NatRuleset.parse("table ip nat {\n chain postrouting {\n  type nat hook postrouting priority srcnat;\n"
+                    + "  oifname \"" + wanIf + "\" masquerade\n }\n}\ntable ip6 nat {\n chain postrouting {\n"
+                    + "  type nat hook postrouting priority srcnat;\n  oifname \"" + wanIf + "\" masquerade\n }\n}\n");
+            decisions.add("model NAT: inferred: masquerade on the WAN interface (no ruleset given; where the router "
+                    + "translated otherwise the model takes what the captures show and records a divergence)");
+        }
+        java.util.function.Function<ConntrackTuple, String> helpers = ruleset.helpers().isEmpty() ? this::helperFor
+                : ruleset.helperFunction();
+        if (!ruleset.helpers().isEmpty()) helperOn = true;
+        else if (settings.sipHelper() != ModelSettings.SipHelper.AUTO) helperOn = settings.sipHelper() == ModelSettings.SipHelper.ON;
+        this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
+        for (ModelSettings.LinkChange c : settings.linkChanges()) linkChanges.add(c);
         this.gauge = new TableGauge(samples);
         this.out = e -> {
             events.merge(kind(e), 1L, Long::sum);
             if (e instanceof ConntrackEvent.EntryCreated c && c.natPort() != ConntrackEvent.NatPort.NONE) {
                 natPorts.merge(c.natPort().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
             }
+            if (e instanceof ConntrackEvent.Diverged d) divergences.merge(d.kind().id(), 1L, Long::sum);
             gauge.accept(e);
             sink.accept(e);
         };
@@ -194,6 +231,7 @@ final class ConntrackReplay {
             }
         }
         takeSnapshots(s.nanos);
+        applyLinkChanges(s.nanos);
         lastNanos = s.nanos;
         fill(a, s);
         if (matched) {
@@ -204,8 +242,10 @@ final class ConntrackReplay {
             a.observedDstLo = s.cpDstLo;
             a.observedSrcPort = s.cpSrcPort;
             a.observedDstPort = s.cpDstPort;
-            if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo) && !isExternal(s.cpSrcHi, s.cpSrcLo)) {
+            if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo) && !isInside(s.cpSrcHi, s.cpSrcLo)
+                    && !isExternal(s.cpSrcHi, s.cpSrcLo)) {
                 external.add(new long[] {s.cpSrcHi, s.cpSrcLo});
+                addressChangeSeen(s);
             }
             if (helperOn == null && isSip(s)) {
                 helperOn = s.length != s.cpLength;
@@ -236,6 +276,42 @@ final class ConntrackReplay {
         if (lanInside != lanDstInside) return lanInside;
         long wanMinusLan = lanSide ? s.counterpartDeltaNanos : -s.counterpartDeltaNanos;
         return wanMinusLan >= 0;
+    }
+
+    /**
+     * The translations moved to an external address the model has not seen: with an inferred masquerade rule and no
+     * link changes given, the router's WAN address changed, at the latest now. The model removes the old address (so
+     * masqueraded entries on it are flushed, as the kernel does when an address goes) and adds the new one.
+     */
+    private void addressChangeSeen(Seen s) {
+        String now = Addresses.format(s.cpSrcHi, s.cpSrcLo);
+        if (!inferredNat || !settings.linkChanges().isEmpty() || now.equals(wanAddress)) return;
+        if (!Addresses.isV4(s.cpSrcHi, s.cpSrcLo) && wanAddress != null) return; // a second family, not a change
+        if (wanAddress != null) model.onAddressRemoved(s.nanos, wanIf, wanAddress, out);
+        model.onAddressAdded(s.nanos, wanIf, now, out);
+        decisions.add("model WAN address: " + (wanAddress == null ? "" : wanAddress + " -> ") + now + " at "
+                + s.side.label() + " frame " + s.frame + " (inferred: the first translation to it; the router's real "
+                + "change came at or before this)");
+        wanAddress = now;
+    }
+
+    private void applyLinkChanges(long beforeNanos) {
+        while (nextLinkChange < linkChanges.size()) {
+            ModelSettings.LinkChange c = linkChanges.get(nextLinkChange);
+            long at = c.relative() ? originNanos + c.nanos() : c.nanos();
+            if (at > beforeNanos) return;
+            nextLinkChange++;
+            model.advanceTo(at, out);
+            switch (c.kind()) {
+                case "remove" -> model.onAddressRemoved(at, wanIf, c.address(), out);
+                case "add" -> model.onAddressAdded(at, wanIf, c.address(), out);
+                case "down" -> model.onLinkDown(at, wanIf, out);
+                case "up" -> model.onLinkUp(at, wanIf, out);
+                default -> throw new IllegalArgumentException("unknown link change '" + c.kind() + "'");
+            }
+            decisions.add("model link change: WAN " + c.kind() + (c.address() == null ? "" : " " + c.address())
+                    + " at " + dev.natrecon.report.Times.iso(at));
+        }
     }
 
     private boolean isSip(Seen s) {
@@ -277,7 +353,10 @@ final class ConntrackReplay {
      * asked for after it are taken at their time.
      */
     void finish() {
-        if (lastNanos != Long.MIN_VALUE) model.advanceTo(lastNanos, out);
+        if (lastNanos != Long.MIN_VALUE) {
+            applyLinkChanges(lastNanos);
+            model.advanceTo(lastNanos, out);
+        }
         takeSnapshots(Long.MAX_VALUE);
         gauge.flush();
     }
@@ -300,7 +379,8 @@ final class ConntrackReplay {
         for (Verdict x : Verdict.values()) if (verdicts[x.ordinal()] > 0) v.put(x.name().toLowerCase(Locale.ROOT), verdicts[x.ordinal()]);
         List<String> lines = new ArrayList<>(timeouts.describe());
         return new ModelSummary(lines, in, v, new TreeMap<>(events), new TreeMap<>(natPorts), gauge.peak, gauge.peakNanos,
-                model.entries().size(), lastNanos == Long.MIN_VALUE ? 0 : lastNanos);
+                model.entries().size(), lastNanos == Long.MIN_VALUE ? 0 : lastNanos, new TreeMap<>(divergences),
+                model.stats().conntrackS(0));
     }
 
     /** Counts live entries by protocol and status from the events, and reports one sample per changed second. */
@@ -320,6 +400,10 @@ final class ConntrackReplay {
         }
 
         void accept(ConntrackEvent e) {
+            if (!(e instanceof ConntrackEvent.EntryCreated || e instanceof ConntrackEvent.EntryUpdated
+                    || e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled)) {
+                return; // divergences and drops leave the table as it was
+            }
             long s = Math.floorDiv(e.nanos(), SECOND) * SECOND;
             if (s != second) {
                 flush();

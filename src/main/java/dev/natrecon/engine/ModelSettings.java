@@ -22,11 +22,26 @@ import java.util.List;
  * @param sipPorts       the ports the helper is attached to
  * @param sipProtocols   the transports (17 UDP, 6 TCP) the helper is attached to
  * @param snapshotNanos  instants (corrected time, ns) at which to list the table like {@code conntrack -L}
+ * @param ruleset        the router's {@code nft list ruleset} or {@code iptables-save} text (NAT and helper rules), or
+ *                       null: then {@code natRules}, or a masquerade rule inferred from the traffic
+ * @param lanInterface   the router's interface names on each side (as the ruleset names them)
+ * @param wanNetwork     the WAN interface's connected prefix length ("/24"), or null for a host address
+ * @param linkChanges    link and address changes of the router, in time order
+ * @param moduleParameters the SIP helper's module parameters ({@code /sys/module/nf_conntrack_sip/parameters} dump)
  */
 public record ModelSettings(String profile, String sysctlText, String sysctlSource, List<String> overrides,
                             List<NatRule> natRules, String natSource, List<NatRule.Prefix> inside,
                             List<String> routerAddresses, SipHelper sipHelper, List<Integer> sipPorts,
-                            List<Integer> sipProtocols, List<Long> snapshotNanos) {
+                            List<Integer> sipProtocols, List<Long> snapshotNanos, String ruleset, String lanInterface,
+                            String wanInterface, String wanNetwork, List<LinkChange> linkChanges,
+                            String moduleParameters) {
+    /**
+     * A change of the router's WAN link or address: {@code down}/{@code up} (the link), {@code remove}/{@code add}
+     * (an address, with its prefix for add). {@code nanos} is absolute, or seconds after the first packet when
+     * {@code relative}.
+     */
+    public record LinkChange(long nanos, boolean relative, String kind, String address) {
+    }
     /** The SIP helper: attached, not attached, or decided from the traffic (attached when the router rewrote SIP). */
     public enum SipHelper {
         ON, OFF, AUTO
@@ -37,7 +52,7 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
 
     public static ModelSettings defaults() {
         return new ModelSettings(Timeouts.DEFAULT_PROFILE, null, null, List.of(), null, null, List.of(), List.of(),
-                SipHelper.AUTO, List.of(5060), List.of(17, 6), List.of());
+                SipHelper.AUTO, List.of(5060), List.of(17, 6), List.of(), null, "lan", "wan", null, List.of(), null);
     }
 
     /** The timeout profiles the model knows. */
@@ -56,6 +71,7 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
     public Timeouts timeouts() {
         Timeouts t = Timeouts.profile(profile);
         if (sysctlText != null) t = t.withSysctlDump(sysctlText, sysctlSource == null ? "sysctl dump" : sysctlSource);
+        if (moduleParameters != null) t = t.withModuleParameters(moduleParameters, "nf_conntrack_sip parameters");
         for (String o : overrides) t = t.with(o);
         return t;
     }
@@ -70,41 +86,54 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
 
     public ModelSettings withProfile(String p) {
         return new ModelSettings(p, sysctlText, sysctlSource, overrides, natRules, natSource, inside, routerAddresses,
-                sipHelper, sipPorts, sipProtocols, snapshotNanos);
+                sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withSysctl(String text, String source) {
         return new ModelSettings(profile, text, source, overrides, natRules, natSource, inside, routerAddresses,
-                sipHelper, sipPorts, sipProtocols, snapshotNanos);
+                sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withOverrides(List<String> o) {
         return new ModelSettings(profile, sysctlText, sysctlSource, List.copyOf(o), natRules, natSource, inside,
-                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos);
+                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withNat(List<NatRule> rules, String source) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, rules == null ? null : List.copyOf(rules),
-                source, inside, routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos);
+                source, inside, routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withInside(List<NatRule.Prefix> networks, List<String> addresses) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource,
-                List.copyOf(networks), List.copyOf(addresses), sipHelper, sipPorts, sipProtocols, snapshotNanos);
+                List.copyOf(networks), List.copyOf(addresses), sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withSipHelper(SipHelper h, List<Integer> ports) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
-                routerAddresses, h, List.copyOf(ports), sipProtocols, snapshotNanos);
+                routerAddresses, h, List.copyOf(ports), sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withSipProtocols(List<Integer> protocols) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
-                routerAddresses, sipHelper, sipPorts, List.copyOf(protocols), snapshotNanos);
+                routerAddresses, sipHelper, sipPorts, List.copyOf(protocols), snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+    }
+
+    public ModelSettings withRouter(String rulesetText, String source, String lan, String wan, String wanPrefix,
+                                    List<LinkChange> changes) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, source, inside,
+                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, rulesetText, lan, wan, wanPrefix,
+                List.copyOf(changes), moduleParameters);
+    }
+
+    public ModelSettings withModuleParameters(String text) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface,
+                wanNetwork, linkChanges, text);
     }
 
     public ModelSettings withSnapshots(List<Long> nanos) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
-                routerAddresses, sipHelper, sipPorts, sipProtocols, List.copyOf(nanos));
+                routerAddresses, sipHelper, sipPorts, sipProtocols, List.copyOf(nanos), ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 }

@@ -12,8 +12,10 @@ import java.util.Map;
  * @param events      events by kind (created, updated, expired, killed, …)
  * @param natPorts    new translated entries by how their port was found (kept, reused, observed, guessed)
  * @param peakEntries most live entries at once, and when ({@code peakNanos})
+ * @param divergences where the captures contradicted the Linux prediction, by divergence id
+ * @param conntrackS  the model's counters as {@code conntrack -S} prints them
  */
 public record ModelSummary(List<String> settings, Map<String, Long> arrivals, Map<String, Long> verdicts,
                            Map<String, Long> events, Map<String, Long> natPorts, long peakEntries, long peakNanos,
-                           long liveAtEnd, long endNanos) {
+                           long liveAtEnd, long endNanos, Map<String, Long> divergences, String conntrackS) {
 }

@@ -145,6 +145,8 @@ public final class Summaries {
         m.put("verdicts", s.verdicts());
         m.put("events", s.events());
         m.put("nat_ports", s.natPorts());
+        m.put("divergences", s.divergences());
+        m.put("conntrack_s", s.conntrackS());
         m.put("peak_entries", s.peakEntries());
         m.put("peak_time", s.peakEntries() == 0 ? null : Times.iso(s.peakNanos()));
         m.put("entries_at_end", s.liveAtEnd());

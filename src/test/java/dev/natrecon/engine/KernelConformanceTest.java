@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KernelConformanceTest {
     @ParameterizedTest
-    @ValueSource(strings = {"alg-off", "baseline", "keepalive-gap", "port-clash", "sip-over-tcp",
-            "wan-address-change-snat"})
+    @ValueSource(strings = {"alg-off", "baseline", "expect-exhaustion", "keepalive-gap", "keepalive-gap-random",
+            "leaked-private-source", "port-clash", "sip-over-tcp", "wan-address-change", "wan-address-change-snat"})
     void analyzeReproducesTheKernelsLog(String name) throws IOException {
         AnalysisInputs in = CaseSettings.load(Path.of("samples", name, "case.properties")).inputs(ModelSettings.defaults());
         RunResult r = Analysis.run(in, List.of());
