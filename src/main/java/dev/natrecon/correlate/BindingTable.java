@@ -29,7 +29,7 @@ public final class BindingTable {
         int side = s.side.ordinal();
         long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
         if (fwd != lastHash[side] || lastBinding[side] == null) {
-            if (!lookup(s, side, fwd) && s.counterpartFrame != 0) {
+            if (!lookup(s, side, fwd) && s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
                 learn(s);
                 lookup(s, side, fwd);
             }

@@ -10,6 +10,12 @@ public enum Outcome {
     LEAKED("leaked_private_source"),
     /** No counterpart although the other capture was running: dropped or filtered by the router (or not for it). */
     NO_COUNTERPART("no_counterpart"),
+    /**
+     * Seen twice on the same side, the second copy one hop later (same packet, TTL one lower, within
+     * {@link PacketMatcher#ROUTED_BACK_NANOS}): the router sent it back out of the interface it came in on (a route
+     * through the LAN while the WAN was down). The first copy is the arrival, the second the departure.
+     */
+    ROUTED_BACK("routed_back"),
     /** No counterpart, but the other capture had not started or had already stopped. */
     OUTSIDE_SPAN("outside_other_capture"),
     /** Not for forwarding: broadcast, multicast, between two private addresses on the LAN, or ICMP the router sent itself. */

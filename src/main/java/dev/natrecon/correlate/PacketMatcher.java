@@ -21,6 +21,9 @@ public final class PacketMatcher {
         void resolved(Seen s);
     }
 
+    /** Longest time between a packet and its copy routed back out of the same interface (one forwarding hop). */
+    public static final long ROUTED_BACK_NANOS = 10_000_000L;
+
     private final long windowNanos;
     private final Listener listener;
     private final long[] spanStart = new long[2];
@@ -82,6 +85,7 @@ public final class PacketMatcher {
         s.srcPort = s.hasPorts ? p.srcPort : Math.max(p.icmpId, 0);
         s.dstPort = s.hasPorts ? p.dstPort : 0;
         s.length = p.ipTotalLength;
+        s.ttl = p.ttl;
         s.tcpFlags = p.protocol == Protocols.TCP ? p.tcpFlags : 0;
         s.payloadLength = p.payloadLength;
         s.icmpType = p.icmpType;
@@ -128,6 +132,21 @@ public final class PacketMatcher {
             pair(s, best);
             drain();
             return;
+        }
+        // the same packet again on the same side, one hop later: routed back out of the interface it came in on
+        prev = null;
+        for (Seen c = head; c != null; prev = c, c = c.nextSameKey) {
+            if (c.side == s.side && c.ttl == s.ttl + 1 && s.nanos - c.nanos <= ROUTED_BACK_NANOS
+                    && c.srcHi == s.srcHi && c.srcLo == s.srcLo && c.dstHi == s.dstHi && c.dstLo == s.dstLo) {
+                unlink(c, prev);
+                c.outcome = s.outcome = Outcome.ROUTED_BACK;
+                c.resolved = s.resolved = true;
+                s.routedBackCopy = true;
+                copyCounterpart(c, s);
+                copyCounterpart(s, c);
+                drain();
+                return;
+            }
         }
         if (head == null) {
             pending.put(s.key, s);

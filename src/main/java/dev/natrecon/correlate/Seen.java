@@ -22,6 +22,10 @@ public final class Seen {
     /** Ports, or the ICMP echo id as source port. */
     public int srcPort, dstPort;
     public int length;
+    /** IPv4 TTL or IPv6 hop limit. */
+    public int ttl;
+    /** For {@link Outcome#ROUTED_BACK}: true on the second copy (the one leaving the router). */
+    public boolean routedBackCopy;
     public boolean hasPorts;
     /** TCP flag bits, layer-4 payload length, ICMP type/code (-1 when not ICMP) and whether it is an ICMP error. */
     public int tcpFlags, payloadLength, icmpType = -1, icmpCode;
@@ -59,7 +63,8 @@ public final class Seen {
         hasPorts = false;
         protocol = -1;
         srcHi = srcLo = dstHi = dstLo = 0;
-        srcPort = dstPort = length = 0;
+        srcPort = dstPort = length = ttl = 0;
+        routedBackCopy = false;
         tcpFlags = payloadLength = icmpCode = innerProtocol = 0;
         icmpType = -1;
         icmpError = false;

@@ -197,7 +197,11 @@ final class ConntrackReplay {
         if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
         Arrival a = arrival.clear();
         boolean matched = s.counterpartFrame != 0;
-        if (s.side == Side.LAN) {
+        if (s.outcome == Outcome.ROUTED_BACK) {
+            if (s.routedBackCopy) return; // the copy leaving the router
+            a.ingress = s.side == Side.LAN ? Arrival.Ingress.LAN : Arrival.Ingress.WAN;
+            a.egress = s.side == Side.LAN ? Arrival.Egress.LAN : Arrival.Egress.WAN;
+        } else if (s.side == Side.LAN) {
             if (matched) {
                 if (!outbound(s)) return;
                 a.ingress = Arrival.Ingress.LAN;
@@ -247,7 +251,7 @@ final class ConntrackReplay {
                 external.add(new long[] {s.cpSrcHi, s.cpSrcLo});
                 addressChangeSeen(s);
             }
-            if (helperOn == null && isSip(s)) {
+            if (helperOn == null && isSip(s) && s.outcome != Outcome.ROUTED_BACK) {
                 helperOn = s.length != s.cpLength;
                 decisions.add("model SIP helper: " + (helperOn ? "on" : "off") + " (decided from the traffic: "
                         + s.side.label() + " frame " + s.frame + " and its copy differ" + (helperOn ? "" : " not")

@@ -5,6 +5,7 @@ import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.TupleView;
 import dev.natrecon.decode.Addresses;
@@ -82,7 +83,7 @@ public final class CaseOutputs implements AnalysisSink {
                 ip ? Addresses.format(s.srcHi, s.srcLo) : "", ip && s.hasPorts ? s.srcPort : "",
                 ip ? Addresses.format(s.dstHi, s.dstLo) : "", ip && s.hasPorts ? s.dstPort : "",
                 ip ? s.length : "", s.outcome.label(), translation(s),
-                s.counterpartFrame == 0 ? "" : s.side.other().label(),
+                s.counterpartFrame == 0 ? "" : s.outcome == Outcome.ROUTED_BACK ? s.side.label() : s.side.other().label(),
                 s.counterpartFrame == 0 ? "" : s.counterpartFrame,
                 s.counterpartFrame == 0 ? "" : milliseconds(s.counterpartDeltaNanos));
     }

@@ -17,9 +17,27 @@ import org.junit.jupiter.params.provider.ValueSource;
  * packet, DESTROY never before the model's deadline and within the GC lag), no entry missing, none extra.
  */
 class KernelConformanceTest {
+    /** Every lab sample is held to it: a new sample must be added above. */
+    @org.junit.jupiter.api.Test
+    void everyLabSampleIsChecked() throws IOException {
+        java.lang.reflect.Method m;
+        try {
+            m = KernelConformanceTest.class.getDeclaredMethod("analyzeReproducesTheKernelsLog", String.class);
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+        List<String> listed = List.of(m.getAnnotation(ValueSource.class).strings());
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(Path.of("samples"))) {
+            List<String> samples = s.filter(d -> java.nio.file.Files.exists(d.resolve("kernel-events.txt")))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+            assertEquals(samples, listed.stream().sorted().toList());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"alg-off", "baseline", "expect-exhaustion", "keepalive-gap", "keepalive-gap-random",
-            "leaked-private-source", "port-clash", "sip-over-tcp", "wan-address-change", "wan-address-change-snat"})
+            "leaked-private-source", "port-clash", "sip-over-tcp", "stale-mapping", "wan-address-change",
+            "wan-address-change-snat"})
     void analyzeReproducesTheKernelsLog(String name) throws IOException {
         AnalysisInputs in = CaseSettings.load(Path.of("samples", name, "case.properties")).inputs(ModelSettings.defaults());
         RunResult r = Analysis.run(in, List.of());
