@@ -26,9 +26,11 @@ public final class KernelComparison {
      * @param gcLagNanos    longest delay accepted between the model's deadline and the kernel's DESTROY
      * @param pairingNanos  longest distance between the two NEWs of one entry
      * @param offsetNanos   the kernel log's clock minus the captures' corrected clock, or null to estimate it
+     * @param eventLagNanos longest delay accepted between the model's packet and the kernel's NEW or UPDATE line
+     *                      (conntrack-tools stamps an event when it receives it: sub-millisecond in the lab)
      */
-    public record Options(long gcLagNanos, long pairingNanos, Long offsetNanos) {
-        public static final Options DEFAULT = new Options(60_000_000_000L, 2_000_000_000L, null);
+    public record Options(long gcLagNanos, long pairingNanos, Long offsetNanos, long eventLagNanos) {
+        public static final Options DEFAULT = new Options(60_000_000_000L, 2_000_000_000L, null, 20_000_000L);
     }
 
     public enum Verdict {
@@ -96,6 +98,21 @@ public final class KernelComparison {
             return reproducedNew + reproducedAssured + reproducedDestroy;
         }
 
+        /** Whether every kernel line was reproduced and no entry is missing or extra. */
+        public boolean agrees() {
+            return reproducedLines() == kernelLines() && missing == 0 && extra == 0 && matched == kernelEntries;
+        }
+
+        /** One line per entry that is not matched, with its differences (empty when {@link #agrees}). */
+        public List<String> problems() {
+            List<String> out = new ArrayList<>();
+            for (EntryResult e : entries) {
+                if (e.verdict() == Verdict.MATCHED) continue;
+                out.add(e.verdict() + " " + (e.kernel() != null ? e.kernel().key : e.model().key) + " " + e.differences());
+            }
+            return out;
+        }
+
         public double percent() {
             return kernelLines() == 0 ? 100.0 : 100.0 * reproducedLines() / kernelLines();
         }
@@ -129,7 +146,7 @@ public final class KernelComparison {
                 }
             }
             List<Life> ms = m.getOrDefault(e.getKey(), List.of());
-            pair(ks, ms, offset, o, out);
+            pair(ks, ms, offset, offset != 0 ? -o.eventLagNanos() : 0, o, out);
         }
         for (Map.Entry<String, List<Life>> e : m.entrySet()) {
             if (!k.containsKey(e.getKey())) for (Life l : e.getValue()) out.add(new EntryResult(Verdict.EXTRA, null, l, List.of()));
@@ -138,7 +155,8 @@ public final class KernelComparison {
         return figures(out, offset, estimated, outside, m.values().stream().mapToInt(List::size).sum());
     }
 
-    private static void pair(List<Life> ks, List<Life> ms, long offset, Options o, List<EntryResult> out) {
+    /** @param minLag 0 on one clock; on a clock offset estimated from the NEWs, their typical lag went into it */
+    private static void pair(List<Life> ks, List<Life> ms, long offset, long minLag, Options o, List<EntryResult> out) {
         int i = 0, j = 0;
         while (i < ks.size() || j < ms.size()) {
             if (i == ks.size()) {
@@ -152,7 +170,7 @@ public final class KernelComparison {
             Life kl = ks.get(i), ml = ms.get(j);
             long d = kl.first() - offset - ml.first();
             if (Math.abs(d) <= o.pairingNanos() || kl.start == Long.MIN_VALUE) {
-                List<String> diff = differences(kl, ml, offset, o);
+                List<String> diff = differences(kl, ml, offset, minLag, o);
                 out.add(new EntryResult(diff.isEmpty() ? Verdict.MATCHED : Verdict.DIFFERS, kl, ml, diff));
                 i++;
                 j++;
@@ -166,7 +184,7 @@ public final class KernelComparison {
         }
     }
 
-    private static List<String> differences(Life k, Life m, long offset, Options o) {
+    private static List<String> differences(Life k, Life m, long offset, long minLag, Options o) {
         List<String> d = new ArrayList<>();
         if (k.newBody != null) {
             if (m.newBody == null) {
@@ -174,11 +192,18 @@ public final class KernelComparison {
             } else {
                 if (!k.newBody.equals(m.newBody)) d.add("NEW differs: kernel '" + k.newBody.trim() + "', model '" + m.newBody.trim() + "'");
                 long lag = k.start - offset - m.start;
-                if (lag < 0 || lag > o.pairingNanos()) d.add("NEW logged " + seconds(lag) + " s after the model's packet");
+                if (lag < minLag || lag > o.eventLagNanos()) d.add("NEW logged " + seconds(lag) + " s after the model's packet");
             }
         }
         if (!k.updates.equals(m.updates)) {
             d.add("UPDATEs differ: kernel " + k.updates.size() + " " + k.updates + ", model " + m.updates.size() + " " + m.updates);
+        } else {
+            for (int i = 0; i < k.updates.size(); i++) {
+                long lag = k.updateTimes.get(i) - offset - m.updateTimes.get(i);
+                if (lag < minLag || lag > o.eventLagNanos()) {
+                    d.add("UPDATE " + (i + 1) + " logged " + seconds(lag) + " s after the model's packet");
+                }
+            }
         }
         if (k.destroyBody != null) {
             if (m.destroyBody == null) {
@@ -237,15 +262,17 @@ public final class KernelComparison {
             Life k = r.kernel, m = r.model;
             if (k.newBody != null) {
                 kNew++;
-                if (m != null && k.newBody.equals(m.newBody) && k.start - offset >= m.start
-                        && r.differences.stream().noneMatch(s -> s.startsWith("NEW"))) {
+                if (m != null && k.newBody.equals(m.newBody) && r.differences.stream().noneMatch(s -> s.startsWith("NEW"))) {
                     rNew++;
                     maxNew = Math.max(maxNew, k.start - offset - m.start);
                 }
             }
             if (k.assuredAt != Long.MIN_VALUE) {
                 kA++;
-                if (m != null && m.assuredAt != Long.MIN_VALUE && k.updates.equals(m.updates)) rA++;
+                if (m != null && m.assuredAt != Long.MIN_VALUE && k.updates.equals(m.updates)
+                        && r.differences.stream().noneMatch(s -> s.startsWith("UPDATE"))) {
+                    rA++;
+                }
             }
             if (k.destroyBody != null) {
                 kD++;

@@ -69,7 +69,7 @@ class KernelComparisonTest {
         String other = NEW.replace("sport=5060 dport=5060 [UNREPLIED]", "sport=5061 dport=5060 [UNREPLIED]")
                 .replace("sport=5060 dport=5060\n", "");
         List<KernelEntry> k = List.of(line(T0 + 200_000, other), line(T0 + 3600 * S, NEW));
-        KernelComparison.Options sameClock = new KernelComparison.Options(60 * S, 2 * S, 0L);
+        KernelComparison.Options sameClock = new KernelComparison.Options(60 * S, 2 * S, 0L, 20_000_000L);
         KernelComparison.Result r = KernelComparison.compare(k, m, predicted, T0, T0 + S, sameClock);
         assertEquals(1, r.missing());
         assertEquals(1, r.extra());

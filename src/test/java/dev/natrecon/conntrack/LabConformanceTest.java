@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,28 +59,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       errors), fed as ingress LOCAL with egress WAN.</li>
  * </ul>
  *
- * <p>Compared: every NEW and UPDATE, printed identically and in the same order, the kernel's line within 20 ms after
- * the model's packet; every DESTROY with the same text including counters and delta-time, never before the model's
- * deadline or kill time and at most 60 s after it (the kernel's GC lag). An entry flushed by an address or link event
- * is killed by the kernel in a work queue some milliseconds after the event (nf_nat_masquerade.c:nf_nat_masq_schedule)
- * and the case settings give the event's time to 0.1 s, so its printed remaining timeout may be up to the (rounded
- * up) lag in seconds lower than the model's, never higher. The model must report no {@link ConntrackEvent.Diverged}:
+ * <p>Compared by {@link KernelComparison} (the same comparison {@code natrecon compare} and {@code analyze} run): per
+ * entry, every NEW and UPDATE printed identically, the kernel's line within 20 ms after the model's packet; every
+ * DESTROY with the same text including counters and delta-time, never before the model's deadline or kill time and
+ * at most 60 s after it (the kernel's GC lag); a flushed entry's remaining timeout may be lower by the lag rounded up
+ * (the kernel flushes from a work queue, nf_nat_masquerade.c:nf_nat_masq_schedule). The model must report no {@link ConntrackEvent.Diverged}:
  * every lab sample is a real Linux router.
  *
  */
 class LabConformanceTest {
-    static final long KERNEL_LAG_NANOS = 20_000_000L;
-    static final long GC_LAG_NANOS = 60_000_000_000L;
     static final long MATCH_WINDOW_NANOS = 1_000_000_000L;
     static final long SECOND = 1_000_000_000L;
 
     static final List<String> SAMPLES = List.of("baseline", "alg-off", "sip-over-tcp", "keepalive-gap",
             "keepalive-gap-random", "port-clash", "wan-address-change-snat", "leaked-private-source", "stale-mapping",
             "wan-address-change", "expect-exhaustion");
-
-    /** One line of either log: time, tag, text, the model's frame, and whether the model flushed it. */
-    record Ev(long nanos, String tag, String text, String frame, boolean flushed) {
-    }
 
     /** One decoded IP frame of a capture. */
     record Frame(String side, long number, long nanos, Packet packet) {
@@ -103,62 +94,27 @@ class LabConformanceTest {
             "wan-address-change-snat", "leaked-private-source", "stale-mapping", "wan-address-change", "expect-exhaustion"})
     void modelReproducesTheKernelsEvents(String name) throws IOException {
         Path dir = Path.of("samples", name);
-        List<Ev> kernel = new ArrayList<>();
+        List<KernelEntry> kernel = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("kernel-events.txt"))) {
-            if (line.isBlank()) continue;
-            KernelEntry k = ConntrackText.entry(line);
-            kernel.add(new Ev(k.timestampNanos(), k.event(), EventFormat.body(k.event(), EventFormatTest.view(k)), "", false));
+            if (!line.isBlank()) kernel.add(ConntrackText.entry(line));
         }
-        long end = kernel.stream().mapToLong(Ev::nanos).max().orElse(0);
         List<ConntrackEvent.Diverged> divergences = new ArrayList<>();
-        List<Ev> model = replay(dir, end, divergences);
+        Replay r = replay(dir, divergences);
         assertEquals(List.of(), divergences.stream().map(EventFormat::line).toList(), name + ": divergences");
-
-        List<Ev> kNu = kernel.stream().filter(e -> !e.tag.equals("DESTROY")).toList();
-        List<Ev> mNu = model.stream().filter(e -> !e.tag.equals("DESTROY")).toList();
-        assertEquals(kNu.stream().map(Ev::text).toList(), mNu.stream().map(Ev::text).toList(), name + ": NEW/UPDATE");
-        for (int i = 0; i < kNu.size(); i++) {
-            long lag = kNu.get(i).nanos - mNu.get(i).nanos;
-            assertTrue(lag >= 0 && lag < KERNEL_LAG_NANOS, name + ": " + kNu.get(i).text + ": kernel " + lag / 1000
-                    + " µs after the model's packet " + mNu.get(i).frame);
-        }
-
-        Comparator<Ev> byText = Comparator.comparing(e -> withoutTimeout(e.text));
-        List<Ev> kD = kernel.stream().filter(e -> e.tag.equals("DESTROY")).sorted(byText).toList();
-        List<Ev> mD = model.stream().filter(e -> e.tag.equals("DESTROY")).sorted(byText).toList();
-        assertEquals(kD.stream().map(e -> withoutTimeout(e.text)).toList(), mD.stream().map(e -> withoutTimeout(e.text)).toList(),
-                name + ": DESTROY");
-        for (int i = 0; i < kD.size(); i++) {
-            Ev k = kD.get(i), m = mD.get(i);
-            long lag = k.nanos - m.nanos;
-            assertTrue(lag >= 0 && lag < GC_LAG_NANOS, name + ": " + k.text + ": kernel " + lag / 1000 + " µs after the model");
-            long kt = timeout(k.text), mt = timeout(m.text);
-            if (kt < 0 || mt < 0) {
-                assertEquals(m.text, k.text, name + ": DESTROY");
-            } else if (m.flushed) {
-                long slack = (lag + SECOND - 1) / SECOND;
-                assertTrue(kt <= mt && kt >= mt - slack, name + ": " + k.text + ": the kernel killed it " + lag / 1000
-                        + " µs after the model's event; remaining " + kt + " s, model " + mt + " s");
-            } else {
-                assertEquals(mt, kt, name + ": " + k.text);
-            }
-        }
+        // one clock in the lab: no offset to estimate
+        KernelComparison.Options same = new KernelComparison.Options(KernelComparison.Options.DEFAULT.gcLagNanos(),
+                KernelComparison.Options.DEFAULT.pairingNanos(), 0L, KernelComparison.Options.DEFAULT.eventLagNanos());
+        KernelComparison.Result x = KernelComparison.compare(kernel, r.events, r.later, r.first, r.last, same);
+        assertEquals(List.of(), x.problems(), name);
+        assertTrue(x.agrees() && x.kernelLines() > 0, name + ": " + x);
     }
 
-    private static final Pattern DESTROY_TIMEOUT = Pattern.compile("^(\\s*\\[DESTROY\\] ipv\\d +\\d+ \\S+ +\\d+ )(\\d+) ");
-
-    /** A DESTROY line's remaining timeout (a kill), -1 when it has none (an expiry). */
-    static long timeout(String text) {
-        Matcher m = DESTROY_TIMEOUT.matcher(text);
-        return m.find() ? Long.parseLong(m.group(2)) : -1;
+    /** The model's events while the captures run, those it would report later, and the captures' span. */
+    record Replay(List<ConntrackEvent> events, List<ConntrackEvent> later, long first, long last) {
     }
 
-    static String withoutTimeout(String text) {
-        return DESTROY_TIMEOUT.matcher(text).replaceFirst("$1<left> ");
-    }
-
-    /** The model's events over the case, expirations flushed up to {@code endNanos}; divergences go to the list. */
-    static List<Ev> replay(Path dir, long endNanos, List<ConntrackEvent.Diverged> divergences) throws IOException {
+    /** Replays the case; divergences go to the list. */
+    static Replay replay(Path dir, List<ConntrackEvent.Diverged> divergences) throws IOException {
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(dir.resolve("case.properties"))) {
             props.load(r);
@@ -276,19 +232,20 @@ class LabConformanceTest {
         for (Arrival a : arrivals) steps.add(new Step(a.nanos, (mm, s) -> mm.onPacket(a, s)));
         steps.sort(Comparator.comparingLong(Step::nanos)); // stable: events before packets of the same instant
 
-        List<Ev> out = new ArrayList<>();
+        List<ConntrackEvent> out = new ArrayList<>();
         EventSink sink = e -> {
             if (e instanceof ConntrackEvent.Diverged d) {
                 divergences.add(d);
-                return;
+            } else {
+                out.add(e);
             }
-            String tag = EventFormat.tag(e);
-            boolean flushed = e instanceof ConntrackEvent.EntryKilled && e.frame().equals(FrameRef.NONE);
-            out.add(new Ev(e.nanos(), tag, EventFormat.body(tag, e.entry()), e.frame().toString(), flushed));
         };
         for (Step s : steps) s.action.accept(m, sink);
-        m.advanceTo(endNanos, sink);
-        return out;
+        long last = Math.max(lan.get(lan.size() - 1).nanos, wan.get(wan.size() - 1).nanos);
+        m.advanceTo(last, sink);
+        List<ConntrackEvent> later = new ArrayList<>();
+        m.advanceTo(Long.MAX_VALUE / 2, later::add);
+        return new Replay(out, later, Math.min(t0, wan.get(0).nanos), last);
     }
 
     record Step(long nanos, Action action) {
