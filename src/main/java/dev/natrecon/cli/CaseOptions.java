@@ -70,6 +70,11 @@ final class CaseOptions {
             description = "one conntrack setting, e.g. net.netfilter.nf_conntrack_udp_timeout=60 (repeatable; applied last)")
     List<String> set = new ArrayList<>();
 
+    @Option(names = "--ruleset", paramLabel = "FILE",
+            description = "the router's 'nft list ruleset' or 'iptables-save' output: its NAT and helper rules "
+                    + "(default: masquerade on the WAN, inferred from the traffic)")
+    Path ruleset;
+
     @Option(names = "--sip-helper", paramLabel = "on|off|auto",
             description = "whether the router's SIP helper is attached (default: auto, on when the router rewrote SIP)")
     String sipHelper;
@@ -133,6 +138,10 @@ final class CaseOptions {
             m = m.withProfile(profile);
         }
         if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.toString());
+        if (ruleset != null) {
+            m = m.withRouter(Files.readString(ruleset), ruleset.toString(), m.lanInterface(), m.wanInterface(),
+                    m.wanNetwork(), m.linkChanges());
+        }
         if (!set.isEmpty()) {
             List<String> o = new ArrayList<>(m.overrides());
             o.addAll(set);

@@ -79,7 +79,7 @@ final class ConntrackReplay {
         this.originNanos = originNanos;
         this.timeouts = settings.timeouts();
         this.decisions = decisions;
-        this.inside = settings.insideNetworks();
+        this.inside = settings.inside();
         long[] tmp = new long[2];
         routerHi = new long[settings.routerAddresses().size()];
         routerLo = new long[routerHi.length];
@@ -100,6 +100,8 @@ final class ConntrackReplay {
             for (NatRule.Prefix p : inside) if (p.contains(t[0], t[1])) net = p;
             if (net != null) {
                 ifs.address(lanIf, r + "/" + net.toString().substring(net.toString().indexOf('/') + 1));
+            } else if (isInside(t[0], t[1])) {
+                ifs.address(lanIf, r); // no LAN network given: the address alone
             } else if (wanAddress == null) {
                 wanAddress = r; // the first outside address is the WAN's (later ones arrive by link changes)
             }
@@ -115,9 +117,6 @@ final class ConntrackReplay {
             decisions.add("model NAT: " + ruleset.rules().size() + " rule(s) and " + ruleset.helpers().size()
                     + " helper rule(s) from " + (settings.natSource() == null ? "the given ruleset" : settings.natSource())
                     + (ruleset.warnings().isEmpty() ? "" : "; " + String.join("; ", ruleset.warnings())));
-        } else if (settings.natRules() != null) {
-            ruleset = new NatRuleset(settings.natRules(), List.of(), List.of());
-            decisions.add("model NAT: " + settings.natRules() + (settings.natSource() == null ? "" : " (from " + settings.natSource() + ")"));
         } else {
             inferredNat = true;
             ruleset = NatRuleset.parse("table ip nat {\n chain postrouting {\n  type nat hook postrouting priority srcnat;\n"
@@ -187,6 +186,7 @@ final class ConntrackReplay {
     }
 
     private boolean isInside(long hi, long lo) {
+        if (inside.isEmpty()) return Addresses.isPrivate(hi, lo);
         for (NatRule.Prefix p : inside) if (p.contains(hi, lo)) return true;
         return false;
     }

@@ -14,23 +14,23 @@ import java.util.List;
  * @param sysctlText     a {@code sysctl -a} / {@code sysctl net.netfilter} dump, or null
  * @param sysctlSource   where the dump came from (a file name), printed beside each value it set
  * @param overrides      {@code name=value} settings applied last
- * @param natRules       the router's source-NAT rules, or null to infer a masquerade rule from the traffic
- * @param natSource      where the rules came from, for the report
- * @param inside         networks behind the router (empty: the private ranges)
+ * @param natSource      where the ruleset came from, for the report
+ * @param inside         networks behind the router (empty: the private and shared ranges, {@link
+ *                       dev.natrecon.decode.Addresses#isPrivate})
  * @param routerAddresses the router's own addresses on either side, when known (traffic to them is local)
  * @param sipHelper      whether the SIP helper is attached to SIP signalling entries
  * @param sipPorts       the ports the helper is attached to
  * @param sipProtocols   the transports (17 UDP, 6 TCP) the helper is attached to
  * @param snapshotNanos  instants (corrected time, ns) at which to list the table like {@code conntrack -L}
  * @param ruleset        the router's {@code nft list ruleset} or {@code iptables-save} text (NAT and helper rules), or
- *                       null: then {@code natRules}, or a masquerade rule inferred from the traffic
+ *                       null: a masquerade rule on the WAN interface, inferred from the traffic
  * @param lanInterface   the router's interface names on each side (as the ruleset names them)
  * @param wanNetwork     the WAN interface's connected prefix length ("/24"), or null for a host address
  * @param linkChanges    link and address changes of the router, in time order
  * @param moduleParameters the SIP helper's module parameters ({@code /sys/module/nf_conntrack_sip/parameters} dump)
  */
 public record ModelSettings(String profile, String sysctlText, String sysctlSource, List<String> overrides,
-                            List<NatRule> natRules, String natSource, List<NatRule.Prefix> inside,
+                            String natSource, List<NatRule.Prefix> inside,
                             List<String> routerAddresses, SipHelper sipHelper, List<Integer> sipPorts,
                             List<Integer> sipProtocols, List<Long> snapshotNanos, String ruleset, String lanInterface,
                             String wanInterface, String wanNetwork, List<LinkChange> linkChanges,
@@ -47,11 +47,8 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
         ON, OFF, AUTO
     }
 
-    public static final List<String> PRIVATE_NETWORKS = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-            "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10");
-
     public static ModelSettings defaults() {
-        return new ModelSettings(Timeouts.DEFAULT_PROFILE, null, null, List.of(), null, null, List.of(), List.of(),
+        return new ModelSettings(Timeouts.DEFAULT_PROFILE, null, null, List.of(), null, List.of(), List.of(),
                 SipHelper.AUTO, List.of(5060), List.of(17, 6), List.of(), null, "lan", "wan", null, List.of(), null);
     }
 
@@ -76,64 +73,51 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
         return t;
     }
 
-    /** The inside networks, the private ranges when none were given. */
-    public List<NatRule.Prefix> insideNetworks() {
-        if (!inside.isEmpty()) return inside;
-        List<NatRule.Prefix> out = new ArrayList<>();
-        for (String p : PRIVATE_NETWORKS) out.add(NatRule.Prefix.parse(p));
-        return out;
-    }
-
     public ModelSettings withProfile(String p) {
-        return new ModelSettings(p, sysctlText, sysctlSource, overrides, natRules, natSource, inside, routerAddresses,
+        return new ModelSettings(p, sysctlText, sysctlSource, overrides, natSource, inside, routerAddresses,
                 sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withSysctl(String text, String source) {
-        return new ModelSettings(profile, text, source, overrides, natRules, natSource, inside, routerAddresses,
+        return new ModelSettings(profile, text, source, overrides, natSource, inside, routerAddresses,
                 sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withOverrides(List<String> o) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, List.copyOf(o), natRules, natSource, inside,
+        return new ModelSettings(profile, sysctlText, sysctlSource, List.copyOf(o), natSource, inside,
                 routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
-    public ModelSettings withNat(List<NatRule> rules, String source) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, rules == null ? null : List.copyOf(rules),
-                source, inside, routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
-    }
-
     public ModelSettings withInside(List<NatRule.Prefix> networks, List<String> addresses) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource,
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource,
                 List.copyOf(networks), List.copyOf(addresses), sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withSipHelper(SipHelper h, List<Integer> ports) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
                 routerAddresses, h, List.copyOf(ports), sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withSipProtocols(List<Integer> protocols) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
                 routerAddresses, sipHelper, sipPorts, List.copyOf(protocols), snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 
     public ModelSettings withRouter(String rulesetText, String source, String lan, String wan, String wanPrefix,
                                     List<LinkChange> changes) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, source, inside,
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, source, inside,
                 routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, rulesetText, lan, wan, wanPrefix,
                 List.copyOf(changes), moduleParameters);
     }
 
     public ModelSettings withModuleParameters(String text) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
                 routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface,
                 wanNetwork, linkChanges, text);
     }
 
     public ModelSettings withSnapshots(List<Long> nanos) {
-        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natRules, natSource, inside,
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
                 routerAddresses, sipHelper, sipPorts, sipProtocols, List.copyOf(nanos), ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
     }
 }
