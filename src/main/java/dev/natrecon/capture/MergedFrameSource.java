@@ -39,6 +39,7 @@ public final class MergedFrameSource implements AutoCloseable {
 
     private final Input[] inputs;
     private int current = -1;
+    private int exhausted;
 
     public MergedFrameSource(List<Input> inputs) {
         this.inputs = inputs.toArray(new Input[0]);
@@ -61,14 +62,25 @@ public final class MergedFrameSource implements AutoCloseable {
         return best >= 0;
     }
 
-    private static void fill(Input in) throws IOException {
+    private void fill(Input in) throws IOException {
         if (!in.reader.next(in.frame)) {
             in.exhausted = true;
+            exhausted++;
             return;
         }
         long t = in.fileClock.order(in.frame.timestampNanos, in.frame.frameNumber, in.reader.anomalies);
         in.orderNanos = in.clock.apply(t);
         in.ready = true;
+    }
+
+    /** How many inputs have no frame left (a cheap per-frame check for {@link #exhausted(int)}). */
+    public int exhaustedInputs() {
+        return exhausted;
+    }
+
+    /** Whether input {@code index} has no frame left; its last frame may still be the current one. */
+    public boolean exhausted(int index) {
+        return inputs[index].exhausted;
     }
 
     /** Index (in the list given to the constructor) of the input the current frame came from. */

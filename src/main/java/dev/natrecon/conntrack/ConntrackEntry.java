@@ -34,6 +34,8 @@ public final class ConntrackEntry {
     /** struct ip_ct_tcp last_seq/last_ack/last_end/last_win and the retransmission count */
     int lastSeq, lastAck, lastEnd, lastWin, retrans;
     long timerSeq;
+    /** in the table (between insert and remove): the per-packet check that a timer or refresh still concerns it */
+    boolean inTable;
     long timerKeyNanos = Long.MAX_VALUE;
 
     /** struct ip_ct_tcp_state: one direction's edges (u32 sequence numbers kept in ints), window scale and flags. */

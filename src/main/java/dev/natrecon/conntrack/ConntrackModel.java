@@ -62,7 +62,9 @@ public final class ConntrackModel {
     private final Function<ConntrackTuple, String> helpers;
     private final Interfaces interfaces;
     private final NatTranslator nat;
-    private final Map<ConntrackTuple, ConntrackEntry> byTuple = new HashMap<>();
+    private final TupleIndex byTuple = new TupleIndex();
+    /** The status changes of the packet being tracked; reused, copied into the event that reports them. */
+    private final EnumSet<Change> changes = EnumSet.noneOf(Change.class);
     private final Map<SourceKey, List<ConntrackEntry>> bySource = new HashMap<>();
     private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
@@ -177,7 +179,7 @@ public final class ConntrackModel {
         while (!timers.isEmpty() && timers.peek().key <= nanos) {
             Timer t = timers.poll();
             ConntrackEntry e = t.entry;
-            if (!live.containsKey(e.id) || t.seq != e.timerSeq) continue;
+            if (!e.inTable || t.seq != e.timerSeq) continue;
             if (e.deadlineNanos <= nanos) {
                 if (due == null) due = new ArrayList<>();
                 due.add(e);
@@ -303,7 +305,7 @@ public final class ConntrackModel {
         ConntrackTuple inner = q == null ? null : q.invert();
         ConntrackEntry e = inner == null || (inner.isIcmp() && inner.icmpType() < 0) ? null : byTuple.get(inner);
         if (e != null) {
-            int dir = e.original.equals(inner) ? 0 : 1;
+            int dir = byTuple.lastDirection();
             ConntrackTuple ct = dir == 0 ? e.original : e.reply;
             if (ct.dstHi() == a.tuple.dstHi() && ct.dstLo() == a.tuple.dstLo()) {
                 // sip_help_udp: the ICMP header and the quoted packet are more than the 8 bytes of a UDP header
@@ -323,10 +325,11 @@ public final class ConntrackModel {
         int ipLength = a.ipLength;
         ConntrackEntry e = byTuple.get(tuple);
         if (e == null) return counted(create(t, a, sink));
-        int dir = e.original.equals(tuple) ? 0 : 1;
+        int dir = byTuple.lastDirection();
         // ctinfo is decided at lookup, before the tracker runs (nf_conntrack_core.c:resolve_normal_ct)
         boolean established = dir == 1 || e.has(Status.SEEN_REPLY);
-        EnumSet<Change> changes = EnumSet.noneOf(Change.class);
+        EnumSet<Change> changes = this.changes;
+        changes.clear();
         Step step = switch (tuple.protocol()) {
             case ConntrackTuple.UDP -> udp(e, dir, t, changes);
             case ConntrackTuple.TCP -> tcp(e, dir, t, a, changes);
@@ -381,7 +384,7 @@ public final class ConntrackModel {
             e.pending.clear();
         }
         if (!changes.isEmpty()) {
-            sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false), Collections.unmodifiableSet(changes)));
+            sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false), Collections.unmodifiableSet(EnumSet.copyOf(changes))));
         }
         return step == Step.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
     }
@@ -531,7 +534,7 @@ public final class ConntrackModel {
      * the kernel's {@code found} statistic (nf_conntrack_tuple_taken).
      */
     private boolean taken(ConntrackTuple translated) {
-        boolean used = byTuple.containsKey(translated.invert());
+        boolean used = byTuple.contains(translated.invert());
         if (used) stats.found++;
         return used;
     }
@@ -920,7 +923,7 @@ public final class ConntrackModel {
 
     private Step refresh(ConntrackEntry e, long t, long seconds) {
         e.deadlineNanos = t + seconds * SECOND;
-        if (live.containsKey(e.id) && e.deadlineNanos < e.timerKey()) schedule(e, e.deadlineNanos);
+        if (e.inTable && e.deadlineNanos < e.timerKey()) schedule(e, e.deadlineNanos);
         return Step.ACCEPTED;
     }
 
@@ -936,8 +939,8 @@ public final class ConntrackModel {
 
     private void insert(ConntrackEntry e) {
         live.put(e.id, e);
-        byTuple.put(e.original, e);
-        byTuple.put(e.reply, e);
+        e.inTable = true;
+        byTuple.add(e);
         // nf_nat_setup_info adds SRC-manipulated entries (null bindings too) at the head of the by-source chain
         bySource.computeIfAbsent(new SourceKey(e.original), k -> new ArrayList<>(1)).add(0, e);
         schedule(e, e.deadlineNanos);
@@ -946,8 +949,8 @@ public final class ConntrackModel {
 
     private void remove(ConntrackEntry e) {
         live.remove(e.id);
-        byTuple.remove(e.original, e);
-        byTuple.remove(e.reply, e);
+        e.inTable = false;
+        byTuple.remove(e);
         SourceKey k = new SourceKey(e.original);
         List<ConntrackEntry> same = bySource.get(k);
         if (same != null) {

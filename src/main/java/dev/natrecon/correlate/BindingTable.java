@@ -11,12 +11,11 @@ import java.util.List;
  * they were seen. Memory grows with the number of distinct flows, not with packets.
  */
 public final class BindingTable {
-    /** A binding seen through one side's view of one direction of its tuple. */
-    private record View(Binding binding, int direction) {
-    }
-
-    /** Every binding under four tuples: LAN and WAN view, outbound and inbound, so one lookup answers a packet. */
-    private final LongMap<View> byTuple = new LongMap<>();
+    /**
+     * Every binding under four tuples: LAN and WAN view, outbound and inbound, so one lookup answers a packet; the tag
+     * is the direction (0 outbound, 1 inbound).
+     */
+    private final LongMap<Binding> byTuple = new LongMap<>();
     private final List<Binding> bindings = new ArrayList<>();
     /** Per side: the last tuple hash looked up and its answer (consecutive packets of one flow are the common case). */
     private final long[] lastHash = new long[2];
@@ -40,11 +39,11 @@ public final class BindingTable {
 
     /** Finds the binding of this side's view of the tuple, in either direction, into the per-side cache. */
     private boolean lookup(Seen s, int side, long fwd) {
-        View v = byTuple.get(fwd);
+        Binding b = byTuple.get(fwd);
         lastHash[side] = fwd;
-        lastBinding[side] = v == null ? null : v.binding;
-        lastDirection[side] = v == null ? 0 : v.direction;
-        return v != null;
+        lastBinding[side] = b;
+        lastDirection[side] = b == null ? 0 : byTuple.lastTag();
+        return b != null;
     }
 
     /** Learns the binding of a matched pair, from whichever side resolved first. */
@@ -72,11 +71,11 @@ public final class BindingTable {
                 b.remoteLo, b.remotePort);
         if (byTuple.get(lanOut) != null || byTuple.get(wanOut) != null) return;
         bindings.add(b);
-        byTuple.put(lanOut, new View(b, 0));
-        byTuple.put(wanOut, new View(b, 0));
-        byTuple.put(tupleHash(Side.LAN, b.protocol, lrh, lrl, lrp, b.internalHi, b.internalLo, b.internalPort), new View(b, 1));
+        byTuple.put(lanOut, b, 0);
+        byTuple.put(wanOut, b, 0);
+        byTuple.put(tupleHash(Side.LAN, b.protocol, lrh, lrl, lrp, b.internalHi, b.internalLo, b.internalPort), b, 1);
         byTuple.put(tupleHash(Side.WAN, b.protocol, b.remoteHi, b.remoteLo, b.remotePort, b.externalHi, b.externalLo,
-                b.externalPort), new View(b, 1));
+                b.externalPort), b, 1);
     }
 
     public List<Binding> bindings() {

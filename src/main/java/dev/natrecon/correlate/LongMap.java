@@ -9,19 +9,35 @@ import java.util.Arrays;
 final class LongMap<V> {
     private long[] keys = new long[1024];
     private Object[] values = new Object[1024];
+    /** A small number stored beside each value (saves a wrapper object where a value needs one more fact). */
+    private byte[] tags = new byte[1024];
     private int size;
+    private int lastTag;
 
+    /** The value of {@code key}, or null; {@link #lastTag()} is then the tag it was put with. */
     @SuppressWarnings("unchecked")
     V get(long key) {
         int mask = keys.length - 1;
         for (int i = (int) (key ^ key >>> 32) & mask; ; i = (i + 1) & mask) {
             long k = keys[i];
-            if (k == key) return (V) values[i];
+            if (k == key) {
+                lastTag = tags[i];
+                return (V) values[i];
+            }
             if (k == 0) return null;
         }
     }
 
+    int lastTag() {
+        return lastTag;
+    }
+
     void put(long key, V value) {
+        put(key, value, 0);
+    }
+
+    /** @param tag 0..127, returned by {@link #lastTag()} after a {@link #get} that finds this key */
+    void put(long key, V value, int tag) {
         if (value == null) {
             remove(key);
             return;
@@ -32,11 +48,13 @@ final class LongMap<V> {
             long k = keys[i];
             if (k == key) {
                 values[i] = value;
+                tags[i] = (byte) tag;
                 return;
             }
             if (k == 0) {
                 keys[i] = key;
                 values[i] = value;
+                tags[i] = (byte) tag;
                 size++;
                 return;
             }
@@ -66,6 +84,7 @@ final class LongMap<V> {
             if (!between) {
                 keys[i] = k;
                 values[i] = values[j];
+                tags[i] = tags[j];
                 keys[j] = 0;
                 values[j] = null;
                 i = j;
@@ -80,13 +99,15 @@ final class LongMap<V> {
     private void grow() {
         long[] oldKeys = keys;
         Object[] oldValues = values;
+        byte[] oldTags = tags;
         keys = new long[oldKeys.length * 2];
         values = new Object[oldKeys.length * 2];
+        tags = new byte[oldKeys.length * 2];
         size = 0;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != 0) {
                 @SuppressWarnings("unchecked") V v = (V) oldValues[i];
-                put(oldKeys[i], v);
+                put(oldKeys[i], v, oldTags[i]);
             }
         }
         Arrays.fill(oldValues, null);

@@ -40,8 +40,9 @@ public final class PacketMatcher {
 
     /**
      * @param windowNanos   longest corrected-time distance between a packet and its counterpart
-     * @param lanSpan       first and last corrected time of the LAN capture
-     * @param wanSpan       first and last corrected time of the WAN capture
+     * @param lanSpan       first and last corrected time of the LAN capture; the last may be {@link Long#MAX_VALUE}
+     *                      while the capture is still being read, then {@link #captureEnded} gives it
+     * @param wanSpan       first and last corrected time of the WAN capture (likewise)
      * @param externalAddresses the router's own WAN addresses (a private one of these is not a leak)
      */
     public PacketMatcher(long windowNanos, long[] lanSpan, long[] wanSpan, Set<String> externalAddresses,
@@ -63,6 +64,14 @@ public final class PacketMatcher {
                 i++;
             }
         }
+    }
+
+    /**
+     * The capture of {@code side} has no frame after {@code lastNanos} (corrected): a packet of the other side after
+     * that is outside its span. Call it before offering a frame later than that.
+     */
+    public void captureEnded(Side side, long lastNanos) {
+        spanEnd[side.ordinal()] = lastNanos;
     }
 
     /** Takes a recycled record to fill for the next frame. */

@@ -27,15 +27,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs one case: survey every capture (pass 1), decide interface roles and the clock offset, then replay the merged
- * stream through decode, reassembly and the matcher (pass 2), feeding the sinks.
+ * Runs one case: pass 1 decides what the replay needs up front (the clock offset, and for a router capture the
+ * interface roles), then pass 2 replays the merged stream through decode, reassembly, the matcher and the router
+ * model, feeding the sinks.
  *
- * <p>Two passes cost a second read of the files but keep memory independent of their length: pass 1 keeps only counts
- * and a bounded key sample, pass 2 only the packets inside the match window.
+ * <p>Pass 1 of a two-capture case reads only the first {@link #CLOCK_SAMPLE_FRAMES} frames of each capture for the
+ * clock sample (the whole captures when those do not overlap); the statistics and each capture's end come from the
+ * replay, so a long capture is decoded about once. A router capture is surveyed whole, since its interfaces' roles
+ * are decided from all of it. Memory stays independent of the files' length either way: pass 1 keeps counts and a
+ * bounded key sample, pass 2 only the packets inside the match window.
  */
 public final class Analysis {
     /** Match keys sampled per capture point for the clock estimate. */
     static final int SAMPLE_CAPACITY = 16_384;
+    /**
+     * Frames of each capture that pass 1 reads for the clock sample of a two-capture case (about 27 s of 100 G.711
+     * calls each way); a capture this short or shorter is sampled whole, so small cases are unaffected.
+     */
+    static final long CLOCK_SAMPLE_FRAMES = 1 << 18;
+    /** Fewer matched pairs than this in the first frames (the captures barely overlap there): sample them whole. */
+    static final int MIN_CLOCK_SAMPLE_PAIRS = 64;
 
     private Analysis() {
     }
@@ -53,7 +64,7 @@ public final class Analysis {
 
     /** One pass over one capture: what {@code inspect} prints. */
     public static CaptureStats survey(Path file) throws IOException {
-        return survey(file, null).stats;
+        return survey(file, null, Long.MAX_VALUE).stats;
     }
 
     /** Per-interface evidence gathered in a router capture's survey. */
@@ -72,7 +83,7 @@ public final class Analysis {
         }
     }
 
-    private record Survey(CaptureStats stats, Map<Integer, InterfaceEvidence> interfaces) {
+    private record Survey(CaptureStats stats, Map<Integer, InterfaceEvidence> interfaces, boolean complete) {
     }
 
     /** Interface key of a frame: the SLL2 interface index when present, else the pcapng interface id. */
@@ -86,67 +97,101 @@ public final class Analysis {
         return "if" + key;
     }
 
-    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence) throws IOException {
-        CaptureStats stats = new CaptureStats(file.toString());
-        MatchKeys keys = new MatchKeys();
-        try (CaptureReader reader = CaptureReader.open(file)) {
-            stats.format = reader.format();
-            stats.compression = reader.compression();
-            FrameDecoder dec = new FrameDecoder(stats.anomalies);
-            RawFrame f = new RawFrame();
-            Packet p = dec.packet;
-            dev.natrecon.capture.FileClock fileClock = new dev.natrecon.capture.FileClock();
-            long[] keyKinds = new long[MatchKeys.Kind.values().length];
-            int lastLinkType = Integer.MIN_VALUE;
-            long[] linkTypeCount = null;
-            Map<Integer, long[]> linkTypes = new TreeMap<>();
-            int lastInterface = Integer.MIN_VALUE;
-            InterfaceEvidence ev = null;
-            while (reader.next(f)) {
-                fileClock.order(f.timestampNanos, f.frameNumber, stats.anomalies);
-                Disposition d = dec.decode(f, f.timestampNanos);
-                stats.count(p, d, f.timestampNanos, f.capturedLength);
-                // Per-frame work stays on primitives; the maps are filled once at the end.
-                if (f.linkType != lastLinkType) {
-                    lastLinkType = f.linkType;
-                    linkTypeCount = linkTypes.computeIfAbsent(f.linkType, k -> new long[1]);
-                }
-                linkTypeCount[0]++;
-                if (d == Disposition.DECODED) {
-                    long key = keys.key(p);
-                    if (key != 0) keyKinds[keys.lastKind().ordinal()]++;
-                    if (evidence != null) {
-                        int ik = interfaceKey(f, p);
-                        if (ik != lastInterface || ev == null) {
-                            lastInterface = ik;
-                            ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
-                        }
-                        ev.frames++;
-                        boolean sp = Addresses.isPrivate(p.srcHi, p.srcLo), dp = Addresses.isPrivate(p.dstHi, p.dstLo);
-                        boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo);
-                        if (!mc && sp != dp) ev.privatePublic++;
-                        if (!mc && !sp && !dp) ev.publicPublic++;
-                        ev.sampler.add(key, f.timestampNanos, f.frameNumber, p);
-                    }
-                }
+    /**
+     * Counts one capture's frames into its {@link CaptureStats}: the same counting for the survey ({@code inspect},
+     * router captures) and for the replay of a two-capture case, which counts as it goes.
+     */
+    static final class StatsCounter {
+        final CaptureStats stats;
+        private final long[] keyKinds = new long[MatchKeys.Kind.values().length];
+        private final Map<Integer, long[]> linkTypes = new TreeMap<>();
+        private int lastLinkType = Integer.MIN_VALUE;
+        private long[] linkTypeCount;
+
+        StatsCounter(Path file) {
+            stats = new CaptureStats(file.toString());
+        }
+
+        /** One frame; {@code keyKind} is the match key's kind, or null when the frame got no key. */
+        void frame(RawFrame f, Packet p, Disposition d, MatchKeys.Kind keyKind) {
+            stats.count(p, d, f.timestampNanos, f.capturedLength);
+            // Per-frame work stays on primitives; the maps are filled once at the end.
+            if (f.linkType != lastLinkType) {
+                lastLinkType = f.linkType;
+                linkTypeCount = linkTypes.computeIfAbsent(f.linkType, k -> new long[1]);
             }
+            linkTypeCount[0]++;
+            if (keyKind != null) keyKinds[keyKind.ordinal()]++;
+        }
+
+        /** After the last frame: what only the reader knows (format, frames, interfaces, its anomalies). */
+        void finish(CaptureReader reader) {
             linkTypes.forEach((lt, c) -> stats.linkTypes.put(dev.natrecon.decode.LinkType.name(lt), c[0]));
             for (MatchKeys.Kind k : MatchKeys.Kind.values()) {
                 if (keyKinds[k.ordinal()] > 0) stats.matchKeyKinds.put(k.name().toLowerCase(Locale.ROOT), keyKinds[k.ordinal()]);
             }
-            dec.finish();
+            stats.format = reader.format();
+            stats.compression = reader.compression();
             stats.frames = reader.frames();
             stats.interfaces = List.copyOf(reader.interfaces());
             stats.anomalies.addAll(reader.anomalies());
+        }
+    }
+
+    /**
+     * One pass over a capture: its statistics and, per interface, the evidence for interface roles and the clock
+     * sample. Stops after {@code frameLimit} frames; {@link Survey#complete} says whether it read them all (only then
+     * are the statistics the file's).
+     */
+    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit) throws IOException {
+        StatsCounter counter = new StatsCounter(file);
+        CaptureStats stats = counter.stats;
+        MatchKeys keys = new MatchKeys();
+        boolean complete;
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            FrameDecoder dec = new FrameDecoder(stats.anomalies);
+            RawFrame f = new RawFrame();
+            Packet p = dec.packet;
+            dev.natrecon.capture.FileClock fileClock = new dev.natrecon.capture.FileClock();
+            int lastInterface = Integer.MIN_VALUE;
+            InterfaceEvidence ev = null;
+            long read = 0;
+            while ((complete = read < frameLimit) && reader.next(f)) {
+                read++;
+                fileClock.order(f.timestampNanos, f.frameNumber, stats.anomalies);
+                Disposition d = dec.decode(f, f.timestampNanos);
+                long key = d == Disposition.DECODED ? keys.key(p) : 0;
+                counter.frame(f, p, d, key != 0 ? keys.lastKind() : null);
+                if (d == Disposition.DECODED && evidence != null) {
+                    int ik = interfaceKey(f, p);
+                    if (ik != lastInterface || ev == null) {
+                        lastInterface = ik;
+                        ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
+                    }
+                    ev.frames++;
+                    boolean sp = Addresses.isPrivate(p.srcHi, p.srcLo), dp = Addresses.isPrivate(p.dstHi, p.dstLo);
+                    boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo);
+                    if (!mc && sp != dp) ev.privatePublic++;
+                    if (!mc && !sp && !dp) ev.publicPublic++;
+                    ev.sampler.add(key, f.timestampNanos, f.frameNumber, p);
+                }
+            }
+            dec.finish();
+            counter.finish(reader);
             if (evidence != null) {
                 for (InterfaceEvidence e : evidence.values()) e.name = interfaceName(e.key, stats.interfaces);
             }
         }
-        return new Survey(stats, evidence);
+        return new Survey(stats, evidence, complete);
     }
 
     /** Runs the whole analysis, feeding {@code sinks}. */
     public static RunResult run(AnalysisInputs in, List<AnalysisSink> sinks) throws IOException {
+        return run(in, sinks, CLOCK_SAMPLE_FRAMES);
+    }
+
+    /** {@link #run(AnalysisInputs, List)} with another clock-sample prefix (tests). */
+    static RunResult run(AnalysisInputs in, List<AnalysisSink> sinks, long clockSampleFrames) throws IOException {
         List<String> decisions = new ArrayList<>();
         List<CaptureStats> captures = new ArrayList<>();
         List<String> roles = new ArrayList<>();
@@ -156,19 +201,35 @@ public final class Analysis {
         Map<Integer, Side> sideOf = new TreeMap<>();
         Map<Integer, String> labelOf = new TreeMap<>();
         List<MergedFrameSource.Input> inputs = new ArrayList<>();
+        List<StatsCounter> counters = null;
         if (!in.routerCapture()) {
+            // Pass 1 only samples the clock, from the first frames of each capture when that is enough: statistics
+            // and spans come from the replay, so a long capture is decoded once.
             Map<Integer, InterfaceEvidence> lanEv = new TreeMap<>(), wanEv = new TreeMap<>();
-            Survey lan = survey(in.lan(), lanEv);
-            Survey wan = survey(in.wan(), wanEv);
-            captures.add(lan.stats);
-            captures.add(wan.stats);
+            Survey lan = survey(in.lan(), lanEv, clockSampleFrames);
+            Survey wan = survey(in.wan(), wanEv, clockSampleFrames);
+            ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv));
+            if ((!lan.complete || !wan.complete) && est.matches() < MIN_CLOCK_SAMPLE_PAIRS) {
+                decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture gave %d "
+                        + "matched pairs; sampled the whole captures", clockSampleFrames, est.matches()));
+                lanEv.clear();
+                wanEv.clear();
+                lan = survey(in.lan(), lanEv, Long.MAX_VALUE);
+                wan = survey(in.wan(), wanEv, Long.MAX_VALUE);
+                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv));
+            } else if (!lan.complete || !wan.complete) {
+                decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture",
+                        clockSampleFrames));
+            }
             roles.add("lan");
             roles.add("wan");
-            KeySampler ls = merged(lanEv), ws = merged(wanEv);
-            clock = clockFor(in, ls, ws, decisions);
+            clock = clockFor(in, est, decisions);
             ClockCorrection wanClock = clock.correction();
-            lanSpan = new long[] {lan.stats.firstNanos, lan.stats.lastNanos};
-            wanSpan = new long[] {wanClock.apply(wan.stats.firstNanos), wanClock.apply(wan.stats.lastNanos)};
+            // The ends are known when the replay reaches them (PacketMatcher#captureEnded).
+            lanSpan = new long[] {lan.stats.firstNanos, Long.MAX_VALUE};
+            wanSpan = new long[] {wan.stats.frames == 0 ? Long.MAX_VALUE : wanClock.apply(wan.stats.firstNanos),
+                    Long.MAX_VALUE};
+            counters = List.of(new StatsCounter(in.lan()), new StatsCounter(in.wan()));
             inputs.add(new MergedFrameSource.Input(CaptureReader.open(in.lan()), ClockCorrection.NONE));
             try {
                 inputs.add(new MergedFrameSource.Input(CaptureReader.open(in.wan()), wanClock));
@@ -178,7 +239,7 @@ public final class Analysis {
             }
         } else {
             Map<Integer, InterfaceEvidence> ev = new TreeMap<>();
-            Survey router = survey(in.router(), ev);
+            Survey router = survey(in.router(), ev, Long.MAX_VALUE);
             captures.add(router.stats);
             roles.add("router");
             InterfaceEvidence lanIf = pick(ev, in.lanInterface(), "LAN", in.router(), null);
@@ -217,7 +278,7 @@ public final class Analysis {
         if (!clock.externalAddresses().isEmpty()) {
             decisions.add("router WAN address(es) seen in translations: " + String.join(", ", clock.externalAddresses()));
         }
-        return replay(in, inputs, captures, roles, decisions, clock, lanSpan, wanSpan, sideOf, labelOf, sinks);
+        return replay(in, inputs, counters, captures, roles, decisions, clock, lanSpan, wanSpan, sideOf, labelOf, sinks);
     }
 
     private static KeySampler merged(Map<Integer, InterfaceEvidence> ev) {
@@ -229,8 +290,7 @@ public final class Analysis {
         return only == null ? new KeySampler(1) : only;
     }
 
-    private static ClockEstimate clockFor(AnalysisInputs in, KeySampler lan, KeySampler wan, List<String> decisions) {
-        ClockEstimate est = ClockOffsetEstimator.estimate(lan, wan);
+    private static ClockEstimate clockFor(AnalysisInputs in, ClockEstimate est, List<String> decisions) {
         if (in.wanOffsetSeconds() != null) {
             decisions.add(String.format(Locale.ROOT, "clock offset: WAN clock ahead of LAN by %+.6f s (given by --wan-offset; the packets suggest %+.6f s from %d pairs)",
                     in.wanOffsetSeconds(), est.offsetSeconds(), est.matches()));
@@ -280,7 +340,26 @@ public final class Analysis {
         return parts.isEmpty() ? "no IP packets" : String.join("; ", parts);
     }
 
-    private static RunResult replay(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<CaptureStats> captures,
+    /**
+     * Tells the matcher the end of each capture the merge has just exhausted (two-capture case: the ends are not
+     * known before the replay): its last corrected time. Until then the capture counts as still running, which is
+     * right, since its next frame lies at or after the current one. Returns how many inputs have ended.
+     */
+    private static int captureEnded(MergedFrameSource merged, PacketMatcher matcher, long[][] spans, long[] lastOrder) {
+        int ended = 0;
+        for (int i = 0; i < lastOrder.length; i++) {
+            if (!merged.exhausted(i)) continue;
+            ended++;
+            if (spans[i][1] == Long.MAX_VALUE) {
+                spans[i][1] = lastOrder[i];
+                matcher.captureEnded(i == 0 ? Side.LAN : Side.WAN, lastOrder[i]);
+            }
+        }
+        return ended;
+    }
+
+    private static RunResult replay(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<StatsCounter> counters,
+                                    List<CaptureStats> captures,
                                     List<String> roles, List<String> decisions, ClockEstimate clock, long[] lanSpan,
                                     long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
                                     List<AnalysisSink> sinks) throws IOException {
@@ -330,9 +409,16 @@ public final class Analysis {
         long peak = 0;
         MatchKeys keys = new MatchKeys();
         List<FrameDecoder> decoders = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) decoders.add(new FrameDecoder(new dev.natrecon.capture.AnomalyCounts()));
+        for (int i = 0; i < inputs.size(); i++) {
+            decoders.add(new FrameDecoder(counters != null ? counters.get(i).stats.anomalies : new dev.natrecon.capture.AnomalyCounts()));
+        }
+        long[][] spans = {lanSpan, wanSpan};
+        long[] lastOrder = new long[inputs.size()];
+        java.util.Arrays.fill(lastOrder, Long.MIN_VALUE);
+        int ended = 0;
         try (MergedFrameSource merged = new MergedFrameSource(inputs)) {
             while (merged.next()) {
+                if (counters != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged, matcher, spans, lastOrder);
                 int idx = merged.inputIndex();
                 RawFrame f = merged.frame();
                 FrameDecoder dec = decoders.get(idx);
@@ -355,18 +441,31 @@ public final class Analysis {
                 } else {
                     s.side = idx == 0 ? Side.LAN : Side.WAN;
                 }
+                long key = 0;
                 if (d == Disposition.DECODED) {
                     // Frames of an interface facing neither side are listed but never matched (key 0).
-                    PacketMatcher.fillTuple(s, p, s.captureLabel == null ? keys.key(p) : 0);
+                    key = s.captureLabel == null ? keys.key(p) : 0;
+                    PacketMatcher.fillTuple(s, p, key);
+                }
+                if (counters != null) {
+                    counters.get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
+                    if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
                 }
                 matcher.offer(s);
                 replayed++;
                 if ((replayed & 1023) == 0) peak = Math.max(peak, matcher.held());
                 if (sinkError[0] != null) throw sinkError[0];
             }
+            if (counters != null) captureEnded(merged, matcher, spans, lastOrder);
             matcher.finish();
             model.finish();
             for (FrameDecoder dec : decoders) dec.finish();
+            if (counters != null) {
+                for (int i = 0; i < counters.size(); i++) {
+                    counters.get(i).finish(inputs.get(i).reader());
+                    captures.add(counters.get(i).stats);
+                }
+            }
         }
         if (sinkError[0] != null) throw sinkError[0];
         peak = Math.max(peak, matcher.held());
