@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * Times one pass of a phase over a capture pair, single-threaded on the calling thread, with a {@link HeapMonitor}
  * around it. Packets are always the frames of both files together; bytes are the two files' sizes (an analyze run
- * reads them twice: survey, then replay).
+ * reads the first frames of each again for its clock sample).
  */
 public final class Throughput {
     private Throughput() {
@@ -38,8 +38,8 @@ public final class Throughput {
         READ_DECODE("read+decode", "read+decode"),
         /** Read + decode + the NAT-invariant match key of each packet (diagnostic). */
         READ_DECODE_KEY("read+decode+key", "read+decode+match key"),
-        /** {@link Analysis#survey} of both files: roughly the analysis' first pass (diagnostic). */
-        SURVEY("survey", "survey x2 (~ analyze pass 1)"),
+        /** {@link Analysis#survey} of both files whole: what {@code inspect} does (diagnostic). */
+        SURVEY("survey", "survey x2 (inspect)"),
         /** {@link Analysis#run} with no sinks. */
         ANALYZE("analyze", "analyze, no sinks"),
         /** {@link Analysis#run} with {@link CaseOutputs} writing summary.json, packets.csv and mappings.csv. */

@@ -54,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "runs per phase (default: ${DEFAULT-VALUE})")
     int repeat;
 
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "untimed runs per phase before the timed ones, so the JIT has compiled the hot path "
+                    + "(default: ${DEFAULT-VALUE})")
+    int warmup;
+
     @Option(names = "--seed", defaultValue = "1", description = "generator seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -91,6 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!(seconds > 0)) throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be positive");
         if (repeat < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
+        if (warmup < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must not be negative");
         List<Phase> order = new ArrayList<>();
         for (String p : phases) {
             if (p.equals("all")) {
@@ -159,6 +165,12 @@ final class BenchCommand implements Callable<Integer> {
         Map<Phase, List<Measurement>> results = new EnumMap<>(Phase.class);
         for (Phase phase : order) {
             List<Measurement> runs = new ArrayList<>();
+            for (int i = 1; i <= warmup; i++) {
+                Measurement m = Throughput.measure(phase, gen.lan(), gen.wan(), scratch, false);
+                out.printf(Locale.ROOT, "  %-28s warm-up %d/%d: %6.2f M pkt/s (not counted)%n", phase.title(), i, warmup,
+                        m.packetsPerSecond() / 1e6);
+                out.flush();
+            }
             for (int i = 1; i <= repeat; i++) {
                 Measurement m = Throughput.measure(phase, gen.lan(), gen.wan(), scratch, false);
                 runs.add(m);
@@ -176,8 +188,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private void table(SyntheticNatCaptures.Result gen, Map<Phase, List<Measurement>> results) {
         out.println();
-        out.printf(Locale.ROOT, "Results: %d calls x %.0f s, %s frames across both files (%.0f MB); best and median of %d; "
-                        + "one thread%n", calls, seconds, count(gen.totalFrames()), gen.totalBytes() / 1e6, repeat);
+        out.printf(Locale.ROOT, "Results: %d calls x %.0f s, %s frames across both files (%.0f MB); best and median of %d "
+                        + "after %d warm-up runs; one thread%n", calls, seconds, count(gen.totalFrames()), gen.totalBytes() / 1e6,
+                repeat, warmup);
         String fmt = "  %-28s %12s %14s %10s %11s %13s %6s  %s%n";
         out.printf(Locale.ROOT, fmt, "phase", "best Mpkt/s", "median Mpkt/s", "best MB/s", "peak heap", "max after GC",
                 "GCs", "target");
@@ -206,7 +219,7 @@ final class BenchCommand implements Callable<Integer> {
         ratio(ratios, best, Phase.READ_DECODE, Phase.READ, "read+decode/read");
         ratio(ratios, best, Phase.ANALYZE, Phase.SURVEY, "analyze/survey");
         if (!ratios.isEmpty()) out.printf(Locale.ROOT, "  ratios of best throughput: %s%n", String.join(", ", ratios));
-        out.println("  MB/s is over the files' size once; analyze reads each file twice (survey, then replay).");
+        out.println("  MB/s is over the files' size once; analyze reads the first 262,144 frames of each file for the clock sample, then all of it in the replay.");
         out.println("  peak heap = sampled used heap incl. uncollected garbage; max after GC = largest occupancy after a"
                 + " collection during the phase ('-' when none ran). See --memory-check for the live set.");
         out.flush();

@@ -145,47 +145,38 @@ public final class Arrival {
         tcpWindowScale = -1;
         tcpSackPermitted = false;
         tcpOptionsLength = tcpDataLength = 0;
-        if (p.protocol == ConntrackTuple.TCP && p.payloadOffset >= p.l4Offset + 20) tcp(p);
+        if (p.protocol == ConntrackTuple.TCP && p.tcpHeaderLength >= 20 && p.payloadOffset >= p.l4Offset + 20) tcp(p);
         quoted = p.icmpError ? quoted(p.innerProtocol, p.innerSrcHi, p.innerSrcLo, p.innerDstHi, p.innerDstLo,
                 p.innerSrcPort, p.innerDstPort) : null;
         return this;
     }
 
-    /** Sequence fields and the options conntrack reads (nf_conntrack_proto_tcp.c:tcp_options, tcp_sack). */
+    /** Sequence fields and the options conntrack reads, as the decoder found them. */
     private void tcp(Packet p) {
+        tcp((int) p.tcpSeq, (int) p.tcpAck, p.tcpWindow, Math.max(0, p.l4Length - p.tcpHeaderLength),
+                p.tcpHeaderLength - 20, p.tcpWindowScale, p.tcpSackPermitted, (int) p.tcpSack);
+    }
+
+    /**
+     * Sets the TCP fields the window tracker reads (u32 values in ints).
+     *
+     * @param dataLength    bytes of data by the IP header's length
+     * @param optionsLength TCP header length − 20
+     * @param windowScale   the window scale option's shift, or -1
+     * @param sack          the highest SACK right edge after the ACK, else the ACK
+     */
+    public Arrival tcp(int seq, int ack, int window, int dataLength, int optionsLength, int windowScale,
+                       boolean sackPermitted, int sack) {
         tcpSequenceKnown = true;
-        tcpSeq = (int) p.tcpSeq;
-        tcpAck = (int) p.tcpAck;
-        tcpSack = tcpAck;
-        tcpWindow = p.tcpWindow;
-        int header = p.payloadOffset - p.l4Offset;
-        tcpDataLength = Math.max(0, p.l4Length - header);
-        tcpOptionsLength = header - 20;
-        byte[] b = p.data;
-        int i = p.l4Offset + 20, end = Math.min(p.payloadOffset, b == null ? 0 : b.length);
-        boolean sackSeen = false;
-        while (i < end) {
-            int kind = b[i] & 0xff;
-            if (kind == 0) break;                       // end of options
-            if (kind == 1) {                            // no-operation
-                i++;
-                continue;
-            }
-            if (i + 1 >= end) break;
-            int size = b[i + 1] & 0xff;
-            if (size < 2 || i + size > end) break;      // silly or partial option
-            if (kind == 4 && size == 2) tcpSackPermitted = true;
-            else if (kind == 3 && size == 3) tcpWindowScale = Math.min(14, b[i + 2] & 0xff);
-            else if (kind == 5 && !sackSeen && size >= 10 && (size - 2) % 8 == 0) {
-                sackSeen = true;                        // tcp_sack reads the first SACK option only
-                for (int o = i + 2; o + 8 <= i + size; o += 8) {
-                    int right = ((b[o + 4] & 0xff) << 24) | ((b[o + 5] & 0xff) << 16) | ((b[o + 6] & 0xff) << 8)
-                            | (b[o + 7] & 0xff);
-                    if (tcpSack - right < 0) tcpSack = right; // after(right, sack)
-                }
-            }
-            i += size;
-        }
+        tcpSeq = seq;
+        tcpAck = ack;
+        tcpWindow = window;
+        tcpDataLength = dataLength;
+        tcpOptionsLength = optionsLength;
+        tcpWindowScale = windowScale;
+        tcpSackPermitted = sackPermitted;
+        tcpSack = sack;
+        return this;
     }
 
     /** The conntrack tuple of a decoded packet; an ICMP error gets type and code with id -1. */

@@ -100,6 +100,16 @@ public final class PacketMatcher {
         s.icmpType = p.icmpType;
         s.icmpCode = p.icmpCode;
         s.icmpError = p.icmpError;
+        if (p.protocol == Protocols.TCP && p.tcpHeaderLength >= 20) {
+            s.tcpSeq = (int) p.tcpSeq;
+            s.tcpAck = (int) p.tcpAck;
+            s.tcpWindow = p.tcpWindow;
+            s.tcpHeaderLength = p.tcpHeaderLength;
+            s.tcpDataLength = Math.max(0, p.l4Length - p.tcpHeaderLength);
+            s.tcpWindowScale = p.tcpWindowScale;
+            s.tcpSackPermitted = p.tcpSackPermitted;
+            s.tcpSack = (int) p.tcpSack;
+        }
         if (p.icmpError) {
             s.innerProtocol = p.innerProtocol;
             s.innerSrcHi = p.innerSrcHi;

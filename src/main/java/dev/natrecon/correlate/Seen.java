@@ -30,6 +30,13 @@ public final class Seen {
     /** TCP flag bits, layer-4 payload length, ICMP type/code (-1 when not ICMP) and whether it is an ICMP error. */
     public int tcpFlags, payloadLength, icmpType = -1, icmpCode;
     public boolean icmpError;
+    /**
+     * TCP: sequence and acknowledgment numbers (u32 in ints), window, data length by the IP header, header length (0:
+     * no TCP header), window scale (-1 without), SACK permitted and the highest SACK edge after the ACK (else the ACK):
+     * what conntrack's window tracking reads.
+     */
+    public int tcpSeq, tcpAck, tcpWindow, tcpDataLength, tcpHeaderLength, tcpWindowScale = -1, tcpSack;
+    public boolean tcpSackPermitted;
     /** The tuple an ICMP error quotes (protocol 0 when none). */
     public int innerProtocol;
     public long innerSrcHi, innerSrcLo, innerDstHi, innerDstLo;
@@ -68,6 +75,9 @@ public final class Seen {
         tcpFlags = payloadLength = icmpCode = innerProtocol = 0;
         icmpType = -1;
         icmpError = false;
+        tcpSeq = tcpAck = tcpWindow = tcpDataLength = tcpHeaderLength = tcpSack = 0;
+        tcpWindowScale = -1;
+        tcpSackPermitted = false;
         innerSrcHi = innerSrcLo = innerDstHi = innerDstLo = 0;
         innerSrcPort = innerDstPort = 0;
     }

@@ -76,6 +76,16 @@ public final class Packet {
     /** TCP timestamp option (RFC 7323) values, or -1 when the segment has none. */
     public long tcpTsVal = -1;
     public long tcpTsEcr = -1;
+    /** TCP header length (data offset × 4), 0 when no TCP header was decoded. */
+    public int tcpHeaderLength;
+    /** The window scale option's shift (capped at 14, RFC 7323 §2.3), or -1 without one. */
+    public int tcpWindowScale = -1;
+    public boolean tcpSackPermitted;
+    /**
+     * The highest right edge among the blocks of the first SACK option that lies after the ACK (RFC 2018; what
+     * conntrack's tcp_sack reads), else {@link #tcpAck}.
+     */
+    public long tcpSack;
     public int icmpType = -1;
     public int icmpCode;
     /** ICMP echo identifier (the "port" NAT translates) or -1. */
@@ -117,6 +127,10 @@ public final class Packet {
         l4Offset = l4Length = srcPort = dstPort = tcpFlags = tcpWindow = 0;
         tcpSeq = tcpAck = 0;
         tcpTsVal = tcpTsEcr = -1;
+        tcpHeaderLength = 0;
+        tcpWindowScale = -1;
+        tcpSackPermitted = false;
+        tcpSack = 0;
         icmpType = -1;
         icmpCode = icmpSeq = 0;
         icmpId = -1;

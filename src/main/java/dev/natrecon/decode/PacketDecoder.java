@@ -392,6 +392,8 @@ public final class PacketDecoder {
                 p.tcpAck = Bytes.u32(b, off + 8);
                 p.tcpFlags = Bytes.u16(b, off + 12) & 0x01ff;
                 p.tcpWindow = Bytes.u16(b, off + 14);
+                p.tcpHeaderLength = hl;
+                p.tcpSack = p.tcpAck;
                 if (hl > end - off) {
                     if (!p.truncated || hl > p.l4Length) anomaly(DecodeAnomaly.TCP_BAD_OFFSET);
                     p.payloadOffset = end;
@@ -400,7 +402,7 @@ public final class PacketDecoder {
                 }
                 p.payloadOffset = off + hl;
                 p.payloadLength = end - off - hl;
-                if (hl > 20) tcpTimestamps(b, off + 20, off + hl, p);
+                if (hl > 20) tcpOptions(b, off + 20, off + hl, p);
                 return Disposition.DECODED;
             }
             case Protocols.ICMP, Protocols.ICMPV6:
@@ -423,12 +425,18 @@ public final class PacketDecoder {
         }
     }
 
-    /** Finds the timestamp option (kind 8, length 10) among the TCP options in {@code b[o, end)}. */
-    private static void tcpTimestamps(byte[] b, int o, int end, Packet p) {
+    /**
+     * The TCP options in {@code b[o, end)} that matching and conntrack read: timestamps (kind 8), window scale (3),
+     * SACK permitted (4) and the first SACK option (5), whose highest right edge after the ACK becomes
+     * {@link Packet#tcpSack} (nf_conntrack_proto_tcp.c:tcp_options, tcp_sack). A silly or partial option ends the scan,
+     * as in the kernel.
+     */
+    private static void tcpOptions(byte[] b, int o, int end, Packet p) {
+        boolean sackSeen = false;
         while (o < end) {
             int kind = b[o] & 0xff;
-            if (kind == 0) return;
-            if (kind == 1) {
+            if (kind == 0) return;                      // end of options
+            if (kind == 1) {                            // no-operation
                 o++;
                 continue;
             }
@@ -438,7 +446,16 @@ public final class PacketDecoder {
             if (kind == 8 && len == 10) {
                 p.tcpTsVal = Bytes.u32(b, o + 2);
                 p.tcpTsEcr = Bytes.u32(b, o + 6);
-                return;
+            } else if (kind == 3 && len == 3) {
+                p.tcpWindowScale = Math.min(14, b[o + 2] & 0xff);
+            } else if (kind == 4 && len == 2) {
+                p.tcpSackPermitted = true;
+            } else if (kind == 5 && !sackSeen && len >= 10 && (len - 2) % 8 == 0) {
+                sackSeen = true;
+                for (int k = o + 2; k + 8 <= o + len; k += 8) {
+                    long right = Bytes.u32(b, k + 4);
+                    if ((int) (p.tcpSack - right) < 0) p.tcpSack = right; // after(right, sack), modulo 2^32
+                }
             }
             o += len;
         }

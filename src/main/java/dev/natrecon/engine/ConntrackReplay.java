@@ -330,6 +330,10 @@ final class ConntrackReplay {
         a.tuple = Arrival.tuple(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort, s.icmpType,
                 s.icmpCode, s.icmpError || !query ? -1 : s.srcPort);
         a.tcpFlags = s.tcpFlags;
+        if (s.tcpHeaderLength >= 20) {
+            a.tcp(s.tcpSeq, s.tcpAck, s.tcpWindow, s.tcpDataLength, s.tcpHeaderLength - 20, s.tcpWindowScale,
+                    s.tcpSackPermitted, s.tcpSack);
+        }
         a.ipLength = s.length;
         a.payloadLength = s.payloadLength;
         a.quoted = s.icmpError ? Arrival.quoted(s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi,

@@ -38,6 +38,39 @@ class PacketDecoderTest {
     }
 
     @Test
+    void tcpOptionsConntrackReads() {
+        byte[] syn = Hex.bytes("""
+                45 00 00 3c  00 01 00 00  40 06 00 00                   # IPv4: len 60, ttl 64, tcp
+                c0 a8 01 0a  cb 00 71 05                                # 192.168.1.10 > 203.0.113.5
+                c3 50 13 c4  00 00 03 e8  00 00 00 00                   # TCP 50000 > 5060, seq 1000, ack 0
+                a0 02 fa f0  00 00 00 00                                # data offset 10 (40 bytes), SYN, window 64240
+                02 04 05 b4  04 02                                      # MSS 1460, SACK permitted
+                08 0a 00 00 00 07 00 00 00 00                           # timestamps 7 / 0
+                01 03 03 07                                             # NOP, window scale 7
+                """);
+        assertEquals(Disposition.DECODED, decode(LinkType.IPV4, syn));
+        assertEquals(40, p.tcpHeaderLength);
+        assertEquals(7, p.tcpWindowScale);
+        assertTrue(p.tcpSackPermitted);
+        assertEquals(7, p.tcpTsVal);
+        assertEquals(0, p.payloadLength);
+        assertEquals(p.tcpAck, p.tcpSack, "no SACK blocks: the ACK");
+
+        byte[] sack = Hex.bytes("""
+                45 00 00 34  00 02 00 00  40 06 00 00                   # IPv4: len 52, tcp
+                cb 00 71 05  c0 a8 01 0a                                # 203.0.113.5 > 192.168.1.10
+                13 c4 c3 50  00 00 07 d0  00 00 03 e9                   # TCP 5060 > 50000, seq 2000, ack 1001
+                80 10 01 00  00 00 00 00                                # data offset 8 (32 bytes), ACK
+                01 01 05 0a  00 00 05 00  00 00 06 00                   # NOP NOP SACK 1280-1536
+                """);
+        assertEquals(Disposition.DECODED, decode(LinkType.IPV4, sack));
+        assertEquals(-1, p.tcpWindowScale);
+        assertEquals(false, p.tcpSackPermitted);
+        assertEquals(0x600, p.tcpSack, "the SACK block's right edge lies after the ACK");
+        assertEquals(-1, p.tcpTsVal);
+    }
+
+    @Test
     void ethernetPaddingIsNotPayload() {
         byte[] padded = Hex.concat(ETH_IPV4_UDP, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
         assertEquals(Disposition.DECODED, decode(LinkType.ETHERNET, padded));
