@@ -51,6 +51,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
+        for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {
+            CompareCommand.print(spec.commandLine().getOut(), t, Analysis.firstFrameNanos(in), false);
+        }
         return Main.OK;
     }
 

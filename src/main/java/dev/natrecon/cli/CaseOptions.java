@@ -121,10 +121,7 @@ final class CaseOptions {
                     + "and capture.wan.file");
         }
         in = in.withModel(model(cl, cs));
-        if (cs != null && cs.kernelEvents() != null && java.nio.file.Files.exists(cs.kernelEvents())) {
-            in = in.withKernelEvents(cs.kernelEvents());
-        }
-        return in;
+        return cs == null ? in : cs.withKernelFiles(in);
     }
 
     private ModelSettings model(CommandLine cl, CaseSettings cs) throws IOException {

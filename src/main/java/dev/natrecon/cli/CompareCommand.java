@@ -5,7 +5,13 @@ import dev.natrecon.conntrack.KernelComparison.EntryResult;
 import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.KernelCheck;
+import dev.natrecon.engine.KernelTableCheck;
 import dev.natrecon.engine.RunResult;
+import dev.natrecon.conntrack.EntryView;
+import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.conntrack.KernelTableComparison;
+import dev.natrecon.report.Times;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,12 +24,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code natrecon compare --kernel-events FILE}: the reconstruction against a real router's conntrack log. */
+/**
+ * {@code natrecon compare --kernel-events FILE | --kernel-table FILE}: the reconstruction against a real router's
+ * conntrack log or table listing.
+ */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Replay the captures through the router model and compare its events with a real router's "
-                + "'conntrack -E -o timestamp,extended' log: per entry matched, differing, missing or extra, with the "
-                + "timing differences. Exit status 0 when every kernel NEW, ASSURED UPDATE and DESTROY was reproduced "
-                + "and the model has no extra entry, 1 otherwise.")
+                + "'conntrack -E -o timestamp,extended' log (per entry matched, differing, missing or extra, with the "
+                + "timing differences), and/or its table with 'conntrack -L -o extended' listings (per entry, at the "
+                + "listing's instant: given by --table-at, else the instant the table fits best). Exit status 0 when "
+                + "every kernel NEW, ASSURED UPDATE and DESTROY was reproduced, every listed entry matched and the model "
+                + "has no extra entry, 1 otherwise.")
 final class CompareCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CaseOptions options;
@@ -31,6 +42,16 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--kernel-events", paramLabel = "FILE",
             description = "the router's 'conntrack -E -o timestamp,extended' log (default: the case settings' conntrack.events.file)")
     Path kernelEvents;
+
+    @Option(names = "--kernel-table", paramLabel = "FILE",
+            description = "a 'conntrack -L -o extended' listing of the router (repeatable; default: the case settings' "
+                    + "conntrack.snapshot.file and conntrack.snapshot.end.file)")
+    List<Path> kernelTables;
+
+    @Option(names = "--table-at", paramLabel = "TIME",
+            description = "when the --kernel-table listings were taken: epoch seconds, ISO-8601, or +SECONDS after the "
+                    + "first packet (default: found by the replay, the instant the model's table fits the listing best)")
+    String tableAt;
 
     @Option(names = "--all", description = "list matched entries too, not only the ones that differ")
     boolean all;
@@ -42,16 +63,62 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         AnalysisInputs in = options.inputs(spec.commandLine());
         if (kernelEvents != null) in = in.withKernelEvents(kernelEvents);
-        if (in.kernelEvents() == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "give --kernel-events FILE (or --case settings with conntrack.events.file)");
+        if (tableAt != null && kernelTables == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--table-at needs --kernel-table FILE");
+        }
+        if (kernelTables != null) {
+            Long at = tableAt == null ? null : SnapshotCommand.parse(tableAt, Analysis.firstFrameNanos(in), spec.commandLine());
+            List<AnalysisInputs.KernelTable> tables = new ArrayList<>();
+            for (Path p : kernelTables) tables.add(new AnalysisInputs.KernelTable(p, at));
+            in = in.withKernelTables(tables);
+        }
+        if (in.kernelEvents() == null && in.kernelTables().isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --kernel-events FILE and/or "
+                    + "--kernel-table FILE (or --case settings with conntrack.events.file or conntrack.snapshot.file)");
         }
         RunResult r = Analysis.run(in, List.of());
-        KernelCheck c = r.kernelCheck();
         PrintWriter out = spec.commandLine().getOut();
-        print(out, c, all);
-        KernelComparison.Result x = c.result();
-        return x.reproducedLines() == x.kernelLines() && x.extra() == 0 && x.missing() == 0 ? Main.OK : Main.FINDINGS;
+        boolean agrees = true;
+        KernelCheck c = r.kernelCheck();
+        if (c != null) {
+            print(out, c, all);
+            KernelComparison.Result x = c.result();
+            agrees = x.reproducedLines() == x.kernelLines() && x.extra() == 0 && x.missing() == 0;
+        }
+        for (KernelTableCheck t : r.tableChecks()) {
+            print(out, t, r.captures().isEmpty() ? 0 : Analysis.firstFrameNanos(in), all);
+            agrees &= t.result() != null && t.result().agrees();
+        }
+        return agrees ? Main.OK : Main.FINDINGS;
+    }
+
+    static void print(PrintWriter out, KernelTableCheck t, long origin, boolean all) {
+        KernelTableComparison.Result x = t.result();
+        out.printf(Locale.ROOT, "Table comparison with %s (%d entries%s)%n", t.file(), t.entries(),
+                t.unreadable() == 0 ? "" : ", " + t.unreadable() + " lines not conntrack entries, skipped; first: " + t.firstUnreadable());
+        if (x == null) {
+            out.println("  no packet reached the model, so there was no table to compare");
+            out.flush();
+            return;
+        }
+        out.printf(Locale.ROOT, "  at %s (+%.3f s after the first packet; %s)%n", Times.iso(x.atNanos()),
+                (x.atNanos() - origin) / 1e9, x.estimated()
+                        ? "the instant the model's table fits best: a " + KernelTableCheck.GRID_NANOS / 1e9 + " s grid and the last packet"
+                        : "given");
+        out.printf(Locale.ROOT, "  entries: kernel %d, model %d; matched %d, differ %d, missing from the model %d, extra in "
+                        + "the model %d; seconds left differ by at most %d s%n", x.kernelEntries(), x.modelEntries(),
+                x.matched(), x.differs(), x.missing(), x.extra(), x.maxTimeoutDifferenceSeconds());
+        for (KernelTableComparison.EntryResult e : x.entries()) {
+            if (!all && e.verdict() == KernelTableComparison.Verdict.MATCHED) continue;
+            EntryView v = e.kernel() != null ? e.kernel() : e.model();
+            out.printf(Locale.ROOT, "  %-8s %s%n", e.verdict().name().toLowerCase(Locale.ROOT), EventFormat.listing(v, 1));
+            for (String d : e.differences()) out.println("           " + d);
+            if (e.kernel() != null && e.model() != null && e.kernel().origPackets() >= 0 && e.model().origPackets() >= 0) {
+                out.printf(Locale.ROOT, "           packets: kernel %d/%d, model %d/%d (original/reply)%n",
+                        e.kernel().origPackets(), e.kernel().replyPackets(), e.model().origPackets(), e.model().replyPackets());
+            }
+        }
+        out.flush();
     }
 
     static void print(PrintWriter out, KernelCheck c, boolean all) {

@@ -696,7 +696,9 @@ public final class ConntrackModel {
         if (old != state && old != TcpState.NONE) changes.add(Change.STATE);
         if (!e.has(Status.SEEN_REPLY)) {
             if (index == I_RST && old != TcpState.NONE) return Step.KILL; // the only answer was a RST
-            if (retransmittedSyn) return Step.ACCEPTED; // a retransmitted SYN does not refresh the timer
+            // "do not renew timeout on SYN retransmission": NF_ACCEPT before nf_ct_refresh_acct, so it is not counted
+            // either (lab, leaked-private-source: three SYN retransmissions left packets=1 in conntrack -L)
+            if (retransmittedSyn) return Step.IGNORED;
             // mid-stream pickup without a reply: capped at the "unacknowledged" timeout
             long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
             if (state == TcpState.ESTABLISHED && timeout > unack) timeout = unack;

@@ -358,6 +358,17 @@ public final class Analysis {
         return ended;
     }
 
+    private static List<KernelTableCheck> tableChecks(AnalysisInputs in, List<KernelTableCheck.Listing> listings,
+                                                      ConntrackReplay model) {
+        List<KernelTableCheck> checks = new ArrayList<>();
+        for (int i = 0; i < listings.size(); i++) {
+            KernelTableCheck.Listing l = listings.get(i);
+            checks.add(new KernelTableCheck(in.kernelTables().get(i).file(), l.entries().size(), l.unreadable(),
+                    l.firstUnreadable(), model.kernelTable(i)));
+        }
+        return List.copyOf(checks);
+    }
+
     private static RunResult replay(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<StatsCounter> counters,
                                     List<CaptureStats> captures,
                                     List<String> roles, List<String> decisions, ClockEstimate clock, long[] lanSpan,
@@ -387,6 +398,12 @@ public final class Analysis {
                 }
             }
         });
+        List<KernelTableCheck.Listing> listings = new ArrayList<>();
+        for (AnalysisInputs.KernelTable t : in.kernelTables()) {
+            KernelTableCheck.Listing l = KernelTableCheck.read(t.file());
+            listings.add(l);
+            model.addKernelTable(l.entries(), t.atNanos());
+        }
         PacketMatcher matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), lanSpan, wanSpan,
                 new LinkedHashSet<>(clock.externalAddresses()), s -> {
                     // A frame of a router interface that faces neither side carries its own label and is not counted.
@@ -479,7 +496,7 @@ public final class Analysis {
         }
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
                 matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
-                model.snapshots(), check);
+                model.snapshots(), check, tableChecks(in, listings, model));
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

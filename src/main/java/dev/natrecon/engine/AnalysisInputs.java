@@ -1,6 +1,7 @@
 package dev.natrecon.engine;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What to analyse: either a LAN and a WAN capture, or one capture taken on the router with the interfaces that face
@@ -10,26 +11,39 @@ import java.nio.file.Path;
  * @param matchWindowSeconds longest corrected-time distance between a packet and its counterpart
  * @param model             how to set up the router model
  * @param kernelEvents      the router's own {@code conntrack -E -o timestamp,extended} log to compare with, or null
+ * @param kernelTables      the router's {@code conntrack -L} listings to compare with, each at its instant
  */
 public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                              Double wanOffsetSeconds, double matchWindowSeconds, ModelSettings model,
-                             Path kernelEvents) {
+                             Path kernelEvents, List<KernelTable> kernelTables) {
+    /**
+     * A {@code conntrack -L -o extended} listing and the instant it was taken on the capture timeline, or null when
+     * that is not known (the replay then finds the instant the listing fits best).
+     */
+    public record KernelTable(Path file, Long atNanos) {
+    }
+
     public static final double DEFAULT_MATCH_WINDOW_SECONDS = 1.0;
 
     public AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                           Double wanOffsetSeconds, double matchWindowSeconds) {
         this(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, ModelSettings.defaults(),
-                null);
+                null, List.of());
     }
 
     public AnalysisInputs withModel(ModelSettings m) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, m,
-                kernelEvents);
+                kernelEvents, kernelTables);
     }
 
     public AnalysisInputs withKernelEvents(Path log) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, log);
+                model, log, kernelTables);
+    }
+
+    public AnalysisInputs withKernelTables(List<KernelTable> tables) {
+        return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
+                model, kernelEvents, List.copyOf(tables));
     }
 
     public static AnalysisInputs pair(Path lan, Path wan) {

@@ -19,7 +19,8 @@ import java.util.Properties;
  * {@code router.lan.address}, {@code router.wan.address}, {@code model.profile}, {@code conntrack.sysctl.file},
  * {@code conntrack.set} (comma-separated {@code name=value}), {@code sip.helper} (on/off/auto),
  * {@code sip.helper.ports}, {@code sip.helper.protocol} (udp, tcp), {@code sip.helper.parameters.file},
- * {@code conntrack.events.file}, {@code nat.ruleset.file} ({@code nft list ruleset} or {@code iptables-save} of the
+ * {@code conntrack.events.file}, {@code conntrack.snapshot.file} and {@code conntrack.snapshot.end.file}
+ * ({@code conntrack -L -o extended} listings, their instants found by the replay), {@code nat.ruleset.file} ({@code nft list ruleset} or {@code iptables-save} of the
  * router), {@code lan.interface}, {@code wan.interface}, {@code router.wan.network}, and the router's link changes in
  * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
  * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}. Unknown keys are ignored (the lab
@@ -51,6 +52,17 @@ public record CaseSettings(Path file, Properties properties) {
             throw new IllegalArgumentException(file + ": names no capture.lan.file and capture.wan.file");
         }
         AnalysisInputs in = AnalysisInputs.pair(lanCapture(), wanCapture()).withModel(apply(base));
+        return withKernelFiles(in);
+    }
+
+    /** {@code in} with the router's conntrack log and table listings these settings name, where the files exist. */
+    public AnalysisInputs withKernelFiles(AnalysisInputs in) {
+        List<AnalysisInputs.KernelTable> tables = new ArrayList<>();
+        for (String key : List.of("conntrack.snapshot.file", "conntrack.snapshot.end.file")) {
+            Path p = path(key);
+            if (p != null && Files.exists(p)) tables.add(new AnalysisInputs.KernelTable(p, null));
+        }
+        in = in.withKernelTables(tables);
         Path log = kernelEvents();
         return log != null && Files.exists(log) ? in.withKernelEvents(log) : in;
     }

@@ -9,6 +9,8 @@ import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventSink;
 import dev.natrecon.conntrack.FrameRef;
 import dev.natrecon.conntrack.Interfaces;
+import dev.natrecon.conntrack.KernelEntry;
+import dev.natrecon.conntrack.KernelTableComparison;
 import dev.natrecon.conntrack.NatRuleset;
 import dev.natrecon.conntrack.NatRule;
 import dev.natrecon.conntrack.Status;
@@ -45,7 +47,8 @@ final class ConntrackReplay {
     private final long[] routerHi, routerLo;
     private final List<long[]> external = new ArrayList<>();
     private final Arrival arrival = new Arrival();
-    private final EventSink out;
+    /** Where the model's events go: the sinks, or after the captures' end {@link #afterEnd}. */
+    private EventSink out;
     private final List<String> decisions;
     private final List<Long> snapshots;
     private final List<TableSnapshot> taken = new ArrayList<>();
@@ -235,6 +238,7 @@ final class ConntrackReplay {
             }
         }
         takeSnapshots(s.nanos);
+        if (!tableProbes.isEmpty()) probeTables(s.nanos, true);
         applyLinkChanges(s.nanos);
         lastNanos = s.nanos;
         fill(a, s);
@@ -299,6 +303,12 @@ final class ConntrackReplay {
         wanAddress = now;
     }
 
+    /** Moves the model to {@code t}: the link changes at or before it first, each at its own time, then the expiries. */
+    private void advance(long t) {
+        applyLinkChanges(t);
+        model.advanceTo(t, out);
+    }
+
     private void applyLinkChanges(long beforeNanos) {
         while (nextLinkChange < linkChanges.size()) {
             ModelSettings.LinkChange c = linkChanges.get(nextLinkChange);
@@ -340,10 +350,77 @@ final class ConntrackReplay {
                 s.innerDstLo, s.innerSrcPort, s.innerDstPort) : null;
     }
 
+
+    /** One kernel listing being compared: at its given instant, or on a grid from the first packet. */
+    private static final class TableProbe {
+        final List<KernelEntry> listing;
+        final Long atNanos;
+        final KernelTableComparison.Probe probe;
+        long next;
+        KernelTableComparison.Result result;
+
+        TableProbe(List<KernelEntry> listing, Long atNanos, long origin) {
+            this.listing = listing;
+            this.atNanos = atNanos;
+            this.probe = atNanos == null ? new KernelTableComparison.Probe(listing, KernelTableCheck.TIMEOUT_TOLERANCE_SECONDS) : null;
+            this.next = atNanos == null ? origin : atNanos;
+        }
+    }
+
+    private final List<TableProbe> tableProbes = new ArrayList<>();
+
+    /** Compares the table with {@code listing} at {@code atNanos}, or, when null, at the instant it fits best. */
+    int addKernelTable(List<KernelEntry> listing, Long atNanos) {
+        tableProbes.add(new TableProbe(listing, atNanos, originNanos));
+        return tableProbes.size() - 1;
+    }
+
+    /** The comparison of the listing {@link #addKernelTable} numbered {@code index}, after {@link #finish}. */
+    KernelTableComparison.Result kernelTable(int index) {
+        TableProbe p = tableProbes.get(index);
+        return p.probe != null ? p.probe.result() : p.result;
+    }
+
+    /**
+     * Compares the listings at every instant before {@code beforeNanos} that one of them waits for: given instants,
+     * and grid instants when {@code grids}. Instants are visited in time order for all listings together, since the
+     * model only moves forward.
+     */
+    private void probeTables(long beforeNanos, boolean grids) {
+        while (true) {
+            long at = Long.MAX_VALUE;
+            for (TableProbe p : tableProbes) {
+                if (p.probe == null ? p.result == null : grids) at = Math.min(at, p.next);
+            }
+            if (at == Long.MAX_VALUE || at >= beforeNanos) return;
+            advance(at);
+            for (TableProbe p : tableProbes) {
+                if (p.next != at) continue;
+                if (p.probe == null) {
+                    if (p.result == null) {
+                        p.result = KernelTableComparison.compare(p.listing, snapshot(at).entries(), at, false,
+                                KernelTableCheck.TIMEOUT_TOLERANCE_SECONDS);
+                    }
+                } else if (grids) {
+                    offer(p, at);
+                    p.next += KernelTableCheck.GRID_NANOS;
+                }
+            }
+        }
+    }
+
+    private void offer(TableProbe p, long at) {
+        advance(at);
+        p.probe.offer(at, model.entries().size(), tuple -> {
+            ConntrackEntry e = model.find(tuple);
+            return e == null ? null : e.view(at, true, timeouts.accounting(), timeouts.timestamps());
+        }, () -> snapshot(at).entries());
+    }
+
     private void takeSnapshots(long beforeNanos) {
         while (nextSnapshot < snapshots.size() && snapshots.get(nextSnapshot) < beforeNanos) {
             long at = snapshots.get(nextSnapshot++);
-            model.advanceTo(at, out);
+            advance(at);
             taken.add(snapshot(at));
         }
     }
@@ -366,12 +443,37 @@ final class ConntrackReplay {
             model.advanceTo(lastNanos, out);
         }
         takeSnapshots(Long.MAX_VALUE);
+        // a listing's grid ends with the captures, the table after the last packet included; a listing at a given
+        // instant after them is compared then
+        if (lastNanos != Long.MIN_VALUE) {
+            probeTables(lastNanos + 1, true);
+            for (TableProbe p : tableProbes) if (p.probe != null) offer(p, lastNanos);
+        }
         gauge.flush();
+        // Beyond the captures the model still ages (listings are often taken after tcpdump stopped), but what it
+        // does there goes to predictExpiries, never to the sinks.
+        EventSink sinks = out;
+        out = afterEnd::add;
+        try {
+            if (lastNanos != Long.MIN_VALUE) {
+                for (TableProbe p : tableProbes) {
+                    if (p.probe == null) continue;
+                    p.next = Math.max(p.next, lastNanos + KernelTableCheck.GRID_NANOS);
+                }
+                probeTables(lastNanos + KernelTableCheck.AFTER_END_NANOS, true);
+            }
+            probeTables(Long.MAX_VALUE, false);
+        } finally {
+            out = sinks;
+        }
     }
+
+    /** Events of the model after the captures' end, found while comparing with kernel listings. */
+    private final List<ConntrackEvent> afterEnd = new ArrayList<>();
 
     /** After {@link #finish}: the expiries of the entries still alive, as the model would report them later. */
     List<ConntrackEvent> predictExpiries() {
-        List<ConntrackEvent> later = new ArrayList<>();
+        List<ConntrackEvent> later = new ArrayList<>(afterEnd);
         model.advanceTo(Long.MAX_VALUE / 2, later::add);
         return later;
     }

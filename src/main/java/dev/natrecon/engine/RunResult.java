@@ -18,12 +18,13 @@ import java.util.List;
  * @param model       what the conntrack/NAT replay did
  * @param snapshots   the model's table at the instants asked for
  * @param kernelCheck the comparison with the router's own conntrack log, or null when none was given
+ * @param tableChecks the comparisons with the router's {@code conntrack -L} listings, in the order given
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
                         long packetsReplayed, long peakHeld, double matchWindowSeconds,
                         ModelSummary model, List<TableSnapshot> snapshots,
-                        KernelCheck kernelCheck) {
+                        KernelCheck kernelCheck, List<KernelTableCheck> tableChecks) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

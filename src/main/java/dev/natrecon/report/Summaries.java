@@ -108,6 +108,29 @@ public final class Summaries {
         m.put("bindings", r.bindings().size());
         m.put("model", model(r.model()));
         if (r.kernelCheck() != null) m.put("kernel_comparison", kernelCheck(r.kernelCheck()));
+        if (!r.tableChecks().isEmpty()) {
+            List<Object> tables = new java.util.ArrayList<>();
+            for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) tables.add(tableCheck(t));
+            m.put("kernel_tables", tables);
+        }
+        return m;
+    }
+
+    public static Map<String, Object> tableCheck(dev.natrecon.engine.KernelTableCheck t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", t.file().toString());
+        m.put("unreadable_lines", t.unreadable());
+        dev.natrecon.conntrack.KernelTableComparison.Result x = t.result();
+        if (x == null) return m;
+        m.put("time", Times.iso(x.atNanos()));
+        m.put("time_estimated", x.estimated());
+        m.put("kernel_entries", x.kernelEntries());
+        m.put("model_entries", x.modelEntries());
+        m.put("matched", x.matched());
+        m.put("differ", x.differs());
+        m.put("missing", x.missing());
+        m.put("extra", x.extra());
+        m.put("max_timeout_difference_seconds", x.maxTimeoutDifferenceSeconds());
         return m;
     }
 
