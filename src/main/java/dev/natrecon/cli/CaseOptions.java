@@ -90,6 +90,29 @@ final class CaseOptions {
             description = "one of the router's own addresses (repeatable; its WAN address is learnt from translations)")
     List<String> routerAddresses = new ArrayList<>();
 
+    @Option(names = "--link-change", paramLabel = "KIND@TIME[=ADDRESS]",
+            description = "a change of the router's WAN link the captures do not show (repeatable): remove@+12.5=203.0.113.2 "
+                    + "(address removed), add@+40=203.0.113.7/24, down@TIME, up@TIME; TIME is +seconds after the first "
+                    + "packet, Unix seconds or ISO-8601 UTC. Replaces the case settings' event.wan.* changes")
+    List<String> linkChanges = new ArrayList<>();
+
+    /** Parses one {@code --link-change}. */
+    static ModelSettings.LinkChange linkChange(String text, CommandLine cl) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(remove|add|down|up)@([^=]+)(?:=(.+))?").matcher(text);
+        if (!m.matches()) {
+            throw new CommandLine.ParameterException(cl, "--link-change: cannot read '" + text
+                    + "' (KIND@TIME[=ADDRESS], KIND one of remove, add, down, up)");
+        }
+        String kind = m.group(1), time = m.group(2).trim(), address = m.group(3);
+        if ((kind.equals("remove") || kind.equals("add")) == (address == null)) {
+            throw new CommandLine.ParameterException(cl, "--link-change '" + text + "': " + kind
+                    + (address == null ? " needs =ADDRESS" : " takes no address"));
+        }
+        boolean relative = time.startsWith("+");
+        long nanos = SnapshotCommand.parse(relative ? time.substring(1) : time, 0, cl);
+        return new ModelSettings.LinkChange(nanos, relative, kind, address);
+    }
+
     static final class Profiles extends ArrayList<String> {
         Profiles() {
             super(ModelSettings.profiles());
@@ -135,6 +158,11 @@ final class CaseOptions {
             m = m.withProfile(profile);
         }
         if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.toString());
+        if (!linkChanges.isEmpty()) {
+            List<ModelSettings.LinkChange> changes = new ArrayList<>();
+            for (String c : linkChanges) changes.add(linkChange(c, cl));
+            m = m.withRouter(m.ruleset(), m.natSource(), m.lanInterface(), m.wanInterface(), m.wanNetwork(), changes);
+        }
         if (ruleset != null) {
             m = m.withRouter(Files.readString(ruleset), ruleset.toString(), m.lanInterface(), m.wanInterface(),
                     m.wanNetwork(), m.linkChanges());

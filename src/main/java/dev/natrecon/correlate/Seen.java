@@ -37,6 +37,9 @@ public final class Seen {
      */
     public int tcpSeq, tcpAck, tcpWindow, tcpDataLength, tcpHeaderLength, tcpWindowScale = -1, tcpSack;
     public boolean tcpSackPermitted;
+    /** A link-control message the frame carries (PPPoE discovery, LCP, IPCP, DHCP), its code and address. */
+    public dev.natrecon.decode.LinkEvent linkEvent = dev.natrecon.decode.LinkEvent.NONE;
+    public int linkEventCode, linkEventAddress;
     /** The tuple an ICMP error quotes (protocol 0 when none). */
     public int innerProtocol;
     public long innerSrcHi, innerSrcLo, innerDstHi, innerDstLo;
@@ -78,6 +81,8 @@ public final class Seen {
         tcpSeq = tcpAck = tcpWindow = tcpDataLength = tcpHeaderLength = tcpSack = 0;
         tcpWindowScale = -1;
         tcpSackPermitted = false;
+        linkEvent = dev.natrecon.decode.LinkEvent.NONE;
+        linkEventCode = linkEventAddress = 0;
         innerSrcHi = innerSrcLo = innerDstHi = innerDstLo = 0;
         innerSrcPort = innerDstPort = 0;
     }

@@ -448,6 +448,11 @@ public final class Analysis {
                 s.nanos = nanos;
                 s.disposition = d;
                 s.captureLabel = null;
+                if (p.linkEvent != dev.natrecon.decode.LinkEvent.NONE) {
+                    s.linkEvent = p.linkEvent;
+                    s.linkEventCode = p.linkEventCode;
+                    s.linkEventAddress = p.linkEventAddress;
+                }
                 if (in.routerCapture()) {
                     int ik = interfaceKey(f, p);
                     Side side = sideOf.get(ik);

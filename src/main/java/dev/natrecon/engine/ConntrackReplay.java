@@ -21,6 +21,7 @@ import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.LinkEvent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -133,7 +134,9 @@ final class ConntrackReplay {
         if (!ruleset.helpers().isEmpty()) helperOn = true;
         else if (settings.sipHelper() != ModelSettings.SipHelper.AUTO) helperOn = settings.sipHelper() == ModelSettings.SipHelper.ON;
         this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
-        for (ModelSettings.LinkChange c : settings.linkChanges()) linkChanges.add(c);
+        linkChanges.addAll(settings.linkChanges());
+        // in time order (stable: a remove and an add at one instant stay in the order given)
+        linkChanges.sort(java.util.Comparator.comparingLong(c -> c.relative() ? originNanos + c.nanos() : c.nanos()));
         this.gauge = new TableGauge(samples);
         this.out = e -> {
             events.merge(kind(e), 1L, Long::sum);
@@ -196,6 +199,7 @@ final class ConntrackReplay {
 
     /** One resolved frame of the merged stream, in order. */
     void offer(Seen s) {
+        if (s.linkEvent != LinkEvent.NONE && s.side == Side.WAN && s.captureLabel == null) uplinkMessage(s);
         if (s.disposition != Disposition.DECODED || s.protocol < 0 || s.captureLabel != null) return;
         if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
         Arrival a = arrival.clear();
@@ -284,6 +288,73 @@ final class ConntrackReplay {
         if (lanInside != lanDstInside) return lanInside;
         long wanMinusLan = lanSide ? s.counterpartDeltaNanos : -s.counterpartDeltaNanos;
         return wanMinusLan >= 0;
+    }
+
+    /** The WAN link went down (PADT or LCP terminate) and has not come up again (IPCP or DHCP) since. */
+    private boolean uplinkDown;
+
+    /**
+     * A link-control message on the WAN: the uplink going down or coming up, and the address it came up with, as the
+     * kernel's masquerade sees them (nf_nat_masquerade.c: a device going down or an address going away flushes the
+     * masqueraded entries on it).
+     * <ul>
+     *   <li>PPPoE PADT, LCP Terminate-Request/-Ack: the link goes down (the ppp device with it).</li>
+     *   <li>IPCP Configure-Ack: the link is up again; its address is learnt from the translations that follow, since
+     *       both ends acknowledge an address.</li>
+     *   <li>DHCP ACK: the link is up with the offered address (yiaddr); a different address than before replaces
+     *       it. DHCP RELEASE: the address goes.</li>
+     * </ul>
+     * Skipped when the case settings give the link changes (they are the router's own record).
+     */
+    private void uplinkMessage(Seen s) {
+        if (!settings.linkChanges().isEmpty() || s.nanos < lastNanos) return;
+        long t = s.nanos;
+        String what = null;
+        switch (s.linkEvent) {
+            case PPPOE_DISCOVERY, PPP_LCP -> {
+                boolean down = s.linkEvent == LinkEvent.PPPOE_DISCOVERY ? s.linkEventCode == 0xa7
+                        : s.linkEventCode == 5 || s.linkEventCode == 6;
+                if (!down || uplinkDown) return;
+                advance(t);
+                model.onLinkDown(t, wanIf, out);
+                uplinkDown = true;
+                what = "WAN down (" + (s.linkEvent == LinkEvent.PPPOE_DISCOVERY ? "PPPoE PADT" : "PPP LCP terminate") + ")";
+            }
+            case PPP_IPCP -> {
+                if (s.linkEventCode != 2 || !uplinkDown) return;
+                advance(t);
+                model.onLinkUp(t, wanIf, out);
+                uplinkDown = false;
+                what = "WAN up (PPP IPCP Configure-Ack)";
+            }
+            case DHCP -> {
+                String address = Addresses.format(0, Addresses.v4(s.linkEventAddress));
+                if (s.linkEventCode == 5 && s.linkEventAddress != 0) {
+                    if (address.equals(wanAddress) && !uplinkDown) return; // a renewal
+                    advance(t);
+                    if (uplinkDown) model.onLinkUp(t, wanIf, out);
+                    uplinkDown = false;
+                    if (wanAddress != null && !address.equals(wanAddress)) model.onAddressRemoved(t, wanIf, wanAddress, out);
+                    if (!address.equals(wanAddress)) model.onAddressAdded(t, wanIf, address, out);
+                    what = "WAN address " + (wanAddress == null || wanAddress.equals(address) ? "" : wanAddress + " -> ")
+                            + address + " (DHCP ACK)";
+                    wanAddress = address;
+                } else if (s.linkEventCode == 7 && wanAddress != null) {
+                    advance(t);
+                    model.onAddressRemoved(t, wanIf, wanAddress, out);
+                    what = "WAN address " + wanAddress + " released (DHCP RELEASE)";
+                    wanAddress = null;
+                } else {
+                    return;
+                }
+            }
+            default -> {
+                return;
+            }
+        }
+        lastNanos = Math.max(lastNanos, t);
+        decisions.add("model link change: " + what + " at " + s.side.label() + " frame " + s.frame + ", "
+                + dev.natrecon.report.Times.iso(t));
     }
 
     /**
