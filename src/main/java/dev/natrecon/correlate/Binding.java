@@ -19,9 +19,17 @@ public final class Binding {
     public long firstNanos = Long.MAX_VALUE;
     public long lastNanos = Long.MIN_VALUE;
     public long firstLanFrame, firstWanFrame;
-    /** [side][direction] with direction 0 outbound, 1 inbound. */
-    public final long[][] packets = new long[2][2];
-    public final long[][] bytes = new long[2][2];
+    /** Counters by side and direction (0 outbound, 1 inbound), flat: index side × 2 + direction (one per packet). */
+    private final long[] packets = new long[4];
+    private final long[] bytes = new long[4];
+
+    public long packets(Side side, int direction) {
+        return packets[side.ordinal() * 2 + direction];
+    }
+
+    public long bytes(Side side, int direction) {
+        return bytes[side.ordinal() * 2 + direction];
+    }
 
     Binding(int id, int protocol, long ih, long il, int ip, long eh, long el, int ep, long rh, long rl, int rp) {
         this.id = id;
@@ -64,8 +72,9 @@ public final class Binding {
     }
 
     void count(Side side, int direction, int length, long nanos, long frame) {
-        packets[side.ordinal()][direction]++;
-        bytes[side.ordinal()][direction] += length;
+        int i = side.ordinal() * 2 + direction;
+        packets[i]++;
+        bytes[i] += length;
         firstNanos = Math.min(firstNanos, nanos);
         lastNanos = Math.max(lastNanos, nanos);
         if (side == Side.LAN && firstLanFrame == 0) firstLanFrame = frame;

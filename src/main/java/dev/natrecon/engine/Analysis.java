@@ -126,6 +126,7 @@ public final class Analysis {
 
         /** After the last frame: what only the reader knows (format, frames, interfaces, its anomalies). */
         void finish(CaptureReader reader) {
+            stats.countLayers();
             linkTypes.forEach((lt, c) -> stats.linkTypes.put(dev.natrecon.decode.LinkType.name(lt), c[0]));
             for (MatchKeys.Kind k : MatchKeys.Kind.values()) {
                 if (keyKinds[k.ordinal()] > 0) stats.matchKeyKinds.put(k.name().toLowerCase(Locale.ROOT), keyKinds[k.ordinal()]);

@@ -42,6 +42,17 @@ public final class CaptureStats {
         return frames == 0 ? 0 : (lastNanos - firstNanos) / 1e9;
     }
 
+    /** Adds the current run of frames with the same layers to {@link #layers}; call before reading them. */
+    void countLayers() {
+        int l = runLayers;
+        while (l != 0) {
+            int bit = Integer.numberOfTrailingZeros(l);
+            layers[bit] += runFrames;
+            l &= l - 1;
+        }
+        runFrames = 0;
+    }
+
     /** Protocols seen, by name, for people. */
     public Map<String, Long> protocols() {
         Map<String, Long> m = new TreeMap<>();
@@ -49,18 +60,21 @@ public final class CaptureStats {
         return m;
     }
 
+    /** Consecutive frames with the same layers (most of a capture is one kind of packet): counted into {@link #layers} on change. */
+    private int runLayers;
+    private long runFrames;
+
     void count(Packet p, Disposition d, long nanos, int capturedLength) {
         frames++;
         capturedBytes += capturedLength;
         dispositions[d.ordinal()]++;
         if (nanos < firstNanos) firstNanos = nanos;
         if (nanos > lastNanos) lastNanos = nanos;
-        int l = p.layers;
-        while (l != 0) {
-            int bit = Integer.numberOfTrailingZeros(l);
-            layers[bit]++;
-            l &= l - 1;
+        if (p.layers != runLayers) {
+            countLayers();
+            runLayers = p.layers;
         }
+        runFrames++;
         if (d == Disposition.NOT_IP) notIpTypes.merge(String.format("0x%04x", p.etherType & 0xffff), 1L, Long::sum);
         if (p.linkEvent != dev.natrecon.decode.LinkEvent.NONE) {
             linkEvents.merge(p.linkEvent.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);

@@ -5,6 +5,7 @@ import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.Side;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.TupleView;
@@ -122,8 +123,8 @@ public final class CaseOutputs implements AnalysisSink {
             for (Binding b : r.bindings()) {
                 csv.printRecord(b.id, b.protocolName(), b.internal(), b.external(), b.remote(), b.translation(),
                         Times.epoch(b.firstNanos), Times.epoch(b.lastNanos), b.firstLanFrame, b.firstWanFrame,
-                        b.packets[0][0], b.bytes[0][0], b.packets[1][0], b.bytes[1][0],
-                        b.packets[1][1], b.bytes[1][1], b.packets[0][1], b.bytes[0][1]);
+                        b.packets(Side.LAN, 0), b.bytes(Side.LAN, 0), b.packets(Side.WAN, 0), b.bytes(Side.WAN, 0),
+                        b.packets(Side.WAN, 1), b.bytes(Side.WAN, 1), b.packets(Side.LAN, 1), b.bytes(Side.LAN, 1));
             }
             csv.flush();
             f.commit();

@@ -79,7 +79,7 @@ class SyntheticNatCapturesTest {
             assertTrue(b.internal().startsWith("192.168."), b.internal());
             assertTrue(b.external().startsWith(SyntheticNatCaptures.NAT_WAN_ADDRESS + ":"), b.external());
             assertTrue(b.remote().startsWith(SyntheticNatCaptures.PROVIDER_ADDRESS + ":"), b.remote());
-            lanPackets += b.packets[0][0] + b.packets[0][1];
+            lanPackets += b.packets(dev.natrecon.correlate.Side.LAN, 0) + b.packets(dev.natrecon.correlate.Side.LAN, 1);
             if (b.internalPort == SyntheticNatCaptures.SIP_PORT) {
                 sip.add(b.internal() + " -> " + b.external());
             } else {
