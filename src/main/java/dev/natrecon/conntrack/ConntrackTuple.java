@@ -115,6 +115,16 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
      * A well-mixed hash (the record's default, 31·h + field, leaves IPv4-mapped tuples of one subnet in a few buckets,
      * so the table's maps degrade to trees): the fields folded through a 64-bit multiply-xorshift.
      */
+    /** Field by field, as the record's would, written out: it runs once or twice per packet. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof ConntrackTuple t)) return false;
+        return srcLo == t.srcLo && dstLo == t.dstLo && srcPort == t.srcPort && dstPort == t.dstPort
+                && protocol == t.protocol && srcHi == t.srcHi && dstHi == t.dstHi && icmpType == t.icmpType
+                && icmpCode == t.icmpCode && icmpId == t.icmpId;
+    }
+
     @Override
     public int hashCode() {
         long h = protocol * 0x9E3779B97F4A7C15L;
