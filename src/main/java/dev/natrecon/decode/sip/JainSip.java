@@ -1,7 +1,5 @@
 package dev.natrecon.decode.sip;
 
-import gov.nist.core.CommonLogger;
-import gov.nist.core.StackLogger;
 import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.header.CallID;
 import gov.nist.javax.sip.header.Contact;
@@ -21,22 +19,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Properties;
 
 /**
  * Everything natrecon asks jain-sip-ri about a SIP message, in one place: the request and status line, and each
  * header value on its own (so a rejected header is named, never silently dropped as jain-sip's whole-message parser
  * does). Also compares jain-sip's reading with natrecon's offset scan.
  *
- * <p>Quirks handled here: jain-sip logs through log4j, which natrecon does not ship (the first log call threw
- * NoClassDefFoundError), so logging is routed to a silent logger; some parsers throw RuntimeExceptions instead of
+ * <p>Quirks handled here: jain-sip logs through log4j, which natrecon does not ship, so logging is silenced first
+ * ({@link JainSipLogging}); some parsers throw RuntimeExceptions instead of
  * ParseException, so every call is guarded; its ParseException messages contain char-array identities and newlines,
  * so they are cleaned before they become anomaly details.
  */
 final class JainSip {
     static {
-        CommonLogger.useLegacyLogger = true;
-        CommonLogger.legacyLogger = new SilentLogger();
+        JainSipLogging.silence();
     }
 
     private JainSip() {
@@ -227,28 +223,5 @@ final class JainSip {
         String a = jain == null ? null : Grammar.unbracket(jain).toLowerCase(Locale.ROOT);
         String b = scan == null ? null : Grammar.unbracket(scan).toLowerCase(Locale.ROOT);
         if (!Objects.equals(a, b)) d.add(what + ": jain-sip '" + jain + "', scan '" + scan + "'");
-    }
-
-    /** Swallows jain-sip's logging: natrecon's decoders report through anomalies, never through a log. */
-    private static final class SilentLogger implements StackLogger {
-        @Override public void logStackTrace() { }
-        @Override public void logStackTrace(int traceLevel) { }
-        @Override public int getLineCount() { return 0; }
-        @Override public void logException(Throwable ex) { }
-        @Override public void logDebug(String message) { }
-        @Override public void logDebug(String message, Exception ex) { }
-        @Override public void logTrace(String message) { }
-        @Override public void logFatalError(String message) { }
-        @Override public void logError(String message) { }
-        @Override public boolean isLoggingEnabled() { return false; }
-        @Override public boolean isLoggingEnabled(int logLevel) { return false; }
-        @Override public void logError(String message, Exception ex) { }
-        @Override public void logWarning(String string) { }
-        @Override public void logInfo(String string) { }
-        @Override public void disableLogging() { }
-        @Override public void enableLogging() { }
-        @Override public void setBuildTimeStamp(String buildTimeStamp) { }
-        @Override public void setStackProperties(Properties stackProperties) { }
-        @Override public String getLoggerName() { return "natrecon-silent"; }
     }
 }
