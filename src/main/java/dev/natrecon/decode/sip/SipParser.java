@@ -212,7 +212,9 @@ public final class SipParser {
         List<Value> values = new ArrayList<>();
         buildHeaders(p, lines, m.headers, values, issues);
         if (bareLf) issues.add(new SipIssue(SipAnomaly.SIP_BARE_LF, "lines end with LF alone", null));
-        Span headerBlock = span(p, s, headerBlockEnd);
+        int hbEnd = headerBlockEnd;
+        while (hbEnd > s && (p[hbEnd - 1] == '\r' || p[hbEnd - 1] == '\n')) hbEnd--;
+        Span headerBlock = span(p, s, hbEnd);
 
         if (firstLf < 0 || bodyStart < 0) {
             String detail = firstLf < 0 ? "no line end after the start line" : "no empty line after the headers";
