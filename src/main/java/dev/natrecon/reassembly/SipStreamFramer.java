@@ -17,9 +17,10 @@ import java.util.List;
  * expected byte is a gap: the partial message is dropped and the framer resyncs at the next start line. Segments
  * that arrive out of order after a gap are treated as retransmissions: the framer does not reorder.
  *
- * <p>Memory is bounded: a message or a line longer than the cap ({@link #DEFAULT_MAX_BUFFER}, 64 KiB) is dropped with
- * {@link SipStreamAnomaly#SIP_STREAM_OVERFLOW} and the framer resyncs at the next start line; the buffer holds at most
- * the cap plus one segment. Keep-alives: a CRLFCRLF ping is emitted as soon as its four bytes are in; any other run
+ * <p>Memory is bounded: a message longer than the cap ({@link #DEFAULT_MAX_BUFFER}, 64 KiB) is dropped with
+ * {@link SipStreamAnomaly#SIP_STREAM_OVERFLOW} (when its Content-Length is known, exactly its bytes are skipped and the
+ * next message follows; a header block or line that never ends makes the framer resync at the next start line); the
+ * buffer holds at most the cap plus one segment. Keep-alives: a CRLFCRLF ping is emitted as soon as its four bytes are in; any other run
  * of CR/LF (a single CRLF pong) once the next byte shows the run has ended, or at {@link #finish}.
  */
 public final class SipStreamFramer {
@@ -35,6 +36,8 @@ public final class SipStreamFramer {
     private long seq;
     private boolean seqKnown;
     private boolean skipping;
+    /** Body bytes of an oversized message still to drop before the next message starts. */
+    private long toDrop;
     private boolean atLineStart = true;
     private long skippedBytes;
     private long messages;
@@ -70,6 +73,7 @@ public final class SipStreamFramer {
             skippedBytes += len;
             discard(len);
             seq = tcpSeq;
+            toDrop = 0;
             skipping = true;
             atLineStart = true;
         }
@@ -90,6 +94,8 @@ public final class SipStreamFramer {
     /** The stream ended: emits a pending keep-alive and reports a message left incomplete. */
     public List<SipStreamItem> finish(AnomalyCounts anomalies) {
         List<SipStreamItem> out = new ArrayList<>();
+        if (toDrop > 0) anomalies.add(SipStreamAnomaly.SIP_STREAM_INCOMPLETE_AT_END, frameAt(0));
+        toDrop = 0;
         if (len > 0 && !skipping) {
             int run = crlfRun();
             if (run == len) {
@@ -138,6 +144,13 @@ public final class SipStreamFramer {
 
     private void extract(List<SipStreamItem> out, AnomalyCounts anomalies) {
         while (len > 0) {
+            if (toDrop > 0) {
+                int n = (int) Math.min(len, toDrop);
+                skippedBytes += n;
+                discard(n);
+                toDrop -= n;
+                continue;
+            }
             if (skipping) {
                 if (!resync(anomalies)) return;
                 continue;
@@ -179,8 +192,10 @@ public final class SipStreamFramer {
                 cl = 0;
             }
             if (headerEnd + cl > maxBuffer) {
-                overflow(anomalies);
-                return;
+                // Too big to hold, but its end is known: drop it and go on with the message after it.
+                anomalies.add(SipStreamAnomaly.SIP_STREAM_OVERFLOW, frameAt(0));
+                toDrop = headerEnd + cl;
+                continue;
             }
             if (len < headerEnd + cl) return;
             out.add(item(SipStreamItem.Kind.MESSAGE, (int) (headerEnd + cl)));
