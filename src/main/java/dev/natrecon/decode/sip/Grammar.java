@@ -88,7 +88,13 @@ final class Grammar {
                 value = v.span(vs, i);
                 i = skipLws(v, i, e);
             }
-            if (ne > ns || value != null) out.add(new SipParam(v.span(ns, ne), value));
+            if (ne > ns || value != null) {
+                SipParam param = new SipParam(v.span(ns, ne), value);
+                if (ne > ns && SipParam.find(out, param.nameText()) != null) {
+                    problems.add("parameter '" + param.nameText() + "' appears twice in " + what + "; the first is used");
+                }
+                out.add(param);
+            }
             if (i < e && v.at(i) != ';') {
                 problems.add("unexpected '" + v.at(i) + "' after a parameter in " + what);
                 while (i < e && v.at(i) != ';') i++;

@@ -57,6 +57,8 @@ public sealed interface SipParse permits SipParse.Message, SipParse.Keepalive, S
         NUL_BYTES,
         /** A STUN message (RFC 5389 magic cookie), e.g. an RFC 5626 STUN keep-alive on the SIP flow. */
         STUN,
+        /** Spaces and tabs (with or without CR/LF): a vendor keep-alive that is not RFC 5626's CRLF. */
+        WHITESPACE,
         /** Printable text whose first line is no SIP start line and with no SIP header in it ("hello", HTTP…). */
         TEXT,
         BINARY

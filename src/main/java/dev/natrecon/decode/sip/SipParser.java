@@ -100,9 +100,13 @@ public final class SipParser {
                     : n == 2 && p[0] == '\r' && p[1] == '\n' ? KeepaliveType.PONG : KeepaliveType.OTHER_CRLF;
             return new Keepalive(t, 0, n);
         }
-        boolean zeros = true;
-        for (byte x : p) zeros &= x == 0;
+        boolean zeros = true, blank = true;
+        for (byte x : p) {
+            zeros &= x == 0;
+            blank &= x == ' ' || x == '\t' || x == '\r' || x == '\n';
+        }
         if (zeros) return new NotSip(NotSipType.NUL_BYTES, 0, n);
+        if (blank) return new NotSip(NotSipType.WHITESPACE, 0, n);
         if (isStun(p)) return new NotSip(NotSipType.STUN, 0, n);
         return null;
     }

@@ -253,6 +253,8 @@ class SipParserTest {
         assertEquals(NotSipType.NUL_BYTES, ((NotSip) parse(new byte[4])).type());
         assertEquals(NotSipType.EMPTY, ((NotSip) parse(new byte[0])).type());
         assertEquals(NotSipType.TEXT, ((NotSip) parse("hello")).type());
+        assertEquals(NotSipType.WHITESPACE, ((NotSip) parse("     ")).type());
+        assertEquals(NotSipType.WHITESPACE, ((NotSip) parse(" \r\n")).type());
         assertEquals(NotSipType.TEXT, ((NotSip) parse("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).type());
         assertEquals(NotSipType.BINARY, ((NotSip) parse(new byte[] {(byte) 0x80, 0, 0x12, 0x34, 1, 2, 3, 4, 5, 6, 7, 8})).type());
         byte[] stun = new byte[20];
@@ -396,6 +398,18 @@ class SipParserTest {
         assertEquals(List.of("From is missing", "To is missing"), m.issues().stream()
                 .filter(i -> i.anomaly() == SipAnomaly.SIP_HEADER_MISSING).map(SipIssue::detail).toList());
         assertEquals(0, m.bodyLength());
+    }
+
+    @Test
+    void duplicateParameterIsNamedAndTheFirstIsUsed() {
+        // Seen in encap/ipv6_frag_sll.pcap: a 200 OK whose To has two tags. jain-sip keeps the last one.
+        String text = crlf("SIP/2.0 200 OK", "Via: SIP/2.0/UDP h;branch=z9hG4bK1", "From: <sip:a@h>;tag=1",
+                "To: <sip:b@h>;tag=first;tag=second", "Call-ID: x", "CSeq: 1 INVITE", "Content-Length: 0", "", "");
+        SipMessage m = SipParser.parse(bytes(text), 0, text.length()).messageOrNull();
+        assertEquals("first", m.to().orElseThrow().tag().text());
+        assertEquals(List.of("To: parameter 'tag' appears twice in '<sip:b@h>;tag=first;tag=second'; the first is used"),
+                m.issues().stream().map(SipIssue::detail).toList());
+        assertEquals(SipAnomaly.SIP_HEADER_INVALID, m.issues().get(0).anomaly());
     }
 
     @Test
