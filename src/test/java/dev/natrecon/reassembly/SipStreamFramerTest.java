@@ -237,6 +237,39 @@ class SipStreamFramerTest {
         assertEquals(0, a.total());
     }
 
+    @Test
+    void randomSegmentsWithRetransmissionsGiveTheSameItemsAsOneSegment() {
+        java.util.Random rnd = new java.util.Random(5060);
+        String[] parts = {INVITE, OK, "\r\n\r\n", "\r\n"};
+        for (int round = 0; round < 200; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 8; i++) sb.append(parts[rnd.nextInt(parts.length)]);
+            byte[] in = bytes(sb.toString());
+            Fed whole = feed(in);
+            SipStreamFramer f = new SipStreamFramer();
+            AnomalyCounts a = new AnomalyCounts();
+            List<SipStreamItem> items = new ArrayList<>();
+            long frame = 1;
+            int sent = 0;
+            while (sent < in.length) {
+                int n = 1 + rnd.nextInt(Math.min(400, in.length - sent));
+                items.addAll(f.offer(ISN + sent, in, sent, n, frame++, a));
+                sent += n;
+                if (rnd.nextInt(3) == 0) { // resend something old, possibly overlapping the newest bytes
+                    int from = rnd.nextInt(sent);
+                    items.addAll(f.offer(ISN + from, in, from, sent - from, frame++, a));
+                }
+            }
+            items.addAll(f.finish(a));
+            assertEquals(whole.items().size(), items.size(), "round " + round);
+            for (int i = 0; i < items.size(); i++) {
+                assertEquals(whole.items().get(i).kind(), items.get(i).kind());
+                assertArrayEquals(whole.items().get(i).bytes(), items.get(i).bytes(), "round " + round + " item " + i);
+            }
+            assertEquals(a.total(), a.count("reassembly.sip_stream.retransmission"), a.asMap().toString());
+        }
+    }
+
     static SipMessage parse(byte[] b) {
         SipMessage m = dev.natrecon.decode.sip.SipParser.parse(b, 0, b.length).messageOrNull();
         assertTrue(m != null);

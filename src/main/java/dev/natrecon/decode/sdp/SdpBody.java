@@ -336,24 +336,43 @@ public final class SdpBody {
             }
         }
 
-        private static boolean token(Span s) {
-            if (s.text().isEmpty()) return false;
-            for (char c : s.text().toCharArray()) {
-                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-.!%*_+`'~/".indexOf(c) >= 0)) {
+        /** RFC 4566 token (what jain-sip's lexer calls an ID): letters, digits and {@code -.!%*_+`'~}. */
+        private static boolean token(String t) {
+            if (t.isEmpty()) return false;
+            for (char c : t.toCharArray()) {
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-.!%*_+`'~".indexOf(c) >= 0)) {
                     return false;
                 }
             }
             return true;
         }
 
-        private static boolean hostLike(Span s) {
-            if (s.text().isEmpty()) return false;
-            for (char c : s.text().toCharArray()) {
-                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || ".:-_[]".indexOf(c) >= 0)) {
-                    return false;
-                }
-            }
+        private static boolean token(Span s) {
+            return token(s.text());
+        }
+
+        /** {@code token *("/" token)}, the shape of an m= proto. */
+        private static boolean slashedTokens(Span s) {
+            for (String part : s.text().split("/", -1)) if (!token(part)) return false;
             return true;
+        }
+
+        /** An IPv4 or IPv6 address (bracketed or not) or a host name, as jain-sip's host parser reads them. */
+        private static boolean addressLike(Span s) {
+            String t = s.text();
+            if (t.startsWith("[")) {
+                if (!t.endsWith("]") || t.length() < 4) return false;
+                t = t.substring(1, t.length() - 1);
+            }
+            if (t.isEmpty()) return false;
+            boolean colon = t.indexOf(':') >= 0;
+            for (char c : t.toCharArray()) {
+                boolean ok = colon ? Character.digit(c, 16) >= 0 || c == ':' || c == '.'
+                        : c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_';
+                if (!ok) return false;
+            }
+            if (colon) return t.chars().filter(c -> c == ':').count() >= 2;
+            return Character.isLetterOrDigit(t.charAt(0));
         }
 
         private void origin(Span line, List<Span> t) {
@@ -368,8 +387,8 @@ public final class SdpBody {
             }
             origin = o;
             boolean shape = true;
-            for (int k = 1; k <= 4; k++) shape &= token(t.get(k)) && t.get(k).text().indexOf('/') < 0;
-            if (!shape || !hostLike(t.get(5))) {
+            for (int k = 1; k <= 4; k++) shape &= token(t.get(k));
+            if (!shape || !addressLike(t.get(5))) {
                 issue(SdpAnomaly.SDP_LINE_INVALID, "o= fields are not <username> <sess-id> <sess-version> <nettype> "
                         + "<addrtype> <address>", line);
                 return;
@@ -433,8 +452,8 @@ public final class SdpBody {
                 issue(SdpAnomaly.SDP_PORT_INVALID, "m= port " + mPort.text() + " is above 65535", mPort);
                 return;
             }
-            if (!token(mType) || !token(mProto)) {
-                issue(SdpAnomaly.SDP_LINE_INVALID, "m= media or proto is not a token", line);
+            if (!token(mType) || !slashedTokens(mProto) || !mFormats.stream().allMatch(Builder::token)) {
+                issue(SdpAnomaly.SDP_LINE_INVALID, "m= media, proto or a format is not a token", line);
                 return;
             }
             int index = media.size();
@@ -449,7 +468,7 @@ public final class SdpBody {
             Span name = span(vs, colon);
             Span value = colon < le ? span(colon + 1, le) : null;
             SdpAttribute a = new SdpAttribute(line, name, value);
-            if (!token(name) || name.text().indexOf('/') >= 0) {
+            if (!token(name)) {
                 issue(SdpAnomaly.SDP_LINE_INVALID, "a= attribute name is not a token", line);
             } else {
                 jain(line, f -> JainSdp.crossCheck(f, a));

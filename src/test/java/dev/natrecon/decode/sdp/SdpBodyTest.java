@@ -205,6 +205,46 @@ class SdpBodyTest {
     }
 
     @Test
+    void neverThrowsAndNeverPrintsOnMutatedSdp() {
+        byte[] base = bytes(OFFER);
+        byte[] replacements = {'\r', '\n', ' ', '=', ':', '/', '[', 0, 'x', '9', '-'};
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int parsed = 0;
+        try (PrintStream trap = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(trap);
+            System.setErr(trap);
+            // Several random changes at once, on a body with the forms jain-sip is touchy about.
+            byte[] rich = bytes(crlf("v=0", "o=alice 2890844526 2890844527 IN IP6 [2001:db8::1]", "s=-",
+                    "c=IN IP4 192.168.1.10/127", "t=0 0", "m=audio 49170 RTP/AVP 0 8 101", "a=rtcp:49175 IN IP6 2001:db8::5",
+                    "m=video 51372/2 RTP/SAVPF 31", "b=AS:64", "e=x@y", "p=+1 234", ""));
+            byte[] noise = "\r\n =:/[]\0x9-.@#\"<>;,\t".getBytes(StandardCharsets.ISO_8859_1);
+            java.util.Random rnd = new java.util.Random(4566);
+            for (int t = 0; t < 5000; t++) {
+                byte[] b = rich.clone();
+                for (int k = 1 + rnd.nextInt(3); k > 0; k--) b[rnd.nextInt(b.length)] = noise[rnd.nextInt(noise.length)];
+                assertNotNull(SdpBody.parse(b, 0, b.length).fields());
+            }
+            for (int i = 0; i < base.length; i++) {
+                assertNotNull(SdpBody.parse(base, 0, i).fields());
+                for (byte r : replacements) {
+                    byte[] b = base.clone();
+                    b[i] = r;
+                    SdpBody sdp = SdpBody.parse(b, 0, b.length);
+                    assertNotNull(sdp.fields());
+                    for (SdpMedia m : sdp.media()) sdp.connectionOf(m);
+                    parsed++;
+                }
+            }
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString(StandardCharsets.UTF_8));
+        assertTrue(parsed > 3000);
+    }
+
+    @Test
     void versionMissingAndLongSessionIdKeptWhole() {
         String noV = crlf("o=- 1 1 IN IP4 1.2.3.4", "s=-", "c=IN IP4 1.2.3.4", "m=audio 4000 RTP/AVP 0", "");
         assertTrue(SdpBody.parse(bytes(noV), 0, noV.length()).has(SdpAnomaly.SDP_VERSION_MISSING));
