@@ -114,7 +114,7 @@ final class JainSip {
             return d;
         }
         for (int i = 0; i < mine.size(); i++) {
-            Via j = (Via) list.get(i);
+            Via j = list.get(i);
             SipVia m = mine.get(i);
             if (m.host() == null) continue;
             String p = "Via[" + i + "] ";
@@ -155,7 +155,7 @@ final class JainSip {
             return d;
         }
         for (int i = 0; i < mine.size(); i++) {
-            Contact c = (Contact) list.get(i);
+            Contact c = list.get(i);
             SipAddress m = mine.get(i);
             same(d, "Contact[" + i + "] wildcard", c.isWildCard(), m.wildcard());
             if (c.isWildCard() || m.wildcard()) continue;
