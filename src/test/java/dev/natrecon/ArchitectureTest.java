@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Holds the dependency direction of ARCHITECTURE.md cheaply: cli → batch → engine → {correlate, conntrack, alg.sip,
  * detect, report} → reassembly → decode → capture. Also: only cli touches the console, nothing below engine reads the
- * wall clock, and every package has a package-info.java.
+ * wall clock, jain-sip is used only by decode.sip and decode.sdp, and every package has a package-info.java.
  */
 class ArchitectureTest {
     static final Path MAIN = Path.of("src/main/java/dev/natrecon");
@@ -45,6 +45,28 @@ class ArchitectureTest {
             String text = Files.readString(f);
             for (String bad : FORBIDDEN.getOrDefault(top, List.of())) {
                 if (text.contains("dev.natrecon." + bad + ".")) violations.add(f + " uses " + bad);
+            }
+        }
+        assertTrue(violations.isEmpty(), violations.toString());
+    }
+
+    /**
+     * jain-sip stays behind decode.sip and decode.sdp (its quirks are handled there once); decode.sdp builds on
+     * decode.sip, not the reverse; and the per-packet decoder never reaches into SIP parsing, which is lazy.
+     */
+    @Test
+    void jainSipStaysInDecodeSipAndSdpAndSipParsingStaysOffThePacketPath() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path f : sources()) {
+            String pkg = pkg(f);
+            String text = Files.readString(f);
+            boolean sipOrSdp = pkg.equals("decode.sip") || pkg.equals("decode.sdp");
+            for (String lib : List.of("gov.nist.", "javax.sip.", "javax.sdp.")) {
+                if (!sipOrSdp && text.contains(lib)) violations.add(f + " uses jain-sip (" + lib + ")");
+            }
+            if (pkg.equals("decode.sip") && text.contains("dev.natrecon.decode.sdp.")) violations.add(f + " uses decode.sdp");
+            if (pkg.equals("decode") && (text.contains("dev.natrecon.decode.sip.") || text.contains("dev.natrecon.decode.sdp."))) {
+                violations.add(f + " puts SIP parsing on the per-packet path");
             }
         }
         assertTrue(violations.isEmpty(), violations.toString());

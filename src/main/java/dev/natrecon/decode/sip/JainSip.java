@@ -1,0 +1,242 @@
+package dev.natrecon.decode.sip;
+
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.ContactList;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.Expires;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.RecordRoute;
+import gov.nist.javax.sip.header.RecordRouteList;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.header.ViaList;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything natrecon asks jain-sip-ri about a SIP message, in one place: the request and status line, and each
+ * header value on its own (so a rejected header is named, never silently dropped as jain-sip's whole-message parser
+ * does). Also compares jain-sip's reading with natrecon's offset scan.
+ *
+ * <p>Quirks handled here: jain-sip logs through log4j, which natrecon does not ship, so logging is silenced first
+ * ({@link JainSipLogging}); some parsers throw RuntimeExceptions instead of
+ * ParseException, so every call is guarded; its ParseException messages contain char-array identities and newlines,
+ * so they are cleaned before they become anomaly details.
+ */
+final class JainSip {
+    static {
+        JainSipLogging.silence();
+    }
+
+    private JainSip() {
+    }
+
+    /** A jain-sip parse: the object on success, else the reason. */
+    record Result(Object parsed, String error) {
+        boolean ok() {
+            return error == null;
+        }
+    }
+
+    static Result requestLine(String line) {
+        try {
+            return new Result(new StringMsgParser().parseSIPRequestLine(line + "\n"), null);
+        } catch (Exception | StackOverflowError | LinkageError e) {
+            return new Result(null, reason(e));
+        }
+    }
+
+    static Result statusLine(String line) {
+        try {
+            return new Result(new StringMsgParser().parseSIPStatusLine(line + "\n"), null);
+        } catch (Exception | StackOverflowError | LinkageError e) {
+            return new Result(null, reason(e));
+        }
+    }
+
+    /** Placeholder for an IPv6 maddr, which jain-sip's Via parser cannot read (it wants a token there). */
+    static final String MADDR_PLACEHOLDER = "ipv6-maddr.invalid";
+    private static final java.util.regex.Pattern V6_MADDR =
+            java.util.regex.Pattern.compile("(?i)(;\\s*maddr\\s*=\\s*)(\\[[^\\]]*\\]|[0-9a-f.]*:[0-9a-f:.]*)");
+
+    static Result header(String name, String value) {
+        Result r = parseHeader(name, value);
+        if (!r.ok() && name.equals("Via") && V6_MADDR.matcher(value).find()) {
+            // RFC 3261 allows an IPv6 reference in maddr; jain-sip rejects it. Check the rest of the grammar.
+            Result retry = parseHeader(name, V6_MADDR.matcher(value).replaceAll("$1" + MADDR_PLACEHOLDER));
+            if (retry.ok()) return retry;
+        }
+        return r;
+    }
+
+    private static Result parseHeader(String name, String value) {
+        try {
+            return new Result(StringMsgParser.parseSIPHeader(name + ": " + value + "\n"), null);
+        } catch (Exception | StackOverflowError | LinkageError e) {
+            return new Result(null, reason(e));
+        }
+    }
+
+    static String reason(Throwable e) {
+        String m = String.valueOf(e.getMessage()).replaceAll("\\[C@[0-9a-f]+", "").replaceAll("\\s+", " ").trim();
+        if (m.isEmpty() || m.equals("null")) m = e.getClass().getSimpleName();
+        return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+    }
+
+    // ---- cross-checks: jain-sip's values against the offset scan; each returns sentences (empty when they agree)
+
+    static List<String> crossCheckRequestLine(Object parsed, String method, SipUri uri) {
+        List<String> d = new ArrayList<>();
+        if (!(parsed instanceof RequestLine rl)) return d;
+        same(d, "method", rl.getMethod(), method);
+        uri(d, "Request-URI ", rl.getUri(), uri);
+        return d;
+    }
+
+    static List<String> crossCheckStatusLine(Object parsed, int code) {
+        List<String> d = new ArrayList<>();
+        if (parsed instanceof StatusLine sl) same(d, "status code", sl.getStatusCode(), code);
+        return d;
+    }
+
+    static List<String> crossCheckVias(Object parsed, List<SipVia> mine) {
+        List<String> d = new ArrayList<>();
+        if (!(parsed instanceof ViaList list)) return d;
+        if (list.size() != mine.size()) {
+            d.add("Via count: jain-sip " + list.size() + ", scan " + mine.size());
+            return d;
+        }
+        for (int i = 0; i < mine.size(); i++) {
+            Via j = list.get(i);
+            SipVia m = mine.get(i);
+            if (m.host() == null) continue;
+            String p = "Via[" + i + "] ";
+            sameIgnoreCase(d, p + "transport", j.getTransport(), m.transport());
+            sameHost(d, p + "host", j.getHost(), m.host().text());
+            same(d, p + "port", j.getPort(), m.portNumber());
+            same(d, p + "branch", j.getBranch(), unquote(m.branch()));
+            same(d, p + "received", j.getReceived(), unquote(m.received()));
+            if (!MADDR_PLACEHOLDER.equals(j.getMAddr())) same(d, p + "maddr", j.getMAddr(), unquote(m.maddr()));
+            same(d, p + "rport present", j.hasParameter("rport"), m.hasRport());
+            if (m.rport() != null && !m.rport().text().isEmpty()) same(d, p + "rport", j.getRPort(), m.rportNumber());
+        }
+        return d;
+    }
+
+    static List<String> crossCheckAddress(Object parsed, SipAddress mine) {
+        List<String> d = new ArrayList<>();
+        javax.sip.address.Address a = null;
+        String tag = null;
+        if (parsed instanceof From f) {
+            a = f.getAddress();
+            tag = f.getTag();
+        } else if (parsed instanceof To t) {
+            a = t.getAddress();
+            tag = t.getTag();
+        }
+        if (a == null) return d;
+        uri(d, "", a.getURI(), mine.uri());
+        same(d, "tag", tag, unquote(mine.tag()));
+        return d;
+    }
+
+    static List<String> crossCheckContacts(Object parsed, List<SipAddress> mine) {
+        List<String> d = new ArrayList<>();
+        if (!(parsed instanceof ContactList list)) return d;
+        if (list.size() != mine.size()) {
+            d.add("Contact count: jain-sip " + list.size() + ", scan " + mine.size());
+            return d;
+        }
+        for (int i = 0; i < mine.size(); i++) {
+            Contact c = list.get(i);
+            SipAddress m = mine.get(i);
+            same(d, "Contact[" + i + "] wildcard", c.isWildCard(), m.wildcard());
+            if (c.isWildCard() || m.wildcard()) continue;
+            uri(d, "Contact[" + i + "] ", c.getAddress().getURI(), m.uri());
+            if (m.expiresSeconds() >= 0 && m.expiresSeconds() <= Integer.MAX_VALUE) {
+                same(d, "Contact[" + i + "] expires", c.getExpires(), (int) m.expiresSeconds());
+            }
+        }
+        return d;
+    }
+
+    static List<String> crossCheckRoutes(Object parsed, List<SipAddress> mine) {
+        List<String> d = new ArrayList<>();
+        List<?> list = parsed instanceof RecordRouteList rr ? rr : parsed instanceof gov.nist.javax.sip.header.RouteList r ? r : null;
+        if (list == null) return d;
+        if (list.size() != mine.size()) {
+            d.add("route count: jain-sip " + list.size() + ", scan " + mine.size());
+            return d;
+        }
+        for (int i = 0; i < mine.size(); i++) {
+            Object o = list.get(i);
+            javax.sip.address.Address a = o instanceof RecordRoute r ? r.getAddress()
+                    : o instanceof gov.nist.javax.sip.header.Route r ? r.getAddress() : null;
+            if (a != null) uri(d, "route[" + i + "] ", a.getURI(), mine.get(i).uri());
+        }
+        return d;
+    }
+
+    static List<String> crossCheckCSeq(Object parsed, SipCSeq mine) {
+        List<String> d = new ArrayList<>();
+        if (parsed instanceof CSeq c) {
+            same(d, "CSeq number", c.getSeqNumber(), mine.sequence());
+            same(d, "CSeq method", c.getMethod(), mine.methodName());
+        }
+        return d;
+    }
+
+    static List<String> crossCheckCallId(Object parsed, String mine) {
+        List<String> d = new ArrayList<>();
+        if (parsed instanceof CallID c) same(d, "Call-ID", c.getCallId() == null ? "" : c.getCallId().trim(), mine);
+        return d;
+    }
+
+    static List<String> crossCheckNumber(Object parsed, long mine) {
+        List<String> d = new ArrayList<>();
+        if (parsed instanceof ContentLength c) same(d, "Content-Length", (long) c.getContentLength(), mine);
+        if (parsed instanceof Expires e) same(d, "Expires", (long) e.getExpires(), mine);
+        return d;
+    }
+
+    private static void uri(List<String> d, String prefix, javax.sip.address.URI j, SipUri m) {
+        if (m == null) return;
+        if (j instanceof gov.nist.javax.sip.address.SipUri su) {
+            if (!m.isSip() || m.host() == null) {
+                d.add(prefix + "URI: jain-sip read a SIP URI, scan read scheme '" + m.scheme() + "'");
+                return;
+            }
+            sameHost(d, prefix + "host", su.getHost(), m.host().text());
+            same(d, prefix + "port", su.getPort(), m.portNumber());
+        } else if (m.isSip() && j != null) {
+            d.add(prefix + "URI: scan read a SIP URI, jain-sip read '" + j.getScheme() + "'");
+        }
+    }
+
+    private static String unquote(Span s) {
+        if (s == null) return null;
+        String t = s.text();
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    }
+
+    private static void same(List<String> d, String what, Object jain, Object scan) {
+        if (!Objects.equals(jain, scan)) d.add(what + ": jain-sip '" + jain + "', scan '" + scan + "'");
+    }
+
+    private static void sameIgnoreCase(List<String> d, String what, String jain, String scan) {
+        if (jain == null ? scan != null : !jain.equalsIgnoreCase(scan)) d.add(what + ": jain-sip '" + jain + "', scan '" + scan + "'");
+    }
+
+    private static void sameHost(List<String> d, String what, String jain, String scan) {
+        String a = jain == null ? null : Grammar.unbracket(jain).toLowerCase(Locale.ROOT);
+        String b = scan == null ? null : Grammar.unbracket(scan).toLowerCase(Locale.ROOT);
+        if (!Objects.equals(a, b)) d.add(what + ": jain-sip '" + jain + "', scan '" + scan + "'");
+    }
+}

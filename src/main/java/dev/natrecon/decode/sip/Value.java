@@ -1,0 +1,78 @@
+package dev.natrecon.decode.sip;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A header value (or line) as the grammar sees it: one char per payload byte (ISO-8859-1), each fold (CRLF plus the
+ * whitespace around it) replaced by a single space, with the payload offset of every char so that any range of the
+ * value maps back to a {@link Span} of the original bytes.
+ */
+final class Value {
+    final String s;
+    /** Payload offset of each char; {@code pos[s.length()]} is the offset just after the value. */
+    final int[] pos;
+
+    Value(String s, int[] pos) {
+        this.s = s;
+        this.pos = pos;
+    }
+
+    /** A value that is one contiguous run of payload bytes (no folds). */
+    static Value of(byte[] p, int start, int end) {
+        int[] pos = new int[end - start + 1];
+        for (int i = 0; i <= end - start; i++) pos[i] = start + i;
+        return new Value(new String(p, start, end - start, StandardCharsets.ISO_8859_1), pos);
+    }
+
+    int length() {
+        return s.length();
+    }
+
+    char at(int i) {
+        return s.charAt(i);
+    }
+
+    /** The span of chars {@code [i, j)}. */
+    Span span(int i, int j) {
+        if (i >= j) return new Span(pos[i], pos[i], "");
+        return new Span(pos[i], pos[j - 1] + 1, text(i, j));
+    }
+
+    /** The chars {@code [i, j)} decoded as UTF-8 (they are bytes, one per char). */
+    String text(int i, int j) {
+        boolean ascii = true;
+        for (int k = i; k < j && ascii; k++) ascii = s.charAt(k) < 0x80;
+        if (ascii) return s.substring(i, j);
+        return new String(s.substring(i, j).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    /** The whole value as UTF-8 text. */
+    String text() {
+        return text(0, s.length());
+    }
+
+    /** Builds a value from pieces of payload lines, inserting one space per fold. */
+    static final class Builder {
+        private final StringBuilder sb = new StringBuilder();
+        private int[] pos = new int[64];
+
+        void append(byte[] p, int start, int end) {
+            for (int i = start; i < end; i++) add((char) (p[i] & 0xff), i);
+        }
+
+        void fold(int at) {
+            if (sb.length() > 0) add(' ', at);
+        }
+
+        private void add(char c, int at) {
+            if (sb.length() + 1 >= pos.length) pos = java.util.Arrays.copyOf(pos, pos.length * 2);
+            pos[sb.length()] = at;
+            sb.append(c);
+        }
+
+        Value build(int endOffset) {
+            pos[sb.length()] = endOffset;
+            return new Value(sb.toString(), java.util.Arrays.copyOf(pos, sb.length() + 1));
+        }
+    }
+}

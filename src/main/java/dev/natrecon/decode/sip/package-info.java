@@ -1,0 +1,16 @@
+/**
+ * SIP message parsing for the few packets that are SIP: start line, headers (compact forms, folded values, several
+ * values per line or per header), the structured fields the Linux SIP helper reads and rewrites, the body's position
+ * and multipart bodies. Grammar through jain-sip-ri, positions through natrecon's own byte scan, so every field is a
+ * {@link dev.natrecon.decode.sip.Span} of the original payload that can be compared before and after a router.
+ * Entry points: {@link dev.natrecon.decode.sip.SipParser#parse} for one message,
+ * {@link dev.natrecon.decode.sip.SipParser#parseDatagram} for a UDP payload. Stateless; malformed input becomes a
+ * named {@link dev.natrecon.decode.sip.SipAnomaly} (a {@link dev.natrecon.decode.sip.SipParse.Rejected} result or an
+ * issue on a message), keep-alives and non-SIP payloads are classified, nothing throws.
+ *
+ * <p>Must not touch: flows, time, the model, TCP stream reassembly (that is {@code reassembly}), SDP (that is
+ * {@code decode.sdp}, which depends on this package, not the other way round), files or the console. Parsing is
+ * lazy: nothing here runs per packet unless a caller asks for a SIP payload to be parsed. jain-sip classes stay
+ * inside this package and {@code decode.sdp}.
+ */
+package dev.natrecon.decode.sip;
