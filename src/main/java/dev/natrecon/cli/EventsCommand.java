@@ -25,6 +25,10 @@ final class EventsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CaseOptions options;
 
+    @picocli.CommandLine.Option(names = "--expect",
+            description = "print the expectation events instead, as 'conntrack -E expect -o timestamp' does")
+    boolean expect;
+
     @Spec
     CommandSpec spec;
 
@@ -38,7 +42,12 @@ final class EventsCommand implements Callable<Integer> {
 
             @Override
             public void conntrack(ConntrackEvent e) {
-                out.println(EventFormat.line(e));
+                if (!expect) out.println(EventFormat.line(e));
+            }
+
+            @Override
+            public void expectation(dev.natrecon.conntrack.ExpectationEvent e) {
+                if (expect) out.println(EventFormat.expectLine(e));
             }
 
             @Override

@@ -60,6 +60,13 @@ public final class Arrival {
     public boolean tcpSackPermitted;
     /** The highest right edge of the first SACK option's blocks that lies after the ACK, else {@link #tcpAck} (tcp_sack). */
     public int tcpSack;
+    /**
+     * The layer-4 payload, for helpers (the SIP helper reads and rewrites it); null when the caller did not keep it.
+     * {@link #observedPayload} is the counterpart's payload after the router, when the other capture showed it.
+     */
+    public byte[] payload, observedPayload;
+    /** Set by the model: the payload as the entry's helper left it (its rewrite), or null when no helper ran. */
+    public byte[] helperPayload;
     /** For an ICMP error: the tuple of the packet it quotes, as quoted (else null). */
     public ConntrackTuple quoted;
     /** Where the packet came from; null when the caller does not know (the model then guesses from the source). */
@@ -90,6 +97,7 @@ public final class Arrival {
         tcpWindowScale = -1;
         tcpSackPermitted = false;
         quoted = null;
+        payload = observedPayload = helperPayload = null;
         ingress = Ingress.LAN;
         egress = Egress.UNKNOWN;
         ingressInterface = egressInterface = null;

@@ -36,6 +36,12 @@ public final class ConntrackEntry {
     long timerSeq;
     /** in the table (between insert and remove): the per-packet check that a timer or refresh still concerns it */
     boolean inTable;
+    /** the entry whose expectation created this one (ct->master), or null */
+    ConntrackEntry master;
+    /** expectations this entry announced, newest first (help->expectations); null until the first */
+    java.util.List<Expectation> expecting;
+    /** its helper's own memory (struct nf_ct_sip_master and the like), or null */
+    Object helperData;
     long timerKeyNanos = Long.MAX_VALUE;
 
     /** struct ip_ct_tcp_state: one direction's edges (u32 sequence numbers kept in ints), window scale and flags. */
@@ -91,6 +97,16 @@ public final class ConntrackEntry {
 
     public String helper() {
         return helper;
+    }
+
+    /** The entry whose expectation created this one, or null. */
+    public ConntrackEntry master() {
+        return master;
+    }
+
+    /** How many expectations this entry holds (the kernel's use count is one more than this, shown as use=). */
+    public int expectations() {
+        return expecting == null ? 0 : expecting.size();
     }
 
     public ConntrackEvent.NatPort natPort() {

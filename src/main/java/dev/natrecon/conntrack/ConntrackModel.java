@@ -68,6 +68,11 @@ public final class ConntrackModel {
     private final Map<SourceKey, List<ConntrackEntry>> bySource = new HashMap<>();
     private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** every expectation, oldest first (the kernel's hash, in insertion order) */
+    private final List<Expectation> expectations = new ArrayList<>();
+    private final PriorityQueue<ExpectTimer> expectTimers = new PriorityQueue<>();
+    private final Map<String, Helper> helperImpls = new HashMap<>();
+    private long nextExpectId = 1;
     private final Map<ConntrackTuple, ConntrackTuple> expiredMappings = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ConntrackTuple, ConntrackTuple> eldest) {
@@ -162,6 +167,16 @@ public final class ConntrackModel {
         return now;
     }
 
+    /** Attaches the implementation of a helper the entries name (by {@link Helper#name()}). */
+    public void addHelper(Helper helper) {
+        helperImpls.put(helper.name(), helper);
+    }
+
+    /** Live expectations, oldest first. */
+    public List<Expectation> expectations() {
+        return Collections.unmodifiableList(expectations);
+    }
+
     /** The table's counters and gauges, updated as packets and time pass. */
     public ConntrackStats stats() {
         return stats;
@@ -175,23 +190,31 @@ public final class ConntrackModel {
     public void advanceTo(long nanos, EventSink sink) {
         if (nanos < now) return; // out-of-order input: the caller's merge decides; time never runs backwards
         now = nanos;
-        List<ConntrackEntry> due = null;
-        while (!timers.isEmpty() && timers.peek().key <= nanos) {
-            Timer t = timers.poll();
-            ConntrackEntry e = t.entry;
-            if (!e.inTable || t.seq != e.timerSeq) continue;
-            if (e.deadlineNanos <= nanos) {
-                if (due == null) due = new ArrayList<>();
-                due.add(e);
-            } else {
-                schedule(e, e.deadlineNanos);
+        // entry and expectation timers together, in time order (ties: entries first, then by number)
+        while (true) {
+            Timer ct = timers.peek();
+            ExpectTimer et = expectTimers.peek();
+            boolean entryDue = ct != null && ct.key <= nanos, expectDue = et != null && et.key <= nanos;
+            if (!entryDue && !expectDue) return;
+            if (expectDue && (!entryDue || et.key < ct.key)) {
+                expectTimers.poll();
+                Expectation x = et.exp;
+                if (!x.inTable || et.seq != x.timerSeq) continue;
+                if (x.deadlineNanos > et.key) {
+                    scheduleExpect(x);
+                    continue;
+                }
+                unlinkExpectation(x, x.deadlineNanos, FrameRef.NONE, ExpectationEvent.Reason.EXPIRED, sink);
+                continue;
             }
-        }
-        if (due == null) return;
-        due.sort((a, b) -> a.deadlineNanos != b.deadlineNanos ? Long.compare(a.deadlineNanos, b.deadlineNanos)
-                : Long.compare(a.id, b.id));
-        for (ConntrackEntry e : due) {
-            remove(e);
+            timers.poll();
+            ConntrackEntry e = ct.entry;
+            if (!e.inTable || ct.seq != e.timerSeq) continue;
+            if (e.deadlineNanos > ct.key) { // refreshed since: expires at its own deadline, in deadline order
+                schedule(e, e.deadlineNanos);
+                continue;
+            }
+            remove(e, e.deadlineNanos, e.lastFrame, sink);
             expiredMappings.remove(e.original); // the latest expiry of a tuple counts, evicted last
             expiredMappings.put(e.original, e.reply);
             sink.accept(new EntryExpired(e.deadlineNanos, e.lastFrame, e.view(e.deadlineNanos, false,
@@ -379,6 +402,12 @@ public final class ConntrackModel {
                 return Verdict.DROPPED;
             }
         }
+        String helperDrop = runHelper(e, dir, established, t, a, sink);
+        if (helperDrop != null) { // dropped at confirm: its status changes wait for the next accepted packet
+            e.pending.addAll(changes);
+            helperDropped(e, t, frame, helperDrop, sink, false);
+            return Verdict.DROPPED;
+        }
         if (!e.pending.isEmpty()) {
             changes.addAll(e.pending);
             e.pending.clear();
@@ -410,9 +439,11 @@ public final class ConntrackModel {
             // nf_conntrack_icmp_packet: an echo reply (or other reply) cannot create an entry
             if (!ConntrackTuple.icmpCreates(tuple.protocol(), tuple.icmpType())) return Verdict.INVALID;
         }
+        // init_conntrack looks for an expectation first, and uses it up even if the packet dies later
+        Expectation exp = expected(tuple, t, frame, sink);
         // only a packet that reaches POSTROUTING/LOCAL_IN confirms its entry (reference §1, §6)
         if (a.egress == Arrival.Egress.DROPPED) return Verdict.DROPPED;
-        NatTranslator.Result r = nat.translate(a);
+        NatTranslator.Result r = nat.translate(a, exp == null ? null : expectedNat(exp, tuple));
         if (r.dropReason != null) {
             if (!r.findings.isEmpty()) {
                 // never confirmed: picture the entry as the captures show the router had it
@@ -440,7 +471,11 @@ public final class ConntrackModel {
         if (dstChanged) e.status |= Status.DST_NAT;
         e.natPort = srcChanged ? r.natPort : NatPort.NONE;
         e.masqInterface = r.masqInterface;
-        e.helper = helpers.apply(tuple);
+        if (exp != null) {
+            e.status |= Status.EXPECTED;
+            e.master = exp.master;
+        }
+        e.helper = exp != null && exp.helper != null ? exp.helper : helpers.apply(tuple);
         if (e.helper != null) e.status |= Status.HELPER;
         EnumSet<Change> ignored = EnumSet.noneOf(Change.class);
         Step first = switch (tuple.protocol()) {
@@ -461,6 +496,17 @@ public final class ConntrackModel {
         }
         count(e, 0, a.ipLength);
         helperTimeout(e, false, a.payloadLength > 0, t);
+        String helperDrop = runHelper(e, 0, false, t, a, sink);
+        if (helperDrop != null) { // never confirmed: what its helper announced goes with it
+            if (e.expecting != null) {
+                for (Expectation x : List.copyOf(e.expecting)) {
+                    unlinkExpectation(x, t, frame, ExpectationEvent.Reason.MASTER_GONE, sink);
+                }
+            }
+            nextId--;
+            helperDropped(e, t, frame, helperDrop, sink, true);
+            return Verdict.DROPPED;
+        }
         insert(e);
         expiredMappings.remove(tuple);
         EntryView v = e.view(t, true, false, false);
@@ -949,7 +995,13 @@ public final class ConntrackModel {
         stats.entries(live.size(), e.firstNanos);
     }
 
-    private void remove(ConntrackEntry e) {
+    private void remove(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
+        // clean_from_lists → nf_ct_remove_expectations: its expectations go with it, newest first
+        if (e.expecting != null) {
+            for (Expectation x : List.copyOf(e.expecting)) {
+                unlinkExpectation(x, t, frame, ExpectationEvent.Reason.MASTER_GONE, sink);
+            }
+        }
         live.remove(e.id);
         e.inTable = false;
         byTuple.remove(e);
@@ -964,7 +1016,7 @@ public final class ConntrackModel {
     }
 
     private EntryView kill(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink) {
-        remove(e);
+        remove(e, t, frame, sink);
         // ctnetlink_dump_timeout(skb, ct, true) on destroy: the time left is printed unless it is 0
         boolean left = e.deadlineNanos - t >= SECOND;
         EntryView v = e.view(t, left, timeouts.accounting(), timeouts.timestamps());
@@ -973,6 +1025,283 @@ public final class ConntrackModel {
     }
 
     private long timerSeq;
+
+    /**
+     * A helper dropped the packet: the {@link PacketDropped} event with the line nf_ct_helper_log prints through the
+     * packet logger ({@code "nf_ct_sip: dropping packet: all ports in use for SDP media "}, then the LOG fields, which
+     * only appear when a log backend is bound), and for a new entry the picture of the entry that was never confirmed.
+     */
+    private void helperDropped(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink, boolean unconfirmed) {
+        EntryView v = unconfirmed ? new EntryView(0, e.original, e.reply, e.status & ~Status.CONFIRMED, e.tcpState() == null
+                ? null : e.tcpState.name(), -1, e.helper, -1, -1, -1, -1, -1) : e.view(t, true, false, false);
+        StringBuilder log = new StringBuilder();
+        for (String line : reason.split("\n")) {
+            if (log.length() > 0) log.append('\n');
+            log.append("nf_ct_").append(e.helper).append(": dropping packet: ").append(line).append(' ');
+        }
+        sink.accept(new PacketDropped(t, frame, v, "helper " + e.helper + ": " + reason.replace("\n", "; "),
+                log.toString()));
+    }
+
+    // ---- expectations (nf_conntrack_expect.c)
+
+    private record ExpectTimer(long key, long seq, Expectation exp) implements Comparable<ExpectTimer> {
+        @Override
+        public int compareTo(ExpectTimer o) {
+            return key != o.key ? Long.compare(key, o.key) : Long.compare(exp.id, o.exp.id);
+        }
+    }
+
+    private void scheduleExpect(Expectation x) {
+        x.timerSeq = ++timerSeq;
+        expectTimers.add(new ExpectTimer(x.deadlineNanos, x.timerSeq, x));
+    }
+
+    /** nf_ct_unlink_expect_report: out of the table and its master's list, with a [DESTROY] event. */
+    private void unlinkExpectation(Expectation x, long t, FrameRef frame, ExpectationEvent.Reason reason, EventSink sink) {
+        if (!x.inTable) return;
+        x.inTable = false;
+        expectations.remove(x);
+        if (x.master.expecting != null) x.master.expecting.remove(x);
+        x.timerSeq = -1;
+        sink.expectation(new ExpectationEvent.ExpectationRemoved(t, frame, x.view(t, true), reason));
+    }
+
+    /**
+     * nf_ct_expect_related → __nf_ct_expect_check and nf_ct_expect_insert: an identical expectation (same tuple and
+     * mask) of the same master and class is replaced, of another master or class refused (-EALREADY, when the
+     * masters are compared or {@code skipMaster}); an overlapping one refused (-EBUSY); a master at its class's
+     * max_expected loses its oldest of the class first (-EMFILE if that does not help); a full table refuses
+     * (-EMFILE, "nf_conntrack: expectation table full"). The timeout is the class policy's.
+     */
+    private int expectRelated(Expectation exp, boolean skipMaster, long t, FrameRef frame, EventSink sink) {
+        Helper h = exp.master.helper == null ? null : helperImpls.get(exp.master.helper);
+        if (h == null) return HelperContext.EMFILE;
+        for (Expectation i : List.copyOf(expectations)) {
+            if ((skipMaster || i.master == exp.master) && i.sameAs(exp)) {
+                if (i.klass != exp.klass || i.master != exp.master) return HelperContext.EALREADY;
+                unlinkExpectation(i, t, frame, ExpectationEvent.Reason.REPLACED, sink);
+            } else if (i.clashesWith(exp)) {
+                return HelperContext.EBUSY;
+            }
+        }
+        Helper.ExpectPolicy p = h.policies().get(exp.klass);
+        if (p.maxExpected() > 0 && expecting(exp.master, exp.klass) >= p.maxExpected()) {
+            Expectation oldest = null; // evict_oldest_expect: the last of the class in the newest-first list
+            for (Expectation x : exp.master.expecting) if (x.klass == exp.klass) oldest = x;
+            if (oldest != null) unlinkExpectation(oldest, t, frame, ExpectationEvent.Reason.EVICTED, sink);
+            if (expecting(exp.master, exp.klass) >= p.maxExpected()) return HelperContext.EMFILE;
+        }
+        if (expectations.size() >= timeouts.seconds(Timeouts.Key.EXPECT_MAX)) {
+            stats.expectTableFull++;
+            return HelperContext.EMFILE;
+        }
+        exp.id = nextExpectId++;
+        exp.deadlineNanos = t + p.timeoutSeconds() * SECOND;
+        exp.inTable = true;
+        expectations.add(exp);
+        if (exp.master.expecting == null) exp.master.expecting = new ArrayList<>(4);
+        exp.master.expecting.add(0, exp);
+        scheduleExpect(exp);
+        sink.expectation(new ExpectationEvent.ExpectationCreated(t, frame, exp.view(t, true)));
+        return 0;
+    }
+
+    private static int expecting(ConntrackEntry master, int klass) {
+        int n = 0;
+        if (master.expecting != null) for (Expectation x : master.expecting) if (x.klass == klass) n++;
+        return n;
+    }
+
+    /**
+     * nf_ct_find_expectation for a new connection: the newest active expectation that matches it; a non-PERMANENT
+     * one is used up.
+     */
+    private Expectation expected(ConntrackTuple tuple, long t, FrameRef frame, EventSink sink) {
+        if (expectations.isEmpty()) return null;
+        for (int i = expectations.size() - 1; i >= 0; i--) {
+            Expectation x = expectations.get(i);
+            if ((x.flags & Expectation.INACTIVE) != 0 || !x.matches(tuple) || !x.master.inTable) continue;
+            if ((x.flags & Expectation.PERMANENT) == 0) {
+                unlinkExpectation(x, t, frame, ExpectationEvent.Reason.USED, sink);
+            }
+            return x;
+        }
+        return null;
+    }
+
+    /**
+     * nf_nat_sip_expected and the like: the NAT an expectation's connection gets before any rule, or null when it
+     * leaves the connection to the rules. DST to the saved address and port; SRC to the paired expectation's
+     * destination (media), else to where the master sends, when the connection comes from the master's source.
+     */
+    private NatTranslator.Preset expectedNat(Expectation x, ConntrackTuple tuple) {
+        if (!x.natRedirect) return null;
+        NatTranslator.Preset p = new NatTranslator.Preset();
+        p.dstHi = x.savedHi;
+        p.dstLo = x.savedLo;
+        p.dstPort = x.savedPort;
+        ConntrackEntry m = x.master;
+        if (!"signalling".equals(x.className) && m.expecting != null) {
+            for (Expectation pair : m.expecting) {
+                if (pair.protocol == tuple.protocol() && pair.natRedirect && pair.savedHi == tuple.srcHi()
+                        && pair.savedLo == tuple.srcLo() && pair.savedPort == tuple.srcPort()) {
+                    p.snat = true;
+                    p.srcHi = pair.dstHi;
+                    p.srcLo = pair.dstLo;
+                    p.srcPort = pair.dstPort;
+                    return p;
+                }
+            }
+        }
+        ConntrackTuple from = x.dir == 0 ? m.original : m.reply, to = x.dir == 0 ? m.reply : m.original;
+        if (tuple.srcHi() == from.srcHi() && tuple.srcLo() == from.srcLo()) {
+            p.snat = true;
+            p.srcHi = to.dstHi();
+            p.srcLo = to.dstLo();
+            p.srcPort = -1; // NF_NAT_RANGE_MAP_IPS only: the port is kept when free
+        }
+        return p;
+    }
+
+    // ---- helpers (nf_conntrack_helper.c; the helper itself through the Helper interface)
+
+    /**
+     * Runs the entry's helper on a packet, if it has one the model knows and the packet carries a payload. Returns
+     * the helper's drop reason (the packet and, for a new entry, the entry are dropped), or null.
+     */
+    private String runHelper(ConntrackEntry e, int dir, boolean established, long t, Arrival a, EventSink sink) {
+        if (e.helper == null || a.payload == null) return null;
+        Helper h = helperImpls.get(e.helper);
+        if (h == null) return null;
+        Call call = new Call(e, dir, established, t, a, sink);
+        boolean accepted = h.help(call);
+        a.helperPayload = call.payload;
+        return accepted ? null : (call.dropReason == null ? "dropped by helper " + e.helper : call.dropReason);
+    }
+
+    /** One helper call's view of the model. */
+    private final class Call implements HelperContext {
+        private final ConntrackEntry e;
+        private final int dir;
+        private final boolean established;
+        private final long t;
+        private final Arrival a;
+        private final EventSink sink;
+        byte[] payload;
+        String dropReason;
+
+        Call(ConntrackEntry e, int dir, boolean established, long t, Arrival a, EventSink sink) {
+            this.e = e;
+            this.dir = dir;
+            this.established = established;
+            this.t = t;
+            this.a = a;
+            this.sink = sink;
+            this.payload = a.payload;
+        }
+
+        @Override
+        public ConntrackEntry entry() {
+            return e;
+        }
+
+        @Override
+        public int dir() {
+            return dir;
+        }
+
+        @Override
+        public boolean established() {
+            return established;
+        }
+
+        @Override
+        public long nanos() {
+            return t;
+        }
+
+        @Override
+        public FrameRef frame() {
+            return a.frame;
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload;
+        }
+
+        @Override
+        public void rewrite(byte[] p) {
+            payload = p;
+        }
+
+        @Override
+        public byte[] observedPayload() {
+            return a.observedPayload;
+        }
+
+        @Override
+        public long setting(Timeouts.Key key) {
+            return timeouts.seconds(key);
+        }
+
+        @Override
+        public void refresh(long seconds) {
+            ConntrackModel.this.refresh(e, t, seconds);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T data(java.util.function.Supplier<T> create) {
+            if (e.helperData == null) e.helperData = create.get();
+            return (T) e.helperData;
+        }
+
+        @Override
+        public List<Expectation> expectations() {
+            return e.expecting == null ? List.of() : List.copyOf(e.expecting);
+        }
+
+        @Override
+        public int expectRelated(Expectation exp, boolean skipMaster) {
+            return ConntrackModel.this.expectRelated(exp, skipMaster, t, a.frame, sink);
+        }
+
+        @Override
+        public boolean removeExpectation(Expectation exp) {
+            if (!exp.inTable) return false;
+            unlinkExpectation(exp, t, a.frame, ExpectationEvent.Reason.REMOVED, sink);
+            return true;
+        }
+
+        @Override
+        public Expectation findExpectation(int protocol, boolean srcAny, long srcHi, long srcLo, long dstHi, long dstLo,
+                                          int dstPort) {
+            for (int i = expectations.size() - 1; i >= 0; i--) {
+                Expectation x = expectations.get(i);
+                if (x.protocol == protocol && x.dstHi == dstHi && x.dstLo == dstLo && x.dstPort == dstPort
+                        && (x.srcAny || !srcAny && x.srcHi == srcHi && x.srcLo == srcLo)) {
+                    return x;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public boolean refreshExpectation(Expectation exp, long seconds) {
+            if (!exp.inTable) return false;
+            exp.deadlineNanos = t + seconds * SECOND;
+            exp.flags &= ~Expectation.INACTIVE;
+            scheduleExpect(exp);
+            return true;
+        }
+
+        @Override
+        public void drop(String reason) {
+            dropReason = dropReason == null ? reason : dropReason + "\n" + reason;
+        }
+    }
 
     private void schedule(ConntrackEntry e, long key) {
         e.timerSeq = ++timerSeq;

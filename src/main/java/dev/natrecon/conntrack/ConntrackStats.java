@@ -30,11 +30,18 @@ package dev.natrecon.conntrack;
 public final class ConntrackStats {
     long found, invalid, insert, insertFailed, drop, earlyDrop, error, searchRestart, clashResolve, chainTooLong;
     long count, peak = 0, peakNanos = Long.MIN_VALUE;
+    /** expectations refused because nf_conntrack_expect_max was reached ("nf_conntrack: expectation table full") */
+    long expectTableFull;
     /** "table full, dropping packet" lines the kernel printed (net_ratelimit let them through) and suppressed */
     long tableFullLogged, tableFullSuppressed;
     // net_ratelimit() state (lib/ratelimit.c:___ratelimit): window start, messages printed in it, missed since
     long rateBegin = Long.MIN_VALUE;
     long ratePrinted, rateMissed;
+
+    /** Expectations refused because the expectation table was full (not a kernel counter: its log line's count). */
+    public long expectTableFull() {
+        return expectTableFull;
+    }
 
     public long found() {
         return found;

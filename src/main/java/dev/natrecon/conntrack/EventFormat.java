@@ -57,6 +57,22 @@ public final class EventFormat {
         return "DIVERGED " + d.kind().id() + " " + d.frame() + ": " + d.detail();
     }
 
+    /**
+     * An expectation event as {@code conntrack -E expect -o timestamp} prints it:
+     * {@code [sec.usec]\t    [NEW] 180 proto=17 src=… dst=… sport=0 dport=40000 mask-src=… … class=1 helper=sip}.
+     */
+    public static String expectLine(ExpectationEvent e) {
+        return timestamp(e.nanos()) + "\t" + expectBody(e);
+    }
+
+    /** The expectation line without the timestamp and tab. */
+    public static String expectBody(ExpectationEvent e) {
+        String t = e instanceof ExpectationEvent.ExpectationCreated ? "[NEW]" : "[DESTROY]";
+        StringBuilder sb = new StringBuilder(220);
+        for (int n = t.length(); n < 9; n++) sb.append(' ');
+        return sb.append(t).append(' ').append(e.expectation().text()).toString();
+    }
+
     /** "[sec.usec]" with six digits of microseconds, zero-padded, as in the lab's recorded logs. */
     public static String timestamp(long nanos) {
         long sec = Math.floorDiv(nanos, 1_000_000_000L);

@@ -5,5 +5,9 @@ package dev.natrecon.conntrack;
 public interface EventSink {
     void accept(ConntrackEvent event);
 
+    /** An expectation was created or removed; ignored unless the sink wants them. */
+    default void expectation(ExpectationEvent event) {
+    }
+
     EventSink IGNORE = e -> { };
 }

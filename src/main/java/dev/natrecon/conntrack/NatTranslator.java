@@ -38,6 +38,18 @@ final class NatTranslator {
     record Finding(Divergence kind, String detail) {
     }
 
+    /**
+     * NAT set up before any rule by an expectation's callback (nf_nat_sip_expected): the destination always; the
+     * source when {@link #snat} (to the address, and the port unless it is -1: then kept when free).
+     */
+    static final class Preset {
+        long dstHi, dstLo;
+        int dstPort;
+        boolean snat;
+        long srcHi, srcLo;
+        int srcPort = -1;
+    }
+
     /** The outcome for one new flow. */
     static final class Result {
         /** the tuple as the packet leaves the router; the entry's reply tuple is its inverse */
@@ -126,6 +138,11 @@ final class NatTranslator {
     // ---- the translation of a new flow
 
     Result translate(Arrival a) {
+        return translate(a, null);
+    }
+
+    /** The translation of a new flow, with the NAT an expectation set up first ({@code preset}, or null). */
+    Result translate(Arrival a, Preset preset) {
         Result res = new Result();
         ConntrackTuple tuple = a.tuple;
         String iif = ingressName(a);
@@ -134,8 +151,8 @@ final class NatTranslator {
         // 1. DNAT: PREROUTING, or OUTPUT for the router's own packets (routed before OUTPUT)
         NatRule.Hook dHook = localOut ? NatRule.Hook.OUTPUT : NatRule.Hook.PREROUTING;
         String dOif = localOut ? route(a, tuple).oif() : "";
-        NatRule dRule = pick(dHook, tuple, localOut ? "" : iif, dOif);
-        ConntrackTuple cur = tuple;
+        NatRule dRule = preset != null ? null : pick(dHook, tuple, localOut ? "" : iif, dOif);
+        ConntrackTuple cur = preset == null ? tuple : withDestination(tuple, preset.dstHi, preset.dstLo, preset.dstPort);
         boolean dnatGuess = false;
         if (dRule != null) {
             Choice d = destination(dRule, tuple, iif, localOut, a);
@@ -182,12 +199,17 @@ final class NatTranslator {
             return res;
         }
         NatRule.Hook sHook = route.local() ? NatRule.Hook.INPUT : NatRule.Hook.POSTROUTING;
-        NatRule sRule = pick(sHook, cur, localOut ? "" : iif, route.local() ? "" : route.oif());
+        boolean presetSource = preset != null && preset.snat;
+        NatRule sRule = presetSource ? null : pick(sHook, cur, localOut ? "" : iif, route.local() ? "" : route.oif());
         AddressRange range;
         int pmin = -1, pmax = -1;
         boolean random = false;
         String why;
-        if (sRule == null) { // null binding (nf_nat_core.c:nf_nat_alloc_null_binding): the own source address
+        if (presetSource) {
+            range = AddressRange.single(preset.srcHi, preset.srcLo);
+            if (preset.srcPort >= 0) pmin = pmax = preset.srcPort;
+            why = "the expectation's NAT (nf_nat_sip.c:nf_nat_sip_expected)";
+        } else if (sRule == null) { // null binding (nf_nat_core.c:nf_nat_alloc_null_binding): the own source address
             range = AddressRange.single(cur.srcHi(), cur.srcLo());
             why = "no source NAT rule applies";
         } else {

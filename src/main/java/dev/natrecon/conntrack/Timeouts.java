@@ -53,6 +53,12 @@ public final class Timeouts {
          * read from a {@code /sys/module/nf_conntrack_sip/parameters} dump ({@link #withModuleParameters}).
          */
         SIP_TIMEOUT("sip_timeout"),
+        /** The SIP helper's other module parameters (nf_conntrack_sip.c), 0 or 1, from the same dump. */
+        SIP_DIRECT_SIGNALLING("sip_direct_signalling"),
+        SIP_DIRECT_MEDIA("sip_direct_media"),
+        SIP_EXTERNAL_MEDIA("sip_external_media"),
+        /** The expectation table's limit (nf_conntrack_expect.c:__nf_ct_expect_check: "expectation table full"). */
+        EXPECT_MAX("nf_conntrack_expect_max"),
         /**
          * Not netfilter sysctls: net_ratelimit()'s window (jiffies as seconds: message_cost = 5) and burst
          * (message_burst = 10), which limit how often the kernel prints "table full, dropping packet"
@@ -150,6 +156,12 @@ public final class Timeouts {
         def(v, why, Key.CONNTRACK_MAX, 262144, "nf_conntrack_core.c:nf_conntrack_init_start (= buckets; 262144 on a "
                 + "64-bit machine with more than 4 GiB, the lab's value)");
         def(v, why, Key.SIP_TIMEOUT, 3600, "nf_conntrack_sip.c:sip_timeout (SIP_TIMEOUT, module parameter)");
+        def(v, why, Key.SIP_DIRECT_SIGNALLING, 1, "nf_conntrack_sip.c:sip_direct_signalling (module parameter)");
+        def(v, why, Key.SIP_DIRECT_MEDIA, 1, "nf_conntrack_sip.c:sip_direct_media (module parameter)");
+        def(v, why, Key.SIP_EXTERNAL_MEDIA, 0, "nf_conntrack_sip.c:sip_external_media (module parameter)");
+        def(v, why, Key.EXPECT_MAX, 4096, "nf_conntrack_expect.c:nf_conntrack_expect_init (4 × expect_hashsize, "
+                + "hashsize = buckets/256: 4096 with the lab's 262144 buckets; the sysctl documentation's buckets/256 "
+                + "disagrees with the code and the live value)");
         def(v, why, Key.MESSAGE_COST, 5, "net/core/utils.c:net_msg_cost (5*HZ)");
         def(v, why, Key.MESSAGE_BURST, 10, "net/core/utils.c:net_msg_burst");
         // CONFIG_HZ of Debian's kernels; the lab kernel's is unknown
@@ -236,7 +248,7 @@ public final class Timeouts {
     /**
      * Overrides the SIP helper's module parameters from a dump of {@code /sys/module/nf_conntrack_sip/parameters}
      * ({@code sip_timeout=3600}, one {@code name=value} per line, as the samples' nf_conntrack_sip-parameters.txt);
-     * parameters the model does not use ({@code ports}, {@code sip_direct_media}…) are skipped.
+     * parameters the model does not use ({@code ports}: the helper's ports are a model setting) are skipped.
      */
     public Timeouts withModuleParameters(String text, String source) {
         return withSysctlDump(text, source);

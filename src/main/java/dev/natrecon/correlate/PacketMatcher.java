@@ -219,6 +219,7 @@ public final class PacketMatcher {
         to.cpSrcPort = from.srcPort;
         to.cpDstPort = from.dstPort;
         to.cpLength = from.length;
+        to.cpPayload = from.payload;
         to.counterpartDeltaNanos = from.nanos - to.nanos;
     }
 

@@ -40,6 +40,11 @@ public final class Seen {
     /** A link-control message the frame carries (PPPoE discovery, LCP, IPCP, DHCP), its code and address. */
     public dev.natrecon.decode.LinkEvent linkEvent = dev.natrecon.decode.LinkEvent.NONE;
     public int linkEventCode, linkEventAddress;
+    /**
+     * The layer-4 payload, kept only for packets a helper may read (SIP; see the engine), else null; and the
+     * counterpart's, once matched.
+     */
+    public byte[] payload, cpPayload;
     /** The tuple an ICMP error quotes (protocol 0 when none). */
     public int innerProtocol;
     public long innerSrcHi, innerSrcLo, innerDstHi, innerDstLo;
@@ -82,6 +87,7 @@ public final class Seen {
         tcpWindowScale = -1;
         tcpSackPermitted = false;
         linkEvent = dev.natrecon.decode.LinkEvent.NONE;
+        payload = cpPayload = null;
         linkEventCode = linkEventAddress = 0;
         innerSrcHi = innerSrcLo = innerDstHi = innerDstLo = 0;
         innerSrcPort = innerDstPort = 0;

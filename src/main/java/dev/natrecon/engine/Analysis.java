@@ -381,16 +381,33 @@ public final class Analysis {
         IOException[] sinkError = new IOException[1];
         KernelCheck.Parsed kernel = in.kernelEvents() == null ? null : KernelCheck.read(in.kernelEvents());
         List<dev.natrecon.conntrack.ConntrackEvent> modelEvents = new ArrayList<>();
-        ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), lanSpan[0], decisions, e -> {
-            if (kernel != null) modelEvents.add(e);
-            for (AnalysisSink sink : sinks) {
-                try {
-                    sink.conntrack(e);
-                } catch (IOException x) {
-                    if (sinkError[0] == null) sinkError[0] = x;
-                }
-            }
-        }, t -> {
+        List<dev.natrecon.conntrack.ExpectationEvent> modelExpectations = new ArrayList<>();
+        ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), lanSpan[0], decisions,
+                new dev.natrecon.conntrack.EventSink() {
+                    @Override
+                    public void accept(dev.natrecon.conntrack.ConntrackEvent e) {
+                        if (kernel != null) modelEvents.add(e);
+                        for (AnalysisSink sink : sinks) {
+                            try {
+                                sink.conntrack(e);
+                            } catch (IOException x) {
+                                if (sinkError[0] == null) sinkError[0] = x;
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void expectation(dev.natrecon.conntrack.ExpectationEvent e) {
+                        if (in.kernelExpectations() != null) modelExpectations.add(e);
+                        for (AnalysisSink sink : sinks) {
+                            try {
+                                sink.expectation(e);
+                            } catch (IOException x) {
+                                if (sinkError[0] == null) sinkError[0] = x;
+                            }
+                        }
+                    }
+                }, t -> {
             for (AnalysisSink sink : sinks) {
                 try {
                     sink.tableSize(t);
@@ -426,6 +443,10 @@ public final class Analysis {
         long replayed = 0;
         long peak = 0;
         MatchKeys keys = new MatchKeys();
+        // payloads a helper may read are kept (SIP is rare next to RTP): the helper ports, and anything that parses
+        // as a SIP start line
+        boolean[] helperPort = new boolean[65536];
+        for (int port : in.model().sipPorts()) if (port > 0 && port < 65536) helperPort[port] = true;
         List<FrameDecoder> decoders = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             decoders.add(new FrameDecoder(counters != null ? counters.get(i).stats.anomalies : new dev.natrecon.capture.AnomalyCounts()));
@@ -469,6 +490,11 @@ public final class Analysis {
                     // Frames of an interface facing neither side are listed but never matched (key 0).
                     key = s.captureLabel == null ? keys.key(p) : 0;
                     PacketMatcher.fillTuple(s, p, key);
+                }
+                if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
+                        && (p.protocol == dev.natrecon.decode.Protocols.UDP || p.protocol == dev.natrecon.decode.Protocols.TCP)
+                        && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP)) {
+                    s.payload = java.util.Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
                 }
                 if (counters != null) {
                     counters.get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);

@@ -12,10 +12,11 @@ import java.util.List;
  * @param model             how to set up the router model
  * @param kernelEvents      the router's own {@code conntrack -E -o timestamp,extended} log to compare with, or null
  * @param kernelTables      the router's {@code conntrack -L} listings to compare with, each at its instant
+ * @param kernelExpectations the router's own {@code conntrack -E expect -o timestamp} log to compare with, or null
  */
 public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                              Double wanOffsetSeconds, double matchWindowSeconds, ModelSettings model,
-                             Path kernelEvents, List<KernelTable> kernelTables) {
+                             Path kernelEvents, List<KernelTable> kernelTables, Path kernelExpectations) {
     /**
      * A {@code conntrack -L -o extended} listing and the instant it was taken on the capture timeline, or null when
      * that is not known (the replay then finds the instant the listing fits best).
@@ -28,22 +29,27 @@ public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterfac
     public AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                           Double wanOffsetSeconds, double matchWindowSeconds) {
         this(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, ModelSettings.defaults(),
-                null, List.of());
+                null, List.of(), null);
     }
 
     public AnalysisInputs withModel(ModelSettings m) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, m,
-                kernelEvents, kernelTables);
+                kernelEvents, kernelTables, kernelExpectations);
     }
 
     public AnalysisInputs withKernelEvents(Path log) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, log, kernelTables);
+                model, log, kernelTables, kernelExpectations);
     }
 
     public AnalysisInputs withKernelTables(List<KernelTable> tables) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, kernelEvents, List.copyOf(tables));
+                model, kernelEvents, List.copyOf(tables), kernelExpectations);
+    }
+
+    public AnalysisInputs withKernelExpectations(Path log) {
+        return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
+                model, kernelEvents, kernelTables, log);
     }
 
     public static AnalysisInputs pair(Path lan, Path wan) {

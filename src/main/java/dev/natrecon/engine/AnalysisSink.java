@@ -12,6 +12,10 @@ public interface AnalysisSink {
     default void conntrack(dev.natrecon.conntrack.ConntrackEvent event) throws IOException {
     }
 
+    /** An expectation the model created or removed ({@code conntrack -E expect}). */
+    default void expectation(dev.natrecon.conntrack.ExpectationEvent event) throws IOException {
+    }
+
     /** The model's table size during one second in which it changed. */
     default void tableSize(TableSample sample) throws IOException {
     }

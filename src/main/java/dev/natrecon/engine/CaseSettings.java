@@ -63,6 +63,8 @@ public record CaseSettings(Path file, Properties properties) {
             if (p != null && Files.exists(p)) tables.add(new AnalysisInputs.KernelTable(p, null));
         }
         in = in.withKernelTables(tables);
+        Path expect = path("conntrack.expect.events.file");
+        if (expect != null && Files.exists(expect)) in = in.withKernelExpectations(expect);
         Path log = kernelEvents();
         return log != null && Files.exists(log) ? in.withKernelEvents(log) : in;
     }

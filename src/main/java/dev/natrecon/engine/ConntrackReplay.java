@@ -7,6 +7,7 @@ import dev.natrecon.conntrack.ConntrackModel;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventSink;
+import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.conntrack.FrameRef;
 import dev.natrecon.conntrack.Interfaces;
 import dev.natrecon.conntrack.KernelEntry;
@@ -134,18 +135,33 @@ final class ConntrackReplay {
         if (!ruleset.helpers().isEmpty()) helperOn = true;
         else if (settings.sipHelper() != ModelSettings.SipHelper.AUTO) helperOn = settings.sipHelper() == ModelSettings.SipHelper.ON;
         this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
+        // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
+        java.util.Set<String> sipNames = new java.util.TreeSet<>(List.of("sip"));
+        for (NatRuleset.HelperRule h : ruleset.helpers()) if (h.helper().startsWith("sip")) sipNames.add(h.helper());
+        for (String n : sipNames) model.addHelper(new dev.natrecon.alg.sip.LinuxSipHelper(n));
         linkChanges.addAll(settings.linkChanges());
         // in time order (stable: a remove and an add at one instant stay in the order given)
         linkChanges.sort(java.util.Comparator.comparingLong(c -> c.relative() ? originNanos + c.nanos() : c.nanos()));
         this.gauge = new TableGauge(samples);
-        this.out = e -> {
-            events.merge(kind(e), 1L, Long::sum);
-            if (e instanceof ConntrackEvent.EntryCreated c && c.natPort() != ConntrackEvent.NatPort.NONE) {
-                natPorts.merge(c.natPort().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
+        this.out = new EventSink() {
+            @Override
+            public void accept(ConntrackEvent e) {
+                events.merge(kind(e), 1L, Long::sum);
+                if (e instanceof ConntrackEvent.EntryCreated c && c.natPort() != ConntrackEvent.NatPort.NONE) {
+                    natPorts.merge(c.natPort().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
+                }
+                if (e instanceof ConntrackEvent.Diverged d) divergences.merge(d.kind().id(), 1L, Long::sum);
+                gauge.accept(e);
+                sink.accept(e);
             }
-            if (e instanceof ConntrackEvent.Diverged d) divergences.merge(d.kind().id(), 1L, Long::sum);
-            gauge.accept(e);
-            sink.accept(e);
+
+            @Override
+            public void expectation(ExpectationEvent e) {
+                expectationEvents.merge(e instanceof ExpectationEvent.ExpectationCreated ? "created"
+                        : "removed_" + ((ExpectationEvent.ExpectationRemoved) e).reason().name().toLowerCase(Locale.ROOT),
+                        1L, Long::sum);
+                sink.expectation(e);
+            }
         };
         this.snapshots = settings.snapshotNanos().stream().sorted().toList();
         decisions.add("model timeouts: profile " + timeouts.profileName() + (settings.sysctlSource() == null ? ""
@@ -417,6 +433,8 @@ final class ConntrackReplay {
         }
         a.ipLength = s.length;
         a.payloadLength = s.payloadLength;
+        a.payload = s.payload;
+        a.observedPayload = s.counterpartFrame != 0 ? s.cpPayload : null;
         a.quoted = s.icmpError ? Arrival.quoted(s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi,
                 s.innerDstLo, s.innerSrcPort, s.innerDstPort) : null;
     }
@@ -524,7 +542,17 @@ final class ConntrackReplay {
         // Beyond the captures the model still ages (listings are often taken after tcpdump stopped), but what it
         // does there goes to predictExpiries, never to the sinks.
         EventSink sinks = out;
-        out = afterEnd::add;
+        out = new EventSink() {
+            @Override
+            public void accept(ConntrackEvent e) {
+                afterEnd.add(e);
+            }
+
+            @Override
+            public void expectation(ExpectationEvent e) {
+                afterEndExpect.add(e);
+            }
+        };
         try {
             if (lastNanos != Long.MIN_VALUE) {
                 for (TableProbe p : tableProbes) {
@@ -541,11 +569,32 @@ final class ConntrackReplay {
 
     /** Events of the model after the captures' end, found while comparing with kernel listings. */
     private final List<ConntrackEvent> afterEnd = new ArrayList<>();
+    private final List<ExpectationEvent> afterEndExpect = new ArrayList<>();
+    private final Map<String, Long> expectationEvents = new TreeMap<>();
+
+    /** Expectation events after the captures' end, filled by {@link #predictExpiries}. */
+    final List<ExpectationEvent> laterExpect = new ArrayList<>();
+
+    /** Expectation events by kind ("created", "removed_used"…), for the summary. */
+    Map<String, Long> expectationEvents() {
+        return new TreeMap<>(expectationEvents);
+    }
 
     /** After {@link #finish}: the expiries of the entries still alive, as the model would report them later. */
     List<ConntrackEvent> predictExpiries() {
         List<ConntrackEvent> later = new ArrayList<>(afterEnd);
-        model.advanceTo(Long.MAX_VALUE / 2, later::add);
+        laterExpect.addAll(afterEndExpect);
+        model.advanceTo(Long.MAX_VALUE / 2, new EventSink() {
+            @Override
+            public void accept(ConntrackEvent e) {
+                later.add(e);
+            }
+
+            @Override
+            public void expectation(ExpectationEvent e) {
+                laterExpect.add(e);
+            }
+        });
         return later;
     }
 

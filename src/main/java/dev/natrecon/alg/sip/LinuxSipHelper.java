@@ -1,0 +1,645 @@
+package dev.natrecon.alg.sip;
+
+import dev.natrecon.alg.sip.KernelSipText.Header;
+import dev.natrecon.alg.sip.KernelSipText.Sdp;
+import dev.natrecon.conntrack.ConntrackEntry;
+import dev.natrecon.conntrack.ConntrackTuple;
+import dev.natrecon.conntrack.Expectation;
+import dev.natrecon.conntrack.Helper;
+import dev.natrecon.conntrack.HelperContext;
+import dev.natrecon.conntrack.Status;
+import dev.natrecon.conntrack.Timeouts;
+import dev.natrecon.decode.Addresses;
+import java.util.List;
+
+/**
+ * The Linux SIP helper as the model's {@link Helper}: nf_conntrack_sip.c (what it reads, the expectations it
+ * creates and removes, its drops) and, for an entry with source or destination NAT, nf_nat_sip.c (how it rewrites
+ * the message and picks the ports of its expectations). Reference: ../shared/reference/linux-netfilter.md §7–8; the
+ * lab is the judge where the two disagree.
+ *
+ * <p>What it does per packet with data ({@code sip_help_udp}, {@code sip_help_tcp}; the 3600 s refresh is the
+ * model's): a response ("SIP/2.0 " in any case) goes by the CSeq method to the INVITE, UPDATE, PRACK or REGISTER
+ * response handlers; a request by its method to INVITE (flush the media expectations, then SDP), UPDATE/ACK/PRACK
+ * (SDP), BYE (flush) or REGISTER (the signalling expectation). SDP gives up to three media streams (audio, video,
+ * image) an RTP and an RTCP expectation each. Then, behind NAT, the Request-URI, the top Via (with maddr, received,
+ * rport), every Contact, From and To are mapped ({@code map_addr}), and SDP o=/c=/m= and Content-Length follow the
+ * media choices. Over TCP each complete message of a segment is processed (a message needs Content-Length and an
+ * empty line); a rewrite that changes the length shifts TCP sequence numbers, which the model does not track.
+ *
+ * <p>Where the kernel picks at random (a signalling expectation's port when the natural one is busy) the helper
+ * takes the Contact port the router really wrote, when the other capture shows it, else the next free port upward.
+ * UDP destination-port rewriting for "Cisco" phones (forced_dport in the reply direction) changes the packet header,
+ * which the helper does not report; the payload rewrite is exact.
+ */
+public final class LinuxSipHelper implements Helper {
+    /** sip_expectation_classes */
+    static final int SIGNALLING = 0, AUDIO = 1, VIDEO = 2, IMAGE = 3;
+    private static final List<ExpectPolicy> POLICIES = List.of(
+            new ExpectPolicy("signalling", 1, 180), new ExpectPolicy("audio", 4, 180),
+            new ExpectPolicy("video", 4, 180), new ExpectPolicy("image", 2, 180));
+    private static final String[] MEDIA = {"audio ", "video ", "image "};
+    private static final int TCP = ConntrackTuple.TCP, UDP = ConntrackTuple.UDP;
+
+    private final String name;
+
+    /** @param name "sip" for port 5060, "sip-N" for the others (nf_conntrack_helper.c:nf_ct_helper_init) */
+    public LinuxSipHelper(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<ExpectPolicy> policies() {
+        return POLICIES;
+    }
+
+    /** struct nf_ct_sip_master */
+    static final class Master {
+        long registerCseq = -1, inviteCseq = -1;
+        int forcedDport;
+    }
+
+    /** One packet's processing: the context, the message buffer, the packet's direction and the entry's tuples. */
+    private static final class Pkt {
+        final HelperContext c;
+        final ConntrackEntry ct;
+        final int dir;
+        final ConntrackTuple here, there; // tuplehash[dir], tuplehash[!dir]
+        final Master info;
+        final boolean nat;
+        KernelSipText t;
+
+        Pkt(HelperContext c) {
+            this.c = c;
+            this.ct = c.entry();
+            this.dir = c.dir();
+            this.here = dir == 0 ? ct.original() : ct.reply();
+            this.there = dir == 0 ? ct.reply() : ct.original();
+            this.info = c.data(Master::new);
+            this.nat = ct.has(Status.SRC_NAT | Status.DST_NAT);
+        }
+
+        boolean v6() {
+            return !Addresses.isV4(here.srcHi(), here.srcLo());
+        }
+    }
+
+    @Override
+    public boolean help(HelperContext c) {
+        byte[] payload = c.payload();
+        if (payload == null || payload.length == 0) return true;
+        Pkt k = new Pkt(c);
+        if (k.ct.original().protocol() == TCP) return helpTcp(k, payload);
+        if (payload.length < "SIP/2.0 200".length()) return true;
+        k.t = new KernelSipText(payload.clone(), payload.length, k.v6());
+        boolean ok = processSipMsg(k);
+        if (k.t.len != payload.length || !java.util.Arrays.equals(k.t.b, 0, k.t.len, payload, 0, payload.length)) {
+            c.rewrite(java.util.Arrays.copyOf(k.t.b, k.t.len));
+        }
+        return ok;
+    }
+
+    /** sip_help_tcp: only on an established connection; every complete message of the segment in turn. */
+    private boolean helpTcp(Pkt k, byte[] payload) {
+        if (!k.c.established()) return true;
+        if (payload.length < "SIP/2.0 200".length()) return true;
+        byte[] out = new byte[0];
+        int off = 0;
+        boolean ok = true;
+        boolean changed = false;
+        while (true) {
+            int datalen = payload.length - off;
+            KernelSipText t = new KernelSipText(java.util.Arrays.copyOfRange(payload, off, payload.length), datalen, k.v6());
+            if (t.getHeader(0, datalen, Header.CONTENT_LENGTH) <= 0) break;
+            long clen = t.strtoul(t.matchOff, datalen);
+            if (t.end == t.matchOff) break;
+            int e = t.end;
+            boolean term = false;
+            for (; e + 4 <= datalen; e++) {
+                if (t.b[e] == '\r' && t.b[e + 1] == '\n' && t.b[e + 2] == '\r' && t.b[e + 3] == '\n') {
+                    term = true;
+                    break;
+                }
+            }
+            if (!term) break;
+            long msgLen = (long) e + 4 + clen;
+            if (msgLen > datalen) break;
+            KernelSipText msg = new KernelSipText(java.util.Arrays.copyOf(t.b, (int) msgLen), (int) msgLen, k.v6());
+            k.t = msg;
+            ok = processSipMsg(k);
+            if (!ok) break;
+            if (msg.len != msgLen || !java.util.Arrays.equals(msg.b, 0, msg.len, payload, off, off + (int) msgLen)) changed = true;
+            out = concat(out, msg.b, msg.len);
+            off += (int) msgLen;
+        }
+        if (ok && changed) {
+            k.c.rewrite(concat(out, java.util.Arrays.copyOfRange(payload, off, payload.length),
+                    payload.length - off));
+        }
+        return ok;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b, int n) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + n);
+        System.arraycopy(b, 0, r, a.length, n);
+        return r;
+    }
+
+    /** process_sip_msg: the request or response handlers, then nf_nat_sip behind NAT. */
+    private boolean processSipMsg(Pkt k) {
+        boolean ok = k.t.startsWithAt(0, "SIP/2.0 ") ? processResponse(k) : processRequest(k);
+        if (ok && k.nat && !natSip(k)) {
+            k.c.drop("cannot NAT SIP message");
+            return false;
+        }
+        return ok;
+    }
+
+    private boolean drop(Pkt k, String reason) {
+        k.c.drop(reason);
+        return false;
+    }
+
+    /** process_sip_request */
+    private boolean processRequest(Pkt k) {
+        KernelSipText t = k.t;
+        // "Cisco" phones: a top Via with the sender's address but another port is where replies go (forced_dport)
+        if (t.parseHeaderUri(Header.VIA_UDP, false) > 0 && t.port != k.here.srcPort() && t.addrHi == k.here.srcHi()
+                && t.addrLo == k.here.srcLo()) {
+            k.info.forcedDport = t.port;
+        }
+        for (String method : new String[] {"INVITE", "UPDATE", "ACK", "PRACK", "BYE", "REGISTER"}) {
+            int n = method.length();
+            if (t.len < n + 2 || !t.startsWithAt(0, method)) continue;
+            if (t.b[n] != ' ' || !Character.isLetter(t.b[n + 1])) continue;
+            if (t.getHeader(0, t.len, Header.CSEQ) <= 0) return drop(k, "cannot parse cseq");
+            long cseq = t.strtoul(t.matchOff, t.len);
+            if (cseq == 0 && t.b[t.matchOff] != '0') return drop(k, "cannot get cseq");
+            return switch (method) {
+                case "INVITE" -> {
+                    flushExpectations(k, true);
+                    boolean ok = processSdp(k);
+                    if (ok) k.info.inviteCseq = cseq;
+                    yield ok;
+                }
+                case "UPDATE", "ACK", "PRACK" -> processSdp(k);
+                case "BYE" -> {
+                    flushExpectations(k, true);
+                    yield true;
+                }
+                default -> processRegisterRequest(k, cseq);
+            };
+        }
+        return true;
+    }
+
+    /** process_sip_response */
+    private boolean processResponse(Pkt k) {
+        KernelSipText t = k.t;
+        if (t.len < "SIP/2.0 200".length()) return true;
+        long code = t.strtoul(8, t.len);
+        if (code == 0) return drop(k, "cannot get code");
+        if (t.getHeader(0, t.len, Header.CSEQ) <= 0) return drop(k, "cannot parse cseq");
+        long cseq = t.strtoul(t.matchOff, t.len);
+        if (cseq == 0 && t.b[t.matchOff] != '0') return drop(k, "cannot get cseq");
+        int matchEnd = t.matchOff + t.matchLen + 1;
+        for (String method : new String[] {"INVITE", "UPDATE", "PRACK", "REGISTER"}) {
+            if (t.len < matchEnd + method.length() || !t.startsWithAt(matchEnd, method)) continue;
+            if (method.equals("REGISTER")) return processRegisterResponse(k, cseq, code);
+            // process_invite/update/prack_response
+            if (code >= 100 && code <= 299) return processSdp(k);
+            if (k.info.inviteCseq == cseq) flushExpectations(k, true);
+            return true;
+        }
+        return true;
+    }
+
+    /** flush_expectations: all media expectations, or the first signalling one. */
+    private void flushExpectations(Pkt k, boolean media) {
+        for (Expectation x : k.c.expectations()) {
+            if ((x.klass != SIGNALLING) != media) continue;
+            if (!k.c.removeExpectation(x)) continue;
+            if (!media) break;
+        }
+    }
+
+    /** process_register_request: a PERMANENT, INACTIVE signalling expectation towards the Contact. */
+    private boolean processRegisterRequest(Pkt k, long cseq) {
+        if (k.ct.has(Status.EXPECTED)) return true;
+        KernelSipText t = k.t;
+        long expires = 0;
+        if (t.getHeader(0, t.len, Header.EXPIRES) > 0) expires = t.strtoul(t.matchOff, t.len);
+        int ret = t.parseHeaderUri(Header.CONTACT, false);
+        if (ret < 0) return drop(k, "cannot parse contact");
+        if (ret == 0) return true;
+        int mOff = t.matchOff, mLen = t.matchLen;
+        long dHi = t.addrHi, dLo = t.addrLo;
+        int dPort = t.port;
+        if (dHi != k.here.srcHi() || dLo != k.here.srcLo()) return true; // no third-party registrations
+        int proto = t.parseTransport(mOff + mLen, k.ct.original().protocol());
+        if (proto < 0) return true;
+        int p = t.parseNumericalParam(mOff + mLen, "expires=");
+        if (p < 0) return drop(k, "cannot parse expires");
+        if (p > 0) expires = t.value;
+        if (expires == 0) {
+            k.info.registerCseq = cseq;
+            return true;
+        }
+        boolean direct = k.c.setting(Timeouts.Key.SIP_DIRECT_SIGNALLING) != 0;
+        Expectation exp = new Expectation(k.ct, SIGNALLING, "signalling", proto, !direct, k.there.srcHi(),
+                k.there.srcLo(), dHi, dLo, dPort, k.ct.helper());
+        exp.flags = Expectation.PERMANENT | Expectation.INACTIVE;
+        boolean ok;
+        if (k.nat) {
+            ok = natSipExpect(k, exp, mOff, mLen);
+        } else {
+            ok = k.c.expectRelated(exp, false) == 0;
+            if (!ok) k.c.drop("cannot add expectation");
+        }
+        if (ok) k.info.registerCseq = cseq;
+        return ok;
+    }
+
+    /** process_register_response: a 2xx activates the signalling expectation with the granted expiry. */
+    private boolean processRegisterResponse(Pkt k, long cseq, long code) {
+        if (k.info.registerCseq != cseq) return true;
+        if (code >= 100 && code <= 199) return true;
+        if (code >= 200 && code <= 299) {
+            KernelSipText t = k.t;
+            long expires = 0;
+            if (t.getHeader(0, t.len, Header.EXPIRES) > 0) expires = t.strtoul(t.matchOff, t.len);
+            t.dataOff = 0;
+            t.inHeader = false;
+            while (true) {
+                long cExpires = expires;
+                int ret = t.parseHeaderUri(Header.CONTACT, true);
+                if (ret < 0) return drop(k, "cannot parse contact");
+                if (ret == 0) break;
+                if (t.addrHi != k.here.dstHi() || t.addrLo != k.here.dstLo()) continue;
+                long aHi = t.addrHi, aLo = t.addrLo;
+                int aPort = t.port;
+                int mOff = t.matchOff, mLen = t.matchLen;
+                int proto = t.parseTransport(mOff + mLen, k.ct.original().protocol());
+                if (proto < 0) continue;
+                int p = t.parseNumericalParam(mOff + mLen, "expires=");
+                if (p < 0) return drop(k, "cannot parse expires");
+                if (p > 0) cExpires = t.value;
+                if (cExpires == 0) break;
+                for (Expectation x : k.c.expectations()) {
+                    if (x.klass != SIGNALLING || x.dstHi != aHi || x.dstLo != aLo || x.protocol != proto
+                            || x.dstPort != aPort) {
+                        continue;
+                    }
+                    if (k.c.refreshExpectation(x, cExpires)) return true;
+                }
+            }
+        }
+        flushExpectations(k, false);
+        return true;
+    }
+
+    /** process_sdp: media expectations from the SDP, then (behind NAT) the session's o= and c=. */
+    private boolean processSdp(Pkt k) {
+        KernelSipText t = k.t;
+        if (t.getSdpHeader(0, Sdp.VERSION, Sdp.UNSPEC) <= 0) return true;
+        int sdpOff = t.matchOff;
+        long cHi = 0, cLo = 0;
+        boolean caddr = false;
+        if (t.parseSdpAddr(sdpOff, Sdp.CONNECTION, Sdp.MEDIA) > 0) {
+            caddr = true;
+            cHi = t.addrHi;
+            cLo = t.addrLo;
+        }
+        long[] rtp = null;
+        int mediaOff = sdpOff;
+        for (int i = 0; i < MEDIA.length; ) {
+            if (t.getSdpHeader(mediaOff, Sdp.MEDIA, Sdp.UNSPEC) <= 0) break;
+            mediaOff = t.matchOff;
+            int mediaLen = t.matchLen;
+            int klass = -1, typeLen = 0;
+            for (int m = 0; m < MEDIA.length; m++) {
+                if (mediaLen >= MEDIA[m].length() && t.startsWithCaseSensitive(mediaOff, MEDIA[m])) {
+                    klass = m + 1;
+                    typeLen = MEDIA[m].length();
+                    break;
+                }
+            }
+            if (klass < 0) {
+                mediaOff += mediaLen;
+                continue;
+            }
+            mediaOff += typeLen;
+            mediaLen -= typeLen;
+            long port = t.strtoul(mediaOff, t.len);
+            if (port == 0) continue;
+            if (port < 1024 || port > 65535) return drop(k, "wrong port " + port);
+            boolean maddr = false;
+            long[] addr;
+            if (t.parseSdpAddr(mediaOff, Sdp.CONNECTION, Sdp.MEDIA) > 0) {
+                maddr = true;
+                addr = new long[] {t.addrHi, t.addrLo};
+            } else if (caddr) {
+                addr = new long[] {cHi, cLo};
+            } else {
+                return drop(k, "cannot parse SDP message");
+            }
+            if (!setExpectedRtpRtcp(k, addr, (int) port, klass, mediaOff, mediaLen)) {
+                k.c.drop("cannot add expectation for voice");
+                return false;
+            }
+            rtp = addr;
+            if (maddr && k.nat && !natSdpAddr(k, mediaOff, Sdp.CONNECTION, Sdp.MEDIA, addr)) {
+                return drop(k, "cannot mangle SDP");
+            }
+            i++;
+        }
+        if (k.nat && rtp != null) return natSdpSession(k, sdpOff, rtp);
+        if (k.nat && rtp == null) {
+            // nf_nat_sdp_session with an uninitialised address when no stream was usable: the kernel writes
+            // whatever rtp_addr held; the model leaves the session lines alone and says so in its notes
+            return true;
+        }
+        return true;
+    }
+
+    /**
+     * set_expected_rtp_rtcp: RTP on the even port and RTCP on the next, from the other signalling peer (with
+     * sip_direct_media, and only when the SDP address is the sender's). {@code addr} comes back as the media address
+     * written into the SDP (nf_nat_sdp_media changes it behind NAT).
+     */
+    private boolean setExpectedRtpRtcp(Pkt k, long[] addr, int port, int klass, int mediaOff, int mediaLen) {
+        boolean direct = k.c.setting(Timeouts.Key.SIP_DIRECT_MEDIA) != 0;
+        boolean srcAny = true;
+        long sHi = 0, sLo = 0;
+        if (direct) {
+            if (addr[0] != k.here.srcHi() || addr[1] != k.here.srcLo()) return true;
+            srcAny = false;
+            sHi = k.there.srcHi();
+            sLo = k.there.srcLo();
+        }
+        // the same media seen on another master: a NATed pair behind the same router talks directly (direct RTP)
+        long tHi = addr[0], tLo = addr[1];
+        int tPort = port;
+        boolean directRtp = false, skip = false;
+        do {
+            Expectation x = k.c.findExpectation(UDP, srcAny, sHi, sLo, tHi, tLo, tPort);
+            if (x == null || x.master() == k.ct || !k.ct.helper().equals(x.master().helper()) || x.klass != klass) break;
+            if (!directRtp && x.natRedirect && (x.savedHi != x.dstHi || x.savedLo != x.dstLo || x.savedPort != x.dstPort)
+                    && k.nat) {
+                addr[0] = x.savedHi;
+                addr[1] = x.savedLo;
+                tHi = x.savedHi;
+                tLo = x.savedLo;
+                tPort = x.savedPort;
+                directRtp = true;
+            } else {
+                skip = true;
+            }
+        } while (!skip);
+        int base = tPort & ~1;
+        if (directRtp && !natSdpPort(k, mediaOff, mediaLen, base)) return false;
+        if (skip) return true;
+        Expectation rtpExp = new Expectation(k.ct, klass, POLICIES.get(klass).name(), UDP, srcAny, sHi, sLo, addr[0],
+                addr[1], base, null);
+        Expectation rtcpExp = new Expectation(k.ct, klass, POLICIES.get(klass).name(), UDP, srcAny, sHi, sLo, addr[0],
+                addr[1], base + 1, null);
+        if (k.nat && !directRtp) return natSdpMedia(k, rtpExp, rtcpExp, mediaOff, mediaLen, addr);
+        int errp = k.c.expectRelated(rtpExp, true);
+        if (errp == 0 || errp == HelperContext.EALREADY) {
+            int errcp = k.c.expectRelated(rtcpExp, true);
+            if (errcp == 0 || errcp == HelperContext.EALREADY) return true;
+            if (errp == 0) k.c.removeExpectation(rtpExp);
+        }
+        return false;
+    }
+
+    // ---- nf_nat_sip.c
+
+    private static String addrText(long hi, long lo, boolean v6, boolean brackets) {
+        String a = Addresses.format(hi, lo);
+        return v6 && brackets ? "[" + a + "]" : a;
+    }
+
+    /** map_addr: an address:port of this connection, swapped for what the peer sees. */
+    private boolean mapAddr(Pkt k, int off, int len, long hi, long lo, int port) {
+        long nHi, nLo;
+        int nPort;
+        if (hi == k.here.srcHi() && lo == k.here.srcLo() && port == k.here.srcPort()) {
+            nHi = k.there.dstHi();
+            nLo = k.there.dstLo();
+            nPort = k.there.dstPort();
+        } else if (hi == k.here.dstHi() && lo == k.here.dstLo() && port == k.here.dstPort()) {
+            nHi = k.there.srcHi();
+            nLo = k.there.srcLo();
+            nPort = k.info.forcedDport != 0 ? k.info.forcedDport : k.there.srcPort();
+        } else {
+            return true;
+        }
+        if (nHi == hi && nLo == lo && nPort == port) return true;
+        k.t.replace(off, len, addrText(nHi, nLo, k.v6(), true) + ":" + nPort);
+        return true;
+    }
+
+    private boolean mapSipAddr(Pkt k, Header h) {
+        KernelSipText t = k.t;
+        if (t.parseHeaderUri(h, false) <= 0) return true;
+        return mapAddr(k, t.matchOff, t.matchLen, t.addrHi, t.addrLo, t.port);
+    }
+
+    /** nf_nat_sip: Request-URI, top Via and its maddr/received/rport, every Contact, From, To. */
+    private boolean natSip(Pkt k) {
+        KernelSipText t = k.t;
+        boolean request;
+        if (!t.startsWithAt(0, "SIP/2.0")) {
+            if (t.parseRequest() > 0) mapAddr(k, t.matchOff, t.matchLen, t.addrHi, t.addrLo, t.port);
+            request = true;
+        } else {
+            request = false;
+        }
+        Header via = k.ct.original().protocol() == TCP ? Header.VIA_TCP : Header.VIA_UDP;
+        if (t.parseHeaderUri(via, false) > 0) {
+            boolean ours = request
+                    ? t.addrHi == k.here.srcHi() && t.addrLo == k.here.srcLo() && t.port == k.here.srcPort()
+                    : t.addrHi == k.here.dstHi() && t.addrLo == k.here.dstLo() && t.port == k.here.dstPort();
+            if (ours) {
+                int olen = t.len;
+                int mOff = t.matchOff, mLen = t.matchLen;
+                mapAddr(k, mOff, mLen, t.addrHi, t.addrLo, t.port);
+                int matchEnd = mOff + mLen + t.len - olen;
+                if (t.parseAddressParam(matchEnd, "maddr=", true) > 0 && t.addrHi == k.here.srcHi()
+                        && t.addrLo == k.here.srcLo() && !(t.addrHi == k.there.dstHi() && t.addrLo == k.there.dstLo())) {
+                    t.replace(t.matchOff, t.matchLen, addrText(k.there.dstHi(), k.there.dstLo(), k.v6(), true));
+                }
+                if (t.parseAddressParam(matchEnd, "received=", false) > 0 && t.addrHi == k.here.dstHi()
+                        && t.addrLo == k.here.dstLo() && !(t.addrHi == k.there.srcHi() && t.addrLo == k.there.srcLo())) {
+                    t.replace(t.matchOff, t.matchLen, addrText(k.there.srcHi(), k.there.srcLo(), k.v6(), false));
+                }
+                if (t.parseNumericalParam(matchEnd, "rport=") > 0 && t.value == k.here.dstPort()
+                        && t.value != k.there.srcPort()) {
+                    t.replace(t.matchOff, t.matchLen, Integer.toString(k.there.srcPort()));
+                }
+            }
+        }
+        t.dataOff = 0;
+        t.inHeader = false;
+        // as the kernel, the walk resumes at the offset found before the rewrite, not moved by it
+        while (t.parseHeaderUri(Header.CONTACT, true) > 0) mapAddr(k, t.matchOff, t.matchLen, t.addrHi, t.addrLo, t.port);
+        mapSipAddr(k, Header.FROM);
+        mapSipAddr(k, Header.TO);
+        return true;
+    }
+
+    /**
+     * nf_nat_sip_expect: the signalling expectation on the translated address, its port the entry's translated port
+     * when the Contact names the signalling port, and the Contact rewritten to match.
+     */
+    private boolean natSipExpect(Pkt k, Expectation exp, int matchOff, int matchLen) {
+        long nHi, nLo;
+        if (k.here.srcHi() == k.there.dstHi() && k.here.srcLo() == k.there.dstLo()) {
+            nHi = exp.dstHi;
+            nLo = exp.dstLo;
+        } else {
+            nHi = k.there.dstHi();
+            nLo = k.there.dstLo();
+        }
+        int srcPort = k.info.forcedDport != 0 ? k.info.forcedDport : k.here.srcPort();
+        int port = exp.dstPort == srcPort ? k.there.dstPort() : exp.dstPort;
+        exp.natRedirect = true;
+        exp.savedHi = exp.dstHi;
+        exp.savedLo = exp.dstLo;
+        exp.savedPort = exp.dstPort;
+        exp.dstHi = nHi;
+        exp.dstLo = nLo;
+        exp.dir = 1 - k.dir;
+        port = findPort(k, exp, port);
+        if (port == 0) return drop(k, "all ports in use for SIP");
+        if (exp.dstHi != exp.savedHi || exp.dstLo != exp.savedLo || exp.dstPort != exp.savedPort) {
+            k.t.replace(matchOff, matchLen, addrText(nHi, nLo, k.v6(), true) + ":" + port);
+        }
+        return true;
+    }
+
+    /**
+     * nf_nat_exp_find_port: the port, or when it clashes up to 128 random ports above it; the model takes the port
+     * the router's rewritten Contact shows, else the next free one upward.
+     */
+    private int findPort(Pkt k, Expectation exp, int port) {
+        exp.dstPort = port;
+        int res = k.c.expectRelated(exp, false);
+        if (res == 0) return port;
+        if (res != HelperContext.EBUSY) return 0;
+        byte[] seen = k.c.observedPayload();
+        if (seen != null) {
+            KernelSipText o = new KernelSipText(seen, seen.length, k.v6());
+            if (o.parseHeaderUri(Header.CONTACT, false) > 0 && o.port > port) {
+                exp.dstPort = o.port;
+                if (k.c.expectRelated(exp, false) == 0) return o.port;
+            }
+        }
+        for (int p = port + 1, tries = 0; p <= 65535 && tries < 128; p++, tries++) {
+            exp.dstPort = p;
+            res = k.c.expectRelated(exp, false);
+            if (res == 0) return p;
+            if (res != HelperContext.EBUSY) return 0;
+        }
+        return 0;
+    }
+
+    /** mangle_content_len: Content-Length = the bytes from "v=" to the end. */
+    private boolean mangleContentLength(Pkt k) {
+        KernelSipText t = k.t;
+        if (t.getSdpHeader(0, Sdp.VERSION, Sdp.UNSPEC) <= 0) return false;
+        int cLen = t.len - t.matchOff + 2;
+        if (t.getHeader(0, t.len, Header.CONTENT_LENGTH) <= 0) return false;
+        t.replace(t.matchOff, t.matchLen, Integer.toString(cLen));
+        return true;
+    }
+
+    private int mangleSdp(Pkt k, int sdpOff, Sdp type, Sdp term, String text) {
+        KernelSipText t = k.t;
+        if (t.getSdpHeader(sdpOff, type, term) <= 0) return -1; // -ENOENT
+        t.replace(t.matchOff, t.matchLen, text);
+        return 0;
+    }
+
+    /** nf_nat_sdp_addr: a media-level c= gets the media address. */
+    private boolean natSdpAddr(Pkt k, int sdpOff, Sdp type, Sdp term, long[] addr) {
+        if (mangleSdp(k, sdpOff, type, term, addrText(addr[0], addr[1], k.v6(), false)) != 0) return false;
+        return mangleContentLength(k);
+    }
+
+    /** nf_nat_sdp_port */
+    private boolean natSdpPort(Pkt k, int off, int len, int port) {
+        k.t.replace(off, len, Integer.toString(port));
+        return mangleContentLength(k);
+    }
+
+    /** nf_nat_sdp_session: o= and the session c= get the last stream's media address. */
+    private boolean natSdpSession(Pkt k, int sdpOff, long[] addr) {
+        String a = addrText(addr[0], addr[1], k.v6(), false);
+        if (mangleSdp(k, sdpOff, Sdp.OWNER, Sdp.MEDIA, a) != 0) return drop(k, "cannot mangle SDP message");
+        mangleSdp(k, sdpOff, Sdp.CONNECTION, Sdp.MEDIA, a); // a missing session c= is fine (RFC 2327)
+        if (!mangleContentLength(k)) return drop(k, "cannot mangle SDP message");
+        return true;
+    }
+
+    /**
+     * nf_nat_sdp_media: the expectations move to the address the peer sees, redirected to the original; the port pair
+     * is searched upward from the SDP's (by 2, until 65534) while it clashes; any other refusal (an identical
+     * expectation of another master, a full table) ends the search: "all ports in use for SDP media".
+     */
+    private boolean natSdpMedia(Pkt k, Expectation rtpExp, Expectation rtcpExp, int mediaOff, int mediaLen, long[] addr) {
+        long aHi, aLo;
+        if (k.here.srcHi() == k.there.dstHi() && k.here.srcLo() == k.there.dstLo()) {
+            aHi = rtpExp.dstHi;
+            aLo = rtpExp.dstLo;
+        } else {
+            aHi = k.there.dstHi();
+            aLo = k.there.dstLo();
+        }
+        for (Expectation x : new Expectation[] {rtpExp, rtcpExp}) {
+            x.natRedirect = true;
+            x.savedHi = x.dstHi;
+            x.savedLo = x.dstLo;
+            x.savedPort = x.dstPort;
+            x.dstHi = aHi;
+            x.dstLo = aLo;
+            x.dir = 1 - k.dir;
+        }
+        addr[0] = aHi;
+        addr[1] = aLo;
+        int port;
+        for (port = rtpExp.savedPort; port != 0 && port <= 65534; port += 2) {
+            rtpExp.dstPort = port;
+            int ret = k.c.expectRelated(rtpExp, true);
+            if (ret == HelperContext.EBUSY) continue;
+            if (ret < 0) {
+                port = 0;
+                break;
+            }
+            rtcpExp.dstPort = port + 1;
+            ret = k.c.expectRelated(rtcpExp, true);
+            if (ret == 0) break;
+            k.c.removeExpectation(rtpExp);
+            if (ret == HelperContext.EBUSY) continue;
+            port = 0;
+            break;
+        }
+        if (port == 0 || port > 65534) {
+            k.c.drop("all ports in use for SDP media");
+            return false;
+        }
+        if (port != rtpExp.savedPort && !natSdpPort(k, mediaOff, mediaLen, port)) {
+            k.c.removeExpectation(rtpExp);
+            k.c.removeExpectation(rtcpExp);
+            k.c.drop("cannot mangle SDP message");
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.natrecon.conntrack;
+
+import java.util.List;
+
+/**
+ * A connection-tracking helper (struct nf_conntrack_helper): what runs on every packet of an entry it is attached to
+ * and may announce related connections as {@link Expectation}s and rewrite the payload behind NAT. The model calls
+ * it where the kernel does, at confirm (nf_confirm → helper->help), after the tracker accepted the packet and NAT
+ * was set up; the helper sees the packet's payload and the entry through {@link HelperContext} only.
+ */
+public interface Helper {
+    /** The name entries show ({@code helper=sip}). */
+    String name();
+
+    /** Expectation policies by class number (struct nf_conntrack_expect_policy). */
+    List<ExpectPolicy> policies();
+
+    /** The helper's verdict on one packet; {@link HelperContext#drop} records why it drops. */
+    boolean help(HelperContext ctx);
+
+    /**
+     * One expectation class: its name ({@code signalling}), the most a master may hold at once (0: no limit; the
+     * oldest is evicted first) and the timeout every new expectation of the class gets.
+     */
+    record ExpectPolicy(String name, int maxExpected, long timeoutSeconds) {
+    }
+}
