@@ -85,6 +85,13 @@ final class CompareCommand implements Callable<Integer> {
             KernelComparison.Result x = c.result();
             agrees = x.reproducedLines() == x.kernelLines() && x.extra() == 0 && x.missing() == 0;
         }
+        if (r.expectCheck() != null) {
+            dev.natrecon.conntrack.KernelExpectationComparison.Result x = r.expectCheck().result();
+            out.printf(Locale.ROOT, "Expectations compared with %s: kernel lines reproduced %d of %d, extra in the model %d%n",
+                    r.expectCheck().file(), x.reproduced(), x.kernelLines(), x.extra().size());
+            for (String p : x.problems()) out.println("  " + p);
+            agrees &= x.agrees();
+        }
         for (KernelTableCheck t : r.tableChecks()) {
             print(out, t, r.captures().isEmpty() ? 0 : Analysis.firstFrameNanos(in), all);
             agrees &= t.result() != null && t.result().agrees();

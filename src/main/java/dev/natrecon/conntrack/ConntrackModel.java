@@ -441,9 +441,15 @@ public final class ConntrackModel {
         }
         // init_conntrack looks for an expectation first, and uses it up even if the packet dies later
         Expectation exp = expected(tuple, t, frame, sink);
-        // only a packet that reaches POSTROUTING/LOCAL_IN confirms its entry (reference §1, §6)
-        if (a.egress == Arrival.Egress.DROPPED) return Verdict.DROPPED;
+        // only a packet that reaches POSTROUTING/LOCAL_IN confirms its entry (reference §1, §6); a dropped packet
+        // whose entry would get a helper is tried through the helper, which may be what dropped it
+        boolean trial = a.egress == Arrival.Egress.DROPPED;
+        if (trial && (a.payload == null || (exp != null && exp.helper != null ? exp.helper : helpers.apply(tuple)) == null
+                || !helperImpls.containsKey(exp != null && exp.helper != null ? exp.helper : helpers.apply(tuple)))) {
+            return Verdict.DROPPED;
+        }
         NatTranslator.Result r = nat.translate(a, exp == null ? null : expectedNat(exp, tuple));
+        if (trial && r.dropReason != null) return Verdict.DROPPED;
         if (r.dropReason != null) {
             if (!r.findings.isEmpty()) {
                 // never confirmed: picture the entry as the captures show the router had it
@@ -496,7 +502,30 @@ public final class ConntrackModel {
         }
         count(e, 0, a.ipLength);
         helperTimeout(e, false, a.payloadLength > 0, t);
-        String helperDrop = runHelper(e, 0, false, t, a, sink);
+        List<ExpectationEvent> trialEvents = new ArrayList<>();
+        EventSink helperSink = !trial ? sink : new EventSink() {
+            @Override
+            public void accept(ConntrackEvent ev) {
+            }
+
+            @Override
+            public void expectation(ExpectationEvent ev) {
+                trialEvents.add(ev);
+            }
+        };
+        String helperDrop = runHelper(e, 0, false, t, a, helperSink);
+        if (trial) {
+            if (helperDrop != null) {
+                for (ExpectationEvent ev : trialEvents) sink.expectation(ev);
+            } else {
+                // dropped elsewhere, before the helper ran: undo what the trial announced (evictions it caused stay)
+                if (e.expecting != null) {
+                    for (Expectation x : List.copyOf(e.expecting)) unlinkExpectation(x, t, frame, null, EventSink.IGNORE);
+                }
+                nextId--;
+                return Verdict.DROPPED;
+            }
+        }
         if (helperDrop != null) { // never confirmed: what its helper announced goes with it
             if (e.expecting != null) {
                 for (Expectation x : List.copyOf(e.expecting)) {

@@ -520,15 +520,26 @@ public final class Analysis {
         peak = Math.max(peak, matcher.held());
         ModelSummary modelSummary = model.summary();
         KernelCheck check = null;
+        List<dev.natrecon.conntrack.ConntrackEvent> later = kernel != null || in.kernelExpectations() != null
+                ? model.predictExpiries() : List.of();
         if (kernel != null) {
             long start = Math.min(lanSpan[0], wanSpan[0]), end = Math.max(lanSpan[1], wanSpan[1]);
             check = new KernelCheck(in.kernelEvents(), kernel.lines(), kernel.unreadable(), kernel.firstUnreadable(),
-                    dev.natrecon.conntrack.KernelComparison.compare(kernel.entries(), modelEvents, model.predictExpiries(),
+                    dev.natrecon.conntrack.KernelComparison.compare(kernel.entries(), modelEvents, later,
                             start, end, dev.natrecon.conntrack.KernelComparison.Options.DEFAULT));
+        }
+        KernelExpectCheck expectCheck = null;
+        if (in.kernelExpectations() != null) {
+            List<String> lines = new ArrayList<>();
+            for (String l : java.nio.file.Files.readAllLines(in.kernelExpectations())) if (!l.isBlank()) lines.add(l);
+            long offset = check != null ? check.result().offsetNanos() : 0;
+            expectCheck = new KernelExpectCheck(in.kernelExpectations(), dev.natrecon.conntrack.KernelExpectationComparison
+                    .compare(lines, modelExpectations, model.laterExpect, offset,
+                            dev.natrecon.conntrack.KernelComparison.Options.DEFAULT.eventLagNanos()));
         }
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
                 matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
-                model.snapshots(), check, tableChecks(in, listings, model));
+                model.snapshots(), check, tableChecks(in, listings, model), expectCheck);
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

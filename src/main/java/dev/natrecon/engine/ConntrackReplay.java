@@ -284,6 +284,7 @@ final class ConntrackReplay {
         }
         arrivals[a.ingress.ordinal()]++;
         verdicts[model.onPacket(a, out).ordinal()]++;
+        if (a.helperPayload != null && a.observedPayload != null) rewriteChecked(s, a);
     }
 
     /**
@@ -572,6 +573,35 @@ final class ConntrackReplay {
     private final List<ExpectationEvent> afterEndExpect = new ArrayList<>();
     private final Map<String, Long> expectationEvents = new TreeMap<>();
 
+    /** Helper rewrites compared with the router's: predicted, equal byte for byte, and the first that differ. */
+    private long rewritesPredicted, rewritesEqual;
+    private final List<String> rewriteMismatches = new ArrayList<>();
+    private java.util.function.Consumer<SipRewrite> rewriteListener = r -> { };
+
+    /**
+     * One message the helper saw with the router's copy on the other side: what the helper predicts the router sent
+     * and what it did send (both after the router), the message as it arrived, and the frames.
+     */
+    record SipRewrite(long nanos, String side, long frame, long counterpartFrame, byte[] before, byte[] predicted,
+                      byte[] observed) {
+        boolean equal() {
+            return java.util.Arrays.equals(predicted, observed);
+        }
+    }
+
+    void onRewrite(java.util.function.Consumer<SipRewrite> listener) {
+        this.rewriteListener = listener;
+    }
+
+    private void rewriteChecked(Seen s, Arrival a) {
+        SipRewrite r = new SipRewrite(s.nanos, s.side.label(), s.frame, s.counterpartFrame, a.payload, a.helperPayload,
+                a.observedPayload);
+        rewritesPredicted++;
+        if (r.equal()) rewritesEqual++;
+        else if (rewriteMismatches.size() < 20) rewriteMismatches.add(s.side.label() + "#" + s.frame + " → #" + s.counterpartFrame);
+        rewriteListener.accept(r);
+    }
+
     /** Expectation events after the captures' end, filled by {@link #predictExpiries}. */
     final List<ExpectationEvent> laterExpect = new ArrayList<>();
 
@@ -610,7 +640,8 @@ final class ConntrackReplay {
         List<String> lines = new ArrayList<>(timeouts.describe());
         return new ModelSummary(lines, in, v, new TreeMap<>(events), new TreeMap<>(natPorts), gauge.peak, gauge.peakNanos,
                 model.entries().size(), lastNanos == Long.MIN_VALUE ? 0 : lastNanos, new TreeMap<>(divergences),
-                model.stats().conntrackS(0));
+                model.stats().conntrackS(0), expectationEvents(), model.expectations().size(), rewritesPredicted,
+                rewritesEqual, List.copyOf(rewriteMismatches));
     }
 
     /** Counts live entries by protocol and status from the events, and reports one sample per changed second. */

@@ -17,5 +17,7 @@ import java.util.Map;
  */
 public record ModelSummary(List<String> settings, Map<String, Long> arrivals, Map<String, Long> verdicts,
                            Map<String, Long> events, Map<String, Long> natPorts, long peakEntries, long peakNanos,
-                           long liveAtEnd, long endNanos, Map<String, Long> divergences, String conntrackS) {
+                           long liveAtEnd, long endNanos, Map<String, Long> divergences, String conntrackS,
+                           Map<String, Long> expectationEvents, long expectationsAtEnd, long rewritesPredicted,
+                           long rewritesEqual, List<String> rewriteMismatches) {
 }

@@ -19,12 +19,13 @@ import java.util.List;
  * @param snapshots   the model's table at the instants asked for
  * @param kernelCheck the comparison with the router's own conntrack log, or null when none was given
  * @param tableChecks the comparisons with the router's {@code conntrack -L} listings, in the order given
+ * @param expectCheck the comparison with the router's own {@code conntrack -E expect} log, or null
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
                         long packetsReplayed, long peakHeld, double matchWindowSeconds,
                         ModelSummary model, List<TableSnapshot> snapshots,
-                        KernelCheck kernelCheck, List<KernelTableCheck> tableChecks) {
+                        KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

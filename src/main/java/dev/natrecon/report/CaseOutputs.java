@@ -63,6 +63,9 @@ public final class CaseOutputs implements AnalysisSink {
         if (e instanceof ConntrackEvent.EntryCreated c) nat = c.natPort().name().toLowerCase(java.util.Locale.ROOT);
         if (e instanceof ConntrackEvent.EntryUpdated u) detail = u.changes().toString().toLowerCase(java.util.Locale.ROOT);
         if (e instanceof ConntrackEvent.EntryKilled k) detail = k.reason();
+        if (e instanceof ConntrackEvent.PacketDropped d) {
+            detail = d.reason() + (d.kernelLog() == null ? "" : "; kernel log: " + d.kernelLog().strip().replace("\n", " | "));
+        }
         events.printRecord(Times.epoch(e.nanos()), EventFormat.tag(e), e.getClass().getSimpleName(), v.id(),
                 EventFormat.protocolName(v.original().protocol()), v.state() == null ? "" : v.state(),
                 v.timeoutSeconds() < 0 ? "" : v.timeoutSeconds(), v.original().text(), v.reply().text(),

@@ -108,6 +108,16 @@ public final class Summaries {
         m.put("bindings", r.bindings().size());
         m.put("model", model(r.model()));
         if (r.kernelCheck() != null) m.put("kernel_comparison", kernelCheck(r.kernelCheck()));
+        if (r.expectCheck() != null) {
+            dev.natrecon.conntrack.KernelExpectationComparison.Result x = r.expectCheck().result();
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("file", r.expectCheck().file().toString());
+            e.put("kernel_lines", x.kernelLines());
+            e.put("reproduced", x.reproduced());
+            e.put("extra_in_model", x.extra().size());
+            e.put("problems", x.problems());
+            m.put("kernel_expectations", e);
+        }
         if (!r.tableChecks().isEmpty()) {
             List<Object> tables = new java.util.ArrayList<>();
             for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) tables.add(tableCheck(t));
@@ -174,6 +184,13 @@ public final class Summaries {
         m.put("peak_time", s.peakEntries() == 0 ? null : Times.iso(s.peakNanos()));
         m.put("entries_at_end", s.liveAtEnd());
         m.put("end_time", s.endNanos() == 0 ? null : Times.iso(s.endNanos()));
+        m.put("expectation_events", s.expectationEvents());
+        m.put("expectations_at_end", s.expectationsAtEnd());
+        Map<String, Object> rw = new LinkedHashMap<>();
+        rw.put("predicted", s.rewritesPredicted());
+        rw.put("equal_to_router", s.rewritesEqual());
+        rw.put("first_differing", s.rewriteMismatches());
+        m.put("sip_helper_rewrites", rw);
         return m;
     }
 }

@@ -30,6 +30,14 @@ final class Packets {
         return a;
     }
 
+    /** A UDP datagram carrying {@code text} (CRLF line ends as written). */
+    static Arrival udp(long nanos, String side, String src, int sport, String dst, int dport, String text) {
+        byte[] p = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Arrival a = udp(nanos, side, src, sport, dst, dport, p.length);
+        a.payload = p;
+        return a;
+    }
+
     /** A TCP segment with a 20-byte header (no options). */
     static Arrival tcp(long nanos, String side, String src, int sport, String dst, int dport, int flags, int payload) {
         Arrival a = base(nanos, side, ConntrackTuple.of(ConntrackTuple.TCP, src, sport, dst, dport));

@@ -8,10 +8,24 @@ import java.util.List;
 /** Collects events; tests take them out in order and finally assert that none are left over. */
 final class Recorder implements EventSink {
     final List<ConntrackEvent> events = new ArrayList<>();
+    final List<ExpectationEvent> expectations = new ArrayList<>();
 
     @Override
     public void accept(ConntrackEvent event) {
         events.add(event);
+    }
+
+    @Override
+    public void expectation(ExpectationEvent event) {
+        expectations.add(event);
+    }
+
+    /** Takes all pending expectation events and compares them, printed as conntrack -E expect lines. */
+    void expectExpectations(String... lines) {
+        List<String> got = new ArrayList<>();
+        for (ExpectationEvent e : expectations) got.add(EventFormat.expectBody(e).strip());
+        assertEquals(List.of(lines), got, "expectation events");
+        expectations.clear();
     }
 
     /**
@@ -29,5 +43,6 @@ final class Recorder implements EventSink {
 
     void none() {
         assertEquals(List.of(), events.stream().map(EventFormat::line).toList(), "events left over");
+        assertEquals(List.of(), expectations.stream().map(EventFormat::expectLine).toList(), "expectation events left over");
     }
 }

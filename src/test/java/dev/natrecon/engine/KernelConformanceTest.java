@@ -45,6 +45,28 @@ class KernelConformanceTest {
     }
 
     /**
+     * The SIP helper: every line of the kernel's {@code conntrack -E expect} log reproduced (same tuples, masks,
+     * master, flags and class; a NEW's seconds left exact, a DESTROY's within one; logged at or just after the model's
+     * event), none extra; and every SIP message the helper handled whose copy the other capture holds rewritten by the
+     * model byte for byte as the router did.
+     */
+    @ParameterizedTest
+    @MethodSource("samples")
+    void analyzeReproducesTheKernelsExpectationsAndRewrites(String name) throws IOException {
+        AnalysisInputs in = CaseSettings.load(Path.of("samples", name, "case.properties")).inputs(ModelSettings.defaults());
+        assertNotNull(in.kernelExpectations(), name + ": the case names its expectation log");
+        RunResult r = Analysis.run(in, List.of());
+        dev.natrecon.conntrack.KernelExpectationComparison.Result x = r.expectCheck().result();
+        assertEquals(List.of(), x.problems(), name);
+        assertTrue(x.agrees(), name);
+        ModelSummary m = r.model();
+        assertEquals(m.rewritesPredicted(), m.rewritesEqual(), name + ": " + m.rewriteMismatches());
+        boolean helperOn = x.kernelLines() > 0;
+        assertEquals(helperOn, m.rewritesPredicted() > 0, name + ": the helper rewrote messages exactly when the kernel's "
+                + "expectation log shows it at work");
+    }
+
+    /**
      * Every {@code conntrack -L} listing of the sample, at the instant the replay finds for it: every listed entry
      * with the same tuples, NAT mapping, state, flags and helper, seconds left within the tolerance, nothing extra.
      */

@@ -1,0 +1,95 @@
+package dev.natrecon.conntrack;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The model's expectation events against a real {@code conntrack -E expect -o timestamp} log: each kernel line is
+ * paired, in order, with the first unpaired model event of the same kind ([NEW]/[DESTROY]) and the same text apart
+ * from the seconds left. A NEW must print the same seconds; a DESTROY may print one second more or less (the kernel
+ * counts the timer in jiffies, whose phase against the capture clock is unknown). The kernel stamps a line when
+ * conntrack-tools receives it, at or a little after the packet: the model's time may not be later than the
+ * kernel's and not earlier by more than {@code lagNanos}, after the clock offset.
+ */
+public final class KernelExpectationComparison {
+    private KernelExpectationComparison() {
+    }
+
+    /** One kernel line and what became of it. */
+    public record LineResult(String kernelLine, String modelLine, boolean reproduced, String problem) {
+    }
+
+    /**
+     * @param extra model events no kernel line reproduces (within the captures)
+     */
+    public record Result(List<LineResult> lines, int kernelLines, int reproduced, List<String> extra) {
+        public boolean agrees() {
+            return reproduced == kernelLines && extra.isEmpty();
+        }
+
+        public List<String> problems() {
+            List<String> p = new ArrayList<>();
+            for (LineResult l : lines) if (!l.reproduced()) p.add(l.kernelLine() + ": " + l.problem());
+            for (String e : extra) p.add("extra in the model: " + e);
+            return p;
+        }
+    }
+
+    /**
+     * @param kernel      the log's lines (blank and unreadable ones are skipped by the caller)
+     * @param model       the model's events within the captures
+     * @param later       the model's events after the captures' end (a kernel line may match one; none counts as
+     *                    extra)
+     * @param offsetNanos the log's clock minus the capture clock
+     */
+    public static Result compare(List<String> kernel, List<ExpectationEvent> model, List<ExpectationEvent> later,
+                                 long offsetNanos, long lagNanos) {
+        List<ExpectationEvent> all = new ArrayList<>(model);
+        all.addAll(later);
+        boolean[] used = new boolean[all.size()];
+        List<LineResult> results = new ArrayList<>();
+        int reproduced = 0;
+        for (String line : kernel) {
+            KernelExpectation k = ConntrackText.expectation(line);
+            String kBody = line.substring(line.indexOf('\t') + 1).strip();
+            String kTag = kBody.startsWith("[NEW]") ? "NEW" : "DESTROY";
+            String kRest = withoutTimeout(kBody);
+            int found = -1;
+            for (int i = 0; i < all.size(); i++) {
+                if (used[i]) continue;
+                ExpectationEvent e = all.get(i);
+                String mTag = e instanceof ExpectationEvent.ExpectationCreated ? "NEW" : "DESTROY";
+                if (mTag.equals(kTag) && withoutTimeout(EventFormat.expectBody(e).strip()).equals(kRest)) {
+                    found = i;
+                    break;
+                }
+            }
+            if (found < 0) {
+                results.add(new LineResult(line, null, false, "no model event with this tuple and these flags"));
+                continue;
+            }
+            used[found] = true;
+            ExpectationEvent e = all.get(found);
+            String problem = null;
+            long left = e.expectation().timeoutSeconds();
+            if (kTag.equals("NEW") ? left != k.timeoutSeconds() : Math.abs(left - k.timeoutSeconds()) > 1) {
+                problem = "seconds left: kernel " + k.timeoutSeconds() + ", model " + left;
+            }
+            long lag = k.timestampNanos() - (e.nanos() + offsetNanos);
+            if (problem == null && found < model.size() && (lag < 0 || lag > lagNanos)) {
+                problem = String.format(java.util.Locale.ROOT, "logged %+.6f s after the model's event", lag / 1e9);
+            }
+            if (problem == null) reproduced++;
+            results.add(new LineResult(line, EventFormat.expectLine(e), problem == null, problem));
+        }
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < model.size(); i++) if (!used[i]) extra.add(EventFormat.expectLine(model.get(i)));
+        return new Result(List.copyOf(results), kernel.size(), reproduced, List.copyOf(extra));
+    }
+
+    /** "[TAG] 180 proto=…" without the tag's padding and the seconds left. */
+    private static String withoutTimeout(String body) {
+        String s = body.replaceFirst("^\\s*\\[(NEW|DESTROY)]\\s+", "");
+        return s.replaceFirst("^\\d+ ", "");
+    }
+}
