@@ -35,6 +35,9 @@ final class SnapshotCommand implements Callable<Integer> {
                     + "seconds after the first packet of the LAN (or router) capture (+12.5); repeatable")
     List<String> at;
 
+    @Option(names = "--expect", description = "list the expectations instead, as 'conntrack -L expect' does")
+    boolean expect;
+
     @Spec
     CommandSpec spec;
 
@@ -47,6 +50,12 @@ final class SnapshotCommand implements Callable<Integer> {
         RunResult r = Analysis.run(in.withModel(in.model().withSnapshots(times)), List.of());
         PrintWriter out = spec.commandLine().getOut();
         for (TableSnapshot s : r.snapshots()) {
+            if (expect) {
+                out.printf(Locale.ROOT, "# expectations at %s (%s, +%.6f s after the first packet): %d%n",
+                        Times.iso(s.nanos()), Times.epoch(s.nanos()), (s.nanos() - origin) / 1e9, s.expectations().size());
+                for (dev.natrecon.conntrack.ExpectView x : s.expectations()) out.println(x.text());
+                continue;
+            }
             out.printf(Locale.ROOT, "# conntrack table at %s (%s, +%.6f s after the first packet): %d entries%n",
                     Times.iso(s.nanos()), Times.epoch(s.nanos()), (s.nanos() - origin) / 1e9, s.entries().size());
             for (EntryView v : s.entries()) out.println(EventFormat.listing(v, 1));

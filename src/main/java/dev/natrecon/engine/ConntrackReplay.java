@@ -520,7 +520,9 @@ final class ConntrackReplay {
         for (ConntrackEntry e : model.entries()) {
             views.add(e.view(at, true, timeouts.accounting(), timeouts.timestamps()));
         }
-        return new TableSnapshot(at, List.copyOf(views));
+        List<dev.natrecon.conntrack.ExpectView> exps = new ArrayList<>();
+        for (dev.natrecon.conntrack.Expectation x : model.expectations()) exps.add(x.view(at, true));
+        return new TableSnapshot(at, List.copyOf(views), List.copyOf(exps));
     }
 
     /**

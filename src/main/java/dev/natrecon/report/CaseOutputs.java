@@ -20,8 +20,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes a case's files into its output folder: {@code packets.csv}, {@code events.csv} (the router model's events)
- * and {@code tablesize.csv} as the replay goes, then {@code mappings.csv} and {@code summary.json}. Each is renamed into place only when complete.
+ * Writes a case's files into its output folder: {@code packets.csv}, {@code events.csv} (the router model's events),
+ * {@code expectations.csv} (its expectations' timeline) and {@code tablesize.csv} as the replay goes, then {@code mappings.csv} and {@code summary.json}. Each is renamed into place only when complete.
  */
 public final class CaseOutputs implements AnalysisSink {
     /** packets.csv columns, in order. */
@@ -37,13 +37,16 @@ public final class CaseOutputs implements AnalysisSink {
     /** events.csv columns: the model's events, each also as the line {@code conntrack -E} would print. */
     public static final String[] EVENT_COLUMNS = {"time", "event", "kind", "entry", "protocol", "state",
         "timeout", "original", "reply", "status", "helper", "nat_port", "detail", "capture", "frame", "conntrack_line"};
+    /** expectations.csv columns: each expectation created or removed, also as {@code conntrack -E expect} prints it. */
+    public static final String[] EXPECTATION_COLUMNS = {"time", "event", "reason", "expectation", "protocol", "src",
+        "dst", "dport", "class", "flags", "master", "seconds_left", "capture", "frame", "conntrack_line"};
     /** tablesize.csv columns: one row per second in which the model's table changed. */
     public static final String[] TABLE_COLUMNS = {"second", "entries", "peak_in_second", "tcp", "udp", "icmp",
         "other", "unreplied", "assured"};
 
     private final Path dir;
-    private final AtomicFile packetsFile, eventsFile, tableFile;
-    private final CSVPrinter packets, events, table;
+    private final AtomicFile packetsFile, eventsFile, tableFile, expectFile;
+    private final CSVPrinter packets, events, table, expect;
 
     public CaseOutputs(Path dir) throws IOException {
         this.dir = dir;
@@ -53,6 +56,23 @@ public final class CaseOutputs implements AnalysisSink {
         this.events = new CSVPrinter(eventsFile.writer(), CSVFormat.DEFAULT.builder().setHeader(EVENT_COLUMNS).build());
         this.tableFile = new AtomicFile(dir.resolve("tablesize.csv"));
         this.table = new CSVPrinter(tableFile.writer(), CSVFormat.DEFAULT.builder().setHeader(TABLE_COLUMNS).build());
+        this.expectFile = new AtomicFile(dir.resolve("expectations.csv"));
+        this.expect = new CSVPrinter(expectFile.writer(), CSVFormat.DEFAULT.builder().setHeader(EXPECTATION_COLUMNS).build());
+    }
+
+    @Override
+    public void expectation(dev.natrecon.conntrack.ExpectationEvent e) throws IOException {
+        dev.natrecon.conntrack.ExpectView x = e.expectation();
+        String flags = x.flags() == 0 ? "" : ((x.flags() & dev.natrecon.conntrack.Expectation.PERMANENT) != 0 ? "PERMANENT" : "")
+                + ((x.flags() & 3) == 3 ? "," : "") + ((x.flags() & dev.natrecon.conntrack.Expectation.INACTIVE) != 0 ? "INACTIVE" : "");
+        expect.printRecord(Times.epoch(e.nanos()),
+                e instanceof dev.natrecon.conntrack.ExpectationEvent.ExpectationCreated ? "NEW" : "DESTROY",
+                e instanceof dev.natrecon.conntrack.ExpectationEvent.ExpectationRemoved r
+                        ? r.reason() == null ? "" : r.reason().name().toLowerCase(java.util.Locale.ROOT) : "",
+                x.id(), EventFormat.protocolName(x.protocol()), x.srcAny() ? "*" : Addresses.format(x.srcHi(), x.srcLo()),
+                Addresses.format(x.dstHi(), x.dstLo()), x.dstPort(), x.className(), flags, x.master().text(),
+                x.timeoutSeconds(), e.frame().point(), e.frame().frame() == 0 ? "" : e.frame().frame(),
+                EventFormat.expectLine(e));
     }
 
     @Override
@@ -121,6 +141,8 @@ public final class CaseOutputs implements AnalysisSink {
         eventsFile.commit();
         table.flush();
         tableFile.commit();
+        expect.flush();
+        expectFile.commit();
         try (AtomicFile f = new AtomicFile(dir.resolve("mappings.csv"));
              CSVPrinter csv = new CSVPrinter(f.writer(), CSVFormat.DEFAULT.builder().setHeader(MAPPING_COLUMNS).build())) {
             for (Binding b : r.bindings()) {
@@ -140,5 +162,6 @@ public final class CaseOutputs implements AnalysisSink {
         packetsFile.close();
         eventsFile.close();
         tableFile.close();
+        expectFile.close();
     }
 }
