@@ -10,4 +10,19 @@ public interface EventSink {
     }
 
     EventSink IGNORE = e -> { };
+
+    /** A sink that keeps every event in the two lists. */
+    static EventSink collecting(java.util.List<ConntrackEvent> events, java.util.List<ExpectationEvent> expectations) {
+        return new EventSink() {
+            @Override
+            public void accept(ConntrackEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void expectation(ExpectationEvent event) {
+                expectations.add(event);
+            }
+        };
+    }
 }

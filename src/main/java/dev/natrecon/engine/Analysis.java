@@ -359,11 +359,11 @@ public final class Analysis {
         return ended;
     }
 
-    private static List<KernelTableCheck> tableChecks(AnalysisInputs in, List<KernelTableCheck.Listing> listings,
+    private static List<KernelTableCheck> tableChecks(AnalysisInputs in, List<KernelCheck.Parsed> listings,
                                                       ConntrackReplay model) {
         List<KernelTableCheck> checks = new ArrayList<>();
         for (int i = 0; i < listings.size(); i++) {
-            KernelTableCheck.Listing l = listings.get(i);
+            KernelCheck.Parsed l = listings.get(i);
             checks.add(new KernelTableCheck(in.kernelTables().get(i).file(), l.entries().size(), l.unreadable(),
                     l.firstUnreadable(), model.kernelTable(i)));
         }
@@ -416,9 +416,9 @@ public final class Analysis {
                 }
             }
         });
-        List<KernelTableCheck.Listing> listings = new ArrayList<>();
+        List<KernelCheck.Parsed> listings = new ArrayList<>();
         for (AnalysisInputs.KernelTable t : in.kernelTables()) {
-            KernelTableCheck.Listing l = KernelTableCheck.read(t.file());
+            KernelCheck.Parsed l = KernelCheck.read(t.file(), false);
             listings.add(l);
             model.addKernelTable(l.entries(), t.atNanos());
         }

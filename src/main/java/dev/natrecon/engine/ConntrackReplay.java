@@ -545,17 +545,7 @@ final class ConntrackReplay {
         // Beyond the captures the model still ages (listings are often taken after tcpdump stopped), but what it
         // does there goes to predictExpiries, never to the sinks.
         EventSink sinks = out;
-        out = new EventSink() {
-            @Override
-            public void accept(ConntrackEvent e) {
-                afterEnd.add(e);
-            }
-
-            @Override
-            public void expectation(ExpectationEvent e) {
-                afterEndExpect.add(e);
-            }
-        };
+        out = EventSink.collecting(afterEnd, afterEndExpect);
         try {
             if (lastNanos != Long.MIN_VALUE) {
                 for (TableProbe p : tableProbes) {
@@ -616,17 +606,7 @@ final class ConntrackReplay {
     List<ConntrackEvent> predictExpiries() {
         List<ConntrackEvent> later = new ArrayList<>(afterEnd);
         laterExpect.addAll(afterEndExpect);
-        model.advanceTo(Long.MAX_VALUE / 2, new EventSink() {
-            @Override
-            public void accept(ConntrackEvent e) {
-                later.add(e);
-            }
-
-            @Override
-            public void expectation(ExpectationEvent e) {
-                laterExpect.add(e);
-            }
-        });
+        model.advanceTo(Long.MAX_VALUE / 2, EventSink.collecting(later, laterExpect));
         return later;
     }
 

@@ -18,19 +18,34 @@ import java.util.List;
 public record KernelCheck(Path file, int lines, int unreadable, String firstUnreadable, KernelComparison.Result result) {
     /** The events of a {@code conntrack -E} log; lines that are not events are counted, never fatal. */
     static Parsed read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /**
+     * The events ({@code events}) or the listed entries (a {@code conntrack -L} listing) of a file; other lines are
+     * counted as unreadable with the first one's number and reason, never fatal. Blank lines, {@code #} comments and
+     * conntrack-tools' own "conntrack v… flow entries" line are skipped.
+     */
+    static Parsed read(Path file, boolean events) throws IOException {
         List<KernelEntry> entries = new ArrayList<>();
         int lines = 0, bad = 0;
         String first = null;
         try (BufferedReader r = Files.newBufferedReader(file)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 lines++;
-                if (line.isBlank() || line.startsWith("#")) continue;
+                if (line.isBlank() || line.startsWith("#") || line.startsWith("conntrack v")) continue;
+                String why;
                 try {
                     KernelEntry e = ConntrackText.entry(line);
-                    if (e.event() != null) entries.add(e);
+                    if ((e.event() != null) == events) {
+                        entries.add(e);
+                        continue;
+                    }
+                    why = events ? "a listed entry, not an event" : "an event, not a listed entry";
                 } catch (RuntimeException ex) {
-                    if (bad++ == 0) first = file + ": line " + lines + ": " + ex.getMessage();
+                    why = ex.getMessage();
                 }
+                if (bad++ == 0) first = file + ": line " + lines + ": " + why;
             }
         }
         return new Parsed(entries, lines, bad, first);

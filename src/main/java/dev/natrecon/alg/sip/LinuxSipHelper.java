@@ -499,14 +499,8 @@ public final class LinuxSipHelper implements Helper {
      * when the Contact names the signalling port, and the Contact rewritten to match.
      */
     private boolean natSipExpect(Pkt k, Expectation exp, int matchOff, int matchLen) {
-        long nHi, nLo;
-        if (k.here.srcHi() == k.there.dstHi() && k.here.srcLo() == k.there.dstLo()) {
-            nHi = exp.dstHi;
-            nLo = exp.dstLo;
-        } else {
-            nHi = k.there.dstHi();
-            nLo = k.there.dstLo();
-        }
+        long[] n = peerSees(k, exp);
+        long nHi = n[0], nLo = n[1];
         int srcPort = k.info.forcedDport != 0 ? k.info.forcedDport : k.here.srcPort();
         int port = exp.dstPort == srcPort ? k.there.dstPort() : exp.dstPort;
         exp.natRedirect = true;
@@ -548,6 +542,15 @@ public final class LinuxSipHelper implements Helper {
             if (res != HelperContext.EBUSY) return 0;
         }
         return 0;
+    }
+
+    /**
+     * "Connection will come from reply": the address the peer sees for an expected connection: the expectation's own
+     * when the sender's address is not translated in this direction, else the entry's translated address.
+     */
+    private static long[] peerSees(Pkt k, Expectation exp) {
+        if (k.here.srcHi() == k.there.dstHi() && k.here.srcLo() == k.there.dstLo()) return new long[] {exp.dstHi, exp.dstLo};
+        return new long[] {k.there.dstHi(), k.there.dstLo()};
     }
 
     /** mangle_content_len: Content-Length = the bytes from "v=" to the end. */
@@ -594,14 +597,8 @@ public final class LinuxSipHelper implements Helper {
      * expectation of another master, a full table) ends the search: "all ports in use for SDP media".
      */
     private boolean natSdpMedia(Pkt k, Expectation rtpExp, Expectation rtcpExp, int mediaOff, int mediaLen, long[] addr) {
-        long aHi, aLo;
-        if (k.here.srcHi() == k.there.dstHi() && k.here.srcLo() == k.there.dstLo()) {
-            aHi = rtpExp.dstHi;
-            aLo = rtpExp.dstLo;
-        } else {
-            aHi = k.there.dstHi();
-            aLo = k.there.dstLo();
-        }
+        long[] a = peerSees(k, rtpExp);
+        long aHi = a[0], aLo = a[1];
         for (Expectation x : new Expectation[] {rtpExp, rtcpExp}) {
             x.natRedirect = true;
             x.savedHi = x.dstHi;
