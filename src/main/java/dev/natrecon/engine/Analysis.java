@@ -416,6 +416,15 @@ public final class Analysis {
                 }
             }
         });
+        model.onSipPacket(p -> {
+            for (AnalysisSink sink : sinks) {
+                try {
+                    sink.sipPacket(p);
+                } catch (IOException x) {
+                    if (sinkError[0] == null) sinkError[0] = x;
+                }
+            }
+        });
         List<KernelCheck.Parsed> listings = new ArrayList<>();
         for (AnalysisInputs.KernelTable t : in.kernelTables()) {
             KernelCheck.Parsed l = KernelCheck.read(t.file(), false);

@@ -16,6 +16,10 @@ public interface AnalysisSink {
     default void expectation(dev.natrecon.conntrack.ExpectationEvent event) throws IOException {
     }
 
+    /** A SIP packet reached the router: as it arrived, as the helper would send it, as the router did. */
+    default void sipPacket(SipPacket packet) throws IOException {
+    }
+
     /** The model's table size during one second in which it changed. */
     default void tableSize(TableSample sample) throws IOException {
     }

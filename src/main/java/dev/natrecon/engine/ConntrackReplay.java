@@ -284,7 +284,7 @@ final class ConntrackReplay {
         }
         arrivals[a.ingress.ordinal()]++;
         verdicts[model.onPacket(a, out).ordinal()]++;
-        if (a.helperPayload != null && a.observedPayload != null) rewriteChecked(s, a);
+        if (a.payload != null) sipPacket(s, a);
     }
 
     /**
@@ -568,29 +568,22 @@ final class ConntrackReplay {
     /** Helper rewrites compared with the router's: predicted, equal byte for byte, and the first that differ. */
     private long rewritesPredicted, rewritesEqual;
     private final List<String> rewriteMismatches = new ArrayList<>();
-    private java.util.function.Consumer<SipRewrite> rewriteListener = r -> { };
+    private java.util.function.Consumer<SipPacket> rewriteListener = r -> { };
 
-    /**
-     * One message the helper saw with the router's copy on the other side: what the helper predicts the router sent
-     * and what it did send (both after the router), the message as it arrived, and the frames.
-     */
-    record SipRewrite(long nanos, String side, long frame, long counterpartFrame, byte[] before, byte[] predicted,
-                      byte[] observed) {
-        boolean equal() {
-            return java.util.Arrays.equals(predicted, observed);
-        }
-    }
-
-    void onRewrite(java.util.function.Consumer<SipRewrite> listener) {
+    void onSipPacket(java.util.function.Consumer<SipPacket> listener) {
         this.rewriteListener = listener;
     }
 
-    private void rewriteChecked(Seen s, Arrival a) {
-        SipRewrite r = new SipRewrite(s.nanos, s.side.label(), s.frame, s.counterpartFrame, a.payload, a.helperPayload,
-                a.observedPayload);
-        rewritesPredicted++;
-        if (r.equal()) rewritesEqual++;
-        else if (rewriteMismatches.size() < 20) rewriteMismatches.add(s.side.label() + "#" + s.frame + " → #" + s.counterpartFrame);
+    /** A packet whose payload was kept (SIP) reached the router: counted, compared, and handed on. */
+    private void sipPacket(Seen s, Arrival a) {
+        SipPacket r = new SipPacket(s.nanos, s.side.label(), s.frame, s.counterpartFrame == 0 ? null
+                : s.side.other().label(), s.counterpartFrame, a.payload, a.helperPayload, a.observedPayload);
+        if (a.helperPayload != null && a.observedPayload != null) {
+            rewritesPredicted++;
+            if (r.predictionHolds()) rewritesEqual++;
+            else if (rewriteMismatches.size() < 20) rewriteMismatches.add(s.side.label() + "#" + s.frame + " -> "
+                    + s.side.other().label() + "#" + s.counterpartFrame);
+        }
         rewriteListener.accept(r);
     }
 

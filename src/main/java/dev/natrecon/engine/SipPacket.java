@@ -1,0 +1,17 @@
+package dev.natrecon.engine;
+
+/**
+ * A packet whose payload the replay kept (SIP, and whatever uses the SIP ports), as it reached the router: the
+ * payload it arrived with, what the model's helper made of it (null when no helper handled it) and what the other
+ * capture shows leaving the router (null when it shows no copy).
+ *
+ * @param side             capture point of the arriving copy ("lan", "wan")
+ * @param counterpartSide  capture point of the copy after the router, or null
+ */
+public record SipPacket(long nanos, String side, long frame, String counterpartSide, long counterpartFrame,
+                        byte[] before, byte[] predicted, byte[] observed) {
+    /** The helper's rewrite equals the router's byte for byte (false when either is missing). */
+    public boolean predictionHolds() {
+        return predicted != null && observed != null && java.util.Arrays.equals(predicted, observed);
+    }
+}
