@@ -1,0 +1,17 @@
+/**
+ * The SIP ALG side of natrecon: the Linux SIP helper model (nf_conntrack_sip + nf_nat_sip: which messages and fields
+ * it reads and rewrites, which expectations it creates, its limits and drops) and the <b>rewrite analysis</b> that
+ * compares what a router really did to each SIP message with what it should have done.
+ *
+ * <p>The rewrite analysis: {@link dev.natrecon.alg.sip.SipMessageCollector} gathers the SIP messages of one capture
+ * point from decoded packets (UDP datagrams, TCP streams through the framer), {@link dev.natrecon.alg.sip.SipPairing}
+ * pairs the LAN and WAN copies of each message, {@link dev.natrecon.alg.sip.SipRewriteDiff} diffs the two copies field
+ * by field (SIP headers and SDP, Content-Length, parseability, and an optional predicted output),
+ * {@link dev.natrecon.alg.sip.SipRewriteClassifier} classifies each pair and each case as no ALG, Linux-like, another
+ * consistent ALG or a broken ALG, with findings under stable dotted ids ({@link dev.natrecon.alg.sip.AlgFindingType}).
+ * Everything here is deterministic and works on bytes and packets handed in: no files, no console, no wall clock.
+ *
+ * <p>Must not touch: the conntrack table's internals (only the helper interface the conntrack package offers),
+ * cross-capture packet matching ({@code correlate}), the engine, detectors, reports, files or the console.
+ */
+package dev.natrecon.alg.sip;
