@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * One finding of the rewrite analysis: its type (stable id {@link #id()}), the fields it is about (names as in
- * {@link SipRewriteDiff}, e.g. {@code contact[0].host}, {@code sdp.media[0].port}), the frames of both copies and a
- * sentence with the values.
+ * {@link SipRewriteDiff}, e.g. {@code contact[0].host}, {@code sdp.media[0].port}; a whole header line is named by its
+ * header, {@code user-agent} or {@code via[0]}, rather than by its position), the frames of both copies and a sentence
+ * with the values.
  */
 public record AlgFinding(AlgFindingType type, List<String> fields, List<FrameRef> frames, String detail) {
     public AlgFinding {

@@ -186,10 +186,35 @@ public final class SipCopy {
             }
         }
         if (best != null) return best;
+        if (sdp != null && where.start() >= sdp.start() && where.start() < Math.max(sdp.end(), sdp.start() + 1)) {
+            return sdpLine(where);
+        }
         int h = headerAt(where.start());
         if (h >= 0) return headerLabel(h);
         Span start = fields.get("start-line");
         if (start != null && where.start() <= start.end()) return "start-line";
+        return "body";
+    }
+
+    /**
+     * The name an SDP line at {@code where} has (or would have had, had it parsed): {@code sdp.origin},
+     * {@code sdp.connection}, {@code sdp.media[i]}, {@code sdp.media[i].connection}, else {@code sdp.<type>=}.
+     */
+    private String sdpLine(Span where) {
+        int media = -1;
+        for (Span line : sdp.lines()) {
+            char type = line.text().isEmpty() ? '?' : line.text().charAt(0);
+            if (type == 'm') media++;
+            if (line.start() <= where.start() && where.start() <= line.end()) {
+                String m = media < 0 ? "sdp." : "sdp.media[" + media + "].";
+                return switch (type) {
+                    case 'o' -> "sdp.origin";
+                    case 'c' -> m + "connection";
+                    case 'm' -> "sdp.media[" + media + "]";
+                    default -> m + type + "=";
+                };
+            }
+        }
         return "body";
     }
 

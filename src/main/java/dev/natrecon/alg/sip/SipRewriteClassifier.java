@@ -448,12 +448,12 @@ public final class SipRewriteClassifier {
             for (FieldChange c : diff.compactChanges()) {
                 if (parts.contains(c.name()) || c.name().equals("content-length")) continue;
                 if (c.kind() == FieldChange.Kind.CHANGED && onlyAddressesDiffer(c, inF, outF)) continue;
+                String what = label(c.name()) + ": " + (c.before() == null ? "(none)" : c.beforeText()) + " -> "
+                        + (c.after() == null ? "(none)" : c.afterText());
                 if (c.kind() == FieldChange.Kind.CHANGED && substituted(c.beforeText()).equals(c.afterText())) {
-                    add(AlgFindingType.EXTRA_FIELD_REWRITTEN, List.of(c.name()), label(c.name()) + ": " + c.beforeText()
-                            + " -> " + c.afterText());
+                    add(AlgFindingType.EXTRA_FIELD_REWRITTEN, List.of(label(c.name())), what);
                 } else {
-                    add(AlgFindingType.UNEXPLAINED_CHANGE, List.of(c.name()), label(c.name()) + ": " + c.beforeText()
-                            + " -> " + c.afterText());
+                    add(AlgFindingType.UNEXPLAINED_CHANGE, List.of(label(c.name())), what);
                 }
             }
         }
@@ -591,11 +591,12 @@ public final class SipRewriteClassifier {
                     continue;
                 }
                 if (f.hostField() != null && !g.host().equals(e.host())) names.add(f.hostField());
-                if (f.portField() != null && f.role() != AddressRole.SDP_RTCP || f.role() == AddressRole.VIA_RPORT) {
-                    int gp = g.effectivePort();
-                    if (gp != e.port() && f.portField() != null) names.add(f.portField());
-                } else if (f.role() == AddressRole.SDP_RTCP && g.port() != f.port()) {
-                    names.add(f.portField());
+                if (f.role() == AddressRole.SDP_RTCP) {
+                    if (g.port() != f.port()) names.add(f.portField());
+                } else if (f.portField() != null) {
+                    boolean mapped = !e.equals(linuxView(f));
+                    // map_addr always writes ip:port, so a URI without a port gains one when Linux maps it.
+                    if (g.effectivePort() != e.port() || mapped && f.hostField() != null && g.port() < 0) names.add(f.portField());
                 }
             }
             for (AddressField g : outF.values()) if (!inF.containsKey(g.key())) names.addAll(g.partNames());
@@ -610,7 +611,9 @@ public final class SipRewriteClassifier {
                 names.add(c.name());
             }
             if (diff.changed("content-length") && !sdpChanged) names.add("content-length");
-            return new ArrayList<>(names);
+            List<String> out = new ArrayList<>();
+            for (String n : names) out.add(label(n));
+            return out;
         }
 
         /** A port nf_nat_sdp_media could have chosen when the offered one was busy: even, from p&~1 upwards. */
