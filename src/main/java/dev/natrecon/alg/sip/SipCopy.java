@@ -226,7 +226,7 @@ public final class SipCopy {
     /** The problem ids without details. */
     public Set<String> problemIds() {
         Set<String> ids = new java.util.TreeSet<>();
-        for (String p : problems()) ids.add(p.substring(0, p.indexOf(':')));
+        for (Problem p : problemList()) ids.add(p.id());
         return ids;
     }
 

@@ -353,8 +353,11 @@ public final class SipRewriteClassifier {
                 Map<String, Endpoint> linux) {
             Set<String> other = acceptableOther();
             for (FieldOutcome o : outcomes) {
-                AddressField f = inF.get(o.key());
-                AddressField g = outF.get(o.key());
+                // An a=rtcp port has its own outcome ("….rtcp.port") next to its address's: both belong to one field.
+                String key = o.role() == AddressRole.SDP_RTCP && o.key().endsWith(".port")
+                        ? o.key().substring(0, o.key().length() - ".port".length()) : o.key();
+                AddressField f = inF.get(key);
+                AddressField g = outF.get(key);
                 String what = o.key() + ": " + o.before() + " -> " + o.after();
                 switch (o.kind()) {
                     case NOT_REWRITTEN -> notRewritten(f, g, linux);

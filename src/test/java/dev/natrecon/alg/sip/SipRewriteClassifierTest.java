@@ -158,6 +158,19 @@ class SipRewriteClassifierTest {
         expect(outbound(lan, wan), AlgClass.BROKEN, AlgFindingType.SDP_RTCP_NOT_REWRITTEN, "sdp.media[0].rtcp.address");
     }
 
+    @Test
+    void rtcpPortMovedIsJudgedLikeAMediaPort() {
+        Invite lan = new Invite(), wan = Invite.linux();
+        lan.extraSdp = "a=rtcp:40001 IN IP4 192.168.1.10\n";
+        wan.extraSdp = "a=rtcp:40007 IN IP4 203.0.113.2\n";
+        MessageVerdict v = outbound(lan, wan);
+        expect(v, AlgClass.BROKEN, AlgFindingType.SDP_PORT_WITHOUT_BINDING, "sdp.media[0].rtcp.port");
+        Invite bare = new Invite(), bareWan = Invite.linux();
+        bare.extraSdp = "a=rtcp:40001\n";
+        bareWan.extraSdp = "a=rtcp:40003\n";
+        expect(outbound(bare, bareWan), AlgClass.BROKEN, AlgFindingType.SDP_PORT_WITHOUT_BINDING, "sdp.media[0].rtcp.port");
+    }
+
     // ---- other consistent: coherent departures
 
     @Test
