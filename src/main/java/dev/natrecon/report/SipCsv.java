@@ -32,7 +32,7 @@ import org.apache.commons.csv.CSVPrinter;
  * {@code call_id}, {@code cseq}, {@code method_or_status} (method, or status code), {@code from}, {@code to} (as the
  * input copy writes them), {@code via_before, via_after} (top Via sent-by with its received= and rport=),
  * {@code contact_before, contact_after} (each Contact's host:port, space-separated), {@code sdp_c_before, sdp_c_after}
- * (session c= then each media's own c=), {@code sdp_m_before, sdp_m_after} (each m= as media/port),
+ * (session c= then each media's own c=), {@code sdp_m_ports_before, sdp_m_ports_after} (each m= as media/port),
  * {@code changes} (the compact field diff, {@code name: before -> after; …}), {@code class}
  * ({@link dev.natrecon.alg.sip.AlgClass#label()}), {@code findings} ({@code id(field,…); …}). A copy that does not
  * parse gives empty address columns. Rows come in the order given (the pairing orders them by the router's input time).
@@ -40,8 +40,8 @@ import org.apache.commons.csv.CSVPrinter;
 public final class SipCsv {
     public static final String[] COLUMNS = {"capture", "frame", "time", "direction", "counterpart_capture",
         "counterpart_frame", "counterpart_time", "transport", "call_id", "cseq", "method_or_status", "from", "to",
-        "via_before", "via_after", "contact_before", "contact_after", "sdp_c_before", "sdp_c_after", "sdp_m_before",
-        "sdp_m_after", "changes", "class", "findings"};
+        "via_before", "via_after", "contact_before", "contact_after", "sdp_c_before", "sdp_c_after", "sdp_m_ports_before",
+        "sdp_m_ports_after", "changes", "class", "findings"};
 
     private SipCsv() {
     }

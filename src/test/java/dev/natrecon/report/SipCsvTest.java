@@ -78,8 +78,8 @@ class SipCsvTest {
             assertEquals("203.0.113.2:5060 203.0.113.2:5062", r.get("contact_after"));
             assertEquals("192.168.1.10", r.get("sdp_c_before"), "session and media c= are the same address: listed once");
             assertEquals("203.0.113.2", r.get("sdp_c_after"));
-            assertEquals("audio/40000 video/0", r.get("sdp_m_before"));
-            assertEquals("audio/40000 video/0", r.get("sdp_m_after"));
+            assertEquals("audio/40000 video/0", r.get("sdp_m_ports_before"));
+            assertEquals("audio/40000 video/0", r.get("sdp_m_ports_after"));
             assertTrue(r.get("changes").startsWith("via[0].host: 192.168.1.10 -> 203.0.113.2; contact[0].host:"), r.get("changes"));
             assertEquals("other_consistent", r.get("class"));
             // Linux leaves the second Contact (port 5062 is not the signalling port) and the disabled video stream.

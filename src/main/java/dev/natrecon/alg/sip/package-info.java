@@ -8,7 +8,8 @@
  * pairs the LAN and WAN copies of each message, {@link dev.natrecon.alg.sip.SipRewriteDiff} diffs the two copies field
  * by field (SIP headers and SDP, Content-Length, parseability, and an optional predicted output),
  * {@link dev.natrecon.alg.sip.SipRewriteClassifier} classifies each pair and each case as no ALG, Linux-like, another
- * consistent ALG or a broken ALG, with findings under stable dotted ids ({@link dev.natrecon.alg.sip.AlgFindingType}).
+ * consistent ALG or a broken ALG, with findings under stable dotted ids ({@link dev.natrecon.alg.sip.AlgFindingType});
+ * {@link dev.natrecon.alg.sip.SipRewriteAnalysis} runs the three for one case.
  * Everything here is deterministic and works on bytes and packets handed in: no files, no console, no wall clock.
  *
  * <p>Must not touch: the conntrack table's internals (only the helper interface the conntrack package offers),

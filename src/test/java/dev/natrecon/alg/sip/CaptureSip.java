@@ -63,8 +63,8 @@ final class CaptureSip {
 
     /** The case verdict of a folder with lan.pcap and wan.pcap, bindings from the captures, context from the pairs. */
     static CaseVerdict classify(Path dir) throws IOException {
-        SipPairing.Result pairs = pairs(dir);
-        BindingLookup bindings = bindings(dir.resolve("lan.pcap"), dir.resolve("wan.pcap"));
-        return new SipRewriteClassifier(AlgContext.fromPairs(pairs.pairs(), bindings)).classifyCase(pairs.pairs());
+        Path lan = dir.resolve("lan.pcap"), wan = dir.resolve("wan.pcap");
+        return SipRewriteAnalysis.run(read(lan, CapturePoint.LAN, 0), read(wan, CapturePoint.WAN, 0), bindings(lan, wan))
+                .verdict();
     }
 }
