@@ -24,6 +24,7 @@ class ArchitectureTest {
             "reassembly", List.of("correlate", "conntrack", "engine", "report", "detect", "batch", "cli"),
             "correlate", List.of("engine", "report", "detect", "batch", "cli"),
             "conntrack", List.of("correlate", "engine", "report", "detect", "batch", "cli", "alg"),
+            "alg", List.of("correlate", "engine", "report", "detect", "batch", "cli"),
             "engine", List.of("batch", "cli"),
             "report", List.of("batch", "cli"));
 

@@ -1,0 +1,29 @@
+package dev.natrecon.alg.sip;
+
+/**
+ * Which way a message crossed the router: {@link #OUTBOUND} from the LAN to the WAN (the router's input is the LAN
+ * copy, its output the WAN copy), {@link #INBOUND} from the WAN to the LAN (input WAN, output LAN).
+ */
+public enum Direction {
+    OUTBOUND("out"),
+    INBOUND("in");
+
+    private final String label;
+
+    Direction(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The capture point that holds the router's input copy. */
+    public CapturePoint inputSide() {
+        return this == OUTBOUND ? CapturePoint.LAN : CapturePoint.WAN;
+    }
+
+    public CapturePoint outputSide() {
+        return this == OUTBOUND ? CapturePoint.WAN : CapturePoint.LAN;
+    }
+}

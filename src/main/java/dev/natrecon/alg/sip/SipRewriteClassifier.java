@@ -1,0 +1,733 @@
+package dev.natrecon.alg.sip;
+
+import dev.natrecon.alg.sip.AddressField.AddressRole;
+import dev.natrecon.alg.sip.AlgFindingType.Effect;
+import dev.natrecon.alg.sip.FieldOutcome.Kind;
+import dev.natrecon.decode.sdp.SdpBody;
+import dev.natrecon.decode.sdp.SdpConnection;
+import dev.natrecon.decode.sdp.SdpMedia;
+import dev.natrecon.decode.sip.Span;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Classifies what a router did to SIP: each message pair as {@link AlgClass#NO_ALG}, {@link AlgClass#LINUX_LIKE},
+ * {@link AlgClass#OTHER_CONSISTENT}, {@link AlgClass#BROKEN} (or {@link AlgClass#NEUTRAL} when there was nothing to
+ * judge), with findings under stable ids ({@link AlgFindingType}); then a case, per direction and as a whole.
+ *
+ * <h2>What is judged</h2>
+ * The address fields of the router's input copy ({@link AddressField}: Request-URI, each Via sent-by, received, rport
+ * and maddr, From, To, each Contact, Route and Record-Route, SDP o=, session c=, each media c=, m= port, a=rtcp), paired
+ * by name with the output copy's. The packet's own headers give the translation the router applied to it
+ * ({@link SipMessagePair#translations()}: the phone's internal endpoint to the router's external one for an outbound
+ * message, the reverse for an inbound one). A field is <i>ours</i> when its address is the address the translation
+ * changes (ip and, for ports, the translated port); every other field is <i>foreign</i>. Each field gets a
+ * {@link FieldOutcome}: not rewritten, mapped to the packet's translation, rewritten to another port, to another
+ * router/phone address, to a wrong address, a foreign field rewritten, an SDP port kept or moved, removed, added.
+ *
+ * <h2>Per-message rules, in order</h2>
+ * <ol>
+ *   <li>Input does not parse: {@code alg.input_unparsable}, class NEUTRAL (nothing to judge).</li>
+ *   <li>Output does not parse although the input does: {@code alg.mangled} naming the changed header lines; BROKEN.
+ *       Output parses but has parse problems the input did not have (a header jain-sip rejects, an SDP line that no
+ *       longer parses): {@code alg.mangled}; BROKEN.</li>
+ *   <li>Content-Length wrong after the router ({@link SipRewriteDiff#contentLengthBroken()}: declared ≠ body while
+ *       the input was right, or the router changed the body or the header and got it wrong):
+ *       {@code alg.content_length_wrong}; BROKEN. Over TCP the framer cuts messages by Content-Length, so there a wrong
+ *       value shows as a mangled message or SDP instead.</li>
+ *   <li>Any address field of the WAN copy with a private address (RFC 1918, RFC 6598, loopback, link-local, ULA) or a
+ *       phone's address: {@code alg.private_address_on_wan} (evidence; no effect by itself). A packet the router did
+ *       not translate at all: {@code alg.untranslated_flow} (info).</li>
+ *   <li>The router changed nothing: NO_ALG when the message has fields of ours (with {@code alg.external_address_on_lan}
+ *       for an inbound one), else NEUTRAL.</li>
+ *   <li>The router changed something. Per field:
+ *     <ul>
+ *       <li>ours, not rewritten: a Contact → {@code alg.contact_not_rewritten} (BROKEN: the peer will send requests to
+ *           an address it cannot reach); an SDP c= (session or media) → {@code alg.sdp_connection_not_rewritten}
+ *           (BROKEN: the media goes nowhere), an a=rtcp address → {@code alg.sdp_rtcp_not_rewritten} (BROKEN); a Via
+ *           sent-by, a Via received/rport/maddr, the Request-URI, From/To, SDP o= → {@code alg.via_not_rewritten},
+ *           {@code alg.via_param_not_rewritten}, {@code alg.request_uri_not_rewritten},
+ *           {@code alg.from_to_not_rewritten}, {@code alg.sdp_origin_not_rewritten} (OTHER), only where the Linux
+ *           rules below would have rewritten it (leaving what Linux leaves is not a departure);</li>
+ *       <li>rewritten to the packet's translation: fine; to the translated address with another port:
+ *           {@code alg.other_port} (OTHER); to another of the router's addresses (outbound) or the phones' (inbound):
+ *           {@code alg.other_address} (OTHER); to anything else: {@code alg.wrong_address_written} (BROKEN);</li>
+ *       <li>a foreign field rewritten: {@code alg.foreign_address_rewritten} (BROKEN) — except SDP o= and session c=
+ *           set to the media address the router wrote, as Linux does;</li>
+ *       <li>an SDP port of ours moved: with the bindings the captures showed, a binding LAN media endpoint → WAN media
+ *           endpoint is fine ({@code alg.sdp_port_moved}, info); a WAN endpoint bound to another internal endpoint is
+ *           {@code alg.sdp_port_foreign_binding}, one with no binding at all {@code alg.sdp_port_without_binding}
+ *           (BROKEN); with {@link BindingLookup#unknown()} it is not judged;</li>
+ *       <li>an address field removed: {@code alg.unexplained_change} (BROKEN); added with a router/translated
+ *           address: {@code alg.extra_field_rewritten} (OTHER), else {@code alg.unexplained_change}.</li>
+ *     </ul>
+ *     Every other change (outside the address parts of address fields and Content-Length): when substituting the
+ *     translation's addresses in the field's old text gives its new text, {@code alg.extra_field_rewritten} (OTHER:
+ *     Call-ID, a header Linux leaves alone); else {@code alg.unexplained_change} (BROKEN).</li>
+ *   <li>The Linux rules (nf_nat_sip, see linux-netfilter.md §8.1–8.2), checked field by field without a prediction:
+ *       Request-URI (requests), the first Via's sent-by, every Contact, From and To are mapped when their ip:port
+ *       (missing port = 5060) is the packet's source or destination before the router, to that endpoint after it;
+ *       when the first Via was mapped, its received= equal to the destination address, rport= equal to the destination
+ *       port and maddr= equal to the source address are mapped too; other Vias, Route and Record-Route never change;
+ *       in the SDP, the audio/video/image streams with a non-zero port (at most 3) whose address is the sender's get
+ *       the sender's translated address in their own c=, o= and the session c= get it too, their ports are kept (or
+ *       moved up to an even port, as when a port is busy), a=rtcp is left; Content-Length changes only with the SDP.
+ *       Departures are listed as {@code alg.not_linux} (OTHER).</li>
+ *   <li>Class of a changed message: BROKEN when a finding has effect BROKEN; else OTHER_CONSISTENT when one has effect
+ *       OTHER; else LINUX_LIKE.</li>
+ *   <li>With a prediction ({@link SipMessagePair#withPrediction}): LINUX_LIKE exactly when the observed output is byte
+ *       for byte the predicted one (the findings stay listed); otherwise {@code alg.differs_from_prediction} names the
+ *       fields that differ, the class follows the rules above with LINUX_LIKE turned into OTHER_CONSISTENT, and
+ *       {@code alg.not_linux} is not given (the prediction is the authority).</li>
+ * </ol>
+ *
+ * <h2>Case rules ({@link #aggregate})</h2>
+ * NEUTRAL messages are ignored. A direction is BROKEN when one of its messages is, else OTHER_CONSISTENT or LINUX_LIKE
+ * when it has rewritten messages (OTHER_CONSISTENT if any is), else NO_ALG when it has NO_ALG messages, else NEUTRAL.
+ * Per signalling flow (transport, internal and remote endpoint): rewritten messages in one direction and NO_ALG
+ * messages in the other is {@code alg.one_direction_only} (BROKEN); rewritten and NO_ALG messages in the same direction
+ * is {@code alg.inconsistent_across_messages} (BROKEN). Flows with rewrites next to flows whose messages are all NO_ALG
+ * give {@code alg.some_flows_untouched} (info: a helper bound to some ports only). The case is BROKEN when a message or
+ * a case rule is, else OTHER_CONSISTENT or LINUX_LIKE when any message was rewritten (OTHER_CONSISTENT if any is),
+ * else NO_ALG when any message is, else NEUTRAL. Message findings are merged by id (fields and frames united).
+ */
+public final class SipRewriteClassifier {
+    private final AlgContext context;
+
+    public SipRewriteClassifier(AlgContext context) {
+        this.context = context;
+    }
+
+    public AlgContext context() {
+        return context;
+    }
+
+    /** Classifies every pair, in the order given. */
+    public List<MessageVerdict> classify(Collection<SipMessagePair> pairs) {
+        List<MessageVerdict> out = new ArrayList<>(pairs.size());
+        for (SipMessagePair p : pairs) out.add(classify(p));
+        return out;
+    }
+
+    public MessageVerdict classify(SipMessagePair pair) {
+        return new Judge(pair).judge();
+    }
+
+    /** Classifies the pairs and the case they make. */
+    public CaseVerdict classifyCase(Collection<SipMessagePair> pairs) {
+        return aggregate(classify(pairs));
+    }
+
+    // ---- one message
+
+    private final class Judge {
+        private final SipMessagePair pair;
+        private final SipRewriteDiff diff;
+        private final SipCopy in;
+        private final SipCopy out;
+        private final List<Translation> translations;
+        private final Map<AlgFindingType, Set<String>> fields = new EnumMap<>(AlgFindingType.class);
+        private final Map<AlgFindingType, List<String>> details = new EnumMap<>(AlgFindingType.class);
+        private final List<FieldOutcome> outcomes = new ArrayList<>();
+
+        Judge(SipMessagePair pair) {
+            this.pair = pair;
+            this.diff = pair.diff();
+            this.in = diff.input();
+            this.out = diff.output();
+            this.translations = pair.translations();
+        }
+
+        private void add(AlgFindingType t, Collection<String> names, String detail) {
+            fields.computeIfAbsent(t, k -> new LinkedHashSet<>()).addAll(names);
+            if (detail != null && !detail.isEmpty()) details.computeIfAbsent(t, k -> new ArrayList<>()).add(detail);
+        }
+
+        private MessageVerdict verdict(AlgClass c) {
+            Boolean equal = diff.matchesPrediction().orElse(null);
+            if (equal != null) {
+                if (equal) {
+                    c = AlgClass.LINUX_LIKE;
+                } else {
+                    List<String> names = diff.predictionDifferences().stream().map(FieldChange::name).toList();
+                    String d = String.join("; ", diff.predictionDifferences().stream().map(ch -> ch.name() + ": predicted "
+                            + (ch.before() == null ? "(none)" : ch.beforeText()) + ", observed "
+                            + (ch.after() == null ? "(none)" : ch.afterText())).toList());
+                    add(AlgFindingType.DIFFERS_FROM_PREDICTION, names, d.isEmpty() ? "the bytes differ" : d);
+                    if (c == AlgClass.LINUX_LIKE) c = AlgClass.OTHER_CONSISTENT;
+                }
+            }
+            List<AlgFinding> list = new ArrayList<>();
+            for (Map.Entry<AlgFindingType, Set<String>> e : fields.entrySet()) {
+                list.add(new AlgFinding(e.getKey(), List.copyOf(e.getValue()), pair.frames(),
+                        String.join("; ", details.getOrDefault(e.getKey(), List.of()))));
+            }
+            return new MessageVerdict(pair, c, list, outcomes, !diff.untouched());
+        }
+
+        MessageVerdict judge() {
+            if (!in.parses()) {
+                add(AlgFindingType.INPUT_UNPARSABLE, List.of(), String.join("; ", in.problems()));
+                return verdict(AlgClass.NEUTRAL);
+            }
+            if (!out.parses()) {
+                mangled(out.problemList());
+                return verdict(AlgClass.BROKEN);
+            }
+            Set<String> before = in.problemIds();
+            List<SipCopy.Problem> problems = new ArrayList<>();
+            for (SipCopy.Problem p : out.problemList()) if (!before.contains(p.id())) problems.add(p);
+            if (!problems.isEmpty()) mangled(problems);
+            if (diff.contentLengthBroken()) {
+                add(AlgFindingType.CONTENT_LENGTH_WRONG, List.of("content-length"), "declared " + out.declaredContentLength()
+                        + ", body " + out.bodyLength() + " bytes (before the router: declared " + in.declaredContentLength()
+                        + ", body " + in.bodyLength() + ")");
+            }
+            if (translations.isEmpty()) {
+                add(AlgFindingType.UNTRANSLATED_FLOW, List.of(), pair.input().source() + " > " + pair.input().destination()
+                        + " left the router unchanged");
+            }
+            privateOnWan();
+
+            Map<String, AddressField> inF = AddressField.of(in), outF = AddressField.of(out);
+            Map<String, Endpoint> linux = linuxExpected(inF);
+            evaluate(inF, outF);
+            boolean changed = !diff.untouched();
+            if (!changed) {
+                List<String> ours = new ArrayList<>();
+                for (FieldOutcome o : outcomes) if (o.kind() == Kind.NOT_REWRITTEN) ours.addAll(inF.get(o.key()).partNames());
+                if (ours.isEmpty()) return verdict(AlgClass.NEUTRAL);
+                if (pair.direction() == Direction.INBOUND) {
+                    add(AlgFindingType.EXTERNAL_ADDRESS_ON_LAN, ours, describe(inF, ours));
+                }
+                return verdict(AlgClass.NO_ALG);
+            }
+            outcomeFindings(inF, outF, linux);
+            extraChanges(inF, outF);
+            if (!pair.hasPrediction()) {
+                List<String> departures = linuxDepartures(inF, outF, linux);
+                if (!departures.isEmpty()) add(AlgFindingType.NOT_LINUX, departures, null);
+            }
+            AlgClass c = AlgClass.LINUX_LIKE;
+            for (AlgFindingType t : fields.keySet()) {
+                if (t.effect() == Effect.BROKEN) c = AlgClass.BROKEN;
+                else if (t.effect() == Effect.OTHER && c != AlgClass.BROKEN) c = AlgClass.OTHER_CONSISTENT;
+            }
+            return verdict(c);
+        }
+
+        /** {@code alg.mangled}, naming where the problems are (or every changed field when the parser cannot say). */
+        private void mangled(List<SipCopy.Problem> problems) {
+            Set<String> names = new LinkedHashSet<>();
+            for (SipCopy.Problem p : problems) if (!p.field().isEmpty()) names.add(p.field());
+            if (names.isEmpty()) for (FieldChange c : diff.compactChanges()) names.add(label(c.name()));
+            add(AlgFindingType.MANGLED, names, String.join("; ", problems.stream().map(SipCopy.Problem::toString).toList()));
+        }
+
+        /** A diff field name, with generic header names turned into readable ones ({@code header[1]} → {@code via[0]}). */
+        private String label(String name) {
+            if (name.startsWith("header[")) {
+                int i = Integer.parseInt(name.substring(7, name.length() - 1));
+                SipCopy c = i < in.headers().size() ? in : out;
+                if (i < c.headers().size()) return c.headerLabel(i);
+            }
+            return name;
+        }
+
+        private String describe(Map<String, AddressField> f, Collection<String> names) {
+            List<String> parts = new ArrayList<>();
+            for (String n : names) {
+                Span s = in.fields().get(n);
+                if (s != null) parts.add(n + "=" + s.text());
+            }
+            return String.join(", ", parts);
+        }
+
+        private void privateOnWan() {
+            SipCopy wan = diff.wan();
+            List<String> names = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (AddressField f : AddressField.of(wan).values()) {
+                if (!f.ownsHost() || !f.hostIsIp()) continue;
+                if (Endpoint.isPrivate(f.host()) || context.phoneAddresses().contains(f.host())) {
+                    names.add(f.hostField());
+                    values.add(f.hostField() + "=" + f.host());
+                }
+            }
+            if (!names.isEmpty()) add(AlgFindingType.PRIVATE_ADDRESS_ON_WAN, names, String.join(", ", values));
+        }
+
+        // ---- field outcomes
+
+        /** The translation that concerns {@code f}, or null when the field is foreign. */
+        private Translation ours(AddressField f) {
+            if (!f.hostIsIp()) return null;
+            Translation byHost = null;
+            for (Translation t : translations) {
+                if (!t.in().host().equals(f.host())) continue;
+                if (f.role() == AddressRole.VIA_RPORT) {
+                    if (t.in().port() == f.port()) return t;
+                    continue;
+                }
+                if (f.portField() != null && f.role() != AddressRole.SDP_MEDIA_PORT && f.role() != AddressRole.SDP_RTCP
+                        && t.in().port() == f.effectivePort()) {
+                    return t;
+                }
+                if (byHost == null) byHost = t;
+            }
+            return f.role() == AddressRole.VIA_RPORT ? null : byHost;
+        }
+
+        private Set<String> acceptableOther() {
+            Set<String> s = new HashSet<>(pair.direction() == Direction.OUTBOUND ? context.routerAddresses()
+                    : context.phoneAddresses());
+            for (Translation t : translations) s.add(t.out().host());
+            return s;
+        }
+
+        private void evaluate(Map<String, AddressField> inF, Map<String, AddressField> outF) {
+            Set<String> other = acceptableOther();
+            // Media addresses the router wrote for media of ours: SDP o= and session c= may be set to them.
+            Set<String> mediaWritten = new HashSet<>();
+            for (AddressField f : inF.values()) {
+                AddressField g = outF.get(f.key());
+                if (f.role() == AddressRole.SDP_MEDIA_PORT && g != null && ours(f) != null && !g.host().isEmpty()) {
+                    mediaWritten.add(g.host());
+                }
+            }
+            for (AddressField f : inF.values()) {
+                AddressField g = outF.get(f.key());
+                Translation t = ours(f);
+                Kind k;
+                if (g == null) {
+                    k = Kind.REMOVED;
+                } else if (f.role() == AddressRole.SDP_MEDIA_PORT || f.role() == AddressRole.SDP_RTCP && !f.ownsHost()) {
+                    if (t == null) k = g.port() == f.port() ? Kind.UNTOUCHED : Kind.FOREIGN_REWRITTEN;
+                    else k = g.port() == f.port() ? Kind.PORT_KEPT : Kind.PORT_MOVED;
+                } else if (f.role() == AddressRole.VIA_RPORT) {
+                    if (t == null) k = g.port() == f.port() ? Kind.UNTOUCHED : Kind.FOREIGN_REWRITTEN;
+                    else if (g.port() == f.port()) k = Kind.NOT_REWRITTEN;
+                    else k = g.port() == t.out().port() ? Kind.MAPPED : Kind.OTHER_PORT;
+                } else {
+                    boolean portRole = f.portField() != null && f.role() != AddressRole.SDP_RTCP;
+                    boolean same = g.host().equals(f.host()) && (!portRole || g.effectivePort() == f.effectivePort());
+                    if (t == null) {
+                        if (same) k = Kind.UNTOUCHED;
+                        else if ((f.role() == AddressRole.SDP_ORIGIN || f.role() == AddressRole.SDP_CONNECTION)
+                                && mediaWritten.contains(g.host())) k = Kind.SET_TO_MEDIA;
+                        else k = Kind.FOREIGN_REWRITTEN;
+                    } else if (same) {
+                        k = Kind.NOT_REWRITTEN;
+                    } else if (g.host().equals(t.out().host())) {
+                        int expectedPort = f.effectivePort() == t.in().port() ? t.out().port() : f.effectivePort();
+                        k = portRole && g.effectivePort() != expectedPort ? Kind.OTHER_PORT : Kind.MAPPED;
+                    } else {
+                        k = other.contains(g.host()) ? Kind.OTHER_ADDRESS : Kind.WRONG_ADDRESS;
+                    }
+                    if (f.role() == AddressRole.SDP_RTCP && k != Kind.REMOVED && g.port() != f.port()) {
+                        // The rtcp port is judged like a media port, as its own outcome.
+                        outcomes.add(new FieldOutcome(f.key() + ".port", f.role(), Integer.toString(f.port()),
+                                Integer.toString(g.port()), t == null ? Kind.FOREIGN_REWRITTEN : Kind.PORT_MOVED));
+                    }
+                }
+                outcomes.add(new FieldOutcome(f.key(), f.role(), f.render(), g == null ? "" : g.render(), k));
+            }
+            for (AddressField g : outF.values()) {
+                if (!inF.containsKey(g.key())) outcomes.add(new FieldOutcome(g.key(), g.role(), "", g.render(), Kind.ADDED));
+            }
+        }
+
+        private void outcomeFindings(Map<String, AddressField> inF, Map<String, AddressField> outF,
+                Map<String, Endpoint> linux) {
+            Set<String> other = acceptableOther();
+            for (FieldOutcome o : outcomes) {
+                // An a=rtcp port has its own outcome ("….rtcp.port") next to its address's: both belong to one field.
+                String key = o.role() == AddressRole.SDP_RTCP && o.key().endsWith(".port")
+                        ? o.key().substring(0, o.key().length() - ".port".length()) : o.key();
+                AddressField f = inF.get(key);
+                AddressField g = outF.get(key);
+                String what = o.key() + ": " + o.before() + " -> " + o.after();
+                switch (o.kind()) {
+                    case NOT_REWRITTEN -> notRewritten(f, g, linux);
+                    case OTHER_PORT -> add(AlgFindingType.OTHER_PORT, List.of(f.portField()), what);
+                    case OTHER_ADDRESS -> add(AlgFindingType.OTHER_ADDRESS, f.partNames(), what);
+                    case WRONG_ADDRESS -> add(AlgFindingType.WRONG_ADDRESS_WRITTEN, f.partNames(), what);
+                    case FOREIGN_REWRITTEN -> add(AlgFindingType.FOREIGN_ADDRESS_REWRITTEN, changedParts(f, g, o.key()), what);
+                    case PORT_MOVED -> portMoved(o, f, g);
+                    case REMOVED -> add(AlgFindingType.UNEXPLAINED_CHANGE, f.partNames(), o.key() + " removed (" + o.before() + ")");
+                    case ADDED -> add(g.hostIsIp() && other.contains(g.host()) ? AlgFindingType.EXTRA_FIELD_REWRITTEN
+                            : AlgFindingType.UNEXPLAINED_CHANGE, g.partNames(), o.key() + " added (" + o.after() + ")");
+                    default -> {
+                    }
+                }
+            }
+        }
+
+        /** The part names of {@code f} that differ in {@code g} (for an rtcp port outcome: the port). */
+        private List<String> changedParts(AddressField f, AddressField g, String key) {
+            if (f == null) return List.of(key);
+            if (key.endsWith(".port") && f.role() == AddressRole.SDP_RTCP) return List.of(f.portField());
+            List<String> names = new ArrayList<>();
+            if (f.hostField() != null && (g == null || !g.host().equals(f.host()))) names.add(f.hostField());
+            if (f.portField() != null && (g == null || g.effectivePort() != f.effectivePort())) names.add(f.portField());
+            return names.isEmpty() ? f.partNames() : names;
+        }
+
+        private void notRewritten(AddressField f, AddressField g, Map<String, Endpoint> linux) {
+            String what = f.key() + " still " + f.render();
+            Endpoint exp = linux.get(f.key());
+            boolean linuxWould = exp != null && !exp.equals(linuxView(f));
+            switch (f.role()) {
+                case CONTACT -> add(AlgFindingType.CONTACT_NOT_REWRITTEN, f.partNames(), what);
+                case SDP_CONNECTION, SDP_MEDIA_CONNECTION -> add(AlgFindingType.SDP_CONNECTION_NOT_REWRITTEN, f.partNames(), what);
+                case SDP_RTCP -> add(AlgFindingType.SDP_RTCP_NOT_REWRITTEN, List.of(f.hostField()), what);
+                case VIA -> {
+                    if (linuxWould) add(AlgFindingType.VIA_NOT_REWRITTEN, f.partNames(), what);
+                }
+                case VIA_RECEIVED, VIA_RPORT, VIA_MADDR -> {
+                    if (linuxWould) add(AlgFindingType.VIA_PARAM_NOT_REWRITTEN, f.partNames(), what);
+                }
+                case REQUEST_URI -> {
+                    if (linuxWould) add(AlgFindingType.REQUEST_URI_NOT_REWRITTEN, f.partNames(), what);
+                }
+                case FROM, TO -> {
+                    if (linuxWould) add(AlgFindingType.FROM_TO_NOT_REWRITTEN, f.partNames(), what);
+                }
+                case SDP_ORIGIN -> {
+                    if (linuxWould) add(AlgFindingType.SDP_ORIGIN_NOT_REWRITTEN, f.partNames(), what);
+                }
+                default -> {
+                }
+            }
+        }
+
+        private void portMoved(FieldOutcome o, AddressField f, AddressField g) {
+            boolean rtcpPort = o.key().endsWith(".port");
+            String name = f.portField();
+            int fromPort = f.port(), toPort = g.port();
+            Endpoint lanEp, wanEp;
+            if (pair.direction() == Direction.OUTBOUND) {
+                lanEp = new Endpoint(f.host(), fromPort);
+                wanEp = new Endpoint(g.host(), toPort);
+            } else {
+                lanEp = new Endpoint(g.host(), toPort);
+                wanEp = new Endpoint(f.host(), fromPort);
+            }
+            String what = (rtcpPort ? f.key() + ".port" : f.key()) + ": " + lanEp + " (LAN) / " + wanEp + " (WAN)";
+            BindingLookup b = context.bindings();
+            if (!b.known()) {
+                add(AlgFindingType.SDP_PORT_MOVED, List.of(name), what + ", bindings not known");
+            } else if (b.exists(new NatBinding(lanEp, wanEp))) {
+                add(AlgFindingType.SDP_PORT_MOVED, List.of(name), what + ", bound");
+            } else {
+                Set<Endpoint> holders = b.internalsOf(wanEp).orElse(Set.of());
+                if (!holders.isEmpty()) {
+                    add(AlgFindingType.SDP_PORT_FOREIGN_BINDING, List.of(name), what + ", but " + wanEp + " is bound to "
+                            + holders);
+                } else {
+                    add(AlgFindingType.SDP_PORT_WITHOUT_BINDING, List.of(name), what + ": no binding for " + wanEp);
+                }
+            }
+        }
+
+        // ---- changes outside the address fields
+
+        private void extraChanges(Map<String, AddressField> inF, Map<String, AddressField> outF) {
+            Set<String> parts = new HashSet<>();
+            for (AddressField f : inF.values()) parts.addAll(f.partNames());
+            for (AddressField f : outF.values()) parts.addAll(f.partNames());
+            for (FieldChange c : diff.compactChanges()) {
+                if (parts.contains(c.name()) || c.name().equals("content-length")) continue;
+                if (c.kind() == FieldChange.Kind.CHANGED && onlyAddressesDiffer(c, inF, outF)) continue;
+                String what = label(c.name()) + ": " + (c.before() == null ? "(none)" : c.beforeText()) + " -> "
+                        + (c.after() == null ? "(none)" : c.afterText());
+                if (c.kind() == FieldChange.Kind.CHANGED && substituted(c.beforeText()).equals(c.afterText())) {
+                    add(AlgFindingType.EXTRA_FIELD_REWRITTEN, List.of(label(c.name())), what);
+                } else {
+                    add(AlgFindingType.UNEXPLAINED_CHANGE, List.of(label(c.name())), what);
+                }
+            }
+        }
+
+        /** {@code text} with each translation's input endpoint (then address) replaced by its output one. */
+        private String substituted(String text) {
+            String s = text;
+            for (Translation t : translations) {
+                s = s.replace(t.in().toString(), t.out().toString());
+                s = s.replace(t.in().host(), t.out().host());
+            }
+            return s;
+        }
+
+        /** Whether {@code c}'s bytes differ only inside the address parts of address fields it contains. */
+        private boolean onlyAddressesDiffer(FieldChange c, Map<String, AddressField> inF, Map<String, AddressField> outF) {
+            List<int[]> a = regions(in, inF, c.before()), b = regions(out, outF, c.after());
+            if (a.isEmpty() && b.isEmpty()) return false;
+            return Arrays.equals(cut(in.raw(), c.before(), a), cut(out.raw(), c.after(), b));
+        }
+
+        private List<int[]> regions(SipCopy copy, Map<String, AddressField> fs, Span within) {
+            List<int[]> out = new ArrayList<>();
+            for (AddressField f : fs.values()) {
+                Span h = f.hostField() == null ? null : copy.fields().get(f.hostField());
+                Span p = f.portField() == null ? null : copy.fields().get(f.portField());
+                if (h != null && p != null && p.start() - h.end() <= 1 && p.start() >= h.end()) {
+                    out.add(new int[] {h.start(), p.end()});
+                } else {
+                    if (h != null) out.add(new int[] {h.start(), h.end()});
+                    if (p != null) out.add(new int[] {p.start(), p.end()});
+                }
+            }
+            out.removeIf(r -> r[0] < within.start() || r[1] > within.end());
+            out.sort(Comparator.comparingInt((int[] r) -> r[0]).thenComparingInt(r -> -r[1]));
+            List<int[]> merged = new ArrayList<>();
+            for (int[] r : out) {
+                if (!merged.isEmpty() && r[0] < merged.get(merged.size() - 1)[1]) continue;
+                merged.add(r);
+            }
+            return merged;
+        }
+
+        private byte[] cut(byte[] b, Span s, List<int[]> regions) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            int pos = s.start();
+            for (int[] r : regions) {
+                o.write(b, pos, r[0] - pos);
+                o.write(0);
+                pos = r[1];
+            }
+            o.write(b, pos, s.end() - pos);
+            return o.toByteArray();
+        }
+
+        // ---- the Linux rules
+
+        /** The host and effective port (-1 for fields without a port) as the Linux rules compare them. */
+        private Endpoint linuxView(AddressField f) {
+            return new Endpoint(f.host(), f.portField() == null ? -1 : f.effectivePort());
+        }
+
+        /** What nf_nat_sip would make of each input address field (see the class comment). */
+        private Map<String, Endpoint> linuxExpected(Map<String, AddressField> inF) {
+            Map<String, Endpoint> exp = new LinkedHashMap<>();
+            Endpoint inSrc = pair.input().source(), inDst = pair.input().destination();
+            Endpoint outSrc = pair.output().source(), outDst = pair.output().destination();
+            AddressField via0 = inF.get("via[0]");
+            boolean viaMapped = via0 != null && (via0.endpoint().equals(inSrc) || via0.endpoint().equals(inDst));
+            Set<Integer> processed = linuxMedia();
+            String mediaAddress = outSrc.host();
+            for (AddressField f : inF.values()) {
+                Endpoint same = linuxView(f);
+                Endpoint e = switch (f.role()) {
+                    case REQUEST_URI, FROM, TO, CONTACT -> mapAddr(f, inSrc, inDst, outSrc, outDst);
+                    case VIA -> f.key().equals("via[0]") ? mapAddr(f, inSrc, inDst, outSrc, outDst) : same;
+                    case VIA_RECEIVED -> f.key().startsWith("via[0].") && viaMapped && f.host().equals(inDst.host())
+                            ? new Endpoint(outDst.host(), -1) : same;
+                    case VIA_RPORT -> f.key().startsWith("via[0].") && viaMapped && f.port() == inDst.port()
+                            ? new Endpoint(f.host(), outDst.port()) : same;
+                    case VIA_MADDR -> f.key().startsWith("via[0].") && viaMapped && f.host().equals(inSrc.host())
+                            ? new Endpoint(outSrc.host(), -1) : same;
+                    case SDP_ORIGIN, SDP_CONNECTION -> processed.isEmpty() ? same : new Endpoint(mediaAddress, -1);
+                    case SDP_MEDIA_CONNECTION -> processed.contains(mediaIndex(f.key())) ? new Endpoint(mediaAddress, -1) : same;
+                    default -> same;
+                };
+                exp.put(f.key(), e);
+            }
+            return exp;
+        }
+
+        private Endpoint mapAddr(AddressField f, Endpoint inSrc, Endpoint inDst, Endpoint outSrc, Endpoint outDst) {
+            Endpoint ep = f.endpoint();
+            if (ep.equals(inSrc)) return outSrc;
+            if (ep.equals(inDst)) return outDst;
+            return linuxView(f);
+        }
+
+        private int mediaIndex(String key) {
+            int open = key.indexOf('['), close = key.indexOf(']');
+            return Integer.parseInt(key.substring(open + 1, close));
+        }
+
+        /** Indexes of the media streams nf_nat_sip would process: audio/video/image, port > 0, first 3, sender's address. */
+        private Set<Integer> linuxMedia() {
+            Set<Integer> out = new TreeSet<>();
+            SdpBody sdp = in.sdp();
+            if (sdp == null) return out;
+            String sender = pair.input().source().host();
+            int usable = 0;
+            for (SdpMedia m : sdp.media()) {
+                String type = m.typeText();
+                if (!(type.equals("audio") || type.equals("video") || type.equals("image")) || m.portNumber() <= 0) continue;
+                if (++usable > 3) break;
+                SdpConnection c = sdp.connectionOf(m);
+                if (c != null && c.address() != null && Endpoint.normalize(c.address().text()).equals(sender)) out.add(m.index());
+            }
+            return out;
+        }
+
+        private List<String> linuxDepartures(Map<String, AddressField> inF, Map<String, AddressField> outF,
+                Map<String, Endpoint> linux) {
+            Set<String> names = new LinkedHashSet<>();
+            Set<Integer> processed = linuxMedia();
+            for (AddressField f : inF.values()) {
+                AddressField g = outF.get(f.key());
+                if (g == null) {
+                    names.addAll(f.partNames());
+                    continue;
+                }
+                Endpoint e = linux.get(f.key());
+                if (f.role() == AddressRole.SDP_MEDIA_PORT) {
+                    boolean ok = g.port() == f.port() || processed.contains(mediaIndex(f.key())) && linuxMove(f.port(), g.port());
+                    if (!ok) names.add(f.portField());
+                    continue;
+                }
+                if (f.hostField() != null && !g.host().equals(e.host())) names.add(f.hostField());
+                if (f.role() == AddressRole.SDP_RTCP) {
+                    if (g.port() != f.port()) names.add(f.portField());
+                } else if (f.portField() != null) {
+                    boolean mapped = !e.equals(linuxView(f));
+                    // map_addr always writes ip:port, so a URI without a port gains one when Linux maps it.
+                    if (g.effectivePort() != e.port() || mapped && f.hostField() != null && g.port() < 0) names.add(f.portField());
+                }
+            }
+            for (AddressField g : outF.values()) if (!inF.containsKey(g.key())) names.addAll(g.partNames());
+            Set<String> parts = new HashSet<>();
+            for (AddressField f : inF.values()) parts.addAll(f.partNames());
+            for (AddressField f : outF.values()) parts.addAll(f.partNames());
+            boolean sdpChanged = false;
+            for (FieldChange c : diff.compactChanges()) {
+                if (c.name().startsWith("sdp.") || c.name().equals("body")) sdpChanged = true;
+                if (parts.contains(c.name()) || c.name().equals("content-length")) continue;
+                if (c.kind() == FieldChange.Kind.CHANGED && onlyAddressesDiffer(c, inF, outF)) continue;
+                names.add(c.name());
+            }
+            if (diff.changed("content-length") && !sdpChanged) names.add("content-length");
+            List<String> out = new ArrayList<>();
+            for (String n : names) out.add(label(n));
+            return out;
+        }
+
+        /** A port nf_nat_sdp_media could have chosen when the offered one was busy: even, from p&~1 upwards. */
+        private boolean linuxMove(int from, int to) {
+            return to != from && to % 2 == 0 && to >= (from & ~1);
+        }
+    }
+
+    // ---- the case
+
+    /** Aggregates message verdicts into the case's (see the class comment). */
+    public CaseVerdict aggregate(List<MessageVerdict> messages) {
+        Map<AlgClass, Integer> counts = new EnumMap<>(AlgClass.class);
+        for (MessageVerdict v : messages) counts.merge(v.algClass(), 1, Integer::sum);
+        Map<Direction, AlgClass> byDirection = new EnumMap<>(Direction.class);
+        for (Direction d : Direction.values()) {
+            byDirection.put(d, combine(messages.stream().filter(v -> v.pair().direction() == d).toList()));
+        }
+        // Message findings merged by id.
+        Map<AlgFindingType, Set<String>> fields = new EnumMap<>(AlgFindingType.class);
+        Map<AlgFindingType, Set<FrameRef>> frames = new EnumMap<>(AlgFindingType.class);
+        Map<AlgFindingType, List<String>> details = new EnumMap<>(AlgFindingType.class);
+        for (MessageVerdict v : messages) {
+            for (AlgFinding f : v.findings()) {
+                fields.computeIfAbsent(f.type(), k -> new LinkedHashSet<>()).addAll(f.fields());
+                frames.computeIfAbsent(f.type(), k -> new TreeSet<>()).addAll(f.frames());
+                if (!f.detail().isEmpty()) {
+                    List<String> d = details.computeIfAbsent(f.type(), k -> new ArrayList<>());
+                    if (d.size() < 5 && !d.contains(f.detail())) d.add(f.detail());
+                }
+            }
+        }
+        List<AlgFinding> findings = new ArrayList<>();
+        for (Map.Entry<AlgFindingType, Set<String>> e : fields.entrySet()) {
+            findings.add(new AlgFinding(e.getKey(), List.copyOf(e.getValue()), List.copyOf(frames.get(e.getKey())),
+                    String.join(" | ", details.getOrDefault(e.getKey(), List.of()))));
+        }
+        // Case rules, per signalling flow.
+        Map<String, List<MessageVerdict>> byFlow = new TreeMap<>();
+        for (MessageVerdict v : messages) byFlow.computeIfAbsent(v.pair().flow(), k -> new ArrayList<>()).add(v);
+        List<String> rewritingFlows = new ArrayList<>(), untouchedFlows = new ArrayList<>();
+        boolean caseBroken = false;
+        for (Map.Entry<String, List<MessageVerdict>> e : byFlow.entrySet()) {
+            Map<Direction, List<MessageVerdict>> rewritten = new EnumMap<>(Direction.class), noAlg = new EnumMap<>(Direction.class);
+            for (MessageVerdict v : e.getValue()) {
+                if (v.algClass() == AlgClass.NO_ALG) noAlg.computeIfAbsent(v.pair().direction(), k -> new ArrayList<>()).add(v);
+                else if (v.algClass() != AlgClass.NEUTRAL && v.rewritten()) {
+                    rewritten.computeIfAbsent(v.pair().direction(), k -> new ArrayList<>()).add(v);
+                }
+            }
+            if (!rewritten.isEmpty()) rewritingFlows.add(e.getKey());
+            else if (!noAlg.isEmpty()) untouchedFlows.add(e.getKey());
+            for (Direction d : Direction.values()) {
+                Direction o = d == Direction.OUTBOUND ? Direction.INBOUND : Direction.OUTBOUND;
+                if (!rewritten.containsKey(d)) continue;
+                if (noAlg.containsKey(o) && !rewritten.containsKey(o)) {
+                    findings.add(caseFinding(AlgFindingType.ONE_DIRECTION_ONLY, noAlg.get(o), e.getKey() + ": "
+                            + rewritten.get(d).size() + " " + d.name().toLowerCase(java.util.Locale.ROOT)
+                            + " message(s) rewritten, " + noAlg.get(o).size() + " "
+                            + o.name().toLowerCase(java.util.Locale.ROOT) + " message(s) left untranslated"));
+                    caseBroken = true;
+                }
+                if (noAlg.containsKey(d)) {
+                    findings.add(caseFinding(AlgFindingType.INCONSISTENT_ACROSS_MESSAGES, noAlg.get(d), e.getKey() + ": "
+                            + rewritten.get(d).size() + " " + d.name().toLowerCase(java.util.Locale.ROOT)
+                            + " message(s) rewritten, " + noAlg.get(d).size() + " not"));
+                    caseBroken = true;
+                }
+            }
+        }
+        if (!rewritingFlows.isEmpty() && !untouchedFlows.isEmpty()) {
+            List<MessageVerdict> untouched = messages.stream().filter(v -> untouchedFlows.contains(v.pair().flow())
+                    && v.algClass() == AlgClass.NO_ALG).toList();
+            findings.add(caseFinding(AlgFindingType.SOME_FLOWS_UNTOUCHED, untouched, "rewritten: " + rewritingFlows
+                    + "; untouched: " + untouchedFlows));
+        }
+        AlgClass c;
+        if (caseBroken || counts.containsKey(AlgClass.BROKEN)) c = AlgClass.BROKEN;
+        else if (counts.containsKey(AlgClass.OTHER_CONSISTENT)) c = AlgClass.OTHER_CONSISTENT;
+        else if (counts.containsKey(AlgClass.LINUX_LIKE)) c = AlgClass.LINUX_LIKE;
+        else if (counts.containsKey(AlgClass.NO_ALG)) c = AlgClass.NO_ALG;
+        else c = AlgClass.NEUTRAL;
+        return new CaseVerdict(c, byDirection, counts, findings, messages);
+    }
+
+    private static AlgFinding caseFinding(AlgFindingType type, List<MessageVerdict> about, String detail) {
+        Set<String> names = new LinkedHashSet<>();
+        Set<FrameRef> frames = new TreeSet<>();
+        for (MessageVerdict v : about) {
+            frames.addAll(v.pair().frames());
+            for (AlgFinding f : v.findings()) {
+                if (f.type().effect() == Effect.EVIDENCE) names.addAll(f.fields());
+            }
+            for (FieldOutcome o : v.outcomes()) if (o.kind() == Kind.NOT_REWRITTEN) names.add(o.key());
+        }
+        return new AlgFinding(type, List.copyOf(names), List.copyOf(frames), detail);
+    }
+
+    private static AlgClass combine(List<MessageVerdict> messages) {
+        boolean broken = false, other = false, linux = false, noAlg = false;
+        for (MessageVerdict v : messages) {
+            switch (v.algClass()) {
+                case BROKEN -> broken = true;
+                case OTHER_CONSISTENT -> other = true;
+                case LINUX_LIKE -> linux = true;
+                case NO_ALG -> noAlg = true;
+                default -> {
+                }
+            }
+        }
+        return broken ? AlgClass.BROKEN : other ? AlgClass.OTHER_CONSISTENT : linux ? AlgClass.LINUX_LIKE
+                : noAlg ? AlgClass.NO_ALG : AlgClass.NEUTRAL;
+    }
+}
