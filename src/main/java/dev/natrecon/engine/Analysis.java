@@ -416,7 +416,9 @@ public final class Analysis {
                 }
             }
         });
+        SipRewrites rewrites = new SipRewrites();
         model.onSipPacket(p -> {
+            rewrites.accept(p);
             for (AnalysisSink sink : sinks) {
                 try {
                     sink.sipPacket(p);
@@ -548,7 +550,8 @@ public final class Analysis {
         }
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
                 matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
-                model.snapshots(), check, tableChecks(in, listings, model), expectCheck);
+                model.snapshots(), check, tableChecks(in, listings, model), expectCheck,
+                rewrites.finish(bindings.bindings()));
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

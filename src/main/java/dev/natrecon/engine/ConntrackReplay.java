@@ -576,8 +576,12 @@ final class ConntrackReplay {
 
     /** A packet whose payload was kept (SIP) reached the router: counted, compared, and handed on. */
     private void sipPacket(Seen s, Arrival a) {
-        SipPacket r = new SipPacket(s.nanos, s.side.label(), s.frame, s.counterpartFrame == 0 ? null
-                : s.side.other().label(), s.counterpartFrame, a.payload, a.helperPayload, a.observedPayload);
+        boolean cp = s.counterpartFrame != 0;
+        SipPacket r = new SipPacket(s.nanos, s.side.label(), s.frame, cp ? s.side.other().label() : null,
+                s.counterpartFrame, s.nanos + s.counterpartDeltaNanos, s.protocol == ConntrackTuple.TCP,
+                new long[] {s.srcHi, s.srcLo, s.srcPort}, new long[] {s.dstHi, s.dstLo, s.dstPort},
+                cp ? new long[] {s.cpSrcHi, s.cpSrcLo, s.cpSrcPort} : null,
+                cp ? new long[] {s.cpDstHi, s.cpDstLo, s.cpDstPort} : null, a.payload, a.helperPayload, a.observedPayload);
         if (a.helperPayload != null && a.observedPayload != null) {
             rewritesPredicted++;
             if (r.predictionHolds()) rewritesEqual++;

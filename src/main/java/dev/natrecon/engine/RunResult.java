@@ -20,12 +20,15 @@ import java.util.List;
  * @param kernelCheck the comparison with the router's own conntrack log, or null when none was given
  * @param tableChecks the comparisons with the router's {@code conntrack -L} listings, in the order given
  * @param expectCheck the comparison with the router's own {@code conntrack -E expect} log, or null
+ * @param sipRewrites what the router did to every SIP message seen on both sides, classified (no ALG, Linux-like,
+ *                    another consistent ALG, broken), or null when no SIP message was seen on both sides
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
                         long packetsReplayed, long peakHeld, double matchWindowSeconds,
                         ModelSummary model, List<TableSnapshot> snapshots,
-                        KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck) {
+                        KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
+                        dev.natrecon.alg.sip.CaseVerdict sipRewrites) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

@@ -154,6 +154,7 @@ public final class CaseOutputs implements AnalysisSink {
             csv.flush();
             f.commit();
         }
+        SipCsv.write(dir.resolve("sip.csv"), r.sipRewrites() == null ? java.util.List.of() : r.sipRewrites().messages());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
     }
 

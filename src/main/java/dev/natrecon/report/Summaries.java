@@ -108,6 +108,7 @@ public final class Summaries {
         m.put("bindings", r.bindings().size());
         m.put("model", model(r.model()));
         if (r.kernelCheck() != null) m.put("kernel_comparison", kernelCheck(r.kernelCheck()));
+        if (r.sipRewrites() != null) m.put("sip_alg", sipAlg(r.sipRewrites()));
         if (r.expectCheck() != null) {
             dev.natrecon.conntrack.KernelExpectationComparison.Result x = r.expectCheck().result();
             Map<String, Object> e = new LinkedHashMap<>();
@@ -123,6 +124,33 @@ public final class Summaries {
             for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) tables.add(tableCheck(t));
             m.put("kernel_tables", tables);
         }
+        return m;
+    }
+
+    /** The rewrite analysis: the case's class, per direction, message counts per class, and the findings. */
+    public static Map<String, Object> sipAlg(dev.natrecon.alg.sip.CaseVerdict v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("class", v.algClass().label());
+        Map<String, Object> dir = new LinkedHashMap<>();
+        for (dev.natrecon.alg.sip.Direction d : dev.natrecon.alg.sip.Direction.values()) {
+            if (v.byDirection().containsKey(d)) dir.put(d.label(), v.byDirection().get(d).label());
+        }
+        m.put("by_direction", dir);
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (dev.natrecon.alg.sip.AlgClass c : dev.natrecon.alg.sip.AlgClass.values()) {
+            if (v.count(c) > 0) counts.put(c.label(), v.count(c));
+        }
+        m.put("messages", counts);
+        List<Object> findings = new java.util.ArrayList<>();
+        for (dev.natrecon.alg.sip.AlgFinding f : v.findings()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", f.id());
+            x.put("fields", f.fields());
+            x.put("frames", f.frames().stream().map(Object::toString).toList());
+            x.put("detail", f.detail());
+            findings.add(x);
+        }
+        m.put("findings", findings);
         return m;
     }
 

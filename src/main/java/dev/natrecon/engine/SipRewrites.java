@@ -1,0 +1,62 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.alg.sip.AlgContext;
+import dev.natrecon.alg.sip.BindingLookup;
+import dev.natrecon.alg.sip.CapturePoint;
+import dev.natrecon.alg.sip.CaseVerdict;
+import dev.natrecon.alg.sip.Direction;
+import dev.natrecon.alg.sip.Endpoint;
+import dev.natrecon.alg.sip.MessageVerdict;
+import dev.natrecon.alg.sip.NatBinding;
+import dev.natrecon.alg.sip.SipMessagePair;
+import dev.natrecon.alg.sip.SipObservation;
+import dev.natrecon.alg.sip.SipRewriteClassifier;
+import dev.natrecon.correlate.Binding;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rewrite analysis of a case, fed by the replay: every SIP packet seen on both sides becomes a message pair (its
+ * LAN and WAN copies as the matcher paired them, with the model helper's prediction when a helper handled it); at the
+ * end the pairs are classified against the bindings the captures showed. Keeps the SIP messages (not the RTP) of the
+ * case until then.
+ *
+ * <p>Each kept payload is taken as one message (SIP over TCP with several messages in one segment is classified as
+ * one, and flagged by the parser).
+ */
+final class SipRewrites {
+    private final List<SipMessagePair> pairs = new ArrayList<>();
+
+    void accept(SipPacket p) {
+        if (p.observed() == null || p.counterpartSide() == null) return;
+        SipObservation.Transport t = p.tcp() ? SipObservation.Transport.TCP : SipObservation.Transport.UDP;
+        boolean lanFirst = p.side().equals("lan");
+        SipObservation arrived = new SipObservation(lanFirst ? CapturePoint.LAN : CapturePoint.WAN, List.of(p.frame()),
+                p.nanos(), t, endpoint(p.source()), endpoint(p.destination()), p.before());
+        SipObservation left = new SipObservation(lanFirst ? CapturePoint.WAN : CapturePoint.LAN,
+                List.of(p.counterpartFrame()), p.counterpartNanos(), t, endpoint(p.counterpartSource()),
+                endpoint(p.counterpartDestination()), p.observed());
+        SipMessagePair pair = lanFirst ? new SipMessagePair(arrived, left, Direction.OUTBOUND)
+                : new SipMessagePair(left, arrived, Direction.INBOUND);
+        pairs.add(p.predicted() == null ? pair : pair.withPrediction(p.predicted()));
+    }
+
+    private static Endpoint endpoint(long[] a) {
+        return Endpoint.of(a[0], a[1], (int) a[2]);
+    }
+
+    /** Classifies the pairs (null when there were none) against the UDP bindings the matcher learnt. */
+    CaseVerdict finish(List<Binding> bindings) {
+        if (pairs.isEmpty()) return null;
+        List<NatBinding> udp = new ArrayList<>();
+        for (Binding b : bindings) {
+            if (b.protocol == dev.natrecon.decode.Protocols.UDP) {
+                udp.add(new NatBinding(Endpoint.parse(b.internal()), Endpoint.parse(b.external())));
+            }
+        }
+        SipRewriteClassifier classifier = new SipRewriteClassifier(AlgContext.fromPairs(pairs, BindingLookup.of(udp)));
+        List<MessageVerdict> verdicts = new ArrayList<>(pairs.size());
+        for (SipMessagePair p : pairs) verdicts.add(classifier.classify(p));
+        return classifier.aggregate(verdicts);
+    }
+}
