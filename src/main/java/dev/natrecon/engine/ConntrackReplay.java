@@ -157,9 +157,8 @@ final class ConntrackReplay {
 
             @Override
             public void expectation(ExpectationEvent e) {
-                expectationEvents.merge(e instanceof ExpectationEvent.ExpectationCreated ? "created"
-                        : "removed_" + ((ExpectationEvent.ExpectationRemoved) e).reason().name().toLowerCase(Locale.ROOT),
-                        1L, Long::sum);
+                ExpectationEvent.Reason why = e instanceof ExpectationEvent.ExpectationRemoved r ? r.reason() : null;
+                expectationEvents.merge(why == null ? "created" : REMOVED_KEYS.get(why), 1L, Long::sum);
                 sink.expectation(e);
             }
         };
@@ -564,6 +563,13 @@ final class ConntrackReplay {
     private final List<ConntrackEvent> afterEnd = new ArrayList<>();
     private final List<ExpectationEvent> afterEndExpect = new ArrayList<>();
     private final Map<String, Long> expectationEvents = new TreeMap<>();
+    private static final Map<ExpectationEvent.Reason, String> REMOVED_KEYS = new java.util.EnumMap<>(ExpectationEvent.Reason.class);
+
+    static {
+        for (ExpectationEvent.Reason r : ExpectationEvent.Reason.values()) {
+            REMOVED_KEYS.put(r, "removed_" + r.name().toLowerCase(Locale.ROOT));
+        }
+    }
 
     /** Helper rewrites compared with the router's: predicted, equal byte for byte, and the first that differ. */
     private long rewritesPredicted, rewritesEqual;

@@ -28,7 +28,7 @@ public record RunResult(String caseName, List<CaptureStats> captures, List<Strin
                         long packetsReplayed, long peakHeld, double matchWindowSeconds,
                         ModelSummary model, List<TableSnapshot> snapshots,
                         KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
-                        dev.natrecon.alg.sip.CaseVerdict sipRewrites) {
+                        SipRewrites sipRewrites) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

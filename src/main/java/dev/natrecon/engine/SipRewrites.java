@@ -23,12 +23,23 @@ import java.util.List;
  *
  * <p>Each kept payload is taken as one message (SIP over TCP with several messages in one segment is classified as
  * one, and flagged by the parser).
+ *
+ * <p>The classification parses every message of both copies with the full SIP grammar (jain-sip), about a hundred
+ * times the cost of the replay's own work per packet, so it runs when something asks for it ({@link #verdict()}: the
+ * outputs, the detectors), once.
  */
-final class SipRewrites {
-    private final List<SipMessagePair> pairs = new ArrayList<>();
+public final class SipRewrites {
+    /** The packets seen on both sides, kept as the replay gave them; pairs are built when classified. */
+    private final List<SipPacket> packets = new ArrayList<>();
+    private List<Binding> bindings = List.of();
+    private CaseVerdict verdict;
+    private boolean done;
 
     void accept(SipPacket p) {
-        if (p.observed() == null || p.counterpartSide() == null) return;
+        if (p.observed() != null && p.counterpartSide() != null) packets.add(p);
+    }
+
+    private static SipMessagePair pair(SipPacket p) {
         SipObservation.Transport t = p.tcp() ? SipObservation.Transport.TCP : SipObservation.Transport.UDP;
         boolean lanFirst = p.side().equals("lan");
         SipObservation arrived = new SipObservation(lanFirst ? CapturePoint.LAN : CapturePoint.WAN, List.of(p.frame()),
@@ -38,16 +49,40 @@ final class SipRewrites {
                 endpoint(p.counterpartDestination()), p.observed());
         SipMessagePair pair = lanFirst ? new SipMessagePair(arrived, left, Direction.OUTBOUND)
                 : new SipMessagePair(left, arrived, Direction.INBOUND);
-        pairs.add(p.predicted() == null ? pair : pair.withPrediction(p.predicted()));
+        return p.predicted() == null ? pair : pair.withPrediction(p.predicted());
     }
 
     private static Endpoint endpoint(long[] a) {
         return Endpoint.of(a[0], a[1], (int) a[2]);
     }
 
-    /** Classifies the pairs (null when there were none) against the UDP bindings the matcher learnt. */
-    CaseVerdict finish(List<Binding> bindings) {
-        if (pairs.isEmpty()) return null;
+    /** The replay is over: the bindings the matcher learnt judge the SDP ports. */
+    SipRewrites finish(List<Binding> bindings) {
+        this.bindings = List.copyOf(bindings);
+        return this;
+    }
+
+    /** SIP messages seen on both sides. */
+    public int pairs() {
+        return packets.size();
+    }
+
+    /**
+     * What the router did to every SIP message seen on both sides, classified, or null when there was none;
+     * computed on the first call.
+     */
+    public synchronized CaseVerdict verdict() {
+        if (!done) {
+            verdict = classify();
+            done = true;
+        }
+        return verdict;
+    }
+
+    private CaseVerdict classify() {
+        if (packets.isEmpty()) return null;
+        List<SipMessagePair> pairs = new ArrayList<>(packets.size());
+        for (SipPacket p : packets) pairs.add(pair(p));
         List<NatBinding> udp = new ArrayList<>();
         for (Binding b : bindings) {
             if (b.protocol == dev.natrecon.decode.Protocols.UDP) {

@@ -154,7 +154,8 @@ public final class CaseOutputs implements AnalysisSink {
             csv.flush();
             f.commit();
         }
-        SipCsv.write(dir.resolve("sip.csv"), r.sipRewrites() == null ? java.util.List.of() : r.sipRewrites().messages());
+        dev.natrecon.alg.sip.CaseVerdict sip = r.sipRewrites().verdict();
+        SipCsv.write(dir.resolve("sip.csv"), sip == null ? java.util.List.of() : sip.messages());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
     }
 

@@ -78,11 +78,16 @@ final class KernelSipText {
         return c >= '0' && c <= '9';
     }
 
+    /** ASCII lower case (strncasecmp's tolower in the C locale). */
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    }
+
     private boolean startsWithIgnoreCase(int pos, int limit, String s) {
         if (limit - pos < s.length()) return false;
         for (int i = 0; i < s.length(); i++) {
             int c = b[pos + i], d = s.charAt(i);
-            if (c != d && Character.toLowerCase(c) != Character.toLowerCase(d)) return false;
+            if (c != d && lower(c) != lower(d)) return false;
         }
         return true;
     }
@@ -319,13 +324,14 @@ final class KernelSipText {
 
     /** ct_sip_header_search: case-insensitive, within a header value and its continuation lines; -1 if absent. */
     int headerSearch(int p, int limit, String needle) {
+        int first = lower(needle.charAt(0));
         for (limit -= needle.length(); p < limit; p++) {
             if (b[p] == '\r' || b[p] == '\n') {
                 p = followContinuation(p, limit);
                 if (p < 0) break;
                 continue; // as the kernel: the loop's step skips the continuation's first character
             }
-            if (startsWithIgnoreCase(p, limit + needle.length(), needle)) return p;
+            if (lower(b[p]) == first && startsWithIgnoreCase(p, limit + needle.length(), needle)) return p;
         }
         return -1;
     }
