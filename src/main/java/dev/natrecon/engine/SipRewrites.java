@@ -33,6 +33,7 @@ public final class SipRewrites {
     private final List<SipPacket> packets = new ArrayList<>();
     private List<Binding> bindings = List.of();
     private CaseVerdict verdict;
+    private final List<List<String>> rows = new ArrayList<>();
     private boolean done;
 
     void accept(SipPacket p) {
@@ -60,6 +61,12 @@ public final class SipRewrites {
     SipRewrites finish(List<Binding> bindings) {
         this.bindings = List.copyOf(bindings);
         return this;
+    }
+
+    /** The sip.csv rows of the classified messages, in the order they reached the router (after {@link #verdict()}). */
+    public List<List<String>> rows() {
+        verdict();
+        return java.util.Collections.unmodifiableList(rows);
     }
 
     /** SIP messages seen on both sides. */
@@ -91,7 +98,12 @@ public final class SipRewrites {
         }
         SipRewriteClassifier classifier = new SipRewriteClassifier(AlgContext.fromPairs(pairs, BindingLookup.of(udp)));
         List<MessageVerdict> verdicts = new ArrayList<>(pairs.size());
-        for (SipMessagePair p : pairs) verdicts.add(classifier.classify(p));
+        for (SipMessagePair p : pairs) {
+            MessageVerdict v = classifier.classify(p);
+            verdicts.add(v);
+            rows.add(dev.natrecon.report.SipCsv.row(v)); // rendered now, so that the parsed message can go
+            p.release();
+        }
         return classifier.aggregate(verdicts);
     }
 }

@@ -154,8 +154,7 @@ public final class CaseOutputs implements AnalysisSink {
             csv.flush();
             f.commit();
         }
-        dev.natrecon.alg.sip.CaseVerdict sip = r.sipRewrites().verdict();
-        SipCsv.write(dir.resolve("sip.csv"), sip == null ? java.util.List.of() : sip.messages());
+        SipCsv.writeRows(dir.resolve("sip.csv"), r.sipRewrites().rows());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
     }
 

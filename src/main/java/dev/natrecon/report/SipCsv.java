@@ -54,6 +54,16 @@ public final class SipCsv {
         }
     }
 
+    /** Writes {@code file} atomically from rows made by {@link #row} earlier. */
+    public static void writeRows(Path file, List<List<String>> rows) throws IOException {
+        try (AtomicFile f = new AtomicFile(file)) {
+            CSVPrinter csv = new CSVPrinter(f.writer(), CSVFormat.DEFAULT.builder().setHeader(COLUMNS).build());
+            for (List<String> r : rows) csv.printRecord(r);
+            csv.flush();
+            f.commit();
+        }
+    }
+
     /** Writes the header and one row per verdict to {@code out} (flushed, not closed). */
     public static void write(Writer out, List<MessageVerdict> verdicts) throws IOException {
         CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(COLUMNS).build());

@@ -69,6 +69,16 @@ public final class SipMessagePair {
         return diff;
     }
 
+    /**
+     * Drops the cached diff and parses (made again when asked for), so that a case's many classified pairs hold
+     * their bytes only.
+     */
+    public void release() {
+        diff = null;
+        lan.release();
+        wan.release();
+    }
+
     /** What the router translated in this packet: source and/or destination, as far as they differ. */
     public List<Translation> translations() {
         List<Translation> out = new ArrayList<>(2);

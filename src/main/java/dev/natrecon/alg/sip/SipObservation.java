@@ -81,6 +81,11 @@ public final class SipObservation {
         return parse;
     }
 
+    /** Drops the cached parse (it is made again when asked for): for holding many observations cheaply. */
+    public synchronized void release() {
+        parse = null;
+    }
+
     /** The pairing key, or null when the bytes are no SIP message. */
     public SipPairKey key() {
         return SipPairKey.of(parse());
