@@ -443,11 +443,9 @@ public final class ConntrackModel {
         Expectation exp = expected(tuple, t, frame, sink);
         // only a packet that reaches POSTROUTING/LOCAL_IN confirms its entry (reference §1, §6); a dropped packet
         // whose entry would get a helper is tried through the helper, which may be what dropped it
+        String helper = exp != null && exp.helper != null ? exp.helper : helpers.apply(tuple);
         boolean trial = a.egress == Arrival.Egress.DROPPED;
-        if (trial && (a.payload == null || (exp != null && exp.helper != null ? exp.helper : helpers.apply(tuple)) == null
-                || !helperImpls.containsKey(exp != null && exp.helper != null ? exp.helper : helpers.apply(tuple)))) {
-            return Verdict.DROPPED;
-        }
+        if (trial && (a.payload == null || helper == null || !helperImpls.containsKey(helper))) return Verdict.DROPPED;
         NatTranslator.Result r = nat.translate(a, exp == null ? null : expectedNat(exp, tuple));
         if (trial && r.dropReason != null) return Verdict.DROPPED;
         if (r.dropReason != null) {
@@ -461,7 +459,7 @@ public final class ConntrackModel {
                             a.observedDestinationAddressKnown() ? a.observedDstLo : seen.dstLo(),
                             a.observedDstPort >= 0 && tuple.hasPorts() ? a.observedDstPort : seen.dstPort());
                 }
-                EntryView v = new EntryView(0, tuple, seen.invert(), 0, null, -1, helpers.apply(tuple), -1, -1, -1, -1, -1);
+                EntryView v = new EntryView(0, tuple, seen.invert(), 0, null, -1, helper, -1, -1, -1, -1, -1);
                 for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, v, f.kind(), f.detail()));
             }
             return Verdict.DROPPED;
@@ -481,7 +479,7 @@ public final class ConntrackModel {
             e.status |= Status.EXPECTED;
             e.master = exp.master;
         }
-        e.helper = exp != null && exp.helper != null ? exp.helper : helpers.apply(tuple);
+        e.helper = helper;
         if (e.helper != null) e.status |= Status.HELPER;
         EnumSet<Change> ignored = EnumSet.noneOf(Change.class);
         Step first = switch (tuple.protocol()) {

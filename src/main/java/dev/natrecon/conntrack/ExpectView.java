@@ -42,10 +42,4 @@ public record ExpectView(long id, int protocol, boolean srcAny, long srcHi, long
         if (helper != null) sb.append(" helper=").append(helper);
         return sb.toString();
     }
-
-    /** The expected tuple without time, flags or counts: what identifies it across a kernel log and the model. */
-    public String key() {
-        return "proto=" + protocol + " src=" + (srcAny ? "*" : Addresses.format(srcHi, srcLo)) + " dst="
-                + Addresses.format(dstHi, dstLo) + " dport=" + dstPort + " master " + master.text();
-    }
 }

@@ -358,13 +358,9 @@ public final class LinuxSipHelper implements Helper {
             }
             i++;
         }
-        if (k.nat && rtp != null) return natSdpSession(k, sdpOff, rtp);
-        if (k.nat && rtp == null) {
-            // nf_nat_sdp_session with an uninitialised address when no stream was usable: the kernel writes
-            // whatever rtp_addr held; the model leaves the session lines alone and says so in its notes
-            return true;
-        }
-        return true;
+        // with no usable stream the kernel's nf_nat_sdp_session writes an uninitialised rtp_addr: the model leaves the
+        // session lines alone there
+        return !k.nat || rtp == null || natSdpSession(k, sdpOff, rtp);
     }
 
     /**
