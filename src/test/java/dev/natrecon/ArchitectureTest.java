@@ -25,6 +25,7 @@ class ArchitectureTest {
             "correlate", List.of("engine", "report", "detect", "batch", "cli"),
             "conntrack", List.of("correlate", "engine", "report", "detect", "batch", "cli", "alg"),
             "alg", List.of("correlate", "engine", "report", "detect", "batch", "cli"),
+            "detect", List.of("engine", "report", "batch", "cli"),
             "engine", List.of("batch", "cli"),
             "report", List.of("batch", "cli"));
 

@@ -4,6 +4,9 @@ import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Disposition;
+import dev.natrecon.detect.Detection;
+import dev.natrecon.detect.Finding;
+import dev.natrecon.detect.Severity;
 import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.CaptureStats;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Merge the LAN and WAN captures on one timeline, match every packet with its counterpart across "
                 + "the NAT, replay them through the model of the router's conntrack and NAT, and write summary.json, "
-                + "packets.csv, mappings.csv, events.csv and tablesize.csv.")
+                + "packets.csv, mappings.csv, events.csv, expectations.csv, sip.csv, findings.csv and tablesize.csv. "
+                + "Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on usage or input errors.")
 final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CaseOptions options;
@@ -34,11 +38,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output folder (default: reports/<case name>/)")
     Path output;
 
+    @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
+            description = "exit with status 1 when a finding is at least this severe: info, warning, error (default), "
+                    + "or never")
+    String failOn;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        Severity threshold = failOn.equalsIgnoreCase("never") ? null : Severity.parse(failOn);
+        if (threshold == null && !failOn.equalsIgnoreCase("never")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--fail-on: expected info, warning, error or never, not '" + failOn + "'");
+        }
         AnalysisInputs in = options.inputs(spec.commandLine());
         Path dir = output != null ? output : Path.of("reports", in.caseName());
         CaseOutputs outputs = new CaseOutputs(dir);
@@ -54,7 +68,26 @@ final class AnalyzeCommand implements Callable<Integer> {
         for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {
             CompareCommand.print(spec.commandLine().getOut(), t, Analysis.firstFrameNanos(in), false);
         }
-        return Main.OK;
+        printFindings(spec.commandLine().getOut(), r.findings());
+        Severity worst = Detection.worst(r.findings());
+        return threshold != null && worst != null && worst.compareTo(threshold) >= 0 ? Main.FINDINGS : Main.OK;
+    }
+
+    /** The findings, most severe first, one line each with its evidence frames. */
+    static void printFindings(PrintWriter out, List<Finding> findings) {
+        if (findings.isEmpty()) {
+            out.println("Findings: none");
+        } else {
+            out.printf(Locale.ROOT, "Findings: %d (%s)%n", findings.size(),
+                    dev.natrecon.report.Summaries.verdict(findings).get("findings"));
+            for (Finding f : findings) {
+                out.printf(Locale.ROOT, "  %-7s %s at %s: %s%n", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
+                        dev.natrecon.report.Times.iso(f.nanos()), f.message());
+                String frames = f.frameList();
+                if (!frames.isEmpty()) out.printf(Locale.ROOT, "          evidence: %s%n", frames);
+            }
+        }
+        out.flush();
     }
 
     static void print(PrintWriter out, RunResult r, Path dir) {
@@ -92,7 +125,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "    %-4s %s -> %s  remote %s  (%s)%n", b.protocolName(), b.internal(), b.external(),
                     b.remote(), b.translation().equals("none") ? "not translated" : "translated: " + b.translation());
         }
-        out.printf(Locale.ROOT, "  written: %s (summary.json, packets.csv, mappings.csv, events.csv, tablesize.csv)%n", dir);
+        out.printf(Locale.ROOT, "  written: %s (summary.json, findings.csv, packets.csv, mappings.csv, events.csv, "
+                + "expectations.csv, sip.csv, tablesize.csv)%n", dir);
         out.flush();
     }
 }

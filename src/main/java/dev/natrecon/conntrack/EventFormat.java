@@ -100,6 +100,14 @@ public final class EventFormat {
         return sb.toString();
     }
 
+    /** An entry as {@code conntrack -L} shows it, without the listing's mark and use count (findings cite it). */
+    public static String entry(EntryView v) {
+        StringBuilder sb = new StringBuilder(200);
+        entry(sb, v);
+        if (v.helper() != null) sb.append("helper=").append(v.helper()).append(' ');
+        return sb.toString().strip();
+    }
+
     /** The part events and listings share: families, protocol, timeout, state, tuples, counters, flags. */
     private static void entry(StringBuilder sb, EntryView v) {
         ConntrackTuple o = v.original();

@@ -22,6 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import dev.natrecon.detect.Detection;
+import dev.natrecon.detect.DetectionContext;
+import dev.natrecon.detect.Finding;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -382,11 +385,13 @@ public final class Analysis {
         KernelCheck.Parsed kernel = in.kernelEvents() == null ? null : KernelCheck.read(in.kernelEvents());
         List<dev.natrecon.conntrack.ConntrackEvent> modelEvents = new ArrayList<>();
         List<dev.natrecon.conntrack.ExpectationEvent> modelExpectations = new ArrayList<>();
+        Detection detection = Detection.standard();
         ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), lanSpan[0], decisions,
                 new dev.natrecon.conntrack.EventSink() {
                     @Override
                     public void accept(dev.natrecon.conntrack.ConntrackEvent e) {
                         if (kernel != null) modelEvents.add(e);
+                        detection.conntrack(e);
                         for (AnalysisSink sink : sinks) {
                             try {
                                 sink.conntrack(e);
@@ -399,6 +404,7 @@ public final class Analysis {
                     @Override
                     public void expectation(dev.natrecon.conntrack.ExpectationEvent e) {
                         if (in.kernelExpectations() != null) modelExpectations.add(e);
+                        detection.expectation(e);
                         for (AnalysisSink sink : sinks) {
                             try {
                                 sink.expectation(e);
@@ -443,6 +449,7 @@ public final class Analysis {
                         bindings.add(s);
                         model.offer(s);
                     }
+                    detection.packet(s);
                     for (AnalysisSink sink : sinks) {
                         try {
                             sink.packet(s, label);
@@ -548,10 +555,13 @@ public final class Analysis {
                     .compare(lines, modelExpectations, model.laterExpect, offset,
                             dev.natrecon.conntrack.KernelComparison.Options.DEFAULT.eventLagNanos()));
         }
+        rewrites.finish(bindings.bindings());
+        List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
+                in.model().timeouts(), clock.externalAddresses(), model.helperOn(),
+                rewrites::verdict, lanSpan, wanSpan));
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
                 matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
-                model.snapshots(), check, tableChecks(in, listings, model), expectCheck,
-                rewrites.finish(bindings.bindings()));
+                model.snapshots(), check, tableChecks(in, listings, model), expectCheck, rewrites, findings);
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

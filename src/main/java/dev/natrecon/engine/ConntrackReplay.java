@@ -57,6 +57,11 @@ final class ConntrackReplay {
     private int nextSnapshot;
     /** AUTO helper: null until the first SIP packet seen on both sides says whether the router rewrote it. */
     private Boolean helperOn;
+
+    /** Whether the model ran the SIP helper (as configured, or as the traffic decided under AUTO). */
+    boolean helperOn() {
+        return Boolean.TRUE.equals(helperOn);
+    }
     private long lastNanos = Long.MIN_VALUE;
     private final String wanIf;
     private String wanAddress;

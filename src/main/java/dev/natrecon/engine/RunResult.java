@@ -4,6 +4,7 @@ import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.ClockEstimate;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Side;
+import dev.natrecon.detect.Finding;
 import java.util.List;
 
 /**
@@ -22,13 +23,14 @@ import java.util.List;
  * @param expectCheck the comparison with the router's own {@code conntrack -E expect} log, or null
  * @param sipRewrites what the router did to every SIP message seen on both sides, classified (no ALG, Linux-like,
  *                    another consistent ALG, broken), or null when no SIP message was seen on both sides
+ * @param findings    what the detectors found, most severe first ({@link dev.natrecon.detect.Detection#ORDER})
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
                         long packetsReplayed, long peakHeld, double matchWindowSeconds,
                         ModelSummary model, List<TableSnapshot> snapshots,
                         KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
-                        SipRewrites sipRewrites) {
+                        SipRewrites sipRewrites, List<Finding> findings) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

@@ -11,6 +11,9 @@ import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.engine.KernelCheck;
 import dev.natrecon.engine.ModelSummary;
 import dev.natrecon.engine.RunResult;
+import dev.natrecon.detect.Detection;
+import dev.natrecon.detect.Finding;
+import dev.natrecon.detect.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +84,7 @@ public final class Summaries {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema_version", SCHEMA_VERSION);
         m.put("case", r.caseName());
+        m.put("verdict", verdict(r.findings()));
         List<Object> caps = new ArrayList<>();
         for (int i = 0; i < r.captures().size(); i++) {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -124,6 +128,40 @@ public final class Summaries {
             for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) tables.add(tableCheck(t));
             m.put("kernel_tables", tables);
         }
+        List<Object> findings = new ArrayList<>();
+        for (Finding f : r.findings()) findings.add(finding(f));
+        m.put("findings", findings);
+        return m;
+    }
+
+    /** The worst severity found ("clean" when nothing reaches warning) and the number of findings per severity. */
+    public static Map<String, Object> verdict(List<Finding> findings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Severity worst = Detection.worst(findings);
+        m.put("worst", worst == null || worst == Severity.INFO ? "clean" : worst.label());
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (Severity s : Severity.values()) {
+            counts.put(s.label(), findings.stream().filter(f -> f.severity() == s).count());
+        }
+        m.put("findings", counts);
+        return m;
+    }
+
+    /** One finding with its evidence: frames and display filters per capture point, the conntrack entry, the facts. */
+    public static Map<String, Object> finding(Finding f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("severity", f.severity().label());
+        m.put("time", Times.iso(f.nanos()));
+        m.put("end_time", Times.iso(f.endNanos()));
+        m.put("subject", f.subject());
+        m.put("message", f.message());
+        m.put("evidence", new LinkedHashMap<String, Object>(f.frames()));
+        m.put("evidence_omitted", new LinkedHashMap<String, Object>(f.omitted()));
+        m.put("display_filters", new LinkedHashMap<String, Object>(f.filters()));
+        m.put("conntrack", f.conntrack());
+        m.put("details", new LinkedHashMap<String, Object>(f.details()));
+        m.put("fix", f.fix());
         return m;
     }
 

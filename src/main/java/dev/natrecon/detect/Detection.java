@@ -1,0 +1,67 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.ExpectationEvent;
+import dev.natrecon.correlate.Seen;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Drives a set of detectors over one replay and gathers their findings in a stable order. */
+public final class Detection {
+    /** Most severe first, then by time, id and subject: the order of every report. */
+    public static final Comparator<Finding> ORDER = Comparator.comparing(Finding::severity).reversed()
+            .thenComparingLong(Finding::nanos).thenComparing(Finding::id).thenComparing(Finding::subject)
+            .thenComparing(Finding::message);
+
+    private final LiveEntries entries;
+    private final List<Detector> detectors;
+
+    /** {@code entries} is the table the detectors were given; it is updated here before they see an event. */
+    public Detection(LiveEntries entries, List<Detector> detectors) {
+        this.entries = entries;
+        this.detectors = List.copyOf(detectors);
+    }
+
+    /** Every registered detector. */
+    public static Detection standard() {
+        LiveEntries entries = new LiveEntries();
+        return new Detection(entries, Detectors.all(entries));
+    }
+
+    public void packet(Seen s) {
+        for (Detector d : detectors) d.packet(s);
+    }
+
+    public void conntrack(ConntrackEvent e) {
+        entries.accept(e);
+        for (Detector d : detectors) d.conntrack(e);
+    }
+
+    public void expectation(ExpectationEvent e) {
+        for (Detector d : detectors) d.expectation(e);
+    }
+
+    /** The findings of every detector, in {@link #ORDER}; a finding whose id its detector does not declare is a bug. */
+    public List<Finding> finish(DetectionContext context) {
+        List<Finding> out = new ArrayList<>();
+        for (Detector d : detectors) {
+            List<String> ids = d.rules().stream().map(Rule::id).toList();
+            d.finish(context, f -> {
+                if (!ids.contains(f.id())) {
+                    throw new IllegalStateException(d.getClass().getSimpleName() + " reported undeclared id " + f.id());
+                }
+                out.add(f);
+            });
+        }
+        out.sort(ORDER);
+        return List.copyOf(out);
+    }
+
+    /** The most severe finding's severity, or null when there is none. */
+    public static Severity worst(List<Finding> findings) {
+        Severity w = null;
+        for (Finding f : findings) if (w == null || f.severity().compareTo(w) > 0) w = f.severity();
+        return w;
+    }
+}

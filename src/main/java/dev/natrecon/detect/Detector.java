@@ -1,0 +1,38 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.ExpectationEvent;
+import dev.natrecon.correlate.Seen;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One detector: reads the replay's stream as it goes, keeps what it needs per live flow or binding, and reports its
+ * findings at the end. Detectors never change the model and never do I/O; {@link Detection} drives them.
+ *
+ * <p>The stream arrives in merged time order: frames after matching ({@link #packet}, the matcher's output order,
+ * which may run behind the model's events by up to the match window), the model's conntrack events and expectation
+ * events in model time.
+ */
+public interface Detector {
+    /** The rules this detector can report, each with its own id. */
+    List<Rule> rules();
+
+    /**
+     * A frame after matching (its outcome and counterpart known). The record is recycled after the call: copy what
+     * you keep. Frames of a router interface that faces neither side carry {@code captureLabel}.
+     */
+    default void packet(Seen s) {
+    }
+
+    /** An event of the router model. */
+    default void conntrack(ConntrackEvent e) {
+    }
+
+    /** An expectation the model created or removed. */
+    default void expectation(ExpectationEvent e) {
+    }
+
+    /** The replay is over: report findings. */
+    void finish(DetectionContext context, Consumer<Finding> findings);
+}

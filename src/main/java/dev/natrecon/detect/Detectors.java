@@ -1,0 +1,28 @@
+package dev.natrecon.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The explicit registry of detectors: a new detector is added here, nowhere else. */
+public final class Detectors {
+    private Detectors() {
+    }
+
+    /** Fresh instances of every detector (detectors keep per-run state), reading the model's entries from {@code entries}. */
+    public static List<Detector> all(LiveEntries entries) {
+        return List.of(new PrivateSourceLeakDetector(entries));
+    }
+
+    /** Every rule of every detector, in registry order. */
+    public static List<Rule> rules() {
+        List<Rule> out = new ArrayList<>();
+        for (Detector d : all(new LiveEntries())) out.addAll(d.rules());
+        return out;
+    }
+
+    /** The rule with this id, or null. */
+    public static Rule rule(String id) {
+        for (Rule r : rules()) if (r.id().equals(id)) return r;
+        return null;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.natrecon.detect;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One thing a detector found, with the evidence a support engineer checks it against.
+ *
+ * @param id       the rule's stable dotted id
+ * @param severity how bad it is
+ * @param nanos    when it starts (corrected capture time, ns since the epoch)
+ * @param endNanos when it ends (equal to {@code nanos} for an instant)
+ * @param subject  what it is about, short and stable: a flow or binding ("udp 192.168.1.10:5060 -> 198.51.100.2:5060"),
+ *                 a Call-ID; findings of one rule are ordered by it after time
+ * @param message  one or two sentences with the numbers
+ * @param frames   evidence frames per capture point ("lan", "wan", or a router interface), Wireshark's numbering,
+ *                 ascending, at most {@link #MAX_FRAMES} each
+ * @param omitted  per capture point, how many more evidence frames there were than {@code frames} lists
+ * @param filters  per capture point, a Wireshark display filter that shows the packets concerned
+ * @param conntrack the conntrack entry involved as {@code conntrack -L} would show it, or empty
+ * @param details  further facts for the evidence table, in order (label → value)
+ * @param fix      what to do about it (from the rule unless the detector knows better)
+ */
+public record Finding(String id, Severity severity, long nanos, long endNanos, String subject, String message,
+                      Map<String, List<Long>> frames, Map<String, Integer> omitted, Map<String, String> filters,
+                      String conntrack, Map<String, String> details, String fix) {
+    /** Evidence frames listed per capture point; the rest are counted in {@link #omitted}. */
+    public static final int MAX_FRAMES = 50;
+
+    public Finding {
+        frames = Collections.unmodifiableMap(new LinkedHashMap<>(frames));
+        omitted = Collections.unmodifiableMap(new LinkedHashMap<>(omitted));
+        filters = Collections.unmodifiableMap(new LinkedHashMap<>(filters));
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    /** A builder for a finding of {@code rule}, with the rule's severity and fix. */
+    public static Builder of(Rule rule) {
+        return new Builder(rule);
+    }
+
+    /** Gathers a finding's evidence; frames may come in any order and more than once. */
+    public static final class Builder {
+        private final Rule rule;
+        private Severity severity;
+        private long nanos = Long.MAX_VALUE, endNanos = Long.MIN_VALUE;
+        private String subject = "", message = "", conntrack = "", fix;
+        private final Map<String, TreeSet<Long>> frames = new LinkedHashMap<>();
+        private final Map<String, Integer> omitted = new LinkedHashMap<>();
+        private final Map<String, String> filters = new LinkedHashMap<>();
+        private final Map<String, String> details = new LinkedHashMap<>();
+
+        private Builder(Rule rule) {
+            this.rule = rule;
+            this.severity = rule.severity();
+            this.fix = rule.fix();
+        }
+
+        public Builder severity(Severity s) {
+            severity = s;
+            return this;
+        }
+
+        /** Widens the finding's time span to include {@code t}. */
+        public Builder at(long t) {
+            nanos = Math.min(nanos, t);
+            endNanos = Math.max(endNanos, t);
+            return this;
+        }
+
+        public Builder subject(String s) {
+            subject = s;
+            return this;
+        }
+
+        public Builder message(String m) {
+            message = m;
+            return this;
+        }
+
+        /** Adds an evidence frame (ignored when {@code frame} is 0: no frame). */
+        public Builder frame(String capture, long frame) {
+            if (frame <= 0 || capture == null || capture.isEmpty()) return this;
+            TreeSet<Long> set = frames.computeIfAbsent(capture, k -> new TreeSet<>());
+            if (set.size() < MAX_FRAMES || frame < set.last()) {
+                if (set.add(frame) && set.size() > MAX_FRAMES) {
+                    set.pollLast();
+                    omitted.merge(capture, 1, Integer::sum);
+                }
+            } else if (!set.contains(frame)) {
+                omitted.merge(capture, 1, Integer::sum);
+            }
+            return this;
+        }
+
+        public Builder filter(String capture, String displayFilter) {
+            if (displayFilter != null && !displayFilter.isEmpty()) filters.put(capture, displayFilter);
+            return this;
+        }
+
+        public Builder conntrack(String entry) {
+            conntrack = entry == null ? "" : entry;
+            return this;
+        }
+
+        public Builder detail(String label, Object value) {
+            details.put(label, String.valueOf(value));
+            return this;
+        }
+
+        public Builder fix(String f) {
+            fix = f;
+            return this;
+        }
+
+        public Finding build() {
+            if (nanos == Long.MAX_VALUE) throw new IllegalStateException(rule.id() + ": a finding needs a time");
+            Map<String, List<Long>> f = new LinkedHashMap<>();
+            for (Map.Entry<String, TreeSet<Long>> e : frames.entrySet()) f.put(e.getKey(), List.copyOf(e.getValue()));
+            return new Finding(rule.id(), severity, nanos, endNanos, subject, message, f, omitted, filters, conntrack,
+                    details, fix);
+        }
+    }
+
+    /** All evidence frames of one capture point (empty when none). */
+    public List<Long> frames(String capture) {
+        return frames.getOrDefault(capture, List.of());
+    }
+
+    /** Evidence frames of every capture point as "lan:12 wan:15" (for one-line views). */
+    public String frameList() {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, List<Long>> e : frames.entrySet()) {
+            for (Long n : e.getValue()) parts.add(e.getKey() + ":" + n);
+        }
+        return String.join(" ", parts);
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * Detectors: one class per detector, registered explicitly in {@link dev.natrecon.detect.Detectors}, each owning one or
+ * more rules with a stable dotted id ({@code nat.private_source_leak}, {@code keepalive.gap_exceeds_timeout}…), a
+ * severity, a documented rule with its thresholds, and the fix to suggest. Detectors consume the replay's stream (frames
+ * after matching, the model's conntrack and expectation events) and what the replay learnt at its end
+ * ({@link dev.natrecon.detect.DetectionContext}), and emit {@link dev.natrecon.detect.Finding}s with frame-level
+ * evidence and Wireshark display filters.
+ *
+ * <p>Owns: findings, their ordering, the rules' documentation ({@code natrecon explain}). Must not touch: the model's
+ * state (detectors only read events), files or the console, the engine (which drives the detectors), reports (which
+ * render the findings). State kept per live binding or flow, never per packet: memory grows with active connections,
+ * not with capture length.
+ */
+package dev.natrecon.detect;

@@ -1,0 +1,44 @@
+package dev.natrecon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natrecon.detect.Detectors;
+import dev.natrecon.detect.Rule;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** analyze's exit status follows --fail-on; explain documents every registered id. */
+class FindingsExitTest {
+    @TempDir
+    Path tmp;
+
+    MainTest.Run analyze(String sample, String failOn) {
+        return MainTest.run("analyze", "--case", "samples/" + sample + "/case.properties", "-o",
+                tmp.resolve(sample + failOn).toString(), "--fail-on", failOn);
+    }
+
+    @Test
+    void exitOneWhenAFindingReachesFailOn() {
+        MainTest.Run leak = analyze("leaked-private-source", "error");
+        assertEquals(1, leak.code(), leak.err());
+        assertTrue(leak.out().contains("ERROR   nat.private_source_leak"), leak.out());
+        assertEquals(0, analyze("leaked-private-source", "never").code());
+        assertEquals(0, analyze("baseline", "info").code(), "the clean baseline has no finding at all");
+        assertEquals(2, analyze("baseline", "sometimes").code());
+    }
+
+    @Test
+    void explainPrintsEveryRule() {
+        MainTest.Run list = MainTest.run("explain");
+        assertEquals(0, list.code());
+        for (Rule r : Detectors.rules()) {
+            assertTrue(list.out().contains(r.id()), r.id());
+            MainTest.Run one = MainTest.run("explain", r.id());
+            assertEquals(0, one.code());
+            assertTrue(one.out().contains(r.fix()) && one.out().contains(r.rule()), one.out());
+        }
+        assertEquals(2, MainTest.run("explain", "no.such_rule").code());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.natrecon.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class DetectionTest {
+    static final Rule RULE = new Rule("test.rule", Severity.WARNING, "t", "r", List.of(), "f", List.of());
+
+    @Test
+    void evidenceKeepsTheFirstFramesAndCountsTheRest() {
+        Finding.Builder b = Finding.of(RULE).at(5);
+        for (long f = 200; f >= 1; f--) b.frame("wan", f);
+        b.frame("wan", 3).frame("lan", 0).at(2);
+        Finding f = b.build();
+        assertEquals(Finding.MAX_FRAMES, f.frames("wan").size());
+        assertEquals(1L, f.frames("wan").get(0));
+        assertEquals((long) Finding.MAX_FRAMES, f.frames("wan").get(Finding.MAX_FRAMES - 1));
+        assertEquals(Map.of("wan", 200 - Finding.MAX_FRAMES), f.omitted());
+        assertEquals(List.of(), f.frames("lan"));
+        assertEquals(2, f.nanos());
+        assertEquals(5, f.endNanos());
+        assertEquals(Severity.WARNING, f.severity());
+    }
+
+    @Test
+    void findingsComeMostSevereFirstThenByTimeAndUndeclaredIdsAreRefused() {
+        Rule error = new Rule("test.error", Severity.ERROR, "t", "r", List.of(), "f", List.of());
+        Detector d = new Detector() {
+            public List<Rule> rules() {
+                return List.of(RULE, error);
+            }
+
+            public void finish(DetectionContext c, Consumer<Finding> out) {
+                out.accept(Finding.of(RULE).at(1).build());
+                out.accept(Finding.of(error).at(9).build());
+                out.accept(Finding.of(RULE).at(0).severity(Severity.INFO).build());
+            }
+        };
+        List<Finding> found = new Detection(new LiveEntries(), List.of(d)).finish(null);
+        assertEquals(List.of("test.error", "test.rule", "test.rule"), found.stream().map(Finding::id).toList());
+        assertEquals(List.of(9L, 1L, 0L), found.stream().map(Finding::nanos).toList());
+        assertEquals(Severity.ERROR, Detection.worst(found));
+        Detector rogue = new Detector() {
+            public List<Rule> rules() {
+                return List.of(RULE);
+            }
+
+            public void finish(DetectionContext c, Consumer<Finding> out) {
+                out.accept(Finding.of(error).at(1).build());
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> new Detection(new LiveEntries(), List.of(rogue)).finish(null));
+    }
+
+    @Test
+    void everyRegisteredIdIsUniqueAndDocumented() {
+        List<Rule> rules = Detectors.rules();
+        assertEquals(rules.size(), rules.stream().map(Rule::id).distinct().count());
+        for (Rule r : rules) {
+            assertEquals(false, r.rule().isBlank() || r.fix().isBlank() || r.title().isBlank(), r.id());
+        }
+    }
+
+    @Test
+    void displayFiltersNameBothDirections() {
+        Flow f = new Flow(17, 0, dev.natrecon.decode.Addresses.v4(0xc0a8010a), 5060, 0, dev.natrecon.decode.Addresses.v4(0xcb007105), 5060);
+        assertEquals("ip.src==192.168.1.10 && ip.dst==203.0.113.5 && udp.srcport==5060 && udp.dstport==5060",
+                f.displayFilter());
+        assertEquals("(" + f.displayFilter() + ") || (ip.src==203.0.113.5 && ip.dst==192.168.1.10 && udp.srcport==5060"
+                + " && udp.dstport==5060)", f.displayFilterBothWays());
+        assertEquals("frame.number in {3 9}", DisplayFilters.frames(List.of(3L, 9L)));
+    }
+}
