@@ -13,6 +13,7 @@ import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.engine.ModelSummary;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.report.CaseOutputs;
+import dev.natrecon.report.ReportSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Merge the LAN and WAN captures on one timeline, match every packet with its counterpart across "
                 + "the NAT, replay them through the model of the router's conntrack and NAT, and write summary.json, "
-                + "packets.csv, mappings.csv, events.csv, expectations.csv, sip.csv, findings.csv and tablesize.csv. "
+                + "summary.md, report.html (one self-contained page: verdict, findings with evidence, SIP ladders, timelines, "
+                + "charts), charts/ (PNG and SVG), packets.csv, mappings.csv, events.csv, expectations.csv, sip.csv, "
+                + "findings.csv and tablesize.csv. "
                 + "Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on usage or input errors.")
 final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Mixin
@@ -42,6 +45,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "exit with status 1 when a finding is at least this severe: info, warning, error (default), "
                     + "or never")
     String failOn;
+
+    @Option(names = "--no-redact", description = "show SIP Authorization and Proxy-Authorization credentials in "
+            + "report.html and summary.md (redacted by default)")
+    boolean noRedact;
 
     @Spec
     CommandSpec spec;
@@ -58,7 +65,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         CaseOutputs outputs = new CaseOutputs(dir);
         RunResult r;
         try {
-            r = Analysis.run(in, List.of(outputs));
+            r = Analysis.run(in, List.of(outputs, new ReportSink(dir, !noRedact)));
         } catch (IOException | RuntimeException e) {
             outputs.abandon();
             throw e;
@@ -125,8 +132,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "    %-4s %s -> %s  remote %s  (%s)%n", b.protocolName(), b.internal(), b.external(),
                     b.remote(), b.translation().equals("none") ? "not translated" : "translated: " + b.translation());
         }
-        out.printf(Locale.ROOT, "  written: %s (summary.json, findings.csv, packets.csv, mappings.csv, events.csv, "
-                + "expectations.csv, sip.csv, tablesize.csv)%n", dir);
+        out.printf(Locale.ROOT, "  written: %s (report.html, summary.md, summary.json, findings.csv, packets.csv, "
+                + "mappings.csv, events.csv, expectations.csv, sip.csv, tablesize.csv, charts/)%n", dir);
         out.flush();
     }
 }

@@ -1,0 +1,189 @@
+package dev.natrecon.report;
+
+import dev.natrecon.correlate.Binding;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Rectangle;
+import java.awt.geom.Ellipse2D;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.StandardChartTheme;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+
+/**
+ * The case's charts drawn with JFreeChart, each as PNG and as SVG (JFreeSVG): fixed sizes, the logical "SansSerif"
+ * font, no timestamps or random ids, so two runs give the same bytes. Times are seconds since the case's first packet.
+ */
+final class Charts {
+    static final int WIDTH = 960;
+    /** Bindings drawn in the lifeline chart at most (the first by id). */
+    static final int MAX_BINDINGS = 40;
+
+    /** One chart rendered both ways. */
+    record Chart(String name, String title, String note, byte[] png, String svg) {
+    }
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {
+    }
+
+    private static StandardChartTheme theme() {
+        StandardChartTheme t = new StandardChartTheme("natrecon", false);
+        t.setExtraLargeFont(new Font("SansSerif", Font.BOLD, 16));
+        t.setLargeFont(new Font("SansSerif", Font.BOLD, 13));
+        t.setRegularFont(new Font("SansSerif", Font.PLAIN, 11));
+        t.setSmallFont(new Font("SansSerif", Font.PLAIN, 10));
+        t.setChartBackgroundPaint(Color.WHITE);
+        t.setPlotBackgroundPaint(new Color(0xf8f9fa));
+        t.setDomainGridlinePaint(new Color(0xdee2e6));
+        t.setRangeGridlinePaint(new Color(0xdee2e6));
+        t.setXYBarPainter(new StandardXYBarPainter());
+        t.setShadowVisible(false);
+        return t;
+    }
+
+    static Chart render(String name, String title, String note, JFreeChart chart, int height) throws IOException {
+        theme().apply(chart);
+        chart.setAntiAlias(true);
+        chart.setTextAntiAlias(true);
+        if (!note.isEmpty()) chart.addSubtitle(new TextTitle(note, new Font("SansSerif", Font.PLAIN, 11)));
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ChartUtils.writeChartAsPNG(png, chart, WIDTH, height);
+        SVGGraphics2D g = new SVGGraphics2D(WIDTH, height);
+        g.setDefsKeyPrefix("nr-" + name + "-");
+        chart.draw(g, new Rectangle(0, 0, WIDTH, height));
+        return new Chart(name, title, note, png.toByteArray(), g.getSVGDocument() + "\n");
+    }
+
+    private static double seconds(long nanos, long t0) {
+        return (nanos - t0) / 1e9;
+    }
+
+    /**
+     * (a) the conntrack table's size (most entries in each second it changed) and the live expectations, each against
+     * its limit; a limit far above the data is named in the subtitle rather than drawn (it would flatten the curve).
+     */
+    static Chart table(BoundedSeries entries, BoundedSeries expectations, long conntrackMax, long expectMax, long t0,
+                       long end) throws IOException {
+        NumberAxis time = new NumberAxis("seconds since " + Times.iso(t0));
+        time.setAutoRangeIncludesZero(true);
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
+        List<String> notes = new ArrayList<>();
+        plot.add(stepPlot("conntrack entries", entries, conntrackMax, "nf_conntrack_max", t0, end, notes,
+                new Color(0x1c7ed6)), 3);
+        plot.add(stepPlot("expectations", expectations, expectMax, "nf_conntrack_expect_max", t0, end, notes,
+                new Color(0x7048e8)), 2);
+        if (entries.merges() > 0 || expectations.merges() > 0) notes.add("points merged pairwise to stay within " + BoundedSeries.CAP);
+        JFreeChart chart = new JFreeChart("Conntrack table and expectations against their limits",
+                new Font("SansSerif", Font.BOLD, 14), plot, true);
+        return render("table", "Conntrack table and expectations over time", String.join("; ", notes), chart, 480);
+    }
+
+    private static XYPlot stepPlot(String label, BoundedSeries data, long limit, String limitName, long t0, long end,
+                                   List<String> notes, Color colour) {
+        XYSeries s = new XYSeries(label, true, true);
+        s.add(0.0, 0.0);
+        for (int i = 0; i < data.size(); i++) s.addOrUpdate(seconds(data.time(i), t0), data.value(i));
+        if (end > t0 && data.size() > 0) s.addOrUpdate(seconds(end, t0), data.value(data.size() - 1));
+        NumberAxis y = new NumberAxis(label);
+        y.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+        XYStepRenderer r = new XYStepRenderer();
+        r.setSeriesPaint(0, colour);
+        r.setSeriesStroke(0, new BasicStroke(2f));
+        XYPlot p = new XYPlot(new XYSeriesCollection(s), null, y, r);
+        double max = data.max();
+        if (limit > 0 && limit <= Math.max(4 * max, 10)) {
+            ValueMarker m = new ValueMarker(limit, new Color(0xe03131), new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            m.setLabel(limitName + " = " + limit);
+            m.setLabelFont(new Font("SansSerif", Font.PLAIN, 10));
+            m.setLabelPaint(new Color(0xe03131));
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
+            p.addRangeMarker(m);
+            y.setUpperBound(limit * 1.15);
+            y.setAutoRange(false);
+        } else if (limit > 0) {
+            notes.add(String.format(Locale.ROOT, "%s peak %d of %s = %d (%.3f %%)", label, (long) max, limitName, limit,
+                    100.0 * max / limit));
+        }
+        if (max == 0 && (limit <= 0 || limit > 10)) {
+            y.setRange(0, 1);
+        }
+        return p;
+    }
+
+    /**
+     * (b) one bar per binding (first to last packet seen), with a cross where the model's entry for it expired or was
+     * killed; at most {@link #MAX_BINDINGS}.
+     */
+    static Chart bindings(List<Binding> bindings, Map<String, List<Long>> endings, long t0) throws IOException {
+        int n = Math.min(bindings.size(), MAX_BINDINGS);
+        XYIntervalSeries bars = new XYIntervalSeries("seen (first to last packet)");
+        XYSeries ends = new XYSeries("entry expired or killed", false, true);
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            Binding b = bindings.get(i);
+            names[i] = "#" + b.id + " " + b.protocolName() + " " + b.internal() + " > " + b.remote();
+            double a = seconds(b.firstNanos, t0), z = seconds(b.lastNanos, t0);
+            bars.add(i, i - 0.3, i + 0.3, a, a, Math.max(z, a + 0.001));
+            for (Long t : endings.getOrDefault(bindingKey(b), List.of())) ends.add(i, seconds(t, t0));
+        }
+        XYIntervalSeriesCollection c = new XYIntervalSeriesCollection();
+        c.addSeries(bars);
+        SymbolAxis axis = new SymbolAxis("binding", names);
+        axis.setGridBandsVisible(false);
+        NumberAxis time = new NumberAxis("seconds since " + Times.iso(t0));
+        XYBarRenderer r = new XYBarRenderer();
+        r.setUseYInterval(true);
+        r.setSeriesPaint(0, new Color(0x2f9e44));
+        r.setShadowVisible(false);
+        XYPlot plot = new XYPlot(c, axis, time, r);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        XYLineAndShapeRenderer marks = new XYLineAndShapeRenderer(false, true);
+        marks.setSeriesPaint(0, new Color(0xe03131));
+        marks.setSeriesShape(0, new Ellipse2D.Double(-4, -4, 8, 8));
+        plot.setDataset(1, new XYSeriesCollection(ends));
+        plot.setRenderer(1, marks);
+        String note = (bindings.size() > n ? "first " + n + " of " + bindings.size() + " bindings; " : "")
+                + "gaps within a binding are not drawn (the run result holds first and last packet only)";
+        JFreeChart chart = new JFreeChart("Binding lifelines", new Font("SansSerif", Font.BOLD, 14), plot, true);
+        return render("bindings", "Binding lifelines", note, chart, Math.max(240, 110 + 26 * n));
+    }
+
+    /** The key that ties a binding to its conntrack entry: protocol, inside endpoint, remote endpoint. */
+    static String bindingKey(Binding b) {
+        return b.protocol + " " + b.internal() + " " + b.remote();
+    }
+
+    /** The same key for an entry's original tuple. */
+    static String entryKey(dev.natrecon.conntrack.ConntrackTuple t) {
+        return t.protocol() + " " + dev.natrecon.decode.Addresses.endpoint(t.srcHi(), t.srcLo(), t.srcPort()) + " "
+                + dev.natrecon.decode.Addresses.endpoint(t.dstHi(), t.dstLo(), t.dstPort());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.natrecon.report;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.conntrack.ExpectationEvent;
+import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.engine.AnalysisSink;
+import dev.natrecon.engine.RunResult;
+import dev.natrecon.engine.SipPacket;
+import dev.natrecon.engine.TableSample;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the human-facing outputs beside {@link CaseOutputs}' files: {@code report.html} (one self-contained page),
+ * {@code summary.md} (for a ticket) and {@code charts/} (PNG and SVG). It keeps only bounded extracts of the replay:
+ * the first {@link #MAX_ROWS} conntrack and expectation events, the chart series ({@link BoundedSeries}), the ladders
+ * ({@link CallLadder}'s limits). Everything taken from a capture is escaped by the renderers; SIP credentials are
+ * redacted unless {@code redact} is false ({@code analyze --no-redact}). Each file is renamed into place when complete.
+ */
+public final class ReportSink implements AnalysisSink {
+    /** Timeline rows shown in the report per kind (the CSV files have them all). */
+    public static final int MAX_ROWS = 200;
+    private static final int MAX_ENDING_KEYS = 10_000;
+
+    /** One row of a timeline: when, what, the line {@code conntrack -E} prints, and the frame that caused it. */
+    record Row(long nanos, String event, String line, String capture, long frame) {
+    }
+
+    private final Path dir;
+    private final boolean redact;
+    final CallLadder ladder;
+    final List<Row> conntrackRows = new ArrayList<>();
+    final List<Row> expectRows = new ArrayList<>();
+    long conntrackEvents, expectEvents;
+    final BoundedSeries tableSeries = new BoundedSeries();
+    final BoundedSeries expectSeries = new BoundedSeries();
+    private long liveExpectations;
+    long firstNanos = Long.MAX_VALUE, lastNanos = Long.MIN_VALUE;
+    /** Expiry/kill times of entries by {@link Charts#entryKey}, for the binding lifelines. */
+    final Map<String, List<Long>> endings = new HashMap<>();
+
+    public ReportSink(Path dir, boolean redact) {
+        this.dir = dir;
+        this.redact = redact;
+        this.ladder = new CallLadder(redact);
+    }
+
+    @Override
+    public void packet(Seen s, String capture) {
+        if (s.nanos != 0) {
+            firstNanos = Math.min(firstNanos, s.nanos);
+            lastNanos = Math.max(lastNanos, s.nanos);
+        }
+    }
+
+    @Override
+    public void conntrack(ConntrackEvent e) {
+        conntrackEvents++;
+        if (conntrackRows.size() < MAX_ROWS) {
+            conntrackRows.add(new Row(e.nanos(), EventFormat.tag(e), EventFormat.line(e), e.frame().point(),
+                    e.frame().frame()));
+        }
+        if ((e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled)
+                && endings.size() < MAX_ENDING_KEYS) {
+            endings.computeIfAbsent(Charts.entryKey(e.entry().original()), k -> new ArrayList<>()).add(e.nanos());
+        }
+    }
+
+    @Override
+    public void expectation(ExpectationEvent e) {
+        expectEvents++;
+        if (expectRows.size() < MAX_ROWS) {
+            expectRows.add(new Row(e.nanos(), e instanceof ExpectationEvent.ExpectationCreated ? "NEW" : "DESTROY",
+                    EventFormat.expectLine(e), e.frame().point(), e.frame().frame()));
+        }
+        liveExpectations += e instanceof ExpectationEvent.ExpectationCreated ? 1 : -1;
+        expectSeries.add(e.nanos(), Math.max(0, liveExpectations));
+    }
+
+    @Override
+    public void sipPacket(SipPacket p) {
+        ladder.accept(p);
+    }
+
+    @Override
+    public void tableSize(TableSample t) {
+        tableSeries.add(t.secondNanos(), t.peak());
+    }
+
+    @Override
+    public void finish(RunResult r) throws IOException {
+        long t0 = firstNanos;
+        for (Binding b : r.bindings()) t0 = Math.min(t0, b.firstNanos);
+        if (tableSeries.size() > 0) t0 = Math.min(t0, tableSeries.time(0));
+        if (t0 == Long.MAX_VALUE) t0 = 0;
+        long end = Math.max(lastNanos, r.model().endNanos());
+        Path charts = dir.resolve("charts");
+        List<Charts.Chart> drawn = new ArrayList<>();
+        drawn.add(Charts.table(tableSeries, expectSeries, setting(r, "nf_conntrack_max"),
+                setting(r, "nf_conntrack_expect_max"), t0, end));
+        drawn.add(Charts.bindings(r.bindings(), endings, t0));
+        for (Charts.Chart c : drawn) {
+            AtomicFile.write(charts.resolve(c.name() + ".png"), c.png());
+            AtomicFile.write(charts.resolve(c.name() + ".svg"), c.svg());
+        }
+        List<CallLadder.Call> calls = ladder.calls();
+        for (int i = 0; i < calls.size(); i++) {
+            AtomicFile.write(charts.resolve("ladder-" + (i + 1) + ".svg"), CallLadder.svg(calls.get(i), true));
+        }
+        removeStaleLadders(charts, calls.size());
+        AtomicFile.write(dir.resolve("report.html"), HtmlReport.render(r, this, drawn, redact));
+        AtomicFile.write(dir.resolve("summary.md"), MarkdownSummary.render(r, this, redact));
+    }
+
+    /** Ladder files a previous run into the same folder left beyond this run's calls. */
+    private static void removeStaleLadders(Path charts, int count) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(charts, "ladder-*.svg")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                String num = n.substring("ladder-".length(), n.length() - ".svg".length());
+                if (num.matches("[0-9]{1,6}") && Integer.parseInt(num) > count) Files.delete(p);
+            }
+        }
+    }
+
+    /** A numeric model setting by its sysctl name ("nf_conntrack_max = 262144 (…)"), or 0 when absent. */
+    static long setting(RunResult r, String name) {
+        for (String line : r.model().settings()) {
+            if (line.startsWith(name + " = ")) {
+                String v = line.substring(name.length() + 3);
+                int sp = v.indexOf(' ');
+                try {
+                    return Long.parseLong(sp < 0 ? v : v.substring(0, sp));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+}
