@@ -67,8 +67,14 @@ final class Charts {
         return t;
     }
 
-    static Chart render(String name, String title, String note, JFreeChart chart, int height) throws IOException {
+    /** A chart with the house fonts and colours; series paints are set after this (the theme would reset them). */
+    private static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot) {
+        JFreeChart chart = new JFreeChart(title, new Font("SansSerif", Font.BOLD, 14), plot, true);
         theme().apply(chart);
+        return chart;
+    }
+
+    static Chart render(String name, String title, String note, JFreeChart chart, int height) throws IOException {
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
         if (!note.isEmpty()) chart.addSubtitle(new TextTitle(note, new Font("SansSerif", Font.PLAIN, 11)));
@@ -94,18 +100,21 @@ final class Charts {
         time.setAutoRangeIncludesZero(true);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
         List<String> notes = new ArrayList<>();
-        plot.add(stepPlot("conntrack entries", entries, conntrackMax, "nf_conntrack_max", t0, end, notes,
-                new Color(0x1c7ed6)), 3);
-        plot.add(stepPlot("expectations", expectations, expectMax, "nf_conntrack_expect_max", t0, end, notes,
-                new Color(0x7048e8)), 2);
+        XYPlot top = stepPlot("conntrack entries", entries, conntrackMax, "nf_conntrack_max", t0, end, notes);
+        XYPlot bottom = stepPlot("expectations", expectations, expectMax, "nf_conntrack_expect_max", t0, end, notes);
+        plot.add(top, 3);
+        plot.add(bottom, 2);
         if (entries.merges() > 0 || expectations.merges() > 0) notes.add("points merged pairwise to stay within " + BoundedSeries.CAP);
-        JFreeChart chart = new JFreeChart("Conntrack table and expectations against their limits",
-                new Font("SansSerif", Font.BOLD, 14), plot, true);
+        JFreeChart chart = chart("Conntrack table and expectations against their limits", plot);
+        top.getRenderer().setSeriesPaint(0, new Color(0x1c7ed6));
+        top.getRenderer().setSeriesStroke(0, new BasicStroke(2f));
+        bottom.getRenderer().setSeriesPaint(0, new Color(0x7048e8));
+        bottom.getRenderer().setSeriesStroke(0, new BasicStroke(2f));
         return render("table", "Conntrack table and expectations over time", String.join("; ", notes), chart, 480);
     }
 
     private static XYPlot stepPlot(String label, BoundedSeries data, long limit, String limitName, long t0, long end,
-                                   List<String> notes, Color colour) {
+                                   List<String> notes) {
         XYSeries s = new XYSeries(label, true, true);
         s.add(0.0, 0.0);
         for (int i = 0; i < data.size(); i++) s.addOrUpdate(seconds(data.time(i), t0), data.value(i));
@@ -113,8 +122,6 @@ final class Charts {
         NumberAxis y = new NumberAxis(label);
         y.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
         XYStepRenderer r = new XYStepRenderer();
-        r.setSeriesPaint(0, colour);
-        r.setSeriesStroke(0, new BasicStroke(2f));
         XYPlot p = new XYPlot(new XYSeriesCollection(s), null, y, r);
         double max = data.max();
         if (limit > 0 && limit <= Math.max(4 * max, 10)) {
@@ -161,18 +168,19 @@ final class Charts {
         NumberAxis time = new NumberAxis("seconds since " + Times.iso(t0));
         XYBarRenderer r = new XYBarRenderer();
         r.setUseYInterval(true);
-        r.setSeriesPaint(0, new Color(0x2f9e44));
         r.setShadowVisible(false);
         XYPlot plot = new XYPlot(c, axis, time, r);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
         XYLineAndShapeRenderer marks = new XYLineAndShapeRenderer(false, true);
-        marks.setSeriesPaint(0, new Color(0xe03131));
-        marks.setSeriesShape(0, new Ellipse2D.Double(-4, -4, 8, 8));
         plot.setDataset(1, new XYSeriesCollection(ends));
         plot.setRenderer(1, marks);
         String note = (bindings.size() > n ? "first " + n + " of " + bindings.size() + " bindings; " : "")
                 + "gaps within a binding are not drawn (the run result holds first and last packet only)";
-        JFreeChart chart = new JFreeChart("Binding lifelines", new Font("SansSerif", Font.BOLD, 14), plot, true);
+        JFreeChart chart = chart("Binding lifelines", plot);
+        r.setSeriesPaint(0, new Color(0x2f9e44));
+        r.setShadowVisible(false);
+        marks.setSeriesPaint(0, new Color(0xe03131));
+        marks.setSeriesShape(0, new Ellipse2D.Double(-5, -5, 10, 10));
         return render("bindings", "Binding lifelines", note, chart, Math.max(240, 110 + 26 * n));
     }
 

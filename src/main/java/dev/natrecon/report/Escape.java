@@ -66,9 +66,14 @@ public final class Escape {
         return sb.toString();
     }
 
-    /** A Markdown code span: the text verbatim on one line (backticks become quotes, so the span cannot end early). */
+    /**
+     * A Markdown code span: the text verbatim on one line (backticks become quotes, so the span cannot end early).
+     * Text with {@code <} or {@code >} is given as escaped plain text instead ({@link #md}): a renderer that is not
+     * CommonMark might still read a tag inside a code span.
+     */
     public static String mdCode(String s) {
         if (s == null || s.isEmpty()) return "";
+        if (s.indexOf('<') >= 0 || s.indexOf('>') >= 0) return md(s);
         StringBuilder sb = new StringBuilder(s.length() + 2).append('`');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
