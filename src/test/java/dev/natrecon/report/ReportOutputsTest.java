@@ -96,9 +96,11 @@ class ReportOutputsTest {
                 out.add(v);
             }
         }
-        if (Pattern.compile("(?i)url\\s*\\(|@import|https?://(?!www\\.w3\\.org/2000/svg)").matcher(html).find()) {
-            out.add("url(, @import or an http(s) URL in the page");
+        Matcher style = Pattern.compile("(?is)<style[^>]*>(.*?)</style>").matcher(html);
+        while (style.find()) {
+            if (Pattern.compile("(?i)url\\s*\\(|@import").matcher(style.group(1)).find()) out.add("url( or @import in CSS");
         }
+        if (Pattern.compile("(?i)\\sstyle\\s*=\\s*[\"'][^\"']*url\\s*\\(").matcher(html).find()) out.add("url( in a style attribute");
         return out;
     }
 
