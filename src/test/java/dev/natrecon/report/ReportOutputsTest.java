@@ -152,6 +152,29 @@ class ReportOutputsTest {
         assertFalse(page.contains("SECRET"));
     }
 
+    /** The html-injection captures are what its README's BreakAlg command makes from samples/baseline. */
+    @Test
+    void theInjectionCaseIsReproducible() throws IOException {
+        String auth = "Authorization: Digest username=\"1001\", realm=\"nrlab\", nonce=\"NONCE-SECRET-1\", "
+                + "uri=\"sip:203.0.113.5\", response=\"RESPONSE-SECRET-1\", algorithm=MD5\r\nExpires: 600";
+        String pauth = "Proxy-Authorization: Digest username=\"1001\", realm=\"nrlab\", nonce=\"NONCE-SECRET-2\", "
+                + "uri=\"sip:2002@203.0.113.5:5060\", response=\"RESPONSE-SECRET-2\"\r\nAllow: INVITE";
+        List<String> edits = List.of(
+                "1:User-Agent: natrecon-lab-phone=>User-Agent: <script>document.title='PWNED'</script>",
+                "1:Expires: 600=>" + auth,
+                "1:Call-ID: nrlab-reg-1@=>Call-ID: nrlab-reg-1<script>alert(3)</script>@",
+                "2:Call-ID: nrlab-reg-1@=>Call-ID: nrlab-reg-1<script>alert(3)</script>@",
+                "3:From: <sip:1001@=>From: \"x\\\"><img src=x onerror=alert(1)>\" <sip:1001@",
+                "3:Allow: INVITE=>" + pauth,
+                "3:s=natrecon lab=>s=<script>document.title='PWNED'</script>",
+                "3:content-length=auto");
+        for (String side : List.of("lan", "wan")) {
+            Path made = Files.createDirectories(OUT).resolve("injection-" + side + ".pcap");
+            dev.natrecon.alg.sip.tools.BreakAlg.run(Path.of("samples/baseline/" + side + ".pcap"), made, edits, null);
+            assertArrayEquals(Files.readAllBytes(INJECTION.resolve(side + ".pcap")), Files.readAllBytes(made), side);
+        }
+    }
+
     @Test
     void escaping() {
         assertEquals("&lt;script&gt;document.title=&#39;x&#39;&lt;/script&gt; &quot;a&quot; &amp;",
