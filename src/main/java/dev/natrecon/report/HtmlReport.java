@@ -28,7 +28,7 @@ final class HtmlReport {
             code,pre,.mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px}
             pre{background:#f1f3f5;padding:6px 8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:4px 0}
             table{border-collapse:collapse;margin:6px 0;font-size:13px}th,td{border:1px solid #dee2e6;padding:3px 6px;text-align:left;vertical-align:top}
-            th{background:#f1f3f5}td.n{text-align:right}
+            th{background:#f1f3f5}td.n{text-align:right}.nw{white-space:nowrap}
             .badge{display:inline-block;border-radius:4px;padding:1px 7px;color:#fff;font-weight:bold;font-size:12px;text-transform:uppercase}
             .error{background:#c92a2a}.warning{background:#e67700}.info{background:#1971c2}.clean{background:#2f9e44}
             #verdict{font-size:17px;padding:10px 14px;border-radius:6px;color:#fff;margin:8px 0}
@@ -185,10 +185,10 @@ final class HtmlReport {
             h.raw("<h3 id=\"call").raw(Integer.toString(i + 1)).raw("\">Call ").text(Integer.toString(i + 1))
                     .raw(": <code>").text(c.callId).raw("</code></h3>\n");
             h.raw(CallLadder.svg(c, false));
-            h.raw("<table><tr><th>time</th><th>message</th><th>CSeq</th><th>before router</th><th>after router</th>"
+            h.raw("<table><tr><th>time (UTC)</th><th>message</th><th>CSeq</th><th>before router</th><th>after router</th>"
                     + "<th>fields the router rewrote</th></tr>\n");
             for (CallLadder.Message m : c.messages) {
-                h.raw("<tr><td class=\"mono\">").text(Times.iso(m.nanos())).raw("</td><td>").text(m.label())
+                h.raw("<tr><td class=\"mono nw\">").text(Times.timeOfDay(m.nanos())).raw("</td><td>").text(m.label())
                         .raw("</td><td class=\"mono\">").text(m.cseq()).raw("</td><td class=\"mono\">")
                         .text(m.inSide() + " #" + m.inFrame()).raw("</td><td class=\"mono\">")
                         .text(m.outSide() == null ? "none" : m.outSide() + " #" + m.outFrame()).raw("</td><td>");
@@ -221,9 +221,9 @@ final class HtmlReport {
                 ? "First " + rows.size() + " of " + total + " events; all are in " : total + " events; also in ")
                 .raw("<a href=\"").raw(csv).raw("\">").raw(csv).raw("</a>.</p>\n");
         if (rows.isEmpty()) return;
-        h.raw("<table><tr><th>time</th><th>event</th><th>frame</th><th>as conntrack -E prints it</th></tr>\n");
+        h.raw("<table><tr><th>time (UTC)</th><th>event</th><th>frame</th><th>as conntrack -E prints it</th></tr>\n");
         for (ReportSink.Row row : rows) {
-            h.raw("<tr><td class=\"mono\">").text(Times.iso(row.nanos())).raw("</td><td>").text(row.event())
+            h.raw("<tr><td class=\"mono nw\">").text(Times.timeOfDay(row.nanos())).raw("</td><td>").text(row.event())
                     .raw("</td><td class=\"mono\">").text(row.frame() == 0 ? "" : row.capture() + " #" + row.frame())
                     .raw("</td><td class=\"mono\">").text(row.line()).raw("</td></tr>\n");
         }

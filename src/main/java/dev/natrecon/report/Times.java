@@ -22,6 +22,11 @@ public final class Times {
         return sb.append(frac).toString();
     }
 
+    /** Time of day in UTC to the microsecond ("02:11:47.721352"), for tables whose date is given elsewhere. */
+    public static String timeOfDay(long nanos) {
+        return iso(nanos).substring(11, 26);
+    }
+
     public static String iso(long nanos) {
         return ISO.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
     }
