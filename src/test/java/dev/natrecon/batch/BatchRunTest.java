@@ -176,4 +176,17 @@ class BatchRunTest {
         }
         assertTrue(Files.isRegularFile(out.resolve("summary.csv")) && Files.isRegularFile(out.resolve("index.html")));
     }
+
+    @Test
+    void fileNamesAreEscapedInTheIndex() throws IOException {
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in);
+        Files.writeString(in.resolve("<img src=x onerror=alert(1)>.txt"), "x");
+        Path out = tmp.resolve("out");
+        BatchRunner.Result r = BatchRunner.run(List.of(in), new BatchRunner.Options(out, 1, false), BatchListener.NONE);
+        assertEquals(0, r.exitStatus(Severity.ERROR), "no case, nothing failed");
+        String index = Files.readString(out.resolve("index.html"));
+        assertFalse(index.contains("<img"), index);
+        assertTrue(index.contains("&lt;img src=x onerror=alert(1)&gt;.txt"), index);
+    }
 }
