@@ -27,6 +27,7 @@ class ArchitectureTest {
             "alg", List.of("correlate", "engine", "report", "detect", "batch", "cli"),
             "detect", List.of("engine", "report", "batch", "cli"),
             "engine", List.of("batch", "cli"),
+            "batch", List.of("cli"),
             "report", List.of("batch", "cli"));
 
     static List<Path> sources() throws IOException {
