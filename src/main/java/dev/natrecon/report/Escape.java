@@ -17,51 +17,27 @@ public final class Escape {
     private Escape() {
     }
 
-    /** Text and attribute values for HTML and XML: {@code & < > " '} become entities, control characters a space. */
+    /**
+     * Text and attribute values for HTML and XML ({@link Html#escape}); carriage returns are dropped first, so SIP's
+     * CRLF lines read as lines.
+     */
     public static String html(String s) {
-        if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                case '\n', '\t' -> sb.append(c);
-                case '\r' -> { }
-                default -> sb.append(c < 0x20 || c == 0x7f || (c >= 0xfffe) || Character.isSurrogate(c) && !validPair(s, i) ? '\ufffd' : c);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static boolean validPair(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+        return s == null ? "" : Html.escape(s.replace("\r", ""));
     }
 
     /**
-     * Inline Markdown text: HTML-significant characters become entities (no raw HTML reaches the renderer) and
-     * the Markdown punctuation that can start emphasis, links, code, headings, tables or strikethrough is
-     * backslash-escaped (and a leading list marker); line breaks become spaces.
+     * Inline Markdown text: HTML-significant characters become entities ({@link Html#escape}: no raw HTML reaches
+     * the renderer), the Markdown punctuation that can start emphasis, links, code, tables or strikethrough is
+     * backslash-escaped, and so is a leading heading or list marker; line breaks become spaces.
      */
     public static String md(String s) {
         if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '\r', '\n', '\t' -> sb.append(' ');
-                case '\\', '`', '*', '_', '[', ']', '#', '|', '~' -> sb.append('\\').append(c);
-                case '-', '+' -> sb.append(i == 0 ? "\\" : "").append(c);
-                default -> sb.append(c < 0x20 || c == 0x7f ? ' ' : c);
-            }
+        String h = Html.escape(s.replace('\r', ' ').replace('\n', ' ').replace('\t', ' '));
+        StringBuilder sb = new StringBuilder(h.length() + 16);
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if ("\\`*_[]|~".indexOf(c) >= 0 || i == 0 && "#-+".indexOf(c) >= 0) sb.append('\\');
+            sb.append(c);
         }
         return sb.toString();
     }

@@ -46,7 +46,7 @@ final class HtmlReport {
     }
 
     static String render(RunResult r, ReportSink d, List<Charts.Chart> charts, boolean redact) {
-        Html h = new Html(redact);
+        SafeBuilder h = new SafeBuilder(redact, Escape::html);
         Map<String, Object> verdict = Summaries.verdict(r.findings());
         String worst = (String) verdict.get("worst");
         h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -87,7 +87,7 @@ final class HtmlReport {
         return sb.toString();
     }
 
-    private static void inputs(Html h, RunResult r) {
+    private static void inputs(SafeBuilder h, RunResult r) {
         h.raw("<table class=\"meta\"><tr><th>capture</th><th>file</th><th>frames</th><th>first packet</th><th>duration</th></tr>\n");
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
@@ -111,7 +111,7 @@ final class HtmlReport {
         h.raw("</p>\n");
     }
 
-    private static void findings(Html h, List<Finding> findings) {
+    private static void findings(SafeBuilder h, List<Finding> findings) {
         h.raw("<h2 id=\"findings\">Findings</h2>\n");
         if (findings.isEmpty()) {
             h.raw("<p>No findings: nothing the detectors check for happened in these captures.</p>\n");
@@ -120,7 +120,7 @@ final class HtmlReport {
         h.raw("<table><tr><th>#</th><th>severity</th><th>finding</th><th>time</th><th>subject</th></tr>\n");
         for (int i = 0; i < findings.size(); i++) {
             Finding f = findings.get(i);
-            h.raw("<tr><td class=\"n\">").text(Integer.toString(i + 1)).raw("</td><td>").badge(f.severity().label())
+            h.raw("<tr><td class=\"n\">").text(Integer.toString(i + 1)).raw("</td><td>").raw(badge(f.severity().label()))
                     .raw("</td><td><a href=\"#f").raw(Integer.toString(i + 1)).raw("\"><code>").text(f.id())
                     .raw("</code></a></td><td class=\"mono\">").text(Times.iso(f.nanos())).raw("</td><td class=\"mono\">")
                     .text(f.subject()).raw("</td></tr>\n");
@@ -129,10 +129,10 @@ final class HtmlReport {
         for (int i = 0; i < findings.size(); i++) finding(h, findings.get(i), i + 1);
     }
 
-    private static void finding(Html h, Finding f, int n) {
+    private static void finding(SafeBuilder h, Finding f, int n) {
         Rule rule = Detectors.rule(f.id());
         h.raw("<article class=\"finding f-").raw(f.severity().label()).raw("\" id=\"f").raw(Integer.toString(n)).raw("\">\n<h3>")
-                .text(n + ". ").badge(f.severity().label()).raw(" <code>").text(f.id()).raw("</code>");
+                .text(n + ". ").raw(badge(f.severity().label())).raw(" <code>").text(f.id()).raw("</code>");
         if (rule != null) h.raw(" — ").text(rule.title());
         h.raw("</h3>\n<p>").text(f.message()).raw("</p>\n");
         h.raw("<p class=\"meta\">").text(Times.iso(f.nanos()) + (f.endNanos() != f.nanos() ? " to " + Times.iso(f.endNanos()) : ""))
@@ -164,7 +164,7 @@ final class HtmlReport {
         h.raw("</article>\n");
     }
 
-    private static void calls(Html h, CallLadder ladder) {
+    private static void calls(SafeBuilder h, CallLadder ladder) {
         h.raw("<h2 id=\"calls\">SIP calls</h2>\n");
         List<CallLadder.Call> calls = ladder.calls();
         if (calls.isEmpty()) {
@@ -210,13 +210,13 @@ final class HtmlReport {
         }
     }
 
-    private static void timelines(Html h, ReportSink d) {
+    private static void timelines(SafeBuilder h, ReportSink d) {
         h.raw("<h2 id=\"timelines\">Timelines</h2>\n");
         timeline(h, "Conntrack events", d.conntrackRows, d.conntrackEvents, "events.csv");
         timeline(h, "Expectation events", d.expectRows, d.expectEvents, "expectations.csv");
     }
 
-    private static void timeline(Html h, String title, List<ReportSink.Row> rows, long total, String csv) {
+    private static void timeline(SafeBuilder h, String title, List<ReportSink.Row> rows, long total, String csv) {
         h.raw("<h3>").text(title).raw("</h3>\n<p class=\"note\">").text(rows.size() < total
                 ? "First " + rows.size() + " of " + total + " events; all are in " : total + " events; also in ")
                 .raw("<a href=\"").raw(csv).raw("\">").raw(csv).raw("</a>.</p>\n");
@@ -230,7 +230,7 @@ final class HtmlReport {
         h.raw("</table>\n");
     }
 
-    private static void charts(Html h, List<Charts.Chart> charts) {
+    private static void charts(SafeBuilder h, List<Charts.Chart> charts) {
         h.raw("<h2 id=\"charts\">Charts</h2>\n");
         for (Charts.Chart c : charts) {
             h.raw("<h3>").text(c.title()).raw("</h3>\n<img class=\"chart\" alt=\"").text(c.title())
@@ -240,7 +240,7 @@ final class HtmlReport {
         }
     }
 
-    private static void files(Html h, int ladders) {
+    private static void files(SafeBuilder h, int ladders) {
         h.raw("<h2 id=\"files\">Files</h2>\n<p>");
         String[] files = {"summary.json", "summary.md", "findings.csv", "packets.csv", "mappings.csv", "events.csv",
             "expectations.csv", "sip.csv", "tablesize.csv"};
@@ -249,33 +249,7 @@ final class HtmlReport {
                 .text(ladders > 0 ? ", ladder-1.svg … ladder-" + ladders + ".svg" : "").raw(".</p>\n");
     }
 
-    /** An HTML builder whose only way to add capture text is {@link #text}, which redacts and escapes. */
-    private static final class Html {
-        private final StringBuilder sb = new StringBuilder(1 << 16);
-        private final boolean redact;
-
-        Html(boolean redact) {
-            this.redact = redact;
-        }
-
-        /** Markup written by this class (never capture text). */
-        Html raw(String s) {
-            sb.append(s);
-            return this;
-        }
-
-        Html text(String s) {
-            sb.append(Escape.html(Escape.redact(s, redact)));
-            return this;
-        }
-
-        Html badge(String severity) {
-            return raw("<span class=\"badge ").raw(severity).raw("\">").raw(severity).raw("</span>");
-        }
-
-        @Override
-        public String toString() {
-            return sb.toString();
-        }
+    private static String badge(String severity) {
+        return "<span class=\"badge " + severity + "\">" + severity + "</span>";
     }
 }

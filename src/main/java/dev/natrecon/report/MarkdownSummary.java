@@ -22,14 +22,14 @@ final class MarkdownSummary {
     }
 
     static String render(RunResult r, ReportSink d, boolean redact) {
-        Md m = new Md(redact);
+        SafeBuilder m = new SafeBuilder(redact, Escape::md);
         String worst = (String) Summaries.verdict(r.findings()).get("worst");
         m.raw("# natrecon: ").text(r.caseName()).raw("\n\n");
         m.raw("**Verdict: ").raw(worst.toUpperCase(Locale.ROOT)).raw("** — ").text(HtmlReport.countsText(r.findings())).raw("\n\n");
         m.raw("## Inputs\n\n| capture | file | frames | first packet | duration |\n|---|---|---:|---|---:|\n");
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
-            m.raw("| ").text(r.roles().get(i)).raw(" | ").code(s.path).raw(" | ").raw(Long.toString(s.frames)).raw(" | ")
+            m.raw("| ").text(r.roles().get(i)).raw(" | ").text(s.path, Escape::mdCode).raw(" | ").raw(Long.toString(s.frames)).raw(" | ")
                     .raw(s.frames == 0 ? "-" : Times.iso(s.firstNanos)).raw(" | ")
                     .raw(String.format(Locale.ROOT, "%.3f s", s.durationSeconds())).raw(" |\n");
         }
@@ -41,20 +41,20 @@ final class MarkdownSummary {
         for (Finding f : r.findings()) {
             Rule rule = Detectors.rule(f.id());
             m.raw("### ").raw(Integer.toString(++n)).raw(". ").raw(f.severity().label().toUpperCase(Locale.ROOT)).raw(" ")
-                    .code(f.id()).raw(rule == null ? "" : " — ").text(rule == null ? "" : rule.title()).raw("\n\n");
+                    .text(f.id(), Escape::mdCode).raw(rule == null ? "" : " — ").text(rule == null ? "" : rule.title()).raw("\n\n");
             m.text(f.message()).raw("\n\n");
             m.raw("- time: ").raw(Times.iso(f.nanos())).raw(f.endNanos() != f.nanos() ? " to " + Times.iso(f.endNanos()) : "").raw("\n");
-            m.raw("- subject: ").code(f.subject()).raw("\n");
+            m.raw("- subject: ").text(f.subject(), Escape::mdCode).raw("\n");
             for (Map.Entry<String, List<Long>> e : f.frames().entrySet()) {
                 int omitted = f.omitted().getOrDefault(e.getKey(), 0);
                 m.raw("- evidence frames (").text(e.getKey()).raw("): ")
-                        .code(String.join(", ", e.getValue().stream().map(String::valueOf).toList()))
+                        .text(String.join(", ", e.getValue().stream().map(String::valueOf).toList()), Escape::mdCode)
                         .raw(omitted > 0 ? " (+" + omitted + " more)" : "").raw("\n");
             }
             for (Map.Entry<String, String> e : f.filters().entrySet()) {
-                m.raw("- display filter (").text(e.getKey()).raw("): ").code(e.getValue()).raw("\n");
+                m.raw("- display filter (").text(e.getKey()).raw("): ").text(e.getValue(), Escape::mdCode).raw("\n");
             }
-            if (!f.conntrack().isEmpty()) m.raw("- conntrack: ").code(f.conntrack()).raw("\n");
+            if (!f.conntrack().isEmpty()) m.raw("- conntrack: ").text(f.conntrack(), Escape::mdCode).raw("\n");
             for (Map.Entry<String, String> e : f.details().entrySet()) {
                 m.raw("- ").text(e.getKey()).raw(": ").text(e.getValue()).raw("\n");
             }
@@ -81,35 +81,5 @@ final class MarkdownSummary {
         m.raw("\nDetails: report.html, summary.json and the CSV files beside this file.")
                 .raw(redact ? " Authorization credentials are redacted.\n" : " Credentials are not redacted (--no-redact).\n");
         return m.toString();
-    }
-
-    /** A Markdown builder whose only ways to add capture text ({@link #text}, {@link #code}) redact and escape. */
-    private static final class Md {
-        private final StringBuilder sb = new StringBuilder(4096);
-        private final boolean redact;
-
-        Md(boolean redact) {
-            this.redact = redact;
-        }
-
-        Md raw(String s) {
-            sb.append(s);
-            return this;
-        }
-
-        Md text(String s) {
-            sb.append(Escape.md(Escape.redact(s, redact)));
-            return this;
-        }
-
-        Md code(String s) {
-            sb.append(Escape.mdCode(Escape.redact(s, redact)));
-            return this;
-        }
-
-        @Override
-        public String toString() {
-            return sb.toString();
-        }
     }
 }
