@@ -416,7 +416,7 @@ public final class Analysis {
                 }
             }
         });
-        SipRewrites rewrites = new SipRewrites();
+        SipRewrites rewrites = new SipRewrites(sinks.stream().anyMatch(AnalysisSink::wantsSipRewrites));
         model.onSipPacket(p -> {
             rewrites.accept(p);
             for (AnalysisSink sink : sinks) {

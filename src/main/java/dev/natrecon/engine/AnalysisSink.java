@@ -20,6 +20,14 @@ public interface AnalysisSink {
     default void sipPacket(SipPacket packet) throws IOException {
     }
 
+    /**
+     * Whether this sink reads the SIP rewrite analysis ({@link RunResult#sipRewrites()}: sip.csv, the summary): the
+     * replay then classifies every SIP message as it comes, which costs a full SIP parse of both copies.
+     */
+    default boolean wantsSipRewrites() {
+        return false;
+    }
+
     /** The model's table size during one second in which it changed. */
     default void tableSize(TableSample sample) throws IOException {
     }

@@ -134,6 +134,11 @@ public final class CaseOutputs implements AnalysisSink {
     }
 
     @Override
+    public boolean wantsSipRewrites() {
+        return true;
+    }
+
+    @Override
     public void finish(RunResult r) throws IOException {
         packets.flush();
         packetsFile.commit();
@@ -154,7 +159,7 @@ public final class CaseOutputs implements AnalysisSink {
             csv.flush();
             f.commit();
         }
-        SipCsv.writeRows(dir.resolve("sip.csv"), r.sipRewrites().rows());
+        SipCsv.writeLines(dir.resolve("sip.csv"), r.sipRewrites().lines());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
     }
 

@@ -108,7 +108,7 @@ public final class Summaries {
         m.put("bindings", r.bindings().size());
         m.put("model", model(r.model()));
         if (r.kernelCheck() != null) m.put("kernel_comparison", kernelCheck(r.kernelCheck()));
-        if (r.sipRewrites().verdict() != null) m.put("sip_alg", sipAlg(r.sipRewrites().verdict()));
+        if (r.sipRewrites().classified() && r.sipRewrites().verdict() != null) m.put("sip_alg", sipAlg(r.sipRewrites().verdict()));
         if (r.expectCheck() != null) {
             dev.natrecon.conntrack.KernelExpectationComparison.Result x = r.expectCheck().result();
             Map<String, Object> e = new LinkedHashMap<>();
