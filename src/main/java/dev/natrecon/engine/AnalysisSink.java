@@ -20,6 +20,7 @@ public interface AnalysisSink {
     default void sipPacket(SipPacket packet) throws IOException {
     }
 
+
     /** The model's table size during one second in which it changed. */
     default void tableSize(TableSample sample) throws IOException {
     }

@@ -1,8 +1,10 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.alg.sip.AlgContext;
+import dev.natrecon.alg.sip.AlgFinding;
 import dev.natrecon.alg.sip.BindingLookup;
 import dev.natrecon.alg.sip.CapturePoint;
+import dev.natrecon.alg.sip.CaseTally;
 import dev.natrecon.alg.sip.CaseVerdict;
 import dev.natrecon.alg.sip.Direction;
 import dev.natrecon.alg.sip.Endpoint;
@@ -11,99 +13,136 @@ import dev.natrecon.alg.sip.NatBinding;
 import dev.natrecon.alg.sip.SipMessagePair;
 import dev.natrecon.alg.sip.SipObservation;
 import dev.natrecon.alg.sip.SipRewriteClassifier;
+import dev.natrecon.alg.sip.UnjudgedPorts;
 import dev.natrecon.correlate.Binding;
+import dev.natrecon.reassembly.SipStreamFramer;
+import dev.natrecon.report.SipCsv;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * The rewrite analysis of a case, fed by the replay: every SIP packet seen on both sides becomes a message pair (its
- * LAN and WAN copies as the matcher paired them, with the model helper's prediction when a helper handled it); at the
- * end the pairs are classified against the bindings the captures showed. Keeps the SIP messages (not the RTP) of the
- * case until then.
+ * The rewrite analysis of a case, fed by the replay one SIP packet at a time: every SIP message seen on both sides
+ * becomes a message pair (its LAN and WAN copies as the matcher paired them, with the model helper's prediction when a
+ * helper handled it), is classified at once, rendered as its sip.csv row and let go. What stays is small: the rows as
+ * CSV lines, the case tally ({@link CaseTally}), and for the few messages whose SDP ports the router moved, those
+ * ports, judged at the end against the bindings the matcher learnt (their rows are then finished). The phones' and
+ * router's addresses the classifier compares with are learnt as the messages come ({@link SipRewriteClassifier#learn}).
  *
- * <p>Each kept payload is taken as one message (SIP over TCP with several messages in one segment is classified as
- * one, and flagged by the parser).
+ * <p>A TCP segment that carries several whole SIP messages (on both sides, and in the prediction) gives one pair per
+ * message; a message continued in another segment is still taken as the segment's payload.
  *
  * <p>The classification parses every message of both copies with the full SIP grammar (jain-sip), about a hundred
- * times the cost of the replay's own work per packet, so it runs when something asks for it ({@link #verdict()}: the
- * outputs, the detectors), once.
+ * times the replay's own work per packet; SIP is a small share of a capture's packets, and the detectors' alg.*
+ * findings need it, so every analysis pays it (the bench's analyze phase includes it).
  */
 public final class SipRewrites {
-    /** The packets seen on both sides, kept as the replay gave them; pairs are built when classified. */
-    private final List<SipPacket> packets = new ArrayList<>();
-    private List<Binding> bindings = List.of();
+    private final SipRewriteClassifier classifier = new SipRewriteClassifier(
+            new AlgContext(java.util.Set.of(), java.util.Set.of(), BindingLookup.later()));
+    private final CaseTally tally = new CaseTally();
+    /** The sip.csv rows in the order the messages reached the router; a row whose ports wait is finished at the end. */
+    private final List<String> lines = new ArrayList<>();
+    private final List<WaitingRow> waiting = new ArrayList<>();
+    private int pairs;
     private CaseVerdict verdict;
-    private final List<List<String>> rows = new ArrayList<>();
-    private boolean done;
 
-    void accept(SipPacket p) {
-        if (p.observed() != null && p.counterpartSide() != null) packets.add(p);
+    /** A row whose moved SDP ports wait for the bindings: its index, its cells, what the judgement needs. */
+    private record WaitingRow(int index, List<String> cells, Direction direction, UnjudgedPorts ports) {
     }
 
-    private static SipMessagePair pair(SipPacket p) {
+    void accept(SipPacket p) {
+        if (p.observed() == null || p.counterpartSide() == null) return;
+        List<byte[]> before = List.of(p.before()), observed = List.of(p.observed());
+        List<byte[]> predicted = Collections.singletonList(p.predicted());
+        if (p.tcp()) {
+            List<byte[]> b = SipStreamFramer.wholeMessages(p.before()), o = SipStreamFramer.wholeMessages(p.observed());
+            List<byte[]> x = p.predicted() == null ? null : SipStreamFramer.wholeMessages(p.predicted());
+            if (b != null && b.size() > 1 && o != null && o.size() == b.size()
+                    && (p.predicted() == null || x != null && x.size() == b.size())) {
+                before = b;
+                observed = o;
+                predicted = x != null ? x : Collections.nCopies(b.size(), null);
+            }
+        }
+        for (int i = 0; i < before.size(); i++) {
+            pairs++;
+            classify(pair(p, before.get(i), observed.get(i), predicted.get(i)));
+        }
+    }
+
+    private void classify(SipMessagePair pair) {
+        classifier.learn(pair);
+        MessageVerdict v = classifier.classify(pair);
+        List<String> cells = SipCsv.row(v);
+        tally.addMessage(v);
+        if (v.unjudgedPorts() == null) {
+            tally.countClass(pair.direction(), v.algClass());
+            lines.add(SipCsv.line(cells));
+        } else {
+            waiting.add(new WaitingRow(lines.size(), new ArrayList<>(cells), pair.direction(), v.unjudgedPorts()));
+            lines.add(null);
+        }
+        pair.release();
+    }
+
+    private static SipMessagePair pair(SipPacket p, byte[] before, byte[] observed, byte[] predicted) {
         SipObservation.Transport t = p.tcp() ? SipObservation.Transport.TCP : SipObservation.Transport.UDP;
         boolean lanFirst = p.side().equals("lan");
         SipObservation arrived = new SipObservation(lanFirst ? CapturePoint.LAN : CapturePoint.WAN, List.of(p.frame()),
-                p.nanos(), t, endpoint(p.source()), endpoint(p.destination()), p.before());
+                p.nanos(), t, endpoint(p.source()), endpoint(p.destination()), before);
         SipObservation left = new SipObservation(lanFirst ? CapturePoint.WAN : CapturePoint.LAN,
                 List.of(p.counterpartFrame()), p.counterpartNanos(), t, endpoint(p.counterpartSource()),
-                endpoint(p.counterpartDestination()), p.observed());
+                endpoint(p.counterpartDestination()), observed);
         SipMessagePair pair = lanFirst ? new SipMessagePair(arrived, left, Direction.OUTBOUND)
                 : new SipMessagePair(left, arrived, Direction.INBOUND);
-        return p.predicted() == null ? pair : pair.withPrediction(p.predicted());
+        return predicted == null ? pair : pair.withPrediction(predicted);
     }
 
     private static Endpoint endpoint(long[] a) {
         return Endpoint.of(a[0], a[1], (int) a[2]);
     }
 
-    /** The replay is over: the bindings the matcher learnt judge the SDP ports. */
-    SipRewrites finish(List<Binding> bindings) {
-        this.bindings = List.copyOf(bindings);
-        return this;
-    }
-
-    /** The sip.csv rows of the classified messages, in the order they reached the router (after {@link #verdict()}). */
-    public List<List<String>> rows() {
-        verdict();
-        return java.util.Collections.unmodifiableList(rows);
-    }
-
-    /** SIP messages seen on both sides. */
-    public int pairs() {
-        return packets.size();
-    }
-
     /**
-     * What the router did to every SIP message seen on both sides, classified, or null when there was none;
-     * computed on the first call.
+     * The replay is over: the bindings the matcher learnt judge the moved SDP ports, which finishes their rows and the
+     * case verdict.
      */
-    public synchronized CaseVerdict verdict() {
-        if (!done) {
-            verdict = classify();
-            done = true;
-        }
-        return verdict;
-    }
-
-    private CaseVerdict classify() {
-        if (packets.isEmpty()) return null;
-        List<SipMessagePair> pairs = new ArrayList<>(packets.size());
-        for (SipPacket p : packets) pairs.add(pair(p));
+    SipRewrites finish(List<Binding> bindings) {
+        if (pairs == 0) return this;
         List<NatBinding> udp = new ArrayList<>();
         for (Binding b : bindings) {
             if (b.protocol == dev.natrecon.decode.Protocols.UDP) {
                 udp.add(new NatBinding(Endpoint.parse(b.internal()), Endpoint.parse(b.external())));
             }
         }
-        SipRewriteClassifier classifier = new SipRewriteClassifier(AlgContext.fromPairs(pairs, BindingLookup.of(udp)));
-        List<MessageVerdict> verdicts = new ArrayList<>(pairs.size());
-        for (SipMessagePair p : pairs) {
-            MessageVerdict v = classifier.classify(p);
-            verdicts.add(v);
-            rows.add(dev.natrecon.report.SipCsv.row(v)); // rendered now, so that the parsed message can go
-            p.release();
+        BindingLookup lookup = BindingLookup.of(udp);
+        for (WaitingRow w : waiting) {
+            SipRewriteClassifier.JudgedPorts j = SipRewriteClassifier.judgePorts(w.ports(), lookup);
+            tally.addFindings(j.added());
+            tally.countClass(w.direction(), j.algClass());
+            w.cells().set(SipCsv.CLASS_COLUMN, j.algClass().label());
+            w.cells().set(SipCsv.FINDINGS_COLUMN, AlgFinding.render(j.findings()));
+            lines.set(w.index(), SipCsv.line(w.cells()));
         }
-        return classifier.aggregate(verdicts);
+        waiting.clear();
+        verdict = tally.verdict(List.of());
+        return this;
+    }
+
+    /** The sip.csv rows (CSV records without line ends) in the order the messages reached the router. */
+    public List<String> lines() {
+        return Collections.unmodifiableList(lines);
+    }
+
+    /** SIP messages seen on both sides. */
+    public int pairs() {
+        return pairs;
+    }
+
+    /**
+     * What the router did to every SIP message seen on both sides, classified, or null when there was none (its
+     * message verdicts are not kept: their rows are {@link #lines()}).
+     */
+    public CaseVerdict verdict() {
+        return verdict;
     }
 }

@@ -113,6 +113,26 @@ public final class SipStreamFramer {
         return out;
     }
 
+    /**
+     * The SIP messages one TCP segment's payload carries whole, in order (CRLF keep-alives between them left out), or
+     * null when the payload is not made of whole messages and keep-alives only (a message continued in another
+     * segment, bytes that are not SIP).
+     */
+    public static List<byte[]> wholeMessages(byte[] payload) {
+        SipStreamFramer framer = new SipStreamFramer(Math.max(64, payload.length));
+        AnomalyCounts ignored = new AnomalyCounts();
+        List<SipStreamItem> items = new ArrayList<>(framer.offer(payload, 0, payload.length, 0, ignored));
+        items.addAll(framer.finish(ignored));
+        if (ignored.total() > 0 || framer.skippedBytes() > 0) return null;
+        List<byte[]> messages = new ArrayList<>(items.size());
+        int covered = 0;
+        for (SipStreamItem i : items) {
+            covered += i.length();
+            if (i.kind() == SipStreamItem.Kind.MESSAGE) messages.add(i.bytes());
+        }
+        return covered == payload.length ? messages : null;
+    }
+
     /** Bytes held for an incomplete message. */
     public int buffered() {
         return len;

@@ -155,7 +155,7 @@ public final class CaseOutputs implements AnalysisSink {
             csv.flush();
             f.commit();
         }
-        SipCsv.writeRows(dir.resolve("sip.csv"), r.sipRewrites().rows());
+        SipCsv.writeLines(dir.resolve("sip.csv"), r.sipRewrites().lines());
         FindingsCsv.SPEC.write(dir.resolve("findings.csv"), r.findings());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
     }

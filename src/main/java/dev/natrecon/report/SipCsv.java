@@ -43,6 +43,8 @@ public final class SipCsv {
         "via_before", "via_after", "contact_before", "contact_after", "sdp_c_before", "sdp_c_after", "sdp_m_ports_before",
         "sdp_m_ports_after", "changes", "class", "findings"};
 
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT;
+
     private SipCsv() {
     }
 
@@ -54,19 +56,37 @@ public final class SipCsv {
         }
     }
 
-    /** Writes {@code file} atomically from rows made by {@link #row} earlier. */
-    public static void writeRows(Path file, List<List<String>> rows) throws IOException {
+    /** Writes {@code file} atomically from rows rendered by {@link #line} earlier. */
+    public static void writeLines(Path file, List<String> lines) throws IOException {
         try (AtomicFile f = new AtomicFile(file)) {
-            CSVPrinter csv = new CSVPrinter(f.writer(), CSVFormat.DEFAULT.builder().setHeader(COLUMNS).build());
-            for (List<String> r : rows) csv.printRecord(r);
+            CSVPrinter csv = new CSVPrinter(f.writer(), FORMAT.builder().setHeader(COLUMNS).build());
             csv.flush();
+            for (String l : lines) f.writer().append(l).append(FORMAT.getRecordSeparator());
+            f.writer().flush();
             f.commit();
         }
     }
 
+    /** One row's cells as one CSV record without its line separator: the compact form a long run keeps. */
+    public static String line(List<String> cells) {
+        StringBuilder sb = new StringBuilder(256);
+        try {
+            FORMAT.printRecord(sb, cells.toArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
+        }
+        sb.setLength(sb.length() - FORMAT.getRecordSeparator().length());
+        return sb.toString();
+    }
+
+    /** Index of the {@code class} column. */
+    public static final int CLASS_COLUMN = List.of(COLUMNS).indexOf("class");
+    /** Index of the {@code findings} column. */
+    public static final int FINDINGS_COLUMN = List.of(COLUMNS).indexOf("findings");
+
     /** Writes the header and one row per verdict to {@code out} (flushed, not closed). */
     public static void write(Writer out, List<MessageVerdict> verdicts) throws IOException {
-        CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(COLUMNS).build());
+        CSVPrinter csv = new CSVPrinter(out, FORMAT.builder().setHeader(COLUMNS).build());
         for (MessageVerdict v : verdicts) csv.printRecord(row(v));
         csv.flush();
     }

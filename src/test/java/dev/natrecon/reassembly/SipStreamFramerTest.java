@@ -275,4 +275,17 @@ class SipStreamFramerTest {
         assertTrue(m != null);
         return m;
     }
+
+    @Test
+    void wholeMessagesOfOneSegment() {
+        byte[] two = (INVITE + "\r\n\r\n" + OK).getBytes(StandardCharsets.UTF_8);
+        List<byte[]> m = SipStreamFramer.wholeMessages(two);
+        assertEquals(2, m.size(), "two messages, the keep-alive between them left out");
+        assertArrayEquals(INVITE.getBytes(StandardCharsets.UTF_8), m.get(0));
+        assertArrayEquals(OK.getBytes(StandardCharsets.UTF_8), m.get(1));
+        assertEquals(1, SipStreamFramer.wholeMessages(OK.getBytes(StandardCharsets.UTF_8)).size());
+        byte[] cut = Arrays.copyOf(two, two.length - 3);
+        assertEquals(null, SipStreamFramer.wholeMessages(cut), "a message continued in the next segment");
+        assertEquals(null, SipStreamFramer.wholeMessages(("junk\r\n" + OK).getBytes(StandardCharsets.UTF_8)));
+    }
 }

@@ -26,14 +26,22 @@ public record AlgContext(Set<String> phoneAddresses, Set<String> routerAddresses
      * external hosts the router's addresses.
      */
     public static AlgContext fromPairs(Collection<SipMessagePair> pairs, BindingLookup bindings) {
-        Set<String> phones = new TreeSet<>(), router = new TreeSet<>();
-        for (SipMessagePair p : pairs) {
-            if (p.translations().isEmpty()) continue;
-            if (!p.internal().host().equals(p.external().host())) {
-                phones.add(p.internal().host());
-                router.add(p.external().host());
-            }
-        }
-        return new AlgContext(phones, router, bindings);
+        AlgContext c = new AlgContext(Set.of(), Set.of(), bindings);
+        for (SipMessagePair p : pairs) c = c.including(p);
+        return c;
+    }
+
+    /**
+     * This context with what one more pair shows: when the router translated it between two hosts, its internal host
+     * is a phone and its external host one of the router's addresses. Returns this context when nothing is new.
+     */
+    public AlgContext including(SipMessagePair p) {
+        if (p.translations().isEmpty() || p.internal().host().equals(p.external().host())) return this;
+        String phone = p.internal().host(), router = p.external().host();
+        if (phoneAddresses.contains(phone) && routerAddresses.contains(router)) return this;
+        Set<String> phones = new TreeSet<>(phoneAddresses), routers = new TreeSet<>(routerAddresses);
+        phones.add(phone);
+        routers.add(router);
+        return new AlgContext(phones, routers, bindings);
     }
 }

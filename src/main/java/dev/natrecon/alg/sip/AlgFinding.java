@@ -23,6 +23,13 @@ public record AlgFinding(AlgFindingType type, List<String> fields, List<FrameRef
         return fields.isEmpty() ? id() : id() + "(" + String.join(",", fields) + ")";
     }
 
+    /** Findings as {@code id(field,field); id…}, the findings cell of a CSV row. */
+    public static String render(List<AlgFinding> findings) {
+        StringBuilder sb = new StringBuilder();
+        for (AlgFinding f : findings) sb.append(sb.length() == 0 ? "" : "; ").append(f.render());
+        return sb.toString();
+    }
+
     @Override
     public String toString() {
         return render() + " " + frames + (detail.isEmpty() ? "" : ": " + detail);

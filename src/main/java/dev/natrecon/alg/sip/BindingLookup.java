@@ -29,6 +29,37 @@ public interface BindingLookup {
         return true;
     }
 
+    /**
+     * True for {@link #later()}: the classifier leaves moved SDP ports unjudged on the message verdict
+     * ({@link MessageVerdict#unjudgedPorts()}) instead of asking.
+     */
+    default boolean judgedLater() {
+        return false;
+    }
+
+    /**
+     * For a caller that classifies messages before it knows the bindings (a replay learns them until its end): moved
+     * SDP ports are kept as facts and judged with {@link SipRewriteClassifier#judgePorts} once the bindings are known.
+     */
+    static BindingLookup later() {
+        return new BindingLookup() {
+            @Override
+            public boolean exists(NatBinding binding) {
+                throw new IllegalStateException("the bindings are not known yet");
+            }
+
+            @Override
+            public boolean judgedLater() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "bindings judged later";
+            }
+        };
+    }
+
     static BindingLookup unknown() {
         return new BindingLookup() {
             @Override

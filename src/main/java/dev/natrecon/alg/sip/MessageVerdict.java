@@ -4,13 +4,20 @@ import java.util.List;
 
 /**
  * The classification of one message pair: its class, the findings (each naming fields and the pair's frames), what
- * happened to each address field, and whether the router changed the message at all.
+ * happened to each address field, whether the router changed the message at all, and the moved SDP ports still to be
+ * judged (null when none: only a classifier whose bindings are {@link BindingLookup#later()} leaves some, and
+ * its class and findings are then final only after {@link SipRewriteClassifier#judgePorts}).
  */
 public record MessageVerdict(SipMessagePair pair, AlgClass algClass, List<AlgFinding> findings,
-        List<FieldOutcome> outcomes, boolean rewritten) {
+        List<FieldOutcome> outcomes, boolean rewritten, UnjudgedPorts unjudgedPorts) {
     public MessageVerdict {
         findings = List.copyOf(findings);
         outcomes = List.copyOf(outcomes);
+    }
+
+    public MessageVerdict(SipMessagePair pair, AlgClass algClass, List<AlgFinding> findings, List<FieldOutcome> outcomes,
+            boolean rewritten) {
+        this(pair, algClass, findings, outcomes, rewritten, null);
     }
 
     public SipRewriteDiff diff() {
@@ -28,9 +35,7 @@ public record MessageVerdict(SipMessagePair pair, AlgClass algClass, List<AlgFin
 
     /** Finding ids with their fields, as {@code id(field,field); id…}. */
     public String findingsText() {
-        StringBuilder sb = new StringBuilder();
-        for (AlgFinding f : findings) sb.append(sb.length() == 0 ? "" : "; ").append(f.render());
-        return sb.toString();
+        return AlgFinding.render(findings);
     }
 
     @Override

@@ -104,7 +104,7 @@ import java.util.TreeSet;
  * else NO_ALG when any message is, else NEUTRAL. Message findings are merged by id (fields and frames united).
  */
 public final class SipRewriteClassifier {
-    private final AlgContext context;
+    private AlgContext context;
 
     public SipRewriteClassifier(AlgContext context) {
         this.context = context;
@@ -112,6 +112,14 @@ public final class SipRewriteClassifier {
 
     public AlgContext context() {
         return context;
+    }
+
+    /**
+     * Adds the addresses {@code pair} shows (a phone's, a router's: {@link AlgContext#including}) to the context, for a
+     * caller that classifies each message as it comes instead of deriving the context from all of them first.
+     */
+    public void learn(SipMessagePair pair) {
+        context = context.including(pair);
     }
 
     /** Classifies every pair, in the order given. */
@@ -141,6 +149,8 @@ public final class SipRewriteClassifier {
         private final Map<AlgFindingType, Set<String>> fields = new EnumMap<>(AlgFindingType.class);
         private final Map<AlgFindingType, List<String>> details = new EnumMap<>(AlgFindingType.class);
         private final List<FieldOutcome> outcomes = new ArrayList<>();
+        /** Moved SDP ports waiting for the bindings ({@link BindingLookup#later()}). */
+        private final List<SdpPortMove> unjudgedPorts = new ArrayList<>();
 
         Judge(SipMessagePair pair) {
             this.pair = pair;
@@ -174,7 +184,9 @@ public final class SipRewriteClassifier {
                 list.add(new AlgFinding(e.getKey(), List.copyOf(e.getValue()), pair.frames(),
                         String.join("; ", details.getOrDefault(e.getKey(), List.of()))));
             }
-            return new MessageVerdict(pair, c, list, outcomes, !diff.untouched());
+            UnjudgedPorts waiting = unjudgedPorts.isEmpty() ? null
+                    : new UnjudgedPorts(c, Boolean.TRUE.equals(equal), list, unjudgedPorts, pair.frames());
+            return new MessageVerdict(pair, c, list, outcomes, !diff.untouched(), waiting);
         }
 
         MessageVerdict judge() {
@@ -426,20 +438,13 @@ public final class SipRewriteClassifier {
                 wanEp = new Endpoint(f.host(), fromPort);
             }
             String what = (rtcpPort ? f.key() + ".port" : f.key()) + ": " + lanEp + " (LAN) / " + wanEp + " (WAN)";
-            BindingLookup b = context.bindings();
-            if (!b.known()) {
-                add(AlgFindingType.SDP_PORT_MOVED, List.of(name), what + ", bindings not known");
-            } else if (b.exists(new NatBinding(lanEp, wanEp))) {
-                add(AlgFindingType.SDP_PORT_MOVED, List.of(name), what + ", bound");
-            } else {
-                Set<Endpoint> holders = b.internalsOf(wanEp).orElse(Set.of());
-                if (!holders.isEmpty()) {
-                    add(AlgFindingType.SDP_PORT_FOREIGN_BINDING, List.of(name), what + ", but " + wanEp + " is bound to "
-                            + holders);
-                } else {
-                    add(AlgFindingType.SDP_PORT_WITHOUT_BINDING, List.of(name), what + ": no binding for " + wanEp);
-                }
+            SdpPortMove move = new SdpPortMove(name, lanEp, wanEp, what);
+            if (context.bindings().judgedLater()) {
+                unjudgedPorts.add(move);
+                return;
             }
+            AlgFinding judged = move.finding(context.bindings(), List.of());
+            add(judged.type(), judged.fields(), judged.detail());
         }
 
         // ---- changes outside the address fields
@@ -629,105 +634,41 @@ public final class SipRewriteClassifier {
 
     /** Aggregates message verdicts into the case's (see the class comment). */
     public CaseVerdict aggregate(List<MessageVerdict> messages) {
-        Map<AlgClass, Integer> counts = new EnumMap<>(AlgClass.class);
-        for (MessageVerdict v : messages) counts.merge(v.algClass(), 1, Integer::sum);
-        Map<Direction, AlgClass> byDirection = new EnumMap<>(Direction.class);
-        for (Direction d : Direction.values()) {
-            byDirection.put(d, combine(messages.stream().filter(v -> v.pair().direction() == d).toList()));
-        }
-        // Message findings merged by id.
-        Map<AlgFindingType, Set<String>> fields = new EnumMap<>(AlgFindingType.class);
-        Map<AlgFindingType, Set<FrameRef>> frames = new EnumMap<>(AlgFindingType.class);
-        Map<AlgFindingType, List<String>> details = new EnumMap<>(AlgFindingType.class);
+        CaseTally tally = new CaseTally();
         for (MessageVerdict v : messages) {
-            for (AlgFinding f : v.findings()) {
-                fields.computeIfAbsent(f.type(), k -> new LinkedHashSet<>()).addAll(f.fields());
-                frames.computeIfAbsent(f.type(), k -> new TreeSet<>()).addAll(f.frames());
-                if (!f.detail().isEmpty()) {
-                    List<String> d = details.computeIfAbsent(f.type(), k -> new ArrayList<>());
-                    if (d.size() < 5 && !d.contains(f.detail())) d.add(f.detail());
-                }
-            }
+            tally.addMessage(v);
+            tally.countClass(v.pair().direction(), v.algClass());
         }
-        List<AlgFinding> findings = new ArrayList<>();
-        for (Map.Entry<AlgFindingType, Set<String>> e : fields.entrySet()) {
-            findings.add(new AlgFinding(e.getKey(), List.copyOf(e.getValue()), List.copyOf(frames.get(e.getKey())),
-                    String.join(" | ", details.getOrDefault(e.getKey(), List.of()))));
-        }
-        // Case rules, per signalling flow.
-        Map<String, List<MessageVerdict>> byFlow = new TreeMap<>();
-        for (MessageVerdict v : messages) byFlow.computeIfAbsent(v.pair().flow(), k -> new ArrayList<>()).add(v);
-        List<String> rewritingFlows = new ArrayList<>(), untouchedFlows = new ArrayList<>();
-        boolean caseBroken = false;
-        for (Map.Entry<String, List<MessageVerdict>> e : byFlow.entrySet()) {
-            Map<Direction, List<MessageVerdict>> rewritten = new EnumMap<>(Direction.class), noAlg = new EnumMap<>(Direction.class);
-            for (MessageVerdict v : e.getValue()) {
-                if (v.algClass() == AlgClass.NO_ALG) noAlg.computeIfAbsent(v.pair().direction(), k -> new ArrayList<>()).add(v);
-                else if (v.algClass() != AlgClass.NEUTRAL && v.rewritten()) {
-                    rewritten.computeIfAbsent(v.pair().direction(), k -> new ArrayList<>()).add(v);
-                }
-            }
-            if (!rewritten.isEmpty()) rewritingFlows.add(e.getKey());
-            else if (!noAlg.isEmpty()) untouchedFlows.add(e.getKey());
-            for (Direction d : Direction.values()) {
-                Direction o = d == Direction.OUTBOUND ? Direction.INBOUND : Direction.OUTBOUND;
-                if (!rewritten.containsKey(d)) continue;
-                if (noAlg.containsKey(o) && !rewritten.containsKey(o)) {
-                    findings.add(caseFinding(AlgFindingType.ONE_DIRECTION_ONLY, noAlg.get(o), e.getKey() + ": "
-                            + rewritten.get(d).size() + " " + d.name().toLowerCase(java.util.Locale.ROOT)
-                            + " message(s) rewritten, " + noAlg.get(o).size() + " "
-                            + o.name().toLowerCase(java.util.Locale.ROOT) + " message(s) left untranslated"));
-                    caseBroken = true;
-                }
-                if (noAlg.containsKey(d)) {
-                    findings.add(caseFinding(AlgFindingType.INCONSISTENT_ACROSS_MESSAGES, noAlg.get(d), e.getKey() + ": "
-                            + rewritten.get(d).size() + " " + d.name().toLowerCase(java.util.Locale.ROOT)
-                            + " message(s) rewritten, " + noAlg.get(d).size() + " not"));
-                    caseBroken = true;
-                }
-            }
-        }
-        if (!rewritingFlows.isEmpty() && !untouchedFlows.isEmpty()) {
-            List<MessageVerdict> untouched = messages.stream().filter(v -> untouchedFlows.contains(v.pair().flow())
-                    && v.algClass() == AlgClass.NO_ALG).toList();
-            findings.add(caseFinding(AlgFindingType.SOME_FLOWS_UNTOUCHED, untouched, "rewritten: " + rewritingFlows
-                    + "; untouched: " + untouchedFlows));
-        }
-        AlgClass c;
-        if (caseBroken || counts.containsKey(AlgClass.BROKEN)) c = AlgClass.BROKEN;
-        else if (counts.containsKey(AlgClass.OTHER_CONSISTENT)) c = AlgClass.OTHER_CONSISTENT;
-        else if (counts.containsKey(AlgClass.LINUX_LIKE)) c = AlgClass.LINUX_LIKE;
-        else if (counts.containsKey(AlgClass.NO_ALG)) c = AlgClass.NO_ALG;
-        else c = AlgClass.NEUTRAL;
-        return new CaseVerdict(c, byDirection, counts, findings, messages);
+        return tally.verdict(messages);
     }
 
-    private static AlgFinding caseFinding(AlgFindingType type, List<MessageVerdict> about, String detail) {
-        Set<String> names = new LinkedHashSet<>();
-        Set<FrameRef> frames = new TreeSet<>();
-        for (MessageVerdict v : about) {
-            frames.addAll(v.pair().frames());
-            for (AlgFinding f : v.findings()) {
-                if (f.type().effect() == Effect.EVIDENCE) names.addAll(f.fields());
-            }
-            for (FieldOutcome o : v.outcomes()) if (o.kind() == Kind.NOT_REWRITTEN) names.add(o.key());
+    /**
+     * The class and findings of a message whose moved SDP ports waited for the bindings
+     * ({@link BindingLookup#later()}): its findings with the port findings merged in (in id order, as a message's
+     * findings are), and its class with theirs; a byte-for-byte prediction keeps LINUX_LIKE.
+     */
+    public static JudgedPorts judgePorts(UnjudgedPorts u, BindingLookup bindings) {
+        Map<AlgFindingType, List<AlgFinding>> byType = new EnumMap<>(AlgFindingType.class);
+        for (SdpPortMove m : u.moves()) {
+            AlgFinding f = m.finding(bindings, u.frames());
+            byType.computeIfAbsent(f.type(), k -> new ArrayList<>()).add(f);
         }
-        return new AlgFinding(type, List.copyOf(names), List.copyOf(frames), detail);
+        List<AlgFinding> added = new ArrayList<>();
+        AlgClass c = u.algClass();
+        for (Map.Entry<AlgFindingType, List<AlgFinding>> e : byType.entrySet()) {
+            Set<String> names = new LinkedHashSet<>();
+            for (AlgFinding f : e.getValue()) names.addAll(f.fields());
+            added.add(new AlgFinding(e.getKey(), List.copyOf(names), u.frames(),
+                    String.join("; ", e.getValue().stream().map(AlgFinding::detail).toList())));
+            if (e.getKey().effect() == Effect.BROKEN && !u.predictionHolds()) c = AlgClass.BROKEN;
+        }
+        List<AlgFinding> all = new ArrayList<>(u.findings());
+        all.addAll(added);
+        all.sort(Comparator.comparing(AlgFinding::type));
+        return new JudgedPorts(c, all, added);
     }
 
-    private static AlgClass combine(List<MessageVerdict> messages) {
-        boolean broken = false, other = false, linux = false, noAlg = false;
-        for (MessageVerdict v : messages) {
-            switch (v.algClass()) {
-                case BROKEN -> broken = true;
-                case OTHER_CONSISTENT -> other = true;
-                case LINUX_LIKE -> linux = true;
-                case NO_ALG -> noAlg = true;
-                default -> {
-                }
-            }
-        }
-        return broken ? AlgClass.BROKEN : other ? AlgClass.OTHER_CONSISTENT : linux ? AlgClass.LINUX_LIKE
-                : noAlg ? AlgClass.NO_ALG : AlgClass.NEUTRAL;
+    /** What {@link #judgePorts} decided: the message's class and findings, and the findings it added. */
+    public record JudgedPorts(AlgClass algClass, List<AlgFinding> findings, List<AlgFinding> added) {
     }
 }

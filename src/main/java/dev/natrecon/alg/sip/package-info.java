@@ -12,7 +12,11 @@
  * by field (SIP headers and SDP, Content-Length, parseability, and an optional predicted output),
  * {@link dev.natrecon.alg.sip.SipRewriteClassifier} classifies each pair and each case as no ALG, Linux-like, another
  * consistent ALG or a broken ALG, with findings under stable dotted ids ({@link dev.natrecon.alg.sip.AlgFindingType});
- * {@link dev.natrecon.alg.sip.SipRewriteAnalysis} runs the three for one case.
+ * {@link dev.natrecon.alg.sip.SipRewriteAnalysis} runs the three for one case. A caller that classifies each message as
+ * it comes (the replay) learns the context as it goes ({@link dev.natrecon.alg.sip.SipRewriteClassifier#learn}), builds
+ * the case verdict with a {@link dev.natrecon.alg.sip.CaseTally} instead of keeping the message verdicts, and judges
+ * moved SDP ports once the bindings are known ({@link dev.natrecon.alg.sip.BindingLookup#later()},
+ * {@link dev.natrecon.alg.sip.SipRewriteClassifier#judgePorts}).
  * Everything here is deterministic and works on bytes and packets handed in: no files, no console, no wall clock.
  *
  * <p>Must not touch: the conntrack table's internals (only {@link dev.natrecon.conntrack.HelperContext}),

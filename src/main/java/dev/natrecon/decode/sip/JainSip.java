@@ -77,11 +77,41 @@ final class JainSip {
     }
 
     private static Result parseHeader(String name, String value) {
+        String line = name + ": " + value + "\n";
+        String complaint = serviceUrnComplaint(name, line);
+        if (complaint != null) return new Result(null, complaint);
         try {
-            return new Result(StringMsgParser.parseSIPHeader(name + ": " + value + "\n"), null);
+            return new Result(StringMsgParser.parseSIPHeader(line), null);
         } catch (Exception | StackOverflowError | LinkageError e) {
             return new Result(null, reason(e));
         }
+    }
+
+    /**
+     * What jain-sip's P-Preferred-Service and P-Asserted-Service parsers object to in {@code line}, or null. Those two
+     * parsers check the 3GPP service URN themselves, and on a value they find wrong they print the exception's stack
+     * trace to stderr, then accept the header anyway. The same test is made here, on the same text, so that such a
+     * value is never handed to them: it becomes a rejection (an anomaly), and nothing reaches the console.
+     */
+    static String serviceUrnComplaint(String name, String line) {
+        boolean preferred = name.equalsIgnoreCase("P-Preferred-Service");
+        if (!preferred && !name.equalsIgnoreCase("P-Asserted-Service")) return null;
+        if (!line.contains("urn:urn-7:")) return null; // not examined by jain-sip
+        if (line.contains("3gpp-service")) {
+            return nothingAfter(line, "3gpp-service.") ? "URN should atleast have one sub-service" : null;
+        }
+        if (line.contains("3gpp-application")) {
+            // The preferred-service parser splits on the bare name, the asserted-service parser on "name." (a regex).
+            return nothingAfter(line, preferred ? "3gpp-application" : "3gpp-application.")
+                    ? "URN should atleast have one sub-application" : null;
+        }
+        return "URN is not well formed";
+    }
+
+    /** jain-sip's {@code line.split(regex)[1].trim().equals("")}; false when there is no second part (it throws then). */
+    private static boolean nothingAfter(String line, String regex) {
+        String[] parts = line.split(regex);
+        return parts.length > 1 && parts[1].trim().isEmpty();
     }
 
     static String reason(Throwable e) {

@@ -280,6 +280,33 @@ class SipRewriteClassifierTest {
         assertTrue(f.detail().contains("192.168.1.11:40004"), f.detail());
     }
 
+    /**
+     * A classifier that learns the bindings only at the end ({@link BindingLookup#later()}) leaves the moved ports on
+     * the verdict; judged then, they give the class and findings the classifier with the bindings gives at once.
+     */
+    @Test
+    void movedPortsJudgedLaterGiveTheSameVerdict() {
+        SipRewriteClassifier later = new SipRewriteClassifier(new AlgContext(CONTEXT.phoneAddresses(),
+                CONTEXT.routerAddresses(), BindingLookup.later()));
+        for (int port : new int[] {40100, 40004, 40002, 40000}) {
+            Invite wan = Invite.linux();
+            wan.port = port;
+            MessageVerdict now = outbound(wan);
+            MessageVerdict waiting = later.classify(out(new Invite().text(), wan.text()));
+            if (port == 40000) { // not moved: nothing waits
+                assertNull(waiting.unjudgedPorts());
+                assertEquals(now.findingsText(), waiting.findingsText());
+                continue;
+            }
+            assertNotNull(waiting.unjudgedPorts(), "port " + port);
+            assertFalse(waiting.findingsText().contains("sdp_port"), waiting.findingsText());
+            SipRewriteClassifier.JudgedPorts judged = SipRewriteClassifier.judgePorts(waiting.unjudgedPorts(),
+                    CONTEXT.bindings());
+            assertEquals(now.algClass(), judged.algClass(), "port " + port);
+            assertEquals(now.findings(), judged.findings(), "port " + port);
+        }
+    }
+
     @Test
     void sdpPortIsNotJudgedWithoutBindings() {
         Invite wan = Invite.linux();

@@ -475,6 +475,44 @@ class SipParserTest {
         assertTrue(parsed > 5000);
     }
 
+    /**
+     * jain-sip's P-Preferred-Service and P-Asserted-Service parsers print a stack trace to stderr for a service URN
+     * they find wrong (and accept the header anyway): such a value is named as an invalid header instead, and nothing
+     * is printed. A well-formed one is still parsed without an issue.
+     */
+    @Test
+    void malformedServiceUrnIsAnAnomalyAndPrintsNothing() {
+        String[][] cases = {
+            {"P-Preferred-Service", "urn:urn-7:3gpp-xervice.ims.icsi.mmtel", "URN is not well formed"},
+            {"P-Asserted-Service", "urn:urn-7:mangled", "URN is not well formed"},
+            {"P-Preferred-Service", "urn:urn-7:3gpp-service. ", "URN should atleast have one sub-service"},
+            {"p-asserted-service", "urn:urn-7:3gpp-application. ", "URN should atleast have one sub-application"},
+            {"P-Preferred-Service", "urn:urn-7:3gpp-service.ims.icsi.mmtel", null},
+        };
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        List<SipMessage> parsed = new java.util.ArrayList<>();
+        try (PrintStream trap = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setErr(trap);
+            for (String[] c : cases) {
+                parsed.add(message(INVITE.replace("Max-Forwards: 70", "Max-Forwards: 70\r\n" + c[0] + ": " + c[1])));
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString(StandardCharsets.UTF_8), "jain-sip printed to stderr");
+        for (int i = 0; i < cases.length; i++) {
+            List<SipIssue> issues = parsed.get(i).issues();
+            if (cases[i][2] == null) {
+                assertEquals(List.of(), issues, cases[i][1]);
+                continue;
+            }
+            assertEquals(1, issues.size(), () -> issues.toString());
+            assertEquals(SipAnomaly.SIP_HEADER_INVALID, issues.get(0).anomaly());
+            assertTrue(issues.get(0).detail().contains(cases[i][2]), issues.get(0).detail());
+        }
+    }
+
     static SipParse parse(String s) {
         return parse(bytes(s));
     }
