@@ -43,7 +43,11 @@ public final class BatchRunner {
     /** Where each case's batch record lives inside its folder. */
     static final String CASE_SUMMARY = "case-summary.csv";
 
-    public record Options(Path out, int jobs, boolean force) {
+    /** {@code redact}: SIP credentials in each case's report (on unless --no-redact). */
+    public record Options(Path out, int jobs, boolean force, boolean redact) {
+        public Options(Path out, int jobs, boolean force) {
+            this(out, jobs, force, true);
+        }
     }
 
     public record Result(List<CaseOutcome> cases, List<CaseDiscovery.Unmatched> unmatched) {
@@ -190,7 +194,7 @@ public final class BatchRunner {
         CaseOutcome out;
         try {
             Files.createDirectories(tmp);
-            RunResult r = CaseRunner.analyze(inputs(c, files), tmp, List.of(new Progress(listener)));
+            RunResult r = CaseRunner.analyze(inputs(c, files), tmp, o.redact(), List.of(new Progress(listener)));
             out = ok(c, hash, r, (System.nanoTime() - start) / 1e9, tmp);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);

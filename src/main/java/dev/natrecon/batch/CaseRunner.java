@@ -5,6 +5,7 @@ import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.report.CaseOutputs;
+import dev.natrecon.report.ReportSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +16,16 @@ public final class CaseRunner {
     private CaseRunner() {
     }
 
-    /** Analyses {@code in}, writing every output file into {@code dir}; on failure nothing half-written is left. */
-    public static RunResult analyze(AnalysisInputs in, Path dir, List<AnalysisSink> extra) throws IOException {
+    /**
+     * Analyses {@code in}, writing every output file (CSV timelines, summary.json, report.html, summary.md, charts)
+     * into {@code dir}; on failure nothing half-written is left. {@code redact}: SIP credentials in the report.
+     */
+    public static RunResult analyze(AnalysisInputs in, Path dir, boolean redact, List<AnalysisSink> extra)
+            throws IOException {
         CaseOutputs outputs = new CaseOutputs(dir);
         List<AnalysisSink> sinks = new ArrayList<>();
         sinks.add(outputs);
+        sinks.add(new ReportSink(dir, redact));
         sinks.addAll(extra);
         try {
             return Analysis.run(in, sinks);

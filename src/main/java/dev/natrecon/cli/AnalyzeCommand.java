@@ -13,7 +13,6 @@ import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.engine.ModelSummary;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.batch.CaseRunner;
-import dev.natrecon.report.ReportSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Severity threshold = threshold(failOn, spec.commandLine());
         AnalysisInputs in = options.inputs(spec.commandLine());
         Path dir = output != null ? output : Path.of("reports", in.caseName());
-        RunResult r = CaseRunner.analyze(in, dir, List.of(new ReportSink(dir, !noRedact)));
+        RunResult r = CaseRunner.analyze(in, dir, !noRedact, List.of());
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
         for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {

@@ -41,6 +41,9 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--force", description = "run every case again, even when its outputs are complete and its inputs unchanged")
     boolean force;
 
+    @Option(names = "--no-redact", description = "show SIP Authorization and Proxy-Authorization credentials in the reports")
+    boolean noRedact;
+
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
             description = "exit with status 1 when a case has a finding at least this severe: warning, error (default), never")
     String failOn;
@@ -56,7 +59,7 @@ final class BatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = System.console() != null;
         Progress progress = new Progress(out, terminal);
-        BatchRunner.Result r = BatchRunner.run(inputs, new BatchRunner.Options(output, j, force), progress);
+        BatchRunner.Result r = BatchRunner.run(inputs, new BatchRunner.Options(output, j, force, !noRedact), progress);
         progress.end();
         long failed = r.cases().stream().filter(CaseOutcome::failed).count();
         long resumed = r.cases().stream().filter(CaseOutcome::resumed).count();

@@ -111,7 +111,7 @@ class BatchRunTest {
         assertEquals(1 + 4 + 1, summary.size(), String.join("\n", summary));
         assertTrue(summary.get(5).contains("no_case") && summary.get(5).contains("no wan-side partner"), summary.get(5));
         String index = Files.readString(out.resolve("index.html"));
-        assertTrue(index.contains("cases/" + prefix + "_tickets_leaked-private-source/") && index.contains("lonely-lan.pcap"));
+        assertTrue(index.contains("cases/" + prefix + "_tickets_leaked-private-source/report.html") && index.contains("lonely-lan.pcap"), index);
         assertTrue(Files.isRegularFile(out.resolve("cases/" + prefix + "_tickets_baseline/summary.json")));
         try (Stream<Path> s = Files.list(out.resolve("cases"))) {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".")).toList(), "no temporary folders left");
