@@ -109,12 +109,13 @@ final class AlgRewriteDetector implements Detector {
             if (byCall.isEmpty()) byCall.put(-1, List.of());
             for (Map.Entry<Integer, List<FrameRef>> e : byCall.entrySet()) {
                 String callId = e.getKey() < 0 ? "" : calls.get(e.getKey());
-                findings.accept(finding(rule, f, callId, e.getValue()));
+                findings.accept(finding(rule, f, callId, e.getValue(), byCall.size() > 1));
             }
         }
     }
 
-    private Finding finding(Rule rule, AlgFinding f, String callId, List<FrameRef> frames) {
+    /** {@code split}: the analysis' finding spans several calls, and its fields and values are the whole case's. */
+    private Finding finding(Rule rule, AlgFinding f, String callId, List<FrameRef> frames, boolean split) {
         Finding.Builder b = Finding.of(rule);
         Map<String, TreeSet<Long>> bySide = new LinkedHashMap<>();
         boolean timed = false;
@@ -137,12 +138,13 @@ final class AlgRewriteDetector implements Detector {
         }
         int messages = Math.max(bySide.getOrDefault("lan", new TreeSet<>()).size(),
                 bySide.getOrDefault("wan", new TreeSet<>()).size());
-        String fields = f.fields().isEmpty() ? "" : " (" + String.join(", ", f.fields()) + ")";
+        String fields = f.fields().isEmpty() ? "" : " (" + (split ? "fields in all calls: " : "")
+                + String.join(", ", f.fields()) + ")";
         b.subject(callId.isEmpty() ? "case" : "call " + callId)
                 .message(capitalise(f.type().description()) + fields
                         + (callId.isEmpty() ? "" : String.format(Locale.ROOT, " in %d message%s of call %s", messages,
                         messages == 1 ? "" : "s", callId))
-                        + (f.detail().isEmpty() ? "." : ": " + f.detail()))
+                        + (f.detail().isEmpty() ? "." : (split ? "; values in all calls: " : ": ") + f.detail()))
                 .detail("fields", String.join(" ", f.fields()));
         if (!callId.isEmpty()) b.detail("Call-ID", callId);
         return b.build();
