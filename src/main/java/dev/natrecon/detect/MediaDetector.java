@@ -319,9 +319,11 @@ final class MediaDetector implements Detector {
                     : String.format(Locale.ROOT, "to the %s only %.3f s after the answer", PARTY[to], (first[to] - c.answer) / 1e9));
         }
         if (missing.isEmpty()) return;
+        if (first[0] < 0 && first[1] < 0) missing = List.of("no RTP in either direction on either side for the "
+                + String.format(Locale.ROOT, "%.3f s", (end - c.answer) / 1e9) + " the call lasted after it");
         Finding.Builder b = base(NO_MEDIA, c, c.answer, end)
-                .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s (%s).",
-                        ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing), counts(c)));
+                .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s.",
+                        ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing)));
         streamFrames(b, c, PHONE);
         streamFrames(b, c, REMOTE);
         judged.add(b.build());

@@ -100,6 +100,11 @@ final class SipNatTestsDetector implements Detector {
                     sides.add(label.toUpperCase(Locale.ROOT) + ": " + (hit.isEmpty() ? "no test fires" : String.join(", ", hit)));
                 }
             }
+            String aor = e.getKey();
+            String user = aor.indexOf('@') > 0 ? aor.substring(0, aor.indexOf('@')).replace("\"", "\\\"") : "";
+            String filter = "(sip.Method == \"REGISTER\" || sip.Method == \"INVITE\")"
+                    + (user.isEmpty() ? "" : " && sip.from.user == \"" + user + "\"");
+            for (int side = 0; side < 2; side++) if (c.messages[side] > 0) c.frames.filter(side == 0 ? "lan" : "wan", filter);
             String methods = String.join(", ", c.methods.entrySet().stream().map(m -> m.getValue() + " " + m.getKey()).toList());
             findings.accept(c.frames.subject(e.getKey().isEmpty() ? "(no From)" : e.getKey())
                     .message("NAT tests for " + e.getKey() + (c.phone.isEmpty() ? "" : " (phone " + c.phone + ")")
