@@ -103,7 +103,8 @@ final class AlgRewriteDetector implements Detector {
             // frames per call (-1: frames no SIP message of a call was seen in)
             Map<Integer, List<FrameRef>> byCall = new LinkedHashMap<>();
             for (FrameRef r : f.frames()) {
-                Ref ref = frameCall.get(r.capture().label()).get(r.frame());
+                String side = sideOf(r);
+                Ref ref = side == null ? null : frameCall.get(side).get(r.frame());
                 byCall.computeIfAbsent(ref == null ? -1 : ref.call(), k -> new ArrayList<>()).add(r);
             }
             if (byCall.isEmpty()) byCall.put(-1, List.of());
@@ -120,13 +121,15 @@ final class AlgRewriteDetector implements Detector {
         Map<String, TreeSet<Long>> bySide = new LinkedHashMap<>();
         boolean timed = false;
         for (FrameRef r : frames) {
-            b.frame(r.capture().label(), r.frame());
-            Ref ref = frameCall.get(r.capture().label()).get(r.frame());
+            String side = sideOf(r);
+            if (side == null) side = r.capture().label();
+            b.frame(side, r.frame());
+            Ref ref = frameCall.get(side).get(r.frame());
             if (ref != null) {
                 b.at(ref.nanos());
                 timed = true;
             }
-            bySide.computeIfAbsent(r.capture().label(), k -> new TreeSet<>()).add(r.frame());
+            bySide.computeIfAbsent(side, k -> new TreeSet<>()).add(r.frame());
         }
         if (!timed) b.at(firstSip == Long.MAX_VALUE ? 0 : firstSip);
         String quoted = callId.replace("\\", "\\\\").replace("\"", "\\\"");
@@ -136,18 +139,29 @@ final class AlgRewriteDetector implements Detector {
             String byFrames = DisplayFilters.frames(fs);
             b.filter(side, callId.isEmpty() ? byFrames : "sip.Call-ID == \"" + quoted + "\" && " + byFrames);
         }
-        int messages = Math.max(bySide.getOrDefault("lan", new TreeSet<>()).size(),
-                bySide.getOrDefault("wan", new TreeSet<>()).size());
+        int lan = bySide.getOrDefault("lan", new TreeSet<>()).size(), wan = bySide.getOrDefault("wan", new TreeSet<>()).size();
         String fields = f.fields().isEmpty() ? "" : " (" + (split ? "fields in all calls: " : "")
                 + String.join(", ", f.fields()) + ")";
         b.subject(callId.isEmpty() ? "case" : "call " + callId)
                 .message(capitalise(f.type().description()) + fields
-                        + (callId.isEmpty() ? "" : String.format(Locale.ROOT, " in %d message%s of call %s", messages,
-                        messages == 1 ? "" : "s", callId))
+                        + (callId.isEmpty() ? "" : String.format(Locale.ROOT, " in call %s (%d LAN and %d WAN frame%s)",
+                        callId, lan, wan, lan + wan == 1 ? "" : "s"))
                         + (f.detail().isEmpty() ? "." : (split ? "; values in all calls: " : ": ") + f.detail()))
                 .detail("fields", String.join(" ", f.fields()));
         if (!callId.isEmpty()) b.detail("Call-ID", callId);
         return b.build();
+    }
+
+    /**
+     * The capture a frame of the analysis is on: its own label, or the other side when the replay saw no SIP frame of
+     * that number there but did on the other. The analysis pairs a packet the router routed back out of the LAN with
+     * its second LAN copy and labels that copy "wan" (stale-mapping: LAN 11 and 12 named lan:11 / wan:12); the frame
+     * exists on the LAN only. Null when neither side has it.
+     */
+    private String sideOf(FrameRef r) {
+        String own = r.capture().label(), other = own.equals("lan") ? "wan" : "lan";
+        if (frameCall.get(own).containsKey(r.frame())) return own;
+        return frameCall.get(other).containsKey(r.frame()) ? other : null;
     }
 
     private static String capitalise(String s) {
