@@ -12,7 +12,7 @@ import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.engine.ModelSummary;
 import dev.natrecon.engine.RunResult;
-import dev.natrecon.report.CaseOutputs;
+import dev.natrecon.batch.CaseRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,21 +48,10 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Severity threshold = failOn.equalsIgnoreCase("never") ? null : Severity.parse(failOn);
-        if (threshold == null && !failOn.equalsIgnoreCase("never")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--fail-on: expected info, warning, error or never, not '" + failOn + "'");
-        }
+        Severity threshold = threshold(failOn, spec.commandLine());
         AnalysisInputs in = options.inputs(spec.commandLine());
         Path dir = output != null ? output : Path.of("reports", in.caseName());
-        CaseOutputs outputs = new CaseOutputs(dir);
-        RunResult r;
-        try {
-            r = Analysis.run(in, List.of(outputs));
-        } catch (IOException | RuntimeException e) {
-            outputs.abandon();
-            throw e;
-        }
+        RunResult r = CaseRunner.analyze(in, dir, List.of());
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
         for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {
@@ -71,6 +60,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         printFindings(spec.commandLine().getOut(), r.findings());
         Severity worst = Detection.worst(r.findings());
         return threshold != null && worst != null && worst.compareTo(threshold) >= 0 ? Main.FINDINGS : Main.OK;
+    }
+
+    /** The {@code --fail-on} value: a severity, or null for "never". */
+    static Severity threshold(String failOn, CommandLine cl) {
+        Severity s = Severity.parse(failOn);
+        if (s == null && !failOn.equalsIgnoreCase("never")) {
+            throw new CommandLine.ParameterException(cl, "--fail-on: expected info, warning, error or never, not '"
+                    + failOn + "'");
+        }
+        return s;
     }
 
     /** The findings, most severe first, one line each with its evidence frames. */

@@ -80,6 +80,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "capture lengths for --memory-check (default: ${DEFAULT-VALUE})")
     List<Double> checkSeconds;
 
+    @Option(names = "--batch", paramLabel = "CASES", defaultValue = "0",
+            description = "also time 'batch' over CASES generated cases (each --calls x --batch-seconds) at -j 1 and -j 2: "
+                    + "cases per minute, packets/s and the scaling from one worker to two")
+    int batchCases;
+
+    @Option(names = "--batch-seconds", defaultValue = "20", paramLabel = "S",
+            description = "capture length of each --batch case (default: ${DEFAULT-VALUE})")
+    double batchSeconds;
+
     @Option(names = "--skip-timing", description = "skip the timed phases (with --memory-check: only the memory check)")
     boolean skipTiming;
 
@@ -118,6 +127,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             if (!skipTiming) timed(base, order, created);
             if (memoryCheck) memoryCheck(base, created);
+            if (batchCases > 0) batchBench(base, created);
         } finally {
             if (!keep) {
                 for (Path p : created) Files.deleteIfExists(p);
@@ -129,6 +139,43 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         return Main.OK;
+    }
+
+    /**
+     * The batch's throughput: the same generated pair as CASES case folders (hard links), run with --force at -j 1 and
+     * -j 2 after one untimed run; best of --repeat.
+     */
+    private void batchBench(Path base, List<Path> created) throws IOException {
+        SyntheticNatCaptures.Result gen = generate(base, batchSeconds, "batch", created);
+        Path in = base.resolve("scratch/batch-in"), outDir = base.resolve("scratch/batch-out");
+        for (int i = 1; i <= batchCases; i++) {
+            Path d = in.resolve(String.format(Locale.ROOT, "case%03d", i));
+            Files.createDirectories(d);
+            Files.createLink(d.resolve("lan.pcap"), gen.lan());
+            Files.createLink(d.resolve("wan.pcap"), gen.wan());
+        }
+        dev.natrecon.batch.BatchRunner.run(List.of(in), new dev.natrecon.batch.BatchRunner.Options(outDir, 2, true),
+                dev.natrecon.batch.BatchListener.NONE);
+        Map<Integer, Double> best = new java.util.TreeMap<>();
+        for (int jobs : new int[] {1, 2}) {
+            for (int i = 1; i <= repeat; i++) {
+                long t0 = System.nanoTime();
+                dev.natrecon.batch.BatchRunner.Result r = dev.natrecon.batch.BatchRunner.run(List.of(in),
+                        new dev.natrecon.batch.BatchRunner.Options(outDir, jobs, true), dev.natrecon.batch.BatchListener.NONE);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long packets = r.cases().stream().mapToLong(dev.natrecon.batch.CaseOutcome::packets).sum();
+                double perMinute = r.cases().size() / secs * 60;
+                best.merge(jobs, perMinute, Math::max);
+                out.printf(Locale.ROOT, "  batch -j %d run %d/%d: %d cases in %.2f s = %.1f cases/min, %.2f M pkt/s%s%n",
+                        jobs, i, repeat, r.cases().size(), secs, perMinute, packets / secs / 1e6,
+                        r.cases().stream().anyMatch(dev.natrecon.batch.CaseOutcome::failed) ? " (SOME CASES FAILED)" : "");
+                out.flush();
+            }
+        }
+        out.printf(Locale.ROOT, "Batch: %d cases of %s frames each; best cases/min: -j 1 %.1f, -j 2 %.1f; scaling %.2fx "
+                        + "(2.00x would be perfect on 2 free cores)%n", batchCases, count(gen.totalFrames()), best.get(1),
+                best.get(2), best.get(2) / best.get(1));
+        out.flush();
     }
 
     private void printEnvironment() {

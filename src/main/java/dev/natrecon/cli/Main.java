@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
         description = "Reconstructs what a Linux NAT router (conntrack, NAT, SIP helper) did to SIP and RTP, "
                 + "from captures taken on its LAN and WAN sides.",
         subcommands = {InspectCommand.class, AnalyzeCommand.class, EventsCommand.class, SnapshotCommand.class,
-                CompareCommand.class, ExplainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                CompareCommand.class, ExplainCommand.class, BatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /** Exit codes: 0 success, 1 a finding reached {@code analyze --fail-on}, 2 usage error or unreadable input (picocli's USAGE). */
+    /** Exit codes: 0 success, 1 a finding reached {@code analyze --fail-on}, 2 usage error or unreadable input (picocli's USAGE), 3 a batch's case failed. */
     public static final int OK = 0;
     public static final int FINDINGS = 1;
     public static final int USAGE = 2;
@@ -21,7 +21,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (inspect, analyze, events, snapshot, compare, explain, bench)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (inspect, analyze, events, snapshot, compare, explain, batch, bench)");
     }
 
     public static void main(String[] args) {

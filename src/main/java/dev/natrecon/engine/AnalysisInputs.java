@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                              Double wanOffsetSeconds, double matchWindowSeconds, ModelSettings model,
-                             Path kernelEvents, List<KernelTable> kernelTables, Path kernelExpectations) {
+                             Path kernelEvents, List<KernelTable> kernelTables, Path kernelExpectations, String name) {
     /**
      * A {@code conntrack -L -o extended} listing and the instant it was taken on the capture timeline, or null when
      * that is not known (the replay then finds the instant the listing fits best).
@@ -29,27 +29,33 @@ public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterfac
     public AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                           Double wanOffsetSeconds, double matchWindowSeconds) {
         this(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, ModelSettings.defaults(),
-                null, List.of(), null);
+                null, List.of(), null, null);
     }
 
     public AnalysisInputs withModel(ModelSettings m) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, m,
-                kernelEvents, kernelTables, kernelExpectations);
+                kernelEvents, kernelTables, kernelExpectations, name);
     }
 
     public AnalysisInputs withKernelEvents(Path log) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, log, kernelTables, kernelExpectations);
+                model, log, kernelTables, kernelExpectations, name);
     }
 
     public AnalysisInputs withKernelTables(List<KernelTable> tables) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, kernelEvents, List.copyOf(tables), kernelExpectations);
+                model, kernelEvents, List.copyOf(tables), kernelExpectations, name);
     }
 
     public AnalysisInputs withKernelExpectations(Path log) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, kernelEvents, kernelTables, log);
+                model, kernelEvents, kernelTables, log, name);
+    }
+
+    /** The same inputs under another case name (a batch names its cases itself). */
+    public AnalysisInputs withName(String caseName) {
+        return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
+                model, kernelEvents, kernelTables, kernelExpectations, caseName);
     }
 
     public static AnalysisInputs pair(Path lan, Path wan) {
@@ -60,8 +66,9 @@ public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterfac
         return router != null;
     }
 
-    /** A name for the case: the capture's parent folder, or the file's stem. */
+    /** A name for the case: the one given, or the capture's parent folder, or the file's stem. */
     public String caseName() {
+        if (name != null) return name;
         Path p = routerCapture() ? router : lan;
         Path parent = p.toAbsolutePath().getParent();
         String stem = p.getFileName().toString().replaceFirst("\\..*$", "");

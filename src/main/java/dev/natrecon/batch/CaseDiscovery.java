@@ -1,0 +1,276 @@
+package dev.natrecon.batch;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Finds the cases in a batch's inputs, in this order of rules, and lists every file that fits none:
+ * <ol>
+ * <li>a folder holding {@code case.properties} is one case with everything under it;</li>
+ * <li>two captures in one folder whose names mark them as the two sides: exactly {@code lan}/{@code wan} (also
+ * inside/outside, int/ext, internal/external, private/public), or one stem with those words as a suffix or prefix
+ * ({@code call7-lan.pcap}, {@code call7_wan.pcapng.gz}, {@code lan-call7.pcap});</li>
+ * <li>any other capture on its own: a router capture ({@code tcpdump -i any}, or pcapng with several interfaces).</li>
+ * </ol>
+ * A manifest CSV (columns case, lan, wan, router, settings; paths relative to the manifest) lists its cases itself.
+ */
+public final class CaseDiscovery {
+    /** A file that fits no case, and why; {@code broken} when it could not even be read (a damaged archive). */
+    public record Unmatched(String file, String reason, boolean broken) {
+        Unmatched(String file, String reason) {
+            this(file, reason, false);
+        }
+    }
+
+    /** The cases and the left-over files. */
+    public record Found(List<CaseSpec> cases, List<Unmatched> unmatched) {
+    }
+
+    static final Pattern CAPTURE = Pattern.compile("(?i)^(.*?)\\.(pcap|pcapng|cap)(\\.(gz|zst|xz))?$");
+    /** Side words, inside side first; index i and i+1 are a pair. */
+    static final List<String> SIDES = List.of("lan", "wan", "inside", "outside", "internal", "external", "int", "ext",
+            "private", "public");
+    static final Pattern SUFFIX = Pattern.compile("(?i)^(.+?)[-_.](lan|wan|inside|outside|internal|external|int|ext|private|public)$");
+    static final Pattern PREFIX = Pattern.compile("(?i)^(lan|wan|inside|outside|internal|external|int|ext|private|public)[-_.](.+)$");
+
+    private CaseDiscovery() {
+    }
+
+    /** Every case of every input, named uniquely, in input order. */
+    public static Found find(List<Path> inputs) throws IOException {
+        List<CaseSpec> cases = new ArrayList<>();
+        List<Unmatched> unmatched = new ArrayList<>();
+        for (Path input : inputs) {
+            String n = input.getFileName() == null ? "" : input.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (Files.isRegularFile(input) && n.endsWith(".csv")) {
+                cases.addAll(manifest(input));
+                continue;
+            }
+            if (!Files.exists(input)) throw new IOException(input + ": no such file or folder");
+            Container c;
+            try {
+                c = Container.of(input);
+            } catch (IOException e) {
+                unmatched.add(new Unmatched(input.toString(), e.getMessage(), true));
+                continue;
+            }
+            if (c == null && CAPTURE.matcher(n).matches()) {
+                Path parent = input.toAbsolutePath().getParent();
+                FolderContainer folder = new FolderContainer(parent);
+                String stem = stem(input.getFileName().toString());
+                cases.add(new CaseSpec(stem, "single router capture", folder, null, null, null,
+                        input.getFileName().toString(), Set.of(input.getFileName().toString())));
+                continue;
+            }
+            if (c == null) {
+                throw new IOException(input + ": not a folder, zip, tar, tar.gz, manifest CSV or capture");
+            }
+            // cases in a folder are named by their path in it; in an archive, by the archive's stem and that path
+            boolean folder = Files.isDirectory(input);
+            String root = input.toAbsolutePath().normalize().getFileName() == null ? "case"
+                    : input.toAbsolutePath().normalize().getFileName().toString();
+            int before = cases.size();
+            try {
+                in(c, folder ? "" : prefix(input), cases, unmatched);
+            } catch (IOException e) {
+                unmatched.add(new Unmatched(input.toString(), e.getMessage(), true));
+                c.close();
+            }
+            for (int i = before; i < cases.size(); i++) {
+                if (cases.get(i).name().isEmpty()) cases.set(i, cases.get(i).withName(name("", "", root)));
+            }
+        }
+        return new Found(unique(cases), unmatched);
+    }
+
+    /** Names a case by its input when several inputs are given: the archive's stem. */
+    private static String prefix(Path input) {
+        String n = input.getFileName() == null ? "" : input.getFileName().toString();
+        return n.replaceFirst("(?i)(\\.tar\\.gz|\\.tgz|\\.tar|\\.zip)$", "");
+    }
+
+    static String stem(String fileName) {
+        Matcher m = CAPTURE.matcher(fileName);
+        return m.matches() ? m.group(1) : fileName;
+    }
+
+    /** The cases of one container. */
+    static void in(Container c, String prefix, List<CaseSpec> cases, List<Unmatched> unmatched) throws IOException {
+        List<String> members = c.members();
+        // 1. folders with case settings
+        List<String> caseDirs = new ArrayList<>();
+        for (String m : members) {
+            if (m.equals("case.properties") || m.endsWith("/case.properties")) caseDirs.add(dir(m));
+        }
+        Set<String> taken = new HashSet<>();
+        for (String d : caseDirs) {
+            Set<String> own = new java.util.TreeSet<>();
+            for (String m : members) if (under(m, d) && deepestCaseDir(m, caseDirs).equals(d)) own.add(m);
+            taken.addAll(own);
+            String settings = d.isEmpty() ? "case.properties" : d + "/case.properties";
+            cases.add(new CaseSpec(name(prefix, d, ""), "case settings", c, settings, null, null, null, own));
+        }
+        // 2. and 3. the other captures, folder by folder
+        Map<String, List<String>> byDir = new TreeMap<>();
+        for (String m : members) {
+            if (taken.contains(m)) continue;
+            if (!CAPTURE.matcher(file(m)).matches()) {
+                unmatched.add(new Unmatched(c.label() + "!" + m, "not a capture and not in a case folder"));
+                continue;
+            }
+            byDir.computeIfAbsent(dir(m), k -> new ArrayList<>()).add(m);
+        }
+        for (Map.Entry<String, List<String>> e : byDir.entrySet()) pairs(c, prefix, e.getKey(), e.getValue(), cases, unmatched);
+    }
+
+    /** A capture's side (0 inside, 1 outside, -1 none), its base name and the rule that recognised it. */
+    record Side(int side, String base, String vocabulary, String form) {
+    }
+
+    static Side side(String fileName) {
+        String stem = stem(fileName);
+        String lower = stem.toLowerCase(Locale.ROOT);
+        int i = SIDES.indexOf(lower);
+        if (i >= 0) return new Side(i % 2, "", SIDES.get(i - i % 2) + "/" + SIDES.get(i - i % 2 + 1), "name");
+        Matcher m = SUFFIX.matcher(stem);
+        if (m.matches()) {
+            int j = SIDES.indexOf(m.group(2).toLowerCase(Locale.ROOT));
+            return new Side(j % 2, m.group(1), SIDES.get(j - j % 2) + "/" + SIDES.get(j - j % 2 + 1), "suffix");
+        }
+        m = PREFIX.matcher(stem);
+        if (m.matches()) {
+            int j = SIDES.indexOf(m.group(1).toLowerCase(Locale.ROOT));
+            return new Side(j % 2, m.group(2), SIDES.get(j - j % 2) + "/" + SIDES.get(j - j % 2 + 1), "prefix");
+        }
+        return new Side(-1, stem, "", "");
+    }
+
+    private static void pairs(Container c, String prefix, String dir, List<String> captures, List<CaseSpec> cases,
+                              List<Unmatched> unmatched) {
+        Map<String, List<String>[]> groups = new LinkedHashMap<>();
+        for (String m : captures) {
+            Side s = side(file(m));
+            if (s.side() < 0) {
+                cases.add(new CaseSpec(name(prefix, dir, s.base()), "single router capture", c, null, null, null, m,
+                        Set.of(m)));
+                continue;
+            }
+            String key = s.base().toLowerCase(Locale.ROOT) + "\u0000" + s.vocabulary() + "\u0000" + s.form();
+            @SuppressWarnings("unchecked")
+            List<String>[] g = groups.computeIfAbsent(key, k -> new List[] {new ArrayList<>(), new ArrayList<>()});
+            g[s.side()].add(m);
+        }
+        for (Map.Entry<String, List<String>[]> e : groups.entrySet()) {
+            List<String> in = e.getValue()[0], out = e.getValue()[1];
+            String[] k = e.getKey().split("\u0000");
+            if (in.size() == 1 && out.size() == 1) {
+                Side s = side(file(in.get(0)));
+                String rule = "pair by name: " + (s.form().equals("name") ? s.vocabulary()
+                        : s.form().equals("suffix") ? "-" + s.vocabulary().replace("/", "/-") + " suffixes"
+                        : s.vocabulary().replace("/", "-/") + "- prefixes");
+                cases.add(new CaseSpec(name(prefix, dir, s.base()), rule, c, null, in.get(0), out.get(0), null,
+                        Set.of(in.get(0), out.get(0))));
+                continue;
+            }
+            String why = in.isEmpty() || out.isEmpty()
+                    ? "a " + (in.isEmpty() ? k[1].split("/")[1] : k[1].split("/")[0]) + "-side capture with no "
+                    + (in.isEmpty() ? k[1].split("/")[0] : k[1].split("/")[1]) + "-side partner"
+                    : "several captures claim the same side of one pair (" + in.size() + " and " + out.size() + ")";
+            for (String m : in) unmatched.add(new Unmatched(c.label() + "!" + m, why));
+            for (String m : out) unmatched.add(new Unmatched(c.label() + "!" + m, why));
+        }
+    }
+
+    /** The cases a manifest CSV lists: header case, lan, wan, router, settings (any may be empty but a source). */
+    static List<CaseSpec> manifest(Path csv) throws IOException {
+        Path base = csv.toAbsolutePath().getParent();
+        FolderContainer folder = new FolderContainer(base);
+        List<CaseSpec> out = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(csv)) {
+            int row = 1;
+            for (CSVRecord rec : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+                    .setIgnoreEmptyLines(true).build().parse(r)) {
+                row++;
+                String name = get(rec, "case"), lan = get(rec, "lan"), wan = get(rec, "wan"), router = get(rec, "router"),
+                        settings = get(rec, "settings");
+                boolean pair = lan != null && wan != null;
+                if (!pair && router == null && settings == null || pair && router != null) {
+                    throw new IOException(csv + ": row " + row + ": give lan and wan, or router, or settings");
+                }
+                Set<String> members = new HashSet<>();
+                for (String f : new String[] {lan, wan, router, settings}) if (f != null) members.add(f);
+                out.add(new CaseSpec(name != null ? name : "row" + row, "manifest " + csv.getFileName() + " row " + row,
+                        folder, settings, lan, wan, router, members));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException(csv + ": not a manifest CSV (" + e.getMessage() + ")", e);
+        }
+        return out;
+    }
+
+    private static String get(CSVRecord rec, String column) {
+        if (!rec.isMapped(column) || !rec.isSet(column)) return null;
+        String v = rec.get(column);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    static String dir(String member) {
+        int i = member.lastIndexOf('/');
+        return i < 0 ? "" : member.substring(0, i);
+    }
+
+    static String file(String member) {
+        return member.substring(member.lastIndexOf('/') + 1);
+    }
+
+    private static boolean under(String member, String dir) {
+        return dir.isEmpty() || member.startsWith(dir + "/");
+    }
+
+    private static String deepestCaseDir(String member, List<String> caseDirs) {
+        String best = null;
+        for (String d : caseDirs) if (under(member, d) && (best == null || d.length() > best.length())) best = d;
+        return best;
+    }
+
+    /**
+     * "tickets_4711_call7": the input, its folder and the capture's base name, as safe characters; empty for the case
+     * settings at the top of a folder input (named after the folder by the caller).
+     */
+    static String name(String prefix, String dir, String base) {
+        List<String> parts = new ArrayList<>();
+        for (String p : new String[] {prefix, dir, base}) {
+            // "call7/call7-lan.pcap" is case "call7", not "call7_call7"
+            if (p != null && !p.isEmpty() && !(p == base && dir.endsWith(base) && (dir.length() == base.length()
+                    || dir.charAt(dir.length() - base.length() - 1) == '/'))) parts.add(p);
+        }
+        String n = String.join("_", parts).replace('/', '_').replaceAll("[^A-Za-z0-9._-]", "-");
+        return n.replaceAll("^[.-]+", "");
+    }
+
+    /** Names made unique in order of discovery: a second "x" becomes "x-2". */
+    static List<CaseSpec> unique(List<CaseSpec> cases) {
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        List<CaseSpec> out = new ArrayList<>();
+        for (CaseSpec c : cases) {
+            String key = c.name().toLowerCase(Locale.ROOT);
+            int n = seen.merge(key, 1, Integer::sum);
+            out.add(n == 1 ? c : c.withName(c.name() + "-" + n));
+        }
+        return out;
+    }
+}

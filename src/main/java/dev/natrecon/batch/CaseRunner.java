@@ -1,0 +1,31 @@
+package dev.natrecon.batch;
+
+import dev.natrecon.engine.Analysis;
+import dev.natrecon.engine.AnalysisInputs;
+import dev.natrecon.engine.AnalysisSink;
+import dev.natrecon.engine.RunResult;
+import dev.natrecon.report.CaseOutputs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs one case into its output folder: what {@code analyze} does and what a batch does per case. */
+public final class CaseRunner {
+    private CaseRunner() {
+    }
+
+    /** Analyses {@code in}, writing every output file into {@code dir}; on failure nothing half-written is left. */
+    public static RunResult analyze(AnalysisInputs in, Path dir, List<AnalysisSink> extra) throws IOException {
+        CaseOutputs outputs = new CaseOutputs(dir);
+        List<AnalysisSink> sinks = new ArrayList<>();
+        sinks.add(outputs);
+        sinks.addAll(extra);
+        try {
+            return Analysis.run(in, sinks);
+        } catch (IOException | RuntimeException e) {
+            outputs.abandon();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.natrecon.cli;
+
+import dev.natrecon.batch.BatchListener;
+import dev.natrecon.batch.BatchRunner;
+import dev.natrecon.batch.CaseOutcome;
+import dev.natrecon.batch.CaseSpec;
+import dev.natrecon.detect.Severity;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code natrecon batch INPUT... -o DIR}: every case in folders, archives or a manifest, in parallel. */
+@Command(name = "batch", mixinStandardHelpOptions = true,
+        description = "Analyse every case found in folders, .zip, .tar, .tar.gz/.tgz archives (read in place) or a manifest "
+                + "CSV (columns case, lan, wan, router, settings). Each case goes to DIR/cases/NAME/; DIR/summary.csv and "
+                + "DIR/index.html list them all, and the files that fit no case. A rerun skips the cases whose outputs "
+                + "are complete and whose inputs are unchanged. Exit status: 0 all clean, 1 findings at --fail-on, "
+                + "3 some cases failed, 2 usage errors.")
+final class BatchCommand implements Callable<Integer> {
+    static final int CASES_FAILED = 3;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "folders, archives, manifest CSVs or captures")
+    List<Path> inputs;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "output folder")
+    Path output;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "cases run at once (default: the number of cores)")
+    Integer jobs;
+
+    @Option(names = "--force", description = "run every case again, even when its outputs are complete and its inputs unchanged")
+    boolean force;
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
+            description = "exit with status 1 when a case has a finding at least this severe: warning, error (default), never")
+    String failOn;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Severity threshold = AnalyzeCommand.threshold(failOn, spec.commandLine());
+        int j = jobs == null ? BatchRunner.defaultJobs() : jobs;
+        if (j < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1");
+        PrintWriter out = spec.commandLine().getOut();
+        boolean terminal = System.console() != null;
+        Progress progress = new Progress(out, terminal);
+        BatchRunner.Result r = BatchRunner.run(inputs, new BatchRunner.Options(output, j, force), progress);
+        progress.end();
+        long failed = r.cases().stream().filter(CaseOutcome::failed).count();
+        long resumed = r.cases().stream().filter(CaseOutcome::resumed).count();
+        out.printf(Locale.ROOT, "%d cases (%d failed, %d unchanged and not rerun), %d files fit no case; written: %s "
+                + "(summary.csv, index.html, cases/)%n", r.cases().size(), failed, resumed, r.unmatched().size(), output);
+        out.flush();
+        return r.exitStatus(threshold);
+    }
+
+    /** A one-line bar rewritten in place on a terminal; one log line per case otherwise. */
+    static final class Progress implements BatchListener {
+        private final PrintWriter out;
+        private final boolean terminal;
+        private final AtomicLong packets = new AtomicLong();
+        private final long start = System.nanoTime();
+        private volatile long lastDraw;
+
+        Progress(PrintWriter out, boolean terminal) {
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void started(CaseSpec c) {
+            if (!terminal) log("started " + c.name() + " (" + c.rule() + ": " + c.origin() + ")");
+        }
+
+        @Override
+        public void packets(long count) {
+            packets.addAndGet(count);
+        }
+
+        @Override
+        public synchronized void finished(CaseOutcome c, int done, int total) {
+            String what = c.failed() ? "FAILED: " + c.error() : c.resumed() ? "unchanged, not rerun" : c.verdict()
+                    + (c.findings() == 0 ? "" : " (" + c.findings() + " findings)");
+            if (terminal) {
+                out.print("\r\033[K");
+                out.println(c.name() + ": " + what);
+                draw(done, total);
+            } else {
+                log(String.format(Locale.ROOT, "[%d/%d] %s: %s", done, total, c.name(), what));
+            }
+        }
+
+        private void draw(int done, int total) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double rate = seconds > 0 ? packets.get() / seconds : 0;
+            double eta = done == 0 ? Double.NaN : seconds / done * (total - done);
+            int width = 30, filled = total == 0 ? width : width * done / total;
+            out.printf(Locale.ROOT, "\r\033[K[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
+                    "#".repeat(filled), " ".repeat(width - filled), done, total, packets.get(), rate,
+                    Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0f s", eta));
+            out.flush();
+            lastDraw = System.nanoTime();
+        }
+
+        private void log(String line) {
+            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, line);
+            out.flush();
+        }
+
+        void end() {
+            if (terminal && lastDraw != 0) out.println();
+        }
+    }
+}

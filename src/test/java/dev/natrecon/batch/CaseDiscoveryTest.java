@@ -1,0 +1,89 @@
+package dev.natrecon.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaseDiscoveryTest {
+    @TempDir
+    Path tmp;
+
+    void touch(String... names) throws IOException {
+        for (String n : names) {
+            Path p = tmp.resolve(n);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, n);
+        }
+    }
+
+    @Test
+    void sidesAreRecognisedByNameSuffixAndPrefix() {
+        assertEquals(0, CaseDiscovery.side("lan.pcap").side());
+        assertEquals(1, CaseDiscovery.side("WAN.pcapng.gz").side());
+        assertEquals(new CaseDiscovery.Side(0, "call7", "inside/outside", "suffix"), CaseDiscovery.side("call7-inside.cap"));
+        assertEquals(new CaseDiscovery.Side(1, "call7", "int/ext", "suffix"), CaseDiscovery.side("call7_ext.pcap.zst"));
+        assertEquals(new CaseDiscovery.Side(1, "x", "private/public", "prefix"), CaseDiscovery.side("public-x.pcap"));
+        assertEquals(-1, CaseDiscovery.side("router-any.pcapng").side());
+        assertEquals(-1, CaseDiscovery.side("planwanted.pcap").side(), "side words only as whole name parts");
+    }
+
+    @Test
+    void everyFileEndsInACaseOrInTheUnmatchedList() throws IOException {
+        touch("t1/case.properties", "t1/lan.pcap", "t1/wan.pcap", "t1/notes.txt", "t1/sub/extra.pcap",
+                "t2/inside.pcap", "t2/outside.pcap",
+                "t3/call7-lan.pcap.gz", "t3/call7-wan.pcap.gz", "t3/call8-lan.pcap", "t3/any.pcapng",
+                "t4/readme.md", "t5/a-wan.pcap", "t5/b-wan.pcap", "t5/b_lan.pcap");
+        CaseDiscovery.Found f = CaseDiscovery.find(List.of(tmp));
+        Map<String, CaseSpec> byName = f.cases().stream().collect(Collectors.toMap(CaseSpec::name, c -> c));
+        assertEquals(List.of("t1", "t2", "t3_any", "t3_call7", "t5_b"), f.cases().stream().map(CaseSpec::name).toList());
+        CaseSpec t1 = byName.get("t1");
+        assertEquals("case settings", t1.rule());
+        assertEquals("t1/case.properties", t1.settings());
+        assertEquals(5, t1.members().size(), "everything under a case folder belongs to it: " + t1.members());
+        assertEquals("pair by name: inside/outside", byName.get("t2").rule());
+        assertEquals("t2/inside.pcap", byName.get("t2").lan());
+        assertEquals("pair by name: -lan/-wan suffixes", byName.get("t3_call7").rule());
+        assertEquals("t3/call7-wan.pcap.gz", byName.get("t3_call7").wan());
+        assertEquals("single router capture", byName.get("t3_any").rule());
+        assertEquals("t5/b_lan.pcap", byName.get("t5_b").lan());
+        assertEquals(List.of("t4/readme.md", "t3/call8-lan.pcap", "t5/a-wan.pcap"),
+                f.unmatched().stream().map(u -> u.file().substring(u.file().indexOf('!') + 1)).toList());
+        assertTrue(f.unmatched().get(1).reason().contains("lan-side capture with no wan-side partner"), f.unmatched().toString());
+        assertTrue(f.unmatched().stream().noneMatch(CaseDiscovery.Unmatched::broken));
+    }
+
+    @Test
+    void aManifestListsItsCasesAndNamesBadRows() throws IOException {
+        touch("m/a.pcap", "m/b.pcap", "m/r.pcapng");
+        Path csv = tmp.resolve("m/cases.csv");
+        Files.writeString(csv, "case,lan,wan,router,settings\none,a.pcap,b.pcap,,\ntwo,,,r.pcapng,\n");
+        List<CaseSpec> cases = CaseDiscovery.find(List.of(csv)).cases();
+        assertEquals(List.of("one", "two"), cases.stream().map(CaseSpec::name).toList());
+        assertEquals("a.pcap", cases.get(0).lan());
+        assertNull(cases.get(0).router());
+        assertEquals("manifest cases.csv row 3", cases.get(1).rule());
+        Files.writeString(csv, "case,lan,wan,router,settings\nbad,a.pcap,,,\n");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> CaseDiscovery.find(List.of(csv)));
+        assertTrue(e.getMessage().contains("cases.csv: row 2"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedArchiveIsReportedAndTheOthersStillCount() throws IOException {
+        Path bad = tmp.resolve("bad.tgz");
+        Files.write(bad, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+        touch("good/lan.pcap", "good/wan.pcap");
+        CaseDiscovery.Found f = CaseDiscovery.find(List.of(bad, tmp.resolve("good")));
+        assertEquals(List.of("good"), f.cases().stream().map(CaseSpec::name).toList());
+        assertEquals(1, f.unmatched().size());
+        assertTrue(f.unmatched().get(0).broken() && f.unmatched().get(0).reason().contains("bad.tgz"), f.unmatched().toString());
+    }
+}
