@@ -168,14 +168,20 @@ final class MediaDetector implements Detector {
         t.call.streams[side][t.to].count(s);
         // the phone's media source after the router: where a latching remote sends
         if (t.to == REMOTE && s.side == Side.LAN && s.counterpartFrame != 0) {
-            register(t.call, new Key(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE);
+            register(t.call, new Key(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
         }
     }
 
-    private void register(Call c, Key k, int party) {
-        if (k.port() <= 0 || k.port() > 65535 || endpoints.containsKey(k)) return;
+    /**
+     * Maps {@code k} to {@code party} of {@code c}. An SDP endpoint ({@code replace}) takes over a key another call
+     * still holds (a port reused by a newer call while the older one is in its grace period); a learnt source does not.
+     */
+    private void register(Call c, Key k, int party, boolean replace) {
+        if (k.port() <= 0 || k.port() > 65535) return;
+        Target old = endpoints.get(k);
+        if (old != null && (!replace || old.call == c)) return;
         endpoints.put(k, new Target(c, party));
-        portRefs[k.port()]++;
+        if (old == null) portRefs[k.port()]++;
         c.keys.add(k);
     }
 
@@ -220,7 +226,7 @@ final class MediaDetector implements Detector {
         SipFacts.Host h = audio.endpoint();
         c.sdp[side][sender] = h;
         c.sdpFrame[side][sender] = s.frame;
-        register(c, new Key(side, h.hi(), h.lo(), h.port()), sender);
+        register(c, new Key(side, h.hi(), h.lo(), h.port()), sender, true);
     }
 
     /** Judges and forgets calls that ended more than the grace period before {@code now}. */
@@ -236,8 +242,11 @@ final class MediaDetector implements Detector {
 
     private void judge(Call c, long end) {
         for (Key k : c.keys) {
-            endpoints.remove(k);
-            portRefs[k.port()]--;
+            Target t = endpoints.get(k);
+            if (t != null && t.call == c) {
+                endpoints.remove(k);
+                portRefs[k.port()]--;
+            }
         }
         if (c.answer < 0) return;
         oneWayAndNoMedia(c, end);
