@@ -173,13 +173,14 @@ final class MediaDetector implements Detector {
     }
 
     /**
-     * Maps {@code k} to {@code party} of {@code c}. An SDP endpoint ({@code replace}) takes over a key another call
-     * still holds (a port reused by a newer call while the older one is in its grace period); a learnt source does not.
+     * Maps {@code k} to {@code party} of {@code c}. An SDP endpoint ({@code replace}) takes over a key from a call that
+     * has ended and is in its grace period (a port reused by a newer call); a key of a call still running stays with
+     * it (two live calls that advertise one endpoint cannot be told apart by destination: the first keeps it).
      */
     private void register(Call c, Key k, int party, boolean replace) {
         if (k.port() <= 0 || k.port() > 65535) return;
         Target old = endpoints.get(k);
-        if (old != null && (!replace || old.call == c)) return;
+        if (old != null && (!replace || old.call == c || old.call.end < 0)) return;
         endpoints.put(k, new Target(c, party));
         if (old == null) portRefs[k.port()]++;
         c.keys.add(k);
