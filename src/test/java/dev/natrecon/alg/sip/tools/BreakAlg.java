@@ -27,6 +27,13 @@ import java.util.Map;
  *   <li>{@code FRAME:content-length=N} sets the Content-Length value to N (the header's padding is kept), and
  *       {@code FRAME:content-length=auto} sets it to the real body length.</li>
  * </ul>
+ * Two edits apply to every IPv4/UDP frame of one flow (SRC and DST as {@code address:port}), renumbering the frames
+ * after a dropped one:
+ * <ul>
+ *   <li>{@code drop:SRC>DST} removes the flow's frames (e.g. one RTP direction, as a router that drops it);</li>
+ *   <li>{@code sport:SRC>DST=PORT} sets the flow's UDP source port to PORT (a phone that sends its RTP from another
+ *       port than it advertises), with the UDP checksum recomputed when it had one.</li>
+ * </ul>
  * Content-Length is otherwise left as it was, so an edit that changes the body's length leaves it wrong — which is
  * the point. TCP is refused: changing a segment's length would shift every later sequence number. The output is a
  * pure function of the input and the edits (same bytes every run). Also called from the tests ({@link #run}).
@@ -60,7 +67,12 @@ public final class BreakAlg {
         if (i32(file, 20, little) != 1) throw new IllegalArgumentException(in + ": link type is not Ethernet");
 
         Map<Long, List<String>> byFrame = new LinkedHashMap<>();
+        List<String> flowEdits = new ArrayList<>();
         for (String e : edits) {
+            if (e.startsWith("drop:") || e.startsWith("sport:")) {
+                flowEdits.add(e);
+                continue;
+            }
             int colon = e.indexOf(':');
             if (colon <= 0) throw new IllegalArgumentException("edit without FRAME: " + e);
             byFrame.computeIfAbsent(Long.parseLong(e.substring(0, colon)), k -> new ArrayList<>()).add(e.substring(colon + 1));
@@ -74,6 +86,12 @@ public final class BreakAlg {
             frame++;
             int incl = i32(file, pos + 8, little), orig = i32(file, pos + 12, little);
             byte[] data = Arrays.copyOfRange(file, pos + 16, pos + 16 + incl);
+            data = flowEdits(data, flowEdits);
+            if (data == null) {
+                frame--;
+                pos += 16 + incl;
+                continue;
+            }
             List<String> mine = byFrame.remove(frame);
             if (mine != null) {
                 if (incl != orig) throw new IllegalArgumentException("frame " + frame + " was cut by the snap length");
@@ -133,6 +151,32 @@ public final class BreakAlg {
             put16(out, udp + 6, c == 0 ? 0xffff : c);
         }
         return out;
+    }
+
+    /** The frame after the flow edits that concern it, or null when one drops it. */
+    private static byte[] flowEdits(byte[] f, List<String> edits) {
+        if (edits.isEmpty() || f.length < 14 + 20 + 8 || (f[12] & 0xff) != 0x08 || f[13] != 0x00) return f;
+        int ip = 14, ihl = (f[ip] & 0x0f) * 4;
+        if ((f[ip] & 0xf0) != 0x40 || f[ip + 9] != 17) return f;
+        int udp = ip + ihl;
+        String flow = (f[ip + 12] & 0xff) + "." + (f[ip + 13] & 0xff) + "." + (f[ip + 14] & 0xff) + "." + (f[ip + 15] & 0xff)
+                + ":" + be16(f, udp) + ">" + (f[ip + 16] & 0xff) + "." + (f[ip + 17] & 0xff) + "." + (f[ip + 18] & 0xff)
+                + "." + (f[ip + 19] & 0xff) + ":" + be16(f, udp + 2);
+        for (String e : edits) {
+            if (e.equals("drop:" + flow)) return null;
+            if (e.startsWith("sport:" + flow + "=")) {
+                f = f.clone();
+                put16(f, udp, Integer.parseInt(e.substring(e.indexOf('=') + 1)));
+                if (be16(f, udp + 6) != 0) {
+                    int len = be16(f, udp + 4);
+                    put16(f, udp + 6, 0);
+                    long pseudo = be16(f, ip + 12) + be16(f, ip + 14) + be16(f, ip + 16) + be16(f, ip + 18) + 17 + len;
+                    int c = checksum(f, udp, len, pseudo);
+                    put16(f, udp + 6, c == 0 ? 0xffff : c);
+                }
+            }
+        }
+        return f;
     }
 
     private static String contentLength(long frame, String text, String value) {

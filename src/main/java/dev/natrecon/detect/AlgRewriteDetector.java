@@ -1,0 +1,170 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.alg.sip.AlgFinding;
+import dev.natrecon.alg.sip.AlgFindingType;
+import dev.natrecon.alg.sip.CaseVerdict;
+import dev.natrecon.alg.sip.FrameRef;
+import dev.natrecon.correlate.Seen;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * {@code alg.*}: the SIP rewrite analysis' findings ({@link AlgFindingType}, one rule per type with the type's own id
+ * and description) as findings, one per type and call (Call-ID), with the frames of both copies, the fields named and a
+ * display filter per side. Severity follows the type's effect on the message class: BROKEN an error, OTHER a warning,
+ * EVIDENCE (what a message no ALG touched shows) a warning for a private address left on the WAN and info for the
+ * router's address left on the LAN, INFO info.
+ *
+ * <p>The analysis merges its message findings by type (frames united), so the calls are told apart here: the replay's
+ * SIP frames are indexed by capture and frame number to their Call-ID (a few bytes per SIP message, the one piece of
+ * state here that grows with the number of messages rather than calls; the analysis itself holds far more per
+ * message). With per-message verdicts from the analysis this index would go.
+ */
+final class AlgRewriteDetector implements Detector {
+    static final String FIX_BROKEN = "Turn the router's SIP ALG off: on Linux `modprobe -r nf_nat_sip nf_conntrack_sip` (and "
+            + "blacklist them, or drop the `ct helper set \"sip\"` / `-j CT --helper sip` rule), on a vendor router disable "
+            + "\"SIP ALG\" / \"SIP passthrough\" / \"SIP helper\" in its UI. Then let the phone handle NAT itself: rport "
+            + "(RFC 3581), STUN, keep-alives, an outbound proxy (RFC 5626), or the provider's far-end NAT traversal / SBC.";
+    static final String FIX_NO_ALG = "Nothing rewrote the SIP text, so the provider sees the phone's private addresses. "
+            + "Either the phone traverses the NAT itself (enable rport, STUN or ICE, an outbound proxy, NAT keep-alives) or "
+            + "the provider's SBC does far-end NAT traversal (uses the packet's source instead of Via/Contact/SDP). "
+            + "Do not fix it by turning on a broken ALG.";
+    static final String FIX_INFO = "None needed by itself; it explains other findings.";
+    static final String RULE_TEXT = "From the SIP rewrite analysis (sip.csv): each SIP message seen on both sides is "
+            + "compared field by field with its copy on the other side and with what Linux nf_nat_sip would have written. "
+            + "One finding per type and call (Call-ID), listing the fields, the LAN and WAN frames of every message "
+            + "concerned and the analysis' own sentences with the values. This type: ";
+
+    private final Map<String, Integer> callIndex = new HashMap<>();
+    private final List<String> calls = new ArrayList<>();
+    /** The first SIP message's time: the time of a finding whose frames name no message seen here. */
+    private long firstSip = Long.MAX_VALUE;
+    /** Per capture ("lan", "wan"): SIP frame number to its call and time. */
+    private final Map<String, Map<Long, Ref>> frameCall = Map.of("lan", new HashMap<>(), "wan", new HashMap<>());
+
+    private record Ref(int call, long nanos) {
+    }
+
+    static Severity severity(AlgFindingType t) {
+        return switch (t.effect()) {
+            case BROKEN -> Severity.ERROR;
+            case OTHER -> Severity.WARNING;
+            case EVIDENCE -> t == AlgFindingType.PRIVATE_ADDRESS_ON_WAN ? Severity.WARNING : Severity.INFO;
+            case INFO -> Severity.INFO;
+        };
+    }
+
+    static Rule rule(AlgFindingType t) {
+        String fix = switch (t.effect()) {
+            case BROKEN, OTHER -> FIX_BROKEN;
+            case EVIDENCE -> t == AlgFindingType.PRIVATE_ADDRESS_ON_WAN ? FIX_NO_ALG : FIX_INFO;
+            case INFO -> FIX_INFO;
+        };
+        return new Rule(t.id(), severity(t), "SIP ALG: " + t.description(), RULE_TEXT + t.description() + " (effect on "
+                + "the message class: " + t.effect().name().toLowerCase(Locale.ROOT) + ").",
+                List.of("none: one message is enough"), fix,
+                List.of("../shared/reference/linux-netfilter.md (nf_nat_sip)", "RFC 3261", "RFC 3581", "RFC 5626",
+                        "sip.csv of the case"));
+    }
+
+    private static final List<Rule> RULES = java.util.Arrays.stream(AlgFindingType.values()).map(AlgRewriteDetector::rule)
+            .toList();
+
+    @Override
+    public List<Rule> rules() {
+        return RULES;
+    }
+
+    @Override
+    public void packet(Seen s) {
+        if (s.payload == null || s.captureLabel != null) return;
+        String callId = SipFacts.callId(s.payload);
+        if (callId == null) return;
+        firstSip = Math.min(firstSip, s.nanos);
+        Integer i = callIndex.computeIfAbsent(callId, k -> {
+            calls.add(k);
+            return calls.size() - 1;
+        });
+        frameCall.get(s.side.label()).put(s.frame, new Ref(i, s.nanos));
+    }
+
+    @Override
+    public void finish(DetectionContext context, Consumer<Finding> findings) {
+        CaseVerdict verdict = context == null || context.sipVerdict() == null ? null : context.sipVerdict().get();
+        if (verdict == null) return;
+        for (AlgFinding f : verdict.findings()) {
+            Rule rule = RULES.get(f.type().ordinal());
+            // frames per call (-1: frames no SIP message of a call was seen in)
+            Map<Integer, List<FrameRef>> byCall = new LinkedHashMap<>();
+            for (FrameRef r : f.frames()) {
+                String side = sideOf(r);
+                Ref ref = side == null ? null : frameCall.get(side).get(r.frame());
+                byCall.computeIfAbsent(ref == null ? -1 : ref.call(), k -> new ArrayList<>()).add(r);
+            }
+            if (byCall.isEmpty()) byCall.put(-1, List.of());
+            for (Map.Entry<Integer, List<FrameRef>> e : byCall.entrySet()) {
+                String callId = e.getKey() < 0 ? "" : calls.get(e.getKey());
+                findings.accept(finding(rule, f, callId, e.getValue(), byCall.size() > 1));
+            }
+        }
+    }
+
+    /** {@code split}: the analysis' finding spans several calls, and its fields and values are the whole case's. */
+    private Finding finding(Rule rule, AlgFinding f, String callId, List<FrameRef> frames, boolean split) {
+        Finding.Builder b = Finding.of(rule);
+        Map<String, TreeSet<Long>> bySide = new LinkedHashMap<>();
+        boolean timed = false;
+        for (FrameRef r : frames) {
+            String side = sideOf(r);
+            if (side == null) side = r.capture().label();
+            b.frame(side, r.frame());
+            Ref ref = frameCall.get(side).get(r.frame());
+            if (ref != null) {
+                b.at(ref.nanos());
+                timed = true;
+            }
+            bySide.computeIfAbsent(side, k -> new TreeSet<>()).add(r.frame());
+        }
+        if (!timed) b.at(firstSip == Long.MAX_VALUE ? 0 : firstSip);
+        String quoted = callId.replace("\\", "\\\\").replace("\"", "\\\"");
+        for (String side : List.of("lan", "wan")) {
+            TreeSet<Long> fs = bySide.get(side);
+            if (fs == null) continue;
+            String byFrames = DisplayFilters.frames(fs);
+            b.filter(side, callId.isEmpty() ? byFrames : "sip.Call-ID == \"" + quoted + "\" && " + byFrames);
+        }
+        int lan = bySide.getOrDefault("lan", new TreeSet<>()).size(), wan = bySide.getOrDefault("wan", new TreeSet<>()).size();
+        String fields = f.fields().isEmpty() ? "" : " (" + (split ? "fields in all calls: " : "")
+                + String.join(", ", f.fields()) + ")";
+        b.subject(callId.isEmpty() ? "case" : "call " + callId)
+                .message(capitalise(f.type().description()) + fields
+                        + (callId.isEmpty() ? "" : String.format(Locale.ROOT, " in call %s (%d LAN and %d WAN frame%s)",
+                        callId, lan, wan, lan + wan == 1 ? "" : "s"))
+                        + (f.detail().isEmpty() ? "." : (split ? "; values in all calls: " : ": ") + f.detail()))
+                .detail("fields", String.join(" ", f.fields()));
+        if (!callId.isEmpty()) b.detail("Call-ID", callId);
+        return b.build();
+    }
+
+    /**
+     * The capture a frame of the analysis is on: its own label, or the other side when the replay saw no SIP frame of
+     * that number there but did on the other. The analysis pairs a packet the router routed back out of the LAN with
+     * its second LAN copy and labels that copy "wan" (stale-mapping: LAN 11 and 12 named lan:11 / wan:12); the frame
+     * exists on the LAN only. Null when neither side has it.
+     */
+    private String sideOf(FrameRef r) {
+        String own = r.capture().label(), other = own.equals("lan") ? "wan" : "lan";
+        if (frameCall.get(own).containsKey(r.frame())) return own;
+        return frameCall.get(other).containsKey(r.frame()) ? other : null;
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

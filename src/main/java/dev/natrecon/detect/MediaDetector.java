@@ -1,0 +1,443 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Protocols;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The media of each call (INVITE dialog, by Call-ID) across the NAT: {@code rtp.one_way}, {@code rtp.asymmetric},
+ * {@code rtp.sdp_private_address_on_wan}, {@code rtp.no_media_after_answer}.
+ *
+ * <p>Each SDP in an INVITE dialog (INVITE, its responses, ACK, UPDATE, PRACK) names the media endpoint of its sender:
+ * the <em>phone</em> (the party behind the router, whose messages go LAN → WAN) or the <em>remote</em> (the party on the
+ * WAN side). Each capture's copy is read on its own, so each side knows the endpoints as they were written there (before
+ * or after the ALG). RTP is not parsed: a UDP packet without SIP payload belongs to a call's media when its destination
+ * is one of the call's SDP endpoints as that side's copy advertises it, or when its counterpart's destination is; the
+ * router's translation of the phone's media source (learnt from matched packets) counts as the phone's endpoint on the
+ * WAN, since a latching remote sends there. Packets are counted per side and direction (to the phone, to the remote),
+ * with their sources. State is kept per live call and is dropped {@link #END_GRACE_NANOS} after its BYE (or CANCEL, or
+ * failure response); the rest is judged at the end of the captures.
+ */
+final class MediaDetector implements Detector {
+    /** A direction with no RTP this long after the 200 OK is reported. */
+    static final long ANSWER_WINDOW_NANOS = 2_000_000_000L;
+    /** Media after a BYE still counts for this long; then the call is judged and forgotten. */
+    static final long END_GRACE_NANOS = 2_000_000_000L;
+
+    static final List<String> REFS = List.of("RFC 3264 (offer/answer)", "RFC 3550 (RTP)", "RFC 4961 (symmetric RTP)",
+            "RFC 7362 (latching)", "../shared/reference/linux-netfilter.md (nf_nat_sip, SDP media expectations)");
+
+    static final Rule ONE_WAY = new Rule("rtp.one_way", Severity.ERROR, "A call's media flowed in one direction only",
+            "For an answered call (2xx to the INVITE), RTP is counted per capture side and direction (to the phone's SDP "
+                    + "endpoint, to the remote's). Fires when, on one side, RTP flows in one direction and not at all in "
+                    + "the other for the whole call (until its BYE or the end of the captures). The per-side counts say "
+                    + "where it was lost: sent by the remote but never reaching the WAN (the remote sends elsewhere: "
+                    + "check the SDP it received), reaching the WAN but not forwarded to the LAN (the router dropped it: "
+                    + "no binding or expectation for it), or the phone's media not leaving the WAN.",
+            List.of("none: a whole call without one direction"),
+            "Make the SDP the remote receives reachable: a correct ALG rewrite or none at all with a NAT-aware phone "
+                    + "(STUN/ICE, symmetric RTP) or a provider that latches onto the media source; if the router drops "
+                    + "the inbound media, open or forward the media ports (or let the phone send first and rely on "
+                    + "symmetric RTP), and check firewall rules for RELATED/expectations.", REFS);
+    static final Rule ASYMMETRIC = new Rule("rtp.asymmetric", Severity.WARNING,
+            "Media was sent from another address or port than its SDP advertises",
+            "For each party, the sources of its RTP are compared with the endpoint its SDP advertises: on the sender's "
+                    + "own side (the phone's on the LAN, the remote's on the WAN) a difference means the endpoint itself "
+                    + "does not use symmetric RTP; on the far side (SDP and media both after the router) with an "
+                    + "advertised public address, a difference means the router's SDP rewrite and its NAT disagree. "
+                    + "A latching peer then sends media to the source, which the sender does not listen on.",
+            List.of("none: one stream is enough"),
+            "Configure the phone (or remote) for symmetric RTP (send from the port it receives on); if the router's "
+                    + "rewrite and NAT disagree, turn the SIP ALG off or make the NAT keep media ports.", REFS);
+    static final Rule SDP_PRIVATE = new Rule("rtp.sdp_private_address_on_wan", Severity.ERROR,
+            "An SDP on the WAN advertises a private media address",
+            "An SDP seen on the WAN side (INVITE, response, ACK, UPDATE or PRACK) whose connection address for an m= line "
+                    + "with a port is private (RFC 1918, RFC 6598, link-local, ULA). The remote cannot send media there. "
+                    + "Error when no media to that party reached the router's WAN; warning when some did (the remote "
+                    + "or an SBC latched onto the media source, so the call may work by luck of the peer). One finding "
+                    + "per call and party.",
+            List.of("none: one SDP is enough"),
+            "No ALG rewrote the SDP: make the phone advertise a reachable address (STUN/ICE, or the provider's "
+                    + "media latching / SBC); if a SIP ALG is on and missed it, it is broken: turn it off (see alg.*).",
+            REFS);
+    static final Rule NO_MEDIA = new Rule("rtp.no_media_after_answer", Severity.ERROR,
+            "No RTP after a call was answered",
+            "After the first 2xx to an INVITE, no RTP in one or both directions (on either side) within "
+                    + "the answer window. A direction that never flows while the other does is rtp.one_way instead; "
+                    + "this rule reports both directions missing, or a direction that started late. A call that ended "
+                    + "within the window without any RTP is a warning (too short to judge, but answered calls carry "
+                    + "media at once).",
+            List.of("answer window: 2 s after the 200 OK (phones send RTP within milliseconds of the answer; 2 s "
+                    + "also covers a few lost first packets and comfort-noise starts)"),
+            "Check the SDP both ends received (addresses and ports reachable, codecs agreed) and that the router "
+                    + "forwards the media ports (SIP ALG expectations, firewall). See rtp.one_way and "
+                    + "rtp.sdp_private_address_on_wan.", REFS);
+
+    private static final int PHONE = 0, REMOTE = 1;
+    private static final String[] PARTY = {"phone", "remote"};
+
+    private final Map<String, Call> calls = new LinkedHashMap<>();
+    private final Map<Key, Target> endpoints = new HashMap<>();
+    private final int[] portRefs = new int[65536];
+    private final List<Finding> judged = new ArrayList<>();
+
+    private record Key(int side, long hi, long lo, int port) {
+    }
+
+    private record Target(Call call, int to) {
+    }
+
+    /** RTP to one party as one side shows it. */
+    private static final class Stream {
+        long packets, first = -1, last;
+        final List<Long> frames = new ArrayList<>();
+        final List<Long> sources = new ArrayList<>();
+        final List<Integer> sourcePorts = new ArrayList<>();
+
+        void count(Seen s) {
+            if (packets++ == 0) first = s.nanos;
+            last = s.nanos;
+            if (frames.size() < 5) frames.add(s.frame);
+            if (sources.size() < 8) {
+                for (int i = 0; i < sourcePorts.size(); i++) {
+                    if (sources.get(2 * i) == s.srcHi && sources.get(2 * i + 1) == s.srcLo && sourcePorts.get(i) == s.srcPort) {
+                        return;
+                    }
+                }
+                sources.add(s.srcHi);
+                sources.add(s.srcLo);
+                sourcePorts.add(s.srcPort);
+            }
+        }
+
+        String source(int i) {
+            return Addresses.endpoint(sources.get(2 * i), sources.get(2 * i + 1), sourcePorts.get(i));
+        }
+    }
+
+    /** A private address in an SDP on the WAN. */
+    private record PrivateSdp(int party, long wanFrame, long lanFrame, long nanos, String field, String address) {
+    }
+
+    private static final class Call {
+        final String callId;
+        long answer = -1, answerFrameLan, answerFrameWan, end = -1, inviteNanos;
+        long inviteFrameLan, inviteFrameWan;
+        /** [side][party]: the SDP endpoint as that side's copy advertises it, with its frame. */
+        final SipFacts.Host[][] sdp = new SipFacts.Host[2][2];
+        final long[][] sdpFrame = new long[2][2];
+        /** [side][to party]. */
+        final Stream[][] streams = {{new Stream(), new Stream()}, {new Stream(), new Stream()}};
+        final List<PrivateSdp> privateOnWan = new ArrayList<>();
+        final List<Key> keys = new ArrayList<>();
+
+        Call(String callId) {
+            this.callId = callId;
+        }
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return List.of(ONE_WAY, ASYMMETRIC, SDP_PRIVATE, NO_MEDIA);
+    }
+
+    @Override
+    public void packet(Seen s) {
+        if (s.captureLabel != null || s.side == null) return;
+        if (s.payload != null) {
+            SipFacts f = SipFacts.of(s);
+            if (f != null) sip(s, f);
+            return;
+        }
+        if (s.protocol != Protocols.UDP || !s.hasPorts || endpoints.isEmpty()) return;
+        int side = s.side.ordinal();
+        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(new Key(side, s.dstHi, s.dstLo, s.dstPort));
+        if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
+            t = endpoints.get(new Key(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort));
+        }
+        if (t == null) return;
+        t.call.streams[side][t.to].count(s);
+        // the phone's media source after the router: where a latching remote sends
+        if (t.to == REMOTE && s.side == Side.LAN && s.counterpartFrame != 0) {
+            register(t.call, new Key(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
+        }
+    }
+
+    /**
+     * Maps {@code k} to {@code party} of {@code c}. An SDP endpoint ({@code replace}) takes over a key from a call that
+     * has ended and is in its grace period (a port reused by a newer call); a key of a call still running stays with
+     * it (two live calls that advertise one endpoint cannot be told apart by destination: the first keeps it).
+     */
+    private void register(Call c, Key k, int party, boolean replace) {
+        if (k.port() <= 0 || k.port() > 65535) return;
+        Target old = endpoints.get(k);
+        if (old != null && (!replace || old.call == c || old.call.end < 0)) return;
+        endpoints.put(k, new Target(c, party));
+        if (old == null) portRefs[k.port()]++;
+        c.keys.add(k);
+    }
+
+    private void sip(Seen s, SipFacts f) {
+        judgeEnded(s.nanos);
+        Call c = calls.get(f.callId());
+        boolean invite = "INVITE".equalsIgnoreCase(f.cseqMethod());
+        if (c == null) {
+            if (!f.request() || !"INVITE".equals(f.method())) return;
+            c = new Call(f.callId());
+            c.inviteNanos = s.nanos;
+            calls.put(f.callId(), c);
+        }
+        int side = s.side.ordinal();
+        int sender = f.outbound() ? PHONE : REMOTE;
+        if (f.request() && "INVITE".equals(f.method())) {
+            if (s.side == Side.LAN && c.inviteFrameLan == 0) c.inviteFrameLan = s.frame;
+            if (s.side == Side.WAN && c.inviteFrameWan == 0) c.inviteFrameWan = s.frame;
+        }
+        if (f.hasSdp()) sdp(c, s, f, side, sender);
+        if (!f.request() && invite && f.status() >= 200 && f.status() < 300) {
+            if (c.answer < 0 || s.nanos < c.answer) c.answer = s.nanos;
+            if (s.side == Side.LAN && c.answerFrameLan == 0) c.answerFrameLan = s.frame;
+            if (s.side == Side.WAN && c.answerFrameWan == 0) c.answerFrameWan = s.frame;
+        } else if (!f.request() && invite && f.status() >= 300 && c.answer < 0
+                || f.request() && ("BYE".equals(f.method()) || "CANCEL".equals(f.method()) && c.answer < 0)) {
+            if (c.end < 0) c.end = s.nanos;
+        }
+    }
+
+    private void sdp(Call c, Seen s, SipFacts f, int side, int sender) {
+        SipFacts.Media audio = null;
+        for (SipFacts.Media m : f.media()) {
+            if (m.endpoint().port() <= 0) continue;
+            if (audio == null) audio = m;
+            if (s.side == Side.WAN && m.endpoint().isPrivate()) {
+                c.privateOnWan.add(new PrivateSdp(sender, s.frame, s.counterpartFrame, s.nanos,
+                        "c= (sdp." + m.field() + ") of m=" + m.type() + " " + m.endpoint().port(), m.endpoint().host()));
+            }
+        }
+        if (audio == null || !audio.endpoint().literal()) return;
+        SipFacts.Host h = audio.endpoint();
+        c.sdp[side][sender] = h;
+        c.sdpFrame[side][sender] = s.frame;
+        register(c, new Key(side, h.hi(), h.lo(), h.port()), sender, true);
+    }
+
+    /** Judges and forgets calls that ended more than the grace period before {@code now}. */
+    private void judgeEnded(long now) {
+        for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
+            Call c = it.next();
+            if (c.end >= 0 && now - c.end > END_GRACE_NANOS) {
+                judge(c, c.end);
+                it.remove();
+            }
+        }
+    }
+
+    private void judge(Call c, long end) {
+        for (Key k : c.keys) {
+            Target t = endpoints.get(k);
+            if (t != null && t.call == c) {
+                endpoints.remove(k);
+                portRefs[k.port()]--;
+            }
+        }
+        if (c.answer < 0) return;
+        oneWayAndNoMedia(c, end);
+        asymmetric(c);
+        privateSdp(c);
+    }
+
+    private long count(Call c, int side, int to) {
+        return c.streams[side][to].packets;
+    }
+
+    private String counts(Call c) {
+        return String.format(Locale.ROOT, "LAN: %d to the phone, %d to the remote; WAN: %d to the phone, %d to the remote",
+                count(c, 0, PHONE), count(c, 0, REMOTE), count(c, 1, PHONE), count(c, 1, REMOTE));
+    }
+
+    private Finding.Builder base(Rule rule, Call c, long from, long to) {
+        Finding.Builder b = Finding.of(rule).at(from).at(Math.max(from, to)).subject("call " + c.callId)
+                .frame("lan", c.inviteFrameLan).frame("wan", c.inviteFrameWan)
+                .frame("lan", c.answerFrameLan).frame("wan", c.answerFrameWan)
+                .detail("Call-ID", c.callId);
+        for (int side = 0; side < 2; side++) {
+            String label = side == 0 ? "lan" : "wan";
+            StringBuilder f = new StringBuilder("sip.Call-ID == \"" + c.callId.replace("\"", "\\\"") + "\"");
+            for (int p = 0; p < 2; p++) {
+                SipFacts.Host h = c.sdp[side][p];
+                if (h != null) f.append(" || (").append(DisplayFilters.endpoint(Protocols.UDP, h.hi(), h.lo(), h.port())).append(")");
+                b.detail(label + " SDP " + PARTY[p], h == null ? "none" : h.text());
+            }
+            b.filter(label, f.toString());
+        }
+        b.detail("RTP packets", counts(c));
+        return b;
+    }
+
+    private void streamFrames(Finding.Builder b, Call c, int to) {
+        for (int side = 0; side < 2; side++) {
+            for (Long f : c.streams[side][to].frames) b.frame(side == 0 ? "lan" : "wan", f);
+        }
+    }
+
+    private void oneWayAndNoMedia(Call c, long end) {
+        boolean oneWay = false;
+        for (int side = 0; side < 2 && !oneWay; side++) {
+            for (int to = 0; to < 2; to++) {
+                if (count(c, side, to) == 0 && count(c, side, 1 - to) > 0) {
+                    oneWay = true;
+                    judged.add(oneWay(c, to, end));
+                    break;
+                }
+            }
+        }
+        long[] first = new long[2];
+        for (int to = 0; to < 2; to++) {
+            first[to] = -1;
+            for (int side = 0; side < 2; side++) {
+                long t = c.streams[side][to].first;
+                if (t >= 0 && (first[to] < 0 || t < first[to])) first[to] = t;
+            }
+        }
+        long window = c.answer + ANSWER_WINDOW_NANOS;
+        boolean late0 = first[0] < 0 || first[0] > window, late1 = first[1] < 0 || first[1] > window;
+        if (!late0 && !late1) return;
+        if (end - c.answer < ANSWER_WINDOW_NANOS) {
+            if (first[0] < 0 && first[1] < 0) {
+                judged.add(base(NO_MEDIA, c, c.answer, end).severity(Severity.WARNING)
+                        .message(String.format(Locale.ROOT, "Call %s was answered and ended %.3f s later without any RTP "
+                                + "in either direction on either side.", c.callId, (end - c.answer) / 1e9))
+                        .build());
+            }
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int to = 0; to < 2; to++) {
+            boolean late = to == 0 ? late0 : late1;
+            if (!late) continue;
+            if (first[to] < 0 && first[1 - to] >= 0) continue; // one way for the whole call: rtp.one_way
+            missing.add(first[to] < 0 ? "to the " + PARTY[to] + " never"
+                    : String.format(Locale.ROOT, "to the %s only %.3f s after the answer", PARTY[to], (first[to] - c.answer) / 1e9));
+        }
+        if (missing.isEmpty()) return;
+        if (first[0] < 0 && first[1] < 0) missing = List.of("no RTP in either direction on either side for the "
+                + String.format(Locale.ROOT, "%.3f s", (end - c.answer) / 1e9) + " the call lasted after it");
+        Finding.Builder b = base(NO_MEDIA, c, c.answer, end)
+                .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s.",
+                        ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing)));
+        streamFrames(b, c, PHONE);
+        streamFrames(b, c, REMOTE);
+        judged.add(b.build());
+    }
+
+    private Finding oneWay(Call c, int missing, long end) {
+        int other = 1 - missing;
+        long lan = count(c, 0, missing), wan = count(c, 1, missing);
+        String where;
+        if (missing == PHONE) {
+            where = wan > 0 && lan == 0 ? String.format(Locale.ROOT, "the remote's media reached the router's WAN (%d "
+                    + "packets) but none was forwarded to the phone on the LAN", wan)
+                    : wan == 0 && lan == 0 ? "no media to the phone reached the router's WAN: the remote sent it "
+                    + "elsewhere or not at all (check the SDP it received on the WAN"
+                    + (c.sdp[1][PHONE] == null ? "" : ": " + c.sdp[1][PHONE].text()) + ")"
+                    : String.format(Locale.ROOT, "media to the phone: LAN %d, WAN %d packets", lan, wan);
+        } else {
+            where = lan > 0 && wan == 0 ? String.format(Locale.ROOT, "the phone sent media (%d packets on the LAN) but "
+                    + "none left the router's WAN", lan)
+                    : lan == 0 && wan == 0 ? "the phone sent no media to the remote's SDP endpoint"
+                    + (c.sdp[0][REMOTE] == null ? "" : " " + c.sdp[0][REMOTE].text())
+                    : String.format(Locale.ROOT, "media to the remote: LAN %d, WAN %d packets", lan, wan);
+        }
+        Finding.Builder b = base(ONE_WAY, c, c.answer, end).message(String.format(Locale.ROOT,
+                "Call %s: media flowed only from the %s to the %s; %s (%s).", c.callId, PARTY[missing], PARTY[other],
+                where, counts(c)));
+        streamFrames(b, c, other);
+        streamFrames(b, c, missing);
+        return b.build();
+    }
+
+    private void asymmetric(Call c) {
+        for (int sender = 0; sender < 2; sender++) {
+            int to = 1 - sender;
+            int own = sender == PHONE ? 0 : 1, far = 1 - own;
+            String ownDiff = differs(c, own, sender, to);
+            String farDiff = ownDiff != null || c.sdp[far][sender] == null || c.sdp[far][sender].isPrivate() ? null
+                    : differs(c, far, sender, to);
+            if (ownDiff == null && farDiff == null) continue;
+            String text = ownDiff != null
+                    ? String.format(Locale.ROOT, "the %s advertises %s in its SDP but sends its RTP from %s (%s side)",
+                    PARTY[sender], c.sdp[own][sender].text(), ownDiff, own == 0 ? "LAN" : "WAN")
+                    : String.format(Locale.ROOT, "after the router the SDP advertises the %s at %s but its RTP comes from "
+                    + "%s (%s side): the SDP rewrite and the NAT disagree", PARTY[sender], c.sdp[far][sender].text(),
+                    farDiff, far == 0 ? "LAN" : "WAN");
+            Stream st = c.streams[ownDiff != null ? own : far][to];
+            Finding.Builder b = base(ASYMMETRIC, c, st.first, st.last)
+                    .message("Call " + c.callId + ": " + text + "; a peer that latches onto the source sends its media "
+                            + "where the " + PARTY[sender] + " does not listen.");
+            streamFrames(b, c, to);
+            judged.add(b.build());
+        }
+    }
+
+    /** The sources of RTP to {@code to} on {@code side} that differ from the sender's SDP endpoint there, or null. */
+    private static String differs(Call c, int side, int sender, int to) {
+        SipFacts.Host adv = c.sdp[side][sender];
+        Stream st = c.streams[side][to];
+        if (adv == null || st.packets == 0) return null;
+        List<String> other = new ArrayList<>();
+        for (int i = 0; i < st.sourcePorts.size(); i++) {
+            if (!adv.sameAddress(st.sources.get(2 * i), st.sources.get(2 * i + 1)) || adv.port() != st.sourcePorts.get(i)) {
+                other.add(st.source(i));
+            }
+        }
+        return other.isEmpty() ? null : String.join(", ", other);
+    }
+
+    private void privateSdp(Call c) {
+        for (int party = 0; party < 2; party++) {
+            Finding.Builder b = null;
+            List<String> what = new ArrayList<>();
+            for (PrivateSdp p : c.privateOnWan) {
+                if (p.party() != party) continue;
+                if (b == null) b = base(SDP_PRIVATE, c, p.nanos(), p.nanos());
+                b.at(p.nanos()).frame("wan", p.wanFrame()).frame("lan", p.lanFrame());
+                String w = p.field() + " " + p.address();
+                if (!what.contains(w)) what.add(w);
+            }
+            if (b == null) continue;
+            long reached = count(c, 1, party);
+            b.severity(reached > 0 ? Severity.WARNING : Severity.ERROR)
+                    .detail("private on the WAN", String.join("; ", what))
+                    .message(String.format(Locale.ROOT, "Call %s: the %s's SDP on the WAN advertises a private media "
+                                    + "address (%s)%s.", c.callId, PARTY[party], String.join("; ", what),
+                            reached > 0 ? String.format(Locale.ROOT, "; %d RTP packets to the %s still reached the "
+                                    + "router's WAN (the peer latched onto the source)", reached, PARTY[party])
+                                    : "; no RTP to the " + PARTY[party] + " reached the router's WAN"));
+            judged.add(b.build());
+        }
+    }
+
+    @Override
+    public void finish(DetectionContext context, Consumer<Finding> findings) {
+        long end = Long.MIN_VALUE;
+        if (context != null) {
+            if (context.lanSpan() != null) end = Math.max(end, context.lanSpan()[1]);
+            if (context.wanSpan() != null) end = Math.max(end, context.wanSpan()[1]);
+        }
+        for (Call c : new ArrayList<>(calls.values())) {
+            long e = c.end >= 0 ? c.end : end == Long.MIN_VALUE ? c.inviteNanos : end;
+            judge(c, e);
+        }
+        calls.clear();
+        judged.forEach(findings);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.sdp.SdpBody;
+import dev.natrecon.decode.sdp.SdpConnection;
+import dev.natrecon.decode.sdp.SdpMedia;
+import dev.natrecon.decode.sip.SipAddress;
+import dev.natrecon.decode.sip.SipMessage;
+import dev.natrecon.decode.sip.SipParser;
+import dev.natrecon.decode.sip.SipVia;
+import dev.natrecon.decode.sip.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the SIP detectors read from one copy of a SIP message (one {@link Seen} with its payload), parsed once through
+ * {@code decode.sip} / {@code decode.sdp}: the dialog keys, the top Via, the Contacts and the SDP's media endpoints.
+ * Nothing of the payload is kept.
+ *
+ * @param outbound   true when the message crossed the router from the LAN to the WAN (its sender is inside)
+ * @param cseqMethod the CSeq method (the request's own method for a request)
+ * @param fromAor    From URI as {@code user@host} (no parameters), or empty
+ * @param contacts   every Contact URI's host and port (port -1 when absent)
+ * @param media      the SDP's m= lines with their connection address (media-level c=, else session c=); empty when the
+ *                   message carries no SDP
+ */
+record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean request, String method, int status,
+                String callId, String cseqMethod, String fromAor, Host via, boolean viaRport, boolean viaReceived,
+                List<Host> contacts, boolean hasSdp, List<Media> media, Host source) {
+
+    /** A host (literal address or name) and port as written; {@code hi/lo} valid when {@code literal}. */
+    record Host(String host, int port, boolean literal, long hi, long lo) {
+        static Host of(String host, int port) {
+            long[] a = new long[2];
+            boolean lit = Addresses.parse(host, a);
+            return new Host(host == null ? "" : host, port, lit, a[0], a[1]);
+        }
+
+        boolean isPrivate() {
+            return literal && Addresses.isPrivate(hi, lo);
+        }
+
+        boolean sameAddress(long h, long l) {
+            return literal && hi == h && lo == l;
+        }
+
+        String text() {
+            return port < 0 ? host : (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /** One m= line: type, port (0: disabled) and the connection address that applies to it. */
+    record Media(String type, Host endpoint, String field) {
+    }
+
+    /** The SIP message the frame carries, or null when its payload is none or does not parse as one. */
+    static SipFacts of(Seen s) {
+        if (s.payload == null || s.captureLabel != null || s.payload.length == 0) return null;
+        SipMessage m;
+        try {
+            m = SipParser.parse(s.payload, 0, s.payload.length).messageOrNull();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (m == null || m.callId().isEmpty()) return null;
+        boolean outbound = outbound(s);
+        String cseqMethod = m.cseq().map(c -> c.methodName()).orElse(m.isRequest() ? m.method() : "");
+        String from = m.from().map(a -> aor(a)).orElse("");
+        SipVia top = m.topVia().orElse(null);
+        Host via = top == null ? null : Host.of(top.hostAddress(), top.portNumber() < 0 ? 5060 : top.portNumber());
+        List<Host> contacts = new ArrayList<>();
+        for (SipAddress c : m.contacts()) {
+            if (c.wildcard() || c.uri() == null || c.uri().host() == null) continue;
+            contacts.add(Host.of(c.uri().hostAddress(), c.portNumber()));
+        }
+        List<Media> media = new ArrayList<>();
+        boolean hasSdp = false;
+        try {
+            SdpBody sdp = SdpBody.fromSip(m).orElse(null);
+            if (sdp != null) {
+                hasSdp = true;
+                for (SdpMedia md : sdp.media()) {
+                    SdpConnection c = sdp.connectionOf(md);
+                    String addr = c == null || c.address() == null ? "" : c.address().text();
+                    int slash = addr.indexOf('/');
+                    if (slash >= 0) addr = addr.substring(0, slash);
+                    media.add(new Media(md.typeText(), Host.of(addr, Math.max(md.portNumber(), 0)),
+                            md.connection() != null ? "media[" + md.index() + "].connection" : "connection"));
+                }
+            }
+        } catch (RuntimeException e) {
+            hasSdp = false;
+        }
+        Host source = Host.of(Addresses.format(s.srcHi, s.srcLo), s.hasPorts ? s.srcPort : -1);
+        return new SipFacts(s.side, s.frame, s.nanos, outbound, m.isRequest(), m.isRequest() ? m.method() : "",
+                m.isResponse() ? m.statusCode() : 0, m.callId().get().text(), cseqMethod, from, via,
+                top != null && top.hasRport(), top != null && top.received() != null, List.copyOf(contacts), hasSdp,
+                List.copyOf(media), source);
+    }
+
+    /**
+     * Whether a frame crossed the router from the LAN to the WAN: by its counterpart's time when it has one (the copy
+     * after the router is the later one), else by its addresses (a LAN frame from a private source, a WAN frame to a
+     * WAN frame only when its source is private: a leak).
+     */
+    static boolean outbound(Seen s) {
+        boolean lan = s.side == Side.LAN;
+        if (s.counterpartFrame != 0) return lan == s.counterpartDeltaNanos >= 0;
+        return lan ? Addresses.isPrivate(s.srcHi, s.srcLo) || !Addresses.isPrivate(s.dstHi, s.dstLo)
+                : Addresses.isPrivate(s.srcHi, s.srcLo);
+    }
+
+    private static String aor(SipAddress a) {
+        if (a.uri() == null || a.uri().host() == null) return a.text().text();
+        Span user = a.uri().user();
+        return (user == null ? "" : user.text() + "@") + a.uri().host().text();
+    }
+
+    /** "INVITE" or "200 INVITE", for messages in findings. */
+    String what() {
+        return request ? method : status + " " + cseqMethod.toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The Call-ID of a SIP payload by a plain scan of its header lines ({@code Call-ID:} or the compact {@code i:}), or
+     * null: cheap enough for every SIP packet, where a full parse is not needed.
+     */
+    static String callId(byte[] p) {
+        int n = p.length, i = 0;
+        while (i < n) {
+            int end = i;
+            while (end < n && p[end] != '\n') end++;
+            int lineEnd = end > i && p[end - 1] == '\r' ? end - 1 : end;
+            if (lineEnd == i && i > 0) return null; // end of the headers
+            int colon = -1;
+            for (int k = i; k < lineEnd; k++) {
+                if (p[k] == ':') {
+                    colon = k;
+                    break;
+                }
+            }
+            if (colon > i) {
+                String name = new String(p, i, colon - i, java.nio.charset.StandardCharsets.ISO_8859_1).trim();
+                if (name.equalsIgnoreCase("call-id") || name.equalsIgnoreCase("i")) {
+                    String v = new String(p, colon + 1, lineEnd - colon - 1, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .trim();
+                    return v.isEmpty() ? null : v;
+                }
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+}
