@@ -588,7 +588,9 @@ final class ConntrackReplay {
     /** A packet whose payload was kept (SIP) reached the router: counted, compared, and handed on. */
     private void sipPacket(Seen s, Arrival a) {
         boolean cp = s.counterpartFrame != 0;
-        SipPacket r = new SipPacket(s.nanos, s.side.label(), s.frame, cp ? s.side.other().label() : null,
+        // a routed-back copy's counterpart is on the same side (the router sent it back out of the LAN)
+        SipPacket r = new SipPacket(s.nanos, s.side.label(), s.frame,
+                cp ? (s.outcome == Outcome.ROUTED_BACK ? s.side : s.side.other()).label() : null,
                 s.counterpartFrame, s.nanos + s.counterpartDeltaNanos, s.protocol == ConntrackTuple.TCP,
                 new long[] {s.srcHi, s.srcLo, s.srcPort}, new long[] {s.dstHi, s.dstLo, s.dstPort},
                 cp ? new long[] {s.cpSrcHi, s.cpSrcLo, s.cpSrcPort} : null,

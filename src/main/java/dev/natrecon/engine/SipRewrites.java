@@ -51,7 +51,8 @@ public final class SipRewrites {
     }
 
     void accept(SipPacket p) {
-        if (p.observed() == null || p.counterpartSide() == null) return;
+        // a copy the router sent back out of the LAN (routed back during an outage) never crossed the NAT: no pair
+        if (p.observed() == null || p.counterpartSide() == null || p.counterpartSide().equals(p.side())) return;
         List<byte[]> before = List.of(p.before()), observed = List.of(p.observed());
         List<byte[]> predicted = Collections.singletonList(p.predicted());
         if (p.tcp()) {
