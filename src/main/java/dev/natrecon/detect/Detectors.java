@@ -10,7 +10,8 @@ public final class Detectors {
 
     /** Fresh instances of every detector (detectors keep per-run state), reading the model's entries from {@code entries}. */
     public static List<Detector> all(LiveEntries entries) {
-        return List.of(new PrivateSourceLeakDetector(entries), new KeepaliveDetector(entries));
+        return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries),
+                new KeepaliveDetector(entries));
     }
 
     /** Every rule of every detector, in registry order. */

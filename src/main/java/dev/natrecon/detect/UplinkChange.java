@@ -28,6 +28,16 @@ public record UplinkChange(long nanos, Kind kind, String address, String source)
         return address == null ? null : address.contains("/") ? address.substring(0, address.indexOf('/')) : address;
     }
 
+    /** "WAN address 203.0.113.2 removed". */
+    public String what() {
+        return switch (kind) {
+            case DOWN -> "WAN link down";
+            case UP -> "WAN link up";
+            case ADDRESS_REMOVED -> "WAN address " + bareAddress() + " removed";
+            case ADDRESS_ADDED -> "WAN address " + bareAddress() + " added";
+        };
+    }
+
     /** "WAN address removed 203.0.113.2 (case settings)". */
     public String text() {
         return kind.text() + (address == null ? "" : " " + bareAddress()) + " (" + source + ")";
