@@ -80,6 +80,9 @@ final class NatBehaviourDetector implements Detector {
         String mapping = mapping(translated, f);
         String filtering = filtering(translated, f);
         String ports = portPreservation(translated);
+        for (int i = 0; i < Math.min(3, translated.size()); i++) {
+            f.frame("lan", translated.get(i).firstLanFrame).frame("wan", translated.get(i).firstWanFrame);
+        }
         String hair = hairpinning(context, f);
         String timeout = timeoutBounds(f);
         f.message("Mapping: " + mapping + ". Filtering: " + filtering + ". Port preservation: " + ports
