@@ -128,7 +128,7 @@ final class KeepaliveDetector implements Detector {
         long last = Long.MIN_VALUE, lastLanFrame, lastWanFrame;
         TimeoutKind kind = TimeoutKind.NONE;
         long entryId;
-        String conntrack = "";
+        EntryView view;
         final Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
         long lastCseq = -1;
         String lastCseqMethod;
@@ -192,7 +192,7 @@ final class KeepaliveDetector implements Detector {
                     : v.has(Status.ASSURED) ? TimeoutKind.STREAM : TimeoutKind.UNREPLIED;
             if (v != null) {
                 t.entryId = v.id();
-                t.conntrack = dev.natrecon.conntrack.EventFormat.entry(v);
+                t.view = v;
             }
         } else if (s.counterpartFrame == 0 && s.outcome == Outcome.NO_COUNTERPART) {
             // from the far end, never delivered to the LAN: the binding it was meant for may be gone
@@ -381,7 +381,7 @@ final class KeepaliveDetector implements Detector {
                                     : "the binding expired: " + evidence,
                             mechanisms, registration(t, timeouts)))
                     .filter("lan", t.lan.displayFilterBothWays())
-                    .conntrack(t.conntrack)
+                    .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
                     .detail("gaps over the timeout", distinct)
                     .detail("longest gap s", String.format(Locale.ROOT, "%.3f", longest.get(t) / 1e9))
                     .detail("timeouts", "unreplied " + TimeoutKind.UNREPLIED.seconds(timeouts) + " s, stream "

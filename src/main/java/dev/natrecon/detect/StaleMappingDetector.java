@@ -71,7 +71,7 @@ final class StaleMappingDetector implements Detector {
         Flow flow;
         boolean natted;
         String translated;
-        String conntrack;
+        EntryView view;
         /** Why it is stale, or null while it is not (yet). */
         String why;
         /** When it became stale, and whether its first packet was seen reaching the WAN. */
@@ -81,8 +81,16 @@ final class StaleMappingDetector implements Detector {
         long ended = Long.MIN_VALUE;
         String endedHow;
         long afterBack, leaked, inbound;
-        final Refreshes refreshes = new Refreshes();
-        final Finding.Builder finding = Finding.of(RULE);
+        /** Made when the entry becomes stale (most entries never do: memory stays small per live entry). */
+        Refreshes refreshes;
+        Finding.Builder finding;
+
+        void becameStale(String why, long since) {
+            this.why = why;
+            staleSince = since;
+            refreshes = new Refreshes();
+            finding = Finding.of(RULE);
+        }
     }
 
     @Override
@@ -111,8 +119,7 @@ final class StaleMappingDetector implements Detector {
             String gone = c.bareAddress();
             for (Candidate x : live.values()) {
                 if (x.natted && x.why == null && x.translated.equals(gone)) {
-                    x.why = "bound to " + gone + ", which the WAN no longer has";
-                    x.staleSince = c.nanos();
+                    x.becameStale("bound to " + gone + ", which the WAN no longer has", c.nanos());
                     x.down = c;
                     stale.put(x.flow, x);
                 }
@@ -137,19 +144,18 @@ final class StaleMappingDetector implements Detector {
             x.flow = new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort());
             x.natted = v.has(Status.SRC_NAT);
             x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
-            x.conntrack = EventFormat.entry(v);
+            x.view = v;
             if (!x.natted) {
                 x.createdWhileDown = downSince != Long.MIN_VALUE;
                 x.down = downBy;
                 // stale from the start when created while the WAN was down; else decided by where its packet went
-                x.why = "created without NAT";
-                x.staleSince = c.nanos();
+                x.becameStale("created without NAT", c.nanos());
                 stale.putIfAbsent(x.flow, x);
             }
             live.put(x.id, x);
         } else if (e instanceof ConntrackEvent.EntryUpdated) {
             Candidate x = live.get(v.id());
-            if (x != null) x.conntrack = EventFormat.entry(v);
+            if (x != null) x.view = v;
         } else if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) {
             Candidate x = live.remove(v.id());
             if (x == null) return;
@@ -235,7 +241,7 @@ final class StaleMappingDetector implements Detector {
                     : ". It was still alive at the end of the captures");
             m.append(", ").append(Text.seconds(end - x.created)).append(" s after it was created.");
             Finding.Builder b = x.finding.subject(f.text()).message(m.toString().replace("  ", " "))
-                    .at(x.created).frame(x.createdPoint, x.createdFrame).conntrack(x.conntrack)
+                    .at(x.created).frame(x.createdPoint, x.createdFrame).conntrack(EventFormat.entry(x.view))
                     .filter("lan", f.displayFilterBothWays())
                     .detail("entry", x.id)
                     .detail("cause", x.why)
