@@ -12,7 +12,6 @@ import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
 import dev.natrecon.decode.sip.SipAddress;
-import dev.natrecon.decode.sip.SipCSeq;
 import dev.natrecon.decode.sip.SipMessage;
 import dev.natrecon.decode.sip.SipParse;
 import dev.natrecon.decode.sip.SipParser;
@@ -260,20 +259,24 @@ final class KeepaliveDetector implements Detector {
         }
         if (p.length <= 4) return "ping-" + p.length;
         if (!looksLikeSip(p)) return "other";
-        SipParse parse = SipParser.parse(p, 0, p.length);
-        if (!(parse instanceof SipParse.Message pm)) return "other";
-        SipMessage m = pm.message();
-        SipCSeq cseq = m.cseq().orElse(null);
-        if (m.isRequest()) {
-            String method = m.method();
-            boolean retransmission = out && cseq != null && cseq.sequence() == t.lastCseq
-                    && cseq.methodName().equals(t.lastCseqMethod);
-            if (out && cseq != null) {
-                t.lastCseq = cseq.sequence();
-                t.lastCseqMethod = cseq.methodName();
+        // read the start line and CSeq by hand: the full parse (for the expiry) only for REGISTER and its responses
+        String cseq = header(p, "cseq");
+        String[] c = cseq == null ? new String[0] : cseq.trim().split("\\s+");
+        long seq = c.length == 2 ? parseLong(c[0]) : -1;
+        String cseqMethod = c.length == 2 ? c[1] : "?";
+        boolean response = p.length > 12 && p[0] == 'S' && p[1] == 'I' && p[2] == 'P' && p[3] == '/';
+        if (!response) {
+            int sp = 0;
+            while (sp < p.length && p[sp] != ' ') sp++;
+            String method = new String(p, 0, sp, StandardCharsets.US_ASCII);
+            boolean retransmission = out && seq >= 0 && seq == t.lastCseq && cseqMethod.equals(t.lastCseqMethod);
+            if (out && seq >= 0) {
+                t.lastCseq = seq;
+                t.lastCseqMethod = cseqMethod;
             }
             if ("REGISTER".equals(method) && out && !retransmission) {
-                long expires = expires(m);
+                SipMessage m = parse(p);
+                long expires = m == null ? -1 : expires(m);
                 if (expires >= 0) t.requestedExpires = expires;
                 if (t.lastRegister != Long.MIN_VALUE) {
                     long i = nanos - t.lastRegister;
@@ -285,12 +288,48 @@ final class KeepaliveDetector implements Detector {
             }
             return retransmission ? method + " retransmission" : method;
         }
-        String method = cseq == null ? "?" : cseq.methodName();
-        if (!out && "REGISTER".equals(method) && m.statusCode() / 100 == 2) {
-            long granted = expires(m);
+        String code = new String(p, 8, 3, StandardCharsets.US_ASCII);
+        if (!out && "REGISTER".equals(cseqMethod) && code.startsWith("2")) {
+            SipMessage m = parse(p);
+            long granted = m == null ? -1 : expires(m);
             if (granted >= 0) t.grantedExpires = granted;
         }
-        return "response " + m.statusCode() + " " + method;
+        return "response " + code + " " + cseqMethod;
+    }
+
+    private static SipMessage parse(byte[] p) {
+        return SipParser.parse(p, 0, p.length) instanceof SipParse.Message pm ? pm.message() : null;
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The value of the first header {@code name} (lower case, no compact form) in the head, or null. */
+    private static String header(byte[] p, String name) {
+        int i = 0, n = p.length;
+        while (i < n) {
+            int end = i;
+            while (end < n && p[end] != '\n') end++;
+            int lineEnd = end > i && p[end - 1] == '\r' ? end - 1 : end;
+            if (lineEnd == i) return null; // the empty line: end of the headers
+            if (lineEnd - i > name.length() && matches(p, i, name)) {
+                int j = i + name.length();
+                while (j < lineEnd && (p[j] == ' ' || p[j] == '\t')) j++;
+                if (j < lineEnd && p[j] == ':') return new String(p, j + 1, lineEnd - j - 1, StandardCharsets.US_ASCII);
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    private static boolean matches(byte[] p, int at, String name) {
+        for (int k = 0; k < name.length(); k++) if (Character.toLowerCase((char) p[at + k]) != name.charAt(k)) return false;
+        return true;
     }
 
     /** The first Contact's expires parameter, else the Expires header, else -1. */
