@@ -11,9 +11,6 @@ import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
-import dev.natrecon.decode.sip.SipAddress;
-import dev.natrecon.decode.sip.SipMessage;
-import dev.natrecon.decode.sip.SipParse;
 import dev.natrecon.decode.sip.SipParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
 
@@ -261,9 +257,10 @@ final class KeepaliveDetector implements Detector {
         if (!looksLikeSip(p)) return "other";
         // read the start line and CSeq by hand: the full parse (for the expiry) only for REGISTER and its responses
         String cseq = header(p, "cseq");
-        String[] c = cseq == null ? new String[0] : cseq.trim().split("\\s+");
-        long seq = c.length == 2 ? parseLong(c[0]) : -1;
-        String cseqMethod = c.length == 2 ? c[1] : "?";
+        String c = cseq == null ? "" : cseq.trim();
+        int space = c.indexOf(' ');
+        long seq = space > 0 ? parseLong(c.substring(0, space)) : -1;
+        String cseqMethod = space > 0 ? c.substring(space + 1).trim() : "?";
         boolean response = p.length > 12 && p[0] == 'S' && p[1] == 'I' && p[2] == 'P' && p[3] == '/';
         if (!response) {
             int sp = 0;
@@ -275,8 +272,7 @@ final class KeepaliveDetector implements Detector {
                 t.lastCseqMethod = cseqMethod;
             }
             if ("REGISTER".equals(method) && out && !retransmission) {
-                SipMessage m = parse(p);
-                long expires = m == null ? -1 : expires(m);
+                long expires = expires(p);
                 if (expires >= 0) t.requestedExpires = expires;
                 if (t.lastRegister != Long.MIN_VALUE) {
                     long i = nanos - t.lastRegister;
@@ -290,15 +286,30 @@ final class KeepaliveDetector implements Detector {
         }
         String code = new String(p, 8, 3, StandardCharsets.US_ASCII);
         if (!out && "REGISTER".equals(cseqMethod) && code.startsWith("2")) {
-            SipMessage m = parse(p);
-            long granted = m == null ? -1 : expires(m);
+            long granted = expires(p);
             if (granted >= 0) t.grantedExpires = granted;
         }
         return "response " + code + " " + cseqMethod;
     }
 
-    private static SipMessage parse(byte[] p) {
-        return SipParser.parse(p, 0, p.length) instanceof SipParse.Message pm ? pm.message() : null;
+    /**
+     * The first Contact's expires parameter, else the Expires header, else -1: read by hand, since the full SIP
+     * grammar costs more than the rest of the replay's work on a SIP packet.
+     */
+    private static long expires(byte[] p) {
+        String contact = header(p, "contact");
+        if (contact == null) contact = header(p, "m");
+        if (contact != null) {
+            String lower = contact.toLowerCase(java.util.Locale.ROOT);
+            int at = lower.indexOf(";expires=");
+            if (at >= 0) {
+                int from = at + ";expires=".length(), to = from;
+                while (to < lower.length() && Character.isDigit(lower.charAt(to))) to++;
+                if (to > from) return parseLong(lower.substring(from, to));
+            }
+        }
+        String e = header(p, "expires");
+        return e == null ? -1 : parseLong(e.trim());
     }
 
     private static long parseLong(String s) {
@@ -330,15 +341,6 @@ final class KeepaliveDetector implements Detector {
     private static boolean matches(byte[] p, int at, String name) {
         for (int k = 0; k < name.length(); k++) if (Character.toLowerCase((char) p[at + k]) != name.charAt(k)) return false;
         return true;
-    }
-
-    /** The first Contact's expires parameter, else the Expires header, else -1. */
-    private static long expires(SipMessage m) {
-        for (SipAddress a : m.contacts()) {
-            if (a.expires() != null) return a.expiresSeconds();
-        }
-        OptionalLong e = m.expires();
-        return e.isPresent() ? e.getAsLong() : -1;
     }
 
     private static boolean looksLikeSip(byte[] p) {
