@@ -42,6 +42,16 @@ public final class Detection {
         for (Detector d : detectors) d.expectation(e);
     }
 
+    public void uplink(UplinkChange c) {
+        for (Detector d : detectors) d.uplink(c);
+    }
+
+    /** The keepalive timeline ({@code keepalive.csv}) of the run, complete after {@link #finish}; empty without one. */
+    public List<KeepaliveRow> keepalive() {
+        for (Detector d : detectors) if (d instanceof KeepaliveDetector k) return k.rows();
+        return List.of();
+    }
+
     /** The findings of every detector, in {@link #ORDER}; a finding whose id its detector does not declare is a bug. */
     public List<Finding> finish(DetectionContext context) {
         List<Finding> out = new ArrayList<>();

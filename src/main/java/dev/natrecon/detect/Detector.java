@@ -33,6 +33,13 @@ public interface Detector {
     default void expectation(ExpectationEvent e) {
     }
 
+    /**
+     * The router's uplink changed as the model applied it (link down/up, WAN address removed/added), after the model's
+     * own events for it (the masqueraded entries it flushed).
+     */
+    default void uplink(UplinkChange c) {
+    }
+
     /** The replay is over: report findings. */
     void finish(DetectionContext context, Consumer<Finding> findings);
 }

@@ -422,6 +422,7 @@ public final class Analysis {
                 }
             }
         });
+        model.onUplinkChange(detection::uplink);
         SipRewrites rewrites = new SipRewrites();
         model.onSipPacket(p -> {
             rewrites.accept(p);
@@ -561,7 +562,8 @@ public final class Analysis {
                 rewrites::verdict, lanSpan, wanSpan));
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
                 matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
-                model.snapshots(), check, tableChecks(in, listings, model), expectCheck, rewrites, findings);
+                model.snapshots(), check, tableChecks(in, listings, model), expectCheck, rewrites, findings,
+                detection.keepalive());
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

@@ -71,6 +71,17 @@ final class ConntrackReplay {
     /** Origin of relative link-change times: the first packet of the reference capture. */
     private final long originNanos;
     private final Map<String, Long> divergences = new TreeMap<>();
+    /** Told every uplink change the model applies (detectors read them). */
+    private java.util.function.Consumer<dev.natrecon.detect.UplinkChange> uplinkListener = c -> {
+    };
+
+    void onUplinkChange(java.util.function.Consumer<dev.natrecon.detect.UplinkChange> listener) {
+        uplinkListener = listener;
+    }
+
+    private void uplink(long t, dev.natrecon.detect.UplinkChange.Kind kind, String address, String source) {
+        uplinkListener.accept(new dev.natrecon.detect.UplinkChange(t, kind, address, source));
+    }
 
     private final long[] arrivals = new long[Arrival.Ingress.values().length];
     private final long[] verdicts = new long[Verdict.values().length];
@@ -340,6 +351,8 @@ final class ConntrackReplay {
                 model.onLinkDown(t, wanIf, out);
                 uplinkDown = true;
                 what = "WAN down (" + (s.linkEvent == LinkEvent.PPPOE_DISCOVERY ? "PPPoE PADT" : "PPP LCP terminate") + ")";
+                uplink(t, dev.natrecon.detect.UplinkChange.Kind.DOWN, null, (s.linkEvent == LinkEvent.PPPOE_DISCOVERY ? "PPPoE PADT" : "PPP LCP terminate")
+                        + " at " + s.side.label() + " frame " + s.frame);
             }
             case PPP_IPCP -> {
                 if (s.linkEventCode != 2 || !uplinkDown) return;
@@ -347,22 +360,34 @@ final class ConntrackReplay {
                 model.onLinkUp(t, wanIf, out);
                 uplinkDown = false;
                 what = "WAN up (PPP IPCP Configure-Ack)";
+                uplink(t, dev.natrecon.detect.UplinkChange.Kind.UP, null, "PPP IPCP Configure-Ack at " + s.side.label() + " frame " + s.frame);
             }
             case DHCP -> {
                 String address = Addresses.format(0, Addresses.v4(s.linkEventAddress));
                 if (s.linkEventCode == 5 && s.linkEventAddress != 0) {
                     if (address.equals(wanAddress) && !uplinkDown) return; // a renewal
                     advance(t);
-                    if (uplinkDown) model.onLinkUp(t, wanIf, out);
+                    String src = "DHCP ACK at " + s.side.label() + " frame " + s.frame;
+                    if (uplinkDown) {
+                        model.onLinkUp(t, wanIf, out);
+                        uplink(t, dev.natrecon.detect.UplinkChange.Kind.UP, null, src);
+                    }
                     uplinkDown = false;
-                    if (wanAddress != null && !address.equals(wanAddress)) model.onAddressRemoved(t, wanIf, wanAddress, out);
-                    if (!address.equals(wanAddress)) model.onAddressAdded(t, wanIf, address, out);
+                    if (wanAddress != null && !address.equals(wanAddress)) {
+                        model.onAddressRemoved(t, wanIf, wanAddress, out);
+                        uplink(t, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_REMOVED, wanAddress, src);
+                    }
+                    if (!address.equals(wanAddress)) {
+                        model.onAddressAdded(t, wanIf, address, out);
+                        uplink(t, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_ADDED, address, src);
+                    }
                     what = "WAN address " + (wanAddress == null || wanAddress.equals(address) ? "" : wanAddress + " -> ")
                             + address + " (DHCP ACK)";
                     wanAddress = address;
                 } else if (s.linkEventCode == 7 && wanAddress != null) {
                     advance(t);
                     model.onAddressRemoved(t, wanIf, wanAddress, out);
+                    uplink(t, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_REMOVED, wanAddress, "DHCP RELEASE at " + s.side.label() + " frame " + s.frame);
                     what = "WAN address " + wanAddress + " released (DHCP RELEASE)";
                     wanAddress = null;
                 } else {
@@ -387,8 +412,13 @@ final class ConntrackReplay {
         String now = Addresses.format(s.cpSrcHi, s.cpSrcLo);
         if (!inferredNat || !settings.linkChanges().isEmpty() || now.equals(wanAddress)) return;
         if (!Addresses.isV4(s.cpSrcHi, s.cpSrcLo) && wanAddress != null) return; // a second family, not a change
-        if (wanAddress != null) model.onAddressRemoved(s.nanos, wanIf, wanAddress, out);
+        String src = "inferred: first translation to " + now + " at " + s.side.label() + " frame " + s.frame;
+        if (wanAddress != null) {
+            model.onAddressRemoved(s.nanos, wanIf, wanAddress, out);
+            uplink(s.nanos, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_REMOVED, wanAddress, src);
+        }
         model.onAddressAdded(s.nanos, wanIf, now, out);
+        uplink(s.nanos, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_ADDED, now, src);
         decisions.add("model WAN address: " + (wanAddress == null ? "" : wanAddress + " -> ") + now + " at "
                 + s.side.label() + " frame " + s.frame + " (inferred: the first translation to it; the router's real "
                 + "change came at or before this)");
@@ -415,6 +445,12 @@ final class ConntrackReplay {
                 case "up" -> model.onLinkUp(at, wanIf, out);
                 default -> throw new IllegalArgumentException("unknown link change '" + c.kind() + "'");
             }
+            uplink(at, switch (c.kind()) {
+                case "remove" -> dev.natrecon.detect.UplinkChange.Kind.ADDRESS_REMOVED;
+                case "add" -> dev.natrecon.detect.UplinkChange.Kind.ADDRESS_ADDED;
+                case "down" -> dev.natrecon.detect.UplinkChange.Kind.DOWN;
+                default -> dev.natrecon.detect.UplinkChange.Kind.UP;
+            }, c.address(), "case settings / --link-change");
             decisions.add("model link change: WAN " + c.kind() + (c.address() == null ? "" : " " + c.address())
                     + " at " + dev.natrecon.report.Times.iso(at));
         }

@@ -24,13 +24,15 @@ import java.util.List;
  * @param sipRewrites what the router did to every SIP message seen on both sides, classified (no ALG, Linux-like,
  *                    another consistent ALG, broken), or null when no SIP message was seen on both sides
  * @param findings    what the detectors found, most severe first ({@link dev.natrecon.detect.Detection#ORDER})
+ * @param keepalive   the keepalive timeline of the UDP bindings that carry SIP (keepalive.csv), in time order
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
                         long packetsReplayed, long peakHeld, double matchWindowSeconds,
                         ModelSummary model, List<TableSnapshot> snapshots,
                         KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
-                        SipRewrites sipRewrites, List<Finding> findings) {
+                        SipRewrites sipRewrites, List<Finding> findings,
+                        List<dev.natrecon.detect.KeepaliveRow> keepalive) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

@@ -21,7 +21,7 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes a case's files into its output folder: {@code packets.csv}, {@code events.csv} (the router model's events),
- * {@code expectations.csv} (its expectations' timeline) and {@code tablesize.csv} as the replay goes, then {@code mappings.csv}, {@code sip.csv}, {@code findings.csv} and
+ * {@code expectations.csv} (its expectations' timeline) and {@code tablesize.csv} as the replay goes, then {@code mappings.csv}, {@code sip.csv}, {@code findings.csv}, {@code keepalive.csv} and
  * {@code summary.json}. Each is renamed into place only when complete.
  */
 public final class CaseOutputs implements AnalysisSink {
@@ -157,6 +157,7 @@ public final class CaseOutputs implements AnalysisSink {
         }
         SipCsv.writeLines(dir.resolve("sip.csv"), r.sipRewrites().lines());
         FindingsCsv.SPEC.write(dir.resolve("findings.csv"), r.findings());
+        KeepaliveCsv.SPEC.write(dir.resolve("keepalive.csv"), r.keepalive());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
     }
 

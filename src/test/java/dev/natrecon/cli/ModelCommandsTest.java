@@ -113,7 +113,8 @@ class ModelCommandsTest {
 
     @Test
     void analyzeWritesTheModelsFiles() throws IOException {
-        Run r = MainTest.run("analyze", "--case", CASE, "-o", tmp.toString());
+        // --fail-on never: the case's keepalive.gap_exceeds_timeout error would make the exit status 1
+        Run r = MainTest.run("analyze", "--case", CASE, "-o", tmp.toString(), "--fail-on", "never");
         assertEquals(0, r.code(), r.err());
         List<String> events = Files.readAllLines(tmp.resolve("events.csv"));
         assertEquals(11, events.size(), "header and the 10 events within the captures");

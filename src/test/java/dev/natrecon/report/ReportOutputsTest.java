@@ -142,7 +142,8 @@ class ReportOutputsTest {
                 .detail("header", "Proxy-Authorization: Digest username=\"1001\", response=\"RESPONSE-SECRET-2\"").build();
         RunResult withFinding = new RunResult(r.caseName(), r.captures(), r.roles(), r.decisions(), r.clock(), r.outcomes(),
                 r.matched(), r.matchedPairs(), r.bindings(), r.packetsReplayed(), r.peakHeld(), r.matchWindowSeconds(),
-                r.model(), r.snapshots(), r.kernelCheck(), r.tableChecks(), r.expectCheck(), r.sipRewrites(), List.of(f));
+                r.model(), r.snapshots(), r.kernelCheck(), r.tableChecks(), r.expectCheck(), r.sipRewrites(), List.of(f),
+                r.keepalive());
         ReportSink sink = new ReportSink(OUT.resolve("unused"), true);
         String md = MarkdownSummary.render(withFinding, sink, true);
         assertFalse(md.contains("SECRET"), md);

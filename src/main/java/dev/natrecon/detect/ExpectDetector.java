@@ -1,0 +1,216 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.ConntrackTuple;
+import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.conntrack.ExpectView;
+import dev.natrecon.conntrack.ExpectationEvent;
+import dev.natrecon.conntrack.Timeouts;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The SIP helper's expectations running out: {@code expect.sip_dropped} (the helper dropped SIP packets),
+ * {@code expect.table_full} (nf_conntrack_expect_max reached), {@code expect.master_limit} (a master's per-class
+ * max_expected reached, the oldest evicted). State: the count of live expectations, per master flow the drops and
+ * evictions (few), the frames of drops not yet seen after matching.
+ */
+final class ExpectDetector implements Detector {
+    private static final List<String> REFS = List.of("nf_conntrack_expect.c (__nf_ct_expect_check, evict_oldest_expect)",
+            "nf_conntrack_sip.c (sip_exp_policy, set_expected_rtp_rtcp, process_register_response)",
+            "nf_nat_sip.c (nf_nat_sdp_media)", "../shared/reference/linux-netfilter.md §4, §7.6, §7.7, §8.2");
+
+    static final Rule DROPPED = new Rule("expect.sip_dropped", Severity.ERROR,
+            "The SIP helper dropped SIP packets",
+            "The model's SIP helper (nf_conntrack_sip + nf_nat_sip) returned NF_DROP for a SIP packet: it could not "
+                    + "add the media or signalling expectation (\"all ports in use for SDP media\", \"cannot add "
+                    + "expectation for voice\"), or could not parse or rewrite it. Checked against the captures: the "
+                    + "LAN packet (with its SDP) has no WAN counterpart although the WAN capture ran. One finding per "
+                    + "SIP flow, with every kernel log line the router would have printed (nf_ct_helper_log, only "
+                    + "visible when an nf_log backend is bound) and each drop's frame. Retransmissions are dropped "
+                    + "again, so the call setup or registration fails.",
+            List.of("none: one drop is enough"),
+            "Find what the expectations collide with: \"all ports in use\" means the media ports the helper wanted "
+                    + "were taken (another call or phone on the same RTP ports: give the phones distinct RTP port "
+                    + "ranges); \"cannot add expectation\" with a full table means raising nf_conntrack_expect_max "
+                    + "(sysctl) or the expect_hashsize module parameter; or turn the helper off (nft: no ct helper "
+                    + "\"sip\" rule / modprobe -r nf_nat_sip nf_conntrack_sip) and let the phones and the provider "
+                    + "handle NAT (rport, STUN, symmetric RTP).",
+            REFS);
+    static final Rule TABLE_FULL = new Rule("expect.table_full", Severity.ERROR,
+            "The expectation table was full",
+            "The model's expectation table held nf_conntrack_expect_max expectations when the helper tried to add one: "
+                    + "the kernel refuses it (-EMFILE) and prints \"nf_conntrack: expectation table full\" (rate "
+                    + "limited); the SIP helper then drops the packet.",
+            List.of("nf_conntrack_expect_max: default 4 x expect_hashsize (= buckets/256, min 1; 4096 on a 1024-bucket "
+                    + "table; reference §4); the value the model ran with is in model.settings"),
+            "Raise net.netfilter.nf_conntrack_expect_max (sysctl) or load nf_conntrack with a larger expect_hashsize; "
+                    + "look for what fills the table (conntrack -L expect: many PERMANENT sip/signalling entries are "
+                    + "registrations); or turn the SIP helper off.",
+            REFS);
+    static final Rule MASTER_LIMIT = new Rule("expect.master_limit", Severity.WARNING,
+            "A SIP master reached its per-class expectation limit; the oldest was evicted",
+            "The SIP helper's policy limits each master entry's expectations per class (max_expected: signalling 1, "
+                    + "audio 4, video 4, image 2); adding one more evicts the oldest of that class "
+                    + "(evict_oldest_expect), whose media is then no longer let in. Fires per master flow and class "
+                    + "with the evicted expectations.",
+            List.of("sip_exp_policy in nf_conntrack_sip.c: signalling 1, audio 2*IP_CT_DIR_MAX = 4, video 4, image 2; "
+                    + "180 s each (reference §7.6)"),
+            "Usually several calls or re-INVITEs on one signalling flow with media on different ports (a PBX trunk "
+                    + "behind NAT): turn the SIP helper off for trunks, or keep media ports stable across re-INVITEs.",
+            REFS);
+
+    private long liveExpectations, peakExpectations;
+    private long peakAt;
+    private final Map<Flow, Drops> drops = new LinkedHashMap<>();
+    private final Map<Long, Drops> pendingFrames = new HashMap<>();
+    private final Map<String, Evictions> evictions = new LinkedHashMap<>();
+
+    private static final class Drops {
+        final Finding.Builder finding = Finding.of(DROPPED);
+        final Finding.Builder full = Finding.of(TABLE_FULL);
+        long count, confirmed, forwarded, whileFull;
+        final List<Long> countsAtDrop = new ArrayList<>();
+        final Set<String> logs = new LinkedHashSet<>();
+        final Set<String> reasons = new LinkedHashSet<>();
+        String conntrack = "";
+        Flow flow;
+    }
+
+    private static final class Evictions {
+        final Finding.Builder finding = Finding.of(MASTER_LIMIT);
+        final Flow master;
+        final String className;
+        final List<String> evicted = new ArrayList<>();
+
+        Evictions(Flow master, String className) {
+            this.master = master;
+            this.className = className;
+        }
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return List.of(DROPPED, TABLE_FULL, MASTER_LIMIT);
+    }
+
+    private static Flow flow(ConntrackTuple t) {
+        return new Flow(t.protocol(), t.srcHi(), t.srcLo(), Math.max(t.srcPort(), 0), t.dstHi(), t.dstLo(),
+                Math.max(t.dstPort(), 0));
+    }
+
+    @Override
+    public void conntrack(ConntrackEvent e) {
+        if (!(e instanceof ConntrackEvent.PacketDropped d) || !d.reason().startsWith("helper ")) return;
+        Flow f = flow(d.entry().original());
+        Drops x = drops.computeIfAbsent(f, k -> new Drops());
+        x.flow = f;
+        x.count++;
+        x.countsAtDrop.add(liveExpectations);
+        x.conntrack = EventFormat.entry(d.entry());
+        x.finding.at(d.nanos()).frame(d.frame().point(), d.frame().frame());
+        x.full.at(d.nanos()).frame(d.frame().point(), d.frame().frame());
+        String reason = d.reason().substring("helper ".length());
+        int colon = reason.indexOf(": ");
+        x.reasons.add(colon < 0 ? reason : reason.substring(colon + 2));
+        if (d.kernelLog() != null) for (String l : d.kernelLog().split("\n")) if (!l.isBlank()) x.logs.add(l.strip());
+        if ("lan".equals(d.frame().point())) pendingFrames.put(d.frame().frame(), x);
+    }
+
+    @Override
+    public void packet(Seen s) {
+        if (pendingFrames.isEmpty() || s.side != Side.LAN || s.captureLabel != null) return;
+        Drops x = pendingFrames.remove(s.frame);
+        if (x == null) return;
+        if (s.counterpartFrame == 0 && s.outcome == Outcome.NO_COUNTERPART) {
+            x.confirmed++;
+        } else if (s.counterpartFrame != 0) {
+            x.forwarded++;
+            x.finding.frame("wan", s.counterpartFrame);
+        }
+    }
+
+    @Override
+    public void expectation(ExpectationEvent e) {
+        if (e instanceof ExpectationEvent.ExpectationCreated) {
+            if (++liveExpectations > peakExpectations) {
+                peakExpectations = liveExpectations;
+                peakAt = e.nanos();
+            }
+            return;
+        }
+        ExpectationEvent.ExpectationRemoved r = (ExpectationEvent.ExpectationRemoved) e;
+        liveExpectations--;
+        if (r.reason() != ExpectationEvent.Reason.EVICTED) return;
+        ExpectView v = r.expectation();
+        Flow master = flow(v.master());
+        Evictions x = evictions.computeIfAbsent(master.text() + " " + v.className(), k -> new Evictions(master, v.className()));
+        x.evicted.add("expectation " + v.id() + " (" + v.className() + " to " + dev.natrecon.decode.Addresses.endpoint(
+                v.dstHi(), v.dstLo(), v.dstPort()) + ") at " + Text.time(r.nanos()));
+        x.finding.at(r.nanos()).frame(r.frame().point(), r.frame().frame());
+    }
+
+    @Override
+    public void finish(DetectionContext context, Consumer<Finding> findings) {
+        long max = context == null || context.timeouts() == null ? Long.MAX_VALUE
+                : context.timeouts().seconds(Timeouts.Key.EXPECT_MAX);
+        for (Drops x : drops.values()) {
+            Flow f = x.flow;
+            String check = x.confirmed == x.count ? "each with no WAN counterpart, as the captures confirm"
+                    : x.forwarded > 0 ? x.forwarded + " of them were forwarded in the captures (the model's prediction is "
+                    + "contradicted there)" : x.confirmed + " confirmed by the captures (no WAN counterpart)";
+            findings.accept(x.finding.subject(f.text())
+                    .message("The SIP helper dropped " + Text.count(x.count, "packet") + " of " + f.text() + " (" + check
+                            + "): " + String.join("; ", x.reasons) + ". The router would have logged: "
+                            + (x.logs.isEmpty() ? "nothing (net_ratelimit)" : String.join(" | ", x.logs)) + ".")
+                    .filter("lan", f.displayFilter())
+                    .conntrack(x.conntrack)
+                    .detail("drops", x.count)
+                    .detail("confirmed by the captures", x.confirmed)
+                    .detail("kernel log", String.join(" | ", x.logs))
+                    .detail("expectations live at the drops", x.countsAtDrop.toString())
+                    .build());
+            long full = x.countsAtDrop.stream().filter(n -> n >= max).count();
+            if (full > 0) {
+                findings.accept(x.full.subject(f.text())
+                        .message("The expectation table held " + max + " expectations (nf_conntrack_expect_max) when "
+                                + Text.count(full, "SIP packet") + " of " + f.text() + " needed one: the kernel refused it "
+                                + "and printed \"nf_conntrack: expectation table full\", and the SIP helper dropped the "
+                                + "packet. Peak: " + peakExpectations + " live expectations at " + Text.time(peakAt) + ".")
+                        .filter("lan", f.displayFilter())
+                        .conntrack(x.conntrack)
+                        .detail("nf_conntrack_expect_max", max + " (" + context.timeouts().source(Timeouts.Key.EXPECT_MAX) + ")")
+                        .detail("peak live expectations", peakExpectations)
+                        .detail("kernel log", "nf_conntrack: expectation table full")
+                        .build());
+            }
+        }
+        for (Evictions x : evictions.values()) {
+            int limit = switch (x.className) {
+                case "signalling" -> 1;
+                case "image" -> 2;
+                default -> 4;
+            };
+            findings.accept(x.finding.subject(x.master.text() + " " + x.className)
+                    .message("The SIP master " + x.master.text() + " reached its limit of " + limit + " " + x.className
+                            + " expectation" + (limit == 1 ? "" : "s") + " " + Text.count(x.evicted.size(), "time")
+                            + "; the oldest was evicted each time: " + String.join("; ", x.evicted)
+                            + ". Media (or signalling) for an evicted expectation is no longer let in.")
+                    .filter("lan", x.master.displayFilterBothWays())
+                    .detail("class", x.className)
+                    .detail("max_expected", limit)
+                    .detail("evicted", x.evicted.size())
+                    .build());
+        }
+    }
+}

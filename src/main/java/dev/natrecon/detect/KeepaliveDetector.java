@@ -1,0 +1,474 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.ConntrackTuple;
+import dev.natrecon.conntrack.EntryView;
+import dev.natrecon.conntrack.Status;
+import dev.natrecon.conntrack.Timeouts;
+import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Protocols;
+import dev.natrecon.decode.sip.SipParser;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+
+/**
+ * {@code keepalive.gap_exceeds_timeout}: on every UDP binding that carries SIP, the gaps between the packets that
+ * refresh its conntrack entry against the entry's timeout in force; the keepalive mechanisms the phone uses and the
+ * registration expiry; the evidence that the binding really expired. Also the rows of {@code keepalive.csv}.
+ *
+ * <p>State per SIP flow (the phone's endpoint and the far end, as the LAN shows them): its last refresh, the class of
+ * timeout after it, per mechanism counts and intervals; the rows themselves are the output and grow with the SIP
+ * packets (not with RTP, which is not followed: only packets whose payload the replay kept, the SIP ports').
+ */
+final class KeepaliveDetector implements Detector {
+    static final Rule RULE = new Rule("keepalive.gap_exceeds_timeout", Severity.WARNING,
+            "A UDP binding carrying SIP went without traffic longer than its conntrack timeout",
+            "For every UDP flow that carries SIP (payload on the SIP ports), each packet's gap since the flow's previous "
+                    + "packet in either direction (any packet of the entry refreshes it) is compared with the timeout "
+                    + "the entry had after that packet: nf_conntrack_udp_timeout while no reply was seen or within 2 s "
+                    + "of the first packet, nf_conntrack_udp_timeout_stream once ASSURED, the SIP helper's sip_timeout "
+                    + "when the helper is attached (it sets it on every SIP packet). A gap longer than that means the "
+                    + "entry expired and the NAT binding with it. Fires once per flow with at least one such gap; error "
+                    + "when the captures show the consequence (the external port changed, or packets from the far end "
+                    + "reached the WAN with no LAN counterpart), warning otherwise. The finding lists the keepalive "
+                    + "mechanisms seen (REGISTER refresh, OPTIONS, NOTIFY, CRLF \"\\r\\n\\r\\n\", 4-byte pings, STUN "
+                    + "binding requests) with their intervals, and the registration expiry asked for and granted "
+                    + "against the REGISTER interval.",
+            List.of("nf_conntrack_udp_timeout (default 30 s), nf_conntrack_udp_timeout_stream (120 s since Linux 5.0, "
+                            + "180 s before), the 2-second rule for ASSURED (nf_conntrack_proto_udp.c:nf_conntrack_udp_packet; "
+                            + "reference §3.1)",
+                    "sip_timeout module parameter of nf_conntrack_sip (default 3600 s; reference §7.1, §7.2)",
+                    "values from the case's sysctl dump / profile / --set, as summary.json model.settings lists them"),
+            "Make the phone refresh its binding more often than the shortest timeout in force: a CRLF keep-alive "
+                    + "(RFC 5626) or OPTIONS every 15-25 s while unreplied traffic only gets nf_conntrack_udp_timeout "
+                    + "(30 s), or a REGISTER interval well under nf_conntrack_udp_timeout_stream (120 s); or raise the "
+                    + "router's timeouts (sysctl net.netfilter.nf_conntrack_udp_timeout_stream=300), or use SIP over "
+                    + "TCP/TLS with keep-alives.",
+            List.of("nf_conntrack_proto_udp.c", "nf_conntrack_sip.c (sip_timeout)", "RFC 5626 §4.4.1 (CRLF keep-alive)",
+                    "RFC 4787 REQ-5 (UDP mapping timer ≥ 2 min)", "../shared/reference/linux-netfilter.md §3.1, §7"));
+
+    private final LiveEntries entries;
+    /** Per SIP flow, keyed by the LAN view in the outbound direction (phone → far end). */
+    private final Map<Flow, Track> tracks = new LinkedHashMap<>();
+    /** The same tracks by their last WAN view (external → far end), for inbound packets that never reached the LAN. */
+    private final Map<Flow, Track> byWan = new HashMap<>();
+    private final List<Draft> drafts = new ArrayList<>();
+    private List<KeepaliveRow> rows = List.of();
+
+    KeepaliveDetector(LiveEntries entries) {
+        this.entries = entries;
+    }
+
+    enum TimeoutKind {
+        NONE("none"), UNREPLIED("unreplied"), STREAM("stream"), HELPER("sip helper");
+
+        final String label;
+
+        TimeoutKind(String label) {
+            this.label = label;
+        }
+
+        long seconds(Timeouts t) {
+            return switch (this) {
+                case NONE -> -1;
+                case UNREPLIED -> t.seconds(Timeouts.Key.UDP);
+                case STREAM -> t.seconds(Timeouts.Key.UDP_STREAM);
+                case HELPER -> t.seconds(Timeouts.Key.SIP_TIMEOUT);
+            };
+        }
+
+        String sysctl() {
+            return switch (this) {
+                case NONE -> "";
+                case UNREPLIED -> "nf_conntrack_udp_timeout";
+                case STREAM -> "nf_conntrack_udp_timeout_stream";
+                case HELPER -> "sip_timeout";
+            };
+        }
+    }
+
+    /** A row before the end of the run (binding ids and timeout seconds are resolved then). */
+    private static final class Draft {
+        Track track;
+        String external;
+        boolean out;
+        String mechanism;
+        long gapStart, nanos, lanFrame, wanFrame, prevLanFrame, prevWanFrame;
+        TimeoutKind kind;
+        String note;
+        boolean exceeded;
+    }
+
+    /** Mechanism statistics: count and intervals between consecutive sends. */
+    private static final class Mechanism {
+        long count, intervals;
+        long last = Long.MIN_VALUE, minInterval = Long.MAX_VALUE, maxInterval;
+    }
+
+    private static final class Track {
+        final Flow lan;
+        Flow wan;
+        String external = "";
+        long last = Long.MIN_VALUE, lastLanFrame, lastWanFrame;
+        TimeoutKind kind = TimeoutKind.NONE;
+        long entryId;
+        EntryView view;
+        final Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
+        long lastCseq = -1;
+        String lastCseqMethod;
+        long requestedExpires = -1, grantedExpires = -1;
+        long registers, minRegisterInterval = Long.MAX_VALUE, maxRegisterInterval, lastRegister = Long.MIN_VALUE;
+        String pendingNote;
+        final List<String> portChanges = new ArrayList<>();
+        long unanswered, modelExpiries;
+        long firstModelExpiry;
+        final Finding.Builder evidence;
+
+        Track(Flow lan) {
+            this.lan = lan;
+            evidence = Finding.of(RULE);
+        }
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return List.of(RULE);
+    }
+
+    /** The keepalive.csv rows, after {@link #finish}. */
+    List<KeepaliveRow> rows() {
+        return rows;
+    }
+
+    @Override
+    public void packet(Seen s) {
+        if (s.captureLabel != null || s.protocol != Protocols.UDP || (s.payload == null && s.cpPayload == null)) return;
+        if (s.outcome == Outcome.LOCAL || s.outcome == Outcome.NOT_MATCHED) return;
+        if (s.side == Side.LAN) {
+            if (s.outcome == Outcome.ROUTED_BACK && s.routedBackCopy) return;
+            boolean out = s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK ? Addresses.isPrivate(s.srcHi, s.srcLo)
+                    || !Addresses.isPrivate(s.dstHi, s.dstLo) : outbound(s);
+            Flow own = Flow.of(s);
+            Flow lan = out ? own : own.reversed();
+            Track t = tracks.computeIfAbsent(lan, Track::new);
+            String external = "";
+            if (s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
+                external = out ? Addresses.endpoint(s.cpSrcHi, s.cpSrcLo, s.cpSrcPort)
+                        : Addresses.endpoint(s.cpDstHi, s.cpDstLo, s.cpDstPort);
+                Flow wan = out ? Flow.counterpartOf(s) : Flow.counterpartOf(s).reversed();
+                if (!wan.equals(t.wan)) {
+                    if (t.wan != null) byWan.remove(t.wan, t);
+                    t.wan = wan;
+                    byWan.put(wan, t);
+                }
+            }
+            byte[] payload = s.payload != null ? s.payload : s.cpPayload;
+            Draft d = add(t, s.nanos, out, payload, external, s.frame, s.counterpartFrame);
+            if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)) {
+                String change = "external endpoint changed " + t.external + " -> " + external;
+                t.portChanges.add(change + " at lan frame " + s.frame);
+                d.note = Text.join(d.note, change);
+                t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
+            }
+            if (!external.isEmpty()) t.external = external;
+            EntryView v = entries.of(lan);
+            t.kind = v == null ? TimeoutKind.UNREPLIED : v.helper() != null ? TimeoutKind.HELPER
+                    : v.has(Status.ASSURED) ? TimeoutKind.STREAM : TimeoutKind.UNREPLIED;
+            if (v != null) {
+                t.entryId = v.id();
+                t.view = v;
+            }
+        } else if (s.counterpartFrame == 0 && s.outcome == Outcome.NO_COUNTERPART) {
+            // from the far end, never delivered to the LAN: the binding it was meant for may be gone
+            Track t = byWan.get(Flow.of(s).reversed());
+            if (t == null) return;
+            Draft d = add(t, s.nanos, false, s.payload, Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort), 0, s.frame);
+            d.note = Text.join(d.note, "no LAN counterpart");
+            t.unanswered++;
+            t.evidence.frame("wan", s.frame).at(s.nanos);
+        }
+    }
+
+    /** A matched LAN frame went out when the far end (its destination) is the same on both sides. */
+    private static boolean outbound(Seen s) {
+        boolean sameDst = s.dstHi == s.cpDstHi && s.dstLo == s.cpDstLo && s.dstPort == s.cpDstPort;
+        boolean sameSrc = s.srcHi == s.cpSrcHi && s.srcLo == s.cpSrcLo && s.srcPort == s.cpSrcPort;
+        if (sameDst != sameSrc) return sameDst;
+        return s.counterpartDeltaNanos >= 0; // no translation: the earlier copy is where it arrived
+    }
+
+    private Draft add(Track t, long nanos, boolean out, byte[] payload, String external, long lanFrame, long wanFrame) {
+        Draft d = new Draft();
+        d.track = t;
+        d.out = out;
+        d.external = external;
+        d.nanos = nanos;
+        d.gapStart = t.last == Long.MIN_VALUE ? nanos : t.last;
+        d.kind = t.last == Long.MIN_VALUE ? TimeoutKind.NONE : t.kind;
+        d.lanFrame = lanFrame;
+        d.wanFrame = wanFrame;
+        d.mechanism = classify(t, payload, out, nanos);
+        d.note = t.pendingNote == null ? "" : t.pendingNote;
+        t.pendingNote = null;
+        if (out) {
+            Mechanism m = t.mechanisms.computeIfAbsent(d.mechanism, k -> new Mechanism());
+            m.count++;
+            if (m.last != Long.MIN_VALUE) {
+                long i = nanos - m.last;
+                m.intervals++;
+                m.minInterval = Math.min(m.minInterval, i);
+                m.maxInterval = Math.max(m.maxInterval, i);
+            }
+            m.last = nanos;
+        }
+        // a packet from the far end that never reached the LAN did not refresh the phone's entry
+        d.prevLanFrame = t.lastLanFrame;
+        d.prevWanFrame = t.lastWanFrame;
+        if (lanFrame != 0) {
+            t.last = nanos;
+            t.lastLanFrame = lanFrame;
+            t.lastWanFrame = wanFrame;
+        }
+        drafts.add(d);
+        return d;
+    }
+
+    /** What the packet is, for the mechanism column; REGISTER expiry facts are noted on the track. */
+    private static String classify(Track t, byte[] p, boolean out, long nanos) {
+        if (p == null) return "other";
+        if (p.length == 4 && p[0] == '\r' && p[1] == '\n' && p[2] == '\r' && p[3] == '\n') return "crlf";
+        if (p.length > 0 && SipParser.isCrlfKeepalive(p, 0, p.length)) return "crlf-" + p.length;
+        if (p.length >= 20 && p[0] == 0x00 && p[1] == 0x01 && (p[4] & 0xff) == 0x21 && (p[5] & 0xff) == 0x12
+                && (p[6] & 0xff) == 0xa4 && (p[7] & 0xff) == 0x42) {
+            return "stun";
+        }
+        if (p.length <= 4) return "ping-" + p.length;
+        if (!looksLikeSip(p)) return "other";
+        // read the start line and CSeq by hand: the full parse (for the expiry) only for REGISTER and its responses
+        String cseq = header(p, "cseq");
+        String c = cseq == null ? "" : cseq.trim();
+        int space = c.indexOf(' ');
+        long seq = space > 0 ? parseLong(c.substring(0, space)) : -1;
+        String cseqMethod = space > 0 ? c.substring(space + 1).trim() : "?";
+        boolean response = p.length > 12 && p[0] == 'S' && p[1] == 'I' && p[2] == 'P' && p[3] == '/';
+        if (!response) {
+            int sp = 0;
+            while (sp < p.length && p[sp] != ' ') sp++;
+            String method = new String(p, 0, sp, StandardCharsets.US_ASCII);
+            boolean retransmission = out && seq >= 0 && seq == t.lastCseq && cseqMethod.equals(t.lastCseqMethod);
+            if (out && seq >= 0) {
+                t.lastCseq = seq;
+                t.lastCseqMethod = cseqMethod;
+            }
+            if ("REGISTER".equals(method) && out && !retransmission) {
+                long expires = expires(p);
+                if (expires >= 0) t.requestedExpires = expires;
+                if (t.lastRegister != Long.MIN_VALUE) {
+                    long i = nanos - t.lastRegister;
+                    t.minRegisterInterval = Math.min(t.minRegisterInterval, i);
+                    t.maxRegisterInterval = Math.max(t.maxRegisterInterval, i);
+                }
+                t.lastRegister = nanos;
+                t.registers++;
+            }
+            return retransmission ? method + " retransmission" : method;
+        }
+        String code = new String(p, 8, 3, StandardCharsets.US_ASCII);
+        if (!out && "REGISTER".equals(cseqMethod) && code.startsWith("2")) {
+            long granted = expires(p);
+            if (granted >= 0) t.grantedExpires = granted;
+        }
+        return "response " + code + " " + cseqMethod;
+    }
+
+    /**
+     * The first Contact's expires parameter, else the Expires header, else -1: read by hand, since the full SIP
+     * grammar costs more than the rest of the replay's work on a SIP packet.
+     */
+    private static long expires(byte[] p) {
+        String contact = header(p, "contact");
+        if (contact == null) contact = header(p, "m");
+        if (contact != null) {
+            String lower = contact.toLowerCase(java.util.Locale.ROOT);
+            int at = lower.indexOf(";expires=");
+            if (at >= 0) {
+                int from = at + ";expires=".length(), to = from;
+                while (to < lower.length() && Character.isDigit(lower.charAt(to))) to++;
+                if (to > from) return parseLong(lower.substring(from, to));
+            }
+        }
+        String e = header(p, "expires");
+        return e == null ? -1 : parseLong(e.trim());
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The value of the first header {@code name} (lower case, no compact form) in the head, or null. */
+    private static String header(byte[] p, String name) {
+        int i = 0, n = p.length;
+        while (i < n) {
+            int end = i;
+            while (end < n && p[end] != '\n') end++;
+            int lineEnd = end > i && p[end - 1] == '\r' ? end - 1 : end;
+            if (lineEnd == i) return null; // the empty line: end of the headers
+            if (lineEnd - i > name.length() && matches(p, i, name)) {
+                int j = i + name.length();
+                while (j < lineEnd && (p[j] == ' ' || p[j] == '\t')) j++;
+                if (j < lineEnd && p[j] == ':') return new String(p, j + 1, lineEnd - j - 1, StandardCharsets.US_ASCII);
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    private static boolean matches(byte[] p, int at, String name) {
+        for (int k = 0; k < name.length(); k++) if (Character.toLowerCase((char) p[at + k]) != name.charAt(k)) return false;
+        return true;
+    }
+
+    private static boolean looksLikeSip(byte[] p) {
+        int n = Math.min(p.length, 8);
+        String head = new String(p, 0, n, StandardCharsets.US_ASCII);
+        return head.startsWith("SIP/2.0") || Character.isUpperCase(head.charAt(0));
+    }
+
+    @Override
+    public void conntrack(ConntrackEvent e) {
+        if (!(e instanceof ConntrackEvent.EntryExpired x)) return;
+        ConntrackTuple o = x.entry().original();
+        if (o.protocol() != Protocols.UDP) return;
+        Track t = tracks.get(new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort()));
+        if (t == null) return;
+        if (t.modelExpiries++ == 0) t.firstModelExpiry = x.nanos();
+        t.pendingNote = Text.join(t.pendingNote, "entry " + x.entry().id() + " expired in the model at "
+                + Text.time(x.nanos()));
+    }
+
+    @Override
+    public void finish(DetectionContext context, Consumer<Finding> findings) {
+        Timeouts timeouts = context.timeouts();
+        Map<String, Integer> bindingIds = new HashMap<>();
+        for (Binding b : context.bindings()) {
+            bindingIds.putIfAbsent(b.protocol + " " + b.internal() + " " + b.external() + " " + b.remote(), b.id);
+            bindingIds.putIfAbsent(b.protocol + " " + b.internal() + " * " + b.remote(), b.id);
+        }
+        List<KeepaliveRow> out = new ArrayList<>(drafts.size());
+        Map<Track, List<Draft>> exceededByTrack = new LinkedHashMap<>();
+        Map<Track, Long> longest = new HashMap<>();
+        for (Draft d : drafts) {
+            Track t = d.track;
+            long timeout = d.kind.seconds(timeouts);
+            long gap = d.nanos - d.gapStart;
+            d.exceeded = timeout >= 0 && gap > timeout * 1_000_000_000L;
+            if (d.exceeded) exceededByTrack.computeIfAbsent(t, k -> new ArrayList<>()).add(d);
+            longest.merge(t, gap, Math::max);
+            // the binding with this external endpoint, else the flow's binding (the table keeps one per flow)
+            Integer id = bindingIds.get(Protocols.UDP + " " + t.lan.source() + " " + d.external + " " + t.lan.destination());
+            if (id == null) id = bindingIds.get(Protocols.UDP + " " + t.lan.source() + " * " + t.lan.destination());
+            out.add(new KeepaliveRow(id == null ? 0 : id, t.lan.source(), d.external, t.lan.destination(),
+                    d.out ? "out" : "in", d.mechanism, d.gapStart, d.nanos, gap / 1e9, timeout, d.kind.label,
+                    d.exceeded, d.lanFrame, d.wanFrame, d.note));
+        }
+        rows = List.copyOf(out);
+        drafts.clear();
+        for (Map.Entry<Track, List<Draft>> e : exceededByTrack.entrySet()) {
+            Track t = e.getKey();
+            List<Draft> gaps = e.getValue();
+            Draft worst = gaps.get(0);
+            for (Draft d : gaps) if (d.nanos - d.gapStart > worst.nanos - worst.gapStart) worst = d;
+            long distinct = gaps.stream().mapToLong(d -> d.gapStart).distinct().count();
+            boolean consequence = !t.portChanges.isEmpty() || t.unanswered > 0;
+            Finding.Builder b = t.evidence.severity(consequence ? Severity.ERROR : Severity.WARNING)
+                    .subject("udp " + t.lan.source() + " <-> " + t.lan.destination());
+            for (Draft d : gaps) {
+                b.at(d.gapStart).at(d.nanos).frame("lan", d.lanFrame).frame("wan", d.wanFrame);
+            }
+            // the packets that opened the long gaps too
+            for (Draft d : gaps) b.frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame);
+            StringJoiner evidence = new StringJoiner("; ");
+            if (!t.portChanges.isEmpty()) evidence.add(String.join(", ", t.portChanges));
+            if (t.unanswered > 0) {
+                evidence.add(t.unanswered + " packet" + (t.unanswered == 1 ? "" : "s")
+                        + " from the far end reached the WAN with no LAN counterpart");
+            }
+            if (t.modelExpiries > 0) {
+                evidence.add("the model's entry expired " + t.modelExpiries + " time" + (t.modelExpiries == 1 ? "" : "s")
+                        + " (first DESTROY at " + Text.time(t.firstModelExpiry) + ")");
+            }
+            String mechanisms = mechanisms(t);
+            b.message(String.format(Locale.ROOT, "%d gap%s on udp %s <-> %s exceeded the conntrack timeout in force "
+                                    + "(longest %.1f s against %d s %s, %s); %s. Keepalives: %s.%s",
+                            distinct, distinct == 1 ? "" : "s", t.lan.source(), t.lan.destination(),
+                            (worst.nanos - worst.gapStart) / 1e9, worst.kind.seconds(timeouts), worst.kind.label,
+                            worst.kind.sysctl(),
+                            evidence.length() == 0 ? "the captures show no consequence yet"
+                                    : "the binding expired: " + evidence,
+                            mechanisms, registration(t, timeouts)))
+                    .filter("lan", t.lan.displayFilterBothWays())
+                    .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
+                    .detail("gaps over the timeout", distinct)
+                    .detail("longest gap s", String.format(Locale.ROOT, "%.3f", longest.get(t) / 1e9))
+                    .detail("timeouts", "unreplied " + TimeoutKind.UNREPLIED.seconds(timeouts) + " s, stream "
+                            + TimeoutKind.STREAM.seconds(timeouts) + " s, sip helper "
+                            + TimeoutKind.HELPER.seconds(timeouts) + " s")
+                    .detail("mechanisms", mechanisms);
+            if (t.wan != null) b.filter("wan", t.wan.displayFilterBothWays());
+            if (t.requestedExpires >= 0) b.detail("REGISTER expires requested s", t.requestedExpires);
+            if (t.grantedExpires >= 0) b.detail("REGISTER expires granted s", t.grantedExpires);
+            if (t.registers > 1) {
+                b.detail("REGISTER interval s", range(t.minRegisterInterval, t.maxRegisterInterval));
+            }
+            findings.accept(b.build());
+        }
+    }
+
+    private static String range(long min, long max) {
+        return min == max ? String.format(Locale.ROOT, "%.1f", min / 1e9)
+                : String.format(Locale.ROOT, "%.1f-%.1f", min / 1e9, max / 1e9);
+    }
+
+    private static String mechanisms(Track t) {
+        StringJoiner j = new StringJoiner(", ");
+        for (Map.Entry<String, Mechanism> e : t.mechanisms.entrySet()) {
+            Mechanism m = e.getValue();
+            j.add(e.getKey() + " x" + m.count + (m.intervals == 0 ? "" : " every " + range(m.minInterval, m.maxInterval) + " s"));
+        }
+        return j.length() == 0 ? "none outbound" : j.toString();
+    }
+
+    private static String registration(Track t, Timeouts timeouts) {
+        if (t.registers == 0) return "";
+        StringBuilder sb = new StringBuilder(" Registration: ");
+        sb.append(t.registers).append(" REGISTER").append(t.registers == 1 ? "" : "s");
+        if (t.registers > 1) sb.append(" every ").append(range(t.minRegisterInterval, t.maxRegisterInterval)).append(" s");
+        if (t.requestedExpires >= 0) sb.append(", expires ").append(t.requestedExpires).append(" s asked");
+        if (t.grantedExpires >= 0) sb.append(", ").append(t.grantedExpires).append(" s granted");
+        long expiry = t.grantedExpires >= 0 ? t.grantedExpires : t.requestedExpires;
+        if (t.registers > 1 && expiry >= 0 && t.maxRegisterInterval > expiry * 1_000_000_000L) {
+            sb.append(" (the REGISTER interval exceeds the granted expiry: the registration lapses between refreshes)");
+        }
+        long stream = TimeoutKind.STREAM.seconds(timeouts);
+        if (t.registers > 1 && t.maxRegisterInterval > stream * 1_000_000_000L && !t.mechanisms.containsKey("crlf")
+                && !t.mechanisms.containsKey("OPTIONS") && !t.mechanisms.containsKey("stun")) {
+            sb.append(" (REGISTER alone refreshes less often than nf_conntrack_udp_timeout_stream)");
+        }
+        return sb.append('.').toString();
+    }
+}

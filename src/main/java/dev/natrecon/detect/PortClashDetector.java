@@ -1,0 +1,133 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.ConntrackTuple;
+import dev.natrecon.conntrack.EntryView;
+import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.conntrack.Status;
+import dev.natrecon.correlate.Binding;
+import dev.natrecon.decode.Addresses;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code nat.port_clash}: two LAN endpoints competing for one external port. Either a new entry could not keep its
+ * source port because another LAN endpoint's live entry held the same external address and port towards the same
+ * remote (nf_nat_core.c:get_unique_tuple: the tuple is taken, so a port is searched), or two LAN endpoints were shown
+ * on the same external address and port at overlapping times (towards different remotes, which Linux allows).
+ * State: none per packet; the remapped entries as they are created (few), the bindings at the end.
+ */
+final class PortClashDetector implements Detector {
+    static final Rule RULE = new Rule("nat.port_clash", Severity.WARNING,
+            "Two LAN endpoints competed for one external port",
+            "(a) A new entry from a LAN endpoint got another external source port than its own while a live entry of "
+                    + "another LAN endpoint held that external address and port towards the same remote: the second "
+                    + "endpoint was remapped (warning; the finding names which endpoint kept the port and which was "
+                    + "moved). (b) Two different LAN endpoints appear on the same external address and port at "
+                    + "overlapping times (each towards a different remote; info: Linux allows it since the tuples "
+                    + "differ, but a remote that sees both, or an endpoint-independent filter, cannot tell them apart).",
+            List.of("none: one remapped entry is enough; the search order of the new port is nf_nat_core.c's "
+                    + "(reference §5.1)"),
+            "Give each phone its own local SIP port (5060, 5062, ...), or let the provider use the source port it sees "
+                    + "(rport, RFC 3581) and not the Contact; with the SIP helper on, the helper rewrites Via/Contact to "
+                    + "the new port; with it off, make sure the phones send keep-alives so the registrar learns the "
+                    + "mapped port.",
+            List.of("nf_nat_core.c:get_unique_tuple, nf_nat_used_tuple", "RFC 4787 §4.1 (port preservation)",
+                    "../shared/reference/linux-netfilter.md §5.1, §5.3"));
+
+    private final LiveEntries entries;
+    private final List<Finding.Builder> remapped = new ArrayList<>();
+    /** Per remapped finding: the internal endpoints (kept, moved) and the remote, to add the bindings' first frames. */
+    private final List<String[]> parties = new ArrayList<>();
+
+    PortClashDetector(LiveEntries entries) {
+        this.entries = entries;
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return List.of(RULE);
+    }
+
+    @Override
+    public void conntrack(ConntrackEvent e) {
+        if (!(e instanceof ConntrackEvent.EntryCreated c) || !c.entry().has(Status.SRC_NAT)) return;
+        EntryView v = c.entry();
+        ConntrackTuple o = v.original(), r = v.reply();
+        if (!o.hasPorts() || r.dstPort() == o.srcPort()) return;
+        // who holds external:originalPort towards the same remote? (the tuple the new entry could not have)
+        Flow wanted = new Flow(o.protocol(), r.dstHi(), r.dstLo(), o.srcPort(), r.srcHi(), r.srcLo(), r.srcPort());
+        EntryView holder = entries.of(wanted);
+        if (holder == null || holder.id() == v.id()) return;
+        ConntrackTuple h = holder.original();
+        if (!Addresses.isPrivate(h.srcHi(), h.srcLo()) || (h.srcHi() == o.srcHi() && h.srcLo() == o.srcLo()
+                && h.srcPort() == o.srcPort())) {
+            return; // held by an inbound entry or the router's own: not two LAN endpoints
+        }
+        String kept = Addresses.endpoint(h.srcHi(), h.srcLo(), h.srcPort());
+        String moved = Addresses.endpoint(o.srcHi(), o.srcLo(), o.srcPort());
+        String external = Addresses.endpoint(r.dstHi(), r.dstLo(), o.srcPort());
+        String got = Addresses.endpoint(r.dstHi(), r.dstLo(), r.dstPort());
+        String remote = Addresses.endpoint(r.srcHi(), r.srcLo(), r.srcPort());
+        Flow flow = new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort());
+        Flow wan = new Flow(o.protocol(), r.dstHi(), r.dstLo(), r.dstPort(), r.srcHi(), r.srcLo(), r.srcPort());
+        parties.add(new String[] {kept, moved, remote});
+        remapped.add(Finding.of(RULE).at(c.nanos()).frame(c.frame().point(), c.frame().frame())
+                .subject(flow.text())
+                .message(moved + " could not keep " + external + " towards " + remote + ": " + kept + " (entry "
+                        + holder.id() + ") already held it, so the router remapped " + moved + " to " + got + " (entry "
+                        + v.id() + ", " + c.frame().point() + " frame " + c.frame().frame() + "). " + kept
+                        + " kept its port; the remote sees the two phones as " + external + " and " + got + ".")
+                .filter("lan", flow.displayFilterBothWays())
+                .filter("wan", wan.displayFilterBothWays())
+                .conntrack(EventFormat.entry(v))
+                .detail("kept the port", kept + " as " + external + " (entry " + holder.id() + ": "
+                        + EventFormat.entry(holder) + ")")
+                .detail("remapped", moved + " as " + got + " (entry " + v.id() + ")")
+                .detail("how the port was found", c.natPort().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    @Override
+    public void finish(DetectionContext context, Consumer<Finding> findings) {
+        for (int i = 0; i < remapped.size(); i++) {
+            Finding.Builder f = remapped.get(i);
+            String[] p = parties.get(i);
+            for (Binding b : context.bindings()) {
+                if (b.remote().equals(p[2]) && (b.internal().equals(p[0]) || b.internal().equals(p[1]))) {
+                    f.frame("lan", b.firstLanFrame).frame("wan", b.firstWanFrame);
+                }
+            }
+            findings.accept(f.build());
+        }
+        // (b) one external endpoint shared by different internal endpoints at overlapping times
+        Map<String, List<Binding>> byExternal = new LinkedHashMap<>();
+        for (Binding b : context.bindings()) {
+            if (b.translation().equals("none")) continue;
+            byExternal.computeIfAbsent(b.protocol + " " + b.external(), k -> new ArrayList<>()).add(b);
+        }
+        for (List<Binding> group : byExternal.values()) {
+            for (int i = 0; i < group.size(); i++) {
+                for (int j = i + 1; j < group.size(); j++) {
+                    Binding a = group.get(i), b = group.get(j);
+                    if (a.internal().equals(b.internal())) continue;
+                    if (a.lastNanos < b.firstNanos || b.lastNanos < a.firstNanos) continue;
+                    findings.accept(Finding.of(RULE).severity(Severity.INFO)
+                            .at(Math.max(a.firstNanos, b.firstNanos)).at(Math.min(a.lastNanos, b.lastNanos))
+                            .frame("lan", a.firstLanFrame).frame("lan", b.firstLanFrame)
+                            .frame("wan", a.firstWanFrame).frame("wan", b.firstWanFrame)
+                            .subject(a.protocolName() + " " + a.external())
+                            .message(a.internal() + " (to " + a.remote() + ", binding " + a.id + ") and " + b.internal()
+                                    + " (to " + b.remote() + ", binding " + b.id + ") both appeared as " + a.external()
+                                    + " at overlapping times (" + Text.time(Math.max(a.firstNanos, b.firstNanos)) + " to "
+                                    + Text.time(Math.min(a.lastNanos, b.lastNanos)) + "). Linux allows it because the "
+                                    + "remotes differ; only packets from each binding's own remote are let back in.")
+                            .detail("bindings", a.id + ", " + b.id)
+                            .build());
+                }
+            }
+        }
+    }
+}

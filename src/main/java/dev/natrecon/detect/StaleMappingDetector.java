@@ -1,0 +1,266 @@
+package dev.natrecon.detect;
+
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.ConntrackTuple;
+import dev.natrecon.conntrack.EntryView;
+import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.conntrack.Status;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code nat.stale_mapping}: an entry whose NAT binding no longer fits the uplink, kept alive by the phone's traffic.
+ * Two ways to get one (reference §6, §5.2):
+ * <ul>
+ *   <li>created without source NAT (a null binding) for a LAN host talking to the outside while the WAN was down or
+ *       its address gone, or while its packets went out a fallback route instead of the WAN; once the WAN is back the
+ *       entry still says "no NAT" and its packets leave with the private source;</li>
+ *   <li>translated to an address the WAN no longer has (a fixed SNAT survives the address change; masquerade would
+ *       have flushed it).</li>
+ * </ul>
+ * State: one small record per live entry from an inside address to the outside (dropped when the entry goes unless
+ * it became stale), and per stale entry its refresh summary.
+ */
+final class StaleMappingDetector implements Detector {
+    static final Rule RULE = new Rule("nat.stale_mapping", Severity.ERROR,
+            "A conntrack entry kept a NAT binding that no longer fits the uplink",
+            "An entry from a private LAN address to a non-private destination that (a) was created without source NAT "
+                    + "while the WAN was down or its address removed (from the case settings, --link-change, PPPoE/DHCP "
+                    + "messages), or whose first packet did not leave through the WAN (routed back out of the LAN by a "
+                    + "fallback route, or dropped), and that the phone kept refreshing after the WAN was usable again; or "
+                    + "(b) was translated to a WAN address that was then removed and still refreshed afterwards. Linux "
+                    + "never re-evaluates an entry's NAT (nf_nat_core.c: the binding is made once, at the first packet), "
+                    + "only masquerade flushes entries when the device goes down or its address goes "
+                    + "(nf_nat_masquerade.c), and every packet restarts the timer: 30 s unreplied, 120 s stream, 3600 s "
+                    + "with the SIP helper. Evidence: the frame that created the entry, the frames that refreshed it "
+                    + "afterwards on each side, the entry.",
+            List.of("nf_conntrack_udp_timeout 30 s / nf_conntrack_udp_timeout_stream 120 s / sip_timeout 3600 s: how "
+                            + "long refreshes can keep it (reference §3.1, §7.1)",
+                    "one refreshing packet after the WAN was back is enough"),
+            "Flush the stale entry when the uplink comes back: conntrack -D -s <phone address> (or conntrack -F) from "
+                    + "an ifup/hotplug hook of the WAN interface; use masquerade instead of a fixed SNAT when the WAN "
+                    + "address can change; do not give LAN hosts a fallback route that bypasses the NAT rule; move the "
+                    + "phone to SIP over TCP (a new connection gets a new entry); or stop the phone until the entry "
+                    + "times out.",
+            List.of("nf_nat_core.c", "nf_nat_masquerade.c (masq_device_event, masq_inet_event)",
+                    "../shared/reference/linux-netfilter.md §5.2, §6", "jkroon, Connection Tracking Problems"));
+
+    private final LiveEntries entries;
+    /** Live entries from an inside address to the outside, by entry id. */
+    private final Map<Long, Candidate> live = new HashMap<>();
+    /** Entries that became stale, by the LAN flow of their original direction (and in order of becoming stale). */
+    private final Map<Flow, Candidate> stale = new LinkedHashMap<>();
+    /** The uplink: when it last became unusable (link down / address removed), else MIN; when it came back. */
+    private long downSince = Long.MIN_VALUE;
+    private UplinkChange downBy;
+
+    StaleMappingDetector(LiveEntries entries) {
+        this.entries = entries;
+    }
+
+    private static final class Candidate {
+        long id, created, createdFrame;
+        String createdPoint;
+        Flow flow;
+        boolean natted;
+        String translated;
+        EntryView view;
+        /** Why it is stale, or null while it is not (yet). */
+        String why;
+        /** When it became stale, and whether its first packet was seen reaching the WAN. */
+        long staleSince = Long.MIN_VALUE;
+        boolean createdWhileDown, firstNotOnWan;
+        UplinkChange down, back;
+        long ended = Long.MIN_VALUE;
+        String endedHow;
+        long afterBack, leaked, inbound;
+        /** Made when the entry becomes stale (most entries never do: memory stays small per live entry). */
+        Refreshes refreshes;
+        Finding.Builder finding;
+
+        void becameStale(String why, long since) {
+            this.why = why;
+            staleSince = since;
+            refreshes = new Refreshes();
+            finding = Finding.of(RULE);
+        }
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return List.of(RULE);
+    }
+
+    @Override
+    public void uplink(UplinkChange c) {
+        switch (c.kind()) {
+            case DOWN, ADDRESS_REMOVED -> {
+                if (downSince == Long.MIN_VALUE) {
+                    downSince = c.nanos();
+                    downBy = c;
+                }
+            }
+            case UP, ADDRESS_ADDED -> {
+                if (downSince != Long.MIN_VALUE) {
+                    for (Candidate x : stale.values()) if (x.back == null && (x.createdWhileDown || x.natted)) x.back = c;
+                }
+                downSince = Long.MIN_VALUE;
+                downBy = null;
+            }
+        }
+        if (c.kind() == UplinkChange.Kind.ADDRESS_REMOVED) {
+            String gone = c.bareAddress();
+            for (Candidate x : live.values()) {
+                if (x.natted && x.why == null && x.translated.equals(gone)) {
+                    x.becameStale("bound to " + gone + ", which the WAN no longer has", c.nanos());
+                    x.down = c;
+                    stale.put(x.flow, x);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void conntrack(ConntrackEvent e) {
+        EntryView v = e.entry();
+        if (e instanceof ConntrackEvent.EntryCreated c) {
+            ConntrackTuple o = v.original();
+            if (!o.hasPorts() || !Addresses.isPrivate(o.srcHi(), o.srcLo()) || Addresses.isPrivate(o.dstHi(), o.dstLo())
+                    || Addresses.isMulticastOrBroadcast(o.dstHi(), o.dstLo())) {
+                return;
+            }
+            Candidate x = new Candidate();
+            x.id = v.id();
+            x.created = c.nanos();
+            x.createdPoint = c.frame().point();
+            x.createdFrame = c.frame().frame();
+            x.flow = new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort());
+            x.natted = v.has(Status.SRC_NAT);
+            x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
+            x.view = v;
+            if (!x.natted) {
+                x.createdWhileDown = downSince != Long.MIN_VALUE;
+                x.down = downBy;
+                // stale from the start when created while the WAN was down; else decided by where its packet went
+                x.becameStale("created without NAT", c.nanos());
+                stale.putIfAbsent(x.flow, x);
+            }
+            live.put(x.id, x);
+        } else if (e instanceof ConntrackEvent.EntryUpdated) {
+            Candidate x = live.get(v.id());
+            if (x != null) x.view = v;
+        } else if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) {
+            Candidate x = live.remove(v.id());
+            if (x == null) return;
+            x.ended = e.nanos();
+            x.endedHow = e instanceof ConntrackEvent.EntryKilled k ? "deleted (" + k.reason() + ")" : "expired";
+            if (x.why != null && stale.get(x.flow) == x) {
+                stale.remove(x.flow); // re-keyed so that a new entry of the same flow can be followed
+                stale.put(new Flow(x.flow.protocol(), x.flow.srcHi(), x.flow.srcLo(), x.flow.srcPort(), x.flow.dstHi(),
+                        x.flow.dstLo(), -1 - (int) x.id), x);
+            }
+        }
+    }
+
+    @Override
+    public void packet(Seen s) {
+        if (stale.isEmpty() || s.captureLabel != null || s.side != Side.LAN || !s.hasPorts) return;
+        if (s.outcome == Outcome.ROUTED_BACK && s.routedBackCopy) return;
+        Flow f = Flow.of(s);
+        boolean out = true;
+        Candidate x = stale.get(f);
+        if (x == null) {
+            x = stale.get(f.reversed());
+            out = false;
+        }
+        if (x == null || x.ended != Long.MIN_VALUE) return;
+        if (out && s.frame == x.createdFrame && "lan".equals(x.createdPoint)) {
+            x.finding.frame("lan", s.frame).frame(s.outcome == Outcome.ROUTED_BACK ? "lan" : "wan", s.counterpartFrame)
+                    .at(s.nanos);
+            x.firstNotOnWan = s.outcome == Outcome.ROUTED_BACK || s.outcome == Outcome.NO_COUNTERPART;
+            return;
+        }
+        if (!out) {
+            x.inbound++;
+            x.finding.frame("lan", s.frame).frame("wan", s.counterpartFrame);
+            return;
+        }
+        boolean usable = x.natted ? true : x.createdWhileDown ? x.back != null && s.nanos >= x.back.nanos()
+                : x.firstNotOnWan;
+        if (!usable || s.nanos < x.staleSince) return;
+        x.afterBack++;
+        x.refreshes.add(s.nanos, s.payload);
+        if (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED) x.leaked++;
+        x.finding.frame("lan", s.frame).frame(s.outcome == Outcome.ROUTED_BACK ? "lan" : "wan", s.counterpartFrame)
+                .at(s.nanos);
+    }
+
+    @Override
+    public void finish(DetectionContext context, Consumer<Finding> findings) {
+        for (Candidate x : stale.values()) {
+            if (x.afterBack == 0) continue;
+            Flow f = x.flow;
+            StringBuilder m = new StringBuilder();
+            m.append("Entry ").append(x.id).append(" (").append(f.text()).append(") ");
+            if (!x.natted) {
+                m.append("was created without NAT at ").append(Text.time(x.created)).append(" (lan frame ")
+                        .append(x.createdFrame).append(')');
+                if (x.createdWhileDown && x.down != null) {
+                    m.append(" while the WAN was unusable: ").append(x.down.what()).append(" at ")
+                            .append(Text.time(x.down.nanos()));
+                    if (x.back != null) m.append(", back at ").append(Text.time(x.back.nanos()));
+                }
+                if (x.firstNotOnWan) m.append("; its first packet was routed elsewhere than the WAN (a fallback route)");
+                m.append(". ");
+            } else {
+                m.append("was translated to ").append(x.translated).append(" and kept that address after ")
+                        .append(x.translated).append(" was removed from the WAN at ").append(Text.time(x.down.nanos()));
+                if (x.back != null && x.back.address() != null) m.append(" (the WAN has ").append(x.back.bareAddress())
+                        .append(" since ").append(Text.time(x.back.nanos())).append(')');
+                m.append(". ");
+            }
+            long since = x.natted ? x.staleSince : x.back != null ? x.back.nanos() : x.created;
+            long end = x.ended != Long.MIN_VALUE ? x.ended : x.refreshes.last;
+            m.append("The phone kept it alive ").append(Text.seconds(end - since)).append(" s ")
+                    .append(x.natted ? "after the change" : x.back != null ? "after the WAN came back" : "")
+                    .append(" with ").append(Text.count(x.refreshes.packets, "packet")).append(' ')
+                    .append(x.refreshes.interval()).append(": ").append(x.refreshes.kinds());
+            if (x.leaked > 0) {
+                m.append("; ").append(x.leaked).append(" of them left the WAN ")
+                        .append(x.natted ? "from " + x.translated : "with the private source " + f.source());
+            }
+            m.append(x.inbound == 0 ? ", and no reply came back" : ", " + Text.count(x.inbound, "reply") + " came back");
+            m.append(x.ended != Long.MIN_VALUE ? ". It was " + x.endedHow + " at " + Text.time(x.ended)
+                    : ". It was still alive at the end of the captures");
+            m.append(", ").append(Text.seconds(end - x.created)).append(" s after it was created.");
+            Finding.Builder b = x.finding.subject(f.text()).message(m.toString().replace("  ", " "))
+                    .at(x.created).frame(x.createdPoint, x.createdFrame).conntrack(EventFormat.entry(x.view))
+                    .filter("lan", f.displayFilterBothWays())
+                    .detail("entry", x.id)
+                    .detail("cause", x.why)
+                    .detail("created", Text.time(x.created) + " at " + x.createdPoint + " frame " + x.createdFrame)
+                    .detail("refreshing packets", x.refreshes.packets)
+                    .detail("refresh interval", x.refreshes.interval())
+                    .detail("refreshed by", x.refreshes.kinds())
+                    .detail("left the WAN", x.leaked)
+                    .detail("replies", x.inbound);
+            if (x.down != null) b.detail("uplink", x.down.text() + " at " + Text.time(x.down.nanos())
+                    + (x.back != null ? "; " + x.back.text() + " at " + Text.time(x.back.nanos()) : ""));
+            if (!x.natted) b.filter("wan", f.displayFilter());
+            if (x.natted) {
+                b.fix("Flush the entry after an address change (conntrack -D -s " + f.source().replaceAll(":\\d+$", "")
+                        + ", or conntrack -F, from the WAN's ifup/address hook) and use masquerade instead of a fixed "
+                        + "SNAT to an address the WAN can lose (masquerade flushes its entries itself); "
+                        + "or move the phone to SIP over TCP; or stop the phone until the entry times out.");
+            }
+            findings.accept(b.build());
+        }
+    }
+}
