@@ -184,6 +184,45 @@ final class Charts {
         return render("bindings", "Binding lifelines", note, chart, Math.max(240, 110 + 26 * n));
     }
 
+    /**
+     * (c) every gap a SIP-carrying UDP binding went without a refresh (keepalive.csv), against the entry's timeout in
+     * force at that moment: gaps above the line are expiries.
+     */
+    static Chart keepalive(List<dev.natrecon.detect.KeepaliveRow> rows, long t0) throws IOException {
+        XYSeries within = new XYSeries("gap within the timeout", false, true);
+        XYSeries over = new XYSeries("gap longer than the timeout (the entry expired)", false, true);
+        XYSeries timeout = new XYSeries("timeout in force", false, true);
+        java.util.Set<Integer> bindings = new java.util.TreeSet<>();
+        for (dev.natrecon.detect.KeepaliveRow k : rows) {
+            if (k.timeoutSeconds() < 0) continue;
+            double x = seconds(k.nanos(), t0);
+            (k.exceeded() ? over : within).add(x, k.gapSeconds());
+            timeout.add(x, k.timeoutSeconds());
+            bindings.add(k.binding());
+        }
+        XYSeriesCollection points = new XYSeriesCollection();
+        points.addSeries(within);
+        points.addSeries(over);
+        NumberAxis y = new NumberAxis("seconds without a refresh");
+        XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
+        XYPlot plot = new XYPlot(points, new NumberAxis("seconds since " + Times.iso(t0)), y, dots);
+        XYStepRenderer line = new XYStepRenderer();
+        plot.setDataset(1, new XYSeriesCollection(timeout));
+        plot.setRenderer(1, line);
+        String note = rows.isEmpty() ? "no UDP binding carried SIP"
+                : bindings.size() + " binding" + (bindings.size() == 1 ? "" : "s") + " carrying SIP, "
+                + (within.getItemCount() + over.getItemCount()) + " gaps, " + over.getItemCount() + " longer than the timeout";
+        JFreeChart chart = chart("Keepalive gaps against the conntrack timeout", plot);
+        dots.setSeriesPaint(0, new Color(0x2f9e44));
+        dots.setSeriesShape(0, new Ellipse2D.Double(-3, -3, 6, 6));
+        dots.setSeriesPaint(1, new Color(0xe03131));
+        dots.setSeriesShape(1, new Ellipse2D.Double(-5, -5, 10, 10));
+        line.setSeriesPaint(0, new Color(0x495057));
+        line.setSeriesStroke(0, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {6f, 4f}, 0f));
+        return render("keepalive", "Keepalive gaps against the timeout", note, chart, 400);
+    }
+
     /** The key that ties a binding to its conntrack entry: protocol, inside endpoint, remote endpoint. */
     static String bindingKey(Binding b) {
         return b.protocol + " " + b.internal() + " " + b.remote();

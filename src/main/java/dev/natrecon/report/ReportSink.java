@@ -107,6 +107,7 @@ public final class ReportSink implements AnalysisSink {
         drawn.add(Charts.table(tableSeries, expectSeries, setting(r, "nf_conntrack_max"),
                 setting(r, "nf_conntrack_expect_max"), t0, end));
         drawn.add(Charts.bindings(r.bindings(), endings, t0));
+        drawn.add(Charts.keepalive(r.keepalive(), t0));
         for (Charts.Chart c : drawn) {
             AtomicFile.write(charts.resolve(c.name() + ".png"), c.png());
             AtomicFile.write(charts.resolve(c.name() + ".svg"), c.svg());
