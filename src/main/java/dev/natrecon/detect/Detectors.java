@@ -11,10 +11,11 @@ public final class Detectors {
     /** Fresh instances of every detector (detectors keep per-run state), reading the model's entries from {@code entries}. */
     public static List<Detector> all(LiveEntries entries) {
         KeepaliveDetector keepalive = new KeepaliveDetector(entries);
+        SipFacts.Memo sipFacts = new SipFacts.Memo(); // media and NAT tests read the same SIP messages
         // nat.behaviour reads the keepalive timeline at the end: it comes after keepalive
         return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries),
                 new PortClashDetector(entries), new ExpectDetector(), keepalive, new NatBehaviourDetector(keepalive),
-                new AlgRewriteDetector(), new MediaDetector(), new SipNatTestsDetector());
+                new AlgRewriteDetector(), new MediaDetector(sipFacts), new SipNatTestsDetector(sipFacts));
     }
 
     /** Every rule of every detector, in registry order. */

@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * failure response); the rest is judged at the end of the captures.
  */
 final class MediaDetector implements Detector {
+    private final SipFacts.Memo sipFacts;
+
+    MediaDetector(SipFacts.Memo sipFacts) {
+        this.sipFacts = sipFacts;
+    }
+
     /** A direction with no RTP this long after the 200 OK is reported. */
     static final long ANSWER_WINDOW_NANOS = 2_000_000_000L;
     /** Media after a BYE still counts for this long; then the call is judged and forgotten. */
@@ -99,6 +105,9 @@ final class MediaDetector implements Detector {
     /** RTP to one party as one side shows it. */
     private static final class Stream {
         long packets, first = -1, last;
+        /** The phone's translated source last registered as a latching target (LAN streams to the remote). */
+        long latchHi, latchLo;
+        int latchPort = -1;
         final List<Long> frames = new ArrayList<>();
         final List<Long> sources = new ArrayList<>();
         final List<Integer> sourcePorts = new ArrayList<>();
@@ -154,7 +163,7 @@ final class MediaDetector implements Detector {
     public void packet(Seen s) {
         if (s.captureLabel != null || s.side == null) return;
         if (s.payload != null) {
-            SipFacts f = SipFacts.of(s);
+            SipFacts f = sipFacts.of(s);
             if (f != null) sip(s, f);
             return;
         }
@@ -167,7 +176,13 @@ final class MediaDetector implements Detector {
         if (t == null) return;
         t.call.streams[side][t.to].count(s);
         // the phone's media source after the router: where a latching remote sends
-        if (t.to == REMOTE && s.side == Side.LAN && s.counterpartFrame != 0) {
+        Stream st = t.call.streams[side][t.to];
+        if (t.to == REMOTE && s.side == Side.LAN && s.counterpartFrame != 0
+                && (st.latchPort != s.cpSrcPort || st.latchHi != s.cpSrcHi || st.latchLo != s.cpSrcLo)) {
+            // registered once per translated source, not per packet
+            st.latchHi = s.cpSrcHi;
+            st.latchLo = s.cpSrcLo;
+            st.latchPort = s.cpSrcPort;
             register(t.call, new Key(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
         }
     }

@@ -56,6 +56,25 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
     record Media(String type, Host endpoint, String field) {
     }
 
+    /**
+     * One frame's facts, kept for the next detector that asks about the same frame (the detectors see each frame in
+     * turn), so a SIP message is parsed once per frame, not once per detector.
+     */
+    static final class Memo {
+        private Seen seen;
+        private long sequence = -1;
+        private SipFacts facts;
+
+        SipFacts of(Seen s) {
+            if (s != seen || s.sequence != sequence) {
+                seen = s;
+                sequence = s.sequence;
+                facts = SipFacts.of(s);
+            }
+            return facts;
+        }
+    }
+
     /** The SIP message the frame carries, or null when its payload is none or does not parse as one. */
     static SipFacts of(Seen s) {
         if (s.payload == null || s.captureLabel != null || s.payload.length == 0) return null;

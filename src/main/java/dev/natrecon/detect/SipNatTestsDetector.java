@@ -15,6 +15,12 @@ import java.util.function.Consumer;
  * WAN copy (what the provider receives). One info finding per AOR; state is one small counter set per AOR and side.
  */
 final class SipNatTestsDetector implements Detector {
+    private final SipFacts.Memo sipFacts;
+
+    SipNatTestsDetector(SipFacts.Memo sipFacts) {
+        this.sipFacts = sipFacts;
+    }
+
     static final Rule RULE = new Rule("sip.nat_tests", Severity.INFO,
             "SIP NAT tests (Kamailio nat_uac_test) per phone and side",
             "For every REGISTER and INVITE request, grouped by the From AOR, on each side (LAN copy, WAN copy): how many "
@@ -53,7 +59,7 @@ final class SipNatTestsDetector implements Detector {
     @Override
     public void packet(Seen s) {
         if (s.payload == null || s.captureLabel != null || s.side == null) return;
-        SipFacts f = SipFacts.of(s);
+        SipFacts f = sipFacts.of(s);
         if (f == null || !f.request() || !("REGISTER".equals(f.method()) || "INVITE".equals(f.method()))) return;
         Counts c = byAor.computeIfAbsent(f.fromAor(), k -> new Counts());
         int side = s.side.ordinal();
