@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the README's report screenshots: reports/NAME.png for each bundled sample named (default: baseline and
-# leaked-private-source), from `natrecon analyze` run into target/screenshots/NAME and headless Chromium.
+# leaked-private-source, stale-mapping, keepalive-gap), from `natrecon analyze` run into target/screenshots/NAME and headless Chromium.
 # Needs chromium (apt-get install -y chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -gt 0 ] || set -- baseline leaked-private-source
+[ $# -gt 0 ] || set -- baseline leaked-private-source stale-mapping keepalive-gap
 for name in "$@"; do
   out="target/screenshots/$name"
   ./natrecon analyze --case "samples/$name/case.properties" -o "$out" --fail-on never >/dev/null
