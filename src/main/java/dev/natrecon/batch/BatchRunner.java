@@ -72,38 +72,113 @@ public final class BatchRunner {
         removeLeftovers(cases);
         Path scratch = o.out().resolve(".scratch");
         deleteTree(scratch);
-        int total = found.cases().size();
-        AtomicInteger done = new AtomicInteger();
-        Map<String, CaseOutcome> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.jobs()), r -> {
-            Thread t = new Thread(r, "natrecon-batch");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<?>> futures = new ArrayList<>();
+        Run run = new Run(cases, o, listener, found.cases().size());
         try {
             Map<Container, List<CaseSpec>> streamed = new LinkedHashMap<>();
             for (CaseSpec c : found.cases()) {
                 if (c.container().randomAccess()) {
-                    futures.add(pool.submit(() -> {
-                        Path dir = scratch.resolve(c.name());
-                        CaseOutcome out;
-                        try {
-                            out = runCase(c, c.container().open(c.members(), dir), cases, o, listener);
-                        } catch (IOException | RuntimeException e) {
-                            out = failed(c, "", e, 0);
-                        } finally {
-                            deleteQuietly(dir);
-                        }
-                        finish(out, outcomes, listener, done, total);
-                    }));
+                    Path dir = scratch.resolve(c.name());
+                    run.submit(c, () -> c.container().open(c.members(), dir), files -> deleteQuietly(dir));
                 } else {
                     streamed.computeIfAbsent(c.container(), k -> new ArrayList<>()).add(c);
                 }
             }
-            for (Map.Entry<Container, List<CaseSpec>> e : streamed.entrySet()) {
-                stream(e.getKey(), e.getValue(), scratch, cases, o, listener, pool, futures, outcomes, done, total);
+            for (Map.Entry<Container, List<CaseSpec>> e : streamed.entrySet()) run.stream(e.getKey(), e.getValue(), scratch);
+            run.await();
+        } finally {
+            run.pool.shutdownNow();
+            for (Container c : new HashSet<>(found.cases().stream().map(CaseSpec::container).toList())) c.close();
+            deleteQuietly(scratch);
+        }
+        List<CaseOutcome> ordered = new ArrayList<>();
+        for (CaseSpec c : found.cases()) ordered.add(run.outcomes.get(c.name()));
+        Result result = new Result(ordered, found.unmatched());
+        BatchOutputs.write(o.out(), result);
+        return result;
+    }
+
+    /** One batch's workers and what they share: the outcomes so far and the progress count. */
+    private static final class Run {
+        final Path cases;
+        final Options options;
+        final BatchListener listener;
+        final int total;
+        final AtomicInteger done = new AtomicInteger();
+        final Map<String, CaseOutcome> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        final ExecutorService pool;
+        final List<Future<?>> futures = new ArrayList<>();
+
+        Run(Path cases, Options options, BatchListener listener, int total) {
+            this.cases = cases;
+            this.options = options;
+            this.listener = listener;
+            this.total = total;
+            this.pool = Executors.newFixedThreadPool(Math.max(1, options.jobs()), r -> {
+                Thread t = new Thread(r, "natrecon-batch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        interface Files {
+            Map<String, Path> get() throws IOException;
+        }
+
+        /** Runs {@code c} on a worker: its files, the case, then {@code cleanup} of the files, whatever happened. */
+        void submit(CaseSpec c, Files files, java.util.function.Consumer<Map<String, Path>> cleanup) {
+            futures.add(pool.submit(() -> {
+                Map<String, Path> got = null;
+                CaseOutcome out;
+                try {
+                    got = files.get();
+                    out = runCase(c, got, cases, options, listener);
+                } catch (IOException | RuntimeException e) {
+                    out = failed(c, "", e, 0);
+                } finally {
+                    cleanup.accept(got);
+                }
+                finish(out);
+            }));
+        }
+
+        void finish(CaseOutcome out) {
+            outcomes.put(out.name(), out);
+            listener.finished(out, done.incrementAndGet(), total);
+        }
+
+        /** A tar: one pass, each case submitted when its last member is out; a failed pass fails the cases left. */
+        void stream(Container c, List<CaseSpec> specs, Path scratch) {
+            Map<String, List<CaseSpec>> byMember = new HashMap<>();
+            Map<CaseSpec, Map<String, Path>> got = new HashMap<>();
+            for (CaseSpec s : specs) {
+                got.put(s, new TreeMap<>());
+                for (String m : s.members()) byMember.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
             }
+            Path dir = scratch.resolve("stream-" + Integer.toHexString(System.identityHashCode(c)));
+            IOException failure = null;
+            try {
+                c.stream(byMember.keySet(), dir, (member, file) -> {
+                    for (CaseSpec s : byMember.get(member)) {
+                        Map<String, Path> files = got.get(s);
+                        files.put(member, file);
+                        if (files.size() < s.members().size()) continue;
+                        got.remove(s);
+                        // a member two cases share is left for the other one
+                        submit(s, () -> files, done -> files.forEach((m, p) -> {
+                            if (byMember.get(m).size() == 1) deleteQuietly(p);
+                        }));
+                    }
+                });
+            } catch (IOException e) {
+                failure = e;
+            }
+            for (CaseSpec s : got.keySet()) {
+                finish(failed(s, "", failure != null ? failure
+                        : new IOException(c.label() + ": members missing from the archive"), 0));
+            }
+        }
+
+        void await() throws IOException {
             for (Future<?> f : futures) {
                 try {
                     f.get();
@@ -114,64 +189,6 @@ public final class BatchRunner {
                     throw new IllegalStateException("batch worker failed", x.getCause());
                 }
             }
-        } finally {
-            pool.shutdownNow();
-            for (Container c : new HashSet<>(found.cases().stream().map(CaseSpec::container).toList())) c.close();
-            deleteQuietly(scratch);
-        }
-        List<CaseOutcome> ordered = new ArrayList<>();
-        for (CaseSpec c : found.cases()) ordered.add(outcomes.get(c.name()));
-        Result result = new Result(ordered, found.unmatched());
-        BatchOutputs.write(o.out(), result);
-        return result;
-    }
-
-    private static void finish(CaseOutcome out, Map<String, CaseOutcome> outcomes, BatchListener listener,
-                               AtomicInteger done, int total) {
-        outcomes.put(out.name(), out);
-        listener.finished(out, done.incrementAndGet(), total);
-    }
-
-    /** A tar: one pass, each case submitted when its last member is out; members of failed extraction fail their case. */
-    private static void stream(Container c, List<CaseSpec> specs, Path scratch, Path cases, Options o,
-                               BatchListener listener, ExecutorService pool, List<Future<?>> futures,
-                               Map<String, CaseOutcome> outcomes, AtomicInteger done, int total) {
-        Map<String, List<CaseSpec>> byMember = new HashMap<>();
-        Map<CaseSpec, Map<String, Path>> got = new HashMap<>();
-        for (CaseSpec s : specs) {
-            got.put(s, new TreeMap<>());
-            for (String m : s.members()) byMember.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
-        }
-        Path dir = scratch.resolve("stream-" + Integer.toHexString(System.identityHashCode(c)));
-        try {
-            c.stream(byMember.keySet(), dir, (member, file) -> {
-                for (CaseSpec s : byMember.get(member)) {
-                    Map<String, Path> files = got.get(s);
-                    files.put(member, file);
-                    if (files.size() == s.members().size()) {
-                        got.remove(s);
-                        futures.add(pool.submit(() -> {
-                            CaseOutcome out;
-                            try {
-                                out = runCase(s, files, cases, o, listener);
-                            } catch (RuntimeException e) {
-                                out = failed(s, "", e, 0);
-                            }
-                            for (Map.Entry<String, Path> f : files.entrySet()) {
-                                if (byMember.get(f.getKey()).size() == 1) deleteQuietly(f.getValue());
-                            }
-                            finish(out, outcomes, listener, done, total);
-                        }));
-                    }
-                }
-            });
-        } catch (IOException e) {
-            for (CaseSpec s : got.keySet()) finish(failed(s, "", e, 0), outcomes, listener, done, total);
-            return;
-        }
-        for (CaseSpec s : got.keySet()) {
-            finish(failed(s, "", new IOException(c.label() + ": members missing from the archive"), 0), outcomes,
-                    listener, done, total);
         }
     }
 
@@ -341,7 +358,7 @@ public final class BatchRunner {
         Files.delete(p);
     }
 
-    /** Cases per worker count is a CLI default: the number of cores. */
+    /** Cases run at once unless told: the number of cores. */
     public static int defaultJobs() {
         return Runtime.getRuntime().availableProcessors();
     }

@@ -44,8 +44,8 @@ public final class CaseDiscovery {
     /** Side words, inside side first; index i and i+1 are a pair. */
     static final List<String> SIDES = List.of("lan", "wan", "inside", "outside", "internal", "external", "int", "ext",
             "private", "public");
-    static final Pattern SUFFIX = Pattern.compile("(?i)^(.+?)[-_.](lan|wan|inside|outside|internal|external|int|ext|private|public)$");
-    static final Pattern PREFIX = Pattern.compile("(?i)^(lan|wan|inside|outside|internal|external|int|ext|private|public)[-_.](.+)$");
+    static final Pattern SUFFIX = Pattern.compile("(?i)^(.+?)[-_.](" + String.join("|", SIDES) + ")$");
+    static final Pattern PREFIX = Pattern.compile("(?i)^(" + String.join("|", SIDES) + ")[-_.](.+)$");
 
     private CaseDiscovery() {
     }
@@ -143,20 +143,19 @@ public final class CaseDiscovery {
 
     static Side side(String fileName) {
         String stem = stem(fileName);
-        String lower = stem.toLowerCase(Locale.ROOT);
-        int i = SIDES.indexOf(lower);
-        if (i >= 0) return new Side(i % 2, "", SIDES.get(i - i % 2) + "/" + SIDES.get(i - i % 2 + 1), "name");
+        int i = SIDES.indexOf(stem.toLowerCase(Locale.ROOT));
+        if (i >= 0) return side(i, "", "name");
         Matcher m = SUFFIX.matcher(stem);
-        if (m.matches()) {
-            int j = SIDES.indexOf(m.group(2).toLowerCase(Locale.ROOT));
-            return new Side(j % 2, m.group(1), SIDES.get(j - j % 2) + "/" + SIDES.get(j - j % 2 + 1), "suffix");
-        }
+        if (m.matches()) return side(SIDES.indexOf(m.group(2).toLowerCase(Locale.ROOT)), m.group(1), "suffix");
         m = PREFIX.matcher(stem);
-        if (m.matches()) {
-            int j = SIDES.indexOf(m.group(1).toLowerCase(Locale.ROOT));
-            return new Side(j % 2, m.group(2), SIDES.get(j - j % 2) + "/" + SIDES.get(j - j % 2 + 1), "prefix");
-        }
+        if (m.matches()) return side(SIDES.indexOf(m.group(1).toLowerCase(Locale.ROOT)), m.group(2), "prefix");
         return new Side(-1, stem, "", "");
+    }
+
+    /** The side of {@link #SIDES} word {@code word}, with its pair as the vocabulary ("inside/outside"). */
+    private static Side side(int word, String base, String form) {
+        int pair = word - word % 2;
+        return new Side(word % 2, base, SIDES.get(pair) + "/" + SIDES.get(pair + 1), form);
     }
 
     private static void pairs(Container c, String prefix, String dir, List<String> captures, List<CaseSpec> cases,
@@ -174,21 +173,22 @@ public final class CaseDiscovery {
             List<String>[] g = groups.computeIfAbsent(key, k -> new List[] {new ArrayList<>(), new ArrayList<>()});
             g[s.side()].add(m);
         }
-        for (Map.Entry<String, List<String>[]> e : groups.entrySet()) {
-            List<String> in = e.getValue()[0], out = e.getValue()[1];
-            String[] k = e.getKey().split("\u0000");
+        for (List<String>[] g : groups.values()) {
+            List<String> in = g[0], out = g[1];
+            Side s = side(file((in.isEmpty() ? out : in).get(0)));
+            String[] words = s.vocabulary().split("/");
             if (in.size() == 1 && out.size() == 1) {
-                Side s = side(file(in.get(0)));
-                String rule = "pair by name: " + (s.form().equals("name") ? s.vocabulary()
-                        : s.form().equals("suffix") ? "-" + s.vocabulary().replace("/", "/-") + " suffixes"
-                        : s.vocabulary().replace("/", "-/") + "- prefixes");
+                String rule = "pair by name: " + switch (s.form()) {
+                    case "name" -> s.vocabulary();
+                    case "suffix" -> "-" + words[0] + "/-" + words[1] + " suffixes";
+                    default -> words[0] + "-/" + words[1] + "- prefixes";
+                };
                 cases.add(new CaseSpec(name(prefix, dir, s.base()), rule, c, null, in.get(0), out.get(0), null,
                         Set.of(in.get(0), out.get(0))));
                 continue;
             }
             String why = in.isEmpty() || out.isEmpty()
-                    ? "a " + (in.isEmpty() ? k[1].split("/")[1] : k[1].split("/")[0]) + "-side capture with no "
-                    + (in.isEmpty() ? k[1].split("/")[0] : k[1].split("/")[1]) + "-side partner"
+                    ? "a " + words[in.isEmpty() ? 1 : 0] + "-side capture with no " + words[in.isEmpty() ? 0 : 1] + "-side partner"
                     : "several captures claim the same side of one pair (" + in.size() + " and " + out.size() + ")";
             for (String m : in) unmatched.add(new Unmatched(c.label() + "!" + m, why));
             for (String m : out) unmatched.add(new Unmatched(c.label() + "!" + m, why));
