@@ -27,9 +27,12 @@ public final class LiveEntries {
         byTuple.put(v.reply().invert(), v);
     }
 
+    /** Forgets the entry under both tuples, unless a newer entry already holds the tuple. */
     private void remove(EntryView v) {
-        byTuple.remove(v.original(), byTuple.get(v.original()));
-        byTuple.remove(v.reply().invert());
+        for (ConntrackTuple t : new ConntrackTuple[] {v.original(), v.reply().invert()}) {
+            EntryView held = byTuple.get(t);
+            if (held != null && held.id() == v.id()) byTuple.remove(t);
+        }
     }
 
     /** The live entry a packet of {@code flow} belongs to (in either direction), or null. */
