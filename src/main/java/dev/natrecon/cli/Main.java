@@ -56,7 +56,11 @@ public final class Main implements Runnable {
 
     /** Runs a command line in-process with the given output streams; returns the exit code (tests call this). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), out, err, args);
+    }
+
+    /** {@link #execute(PrintWriter, PrintWriter, String...)} on a given command line (tests add commands that fail). */
+    static int execute(CommandLine cl, PrintWriter out, PrintWriter err, String... args) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine.getErr()));
