@@ -50,8 +50,8 @@ final class Extraction {
 
     /** A member that unpacks to more than its bound. */
     static final class TooLarge extends IOException {
-        TooLarge(String member, long written, Limits l) {
-            super(member + ": unpacks to more than " + size(written) + " (the bound: " + l.describe()
+        TooLarge(String member, long allowed, Limits l) {
+            super(member + ": unpacks to more than " + size(allowed) + " (the bound: " + l.describe()
                     + "); not unpacked further, the partial copy deleted");
         }
     }
@@ -75,7 +75,8 @@ final class Extraction {
         try (OutputStream out = Files.newOutputStream(target)) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 written += n;
-                if (written > limits.allowed(compressed.getAsLong(), caseLeft)) throw new TooLarge(member, written - n, limits);
+                long allowed = limits.allowed(compressed.getAsLong(), caseLeft);
+                if (written > allowed) throw new TooLarge(member, allowed, limits);
                 out.write(buf, 0, n);
             }
             done = true;
