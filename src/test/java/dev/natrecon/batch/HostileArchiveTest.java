@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -196,6 +197,71 @@ class HostileArchiveTest {
         assertEquals(3, r.exitStatus(Severity.ERROR), "a damaged archive is a failure to report");
         String summary = Files.readString(out.resolve("summary.csv"));
         assertTrue(summary.lines().anyMatch(l -> l.contains("unreadable") && l.contains("third/wan.pcap")), summary);
+    }
+
+    /**
+     * The issue's check: one archive mixing every hostile item with the two good cases (as a tar.gz, then as a zip),
+     * plus a manifest with hostile case names. The good cases are complete, each hostile item is a row with its
+     * reason, and the files outside the output folder (a sentinel tree, the inputs) are unchanged: paths, sizes, mtimes.
+     */
+    @Test
+    void aBatchMixingEveryHostileItemWithTwoGoodCases() throws IOException {
+        Path sentinel = tmp.resolve("sentinel");
+        Files.createDirectories(sentinel.resolve("a/b"));
+        Files.writeString(sentinel.resolve("a/b/keep.txt"), "sentinel");
+        Files.copy(BatchRunTest.SAMPLES.resolve("baseline/lan.pcap"), sentinel.resolve("secret.pcap"));
+        byte[] wan = Files.readAllBytes(BatchRunTest.SAMPLES.resolve("baseline/wan.pcap"));
+        List<Member> members = new ArrayList<>(withBomb(64L << 20));
+        members.addAll(unsafeMembers());
+        members.add(Member.text("tickets/junk/lan.pcap", "this is no capture".repeat(40)));
+        members.add(Member.file("tickets/junk/wan.pcap", wan));
+        members.add(Member.text("tickets/climb/case.properties", "capture.lan.file=../../../../../sentinel/secret.pcap\n"
+                + "capture.wan.file=wan.pcap\n"));
+        members.add(Member.file("tickets/climb/wan.pcap", wan));
+        members.add(Member.text("tickets/cases.csv", "case,lan,wan,router,settings\n/etc,/etc/passwd,/etc/shadow,,\n"));
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in);
+        Path manifest = in.resolve("manifest.csv");
+        Files.writeString(manifest, "case,lan,wan,router,settings\n\"" + sentinel + "\"," + BatchRunTest.SAMPLES.resolve("baseline/lan.pcap").toAbsolutePath()
+                + "," + BatchRunTest.SAMPLES.resolve("baseline/wan.pcap").toAbsolutePath() + ",,\n../../sentinel,"
+                + BatchRunTest.SAMPLES.resolve("baseline/lan.pcap").toAbsolutePath() + ",../secret-missing.pcap,,\n");
+        Path tgz = in.resolve("hostile.tgz"), zip = in.resolve("hostile.zip");
+        HostileInputs.tar(tgz, members, true);
+        HostileInputs.zip(zip, members);
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        Map<String, String> before = HostileInputs.listing(tmp, out);
+        for (Path archive : List.of(tgz, zip)) {
+            BatchRunner.Result r = BatchRunner.run(List.of(archive, manifest),
+                    new BatchRunner.Options(out, 2, true).with(SMALL), BatchListener.NONE);
+            assertGoodCasesComplete(r, "hostile", out);
+            Map<String, CaseOutcome> c = byName(r);
+            assertTrue(c.get("hostile_tickets_bomb").error().contains("unpacks to more than"), rows(r));
+            assertTrue(c.get("hostile_tickets_junk").error().contains("tickets/junk/lan.pcap: not a pcap or pcapng file"), rows(r));
+            assertTrue(c.get("hostile_tickets_climb").error().contains("names a file outside the case's archive"), rows(r));
+            CaseOutcome named = c.get(sentinel.toString().replace('/', '_'));
+            assertEquals("ok", named.status(), rows(r));
+            assertTrue(named.rule().contains("made safe as"), named.rule());
+            CaseOutcome climbing = c.get("_.._sentinel");
+            assertTrue(climbing.failed() && climbing.error().contains("secret-missing.pcap"), rows(r));
+            assertTrue(reasonOf(r, "!../../escape/lan.pcap").contains("would leave"));
+            assertTrue(reasonOf(r, "natrecon-abs-test/lan.pcap").contains("absolute path"));
+            assertTrue(reasonOf(r, "!tickets/linked/lan.pcap").contains("symbolic link"));
+            if (archive == tgz) assertTrue(reasonOf(r, "!tickets/linked/wan.pcap").contains("hard link"));
+            assertTrue(reasonOf(r, "!tickets/cases.csv").contains("not a capture"));
+            assertEquals(3, r.exitStatus(Severity.ERROR));
+            List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+            assertEquals(1 + r.cases().size() + r.unmatched().size(), summary.size());
+            for (CaseDiscovery.Unmatched u : r.unmatched()) {
+                assertTrue(summary.stream().anyMatch(l -> l.contains(u.file())), u.file() + " is a row of summary.csv");
+            }
+            assertEquals(before, HostileInputs.listing(tmp, out), "nothing outside the output folder changed");
+            assertEquals("sentinel", Files.readString(sentinel.resolve("a/b/keep.txt")));
+            try (Stream<Path> s = Files.walk(out)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().equals("escape") || p.getFileName().toString().startsWith(".")),
+                        "no unpacked traversal member and no temporary folder left in the output");
+            }
+        }
     }
 
     static String rows(BatchRunner.Result r) {
