@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -72,7 +74,9 @@ final class Extraction {
         byte[] buf = new byte[BUFFER];
         long written = 0;
         boolean done = false;
-        try (OutputStream out = Files.newOutputStream(target)) {
+        // a new file, never through a link: the scratch folder holds only what this run unpacked
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 written += n;
                 long allowed = limits.allowed(compressed.getAsLong(), caseLeft);

@@ -102,6 +102,12 @@ class ExitStatusTest {
         assertEquals(2, bad.code());
         assertOneLineNoTrace(bad);
         assertEquals(2, MainTest.run("analyze", "--fail-on", "sometimes", "--router", junk.toString()).code());
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in);
+        MainTest.Run batchIntoAFile = MainTest.run("batch", in.toString(), "-o", junk.toString());
+        assertEquals(2, batchIntoAFile.code());
+        assertEquals("natrecon: error: " + junk + ": exists and is not a folder", batchIntoAFile.err().strip());
+        assertEquals("no capture", Files.readString(junk));
         MainTest.Run help = MainTest.run("--help");
         assertTrue(help.out().contains("70") && help.out().contains("internal error"), help.out());
     }
