@@ -280,6 +280,12 @@ public final class CaseDiscovery {
         return n;
     }
 
+    /** {@code raw} as one safe folder name (see {@link #name}); "case" when nothing of it is left. */
+    public static String safeName(String raw) {
+        String n = name("", "", raw);
+        return n.isEmpty() ? "case" : n;
+    }
+
     /** {@code text} with control characters as escapes, for a rule or reason quoting a name from the input. */
     static String printable(String text) {
         StringBuilder b = new StringBuilder();

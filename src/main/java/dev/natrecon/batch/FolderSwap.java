@@ -58,6 +58,9 @@ public final class FolderSwap {
             throw new IOException(parent + ": exists and is not a folder", e);
         } catch (AccessDeniedException e) {
             throw new IOException(parent + ": cannot be written (permission denied)", e);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException(parent + ": cannot be made (" + e.getClass().getSimpleName()
+                    + (e.getReason() == null ? "" : ": " + e.getReason()) + ")", e);
         }
         if (clean) removeLeftovers(parent, t.getFileName().toString());
         Path partial = parent.resolve("." + t.getFileName() + ".partial-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
@@ -65,6 +68,8 @@ public final class FolderSwap {
             Files.createDirectory(partial);
         } catch (AccessDeniedException e) {
             throw new IOException(parent + ": cannot be written (permission denied)", e);
+        } catch (IOException e) {
+            throw new IOException(parent + ": cannot be written (" + e.getClass().getSimpleName() + ")", e);
         }
         return partial;
     }

@@ -58,7 +58,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Severity threshold = threshold(failOn, spec.commandLine());
         AnalysisInputs in = options.inputs(spec.commandLine());
-        Path dir = output != null ? output : Path.of("reports", in.caseName());
+        // the default folder's name comes from the input (a capture's folder): one safe name under reports/
+        Path dir = output != null ? output : Path.of("reports", dev.natrecon.batch.CaseDiscovery.safeName(in.caseName()));
         RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact, List.of());
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);

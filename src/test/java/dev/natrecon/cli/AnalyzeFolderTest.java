@@ -139,6 +139,17 @@ class AnalyzeFolderTest {
     }
 
     @Test
+    void theDefaultFolderIsNamedSafelyFromTheCapturesFolder() throws IOException {
+        Path odd = tmp.resolve("we ird$(x)");
+        Files.createDirectories(odd);
+        Files.copy(Path.of(LAN), odd.resolve("lan.pcap"));
+        Files.copy(Path.of(WAN), odd.resolve("wan.pcap"));
+        AnalysisInputs in = AnalysisInputs.pair(odd.resolve("lan.pcap"), odd.resolve("wan.pcap"));
+        assertEquals("we-ird--x-", dev.natrecon.batch.CaseDiscovery.safeName(in.caseName()));
+        assertEquals("case", dev.natrecon.batch.CaseDiscovery.safeName(".."));
+    }
+
+    @Test
     void anOutputThatIsAFileOrNotNatreconsIsLeftAloneWithOneLine() throws IOException {
         Path file = tmp.resolve("notes.txt");
         Files.writeString(file, "mine");
@@ -146,6 +157,10 @@ class AnalyzeFolderTest {
         assertEquals(2, r.code());
         assertEquals("natrecon: error: " + file + ": exists and is not a folder", r.err().strip());
         assertEquals("mine", Files.readString(file));
+
+        MainTest.Run under = MainTest.run("analyze", "--lan", LAN, "--wan", WAN, "-o", file.resolve("sub").toString());
+        assertEquals(2, under.code());
+        assertEquals("natrecon: error: " + file + ": exists and is not a folder", under.err().strip());
 
         Path mine = tmp.resolve("home");
         Files.createDirectories(mine.resolve("sub"));
