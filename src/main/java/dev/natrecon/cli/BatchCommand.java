@@ -98,7 +98,7 @@ final class BatchCommand implements Callable<Integer> {
                     + (c.findings() == 0 ? "" : " (" + c.findings() + " findings)");
             if (terminal) {
                 out.print("\r\033[K");
-                out.println(c.name() + ": " + what);
+                out.println(Main.oneLine(c.name() + ": " + what));
                 draw(done, total);
             } else {
                 log(String.format(Locale.ROOT, "[%d/%d] %s: %s", done, total, c.name(), what));
@@ -117,8 +117,9 @@ final class BatchCommand implements Callable<Integer> {
             lastDraw = System.nanoTime();
         }
 
+        /** A log line; names and reasons from the input could carry terminal control characters: shown as escapes. */
         private void log(String line) {
-            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, line);
+            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, Main.oneLine(line));
             out.flush();
         }
 
