@@ -17,12 +17,11 @@ final class Archives {
     private Archives() {
     }
 
-    /** Relative, without ".." or absolute parts (an archive cannot write outside the scratch folder). */
-    static boolean safeName(String name) {
-        return unsafe(name) == null;
-    }
-
-    /** Why a member name is not unpacked, or null when it is safe: the reason becomes an unmatched row. */
+    /**
+     * Why a member name is not unpacked, or null when it is safe (relative, no ".." part, no backslash, drive letter
+     * or control character, not too long: an archive cannot write outside the scratch folder). The reason becomes an
+     * unmatched row.
+     */
     static String unsafe(String name) {
         if (name.isEmpty()) return "unsafe member name: empty";
         if (name.startsWith("/")) return "unsafe member name: an absolute path; not unpacked";

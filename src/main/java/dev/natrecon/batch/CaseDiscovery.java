@@ -27,6 +27,11 @@ import org.apache.commons.csv.CSVRecord;
  * <li>any other capture on its own: a router capture ({@code tcpdump -i any}, or pcapng with several interfaces).</li>
  * </ol>
  * A manifest CSV (columns case, lan, wan, router, settings; paths relative to the manifest) lists its cases itself.
+ *
+ * <p>Every case name becomes a folder under OUT/cases, so it is made one safe path part whatever the input says
+ * ({@link #name}: letters, digits, '.', '_' and '-', no leading '.' or '-', at most {@link #MAX_NAME} characters) and
+ * unique ignoring case; a manifest name that had to change says so in the case's rule. Unsafe archive members, links
+ * and unreadable subfolders are unmatched rows with their reason ({@link Container#rejected()}).
  */
 public final class CaseDiscovery {
     /** A file that fits no case, and why; {@code broken} when it could not even be read (a damaged archive). */
