@@ -89,7 +89,7 @@ public final class Main implements Runnable {
         boolean input = t instanceof java.io.IOException || t instanceof CommandLine.ParameterException
                 || t instanceof IllegalArgumentException && t.getMessage() != null;
         if (input) {
-            err.println("natrecon: error: " + oneLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
+            err.println("natrecon: error: " + oneLine(inputMessage(t)));
         } else {
             String what = t instanceof OutOfMemoryError ? "out of memory (" + oneLine(String.valueOf(t.getMessage())) + ")"
                     : t instanceof StackOverflowError ? "stack overflow"
@@ -100,6 +100,22 @@ public final class Main implements Runnable {
         if (System.getenv(DEBUG_ENV) != null) t.printStackTrace(err);
         err.flush();
         return input ? USAGE : INTERNAL;
+    }
+
+    /** What bad input says: its message, with what happened when the file system gave only the file's name. */
+    private static String inputMessage(Throwable t) {
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof java.nio.file.FileSystemException f && f.getReason() == null && f.getOtherFile() == null
+                && f.getFile() != null && msg.equals(f.getFile()) && !msg.contains(": ")) {
+            // the JDK's own exceptions name only the file; natrecon's put what happened after ": " themselves
+            String what = t instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : t instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : t.getClass().getSimpleName();
+            msg += ": " + what;
+        }
+        return msg;
     }
 
     /** {@code text} on one line, control characters shown as escapes (they could drive the terminal). */

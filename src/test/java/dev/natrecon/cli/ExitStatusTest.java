@@ -81,6 +81,9 @@ class ExitStatusTest {
         MainTest.Run io = run(new NoSuchFileException("/cases/x/lan.pcap: no such file"));
         assertEquals(Main.USAGE, io.code());
         assertEquals("natrecon: error: /cases/x/lan.pcap: no such file", io.err().strip());
+        MainTest.Run bare = run(new java.nio.file.AccessDeniedException("/cases/locked"));
+        assertEquals(2, bare.code());
+        assertEquals("natrecon: error: /cases/locked: permission denied", bare.err().strip(), "what happened, not only the name");
         MainTest.Run parser = run(new IllegalArgumentException("router.nft line 3: not an IP address: 203"));
         assertEquals(2, parser.code());
         assertEquals("natrecon: error: router.nft line 3: not an IP address: 203", parser.err().strip());
