@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reason; the batch goes on and summary.csv is always written. Atomicity: a case is written into a hidden temporary
  * folder and renamed into place complete ({@link FolderSwap}), its {@code case-summary.csv} last inside it; a killed
  * batch leaves only temporary folders, removed by the next run. A folder {@code OUT/cases/NAME} that natrecon did not
- * write (no case-summary.csv in it), or a symbolic link there, is never replaced: that case fails saying so. Resumption: a case whose folder holds a
- * case-summary.csv of a successful run over the same input bytes (SHA-256) is not run again unless {@code force}.
+ * write (no case-summary.csv in it), or a symbolic link there, is never replaced: that case fails saying so.
+ * Resumption: a case whose folder holds a case-summary.csv of a successful run over the same input bytes (SHA-256) is
+ * not run again unless {@code force}.
  */
 public final class BatchRunner {
     /** Where each case's batch record lives inside its folder. */
@@ -229,6 +230,10 @@ public final class BatchRunner {
                     @Override
                     public void member(String member, Path file) throws IOException {
                         long size = java.nio.file.Files.size(file);
+                        if (byMember.get(member).stream().noneMatch(got::containsKey)) {
+                            FolderSwap.deleteQuietly(file); // every case that needed it has failed already
+                            return;
+                        }
                         for (CaseSpec s : byMember.get(member)) {
                             Map<String, Path> files = got.get(s);
                             if (files == null) continue; // failed already

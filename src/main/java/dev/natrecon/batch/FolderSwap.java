@@ -43,7 +43,7 @@ public final class FolderSwap {
         Path parent = t.getParent();
         if (parent == null || t.getFileName() == null) throw new IOException(target + ": cannot be an output folder (the file system's root)");
         if (Files.isSymbolicLink(t)) {
-            throw new IOException(target + ": is a symbolic link; natrecon replaces only folders it wrote (give the folder it points to)");
+            throw new IOException(target + ": is a symbolic link; natrecon replaces only folders it wrote, never a link");
         }
         if (Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) throw new IOException(target + ": exists and is not a folder");

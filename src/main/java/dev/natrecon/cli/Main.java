@@ -21,14 +21,6 @@ import picocli.CommandLine.Command;
         subcommands = {InspectCommand.class, AnalyzeCommand.class, EventsCommand.class, SnapshotCommand.class,
                 CompareCommand.class, ExplainCommand.class, BatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /*
-     * Exit statuses, for scripts (README, "Exit status"):
-     *   0  success;
-     *   1  a finding reached --fail-on (analyze, batch), or compare found a difference;
-     *   2  usage error (picocli's own code for invalid input) or unreadable/bad input: one line naming the file;
-     *   3  batch: a case failed or an input archive was damaged (the other cases ran; summary.csv says which);
-     *  70  internal error: natrecon itself failed (a bug, or the JVM ran out of memory); sysexits.h EX_SOFTWARE.
-     */
     /** Success. */
     public static final int OK = 0;
     /** A finding reached {@code --fail-on}. */
