@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -28,26 +27,51 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Runs a batch: every case found in the inputs, {@code jobs} at a time (parallel across cases, never within one), each
  * into {@code OUT/cases/NAME/}; then {@code OUT/summary.csv} and {@code OUT/index.html}.
  *
- * <p>Failure isolation: a case whose files cannot be read fails alone, with a one-line reason. Atomicity: a case is
- * written into a hidden temporary folder and renamed into place complete, its {@code case-summary.csv} last inside it; a
- * killed batch leaves only temporary folders, removed by the next run. Resumption: a case whose folder holds a
- * case-summary.csv of a successful run over the same input bytes (SHA-256) is not run again unless {@code force}.
+ * <p>Failure isolation: whatever goes wrong inside a case (unreadable or damaged files, a member over its unpacking
+ * bound, settings naming files outside the case's archive, out of memory, a bug) fails that case alone with a one-line
+ * reason; the batch goes on and summary.csv is always written. Atomicity: a case is written into a hidden temporary
+ * folder and renamed into place complete ({@link FolderSwap}), its {@code case-summary.csv} last inside it; a killed
+ * batch leaves only temporary folders, removed by the next run. A folder {@code OUT/cases/NAME} that natrecon did not
+ * write (no case-summary.csv in it), or a symbolic link there, is never replaced: that case fails saying so.
+ * Resumption: a case whose folder holds a case-summary.csv of a successful run over the same input bytes (SHA-256) is
+ * not run again unless {@code force}.
  */
 public final class BatchRunner {
     /** Where each case's batch record lives inside its folder. */
     static final String CASE_SUMMARY = "case-summary.csv";
 
-    /** {@code redact}: SIP credentials in each case's report (on unless --no-redact). */
-    public record Options(Path out, int jobs, boolean force, boolean redact) {
+    /**
+     * {@code redact}: SIP credentials in each case's report (on unless --no-redact); {@code limits}: the bounds on
+     * unpacking archive members; {@code analyzer}: how one case is analysed (tests inject failures there).
+     */
+    public record Options(Path out, int jobs, boolean force, boolean redact, Extraction.Limits limits,
+                          CaseAnalyzer analyzer) {
+        public Options(Path out, int jobs, boolean force, boolean redact) {
+            this(out, jobs, force, redact, Extraction.Limits.DEFAULT, CaseRunner::analyze);
+        }
+
         public Options(Path out, int jobs, boolean force) {
             this(out, jobs, force, true);
         }
+
+        Options with(Extraction.Limits l) {
+            return new Options(out, jobs, force, redact, l, analyzer);
+        }
+
+        Options with(CaseAnalyzer a) {
+            return new Options(out, jobs, force, redact, limits, a);
+        }
+    }
+
+    /** Analyses one case into a folder: {@link CaseRunner#analyze}, or a test's stand-in. */
+    @FunctionalInterface
+    interface CaseAnalyzer {
+        RunResult analyze(AnalysisInputs in, Path dir, boolean redact, List<AnalysisSink> extra) throws IOException;
     }
 
     public record Result(List<CaseOutcome> cases, List<CaseDiscovery.Unmatched> unmatched) {
@@ -67,18 +91,17 @@ public final class BatchRunner {
 
     public static Result run(List<Path> inputs, Options o, BatchListener listener) throws IOException {
         CaseDiscovery.Found found = CaseDiscovery.find(inputs);
-        Path cases = o.out().resolve("cases");
-        Files.createDirectories(cases);
-        removeLeftovers(cases);
+        Path cases = casesFolder(o.out());
+        FolderSwap.removeLeftovers(cases, null);
         Path scratch = o.out().resolve(".scratch");
-        deleteTree(scratch);
+        FolderSwap.deleteTree(scratch);
         Run run = new Run(cases, o, listener, found.cases().size());
         try {
             Map<Container, List<CaseSpec>> streamed = new LinkedHashMap<>();
             for (CaseSpec c : found.cases()) {
                 if (c.container().randomAccess()) {
                     Path dir = scratch.resolve(c.name());
-                    run.submit(c, () -> c.container().open(c.members(), dir), files -> deleteQuietly(dir));
+                    run.submit(c, () -> c.container().open(c.members(), dir, o.limits()), files -> FolderSwap.deleteQuietly(dir));
                 } else {
                     streamed.computeIfAbsent(c.container(), k -> new ArrayList<>()).add(c);
                 }
@@ -87,14 +110,44 @@ public final class BatchRunner {
             run.await();
         } finally {
             run.pool.shutdownNow();
-            for (Container c : new HashSet<>(found.cases().stream().map(CaseSpec::container).toList())) c.close();
-            deleteQuietly(scratch);
+            for (Container c : new HashSet<>(found.cases().stream().map(CaseSpec::container).toList())) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // an archive that cannot be closed was read already
+                }
+            }
+            FolderSwap.deleteQuietly(scratch);
         }
         List<CaseOutcome> ordered = new ArrayList<>();
-        for (CaseSpec c : found.cases()) ordered.add(run.outcomes.get(c.name()));
+        for (CaseSpec c : found.cases()) {
+            CaseOutcome out = run.outcomes.get(c.name());
+            ordered.add(out != null ? out : failed(c, "", "the case did not finish (internal error; please report this)", 0));
+        }
         Result result = new Result(ordered, found.unmatched());
         BatchOutputs.write(o.out(), result);
         return result;
+    }
+
+    /**
+     * {@code OUT/cases}, created: OUT must be a folder (or not exist yet), and cases/ a real folder, never a symbolic
+     * link (what a batch replaces and deletes in it must be inside OUT).
+     */
+    static Path casesFolder(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IOException(out + ": exists and is not a folder");
+        Path cases = out.resolve("cases");
+        if (Files.isSymbolicLink(cases)) {
+            throw new IOException(cases + ": is a symbolic link; a batch writes its cases only into a folder of its own");
+        }
+        if (Files.exists(cases) && !Files.isDirectory(cases)) throw new IOException(cases + ": exists and is not a folder");
+        try {
+            Files.createDirectories(cases);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException(out + ": cannot be written (permission denied)", e);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException(e.getFile() + ": exists and is not a folder", e);
+        }
+        return cases;
     }
 
     /** One batch's workers and what they share: the outcomes so far and the progress count. */
@@ -124,7 +177,11 @@ public final class BatchRunner {
             Map<String, Path> get() throws IOException;
         }
 
-        /** Runs {@code c} on a worker: its files, the case, then {@code cleanup} of the files, whatever happened. */
+        /**
+         * Runs {@code c} on a worker: its files, the case, then {@code cleanup} of the files, whatever happened. Any
+         * Throwable (out of memory, stack overflow, a bug) fails this case alone: the worker records the reason and
+         * drops its references, so the heap recovers and the next case runs.
+         */
         void submit(CaseSpec c, Files files, java.util.function.Consumer<Map<String, Path>> cleanup) {
             futures.add(pool.submit(() -> {
                 Map<String, Path> got = null;
@@ -132,10 +189,14 @@ public final class BatchRunner {
                 try {
                     got = files.get();
                     out = runCase(c, got, cases, options, listener);
-                } catch (IOException | RuntimeException e) {
+                } catch (Throwable e) {
                     out = failed(c, "", e, 0);
                 } finally {
-                    cleanup.accept(got);
+                    try {
+                        cleanup.accept(got);
+                    } catch (RuntimeException ignored) {
+                        // scratch copies left behind are removed with the scratch folder at the end
+                    }
                 }
                 finish(out);
             }));
@@ -143,38 +204,75 @@ public final class BatchRunner {
 
         void finish(CaseOutcome out) {
             outcomes.put(out.name(), out);
-            listener.finished(out, done.incrementAndGet(), total);
+            try {
+                listener.finished(out, done.incrementAndGet(), total);
+            } catch (RuntimeException ignored) {
+                // progress display only
+            }
         }
 
-        /** A tar: one pass, each case submitted when its last member is out; a failed pass fails the cases left. */
+        /**
+         * A tar: one pass, each case submitted when its last member is out; a member over its unpacking bound fails
+         * the cases that need it, a failed pass fails the cases left.
+         */
         void stream(Container c, List<CaseSpec> specs, Path scratch) {
             Map<String, List<CaseSpec>> byMember = new HashMap<>();
             Map<CaseSpec, Map<String, Path>> got = new HashMap<>();
+            Map<CaseSpec, Long> used = new HashMap<>();
             for (CaseSpec s : specs) {
                 got.put(s, new TreeMap<>());
                 for (String m : s.members()) byMember.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
             }
             Path dir = scratch.resolve("stream-" + Integer.toHexString(System.identityHashCode(c)));
-            IOException failure = null;
+            Throwable failure = null;
             try {
-                c.stream(byMember.keySet(), dir, (member, file) -> {
-                    for (CaseSpec s : byMember.get(member)) {
-                        Map<String, Path> files = got.get(s);
-                        files.put(member, file);
-                        if (files.size() < s.members().size()) continue;
-                        got.remove(s);
-                        // a member two cases share is left for the other one
-                        submit(s, () -> files, done -> files.forEach((m, p) -> {
-                            if (byMember.get(m).size() == 1) deleteQuietly(p);
-                        }));
+                c.stream(byMember.keySet(), dir, options.limits(), new Container.Extracted() {
+                    @Override
+                    public void member(String member, Path file) throws IOException {
+                        long size = java.nio.file.Files.size(file);
+                        if (byMember.get(member).stream().noneMatch(got::containsKey)) {
+                            FolderSwap.deleteQuietly(file); // every case that needed it has failed already
+                            return;
+                        }
+                        for (CaseSpec s : byMember.get(member)) {
+                            Map<String, Path> files = got.get(s);
+                            if (files == null) continue; // failed already
+                            files.put(member, file);
+                            used.merge(s, size, Long::sum);
+                            if (files.size() < s.members().size()) continue;
+                            got.remove(s);
+                            // a member two cases share is left for the other one
+                            submit(s, () -> files, done -> files.forEach((m, p) -> {
+                                if (byMember.get(m).size() == 1) FolderSwap.deleteQuietly(p);
+                            }));
+                        }
+                    }
+
+                    @Override
+                    public void failed(String member, IOException why) {
+                        for (CaseSpec s : byMember.get(member)) {
+                            Map<String, Path> files = got.remove(s);
+                            if (files == null) continue;
+                            files.forEach((m, p) -> {
+                                if (byMember.get(m).size() == 1) FolderSwap.deleteQuietly(p);
+                            });
+                            finish(BatchRunner.failed(s, "", why, 0));
+                        }
+                    }
+
+                    @Override
+                    public long budget(String member) {
+                        long left = options.limits().perCase();
+                        for (CaseSpec s : byMember.get(member)) left = Math.min(left, options.limits().perCase() - used.getOrDefault(s, 0L));
+                        return left;
                     }
                 });
-            } catch (IOException e) {
+            } catch (Throwable e) {
                 failure = e;
             }
             for (CaseSpec s : got.keySet()) {
-                finish(failed(s, "", failure != null ? failure
-                        : new IOException(c.label() + ": members missing from the archive"), 0));
+                finish(failure != null ? failed(s, "", failure, 0)
+                        : failed(s, "", c.label() + ": members missing from the archive", 0));
             }
         }
 
@@ -186,7 +284,7 @@ public final class BatchRunner {
                     Thread.currentThread().interrupt();
                     throw new IOException("batch interrupted", x);
                 } catch (java.util.concurrent.ExecutionException x) {
-                    throw new IllegalStateException("batch worker failed", x.getCause());
+                    // the worker body catches everything; a case without an outcome is reported as not finished
                 }
             }
         }
@@ -207,23 +305,27 @@ public final class BatchRunner {
         }
         listener.started(c);
         long start = System.nanoTime();
-        Path tmp = cases.resolve("." + c.name() + ".partial-" + Long.toHexString(start));
+        Path tmp;
+        try {
+            tmp = FolderSwap.begin(target, CASE_SUMMARY, false);
+        } catch (IOException e) {
+            return failed(c, hash, e, 0);
+        }
         CaseOutcome out;
         try {
-            Files.createDirectories(tmp);
-            RunResult r = CaseRunner.analyze(inputs(c, files), tmp, o.redact(), List.of(new Progress(listener)));
+            RunResult r = o.analyzer().analyze(inputs(c, files), tmp, o.redact(), List.of(new Progress(listener)));
             out = ok(c, hash, r, (System.nanoTime() - start) / 1e9, tmp);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            out = failed(c, hash, new IOException(inArchiveTerms(e, c, files), e), (System.nanoTime() - start) / 1e9);
+        } catch (Throwable e) {
+            FolderSwap.deleteQuietly(tmp);
+            out = failed(c, hash, inArchiveTerms(reason(e), c, files), (System.nanoTime() - start) / 1e9);
         }
         try {
             Files.createDirectories(tmp);
             BatchOutputs.writeCaseSummary(tmp.resolve(CASE_SUMMARY), out);
-            replace(tmp, target);
+            FolderSwap.commit(tmp, target);
         } catch (IOException e) {
-            deleteQuietly(tmp);
-            return failed(c, hash, new IOException(target + ": cannot write the case's outputs (" + e.getMessage() + ")", e), 0);
+            FolderSwap.deleteQuietly(tmp);
+            return failed(c, hash, target + ": cannot write the case's outputs (" + e.getMessage() + ")", 0);
         }
         return out;
     }
@@ -233,6 +335,9 @@ public final class BatchRunner {
         AnalysisInputs in;
         if (c.settings() != null) {
             CaseSettings s = CaseSettings.load(files.get(c.settings()));
+            if (c.container() != null && c.rule().equals(CaseDiscovery.SETTINGS_RULE)) {
+                insideContainer(s, c, files.get(c.settings()));
+            }
             in = s.inputs(ModelSettings.defaults());
         } else if (c.router() != null) {
             in = new AnalysisInputs(null, null, files.get(c.router()), null, null, null,
@@ -241,6 +346,31 @@ public final class BatchRunner {
             in = AnalysisInputs.pair(files.get(c.lan()), files.get(c.wan()));
         }
         return in.withName(c.name());
+    }
+
+    /**
+     * Fails unless every file the settings of a case found in a folder or archive name ({@code *.file} keys) is
+     * inside that folder or archive: relative, and not climbing out with "..". The settings come with the untrusted
+     * input, so they must not make natrecon read (or report on) the engineer's own files.
+     */
+    static void insideContainer(CaseSettings s, CaseSpec c, Path settingsFile) throws IOException {
+        Path root = settingsFile.toAbsolutePath().normalize();
+        for (int i = c.settings().split("/").length; i > 0 && root != null; i--) root = root.getParent();
+        for (String key : new java.util.TreeSet<>(s.properties().stringPropertyNames())) {
+            String v = s.get(key);
+            if (!key.endsWith(".file") || v == null) continue;
+            Path p;
+            try {
+                p = Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IOException(c.settings() + ": " + key + " is not a file name", e);
+            }
+            if (p.isAbsolute() || root == null || !s.dir().toAbsolutePath().resolve(p).normalize().startsWith(root)) {
+                throw new IOException(c.settings() + ": " + key + "=" + v + " names a file outside the case's "
+                        + (c.container() instanceof FolderContainer ? "folder" : "archive")
+                        + "; the settings in a batch's input may name only files inside it");
+            }
+        }
     }
 
     private static CaseOutcome ok(CaseSpec c, String hash, RunResult r, double seconds, Path dir) {
@@ -259,18 +389,33 @@ public final class BatchRunner {
                 r.findings().size(), counts, String.join(" | ", top), "", report, false);
     }
 
-    /** The error's message with scratch copies named as the archive members they are ("x.tgz!4711/lan.pcap"). */
-    private static String inArchiveTerms(Exception e, CaseSpec c, Map<String, Path> files) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (c.container() instanceof FolderContainer) return msg;
+    /** The message with scratch copies named as the archive members they are ("x.tgz!4711/lan.pcap"). */
+    private static String inArchiveTerms(String msg, CaseSpec c, Map<String, Path> files) {
+        if (c.container() instanceof FolderContainer || files == null) return msg;
         for (Map.Entry<String, Path> f : files.entrySet()) {
             msg = msg.replace(f.getValue().toString(), c.container().label() + "!" + f.getKey());
         }
         return msg;
     }
 
-    static CaseOutcome failed(CaseSpec c, String hash, Exception e, double seconds) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /**
+     * Why a case failed, on one line: the message of bad input (an IOException, a parser's IllegalArgumentException),
+     * else what went wrong inside natrecon (out of memory, stack overflow, a bug).
+     */
+    static String reason(Throwable e) {
+        String msg = e.getMessage();
+        if (e instanceof OutOfMemoryError) return "out of memory while analysing the case (" + msg + ")";
+        if (e instanceof StackOverflowError) return "stack overflow while analysing the case";
+        if (e instanceof java.io.UncheckedIOException && e.getCause() != null) return reason(e.getCause());
+        if (msg != null && (e instanceof IOException || e instanceof IllegalArgumentException)) return msg;
+        return "internal error: " + e.getClass().getName() + (msg == null ? "" : ": " + msg) + " (please report this)";
+    }
+
+    static CaseOutcome failed(CaseSpec c, String hash, Throwable e, double seconds) {
+        return failed(c, hash, reason(e), seconds);
+    }
+
+    static CaseOutcome failed(CaseSpec c, String hash, String msg, double seconds) {
         return new CaseOutcome(c.name(), "failed", "", c.rule(), c.origin(), hash, seconds, 0, 0, Map.of(), "",
                 msg.replace('\n', ' ').replace('\r', ' '), "", false);
     }
@@ -317,45 +462,6 @@ public final class BatchRunner {
             }
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    /** Puts a complete folder in place of {@code target}: the old one is moved aside first, then removed. */
-    static void replace(Path complete, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + Long.toHexString(System.nanoTime()));
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(complete, target, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) deleteQuietly(old);
-    }
-
-    /** Temporary folders of a killed run. */
-    private static void removeLeftovers(Path cases) throws IOException {
-        try (Stream<Path> s = Files.list(cases)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") && (n.contains(".partial-") || n.contains(".old-"))) deleteQuietly(p);
-            }
-        }
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            deleteTree(p);
-        } catch (IOException ignored) {
-            // a scratch or temporary file that cannot be removed is left behind; the next run tries again
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(p)) {
-                for (Path c : s.toList()) deleteTree(c);
-            }
-        }
-        Files.delete(p);
     }
 
     /** Cases run at once unless told: the number of cores. */

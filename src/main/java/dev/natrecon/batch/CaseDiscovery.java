@@ -27,6 +27,11 @@ import org.apache.commons.csv.CSVRecord;
  * <li>any other capture on its own: a router capture ({@code tcpdump -i any}, or pcapng with several interfaces).</li>
  * </ol>
  * A manifest CSV (columns case, lan, wan, router, settings; paths relative to the manifest) lists its cases itself.
+ *
+ * <p>Every case name becomes a folder under OUT/cases, so it is made one safe path part whatever the input says
+ * ({@link #name}: letters, digits, '.', '_' and '-', no leading '.' or '-', at most {@link #MAX_NAME} characters) and
+ * unique ignoring case; a manifest name that had to change says so in the case's rule. Unsafe archive members, links
+ * and unreadable subfolders are unmatched rows with their reason ({@link Container#rejected()}).
  */
 public final class CaseDiscovery {
     /** A file that fits no case, and why; {@code broken} when it could not even be read (a damaged archive). */
@@ -46,6 +51,14 @@ public final class CaseDiscovery {
             "private", "public");
     static final Pattern SUFFIX = Pattern.compile("(?i)^(.+?)[-_.](" + String.join("|", SIDES) + ")$");
     static final Pattern PREFIX = Pattern.compile("(?i)^(" + String.join("|", SIDES) + ")[-_.](.+)$");
+
+    /** The rule of a folder holding case settings. */
+    static final String SETTINGS_RULE = "case settings";
+    /**
+     * Longest case name, so that OUT/cases/NAME and its temporary siblings ({@code .NAME.partial-} and 16 hex digits)
+     * stay well inside a file system's 255-byte name limit; longer names keep their start and a hash of the rest.
+     */
+    static final int MAX_NAME = 120;
 
     private CaseDiscovery() {
     }
@@ -86,8 +99,10 @@ public final class CaseDiscovery {
             int before = cases.size();
             try {
                 in(c, folder ? "" : prefix(input), cases, unmatched);
-            } catch (IOException e) {
-                unmatched.add(new Unmatched(input.toString(), e.getMessage(), true));
+            } catch (IOException | RuntimeException e) {
+                unmatched.addAll(c.rejected());
+                unmatched.add(new Unmatched(input.toString(), e.getMessage() == null ? input + ": cannot be read ("
+                        + e.getClass().getSimpleName() + ")" : e.getMessage(), true));
                 c.close();
             }
             for (int i = before; i < cases.size(); i++) {
@@ -111,6 +126,7 @@ public final class CaseDiscovery {
     /** The cases of one container. */
     static void in(Container c, String prefix, List<CaseSpec> cases, List<Unmatched> unmatched) throws IOException {
         List<String> members = c.members();
+        unmatched.addAll(c.rejected());
         // 1. folders with case settings
         List<String> caseDirs = new ArrayList<>();
         for (String m : members) {
@@ -122,7 +138,7 @@ public final class CaseDiscovery {
             for (String m : members) if (under(m, d) && deepestCaseDir(m, caseDirs).equals(d)) own.add(m);
             taken.addAll(own);
             String settings = d.isEmpty() ? "case.properties" : d + "/case.properties";
-            cases.add(new CaseSpec(name(prefix, d, ""), "case settings", c, settings, null, null, null, own));
+            cases.add(new CaseSpec(name(prefix, d, ""), SETTINGS_RULE, c, settings, null, null, null, own));
         }
         // 2. and 3. the other captures, folder by folder
         Map<String, List<String>> byDir = new TreeMap<>();
@@ -213,8 +229,11 @@ public final class CaseDiscovery {
                 }
                 Set<String> members = new HashSet<>();
                 for (String f : new String[] {lan, wan, router, settings}) if (f != null) members.add(f);
-                out.add(new CaseSpec(name != null ? name : "row" + row, "manifest " + csv.getFileName() + " row " + row,
-                        folder, settings, lan, wan, router, members));
+                String rule = "manifest " + csv.getFileName() + " row " + row;
+                String safe = name == null ? "" : name("", "", name);
+                if (safe.isEmpty()) safe = "row" + row;
+                if (name != null && !safe.equals(name)) rule += "; case name '" + printable(name) + "' made safe as '" + safe + "'";
+                out.add(new CaseSpec(safe, rule, folder, settings, lan, wan, router, members));
             }
         } catch (IllegalArgumentException e) {
             throw new IOException(csv + ": not a manifest CSV (" + e.getMessage() + ")", e);
@@ -259,17 +278,41 @@ public final class CaseDiscovery {
                     || dir.charAt(dir.length() - base.length() - 1) == '/'))) parts.add(p);
         }
         String n = String.join("_", parts).replace('/', '_').replaceAll("[^A-Za-z0-9._-]", "-");
-        return n.replaceAll("^[.-]+", "");
+        n = n.replaceAll("^[.-]+", "");
+        if (n.length() > MAX_NAME) {
+            n = n.substring(0, MAX_NAME - 9) + "-" + String.format(Locale.ROOT, "%08x", n.hashCode());
+        }
+        return n;
     }
 
-    /** Names made unique in order of discovery: a second "x" becomes "x-2". */
+    /** {@code raw} as one safe folder name (see {@link #name}); "case" when nothing of it is left. */
+    public static String safeName(String raw) {
+        String n = name("", "", raw);
+        return n.isEmpty() ? "case" : n;
+    }
+
+    /** {@code text} with control characters as escapes, for a rule or reason quoting a name from the input. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < text.length() && i < 2 * MAX_NAME; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            else b.append(c);
+        }
+        return text.length() > 2 * MAX_NAME ? b + "..." : b.toString();
+    }
+
+    /**
+     * Names made unique in order of discovery, ignoring case (a case-insensitive file system would merge "X" and
+     * "x"): a second "x" becomes "x-2", and so on past names already taken.
+     */
     static List<CaseSpec> unique(List<CaseSpec> cases) {
-        Map<String, Integer> seen = new java.util.HashMap<>();
+        Set<String> taken = new HashSet<>();
         List<CaseSpec> out = new ArrayList<>();
         for (CaseSpec c : cases) {
-            String key = c.name().toLowerCase(Locale.ROOT);
-            int n = seen.merge(key, 1, Integer::sum);
-            out.add(n == 1 ? c : c.withName(c.name() + "-" + n));
+            String n = c.name();
+            for (int k = 2; !taken.add(n.toLowerCase(Locale.ROOT)); k++) n = c.name() + "-" + k;
+            out.add(n.equals(c.name()) ? c : c.withName(n));
         }
         return out;
     }

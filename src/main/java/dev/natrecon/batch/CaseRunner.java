@@ -16,6 +16,27 @@ public final class CaseRunner {
     private CaseRunner() {
     }
 
+    /** The file every complete analysis folder holds: how {@link FolderSwap} knows a folder is natrecon's to replace. */
+    public static final String MARKER = "summary.json";
+
+    /**
+     * {@code analyze}'s write: the whole folder under a temporary name beside {@code dir}, then swapped into place
+     * ({@link FolderSwap}), so {@code dir} holds either the previous run or this one, never a mix. A {@code dir} that
+     * natrecon did not write (no summary.json, not empty), a symbolic link or a file is left alone: one-line error.
+     */
+    public static RunResult analyzeInto(AnalysisInputs in, Path dir, boolean redact, List<AnalysisSink> extra)
+            throws IOException {
+        Path partial = FolderSwap.begin(dir, MARKER);
+        try {
+            RunResult r = analyze(in, partial, redact, extra);
+            FolderSwap.commit(partial, dir);
+            return r;
+        } catch (IOException | RuntimeException | Error e) {
+            FolderSwap.abandon(partial);
+            throw e;
+        }
+    }
+
     /**
      * Analyses {@code in}, writing every output file (CSV timelines, summary.json, report.html, summary.md, charts)
      * into {@code dir}; on failure nothing half-written is left. {@code redact}: SIP credentials in the report.
@@ -29,7 +50,7 @@ public final class CaseRunner {
         sinks.addAll(extra);
         try {
             return Analysis.run(in, sinks);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             outputs.abandon();
             throw e;
         }

@@ -1,17 +1,26 @@
 package dev.natrecon.batch;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
-/** A folder, walked recursively; its files are used where they are (nothing is copied). */
-final class FolderContainer implements Container {
+/**
+ * A folder, walked recursively; its files are used where they are (nothing is copied). A subfolder or file that
+ * cannot be read (permissions, vanished while walked) becomes a broken row and the walk goes on. Hidden files and
+ * folders are skipped; symbolic links to files are read where they point (only read, never written), links to
+ * folders are not followed.
+ */
+class FolderContainer implements Container {
     private final Path root;
+    private final List<CaseDiscovery.Unmatched> rejected = new ArrayList<>();
 
     FolderContainer(Path root) {
         this.root = root;
@@ -24,10 +33,73 @@ final class FolderContainer implements Container {
 
     @Override
     public List<String> members() throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .filter(n -> !n.startsWith(".") && !n.contains("/.")).sorted().toList();
+        List<String> out = new ArrayList<>();
+        rejected.clear();
+        IOException[] rootFailed = {null};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root) && hidden(dir)) return FileVisitResult.SKIP_SUBTREE;
+                try {
+                    check(dir);
+                } catch (IOException e) {
+                    return visitFileFailed(dir, e);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (!hidden(file) && (attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(file))) {
+                    out.add(name(file));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                if (file.equals(root)) {
+                    rootFailed[0] = e;
+                    return FileVisitResult.TERMINATE;
+                }
+                rejected.add(new CaseDiscovery.Unmatched(root + "!" + name(file), "cannot be read ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                        + "); the rest of the folder is used", true));
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null) visitFileFailed(dir, e);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (rootFailed[0] != null) {
+            throw new IOException(root + ": cannot be read (" + rootFailed[0].getClass().getSimpleName() + ")", rootFailed[0]);
         }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Called for every folder before it is walked; throwing fails that folder alone. The file system's own refusals
+     * arrive through the walk; tests override this to refuse a folder as the system would (tests run as root, whom
+     * permissions do not stop).
+     */
+    void check(Path dir) throws IOException {
+    }
+
+    private String name(Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
+    }
+
+    private boolean hidden(Path p) {
+        return p.getFileName() != null && p.getFileName().toString().startsWith(".");
+    }
+
+    @Override
+    public List<CaseDiscovery.Unmatched> rejected() {
+        return List.copyOf(rejected);
     }
 
     @Override
@@ -36,14 +108,14 @@ final class FolderContainer implements Container {
     }
 
     @Override
-    public Map<String, Path> open(Set<String> members, Path scratch) {
+    public Map<String, Path> open(Set<String> members, Path scratch, Extraction.Limits limits) {
         Map<String, Path> out = new LinkedHashMap<>();
         for (String m : members) out.put(m, root.resolve(m));
         return out;
     }
 
     @Override
-    public void stream(Set<String> wanted, Path scratch, Extracted sink) throws IOException {
+    public void stream(Set<String> wanted, Path scratch, Extraction.Limits limits, Extracted sink) throws IOException {
         for (String m : members()) if (wanted.contains(m)) sink.member(m, root.resolve(m));
     }
 

@@ -1,12 +1,13 @@
 package dev.natrecon.batch;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,11 +18,14 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * A tar archive, optionally gzip-compressed: read as a stream, once to list the members and once to copy out each
- * wanted member as it passes (a case runs as soon as its last member is out).
+ * wanted member as it passes (a case runs as soon as its last member is out). Links (symbolic and hard), devices and
+ * unsafe names are never unpacked but listed as rejected; an archive damaged part-way lists the members complete
+ * before the damage, and the damage as a broken row.
  */
 final class TarContainer implements Container {
     private final Path path;
     private final boolean gzip;
+    private final List<CaseDiscovery.Unmatched> rejected = new ArrayList<>();
 
     TarContainer(Path path) {
         this.path = path;
@@ -34,11 +38,38 @@ final class TarContainer implements Container {
         return path.toString();
     }
 
-    private TarArchiveInputStream open() throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    /** Counts the archive's bytes read, so a member's expansion can be measured against what it weighs. */
+    private static final class Counting extends FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+    }
+
+    private record Opened(TarArchiveInputStream tar, Counting raw) {
+    }
+
+    private Opened open() throws IOException {
+        Counting raw = new Counting(Files.newInputStream(path));
+        InputStream in = new BufferedInputStream(raw, 1 << 16);
         try {
-            return new TarArchiveInputStream(gzip ? new GzipCompressorInputStream(in, true) : in);
-        } catch (IOException e) {
+            return new Opened(new TarArchiveInputStream(gzip ? new GzipCompressorInputStream(in, true) : in), raw);
+        } catch (IOException | RuntimeException e) {
             in.close();
             throw new IOException(path + ": not a readable " + (gzip ? "tar.gz" : "tar") + " archive (" + e.getMessage() + ")", e);
         }
@@ -47,20 +78,66 @@ final class TarContainer implements Container {
     @Override
     public List<String> members() throws IOException {
         List<String> out = new ArrayList<>();
-        try (TarArchiveInputStream tar = open()) {
+        rejected.clear();
+        Set<String> seen = new HashSet<>();
+        byte[] skip = new byte[1 << 16];
+        Opened o = open();
+        try (TarArchiveInputStream tar = o.tar()) {
             for (TarArchiveEntry e = next(tar); e != null; e = next(tar)) {
                 String name = Archives.normal(e.getName());
-                if (e.isFile() && Archives.safeName(name)) out.add(name);
+                String why = reject(e, name);
+                if (why != null) {
+                    if (!e.isDirectory()) rejected.add(new CaseDiscovery.Unmatched(path + "!" + name, why));
+                    continue;
+                }
+                try {
+                    // read the member through, so damage inside it shows here and not in the next header
+                    while (tar.read(skip) > 0) {
+                        // counting nothing: only that the bytes are there
+                    }
+                } catch (IOException | RuntimeException x) {
+                    rejected.add(new CaseDiscovery.Unmatched(path + "!" + name, "incomplete: " + damage(tar, x), true));
+                    return out;
+                }
+                if (seen.add(name)) out.add(name);
+                else rejected.add(new CaseDiscovery.Unmatched(path + "!" + name, "a second member of the same name; the first one is used"));
             }
+        } catch (Damaged d) {
+            rejected.add(new CaseDiscovery.Unmatched(path.toString(), d.getMessage() + "; the members before it are used", true));
         }
         return out;
     }
 
-    private TarArchiveEntry next(TarArchiveInputStream tar) throws IOException {
+    @Override
+    public List<CaseDiscovery.Unmatched> rejected() {
+        return List.copyOf(rejected);
+    }
+
+    /** Why an entry is not a member, or null: links are never followed, only plain files with safe names unpacked. */
+    private static String reject(TarArchiveEntry e, String name) {
+        if (e.isSymbolicLink()) return "a symbolic link (to " + e.getLinkName() + "): links are not followed";
+        if (e.isLink()) return "a hard link (to " + e.getLinkName() + "): links are not followed";
+        if (e.isDirectory()) return "folder";
+        if (!e.isFile()) return "not a plain file (a device, pipe or other special entry); not unpacked";
+        return Archives.unsafe(name);
+    }
+
+    /** The archive cannot be read on from here. */
+    private static final class Damaged extends IOException {
+        Damaged(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private String damage(TarArchiveInputStream tar, Exception e) {
+        return path + ": archive is damaged after " + tar.getBytesRead() + " bytes (" + e.getMessage() + ")";
+    }
+
+    private TarArchiveEntry next(TarArchiveInputStream tar) throws Damaged {
         try {
             return tar.getNextEntry();
-        } catch (IOException e) {
-            throw new IOException(path + ": archive is damaged after " + tar.getBytesRead() + " bytes (" + e.getMessage() + ")", e);
+        } catch (IOException | RuntimeException e) {
+            throw new Damaged(damage(tar, e), e);
         }
     }
 
@@ -70,20 +147,29 @@ final class TarContainer implements Container {
     }
 
     @Override
-    public Map<String, Path> open(Set<String> members, Path scratch) {
+    public Map<String, Path> open(Set<String> members, Path scratch, Extraction.Limits limits) {
         throw new UnsupportedOperationException("a tar archive is read as a stream");
     }
 
     @Override
-    public void stream(Set<String> wanted, Path scratch, Extracted sink) throws IOException {
-        try (TarArchiveInputStream tar = open()) {
-            for (TarArchiveEntry e = next(tar); e != null; e = next(tar)) {
+    public void stream(Set<String> wanted, Path scratch, Extraction.Limits limits, Extracted sink) throws IOException {
+        Set<String> left = new HashSet<>(wanted);
+        Opened o = open();
+        try (TarArchiveInputStream tar = o.tar()) {
+            // stops after the last wanted member: damage further on concerns no case
+            while (!left.isEmpty()) {
+                TarArchiveEntry e = next(tar);
+                if (e == null) break;
                 String name = Archives.normal(e.getName());
-                if (!e.isFile() || !wanted.contains(name)) continue;
+                if (reject(e, name) != null || !left.remove(name)) continue;
                 Path target = Archives.target(scratch, name);
+                long start = o.raw().count;
                 try {
-                    Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException x) {
+                    Extraction.copy(tar, target, path + "!" + name, () -> o.raw().count - start, sink.budget(name), limits);
+                } catch (Extraction.TooLarge x) {
+                    sink.failed(name, x);
+                    continue;
+                } catch (IOException | RuntimeException x) {
                     throw new IOException(path + "!" + name + ": cannot be extracted (" + x.getMessage() + ")", x);
                 }
                 sink.member(name, target);

@@ -4,26 +4,33 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
-/** A zip archive: its central directory lists the members, and each case's members are copied out when it runs. */
+/**
+ * A zip archive: its central directory lists the members, and each case's members are copied out when it runs,
+ * within the bounds of {@link Extraction}. Symbolic links (a Unix zip's link entries) and unsafe names are never
+ * unpacked but listed as rejected.
+ */
 final class ZipContainer implements Container {
     private final Path path;
     private final ZipFile zip;
+    private final long archiveBytes;
+    private final List<CaseDiscovery.Unmatched> rejected = new ArrayList<>();
 
     ZipContainer(Path path) throws IOException {
         this.path = path;
         try {
-            this.zip = new ZipFile(path.toFile());
-        } catch (IOException e) {
+            this.zip = ZipFile.builder().setPath(path).get();
+            this.archiveBytes = Files.size(path);
+        } catch (IOException | RuntimeException e) {
             throw new IOException(path + ": not a readable zip archive (" + e.getMessage() + ")", e);
         }
     }
@@ -36,10 +43,21 @@ final class ZipContainer implements Container {
     @Override
     public List<String> members() {
         List<String> out = new ArrayList<>();
-        for (ZipEntry e : Collections.list(zip.entries())) {
-            if (!e.isDirectory() && Archives.safeName(e.getName())) out.add(e.getName());
+        Set<String> seen = new HashSet<>();
+        rejected.clear();
+        for (ZipArchiveEntry e : Collections.list(zip.getEntries())) {
+            if (e.isDirectory()) continue;
+            String why = e.isUnixSymlink() ? "a symbolic link: links are not followed" : Archives.unsafe(e.getName());
+            if (why == null && !seen.add(e.getName())) why = "a second member of the same name; the first one is used";
+            if (why != null) rejected.add(new CaseDiscovery.Unmatched(path + "!" + e.getName(), why));
+            else out.add(e.getName());
         }
         return out;
+    }
+
+    @Override
+    public List<CaseDiscovery.Unmatched> rejected() {
+        return List.copyOf(rejected);
     }
 
     @Override
@@ -48,15 +66,20 @@ final class ZipContainer implements Container {
     }
 
     @Override
-    public synchronized Map<String, Path> open(Set<String> members, Path scratch) throws IOException {
+    public synchronized Map<String, Path> open(Set<String> members, Path scratch, Extraction.Limits limits) throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
+        long used = 0;
         for (String m : members) {
-            ZipEntry e = zip.getEntry(m);
+            ZipArchiveEntry e = zip.getEntry(m);
             if (e == null) throw new IOException(path + ": no member " + m);
             Path target = Archives.target(scratch, m);
+            // the declared compressed size can lie too: never more than the archive weighs
+            long compressed = e.getCompressedSize() < 0 ? archiveBytes : Math.min(e.getCompressedSize(), archiveBytes);
             try (InputStream in = zip.getInputStream(e)) {
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException x) {
+                used += Extraction.copy(in, target, path + "!" + m, () -> compressed, limits.perCase() - used, limits);
+            } catch (Extraction.TooLarge x) {
+                throw x;
+            } catch (IOException | RuntimeException x) {
                 throw new IOException(path + "!" + m + ": cannot be extracted (" + x.getMessage() + ")", x);
             }
             out.put(m, target);
@@ -65,9 +88,9 @@ final class ZipContainer implements Container {
     }
 
     @Override
-    public void stream(Set<String> wanted, Path scratch, Extracted sink) throws IOException {
+    public void stream(Set<String> wanted, Path scratch, Extraction.Limits limits, Extracted sink) throws IOException {
         for (String m : members()) {
-            if (wanted.contains(m)) sink.member(m, open(Set.of(m), scratch).get(m));
+            if (wanted.contains(m)) sink.member(m, open(Set.of(m), scratch, limits).get(m));
         }
     }
 

@@ -32,7 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "summary.md, report.html (one self-contained page: verdict, findings with evidence, SIP ladders, timelines, "
                 + "charts), charts/ (PNG and SVG), packets.csv, mappings.csv, events.csv, expectations.csv, sip.csv, "
                 + "findings.csv and tablesize.csv. "
-                + "Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on usage or input errors.")
+                + "The folder is written under a temporary name beside it and swapped into place whole, so it always "
+                + "holds one complete run. Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on "
+                + "usage or input errors, 70 on an internal error.")
 final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CaseOptions options;
@@ -56,8 +58,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Severity threshold = threshold(failOn, spec.commandLine());
         AnalysisInputs in = options.inputs(spec.commandLine());
-        Path dir = output != null ? output : Path.of("reports", in.caseName());
-        RunResult r = CaseRunner.analyze(in, dir, !noRedact, List.of());
+        // the default folder's name comes from the input (a capture's folder): one safe name under reports/
+        Path dir = output != null ? output : Path.of("reports", dev.natrecon.batch.CaseDiscovery.safeName(in.caseName()));
+        RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact, List.of());
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
         for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {

@@ -24,11 +24,11 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Analyse every case found in folders, .zip, .tar, .tar.gz/.tgz archives (read in place) or a manifest "
                 + "CSV (columns case, lan, wan, router, settings). Each case goes to DIR/cases/NAME/; DIR/summary.csv and "
                 + "DIR/index.html list them all, and the files that fit no case. A rerun skips the cases whose outputs "
-                + "are complete and whose inputs are unchanged. Exit status: 0 all clean, 1 findings at --fail-on, "
-                + "3 some cases failed, 2 usage errors.")
+                + "are complete and whose inputs are unchanged. One case failing (unreadable, damaged, too large "
+                + "when unpacked, out of memory) fails only that case. Exit status: 0 all clean, 1 findings at "
+                + "--fail-on, 2 usage errors or an input that cannot be read at all, 3 some cases failed or an archive "
+                + "was damaged, 70 internal error.")
 final class BatchCommand implements Callable<Integer> {
-    static final int CASES_FAILED = 3;
-
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "folders, archives, manifest CSVs or captures")
     List<Path> inputs;
 
@@ -98,7 +98,7 @@ final class BatchCommand implements Callable<Integer> {
                     + (c.findings() == 0 ? "" : " (" + c.findings() + " findings)");
             if (terminal) {
                 out.print("\r\033[K");
-                out.println(c.name() + ": " + what);
+                out.println(Main.oneLine(c.name() + ": " + what));
                 draw(done, total);
             } else {
                 log(String.format(Locale.ROOT, "[%d/%d] %s: %s", done, total, c.name(), what));
@@ -117,8 +117,9 @@ final class BatchCommand implements Callable<Integer> {
             lastDraw = System.nanoTime();
         }
 
+        /** A log line; names and reasons from the input could carry terminal control characters: shown as escapes. */
         private void log(String line) {
-            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, line);
+            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, Main.oneLine(line));
             out.flush();
         }
 

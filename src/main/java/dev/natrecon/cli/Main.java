@@ -4,17 +4,35 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code natrecon <command>}. */
+/**
+ * Entry point: {@code natrecon <command>}. Exit statuses: {@value #OK} success; {@value #FINDINGS} a finding reached
+ * {@code --fail-on}; {@value #USAGE} a usage error or unreadable input (one line naming the file); {@value #CASES_FAILED}
+ * a batch had failed cases; {@value #INTERNAL} an internal error (a bug in natrecon or out of memory: one line
+ * "natrecon: internal error: ...", the stack trace only with {@code NATRECON_DEBUG} set).
+ */
 @Command(name = "natrecon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reconstructs what a Linux NAT router (conntrack, NAT, SIP helper) did to SIP and RTP, "
                 + "from captures taken on its LAN and WAN sides.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:success", "1:a finding reached --fail-on (analyze, batch); compare found a difference",
+            "2:usage error, or unreadable or bad input (one line naming the file)",
+            "3:batch: some cases failed or an input archive was damaged (summary.csv says which)",
+            "70:internal error in natrecon (please report it; NATRECON_DEBUG=1 shows the stack trace)"},
         subcommands = {InspectCommand.class, AnalyzeCommand.class, EventsCommand.class, SnapshotCommand.class,
                 CompareCommand.class, ExplainCommand.class, BatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    /** Exit codes: 0 success, 1 a finding reached {@code analyze --fail-on}, 2 usage error or unreadable input (picocli's USAGE), 3 a batch's case failed. */
+    /** Success. */
     public static final int OK = 0;
+    /** A finding reached {@code --fail-on}. */
     public static final int FINDINGS = 1;
+    /** A usage error or unreadable input (picocli's {@code ExitCode.USAGE}). */
     public static final int USAGE = 2;
+    /** A batch ran but some of its cases failed or an input was damaged. */
+    public static final int CASES_FAILED = 3;
+    /** natrecon's own failure, not the input's: sysexits.h {@code EX_SOFTWARE}, so scripts never take it for 1 or 2. */
+    public static final int INTERNAL = 70;
+    /** The environment variable that adds the Java stack trace to an error's one line. */
+    static final String DEBUG_ENV = "NATRECON_DEBUG";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,21 +48,78 @@ public final class Main implements Runnable {
 
     /** Runs a command line in-process with the given output streams; returns the exit code (tests call this). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), out, err, args);
+    }
+
+    /** {@link #execute(PrintWriter, PrintWriter, String...)} on a given command line (tests add commands that fail). */
+    static int execute(CommandLine cl, PrintWriter out, PrintWriter err, String... args) {
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // Bad input is one line naming the file (and frame); a stack trace helps nobody at a support desk.
-            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            commandLine.getErr().println("natrecon: error: " + msg.replace('\n', ' '));
-            commandLine.getErr().flush();
-            if (System.getenv("NATRECON_DEBUG") != null) ex.printStackTrace(commandLine.getErr());
-            return USAGE;
-        });
-        int code = cl.execute(args);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine.getErr()));
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Throwable t) {
+            // picocli hands only Exceptions to the handler; an Error (out of memory, stack overflow) ends up here
+            code = failure(t, err);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * One line on {@code err} for a command that threw, and its exit status: {@link #USAGE} for bad input (an
+     * IOException such as CaptureException or NoSuchFileException, an IllegalArgumentException with a message from a
+     * parser, a picocli ParameterException), {@link #INTERNAL} for anything else. A stack trace only with
+     * {@value #DEBUG_ENV} set: a stack trace helps nobody at a support desk.
+     */
+    static int failure(Throwable ex, PrintWriter err) {
+        Throwable t = ex;
+        while (t instanceof CommandLine.ExecutionException && t.getCause() != null) t = t.getCause();
+        if (t instanceof java.io.UncheckedIOException && t.getCause() != null) t = t.getCause();
+        boolean input = t instanceof java.io.IOException || t instanceof CommandLine.ParameterException
+                || t instanceof IllegalArgumentException && t.getMessage() != null;
+        if (input) {
+            err.println("natrecon: error: " + oneLine(inputMessage(t)));
+        } else {
+            String what = t instanceof OutOfMemoryError ? "out of memory (" + oneLine(String.valueOf(t.getMessage())) + ")"
+                    : t instanceof StackOverflowError ? "stack overflow"
+                    : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + oneLine(t.getMessage()));
+            err.println("natrecon: internal error: " + what + " (please report this; rerun with " + DEBUG_ENV
+                    + "=1 for the stack trace)");
+        }
+        if (System.getenv(DEBUG_ENV) != null) t.printStackTrace(err);
+        err.flush();
+        return input ? USAGE : INTERNAL;
+    }
+
+    /** What bad input says: its message, with what happened when the file system gave only the file's name. */
+    private static String inputMessage(Throwable t) {
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof java.nio.file.FileSystemException f && f.getReason() == null && f.getOtherFile() == null
+                && f.getFile() != null && msg.equals(f.getFile()) && !msg.contains(": ")) {
+            // the JDK's own exceptions name only the file; natrecon's put what happened after ": " themselves
+            String what = t instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : t instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : t.getClass().getSimpleName();
+            msg += ": " + what;
+        }
+        return msg;
+    }
+
+    /** {@code text} on one line, control characters shown as escapes (they could drive the terminal). */
+    static String oneLine(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') b.append(' ');
+            else if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0) b.append(String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     /** Version from the jar manifest, or "dev" when run from classes. */

@@ -38,19 +38,25 @@ class BatchRunTest {
 
     /** Archive members: two lab sample folders (their expected/ outputs left out) and the troublemakers. */
     static Map<String, byte[]> mixedMembers() throws IOException {
-        Map<String, byte[]> m = new LinkedHashMap<>();
-        for (String sample : List.of("baseline", "leaked-private-source")) {
-            try (Stream<Path> s = Files.list(SAMPLES.resolve(sample))) {
-                for (Path p : s.sorted().toList()) {
-                    if (Files.isRegularFile(p)) m.put("tickets/" + sample + "/" + p.getFileName(), Files.readAllBytes(p));
-                }
-            }
-        }
+        Map<String, byte[]> m = sampleMembers("tickets/");
         m.put("tickets/junk.pcap", "this is no capture".repeat(50).getBytes());
         byte[] gz = gzip(Files.readAllBytes(SAMPLES.resolve("baseline/lan.pcap")));
         m.put("tickets/call7/call7-lan.pcap.gz", java.util.Arrays.copyOf(gz, gz.length / 2));
         m.put("tickets/call7/call7-wan.pcap.gz", gzip(Files.readAllBytes(SAMPLES.resolve("baseline/wan.pcap"))));
         m.put("tickets/lonely-lan.pcap", Files.readAllBytes(SAMPLES.resolve("port-clash/lan.pcap")));
+        return m;
+    }
+
+    /** The two lab sample folders baseline and leaked-private-source under {@code prefix} (their expected/ left out). */
+    static Map<String, byte[]> sampleMembers(String prefix) throws IOException {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (String sample : List.of("baseline", "leaked-private-source")) {
+            try (Stream<Path> s = Files.list(SAMPLES.resolve(sample))) {
+                for (Path p : s.sorted().toList()) {
+                    if (Files.isRegularFile(p)) m.put(prefix + sample + "/" + p.getFileName(), Files.readAllBytes(p));
+                }
+            }
+        }
         return m;
     }
 

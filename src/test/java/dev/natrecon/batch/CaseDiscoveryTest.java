@@ -86,4 +86,18 @@ class CaseDiscoveryTest {
         assertEquals(1, f.unmatched().size());
         assertTrue(f.unmatched().get(0).broken() && f.unmatched().get(0).reason().contains("bad.tgz"), f.unmatched().toString());
     }
+
+    @Test
+    void namesAreSafeBoundedAndUniqueIgnoringCase() {
+        assertEquals("_etc_x", CaseDiscovery.name("", "", "/etc/x"));
+        assertEquals("_.._x", CaseDiscovery.name("", "", "../../x"), "one harmless name part, no separator left");
+        assertEquals("", CaseDiscovery.name("", "", ".."));
+        String longName = CaseDiscovery.name("", "", "a".repeat(400));
+        assertEquals(CaseDiscovery.MAX_NAME, longName.length());
+        assertTrue(longName.startsWith("aaaa") && longName.matches("a+-[0-9a-f]{8}"), longName);
+        assertEquals("case", CaseDiscovery.safeName("..."));
+        List<CaseSpec> specs = new java.util.ArrayList<>();
+        for (String n : List.of("x", "X", "x-2", "x")) specs.add(new CaseSpec(n, "r", null, null, null, null, "f", java.util.Set.of("f")));
+        assertEquals(List.of("x", "X-2", "x-2-2", "x-3"), CaseDiscovery.unique(specs).stream().map(CaseSpec::name).toList());
+    }
 }
