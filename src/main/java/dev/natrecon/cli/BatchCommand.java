@@ -97,7 +97,7 @@ final class BatchCommand implements Callable<Integer> {
             String what = c.failed() ? "FAILED: " + c.error() : c.resumed() ? "unchanged, not rerun" : c.verdict()
                     + (c.findings() == 0 ? "" : " (" + c.findings() + " findings)");
             if (terminal) {
-                out.print("\r\033[K");
+                TerminalWriter.clearLine(out);
                 out.println(c.name() + ": " + what);
                 draw(done, total);
             } else {
@@ -110,7 +110,8 @@ final class BatchCommand implements Callable<Integer> {
             double rate = seconds > 0 ? packets.get() / seconds : 0;
             double eta = done == 0 ? Double.NaN : seconds / done * (total - done);
             int width = 30, filled = total == 0 ? width : width * done / total;
-            out.printf(Locale.ROOT, "\r\033[K[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
+            TerminalWriter.clearLine(out);
+            out.printf(Locale.ROOT, "[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
                     "#".repeat(filled), " ".repeat(width - filled), done, total, packets.get(), rate,
                     Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0f s", eta));
             out.flush();

@@ -31,8 +31,10 @@ public final class Main implements Runnable {
     /** Runs a command line in-process with the given output streams; returns the exit code (tests call this). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setOut(out);
-        cl.setErr(err);
+        // Capture text reaches the terminal only through this filter: control characters are shown as escapes.
+        cl.setOut(new TerminalWriter.Out(out));
+        cl.setErr(new TerminalWriter.Out(err));
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // Bad input is one line naming the file (and frame); a stack trace helps nobody at a support desk.
             String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
@@ -42,6 +44,8 @@ public final class Main implements Runnable {
             return USAGE;
         });
         int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
         out.flush();
         err.flush();
         return code;
