@@ -423,7 +423,7 @@ public final class Analysis {
             }
         });
         model.onUplinkChange(detection::uplink);
-        SipRewrites rewrites = new SipRewrites();
+        SipRewrites rewrites = new SipRewrites(in.redact());
         model.onSipPacket(p -> {
             rewrites.accept(p);
             for (AnalysisSink sink : sinks) {

@@ -1,7 +1,6 @@
 package dev.natrecon.report;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.natrecon.decode.sip.Credentials;
 
 /**
  * Making text taken from captures safe to show: HTML/XML escaping for report.html and the SVG drawings, Markdown
@@ -9,10 +8,7 @@ import java.util.regex.Pattern;
  */
 public final class Escape {
     /** What replaces a credential. */
-    public static final String REDACTED = "[redacted]";
-    private static final Pattern AUTH_HEADER = Pattern.compile(
-            "(?im)((?:^|[\\r\\n])[ \\t]*(?:proxy-)?authorization[ \\t]*:[ \\t]*)([^\\r\\n]*)");
-    private static final Pattern USERNAME = Pattern.compile("(?i)\\busername[ \\t]*=[ \\t]*(\"(?:[^\"\\\\]|\\\\.)*\"|[^,\\s]+)");
+    public static final String REDACTED = Credentials.REDACTED;
 
     private Escape() {
     }
@@ -59,29 +55,16 @@ public final class Escape {
     }
 
     /**
-     * {@code text} with the value of every Authorization and Proxy-Authorization header line reduced to its scheme
-     * and username ({@code Digest username="1001", [redacted]}); unchanged when {@code redact} is false.
+     * {@code text} with the value of every Authorization and Proxy-Authorization header, folded or not, reduced to its
+     * scheme and username ({@link Credentials#message}); unchanged when {@code redact} is false. A second line of
+     * defence: SIP text already leaves the parse layer redacted.
      */
     public static String redact(String text, boolean redact) {
-        if (!redact || text == null || text.isEmpty()) return text;
-        if (text.toLowerCase(java.util.Locale.ROOT).indexOf("authorization") < 0) return text;
-        Matcher m = AUTH_HEADER.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + credentials(m.group(2))));
-        m.appendTail(sb);
-        return sb.toString();
+        return redact ? Credentials.message(text) : text;
     }
 
-    /** One header value redacted: "Digest username=\"1001\", [redacted]", "Basic [redacted]". */
+    /** One header value redacted ({@link Credentials#value}). */
     public static String credentials(String value) {
-        String v = value.strip();
-        int sp = 0;
-        while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) sp++;
-        String scheme = v.substring(0, sp);
-        if (scheme.isEmpty() || !scheme.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
-            return REDACTED;
-        }
-        Matcher u = USERNAME.matcher(v.substring(sp));
-        return scheme + " " + (u.find() ? "username=" + u.group(1) + ", " : "") + REDACTED;
+        return Credentials.value(value);
     }
 }
