@@ -116,7 +116,7 @@ public record CaseSettings(Path file, Properties properties) {
                     + String.join(", ", Timeouts.profiles()) + ")", p -> Timeouts.profile(p).profileName()));
         }
         Path sysctl = path("conntrack.sysctl.file");
-        if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.toString());
+        if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.getFileName().toString());
         if (get("conntrack.set") != null) {
             List<String> o = new ArrayList<>(m.overrides());
             for (String s : get("conntrack.set").split(",")) {
