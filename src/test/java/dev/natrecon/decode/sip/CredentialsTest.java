@@ -36,7 +36,7 @@ class CredentialsTest {
         assertFalse(r.contains("SECRET"), r);
         assertTrue(r.contains("proxy-AUTHORIZATION \t: Digest username=\"alice\", [redacted]\r\nMax-Forwards: 70\r\n"), r);
         assertEquals("Authorization: Basic [redacted]\nTo: x", Credentials.message("Authorization: Basic dXNlcjpwdw==\nTo: x"));
-        assertEquals("a\r\n  Authorization: [redacted]", Credentials.message("a\r\n  Authorization: x y"),
+        assertEquals("a\r\n  Authorization: x [redacted]", Credentials.message("a\r\n  Authorization: x y"),
                 "a quoted header line is redacted too (the safe side)");
         assertEquals("x Authorization: y", Credentials.message("x Authorization: y"));
         assertEquals("[redacted]", Credentials.value("\"bad scheme\""));
