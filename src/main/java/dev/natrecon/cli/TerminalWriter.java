@@ -66,6 +66,16 @@ public final class TerminalWriter extends FilterWriter {
         return sb == null ? s : sb.toString();
     }
 
+    /**
+     * One field of capture text on one line of natrecon's own output (a file or interface name, a finding's message):
+     * {@link #escape}d, and its line feeds and tabs shown as {@code \x0a} and {@code \x09} too, so it cannot start a
+     * line that looks like natrecon's.
+     */
+    public static String oneLine(Object field) {
+        String s = escape(String.valueOf(field));
+        return s.indexOf('\n') < 0 && s.indexOf('\t') < 0 ? s : s.replace("\n", "\\x0a").replace("\t", "\\x09");
+    }
+
     static boolean passes(char c) {
         return c == '\n' || c == '\t' || c >= 0x20 && c < 0x7f || c > 0x9f;
     }

@@ -30,7 +30,7 @@ class TerminalEscapeTest {
         PcapNg p = new PcapNg();
         p.section(ByteOrder.LITTLE_ENDIAN);
         p.idb(1, HOSTILE_NAME, 6);
-        p.idb(1, "wan0\u009b31m", 6);
+        p.idb(1, "wan0\u009b31m\n  ERROR fake.finding at 0: spoofed", 6);
         String sip = "REGISTER sip:203.0.113.5 SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bK-1\r\n"
                 + "From: \"\u001b[31mred\" <sip:1001@203.0.113.5>;tag=1\r\nTo: <sip:1001@203.0.113.5>\r\n"
@@ -59,7 +59,8 @@ class TerminalEscapeTest {
         assertEquals(0, text.code(), text.err());
         assertClean(text);
         assertTrue(text.out().contains("eth0\\e]0;pwned\\x07\\e[2J"), text.out());
-        assertTrue(text.out().contains("wan0\\x9b31m"), text.out());
+        assertTrue(text.out().contains("wan0\\x9b31m\\x0a  ERROR fake.finding"), text.out());
+        assertTrue(text.out().lines().noneMatch(l -> l.startsWith("  ERROR fake")), "a capture's line feed starts no line");
         MainTest.Run json = MainTest.run("inspect", "--json", f.toString());
         assertClean(json);
     }
@@ -82,6 +83,7 @@ class TerminalEscapeTest {
 
     @Test
     void theFilterKeepsLinesAndTabsAndEscapesTheRest() {
+        assertEquals("a\\x09b\\x0ac", TerminalWriter.oneLine("a\tb\nc"));
         assertEquals("a\tb\nc\\e[2J\\x07\\x00\\x7f\\x85é€", TerminalWriter.escape("a\tb\nc\u001b[2J\u0007\u0000\u007f\u0085é€"));
         StringWriter w = new StringWriter();
         TerminalWriter.Out out = new TerminalWriter.Out(w);
