@@ -116,7 +116,11 @@ public record CaseSettings(Path file, Properties properties) {
                     + String.join(", ", Timeouts.profiles()) + ")", p -> Timeouts.profile(p).profileName()));
         }
         Path sysctl = path("conntrack.sysctl.file");
-        if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.getFileName().toString());
+        if (sysctl != null) {
+            String text = Files.readString(sysctl);
+            Timeouts.linux6().withSysctlDump(text, sysctl.toString()); // a bad line fails here, named by its full path
+            m = m.withSysctl(text, sysctl.getFileName().toString());
+        }
         if (get("conntrack.set") != null) {
             List<String> o = new ArrayList<>(m.overrides());
             for (String s : get("conntrack.set").split(",")) {
@@ -161,7 +165,11 @@ public record CaseSettings(Path file, Properties properties) {
             m = m.withSipProtocols(protocols);
         }
         Path params = path("sip.helper.parameters.file");
-        if (params != null && Files.exists(params)) m = m.withModuleParameters(Files.readString(params));
+        if (params != null && Files.exists(params)) {
+            String text = Files.readString(params);
+            Timeouts.linux6().withModuleParameters(text, params.toString()); // as the sysctl dump: errors name the file
+            m = m.withModuleParameters(text);
+        }
         Path rules = path("nat.ruleset.file");
         String wanNet = get("router.wan.network");
         String prefix = wanNet != null && wanNet.contains("/") ? wanNet.substring(wanNet.indexOf('/')) : null;

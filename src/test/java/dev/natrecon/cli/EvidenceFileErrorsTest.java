@@ -110,6 +110,16 @@ class EvidenceFileErrorsTest {
             assertOneLine(MainTest.run("analyze", "--case", f.toString(), "-o", tmp.resolve("p-" + b[0]).toString()),
                     f, line, b[2]);
         }
+        Path params = file("params.txt", "sip_timeout=3600\nsip_direct_media\n");
+        Path p = file("case-params.properties", base.replaceAll("(?m)^sip\\.helper\\.parameters\\.file=.*$",
+                "sip.helper.parameters.file=" + params.toString().replace("\\", "/")));
+        assertOneLine(MainTest.run("analyze", "--case", p.toString(), "-o", tmp.resolve("p-params").toString()),
+                params, 2, "expected 'name = value'");
+        Path sysctl = file("bad.sysctl", "net.netfilter.nf_conntrack_max = many\n");
+        Path q = file("case-sysctl.properties", base.replaceAll("(?m)^conntrack\\.sysctl\\.file=.*$",
+                "conntrack.sysctl.file=" + sysctl.toString().replace("\\", "/")));
+        assertOneLine(MainTest.run("analyze", "--case", q.toString(), "-o", tmp.resolve("p-sysctl").toString()),
+                sysctl, 1, "nf_conntrack_max needs a whole number");
         Path expect = file("expect.txt", "[1795227107.721666]\t    [NEW] 180 proto=17 src=203.0.113.5 dst=\n");
         Path f = file("case-expect.properties", base.replaceAll("(?m)^conntrack\\.expect\\.events\\.file=.*$",
                 "conntrack.expect.events.file=" + expect.toString().replace("\\", "/")));
