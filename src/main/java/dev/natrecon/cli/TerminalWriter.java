@@ -9,7 +9,8 @@ import java.io.Writer;
  * A writer for the terminal that shows every control character as an escape instead of passing it on, so text taken
  * from a capture (a pcapng interface name or comment, a SIP header value, a Call-ID, a file name) cannot move the
  * cursor, retitle the window or clear the screen. ESC becomes {@code \e}; every other C0 control (U+0000-U+001F), DEL
- * (U+007F) and every C1 control (U+0080-U+009F, which some terminals take as 8-bit CSI/OSC) becomes {@code \xNN}.
+ * (U+007F) and every C1 control (U+0080-U+009F, which some terminals take as 8-bit CSI/OSC) becomes {@code \xNN};
+ * the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) become {@code \u202e} and the like.
  * Only line feed and tab pass, as the layout of natrecon's own lines; carriage return is escaped (it could overwrite a
  * line already shown). Every command's output goes through this one filter ({@link Main#execute}), so no command can
  * forget it.
@@ -77,12 +78,19 @@ public final class TerminalWriter extends FilterWriter {
     }
 
     static boolean passes(char c) {
-        return c == '\n' || c == '\t' || c >= 0x20 && c < 0x7f || c > 0x9f;
+        return c == '\n' || c == '\t' || c >= 0x20 && c < 0x7f || c > 0x9f && !bidi(c);
+    }
+
+    /** Unicode bidirectional embedding, override and isolate controls (UAX #9): they reorder what follows on the line. */
+    private static boolean bidi(char c) {
+        return c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
     }
 
     private static void appendEscape(StringBuilder sb, char c) {
         if (c == 0x1b) {
             sb.append("\\e");
+        } else if (bidi(c)) {
+            sb.append("\\u").append(Integer.toHexString(c));
         } else {
             sb.append("\\x").append(Character.forDigit(c >> 4 & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
         }

@@ -84,6 +84,7 @@ class TerminalEscapeTest {
     @Test
     void theFilterKeepsLinesAndTabsAndEscapesTheRest() {
         assertEquals("a\\x09b\\x0ac", TerminalWriter.oneLine("a\tb\nc"));
+        assertEquals("x\\u202ey\\u2066z", TerminalWriter.escape("x\u202ey\u2066z"));
         assertEquals("a\tb\nc\\e[2J\\x07\\x00\\x7f\\x85é€", TerminalWriter.escape("a\tb\nc\u001b[2J\u0007\u0000\u007f\u0085é€"));
         StringWriter w = new StringWriter();
         TerminalWriter.Out out = new TerminalWriter.Out(w);
