@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 public final class Credentials {
     /** What replaces a credential. */
     public static final String REDACTED = "[redacted]";
-    private static final Pattern HEADER = Pattern.compile("(?i)^([ \\t]*(?:proxy-)?authorization[ \\t]*:[ \\t]*)(.*)$");
+    /** A credential header line; without its colon too (a malformed line the parser reports, quoting it). */
+    private static final Pattern HEADER =
+            Pattern.compile("(?i)^([ \\t]*(?:proxy-)?authorization(?:[ \\t]*:[ \\t]*|[ \\t]+))(.*)$");
     private static final Pattern USERNAME = Pattern.compile("(?i)\\busername[ \\t]*=[ \\t]*(\"(?:[^\"\\\\]|\\\\.)*\"|[^,\\s]+)");
 
     private Credentials() {

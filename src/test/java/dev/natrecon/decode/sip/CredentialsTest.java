@@ -39,14 +39,24 @@ class CredentialsTest {
         assertEquals("a\r\n  Authorization: x [redacted]", Credentials.message("a\r\n  Authorization: x y"),
                 "a quoted header line is redacted too (the safe side)");
         assertEquals("x Authorization: y", Credentials.message("x Authorization: y"));
+        assertEquals("Authorization Digest username=\"u\", [redacted]",
+                Credentials.message("Authorization Digest username=\"u\", response=\"S\""), "a line without its colon");
         assertEquals("[redacted]", Credentials.value("\"bad scheme\""));
     }
 
     @Test
     void aRejectedMessageKeepsNoCredentialEither() {
-        String bad = "REGISTER sip:b SIP/2.0\r\nVia: garbage\r\nAuthorization: Digest response=\"SECRET3\"\r\n\r\n";
+        String bad = "REGISTER sip:b SIP/2.0\r\nVia: garbage\r\nAuthorization: Digest response=\"SECRET3\"\r\n"
+                + "Proxy-Authorization Digest response=\"SECRET4\"\r\n\r\n";
         byte[] b = bad.getBytes(StandardCharsets.ISO_8859_1);
         SipParse p = SipParser.parse(b, 0, b.length);
-        assertFalse(p.toString().contains("SECRET3"), p.toString());
+        assertFalse(p.toString().contains("SECRET"), p.toString());
+        String good = MSG.replace("Max-Forwards: 70", "Authorization Digest response=\"SECRET5\"");
+        byte[] g = good.getBytes(StandardCharsets.ISO_8859_1);
+        SipMessage m = SipParser.parse(g, 0, g.length).messageOrNull();
+        assertFalse(m.issues().isEmpty(), "the line without a colon is reported");
+        String issueText = m.issues().stream().map(i -> i.detail() + " " + (i.where() == null ? "" : i.where().text())).toList().toString();
+        assertTrue(issueText.contains("Authorization Digest"), issueText);
+        assertFalse(issueText.contains("SECRET") || m.fields().toString().contains("SECRET"), issueText);
     }
 }
