@@ -48,6 +48,15 @@ public final class NatRuleset {
      *
      * @throws ParseException for a construct in a NAT chain that cannot be modelled, or text that is neither format
      */
+    /** {@link #parse(String)} of the file {@code source}: an error reads "router.nft: line 4: …". */
+    public static NatRuleset parse(String text, String source) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
     public static NatRuleset parse(String text) {
         try {
             return parseText(text);

@@ -134,12 +134,7 @@ final class ConntrackReplay {
         if (wanAddress != null) ifs.address(wanIf, wanAddress + (settings.wanNetwork() == null ? "" : settings.wanNetwork()));
         NatRuleset ruleset;
         if (settings.ruleset() != null) {
-            try {
-                ruleset = NatRuleset.parse(settings.ruleset());
-            } catch (IllegalArgumentException e) { // "line 4: …" becomes "router.nft: line 4: …"
-                throw new IllegalArgumentException((settings.natSource() == null ? "ruleset" : settings.natSource())
-                        + ": " + e.getMessage(), e);
-            }
+            ruleset = NatRuleset.parse(settings.ruleset(), settings.natSource() == null ? "ruleset" : settings.natSource());
             decisions.add("model NAT: " + ruleset.rules().size() + " rule(s) and " + ruleset.helpers().size()
                     + " helper rule(s) from " + (settings.natSource() == null ? "the given ruleset" : settings.natSource())
                     + (ruleset.warnings().isEmpty() ? "" : "; " + String.join("; ", ruleset.warnings())));
