@@ -64,13 +64,18 @@ final class BatchOutputs {
                     counts.put(rule.id(), Integer.parseInt(row.get(rule.id())));
                 }
             }
-            return new CaseOutcome(row.get("case"), row.get("status"), row.get("verdict"), row.get("rule"),
-                    row.get("inputs"), row.get("inputs_sha256"), Double.parseDouble(row.get("duration_seconds")),
+            return new CaseOutcome(text(row, "case"), text(row, "status"), text(row, "verdict"), text(row, "rule"),
+                    text(row, "inputs"), text(row, "inputs_sha256"), Double.parseDouble(row.get("duration_seconds")),
                     Long.parseLong(row.get("packets")), Integer.parseInt(row.get("findings")), counts,
-                    row.get("top_findings"), row.get("error"), row.get("report"), false);
+                    text(row, "top_findings"), text(row, "error"), text(row, "report"), false);
         } catch (IOException | RuntimeException e) {
             return null; // written by another version or damaged: the case runs again
         }
+    }
+
+    /** A text cell as written before {@link dev.natrecon.report.Csv#cell} neutralised it. */
+    private static String text(CSVRecord row, String column) {
+        return dev.natrecon.report.Csv.text(row.get(column));
     }
 
     static void write(Path out, BatchRunner.Result r) throws IOException {

@@ -49,7 +49,7 @@ public final class CaseRunner {
         sinks.add(new ReportSink(dir, redact));
         sinks.addAll(extra);
         try {
-            return Analysis.run(in, sinks);
+            return Analysis.run(in.withRedaction(redact), sinks);
         } catch (IOException | RuntimeException | Error e) {
             outputs.abandon();
             throw e;

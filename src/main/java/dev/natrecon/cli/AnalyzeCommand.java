@@ -90,7 +90,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     dev.natrecon.report.Summaries.verdict(findings).get("findings"));
             for (Finding f : findings) {
                 out.printf(Locale.ROOT, "  %-7s %s at %s: %s%n", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
-                        dev.natrecon.report.Times.iso(f.nanos()), f.message());
+                        dev.natrecon.report.Times.iso(f.nanos()), TerminalWriter.oneLine(f.message()));
                 String frames = f.frameList();
                 if (!frames.isEmpty()) out.printf(Locale.ROOT, "          evidence: %s%n", frames);
             }
@@ -99,17 +99,17 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, RunResult r, Path dir) {
-        out.printf(Locale.ROOT, "Case %s%n", r.caseName());
+        out.printf(Locale.ROOT, "Case %s%n", TerminalWriter.oneLine(r.caseName()));
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
             out.printf(Locale.ROOT, "  %-6s %s: %s, %d frames, %s + %.3f s; decoded %d, fragments %d, not IP %d, malformed %d, anomalies %d%n",
-                    r.roles().get(i), s.path, s.format.label()
+                    r.roles().get(i), TerminalWriter.oneLine(s.path), s.format.label()
                             + (s.compression.ordinal() == 0 ? "" : "+" + s.compression.label()), s.frames,
                     s.frames == 0 ? "-" : dev.natrecon.report.Times.iso(s.firstNanos), s.durationSeconds(),
                     s.disposition(Disposition.DECODED), s.disposition(Disposition.FRAGMENT), s.disposition(Disposition.NOT_IP),
                     s.disposition(Disposition.MALFORMED), s.anomalies.total());
         }
-        for (String d : r.decisions()) out.println("  " + d);
+        for (String d : r.decisions()) out.println("  " + TerminalWriter.oneLine(d));
         for (Side side : Side.values()) {
             long m = r.matchable(side);
             out.printf(Locale.ROOT, "  %s: %d packets to match, %d matched (%.1f%%): translated %d, unchanged %d, no counterpart %d, outside other capture %d, leaked private source %d, local %d%n",

@@ -97,8 +97,8 @@ final class BatchCommand implements Callable<Integer> {
             String what = c.failed() ? "FAILED: " + c.error() : c.resumed() ? "unchanged, not rerun" : c.verdict()
                     + (c.findings() == 0 ? "" : " (" + c.findings() + " findings)");
             if (terminal) {
-                out.print("\r\033[K");
-                out.println(Main.oneLine(c.name() + ": " + what));
+                TerminalWriter.clearLine(out);
+                out.println(TerminalWriter.oneLine(c.name() + ": " + what));
                 draw(done, total);
             } else {
                 log(String.format(Locale.ROOT, "[%d/%d] %s: %s", done, total, c.name(), what));
@@ -110,7 +110,8 @@ final class BatchCommand implements Callable<Integer> {
             double rate = seconds > 0 ? packets.get() / seconds : 0;
             double eta = done == 0 ? Double.NaN : seconds / done * (total - done);
             int width = 30, filled = total == 0 ? width : width * done / total;
-            out.printf(Locale.ROOT, "\r\033[K[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
+            TerminalWriter.clearLine(out);
+            out.printf(Locale.ROOT, "[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
                     "#".repeat(filled), " ".repeat(width - filled), done, total, packets.get(), rate,
                     Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0f s", eta));
             out.flush();
@@ -119,7 +120,7 @@ final class BatchCommand implements Callable<Integer> {
 
         /** A log line; names and reasons from the input could carry terminal control characters: shown as escapes. */
         private void log(String line) {
-            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, Main.oneLine(line));
+            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, TerminalWriter.oneLine(line));
             out.flush();
         }
 

@@ -53,10 +53,10 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, CaptureStats s) {
-        out.printf(Locale.ROOT, "File:          %s%n", s.path);
+        out.printf(Locale.ROOT, "File:          %s%n", TerminalWriter.oneLine(s.path));
         out.printf(Locale.ROOT, "Format:        %s (compression: %s)%n", s.format.label(), s.compression.label());
         for (CaptureInterface ci : s.interfaces) {
-            out.printf(Locale.ROOT, "Interface %d:   %s, %s (%d), snaplen %d, %d ticks/s%n", ci.id(), ci.displayName(),
+            out.printf(Locale.ROOT, "Interface %d:   %s, %s (%d), snaplen %d, %d ticks/s%n", ci.id(), TerminalWriter.oneLine(ci.displayName()),
                     LinkType.name(ci.linkType()), ci.linkType(), ci.snapLength(), ci.ticksPerSecond());
         }
         out.printf(Locale.ROOT, "Frames:        %d (%d bytes captured)%n", s.frames, s.capturedBytes);

@@ -53,16 +53,21 @@ public final class Main implements Runnable {
 
     /** {@link #execute(PrintWriter, PrintWriter, String...)} on a given command line (tests add commands that fail). */
     static int execute(CommandLine cl, PrintWriter out, PrintWriter err, String... args) {
-        cl.setOut(out);
-        cl.setErr(err);
+        // Capture text reaches the terminal only through this filter: control characters are shown as escapes.
+        PrintWriter safeErr = new TerminalWriter.Out(err);
+        cl.setOut(new TerminalWriter.Out(out));
+        cl.setErr(safeErr);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine.getErr()));
         int code;
         try {
             code = cl.execute(args);
         } catch (Throwable t) {
             // picocli hands only Exceptions to the handler; an Error (out of memory, stack overflow) ends up here
-            code = failure(t, err);
+            code = failure(t, safeErr);
         }
+        cl.getOut().flush();
+        cl.getErr().flush();
         out.flush();
         err.flush();
         return code;
@@ -81,11 +86,11 @@ public final class Main implements Runnable {
         boolean input = t instanceof java.io.IOException || t instanceof CommandLine.ParameterException
                 || t instanceof IllegalArgumentException && t.getMessage() != null;
         if (input) {
-            err.println("natrecon: error: " + oneLine(inputMessage(t)));
+            err.println("natrecon: error: " + TerminalWriter.oneLine(inputMessage(t)));
         } else {
-            String what = t instanceof OutOfMemoryError ? "out of memory (" + oneLine(String.valueOf(t.getMessage())) + ")"
+            String what = t instanceof OutOfMemoryError ? "out of memory (" + TerminalWriter.oneLine(String.valueOf(t.getMessage())) + ")"
                     : t instanceof StackOverflowError ? "stack overflow"
-                    : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + oneLine(t.getMessage()));
+                    : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + TerminalWriter.oneLine(t.getMessage()));
             err.println("natrecon: internal error: " + what + " (please report this; rerun with " + DEBUG_ENV
                     + "=1 for the stack trace)");
         }
@@ -108,18 +113,6 @@ public final class Main implements Runnable {
             msg += ": " + what;
         }
         return msg;
-    }
-
-    /** {@code text} on one line, control characters shown as escapes (they could drive the terminal). */
-    static String oneLine(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') b.append(' ');
-            else if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0) b.append(String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
-            else b.append(c);
-        }
-        return b.toString();
     }
 
     /** Version from the jar manifest, or "dev" when run from classes. */

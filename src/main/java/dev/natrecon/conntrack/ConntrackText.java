@@ -1,5 +1,6 @@
 package dev.natrecon.conntrack;
 
+import dev.natrecon.decode.Addresses;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,9 +69,9 @@ public final class ConntrackText {
                 current = null;
             }
         }
-        if (tuples.isEmpty()) throw new IllegalArgumentException("no src=/dst= tuple: " + line);
-        return new KernelEntry(ts, event, l3, proto, protoNumber, timeout, state, tuple(tuples.get(0)),
-                tuples.size() > 1 ? tuple(tuples.get(1)) : null, List.copyOf(flags), attrs);
+        if (tuples.isEmpty()) throw new IllegalArgumentException("expected src= and dst= (the original tuple): " + line);
+        return new KernelEntry(ts, event, l3, proto, protoNumber, timeout, state, tuple(tuples.get(0), line),
+                tuples.size() > 1 ? tuple(tuples.get(1), line) : null, List.copyOf(flags), attrs);
     }
 
     /** Parses one expectation event or listing line (conntrack-tools or /proc). */
@@ -103,7 +104,7 @@ public final class ConntrackText {
             }
             String k = tok.substring(0, eq), v = tok.substring(eq + 1);
             switch (k) {
-                case "proto" -> proto = Integer.parseInt(v);
+                case "proto" -> proto = number(k, v, line);
                 case "mask-src" -> {
                     current = mask;
                     mask.put("src", v);
@@ -125,9 +126,11 @@ public final class ConntrackText {
                 }
             }
         }
-        if (tuple.isEmpty() || proto < 0) throw new IllegalArgumentException("no proto=/src= of an expectation: " + line);
-        return new KernelExpectation(ts, event, timeout, proto, tuple(tuple), mask.isEmpty() ? null : tuple(mask),
-                master.isEmpty() ? null : tuple(master), List.copyOf(flags), helper, className, attrs);
+        if (tuple.isEmpty() || proto < 0) {
+            throw new IllegalArgumentException("expected proto= and src=/dst= (an expectation's tuple): " + line);
+        }
+        return new KernelExpectation(ts, event, timeout, proto, tuple(tuple, line), mask.isEmpty() ? null : tuple(mask, line),
+                master.isEmpty() ? null : tuple(master, line), List.copyOf(flags), helper, className, attrs);
     }
 
     private static boolean isTupleKey(String k) {
@@ -137,19 +140,47 @@ public final class ConntrackText {
         };
     }
 
-    private static KernelTuple tuple(Map<String, String> m) {
-        return new KernelTuple(m.get("src"), m.get("dst"), num(m, "sport"), num(m, "dport"), num(m, "type"),
-                num(m, "code"), num(m, "id"), longNum(m, "packets"), longNum(m, "bytes"));
+    /** A tuple whose src= and dst= are IP addresses and whose numbers are numbers (a truncated line fails here). */
+    private static KernelTuple tuple(Map<String, String> m, String line) {
+        return new KernelTuple(address(m, "src", line), address(m, "dst", line), num(m, "sport", line),
+                num(m, "dport", line), num(m, "type", line), num(m, "code", line), num(m, "id", line),
+                longNum(m, "packets", line), longNum(m, "bytes", line));
     }
 
-    private static int num(Map<String, String> m, String k) {
+    private static String address(Map<String, String> m, String k, String line) {
         String v = m.get(k);
-        return v == null ? -1 : Integer.parseInt(v);
+        if (v == null) throw new IllegalArgumentException("expected " + k + "=ADDRESS in the tuple: " + line);
+        if (!Addresses.parse(v, new long[2])) {
+            throw new IllegalArgumentException("expected an IP address after " + k + "=, found '" + v + "': " + line);
+        }
+        return v;
     }
 
-    private static long longNum(Map<String, String> m, String k) {
+    private static int num(Map<String, String> m, String k, String line) {
         String v = m.get(k);
-        return v == null ? -1 : Long.parseLong(v);
+        return v == null ? -1 : number(k, v, line);
+    }
+
+    private static int number(String k, String v, String line) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected a number after " + k + "=, found '" + v + "': " + line);
+    }
+
+    private static long longNum(Map<String, String> m, String k, String line) {
+        String v = m.get(k);
+        if (v == null) return -1;
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected a number after " + k + "=, found '" + v + "': " + line);
     }
 
     /** Whitespace tokens with the few look-aheads the formats need. */
@@ -186,7 +217,8 @@ public final class ConntrackText {
             try {
                 return Long.parseLong(n);
             } catch (NumberFormatException | NullPointerException e) {
-                throw new IllegalArgumentException("expected " + what + ", found '" + n + "': " + line);
+                throw new IllegalArgumentException("expected " + what + ", found " + (n == null ? "the end of the line"
+                        : "'" + n + "'") + ": " + line);
             }
         }
 

@@ -48,7 +48,26 @@ public final class NatRuleset {
      *
      * @throws ParseException for a construct in a NAT chain that cannot be modelled, or text that is neither format
      */
+    /** {@link #parse(String)} of the file {@code source}: an error reads "router.nft: line 4: …". */
+    public static NatRuleset parse(String text, String source) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
     public static NatRuleset parse(String text) {
+        try {
+            return parseText(text);
+        } catch (ParseException e) {
+            throw e;
+        } catch (RuntimeException e) { // a parser bug must still read as "this file", never as a crash
+            throw new IllegalArgumentException("unreadable ruleset (" + e + ")", e);
+        }
+    }
+
+    private static NatRuleset parseText(String text) {
         for (String raw : text.split("\n", -1)) {
             String line = raw.trim();
             if (line.isEmpty() || line.startsWith("#")) continue;
@@ -127,7 +146,7 @@ public final class NatRuleset {
         private final int line;
 
         public ParseException(int line, String text, String why) {
-            super("line " + line + ": " + text + ": " + why);
+            super("line " + line + ": " + (text.isEmpty() ? "" : text + ": ") + why);
             this.line = line;
         }
 

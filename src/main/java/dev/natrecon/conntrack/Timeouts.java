@@ -236,10 +236,14 @@ public final class Timeouts {
             String line = lines[i].strip();
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) continue;
             int eq = line.indexOf('=');
-            if (eq <= 0) continue;
+            if (eq <= 0 && line.startsWith("sysctl:")) continue; // sysctl's own complaint about a key, not a value
+            if (eq <= 0) {
+                throw new IllegalArgumentException(source + ": line " + (i + 1) + ": expected 'name = value' (sysctl "
+                        + "output), found '" + line + "'");
+            }
             Key k = Key.bySysctl(line.substring(0, eq));
             if (k == null) continue;
-            v.put(k, parse(k, line.substring(eq + 1), source + ":" + (i + 1)));
+            v.put(k, parse(k, line.substring(eq + 1), source + ": line " + (i + 1)));
             by.put(k, source + ":" + (i + 1));
         }
         return new Timeouts(profile, v, udpTwoSecondRule, Collections.unmodifiableMap(by), profileSources);

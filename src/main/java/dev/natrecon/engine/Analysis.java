@@ -423,7 +423,7 @@ public final class Analysis {
             }
         });
         model.onUplinkChange(detection::uplink);
-        SipRewrites rewrites = new SipRewrites();
+        SipRewrites rewrites = new SipRewrites(in.redact());
         model.onSipPacket(p -> {
             rewrites.accept(p);
             for (AnalysisSink sink : sinks) {
@@ -549,8 +549,7 @@ public final class Analysis {
         }
         KernelExpectCheck expectCheck = null;
         if (in.kernelExpectations() != null) {
-            List<String> lines = new ArrayList<>();
-            for (String l : java.nio.file.Files.readAllLines(in.kernelExpectations())) if (!l.isBlank()) lines.add(l);
+            List<String> lines = KernelExpectCheck.read(in.kernelExpectations());
             long offset = check != null ? check.result().offsetNanos() : 0;
             expectCheck = new KernelExpectCheck(in.kernelExpectations(), dev.natrecon.conntrack.KernelExpectationComparison
                     .compare(lines, modelExpectations, model.laterExpect, offset,

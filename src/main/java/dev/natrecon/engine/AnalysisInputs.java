@@ -13,10 +13,13 @@ import java.util.List;
  * @param kernelEvents      the router's own {@code conntrack -E -o timestamp,extended} log to compare with, or null
  * @param kernelTables      the router's {@code conntrack -L} listings to compare with, each at its instant
  * @param kernelExpectations the router's own {@code conntrack -E expect -o timestamp} log to compare with, or null
+ * @param redact            SIP credentials redacted in every text taken from the captures (true unless
+ *                          {@code --no-redact})
  */
 public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                              Double wanOffsetSeconds, double matchWindowSeconds, ModelSettings model,
-                             Path kernelEvents, List<KernelTable> kernelTables, Path kernelExpectations, String name) {
+                             Path kernelEvents, List<KernelTable> kernelTables, Path kernelExpectations, String name,
+                             boolean redact) {
     /**
      * A {@code conntrack -L -o extended} listing and the instant it was taken on the capture timeline, or null when
      * that is not known (the replay then finds the instant the listing fits best).
@@ -29,33 +32,39 @@ public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterfac
     public AnalysisInputs(Path lan, Path wan, Path router, String lanInterface, String wanInterface,
                           Double wanOffsetSeconds, double matchWindowSeconds) {
         this(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, ModelSettings.defaults(),
-                null, List.of(), null, null);
+                null, List.of(), null, null, true);
     }
 
     public AnalysisInputs withModel(ModelSettings m) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds, m,
-                kernelEvents, kernelTables, kernelExpectations, name);
+                kernelEvents, kernelTables, kernelExpectations, name, redact);
     }
 
     public AnalysisInputs withKernelEvents(Path log) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, log, kernelTables, kernelExpectations, name);
+                model, log, kernelTables, kernelExpectations, name, redact);
     }
 
     public AnalysisInputs withKernelTables(List<KernelTable> tables) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, kernelEvents, List.copyOf(tables), kernelExpectations, name);
+                model, kernelEvents, List.copyOf(tables), kernelExpectations, name, redact);
     }
 
     public AnalysisInputs withKernelExpectations(Path log) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, kernelEvents, kernelTables, log, name);
+                model, kernelEvents, kernelTables, log, name, redact);
     }
 
     /** The same inputs under another case name (a batch names its cases itself). */
     public AnalysisInputs withName(String caseName) {
         return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
-                model, kernelEvents, kernelTables, kernelExpectations, caseName);
+                model, kernelEvents, kernelTables, kernelExpectations, caseName, redact);
+    }
+
+    /** The same inputs with SIP credentials redacted ({@code redact}) or shown ({@code --no-redact}). */
+    public AnalysisInputs withRedaction(boolean redact) {
+        return new AnalysisInputs(lan, wan, router, lanInterface, wanInterface, wanOffsetSeconds, matchWindowSeconds,
+                model, kernelEvents, kernelTables, kernelExpectations, name, redact);
     }
 
     public static AnalysisInputs pair(Path lan, Path wan) {

@@ -1,6 +1,7 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.conntrack.NatRule;
+import dev.natrecon.conntrack.Timeouts;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ public record CaseSettings(Path file, Properties properties) {
             p.load(r);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file + ": no such case settings file");
+        } catch (IllegalArgumentException e) { // Properties: a malformed unicode escape
+            throw new IOException(file + ": not a properties file (" + e.getMessage() + ")", e);
         }
         return new CaseSettings(file, p);
     }
@@ -94,42 +97,79 @@ public record CaseSettings(Path file, Properties properties) {
         return path("conntrack.events.file");
     }
 
-    /** The model settings with this case's values over {@code base}. */
+    /**
+     * The model settings with this case's values over {@code base}. A value that does not read, or a file it names
+     * that does not, is an {@link IllegalArgumentException} naming this file, the key's line and what was expected.
+     */
     public ModelSettings apply(ModelSettings base) throws IOException {
+        try {
+            return applyValues(base);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SettingsLines.locate(file, e), e);
+        }
+    }
+
+    private ModelSettings applyValues(ModelSettings base) throws IOException {
         ModelSettings m = base;
-        if (get("model.profile") != null) m = m.withProfile(get("model.profile"));
+        if (get("model.profile") != null) {
+            m = m.withProfile(SettingsLines.value("model.profile", get("model.profile"), "a model profile ("
+                    + String.join(", ", Timeouts.profiles()) + ")", p -> Timeouts.profile(p).profileName()));
+        }
         Path sysctl = path("conntrack.sysctl.file");
-        if (sysctl != null) m = m.withSysctl(Files.readString(sysctl), sysctl.getFileName().toString());
+        if (sysctl != null) {
+            String text = Files.readString(sysctl);
+            Timeouts.linux6().withSysctlDump(text, sysctl.toString()); // a bad line fails here, named by its full path
+            m = m.withSysctl(text, sysctl.getFileName().toString());
+        }
         if (get("conntrack.set") != null) {
             List<String> o = new ArrayList<>(m.overrides());
-            for (String s : get("conntrack.set").split(",")) if (!s.isBlank()) o.add(s.trim());
+            for (String s : get("conntrack.set").split(",")) {
+                if (!s.isBlank()) o.add(SettingsLines.value("conntrack.set", s.trim(), "NAME=VALUE, a conntrack setting",
+                        v -> Timeouts.profile("linux-6").with(v) != null ? v : null));
+            }
             m = m.withOverrides(o);
         }
         List<NatRule.Prefix> inside = new ArrayList<>(m.inside());
         List<String> router = new ArrayList<>(m.routerAddresses());
         if (get("router.lan.network") != null) {
-            for (String s : get("router.lan.network").split(",")) inside.add(NatRule.Prefix.parse(s.trim()));
+            for (String s : get("router.lan.network").split(",")) {
+                inside.add(SettingsLines.value("router.lan.network", s.trim(), "an address prefix (192.168.1.0/24)",
+                        NatRule.Prefix::parse));
+            }
         }
         for (String k : List.of("router.lan.address", "router.wan.address", "router.wan.address.new")) {
-            if (get(k) != null) for (String s : get(k).split(",")) router.add(s.trim());
+            if (get(k) == null) continue;
+            for (String s : get(k).split(",")) {
+                router.add(SettingsLines.value(k, s.trim(), "an IP address",
+                        v -> dev.natrecon.decode.Addresses.parse(v, new long[2]) ? v : null));
+            }
         }
         m = m.withInside(inside, router);
         String helper = get("sip.helper");
         if (helper != null) {
             List<Integer> ports = new ArrayList<>();
             if (get("sip.helper.ports") != null) {
-                for (String s : get("sip.helper.ports").split(",")) ports.add(Integer.parseInt(s.trim()));
+                for (String s : get("sip.helper.ports").split(",")) {
+                    ports.add(SettingsLines.number("sip.helper.ports", s.trim(), 1, 65535));
+                }
             }
-            m = m.withSipHelper(ModelSettings.SipHelper.valueOf(helper.toUpperCase(java.util.Locale.ROOT)),
+            m = m.withSipHelper(SettingsLines.choice("sip.helper", helper, ModelSettings.SipHelper.class),
                     ports.isEmpty() ? m.sipPorts() : ports);
         }
         if (get("sip.helper.protocol") != null) {
             List<Integer> protocols = new ArrayList<>();
-            for (String s : get("sip.helper.protocol").split(",")) protocols.add(s.trim().equalsIgnoreCase("tcp") ? 6 : 17);
+            for (String s : get("sip.helper.protocol").split(",")) {
+                protocols.add(SettingsLines.value("sip.helper.protocol", s.trim(), "udp or tcp",
+                        v -> v.equalsIgnoreCase("tcp") ? 6 : v.equalsIgnoreCase("udp") ? 17 : null));
+            }
             m = m.withSipProtocols(protocols);
         }
         Path params = path("sip.helper.parameters.file");
-        if (params != null && Files.exists(params)) m = m.withModuleParameters(Files.readString(params));
+        if (params != null && Files.exists(params)) {
+            String text = Files.readString(params);
+            Timeouts.linux6().withModuleParameters(text, params.toString()); // as the sysctl dump: errors name the file
+            m = m.withModuleParameters(text);
+        }
         Path rules = path("nat.ruleset.file");
         String wanNet = get("router.wan.network");
         String prefix = wanNet != null && wanNet.contains("/") ? wanNet.substring(wanNet.indexOf('/')) : null;
@@ -154,7 +194,8 @@ public record CaseSettings(Path file, Properties properties) {
     }
 
     private ModelSettings.LinkChange relative(String key, String kind, String address) {
-        long nanos = new java.math.BigDecimal(get(key)).movePointRight(9).longValue();
+        long nanos = SettingsLines.value(key, get(key), "seconds (a decimal number)",
+                v -> new java.math.BigDecimal(v).movePointRight(9).longValue());
         return new ModelSettings.LinkChange(nanos, true, kind, address);
     }
 }

@@ -134,7 +134,7 @@ final class ConntrackReplay {
         if (wanAddress != null) ifs.address(wanIf, wanAddress + (settings.wanNetwork() == null ? "" : settings.wanNetwork()));
         NatRuleset ruleset;
         if (settings.ruleset() != null) {
-            ruleset = NatRuleset.parse(settings.ruleset());
+            ruleset = NatRuleset.parse(settings.ruleset(), settings.natSource() == null ? "ruleset" : settings.natSource());
             decisions.add("model NAT: " + ruleset.rules().size() + " rule(s) and " + ruleset.helpers().size()
                     + " helper rule(s) from " + (settings.natSource() == null ? "the given ruleset" : settings.natSource())
                     + (ruleset.warnings().isEmpty() ? "" : "; " + String.join("; ", ruleset.warnings())));

@@ -23,8 +23,10 @@ public record KernelCheck(Path file, int lines, int unreadable, String firstUnre
 
     /**
      * The events ({@code events}) or the listed entries (a {@code conntrack -L} listing) of a file; other lines are
-     * counted as unreadable with the first one's number and reason, never fatal. Blank lines, {@code #} comments and
-     * conntrack-tools' own "conntrack v… flow entries" line are skipped.
+     * counted as unreadable with the first one's number and reason (a log cut off mid-line still compares). Blank
+     * lines, {@code #} comments and conntrack-tools' own "conntrack v… flow entries" line are skipped. A file with
+     * lines but not one readable is not such a log at all: an {@link IOException} naming the file, the first line and
+     * what was expected.
      */
     static Parsed read(Path file, boolean events) throws IOException {
         List<KernelEntry> entries = new ArrayList<>();
@@ -43,10 +45,14 @@ public record KernelCheck(Path file, int lines, int unreadable, String firstUnre
                     }
                     why = events ? "a listed entry, not an event" : "an event, not a listed entry";
                 } catch (RuntimeException ex) {
-                    why = ex.getMessage();
+                    why = ex.getMessage() == null ? ex.toString() : ex.getMessage();
                 }
                 if (bad++ == 0) first = file + ": line " + lines + ": " + why;
             }
+        }
+        if (entries.isEmpty() && bad > 0) {
+            throw new IOException(first + " (expected " + (events ? "a 'conntrack -E -o timestamp,extended' log"
+                    : "a 'conntrack -L -o extended' listing") + "; no line of the file is one)");
         }
         return new Parsed(entries, lines, bad, first);
     }

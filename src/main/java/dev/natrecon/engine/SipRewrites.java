@@ -43,8 +43,14 @@ public final class SipRewrites {
     /** The sip.csv rows in the order the messages reached the router; a row whose ports wait is finished at the end. */
     private final List<String> lines = new ArrayList<>();
     private final List<WaitingRow> waiting = new ArrayList<>();
+    private final boolean redact;
     private int pairs;
     private CaseVerdict verdict;
+
+    /** {@code redact}: credential values left out of every field text the rows and findings show. */
+    SipRewrites(boolean redact) {
+        this.redact = redact;
+    }
 
     /** A row whose moved SDP ports wait for the bindings: its index, its cells, what the judgement needs. */
     private record WaitingRow(int index, List<String> cells, Direction direction, UnjudgedPorts ports) {
@@ -67,7 +73,8 @@ public final class SipRewrites {
         }
         for (int i = 0; i < before.size(); i++) {
             pairs++;
-            classify(pair(p, before.get(i), observed.get(i), predicted.get(i)));
+            SipMessagePair pair = pair(p, before.get(i), observed.get(i), predicted.get(i));
+            classify(redact ? pair : pair.showingCredentials());
         }
     }
 

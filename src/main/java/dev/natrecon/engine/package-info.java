@@ -6,7 +6,8 @@
  * <p><b>The router model in the stream.</b> {@link dev.natrecon.engine.ConntrackReplay} takes each resolved frame from
  * the matcher, decides whether it is a packet arriving at the router (and from where), what became of it according to
  * the other capture (its copy's tuple, or none), and feeds it to {@link dev.natrecon.conntrack.ConntrackModel}; the
- * model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file;
+ * model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
+ * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.
  *
  * <p><b>Time across two capture points.</b> The LAN capture's clock is the reference. WAN timestamps are mapped onto it

@@ -101,10 +101,10 @@ public final class CallLadder {
         }
     }
 
-    private static List<SipMessage> messages(byte[] b) {
+    private List<SipMessage> messages(byte[] b) {
         if (b == null || b.length == 0) return List.of();
         try {
-            return SipParser.parseDatagram(b, 0, b.length).messages();
+            return SipParser.parseDatagram(b, 0, b.length, redact).messages();
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -117,9 +117,9 @@ public final class CallLadder {
     }
 
     private String text(SipMessage m) {
-        String t = new String(m.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String t = Escape.redact(new String(m.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1), redact);
         if (t.length() > MAX_TEXT) t = t.substring(0, MAX_TEXT) + "\n[… " + (t.length() - MAX_TEXT) + " more characters]";
-        return Escape.redact(t, redact);
+        return t;
     }
 
     /** Start line, each header by name and occurrence, and the body line by line. */

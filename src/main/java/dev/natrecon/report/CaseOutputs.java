@@ -16,8 +16,6 @@ import dev.natrecon.engine.RunResult;
 import dev.natrecon.engine.TableSample;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes a case's files into its output folder: {@code packets.csv}, {@code events.csv} (the router model's events),
@@ -47,18 +45,18 @@ public final class CaseOutputs implements AnalysisSink {
 
     private final Path dir;
     private final AtomicFile packetsFile, eventsFile, tableFile, expectFile;
-    private final CSVPrinter packets, events, table, expect;
+    private final Csv.Printer packets, events, table, expect;
 
     public CaseOutputs(Path dir) throws IOException {
         this.dir = dir;
         this.packetsFile = new AtomicFile(dir.resolve("packets.csv"));
-        this.packets = new CSVPrinter(packetsFile.writer(), CSVFormat.DEFAULT.builder().setHeader(PACKET_COLUMNS).build());
+        this.packets = Csv.printer(packetsFile.writer(), PACKET_COLUMNS);
         this.eventsFile = new AtomicFile(dir.resolve("events.csv"));
-        this.events = new CSVPrinter(eventsFile.writer(), CSVFormat.DEFAULT.builder().setHeader(EVENT_COLUMNS).build());
+        this.events = Csv.printer(eventsFile.writer(), EVENT_COLUMNS);
         this.tableFile = new AtomicFile(dir.resolve("tablesize.csv"));
-        this.table = new CSVPrinter(tableFile.writer(), CSVFormat.DEFAULT.builder().setHeader(TABLE_COLUMNS).build());
+        this.table = Csv.printer(tableFile.writer(), TABLE_COLUMNS);
         this.expectFile = new AtomicFile(dir.resolve("expectations.csv"));
-        this.expect = new CSVPrinter(expectFile.writer(), CSVFormat.DEFAULT.builder().setHeader(EXPECTATION_COLUMNS).build());
+        this.expect = Csv.printer(expectFile.writer(), EXPECTATION_COLUMNS);
     }
 
     @Override
@@ -145,7 +143,7 @@ public final class CaseOutputs implements AnalysisSink {
         expect.flush();
         expectFile.commit();
         try (AtomicFile f = new AtomicFile(dir.resolve("mappings.csv"));
-             CSVPrinter csv = new CSVPrinter(f.writer(), CSVFormat.DEFAULT.builder().setHeader(MAPPING_COLUMNS).build())) {
+             Csv.Printer csv = Csv.printer(f.writer(), MAPPING_COLUMNS)) {
             for (Binding b : r.bindings()) {
                 csv.printRecord(b.id, b.protocolName(), b.internal(), b.external(), b.remote(), b.translation(),
                         Times.epoch(b.firstNanos), Times.epoch(b.lastNanos), b.firstLanFrame, b.firstWanFrame,

@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * A CSV file's declared columns: each a name and how to take its value from a row object. The header and the rows
@@ -39,14 +37,14 @@ public final class CsvSpec<T> {
         return out;
     }
 
-    /** A printer with this header, writing to {@code file}'s temporary copy. */
-    public CSVPrinter printer(AtomicFile file) throws IOException {
-        return new CSVPrinter(file.writer(), CSVFormat.DEFAULT.builder().setHeader(names.toArray(String[]::new)).build());
+    /** A printer with this header, writing to {@code file}'s temporary copy (formulas neutralised: {@link Csv}). */
+    public Csv.Printer printer(AtomicFile file) throws IOException {
+        return Csv.printer(file.writer(), names.toArray(String[]::new));
     }
 
     /** Writes all rows to {@code path} atomically. */
     public void write(Path path, Iterable<? extends T> rows) throws IOException {
-        try (AtomicFile f = new AtomicFile(path); CSVPrinter csv = printer(f)) {
+        try (AtomicFile f = new AtomicFile(path); Csv.Printer csv = printer(f)) {
             for (T row : rows) csv.printRecord(cells(row));
             csv.flush();
             f.commit();

@@ -1,7 +1,6 @@
 package dev.natrecon.report;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.natrecon.decode.sip.Credentials;
 
 /**
  * Making text taken from captures safe to show: HTML/XML escaping for report.html and the SVG drawings, Markdown
@@ -9,10 +8,7 @@ import java.util.regex.Pattern;
  */
 public final class Escape {
     /** What replaces a credential. */
-    public static final String REDACTED = "[redacted]";
-    private static final Pattern AUTH_HEADER = Pattern.compile(
-            "(?im)((?:^|[\\r\\n])[ \\t]*(?:proxy-)?authorization[ \\t]*:[ \\t]*)([^\\r\\n]*)");
-    private static final Pattern USERNAME = Pattern.compile("(?i)\\busername[ \\t]*=[ \\t]*(\"(?:[^\"\\\\]|\\\\.)*\"|[^,\\s]+)");
+    public static final String REDACTED = Credentials.REDACTED;
 
     private Escape() {
     }
@@ -43,45 +39,66 @@ public final class Escape {
     }
 
     /**
-     * A Markdown code span: the text verbatim on one line (backticks become quotes, so the span cannot end early).
-     * Text with {@code <} or {@code >} is given as escaped plain text instead ({@link #md}): a renderer that is not
-     * CommonMark might still read a tag inside a code span.
+     * Text that GitHub-flavoured renderers could turn into a link or a mention however it is escaped: the extended
+     * autolinks ({@code www.}, {@code scheme://}, {@code mailto:}, {@code xmpp:}, e-mail addresses), {@code @mentions}
+     * and {@code #123} references (backslash escapes and entities do not stop them: GFM finds autolinks in the text
+     * after both are decoded; code spans do); and, to be plain about it, any text with link, image or tag syntax
+     * ({@code [ ] ( ) < >}), which escaping would keep inert but a code span shows as written.
      */
-    public static String mdCode(String s) {
+    private static final java.util.regex.Pattern LINKABLE =
+            java.util.regex.Pattern.compile("(?i)www\\.|://|@|mailto:|xmpp:|#[0-9]|[\\[\\]()<>]");
+
+    /**
+     * Capture text in Markdown prose: escaped plain text ({@link #md}) when nothing in it can become a link, else a
+     * code span ({@link #mdCode}), which GFM never autolinks.
+     */
+    public static String mdText(String s) {
         if (s == null || s.isEmpty()) return "";
-        if (s.indexOf('<') >= 0 || s.indexOf('>') >= 0) return md(s);
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('`');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(c == '`' ? '\'' : c < 0x20 || c == 0x7f ? ' ' : c);
-        }
-        return sb.append('`').toString();
+        return LINKABLE.matcher(s).find() ? mdCode(s) : md(s);
     }
 
     /**
-     * {@code text} with the value of every Authorization and Proxy-Authorization header line reduced to its scheme
-     * and username ({@code Digest username="1001", [redacted]}); unchanged when {@code redact} is false.
+     * A Markdown code span holding {@code s} verbatim on one line: line breaks and other control characters become
+     * spaces; the fence is one backtick longer than the longest run of backticks inside (CommonMark 0.31 §6.1), padded
+     * with a space where the content starts or ends with a backtick or blank. Inside a code span CommonMark and GFM
+     * take every character literally: no HTML, no entity, no backslash escape, no emphasis, no link and no autolink,
+     * so {@code <img src=x>} or {@code www.evil.example} are shown as written (no fallback to escaped text is needed).
      */
-    public static String redact(String text, boolean redact) {
-        if (!redact || text == null || text.isEmpty()) return text;
-        if (text.toLowerCase(java.util.Locale.ROOT).indexOf("authorization") < 0) return text;
-        Matcher m = AUTH_HEADER.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + credentials(m.group(2))));
-        m.appendTail(sb);
-        return sb.toString();
+    public static String mdCode(String s) {
+        if (s == null || s.isEmpty()) return "";
+        StringBuilder body = new StringBuilder(s.length());
+        int run = 0, longest = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+            body.append(c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f ? ' ' : c);
+        }
+        String fence = "`".repeat(longest + 1);
+        char first = body.charAt(0), last = body.charAt(body.length() - 1);
+        boolean pad = first == '`' || last == '`' || first == ' ' && last == ' ' && !body.toString().isBlank();
+        return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
     }
 
-    /** One header value redacted: "Digest username=\"1001\", [redacted]", "Basic [redacted]". */
+    /**
+     * {@link #mdCode} for a GFM table cell: a {@code |} is escaped as {@code \|}, which the table parser takes before
+     * the code span is read (GFM 0.29 §4.10), so the cell cannot end early.
+     */
+    public static String mdCodeCell(String s) {
+        return mdCode(s).replace("|", "\\|");
+    }
+
+    /**
+     * {@code text} with the value of every Authorization and Proxy-Authorization header, folded or not, reduced to its
+     * scheme and username ({@link Credentials#message}); unchanged when {@code redact} is false. A second line of
+     * defence: SIP text already leaves the parse layer redacted.
+     */
+    public static String redact(String text, boolean redact) {
+        return redact ? Credentials.message(text) : text;
+    }
+
+    /** One header value redacted ({@link Credentials#value}). */
     public static String credentials(String value) {
-        String v = value.strip();
-        int sp = 0;
-        while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) sp++;
-        String scheme = v.substring(0, sp);
-        if (scheme.isEmpty() || !scheme.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
-            return REDACTED;
-        }
-        Matcher u = USERNAME.matcher(v.substring(sp));
-        return scheme + " " + (u.find() ? "username=" + u.group(1) + ", " : "") + REDACTED;
+        return Credentials.value(value);
     }
 }

@@ -72,6 +72,25 @@ public final class Json {
         for (int i = 0; i < indent; i++) sb.append("  ");
     }
 
+    /** Whether {@code s[i]} is a surrogate without its partner (text cut mid-pair): escaped, not written as '?'. */
+    private static boolean lone(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        if (Character.isLowSurrogate(c)) return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+        return false;
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static void hex(StringBuilder sb, char c) {
+        sb.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+    }
+
+    /**
+     * A JSON string (RFC 8259): quote, backslash and every control character escaped (C0, DEL and C1, so a summary
+     * printed to a terminal cannot drive it), {@code < > &} and U+2028/U+2029 too (safe inside HTML and JavaScript),
+     * and a lone surrogate as its {@code \\uXXXX} escape instead of the '?' an encoder would write.
+     */
     private static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -83,8 +102,9 @@ public final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '<' || c == '>' || c == '&' || c == 0x2028
+                            || c == 0x2029 || lone(s, i)) {
+                        hex(sb, c);
                     } else {
                         sb.append(c);
                     }

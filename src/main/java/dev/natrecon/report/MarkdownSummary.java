@@ -13,23 +13,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code summary.md}: the case in a form to paste into a ticket. Capture text is escaped ({@link Escape#md}, code spans
- * through {@link Escape#mdCode}) so no raw HTML or Markdown from a capture reaches the ticket, and redacted like the
- * HTML report.
+ * {@code summary.md}: the case in a form to paste into a ticket. Capture text goes in a code span
+ * ({@link Escape#mdCode}) or, in prose where nothing in it can become a link, as escaped text ({@link Escape#mdText}),
+ * so no raw HTML, image, link, autolink or mention from a capture reaches the ticket; redacted like the HTML report.
  */
 final class MarkdownSummary {
     private MarkdownSummary() {
     }
 
     static String render(RunResult r, ReportSink d, boolean redact) {
-        SafeBuilder m = new SafeBuilder(redact, Escape::md);
+        SafeBuilder m = new SafeBuilder(redact, Escape::mdText);
         String worst = (String) Summaries.verdict(r.findings()).get("worst");
         m.raw("# natrecon: ").text(r.caseName()).raw("\n\n");
         m.raw("**Verdict: ").raw(worst.toUpperCase(Locale.ROOT)).raw("** — ").text(HtmlReport.countsText(r.findings())).raw("\n\n");
         m.raw("## Inputs\n\n| capture | file | frames | first packet | duration |\n|---|---|---:|---|---:|\n");
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
-            m.raw("| ").text(r.roles().get(i)).raw(" | ").text(s.path, Escape::mdCode).raw(" | ").raw(Long.toString(s.frames)).raw(" | ")
+            m.raw("| ").text(r.roles().get(i)).raw(" | ").text(s.path, Escape::mdCodeCell).raw(" | ").raw(Long.toString(s.frames)).raw(" | ")
                     .raw(s.frames == 0 ? "-" : Times.iso(s.firstNanos)).raw(" | ")
                     .raw(String.format(Locale.ROOT, "%.3f s", s.durationSeconds())).raw(" |\n");
         }
@@ -56,7 +56,7 @@ final class MarkdownSummary {
             }
             if (!f.conntrack().isEmpty()) m.raw("- conntrack: ").text(f.conntrack(), Escape::mdCode).raw("\n");
             for (Map.Entry<String, String> e : f.details().entrySet()) {
-                m.raw("- ").text(e.getKey()).raw(": ").text(e.getValue()).raw("\n");
+                m.raw("- ").text(e.getKey()).raw(": ").text(e.getValue(), Escape::mdCode).raw("\n");
             }
             m.raw("- fix: ").text(f.fix()).raw("\n\n");
         }

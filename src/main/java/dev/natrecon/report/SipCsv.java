@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * {@code sip.csv}: one row per SIP message seen on both sides of the router, with what the router changed and the
@@ -43,7 +42,7 @@ public final class SipCsv {
         "via_before", "via_after", "contact_before", "contact_after", "sdp_c_before", "sdp_c_after", "sdp_m_ports_before",
         "sdp_m_ports_after", "changes", "class", "findings"};
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT;
+    private static final CSVFormat FORMAT = Csv.FORMAT;
 
     private SipCsv() {
     }
@@ -59,8 +58,7 @@ public final class SipCsv {
     /** Writes {@code file} atomically from rows rendered by {@link #line} earlier. */
     public static void writeLines(Path file, List<String> lines) throws IOException {
         try (AtomicFile f = new AtomicFile(file)) {
-            CSVPrinter csv = new CSVPrinter(f.writer(), FORMAT.builder().setHeader(COLUMNS).build());
-            csv.flush();
+            Csv.printer(f.writer(), COLUMNS).flush();
             for (String l : lines) f.writer().append(l).append(FORMAT.getRecordSeparator());
             f.writer().flush();
             f.commit();
@@ -71,7 +69,7 @@ public final class SipCsv {
     public static String line(List<String> cells) {
         StringBuilder sb = new StringBuilder(256);
         try {
-            FORMAT.printRecord(sb, cells.toArray());
+            Csv.record(sb, cells.toArray());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
         }
@@ -86,7 +84,7 @@ public final class SipCsv {
 
     /** Writes the header and one row per verdict to {@code out} (flushed, not closed). */
     public static void write(Writer out, List<MessageVerdict> verdicts) throws IOException {
-        CSVPrinter csv = new CSVPrinter(out, FORMAT.builder().setHeader(COLUMNS).build());
+        Csv.Printer csv = Csv.printer(out, COLUMNS);
         for (MessageVerdict v : verdicts) csv.printRecord(row(v));
         csv.flush();
     }

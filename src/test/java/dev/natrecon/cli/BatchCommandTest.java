@@ -25,7 +25,7 @@ class BatchCommandTest {
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("FAILED") && r.out().contains("not a pcap or pcapng file"), r.out());
         assertFalse(r.out().contains("\u001b") || r.out().contains("\u0007"), r.out());
-        assertTrue(r.out().contains("call\\x1b]0;pwned\\x07/lan.pcap"), r.out());
+        assertTrue(r.out().contains("call\\e]0;pwned\\x07/lan.pcap"), r.out());
         assertTrue(Files.isRegularFile(tmp.resolve("out/summary.csv")));
     }
 }

@@ -94,7 +94,7 @@ class ExitStatusTest {
         assertEquals(2, escapes.code());
         assertOneLineNoTrace(escapes);
         assertFalse(escapes.err().contains("\u001b"), "a control character from the input never reaches the terminal");
-        assertTrue(escapes.err().contains("evil\\x1b[2J.pcap"), escapes.err());
+        assertTrue(escapes.err().contains("evil\\e[2J.pcap"), escapes.err());
     }
 
     @Test

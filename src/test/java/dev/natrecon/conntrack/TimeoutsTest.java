@@ -77,7 +77,10 @@ class TimeoutsTest {
         assertEquals("x:2", t.source(Key.UDP));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Timeouts.linux6().withSysctlDump("net.netfilter.nf_conntrack_udp_timeout = soon\n", "f"));
-        assertTrue(e.getMessage().startsWith("f:1:"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("f: line 1: "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Timeouts.linux6().withSysctlDump("net.netfilter.nf_conntrack_acct = 1\ngarbage\n", "f"));
+        assertEquals("f: line 2: expected 'name = value' (sysctl output), found 'garbage'", e.getMessage());
     }
 
     @Test

@@ -42,7 +42,7 @@ class SipRewritesTest {
 
     @Test
     void aTcpSegmentWithTwoMessagesGivesTwoClassifiedRows() {
-        SipRewrites r = new SipRewrites();
+        SipRewrites r = new SipRewrites(true);
         // Message 1 rewritten (Via and Contact mapped to the router), message 2 left alone: one row each, each judged.
         r.accept(segment(options(PHONE, 1) + options(PHONE, 2), options(ROUTER, 1) + options(PHONE, 2)));
         r.finish(List.of());
@@ -61,7 +61,7 @@ class SipRewritesTest {
 
     @Test
     void aSegmentThatIsNotWholeMessagesStaysOneRow() {
-        SipRewrites r = new SipRewrites();
+        SipRewrites r = new SipRewrites(true);
         String two = options(PHONE, 1) + options(PHONE, 2);
         String cut = two.substring(0, two.length() - 10); // the second message continues in the next segment
         r.accept(segment(cut, cut.replace(PHONE, ROUTER)));

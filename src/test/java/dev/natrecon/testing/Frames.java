@@ -29,6 +29,22 @@ public final class Frames {
         return udp(src, sport, dst, dport, 1, 64, payload.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** TCP flag bits (RFC 9293). */
+    public static final int FIN = 0x01, SYN = 0x02, PSH = 0x08, ACK = 0x10;
+
+    /** Ethernet II + IPv4 (no options) + TCP (no options, window 65535) + payload. */
+    public static byte[] tcp(String src, int sport, String dst, int dport, long seq, long ack, int flags, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 20 + payload.length);
+        b.put(new byte[] {0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0x66, 0x77, (byte) 0x88, (byte) 0x99, (byte) 0xaa});
+        b.putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (40 + payload.length)).putShort((short) 1)
+                .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0).putInt(ip(src)).putInt(ip(dst));
+        b.putShort((short) sport).putShort((short) dport).putInt((int) seq).putInt((int) ack)
+                .put((byte) 0x50).put((byte) flags).putShort((short) 0xffff).putShort((short) 0).putShort((short) 0);
+        b.put(payload);
+        return b.array();
+    }
+
     /** A 172-byte G.711 RTP packet payload. */
     public static byte[] rtp(long ssrc, int seq, long ts) {
         ByteBuffer b = ByteBuffer.allocate(172);

@@ -28,9 +28,9 @@ public final class PcapNg {
     }
 
     public void idb(int linkType, String name, Integer tsresol) {
-        ByteBuffer b = ByteBuffer.allocate(64).order(order);
-        b.putShort((short) linkType).putShort((short) 0).putInt(0);
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(64 + n.length).order(order);
+        b.putShort((short) linkType).putShort((short) 0).putInt(0);
         b.putShort((short) 2).putShort((short) n.length).put(n);
         b.position(b.position() + ((4 - n.length % 4) % 4));
         if (tsresol != null) b.putShort((short) 9).putShort((short) 1).put((byte) (int) tsresol).put(new byte[3]);

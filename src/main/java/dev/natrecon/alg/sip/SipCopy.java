@@ -32,9 +32,9 @@ public final class SipCopy {
     private final Map<String, Span> fields;
     private final List<SipHeader> headers;
 
-    private SipCopy(byte[] bytes) {
+    private SipCopy(byte[] bytes, boolean redact) {
         this.bytes = bytes.clone();
-        this.parse = SipParser.parse(this.bytes, 0, this.bytes.length);
+        this.parse = SipParser.parse(this.bytes, 0, this.bytes.length, redact);
         this.message = parse.messageOrNull();
         this.sdp = message == null ? null : SdpBody.fromSip(message).orElse(null);
         Map<String, Span> f = new LinkedHashMap<>();
@@ -56,7 +56,12 @@ public final class SipCopy {
 
     /** Parses {@code bytes} (one SIP message: a UDP payload or a message the TCP framer delimited). */
     public static SipCopy of(byte[] bytes) {
-        return new SipCopy(bytes);
+        return new SipCopy(bytes, true);
+    }
+
+    /** {@link #of(byte[])}; {@code redact} false keeps credential values in the fields' text ({@code --no-redact}). */
+    public static SipCopy of(byte[] bytes, boolean redact) {
+        return new SipCopy(bytes, redact);
     }
 
     private static int bodyStart(byte[] b, int headerBlockEnd) {
@@ -79,6 +84,15 @@ public final class SipCopy {
 
     byte[] raw() {
         return bytes;
+    }
+
+    /**
+     * The field's text as written in this copy's bytes, folds unfolded (each line break with the blanks around it
+     * one space, as the parser unfolds): what judgements compare, whatever the shown text ({@link Span#text}, which
+     * has credentials redacted).
+     */
+    String written(Span s) {
+        return new String(bytes, s.start(), s.length(), StandardCharsets.UTF_8).replaceAll("[ \\t]*\\r?\\n[ \\t]+", " ");
     }
 
     public int length() {

@@ -13,13 +13,15 @@ public final class SipMessagePair {
     private final SipObservation wan;
     private final Direction direction;
     private final byte[] predictedOutput;
+    private final boolean redact;
     private SipRewriteDiff diff;
 
     public SipMessagePair(SipObservation lan, SipObservation wan, Direction direction) {
-        this(lan, wan, direction, null);
+        this(lan, wan, direction, null, true);
     }
 
-    private SipMessagePair(SipObservation lan, SipObservation wan, Direction direction, byte[] predictedOutput) {
+    private SipMessagePair(SipObservation lan, SipObservation wan, Direction direction, byte[] predictedOutput,
+                           boolean redact) {
         if (lan.capture() != CapturePoint.LAN || wan.capture() != CapturePoint.WAN) {
             throw new IllegalArgumentException("a pair is a LAN copy and a WAN copy: " + lan + " / " + wan);
         }
@@ -27,6 +29,12 @@ public final class SipMessagePair {
         this.wan = wan;
         this.direction = direction;
         this.predictedOutput = predictedOutput == null ? null : predictedOutput.clone();
+        this.redact = redact;
+    }
+
+    /** The same pair whose diff keeps credential values in its text ({@code --no-redact}); redacted by default. */
+    public SipMessagePair showingCredentials() {
+        return new SipMessagePair(lan, wan, direction, predictedOutput, false);
     }
 
     /**
@@ -34,7 +42,7 @@ public final class SipMessagePair {
      * inbound one); null removes it.
      */
     public SipMessagePair withPrediction(byte[] predictedOutput) {
-        return new SipMessagePair(lan, wan, direction, predictedOutput);
+        return new SipMessagePair(lan, wan, direction, predictedOutput, redact);
     }
 
     public SipObservation lan() {
@@ -65,7 +73,7 @@ public final class SipMessagePair {
 
     /** The field diff of the two copies (computed once). */
     public synchronized SipRewriteDiff diff() {
-        if (diff == null) diff = SipRewriteDiff.of(direction, lan.raw(), wan.raw(), predictedOutput);
+        if (diff == null) diff = SipRewriteDiff.of(direction, lan.raw(), wan.raw(), predictedOutput, redact);
         return diff;
     }
 

@@ -458,7 +458,8 @@ public final class SipRewriteClassifier {
                 if (c.kind() == FieldChange.Kind.CHANGED && onlyAddressesDiffer(c, inF, outF)) continue;
                 String what = label(c.name()) + ": " + (c.before() == null ? "(none)" : c.beforeText()) + " -> "
                         + (c.after() == null ? "(none)" : c.afterText());
-                if (c.kind() == FieldChange.Kind.CHANGED && substituted(c.beforeText()).equals(c.afterText())) {
+                // judged on the bytes (a credential's text is redacted, its bytes are not)
+                if (c.kind() == FieldChange.Kind.CHANGED && substituted(in.written(c.before())).equals(out.written(c.after()))) {
                     add(AlgFindingType.EXTRA_FIELD_REWRITTEN, List.of(label(c.name())), what);
                 } else {
                     add(AlgFindingType.UNEXPLAINED_CHANGE, List.of(label(c.name())), what);

@@ -66,8 +66,16 @@ public final class SipRewriteDiff {
      * outbound message, the LAN bytes for an inbound one. {@code predictedOutput} may be null.
      */
     public static SipRewriteDiff of(Direction direction, byte[] lan, byte[] wan, byte[] predictedOutput) {
-        return new SipRewriteDiff(direction, SipCopy.of(lan), SipCopy.of(wan),
-                predictedOutput == null ? null : SipCopy.of(predictedOutput));
+        return of(direction, lan, wan, predictedOutput, true);
+    }
+
+    /**
+     * As {@link #of(Direction, byte[], byte[], byte[])}; {@code redact} false keeps credential values in the fields'
+     * text (the diff itself compares bytes, so it finds a changed credential either way).
+     */
+    public static SipRewriteDiff of(Direction direction, byte[] lan, byte[] wan, byte[] predictedOutput, boolean redact) {
+        return new SipRewriteDiff(direction, SipCopy.of(lan, redact), SipCopy.of(wan, redact),
+                predictedOutput == null ? null : SipCopy.of(predictedOutput, redact));
     }
 
     public Direction direction() {

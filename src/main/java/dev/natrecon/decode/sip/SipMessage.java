@@ -92,6 +92,39 @@ public final class SipMessage {
         issues = List.copyOf(p.issues);
     }
 
+    private SipMessage(SipMessage m, List<SipHeader> headers, List<SipIssue> issues) {
+        payload = m.payload;
+        start = m.start;
+        end = m.end;
+        startLine = m.startLine;
+        method = m.method;
+        requestUri = m.requestUri;
+        version = m.version;
+        statusCode = m.statusCode;
+        reason = m.reason;
+        this.headers = headers;
+        vias = m.vias;
+        contacts = m.contacts;
+        recordRoutes = m.recordRoutes;
+        routes = m.routes;
+        from = m.from;
+        to = m.to;
+        callId = m.callId;
+        cseq = m.cseq;
+        expires = m.expires;
+        contentLength = m.contentLength;
+        contentType = m.contentType;
+        contentTypeParams = m.contentTypeParams;
+        bodyStart = m.bodyStart;
+        bodyEnd = m.bodyEnd;
+        this.issues = issues;
+    }
+
+    /** The same message with other header and issue texts (same offsets): {@link Credentials#redact}. */
+    SipMessage withText(List<SipHeader> headers, List<SipIssue> issues) {
+        return new SipMessage(this, List.copyOf(headers), List.copyOf(issues));
+    }
+
     // ---- position and raw bytes
 
     /** Offset of the message's first byte (its start line) in the payload. */

@@ -47,10 +47,19 @@ public final class SipParser {
      * line are skipped (RFC 3261 §7.5).
      */
     public static SipParse parse(byte[] b, int off, int len) {
+        return parse(b, off, len, true);
+    }
+
+    /**
+     * {@link #parse(byte[], int, int)}; {@code redact} false keeps credential header values as written (only for
+     * {@code --no-redact} outputs: by default every text this package gives out is {@link Credentials redacted}).
+     */
+    public static SipParse parse(byte[] b, int off, int len, boolean redact) {
         byte[] p = Arrays.copyOfRange(b, off, off + len);
         SipParse special = classifyWhole(p);
         if (special != null) return special;
-        return parseAt(p, skipCrLf(p, 0, p.length), p.length, false).result;
+        SipParse r = parseAt(p, skipCrLf(p, 0, p.length), p.length, false).result;
+        return redact ? Credentials.redact(r) : r;
     }
 
     /**
@@ -58,6 +67,11 @@ public final class SipParser {
      * a message is ignored, anything else is {@link SipAnomaly#SIP_TRAILING_DATA}.
      */
     public static SipDatagram parseDatagram(byte[] b, int off, int len) {
+        return parseDatagram(b, off, len, true);
+    }
+
+    /** {@link #parseDatagram(byte[], int, int)}; {@code redact} as for {@link #parse(byte[], int, int, boolean)}. */
+    public static SipDatagram parseDatagram(byte[] b, int off, int len, boolean redact) {
         byte[] p = Arrays.copyOfRange(b, off, off + len);
         SipParse special = classifyWhole(p);
         if (special != null) return new SipDatagram(List.of(special), List.of());
@@ -73,7 +87,7 @@ public final class SipParser {
                 break;
             }
             Outcome o = parseAt(p, s, p.length, true);
-            items.add(o.result);
+            items.add(redact ? Credentials.redact(o.result) : o.result);
             if (o.result instanceof NotSip || o.next <= s) break;
             i = o.next;
         }

@@ -6,7 +6,10 @@
  * Entry points: {@link dev.natrecon.decode.sip.SipParser#parse} for one message,
  * {@link dev.natrecon.decode.sip.SipParser#parseDatagram} for a UDP payload. Stateless; malformed input becomes a
  * named {@link dev.natrecon.decode.sip.SipAnomaly} (a {@link dev.natrecon.decode.sip.SipParse.Rejected} result or an
- * issue on a message), keep-alives and non-SIP payloads are classified, nothing throws.
+ * issue on a message), keep-alives and non-SIP payloads are classified, nothing throws. Credentials
+ * ({@code Authorization}, {@code Proxy-Authorization}, folded or not) leave this package redacted in every header value,
+ * field and issue text unless a caller asks for them ({@link dev.natrecon.decode.sip.Credentials}); bytes and offsets
+ * are never changed.
  *
  * <p>Must not touch: flows, time, the model, TCP stream reassembly (that is {@code reassembly}), SDP (that is
  * {@code decode.sdp}, which depends on this package, not the other way round), files or the console. Parsing is
