@@ -15,12 +15,13 @@ public enum Bound implements Anomaly {
             + "bound (4096); further Interface Description Blocks were ignored and their packets count as unknown interface"),
     TCP_STREAMS("reassembly.sip_stream.too_many_streams", "more TCP streams carried SIP at once than the bound (4096); "
             + "the stream idle longest was closed (its partial message dropped)"),
-    BINDINGS("correlate.too_many_bindings", "the captures show more bindings than the bound (200000); further "
-            + "bindings were counted but not kept for mappings.csv and the detectors"),
+    BINDINGS("correlate.too_many_bindings", "the captures show more bindings than the bound (100,000); packets of "
+            + "further flows were counted in the outcomes but not kept for mappings.csv and the detectors"),
     FINDINGS_PER_RULE("detect.too_many_findings", "a rule found more instances than the bound (500 per rule); the "
             + "first were kept, the rest counted (see the rule's summary finding)"),
-    REPORT_SIZE("report.size_limit", "a report section would have exceeded the size bound of its file (report.html "
-            + "16 MiB, summary.md 4 MiB, summary.json 16 MiB); it was cut with \"N more, see findings.csv\"");
+    REPORT_SIZE("report.size_limit", "the findings would have made a report file larger than its bound (findings "
+            + "sections of report.html 12 MiB, summary.md 1 MiB, summary.json 12 MiB); the list was cut with \"N more "
+            + "findings not listed here, see findings.csv\" (the CSV files are never cut)");
 
     private final String id;
     private final String description;

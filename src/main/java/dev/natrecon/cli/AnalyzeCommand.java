@@ -107,6 +107,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     s.disposition(Disposition.MALFORMED), s.anomalies.total());
         }
         for (String d : r.decisions()) out.println("  " + d);
+        for (dev.natrecon.engine.LimitNotice n : r.limits()) out.println("  notice: " + n.text());
         for (Side side : Side.values()) {
             long m = r.matchable(side);
             out.printf(Locale.ROOT, "  %s: %d packets to match, %d matched (%.1f%%): translated %d, unchanged %d, no counterpart %d, outside other capture %d, leaked private source %d, local %d%n",
