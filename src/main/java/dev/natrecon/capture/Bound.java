@@ -14,7 +14,7 @@ public enum Bound implements Anomaly {
     TOO_MANY_INTERFACES("capture.pcapng.too_many_interfaces", "a pcapng file describes more interfaces than the "
             + "bound (4096); further Interface Description Blocks were ignored and their packets count as unknown interface"),
     TCP_STREAMS("reassembly.sip_stream.too_many_streams", "more TCP streams carried SIP at once than the bound (4096); "
-            + "the stream idle longest was closed (its partial message dropped)"),
+            + "the stream opened longest ago was finished to make room (a message it held incomplete was dropped)"),
     BINDINGS("correlate.too_many_bindings", "the captures show more bindings than the bound (100,000); packets of "
             + "further flows were counted in the outcomes but not kept for mappings.csv and the detectors"),
     FINDINGS_PER_RULE("detect.too_many_findings", "a rule found more instances than the bound (500 per rule); the "
