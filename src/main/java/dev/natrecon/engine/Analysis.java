@@ -375,9 +375,16 @@ public final class Analysis {
     }
 
     /** Every bound the case reached: the captures' own, then the analysis stages'. */
-    private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection) {
+    private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection,
+                                            SipRewrites rewrites) {
         List<LimitNotice> out = new ArrayList<>();
         for (CaptureStats c : captures) out.addAll(c.limitNotices());
+        dev.natrecon.capture.AnomalyCounts sip = rewrites.bounds();
+        for (Map.Entry<String, Long> e : sip.asMap().entrySet()) {
+            out.add(new LimitNotice(e.getKey(), "sip", e.getValue(), String.format(Locale.ROOT,
+                    "sip: %d message(s), the first the input copy of frame %d (sip.csv), stopped at a bound (%s): %s",
+                    e.getValue(), sip.firstFrame(e.getKey()), e.getKey(), sip.kind(e.getKey()).description())));
+        }
         if (bindings.notKept() > 0) {
             out.add(new LimitNotice(dev.natrecon.capture.Bound.BINDINGS.id(), "bindings", bindings.notKept(),
                     String.format(Locale.ROOT, "bindings: %d matched packets belong to flows past the %d bindings "
@@ -582,7 +589,7 @@ public final class Analysis {
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
                 matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
                 model.snapshots(), check, tableChecks(in, listings, model), expectCheck, rewrites, findings,
-                detection.keepalive(), limits(captures, bindings, detection));
+                detection.keepalive(), limits(captures, bindings, detection, rewrites));
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

@@ -45,6 +45,8 @@ public final class SipRewrites {
     private final List<WaitingRow> waiting = new ArrayList<>();
     private int pairs;
     private CaseVerdict verdict;
+    /** Messages whose parse stopped at a bound (headers per message, media per SDP body), by anomaly id. */
+    private final dev.natrecon.capture.AnomalyCounts bounds = new dev.natrecon.capture.AnomalyCounts();
 
     /** A row whose moved SDP ports wait for the bindings: its index, its cells, what the judgement needs. */
     private record WaitingRow(int index, List<String> cells, Direction direction, UnjudgedPorts ports) {
@@ -72,6 +74,7 @@ public final class SipRewrites {
     }
 
     private void classify(SipMessagePair pair) {
+        countBounds(pair.input());
         classifier.learn(pair);
         MessageVerdict v = classifier.classify(pair);
         List<String> cells = SipCsv.row(v);
@@ -84,6 +87,26 @@ public final class SipRewrites {
             lines.add(null);
         }
         pair.release();
+    }
+
+    /** Counts the input copy's bound issues (the output copy is the same message as the router passed it on). */
+    private void countBounds(SipObservation o) {
+        dev.natrecon.decode.sip.SipMessage m = o.parse().messageOrNull();
+        if (m == null) return;
+        for (dev.natrecon.decode.sip.SipIssue i : m.issues()) {
+            if (i.anomaly().bound()) bounds.add(i.anomaly(), o.frame());
+        }
+        if (m.bodyLength() == 0) return;
+        dev.natrecon.decode.sdp.SdpBody sdp = dev.natrecon.decode.sdp.SdpBody.fromSip(m).orElse(null);
+        if (sdp == null) return;
+        for (dev.natrecon.decode.sdp.SdpIssue i : sdp.issues()) {
+            if (i.anomaly().bound()) bounds.add(i.anomaly(), o.frame());
+        }
+    }
+
+    /** SIP messages (seen on both sides) whose parse stopped at a bound, by anomaly id, with the first frame. */
+    public dev.natrecon.capture.AnomalyCounts bounds() {
+        return bounds;
     }
 
     private static SipMessagePair pair(SipPacket p, byte[] before, byte[] observed, byte[] predicted) {

@@ -14,6 +14,11 @@ public enum SdpAnomaly implements Anomaly {
     SDP_TOO_MANY_MEDIA("sdp.too_many_media", "a body has more than 64 media descriptions (the bound, SdpBody.MAX_MEDIA); the m= sections after them were ignored"),
     SDP_PARSER_DISAGREEMENT("sdp.parser_disagreement", "natrecon's line scan and jain-sip read a field differently; the raw text is kept");
 
+    @Override
+    public boolean bound() {
+        return this == SDP_TOO_MANY_MEDIA;
+    }
+
     private final String id;
     private final String description;
 

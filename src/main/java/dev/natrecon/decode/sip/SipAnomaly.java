@@ -24,6 +24,11 @@ public enum SipAnomaly implements Anomaly {
     SIP_TOO_MANY_HEADERS("sip.too_many_headers", "a message has more than 256 headers (the bound, SipParser.MAX_HEADERS); the header lines after them were not parsed"),
     SIP_MULTIPART_MALFORMED("sip.multipart_malformed", "a multipart body has no boundary parameter, no delimiter line or no closing delimiter");
 
+    @Override
+    public boolean bound() {
+        return this == SIP_TOO_MANY_HEADERS;
+    }
+
     private final String id;
     private final String description;
 
