@@ -83,9 +83,10 @@ class BoundsHostileTest {
         }
     }
 
-    @Test
-    void captureHeadersThatLieAboutLengthsEndTheFileWithANamedAnomaly() throws Exception {
-        Path wan = goodWan();
+    static final Path LYING = Path.of("src/test/resources/cases/lying-lengths/lan.pcap");
+
+    /** The committed lying-lengths capture: one good frame, a record claiming 4 GiB, 4 KiB of zeros. */
+    static byte[] lyingPcap() throws IOException {
         byte[] frame = Frames.udp("192.168.1.10", 40000, "198.51.100.7", 7000, 1, 64, new byte[100]);
         ByteArrayOutputStream pcap = new ByteArrayOutputStream();
         try (PcapWriter w = new PcapWriter(pcap, 1, false)) {
@@ -95,12 +96,23 @@ class BoundsHostileTest {
         lie.putInt(1_700_000_001).putInt(0).putInt(0xfffffff0).putInt(0xfffffff0);
         pcap.writeBytes(lie.array());
         pcap.writeBytes(new byte[4096]);
-        Path lan = tmp.resolve("lying.pcap");
-        Files.write(lan, pcap.toByteArray());
+        return pcap.toByteArray();
+    }
+
+    @Test
+    void theCommittedLyingCaptureIsWhatItsReadmeSays() throws IOException {
+        assertTrue(java.util.Arrays.equals(lyingPcap(), Files.readAllBytes(LYING)), "regenerate with lyingPcap()");
+    }
+
+    @Test
+    void captureHeadersThatLieAboutLengthsEndTheFileWithANamedAnomaly() throws Exception {
+        Path wan = goodWan();
+        Path lan = LYING.toAbsolutePath();
         Path out = tmp.resolve("out-lying");
         ChildJvm.Result r = analyze(List.of(), lan, wan, out);
-        assertTrue(r.out().contains("notice: " + lan + ": capture.record_too_large"), r.out());
+        assertTrue(r.out().contains("notice: " + lan + ": capture.record_too_large (1x, first in frame 2)"), r.out());
         assertTrue(summary(out).contains("\"id\": \"capture.record_too_large\""));
+        assertTrue(Files.readString(out.resolve("packets.csv")).contains("192.168.1.10"), "the good frame was analysed");
     }
 
     @Test
