@@ -17,6 +17,9 @@ public enum Bound implements Anomaly {
             + "the stream opened longest ago was finished to make room (a message it held incomplete was dropped)"),
     BINDINGS("correlate.too_many_bindings", "the captures show more bindings than the bound (100,000); packets of "
             + "further flows were counted in the outcomes but not kept for mappings.csv and the detectors"),
+    CALLS("detect.too_many_calls", "the detectors followed more SIP calls than their bounds (20,000 live calls for "
+            + "media, 100,000 calls and 250,000 SIP frames per side for the rewrite findings); the oldest live call was "
+            + "judged early, or later messages were left out of the findings' call attribution"),
     FINDINGS_PER_RULE("detect.too_many_findings", "a rule found more instances than the bound (500 per rule); the "
             + "first were kept, the rest counted (see the rule's summary finding)"),
     REPORT_SIZE("report.size_limit", "the findings would have made a report file larger than its bound (findings "

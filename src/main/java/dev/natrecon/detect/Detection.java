@@ -25,6 +25,7 @@ public final class Detection {
     private final LiveEntries entries;
     private final List<Detector> detectors;
     private final java.util.Map<String, Long> notKept = new java.util.TreeMap<>();
+    private final java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit = new java.util.EnumMap<>(dev.natrecon.capture.Bound.class);
 
     /** {@code entries} is the table the detectors were given; it is updated here before they see an event. */
     public Detection(LiveEntries entries, List<Detector> detectors) {
@@ -80,6 +81,10 @@ public final class Detection {
                 out.add(f);
             });
         }
+        for (Detector d : detectors) {
+            d.findingsNotKept().forEach((id, n) -> notKept.merge(id, n, Long::sum));
+            d.boundsHit().forEach((b, n) -> boundsHit.merge(b, n, Long::sum));
+        }
         out.sort(ORDER);
         return List.copyOf(out);
     }
@@ -87,6 +92,11 @@ public final class Detection {
     /** Per rule id, the findings past {@link #MAX_FINDINGS_PER_RULE} that were counted, not kept (after {@link #finish}). */
     public java.util.Map<String, Long> notKept() {
         return java.util.Collections.unmodifiableMap(notKept);
+    }
+
+    /** The bounds the detectors' own state reached (after {@link #finish}). */
+    public java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return java.util.Collections.unmodifiableMap(boundsHit);
     }
 
     /** The most severe finding's severity, or null when there is none. */

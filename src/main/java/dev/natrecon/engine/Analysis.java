@@ -392,6 +392,8 @@ public final class Analysis {
                             + "first %d bindings", bindings.notKept(), BindingTable.MAX_BINDINGS,
                             dev.natrecon.capture.Bound.BINDINGS.id(), BindingTable.MAX_BINDINGS)));
         }
+        detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
+                "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));
         detection.notKept().forEach((id, n) -> out.add(new LimitNotice(
                 dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id(), "findings", n, String.format(Locale.ROOT,
                 "findings: %s found %d more instances than the %d kept (%s); they were counted, not listed", id, n,
