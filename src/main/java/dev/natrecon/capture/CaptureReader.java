@@ -29,11 +29,9 @@ public abstract class CaptureReader implements AutoCloseable {
     /**
      * Largest pcapng block: a packet of {@link #MAX_CAPTURED_LENGTH} plus its headers and up to 64 KiB of options
      * (one option's length is 16 bits), rounded up to 1 MiB. Other blocks (name resolution, decryption secrets) are
-     * skipped without being held when they are larger.
+     * skipped without being held when they are larger, so the window of {@link ByteInput} never grows past 1 MiB.
      */
     static final int MAX_BLOCK = 1 << 20;
-    /** Largest record kept in memory at all (the window of {@link ByteInput} never grows past it). */
-    static final int MAX_RECORD = MAX_BLOCK;
 
     protected final String source;
     protected final ByteInput in;
