@@ -154,7 +154,7 @@ public final class Summaries {
             x.put("notice", "summary.json: " + ReportLimits.more(cut));
             limits.add(x);
         }
-        m.put("limits", limits);
+        if (!limits.isEmpty()) m.put("limits", limits);
         m.put("findings", findings);
         if (findings.size() < r.findings().size()) m.put("findings_not_listed", r.findings().size() - findings.size());
         return m;
