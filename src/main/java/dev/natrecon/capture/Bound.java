@@ -20,6 +20,8 @@ public enum Bound implements Anomaly {
     CALLS("detect.too_many_calls", "the detectors followed more SIP calls than their bounds (20,000 live calls for "
             + "media, 100,000 calls and 250,000 SIP frames per side for the rewrite findings); the oldest live call was "
             + "judged early, or later messages were left out of the findings' call attribution"),
+    KEEPALIVE_ROWS("detect.too_many_keepalive_rows", "more refresh gaps of SIP-carrying UDP bindings than the bound "
+            + "(200,000 keepalive.csv rows); later gaps were counted but neither written to keepalive.csv nor judged"),
     FINDINGS_PER_RULE("detect.too_many_findings", "a rule found more instances than the bound (500 per rule); the "
             + "first were kept, the rest counted (see the rule's summary finding)"),
     REPORT_SIZE("report.size_limit", "the findings would have made a report file larger than its bound (findings "
