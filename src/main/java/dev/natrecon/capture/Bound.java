@@ -22,6 +22,8 @@ public enum Bound implements Anomaly {
             + "judged early, or later messages were left out of the findings' call attribution"),
     KEEPALIVE_ROWS("detect.too_many_keepalive_rows", "more refresh gaps of SIP-carrying UDP bindings than the bound "
             + "(200,000 keepalive.csv rows); later gaps were counted but neither written to keepalive.csv nor judged"),
+    SIP_ROWS("sip.too_many_rows", "more SIP messages were seen on both sides than the sip.csv bound (200,000 rows); "
+            + "later messages were classified and counted in the SIP ALG verdict but have no sip.csv row"),
     FINDINGS_PER_RULE("detect.too_many_findings", "a rule found more instances than the bound (500 per rule); the "
             + "first were kept, the rest counted (see the rule's summary finding)"),
     REPORT_SIZE("report.size_limit", "the findings would have made a report file larger than its bound (findings "

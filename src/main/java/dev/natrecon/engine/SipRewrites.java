@@ -37,12 +37,33 @@ import java.util.List;
  * findings need it, so every analysis pays it (the bench's analyze phase includes it).
  */
 public final class SipRewrites {
+    /**
+     * sip.csv rows held until the end (about 300 bytes each): 200,000 stay near 60 MiB; a day of a few hundred phones
+     * fits. Past it the messages are still classified and tallied (the verdict counts them all) but their rows are
+     * not kept ({@code sip.too_many_rows}).
+     */
+    public static final int MAX_ROWS = 200_000;
     private final SipRewriteClassifier classifier = new SipRewriteClassifier(
             new AlgContext(java.util.Set.of(), java.util.Set.of(), BindingLookup.later()));
     private final CaseTally tally = new CaseTally();
     /** The sip.csv rows in the order the messages reached the router; a row whose ports wait is finished at the end. */
     private final List<String> lines = new ArrayList<>();
     private final List<WaitingRow> waiting = new ArrayList<>();
+    private final int maxRows;
+
+    public SipRewrites() {
+        this(MAX_ROWS);
+    }
+
+    /** With another row bound (tests). */
+    SipRewrites(int maxRows) {
+        this.maxRows = maxRows;
+    }
+    /**
+     * Messages past {@link #MAX_ROWS} whose moved ports wait for the bindings: judged for the tally only (at most
+     * {@link #MAX_ROWS} of them; later ones are left out of the verdict's class counts).
+     */
+    private final List<WaitingRow> lateJudged = new ArrayList<>();
     private int pairs;
     private CaseVerdict verdict;
     /** Messages whose parse stopped at a bound (headers per message, media per SDP body), by anomaly id. */
@@ -77,8 +98,16 @@ public final class SipRewrites {
         countBounds(pair.input());
         classifier.learn(pair);
         MessageVerdict v = classifier.classify(pair);
-        List<String> cells = SipCsv.row(v);
         tally.addMessage(v);
+        if (lines.size() >= maxRows) {
+            // the verdict still counts it; its row is not kept
+            if (v.unjudgedPorts() == null) tally.countClass(pair.direction(), v.algClass());
+            else if (lateJudged.size() < maxRows) lateJudged.add(new WaitingRow(-1, null, pair.direction(), v.unjudgedPorts()));
+            bounds.add(dev.natrecon.capture.Bound.SIP_ROWS, pair.input().frame());
+            pair.release();
+            return;
+        }
+        List<String> cells = SipCsv.row(v);
         if (v.unjudgedPorts() == null) {
             tally.countClass(pair.direction(), v.algClass());
             lines.add(SipCsv.line(cells));
@@ -148,6 +177,12 @@ public final class SipRewrites {
             lines.set(w.index(), SipCsv.line(w.cells()));
         }
         waiting.clear();
+        for (WaitingRow w : lateJudged) {
+            SipRewriteClassifier.JudgedPorts j = SipRewriteClassifier.judgePorts(w.ports(), lookup);
+            tally.addFindings(j.added());
+            tally.countClass(w.direction(), j.algClass());
+        }
+        lateJudged.clear();
         verdict = tally.verdict(List.of());
         return this;
     }
