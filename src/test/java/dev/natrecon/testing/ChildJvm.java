@@ -20,10 +20,11 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** Exit status, both output streams, wall time and the peak heap the child reported (bytes, -1 if unknown). */
+    /** Exit status, both output streams and wall time of one child run. */
     public record Result(int code, String out, String err, long millis) {
+        /** Whether the child ran out of heap ({@code -XX:+ExitOnOutOfMemoryError} prints the error and exits 3). */
         public boolean outOfMemory() {
-            return out.contains("OutOfMemoryError") || err.contains("OutOfMemoryError") || code == 3 && err.contains("memory");
+            return out.contains("OutOfMemoryError") || err.contains("OutOfMemoryError");
         }
     }
 
