@@ -10,4 +10,9 @@ public interface Anomaly {
 
     /** One sentence for a person. */
     String description();
+
+    /** Whether this anomaly means a resource bound was reached ({@link Bound}); reports list those as notes. */
+    default boolean bound() {
+        return false;
+    }
 }

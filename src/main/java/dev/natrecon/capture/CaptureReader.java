@@ -20,8 +20,18 @@ import org.tukaani.xz.XZInputStream;
  * <p>Pitfall: the frame's bytes belong to the reader's window and are overwritten by the next {@link #next} call.
  */
 public abstract class CaptureReader implements AutoCloseable {
-    /** Largest record we accept; pcap's own maximum snaplen is 256 KiB, pcapng allows more but nothing real does. */
-    static final int MAX_RECORD = 64 << 20;
+    /**
+     * Largest captured length of one frame: libpcap's MAXIMUM_SNAPLEN (262144, pcap-int.h), the most tcpdump, dumpcap
+     * and every libpcap-based tool writes, in pcap and in pcapng alike. A record claiming more is a lying header;
+     * nothing larger is ever allocated for a frame.
+     */
+    public static final int MAX_CAPTURED_LENGTH = 256 << 10;
+    /**
+     * Largest pcapng block: a packet of {@link #MAX_CAPTURED_LENGTH} plus its headers and up to 64 KiB of options
+     * (one option's length is 16 bits), rounded up to 1 MiB. Other blocks (name resolution, decryption secrets) are
+     * skipped without being held when they are larger, so the window of {@link ByteInput} never grows past 1 MiB.
+     */
+    static final int MAX_BLOCK = 1 << 20;
 
     protected final String source;
     protected final ByteInput in;
@@ -29,6 +39,8 @@ public abstract class CaptureReader implements AutoCloseable {
     protected final List<CaptureInterface> interfaces = new ArrayList<>();
     private final Compression compression;
     protected long frames;
+    private BoundedDecompression decompression;
+    private boolean limitReported;
 
     protected CaptureReader(String source, ByteInput in, Compression compression) {
         this.source = source;
@@ -56,7 +68,13 @@ public abstract class CaptureReader implements AutoCloseable {
 
     /** Opens a capture from a stream; {@code source} names it in messages. */
     public static CaptureReader open(String source, InputStream raw) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+        return open(source, raw, DecompressionLimit.configured());
+    }
+
+    /** Opens a capture from a stream, expanding a compressed one at most as far as {@code limit} allows. */
+    public static CaptureReader open(String source, InputStream raw, DecompressionLimit limit) throws IOException {
+        BoundedDecompression bounded = new BoundedDecompression(limit);
+        BufferedInputStream buffered = new BufferedInputStream(bounded.compressedSide(raw), 1 << 16);
         buffered.mark(16);
         byte[] head = new byte[8];
         int n = buffered.readNBytes(head, 0, head.length);
@@ -73,6 +91,7 @@ public abstract class CaptureReader implements AutoCloseable {
         } catch (IOException e) {
             throw new CaptureException(source + ": damaged " + compression.label() + " header: " + e.getMessage(), e);
         }
+        if (compression != Compression.NONE) plain = bounded.decompressedSide(plain);
         ByteInput in = new ByteInput(new DecompressionErrors(plain, source, compression));
         if (!in.ensure(4)) {
             throw new CaptureException(source + ": not a capture file (" + (in.available() == 0 ? "empty" : "too short") + ")");
@@ -80,21 +99,48 @@ public abstract class CaptureReader implements AutoCloseable {
         int magicBe = Endian.i32(in.buf, in.pos, false);
         switch (magicBe) {
             case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
-                return new PcapReader(source, in, compression);
+                return new PcapReader(source, in, compression).bounded(bounded);
             case 0x0a0d0d0a:
-                return new PcapNgReader(source, in, compression);
+                return new PcapNgReader(source, in, compression).bounded(bounded);
             default:
                 throw new CaptureException(String.format("%s: not a pcap or pcapng file (magic %08x)", source, magicBe));
         }
     }
 
+    final CaptureReader bounded(BoundedDecompression b) {
+        this.decompression = b;
+        return this;
+    }
+
     /**
      * Reads the next frame into {@code frame}.
      *
-     * @return false at the end of the file (including a damaged end, which is counted as an anomaly)
+     * @return false at the end of the file (including a damaged end, or the decompression bound, each counted as an
+     *         anomaly)
      * @throws IOException if the underlying file cannot be read (disk error, corrupt compression stream)
      */
-    public abstract boolean next(RawFrame frame) throws IOException;
+    public final boolean next(RawFrame frame) throws IOException {
+        if (readNext(frame)) return true;
+        if (decompression != null && decompression.hit() && !limitReported) {
+            limitReported = true;
+            anomalies.add(Bound.DECOMPRESSION_LIMIT, frames + 1);
+        }
+        return false;
+    }
+
+    /**
+     * The notice for the decompression bound, naming the file and the bound, or null when it was not reached (only
+     * known once {@link #next} has returned false).
+     */
+    public String limitNotice() {
+        if (decompression == null || !decompression.hit()) return null;
+        return source + ": stopped reading after " + decompression.decompressed() + " decompressed bytes ("
+                + Bound.DECOMPRESSION_LIMIT.id() + ": " + decompression.limit().describe() + "); the " + frames
+                + " frames before it were analysed";
+    }
+
+    /** The format's own reading of the next frame: false at the end (the anomaly counted by the reader). */
+    protected abstract boolean readNext(RawFrame frame) throws IOException;
 
     public abstract CaptureFormat format();
 

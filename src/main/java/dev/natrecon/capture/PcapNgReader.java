@@ -17,6 +17,11 @@ final class PcapNgReader extends CaptureReader {
     private static final int SPB = 3;
     private static final int EPB = 6;
     private static final int BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+    /**
+     * Interfaces kept per file. One capture host rarely has more than a few dozen; 4096 leaves room for a router
+     * with thousands of VLAN and tunnel interfaces while a file of nothing but IDBs cannot grow the list without end.
+     */
+    static final int MAX_INTERFACES = 4096;
 
     /** Known block types that carry nothing a frame needs: NRB, ISB, DSB, systemd journal, custom, decryption secrets. */
     private static boolean quietlySkipped(int type) {
@@ -50,7 +55,7 @@ final class PcapNgReader extends CaptureReader {
     }
 
     @Override
-    public boolean next(RawFrame f) throws IOException {
+    protected boolean readNext(RawFrame f) throws IOException {
         while (!done) {
             if (!in.ensure(8)) {
                 if (in.available() > 0) anomalies.add(CaptureAnomaly.TRUNCATED_RECORD, frames + 1);
@@ -78,10 +83,26 @@ final class PcapNgReader extends CaptureReader {
             }
             int type = Endian.i32(in.buf, in.pos, little);
             long length = Endian.u32(in.buf, in.pos + 4, little);
-            if (length < 12 || (length & 3) != 0 || length > MAX_RECORD) {
+            if (length < 12 || (length & 3) != 0) {
                 anomalies.add(CaptureAnomaly.BAD_BLOCK_LENGTH, frames + 1);
                 done = true;
                 return false;
+            }
+            if (length > MAX_BLOCK) {
+                if (type == SHB || type == IDB || type == EPB || type == PB || type == SPB) {
+                    // A packet or interface this large is a lying header: nothing after it can be trusted.
+                    anomalies.add(CaptureAnomaly.RECORD_TOO_LARGE, frames + 1);
+                    done = true;
+                    return false;
+                }
+                // Another block type (name resolution, secrets): streamed past, never held.
+                if (!quietlySkipped(type)) anomalies.add(CaptureAnomaly.UNKNOWN_BLOCK, frames + 1);
+                if (!in.skip(length)) {
+                    anomalies.add(CaptureAnomaly.TRUNCATED_RECORD, frames + 1);
+                    done = true;
+                    return false;
+                }
+                continue;
             }
             int len = (int) length;
             if (!in.ensure(len)) {
@@ -115,6 +136,10 @@ final class PcapNgReader extends CaptureReader {
     private void readInterface(byte[] b, int start, int len) {
         if (len < 20) {
             anomalies.add(CaptureAnomaly.BAD_BLOCK_LENGTH, frames + 1);
+            return;
+        }
+        if (interfaces.size() >= MAX_INTERFACES) {
+            anomalies.add(Bound.TOO_MANY_INTERFACES, frames + 1);
             return;
         }
         int linkType = Endian.u16(b, start + 8, little);
@@ -180,6 +205,10 @@ final class PcapNgReader extends CaptureReader {
         long tsLow = Endian.u32(b, start + 16, little);
         long caplen = Endian.u32(b, start + 20, little);
         long origlen = Endian.u32(b, start + 24, little);
+        if (caplen > MAX_CAPTURED_LENGTH) {
+            anomalies.add(CaptureAnomaly.RECORD_TOO_LARGE, frames + 1);
+            return false;
+        }
         frames++;
         if (caplen > len - hdr - 4) {
             anomalies.add(CaptureAnomaly.TRUNCATED_RECORD, frames);

@@ -34,7 +34,7 @@ final class PcapReader extends CaptureReader {
     }
 
     @Override
-    public boolean next(RawFrame f) throws IOException {
+    protected boolean readNext(RawFrame f) throws IOException {
         if (done) return false;
         if (!in.ensure(16)) {
             if (in.available() > 0) anomalies.add(CaptureAnomaly.TRUNCATED_RECORD, frames + 1);
@@ -47,11 +47,13 @@ final class PcapReader extends CaptureReader {
         long fraction = Endian.u32(b, p + 4, little);
         long incl = Endian.u32(b, p + 8, little);
         long orig = Endian.u32(b, p + 12, little);
-        if (incl > MAX_RECORD) {
+        if (incl > MAX_CAPTURED_LENGTH) {
+            // A lying header: past libpcap's maximum no record boundary after it can be trusted.
             anomalies.add(CaptureAnomaly.RECORD_TOO_LARGE, frames + 1);
             done = true;
             return false;
         }
+        if (snapLength > 0 && incl > snapLength) anomalies.add(CaptureAnomaly.OVER_SNAPLEN, frames + 1);
         int caplen = (int) incl;
         if (!in.ensure(16 + caplen)) {
             anomalies.add(CaptureAnomaly.TRUNCATED_RECORD, frames + 1);

@@ -110,6 +110,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     s.disposition(Disposition.MALFORMED), s.anomalies.total());
         }
         for (String d : r.decisions()) out.println("  " + TerminalWriter.oneLine(d));
+        for (dev.natrecon.engine.LimitNotice n : r.limits()) out.println("  notice: " + TerminalWriter.oneLine(n.text()));
         for (Side side : Side.values()) {
             long m = r.matchable(side);
             out.printf(Locale.ROOT, "  %s: %d packets to match, %d matched (%.1f%%): translated %d, unchanged %d, no counterpart %d, outside other capture %d, leaked private source %d, local %d%n",

@@ -12,6 +12,14 @@ import java.util.List;
  */
 public final class BindingTable {
     /**
+     * Bindings kept. Each costs about half a KiB with its four index entries and the detectors' per-binding state, so
+     * 100,000 stay near 50 MiB, within a 256 MiB heap; that is more flows than the default conntrack table of a small
+     * router holds at once (nf_conntrack_max 65536 at 4 GiB of RAM), so a real capture of one site does not reach it.
+     * Packets of flows past it are counted in the outcomes but belong to no binding ({@link #notKept}).
+     */
+    public static final int MAX_BINDINGS = 100_000;
+
+    /**
      * Every binding under four tuples: LAN and WAN view, outbound and inbound, so one lookup answers a packet; the tag
      * is the direction (0 outbound, 1 inbound).
      */
@@ -21,6 +29,22 @@ public final class BindingTable {
     private final long[] lastHash = new long[2];
     private final Binding[] lastBinding = new Binding[2];
     private final int[] lastDirection = new int[2];
+    private final int maxBindings;
+    private long notKept;
+
+    public BindingTable() {
+        this(MAX_BINDINGS);
+    }
+
+    /** A table keeping at most {@code maxBindings} bindings (tests). */
+    public BindingTable(int maxBindings) {
+        this.maxBindings = maxBindings;
+    }
+
+    /** Matched packets whose flow would have been a binding past the bound: counted, belonging to none. */
+    public long notKept() {
+        return notKept;
+    }
 
     /** Accounts one resolved packet. */
     public void add(Seen s) {
@@ -29,6 +53,10 @@ public final class BindingTable {
         long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
         if (fwd != lastHash[side] || lastBinding[side] == null) {
             if (!lookup(s, side, fwd) && s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
+                if (bindings.size() >= maxBindings) {
+                    notKept++;
+                    return;
+                }
                 learn(s);
                 lookup(s, side, fwd);
             }

@@ -41,6 +41,16 @@ final class AlgRewriteDetector implements Detector {
             + "One finding per type and call (Call-ID), listing the fields, the LAN and WAN frames of every message "
             + "concerned and the analysis' own sentences with the values. This type: ";
 
+    /**
+     * Call-IDs and SIP frames remembered to attribute the rewrite analysis' findings to calls, about 100 bytes each:
+     * 100,000 calls and 250,000 SIP frames per side stay near 60 MiB in the worst case, and a real case (a few
+     * thousand calls, tens of thousands of SIP messages) uses a few MiB. Past them, later messages are left out of
+     * the attribution (their findings name no call) and the case says so ({@code detect.too_many_calls}).
+     */
+    static final int MAX_CALLS = 100_000;
+    static final int MAX_FRAMES_PER_SIDE = 250_000;
+
+    private long notRemembered;
     private final Map<String, Integer> callIndex = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
     /** The first SIP message's time: the time of a finding whose frames name no message seen here. */
@@ -87,11 +97,23 @@ final class AlgRewriteDetector implements Detector {
         String callId = SipFacts.callId(s.payload);
         if (callId == null) return;
         firstSip = Math.min(firstSip, s.nanos);
-        Integer i = callIndex.computeIfAbsent(callId, k -> {
-            calls.add(k);
-            return calls.size() - 1;
-        });
-        frameCall.get(s.side.label()).put(s.frame, new Ref(i, s.nanos));
+        Map<Long, Ref> frames = frameCall.get(s.side.label());
+        Integer i = callIndex.get(callId);
+        if (i == null && calls.size() >= MAX_CALLS || frames.size() >= MAX_FRAMES_PER_SIDE) {
+            notRemembered++;
+            return;
+        }
+        if (i == null) {
+            calls.add(callId);
+            i = calls.size() - 1;
+            callIndex.put(callId, i);
+        }
+        frames.put(s.frame, new Ref(i, s.nanos));
+    }
+
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return notRemembered == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.CALLS, notRemembered);
     }
 
     @Override

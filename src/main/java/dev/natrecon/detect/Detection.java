@@ -14,8 +14,18 @@ public final class Detection {
             .thenComparingLong(Finding::nanos).thenComparing(Finding::id).thenComparing(Finding::subject)
             .thenComparing(Finding::message);
 
+    /**
+     * Findings kept per rule id. A detector reports one finding per instance; past this many, more instances of one
+     * rule add volume, not insight, and a capture that claims millions of them (clashes, stale bindings) must not
+     * hold them all: the rest are counted ({@link #notKept}) and the case says so ({@code detect.too_many_findings}).
+     * The cap is applied as findings arrive, in each detector's own order (time order for most).
+     */
+    public static final int MAX_FINDINGS_PER_RULE = 500;
+
     private final LiveEntries entries;
     private final List<Detector> detectors;
+    private final java.util.Map<String, Long> notKept = new java.util.TreeMap<>();
+    private final java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit = new java.util.EnumMap<>(dev.natrecon.capture.Bound.class);
 
     /** {@code entries} is the table the detectors were given; it is updated here before they see an event. */
     public Detection(LiveEntries entries, List<Detector> detectors) {
@@ -55,17 +65,38 @@ public final class Detection {
     /** The findings of every detector, in {@link #ORDER}; a finding whose id its detector does not declare is a bug. */
     public List<Finding> finish(DetectionContext context) {
         List<Finding> out = new ArrayList<>();
+        java.util.Map<String, int[]> kept = new java.util.HashMap<>();
         for (Detector d : detectors) {
             List<String> ids = d.rules().stream().map(Rule::id).toList();
             d.finish(context, f -> {
                 if (!ids.contains(f.id())) {
                     throw new IllegalStateException(d.getClass().getSimpleName() + " reported undeclared id " + f.id());
                 }
+                int[] n = kept.computeIfAbsent(f.id(), k -> new int[1]);
+                if (n[0] >= MAX_FINDINGS_PER_RULE) {
+                    notKept.merge(f.id(), 1L, Long::sum);
+                    return;
+                }
+                n[0]++;
                 out.add(f);
             });
         }
+        for (Detector d : detectors) {
+            d.findingsNotKept().forEach((id, n) -> notKept.merge(id, n, Long::sum));
+            d.boundsHit().forEach((b, n) -> boundsHit.merge(b, n, Long::sum));
+        }
         out.sort(ORDER);
         return List.copyOf(out);
+    }
+
+    /** Per rule id, the findings past {@link #MAX_FINDINGS_PER_RULE} that were counted, not kept (after {@link #finish}). */
+    public java.util.Map<String, Long> notKept() {
+        return java.util.Collections.unmodifiableMap(notKept);
+    }
+
+    /** The bounds the detectors' own state reached (after {@link #finish}). */
+    public java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return java.util.Collections.unmodifiableMap(boundsHit);
     }
 
     /** The most severe finding's severity, or null when there is none. */

@@ -42,4 +42,17 @@ public interface Detector {
 
     /** The replay is over: report findings. */
     void finish(DetectionContext context, Consumer<Finding> findings);
+
+    /**
+     * Findings this detector counted without keeping them while it ran (past
+     * {@link Detection#MAX_FINDINGS_PER_RULE} of one rule), by rule id; after {@link #finish}.
+     */
+    default java.util.Map<String, Long> findingsNotKept() {
+        return java.util.Map.of();
+    }
+
+    /** The bounds this detector's own state reached (calls held, frames remembered), with how often; after {@link #finish}. */
+    default java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return java.util.Map.of();
+    }
 }

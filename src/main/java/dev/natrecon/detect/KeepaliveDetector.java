@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  *
  * <p>State per SIP flow (the phone's endpoint and the far end, as the LAN shows them): its last refresh, the class of
  * timeout after it, per mechanism counts and intervals; the rows themselves are the output and grow with the SIP
- * packets (not with RTP, which is not followed: only packets whose payload the replay kept, the SIP ports').
+ * packets (not with RTP, which is not followed: only packets whose payload the replay kept, the SIP ports'), up to
+ * {@link #MAX_ROWS}.
  */
 final class KeepaliveDetector implements Detector {
     static final Rule RULE = new Rule("keepalive.gap_exceeds_timeout", Severity.WARNING,
@@ -63,7 +64,16 @@ final class KeepaliveDetector implements Detector {
     private final Map<Flow, Track> tracks = new LinkedHashMap<>();
     /** The same tracks by their last WAN view (external → far end), for inbound packets that never reached the LAN. */
     private final Map<Flow, Track> byWan = new HashMap<>();
+    /**
+     * keepalive.csv rows held until the end (one per SIP packet of a UDP binding, each about 200 bytes with its
+     * draft): 200,000 stay near 40 MiB, an hour of 1000 phones refreshing every 30 s fits. Past it, further gaps are
+     * counted but neither kept for keepalive.csv nor judged ({@code detect.too_many_keepalive_rows}); each flow's own
+     * state (its last refresh, mechanisms, registrations) is still followed.
+     */
+    static final int MAX_ROWS = 200_000;
+
     private final List<Draft> drafts = new ArrayList<>();
+    private long rowsNotKept;
     private List<KeepaliveRow> rows = List.of();
 
     KeepaliveDetector(LiveEntries entries) {
@@ -135,9 +145,22 @@ final class KeepaliveDetector implements Detector {
         long firstModelExpiry;
         final Finding.Builder evidence;
 
+        /** The LAN flow's two ends as text, made once for every row of the track. */
+        private String source, destination;
+
         Track(Flow lan) {
             this.lan = lan;
             evidence = Finding.of(RULE);
+        }
+
+        String source() {
+            if (source == null) source = lan.source();
+            return source;
+        }
+
+        String destination() {
+            if (destination == null) destination = lan.destination();
+            return destination;
         }
     }
 
@@ -240,8 +263,17 @@ final class KeepaliveDetector implements Detector {
             t.lastLanFrame = lanFrame;
             t.lastWanFrame = wanFrame;
         }
-        drafts.add(d);
+        if (drafts.size() < MAX_ROWS) {
+            drafts.add(d);
+        } else {
+            rowsNotKept++;
+        }
         return d;
+    }
+
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return rowsNotKept == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.KEEPALIVE_ROWS, rowsNotKept);
     }
 
     /** What the packet is, for the mechanism column; REGISTER expiry facts are noted on the track. */
@@ -380,9 +412,9 @@ final class KeepaliveDetector implements Detector {
             if (d.exceeded) exceededByTrack.computeIfAbsent(t, k -> new ArrayList<>()).add(d);
             longest.merge(t, gap, Math::max);
             // the binding with this external endpoint, else the flow's binding (the table keeps one per flow)
-            Integer id = bindingIds.get(Protocols.UDP + " " + t.lan.source() + " " + d.external + " " + t.lan.destination());
-            if (id == null) id = bindingIds.get(Protocols.UDP + " " + t.lan.source() + " * " + t.lan.destination());
-            out.add(new KeepaliveRow(id == null ? 0 : id, t.lan.source(), d.external, t.lan.destination(),
+            Integer id = bindingIds.get(Protocols.UDP + " " + t.source() + " " + d.external + " " + t.destination());
+            if (id == null) id = bindingIds.get(Protocols.UDP + " " + t.source() + " * " + t.destination());
+            out.add(new KeepaliveRow(id == null ? 0 : id, t.source(), d.external, t.destination(),
                     d.out ? "out" : "in", d.mechanism, d.gapStart, d.nanos, gap / 1e9, timeout, d.kind.label,
                     d.exceeded, d.lanFrame, d.wanFrame, d.note));
         }

@@ -91,7 +91,18 @@ final class MediaDetector implements Detector {
     private static final int PHONE = 0, REMOTE = 1;
     private static final String[] PARTY = {"phone", "remote"};
 
+    /**
+     * Calls followed at once. A call is forgotten once judged (ended plus a grace period); one that never ends (an
+     * INVITE flood, a capture cut mid-call) stays. 20,000 concurrent calls is beyond any site a support engineer sees
+     * (a big PBX carries a few thousand); past it the oldest call is judged at the current time and forgotten
+     * ({@code detect.too_many_calls}).
+     */
+    static final int MAX_CALLS = 20_000;
+
     private final Map<String, Call> calls = new LinkedHashMap<>();
+    private long callsEvicted;
+    private final Map<String, Long> notKept = new java.util.TreeMap<>();
+    private final Map<String, Integer> keptPerRule = new HashMap<>();
     private final Map<Key, Target> endpoints = new HashMap<>();
     private final int[] portRefs = new int[65536];
     private final List<Finding> judged = new ArrayList<>();
@@ -207,6 +218,12 @@ final class MediaDetector implements Detector {
         boolean invite = "INVITE".equalsIgnoreCase(f.cseqMethod());
         if (c == null) {
             if (!f.request() || !"INVITE".equals(f.method())) return;
+            if (calls.size() >= MAX_CALLS) {
+                Map.Entry<String, Call> oldest = calls.entrySet().iterator().next();
+                calls.remove(oldest.getKey());
+                judge(oldest.getValue(), oldest.getValue().end >= 0 ? oldest.getValue().end : s.nanos);
+                callsEvicted++;
+            }
             c = new Call(f.callId());
             c.inviteNanos = s.nanos;
             calls.put(f.callId(), c);
@@ -310,7 +327,7 @@ final class MediaDetector implements Detector {
             for (int to = 0; to < 2; to++) {
                 if (count(c, side, to) == 0 && count(c, side, 1 - to) > 0) {
                     oneWay = true;
-                    judged.add(oneWay(c, to, end));
+                    keep(oneWay(c, to, end));
                     break;
                 }
             }
@@ -328,7 +345,7 @@ final class MediaDetector implements Detector {
         if (!late0 && !late1) return;
         if (end - c.answer < ANSWER_WINDOW_NANOS) {
             if (first[0] < 0 && first[1] < 0) {
-                judged.add(base(NO_MEDIA, c, c.answer, end).severity(Severity.WARNING)
+                keep(base(NO_MEDIA, c, c.answer, end).severity(Severity.WARNING)
                         .message(String.format(Locale.ROOT, "Call %s was answered and ended %.3f s later without any RTP "
                                 + "in either direction on either side.", c.callId, (end - c.answer) / 1e9))
                         .build());
@@ -351,7 +368,7 @@ final class MediaDetector implements Detector {
                         ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing)));
         streamFrames(b, c, PHONE);
         streamFrames(b, c, REMOTE);
-        judged.add(b.build());
+        keep(b.build());
     }
 
     private Finding oneWay(Call c, int missing, long end) {
@@ -399,7 +416,7 @@ final class MediaDetector implements Detector {
                     .message("Call " + c.callId + ": " + text + "; a peer that latches onto the source sends its media "
                             + "where the " + PARTY[sender] + " does not listen.");
             streamFrames(b, c, to);
-            judged.add(b.build());
+            keep(b.build());
         }
     }
 
@@ -437,7 +454,7 @@ final class MediaDetector implements Detector {
                             reached > 0 ? String.format(Locale.ROOT, "; %d RTP packets to the %s still reached the "
                                     + "router's WAN (the peer latched onto the source)", reached, PARTY[party])
                                     : "; no RTP to the " + PARTY[party] + " reached the router's WAN"));
-            judged.add(b.build());
+            keep(b.build());
         }
     }
 
@@ -454,5 +471,25 @@ final class MediaDetector implements Detector {
         }
         calls.clear();
         judged.forEach(findings);
+    }
+
+    /** Keeps a judged finding unless its rule already has the most kept (then counts it). */
+    private void keep(Finding f) {
+        int n = keptPerRule.merge(f.id(), 1, Integer::sum);
+        if (n > Detection.MAX_FINDINGS_PER_RULE) {
+            notKept.merge(f.id(), 1L, Long::sum);
+        } else {
+            judged.add(f);
+        }
+    }
+
+    @Override
+    public Map<String, Long> findingsNotKept() {
+        return notKept;
+    }
+
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return callsEvicted == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.CALLS, callsEvicted);
     }
 }

@@ -38,7 +38,18 @@ final class PortClashDetector implements Detector {
             List.of("nf_nat_core.c:get_unique_tuple, nf_nat_used_tuple", "RFC 4787 §4.1 (port preservation)",
                     "../shared/reference/linux-netfilter.md §5.1, §5.3"));
 
+    /**
+     * Overlapping pairs of one external endpoint listed as findings of their own; the rest are counted in one more
+     * finding. Ten pairs show the pattern; the rest add only volume.
+     */
+    static final int MAX_PAIRS_PER_PORT = 10;
+    /** LAN endpoints named in the counted finding of one external endpoint. */
+    static final int MAX_ENDPOINTS_NAMED = 20;
+    /** Remapped entries held as findings until the end; the first ones say it all, the rest are counted. */
+    static final int MAX_REMAPPED = 200;
+
     private final LiveEntries entries;
+    private long remappedNotKept;
     private final List<Finding.Builder> remapped = new ArrayList<>();
     /** Per remapped finding: the internal endpoints (kept, moved) and the remote, to add the bindings' first frames. */
     private final List<String[]> parties = new ArrayList<>();
@@ -74,6 +85,10 @@ final class PortClashDetector implements Detector {
         String remote = Addresses.endpoint(r.srcHi(), r.srcLo(), r.srcPort());
         Flow flow = new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort());
         Flow wan = new Flow(o.protocol(), r.dstHi(), r.dstLo(), r.dstPort(), r.srcHi(), r.srcLo(), r.srcPort());
+        if (remapped.size() >= MAX_REMAPPED) {
+            remappedNotKept++;
+            return;
+        }
         parties.add(new String[] {kept, moved, remote});
         remapped.add(Finding.of(RULE).at(c.nanos()).frame(c.frame().point(), c.frame().frame())
                 .subject(flow.text())
@@ -92,15 +107,29 @@ final class PortClashDetector implements Detector {
 
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
-        for (int i = 0; i < remapped.size(); i++) {
-            Finding.Builder f = remapped.get(i);
+        // the first frames of the parties' bindings, found in one pass over the bindings
+        Map<String, List<Integer>> wanted = new java.util.HashMap<>();
+        for (int i = 0; i < parties.size(); i++) {
             String[] p = parties.get(i);
+            wanted.computeIfAbsent(p[0] + " " + p[2], k -> new ArrayList<>()).add(i);
+            if (!p[1].equals(p[0])) wanted.computeIfAbsent(p[1] + " " + p[2], k -> new ArrayList<>()).add(i);
+        }
+        if (!wanted.isEmpty()) {
             for (Binding b : context.bindings()) {
-                if (b.remote().equals(p[2]) && (b.internal().equals(p[0]) || b.internal().equals(p[1]))) {
-                    f.frame("lan", b.firstLanFrame).frame("wan", b.firstWanFrame);
-                }
+                List<Integer> to = wanted.get(b.internal() + " " + b.remote());
+                if (to == null) continue;
+                for (int i : to) remapped.get(i).frame("lan", b.firstLanFrame).frame("wan", b.firstWanFrame);
             }
-            findings.accept(f.build());
+        }
+        for (Finding.Builder f : remapped) findings.accept(f.build());
+        if (remappedNotKept > 0 && !remapped.isEmpty()) {
+            findings.accept(Finding.of(RULE).at(remapped.get(remapped.size() - 1).build().nanos())
+                    .subject("remapped entries")
+                    .message(remappedNotKept + " more entries were remapped because another LAN endpoint held their "
+                            + "external port; the first " + MAX_REMAPPED + " are findings of their own. Every entry is "
+                            + "in events.csv.")
+                    .detail("remapped entries not listed", remappedNotKept)
+                    .build());
         }
         // (b) one external endpoint shared by different internal endpoints at overlapping times
         Map<String, List<Binding>> byExternal = new LinkedHashMap<>();
@@ -108,26 +137,65 @@ final class PortClashDetector implements Detector {
             if (b.translation().equals("none")) continue;
             byExternal.computeIfAbsent(b.protocol + " " + b.external(), k -> new ArrayList<>()).add(b);
         }
-        for (List<Binding> group : byExternal.values()) {
-            for (int i = 0; i < group.size(); i++) {
-                for (int j = i + 1; j < group.size(); j++) {
-                    Binding a = group.get(i), b = group.get(j);
-                    if (a.internal().equals(b.internal())) continue;
-                    if (a.lastNanos < b.firstNanos || b.lastNanos < a.firstNanos) continue;
-                    findings.accept(Finding.of(RULE).severity(Severity.INFO)
-                            .at(Math.max(a.firstNanos, b.firstNanos)).at(Math.min(a.lastNanos, b.lastNanos))
-                            .frame("lan", a.firstLanFrame).frame("lan", b.firstLanFrame)
-                            .frame("wan", a.firstWanFrame).frame("wan", b.firstWanFrame)
-                            .subject(a.protocolName() + " " + a.external())
-                            .message(a.internal() + " (to " + a.remote() + ", binding " + a.id + ") and " + b.internal()
-                                    + " (to " + b.remote() + ", binding " + b.id + ") both appeared as " + a.external()
-                                    + " at overlapping times (" + Text.time(Math.max(a.firstNanos, b.firstNanos)) + " to "
-                                    + Text.time(Math.min(a.lastNanos, b.lastNanos)) + "). Linux allows it because the "
-                                    + "remotes differ; only packets from each binding's own remote are let back in.")
-                            .detail("bindings", a.id + ", " + b.id)
-                            .build());
+        for (List<Binding> group : byExternal.values()) shared(group, findings);
+    }
+
+    /**
+     * The overlapping pairs of one external endpoint's bindings: the first {@link #MAX_PAIRS_PER_PORT} as findings of
+     * their own, the rest counted in one more finding (n endpoints can make n(n-1)/2 pairs: a capture with a few
+     * thousand phones behind one port must not become millions of findings).
+     */
+    private static void shared(List<Binding> group, Consumer<Finding> findings) {
+        long more = 0;
+        int listed = 0;
+        Finding.Builder rest = null;
+        java.util.Set<String> endpoints = new java.util.HashSet<>();
+        for (int i = 0; i < group.size(); i++) {
+            for (int j = i + 1; j < group.size(); j++) {
+                Binding a = group.get(i), b = group.get(j);
+                if (a.internalHi == b.internalHi && a.internalLo == b.internalLo && a.internalPort == b.internalPort) continue;
+                if (a.lastNanos < b.firstNanos || b.lastNanos < a.firstNanos) continue;
+                if (listed < MAX_PAIRS_PER_PORT) {
+                    listed++;
+                    findings.accept(pair(a, b));
+                    continue;
                 }
+                if (rest == null) rest = Finding.of(RULE).severity(Severity.INFO).subject(a.protocolName() + " " + a.external());
+                more++;
+                if (endpoints.size() < MAX_ENDPOINTS_NAMED) {
+                    endpoints.add(a.internal());
+                    endpoints.add(b.internal());
+                }
+                rest.at(Math.max(a.firstNanos, b.firstNanos)).at(Math.min(a.lastNanos, b.lastNanos))
+                        .frame("lan", a.firstLanFrame).frame("lan", b.firstLanFrame)
+                        .frame("wan", a.firstWanFrame).frame("wan", b.firstWanFrame);
             }
         }
+        if (rest == null) return;
+        Binding first = group.get(0);
+        findings.accept(rest.message(more + " more pairs of LAN endpoints appeared as " + first.external()
+                        + " at overlapping times (" + group.size() + " bindings share it); the first "
+                        + MAX_PAIRS_PER_PORT + " pairs are findings of their own, the rest are counted here. "
+                        + "Linux allows it because the remotes differ. Every binding is in mappings.csv.")
+                .detail("pairs not listed", more)
+                .detail("bindings sharing the port", group.size())
+                .detail("some of the endpoints", String.join(", ", new java.util.TreeSet<>(endpoints))
+                        + (endpoints.size() >= MAX_ENDPOINTS_NAMED ? ", ..." : ""))
+                .build());
+    }
+
+    private static Finding pair(Binding a, Binding b) {
+        return Finding.of(RULE).severity(Severity.INFO)
+                .at(Math.max(a.firstNanos, b.firstNanos)).at(Math.min(a.lastNanos, b.lastNanos))
+                .frame("lan", a.firstLanFrame).frame("lan", b.firstLanFrame)
+                .frame("wan", a.firstWanFrame).frame("wan", b.firstWanFrame)
+                .subject(a.protocolName() + " " + a.external())
+                .message(a.internal() + " (to " + a.remote() + ", binding " + a.id + ") and " + b.internal()
+                        + " (to " + b.remote() + ", binding " + b.id + ") both appeared as " + a.external()
+                        + " at overlapping times (" + Text.time(Math.max(a.firstNanos, b.firstNanos)) + " to "
+                        + Text.time(Math.min(a.lastNanos, b.lastNanos)) + "). Linux allows it because the "
+                        + "remotes differ; only packets from each binding's own remote are let back in.")
+                .detail("bindings", a.id + ", " + b.id)
+                .build();
     }
 }

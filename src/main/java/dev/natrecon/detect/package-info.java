@@ -9,6 +9,7 @@
  * <p>Owns: findings, their ordering, the rules' documentation ({@code natrecon explain}). Must not touch: the model's
  * state (detectors only read events), files or the console, the engine (which drives the detectors), reports (which
  * render the findings). State kept per live binding or flow, never per packet: memory grows with active connections,
- * not with capture length.
+ * not with capture length. Findings are kept per rule up to {@link dev.natrecon.detect.Detection#MAX_FINDINGS_PER_RULE},
+ * the rest counted.
  */
 package dev.natrecon.detect;

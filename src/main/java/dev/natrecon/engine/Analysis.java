@@ -139,6 +139,7 @@ public final class Analysis {
             stats.frames = reader.frames();
             stats.interfaces = List.copyOf(reader.interfaces());
             stats.anomalies.addAll(reader.anomalies());
+            stats.decompressionNotice = reader.limitNotice();
         }
     }
 
@@ -373,6 +374,33 @@ public final class Analysis {
         return List.copyOf(checks);
     }
 
+    /** Every bound the case reached: the captures' own, then the analysis stages'. */
+    private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection,
+                                            SipRewrites rewrites) {
+        List<LimitNotice> out = new ArrayList<>();
+        for (CaptureStats c : captures) out.addAll(c.limitNotices());
+        dev.natrecon.capture.AnomalyCounts sip = rewrites.bounds();
+        for (Map.Entry<String, Long> e : sip.asMap().entrySet()) {
+            out.add(new LimitNotice(e.getKey(), "sip", e.getValue(), String.format(Locale.ROOT,
+                    "sip: %d message(s), the first the input copy of frame %d (sip.csv), stopped at a bound (%s): %s",
+                    e.getValue(), sip.firstFrame(e.getKey()), e.getKey(), sip.kind(e.getKey()).description())));
+        }
+        if (bindings.notKept() > 0) {
+            out.add(new LimitNotice(dev.natrecon.capture.Bound.BINDINGS.id(), "bindings", bindings.notKept(),
+                    String.format(Locale.ROOT, "bindings: %d matched packets belong to flows past the %d bindings "
+                            + "kept (%s); they were counted in the outcomes, mappings.csv and the detectors have the "
+                            + "first %d bindings", bindings.notKept(), BindingTable.MAX_BINDINGS,
+                            dev.natrecon.capture.Bound.BINDINGS.id(), BindingTable.MAX_BINDINGS)));
+        }
+        detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
+                "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));
+        detection.notKept().forEach((id, n) -> out.add(new LimitNotice(
+                dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id(), "findings", n, String.format(Locale.ROOT,
+                "findings: %s found %d more instances than the %d kept (%s); they were counted, not listed", id, n,
+                Detection.MAX_FINDINGS_PER_RULE, dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id()))));
+        return List.copyOf(out);
+    }
+
     private static RunResult replay(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<StatsCounter> counters,
                                     List<CaptureStats> captures,
                                     List<String> roles, List<String> decisions, ClockEstimate clock, long[] lanSpan,
@@ -562,7 +590,7 @@ public final class Analysis {
         RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
                 matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
                 model.snapshots(), check, tableChecks(in, listings, model), expectCheck, rewrites, findings,
-                detection.keepalive());
+                detection.keepalive(), limits(captures, bindings, detection, rewrites));
         for (AnalysisSink sink : sinks) sink.finish(result);
         return result;
     }

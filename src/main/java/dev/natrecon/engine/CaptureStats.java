@@ -20,6 +20,8 @@ public final class CaptureStats {
     public long capturedBytes;
     public final long[] dispositions = new long[Disposition.values().length];
     public final AnomalyCounts anomalies = new AnomalyCounts();
+    /** The reader's notice when the decompression bound cut the file, else null. */
+    public String decompressionNotice;
     public long firstNanos = Long.MAX_VALUE;
     public long lastNanos = Long.MIN_VALUE;
     /** Packets per layer bit of {@link Packet#layers}. */
@@ -79,5 +81,20 @@ public final class CaptureStats {
         if (p.linkEvent != dev.natrecon.decode.LinkEvent.NONE) {
             linkEvents.merge(p.linkEvent.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
         }
+    }
+
+    /** The resource bounds this capture reached, one notice each, naming the file. */
+    public java.util.List<LimitNotice> limitNotices() {
+        java.util.List<LimitNotice> out = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, Long> e : anomalies.asMap().entrySet()) {
+            dev.natrecon.capture.Anomaly kind = anomalies.kind(e.getKey());
+            if (kind == null || !kind.bound()) continue;
+            String text = kind == dev.natrecon.capture.Bound.DECOMPRESSION_LIMIT && decompressionNotice != null
+                    ? decompressionNotice
+                    : path + ": " + e.getKey() + " (" + e.getValue() + "x, first in frame " + anomalies.firstFrame(e.getKey())
+                            + "): " + kind.description();
+            out.add(new LimitNotice(e.getKey(), path, e.getValue(), text));
+        }
+        return out;
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
  *                    another consistent ALG, broken), or null when no SIP message was seen on both sides
  * @param findings    what the detectors found, most severe first ({@link dev.natrecon.detect.Detection#ORDER})
  * @param keepalive   the keepalive timeline of the UDP bindings that carry SIP (keepalive.csv), in time order
+ * @param limits      the resource bounds this case reached (empty when none): the analysis is cut where they say
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
@@ -32,7 +33,7 @@ public record RunResult(String caseName, List<CaptureStats> captures, List<Strin
                         ModelSummary model, List<TableSnapshot> snapshots,
                         KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
                         SipRewrites sipRewrites, List<Finding> findings,
-                        List<dev.natrecon.detect.KeepaliveRow> keepalive) {
+                        List<dev.natrecon.detect.KeepaliveRow> keepalive, List<LimitNotice> limits) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

@@ -37,6 +37,12 @@ import java.util.List;
  * findings need it, so every analysis pays it (the bench's analyze phase includes it).
  */
 public final class SipRewrites {
+    /**
+     * sip.csv rows held until the end (about 300 bytes each): 200,000 stay near 60 MiB; a day of a few hundred phones
+     * fits. Past it the messages are still classified and tallied (the verdict counts them all) but their rows are
+     * not kept ({@code sip.too_many_rows}).
+     */
+    public static final int MAX_ROWS = 200_000;
     private final SipRewriteClassifier classifier = new SipRewriteClassifier(
             new AlgContext(java.util.Set.of(), java.util.Set.of(), BindingLookup.later()));
     private final CaseTally tally = new CaseTally();
@@ -44,12 +50,26 @@ public final class SipRewrites {
     private final List<String> lines = new ArrayList<>();
     private final List<WaitingRow> waiting = new ArrayList<>();
     private final boolean redact;
+    private final int maxRows;
+    /**
+     * Messages past {@link #MAX_ROWS} whose moved ports wait for the bindings: judged for the tally only (at most
+     * {@link #MAX_ROWS} of them; later ones are left out of the verdict's class counts).
+     */
+    private final List<WaitingRow> lateJudged = new ArrayList<>();
     private int pairs;
     private CaseVerdict verdict;
+    /** Messages whose parse stopped at a bound (headers per message, media per SDP body), by anomaly id. */
+    private final dev.natrecon.capture.AnomalyCounts bounds = new dev.natrecon.capture.AnomalyCounts();
 
     /** {@code redact}: credential values left out of every field text the rows and findings show. */
     SipRewrites(boolean redact) {
+        this(redact, MAX_ROWS);
+    }
+
+    /** With another row bound (tests). */
+    SipRewrites(boolean redact, int maxRows) {
         this.redact = redact;
+        this.maxRows = maxRows;
     }
 
     /** A row whose moved SDP ports wait for the bindings: its index, its cells, what the judgement needs. */
@@ -79,10 +99,19 @@ public final class SipRewrites {
     }
 
     private void classify(SipMessagePair pair) {
+        countBounds(pair.input());
         classifier.learn(pair);
         MessageVerdict v = classifier.classify(pair);
-        List<String> cells = SipCsv.row(v);
         tally.addMessage(v);
+        if (lines.size() >= maxRows) {
+            // the verdict still counts it; its row is not kept
+            if (v.unjudgedPorts() == null) tally.countClass(pair.direction(), v.algClass());
+            else if (lateJudged.size() < maxRows) lateJudged.add(new WaitingRow(-1, null, pair.direction(), v.unjudgedPorts()));
+            bounds.add(dev.natrecon.capture.Bound.SIP_ROWS, pair.input().frame());
+            pair.release();
+            return;
+        }
+        List<String> cells = SipCsv.row(v);
         if (v.unjudgedPorts() == null) {
             tally.countClass(pair.direction(), v.algClass());
             lines.add(SipCsv.line(cells));
@@ -91,6 +120,26 @@ public final class SipRewrites {
             lines.add(null);
         }
         pair.release();
+    }
+
+    /** Counts the input copy's bound issues (the output copy is the same message as the router passed it on). */
+    private void countBounds(SipObservation o) {
+        dev.natrecon.decode.sip.SipMessage m = o.parse().messageOrNull();
+        if (m == null) return;
+        for (dev.natrecon.decode.sip.SipIssue i : m.issues()) {
+            if (i.anomaly().bound()) bounds.add(i.anomaly(), o.frame());
+        }
+        if (m.bodyLength() == 0) return;
+        dev.natrecon.decode.sdp.SdpBody sdp = dev.natrecon.decode.sdp.SdpBody.fromSip(m).orElse(null);
+        if (sdp == null) return;
+        for (dev.natrecon.decode.sdp.SdpIssue i : sdp.issues()) {
+            if (i.anomaly().bound()) bounds.add(i.anomaly(), o.frame());
+        }
+    }
+
+    /** SIP messages (seen on both sides) whose parse stopped at a bound, by anomaly id, with the first frame. */
+    public dev.natrecon.capture.AnomalyCounts bounds() {
+        return bounds;
     }
 
     private static SipMessagePair pair(SipPacket p, byte[] before, byte[] observed, byte[] predicted) {
@@ -132,6 +181,12 @@ public final class SipRewrites {
             lines.set(w.index(), SipCsv.line(w.cells()));
         }
         waiting.clear();
+        for (WaitingRow w : lateJudged) {
+            SipRewriteClassifier.JudgedPorts j = SipRewriteClassifier.judgePorts(w.ports(), lookup);
+            tally.addFindings(j.added());
+            tally.countClass(w.direction(), j.algClass());
+        }
+        lateJudged.clear();
         verdict = tally.verdict(List.of());
         return this;
     }

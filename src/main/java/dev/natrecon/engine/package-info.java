@@ -9,6 +9,8 @@
  * model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
  * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.
+ * The resource bounds a case reached (the captures', the bindings', the findings') are gathered as
+ * {@link dev.natrecon.engine.LimitNotice}s in the result, for every sink to name.
  *
  * <p><b>Time across two capture points.</b> The LAN capture's clock is the reference. WAN timestamps are mapped onto it
  * by the {@link dev.natrecon.capture.ClockCorrection} estimated from packets seen on both sides (or given). Each file's

@@ -12,6 +12,11 @@ public enum ReassemblyAnomaly implements Anomaly {
     EVICTED("reassembly.evicted", "the reassembly buffers were full; the oldest incomplete datagram was dropped"),
     INCOMPLETE_AT_END("reassembly.incomplete_at_end", "the capture ended with a datagram still incomplete");
 
+    @Override
+    public boolean bound() {
+        return this == EVICTED;
+    }
+
     private final String id;
     private final String description;
 

@@ -12,6 +12,11 @@ public enum SipStreamAnomaly implements Anomaly {
     SIP_STREAM_BAD_CONTENT_LENGTH("reassembly.sip_stream.bad_content_length", "a message's Content-Length is not a number; its body is taken as empty"),
     SIP_STREAM_INCOMPLETE_AT_END("reassembly.sip_stream.incomplete_at_end", "the stream ended inside a message");
 
+    @Override
+    public boolean bound() {
+        return this == SIP_STREAM_OVERFLOW;
+    }
+
     private final String id;
     private final String description;
 

@@ -24,6 +24,12 @@ import java.util.List;
  * of CR/LF (a single CRLF pong) once the next byte shows the run has ended, or at {@link #finish}.
  */
 public final class SipStreamFramer {
+    /**
+     * The largest SIP message framed (64 KiB): as large as a UDP datagram can carry, and as much as the servers on the
+     * other end accept: Kamailio's receive buffer (BUF_SIZE in config.h) is 64 KiB, Asterisk's bundled PJSIP takes at
+     * most 6000 bytes (PJSIP_MAX_PKT_LEN in third-party/pjproject/patches/config_site.h). A larger message would have
+     * been refused by either, so dropping it loses nothing a call depended on.
+     */
     public static final int DEFAULT_MAX_BUFFER = 64 * 1024;
 
     private final int maxBuffer;

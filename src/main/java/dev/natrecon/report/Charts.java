@@ -40,6 +40,13 @@ final class Charts {
     static final int WIDTH = 960;
     /** Bindings drawn in the lifeline chart at most (the first by id). */
     static final int MAX_BINDINGS = 40;
+    /**
+     * Points drawn in the keepalive chart. Each is an SVG element of about 150 bytes and JFreeChart keeps every
+     * series item as an object, so a capture of thousands of phones refreshing for hours (millions of gaps) would
+     * need hundreds of MiB; 4000 points fill a 960-pixel chart several times over. Past it the gaps within the timeout
+     * are thinned evenly (every k-th drawn); gaps longer than the timeout, what the chart is for, are drawn first.
+     */
+    static final int MAX_KEEPALIVE_POINTS = 4000;
 
     /** One chart rendered both ways. */
     record Chart(String name, String title, String note, byte[] png, String svg) {
@@ -192,13 +199,34 @@ final class Charts {
         XYSeries within = new XYSeries("gap within the timeout", false, true);
         XYSeries over = new XYSeries("gap longer than the timeout (the entry expired)", false, true);
         XYSeries timeout = new XYSeries("timeout in force", false, true);
-        java.util.Set<Integer> bindings = new java.util.TreeSet<>();
+        java.util.Set<Integer> bindings = new java.util.HashSet<>();
+        long overCount = 0, withinCount = 0;
+        for (dev.natrecon.detect.KeepaliveRow k : rows) {
+            if (k.timeoutSeconds() < 0) continue;
+            if (k.exceeded()) overCount++;
+            else withinCount++;
+            if (bindings.size() < 1_000_000) bindings.add(k.binding());
+        }
+        long overDrawn = Math.min(overCount, MAX_KEEPALIVE_POINTS);
+        long room = MAX_KEEPALIVE_POINTS - overDrawn;
+        long step = withinCount <= room ? 1 : room == 0 ? Long.MAX_VALUE : (withinCount + room - 1) / room;
+        long overStep = overCount <= MAX_KEEPALIVE_POINTS ? 1 : (overCount + MAX_KEEPALIVE_POINTS - 1) / MAX_KEEPALIVE_POINTS;
+        long wi = 0, oi = 0;
+        double lastTimeout = Double.NaN, lastX = Double.NaN;
         for (dev.natrecon.detect.KeepaliveRow k : rows) {
             if (k.timeoutSeconds() < 0) continue;
             double x = seconds(k.nanos(), t0);
-            (k.exceeded() ? over : within).add(x, k.gapSeconds());
-            timeout.add(x, k.timeoutSeconds());
-            bindings.add(k.binding());
+            lastX = x;
+            boolean drawn = k.exceeded() ? oi++ % overStep == 0 : wi++ % step == 0;
+            if (drawn) (k.exceeded() ? over : within).add(x, k.gapSeconds(), false);
+            // the step line needs only its changes (and the end)
+            if (k.timeoutSeconds() != lastTimeout && timeout.getItemCount() < MAX_KEEPALIVE_POINTS) {
+                timeout.add(x, k.timeoutSeconds(), false);
+                lastTimeout = k.timeoutSeconds();
+            }
+        }
+        if (timeout.getItemCount() > 0 && timeout.getX(timeout.getItemCount() - 1).doubleValue() != lastX) {
+            timeout.add(lastX, lastTimeout, false);
         }
         XYSeriesCollection points = new XYSeriesCollection();
         points.addSeries(within);
@@ -211,7 +239,9 @@ final class Charts {
         plot.setRenderer(1, line);
         String note = rows.isEmpty() ? "no UDP binding carried SIP"
                 : bindings.size() + " binding" + (bindings.size() == 1 ? "" : "s") + " carrying SIP, "
-                + (within.getItemCount() + over.getItemCount()) + " gaps, " + over.getItemCount() + " longer than the timeout";
+                + (withinCount + overCount) + " gaps, " + overCount + " longer than the timeout"
+                + (within.getItemCount() + over.getItemCount() < withinCount + overCount
+                        ? "; " + (within.getItemCount() + over.getItemCount()) + " drawn (at most " + MAX_KEEPALIVE_POINTS + ")" : "");
         JFreeChart chart = chart("Keepalive gaps against the conntrack timeout", plot);
         dots.setSeriesPaint(0, new Color(0x2f9e44));
         dots.setSeriesShape(0, new Ellipse2D.Double(-3, -3, 6, 6));

@@ -58,6 +58,7 @@ final class HtmlReport {
         h.raw("<div id=\"verdict\" class=\"").raw(worst).raw("\">Verdict: <b>").text(worst.toUpperCase(Locale.ROOT))
                 .raw("</b> — ").text(countsText(r.findings())).raw("</div>\n");
         inputs(h, r);
+        limits(h, r);
         h.raw("<nav><a href=\"#findings\">Findings</a><a href=\"#calls\">SIP calls</a><a href=\"#timelines\">Timelines</a>"
                 + "<a href=\"#charts\">Charts</a><a href=\"#files\">Files</a></nav>\n");
         findings(h, r.findings());
@@ -118,7 +119,13 @@ final class HtmlReport {
             return;
         }
         h.raw("<table><tr><th>#</th><th>severity</th><th>finding</th><th>time</th><th>subject</th></tr>\n");
+        int start = h.length();
+        int shown = findings.size();
         for (int i = 0; i < findings.size(); i++) {
+            if (h.length() - start > ReportLimits.HTML_FINDINGS_BYTES / 4) {
+                shown = i;
+                break;
+            }
             Finding f = findings.get(i);
             h.raw("<tr><td class=\"n\">").text(Integer.toString(i + 1)).raw("</td><td>").raw(badge(f.severity().label()))
                     .raw("</td><td><a href=\"#f").raw(Integer.toString(i + 1)).raw("\"><code>").text(f.id())
@@ -126,7 +133,26 @@ final class HtmlReport {
                     .text(f.subject()).raw("</td></tr>\n");
         }
         h.raw("</table>\n");
-        for (int i = 0; i < findings.size(); i++) finding(h, findings.get(i), i + 1);
+        for (int i = 0; i < shown; i++) {
+            if (h.length() - start > ReportLimits.HTML_FINDINGS_BYTES) {
+                shown = i;
+                break;
+            }
+            finding(h, findings.get(i), i + 1);
+        }
+        if (shown < findings.size()) {
+            h.raw("<p class=\"note\" id=\"findings-cut\">").text(ReportLimits.more(findings.size() - shown)).raw("</p>\n");
+        }
+    }
+
+    /** The resource bounds the case reached, before anything else: the analysis is cut where they say. */
+    private static void limits(SafeBuilder h, RunResult r) {
+        if (r.limits().isEmpty()) return;
+        h.raw("<div id=\"limits\"><p><b>Limits reached</b>: this analysis is cut where a bound was hit.</p><ul>\n");
+        for (dev.natrecon.engine.LimitNotice n : r.limits()) {
+            h.raw("<li><code>").text(n.id()).raw("</code> ").text(n.text()).raw("</li>\n");
+        }
+        h.raw("</ul></div>\n");
     }
 
     private static void finding(SafeBuilder h, Finding f, int n) {

@@ -35,10 +35,22 @@ final class MarkdownSummary {
         }
         m.raw("\nClock offset: WAN ahead of LAN by **").raw(String.format(Locale.ROOT, "%+.6f s", r.clock().offsetSeconds()))
                 .raw("** (").text(r.clock().method()).raw(", ").raw(Integer.toString(r.clock().matches())).raw(" matched pairs)\n\n");
+        if (!r.limits().isEmpty()) {
+            m.raw("## Limits reached\n\nThis analysis is cut where a bound was hit:\n\n");
+            for (dev.natrecon.engine.LimitNotice l : r.limits()) {
+                m.raw("- ").text(l.id(), Escape::mdCode).raw(" ").text(l.text()).raw("\n");
+            }
+            m.raw("\n");
+        }
         m.raw("## Findings\n\n");
         if (r.findings().isEmpty()) m.raw("None.\n\n");
         int n = 0;
+        int start = m.length();
         for (Finding f : r.findings()) {
+            if (m.length() - start > ReportLimits.MARKDOWN_FINDINGS_BYTES) {
+                m.text(ReportLimits.more(r.findings().size() - n)).raw("\n\n");
+                break;
+            }
             Rule rule = Detectors.rule(f.id());
             m.raw("### ").raw(Integer.toString(++n)).raw(". ").raw(f.severity().label().toUpperCase(Locale.ROOT)).raw(" ")
                     .text(f.id(), Escape::mdCode).raw(rule == null ? "" : " — ").text(rule == null ? "" : rule.title()).raw("\n\n");

@@ -34,6 +34,11 @@ final class SafeBuilder {
         return this;
     }
 
+    /** Characters written so far. */
+    int length() {
+        return sb.length();
+    }
+
     @Override
     public String toString() {
         return sb.toString();

@@ -128,9 +128,35 @@ public final class Summaries {
             for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) tables.add(tableCheck(t));
             m.put("kernel_tables", tables);
         }
+        List<Object> limits = new ArrayList<>();
+        for (dev.natrecon.engine.LimitNotice l : r.limits()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", l.id());
+            x.put("where", l.where());
+            x.put("count", l.count());
+            x.put("notice", l.text());
+            limits.add(x);
+        }
         List<Object> findings = new ArrayList<>();
-        for (Finding f : r.findings()) findings.add(finding(f));
+        long size = 0;
+        for (Finding f : r.findings()) {
+            Map<String, Object> one = finding(f);
+            size += Json.render(one).length();
+            if (size > ReportLimits.JSON_FINDINGS_BYTES) break;
+            findings.add(one);
+        }
+        if (findings.size() < r.findings().size()) {
+            int cut = r.findings().size() - findings.size();
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", dev.natrecon.capture.Bound.REPORT_SIZE.id());
+            x.put("where", "summary.json");
+            x.put("count", cut);
+            x.put("notice", "summary.json: " + ReportLimits.more(cut));
+            limits.add(x);
+        }
+        if (!limits.isEmpty()) m.put("limits", limits);
         m.put("findings", findings);
+        if (findings.size() < r.findings().size()) m.put("findings_not_listed", r.findings().size() - findings.size());
         return m;
     }
 

@@ -75,4 +75,38 @@ class DetectionTest {
                 + " && udp.dstport==5060)", f.displayFilterBothWays());
         assertEquals("frame.number in {3 9}", DisplayFilters.frames(List.of(3L, 9L)));
     }
+
+    @Test
+    void findingsPastThePerRuleBoundAreCountedWithWhatDetectorsCountedThemselves() {
+        Rule other = new Rule("test.other", Severity.INFO, "t", "r", List.of(), "f", List.of());
+        Detector d = new Detector() {
+            public List<Rule> rules() {
+                return List.of(RULE, other);
+            }
+
+            public void finish(DetectionContext c, Consumer<Finding> out) {
+                for (int i = 0; i < Detection.MAX_FINDINGS_PER_RULE + 120; i++) out.accept(Finding.of(RULE).at(i).build());
+                out.accept(Finding.of(other).at(1).build());
+            }
+
+            @Override
+            public Map<String, Long> findingsNotKept() {
+                return Map.of("test.rule", 5L);
+            }
+
+            @Override
+            public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+                return Map.of(dev.natrecon.capture.Bound.CALLS, 3L);
+            }
+        };
+        Detection detection = new Detection(new LiveEntries(), List.of(d));
+        List<Finding> found = detection.finish(null);
+        assertEquals(Detection.MAX_FINDINGS_PER_RULE, found.stream().filter(f -> f.id().equals("test.rule")).count());
+        assertEquals(1, found.stream().filter(f -> f.id().equals("test.other")).count());
+        // the first ones are kept (in the detector's order), not an arbitrary subset
+        assertEquals(Detection.MAX_FINDINGS_PER_RULE - 1L,
+                found.stream().filter(f -> f.id().equals("test.rule")).mapToLong(Finding::nanos).max().orElse(-1));
+        assertEquals(Map.of("test.rule", 125L), detection.notKept());
+        assertEquals(Map.of(dev.natrecon.capture.Bound.CALLS, 3L), detection.boundsHit());
+    }
 }

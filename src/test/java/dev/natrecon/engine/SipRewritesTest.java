@@ -69,4 +69,17 @@ class SipRewritesTest {
         assertEquals(1, r.pairs());
         assertEquals(1, r.lines().size());
     }
+
+    @Test
+    void rowsPastTheBoundAreCountedInTheVerdictAndNamed() {
+        SipRewrites r = new SipRewrites(true, 1);
+        r.accept(segment(options(PHONE, 1) + options(PHONE, 2), options(ROUTER, 1) + options(PHONE, 2)));
+        r.finish(List.of());
+        assertEquals(2, r.pairs());
+        assertEquals(1, r.lines().size(), "one row kept");
+        assertEquals(1, r.bounds().count(dev.natrecon.capture.Bound.SIP_ROWS.id()));
+        CaseVerdict v = r.verdict();
+        assertEquals(1, v.count(AlgClass.LINUX_LIKE), v.toString());
+        assertEquals(1, v.count(AlgClass.NO_ALG), "the message without a row is still in the verdict: " + v);
+    }
 }

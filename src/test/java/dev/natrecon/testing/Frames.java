@@ -51,4 +51,17 @@ public final class Frames {
         b.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt((int) ts).putInt((int) ssrc);
         return b.array();
     }
+
+    /** Ethernet II + IPv4 + TCP (20-byte header, window 65535) + payload; {@code flags} as in the TCP header (0x18 PSH|ACK). */
+    public static byte[] tcp(String src, int sport, String dst, int dport, long seq, int flags, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 20 + payload.length);
+        b.put(new byte[] {0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0x66, 0x77, (byte) 0x88, (byte) 0x99, (byte) 0xaa});
+        b.putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (40 + payload.length)).putShort((short) 1)
+                .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0).putInt(ip(src)).putInt(ip(dst));
+        b.putShort((short) sport).putShort((short) dport).putInt((int) seq).putInt(0).put((byte) 0x50).put((byte) flags)
+                .putShort((short) 0xffff).putShort((short) 0).putShort((short) 0);
+        b.put(payload);
+        return b.array();
+    }
 }

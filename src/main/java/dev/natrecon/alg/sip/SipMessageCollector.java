@@ -1,6 +1,7 @@
 package dev.natrecon.alg.sip;
 
 import dev.natrecon.capture.AnomalyCounts;
+import dev.natrecon.capture.Bound;
 import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.sip.SipDatagram;
 import dev.natrecon.decode.sip.SipFraming;
@@ -26,6 +27,13 @@ import java.util.Set;
 public final class SipMessageCollector {
     /** The ports the Linux SIP helper listens on by default. */
     public static final Set<Integer> DEFAULT_PORTS = Set.of(5060);
+    /**
+     * TCP directions framed at once. Each holds up to {@link SipStreamFramer#DEFAULT_MAX_BUFFER} (64 KiB), so 4096
+     * streams bound the buffers at 256 MiB in the worst case and a few MiB in practice (a buffer grows only to the
+     * message it holds); a registrar's capture with a few thousand TCP phones fits. Past it the stream opened longest
+     * ago is finished (its partial message counted as incomplete) to make room ({@link Bound#TCP_STREAMS}).
+     */
+    public static final int MAX_STREAMS = 4096;
 
     private final CapturePoint point;
     private final Set<Integer> ports;
@@ -34,14 +42,21 @@ public final class SipMessageCollector {
     private final AnomalyCounts anomalies = new AnomalyCounts();
     private final List<SipObservation> out = new ArrayList<>();
     private long lastNanos;
+    private final int maxStreams;
 
     public SipMessageCollector(CapturePoint point) {
         this(point, DEFAULT_PORTS);
     }
 
     public SipMessageCollector(CapturePoint point, Set<Integer> ports) {
+        this(point, ports, MAX_STREAMS);
+    }
+
+    /** A collector framing at most {@code maxStreams} TCP directions at once (tests). */
+    public SipMessageCollector(CapturePoint point, Set<Integer> ports, int maxStreams) {
         this.point = point;
         this.ports = Set.copyOf(ports);
+        this.maxStreams = maxStreams;
     }
 
     /** Offers one decoded packet (its bytes are only read during the call). */
@@ -67,10 +82,23 @@ public final class SipMessageCollector {
                 if (old != null) take(key, old.finish(anomalies), nanos);
             }
             if (p.payloadLength <= 0 || !(sipPort || startLine || framers.containsKey(key))) return;
-            SipStreamFramer framer = framers.computeIfAbsent(key, k -> new SipStreamFramer());
+            SipStreamFramer framer = framers.get(key);
+            if (framer == null) {
+                if (framers.size() >= maxStreams) evictOldest(frame, nanos);
+                framer = new SipStreamFramer();
+                framers.put(key, framer);
+            }
             streamEnds.put(key, new Endpoint[] {src, dst});
             take(key, framer.offer(p.tcpSeq, p.data, p.payloadOffset, p.payloadLength, frame, anomalies), nanos);
         }
+    }
+
+    private void evictOldest(long frame, long nanos) {
+        Map.Entry<String, SipStreamFramer> eldest = framers.entrySet().iterator().next();
+        anomalies.add(Bound.TCP_STREAMS, frame);
+        take(eldest.getKey(), eldest.getValue().finish(anomalies), nanos);
+        framers.remove(eldest.getKey());
+        streamEnds.remove(eldest.getKey());
     }
 
     private void take(String key, List<SipStreamItem> items, long nanos) {

@@ -11,7 +11,13 @@ public enum SdpAnomaly implements Anomaly {
     SDP_ORIGIN_MISSING("sdp.origin_missing", "there is no o= line"),
     SDP_CONNECTION_MISSING("sdp.connection_missing", "a media line with a non-zero port has no c= at media or session level"),
     SDP_PORT_INVALID("sdp.port_invalid", "an m= or a=rtcp port is not a number from 0 to 65535"),
+    SDP_TOO_MANY_MEDIA("sdp.too_many_media", "a body has more than 64 media descriptions (the bound, SdpBody.MAX_MEDIA); the m= sections after them were ignored"),
     SDP_PARSER_DISAGREEMENT("sdp.parser_disagreement", "natrecon's line scan and jain-sip read a field differently; the raw text is kept");
+
+    @Override
+    public boolean bound() {
+        return this == SDP_TOO_MANY_MEDIA;
+    }
 
     private final String id;
     private final String description;

@@ -19,6 +19,13 @@ import java.util.Optional;
  */
 public final class SdpBody {
     private static final String KNOWN_TYPES = "vosiuepcbtrzkam";
+    /**
+     * Media descriptions kept per body. An offer carries one to four (audio, video, a BFCP or T.38 stream); WebRTC
+     * bundles rarely pass a dozen; the Linux helper itself looks at every m= line but allocates nothing per line.
+     * Past 64 the rest are ignored ({@link SdpAnomaly#SDP_TOO_MANY_MEDIA}) so a body of thousands of m= lines cannot
+     * make thousands of expectations or media records.
+     */
+    public static final int MAX_MEDIA = 64;
 
     private final int start;
     private final int end;
@@ -501,6 +508,13 @@ public final class SdpBody {
 
         private void finishMedia() {
             if (mLine == null) return;
+            if (media.size() >= MAX_MEDIA) {
+                if (media.size() == MAX_MEDIA && issues.stream().noneMatch(i -> i.anomaly() == SdpAnomaly.SDP_TOO_MANY_MEDIA)) {
+                    issue(SdpAnomaly.SDP_TOO_MANY_MEDIA, "more than " + MAX_MEDIA + " m= lines; the rest were ignored", mLine);
+                }
+                mLine = null;
+                return;
+            }
             media.add(new SdpMedia(media.size(), mLine, mType, mPort, mCount, mProto, mFormats, mConnection, mRtcp,
                     mDirection, mAttributes));
             mLine = null;

@@ -21,7 +21,13 @@ public enum SipAnomaly implements Anomaly {
     SIP_PARSER_DISAGREEMENT("sip.parser_disagreement", "natrecon's offset scan and jain-sip read a field differently; the raw text is kept"),
     SIP_MULTIPLE_MESSAGES("sip.multiple_messages_in_datagram", "one datagram carries more than one SIP message"),
     SIP_TRAILING_DATA("sip.trailing_data", "bytes after the last message of a datagram are neither a message nor CR/LF"),
+    SIP_TOO_MANY_HEADERS("sip.too_many_headers", "a message has more than 256 headers (the bound, SipParser.MAX_HEADERS); the header lines after them were not parsed"),
     SIP_MULTIPART_MALFORMED("sip.multipart_malformed", "a multipart body has no boundary parameter, no delimiter line or no closing delimiter");
+
+    @Override
+    public boolean bound() {
+        return this == SIP_TOO_MANY_HEADERS;
+    }
 
     private final String id;
     private final String description;

@@ -37,6 +37,14 @@ public final class SipParser {
     /** Header names (lower case, compact forms included) that make a payload SIP even with a broken start line. */
     private static final Set<String> SIP_HEADERS = Set.of("via", "v", "call-id", "i", "cseq", "from", "f", "to", "t");
 
+    /**
+     * Headers parsed per message. Real messages carry 10-40 (one Via per proxy, one Record-Route per hop), so 256
+     * leaves room for long proxy chains; past it the rest is left unparsed with {@link SipAnomaly#SIP_TOO_MANY_HEADERS},
+     * so one hostile message (64 KiB of 3-byte header lines is some 20,000 of them) cannot cost thousands of jain-sip
+     * header parses.
+     */
+    public static final int MAX_HEADERS = 256;
+
     private SipParser() {
     }
 
@@ -279,6 +287,11 @@ public final class SipParser {
         int k = 0;
         while (k < lines.size()) {
             int ls = lines.get(k)[0], le = lines.get(k)[1];
+            if (out.size() >= MAX_HEADERS) {
+                issues.add(new SipIssue(SipAnomaly.SIP_TOO_MANY_HEADERS, (lines.size() - k) + " header lines after the first "
+                        + MAX_HEADERS + " headers were not parsed", span(p, ls, le)));
+                return;
+            }
             if (p[ls] == ' ' || p[ls] == '\t') {
                 issues.add(new SipIssue(SipAnomaly.SIP_HEADER_LINE_MALFORMED, "continuation line with no header before it",
                         span(p, ls, le)));
