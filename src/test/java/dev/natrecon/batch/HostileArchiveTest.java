@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natrecon.batch.HostileInputs.Member;
+import dev.natrecon.capture.Compression;
+import dev.natrecon.capture.DecompressionLimit;
 import dev.natrecon.detect.Severity;
+import dev.natrecon.testing.Bombs;
+import dev.natrecon.testing.HostileCaptures;
+import dev.natrecon.testing.HostileCases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,6 +224,7 @@ class HostileArchiveTest {
                 + "capture.wan.file=wan.pcap\n"));
         members.add(Member.file("tickets/climb/wan.pcap", wan));
         members.add(Member.text("tickets/cases.csv", "case,lan,wan,router,settings\n/etc,/etc/passwd,/etc/shadow,,\n"));
+        members.addAll(insideCaseHostiles(wan));
         Path in = tmp.resolve("in");
         Files.createDirectories(in);
         Path manifest = in.resolve("manifest.csv");
@@ -231,6 +237,16 @@ class HostileArchiveTest {
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
         Map<String, String> before = HostileInputs.listing(tmp, out);
+        System.setProperty(DecompressionLimit.PROPERTY, String.valueOf(8L << 20));
+        try {
+            mixedBatch(tgz, zip, manifest, out, sentinel, before);
+        } finally {
+            System.clearProperty(DecompressionLimit.PROPERTY);
+        }
+    }
+
+    private void mixedBatch(Path tgz, Path zip, Path manifest, Path out, Path sentinel, Map<String, String> before)
+            throws IOException {
         for (Path archive : List.of(tgz, zip)) {
             BatchRunner.Result r = BatchRunner.run(List.of(archive, manifest),
                     new BatchRunner.Options(out, 2, true).with(SMALL), BatchListener.NONE);
@@ -249,6 +265,7 @@ class HostileArchiveTest {
             assertTrue(reasonOf(r, "!tickets/linked/lan.pcap").contains("symbolic link"));
             if (archive == tgz) assertTrue(reasonOf(r, "!tickets/linked/wan.pcap").contains("hard link"));
             assertTrue(reasonOf(r, "!tickets/cases.csv").contains("not a capture"));
+            assertInsideCaseHostiles(c, out, r);
             assertEquals(3, r.exitStatus(Severity.ERROR));
             List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
             assertEquals(1 + r.cases().size() + r.unmatched().size(), summary.size());
@@ -260,6 +277,57 @@ class HostileArchiveTest {
             try (Stream<Path> s = Files.walk(out)) {
                 assertTrue(s.noneMatch(p -> p.getFileName().toString().equals("escape") || p.getFileName().toString().startsWith(".")),
                         "no unpacked traversal member and no temporary folder left in the output");
+            }
+        }
+    }
+
+    /**
+     * The hostile cases whose damage is inside a capture, not in the archive: credentials folded across lines over
+     * UDP and TCP, Markdown/HTML injection, a record header that lies about its length, a gzip bomb as a capture, a
+     * SIP message with 5,000 headers. Each must be an ordinary case that completes with its bound named.
+     */
+    static List<Member> insideCaseHostiles(byte[] goodWan) throws IOException {
+        List<Member> m = new ArrayList<>();
+        for (String c : List.of("credentials", "markdown-injection")) {
+            Path dir = Path.of("src/test/resources/cases", c);
+            for (String f : List.of("case.properties", "lan.pcap", "wan.pcap")) {
+                m.add(Member.file("tickets/" + c + "/" + f, Files.readAllBytes(dir.resolve(f))));
+            }
+        }
+        m.add(Member.file("tickets/lying/lying-lan.pcap", Files.readAllBytes(Path.of("src/test/resources/cases/lying-lengths/lan.pcap"))));
+        m.add(Member.file("tickets/lying/lying-wan.pcap", goodWan));
+        m.add(Member.file("tickets/gzbomb/gzbomb-lan.pcap.gz", Bombs.bomb(Compression.GZIP, 5, 64L << 20)));
+        m.add(Member.file("tickets/gzbomb/gzbomb-wan.pcap", goodWan));
+        Path dir = Files.createTempDirectory("natrecon-hugesip");
+        try {
+            HostileCaptures.hugeSip(dir.resolve("l.pcap"), dir.resolve("w.pcap"), 5000);
+            m.add(Member.file("tickets/hugesip/hugesip-lan.pcap", Files.readAllBytes(dir.resolve("l.pcap"))));
+            m.add(Member.file("tickets/hugesip/hugesip-wan.pcap", Files.readAllBytes(dir.resolve("w.pcap"))));
+        } finally {
+            for (String f : List.of("l.pcap", "w.pcap")) Files.deleteIfExists(dir.resolve(f));
+            Files.deleteIfExists(dir);
+        }
+        return m;
+    }
+
+    /** Each case of {@link #insideCaseHostiles} completed, its bound named, and no secret in any of its files. */
+    static void assertInsideCaseHostiles(Map<String, CaseOutcome> c, Path out, BatchRunner.Result r) throws IOException {
+        Map<String, String> named = Map.of("hostile_tickets_lying", "capture.record_too_large",
+                "hostile_tickets_gzbomb", "capture.decompression_limit", "hostile_tickets_hugesip", "sip.too_many_headers");
+        for (String name : List.of("hostile_tickets_credentials", "hostile_tickets_markdown-injection",
+                "hostile_tickets_lying", "hostile_tickets_gzbomb", "hostile_tickets_hugesip")) {
+            CaseOutcome o = c.get(name);
+            assertTrue(o != null && "ok".equals(o.status()), name + ": " + rows(r));
+            Path dir = out.resolve("cases").resolve(name);
+            assertTrue(Files.isRegularFile(dir.resolve("report.html")), name + " has its report");
+            if (named.containsKey(name)) {
+                assertTrue(Files.readString(dir.resolve("summary.json")).contains(named.get(name)), name + " names " + named.get(name));
+            }
+        }
+        try (Stream<Path> files = Files.walk(out.resolve("cases/hostile_tickets_credentials"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String secret : HostileCases.SECRETS) assertFalse(text.contains(secret), secret + " in " + f);
             }
         }
     }
