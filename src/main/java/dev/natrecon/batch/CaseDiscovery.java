@@ -70,7 +70,7 @@ public final class CaseDiscovery {
         for (Path input : inputs) {
             String n = input.getFileName() == null ? "" : input.getFileName().toString().toLowerCase(Locale.ROOT);
             if (Files.isRegularFile(input) && n.endsWith(".csv")) {
-                cases.addAll(manifest(input));
+                cases.addAll(manifest(input, unmatched));
                 continue;
             }
             if (!Files.exists(input)) throw new IOException(input + ": no such file or folder");
@@ -211,21 +211,32 @@ public final class CaseDiscovery {
         }
     }
 
-    /** The cases a manifest CSV lists: header case, lan, wan, router, settings (any may be empty but a source). */
-    static List<CaseSpec> manifest(Path csv) throws IOException {
+    /**
+     * The cases a manifest CSV lists: header case, lan, wan, router, settings (any may be empty but a source). A row
+     * that names no source, and a manifest that stops being readable CSV part-way, are broken rows of
+     * {@code unmatched}; the rows before and after a bad row are still cases.
+     */
+    static List<CaseSpec> manifest(Path csv, List<Unmatched> unmatched) throws IOException {
         Path base = csv.toAbsolutePath().getParent();
         FolderContainer folder = new FolderContainer(base);
         List<CaseSpec> out = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(csv)) {
-            int row = 1;
-            for (CSVRecord rec : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                    .setIgnoreEmptyLines(true).build().parse(r)) {
+        int row = 1;
+        try (Reader r = Files.newBufferedReader(csv);
+             org.apache.commons.csv.CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+                     .setTrim(true).setIgnoreEmptyLines(true).build().parse(r)) {
+            if (java.util.Collections.disjoint(parser.getHeaderNames(), List.of("lan", "wan", "router", "settings"))) {
+                unmatched.add(new Unmatched(csv.toString(), "not a manifest CSV: its header has no lan, wan, router or "
+                        + "settings column", true));
+                return out;
+            }
+            for (CSVRecord rec : parser) {
                 row++;
                 String name = get(rec, "case"), lan = get(rec, "lan"), wan = get(rec, "wan"), router = get(rec, "router"),
                         settings = get(rec, "settings");
                 boolean pair = lan != null && wan != null;
                 if (!pair && router == null && settings == null || pair && router != null) {
-                    throw new IOException(csv + ": row " + row + ": give lan and wan, or router, or settings");
+                    unmatched.add(new Unmatched(csv + " row " + row, "give lan and wan, or router, or settings", true));
+                    continue;
                 }
                 Set<String> members = new HashSet<>();
                 for (String f : new String[] {lan, wan, router, settings}) if (f != null) members.add(f);
@@ -235,8 +246,14 @@ public final class CaseDiscovery {
                 if (name != null && !safe.equals(name)) rule += "; case name '" + printable(name) + "' made safe as '" + safe + "'";
                 out.add(new CaseSpec(safe, rule, folder, settings, lan, wan, router, members));
             }
-        } catch (IllegalArgumentException e) {
-            throw new IOException(csv + ": not a manifest CSV (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            // commons-csv: a missing or duplicate header (IllegalArgumentException), a broken quote part-way
+            // (UncheckedIOException / IllegalStateException): what was read before stands
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
+            unmatched.add(new Unmatched(csv.toString(), (out.isEmpty() && row == 1 ? "not a manifest CSV: "
+                    : "manifest unreadable after row " + row + ": ") + why, true));
+        } catch (IOException e) {
+            unmatched.add(new Unmatched(csv.toString(), "cannot be read (" + e.getMessage() + ")", true));
         }
         return out;
     }

@@ -71,9 +71,23 @@ class CaseDiscoveryTest {
         assertEquals("a.pcap", cases.get(0).lan());
         assertNull(cases.get(0).router());
         assertEquals("manifest cases.csv row 3", cases.get(1).rule());
-        Files.writeString(csv, "case,lan,wan,router,settings\nbad,a.pcap,,,\n");
-        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> CaseDiscovery.find(List.of(csv)));
-        assertTrue(e.getMessage().contains("cases.csv: row 2"), e.getMessage());
+        // a bad row is a broken row of its own; the rows around it are still cases
+        Files.writeString(csv, "case,lan,wan,router,settings\nbad,a.pcap,,,\ngood,a.pcap,b.pcap,,\n");
+        CaseDiscovery.Found f = CaseDiscovery.find(List.of(csv));
+        assertEquals(List.of("good"), f.cases().stream().map(CaseSpec::name).toList());
+        assertEquals(1, f.unmatched().size(), f.unmatched().toString());
+        assertTrue(f.unmatched().get(0).broken() && f.unmatched().get(0).file().endsWith("cases.csv row 2"), f.unmatched().toString());
+        assertTrue(f.unmatched().get(0).reason().contains("give lan and wan"), f.unmatched().toString());
+        // a quote that never closes: the rows before it stand, the rest is one broken row naming where it stopped
+        Files.writeString(csv, "case,lan,wan,router,settings\none,a.pcap,b.pcap,,\n\"two,a.pcap,b.pcap,,\n");
+        f = CaseDiscovery.find(List.of(csv));
+        assertEquals(List.of("one"), f.cases().stream().map(CaseSpec::name).toList());
+        assertTrue(f.unmatched().size() == 1 && f.unmatched().get(0).reason().startsWith("manifest unreadable after row 2"),
+                f.unmatched().toString());
+        // not CSV with the manifest's header at all
+        Files.writeString(csv, "name,file\n1,2\n");
+        f = CaseDiscovery.find(List.of(csv));
+        assertTrue(f.cases().isEmpty() && f.unmatched().get(0).reason().startsWith("not a manifest CSV"), f.unmatched().toString());
     }
 
     @Test
