@@ -1,15 +1,15 @@
 package dev.natrecon.batch;
 
+import dev.natrecon.testing.FileListing;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -101,23 +101,9 @@ final class HostileInputs {
         }
     }
 
-    /**
-     * Every path under {@code root} but those under {@code except}: "path size mtime" (links as links); the root
-     * itself left out (its mtime changes when the output folders are made in it).
-     */
+    /** {@link FileListing#of}. */
     static Map<String, String> listing(Path root, Path... except) throws IOException {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.toList()) {
-                boolean skip = p.equals(root);
-                for (Path e : except) skip |= p.startsWith(e);
-                if (skip) continue;
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                out.put(root.relativize(p).toString(), (a.isDirectory() ? "dir" : a.size() + " bytes") + " "
-                        + a.lastModifiedTime().toMillis() + (a.isSymbolicLink() ? " -> " + Files.readSymbolicLink(p) : ""));
-            }
-        }
-        return out;
+        return FileListing.of(root, except);
     }
 
     /** The bytes of every file under {@code dir}. */

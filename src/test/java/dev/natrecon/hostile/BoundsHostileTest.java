@@ -12,6 +12,7 @@ import dev.natrecon.detect.Detection;
 import dev.natrecon.report.ReportLimits;
 import dev.natrecon.testing.Bombs;
 import dev.natrecon.testing.ChildJvm;
+import dev.natrecon.testing.FileListing;
 import dev.natrecon.testing.Frames;
 import dev.natrecon.testing.HostileCaptures;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -50,8 +52,11 @@ class BoundsHostileTest {
     }
 
     private ChildJvm.Result analyze(List<String> jvm, Path lan, Path wan, Path out) throws Exception {
-        ChildJvm.Result r = ChildJvm.run(tmp.resolve("jvm-" + out.getFileName()), jvm, "analyze", "--lan", lan.toString(),
+        Path work = tmp.resolve("jvm-" + out.getFileName());
+        Map<String, String> before = FileListing.of(tmp, out, work);
+        ChildJvm.Result r = ChildJvm.run(work, jvm, "analyze", "--lan", lan.toString(),
                 "--wan", wan.toString(), "-o", out.toString());
+        assertEquals(before, FileListing.of(tmp, out, work), "nothing outside the output folder was written");
         assertFalse(r.outOfMemory(), "ran out of its " + ChildJvm.HEAP + " heap: " + r.err());
         assertTrue(r.code() == 0 || r.code() == 1, "exit " + r.code() + ": " + r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
