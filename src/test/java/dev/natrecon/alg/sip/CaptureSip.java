@@ -64,7 +64,17 @@ final class CaptureSip {
     /** The case verdict of a folder with lan.pcap and wan.pcap, bindings from the captures, context from the pairs. */
     static CaseVerdict classify(Path dir) throws IOException {
         Path lan = dir.resolve("lan.pcap"), wan = dir.resolve("wan.pcap");
-        return SipRewriteAnalysis.run(read(lan, CapturePoint.LAN, 0), read(wan, CapturePoint.WAN, 0), bindings(lan, wan))
-                .verdict();
+        List<SipMessagePair> pairs = SipPairing.pair(read(lan, CapturePoint.LAN, 0), read(wan, CapturePoint.WAN, 0)).pairs();
+        return new SipRewriteClassifier(context(pairs, bindings(lan, wan))).classifyCase(pairs);
+    }
+
+    /**
+     * A context derived from the pairs themselves ({@link AlgContext#including} each): the internal hosts of translated
+     * pairs are the phones, their external hosts the router's addresses.
+     */
+    static AlgContext context(java.util.Collection<SipMessagePair> pairs, BindingLookup bindings) {
+        AlgContext c = new AlgContext(java.util.Set.of(), java.util.Set.of(), bindings);
+        for (SipMessagePair p : pairs) c = c.including(p);
+        return c;
     }
 }

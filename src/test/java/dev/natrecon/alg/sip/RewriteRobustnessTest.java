@@ -64,7 +64,7 @@ class RewriteRobustnessTest {
                     ps.add(new SipMessagePair(m, wan, SipPairing.direction(m, wan)));
                 }
             }
-            SipRewriteClassifier c = new SipRewriteClassifier(AlgContext.fromPairs(ps, BindingLookup.of(List.of())));
+            SipRewriteClassifier c = new SipRewriteClassifier(CaptureSip.context(ps, BindingLookup.of(List.of())));
             List<MessageVerdict> vs = c.classify(ps);
             CaseVerdict cv = c.aggregate(vs);
             assertNotNull(cv.algClass());
@@ -94,7 +94,7 @@ class RewriteRobustnessTest {
                         ps.add(new SipMessagePair(p.lan(), bad, p.direction()).withPrediction(k == 0 ? w.bytes() : null));
                     }
                 }
-                SipRewriteClassifier c = new SipRewriteClassifier(AlgContext.fromPairs(ps, BindingLookup.unknown()));
+                SipRewriteClassifier c = new SipRewriteClassifier(CaptureSip.context(ps, BindingLookup.unknown()));
                 CaseVerdict v = c.classifyCase(ps);
                 assertNotNull(v.algClass(), dir.toString());
             }
