@@ -67,6 +67,11 @@ public final class SipMessagePair {
         return direction == Direction.OUTBOUND ? wan : lan;
     }
 
+    /** Credential values are left out of the diff's text (the default; see {@link #showingCredentials()}). */
+    boolean redacted() {
+        return redact;
+    }
+
     public boolean hasPrediction() {
         return predictedOutput != null;
     }

@@ -142,7 +142,12 @@ public final class SipRewriteClassifier {
 
     private final class Judge {
         private final SipMessagePair pair;
-        private final SipRewriteDiff diff;
+        /** The copies' diff; for a changed message without the model's prediction, with the classifier's own. */
+        private SipRewriteDiff diff;
+        /** The prediction is {@link LinuxSipPrediction}'s, not the model's: departures are {@code alg.not_linux}. */
+        private boolean ownPrediction;
+        /** Why Linux would have dropped the message ({@link LinuxSipPrediction}), or null. */
+        private String linuxDrop;
         private final SipCopy in;
         private final SipCopy out;
         private final List<Translation> translations;
@@ -166,7 +171,8 @@ public final class SipRewriteClassifier {
         }
 
         private MessageVerdict verdict(AlgClass c) {
-            Boolean equal = diff.matchesPrediction().orElse(null);
+            // the model's prediction is the authority; the classifier's own only names the departures (alg.not_linux)
+            Boolean equal = ownPrediction ? null : diff.matchesPrediction().orElse(null);
             if (equal != null) {
                 if (equal) {
                     c = AlgClass.LINUX_LIKE;
@@ -214,7 +220,6 @@ public final class SipRewriteClassifier {
             privateOnWan();
 
             Map<String, AddressField> inF = AddressField.of(in), outF = AddressField.of(out);
-            Map<String, Endpoint> linux = linuxExpected(inF);
             evaluate(inF, outF);
             boolean changed = !diff.untouched();
             if (!changed) {
@@ -226,11 +231,13 @@ public final class SipRewriteClassifier {
                 }
                 return verdict(AlgClass.NO_ALG);
             }
-            outcomeFindings(inF, outF, linux);
+            if (!pair.hasPrediction()) predictHere();
+            outcomeFindings(inF, outF);
             extraChanges(inF, outF);
-            if (!pair.hasPrediction()) {
-                List<String> departures = linuxDepartures(inF, outF, linux);
-                if (!departures.isEmpty()) add(AlgFindingType.NOT_LINUX, departures, null);
+            if (linuxDrop != null) {
+                add(AlgFindingType.NOT_LINUX, List.of(), "Linux drops it: " + linuxDrop.replace('\n', ' '));
+            } else if (ownPrediction && !diff.predictionDifferences().isEmpty()) {
+                add(AlgFindingType.NOT_LINUX, departures(outF), null);
             }
             AlgClass c = AlgClass.LINUX_LIKE;
             for (AlgFindingType t : fields.keySet()) {
@@ -238,6 +245,51 @@ public final class SipRewriteClassifier {
                 else if (t.effect() == Effect.OTHER && c != AlgClass.BROKEN) c = AlgClass.OTHER_CONSISTENT;
             }
             return verdict(c);
+        }
+
+        /**
+         * The changed message has no prediction from the model (no model helper handled it): the Linux helper's own,
+         * for the translation the packets show ({@link LinuxSipPrediction}).
+         */
+        private void predictHere() {
+            LinuxSipPrediction.Result r = LinuxSipPrediction.of(pair);
+            if (r.dropped()) {
+                linuxDrop = r.dropReason();
+                return;
+            }
+            diff = diff.predicting(r.output(), pair.redacted());
+            ownPrediction = true;
+        }
+
+        /**
+         * The fields where the output departs from the prediction: each {@link SipRewriteDiff#predictionDifferences()}
+         * name, an address field's whole or its URI narrowed to the parts (host, port) that differ.
+         */
+        private Set<String> departures(Map<String, AddressField> outF) {
+            Map<String, AddressField> predicted = diff.predicted().map(AddressField::of).orElse(Map.of());
+            Set<String> names = new LinkedHashSet<>();
+            for (FieldChange ch : diff.predictionDifferences()) {
+                String n = ch.name();
+                String key = n.endsWith(".uri") ? n.substring(0, n.length() - ".uri".length()) : n;
+                AddressField p = predicted.get(key), g = outF.get(key);
+                List<String> parts = p == null || g == null ? List.of() : differingParts(p, g);
+                if (parts.isEmpty()) names.add(label(n));
+                else names.addAll(parts);
+            }
+            return names;
+        }
+
+        /**
+         * The parts of {@code f} whose value {@code g} does not have: the host, and the port in effect or its presence
+         * (map_addr always writes ip:port, so a URI that gains a port departs from one that does not).
+         */
+        private List<String> differingParts(AddressField f, AddressField g) {
+            List<String> names = new ArrayList<>(2);
+            if (f.hostField() != null && !f.host().equals(g.host())) names.add(f.hostField());
+            if (f.portField() != null && (f.effectivePort() != g.effectivePort() || (f.port() < 0) != (g.port() < 0))) {
+                names.add(f.portField());
+            }
+            return names;
         }
 
         /** {@code alg.mangled}, naming where the problems are (or every changed field when the parser cannot say). */
@@ -361,8 +413,8 @@ public final class SipRewriteClassifier {
             }
         }
 
-        private void outcomeFindings(Map<String, AddressField> inF, Map<String, AddressField> outF,
-                Map<String, Endpoint> linux) {
+        private void outcomeFindings(Map<String, AddressField> inF, Map<String, AddressField> outF) {
+            Map<String, AddressField> linux = diff.predicted().map(AddressField::of).orElse(Map.of());
             Set<String> other = acceptableOther();
             for (FieldOutcome o : outcomes) {
                 // An a=rtcp port has its own outcome ("….rtcp.port") next to its address's: both belong to one field.
@@ -397,10 +449,14 @@ public final class SipRewriteClassifier {
             return names.isEmpty() ? f.partNames() : names;
         }
 
-        private void notRewritten(AddressField f, AddressField g, Map<String, Endpoint> linux) {
+        /**
+         * A field of ours the router left: a departure where it breaks the call, and where Linux would have rewritten
+         * it ({@code linux}: the predicted output's fields).
+         */
+        private void notRewritten(AddressField f, AddressField g, Map<String, AddressField> linux) {
             String what = f.key() + " still " + f.render();
-            Endpoint exp = linux.get(f.key());
-            boolean linuxWould = exp != null && !exp.equals(linuxView(f));
+            AddressField predicted = linux.get(f.key());
+            boolean linuxWould = predicted != null && !differingParts(f, predicted).isEmpty();
             switch (f.role()) {
                 case CONTACT -> add(AlgFindingType.CONTACT_NOT_REWRITTEN, f.partNames(), what);
                 case SDP_CONNECTION, SDP_MEDIA_CONNECTION -> add(AlgFindingType.SDP_CONNECTION_NOT_REWRITTEN, f.partNames(), what);
@@ -516,118 +572,6 @@ public final class SipRewriteClassifier {
             }
             o.write(b, pos, s.end() - pos);
             return o.toByteArray();
-        }
-
-        // ---- the Linux rules
-
-        /** The host and effective port (-1 for fields without a port) as the Linux rules compare them. */
-        private Endpoint linuxView(AddressField f) {
-            return new Endpoint(f.host(), f.portField() == null ? -1 : f.effectivePort());
-        }
-
-        /** What nf_nat_sip would make of each input address field (see the class comment). */
-        private Map<String, Endpoint> linuxExpected(Map<String, AddressField> inF) {
-            Map<String, Endpoint> exp = new LinkedHashMap<>();
-            Endpoint inSrc = pair.input().source(), inDst = pair.input().destination();
-            Endpoint outSrc = pair.output().source(), outDst = pair.output().destination();
-            AddressField via0 = inF.get("via[0]");
-            boolean viaMapped = via0 != null && (via0.endpoint().equals(inSrc) || via0.endpoint().equals(inDst));
-            Set<Integer> processed = linuxMedia();
-            String mediaAddress = outSrc.host();
-            for (AddressField f : inF.values()) {
-                Endpoint same = linuxView(f);
-                Endpoint e = switch (f.role()) {
-                    case REQUEST_URI, FROM, TO, CONTACT -> mapAddr(f, inSrc, inDst, outSrc, outDst);
-                    case VIA -> f.key().equals("via[0]") ? mapAddr(f, inSrc, inDst, outSrc, outDst) : same;
-                    case VIA_RECEIVED -> f.key().startsWith("via[0].") && viaMapped && f.host().equals(inDst.host())
-                            ? new Endpoint(outDst.host(), -1) : same;
-                    case VIA_RPORT -> f.key().startsWith("via[0].") && viaMapped && f.port() == inDst.port()
-                            ? new Endpoint(f.host(), outDst.port()) : same;
-                    case VIA_MADDR -> f.key().startsWith("via[0].") && viaMapped && f.host().equals(inSrc.host())
-                            ? new Endpoint(outSrc.host(), -1) : same;
-                    case SDP_ORIGIN, SDP_CONNECTION -> processed.isEmpty() ? same : new Endpoint(mediaAddress, -1);
-                    case SDP_MEDIA_CONNECTION -> processed.contains(mediaIndex(f.key())) ? new Endpoint(mediaAddress, -1) : same;
-                    default -> same;
-                };
-                exp.put(f.key(), e);
-            }
-            return exp;
-        }
-
-        private Endpoint mapAddr(AddressField f, Endpoint inSrc, Endpoint inDst, Endpoint outSrc, Endpoint outDst) {
-            Endpoint ep = f.endpoint();
-            if (ep.equals(inSrc)) return outSrc;
-            if (ep.equals(inDst)) return outDst;
-            return linuxView(f);
-        }
-
-        private int mediaIndex(String key) {
-            int open = key.indexOf('['), close = key.indexOf(']');
-            return Integer.parseInt(key.substring(open + 1, close));
-        }
-
-        /** Indexes of the media streams nf_nat_sip would process: audio/video/image, port > 0, first 3, sender's address. */
-        private Set<Integer> linuxMedia() {
-            Set<Integer> out = new TreeSet<>();
-            SdpBody sdp = in.sdp();
-            if (sdp == null) return out;
-            String sender = pair.input().source().host();
-            int usable = 0;
-            for (SdpMedia m : sdp.media()) {
-                String type = m.typeText();
-                if (!(type.equals("audio") || type.equals("video") || type.equals("image")) || m.portNumber() <= 0) continue;
-                if (++usable > 3) break;
-                SdpConnection c = sdp.connectionOf(m);
-                if (c != null && c.address() != null && Endpoint.normalize(c.address().text()).equals(sender)) out.add(m.index());
-            }
-            return out;
-        }
-
-        private List<String> linuxDepartures(Map<String, AddressField> inF, Map<String, AddressField> outF,
-                Map<String, Endpoint> linux) {
-            Set<String> names = new LinkedHashSet<>();
-            Set<Integer> processed = linuxMedia();
-            for (AddressField f : inF.values()) {
-                AddressField g = outF.get(f.key());
-                if (g == null) {
-                    names.addAll(f.partNames());
-                    continue;
-                }
-                Endpoint e = linux.get(f.key());
-                if (f.role() == AddressRole.SDP_MEDIA_PORT) {
-                    boolean ok = g.port() == f.port() || processed.contains(mediaIndex(f.key())) && linuxMove(f.port(), g.port());
-                    if (!ok) names.add(f.portField());
-                    continue;
-                }
-                if (f.hostField() != null && !g.host().equals(e.host())) names.add(f.hostField());
-                if (f.role() == AddressRole.SDP_RTCP) {
-                    if (g.port() != f.port()) names.add(f.portField());
-                } else if (f.portField() != null) {
-                    boolean mapped = !e.equals(linuxView(f));
-                    // map_addr always writes ip:port, so a URI without a port gains one when Linux maps it.
-                    if (g.effectivePort() != e.port() || mapped && f.hostField() != null && g.port() < 0) names.add(f.portField());
-                }
-            }
-            for (AddressField g : outF.values()) if (!inF.containsKey(g.key())) names.addAll(g.partNames());
-            Set<String> parts = new HashSet<>();
-            for (AddressField f : inF.values()) parts.addAll(f.partNames());
-            for (AddressField f : outF.values()) parts.addAll(f.partNames());
-            boolean sdpChanged = false;
-            for (FieldChange c : diff.compactChanges()) {
-                if (c.name().startsWith("sdp.") || c.name().equals("body")) sdpChanged = true;
-                if (parts.contains(c.name()) || c.name().equals("content-length")) continue;
-                if (c.kind() == FieldChange.Kind.CHANGED && onlyAddressesDiffer(c, inF, outF)) continue;
-                names.add(c.name());
-            }
-            if (diff.changed("content-length") && !sdpChanged) names.add("content-length");
-            List<String> out = new ArrayList<>();
-            for (String n : names) out.add(label(n));
-            return out;
-        }
-
-        /** A port nf_nat_sdp_media could have chosen when the offered one was busy: even, from p&~1 upwards. */
-        private boolean linuxMove(int from, int to) {
-            return to != from && to % 2 == 0 && to >= (from & ~1);
         }
     }
 

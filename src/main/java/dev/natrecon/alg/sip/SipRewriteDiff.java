@@ -56,6 +56,16 @@ public final class SipRewriteDiff {
         this.predictionDifferences = predicted == null ? List.of() : compact(predicted, output(), diff(predicted, output()));
     }
 
+    private SipRewriteDiff(SipRewriteDiff d, SipCopy predicted) {
+        this.direction = d.direction;
+        this.lan = d.lan;
+        this.wan = d.wan;
+        this.predicted = predicted;
+        this.changes = d.changes;
+        this.compact = d.compact;
+        this.predictionDifferences = compact(predicted, output(), diff(predicted, output()));
+    }
+
     /** Diffs the LAN and WAN bytes of one message that crossed the router in {@code direction}. */
     public static SipRewriteDiff of(Direction direction, byte[] lan, byte[] wan) {
         return new SipRewriteDiff(direction, SipCopy.of(lan), SipCopy.of(wan), null);
@@ -76,6 +86,14 @@ public final class SipRewriteDiff {
     public static SipRewriteDiff of(Direction direction, byte[] lan, byte[] wan, byte[] predictedOutput, boolean redact) {
         return new SipRewriteDiff(direction, SipCopy.of(lan, redact), SipCopy.of(wan, redact),
                 predictedOutput == null ? null : SipCopy.of(predictedOutput, redact));
+    }
+
+    /**
+     * This diff (the copies already parsed) with {@code predictedOutput} as the prediction, replacing any; {@code redact}
+     * as for {@link #of(Direction, byte[], byte[], byte[], boolean)}.
+     */
+    SipRewriteDiff predicting(byte[] predictedOutput, boolean redact) {
+        return new SipRewriteDiff(this, SipCopy.of(predictedOutput, redact));
     }
 
     public Direction direction() {
