@@ -532,13 +532,7 @@ public final class LinuxSipHelper implements Helper {
         long nHi = n[0], nLo = n[1];
         int srcPort = k.info.forcedDport != 0 ? k.info.forcedDport : k.here.srcPort();
         int port = exp.dstPort == srcPort ? k.there.dstPort() : exp.dstPort;
-        exp.natRedirect = true;
-        exp.savedHi = exp.dstHi;
-        exp.savedLo = exp.dstLo;
-        exp.savedPort = exp.dstPort;
-        exp.dstHi = nHi;
-        exp.dstLo = nLo;
-        exp.dir = 1 - k.dir;
+        redirect(k, exp, nHi, nLo);
         port = findPort(k, exp, port);
         if (port == 0) return drop(k, "all ports in use for SIP");
         if (exp.dstHi != exp.savedHi || exp.dstLo != exp.savedLo || exp.dstPort != exp.savedPort) {
@@ -571,6 +565,20 @@ public final class LinuxSipHelper implements Helper {
             if (res != HelperContext.EBUSY) return 0;
         }
         return 0;
+    }
+
+    /**
+     * An expectation moved to the address the peer sees ({@code hi}, {@code lo}), for the connection coming from the
+     * reply direction, with its own tuple kept as the place to redirect to (exp->saved_addr, saved_proto, dir).
+     */
+    private static void redirect(Pkt k, Expectation exp, long hi, long lo) {
+        exp.natRedirect = true;
+        exp.savedHi = exp.dstHi;
+        exp.savedLo = exp.dstLo;
+        exp.savedPort = exp.dstPort;
+        exp.dstHi = hi;
+        exp.dstLo = lo;
+        exp.dir = 1 - k.dir;
     }
 
     /**
@@ -628,15 +636,8 @@ public final class LinuxSipHelper implements Helper {
     private boolean natSdpMedia(Pkt k, Expectation rtpExp, Expectation rtcpExp, int mediaOff, int mediaLen, long[] addr) {
         long[] a = peerSees(k, rtpExp);
         long aHi = a[0], aLo = a[1];
-        for (Expectation x : new Expectation[] {rtpExp, rtcpExp}) {
-            x.natRedirect = true;
-            x.savedHi = x.dstHi;
-            x.savedLo = x.dstLo;
-            x.savedPort = x.dstPort;
-            x.dstHi = aHi;
-            x.dstLo = aLo;
-            x.dir = 1 - k.dir;
-        }
+        redirect(k, rtpExp, aHi, aLo);
+        redirect(k, rtcpExp, aHi, aLo);
         addr[0] = aHi;
         addr[1] = aLo;
         int port;
