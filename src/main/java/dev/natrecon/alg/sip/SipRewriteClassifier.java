@@ -59,8 +59,8 @@ import java.util.TreeSet;
  *           (BROKEN: the media goes nowhere), an a=rtcp address → {@code alg.sdp_rtcp_not_rewritten} (BROKEN); a Via
  *           sent-by, a Via received/rport/maddr, the Request-URI, From/To, SDP o= → {@code alg.via_not_rewritten},
  *           {@code alg.via_param_not_rewritten}, {@code alg.request_uri_not_rewritten},
- *           {@code alg.from_to_not_rewritten}, {@code alg.sdp_origin_not_rewritten} (OTHER), only where the Linux
- *           rules below would have rewritten it (leaving what Linux leaves is not a departure);</li>
+ *           {@code alg.from_to_not_rewritten}, {@code alg.sdp_origin_not_rewritten} (OTHER), only where the
+ *           prediction rewrote it (leaving what Linux leaves is not a departure);</li>
  *       <li>rewritten to the packet's translation: fine; to the translated address with another port:
  *           {@code alg.other_port} (OTHER); to another of the router's addresses (outbound) or the phones' (inbound):
  *           {@code alg.other_address} (OTHER); to anything else: {@code alg.wrong_address_written} (BROKEN);</li>
@@ -76,21 +76,17 @@ import java.util.TreeSet;
  *     Every other change (outside the address parts of address fields and Content-Length): when substituting the
  *     translation's addresses in the field's old text gives its new text, {@code alg.extra_field_rewritten} (OTHER:
  *     Call-ID, a header Linux leaves alone); else {@code alg.unexplained_change} (BROKEN).</li>
- *   <li>The Linux rules (nf_nat_sip, see linux-netfilter.md §8.1–8.2), checked field by field without a prediction:
- *       Request-URI (requests), the first Via's sent-by, every Contact, From and To are mapped when their ip:port
- *       (missing port = 5060) is the packet's source or destination before the router, to that endpoint after it;
- *       when the first Via was mapped, its received= equal to the destination address, rport= equal to the destination
- *       port and maddr= equal to the source address are mapped too; other Vias, Route and Record-Route never change;
- *       in the SDP, the audio/video/image streams with a non-zero port (at most 3) whose address is the sender's get
- *       the sender's translated address in their own c=, o= and the session c= get it too, their ports are kept (or
- *       moved up to an even port, as when a port is busy), a=rtcp is left; Content-Length changes only with the SDP.
- *       Departures are listed as {@code alg.not_linux} (OTHER).</li>
+ *   <li>The Linux rules are not restated here: they are {@link LinuxSipHelper}'s. A changed message without the
+ *       model's prediction gets the helper's own for the translation its packets show ({@link LinuxSipPrediction});
+ *       the fields where the output departs from it (an address field narrowed to the host or port that differs) are
+ *       {@code alg.not_linux} (OTHER), and a message Linux would have dropped is {@code alg.not_linux} naming why.</li>
  *   <li>Class of a changed message: BROKEN when a finding has effect BROKEN; else OTHER_CONSISTENT when one has effect
  *       OTHER; else LINUX_LIKE.</li>
- *   <li>With a prediction ({@link SipMessagePair#withPrediction}): LINUX_LIKE exactly when the observed output is byte
- *       for byte the predicted one (the findings stay listed); otherwise {@code alg.differs_from_prediction} names the
+ *   <li>With the model's prediction ({@link SipMessagePair#withPrediction}): LINUX_LIKE exactly when the observed
+ *       output is byte for byte the predicted one (the findings stay listed); otherwise {@code alg.differs_from_prediction} names the
  *       fields that differ, the class follows the rules above with LINUX_LIKE turned into OTHER_CONSISTENT, and
- *       {@code alg.not_linux} is not given (the prediction is the authority).</li>
+ *       {@code alg.not_linux} is not given (the prediction is the authority). The classifier's own prediction decides
+ *       only {@code alg.not_linux} and the gating above: the model saw the table, it did not.</li>
  * </ol>
  *
  * <h2>Case rules ({@link #aggregate})</h2>
