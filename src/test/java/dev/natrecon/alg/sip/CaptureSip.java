@@ -17,9 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test-side capture reading for the rewrite analysis, the way the replay will feed it: CaptureReader, PacketDecoder and
- * Defragmenter, every decoded packet into a {@link SipMessageCollector}. Bindings come from the engine's own matcher
- * ({@link Analysis#run}), as the CLI will have them.
+ * Test-side capture reading for the rewrite analysis without the replay (analyze pairs the copies with its matcher and
+ * attaches the model's predictions; see SipAlgAnalyzeTest): CaptureReader, PacketDecoder and Defragmenter, every
+ * decoded packet into a {@link SipMessageCollector}, copies paired by {@link SipPairing}. Bindings come from the
+ * engine's own matcher ({@link Analysis#run}), as analyze has them.
  */
 final class CaptureSip {
     private CaptureSip() {
