@@ -25,7 +25,7 @@ import java.util.TreeSet;
 /**
  * Classifies what a router did to SIP: each message pair as {@link AlgClass#NO_ALG}, {@link AlgClass#LINUX_LIKE},
  * {@link AlgClass#OTHER_CONSISTENT}, {@link AlgClass#BROKEN} (or {@link AlgClass#NEUTRAL} when there was nothing to
- * judge), with findings under stable ids ({@link AlgFindingType}); then a case, per direction and as a whole.
+ * judge), with findings under stable ids ({@link AlgFindingType}).
  *
  * <h2>What is judged</h2>
  * The address fields of the router's input copy ({@link AddressField}: Request-URI, each Via sent-by, received, rport
@@ -89,15 +89,7 @@ import java.util.TreeSet;
  *       only {@code alg.not_linux} and the gating above: the model saw the table, it did not.</li>
  * </ol>
  *
- * <h2>Case rules ({@link #aggregate})</h2>
- * NEUTRAL messages are ignored. A direction is BROKEN when one of its messages is, else OTHER_CONSISTENT or LINUX_LIKE
- * when it has rewritten messages (OTHER_CONSISTENT if any is), else NO_ALG when it has NO_ALG messages, else NEUTRAL.
- * Per signalling flow (transport, internal and remote endpoint): rewritten messages in one direction and NO_ALG
- * messages in the other is {@code alg.one_direction_only} (BROKEN); rewritten and NO_ALG messages in the same direction
- * is {@code alg.inconsistent_across_messages} (BROKEN). Flows with rewrites next to flows whose messages are all NO_ALG
- * give {@code alg.some_flows_untouched} (info: a helper bound to some ports only). The case is BROKEN when a message or
- * a case rule is, else OTHER_CONSISTENT or LINUX_LIKE when any message was rewritten (OTHER_CONSISTENT if any is),
- * else NO_ALG when any message is, else NEUTRAL. Message findings are merged by id (fields and frames united).
+ * <p>A case, per direction and as a whole, is made of the message verdicts by {@link CaseTally} (its case rules).
  */
 public final class SipRewriteClassifier {
     private AlgContext context;
@@ -118,20 +110,8 @@ public final class SipRewriteClassifier {
         context = context.including(pair);
     }
 
-    /** Classifies every pair, in the order given. */
-    public List<MessageVerdict> classify(Collection<SipMessagePair> pairs) {
-        List<MessageVerdict> out = new ArrayList<>(pairs.size());
-        for (SipMessagePair p : pairs) out.add(classify(p));
-        return out;
-    }
-
     public MessageVerdict classify(SipMessagePair pair) {
         return new Judge(pair).judge();
-    }
-
-    /** Classifies the pairs and the case they make. */
-    public CaseVerdict classifyCase(Collection<SipMessagePair> pairs) {
-        return aggregate(classify(pairs));
     }
 
     // ---- one message
@@ -571,17 +551,7 @@ public final class SipRewriteClassifier {
         }
     }
 
-    // ---- the case
-
-    /** Aggregates message verdicts into the case's (see the class comment). */
-    public CaseVerdict aggregate(List<MessageVerdict> messages) {
-        CaseTally tally = new CaseTally();
-        for (MessageVerdict v : messages) {
-            tally.addMessage(v);
-            tally.countClass(v.pair().direction(), v.algClass());
-        }
-        return tally.verdict(messages);
-    }
+    // ---- moved SDP ports, judged once the bindings are known
 
     /**
      * The class and findings of a message whose moved SDP ports waited for the bindings

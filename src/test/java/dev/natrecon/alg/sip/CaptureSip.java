@@ -66,7 +66,24 @@ final class CaptureSip {
     static CaseVerdict classify(Path dir) throws IOException {
         Path lan = dir.resolve("lan.pcap"), wan = dir.resolve("wan.pcap");
         List<SipMessagePair> pairs = SipPairing.pair(read(lan, CapturePoint.LAN, 0), read(wan, CapturePoint.WAN, 0)).pairs();
-        return new SipRewriteClassifier(context(pairs, bindings(lan, wan))).classifyCase(pairs);
+        return classifyCase(new SipRewriteClassifier(context(pairs, bindings(lan, wan))), pairs);
+    }
+
+    /** Classifies every pair with {@code c}, in the order given, and the case they make (kept message verdicts). */
+    static CaseVerdict classifyCase(SipRewriteClassifier c, java.util.Collection<SipMessagePair> pairs) {
+        List<MessageVerdict> verdicts = new ArrayList<>(pairs.size());
+        for (SipMessagePair p : pairs) verdicts.add(c.classify(p));
+        return aggregate(verdicts);
+    }
+
+    /** The case verdict of message verdicts whose ports were judged at once ({@link CaseTally}'s case rules). */
+    static CaseVerdict aggregate(List<MessageVerdict> messages) {
+        CaseTally tally = new CaseTally();
+        for (MessageVerdict v : messages) {
+            tally.addMessage(v);
+            tally.countClass(v.pair().direction(), v.algClass());
+        }
+        return tally.verdict(messages);
     }
 
     /**

@@ -65,8 +65,8 @@ class RewriteRobustnessTest {
                 }
             }
             SipRewriteClassifier c = new SipRewriteClassifier(CaptureSip.context(ps, BindingLookup.of(List.of())));
-            List<MessageVerdict> vs = c.classify(ps);
-            CaseVerdict cv = c.aggregate(vs);
+            List<MessageVerdict> vs = ps.stream().map(c::classify).toList();
+            CaseVerdict cv = CaptureSip.aggregate(vs);
             assertNotNull(cv.algClass());
             for (MessageVerdict v : vs) {
                 assertNotNull(v.algClass());
@@ -95,7 +95,7 @@ class RewriteRobustnessTest {
                     }
                 }
                 SipRewriteClassifier c = new SipRewriteClassifier(CaptureSip.context(ps, BindingLookup.unknown()));
-                CaseVerdict v = c.classifyCase(ps);
+                CaseVerdict v = CaptureSip.classifyCase(c, ps);
                 assertNotNull(v.algClass(), dir.toString());
             }
         }
