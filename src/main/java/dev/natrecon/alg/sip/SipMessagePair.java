@@ -126,11 +126,6 @@ public final class SipMessagePair {
         return List.of(lan.frameRef(), wan.frameRef());
     }
 
-    /** Time the router received the message (the input copy's time). */
-    public long inputNanos() {
-        return input().nanos();
-    }
-
     @Override
     public String toString() {
         SipPairKey k = input().key();

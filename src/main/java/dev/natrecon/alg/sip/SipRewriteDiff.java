@@ -138,29 +138,6 @@ public final class SipRewriteDiff {
         return Arrays.equals(input().raw(), output().raw());
     }
 
-    public Optional<FieldChange> change(String name) {
-        return changes.stream().filter(c -> c.name().equals(name)).findFirst();
-    }
-
-    public boolean changed(String name) {
-        return change(name).isPresent();
-    }
-
-    /** Both copies parse as SIP messages. */
-    public boolean bothParse() {
-        return lan.parses() && wan.parses();
-    }
-
-    /** Whether the WAN copy parses as a SIP message. */
-    public boolean wanParses() {
-        return wan.parses();
-    }
-
-    /** Whether the WAN copy's Content-Length (when present) equals its body length. */
-    public boolean wanContentLengthCorrect() {
-        return wan.contentLengthCorrect();
-    }
-
     /**
      * The router made Content-Length wrong: the output's declared length differs from its body while the input's was
      * right, or the router changed the body or the Content-Length and the result is wrong.

@@ -53,7 +53,7 @@ final class SipPairing {
             else unpairedLan.add(lan.get(i));
         }
         for (int j = 0; j < wan.size(); j++) if (!wanUsed[j]) unpairedWan.add(wan.get(j));
-        pairs.sort(Comparator.comparingLong(SipMessagePair::inputNanos).thenComparingLong(p -> p.input().frame())
+        pairs.sort(Comparator.comparingLong((SipMessagePair p) -> p.input().nanos()).thenComparingLong(p -> p.input().frame())
                 .thenComparingLong(p -> p.lan().frame()));
         return new Result(pairs, unpairedLan, unpairedWan);
     }
