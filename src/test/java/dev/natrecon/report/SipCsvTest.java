@@ -48,7 +48,7 @@ class SipCsvTest {
                 SipObservation.Transport.UDP, Endpoint.parse("203.0.113.2:5060"), Endpoint.parse("203.0.113.5:5060"),
                 invite("203.0.113.2").getBytes(StandardCharsets.UTF_8));
         SipMessagePair p = new SipMessagePair(lan, wan, Direction.OUTBOUND);
-        return new SipRewriteClassifier(AlgContext.fromPairs(List.of(p), BindingLookup.unknown())).classify(p);
+        return new SipRewriteClassifier(new AlgContext(java.util.Set.of(), java.util.Set.of(), BindingLookup.unknown()).including(p)).classify(p);
     }
 
     @Test

@@ -36,11 +36,6 @@ public record AddressField(String key, AddressRole role, String hostField, Strin
         public boolean sdp() {
             return ordinal() >= SDP_ORIGIN.ordinal();
         }
-
-        /** A field with an address part (as opposed to a port the field only pairs with an address). */
-        public boolean hasOwnAddress() {
-            return this != VIA_RPORT && this != SDP_MEDIA_PORT;
-        }
     }
 
     /** The port in effect: the explicit one, else the default, else -1. */

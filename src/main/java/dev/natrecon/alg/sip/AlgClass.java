@@ -29,9 +29,4 @@ public enum AlgClass {
     public String label() {
         return label;
     }
-
-    /** True for the classes that say something was rewritten. */
-    public boolean rewrites() {
-        return this == LINUX_LIKE || this == OTHER_CONSISTENT;
-    }
 }

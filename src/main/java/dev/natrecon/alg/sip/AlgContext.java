@@ -22,16 +22,6 @@ public record AlgContext(Set<String> phoneAddresses, Set<String> routerAddresses
     }
 
     /**
-     * A context derived from the pairs themselves: the internal hosts of translated pairs are the phones, their
-     * external hosts the router's addresses.
-     */
-    public static AlgContext fromPairs(Collection<SipMessagePair> pairs, BindingLookup bindings) {
-        AlgContext c = new AlgContext(Set.of(), Set.of(), bindings);
-        for (SipMessagePair p : pairs) c = c.including(p);
-        return c;
-    }
-
-    /**
      * This context with what one more pair shows: when the router translated it between two hosts, its internal host
      * is a phone and its external host one of the router's addresses. Returns this context when nothing is new.
      */

@@ -54,7 +54,8 @@ public enum AlgFindingType {
     UNTRANSLATED_FLOW("alg.untranslated_flow", Effect.INFO,
             "the packet was not translated (a null binding): no ALG rewrites anything on it"),
     NOT_LINUX("alg.not_linux", Effect.OTHER,
-            "without a prediction: fields where the rewrite departs from the Linux nf_nat_sip rules"),
+            "without the model's prediction: fields where the rewrite departs from what the Linux helper writes "
+                    + "(or why it drops the message)"),
     DIFFERS_FROM_PREDICTION("alg.differs_from_prediction", Effect.OTHER,
             "the output differs from the predicted (Linux model) output in these fields"),
     /** Case-level. */

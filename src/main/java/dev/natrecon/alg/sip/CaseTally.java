@@ -16,14 +16,24 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The case verdict built one message at a time (the rules are {@link SipRewriteClassifier}'s case rules): what
- * {@link SipRewriteClassifier#aggregate} needs of each message verdict, kept as counts, merged findings and, per
+ * The case verdict built one message at a time from the message verdicts of {@link SipRewriteClassifier}: what the
+ * case rules below need of each message verdict, kept as counts, merged findings and, per
  * signalling flow and direction, how many messages were rewritten or left alone (with the fields and frames of the
  * latter, for the case findings), so that the verdicts themselves can go.
  *
  * <p>A message's class may be counted later than its findings ({@link #addMessage} then {@link #countClass}): the
  * replay learns the bindings that judge SDP ports only at the end, and a message whose ports wait for them gets its
  * class then, its port findings through {@link #addFindings}.
+ *
+ * <h2>Case rules</h2>
+ * NEUTRAL messages are ignored. A direction is BROKEN when one of its messages is, else OTHER_CONSISTENT or LINUX_LIKE
+ * when it has rewritten messages (OTHER_CONSISTENT if any is), else NO_ALG when it has NO_ALG messages, else NEUTRAL.
+ * Per signalling flow (transport, internal and remote endpoint): rewritten messages in one direction and NO_ALG
+ * messages in the other is {@code alg.one_direction_only} (BROKEN); rewritten and NO_ALG messages in the same direction
+ * is {@code alg.inconsistent_across_messages} (BROKEN). Flows with rewrites next to flows whose messages are all NO_ALG
+ * give {@code alg.some_flows_untouched} (info: a helper bound to some ports only). The case is BROKEN when a message or
+ * a case rule is, else OTHER_CONSISTENT or LINUX_LIKE when any message was rewritten (OTHER_CONSISTENT if any is),
+ * else NO_ALG when any message is, else NEUTRAL. Message findings are merged by id (fields and frames united).
  */
 public final class CaseTally {
     private final Map<AlgClass, Integer> counts = new EnumMap<>(AlgClass.class);

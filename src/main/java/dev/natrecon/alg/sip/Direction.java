@@ -17,13 +17,4 @@ public enum Direction {
     public String label() {
         return label;
     }
-
-    /** The capture point that holds the router's input copy. */
-    public CapturePoint inputSide() {
-        return this == OUTBOUND ? CapturePoint.LAN : CapturePoint.WAN;
-    }
-
-    public CapturePoint outputSide() {
-        return this == OUTBOUND ? CapturePoint.WAN : CapturePoint.LAN;
-    }
 }

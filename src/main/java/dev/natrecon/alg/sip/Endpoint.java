@@ -33,11 +33,6 @@ public record Endpoint(String host, int port) implements Comparable<Endpoint> {
         return isIp(host);
     }
 
-    /** The same host with another port. */
-    public Endpoint withPort(int p) {
-        return new Endpoint(host, p);
-    }
-
     /** An IP literal in canonical form (brackets removed, IPv6 compressed), else the text in lower case. */
     public static String normalize(String host) {
         if (host == null) return "";

@@ -2,10 +2,13 @@ package dev.natrecon.alg.sip;
 
 /** A frame of one capture point, numbered as Wireshark shows it (1-based). */
 public record FrameRef(CapturePoint capture, long frame) implements Comparable<FrameRef> {
+    private static final java.util.Comparator<FrameRef> ORDER =
+            java.util.Comparator.comparing(FrameRef::capture).thenComparingLong(FrameRef::frame);
+
+    /** By capture point, then frame number. */
     @Override
     public int compareTo(FrameRef o) {
-        int c = capture.compareTo(o.capture);
-        return c != 0 ? c : Long.compare(frame, o.frame);
+        return ORDER.compare(this, o);
     }
 
     @Override

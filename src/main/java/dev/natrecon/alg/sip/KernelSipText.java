@@ -98,22 +98,20 @@ final class KernelSipText {
         return true;
     }
 
+    /** string_len: the letters at p. */
     int stringLen(int p, int limit) {
-        int n = 0;
-        while (p < limit && isAlpha(b[p])) {
-            p++;
-            n++;
-        }
-        return n;
+        return runLength(p, limit, false);
     }
 
+    /** digits_len: the digits at p. */
     int digitsLen(int p, int limit) {
-        int n = 0;
-        while (p < limit && isDigit(b[p])) {
-            p++;
-            n++;
-        }
-        return n;
+        return runLength(p, limit, true);
+    }
+
+    private int runLength(int p, int limit, boolean digits) {
+        int i = p;
+        while (i < limit && (digits ? isDigit(b[i]) : isAlpha(b[i]))) i++;
+        return i - p;
     }
 
     /** simple_strtoul(p, &end, 10): the value of the digits at p (0 when none), {@link #end} after them. */
@@ -282,19 +280,8 @@ final class KernelSipText {
         shift = 0;
         if (skpEpaddrLen(p, limit) == 0) return 0;
         p += shift;
-        if (!parseAddr(p, limit, true)) return -1;
-        int e = end;
-        long hi = addrHi, lo = addrLo;
-        if (e < limit && b[e] == ':') {
-            long pt = strtoul(e + 1, limit);
-            e = end;
-            if (pt < 1024 || pt > 65535) return -1;
-            port = (int) pt;
-        } else {
-            port = 5060;
-        }
-        addrHi = hi;
-        addrLo = lo;
+        int e = addrAndPort(p, limit);
+        if (e < 0) return -1;
         if (e == p) return 0;
         matchOff = p;
         matchLen = e - p;
@@ -424,12 +411,24 @@ final class KernelSipText {
         int limit = len;
         int ret = walkHeaders(walk ? dataOff : 0, limit, h, walk);
         if (ret == 0) return 0;
-        if (!parseAddr(matchOff, limit, true)) return -1;
-        int c = end;
+        int c = addrAndPort(matchOff, limit);
+        if (c < 0) return -1;
+        if (walk) dataOff = c;
+        return 1;
+    }
+
+    /**
+     * The address at p (IPv6 in brackets) into {@link #addrHi}/{@link #addrLo} and the port after a ':' into
+     * {@link #port} (5060 when none, as nf_conntrack_sip assumes); the offset after them, or -1 when the address does
+     * not parse or the port is outside 1024–65535.
+     */
+    private int addrAndPort(int p, int limit) {
+        if (!parseAddr(p, limit, true)) return -1;
+        int e = end;
         long hi = addrHi, lo = addrLo;
-        if (at(c) == ':') {
-            long pt = strtoul(c + 1, limit);
-            c = end;
+        if (e < limit && b[e] == ':') {
+            long pt = strtoul(e + 1, limit);
+            e = end;
             if (pt < 1024 || pt > 65535) return -1;
             port = (int) pt;
         } else {
@@ -437,17 +436,28 @@ final class KernelSipText {
         }
         addrHi = hi;
         addrLo = lo;
-        if (walk) dataOff = c;
-        return 1;
+        return e;
+    }
+
+    /** The end of the parameters {@link #paramValue} searched: the next comma, or the end. */
+    private int paramLimit;
+
+    /**
+     * Where {@code name}'s value starts among the parameters after {@code dataOff} up to the next comma
+     * ({@link #paramLimit}), or -1 when it is not there: the search the ct_sip_parse_*_param functions share.
+     */
+    private int paramValue(int dataOff, String name) {
+        int limit = headerSearch(dataOff, len, ",");
+        paramLimit = limit < 0 ? len : limit;
+        int start = headerSearch(dataOff, paramLimit, name);
+        return start < 0 ? -1 : start + name.length();
     }
 
     /** ct_sip_parse_param: a "name=value" parameter after {@code dataOff}, up to the next comma; 1 found. */
     int parseParam(int dataOff, String name) {
-        int limit = headerSearch(dataOff, len, ",");
-        if (limit < 0) limit = len;
-        int start = headerSearch(dataOff, limit, name);
+        int start = paramValue(dataOff, name);
         if (start < 0) return 0;
-        start += name.length();
+        int limit = paramLimit;
         int e = headerSearch(start, limit, ";");
         if (e < 0) e = limit;
         matchOff = start;
@@ -457,12 +467,9 @@ final class KernelSipText {
 
     /** ct_sip_parse_address_param: an address parameter ("maddr=", "received="); 1 found. */
     int parseAddressParam(int dataOff, String name, boolean delim) {
-        int limit = headerSearch(dataOff, len, ",");
-        if (limit < 0) limit = len;
-        int start = headerSearch(dataOff, limit, name);
+        int start = paramValue(dataOff, name);
         if (start < 0) return 0;
-        start += name.length();
-        if (!parseAddr(start, limit, delim)) return 0;
+        if (!parseAddr(start, paramLimit, delim)) return 0;
         matchOff = start;
         matchLen = end - start;
         return 1;
@@ -473,11 +480,8 @@ final class KernelSipText {
 
     /** ct_sip_parse_numerical_param: 1 found ({@link #value}), 0 absent, -1 not a number. */
     int parseNumericalParam(int dataOff, String name) {
-        int limit = headerSearch(dataOff, len, ",");
-        if (limit < 0) limit = len;
-        int start = headerSearch(dataOff, limit, name);
+        int start = paramValue(dataOff, name);
         if (start < 0) return 0;
-        start += name.length();
         value = strtoul(start, len);
         if (start == end) return -1;
         matchOff = start;

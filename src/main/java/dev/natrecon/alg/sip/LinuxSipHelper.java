@@ -64,24 +64,40 @@ public final class LinuxSipHelper implements Helper {
         int forcedDport;
     }
 
-    /** One packet's processing: the context, the message buffer, the packet's direction and the entry's tuples. */
+    /**
+     * One packet's processing: the context, the message buffer, the packet's direction and the connection's tuples.
+     * {@code ct} is the model's entry, or null when the helper runs on a connection given by its tuples only
+     * ({@link #rewrite}).
+     */
     private static final class Pkt {
         final HelperContext c;
         final ConntrackEntry ct;
         final int dir;
+        final int protocol;
+        final boolean expected;
+        final String helper;
         final ConntrackTuple here, there; // tuplehash[dir], tuplehash[!dir]
         final Master info;
         final boolean nat;
         KernelSipText t;
 
         Pkt(HelperContext c) {
+            this(c, c.entry(), c.entry().original(), c.entry().reply(), c.dir(),
+                    c.entry().has(Status.SRC_NAT | Status.DST_NAT), c.entry().has(Status.EXPECTED), c.entry().helper());
+        }
+
+        Pkt(HelperContext c, ConntrackEntry ct, ConntrackTuple original, ConntrackTuple reply, int dir, boolean nat,
+            boolean expected, String helper) {
             this.c = c;
-            this.ct = c.entry();
-            this.dir = c.dir();
-            this.here = dir == 0 ? ct.original() : ct.reply();
-            this.there = dir == 0 ? ct.reply() : ct.original();
+            this.ct = ct;
+            this.dir = dir;
+            this.protocol = original.protocol();
+            this.here = dir == 0 ? original : reply;
+            this.there = dir == 0 ? reply : original;
             this.info = c.data(Master::new);
-            this.nat = ct.has(Status.SRC_NAT | Status.DST_NAT);
+            this.nat = nat;
+            this.expected = expected;
+            this.helper = helper;
         }
 
         boolean v6() {
@@ -93,8 +109,25 @@ public final class LinuxSipHelper implements Helper {
     public boolean help(HelperContext c) {
         byte[] payload = c.payload();
         if (payload == null || payload.length == 0) return true;
-        Pkt k = new Pkt(c);
-        if (k.ct.original().protocol() == TCP) return helpTcp(k, payload);
+        return help(new Pkt(c), payload);
+    }
+
+    /**
+     * The same processing for a connection given by its tuples alone, outside the model (no entry: {@code c.entry()}
+     * is not read): what this helper writes into one message of a connection whose original and reply tuples are
+     * {@code original} and {@code reply}, arriving in direction {@code dir}, with NAT when {@code nat}. The result, as
+     * for the model, goes to {@code c.rewrite}; a drop to {@code c.drop}. The rewrite analysis uses it for a message no
+     * model helper handled ({@link LinuxSipPrediction}).
+     */
+    boolean rewrite(HelperContext c, ConntrackTuple original, ConntrackTuple reply, int dir, boolean nat) {
+        byte[] payload = c.payload();
+        if (payload == null || payload.length == 0) return true;
+        return help(new Pkt(c, null, original, reply, dir, nat, false, name), payload);
+    }
+
+    private boolean help(Pkt k, byte[] payload) {
+        HelperContext c = k.c;
+        if (k.protocol == TCP) return helpTcp(k, payload);
         if (payload.length < "SIP/2.0 200".length()) return true;
         k.t = new KernelSipText(payload.clone(), payload.length, k.v6());
         boolean ok = processSipMsg(k);
@@ -230,7 +263,7 @@ public final class LinuxSipHelper implements Helper {
 
     /** process_register_request: a PERMANENT, INACTIVE signalling expectation towards the Contact. */
     private boolean processRegisterRequest(Pkt k, long cseq) {
-        if (k.ct.has(Status.EXPECTED)) return true;
+        if (k.expected) return true;
         KernelSipText t = k.t;
         long expires = 0;
         if (t.getHeader(0, t.len, Header.EXPIRES) > 0) expires = t.strtoul(t.matchOff, t.len);
@@ -241,7 +274,7 @@ public final class LinuxSipHelper implements Helper {
         long dHi = t.addrHi, dLo = t.addrLo;
         int dPort = t.port;
         if (dHi != k.here.srcHi() || dLo != k.here.srcLo()) return true; // no third-party registrations
-        int proto = t.parseTransport(mOff + mLen, k.ct.original().protocol());
+        int proto = t.parseTransport(mOff + mLen, k.protocol);
         if (proto < 0) return true;
         int p = t.parseNumericalParam(mOff + mLen, "expires=");
         if (p < 0) return drop(k, "cannot parse expires");
@@ -252,7 +285,7 @@ public final class LinuxSipHelper implements Helper {
         }
         boolean direct = k.c.setting(Timeouts.Key.SIP_DIRECT_SIGNALLING) != 0;
         Expectation exp = new Expectation(k.ct, SIGNALLING, "signalling", proto, !direct, k.there.srcHi(),
-                k.there.srcLo(), dHi, dLo, dPort, k.ct.helper());
+                k.there.srcLo(), dHi, dLo, dPort, k.helper);
         exp.flags = Expectation.PERMANENT | Expectation.INACTIVE;
         boolean ok;
         if (k.nat) {
@@ -284,7 +317,7 @@ public final class LinuxSipHelper implements Helper {
                 long aHi = t.addrHi, aLo = t.addrLo;
                 int aPort = t.port;
                 int mOff = t.matchOff, mLen = t.matchLen;
-                int proto = t.parseTransport(mOff + mLen, k.ct.original().protocol());
+                int proto = t.parseTransport(mOff + mLen, k.protocol);
                 if (proto < 0) continue;
                 int p = t.parseNumericalParam(mOff + mLen, "expires=");
                 if (p < 0) return drop(k, "cannot parse expires");
@@ -384,7 +417,7 @@ public final class LinuxSipHelper implements Helper {
         boolean directRtp = false, skip = false;
         do {
             Expectation x = k.c.findExpectation(UDP, srcAny, sHi, sLo, tHi, tLo, tPort);
-            if (x == null || x.master() == k.ct || !k.ct.helper().equals(x.master().helper()) || x.klass != klass) break;
+            if (x == null || x.master() == k.ct || !k.helper.equals(x.master().helper()) || x.klass != klass) break;
             if (!directRtp && x.natRedirect && (x.savedHi != x.dstHi || x.savedLo != x.dstLo || x.savedPort != x.dstPort)
                     && k.nat) {
                 addr[0] = x.savedHi;
@@ -457,7 +490,7 @@ public final class LinuxSipHelper implements Helper {
         } else {
             request = false;
         }
-        Header via = k.ct.original().protocol() == TCP ? Header.VIA_TCP : Header.VIA_UDP;
+        Header via = k.protocol == TCP ? Header.VIA_TCP : Header.VIA_UDP;
         if (t.parseHeaderUri(via, false) > 0) {
             boolean ours = request
                     ? t.addrHi == k.here.srcHi() && t.addrLo == k.here.srcLo() && t.port == k.here.srcPort()
@@ -499,13 +532,7 @@ public final class LinuxSipHelper implements Helper {
         long nHi = n[0], nLo = n[1];
         int srcPort = k.info.forcedDport != 0 ? k.info.forcedDport : k.here.srcPort();
         int port = exp.dstPort == srcPort ? k.there.dstPort() : exp.dstPort;
-        exp.natRedirect = true;
-        exp.savedHi = exp.dstHi;
-        exp.savedLo = exp.dstLo;
-        exp.savedPort = exp.dstPort;
-        exp.dstHi = nHi;
-        exp.dstLo = nLo;
-        exp.dir = 1 - k.dir;
+        redirect(k, exp, nHi, nLo);
         port = findPort(k, exp, port);
         if (port == 0) return drop(k, "all ports in use for SIP");
         if (exp.dstHi != exp.savedHi || exp.dstLo != exp.savedLo || exp.dstPort != exp.savedPort) {
@@ -538,6 +565,20 @@ public final class LinuxSipHelper implements Helper {
             if (res != HelperContext.EBUSY) return 0;
         }
         return 0;
+    }
+
+    /**
+     * An expectation moved to the address the peer sees ({@code hi}, {@code lo}), for the connection coming from the
+     * reply direction, with its own tuple kept as the place to redirect to (exp->saved_addr, saved_proto, dir).
+     */
+    private static void redirect(Pkt k, Expectation exp, long hi, long lo) {
+        exp.natRedirect = true;
+        exp.savedHi = exp.dstHi;
+        exp.savedLo = exp.dstLo;
+        exp.savedPort = exp.dstPort;
+        exp.dstHi = hi;
+        exp.dstLo = lo;
+        exp.dir = 1 - k.dir;
     }
 
     /**
@@ -595,15 +636,8 @@ public final class LinuxSipHelper implements Helper {
     private boolean natSdpMedia(Pkt k, Expectation rtpExp, Expectation rtcpExp, int mediaOff, int mediaLen, long[] addr) {
         long[] a = peerSees(k, rtpExp);
         long aHi = a[0], aLo = a[1];
-        for (Expectation x : new Expectation[] {rtpExp, rtcpExp}) {
-            x.natRedirect = true;
-            x.savedHi = x.dstHi;
-            x.savedLo = x.dstLo;
-            x.savedPort = x.dstPort;
-            x.dstHi = aHi;
-            x.dstLo = aLo;
-            x.dir = 1 - k.dir;
-        }
+        redirect(k, rtpExp, aHi, aLo);
+        redirect(k, rtcpExp, aHi, aLo);
         addr[0] = aHi;
         addr[1] = aLo;
         int port;

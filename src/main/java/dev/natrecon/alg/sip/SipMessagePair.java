@@ -67,6 +67,11 @@ public final class SipMessagePair {
         return direction == Direction.OUTBOUND ? wan : lan;
     }
 
+    /** Credential values are left out of the diff's text (the default; see {@link #showingCredentials()}). */
+    boolean redacted() {
+        return redact;
+    }
+
     public boolean hasPrediction() {
         return predictedOutput != null;
     }
@@ -119,11 +124,6 @@ public final class SipMessagePair {
     /** The LAN and the WAN frame. */
     public List<FrameRef> frames() {
         return List.of(lan.frameRef(), wan.frameRef());
-    }
-
-    /** Time the router received the message (the input copy's time). */
-    public long inputNanos() {
-        return input().nanos();
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.TreeSet;
 /**
  * Classifies what a router did to SIP: each message pair as {@link AlgClass#NO_ALG}, {@link AlgClass#LINUX_LIKE},
  * {@link AlgClass#OTHER_CONSISTENT}, {@link AlgClass#BROKEN} (or {@link AlgClass#NEUTRAL} when there was nothing to
- * judge), with findings under stable ids ({@link AlgFindingType}); then a case, per direction and as a whole.
+ * judge), with findings under stable ids ({@link AlgFindingType}).
  *
  * <h2>What is judged</h2>
  * The address fields of the router's input copy ({@link AddressField}: Request-URI, each Via sent-by, received, rport
@@ -59,8 +59,8 @@ import java.util.TreeSet;
  *           (BROKEN: the media goes nowhere), an a=rtcp address → {@code alg.sdp_rtcp_not_rewritten} (BROKEN); a Via
  *           sent-by, a Via received/rport/maddr, the Request-URI, From/To, SDP o= → {@code alg.via_not_rewritten},
  *           {@code alg.via_param_not_rewritten}, {@code alg.request_uri_not_rewritten},
- *           {@code alg.from_to_not_rewritten}, {@code alg.sdp_origin_not_rewritten} (OTHER), only where the Linux
- *           rules below would have rewritten it (leaving what Linux leaves is not a departure);</li>
+ *           {@code alg.from_to_not_rewritten}, {@code alg.sdp_origin_not_rewritten} (OTHER), only where the
+ *           prediction rewrote it (leaving what Linux leaves is not a departure);</li>
  *       <li>rewritten to the packet's translation: fine; to the translated address with another port:
  *           {@code alg.other_port} (OTHER); to another of the router's addresses (outbound) or the phones' (inbound):
  *           {@code alg.other_address} (OTHER); to anything else: {@code alg.wrong_address_written} (BROKEN);</li>
@@ -76,32 +76,20 @@ import java.util.TreeSet;
  *     Every other change (outside the address parts of address fields and Content-Length): when substituting the
  *     translation's addresses in the field's old text gives its new text, {@code alg.extra_field_rewritten} (OTHER:
  *     Call-ID, a header Linux leaves alone); else {@code alg.unexplained_change} (BROKEN).</li>
- *   <li>The Linux rules (nf_nat_sip, see linux-netfilter.md §8.1–8.2), checked field by field without a prediction:
- *       Request-URI (requests), the first Via's sent-by, every Contact, From and To are mapped when their ip:port
- *       (missing port = 5060) is the packet's source or destination before the router, to that endpoint after it;
- *       when the first Via was mapped, its received= equal to the destination address, rport= equal to the destination
- *       port and maddr= equal to the source address are mapped too; other Vias, Route and Record-Route never change;
- *       in the SDP, the audio/video/image streams with a non-zero port (at most 3) whose address is the sender's get
- *       the sender's translated address in their own c=, o= and the session c= get it too, their ports are kept (or
- *       moved up to an even port, as when a port is busy), a=rtcp is left; Content-Length changes only with the SDP.
- *       Departures are listed as {@code alg.not_linux} (OTHER).</li>
+ *   <li>The Linux rules are not restated here: they are {@link LinuxSipHelper}'s. A changed message without the
+ *       model's prediction gets the helper's own for the translation its packets show ({@link LinuxSipPrediction});
+ *       the fields where the output departs from it (an address field narrowed to the host or port that differs) are
+ *       {@code alg.not_linux} (OTHER), and a message Linux would have dropped is {@code alg.not_linux} naming why.</li>
  *   <li>Class of a changed message: BROKEN when a finding has effect BROKEN; else OTHER_CONSISTENT when one has effect
  *       OTHER; else LINUX_LIKE.</li>
- *   <li>With a prediction ({@link SipMessagePair#withPrediction}): LINUX_LIKE exactly when the observed output is byte
- *       for byte the predicted one (the findings stay listed); otherwise {@code alg.differs_from_prediction} names the
+ *   <li>With the model's prediction ({@link SipMessagePair#withPrediction}): LINUX_LIKE exactly when the observed
+ *       output is byte for byte the predicted one (the findings stay listed); otherwise {@code alg.differs_from_prediction} names the
  *       fields that differ, the class follows the rules above with LINUX_LIKE turned into OTHER_CONSISTENT, and
- *       {@code alg.not_linux} is not given (the prediction is the authority).</li>
+ *       {@code alg.not_linux} is not given (the prediction is the authority). The classifier's own prediction decides
+ *       only {@code alg.not_linux} and the gating above: the model saw the table, it did not.</li>
  * </ol>
  *
- * <h2>Case rules ({@link #aggregate})</h2>
- * NEUTRAL messages are ignored. A direction is BROKEN when one of its messages is, else OTHER_CONSISTENT or LINUX_LIKE
- * when it has rewritten messages (OTHER_CONSISTENT if any is), else NO_ALG when it has NO_ALG messages, else NEUTRAL.
- * Per signalling flow (transport, internal and remote endpoint): rewritten messages in one direction and NO_ALG
- * messages in the other is {@code alg.one_direction_only} (BROKEN); rewritten and NO_ALG messages in the same direction
- * is {@code alg.inconsistent_across_messages} (BROKEN). Flows with rewrites next to flows whose messages are all NO_ALG
- * give {@code alg.some_flows_untouched} (info: a helper bound to some ports only). The case is BROKEN when a message or
- * a case rule is, else OTHER_CONSISTENT or LINUX_LIKE when any message was rewritten (OTHER_CONSISTENT if any is),
- * else NO_ALG when any message is, else NEUTRAL. Message findings are merged by id (fields and frames united).
+ * <p>A case, per direction and as a whole, is made of the message verdicts by {@link CaseTally} (its case rules).
  */
 public final class SipRewriteClassifier {
     private AlgContext context;
@@ -122,27 +110,20 @@ public final class SipRewriteClassifier {
         context = context.including(pair);
     }
 
-    /** Classifies every pair, in the order given. */
-    public List<MessageVerdict> classify(Collection<SipMessagePair> pairs) {
-        List<MessageVerdict> out = new ArrayList<>(pairs.size());
-        for (SipMessagePair p : pairs) out.add(classify(p));
-        return out;
-    }
-
     public MessageVerdict classify(SipMessagePair pair) {
         return new Judge(pair).judge();
-    }
-
-    /** Classifies the pairs and the case they make. */
-    public CaseVerdict classifyCase(Collection<SipMessagePair> pairs) {
-        return aggregate(classify(pairs));
     }
 
     // ---- one message
 
     private final class Judge {
         private final SipMessagePair pair;
-        private final SipRewriteDiff diff;
+        /** The copies' diff; for a changed message without the model's prediction, with the classifier's own. */
+        private SipRewriteDiff diff;
+        /** The prediction is {@link LinuxSipPrediction}'s, not the model's: departures are {@code alg.not_linux}. */
+        private boolean ownPrediction;
+        /** Why Linux would have dropped the message ({@link LinuxSipPrediction}), or null. */
+        private String linuxDrop;
         private final SipCopy in;
         private final SipCopy out;
         private final List<Translation> translations;
@@ -166,7 +147,8 @@ public final class SipRewriteClassifier {
         }
 
         private MessageVerdict verdict(AlgClass c) {
-            Boolean equal = diff.matchesPrediction().orElse(null);
+            // the model's prediction is the authority; the classifier's own only names the departures (alg.not_linux)
+            Boolean equal = ownPrediction ? null : diff.matchesPrediction().orElse(null);
             if (equal != null) {
                 if (equal) {
                     c = AlgClass.LINUX_LIKE;
@@ -214,7 +196,6 @@ public final class SipRewriteClassifier {
             privateOnWan();
 
             Map<String, AddressField> inF = AddressField.of(in), outF = AddressField.of(out);
-            Map<String, Endpoint> linux = linuxExpected(inF);
             evaluate(inF, outF);
             boolean changed = !diff.untouched();
             if (!changed) {
@@ -226,11 +207,13 @@ public final class SipRewriteClassifier {
                 }
                 return verdict(AlgClass.NO_ALG);
             }
-            outcomeFindings(inF, outF, linux);
+            if (!pair.hasPrediction()) predictHere();
+            outcomeFindings(inF, outF);
             extraChanges(inF, outF);
-            if (!pair.hasPrediction()) {
-                List<String> departures = linuxDepartures(inF, outF, linux);
-                if (!departures.isEmpty()) add(AlgFindingType.NOT_LINUX, departures, null);
+            if (linuxDrop != null) {
+                add(AlgFindingType.NOT_LINUX, List.of(), "Linux drops it: " + linuxDrop.replace('\n', ' '));
+            } else if (ownPrediction && !diff.predictionDifferences().isEmpty()) {
+                add(AlgFindingType.NOT_LINUX, departures(outF), null);
             }
             AlgClass c = AlgClass.LINUX_LIKE;
             for (AlgFindingType t : fields.keySet()) {
@@ -238,6 +221,51 @@ public final class SipRewriteClassifier {
                 else if (t.effect() == Effect.OTHER && c != AlgClass.BROKEN) c = AlgClass.OTHER_CONSISTENT;
             }
             return verdict(c);
+        }
+
+        /**
+         * The changed message has no prediction from the model (no model helper handled it): the Linux helper's own,
+         * for the translation the packets show ({@link LinuxSipPrediction}).
+         */
+        private void predictHere() {
+            LinuxSipPrediction.Result r = LinuxSipPrediction.of(pair);
+            if (r.dropped()) {
+                linuxDrop = r.dropReason();
+                return;
+            }
+            diff = diff.predicting(r.output(), pair.redacted());
+            ownPrediction = true;
+        }
+
+        /**
+         * The fields where the output departs from the prediction: each {@link SipRewriteDiff#predictionDifferences()}
+         * name, an address field's whole or its URI narrowed to the parts (host, port) that differ.
+         */
+        private Set<String> departures(Map<String, AddressField> outF) {
+            Map<String, AddressField> predicted = diff.predicted().map(AddressField::of).orElse(Map.of());
+            Set<String> names = new LinkedHashSet<>();
+            for (FieldChange ch : diff.predictionDifferences()) {
+                String n = ch.name();
+                String key = n.endsWith(".uri") ? n.substring(0, n.length() - ".uri".length()) : n;
+                AddressField p = predicted.get(key), g = outF.get(key);
+                List<String> parts = p == null || g == null ? List.of() : differingParts(p, g);
+                if (parts.isEmpty()) names.add(label(n));
+                else names.addAll(parts);
+            }
+            return names;
+        }
+
+        /**
+         * The parts of {@code f} whose value {@code g} does not have: the host, and the port in effect or its presence
+         * (map_addr always writes ip:port, so a URI that gains a port departs from one that does not).
+         */
+        private List<String> differingParts(AddressField f, AddressField g) {
+            List<String> names = new ArrayList<>(2);
+            if (f.hostField() != null && !f.host().equals(g.host())) names.add(f.hostField());
+            if (f.portField() != null && (f.effectivePort() != g.effectivePort() || (f.port() < 0) != (g.port() < 0))) {
+                names.add(f.portField());
+            }
+            return names;
         }
 
         /** {@code alg.mangled}, naming where the problems are (or every changed field when the parser cannot say). */
@@ -361,8 +389,8 @@ public final class SipRewriteClassifier {
             }
         }
 
-        private void outcomeFindings(Map<String, AddressField> inF, Map<String, AddressField> outF,
-                Map<String, Endpoint> linux) {
+        private void outcomeFindings(Map<String, AddressField> inF, Map<String, AddressField> outF) {
+            Map<String, AddressField> linux = diff.predicted().map(AddressField::of).orElse(Map.of());
             Set<String> other = acceptableOther();
             for (FieldOutcome o : outcomes) {
                 // An a=rtcp port has its own outcome ("….rtcp.port") next to its address's: both belong to one field.
@@ -397,10 +425,14 @@ public final class SipRewriteClassifier {
             return names.isEmpty() ? f.partNames() : names;
         }
 
-        private void notRewritten(AddressField f, AddressField g, Map<String, Endpoint> linux) {
+        /**
+         * A field of ours the router left: a departure where it breaks the call, and where Linux would have rewritten
+         * it ({@code linux}: the predicted output's fields).
+         */
+        private void notRewritten(AddressField f, AddressField g, Map<String, AddressField> linux) {
             String what = f.key() + " still " + f.render();
-            Endpoint exp = linux.get(f.key());
-            boolean linuxWould = exp != null && !exp.equals(linuxView(f));
+            AddressField predicted = linux.get(f.key());
+            boolean linuxWould = predicted != null && !differingParts(f, predicted).isEmpty();
             switch (f.role()) {
                 case CONTACT -> add(AlgFindingType.CONTACT_NOT_REWRITTEN, f.partNames(), what);
                 case SDP_CONNECTION, SDP_MEDIA_CONNECTION -> add(AlgFindingType.SDP_CONNECTION_NOT_REWRITTEN, f.partNames(), what);
@@ -517,131 +549,9 @@ public final class SipRewriteClassifier {
             o.write(b, pos, s.end() - pos);
             return o.toByteArray();
         }
-
-        // ---- the Linux rules
-
-        /** The host and effective port (-1 for fields without a port) as the Linux rules compare them. */
-        private Endpoint linuxView(AddressField f) {
-            return new Endpoint(f.host(), f.portField() == null ? -1 : f.effectivePort());
-        }
-
-        /** What nf_nat_sip would make of each input address field (see the class comment). */
-        private Map<String, Endpoint> linuxExpected(Map<String, AddressField> inF) {
-            Map<String, Endpoint> exp = new LinkedHashMap<>();
-            Endpoint inSrc = pair.input().source(), inDst = pair.input().destination();
-            Endpoint outSrc = pair.output().source(), outDst = pair.output().destination();
-            AddressField via0 = inF.get("via[0]");
-            boolean viaMapped = via0 != null && (via0.endpoint().equals(inSrc) || via0.endpoint().equals(inDst));
-            Set<Integer> processed = linuxMedia();
-            String mediaAddress = outSrc.host();
-            for (AddressField f : inF.values()) {
-                Endpoint same = linuxView(f);
-                Endpoint e = switch (f.role()) {
-                    case REQUEST_URI, FROM, TO, CONTACT -> mapAddr(f, inSrc, inDst, outSrc, outDst);
-                    case VIA -> f.key().equals("via[0]") ? mapAddr(f, inSrc, inDst, outSrc, outDst) : same;
-                    case VIA_RECEIVED -> f.key().startsWith("via[0].") && viaMapped && f.host().equals(inDst.host())
-                            ? new Endpoint(outDst.host(), -1) : same;
-                    case VIA_RPORT -> f.key().startsWith("via[0].") && viaMapped && f.port() == inDst.port()
-                            ? new Endpoint(f.host(), outDst.port()) : same;
-                    case VIA_MADDR -> f.key().startsWith("via[0].") && viaMapped && f.host().equals(inSrc.host())
-                            ? new Endpoint(outSrc.host(), -1) : same;
-                    case SDP_ORIGIN, SDP_CONNECTION -> processed.isEmpty() ? same : new Endpoint(mediaAddress, -1);
-                    case SDP_MEDIA_CONNECTION -> processed.contains(mediaIndex(f.key())) ? new Endpoint(mediaAddress, -1) : same;
-                    default -> same;
-                };
-                exp.put(f.key(), e);
-            }
-            return exp;
-        }
-
-        private Endpoint mapAddr(AddressField f, Endpoint inSrc, Endpoint inDst, Endpoint outSrc, Endpoint outDst) {
-            Endpoint ep = f.endpoint();
-            if (ep.equals(inSrc)) return outSrc;
-            if (ep.equals(inDst)) return outDst;
-            return linuxView(f);
-        }
-
-        private int mediaIndex(String key) {
-            int open = key.indexOf('['), close = key.indexOf(']');
-            return Integer.parseInt(key.substring(open + 1, close));
-        }
-
-        /** Indexes of the media streams nf_nat_sip would process: audio/video/image, port > 0, first 3, sender's address. */
-        private Set<Integer> linuxMedia() {
-            Set<Integer> out = new TreeSet<>();
-            SdpBody sdp = in.sdp();
-            if (sdp == null) return out;
-            String sender = pair.input().source().host();
-            int usable = 0;
-            for (SdpMedia m : sdp.media()) {
-                String type = m.typeText();
-                if (!(type.equals("audio") || type.equals("video") || type.equals("image")) || m.portNumber() <= 0) continue;
-                if (++usable > 3) break;
-                SdpConnection c = sdp.connectionOf(m);
-                if (c != null && c.address() != null && Endpoint.normalize(c.address().text()).equals(sender)) out.add(m.index());
-            }
-            return out;
-        }
-
-        private List<String> linuxDepartures(Map<String, AddressField> inF, Map<String, AddressField> outF,
-                Map<String, Endpoint> linux) {
-            Set<String> names = new LinkedHashSet<>();
-            Set<Integer> processed = linuxMedia();
-            for (AddressField f : inF.values()) {
-                AddressField g = outF.get(f.key());
-                if (g == null) {
-                    names.addAll(f.partNames());
-                    continue;
-                }
-                Endpoint e = linux.get(f.key());
-                if (f.role() == AddressRole.SDP_MEDIA_PORT) {
-                    boolean ok = g.port() == f.port() || processed.contains(mediaIndex(f.key())) && linuxMove(f.port(), g.port());
-                    if (!ok) names.add(f.portField());
-                    continue;
-                }
-                if (f.hostField() != null && !g.host().equals(e.host())) names.add(f.hostField());
-                if (f.role() == AddressRole.SDP_RTCP) {
-                    if (g.port() != f.port()) names.add(f.portField());
-                } else if (f.portField() != null) {
-                    boolean mapped = !e.equals(linuxView(f));
-                    // map_addr always writes ip:port, so a URI without a port gains one when Linux maps it.
-                    if (g.effectivePort() != e.port() || mapped && f.hostField() != null && g.port() < 0) names.add(f.portField());
-                }
-            }
-            for (AddressField g : outF.values()) if (!inF.containsKey(g.key())) names.addAll(g.partNames());
-            Set<String> parts = new HashSet<>();
-            for (AddressField f : inF.values()) parts.addAll(f.partNames());
-            for (AddressField f : outF.values()) parts.addAll(f.partNames());
-            boolean sdpChanged = false;
-            for (FieldChange c : diff.compactChanges()) {
-                if (c.name().startsWith("sdp.") || c.name().equals("body")) sdpChanged = true;
-                if (parts.contains(c.name()) || c.name().equals("content-length")) continue;
-                if (c.kind() == FieldChange.Kind.CHANGED && onlyAddressesDiffer(c, inF, outF)) continue;
-                names.add(c.name());
-            }
-            if (diff.changed("content-length") && !sdpChanged) names.add("content-length");
-            List<String> out = new ArrayList<>();
-            for (String n : names) out.add(label(n));
-            return out;
-        }
-
-        /** A port nf_nat_sdp_media could have chosen when the offered one was busy: even, from p&~1 upwards. */
-        private boolean linuxMove(int from, int to) {
-            return to != from && to % 2 == 0 && to >= (from & ~1);
-        }
     }
 
-    // ---- the case
-
-    /** Aggregates message verdicts into the case's (see the class comment). */
-    public CaseVerdict aggregate(List<MessageVerdict> messages) {
-        CaseTally tally = new CaseTally();
-        for (MessageVerdict v : messages) {
-            tally.addMessage(v);
-            tally.countClass(v.pair().direction(), v.algClass());
-        }
-        return tally.verdict(messages);
-    }
+    // ---- moved SDP ports, judged once the bindings are known
 
     /**
      * The class and findings of a message whose moved SDP ports waited for the bindings

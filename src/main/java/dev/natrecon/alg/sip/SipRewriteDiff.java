@@ -56,6 +56,16 @@ public final class SipRewriteDiff {
         this.predictionDifferences = predicted == null ? List.of() : compact(predicted, output(), diff(predicted, output()));
     }
 
+    private SipRewriteDiff(SipRewriteDiff d, SipCopy predicted) {
+        this.direction = d.direction;
+        this.lan = d.lan;
+        this.wan = d.wan;
+        this.predicted = predicted;
+        this.changes = d.changes;
+        this.compact = d.compact;
+        this.predictionDifferences = compact(predicted, output(), diff(predicted, output()));
+    }
+
     /** Diffs the LAN and WAN bytes of one message that crossed the router in {@code direction}. */
     public static SipRewriteDiff of(Direction direction, byte[] lan, byte[] wan) {
         return new SipRewriteDiff(direction, SipCopy.of(lan), SipCopy.of(wan), null);
@@ -76,6 +86,14 @@ public final class SipRewriteDiff {
     public static SipRewriteDiff of(Direction direction, byte[] lan, byte[] wan, byte[] predictedOutput, boolean redact) {
         return new SipRewriteDiff(direction, SipCopy.of(lan, redact), SipCopy.of(wan, redact),
                 predictedOutput == null ? null : SipCopy.of(predictedOutput, redact));
+    }
+
+    /**
+     * This diff (the copies already parsed) with {@code predictedOutput} as the prediction, replacing any; {@code redact}
+     * as for {@link #of(Direction, byte[], byte[], byte[], boolean)}.
+     */
+    SipRewriteDiff predicting(byte[] predictedOutput, boolean redact) {
+        return new SipRewriteDiff(this, SipCopy.of(predictedOutput, redact));
     }
 
     public Direction direction() {
@@ -118,29 +136,6 @@ public final class SipRewriteDiff {
     /** True when input and output are the same bytes. */
     public boolean untouched() {
         return Arrays.equals(input().raw(), output().raw());
-    }
-
-    public Optional<FieldChange> change(String name) {
-        return changes.stream().filter(c -> c.name().equals(name)).findFirst();
-    }
-
-    public boolean changed(String name) {
-        return change(name).isPresent();
-    }
-
-    /** Both copies parse as SIP messages. */
-    public boolean bothParse() {
-        return lan.parses() && wan.parses();
-    }
-
-    /** Whether the WAN copy parses as a SIP message. */
-    public boolean wanParses() {
-        return wan.parses();
-    }
-
-    /** Whether the WAN copy's Content-Length (when present) equals its body length. */
-    public boolean wanContentLengthCorrect() {
-        return wan.contentLengthCorrect();
     }
 
     /**

@@ -17,9 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test-side capture reading for the rewrite analysis, the way the replay will feed it: CaptureReader, PacketDecoder and
- * Defragmenter, every decoded packet into a {@link SipMessageCollector}. Bindings come from the engine's own matcher
- * ({@link Analysis#run}), as the CLI will have them.
+ * Test-side capture reading for the rewrite analysis without the replay (analyze pairs the copies with its matcher and
+ * attaches the model's predictions; see SipAlgAnalyzeTest): CaptureReader, PacketDecoder and Defragmenter, every
+ * decoded packet into a {@link SipMessageCollector}, copies paired by {@link SipPairing}. Bindings come from the
+ * engine's own matcher ({@link Analysis#run}), as analyze has them.
  */
 final class CaptureSip {
     private CaptureSip() {
@@ -64,7 +65,34 @@ final class CaptureSip {
     /** The case verdict of a folder with lan.pcap and wan.pcap, bindings from the captures, context from the pairs. */
     static CaseVerdict classify(Path dir) throws IOException {
         Path lan = dir.resolve("lan.pcap"), wan = dir.resolve("wan.pcap");
-        return SipRewriteAnalysis.run(read(lan, CapturePoint.LAN, 0), read(wan, CapturePoint.WAN, 0), bindings(lan, wan))
-                .verdict();
+        List<SipMessagePair> pairs = SipPairing.pair(read(lan, CapturePoint.LAN, 0), read(wan, CapturePoint.WAN, 0)).pairs();
+        return classifyCase(new SipRewriteClassifier(context(pairs, bindings(lan, wan))), pairs);
+    }
+
+    /** Classifies every pair with {@code c}, in the order given, and the case they make (kept message verdicts). */
+    static CaseVerdict classifyCase(SipRewriteClassifier c, java.util.Collection<SipMessagePair> pairs) {
+        List<MessageVerdict> verdicts = new ArrayList<>(pairs.size());
+        for (SipMessagePair p : pairs) verdicts.add(c.classify(p));
+        return aggregate(verdicts);
+    }
+
+    /** The case verdict of message verdicts whose ports were judged at once ({@link CaseTally}'s case rules). */
+    static CaseVerdict aggregate(List<MessageVerdict> messages) {
+        CaseTally tally = new CaseTally();
+        for (MessageVerdict v : messages) {
+            tally.addMessage(v);
+            tally.countClass(v.pair().direction(), v.algClass());
+        }
+        return tally.verdict(messages);
+    }
+
+    /**
+     * A context derived from the pairs themselves ({@link AlgContext#including} each): the internal hosts of translated
+     * pairs are the phones, their external hosts the router's addresses.
+     */
+    static AlgContext context(java.util.Collection<SipMessagePair> pairs, BindingLookup bindings) {
+        AlgContext c = new AlgContext(java.util.Set.of(), java.util.Set.of(), bindings);
+        for (SipMessagePair p : pairs) c = c.including(p);
+        return c;
     }
 }

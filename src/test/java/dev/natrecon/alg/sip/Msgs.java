@@ -95,6 +95,11 @@ final class Msgs {
                 + ">\nContent-Type: application/sdp", sdp(PROVIDER, PROVIDER, 30000));
     }
 
+    /** The change of the field {@code name} in {@code d}, if it changed. */
+    static java.util.Optional<FieldChange> change(SipRewriteDiff d, String name) {
+        return d.changes().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

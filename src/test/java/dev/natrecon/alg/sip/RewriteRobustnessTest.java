@@ -64,9 +64,9 @@ class RewriteRobustnessTest {
                     ps.add(new SipMessagePair(m, wan, SipPairing.direction(m, wan)));
                 }
             }
-            SipRewriteClassifier c = new SipRewriteClassifier(AlgContext.fromPairs(ps, BindingLookup.of(List.of())));
-            List<MessageVerdict> vs = c.classify(ps);
-            CaseVerdict cv = c.aggregate(vs);
+            SipRewriteClassifier c = new SipRewriteClassifier(CaptureSip.context(ps, BindingLookup.of(List.of())));
+            List<MessageVerdict> vs = ps.stream().map(c::classify).toList();
+            CaseVerdict cv = CaptureSip.aggregate(vs);
             assertNotNull(cv.algClass());
             for (MessageVerdict v : vs) {
                 assertNotNull(v.algClass());
@@ -94,8 +94,8 @@ class RewriteRobustnessTest {
                         ps.add(new SipMessagePair(p.lan(), bad, p.direction()).withPrediction(k == 0 ? w.bytes() : null));
                     }
                 }
-                SipRewriteClassifier c = new SipRewriteClassifier(AlgContext.fromPairs(ps, BindingLookup.unknown()));
-                CaseVerdict v = c.classifyCase(ps);
+                SipRewriteClassifier c = new SipRewriteClassifier(CaptureSip.context(ps, BindingLookup.unknown()));
+                CaseVerdict v = CaptureSip.classifyCase(c, ps);
                 assertNotNull(v.algClass(), dir.toString());
             }
         }

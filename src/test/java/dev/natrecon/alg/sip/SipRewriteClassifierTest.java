@@ -446,7 +446,7 @@ class SipRewriteClassifierTest {
     @Test
     void linuxCaseIsLinuxLikeBothWays() {
         String wanOk = Msgs.ok(ROUTER_EP + ";branch=z9hG4bK-1"), lanOk = Msgs.ok(PHONE_EP + ";branch=z9hG4bK-1");
-        CaseVerdict c = C.classifyCase(List.of(outboundOn(1, new Invite().text(), Invite.linux().text()),
+        CaseVerdict c = CaptureSip.classifyCase(C, List.of(outboundOn(1, new Invite().text(), Invite.linux().text()),
                 inboundOn(2, wanOk, lanOk)));
         assertEquals(AlgClass.LINUX_LIKE, c.algClass());
         assertEquals(AlgClass.LINUX_LIKE, c.byDirection().get(Direction.OUTBOUND));
@@ -457,7 +457,7 @@ class SipRewriteClassifierTest {
     @Test
     void rewritingOnlyOutboundIsOneDirectionOnly() {
         String wanOk = Msgs.ok(ROUTER_EP + ";branch=z9hG4bK-1");
-        CaseVerdict c = C.classifyCase(List.of(outboundOn(1, new Invite().text(), Invite.linux().text()),
+        CaseVerdict c = CaptureSip.classifyCase(C, List.of(outboundOn(1, new Invite().text(), Invite.linux().text()),
                 inboundOn(2, wanOk, wanOk)));
         assertEquals(AlgClass.BROKEN, c.algClass(), c.toString());
         assertEquals(AlgClass.LINUX_LIKE, c.byDirection().get(Direction.OUTBOUND));
@@ -472,7 +472,7 @@ class SipRewriteClassifierTest {
     void rewritingSomeMessagesOfAFlowIsInconsistent() {
         Invite reInvite = new Invite();
         reInvite.viaParams = ";branch=z9hG4bK-2;rport";
-        CaseVerdict c = C.classifyCase(List.of(outboundOn(1, new Invite().text(), Invite.linux().text()),
+        CaseVerdict c = CaptureSip.classifyCase(C, List.of(outboundOn(1, new Invite().text(), Invite.linux().text()),
                 outboundOn(5, reInvite.text(), reInvite.text())));
         assertEquals(AlgClass.BROKEN, c.algClass());
         AlgFinding f = c.finding(AlgFindingType.INCONSISTENT_ACROSS_MESSAGES);
@@ -485,7 +485,7 @@ class SipRewriteClassifierTest {
         String other = new Invite().text().replace(PHONE, "192.168.1.20");
         SipMessagePair untouched = new SipMessagePair(Msgs.obs(CapturePoint.LAN, 9, 9, "192.168.1.20:5070", PROVIDER_EP, other),
                 Msgs.obs(CapturePoint.WAN, 9, 10, ROUTER + ":5070", PROVIDER_EP, other), Direction.OUTBOUND);
-        CaseVerdict c = C.classifyCase(List.of(outboundOn(1, new Invite().text(), Invite.linux().text()), untouched));
+        CaseVerdict c = CaptureSip.classifyCase(C, List.of(outboundOn(1, new Invite().text(), Invite.linux().text()), untouched));
         assertEquals(AlgClass.LINUX_LIKE, c.algClass(), c.toString());
         assertTrue(c.has(AlgFindingType.SOME_FLOWS_UNTOUCHED));
         assertEquals(1, c.count(AlgClass.NO_ALG));
@@ -495,7 +495,7 @@ class SipRewriteClassifierTest {
     void untouchedCaseIsNoAlgAndMergesFindings() {
         Invite bye = new Invite();
         bye.viaParams = ";branch=z9hG4bK-3;rport";
-        CaseVerdict c = C.classifyCase(List.of(outboundOn(1, new Invite().text(), new Invite().text()),
+        CaseVerdict c = CaptureSip.classifyCase(C, List.of(outboundOn(1, new Invite().text(), new Invite().text()),
                 outboundOn(7, bye.text(), bye.text())));
         assertEquals(AlgClass.NO_ALG, c.algClass());
         AlgFinding f = c.finding(AlgFindingType.PRIVATE_ADDRESS_ON_WAN);

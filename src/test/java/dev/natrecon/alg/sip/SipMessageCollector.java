@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Gathers the SIP messages of one capture point from decoded packets, in capture order, for {@link SipPairing}: every
+ * Test fixture (analyze takes the SIP payloads from the replay): gathers the SIP messages of one capture point from decoded packets, in capture order, for {@link SipPairing}: every
  * UDP payload to or from a SIP port (or starting with a SIP start line) split by {@link SipParser#parseDatagram}, and
  * every TCP direction to or from a SIP port through its own {@link SipStreamFramer} (a new one at each SYN). Messages
  * that parse and messages the parser rejected are kept (a mangled copy must still pair with its other copy);
  * keep-alives and non-SIP payloads are not. The caller decodes (and defragments) the packets and gives each one's
  * frame number and time on the common clock.
  */
-public final class SipMessageCollector {
+final class SipMessageCollector {
     /** The ports the Linux SIP helper listens on by default. */
     public static final Set<Integer> DEFAULT_PORTS = Set.of(5060);
     /**

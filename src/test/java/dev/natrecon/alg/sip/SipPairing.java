@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Pairs the LAN and WAN copies of SIP messages. Two copies pair when their {@link SipPairKey}s are equal (Call-ID,
+ * Test fixture (analyze pairs the copies with the matcher, {@code correlate}): pairs the LAN and WAN copies of SIP
+ * messages read by {@link SipMessageCollector}, for tests that classify captures or corpus messages without a replay.
+ * Two copies pair when their {@link SipPairKey}s are equal (Call-ID,
  * CSeq, method or status code, top Via branch), they use the same transport, and their times differ by at most the
  * window; among candidates the nearest in time pair first (so each retransmission pairs with its own copy, and a
  * retransmission the router dropped stays unpaired). Copies left over are then paired the same way on the key without
@@ -19,7 +21,7 @@ import java.util.function.Function;
  * (SNAT), the reverse is inbound; otherwise a private LAN source with a public destination is outbound, the reverse
  * inbound; otherwise the earlier copy is the router's input.
  */
-public final class SipPairing {
+final class SipPairing {
     /** One second: router transit is microseconds, SIP retransmissions are 500 ms apart at the least. */
     public static final long DEFAULT_WINDOW_NANOS = 1_000_000_000L;
 
@@ -51,7 +53,7 @@ public final class SipPairing {
             else unpairedLan.add(lan.get(i));
         }
         for (int j = 0; j < wan.size(); j++) if (!wanUsed[j]) unpairedWan.add(wan.get(j));
-        pairs.sort(Comparator.comparingLong(SipMessagePair::inputNanos).thenComparingLong(p -> p.input().frame())
+        pairs.sort(Comparator.comparingLong((SipMessagePair p) -> p.input().nanos()).thenComparingLong(p -> p.input().frame())
                 .thenComparingLong(p -> p.lan().frame()));
         return new Result(pairs, unpairedLan, unpairedWan);
     }
