@@ -18,8 +18,8 @@ import java.util.List;
  * the message and picks the ports of its expectations). Reference: ../shared/reference/linux-netfilter.md §7–8; the
  * lab is the judge where the two disagree.
  *
- * <p>What it does per packet with data ({@code sip_help_udp}, {@code sip_help_tcp}; the 3600 s refresh is the
- * model's): a response ("SIP/2.0 " in any case) goes by the CSeq method to the INVITE, UPDATE, PRACK or REGISTER
+ * <p>What it does per packet with data ({@code sip_help_udp}, {@code sip_help_tcp}; the sip_timeout refresh through
+ * {@link #timeoutSeconds}, which the model applies after the tracker): a response ("SIP/2.0 " in any case) goes by the CSeq method to the INVITE, UPDATE, PRACK or REGISTER
  * response handlers; a request by its method to INVITE (flush the media expectations, then SDP), UPDATE/ACK/PRACK
  * (SDP), BYE (flush) or REGISTER (the signalling expectation). SDP gives up to three media streams (audio, video,
  * image) an RTP and an RTCP expectation each. Then, behind NAT, the Request-URI, the top Via (with maddr, received,
@@ -56,6 +56,21 @@ public final class LinuxSipHelper implements Helper {
     @Override
     public List<ExpectPolicy> policies() {
         return POLICIES;
+    }
+
+    /**
+     * The helper's timeout policy: the master's timeout set to sip_timeout (module parameter, default 3600 s) over UDP
+     * on every packet that carries data, whatever its direction and ctinfo (nf_conntrack_sip.c:sip_help_udp); over
+     * TCP only on packets with data whose ctinfo is ESTABLISHED or ESTABLISHED_REPLY (sip_help_tcp), so a pure ACK
+     * afterwards puts the tracker's value back (lab, sip-over-tcp: the established entry showed 431997 s in
+     * conntrack -L). A UDP packet without data leaves the tracker's 30/120 s in place. An ICMP error about the
+     * original direction counts as data (its ICMP header and quoted packet are more than a UDP header).
+     */
+    @Override
+    public long timeoutSeconds(ConntrackEntry master, boolean established, boolean hasData, Timeouts settings) {
+        if (!hasData) return -1;
+        int proto = master.original().protocol();
+        return proto == UDP || proto == TCP && established ? settings.seconds(Timeouts.Key.SIP_TIMEOUT) : -1;
     }
 
     /** struct nf_ct_sip_master */
