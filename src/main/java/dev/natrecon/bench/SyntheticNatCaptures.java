@@ -1,12 +1,24 @@
 package dev.natrecon.bench;
 
+import static dev.natrecon.bench.SyntheticFrames.HEADERS;
+import static dev.natrecon.bench.SyntheticFrames.finish;
+import static dev.natrecon.bench.SyntheticFrames.dotted;
+import static dev.natrecon.bench.SyntheticFrames.header;
+import static dev.natrecon.bench.SyntheticFrames.hex;
+import static dev.natrecon.bench.SyntheticFrames.ipv4;
+import static dev.natrecon.bench.SyntheticFrames.put16;
+import static dev.natrecon.bench.SyntheticFrames.put32;
+import static dev.natrecon.bench.SyntheticFrames.sum16;
+import static dev.natrecon.bench.SyntheticFrames.udpFrame;
+import static dev.natrecon.bench.SyntheticSip.algInbound;
+import static dev.natrecon.bench.SyntheticSip.algOutbound;
+import static dev.natrecon.bench.SyntheticSip.sip;
+
 import dev.natrecon.capture.PcapWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
@@ -52,7 +64,6 @@ public final class SyntheticNatCaptures {
     static final long ROUTER_WAN_MAC = 0x02_00_00_aa_00_02L;
     static final long UPSTREAM_MAC = 0x02_00_00_bb_00_01L;
 
-    static final int ETH = 14, IP = 20, UDP = 8, HEADERS = ETH + IP + UDP;
     static final int RTP_HEADER = 12, RTP_PAYLOAD = 160;
     static final int RTP_FRAME = HEADERS + RTP_HEADER + RTP_PAYLOAD;
     static final int TOS_RTP = 0xb8, TOS_SIP = 0x68;
@@ -134,7 +145,7 @@ public final class SyntheticNatCaptures {
     private final SplittableRandom delays;
     private final byte[] noise = new byte[1 << 16];
     private final byte[] scratch = new byte[4096];
-    private Out lan, wan;
+    private TimeOrderedPcapOut lan, wan;
     private int providerIpId;
     private long callSerial;
     private long callsStarted, sipMessages, rtpPackets, registrations;
@@ -170,8 +181,8 @@ public final class SyntheticNatCaptures {
         }
         long lanFrames, wanFrames;
         try (OutputStream lo = Files.newOutputStream(lanFile); OutputStream wo = Files.newOutputStream(wanFile);
-             Out l = new Out(new PcapWriter(lo, 1, config.nanosecondTimestamps()));
-             Out w = new Out(new PcapWriter(wo, 1, config.nanosecondTimestamps()))) {
+             TimeOrderedPcapOut l = new TimeOrderedPcapOut(new PcapWriter(lo, 1, config.nanosecondTimestamps()));
+             TimeOrderedPcapOut w = new TimeOrderedPcapOut(new PcapWriter(wo, 1, config.nanosecondTimestamps()))) {
             lan = l;
             wan = w;
             while (!queue.isEmpty()) {
@@ -586,271 +597,6 @@ public final class SyntheticNatCaptures {
             ts += RTP_PAYLOAD;
             nominal += 20 * MS;
             next = sendTime();
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // The SIP helper (ALG).
-
-    /** Outbound rewrite: private address:port in Via and Contact, private address in SDP o= and c=. */
-    static String algOutbound(String text, String privateHostPort, String externalHostPort, String privateAddress) {
-        int split = text.indexOf("\r\n\r\n");
-        String[] head = text.substring(0, split).split("\r\n", -1);
-        String body = text.substring(split + 4);
-        for (int i = 1; i < head.length; i++) {
-            String name = headerName(head[i]);
-            if (name.equals("via") || name.equals("v") || name.equals("contact") || name.equals("m")) {
-                head[i] = head[i].replace(privateHostPort, externalHostPort);
-            }
-        }
-        if (!body.isEmpty()) {
-            String[] lines = body.split("\r\n", -1);
-            String external = externalHostPort.substring(0, externalHostPort.indexOf(':'));
-            for (int i = 0; i < lines.length; i++) {
-                if (lines[i].startsWith("o=") || lines[i].startsWith("c=")) lines[i] = lines[i].replace(privateAddress, external);
-            }
-            body = String.join("\r\n", lines);
-        }
-        return withContentLength(head, body);
-    }
-
-    /** Inbound rewrite: external address:port back to the private one in the Request-URI, Via, Contact, From, To. */
-    static String algInbound(String text, String privateHostPort, String externalHostPort, int externalPort) {
-        int split = text.indexOf("\r\n\r\n");
-        String[] head = text.substring(0, split).split("\r\n", -1);
-        String body = text.substring(split + 4);
-        if (!head[0].startsWith("SIP/2.0")) head[0] = head[0].replace(externalHostPort, privateHostPort);
-        String privatePort = privateHostPort.substring(privateHostPort.indexOf(':') + 1);
-        for (int i = 1; i < head.length; i++) {
-            String name = headerName(head[i]);
-            switch (name) {
-                case "via", "v" -> head[i] = head[i].replace(externalHostPort, privateHostPort)
-                        .replace(";rport=" + externalPort, ";rport=" + privatePort);
-                case "contact", "m", "from", "f", "to", "t" -> head[i] = head[i].replace(externalHostPort, privateHostPort);
-                default -> {
-                }
-            }
-        }
-        return withContentLength(head, body);
-    }
-
-    private static String headerName(String line) {
-        int colon = line.indexOf(':');
-        return colon < 0 ? "" : line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String withContentLength(String[] head, String body) {
-        StringBuilder sb = new StringBuilder(512 + body.length());
-        for (String h : head) {
-            String name = headerName(h);
-            if (name.equals("content-length") || name.equals("l")) {
-                sb.append(h, 0, h.indexOf(':') + 1).append(' ').append(body.length());
-            } else {
-                sb.append(h);
-            }
-            sb.append("\r\n");
-        }
-        return sb.append("\r\n").append(body).toString();
-    }
-
-    /** A SIP message: start line, headers (nulls skipped), Content-Length last, blank line, body. */
-    static String sip(String startLine, String body, String... headers) {
-        StringBuilder sb = new StringBuilder(640 + body.length()).append(startLine).append("\r\n");
-        for (String h : headers) if (h != null) sb.append(h).append("\r\n");
-        return sb.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body).toString();
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Frames.
-
-    /** Builds Ethernet + IPv4 + UDP + {@code text} into {@code b}; returns the frame length. */
-    static int udpFrame(byte[] b, long srcMac, long dstMac, int src, int dst, int tos, int ttl, int id, int sport,
-                        int dport, String text) {
-        byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
-        header(b, srcMac, dstMac, src, dst, tos, ttl, sport, dport, payload.length);
-        System.arraycopy(payload, 0, b, HEADERS, payload.length);
-        finish(b, id, sum16(b, HEADERS, payload.length));
-        return HEADERS + payload.length;
-    }
-
-    /** The constant part of an Ethernet/IPv4/UDP header (id and checksums are set by {@link #finish}). */
-    static void header(byte[] b, long srcMac, long dstMac, int src, int dst, int tos, int ttl, int sport, int dport,
-                       int payloadLength) {
-        putMac(b, 0, dstMac);
-        putMac(b, 6, srcMac);
-        put16(b, 12, 0x0800);
-        b[ETH] = 0x45;
-        b[ETH + 1] = (byte) tos;
-        put16(b, ETH + 2, IP + UDP + payloadLength);
-        put16(b, ETH + 6, 0x4000); // DF
-        b[ETH + 8] = (byte) ttl;
-        b[ETH + 9] = 17;
-        put32(b, ETH + 12, src);
-        put32(b, ETH + 16, dst);
-        put16(b, ETH + IP, sport);
-        put16(b, ETH + IP + 2, dport);
-        put16(b, ETH + IP + 4, UDP + payloadLength);
-    }
-
-    /** Sets the IP id and both checksums, given the one's-complement sum of the UDP payload. */
-    static void finish(byte[] b, int id, long payloadSum) {
-        put16(b, ETH + 4, id);
-        put16(b, ETH + 10, 0);
-        put16(b, ETH + 10, ~fold(sum16(b, ETH, IP)) & 0xffff);
-        int udpLength = ((b[ETH + IP + 4] & 0xff) << 8) | (b[ETH + IP + 5] & 0xff);
-        put16(b, ETH + IP + 6, 0);
-        long sum = sum16(b, ETH + 12, 8) + 17 + udpLength + sum16(b, ETH + IP, UDP) + payloadSum;
-        int c = ~fold(sum) & 0xffff;
-        put16(b, ETH + IP + 6, c == 0 ? 0xffff : c);
-    }
-
-    static long sum16(byte[] b, int off, int len) {
-        long s = 0;
-        int i = 0;
-        for (; i + 1 < len; i += 2) s += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
-        if (i < len) s += (b[off + i] & 0xff) << 8;
-        return s;
-    }
-
-    static int fold(long s) {
-        while ((s >>> 16) != 0) s = (s & 0xffff) + (s >>> 16);
-        return (int) s;
-    }
-
-    static void put16(byte[] b, int o, int v) {
-        b[o] = (byte) (v >>> 8);
-        b[o + 1] = (byte) v;
-    }
-
-    static void put32(byte[] b, int o, int v) {
-        b[o] = (byte) (v >>> 24);
-        b[o + 1] = (byte) (v >>> 16);
-        b[o + 2] = (byte) (v >>> 8);
-        b[o + 3] = (byte) v;
-    }
-
-    static void putMac(byte[] b, int o, long mac) {
-        for (int i = 0; i < 6; i++) b[o + i] = (byte) (mac >>> (40 - 8 * i));
-    }
-
-    static int ipv4(int a, int b, int c, int d) {
-        return a << 24 | b << 16 | c << 8 | d;
-    }
-
-    static String dotted(int ip) {
-        return (ip >>> 24) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + (ip & 0xff);
-    }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    static String hex(SplittableRandom rng, int n) {
-        char[] c = new char[n];
-        for (int i = 0; i < n; i++) c[i] = HEX[rng.nextInt(16)];
-        return new String(c);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // One output file: frames of the originating side go out at once; forwarded copies wait in a small time-ordered
-    // heap until nothing earlier can come, so each file stays in time order.
-
-    private static final class Out implements AutoCloseable {
-        private final PcapWriter writer;
-        private final ArrayDeque<byte[]> pool = new ArrayDeque<>();
-        private long[] times = new long[64];
-        private long[] order = new long[64];
-        private byte[][] held = new byte[64][];
-        private int[] lengths = new int[64];
-        private int size;
-        private long sequence;
-        long frames;
-
-        Out(PcapWriter writer) {
-            this.writer = writer;
-        }
-
-        void writeNow(long t, byte[] b, int len) throws IOException {
-            flushUpTo(t);
-            writer.write(t, b, 0, len, len);
-            frames++;
-        }
-
-        void writeLater(long t, byte[] b, int len) {
-            byte[] copy = pool.pollFirst();
-            if (copy == null || copy.length < len) copy = new byte[Math.max(len, 2048)];
-            System.arraycopy(b, 0, copy, 0, len);
-            if (size == times.length) grow();
-            int i = size++;
-            long seq = sequence++;
-            // Sift up.
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (!before(t, seq, times[parent], order[parent])) break;
-                move(parent, i);
-                i = parent;
-            }
-            times[i] = t;
-            order[i] = seq;
-            held[i] = copy;
-            lengths[i] = len;
-        }
-
-        void flushUpTo(long t) throws IOException {
-            while (size > 0 && times[0] <= t) {
-                byte[] b = held[0];
-                writer.write(times[0], b, 0, lengths[0], lengths[0]);
-                frames++;
-                pool.addLast(b);
-                removeTop();
-            }
-        }
-
-        private void removeTop() {
-            size--;
-            if (size == 0) {
-                held[0] = null;
-                return;
-            }
-            long t = times[size], seq = order[size];
-            byte[] f = held[size];
-            int len = lengths[size];
-            held[size] = null;
-            int i = 0;
-            while (true) {
-                int c = 2 * i + 1;
-                if (c >= size) break;
-                if (c + 1 < size && before(times[c + 1], order[c + 1], times[c], order[c])) c++;
-                if (!before(times[c], order[c], t, seq)) break;
-                move(c, i);
-                i = c;
-            }
-            times[i] = t;
-            order[i] = seq;
-            held[i] = f;
-            lengths[i] = len;
-        }
-
-        private static boolean before(long t1, long s1, long t2, long s2) {
-            return t1 < t2 || t1 == t2 && s1 < s2;
-        }
-
-        private void move(int from, int to) {
-            times[to] = times[from];
-            order[to] = order[from];
-            held[to] = held[from];
-            lengths[to] = lengths[from];
-        }
-
-        private void grow() {
-            int n = times.length * 2;
-            times = java.util.Arrays.copyOf(times, n);
-            order = java.util.Arrays.copyOf(order, n);
-            held = java.util.Arrays.copyOf(held, n);
-            lengths = java.util.Arrays.copyOf(lengths, n);
-        }
-
-        @Override
-        public void close() throws IOException {
-            writer.close();
         }
     }
 }
