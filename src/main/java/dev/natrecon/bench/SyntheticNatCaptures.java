@@ -10,6 +10,15 @@ import static dev.natrecon.bench.SyntheticFrames.put16;
 import static dev.natrecon.bench.SyntheticFrames.put32;
 import static dev.natrecon.bench.SyntheticFrames.sum16;
 import static dev.natrecon.bench.SyntheticFrames.udpFrame;
+import static dev.natrecon.bench.SyntheticSipMessages.ack;
+import static dev.natrecon.bench.SyntheticSipMessages.byeOkFromPhone;
+import static dev.natrecon.bench.SyntheticSipMessages.invite;
+import static dev.natrecon.bench.SyntheticSipMessages.phoneBye;
+import static dev.natrecon.bench.SyntheticSipMessages.providerBye;
+import static dev.natrecon.bench.SyntheticSipMessages.providerSdp;
+import static dev.natrecon.bench.SyntheticSipMessages.register;
+import static dev.natrecon.bench.SyntheticSipMessages.registerOk;
+import static dev.natrecon.bench.SyntheticSipMessages.response;
 import static dev.natrecon.bench.SyntheticSip.algInbound;
 import static dev.natrecon.bench.SyntheticSip.algOutbound;
 import static dev.natrecon.bench.SyntheticSip.sip;
@@ -211,7 +220,8 @@ public final class SyntheticNatCaptures {
     // ---------------------------------------------------------------------------------------------------------------
     // One call slot: a phone, its registration and its current call.
 
-    private final class Slot {
+    /** One call slot (package-visible for {@link SyntheticSipMessages}, which writes its messages). */
+    final class Slot {
         final int index;
         final SplittableRandom rng;
         final int phoneIp;
@@ -274,14 +284,14 @@ public final class SyntheticNatCaptures {
             long t = next;
             if (regReply == t) {
                 regReply = NEVER;
-                inbound(t, registerOk());
+                inbound(t, registerOk(this));
             } else if (regNext == t) {
                 regNext = t + Math.round(config.registerIntervalSeconds() * 1e6) * US;
                 regReply = t + uniform(0.020, 0.060);
                 regCseq++;
                 regBranch = branch();
                 registrations++;
-                outbound(t, register());
+                outbound(t, register(this));
             } else if (sipNext == t) {
                 callStep(t);
             } else if (up.active && up.next == t) {
@@ -310,39 +320,39 @@ public final class SyntheticNatCaptures {
                     tTrying = t + uniform(0.015, 0.040);
                     tRinging = tTrying + uniform(0.050, 0.250);
                     tAnswer = Math.max(tRinging + 10 * MS, t + around(config.ringSeconds()));
-                    outbound(t, invite());
+                    outbound(t, invite(this));
                     sipNext = tTrying;
                 }
                 case 1 -> {
-                    inbound(t, response(100, "Trying", false, null, inviteBranch, "1 INVITE"));
+                    inbound(t, response(this, 100, "Trying", false, null, inviteBranch, "1 INVITE"));
                     sipNext = tRinging;
                 }
                 case 2 -> {
-                    inbound(t, response(180, "Ringing", true, null, inviteBranch, "1 INVITE"));
+                    inbound(t, response(this, 180, "Ringing", true, null, inviteBranch, "1 INVITE"));
                     sipNext = tAnswer;
                 }
                 case 3 -> {
-                    inbound(t, response(200, "OK", true, providerSdp(), inviteBranch, "1 INVITE"));
+                    inbound(t, response(this, 200, "OK", true, providerSdp(this), inviteBranch, "1 INVITE"));
                     up.start(this, t + uniform(0.005, 0.025));
                     down.start(this, t + uniform(0.0, 0.020));
                     talkEnd = t + around(config.talkSeconds());
                     sipNext = t + uniform(0.001, 0.005);
                 }
                 case 4 -> {
-                    outbound(t, ack());
+                    outbound(t, ack(this));
                     sipNext = Math.max(talkEnd, t + US);
                 }
                 case 5 -> {
                     up.active = false;
                     down.active = false;
                     byeBranch = branch();
-                    if (phoneHangsUp) outbound(t, phoneBye());
-                    else inbound(t, providerBye());
+                    if (phoneHangsUp) outbound(t, phoneBye(this));
+                    else inbound(t, providerBye(this));
                     sipNext = t + uniform(0.010, 0.050);
                 }
                 case 6 -> {
-                    if (phoneHangsUp) inbound(t, response(200, "OK", true, null, byeBranch, "2 BYE"));
-                    else outbound(t, byeOkFromPhone());
+                    if (phoneHangsUp) inbound(t, response(this, 200, "OK", true, null, byeBranch, "2 BYE"));
+                    else outbound(t, byeOkFromPhone(this));
                     startCall(t + around(config.gapSeconds()));
                     return;
                 }
@@ -363,128 +373,6 @@ public final class SyntheticNatCaptures {
 
         String providerUri(String u) {
             return "sip:" + u + "@" + PROVIDER_ADDRESS;
-        }
-
-        /** LAN view. */
-        String invite() {
-            String sdp = "v=0\r\n"
-                    + "o=" + user + " " + (1_000_000 + rng.nextInt(1 << 30)) + " 1 IN IP4 " + phoneAddress + "\r\n"
-                    + "s=natrecon-bench\r\n"
-                    + "c=IN IP4 " + phoneAddress + "\r\n"
-                    + "t=0 0\r\n"
-                    + "m=audio " + rtpPort + " RTP/AVP 0 101\r\n"
-                    + "a=rtpmap:0 PCMU/8000\r\n"
-                    + "a=rtpmap:101 telephone-event/8000\r\n"
-                    + "a=fmtp:101 0-16\r\n"
-                    + "a=ptime:20\r\n"
-                    + "a=sendrecv\r\n";
-            return sip("INVITE " + providerUri(callee) + " SIP/2.0", sdp,
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + inviteBranch + ";rport",
-                    "Max-Forwards: 70",
-                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "To: <" + providerUri(callee) + ">",
-                    "Call-ID: " + callId,
-                    "CSeq: 1 INVITE",
-                    "Contact: <sip:" + user + "@" + privateSip() + ">",
-                    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS",
-                    "User-Agent: natrecon-bench-phone/1.0",
-                    "Content-Type: application/sdp");
-        }
-
-        /** WAN view of a provider response to a request the phone sent through the NAT. */
-        String response(int code, String reason, boolean toTag, String sdp, String branch, String cseq) {
-            String via = "Via: SIP/2.0/UDP " + externalSip() + ";branch=" + branch + ";rport=" + sipExternalPort;
-            String from = "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag;
-            String to = "To: <" + providerUri(callee) + ">" + (toTag ? ";tag=" + remoteTag : "");
-            String contact = code >= 180 && cseq.endsWith("INVITE") ? "Contact: <sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + ">" : null;
-            return sip("SIP/2.0 " + code + " " + reason, sdp == null ? "" : sdp,
-                    via, from, to, "Call-ID: " + callId, "CSeq: " + cseq, contact,
-                    "Server: natrecon-bench-provider/1.0", sdp == null ? null : "Content-Type: application/sdp");
-        }
-
-        String providerSdp() {
-            return "v=0\r\n"
-                    + "o=provider " + (1_000_000 + rng.nextInt(1 << 30)) + " 1 IN IP4 " + PROVIDER_ADDRESS + "\r\n"
-                    + "s=-\r\n"
-                    + "c=IN IP4 " + PROVIDER_ADDRESS + "\r\n"
-                    + "t=0 0\r\n"
-                    + "m=audio " + providerPort + " RTP/AVP 0 101\r\n"
-                    + "a=rtpmap:0 PCMU/8000\r\n"
-                    + "a=rtpmap:101 telephone-event/8000\r\n"
-                    + "a=ptime:20\r\n"
-                    + "a=sendrecv\r\n";
-        }
-
-        /** LAN view. */
-        String ack() {
-            return sip("ACK sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + branch() + ";rport",
-                    "Max-Forwards: 70",
-                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "To: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 1 ACK");
-        }
-
-        /** LAN view. */
-        String phoneBye() {
-            return sip("BYE sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + byeBranch + ";rport",
-                    "Max-Forwards: 70",
-                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "To: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 2 BYE",
-                    "User-Agent: natrecon-bench-phone/1.0");
-        }
-
-        /** WAN view: the provider hangs up, addressing the phone's Contact as the NAT rewrote it. */
-        String providerBye() {
-            return sip("BYE sip:" + user + "@" + externalSip() + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + byeBranch,
-                    "Max-Forwards: 70",
-                    "From: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "To: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 1 BYE",
-                    "Server: natrecon-bench-provider/1.0");
-        }
-
-        /** LAN view: the phone's answer to the provider's BYE. */
-        String byeOkFromPhone() {
-            return sip("SIP/2.0 200 OK", "",
-                    "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + byeBranch,
-                    "From: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "To: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 1 BYE",
-                    "User-Agent: natrecon-bench-phone/1.0");
-        }
-
-        /** LAN view. */
-        String register() {
-            return sip("REGISTER sip:" + PROVIDER_ADDRESS + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + regBranch + ";rport",
-                    "Max-Forwards: 70",
-                    "From: <" + providerUri(user) + ">;tag=" + regTag,
-                    "To: <" + providerUri(user) + ">",
-                    "Call-ID: " + regCallId,
-                    "CSeq: " + regCseq + " REGISTER",
-                    "Contact: <sip:" + user + "@" + privateSip() + ">;expires=120",
-                    "Expires: 120",
-                    "User-Agent: natrecon-bench-phone/1.0");
-        }
-
-        /** WAN view. */
-        String registerOk() {
-            return sip("SIP/2.0 200 OK", "",
-                    "Via: SIP/2.0/UDP " + externalSip() + ";branch=" + regBranch + ";rport=" + sipExternalPort,
-                    "From: <" + providerUri(user) + ">;tag=" + regTag,
-                    "To: <" + providerUri(user) + ">;tag=" + hex(rng, 8),
-                    "Call-ID: " + regCallId,
-                    "CSeq: " + regCseq + " REGISTER",
-                    "Contact: <sip:" + user + "@" + externalSip() + ">;expires=120",
-                    "Server: natrecon-bench-provider/1.0");
         }
 
         String branch() {
