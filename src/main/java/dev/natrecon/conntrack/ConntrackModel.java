@@ -143,13 +143,7 @@ public final class ConntrackModel {
      * and egress unknown).
      */
     public Verdict onPacket(long nanos, FrameRef frame, Packet p, int observedNatPort, EventSink sink) {
-        Arrival a = new Arrival().packet(nanos, frame, p);
-        a.ingress = null;
-        if (observedNatPort >= 0) {
-            a.observed = true;
-            a.observedSrcPort = observedNatPort;
-        }
-        return onPacket(a, sink);
+        return onPacket(unrouted(new Arrival().packet(nanos, frame, p), observedNatPort), sink);
     }
 
     /**
@@ -187,12 +181,17 @@ public final class ConntrackModel {
         a.tcpFlags = tcpFlags;
         a.ipLength = ipLength;
         a.payloadLength = estimatedPayload(tuple, ipLength);
+        return onPacket(unrouted(a, observedNatPort), sink);
+    }
+
+    /** The convenience overloads' arrival: ingress unknown, the observed NAT port when the WAN capture showed one. */
+    private static Arrival unrouted(Arrival a, int observedNatPort) {
         a.ingress = null;
         if (observedNatPort >= 0) {
             a.observed = true;
             a.observedSrcPort = observedNatPort;
         }
-        return onPacket(a, sink);
+        return a;
     }
 
     static int estimatedPayload(ConntrackTuple tuple, int ipLength) {
