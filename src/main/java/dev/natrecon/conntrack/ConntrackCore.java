@@ -170,7 +170,7 @@ final class ConntrackCore {
         String helper = exp != null && exp.helper != null ? exp.helper : helperRules.apply(tuple);
         boolean trial = a.egress == Arrival.Egress.DROPPED;
         if (trial && (a.payload == null || helper == null || !helpers.has(helper))) return Verdict.DROPPED;
-        NatTranslator.Result r = nat.translate(a, exp == null ? null : ExpectationTable.expectedNat(exp, tuple));
+        NatTranslator.Result r = nat.translate(a, exp == null ? null : helpers.expectedNat(exp, tuple));
         if (r.dropReason != null) {
             if (!trial) neverConfirmed(t, a, helper, r, sink);
             return Verdict.DROPPED;

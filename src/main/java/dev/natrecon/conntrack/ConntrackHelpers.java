@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * The helper glue of nf_conntrack_helper.c: the registered helpers by name (nf_conntrack_helper_register), running an
  * entry's helper on a packet at confirm (nf_confirm → helper->help) through a {@link HelperContext}, the helper's own
- * timeout policy after the tracker ran ({@link Helper#timeoutSeconds}), and the drop with nf_ct_helper_log's line.
+ * timeout policy after the tracker ran ({@link Helper#timeoutSeconds}), its expectfn for an expected connection's NAT
+ * ({@link Helper#expected}), and the drop with nf_ct_helper_log's line.
  * Which helper does what is the helper's business: nothing here knows a protocol's name.
  */
 final class ConntrackHelpers {
@@ -48,6 +49,16 @@ final class ConntrackHelpers {
         if (seconds < 0) return false;
         table.refresh(e, t, seconds);
         return true;
+    }
+
+    /**
+     * The expectfn: the NAT a connection created from {@code x} gets before any rule, from the helper of the
+     * expectation's master (which created it), or null.
+     */
+    NatTranslator.Preset expectedNat(Expectation x, ConntrackTuple tuple) {
+        Helper h = x.master.helper == null ? null : byName.get(x.master.helper);
+        ExpectedNat n = h == null ? null : h.expected(x, tuple);
+        return n == null ? null : n.preset();
     }
 
     /**

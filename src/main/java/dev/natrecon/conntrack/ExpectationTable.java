@@ -7,8 +7,8 @@ import java.util.PriorityQueue;
 
 /**
  * The expectation table of nf_conntrack_expect.c: insert with the checks of nf_ct_expect_related, lookup for a new
- * connection (nf_ct_find_expectation), unlink with its {@code [DESTROY]} event, the timers, and the NAT an
- * expected connection gets before any rule (the helper's expectfn, e.g. nf_nat_sip.c:nf_nat_sip_expected).
+ * connection (nf_ct_find_expectation), unlink with its {@code [DESTROY]} event, and the timers. The NAT an expected
+ * connection gets before any rule is its helper's expectfn ({@link Helper#expected}).
  */
 final class ExpectationTable {
     private final Timeouts timeouts;
@@ -153,41 +153,6 @@ final class ExpectationTable {
         exp.flags &= ~Expectation.INACTIVE;
         schedule(exp);
         return true;
-    }
-
-    /**
-     * The expectation's expectfn (nf_nat_sip_expected and the like): the NAT its connection gets before any rule, or
-     * null when it leaves the connection to the rules. DST to the saved address and port; SRC to the paired
-     * expectation's destination (media), else to where the master sends, when the connection comes from the
-     * master's source.
-     */
-    static NatTranslator.Preset expectedNat(Expectation x, ConntrackTuple tuple) {
-        if (!x.natRedirect) return null;
-        NatTranslator.Preset p = new NatTranslator.Preset();
-        p.dstHi = x.savedHi;
-        p.dstLo = x.savedLo;
-        p.dstPort = x.savedPort;
-        ConntrackEntry m = x.master;
-        if (!"signalling".equals(x.className) && m.expecting != null) {
-            for (Expectation pair : m.expecting) {
-                if (pair.protocol == tuple.protocol() && pair.natRedirect && pair.savedHi == tuple.srcHi()
-                        && pair.savedLo == tuple.srcLo() && pair.savedPort == tuple.srcPort()) {
-                    p.snat = true;
-                    p.srcHi = pair.dstHi;
-                    p.srcLo = pair.dstLo;
-                    p.srcPort = pair.dstPort;
-                    return p;
-                }
-            }
-        }
-        ConntrackTuple from = x.dir == 0 ? m.original : m.reply, to = x.dir == 0 ? m.reply : m.original;
-        if (tuple.srcHi() == from.srcHi() && tuple.srcLo() == from.srcLo()) {
-            p.snat = true;
-            p.srcHi = to.dstHi();
-            p.srcLo = to.dstLo();
-            p.srcPort = -1; // NF_NAT_RANGE_MAP_IPS only: the port is kept when free
-        }
-        return p;
     }
 
     private record ExpectTimer(long key, long seq, Expectation exp) implements Comparable<ExpectTimer> {

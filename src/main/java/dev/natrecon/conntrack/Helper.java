@@ -35,6 +35,18 @@ public interface Helper {
     }
 
     /**
+     * The expectfn of this helper's expectations (struct nf_conntrack_expect.expectfn, e.g.
+     * nf_nat_sip.c:nf_nat_sip_expected): the NAT a new connection created from {@code x} gets before any rule.
+     *
+     * @param x     the expectation the connection matched; its master's helper is this helper
+     * @param tuple the new connection's original tuple
+     * @return the NAT to set up, or null to leave the connection to the rules (the default)
+     */
+    default ExpectedNat expected(Expectation x, ConntrackTuple tuple) {
+        return null;
+    }
+
+    /**
      * One expectation class: its name ({@code signalling}), the most a master may hold at once (0: no limit; the
      * oldest is evicted first) and the timeout every new expectation of the class gets.
      */

@@ -5,6 +5,7 @@ import dev.natrecon.alg.sip.KernelSipText.Sdp;
 import dev.natrecon.conntrack.ConntrackEntry;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.Expectation;
+import dev.natrecon.conntrack.ExpectedNat;
 import dev.natrecon.conntrack.Helper;
 import dev.natrecon.conntrack.HelperContext;
 import dev.natrecon.conntrack.Status;
@@ -71,6 +72,32 @@ public final class LinuxSipHelper implements Helper {
         if (!hasData) return -1;
         int proto = master.original().protocol();
         return proto == UDP || proto == TCP && established ? settings.seconds(Timeouts.Key.SIP_TIMEOUT) : -1;
+    }
+
+    /**
+     * nf_nat_sip.c:nf_nat_sip_expected, for an expectation the NAT side redirected ({@link Expectation#natRedirect}):
+     * DST to the saved address and port; SRC, for a media stream, to the destination of the paired expectation (the
+     * master's expectation whose saved address and port are the new connection's source), else to where the master
+     * sends, when the connection comes from the master's source.
+     */
+    @Override
+    public ExpectedNat expected(Expectation x, ConntrackTuple tuple) {
+        if (!x.natRedirect) return null;
+        ExpectedNat dst = ExpectedNat.destination(x.savedHi, x.savedLo, x.savedPort);
+        ConntrackEntry m = x.master();
+        if (x.klass != SIGNALLING) {
+            for (Expectation pair : m.expecting()) {
+                if (pair.protocol == tuple.protocol() && pair.natRedirect && pair.savedHi == tuple.srcHi()
+                        && pair.savedLo == tuple.srcLo() && pair.savedPort == tuple.srcPort()) {
+                    return dst.withSource(pair.dstHi, pair.dstLo, pair.dstPort);
+                }
+            }
+        }
+        ConntrackTuple from = x.dir == 0 ? m.original() : m.reply(), to = x.dir == 0 ? m.reply() : m.original();
+        if (tuple.srcHi() == from.srcHi() && tuple.srcLo() == from.srcLo()) {
+            return dst.withSource(to.dstHi(), to.dstLo(), -1); // NF_NAT_RANGE_MAP_IPS only: the port is kept when free
+        }
+        return dst;
     }
 
     /** struct nf_ct_sip_master */
