@@ -1,12 +1,33 @@
 package dev.natrecon.bench;
 
+import static dev.natrecon.bench.SyntheticFrames.HEADERS;
+import static dev.natrecon.bench.SyntheticFrames.finish;
+import static dev.natrecon.bench.SyntheticFrames.dotted;
+import static dev.natrecon.bench.SyntheticFrames.header;
+import static dev.natrecon.bench.SyntheticFrames.hex;
+import static dev.natrecon.bench.SyntheticFrames.ipv4;
+import static dev.natrecon.bench.SyntheticFrames.put16;
+import static dev.natrecon.bench.SyntheticFrames.put32;
+import static dev.natrecon.bench.SyntheticFrames.sum16;
+import static dev.natrecon.bench.SyntheticFrames.udpFrame;
+import static dev.natrecon.bench.SyntheticSipMessages.ack;
+import static dev.natrecon.bench.SyntheticSipMessages.byeOkFromPhone;
+import static dev.natrecon.bench.SyntheticSipMessages.invite;
+import static dev.natrecon.bench.SyntheticSipMessages.phoneBye;
+import static dev.natrecon.bench.SyntheticSipMessages.providerBye;
+import static dev.natrecon.bench.SyntheticSipMessages.providerSdp;
+import static dev.natrecon.bench.SyntheticSipMessages.register;
+import static dev.natrecon.bench.SyntheticSipMessages.registerOk;
+import static dev.natrecon.bench.SyntheticSipMessages.response;
+import static dev.natrecon.bench.SyntheticSip.algInbound;
+import static dev.natrecon.bench.SyntheticSip.algOutbound;
+import static dev.natrecon.bench.SyntheticSip.sip;
+
 import dev.natrecon.capture.PcapWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
@@ -52,7 +73,6 @@ public final class SyntheticNatCaptures {
     static final long ROUTER_WAN_MAC = 0x02_00_00_aa_00_02L;
     static final long UPSTREAM_MAC = 0x02_00_00_bb_00_01L;
 
-    static final int ETH = 14, IP = 20, UDP = 8, HEADERS = ETH + IP + UDP;
     static final int RTP_HEADER = 12, RTP_PAYLOAD = 160;
     static final int RTP_FRAME = HEADERS + RTP_HEADER + RTP_PAYLOAD;
     static final int TOS_RTP = 0xb8, TOS_SIP = 0x68;
@@ -134,7 +154,7 @@ public final class SyntheticNatCaptures {
     private final SplittableRandom delays;
     private final byte[] noise = new byte[1 << 16];
     private final byte[] scratch = new byte[4096];
-    private Out lan, wan;
+    private TimeOrderedPcapOut lan, wan;
     private int providerIpId;
     private long callSerial;
     private long callsStarted, sipMessages, rtpPackets, registrations;
@@ -170,8 +190,8 @@ public final class SyntheticNatCaptures {
         }
         long lanFrames, wanFrames;
         try (OutputStream lo = Files.newOutputStream(lanFile); OutputStream wo = Files.newOutputStream(wanFile);
-             Out l = new Out(new PcapWriter(lo, 1, config.nanosecondTimestamps()));
-             Out w = new Out(new PcapWriter(wo, 1, config.nanosecondTimestamps()))) {
+             TimeOrderedPcapOut l = new TimeOrderedPcapOut(new PcapWriter(lo, 1, config.nanosecondTimestamps()));
+             TimeOrderedPcapOut w = new TimeOrderedPcapOut(new PcapWriter(wo, 1, config.nanosecondTimestamps()))) {
             lan = l;
             wan = w;
             while (!queue.isEmpty()) {
@@ -200,7 +220,8 @@ public final class SyntheticNatCaptures {
     // ---------------------------------------------------------------------------------------------------------------
     // One call slot: a phone, its registration and its current call.
 
-    private final class Slot {
+    /** One call slot (package-visible for {@link SyntheticSipMessages}, which writes its messages). */
+    final class Slot {
         final int index;
         final SplittableRandom rng;
         final int phoneIp;
@@ -263,14 +284,14 @@ public final class SyntheticNatCaptures {
             long t = next;
             if (regReply == t) {
                 regReply = NEVER;
-                inbound(t, registerOk());
+                inbound(t, registerOk(this));
             } else if (regNext == t) {
                 regNext = t + Math.round(config.registerIntervalSeconds() * 1e6) * US;
                 regReply = t + uniform(0.020, 0.060);
                 regCseq++;
                 regBranch = branch();
                 registrations++;
-                outbound(t, register());
+                outbound(t, register(this));
             } else if (sipNext == t) {
                 callStep(t);
             } else if (up.active && up.next == t) {
@@ -299,39 +320,39 @@ public final class SyntheticNatCaptures {
                     tTrying = t + uniform(0.015, 0.040);
                     tRinging = tTrying + uniform(0.050, 0.250);
                     tAnswer = Math.max(tRinging + 10 * MS, t + around(config.ringSeconds()));
-                    outbound(t, invite());
+                    outbound(t, invite(this));
                     sipNext = tTrying;
                 }
                 case 1 -> {
-                    inbound(t, response(100, "Trying", false, null, inviteBranch, "1 INVITE"));
+                    inbound(t, response(this, 100, "Trying", false, null, inviteBranch, "1 INVITE"));
                     sipNext = tRinging;
                 }
                 case 2 -> {
-                    inbound(t, response(180, "Ringing", true, null, inviteBranch, "1 INVITE"));
+                    inbound(t, response(this, 180, "Ringing", true, null, inviteBranch, "1 INVITE"));
                     sipNext = tAnswer;
                 }
                 case 3 -> {
-                    inbound(t, response(200, "OK", true, providerSdp(), inviteBranch, "1 INVITE"));
+                    inbound(t, response(this, 200, "OK", true, providerSdp(this), inviteBranch, "1 INVITE"));
                     up.start(this, t + uniform(0.005, 0.025));
                     down.start(this, t + uniform(0.0, 0.020));
                     talkEnd = t + around(config.talkSeconds());
                     sipNext = t + uniform(0.001, 0.005);
                 }
                 case 4 -> {
-                    outbound(t, ack());
+                    outbound(t, ack(this));
                     sipNext = Math.max(talkEnd, t + US);
                 }
                 case 5 -> {
                     up.active = false;
                     down.active = false;
                     byeBranch = branch();
-                    if (phoneHangsUp) outbound(t, phoneBye());
-                    else inbound(t, providerBye());
+                    if (phoneHangsUp) outbound(t, phoneBye(this));
+                    else inbound(t, providerBye(this));
                     sipNext = t + uniform(0.010, 0.050);
                 }
                 case 6 -> {
-                    if (phoneHangsUp) inbound(t, response(200, "OK", true, null, byeBranch, "2 BYE"));
-                    else outbound(t, byeOkFromPhone());
+                    if (phoneHangsUp) inbound(t, response(this, 200, "OK", true, null, byeBranch, "2 BYE"));
+                    else outbound(t, byeOkFromPhone(this));
                     startCall(t + around(config.gapSeconds()));
                     return;
                 }
@@ -352,128 +373,6 @@ public final class SyntheticNatCaptures {
 
         String providerUri(String u) {
             return "sip:" + u + "@" + PROVIDER_ADDRESS;
-        }
-
-        /** LAN view. */
-        String invite() {
-            String sdp = "v=0\r\n"
-                    + "o=" + user + " " + (1_000_000 + rng.nextInt(1 << 30)) + " 1 IN IP4 " + phoneAddress + "\r\n"
-                    + "s=natrecon-bench\r\n"
-                    + "c=IN IP4 " + phoneAddress + "\r\n"
-                    + "t=0 0\r\n"
-                    + "m=audio " + rtpPort + " RTP/AVP 0 101\r\n"
-                    + "a=rtpmap:0 PCMU/8000\r\n"
-                    + "a=rtpmap:101 telephone-event/8000\r\n"
-                    + "a=fmtp:101 0-16\r\n"
-                    + "a=ptime:20\r\n"
-                    + "a=sendrecv\r\n";
-            return sip("INVITE " + providerUri(callee) + " SIP/2.0", sdp,
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + inviteBranch + ";rport",
-                    "Max-Forwards: 70",
-                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "To: <" + providerUri(callee) + ">",
-                    "Call-ID: " + callId,
-                    "CSeq: 1 INVITE",
-                    "Contact: <sip:" + user + "@" + privateSip() + ">",
-                    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS",
-                    "User-Agent: natrecon-bench-phone/1.0",
-                    "Content-Type: application/sdp");
-        }
-
-        /** WAN view of a provider response to a request the phone sent through the NAT. */
-        String response(int code, String reason, boolean toTag, String sdp, String branch, String cseq) {
-            String via = "Via: SIP/2.0/UDP " + externalSip() + ";branch=" + branch + ";rport=" + sipExternalPort;
-            String from = "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag;
-            String to = "To: <" + providerUri(callee) + ">" + (toTag ? ";tag=" + remoteTag : "");
-            String contact = code >= 180 && cseq.endsWith("INVITE") ? "Contact: <sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + ">" : null;
-            return sip("SIP/2.0 " + code + " " + reason, sdp == null ? "" : sdp,
-                    via, from, to, "Call-ID: " + callId, "CSeq: " + cseq, contact,
-                    "Server: natrecon-bench-provider/1.0", sdp == null ? null : "Content-Type: application/sdp");
-        }
-
-        String providerSdp() {
-            return "v=0\r\n"
-                    + "o=provider " + (1_000_000 + rng.nextInt(1 << 30)) + " 1 IN IP4 " + PROVIDER_ADDRESS + "\r\n"
-                    + "s=-\r\n"
-                    + "c=IN IP4 " + PROVIDER_ADDRESS + "\r\n"
-                    + "t=0 0\r\n"
-                    + "m=audio " + providerPort + " RTP/AVP 0 101\r\n"
-                    + "a=rtpmap:0 PCMU/8000\r\n"
-                    + "a=rtpmap:101 telephone-event/8000\r\n"
-                    + "a=ptime:20\r\n"
-                    + "a=sendrecv\r\n";
-        }
-
-        /** LAN view. */
-        String ack() {
-            return sip("ACK sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + branch() + ";rport",
-                    "Max-Forwards: 70",
-                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "To: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 1 ACK");
-        }
-
-        /** LAN view. */
-        String phoneBye() {
-            return sip("BYE sip:" + callee + "@" + PROVIDER_ADDRESS + ":" + SIP_PORT + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + byeBranch + ";rport",
-                    "Max-Forwards: 70",
-                    "From: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "To: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 2 BYE",
-                    "User-Agent: natrecon-bench-phone/1.0");
-        }
-
-        /** WAN view: the provider hangs up, addressing the phone's Contact as the NAT rewrote it. */
-        String providerBye() {
-            return sip("BYE sip:" + user + "@" + externalSip() + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + byeBranch,
-                    "Max-Forwards: 70",
-                    "From: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "To: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 1 BYE",
-                    "Server: natrecon-bench-provider/1.0");
-        }
-
-        /** LAN view: the phone's answer to the provider's BYE. */
-        String byeOkFromPhone() {
-            return sip("SIP/2.0 200 OK", "",
-                    "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + byeBranch,
-                    "From: <" + providerUri(callee) + ">;tag=" + remoteTag,
-                    "To: \"Phone " + user + "\" <" + providerUri(user) + ">;tag=" + localTag,
-                    "Call-ID: " + callId,
-                    "CSeq: 1 BYE",
-                    "User-Agent: natrecon-bench-phone/1.0");
-        }
-
-        /** LAN view. */
-        String register() {
-            return sip("REGISTER sip:" + PROVIDER_ADDRESS + " SIP/2.0", "",
-                    "Via: SIP/2.0/UDP " + privateSip() + ";branch=" + regBranch + ";rport",
-                    "Max-Forwards: 70",
-                    "From: <" + providerUri(user) + ">;tag=" + regTag,
-                    "To: <" + providerUri(user) + ">",
-                    "Call-ID: " + regCallId,
-                    "CSeq: " + regCseq + " REGISTER",
-                    "Contact: <sip:" + user + "@" + privateSip() + ">;expires=120",
-                    "Expires: 120",
-                    "User-Agent: natrecon-bench-phone/1.0");
-        }
-
-        /** WAN view. */
-        String registerOk() {
-            return sip("SIP/2.0 200 OK", "",
-                    "Via: SIP/2.0/UDP " + externalSip() + ";branch=" + regBranch + ";rport=" + sipExternalPort,
-                    "From: <" + providerUri(user) + ">;tag=" + regTag,
-                    "To: <" + providerUri(user) + ">;tag=" + hex(rng, 8),
-                    "Call-ID: " + regCallId,
-                    "CSeq: " + regCseq + " REGISTER",
-                    "Contact: <sip:" + user + "@" + externalSip() + ">;expires=120",
-                    "Server: natrecon-bench-provider/1.0");
         }
 
         String branch() {
@@ -586,271 +485,6 @@ public final class SyntheticNatCaptures {
             ts += RTP_PAYLOAD;
             nominal += 20 * MS;
             next = sendTime();
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // The SIP helper (ALG).
-
-    /** Outbound rewrite: private address:port in Via and Contact, private address in SDP o= and c=. */
-    static String algOutbound(String text, String privateHostPort, String externalHostPort, String privateAddress) {
-        int split = text.indexOf("\r\n\r\n");
-        String[] head = text.substring(0, split).split("\r\n", -1);
-        String body = text.substring(split + 4);
-        for (int i = 1; i < head.length; i++) {
-            String name = headerName(head[i]);
-            if (name.equals("via") || name.equals("v") || name.equals("contact") || name.equals("m")) {
-                head[i] = head[i].replace(privateHostPort, externalHostPort);
-            }
-        }
-        if (!body.isEmpty()) {
-            String[] lines = body.split("\r\n", -1);
-            String external = externalHostPort.substring(0, externalHostPort.indexOf(':'));
-            for (int i = 0; i < lines.length; i++) {
-                if (lines[i].startsWith("o=") || lines[i].startsWith("c=")) lines[i] = lines[i].replace(privateAddress, external);
-            }
-            body = String.join("\r\n", lines);
-        }
-        return withContentLength(head, body);
-    }
-
-    /** Inbound rewrite: external address:port back to the private one in the Request-URI, Via, Contact, From, To. */
-    static String algInbound(String text, String privateHostPort, String externalHostPort, int externalPort) {
-        int split = text.indexOf("\r\n\r\n");
-        String[] head = text.substring(0, split).split("\r\n", -1);
-        String body = text.substring(split + 4);
-        if (!head[0].startsWith("SIP/2.0")) head[0] = head[0].replace(externalHostPort, privateHostPort);
-        String privatePort = privateHostPort.substring(privateHostPort.indexOf(':') + 1);
-        for (int i = 1; i < head.length; i++) {
-            String name = headerName(head[i]);
-            switch (name) {
-                case "via", "v" -> head[i] = head[i].replace(externalHostPort, privateHostPort)
-                        .replace(";rport=" + externalPort, ";rport=" + privatePort);
-                case "contact", "m", "from", "f", "to", "t" -> head[i] = head[i].replace(externalHostPort, privateHostPort);
-                default -> {
-                }
-            }
-        }
-        return withContentLength(head, body);
-    }
-
-    private static String headerName(String line) {
-        int colon = line.indexOf(':');
-        return colon < 0 ? "" : line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String withContentLength(String[] head, String body) {
-        StringBuilder sb = new StringBuilder(512 + body.length());
-        for (String h : head) {
-            String name = headerName(h);
-            if (name.equals("content-length") || name.equals("l")) {
-                sb.append(h, 0, h.indexOf(':') + 1).append(' ').append(body.length());
-            } else {
-                sb.append(h);
-            }
-            sb.append("\r\n");
-        }
-        return sb.append("\r\n").append(body).toString();
-    }
-
-    /** A SIP message: start line, headers (nulls skipped), Content-Length last, blank line, body. */
-    static String sip(String startLine, String body, String... headers) {
-        StringBuilder sb = new StringBuilder(640 + body.length()).append(startLine).append("\r\n");
-        for (String h : headers) if (h != null) sb.append(h).append("\r\n");
-        return sb.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body).toString();
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Frames.
-
-    /** Builds Ethernet + IPv4 + UDP + {@code text} into {@code b}; returns the frame length. */
-    static int udpFrame(byte[] b, long srcMac, long dstMac, int src, int dst, int tos, int ttl, int id, int sport,
-                        int dport, String text) {
-        byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
-        header(b, srcMac, dstMac, src, dst, tos, ttl, sport, dport, payload.length);
-        System.arraycopy(payload, 0, b, HEADERS, payload.length);
-        finish(b, id, sum16(b, HEADERS, payload.length));
-        return HEADERS + payload.length;
-    }
-
-    /** The constant part of an Ethernet/IPv4/UDP header (id and checksums are set by {@link #finish}). */
-    static void header(byte[] b, long srcMac, long dstMac, int src, int dst, int tos, int ttl, int sport, int dport,
-                       int payloadLength) {
-        putMac(b, 0, dstMac);
-        putMac(b, 6, srcMac);
-        put16(b, 12, 0x0800);
-        b[ETH] = 0x45;
-        b[ETH + 1] = (byte) tos;
-        put16(b, ETH + 2, IP + UDP + payloadLength);
-        put16(b, ETH + 6, 0x4000); // DF
-        b[ETH + 8] = (byte) ttl;
-        b[ETH + 9] = 17;
-        put32(b, ETH + 12, src);
-        put32(b, ETH + 16, dst);
-        put16(b, ETH + IP, sport);
-        put16(b, ETH + IP + 2, dport);
-        put16(b, ETH + IP + 4, UDP + payloadLength);
-    }
-
-    /** Sets the IP id and both checksums, given the one's-complement sum of the UDP payload. */
-    static void finish(byte[] b, int id, long payloadSum) {
-        put16(b, ETH + 4, id);
-        put16(b, ETH + 10, 0);
-        put16(b, ETH + 10, ~fold(sum16(b, ETH, IP)) & 0xffff);
-        int udpLength = ((b[ETH + IP + 4] & 0xff) << 8) | (b[ETH + IP + 5] & 0xff);
-        put16(b, ETH + IP + 6, 0);
-        long sum = sum16(b, ETH + 12, 8) + 17 + udpLength + sum16(b, ETH + IP, UDP) + payloadSum;
-        int c = ~fold(sum) & 0xffff;
-        put16(b, ETH + IP + 6, c == 0 ? 0xffff : c);
-    }
-
-    static long sum16(byte[] b, int off, int len) {
-        long s = 0;
-        int i = 0;
-        for (; i + 1 < len; i += 2) s += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
-        if (i < len) s += (b[off + i] & 0xff) << 8;
-        return s;
-    }
-
-    static int fold(long s) {
-        while ((s >>> 16) != 0) s = (s & 0xffff) + (s >>> 16);
-        return (int) s;
-    }
-
-    static void put16(byte[] b, int o, int v) {
-        b[o] = (byte) (v >>> 8);
-        b[o + 1] = (byte) v;
-    }
-
-    static void put32(byte[] b, int o, int v) {
-        b[o] = (byte) (v >>> 24);
-        b[o + 1] = (byte) (v >>> 16);
-        b[o + 2] = (byte) (v >>> 8);
-        b[o + 3] = (byte) v;
-    }
-
-    static void putMac(byte[] b, int o, long mac) {
-        for (int i = 0; i < 6; i++) b[o + i] = (byte) (mac >>> (40 - 8 * i));
-    }
-
-    static int ipv4(int a, int b, int c, int d) {
-        return a << 24 | b << 16 | c << 8 | d;
-    }
-
-    static String dotted(int ip) {
-        return (ip >>> 24) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + (ip & 0xff);
-    }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    static String hex(SplittableRandom rng, int n) {
-        char[] c = new char[n];
-        for (int i = 0; i < n; i++) c[i] = HEX[rng.nextInt(16)];
-        return new String(c);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // One output file: frames of the originating side go out at once; forwarded copies wait in a small time-ordered
-    // heap until nothing earlier can come, so each file stays in time order.
-
-    private static final class Out implements AutoCloseable {
-        private final PcapWriter writer;
-        private final ArrayDeque<byte[]> pool = new ArrayDeque<>();
-        private long[] times = new long[64];
-        private long[] order = new long[64];
-        private byte[][] held = new byte[64][];
-        private int[] lengths = new int[64];
-        private int size;
-        private long sequence;
-        long frames;
-
-        Out(PcapWriter writer) {
-            this.writer = writer;
-        }
-
-        void writeNow(long t, byte[] b, int len) throws IOException {
-            flushUpTo(t);
-            writer.write(t, b, 0, len, len);
-            frames++;
-        }
-
-        void writeLater(long t, byte[] b, int len) {
-            byte[] copy = pool.pollFirst();
-            if (copy == null || copy.length < len) copy = new byte[Math.max(len, 2048)];
-            System.arraycopy(b, 0, copy, 0, len);
-            if (size == times.length) grow();
-            int i = size++;
-            long seq = sequence++;
-            // Sift up.
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (!before(t, seq, times[parent], order[parent])) break;
-                move(parent, i);
-                i = parent;
-            }
-            times[i] = t;
-            order[i] = seq;
-            held[i] = copy;
-            lengths[i] = len;
-        }
-
-        void flushUpTo(long t) throws IOException {
-            while (size > 0 && times[0] <= t) {
-                byte[] b = held[0];
-                writer.write(times[0], b, 0, lengths[0], lengths[0]);
-                frames++;
-                pool.addLast(b);
-                removeTop();
-            }
-        }
-
-        private void removeTop() {
-            size--;
-            if (size == 0) {
-                held[0] = null;
-                return;
-            }
-            long t = times[size], seq = order[size];
-            byte[] f = held[size];
-            int len = lengths[size];
-            held[size] = null;
-            int i = 0;
-            while (true) {
-                int c = 2 * i + 1;
-                if (c >= size) break;
-                if (c + 1 < size && before(times[c + 1], order[c + 1], times[c], order[c])) c++;
-                if (!before(times[c], order[c], t, seq)) break;
-                move(c, i);
-                i = c;
-            }
-            times[i] = t;
-            order[i] = seq;
-            held[i] = f;
-            lengths[i] = len;
-        }
-
-        private static boolean before(long t1, long s1, long t2, long s2) {
-            return t1 < t2 || t1 == t2 && s1 < s2;
-        }
-
-        private void move(int from, int to) {
-            times[to] = times[from];
-            order[to] = order[from];
-            held[to] = held[from];
-            lengths[to] = lengths[from];
-        }
-
-        private void grow() {
-            int n = times.length * 2;
-            times = java.util.Arrays.copyOf(times, n);
-            order = java.util.Arrays.copyOf(order, n);
-            held = java.util.Arrays.copyOf(held, n);
-            lengths = java.util.Arrays.copyOf(lengths, n);
-        }
-
-        @Override
-        public void close() throws IOException {
-            writer.close();
         }
     }
 }

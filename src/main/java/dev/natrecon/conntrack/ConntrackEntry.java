@@ -109,6 +109,11 @@ public final class ConntrackEntry {
         return expecting == null ? 0 : expecting.size();
     }
 
+    /** This entry's expectations, newest first (help->expectations); read-only. */
+    public java.util.List<Expectation> expecting() {
+        return expecting == null ? java.util.List.of() : java.util.Collections.unmodifiableList(expecting);
+    }
+
     public ConntrackEvent.NatPort natPort() {
         return natPort;
     }

@@ -19,6 +19,34 @@ public interface Helper {
     boolean help(HelperContext ctx);
 
     /**
+     * The helper's own timeout policy for its master entry, applied by the model after the tracker ran on a packet
+     * (the kernel's helpers call nf_ct_refresh themselves, e.g. nf_conntrack_sip.c:sip_help_udp with sip_timeout).
+     * Called for every packet of an entry the helper is attached to, payload or not, and for an ICMP error about the
+     * entry's original direction; must not allocate (per-packet path).
+     *
+     * @param master      the entry, after its tracker ran
+     * @param established the packet's ctinfo was ESTABLISHED or ESTABLISHED_REPLY
+     * @param hasData     the packet carries a payload
+     * @param settings    the model's settings (module parameters included)
+     * @return the timeout to set from now, in seconds, or -1 to leave the tracker's (the default)
+     */
+    default long timeoutSeconds(ConntrackEntry master, boolean established, boolean hasData, Timeouts settings) {
+        return -1;
+    }
+
+    /**
+     * The expectfn of this helper's expectations (struct nf_conntrack_expect.expectfn, e.g.
+     * nf_nat_sip.c:nf_nat_sip_expected): the NAT a new connection created from {@code x} gets before any rule.
+     *
+     * @param x     the expectation the connection matched; its master's helper is this helper
+     * @param tuple the new connection's original tuple
+     * @return the NAT to set up, or null to leave the connection to the rules (the default)
+     */
+    default ExpectedNat expected(Expectation x, ConntrackTuple tuple) {
+        return null;
+    }
+
+    /**
      * One expectation class: its name ({@code signalling}), the most a master may hold at once (0: no limit; the
      * oldest is evicted first) and the timeout every new expectation of the class gets.
      */

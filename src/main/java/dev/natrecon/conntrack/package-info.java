@@ -11,16 +11,25 @@
  *       {@code random}, {@code fully-random}, {@code persistent}) and helper assignments ({@code ct helper set},
  *       {@code -j CT --helper}). What it cannot model in a NAT chain is refused with the line; what lies outside NAT
  *       is listed as a warning.</li>
- *   <li>The deterministic conntrack/NAT model: {@link dev.natrecon.conntrack.ConntrackModel} (table, timers fired in
- *       deadline order before the packet that passes them, UDP/TCP/ICMP/generic trackers, TCP window tracking when
- *       the packets carry sequence numbers (tcp_in_window: invalid and ignored segments, be_liberal, the un-ACKed-data,
- *       retransmission and zero-window caps); the SIP helper's timeout policy, sip_timeout on packets with data;
- *       ICMP/ICMPv6 errors matched to the entry they quote as {@link dev.natrecon.conntrack.Verdict#RELATED}; the
- *       table limit nf_conntrack_max with early drop of one non-ASSURED entry, or
- *       {@link dev.natrecon.conntrack.Verdict#DROPPED} with the kernel's rate-limited "table full" warning; routing as
- *       the captures showed it: no entry for a first packet that was dropped, refresh by dropped packets of an entry,
- *       null binding for a packet that leaves through an interface no rule names, kill of a masqueraded entry whose
- *       packet leaves through another interface; link and address events flushing masqueraded entries), its input
+ *   <li>The deterministic conntrack/NAT model, {@link dev.natrecon.conntrack.ConntrackModel} (the façade the other
+ *       packages use), split along the kernel's own files, each part citing the file it mirrors:
+ *       {@code ConntrackTable} and {@code ConntrackCore} (nf_conntrack_core.c: the table, timers fired in deadline
+ *       order before the packet that passes them, the table limit nf_conntrack_max with early drop of one
+ *       non-ASSURED entry, or {@link dev.natrecon.conntrack.Verdict#DROPPED} with the kernel's rate-limited "table
+ *       full" warning; delete, counters; the packet path nf_conntrack_in → init_conntrack → confirm, with routing as
+ *       the captures showed it: no entry for a first packet that was dropped, refresh by dropped packets of an
+ *       entry, null binding for a packet that leaves through an interface no rule names, kill of a masqueraded
+ *       entry whose packet leaves through another interface); the trackers {@code UdpTracker}, {@code TcpTracker}
+ *       (tcp_conntracks, flag index, timeouts) with {@code TcpWindowTracker} (tcp_in_window when the packets carry
+ *       sequence numbers: invalid and ignored segments, be_liberal, the un-ACKed-data, retransmission and
+ *       zero-window caps), {@code IcmpTracker} (ICMP/ICMPv6 errors matched to the entry they quote as
+ *       {@link dev.natrecon.conntrack.Verdict#RELATED}, untracked and invalid types) and {@code GenericTracker};
+ *       {@code ExpectationTable} (nf_conntrack_expect.c: {@link dev.natrecon.conntrack.Expectation}s with their
+ *       policies, eviction, timers and the expected connection's NAT); {@code ConntrackHelpers}
+ *       (nf_conntrack_helper.c: running an entry's {@link dev.natrecon.conntrack.Helper} through
+ *       {@link dev.natrecon.conntrack.HelperContext}, its drops, and the timeout policy the helper supplies itself,
+ *       e.g. the SIP helper's sip_timeout, {@code alg.sip.LinuxSipHelper}); {@code MasqueradeEvents}
+ *       (nf_nat_masquerade.c: link and address events flushing masqueraded entries). Its input
  *       {@link dev.natrecon.conntrack.Arrival}, the router's {@link dev.natrecon.conntrack.Interfaces} and rules
  *       ({@link dev.natrecon.conntrack.NatRuleset}: {@code nft list ruleset} and {@code iptables-save}),
  *       {@link dev.natrecon.conntrack.NatTranslator} (DNAT, SNAT/masquerade, null binding; port and address choice as
@@ -30,18 +39,19 @@
  *       {@code routeros} with the source of every value, sysctl dumps, the SIP helper's module parameters,
  *       {@code name=value}), events in the past tense ({@link dev.natrecon.conntrack.ConntrackEvent}, including
  *       {@link dev.natrecon.conntrack.ConntrackEvent.Diverged} where the captures contradict the Linux prediction,
- *       kinds in {@link dev.natrecon.conntrack.Divergence}) and their {@code conntrack -E -o timestamp,extended}
- *       rendering ({@link dev.natrecon.conntrack.EventFormat}; divergences as comment lines);
- *       {@link dev.natrecon.conntrack.KernelComparison} (the reconstruction against a kernel's own log).</li>
+ *       kinds in {@link dev.natrecon.conntrack.Divergence}; {@link dev.natrecon.conntrack.ExpectationEvent}) and their
+ *       {@code conntrack -E -o timestamp,extended} rendering ({@link dev.natrecon.conntrack.EventFormat}; divergences
+ *       as comment lines); {@link dev.natrecon.conntrack.KernelComparison} (the reconstruction against a kernel's own
+ *       log).</li>
  * </ul>
- * Not modelled yet: expectations and the helper's parsing (drops, rewrites: the SIP helper issue); the parts of TCP
- * tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored SYN, RFC 5961 challenge ACKs,
- * RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of helped entries behind NAT (the
- * helper's sequence adjustment is unknown to the model: those are tracked by flags); the garbage collector's early
- * drop while the table is at 95 % after a "table full" (gc_worker); which bucket the kernel's early_drop really hits
- * (random hash seed: the model evicts the non-ASSURED entry nearest its deadline); races between CPUs
- * (insert_failed, clash_resolve, search_restart stay 0); router-generated ICMP errors attached with nf_ct_attach
- * (treated like any other error: looked up); the quoted ICMP header of an error about an ICMP packet
+ * Not modelled: the parts of TCP tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored
+ * SYN, RFC 5961 challenge ACKs, RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of
+ * helped entries behind NAT (the helper's sequence adjustment is unknown to the model: those are tracked by flags);
+ * the kernel's own GRE, SCTP, DCCP and UDP-Lite trackers (those protocols get the generic one); the garbage
+ * collector's early drop while the table is at 95 % after a "table full" (gc_worker); which bucket the kernel's
+ * early_drop really hits (random hash seed: the model evicts the non-ASSURED entry nearest its deadline); races
+ * between CPUs (insert_failed, clash_resolve, search_restart stay 0); router-generated ICMP errors attached with
+ * nf_ct_attach (treated like any other error: looked up); the quoted ICMP header of an error about an ICMP packet
  * ({@link dev.natrecon.conntrack.Verdict#UNTRACKED}); in NAT: the address hash over an SNAT/DNAT address range
  * (find_best_ips_proto: the model takes the observed address), secondary addresses and promote_secondaries, the
  * masquerade work queue's limit of 16 pending flushes, clash resolution at confirm (a flow that finds no free port is

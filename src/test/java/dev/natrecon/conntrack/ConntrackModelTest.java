@@ -278,7 +278,7 @@ class ConntrackModelTest {
 
     @Test
     void helperNameIsPrinted() {
-        model = new ConntrackModel(Timeouts.linux6(), List.of(MASQ), t -> t.dstPort() == 5060 ? "sip" : null);
+        model = SipHelperTimeoutTest.withSipHelper(new ConntrackModel(Timeouts.linux6(), List.of(MASQ), t -> t.dstPort() == 5060 ? "sip" : null), "sip");
         out(0, 17, 5060, 5060, 0); // 100 bytes of IP: data, so the SIP helper's 3600 s
         rec.expect("    [NEW] ipv4     2 udp      17 3600 src=192.168.1.10 dst=203.0.113.5 sport=5060 dport=5060 [UNREPLIED] "
                 + "src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=5060 helper=sip");

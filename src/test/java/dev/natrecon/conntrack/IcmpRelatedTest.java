@@ -33,8 +33,8 @@ class IcmpRelatedTest {
     static final String RTP_R = "src=203.0.113.5 dst=203.0.113.2 sport=30000 dport=40000";
 
     final Recorder rec = new Recorder();
-    ConntrackModel model = new ConntrackModel(Timeouts.linux6().with("nf_conntrack_acct=1"), List.of(MASQ),
-            t -> t.dstPort() == 5060 ? "sip" : null);
+    ConntrackModel model = SipHelperTimeoutTest.withSipHelper(new ConntrackModel(Timeouts.linux6().with("nf_conntrack_acct=1"),
+            List.of(MASQ), t -> t.dstPort() == 5060 ? "sip" : null), "sip");
 
     @AfterEach
     void nothingLeftOver() {

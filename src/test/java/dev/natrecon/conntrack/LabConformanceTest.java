@@ -1,5 +1,6 @@
 package dev.natrecon.conntrack;
 
+import dev.natrecon.alg.sip.LinuxSipHelper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,6 +134,9 @@ class LabConformanceTest {
         String wanAddrNew = props.getProperty("router.wan.address.new");
         Interfaces ifs = Interfaces.of(lanIf, wanIf).address(lanIf, cidr(lanAddr, lanNet)).address(wanIf, cidr(wanAddr, wanNet));
         ConntrackModel m = new ConntrackModel(timeouts, ruleset, ifs);
+        for (NatRuleset.HelperRule h : ruleset.helpers()) {
+            if (h.helper().startsWith("sip")) m.addHelper(new LinuxSipHelper(h.helper())); // as the engine attaches it
+        }
 
         AddressRange inside = AddressRange.parse(lanNet);
         Set<String> routerAddresses = new HashSet<>(List.of(lanAddr, wanAddr));

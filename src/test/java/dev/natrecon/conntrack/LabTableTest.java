@@ -1,5 +1,6 @@
 package dev.natrecon.conntrack;
 
+import dev.natrecon.alg.sip.LinuxSipHelper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,7 @@ class LabTableTest {
         Replay rp = new Replay();
         rp.model = new ConntrackModel(timeouts, List.of(rule),
                 t -> helper && t.protocol() == helperProto && t.dstPort() == sipPort ? "sip" : null);
+        rp.model.addHelper(new LinuxSipHelper("sip"));
         NatRule.Prefix inside = NatRule.Prefix.parse(lanNet), router = NatRule.Prefix.parse(wanAddr);
 
         Map<String, Integer> translated = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.natrecon.conntrack;
 
+import dev.natrecon.alg.sip.LinuxSipHelper;
 import static dev.natrecon.conntrack.Packets.ACK;
 import static dev.natrecon.conntrack.Packets.FIN;
 import static dev.natrecon.conntrack.Packets.SYN;
@@ -28,7 +29,13 @@ class SipHelperTimeoutTest {
     static final String SIP_R = "src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=5060";
 
     final Recorder rec = new Recorder();
-    ConntrackModel model = new ConntrackModel(Timeouts.linux6(), List.of(MASQ), t -> t.dstPort() == 5060 ? "sip" : null);
+    ConntrackModel model = withSipHelper(new ConntrackModel(Timeouts.linux6(), List.of(MASQ), t -> t.dstPort() == 5060 ? "sip" : null), "sip");
+
+    /** The SIP helper attached under {@code names}: the timeout policy is the helper's, the model has none of its own. */
+    static ConntrackModel withSipHelper(ConntrackModel m, String... names) {
+        for (String n : names) m.addHelper(new LinuxSipHelper(n));
+        return m;
+    }
 
     @AfterEach
     void nothingLeftOver() {
@@ -86,7 +93,7 @@ class SipHelperTimeoutTest {
         assertEquals(3600, lab.seconds(Key.SIP_TIMEOUT));
         assertEquals("params:5", lab.source(Key.SIP_TIMEOUT));
 
-        model = new ConntrackModel(t, List.of(MASQ), x -> "sip");
+        model = withSipHelper(new ConntrackModel(t, List.of(MASQ), x -> "sip"), "sip");
         model.onPacket(udp(0, "lan", PHONE, 5060, PROVIDER, 5060, 360), rec);
         rec.expect("    [NEW] ipv4     2 udp      17 900 " + SIP_O + " [UNREPLIED] " + SIP_R + " helper=sip");
     }
@@ -133,7 +140,7 @@ class SipHelperTimeoutTest {
 
     @Test
     void onlyTheSipHelperHasThisPolicy() {
-        model = new ConntrackModel(Timeouts.linux6(), List.of(MASQ), t -> t.dstPort() == 5060 ? "sip-1" : "ftp");
+        model = withSipHelper(new ConntrackModel(Timeouts.linux6(), List.of(MASQ), t -> t.dstPort() == 5060 ? "sip-1" : "ftp"), "sip-1");
         model.onPacket(udp(0, "lan", PHONE, 5060, PROVIDER, 5060, 360), rec);
         model.onPacket(udp(0, "lan", PHONE, 5061, PROVIDER, 21, 100), rec);
         rec.expect("    [NEW] ipv4     2 udp      17 3600 " + SIP_O + " [UNREPLIED] " + SIP_R + " helper=sip-1",

@@ -147,7 +147,7 @@ class TcpWindowTest {
         assertEquals(Verdict.NEW, out(ACK, 777_777, 123_456, 64000, 50));
         assertEquals(Verdict.ESTABLISHED, in(ACK, 9, 1, 64000, 0)); // nonsense numbers: accepted (BE_LIBERAL)
         rec.events.clear();
-        assertTrue((entry().seen[0].flags & ConntrackModel.TCP_BE_LIBERAL) != 0);
+        assertTrue((entry().seen[0].flags & TcpWindowTracker.TCP_BE_LIBERAL) != 0);
     }
 
     @Test

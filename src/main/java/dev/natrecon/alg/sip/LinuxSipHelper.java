@@ -5,6 +5,7 @@ import dev.natrecon.alg.sip.KernelSipText.Sdp;
 import dev.natrecon.conntrack.ConntrackEntry;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.Expectation;
+import dev.natrecon.conntrack.ExpectedNat;
 import dev.natrecon.conntrack.Helper;
 import dev.natrecon.conntrack.HelperContext;
 import dev.natrecon.conntrack.Status;
@@ -18,8 +19,8 @@ import java.util.List;
  * the message and picks the ports of its expectations). Reference: ../shared/reference/linux-netfilter.md §7–8; the
  * lab is the judge where the two disagree.
  *
- * <p>What it does per packet with data ({@code sip_help_udp}, {@code sip_help_tcp}; the 3600 s refresh is the
- * model's): a response ("SIP/2.0 " in any case) goes by the CSeq method to the INVITE, UPDATE, PRACK or REGISTER
+ * <p>What it does per packet with data ({@code sip_help_udp}, {@code sip_help_tcp}; the sip_timeout refresh through
+ * {@link #timeoutSeconds}, which the model applies after the tracker): a response ("SIP/2.0 " in any case) goes by the CSeq method to the INVITE, UPDATE, PRACK or REGISTER
  * response handlers; a request by its method to INVITE (flush the media expectations, then SDP), UPDATE/ACK/PRACK
  * (SDP), BYE (flush) or REGISTER (the signalling expectation). SDP gives up to three media streams (audio, video,
  * image) an RTP and an RTCP expectation each. Then, behind NAT, the Request-URI, the top Via (with maddr, received,
@@ -56,6 +57,47 @@ public final class LinuxSipHelper implements Helper {
     @Override
     public List<ExpectPolicy> policies() {
         return POLICIES;
+    }
+
+    /**
+     * The helper's timeout policy: the master's timeout set to sip_timeout (module parameter, default 3600 s) over UDP
+     * on every packet that carries data, whatever its direction and ctinfo (nf_conntrack_sip.c:sip_help_udp); over
+     * TCP only on packets with data whose ctinfo is ESTABLISHED or ESTABLISHED_REPLY (sip_help_tcp), so a pure ACK
+     * afterwards puts the tracker's value back (lab, sip-over-tcp: the established entry showed 431997 s in
+     * conntrack -L). A UDP packet without data leaves the tracker's 30/120 s in place. An ICMP error about the
+     * original direction counts as data (its ICMP header and quoted packet are more than a UDP header).
+     */
+    @Override
+    public long timeoutSeconds(ConntrackEntry master, boolean established, boolean hasData, Timeouts settings) {
+        if (!hasData) return -1;
+        int proto = master.original().protocol();
+        return proto == UDP || proto == TCP && established ? settings.seconds(Timeouts.Key.SIP_TIMEOUT) : -1;
+    }
+
+    /**
+     * nf_nat_sip.c:nf_nat_sip_expected, for an expectation the NAT side redirected ({@link Expectation#natRedirect}):
+     * DST to the saved address and port; SRC, for a media stream, to the destination of the paired expectation (the
+     * master's expectation whose saved address and port are the new connection's source), else to where the master
+     * sends, when the connection comes from the master's source.
+     */
+    @Override
+    public ExpectedNat expected(Expectation x, ConntrackTuple tuple) {
+        if (!x.natRedirect) return null;
+        ExpectedNat dst = ExpectedNat.destination(x.savedHi, x.savedLo, x.savedPort);
+        ConntrackEntry m = x.master();
+        if (x.klass != SIGNALLING) {
+            for (Expectation pair : m.expecting()) {
+                if (pair.protocol == tuple.protocol() && pair.natRedirect && pair.savedHi == tuple.srcHi()
+                        && pair.savedLo == tuple.srcLo() && pair.savedPort == tuple.srcPort()) {
+                    return dst.withSource(pair.dstHi, pair.dstLo, pair.dstPort);
+                }
+            }
+        }
+        ConntrackTuple from = x.dir == 0 ? m.original() : m.reply(), to = x.dir == 0 ? m.reply() : m.original();
+        if (tuple.srcHi() == from.srcHi() && tuple.srcLo() == from.srcLo()) {
+            return dst.withSource(to.dstHi(), to.dstLo(), -1); // NF_NAT_RANGE_MAP_IPS only: the port is kept when free
+        }
+        return dst;
     }
 
     /** struct nf_ct_sip_master */

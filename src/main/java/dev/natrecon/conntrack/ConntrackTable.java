@@ -1,0 +1,266 @@
+package dev.natrecon.conntrack;
+
+import dev.natrecon.conntrack.ConntrackEvent.EntryExpired;
+import dev.natrecon.conntrack.ConntrackEvent.EntryKilled;
+import dev.natrecon.conntrack.ConntrackEvent.PacketDropped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The table half of nf_conntrack_core.c: the tuple hash and the NAT by-source hash (nf_nat_core.c:nf_nat_bysource),
+ * insert at confirm, delete (clean_from_lists with its expectations), per-entry timers fired in deadline order
+ * before the packet that passes them (nf_ct_is_expired), refresh and accounting (__nf_ct_refresh_acct), the table
+ * limit nf_conntrack_max with early drop (__nf_conntrack_alloc), the {@code conntrack -S} counters, and
+ * nf_conntrack_tuple_taken for NAT's port choice. Model time lives here and never runs backwards.
+ */
+final class ConntrackTable implements NatTranslator.Table {
+    /** Nanoseconds per second: timeouts are kept in seconds, as the sysctls give them. */
+    static final long SECOND = 1_000_000_000L;
+    /**
+     * How many expired entries' mappings the model remembers to recognise {@link Divergence#EXPIRED_MAPPING_USED}:
+     * a bound on the model's memory, not a kernel value (the kernel forgets an entry when it is freed).
+     */
+    static final int EXPIRED_MEMORY = 4096;
+
+    private final Timeouts timeouts;
+    private final ExpectationTable expectations;
+    private final ConntrackStats stats;
+    private final TupleIndex byTuple = new TupleIndex();
+    private final Map<SourceKey, List<ConntrackEntry>> bySource = new HashMap<>();
+    private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Map<ConntrackTuple, ConntrackTuple> expiredMappings = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ConntrackTuple, ConntrackTuple> eldest) {
+            return size() > EXPIRED_MEMORY;
+        }
+    };
+    private long nextId = 1;
+    private long now = Long.MIN_VALUE;
+    private long timerSeq;
+
+    ConntrackTable(Timeouts timeouts, ExpectationTable expectations, ConntrackStats stats) {
+        this.timeouts = timeouts;
+        this.expectations = expectations;
+        this.stats = stats;
+    }
+
+    Timeouts timeouts() {
+        return timeouts;
+    }
+
+    long now() {
+        return now;
+    }
+
+    /** Live entries in order of creation. */
+    Collection<ConntrackEntry> entries() {
+        return Collections.unmodifiableCollection(live.values());
+    }
+
+    /** Live entries, copied: for the loops that delete while they walk (masquerade flushes). */
+    List<ConntrackEntry> snapshot() {
+        return List.copyOf(live.values());
+    }
+
+    /** The entry holding {@code tuple} in either direction, or null; {@link #lastDirection()} tells which. */
+    ConntrackEntry find(ConntrackTuple tuple) {
+        return byTuple.get(tuple);
+    }
+
+    /** 0 when the last {@link #find} hit the original tuple, 1 the reply tuple (NF_CT_DIRECTION). */
+    int lastDirection() {
+        return byTuple.lastDirection();
+    }
+
+    /** The next entry number; {@link #unallocate()} gives it back when the entry is never confirmed. */
+    long allocateId() {
+        return nextId++;
+    }
+
+    void unallocate() {
+        nextId--;
+    }
+
+    /**
+     * Moves model time to {@code nanos} (never backwards) and expires every entry and expectation whose deadline is
+     * at or before it, in deadline order (ties: entries first, then by number).
+     */
+    void advanceTo(long nanos, EventSink sink) {
+        if (nanos < now) return; // out-of-order input: the caller's merge decides; time never runs backwards
+        now = nanos;
+        while (true) {
+            Timer ct = timers.peek();
+            boolean entryDue = ct != null && ct.key <= nanos, expectDue = expectations.due(nanos);
+            if (!entryDue && !expectDue) return;
+            if (expectDue && (!entryDue || expectations.nextDeadline() < ct.key)) {
+                expectations.expireNext(sink);
+                continue;
+            }
+            timers.poll();
+            ConntrackEntry e = ct.entry;
+            if (!e.inTable || ct.seq != e.timerSeq) continue;
+            if (e.deadlineNanos > ct.key) { // refreshed since: expires at its own deadline, in deadline order
+                schedule(e, e.deadlineNanos);
+                continue;
+            }
+            remove(e, e.deadlineNanos, e.lastFrame, sink);
+            expiredMappings.remove(e.original); // the latest expiry of a tuple counts, evicted last
+            expiredMappings.put(e.original, e.reply);
+            sink.accept(new EntryExpired(e.deadlineNanos, e.lastFrame, e.view(e.deadlineNanos, false,
+                    timeouts.accounting(), timeouts.timestamps())));
+        }
+    }
+
+    /**
+     * __nf_conntrack_alloc: the entry is counted at allocation; when the count would exceed nf_conntrack_max,
+     * early_drop must free room or the packet is dropped (stat {@code drop}, the rate-limited kernel warning
+     * {@link ConntrackModel#TABLE_FULL_LOG}, a {@link PacketDropped} event).
+     *
+     * <p>The kernel's early_drop hashes the new tuple with a random seed, scans up to 8 buckets from there and deletes
+     * every non-ASSURED entry of the first bucket that has one, regardless of age. The model cannot know the bucket,
+     * so it evicts exactly one entry: the non-ASSURED entry nearest its deadline (ties: the oldest). One, because with
+     * nf_conntrack_max = buckets (the default, nf_conntrack_init_start) a bucket holds about two tuples, i.e. usually
+     * one evictable entry; nearest its deadline, because among the kernel's equally likely choices it is the one whose
+     * absence from the model's table differs from the kernel's for the shortest time. ASSURED entries are never
+     * evicted (early_drop_list). Each eviction is an {@link EntryKilled} with reason "early_drop".
+     */
+    boolean allocate(long t, FrameRef frame, ConntrackTuple tuple, EventSink sink) {
+        long max = timeouts.conntrackMax();
+        if (max <= 0 || live.size() + 1L <= max) return true;
+        ConntrackEntry victim = null;
+        for (ConntrackEntry c : live.values()) {
+            if (c.has(Status.ASSURED)) continue;
+            if (victim == null || c.deadlineNanos < victim.deadlineNanos) victim = c;
+        }
+        if (victim != null) {
+            stats.earlyDrop++;
+            kill(victim, t, frame, "early_drop", sink);
+            return true;
+        }
+        stats.drop++;
+        String log = null;
+        if (stats.rateLimitAllows(t, timeouts.nanos(Timeouts.Key.MESSAGE_COST), timeouts.seconds(Timeouts.Key.MESSAGE_BURST))) {
+            stats.tableFullLogged++;
+            log = ConntrackModel.TABLE_FULL_LOG;
+        } else {
+            stats.tableFullSuppressed++;
+        }
+        ConntrackEntry unconfirmed = new ConntrackEntry(0, tuple, tuple.invert(), t, frame);
+        sink.accept(new PacketDropped(t, frame, unconfirmed.view(t, false, false, false), "table full", log));
+        return false;
+    }
+
+    /** __nf_ct_refresh_acct's timeout half: the entry dies {@code seconds} from {@code t}. */
+    TrackStep refresh(ConntrackEntry e, long t, long seconds) {
+        e.deadlineNanos = t + seconds * SECOND;
+        if (e.inTable && e.deadlineNanos < e.timerKey()) schedule(e, e.deadlineNanos);
+        return TrackStep.ACCEPTED;
+    }
+
+    /** nf_ct_acct_update: the packet and its IP length counted in its direction. */
+    void count(ConntrackEntry e, int dir, int ipLength) {
+        if (dir == 0) {
+            e.origPackets++;
+            e.origBytes += Math.max(0, ipLength);
+        } else {
+            e.replyPackets++;
+            e.replyBytes += Math.max(0, ipLength);
+        }
+    }
+
+    /** __nf_conntrack_confirm → __nf_conntrack_hash_insert, and nf_nat_setup_info's by-source insert. */
+    void insert(ConntrackEntry e) {
+        live.put(e.id, e);
+        e.inTable = true;
+        byTuple.add(e);
+        // nf_nat_setup_info adds SRC-manipulated entries (null bindings too) at the head of the by-source chain
+        bySource.computeIfAbsent(new SourceKey(e.original), k -> new ArrayList<>(1)).add(0, e);
+        schedule(e, e.deadlineNanos);
+        expiredMappings.remove(e.original);
+        stats.entries(live.size(), e.firstNanos);
+    }
+
+    /** clean_from_lists → nf_ct_remove_expectations: out of both hashes, its expectations go with it, newest first. */
+    private void remove(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
+        expectations.unlinkAllOf(e, t, frame, ExpectationEvent.Reason.MASTER_GONE, sink);
+        live.remove(e.id);
+        e.inTable = false;
+        byTuple.remove(e);
+        SourceKey k = new SourceKey(e.original);
+        List<ConntrackEntry> same = bySource.get(k);
+        if (same != null) {
+            same.remove(e);
+            if (same.isEmpty()) bySource.remove(k);
+        }
+        e.timerSeq = -1;
+        stats.entries(live.size(), now);
+    }
+
+    /** nf_ct_delete before the deadline: a DESTROY event with the time left (unless it is under a second). */
+    EntryView kill(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink) {
+        remove(e, t, frame, sink);
+        // ctnetlink_dump_timeout(skb, ct, true) on destroy: the time left is printed unless it is 0
+        boolean left = e.deadlineNanos - t >= SECOND;
+        EntryView v = e.view(t, left, timeouts.accounting(), timeouts.timestamps());
+        sink.accept(new EntryKilled(t, frame, v, reason));
+        return v;
+    }
+
+    private void schedule(ConntrackEntry e, long key) {
+        e.timerSeq = ++timerSeq;
+        e.timerKeyNanos = key;
+        timers.add(new Timer(key, e.timerSeq, e));
+    }
+
+    /**
+     * nf_nat_core.c:nf_nat_used_tuple → nf_conntrack_tuple_taken: the reply tuple of the translated tuple is already
+     * some entry's tuple; a hit is the kernel's {@code found} statistic.
+     */
+    @Override
+    public boolean taken(ConntrackTuple translated) {
+        boolean used = byTuple.contains(translated.invert());
+        if (used) stats.found++;
+        return used;
+    }
+
+    @Override
+    public List<ConntrackEntry> sameSource(ConntrackTuple original) {
+        List<ConntrackEntry> l = bySource.get(new SourceKey(original));
+        return l == null ? List.of() : l;
+    }
+
+    @Override
+    public ConntrackTuple expiredReply(ConntrackTuple original) {
+        return expiredMappings.get(original);
+    }
+
+    @Override
+    public ConntrackTuple expiredOriginal(ConntrackTuple reply) {
+        for (Map.Entry<ConntrackTuple, ConntrackTuple> e : expiredMappings.entrySet()) {
+            if (e.getValue().equals(reply)) return e.getKey(); // rare: only when a divergence is found
+        }
+        return null;
+    }
+
+    /** One pending timer; stale when its seq is no longer the entry's (a sooner deadline was scheduled since). */
+    private record Timer(long key, long seq, ConntrackEntry entry) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            return key != o.key ? Long.compare(key, o.key) : Long.compare(entry.id, o.entry.id);
+        }
+    }
+
+    /** find_appropriate_src looks up by (protocol, original source address, source port or ICMP id). */
+    private record SourceKey(int protocol, long hi, long lo, int port) {
+        SourceKey(ConntrackTuple t) {
+            this(t.protocol(), t.srcHi(), t.srcLo(), t.sourceKey());
+        }
+    }
+}

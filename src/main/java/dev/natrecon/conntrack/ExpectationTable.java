@@ -1,0 +1,164 @@
+package dev.natrecon.conntrack;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The expectation table of nf_conntrack_expect.c: insert with the checks of nf_ct_expect_related, lookup for a new
+ * connection (nf_ct_find_expectation), unlink with its {@code [DESTROY]} event, and the timers. The NAT an expected
+ * connection gets before any rule is its helper's expectfn ({@link Helper#expected}).
+ */
+final class ExpectationTable {
+    private final Timeouts timeouts;
+    private final ConntrackStats stats;
+    /** every expectation, oldest first (the kernel's hash, in insertion order) */
+    private final List<Expectation> all = new ArrayList<>();
+    private final PriorityQueue<ExpectTimer> timers = new PriorityQueue<>();
+    private long nextId = 1;
+    private long timerSeq;
+
+    ExpectationTable(Timeouts timeouts, ConntrackStats stats) {
+        this.timeouts = timeouts;
+        this.stats = stats;
+    }
+
+    /** Live expectations, oldest first. */
+    List<Expectation> all() {
+        return Collections.unmodifiableList(all);
+    }
+
+    /** An expectation's timer is due at or before {@code nanos}. */
+    boolean due(long nanos) {
+        ExpectTimer et = timers.peek();
+        return et != null && et.key <= nanos;
+    }
+
+    /** The earliest pending timer's deadline; only after {@link #due} said there is one. */
+    long nextDeadline() {
+        return timers.peek().key;
+    }
+
+    /** Fires the earliest timer: the expectation expires, unless it was refreshed or removed since. */
+    void expireNext(EventSink sink) {
+        ExpectTimer et = timers.poll();
+        Expectation x = et.exp;
+        if (!x.inTable || et.seq != x.timerSeq) return;
+        if (x.deadlineNanos > et.key) {
+            schedule(x);
+            return;
+        }
+        unlink(x, x.deadlineNanos, FrameRef.NONE, ExpectationEvent.Reason.EXPIRED, sink);
+    }
+
+    private void schedule(Expectation x) {
+        x.timerSeq = ++timerSeq;
+        timers.add(new ExpectTimer(x.deadlineNanos, x.timerSeq, x));
+    }
+
+    /** nf_ct_unlink_expect_report: out of the table and its master's list, with a [DESTROY] event. */
+    void unlink(Expectation x, long t, FrameRef frame, ExpectationEvent.Reason reason, EventSink sink) {
+        if (!x.inTable) return;
+        x.inTable = false;
+        all.remove(x);
+        if (x.master.expecting != null) x.master.expecting.remove(x);
+        x.timerSeq = -1;
+        sink.expectation(new ExpectationEvent.ExpectationRemoved(t, frame, x.view(t, true), reason));
+    }
+
+    /** nf_ct_remove_expectations: every expectation of {@code master}, newest first. */
+    void unlinkAllOf(ConntrackEntry master, long t, FrameRef frame, ExpectationEvent.Reason reason, EventSink sink) {
+        if (master.expecting == null) return;
+        for (Expectation x : List.copyOf(master.expecting)) unlink(x, t, frame, reason, sink);
+    }
+
+    /**
+     * nf_ct_expect_related → __nf_ct_expect_check and nf_ct_expect_insert: an identical expectation (same tuple and
+     * mask) of the same master and class is replaced, of another master or class refused (-EALREADY, when the
+     * masters are compared or {@code skipMaster}); an overlapping one refused (-EBUSY); a master at its class's
+     * max_expected loses its oldest of the class first (-EMFILE if that does not help); a full table refuses
+     * (-EMFILE, "nf_conntrack: expectation table full"). The timeout is the class policy's.
+     *
+     * @param helper the master's helper, whose policies give max_expected and the timeout
+     */
+    int expectRelated(Expectation exp, Helper helper, boolean skipMaster, long t, FrameRef frame, EventSink sink) {
+        for (Expectation i : List.copyOf(all)) {
+            if ((skipMaster || i.master == exp.master) && i.sameAs(exp)) {
+                if (i.klass != exp.klass || i.master != exp.master) return HelperContext.EALREADY;
+                unlink(i, t, frame, ExpectationEvent.Reason.REPLACED, sink);
+            } else if (i.clashesWith(exp)) {
+                return HelperContext.EBUSY;
+            }
+        }
+        Helper.ExpectPolicy p = helper.policies().get(exp.klass);
+        if (p.maxExpected() > 0 && expecting(exp.master, exp.klass) >= p.maxExpected()) {
+            Expectation oldest = null; // evict_oldest_expect: the last of the class in the newest-first list
+            for (Expectation x : exp.master.expecting) if (x.klass == exp.klass) oldest = x;
+            if (oldest != null) unlink(oldest, t, frame, ExpectationEvent.Reason.EVICTED, sink);
+            if (expecting(exp.master, exp.klass) >= p.maxExpected()) return HelperContext.EMFILE;
+        }
+        if (all.size() >= timeouts.seconds(Timeouts.Key.EXPECT_MAX)) {
+            stats.expectTableFull++;
+            return HelperContext.EMFILE;
+        }
+        exp.id = nextId++;
+        exp.deadlineNanos = t + p.timeoutSeconds() * ConntrackTable.SECOND;
+        exp.inTable = true;
+        all.add(exp);
+        if (exp.master.expecting == null) exp.master.expecting = new ArrayList<>(4);
+        exp.master.expecting.add(0, exp);
+        schedule(exp);
+        sink.expectation(new ExpectationEvent.ExpectationCreated(t, frame, exp.view(t, true)));
+        return 0;
+    }
+
+    private static int expecting(ConntrackEntry master, int klass) {
+        int n = 0;
+        if (master.expecting != null) for (Expectation x : master.expecting) if (x.klass == klass) n++;
+        return n;
+    }
+
+    /**
+     * nf_ct_find_expectation for a new connection: the newest active expectation that matches it; a non-PERMANENT
+     * one is used up.
+     */
+    Expectation expected(ConntrackTuple tuple, long t, FrameRef frame, EventSink sink) {
+        if (all.isEmpty()) return null;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Expectation x = all.get(i);
+            if ((x.flags & Expectation.INACTIVE) != 0 || !x.matches(tuple) || !x.master.inTable) continue;
+            if ((x.flags & Expectation.PERMANENT) == 0) unlink(x, t, frame, ExpectationEvent.Reason.USED, sink);
+            return x;
+        }
+        return null;
+    }
+
+    /** __nf_ct_expect_find: the newest expectation whose tuple, under its own mask, matches; or null. */
+    Expectation find(int protocol, boolean srcAny, long srcHi, long srcLo, long dstHi, long dstLo, int dstPort) {
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Expectation x = all.get(i);
+            if (x.protocol == protocol && x.dstHi == dstHi && x.dstLo == dstLo && x.dstPort == dstPort
+                    && (x.srcAny || !srcAny && x.srcHi == srcHi && x.srcLo == srcLo)) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** refresh_signalling_expectation: the timer moved to {@code t + seconds}, the expectation active again. */
+    boolean refresh(Expectation exp, long t, long seconds) {
+        if (!exp.inTable) return false;
+        exp.deadlineNanos = t + seconds * ConntrackTable.SECOND;
+        exp.flags &= ~Expectation.INACTIVE;
+        schedule(exp);
+        return true;
+    }
+
+    private record ExpectTimer(long key, long seq, Expectation exp) implements Comparable<ExpectTimer> {
+        @Override
+        public int compareTo(ExpectTimer o) {
+            return key != o.key ? Long.compare(key, o.key) : Long.compare(exp.id, o.exp.id);
+        }
+    }
+}
