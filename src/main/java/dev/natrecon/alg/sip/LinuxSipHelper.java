@@ -8,15 +8,13 @@ import dev.natrecon.conntrack.Expectation;
 import dev.natrecon.conntrack.ExpectedNat;
 import dev.natrecon.conntrack.Helper;
 import dev.natrecon.conntrack.HelperContext;
-import dev.natrecon.conntrack.Status;
 import dev.natrecon.conntrack.Timeouts;
-import dev.natrecon.decode.Addresses;
 import java.util.List;
 
 /**
  * The Linux SIP helper as the model's {@link Helper}: nf_conntrack_sip.c (what it reads, the expectations it
- * creates and removes, its drops) and, for an entry with source or destination NAT, nf_nat_sip.c (how it rewrites
- * the message and picks the ports of its expectations). Reference: ../shared/reference/linux-netfilter.md §7–8; the
+ * creates and removes, its drops) and, for an entry with source or destination NAT, nf_nat_sip.c ({@link LinuxSipNat}:
+ * how it rewrites the message and picks the ports of its expectations). Reference: ../shared/reference/linux-netfilter.md §7–8; the
  * lab is the judge where the two disagree.
  *
  * <p>What it does per packet with data ({@code sip_help_udp}, {@code sip_help_tcp}; the sip_timeout refresh through
@@ -100,58 +98,12 @@ public final class LinuxSipHelper implements Helper {
         return dst;
     }
 
-    /** struct nf_ct_sip_master */
-    static final class Master {
-        long registerCseq = -1, inviteCseq = -1;
-        int forcedDport;
-    }
-
-    /**
-     * One packet's processing: the context, the message buffer, the packet's direction and the connection's tuples.
-     * {@code ct} is the model's entry, or null when the helper runs on a connection given by its tuples only
-     * ({@link #rewrite}).
-     */
-    private static final class Pkt {
-        final HelperContext c;
-        final ConntrackEntry ct;
-        final int dir;
-        final int protocol;
-        final boolean expected;
-        final String helper;
-        final ConntrackTuple here, there; // tuplehash[dir], tuplehash[!dir]
-        final Master info;
-        final boolean nat;
-        KernelSipText t;
-
-        Pkt(HelperContext c) {
-            this(c, c.entry(), c.entry().original(), c.entry().reply(), c.dir(),
-                    c.entry().has(Status.SRC_NAT | Status.DST_NAT), c.entry().has(Status.EXPECTED), c.entry().helper());
-        }
-
-        Pkt(HelperContext c, ConntrackEntry ct, ConntrackTuple original, ConntrackTuple reply, int dir, boolean nat,
-            boolean expected, String helper) {
-            this.c = c;
-            this.ct = ct;
-            this.dir = dir;
-            this.protocol = original.protocol();
-            this.here = dir == 0 ? original : reply;
-            this.there = dir == 0 ? reply : original;
-            this.info = c.data(Master::new);
-            this.nat = nat;
-            this.expected = expected;
-            this.helper = helper;
-        }
-
-        boolean v6() {
-            return !Addresses.isV4(here.srcHi(), here.srcLo());
-        }
-    }
 
     @Override
     public boolean help(HelperContext c) {
         byte[] payload = c.payload();
         if (payload == null || payload.length == 0) return true;
-        return help(new Pkt(c), payload);
+        return help(new SipHelperPacket(c), payload);
     }
 
     /**
@@ -164,10 +116,10 @@ public final class LinuxSipHelper implements Helper {
     boolean rewrite(HelperContext c, ConntrackTuple original, ConntrackTuple reply, int dir, boolean nat) {
         byte[] payload = c.payload();
         if (payload == null || payload.length == 0) return true;
-        return help(new Pkt(c, null, original, reply, dir, nat, false, name), payload);
+        return help(new SipHelperPacket(c, null, original, reply, dir, nat, false, name), payload);
     }
 
-    private boolean help(Pkt k, byte[] payload) {
+    private boolean help(SipHelperPacket k, byte[] payload) {
         HelperContext c = k.c;
         if (k.protocol == TCP) return helpTcp(k, payload);
         if (payload.length < "SIP/2.0 200".length()) return true;
@@ -180,7 +132,7 @@ public final class LinuxSipHelper implements Helper {
     }
 
     /** sip_help_tcp: only on an established connection; every complete message of the segment in turn. */
-    private boolean helpTcp(Pkt k, byte[] payload) {
+    private boolean helpTcp(SipHelperPacket k, byte[] payload) {
         if (!k.c.established()) return true;
         if (payload.length < "SIP/2.0 200".length()) return true;
         byte[] out = new byte[0];
@@ -226,22 +178,21 @@ public final class LinuxSipHelper implements Helper {
     }
 
     /** process_sip_msg: the request or response handlers, then nf_nat_sip behind NAT. */
-    private boolean processSipMsg(Pkt k) {
+    private boolean processSipMsg(SipHelperPacket k) {
         boolean ok = k.t.startsWithAt(0, "SIP/2.0 ") ? processResponse(k) : processRequest(k);
-        if (ok && k.nat && !natSip(k)) {
+        if (ok && k.nat && !LinuxSipNat.natSip(k)) {
             k.c.drop("cannot NAT SIP message");
             return false;
         }
         return ok;
     }
 
-    private boolean drop(Pkt k, String reason) {
-        k.c.drop(reason);
-        return false;
+    private static boolean drop(SipHelperPacket k, String reason) {
+        return k.drop(reason);
     }
 
     /** process_sip_request */
-    private boolean processRequest(Pkt k) {
+    private boolean processRequest(SipHelperPacket k) {
         KernelSipText t = k.t;
         // "Cisco" phones: a top Via with the sender's address but another port is where replies go (forced_dport)
         if (t.parseHeaderUri(Header.VIA_UDP, false) > 0 && t.port != k.here.srcPort() && t.addrHi == k.here.srcHi()
@@ -274,7 +225,7 @@ public final class LinuxSipHelper implements Helper {
     }
 
     /** process_sip_response */
-    private boolean processResponse(Pkt k) {
+    private boolean processResponse(SipHelperPacket k) {
         KernelSipText t = k.t;
         if (t.len < "SIP/2.0 200".length()) return true;
         long code = t.strtoul(8, t.len);
@@ -295,7 +246,7 @@ public final class LinuxSipHelper implements Helper {
     }
 
     /** flush_expectations: all media expectations, or the first signalling one. */
-    private void flushExpectations(Pkt k, boolean media) {
+    private void flushExpectations(SipHelperPacket k, boolean media) {
         for (Expectation x : k.c.expectations()) {
             if ((x.klass != SIGNALLING) != media) continue;
             if (!k.c.removeExpectation(x)) continue;
@@ -304,7 +255,7 @@ public final class LinuxSipHelper implements Helper {
     }
 
     /** process_register_request: a PERMANENT, INACTIVE signalling expectation towards the Contact. */
-    private boolean processRegisterRequest(Pkt k, long cseq) {
+    private boolean processRegisterRequest(SipHelperPacket k, long cseq) {
         if (k.expected) return true;
         KernelSipText t = k.t;
         long expires = 0;
@@ -331,7 +282,7 @@ public final class LinuxSipHelper implements Helper {
         exp.flags = Expectation.PERMANENT | Expectation.INACTIVE;
         boolean ok;
         if (k.nat) {
-            ok = natSipExpect(k, exp, mOff, mLen);
+            ok = LinuxSipNat.natSipExpect(k, exp, mOff, mLen);
         } else {
             ok = k.c.expectRelated(exp, false) == 0;
             if (!ok) k.c.drop("cannot add expectation");
@@ -341,7 +292,7 @@ public final class LinuxSipHelper implements Helper {
     }
 
     /** process_register_response: a 2xx activates the signalling expectation with the granted expiry. */
-    private boolean processRegisterResponse(Pkt k, long cseq, long code) {
+    private boolean processRegisterResponse(SipHelperPacket k, long cseq, long code) {
         if (k.info.registerCseq != cseq) return true;
         if (code >= 100 && code <= 199) return true;
         if (code >= 200 && code <= 299) {
@@ -379,7 +330,7 @@ public final class LinuxSipHelper implements Helper {
     }
 
     /** process_sdp: media expectations from the SDP, then (behind NAT) the session's o= and c=. */
-    private boolean processSdp(Pkt k) {
+    private boolean processSdp(SipHelperPacket k) {
         KernelSipText t = k.t;
         if (t.getSdpHeader(0, Sdp.VERSION, Sdp.UNSPEC) <= 0) return true;
         int sdpOff = t.matchOff;
@@ -428,14 +379,14 @@ public final class LinuxSipHelper implements Helper {
                 return false;
             }
             rtp = addr;
-            if (maddr && k.nat && !natSdpAddr(k, mediaOff, Sdp.CONNECTION, Sdp.MEDIA, addr)) {
+            if (maddr && k.nat && !LinuxSipNat.natSdpAddr(k, mediaOff, Sdp.CONNECTION, Sdp.MEDIA, addr)) {
                 return drop(k, "cannot mangle SDP");
             }
             i++;
         }
         // with no usable stream the kernel's nf_nat_sdp_session writes an uninitialised rtp_addr: the model leaves the
         // session lines alone there
-        return !k.nat || rtp == null || natSdpSession(k, sdpOff, rtp);
+        return !k.nat || rtp == null || LinuxSipNat.natSdpSession(k, sdpOff, rtp);
     }
 
     /**
@@ -443,7 +394,7 @@ public final class LinuxSipHelper implements Helper {
      * sip_direct_media, and only when the SDP address is the sender's). {@code addr} comes back as the media address
      * written into the SDP (nf_nat_sdp_media changes it behind NAT).
      */
-    private boolean setExpectedRtpRtcp(Pkt k, long[] addr, int port, int klass, int mediaOff, int mediaLen) {
+    private boolean setExpectedRtpRtcp(SipHelperPacket k, long[] addr, int port, int klass, int mediaOff, int mediaLen) {
         boolean direct = k.c.setting(Timeouts.Key.SIP_DIRECT_MEDIA) != 0;
         boolean srcAny = true;
         long sHi = 0, sLo = 0;
@@ -473,13 +424,13 @@ public final class LinuxSipHelper implements Helper {
             }
         } while (!skip);
         int base = tPort & ~1;
-        if (directRtp && !natSdpPort(k, mediaOff, mediaLen, base)) return false;
+        if (directRtp && !LinuxSipNat.natSdpPort(k, mediaOff, mediaLen, base)) return false;
         if (skip) return true;
         Expectation rtpExp = new Expectation(k.ct, klass, POLICIES.get(klass).name(), UDP, srcAny, sHi, sLo, addr[0],
                 addr[1], base, null);
         Expectation rtcpExp = new Expectation(k.ct, klass, POLICIES.get(klass).name(), UDP, srcAny, sHi, sLo, addr[0],
                 addr[1], base + 1, null);
-        if (k.nat && !directRtp) return natSdpMedia(k, rtpExp, rtcpExp, mediaOff, mediaLen, addr);
+        if (k.nat && !directRtp) return LinuxSipNat.natSdpMedia(k, rtpExp, rtcpExp, mediaOff, mediaLen, addr);
         int errp = k.c.expectRelated(rtpExp, true);
         if (errp == 0 || errp == HelperContext.EALREADY) {
             int errcp = k.c.expectRelated(rtcpExp, true);
@@ -489,226 +440,4 @@ public final class LinuxSipHelper implements Helper {
         return false;
     }
 
-    // ---- nf_nat_sip.c
-
-    private static String addrText(long hi, long lo, boolean v6, boolean brackets) {
-        String a = Addresses.format(hi, lo);
-        return v6 && brackets ? "[" + a + "]" : a;
-    }
-
-    /** map_addr: an address:port of this connection, swapped for what the peer sees. */
-    private boolean mapAddr(Pkt k, int off, int len, long hi, long lo, int port) {
-        long nHi, nLo;
-        int nPort;
-        if (hi == k.here.srcHi() && lo == k.here.srcLo() && port == k.here.srcPort()) {
-            nHi = k.there.dstHi();
-            nLo = k.there.dstLo();
-            nPort = k.there.dstPort();
-        } else if (hi == k.here.dstHi() && lo == k.here.dstLo() && port == k.here.dstPort()) {
-            nHi = k.there.srcHi();
-            nLo = k.there.srcLo();
-            nPort = k.info.forcedDport != 0 ? k.info.forcedDport : k.there.srcPort();
-        } else {
-            return true;
-        }
-        if (nHi == hi && nLo == lo && nPort == port) return true;
-        k.t.replace(off, len, addrText(nHi, nLo, k.v6(), true) + ":" + nPort);
-        return true;
-    }
-
-    private boolean mapSipAddr(Pkt k, Header h) {
-        KernelSipText t = k.t;
-        if (t.parseHeaderUri(h, false) <= 0) return true;
-        return mapAddr(k, t.matchOff, t.matchLen, t.addrHi, t.addrLo, t.port);
-    }
-
-    /** nf_nat_sip: Request-URI, top Via and its maddr/received/rport, every Contact, From, To. */
-    private boolean natSip(Pkt k) {
-        KernelSipText t = k.t;
-        boolean request;
-        if (!t.startsWithAt(0, "SIP/2.0")) {
-            if (t.parseRequest() > 0) mapAddr(k, t.matchOff, t.matchLen, t.addrHi, t.addrLo, t.port);
-            request = true;
-        } else {
-            request = false;
-        }
-        Header via = k.protocol == TCP ? Header.VIA_TCP : Header.VIA_UDP;
-        if (t.parseHeaderUri(via, false) > 0) {
-            boolean ours = request
-                    ? t.addrHi == k.here.srcHi() && t.addrLo == k.here.srcLo() && t.port == k.here.srcPort()
-                    : t.addrHi == k.here.dstHi() && t.addrLo == k.here.dstLo() && t.port == k.here.dstPort();
-            if (ours) {
-                int olen = t.len;
-                int mOff = t.matchOff, mLen = t.matchLen;
-                mapAddr(k, mOff, mLen, t.addrHi, t.addrLo, t.port);
-                int matchEnd = mOff + mLen + t.len - olen;
-                if (t.parseAddressParam(matchEnd, "maddr=", true) > 0 && t.addrHi == k.here.srcHi()
-                        && t.addrLo == k.here.srcLo() && !(t.addrHi == k.there.dstHi() && t.addrLo == k.there.dstLo())) {
-                    t.replace(t.matchOff, t.matchLen, addrText(k.there.dstHi(), k.there.dstLo(), k.v6(), true));
-                }
-                if (t.parseAddressParam(matchEnd, "received=", false) > 0 && t.addrHi == k.here.dstHi()
-                        && t.addrLo == k.here.dstLo() && !(t.addrHi == k.there.srcHi() && t.addrLo == k.there.srcLo())) {
-                    t.replace(t.matchOff, t.matchLen, addrText(k.there.srcHi(), k.there.srcLo(), k.v6(), false));
-                }
-                if (t.parseNumericalParam(matchEnd, "rport=") > 0 && t.value == k.here.dstPort()
-                        && t.value != k.there.srcPort()) {
-                    t.replace(t.matchOff, t.matchLen, Integer.toString(k.there.srcPort()));
-                }
-            }
-        }
-        t.dataOff = 0;
-        t.inHeader = false;
-        // as the kernel, the walk resumes at the offset found before the rewrite, not moved by it
-        while (t.parseHeaderUri(Header.CONTACT, true) > 0) mapAddr(k, t.matchOff, t.matchLen, t.addrHi, t.addrLo, t.port);
-        mapSipAddr(k, Header.FROM);
-        mapSipAddr(k, Header.TO);
-        return true;
-    }
-
-    /**
-     * nf_nat_sip_expect: the signalling expectation on the translated address, its port the entry's translated port
-     * when the Contact names the signalling port, and the Contact rewritten to match.
-     */
-    private boolean natSipExpect(Pkt k, Expectation exp, int matchOff, int matchLen) {
-        long[] n = peerSees(k, exp);
-        long nHi = n[0], nLo = n[1];
-        int srcPort = k.info.forcedDport != 0 ? k.info.forcedDport : k.here.srcPort();
-        int port = exp.dstPort == srcPort ? k.there.dstPort() : exp.dstPort;
-        redirect(k, exp, nHi, nLo);
-        port = findPort(k, exp, port);
-        if (port == 0) return drop(k, "all ports in use for SIP");
-        if (exp.dstHi != exp.savedHi || exp.dstLo != exp.savedLo || exp.dstPort != exp.savedPort) {
-            k.t.replace(matchOff, matchLen, addrText(nHi, nLo, k.v6(), true) + ":" + port);
-        }
-        return true;
-    }
-
-    /**
-     * nf_nat_exp_find_port: the port, or when it clashes up to 128 random ports above it; the model takes the port
-     * the router's rewritten Contact shows, else the next free one upward.
-     */
-    private int findPort(Pkt k, Expectation exp, int port) {
-        exp.dstPort = port;
-        int res = k.c.expectRelated(exp, false);
-        if (res == 0) return port;
-        if (res != HelperContext.EBUSY) return 0;
-        byte[] seen = k.c.observedPayload();
-        if (seen != null) {
-            KernelSipText o = new KernelSipText(seen, seen.length, k.v6());
-            if (o.parseHeaderUri(Header.CONTACT, false) > 0 && o.port > port) {
-                exp.dstPort = o.port;
-                if (k.c.expectRelated(exp, false) == 0) return o.port;
-            }
-        }
-        for (int p = port + 1, tries = 0; p <= 65535 && tries < 128; p++, tries++) {
-            exp.dstPort = p;
-            res = k.c.expectRelated(exp, false);
-            if (res == 0) return p;
-            if (res != HelperContext.EBUSY) return 0;
-        }
-        return 0;
-    }
-
-    /**
-     * An expectation moved to the address the peer sees ({@code hi}, {@code lo}), for the connection coming from the
-     * reply direction, with its own tuple kept as the place to redirect to (exp->saved_addr, saved_proto, dir).
-     */
-    private static void redirect(Pkt k, Expectation exp, long hi, long lo) {
-        exp.natRedirect = true;
-        exp.savedHi = exp.dstHi;
-        exp.savedLo = exp.dstLo;
-        exp.savedPort = exp.dstPort;
-        exp.dstHi = hi;
-        exp.dstLo = lo;
-        exp.dir = 1 - k.dir;
-    }
-
-    /**
-     * "Connection will come from reply": the address the peer sees for an expected connection: the expectation's own
-     * when the sender's address is not translated in this direction, else the entry's translated address.
-     */
-    private static long[] peerSees(Pkt k, Expectation exp) {
-        if (k.here.srcHi() == k.there.dstHi() && k.here.srcLo() == k.there.dstLo()) return new long[] {exp.dstHi, exp.dstLo};
-        return new long[] {k.there.dstHi(), k.there.dstLo()};
-    }
-
-    /** mangle_content_len: Content-Length = the bytes from "v=" to the end. */
-    private boolean mangleContentLength(Pkt k) {
-        KernelSipText t = k.t;
-        if (t.getSdpHeader(0, Sdp.VERSION, Sdp.UNSPEC) <= 0) return false;
-        int cLen = t.len - t.matchOff + 2;
-        if (t.getHeader(0, t.len, Header.CONTENT_LENGTH) <= 0) return false;
-        t.replace(t.matchOff, t.matchLen, Integer.toString(cLen));
-        return true;
-    }
-
-    private int mangleSdp(Pkt k, int sdpOff, Sdp type, Sdp term, String text) {
-        KernelSipText t = k.t;
-        if (t.getSdpHeader(sdpOff, type, term) <= 0) return -1; // -ENOENT
-        t.replace(t.matchOff, t.matchLen, text);
-        return 0;
-    }
-
-    /** nf_nat_sdp_addr: a media-level c= gets the media address. */
-    private boolean natSdpAddr(Pkt k, int sdpOff, Sdp type, Sdp term, long[] addr) {
-        if (mangleSdp(k, sdpOff, type, term, addrText(addr[0], addr[1], k.v6(), false)) != 0) return false;
-        return mangleContentLength(k);
-    }
-
-    /** nf_nat_sdp_port */
-    private boolean natSdpPort(Pkt k, int off, int len, int port) {
-        k.t.replace(off, len, Integer.toString(port));
-        return mangleContentLength(k);
-    }
-
-    /** nf_nat_sdp_session: o= and the session c= get the last stream's media address. */
-    private boolean natSdpSession(Pkt k, int sdpOff, long[] addr) {
-        String a = addrText(addr[0], addr[1], k.v6(), false);
-        if (mangleSdp(k, sdpOff, Sdp.OWNER, Sdp.MEDIA, a) != 0) return drop(k, "cannot mangle SDP message");
-        mangleSdp(k, sdpOff, Sdp.CONNECTION, Sdp.MEDIA, a); // a missing session c= is fine (RFC 2327)
-        if (!mangleContentLength(k)) return drop(k, "cannot mangle SDP message");
-        return true;
-    }
-
-    /**
-     * nf_nat_sdp_media: the expectations move to the address the peer sees, redirected to the original; the port pair
-     * is searched upward from the SDP's (by 2, until 65534) while it clashes; any other refusal (an identical
-     * expectation of another master, a full table) ends the search: "all ports in use for SDP media".
-     */
-    private boolean natSdpMedia(Pkt k, Expectation rtpExp, Expectation rtcpExp, int mediaOff, int mediaLen, long[] addr) {
-        long[] a = peerSees(k, rtpExp);
-        long aHi = a[0], aLo = a[1];
-        redirect(k, rtpExp, aHi, aLo);
-        redirect(k, rtcpExp, aHi, aLo);
-        addr[0] = aHi;
-        addr[1] = aLo;
-        int port;
-        for (port = rtpExp.savedPort; port != 0 && port <= 65534; port += 2) {
-            rtpExp.dstPort = port;
-            int ret = k.c.expectRelated(rtpExp, true);
-            if (ret == HelperContext.EBUSY) continue;
-            if (ret < 0) {
-                port = 0;
-                break;
-            }
-            rtcpExp.dstPort = port + 1;
-            ret = k.c.expectRelated(rtcpExp, true);
-            if (ret == 0) break;
-            k.c.removeExpectation(rtpExp);
-            if (ret == HelperContext.EBUSY) continue;
-            port = 0;
-            break;
-        }
-        if (port == 0 || port > 65534) {
-            k.c.drop("all ports in use for SDP media");
-            return false;
-        }
-        if (port != rtpExp.savedPort && !natSdpPort(k, mediaOff, mediaLen, port)) {
-            k.c.removeExpectation(rtpExp);
-            k.c.removeExpectation(rtcpExp);
-            k.c.drop("cannot mangle SDP message");
-            return false;
-        }
-        return true;
-    }
 }

@@ -4,7 +4,8 @@
  * <p>The Linux SIP helper (nf_conntrack_sip + nf_nat_sip) as the router model's {@link dev.natrecon.conntrack.Helper}
  * ({@link dev.natrecon.alg.sip.LinuxSipHelper}): its own reading of SIP and SDP text ({@code KernelSipText}, the
  * kernel's parser with its quirks, not a SIP parser), the messages it acts on, the expectations it creates, refreshes
- * and removes, its drops with the lines the kernel logs, and the rewrite it makes behind NAT.
+ * and removes, its drops with the lines the kernel logs, and the rewrite it makes behind NAT
+ * ({@code LinuxSipNat}, nf_nat_sip.c; one packet as both see it is a {@code SipHelperPacket}).
  *
  * <p>The rewrite analysis, fed one message pair at a time by the replay (its LAN and WAN copies as the matcher paired
  * them, {@link dev.natrecon.alg.sip.SipMessagePair}, with the model helper's prediction when a helper handled it):
