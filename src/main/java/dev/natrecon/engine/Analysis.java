@@ -282,7 +282,21 @@ public final class Analysis {
         if (!clock.externalAddresses().isEmpty()) {
             decisions.add("router WAN address(es) seen in translations: " + String.join(", ", clock.externalAddresses()));
         }
-        return replay(in, inputs, counters, captures, roles, decisions, clock, lanSpan, wanSpan, sideOf, labelOf, sinks);
+        Replay replay;
+        try {
+            replay = new Replay(new Replay.Plan(in, inputs, counters, captures, roles, decisions, clock, lanSpan,
+                    wanSpan, sideOf, labelOf), sinks);
+        } catch (IOException | RuntimeException e) {
+            for (MergedFrameSource.Input i : inputs) {
+                try {
+                    i.reader().close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+        return replay.run();
     }
 
     private static KeySampler merged(Map<Integer, InterfaceEvidence> ev) {
@@ -342,228 +356,5 @@ public final class Analysis {
                     e.frames, e.privatePublic, e.publicPublic));
         }
         return parts.isEmpty() ? "no IP packets" : String.join("; ", parts);
-    }
-
-    /**
-     * Tells the matcher the end of each capture the merge has just exhausted (two-capture case: the ends are not
-     * known before the replay): its last corrected time. Until then the capture counts as still running, which is
-     * right, since its next frame lies at or after the current one. Returns how many inputs have ended.
-     */
-    private static int captureEnded(MergedFrameSource merged, PacketMatcher matcher, long[][] spans, long[] lastOrder) {
-        int ended = 0;
-        for (int i = 0; i < lastOrder.length; i++) {
-            if (!merged.exhausted(i)) continue;
-            ended++;
-            if (spans[i][1] == Long.MAX_VALUE) {
-                spans[i][1] = lastOrder[i];
-                matcher.captureEnded(i == 0 ? Side.LAN : Side.WAN, lastOrder[i]);
-            }
-        }
-        return ended;
-    }
-
-    private static List<KernelTableCheck> tableChecks(AnalysisInputs in, List<KernelCheck.Parsed> listings,
-                                                      ConntrackReplay model) {
-        List<KernelTableCheck> checks = new ArrayList<>();
-        for (int i = 0; i < listings.size(); i++) {
-            KernelCheck.Parsed l = listings.get(i);
-            checks.add(new KernelTableCheck(in.kernelTables().get(i).file(), l.entries().size(), l.unreadable(),
-                    l.firstUnreadable(), model.kernelTable(i)));
-        }
-        return List.copyOf(checks);
-    }
-
-    private static RunResult replay(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<StatsCounter> counters,
-                                    List<CaptureStats> captures,
-                                    List<String> roles, List<String> decisions, ClockEstimate clock, long[] lanSpan,
-                                    long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
-                                    List<AnalysisSink> sinks) throws IOException {
-        long[][] outcomes = new long[2][Outcome.values().length];
-        long[] matched = new long[2];
-        BindingTable bindings = new BindingTable();
-        IOException[] sinkError = new IOException[1];
-        KernelCheck.Parsed kernel = in.kernelEvents() == null ? null : KernelCheck.read(in.kernelEvents());
-        List<dev.natrecon.conntrack.ConntrackEvent> modelEvents = new ArrayList<>();
-        List<dev.natrecon.conntrack.ExpectationEvent> modelExpectations = new ArrayList<>();
-        Detection detection = Detection.standard();
-        ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), lanSpan[0], decisions,
-                new dev.natrecon.conntrack.EventSink() {
-                    @Override
-                    public void accept(dev.natrecon.conntrack.ConntrackEvent e) {
-                        if (kernel != null) modelEvents.add(e);
-                        detection.conntrack(e);
-                        for (AnalysisSink sink : sinks) {
-                            try {
-                                sink.conntrack(e);
-                            } catch (IOException x) {
-                                if (sinkError[0] == null) sinkError[0] = x;
-                            }
-                        }
-                    }
-
-                    @Override
-                    public void expectation(dev.natrecon.conntrack.ExpectationEvent e) {
-                        if (in.kernelExpectations() != null) modelExpectations.add(e);
-                        detection.expectation(e);
-                        for (AnalysisSink sink : sinks) {
-                            try {
-                                sink.expectation(e);
-                            } catch (IOException x) {
-                                if (sinkError[0] == null) sinkError[0] = x;
-                            }
-                        }
-                    }
-                }, t -> {
-            for (AnalysisSink sink : sinks) {
-                try {
-                    sink.tableSize(t);
-                } catch (IOException x) {
-                    if (sinkError[0] == null) sinkError[0] = x;
-                }
-            }
-        });
-        model.onUplinkChange(detection::uplink);
-        SipRewrites rewrites = new SipRewrites(in.redact());
-        model.onSipPacket(p -> {
-            rewrites.accept(p);
-            for (AnalysisSink sink : sinks) {
-                try {
-                    sink.sipPacket(p);
-                } catch (IOException x) {
-                    if (sinkError[0] == null) sinkError[0] = x;
-                }
-            }
-        });
-        List<KernelCheck.Parsed> listings = new ArrayList<>();
-        for (AnalysisInputs.KernelTable t : in.kernelTables()) {
-            KernelCheck.Parsed l = KernelCheck.read(t.file(), false);
-            listings.add(l);
-            model.addKernelTable(l.entries(), t.atNanos());
-        }
-        PacketMatcher matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), lanSpan, wanSpan,
-                new LinkedHashSet<>(clock.externalAddresses()), s -> {
-                    // A frame of a router interface that faces neither side carries its own label and is not counted.
-                    String label = s.captureLabel != null ? s.captureLabel : s.side.label();
-                    if (s.captureLabel == null) {
-                        outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
-                        if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
-                        bindings.add(s);
-                        model.offer(s);
-                    }
-                    detection.packet(s);
-                    for (AnalysisSink sink : sinks) {
-                        try {
-                            sink.packet(s, label);
-                        } catch (IOException e) {
-                            if (sinkError[0] == null) sinkError[0] = e;
-                        }
-                    }
-                });
-        long replayed = 0;
-        long peak = 0;
-        MatchKeys keys = new MatchKeys();
-        // payloads a helper may read are kept (SIP is rare next to RTP): the helper ports, and anything that parses
-        // as a SIP start line
-        boolean[] helperPort = new boolean[65536];
-        for (int port : in.model().sipPorts()) if (port > 0 && port < 65536) helperPort[port] = true;
-        List<FrameDecoder> decoders = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            decoders.add(new FrameDecoder(counters != null ? counters.get(i).stats.anomalies : new dev.natrecon.capture.AnomalyCounts()));
-        }
-        long[][] spans = {lanSpan, wanSpan};
-        long[] lastOrder = new long[inputs.size()];
-        java.util.Arrays.fill(lastOrder, Long.MIN_VALUE);
-        int ended = 0;
-        try (MergedFrameSource merged = new MergedFrameSource(inputs)) {
-            while (merged.next()) {
-                if (counters != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged, matcher, spans, lastOrder);
-                int idx = merged.inputIndex();
-                RawFrame f = merged.frame();
-                FrameDecoder dec = decoders.get(idx);
-                long nanos = merged.correctedNanos();
-                Disposition d = dec.decode(f, nanos);
-                Packet p = dec.packet;
-                Seen s = matcher.obtain();
-                s.frame = f.frameNumber;
-                s.captureNanos = f.timestampNanos;
-                s.nanos = nanos;
-                s.disposition = d;
-                s.captureLabel = null;
-                if (p.linkEvent != dev.natrecon.decode.LinkEvent.NONE) {
-                    s.linkEvent = p.linkEvent;
-                    s.linkEventCode = p.linkEventCode;
-                    s.linkEventAddress = p.linkEventAddress;
-                }
-                if (in.routerCapture()) {
-                    int ik = interfaceKey(f, p);
-                    Side side = sideOf.get(ik);
-                    s.side = side == null ? Side.LAN : side;
-                    if (side == null) {
-                        s.captureLabel = labelOf.computeIfAbsent(ik, k -> "other:" + interfaceName(k, captures.get(0).interfaces));
-                    }
-                } else {
-                    s.side = idx == 0 ? Side.LAN : Side.WAN;
-                }
-                long key = 0;
-                if (d == Disposition.DECODED) {
-                    // Frames of an interface facing neither side are listed but never matched (key 0).
-                    key = s.captureLabel == null ? keys.key(p) : 0;
-                    PacketMatcher.fillTuple(s, p, key);
-                }
-                if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
-                        && (p.protocol == dev.natrecon.decode.Protocols.UDP || p.protocol == dev.natrecon.decode.Protocols.TCP)
-                        && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP)) {
-                    s.payload = java.util.Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
-                }
-                if (counters != null) {
-                    counters.get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
-                    if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
-                }
-                matcher.offer(s);
-                replayed++;
-                if ((replayed & 1023) == 0) peak = Math.max(peak, matcher.held());
-                if (sinkError[0] != null) throw sinkError[0];
-            }
-            if (counters != null) captureEnded(merged, matcher, spans, lastOrder);
-            matcher.finish();
-            model.finish();
-            for (FrameDecoder dec : decoders) dec.finish();
-            if (counters != null) {
-                for (int i = 0; i < counters.size(); i++) {
-                    counters.get(i).finish(inputs.get(i).reader());
-                    captures.add(counters.get(i).stats);
-                }
-            }
-        }
-        if (sinkError[0] != null) throw sinkError[0];
-        peak = Math.max(peak, matcher.held());
-        ModelSummary modelSummary = model.summary();
-        KernelCheck check = null;
-        List<dev.natrecon.conntrack.ConntrackEvent> later = kernel != null || in.kernelExpectations() != null
-                ? model.predictExpiries() : List.of();
-        if (kernel != null) {
-            long start = Math.min(lanSpan[0], wanSpan[0]), end = Math.max(lanSpan[1], wanSpan[1]);
-            check = new KernelCheck(in.kernelEvents(), kernel.lines(), kernel.unreadable(), kernel.firstUnreadable(),
-                    dev.natrecon.conntrack.KernelComparison.compare(kernel.entries(), modelEvents, later,
-                            start, end, dev.natrecon.conntrack.KernelComparison.Options.DEFAULT));
-        }
-        KernelExpectCheck expectCheck = null;
-        if (in.kernelExpectations() != null) {
-            List<String> lines = KernelExpectCheck.read(in.kernelExpectations());
-            long offset = check != null ? check.result().offsetNanos() : 0;
-            expectCheck = new KernelExpectCheck(in.kernelExpectations(), dev.natrecon.conntrack.KernelExpectationComparison
-                    .compare(lines, modelExpectations, model.laterExpect, offset,
-                            dev.natrecon.conntrack.KernelComparison.Options.DEFAULT.eventLagNanos()));
-        }
-        rewrites.finish(bindings.bindings());
-        List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
-                in.model().timeouts(), clock.externalAddresses(), model.helperOn(),
-                rewrites::verdict, lanSpan, wanSpan));
-        RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
-                matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
-                model.snapshots(), check, tableChecks(in, listings, model), expectCheck, rewrites, findings,
-                detection.keepalive());
-        for (AnalysisSink sink : sinks) sink.finish(result);
-        return result;
     }
 }

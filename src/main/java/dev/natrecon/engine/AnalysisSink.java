@@ -1,5 +1,7 @@
 package dev.natrecon.engine;
 
+import dev.natrecon.alg.sip.MessageVerdict;
+import dev.natrecon.alg.sip.SipRewriteClassifier;
 import dev.natrecon.correlate.Seen;
 import java.io.IOException;
 
@@ -20,6 +22,20 @@ public interface AnalysisSink {
     default void sipPacket(SipPacket packet) throws IOException {
     }
 
+    /**
+     * One SIP message seen on both sides, classified, in the order the messages reached the router. Its parsed copies
+     * are released when this returns: render it now. When {@link MessageVerdict#unjudgedPorts()} is not null the class
+     * and findings are provisional, completed by {@link #sipMessageJudged} after the last packet.
+     */
+    default void sipMessage(MessageVerdict verdict) throws IOException {
+    }
+
+    /**
+     * After the last packet: the class and findings of the provisional message number {@code index} (counting the
+     * {@link #sipMessage} calls from 0), judged against the bindings the matcher learnt.
+     */
+    default void sipMessageJudged(int index, SipRewriteClassifier.JudgedPorts judged) throws IOException {
+    }
 
     /** The model's table size during one second in which it changed. */
     default void tableSize(TableSample sample) throws IOException {

@@ -1,5 +1,8 @@
 package dev.natrecon.report;
 
+import dev.natrecon.alg.sip.MessageVerdict;
+import dev.natrecon.alg.sip.SipRewriteClassifier;
+import dev.natrecon.capture.Times;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
@@ -46,6 +49,7 @@ public final class CaseOutputs implements AnalysisSink {
     private final Path dir;
     private final AtomicFile packetsFile, eventsFile, tableFile, expectFile;
     private final Csv.Printer packets, events, table, expect;
+    private final SipRows sipRows = new SipRows();
 
     public CaseOutputs(Path dir) throws IOException {
         this.dir = dir;
@@ -153,10 +157,20 @@ public final class CaseOutputs implements AnalysisSink {
             csv.flush();
             f.commit();
         }
-        SipCsv.writeLines(dir.resolve("sip.csv"), r.sipRewrites().lines());
+        sipRows.write(dir.resolve("sip.csv"));
         FindingsCsv.SPEC.write(dir.resolve("findings.csv"), r.findings());
         KeepaliveCsv.SPEC.write(dir.resolve("keepalive.csv"), r.keepalive());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
+    }
+
+    @Override
+    public void sipMessage(MessageVerdict verdict) {
+        sipRows.add(verdict);
+    }
+
+    @Override
+    public void sipMessageJudged(int index, SipRewriteClassifier.JudgedPorts judged) {
+        sipRows.judged(index, judged);
     }
 
     /** Discards the partial packets.csv when the run fails. */

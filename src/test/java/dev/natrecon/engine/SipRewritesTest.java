@@ -40,14 +40,33 @@ class SipRewritesTest {
                 lanPayload.getBytes(StandardCharsets.US_ASCII), null, wanPayload.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The sink's side of the analysis: each verdict rendered as its sip.csv row when it comes. */
+    static final class Rows implements AnalysisSink {
+        final List<String> rows = new java.util.ArrayList<>();
+
+        @Override
+        public void packet(dev.natrecon.correlate.Seen s, String capture) {
+        }
+
+        @Override
+        public void sipMessage(dev.natrecon.alg.sip.MessageVerdict v) {
+            rows.add(dev.natrecon.report.SipCsv.line(dev.natrecon.report.SipCsv.row(v)));
+        }
+
+        @Override
+        public void finish(RunResult result) {
+        }
+    }
+
     @Test
     void aTcpSegmentWithTwoMessagesGivesTwoClassifiedRows() {
-        SipRewrites r = new SipRewrites(true);
+        Rows sink = new Rows();
+        SipRewrites r = new SipRewrites(true, new SinkFanOut(List.of(sink)));
         // Message 1 rewritten (Via and Contact mapped to the router), message 2 left alone: one row each, each judged.
         r.accept(segment(options(PHONE, 1) + options(PHONE, 2), options(ROUTER, 1) + options(PHONE, 2)));
         r.finish(List.of());
         assertEquals(2, r.pairs());
-        List<String> rows = r.lines();
+        List<String> rows = sink.rows;
         assertEquals(2, rows.size(), rows.toString());
         assertTrue(rows.get(0).contains(",1 OPTIONS,OPTIONS,"), rows.get(0));
         assertTrue(rows.get(1).contains(",2 OPTIONS,OPTIONS,"), rows.get(1));
@@ -61,12 +80,13 @@ class SipRewritesTest {
 
     @Test
     void aSegmentThatIsNotWholeMessagesStaysOneRow() {
-        SipRewrites r = new SipRewrites(true);
+        Rows sink = new Rows();
+        SipRewrites r = new SipRewrites(true, new SinkFanOut(List.of(sink)));
         String two = options(PHONE, 1) + options(PHONE, 2);
         String cut = two.substring(0, two.length() - 10); // the second message continues in the next segment
         r.accept(segment(cut, cut.replace(PHONE, ROUTER)));
         r.finish(List.of());
         assertEquals(1, r.pairs());
-        assertEquals(1, r.lines().size());
+        assertEquals(1, sink.rows.size());
     }
 }

@@ -103,6 +103,6 @@ class UplinkMessagesTest {
         uplink(3, 4, LinkEvent.DHCP, 5, "198.51.100.77");
         assertEquals(1, kills().size(), events.toString());
         assertTrue(decisions.contains("model link change: WAN address 203.0.113.2 -> 198.51.100.77 (DHCP ACK) at wan frame 3, "
-                + dev.natrecon.report.Times.iso(T0 + 4_000_000_000L)), decisions.toString());
+                + dev.natrecon.capture.Times.iso(T0 + 4_000_000_000L)), decisions.toString());
     }
 }
