@@ -2,6 +2,7 @@ package dev.natrecon.cli;
 
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EventFormat;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.AnalysisSink;
@@ -37,7 +38,9 @@ final class EventsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Analysis.run(options.inputs(spec.commandLine()).withKernelEvents(null), List.of(new AnalysisSink() {
             @Override
-            public void packet(Seen s, String capture) {
+            public void packet(Crossing c) {
+        Seen s = c.seen();
+        String capture = c.capture();
             }
 
             @Override

@@ -2,6 +2,7 @@ package dev.natrecon.detect;
 
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +30,8 @@ public final class Detection {
         return new Detection(entries, Detectors.all(entries));
     }
 
-    public void packet(Seen s) {
-        for (Detector d : detectors) d.packet(s);
+    public void packet(Crossing c) {
+        for (Detector d : detectors) d.packet(c);
     }
 
     public void conntrack(ConntrackEvent e) {

@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -160,10 +161,11 @@ final class MediaDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.captureLabel != null || s.side == null) return;
         if (s.payload != null) {
-            SipFacts f = sipFacts.of(s);
+            SipFacts f = sipFacts.of(c);
             if (f != null) sip(s, f);
             return;
         }

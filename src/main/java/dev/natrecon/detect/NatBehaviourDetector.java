@@ -2,6 +2,7 @@ package dev.natrecon.detect;
 
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -57,7 +58,8 @@ final class NatBehaviourDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.captureLabel != null || !s.hasPorts || s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) return;
         if (s.side == Side.WAN && s.outcome == Outcome.NO_COUNTERPART && unsolicited.size() < SAMPLES
                 && !Addresses.isPrivate(s.srcHi, s.srcLo)) {

@@ -1,6 +1,7 @@
 package dev.natrecon.detect;
 
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import java.util.LinkedHashMap;
@@ -52,7 +53,8 @@ final class PrivateSourceLeakDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.outcome != Outcome.LEAKED || s.side != Side.WAN || s.captureLabel != null) return;
         Flow flow = Flow.of(s);
         Leak leak = leaks.computeIfAbsent(flow, f -> new Leak());

@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -65,18 +66,20 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
         private long sequence = -1;
         private SipFacts facts;
 
-        SipFacts of(Seen s) {
+        SipFacts of(Crossing c) {
+            Seen s = c.seen();
             if (s != seen || s.sequence != sequence) {
                 seen = s;
                 sequence = s.sequence;
-                facts = SipFacts.of(s);
+                facts = SipFacts.of(c);
             }
             return facts;
         }
     }
 
     /** The SIP message the frame carries, or null when its payload is none or does not parse as one. */
-    static SipFacts of(Seen s) {
+    static SipFacts of(Crossing crossing) {
+        Seen s = crossing.seen();
         if (s.payload == null || s.captureLabel != null || s.payload.length == 0) return null;
         SipMessage m;
         try {
@@ -85,7 +88,7 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
             return null;
         }
         if (m == null || m.callId().isEmpty()) return null;
-        boolean outbound = outbound(s);
+        boolean outbound = crossing.outbound();
         String cseqMethod = m.cseq().map(c -> c.methodName()).orElse(m.isRequest() ? m.method() : "");
         String from = m.from().map(a -> aor(a)).orElse("");
         SipVia top = m.topVia().orElse(null);
@@ -118,18 +121,6 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
                 m.isResponse() ? m.statusCode() : 0, m.callId().get().text(), cseqMethod, from, via,
                 top != null && top.hasRport(), top != null && top.received() != null, List.copyOf(contacts), hasSdp,
                 List.copyOf(media), source);
-    }
-
-    /**
-     * Whether a frame crossed the router from the LAN to the WAN: by its counterpart's time when it has one (the copy
-     * after the router is the later one), else by its addresses (a LAN frame from a private source, a WAN frame to a
-     * WAN frame only when its source is private: a leak).
-     */
-    static boolean outbound(Seen s) {
-        boolean lan = s.side == Side.LAN;
-        if (s.counterpartFrame != 0) return lan == s.counterpartDeltaNanos >= 0;
-        return lan ? Addresses.isPrivate(s.srcHi, s.srcLo) || !Addresses.isPrivate(s.dstHi, s.dstLo)
-                : Addresses.isPrivate(s.srcHi, s.srcLo);
     }
 
     private static String aor(SipAddress a) {

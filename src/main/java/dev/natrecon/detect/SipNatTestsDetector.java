@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import java.util.ArrayList;
@@ -57,14 +58,16 @@ final class SipNatTestsDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing crossing) {
+        Seen s = crossing.seen();
         if (s.payload == null || s.captureLabel != null || s.side == null) return;
-        SipFacts f = sipFacts.of(s);
+        SipFacts f = sipFacts.of(crossing);
         if (f == null || !f.request() || !("REGISTER".equals(f.method()) || "INVITE".equals(f.method()))) return;
         Counts c = byAor.computeIfAbsent(f.fromAor(), k -> new Counts());
         int side = s.side.ordinal();
         c.messages[side]++;
-        if ((s.side == Side.LAN) == f.outbound()) c.methods.merge(f.method(), 1, Integer::sum);
+        // each message once: the copy arriving at the router (a routed-back pair's second copy is the same message)
+        if (crossing.role() == Crossing.Role.ARRIVING) c.methods.merge(f.method(), 1, Integer::sum);
         if (c.phone.isEmpty() && s.side == Side.LAN && f.outbound()) c.phone = f.source().text();
         c.frames.at(s.nanos).frame(s.side.label(), s.frame);
         SipFacts.Host src = f.source(), via = f.via();

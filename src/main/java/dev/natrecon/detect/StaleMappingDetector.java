@@ -6,6 +6,7 @@ import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -170,9 +171,10 @@ final class StaleMappingDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (stale.isEmpty() || s.captureLabel != null || s.side != Side.LAN || !s.hasPorts) return;
-        if (s.outcome == Outcome.ROUTED_BACK && s.routedBackCopy) return;
+        if (c.direction() == Crossing.Direction.ROUTED_BACK && c.role() == Crossing.Role.LEAVING) return;
         Flow f = Flow.of(s);
         boolean out = true;
         Candidate x = stale.get(f);
@@ -182,7 +184,7 @@ final class StaleMappingDetector implements Detector {
         }
         if (x == null || x.ended != Long.MIN_VALUE) return;
         if (out && s.frame == x.createdFrame && "lan".equals(x.createdPoint)) {
-            x.finding.frame("lan", s.frame).frame(s.outcome == Outcome.ROUTED_BACK ? "lan" : "wan", s.counterpartFrame)
+            x.finding.frame("lan", s.frame).frame(c.counterpartCapture(), s.counterpartFrame)
                     .at(s.nanos);
             x.firstNotOnWan = s.outcome == Outcome.ROUTED_BACK || s.outcome == Outcome.NO_COUNTERPART;
             return;
@@ -198,7 +200,7 @@ final class StaleMappingDetector implements Detector {
         x.afterBack++;
         x.refreshes.add(s.nanos, s.payload);
         if (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED) x.leaked++;
-        x.finding.frame("lan", s.frame).frame(s.outcome == Outcome.ROUTED_BACK ? "lan" : "wan", s.counterpartFrame)
+        x.finding.frame("lan", s.frame).frame(c.counterpartCapture(), s.counterpartFrame)
                 .at(s.nanos);
     }
 

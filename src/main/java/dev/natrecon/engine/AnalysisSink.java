@@ -2,13 +2,16 @@ package dev.natrecon.engine;
 
 import dev.natrecon.alg.sip.MessageVerdict;
 import dev.natrecon.alg.sip.SipRewriteClassifier;
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Crossing;
 import java.io.IOException;
 
 /** Something that renders the replay: receives every frame once, in merged order, then the result. */
 public interface AnalysisSink {
-    /** One resolved frame; {@code capture} labels where it was seen ("lan", "wan", or "other:NAME"). */
-    void packet(Seen s, String capture) throws IOException;
+    /**
+     * One resolved frame as it crossed the router ({@link Crossing#capture()} labels where it was seen: "lan", "wan",
+     * or "other:NAME"). The record is reused for the next frame: copy what you keep.
+     */
+    void packet(Crossing c) throws IOException;
 
     /** One event of the router model, in model-time order (interleaved with the frames that caused them). */
     default void conntrack(dev.natrecon.conntrack.ConntrackEvent event) throws IOException {

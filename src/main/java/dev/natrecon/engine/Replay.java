@@ -8,6 +8,9 @@ import dev.natrecon.conntrack.EventSink;
 import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.correlate.BindingTable;
 import dev.natrecon.correlate.ClockEstimate;
+import dev.natrecon.correlate.Crossing;
+import dev.natrecon.correlate.CrossingClassifier;
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.correlate.MatchKeys;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.PacketMatcher;
@@ -59,6 +62,9 @@ final class Replay {
     private final SipRewrites rewrites;
     private final PacketMatcher matcher;
     private final MatchKeys keys = new MatchKeys();
+    /** Decides how each frame crossed the router, into the one reused {@link #crossing}. */
+    private final CrossingClassifier classifier;
+    private final Crossing crossing = new Crossing();
     /** Ports whose payloads a helper may read: kept (SIP is rare next to RTP), with anything that parses as SIP. */
     private final boolean[] helperPort = new boolean[65536];
     private final List<FrameDecoder> decoders = new ArrayList<>();
@@ -73,7 +79,9 @@ final class Replay {
         this.in = plan.in();
         this.sinks = new SinkFanOut(sinks);
         this.kernel = new KernelComparisons(in);
-        this.model = new ConntrackReplay(in.model(), plan.clock().externalAddresses(), plan.lanSpan()[0],
+        this.classifier = new CrossingClassifier(Inside.of(in.model().inside()), in.model().routerAddresses(),
+                plan.clock().externalAddresses());
+        this.model = new ConntrackReplay(in.model(), classifier, plan.lanSpan()[0],
                 plan.decisions(), new EventSink() {
                     @Override
                     public void accept(ConntrackEvent e) {
@@ -97,7 +105,7 @@ final class Replay {
         });
         kernel.listTables(model);
         this.matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), plan.lanSpan(), plan.wanSpan(),
-                new LinkedHashSet<>(plan.clock().externalAddresses()), this::resolved);
+                new LinkedHashSet<>(plan.clock().externalAddresses()), classifier.inside(), this::resolved);
         for (int port : in.model().sipPorts()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int i = 0; i < plan.inputs().size(); i++) {
             decoders.add(new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
@@ -108,18 +116,21 @@ final class Replay {
         Arrays.fill(lastOrder, Long.MIN_VALUE);
     }
 
-    /** A frame whose counterpart the matcher has decided, in merged order. */
+    /**
+     * A frame whose counterpart the matcher has decided, in merged order: classified once into the crossing, which the
+     * bindings, the model (which adds its verdict), the detectors and the sinks read in turn.
+     */
     private void resolved(Seen s) {
+        classifier.classify(s, crossing);
         // A frame of a router interface that faces neither side carries its own label and is not counted.
-        String label = s.captureLabel != null ? s.captureLabel : s.side.label();
         if (s.captureLabel == null) {
             outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
             if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
-            bindings.add(s);
-            model.offer(s);
+            bindings.add(crossing);
+            model.offer(crossing);
         }
-        detection.packet(s);
-        sinks.packet(s, label);
+        detection.packet(crossing);
+        sinks.packet(crossing);
     }
 
     /** Runs the replay to its result, which the sinks have been given. */

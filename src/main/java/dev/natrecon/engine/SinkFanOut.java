@@ -4,7 +4,7 @@ import dev.natrecon.alg.sip.MessageVerdict;
 import dev.natrecon.alg.sip.SipRewriteClassifier;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Crossing;
 import java.io.IOException;
 import java.util.List;
 
@@ -44,8 +44,8 @@ final class SinkFanOut implements AnalysisSink {
     }
 
     @Override
-    public void packet(Seen s, String capture) {
-        each(AnalysisSink::packet, s, capture);
+    public void packet(Crossing c) {
+        each((k, x, unused) -> k.packet(x), c, null);
     }
 
     @Override

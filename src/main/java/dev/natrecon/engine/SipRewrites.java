@@ -100,7 +100,7 @@ public final class SipRewrites {
 
     private static SipMessagePair pair(SipPacket p, byte[] before, byte[] observed, byte[] predicted) {
         SipObservation.Transport t = p.tcp() ? SipObservation.Transport.TCP : SipObservation.Transport.UDP;
-        boolean lanFirst = p.side().equals("lan");
+        boolean lanFirst = p.outbound(); // the arriving copy of a pair that crossed the NAT: the LAN one when outbound
         SipObservation arrived = new SipObservation(lanFirst ? CapturePoint.LAN : CapturePoint.WAN, List.of(p.frame()),
                 p.nanos(), t, endpoint(p.source()), endpoint(p.destination()), before);
         SipObservation left = new SipObservation(lanFirst ? CapturePoint.WAN : CapturePoint.LAN,

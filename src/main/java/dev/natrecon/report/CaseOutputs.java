@@ -10,6 +10,7 @@ import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.TupleView;
 import dev.natrecon.decode.Addresses;
@@ -103,14 +104,16 @@ public final class CaseOutputs implements AnalysisSink {
     }
 
     @Override
-    public void packet(Seen s, String capture) throws IOException {
+    public void packet(Crossing c) throws IOException {
+        Seen s = c.seen();
+        String capture = c.capture();
         boolean ip = s.protocol >= 0 && (s.srcLo != 0 || s.srcHi != 0);
         packets.printRecord(capture, s.frame, Times.epoch(s.captureNanos), Times.epoch(s.nanos), s.disposition.label(),
                 ip ? Protocols.name(s.protocol) : "",
                 ip ? Addresses.format(s.srcHi, s.srcLo) : "", ip && s.hasPorts ? s.srcPort : "",
                 ip ? Addresses.format(s.dstHi, s.dstLo) : "", ip && s.hasPorts ? s.dstPort : "",
                 ip ? s.length : "", s.outcome.label(), translation(s),
-                s.counterpartFrame == 0 ? "" : s.outcome == Outcome.ROUTED_BACK ? s.side.label() : s.side.other().label(),
+                c.counterpartCapture() == null ? "" : c.counterpartCapture(),
                 s.counterpartFrame == 0 ? "" : s.counterpartFrame,
                 s.counterpartFrame == 0 ? "" : milliseconds(s.counterpartDeltaNanos));
     }

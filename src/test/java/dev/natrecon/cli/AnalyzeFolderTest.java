@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natrecon.batch.CaseRunner;
 import dev.natrecon.bench.SyntheticNatCaptures;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.AnalysisSink;
@@ -99,7 +100,9 @@ class AnalyzeFolderTest {
             int n;
 
             @Override
-            public void packet(Seen s, String capture) {
+            public void packet(Crossing c) {
+        Seen s = c.seen();
+        String capture = c.capture();
                 if (++n == 200) throw new IllegalStateException("killed midway");
             }
 

@@ -35,7 +35,7 @@ class SipRewritesTest {
 
     /** One TCP segment from the phone, as the LAN shows it, and its copy on the WAN, the router's rewrite applied. */
     static SipPacket segment(String lanPayload, String wanPayload) {
-        return new SipPacket(1_000_000_000L, "lan", 7, "wan", 8, 1_000_100_000L, true, endpoint(PHONE, 5060),
+        return new SipPacket(1_000_000_000L, true, "lan", 7, "wan", 8, 1_000_100_000L, true, endpoint(PHONE, 5060),
                 endpoint(PROVIDER, 5060), endpoint(ROUTER, 5060), endpoint(PROVIDER, 5060),
                 lanPayload.getBytes(StandardCharsets.US_ASCII), null, wanPayload.getBytes(StandardCharsets.US_ASCII));
     }
@@ -45,7 +45,7 @@ class SipRewritesTest {
         final List<String> rows = new java.util.ArrayList<>();
 
         @Override
-        public void packet(dev.natrecon.correlate.Seen s, String capture) {
+        public void packet(dev.natrecon.correlate.Crossing c) {
         }
 
         @Override
