@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.correlate.Crossing;
@@ -26,8 +27,13 @@ public final class Detection {
 
     /** Every registered detector. */
     public static Detection standard() {
+        return standard(Inside.privateRanges());
+    }
+
+    /** Every registered detector, {@code inside} being what the case puts behind the router. */
+    public static Detection standard(Inside inside) {
         LiveEntries entries = new LiveEntries();
-        return new Detection(entries, Detectors.all(entries));
+        return new Detection(entries, Detectors.all(entries, inside));
     }
 
     public void packet(Crossing c) {

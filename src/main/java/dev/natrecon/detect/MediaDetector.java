@@ -235,7 +235,7 @@ final class MediaDetector implements Detector {
         for (SipFacts.Media m : f.media()) {
             if (m.endpoint().port() <= 0) continue;
             if (audio == null) audio = m;
-            if (s.side == Side.WAN && m.endpoint().isPrivate()) {
+            if (s.side == Side.WAN && m.endpoint().isInside()) {
                 c.privateOnWan.add(new PrivateSdp(sender, s.frame, s.counterpartFrame, s.nanos,
                         "c= (sdp." + m.field() + ") of m=" + m.type() + " " + m.endpoint().port(), m.endpoint().host()));
             }
@@ -387,7 +387,7 @@ final class MediaDetector implements Detector {
             int to = 1 - sender;
             int own = sender == PHONE ? 0 : 1, far = 1 - own;
             String ownDiff = differs(c, own, sender, to);
-            String farDiff = ownDiff != null || c.sdp[far][sender] == null || c.sdp[far][sender].isPrivate() ? null
+            String farDiff = ownDiff != null || c.sdp[far][sender] == null || c.sdp[far][sender].isInside() ? null
                     : differs(c, far, sender, to);
             if (ownDiff == null && farDiff == null) continue;
             String text = ownDiff != null

@@ -62,12 +62,12 @@ final class NatBehaviourDetector implements Detector {
         Seen s = c.seen();
         if (s.captureLabel != null || !s.hasPorts || s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) return;
         if (s.side == Side.WAN && s.outcome == Outcome.NO_COUNTERPART && unsolicited.size() < SAMPLES
-                && !Addresses.isPrivate(s.srcHi, s.srcLo)) {
+                && !c.srcInside()) {
             unsolicited.add(new Object[] {s.frame, s.nanos, Addresses.format(s.srcHi, s.srcLo), s.srcPort,
                     Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort), Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort)});
         } else if (s.side == Side.LAN && (s.outcome == Outcome.ROUTED_BACK || s.outcome == Outcome.NO_COUNTERPART
-                || s.outcome == Outcome.LOCAL) && !s.routedBackCopy && hairpin.size() < SAMPLES
-                && !Addresses.isPrivate(s.dstHi, s.dstLo) && !Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) {
+                || s.outcome == Outcome.LOCAL) && c.role() != Crossing.Role.LEAVING && hairpin.size() < SAMPLES
+                && !c.dstInside() && !Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) {
             hairpin.add(new Object[] {s.frame, Addresses.format(s.dstHi, s.dstLo), s.outcome, s.counterpartFrame});
         }
     }

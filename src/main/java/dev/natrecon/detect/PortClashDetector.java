@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
@@ -43,8 +44,12 @@ final class PortClashDetector implements Detector {
     /** Per remapped finding: the internal endpoints (kept, moved) and the remote, to add the bindings' first frames. */
     private final List<String[]> parties = new ArrayList<>();
 
-    PortClashDetector(LiveEntries entries) {
+    /** What is inside (the classifier's {@link Inside}): a holder from the inside is a LAN endpoint. */
+    private final Inside inside;
+
+    PortClashDetector(LiveEntries entries, Inside inside) {
         this.entries = entries;
+        this.inside = inside;
     }
 
     @Override
@@ -63,7 +68,7 @@ final class PortClashDetector implements Detector {
         EntryView holder = entries.of(wanted);
         if (holder == null || holder.id() == v.id()) return;
         ConntrackTuple h = holder.original();
-        if (!Addresses.isPrivate(h.srcHi(), h.srcLo()) || (h.srcHi() == o.srcHi() && h.srcLo() == o.srcLo()
+        if (!inside.contains(h.srcHi(), h.srcLo()) || (h.srcHi() == o.srcHi() && h.srcLo() == o.srcLo()
                 && h.srcPort() == o.srcPort())) {
             return; // held by an inbound entry or the router's own: not two LAN endpoints
         }

@@ -73,20 +73,20 @@ final class SipNatTestsDetector implements Detector {
         SipFacts.Host src = f.source(), via = f.via();
         boolean[] t = new boolean[TESTS.length];
         for (SipFacts.Host h : f.contacts()) {
-            t[0] |= h.isPrivate();
+            t[0] |= h.isInside();
             t[6] |= (h.port() < 0 ? 5060 : h.port()) != src.port();
         }
         if (via != null) {
             t[1] = !via.sameAddress(src.hi(), src.lo());
-            t[2] = via.isPrivate();
+            t[2] = via.isInside();
             t[4] = via.port() != src.port();
         }
         for (SipFacts.Media m : f.media()) {
             if (m.endpoint().host().isEmpty()) continue;
-            t[3] |= m.endpoint().isPrivate();
+            t[3] |= m.endpoint().isInside();
             t[7] |= !m.endpoint().sameAddress(src.hi(), src.lo());
         }
-        t[5] = src.isPrivate();
+        t[5] = src.isInside();
         t[8] = f.viaRport();
         t[9] = f.viaReceived();
         for (int i = 0; i < t.length; i++) if (t[i]) c.hits[side][i]++;

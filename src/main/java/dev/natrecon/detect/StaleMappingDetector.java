@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
@@ -62,8 +63,12 @@ final class StaleMappingDetector implements Detector {
     private long downSince = Long.MIN_VALUE;
     private UplinkChange downBy;
 
-    StaleMappingDetector(LiveEntries entries) {
+    /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
+    private final Inside inside;
+
+    StaleMappingDetector(LiveEntries entries, Inside inside) {
         this.entries = entries;
+        this.inside = inside;
     }
 
     private static final class Candidate {
@@ -133,7 +138,7 @@ final class StaleMappingDetector implements Detector {
         EntryView v = e.entry();
         if (e instanceof ConntrackEvent.EntryCreated c) {
             ConntrackTuple o = v.original();
-            if (!o.hasPorts() || !Addresses.isPrivate(o.srcHi(), o.srcLo()) || Addresses.isPrivate(o.dstHi(), o.dstLo())
+            if (!o.hasPorts() || !inside.contains(o.srcHi(), o.srcLo()) || inside.contains(o.dstHi(), o.dstLo())
                     || Addresses.isMulticastOrBroadcast(o.dstHi(), o.dstLo())) {
                 return;
             }

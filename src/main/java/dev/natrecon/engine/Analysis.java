@@ -8,6 +8,7 @@ import dev.natrecon.capture.RawFrame;
 import dev.natrecon.correlate.BindingTable;
 import dev.natrecon.correlate.ClockEstimate;
 import dev.natrecon.correlate.ClockOffsetEstimator;
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.correlate.KeySampler;
 import dev.natrecon.correlate.MatchKeys;
 import dev.natrecon.correlate.Outcome;
@@ -67,7 +68,7 @@ public final class Analysis {
 
     /** One pass over one capture: what {@code inspect} prints. */
     public static CaptureStats survey(Path file) throws IOException {
-        return survey(file, null, Long.MAX_VALUE).stats;
+        return survey(file, null, Long.MAX_VALUE, Inside.privateRanges()).stats;
     }
 
     /** Per-interface evidence gathered in a router capture's survey. */
@@ -75,7 +76,7 @@ public final class Analysis {
         final int key;
         String name;
         long frames;
-        /** Packets from a private source to a public destination, or the reverse: the LAN face. */
+        /** Packets from an inside source (--inside, else the private ranges) to an outside destination, or the reverse: the LAN face. */
         long privatePublic;
         /** Packets between two public addresses: the WAN face. */
         long publicPublic;
@@ -147,7 +148,8 @@ public final class Analysis {
      * sample. Stops after {@code frameLimit} frames; {@link Survey#complete} says whether it read them all (only then
      * are the statistics the file's).
      */
-    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit) throws IOException {
+    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit, Inside inside)
+            throws IOException {
         StatsCounter counter = new StatsCounter(file);
         CaptureStats stats = counter.stats;
         MatchKeys keys = new MatchKeys();
@@ -173,7 +175,7 @@ public final class Analysis {
                         ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
                     }
                     ev.frames++;
-                    boolean sp = Addresses.isPrivate(p.srcHi, p.srcLo), dp = Addresses.isPrivate(p.dstHi, p.dstLo);
+                    boolean sp = inside.contains(p.srcHi, p.srcLo), dp = inside.contains(p.dstHi, p.dstLo);
                     boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo);
                     if (!mc && sp != dp) ev.privatePublic++;
                     if (!mc && !sp && !dp) ev.publicPublic++;
@@ -197,6 +199,7 @@ public final class Analysis {
     /** {@link #run(AnalysisInputs, List)} with another clock-sample prefix (tests). */
     static RunResult run(AnalysisInputs in, List<AnalysisSink> sinks, long clockSampleFrames) throws IOException {
         List<String> decisions = new ArrayList<>();
+        Inside inside = Inside.of(in.model().inside());
         List<CaptureStats> captures = new ArrayList<>();
         List<String> roles = new ArrayList<>();
         ClockEstimate clock;
@@ -210,17 +213,17 @@ public final class Analysis {
             // Pass 1 only samples the clock, from the first frames of each capture when that is enough: statistics
             // and spans come from the replay, so a long capture is decoded once.
             Map<Integer, InterfaceEvidence> lanEv = new TreeMap<>(), wanEv = new TreeMap<>();
-            Survey lan = survey(in.lan(), lanEv, clockSampleFrames);
-            Survey wan = survey(in.wan(), wanEv, clockSampleFrames);
-            ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv));
+            Survey lan = survey(in.lan(), lanEv, clockSampleFrames, inside);
+            Survey wan = survey(in.wan(), wanEv, clockSampleFrames, inside);
+            ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
             if ((!lan.complete || !wan.complete) && est.matches() < MIN_CLOCK_SAMPLE_PAIRS) {
                 decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture gave %d "
                         + "matched pairs; sampled the whole captures", clockSampleFrames, est.matches()));
                 lanEv.clear();
                 wanEv.clear();
-                lan = survey(in.lan(), lanEv, Long.MAX_VALUE);
-                wan = survey(in.wan(), wanEv, Long.MAX_VALUE);
-                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv));
+                lan = survey(in.lan(), lanEv, Long.MAX_VALUE, inside);
+                wan = survey(in.wan(), wanEv, Long.MAX_VALUE, inside);
+                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
             } else if (!lan.complete || !wan.complete) {
                 decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture",
                         clockSampleFrames));
@@ -243,7 +246,7 @@ public final class Analysis {
             }
         } else {
             Map<Integer, InterfaceEvidence> ev = new TreeMap<>();
-            Survey router = survey(in.router(), ev, Long.MAX_VALUE);
+            Survey router = survey(in.router(), ev, Long.MAX_VALUE, inside);
             captures.add(router.stats);
             roles.add("router");
             InterfaceEvidence lanIf = pick(ev, in.lanInterface(), "LAN", in.router(), null);
@@ -273,7 +276,7 @@ public final class Analysis {
                 if (s != null) sideOf.put(e.key, s);
                 labelOf.put(e.key, s != null ? s.label() : "other:" + e.name);
             }
-            ClockEstimate est = ClockOffsetEstimator.estimate(lanIf.sampler, wanIf.sampler);
+            ClockEstimate est = ClockOffsetEstimator.estimate(lanIf.sampler, wanIf.sampler, inside);
             clock = ClockEstimate.none("none: one capture, one clock").withExternalAddresses(est.externalAddresses());
             decisions.add("clock offset: none (both sides come from one capture)");
             lanSpan = wanSpan = new long[] {router.stats.firstNanos, router.stats.lastNanos};

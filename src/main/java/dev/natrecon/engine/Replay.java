@@ -56,7 +56,7 @@ final class Replay {
     private final long[][] outcomes = new long[2][Outcome.values().length];
     private final long[] matched = new long[2];
     private final BindingTable bindings = new BindingTable();
-    private final Detection detection = Detection.standard();
+    private final Detection detection;
     private final KernelComparisons kernel;
     private final ConntrackReplay model;
     private final SipRewrites rewrites;
@@ -81,6 +81,7 @@ final class Replay {
         this.kernel = new KernelComparisons(in);
         this.classifier = new CrossingClassifier(Inside.of(in.model().inside()), in.model().routerAddresses(),
                 plan.clock().externalAddresses());
+        this.detection = Detection.standard(classifier.inside());
         this.model = new ConntrackReplay(in.model(), classifier, plan.lanSpan()[0],
                 plan.decisions(), new EventSink() {
                     @Override
