@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -88,14 +89,59 @@ class ArchitectureTest {
         assertEquals(List.of(), PackageGraph.read(out, "fx").cycles());
     }
 
+    /**
+     * Direction and inside-ness are decided once ({@code correlate.CrossingClassifier} into the {@code Crossing} every
+     * consumer reads): the fixed private ranges are asked only by {@code correlate.Inside}, which applies the case's
+     * {@code --inside} (everyone else asks an {@code Inside}, or reads the crossing's answer), and only the matcher that
+     * finds a routed-back pair and the classifier read which copy of it left the router.
+     */
+    static final Map<String, Set<String>> DECIDED_ONCE = Map.of(
+            "dev.natrecon.decode.Addresses#isPrivate", Set.of("dev.natrecon.correlate.Inside",
+                    // alg.sip's own address tests belong to the rewrite classifier, reworked in another part of issue 14
+                    "dev.natrecon.alg.sip.Endpoint"),
+            "dev.natrecon.correlate.Seen#routedBackCopy", Set.of("dev.natrecon.correlate.PacketMatcher",
+                    "dev.natrecon.correlate.CrossingClassifier"));
+
+    static List<String> decidedElsewhere(PackageGraph g) {
+        List<String> out = new ArrayList<>();
+        DECIDED_ONCE.forEach((member, allowed) -> out.addAll(g.usersOutside(member, allowed)));
+        return out;
+    }
+
+    @Test
+    void onlyTheClassifierDecidesDirectionAndInsideness() throws IOException {
+        PackageGraph g = PackageGraph.read(CLASSES, "dev/natrecon");
+        assertTrue(g.members.containsKey("dev.natrecon.decode.Addresses#isPrivate"), "the reader sees the calls");
+        assertEquals(List.of(), decidedElsewhere(g));
+    }
+
+    /** The rule itself: a class compiled here against the main classes that asks the private ranges is flagged. */
+    @Test
+    void theDirectionRuleFlagsAClassThatAsksThePrivateRanges(@TempDir Path tmp) throws IOException {
+        Path src = tmp.resolve("src"), out = tmp.resolve("classes");
+        write(src.resolve("dev/natrecon/detect/Sneaky.java"), "package dev.natrecon.detect; class Sneaky { "
+                + "boolean out(dev.natrecon.correlate.Seen s) { return !s.routedBackCopy "
+                + "&& dev.natrecon.decode.Addresses.isPrivate(s.srcHi, s.srcLo); } }");
+        compile(src, out, CLASSES.toString());
+        assertEquals(List.of("dev.natrecon.detect.Sneaky uses dev.natrecon.correlate.Seen#routedBackCopy",
+                "dev.natrecon.detect.Sneaky uses dev.natrecon.decode.Addresses#isPrivate"),
+                decidedElsewhere(PackageGraph.read(out, "dev/natrecon")).stream().sorted(
+                        java.util.Comparator.comparing((String x) -> !x.contains("Seen"))).toList());
+    }
+
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
     }
 
     private static void compile(Path src, Path out) throws IOException {
+        compile(src, out, null);
+    }
+
+    private static void compile(Path src, Path out, String classpath) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> args = new ArrayList<>(List.of("-d", out.toString()));
+        if (classpath != null) args.addAll(List.of("-cp", classpath));
         try (Stream<Path> s = Files.walk(src)) {
             s.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
         }

@@ -61,8 +61,11 @@ final class PackageGraph {
         int count = in.readUnsignedShort();
         String[] utf8 = new String[count];
         int[] classNameIndex = new int[count];
+        int[] first = new int[count], second = new int[count]; // Fieldref/Methodref: class, NameAndType; NameAndType: name
+        int[] tags = new int[count];
         for (int i = 1; i < count; i++) {
             int tag = in.readUnsignedByte();
+            tags[i] = tag;
             switch (tag) {
                 case UTF8 -> utf8[i] = in.readUTF();
                 case 7 -> classNameIndex[i] = in.readUnsignedShort(); // Class
@@ -71,7 +74,11 @@ final class PackageGraph {
                     in.readUnsignedByte(); // MethodHandle
                     in.readUnsignedShort();
                 }
-                case 3, 4, 9, 10, 11, 12, 17, 18 -> in.readInt(); // Integer, Float, refs, NameAndType, (Invoke)Dynamic
+                case 9, 10, 11, 12 -> { // Fieldref, Methodref, InterfaceMethodref, NameAndType
+                    first[i] = in.readUnsignedShort();
+                    second[i] = in.readUnsignedShort();
+                }
+                case 3, 4, 17, 18 -> in.readInt(); // Integer, Float, Dynamic, InvokeDynamic
                 case LONG, DOUBLE -> {
                     in.readLong();
                     i++; // takes two slots
@@ -94,6 +101,31 @@ final class PackageGraph {
             }
         }
         edges.computeIfAbsent(from, k -> new TreeMap<>());
+        String selfName = self.replace('/', '.');
+        for (int i = 1; i < count; i++) {
+            if (tags[i] < 9 || tags[i] > 11) continue;
+            String owner = utf8[classNameIndex[first[i]]].replace('/', '.');
+            String member = utf8[first[second[i]]];
+            members.computeIfAbsent(owner + "#" + member, k -> new TreeSet<>()).add(selfName);
+        }
+    }
+
+    /** "owner#member" (a field or method, any overload) → the classes that use it (reading, writing or calling). */
+    final Map<String, Set<String>> members = new TreeMap<>();
+
+    /**
+     * The classes that use {@code member} ("dev.natrecon.decode.Addresses#isPrivate") other than {@code allowed} and
+     * the member's own class; nested classes count as their outer class.
+     */
+    List<String> usersOutside(String member, Set<String> allowed) {
+        String owner = member.substring(0, member.indexOf('#'));
+        List<String> out = new ArrayList<>();
+        for (String user : members.getOrDefault(member, Set.of())) {
+            int nest = user.indexOf('$');
+            String outer = nest < 0 ? user : user.substring(0, nest);
+            if (!outer.equals(owner) && !allowed.contains(outer)) out.add(user + " uses " + member);
+        }
+        return out;
     }
 
     private String packageOf(String internalName) {
