@@ -19,7 +19,7 @@ public final class Detection {
     private final LiveEntries entries;
     private final List<Detector> detectors;
 
-    /** {@code entries} is the table the detectors were given; it is updated here before they see an event. */
+    /** {@code entries} is the window onto the model's table the detectors were given ({@link #readTable}). */
     public Detection(LiveEntries entries, List<Detector> detectors) {
         this.entries = entries;
         this.detectors = List.copyOf(detectors);
@@ -40,8 +40,12 @@ public final class Detection {
         for (Detector d : detectors) d.packet(c);
     }
 
+    /** The detectors read the model's own table through {@code table} (read-only; no copy is kept here). */
+    public void readTable(LiveEntries.Table table) {
+        entries.attach(table);
+    }
+
     public void conntrack(ConntrackEvent e) {
-        entries.accept(e);
         for (Detector d : detectors) d.conntrack(e);
     }
 

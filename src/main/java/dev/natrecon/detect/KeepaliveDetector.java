@@ -183,7 +183,7 @@ final class KeepaliveDetector implements Detector {
                 t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
             }
             if (!external.isEmpty()) t.external = external;
-            EntryView v = entries.of(lan);
+            EntryView v = entries.of(lan, s.nanos);
             t.kind = v == null ? TimeoutKind.UNREPLIED : v.helper() != null ? TimeoutKind.HELPER
                     : v.has(Status.ASSURED) ? TimeoutKind.STREAM : TimeoutKind.UNREPLIED;
             if (v != null) {

@@ -65,7 +65,7 @@ final class PortClashDetector implements Detector {
         if (!o.hasPorts() || r.dstPort() == o.srcPort()) return;
         // who holds external:originalPort towards the same remote? (the tuple the new entry could not have)
         Flow wanted = new Flow(o.protocol(), r.dstHi(), r.dstLo(), o.srcPort(), r.srcHi(), r.srcLo(), r.srcPort());
-        EntryView holder = entries.of(wanted);
+        EntryView holder = entries.of(wanted, e.nanos());
         if (holder == null || holder.id() == v.id()) return;
         ConntrackTuple h = holder.original();
         if (!inside.contains(h.srcHi(), h.srcLo()) || (h.srcHi() == o.srcHi() && h.srcLo() == o.srcLo()

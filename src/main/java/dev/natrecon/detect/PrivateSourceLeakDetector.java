@@ -66,7 +66,7 @@ final class PrivateSourceLeakDetector implements Detector {
             leak.finding.frame("lan", s.counterpartFrame);
             if (leak.lanFlow == null) leak.lanFlow = Flow.counterpartOf(s);
         }
-        if (leak.conntrack.isEmpty()) leak.conntrack = entries.text(flow);
+        if (leak.conntrack.isEmpty()) leak.conntrack = entries.text(flow, s.nanos);
     }
 
     @Override

@@ -392,6 +392,16 @@ final class ConntrackReplay {
     }
 
 
+    /**
+     * The model's entry holding {@code tuple} (a key of either direction), viewed at {@code nanos} with the timeout
+     * left then, in the form of the model's events (no counters or timestamps); null when none does. The detectors
+     * read the table through this.
+     */
+    EntryView view(ConntrackTuple tuple, long nanos) {
+        ConntrackEntry e = model.find(tuple);
+        return e == null ? null : e.view(nanos, true, false, false);
+    }
+
     /** One kernel listing being compared: at its given instant, or on a grid from the first packet. */
     private static final class TableProbe {
         final List<KernelEntry> listing;

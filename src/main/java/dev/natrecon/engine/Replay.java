@@ -99,6 +99,7 @@ final class Replay {
                     }
                 }, this.sinks::tableSize);
         model.onUplinkChange(detection::uplink);
+        detection.readTable(model::view);
         this.rewrites = new SipRewrites(in.redact(), this.sinks);
         model.onSipPacket(p -> {
             rewrites.accept(p);
