@@ -9,10 +9,12 @@
  * {@link dev.natrecon.engine.AnalysisSink} and sit above this package; the rewrite analysis
  * ({@link dev.natrecon.engine.SipRewrites}) hands each classified message to them ({@code sip.csv} is theirs).
  *
- * <p><b>The router model in the stream.</b> {@link dev.natrecon.engine.ConntrackReplay} takes each resolved frame from
- * the matcher, decides whether it is a packet arriving at the router (and from where), what became of it according to
- * the other capture (its copy's tuple, or none), and feeds it to {@link dev.natrecon.conntrack.ConntrackModel}; the
- * model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
+ * <p><b>The router model in the stream.</b> The replay classifies each resolved frame once
+ * ({@link dev.natrecon.correlate.CrossingClassifier} into the reused {@link dev.natrecon.correlate.Crossing}: the
+ * arriving or leaving copy, direction, ingress and egress, inside-ness); {@link dev.natrecon.engine.ConntrackReplay}
+ * feeds the arriving copies to {@link dev.natrecon.conntrack.ConntrackModel} with what became of them according to the
+ * other capture (the copy's tuple, or none), puts the model's verdict on the crossing, and lends the detectors a
+ * read-only view of the model's table; the model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
  * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.
  *
