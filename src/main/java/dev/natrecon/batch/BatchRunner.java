@@ -1,7 +1,6 @@
 package dev.natrecon.batch;
 
 import dev.natrecon.correlate.Crossing;
-import dev.natrecon.correlate.Seen;
 import dev.natrecon.detect.Detection;
 import dev.natrecon.detect.Finding;
 import dev.natrecon.detect.Severity;
@@ -432,8 +431,6 @@ public final class BatchRunner {
 
         @Override
         public void packet(Crossing c) {
-        Seen s = c.seen();
-        String capture = c.capture();
             if (++pending == 8192) {
                 listener.packets(pending);
                 pending = 0;

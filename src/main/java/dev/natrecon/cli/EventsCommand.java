@@ -3,7 +3,6 @@ package dev.natrecon.cli;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.correlate.Crossing;
-import dev.natrecon.correlate.Seen;
 import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
@@ -39,8 +38,6 @@ final class EventsCommand implements Callable<Integer> {
         Analysis.run(options.inputs(spec.commandLine()).withKernelEvents(null), List.of(new AnalysisSink() {
             @Override
             public void packet(Crossing c) {
-        Seen s = c.seen();
-        String capture = c.capture();
             }
 
             @Override

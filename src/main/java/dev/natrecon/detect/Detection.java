@@ -4,7 +4,6 @@ import dev.natrecon.correlate.Inside;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.correlate.Crossing;
-import dev.natrecon.correlate.Seen;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

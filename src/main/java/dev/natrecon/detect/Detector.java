@@ -3,7 +3,6 @@ package dev.natrecon.detect;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.correlate.Crossing;
-import dev.natrecon.correlate.Seen;
 import java.util.List;
 import java.util.function.Consumer;
 

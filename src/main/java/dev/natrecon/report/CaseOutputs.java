@@ -9,7 +9,6 @@ import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Side;
-import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.TupleView;

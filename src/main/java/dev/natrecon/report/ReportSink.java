@@ -57,7 +57,6 @@ public final class ReportSink implements AnalysisSink {
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();
-        String capture = c.capture();
         if (s.nanos != 0) {
             firstNanos = Math.min(firstNanos, s.nanos);
             lastNanos = Math.max(lastNanos, s.nanos);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.natrecon.batch.CaseRunner;
 import dev.natrecon.bench.SyntheticNatCaptures;
 import dev.natrecon.correlate.Crossing;
-import dev.natrecon.correlate.Seen;
 import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
@@ -101,8 +100,6 @@ class AnalyzeFolderTest {
 
             @Override
             public void packet(Crossing c) {
-        Seen s = c.seen();
-        String capture = c.capture();
                 if (++n == 200) throw new IllegalStateException("killed midway");
             }
 
