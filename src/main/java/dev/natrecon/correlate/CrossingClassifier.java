@@ -163,6 +163,8 @@ public final class CrossingClassifier {
         c.egress = out;
         c.direction = in == Arrival.Ingress.LOCAL || out == Arrival.Egress.ROUTER ? Crossing.Direction.LOCAL
                 : out == Arrival.Egress.DROPPED ? Crossing.Direction.DROPPED
+                : in == Arrival.Ingress.LAN && out == Arrival.Egress.LAN
+                        || in == Arrival.Ingress.WAN && out == Arrival.Egress.WAN ? Crossing.Direction.ROUTED_BACK
                 : in == Arrival.Ingress.LAN ? Crossing.Direction.OUT : Crossing.Direction.IN;
     }
 
