@@ -1,6 +1,6 @@
 package dev.natrecon.batch;
 
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.detect.Detection;
 import dev.natrecon.detect.Finding;
 import dev.natrecon.detect.Severity;
@@ -430,7 +430,7 @@ public final class BatchRunner {
         }
 
         @Override
-        public void packet(Seen s, String capture) {
+        public void packet(Crossing c) {
             if (++pending == 8192) {
                 listener.packets(pending);
                 pending = 0;

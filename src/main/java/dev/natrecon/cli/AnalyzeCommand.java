@@ -90,7 +90,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     dev.natrecon.report.Summaries.verdict(findings).get("findings"));
             for (Finding f : findings) {
                 out.printf(Locale.ROOT, "  %-7s %s at %s: %s%n", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
-                        dev.natrecon.report.Times.iso(f.nanos()), TerminalWriter.oneLine(f.message()));
+                        dev.natrecon.capture.Times.iso(f.nanos()), TerminalWriter.oneLine(f.message()));
                 String frames = f.frameList();
                 if (!frames.isEmpty()) out.printf(Locale.ROOT, "          evidence: %s%n", frames);
             }
@@ -105,7 +105,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %-6s %s: %s, %d frames, %s + %.3f s; decoded %d, fragments %d, not IP %d, malformed %d, anomalies %d%n",
                     r.roles().get(i), TerminalWriter.oneLine(s.path), s.format.label()
                             + (s.compression.ordinal() == 0 ? "" : "+" + s.compression.label()), s.frames,
-                    s.frames == 0 ? "-" : dev.natrecon.report.Times.iso(s.firstNanos), s.durationSeconds(),
+                    s.frames == 0 ? "-" : dev.natrecon.capture.Times.iso(s.firstNanos), s.durationSeconds(),
                     s.disposition(Disposition.DECODED), s.disposition(Disposition.FRAGMENT), s.disposition(Disposition.NOT_IP),
                     s.disposition(Disposition.MALFORMED), s.anomalies.total());
         }
@@ -122,7 +122,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         ModelSummary ms = r.model();
         out.printf(Locale.ROOT, "  router model: %d packets in (%s), entries %s, NAT ports %s, peak %d entries%s, %d live at the end%n",
                 ms.arrivals().values().stream().mapToLong(Long::longValue).sum(), ms.arrivals(), ms.events(),
-                ms.natPorts(), ms.peakEntries(), ms.peakEntries() == 0 ? "" : " at " + dev.natrecon.report.Times.iso(ms.peakNanos()),
+                ms.natPorts(), ms.peakEntries(), ms.peakEntries() == 0 ? "" : " at " + dev.natrecon.capture.Times.iso(ms.peakNanos()),
                 ms.liveAtEnd());
         out.printf(Locale.ROOT, "  bindings observed: %d%n", r.bindings().size());
         int shown = 0;

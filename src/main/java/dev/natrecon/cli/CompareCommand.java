@@ -10,7 +10,7 @@ import dev.natrecon.engine.RunResult;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.KernelTableComparison;
-import dev.natrecon.report.Times;
+import dev.natrecon.capture.Times;
 import java.util.ArrayList;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package dev.natrecon.cli;
 
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EventFormat;
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
@@ -37,7 +37,7 @@ final class EventsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Analysis.run(options.inputs(spec.commandLine()).withKernelEvents(null), List.of(new AnalysisSink() {
             @Override
-            public void packet(Seen s, String capture) {
+            public void packet(Crossing c) {
             }
 
             @Override

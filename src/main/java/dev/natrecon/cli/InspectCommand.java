@@ -7,7 +7,7 @@ import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.report.Json;
 import dev.natrecon.report.Summaries;
-import dev.natrecon.report.Times;
+import dev.natrecon.capture.Times;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

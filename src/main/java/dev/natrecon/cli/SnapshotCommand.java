@@ -6,7 +6,7 @@ import dev.natrecon.engine.Analysis;
 import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.engine.TableSnapshot;
-import dev.natrecon.report.Times;
+import dev.natrecon.capture.Times;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;

@@ -1,13 +1,12 @@
 package dev.natrecon.correlate;
 
-import dev.natrecon.decode.Addresses;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The NAT bindings learnt from matched packet pairs. A pair whose source changed is outbound (internal = LAN source,
- * external = WAN source, remote = WAN destination); one whose destination changed is inbound; an unchanged pair is a
- * binding with no translation. Unmatched packets count towards the binding their tuple already belongs to, on the side
+ * The NAT bindings learnt from matched packet pairs, oriented by the pair's {@link Crossing#outbound() direction}: an
+ * outbound pair gives internal = LAN source, external = WAN source, remote = WAN destination; an inbound one the
+ * reverse; an unchanged pair is a binding with no translation. Unmatched packets count towards the binding their tuple already belongs to, on the side
  * they were seen. Memory grows with the number of distinct flows, not with packets.
  */
 public final class BindingTable {
@@ -46,8 +45,9 @@ public final class BindingTable {
         return notKept;
     }
 
-    /** Accounts one resolved packet. */
-    public void add(Seen s) {
+    /** Accounts one resolved packet, learning its binding from a matched pair as the crossing tells its direction. */
+    public void add(Crossing c) {
+        Seen s = c.seen();
         if (s.key == 0 || s.protocol < 0) return;
         int side = s.side.ordinal();
         long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
@@ -57,7 +57,7 @@ public final class BindingTable {
                     notKept++;
                     return;
                 }
-                learn(s);
+                learn(s, c.outbound());
                 lookup(s, side, fwd);
             }
         }
@@ -74,18 +74,12 @@ public final class BindingTable {
         return b != null;
     }
 
-    /** Learns the binding of a matched pair, from whichever side resolved first. */
-    private void learn(Seen s) {
+    /**
+     * Learns the binding of a matched pair, from whichever side resolved first; {@code outbound} (the crossing's) says
+     * which end is internal: the LAN source of an outbound pair, the LAN destination of an inbound one.
+     */
+    private void learn(Seen s, boolean outbound) {
         TupleView l = s.lanView(), w = s.wanView();
-        boolean outbound;
-        if (!l.sameSource(w)) {
-            outbound = true;
-        } else if (!l.sameDestination(w)) {
-            outbound = false;
-        } else {
-            // Untranslated: call the private end internal (or the source, when neither or both are private).
-            outbound = Addresses.isPrivate(l.srcHi(), l.srcLo()) || !Addresses.isPrivate(l.dstHi(), l.dstLo());
-        }
         Binding b = outbound
                 ? new Binding(bindings.size() + 1, s.protocol, l.srcHi(), l.srcLo(), l.srcPort(), w.srcHi(), w.srcLo(),
                         w.srcPort(), w.dstHi(), w.dstLo(), w.dstPort())

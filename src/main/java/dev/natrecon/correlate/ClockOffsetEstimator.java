@@ -29,6 +29,11 @@ public final class ClockOffsetEstimator {
     }
 
     public static ClockEstimate estimate(KeySampler lan, KeySampler wan) {
+        return estimate(lan, wan, Inside.privateRanges());
+    }
+
+    /** {@code inside}: what is behind the router, which orients an untranslated pair (inside source: outbound). */
+    public static ClockEstimate estimate(KeySampler lan, KeySampler wan, Inside inside) {
         long threshold = Math.min(lan.threshold(), wan.threshold());
         lan.lowerThreshold(threshold);
         wan.lowerThreshold(threshold);
@@ -48,7 +53,7 @@ public final class ClockOffsetEstimator {
                 dir = -1;
                 external.add(Addresses.format(w.dstHi, w.dstLo));
             } else {
-                boolean sp = Addresses.isPrivate(l.srcHi, l.srcLo), dp = Addresses.isPrivate(l.dstHi, l.dstLo);
+                boolean sp = inside.contains(l.srcHi, l.srcLo), dp = inside.contains(l.dstHi, l.dstLo);
                 dir = sp && !dp ? 1 : (!sp && dp ? -1 : 0);
             }
             pairs.add(new Pair((l.nanos - t0) / 1e9, (w.nanos - l.nanos) / 1e9, dir));

@@ -26,6 +26,7 @@ public final class PacketMatcher {
 
     private final long windowNanos;
     private final Listener listener;
+    private final Inside inside;
     private final long[] spanStart = new long[2];
     private final long[] spanEnd = new long[2];
     /** Packets waiting for a counterpart, chained per key through {@link Seen#nextSameKey}, both sides together. */
@@ -47,7 +48,17 @@ public final class PacketMatcher {
      */
     public PacketMatcher(long windowNanos, long[] lanSpan, long[] wanSpan, Set<String> externalAddresses,
                          Listener listener) {
+        this(windowNanos, lanSpan, wanSpan, externalAddresses, Inside.privateRanges(), listener);
+    }
+
+    /**
+     * {@code inside}: what is behind the router (the case's {@code --inside}), which tells a leak (an inside source on
+     * the WAN) and traffic between inside hosts (local).
+     */
+    public PacketMatcher(long windowNanos, long[] lanSpan, long[] wanSpan, Set<String> externalAddresses,
+                         Inside inside, Listener listener) {
         this.windowNanos = windowNanos;
+        this.inside = inside;
         this.listener = listener;
         spanStart[0] = lanSpan[0];
         spanEnd[0] = lanSpan[1];
@@ -229,7 +240,7 @@ public final class PacketMatcher {
     }
 
     private boolean isLeak(Seen s) {
-        return Addresses.isPrivate(s.srcHi, s.srcLo) && !isExternal(s.srcHi, s.srcLo);
+        return inside.contains(s.srcHi, s.srcLo) && !isExternal(s.srcHi, s.srcLo);
     }
 
     private boolean isExternal(long hi, long lo) {
@@ -271,7 +282,7 @@ public final class PacketMatcher {
         if (s.side == Side.WAN && (s.protocol == Protocols.ICMP || s.protocol == Protocols.ICMPV6) && isExternal(s.srcHi, s.srcLo)) {
             return Outcome.LOCAL;
         }
-        if (s.side == Side.LAN && Addresses.isPrivate(s.srcHi, s.srcLo) && Addresses.isPrivate(s.dstHi, s.dstLo)) {
+        if (s.side == Side.LAN && inside.contains(s.srcHi, s.srcLo) && inside.contains(s.dstHi, s.dstLo)) {
             return Outcome.LOCAL;
         }
         int other = 1 - s.side.ordinal();

@@ -2,7 +2,16 @@
  * Cross-capture correlation: NAT-invariant match keys (SIP by Call-ID, CSeq, start line and Via branch; RTP by SSRC,
  * sequence and timestamp; everything else by a payload digest), the clock offset between the two capture points
  * estimated from matched packets, the streaming matcher that gives every packet its outcome (translated, unchanged,
- * no counterpart, outside the other capture's span, private source leaked on the WAN), and the NAT bindings observed.
+ * no counterpart, outside the other capture's span, inside source leaked on the WAN), and the NAT bindings observed.
+ *
+ * <p><b>How a frame crossed the router, decided once.</b> {@link dev.natrecon.correlate.CrossingClassifier} fills one
+ * reused {@link dev.natrecon.correlate.Crossing} per resolved frame: the arriving or leaving copy, the direction (out,
+ * in, local, routed back, dropped), ingress and egress, inside-ness ({@link dev.natrecon.correlate.Inside}, from the
+ * case's {@code --inside}, else the private ranges), and, once the model has taken it, the model's verdict, its entry
+ * after the packet and the SIP payloads before, predicted and observed. The bindings, the model's feed, the detectors,
+ * the sinks, the ladder and the rewrite analysis read it; no other class decides direction or asks the fixed private
+ * ranges ({@code ArchitectureTest} holds this on the compiled classes). The model's verdict and entry are carried as
+ * read-only answers: nothing here changes the model.
  *
  * <p>Must not touch: model state (conntrack, helper), files or the console; time is the packets' time only.
  */

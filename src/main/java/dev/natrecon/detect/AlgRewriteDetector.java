@@ -4,6 +4,7 @@ import dev.natrecon.alg.sip.AlgFinding;
 import dev.natrecon.alg.sip.AlgFindingType;
 import dev.natrecon.alg.sip.CaseVerdict;
 import dev.natrecon.alg.sip.FrameRef;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +93,8 @@ final class AlgRewriteDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.payload == null || s.captureLabel != null) return;
         String callId = SipFacts.callId(s.payload);
         if (callId == null) return;

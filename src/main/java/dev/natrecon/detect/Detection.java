@@ -1,8 +1,9 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Crossing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class Detection {
     private final java.util.Map<String, Long> notKept = new java.util.TreeMap<>();
     private final java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit = new java.util.EnumMap<>(dev.natrecon.capture.Bound.class);
 
-    /** {@code entries} is the table the detectors were given; it is updated here before they see an event. */
+    /** {@code entries} is the window onto the model's table the detectors were given ({@link #readTable}). */
     public Detection(LiveEntries entries, List<Detector> detectors) {
         this.entries = entries;
         this.detectors = List.copyOf(detectors);
@@ -35,16 +36,25 @@ public final class Detection {
 
     /** Every registered detector. */
     public static Detection standard() {
-        LiveEntries entries = new LiveEntries();
-        return new Detection(entries, Detectors.all(entries));
+        return standard(Inside.privateRanges());
     }
 
-    public void packet(Seen s) {
-        for (Detector d : detectors) d.packet(s);
+    /** Every registered detector, {@code inside} being what the case puts behind the router. */
+    public static Detection standard(Inside inside) {
+        LiveEntries entries = new LiveEntries();
+        return new Detection(entries, Detectors.all(entries, inside));
+    }
+
+    public void packet(Crossing c) {
+        for (Detector d : detectors) d.packet(c);
+    }
+
+    /** The detectors read the model's own table through {@code table} (read-only; no copy is kept here). */
+    public void readTable(LiveEntries.Table table) {
+        entries.attach(table);
     }
 
     public void conntrack(ConntrackEvent e) {
-        entries.accept(e);
         for (Detector d : detectors) d.conntrack(e);
     }
 

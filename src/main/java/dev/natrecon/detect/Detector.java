@@ -2,7 +2,7 @@ package dev.natrecon.detect;
 
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Crossing;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,7 +22,7 @@ public interface Detector {
      * A frame after matching (its outcome and counterpart known). The record is recycled after the call: copy what
      * you keep. Frames of a router interface that faces neither side carry {@code captureLabel}.
      */
-    default void packet(Seen s) {
+    default void packet(Crossing c) {
     }
 
     /** An event of the router model. */

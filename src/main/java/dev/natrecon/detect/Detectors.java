@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Inside;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,19 +10,19 @@ public final class Detectors {
     }
 
     /** Fresh instances of every detector (detectors keep per-run state), reading the model's entries from {@code entries}. */
-    public static List<Detector> all(LiveEntries entries) {
+    public static List<Detector> all(LiveEntries entries, Inside inside) {
         KeepaliveDetector keepalive = new KeepaliveDetector(entries);
-        SipFacts.Memo sipFacts = new SipFacts.Memo(); // media and NAT tests read the same SIP messages
+        SipFacts.Memo sipFacts = new SipFacts.Memo(inside); // media and NAT tests read the same SIP messages
         // nat.behaviour reads the keepalive timeline at the end: it comes after keepalive
-        return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries),
-                new PortClashDetector(entries), new ExpectDetector(), keepalive, new NatBehaviourDetector(keepalive),
+        return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries, inside),
+                new PortClashDetector(entries, inside), new ExpectDetector(), keepalive, new NatBehaviourDetector(keepalive),
                 new AlgRewriteDetector(), new MediaDetector(sipFacts), new SipNatTestsDetector(sipFacts));
     }
 
     /** Every rule of every detector, in registry order. */
     public static List<Rule> rules() {
         List<Rule> out = new ArrayList<>();
-        for (Detector d : all(new LiveEntries())) out.addAll(d.rules());
+        for (Detector d : all(new LiveEntries(), Inside.privateRanges())) out.addAll(d.rules());
         return out;
     }
 

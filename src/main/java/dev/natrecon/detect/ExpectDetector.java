@@ -7,6 +7,7 @@ import dev.natrecon.conntrack.ExpectView;
 import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.conntrack.Timeouts;
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import java.util.ArrayList;
@@ -128,7 +129,8 @@ final class ExpectDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (pendingFrames.isEmpty() || s.side != Side.LAN || s.captureLabel != null) return;
         Drops x = pendingFrames.remove(s.frame);
         if (x == null) return;

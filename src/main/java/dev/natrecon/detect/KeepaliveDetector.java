@@ -7,6 +7,7 @@ import dev.natrecon.conntrack.Status;
 import dev.natrecon.conntrack.Timeouts;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -175,13 +176,13 @@ final class KeepaliveDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.captureLabel != null || s.protocol != Protocols.UDP || (s.payload == null && s.cpPayload == null)) return;
         if (s.outcome == Outcome.LOCAL || s.outcome == Outcome.NOT_MATCHED) return;
         if (s.side == Side.LAN) {
-            if (s.outcome == Outcome.ROUTED_BACK && s.routedBackCopy) return;
-            boolean out = s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK ? Addresses.isPrivate(s.srcHi, s.srcLo)
-                    || !Addresses.isPrivate(s.dstHi, s.dstLo) : outbound(s);
+            if (c.direction() == Crossing.Direction.ROUTED_BACK && c.role() == Crossing.Role.LEAVING) return;
+            boolean out = c.outbound();
             Flow own = Flow.of(s);
             Flow lan = out ? own : own.reversed();
             Track t = tracks.computeIfAbsent(lan, Track::new);
@@ -205,7 +206,7 @@ final class KeepaliveDetector implements Detector {
                 t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
             }
             if (!external.isEmpty()) t.external = external;
-            EntryView v = entries.of(lan);
+            EntryView v = entries.of(lan, s.nanos);
             t.kind = v == null ? TimeoutKind.UNREPLIED : v.helper() != null ? TimeoutKind.HELPER
                     : v.has(Status.ASSURED) ? TimeoutKind.STREAM : TimeoutKind.UNREPLIED;
             if (v != null) {
@@ -221,14 +222,6 @@ final class KeepaliveDetector implements Detector {
             t.unanswered++;
             t.evidence.frame("wan", s.frame).at(s.nanos);
         }
-    }
-
-    /** A matched LAN frame went out when the far end (its destination) is the same on both sides. */
-    private static boolean outbound(Seen s) {
-        boolean sameDst = s.dstHi == s.cpDstHi && s.dstLo == s.cpDstLo && s.dstPort == s.cpDstPort;
-        boolean sameSrc = s.srcHi == s.cpSrcHi && s.srcLo == s.cpSrcLo && s.srcPort == s.cpSrcPort;
-        if (sameDst != sameSrc) return sameDst;
-        return s.counterpartDeltaNanos >= 0; // no translation: the earlier copy is where it arrived
     }
 
     private Draft add(Track t, long nanos, boolean out, byte[] payload, String external, long lanFrame, long wanFrame) {

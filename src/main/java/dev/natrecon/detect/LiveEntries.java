@@ -1,56 +1,42 @@
 package dev.natrecon.detect;
 
-import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * The model's live conntrack entries as its events show them, looked up by either direction's tuple: the "conntrack
- * entry involved" of a finding. {@link Detection} updates it before any detector sees the event; a frame reaches the
- * detectors after the model has handled it, so the entry a frame belongs to is already here. Holds live entries only.
+ * The model's live conntrack table as the detectors may read it: the entry a flow belongs to (looked up by either
+ * direction's tuple), viewed at a given time, the "conntrack entry involved" of a finding. It keeps no copy: the engine
+ * {@link #attach attaches} the model's own table, read-only; a frame reaches the detectors after the model has taken
+ * it, so the entry a frame belongs to is the one the model holds then. Without a table (the detectors' own tests, or
+ * {@code natrecon explain}) every lookup answers none.
  */
 public final class LiveEntries {
-    private final Map<ConntrackTuple, EntryView> byTuple = new HashMap<>();
-
-    void accept(ConntrackEvent e) {
-        EntryView v = e.entry();
-        if (e instanceof ConntrackEvent.EntryCreated || e instanceof ConntrackEvent.EntryUpdated) put(v);
-        else if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) remove(v);
+    /** The model's table, read-only: the entry holding {@code tuple} (as a key of either direction), viewed at a time. */
+    @FunctionalInterface
+    public interface Table {
+        EntryView view(ConntrackTuple tuple, long nanos);
     }
 
-    private void put(EntryView v) {
-        EntryView old = byTuple.put(v.original(), v);
-        if (old != null && !old.reply().equals(v.reply())) byTuple.remove(old.reply());
-        byTuple.put(v.reply().invert(), v);
+    private Table table = (tuple, nanos) -> null;
+
+    /** Reads the model's table from now on. */
+    public void attach(Table table) {
+        this.table = table;
     }
 
-    /** Forgets the entry under both tuples, unless a newer entry already holds the tuple. */
-    private void remove(EntryView v) {
-        for (ConntrackTuple t : new ConntrackTuple[] {v.original(), v.reply().invert()}) {
-            EntryView held = byTuple.get(t);
-            if (held != null && held.id() == v.id()) byTuple.remove(t);
-        }
-    }
-
-    /** The live entry a packet of {@code flow} belongs to (in either direction), or null. */
-    public EntryView of(Flow flow) {
+    /** The live entry a packet of {@code flow} belongs to (in either direction) at {@code nanos}, or null. */
+    public EntryView of(Flow flow, long nanos) {
         if (!flow.hasPorts()) return null;
         ConntrackTuple t = ConntrackTuple.ports(flow.protocol(), flow.srcHi(), flow.srcLo(), flow.dstHi(), flow.dstLo(),
                 flow.srcPort(), flow.dstPort());
-        EntryView v = byTuple.get(t);
-        return v != null ? v : byTuple.get(t.invert());
+        EntryView v = table.view(t, nanos);
+        return v != null ? v : table.view(t.invert(), nanos);
     }
 
-    /** The entry as {@code conntrack -L} prints it (without the use count), or empty when there is none. */
-    public String text(Flow flow) {
-        EntryView v = of(flow);
+    /** The entry as {@code conntrack -L} prints it at {@code nanos} (without the use count), or empty without one. */
+    public String text(Flow flow, long nanos) {
+        EntryView v = of(flow, nanos);
         return v == null ? "" : EventFormat.entry(v);
-    }
-
-    public int size() {
-        return byTuple.size();
     }
 }

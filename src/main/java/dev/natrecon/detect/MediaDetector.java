@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -171,10 +172,11 @@ final class MediaDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.captureLabel != null || s.side == null) return;
         if (s.payload != null) {
-            SipFacts f = sipFacts.of(s);
+            SipFacts f = sipFacts.of(c);
             if (f != null) sip(s, f);
             return;
         }
@@ -250,7 +252,7 @@ final class MediaDetector implements Detector {
         for (SipFacts.Media m : f.media()) {
             if (m.endpoint().port() <= 0) continue;
             if (audio == null) audio = m;
-            if (s.side == Side.WAN && m.endpoint().isPrivate()) {
+            if (s.side == Side.WAN && m.endpoint().isInside()) {
                 c.privateOnWan.add(new PrivateSdp(sender, s.frame, s.counterpartFrame, s.nanos,
                         "c= (sdp." + m.field() + ") of m=" + m.type() + " " + m.endpoint().port(), m.endpoint().host()));
             }
@@ -402,7 +404,7 @@ final class MediaDetector implements Detector {
             int to = 1 - sender;
             int own = sender == PHONE ? 0 : 1, far = 1 - own;
             String ownDiff = differs(c, own, sender, to);
-            String farDiff = ownDiff != null || c.sdp[far][sender] == null || c.sdp[far][sender].isPrivate() ? null
+            String farDiff = ownDiff != null || c.sdp[far][sender] == null || c.sdp[far][sender].isInside() ? null
                     : differs(c, far, sender, to);
             if (ownDiff == null && farDiff == null) continue;
             String text = ownDiff != null

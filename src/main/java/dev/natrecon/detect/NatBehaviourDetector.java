@@ -2,6 +2,7 @@ package dev.natrecon.detect;
 
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -57,15 +58,16 @@ final class NatBehaviourDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.captureLabel != null || !s.hasPorts || s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) return;
         if (s.side == Side.WAN && s.outcome == Outcome.NO_COUNTERPART && unsolicited.size() < SAMPLES
-                && !Addresses.isPrivate(s.srcHi, s.srcLo)) {
+                && !c.srcInside()) {
             unsolicited.add(new Object[] {s.frame, s.nanos, Addresses.format(s.srcHi, s.srcLo), s.srcPort,
                     Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort), Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort)});
         } else if (s.side == Side.LAN && (s.outcome == Outcome.ROUTED_BACK || s.outcome == Outcome.NO_COUNTERPART
-                || s.outcome == Outcome.LOCAL) && !s.routedBackCopy && hairpin.size() < SAMPLES
-                && !Addresses.isPrivate(s.dstHi, s.dstLo) && !Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) {
+                || s.outcome == Outcome.LOCAL) && c.role() != Crossing.Role.LEAVING && hairpin.size() < SAMPLES
+                && !c.dstInside() && !Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) {
             hairpin.add(new Object[] {s.frame, Addresses.format(s.dstHi, s.dstLo), s.outcome, s.counterpartFrame});
         }
     }

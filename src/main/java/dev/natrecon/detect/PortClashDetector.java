@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
@@ -54,8 +55,12 @@ final class PortClashDetector implements Detector {
     /** Per remapped finding: the internal endpoints (kept, moved) and the remote, to add the bindings' first frames. */
     private final List<String[]> parties = new ArrayList<>();
 
-    PortClashDetector(LiveEntries entries) {
+    /** What is inside (the classifier's {@link Inside}): a holder from the inside is a LAN endpoint. */
+    private final Inside inside;
+
+    PortClashDetector(LiveEntries entries, Inside inside) {
         this.entries = entries;
+        this.inside = inside;
     }
 
     @Override
@@ -71,10 +76,10 @@ final class PortClashDetector implements Detector {
         if (!o.hasPorts() || r.dstPort() == o.srcPort()) return;
         // who holds external:originalPort towards the same remote? (the tuple the new entry could not have)
         Flow wanted = new Flow(o.protocol(), r.dstHi(), r.dstLo(), o.srcPort(), r.srcHi(), r.srcLo(), r.srcPort());
-        EntryView holder = entries.of(wanted);
+        EntryView holder = entries.of(wanted, e.nanos());
         if (holder == null || holder.id() == v.id()) return;
         ConntrackTuple h = holder.original();
-        if (!Addresses.isPrivate(h.srcHi(), h.srcLo()) || (h.srcHi() == o.srcHi() && h.srcLo() == o.srcLo()
+        if (!inside.contains(h.srcHi(), h.srcLo()) || (h.srcHi() == o.srcHi() && h.srcLo() == o.srcLo()
                 && h.srcPort() == o.srcPort())) {
             return; // held by an inbound entry or the router's own: not two LAN endpoints
         }

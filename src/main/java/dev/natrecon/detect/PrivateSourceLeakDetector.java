@@ -1,6 +1,7 @@
 package dev.natrecon.detect;
 
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import java.util.LinkedHashMap;
@@ -52,7 +53,8 @@ final class PrivateSourceLeakDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.outcome != Outcome.LEAKED || s.side != Side.WAN || s.captureLabel != null) return;
         Flow flow = Flow.of(s);
         Leak leak = leaks.computeIfAbsent(flow, f -> new Leak());
@@ -64,7 +66,7 @@ final class PrivateSourceLeakDetector implements Detector {
             leak.finding.frame("lan", s.counterpartFrame);
             if (leak.lanFlow == null) leak.lanFlow = Flow.counterpartOf(s);
         }
-        if (leak.conntrack.isEmpty()) leak.conntrack = entries.text(flow);
+        if (leak.conntrack.isEmpty()) leak.conntrack = entries.text(flow, s.nanos);
     }
 
     @Override

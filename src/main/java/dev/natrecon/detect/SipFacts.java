@@ -1,5 +1,7 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Crossing;
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -31,16 +33,19 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
                 String callId, String cseqMethod, String fromAor, Host via, boolean viaRport, boolean viaReceived,
                 List<Host> contacts, boolean hasSdp, List<Media> media, Host source) {
 
-    /** A host (literal address or name) and port as written; {@code hi/lo} valid when {@code literal}. */
-    record Host(String host, int port, boolean literal, long hi, long lo) {
-        static Host of(String host, int port) {
+    /**
+     * A host (literal address or name) and port as written; {@code hi/lo} valid when {@code literal}; {@code inside}
+     * when it is a literal address inside the router (the case's {@code --inside}, else the private ranges).
+     */
+    record Host(String host, int port, boolean literal, long hi, long lo, boolean inside) {
+        static Host of(String host, int port, Inside inside) {
             long[] a = new long[2];
             boolean lit = Addresses.parse(host, a);
-            return new Host(host == null ? "" : host, port, lit, a[0], a[1]);
+            return new Host(host == null ? "" : host, port, lit, a[0], a[1], lit && inside.contains(a[0], a[1]));
         }
 
-        boolean isPrivate() {
-            return literal && Addresses.isPrivate(hi, lo);
+        boolean isInside() {
+            return inside;
         }
 
         boolean sameAddress(long h, long l) {
@@ -61,22 +66,30 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
      * turn), so a SIP message is parsed once per frame, not once per detector.
      */
     static final class Memo {
+        private final Inside inside;
         private Seen seen;
         private long sequence = -1;
         private SipFacts facts;
 
-        SipFacts of(Seen s) {
+        /** {@code inside}: what is behind the router, for the inside-ness of the addresses a message carries. */
+        Memo(Inside inside) {
+            this.inside = inside;
+        }
+
+        SipFacts of(Crossing c) {
+            Seen s = c.seen();
             if (s != seen || s.sequence != sequence) {
                 seen = s;
                 sequence = s.sequence;
-                facts = SipFacts.of(s);
+                facts = SipFacts.of(c, inside);
             }
             return facts;
         }
     }
 
     /** The SIP message the frame carries, or null when its payload is none or does not parse as one. */
-    static SipFacts of(Seen s) {
+    static SipFacts of(Crossing crossing, Inside inside) {
+        Seen s = crossing.seen();
         if (s.payload == null || s.captureLabel != null || s.payload.length == 0) return null;
         SipMessage m;
         try {
@@ -85,15 +98,15 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
             return null;
         }
         if (m == null || m.callId().isEmpty()) return null;
-        boolean outbound = outbound(s);
+        boolean outbound = crossing.outbound();
         String cseqMethod = m.cseq().map(c -> c.methodName()).orElse(m.isRequest() ? m.method() : "");
         String from = m.from().map(a -> aor(a)).orElse("");
         SipVia top = m.topVia().orElse(null);
-        Host via = top == null ? null : Host.of(top.hostAddress(), top.portNumber() < 0 ? 5060 : top.portNumber());
+        Host via = top == null ? null : Host.of(top.hostAddress(), top.portNumber() < 0 ? 5060 : top.portNumber(), inside);
         List<Host> contacts = new ArrayList<>();
         for (SipAddress c : m.contacts()) {
             if (c.wildcard() || c.uri() == null || c.uri().host() == null) continue;
-            contacts.add(Host.of(c.uri().hostAddress(), c.portNumber()));
+            contacts.add(Host.of(c.uri().hostAddress(), c.portNumber(), inside));
         }
         List<Media> media = new ArrayList<>();
         boolean hasSdp = false;
@@ -106,30 +119,18 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
                     String addr = c == null || c.address() == null ? "" : c.address().text();
                     int slash = addr.indexOf('/');
                     if (slash >= 0) addr = addr.substring(0, slash);
-                    media.add(new Media(md.typeText(), Host.of(addr, Math.max(md.portNumber(), 0)),
+                    media.add(new Media(md.typeText(), Host.of(addr, Math.max(md.portNumber(), 0), inside),
                             md.connection() != null ? "media[" + md.index() + "].connection" : "connection"));
                 }
             }
         } catch (RuntimeException e) {
             hasSdp = false;
         }
-        Host source = Host.of(Addresses.format(s.srcHi, s.srcLo), s.hasPorts ? s.srcPort : -1);
+        Host source = Host.of(Addresses.format(s.srcHi, s.srcLo), s.hasPorts ? s.srcPort : -1, inside);
         return new SipFacts(s.side, s.frame, s.nanos, outbound, m.isRequest(), m.isRequest() ? m.method() : "",
                 m.isResponse() ? m.statusCode() : 0, m.callId().get().text(), cseqMethod, from, via,
                 top != null && top.hasRport(), top != null && top.received() != null, List.copyOf(contacts), hasSdp,
                 List.copyOf(media), source);
-    }
-
-    /**
-     * Whether a frame crossed the router from the LAN to the WAN: by its counterpart's time when it has one (the copy
-     * after the router is the later one), else by its addresses (a LAN frame from a private source, a WAN frame to a
-     * WAN frame only when its source is private: a leak).
-     */
-    static boolean outbound(Seen s) {
-        boolean lan = s.side == Side.LAN;
-        if (s.counterpartFrame != 0) return lan == s.counterpartDeltaNanos >= 0;
-        return lan ? Addresses.isPrivate(s.srcHi, s.srcLo) || !Addresses.isPrivate(s.dstHi, s.dstLo)
-                : Addresses.isPrivate(s.srcHi, s.srcLo);
     }
 
     private static String aor(SipAddress a) {

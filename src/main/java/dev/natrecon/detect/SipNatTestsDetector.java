@@ -1,5 +1,6 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import java.util.ArrayList;
@@ -57,33 +58,35 @@ final class SipNatTestsDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing crossing) {
+        Seen s = crossing.seen();
         if (s.payload == null || s.captureLabel != null || s.side == null) return;
-        SipFacts f = sipFacts.of(s);
+        SipFacts f = sipFacts.of(crossing);
         if (f == null || !f.request() || !("REGISTER".equals(f.method()) || "INVITE".equals(f.method()))) return;
         Counts c = byAor.computeIfAbsent(f.fromAor(), k -> new Counts());
         int side = s.side.ordinal();
         c.messages[side]++;
-        if ((s.side == Side.LAN) == f.outbound()) c.methods.merge(f.method(), 1, Integer::sum);
+        // each message once: the copy arriving at the router (a routed-back pair's second copy is the same message)
+        if (crossing.role() == Crossing.Role.ARRIVING) c.methods.merge(f.method(), 1, Integer::sum);
         if (c.phone.isEmpty() && s.side == Side.LAN && f.outbound()) c.phone = f.source().text();
         c.frames.at(s.nanos).frame(s.side.label(), s.frame);
         SipFacts.Host src = f.source(), via = f.via();
         boolean[] t = new boolean[TESTS.length];
         for (SipFacts.Host h : f.contacts()) {
-            t[0] |= h.isPrivate();
+            t[0] |= h.isInside();
             t[6] |= (h.port() < 0 ? 5060 : h.port()) != src.port();
         }
         if (via != null) {
             t[1] = !via.sameAddress(src.hi(), src.lo());
-            t[2] = via.isPrivate();
+            t[2] = via.isInside();
             t[4] = via.port() != src.port();
         }
         for (SipFacts.Media m : f.media()) {
             if (m.endpoint().host().isEmpty()) continue;
-            t[3] |= m.endpoint().isPrivate();
+            t[3] |= m.endpoint().isInside();
             t[7] |= !m.endpoint().sameAddress(src.hi(), src.lo());
         }
-        t[5] = src.isPrivate();
+        t[5] = src.isInside();
         t[8] = f.viaRport();
         t[9] = f.viaReceived();
         for (int i = 0; i < t.length; i++) if (t[i]) c.hits[side][i]++;

@@ -1,11 +1,13 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -61,8 +63,12 @@ final class StaleMappingDetector implements Detector {
     private long downSince = Long.MIN_VALUE;
     private UplinkChange downBy;
 
-    StaleMappingDetector(LiveEntries entries) {
+    /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
+    private final Inside inside;
+
+    StaleMappingDetector(LiveEntries entries, Inside inside) {
         this.entries = entries;
+        this.inside = inside;
     }
 
     private static final class Candidate {
@@ -132,7 +138,7 @@ final class StaleMappingDetector implements Detector {
         EntryView v = e.entry();
         if (e instanceof ConntrackEvent.EntryCreated c) {
             ConntrackTuple o = v.original();
-            if (!o.hasPorts() || !Addresses.isPrivate(o.srcHi(), o.srcLo()) || Addresses.isPrivate(o.dstHi(), o.dstLo())
+            if (!o.hasPorts() || !inside.contains(o.srcHi(), o.srcLo()) || inside.contains(o.dstHi(), o.dstLo())
                     || Addresses.isMulticastOrBroadcast(o.dstHi(), o.dstLo())) {
                 return;
             }
@@ -170,9 +176,10 @@ final class StaleMappingDetector implements Detector {
     }
 
     @Override
-    public void packet(Seen s) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (stale.isEmpty() || s.captureLabel != null || s.side != Side.LAN || !s.hasPorts) return;
-        if (s.outcome == Outcome.ROUTED_BACK && s.routedBackCopy) return;
+        if (c.direction() == Crossing.Direction.ROUTED_BACK && c.role() == Crossing.Role.LEAVING) return;
         Flow f = Flow.of(s);
         boolean out = true;
         Candidate x = stale.get(f);
@@ -182,7 +189,7 @@ final class StaleMappingDetector implements Detector {
         }
         if (x == null || x.ended != Long.MIN_VALUE) return;
         if (out && s.frame == x.createdFrame && "lan".equals(x.createdPoint)) {
-            x.finding.frame("lan", s.frame).frame(s.outcome == Outcome.ROUTED_BACK ? "lan" : "wan", s.counterpartFrame)
+            x.finding.frame("lan", s.frame).frame(c.counterpartCapture(), s.counterpartFrame)
                     .at(s.nanos);
             x.firstNotOnWan = s.outcome == Outcome.ROUTED_BACK || s.outcome == Outcome.NO_COUNTERPART;
             return;
@@ -198,7 +205,7 @@ final class StaleMappingDetector implements Detector {
         x.afterBack++;
         x.refreshes.add(s.nanos, s.payload);
         if (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED) x.leaked++;
-        x.finding.frame("lan", s.frame).frame(s.outcome == Outcome.ROUTED_BACK ? "lan" : "wan", s.counterpartFrame)
+        x.finding.frame("lan", s.frame).frame(c.counterpartCapture(), s.counterpartFrame)
                 .at(s.nanos);
     }
 

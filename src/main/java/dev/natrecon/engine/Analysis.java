@@ -5,14 +5,12 @@ import dev.natrecon.capture.CaptureReader;
 import dev.natrecon.capture.ClockCorrection;
 import dev.natrecon.capture.MergedFrameSource;
 import dev.natrecon.capture.RawFrame;
-import dev.natrecon.correlate.BindingTable;
 import dev.natrecon.correlate.ClockEstimate;
 import dev.natrecon.correlate.ClockOffsetEstimator;
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.correlate.KeySampler;
 import dev.natrecon.correlate.MatchKeys;
-import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.PacketMatcher;
-import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Disposition;
@@ -20,11 +18,7 @@ import dev.natrecon.decode.Packet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import dev.natrecon.detect.Detection;
-import dev.natrecon.detect.DetectionContext;
-import dev.natrecon.detect.Finding;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,7 +61,7 @@ public final class Analysis {
 
     /** One pass over one capture: what {@code inspect} prints. */
     public static CaptureStats survey(Path file) throws IOException {
-        return survey(file, null, Long.MAX_VALUE).stats;
+        return survey(file, null, Long.MAX_VALUE, Inside.privateRanges()).stats;
     }
 
     /** Per-interface evidence gathered in a router capture's survey. */
@@ -75,7 +69,7 @@ public final class Analysis {
         final int key;
         String name;
         long frames;
-        /** Packets from a private source to a public destination, or the reverse: the LAN face. */
+        /** Packets from an inside source (--inside, else the private ranges) to an outside destination, or the reverse: the LAN face. */
         long privatePublic;
         /** Packets between two public addresses: the WAN face. */
         long publicPublic;
@@ -148,7 +142,8 @@ public final class Analysis {
      * sample. Stops after {@code frameLimit} frames; {@link Survey#complete} says whether it read them all (only then
      * are the statistics the file's).
      */
-    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit) throws IOException {
+    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit, Inside inside)
+            throws IOException {
         StatsCounter counter = new StatsCounter(file);
         CaptureStats stats = counter.stats;
         MatchKeys keys = new MatchKeys();
@@ -174,7 +169,7 @@ public final class Analysis {
                         ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
                     }
                     ev.frames++;
-                    boolean sp = Addresses.isPrivate(p.srcHi, p.srcLo), dp = Addresses.isPrivate(p.dstHi, p.dstLo);
+                    boolean sp = inside.contains(p.srcHi, p.srcLo), dp = inside.contains(p.dstHi, p.dstLo);
                     boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo);
                     if (!mc && sp != dp) ev.privatePublic++;
                     if (!mc && !sp && !dp) ev.publicPublic++;
@@ -198,6 +193,7 @@ public final class Analysis {
     /** {@link #run(AnalysisInputs, List)} with another clock-sample prefix (tests). */
     static RunResult run(AnalysisInputs in, List<AnalysisSink> sinks, long clockSampleFrames) throws IOException {
         List<String> decisions = new ArrayList<>();
+        Inside inside = Inside.of(in.model().inside());
         List<CaptureStats> captures = new ArrayList<>();
         List<String> roles = new ArrayList<>();
         ClockEstimate clock;
@@ -211,17 +207,17 @@ public final class Analysis {
             // Pass 1 only samples the clock, from the first frames of each capture when that is enough: statistics
             // and spans come from the replay, so a long capture is decoded once.
             Map<Integer, InterfaceEvidence> lanEv = new TreeMap<>(), wanEv = new TreeMap<>();
-            Survey lan = survey(in.lan(), lanEv, clockSampleFrames);
-            Survey wan = survey(in.wan(), wanEv, clockSampleFrames);
-            ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv));
+            Survey lan = survey(in.lan(), lanEv, clockSampleFrames, inside);
+            Survey wan = survey(in.wan(), wanEv, clockSampleFrames, inside);
+            ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
             if ((!lan.complete || !wan.complete) && est.matches() < MIN_CLOCK_SAMPLE_PAIRS) {
                 decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture gave %d "
                         + "matched pairs; sampled the whole captures", clockSampleFrames, est.matches()));
                 lanEv.clear();
                 wanEv.clear();
-                lan = survey(in.lan(), lanEv, Long.MAX_VALUE);
-                wan = survey(in.wan(), wanEv, Long.MAX_VALUE);
-                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv));
+                lan = survey(in.lan(), lanEv, Long.MAX_VALUE, inside);
+                wan = survey(in.wan(), wanEv, Long.MAX_VALUE, inside);
+                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
             } else if (!lan.complete || !wan.complete) {
                 decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture",
                         clockSampleFrames));
@@ -244,7 +240,7 @@ public final class Analysis {
             }
         } else {
             Map<Integer, InterfaceEvidence> ev = new TreeMap<>();
-            Survey router = survey(in.router(), ev, Long.MAX_VALUE);
+            Survey router = survey(in.router(), ev, Long.MAX_VALUE, inside);
             captures.add(router.stats);
             roles.add("router");
             InterfaceEvidence lanIf = pick(ev, in.lanInterface(), "LAN", in.router(), null);
@@ -274,7 +270,7 @@ public final class Analysis {
                 if (s != null) sideOf.put(e.key, s);
                 labelOf.put(e.key, s != null ? s.label() : "other:" + e.name);
             }
-            ClockEstimate est = ClockOffsetEstimator.estimate(lanIf.sampler, wanIf.sampler);
+            ClockEstimate est = ClockOffsetEstimator.estimate(lanIf.sampler, wanIf.sampler, inside);
             clock = ClockEstimate.none("none: one capture, one clock").withExternalAddresses(est.externalAddresses());
             decisions.add("clock offset: none (both sides come from one capture)");
             lanSpan = wanSpan = new long[] {router.stats.firstNanos, router.stats.lastNanos};
@@ -283,7 +279,21 @@ public final class Analysis {
         if (!clock.externalAddresses().isEmpty()) {
             decisions.add("router WAN address(es) seen in translations: " + String.join(", ", clock.externalAddresses()));
         }
-        return replay(in, inputs, counters, captures, roles, decisions, clock, lanSpan, wanSpan, sideOf, labelOf, sinks);
+        Replay replay;
+        try {
+            replay = new Replay(new Replay.Plan(in, inputs, counters, captures, roles, decisions, clock, lanSpan,
+                    wanSpan, sideOf, labelOf), sinks);
+        } catch (IOException | RuntimeException e) {
+            for (MergedFrameSource.Input i : inputs) {
+                try {
+                    i.reader().close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+        return replay.run();
     }
 
     private static KeySampler merged(Map<Integer, InterfaceEvidence> ev) {
@@ -343,255 +353,5 @@ public final class Analysis {
                     e.frames, e.privatePublic, e.publicPublic));
         }
         return parts.isEmpty() ? "no IP packets" : String.join("; ", parts);
-    }
-
-    /**
-     * Tells the matcher the end of each capture the merge has just exhausted (two-capture case: the ends are not
-     * known before the replay): its last corrected time. Until then the capture counts as still running, which is
-     * right, since its next frame lies at or after the current one. Returns how many inputs have ended.
-     */
-    private static int captureEnded(MergedFrameSource merged, PacketMatcher matcher, long[][] spans, long[] lastOrder) {
-        int ended = 0;
-        for (int i = 0; i < lastOrder.length; i++) {
-            if (!merged.exhausted(i)) continue;
-            ended++;
-            if (spans[i][1] == Long.MAX_VALUE) {
-                spans[i][1] = lastOrder[i];
-                matcher.captureEnded(i == 0 ? Side.LAN : Side.WAN, lastOrder[i]);
-            }
-        }
-        return ended;
-    }
-
-    private static List<KernelTableCheck> tableChecks(AnalysisInputs in, List<KernelCheck.Parsed> listings,
-                                                      ConntrackReplay model) {
-        List<KernelTableCheck> checks = new ArrayList<>();
-        for (int i = 0; i < listings.size(); i++) {
-            KernelCheck.Parsed l = listings.get(i);
-            checks.add(new KernelTableCheck(in.kernelTables().get(i).file(), l.entries().size(), l.unreadable(),
-                    l.firstUnreadable(), model.kernelTable(i)));
-        }
-        return List.copyOf(checks);
-    }
-
-    /** Every bound the case reached: the captures' own, then the analysis stages'. */
-    private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection,
-                                            SipRewrites rewrites) {
-        List<LimitNotice> out = new ArrayList<>();
-        for (CaptureStats c : captures) out.addAll(c.limitNotices());
-        dev.natrecon.capture.AnomalyCounts sip = rewrites.bounds();
-        for (Map.Entry<String, Long> e : sip.asMap().entrySet()) {
-            out.add(new LimitNotice(e.getKey(), "sip", e.getValue(), String.format(Locale.ROOT,
-                    "sip: %d message(s), the first the input copy of frame %d (sip.csv), stopped at a bound (%s): %s",
-                    e.getValue(), sip.firstFrame(e.getKey()), e.getKey(), sip.kind(e.getKey()).description())));
-        }
-        if (bindings.notKept() > 0) {
-            out.add(new LimitNotice(dev.natrecon.capture.Bound.BINDINGS.id(), "bindings", bindings.notKept(),
-                    String.format(Locale.ROOT, "bindings: %d matched packets belong to flows past the %d bindings "
-                            + "kept (%s); they were counted in the outcomes, mappings.csv and the detectors have the "
-                            + "first %d bindings", bindings.notKept(), BindingTable.MAX_BINDINGS,
-                            dev.natrecon.capture.Bound.BINDINGS.id(), BindingTable.MAX_BINDINGS)));
-        }
-        detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
-                "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));
-        detection.notKept().forEach((id, n) -> out.add(new LimitNotice(
-                dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id(), "findings", n, String.format(Locale.ROOT,
-                "findings: %s found %d more instances than the %d kept (%s); they were counted, not listed", id, n,
-                Detection.MAX_FINDINGS_PER_RULE, dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id()))));
-        return List.copyOf(out);
-    }
-
-    private static RunResult replay(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<StatsCounter> counters,
-                                    List<CaptureStats> captures,
-                                    List<String> roles, List<String> decisions, ClockEstimate clock, long[] lanSpan,
-                                    long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
-                                    List<AnalysisSink> sinks) throws IOException {
-        long[][] outcomes = new long[2][Outcome.values().length];
-        long[] matched = new long[2];
-        BindingTable bindings = new BindingTable();
-        IOException[] sinkError = new IOException[1];
-        KernelCheck.Parsed kernel = in.kernelEvents() == null ? null : KernelCheck.read(in.kernelEvents());
-        List<dev.natrecon.conntrack.ConntrackEvent> modelEvents = new ArrayList<>();
-        List<dev.natrecon.conntrack.ExpectationEvent> modelExpectations = new ArrayList<>();
-        Detection detection = Detection.standard();
-        ConntrackReplay model = new ConntrackReplay(in.model(), clock.externalAddresses(), lanSpan[0], decisions,
-                new dev.natrecon.conntrack.EventSink() {
-                    @Override
-                    public void accept(dev.natrecon.conntrack.ConntrackEvent e) {
-                        if (kernel != null) modelEvents.add(e);
-                        detection.conntrack(e);
-                        for (AnalysisSink sink : sinks) {
-                            try {
-                                sink.conntrack(e);
-                            } catch (IOException x) {
-                                if (sinkError[0] == null) sinkError[0] = x;
-                            }
-                        }
-                    }
-
-                    @Override
-                    public void expectation(dev.natrecon.conntrack.ExpectationEvent e) {
-                        if (in.kernelExpectations() != null) modelExpectations.add(e);
-                        detection.expectation(e);
-                        for (AnalysisSink sink : sinks) {
-                            try {
-                                sink.expectation(e);
-                            } catch (IOException x) {
-                                if (sinkError[0] == null) sinkError[0] = x;
-                            }
-                        }
-                    }
-                }, t -> {
-            for (AnalysisSink sink : sinks) {
-                try {
-                    sink.tableSize(t);
-                } catch (IOException x) {
-                    if (sinkError[0] == null) sinkError[0] = x;
-                }
-            }
-        });
-        model.onUplinkChange(detection::uplink);
-        SipRewrites rewrites = new SipRewrites(in.redact());
-        model.onSipPacket(p -> {
-            rewrites.accept(p);
-            for (AnalysisSink sink : sinks) {
-                try {
-                    sink.sipPacket(p);
-                } catch (IOException x) {
-                    if (sinkError[0] == null) sinkError[0] = x;
-                }
-            }
-        });
-        List<KernelCheck.Parsed> listings = new ArrayList<>();
-        for (AnalysisInputs.KernelTable t : in.kernelTables()) {
-            KernelCheck.Parsed l = KernelCheck.read(t.file(), false);
-            listings.add(l);
-            model.addKernelTable(l.entries(), t.atNanos());
-        }
-        PacketMatcher matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), lanSpan, wanSpan,
-                new LinkedHashSet<>(clock.externalAddresses()), s -> {
-                    // A frame of a router interface that faces neither side carries its own label and is not counted.
-                    String label = s.captureLabel != null ? s.captureLabel : s.side.label();
-                    if (s.captureLabel == null) {
-                        outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
-                        if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
-                        bindings.add(s);
-                        model.offer(s);
-                    }
-                    detection.packet(s);
-                    for (AnalysisSink sink : sinks) {
-                        try {
-                            sink.packet(s, label);
-                        } catch (IOException e) {
-                            if (sinkError[0] == null) sinkError[0] = e;
-                        }
-                    }
-                });
-        long replayed = 0;
-        long peak = 0;
-        MatchKeys keys = new MatchKeys();
-        // payloads a helper may read are kept (SIP is rare next to RTP): the helper ports, and anything that parses
-        // as a SIP start line
-        boolean[] helperPort = new boolean[65536];
-        for (int port : in.model().sipPorts()) if (port > 0 && port < 65536) helperPort[port] = true;
-        List<FrameDecoder> decoders = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            decoders.add(new FrameDecoder(counters != null ? counters.get(i).stats.anomalies : new dev.natrecon.capture.AnomalyCounts()));
-        }
-        long[][] spans = {lanSpan, wanSpan};
-        long[] lastOrder = new long[inputs.size()];
-        java.util.Arrays.fill(lastOrder, Long.MIN_VALUE);
-        int ended = 0;
-        try (MergedFrameSource merged = new MergedFrameSource(inputs)) {
-            while (merged.next()) {
-                if (counters != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged, matcher, spans, lastOrder);
-                int idx = merged.inputIndex();
-                RawFrame f = merged.frame();
-                FrameDecoder dec = decoders.get(idx);
-                long nanos = merged.correctedNanos();
-                Disposition d = dec.decode(f, nanos);
-                Packet p = dec.packet;
-                Seen s = matcher.obtain();
-                s.frame = f.frameNumber;
-                s.captureNanos = f.timestampNanos;
-                s.nanos = nanos;
-                s.disposition = d;
-                s.captureLabel = null;
-                if (p.linkEvent != dev.natrecon.decode.LinkEvent.NONE) {
-                    s.linkEvent = p.linkEvent;
-                    s.linkEventCode = p.linkEventCode;
-                    s.linkEventAddress = p.linkEventAddress;
-                }
-                if (in.routerCapture()) {
-                    int ik = interfaceKey(f, p);
-                    Side side = sideOf.get(ik);
-                    s.side = side == null ? Side.LAN : side;
-                    if (side == null) {
-                        s.captureLabel = labelOf.computeIfAbsent(ik, k -> "other:" + interfaceName(k, captures.get(0).interfaces));
-                    }
-                } else {
-                    s.side = idx == 0 ? Side.LAN : Side.WAN;
-                }
-                long key = 0;
-                if (d == Disposition.DECODED) {
-                    // Frames of an interface facing neither side are listed but never matched (key 0).
-                    key = s.captureLabel == null ? keys.key(p) : 0;
-                    PacketMatcher.fillTuple(s, p, key);
-                }
-                if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
-                        && (p.protocol == dev.natrecon.decode.Protocols.UDP || p.protocol == dev.natrecon.decode.Protocols.TCP)
-                        && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP)) {
-                    s.payload = java.util.Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
-                }
-                if (counters != null) {
-                    counters.get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
-                    if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
-                }
-                matcher.offer(s);
-                replayed++;
-                if ((replayed & 1023) == 0) peak = Math.max(peak, matcher.held());
-                if (sinkError[0] != null) throw sinkError[0];
-            }
-            if (counters != null) captureEnded(merged, matcher, spans, lastOrder);
-            matcher.finish();
-            model.finish();
-            for (FrameDecoder dec : decoders) dec.finish();
-            if (counters != null) {
-                for (int i = 0; i < counters.size(); i++) {
-                    counters.get(i).finish(inputs.get(i).reader());
-                    captures.add(counters.get(i).stats);
-                }
-            }
-        }
-        if (sinkError[0] != null) throw sinkError[0];
-        peak = Math.max(peak, matcher.held());
-        ModelSummary modelSummary = model.summary();
-        KernelCheck check = null;
-        List<dev.natrecon.conntrack.ConntrackEvent> later = kernel != null || in.kernelExpectations() != null
-                ? model.predictExpiries() : List.of();
-        if (kernel != null) {
-            long start = Math.min(lanSpan[0], wanSpan[0]), end = Math.max(lanSpan[1], wanSpan[1]);
-            check = new KernelCheck(in.kernelEvents(), kernel.lines(), kernel.unreadable(), kernel.firstUnreadable(),
-                    dev.natrecon.conntrack.KernelComparison.compare(kernel.entries(), modelEvents, later,
-                            start, end, dev.natrecon.conntrack.KernelComparison.Options.DEFAULT));
-        }
-        KernelExpectCheck expectCheck = null;
-        if (in.kernelExpectations() != null) {
-            List<String> lines = KernelExpectCheck.read(in.kernelExpectations());
-            long offset = check != null ? check.result().offsetNanos() : 0;
-            expectCheck = new KernelExpectCheck(in.kernelExpectations(), dev.natrecon.conntrack.KernelExpectationComparison
-                    .compare(lines, modelExpectations, model.laterExpect, offset,
-                            dev.natrecon.conntrack.KernelComparison.Options.DEFAULT.eventLagNanos()));
-        }
-        rewrites.finish(bindings.bindings());
-        List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
-                in.model().timeouts(), clock.externalAddresses(), model.helperOn(),
-                rewrites::verdict, lanSpan, wanSpan));
-        RunResult result = new RunResult(in.caseName(), captures, roles, decisions, clock, outcomes, matched,
-                matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(), modelSummary,
-                model.snapshots(), check, tableChecks(in, listings, model), expectCheck, rewrites, findings,
-                detection.keepalive(), limits(captures, bindings, detection, rewrites));
-        for (AnalysisSink sink : sinks) sink.finish(result);
-        return result;
     }
 }

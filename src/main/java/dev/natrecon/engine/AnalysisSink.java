@@ -1,12 +1,17 @@
 package dev.natrecon.engine;
 
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.alg.sip.MessageVerdict;
+import dev.natrecon.alg.sip.SipRewriteClassifier;
+import dev.natrecon.correlate.Crossing;
 import java.io.IOException;
 
 /** Something that renders the replay: receives every frame once, in merged order, then the result. */
 public interface AnalysisSink {
-    /** One resolved frame; {@code capture} labels where it was seen ("lan", "wan", or "other:NAME"). */
-    void packet(Seen s, String capture) throws IOException;
+    /**
+     * One resolved frame as it crossed the router ({@link Crossing#capture()} labels where it was seen: "lan", "wan",
+     * or "other:NAME"). The record is reused for the next frame: copy what you keep.
+     */
+    void packet(Crossing c) throws IOException;
 
     /** One event of the router model, in model-time order (interleaved with the frames that caused them). */
     default void conntrack(dev.natrecon.conntrack.ConntrackEvent event) throws IOException {
@@ -20,6 +25,20 @@ public interface AnalysisSink {
     default void sipPacket(SipPacket packet) throws IOException {
     }
 
+    /**
+     * One SIP message seen on both sides, classified, in the order the messages reached the router. Its parsed copies
+     * are released when this returns: render it now. When {@link MessageVerdict#unjudgedPorts()} is not null the class
+     * and findings are provisional, completed by {@link #sipMessageJudged} after the last packet.
+     */
+    default void sipMessage(MessageVerdict verdict) throws IOException {
+    }
+
+    /**
+     * After the last packet: the class and findings of the provisional message number {@code index} (counting the
+     * {@link #sipMessage} calls from 0), judged against the bindings the matcher learnt.
+     */
+    default void sipMessageJudged(int index, SipRewriteClassifier.JudgedPorts judged) throws IOException {
+    }
 
     /** The model's table size during one second in which it changed. */
     default void tableSize(TableSample sample) throws IOException {

@@ -14,18 +14,15 @@ import dev.natrecon.conntrack.KernelEntry;
 import dev.natrecon.conntrack.KernelTableComparison;
 import dev.natrecon.conntrack.NatRuleset;
 import dev.natrecon.conntrack.NatRule;
-import dev.natrecon.conntrack.Status;
 import dev.natrecon.conntrack.Timeouts;
 import dev.natrecon.conntrack.Verdict;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
-import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.LinkEvent;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +42,10 @@ final class ConntrackReplay {
     private final ConntrackModel model;
     private final Timeouts timeouts;
     private final ModelSettings settings;
-    private final List<NatRule.Prefix> inside;
-    private final long[] routerHi, routerLo;
-    private final List<long[]> external = new ArrayList<>();
+    /** The model's entries by tuple, for the crossings (one reference, not one per packet). */
+    private final Crossing.EntryLookup entryLookup;
+    /** Decides how each frame crossed the router; owns inside-ness and the router's addresses. */
+    private final dev.natrecon.correlate.CrossingClassifier crossings;
     private final Arrival arrival = new Arrival();
     /** Where the model's events go: the sinks, or after the captures' end {@link #afterEnd}. */
     private EventSink out;
@@ -94,41 +92,30 @@ final class ConntrackReplay {
      * @param sink              receives every model event, in order
      * @param samples           receives the table's size per second in which it changed
      */
-    ConntrackReplay(ModelSettings settings, Collection<String> externalAddresses, long originNanos,
+    ConntrackReplay(ModelSettings settings, dev.natrecon.correlate.CrossingClassifier crossings, long originNanos,
                     List<String> decisions, EventSink sink, java.util.function.Consumer<TableSample> samples) {
         this.settings = settings;
         this.originNanos = originNanos;
         this.timeouts = settings.timeouts();
         this.decisions = decisions;
-        this.inside = settings.inside();
-        long[] tmp = new long[2];
-        routerHi = new long[settings.routerAddresses().size()];
-        routerLo = new long[routerHi.length];
-        for (int i = 0; i < routerHi.length; i++) {
-            if (Addresses.parse(settings.routerAddresses().get(i), tmp)) {
-                routerHi[i] = tmp[0];
-                routerLo[i] = tmp[1];
-            }
-        }
-        for (String a : externalAddresses) learnExternal(a);
+        this.crossings = crossings;
         String lanIf = settings.lanInterface(), wanIf = settings.wanInterface();
         this.wanIf = wanIf;
         Interfaces ifs = Interfaces.of(lanIf, wanIf);
         for (String r : settings.routerAddresses()) {
             long[] t = new long[2];
             if (!Addresses.parse(r, t)) continue;
-            NatRule.Prefix net = null;
-            for (NatRule.Prefix p : inside) if (p.contains(t[0], t[1])) net = p;
+            NatRule.Prefix net = crossings.inside().networkOf(t[0], t[1]);
             if (net != null) {
                 ifs.address(lanIf, r + "/" + net.toString().substring(net.toString().indexOf('/') + 1));
-            } else if (isInside(t[0], t[1])) {
+            } else if (crossings.isInside(t[0], t[1])) {
                 ifs.address(lanIf, r); // no LAN network given: the address alone
             } else if (wanAddress == null) {
                 wanAddress = r; // the first outside address is the WAN's (later ones arrive by link changes)
             }
         }
-        if (wanAddress == null && !external.isEmpty()) {
-            wanAddress = Addresses.format(external.get(0)[0], external.get(0)[1]);
+        if (wanAddress == null && crossings.firstExternal() != null) {
+            wanAddress = crossings.firstExternal();
             decisions.add("model WAN address: " + wanAddress + " (learnt from the translations)");
         }
         if (wanAddress != null) ifs.address(wanIf, wanAddress + (settings.wanNetwork() == null ? "" : settings.wanNetwork()));
@@ -151,6 +138,7 @@ final class ConntrackReplay {
         if (!ruleset.helpers().isEmpty()) helperOn = true;
         else if (settings.sipHelper() != ModelSettings.SipHelper.AUTO) helperOn = settings.sipHelper() == ModelSettings.SipHelper.ON;
         this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
+        this.entryLookup = model::find;
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
         java.util.Set<String> sipNames = new java.util.TreeSet<>(List.of("sip"));
         for (NatRuleset.HelperRule h : ruleset.helpers()) if (h.helper().startsWith("sip")) sipNames.add(h.helper());
@@ -197,81 +185,19 @@ final class ConntrackReplay {
         return e.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
-    private void learnExternal(String a) {
-        long[] tmp = new long[2];
-        if (Addresses.parse(a, tmp) && !isExternal(tmp[0], tmp[1])) external.add(tmp);
-    }
-
-    private boolean isExternal(long hi, long lo) {
-        if (hi == lastExternalHi && lo == lastExternalLo) return true;
-        for (int i = 0; i < external.size(); i++) {
-            long[] e = external.get(i);
-            if (e[0] == hi && e[1] == lo) {
-                lastExternalHi = hi;
-                lastExternalLo = lo;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private long lastExternalHi = -1, lastExternalLo = -1;
-
-    private boolean isRouter(long hi, long lo) {
-        for (int i = 0; i < routerHi.length; i++) if (routerHi[i] == hi && routerLo[i] == lo) return true;
-        return isExternal(hi, lo);
-    }
-
-    private boolean isInside(long hi, long lo) {
-        if (inside.isEmpty()) return Addresses.isPrivate(hi, lo);
-        for (NatRule.Prefix p : inside) if (p.contains(hi, lo)) return true;
-        return false;
-    }
-
-    /** One resolved frame of the merged stream, in order. */
-    void offer(Seen s) {
+    /**
+     * One resolved frame of the merged stream, in order, as the classifier decided it crossed: the arriving copy of a
+     * packet the router handled goes to the model, and the crossing gets the model's verdict.
+     */
+    void offer(Crossing c) {
+        Seen s = c.seen();
         if (s.linkEvent != LinkEvent.NONE && s.side == Side.WAN && s.captureLabel == null) uplinkMessage(s);
-        if (s.disposition != Disposition.DECODED || s.protocol < 0 || s.captureLabel != null) return;
+        if (c.role() != Crossing.Role.ARRIVING) return;
         if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
         Arrival a = arrival.clear();
         boolean matched = s.counterpartFrame != 0;
-        if (s.outcome == Outcome.ROUTED_BACK) {
-            if (s.routedBackCopy) return; // the copy leaving the router
-            a.ingress = s.side == Side.LAN ? Arrival.Ingress.LAN : Arrival.Ingress.WAN;
-            a.egress = s.side == Side.LAN ? Arrival.Egress.LAN : Arrival.Egress.WAN;
-        } else if (s.side == Side.LAN) {
-            if (matched) {
-                if (!outbound(s)) return;
-                a.ingress = Arrival.Ingress.LAN;
-                a.egress = Arrival.Egress.WAN;
-            } else if (isRouter(s.srcHi, s.srcLo)) {
-                a.ingress = Arrival.Ingress.LOCAL;
-                a.egress = Arrival.Egress.LAN;
-            } else if (isRouter(s.dstHi, s.dstLo)) {
-                a.ingress = Arrival.Ingress.LAN;
-                a.egress = Arrival.Egress.ROUTER;
-            } else if (isInside(s.srcHi, s.srcLo) && !isInside(s.dstHi, s.dstLo) && s.outcome != Outcome.LOCAL) {
-                a.ingress = Arrival.Ingress.LAN;
-                a.egress = s.outcome == Outcome.NO_COUNTERPART ? Arrival.Egress.DROPPED : Arrival.Egress.UNKNOWN;
-            } else {
-                return; // traffic between inside hosts, or an inbound packet whose WAN copy is missing
-            }
-        } else {
-            if (matched) {
-                if (outbound(s)) return;
-                a.ingress = Arrival.Ingress.WAN;
-                a.egress = Arrival.Egress.LAN;
-            } else if (isRouter(s.dstHi, s.dstLo)) {
-                a.ingress = Arrival.Ingress.WAN;
-                a.egress = s.outcome == Outcome.OUTSIDE_SPAN ? Arrival.Egress.UNKNOWN : Arrival.Egress.ROUTER;
-            } else if (isRouter(s.srcHi, s.srcLo) && s.outcome == Outcome.LOCAL || isRouter(s.srcHi, s.srcLo)
-                    && s.outcome == Outcome.NO_COUNTERPART) {
-                a.ingress = Arrival.Ingress.LOCAL;
-                a.egress = Arrival.Egress.WAN;
-            } else {
-                return; // a leak or transit whose LAN copy is missing, or traffic between other WAN hosts
-            }
-        }
+        a.ingress = c.ingress();
+        a.egress = c.egress();
         takeSnapshots(s.nanos);
         if (!tableProbes.isEmpty()) probeTables(s.nanos, true);
         applyLinkChanges(s.nanos);
@@ -285,9 +211,8 @@ final class ConntrackReplay {
             a.observedDstLo = s.cpDstLo;
             a.observedSrcPort = s.cpSrcPort;
             a.observedDstPort = s.cpDstPort;
-            if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo) && !isInside(s.cpSrcHi, s.cpSrcLo)
-                    && !isExternal(s.cpSrcHi, s.cpSrcLo)) {
-                external.add(new long[] {s.cpSrcHi, s.cpSrcLo});
+            if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo)
+                    && !crossings.isInside(s.cpSrcHi, s.cpSrcLo) && crossings.learnExternal(s.cpSrcHi, s.cpSrcLo)) {
                 addressChangeSeen(s);
             }
             if (helperOn == null && isSip(s) && s.outcome != Outcome.ROUTED_BACK) {
@@ -298,28 +223,10 @@ final class ConntrackReplay {
             }
         }
         arrivals[a.ingress.ordinal()]++;
-        verdicts[model.onPacket(a, out).ordinal()]++;
-        if (a.payload != null) sipPacket(s, a);
-    }
-
-    /**
-     * Whether a matched pair went from the LAN to the WAN. Told by addresses first, since the corrected clocks can put
-     * the two copies a microsecond the wrong way round: the remote end stays the same across a NAT, so an outbound
-     * packet keeps its destination and an inbound one its source. When both or neither changed (no NAT, or NAT on
-     * both ends), an inside source says outbound, and failing that the earlier copy is where it arrived.
-     */
-    private boolean outbound(Seen s) {
-        boolean lanSide = s.side == Side.LAN; // own fields are the LAN view, the counterpart's the WAN view, or back
-        boolean sameSrc = s.srcHi == s.cpSrcHi && s.srcLo == s.cpSrcLo;
-        boolean sameDst = s.dstHi == s.cpDstHi && s.dstLo == s.cpDstLo;
-        if (sameDst && !sameSrc) return true;
-        if (sameSrc && !sameDst) return false;
-        long srcHi = lanSide ? s.srcHi : s.cpSrcHi, srcLo = lanSide ? s.srcLo : s.cpSrcLo;
-        long dstHi = lanSide ? s.dstHi : s.cpDstHi, dstLo = lanSide ? s.dstLo : s.cpDstLo;
-        boolean lanInside = isInside(srcHi, srcLo), lanDstInside = isInside(dstHi, dstLo);
-        if (lanInside != lanDstInside) return lanInside;
-        long wanMinusLan = lanSide ? s.counterpartDeltaNanos : -s.counterpartDeltaNanos;
-        return wanMinusLan >= 0;
+        Verdict v = model.onPacket(a, out);
+        verdicts[v.ordinal()]++;
+        c.modelled(v, a.tuple, entryLookup, a.payload, a.helperPayload, a.observedPayload);
+        if (a.payload != null) sipPacket(c);
     }
 
     /** The WAN link went down (PADT or LCP terminate) and has not come up again (IPCP or DHCP) since. */
@@ -400,7 +307,7 @@ final class ConntrackReplay {
         }
         lastNanos = Math.max(lastNanos, t);
         decisions.add("model link change: " + what + " at " + s.side.label() + " frame " + s.frame + ", "
-                + dev.natrecon.report.Times.iso(t));
+                + dev.natrecon.capture.Times.iso(t));
     }
 
     /**
@@ -452,7 +359,7 @@ final class ConntrackReplay {
                 default -> dev.natrecon.detect.UplinkChange.Kind.UP;
             }, c.address(), "case settings / --link-change");
             decisions.add("model link change: WAN " + c.kind() + (c.address() == null ? "" : " " + c.address())
-                    + " at " + dev.natrecon.report.Times.iso(at));
+                    + " at " + dev.natrecon.capture.Times.iso(at));
         }
     }
 
@@ -480,6 +387,16 @@ final class ConntrackReplay {
                 s.innerDstLo, s.innerSrcPort, s.innerDstPort) : null;
     }
 
+
+    /**
+     * The model's entry holding {@code tuple} (a key of either direction), viewed at {@code nanos} with the timeout
+     * left then, in the form of the model's events (no counters or timestamps); null when none does. The detectors
+     * read the table through this.
+     */
+    EntryView view(ConntrackTuple tuple, long nanos) {
+        ConntrackEntry e = model.find(tuple);
+        return e == null ? null : e.view(nanos, true, false, false);
+    }
 
     /** One kernel listing being compared: at its given instant, or on a grid from the first packet. */
     private static final class TableProbe {
@@ -622,16 +539,15 @@ final class ConntrackReplay {
     }
 
     /** A packet whose payload was kept (SIP) reached the router: counted, compared, and handed on. */
-    private void sipPacket(Seen s, Arrival a) {
+    private void sipPacket(Crossing c) {
+        Seen s = c.seen();
         boolean cp = s.counterpartFrame != 0;
-        // a routed-back copy's counterpart is on the same side (the router sent it back out of the LAN)
-        SipPacket r = new SipPacket(s.nanos, s.side.label(), s.frame,
-                cp ? (s.outcome == Outcome.ROUTED_BACK ? s.side : s.side.other()).label() : null,
+        SipPacket r = new SipPacket(s.nanos, c.outbound(), s.side.label(), s.frame, c.counterpartCapture(),
                 s.counterpartFrame, s.nanos + s.counterpartDeltaNanos, s.protocol == ConntrackTuple.TCP,
                 new long[] {s.srcHi, s.srcLo, s.srcPort}, new long[] {s.dstHi, s.dstLo, s.dstPort},
                 cp ? new long[] {s.cpSrcHi, s.cpSrcLo, s.cpSrcPort} : null,
-                cp ? new long[] {s.cpDstHi, s.cpDstLo, s.cpDstPort} : null, a.payload, a.helperPayload, a.observedPayload);
-        if (a.helperPayload != null && a.observedPayload != null) {
+                cp ? new long[] {s.cpDstHi, s.cpDstLo, s.cpDstPort} : null, c.before(), c.predicted(), c.observed());
+        if (r.predicted() != null && r.observed() != null) {
             rewritesPredicted++;
             if (r.predictionHolds()) rewritesEqual++;
             else if (rewriteMismatches.size() < 20) rewriteMismatches.add(s.side.label() + "#" + s.frame + " -> "
@@ -670,72 +586,5 @@ final class ConntrackReplay {
                 model.entries().size(), lastNanos == Long.MIN_VALUE ? 0 : lastNanos, new TreeMap<>(divergences),
                 model.stats().conntrackS(0), expectationEvents(), model.expectations().size(), rewritesPredicted,
                 rewritesEqual, List.copyOf(rewriteMismatches));
-    }
-
-    /** Counts live entries by protocol and status from the events, and reports one sample per changed second. */
-    static final class TableGauge {
-        private static final long SECOND = 1_000_000_000L;
-        private final java.util.function.Consumer<TableSample> samples;
-        /** entry id → {protocol class, status} */
-        private final Map<Long, int[]> live = new HashMap<>();
-        private final int[] byClass = new int[4];
-        private int unreplied, assured;
-        private long second = Long.MIN_VALUE;
-        private int peakInSecond;
-        long peak, peakNanos;
-
-        TableGauge(java.util.function.Consumer<TableSample> samples) {
-            this.samples = samples;
-        }
-
-        void accept(ConntrackEvent e) {
-            if (!(e instanceof ConntrackEvent.EntryCreated || e instanceof ConntrackEvent.EntryUpdated
-                    || e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled)) {
-                return; // divergences and drops leave the table as it was
-            }
-            long s = Math.floorDiv(e.nanos(), SECOND) * SECOND;
-            if (s != second) {
-                flush();
-                second = s;
-                peakInSecond = live.size();
-            }
-            EntryView v = e.entry();
-            int[] old = live.get(v.id());
-            if (old != null) {
-                byClass[old[0]]--;
-                if ((old[1] & Status.SEEN_REPLY) == 0) unreplied--;
-                if ((old[1] & Status.ASSURED) != 0) assured--;
-            }
-            if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) {
-                live.remove(v.id());
-            } else {
-                int[] now = {protocolClass(v.original().protocol()), v.status()};
-                live.put(v.id(), now);
-                byClass[now[0]]++;
-                if ((now[1] & Status.SEEN_REPLY) == 0) unreplied++;
-                if ((now[1] & Status.ASSURED) != 0) assured++;
-            }
-            if (live.size() > peakInSecond) peakInSecond = live.size();
-            if (live.size() > peak) {
-                peak = live.size();
-                peakNanos = e.nanos();
-            }
-        }
-
-        void flush() {
-            if (second == Long.MIN_VALUE) return;
-            samples.accept(new TableSample(second, live.size(), peakInSecond, byClass[0], byClass[1], byClass[2],
-                    byClass[3], unreplied, assured));
-            second = Long.MIN_VALUE;
-        }
-
-        static int protocolClass(int protocol) {
-            return switch (protocol) {
-                case ConntrackTuple.TCP -> 0;
-                case ConntrackTuple.UDP -> 1;
-                case ConntrackTuple.ICMP, ConntrackTuple.ICMPV6 -> 2;
-                default -> 3;
-            };
-        }
     }
 }

@@ -5,12 +5,13 @@ package dev.natrecon.engine;
  * payload it arrived with, what the model's helper made of it (null when no helper handled it) and what the other
  * capture shows leaving the router (null when it shows no copy), with each copy's addresses and ports.
  *
+ * @param outbound         it crossed from the inside out ({@link dev.natrecon.correlate.Crossing#outbound()})
  * @param side             capture point of the arriving copy ("lan", "wan")
  * @param counterpartSide  capture point of the copy after the router, or null
  * @param tcp              carried over TCP (else UDP)
  * @param source           the arriving copy's source and destination as [hi, lo, port]
  */
-public record SipPacket(long nanos, String side, long frame, String counterpartSide, long counterpartFrame,
+public record SipPacket(long nanos, boolean outbound, String side, long frame, String counterpartSide, long counterpartFrame,
                         long counterpartNanos, boolean tcp, long[] source, long[] destination, long[] counterpartSource,
                         long[] counterpartDestination, byte[] before, byte[] predicted, byte[] observed) {
     /** The helper's rewrite equals the router's byte for byte (false when either is missing). */

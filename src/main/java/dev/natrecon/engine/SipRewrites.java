@@ -1,7 +1,6 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.alg.sip.AlgContext;
-import dev.natrecon.alg.sip.AlgFinding;
 import dev.natrecon.alg.sip.BindingLookup;
 import dev.natrecon.alg.sip.CapturePoint;
 import dev.natrecon.alg.sip.CaseTally;
@@ -16,7 +15,6 @@ import dev.natrecon.alg.sip.SipRewriteClassifier;
 import dev.natrecon.alg.sip.UnjudgedPorts;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.reassembly.SipStreamFramer;
-import dev.natrecon.report.SipCsv;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,9 +22,10 @@ import java.util.List;
 /**
  * The rewrite analysis of a case, fed by the replay one SIP packet at a time: every SIP message seen on both sides
  * becomes a message pair (its LAN and WAN copies as the matcher paired them, with the model helper's prediction when a
- * helper handled it), is classified at once, rendered as its sip.csv row and let go. What stays is small: the rows as
- * CSV lines, the case tally ({@link CaseTally}), and for the few messages whose SDP ports the router moved, those
- * ports, judged at the end against the bindings the matcher learnt (their rows are then finished). The phones' and
+ * helper handled it), is classified at once, handed to the sinks ({@link AnalysisSink#sipMessage}, which render it)
+ * and let go. What stays is small: the case tally ({@link CaseTally}), and for the few messages whose SDP ports the router moved, those
+ * ports, judged at the end against the bindings the matcher learnt (the sinks then get
+ * {@link AnalysisSink#sipMessageJudged}). The phones' and
  * router's addresses the classifier compares with are learnt as the messages come ({@link SipRewriteClassifier#learn}).
  *
  * <p>A TCP segment that carries several whole SIP messages (on both sides, and in the prediction) gives one pair per
@@ -46,8 +45,8 @@ public final class SipRewrites {
     private final SipRewriteClassifier classifier = new SipRewriteClassifier(
             new AlgContext(java.util.Set.of(), java.util.Set.of(), BindingLookup.later()));
     private final CaseTally tally = new CaseTally();
-    /** The sip.csv rows in the order the messages reached the router; a row whose ports wait is finished at the end. */
-    private final List<String> lines = new ArrayList<>();
+    /** Where each verdict goes (the sinks' fan-out); the verdict's parsed copies are released after the call. */
+    private final SinkFanOut out;
     private final List<WaitingRow> waiting = new ArrayList<>();
     private final boolean redact;
     private final int maxRows;
@@ -61,19 +60,26 @@ public final class SipRewrites {
     /** Messages whose parse stopped at a bound (headers per message, media per SDP body), by anomaly id. */
     private final dev.natrecon.capture.AnomalyCounts bounds = new dev.natrecon.capture.AnomalyCounts();
 
-    /** {@code redact}: credential values left out of every field text the rows and findings show. */
-    SipRewrites(boolean redact) {
-        this(redact, MAX_ROWS);
+    /** Messages classified so far: the index of the next one. */
+    private int messages;
+
+    /**
+     * {@code redact}: credential values left out of every field text the rows and findings show; {@code out}: where
+     * the verdicts go.
+     */
+    SipRewrites(boolean redact, SinkFanOut out) {
+        this(redact, out, MAX_ROWS);
     }
 
-    /** With another row bound (tests). */
-    SipRewrites(boolean redact, int maxRows) {
+    /** With another bound on the messages handed to the sinks (tests). */
+    SipRewrites(boolean redact, SinkFanOut out, int maxRows) {
         this.redact = redact;
+        this.out = out;
         this.maxRows = maxRows;
     }
 
-    /** A row whose moved SDP ports wait for the bindings: its index, its cells, what the judgement needs. */
-    private record WaitingRow(int index, List<String> cells, Direction direction, UnjudgedPorts ports) {
+    /** A message whose moved SDP ports wait for the bindings: its index, what the judgement needs. */
+    private record WaitingRow(int index, Direction direction, UnjudgedPorts ports) {
     }
 
     void accept(SipPacket p) {
@@ -103,22 +109,21 @@ public final class SipRewrites {
         classifier.learn(pair);
         MessageVerdict v = classifier.classify(pair);
         tally.addMessage(v);
-        if (lines.size() >= maxRows) {
-            // the verdict still counts it; its row is not kept
+        if (messages >= maxRows) {
+            // the verdict still counts it; no sink gets its row
             if (v.unjudgedPorts() == null) tally.countClass(pair.direction(), v.algClass());
-            else if (lateJudged.size() < maxRows) lateJudged.add(new WaitingRow(-1, null, pair.direction(), v.unjudgedPorts()));
+            else if (lateJudged.size() < maxRows) lateJudged.add(new WaitingRow(-1, pair.direction(), v.unjudgedPorts()));
             bounds.add(dev.natrecon.capture.Bound.SIP_ROWS, pair.input().frame());
             pair.release();
             return;
         }
-        List<String> cells = SipCsv.row(v);
         if (v.unjudgedPorts() == null) {
             tally.countClass(pair.direction(), v.algClass());
-            lines.add(SipCsv.line(cells));
         } else {
-            waiting.add(new WaitingRow(lines.size(), new ArrayList<>(cells), pair.direction(), v.unjudgedPorts()));
-            lines.add(null);
+            waiting.add(new WaitingRow(messages, pair.direction(), v.unjudgedPorts()));
         }
+        messages++;
+        out.sipMessage(v);
         pair.release();
     }
 
@@ -144,7 +149,7 @@ public final class SipRewrites {
 
     private static SipMessagePair pair(SipPacket p, byte[] before, byte[] observed, byte[] predicted) {
         SipObservation.Transport t = p.tcp() ? SipObservation.Transport.TCP : SipObservation.Transport.UDP;
-        boolean lanFirst = p.side().equals("lan");
+        boolean lanFirst = p.outbound(); // the arriving copy of a pair that crossed the NAT: the LAN one when outbound
         SipObservation arrived = new SipObservation(lanFirst ? CapturePoint.LAN : CapturePoint.WAN, List.of(p.frame()),
                 p.nanos(), t, endpoint(p.source()), endpoint(p.destination()), before);
         SipObservation left = new SipObservation(lanFirst ? CapturePoint.WAN : CapturePoint.LAN,
@@ -176,9 +181,7 @@ public final class SipRewrites {
             SipRewriteClassifier.JudgedPorts j = SipRewriteClassifier.judgePorts(w.ports(), lookup);
             tally.addFindings(j.added());
             tally.countClass(w.direction(), j.algClass());
-            w.cells().set(SipCsv.CLASS_COLUMN, j.algClass().label());
-            w.cells().set(SipCsv.FINDINGS_COLUMN, AlgFinding.render(j.findings()));
-            lines.set(w.index(), SipCsv.line(w.cells()));
+            out.sipMessageJudged(w.index(), j);
         }
         waiting.clear();
         for (WaitingRow w : lateJudged) {
@@ -191,11 +194,6 @@ public final class SipRewrites {
         return this;
     }
 
-    /** The sip.csv rows (CSV records without line ends) in the order the messages reached the router. */
-    public List<String> lines() {
-        return Collections.unmodifiableList(lines);
-    }
-
     /** SIP messages seen on both sides. */
     public int pairs() {
         return pairs;
@@ -203,7 +201,7 @@ public final class SipRewrites {
 
     /**
      * What the router did to every SIP message seen on both sides, classified, or null when there was none (its
-     * message verdicts are not kept: their rows are {@link #lines()}).
+     * message verdicts are not kept: the sinks had them one by one).
      */
     public CaseVerdict verdict() {
         return verdict;

@@ -1,12 +1,20 @@
 /**
- * The replay: opens the captures, surveys each one (counts, dispositions, time span, interfaces, a sample of match
- * keys), estimates the clock offset, then replays one merged time-ordered stream through decode, reassembly and the
- * cross-capture matcher, handing every resolved frame to the sinks, and returns a {@link dev.natrecon.engine.RunResult}.
+ * The replay: {@link dev.natrecon.engine.Analysis} opens the captures, surveys each one (counts, dispositions, time
+ * span, interfaces, a sample of match keys) and estimates the clock offset (pass 1); {@link dev.natrecon.engine.Replay}
+ * then replays one merged time-ordered stream through decode, reassembly and the cross-capture matcher (pass 2: per
+ * frame decode, match, resolve; after the last, drain), hands everything to the sinks through one
+ * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place), runs the
+ * {@link dev.natrecon.engine.KernelComparisons} as a step after the run and returns a
+ * {@link dev.natrecon.engine.RunResult}. Nothing here renders: the sinks ({@code report}) implement
+ * {@link dev.natrecon.engine.AnalysisSink} and sit above this package; the rewrite analysis
+ * ({@link dev.natrecon.engine.SipRewrites}) hands each classified message to them ({@code sip.csv} is theirs).
  *
- * <p><b>The router model in the stream.</b> {@link dev.natrecon.engine.ConntrackReplay} takes each resolved frame from
- * the matcher, decides whether it is a packet arriving at the router (and from where), what became of it according to
- * the other capture (its copy's tuple, or none), and feeds it to {@link dev.natrecon.conntrack.ConntrackModel}; the
- * model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
+ * <p><b>The router model in the stream.</b> The replay classifies each resolved frame once
+ * ({@link dev.natrecon.correlate.CrossingClassifier} into the reused {@link dev.natrecon.correlate.Crossing}: the
+ * arriving or leaving copy, direction, ingress and egress, inside-ness); {@link dev.natrecon.engine.ConntrackReplay}
+ * feeds the arriving copies to {@link dev.natrecon.conntrack.ConntrackModel} with what became of them according to the
+ * other capture (the copy's tuple, or none), puts the model's verdict on the crossing, and lends the detectors a
+ * read-only view of the model's table; the model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
  * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.
  * The resource bounds a case reached (the captures', the bindings', the findings') are gathered as

@@ -94,7 +94,7 @@ public final class CallLadder {
             boolean hasOut = p.counterpartSide() != null && p.counterpartFrame() != 0;
             List<Change> changes = out == null ? List.of() : diff(m, out);
             List<Change> mispredicted = out == null || pred == null ? List.of() : diff(pred, out);
-            call.messages.add(new Message(p.nanos(), !"wan".equals(p.side()), p.side(), p.frame(),
+            call.messages.add(new Message(p.nanos(), p.outbound(), p.side(), p.frame(),
                     hasOut ? p.counterpartSide() : null, hasOut ? p.counterpartFrame() : 0, label(m),
                     m.cseq().map(c -> c.text().text()).orElse(""), changes, mispredicted, text(m),
                     out == null ? "" : text(out)));

@@ -1,12 +1,15 @@
 package dev.natrecon.report;
 
+import dev.natrecon.alg.sip.MessageVerdict;
+import dev.natrecon.alg.sip.SipRewriteClassifier;
+import dev.natrecon.capture.Times;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Side;
-import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.TupleView;
 import dev.natrecon.decode.Addresses;
@@ -46,6 +49,7 @@ public final class CaseOutputs implements AnalysisSink {
     private final Path dir;
     private final AtomicFile packetsFile, eventsFile, tableFile, expectFile;
     private final Csv.Printer packets, events, table, expect;
+    private final SipRows sipRows = new SipRows();
 
     public CaseOutputs(Path dir) throws IOException {
         this.dir = dir;
@@ -99,14 +103,16 @@ public final class CaseOutputs implements AnalysisSink {
     }
 
     @Override
-    public void packet(Seen s, String capture) throws IOException {
+    public void packet(Crossing c) throws IOException {
+        Seen s = c.seen();
+        String capture = c.capture();
         boolean ip = s.protocol >= 0 && (s.srcLo != 0 || s.srcHi != 0);
         packets.printRecord(capture, s.frame, Times.epoch(s.captureNanos), Times.epoch(s.nanos), s.disposition.label(),
                 ip ? Protocols.name(s.protocol) : "",
                 ip ? Addresses.format(s.srcHi, s.srcLo) : "", ip && s.hasPorts ? s.srcPort : "",
                 ip ? Addresses.format(s.dstHi, s.dstLo) : "", ip && s.hasPorts ? s.dstPort : "",
                 ip ? s.length : "", s.outcome.label(), translation(s),
-                s.counterpartFrame == 0 ? "" : s.outcome == Outcome.ROUTED_BACK ? s.side.label() : s.side.other().label(),
+                c.counterpartCapture() == null ? "" : c.counterpartCapture(),
                 s.counterpartFrame == 0 ? "" : s.counterpartFrame,
                 s.counterpartFrame == 0 ? "" : milliseconds(s.counterpartDeltaNanos));
     }
@@ -153,10 +159,20 @@ public final class CaseOutputs implements AnalysisSink {
             csv.flush();
             f.commit();
         }
-        SipCsv.writeLines(dir.resolve("sip.csv"), r.sipRewrites().lines());
+        sipRows.write(dir.resolve("sip.csv"));
         FindingsCsv.SPEC.write(dir.resolve("findings.csv"), r.findings());
         KeepaliveCsv.SPEC.write(dir.resolve("keepalive.csv"), r.keepalive());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
+    }
+
+    @Override
+    public void sipMessage(MessageVerdict verdict) {
+        sipRows.add(verdict);
+    }
+
+    @Override
+    public void sipMessageJudged(int index, SipRewriteClassifier.JudgedPorts judged) {
+        sipRows.judged(index, judged);
     }
 
     /** Discards the partial packets.csv when the run fails. */

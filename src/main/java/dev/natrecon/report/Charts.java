@@ -1,5 +1,6 @@
 package dev.natrecon.report;
 
+import dev.natrecon.capture.Times;
 import dev.natrecon.correlate.Binding;
 import java.awt.BasicStroke;
 import java.awt.Color;

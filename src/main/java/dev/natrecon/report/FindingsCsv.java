@@ -1,5 +1,6 @@
 package dev.natrecon.report;
 
+import dev.natrecon.capture.Times;
 import dev.natrecon.detect.Finding;
 import java.util.ArrayList;
 import java.util.List;

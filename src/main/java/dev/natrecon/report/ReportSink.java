@@ -4,6 +4,7 @@ import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
@@ -54,7 +55,8 @@ public final class ReportSink implements AnalysisSink {
     }
 
     @Override
-    public void packet(Seen s, String capture) {
+    public void packet(Crossing c) {
+        Seen s = c.seen();
         if (s.nanos != 0) {
             firstNanos = Math.min(firstNanos, s.nanos);
             lastNanos = Math.max(lastNanos, s.nanos);

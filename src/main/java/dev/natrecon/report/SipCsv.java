@@ -1,5 +1,6 @@
 package dev.natrecon.report;
 
+import dev.natrecon.capture.Times;
 import dev.natrecon.alg.sip.MessageVerdict;
 import dev.natrecon.alg.sip.SipCopy;
 import dev.natrecon.alg.sip.SipMessagePair;

@@ -1,5 +1,6 @@
 package dev.natrecon.report;
 
+import dev.natrecon.capture.Times;
 import dev.natrecon.capture.CaptureInterface;
 import dev.natrecon.correlate.ClockEstimate;
 import dev.natrecon.correlate.Outcome;

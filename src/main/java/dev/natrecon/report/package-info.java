@@ -1,9 +1,12 @@
 /**
- * Sinks that only render: {@code summary.json}, {@code packets.csv}, {@code mappings.csv}, {@code events.csv} (the
- * router model's events, each also as its {@code conntrack -E} line) and {@code tablesize.csv} (Apache Commons CSV),
- * {@code sip.csv} ({@link dev.natrecon.report.SipCsv}: each SIP message on both sides with the router's rewrites and the
- * SIP ALG verdict; not yet among a case's outputs),
- * and later charts and the HTML report. Every CSV goes through {@link dev.natrecon.report.Csv} (spreadsheet formulas in
+ * Sinks that only render, each an {@link dev.natrecon.engine.AnalysisSink} the engine feeds (so this package sits above
+ * {@code engine}, never below it): {@code summary.json}, {@code packets.csv}, {@code mappings.csv}, {@code events.csv}
+ * (the router model's events, each also as its {@code conntrack -E} line), {@code expectations.csv},
+ * {@code tablesize.csv}, {@code sip.csv} ({@link dev.natrecon.report.SipCsv}, rendered as the engine classifies each
+ * SIP message on both sides: the router's rewrites and the SIP ALG verdict), {@code findings.csv},
+ * {@code keepalive.csv} ({@link dev.natrecon.report.CaseOutputs}), and {@code report.html}, {@code summary.md}, the
+ * charts and call ladders ({@link dev.natrecon.report.ReportSink}). Times are rendered by
+ * {@link dev.natrecon.capture.Times}. Every CSV goes through {@link dev.natrecon.report.Csv} (spreadsheet formulas in
  * text cells neutralised); capture text is escaped for each sink ({@link dev.natrecon.report.Escape}: HTML, Markdown
  * code spans; {@link dev.natrecon.report.Json}). Output is deterministic (UTC, root locale, ids in order of appearance) and every
  * file is written under a temporary name and renamed into place, so a killed run never leaves a half file that looks

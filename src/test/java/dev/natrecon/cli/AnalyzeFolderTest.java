@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natrecon.batch.CaseRunner;
 import dev.natrecon.bench.SyntheticNatCaptures;
-import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Crossing;
 import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
@@ -99,7 +99,7 @@ class AnalyzeFolderTest {
             int n;
 
             @Override
-            public void packet(Seen s, String capture) {
+            public void packet(Crossing c) {
                 if (++n == 200) throw new IllegalStateException("killed midway");
             }
 

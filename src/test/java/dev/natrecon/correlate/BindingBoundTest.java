@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.testing.Frames;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The binding table keeps at most its bound; packets of further flows are counted, not kept. */
@@ -27,14 +28,20 @@ class BindingBoundTest {
         s.outcome = Outcome.TRANSLATED;
         s.frame = frame;
         s.length = 100;
+        s.disposition = dev.natrecon.decode.Disposition.DECODED;
         return s;
     }
 
     @Test
     void flowsPastTheBoundAreCountedNotKept() {
         BindingTable t = new BindingTable(3);
+        CrossingClassifier classifier = new CrossingClassifier(Inside.privateRanges(), List.of(), List.of("203.0.113.2"));
+        Crossing c = new Crossing();
         for (int round = 0; round < 2; round++) {
-            for (int h = 10; h < 15; h++) t.add(translated(h, h + round * 10));
+            for (int h = 10; h < 15; h++) {
+                classifier.classify(translated(h, h + round * 10), c);
+                t.add(c);
+            }
         }
         assertEquals(3, t.bindings().size());
         assertEquals(4, t.notKept(), "2 flows past the bound, 2 packets each");

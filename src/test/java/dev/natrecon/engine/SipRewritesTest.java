@@ -35,19 +35,38 @@ class SipRewritesTest {
 
     /** One TCP segment from the phone, as the LAN shows it, and its copy on the WAN, the router's rewrite applied. */
     static SipPacket segment(String lanPayload, String wanPayload) {
-        return new SipPacket(1_000_000_000L, "lan", 7, "wan", 8, 1_000_100_000L, true, endpoint(PHONE, 5060),
+        return new SipPacket(1_000_000_000L, true, "lan", 7, "wan", 8, 1_000_100_000L, true, endpoint(PHONE, 5060),
                 endpoint(PROVIDER, 5060), endpoint(ROUTER, 5060), endpoint(PROVIDER, 5060),
                 lanPayload.getBytes(StandardCharsets.US_ASCII), null, wanPayload.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The sink's side of the analysis: each verdict rendered as its sip.csv row when it comes. */
+    static final class Rows implements AnalysisSink {
+        final List<String> rows = new java.util.ArrayList<>();
+
+        @Override
+        public void packet(dev.natrecon.correlate.Crossing c) {
+        }
+
+        @Override
+        public void sipMessage(dev.natrecon.alg.sip.MessageVerdict v) {
+            rows.add(dev.natrecon.report.SipCsv.line(dev.natrecon.report.SipCsv.row(v)));
+        }
+
+        @Override
+        public void finish(RunResult result) {
+        }
+    }
+
     @Test
     void aTcpSegmentWithTwoMessagesGivesTwoClassifiedRows() {
-        SipRewrites r = new SipRewrites(true);
+        Rows sink = new Rows();
+        SipRewrites r = new SipRewrites(true, new SinkFanOut(List.of(sink)));
         // Message 1 rewritten (Via and Contact mapped to the router), message 2 left alone: one row each, each judged.
         r.accept(segment(options(PHONE, 1) + options(PHONE, 2), options(ROUTER, 1) + options(PHONE, 2)));
         r.finish(List.of());
         assertEquals(2, r.pairs());
-        List<String> rows = r.lines();
+        List<String> rows = sink.rows;
         assertEquals(2, rows.size(), rows.toString());
         assertTrue(rows.get(0).contains(",1 OPTIONS,OPTIONS,"), rows.get(0));
         assertTrue(rows.get(1).contains(",2 OPTIONS,OPTIONS,"), rows.get(1));
@@ -61,22 +80,24 @@ class SipRewritesTest {
 
     @Test
     void aSegmentThatIsNotWholeMessagesStaysOneRow() {
-        SipRewrites r = new SipRewrites(true);
+        Rows sink = new Rows();
+        SipRewrites r = new SipRewrites(true, new SinkFanOut(List.of(sink)));
         String two = options(PHONE, 1) + options(PHONE, 2);
         String cut = two.substring(0, two.length() - 10); // the second message continues in the next segment
         r.accept(segment(cut, cut.replace(PHONE, ROUTER)));
         r.finish(List.of());
         assertEquals(1, r.pairs());
-        assertEquals(1, r.lines().size());
+        assertEquals(1, sink.rows.size());
     }
 
     @Test
     void rowsPastTheBoundAreCountedInTheVerdictAndNamed() {
-        SipRewrites r = new SipRewrites(true, 1);
+        Rows sink = new Rows();
+        SipRewrites r = new SipRewrites(true, new SinkFanOut(List.of(sink)), 1);
         r.accept(segment(options(PHONE, 1) + options(PHONE, 2), options(ROUTER, 1) + options(PHONE, 2)));
         r.finish(List.of());
         assertEquals(2, r.pairs());
-        assertEquals(1, r.lines().size(), "one row kept");
+        assertEquals(1, sink.rows.size(), "one row handed to the sinks");
         assertEquals(1, r.bounds().count(dev.natrecon.capture.Bound.SIP_ROWS.id()));
         CaseVerdict v = r.verdict();
         assertEquals(1, v.count(AlgClass.LINUX_LIKE), v.toString());

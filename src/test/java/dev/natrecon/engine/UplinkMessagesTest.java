@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.correlate.Crossing;
+import dev.natrecon.correlate.CrossingClassifier;
+import dev.natrecon.correlate.Inside;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
@@ -24,8 +27,17 @@ class UplinkMessagesTest {
 
     private final List<ConntrackEvent> events = new ArrayList<>();
     private final List<String> decisions = new ArrayList<>();
-    private final ConntrackReplay replay = new ConntrackReplay(ModelSettings.defaults(), List.of("203.0.113.2"), T0,
+    private final CrossingClassifier classifier = new CrossingClassifier(Inside.privateRanges(), List.of(),
+            List.of("203.0.113.2"));
+    private final ConntrackReplay replay = new ConntrackReplay(ModelSettings.defaults(), classifier, T0,
             decisions, events::add, t -> { });
+    private final Crossing crossing = new Crossing();
+
+    /** The frame as the replay hands it on: classified, then offered. */
+    private void offer(Seen s) {
+        classifier.classify(s, crossing);
+        replay.offer(crossing);
+    }
 
     private static long[] ip(String a) {
         long[] r = new long[2];
@@ -59,7 +71,7 @@ class UplinkMessagesTest {
         s.cpDstLo = dst[1];
         s.cpSrcPort = s.cpDstPort = 5060;
         s.cpLength = 400;
-        replay.offer(s);
+        offer(s);
     }
 
     private void uplink(long frame, double seconds, LinkEvent kind, int code, String address) {
@@ -72,7 +84,7 @@ class UplinkMessagesTest {
         s.linkEvent = kind;
         s.linkEventCode = code;
         s.linkEventAddress = address == null ? 0 : Addresses.v4Bits(ip(address)[1]);
-        replay.offer(s);
+        offer(s);
     }
 
     private List<ConntrackEvent.EntryKilled> kills() {
@@ -103,6 +115,6 @@ class UplinkMessagesTest {
         uplink(3, 4, LinkEvent.DHCP, 5, "198.51.100.77");
         assertEquals(1, kills().size(), events.toString());
         assertTrue(decisions.contains("model link change: WAN address 203.0.113.2 -> 198.51.100.77 (DHCP ACK) at wan frame 3, "
-                + dev.natrecon.report.Times.iso(T0 + 4_000_000_000L)), decisions.toString());
+                + dev.natrecon.capture.Times.iso(T0 + 4_000_000_000L)), decisions.toString());
     }
 }

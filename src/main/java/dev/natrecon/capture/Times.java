@@ -1,10 +1,14 @@
-package dev.natrecon.report;
+package dev.natrecon.capture;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Time rendering shared by every sink: epoch seconds with nanoseconds for machines, ISO-8601 UTC for people. */
+/**
+ * Time rendering shared by every package that shows a packet time (the sinks, the engine's decisions, the CLI):
+ * epoch seconds with nanoseconds for machines, ISO-8601 UTC for people. It lives with the capture timestamps it
+ * renders, at the bottom of the package graph, so no package needs another one above it for it.
+ */
 public final class Times {
     private static final DateTimeFormatter ISO =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);

@@ -1,0 +1,278 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.capture.AnomalyCounts;
+import dev.natrecon.capture.MergedFrameSource;
+import dev.natrecon.capture.RawFrame;
+import dev.natrecon.conntrack.ConntrackEvent;
+import dev.natrecon.conntrack.EventSink;
+import dev.natrecon.conntrack.ExpectationEvent;
+import dev.natrecon.correlate.BindingTable;
+import dev.natrecon.correlate.ClockEstimate;
+import dev.natrecon.correlate.Crossing;
+import dev.natrecon.correlate.CrossingClassifier;
+import dev.natrecon.correlate.Inside;
+import dev.natrecon.correlate.MatchKeys;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.PacketMatcher;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.LinkEvent;
+import dev.natrecon.decode.Packet;
+import dev.natrecon.decode.Protocols;
+import dev.natrecon.detect.Detection;
+import dev.natrecon.detect.DetectionContext;
+import dev.natrecon.detect.Finding;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Pass 2 of a case as an object, in the shape of a packet dispatch loop (Zeek's {@code run_state}): for each frame of
+ * the merged stream, {@link #frame decode and resolve it}, hand it to the matcher, which releases the frames whose
+ * counterpart is decided to {@link #resolved} (bindings, the router model, detectors, sinks, in that order); after the
+ * last frame {@link #drain} empties the matcher and ages the model to the captures' end; then the
+ * {@link KernelComparisons} run as a step of their own and the result goes to the sinks.
+ *
+ * <p>All sink calls go through one {@link SinkFanOut}; the first I/O error a sink meets stops the replay after the
+ * frame that caused it.
+ */
+final class Replay {
+    /** What pass 1 decided for pass 2: the inputs and their roles, the clock, the spans, the interfaces' sides. */
+    record Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
+                List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
+                long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf) {
+    }
+
+    /** How often (in frames) the matcher's held frames are sampled for the peak. */
+    private static final int PEAK_SAMPLE_MASK = 1023;
+
+    private final Plan plan;
+    private final AnalysisInputs in;
+    private final SinkFanOut sinks;
+    private final long[][] outcomes = new long[2][Outcome.values().length];
+    private final long[] matched = new long[2];
+    private final BindingTable bindings = new BindingTable();
+    private final Detection detection;
+    private final KernelComparisons kernel;
+    private final ConntrackReplay model;
+    private final SipRewrites rewrites;
+    private final PacketMatcher matcher;
+    private final MatchKeys keys = new MatchKeys();
+    /** Decides how each frame crossed the router, into the one reused {@link #crossing}. */
+    private final CrossingClassifier classifier;
+    private final Crossing crossing = new Crossing();
+    /** Ports whose payloads a helper may read: kept (SIP is rare next to RTP), with anything that parses as SIP. */
+    private final boolean[] helperPort = new boolean[65536];
+    private final List<FrameDecoder> decoders = new ArrayList<>();
+    private final long[][] spans;
+    private final long[] lastOrder;
+    private int ended;
+    private long replayed;
+    private long peak;
+
+    Replay(Plan plan, List<AnalysisSink> sinks) throws IOException {
+        this.plan = plan;
+        this.in = plan.in();
+        this.sinks = new SinkFanOut(sinks);
+        this.kernel = new KernelComparisons(in);
+        this.classifier = new CrossingClassifier(Inside.of(in.model().inside()), in.model().routerAddresses(),
+                plan.clock().externalAddresses());
+        this.detection = Detection.standard(classifier.inside());
+        this.model = new ConntrackReplay(in.model(), classifier, plan.lanSpan()[0],
+                plan.decisions(), new EventSink() {
+                    @Override
+                    public void accept(ConntrackEvent e) {
+                        kernel.modelEvent(e);
+                        detection.conntrack(e);
+                        Replay.this.sinks.conntrack(e);
+                    }
+
+                    @Override
+                    public void expectation(ExpectationEvent e) {
+                        kernel.modelExpectation(e);
+                        detection.expectation(e);
+                        Replay.this.sinks.expectation(e);
+                    }
+                }, this.sinks::tableSize);
+        model.onUplinkChange(detection::uplink);
+        detection.readTable(model::view);
+        this.rewrites = new SipRewrites(in.redact(), this.sinks);
+        model.onSipPacket(p -> {
+            rewrites.accept(p);
+            this.sinks.sipPacket(p);
+        });
+        kernel.listTables(model);
+        this.matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), plan.lanSpan(), plan.wanSpan(),
+                new LinkedHashSet<>(plan.clock().externalAddresses()), classifier.inside(), this::resolved);
+        for (int port : in.model().sipPorts()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
+        for (int i = 0; i < plan.inputs().size(); i++) {
+            decoders.add(new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
+                    : new AnomalyCounts()));
+        }
+        this.spans = new long[][] {plan.lanSpan(), plan.wanSpan()};
+        this.lastOrder = new long[plan.inputs().size()];
+        Arrays.fill(lastOrder, Long.MIN_VALUE);
+    }
+
+    /**
+     * A frame whose counterpart the matcher has decided, in merged order: classified once into the crossing, which the
+     * bindings, the model (which adds its verdict), the detectors and the sinks read in turn.
+     */
+    private void resolved(Seen s) {
+        classifier.classify(s, crossing);
+        // A frame of a router interface that faces neither side carries its own label and is not counted.
+        if (s.captureLabel == null) {
+            outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
+            if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
+            bindings.add(crossing);
+            model.offer(crossing);
+        }
+        detection.packet(crossing);
+        sinks.packet(crossing);
+    }
+
+    /** Runs the replay to its result, which the sinks have been given. */
+    RunResult run() throws IOException {
+        try (MergedFrameSource merged = new MergedFrameSource(plan.inputs())) {
+            while (merged.next()) {
+                frame(merged);
+                sinks.rethrow();
+            }
+            drain(merged);
+        }
+        sinks.rethrow();
+        peak = Math.max(peak, matcher.held());
+        return finish();
+    }
+
+    /** One frame of the merged stream: decoded, counted, its payload kept when a helper may read it, matched. */
+    private void frame(MergedFrameSource merged) {
+        if (plan.counters() != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged);
+        int idx = merged.inputIndex();
+        RawFrame f = merged.frame();
+        FrameDecoder dec = decoders.get(idx);
+        long nanos = merged.correctedNanos();
+        Disposition d = dec.decode(f, nanos);
+        Packet p = dec.packet;
+        Seen s = matcher.obtain();
+        s.frame = f.frameNumber;
+        s.captureNanos = f.timestampNanos;
+        s.nanos = nanos;
+        s.disposition = d;
+        s.captureLabel = null;
+        if (p.linkEvent != LinkEvent.NONE) {
+            s.linkEvent = p.linkEvent;
+            s.linkEventCode = p.linkEventCode;
+            s.linkEventAddress = p.linkEventAddress;
+        }
+        if (in.routerCapture()) {
+            int ik = Analysis.interfaceKey(f, p);
+            Side side = plan.sideOf().get(ik);
+            s.side = side == null ? Side.LAN : side;
+            if (side == null) {
+                s.captureLabel = plan.labelOf().computeIfAbsent(ik,
+                        k -> "other:" + Analysis.interfaceName(k, plan.captures().get(0).interfaces));
+            }
+        } else {
+            s.side = idx == 0 ? Side.LAN : Side.WAN;
+        }
+        long key = 0;
+        if (d == Disposition.DECODED) {
+            // Frames of an interface facing neither side are listed but never matched (key 0).
+            key = s.captureLabel == null ? keys.key(p) : 0;
+            PacketMatcher.fillTuple(s, p, key);
+        }
+        if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
+                && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
+                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP)) {
+            s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
+        }
+        if (plan.counters() != null) {
+            plan.counters().get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
+            if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
+        }
+        matcher.offer(s);
+        replayed++;
+        if ((replayed & PEAK_SAMPLE_MASK) == 0) peak = Math.max(peak, matcher.held());
+    }
+
+    /** After the last frame: the matcher releases what it holds, the model ages to the end, the counts close. */
+    private void drain(MergedFrameSource merged) {
+        if (plan.counters() != null) captureEnded(merged);
+        matcher.finish();
+        model.finish();
+        for (FrameDecoder dec : decoders) dec.finish();
+        if (plan.counters() != null) {
+            for (int i = 0; i < plan.counters().size(); i++) {
+                plan.counters().get(i).finish(plan.inputs().get(i).reader());
+                plan.captures().add(plan.counters().get(i).stats);
+            }
+        }
+    }
+
+    /**
+     * Tells the matcher the end of each capture the merge has just exhausted (two-capture case: the ends are not
+     * known before the replay): its last corrected time. Until then the capture counts as still running, which is
+     * right, since its next frame lies at or after the current one. Returns how many inputs have ended.
+     */
+    private int captureEnded(MergedFrameSource merged) {
+        int n = 0;
+        for (int i = 0; i < lastOrder.length; i++) {
+            if (!merged.exhausted(i)) continue;
+            n++;
+            if (spans[i][1] == Long.MAX_VALUE) {
+                spans[i][1] = lastOrder[i];
+                matcher.captureEnded(i == 0 ? Side.LAN : Side.WAN, lastOrder[i]);
+            }
+        }
+        return n;
+    }
+
+    /** The steps after the run: kernel comparisons, the rewrite judgement, the detectors; then the sinks' finish. */
+    private RunResult finish() throws IOException {
+        ModelSummary modelSummary = model.summary();
+        KernelComparisons.Checks checks = kernel.compare(model, plan.lanSpan(), plan.wanSpan());
+        rewrites.finish(bindings.bindings());
+        List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
+                in.model().timeouts(), plan.clock().externalAddresses(), model.helperOn(),
+                rewrites::verdict, plan.lanSpan(), plan.wanSpan()));
+        RunResult result = new RunResult(in.caseName(), plan.captures(), plan.roles(), plan.decisions(), plan.clock(),
+                outcomes, matched, matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(),
+                modelSummary, model.snapshots(), checks.events(), checks.tables(), checks.expectations(), rewrites,
+                findings, detection.keepalive(), limits(plan.captures(), bindings, detection, rewrites));
+        sinks.finish(result);
+        return result;
+    }
+
+    /** Every bound the case reached: the captures' own, then the analysis stages'. */
+    private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection,
+                                            SipRewrites rewrites) {
+        List<LimitNotice> out = new ArrayList<>();
+        for (CaptureStats c : captures) out.addAll(c.limitNotices());
+        dev.natrecon.capture.AnomalyCounts sip = rewrites.bounds();
+        for (Map.Entry<String, Long> e : sip.asMap().entrySet()) {
+            out.add(new LimitNotice(e.getKey(), "sip", e.getValue(), String.format(Locale.ROOT,
+                    "sip: %d message(s), the first the input copy of frame %d (sip.csv), stopped at a bound (%s): %s",
+                    e.getValue(), sip.firstFrame(e.getKey()), e.getKey(), sip.kind(e.getKey()).description())));
+        }
+        if (bindings.notKept() > 0) {
+            out.add(new LimitNotice(dev.natrecon.capture.Bound.BINDINGS.id(), "bindings", bindings.notKept(),
+                    String.format(Locale.ROOT, "bindings: %d matched packets belong to flows past the %d bindings "
+                            + "kept (%s); they were counted in the outcomes, mappings.csv and the detectors have the "
+                            + "first %d bindings", bindings.notKept(), BindingTable.MAX_BINDINGS,
+                            dev.natrecon.capture.Bound.BINDINGS.id(), BindingTable.MAX_BINDINGS)));
+        }
+        detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
+                "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));
+        detection.notKept().forEach((id, n) -> out.add(new LimitNotice(
+                dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id(), "findings", n, String.format(Locale.ROOT,
+                "findings: %s found %d more instances than the %d kept (%s); they were counted, not listed", id, n,
+                Detection.MAX_FINDINGS_PER_RULE, dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id()))));
+        return List.copyOf(out);
+    }
+}
