@@ -69,8 +69,11 @@ public final class ConntrackText {
             }
         }
         if (tuples.isEmpty()) throw new IllegalArgumentException("no src=/dst= tuple: " + line);
+        // conntrack prints both directions; without the reply tuple KernelEntry.view() threw a NullPointerException
+        // (issue 13 fuzzing; regression input RouterTextFuzzTestInputs/conntrackLines/crash-one-tuple)
+        if (tuples.size() < 2) throw new IllegalArgumentException("no reply tuple (a second src=/dst=): " + line);
         return new KernelEntry(ts, event, l3, proto, protoNumber, timeout, state, tuple(tuples.get(0)),
-                tuples.size() > 1 ? tuple(tuples.get(1)) : null, List.copyOf(flags), attrs);
+                tuple(tuples.get(1)), List.copyOf(flags), attrs);
     }
 
     /** Parses one expectation event or listing line (conntrack-tools or /proc). */
