@@ -3,7 +3,6 @@ package dev.natrecon.reassembly;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.natrecon.FuzzContract;
-import dev.natrecon.Touch;
 import dev.natrecon.capture.AnomalyCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ class SipStreamFramerFuzzTest {
     void splitPoints(FuzzedDataProvider fuzz) {
         int cap = fuzz.consumeBoolean() ? SMALL_CAP : SipStreamFramer.DEFAULT_MAX_BUFFER;
         int[] cuts = new int[fuzz.consumeInt(0, MAX_SEGMENTS)];
-        for (int i = 0; i < cuts.length; i++) cuts[i] = fuzz.consumeInt(0, Integer.MAX_VALUE);
+        for (int i = 0; i < cuts.length; i++) cuts[i] = fuzz.consumeInt(); // any int: taken modulo the stream length in ends()
         byte[] stream = fuzz.consumeRemainingAsBytes();
         FuzzContract.run(() -> {
             AnomalyCounts wholeCounts = new AnomalyCounts(), splitCounts = new AnomalyCounts();
@@ -106,7 +105,7 @@ class SipStreamFramerFuzzTest {
             if (item.length() != item.bytes().length) {
                 throw new AssertionError("item length " + item.length() + " but " + item.bytes().length + " bytes");
             }
-            if (item.kind() == SipStreamItem.Kind.MESSAGE) Touch.all(item.parse());
+            if (item.kind() == SipStreamItem.Kind.MESSAGE) item.parse(); // the SIP parser has its own target
         }
     }
 }
