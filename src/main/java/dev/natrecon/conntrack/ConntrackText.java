@@ -70,7 +70,7 @@ public final class ConntrackText {
         }
         if (tuples.isEmpty()) throw new IllegalArgumentException("no src=/dst= tuple: " + line);
         // conntrack prints both directions; without the reply tuple KernelEntry.view() threw a NullPointerException
-        // (issue 13 fuzzing; regression input RouterTextFuzzTestInputs/conntrackLines/crash-one-tuple)
+        // (found by RouterTextFuzzTest#conntrackLines: RouterTextFuzzTestInputs/conntrackLines/crash-f257d830…)
         if (tuples.size() < 2) throw new IllegalArgumentException("no reply tuple (a second src=/dst=): " + line);
         return new KernelEntry(ts, event, l3, proto, protoNumber, timeout, state, tuple(tuples.get(0)),
                 tuple(tuples.get(1)), List.copyOf(flags), attrs);
