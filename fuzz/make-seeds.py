@@ -29,13 +29,6 @@ def put(d, name, data):
     with open(os.path.join(d, 'seed-' + name), 'wb') as f:
         f.write(data)
 
-def tail(*vals):
-    """Provider integers consumed in this order, as trailing bytes: (value, byte count) pairs."""
-    out = b''
-    for v, n in vals:
-        out = v.to_bytes(n, 'big')[::-1] + out if False else bytes(reversed(v.to_bytes(n, 'big'))) + out
-    return out
-
 # --- reading captures -------------------------------------------------------------------------------------------
 def pcap_frames(path):
     """(linktype, header bytes, [(record header, frame)]) of a classic pcap, or None for pcapng."""
@@ -143,7 +136,7 @@ for path in classic + ng:
 for i, path in enumerate((classic + ng)[:6]):
     name = os.path.basename(path)
     small = cut(path, 8, 4 * 1024)
-    put(d, name + '.gz', gzip.compress(small))
+    put(d, name + '.gz', gzip.compress(small, mtime=0))
     put(d, name + '.xz', lzma.compress(small))
     put(d, name + '.zst', subprocess.run(['zstd', '-q', '-c'], input=small, capture_output=True, check=True).stdout)
     put(dc, name + '.gzip', small + bytes([100, 1]))
