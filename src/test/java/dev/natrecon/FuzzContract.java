@@ -12,6 +12,13 @@ import java.io.UncheckedIOException;
  * name.
  */
 public final class FuzzContract {
+    static {
+        // Jazzer's agent, once a fuzz test installed it, logs every class it instruments ("INFO: Instrumented ...") to
+        // whatever System.err is at that moment; tests that capture System.err to prove a parser prints nothing
+        // (SipCorpusTest, SdpBodyTest) would see those lines. Pin its log to the streams of the test run.
+        com.code_intelligence.jazzer.utils.Log.fixOutErr(System.out, System.err);
+    }
+
     private FuzzContract() {
     }
 
