@@ -70,8 +70,12 @@ public final class ConntrackText {
             }
         }
         if (tuples.isEmpty()) throw new IllegalArgumentException("expected src= and dst= (the original tuple): " + line);
-        return new KernelEntry(ts, event, l3, proto, protoNumber, timeout, state, tuple(tuples.get(0), line),
-                tuples.size() > 1 ? tuple(tuples.get(1), line) : null, List.copyOf(flags), attrs);
+        // conntrack prints both directions; without the reply tuple KernelEntry.view() threw a NullPointerException
+        // (found by RouterTextFuzzTest#conntrackLines: RouterTextFuzzTestInputs/conntrackLines/crash-f257d830…)
+        KernelTuple original = tuple(tuples.get(0), line);
+        if (tuples.size() < 2) throw new IllegalArgumentException("expected a second src= and dst= (the reply tuple): " + line);
+        return new KernelEntry(ts, event, l3, proto, protoNumber, timeout, state, original, tuple(tuples.get(1), line),
+                List.copyOf(flags), attrs);
     }
 
     /** Parses one expectation event or listing line (conntrack-tools or /proc). */
