@@ -39,7 +39,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CaseOptions options;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output folder (default: reports/<case name>/)")
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output folder (default: reports/<case folder> for --case, else reports/<folder>-<LAN stem>+<WAN "
+                    + "stem> or reports/<folder>-<router stem>; -2, -3... when that name holds another case's report)")
     Path output;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
@@ -58,8 +59,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Severity threshold = threshold(failOn, spec.commandLine());
         AnalysisInputs in = options.inputs(spec.commandLine());
-        // the default folder's name comes from the input (a capture's folder): one safe name under reports/
-        Path dir = output != null ? output : Path.of("reports", dev.natrecon.batch.CaseDiscovery.safeName(in.caseName()));
+        // the default folder is unique to the case and never another case's (OutputFolder)
+        Path dir = output != null ? output : OutputFolder.choose(OutputFolder.REPORTS, in, options.caseFile);
         RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact, List.of());
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);

@@ -41,7 +41,9 @@ final class CaseOptions {
         String wanIf;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    /* With a heading picocli lists the nested groups' options once, in their own section; without one, each nested
+       group's options were listed twice in --help. */
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Captures (--lan and --wan, or --router, or a --case naming them):%n")
     Sources sources;
 
     @Option(names = "--case", paramLabel = "FILE",
@@ -126,6 +128,7 @@ final class CaseOptions {
     /** The inputs these options describe; usage errors are thrown against {@code cl}. */
     AnalysisInputs inputs(CommandLine cl) throws IOException {
         if (matchWindow <= 0) throw new CommandLine.ParameterException(cl, "--match-window must be positive");
+        checkFiles();
         CaseSettings cs = caseSettings();
         AnalysisInputs in;
         if (sources != null && sources.pair != null) {
@@ -144,7 +147,29 @@ final class CaseOptions {
                     + "and capture.wan.file");
         }
         in = in.withModel(model(cl, cs));
-        return cs == null ? in : cs.withKernelFiles(in);
+        if (cs == null) return in;
+        in = cs.withKernelFiles(in);
+        // the files the case settings name: the error says which settings file named them
+        String from = caseFile + " names";
+        InputFiles.file(from, in.lan());
+        InputFiles.file(from, in.wan());
+        InputFiles.file(from, in.router());
+        InputFiles.file(from, in.kernelEvents());
+        for (AnalysisInputs.KernelTable t : in.kernelTables()) InputFiles.file(from, t.file());
+        InputFiles.file(from, in.kernelExpectations());
+        return in;
+    }
+
+    /** Every file an option names is there, a file and readable (one line naming the option and file otherwise). */
+    private void checkFiles() throws IOException {
+        if (sources != null && sources.pair != null) {
+            InputFiles.file("--lan", sources.pair.lan);
+            InputFiles.file("--wan", sources.pair.wan);
+        }
+        if (sources != null && sources.router != null) InputFiles.file("--router", sources.router.router);
+        InputFiles.file("--case", caseFile);
+        InputFiles.file("--sysctl", sysctl);
+        InputFiles.file("--ruleset", ruleset);
     }
 
     private ModelSettings model(CommandLine cl, CaseSettings cs) throws IOException {

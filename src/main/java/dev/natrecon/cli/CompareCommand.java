@@ -61,6 +61,8 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        InputFiles.file("--kernel-events", kernelEvents);
+        if (kernelTables != null) for (Path p : kernelTables) InputFiles.file("--kernel-table", p);
         AnalysisInputs in = options.inputs(spec.commandLine());
         if (kernelEvents != null) in = in.withKernelEvents(kernelEvents);
         if (tableAt != null && kernelTables == null) {

@@ -39,6 +39,7 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<Object> all = new ArrayList<>();
+        for (Path f : files) InputFiles.file("capture", f);
         for (Path f : files) {
             CaptureStats s = Analysis.survey(f);
             if (json) {

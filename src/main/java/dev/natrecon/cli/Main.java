@@ -1,6 +1,7 @@
 package dev.natrecon.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -59,6 +60,8 @@ public final class Main implements Runnable {
         cl.setErr(safeErr);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine.getErr()));
+        cl.setParameterExceptionHandler((ex, arguments) -> usage(ex, ex.getCommandLine().getErr()));
+        versionEverywhere(cl);
         int code;
         try {
             code = cl.execute(args);
@@ -97,6 +100,33 @@ public final class Main implements Runnable {
         if (System.getenv(DEBUG_ENV) != null) t.printStackTrace(err);
         err.flush();
         return input ? USAGE : INTERNAL;
+    }
+
+    /**
+     * A usage error (picocli could not parse the command line, or a command rejected an option's value): one line
+     * naming the problem and where the help is, {@code see 'natrecon analyze --help'}, not the whole help.
+     */
+    static int usage(CommandLine.ParameterException ex, PrintWriter err) {
+        CommandLine where = ex.getCommandLine();
+        String name = where == null ? "natrecon" : where.getCommandSpec().qualifiedName();
+        String msg = ex.getMessage() == null ? "bad command line" : ex.getMessage().replaceFirst("^Error: ", "");
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            // picocli's guesses for a misspelt option only: its guess for an unknown command is often unrelated
+            List<String> options = u.getSuggestions().stream().filter(x -> x.startsWith("-")).toList();
+            if (!options.isEmpty()) msg += " (did you mean " + String.join(" or ", options) + "?)";
+        }
+        err.println("natrecon: error: " + TerminalWriter.oneLine(msg) + "; see '" + name + " --help'");
+        if (System.getenv(DEBUG_ENV) != null) ex.printStackTrace(err);
+        err.flush();
+        return USAGE;
+    }
+
+    /** {@code -V}/{@code --version} on every subcommand: picocli does not pass the version provider down. */
+    private static void versionEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) sub.getCommandSpec().versionProvider(new Version());
+            versionEverywhere(sub);
+        }
     }
 
     /** What bad input says: its message, with what happened when the file system gave only the file's name. */

@@ -5,15 +5,18 @@ import dev.natrecon.decode.Protocols;
 import java.util.Collection;
 import java.util.StringJoiner;
 
-/** Wireshark display filters for the evidence of findings (syntax of Wireshark 3.6 and later). */
+/**
+ * Wireshark display filters for the evidence of findings, in the syntax Wireshark 4 (Debian's tshark 4.0) parses: a set
+ * is {@code {1, 2}} (members separated by commas; 4.0 rejects the older space-separated form).
+ */
 public final class DisplayFilters {
     private DisplayFilters() {
     }
 
-    /** {@code frame.number in {3 17 42}}, or empty for no frames. */
+    /** {@code frame.number in {3, 17, 42}}, or empty for no frames. */
     public static String frames(Collection<Long> frames) {
         if (frames.isEmpty()) return "";
-        StringJoiner j = new StringJoiner(" ", "frame.number in {", "}");
+        StringJoiner j = new StringJoiner(", ", "frame.number in {", "}");
         for (Long f : frames) j.add(Long.toString(f));
         return j.toString();
     }

@@ -52,6 +52,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         private final Map<String, TreeSet<Long>> frames = new LinkedHashMap<>();
         private final Map<String, Integer> omitted = new LinkedHashMap<>();
         private final Map<String, String> filters = new LinkedHashMap<>();
+        private final java.util.Set<String> evidenceInFilter = new java.util.HashSet<>();
         private final Map<String, String> details = new LinkedHashMap<>();
 
         private Builder(Rule rule) {
@@ -102,6 +103,16 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
             return this;
         }
 
+        /**
+         * A display filter for the finding's flow that also selects the capture point's evidence frames
+         * ({@code (FILTER) || frame.number in {...}}, completed in {@link #build()}), for a finding whose evidence
+         * lies partly outside the flow: the other party of a port clash, the binding's new external port after a gap.
+         */
+        public Builder filterWithEvidence(String capture, String displayFilter) {
+            evidenceInFilter.add(capture);
+            return filter(capture, displayFilter);
+        }
+
         public Builder conntrack(String entry) {
             conntrack = entry == null ? "" : entry;
             return this;
@@ -121,7 +132,15 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
             if (nanos == Long.MAX_VALUE) throw new IllegalStateException(rule.id() + ": a finding needs a time");
             Map<String, List<Long>> f = new LinkedHashMap<>();
             for (Map.Entry<String, TreeSet<Long>> e : frames.entrySet()) f.put(e.getKey(), List.copyOf(e.getValue()));
-            return new Finding(rule.id(), severity, nanos, endNanos, subject, message, f, omitted, filters, conntrack,
+            Map<String, String> fl = new LinkedHashMap<>(filters);
+            for (String capture : evidenceInFilter) {
+                String flow = fl.get(capture);
+                List<Long> evidence = f.getOrDefault(capture, List.of());
+                if (flow != null && !evidence.isEmpty()) {
+                    fl.put(capture, "(" + flow + ") || " + DisplayFilters.frames(evidence));
+                }
+            }
+            return new Finding(rule.id(), severity, nanos, endNanos, subject, message, f, omitted, fl, conntrack,
                     details, fix);
         }
     }

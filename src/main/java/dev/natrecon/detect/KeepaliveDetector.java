@@ -446,7 +446,7 @@ final class KeepaliveDetector implements Detector {
                             evidence.length() == 0 ? "the captures show no consequence yet"
                                     : "the binding expired: " + evidence,
                             mechanisms, registration(t, timeouts)))
-                    .filter("lan", t.lan.displayFilterBothWays())
+                    .filterWithEvidence("lan", t.lan.displayFilterBothWays())
                     .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
                     .detail("gaps over the timeout", distinct)
                     .detail("longest gap s", String.format(Locale.ROOT, "%.3f", longest.get(t) / 1e9))
@@ -454,7 +454,8 @@ final class KeepaliveDetector implements Detector {
                             + TimeoutKind.STREAM.seconds(timeouts) + " s, sip helper "
                             + TimeoutKind.HELPER.seconds(timeouts) + " s")
                     .detail("mechanisms", mechanisms);
-            if (t.wan != null) b.filter("wan", t.wan.displayFilterBothWays());
+            // the WAN evidence may be on the binding's new external port, outside the first WAN flow
+            if (t.wan != null) b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
             if (t.requestedExpires >= 0) b.detail("REGISTER expires requested s", t.requestedExpires);
             if (t.grantedExpires >= 0) b.detail("REGISTER expires granted s", t.grantedExpires);
             if (t.registers > 1) {

@@ -101,8 +101,8 @@ final class PortClashDetector implements Detector {
                         + holder.id() + ") already held it, so the router remapped " + moved + " to " + got + " (entry "
                         + v.id() + ", " + c.frame().point() + " frame " + c.frame().frame() + "). " + kept
                         + " kept its port; the remote sees the two phones as " + external + " and " + got + ".")
-                .filter("lan", flow.displayFilterBothWays())
-                .filter("wan", wan.displayFilterBothWays())
+                .filterWithEvidence("lan", flow.displayFilterBothWays()) // the evidence: both parties' first frames
+                .filterWithEvidence("wan", wan.displayFilterBothWays())
                 .conntrack(EventFormat.entry(v))
                 .detail("kept the port", kept + " as " + external + " (entry " + holder.id() + ": "
                         + EventFormat.entry(holder) + ")")

@@ -9,10 +9,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A text file written under a temporary name beside its target and renamed over it on {@link #commit()}; closing
- * without committing deletes the temporary file.
+ * without committing deletes the temporary file. The temporary file is created the way any program creates a file
+ * (open with O_CREAT|O_EXCL, mode 0666 less the user's umask), not with {@code Files.createTempFile}, whose 0600
+ * would make every report readable by its owner only: the output follows the user's umask.
  */
 public final class AtomicFile implements AutoCloseable {
     private final Path target;
@@ -24,8 +29,10 @@ public final class AtomicFile implements AutoCloseable {
         this.target = target;
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        this.temporary = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        this.writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(temporary), StandardCharsets.UTF_8), 1 << 16);
+        this.temporary = temporaryBeside(dir, target);
+        this.writer = new BufferedWriter(new OutputStreamWriter(
+                Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                StandardCharsets.UTF_8), 1 << 16);
     }
 
     public Writer writer() {
@@ -54,9 +61,9 @@ public final class AtomicFile implements AutoCloseable {
     public static void write(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = temporaryBeside(dir, target);
         try {
-            Files.write(tmp, bytes);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -65,6 +72,12 @@ public final class AtomicFile implements AutoCloseable {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** A fresh hidden name {@code .NAME.HEX.tmp} beside {@code target}, not yet created (CREATE_NEW creates it). */
+    private static Path temporaryBeside(Path dir, Path target) {
+        return dir.resolve("." + target.getFileName() + "."
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp");
     }
 
     @Override

@@ -73,7 +73,7 @@ class DetectionTest {
                 f.displayFilter());
         assertEquals("(" + f.displayFilter() + ") || (ip.src==203.0.113.5 && ip.dst==192.168.1.10 && udp.srcport==5060"
                 + " && udp.dstport==5060)", f.displayFilterBothWays());
-        assertEquals("frame.number in {3 9}", DisplayFilters.frames(List.of(3L, 9L)));
+        assertEquals("frame.number in {3, 9}", DisplayFilters.frames(List.of(3L, 9L)));
     }
 
     @Test

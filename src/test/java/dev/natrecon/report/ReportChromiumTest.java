@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,9 +23,11 @@ import org.junit.jupiter.api.Test;
  * nothing, dumps the DOM after load and logs every console message (CSP violations included) to stderr. The page
  * must render (the verdict element is there), log nothing to the console, and — for the html-injection case, whose
  * SIP headers and SDP carry script and HTML — run none of it: the title is unchanged and no injected element exists.
- * A control page that does run a script proves the method would notice. Chromium missing is a failure, not a skip
- * (.ci/run installs it).
+ * A control page that does run a script proves the method would notice. Chromium missing is a failure, not a skip.
+ * Tagged {@code system}: {@code mvn -B test} leaves it out, {@code mvn -B test -Psystem} runs it (.ci/run installs
+ * Chromium and runs both).
  */
+@Tag("system")
 class ReportChromiumTest {
     static final Path OUT = Path.of("target/report-chromium");
 
