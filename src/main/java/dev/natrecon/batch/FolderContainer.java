@@ -18,9 +18,8 @@ import java.util.Set;
  * folders are skipped; symbolic links to files are read where they point (only read, never written), links to
  * folders are not followed.
  */
-class FolderContainer implements Container {
+class FolderContainer extends ListingContainer {
     private final Path root;
-    private final List<CaseDiscovery.Unmatched> rejected = new ArrayList<>();
 
     FolderContainer(Path root) {
         this.root = root;
@@ -34,7 +33,7 @@ class FolderContainer implements Container {
     @Override
     public List<String> members() throws IOException {
         List<String> out = new ArrayList<>();
-        rejected.clear();
+        newListing();
         IOException[] rootFailed = {null};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -62,9 +61,8 @@ class FolderContainer implements Container {
                     rootFailed[0] = e;
                     return FileVisitResult.TERMINATE;
                 }
-                rejected.add(new CaseDiscovery.Unmatched(root + "!" + name(file), "cannot be read ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                        + "); the rest of the folder is used", true));
+                rejectBroken(name(file), "cannot be read (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); the rest of the folder is used");
                 return FileVisitResult.SKIP_SUBTREE;
             }
 
@@ -95,11 +93,6 @@ class FolderContainer implements Container {
 
     private boolean hidden(Path p) {
         return p.getFileName() != null && p.getFileName().toString().startsWith(".");
-    }
-
-    @Override
-    public List<CaseDiscovery.Unmatched> rejected() {
-        return List.copyOf(rejected);
     }
 
     @Override

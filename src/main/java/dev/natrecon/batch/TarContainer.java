@@ -22,10 +22,9 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * unsafe names are never unpacked but listed as rejected; an archive damaged part-way lists the members complete
  * before the damage, and the damage as a broken row.
  */
-final class TarContainer implements Container {
+final class TarContainer extends ListingContainer {
     private final Path path;
     private final boolean gzip;
-    private final List<CaseDiscovery.Unmatched> rejected = new ArrayList<>();
 
     TarContainer(Path path) {
         this.path = path;
@@ -78,7 +77,7 @@ final class TarContainer implements Container {
     @Override
     public List<String> members() throws IOException {
         List<String> out = new ArrayList<>();
-        rejected.clear();
+        newListing();
         Set<String> seen = new HashSet<>();
         byte[] skip = new byte[1 << 16];
         Opened o = open();
@@ -87,7 +86,7 @@ final class TarContainer implements Container {
                 String name = Archives.normal(e.getName());
                 String why = reject(e, name);
                 if (why != null) {
-                    if (!e.isDirectory()) rejected.add(new CaseDiscovery.Unmatched(path + "!" + name, why));
+                    if (!e.isDirectory()) reject(name, why);
                     continue;
                 }
                 try {
@@ -96,21 +95,16 @@ final class TarContainer implements Container {
                         // counting nothing: only that the bytes are there
                     }
                 } catch (IOException | RuntimeException x) {
-                    rejected.add(new CaseDiscovery.Unmatched(path + "!" + name, "incomplete: " + damage(tar, x), true));
+                    rejectBroken(name, "incomplete: " + damage(tar, x));
                     return out;
                 }
                 if (seen.add(name)) out.add(name);
-                else rejected.add(new CaseDiscovery.Unmatched(path + "!" + name, "a second member of the same name; the first one is used"));
+                else reject(name, SECOND_MEMBER);
             }
         } catch (Damaged d) {
-            rejected.add(new CaseDiscovery.Unmatched(path.toString(), d.getMessage() + "; the members before it are used", true));
+            rejectRest(d.getMessage() + "; the members before it are used");
         }
         return out;
-    }
-
-    @Override
-    public List<CaseDiscovery.Unmatched> rejected() {
-        return List.copyOf(rejected);
     }
 
     /** Why an entry is not a member, or null: links are never followed, only plain files with safe names unpacked. */

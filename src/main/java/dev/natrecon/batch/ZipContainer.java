@@ -19,11 +19,10 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * within the bounds of {@link Extraction}. Symbolic links (a Unix zip's link entries) and unsafe names are never
  * unpacked but listed as rejected.
  */
-final class ZipContainer implements Container {
+final class ZipContainer extends ListingContainer {
     private final Path path;
     private final ZipFile zip;
     private final long archiveBytes;
-    private final List<CaseDiscovery.Unmatched> rejected = new ArrayList<>();
 
     ZipContainer(Path path) throws IOException {
         this.path = path;
@@ -44,20 +43,15 @@ final class ZipContainer implements Container {
     public List<String> members() {
         List<String> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        rejected.clear();
+        newListing();
         for (ZipArchiveEntry e : Collections.list(zip.getEntries())) {
             if (e.isDirectory()) continue;
             String why = e.isUnixSymlink() ? "a symbolic link: links are not followed" : Archives.unsafe(e.getName());
-            if (why == null && !seen.add(e.getName())) why = "a second member of the same name; the first one is used";
-            if (why != null) rejected.add(new CaseDiscovery.Unmatched(path + "!" + e.getName(), why));
+            if (why == null && !seen.add(e.getName())) why = SECOND_MEMBER;
+            if (why != null) reject(e.getName(), why);
             else out.add(e.getName());
         }
         return out;
-    }
-
-    @Override
-    public List<CaseDiscovery.Unmatched> rejected() {
-        return List.copyOf(rejected);
     }
 
     @Override

@@ -94,24 +94,34 @@ final class SyntheticSipMessages {
     /** WAN view: the provider hangs up, addressing the phone's Contact as the NAT rewrote it. */
     static String providerBye(SyntheticNatCaptures.Slot s) {
         return sip("BYE sip:" + s.user + "@" + s.externalSip() + " SIP/2.0", "",
-                "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + s.byeBranch,
+                providerByeVia(s),
                 "Max-Forwards: 70",
-                "From: <" + s.providerUri(s.callee) + ">;tag=" + s.remoteTag,
-                "To: \"Phone " + s.user + "\" <" + s.providerUri(s.user) + ">;tag=" + s.localTag,
-                "Call-ID: " + s.callId,
-                "CSeq: 1 BYE",
+                providerByeDialog(s),
                 "Server: natrecon-bench-provider/1.0");
     }
 
     /** LAN view: the phone's answer to the provider's BYE. */
     static String byeOkFromPhone(SyntheticNatCaptures.Slot s) {
         return sip("SIP/2.0 200 OK", "",
-                "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + s.byeBranch,
-                "From: <" + s.providerUri(s.callee) + ">;tag=" + s.remoteTag,
-                "To: \"Phone " + s.user + "\" <" + s.providerUri(s.user) + ">;tag=" + s.localTag,
-                "Call-ID: " + s.callId,
-                "CSeq: 1 BYE",
+                providerByeVia(s),
+                providerByeDialog(s),
                 "User-Agent: natrecon-bench-phone/1.0");
+    }
+
+    /** The Via of the provider's BYE; its 200 OK copies it (RFC 3261 section 8.2.6.2). */
+    private static String providerByeVia(SyntheticNatCaptures.Slot s) {
+        return "Via: SIP/2.0/UDP " + PROVIDER_ADDRESS + ":" + SIP_PORT + ";branch=" + s.byeBranch;
+    }
+
+    /**
+     * From, To, Call-ID and CSeq of the provider's BYE as one block of header lines; its 200 OK copies them
+     * (RFC 3261 section 8.2.6.2).
+     */
+    private static String providerByeDialog(SyntheticNatCaptures.Slot s) {
+        return "From: <" + s.providerUri(s.callee) + ">;tag=" + s.remoteTag + "\r\n"
+                + "To: \"Phone " + s.user + "\" <" + s.providerUri(s.user) + ">;tag=" + s.localTag + "\r\n"
+                + "Call-ID: " + s.callId + "\r\n"
+                + "CSeq: 1 BYE";
     }
 
     /** LAN view. */

@@ -44,10 +44,7 @@ final class TimeOrderedPcapOut implements AutoCloseable {
             move(parent, i);
             i = parent;
         }
-        times[i] = t;
-        order[i] = seq;
-        held[i] = copy;
-        lengths[i] = len;
+        put(i, t, seq, copy, len);
     }
 
     void flushUpTo(long t) throws IOException {
@@ -79,10 +76,7 @@ final class TimeOrderedPcapOut implements AutoCloseable {
             move(c, i);
             i = c;
         }
-        times[i] = t;
-        order[i] = seq;
-        held[i] = f;
-        lengths[i] = len;
+        put(i, t, seq, f, len);
     }
 
     private static boolean before(long t1, long s1, long t2, long s2) {
@@ -90,10 +84,15 @@ final class TimeOrderedPcapOut implements AutoCloseable {
     }
 
     private void move(int from, int to) {
-        times[to] = times[from];
-        order[to] = order[from];
-        held[to] = held[from];
-        lengths[to] = lengths[from];
+        put(to, times[from], order[from], held[from], lengths[from]);
+    }
+
+    /** Places a frame at heap slot {@code i}. */
+    private void put(int i, long t, long seq, byte[] frame, int len) {
+        times[i] = t;
+        order[i] = seq;
+        held[i] = frame;
+        lengths[i] = len;
     }
 
     private void grow() {

@@ -43,14 +43,7 @@ final class BoundedDecompression {
 
     /** Wraps the decompressed stream: ends it at the bound. */
     InputStream decompressedSide(InputStream plain) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int r = read(one, 0, 1);
-                return r < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new BlockReadStream() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (hit) return -1;

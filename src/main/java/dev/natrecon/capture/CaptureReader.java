@@ -172,7 +172,7 @@ public abstract class CaptureReader implements AutoCloseable {
     }
 
     /** Names the file and the compression when a decompressor fails mid-stream. */
-    private static final class DecompressionErrors extends InputStream {
+    private static final class DecompressionErrors extends BlockReadStream {
         private final InputStream in;
         private final String source;
         private final Compression compression;
@@ -181,13 +181,6 @@ public abstract class CaptureReader implements AutoCloseable {
             this.in = in;
             this.source = source;
             this.compression = compression;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int r = read(one, 0, 1);
-            return r < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.natrecon.correlate;
 
+import dev.natrecon.decode.sip.SipFraming;
+
 /**
  * Byte-level scan of a SIP message's start line and the few headers that survive an ALG unchanged, without building
  * Strings: Call-ID (or compact {@code i}), CSeq, and the branch parameter of the first Via (compact {@code v}).
@@ -40,11 +42,11 @@ final class SipKey {
                 while (nameEnd > p && (b[nameEnd - 1] == ' ' || b[nameEnd - 1] == '\t')) nameEnd--;
                 int v = colon + 1;
                 while (v < e && (b[v] == ' ' || b[v] == '\t')) v++;
-                if (nameIs(b, p, nameEnd, "call-id") || nameIs(b, p, nameEnd, "i")) {
+                if (SipFraming.nameIs(b, p, nameEnd, "call-id") || SipFraming.nameIs(b, p, nameEnd, "i")) {
                     callId = MatchKeys.digest(b, v, trimEnd(b, v, e) - v);
-                } else if (nameIs(b, p, nameEnd, "cseq")) {
+                } else if (SipFraming.nameIs(b, p, nameEnd, "cseq")) {
                     cseq = MatchKeys.digest(b, v, trimEnd(b, v, e) - v);
-                } else if (!viaSeen && (nameIs(b, p, nameEnd, "via") || nameIs(b, p, nameEnd, "v"))) {
+                } else if (!viaSeen && (SipFraming.nameIs(b, p, nameEnd, "via") || SipFraming.nameIs(b, p, nameEnd, "v"))) {
                     viaSeen = true;
                     int br = indexOfIgnoreCase(b, v, e, ";branch=");
                     if (br >= 0) {
@@ -80,16 +82,6 @@ final class SipKey {
         if (end - off < s.length()) return false;
         int o = end - s.length();
         for (int i = 0; i < s.length(); i++) if (b[o + i] != s.charAt(i)) return false;
-        return true;
-    }
-
-    private static boolean nameIs(byte[] b, int s, int e, String lower) {
-        if (e - s != lower.length()) return false;
-        for (int i = 0; i < lower.length(); i++) {
-            int c = b[s + i];
-            if (c >= 'A' && c <= 'Z') c += 32;
-            if (c != lower.charAt(i)) return false;
-        }
         return true;
     }
 

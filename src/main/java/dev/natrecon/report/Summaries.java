@@ -227,14 +227,20 @@ public final class Summaries {
         if (x == null) return m;
         m.put("time", Times.iso(x.atNanos()));
         m.put("time_estimated", x.estimated());
-        m.put("kernel_entries", x.kernelEntries());
-        m.put("model_entries", x.modelEntries());
-        m.put("matched", x.matched());
-        m.put("differ", x.differs());
-        m.put("missing", x.missing());
-        m.put("extra", x.extra());
+        entryTally(m, x.kernelEntries(), x.modelEntries(), x.matched(), x.differs(), x.missing(), x.extra());
         m.put("max_timeout_difference_seconds", x.maxTimeoutDifferenceSeconds());
         return m;
+    }
+
+    /** The entry tally both kernel comparisons (a listing, an event log) report under the same keys. */
+    private static void entryTally(Map<String, Object> m, int kernel, int model, int matched, int differ, int missing,
+                                   int extra) {
+        m.put("kernel_entries", kernel);
+        m.put("model_entries", model);
+        m.put("matched", matched);
+        m.put("differ", differ);
+        m.put("missing", missing);
+        m.put("extra", extra);
     }
 
     public static Map<String, Object> kernelCheck(KernelCheck c) {
@@ -245,12 +251,7 @@ public final class Summaries {
         m.put("unreadable_lines", c.unreadable());
         m.put("clock_offset_seconds", x.offsetNanos() / 1e9);
         m.put("clock_offset_estimated", x.offsetEstimated());
-        m.put("kernel_entries", x.kernelEntries());
-        m.put("model_entries", x.modelEntries());
-        m.put("matched", x.matched());
-        m.put("differ", x.differs());
-        m.put("missing", x.missing());
-        m.put("extra", x.extra());
+        entryTally(m, x.kernelEntries(), x.modelEntries(), x.matched(), x.differs(), x.missing(), x.extra());
         m.put("outside_captures", x.outsideCaptures());
         m.put("kernel_lines", x.kernelLines());
         m.put("reproduced_lines", x.reproducedLines());

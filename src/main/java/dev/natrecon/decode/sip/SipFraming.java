@@ -70,7 +70,11 @@ public final class SipFraming {
         return end;
     }
 
-    private static boolean nameIs(byte[] b, int s, int e, String lower) {
+    /**
+     * Whether the header name {@code [s, e)} is {@code lower} (given in lower case), compared without regard to
+     * ASCII case as RFC 3261 section 7.3.1 compares header names; reads bytes, builds no String.
+     */
+    public static boolean nameIs(byte[] b, int s, int e, String lower) {
         if (e - s != lower.length()) return false;
         for (int i = 0; i < lower.length(); i++) {
             int c = b[s + i];
