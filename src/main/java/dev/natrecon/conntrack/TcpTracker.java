@@ -122,7 +122,7 @@ final class TcpTracker {
             if (state == TcpState.ESTABLISHED && timeout > unack) timeout = unack;
         } else if (!e.has(Status.ASSURED) && (old == TcpState.SYN_RECV || old == TcpState.ESTABLISHED)
                 && state == TcpState.ESTABLISHED) {
-            e.status |= Status.ASSURED;
+            table.setStatus(e, Status.ASSURED);
             changes.add(Change.ASSURED);
         }
         table.refresh(e, t, timeout);

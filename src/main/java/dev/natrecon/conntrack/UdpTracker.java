@@ -32,7 +32,7 @@ final class UdpTracker {
         }
         table.refresh(e, t, timeout);
         if (stream) {
-            e.status |= Status.ASSURED;
+            table.setStatus(e, Status.ASSURED);
             changes.add(Change.ASSURED);
         }
         return TrackStep.ACCEPTED;
