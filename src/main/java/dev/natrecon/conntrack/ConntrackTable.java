@@ -170,9 +170,14 @@ final class ConntrackTable implements NatTranslator.Table {
         return false;
     }
 
-    /** __nf_ct_refresh_acct's timeout half: the entry dies {@code seconds} from {@code t}. */
-    TrackStep refresh(ConntrackEntry e, long t, long seconds) {
+    /**
+     * __nf_ct_refresh_acct's timeout half: the entry dies {@code seconds} from {@code t}; {@code setting} is where the
+     * value came from (the entry's timeout in force, {@link ConntrackEntry#timeoutSetting()}).
+     */
+    TrackStep refresh(ConntrackEntry e, long t, long seconds, Timeouts.Key setting) {
         e.deadlineNanos = t + seconds * SECOND;
+        e.timeoutSeconds = seconds;
+        e.timeoutSetting = setting;
         if (e.inTable && e.deadlineNanos < e.timerKey()) schedule(e, e.deadlineNanos);
         return TrackStep.ACCEPTED;
     }

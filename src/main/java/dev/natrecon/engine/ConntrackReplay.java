@@ -192,6 +192,7 @@ final class ConntrackReplay {
     void offer(Crossing c) {
         Seen s = c.seen();
         if (s.linkEvent != LinkEvent.NONE && s.side == Side.WAN && s.captureLabel == null) uplinkMessage(s);
+        c.readTable(entryLookup);
         if (c.role() != Crossing.Role.ARRIVING) return;
         if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
         Arrival a = arrival.clear();
