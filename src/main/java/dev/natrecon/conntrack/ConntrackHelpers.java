@@ -161,7 +161,8 @@ final class ConntrackHelpers {
 
         @Override
         public void refresh(long seconds) {
-            table.refresh(e, t, seconds, null);
+            Helper h = byName.get(e.helper);
+            table.refresh(e, t, seconds, h == null ? null : h.timeoutSetting());
         }
 
         @Override
