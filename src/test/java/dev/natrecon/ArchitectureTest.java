@@ -129,6 +129,70 @@ class ArchitectureTest {
                         java.util.Comparator.comparing((String x) -> !x.contains("Seen"))).toList());
     }
 
+    /**
+     * The timeout in force is the model's ({@code ConntrackEntry#timeoutInForce}, read through the crossing): working it
+     * out needs an entry's state (its status bits or TCP state) and the per-state timeout settings together, so outside
+     * {@code conntrack} and the helpers in {@code alg} (which supply their own timeout policy through {@code Helper})
+     * no class may use both. A class may still name a setting (to label the model's choice, or list the settings) or
+     * read an entry's state (to describe it); doing both in one class is how KeepaliveDetector used to decide
+     * "ASSURED → udp_timeout_stream" itself. Nested classes count as their outer class.
+     */
+    static final List<String> PER_STATE_SETTINGS = List.of("Timeouts#tcp", "Timeouts#forProtocol",
+            "Timeouts$Key#UDP", "Timeouts$Key#UDP_STREAM", "Timeouts$Key#TCP_SYN_SENT", "Timeouts$Key#TCP_SYN_RECV",
+            "Timeouts$Key#TCP_ESTABLISHED", "Timeouts$Key#TCP_FIN_WAIT", "Timeouts$Key#TCP_CLOSE_WAIT",
+            "Timeouts$Key#TCP_LAST_ACK", "Timeouts$Key#TCP_TIME_WAIT", "Timeouts$Key#TCP_CLOSE",
+            "Timeouts$Key#TCP_MAX_RETRANS", "Timeouts$Key#TCP_UNACKNOWLEDGED", "Timeouts$Key#ICMP",
+            "Timeouts$Key#ICMPV6", "Timeouts$Key#GENERIC", "Timeouts$Key#SIP_TIMEOUT");
+    static final List<String> ENTRY_STATE = List.of("ConntrackEntry#status", "ConntrackEntry#has",
+            "ConntrackEntry#tcpState", "EntryView#status", "EntryView#has", "EntryView#state");
+    static final List<String> TIMEOUT_POLICY_PACKAGES = List.of("dev.natrecon.conntrack.", "dev.natrecon.alg.");
+
+    static List<String> timeoutsDecidedElsewhere(PackageGraph g) {
+        Map<String, Set<String>> settings = users(g, PER_STATE_SETTINGS), state = users(g, ENTRY_STATE);
+        List<String> out = new ArrayList<>();
+        settings.forEach((cls, which) -> {
+            if (state.containsKey(cls)) out.add(cls + " reads " + state.get(cls) + " and " + which);
+        });
+        return out;
+    }
+
+    /** Outer class outside the timeout-policy packages → the members of {@code names} it uses. */
+    private static Map<String, Set<String>> users(PackageGraph g, List<String> names) {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        for (String n : names) {
+            for (String user : g.members.getOrDefault("dev.natrecon.conntrack." + n, Set.of())) {
+                String outer = user.indexOf('$') < 0 ? user : user.substring(0, user.indexOf('$'));
+                if (TIMEOUT_POLICY_PACKAGES.stream().noneMatch(outer::startsWith)) {
+                    out.computeIfAbsent(outer, k -> new java.util.TreeSet<>()).add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void onlyTheModelDecidesTheTimeoutInForce() throws IOException {
+        PackageGraph g = PackageGraph.read(CLASSES, "dev/natrecon");
+        assertTrue(g.members.containsKey("dev.natrecon.conntrack.Timeouts$Key#UDP_STREAM")
+                && g.members.containsKey("dev.natrecon.conntrack.EntryView#has"), "the reader sees both kinds of use");
+        assertEquals(List.of(), timeoutsDecidedElsewhere(g));
+    }
+
+    /** The rule itself: a detector compiled here that derives the stream timeout from ASSURED is flagged. */
+    @Test
+    void theTimeoutRuleFlagsAClassThatDerivesTheTimeoutFromTheState(@TempDir Path tmp) throws IOException {
+        Path src = tmp.resolve("src"), out = tmp.resolve("classes");
+        write(src.resolve("dev/natrecon/detect/Sneaky.java"), "package dev.natrecon.detect; "
+                + "import dev.natrecon.conntrack.*; class Sneaky { long inForce(EntryView v, Timeouts t) { "
+                + "return t.seconds(v.has(Status.ASSURED) ? Timeouts.Key.UDP_STREAM : Timeouts.Key.UDP); } }");
+        write(src.resolve("dev/natrecon/detect/Labeller.java"), "package dev.natrecon.detect; "
+                + "import dev.natrecon.conntrack.*; class Labeller { String label(ConntrackEntry e) { "
+                + "return e.timeoutSetting() == Timeouts.Key.UDP_STREAM ? \"stream\" : \"other\"; } }");
+        compile(src, out, CLASSES.toString());
+        assertEquals(List.of("dev.natrecon.detect.Sneaky reads [EntryView#has] and [Timeouts$Key#UDP, Timeouts$Key#UDP_STREAM]"),
+                timeoutsDecidedElsewhere(PackageGraph.read(out, "dev/natrecon")));
+    }
+
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);

@@ -99,7 +99,7 @@ final class ConntrackCore {
         e.lastFrame = frame;
         helpers.applyTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_in)
-            e.status |= Status.SEEN_REPLY;
+            table.setStatus(e, Status.SEEN_REPLY);
             changes.add(Change.SEEN_REPLY);
         }
         if (a.egress == Arrival.Egress.DROPPED) { // dropped after PREROUTING: the events wait on the entry

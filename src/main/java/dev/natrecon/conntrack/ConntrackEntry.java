@@ -43,6 +43,9 @@ public final class ConntrackEntry {
     /** its helper's own memory (struct nf_ct_sip_master and the like), or null */
     Object helperData;
     long timerKeyNanos = Long.MAX_VALUE;
+    /** the timeout the last refresh set, in seconds, and the setting it came from (null: none named), -1 before one */
+    long timeoutSeconds = -1;
+    Timeouts.Key timeoutSetting;
 
     /** struct ip_ct_tcp_state: one direction's edges (u32 sequence numbers kept in ints), window scale and flags. */
     static final class TcpWindow {
@@ -88,6 +91,22 @@ public final class ConntrackEntry {
 
     public long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /**
+     * The timeout in force: what the last refresh of the entry set, in seconds from that refresh (the tracker's
+     * per-state value, or its helper's), -1 before the first.
+     */
+    public long timeoutInForce() {
+        return timeoutSeconds;
+    }
+
+    /**
+     * The setting {@link #timeoutInForce()} came from (udp_timeout, udp_timeout_stream, a tcp_timeout_*, the ICMP or
+     * generic timeout, or sip_timeout when the SIP helper set it), or null (none yet, or a helper that names none).
+     */
+    public Timeouts.Key timeoutSetting() {
+        return timeoutSetting;
     }
 
     /** Time of the first packet (the UDP 2-second rule counts from here: nf_conn.proto.udp.stream_ts - 2 s). */

@@ -47,7 +47,7 @@ final class ConntrackHelpers {
         if (h == null) return false;
         long seconds = h.timeoutSeconds(e, established, hasData, timeouts);
         if (seconds < 0) return false;
-        table.refresh(e, t, seconds);
+        table.refresh(e, t, seconds, h.timeoutSetting());
         return true;
     }
 
@@ -161,7 +161,8 @@ final class ConntrackHelpers {
 
         @Override
         public void refresh(long seconds) {
-            table.refresh(e, t, seconds);
+            Helper h = byName.get(e.helper);
+            table.refresh(e, t, seconds, h == null ? null : h.timeoutSetting());
         }
 
         @Override

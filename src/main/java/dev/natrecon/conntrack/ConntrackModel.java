@@ -124,6 +124,11 @@ public final class ConntrackModel {
         return expectations.all();
     }
 
+    /** The live table counted by protocol and status (what tablesize.csv samples), kept by the table itself. */
+    public TableCounts counts() {
+        return table.counts();
+    }
+
     /** The table's counters and gauges, updated as packets and time pass. */
     public ConntrackStats stats() {
         return stats;

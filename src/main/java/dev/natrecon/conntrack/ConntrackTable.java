@@ -41,6 +41,7 @@ final class ConntrackTable implements NatTranslator.Table {
             return size() > EXPIRED_MEMORY;
         }
     };
+    private final TableCounts counts = new TableCounts();
     private long nextId = 1;
     private long now = Long.MIN_VALUE;
     private long timerSeq;
@@ -57,6 +58,18 @@ final class ConntrackTable implements NatTranslator.Table {
 
     long now() {
         return now;
+    }
+
+    /** The live entries counted by protocol and status, kept as entries come, change and go. */
+    TableCounts counts() {
+        return counts;
+    }
+
+    /** Sets status {@code bit} on {@code e}, counted when the entry is live (the only way bits are set after insert). */
+    void setStatus(ConntrackEntry e, int bit) {
+        if (e.has(bit)) return;
+        if (e.inTable) counts.gaining(bit);
+        e.status |= bit;
     }
 
     /** Live entries in order of creation. */
@@ -157,9 +170,14 @@ final class ConntrackTable implements NatTranslator.Table {
         return false;
     }
 
-    /** __nf_ct_refresh_acct's timeout half: the entry dies {@code seconds} from {@code t}. */
-    TrackStep refresh(ConntrackEntry e, long t, long seconds) {
+    /**
+     * __nf_ct_refresh_acct's timeout half: the entry dies {@code seconds} from {@code t}; {@code setting} is where the
+     * value came from (the entry's timeout in force, {@link ConntrackEntry#timeoutSetting()}).
+     */
+    TrackStep refresh(ConntrackEntry e, long t, long seconds, Timeouts.Key setting) {
         e.deadlineNanos = t + seconds * SECOND;
+        e.timeoutSeconds = seconds;
+        e.timeoutSetting = setting;
         if (e.inTable && e.deadlineNanos < e.timerKey()) schedule(e, e.deadlineNanos);
         return TrackStep.ACCEPTED;
     }
@@ -178,6 +196,7 @@ final class ConntrackTable implements NatTranslator.Table {
     /** __nf_conntrack_confirm → __nf_conntrack_hash_insert, and nf_nat_setup_info's by-source insert. */
     void insert(ConntrackEntry e) {
         live.put(e.id, e);
+        if (!e.inTable) counts.inserted(e);
         e.inTable = true;
         byTuple.add(e);
         // nf_nat_setup_info adds SRC-manipulated entries (null bindings too) at the head of the by-source chain
@@ -191,6 +210,7 @@ final class ConntrackTable implements NatTranslator.Table {
     private void remove(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
         expectations.unlinkAllOf(e, t, frame, ExpectationEvent.Reason.MASTER_GONE, sink);
         live.remove(e.id);
+        if (e.inTable) counts.removed(e);
         e.inTable = false;
         byTuple.remove(e);
         SourceKey k = new SourceKey(e.original);

@@ -15,6 +15,6 @@ final class GenericTracker {
     }
 
     TrackStep packet(ConntrackEntry e, long t) {
-        return table.refresh(e, t, timeouts.seconds(Timeouts.Key.GENERIC));
+        return table.refresh(e, t, timeouts.seconds(Timeouts.Key.GENERIC), Timeouts.Key.GENERIC);
     }
 }

@@ -35,6 +35,14 @@ public interface Helper {
     }
 
     /**
+     * The setting {@link #timeoutSeconds} takes its value from (e.g. {@link Timeouts.Key#SIP_TIMEOUT}), which the
+     * model records as the entry's {@link ConntrackEntry#timeoutSetting()}; null when it names none (the default).
+     */
+    default Timeouts.Key timeoutSetting() {
+        return null;
+    }
+
+    /**
      * The expectfn of this helper's expectations (struct nf_conntrack_expect.expectfn, e.g.
      * nf_nat_sip.c:nf_nat_sip_expected): the NAT a new connection created from {@code x} gets before any rule.
      *

@@ -108,6 +108,7 @@ final class IcmpTracker {
     /** nf_conntrack_icmp_packet / icmpv6_packet: nf_conntrack_icmp(v6)_timeout on every packet of a query. */
     TrackStep packet(ConntrackEntry e, long t) {
         int protocol = e.original.protocol();
-        return table.refresh(e, t, timeouts.seconds(protocol == ConntrackTuple.ICMP ? Timeouts.Key.ICMP : Timeouts.Key.ICMPV6));
+        Timeouts.Key setting = protocol == ConntrackTuple.ICMP ? Timeouts.Key.ICMP : Timeouts.Key.ICMPV6;
+        return table.refresh(e, t, timeouts.seconds(setting), setting);
     }
 }

@@ -110,7 +110,7 @@ final class TcpTracker {
         e.lastIndex = index;
         e.tcpState = state;
         if (old != state && state == TcpState.FIN_WAIT) e.closeInit = true;
-        long timeout = timeout(e, state, index);
+        Timeouts.Key timeout = timeout(e, state, index);
         if (old != state && old != TcpState.NONE) changes.add(Change.STATE);
         if (!e.has(Status.SEEN_REPLY)) {
             if (index == I_RST && old != TcpState.NONE) return TrackStep.KILL; // the only answer was a RST
@@ -119,13 +119,13 @@ final class TcpTracker {
             if (retransmittedSyn) return TrackStep.IGNORED;
             // mid-stream pickup without a reply: capped at the "unacknowledged" timeout
             long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
-            if (state == TcpState.ESTABLISHED && timeout > unack) timeout = unack;
+            if (state == TcpState.ESTABLISHED && timeouts.seconds(timeout) > unack) timeout = Timeouts.Key.TCP_UNACKNOWLEDGED;
         } else if (!e.has(Status.ASSURED) && (old == TcpState.SYN_RECV || old == TcpState.ESTABLISHED)
                 && state == TcpState.ESTABLISHED) {
-            e.status |= Status.ASSURED;
+            table.setStatus(e, Status.ASSURED);
             changes.add(Change.ASSURED);
         }
-        table.refresh(e, t, timeout);
+        table.refresh(e, t, timeouts.seconds(timeout), timeout);
         return TrackStep.ACCEPTED;
     }
 
@@ -136,17 +136,18 @@ final class TcpTracker {
      * max_retrans again while the last window advertised was zero. The caps need window tracking (sequence numbers);
      * without it only the state and RST rules apply.
      */
-    private long timeout(ConntrackEntry e, TcpState state, int index) {
-        long stateTimeout = timeouts.tcp(state);
+    private Timeouts.Key timeout(ConntrackEntry e, TcpState state, int index) {
+        Timeouts.Key stateSetting = Timeouts.tcpSetting(state);
+        long stateTimeout = timeouts.seconds(stateSetting);
         long retrans = timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS);
         long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
         boolean tracked = e.seen != null;
         if (tracked && e.retrans >= timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS_COUNT) && stateTimeout > retrans) {
-            return retrans;
+            return Timeouts.Key.TCP_MAX_RETRANS;
         }
-        if (index == I_RST) return timeouts.seconds(Timeouts.Key.TCP_CLOSE);
-        if (tracked && TcpWindowTracker.dataUnacknowledged(e) && stateTimeout > unack) return unack;
-        if (tracked && e.lastWin == 0 && stateTimeout > retrans) return retrans;
-        return stateTimeout;
+        if (index == I_RST) return Timeouts.Key.TCP_CLOSE;
+        if (tracked && TcpWindowTracker.dataUnacknowledged(e) && stateTimeout > unack) return Timeouts.Key.TCP_UNACKNOWLEDGED;
+        if (tracked && e.lastWin == 0 && stateTimeout > retrans) return Timeouts.Key.TCP_MAX_RETRANS;
+        return stateSetting;
     }
 }

@@ -214,7 +214,7 @@ final class TcpWindowTracker {
             long left = e.deadlineNanos - t;
             long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
             if (left < HANDLE_INVALID_MIN_LEFT) return;
-            if (left > unack * ConntrackTable.SECOND) table.refresh(e, t, unack);
+            if (left > unack * ConntrackTable.SECOND) table.refresh(e, t, unack, Timeouts.Key.TCP_UNACKNOWLEDGED);
         } else {
             e.lastIndex = index;
             e.lastDir = dir;

@@ -348,7 +348,12 @@ public final class Timeouts {
 
     /** The (protocol × state) table: the timeout of a TCP state (SYN_SENT2 shares SYN_SENT's, as in the kernel). */
     public long tcp(TcpState s) {
-        return seconds(switch (s) {
+        return seconds(tcpSetting(s));
+    }
+
+    /** The setting a TCP state's timeout is read from (tcp_timeouts[] by state; SYN_SENT2 shares syn_sent's). */
+    static Key tcpSetting(TcpState s) {
+        return switch (s) {
             case SYN_SENT, SYN_SENT2, NONE -> Key.TCP_SYN_SENT;
             case SYN_RECV -> Key.TCP_SYN_RECV;
             case ESTABLISHED -> Key.TCP_ESTABLISHED;
@@ -357,7 +362,7 @@ public final class Timeouts {
             case LAST_ACK -> Key.TCP_LAST_ACK;
             case TIME_WAIT -> Key.TCP_TIME_WAIT;
             case CLOSE -> Key.TCP_CLOSE;
-        });
+        };
     }
 
     /** The (protocol × state) table for protocols whose "state" is replied/stream or nothing. */

@@ -20,19 +20,19 @@ final class UdpTracker {
 
     /** One packet of {@code e} at {@code t}; ASSURED goes to {@code changes} when this packet set it. */
     TrackStep packet(ConntrackEntry e, long t, Set<Change> changes) {
-        if (!e.has(Status.SEEN_REPLY)) return table.refresh(e, t, timeouts.seconds(Timeouts.Key.UDP));
-        long timeout = timeouts.seconds(Timeouts.Key.UDP);
+        if (!e.has(Status.SEEN_REPLY)) return table.refresh(e, t, timeouts.seconds(Timeouts.Key.UDP), Timeouts.Key.UDP);
+        Timeouts.Key setting = Timeouts.Key.UDP;
         boolean stream = false;
         // since 5.0: stream only once time_after(jiffies, stream_ts), stream_ts = first packet's jiffies + 2 s: in
         // ticks that is at least 2 s + 1 jiffy later (lab, wan-address-change-snat: a packet 2.000726 s after the
         // first did not assure the entry); before 5.0: at once
         if (!timeouts.udpTwoSecondRule() || t - e.firstNanos >= STREAM_DELAY_NANOS + timeouts.jiffyNanos()) {
-            timeout = timeouts.seconds(Timeouts.Key.UDP_STREAM);
+            setting = Timeouts.Key.UDP_STREAM;
             stream = !e.has(Status.ASSURED);
         }
-        table.refresh(e, t, timeout);
+        table.refresh(e, t, timeouts.seconds(setting), setting);
         if (stream) {
-            e.status |= Status.ASSURED;
+            table.setStatus(e, Status.ASSURED);
             changes.add(Change.ASSURED);
         }
         return TrackStep.ACCEPTED;

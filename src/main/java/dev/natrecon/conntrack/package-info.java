@@ -35,7 +35,10 @@
  *       {@link dev.natrecon.conntrack.NatTranslator} (DNAT, SNAT/masquerade, null binding; port and address choice as
  *       nf_nat_core.c:get_unique_tuple, the observed value where the kernel chooses at random),
  *       {@link dev.natrecon.conntrack.ConntrackStats} (the counters of {@code conntrack -S} for one CPU, count and
- *       peak), {@link dev.natrecon.conntrack.Timeouts} (profiles {@code linux-6}, {@code linux-4}, {@code openwrt},
+ *       peak), {@link dev.natrecon.conntrack.TableCounts} (the live table by protocol and UNREPLIED/ASSURED, kept by
+ *       the table: what tablesize.csv samples), each entry's timeout in force and the setting it came from
+ *       ({@link dev.natrecon.conntrack.ConntrackEntry#timeoutInForce()}, set by every refresh; the only place a
+ *       timeout in force is decided), {@link dev.natrecon.conntrack.Timeouts} (profiles {@code linux-6}, {@code linux-4}, {@code openwrt},
  *       {@code routeros} with the source of every value, sysctl dumps, the SIP helper's module parameters,
  *       {@code name=value}), events in the past tense ({@link dev.natrecon.conntrack.ConntrackEvent}, including
  *       {@link dev.natrecon.conntrack.ConntrackEvent.Diverged} where the captures contradict the Linux prediction,

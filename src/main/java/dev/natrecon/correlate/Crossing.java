@@ -4,6 +4,7 @@ import dev.natrecon.conntrack.Arrival;
 import dev.natrecon.conntrack.ConntrackEntry;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
+import dev.natrecon.conntrack.Timeouts;
 import dev.natrecon.conntrack.Verdict;
 
 /**
@@ -62,6 +63,8 @@ public final class Crossing {
     private Verdict verdict;
     private ConntrackTuple tuple;
     private EntryLookup lookup;
+    private boolean looked;
+    private ConntrackEntry found;
     private byte[] before, predicted, observed;
 
     /** The frame. */
@@ -126,15 +129,54 @@ public final class Crossing {
         return verdict;
     }
 
-    /** The model's entry after the packet, or null (not modelled, or no entry holds it now). */
+    /**
+     * The model's entry this frame belongs to, or null (no model, or no entry holds it now): for the arriving copy the
+     * entry after the packet; for any other frame with ports the entry its tuple is a key of, in either direction (the
+     * leaving copy's is the one its arriving copy was tracked under; that lookup allocates the tuple, so only the
+     * first call per frame looks, later calls answer from the same lookup).
+     */
     public ConntrackEntry entry() {
-        return verdict == null || lookup == null ? null : lookup.find(tuple);
+        if (looked) return found;
+        looked = true;
+        if (lookup == null) return found = null;
+        if (verdict != null) return found = lookup.find(tuple);
+        if (seen == null || !seen.hasPorts) return found = null;
+        ConntrackTuple own = ConntrackTuple.ports(seen.protocol, seen.srcHi, seen.srcLo, seen.dstHi, seen.dstLo,
+                seen.srcPort, seen.dstPort);
+        found = lookup.find(own);
+        return found != null ? found : (found = lookup.find(own.invert()));
     }
 
     /** {@link #entry()} as a view at the packet's time (allocates: call it for the few packets you need it for). */
     public EntryView entryView(boolean accounting, boolean timestamps) {
         ConntrackEntry e = entry();
         return e == null ? null : e.view(seen.nanos, true, accounting, timestamps);
+    }
+
+    /**
+     * The entry's timeout in force after the packet, in seconds, as the model set it ({@link
+     * ConntrackEntry#timeoutInForce()}); -1 without an entry.
+     */
+    public long timeoutInForce() {
+        ConntrackEntry e = entry();
+        return e == null ? -1 : e.timeoutInForce();
+    }
+
+    /**
+     * The setting {@link #timeoutInForce()} came from (udp_timeout, udp_timeout_stream, sip_timeout through the SIP
+     * helper, a tcp_timeout_*…), or null without an entry or when the model named none.
+     */
+    public Timeouts.Key timeoutSetting() {
+        ConntrackEntry e = entry();
+        return e == null ? null : e.timeoutSetting();
+    }
+
+    /** Reads the model's table from now on: {@link #entry()} looks entries up through {@code lookup}. */
+    public void readTable(EntryLookup lookup) {
+        if (this.lookup != lookup) {
+            this.lookup = lookup;
+            looked = false;
+        }
     }
 
     /** SIP: the payload as it reached the router, or null. */
@@ -158,6 +200,7 @@ public final class Crossing {
         this.verdict = verdict;
         this.tuple = tuple;
         this.lookup = lookup;
+        looked = false;
         this.before = before;
         this.predicted = predicted;
         this.observed = observed;
@@ -173,6 +216,8 @@ public final class Crossing {
         egress = null;
         verdict = null;
         tuple = null;
+        looked = false;
+        found = null;
         before = predicted = observed = null;
     }
 }

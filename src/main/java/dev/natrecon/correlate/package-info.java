@@ -8,7 +8,8 @@
  * reused {@link dev.natrecon.correlate.Crossing} per resolved frame: the arriving or leaving copy, the direction (out,
  * in, local, routed back, dropped), ingress and egress, inside-ness ({@link dev.natrecon.correlate.Inside}, from the
  * case's {@code --inside}, else the private ranges), and, once the model has taken it, the model's verdict, its entry
- * after the packet and the SIP payloads before, predicted and observed. The bindings, the model's feed, the detectors,
+ * after the packet (for a leaving copy the entry its arriving copy was tracked under) with the timeout in force the
+ * model set and the setting it came from, and the SIP payloads before, predicted and observed. The bindings, the model's feed, the detectors,
  * the sinks, the ladder and the rewrite analysis read it; no other class decides direction or asks the fixed private
  * ranges ({@code ArchitectureTest} holds this on the compiled classes). The model's verdict and entry are carried as
  * read-only answers: nothing here changes the model.

@@ -11,7 +11,7 @@ public final class Detectors {
 
     /** Fresh instances of every detector (detectors keep per-run state), reading the model's entries from {@code entries}. */
     public static List<Detector> all(LiveEntries entries, Inside inside) {
-        KeepaliveDetector keepalive = new KeepaliveDetector(entries);
+        KeepaliveDetector keepalive = new KeepaliveDetector();
         SipFacts.Memo sipFacts = new SipFacts.Memo(inside); // media and NAT tests read the same SIP messages
         // nat.behaviour reads the keepalive timeline at the end: it comes after keepalive
         return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries, inside),

@@ -1,9 +1,9 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.conntrack.ConntrackEntry;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
-import dev.natrecon.conntrack.Status;
 import dev.natrecon.conntrack.Timeouts;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Outcome;
@@ -60,7 +60,6 @@ final class KeepaliveDetector implements Detector {
             List.of("nf_conntrack_proto_udp.c", "nf_conntrack_sip.c (sip_timeout)", "RFC 5626 §4.4.1 (CRLF keep-alive)",
                     "RFC 4787 REQ-5 (UDP mapping timer ≥ 2 min)", "../shared/reference/linux-netfilter.md §3.1, §7"));
 
-    private final LiveEntries entries;
     /** Per SIP flow, keyed by the LAN view in the outbound direction (phone → far end). */
     private final Map<Flow, Track> tracks = new LinkedHashMap<>();
     /** The same tracks by their last WAN view (external → far end), for inbound packets that never reached the LAN. */
@@ -77,8 +76,7 @@ final class KeepaliveDetector implements Detector {
     private long rowsNotKept;
     private List<KeepaliveRow> rows = List.of();
 
-    KeepaliveDetector(LiveEntries entries) {
-        this.entries = entries;
+    KeepaliveDetector() {
     }
 
     enum TimeoutKind {
@@ -90,6 +88,21 @@ final class KeepaliveDetector implements Detector {
             this.label = label;
         }
 
+        /**
+         * The kind of the model's timeout in force by the setting it came from ({@link Crossing#timeoutSetting()});
+         * NONE when the model named none (its seconds are still the model's).
+         */
+        static TimeoutKind of(Timeouts.Key setting) {
+            if (setting == null) return NONE;
+            return switch (setting) {
+                case UDP -> UNREPLIED;
+                case UDP_STREAM -> STREAM;
+                case SIP_TIMEOUT -> HELPER;
+                default -> NONE;
+            };
+        }
+
+        /** The setting's value: for the settings listing, and for a binding the model holds no entry for. */
         long seconds(Timeouts t) {
             return switch (this) {
                 case NONE -> -1;
@@ -117,6 +130,8 @@ final class KeepaliveDetector implements Detector {
         String mechanism;
         long gapStart, nanos, lanFrame, wanFrame, prevLanFrame, prevWanFrame;
         TimeoutKind kind;
+        /** the model's timeout in force (s), or -1: the kind's setting then (no model entry, or the first packet) */
+        long timeout;
         String note;
         boolean exceeded;
     }
@@ -133,6 +148,7 @@ final class KeepaliveDetector implements Detector {
         String external = "";
         long last = Long.MIN_VALUE, lastLanFrame, lastWanFrame;
         TimeoutKind kind = TimeoutKind.NONE;
+        long timeout = -1;
         long entryId;
         EntryView view;
         final Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
@@ -206,12 +222,14 @@ final class KeepaliveDetector implements Detector {
                 t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
             }
             if (!external.isEmpty()) t.external = external;
-            EntryView v = entries.of(lan, s.nanos);
-            t.kind = v == null ? TimeoutKind.UNREPLIED : v.helper() != null ? TimeoutKind.HELPER
-                    : v.has(Status.ASSURED) ? TimeoutKind.STREAM : TimeoutKind.UNREPLIED;
-            if (v != null) {
-                t.entryId = v.id();
-                t.view = v;
+            // the model's timeout in force after this packet (its entry: the arriving copy's, or the one this leaving
+            // copy's arriving copy was tracked under); no entry: a packet now would open one under udp_timeout
+            ConntrackEntry e = c.entry();
+            t.kind = e == null ? TimeoutKind.UNREPLIED : TimeoutKind.of(e.timeoutSetting());
+            t.timeout = e == null ? -1 : e.timeoutInForce();
+            if (e != null) {
+                t.entryId = e.id();
+                t.view = e.view(s.nanos, true, false, false);
             }
         } else if (s.counterpartFrame == 0 && s.outcome == Outcome.NO_COUNTERPART) {
             // from the far end, never delivered to the LAN: the binding it was meant for may be gone
@@ -232,6 +250,7 @@ final class KeepaliveDetector implements Detector {
         d.nanos = nanos;
         d.gapStart = t.last == Long.MIN_VALUE ? nanos : t.last;
         d.kind = t.last == Long.MIN_VALUE ? TimeoutKind.NONE : t.kind;
+        d.timeout = t.last == Long.MIN_VALUE ? -1 : t.timeout;
         d.lanFrame = lanFrame;
         d.wanFrame = wanFrame;
         d.mechanism = classify(t, payload, out, nanos);
@@ -399,7 +418,8 @@ final class KeepaliveDetector implements Detector {
         Map<Track, Long> longest = new HashMap<>();
         for (Draft d : drafts) {
             Track t = d.track;
-            long timeout = d.kind.seconds(timeouts);
+            long timeout = d.timeout >= 0 ? d.timeout : d.kind.seconds(timeouts);
+            d.timeout = timeout;
             long gap = d.nanos - d.gapStart;
             d.exceeded = timeout >= 0 && gap > timeout * 1_000_000_000L;
             if (d.exceeded) exceededByTrack.computeIfAbsent(t, k -> new ArrayList<>()).add(d);
@@ -441,7 +461,7 @@ final class KeepaliveDetector implements Detector {
             b.message(String.format(Locale.ROOT, "%d gap%s on udp %s <-> %s exceeded the conntrack timeout in force "
                                     + "(longest %.1f s against %d s %s, %s); %s. Keepalives: %s.%s",
                             distinct, distinct == 1 ? "" : "s", t.lan.source(), t.lan.destination(),
-                            (worst.nanos - worst.gapStart) / 1e9, worst.kind.seconds(timeouts), worst.kind.label,
+                            (worst.nanos - worst.gapStart) / 1e9, worst.timeout, worst.kind.label,
                             worst.kind.sysctl(),
                             evidence.length() == 0 ? "the captures show no consequence yet"
                                     : "the binding expired: " + evidence,

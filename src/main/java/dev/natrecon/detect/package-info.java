@@ -2,8 +2,8 @@
  * Detectors: one class per detector, registered explicitly in {@link dev.natrecon.detect.Detectors}, each owning one or
  * more rules with a stable dotted id ({@code nat.private_source_leak}, {@code keepalive.gap_exceeds_timeout}…), a
  * severity, a documented rule with its thresholds, and the fix to suggest. Detectors consume the replay's stream (each
- * frame as a {@link dev.natrecon.correlate.Crossing}, whose direction and inside-ness they take as decided instead of
- * working them out, the model's conntrack and expectation events; an event-level inside test goes through the case's
+ * frame as a {@link dev.natrecon.correlate.Crossing}, whose direction, inside-ness and the entry's timeout in force they take as
+ * decided instead of working them out, the model's conntrack and expectation events; an event-level inside test goes through the case's
  * {@link dev.natrecon.correlate.Inside}) and what the replay learnt at its end
  * ({@link dev.natrecon.detect.DetectionContext}), and emit {@link dev.natrecon.detect.Finding}s with frame-level
  * evidence and Wireshark display filters.

@@ -146,7 +146,7 @@ final class ConntrackReplay {
         linkChanges.addAll(settings.linkChanges());
         // in time order (stable: a remove and an add at one instant stay in the order given)
         linkChanges.sort(java.util.Comparator.comparingLong(c -> c.relative() ? originNanos + c.nanos() : c.nanos()));
-        this.gauge = new TableGauge(samples);
+        this.gauge = new TableGauge(model.counts(), samples);
         this.out = new EventSink() {
             @Override
             public void accept(ConntrackEvent e) {
@@ -192,6 +192,7 @@ final class ConntrackReplay {
     void offer(Crossing c) {
         Seen s = c.seen();
         if (s.linkEvent != LinkEvent.NONE && s.side == Side.WAN && s.captureLabel == null) uplinkMessage(s);
+        c.readTable(entryLookup);
         if (c.role() != Crossing.Role.ARRIVING) return;
         if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
         Arrival a = arrival.clear();

@@ -1,28 +1,29 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.conntrack.ConntrackEvent;
-import dev.natrecon.conntrack.ConntrackTuple;
-import dev.natrecon.conntrack.EntryView;
-import dev.natrecon.conntrack.Status;
-import java.util.HashMap;
-import java.util.Map;
+import dev.natrecon.conntrack.TableCounts;
 
-/** Counts live entries by protocol and status from the events, and reports one sample per changed second. */
+/**
+ * Samples the model's table once per second of model time in which it changed: the counts are the model's own
+ * ({@link TableCounts}, kept by its table), read as each table event passes; the gauge keeps only the counts after the
+ * last event (seven numbers, so a new second can report how the previous one ended) and the peaks.
+ */
 final class TableGauge {
     private static final long SECOND = 1_000_000_000L;
     private final java.util.function.Consumer<TableSample> samples;
-    /** entry id → {protocol class, status} */
-    private final Map<Long, int[]> live = new HashMap<>();
-    private final int[] byClass = new int[4];
-    private int unreplied, assured;
+    private final TableCounts counts;
+    /** the counts after the last table event: entries, tcp, udp, icmp, other, unreplied, assured */
+    private int entries, tcp, udp, icmp, other, unreplied, assured;
     private long second = Long.MIN_VALUE;
     private int peakInSecond;
     long peak, peakNanos;
 
-    TableGauge(java.util.function.Consumer<TableSample> samples) {
+    TableGauge(TableCounts counts, java.util.function.Consumer<TableSample> samples) {
+        this.counts = counts;
         this.samples = samples;
     }
 
+    /** One event of the model, after the model applied it to its table. */
     void accept(ConntrackEvent e) {
         if (!(e instanceof ConntrackEvent.EntryCreated || e instanceof ConntrackEvent.EntryUpdated
                 || e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled)) {
@@ -32,44 +33,25 @@ final class TableGauge {
         if (s != second) {
             flush();
             second = s;
-            peakInSecond = live.size();
+            peakInSecond = entries;
         }
-        EntryView v = e.entry();
-        int[] old = live.get(v.id());
-        if (old != null) {
-            byClass[old[0]]--;
-            if ((old[1] & Status.SEEN_REPLY) == 0) unreplied--;
-            if ((old[1] & Status.ASSURED) != 0) assured--;
-        }
-        if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) {
-            live.remove(v.id());
-        } else {
-            int[] now = {protocolClass(v.original().protocol()), v.status()};
-            live.put(v.id(), now);
-            byClass[now[0]]++;
-            if ((now[1] & Status.SEEN_REPLY) == 0) unreplied++;
-            if ((now[1] & Status.ASSURED) != 0) assured++;
-        }
-        if (live.size() > peakInSecond) peakInSecond = live.size();
-        if (live.size() > peak) {
-            peak = live.size();
+        entries = counts.entries();
+        tcp = counts.of(TableCounts.TCP);
+        udp = counts.of(TableCounts.UDP);
+        icmp = counts.of(TableCounts.ICMP);
+        other = counts.of(TableCounts.OTHER);
+        unreplied = counts.unreplied();
+        assured = counts.assured();
+        if (entries > peakInSecond) peakInSecond = entries;
+        if (entries > peak) {
+            peak = entries;
             peakNanos = e.nanos();
         }
     }
 
     void flush() {
         if (second == Long.MIN_VALUE) return;
-        samples.accept(new TableSample(second, live.size(), peakInSecond, byClass[0], byClass[1], byClass[2],
-                byClass[3], unreplied, assured));
+        samples.accept(new TableSample(second, entries, peakInSecond, tcp, udp, icmp, other, unreplied, assured));
         second = Long.MIN_VALUE;
-    }
-
-    static int protocolClass(int protocol) {
-        return switch (protocol) {
-            case ConntrackTuple.TCP -> 0;
-            case ConntrackTuple.UDP -> 1;
-            case ConntrackTuple.ICMP, ConntrackTuple.ICMPV6 -> 2;
-            default -> 3;
-        };
     }
 }

@@ -72,6 +72,12 @@ public final class LinuxSipHelper implements Helper {
         return proto == UDP || proto == TCP && established ? settings.seconds(Timeouts.Key.SIP_TIMEOUT) : -1;
     }
 
+    /** sip_timeout (nf_conntrack_sip.c module parameter): what {@link #timeoutSeconds} sets. */
+    @Override
+    public Timeouts.Key timeoutSetting() {
+        return Timeouts.Key.SIP_TIMEOUT;
+    }
+
     /**
      * nf_nat_sip.c:nf_nat_sip_expected, for an expectation the NAT side redirected ({@link Expectation#natRedirect}):
      * DST to the saved address and port; SRC, for a media stream, to the destination of the paired expectation (the
