@@ -88,7 +88,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             out.println("Findings: none");
         } else {
             out.printf(Locale.ROOT, "Findings: %d (%s)%n", findings.size(),
-                    dev.natrecon.report.Summaries.verdict(findings).get("findings"));
+                    counts((java.util.Map<?, ?>) dev.natrecon.report.Summaries.verdict(findings).get("findings")));
             for (Finding f : findings) {
                 out.printf(Locale.ROOT, "  %-7s %s at %s: %s%n", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
                         dev.natrecon.capture.Times.iso(f.nanos()), TerminalWriter.oneLine(f.message()));
@@ -97,6 +97,17 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** "lan 254, wan 255, local 0": a tally as a person reads it (no Java collection syntax on the terminal). */
+    static String counts(java.util.Map<?, ?> tally) {
+        if (tally == null || tally.isEmpty()) return "none";
+        StringBuilder b = new StringBuilder();
+        for (java.util.Map.Entry<?, ?> e : tally.entrySet()) {
+            if (b.length() > 0) b.append(", ");
+            b.append(String.valueOf(e.getKey()).replace('_', ' ')).append(' ').append(e.getValue());
+        }
+        return b.toString();
     }
 
     static void print(PrintWriter out, RunResult r, Path dir) {
@@ -122,8 +133,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         ModelSummary ms = r.model();
         out.printf(Locale.ROOT, "  router model: %d packets in (%s), entries %s, NAT ports %s, peak %d entries%s, %d live at the end%n",
-                ms.arrivals().values().stream().mapToLong(Long::longValue).sum(), ms.arrivals(), ms.events(),
-                ms.natPorts(), ms.peakEntries(), ms.peakEntries() == 0 ? "" : " at " + dev.natrecon.capture.Times.iso(ms.peakNanos()),
+                ms.arrivals().values().stream().mapToLong(Long::longValue).sum(), counts(ms.arrivals()),
+                counts(ms.events()), counts(ms.natPorts()), ms.peakEntries(), ms.peakEntries() == 0 ? "" : " at " + dev.natrecon.capture.Times.iso(ms.peakNanos()),
                 ms.liveAtEnd());
         out.printf(Locale.ROOT, "  bindings observed: %d%n", r.bindings().size());
         int shown = 0;

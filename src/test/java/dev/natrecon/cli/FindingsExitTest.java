@@ -26,6 +26,9 @@ class FindingsExitTest {
         assertTrue(leak.out().contains("ERROR   nat.private_source_leak"), leak.out());
         assertEquals(0, analyze("leaked-private-source", "never").code());
         assertEquals(0, analyze("baseline", "warning").code(), "the clean baseline has no warning or error");
+        // tallies read as text, not as Java maps ("{lan=254, wan=255}")
+        assertTrue(leak.out().contains("Findings: ") && leak.out().contains("error "), leak.out());
+        assertTrue(leak.out().lines().noneMatch(l -> l.matches(".*\\{[a-z_]+=\\d.*")), leak.out());
         assertEquals(1, analyze("baseline", "info").code(), "nat.behaviour and the SIP NAT tests are info findings");
         assertEquals(2, analyze("baseline", "sometimes").code());
     }
