@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natrecon.capture.AnomalyCounts;
-import dev.natrecon.capture.Bound;
 import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.PacketDecoder;
@@ -75,7 +74,7 @@ class SipBoundsTest {
             c.offer(p, 1_000_000_000L * (i + 1), i + 1);
         }
         c.finish();
-        assertEquals(7, c.anomalies().count(Bound.TCP_STREAMS.id()));
+        assertEquals(7, c.anomalies().count(SipMessageCollector.TOO_MANY_STREAMS.id()));
         // each evicted stream held half a message: counted as incomplete, nothing invented
         assertEquals(10, c.anomalies().count(SipStreamAnomaly.SIP_STREAM_INCOMPLETE_AT_END.id()));
     }

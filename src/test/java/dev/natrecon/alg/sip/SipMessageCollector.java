@@ -1,7 +1,7 @@
 package dev.natrecon.alg.sip;
 
 import dev.natrecon.capture.AnomalyCounts;
-import dev.natrecon.capture.Bound;
+import dev.natrecon.capture.Anomaly;
 import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.sip.SipDatagram;
 import dev.natrecon.decode.sip.SipFraming;
@@ -25,13 +25,34 @@ import java.util.Set;
  * frame number and time on the common clock.
  */
 final class SipMessageCollector {
+    /**
+     * This fixture's own stream bound (analyze keeps no TCP stream state: it frames each segment's whole messages,
+     * {@link SipStreamFramer#wholeMessages}, so the bound belongs to this streaming collector only).
+     */
+    static final Anomaly TOO_MANY_STREAMS = new Anomaly() {
+        @Override
+        public String id() {
+            return "reassembly.sip_stream.too_many_streams";
+        }
+
+        @Override
+        public String description() {
+            return "more TCP streams carried SIP at once than the collector's bound; the oldest stream was finished";
+        }
+
+        @Override
+        public boolean bound() {
+            return true;
+        }
+    };
+
     /** The ports the Linux SIP helper listens on by default. */
     public static final Set<Integer> DEFAULT_PORTS = Set.of(5060);
     /**
      * TCP directions framed at once. Each holds up to {@link SipStreamFramer#DEFAULT_MAX_BUFFER} (64 KiB), so 4096
      * streams bound the buffers at 256 MiB in the worst case and a few MiB in practice (a buffer grows only to the
      * message it holds); a registrar's capture with a few thousand TCP phones fits. Past it the stream opened longest
-     * ago is finished (its partial message counted as incomplete) to make room ({@link Bound#TCP_STREAMS}).
+     * ago is finished (its partial message counted as incomplete) to make room ({@link #TOO_MANY_STREAMS}).
      */
     public static final int MAX_STREAMS = 4096;
 
@@ -95,7 +116,7 @@ final class SipMessageCollector {
 
     private void evictOldest(long frame, long nanos) {
         Map.Entry<String, SipStreamFramer> eldest = framers.entrySet().iterator().next();
-        anomalies.add(Bound.TCP_STREAMS, frame);
+        anomalies.add(TOO_MANY_STREAMS, frame);
         take(eldest.getKey(), eldest.getValue().finish(anomalies), nanos);
         framers.remove(eldest.getKey());
         streamEnds.remove(eldest.getKey());
