@@ -58,6 +58,24 @@ public record CaseSettings(Path file, Properties properties) {
         return withKernelFiles(in);
     }
 
+    /**
+     * The case as a customer's ticket would carry it: the LAN and WAN captures and the router's sysctl dump, nothing
+     * else the settings say (no link-change times, no ruleset, no helper setting, no addresses or networks), over
+     * {@code base}; the router's own logs and listings still come along, to be compared with and never read by the
+     * model. This is how conformance "from the captures alone" is measured (issue 15).
+     */
+    public AnalysisInputs capturesOnly(ModelSettings base) throws IOException {
+        if (lanCapture() == null || wanCapture() == null) {
+            throw new IllegalArgumentException(file + ": names no capture.lan.file and capture.wan.file");
+        }
+        ModelSettings m = base;
+        Path sysctl = path("conntrack.sysctl.file");
+        if (sysctl != null && Files.exists(sysctl)) {
+            m = m.withSysctl(Files.readString(sysctl), sysctl.getFileName().toString());
+        }
+        return withKernelFiles(AnalysisInputs.pair(lanCapture(), wanCapture()).withModel(m));
+    }
+
     /** {@code in} with the router's conntrack log and table listings these settings name, where the files exist. */
     public AnalysisInputs withKernelFiles(AnalysisInputs in) {
         List<AnalysisInputs.KernelTable> tables = new ArrayList<>();

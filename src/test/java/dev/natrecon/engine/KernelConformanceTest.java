@@ -27,15 +27,30 @@ class KernelConformanceTest {
         }
     }
 
+    /**
+     * Each sample twice: with its case settings ({@code settings}), and as a customer's ticket carries it, the captures
+     * and the router's sysctl dump only ({@code captures}): no link-change times, ruleset, helper setting or addresses.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> runs() throws IOException {
+        return samples().stream().flatMap(s -> java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(s, "settings"),
+                org.junit.jupiter.params.provider.Arguments.of(s, "captures")));
+    }
+
+    static AnalysisInputs inputs(String name, String how) throws IOException {
+        CaseSettings c = CaseSettings.load(Path.of("samples", name, "case.properties"));
+        return how.equals("captures") ? c.capturesOnly(ModelSettings.defaults()) : c.inputs(ModelSettings.defaults());
+    }
+
     @org.junit.jupiter.api.Test
     void theLabSamplesAreThere() throws IOException {
         assertEquals(11, samples().size(), samples().toString());
     }
 
-    @ParameterizedTest
-    @MethodSource("samples")
-    void analyzeReproducesTheKernelsLog(String name) throws IOException {
-        AnalysisInputs in = CaseSettings.load(Path.of("samples", name, "case.properties")).inputs(ModelSettings.defaults());
+    @ParameterizedTest(name = "{0} from its {1}")
+    @MethodSource("runs")
+    void analyzeReproducesTheKernelsLog(String name, String how) throws IOException {
+        AnalysisInputs in = inputs(name, how);
         RunResult r = Analysis.run(in, List.of());
         assertNotNull(r.kernelCheck(), name + ": the case names its kernel log");
         KernelComparison.Result x = r.kernelCheck().result();
@@ -50,10 +65,10 @@ class KernelConformanceTest {
      * event), none extra; and every SIP message the helper handled whose copy the other capture holds rewritten by the
      * model byte for byte as the router did.
      */
-    @ParameterizedTest
-    @MethodSource("samples")
-    void analyzeReproducesTheKernelsExpectationsAndRewrites(String name) throws IOException {
-        AnalysisInputs in = CaseSettings.load(Path.of("samples", name, "case.properties")).inputs(ModelSettings.defaults());
+    @ParameterizedTest(name = "{0} from its {1}")
+    @MethodSource("runs")
+    void analyzeReproducesTheKernelsExpectationsAndRewrites(String name, String how) throws IOException {
+        AnalysisInputs in = inputs(name, how);
         assertNotNull(in.kernelExpectations(), name + ": the case names its expectation log");
         RunResult r = Analysis.run(in, List.of());
         dev.natrecon.conntrack.KernelExpectationComparison.Result x = r.expectCheck().result();
@@ -70,10 +85,10 @@ class KernelConformanceTest {
      * Every {@code conntrack -L} listing of the sample, at the instant the replay finds for it: every listed entry
      * with the same tuples, NAT mapping, state, flags and helper, seconds left within the tolerance, nothing extra.
      */
-    @ParameterizedTest
-    @MethodSource("samples")
-    void analyzeReproducesTheKernelsListings(String name) throws IOException {
-        AnalysisInputs in = CaseSettings.load(Path.of("samples", name, "case.properties")).inputs(ModelSettings.defaults());
+    @ParameterizedTest(name = "{0} from its {1}")
+    @MethodSource("runs")
+    void analyzeReproducesTheKernelsListings(String name, String how) throws IOException {
+        AnalysisInputs in = inputs(name, how);
         assertTrue(!in.kernelTables().isEmpty(), name + ": the case names its listings");
         RunResult r = Analysis.run(in, List.of());
         assertEquals(in.kernelTables().size(), r.tableChecks().size());
