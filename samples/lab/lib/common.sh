@@ -33,7 +33,8 @@ ct_grep() { grep -E "$1" "$OUT/kernel-events.txt"; }
 
 # frames PCAP EXPR: frame numbers (1-based, as in Wireshark) of the packets for
 # which the Python expression EXPR is true; names: src dst sport dport proto
-# (6/17/1) kind (sip/rtp/icmp/...) sip (first line of a SIP message or "")
+# (6/17/1) kind (sip/rtp/icmp/...) sip (first line of a SIP message or "") icmp ((type, code, quoted) or
+# None) tcpflags (TCP flags byte or None) ts (epoch seconds) ipid
 frames() {
     python3 - "$TOOLS_DIR" "$1" "$2" <<'PY'
 import sys
@@ -43,7 +44,7 @@ import casecheck
 out = []
 for f in casecheck.read_pcap(sys.argv[2]):
     env = dict(src=f.src, dst=f.dst, sport=f.sport, dport=f.dport, proto=f.proto, kind=f.kind,
-               sip=f.sip_first or "")
+               sip=f.sip_first or "", icmp=f.icmp, tcpflags=f.tcpflags, ts=f.ts, ipid=f.ipid)
     if eval(sys.argv[3], {}, env):
         out.append(str(f.no))
 print(" ".join(out))

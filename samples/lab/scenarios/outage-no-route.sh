@@ -1,0 +1,169 @@
+# Scenario "outage-no-route": the WAN goes away with no fallback at all.
+# The phone registers through masquerade; the router loses its WAN address
+# (and with it the connected route to the provider; there is no default
+# route). Masquerade's address-removal handler deletes the entry. While the
+# WAN is gone, the phone's OPTIONS and REGISTERs (with retransmissions) die in
+# the router's routing decision: the router answers on the LAN with ICMP
+# destination unreachable (net unreachable), and since the packets never
+# reach POSTROUTING no entry is ever confirmed (no conntrack event). The WAN
+# address comes back; the next REGISTER creates a fresh masqueraded entry with
+# the same address and port. Unlike stale-mapping there is no fallback route,
+# so nothing is left behind.
+
+# shellcheck source=/dev/null
+source "$LAB_DIR/lib/common.sh"
+
+SCENARIO_TITLE="${SCENARIO_TITLE:-WAN outage with no route at all: no entry while it lasts (ICMP net unreachable), a fresh masqueraded entry afterwards}"
+PHONE_STEPS="${PHONE_STEPS:-0:REGISTER 2:OPTIONS 5:OPTIONS 9:REGISTER 15:REGISTER 18:OPTIONS}"
+T_DOWN=${T_DOWN:-3.5}; T_UP=${T_UP:-13.5}; END_T=${END_T:-20}
+
+scenario_configure() {
+    in_router sysctl -qw net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1
+}
+
+route_snapshot() { { echo "# t=$1 ($2)"; in_router ip -4 route; in_router ip -4 addr show dev "$ROUTER_WAN_IF" | sed -n 's/^ *inet /inet /p'; echo; } >>"$OUT/router-routes.txt"; }
+
+# wan_down / wan_up: what takes the WAN away and brings it back (a variant may override them)
+wan_down() { in_router ip addr del "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"; }
+wan_up() {
+    in_router ip addr add "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"
+    # removing the interface's only address flushed its neighbour entries (even
+    # the permanent one); put it back so that the capture has no ARP
+    in_router ip neigh replace "$PROVIDER_IP" lladdr "$PROVIDER_MAC" dev "$ROUTER_WAN_IF" nud permanent
+}
+
+scenario_run() {
+    schedule_t0
+    : >"$OUT/router-routes.txt"
+    route_snapshot 0 "before the traffic"
+    bg registrar "$NS_PROVIDER" python3 "$TOOLS_DIR/sipagent.py" registrar --local "$PROVIDER_IP:5060" \
+        --t0 "$T0" --end "$END_T"
+    bg phone "$NS_PHONE" python3 "$TOOLS_DIR/sipagent.py" phone --local "$PHONE_IP:5060" \
+        --server "$PROVIDER_IP:5060" --user 1001 --expires 60 --t0 "$T0" --end "$END_T" --steps "$PHONE_STEPS"
+    sleep_until 1
+    SNAP_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L
+    sleep_until "$T_DOWN"
+    log "t=$T_DOWN WAN down"
+    T_DOWN_TS=$(date +%s.%N)
+    wan_down
+    route_snapshot "$T_DOWN" "WAN down"
+    sleep_until $(awk -v a="$T_DOWN" -v b="$T_UP" 'BEGIN{print (a+b)/2}')
+    SNAP_MID_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L-outage
+    sleep_until "$T_UP"
+    log "t=$T_UP WAN back"
+    T_UP_TS=$(date +%s.%N)
+    wan_up
+    route_snapshot "$T_UP" "WAN back"
+    wait_bg phone 30 || die "phone agent failed: $(cat "$WORK/phone.err")"
+    wait_bg registrar 10 || die "registrar failed: $(cat "$WORK/registrar.err")"
+    SNAP_END_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L-end
+    { sed "s/^/registrar: /" "$WORK/registrar.out"; sed "s/^/phone: /" "$WORK/phone.out"; } >"$OUT/agents.log"
+}
+
+# outage_frames: LAN frames from the phone to the provider between the WAN's loss and return
+outage_frames() {
+    frames "$OUT/lan.pcap" "src == '$PHONE_IP' and dst == '$PROVIDER_IP' and $T_DOWN_TS + 0.2 < ts < $T_UP_TS - 0.2"
+}
+
+scenario_check() {
+    run_casecheck --require-sip "REGISTER,200 OK (REGISTER),OPTIONS,200 OK (OPTIONS)" --require-only-ipv4 \
+        --require-no-private-on-wan --require-ct-new "udp:5060"
+    local ct="$OUT/kernel-events.txt" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060" n t_new
+    n=$(grep -c "\[NEW\] .* $pat " "$ct" || true)
+    [[ $n == 2 ]] || die "expected exactly 2 NEW entries for the phone's SIP flow (one before, one after the outage), got $n"
+    [[ $(grep "\[NEW\] .* $pat " "$ct" | grep -c "src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=5060 dport=5060 helper=sip") == 2 ]] \
+        || die "both entries must be masqueraded to $ROUTER_WAN_IP:5060"
+    grep -q "\[DESTROY\] .* $pat .*dst=$ROUTER_WAN_IP " "$ct" || die "the masqueraded entry was not deleted when the WAN went away"
+    # the DESTROY comes at the WAN's loss, the second NEW after its return
+    t_new=$(event_times "$ct" "NEW.* $pat " | awk '{print $2}')
+    awk -v a="$t_new" -v b="$(rel_time "$T_UP_TS")" 'BEGIN{exit !(a >= b)}' || die "the second entry was made before the WAN returned"
+    awk -v a="$(event_times "$ct" "DESTROY.* $pat " | awk '{print $1}')" -v d="$(rel_time "$T_DOWN_TS")" -v u="$(rel_time "$T_UP_TS")" \
+        'BEGIN{exit !(a >= d - 0.1 && a < u)}' || die "the DESTROY is not between the WAN's loss and return"
+    OUTAGE_FR=$(outage_frames)
+    [[ $(wc -w <<<"$OUTAGE_FR") -ge 4 ]] || die "too few phone packets during the outage: $OUTAGE_FR"
+    # none of them reached the WAN
+    [[ -z "$(frames "$OUT/wan.pcap" "$T_DOWN_TS + 0.2 < ts < $T_UP_TS - 0.2")" ]] || die "WAN frames during the outage"
+    ICMP_FR=$(frames "$OUT/lan.pcap" "icmp is not None and src == '$ROUTER_LAN_IP' and icmp[0] == 3 and icmp[1] == 0")
+    [[ -n "$ICMP_FR" ]] || die "no ICMP net unreachable from the router on the LAN"
+    grep -q "recv 200 OK (REGISTER cseq=[0-9]*) " "$OUT/agents.log" || die "no registration"
+    [[ $(grep -c "phone: .*recv 200 OK (REGISTER" "$OUT/agents.log") -ge 2 ]] || die "the phone did not register again after the outage"
+    ! grep -q "\[UNREPLIED\] src=$PROVIDER_IP dst=$PHONE_IP" "$OUT/conntrack-L-outage.txt" || die "an un-NATed entry during the outage"
+    ! grep -q "$pat" "$OUT/conntrack-L-outage.txt" || die "an entry for the phone's SIP flow during the outage"
+}
+
+scenario_document() {
+    local pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
+    {
+        case_properties_common "masquerade (oifname $ROUTER_WAN_IF)" on
+        cat <<EOP
+conntrack.snapshot.file=conntrack-L.txt
+conntrack.snapshot.outage.file=conntrack-L-outage.txt
+conntrack.snapshot.end.file=conntrack-L-end.txt
+
+phone.address=$PHONE_IP
+phone.sip.port=5060
+provider.address=$PROVIDER_IP
+provider.sip.port=5060
+agents.log.file=agents.log
+router.routes.file=router-routes.txt
+# events of the run (seconds after the first LAN frame)
+event.wan.down.t=$(rel_time "$T_DOWN_TS")
+event.wan.up.t=$(rel_time "$T_UP_TS")
+# the lab's record: LAN frames from the phone during the outage (no WAN copy, no entry) and the router's ICMP
+lab.outage.lan.frames=$(echo $OUTAGE_FR | tr ' ' ',')
+lab.icmp.unreachable.lan.frames=$(echo $ICMP_FR | tr ' ' ',')
+EOP
+    } >"$OUT/case.properties"
+    {
+        cat <<EOR
+# Sample case \`$SCENARIO\`: $SCENARIO_TITLE
+
+Generated by \`samples/lab/lab.sh $SCENARIO\` on $(date -u +%Y-%m-%d) (UTC). Do not edit: regenerate.
+
+## Purpose
+
+An uplink outage with no fallback route, seen from the captures only: the WAN goes silent while the
+phone keeps sending, and the router answers the phone with ICMP destination unreachable. natrecon must
+infer that (1) masquerade deleted the entry when the WAN address went away, (2) the packets sent during
+the outage created **no** entry (they died in routing, before confirmation), and (3) the first packet
+after the WAN's return created a new masqueraded entry. Compare \`stale-mapping\` (a fallback route
+leaves an un-NATed entry behind) and \`backup-uplink-nat\` (a backup uplink with its own masquerade).
+
+EOR
+        readme_setup "- router: the lab's default ruleset (\`oifname \"$ROUTER_WAN_IF\" masquerade\`, SIP helper on udp/5060; \`router.nft\`);
+  \`nf_conntrack_acct=1\`, \`nf_conntrack_timestamp=1\`; no default route (the provider is on the WAN's subnet).
+  The router's routes at each step: \`router-routes.txt\`.
+- schedule (seconds after t0 ≈ the first frame): t=$T_DOWN WAN down (\`ip addr del $ROUTER_WAN_IP/$WAN_PREFIX dev $ROUTER_WAN_IF\`;
+  the connected route goes with it, the link stays up so tcpdump keeps capturing); t=$T_UP WAN back (\`ip addr add\`,
+  and the static neighbour entry for $PROVIDER_IP that the removal flushed is re-added: no ARP in the capture).
+- phone: \`sipagent.py phone\` $PHONE_IP:5060, steps \`$PHONE_STEPS\` (each request retransmitted after 0.5, 1, 2 s
+  without an answer). provider: \`sipagent.py registrar\` $PROVIDER_IP:5060. Logs: \`agents.log\`.
+- snapshots: \`conntrack-L.txt\` at t ≈ $(rel_time "$SNAP_TS") s (before the outage), \`conntrack-L-outage.txt\` at
+  t ≈ $(rel_time "$SNAP_MID_TS") s (during it), \`conntrack-L-end.txt\` at t ≈ $(rel_time "$SNAP_END_TS") s (after the traffic)."
+        cat <<EOR
+
+## What the kernel did
+
+The lab's checks passed for this run, so all of the following hold. Times are seconds after the first frame.
+
+- t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` masqueraded to $ROUTER_WAN_IP:5060 (\`helper=sip\`) at
+  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $1}'); 200 OK; the OPTIONS at t=2 answered through it.
+- t≈$(rel_time "$T_DOWN_TS") WAN address removed → DESTROY of that entry at t=$(event_times "$OUT/kernel-events.txt" "DESTROY.* $pat ")
+  (masquerade's address-removal handler; its signalling expectation went with it: \`kernel-expect-events.txt\`).
+- t≈$(rel_time "$T_DOWN_TS") to $(rel_time "$T_UP_TS") (no route): the phone's requests and retransmissions (LAN frames $OUTAGE_FR)
+  have no WAN copy and made **no conntrack event at all**; \`conntrack-L-outage.txt\` holds no entry for the flow.
+  The router answered with ICMP destination unreachable, code 0 (net unreachable), from $ROUTER_LAN_IP: LAN frames
+  $ICMP_FR (ICMP errors are rate-limited, so not every packet got one).
+- t≈$(rel_time "$T_UP_TS") WAN back. The next request (t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $2}'))
+  made a **new** entry, masqueraded to $ROUTER_WAN_IP:5060 again (the same port: nothing else held it); the registrar
+  answered it and the phone is registered again (\`agents.log\`).
+
+$(readme_reading_notes)
+
+$(readme_report)
+EOR
+    } >"$OUT/README.md"
+}
