@@ -10,6 +10,8 @@ binding as last seen.
 
   sipagent.py phone --local IP:PORT --server IP:PORT --user 1001 \\
       --steps "0:REGISTER 3:OPTIONS 9:CRLF 21:REGISTER" --end 30 [--t0 EPOCH] [--transport tcp]
+  (TCP: the steps CLOSE (close the connection: FIN) and CONNECT (connect again
+  from the same local address and port) reopen the connection)
   sipagent.py registrar --local IP:PORT --end 30 [--t0 EPOCH] [--ping "15:1001 25:1001"] [--tcp]
 
 Step times are seconds after --t0 (default: the tool's start). A request is
@@ -101,9 +103,28 @@ class Transport:
             self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(local)
+        self.local = local
         self.listening = tcp and server is None
+        self.closed = False
         if self.listening:
             self.sock.listen(8)
+
+    def close(self, server):
+        """Phone (TCP): close the connection (FIN); recv() waits idle until reconnect()."""
+        c = self.conns.pop(server, None)
+        self.buf.pop(server, None)
+        if c is not None:
+            c.close()
+        self.closed = True
+        log(self.clock, "tcp closed %s:%d -> %s:%d" % (self.local + server))
+
+    def reconnect(self, server, timeout):
+        """Phone (TCP): a new connection from the same local address and port."""
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(self.local)
+        self.closed = False
+        return self.connect(server, timeout)
 
     def connect(self, server, timeout):
         self.sock.settimeout(timeout)
@@ -131,6 +152,9 @@ class Transport:
 
     def recv(self, timeout):
         """Return a list of (data, src) within timeout."""
+        if self.closed:
+            time.sleep(max(0.0, timeout))
+            return []
         socks = [self.sock] + [c for c in self.conns.values() if c is not self.sock]
         r, _, _ = select.select(socks, [], [], max(0.0, timeout))
         out = []
@@ -153,6 +177,9 @@ class Transport:
                 if not data:
                     log(self.clock, "tcp closed by %s:%d" % src)
                     del self.conns[src]
+                    s.close()   # our FIN: the connection closes both ways
+                    if s is self.sock:
+                        self.closed = True
                     continue
                 self.buf[src] += data
                 while b"\r\n\r\n" in self.buf[src]:
@@ -191,6 +218,15 @@ def run_phone(a, clock):
             continue
         if steps and now >= steps[0][0]:
             _, what = steps.pop(0)
+            if what == "CLOSE" and tr.tcp:
+                if pending:
+                    log(clock, "gave up %s cseq=%d (no response)" % (pending[1], pending[0]))
+                    pending = None
+                tr.close(server)
+                continue
+            if what == "CONNECT" and tr.tcp:
+                tr.reconnect(server, a.connect_timeout)
+                continue
             if what == "CRLF":
                 if tr.send(b"\r\n\r\n", server):
                     log(clock, "sent CRLF keep-alive to %s:%d" % server)

@@ -1,0 +1,157 @@
+# Scenario "tcp-reconnect": SIP over TCP, the phone closes its connection to
+# the registrar (FIN both ways: the conntrack entry goes to TIME_WAIT, 120 s)
+# and a few seconds later connects again from the same local address and port
+# (tcp_tw_reuse=1 in the phone's namespace lets its own stack reuse the
+# 4-tuple). The router's entry for that tuple is still in TIME_WAIT: the new
+# SYN kills it (nf_conntrack_proto_tcp.c, "reopen a closed/aborted
+# connection": nf_ct_kill, -NF_REPEAT) and a new entry is created. The same
+# TCP tuple shows two lifetimes, each with its own REGISTER.
+
+# shellcheck source=/dev/null
+source "$LAB_DIR/lib/common.sh"
+
+SCENARIO_TITLE="SIP over TCP closed and reopened from the same port within TIME_WAIT: the SYN kills the old entry, a new one is made (two lifetimes)"
+PHONE_STEPS="0:REGISTER 2:OPTIONS 4:CLOSE 7.5:CONNECT 8:REGISTER 10:OPTIONS"
+T_CLOSE=4; T_CONNECT=7.5; END_T=12.5
+
+scenario_nft_ruleset() {
+    cat <<EOF2
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$ROUTER_WAN_IF" masquerade
+	}
+}
+table ip filter {
+	ct helper sip-5060-tcp {
+		type "sip" protocol tcp;
+		l3proto ip;
+	}
+	chain prerouting {
+		type filter hook prerouting priority filter; policy accept;
+		tcp dport 5060 ct helper set "sip-5060-tcp"
+	}
+}
+EOF2
+}
+
+scenario_configure() {
+    in_router sysctl -qw net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1
+    # the phone's own stack: reuse a TIME_WAIT 4-tuple for an outgoing connection (needs TCP timestamps, on by default)
+    in_phone sysctl -qw net.ipv4.tcp_tw_reuse=1
+    in_phone sysctl net.ipv4.tcp_tw_reuse net.ipv4.tcp_timestamps | sed 's/^/phone: /' >"$OUT/sysctl-ipv4-changed.txt"
+}
+
+scenario_run() {
+    schedule_t0
+    bg registrar "$NS_PROVIDER" python3 "$TOOLS_DIR/sipagent.py" registrar --tcp --local "$PROVIDER_IP:5060" \
+        --t0 "$T0" --end "$END_T"
+    wait_for 10 "registrar on tcp/5060" sh -c "ip netns exec $NS_PROVIDER ss -Hltn 'sport = :5060' | grep -q ."
+    bg phone "$NS_PHONE" python3 "$TOOLS_DIR/sipagent.py" phone --transport tcp --local "$PHONE_IP:5060" \
+        --server "$PROVIDER_IP:5060" --user 1001 --expires 60 --t0 "$T0" --end "$END_T" --steps "$PHONE_STEPS"
+    sleep_until 3
+    SNAP_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L
+    sleep_until 6
+    SNAP_TW_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L-closed
+    wait_bg phone 30 || die "phone agent failed: $(cat "$WORK/phone.err")"
+    wait_bg registrar 10 || die "registrar failed: $(cat "$WORK/registrar.err")"
+    SNAP_END_TS=$(date +%s.%N)
+    conntrack_snapshot conntrack-L-end
+    { sed "s/^/registrar: /" "$WORK/registrar.out"; sed "s/^/phone: /" "$WORK/phone.out"; } >"$OUT/agents.log"
+}
+
+scenario_check() {
+    run_casecheck --require-sip "REGISTER,200 OK (REGISTER),OPTIONS,200 OK (OPTIONS)" --require-only-ipv4 \
+        --require-no-private-on-wan --require-all-forwarded --require-ct-new "tcp:5060"
+    local ct="$OUT/kernel-events.txt" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060" t_d t_n
+    [[ $(grep -c "\[NEW\] .* $pat " "$ct") == 2 ]] || die "expected two NEW entries for the phone's TCP tuple"
+    [[ $(grep "\[NEW\] .* $pat " "$ct" | grep -c "SYN_SENT .*dst=$ROUTER_WAN_IP sport=5060 dport=5060 .*helper=sip") == 2 ]] \
+        || die "both entries must start in SYN_SENT, masqueraded with port 5060 and the helper"
+    grep -q "TIME_WAIT $pat " "$ct" || die "the first entry never reached TIME_WAIT"
+    grep -q "TIME_WAIT $pat " "$OUT/conntrack-L-closed.txt" || die "no TIME_WAIT entry between the close and the reconnect"
+    [[ $(grep -c "\[DESTROY\] .* $pat " "$ct") == 1 ]] || die "expected one DESTROY (the first lifetime)"
+    t_d=$(event_times "$ct" "DESTROY.* $pat ")
+    t_n=$(event_times "$ct" "NEW.* $pat " | awk '{print $2}')
+    # killed by the new SYN, not by the 120 s TIME_WAIT timeout
+    awk -v d="$t_d" -v n="$t_n" -v c="$(rel_time "$T0")" -v r="$T_CONNECT" 'BEGIN{exit !(d <= n && d >= c + r - 0.5 && n - d < 0.5)}' \
+        || die "the DESTROY ($t_d) is not at the reconnect's SYN ($t_n)"
+    SYN_FR=$(frames "$OUT/lan.pcap" "src == '$PHONE_IP' and proto == 6 and tcpflags is not None and tcpflags & 0x12 == 0x02")
+    [[ $(wc -w <<<"$SYN_FR") == 2 ]] || die "expected two SYNs from the phone: $SYN_FR"
+    FIN_FR=$(frames "$OUT/lan.pcap" "proto == 6 and tcpflags is not None and tcpflags & 0x01")
+    [[ $(wc -w <<<"$FIN_FR") -ge 2 ]] || die "no FIN both ways: $FIN_FR"
+    [[ $(grep -c "phone: .*recv 200 OK (REGISTER" "$OUT/agents.log") == 2 ]] || die "expected a registration on each connection"
+    [[ $(grep -c "registrar: .*tcp accepted from $ROUTER_WAN_IP:5060" "$OUT/agents.log") == 2 ]] || die "the registrar did not see two connections from port 5060"
+}
+
+scenario_document() {
+    local pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
+    {
+        case_properties_common "masquerade (oifname $ROUTER_WAN_IF)" on/tcp
+        cat <<EOP
+conntrack.snapshot.file=conntrack-L.txt
+conntrack.snapshot.closed.file=conntrack-L-closed.txt
+conntrack.snapshot.end.file=conntrack-L-end.txt
+
+phone.address=$PHONE_IP
+phone.sip.port=5060
+phone.sip.transport=tcp
+provider.address=$PROVIDER_IP
+provider.sip.port=5060
+agents.log.file=agents.log
+# the lab's record: the phone's SYNs and the FINs (LAN frames)
+lab.syn.lan.frames=$(echo $SYN_FR | tr ' ' ',')
+lab.fin.lan.frames=$(echo $FIN_FR | tr ' ' ',')
+EOP
+    } >"$OUT/case.properties"
+    {
+        cat <<EOR
+# Sample case \`$SCENARIO\`: $SCENARIO_TITLE
+
+Generated by \`samples/lab/lab.sh $SCENARIO\` on $(date -u +%Y-%m-%d) (UTC). Do not edit: regenerate.
+
+## Purpose
+
+TCP reopening on the same ports. A SIP phone over TCP closes its connection and reconnects from the same
+local port while the router's entry for that tuple is still in TIME_WAIT (120 s). The kernel does not
+reuse the entry: a SYN that matches an entry in TIME_WAIT (or CLOSE) kills it and the packet is processed
+again as a new connection. natrecon must show two lifetimes of the same tuple, each with its own NEW and
+the first ended by the SYN, not by a timeout.
+
+EOR
+        readme_setup "- router: masquerade on $ROUTER_WAN_IF and a \`ct helper\` \"sip\" of protocol **tcp** on tcp/5060 (\`router.nft\`);
+  \`nf_conntrack_acct=1\`, \`nf_conntrack_timestamp=1\`.
+- phone namespace: \`net.ipv4.tcp_tw_reuse=1\` (\`sysctl-ipv4-changed.txt\`), so that its own stack may connect again
+  from a 4-tuple it holds in TIME_WAIT.
+- phone: \`sipagent.py phone --transport tcp\` $PHONE_IP:5060, steps \`$PHONE_STEPS\` (CLOSE: the phone closes the
+  connection, FIN; the registrar closes its side on end of file; CONNECT: a new connection from $PHONE_IP:5060).
+  provider: \`sipagent.py registrar --tcp\` $PROVIDER_IP:5060. Logs: \`agents.log\`.
+- snapshots: \`conntrack-L.txt\` at t ≈ $(rel_time "$SNAP_TS") s (first connection), \`conntrack-L-closed.txt\` at
+  t ≈ $(rel_time "$SNAP_TW_TS") s (closed, TIME_WAIT), \`conntrack-L-end.txt\` at t ≈ $(rel_time "$SNAP_END_TS") s."
+        cat <<EOR
+
+## What the kernel did
+
+The lab's checks passed for this run, so all of the following hold. Times are seconds after the first frame.
+
+- t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $1}'): SYN (LAN frame $(awk '{print $1}' <<<"$SYN_FR")) → NEW \`tcp SYN_SENT $PHONE_IP:5060 → $PROVIDER_IP:5060\` masqueraded to
+  $ROUTER_WAN_IP:5060, \`helper=sip\`; ESTABLISHED/ASSURED; REGISTER and OPTIONS answered over it.
+- t≈$T_CLOSE: the phone closed the connection; FIN both ways (LAN frames with FIN: $FIN_FR); the entry went through
+  FIN_WAIT/LAST_ACK to **TIME_WAIT** (\`kernel-events.txt\` UPDATEs; \`conntrack-L-closed.txt\` shows it in TIME_WAIT with
+  its 120 s timeout running).
+- t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $2}'): the phone's new SYN from the same port (LAN frame $(awk '{print $2}' <<<"$SYN_FR")) matched the TIME_WAIT
+  entry: DESTROY of the old entry at t=$(event_times "$OUT/kernel-events.txt" "DESTROY.* $pat ") (long before its timeout), then NEW
+  \`SYN_SENT\` again, masqueraded to $ROUTER_WAN_IP:5060 with \`helper=sip\` (nf_conntrack_proto_tcp.c: a SYN on a
+  TIME_WAIT/CLOSE entry kills it and the packet is looked up again). The second REGISTER and OPTIONS were
+  answered over the new connection; the registrar accepted two connections from $ROUTER_WAN_IP:5060 (\`agents.log\`).
+- t≈$END_T: the phone's agent ended and its exit closed the second connection (FIN both ways again): the second
+  entry went to TIME_WAIT too ($(grep -c "TIME_WAIT $pat " "$OUT/kernel-events.txt") TIME_WAIT updates in all); it is not destroyed within the run
+  (\`conntrack-L-end.txt\`).
+
+$(readme_reading_notes)
+
+$(readme_report)
+EOR
+    } >"$OUT/README.md"
+}
