@@ -181,7 +181,7 @@ carrier_middle() {
 - the connected route was marked \`linkdown\` and ignored: the packets died in routing, the router answered with
   ICMP destination unreachable (LAN frames $ICMP_FR), and phone B's REGISTER made **no entry** until the carrier
   returned: its NEW is at t=$(event_times "$OUT/kernel-events.txt" "NEW.* $b "), with the first retransmission after the return. Phone A's
-  entry was not refreshed by the dropped packets' replies, but nothing deleted it either.
+  entry (its packets still pass conntrack in PREROUTING before routing drops them) was not deleted either.
 EOR
     else
         cat <<EOR
