@@ -58,7 +58,16 @@ class LabSamplesAlgTest {
             Map.entry("sip-over-tcp", AlgClass.LINUX_LIKE),
             Map.entry("stale-mapping", AlgClass.LINUX_LIKE),
             Map.entry("wan-address-change", AlgClass.LINUX_LIKE),
-            Map.entry("wan-address-change-snat", AlgClass.LINUX_LIKE)));
+            Map.entry("wan-address-change-snat", AlgClass.LINUX_LIKE),
+            Map.entry("backup-uplink-nat", AlgClass.LINUX_LIKE),
+            Map.entry("backup-uplink-snat", AlgClass.LINUX_LIKE),
+            Map.entry("carrier-loss", AlgClass.LINUX_LIKE),
+            Map.entry("carrier-loss-linkdown", AlgClass.LINUX_LIKE),
+            Map.entry("nat-late", AlgClass.LINUX_LIKE),
+            Map.entry("operator-flush", AlgClass.LINUX_LIKE),
+            Map.entry("operator-flush-renumbered", AlgClass.LINUX_LIKE),
+            Map.entry("outage-no-route", AlgClass.LINUX_LIKE),
+            Map.entry("tcp-reconnect", AlgClass.LINUX_LIKE)));
 
     @ParameterizedTest
     @MethodSource("samples")
