@@ -67,7 +67,9 @@ class LabSamplesAlgTest {
             Map.entry("operator-flush", AlgClass.LINUX_LIKE),
             Map.entry("operator-flush-renumbered", AlgClass.LINUX_LIKE),
             Map.entry("outage-no-route", AlgClass.LINUX_LIKE),
-            Map.entry("tcp-reconnect", AlgClass.LINUX_LIKE)));
+            Map.entry("tcp-reconnect", AlgClass.LINUX_LIKE),
+            Map.entry("masq-no-address", AlgClass.LINUX_LIKE),
+            Map.entry("udp-timeout-helper", AlgClass.LINUX_LIKE)));
 
     @ParameterizedTest
     @MethodSource("samples")
