@@ -16,6 +16,11 @@ source "$LAB_DIR/lib/common.sh"
 SCENARIO_TITLE="${SCENARIO_TITLE:-WAN outage with no route at all: no entry while it lasts (ICMP net unreachable), a fresh masqueraded entry afterwards}"
 PHONE_STEPS="${PHONE_STEPS:-0:REGISTER 2:OPTIONS 5:OPTIONS 9:REGISTER 15:REGISTER 18:OPTIONS}"
 T_DOWN=${T_DOWN:-3.5}; T_UP=${T_UP:-13.5}; END_T=${END_T:-20}
+NAT_STMT="${NAT_STMT:-masquerade}"   # outage-no-route-snat: snat to the WAN address
+
+scenario_nft_ruleset() {
+    default_nft_ruleset | sed "s/oifname \"$ROUTER_WAN_IF\" masquerade/oifname \"$ROUTER_WAN_IF\" $NAT_STMT/"
+}
 
 scenario_configure() {
     in_router sysctl -qw net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1
@@ -73,31 +78,88 @@ scenario_check() {
         --require-no-private-on-wan --require-ct-new "udp:5060"
     local ct="$OUT/kernel-events.txt" pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060" n t_new
     n=$(grep -c "\[NEW\] .* $pat " "$ct" || true)
-    [[ $n == 2 ]] || die "expected exactly 2 NEW entries for the phone's SIP flow (one before, one after the outage), got $n"
-    [[ $(grep "\[NEW\] .* $pat " "$ct" | grep -c "src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=5060 dport=5060 helper=sip") == 2 ]] \
-        || die "both entries must be masqueraded to $ROUTER_WAN_IP:5060"
-    grep -q "\[DESTROY\] .* $pat .*dst=$ROUTER_WAN_IP " "$ct" || die "the masqueraded entry was not deleted when the WAN went away"
-    # the DESTROY comes at the WAN's loss, the second NEW after its return
-    t_new=$(event_times "$ct" "NEW.* $pat " | awk '{print $2}')
-    awk -v a="$t_new" -v b="$(rel_time "$T_UP_TS")" 'BEGIN{exit !(a >= b)}' || die "the second entry was made before the WAN returned"
-    awk -v a="$(event_times "$ct" "DESTROY.* $pat " | awk '{print $1}')" -v d="$(rel_time "$T_DOWN_TS")" -v u="$(rel_time "$T_UP_TS")" \
-        'BEGIN{exit !(a >= d - 0.1 && a < u)}' || die "the DESTROY is not between the WAN's loss and return"
     OUTAGE_FR=$(outage_frames)
     [[ $(wc -w <<<"$OUTAGE_FR") -ge 4 ]] || die "too few phone packets during the outage: $OUTAGE_FR"
     # none of them reached the WAN
     [[ -z "$(frames "$OUT/wan.pcap" "$T_DOWN_TS + 0.2 < ts < $T_UP_TS - 0.2")" ]] || die "WAN frames during the outage"
     ICMP_FR=$(frames "$OUT/lan.pcap" "icmp is not None and src == '$ROUTER_LAN_IP' and icmp[0] == 3 and icmp[1] == 0")
     [[ -n "$ICMP_FR" ]] || die "no ICMP net unreachable from the router on the LAN"
-    grep -q "recv 200 OK (REGISTER cseq=[0-9]*) " "$OUT/agents.log" || die "no registration"
     [[ $(grep -c "phone: .*recv 200 OK (REGISTER" "$OUT/agents.log") -ge 2 ]] || die "the phone did not register again after the outage"
+    if [[ $NAT_STMT == masquerade ]]; then
+        [[ $n == 2 ]] || die "expected exactly 2 NEW entries for the phone's SIP flow (one before, one after the outage), got $n"
+        [[ $(grep "\[NEW\] .* $pat " "$ct" | grep -c "src=$PROVIDER_IP dst=$ROUTER_WAN_IP sport=5060 dport=5060 helper=sip") == 2 ]] \
+            || die "both entries must be masqueraded to $ROUTER_WAN_IP:5060"
+        grep -q "\[DESTROY\] .* $pat .*dst=$ROUTER_WAN_IP " "$ct" || die "the masqueraded entry was not deleted when the WAN went away"
+        # the DESTROY comes at the WAN's loss, the second NEW after its return
+        t_new=$(event_times "$ct" "NEW.* $pat " | awk '{print $2}')
+        awk -v a="$t_new" -v b="$(rel_time "$T_UP_TS")" 'BEGIN{exit !(a >= b)}' || die "the second entry was made before the WAN returned"
+        awk -v a="$(event_times "$ct" "DESTROY.* $pat " | awk '{print $1}')" -v d="$(rel_time "$T_DOWN_TS")" -v u="$(rel_time "$T_UP_TS")" \
+            'BEGIN{exit !(a >= d - 0.1 && a < u)}' || die "the DESTROY is not between the WAN's loss and return"
+        ! grep -q "$pat" "$OUT/conntrack-L-outage.txt" || die "an entry for the phone's SIP flow during the outage"
+    else
+        # snat records no interface and is not flushed: the entry lives through the outage
+        [[ $n == 1 ]] || die "expected the one SNAT entry to survive the outage, got $n NEW"
+        ! grep -q "\[DESTROY\] .* $pat " "$ct" || die "the SNAT entry was destroyed"
+        grep -q "$pat" "$OUT/conntrack-L-outage.txt" || die "the SNAT entry is not listed during the outage"
+    fi
     ! grep -q "\[UNREPLIED\] src=$PROVIDER_IP dst=$PHONE_IP" "$OUT/conntrack-L-outage.txt" || die "an un-NATed entry during the outage"
-    ! grep -q "$pat" "$OUT/conntrack-L-outage.txt" || die "an entry for the phone's SIP flow during the outage"
+}
+
+outage_what() {
+    local pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
+    if [[ $NAT_STMT != masquerade ]]; then
+        cat <<EOR
+- t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` translated (\`$NAT_STMT\`) to $ROUTER_WAN_IP:5060 (\`helper=sip\`) at
+  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat "); 200 OK; the OPTIONS at t=2 answered through it.
+- t≈$(rel_time "$T_DOWN_TS") WAN address removed: **no DESTROY** (only masqueraded entries are flushed on address removal; an
+  \`snat\` entry is not), \`conntrack-L-outage.txt\` still lists the entry.
+- t≈$(rel_time "$T_DOWN_TS") to $(rel_time "$T_UP_TS") (no route): the phone's requests and retransmissions (LAN frames $OUTAGE_FR) matched
+  the entry in PREROUTING and died in routing: no WAN copy, no conntrack event; the router answered with ICMP
+  destination unreachable, code 0 (net unreachable), from $ROUTER_LAN_IP: LAN frames $ICMP_FR (rate-limited).
+- t≈$(rel_time "$T_UP_TS") WAN back: the next request went out through the **same entry** (one NEW in the whole run) with
+  $ROUTER_WAN_IP:5060 and was answered; the phone is registered again (\`agents.log\`).
+EOR
+        return
+    fi
+    cat <<EOR
+- t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` masqueraded to $ROUTER_WAN_IP:5060 (\`helper=sip\`) at
+  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $1}'); 200 OK; the OPTIONS at t=2 answered through it.
+- t≈$(rel_time "$T_DOWN_TS") WAN address removed → DESTROY of that entry at t=$(event_times "$OUT/kernel-events.txt" "DESTROY.* $pat ")
+  (masquerade's address-removal handler; its signalling expectation went with it: \`kernel-expect-events.txt\`).
+- t≈$(rel_time "$T_DOWN_TS") to $(rel_time "$T_UP_TS") (no route): the phone's requests and retransmissions (LAN frames $OUTAGE_FR)
+  have no WAN copy and made **no conntrack event at all**; \`conntrack-L-outage.txt\` holds no entry for the flow.
+  The router answered with ICMP destination unreachable, code 0 (net unreachable), from $ROUTER_LAN_IP: LAN frames
+  $ICMP_FR (ICMP errors are rate-limited, so not every packet got one).
+- t≈$(rel_time "$T_UP_TS") WAN back. The next request (t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $2}'))
+  made a **new** entry, masqueraded to $ROUTER_WAN_IP:5060 again (the same port: nothing else held it); the registrar
+  answered it and the phone is registered again (\`agents.log\`).
+EOR
+}
+
+outage_purpose() {
+    if [[ $NAT_STMT != masquerade ]]; then
+        cat <<EOR
+The outage of \`outage-no-route\` behind a fixed \`$NAT_STMT\` instead of masquerade. The address removal deletes
+nothing: the entry survives the outage (its packets meanwhile die in routing, with ICMP net unreachable to the
+phone) and carries on afterwards with the same translation. From the captures alone natrecon must not infer a
+flush here: the same external address and port before and after, and no NEW.
+EOR
+        return
+    fi
+    cat <<EOR
+An uplink outage with no fallback route, seen from the captures only: the WAN goes silent while the
+phone keeps sending, and the router answers the phone with ICMP destination unreachable. natrecon must
+infer that (1) masquerade deleted the entry when the WAN address went away, (2) the packets sent during
+the outage created **no** entry (they died in routing, before confirmation), and (3) the first packet
+after the WAN's return created a new masqueraded entry. Compare \`stale-mapping\` (a fallback route
+leaves an un-NATed entry behind) and \`backup-uplink-nat\` (a backup uplink with its own masquerade).
+EOR
 }
 
 scenario_document() {
     local pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
     {
-        case_properties_common "masquerade (oifname $ROUTER_WAN_IF)" on
+        case_properties_common "$NAT_STMT (oifname $ROUTER_WAN_IF)" on
         cat <<EOP
 conntrack.snapshot.file=conntrack-L.txt
 conntrack.snapshot.outage.file=conntrack-L-outage.txt
@@ -125,15 +187,10 @@ Generated by \`samples/lab/lab.sh $SCENARIO\` on $(date -u +%Y-%m-%d) (UTC). Do 
 
 ## Purpose
 
-An uplink outage with no fallback route, seen from the captures only: the WAN goes silent while the
-phone keeps sending, and the router answers the phone with ICMP destination unreachable. natrecon must
-infer that (1) masquerade deleted the entry when the WAN address went away, (2) the packets sent during
-the outage created **no** entry (they died in routing, before confirmation), and (3) the first packet
-after the WAN's return created a new masqueraded entry. Compare \`stale-mapping\` (a fallback route
-leaves an un-NATed entry behind) and \`backup-uplink-nat\` (a backup uplink with its own masquerade).
+$(outage_purpose)
 
 EOR
-        readme_setup "- router: the lab's default ruleset (\`oifname \"$ROUTER_WAN_IF\" masquerade\`, SIP helper on udp/5060; \`router.nft\`);
+        readme_setup "- router: the lab's default ruleset with \`oifname \"$ROUTER_WAN_IF\" $NAT_STMT\` ( SIP helper on udp/5060; \`router.nft\`);
   \`nf_conntrack_acct=1\`, \`nf_conntrack_timestamp=1\`; no default route (the provider is on the WAN's subnet).
   The router's routes at each step: \`router-routes.txt\`.
 - schedule (seconds after t0 ≈ the first frame): t=$T_DOWN WAN down (\`ip addr del $ROUTER_WAN_IP/$WAN_PREFIX dev $ROUTER_WAN_IF\`;
@@ -149,17 +206,7 @@ EOR
 
 The lab's checks passed for this run, so all of the following hold. Times are seconds after the first frame.
 
-- t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` masqueraded to $ROUTER_WAN_IP:5060 (\`helper=sip\`) at
-  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $1}'); 200 OK; the OPTIONS at t=2 answered through it.
-- t≈$(rel_time "$T_DOWN_TS") WAN address removed → DESTROY of that entry at t=$(event_times "$OUT/kernel-events.txt" "DESTROY.* $pat ")
-  (masquerade's address-removal handler; its signalling expectation went with it: \`kernel-expect-events.txt\`).
-- t≈$(rel_time "$T_DOWN_TS") to $(rel_time "$T_UP_TS") (no route): the phone's requests and retransmissions (LAN frames $OUTAGE_FR)
-  have no WAN copy and made **no conntrack event at all**; \`conntrack-L-outage.txt\` holds no entry for the flow.
-  The router answered with ICMP destination unreachable, code 0 (net unreachable), from $ROUTER_LAN_IP: LAN frames
-  $ICMP_FR (ICMP errors are rate-limited, so not every packet got one).
-- t≈$(rel_time "$T_UP_TS") WAN back. The next request (t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $2}'))
-  made a **new** entry, masqueraded to $ROUTER_WAN_IP:5060 again (the same port: nothing else held it); the registrar
-  answered it and the phone is registered again (\`agents.log\`).
+$(outage_what)
 
 $(readme_reading_notes)
 

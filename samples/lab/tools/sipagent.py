@@ -10,8 +10,9 @@ binding as last seen.
 
   sipagent.py phone --local IP:PORT --server IP:PORT --user 1001 \\
       --steps "0:REGISTER 3:OPTIONS 9:CRLF 21:REGISTER" --end 30 [--t0 EPOCH] [--transport tcp]
-  (TCP: the steps CLOSE (close the connection: FIN) and CONNECT (connect again
-  from the same local address and port) reopen the connection)
+  (TCP: the steps CLOSE (close the connection: FIN), ABORT (close it with a
+  RST: SO_LINGER 0) and CONNECT (connect again from the same local address
+  and port) reopen the connection)
   sipagent.py registrar --local IP:PORT --end 30 [--t0 EPOCH] [--ping "15:1001 25:1001"] [--tcp]
 
 Step times are seconds after --t0 (default: the tool's start). A request is
@@ -24,6 +25,7 @@ import argparse
 import os
 import select
 import socket
+import struct
 import sys
 import time
 
@@ -109,14 +111,16 @@ class Transport:
         if self.listening:
             self.sock.listen(8)
 
-    def close(self, server):
-        """Phone (TCP): close the connection (FIN); recv() waits idle until reconnect()."""
+    def close(self, server, abort=False):
+        """Phone (TCP): close the connection (FIN, or RST when abort); recv() waits idle until reconnect()."""
         c = self.conns.pop(server, None)
         self.buf.pop(server, None)
         if c is not None:
+            if abort:
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             c.close()
         self.closed = True
-        log(self.clock, "tcp closed %s:%d -> %s:%d" % (self.local + server))
+        log(self.clock, "tcp %s %s:%d -> %s:%d" % (("aborted (RST)" if abort else "closed",) + self.local + server))
 
     def reconnect(self, server, timeout):
         """Phone (TCP): a new connection from the same local address and port."""
@@ -173,7 +177,11 @@ class Transport:
                 log(self.clock, "tcp accepted from %s:%d" % src)
             else:
                 src = next(k for k, v in self.conns.items() if v is s)
-                data = s.recv(65535)
+                try:
+                    data = s.recv(65535)
+                except OSError as e:
+                    log(self.clock, "tcp error from %s:%d: %s" % (src + (e,)))
+                    data = b""
                 if not data:
                     log(self.clock, "tcp closed by %s:%d" % src)
                     del self.conns[src]
@@ -218,11 +226,11 @@ def run_phone(a, clock):
             continue
         if steps and now >= steps[0][0]:
             _, what = steps.pop(0)
-            if what == "CLOSE" and tr.tcp:
+            if what in ("CLOSE", "ABORT") and tr.tcp:
                 if pending:
                     log(clock, "gave up %s cseq=%d (no response)" % (pending[1], pending[0]))
                     pending = None
-                tr.close(server)
+                tr.close(server, abort=(what == "ABORT"))
                 continue
             if what == "CONNECT" and tr.tcp:
                 tr.reconnect(server, a.connect_timeout)

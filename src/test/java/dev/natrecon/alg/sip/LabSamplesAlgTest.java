@@ -69,7 +69,9 @@ class LabSamplesAlgTest {
             Map.entry("outage-no-route", AlgClass.LINUX_LIKE),
             Map.entry("tcp-reconnect", AlgClass.LINUX_LIKE),
             Map.entry("masq-no-address", AlgClass.LINUX_LIKE),
-            Map.entry("udp-timeout-helper", AlgClass.LINUX_LIKE)));
+            Map.entry("udp-timeout-helper", AlgClass.LINUX_LIKE),
+            Map.entry("outage-no-route-snat", AlgClass.LINUX_LIKE),
+            Map.entry("tcp-reconnect-rst", AlgClass.LINUX_LIKE)));
 
     @ParameterizedTest
     @MethodSource("samples")
