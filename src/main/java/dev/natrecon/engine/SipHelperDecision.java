@@ -89,7 +89,7 @@ final class SipHelperDecision {
     /** One decision line per transport and port, for the report's decisions. */
     List<String> describe() {
         List<String> out = new ArrayList<>();
-        String how = "decided from the captures before the replay, " + scope;
+        String how = "decided before the replay from " + scope;
         for (Tally t : tallies.values()) {
             if (t.rewritten > 0) {
                 out.add(String.format(Locale.ROOT, "model SIP helper: on for %s (%s: %d translated SIP message(s) "
@@ -106,7 +106,12 @@ final class SipHelperDecision {
                 out.add("model SIP helper: undecided for " + t.name() + " (" + why + "); modelled off");
             }
         }
-        if (out.isEmpty()) out.add("model SIP helper: undecided: no SIP message seen on either side (" + scope + "); modelled off");
+        if (out.isEmpty()) {
+            out.add("model SIP helper: undecided: no SIP message seen in " + scope + "; modelled off");
+        } else if (on()) {
+            out.add("model SIP helper: not attached on other transports and ports (no SIP seen there in " + scope
+                    + "; undecided, modelled off)");
+        }
         return out;
     }
 

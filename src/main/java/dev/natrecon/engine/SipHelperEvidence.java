@@ -39,8 +39,14 @@ final class SipHelperEvidence {
             return;
         }
         String text = new String(p.data, p.payloadOffset, p.payloadLength, StandardCharsets.ISO_8859_1);
-        messages.add(new Message(key, frame, p.protocol, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort,
+        add(new Message(key, frame, p.protocol, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort,
                 !text.startsWith("SIP/2.0 "), text));
+    }
+
+    /** One message, within the bound. */
+    void add(Message m) {
+        if (full()) notKept++;
+        else messages.add(m);
     }
 
     List<Message> messages() {
