@@ -25,8 +25,8 @@ import java.util.TreeMap;
 
 /**
  * Runs one case: pass 1 decides what the replay needs up front (the clock offset, the SIP helper under
- * {@code --sip-helper auto}, and for a router capture the interface roles), then pass 2 replays the merged stream through decode, reassembly, the matcher and the router
- * model, feeding the sinks.
+ * {@code --sip-helper auto}, and for a router capture the interface roles), then pass 2 replays the merged stream
+ * through decode, reassembly, the matcher and the router model, feeding the sinks.
  *
  * <p>Pass 1 of a two-capture case reads only the first {@link #CLOCK_SAMPLE_FRAMES} frames of each capture for the
  * clock sample (the whole captures when those do not overlap); the statistics and each capture's end come from the
