@@ -78,10 +78,12 @@ final class CaseOptions {
     Path ruleset;
 
     @Option(names = "--sip-helper", paramLabel = "on|off|auto",
-            description = "whether the router's SIP helper is attached (default: auto, on when the router rewrote SIP)")
+            description = "whether the router's SIP helper is attached (default: auto, decided before the replay "
+                    + "per transport and port from what the router changed in the SIP text seen on both sides)")
     String sipHelper;
 
-    @Option(names = "--sip-port", paramLabel = "PORT", description = "port the SIP helper is attached to (repeatable; default 5060)")
+    @Option(names = "--sip-port", paramLabel = "PORT", description = "port the SIP helper is attached to with --sip-helper on "
+            + "(repeatable; default 5060; auto finds the ports in the captures)")
     List<Integer> sipPorts = new ArrayList<>();
 
     @Option(names = "--inside", paramLabel = "PREFIX",

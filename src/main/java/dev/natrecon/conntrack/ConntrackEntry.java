@@ -33,6 +33,8 @@ public final class ConntrackEntry {
     TcpWindow[] seen;
     /** struct ip_ct_tcp last_seq/last_ack/last_end/last_win and the retransmission count */
     int lastSeq, lastAck, lastEnd, lastWin, retrans;
+    /** struct ip_ct_tcp last_wscale/last_flags: the options of the last SYN ignored in the original direction */
+    int lastWscale, lastFlags;
     long timerSeq;
     /** in the table (between insert and remove): the per-packet check that a timer or refresh still concerns it */
     boolean inTable;

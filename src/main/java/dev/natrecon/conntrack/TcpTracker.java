@@ -83,10 +83,19 @@ final class TcpTracker {
             if (e.closeInit || (e.lastDir == dir && e.lastIndex == I_RST)) return TrackStep.REOPEN;
             next = IG;
         }
+        if (next == IG && index == I_SYNACK && e.lastIndex == I_SYN && e.lastDir != dir && a.tcpSequenceKnown
+                && a.tcpAck == e.lastEnd) {
+            // case b): this SYN/ACK acknowledges the SYN ignored before it (a client reconnecting on the same ports
+            // while the entry lived on): client and server are in sync, the firewall gets in sync from the SYN
+            old = TcpState.SYN_SENT;
+            next = SR;
+            e.closeInit = false; // the seen[].flags are replaced, CLOSE_INIT with them
+            if (e.seen != null) TcpWindowTracker.resync(e, dir);
+        }
         if (next == IG) {
             e.lastDir = dir;
             e.lastIndex = index;
-            if (tracked) TcpWindowTracker.rememberIgnored(e, a);
+            if (a.tcpSequenceKnown) TcpWindowTracker.rememberIgnored(e, dir, index, a);
             return TrackStep.IGNORED; // accepted, no state change, no refresh
         }
         if (next == IV) return TrackStep.INVALID;

@@ -53,11 +53,38 @@ final class TcpWindowTracker {
         return ((e.seen[0].flags | e.seen[1].flags) & TCP_DATA_UNACKNOWLEDGED) != 0;
     }
 
-    /** An ignored segment (sIG) still sets last_seq, last_end and last_win (nf_conntrack_tcp_packet). */
-    static void rememberIgnored(ConntrackEntry e, Arrival a) {
+    /**
+     * An ignored segment (sIG) still sets last_seq, last_end and last_win (nf_conntrack_tcp_packet); an ignored SYN in
+     * the original direction also its window scale and SACK-permitted options (last_wscale, last_flags), for the
+     * SYN/ACK that may answer it ({@link #resync}).
+     */
+    static void rememberIgnored(ConntrackEntry e, int dir, int index, Arrival a) {
         e.lastSeq = a.tcpSeq;
         e.lastEnd = segmentEnd(a);
         e.lastWin = a.tcpWindow;
+        if (index == TcpTracker.I_SYN && dir == 0) {
+            e.lastFlags = e.lastWscale = 0;
+            if (a.tcpOptionsLength > 0 && a.tcpWindowScale >= 0) {
+                e.lastFlags |= TCP_WINDOW_SCALE;
+                e.lastWscale = a.tcpWindowScale;
+            }
+            if (a.tcpOptionsLength > 0 && a.tcpSackPermitted) e.lastFlags |= TCP_SACK_PERM;
+        }
+    }
+
+    /**
+     * nf_conntrack_tcp_packet, TCP_CONNTRACK_IGNORE case b): a SYN/ACK acknowledging the SYN ignored before it puts the
+     * entry back in sync: the ignored SYN's side from the annotated last_* values, the SYN/ACK's side cleared (so
+     * tcp_in_window initialises it from the SYN/ACK).
+     */
+    static void resync(ConntrackEntry e, int dir) {
+        ConntrackEntry.TcpWindow syn = new ConntrackEntry.TcpWindow();
+        syn.end = syn.maxEnd = e.lastEnd;
+        syn.maxWin = e.lastWin == 0 ? 1 : e.lastWin;
+        syn.scale = e.lastWscale;
+        syn.flags = e.lastFlags;
+        e.seen[e.lastDir] = syn;
+        e.seen[dir] = new ConntrackEntry.TcpWindow();
     }
 
     /**

@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs one case: pass 1 decides what the replay needs up front (the clock offset, and for a router capture the
- * interface roles), then pass 2 replays the merged stream through decode, reassembly, the matcher and the router
- * model, feeding the sinks.
+ * Runs one case: pass 1 decides what the replay needs up front (the clock offset, the SIP helper under
+ * {@code --sip-helper auto}, and for a router capture the interface roles), then pass 2 replays the merged stream
+ * through decode, reassembly, the matcher and the router model, feeding the sinks.
  *
  * <p>Pass 1 of a two-capture case reads only the first {@link #CLOCK_SAMPLE_FRAMES} frames of each capture for the
  * clock sample (the whole captures when those do not overlap); the statistics and each capture's end come from the
@@ -44,6 +44,11 @@ public final class Analysis {
     static final long CLOCK_SAMPLE_FRAMES = 1 << 18;
     /** Fewer matched pairs than this in the first frames (the captures barely overlap there): sample them whole. */
     static final int MIN_CLOCK_SAMPLE_PAIRS = 64;
+    /**
+     * Frames of each capture read, SIP only, for the helper decision when the clock sample held no SIP message seen on
+     * both sides (about 3.5 minutes of 100 G.711 calls each way): a bound on the extra reading.
+     */
+    static final long HELPER_SCAN_FRAMES = 1 << 21;
 
     private Analysis() {
     }
@@ -74,6 +79,8 @@ public final class Analysis {
         /** Packets between two public addresses: the WAN face. */
         long publicPublic;
         final KeySampler sampler = new KeySampler(SAMPLE_CAPACITY);
+        /** Its SIP messages, for the helper decision ({@link SipHelperDecision}). */
+        final SipHelperEvidence sip = new SipHelperEvidence();
 
         InterfaceEvidence(int key) {
             this.key = key;
@@ -174,6 +181,7 @@ public final class Analysis {
                     if (!mc && sp != dp) ev.privatePublic++;
                     if (!mc && !sp && !dp) ev.publicPublic++;
                     ev.sampler.add(key, f.timestampNanos, f.frameNumber, p);
+                    if (key != 0 && keys.lastKind() == MatchKeys.Kind.SIP) ev.sip.add(key, f.frameNumber, p);
                 }
             }
             dec.finish();
@@ -203,6 +211,7 @@ public final class Analysis {
         Map<Integer, String> labelOf = new TreeMap<>();
         List<MergedFrameSource.Input> inputs = new ArrayList<>();
         List<StatsCounter> counters = null;
+        SipHelperDecision helper;
         if (!in.routerCapture()) {
             // Pass 1 only samples the clock, from the first frames of each capture when that is enough: statistics
             // and spans come from the replay, so a long capture is decoded once.
@@ -224,6 +233,7 @@ public final class Analysis {
             }
             roles.add("lan");
             roles.add("wan");
+            helper = helperFrom(in, lan, wan, sip(lanEv), sip(wanEv), clockSampleFrames);
             clock = clockFor(in, est, decisions);
             ClockCorrection wanClock = clock.correction();
             // The ends are known when the replay reaches them (PacketMatcher#captureEnded).
@@ -271,6 +281,7 @@ public final class Analysis {
                 labelOf.put(e.key, s != null ? s.label() : "other:" + e.name);
             }
             ClockEstimate est = ClockOffsetEstimator.estimate(lanIf.sampler, wanIf.sampler, inside);
+            helper = SipHelperDecision.decide(lanIf.sip, wanIf.sip, "the whole capture");
             clock = ClockEstimate.none("none: one capture, one clock").withExternalAddresses(est.externalAddresses());
             decisions.add("clock offset: none (both sides come from one capture)");
             lanSpan = wanSpan = new long[] {router.stats.firstNanos, router.stats.lastNanos};
@@ -282,7 +293,7 @@ public final class Analysis {
         Replay replay;
         try {
             replay = new Replay(new Replay.Plan(in, inputs, counters, captures, roles, decisions, clock, lanSpan,
-                    wanSpan, sideOf, labelOf), sinks);
+                    wanSpan, sideOf, labelOf, helper), sinks);
         } catch (IOException | RuntimeException e) {
             for (MergedFrameSource.Input i : inputs) {
                 try {
@@ -294,6 +305,30 @@ public final class Analysis {
             throw e;
         }
         return replay.run();
+    }
+
+    /** The SIP messages of one capture file, all its interfaces together. */
+    private static SipHelperEvidence sip(Map<Integer, InterfaceEvidence> ev) {
+        List<SipHelperEvidence> parts = new ArrayList<>();
+        for (InterfaceEvidence e : ev.values()) parts.add(e.sip);
+        return SipHelperEvidence.merged(parts);
+    }
+
+    /**
+     * The SIP helper decided from what pass 1 read; when that held no SIP message seen on both sides and a capture
+     * was not read whole, the captures are read on for SIP only, up to {@link #HELPER_SCAN_FRAMES} frames each.
+     */
+    private static SipHelperDecision helperFrom(AnalysisInputs in, Survey lan, Survey wan, SipHelperEvidence lanSip,
+                                                SipHelperEvidence wanSip, long sampled) throws IOException {
+        boolean whole = lan.complete && wan.complete;
+        SipHelperDecision d = SipHelperDecision.decide(lanSip, wanSip, whole ? "the whole captures"
+                : String.format(Locale.ROOT, "the first %d frames of each capture", sampled));
+        if (d.sawPair() || whole || in.model().sipHelper() != ModelSettings.SipHelper.AUTO) return d;
+        long limit = Math.max(sampled, HELPER_SCAN_FRAMES);
+        return SipHelperDecision.decide(SipHelperEvidence.scan(in.lan(), lanSip, sampled, limit),
+                SipHelperEvidence.scan(in.wan(), wanSip, sampled, limit), String.format(Locale.ROOT,
+                        "the first %d frames of each capture (no SIP message seen on both sides in the first %d)",
+                        limit, sampled));
     }
 
     private static KeySampler merged(Map<Integer, InterfaceEvidence> ev) {

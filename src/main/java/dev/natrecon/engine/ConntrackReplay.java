@@ -17,7 +17,6 @@ import dev.natrecon.conntrack.NatRule;
 import dev.natrecon.conntrack.Timeouts;
 import dev.natrecon.conntrack.Verdict;
 import dev.natrecon.correlate.Crossing;
-import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -53,12 +52,14 @@ final class ConntrackReplay {
     private final List<Long> snapshots;
     private final List<TableSnapshot> taken = new ArrayList<>();
     private int nextSnapshot;
-    /** AUTO helper: null until the first SIP packet seen on both sides says whether the router rewrote it. */
-    private Boolean helperOn;
+    /** Whether the model runs the SIP helper: as configured, or as the captures decided under AUTO. */
+    private final boolean helperOn;
+    /** AUTO: the transports and ports the captures show the helper on, decided before the replay; else null. */
+    private final SipHelperDecision autoHelper;
 
-    /** Whether the model ran the SIP helper (as configured, or as the traffic decided under AUTO). */
+    /** Whether the model ran the SIP helper (as configured, or as the captures decided under AUTO). */
     boolean helperOn() {
-        return Boolean.TRUE.equals(helperOn);
+        return helperOn;
     }
     private long lastNanos = Long.MIN_VALUE;
     private final String wanIf;
@@ -94,6 +95,13 @@ final class ConntrackReplay {
      */
     ConntrackReplay(ModelSettings settings, dev.natrecon.correlate.CrossingClassifier crossings, long originNanos,
                     List<String> decisions, EventSink sink, java.util.function.Consumer<TableSample> samples) {
+        this(settings, SipHelperDecision.none("no captures surveyed"), crossings, originNanos, decisions, sink, samples);
+    }
+
+    /** @param helper the SIP helper as the captures decided it before the replay (used under AUTO) */
+    ConntrackReplay(ModelSettings settings, SipHelperDecision helper, dev.natrecon.correlate.CrossingClassifier crossings,
+                    long originNanos, List<String> decisions, EventSink sink,
+                    java.util.function.Consumer<TableSample> samples) {
         this.settings = settings;
         this.originNanos = originNanos;
         this.timeouts = settings.timeouts();
@@ -135,8 +143,10 @@ final class ConntrackReplay {
         }
         java.util.function.Function<ConntrackTuple, String> helpers = ruleset.helpers().isEmpty() ? this::helperFor
                 : ruleset.helperFunction();
-        if (!ruleset.helpers().isEmpty()) helperOn = true;
-        else if (settings.sipHelper() != ModelSettings.SipHelper.AUTO) helperOn = settings.sipHelper() == ModelSettings.SipHelper.ON;
+        boolean auto = ruleset.helpers().isEmpty() && settings.sipHelper() == ModelSettings.SipHelper.AUTO;
+        this.autoHelper = auto ? helper : null;
+        this.helperOn = !ruleset.helpers().isEmpty() || (auto ? helper.on() : settings.sipHelper() == ModelSettings.SipHelper.ON);
+        if (auto) decisions.addAll(helper.describe());
         this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
         this.entryLookup = model::find;
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
@@ -172,7 +182,8 @@ final class ConntrackReplay {
     }
 
     private String helperFor(ConntrackTuple t) {
-        if (helperOn == null || !helperOn) return null;
+        if (!helperOn) return null;
+        if (autoHelper != null) return autoHelper.attached(t.protocol(), t.dstPort()) ? "sip" : null;
         if (!settings.sipProtocols().contains(t.protocol())) return null;
         return settings.sipPorts().contains(t.dstPort()) ? "sip" : null;
     }
@@ -215,12 +226,6 @@ final class ConntrackReplay {
             if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo)
                     && !crossings.isInside(s.cpSrcHi, s.cpSrcLo) && crossings.learnExternal(s.cpSrcHi, s.cpSrcLo)) {
                 addressChangeSeen(s);
-            }
-            if (helperOn == null && isSip(s) && s.outcome != Outcome.ROUTED_BACK) {
-                helperOn = s.length != s.cpLength;
-                decisions.add("model SIP helper: " + (helperOn ? "on" : "off") + " (decided from the traffic: "
-                        + s.side.label() + " frame " + s.frame + " and its copy differ" + (helperOn ? "" : " not")
-                        + " in length; the first SIP packet seen on both sides)");
             }
         }
         arrivals[a.ingress.ordinal()]++;
@@ -362,11 +367,6 @@ final class ConntrackReplay {
             decisions.add("model link change: WAN " + c.kind() + (c.address() == null ? "" : " " + c.address())
                     + " at " + dev.natrecon.capture.Times.iso(at));
         }
-    }
-
-    private boolean isSip(Seen s) {
-        return (s.protocol == ConntrackTuple.UDP || s.protocol == ConntrackTuple.TCP) && s.payloadLength > 0
-                && (settings.sipPorts().contains(s.dstPort) || settings.sipPorts().contains(s.srcPort));
     }
 
     private static void fill(Arrival a, Seen s) {

@@ -45,7 +45,8 @@ final class Replay {
     /** What pass 1 decided for pass 2: the inputs and their roles, the clock, the spans, the interfaces' sides. */
     record Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
                 List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
-                long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf) {
+                long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
+                SipHelperDecision helper) {
     }
 
     /** How often (in frames) the matcher's held frames are sampled for the peak. */
@@ -83,7 +84,7 @@ final class Replay {
         this.classifier = new CrossingClassifier(Inside.of(in.model().inside()), in.model().routerAddresses(),
                 plan.clock().externalAddresses());
         this.detection = Detection.standard(classifier.inside());
-        this.model = new ConntrackReplay(in.model(), classifier, plan.lanSpan()[0],
+        this.model = new ConntrackReplay(in.model(), plan.helper(), classifier, plan.lanSpan()[0],
                 plan.decisions(), new EventSink() {
                     @Override
                     public void accept(ConntrackEvent e) {
@@ -110,6 +111,7 @@ final class Replay {
         this.matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), plan.lanSpan(), plan.wanSpan(),
                 new LinkedHashSet<>(plan.clock().externalAddresses()), classifier.inside(), this::resolved);
         for (int port : in.model().sipPorts()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
+        for (int port : plan.helper().ports()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int i = 0; i < plan.inputs().size(); i++) {
             decoders.add(new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
                     : new AnomalyCounts()));

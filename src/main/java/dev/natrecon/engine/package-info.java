@@ -1,6 +1,9 @@
 /**
  * The replay: {@link dev.natrecon.engine.Analysis} opens the captures, surveys each one (counts, dispositions, time
- * span, interfaces, a sample of match keys) and estimates the clock offset (pass 1); {@link dev.natrecon.engine.Replay}
+ * span, interfaces, a sample of match keys, the SIP messages) and estimates the clock offset and, under
+ * {@code --sip-helper auto}, decides the SIP helper from what the router changed in the SIP text of the messages seen on
+ * both sides ({@link dev.natrecon.engine.SipHelperDecision}, per transport and port) before any entry exists (pass 1);
+ * {@link dev.natrecon.engine.Replay}
  * then replays one merged time-ordered stream through decode, reassembly and the cross-capture matcher (pass 2: per
  * frame decode, match, resolve; after the last, drain), hands everything to the sinks through one
  * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place), runs the

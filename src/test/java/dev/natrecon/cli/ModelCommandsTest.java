@@ -33,6 +33,27 @@ class ModelCommandsTest {
                 lines.stream().map(l -> l.substring(l.indexOf('\t'))).sorted().toList());
     }
 
+    /**
+     * {@code --sip-helper auto} is decided by one piece of code before the replay, so every command that replays a
+     * case decides it alike: sip-over-tcp from its captures alone, the TCP SYN's entry (before the first SIP message)
+     * carries helper=sip in events, snapshot and compare, as the kernel's NEW does.
+     */
+    @Test
+    void eventsSnapshotAndCompareDecideTheHelperAlike() {
+        String dir = "samples/sip-over-tcp/";
+        String[] captures = {"--lan", dir + "lan.pcap", "--wan", dir + "wan.pcap", "--sysctl", dir + "router.sysctl"};
+        Run events = MainTest.run(concat(new String[] {"events"}, captures));
+        assertEquals(0, events.code(), events.err());
+        String first = events.out().lines().findFirst().orElse("");
+        assertTrue(first.contains("[NEW] ipv4     2 tcp      6 120 SYN_SENT ") && first.endsWith(" helper=sip"), first);
+        Run snapshot = MainTest.run(concat(new String[] {"snapshot", "--at", "+0.0001"}, captures));
+        assertEquals(0, snapshot.code(), snapshot.err());
+        assertTrue(snapshot.out().lines().anyMatch(l -> l.contains(" SYN_SENT ") && l.contains(" helper=sip ")),
+                snapshot.out());
+        Run compare = MainTest.run(concat(new String[] {"compare", "--kernel-events", dir + "kernel-events.txt"}, captures));
+        assertEquals(0, compare.code(), compare.out() + compare.err());
+    }
+
     @Test
     void snapshotListsTheTableLikeConntrackL() {
         Run r = MainTest.run("snapshot", "--case", CASE, "--at", "+12.0", "--at", "+0.0001");
