@@ -15,6 +15,12 @@ public final class ConntrackEntry {
     final long firstNanos;
     String helper;
     FrameRef lastFrame;
+    /**
+     * the last packet through this entry whose copy the other capture shows too (the entry's NAT seen at work), and
+     * when it arrived; MIN_VALUE / null before one
+     */
+    long observedNanos = Long.MIN_VALUE;
+    FrameRef observedFrame;
     ConntrackEvent.NatPort natPort;
     /** the out-interface of a masqueraded entry (struct nf_conn_nat.masq_index), else null */
     String masqInterface;
@@ -66,6 +72,19 @@ public final class ConntrackEntry {
 
     public long id() {
         return id;
+    }
+
+    /**
+     * When the last packet through this entry arrived whose copy the other capture shows too (the captures saw the
+     * entry's translation at work then), or {@link Long#MIN_VALUE} when none did.
+     */
+    public long observedNanos() {
+        return observedNanos;
+    }
+
+    /** The frame of {@link #observedNanos()}, or null. */
+    public FrameRef observedFrame() {
+        return observedFrame;
     }
 
     public ConntrackTuple original() {
