@@ -160,9 +160,16 @@ final class CompareCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  NEW logged at most %.6f s after the model's packet; DESTROY after the model's deadline: min %.3f s, median %.3f s, max %.3f s%n",
                 x.maxNewLagNanos() / 1e9, x.minDestroyLagNanos() / 1e9, x.medianDestroyLagNanos() / 1e9,
                 x.maxDestroyLagNanos() / 1e9);
+        // the entries an inferred DESTROY's proof created: the packet that proves the old entry gone made them
+        java.util.Map<String, KernelComparison.Life> replaced = new java.util.HashMap<>();
         for (EntryResult e : x.entries()) {
             dev.natrecon.conntrack.Inferred w = e.model() == null ? null : e.model().destroyInferred;
-            if (!all && e.verdict() == KernelComparison.Verdict.MATCHED && w == null) continue;
+            if (w != null && w.evidence().size() > 1) replaced.put(e.model().key + " " + w.evidence().get(1), e.model());
+        }
+        for (EntryResult e : x.entries()) {
+            dev.natrecon.conntrack.Inferred w = e.model() == null ? null : e.model().destroyInferred;
+            KernelComparison.Life old = e.model() == null ? null : replaced.get(e.model().key + " " + e.model().frame);
+            if (!all && e.verdict() == KernelComparison.Verdict.MATCHED && w == null && old == null) continue;
             KernelComparison.Life l = e.kernel() != null ? e.kernel() : e.model();
             out.printf(Locale.ROOT, "  %-8s %s%s%n", e.verdict().name().toLowerCase(Locale.ROOT), l.key,
                     e.model() == null ? "" : " (model entry #" + e.model().id + ", first packet " + e.model().frame + ")");
@@ -175,6 +182,10 @@ final class CompareCommand implements Callable<Integer> {
                         e.kernel() == null || e.kernel().destroyBody == null ? ""
                                 : String.format(Locale.ROOT, " (kernel's at +%.6f s)", (e.kernel().end - x.offsetNanos() - origin) / 1e9),
                         w.frames());
+            }
+            if (old != null) {
+                out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with the NAT its copy shows); "
+                        + "rests on %s%n", e.model().frame, old.id, old.destroyInferred.frames());
             }
             for (String d : e.differences()) out.println("           " + d);
         }

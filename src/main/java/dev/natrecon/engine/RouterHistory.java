@@ -138,13 +138,16 @@ final class RouterHistory {
     void beforeArrival(Seen s, Arrival a, EventSink out) {
         if (s.side == Side.LAN && a.ingress == Arrival.Ingress.LAN) {
             if (a.egress == Arrival.Egress.WAN && s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
+                ConntrackEntry e = model.find(a.tuple);
+                if (e != null && !isOriginal(e.original(), a.tuple)) return; // a reply (DNAT, a port forward): its own NAT
                 boolean translated = s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo;
                 if (addresses && translated && (s.cpSrcHi != wanHi || s.cpSrcLo != wanLo || wanAddress == null)
                         && !crossings.isInside(s.cpSrcHi, s.cpSrcLo)
                         && (wanAddress == null || Addresses.isV4(s.cpSrcHi, s.cpSrcLo) == Addresses.isV4(wanHi, wanLo))) {
                     renumbered(s, out);
+                    if (e != null) e = model.find(a.tuple); // the flush may have taken it
                 }
-                if (s.hasPorts) contradicted(s, a, out);
+                if (e != null && s.hasPorts) contradicted(e, s, a, out);
                 if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
             } else if (a.egress == Arrival.Egress.DROPPED && addresses && !noRoutes.isEmpty()) {
                 noRoute(s, a, out);
@@ -193,14 +196,9 @@ final class RouterHistory {
      * The WAN copy of {@code s} is translated otherwise than the live entry of its original tuple, whose NAT the
      * captures saw at work: that entry died (the kernel never re-NATs one) and this packet makes a new one.
      */
-    private void contradicted(Seen s, Arrival a, EventSink out) {
-        ConntrackEntry e = model.find(a.tuple);
-        if (e == null || e.observedNanos() == Long.MIN_VALUE) return;
-        ConntrackTuple o = e.original(), r = e.reply(), t = a.tuple;
-        if (o.protocol() != t.protocol() || o.srcHi() != t.srcHi() || o.srcLo() != t.srcLo() || o.srcPort() != t.srcPort()
-                || o.dstHi() != t.dstHi() || o.dstLo() != t.dstLo() || o.dstPort() != t.dstPort()) {
-            return; // the packet is the entry's reply direction
-        }
+    private void contradicted(ConntrackEntry e, Seen s, Arrival a, EventSink out) {
+        if (e.observedNanos() == Long.MIN_VALUE) return; // its NAT was the model's guess, never seen at work
+        ConntrackTuple o = e.original(), r = e.reply();
         if (r.dstHi() == s.cpSrcHi && r.dstLo() == s.cpSrcLo && r.dstPort() == s.cpSrcPort) return;
         FrameRef proof = new FrameRef(s.side.label(), s.frame), copy = new FrameRef(s.side.other().label(), s.counterpartFrame);
         String had = r.dstHi() == o.srcHi() && r.dstLo() == o.srcLo() && r.dstPort() == o.srcPort() ? "no NAT"
@@ -213,6 +211,12 @@ final class RouterHistory {
                         + "entry, so it was deleted and " + proof + " created a new one");
         model.killInferred(s.nanos, e, why, out);
         record("entry #" + e.id() + " deleted", why);
+    }
+
+    private static boolean isOriginal(ConntrackTuple o, ConntrackTuple t) {
+        return o.protocol() == t.protocol() && o.srcHi() == t.srcHi() && o.srcLo() == t.srcLo()
+                && o.srcPort() == t.srcPort() && o.dstHi() == t.dstHi() && o.dstLo() == t.dstLo()
+                && o.dstPort() == t.dstPort();
     }
 
     /** {@code s} got no WAN copy: when the router answered it with ICMP no route, the WAN's route was gone. */
