@@ -97,7 +97,6 @@ final class ConntrackCore {
         }
         if (step != TrackStep.IGNORED) table.count(e, dir, a.ipLength); // ignored TCP packets return before nf_ct_refresh_acct
         e.lastFrame = frame;
-        if (a.observed) observed(e, t, frame);
         helpers.applyTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_in)
             table.setStatus(e, Status.SEEN_REPLY);
@@ -122,6 +121,7 @@ final class ConntrackCore {
             sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false),
                     Collections.unmodifiableSet(EnumSet.copyOf(changes))));
         }
+        if (a.observed) e.observed(t, frame); // the captures saw it leave: the entry's NAT at work
         return step == TrackStep.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
     }
 
@@ -197,17 +197,11 @@ final class ConntrackCore {
             return Verdict.DROPPED;
         }
         table.insert(e);
-        if (a.observed) observed(e, t, frame);
+        if (a.observed) e.observed(t, frame);
         EntryView v = e.view(t, true, false, false);
         sink.accept(new EntryCreated(t, frame, v, e.natPort));
         for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, v, f.kind(), f.detail()));
         return Verdict.NEW;
-    }
-
-    /** The captures show this packet's copy on the other side too: the entry's translation was seen at work. */
-    private static void observed(ConntrackEntry e, long t, FrameRef frame) {
-        e.observedNanos = t;
-        e.observedFrame = frame;
     }
 
     /** The new entry with its NAT, status bits, master and helper (not yet in the table). */

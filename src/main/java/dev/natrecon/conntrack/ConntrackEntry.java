@@ -21,6 +21,8 @@ public final class ConntrackEntry {
      */
     long observedNanos = Long.MIN_VALUE;
     FrameRef observedFrame;
+    /** the counters and deadline right after that packet: what the entry was if it died just after it */
+    long observedOrigPackets, observedOrigBytes, observedReplyPackets, observedReplyBytes, observedDeadline;
     ConntrackEvent.NatPort natPort;
     /** the out-interface of a masqueraded entry (struct nf_conn_nat.masq_index), else null */
     String masqInterface;
@@ -80,6 +82,30 @@ public final class ConntrackEntry {
      */
     public long observedNanos() {
         return observedNanos;
+    }
+
+    /** The captures saw this packet's copy too: the entry's state right after it is kept ({@link #rewindToObserved}). */
+    void observed(long t, FrameRef frame) {
+        observedNanos = t;
+        observedFrame = frame;
+        observedOrigPackets = origPackets;
+        observedOrigBytes = origBytes;
+        observedReplyPackets = replyPackets;
+        observedReplyBytes = replyBytes;
+        observedDeadline = deadlineNanos;
+    }
+
+    /**
+     * An entry inferred dead right after {@link #observedNanos()}: the packets the model gave it after that (none of
+     * them seen leaving) found no entry in the kernel, so its counters and deadline go back to what they were then.
+     */
+    void rewindToObserved() {
+        if (observedNanos == Long.MIN_VALUE) return;
+        origPackets = observedOrigPackets;
+        origBytes = observedOrigBytes;
+        replyPackets = observedReplyPackets;
+        replyBytes = observedReplyBytes;
+        deadlineNanos = observedDeadline;
     }
 
     /** The frame of {@link #observedNanos()}, or null. */

@@ -234,10 +234,12 @@ final class ConntrackTable implements NatTranslator.Table {
 
     /**
      * {@link #kill} of an entry whose end the captures do not show but prove ({@code inferred} non-null): deleted at
-     * {@code t}, the window's start, which may lie before the table's clock (the proof came later); its expectations
-     * go with it, their events carrying the window too.
+     * {@code t}, the window's start, which may lie before the table's clock (the proof came later), with the counters
+     * and deadline it had after its last packet seen at work (the later ones found no entry in the kernel); its
+     * expectations go with it, their events carrying the window too.
      */
     EntryView kill(ConntrackEntry e, long t, FrameRef frame, String reason, Inferred inferred, EventSink sink) {
+        if (inferred != null && e.observedNanos <= t) e.rewindToObserved();
         remove(e, t, frame, inferred, sink);
         // ctnetlink_dump_timeout(skb, ct, true) on destroy: the time left is printed unless it is 0
         boolean left = e.deadlineNanos - t >= SECOND;

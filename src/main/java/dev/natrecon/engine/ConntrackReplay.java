@@ -143,6 +143,7 @@ final class ConntrackReplay {
         this.entryLookup = model::find;
         this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && settings.linkChanges().isEmpty(),
                 crossings, decisions, c -> uplinkListener.accept(c));
+        history.sysctl(settings.sysctlText());
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
         java.util.Set<String> sipNames = new java.util.TreeSet<>(List.of("sip"));
         for (NatRuleset.HelperRule h : ruleset.helpers()) if (h.helper().startsWith("sip")) sipNames.add(h.helper());

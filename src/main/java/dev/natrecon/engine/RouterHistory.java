@@ -60,6 +60,12 @@ final class RouterHistory {
     private final Consumer<UplinkChange> uplinks;
     /** Infer address and link events (the settings give none). */
     private final boolean addresses;
+    /**
+     * Whether a no-route answer proves masquerade's flush: not when the sysctl dump says an interface ignores routes
+     * with link down (net.ipv4.conf.*.ignore_routes_with_linkdown=1, fib_semantics.c): there a carrier loss makes the
+     * same ICMP without NETDEV_DOWN or an address removal, and nothing is flushed (lab: carrier-loss-linkdown).
+     */
+    private boolean noRouteFlushes = true;
     private String wanAddress;
     private long wanHi, wanLo;
     /** The last packet the captures show translated from or to the WAN address: arrival time, side, frame. */
@@ -88,6 +94,18 @@ final class RouterHistory {
         this.uplinks = uplinks;
         wanAddress(wanAddress);
     }
+
+    /** Reads the router's {@code sysctl -a} dump (null: none): what it says about routes with link down. */
+    void sysctl(String dump) {
+        noRouteFlushes = dump == null || !IGNORE_LINKDOWN.matcher(dump).find();
+        if (!noRouteFlushes) {
+            decisions.add("model history: no-route answers do not prove a flush (the sysctl dump sets "
+                    + "ignore_routes_with_linkdown=1: a carrier loss makes them too)");
+        }
+    }
+
+    private static final java.util.regex.Pattern IGNORE_LINKDOWN = java.util.regex.Pattern.compile(
+            "(?m)^net\\.ipv4\\.conf\\.[^.\\s]+\\.ignore_routes_with_linkdown\\s*=\\s*1\\s*$");
 
     String wanAddress() {
         return wanAddress;
@@ -149,8 +167,10 @@ final class RouterHistory {
                 }
                 if (e != null && s.hasPorts) contradicted(e, s, a, out);
                 if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
-            } else if (a.egress == Arrival.Egress.DROPPED && addresses && !noRoutes.isEmpty()) {
+            } else if (a.egress == Arrival.Egress.DROPPED && addresses && noRouteFlushes && !noRoutes.isEmpty()) {
                 noRoute(s, a, out);
+            } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {
+                routedBack(s, a, out);
             }
         } else if (s.side == Side.WAN && s.counterpartFrame != 0 && wanAddress != null && s.dstHi == wanHi
                 && s.dstLo == wanLo) {
@@ -172,8 +192,8 @@ final class RouterHistory {
     private void renumbered(Seen s, EventSink out) {
         String now = Addresses.format(s.cpSrcHi, s.cpSrcLo);
         FrameRef proof = new FrameRef(s.side.label(), s.frame), copy = new FrameRef(s.side.other().label(), s.counterpartFrame);
-        if (wanAddress != null) {
-            long from = lastWanNanos == Long.MIN_VALUE ? s.nanos : lastWanNanos;
+        if (wanAddress != null && lastWanNanos != Long.MIN_VALUE) {
+            long from = lastWanNanos;
             Inferred why = new Inferred(from, s.nanos, List.of(lastWanUse(), proof, copy), proof + "'s copy " + copy
                     + " leaves from " + now + ", not from " + wanAddress + ": the router lost " + wanAddress
                     + " after " + lastWanUse() + " (masquerade flushes the entries translated to it, "
@@ -182,6 +202,8 @@ final class RouterHistory {
             uplinks.accept(new UplinkChange(from, UplinkChange.Kind.ADDRESS_REMOVED, wanAddress,
                     "inferred from " + proof + " and " + copy, why));
             record("WAN address " + wanAddress + " removed", why);
+        } else if (wanAddress != null) { // the captures never showed it in use: a first guess corrected, not a change
+            model.onAddressRemoved(s.nanos, wanIf, wanAddress, out);
         }
         Inferred added = new Inferred(s.nanos, s.nanos, List.of(proof, copy), "the first translation to " + now);
         model.onAddressAdded(s.nanos, wanIf, now, out);
@@ -217,6 +239,30 @@ final class RouterHistory {
         return o.protocol() == t.protocol() && o.srcHi() == t.srcHi() && o.srcLo() == t.srcLo()
                 && o.srcPort() == t.srcPort() && o.dstHi() == t.dstHi() && o.dstLo() == t.dstLo()
                 && o.dstPort() == t.dstPort();
+    }
+
+    /**
+     * {@code s} arrived from the LAN and the LAN capture shows it leaving there again (a fallback route): had the
+     * masqueraded entry of its tuple been alive, the kernel would have killed it and dropped the packet
+     * (nf_nat_core.c:nf_nat_inet_fn → nf_nat_oif_changed); forwarded, it proves that entry gone before.
+     */
+    private void routedBack(Seen s, Arrival a, EventSink out) {
+        ConntrackEntry e = model.find(a.tuple);
+        if (e == null || e.masqInterface() == null || e.observedNanos() == Long.MIN_VALUE
+                || !isOriginal(e.original(), a.tuple)) {
+            return;
+        }
+        FrameRef packet = new FrameRef(s.side.label(), s.frame);
+        List<FrameRef> evidence = s.counterpartFrame != 0
+                ? List.of(e.observedFrame(), packet, new FrameRef(s.side.label(), s.counterpartFrame))
+                : List.of(e.observedFrame(), packet);
+        Inferred why = new Inferred(e.observedNanos(), s.nanos, evidence, packet + " was routed back out of the LAN"
+                + (s.counterpartFrame != 0 ? " (" + evidence.get(2) + ")" : "") + " although entry #" + e.id()
+                + " of its tuple was masqueraded on " + e.masqInterface() + ": alive, the kernel would have killed it "
+                + "and dropped the packet (nf_nat_core.c:nf_nat_oif_changed), so it was gone after "
+                + e.observedFrame() + " (its last packet seen at work)");
+        model.killInferred(s.nanos, e, why, out);
+        record("entry #" + e.id() + " deleted", why);
     }
 
     /** {@code s} got no WAN copy: when the router answered it with ICMP no route, the WAN's route was gone. */
