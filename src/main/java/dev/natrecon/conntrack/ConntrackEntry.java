@@ -23,6 +23,7 @@ public final class ConntrackEntry {
     FrameRef observedFrame;
     /** the counters and deadline right after that packet: what the entry was if it died just after it */
     long observedOrigPackets, observedOrigBytes, observedReplyPackets, observedReplyBytes, observedDeadline;
+    int observedStatus;
     ConntrackEvent.NatPort natPort;
     /** the out-interface of a masqueraded entry (struct nf_conn_nat.masq_index), else null */
     String masqInterface;
@@ -93,11 +94,13 @@ public final class ConntrackEntry {
         observedReplyPackets = replyPackets;
         observedReplyBytes = replyBytes;
         observedDeadline = deadlineNanos;
+        observedStatus = status;
     }
 
     /**
      * An entry inferred dead right after {@link #observedNanos()}: the packets the model gave it after that (none of
-     * them seen leaving) found no entry in the kernel, so its counters and deadline go back to what they were then.
+     * them seen leaving) found no entry in the kernel, so its counters, deadline and status bits (once out of the
+     * table, whose counts follow the bits) go back to what they were then.
      */
     void rewindToObserved() {
         if (observedNanos == Long.MIN_VALUE) return;
@@ -106,6 +109,7 @@ public final class ConntrackEntry {
         replyPackets = observedReplyPackets;
         replyBytes = observedReplyBytes;
         deadlineNanos = observedDeadline;
+        if (!inTable) status = observedStatus;
     }
 
     /** The frame of {@link #observedNanos()}, or null. */

@@ -239,8 +239,10 @@ final class ConntrackTable implements NatTranslator.Table {
      * expectations go with it, their events carrying the window too.
      */
     EntryView kill(ConntrackEntry e, long t, FrameRef frame, String reason, Inferred inferred, EventSink sink) {
-        if (inferred != null && e.observedNanos <= t) e.rewindToObserved();
+        boolean rewind = inferred != null && e.observedNanos <= t;
+        if (rewind) e.rewindToObserved();
         remove(e, t, frame, inferred, sink);
+        if (rewind) e.rewindToObserved(); // out of the table now: the status bits too
         // ctnetlink_dump_timeout(skb, ct, true) on destroy: the time left is printed unless it is 0
         boolean left = e.deadlineNanos - t >= SECOND;
         EntryView v = e.view(t, left, timeouts.accounting(), timeouts.timestamps());

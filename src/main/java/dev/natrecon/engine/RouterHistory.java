@@ -44,6 +44,8 @@ import java.util.function.Consumer;
 final class RouterHistory {
     /** ICMP destination unreachable (RFC 792): type 3, codes 0 (net) and 1 (host); ICMPv6 (RFC 4443) type 1 code 0 (no route). */
     static final int ICMP_UNREACHABLE = 3, ICMP_NET = 0, ICMP_HOST = 1, ICMPV6_UNREACHABLE = 1, ICMPV6_NO_ROUTE = 0;
+    /** ICMP port unreachable (RFC 792 type 3 code 3; RFC 4443 type 1 code 4). */
+    static final int ICMP_PORT = 3, ICMPV6_PORT = 4;
     /**
      * How long after a packet the router's ICMP error about it may come: icmp_send runs as the packet is dropped in
      * routing (lab: under a millisecond); a generous bound well inside the one-second match window, so the error has
@@ -76,8 +78,9 @@ final class RouterHistory {
     private final ArrayDeque<NoRoute> noRoutes = new ArrayDeque<>();
     private int inferences;
 
-    private record NoRoute(long nanos, long frame, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
-                           int srcPort, int dstPort) {
+    /** The router's ICMP error about a packet: no route (on the LAN) or port unreachable (on the WAN). */
+    private record NoRoute(Side side, long nanos, long frame, int protocol, long srcHi, long srcLo, long dstHi,
+                           long dstLo, int srcPort, int dstPort) {
     }
 
     /**
@@ -129,24 +132,33 @@ final class RouterHistory {
     }
 
     /**
-     * A frame as it enters the matcher (before any frame after it is resolved): the router's ICMP net/host unreachable
-     * on the LAN about an inside host's packet to the outside is kept, so that the packet, resolved later, finds it.
+     * A frame as it enters the matcher (before any frame after it is resolved): the router's own ICMP answers are kept,
+     * so that the packet they answer, resolved later, finds them: net/host unreachable on the LAN about an inside host's
+     * packet to the outside (no route), port unreachable on the WAN about a packet to the router's own address (no
+     * entry took it, no socket either).
      */
     void frameSeen(Seen s) {
-        if (!s.icmpError || s.side != Side.LAN || s.captureLabel != null) return;
-        boolean v4 = s.protocol == ConntrackTuple.ICMP;
-        boolean noRoute = v4 ? s.icmpType == ICMP_UNREACHABLE && (s.icmpCode == ICMP_NET || s.icmpCode == ICMP_HOST)
-                : s.protocol == ConntrackTuple.ICMPV6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_NO_ROUTE;
-        if (!noRoute) return;
-        // from a gateway on the LAN (an inside address that is not the quoted destination) to the quoted source
-        if (!crossings.isInside(s.srcHi, s.srcLo) || !crossings.isInside(s.innerSrcHi, s.innerSrcLo)
-                || crossings.isInside(s.innerDstHi, s.innerDstLo)
-                || s.dstHi != s.innerSrcHi || s.dstLo != s.innerSrcLo) {
-            return;
+        if (!s.icmpError || s.captureLabel != null) return;
+        boolean v4 = s.protocol == ConntrackTuple.ICMP, v6 = s.protocol == ConntrackTuple.ICMPV6;
+        boolean answer;
+        if (s.side == Side.LAN) {
+            boolean noRoute = v4 ? s.icmpType == ICMP_UNREACHABLE && (s.icmpCode == ICMP_NET || s.icmpCode == ICMP_HOST)
+                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_NO_ROUTE;
+            // from a gateway on the LAN (an inside address that is not the quoted destination) to the quoted source
+            answer = noRoute && crossings.isInside(s.srcHi, s.srcLo) && crossings.isInside(s.innerSrcHi, s.innerSrcLo)
+                    && !crossings.isInside(s.innerDstHi, s.innerDstLo)
+                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
+        } else {
+            boolean port = v4 ? s.icmpType == ICMP_UNREACHABLE && s.icmpCode == ICMP_PORT
+                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_PORT;
+            // from the quoted destination (the router's outside address) back to the quoted source
+            answer = port && !crossings.isInside(s.srcHi, s.srcLo) && s.srcHi == s.innerDstHi && s.srcLo == s.innerDstLo
+                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
         }
+        if (!answer) return;
         if (noRoutes.size() == NOTICES) noRoutes.removeFirst();
-        noRoutes.addLast(new NoRoute(s.nanos, s.frame, s.innerProtocol, s.innerSrcHi, s.innerSrcLo, s.innerDstHi,
-                s.innerDstLo, s.innerSrcPort, s.innerDstPort));
+        noRoutes.addLast(new NoRoute(s.side, s.nanos, s.frame, s.innerProtocol, s.innerSrcHi, s.innerSrcLo,
+                s.innerDstHi, s.innerDstLo, s.innerSrcPort, s.innerDstPort));
     }
 
     /**
@@ -172,10 +184,30 @@ final class RouterHistory {
             } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {
                 routedBack(s, a, out);
             }
-        } else if (s.side == Side.WAN && s.counterpartFrame != 0 && wanAddress != null && s.dstHi == wanHi
-                && s.dstLo == wanLo) {
-            wanUse(s);
+        } else if (s.side == Side.WAN && s.counterpartFrame != 0) {
+            if (wanAddress != null && s.dstHi == wanHi && s.dstLo == wanLo) wanUse(s);
+        } else if (s.side == Side.WAN && a.ingress == Arrival.Ingress.WAN && !noRoutes.isEmpty() && s.hasPorts) {
+            portUnreachable(s, a, out);
         }
+    }
+
+    /**
+     * {@code s} came from the WAN to the router's address and the router answered it with ICMP port unreachable: had
+     * the entry whose reply it is been alive, the kernel would have de-NATed it and forwarded it to the LAN
+     * (nf_nat_core.c:nf_nat_inet_fn on the entry's reply direction), so that entry was gone before it.
+     */
+    private void portUnreachable(Seen s, Arrival a, EventSink out) {
+        NoRoute n = answer(s);
+        if (n == null) return;
+        ConntrackEntry e = model.find(a.tuple);
+        if (e == null || e.observedNanos() == Long.MIN_VALUE || isOriginal(e.original(), a.tuple)) return;
+        FrameRef packet = new FrameRef(s.side.label(), s.frame), icmp = new FrameRef(s.side.label(), n.frame());
+        Inferred why = new Inferred(e.observedNanos(), s.nanos, List.of(e.observedFrame(), packet, icmp), packet
+                + " reached the router's address and the router answered it with ICMP port unreachable (" + icmp
+                + ") instead of forwarding it through entry #" + e.id() + " (whose reply it is): that entry was gone "
+                + "after " + e.observedFrame() + " (its last packet seen at work)");
+        model.killInferred(s.nanos, e, why, out);
+        record("entry #" + e.id() + " deleted", why);
     }
 
     private void wanUse(Seen s) {
@@ -290,7 +322,7 @@ final class RouterHistory {
     /** The router's no-route answer to {@code s}: same quoted tuple, just after it. */
     private NoRoute answer(Seen s) {
         for (NoRoute n : noRoutes) {
-            if (n.nanos() >= s.nanos && n.nanos() - s.nanos <= ANSWER_NANOS && n.protocol() == s.protocol
+            if (n.side() == s.side && n.nanos() >= s.nanos && n.nanos() - s.nanos <= ANSWER_NANOS && n.protocol() == s.protocol
                     && n.srcHi() == s.srcHi && n.srcLo() == s.srcLo && n.dstHi() == s.dstHi && n.dstLo() == s.dstLo
                     && n.srcPort() == s.srcPort && n.dstPort() == s.dstPort) {
                 return n;
