@@ -216,4 +216,81 @@ class RouterHistoryTest {
         assertEquals(1, model.entries().size());
         assertEquals(WAN, history.wanAddress());
     }
+
+    @Test
+    void noRouteAnswersProveNoFlushWhereRoutesWithLinkDownAreIgnored() {
+        history.sysctl("net.netfilter.nf_conntrack_acct = 1\nnet.ipv4.conf.wan0.ignore_routes_with_linkdown = 1\n");
+        offer(lanPacket(1, T0, 1, WAN, 5060, Outcome.TRANSLATED), Arrival.Egress.WAN);
+        history.frameSeen(icmp(3, T0 + 3 * S + 500_000, "192.168.1.1"));
+        offer(lanPacket(2, T0 + 3 * S, 0, null, 0, Outcome.NO_COUNTERPART), Arrival.Egress.DROPPED);
+        assertEquals(List.of(), kills(), "a carrier loss makes the same ICMP without a flush");
+        assertEquals(WAN, history.wanAddress());
+    }
+
+    @Test
+    void aPacketRoutedBackOutOfTheLanWhileItsMasqueradedEntryLivedProvesThatEntryGone() {
+        offer(lanPacket(1, T0, 1, WAN, 5060, Outcome.TRANSLATED), Arrival.Egress.WAN);
+        Seen back = lanPacket(2, T0 + 8 * S, 3, PHONE, 5060, Outcome.ROUTED_BACK);
+        offer(back, Arrival.Egress.LAN);
+        List<ConntrackEvent.EntryKilled> k = kills();
+        assertEquals(1, k.size(), events.toString());
+        assertEquals(T0, k.get(0).nanos());
+        assertEquals("lan#1, lan#2, lan#3", k.get(0).inferred().frames());
+        assertEquals(1, model.entries().size(), "lan#2 made the new entry itself (not one retransmission later)");
+        ConntrackTuple r = model.entries().iterator().next().reply();
+        assertEquals(PHONE, Addresses.format(r.dstHi(), r.dstLo()), "a null binding: masquerade is for oifname wan0");
+    }
+
+    @Test
+    void theRoutersPortUnreachableForAReplyProvesItsEntryGone() {
+        offer(lanPacket(1, T0, 1, WAN, 5060, Outcome.TRANSLATED), Arrival.Egress.WAN);
+        // the provider's request to the router's 5060, which the router answers itself
+        Seen in = new Seen();
+        in.side = Side.WAN;
+        in.frame = 5;
+        in.nanos = T0 + 5 * S;
+        in.protocol = ConntrackTuple.UDP;
+        in.hasPorts = true;
+        long[] t = new long[2];
+        address(PROVIDER, t);
+        in.srcHi = t[0];
+        in.srcLo = t[1];
+        address(WAN, t);
+        in.dstHi = t[0];
+        in.dstLo = t[1];
+        in.srcPort = in.dstPort = 5060;
+        in.outcome = Outcome.NO_COUNTERPART;
+        Seen icmp = new Seen();
+        icmp.side = Side.WAN;
+        icmp.frame = 6;
+        icmp.nanos = in.nanos + 300_000;
+        icmp.protocol = ConntrackTuple.ICMP;
+        icmp.icmpError = true;
+        icmp.icmpType = RouterHistory.ICMP_UNREACHABLE;
+        icmp.icmpCode = RouterHistory.ICMP_PORT;
+        icmp.srcHi = in.dstHi;
+        icmp.srcLo = in.dstLo;
+        icmp.dstHi = in.srcHi;
+        icmp.dstLo = in.srcLo;
+        icmp.innerProtocol = ConntrackTuple.UDP;
+        icmp.innerSrcHi = in.srcHi;
+        icmp.innerSrcLo = in.srcLo;
+        icmp.innerDstHi = in.dstHi;
+        icmp.innerDstLo = in.dstLo;
+        icmp.innerSrcPort = icmp.innerDstPort = 5060;
+        history.frameSeen(icmp);
+        Arrival a = new Arrival();
+        a.nanos = in.nanos;
+        a.frame = new FrameRef("wan", 5);
+        a.tuple = ConntrackTuple.of(ConntrackTuple.UDP, PROVIDER, 5060, WAN, 5060);
+        a.ipLength = 400;
+        a.ingress = Arrival.Ingress.WAN;
+        a.egress = Arrival.Egress.ROUTER;
+        history.beforeArrival(in, a, sink);
+        List<ConntrackEvent.EntryKilled> k = kills();
+        assertEquals(1, k.size(), events.toString());
+        assertEquals(T0, k.get(0).nanos());
+        assertEquals("lan#1, wan#5, wan#6", k.get(0).inferred().frames());
+        assertTrue(model.entries().isEmpty());
+    }
 }
