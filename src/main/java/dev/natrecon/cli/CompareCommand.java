@@ -82,8 +82,10 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean agrees = true;
         KernelCheck c = r.kernelCheck();
+        long origin = r.captures().isEmpty() ? 0 : Analysis.firstFrameNanos(in);
+        printInferred(out, r.decisions());
         if (c != null) {
-            print(out, c, all);
+            print(out, c, all, origin);
             KernelComparison.Result x = c.result();
             agrees = x.reproducedLines() == x.kernelLines() && x.extra() == 0 && x.missing() == 0;
         }
@@ -130,7 +132,20 @@ final class CompareCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** What the model inferred from the captures about the router's history, each with its window and frames. */
+    static void printInferred(PrintWriter out, List<String> decisions) {
+        List<String> inferred = decisions.stream().filter(d -> d.startsWith("model inferred: ")).toList();
+        if (inferred.isEmpty()) return;
+        out.println("Inferred from the captures (not shown by them; applied at the window's start):");
+        for (String d : inferred) out.println("  " + d.substring("model inferred: ".length()));
+    }
+
     static void print(PrintWriter out, KernelCheck c, boolean all) {
+        print(out, c, all, 0);
+    }
+
+    /** @param origin the first packet's time, for the "+s" of inferred windows */
+    static void print(PrintWriter out, KernelCheck c, boolean all, long origin) {
         KernelComparison.Result x = c.result();
         out.printf(Locale.ROOT, "Comparison with %s (%d lines%s)%n", c.file(), c.lines(),
                 c.unreadable() == 0 ? "" : ", " + c.unreadable() + " not conntrack events, skipped; first: " + c.firstUnreadable());
@@ -145,11 +160,33 @@ final class CompareCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  NEW logged at most %.6f s after the model's packet; DESTROY after the model's deadline: min %.3f s, median %.3f s, max %.3f s%n",
                 x.maxNewLagNanos() / 1e9, x.minDestroyLagNanos() / 1e9, x.medianDestroyLagNanos() / 1e9,
                 x.maxDestroyLagNanos() / 1e9);
+        // the entries an inferred DESTROY's proof created: the packet that proves the old entry gone made them
+        java.util.Map<String, KernelComparison.Life> replaced = new java.util.HashMap<>();
         for (EntryResult e : x.entries()) {
-            if (!all && e.verdict() == KernelComparison.Verdict.MATCHED) continue;
+            dev.natrecon.conntrack.Inferred w = e.model() == null ? null : e.model().destroyInferred;
+            if (w != null && w.evidence().size() > 1) replaced.put(e.model().key + " " + w.evidence().get(1), e.model());
+        }
+        for (EntryResult e : x.entries()) {
+            dev.natrecon.conntrack.Inferred w = e.model() == null ? null : e.model().destroyInferred;
+            KernelComparison.Life old = e.model() == null ? null : replaced.get(e.model().key + " " + e.model().frame);
+            if (!all && e.verdict() == KernelComparison.Verdict.MATCHED && w == null && old == null) continue;
             KernelComparison.Life l = e.kernel() != null ? e.kernel() : e.model();
             out.printf(Locale.ROOT, "  %-8s %s%s%n", e.verdict().name().toLowerCase(Locale.ROOT), l.key,
                     e.model() == null ? "" : " (model entry #" + e.model().id + ", first packet " + e.model().frame + ")");
+            if (w != null) {
+                out.printf(Locale.ROOT, "           DESTROY inferred, %s window +%.6f .. +%.6f s%s; rests on %s%n",
+                        e.kernel() == null || e.kernel().destroyBody == null ? "in the"
+                                : w.admits(e.kernel().end - x.offsetNanos(), KernelComparison.Options.DEFAULT.gcLagNanos())
+                                ? "kernel's within the" : "kernel's outside the",
+                        (w.earliestNanos() - origin) / 1e9, (w.latestNanos() - origin) / 1e9,
+                        e.kernel() == null || e.kernel().destroyBody == null ? ""
+                                : String.format(Locale.ROOT, " (kernel's at +%.6f s)", (e.kernel().end - x.offsetNanos() - origin) / 1e9),
+                        w.frames());
+            }
+            if (old != null) {
+                out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with the NAT its copy shows); "
+                        + "rests on %s%n", e.model().frame, old.id, old.destroyInferred.frames());
+            }
             for (String d : e.differences()) out.println("           " + d);
         }
         out.flush();

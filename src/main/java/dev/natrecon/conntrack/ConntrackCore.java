@@ -121,6 +121,7 @@ final class ConntrackCore {
             sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false),
                     Collections.unmodifiableSet(EnumSet.copyOf(changes))));
         }
+        if (a.observed) e.observed(t, frame); // the captures saw it leave: the entry's NAT at work
         return step == TrackStep.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
     }
 
@@ -196,6 +197,7 @@ final class ConntrackCore {
             return Verdict.DROPPED;
         }
         table.insert(e);
+        if (a.observed) e.observed(t, frame);
         EntryView v = e.view(t, true, false, false);
         sink.accept(new EntryCreated(t, frame, v, e.natPort));
         for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, v, f.kind(), f.detail()));

@@ -15,6 +15,15 @@ public final class ConntrackEntry {
     final long firstNanos;
     String helper;
     FrameRef lastFrame;
+    /**
+     * the last packet through this entry whose copy the other capture shows too (the entry's NAT seen at work), and
+     * when it arrived; MIN_VALUE / null before one
+     */
+    long observedNanos = Long.MIN_VALUE;
+    FrameRef observedFrame;
+    /** the counters and deadline right after that packet: what the entry was if it died just after it */
+    long observedOrigPackets, observedOrigBytes, observedReplyPackets, observedReplyBytes, observedDeadline;
+    int observedStatus;
     ConntrackEvent.NatPort natPort;
     /** the out-interface of a masqueraded entry (struct nf_conn_nat.masq_index), else null */
     String masqInterface;
@@ -68,6 +77,46 @@ public final class ConntrackEntry {
 
     public long id() {
         return id;
+    }
+
+    /**
+     * When the last packet through this entry arrived whose copy the other capture shows too (the captures saw the
+     * entry's translation at work then), or {@link Long#MIN_VALUE} when none did.
+     */
+    public long observedNanos() {
+        return observedNanos;
+    }
+
+    /** The captures saw this packet's copy too: the entry's state right after it is kept ({@link #rewindToObserved}). */
+    void observed(long t, FrameRef frame) {
+        observedNanos = t;
+        observedFrame = frame;
+        observedOrigPackets = origPackets;
+        observedOrigBytes = origBytes;
+        observedReplyPackets = replyPackets;
+        observedReplyBytes = replyBytes;
+        observedDeadline = deadlineNanos;
+        observedStatus = status;
+    }
+
+    /**
+     * An entry inferred dead right after {@link #observedNanos()}: the packets the model gave it after that (none of
+     * them seen leaving) found no entry in the kernel, so its counters, deadline and status bits (once out of the
+     * table, whose counts follow the bits) go back to what they were then.
+     */
+    void rewindToObserved() {
+        if (observedNanos == Long.MIN_VALUE) return;
+        origPackets = observedOrigPackets;
+        origBytes = observedOrigBytes;
+        replyPackets = observedReplyPackets;
+        replyBytes = observedReplyBytes;
+        deadlineNanos = observedDeadline;
+        if (!inTable) status = observedStatus;
+    }
+
+    /** The frame of {@link #observedNanos()}, or null. */
+    public FrameRef observedFrame() {
+        return observedFrame;
     }
 
     public ConntrackTuple original() {

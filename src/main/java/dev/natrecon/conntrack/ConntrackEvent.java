@@ -31,9 +31,16 @@ public sealed interface ConntrackEvent {
 
     /**
      * The entry was deleted before its deadline ([DESTROY] with the time it had left): a SYN reopening a closed TCP
-     * connection, a RST as the only answer.
+     * connection, a RST as the only answer, masquerade's flush. {@code inferred} is non-null when the captures show
+     * no cause, only that it happened within a window (a later packet translated otherwise, no route): {@code nanos}
+     * is then the window's start.
      */
-    record EntryKilled(long nanos, FrameRef frame, EntryView entry, String reason) implements ConntrackEvent {
+    record EntryKilled(long nanos, FrameRef frame, EntryView entry, String reason, Inferred inferred)
+            implements ConntrackEvent {
+        /** A kill the captures show the cause of (not inferred). */
+        public EntryKilled(long nanos, FrameRef frame, EntryView entry, String reason) {
+            this(nanos, frame, entry, reason, null);
+        }
     }
 
     /**

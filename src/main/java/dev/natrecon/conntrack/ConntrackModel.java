@@ -221,6 +221,28 @@ public final class ConntrackModel {
         masquerade.addressRemoved(nanos, iface, address, sink);
     }
 
+    /**
+     * {@link #onAddressRemoved} as the captures prove it happened, within {@code inferred}'s window: the masqueraded
+     * entries on that address are deleted at the window's start (right after the last packet the captures show them
+     * handle), each DESTROY carrying the window and its evidence. The table's clock moves to {@code nanos} (the proof)
+     * first, so entries that expired on their own before it are not flushed.
+     */
+    public void onAddressRemoved(long nanos, String iface, String address, Inferred inferred, EventSink sink) {
+        masquerade.addressRemoved(nanos, iface, address, inferred, sink);
+    }
+
+    /**
+     * An entry the captures prove dead (a later packet of its original tuple translated otherwise: the kernel never
+     * re-NATs a confirmed entry, nf_nat_core.c:nf_nat_setup_info): deleted at {@code inferred}'s start, its DESTROY and
+     * its expectations' carrying the window. The table's clock moves to {@code nanos} (the proof) first; an entry that
+     * expired before it is not killed again.
+     */
+    public void killInferred(long nanos, ConntrackEntry e, Inferred inferred, EventSink sink) {
+        table.advanceTo(nanos, sink);
+        if (!e.inTable) return;
+        table.kill(e, inferred.earliestNanos(), FrameRef.NONE, "inferred: " + inferred.why(), inferred, sink);
+    }
+
     /** An address was added to {@code iface} ("a.b.c.d/len"): masquerade may pick it for new entries; no entry changes. */
     public void onAddressAdded(long nanos, String iface, String cidr, EventSink sink) {
         masquerade.addressAdded(nanos, iface, cidr, sink);

@@ -208,7 +208,11 @@ final class ConntrackTable implements NatTranslator.Table {
 
     /** clean_from_lists → nf_ct_remove_expectations: out of both hashes, its expectations go with it, newest first. */
     private void remove(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
-        expectations.unlinkAllOf(e, t, frame, ExpectationEvent.Reason.MASTER_GONE, sink);
+        remove(e, t, frame, null, sink);
+    }
+
+    private void remove(ConntrackEntry e, long t, FrameRef frame, Inferred inferred, EventSink sink) {
+        expectations.unlinkAllOf(e, t, frame, ExpectationEvent.Reason.MASTER_GONE, inferred, sink);
         live.remove(e.id);
         if (e.inTable) counts.removed(e);
         e.inTable = false;
@@ -225,11 +229,24 @@ final class ConntrackTable implements NatTranslator.Table {
 
     /** nf_ct_delete before the deadline: a DESTROY event with the time left (unless it is under a second). */
     EntryView kill(ConntrackEntry e, long t, FrameRef frame, String reason, EventSink sink) {
-        remove(e, t, frame, sink);
+        return kill(e, t, frame, reason, null, sink);
+    }
+
+    /**
+     * {@link #kill} of an entry whose end the captures do not show but prove ({@code inferred} non-null): deleted at
+     * {@code t}, the window's start, which may lie before the table's clock (the proof came later), with the counters
+     * and deadline it had after its last packet seen at work (the later ones found no entry in the kernel); its
+     * expectations go with it, their events carrying the window too.
+     */
+    EntryView kill(ConntrackEntry e, long t, FrameRef frame, String reason, Inferred inferred, EventSink sink) {
+        boolean rewind = inferred != null && e.observedNanos <= t;
+        if (rewind) e.rewindToObserved();
+        remove(e, t, frame, inferred, sink);
+        if (rewind) e.rewindToObserved(); // out of the table now: the status bits too
         // ctnetlink_dump_timeout(skb, ct, true) on destroy: the time left is printed unless it is 0
         boolean left = e.deadlineNanos - t >= SECOND;
         EntryView v = e.view(t, left, timeouts.accounting(), timeouts.timestamps());
-        sink.accept(new EntryKilled(t, frame, v, reason));
+        sink.accept(new EntryKilled(t, frame, v, reason, inferred));
         return v;
     }
 

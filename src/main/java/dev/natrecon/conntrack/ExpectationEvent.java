@@ -15,9 +15,15 @@ public sealed interface ExpectationEvent {
     record ExpectationCreated(long nanos, FrameRef frame, ExpectView expectation) implements ExpectationEvent {
     }
 
-    /** Removed, for {@code reason}; the picture carries the seconds it had left. */
-    record ExpectationRemoved(long nanos, FrameRef frame, ExpectView expectation, Reason reason)
+    /**
+     * Removed, for {@code reason}; the picture carries the seconds it had left. {@code inferred} is non-null when its
+     * master's end was inferred ({@link Inferred}).
+     */
+    record ExpectationRemoved(long nanos, FrameRef frame, ExpectView expectation, Reason reason, Inferred inferred)
             implements ExpectationEvent {
+        public ExpectationRemoved(long nanos, FrameRef frame, ExpectView expectation, Reason reason) {
+            this(nanos, frame, expectation, reason, null);
+        }
     }
 
     /** Why an expectation went. */

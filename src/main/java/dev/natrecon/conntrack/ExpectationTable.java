@@ -59,18 +59,29 @@ final class ExpectationTable {
 
     /** nf_ct_unlink_expect_report: out of the table and its master's list, with a [DESTROY] event. */
     void unlink(Expectation x, long t, FrameRef frame, ExpectationEvent.Reason reason, EventSink sink) {
+        unlink(x, t, frame, reason, null, sink);
+    }
+
+    private void unlink(Expectation x, long t, FrameRef frame, ExpectationEvent.Reason reason, Inferred inferred,
+                        EventSink sink) {
         if (!x.inTable) return;
         x.inTable = false;
         all.remove(x);
         if (x.master.expecting != null) x.master.expecting.remove(x);
         x.timerSeq = -1;
-        sink.expectation(new ExpectationEvent.ExpectationRemoved(t, frame, x.view(t, true), reason));
+        sink.expectation(new ExpectationEvent.ExpectationRemoved(t, frame, x.view(t, true), reason, inferred));
     }
 
     /** nf_ct_remove_expectations: every expectation of {@code master}, newest first. */
     void unlinkAllOf(ConntrackEntry master, long t, FrameRef frame, ExpectationEvent.Reason reason, EventSink sink) {
+        unlinkAllOf(master, t, frame, reason, null, sink);
+    }
+
+    /** {@link #unlinkAllOf} for a master whose end was inferred: the events carry the window. */
+    void unlinkAllOf(ConntrackEntry master, long t, FrameRef frame, ExpectationEvent.Reason reason, Inferred inferred,
+                     EventSink sink) {
         if (master.expecting == null) return;
-        for (Expectation x : List.copyOf(master.expecting)) unlink(x, t, frame, reason, sink);
+        for (Expectation x : List.copyOf(master.expecting)) unlink(x, t, frame, reason, inferred, sink);
     }
 
     /**

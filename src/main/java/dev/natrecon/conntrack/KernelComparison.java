@@ -18,7 +18,10 @@ import java.util.Map;
  * <p>What counts, as the kernel can be held to it: NEW identical (same tuples, so the same NAT mapping, same timeout,
  * flags and helper) and logged at or just after the model's packet; every UPDATE identical, in order; DESTROY
  * identical (counters, delta-time) and never before the model's deadline, at most {@link Options#gcLagNanos} after it
- * (the kernel reports expiry when its garbage collector or a lookup finds the entry: reference §2, "expiry").
+ * (the kernel reports expiry when its garbage collector or a lookup finds the entry: reference §2, "expiry"). An
+ * inferred DESTROY ({@link Inferred}: the captures prove the entry gone between two packets) is reproduced when the
+ * kernel's lies anywhere in the window (its end plus the GC lag), with the same counters and the seconds left and
+ * delta-time the model's entry would have had then (within a second).
  * Kernel entries created outside the span of the captures are left out: the model cannot have seen their packets.
  */
 public final class KernelComparison {
@@ -56,6 +59,11 @@ public final class KernelComparison {
         public String destroyBody;
         /** the model's destroy is a prediction past the end of the captures (the entry outlived them) */
         public boolean destroyPredicted;
+        /**
+         * the model's destroy was inferred (the captures prove it within a window, {@link #end} being its start), or
+         * null
+         */
+        public Inferred destroyInferred;
         public FrameRef frame = FrameRef.NONE;
         public long id;
 
@@ -208,6 +216,8 @@ public final class KernelComparison {
         if (k.destroyBody != null) {
             if (m.destroyBody == null) {
                 d.add("DESTROY: the model still has the entry");
+            } else if (m.destroyInferred != null) {
+                d.addAll(inferredDestroy(k, m, offset, o));
             } else {
                 long lag = k.end - offset - m.end;
                 if (!sameDestroy(k.destroyBody, m.destroyBody, lag)) {
@@ -220,6 +230,50 @@ public final class KernelComparison {
             d.add("DESTROY: the kernel's log has none, the model's entry ended " + (m.end == Long.MIN_VALUE ? "" : "at its deadline"));
         }
         return d;
+    }
+
+    /**
+     * An inferred DESTROY against the kernel's: the kernel's instant inside the window (plus the GC lag), the lines
+     * equal but for the seconds left and delta-time, which must be what the model's entry shows at the kernel's
+     * instant, within a second (both are whole seconds of a clock whose phase is unknown).
+     */
+    static List<String> inferredDestroy(Life k, Life m, long offset, Options o) {
+        List<String> d = new ArrayList<>();
+        Inferred w = m.destroyInferred;
+        long kt = k.end - offset;
+        if (!w.admits(kt, o.gcLagNanos())) {
+            d.add("DESTROY at " + seconds(kt - w.earliestNanos()) + " s after the inferred window's start, outside it ("
+                    + seconds(w.latestNanos() - w.earliestNanos()) + " s long, plus the GC lag)");
+        }
+        long[] kv = new long[2], mv = new long[2];
+        String kRest = timeless(k.destroyBody, kv), mRest = timeless(m.destroyBody, mv);
+        double later = (kt - m.end) / 1e9;
+        boolean leftOk = kv[0] < 0 && mv[0] < 0 || kv[0] >= 0 && (mv[0] < 0 ? kv[0] <= 1 : Math.abs(kv[0] - (mv[0] - later)) <= 1);
+        boolean deltaOk = kv[1] < 0 == mv[1] < 0 && (kv[1] < 0 || Math.abs(kv[1] - (mv[1] + later)) <= 1);
+        if (!kRest.equals(mRest) || !leftOk || !deltaOk) {
+            d.add("DESTROY differs: kernel '" + k.destroyBody.trim() + "', model '" + m.destroyBody.trim()
+                    + "' (inferred; seconds left and delta-time compared at the kernel's instant)");
+        }
+        return d;
+    }
+
+    private static final java.util.regex.Pattern DELTA = java.util.regex.Pattern.compile(" delta-time=(\\d+)");
+
+    /** The DESTROY line without its seconds left and delta-time, which go to {@code values} (-1 when absent). */
+    private static String timeless(String body, long[] values) {
+        values[0] = values[1] = -1;
+        String s = body.trim();
+        java.util.regex.Matcher m = DESTROY_LEFT.matcher(s);
+        if (m.find()) {
+            values[0] = Long.parseLong(m.group(2));
+            s = m.replaceFirst("$1");
+        }
+        java.util.regex.Matcher dm = DELTA.matcher(s);
+        if (dm.find()) {
+            values[1] = Long.parseLong(dm.group(1));
+            s = dm.replaceFirst("");
+        }
+        return s;
     }
 
     private static final java.util.regex.Pattern DESTROY_LEFT =
@@ -278,7 +332,7 @@ public final class KernelComparison {
                 kD++;
                 if (m != null && m.destroyBody != null && r.differences.stream().noneMatch(s -> s.startsWith("DESTROY"))) {
                     rD++;
-                    lags.add(k.end - offset - m.end);
+                    if (m.destroyInferred == null) lags.add(k.end - offset - m.end); // a lag behind a deadline
                 }
             }
         }
@@ -397,6 +451,7 @@ public final class KernelComparison {
                 l.end = e.nanos();
                 l.destroyBody = body;
                 l.destroyPredicted = future.contains(e);
+                if (e instanceof EntryKilled x) l.destroyInferred = x.inferred();
             }
         }
         return lives;

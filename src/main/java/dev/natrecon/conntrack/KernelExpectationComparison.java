@@ -72,12 +72,17 @@ public final class KernelExpectationComparison {
             ExpectationEvent e = all.get(found);
             String problem = null;
             long left = e.expectation().timeoutSeconds();
-            if (kTag.equals("NEW") ? left != k.timeoutSeconds() : Math.abs(left - k.timeoutSeconds()) > 1) {
-                problem = "seconds left: kernel " + k.timeoutSeconds() + ", model " + left;
-            }
             long lag = k.timestampNanos() - (e.nanos() + offsetNanos);
-            if (problem == null && found < model.size() && (lag < 0 || lag > lagNanos)) {
-                problem = String.format(java.util.Locale.ROOT, "logged %+.6f s after the model's event", lag / 1e9);
+            Inferred w = e instanceof ExpectationEvent.ExpectationRemoved r ? r.inferred() : null;
+            if (w != null) {
+                problem = inferred(w, left, k.timeoutSeconds(), k.timestampNanos() - offsetNanos, e.nanos(), lagNanos);
+            } else {
+                if (kTag.equals("NEW") ? left != k.timeoutSeconds() : Math.abs(left - k.timeoutSeconds()) > 1) {
+                    problem = "seconds left: kernel " + k.timeoutSeconds() + ", model " + left;
+                }
+                if (problem == null && found < model.size() && (lag < 0 || lag > lagNanos)) {
+                    problem = String.format(java.util.Locale.ROOT, "logged %+.6f s after the model's event", lag / 1e9);
+                }
             }
             if (problem == null) reproduced++;
             results.add(new LineResult(line, EventFormat.expectLine(e), problem == null, problem));
@@ -85,6 +90,22 @@ public final class KernelExpectationComparison {
         List<String> extra = new ArrayList<>();
         for (int i = 0; i < model.size(); i++) if (!used[i]) extra.add(EventFormat.expectLine(model.get(i)));
         return new Result(List.copyOf(results), kernel.size(), reproduced, List.copyOf(extra));
+    }
+
+    /**
+     * A removal whose master's end was inferred ({@link Inferred}): the kernel's line must lie inside the window (its
+     * end plus {@code lagNanos}) and print the seconds the model's expectation had left at the kernel's instant, within
+     * one; null when it does.
+     */
+    static String inferred(Inferred w, long modelLeft, long kernelLeft, long kernelNanos, long modelNanos, long lagNanos) {
+        if (!w.admits(kernelNanos, lagNanos)) {
+            return String.format(java.util.Locale.ROOT, "logged %+.6f s after the inferred window's start, outside it "
+                    + "(%.6f s long)", (kernelNanos - w.earliestNanos()) / 1e9, (w.latestNanos() - w.earliestNanos()) / 1e9);
+        }
+        double expected = modelLeft - (kernelNanos - modelNanos) / 1e9;
+        return Math.abs(kernelLeft - expected) <= 1 ? null : String.format(java.util.Locale.ROOT,
+                "seconds left: kernel %d, model %d at the window's start (%.1f at the kernel's instant; inferred)",
+                kernelLeft, modelLeft, expected);
     }
 
     /** "[TAG] 180 proto=…" without the tag's padding and the seconds left. */

@@ -23,16 +23,25 @@ final class MasqueradeEvents {
      * later). SNAT and null bindings are never touched. New entries no longer get that address.
      */
     void addressRemoved(long nanos, String iface, String address, EventSink sink) {
+        addressRemoved(nanos, iface, address, null, sink);
+    }
+
+    /**
+     * {@link #addressRemoved} inferred from the captures ({@code inferred} non-null): the entries are deleted at the
+     * window's start, which may lie before the table's clock.
+     */
+    void addressRemoved(long nanos, String iface, String address, Inferred inferred, EventSink sink) {
         Interfaces ifs = requireInterfaces();
         table.advanceTo(nanos, sink);
-        long t = Math.max(nanos, table.now());
+        long t = inferred != null ? inferred.earliestNanos() : Math.max(nanos, table.now());
         long[] a = NatMatch.AddressRange.address(address.contains("/") ? address.substring(0, address.indexOf('/')) : address);
         if (ifs.removeAddress(iface, a[0], a[1]) == null) return; // not there: no notification
         String reason = "masquerade: address " + Addresses.format(a[0], a[1]) + " removed from " + iface
                 + " (nf_nat_masquerade.c:masq_inet_event)";
         for (ConntrackEntry e : table.snapshot()) {
             if (iface.equals(e.masqInterface) && e.reply.dstHi() == a[0] && e.reply.dstLo() == a[1]) {
-                table.kill(e, t, FrameRef.NONE, reason, sink);
+                table.kill(e, t, FrameRef.NONE, inferred == null ? reason : reason + "; inferred: " + inferred.why(),
+                        inferred, sink);
             }
         }
     }

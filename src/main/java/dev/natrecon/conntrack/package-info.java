@@ -29,7 +29,10 @@
  *       (nf_conntrack_helper.c: running an entry's {@link dev.natrecon.conntrack.Helper} through
  *       {@link dev.natrecon.conntrack.HelperContext}, its drops, and the timeout policy the helper supplies itself,
  *       e.g. the SIP helper's sip_timeout, {@code alg.sip.LinuxSipHelper}); {@code MasqueradeEvents}
- *       (nf_nat_masquerade.c: link and address events flushing masqueraded entries). Its input
+ *       (nf_nat_masquerade.c: link and address events flushing masqueraded entries; also as inferred from the
+ *       captures, {@link dev.natrecon.conntrack.Inferred}: applied at the window's start, the events carrying the
+ *       window and the frames it rests on, as does {@link dev.natrecon.conntrack.ConntrackModel#killInferred} for an
+ *       entry a later packet's NAT proves gone). Its input
  *       {@link dev.natrecon.conntrack.Arrival}, the router's {@link dev.natrecon.conntrack.Interfaces} and rules
  *       ({@link dev.natrecon.conntrack.NatRuleset}: {@code nft list ruleset} and {@code iptables-save}),
  *       {@link dev.natrecon.conntrack.NatTranslator} (DNAT, SNAT/masquerade, null binding; port and address choice as

@@ -8,8 +8,16 @@ package dev.natrecon.detect;
  * @param kind    what changed
  * @param address the address added or removed ("203.0.113.2", with or without prefix), null for DOWN/UP
  * @param source  where the model learnt it ("case settings", "DHCP ACK at wan frame 12", "inferred at wan frame 7")
+ * @param inferred for a change the captures prove but do not show: the window in which it happened and the frames it
+ *                 rests on ({@code nanos} is then the window's start); null when a message or the settings gave it
  */
-public record UplinkChange(long nanos, Kind kind, String address, String source) {
+public record UplinkChange(long nanos, Kind kind, String address, String source,
+                           dev.natrecon.conntrack.Inferred inferred) {
+    /** A change given by the settings or a link-control message (not inferred). */
+    public UplinkChange(long nanos, Kind kind, String address, String source) {
+        this(nanos, kind, address, source, null);
+    }
+
     public enum Kind {
         DOWN, UP, ADDRESS_REMOVED, ADDRESS_ADDED;
 
@@ -41,5 +49,10 @@ public record UplinkChange(long nanos, Kind kind, String address, String source)
     /** "WAN address removed 203.0.113.2 (case settings)". */
     public String text() {
         return kind.text() + (address == null ? "" : " " + bareAddress()) + " (" + source + ")";
+    }
+
+    /** Whether the captures prove it without showing it (see {@link #inferred}). */
+    public boolean isInferred() {
+        return inferred != null;
     }
 }

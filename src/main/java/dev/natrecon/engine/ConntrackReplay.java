@@ -63,8 +63,9 @@ final class ConntrackReplay {
     }
     private long lastNanos = Long.MIN_VALUE;
     private final String wanIf;
-    private String wanAddress;
     private boolean inferredNat;
+    /** Infers the router's link, address and entry history from the captures (owns the WAN address in the model). */
+    private final RouterHistory history;
     private final List<ModelSettings.LinkChange> linkChanges = new ArrayList<>();
     private int nextLinkChange;
     /** Origin of relative link-change times: the first packet of the reference capture. */
@@ -109,6 +110,7 @@ final class ConntrackReplay {
         this.crossings = crossings;
         String lanIf = settings.lanInterface(), wanIf = settings.wanInterface();
         this.wanIf = wanIf;
+        String wanAddress = null;
         Interfaces ifs = Interfaces.of(lanIf, wanIf);
         for (String r : settings.routerAddresses()) {
             long[] t = new long[2];
@@ -149,6 +151,9 @@ final class ConntrackReplay {
         if (auto) decisions.addAll(helper.describe());
         this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
         this.entryLookup = model::find;
+        this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && settings.linkChanges().isEmpty(),
+                crossings, decisions, c -> uplinkListener.accept(c));
+        history.sysctl(settings.sysctlText());
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
         java.util.Set<String> sipNames = new java.util.TreeSet<>(List.of("sip"));
         for (NatRuleset.HelperRule h : ruleset.helpers()) if (h.helper().startsWith("sip")) sipNames.add(h.helper());
@@ -224,15 +229,21 @@ final class ConntrackReplay {
             a.observedSrcPort = s.cpSrcPort;
             a.observedDstPort = s.cpDstPort;
             if (s.side == Side.LAN && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo)
-                    && !crossings.isInside(s.cpSrcHi, s.cpSrcLo) && crossings.learnExternal(s.cpSrcHi, s.cpSrcLo)) {
-                addressChangeSeen(s);
+                    && !crossings.isInside(s.cpSrcHi, s.cpSrcLo)) {
+                crossings.learnExternal(s.cpSrcHi, s.cpSrcLo);
             }
         }
         arrivals[a.ingress.ordinal()]++;
+        history.beforeArrival(s, a, out);
         Verdict v = model.onPacket(a, out);
         verdicts[v.ordinal()]++;
         c.modelled(v, a.tuple, entryLookup, a.payload, a.helperPayload, a.observedPayload);
         if (a.payload != null) sipPacket(c);
+    }
+
+    /** A frame as it enters the matcher, before the frames before it are resolved (see {@link RouterHistory#frameSeen}). */
+    void frameSeen(Seen s) {
+        history.frameSeen(s);
     }
 
     /** The WAN link went down (PADT or LCP terminate) and has not come up again (IPCP or DHCP) since. */
@@ -276,6 +287,7 @@ final class ConntrackReplay {
                 uplink(t, dev.natrecon.detect.UplinkChange.Kind.UP, null, "PPP IPCP Configure-Ack at " + s.side.label() + " frame " + s.frame);
             }
             case DHCP -> {
+                String wanAddress = history.wanAddress();
                 String address = Addresses.format(0, Addresses.v4(s.linkEventAddress));
                 if (s.linkEventCode == 5 && s.linkEventAddress != 0) {
                     if (address.equals(wanAddress) && !uplinkDown) return; // a renewal
@@ -296,13 +308,13 @@ final class ConntrackReplay {
                     }
                     what = "WAN address " + (wanAddress == null || wanAddress.equals(address) ? "" : wanAddress + " -> ")
                             + address + " (DHCP ACK)";
-                    wanAddress = address;
+                    history.wanAddress(address);
                 } else if (s.linkEventCode == 7 && wanAddress != null) {
                     advance(t);
                     model.onAddressRemoved(t, wanIf, wanAddress, out);
                     uplink(t, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_REMOVED, wanAddress, "DHCP RELEASE at " + s.side.label() + " frame " + s.frame);
                     what = "WAN address " + wanAddress + " released (DHCP RELEASE)";
-                    wanAddress = null;
+                    history.wanAddress(null);
                 } else {
                     return;
                 }
@@ -314,28 +326,6 @@ final class ConntrackReplay {
         lastNanos = Math.max(lastNanos, t);
         decisions.add("model link change: " + what + " at " + s.side.label() + " frame " + s.frame + ", "
                 + dev.natrecon.capture.Times.iso(t));
-    }
-
-    /**
-     * The translations moved to an external address the model has not seen: with an inferred masquerade rule and no
-     * link changes given, the router's WAN address changed, at the latest now. The model removes the old address (so
-     * masqueraded entries on it are flushed, as the kernel does when an address goes) and adds the new one.
-     */
-    private void addressChangeSeen(Seen s) {
-        String now = Addresses.format(s.cpSrcHi, s.cpSrcLo);
-        if (!inferredNat || !settings.linkChanges().isEmpty() || now.equals(wanAddress)) return;
-        if (!Addresses.isV4(s.cpSrcHi, s.cpSrcLo) && wanAddress != null) return; // a second family, not a change
-        String src = "inferred: first translation to " + now + " at " + s.side.label() + " frame " + s.frame;
-        if (wanAddress != null) {
-            model.onAddressRemoved(s.nanos, wanIf, wanAddress, out);
-            uplink(s.nanos, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_REMOVED, wanAddress, src);
-        }
-        model.onAddressAdded(s.nanos, wanIf, now, out);
-        uplink(s.nanos, dev.natrecon.detect.UplinkChange.Kind.ADDRESS_ADDED, now, src);
-        decisions.add("model WAN address: " + (wanAddress == null ? "" : wanAddress + " -> ") + now + " at "
-                + s.side.label() + " frame " + s.frame + " (inferred: the first translation to it; the router's real "
-                + "change came at or before this)");
-        wanAddress = now;
     }
 
     /** Moves the model to {@code t}: the link changes at or before it first, each at its own time, then the expiries. */

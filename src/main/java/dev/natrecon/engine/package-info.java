@@ -17,7 +17,11 @@
  * arriving or leaving copy, direction, ingress and egress, inside-ness); {@link dev.natrecon.engine.ConntrackReplay}
  * feeds the arriving copies to {@link dev.natrecon.conntrack.ConntrackModel} with what became of them according to the
  * other capture (the copy's tuple, or none), puts the model's verdict on the crossing, and lends the detectors a
- * read-only view of the model's table; the model's events go to the sinks as they happen. {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
+ * read-only view of the model's table; the model's events go to the sinks as they happen. Before each arriving packet,
+ * {@code RouterHistory} applies what the captures prove the router went through before it (a WAN copy contradicting
+ * the live entry's NAT, a renumbered WAN, a packet the router answered with ICMP no route), each inferred event
+ * carrying its window and evidence frames; the case settings' link changes, when given, win.
+ * {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
  * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.
  * The resource bounds a case reached (the captures', the bindings', the findings') are gathered as

@@ -82,9 +82,15 @@ class ModelCommandsTest {
                 "add@+3.0=203.0.113.3/24"));
         assertEquals(0, told.code(), told.out() + told.err());
         assertTrue(told.out().contains("kernel lines reproduced: 4 of 4 (100.0%)"), told.out());
-        // left to infer it from the first translation to the new address, it is late
+        // left to infer it from the first translation to the new address, the model flushes the old one right after
+        // its last use (wan#4), and the kernel's DESTROY at +3.008 s falls inside the window that ends at lan#5
         Run inferred = MainTest.run(base);
-        assertEquals(1, inferred.code(), inferred.out());
+        assertEquals(0, inferred.code(), inferred.out());
+        assertTrue(inferred.out().contains("kernel lines reproduced: 4 of 4 (100.0%)"), inferred.out());
+        assertTrue(inferred.out().contains("WAN address 203.0.113.2 removed between") && inferred.out().contains(
+                "(frames wan#4, lan#5, wan#5)"), inferred.out());
+        assertTrue(inferred.out().contains("DESTROY inferred, kernel's within the window +2.000914 .. +4.000571 s "
+                + "(kernel's at +3.008225 s); rests on wan#4, lan#5, wan#5"), inferred.out());
         Run bad = MainTest.run(concat(base, "--link-change", "remove@+3"));
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--link-change 'remove@+3': remove needs =ADDRESS"), bad.err());

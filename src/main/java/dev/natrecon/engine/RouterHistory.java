@@ -1,0 +1,340 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.conntrack.Arrival;
+import dev.natrecon.conntrack.ConntrackEntry;
+import dev.natrecon.conntrack.ConntrackModel;
+import dev.natrecon.conntrack.ConntrackTuple;
+import dev.natrecon.conntrack.EventSink;
+import dev.natrecon.conntrack.FrameRef;
+import dev.natrecon.conntrack.Inferred;
+import dev.natrecon.correlate.CrossingClassifier;
+import dev.natrecon.correlate.Outcome;
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
+import dev.natrecon.detect.UplinkChange;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the router went through, inferred from the captures alone, applied to the model before the packet that proves
+ * it (through the same model calls as the case settings' link changes, which win when given). The rules are the
+ * kernel's:
+ * <ul>
+ *   <li><b>No re-NAT</b>: a confirmed entry's NAT is set once (nf_nat_core.c:nf_nat_setup_info at the first packet;
+ *       reference §5). A WAN copy of a LAN packet translated otherwise than the live entry of its original tuple (another
+ *       external address or port, no NAT where it had one, NAT where it had none) proves that entry gone and a new one
+ *       made by this packet: the model deletes the old one ({@link ConntrackModel#killInferred}) right after the last
+ *       packet the captures show it handle, the window ending at this packet.</li>
+ *   <li><b>Renumbering</b>: a WAN copy translated to an external address that is not the WAN's proves that address
+ *       gone; masquerade flushed the entries translated to it (nf_nat_masquerade.c:masq_inet_event; reference §6). The
+ *       model removes the old address within the window since its last use and adds the new one.</li>
+ *   <li><b>No route</b>: a LAN packet with no WAN copy that the router answered with ICMP net/host unreachable died in
+ *       routing, before confirmation, leaving no entry; with the route out of the WAN gone, the WAN lost its address or
+ *       went down, and masquerade flushed the entries on it (masq_inet_event / masq_device_event) at or before that
+ *       packet. Inferred only where a masqueraded entry to that destination was alive (a route the WAN had).</li>
+ * </ul>
+ * Each inference is announced as an {@link UplinkChange} or a decision line with its window and evidence frames; the
+ * model's DESTROY events carry the {@link Inferred} window.
+ *
+ * <p>Per packet: two address comparisons and, for LAN packets that left through the WAN, one table lookup; nothing
+ * allocated unless an inference is made.
+ */
+final class RouterHistory {
+    /** ICMP destination unreachable (RFC 792): type 3, codes 0 (net) and 1 (host); ICMPv6 (RFC 4443) type 1 code 0 (no route). */
+    static final int ICMP_UNREACHABLE = 3, ICMP_NET = 0, ICMP_HOST = 1, ICMPV6_UNREACHABLE = 1, ICMPV6_NO_ROUTE = 0;
+    /** ICMP port unreachable (RFC 792 type 3 code 3; RFC 4443 type 1 code 4). */
+    static final int ICMP_PORT = 3, ICMPV6_PORT = 4;
+    /**
+     * How long after a packet the router's ICMP error about it may come: icmp_send runs as the packet is dropped in
+     * routing (lab: under a millisecond); a generous bound well inside the one-second match window, so the error has
+     * reached the matcher before the packet is released.
+     */
+    static final long ANSWER_NANOS = 100_000_000L;
+    /** Recent no-route answers kept (icmp_ratelimit lets about one per second per destination through). */
+    private static final int NOTICES = 32;
+
+    private final ConntrackModel model;
+    private final String wanIf;
+    private final CrossingClassifier crossings;
+    private final List<String> decisions;
+    private final Consumer<UplinkChange> uplinks;
+    /** Infer address and link events (the settings give none). */
+    private final boolean addresses;
+    /**
+     * Whether a no-route answer proves masquerade's flush: not when the sysctl dump says an interface ignores routes
+     * with link down (net.ipv4.conf.*.ignore_routes_with_linkdown=1, fib_semantics.c): there a carrier loss makes the
+     * same ICMP without NETDEV_DOWN or an address removal, and nothing is flushed (lab: carrier-loss-linkdown).
+     */
+    private boolean noRouteFlushes = true;
+    private String wanAddress;
+    private long wanHi, wanLo;
+    /** The last packet the captures show translated from or to the WAN address: arrival time, side, frame. */
+    private long lastWanNanos = Long.MIN_VALUE;
+    private Side lastWanSide;
+    private long lastWanFrame;
+    /** The router's ICMP no-route answers on the LAN, newest last. */
+    private final ArrayDeque<NoRoute> noRoutes = new ArrayDeque<>();
+    private int inferences;
+
+    /** The router's ICMP error about a packet: no route (on the LAN) or port unreachable (on the WAN). */
+    private record NoRoute(Side side, long nanos, long frame, int protocol, long srcHi, long srcLo, long dstHi,
+                           long dstLo, int srcPort, int dstPort) {
+    }
+
+    /**
+     * @param wanAddress the WAN's address at the start (given, or learnt from the first translation), or null
+     * @param addresses  whether to infer address and link events (false when the settings give them)
+     */
+    RouterHistory(ConntrackModel model, String wanIf, String wanAddress, boolean addresses,
+                  CrossingClassifier crossings, List<String> decisions, Consumer<UplinkChange> uplinks) {
+        this.model = model;
+        this.wanIf = wanIf;
+        this.addresses = addresses;
+        this.crossings = crossings;
+        this.decisions = decisions;
+        this.uplinks = uplinks;
+        wanAddress(wanAddress);
+    }
+
+    /** Reads the router's {@code sysctl -a} dump (null: none): what it says about routes with link down. */
+    void sysctl(String dump) {
+        noRouteFlushes = dump == null || !IGNORE_LINKDOWN.matcher(dump).find();
+        if (!noRouteFlushes) {
+            decisions.add("model history: no-route answers do not prove a flush (the sysctl dump sets "
+                    + "ignore_routes_with_linkdown=1: a carrier loss makes them too)");
+        }
+    }
+
+    private static final java.util.regex.Pattern IGNORE_LINKDOWN = java.util.regex.Pattern.compile(
+            "(?m)^net\\.ipv4\\.conf\\.[^.\\s]+\\.ignore_routes_with_linkdown\\s*=\\s*1\\s*$");
+
+    String wanAddress() {
+        return wanAddress;
+    }
+
+    /** The WAN's address as the model now has it (a DHCP message changed it), or null. */
+    void wanAddress(String address) {
+        wanAddress = address;
+        long[] t = new long[2];
+        if (address != null && Addresses.parse(address.contains("/") ? address.substring(0, address.indexOf('/')) : address, t)) {
+            wanHi = t[0];
+            wanLo = t[1];
+        } else {
+            wanAddress = null;
+        }
+    }
+
+    /** How many events were inferred so far. */
+    int inferences() {
+        return inferences;
+    }
+
+    /**
+     * A frame as it enters the matcher (before any frame after it is resolved): the router's own ICMP answers are kept,
+     * so that the packet they answer, resolved later, finds them: net/host unreachable on the LAN about an inside host's
+     * packet to the outside (no route), port unreachable on the WAN about a packet to the router's own address (no
+     * entry took it, no socket either).
+     */
+    void frameSeen(Seen s) {
+        if (!s.icmpError || s.captureLabel != null) return;
+        boolean v4 = s.protocol == ConntrackTuple.ICMP, v6 = s.protocol == ConntrackTuple.ICMPV6;
+        boolean answer;
+        if (s.side == Side.LAN) {
+            boolean noRoute = v4 ? s.icmpType == ICMP_UNREACHABLE && (s.icmpCode == ICMP_NET || s.icmpCode == ICMP_HOST)
+                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_NO_ROUTE;
+            // from a gateway on the LAN (an inside address that is not the quoted destination) to the quoted source
+            answer = noRoute && crossings.isInside(s.srcHi, s.srcLo) && crossings.isInside(s.innerSrcHi, s.innerSrcLo)
+                    && !crossings.isInside(s.innerDstHi, s.innerDstLo)
+                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
+        } else {
+            boolean port = v4 ? s.icmpType == ICMP_UNREACHABLE && s.icmpCode == ICMP_PORT
+                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_PORT;
+            // from the quoted destination (the router's outside address) back to the quoted source
+            answer = port && !crossings.isInside(s.srcHi, s.srcLo) && s.srcHi == s.innerDstHi && s.srcLo == s.innerDstLo
+                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
+        }
+        if (!answer) return;
+        if (noRoutes.size() == NOTICES) noRoutes.removeFirst();
+        noRoutes.addLast(new NoRoute(s.side, s.nanos, s.frame, s.innerProtocol, s.innerSrcHi, s.innerSrcLo,
+                s.innerDstHi, s.innerDstLo, s.innerSrcPort, s.innerDstPort));
+    }
+
+    /**
+     * An arriving packet, filled into {@code a}, before the model sees it: whatever it proves happened before it is
+     * applied to the model first.
+     */
+    void beforeArrival(Seen s, Arrival a, EventSink out) {
+        if (s.side == Side.LAN && a.ingress == Arrival.Ingress.LAN) {
+            if (a.egress == Arrival.Egress.WAN && s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
+                ConntrackEntry e = model.find(a.tuple);
+                if (e != null && !isOriginal(e.original(), a.tuple)) return; // a reply (DNAT, a port forward): its own NAT
+                boolean translated = s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo;
+                if (addresses && translated && (s.cpSrcHi != wanHi || s.cpSrcLo != wanLo || wanAddress == null)
+                        && !crossings.isInside(s.cpSrcHi, s.cpSrcLo)
+                        && (wanAddress == null || Addresses.isV4(s.cpSrcHi, s.cpSrcLo) == Addresses.isV4(wanHi, wanLo))) {
+                    renumbered(s, out);
+                    if (e != null) e = model.find(a.tuple); // the flush may have taken it
+                }
+                if (e != null && s.hasPorts) contradicted(e, s, a, out);
+                if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
+            } else if (a.egress == Arrival.Egress.DROPPED && addresses && noRouteFlushes && !noRoutes.isEmpty()) {
+                noRoute(s, a, out);
+            } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {
+                routedBack(s, a, out);
+            }
+        } else if (s.side == Side.WAN && s.counterpartFrame != 0) {
+            if (wanAddress != null && s.dstHi == wanHi && s.dstLo == wanLo) wanUse(s);
+        } else if (s.side == Side.WAN && a.ingress == Arrival.Ingress.WAN && !noRoutes.isEmpty() && s.hasPorts) {
+            portUnreachable(s, a, out);
+        }
+    }
+
+    /**
+     * {@code s} came from the WAN to the router's address and the router answered it with ICMP port unreachable: had
+     * the entry whose reply it is been alive, the kernel would have de-NATed it and forwarded it to the LAN
+     * (nf_nat_core.c:nf_nat_inet_fn on the entry's reply direction), so that entry was gone before it.
+     */
+    private void portUnreachable(Seen s, Arrival a, EventSink out) {
+        NoRoute n = answer(s);
+        if (n == null) return;
+        ConntrackEntry e = model.find(a.tuple);
+        if (e == null || e.observedNanos() == Long.MIN_VALUE || isOriginal(e.original(), a.tuple)) return;
+        FrameRef packet = new FrameRef(s.side.label(), s.frame), icmp = new FrameRef(s.side.label(), n.frame());
+        Inferred why = new Inferred(e.observedNanos(), s.nanos, List.of(e.observedFrame(), packet, icmp), packet
+                + " reached the router's address and the router answered it with ICMP port unreachable (" + icmp
+                + ") instead of forwarding it through entry #" + e.id() + " (whose reply it is): that entry was gone "
+                + "after " + e.observedFrame() + " (its last packet seen at work)");
+        model.killInferred(s.nanos, e, why, out);
+        record("entry #" + e.id() + " deleted", why);
+    }
+
+    private void wanUse(Seen s) {
+        lastWanNanos = s.nanos;
+        lastWanSide = s.side;
+        lastWanFrame = s.frame;
+    }
+
+    private FrameRef lastWanUse() {
+        return lastWanNanos == Long.MIN_VALUE ? FrameRef.NONE : new FrameRef(lastWanSide.label(), lastWanFrame);
+    }
+
+    /** The WAN copy of {@code s} leaves from an external address that is not the WAN's: the old address went. */
+    private void renumbered(Seen s, EventSink out) {
+        String now = Addresses.format(s.cpSrcHi, s.cpSrcLo);
+        FrameRef proof = new FrameRef(s.side.label(), s.frame), copy = new FrameRef(s.side.other().label(), s.counterpartFrame);
+        if (wanAddress != null && lastWanNanos != Long.MIN_VALUE) {
+            long from = lastWanNanos;
+            Inferred why = new Inferred(from, s.nanos, List.of(lastWanUse(), proof, copy), proof + "'s copy " + copy
+                    + " leaves from " + now + ", not from " + wanAddress + ": the router lost " + wanAddress
+                    + " after " + lastWanUse() + " (masquerade flushes the entries translated to it, "
+                    + "nf_nat_masquerade.c:masq_inet_event)");
+            model.onAddressRemoved(s.nanos, wanIf, wanAddress, why, out);
+            uplinks.accept(new UplinkChange(from, UplinkChange.Kind.ADDRESS_REMOVED, wanAddress,
+                    "inferred from " + proof + " and " + copy, why));
+            record("WAN address " + wanAddress + " removed", why);
+        } else if (wanAddress != null) { // the captures never showed it in use: a first guess corrected, not a change
+            model.onAddressRemoved(s.nanos, wanIf, wanAddress, out);
+        }
+        Inferred added = new Inferred(s.nanos, s.nanos, List.of(proof, copy), "the first translation to " + now);
+        model.onAddressAdded(s.nanos, wanIf, now, out);
+        uplinks.accept(new UplinkChange(s.nanos, UplinkChange.Kind.ADDRESS_ADDED, now,
+                "inferred: the first translation to it at " + proof, added));
+        decisions.add("model WAN address: " + (wanAddress == null ? "" : wanAddress + " -> ") + now + " at " + proof
+                + " (inferred: the first translation to it; the router's real change came at or before this)");
+        wanAddress(now);
+    }
+
+    /**
+     * The WAN copy of {@code s} is translated otherwise than the live entry of its original tuple, whose NAT the
+     * captures saw at work: that entry died (the kernel never re-NATs one) and this packet makes a new one.
+     */
+    private void contradicted(ConntrackEntry e, Seen s, Arrival a, EventSink out) {
+        if (e.observedNanos() == Long.MIN_VALUE) return; // its NAT was the model's guess, never seen at work
+        ConntrackTuple o = e.original(), r = e.reply();
+        if (r.dstHi() == s.cpSrcHi && r.dstLo() == s.cpSrcLo && r.dstPort() == s.cpSrcPort) return;
+        FrameRef proof = new FrameRef(s.side.label(), s.frame), copy = new FrameRef(s.side.other().label(), s.counterpartFrame);
+        String had = r.dstHi() == o.srcHi() && r.dstLo() == o.srcLo() && r.dstPort() == o.srcPort() ? "no NAT"
+                : Addresses.format(r.dstHi(), r.dstLo()) + ":" + r.dstPort();
+        String now = s.cpSrcHi == s.srcHi && s.cpSrcLo == s.srcLo && s.cpSrcPort == s.srcPort ? "no NAT"
+                : Addresses.format(s.cpSrcHi, s.cpSrcLo) + ":" + s.cpSrcPort;
+        Inferred why = new Inferred(e.observedNanos(), s.nanos, List.of(e.observedFrame(), proof, copy),
+                proof + "'s copy " + copy + " leaves with " + now + ", entry #" + e.id() + " had " + had
+                        + " (last seen at work at " + e.observedFrame() + "): the kernel never re-NATs a confirmed "
+                        + "entry, so it was deleted and " + proof + " created a new one");
+        model.killInferred(s.nanos, e, why, out);
+        record("entry #" + e.id() + " deleted", why);
+    }
+
+    private static boolean isOriginal(ConntrackTuple o, ConntrackTuple t) {
+        return o.protocol() == t.protocol() && o.srcHi() == t.srcHi() && o.srcLo() == t.srcLo()
+                && o.srcPort() == t.srcPort() && o.dstHi() == t.dstHi() && o.dstLo() == t.dstLo()
+                && o.dstPort() == t.dstPort();
+    }
+
+    /**
+     * {@code s} arrived from the LAN and the LAN capture shows it leaving there again (a fallback route): had the
+     * masqueraded entry of its tuple been alive, the kernel would have killed it and dropped the packet
+     * (nf_nat_core.c:nf_nat_inet_fn → nf_nat_oif_changed); forwarded, it proves that entry gone before.
+     */
+    private void routedBack(Seen s, Arrival a, EventSink out) {
+        ConntrackEntry e = model.find(a.tuple);
+        if (e == null || e.masqInterface() == null || e.observedNanos() == Long.MIN_VALUE
+                || !isOriginal(e.original(), a.tuple)) {
+            return;
+        }
+        FrameRef packet = new FrameRef(s.side.label(), s.frame);
+        List<FrameRef> evidence = s.counterpartFrame != 0
+                ? List.of(e.observedFrame(), packet, new FrameRef(s.side.label(), s.counterpartFrame))
+                : List.of(e.observedFrame(), packet);
+        Inferred why = new Inferred(e.observedNanos(), s.nanos, evidence, packet + " was routed back out of the LAN"
+                + (s.counterpartFrame != 0 ? " (" + evidence.get(2) + ")" : "") + " although entry #" + e.id()
+                + " of its tuple was masqueraded on " + e.masqInterface() + ": alive, the kernel would have killed it "
+                + "and dropped the packet (nf_nat_core.c:nf_nat_oif_changed), so it was gone after "
+                + e.observedFrame() + " (its last packet seen at work)");
+        model.killInferred(s.nanos, e, why, out);
+        record("entry #" + e.id() + " deleted", why);
+    }
+
+    /** {@code s} got no WAN copy: when the router answered it with ICMP no route, the WAN's route was gone. */
+    private void noRoute(Seen s, Arrival a, EventSink out) {
+        NoRoute n = answer(s);
+        if (n == null || wanAddress == null) return;
+        ConntrackEntry e = model.find(a.tuple);
+        if (e == null || !wanIf.equals(e.masqInterface())) return; // not a route the WAN had
+        FrameRef packet = new FrameRef(s.side.label(), s.frame), icmp = new FrameRef(s.side.label(), n.frame());
+        long from = Math.max(lastWanNanos, e.observedNanos());
+        if (from == Long.MIN_VALUE) from = s.nanos;
+        FrameRef last = lastWanNanos >= e.observedNanos() ? lastWanUse() : e.observedFrame();
+        Inferred why = new Inferred(from, s.nanos, List.of(last, packet, icmp), packet + " got no WAN copy and the "
+                + "router answered it with ICMP " + (n.protocol() == ConntrackTuple.ICMP || s.protocol != ConntrackTuple.ICMPV6
+                ? "unreachable" : "no route") + " (" + icmp + "): the WAN had lost its route, so its address "
+                + wanAddress + " went or it went down after " + last + ", and masquerade flushed its entries "
+                + "(nf_nat_masquerade.c); the packet died in routing and left no entry");
+        model.onAddressRemoved(s.nanos, wanIf, wanAddress, why, out);
+        uplinks.accept(new UplinkChange(from, UplinkChange.Kind.ADDRESS_REMOVED, wanAddress,
+                "inferred from " + packet + " and the router's ICMP " + icmp, why));
+        record("WAN address " + wanAddress + " removed or WAN down", why);
+        wanAddress(null);
+    }
+
+    /** The router's no-route answer to {@code s}: same quoted tuple, just after it. */
+    private NoRoute answer(Seen s) {
+        for (NoRoute n : noRoutes) {
+            if (n.side() == s.side && n.nanos() >= s.nanos && n.nanos() - s.nanos <= ANSWER_NANOS && n.protocol() == s.protocol
+                    && n.srcHi() == s.srcHi && n.srcLo() == s.srcLo && n.dstHi() == s.dstHi && n.dstLo() == s.dstLo
+                    && n.srcPort() == s.srcPort && n.dstPort() == s.dstPort) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private void record(String what, Inferred why) {
+        inferences++;
+        decisions.add("model inferred: " + what + " between " + dev.natrecon.capture.Times.iso(why.earliestNanos())
+                + " and " + dev.natrecon.capture.Times.iso(why.latestNanos()) + " (frames " + why.frames() + "): "
+                + why.why());
+    }
+}
