@@ -107,6 +107,8 @@ public final class BindingTable {
         if (bindings.size() >= maxBindings) return b;
         Seen s = c.seen();
         boolean matched = s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK;
+        // without a WAN copy only a LAN packet can start the lifetime: the next one takes over the LAN view
+        if (!matched && s.side != Side.LAN) return b;
         if (matched) {
             learn(s, c.outbound(), b);
         } else {
