@@ -143,8 +143,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "    ... %d more in mappings.csv%n", r.bindings().size() - 20);
                 break;
             }
-            out.printf(Locale.ROOT, "    %-4s %s -> %s  remote %s  (%s)%n", b.protocolName(), b.internal(), b.external(),
-                    b.remote(), b.translation().equals("none") ? "not translated" : "translated: " + b.translation());
+            out.printf(Locale.ROOT, "    %-4s %s -> %s  remote %s  (%s)%s%n", b.protocolName(), b.internal(), b.external(),
+                    b.remote(), b.translation().equals("none") ? "not translated" : "translated: " + b.translation(),
+                    b.lifetime == 1 && !b.ended() ? "" : "  lifetime " + b.lifetime + ", " + b.ending().label());
         }
         out.printf(Locale.ROOT, "  written: %s (report.html, summary.md, summary.json, findings.csv, packets.csv, "
                 + "mappings.csv, events.csv, expectations.csv, sip.csv, tablesize.csv, charts/)%n", dir);

@@ -118,8 +118,10 @@ final class ConntrackCore {
             e.pending.clear();
         }
         if (!changes.isEmpty()) {
+            long earliest = changes.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
+                    ? Math.min(t, e.streamPossibleNanos) : t;
             sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false),
-                    Collections.unmodifiableSet(EnumSet.copyOf(changes))));
+                    Collections.unmodifiableSet(EnumSet.copyOf(changes)), earliest));
         }
         if (a.observed) e.observed(t, frame); // the captures saw it leave: the entry's NAT at work
         return step == TrackStep.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;

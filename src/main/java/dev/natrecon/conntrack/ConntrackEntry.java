@@ -56,6 +56,11 @@ public final class ConntrackEntry {
     long timerKeyNanos = Long.MAX_VALUE;
     /** the timeout the last refresh set, in seconds, and the setting it came from (null: none named), -1 before one */
     long timeoutSeconds = -1;
+    /**
+     * UDP: the first packet at which the kernel may already have found the stream (at least 2 s after the first
+     * packet, less than 2 s + 1 jiffy: the tick phase decides, which the captures do not show); MIN_VALUE before one.
+     */
+    long streamPossibleNanos = Long.MIN_VALUE;
     Timeouts.Key timeoutSetting;
 
     /** struct ip_ct_tcp_state: one direction's edges (u32 sequence numbers kept in ints), window scale and flags. */

@@ -18,8 +18,17 @@ public sealed interface ConntrackEvent {
     record EntryCreated(long nanos, FrameRef frame, EntryView entry, NatPort natPort) implements ConntrackEvent {
     }
 
-    /** A packet changed the entry's status or state ([UPDATE]); {@code changes} says what. */
-    record EntryUpdated(long nanos, FrameRef frame, EntryView entry, Set<Change> changes) implements ConntrackEvent {
+    /**
+     * A packet changed the entry's status or state ([UPDATE]); {@code changes} says what. {@code earliestNanos} is
+     * the earliest packet at which the kernel may already have made the change, when the captures cannot decide it
+     * (the UDP stream rule counts jiffies, whose phase they do not show); else {@code nanos}.
+     */
+    record EntryUpdated(long nanos, FrameRef frame, EntryView entry, Set<Change> changes, long earliestNanos)
+            implements ConntrackEvent {
+        /** A change decided at this packet. */
+        public EntryUpdated(long nanos, FrameRef frame, EntryView entry, Set<Change> changes) {
+            this(nanos, frame, entry, changes, nanos);
+        }
     }
 
     /**

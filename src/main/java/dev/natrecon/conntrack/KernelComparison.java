@@ -54,6 +54,8 @@ public final class KernelComparison {
         public String newBody;
         public final List<String> updates = new ArrayList<>();
         public final List<Long> updateTimes = new ArrayList<>();
+        /** the model's: the earliest instant the kernel may have made each update (the UDP stream rule's jiffies) */
+        public final List<Long> updateEarliest = new ArrayList<>();
         public long assuredAt = Long.MIN_VALUE;
         public long end = Long.MIN_VALUE;
         public String destroyBody;
@@ -208,7 +210,8 @@ public final class KernelComparison {
         } else {
             for (int i = 0; i < k.updates.size(); i++) {
                 long lag = k.updateTimes.get(i) - offset - m.updateTimes.get(i);
-                if (lag < minLag || lag > o.eventLagNanos()) {
+                long sinceEarliest = k.updateTimes.get(i) - offset - m.updateEarliest.get(i);
+                if (sinceEarliest < minLag || lag > o.eventLagNanos()) {
                     d.add("UPDATE " + (i + 1) + " logged " + seconds(lag) + " s after the model's packet");
                 }
             }
@@ -446,6 +449,7 @@ public final class KernelComparison {
             } else if (e instanceof EntryUpdated) {
                 l.updates.add(body);
                 l.updateTimes.add(e.nanos());
+                l.updateEarliest.add(((EntryUpdated) e).earliestNanos());
                 if (v.has(Status.ASSURED) && l.assuredAt == Long.MIN_VALUE) l.assuredAt = e.nanos();
             } else {
                 l.end = e.nanos();

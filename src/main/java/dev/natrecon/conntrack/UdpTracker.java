@@ -25,7 +25,13 @@ final class UdpTracker {
         boolean stream = false;
         // since 5.0: stream only once time_after(jiffies, stream_ts), stream_ts = first packet's jiffies + 2 s: in
         // ticks that is at least 2 s + 1 jiffy later (lab, wan-address-change-snat: a packet 2.000726 s after the
-        // first did not assure the entry); before 5.0: at once
+        // first did not assure the entry; expect-churn: one 2.003138 s after did, at CONFIG_HZ=250): from 2 s on the
+        // kernel may already have set it, depending on where the ticks fall; the event carries that earliest instant
+        if (timeouts.udpTwoSecondRule() && !e.has(Status.ASSURED) && e.streamPossibleNanos == Long.MIN_VALUE
+                && t - e.firstNanos >= STREAM_DELAY_NANOS) {
+            e.streamPossibleNanos = t;
+        }
+        // (before 5.0: at once)
         if (!timeouts.udpTwoSecondRule() || t - e.firstNanos >= STREAM_DELAY_NANOS + timeouts.jiffyNanos()) {
             setting = Timeouts.Key.UDP_STREAM;
             stream = !e.has(Status.ASSURED);

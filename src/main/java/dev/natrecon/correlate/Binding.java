@@ -4,11 +4,16 @@ import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
 
 /**
- * A NAT binding as the captures show it: the internal endpoint (as seen on the LAN), the external endpoint the router
- * gave it (as seen on the WAN) and the remote endpoint, with traffic per direction and side.
+ * One lifetime of a NAT binding as the captures show it: the internal endpoint (as seen on the LAN), the external
+ * endpoint the router gave it (as seen on the WAN) and the remote endpoint, with traffic per direction and side, the
+ * router model's entry that held it, and when and how it ended ({@link Ending}). The same internal and remote endpoints
+ * get a new lifetime (a new row, {@link #lifetime} counting up) when the model's entry for them ended and another was
+ * made, or when the captures show another translation.
  */
 public final class Binding {
     public final int id;
+    /** 1 for the first lifetime of these internal and remote endpoints, 2 for the next, … */
+    public final int lifetime;
     public final int protocol;
     public final long internalHi, internalLo;
     public final int internalPort;
@@ -22,6 +27,17 @@ public final class Binding {
     /** Counters by side and direction (0 outbound, 1 inbound), flat: index side × 2 + direction (one per packet). */
     private final long[] packets = new long[4];
     private final long[] bytes = new long[4];
+    /** The model's entry id (0: none known). */
+    long entry;
+    /** Whether a WAN copy showed the external endpoint (else the model's entry gave it). */
+    boolean externalSeen;
+    long endNanos = Long.MIN_VALUE;
+    Ending ending = Ending.ALIVE;
+    String endDetail = "";
+    long endFrame;
+    /** The remote end as the LAN sees it (a DNAT would make it differ from the WAN's view), for the next lifetime. */
+    long lanRemoteHi, lanRemoteLo;
+    int lanRemotePort;
 
     public long packets(Side side, int direction) {
         return packets[side.ordinal() * 2 + direction];
@@ -31,8 +47,10 @@ public final class Binding {
         return bytes[side.ordinal() * 2 + direction];
     }
 
-    Binding(int id, int protocol, long ih, long il, int ip, long eh, long el, int ep, long rh, long rl, int rp) {
+    Binding(int id, int lifetime, int protocol, long ih, long il, int ip, long eh, long el, int ep, long rh, long rl,
+            int rp) {
         this.id = id;
+        this.lifetime = lifetime;
         this.protocol = protocol;
         internalHi = ih;
         internalLo = il;
@@ -43,6 +61,55 @@ public final class Binding {
         remoteHi = rh;
         remoteLo = rl;
         remotePort = rp;
+    }
+
+    /** The router model's entry this lifetime was, or 0 when the model took none of its packets. */
+    public long entry() {
+        return entry;
+    }
+
+    /**
+     * Whether a WAN copy of this lifetime showed {@link #external()}; false when no packet of it crossed the WAN capture
+     * and the external endpoint is the model entry's translation.
+     */
+    public boolean externalSeen() {
+        return externalSeen;
+    }
+
+    /** How this lifetime ended; {@link Ending#ALIVE} when it outlived the captures. */
+    public Ending ending() {
+        return ending;
+    }
+
+    /**
+     * When it ended (the model's event time; for {@link Ending#REPLACED} the first packet of the next lifetime), or
+     * {@link Long#MIN_VALUE} while alive.
+     */
+    public long endNanos() {
+        return endNanos;
+    }
+
+    /** The model's reason for a kill or flush, or what replaced it; empty otherwise. */
+    public String endDetail() {
+        return endDetail;
+    }
+
+    /** The frame that ended it (a replacement's first frame, the kill's packet), 0 when no frame did (expiry, flush). */
+    public long endFrame() {
+        return endFrame;
+    }
+
+    void end(long nanos, Ending how, String detail, long frame) {
+        if (ending != Ending.ALIVE) return;
+        endNanos = nanos;
+        ending = how;
+        endDetail = detail == null ? "" : detail;
+        endFrame = frame;
+    }
+
+    /** Whether this lifetime has ended. */
+    public boolean ended() {
+        return ending != Ending.ALIVE;
     }
 
     public String protocolName() {

@@ -2,7 +2,9 @@
  * Cross-capture correlation: NAT-invariant match keys (SIP by Call-ID, CSeq, start line and Via branch; RTP by SSRC,
  * sequence and timestamp; everything else by a payload digest), the clock offset between the two capture points
  * estimated from matched packets, the streaming matcher that gives every packet its outcome (translated, unchanged,
- * no counterpart, outside the other capture's span, inside source leaked on the WAN), and the NAT bindings observed.
+ * no counterpart, outside the other capture's span, inside source leaked on the WAN), and the NAT bindings observed,
+ * one per lifetime: the router model's end of an entry (read from its events, never changing it) or another
+ * translation on the WAN starts the next lifetime of the same endpoints.
  *
  * <p><b>How a frame crossed the router, decided once.</b> {@link dev.natrecon.correlate.CrossingClassifier} fills one
  * reused {@link dev.natrecon.correlate.Crossing} per resolved frame: the arriving or leaving copy, the direction (out,

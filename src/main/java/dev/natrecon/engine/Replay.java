@@ -34,7 +34,7 @@ import java.util.Map;
 /**
  * Pass 2 of a case as an object, in the shape of a packet dispatch loop (Zeek's {@code run_state}): for each frame of
  * the merged stream, {@link #frame decode and resolve it}, hand it to the matcher, which releases the frames whose
- * counterpart is decided to {@link #resolved} (bindings, the router model, detectors, sinks, in that order); after the
+ * counterpart is decided to {@link #resolved} (the router model, bindings, detectors, sinks, in that order); after the
  * last frame {@link #drain} empties the matcher and ages the model to the captures' end; then the
  * {@link KernelComparisons} run as a step of their own and the result goes to the sinks.
  *
@@ -88,6 +88,7 @@ final class Replay {
                 plan.decisions(), new EventSink() {
                     @Override
                     public void accept(ConntrackEvent e) {
+                        bindings.conntrack(e);
                         kernel.modelEvent(e);
                         detection.conntrack(e);
                         Replay.this.sinks.conntrack(e);
@@ -123,7 +124,7 @@ final class Replay {
 
     /**
      * A frame whose counterpart the matcher has decided, in merged order: classified once into the crossing, which the
-     * bindings, the model (which adds its verdict), the detectors and the sinks read in turn.
+     * model (which adds its verdict), the bindings, the detectors and the sinks read in turn.
      */
     private void resolved(Seen s) {
         classifier.classify(s, crossing);
@@ -131,8 +132,8 @@ final class Replay {
         if (s.captureLabel == null) {
             outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
             if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
-            bindings.add(crossing);
             model.offer(crossing);
+            bindings.add(crossing); // after the model: an entry it ended or made this packet starts a new lifetime
         }
         detection.packet(crossing);
         sinks.packet(crossing);

@@ -30,9 +30,13 @@ public final class CaseOutputs implements AnalysisSink {
     public static final String[] PACKET_COLUMNS = {"capture", "frame", "capture_time", "corrected_time", "disposition",
         "protocol", "src", "sport", "dst", "dport", "ip_length", "outcome", "translation", "counterpart_capture",
         "counterpart_frame", "counterpart_delta_ms"};
-    /** mappings.csv columns, in order. */
-    public static final String[] MAPPING_COLUMNS = {"binding", "protocol", "internal", "external", "remote",
-        "translation", "first_time", "last_time", "first_lan_frame", "first_wan_frame", "lan_out_packets",
+    /**
+     * mappings.csv columns, in order: one row per lifetime of a binding (the router model's entry for it, or the
+     * translation the WAN showed, changed), with how it ended.
+     */
+    public static final String[] MAPPING_COLUMNS = {"binding", "lifetime", "protocol", "internal", "external",
+        "external_seen", "remote", "translation", "entry", "first_time", "last_time", "ended", "end_time",
+        "end_frame", "end_detail", "first_lan_frame", "first_wan_frame", "lan_out_packets",
         "lan_out_bytes", "wan_out_packets", "wan_out_bytes", "wan_in_packets", "wan_in_bytes", "lan_in_packets",
         "lan_in_bytes"};
 
@@ -151,8 +155,11 @@ public final class CaseOutputs implements AnalysisSink {
         try (AtomicFile f = new AtomicFile(dir.resolve("mappings.csv"));
              Csv.Printer csv = Csv.printer(f.writer(), MAPPING_COLUMNS)) {
             for (Binding b : r.bindings()) {
-                csv.printRecord(b.id, b.protocolName(), b.internal(), b.external(), b.remote(), b.translation(),
-                        Times.epoch(b.firstNanos), Times.epoch(b.lastNanos), b.firstLanFrame, b.firstWanFrame,
+                csv.printRecord(b.id, b.lifetime, b.protocolName(), b.internal(), b.external(), b.externalSeen(),
+                        b.remote(), b.translation(), b.entry() == 0 ? "" : b.entry(), Times.epoch(b.firstNanos),
+                        Times.epoch(b.lastNanos), b.ending().label(),
+                        b.ended() ? Times.epoch(b.endNanos()) : "", b.endFrame() == 0 ? "" : b.endFrame(),
+                        b.endDetail(), b.firstLanFrame, b.firstWanFrame,
                         b.packets(Side.LAN, 0), b.bytes(Side.LAN, 0), b.packets(Side.WAN, 0), b.bytes(Side.WAN, 0),
                         b.packets(Side.WAN, 1), b.bytes(Side.WAN, 1), b.packets(Side.LAN, 1), b.bytes(Side.LAN, 1));
             }

@@ -2,6 +2,7 @@ package dev.natrecon.report;
 
 import dev.natrecon.capture.Times;
 import dev.natrecon.correlate.Binding;
+import dev.natrecon.correlate.Ending;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -154,20 +155,23 @@ final class Charts {
     }
 
     /**
-     * (b) one bar per binding (first to last packet seen), with a cross where the model's entry for it expired or was
-     * killed; at most {@link #MAX_BINDINGS}.
+     * (b) one bar per lifetime of a binding (mappings.csv's rows): from its first packet to its end (the model's expiry
+     * or kill, or the next lifetime's first packet), or to its last packet while alive; a mark where it expired, was
+     * flushed or killed; at most {@link #MAX_BINDINGS}.
      */
-    static Chart bindings(List<Binding> bindings, Map<String, List<Long>> endings, long t0) throws IOException {
+    static Chart bindings(List<Binding> bindings, long t0) throws IOException {
         int n = Math.min(bindings.size(), MAX_BINDINGS);
-        XYIntervalSeries bars = new XYIntervalSeries("seen (first to last packet)");
-        XYSeries ends = new XYSeries("entry expired or killed", false, true);
+        XYIntervalSeries bars = new XYIntervalSeries("lifetime (first packet to its end, or to its last packet)");
+        XYSeries ends = new XYSeries("entry expired, flushed or killed", false, true);
         String[] names = new String[n];
         for (int i = 0; i < n; i++) {
             Binding b = bindings.get(i);
-            names[i] = "#" + b.id + " " + b.protocolName() + " " + b.internal() + " > " + b.remote();
-            double a = seconds(b.firstNanos, t0), z = seconds(b.lastNanos, t0);
+            names[i] = "#" + b.id + (b.lifetime > 1 ? " (lifetime " + b.lifetime + ")" : "") + " " + b.protocolName()
+                    + " " + b.internal() + " as " + b.external() + " > " + b.remote();
+            double a = seconds(b.firstNanos, t0);
+            double z = seconds(b.ended() ? Math.max(b.endNanos(), b.firstNanos) : b.lastNanos, t0);
             bars.add(i, i - 0.3, i + 0.3, a, a, Math.max(z, a + 0.001));
-            for (Long t : endings.getOrDefault(bindingKey(b), List.of())) ends.add(i, seconds(t, t0));
+            if (b.ended() && b.ending() != Ending.REPLACED) ends.add(i, seconds(b.endNanos(), t0));
         }
         XYIntervalSeriesCollection c = new XYIntervalSeriesCollection();
         c.addSeries(bars);
@@ -183,7 +187,8 @@ final class Charts {
         plot.setDataset(1, new XYSeriesCollection(ends));
         plot.setRenderer(1, marks);
         String note = (bindings.size() > n ? "first " + n + " of " + bindings.size() + " bindings; " : "")
-                + "gaps within a binding are not drawn (the run result holds first and last packet only)";
+                + "one bar per lifetime (a new entry or another translation is a new bar); gaps within a lifetime are "
+                + "not drawn";
         JFreeChart chart = chart("Binding lifelines", plot);
         r.setSeriesPaint(0, new Color(0x2f9e44));
         r.setShadowVisible(false);
@@ -252,16 +257,5 @@ final class Charts {
         line.setSeriesStroke(0, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
         return render("keepalive", "Keepalive gaps against the timeout", note, chart, 400);
-    }
-
-    /** The key that ties a binding to its conntrack entry: protocol, inside endpoint, remote endpoint. */
-    static String bindingKey(Binding b) {
-        return b.protocol + " " + b.internal() + " " + b.remote();
-    }
-
-    /** The same key for an entry's original tuple. */
-    static String entryKey(dev.natrecon.conntrack.ConntrackTuple t) {
-        return t.protocol() + " " + dev.natrecon.decode.Addresses.endpoint(t.srcHi(), t.srcLo(), t.srcPort()) + " "
-                + dev.natrecon.decode.Addresses.endpoint(t.dstHi(), t.dstLo(), t.dstPort());
     }
 }

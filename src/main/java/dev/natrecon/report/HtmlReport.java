@@ -106,7 +106,7 @@ final class HtmlReport {
                     side.label().toUpperCase(Locale.ROOT), r.matched(side), m, r.outcome(side, Outcome.TRANSLATED),
                     r.outcome(side, Outcome.LEAKED)));
         }
-        h.text(r.bindings().size() + " bindings; model peak " + r.model().peakEntries() + " entries.");
+        h.text(r.bindings().size() + " binding lifetimes; model peak " + r.model().peakEntries() + " entries.");
         if (r.sipRewrites() != null && r.sipRewrites().verdict() != null) {
             h.text(" SIP ALG: " + r.sipRewrites().verdict().algClass().label() + ".");
         }

@@ -81,7 +81,7 @@ final class MarkdownSummary {
                     matchable, r.matched(side), r.outcome(side, Outcome.TRANSLATED), r.outcome(side, Outcome.UNCHANGED),
                     r.outcome(side, Outcome.NO_COUNTERPART), r.outcome(side, Outcome.LEAKED)));
         }
-        m.raw("- bindings: ").raw(Integer.toString(r.bindings().size())).raw("\n");
+        m.raw("- binding lifetimes: ").raw(Integer.toString(r.bindings().size())).raw("\n");
         m.raw("- conntrack events: ").raw(Long.toString(d.conntrackEvents)).raw(", expectation events: ")
                 .raw(Long.toString(d.expectEvents)).raw(", model peak: ").raw(Long.toString(r.model().peakEntries()))
                 .raw(" entries\n");

@@ -29,7 +29,6 @@ import java.util.Map;
 public final class ReportSink implements AnalysisSink {
     /** Timeline rows shown in the report per kind (the CSV files have them all). */
     public static final int MAX_ROWS = 200;
-    private static final int MAX_ENDING_KEYS = 10_000;
 
     /** One row of a timeline: when, what, the line {@code conntrack -E} prints, and the frame that caused it. */
     record Row(long nanos, String event, String line, String capture, long frame) {
@@ -45,8 +44,6 @@ public final class ReportSink implements AnalysisSink {
     final BoundedSeries expectSeries = new BoundedSeries();
     private long liveExpectations;
     long firstNanos = Long.MAX_VALUE, lastNanos = Long.MIN_VALUE;
-    /** Expiry/kill times of entries by {@link Charts#entryKey}, for the binding lifelines. */
-    final Map<String, List<Long>> endings = new HashMap<>();
 
     public ReportSink(Path dir, boolean redact) {
         this.dir = dir;
@@ -69,10 +66,6 @@ public final class ReportSink implements AnalysisSink {
         if (conntrackRows.size() < MAX_ROWS) {
             conntrackRows.add(new Row(e.nanos(), EventFormat.tag(e), EventFormat.line(e), e.frame().point(),
                     e.frame().frame()));
-        }
-        if ((e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled)
-                && endings.size() < MAX_ENDING_KEYS) {
-            endings.computeIfAbsent(Charts.entryKey(e.entry().original()), k -> new ArrayList<>()).add(e.nanos());
         }
     }
 
@@ -108,7 +101,7 @@ public final class ReportSink implements AnalysisSink {
         List<Charts.Chart> drawn = new ArrayList<>();
         drawn.add(Charts.table(tableSeries, expectSeries, setting(r, "nf_conntrack_max"),
                 setting(r, "nf_conntrack_expect_max"), t0, end));
-        drawn.add(Charts.bindings(r.bindings(), endings, t0));
+        drawn.add(Charts.bindings(r.bindings(), t0));
         drawn.add(Charts.keepalive(r.keepalive(), t0));
         for (Charts.Chart c : drawn) {
             AtomicFile.write(charts.resolve(c.name() + ".png"), c.png());

@@ -62,6 +62,36 @@ public final class Summaries {
         return m;
     }
 
+    /**
+     * The binding lifetimes summary.json lists (mappings.csv has every one): at about 400 bytes each, 1,000 keep the
+     * file small enough to read in an editor while covering a case of a few hundred phones.
+     */
+    public static final int MAX_LIFETIMES = 1_000;
+
+    /** Each lifetime of a binding, in order of appearance: endpoints, the model's entry, when and how it ended. */
+    static List<Object> lifetimes(List<dev.natrecon.correlate.Binding> bindings) {
+        List<Object> out = new ArrayList<>();
+        for (dev.natrecon.correlate.Binding b : bindings) {
+            if (out.size() >= MAX_LIFETIMES) break;
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("binding", b.id);
+            l.put("lifetime", b.lifetime);
+            l.put("protocol", b.protocolName());
+            l.put("internal", b.internal());
+            l.put("external", b.external());
+            l.put("external_seen", b.externalSeen());
+            l.put("remote", b.remote());
+            l.put("entry", b.entry() == 0 ? null : b.entry());
+            l.put("first_time", Times.iso(b.firstNanos));
+            l.put("last_time", Times.iso(b.lastNanos));
+            l.put("ended", b.ending().label());
+            l.put("end_time", b.ended() ? Times.iso(b.endNanos()) : null);
+            if (!b.endDetail().isEmpty()) l.put("end_detail", b.endDetail());
+            out.add(l);
+        }
+        return out;
+    }
+
     public static Map<String, Object> clock(ClockEstimate c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", c.method());
@@ -111,6 +141,8 @@ public final class Summaries {
         match.put("peak_packets_held", r.peakHeld());
         m.put("matching", match);
         m.put("bindings", r.bindings().size());
+        m.put("binding_lifetimes", lifetimes(r.bindings()));
+        if (r.bindings().size() > MAX_LIFETIMES) m.put("binding_lifetimes_not_listed", r.bindings().size() - MAX_LIFETIMES);
         m.put("model", model(r.model()));
         if (r.kernelCheck() != null) m.put("kernel_comparison", kernelCheck(r.kernelCheck()));
         if (r.sipRewrites().verdict() != null) m.put("sip_alg", sipAlg(r.sipRewrites().verdict()));

@@ -73,7 +73,10 @@ class MainTest {
         assertTrue(packets.get(0).startsWith("capture,frame,capture_time,corrected_time,disposition"));
         List<String> mappings = Files.readAllLines(out.resolve("mappings.csv"));
         assertEquals(3, mappings.size());
-        assertTrue(mappings.get(1).contains("192.168.1.10:5060,203.0.113.2:5060,203.0.113.5:5060"), mappings.get(1));
+        // binding 1, its first lifetime: internal, external (seen on the WAN), remote, the model's entry 1, still alive
+        assertTrue(mappings.get(1).startsWith("1,1,udp,192.168.1.10:5060,203.0.113.2:5060,true,203.0.113.5:5060,address,1,"),
+                mappings.get(1));
+        assertTrue(mappings.get(1).contains(",alive,"), mappings.get(1));
         String summary = Files.readString(out.resolve("summary.json"));
         assertTrue(summary.contains("\"wan_ahead_of_lan_seconds\": 7.2"), summary);
         assertTrue(summary.contains("\"matched_percent\": 100"), summary);

@@ -46,6 +46,40 @@ class KernelComparisonTest {
     }
 
     @Test
+    void anAssuredTheKernelMaySetAJiffyEarlierIsAcceptedFromTheEarliestPacketOn() {
+        // expect-churn lab (CONFIG_HZ=250): the kernel assured an RTP entry at a packet 2.003138 s after its first,
+        // the model only at the next one (2.020 s), the first past 2 s + 1 jiffy; before 2 s it cannot have
+        ConntrackModel cm = new ConntrackModel(Timeouts.linux6(), List.of(NatRule.masquerade("203.0.113.2", "192.168.1.0/24")));
+        List<ConntrackEvent> m = new ArrayList<>();
+        ConntrackTuple out = ConntrackTuple.of(17, "192.168.1.10", 40000, "203.0.113.5", 30000);
+        cm.onPacket(T0, new FrameRef("lan", 1), out, 0, 200, -1, m::add);
+        cm.onPacket(T0 + S / 100, new FrameRef("wan", 1), ConntrackTuple.of(17, "203.0.113.5", 30000, "203.0.113.2", 40000), 0, 200, -1, m::add);
+        long possible = T0 + 2 * S + 3_138_000L, certain = T0 + 2 * S + 20_000_000L;
+        cm.onPacket(possible, new FrameRef("lan", 2), out, 0, 200, -1, m::add);
+        cm.onPacket(certain, new FrameRef("lan", 3), out, 0, 200, -1, m::add);
+        ConntrackEvent.EntryUpdated assured = (ConntrackEvent.EntryUpdated) m.get(m.size() - 1);
+        assertTrue(assured.entry().has(Status.ASSURED));
+        assertEquals(certain, assured.nanos());
+        assertEquals(possible, assured.earliestNanos(), "the first packet at which the tick phase may have decided it");
+        String orig = "src=192.168.1.10 dst=203.0.113.5 sport=40000 dport=30000", reply = "src=203.0.113.5 dst=203.0.113.2 sport=30000 dport=40000";
+        String newLine = "    [NEW] ipv4     2 udp      17 30 " + orig + " [UNREPLIED] " + reply;
+        String seen = " [UPDATE] ipv4     2 udp      17 30 " + orig + " " + reply;
+        String assuredLine = " [UPDATE] ipv4     2 udp      17 120 " + orig + " " + reply + " [ASSURED]";
+        KernelComparison.Options sameClock = new KernelComparison.Options(KernelComparison.Options.DEFAULT.gcLagNanos(),
+                KernelComparison.Options.DEFAULT.pairingNanos(), 0L, KernelComparison.Options.DEFAULT.eventLagNanos());
+        for (long kernelAt : new long[] {possible + 5_000_000L, certain + 100_000L}) {
+            List<KernelEntry> k = List.of(line(T0 + 100_000, newLine), line(T0 + S / 100 + 100_000, seen),
+                    line(kernelAt, assuredLine));
+            KernelComparison.Result r = KernelComparison.compare(k, m, List.of(), T0, T0 + 3 * S, sameClock);
+            assertEquals(2, r.reproducedLines(), "NEW and ASSURED, kernel line at +" + (kernelAt - T0) + ": " + r.entries());
+        }
+        // logged before the earliest possible packet: not reproduced
+        List<KernelEntry> early = List.of(line(T0 + 100_000, newLine), line(T0 + S / 100 + 100_000, seen),
+                line(possible - 1_000_000L, assuredLine));
+        assertEquals(1, KernelComparison.compare(early, m, List.of(), T0, T0 + 3 * S, sameClock).reproducedLines());
+    }
+
+    @Test
     void aDestroyBeforeTheDeadlineOrAnotherMappingDiffers() {
         List<ConntrackEvent> predicted = new ArrayList<>();
         List<ConntrackEvent> m = model(predicted);

@@ -74,10 +74,13 @@ class LabConformanceTest {
 
     static final List<String> SAMPLES = List.of("baseline", "alg-off", "sip-over-tcp", "keepalive-gap",
             "keepalive-gap-random", "port-clash", "wan-address-change-snat", "leaked-private-source", "stale-mapping",
-            "wan-address-change", "expect-exhaustion");
+            "wan-address-change", "expect-exhaustion", "expect-churn");
 
-    /** One decoded IP frame of a capture. */
-    record Frame(String side, long number, long nanos, Packet packet) {
+    /**
+     * One decoded IP frame of a capture, with its UDP/TCP payload copied (the decoder's view is over a reused buffer):
+     * the SIP helper reads it as the engine feeds it.
+     */
+    record Frame(String side, long number, long nanos, Packet packet, byte[] payload) {
     }
 
     @Test
@@ -92,7 +95,8 @@ class LabConformanceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"baseline", "alg-off", "sip-over-tcp", "keepalive-gap", "keepalive-gap-random", "port-clash",
-            "wan-address-change-snat", "leaked-private-source", "stale-mapping", "wan-address-change", "expect-exhaustion"})
+            "wan-address-change-snat", "leaked-private-source", "stale-mapping", "wan-address-change", "expect-exhaustion",
+            "expect-churn"})
     void modelReproducesTheKernelsEvents(String name) throws IOException {
         Path dir = Path.of("samples", name);
         List<KernelEntry> kernel = new ArrayList<>();
@@ -272,6 +276,7 @@ class LabConformanceTest {
         Arrival a = new Arrival().packet(f.nanos, new FrameRef(f.side, f.number), f.packet);
         a.ingress = ingress;
         a.egress = egress;
+        a.payload = f.payload;
         if (observed != null) a.observe(Arrival.tupleOf(observed.packet));
         return a;
     }
@@ -314,7 +319,9 @@ class LabConformanceTest {
             while (r.next(f)) {
                 Packet p = new Packet();
                 if (decoder.decode(f, p, new AnomalyCounts()) != Disposition.DECODED || !p.isIp()) continue;
-                out.add(new Frame(side, f.frameNumber, f.timestampNanos, p));
+                byte[] payload = p.payloadLength > 0 && p.hasPorts() ? java.util.Arrays.copyOfRange(p.data,
+                        p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
+                out.add(new Frame(side, f.frameNumber, f.timestampNanos, p, payload));
             }
         }
         return out;
