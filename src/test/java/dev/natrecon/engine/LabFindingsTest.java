@@ -148,4 +148,49 @@ class LabFindingsTest {
         assertEquals(differing, contradicted, d + " " + r.model().rewriteMismatches());
         assertNotNull(r.sipRewrites().verdict());
     }
+
+    /**
+     * The captures with the WAN address history the {@code history} inference is to give them (203.0.113.2 removed and
+     * 203.0.113.3 added 3.0 s after the first frame, inside the window the captures allow: after the last answer to
+     * 203.0.113.2 at 2.0 s, before the first unanswered ARP for it at 4.0 s) and still no ruleset: the model infers
+     * masquerade, so it flushes the entry when the address goes.
+     */
+    private static RunResult withAddressHistory(String name) throws IOException {
+        AnalysisInputs in = KernelConformanceTest.inputs(name, "captures");
+        ModelSettings m = in.model();
+        List<ModelSettings.LinkChange> changes = List.of(
+                new ModelSettings.LinkChange(3_000_000_000L, true, "remove", "203.0.113.2"),
+                new ModelSettings.LinkChange(3_000_000_000L, true, "add", "203.0.113.3/24"));
+        return Analysis.run(in.withModel(m.withRouter(m.ruleset(), m.natSource(), m.lanInterface(), m.wanInterface(),
+                m.wanNetwork(), changes)), List.of());
+    }
+
+    /**
+     * wan-address-change-snat with the address history and the inferred masquerade: the model flushes the entry, but
+     * the router's copies keep leaving from 203.0.113.2, so the router kept it (a fixed SNAT has no flush): the stale
+     * mapping, entry 1 from its first REGISTER, with every stale-address WAN frame the lab recorded
+     * ({@code expect.stale.address.wan.frames}) and nothing else at warning or error.
+     */
+    @Test
+    void snatToARemovedAddressIsAStaleMappingEvenWhereTheModelGuessedMasquerade() throws IOException {
+        RunResult r = withAddressHistory("wan-address-change-snat");
+        List<Finding> loud = r.findings().stream().filter(f -> f.severity() != Severity.INFO).toList();
+        assertEquals(1, loud.size(), loud.toString());
+        Finding f = loud.get(0);
+        assertEquals("nat.stale_mapping", f.id());
+        assertEquals(Severity.ERROR, f.severity());
+        String frames = CaseSettings.load(Path.of("samples", "wan-address-change-snat", "case.properties"))
+                .get("expect.stale.address.wan.frames");
+        List<Long> want = java.util.Arrays.stream(frames.split(",")).map(Long::parseLong).toList();
+        assertEquals(want, f.frames("wan"), f.message());
+        assertTrue(f.message().contains("Entry 1 ") && f.message().contains("fixed SNAT"), f.message());
+        assertEquals("13", f.details().get("left the WAN"), f.details().toString());
+    }
+
+    /** wan-address-change with the same history: masquerade's flush healed it (the next OPTIONS left from .3). */
+    @Test
+    void masqueradesFlushHealsTheAddressChangeSilently() throws IOException {
+        RunResult r = withAddressHistory("wan-address-change");
+        assertEquals(List.of(), r.findings().stream().filter(f -> f.severity() != Severity.INFO).toList());
+    }
 }

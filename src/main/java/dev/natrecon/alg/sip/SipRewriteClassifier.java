@@ -245,14 +245,22 @@ public final class SipRewriteClassifier {
         }
 
         /**
-         * The model's prediction differs from the router's output: when the Linux helper, run for the translation the
-         * pair's own packets show ({@link LinuxSipPrediction}), writes the router's output byte for byte, the router
+         * The model's prediction differs from the router's output in addresses only: when the Linux helper, run for the
+         * translation the pair's own packets show ({@link LinuxSipPrediction}), writes the router's output byte for byte, the router
          * did what Linux does and the model's entry held another translation (a WAN address or port its history of
          * the router got wrong). That prediction is set aside (a divergence of the model, {@link
          * MessageVerdict#modelContradicted()}) and the message is judged against Linux's text for what the packets
          * show; otherwise the model's prediction stays the authority.
          */
         private void otherTranslation() {
+            // only addresses: the helper writes the entry's NAT address (nf_nat_sip: ct->tuplehash[!dir]), which the
+            // packets show; a port may also come from the expectation table, which the model saw and the packets do not
+            if (diff.predictionDifferences().isEmpty()) return;
+            for (FieldChange ch : diff.predictionDifferences()) {
+                if (ch.before() == null || ch.after() == null || !isAddress(ch.beforeText()) || !isAddress(ch.afterText())) {
+                    return;
+                }
+            }
             LinuxSipPrediction.Result r = LinuxSipPrediction.of(pair);
             if (r.dropped() || !java.util.Arrays.equals(r.output(), pair.output().raw())) return;
             modelContradicted = String.join("; ", diff.predictionDifferences().stream().map(ch -> ch.name()
@@ -260,6 +268,10 @@ public final class SipRewriteClassifier {
                     + (ch.after() == null ? "(none)" : ch.afterText())).toList());
             if (modelContradicted.isEmpty()) modelContradicted = "the bytes differ";
             diff = diff.predicting(r.output(), pair.redacted());
+        }
+
+        private static boolean isAddress(String text) {
+            return dev.natrecon.decode.Addresses.parse(text.trim(), new long[2]);
         }
 
         /**
