@@ -202,7 +202,11 @@ final class StaleMappingDetector implements Detector {
                 x.down = downBy;
                 // stale from the start when created while the WAN was down; else decided by where its packet went
                 x.becameStale("created without NAT", c.nanos());
-                stale.putIfAbsent(x.flow, x);
+                Candidate old = stale.get(x.flow);
+                // an entry the model flushed with its address and none of whose copies has shown it alive since: the
+                // router flushed it too (this new entry proves the flow's tuple was free), so the new one is followed
+                if (old != null && old.modelEnded != Long.MIN_VALUE && old.afterBack == 0) stale.put(x.flow, x);
+                else stale.putIfAbsent(x.flow, x);
             }
             live.put(x.id, x);
         } else if (e instanceof ConntrackEvent.EntryUpdated) {
