@@ -43,7 +43,10 @@ final class KeepaliveDetector implements Detector {
                     + "when the helper is attached (it sets it on every SIP packet). A gap longer than that means the "
                     + "entry expired and the NAT binding with it. Fires once per flow with at least one such gap; error "
                     + "when the captures show the consequence (the external port changed, or packets from the far end "
-                    + "reached the WAN with no LAN counterpart), warning otherwise. The finding lists the keepalive "
+                    + "reached the WAN with no LAN counterpart), warning otherwise. When the captures prove the expiry "
+                    + "but no gap exceeded the timeouts in force (no sysctl dump: the kernel's defaults), an error all "
+                    + "the same, with the timeout bounded by what was seen: under the shortest gap after which the "
+                    + "entry was gone, at least the longest one after which a far-end packet still got through. The finding lists the keepalive "
                     + "mechanisms seen (REGISTER refresh, OPTIONS, NOTIFY, CRLF \"\\r\\n\\r\\n\", 4-byte pings, STUN "
                     + "binding requests) with their intervals, and the registration expiry asked for and granted "
                     + "against the REGISTER interval.",
@@ -134,6 +137,13 @@ final class KeepaliveDetector implements Detector {
         long timeout;
         String note;
         boolean exceeded;
+        /**
+         * The captures prove the entry was gone when this packet came (a far-end packet to the binding refused, or
+         * the flow's next packet given another port of the same address): its gap is an upper bound of the timeout.
+         */
+        boolean gone;
+        /** A far-end packet delivered to the LAN through the entry: its gap is a lower bound of the timeout. */
+        boolean survived;
     }
 
     /** Mechanism statistics: count and intervals between consecutive sends. */
@@ -220,7 +230,11 @@ final class KeepaliveDetector implements Detector {
                 t.portChanges.add(change + " at lan frame " + s.frame);
                 d.note = Text.join(d.note, change);
                 t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
+                // another port of the same address: the kernel never re-NATs a confirmed entry, so the old one was
+                // gone (a new address is an uplink change, not an expiry)
+                d.gone = host(external).equals(host(t.external));
             }
+            d.survived = !out && s.counterpartFrame != 0 && d.gapStart != d.nanos;
             if (!external.isEmpty()) t.external = external;
             // the model's timeout in force after this packet (its entry: the arriving copy's, or the one this leaving
             // copy's arriving copy was tracked under); no entry: a packet now would open one under udp_timeout
@@ -237,6 +251,7 @@ final class KeepaliveDetector implements Detector {
             if (t == null) return;
             Draft d = add(t, s.nanos, false, s.payload, Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort), 0, s.frame);
             d.note = Text.join(d.note, "no LAN counterpart");
+            d.gone = true;
             t.unanswered++;
             t.evidence.frame("wan", s.frame).at(s.nanos);
         }
@@ -281,6 +296,25 @@ final class KeepaliveDetector implements Detector {
             rowsNotKept++;
         }
         return d;
+    }
+
+    /** The host part of "203.0.113.2:5060". */
+    private static String host(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        return colon < 0 ? endpoint : endpoint.substring(0, colon);
+    }
+
+    /** When the uplink changed (as the model applied it): a gap across one proves no timeout (at most a few). */
+    private final List<Long> uplinkChanges = new ArrayList<>();
+
+    @Override
+    public void uplink(dev.natrecon.detect.UplinkChange c) {
+        if (uplinkChanges.size() < 1000) uplinkChanges.add(c.nanos());
+    }
+
+    private boolean acrossUplinkChange(Draft d) {
+        for (long u : uplinkChanges) if (u > d.gapStart && u <= d.nanos) return true;
+        return false;
     }
 
     @Override
@@ -427,8 +461,12 @@ final class KeepaliveDetector implements Detector {
         List<KeepaliveRow> out = new ArrayList<>(drafts.size());
         Map<Track, List<Draft>> exceededByTrack = new LinkedHashMap<>();
         Map<Track, Long> longest = new HashMap<>();
+        Map<Track, TimeoutBound> bounds = new LinkedHashMap<>();
         for (Draft d : drafts) {
             Track t = d.track;
+            if ((d.gone && !acrossUplinkChange(d)) || d.survived) {
+                bounds.computeIfAbsent(t, k -> new TimeoutBound()).add(d);
+            }
             long timeout = d.timeout >= 0 ? d.timeout : d.kind.seconds(timeouts);
             d.timeout = timeout;
             long gap = d.nanos - d.gapStart;
@@ -446,6 +484,11 @@ final class KeepaliveDetector implements Detector {
         }
         rows = List.copyOf(out);
         drafts.clear();
+        for (Map.Entry<Track, TimeoutBound> e : bounds.entrySet()) {
+            if (e.getValue().shortestGone != null && !exceededByTrack.containsKey(e.getKey())) {
+                findings.accept(expiredWithinTheTimeouts(e.getKey(), e.getValue(), timeouts));
+            }
+        }
         for (Map.Entry<Track, List<Draft>> e : exceededByTrack.entrySet()) {
             Track t = e.getKey();
             List<Draft> gaps = e.getValue();
@@ -489,13 +532,92 @@ final class KeepaliveDetector implements Detector {
                     .detail("mechanisms", mechanisms);
             // the WAN evidence may be on the binding's new external port, outside the first WAN flow
             if (t.wan != null) b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
-            if (t.requestedExpires >= 0) b.detail("REGISTER expires requested s", t.requestedExpires);
-            if (t.grantedExpires >= 0) b.detail("REGISTER expires granted s", t.grantedExpires);
-            if (t.registers > 1) {
-                b.detail("REGISTER interval s", range(t.minRegisterInterval, t.maxRegisterInterval));
-            }
+            TimeoutBound bound = bounds.get(t);
+            if (bound != null && bound.shortestGone != null) b.detail("timeout bound", bound.text());
+            registrationDetails(b, t);
             findings.accept(b.build());
         }
+    }
+
+    private static void registrationDetails(Finding.Builder b, Track t) {
+        if (t.requestedExpires >= 0) b.detail("REGISTER expires requested s", t.requestedExpires);
+        if (t.grantedExpires >= 0) b.detail("REGISTER expires granted s", t.grantedExpires);
+        if (t.registers > 1) {
+            b.detail("REGISTER interval s", range(t.minRegisterInterval, t.maxRegisterInterval));
+        }
+    }
+
+    /**
+     * What the captures alone say of a binding's timeout: the shortest gap after which the entry was provably gone
+     * (an upper bound: it expired within it) and the longest it provably survived (a far-end packet delivered through
+     * it after that long: a lower bound).
+     */
+    private static final class TimeoutBound {
+        Draft shortestGone, longestSurvived;
+
+        void add(Draft d) {
+            long gap = d.nanos - d.gapStart;
+            if (d.gone && (shortestGone == null || gap < shortestGone.nanos - shortestGone.gapStart)) shortestGone = d;
+            if (d.survived && (longestSurvived == null || gap > longestSurvived.nanos - longestSurvived.gapStart)) {
+                longestSurvived = d;
+            }
+        }
+
+        /** "under 6.0 s (gone 6.0 s after lan frame 9: wan frame 10)", with the lower bound when one is known. */
+        String text() {
+            double upper = (shortestGone.nanos - shortestGone.gapStart) / 1e9;
+            String proof = shortestGone.lanFrame == 0 ? "wan frame " + shortestGone.wanFrame + " refused"
+                    : "lan frame " + shortestGone.lanFrame + " given another port";
+            String s = String.format(Locale.ROOT, "under %.1f s (the entry was gone %.1f s after lan frame %d: %s)",
+                    upper, upper, shortestGone.prevLanFrame, proof);
+            if (longestSurvived == null) return s;
+            double lower = (longestSurvived.nanos - longestSurvived.gapStart) / 1e9;
+            // a reply right after a request proves nothing worth saying: only a second or more is a bound
+            if (lower >= upper || lower < 1.0) return s;
+            return String.format(Locale.ROOT, "%s; at least %.1f s (lan frame %d delivered %.1f s after lan frame %d)",
+                    s, lower, longestSurvived.lanFrame, lower, longestSurvived.prevLanFrame);
+        }
+    }
+
+    /**
+     * The captures prove the binding expired although no gap exceeded the timeouts the model used (the router's
+     * sysctl dump missing, or its values not the router's): an error, with the timeout bounded by the gaps seen.
+     */
+    private Finding expiredWithinTheTimeouts(Track t, TimeoutBound bound, Timeouts timeouts) {
+        Draft d = bound.shortestGone;
+        Finding.Builder b = t.evidence.severity(Severity.ERROR).subject("udp " + t.lan.source() + " <-> "
+                + t.lan.destination());
+        b.at(d.gapStart).at(d.nanos).frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame)
+                .frame("lan", d.lanFrame).frame("wan", d.wanFrame);
+        StringJoiner evidence = new StringJoiner("; ");
+        if (!t.portChanges.isEmpty()) evidence.add(String.join(", ", t.portChanges));
+        if (t.unanswered > 0) {
+            evidence.add(t.unanswered + " packet" + (t.unanswered == 1 ? "" : "s")
+                    + " from the far end reached the WAN with no LAN counterpart");
+        }
+        String assumed = String.format(Locale.ROOT, "%d s unreplied (%s), %d s assured (%s)",
+                TimeoutKind.UNREPLIED.seconds(timeouts), timeouts.source(Timeouts.Key.UDP),
+                TimeoutKind.STREAM.seconds(timeouts), timeouts.source(Timeouts.Key.UDP_STREAM));
+        String mechanisms = mechanisms(t);
+        boolean defaults = timeouts.source(Timeouts.Key.UDP).startsWith("profile");
+        b.message(String.format(Locale.ROOT, "The captures prove the binding udp %s <-> %s expired (%s), although no gap "
+                                + "exceeded the timeouts natrecon assumed (%s%s): the router's timeout in force was "
+                                + "%s. Keepalives: %s.%s",
+                        t.lan.source(), t.lan.destination(), evidence, assumed,
+                        defaults ? "; no sysctl dump, so the kernel's defaults" : "; not the router's, then",
+                        bound.text(), mechanisms, registration(t, timeouts)))
+                .filterWithEvidence("lan", t.lan.displayFilterBothWays())
+                .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
+                .detail("timeout bound", bound.text())
+                .detail("timeouts assumed", assumed)
+                .detail("mechanisms", mechanisms);
+        if (t.wan != null) b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
+        registrationDetails(b, t);
+        b.fix("Read the router's timeouts (sysctl net.netfilter.nf_conntrack_udp_timeout and "
+                + "nf_conntrack_udp_timeout_stream; pass the dump with --sysctl): they are shorter than the gaps "
+                + "between the phone's packets. Make the phone refresh its binding more often than the bound above "
+                + "(CRLF keep-alive or OPTIONS), or raise the router's timeouts.");
+        return b.build();
     }
 
     private static String range(long min, long max) {

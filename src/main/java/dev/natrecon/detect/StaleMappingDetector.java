@@ -63,6 +63,15 @@ final class StaleMappingDetector implements Detector {
     private long downSince = Long.MIN_VALUE;
     private UplinkChange downBy;
 
+    /**
+     * Translated entries the model ended at {@link #justEndedAt}: an address removal at that same instant (the model
+     * applies it before telling the detectors) may have been what ended them, as masquerade's flush.
+     */
+    private final List<Candidate> justEnded = new java.util.ArrayList<>();
+    private long justEndedAt = Long.MIN_VALUE;
+    /** WAN addresses removed and not added back, with the change that removed each. */
+    private final Map<String, UplinkChange> removed = new HashMap<>();
+
     /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
     private final Inside inside;
 
@@ -86,6 +95,14 @@ final class StaleMappingDetector implements Detector {
         UplinkChange down, back;
         long ended = Long.MIN_VALUE;
         String endedHow;
+        /**
+         * Bound to a removed address: when and how the model ended the entry although the router's copies kept leaving
+         * from that address (the model flushed it as masquerade would; the router did not: a fixed SNAT), or MIN.
+         */
+        long modelEnded = Long.MIN_VALUE;
+        String modelEndedHow;
+        /** Bound to a removed address: a WAN copy of the flow left from another address (re-NATed: healed). */
+        boolean healed;
         long afterBack, leaked, inbound;
         /** Made when the entry becomes stale (most entries never do: memory stays small per live entry). */
         Refreshes refreshes;
@@ -121,10 +138,25 @@ final class StaleMappingDetector implements Detector {
                 downBy = null;
             }
         }
+        if (c.kind() == UplinkChange.Kind.ADDRESS_ADDED && c.bareAddress() != null) removed.remove(c.bareAddress());
         if (c.kind() == UplinkChange.Kind.ADDRESS_REMOVED) {
             String gone = c.bareAddress();
+            if (gone != null && removed.size() < 64) removed.put(gone, c);
             for (Candidate x : live.values()) {
                 if (x.natted && x.why == null && x.translated.equals(gone)) {
+                    x.becameStale("bound to " + gone + ", which the WAN no longer has", c.nanos());
+                    x.down = c;
+                    stale.put(x.flow, x);
+                }
+            }
+            if (justEndedAt == c.nanos()) {
+                for (Candidate x : justEnded) {
+                    if (x.why != null || !x.translated.equals(gone)) continue;
+                    // flushed by the model with the address; whether the router flushed it, its WAN copies tell
+                    x.modelEnded = x.ended;
+                    x.modelEndedHow = x.endedHow;
+                    x.ended = Long.MIN_VALUE;
+                    x.endedHow = null;
                     x.becameStale("bound to " + gone + ", which the WAN no longer has", c.nanos());
                     x.down = c;
                     stale.put(x.flow, x);
@@ -151,12 +183,30 @@ final class StaleMappingDetector implements Detector {
             x.natted = v.has(Status.SRC_NAT);
             x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
             x.view = v;
+            UplinkChange gone = x.natted ? removed.get(x.translated) : null;
+            if (gone != null) {
+                Candidate old = stale.get(x.flow);
+                if (old != null && old.natted && old.translated.equals(x.translated)) {
+                    // the model re-created an entry the router had kept (its copies leave from the same address)
+                    old.view = v;
+                    live.put(x.id, old);
+                    return;
+                }
+                // made after the address went, with it: a fixed SNAT to an address the router no longer has
+                x.becameStale("translated to " + x.translated + ", which the WAN no longer has", c.nanos());
+                x.down = gone;
+                stale.putIfAbsent(x.flow, x);
+            }
             if (!x.natted) {
                 x.createdWhileDown = downSince != Long.MIN_VALUE;
                 x.down = downBy;
                 // stale from the start when created while the WAN was down; else decided by where its packet went
                 x.becameStale("created without NAT", c.nanos());
-                stale.putIfAbsent(x.flow, x);
+                Candidate old = stale.get(x.flow);
+                // an entry the model flushed with its address and none of whose copies has shown it alive since: the
+                // router flushed it too (this new entry proves the flow's tuple was free), so the new one is followed
+                if (old != null && old.modelEnded != Long.MIN_VALUE && old.afterBack == 0) stale.put(x.flow, x);
+                else stale.putIfAbsent(x.flow, x);
             }
             live.put(x.id, x);
         } else if (e instanceof ConntrackEvent.EntryUpdated) {
@@ -165,8 +215,21 @@ final class StaleMappingDetector implements Detector {
         } else if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) {
             Candidate x = live.remove(v.id());
             if (x == null) return;
+            if (x.natted && x.why != null && stale.get(x.flow) == x && x.modelEnded == Long.MIN_VALUE) {
+                // bound to a removed address: whether the router ended it too, its WAN copies tell (packet())
+                x.modelEnded = e.nanos();
+                x.modelEndedHow = e instanceof ConntrackEvent.EntryKilled k ? "deleted (" + k.reason() + ")" : "expired";
+                return;
+            }
             x.ended = e.nanos();
             x.endedHow = e instanceof ConntrackEvent.EntryKilled k ? "deleted (" + k.reason() + ")" : "expired";
+            if (x.natted && x.why == null) {
+                if (justEndedAt != x.ended) {
+                    justEnded.clear();
+                    justEndedAt = x.ended;
+                }
+                justEnded.add(x);
+            }
             if (x.why != null && stale.get(x.flow) == x) {
                 stale.remove(x.flow); // re-keyed so that a new entry of the same flow can be followed
                 stale.put(new Flow(x.flow.protocol(), x.flow.srcHi(), x.flow.srcLo(), x.flow.srcPort(), x.flow.dstHi(),
@@ -188,6 +251,14 @@ final class StaleMappingDetector implements Detector {
             out = false;
         }
         if (x == null || x.ended != Long.MIN_VALUE) return;
+        if (x.natted && out) {
+            // bound to a removed address: only copies that still leave from it show the stale entry at work
+            if (s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK) return;
+            if (x.healed || !Addresses.format(s.cpSrcHi, s.cpSrcLo).equals(x.translated)) {
+                if (s.nanos >= x.staleSince) x.healed = true;
+                return;
+            }
+        }
         if (out && s.frame == x.createdFrame && "lan".equals(x.createdPoint)) {
             x.finding.frame("lan", s.frame).frame(c.counterpartCapture(), s.counterpartFrame)
                     .at(s.nanos);
@@ -232,6 +303,11 @@ final class StaleMappingDetector implements Detector {
                 if (x.back != null && x.back.address() != null) m.append(" (the WAN has ").append(x.back.bareAddress())
                         .append(" since ").append(Text.time(x.back.nanos())).append(')');
                 m.append(". ");
+                if (x.modelEnded != Long.MIN_VALUE) {
+                    m.append("The model ").append(x.modelEndedHow).append(" it at ").append(Text.time(x.modelEnded))
+                            .append(", as masquerade would have; the router did not: its copies kept leaving from ")
+                            .append(x.translated).append(", so it translates with a fixed SNAT (no masquerade flush). ");
+                }
             }
             long since = x.natted ? x.staleSince : x.back != null ? x.back.nanos() : x.created;
             long end = x.ended != Long.MIN_VALUE ? x.ended : x.refreshes.last;

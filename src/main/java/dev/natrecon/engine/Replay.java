@@ -239,7 +239,8 @@ final class Replay {
 
     /** The steps after the run: kernel comparisons, the rewrite judgement, the detectors; then the sinks' finish. */
     private RunResult finish() throws IOException {
-        ModelSummary modelSummary = model.summary();
+        // the rewrites were classified as the replay went: their divergences are known before the kernel comparisons
+        ModelSummary modelSummary = model.summary().withDivergences(SipRewrites.CONTRADICTED, rewrites.contradicted());
         KernelComparisons.Checks checks = kernel.compare(model, plan.lanSpan(), plan.wanSpan());
         rewrites.finish(bindings.bindings());
         List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),

@@ -62,6 +62,12 @@ public final class SipRewrites {
 
     /** Messages classified so far: the index of the next one. */
     private int messages;
+    /**
+     * Messages whose model prediction the router's output contradicted while being Linux's text for the translation
+     * its packets show ({@link MessageVerdict#modelContradicted()}): a divergence of the model; and the first of them.
+     */
+    private long modelContradicted;
+    private String firstContradicted;
 
     /**
      * {@code redact}: credential values left out of every field text the rows and findings show; {@code out}: where
@@ -108,6 +114,11 @@ public final class SipRewrites {
         countBounds(pair.input());
         classifier.learn(pair);
         MessageVerdict v = classifier.classify(pair);
+        if (v.modelContradicted() != null && modelContradicted++ == 0) {
+            firstContradicted = pair.input().capture().label() + "#" + pair.input().frames().get(0) + " -> "
+                    + pair.output().capture().label() + "#" + pair.output().frames().get(0) + ": "
+                    + v.modelContradicted();
+        }
         tally.addMessage(v);
         if (messages >= maxRows) {
             // the verdict still counts it; no sink gets its row
@@ -192,6 +203,22 @@ public final class SipRewrites {
         lateJudged.clear();
         verdict = tally.verdict(List.of());
         return this;
+    }
+
+    /** Divergence id of the messages whose model prediction the captures contradicted (see {@link #contradicted()}). */
+    public static final String CONTRADICTED = "sip.rewrite_other_translation";
+
+    /**
+     * SIP messages whose model prediction the router's output contradicted, the output being what the Linux helper
+     * writes for the translation the message's own packets show: the model's entry held another NAT than the router's.
+     */
+    public long contradicted() {
+        return modelContradicted;
+    }
+
+    /** The first such message ("lan#5 -> wan#5: field: predicted …, observed …"), or null. */
+    public String firstContradicted() {
+        return firstContradicted;
     }
 
     /** SIP messages seen on both sides. */

@@ -107,6 +107,11 @@ final class HtmlReport {
                     r.outcome(side, Outcome.LEAKED)));
         }
         h.text(r.bindings().size() + " binding lifetimes; model peak " + r.model().peakEntries() + " entries.");
+        String divergences = Summaries.divergences(r.model());
+        if (!divergences.isEmpty()) {
+            h.text(" Model divergences (where the captures contradicted the Linux model's prediction, not findings): "
+                    + divergences + ".");
+        }
         if (r.sipRewrites() != null && r.sipRewrites().verdict() != null) {
             h.text(" SIP ALG: " + r.sipRewrites().verdict().algClass().label() + ".");
         }

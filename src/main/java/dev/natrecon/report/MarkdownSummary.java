@@ -85,6 +85,11 @@ final class MarkdownSummary {
         m.raw("- conntrack events: ").raw(Long.toString(d.conntrackEvents)).raw(", expectation events: ")
                 .raw(Long.toString(d.expectEvents)).raw(", model peak: ").raw(Long.toString(r.model().peakEntries()))
                 .raw(" entries\n");
+        String divergences = Summaries.divergences(r.model());
+        if (!divergences.isEmpty()) {
+            m.raw("- model divergences (where the captures contradicted the Linux model's prediction, not findings): ")
+                    .text(divergences).raw("\n");
+        }
         List<String> calls = new ArrayList<>();
         for (CallLadder.Call c : d.ladder.calls()) calls.add(Escape.mdCode(Escape.redact(c.callId, redact)));
         m.raw("- SIP calls drawn in report.html: ").raw(calls.isEmpty() ? "none" : String.join(", ", calls)).raw("\n");

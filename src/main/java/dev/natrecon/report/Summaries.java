@@ -297,6 +297,16 @@ public final class Summaries {
         return m;
     }
 
+    /**
+     * The model's divergences as one line ("nat.source_address 2, sip.rewrite_other_translation 8"): where the
+     * captures contradicted the Linux model's prediction; empty when there was none.
+     */
+    public static String divergences(ModelSummary s) {
+        java.util.StringJoiner j = new java.util.StringJoiner(", ");
+        s.divergences().forEach((id, n) -> j.add(id + " " + n));
+        return j.toString();
+    }
+
     public static Map<String, Object> model(ModelSummary s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("settings", s.settings());

@@ -86,7 +86,11 @@ import java.util.TreeSet;
  *       output is byte for byte the predicted one (the findings stay listed); otherwise {@code alg.differs_from_prediction} names the
  *       fields that differ, the class follows the rules above with LINUX_LIKE turned into OTHER_CONSISTENT, and
  *       {@code alg.not_linux} is not given (the prediction is the authority). The classifier's own prediction decides
- *       only {@code alg.not_linux} and the gating above: the model saw the table, it did not.</li>
+ *       only {@code alg.not_linux} and the gating above: the model saw the table, it did not. One exception: when
+ *       the Linux helper run for the translation the pair's own packets show writes the router's output byte for
+ *       byte, the model's entry held another translation than the router's (its history was wrong: a WAN address
+ *       change it did not know of): the message is judged against that text and the model's prediction is reported
+ *       as a divergence of the model ({@link MessageVerdict#modelContradicted()}), not as a finding.</li>
  * </ol>
  *
  * <p>A case, per direction and as a whole, is made of the message verdicts by {@link CaseTally} (its case rules).
@@ -124,6 +128,8 @@ public final class SipRewriteClassifier {
         private boolean ownPrediction;
         /** Why Linux would have dropped the message ({@link LinuxSipPrediction}), or null. */
         private String linuxDrop;
+        /** What the model predicted where the router's output is Linux's for the translation shown, or null. */
+        private String modelContradicted;
         private final SipCopy in;
         private final SipCopy out;
         private final List<Translation> translations;
@@ -168,7 +174,7 @@ public final class SipRewriteClassifier {
             }
             UnjudgedPorts waiting = unjudgedPorts.isEmpty() ? null
                     : new UnjudgedPorts(c, Boolean.TRUE.equals(equal), list, unjudgedPorts, pair.frames());
-            return new MessageVerdict(pair, c, list, outcomes, !diff.untouched(), waiting);
+            return new MessageVerdict(pair, c, list, outcomes, !diff.untouched(), waiting, modelContradicted);
         }
 
         MessageVerdict judge() {
@@ -180,6 +186,7 @@ public final class SipRewriteClassifier {
                 mangled(out.problemList());
                 return verdict(AlgClass.BROKEN);
             }
+            if (pair.hasPrediction() && !diff.matchesPrediction().orElse(true)) otherTranslation();
             Set<String> before = in.problemIds();
             List<SipCopy.Problem> problems = new ArrayList<>();
             for (SipCopy.Problem p : out.problemList()) if (!before.contains(p.id())) problems.add(p);
@@ -235,6 +242,36 @@ public final class SipRewriteClassifier {
             }
             diff = diff.predicting(r.output(), pair.redacted());
             ownPrediction = true;
+        }
+
+        /**
+         * The model's prediction differs from the router's output in addresses only: when the Linux helper, run for the
+         * translation the pair's own packets show ({@link LinuxSipPrediction}), writes the router's output byte for byte, the router
+         * did what Linux does and the model's entry held another translation (a WAN address or port its history of
+         * the router got wrong). That prediction is set aside (a divergence of the model, {@link
+         * MessageVerdict#modelContradicted()}) and the message is judged against Linux's text for what the packets
+         * show; otherwise the model's prediction stays the authority.
+         */
+        private void otherTranslation() {
+            // only addresses: the helper writes the entry's NAT address (nf_nat_sip: ct->tuplehash[!dir]), which the
+            // packets show; a port may also come from the expectation table, which the model saw and the packets do not
+            if (diff.predictionDifferences().isEmpty()) return;
+            for (FieldChange ch : diff.predictionDifferences()) {
+                if (ch.before() == null || ch.after() == null || !isAddress(ch.beforeText()) || !isAddress(ch.afterText())) {
+                    return;
+                }
+            }
+            LinuxSipPrediction.Result r = LinuxSipPrediction.of(pair);
+            if (r.dropped() || !java.util.Arrays.equals(r.output(), pair.output().raw())) return;
+            modelContradicted = String.join("; ", diff.predictionDifferences().stream().map(ch -> ch.name()
+                    + ": predicted " + (ch.before() == null ? "(none)" : ch.beforeText()) + ", observed "
+                    + (ch.after() == null ? "(none)" : ch.afterText())).toList());
+            if (modelContradicted.isEmpty()) modelContradicted = "the bytes differ";
+            diff = diff.predicting(r.output(), pair.redacted());
+        }
+
+        private static boolean isAddress(String text) {
+            return dev.natrecon.decode.Addresses.parse(text.trim(), new long[2]);
         }
 
         /**

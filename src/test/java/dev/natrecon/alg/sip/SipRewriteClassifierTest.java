@@ -431,6 +431,29 @@ class SipRewriteClassifierTest {
         assertEquals(AlgClass.OTHER_CONSISTENT, C.classify(p.withPrediction(bytes(padded))).algClass());
     }
 
+    /**
+     * The model's entry held another WAN address than the router's (its history missed an address change): it
+     * predicted Via/Contact/SDP with that address, the router wrote the address its packets were translated to,
+     * exactly as Linux does for that translation. A divergence of the model, not a departure of the router.
+     */
+    @Test
+    void aPredictionFromAnotherTranslationIsTheModelsDivergence() {
+        SipMessagePair p = out(new Invite().text(), Invite.linux().text());
+        String stale = Invite.linux().text().replace(ROUTER, "203.0.113.99");
+        MessageVerdict v = C.classify(p.withPrediction(bytes(stale)));
+        assertEquals(AlgClass.LINUX_LIKE, v.algClass());
+        assertFalse(v.has(AlgFindingType.DIFFERS_FROM_PREDICTION), v.toString());
+        assertNotNull(v.modelContradicted());
+        assertTrue(v.modelContradicted().contains("predicted 203.0.113.99, observed " + ROUTER), v.modelContradicted());
+
+        // the router's own text departs from Linux's too (a wrong address): the model's prediction stays the authority
+        SipMessagePair wrong = out(new Invite().text(), Invite.linux().text().replace("c=IN IP4 " + ROUTER,
+                "c=IN IP4 198.51.100.7"));
+        MessageVerdict w = C.classify(wrong.withPrediction(bytes(stale)));
+        assertTrue(w.has(AlgFindingType.DIFFERS_FROM_PREDICTION), w.toString());
+        assertNull(w.modelContradicted());
+    }
+
     // ---- case rules
 
     static SipMessagePair outboundOn(long frame, String lan, String wan) {
