@@ -42,7 +42,11 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
      */
     public record LinkChange(long nanos, boolean relative, String kind, String address) {
     }
-    /** The SIP helper: attached, not attached, or decided from the traffic (attached when the router rewrote SIP). */
+    /**
+     * The SIP helper: attached (on {@code sipPorts} and {@code sipProtocols}), not attached, or decided from the
+     * captures before the replay, per transport and port, from what the router changed in the SIP text
+     * ({@link SipHelperDecision}).
+     */
     public enum SipHelper {
         ON, OFF, AUTO
     }
