@@ -79,7 +79,8 @@ public final class BindingTable {
         Binding b = lastBinding[side];
         if (b == null || lastHash[side] != fwd) return;
         if (c.modelled() && (b.entry == 0 || b.ended())) b = adoptEntry(b, c, side, fwd);
-        if (learnable && s.side == Side.LAN && !sameExternal(b, s, lastDirection[side])) {
+        if (learnable && s.side == Side.LAN && !sameExternal(b, s, lastDirection[side])
+                && bindings.size() < maxBindings) {
             learn(s, c.outbound(), null);
             lookup(s, side, fwd);
             b = lastBinding[side];

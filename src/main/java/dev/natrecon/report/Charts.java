@@ -164,13 +164,21 @@ final class Charts {
         XYIntervalSeries bars = new XYIntervalSeries("lifetime (first packet to its end, or to its last packet)");
         XYSeries ends = new XYSeries("entry expired, flushed or killed", false, true);
         String[] names = new String[n];
+        // a lifetime of one packet still gets a visible bar: 1/200 of the time the drawn lifetimes span
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            Binding b = bindings.get(i);
+            lo = Math.min(lo, seconds(b.firstNanos, t0));
+            hi = Math.max(hi, seconds(b.ended() ? Math.max(b.endNanos(), b.lastNanos) : b.lastNanos, t0));
+        }
+        double minWidth = n == 0 ? 0.001 : Math.max(0.001, (hi - lo) / 200);
         for (int i = 0; i < n; i++) {
             Binding b = bindings.get(i);
             names[i] = "#" + b.id + (b.lifetime > 1 ? " (lifetime " + b.lifetime + ")" : "") + " " + b.protocolName()
                     + " " + b.internal() + " as " + b.external() + " > " + b.remote();
             double a = seconds(b.firstNanos, t0);
             double z = seconds(b.ended() ? Math.max(b.endNanos(), b.firstNanos) : b.lastNanos, t0);
-            bars.add(i, i - 0.3, i + 0.3, a, a, Math.max(z, a + 0.001));
+            bars.add(i, i - 0.3, i + 0.3, a, a, Math.max(z, a + minWidth));
             if (b.ended() && b.ending() != Ending.REPLACED) ends.add(i, seconds(b.endNanos(), t0));
         }
         XYIntervalSeriesCollection c = new XYIntervalSeriesCollection();

@@ -164,4 +164,17 @@ class BindingLifetimeTest {
         assertEquals(Ending.REPLACED, bare.bindings().get(0).ending());
         assertFalse(bare.bindings().get(1).ended());
     }
+
+    @Test
+    void lifetimesCountAgainstTheBindingsBound() {
+        BindingTable one = new BindingTable(1);
+        for (int i = 0; i < 3; i++) {
+            Seen s = seen(frame(Side.LAN, PHONE, 5060, REMOTE, 5060), i + 1, i * S);
+            copy(s, ROUTER_WAN, 5060 + i, REMOTE, 5060, 1_000);
+            classifier.classify(s, c);
+            one.add(c);
+        }
+        assertEquals(1, one.bindings().size(), "the bound holds: later translations stay on the row kept");
+        assertEquals(3, one.bindings().get(0).packets(Side.LAN, 0));
+    }
 }
