@@ -38,10 +38,10 @@ import java.util.function.Consumer;
  * Each inference is announced as an {@link UplinkChange} or a decision line with its window and evidence frames; the
  * model's DESTROY events carry the {@link Inferred} window.
  *
- * <p>Per packet: two address comparisons and, for LAN packets that left through the WAN, one table lookup; nothing
- * allocated unless an inference is made.
+ * <p>Per packet: a few address comparisons, no table lookup (the model asks {@link #entryGone} when it finds the
+ * packet's entry contradicted); nothing allocated unless an inference is made.
  */
-final class RouterHistory {
+final class RouterHistory implements ConntrackModel.Contradiction {
     /** ICMP destination unreachable (RFC 792): type 3, codes 0 (net) and 1 (host); ICMPv6 (RFC 4443) type 1 code 0 (no route). */
     static final int ICMP_UNREACHABLE = 3, ICMP_NET = 0, ICMP_HOST = 1, ICMPV6_UNREACHABLE = 1, ICMPV6_NO_ROUTE = 0;
     /** ICMP port unreachable (RFC 792 type 3 code 3; RFC 4443 type 1 code 4). */
@@ -77,6 +77,8 @@ final class RouterHistory {
     /** The router's ICMP no-route answers on the LAN, newest last. */
     private final ArrayDeque<NoRoute> noRoutes = new ArrayDeque<>();
     private int inferences;
+    /** The LAN packet being fed, whose WAN copy the model may find contradicting its entry. */
+    private Seen current;
 
     /** The router's ICMP error about a packet: no route (on the LAN) or port unreachable (on the WAN). */
     private record NoRoute(Side side, long nanos, long frame, int protocol, long srcHi, long srcLo, long dstHi,
@@ -96,6 +98,7 @@ final class RouterHistory {
         this.decisions = decisions;
         this.uplinks = uplinks;
         wanAddress(wanAddress);
+        model.onContradiction(this);
     }
 
     /** Reads the router's {@code sysctl -a} dump (null: none): what it says about routes with link down. */
@@ -166,18 +169,17 @@ final class RouterHistory {
      * applied to the model first.
      */
     void beforeArrival(Seen s, Arrival a, EventSink out) {
+        current = null;
         if (s.side == Side.LAN && a.ingress == Arrival.Ingress.LAN) {
             if (a.egress == Arrival.Egress.WAN && s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
-                ConntrackEntry e = model.find(a.tuple);
-                if (e != null && !isOriginal(e.original(), a.tuple)) return; // a reply (DNAT, a port forward): its own NAT
+                current = s; // the model asks entryGone() when the copy contradicts the packet's entry
                 boolean translated = s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo;
                 if (addresses && translated && (s.cpSrcHi != wanHi || s.cpSrcLo != wanLo || wanAddress == null)
                         && !crossings.isInside(s.cpSrcHi, s.cpSrcLo)
                         && (wanAddress == null || Addresses.isV4(s.cpSrcHi, s.cpSrcLo) == Addresses.isV4(wanHi, wanLo))) {
-                    renumbered(s, out);
-                    if (e != null) e = model.find(a.tuple); // the flush may have taken it
+                    ConntrackEntry e = model.find(a.tuple);
+                    if (e == null || isOriginal(e.original(), a.tuple)) renumbered(s, out); // not a reply (DNAT)
                 }
-                if (e != null && s.hasPorts) contradicted(e, s, a, out);
                 if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
             } else if (a.egress == Arrival.Egress.DROPPED && addresses && noRouteFlushes && !noRoutes.isEmpty()) {
                 noRoute(s, a, out);
@@ -247,13 +249,15 @@ final class RouterHistory {
     }
 
     /**
-     * The WAN copy of {@code s} is translated otherwise than the live entry of its original tuple, whose NAT the
-     * captures saw at work: that entry died (the kernel never re-NATs one) and this packet makes a new one.
+     * The model's question ({@link ConntrackModel.Contradiction}): the WAN copy of the current packet is translated
+     * otherwise than the live entry of its original tuple, whose NAT the captures saw at work: that entry died (the
+     * kernel never re-NATs one) right after its last packet seen at work, and this packet makes a new one.
      */
-    private void contradicted(ConntrackEntry e, Seen s, Arrival a, EventSink out) {
-        if (e.observedNanos() == Long.MIN_VALUE) return; // its NAT was the model's guess, never seen at work
+    @Override
+    public boolean entryGone(ConntrackEntry e, Arrival a, EventSink out) {
+        Seen s = current;
+        if (s == null || !s.hasPorts) return false;
         ConntrackTuple o = e.original(), r = e.reply();
-        if (r.dstHi() == s.cpSrcHi && r.dstLo() == s.cpSrcLo && r.dstPort() == s.cpSrcPort) return;
         FrameRef proof = new FrameRef(s.side.label(), s.frame), copy = new FrameRef(s.side.other().label(), s.counterpartFrame);
         String had = r.dstHi() == o.srcHi() && r.dstLo() == o.srcLo() && r.dstPort() == o.srcPort() ? "no NAT"
                 : Addresses.format(r.dstHi(), r.dstLo()) + ":" + r.dstPort();
@@ -265,6 +269,7 @@ final class RouterHistory {
                         + "entry, so it was deleted and " + proof + " created a new one");
         model.killInferred(s.nanos, e, why, out);
         record("entry #" + e.id() + " deleted", why);
+        return true;
     }
 
     private static boolean isOriginal(ConntrackTuple o, ConntrackTuple t) {
