@@ -52,6 +52,11 @@ final class RouterHistory implements ConntrackModel.Contradiction {
      * reached the matcher before the packet is released.
      */
     static final long ANSWER_NANOS = 100_000_000L;
+    /**
+     * A WAN capture without a frame for this long is silent: longer than the default match window, within which a
+     * packet's copy appears (AnalysisInputs.DEFAULT_MATCH_WINDOW_SECONDS).
+     */
+    static final long SILENCE_NANOS = 1_000_000_000L;
     /** Recent no-route answers kept (icmp_ratelimit lets about one per second per destination through). */
     private static final int NOTICES = 32;
 
@@ -77,6 +82,12 @@ final class RouterHistory implements ConntrackModel.Contradiction {
     /** The router's ICMP no-route answers on the LAN, newest last. */
     private final ArrayDeque<NoRoute> noRoutes = new ArrayDeque<>();
     private int inferences;
+    /** The WAN capture's last frame offered to the matcher, and the last silence in it: from, to, frame before it. */
+    private long lastWanFrameNanos = Long.MIN_VALUE, lastWanFrameNumber, gapFrom = Long.MIN_VALUE, gapTo, gapFromFrame;
+    /** The router's last no-route answer on the LAN. */
+    private long lastNoRouteNanos = Long.MIN_VALUE;
+    /** The silence (its start) for which a carrier loss was last announced. */
+    private long carrierLossSince = Long.MIN_VALUE;
     /** The LAN packet being fed, whose WAN copy the model may find contradicting its entry. */
     private Seen current;
 
@@ -141,7 +152,17 @@ final class RouterHistory implements ConntrackModel.Contradiction {
      * entry took it, no socket either).
      */
     void frameSeen(Seen s) {
-        if (!s.icmpError || s.captureLabel != null) return;
+        if (s.captureLabel != null) return;
+        if (s.side == Side.WAN) {
+            if (lastWanFrameNanos != Long.MIN_VALUE && s.nanos - lastWanFrameNanos > SILENCE_NANOS) {
+                gapFrom = lastWanFrameNanos;
+                gapFromFrame = lastWanFrameNumber;
+                gapTo = s.nanos;
+            }
+            lastWanFrameNanos = s.nanos;
+            lastWanFrameNumber = s.frame;
+        }
+        if (!s.icmpError) return;
         boolean v4 = s.protocol == ConntrackTuple.ICMP, v6 = s.protocol == ConntrackTuple.ICMPV6;
         boolean answer;
         if (s.side == Side.LAN) {
@@ -159,6 +180,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                     && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
         }
         if (!answer) return;
+        if (s.side == Side.LAN) lastNoRouteNanos = s.nanos;
         if (noRoutes.size() == NOTICES) noRoutes.removeFirst();
         noRoutes.addLast(new NoRoute(s.side, s.nanos, s.frame, s.innerProtocol, s.innerSrcHi, s.innerSrcLo,
                 s.innerDstHi, s.innerDstLo, s.innerSrcPort, s.innerDstPort));
@@ -181,8 +203,9 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                     if (e == null || isOriginal(e.original(), a.tuple)) renumbered(s, out); // not a reply (DNAT)
                 }
                 if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
-            } else if (a.egress == Arrival.Egress.DROPPED && addresses && noRouteFlushes && !noRoutes.isEmpty()) {
-                noRoute(s, a, out);
+            } else if (a.egress == Arrival.Egress.DROPPED && addresses) {
+                if (noRouteFlushes && !noRoutes.isEmpty()) noRoute(s, a, out);
+                carrierLost(s, a);
             } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {
                 routedBack(s, a, out);
             }
@@ -300,6 +323,38 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                 + e.observedFrame() + " (its last packet seen at work)");
         model.killInferred(s.nanos, e, why, out);
         record("entry #" + e.id() + " deleted", why);
+    }
+
+    /**
+     * {@code s} got no WAN copy while the WAN capture was silent and the router answered nothing on the LAN since the
+     * silence began: the route stayed (a no-route drop answers with ICMP), so the packet went through conntrack and NAT
+     * and was lost at the WAN device, its carrier gone (the qdisc drops after POSTROUTING, where the entry was
+     * confirmed). Nothing was flushed: masquerade reacts to NETDEV_DOWN and address removal only (nf_nat_masquerade.c),
+     * not to a carrier loss. The model takes the packet as leaving through the WAN.
+     */
+    private void carrierLost(Seen s, Arrival a) {
+        long since;
+        long frame;
+        if (lastWanFrameNanos != Long.MIN_VALUE && lastWanFrameNanos < s.nanos) {
+            since = lastWanFrameNanos; // silent from its last frame until now, past this packet's match window
+            frame = lastWanFrameNumber;
+        } else if (gapFrom != Long.MIN_VALUE && gapFrom <= s.nanos && gapTo > s.nanos + SILENCE_NANOS) {
+            since = gapFrom;
+            frame = gapFromFrame;
+        } else {
+            return;
+        }
+        if (lastNoRouteNanos >= since || answer(s) != null) return;
+        a.egress = Arrival.Egress.WAN;
+        if (carrierLossSince == since) return;
+        carrierLossSince = since;
+        inferences++;
+        decisions.add("model inferred: the WAN lost its carrier (no flush) between " + dev.natrecon.capture.Times.iso(since)
+                + " and " + dev.natrecon.capture.Times.iso(s.nanos) + " (frames " + new FrameRef(Side.WAN.label(), frame)
+                + ", " + new FrameRef(s.side.label(), s.frame) + "): " + s.side.label() + "#" + s.frame + " got no WAN "
+                + "copy while the WAN capture was silent and the router answered no packet with ICMP no route: it went "
+                + "through conntrack and NAT (its entry confirmed) and was lost at the WAN device; masquerade flushes on "
+                + "NETDEV_DOWN and address removal only (nf_nat_masquerade.c), so the entries stay");
     }
 
     /** {@code s} got no WAN copy: when the router answered it with ICMP no route, the WAN's route was gone. */

@@ -293,4 +293,31 @@ class RouterHistoryTest {
         assertEquals("lan#1, wan#5, wan#6", k.get(0).inferred().frames());
         assertTrue(model.entries().isEmpty());
     }
+
+    /** A WAN frame as it enters the matcher (what the silence is measured by). */
+    void wanFrame(long frame, long nanos) {
+        Seen w = lanPacket(frame, nanos, 0, null, 0, Outcome.NO_COUNTERPART);
+        w.side = Side.WAN;
+        history.frameSeen(w);
+    }
+
+    @Test
+    void aPacketLostWhileTheWanIsSilentAndNothingAnswersWentThroughConntrack() {
+        wanFrame(1, T0);
+        offer(lanPacket(2, T0 + 5 * S, 0, null, 0, Outcome.NO_COUNTERPART), Arrival.Egress.DROPPED);
+        assertEquals(1, model.entries().size(), "confirmed before the WAN device dropped it (carrier loss)");
+        assertEquals(WAN, Addresses.format(model.entries().iterator().next().reply().dstHi(),
+                model.entries().iterator().next().reply().dstLo()), "masqueraded as any packet leaving the WAN");
+        assertEquals(List.of(), kills(), "no flush");
+        assertTrue(decisions.stream().anyMatch(d -> d.contains("lost its carrier") && d.contains("frames wan#1, lan#2")),
+                decisions.toString());
+    }
+
+    @Test
+    void aPacketLostWhileTheRouterAnswersNoRouteMadeNoEntry() {
+        wanFrame(1, T0);
+        history.frameSeen(icmp(3, T0 + 4 * S, "192.168.1.1")); // an earlier packet's answer: a no-route outage
+        offer(lanPacket(2, T0 + 5 * S, 0, null, 0, Outcome.NO_COUNTERPART), Arrival.Egress.DROPPED);
+        assertTrue(model.entries().isEmpty());
+    }
 }
