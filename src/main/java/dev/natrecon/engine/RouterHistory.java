@@ -13,7 +13,6 @@ import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.detect.UplinkChange;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -42,24 +41,6 @@ import java.util.function.Consumer;
  * packet's entry contradicted); nothing allocated unless an inference is made.
  */
 final class RouterHistory implements ConntrackModel.Contradiction {
-    /** ICMP destination unreachable (RFC 792): type 3, codes 0 (net) and 1 (host); ICMPv6 (RFC 4443) type 1 code 0 (no route). */
-    static final int ICMP_UNREACHABLE = 3, ICMP_NET = 0, ICMP_HOST = 1, ICMPV6_UNREACHABLE = 1, ICMPV6_NO_ROUTE = 0;
-    /** ICMP port unreachable (RFC 792 type 3 code 3; RFC 4443 type 1 code 4). */
-    static final int ICMP_PORT = 3, ICMPV6_PORT = 4;
-    /**
-     * How long after a packet the router's ICMP error about it may come: icmp_send runs as the packet is dropped in
-     * routing (lab: under a millisecond); a generous bound well inside the one-second match window, so the error has
-     * reached the matcher before the packet is released.
-     */
-    static final long ANSWER_NANOS = 100_000_000L;
-    /**
-     * A WAN capture without a frame for this long is silent: longer than the default match window, within which a
-     * packet's copy appears (AnalysisInputs.DEFAULT_MATCH_WINDOW_SECONDS).
-     */
-    static final long SILENCE_NANOS = 1_000_000_000L;
-    /** Recent no-route answers kept (icmp_ratelimit lets about one per second per destination through). */
-    private static final int NOTICES = 32;
-
     private final ConntrackModel model;
     private final String wanIf;
     private final CrossingClassifier crossings;
@@ -79,22 +60,13 @@ final class RouterHistory implements ConntrackModel.Contradiction {
     private long lastWanNanos = Long.MIN_VALUE;
     private Side lastWanSide;
     private long lastWanFrame;
-    /** The router's ICMP no-route answers on the LAN, newest last. */
-    private final ArrayDeque<NoRoute> noRoutes = new ArrayDeque<>();
+    /** The router's own ICMP answers and the WAN capture's silences, seen as frames enter the matcher. */
+    private final RouterAnswers answers;
     private int inferences;
-    /** The WAN capture's last frame offered to the matcher, and the last silence in it: from, to, frame before it. */
-    private long lastWanFrameNanos = Long.MIN_VALUE, lastWanFrameNumber, gapFrom = Long.MIN_VALUE, gapTo, gapFromFrame;
-    /** The router's last no-route answer on the LAN. */
-    private long lastNoRouteNanos = Long.MIN_VALUE;
     /** The silence (its start) for which a carrier loss was last announced. */
     private long carrierLossSince = Long.MIN_VALUE;
     /** The LAN packet being fed, whose WAN copy the model may find contradicting its entry. */
     private Seen current;
-
-    /** The router's ICMP error about a packet: no route (on the LAN) or port unreachable (on the WAN). */
-    private record NoRoute(Side side, long nanos, long frame, int protocol, long srcHi, long srcLo, long dstHi,
-                           long dstLo, int srcPort, int dstPort) {
-    }
 
     /**
      * @param wanAddress the WAN's address at the start (given, or learnt from the first translation), or null
@@ -108,6 +80,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
         this.crossings = crossings;
         this.decisions = decisions;
         this.uplinks = uplinks;
+        this.answers = new RouterAnswers(crossings);
         wanAddress(wanAddress);
         model.onContradiction(this);
     }
@@ -145,45 +118,9 @@ final class RouterHistory implements ConntrackModel.Contradiction {
         return inferences;
     }
 
-    /**
-     * A frame as it enters the matcher (before any frame after it is resolved): the router's own ICMP answers are kept,
-     * so that the packet they answer, resolved later, finds them: net/host unreachable on the LAN about an inside host's
-     * packet to the outside (no route), port unreachable on the WAN about a packet to the router's own address (no
-     * entry took it, no socket either).
-     */
+    /** A frame as it enters the matcher, before the frames before it are resolved ({@link RouterAnswers#frameSeen}). */
     void frameSeen(Seen s) {
-        if (s.captureLabel != null) return;
-        if (s.side == Side.WAN) {
-            if (lastWanFrameNanos != Long.MIN_VALUE && s.nanos - lastWanFrameNanos > SILENCE_NANOS) {
-                gapFrom = lastWanFrameNanos;
-                gapFromFrame = lastWanFrameNumber;
-                gapTo = s.nanos;
-            }
-            lastWanFrameNanos = s.nanos;
-            lastWanFrameNumber = s.frame;
-        }
-        if (!s.icmpError) return;
-        boolean v4 = s.protocol == ConntrackTuple.ICMP, v6 = s.protocol == ConntrackTuple.ICMPV6;
-        boolean answer;
-        if (s.side == Side.LAN) {
-            boolean noRoute = v4 ? s.icmpType == ICMP_UNREACHABLE && (s.icmpCode == ICMP_NET || s.icmpCode == ICMP_HOST)
-                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_NO_ROUTE;
-            // from a gateway on the LAN (an inside address that is not the quoted destination) to the quoted source
-            answer = noRoute && crossings.isInside(s.srcHi, s.srcLo) && crossings.isInside(s.innerSrcHi, s.innerSrcLo)
-                    && !crossings.isInside(s.innerDstHi, s.innerDstLo)
-                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
-        } else {
-            boolean port = v4 ? s.icmpType == ICMP_UNREACHABLE && s.icmpCode == ICMP_PORT
-                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_PORT;
-            // from the quoted destination (the router's outside address) back to the quoted source
-            answer = port && !crossings.isInside(s.srcHi, s.srcLo) && s.srcHi == s.innerDstHi && s.srcLo == s.innerDstLo
-                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
-        }
-        if (!answer) return;
-        if (s.side == Side.LAN) lastNoRouteNanos = s.nanos;
-        if (noRoutes.size() == NOTICES) noRoutes.removeFirst();
-        noRoutes.addLast(new NoRoute(s.side, s.nanos, s.frame, s.innerProtocol, s.innerSrcHi, s.innerSrcLo,
-                s.innerDstHi, s.innerDstLo, s.innerSrcPort, s.innerDstPort));
+        answers.frameSeen(s);
     }
 
     /**
@@ -204,14 +141,14 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                 }
                 if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
             } else if (a.egress == Arrival.Egress.DROPPED && addresses) {
-                if (noRouteFlushes && !noRoutes.isEmpty()) noRoute(s, a, out);
+                if (noRouteFlushes && answers.any()) noRoute(s, a, out);
                 carrierLost(s, a);
             } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {
                 routedBack(s, a, out);
             }
         } else if (s.side == Side.WAN && s.counterpartFrame != 0) {
             if (wanAddress != null && s.dstHi == wanHi && s.dstLo == wanLo) wanUse(s);
-        } else if (s.side == Side.WAN && a.ingress == Arrival.Ingress.WAN && !noRoutes.isEmpty() && s.hasPorts) {
+        } else if (s.side == Side.WAN && a.ingress == Arrival.Ingress.WAN && answers.any() && s.hasPorts) {
             portUnreachable(s, a, out);
         }
     }
@@ -222,7 +159,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
      * (nf_nat_core.c:nf_nat_inet_fn on the entry's reply direction), so that entry was gone before it.
      */
     private void portUnreachable(Seen s, Arrival a, EventSink out) {
-        NoRoute n = answer(s);
+        RouterAnswers.Answer n = answers.answer(s);
         if (n == null) return;
         ConntrackEntry e = model.find(a.tuple);
         if (e == null || e.observedNanos() == Long.MIN_VALUE || isOriginal(e.original(), a.tuple)) return;
@@ -333,18 +270,9 @@ final class RouterHistory implements ConntrackModel.Contradiction {
      * not to a carrier loss. The model takes the packet as leaving through the WAN.
      */
     private void carrierLost(Seen s, Arrival a) {
-        long since;
-        long frame;
-        if (lastWanFrameNanos != Long.MIN_VALUE && lastWanFrameNanos < s.nanos) {
-            since = lastWanFrameNanos; // silent from its last frame until now, past this packet's match window
-            frame = lastWanFrameNumber;
-        } else if (gapFrom != Long.MIN_VALUE && gapFrom <= s.nanos && gapTo > s.nanos + SILENCE_NANOS) {
-            since = gapFrom;
-            frame = gapFromFrame;
-        } else {
-            return;
-        }
-        if (lastNoRouteNanos >= since || answer(s) != null) return;
+        long since = answers.silenceSince(s);
+        if (since == Long.MIN_VALUE || answers.lastNoRouteNanos() >= since || answers.answer(s) != null) return;
+        long frame = answers.silenceFrame();
         a.egress = Arrival.Egress.WAN;
         if (carrierLossSince == since) return;
         carrierLossSince = since;
@@ -359,7 +287,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
 
     /** {@code s} got no WAN copy: when the router answered it with ICMP no route, the WAN's route was gone. */
     private void noRoute(Seen s, Arrival a, EventSink out) {
-        NoRoute n = answer(s);
+        RouterAnswers.Answer n = answers.answer(s);
         if (n == null || wanAddress == null) return;
         ConntrackEntry e = model.find(a.tuple);
         if (e == null || !wanIf.equals(e.masqInterface())) return; // not a route the WAN had
@@ -368,8 +296,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
         if (from == Long.MIN_VALUE) from = s.nanos;
         FrameRef last = lastWanNanos >= e.observedNanos() ? lastWanUse() : e.observedFrame();
         Inferred why = new Inferred(from, s.nanos, List.of(last, packet, icmp), packet + " got no WAN copy and the "
-                + "router answered it with ICMP " + (n.protocol() == ConntrackTuple.ICMP || s.protocol != ConntrackTuple.ICMPV6
-                ? "unreachable" : "no route") + " (" + icmp + "): the WAN had lost its route, so its address "
+                + "router answered it with ICMP unreachable (" + icmp + "): the WAN had lost its route, so its address "
                 + wanAddress + " went or it went down after " + last + ", and masquerade flushed its entries "
                 + "(nf_nat_masquerade.c); the packet died in routing and left no entry");
         model.onAddressRemoved(s.nanos, wanIf, wanAddress, why, out);
@@ -377,18 +304,6 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                 "inferred from " + packet + " and the router's ICMP " + icmp, why));
         record("WAN address " + wanAddress + " removed or WAN down", why);
         wanAddress(null);
-    }
-
-    /** The router's no-route answer to {@code s}: same quoted tuple, just after it. */
-    private NoRoute answer(Seen s) {
-        for (NoRoute n : noRoutes) {
-            if (n.side() == s.side && n.nanos() >= s.nanos && n.nanos() - s.nanos <= ANSWER_NANOS && n.protocol() == s.protocol
-                    && n.srcHi() == s.srcHi && n.srcLo() == s.srcLo && n.dstHi() == s.dstHi && n.dstLo() == s.dstLo
-                    && n.srcPort() == s.srcPort && n.dstPort() == s.dstPort) {
-                return n;
-            }
-        }
-        return null;
     }
 
     private void record(String what, Inferred why) {

@@ -180,8 +180,8 @@ class RouterHistoryTest {
         s.protocol = ConntrackTuple.ICMP;
         s.hasPorts = false;
         s.icmpError = true;
-        s.icmpType = RouterHistory.ICMP_UNREACHABLE;
-        s.icmpCode = RouterHistory.ICMP_NET;
+        s.icmpType = RouterAnswers.ICMP_UNREACHABLE;
+        s.icmpCode = RouterAnswers.ICMP_NET;
         s.innerProtocol = ConntrackTuple.UDP;
         address(PHONE, t);
         s.innerSrcHi = t[0];
@@ -210,7 +210,7 @@ class RouterHistoryTest {
     void withoutTheRoutersAnswerADroppedPacketInfersNothing() {
         offer(lanPacket(1, T0, 1, WAN, 5060, Outcome.TRANSLATED), Arrival.Egress.WAN);
         history.frameSeen(icmp(3, T0 + 3 * S + 500_000, "203.0.113.9")); // not from the LAN: someone else's
-        history.frameSeen(icmp(4, T0 + 3 * S + 2 * RouterHistory.ANSWER_NANOS, "192.168.1.1")); // too late for it
+        history.frameSeen(icmp(4, T0 + 3 * S + 2 * RouterAnswers.ANSWER_NANOS, "192.168.1.1")); // too late for it
         offer(lanPacket(2, T0 + 3 * S, 0, null, 0, Outcome.NO_COUNTERPART), Arrival.Egress.DROPPED);
         assertEquals(List.of(), kills());
         assertEquals(1, model.entries().size());
@@ -266,8 +266,8 @@ class RouterHistoryTest {
         icmp.nanos = in.nanos + 300_000;
         icmp.protocol = ConntrackTuple.ICMP;
         icmp.icmpError = true;
-        icmp.icmpType = RouterHistory.ICMP_UNREACHABLE;
-        icmp.icmpCode = RouterHistory.ICMP_PORT;
+        icmp.icmpType = RouterAnswers.ICMP_UNREACHABLE;
+        icmp.icmpCode = RouterAnswers.ICMP_PORT;
         icmp.srcHi = in.dstHi;
         icmp.srcLo = in.dstLo;
         icmp.dstHi = in.srcHi;
