@@ -32,7 +32,15 @@ import java.util.function.Consumer;
  *   <li><b>No route</b>: a LAN packet with no WAN copy that the router answered with ICMP net/host unreachable died in
  *       routing, before confirmation, leaving no entry; with the route out of the WAN gone, the WAN lost its address or
  *       went down, and masquerade flushed the entries on it (masq_inet_event / masq_device_event) at or before that
- *       packet. Inferred only where a masqueraded entry to that destination was alive (a route the WAN had).</li>
+ *       packet. Inferred only where a masqueraded entry to that destination was alive (a route the WAN had), and not
+ *       where the sysctl dump sets ignore_routes_with_linkdown=1 (a carrier loss then makes the same ICMP, no flush).</li>
+ *   <li><b>Routed back</b>: a LAN packet the LAN capture shows leaving the LAN again while its tuple's masqueraded
+ *       entry lived: alive, the entry would have been killed and the packet dropped (nf_nat_oif_changed).</li>
+ *   <li><b>Port unreachable</b>: a WAN packet to the router's address, a reply of a live entry, that the router
+ *       answered with ICMP port unreachable instead of forwarding it: the entry was gone.</li>
+ *   <li><b>Carrier loss</b>: a LAN packet with no WAN copy while the WAN capture is silent and the router answered no
+ *       packet with ICMP no route went through conntrack and NAT and was lost at the WAN device: it is modelled as
+ *       leaving through the WAN (its entry confirmed), nothing flushed.</li>
  * </ul>
  * Each inference is announced as an {@link UplinkChange} or a decision line with its window and evidence frames; the
  * model's DESTROY events carry the {@link Inferred} window.
