@@ -42,7 +42,10 @@ final class EventsCommand implements Callable<Integer> {
 
             @Override
             public void conntrack(ConntrackEvent e) {
-                if (!expect) out.println(EventFormat.line(e));
+                if (expect) return;
+                String inferred = EventFormat.inferredComment(e);
+                if (inferred != null) out.println(inferred);
+                out.println(EventFormat.line(e));
             }
 
             @Override

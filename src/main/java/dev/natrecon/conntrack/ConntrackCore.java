@@ -32,6 +32,8 @@ final class ConntrackCore {
     private final GenericTracker generic;
     /** The status changes of the packet being tracked; reused, copied into the event that reports them. */
     private final EnumSet<Change> changes = EnumSet.noneOf(Change.class);
+    /** Told of a LAN packet whose copy contradicts its entry's NAT (see {@link ConntrackModel#onContradiction}). */
+    ConntrackModel.Contradiction contradiction;
     /** A new entry's first packet's changes, which no event reports (NEW says it all); reused. */
     private final EnumSet<Change> unreported = EnumSet.noneOf(Change.class);
 
@@ -74,6 +76,9 @@ final class ConntrackCore {
         ConntrackEntry e = table.find(a.tuple);
         if (e == null) return counted(create(t, a, sink));
         int dir = table.lastDirection();
+        if (dir == 0 && contradiction != null && translatedOtherwise(e, a) && contradiction.entryGone(e, a, sink)) {
+            return counted(create(t, a, sink)); // the kernel never re-NATs an entry: this packet made a new one
+        }
         // ctinfo is decided at lookup, before the tracker runs (resolve_normal_ct)
         boolean established = dir == 1 || e.has(Status.SEEN_REPLY);
         changes.clear();
@@ -204,6 +209,18 @@ final class ConntrackCore {
         sink.accept(new EntryCreated(t, frame, v, e.natPort));
         for (NatTranslator.Finding f : r.findings) sink.accept(new Diverged(t, frame, v, f.kind(), f.detail()));
         return Verdict.NEW;
+    }
+
+    /**
+     * A LAN packet of a UDP/TCP entry whose NAT the captures saw at work, leaving with another source than the entry
+     * translates to (another address or port, no NAT where it had one, NAT where it had none).
+     */
+    private static boolean translatedOtherwise(ConntrackEntry e, Arrival a) {
+        if (!a.observed || a.ingress != Arrival.Ingress.LAN || e.observedNanos == Long.MIN_VALUE) return false;
+        int p = e.original.protocol();
+        if (p != ConntrackTuple.UDP && p != ConntrackTuple.TCP) return false;
+        return e.reply.dstHi() != a.observedSrcHi || e.reply.dstLo() != a.observedSrcLo
+                || e.reply.dstPort() != a.observedSrcPort;
     }
 
     /** The new entry with its NAT, status bits, master and helper (not yet in the table). */

@@ -243,6 +243,24 @@ public final class ConntrackModel {
         table.kill(e, inferred.earliestNanos(), FrameRef.NONE, "inferred: " + inferred.why(), inferred, sink);
     }
 
+    /**
+     * Decides what a LAN packet proves whose copy leaves translated otherwise than its live entry's NAT, which the
+     * captures saw at work before: the kernel never re-NATs a confirmed entry (nf_nat_core.c:nf_nat_setup_info runs at
+     * its first packet only), so the entry died in between.
+     */
+    public interface Contradiction {
+        /**
+         * @return true when it deleted {@code e} (through {@link #killInferred}): the packet then creates a new entry;
+         *         false leaves the entry to the packet (the model records the divergence as before)
+         */
+        boolean entryGone(ConntrackEntry e, Arrival a, EventSink sink);
+    }
+
+    /** Asks {@code c} about every LAN packet whose observed translation contradicts its entry's; null: nobody. */
+    public void onContradiction(Contradiction c) {
+        core.contradiction = c;
+    }
+
     /** An address was added to {@code iface} ("a.b.c.d/len"): masquerade may pick it for new entries; no entry changes. */
     public void onAddressAdded(long nanos, String iface, String cidr, EventSink sink) {
         masquerade.addressAdded(nanos, iface, cidr, sink);

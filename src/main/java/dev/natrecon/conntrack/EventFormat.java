@@ -47,6 +47,18 @@ public final class EventFormat {
         return timestamp(e.nanos()) + "\t" + body(tag(e), e.entry());
     }
 
+    /**
+     * For an event the captures prove without showing it (an {@link ConntrackEvent.EntryKilled} with its
+     * {@link Inferred} window), the comment line that goes before it: {@code # [window start]\tINFERRED between +0.000 s
+     * and +3.001 s (frames wan#2, lan#3, lan#4): why}; null for any other event.
+     */
+    public static String inferredComment(ConntrackEvent e) {
+        Inferred w = e instanceof ConntrackEvent.EntryKilled k ? k.inferred() : null;
+        if (w == null) return null;
+        return "# " + timestamp(w.earliestNanos()) + "\tINFERRED within " + timestamp(w.earliestNanos()) + " .. "
+                + timestamp(w.latestNanos()) + " (frames " + w.frames() + "): " + w.why();
+    }
+
     /** The line without the timestamp: the kernel's line body, or the comment text of a {@link Diverged}. */
     public static String text(ConntrackEvent e) {
         if (e instanceof Diverged d) return "# " + comment(d);

@@ -13,7 +13,6 @@ import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.detect.UplinkChange;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -33,28 +32,23 @@ import java.util.function.Consumer;
  *   <li><b>No route</b>: a LAN packet with no WAN copy that the router answered with ICMP net/host unreachable died in
  *       routing, before confirmation, leaving no entry; with the route out of the WAN gone, the WAN lost its address or
  *       went down, and masquerade flushed the entries on it (masq_inet_event / masq_device_event) at or before that
- *       packet. Inferred only where a masqueraded entry to that destination was alive (a route the WAN had).</li>
+ *       packet. Inferred only where a masqueraded entry to that destination was alive (a route the WAN had), and not
+ *       where the sysctl dump sets ignore_routes_with_linkdown=1 (a carrier loss then makes the same ICMP, no flush).</li>
+ *   <li><b>Routed back</b>: a LAN packet the LAN capture shows leaving the LAN again while its tuple's masqueraded
+ *       entry lived: alive, the entry would have been killed and the packet dropped (nf_nat_oif_changed).</li>
+ *   <li><b>Port unreachable</b>: a WAN packet to the router's address, a reply of a live entry, that the router
+ *       answered with ICMP port unreachable instead of forwarding it: the entry was gone.</li>
+ *   <li><b>Carrier loss</b>: a LAN packet with no WAN copy while the WAN capture is silent and the router answered no
+ *       packet with ICMP no route went through conntrack and NAT and was lost at the WAN device: it is modelled as
+ *       leaving through the WAN (its entry confirmed), nothing flushed.</li>
  * </ul>
  * Each inference is announced as an {@link UplinkChange} or a decision line with its window and evidence frames; the
  * model's DESTROY events carry the {@link Inferred} window.
  *
- * <p>Per packet: two address comparisons and, for LAN packets that left through the WAN, one table lookup; nothing
- * allocated unless an inference is made.
+ * <p>Per packet: a few address comparisons, no table lookup (the model asks {@link #entryGone} when it finds the
+ * packet's entry contradicted); nothing allocated unless an inference is made.
  */
-final class RouterHistory {
-    /** ICMP destination unreachable (RFC 792): type 3, codes 0 (net) and 1 (host); ICMPv6 (RFC 4443) type 1 code 0 (no route). */
-    static final int ICMP_UNREACHABLE = 3, ICMP_NET = 0, ICMP_HOST = 1, ICMPV6_UNREACHABLE = 1, ICMPV6_NO_ROUTE = 0;
-    /** ICMP port unreachable (RFC 792 type 3 code 3; RFC 4443 type 1 code 4). */
-    static final int ICMP_PORT = 3, ICMPV6_PORT = 4;
-    /**
-     * How long after a packet the router's ICMP error about it may come: icmp_send runs as the packet is dropped in
-     * routing (lab: under a millisecond); a generous bound well inside the one-second match window, so the error has
-     * reached the matcher before the packet is released.
-     */
-    static final long ANSWER_NANOS = 100_000_000L;
-    /** Recent no-route answers kept (icmp_ratelimit lets about one per second per destination through). */
-    private static final int NOTICES = 32;
-
+final class RouterHistory implements ConntrackModel.Contradiction {
     private final ConntrackModel model;
     private final String wanIf;
     private final CrossingClassifier crossings;
@@ -74,14 +68,13 @@ final class RouterHistory {
     private long lastWanNanos = Long.MIN_VALUE;
     private Side lastWanSide;
     private long lastWanFrame;
-    /** The router's ICMP no-route answers on the LAN, newest last. */
-    private final ArrayDeque<NoRoute> noRoutes = new ArrayDeque<>();
+    /** The router's own ICMP answers and the WAN capture's silences, seen as frames enter the matcher. */
+    private final RouterAnswers answers;
     private int inferences;
-
-    /** The router's ICMP error about a packet: no route (on the LAN) or port unreachable (on the WAN). */
-    private record NoRoute(Side side, long nanos, long frame, int protocol, long srcHi, long srcLo, long dstHi,
-                           long dstLo, int srcPort, int dstPort) {
-    }
+    /** The silence (its start) for which a carrier loss was last announced. */
+    private long carrierLossSince = Long.MIN_VALUE;
+    /** The LAN packet being fed, whose WAN copy the model may find contradicting its entry. */
+    private Seen current;
 
     /**
      * @param wanAddress the WAN's address at the start (given, or learnt from the first translation), or null
@@ -95,7 +88,9 @@ final class RouterHistory {
         this.crossings = crossings;
         this.decisions = decisions;
         this.uplinks = uplinks;
+        this.answers = new RouterAnswers(crossings);
         wanAddress(wanAddress);
+        model.onContradiction(this);
     }
 
     /** Reads the router's {@code sysctl -a} dump (null: none): what it says about routes with link down. */
@@ -131,34 +126,9 @@ final class RouterHistory {
         return inferences;
     }
 
-    /**
-     * A frame as it enters the matcher (before any frame after it is resolved): the router's own ICMP answers are kept,
-     * so that the packet they answer, resolved later, finds them: net/host unreachable on the LAN about an inside host's
-     * packet to the outside (no route), port unreachable on the WAN about a packet to the router's own address (no
-     * entry took it, no socket either).
-     */
+    /** A frame as it enters the matcher, before the frames before it are resolved ({@link RouterAnswers#frameSeen}). */
     void frameSeen(Seen s) {
-        if (!s.icmpError || s.captureLabel != null) return;
-        boolean v4 = s.protocol == ConntrackTuple.ICMP, v6 = s.protocol == ConntrackTuple.ICMPV6;
-        boolean answer;
-        if (s.side == Side.LAN) {
-            boolean noRoute = v4 ? s.icmpType == ICMP_UNREACHABLE && (s.icmpCode == ICMP_NET || s.icmpCode == ICMP_HOST)
-                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_NO_ROUTE;
-            // from a gateway on the LAN (an inside address that is not the quoted destination) to the quoted source
-            answer = noRoute && crossings.isInside(s.srcHi, s.srcLo) && crossings.isInside(s.innerSrcHi, s.innerSrcLo)
-                    && !crossings.isInside(s.innerDstHi, s.innerDstLo)
-                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
-        } else {
-            boolean port = v4 ? s.icmpType == ICMP_UNREACHABLE && s.icmpCode == ICMP_PORT
-                    : v6 && s.icmpType == ICMPV6_UNREACHABLE && s.icmpCode == ICMPV6_PORT;
-            // from the quoted destination (the router's outside address) back to the quoted source
-            answer = port && !crossings.isInside(s.srcHi, s.srcLo) && s.srcHi == s.innerDstHi && s.srcLo == s.innerDstLo
-                    && s.dstHi == s.innerSrcHi && s.dstLo == s.innerSrcLo;
-        }
-        if (!answer) return;
-        if (noRoutes.size() == NOTICES) noRoutes.removeFirst();
-        noRoutes.addLast(new NoRoute(s.side, s.nanos, s.frame, s.innerProtocol, s.innerSrcHi, s.innerSrcLo,
-                s.innerDstHi, s.innerDstLo, s.innerSrcPort, s.innerDstPort));
+        answers.frameSeen(s);
     }
 
     /**
@@ -166,27 +136,27 @@ final class RouterHistory {
      * applied to the model first.
      */
     void beforeArrival(Seen s, Arrival a, EventSink out) {
+        current = null;
         if (s.side == Side.LAN && a.ingress == Arrival.Ingress.LAN) {
             if (a.egress == Arrival.Egress.WAN && s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
-                ConntrackEntry e = model.find(a.tuple);
-                if (e != null && !isOriginal(e.original(), a.tuple)) return; // a reply (DNAT, a port forward): its own NAT
+                current = s; // the model asks entryGone() when the copy contradicts the packet's entry
                 boolean translated = s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo;
                 if (addresses && translated && (s.cpSrcHi != wanHi || s.cpSrcLo != wanLo || wanAddress == null)
                         && !crossings.isInside(s.cpSrcHi, s.cpSrcLo)
                         && (wanAddress == null || Addresses.isV4(s.cpSrcHi, s.cpSrcLo) == Addresses.isV4(wanHi, wanLo))) {
-                    renumbered(s, out);
-                    if (e != null) e = model.find(a.tuple); // the flush may have taken it
+                    ConntrackEntry e = model.find(a.tuple);
+                    if (e == null || isOriginal(e.original(), a.tuple)) renumbered(s, out); // not a reply (DNAT)
                 }
-                if (e != null && s.hasPorts) contradicted(e, s, a, out);
                 if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
-            } else if (a.egress == Arrival.Egress.DROPPED && addresses && noRouteFlushes && !noRoutes.isEmpty()) {
-                noRoute(s, a, out);
+            } else if (a.egress == Arrival.Egress.DROPPED && addresses) {
+                if (noRouteFlushes && answers.any()) noRoute(s, a, out);
+                carrierLost(s, a);
             } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {
                 routedBack(s, a, out);
             }
         } else if (s.side == Side.WAN && s.counterpartFrame != 0) {
             if (wanAddress != null && s.dstHi == wanHi && s.dstLo == wanLo) wanUse(s);
-        } else if (s.side == Side.WAN && a.ingress == Arrival.Ingress.WAN && !noRoutes.isEmpty() && s.hasPorts) {
+        } else if (s.side == Side.WAN && a.ingress == Arrival.Ingress.WAN && answers.any() && s.hasPorts) {
             portUnreachable(s, a, out);
         }
     }
@@ -197,7 +167,7 @@ final class RouterHistory {
      * (nf_nat_core.c:nf_nat_inet_fn on the entry's reply direction), so that entry was gone before it.
      */
     private void portUnreachable(Seen s, Arrival a, EventSink out) {
-        NoRoute n = answer(s);
+        RouterAnswers.Answer n = answers.answer(s);
         if (n == null) return;
         ConntrackEntry e = model.find(a.tuple);
         if (e == null || e.observedNanos() == Long.MIN_VALUE || isOriginal(e.original(), a.tuple)) return;
@@ -247,13 +217,15 @@ final class RouterHistory {
     }
 
     /**
-     * The WAN copy of {@code s} is translated otherwise than the live entry of its original tuple, whose NAT the
-     * captures saw at work: that entry died (the kernel never re-NATs one) and this packet makes a new one.
+     * The model's question ({@link ConntrackModel.Contradiction}): the WAN copy of the current packet is translated
+     * otherwise than the live entry of its original tuple, whose NAT the captures saw at work: that entry died (the
+     * kernel never re-NATs one) right after its last packet seen at work, and this packet makes a new one.
      */
-    private void contradicted(ConntrackEntry e, Seen s, Arrival a, EventSink out) {
-        if (e.observedNanos() == Long.MIN_VALUE) return; // its NAT was the model's guess, never seen at work
+    @Override
+    public boolean entryGone(ConntrackEntry e, Arrival a, EventSink out) {
+        Seen s = current;
+        if (s == null || !s.hasPorts) return false;
         ConntrackTuple o = e.original(), r = e.reply();
-        if (r.dstHi() == s.cpSrcHi && r.dstLo() == s.cpSrcLo && r.dstPort() == s.cpSrcPort) return;
         FrameRef proof = new FrameRef(s.side.label(), s.frame), copy = new FrameRef(s.side.other().label(), s.counterpartFrame);
         String had = r.dstHi() == o.srcHi() && r.dstLo() == o.srcLo() && r.dstPort() == o.srcPort() ? "no NAT"
                 : Addresses.format(r.dstHi(), r.dstLo()) + ":" + r.dstPort();
@@ -265,6 +237,7 @@ final class RouterHistory {
                         + "entry, so it was deleted and " + proof + " created a new one");
         model.killInferred(s.nanos, e, why, out);
         record("entry #" + e.id() + " deleted", why);
+        return true;
     }
 
     private static boolean isOriginal(ConntrackTuple o, ConntrackTuple t) {
@@ -297,9 +270,32 @@ final class RouterHistory {
         record("entry #" + e.id() + " deleted", why);
     }
 
+    /**
+     * {@code s} got no WAN copy while the WAN capture was silent and the router answered nothing on the LAN since the
+     * silence began: the route stayed (a no-route drop answers with ICMP), so the packet went through conntrack and NAT
+     * and was lost at the WAN device, its carrier gone (the qdisc drops after POSTROUTING, where the entry was
+     * confirmed). Nothing was flushed: masquerade reacts to NETDEV_DOWN and address removal only (nf_nat_masquerade.c),
+     * not to a carrier loss. The model takes the packet as leaving through the WAN.
+     */
+    private void carrierLost(Seen s, Arrival a) {
+        long since = answers.silenceSince(s);
+        if (since == Long.MIN_VALUE || answers.lastNoRouteNanos() >= since || answers.answer(s) != null) return;
+        long frame = answers.silenceFrame();
+        a.egress = Arrival.Egress.WAN;
+        if (carrierLossSince == since) return;
+        carrierLossSince = since;
+        inferences++;
+        decisions.add("model inferred: the WAN lost its carrier (no flush) between " + dev.natrecon.capture.Times.iso(since)
+                + " and " + dev.natrecon.capture.Times.iso(s.nanos) + " (frames " + new FrameRef(Side.WAN.label(), frame)
+                + ", " + new FrameRef(s.side.label(), s.frame) + "): " + s.side.label() + "#" + s.frame + " got no WAN "
+                + "copy while the WAN capture was silent and the router answered no packet with ICMP no route: it went "
+                + "through conntrack and NAT (its entry confirmed) and was lost at the WAN device; masquerade flushes on "
+                + "NETDEV_DOWN and address removal only (nf_nat_masquerade.c), so the entries stay");
+    }
+
     /** {@code s} got no WAN copy: when the router answered it with ICMP no route, the WAN's route was gone. */
     private void noRoute(Seen s, Arrival a, EventSink out) {
-        NoRoute n = answer(s);
+        RouterAnswers.Answer n = answers.answer(s);
         if (n == null || wanAddress == null) return;
         ConntrackEntry e = model.find(a.tuple);
         if (e == null || !wanIf.equals(e.masqInterface())) return; // not a route the WAN had
@@ -308,8 +304,7 @@ final class RouterHistory {
         if (from == Long.MIN_VALUE) from = s.nanos;
         FrameRef last = lastWanNanos >= e.observedNanos() ? lastWanUse() : e.observedFrame();
         Inferred why = new Inferred(from, s.nanos, List.of(last, packet, icmp), packet + " got no WAN copy and the "
-                + "router answered it with ICMP " + (n.protocol() == ConntrackTuple.ICMP || s.protocol != ConntrackTuple.ICMPV6
-                ? "unreachable" : "no route") + " (" + icmp + "): the WAN had lost its route, so its address "
+                + "router answered it with ICMP unreachable (" + icmp + "): the WAN had lost its route, so its address "
                 + wanAddress + " went or it went down after " + last + ", and masquerade flushed its entries "
                 + "(nf_nat_masquerade.c); the packet died in routing and left no entry");
         model.onAddressRemoved(s.nanos, wanIf, wanAddress, why, out);
@@ -317,18 +312,6 @@ final class RouterHistory {
                 "inferred from " + packet + " and the router's ICMP " + icmp, why));
         record("WAN address " + wanAddress + " removed or WAN down", why);
         wanAddress(null);
-    }
-
-    /** The router's no-route answer to {@code s}: same quoted tuple, just after it. */
-    private NoRoute answer(Seen s) {
-        for (NoRoute n : noRoutes) {
-            if (n.side() == s.side && n.nanos() >= s.nanos && n.nanos() - s.nanos <= ANSWER_NANOS && n.protocol() == s.protocol
-                    && n.srcHi() == s.srcHi && n.srcLo() == s.srcLo && n.dstHi() == s.dstHi && n.dstLo() == s.dstLo
-                    && n.srcPort() == s.srcPort && n.dstPort() == s.dstPort) {
-                return n;
-            }
-        }
-        return null;
     }
 
     private void record(String what, Inferred why) {

@@ -180,8 +180,8 @@ class RouterHistoryTest {
         s.protocol = ConntrackTuple.ICMP;
         s.hasPorts = false;
         s.icmpError = true;
-        s.icmpType = RouterHistory.ICMP_UNREACHABLE;
-        s.icmpCode = RouterHistory.ICMP_NET;
+        s.icmpType = RouterAnswers.ICMP_UNREACHABLE;
+        s.icmpCode = RouterAnswers.ICMP_NET;
         s.innerProtocol = ConntrackTuple.UDP;
         address(PHONE, t);
         s.innerSrcHi = t[0];
@@ -210,7 +210,7 @@ class RouterHistoryTest {
     void withoutTheRoutersAnswerADroppedPacketInfersNothing() {
         offer(lanPacket(1, T0, 1, WAN, 5060, Outcome.TRANSLATED), Arrival.Egress.WAN);
         history.frameSeen(icmp(3, T0 + 3 * S + 500_000, "203.0.113.9")); // not from the LAN: someone else's
-        history.frameSeen(icmp(4, T0 + 3 * S + 2 * RouterHistory.ANSWER_NANOS, "192.168.1.1")); // too late for it
+        history.frameSeen(icmp(4, T0 + 3 * S + 2 * RouterAnswers.ANSWER_NANOS, "192.168.1.1")); // too late for it
         offer(lanPacket(2, T0 + 3 * S, 0, null, 0, Outcome.NO_COUNTERPART), Arrival.Egress.DROPPED);
         assertEquals(List.of(), kills());
         assertEquals(1, model.entries().size());
@@ -266,8 +266,8 @@ class RouterHistoryTest {
         icmp.nanos = in.nanos + 300_000;
         icmp.protocol = ConntrackTuple.ICMP;
         icmp.icmpError = true;
-        icmp.icmpType = RouterHistory.ICMP_UNREACHABLE;
-        icmp.icmpCode = RouterHistory.ICMP_PORT;
+        icmp.icmpType = RouterAnswers.ICMP_UNREACHABLE;
+        icmp.icmpCode = RouterAnswers.ICMP_PORT;
         icmp.srcHi = in.dstHi;
         icmp.srcLo = in.dstLo;
         icmp.dstHi = in.srcHi;
@@ -291,6 +291,33 @@ class RouterHistoryTest {
         assertEquals(1, k.size(), events.toString());
         assertEquals(T0, k.get(0).nanos());
         assertEquals("lan#1, wan#5, wan#6", k.get(0).inferred().frames());
+        assertTrue(model.entries().isEmpty());
+    }
+
+    /** A WAN frame as it enters the matcher (what the silence is measured by). */
+    void wanFrame(long frame, long nanos) {
+        Seen w = lanPacket(frame, nanos, 0, null, 0, Outcome.NO_COUNTERPART);
+        w.side = Side.WAN;
+        history.frameSeen(w);
+    }
+
+    @Test
+    void aPacketLostWhileTheWanIsSilentAndNothingAnswersWentThroughConntrack() {
+        wanFrame(1, T0);
+        offer(lanPacket(2, T0 + 5 * S, 0, null, 0, Outcome.NO_COUNTERPART), Arrival.Egress.DROPPED);
+        assertEquals(1, model.entries().size(), "confirmed before the WAN device dropped it (carrier loss)");
+        assertEquals(WAN, Addresses.format(model.entries().iterator().next().reply().dstHi(),
+                model.entries().iterator().next().reply().dstLo()), "masqueraded as any packet leaving the WAN");
+        assertEquals(List.of(), kills(), "no flush");
+        assertTrue(decisions.stream().anyMatch(d -> d.contains("lost its carrier") && d.contains("frames wan#1, lan#2")),
+                decisions.toString());
+    }
+
+    @Test
+    void aPacketLostWhileTheRouterAnswersNoRouteMadeNoEntry() {
+        wanFrame(1, T0);
+        history.frameSeen(icmp(3, T0 + 4 * S, "192.168.1.1")); // an earlier packet's answer: a no-route outage
+        offer(lanPacket(2, T0 + 5 * S, 0, null, 0, Outcome.NO_COUNTERPART), Arrival.Egress.DROPPED);
         assertTrue(model.entries().isEmpty());
     }
 }
