@@ -114,8 +114,11 @@ outage_what() {
 - t≈$(rel_time "$T_DOWN_TS") WAN address removed: **no DESTROY** (only masqueraded entries are flushed on address removal; an
   \`snat\` entry is not), \`conntrack-L-outage.txt\` still lists the entry.
 - t≈$(rel_time "$T_DOWN_TS") to $(rel_time "$T_UP_TS") (no route): the phone's requests and retransmissions (LAN frames $OUTAGE_FR) matched
-  the entry in PREROUTING and died in routing: no WAN copy, no conntrack event; the router answered with ICMP
+  the entry in PREROUTING and died in routing: no WAN copy, no new entry; the router answered with ICMP
   destination unreachable, code 0 (net unreachable), from $ROUTER_LAN_IP: LAN frames $ICMP_FR (rate-limited).
+  The first of them made the entry \`[ASSURED]\` at t=$(event_times "$OUT/kernel-events.txt" "UPDATE.* $pat .*ASSURED" | awk '{print $1}') with the UDP stream timeout
+  ($(grep "UPDATE.* $pat .*ASSURED" "$OUT/kernel-events.txt" | head -n1 | awk '{print $7}') s, not the helper's 3600 s): conntrack saw the packet in PREROUTING, but the SIP helper runs
+  after routing (at confirmation, POSTROUTING/INPUT) and never saw it. The next packet that was forwarded set 3600 s again.
 - t≈$(rel_time "$T_UP_TS") WAN back: the next request went out through the **same entry** (one NEW in the whole run) with
   $ROUTER_WAN_IP:5060 and was answered; the phone is registered again (\`agents.log\`).
 EOR
