@@ -30,8 +30,9 @@ BACKUP_IF=eth0        BACKUP_IP=198.51.100.1       BACKUP_MAC=02:4e:52:03:00:01
 BACKUP_UP_IF=eth1     BACKUP_UP_IP=192.0.2.1       BACKUP_UP_MAC=02:4e:52:04:00:01
 PROVIDER_B_IF=eth1    PROVIDER_B_IP=192.0.2.2      PROVIDER_B_MAC=02:4e:52:04:00:02
 BACKUP_NET=198.51.100.0/24
-# the OPTIONS at 1.5 s is answered before the 2 s after which a replied UDP entry becomes ASSURED (not at the edge)
-PHONE_STEPS="0:REGISTER 1.5:OPTIONS 5:OPTIONS 7:REGISTER 11:REGISTER 13:OPTIONS 15:REGISTER"
+# no two answered requests of a new entry 2 s apart: a replied UDP entry becomes ASSURED by a packet more than
+# 2 s after its first one, and a request right at that edge makes the ASSURED update a matter of milliseconds
+PHONE_STEPS="0:REGISTER 1.5:OPTIONS 5:OPTIONS 7.5:REGISTER 11:REGISTER 13:OPTIONS 15:REGISTER"
 T_DOWN=3.5; T_UP=9; END_T=18
 
 backup_nat_stmt() { [[ $BACKUP_NAT == snat ]] && echo "snat to $ROUTER_WAN1_IP" || echo masquerade; }
