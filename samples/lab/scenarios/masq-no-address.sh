@@ -16,13 +16,13 @@ SCENARIO_TITLE="Masquerade on a WAN with no address but a route: the source fall
 source "$SCENARIO_DIR/outage-no-route.sh"
 
 wan_down() {
-    in_router ip addr del "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"
+    ip -n "$NS_ROUTER" addr del "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"   # one process: the recorded instant is close to the kernel's
     in_router ip route add "$WAN_NET" dev "$ROUTER_WAN_IF" scope link
     in_router ip neigh replace "$PROVIDER_IP" lladdr "$PROVIDER_MAC" dev "$ROUTER_WAN_IF" nud permanent
 }
 wan_up() {
     in_router ip route del "$WAN_NET" dev "$ROUTER_WAN_IF"
-    in_router ip addr add "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"
+    ip -n "$NS_ROUTER" addr add "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"
     in_router ip neigh replace "$PROVIDER_IP" lladdr "$PROVIDER_MAC" dev "$ROUTER_WAN_IF" nud permanent
 }
 

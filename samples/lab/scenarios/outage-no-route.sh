@@ -14,7 +14,8 @@
 source "$LAB_DIR/lib/common.sh"
 
 SCENARIO_TITLE="${SCENARIO_TITLE:-WAN outage with no route at all: no entry while it lasts (ICMP net unreachable), a fresh masqueraded entry afterwards}"
-PHONE_STEPS="${PHONE_STEPS:-0:REGISTER 2:OPTIONS 5:OPTIONS 9:REGISTER 15:REGISTER 18:OPTIONS}"
+# the OPTIONS at 1.5 s is answered before the 2 s after which a replied UDP entry becomes ASSURED (not at the edge)
+PHONE_STEPS="${PHONE_STEPS:-0:REGISTER 1.5:OPTIONS 5:OPTIONS 9:REGISTER 15:REGISTER 18:OPTIONS}"
 T_DOWN=${T_DOWN:-3.5}; T_UP=${T_UP:-13.5}; END_T=${END_T:-20}
 NAT_STMT="${NAT_STMT:-masquerade}"   # outage-no-route-snat: snat to the WAN address
 
@@ -29,9 +30,10 @@ scenario_configure() {
 route_snapshot() { { echo "# t=$1 ($2)"; in_router ip -4 route; in_router ip -4 addr show dev "$ROUTER_WAN_IF" | sed -n 's/^ *inet /inet /p'; echo; } >>"$OUT/router-routes.txt"; }
 
 # wan_down / wan_up: what takes the WAN away and brings it back (a variant may override them)
-wan_down() { in_router ip addr del "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"; }
+# (ip -n: one process, so that the recorded instant just before it is close to the kernel's)
+wan_down() { ip -n "$NS_ROUTER" addr del "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"; }
 wan_up() {
-    in_router ip addr add "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"
+    ip -n "$NS_ROUTER" addr add "$ROUTER_WAN_IP/$WAN_PREFIX" dev "$ROUTER_WAN_IF"
     # removing the interface's only address flushed its neighbour entries (even
     # the permanent one); put it back so that the capture has no ARP
     in_router ip neigh replace "$PROVIDER_IP" lladdr "$PROVIDER_MAC" dev "$ROUTER_WAN_IF" nud permanent
@@ -110,12 +112,15 @@ outage_what() {
     if [[ $NAT_STMT != masquerade ]]; then
         cat <<EOR
 - t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` translated (\`$NAT_STMT\`) to $ROUTER_WAN_IP:5060 (\`helper=sip\`) at
-  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat "); 200 OK; the OPTIONS at t=2 answered through it.
+  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat "); 200 OK; the OPTIONS at t=1.5 answered through it (not yet \`[ASSURED]\`: less than 2 s after the first packet).
 - t≈$(rel_time "$T_DOWN_TS") WAN address removed: **no DESTROY** (only masqueraded entries are flushed on address removal; an
   \`snat\` entry is not), \`conntrack-L-outage.txt\` still lists the entry.
 - t≈$(rel_time "$T_DOWN_TS") to $(rel_time "$T_UP_TS") (no route): the phone's requests and retransmissions (LAN frames $OUTAGE_FR) matched
-  the entry in PREROUTING and died in routing: no WAN copy, no conntrack event; the router answered with ICMP
+  the entry in PREROUTING and died in routing: no WAN copy, no new entry; the router answered with ICMP
   destination unreachable, code 0 (net unreachable), from $ROUTER_LAN_IP: LAN frames $ICMP_FR (rate-limited).
+  The first of them made the entry \`[ASSURED]\` at t=$(event_times "$OUT/kernel-events.txt" "UPDATE.* $pat .*ASSURED" | awk '{print $1}') with the UDP stream timeout
+  ($(grep "UPDATE.* $pat .*ASSURED" "$OUT/kernel-events.txt" | head -n1 | awk '{print $7}') s, not the helper's 3600 s): conntrack saw the packet in PREROUTING, but the SIP helper runs
+  after routing (at confirmation, POSTROUTING/INPUT) and never saw it. The next packet that was forwarded set 3600 s again.
 - t≈$(rel_time "$T_UP_TS") WAN back: the next request went out through the **same entry** (one NEW in the whole run) with
   $ROUTER_WAN_IP:5060 and was answered; the phone is registered again (\`agents.log\`).
 EOR
@@ -123,7 +128,7 @@ EOR
     fi
     cat <<EOR
 - t=0: REGISTER → NEW \`udp $PHONE_IP:5060 → $PROVIDER_IP:5060\` masqueraded to $ROUTER_WAN_IP:5060 (\`helper=sip\`) at
-  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $1}'); 200 OK; the OPTIONS at t=2 answered through it.
+  t=$(event_times "$OUT/kernel-events.txt" "NEW.* $pat " | awk '{print $1}'); 200 OK; the OPTIONS at t=1.5 answered through it (not yet \`[ASSURED]\`: less than 2 s after the first packet).
 - t≈$(rel_time "$T_DOWN_TS") WAN address removed → DESTROY of that entry at t=$(event_times "$OUT/kernel-events.txt" "DESTROY.* $pat ")
   (masquerade's address-removal handler; its signalling expectation went with it: \`kernel-expect-events.txt\`).
 - t≈$(rel_time "$T_DOWN_TS") to $(rel_time "$T_UP_TS") (no route): the phone's requests and retransmissions (LAN frames $OUTAGE_FR)

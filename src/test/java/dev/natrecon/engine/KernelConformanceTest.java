@@ -44,7 +44,7 @@ class KernelConformanceTest {
 
     @org.junit.jupiter.api.Test
     void theLabSamplesAreThere() throws IOException {
-        assertEquals(25, samples().size(), samples().toString());
+        assertEquals(27, samples().size(), samples().toString());
     }
 
     @ParameterizedTest(name = "{0} from its {1}")

@@ -72,7 +72,9 @@ class LabSamplesAlgTest {
             Map.entry("masq-no-address", AlgClass.LINUX_LIKE),
             Map.entry("udp-timeout-helper", AlgClass.LINUX_LIKE),
             Map.entry("outage-no-route-snat", AlgClass.LINUX_LIKE),
-            Map.entry("tcp-reconnect-rst", AlgClass.LINUX_LIKE)));
+            Map.entry("tcp-reconnect-rst", AlgClass.LINUX_LIKE),
+            Map.entry("helper-other-port", AlgClass.LINUX_LIKE),
+            Map.entry("stale-mapping-expiry", AlgClass.NO_ALG)));
 
     @ParameterizedTest
     @MethodSource("samples")
