@@ -114,6 +114,9 @@ final class StaleMappingDetector implements Detector {
         /** Its SIP packets out since then, while it is translated and not stale (made at its first). */
         Recent recent;
         long afterBack, leaked, inbound;
+        /** The timeout each refresh restarted (the model's, in force after the last refresh), and its setting. */
+        long timeout = -1;
+        String timeoutSetting;
         /** Made when the entry becomes stale (most entries never do: memory stays small per live entry). */
         Refreshes refreshes;
         Finding.Builder finding;
@@ -370,6 +373,11 @@ final class StaleMappingDetector implements Detector {
         x.afterBack++;
         x.refreshes.add(s.nanos, s.payload);
         if (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED) x.leaked++;
+        dev.natrecon.conntrack.ConntrackEntry e = c.entry();
+        if (e != null && e.timeoutInForce() > 0) {
+            x.timeout = e.timeoutInForce();
+            x.timeoutSetting = e.timeoutSetting() == null ? null : e.timeoutSetting().sysctl;
+        }
         x.finding.frame("lan", s.frame).frame(c.counterpartCapture(), s.counterpartFrame)
                 .at(s.nanos);
     }
@@ -427,6 +435,12 @@ final class StaleMappingDetector implements Detector {
             m.append(x.ended != Long.MIN_VALUE ? ". It was " + x.endedHow + " at " + Text.time(x.ended)
                     : ". It was still alive at the end of the captures");
             m.append(", ").append(Text.seconds(end - x.created)).append(" s after it was created.");
+            if (x.ended == Long.MIN_VALUE && x.timeout > 0 && x.refreshes.last != Long.MIN_VALUE) {
+                m.append(" Every packet restarted its timer (").append(x.timeout).append(" s")
+                        .append(x.timeoutSetting == null ? "" : ", " + x.timeoutSetting).append("): unless it is flushed "
+                                + "(conntrack -D) or the phone stops sending for that long, it lives on past ")
+                        .append(Text.time(x.refreshes.last + x.timeout * 1_000_000_000L)).append('.');
+            }
             Finding.Builder b = x.finding.subject(f.text()).message(m.toString().replace("  ", " "))
                     .at(x.created).frame(x.createdPoint, x.createdFrame).conntrack(EventFormat.entry(x.view))
                     .filter("lan", f.displayFilterBothWays())
@@ -438,6 +452,7 @@ final class StaleMappingDetector implements Detector {
                     .detail("refreshed by", x.refreshes.kinds())
                     .detail("left the WAN", x.leaked)
                     .detail("replies", x.inbound);
+            if (x.timeout > 0) b.detail("timeout each refresh restarts s", x.timeout);
             if (x.down != null) b.detail("uplink", x.down.text() + " at " + Text.time(x.down.nanos())
                     + (x.back != null ? "; " + x.back.text() + " at " + Text.time(x.back.nanos()) : ""));
             if (x.arp != null) {
