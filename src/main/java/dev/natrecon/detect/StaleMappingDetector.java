@@ -462,10 +462,12 @@ final class StaleMappingDetector implements Detector {
             }
             if (!x.natted) b.filter("wan", f.displayFilter());
             if (x.natted) {
-                b.fix("Flush the entry after an address change (conntrack -D -s " + f.source().replaceAll(":\\d+$", "")
-                        + ", or conntrack -F, from the WAN's ifup/address hook) and use masquerade instead of a fixed "
-                        + "SNAT to an address the WAN can lose (masquerade flushes its entries itself); "
-                        + "or move the phone to SIP over TCP; or stop the phone until the entry times out.");
+                b.fix("Use masquerade instead of a fixed SNAT to an address the WAN can lose (masquerade flushes its "
+                        + "entries itself), or change the SNAT rule to the new address, then flush the entry (conntrack -D "
+                        + "-s " + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address "
+                        + "hook): a flush alone lets the rule SNAT the next packet to the lost address again. Until then "
+                        + "every retransmission keeps the entry alive: stop the phone until it times out, or move it to "
+                        + "SIP over TCP.");
             }
             findings.accept(b.build());
         }
