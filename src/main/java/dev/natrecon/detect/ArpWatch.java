@@ -45,7 +45,7 @@ final class ArpWatch {
      */
     List<Unanswered> offer(Seen s) {
         List<Unanswered> out = List.of();
-        if (s.nanos > earliestPending + ANSWER_NANOS) out = expire(s.nanos, out);
+        if (earliestPending != Long.MAX_VALUE && s.nanos - earliestPending > ANSWER_NANOS) out = expire(s.nanos, out);
         if (s.linkEvent != LinkEvent.ARP || s.side != Side.WAN || s.captureLabel != null) return out;
         State st = byAddress.get(s.linkEventAddress);
         if (st == null) {
