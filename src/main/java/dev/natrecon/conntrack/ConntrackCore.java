@@ -116,6 +116,7 @@ final class ConntrackCore {
         if (helperDrop != null) { // dropped at confirm: its status changes wait for the next accepted packet
             e.pending.addAll(changes);
             ConntrackHelpers.dropped(e, t, frame, helperDrop, sink, false);
+            helperDropForwarded(e, t, a, helperDrop, sink);
             return Verdict.DROPPED;
         }
         if (!e.pending.isEmpty()) {
@@ -150,6 +151,14 @@ final class ConntrackCore {
                     + "the entry: " + reason + "; the captures show it forwarded"));
         }
         return true;
+    }
+
+    /** The helper's drop, contradicted by the captures (the packet was seen leaving): a divergence. */
+    private static void helperDropForwarded(ConntrackEntry e, long t, Arrival a, String reason, EventSink sink) {
+        if (!a.observed) return;
+        sink.accept(new Diverged(t, a.frame, e.view(t, true, false, false), Divergence.HELPER_DROP_FORWARDED,
+                "the " + e.helper + " helper drops it (" + reason.replace("\n", "; ") + "); the captures show it "
+                        + "forwarded"));
     }
 
     private Verdict counted(Verdict v) {
@@ -201,6 +210,7 @@ final class ConntrackCore {
             expectations.unlinkAllOf(e, t, frame, ExpectationEvent.Reason.MASTER_GONE, sink);
             table.unallocate();
             ConntrackHelpers.dropped(e, t, frame, helperDrop, sink, true);
+            helperDropForwarded(e, t, a, helperDrop, sink);
             return Verdict.DROPPED;
         }
         table.insert(e);

@@ -31,7 +31,13 @@ public enum Divergence {
      * A packet from the WAN to the router's own address, with no entry and no DNAT rule, was forwarded to the LAN
      * (Linux would have delivered it to the router itself): the router still had an entry the model did not.
      */
-    INBOUND_WITHOUT_ENTRY("nat.inbound_without_entry");
+    INBOUND_WITHOUT_ENTRY("nat.inbound_without_entry"),
+    /**
+     * The model's helper dropped the packet (nf_conntrack_sip / nf_nat_sip returned NF_DROP: an expectation it could
+     * not add, a rewrite it could not make) while the captures show it forwarded: the router's helper state (its
+     * expectations, its history) was not the model's. The model still drops it; no finding says the router did.
+     */
+    HELPER_DROP_FORWARDED("helper.forwarded_but_dropped");
 
     private final String id;
 

@@ -131,6 +131,7 @@ public final class PacketDecoder {
                     return pppoeSession(b, off, end, p);
                 case 0x0806:
                     p.layers |= Packet.L_ARP;
+                    arp(b, off, end, p);
                     return notIp(p, type);
                 default:
                     if (type < 0x0600) {
@@ -598,6 +599,22 @@ public final class PacketDecoder {
     private Disposition malformed(DecodeAnomaly a) {
         anomaly(a);
         return Disposition.MALFORMED;
+    }
+
+    /**
+     * ARP for IPv4 over Ethernet (RFC 826: htype 1, ptype 0x0800, hlen 6, plen 4): a request names the address asked
+     * for (target), a reply the address answered for (sender); anything else is left as a plain non-IP frame.
+     */
+    private static void arp(byte[] b, int off, int end, Packet p) {
+        if (end - off < 28 || Bytes.u16(b, off) != 1 || Bytes.u16(b, off + 2) != 0x0800 || Bytes.u8(b, off + 4) != 6
+                || Bytes.u8(b, off + 5) != 4) {
+            return;
+        }
+        int op = Bytes.u16(b, off + 6);
+        if (op != 1 && op != 2) return;
+        p.linkEvent = LinkEvent.ARP;
+        p.linkEventCode = op;
+        p.linkEventAddress = Bytes.i32(b, op == 1 ? off + 24 : off + 14);
     }
 
     private static Disposition notIp(Packet p, int type) {

@@ -69,6 +69,10 @@ final class StaleMappingDetector implements Detector {
      */
     private final List<Candidate> justEnded = new java.util.ArrayList<>();
     private long justEndedAt = Long.MIN_VALUE;
+    /** Who the router still answers ARP for on the WAN: an address it stopped answering for is gone. */
+    private final ArpWatch arp = new ArpWatch();
+    /** Live translated entries not (yet) stale, by their LAN flow: their last SIP packets are remembered. */
+    private final Map<Flow, Candidate> natted = new HashMap<>();
     /** WAN addresses removed and not added back, with the change that removed each. */
     private final Map<String, UplinkChange> removed = new HashMap<>();
 
@@ -103,7 +107,16 @@ final class StaleMappingDetector implements Detector {
         String modelEndedHow;
         /** Bound to a removed address: a WAN copy of the flow left from another address (re-NATed: healed). */
         boolean healed;
+        /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
+        ArpWatch.Unanswered arp;
+        /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
+        long aliveNanos = Long.MIN_VALUE, aliveWanFrame;
+        /** Its SIP packets out since then, while it is translated and not stale (made at its first). */
+        Recent recent;
         long afterBack, leaked, inbound;
+        /** The timeout each refresh restarted (the model's, in force after the last refresh), and its setting. */
+        long timeout = -1;
+        String timeoutSetting;
         /** Made when the entry becomes stale (most entries never do: memory stays small per live entry). */
         Refreshes refreshes;
         Finding.Builder finding;
@@ -113,6 +126,30 @@ final class StaleMappingDetector implements Detector {
             staleSince = since;
             refreshes = new Refreshes();
             finding = Finding.of(RULE);
+        }
+    }
+
+    /** The last outbound SIP packets of a translated entry (a ring of {@link #SIZE}; fixed arrays, made once). */
+    private static final class Recent {
+        static final int SIZE = 16;
+        final long[] nanos = new long[SIZE], lanFrame = new long[SIZE], wanFrame = new long[SIZE];
+        final byte[][] payload = new byte[SIZE][];
+        final boolean[] fromTranslated = new boolean[SIZE];
+        int count, next;
+
+        void add(long t, long lan, long wan, byte[] p, boolean translated) {
+            nanos[next] = t;
+            lanFrame[next] = lan;
+            wanFrame[next] = wan;
+            payload[next] = p;
+            fromTranslated[next] = translated;
+            next = (next + 1) % SIZE;
+            count = Math.min(count + 1, SIZE);
+        }
+
+        void clear() {
+            count = 0;
+            java.util.Arrays.fill(payload, null);
         }
     }
 
@@ -147,6 +184,7 @@ final class StaleMappingDetector implements Detector {
                     x.becameStale("bound to " + gone + ", which the WAN no longer has", c.nanos());
                     x.down = c;
                     stale.put(x.flow, x);
+                    natted.remove(x.flow, x);
                 }
             }
             if (justEndedAt == c.nanos()) {
@@ -196,6 +234,8 @@ final class StaleMappingDetector implements Detector {
                 x.becameStale("translated to " + x.translated + ", which the WAN no longer has", c.nanos());
                 x.down = gone;
                 stale.putIfAbsent(x.flow, x);
+            } else if (x.natted) {
+                natted.put(x.flow, x);
             }
             if (!x.natted) {
                 x.createdWhileDown = downSince != Long.MIN_VALUE;
@@ -215,6 +255,7 @@ final class StaleMappingDetector implements Detector {
         } else if (e instanceof ConntrackEvent.EntryExpired || e instanceof ConntrackEvent.EntryKilled) {
             Candidate x = live.remove(v.id());
             if (x == null) return;
+            natted.remove(x.flow, x);
             if (x.natted && x.why != null && stale.get(x.flow) == x && x.modelEnded == Long.MIN_VALUE) {
                 // bound to a removed address: whether the router ended it too, its WAN copies tell (packet())
                 x.modelEnded = e.nanos();
@@ -238,9 +279,65 @@ final class StaleMappingDetector implements Detector {
         }
     }
 
+    /**
+     * The router stopped answering ARP for {@code u}'s address: every translated entry bound to it is stale since the
+     * last packet the router forwarded through it, and its SIP packets out since then that left from that address
+     * count as the stale entry's refreshes.
+     */
+    private void addressLost(ArpWatch.Unanswered u) {
+        List<Candidate> bound = new java.util.ArrayList<>();
+        for (Candidate x : natted.values()) if (x.why == null && x.translated.equals(u.address())) bound.add(x);
+        for (Candidate x : bound) {
+            natted.remove(x.flow, x);
+            long since = x.aliveNanos != Long.MIN_VALUE ? x.aliveNanos : x.created;
+            x.becameStale("bound to " + u.address() + ", for which the router no longer answers ARP on the WAN", since);
+            x.arp = u;
+            stale.put(x.flow, x);
+            Recent r = x.recent;
+            for (int i = 0; r != null && i < r.count; i++) {
+                int k = (r.next - r.count + i + Recent.SIZE) % Recent.SIZE;
+                if (r.nanos[k] <= since) continue;
+                if (!r.fromTranslated[k]) {
+                    x.healed = true;
+                    continue;
+                }
+                x.afterBack++;
+                x.leaked++;
+                x.refreshes.add(r.nanos[k], r.payload[k]);
+                x.finding.frame("lan", r.lanFrame[k]).frame("wan", r.wanFrame[k]).at(r.nanos[k]);
+            }
+            x.recent = null;
+        }
+    }
+
+    /** A SIP packet of a translated entry not (yet) stale: remembered going out, or proof of life coming in. */
+    private void remember(Crossing c, Seen s) {
+        Flow f = Flow.of(s);
+        Candidate x = natted.get(f);
+        if (x != null) {
+            if (s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK) return;
+            if (x.recent == null) x.recent = new Recent();
+            x.recent.add(s.nanos, s.frame, s.counterpartFrame, s.payload,
+                    Addresses.format(s.cpSrcHi, s.cpSrcLo).equals(x.translated));
+            return;
+        }
+        x = natted.get(f.reversed());
+        if (x != null && s.counterpartFrame != 0 && c.role() == Crossing.Role.LEAVING) {
+            x.aliveNanos = s.nanos;
+            x.aliveWanFrame = s.counterpartFrame;
+            if (x.recent != null) x.recent.clear();
+        }
+    }
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();
+        List<ArpWatch.Unanswered> lost = arp.offer(s);
+        for (ArpWatch.Unanswered u : lost) addressLost(u);
+        if (s.payload != null && !natted.isEmpty() && s.captureLabel == null && s.side == Side.LAN && s.hasPorts
+                && !(c.direction() == Crossing.Direction.ROUTED_BACK && c.role() == Crossing.Role.LEAVING)) {
+            remember(c, s);
+        }
         if (stale.isEmpty() || s.captureLabel != null || s.side != Side.LAN || !s.hasPorts) return;
         if (c.direction() == Crossing.Direction.ROUTED_BACK && c.role() == Crossing.Role.LEAVING) return;
         Flow f = Flow.of(s);
@@ -276,6 +373,11 @@ final class StaleMappingDetector implements Detector {
         x.afterBack++;
         x.refreshes.add(s.nanos, s.payload);
         if (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED) x.leaked++;
+        dev.natrecon.conntrack.ConntrackEntry e = c.entry();
+        if (e != null && e.timeoutInForce() > 0) {
+            x.timeout = e.timeoutInForce();
+            x.timeoutSetting = e.timeoutSetting() == null ? null : e.timeoutSetting().sysctl;
+        }
         x.finding.frame("lan", s.frame).frame(c.counterpartCapture(), s.counterpartFrame)
                 .at(s.nanos);
     }
@@ -297,6 +399,16 @@ final class StaleMappingDetector implements Detector {
                 }
                 if (x.firstNotOnWan) m.append("; its first packet was routed elsewhere than the WAN (a fallback route)");
                 m.append(". ");
+            } else if (x.down == null && x.arp != null) {
+                m.append("was translated to ").append(x.translated).append(" and kept that address after the router "
+                        + "stopped answering ARP for it on the WAN (inferred from the captures: the address is no longer "
+                        + "the router's; it went between ").append(x.aliveNanos != Long.MIN_VALUE
+                                ? Text.time(x.aliveNanos) + ", wan frame " + x.aliveWanFrame + " the last packet the "
+                                + "router forwarded to the phone through it," : Text.time(x.created) + ", its creation,")
+                        .append(" and ").append(Text.time(x.arp.nanos())).append(", wan frame ").append(x.arp.frame())
+                        .append(" the first request left unanswered; ").append(Text.count(x.arp.frames().size(),
+                                "request")).append(" for it unanswered). A fixed SNAT keeps translating to an address "
+                                + "the router no longer has (masquerade would have flushed the entry). ");
             } else {
                 m.append("was translated to ").append(x.translated).append(" and kept that address after ")
                         .append(x.translated).append(" was removed from the WAN at ").append(Text.time(x.down.nanos()));
@@ -323,6 +435,12 @@ final class StaleMappingDetector implements Detector {
             m.append(x.ended != Long.MIN_VALUE ? ". It was " + x.endedHow + " at " + Text.time(x.ended)
                     : ". It was still alive at the end of the captures");
             m.append(", ").append(Text.seconds(end - x.created)).append(" s after it was created.");
+            if (x.ended == Long.MIN_VALUE && x.timeout > 0 && x.refreshes.last != Long.MIN_VALUE) {
+                m.append(" Every packet restarted its timer (").append(x.timeout).append(" s")
+                        .append(x.timeoutSetting == null ? "" : ", " + x.timeoutSetting).append("): unless it is flushed "
+                                + "(conntrack -D) or the phone stops sending for that long, it lives on past ")
+                        .append(Text.time(x.refreshes.last + x.timeout * 1_000_000_000L)).append('.');
+            }
             Finding.Builder b = x.finding.subject(f.text()).message(m.toString().replace("  ", " "))
                     .at(x.created).frame(x.createdPoint, x.createdFrame).conntrack(EventFormat.entry(x.view))
                     .filter("lan", f.displayFilterBothWays())
@@ -334,14 +452,22 @@ final class StaleMappingDetector implements Detector {
                     .detail("refreshed by", x.refreshes.kinds())
                     .detail("left the WAN", x.leaked)
                     .detail("replies", x.inbound);
+            if (x.timeout > 0) b.detail("timeout each refresh restarts s", x.timeout);
             if (x.down != null) b.detail("uplink", x.down.text() + " at " + Text.time(x.down.nanos())
                     + (x.back != null ? "; " + x.back.text() + " at " + Text.time(x.back.nanos()) : ""));
+            if (x.arp != null) {
+                for (long frame : x.arp.frames()) b.frame("wan", frame);
+                b.detail("address lost (inferred)", "no ARP reply for " + x.arp.address() + " on the WAN: wan frames "
+                        + x.arp.frames().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
+            }
             if (!x.natted) b.filter("wan", f.displayFilter());
             if (x.natted) {
-                b.fix("Flush the entry after an address change (conntrack -D -s " + f.source().replaceAll(":\\d+$", "")
-                        + ", or conntrack -F, from the WAN's ifup/address hook) and use masquerade instead of a fixed "
-                        + "SNAT to an address the WAN can lose (masquerade flushes its entries itself); "
-                        + "or move the phone to SIP over TCP; or stop the phone until the entry times out.");
+                b.fix("Use masquerade instead of a fixed SNAT to an address the WAN can lose (masquerade flushes its "
+                        + "entries itself), or change the SNAT rule to the new address, then flush the entry (conntrack -D "
+                        + "-s " + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address "
+                        + "hook): a flush alone lets the rule SNAT the next packet to the lost address again. Until then "
+                        + "every retransmission keeps the entry alive: stop the phone until it times out, or move it to "
+                        + "SIP over TCP.");
             }
             findings.accept(b.build());
         }

@@ -4,7 +4,8 @@
  * severity, a documented rule with its thresholds, and the fix to suggest. Detectors consume the replay's stream (each
  * frame as a {@link dev.natrecon.correlate.Crossing}, whose direction, inside-ness and the entry's timeout in force they take as
  * decided instead of working them out, the model's conntrack and expectation events; an event-level inside test goes through the case's
- * {@link dev.natrecon.correlate.Inside}) and what the replay learnt at its end
+ * {@link dev.natrecon.correlate.Inside}; a WAN frame's ARP as the router's claim to an address,
+ * {@link dev.natrecon.detect.ArpWatch}) and what the replay learnt at its end
  * ({@link dev.natrecon.detect.DetectionContext}), and emit {@link dev.natrecon.detect.Finding}s with frame-level
  * evidence and Wireshark display filters.
  *

@@ -64,10 +64,10 @@ public final class SipRewrites {
     private int messages;
     /**
      * Messages whose model prediction the router's output contradicted while being Linux's text for the translation
-     * its packets show ({@link MessageVerdict#modelContradicted()}): a divergence of the model; and the first of them.
+     * its packets show ({@link MessageVerdict#modelContradicted()}): a divergence of the model (their frames are among
+     * {@link ModelSummary#rewriteMismatches()}).
      */
     private long modelContradicted;
-    private String firstContradicted;
 
     /**
      * {@code redact}: credential values left out of every field text the rows and findings show; {@code out}: where
@@ -114,11 +114,7 @@ public final class SipRewrites {
         countBounds(pair.input());
         classifier.learn(pair);
         MessageVerdict v = classifier.classify(pair);
-        if (v.modelContradicted() != null && modelContradicted++ == 0) {
-            firstContradicted = pair.input().capture().label() + "#" + pair.input().frames().get(0) + " -> "
-                    + pair.output().capture().label() + "#" + pair.output().frames().get(0) + ": "
-                    + v.modelContradicted();
-        }
+        if (v.modelContradicted() != null) modelContradicted++;
         tally.addMessage(v);
         if (messages >= maxRows) {
             // the verdict still counts it; no sink gets its row
@@ -214,11 +210,6 @@ public final class SipRewrites {
      */
     public long contradicted() {
         return modelContradicted;
-    }
-
-    /** The first such message ("lan#5 -> wan#5: field: predicted …, observed …"), or null. */
-    public String firstContradicted() {
-        return firstContradicted;
     }
 
     /** SIP messages seen on both sides. */

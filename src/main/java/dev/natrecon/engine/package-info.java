@@ -10,7 +10,9 @@
  * {@link dev.natrecon.engine.KernelComparisons} as a step after the run and returns a
  * {@link dev.natrecon.engine.RunResult}. Nothing here renders: the sinks ({@code report}) implement
  * {@link dev.natrecon.engine.AnalysisSink} and sit above this package; the rewrite analysis
- * ({@link dev.natrecon.engine.SipRewrites}) hands each classified message to them ({@code sip.csv} is theirs).
+ * ({@link dev.natrecon.engine.SipRewrites}) hands each classified message to them ({@code sip.csv} is theirs) and counts
+ * the rewrites the model predicted from an entry with another NAT as a divergence of the model
+ * ({@link dev.natrecon.engine.ModelSummary#divergences()}), never as a finding.
  *
  * <p><b>The router model in the stream.</b> The replay classifies each resolved frame once
  * ({@link dev.natrecon.correlate.CrossingClassifier} into the reused {@link dev.natrecon.correlate.Crossing}: the

@@ -111,6 +111,19 @@ class SipHelperModelTest {
                 + "nf_ct_sip: dropping packet: cannot add expectation for voice ", d.kernelLog());
         assertEquals(null, model.find(ConntrackTuple.of(17, PHONE_B, 5060, PROVIDER, 5060)));
 
+        // the same INVITE seen leaving the router: its helper did not drop it, the model's did; the model still
+        // drops it, and says the captures contradict it (a divergence, which no detector reports as the router's drop)
+        Arrival seen = udp(3 * S, "lan", PHONE_B, 5060, PROVIDER, 5060, invite(PHONE_B, 40000));
+        seen.observed = true;
+        assertEquals(Verdict.DROPPED, model.onPacket(seen, rec));
+        List<ConntrackEvent> both = List.copyOf(rec.events);
+        rec.events.clear();
+        assertEquals(2, both.size(), both.toString());
+        assertTrue(both.get(0) instanceof ConntrackEvent.PacketDropped, both.toString());
+        ConntrackEvent.Diverged dv = (ConntrackEvent.Diverged) both.get(1);
+        assertEquals(Divergence.HELPER_DROP_FORWARDED, dv.kind());
+        assertTrue(dv.detail().contains("all ports in use for SDP media") && dv.detail().endsWith("forwarded"), dv.detail());
+
         // BYE: the media expectations go, newest first; the signalling one stays
         String bye = msg("BYE sip:200@203.0.113.5 SIP/2.0\nVia: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bKbye\n"
                 + "From: <sip:100@203.0.113.5>;tag=2\nTo: <sip:200@203.0.113.5>;tag=7\nCall-ID: call192.168.1.10\n"

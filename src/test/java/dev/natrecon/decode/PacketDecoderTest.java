@@ -288,6 +288,33 @@ class PacketDecoderTest {
         assertEquals("203.0.113.9", Addresses.format(0, Addresses.v4(p.linkEventAddress)));
     }
 
+    @Test
+    void arpRequestsAndRepliesNameTheAddressAskedForAndAnswered() {
+        byte[] request = Hex.bytes("""
+                ff ff ff ff ff ff  02 00 00 00 00 05  08 06
+                00 01 08 00 06 04 00 01                       # Ethernet/IPv4, request
+                02 00 00 00 00 05  cb 00 71 05                # sender 203.0.113.5
+                00 00 00 00 00 00  cb 00 71 02                # target 203.0.113.2
+                """);
+        assertEquals(Disposition.NOT_IP, decode(LinkType.ETHERNET, request));
+        assertEquals(LinkEvent.ARP, p.linkEvent);
+        assertEquals(1, p.linkEventCode);
+        assertEquals("203.0.113.2", Addresses.format(0, Addresses.v4(p.linkEventAddress)));
+        byte[] reply = Hex.bytes("""
+                02 00 00 00 00 05  02 00 00 00 00 02  08 06
+                00 01 08 00 06 04 00 02                       # Ethernet/IPv4, reply
+                02 00 00 00 00 02  cb 00 71 02                # sender 203.0.113.2
+                02 00 00 00 00 05  cb 00 71 05                # target 203.0.113.5
+                """);
+        assertEquals(Disposition.NOT_IP, decode(LinkType.ETHERNET, reply));
+        assertEquals(LinkEvent.ARP, p.linkEvent);
+        assertEquals(2, p.linkEventCode);
+        assertEquals("203.0.113.2", Addresses.format(0, Addresses.v4(p.linkEventAddress)));
+        // cut short: a plain non-IP frame, no event
+        assertEquals(Disposition.NOT_IP, decode(LinkType.ETHERNET, java.util.Arrays.copyOf(request, 30)));
+        assertEquals(LinkEvent.NONE, p.linkEvent);
+    }
+
     static byte[] slice(byte[] b, int from) {
         return java.util.Arrays.copyOfRange(b, from, b.length);
     }

@@ -76,6 +76,7 @@ class LabFindingsTest {
             Map.entry("wan-address-change-snat", List.of(
                     new Expected("nat.stale_mapping", E,
                             "the SNAT entry survived the address change and kept sending from 203.0.113.2 (ARPed, never answered)")))));
+    // none of these waits for the uplink history: wan-address-change-snat's address loss shows in the WAN's ARP
 
     static List<String> samples() throws IOException {
         return KernelConformanceTest.samples();
@@ -185,6 +186,31 @@ class LabFindingsTest {
         assertEquals(want, f.frames("wan"), f.message());
         assertTrue(f.message().contains("Entry 1 ") && f.message().contains("fixed SNAT"), f.message());
         assertEquals("13", f.details().get("left the WAN"), f.details().toString());
+    }
+
+    /**
+     * wan-address-change-snat from the captures alone, no uplink history at all: the provider's ARP requests for
+     * 203.0.113.2 on the router's own WAN capture go unanswered (WAN frames 6 8 11 14 17 19 23 24 26, the README's),
+     * so the router no longer owns the address its entry keeps translating to: the stale mapping, inferred, with
+     * every stale-address WAN frame the lab recorded and the window the address went in (after WAN frame 4, the last
+     * answer the router forwarded; by WAN frame 6).
+     */
+    @Test
+    void theRoutersSilenceToArpShowsTheRemovedAddress() throws IOException {
+        RunResult r = Analysis.run(KernelConformanceTest.inputs("wan-address-change-snat", "captures"), List.of());
+        Finding f = r.findings().stream().filter(x -> x.id().equals("nat.stale_mapping")).findFirst().orElseThrow();
+        CaseSettings c = CaseSettings.load(Path.of("samples", "wan-address-change-snat", "case.properties"));
+        List<Long> stale = java.util.Arrays.stream(c.get("expect.stale.address.wan.frames").split(","))
+                .map(Long::parseLong).toList();
+        List<Long> arp = List.of(6L, 8L, 11L, 14L, 17L, 19L, 23L, 24L, 26L);
+        TreeSet<Long> want = new TreeSet<>(stale);
+        want.addAll(arp);
+        assertEquals(List.copyOf(want), f.frames("wan"), f.message());
+        assertEquals(String.valueOf(stale.size()), f.details().get("left the WAN"));
+        assertTrue(f.message().contains("inferred") && f.message().contains("wan frame 4")
+                && f.message().contains("wan frame 6"), f.message());
+        assertTrue(f.details().get("address lost (inferred)").endsWith("wan frames 6 8 11 14 17 19 23 24 26"),
+                f.details().toString());
     }
 
     /** wan-address-change with the same history: masquerade's flush healed it (the next OPTIONS left from .3). */

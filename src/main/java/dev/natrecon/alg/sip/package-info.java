@@ -14,7 +14,10 @@
  * each case as no ALG, Linux-like, another consistent ALG or a broken ALG, with findings under stable dotted ids
  * ({@link dev.natrecon.alg.sip.AlgFindingType}). What Linux would have written is never restated there: it is the
  * model's prediction, or for a message no model helper handled, {@link dev.natrecon.alg.sip.LinuxSipPrediction} (the
- * same {@link dev.natrecon.alg.sip.LinuxSipHelper} run on the pair's own translation). The classifier learns the
+ * same {@link dev.natrecon.alg.sip.LinuxSipHelper} run on the pair's own translation); where the model's prediction
+ * differs in addresses only and that helper, run on the pair's own translation, writes the router's output, the
+ * model's entry held another NAT (its history was wrong): the verdict says so
+ * ({@link dev.natrecon.alg.sip.MessageVerdict#modelContradicted()}) instead of a finding. The classifier learns the
  * phones' and router's addresses as the messages come ({@link dev.natrecon.alg.sip.SipRewriteClassifier#learn}), the
  * case verdict is built with a {@link dev.natrecon.alg.sip.CaseTally} instead of keeping the message verdicts, and
  * moved SDP ports are judged once the bindings are known ({@link dev.natrecon.alg.sip.BindingLookup#later()},
