@@ -74,7 +74,10 @@ class LabConformanceTest {
 
     static final List<String> SAMPLES = List.of("baseline", "alg-off", "sip-over-tcp", "keepalive-gap",
             "keepalive-gap-random", "port-clash", "wan-address-change-snat", "leaked-private-source", "stale-mapping",
-            "wan-address-change", "expect-exhaustion");
+            "wan-address-change", "expect-exhaustion", "outage-no-route", "outage-no-route-snat", "backup-uplink-nat",
+            "backup-uplink-snat", "nat-late", "operator-flush", "operator-flush-renumbered", "tcp-reconnect",
+            "tcp-reconnect-rst", "carrier-loss", "carrier-loss-linkdown", "masq-no-address", "udp-timeout-helper",
+            "helper-other-port", "stale-mapping-expiry");
 
     /** One decoded IP frame of a capture. */
     record Frame(String side, long number, long nanos, Packet packet) {
@@ -92,7 +95,10 @@ class LabConformanceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"baseline", "alg-off", "sip-over-tcp", "keepalive-gap", "keepalive-gap-random", "port-clash",
-            "wan-address-change-snat", "leaked-private-source", "stale-mapping", "wan-address-change", "expect-exhaustion"})
+            "wan-address-change-snat", "leaked-private-source", "stale-mapping", "wan-address-change", "expect-exhaustion", "outage-no-route", "outage-no-route-snat", "backup-uplink-nat",
+            "backup-uplink-snat", "nat-late", "operator-flush", "operator-flush-renumbered", "tcp-reconnect",
+            "tcp-reconnect-rst", "carrier-loss", "carrier-loss-linkdown", "masq-no-address", "udp-timeout-helper",
+            "helper-other-port", "stale-mapping-expiry"})
     void modelReproducesTheKernelsEvents(String name) throws IOException {
         Path dir = Path.of("samples", name);
         List<KernelEntry> kernel = new ArrayList<>();
