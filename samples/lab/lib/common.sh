@@ -25,8 +25,11 @@ add_phone_address() {
     ip -n "$NS_ROUTER" neigh replace "$1" lladdr "$PHONE_MAC" dev "$ROUTER_LAN_IF" nud permanent
 }
 
-# rel_time EPOCH: seconds after the LAN capture's first frame
+# rel_time EPOCH: seconds after the LAN capture's first frame (0.1 s, for the README's text)
 rel_time() { awk -v a="$1" -v b="$(first_frame_time "$OUT/lan.pcap")" 'BEGIN{printf "%.1f", a-b}'; }
+# event_rel_time EPOCH: the same to the millisecond, for case.properties' event.* times (natrecon's model places
+# the event there, and compares the kernel's log lines with a tolerance of tens of milliseconds)
+event_rel_time() { awk -v a="$1" -v b="$(first_frame_time "$OUT/lan.pcap")" 'BEGIN{printf "%.3f", a-b}'; }
 
 # ct_grep PATTERN: conntrack event lines matching an extended regex
 ct_grep() { grep -E "$1" "$OUT/kernel-events.txt"; }

@@ -235,8 +235,8 @@ router.backup.interface=$ROUTER_WAN1_IF
 router.backup.address=$ROUTER_WAN1_IP
 router.backup.gateway=$BACKUP_IP
 # events of the run (seconds after the first LAN frame)
-event.wan.down.t=$(rel_time "$T_DOWN_TS")
-event.wan.up.t=$(rel_time "$T_UP_TS")
+event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
+event.wan.up.t=$(event_rel_time "$T_UP_TS")
 # the lab's record: LAN answers that came back over the backup uplink during the outage; after the main WAN's
 # return: wan0 frames NATed to the backup's address, and phone packets the router dropped (no wan0 copy)
 lab.backup.answers.lan.frames=$(echo $BACKUP_ANS_FR | tr ' ' ',')

@@ -121,8 +121,8 @@ provider.sip.port=5060
 agents.log.file=agents.log
 router.routes.file=router-routes.txt
 # events of the run (seconds after the first LAN frame): the WAN's carrier lost and back (no address change)
-event.wan.carrier.down.t=$(rel_time "$T_DOWN_TS")
-event.wan.carrier.up.t=$(rel_time "$T_UP_TS")
+event.wan.carrier.down.t=$(event_rel_time "$T_DOWN_TS")
+event.wan.carrier.up.t=$(event_rel_time "$T_UP_TS")
 # the lab's record: LAN frames from the phones while the carrier was down (no WAN copy)
 lab.nocarrier.lan.frames=$(echo $LOSS_FR | tr ' ' ',')
 lab.icmp.lan.frames=$(echo $ICMP_FR | tr ' ' ',')

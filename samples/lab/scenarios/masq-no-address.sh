@@ -61,8 +61,8 @@ provider.sip.port=5060
 agents.log.file=agents.log
 router.routes.file=router-routes.txt
 # events of the run (seconds after the first LAN frame): WAN address removed (a route via $ROUTER_WAN_IF stays), restored
-event.wan.down.t=$(rel_time "$T_DOWN_TS")
-event.wan.up.t=$(rel_time "$T_UP_TS")
+event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
+event.wan.up.t=$(event_rel_time "$T_UP_TS")
 # expected findings: WAN frames with the router's LAN address, during the outage and after the WAN address returned
 expect.leaked.wan.frames=$(echo $LANADDR_FR $LEAK_FR | tr ' ' ',')
 EOP

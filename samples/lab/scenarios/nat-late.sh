@@ -126,7 +126,7 @@ provider.address=$PROVIDER_IP
 provider.sip.port=5060
 agents.log.file=agents.log
 # events of the run (seconds after the first LAN frame)
-event.nat.loaded.t=$(rel_time "$T_NAT_TS")
+event.nat.loaded.t=$(event_rel_time "$T_NAT_TS")
 # expected findings: WAN frames with the private source, before and after the NAT was loaded
 expect.leaked.wan.frames=$(echo $LEAK_BEFORE_FR $LEAK_AFTER_FR | tr ' ' ',')
 EOP

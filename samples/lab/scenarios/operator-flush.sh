@@ -102,7 +102,7 @@ provider.sip.port=5060
 agents.log.file=agents.log
 operator.log.file=operator.txt
 # events of the run (seconds after the first LAN frame): the operator's command
-event.conntrack.flush.t=$(rel_time "$T_FLUSH_TS")
+event.conntrack.flush.t=$(event_rel_time "$T_FLUSH_TS")
 event.conntrack.flush.command=$(flush_cmd)
 EOP
     } >"$OUT/case.properties"

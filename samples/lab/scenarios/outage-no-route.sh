@@ -177,8 +177,8 @@ provider.sip.port=5060
 agents.log.file=agents.log
 router.routes.file=router-routes.txt
 # events of the run (seconds after the first LAN frame)
-event.wan.down.t=$(rel_time "$T_DOWN_TS")
-event.wan.up.t=$(rel_time "$T_UP_TS")
+event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
+event.wan.up.t=$(event_rel_time "$T_UP_TS")
 # the lab's record: LAN frames from the phone during the outage (no WAN copy, no entry) and the router's ICMP
 lab.outage.lan.frames=$(echo $OUTAGE_FR | tr ' ' ',')
 lab.icmp.unreachable.lan.frames=$(echo $ICMP_FR | tr ' ' ',')

@@ -65,9 +65,9 @@ provider.sip.port=5060
 agents.log.file=agents.log
 router.routes.file=router-routes.txt
 # events of the run (seconds after the first LAN frame)
-event.wan.down.t=$(rel_time "$T_DOWN_TS")
-event.fallback.route.t=$(rel_time "$T_FALLBACK_TS")
-event.wan.up.t=$(rel_time "$T_UP_TS")
+event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
+event.fallback.route.t=$(event_rel_time "$T_FALLBACK_TS")
+event.wan.up.t=$(event_rel_time "$T_UP_TS")
 router.fallback.gateway=$FALLBACK_GW
 # expected findings: WAN frames with the private source after the WAN returned (until the entry expired)
 expect.leaked.wan.frames=$(echo $LEAK_FR | tr ' ' ',')

@@ -74,13 +74,20 @@ class LabConformanceTest {
 
     static final List<String> SAMPLES = List.of("baseline", "alg-off", "sip-over-tcp", "keepalive-gap",
             "keepalive-gap-random", "port-clash", "wan-address-change-snat", "leaked-private-source", "stale-mapping",
-            "wan-address-change", "expect-exhaustion", "expect-churn");
+            "wan-address-change", "expect-exhaustion", "outage-no-route", "outage-no-route-snat", "backup-uplink-nat",
+            "backup-uplink-snat", "nat-late", "operator-flush", "operator-flush-renumbered", "tcp-reconnect",
+            "tcp-reconnect-rst", "carrier-loss", "carrier-loss-linkdown", "masq-no-address", "udp-timeout-helper",
+            "helper-other-port", "stale-mapping-expiry", "expect-churn");
 
     /**
      * One decoded IP frame of a capture, with its UDP/TCP payload copied (the decoder's view is over a reused buffer):
      * the SIP helper reads it as the engine feeds it.
      */
     record Frame(String side, long number, long nanos, Packet packet, byte[] payload) {
+    }
+
+    static List<String> samples() {
+        return SAMPLES;
     }
 
     @Test
@@ -94,9 +101,7 @@ class LabConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"baseline", "alg-off", "sip-over-tcp", "keepalive-gap", "keepalive-gap-random", "port-clash",
-            "wan-address-change-snat", "leaked-private-source", "stale-mapping", "wan-address-change", "expect-exhaustion",
-            "expect-churn"})
+    @org.junit.jupiter.params.provider.MethodSource("samples")
     void modelReproducesTheKernelsEvents(String name) throws IOException {
         Path dir = Path.of("samples", name);
         List<KernelEntry> kernel = new ArrayList<>();

@@ -31,16 +31,25 @@ class NatRulesetTest {
         try (Stream<Path> s = Files.list(Path.of("samples"))) {
             files = s.map(d -> d.resolve("router.nft")).filter(Files::isRegularFile).sorted().toList();
         }
-        assertEquals(12, files.size(), files.toString());
+        assertEquals(27, files.size(), files.toString());
         for (Path f : files) {
             NatRuleset r = NatRuleset.parse(Files.readString(f));
             assertEquals(List.of(), r.warnings(), f.toString());
-            assertEquals(1, r.rules().size(), f + ": " + r);
-            NatRule rule = r.rules().get(0);
-            assertEquals(Hook.POSTROUTING, rule.hook(), f.toString());
-            assertTrue(rule.match().oif().matches("wan0") && !rule.match().oif().matches("lan0"), f.toString());
-            assertEquals(4, rule.match().family(), f.toString());
+            for (NatRule rule : r.rules()) {
+                assertEquals(Hook.POSTROUTING, rule.hook(), f.toString());
+                assertFalse(rule.match().oif().matches("lan0"), f.toString());
+                assertEquals(4, rule.match().family(), f.toString());
+            }
+            // one rule for the captured WAN; nat-late's ruleset before the traffic has no nat table at all
+            long wan = r.rules().stream().filter(x -> x.match().oif().matches("wan0")).count();
+            assertEquals(f.startsWith("samples/nat-late") ? 0 : 1, wan, f + ": " + r);
         }
+        // backup-uplink-*: a second rule for the backup uplink (not captured); nat-late: the rule loaded later
+        assertEquals(2, NatRuleset.parse(Files.readString(Path.of("samples/backup-uplink-snat/router.nft"))).rules().size());
+        NatRuleset late = NatRuleset.parse(Files.readString(Path.of("samples/nat-late/router-final.nft")));
+        assertEquals(List.of(), late.warnings());
+        assertEquals(1, late.rules().size(), late.toString());
+        assertEquals(Kind.MASQUERADE, late.rules().get(0).kind());
     }
 
     @Test
