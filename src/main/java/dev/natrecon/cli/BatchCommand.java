@@ -25,9 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "CSV (columns case, lan, wan, router, settings). Each case goes to DIR/cases/NAME/; DIR/summary.csv and "
                 + "DIR/index.html list them all, and the files that fit no case. A rerun skips the cases whose outputs "
                 + "are complete and whose inputs are unchanged. One case failing (unreadable, damaged, too large "
-                + "when unpacked, out of memory) fails only that case. Exit status: 0 all clean, 1 findings at "
-                + "--fail-on, 2 usage errors or an input that cannot be read at all, 3 some cases failed or an archive "
-                + "was damaged, 70 internal error.")
+                + "when unpacked, out of memory) fails only that case. summary.csv's verdict column is clean, warning, error "
+                + "or inconclusive (verdict_reasons says why). Exit status: 0 all judged and none with findings at "
+                + "--fail-on, 1 a case has findings at --fail-on, 2 usage errors or an input that cannot be read at all, "
+                + "3 some cases failed or an archive was damaged, 4 some cases inconclusive and none with findings at "
+                + "--fail-on (--fail-on never: 0 unless a case failed), 70 internal error.")
 final class BatchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "folders, archives, manifest CSVs or captures")
     List<Path> inputs;
@@ -45,7 +47,8 @@ final class BatchCommand implements Callable<Integer> {
     boolean noRedact;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
-            description = "exit with status 1 when a case has a finding at least this severe: warning, error (default), never")
+            description = "exit with status 1 when a case has a finding at least this severe: warning, error (default), "
+                    + "or never (exit 0 unless a case failed)")
     String failOn;
 
     @Spec
