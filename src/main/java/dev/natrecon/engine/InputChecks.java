@@ -58,14 +58,14 @@ final class InputChecks {
             if ("any".equals(e.name)) namedAny = true;
         }
         String side = "given as the " + role + " capture, but it is ";
-        String capture = "; capture the router's " + role + " interface itself (tcpdump -i IFACE -w "
+        String own = "capture the router's " + role + " interface itself (tcpdump -i IFACE -w "
                 + role.toLowerCase(Locale.ROOT) + ".pcap)";
         boolean bsdLoop = stats.linkTypes.containsKey(LinkType.name(LinkType.NULL))
                 || stats.linkTypes.containsKey(LinkType.name(LinkType.LOOP));
         if (bsdLoop || frames > 0 && loopback == frames) {
             throw new IllegalArgumentException(file + ": " + side + "a loopback capture ("
                     + (bsdLoop ? "BSD loopback link type" : "every packet is to or from a loopback address")
-                    + "): it holds what one machine sent itself, never what crossed a router" + capture);
+                    + "): it holds what one machine sent itself, never what crossed a router; " + own);
         }
         boolean sll = stats.linkTypes.containsKey(LinkType.name(LinkType.LINUX_SLL));
         boolean sll2 = stats.linkTypes.containsKey(LinkType.name(LinkType.LINUX_SLL2));
@@ -73,12 +73,12 @@ final class InputChecks {
             List<String> what = new ArrayList<>();
             if (namedAny) what.add("interface 'any'");
             if (sllEther > 0) what.add(sllEther + " frames from Ethernet interfaces");
-            if (sllLoopback > 0) what.add(sllLoopback + " from loopback");
+            if (sllLoopback > 0) what.add(sllLoopback + " frames from the loopback interface");
             if (sll2Interfaces >= 2) what.add(sll2Interfaces + " interfaces");
             throw new IllegalArgumentException(file + ": " + side + "a capture of the 'any' pseudo-interface (Linux "
                     + "cooked capture: " + String.join(", ", what) + "), which mixes every interface of the machine; "
-                    + (sll2 || namedAny ? "give it as --router " + file + capture
-                    : "capture with 'tcpdump -i any -y LINUX_SLL2' and give it as --router" + capture));
+                    + (sll2 || namedAny ? "give it as --router " + file + ", or " + own
+                    : own + ", or capture with 'tcpdump -i any -y LINUX_SLL2' and give that as --router"));
         }
     }
 
@@ -107,8 +107,8 @@ final class InputChecks {
         }
         if (lanPub <= lanPp || wanPp <= wanPub) return null;
         return String.format(Locale.ROOT, "the LAN and WAN captures were given the wrong way round and were swapped: "
-                + "%s (given as LAN) has %d packets between public addresses and %d between a private and a public "
-                + "one, %s (given as WAN) has %d and %d, and %d packets seen in both make the router's public address "
+                + "%s, given as LAN, has %d packets between public addresses and %d between a private and a public "
+                + "one, %s, given as WAN, has %d and %d, and %d packets seen in both make the router's public address "
                 + "the private %s; analysed with %s as the LAN capture and %s as the WAN capture",
                 lan, lanPub, lanPp, wan, wanPub, wanPp, est.matches(), String.join(", ", est.externalAddresses()),
                 wan, lan);

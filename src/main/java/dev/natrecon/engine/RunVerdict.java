@@ -148,10 +148,10 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
         f.put("wan_last", Times.iso(wanLast));
         f.put("gap_seconds", -overlap / 1e9);
         reasons.add(new Reason("no_overlap", String.format(Locale.ROOT,
-                "the captures do not overlap in time: LAN %s to %s, WAN %s to %s (%s), %.3f s apart; they are of "
+                "the captures do not overlap in time: LAN %s to %s, WAN %s to %s %s, %.3f s apart; they are of "
                         + "different moments, so no packet can be followed across the router",
                 Times.iso(lan.firstNanos), Times.iso(lan.lastNanos), Times.iso(wanFirst), Times.iso(wanLast),
-                clock.matches() == 0 ? "clock offset 0: none could be estimated" : "on the LAN clock",
+                clock.matches() == 0 ? "with no clock offset, since none could be estimated" : "on the LAN clock",
                 -overlap / 1e9), f));
     }
 
@@ -178,10 +178,10 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
         f.put("min_matched_pairs", MIN_MATCHED_PAIRS);
         f.put("min_matched_share", MIN_MATCHED_SHARE);
         reasons.add(new Reason("too_few_matched", String.format(Locale.ROOT,
-                "too few packets were seen on both sides of the router to judge it: %s packets sent while the other "
-                        + "capture ran were matched (%d pairs; a verdict needs at least %d pairs and %.0f %% of one "
-                        + "side); the captures may be of different places, runs or routers",
-                String.join(", ", sides), matchedPairs, MIN_MATCHED_PAIRS, MIN_MATCHED_SHARE * 100), f));
+                "too few packets were seen on both sides of the router to judge it: of the packets sent while the "
+                        + "other capture ran, %s were matched, %d pairs; a verdict needs at least %d pairs and %.0f %% "
+                        + "of one side, so the captures may be of different places, runs or routers",
+                String.join(" and ", sides), matchedPairs, MIN_MATCHED_PAIRS, MIN_MATCHED_SHARE * 100), f));
     }
 
     /** A router capture's interfaces told apart automatically from a handful of packets. */
@@ -197,7 +197,7 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
         f.put("min_role_packets", MIN_ROLE_PACKETS);
         reasons.add(new Reason("roles_guessed", String.format(Locale.ROOT,
                 "the interface roles were guessed from a handful of packets: LAN %s from %d packets between private "
-                        + "and public addresses, WAN %s from %d between public addresses (fewer than %d); give "
+                        + "and public addresses, WAN %s from %d between public addresses, fewer than %d; give "
                         + "--lan-if and --wan-if", g.lan(), g.lanPackets(), g.wan(), g.wanPackets(),
                 MIN_ROLE_PACKETS), f));
     }

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a capture holds besides SIP and RTP, for a verdict that has nothing to judge ("UDP 4500 (IPsec NAT-T) 10
+ * What a capture holds besides SIP and RTP, for a verdict that has nothing to judge ("IPsec NAT-T on UDP 4500: 10
  * packets"): UDP and TCP packets counted by their service port, the end that is a well-known service when one is, else
  * the lower port (a client's ephemeral port is the higher one). Counting is two array increments per packet; the
  * tables are fixed (2 x 64 Ki ints), so the per-packet path allocates nothing.
@@ -76,7 +76,7 @@ public final class ServicePorts {
         rtp += o.rtp;
     }
 
-    /** The {@code n} most frequent services, "UDP 4500 (IPsec NAT-T) 10 packets", most packets first. */
+    /** The {@code n} most frequent services, "IPsec NAT-T on UDP 4500: 10 packets", most packets first. */
     public List<String> top(int n) {
         List<long[]> all = new ArrayList<>();
         for (int i = 0; i < 65536; i++) {
@@ -88,8 +88,8 @@ public final class ServicePorts {
         List<String> out = new ArrayList<>();
         for (long[] e : all.subList(0, Math.min(n, all.size()))) {
             String name = NAMES.get((int) e[2]);
-            out.add(String.format(Locale.ROOT, "%s %d%s %d packet%s", e[1] == 0 ? "UDP" : "TCP", e[2],
-                    name == null ? "" : " (" + name + ")", e[0], e[0] == 1 ? "" : "s"));
+            out.add(String.format(Locale.ROOT, "%s%s %d: %d packet%s", name == null ? "" : name + " on ",
+                    e[1] == 0 ? "UDP" : "TCP", e[2], e[0], e[0] == 1 ? "" : "s"));
         }
         if (all.size() > n) out.add((all.size() - n) + " other port" + (all.size() - n == 1 ? "" : "s"));
         return out;
