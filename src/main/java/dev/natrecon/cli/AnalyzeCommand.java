@@ -66,7 +66,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         AnalysisInputs in = options.inputs(spec.commandLine());
         // the default folder is unique to the case and never another case's (OutputFolder)
         Path dir = output != null ? output : OutputFolder.choose(OutputFolder.REPORTS, in, options.caseFile);
-        RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact, List.of());
+        // progress on stderr, only on a terminal: piped output stays the same
+        List<Path> files = in.routerCapture() ? List.of(in.router()) : List.of(in.lan(), in.wan());
+        RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact,
+                AnalyzeProgress.forTerminal(System.console() != null, spec.commandLine().getErr(), files));
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
         for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {

@@ -77,12 +77,12 @@ final class BatchCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final boolean terminal;
         private final AtomicLong packets = new AtomicLong();
-        private final long start = System.nanoTime();
-        private volatile long lastDraw;
+        private final ProgressLine line;
 
         Progress(PrintWriter out, boolean terminal) {
             this.out = out;
             this.terminal = terminal;
+            this.line = new ProgressLine(out);
         }
 
         @Override
@@ -109,26 +109,23 @@ final class BatchCommand implements Callable<Integer> {
         }
 
         private void draw(int done, int total) {
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = line.seconds();
             double rate = seconds > 0 ? packets.get() / seconds : 0;
             double eta = done == 0 ? Double.NaN : seconds / done * (total - done);
             int width = 30, filled = total == 0 ? width : width * done / total;
-            TerminalWriter.clearLine(out);
-            out.printf(Locale.ROOT, "[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
+            line.draw(String.format(Locale.ROOT, "[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
                     "#".repeat(filled), " ".repeat(width - filled), done, total, packets.get(), rate,
-                    Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0f s", eta));
-            out.flush();
-            lastDraw = System.nanoTime();
+                    ProgressLine.eta(eta)));
         }
 
         /** A log line; names and reasons from the input could carry terminal control characters: shown as escapes. */
-        private void log(String line) {
-            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, TerminalWriter.oneLine(line));
+        private void log(String text) {
+            out.printf(Locale.ROOT, "%.1fs %s%n", line.seconds(), TerminalWriter.oneLine(text));
             out.flush();
         }
 
         void end() {
-            if (terminal && lastDraw != 0) out.println();
+            if (terminal && line.drawn()) out.println();
         }
     }
 }
