@@ -97,9 +97,26 @@ final class AnalyzeCommand implements Callable<Integer> {
                 ? "no findings" : findings.size() + (findings.size() == 1 ? " finding: " : " findings: ")
                 + counts((java.util.Map<?, ?>) dev.natrecon.report.Summaries.verdict(findings).get("findings")));
         for (dev.natrecon.engine.RunVerdict.Reason x : v.reasons()) {
-            out.println("  inconclusive: " + TerminalWriter.oneLine(x.text()));
+            out.print(wrap("  inconclusive: " + TerminalWriter.oneLine(x.text()), "    "));
         }
         out.flush();
+    }
+
+    /** Terminal width natrecon's own wrapped lines keep to. */
+    static final int COLUMNS = 120;
+
+    /** {@code text} broken at spaces into lines of at most {@link #COLUMNS}, the later ones indented. */
+    static String wrap(String text, String indent) {
+        StringBuilder b = new StringBuilder();
+        String rest = text;
+        while (rest.length() > COLUMNS) {
+            int cut = rest.lastIndexOf(' ', COLUMNS);
+            if (cut <= indent.length()) cut = rest.indexOf(' ', COLUMNS);
+            if (cut < 0) break;
+            b.append(rest, 0, cut).append('\n');
+            rest = indent + rest.substring(cut + 1);
+        }
+        return b.append(rest).append('\n').toString();
     }
 
     /** The {@code --fail-on} value: a severity, or null for "never". */
@@ -142,7 +159,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, RunResult r, Path dir) {
         out.printf(Locale.ROOT, "Case %s%n", TerminalWriter.oneLine(r.caseName()));
-        for (String n : r.verdict().notes()) out.println("  note: " + TerminalWriter.oneLine(n));
+        for (String n : r.verdict().notes()) out.print(wrap("  note: " + TerminalWriter.oneLine(n), "    "));
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
             out.printf(Locale.ROOT, "  %-6s %s: %s, %d frames, %s + %.3f s; decoded %d, fragments %d, not IP %d, malformed %d, anomalies %d%n",

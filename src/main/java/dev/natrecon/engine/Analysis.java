@@ -276,7 +276,10 @@ public final class Analysis {
                         + describe(ev) + "); " + (sllV1 && ev.size() < 2
                         ? "Linux cooked v1 (SLL) does not record the interface: capture with 'tcpdump -i any -y LINUX_SLL2', "
                                 + "or one capture per interface and --lan/--wan"
-                        : "give --lan-if and --wan-if"));
+                        : ev.size() < 2
+                        ? "it holds one interface, so it is one side's capture, not the router's: give the LAN side's "
+                                + "capture with --lan and the WAN side's with --wan"
+                        : "give --lan-if and --wan-if ('natrecon inspect " + in.router() + "' lists the interfaces)"));
             }
             if (in.lanInterface() == null) {
                 decisions.add(String.format(Locale.ROOT, "LAN interface: %s (automatic: %d of its packets go between private and public addresses)",

@@ -81,4 +81,22 @@ class InputSanityTest {
         assertTrue(Files.readString(swapped.resolve("summary.md")).contains("- Note: the LAN and WAN captures"));
         assertTrue(Files.readString(swapped.resolve("report.html")).contains("Note: the LAN and WAN captures"));
     }
+
+    @Test
+    void aRouterCaptureWhoseInterfacesCannotBeToldApartSaysWhatToDo() {
+        // one interface: one side's capture given as the router's
+        String one = PUBLIC.resolve("sip/aaa.pcap").toString();
+        MainTest.Run r = MainTest.run("analyze", "--router", one, "-o", tmp.resolve("o").toString());
+        assertEquals(Main.USAGE, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("natrecon: error: " + one + ": cannot tell the LAN and WAN interfaces apart"), r.err());
+        assertTrue(r.err().contains("one side's capture") && r.err().contains("--lan") && r.err().contains("--wan"),
+                r.err());
+        // five interfaces, roles picked from a handful of packets: judged inconclusive, with the options to give
+        MainTest.Run five = MainTest.run("analyze", "--router", PUBLIC.resolve("media/stun_mixed_5if.pcapng").toString(),
+                "-o", tmp.resolve("five").toString());
+        assertEquals(Main.INCONCLUSIVE, five.code(), five.out() + five.err());
+        assertTrue(five.out().contains("the interface roles were guessed from a handful of packets"), five.out());
+        assertTrue(five.out().contains("--lan-if and --wan-if"), five.out());
+    }
 }
