@@ -33,6 +33,8 @@ final class BatchOutputs {
                 .column("case", CaseOutcome::name)
                 .column("status", CaseOutcome::status)
                 .column("verdict", CaseOutcome::verdict)
+                .column("verdict_reasons", CaseOutcome::reasons)
+                .column("worst_finding", CaseOutcome::worstFinding)
                 .column("rule", CaseOutcome::rule)
                 .column("inputs", CaseOutcome::origin)
                 .column("inputs_sha256", CaseOutcome::inputsSha256)
@@ -64,7 +66,8 @@ final class BatchOutputs {
                     counts.put(rule.id(), Integer.parseInt(row.get(rule.id())));
                 }
             }
-            return new CaseOutcome(text(row, "case"), text(row, "status"), text(row, "verdict"), text(row, "rule"),
+            return new CaseOutcome(text(row, "case"), text(row, "status"), text(row, "verdict"),
+                    text(row, "verdict_reasons"), text(row, "worst_finding"), text(row, "rule"),
                     text(row, "inputs"), text(row, "inputs_sha256"), Double.parseDouble(row.get("duration_seconds")),
                     Long.parseLong(row.get("packets")), Integer.parseInt(row.get("findings")), counts,
                     text(row, "top_findings"), text(row, "error"), text(row, "report"), false);
@@ -81,7 +84,7 @@ final class BatchOutputs {
     static void write(Path out, BatchRunner.Result r) throws IOException {
         List<CaseOutcome> rows = new ArrayList<>(r.cases());
         for (CaseDiscovery.Unmatched u : r.unmatched()) {
-            rows.add(new CaseOutcome("", u.broken() ? "unreadable" : "no_case", "", "", u.file(), "", 0, 0, 0, Map.of(),
+            rows.add(new CaseOutcome("", u.broken() ? "unreadable" : "no_case", "", "", "", "", u.file(), "", 0, 0, 0, Map.of(),
                     "", u.reason(), "", false));
         }
         SPEC.write(out.resolve("summary.csv"), rows);
@@ -96,11 +99,11 @@ final class BatchOutputs {
                 .append("<title>natrecon batch</title>\n<style>body{font-family:sans-serif;margin:1.5em}"
                         + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;"
                         + "text-align:left}th{background:#eee}.error{background:#fdd}.warning{background:#ffe9c2}"
-                        + ".clean{background:#dfd}.failed{background:#f99}.mono{font-family:monospace}</style></head><body>\n")
+                        + ".clean{background:#dfd}.inconclusive{background:#e9ecef}.failed{background:#f99}.mono{font-family:monospace}</style></head><body>\n")
                 .append("<h1>natrecon batch</h1>\n<p>")
                 .append(r.cases().size()).append(" cases: ")
                 .append(count(r, "clean")).append(" clean, ").append(count(r, "warning")).append(" with warnings, ")
-                .append(count(r, "error")).append(" with errors, ").append(failed).append(" failed; ")
+                .append(count(r, "error")).append(" with errors, ").append(count(r, "inconclusive")).append(" inconclusive, ").append(failed).append(" failed; ")
                 .append(r.unmatched().size()).append(" files fit no case.</p>\n")
                 .append("<table><tr><th>case</th><th>verdict</th><th>top findings</th><th>packets</th><th>seconds</th>"
                         + "<th>inputs</th><th>rule</th></tr>\n");
@@ -111,7 +114,9 @@ final class BatchOutputs {
             else h.append("<a href=\"").append(Html.escape(c.report())).append("\">").append(Html.escape(c.name())).append("</a>");
             h.append("</td><td>").append(c.failed() ? "failed" : Html.escape(c.verdict()))
                     .append(c.resumed() ? " (unchanged, not rerun)" : "").append("</td><td>")
-                    .append(Html.escape(c.failed() ? c.error() : c.top())).append("</td><td>").append(c.packets())
+                    .append(Html.escape(c.failed() ? c.error() : c.reasons().isEmpty() ? c.top()
+                            : c.top().isEmpty() ? "inconclusive: " + c.reasons()
+                            : "inconclusive: " + c.reasons() + " | " + c.top())).append("</td><td>").append(c.packets())
                     .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", c.durationSeconds()))
                     .append("</td><td class=\"mono\">").append(Html.escape(c.origin())).append("</td><td>")
                     .append(Html.escape(c.rule())).append("</td></tr>\n");

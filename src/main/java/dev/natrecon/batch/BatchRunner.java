@@ -9,6 +9,7 @@ import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.CaseSettings;
 import dev.natrecon.engine.ModelSettings;
 import dev.natrecon.engine.RunResult;
+import dev.natrecon.engine.RunVerdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -75,14 +76,21 @@ public final class BatchRunner {
     }
 
     public record Result(List<CaseOutcome> cases, List<CaseDiscovery.Unmatched> unmatched) {
-        /** 3 when a case failed or an input could not be read, else 1 when a case's worst finding reaches {@code failOn}, else 0. */
+        /**
+         * 3 when a case failed or an input could not be read, else 1 when a case's worst finding reaches
+         * {@code failOn} (inconclusive or not), else 4 when a case is inconclusive, else 0; {@code failOn} null
+         * ({@code --fail-on never}) gives 0 unless a case failed.
+         */
         public int exitStatus(Severity failOn) {
             if (cases.stream().anyMatch(CaseOutcome::failed) || unmatched.stream().anyMatch(CaseDiscovery.Unmatched::broken)) return 3;
+            if (failOn == null) return 0;
+            boolean inconclusive = false;
             for (CaseOutcome c : cases) {
-                Severity v = Severity.parse(c.verdict());
-                if (failOn != null && v != null && v.compareTo(failOn) >= 0) return 1;
+                Severity v = Severity.parse(c.worstFinding());
+                if (v != null && v.compareTo(failOn) >= 0) return 1;
+                inconclusive |= c.verdict().equals(RunVerdict.Kind.INCONCLUSIVE.label());
             }
-            return 0;
+            return inconclusive ? 4 : 0;
         }
     }
 
@@ -376,8 +384,8 @@ public final class BatchRunner {
     private static CaseOutcome ok(CaseSpec c, String hash, RunResult r, double seconds, Path dir) {
         Map<String, Integer> counts = new TreeMap<>();
         for (Finding f : r.findings()) counts.merge(f.id(), 1, Integer::sum);
-        Severity worst = Detection.worst(r.findings());
-        String verdict = worst == null || worst == Severity.INFO ? "clean" : worst.label();
+        Severity worst = r.verdict().worst();
+        String verdict = r.verdict().label();
         List<String> top = new ArrayList<>();
         for (Finding f : r.findings()) {
             if (top.size() == 3 || f.severity() == Severity.INFO) break;
@@ -385,7 +393,8 @@ public final class BatchRunner {
         }
         String report = Files.exists(dir.resolve("report.html")) ? "cases/" + c.name() + "/report.html"
                 : "cases/" + c.name() + "/summary.json";
-        return new CaseOutcome(c.name(), "ok", verdict, c.rule(), c.origin(), hash, seconds, r.packetsReplayed(),
+        return new CaseOutcome(c.name(), "ok", verdict, r.verdict().reasonText(),
+                worst == null ? "" : worst.label(), c.rule(), c.origin(), hash, seconds, r.packetsReplayed(),
                 r.findings().size(), counts, String.join(" | ", top), "", report, false);
     }
 
@@ -416,7 +425,7 @@ public final class BatchRunner {
     }
 
     static CaseOutcome failed(CaseSpec c, String hash, String msg, double seconds) {
-        return new CaseOutcome(c.name(), "failed", "", c.rule(), c.origin(), hash, seconds, 0, 0, Map.of(), "",
+        return new CaseOutcome(c.name(), "failed", "", "", "", c.rule(), c.origin(), hash, seconds, 0, 0, Map.of(), "",
                 msg.replace('\n', ' ').replace('\r', ' '), "", false);
     }
 

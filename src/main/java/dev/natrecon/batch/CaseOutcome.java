@@ -7,7 +7,11 @@ import java.util.Map;
  * rerun knows the case is complete).
  *
  * @param status       "ok" (analysed) or "failed"
- * @param verdict      "clean", "warning" or "error" (the worst finding; info findings count as clean); empty when failed
+ * @param verdict      "inconclusive" when the captures could not show what the router did ({@code reasons} says why),
+ *                     else "clean", "warning" or "error" (the worst finding; info findings count as clean); empty
+ *                     when failed
+ * @param reasons      why the case is inconclusive, in plain words ("; "-joined), or empty
+ * @param worstFinding the most severe finding's severity whatever the verdict ("info", "warning", "error"), or empty
  * @param inputsSha256 content hash of every input file of the case (names and bytes), for resumption
  * @param counts       findings per id
  * @param top          the most severe findings, "id: message" joined by " | " (at most three)
@@ -15,7 +19,7 @@ import java.util.Map;
  * @param report       the case's report file, relative to the batch's output folder, or empty
  * @param resumed      true when this run skipped the case because its report was complete and its inputs unchanged
  */
-public record CaseOutcome(String name, String status, String verdict, String rule, String origin, String inputsSha256,
+public record CaseOutcome(String name, String status, String verdict, String reasons, String worstFinding, String rule, String origin, String inputsSha256,
                           double durationSeconds, long packets, int findings, Map<String, Integer> counts, String top,
                           String error, String report, boolean resumed) {
     public CaseOutcome {
@@ -27,7 +31,7 @@ public record CaseOutcome(String name, String status, String verdict, String rul
     }
 
     CaseOutcome asResumed() {
-        return new CaseOutcome(name, status, verdict, rule, origin, inputsSha256, durationSeconds, packets, findings,
+        return new CaseOutcome(name, status, verdict, reasons, worstFinding, rule, origin, inputsSha256, durationSeconds, packets, findings,
                 counts, top, error, report, true);
     }
 }

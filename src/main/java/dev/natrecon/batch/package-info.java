@@ -2,7 +2,8 @@
  * Batch processing of capture archives: finding the cases in folders, zip and tar archives or a manifest CSV
  * ({@link dev.natrecon.batch.CaseDiscovery}), running them in parallel with one analysis per case and failures isolated
  * per case ({@link dev.natrecon.batch.BatchRunner}), skipping cases already done with unchanged inputs, and the
- * batch's own outputs (summary.csv, index.html).
+ * batch's own outputs (summary.csv, index.html: each case's verdict as its run decided it, with the reasons when it is
+ * inconclusive, and the worst finding whatever the verdict, which the exit status reads).
  *
  * <p>Untrusted input: case names are made safe path parts ({@link dev.natrecon.batch.CaseDiscovery}), unsafe archive
  * members and links are listed, never unpacked ({@link dev.natrecon.batch.Archives}), members are unpacked within

@@ -33,8 +33,13 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "charts), charts/ (PNG and SVG), packets.csv, mappings.csv, events.csv, expectations.csv, sip.csv, "
                 + "findings.csv and tablesize.csv. "
                 + "The folder is written under a temporary name beside it and swapped into place whole, so it always "
-                + "holds one complete run. Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on "
-                + "usage or input errors, 70 on an internal error.")
+                + "holds one complete run. The verdict is CLEAN, WARNING or ERROR (the worst finding), or INCONCLUSIVE "
+                + "when the captures cannot show what the router did (they do not overlap in time, too few packets "
+                + "match across the router, the interface roles rest on a handful of packets, or there is no SIP or "
+                + "RTP), with the reason and its figures. Exit status: 0 when no finding reaches --fail-on and the run "
+                + "is not inconclusive, 1 when a finding reaches --fail-on (also when inconclusive), 4 when "
+                + "inconclusive and no finding reaches --fail-on (--fail-on never: 0 for any verdict), 2 on usage or "
+                + "input errors (one line naming the file), 70 on an internal error.")
 final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CaseOptions options;
@@ -45,7 +50,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
             description = "exit with status 1 when a finding is at least this severe: info, warning, error (default), "
-                    + "or never")
+                    + "or never (exit 0 whatever the findings and the verdict)")
     String failOn;
 
     @Option(names = "--no-redact", description = "show SIP Authorization and Proxy-Authorization credentials in "
@@ -61,15 +66,57 @@ final class AnalyzeCommand implements Callable<Integer> {
         AnalysisInputs in = options.inputs(spec.commandLine());
         // the default folder is unique to the case and never another case's (OutputFolder)
         Path dir = output != null ? output : OutputFolder.choose(OutputFolder.REPORTS, in, options.caseFile);
-        RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact, List.of());
+        // progress on stderr, only on a terminal: piped output stays the same
+        List<Path> files = in.routerCapture() ? List.of(in.router()) : List.of(in.lan(), in.wan());
+        RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact,
+                AnalyzeProgress.forTerminal(System.console() != null, spec.commandLine().getErr(), files));
         print(spec.commandLine().getOut(), r, dir);
         if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
         for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {
             CompareCommand.print(spec.commandLine().getOut(), t, Analysis.firstFrameNanos(in), false);
         }
+        printVerdict(spec.commandLine().getOut(), r.verdict(), r.findings());
         printFindings(spec.commandLine().getOut(), r.findings());
-        Severity worst = Detection.worst(r.findings());
-        return threshold != null && worst != null && worst.compareTo(threshold) >= 0 ? Main.FINDINGS : Main.OK;
+        return exitStatus(r.verdict(), threshold);
+    }
+
+    /**
+     * The exit status of a run: {@link Main#FINDINGS} when a finding reaches {@code threshold} (a finding seen is
+     * seen, even when the run is inconclusive), else {@link Main#INCONCLUSIVE} when it is, else {@link Main#OK};
+     * always {@link Main#OK} for {@code --fail-on never} (null).
+     */
+    static int exitStatus(dev.natrecon.engine.RunVerdict v, Severity threshold) {
+        if (threshold == null) return Main.OK;
+        if (v.worst() != null && v.worst().compareTo(threshold) >= 0) return Main.FINDINGS;
+        return v.inconclusive() ? Main.INCONCLUSIVE : Main.OK;
+    }
+
+    /** "Verdict: INCONCLUSIVE (...)" and its reasons, one line each. */
+    static void printVerdict(PrintWriter out, dev.natrecon.engine.RunVerdict v, List<Finding> findings) {
+        out.printf(Locale.ROOT, "Verdict: %s (%s)%n", v.label().toUpperCase(Locale.ROOT), findings.isEmpty()
+                ? "no findings" : findings.size() + (findings.size() == 1 ? " finding: " : " findings: ")
+                + counts((java.util.Map<?, ?>) dev.natrecon.report.Summaries.verdict(findings).get("findings")));
+        for (dev.natrecon.engine.RunVerdict.Reason x : v.reasons()) {
+            out.print(wrap("  inconclusive: " + TerminalWriter.oneLine(x.text()), "    "));
+        }
+        out.flush();
+    }
+
+    /** Terminal width natrecon's own wrapped lines keep to. */
+    static final int COLUMNS = 120;
+
+    /** {@code text} broken at spaces into lines of at most {@link #COLUMNS}, the later ones indented. */
+    static String wrap(String text, String indent) {
+        StringBuilder b = new StringBuilder();
+        String rest = text;
+        while (rest.length() > COLUMNS) {
+            int cut = rest.lastIndexOf(' ', COLUMNS);
+            if (cut <= indent.length()) cut = rest.indexOf(' ', COLUMNS);
+            if (cut < 0) break;
+            b.append(rest, 0, cut).append('\n');
+            rest = indent + rest.substring(cut + 1);
+        }
+        return b.append(rest).append('\n').toString();
     }
 
     /** The {@code --fail-on} value: a severity, or null for "never". */
@@ -112,6 +159,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, RunResult r, Path dir) {
         out.printf(Locale.ROOT, "Case %s%n", TerminalWriter.oneLine(r.caseName()));
+        for (String n : r.verdict().notes()) out.print(wrap("  note: " + TerminalWriter.oneLine(n), "    "));
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
             out.printf(Locale.ROOT, "  %-6s %s: %s, %d frames, %s + %.3f s; decoded %d, fragments %d, not IP %d, malformed %d, anomalies %d%n",

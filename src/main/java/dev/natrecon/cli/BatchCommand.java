@@ -25,9 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "CSV (columns case, lan, wan, router, settings). Each case goes to DIR/cases/NAME/; DIR/summary.csv and "
                 + "DIR/index.html list them all, and the files that fit no case. A rerun skips the cases whose outputs "
                 + "are complete and whose inputs are unchanged. One case failing (unreadable, damaged, too large "
-                + "when unpacked, out of memory) fails only that case. Exit status: 0 all clean, 1 findings at "
-                + "--fail-on, 2 usage errors or an input that cannot be read at all, 3 some cases failed or an archive "
-                + "was damaged, 70 internal error.")
+                + "when unpacked, out of memory) fails only that case. summary.csv's verdict column is clean, warning, error "
+                + "or inconclusive (verdict_reasons says why). Exit status: 0 all judged and none with findings at "
+                + "--fail-on, 1 a case has findings at --fail-on, 2 usage errors or an input that cannot be read at all, "
+                + "3 some cases failed or an archive was damaged, 4 some cases inconclusive and none with findings at "
+                + "--fail-on (--fail-on never: 0 unless a case failed), 70 internal error.")
 final class BatchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "folders, archives, manifest CSVs or captures")
     List<Path> inputs;
@@ -45,7 +47,8 @@ final class BatchCommand implements Callable<Integer> {
     boolean noRedact;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
-            description = "exit with status 1 when a case has a finding at least this severe: warning, error (default), never")
+            description = "exit with status 1 when a case has a finding at least this severe: warning, error (default), "
+                    + "or never (exit 0 unless a case failed)")
     String failOn;
 
     @Spec
@@ -74,12 +77,12 @@ final class BatchCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final boolean terminal;
         private final AtomicLong packets = new AtomicLong();
-        private final long start = System.nanoTime();
-        private volatile long lastDraw;
+        private final ProgressLine line;
 
         Progress(PrintWriter out, boolean terminal) {
             this.out = out;
             this.terminal = terminal;
+            this.line = new ProgressLine(out);
         }
 
         @Override
@@ -106,26 +109,23 @@ final class BatchCommand implements Callable<Integer> {
         }
 
         private void draw(int done, int total) {
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = line.seconds();
             double rate = seconds > 0 ? packets.get() / seconds : 0;
             double eta = done == 0 ? Double.NaN : seconds / done * (total - done);
             int width = 30, filled = total == 0 ? width : width * done / total;
-            TerminalWriter.clearLine(out);
-            out.printf(Locale.ROOT, "[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
+            line.draw(String.format(Locale.ROOT, "[%s%s] %d/%d cases, %d packets, %.0f packets/s, ETA %s",
                     "#".repeat(filled), " ".repeat(width - filled), done, total, packets.get(), rate,
-                    Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0f s", eta));
-            out.flush();
-            lastDraw = System.nanoTime();
+                    ProgressLine.eta(eta)));
         }
 
         /** A log line; names and reasons from the input could carry terminal control characters: shown as escapes. */
-        private void log(String line) {
-            out.printf(Locale.ROOT, "%.1fs %s%n", (System.nanoTime() - start) / 1e9, TerminalWriter.oneLine(line));
+        private void log(String text) {
+            out.printf(Locale.ROOT, "%.1fs %s%n", line.seconds(), TerminalWriter.oneLine(text));
             out.flush();
         }
 
         void end() {
-            if (terminal && lastDraw != 0) out.println();
+            if (terminal && line.drawn()) out.println();
         }
     }
 }

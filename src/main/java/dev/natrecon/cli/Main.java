@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /**
  * Entry point: {@code natrecon <command>}. Exit statuses: {@value #OK} success; {@value #FINDINGS} a finding reached
  * {@code --fail-on}; {@value #USAGE} a usage error or unreadable input (one line naming the file); {@value #CASES_FAILED}
- * a batch had failed cases; {@value #INTERNAL} an internal error (a bug in natrecon or out of memory: one line
+ * a batch had failed cases; {@value #INCONCLUSIVE} the verdict is inconclusive (the captures cannot show what the
+ * router did) and no finding reached {@code --fail-on}; {@value #INTERNAL} an internal error (a bug in natrecon or out of memory: one line
  * "natrecon: internal error: ...", the stack trace only with {@code NATRECON_DEBUG} set).
  */
 @Command(name = "natrecon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -18,6 +19,8 @@ import picocli.CommandLine.Command;
         exitCodeList = {"0:success", "1:a finding reached --fail-on (analyze, batch); compare found a difference",
             "2:usage error, or unreadable or bad input (one line naming the file)",
             "3:batch: some cases failed or an input archive was damaged (summary.csv says which)",
+            "4:inconclusive: the captures cannot show what the router did (the reason is printed; analyze, batch) "
+                    + "and no finding reached --fail-on",
             "70:internal error in natrecon (please report it; NATRECON_DEBUG=1 shows the stack trace)"},
         subcommands = {InspectCommand.class, AnalyzeCommand.class, EventsCommand.class, SnapshotCommand.class,
                 CompareCommand.class, ExplainCommand.class, BatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
@@ -30,6 +33,12 @@ public final class Main implements Runnable {
     public static final int USAGE = 2;
     /** A batch ran but some of its cases failed or an input was damaged. */
     public static final int CASES_FAILED = 3;
+    /**
+     * The verdict is inconclusive (captures that do not overlap, too few matched packets, interface roles guessed from
+     * a handful of packets, no SIP or RTP) and no finding reached {@code --fail-on}: not 0, so a script never takes
+     * an unjudged run for a clean one.
+     */
+    public static final int INCONCLUSIVE = 4;
     /** natrecon's own failure, not the input's: sysexits.h {@code EX_SOFTWARE}, so scripts never take it for 1 or 2. */
     public static final int INTERNAL = 70;
     /** The environment variable that adds the Java stack trace to an error's one line. */

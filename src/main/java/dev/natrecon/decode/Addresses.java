@@ -85,6 +85,11 @@ public final class Addresses {
         return (top & 0xfe00) == 0xfc00 || (top & 0xffc0) == 0xfe80 || (hi == 0 && lo == 1);
     }
 
+    /** Loopback: 127.0.0.0/8 (RFC 1122 3.2.1.3) or ::1 (RFC 4291 2.5.3). */
+    public static boolean isLoopback(long hi, long lo) {
+        return isV4(hi, lo) ? (int) lo >>> 24 == 127 : hi == 0 && lo == 1;
+    }
+
     /** Broadcast, multicast or unspecified: never forwarded through a NAT as unicast. */
     public static boolean isMulticastOrBroadcast(long hi, long lo) {
         if (isV4(hi, lo)) {

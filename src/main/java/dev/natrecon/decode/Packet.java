@@ -31,6 +31,8 @@ public final class Packet {
     public int interfaceIndex = -1;
     /** SLL/SLL2 packet type: 0 to us, 1 broadcast, 2 multicast, 3 to someone else, 4 sent by us; -1 if none. */
     public int sllPacketType = -1;
+    /** SLL/SLL2 ARPHRD_ type of the interface the frame was captured on (1 Ethernet, 772 loopback); -1 if none. */
+    public int sllHatype = -1;
     /** EtherType (or PPP protocol) of the first non-tunnel payload, for statistics of what was skipped. */
     public int etherType = -1;
     public int tunnelDepth;
@@ -107,7 +109,7 @@ public final class Packet {
     public void clear() {
         layers = 0;
         srcMac = dstMac = -1;
-        vlanOuter = vlanInner = pppoeSession = interfaceIndex = sllPacketType = etherType = -1;
+        vlanOuter = vlanInner = pppoeSession = interfaceIndex = sllPacketType = sllHatype = etherType = -1;
         tunnelDepth = 0;
         linkEvent = LinkEvent.NONE;
         linkEventCode = linkEventAddress = 0;

@@ -65,6 +65,7 @@ public final class PacketDecoder {
                 if (end - off < 16) return malformed(DecodeAnomaly.SLL_TRUNCATED);
                 p.layers |= Packet.L_SLL;
                 p.sllPacketType = Bytes.u16(b, off);
+                p.sllHatype = Bytes.u16(b, off + 2);
                 int addrLen = Bytes.u16(b, off + 4);
                 if (addrLen == 6) p.srcMac = Bytes.mac(b, off + 6);
                 return etherType(b, off + 16, end, Bytes.u16(b, off + 14), p);
@@ -73,6 +74,7 @@ public final class PacketDecoder {
                 if (end - off < 20) return malformed(DecodeAnomaly.SLL2_TRUNCATED);
                 p.layers |= Packet.L_SLL;
                 p.interfaceIndex = Bytes.i32(b, off + 4);
+                p.sllHatype = Bytes.u16(b, off + 8);
                 p.sllPacketType = Bytes.u8(b, off + 10);
                 if (Bytes.u8(b, off + 11) == 6) p.srcMac = Bytes.mac(b, off + 12);
                 return etherType(b, off + 20, end, Bytes.u16(b, off), p);

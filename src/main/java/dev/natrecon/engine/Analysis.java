@@ -78,6 +78,10 @@ public final class Analysis {
         long privatePublic;
         /** Packets between two public addresses: the WAN face. */
         long publicPublic;
+        /** Frames of a cooked capture (SLL/SLL2) from an Ethernet interface, and from the loopback interface. */
+        long sllEther, sllLoopback;
+        /** Packets to or from a loopback address. */
+        long loopback;
         final KeySampler sampler = new KeySampler(SAMPLE_CAPACITY);
         /** Its SIP messages, for the helper decision ({@link SipHelperDecision}). */
         final SipHelperEvidence sip = new SipHelperEvidence();
@@ -125,6 +129,7 @@ public final class Analysis {
                 linkTypeCount = linkTypes.computeIfAbsent(f.linkType, k -> new long[1]);
             }
             linkTypeCount[0]++;
+            if (d == Disposition.DECODED) stats.ports.add(p, keyKind == MatchKeys.Kind.RTP);
             if (keyKind != null) keyKinds[keyKind.ordinal()]++;
         }
 
@@ -176,6 +181,9 @@ public final class Analysis {
                         ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
                     }
                     ev.frames++;
+                    if (p.sllHatype == InputChecks.ARPHRD_ETHER) ev.sllEther++;
+                    else if (p.sllHatype == InputChecks.ARPHRD_LOOPBACK) ev.sllLoopback++;
+                    if (Addresses.isLoopback(p.srcHi, p.srcLo) || Addresses.isLoopback(p.dstHi, p.dstLo)) ev.loopback++;
                     boolean sp = inside.contains(p.srcHi, p.srcLo), dp = inside.contains(p.dstHi, p.dstLo);
                     boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo);
                     if (!mc && sp != dp) ev.privatePublic++;
@@ -201,6 +209,8 @@ public final class Analysis {
     /** {@link #run(AnalysisInputs, List)} with another clock-sample prefix (tests). */
     static RunResult run(AnalysisInputs in, List<AnalysisSink> sinks, long clockSampleFrames) throws IOException {
         List<String> decisions = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        RunVerdict.RoleGuess roleGuess = null;
         Inside inside = Inside.of(in.model().inside());
         List<CaptureStats> captures = new ArrayList<>();
         List<String> roles = new ArrayList<>();
@@ -215,6 +225,7 @@ public final class Analysis {
         if (!in.routerCapture()) {
             // Pass 1 only samples the clock, from the first frames of each capture when that is enough: statistics
             // and spans come from the replay, so a long capture is decoded once.
+            InputChecks.notSameFile(in.lan(), in.wan());
             Map<Integer, InterfaceEvidence> lanEv = new TreeMap<>(), wanEv = new TreeMap<>();
             Survey lan = survey(in.lan(), lanEv, clockSampleFrames, inside);
             Survey wan = survey(in.wan(), wanEv, clockSampleFrames, inside);
@@ -230,6 +241,20 @@ public final class Analysis {
             } else if (!lan.complete || !wan.complete) {
                 decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture",
                         clockSampleFrames));
+            }
+            InputChecks.sideCapture(in.lan(), "LAN", lan.stats, lanEv);
+            InputChecks.sideCapture(in.wan(), "WAN", wan.stats, wanEv);
+            String swap = InputChecks.swapped(in.lan(), in.wan(), lanEv, wanEv, est, inside);
+            if (swap != null) {
+                notes.add(swap);
+                in = in.swapped();
+                Survey s = lan;
+                lan = wan;
+                wan = s;
+                Map<Integer, InterfaceEvidence> e = lanEv;
+                lanEv = wanEv;
+                wanEv = e;
+                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
             }
             roles.add("lan");
             roles.add("wan");
@@ -261,7 +286,10 @@ public final class Analysis {
                         + describe(ev) + "); " + (sllV1 && ev.size() < 2
                         ? "Linux cooked v1 (SLL) does not record the interface: capture with 'tcpdump -i any -y LINUX_SLL2', "
                                 + "or one capture per interface and --lan/--wan"
-                        : "give --lan-if and --wan-if"));
+                        : ev.size() < 2
+                        ? "it holds one interface, so it is one side's capture, not the router's: give the LAN side's "
+                                + "capture with --lan and the WAN side's with --wan"
+                        : "give --lan-if and --wan-if ('natrecon inspect " + in.router() + "' lists the interfaces)"));
             }
             if (in.lanInterface() == null) {
                 decisions.add(String.format(Locale.ROOT, "LAN interface: %s (automatic: %d of its packets go between private and public addresses)",
@@ -275,6 +303,8 @@ public final class Analysis {
             } else {
                 decisions.add("WAN interface: " + wanIf.name + " (given)");
             }
+            roleGuess = new RunVerdict.RoleGuess(lanIf.name, in.lanInterface() != null, lanIf.privatePublic,
+                    wanIf.name, in.wanInterface() != null, wanIf.publicPublic);
             for (InterfaceEvidence e : ev.values()) {
                 Side s = e == lanIf ? Side.LAN : e == wanIf ? Side.WAN : null;
                 if (s != null) sideOf.put(e.key, s);
@@ -293,7 +323,7 @@ public final class Analysis {
         Replay replay;
         try {
             replay = new Replay(new Replay.Plan(in, inputs, counters, captures, roles, decisions, clock, lanSpan,
-                    wanSpan, sideOf, labelOf, helper), sinks);
+                    wanSpan, sideOf, labelOf, helper, roleGuess, notes), sinks);
         } catch (IOException | RuntimeException e) {
             for (MergedFrameSource.Input i : inputs) {
                 try {

@@ -67,6 +67,13 @@ public record AnalysisInputs(Path lan, Path wan, Path router, String lanInterfac
                 model, kernelEvents, kernelTables, kernelExpectations, name, redact);
     }
 
+    /** The same case with the LAN and WAN captures exchanged (given the wrong way round); a given offset turns too. */
+    public AnalysisInputs swapped() {
+        return new AnalysisInputs(wan, lan, router, lanInterface, wanInterface,
+                wanOffsetSeconds == null ? null : -wanOffsetSeconds, matchWindowSeconds, model, kernelEvents,
+                kernelTables, kernelExpectations, name, redact);
+    }
+
     public static AnalysisInputs pair(Path lan, Path wan) {
         return new AnalysisInputs(lan, wan, null, null, null, null, DEFAULT_MATCH_WINDOW_SECONDS);
     }

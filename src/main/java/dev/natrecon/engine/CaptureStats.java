@@ -31,6 +31,8 @@ public final class CaptureStats {
     public final Map<String, Long> notIpTypes = new TreeMap<>();
     public final Map<String, Long> linkEvents = new TreeMap<>();
     public final Map<String, Long> matchKeyKinds = new TreeMap<>();
+    /** UDP and TCP packets by service port: what the capture holds when it holds no SIP or RTP. */
+    public final ServicePorts ports = new ServicePorts();
 
     public CaptureStats(String path) {
         this.path = path;

@@ -46,7 +46,7 @@ final class Replay {
     record Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
                 List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
                 long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
-                SipHelperDecision helper) {
+                SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes) {
     }
 
     /** How often (in frames) the matcher's held frames are sampled for the peak. */
@@ -249,7 +249,9 @@ final class Replay {
         RunResult result = new RunResult(in.caseName(), plan.captures(), plan.roles(), plan.decisions(), plan.clock(),
                 outcomes, matched, matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(),
                 modelSummary, model.snapshots(), checks.events(), checks.tables(), checks.expectations(), rewrites,
-                findings, detection.keepalive(), limits(plan.captures(), bindings, detection, rewrites));
+                findings, detection.keepalive(), limits(plan.captures(), bindings, detection, rewrites),
+                RunVerdict.decide(plan.captures(), plan.roles(), plan.clock(), outcomes, matched,
+                        matcher.matchedPairs(), plan.roleGuess(), plan.notes(), findings));
         sinks.finish(result);
         return result;
     }

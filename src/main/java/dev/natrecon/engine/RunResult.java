@@ -26,6 +26,7 @@ import java.util.List;
  * @param findings    what the detectors found, most severe first ({@link dev.natrecon.detect.Detection#ORDER})
  * @param keepalive   the keepalive timeline of the UDP bindings that carry SIP (keepalive.csv), in time order
  * @param limits      the resource bounds this case reached (empty when none): the analysis is cut where they say
+ * @param verdict     the run's one verdict (findings, clean or inconclusive with its reasons), which every output shows
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
@@ -33,7 +34,8 @@ public record RunResult(String caseName, List<CaptureStats> captures, List<Strin
                         ModelSummary model, List<TableSnapshot> snapshots,
                         KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
                         SipRewrites sipRewrites, List<Finding> findings,
-                        List<dev.natrecon.detect.KeepaliveRow> keepalive, List<LimitNotice> limits) {
+                        List<dev.natrecon.detect.KeepaliveRow> keepalive, List<LimitNotice> limits,
+                        RunVerdict verdict) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

@@ -31,6 +31,14 @@
  * The resource bounds a case reached (the captures', the bindings', the findings') are gathered as
  * {@link dev.natrecon.engine.LimitNotice}s in the result, for every sink to name.
  *
+ * <p><b>The verdict and the inputs.</b> Before the replay, {@link dev.natrecon.engine.InputChecks} refuses two
+ * captures that make no sense as a router's sides (the same file or bytes, a capture of the {@code any}
+ * pseudo-interface or of loopback as a side) in one line naming the file, and swaps sides given the wrong way round
+ * (with a note). When the replay ends, {@link dev.natrecon.engine.RunVerdict} decides the run's one verdict (findings,
+ * clean, or inconclusive with its reasons and figures: captures that do not overlap, too few matched packets, roles
+ * guessed from a handful of packets, no SIP or RTP, described from {@link dev.natrecon.engine.ServicePorts}); every
+ * output reads it from the result, none decides it again.
+ *
  * <p><b>Time across two capture points.</b> The LAN capture's clock is the reference. WAN timestamps are mapped onto it
  * by the {@link dev.natrecon.capture.ClockCorrection} estimated from packets seen on both sides (or given). Each file's
  * own time is clamped so that it never goes backwards (counted as {@code capture.time_went_backwards}); outputs show

@@ -31,7 +31,7 @@ final class HtmlReport {
             table{border-collapse:collapse;margin:6px 0;font-size:13px}th,td{border:1px solid #dee2e6;padding:3px 6px;text-align:left;vertical-align:top}
             th{background:#f1f3f5}td.n{text-align:right}.nw{white-space:nowrap}
             .badge{display:inline-block;border-radius:4px;padding:1px 7px;color:#fff;font-weight:bold;font-size:12px;text-transform:uppercase}
-            .error{background:#c92a2a}.warning{background:#e67700}.info{background:#1971c2}.clean{background:#2f9e44}
+            .error{background:#c92a2a}.warning{background:#e67700}.info{background:#1971c2}.clean{background:#2f9e44}.inconclusive{background:#5c5f66}
             #verdict{font-size:17px;padding:10px 14px;border-radius:6px;color:#fff;margin:8px 0}
             .meta{color:#495057;font-size:13px}.note{color:#868e96;font-size:12px}
             nav a{margin-right:12px}
@@ -48,8 +48,7 @@ final class HtmlReport {
 
     static String render(RunResult r, ReportSink d, List<Charts.Chart> charts, boolean redact) {
         SafeBuilder h = new SafeBuilder(redact, Escape::html);
-        Map<String, Object> verdict = Summaries.verdict(r.findings());
-        String worst = (String) verdict.get("worst");
+        String worst = r.verdict().label();
         h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .raw("<meta http-equiv=\"Content-Security-Policy\" content=\"").raw(CSP).raw("\">\n")
                 .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -58,6 +57,7 @@ final class HtmlReport {
         h.raw("<h1>").text("natrecon report: " + r.caseName()).raw("</h1>\n");
         h.raw("<div id=\"verdict\" class=\"").raw(worst).raw("\">Verdict: <b>").text(worst.toUpperCase(Locale.ROOT))
                 .raw("</b> — ").text(countsText(r.findings())).raw("</div>\n");
+        verdictNotes(h, r.verdict());
         inputs(h, r);
         limits(h, r);
         h.raw("<nav><a href=\"#findings\">Findings</a><a href=\"#calls\">SIP calls</a><a href=\"#timelines\">Timelines</a>"
@@ -72,6 +72,20 @@ final class HtmlReport {
                 + "(<code>analyze --no-redact</code> shows them)." : "Credentials are NOT redacted (--no-redact).")
                 .raw("</p>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** Why the run is inconclusive, and what was corrected in the inputs, right under the verdict. */
+    private static void verdictNotes(SafeBuilder h, dev.natrecon.engine.RunVerdict v) {
+        if (v.reasons().isEmpty() && v.notes().isEmpty()) return;
+        h.raw("<ul id=\"verdict-reasons\">\n");
+        for (dev.natrecon.engine.RunVerdict.Reason x : v.reasons()) {
+            h.raw("<li>Inconclusive: ").text(x.text()).raw("</li>\n");
+        }
+        if (v.inconclusive()) {
+            h.raw("<li>The findings below, if any, were seen; the router as a whole could not be judged.</li>\n");
+        }
+        for (String n : v.notes()) h.raw("<li>Note: ").text(n).raw("</li>\n");
+        h.raw("</ul>\n");
     }
 
     static String countsText(List<Finding> findings) {

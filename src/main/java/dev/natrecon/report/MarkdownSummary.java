@@ -24,9 +24,17 @@ final class MarkdownSummary {
 
     static String render(RunResult r, ReportSink d, boolean redact) {
         SafeBuilder m = new SafeBuilder(redact, Escape::mdText);
-        String worst = (String) Summaries.verdict(r.findings()).get("worst");
+        String worst = r.verdict().label();
         m.raw("# natrecon: ").text(r.caseName()).raw("\n\n");
         m.raw("**Verdict: ").raw(worst.toUpperCase(Locale.ROOT)).raw("** — ").text(HtmlReport.countsText(r.findings())).raw("\n\n");
+        for (dev.natrecon.engine.RunVerdict.Reason x : r.verdict().reasons()) {
+            m.raw("- Inconclusive: ").text(x.text()).raw("\n");
+        }
+        if (r.verdict().inconclusive()) {
+            m.raw("- The findings below, if any, were seen; the router as a whole could not be judged.\n");
+        }
+        for (String n : r.verdict().notes()) m.raw("- Note: ").text(n).raw("\n");
+        if (r.verdict().inconclusive() || !r.verdict().notes().isEmpty()) m.raw("\n");
         m.raw("## Inputs\n\n| capture | file | frames | first packet | duration |\n|---|---|---:|---|---:|\n");
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);

@@ -115,7 +115,20 @@ public final class Summaries {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema_version", SCHEMA_VERSION);
         m.put("case", r.caseName());
-        m.put("verdict", verdict(r.findings()));
+        Map<String, Object> verdict = new LinkedHashMap<>();
+        verdict.put("result", r.verdict().kind().label());
+        verdict.putAll(verdict(r.findings()));
+        m.put("verdict", verdict);
+        List<Object> reasons = new ArrayList<>();
+        for (dev.natrecon.engine.RunVerdict.Reason x : r.verdict().reasons()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("id", x.id());
+            one.put("text", x.text());
+            one.put("figures", x.figures());
+            reasons.add(one);
+        }
+        m.put("verdict_reasons", reasons);
+        if (!r.verdict().notes().isEmpty()) m.put("input_notes", r.verdict().notes());
         List<Object> caps = new ArrayList<>();
         for (int i = 0; i < r.captures().size(); i++) {
             Map<String, Object> c = new LinkedHashMap<>();

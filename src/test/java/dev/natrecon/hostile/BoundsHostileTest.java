@@ -58,7 +58,8 @@ class BoundsHostileTest {
                 "--wan", wan.toString(), "-o", out.toString());
         assertEquals(before, FileListing.of(tmp, out, work), "nothing outside the output folder was written");
         assertFalse(r.outOfMemory(), "ran out of its " + ChildJvm.HEAP + " heap: " + r.err());
-        assertTrue(r.code() == 0 || r.code() == 1, "exit " + r.code() + ": " + r.err());
+        // a completed run: judged (0, 1) or inconclusive (4: these synthetic captures are cut to show one bound)
+        assertTrue(r.code() == 0 || r.code() == 1 || r.code() == 4, "exit " + r.code() + ": " + r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         return r;
     }
