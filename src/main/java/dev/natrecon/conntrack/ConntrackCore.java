@@ -102,13 +102,17 @@ final class ConntrackCore {
         }
         if (step != TrackStep.IGNORED) table.count(e, dir, a.ipLength); // ignored TCP packets return before nf_ct_refresh_acct
         e.lastFrame = frame;
-        helpers.applyTimeout(e, established, a.payloadLength > 0, t);
+        boolean routed = a.egress != Arrival.Egress.DROPPED || !a.diedInRouting;
+        // the helper (and its nf_ct_refresh) runs at confirmation, which a packet dying in routing never reaches
+        if (routed) helpers.applyTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_in)
             table.setStatus(e, Status.SEEN_REPLY);
             changes.add(Change.SEEN_REPLY);
         }
         if (a.egress == Arrival.Egress.DROPPED) { // dropped after PREROUTING: the events wait on the entry
             e.pending.addAll(changes);
+            // unless the router's ICMP error about it, RELATED to this entry, delivers them at its own confirmation
+            if (!routed) deliverPending(e, t, frame, sink);
             return Verdict.DROPPED;
         }
         if (dir == 0 && e.masqInterface != null && oifChanged(e, t, a, sink)) return Verdict.DROPPED;
@@ -130,6 +134,16 @@ final class ConntrackCore {
         }
         if (a.observed) e.observed(t, frame); // the captures saw it leave: the entry's NAT at work
         return step == TrackStep.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
+    }
+
+    /** The entry's cached status changes, delivered as one UPDATE at {@code t} (nf_ct_deliver_cached_events). */
+    private void deliverPending(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
+        if (e.pending.isEmpty()) return;
+        EnumSet<Change> cached = EnumSet.copyOf(e.pending);
+        e.pending.clear();
+        long earliest = cached.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
+                ? Math.min(t, e.streamPossibleNanos) : t;
+        sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false), Collections.unmodifiableSet(cached), earliest));
     }
 
     /**
