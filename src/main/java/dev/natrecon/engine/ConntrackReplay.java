@@ -64,6 +64,8 @@ final class ConntrackReplay {
     private long lastNanos = Long.MIN_VALUE;
     private final String wanIf;
     private boolean inferredNat;
+    /** Uplinks no capture shows and the packets that took them (settings), or null. */
+    private final OtherPath otherPath;
     /** Infers the router's link, address and entry history from the captures (owns the WAN address in the model). */
     private final RouterHistory history;
     private final List<ModelSettings.LinkChange> linkChanges = new ArrayList<>();
@@ -129,6 +131,7 @@ final class ConntrackReplay {
             decisions.add("model WAN address: " + wanAddress + " (learnt from the translations)");
         }
         if (wanAddress != null) ifs.address(wanIf, wanAddress + (settings.wanNetwork() == null ? "" : settings.wanNetwork()));
+        this.otherPath = OtherPath.of(settings, ifs, decisions);
         NatRuleset ruleset;
         if (settings.ruleset() != null) {
             ruleset = NatRuleset.parse(settings.ruleset(), settings.natSource() == null ? "ruleset" : settings.natSource());
@@ -209,7 +212,8 @@ final class ConntrackReplay {
         Seen s = c.seen();
         if (s.linkEvent != LinkEvent.NONE && s.side == Side.WAN && s.captureLabel == null) uplinkMessage(s);
         c.readTable(entryLookup);
-        if (c.role() != Crossing.Role.ARRIVING) return;
+        boolean viaOther = c.role() != Crossing.Role.ARRIVING && otherPath != null && OtherPath.inboundCandidate(c);
+        if (c.role() != Crossing.Role.ARRIVING && !viaOther) return;
         if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
         Arrival a = arrival.clear();
         boolean matched = s.counterpartFrame != 0;
@@ -233,10 +237,13 @@ final class ConntrackReplay {
                 crossings.learnExternal(s.cpSrcHi, s.cpSrcLo);
             }
         }
+        if (viaOther && !otherPath.inbound(s, a, model)) return;
         arrivals[a.ingress.ordinal()]++;
         history.beforeArrival(s, a, out);
+        if (otherPath != null) otherPath.outbound(s, a, model);
         Verdict v = model.onPacket(a, out);
         verdicts[v.ordinal()]++;
+        if (viaOther) return; // the crossing stays as the captures show it (a frame leaving to the LAN)
         c.modelled(v, a.tuple, entryLookup, a.payload, a.helperPayload, a.observedPayload);
         if (a.payload != null) sipPacket(c);
     }
