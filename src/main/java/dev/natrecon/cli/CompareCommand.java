@@ -186,7 +186,7 @@ final class CompareCommand implements Callable<Integer> {
                         (w.earliestNanos() - origin) / 1e9, (w.latestNanos() - origin) / 1e9,
                         e.kernel() == null || e.kernel().destroyBody == null ? ""
                                 : String.format(Locale.ROOT, " (kernel's at +%.6f s)", (e.kernel().end - x.offsetNanos() - origin) / 1e9),
-                        w.frames());
+                        w.evidence().isEmpty() ? "the case settings" : w.frames());
             }
             if (old != null) {
                 out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with the NAT its copy shows); "

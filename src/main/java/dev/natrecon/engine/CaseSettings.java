@@ -220,6 +220,8 @@ public record CaseSettings(Path file, Properties properties) {
     private ModelSettings.LinkChange relative(String key, String kind, String address) {
         long nanos = SettingsLines.value(key, get(key), "seconds (a decimal number)",
                 v -> new java.math.BigDecimal(v).movePointRight(9).longValue());
-        return new ModelSettings.LinkChange(nanos, true, kind, address);
+        // the lab writes the instant to the precision it knows it ("3.6"): half the last digit either way
+        int scale = Math.max(0, Math.min(9, new java.math.BigDecimal(get(key)).scale()));
+        return new ModelSettings.LinkChange(nanos, true, kind, address, java.math.BigInteger.TEN.pow(9 - scale).longValue() / 2);
     }
 }

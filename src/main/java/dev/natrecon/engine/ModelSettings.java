@@ -40,9 +40,14 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
     /**
      * A change of the router's WAN link or address: {@code down}/{@code up} (the link), {@code remove}/{@code add}
      * (an address, with its prefix for add). {@code nanos} is absolute, or seconds after the first packet when
-     * {@code relative}.
+     * {@code relative}; {@code precisionNanos} is half the last digit given (a time written "3.6" lies within
+     * ±0.05 s), 0 for exact: the flush it causes is then known within that window only.
      */
-    public record LinkChange(long nanos, boolean relative, String kind, String address) {
+    public record LinkChange(long nanos, boolean relative, String kind, String address, long precisionNanos) {
+        /** Exact: the instant as given. */
+        public LinkChange(long nanos, boolean relative, String kind, String address) {
+            this(nanos, relative, kind, address, 0);
+        }
     }
     /**
      * The SIP helper: attached (on {@code sipPorts} and {@code sipProtocols}), not attached, or decided from the
