@@ -25,7 +25,8 @@ import java.util.Properties;
  * router), {@code lan.interface}, {@code wan.interface}, {@code router.wan.network}, and the router's link changes in
  * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
  * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}; {@code router.backup.interface} and
- * {@code router.backup.address}: an uplink no capture shows, the default route's ({@link OtherPath}). Unknown keys are ignored (the lab
+ * {@code router.backup.address}: an uplink no capture shows; {@code event.conntrack.flush.t} with
+ * {@code event.conntrack.flush.command}: an operator's conntrack -D/-F ({@link OperatorFlush}), the default route's ({@link OtherPath}). Unknown keys are ignored (the lab
  * records more).
  */
 public record CaseSettings(Path file, Properties properties) {
@@ -202,6 +203,9 @@ public record CaseSettings(Path file, Properties properties) {
         if (get("event.wan.address.change.t") != null && wan != null && get("router.wan.address.new") != null) {
             changes.add(relative("event.wan.address.change.t", "remove", wan));
             changes.add(relative("event.wan.address.change.t", "add", get("router.wan.address.new") + (prefix == null ? "" : prefix)));
+        }
+        if (get("event.conntrack.flush.t") != null && get("event.conntrack.flush.command") != null) {
+            changes.add(relative("event.conntrack.flush.t", OperatorFlush.KIND, get("event.conntrack.flush.command")));
         }
         changes.sort(java.util.Comparator.comparingLong(ModelSettings.LinkChange::nanos));
         // an uplink no capture shows, which the default route goes out of (the lab's backup)

@@ -154,7 +154,7 @@ final class ConntrackReplay {
         if (auto) decisions.addAll(helper.describe());
         this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
         this.entryLookup = model::find;
-        this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && settings.linkChanges().isEmpty(),
+        this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && !settings.givesLinkChanges(),
                 crossings, decisions, c -> uplinkListener.accept(c));
         history.sysctl(settings.sysctlText());
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
@@ -270,7 +270,7 @@ final class ConntrackReplay {
      * Skipped when the case settings give the link changes (they are the router's own record).
      */
     private void uplinkMessage(Seen s) {
-        if (!settings.linkChanges().isEmpty() || s.nanos < lastNanos) return;
+        if (settings.givesLinkChanges() || s.nanos < lastNanos) return;
         long t = s.nanos;
         String what = null;
         switch (s.linkEvent) {
@@ -361,6 +361,11 @@ final class ConntrackReplay {
                     }
                 }
                 case "add" -> model.onAddressAdded(at, wanIf, c.address(), out);
+                case OperatorFlush.KIND -> {
+                    OperatorFlush.apply(model, c.address(), at, c.precisionNanos(), lastNanos, out);
+                    decisions.add("model operator: `" + c.address() + "` at " + dev.natrecon.capture.Times.iso(at));
+                    continue;
+                }
                 case "down" -> model.onLinkDown(at, wanIf, out);
                 case "up" -> model.onLinkUp(at, wanIf, out);
                 default -> throw new IllegalArgumentException("unknown link change '" + c.kind() + "'");

@@ -138,4 +138,10 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
                 routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface,
                 wanNetwork, linkChanges, moduleParameters, List.copyOf(uplinks));
     }
+
+    /** Whether the settings give the WAN's link or address changes (an operator's flush is not one). */
+    public boolean givesLinkChanges() {
+        for (LinkChange c : linkChanges) if (!c.kind().equals("flush")) return true;
+        return false;
+    }
 }
