@@ -352,7 +352,7 @@ final class ConntrackReplay {
                 case "remove" -> {
                     if (c.precisionNanos() > 0) { // known to the precision given: the flush within that window
                         long from = Math.max(at - c.precisionNanos(), lastNanos == Long.MIN_VALUE ? at - c.precisionNanos() : lastNanos);
-                        model.onAddressRemoved(at, wanIf, c.address(), new dev.natrecon.conntrack.Inferred(Math.min(from, at),
+                        model.onAddressRemovedAround(at, wanIf, c.address(), new dev.natrecon.conntrack.Inferred(Math.min(from, at),
                                 at + c.precisionNanos(), List.of(), "case settings: the WAN address " + c.address()
                                 + " removed at " + dev.natrecon.capture.Times.iso(at) + " (±" + c.precisionNanos() / 1e9
                                 + " s, the precision given); masquerade flushes its entries then"), out);

@@ -32,7 +32,7 @@ final class OperatorFlush {
         int n = 0;
         for (ConntrackEntry e : new ArrayList<>(model.entries())) {
             if (!f.matches(e.original())) continue;
-            model.killInferred(at, e, why, out);
+            model.killAround(at, e, why, out);
             n++;
         }
         return n;

@@ -37,6 +37,7 @@ class OperatorFlushTest {
         assertEquals(1, m.entries().size());
         ConntrackEvent.EntryKilled k = (ConntrackEvent.EntryKilled) out.get(out.size() - 1);
         assertEquals(SIP, k.entry().original());
+        assertEquals(T0 + 4 * S, k.nanos(), "at the instant the settings give");
         assertEquals(T0 + 4 * S - S / 20, k.inferred().earliestNanos());
         assertEquals(T0 + 4 * S + S / 20, k.inferred().latestNanos());
     }
