@@ -157,6 +157,11 @@ final class CompareCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  kernel lines reproduced: %d of %d (%.1f%%): NEW %d/%d, ASSURED UPDATE %d/%d, DESTROY %d/%d%n",
                 x.reproducedLines(), x.kernelLines(), x.percent(), x.reproducedNew(), x.kernelNew(),
                 x.reproducedAssured(), x.kernelAssured(), x.reproducedDestroy(), x.kernelDestroy());
+        if (x.unobservable() > 0) {
+            out.printf(Locale.ROOT, "  not observable from the captures: %d kernel line(s) of %d entr%s (deleted without a packet, "
+                            + "re-created identically by the next; not counted as reproduced)%n",
+                    x.unobservableLines(), x.unobservable(), x.unobservable() == 1 ? "y" : "ies");
+        }
         out.printf(Locale.ROOT, "  NEW logged at most %.6f s after the model's packet; DESTROY after the model's deadline: min %.3f s, median %.3f s, max %.3f s%n",
                 x.maxNewLagNanos() / 1e9, x.minDestroyLagNanos() / 1e9, x.medianDestroyLagNanos() / 1e9,
                 x.maxDestroyLagNanos() / 1e9);
@@ -181,7 +186,7 @@ final class CompareCommand implements Callable<Integer> {
                         (w.earliestNanos() - origin) / 1e9, (w.latestNanos() - origin) / 1e9,
                         e.kernel() == null || e.kernel().destroyBody == null ? ""
                                 : String.format(Locale.ROOT, " (kernel's at +%.6f s)", (e.kernel().end - x.offsetNanos() - origin) / 1e9),
-                        w.frames());
+                        w.evidence().isEmpty() ? "the case settings" : w.frames());
             }
             if (old != null) {
                 out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with the NAT its copy shows); "

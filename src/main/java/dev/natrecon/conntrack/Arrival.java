@@ -73,6 +73,13 @@ public final class Arrival {
     public Ingress ingress = Ingress.LAN;
     public Egress egress = Egress.UNKNOWN;
     /**
+     * With {@link Egress#DROPPED}: the router answered the packet with ICMP net/host unreachable, so it died in routing
+     * (after PREROUTING, before the helper and NAT, which run at POSTROUTING/confirmation), and the router's ICMP error,
+     * tracked as RELATED to the packet's entry, delivered that entry's cached events when it was confirmed
+     * (nf_conntrack_core.c:nf_conntrack_confirm → nf_ct_deliver_cached_events).
+     */
+    public boolean diedInRouting;
+    /**
      * The interface names, when the caller knows them; null: the model takes the first interface of the role
      * ({@link Interfaces#name}) for LAN/WAN, none for LOCAL/ROUTER.
      */
@@ -100,6 +107,7 @@ public final class Arrival {
         payload = observedPayload = helperPayload = null;
         ingress = Ingress.LAN;
         egress = Egress.UNKNOWN;
+        diedInRouting = false;
         ingressInterface = egressInterface = null;
         observed = false;
         observedSrcHi = observedSrcLo = observedDstHi = observedDstLo = 0;

@@ -102,16 +102,25 @@ final class ConntrackCore {
         }
         if (step != TrackStep.IGNORED) table.count(e, dir, a.ipLength); // ignored TCP packets return before nf_ct_refresh_acct
         e.lastFrame = frame;
-        helpers.applyTimeout(e, established, a.payloadLength > 0, t);
+        boolean routed = a.egress != Arrival.Egress.DROPPED || !a.diedInRouting;
+        // the helper (and its nf_ct_refresh) runs at confirmation, which a packet dying in routing never reaches, nor
+        // one killed by masquerade's oif check in POSTROUTING's NAT (below)
+        boolean oifChanged = dir == 0 && e.masqInterface != null && a.egress != Arrival.Egress.DROPPED && oifWouldChange(e, a);
+        if (routed && !oifChanged) helpers.applyTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_in)
             table.setStatus(e, Status.SEEN_REPLY);
             changes.add(Change.SEEN_REPLY);
         }
         if (a.egress == Arrival.Egress.DROPPED) { // dropped after PREROUTING: the events wait on the entry
             e.pending.addAll(changes);
+            // unless the router's ICMP error about it, RELATED to this entry, delivers them at its own confirmation
+            if (!routed) deliverPending(e, t, frame, sink);
             return Verdict.DROPPED;
         }
-        if (dir == 0 && e.masqInterface != null && oifChanged(e, t, a, sink)) return Verdict.DROPPED;
+        if (oifChanged) {
+            killOifChanged(e, t, a, sink);
+            return Verdict.DROPPED;
+        }
         String helperDrop = helpers.run(e, dir, established, t, a, sink);
         if (helperDrop != null) { // dropped at confirm: its status changes wait for the next accepted packet
             e.pending.addAll(changes);
@@ -133,15 +142,23 @@ final class ConntrackCore {
         return step == TrackStep.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
     }
 
+    /** The entry's cached status changes, delivered as one UPDATE at {@code t} (nf_ct_deliver_cached_events). */
+    private void deliverPending(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
+        if (e.pending.isEmpty()) return;
+        EnumSet<Change> cached = EnumSet.copyOf(e.pending);
+        e.pending.clear();
+        long earliest = cached.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
+                ? Math.min(t, e.streamPossibleNanos) : t;
+        sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false), Collections.unmodifiableSet(cached), earliest));
+    }
+
     /**
      * nf_nat_core.c:nf_nat_inet_fn → nf_nat_oif_changed: a masqueraded entry's packet that leaves through another
      * interface than the entry's kills the entry (nf_ct_kill_acct, which counts the packet a second time) and is
      * dropped; a divergence when the captures show it forwarded.
      */
-    private boolean oifChanged(ConntrackEntry e, long t, Arrival a, EventSink sink) {
-        NatTranslator.Route route = a.egress == Arrival.Egress.UNKNOWN && a.egressInterface == null ? null
-                : nat.route(a, e.reply.invert());
-        if (route == null || route.local() || route.oif() == null || route.oif().equals(e.masqInterface)) return false;
+    private void killOifChanged(ConntrackEntry e, long t, Arrival a, EventSink sink) {
+        NatTranslator.Route route = nat.route(a, e.reply.invert());
         table.count(e, 0, a.ipLength);
         String reason = "masquerade: left through " + route.oif() + " instead of " + e.masqInterface
                 + " (nf_nat.h:nf_nat_oif_changed)";
@@ -150,7 +167,13 @@ final class ConntrackCore {
             sink.accept(new Diverged(t, a.frame, v, Divergence.FORWARDED_BUT_DROPPED, "Linux drops it and kills "
                     + "the entry: " + reason + "; the captures show it forwarded"));
         }
-        return true;
+    }
+
+    /** Whether the packet leaves through another interface than the one {@code e} was masqueraded on. */
+    private boolean oifWouldChange(ConntrackEntry e, Arrival a) {
+        NatTranslator.Route route = a.egress == Arrival.Egress.UNKNOWN && a.egressInterface == null ? null
+                : nat.route(a, e.reply.invert());
+        return route != null && !route.local() && route.oif() != null && !route.oif().equals(e.masqInterface);
     }
 
     /** The helper's drop, contradicted by the captures (the packet was seen leaving): a divergence. */

@@ -244,6 +244,22 @@ public final class ConntrackModel {
     }
 
     /**
+     * A deletion at {@code nanos} known only within {@code window} (an instant the case settings give to a precision):
+     * the DESTROY at {@code nanos}, carrying the window. {@code e} may be deleted by {@link #onAddressRemovedAround}'s
+     * flush or by an operator ({@code conntrack -D}).
+     */
+    public void killAround(long nanos, ConntrackEntry e, Inferred window, EventSink sink) {
+        table.advanceTo(nanos, sink);
+        if (!e.inTable) return;
+        table.kill(e, nanos, FrameRef.NONE, window.why(), window, sink);
+    }
+
+    /** {@link #onAddressRemoved} at {@code nanos}, known only within {@code window}: its DESTROYs at {@code nanos}. */
+    public void onAddressRemovedAround(long nanos, String iface, String address, Inferred window, EventSink sink) {
+        masquerade.addressRemoved(nanos, iface, address, window, nanos, false, sink);
+    }
+
+    /**
      * Decides what a LAN packet proves whose copy leaves translated otherwise than its live entry's NAT, which the
      * captures saw at work before: the kernel never re-NATs a confirmed entry (nf_nat_core.c:nf_nat_setup_info runs at
      * its first packet only), so the entry died in between.

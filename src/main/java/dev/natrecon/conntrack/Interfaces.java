@@ -59,6 +59,15 @@ public final class Interfaces {
     }
 
     private final Map<String, Link> links = new LinkedHashMap<>();
+    /** The interface the default route goes out of, or null: the first WAN interface whose link is up. */
+    private String defaultRoute;
+
+    /** Sets the interface the default route goes out of (a backup uplink behind the WAN's connected routes). */
+    public Interfaces defaultRoute(String name) {
+        link(name);
+        defaultRoute = name;
+        return this;
+    }
 
     public Interfaces() {
     }
@@ -88,6 +97,7 @@ public final class Interfaces {
             n.addresses.addAll(l.addresses);
             c.links.put(n.name, n);
         }
+        c.defaultRoute = defaultRoute;
         return c;
     }
 
@@ -144,7 +154,8 @@ public final class Interfaces {
     /**
      * The interface a packet to {@code dst} leaves through when no capture shows it: null for one of the router's
      * own addresses (local delivery, see {@link #isLocal}) and when there is no route; the interface of a connected
-     * subnet whose link is up; else the first WAN interface whose link is up (the default route).
+     * subnet whose link is up; else the default route's interface ({@link #defaultRoute}) or the first WAN interface
+     * whose link is up.
      */
     public String route(long dstHi, long dstLo) {
         if (isLocal(dstHi, dstLo)) return null;
@@ -152,6 +163,7 @@ public final class Interfaces {
             if (!l.up) continue;
             for (Address a : l.addresses) if (a.subnet.contains(dstHi, dstLo)) return l.name;
         }
+        if (defaultRoute != null && links.get(defaultRoute).up) return defaultRoute;
         for (Link l : links.values()) if (l.up && l.role == Role.WAN) return l.name;
         return null;
     }

@@ -44,7 +44,12 @@ public final class KernelComparison {
         /** in the kernel's log, not in the model */
         MISSING,
         /** in the model, not in the kernel's log */
-        EXTRA
+        EXTRA,
+        /**
+         * the kernel deleted the entry without a packet and the next packet re-created it identically: no capture can
+         * show it ({@link UnobservableKill}); counted apart, never as reproduced
+         */
+        UNOBSERVABLE
     }
 
     /** One entry's lines, kernel or model; times on the kernel log's clock for the kernel, the captures' for the model. */
@@ -99,7 +104,7 @@ public final class KernelComparison {
                          int modelEntries, int outsideCaptures, int matched, int differs, int missing, int extra,
                          int kernelNew, int reproducedNew, int kernelAssured, int reproducedAssured, int kernelDestroy,
                          int reproducedDestroy, long minDestroyLagNanos, long medianDestroyLagNanos,
-                         long maxDestroyLagNanos, long maxNewLagNanos) {
+                         long maxDestroyLagNanos, long maxNewLagNanos, int unobservable, int unobservableLines) {
         public int kernelLines() {
             return kernelNew + kernelAssured + kernelDestroy;
         }
@@ -113,11 +118,28 @@ public final class KernelComparison {
             return reproducedLines() == kernelLines() && missing == 0 && extra == 0 && matched == kernelEntries;
         }
 
-        /** One line per entry that is not matched, with its differences (empty when {@link #agrees}). */
+        /**
+         * Whether every kernel line was reproduced but for {@link Verdict#UNOBSERVABLE} ones (a kill no packet made,
+         * re-created identically), no entry missing or extra: what the captures alone can reach, never {@link #agrees}.
+         */
+        public boolean agreesButUnobservable() {
+            return unobservable > 0 && reproducedLines() + unobservableLines == kernelLines() && missing == 0
+                    && extra == 0 && differs == 0 && matched + unobservable == kernelEntries;
+        }
+
+        /** The kernel's kills classified {@link Verdict#UNOBSERVABLE} (for the expectation log's comparison). */
+        public List<UnobservableKill.Kill> unobservableKills() {
+            return UnobservableKill.kills(entries);
+        }
+
+        /**
+         * One line per entry that is not matched, with its differences (empty when {@link #agrees}); the
+         * {@link Verdict#UNOBSERVABLE} ones are not problems of the model and are left out (counted apart).
+         */
         public List<String> problems() {
             List<String> out = new ArrayList<>();
             for (EntryResult e : entries) {
-                if (e.verdict() == Verdict.MATCHED) continue;
+                if (e.verdict() == Verdict.MATCHED || e.verdict() == Verdict.UNOBSERVABLE) continue;
                 out.add(e.verdict() + " " + (e.kernel() != null ? e.kernel().key : e.model().key) + " " + e.differences());
             }
             return out;
@@ -156,7 +178,10 @@ public final class KernelComparison {
                 }
             }
             List<Life> ms = m.getOrDefault(e.getKey(), List.of());
-            pair(ks, ms, offset, offset != 0 ? -o.eventLagNanos() : 0, o, out);
+            List<EntryResult> mine = new ArrayList<>();
+            pair(ks, ms, offset, offset != 0 ? -o.eventLagNanos() : 0, o, mine);
+            UnobservableKill.reclassify(mine, offset);
+            out.addAll(mine);
         }
         for (Map.Entry<String, List<Life>> e : m.entrySet()) {
             if (!k.containsKey(e.getKey())) for (Life l : e.getValue()) out.add(new EntryResult(Verdict.EXTRA, null, l, List.of()));
@@ -303,7 +328,7 @@ public final class KernelComparison {
     }
 
     private static Result figures(List<EntryResult> out, long offset, boolean estimated, int outside, int modelCount) {
-        int matched = 0, differs = 0, missing = 0, extra = 0, kNew = 0, rNew = 0, kA = 0, rA = 0, kD = 0, rD = 0;
+        int matched = 0, differs = 0, missing = 0, extra = 0, unobservable = 0, kNew = 0, rNew = 0, kA = 0, rA = 0, kD = 0, rD = 0;
         int kernelCount = 0;
         List<Long> lags = new ArrayList<>();
         long maxNew = 0;
@@ -313,6 +338,7 @@ public final class KernelComparison {
                 case DIFFERS -> differs++;
                 case MISSING -> missing++;
                 case EXTRA -> extra++;
+                case UNOBSERVABLE -> unobservable++;
             }
             if (r.kernel == null) continue;
             kernelCount++;
@@ -326,14 +352,18 @@ public final class KernelComparison {
             }
             if (k.assuredAt != Long.MIN_VALUE) {
                 kA++;
-                if (m != null && m.assuredAt != Long.MIN_VALUE && k.updates.equals(m.updates)
+                boolean same = r.verdict == Verdict.UNOBSERVABLE // the model's changes up to the kill (checked there)
+                        ? m != null && m.updates.size() >= k.updates.size() && k.updates.equals(m.updates.subList(0, k.updates.size()))
+                        : m != null && k.updates.equals(m.updates);
+                if (m != null && m.assuredAt != Long.MIN_VALUE && same
                         && r.differences.stream().noneMatch(s -> s.startsWith("UPDATE"))) {
                     rA++;
                 }
             }
             if (k.destroyBody != null) {
                 kD++;
-                if (m != null && m.destroyBody != null && r.differences.stream().noneMatch(s -> s.startsWith("DESTROY"))) {
+                if (m != null && m.destroyBody != null && r.verdict != Verdict.UNOBSERVABLE
+                        && r.differences.stream().noneMatch(s -> s.startsWith("DESTROY"))) {
                     rD++;
                     if (m.destroyInferred == null) lags.add(k.end - offset - m.end); // a lag behind a deadline
                 }
@@ -343,7 +373,8 @@ public final class KernelComparison {
         long min = lags.isEmpty() ? 0 : lags.get(0), max = lags.isEmpty() ? 0 : lags.get(lags.size() - 1);
         long median = lags.isEmpty() ? 0 : lags.get(lags.size() / 2);
         return new Result(List.copyOf(out), offset, estimated, kernelCount, modelCount, outside, matched, differs,
-                missing, extra, kNew, rNew, kA, rA, kD, rD, min, median, max, maxNew);
+                missing, extra, kNew, rNew, kA, rA, kD, rD, min, median, max, maxNew, unobservable,
+                UnobservableKill.lines(out));
     }
 
     /**

@@ -22,14 +22,26 @@ public final class KernelExpectationComparison {
     /**
      * @param extra model events no kernel line reproduces (within the captures)
      */
-    public record Result(List<LineResult> lines, int kernelLines, int reproduced, List<String> extra) {
+    public record Result(List<LineResult> lines, int kernelLines, int reproduced, List<String> extra, int unobservable) {
+        public Result(List<LineResult> lines, int kernelLines, int reproduced, List<String> extra) {
+            this(lines, kernelLines, reproduced, extra, 0);
+        }
+
         public boolean agrees() {
             return reproduced == kernelLines && extra.isEmpty();
         }
 
+        /**
+         * Every line reproduced but removals with a master whose kill no capture can show
+         * ({@link UnobservableKill}); never {@link #agrees}.
+         */
+        public boolean agreesButUnobservable() {
+            return unobservable > 0 && reproduced + unobservable == kernelLines && extra.isEmpty();
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
-            for (LineResult l : lines) if (!l.reproduced()) p.add(l.kernelLine() + ": " + l.problem());
+            for (LineResult l : lines) if (!l.reproduced() && !l.problem().startsWith(UNOBSERVABLE)) p.add(l.kernelLine() + ": " + l.problem());
             for (String e : extra) p.add("extra in the model: " + e);
             return p;
         }
@@ -44,6 +56,20 @@ public final class KernelExpectationComparison {
      */
     public static Result compare(List<String> kernel, List<ExpectationEvent> model, List<ExpectationEvent> later,
                                  long offsetNanos, long lagNanos) {
+        return compare(kernel, model, later, offsetNanos, lagNanos, List.of());
+    }
+
+    /** The text that starts the problem of a line classified not observable. */
+    public static final String UNOBSERVABLE = "NOT OBSERVABLE from the captures";
+
+    /**
+     * @param kills the kernel's kills that no capture can show (the event log's comparison,
+     *              {@link KernelComparison.Result#unobservableKills}): a removal with such a master, logged with the
+     *              kill, is paired with the model's removal of the same expectation (whenever it came) and counted apart
+     */
+    public static Result compare(List<String> kernel, List<ExpectationEvent> model, List<ExpectationEvent> later,
+                                 long offsetNanos, long lagNanos, List<UnobservableKill.Kill> kills) {
+        int unobservable = 0;
         List<ExpectationEvent> all = new ArrayList<>(model);
         all.addAll(later);
         boolean[] used = new boolean[all.size()];
@@ -71,6 +97,14 @@ public final class KernelExpectationComparison {
             used[found] = true;
             ExpectationEvent e = all.get(found);
             String problem = null;
+            UnobservableKill.Kill kill = kills.isEmpty() ? null : UnobservableKill.expectationGone(k, kills, lagNanos);
+            if (kill != null) {
+                unobservable++;
+                results.add(new LineResult(line, EventFormat.expectLine(e), false, UNOBSERVABLE + ": removed with its "
+                        + "master " + kill.key() + ", which the kernel deleted without a packet (see the event log's "
+                        + "comparison); the model's expectation lived on until its own removal"));
+                continue;
+            }
             long left = e.expectation().timeoutSeconds();
             long lag = k.timestampNanos() - (e.nanos() + offsetNanos);
             Inferred w = e instanceof ExpectationEvent.ExpectationRemoved r ? r.inferred() : null;
@@ -89,7 +123,7 @@ public final class KernelExpectationComparison {
         }
         List<String> extra = new ArrayList<>();
         for (int i = 0; i < model.size(); i++) if (!used[i]) extra.add(EventFormat.expectLine(model.get(i)));
-        return new Result(List.copyOf(results), kernel.size(), reproduced, List.copyOf(extra));
+        return new Result(List.copyOf(results), kernel.size(), reproduced, List.copyOf(extra), unobservable);
     }
 
     /**

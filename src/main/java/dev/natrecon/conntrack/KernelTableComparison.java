@@ -100,7 +100,9 @@ public final class KernelTableComparison {
         private final List<KernelEntry> listing;
         private final List<EntryView> kernel = new ArrayList<>();
         private final long toleranceSeconds;
-        private long bestExact = -1, bestKeys, bestExtra, bestPackets, bestTimeouts;
+        private long bestExact = -1, bestKeys, bestExtra, bestPackets, bestTimeouts, bestFlags, bestAges;
+        /** The flags a listing shows and the instant is chosen by last (compared as in {@link #compare}). */
+        private static final int[] FLAG_BITS = {Status.ASSURED, Status.SEEN_REPLY};
         private Result best;
 
         public Probe(List<KernelEntry> listing, long toleranceSeconds) {
@@ -115,7 +117,7 @@ public final class KernelTableComparison {
          */
         public void offer(long atNanos, int tableSize, java.util.function.Function<ConntrackTuple, EntryView> find,
                           java.util.function.Supplier<List<EntryView>> all) {
-            long exact = 0, keys = 0, packets = 0, timeouts = 0;
+            long exact = 0, keys = 0, packets = 0, timeouts = 0, flags = 0, ages = 0;
             Map<ConntrackTuple, Boolean> seen = new HashMap<>();
             for (EntryView k : kernel) {
                 EntryView m = find.apply(k.original());
@@ -126,16 +128,23 @@ public final class KernelTableComparison {
                     packets += Math.abs(k.origPackets() - m.origPackets()) + Math.abs(k.replyPackets() - m.replyPackets());
                 }
                 if (k.timeoutSeconds() >= 0 && m.timeoutSeconds() >= 0) timeouts += Math.abs(k.timeoutSeconds() - m.timeoutSeconds());
+                for (int bit : FLAG_BITS) if (k.has(bit) != m.has(bit)) flags++;
+                if (k.deltaSeconds() >= 0 && m.deltaSeconds() >= 0) ages += Math.abs(k.deltaSeconds() - m.deltaSeconds());
             }
             long extra = tableSize - keys;
             int c = exact != bestExact ? Long.compare(exact, bestExact) : keys != bestKeys ? Long.compare(keys, bestKeys)
-                    : extra != bestExtra ? Long.compare(bestExtra, extra) : packets != bestPackets ? Long.compare(bestPackets, packets) : Long.compare(bestTimeouts, timeouts);
+                    : extra != bestExtra ? Long.compare(bestExtra, extra) : packets != bestPackets ? Long.compare(bestPackets, packets)
+                    : timeouts != bestTimeouts ? Long.compare(bestTimeouts, timeouts)
+                    // ties (an entry re-created with the same tuples, counters and timeout): its flags, then its age
+                    : flags != bestFlags ? Long.compare(bestFlags, flags) : Long.compare(bestAges, ages);
             if (c <= 0) return;
             bestExact = exact;
             bestKeys = keys;
             bestExtra = extra;
             bestPackets = packets;
             bestTimeouts = timeouts;
+            bestFlags = flags;
+            bestAges = ages;
             best = compare(listing, all.get(), atNanos, true, toleranceSeconds);
         }
 

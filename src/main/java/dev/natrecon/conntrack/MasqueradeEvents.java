@@ -31,16 +31,26 @@ final class MasqueradeEvents {
      * window's start, which may lie before the table's clock.
      */
     void addressRemoved(long nanos, String iface, String address, Inferred inferred, EventSink sink) {
+        addressRemoved(nanos, iface, address, inferred, inferred != null ? inferred.earliestNanos() : Long.MIN_VALUE,
+                inferred != null, sink);
+    }
+
+    /**
+     * @param at    the DESTROYs' instant (MIN_VALUE: {@code nanos}, or the table's clock if later)
+     * @param named whether the reason names the inference (not for an instant given to a precision)
+     */
+    void addressRemoved(long nanos, String iface, String address, Inferred inferred, long at, boolean named,
+                        EventSink sink) {
         Interfaces ifs = requireInterfaces();
         table.advanceTo(nanos, sink);
-        long t = inferred != null ? inferred.earliestNanos() : Math.max(nanos, table.now());
+        long t = at != Long.MIN_VALUE ? at : Math.max(nanos, table.now());
         long[] a = NatMatch.AddressRange.address(address.contains("/") ? address.substring(0, address.indexOf('/')) : address);
         if (ifs.removeAddress(iface, a[0], a[1]) == null) return; // not there: no notification
         String reason = "masquerade: address " + Addresses.format(a[0], a[1]) + " removed from " + iface
                 + " (nf_nat_masquerade.c:masq_inet_event)";
         for (ConntrackEntry e : table.snapshot()) {
             if (iface.equals(e.masqInterface) && e.reply.dstHi() == a[0] && e.reply.dstLo() == a[1]) {
-                table.kill(e, t, FrameRef.NONE, inferred == null ? reason : reason + "; inferred: " + inferred.why(),
+                table.kill(e, t, FrameRef.NONE, !named ? reason : reason + "; inferred: " + inferred.why(),
                         inferred, sink);
             }
         }

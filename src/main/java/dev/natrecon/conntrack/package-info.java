@@ -48,7 +48,8 @@
  *       kinds in {@link dev.natrecon.conntrack.Divergence}; {@link dev.natrecon.conntrack.ExpectationEvent}) and their
  *       {@code conntrack -E -o timestamp,extended} rendering ({@link dev.natrecon.conntrack.EventFormat}; divergences
  *       as comment lines); {@link dev.natrecon.conntrack.KernelComparison} (the reconstruction against a kernel's own
- *       log).</li>
+ *       log; a kill no packet made and re-created identically by the next packet, which no capture can show, is
+ *       classified apart by {@code UnobservableKill}, never counted as reproduced).</li>
  * </ul>
  * Not modelled: the parts of TCP tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored
  * SYN, RFC 5961 challenge ACKs, RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of

@@ -24,7 +24,9 @@ import java.util.Properties;
  * ({@code conntrack -L -o extended} listings, their instants found by the replay), {@code nat.ruleset.file} ({@code nft list ruleset} or {@code iptables-save} of the
  * router), {@code lan.interface}, {@code wan.interface}, {@code router.wan.network}, and the router's link changes in
  * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
- * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}. Unknown keys are ignored (the lab
+ * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}; {@code router.backup.interface} and
+ * {@code router.backup.address}: an uplink no capture shows; {@code event.conntrack.flush.t} with
+ * {@code event.conntrack.flush.command}: an operator's conntrack -D/-F ({@link OperatorFlush}), the default route's ({@link OtherPath}). Unknown keys are ignored (the lab
  * records more).
  */
 public record CaseSettings(Path file, Properties properties) {
@@ -202,7 +204,15 @@ public record CaseSettings(Path file, Properties properties) {
             changes.add(relative("event.wan.address.change.t", "remove", wan));
             changes.add(relative("event.wan.address.change.t", "add", get("router.wan.address.new") + (prefix == null ? "" : prefix)));
         }
+        if (get("event.conntrack.flush.t") != null && get("event.conntrack.flush.command") != null) {
+            changes.add(relative("event.conntrack.flush.t", OperatorFlush.KIND, get("event.conntrack.flush.command")));
+        }
         changes.sort(java.util.Comparator.comparingLong(ModelSettings.LinkChange::nanos));
+        // an uplink no capture shows, which the default route goes out of (the lab's backup)
+        String backup = get("router.backup.interface"), backupAddress = get("router.backup.address");
+        if (backup != null && backupAddress != null) {
+            m = m.withOtherUplinks(List.of(backup + "=" + backupAddress + (backupAddress.contains("/") ? "" : "/32")));
+        }
         m = m.withRouter(rules != null && Files.exists(rules) ? Files.readString(rules) : m.ruleset(),
                 rules != null && Files.exists(rules) ? rules.toString() : m.natSource(),
                 get("lan.interface") != null ? get("lan.interface") : m.lanInterface(),
@@ -214,6 +224,8 @@ public record CaseSettings(Path file, Properties properties) {
     private ModelSettings.LinkChange relative(String key, String kind, String address) {
         long nanos = SettingsLines.value(key, get(key), "seconds (a decimal number)",
                 v -> new java.math.BigDecimal(v).movePointRight(9).longValue());
-        return new ModelSettings.LinkChange(nanos, true, kind, address);
+        // the lab writes the instant to the precision it knows it ("3.6"): half the last digit either way
+        int scale = Math.max(0, Math.min(9, new java.math.BigDecimal(get(key)).scale()));
+        return new ModelSettings.LinkChange(nanos, true, kind, address, java.math.BigInteger.TEN.pow(9 - scale).longValue() / 2);
     }
 }

@@ -64,6 +64,8 @@ final class ConntrackReplay {
     private long lastNanos = Long.MIN_VALUE;
     private final String wanIf;
     private boolean inferredNat;
+    /** Uplinks no capture shows and the packets that took them (settings), or null. */
+    private final OtherPath otherPath;
     /** Infers the router's link, address and entry history from the captures (owns the WAN address in the model). */
     private final RouterHistory history;
     private final List<ModelSettings.LinkChange> linkChanges = new ArrayList<>();
@@ -129,6 +131,7 @@ final class ConntrackReplay {
             decisions.add("model WAN address: " + wanAddress + " (learnt from the translations)");
         }
         if (wanAddress != null) ifs.address(wanIf, wanAddress + (settings.wanNetwork() == null ? "" : settings.wanNetwork()));
+        this.otherPath = OtherPath.of(settings, ifs, decisions);
         NatRuleset ruleset;
         if (settings.ruleset() != null) {
             ruleset = NatRuleset.parse(settings.ruleset(), settings.natSource() == null ? "ruleset" : settings.natSource());
@@ -151,7 +154,7 @@ final class ConntrackReplay {
         if (auto) decisions.addAll(helper.describe());
         this.model = new ConntrackModel(timeouts, ruleset.rules(), helpers, ifs);
         this.entryLookup = model::find;
-        this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && settings.linkChanges().isEmpty(),
+        this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && !settings.givesLinkChanges(),
                 crossings, decisions, c -> uplinkListener.accept(c));
         history.sysctl(settings.sysctlText());
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
@@ -209,7 +212,8 @@ final class ConntrackReplay {
         Seen s = c.seen();
         if (s.linkEvent != LinkEvent.NONE && s.side == Side.WAN && s.captureLabel == null) uplinkMessage(s);
         c.readTable(entryLookup);
-        if (c.role() != Crossing.Role.ARRIVING) return;
+        boolean viaOther = c.role() != Crossing.Role.ARRIVING && otherPath != null && OtherPath.inboundCandidate(c);
+        if (c.role() != Crossing.Role.ARRIVING && !viaOther) return;
         if (s.nanos < lastNanos) return; // never reached: the matcher emits in merged order
         Arrival a = arrival.clear();
         boolean matched = s.counterpartFrame != 0;
@@ -233,10 +237,13 @@ final class ConntrackReplay {
                 crossings.learnExternal(s.cpSrcHi, s.cpSrcLo);
             }
         }
+        if (viaOther && !otherPath.inbound(s, a, model)) return;
         arrivals[a.ingress.ordinal()]++;
         history.beforeArrival(s, a, out);
+        if (otherPath != null) otherPath.outbound(s, a, model);
         Verdict v = model.onPacket(a, out);
         verdicts[v.ordinal()]++;
+        if (viaOther) return; // the crossing stays as the captures show it (a frame leaving to the LAN)
         c.modelled(v, a.tuple, entryLookup, a.payload, a.helperPayload, a.observedPayload);
         if (a.payload != null) sipPacket(c);
     }
@@ -263,7 +270,7 @@ final class ConntrackReplay {
      * Skipped when the case settings give the link changes (they are the router's own record).
      */
     private void uplinkMessage(Seen s) {
-        if (!settings.linkChanges().isEmpty() || s.nanos < lastNanos) return;
+        if (settings.givesLinkChanges() || s.nanos < lastNanos) return;
         long t = s.nanos;
         String what = null;
         switch (s.linkEvent) {
@@ -342,8 +349,23 @@ final class ConntrackReplay {
             nextLinkChange++;
             model.advanceTo(at, out);
             switch (c.kind()) {
-                case "remove" -> model.onAddressRemoved(at, wanIf, c.address(), out);
+                case "remove" -> {
+                    if (c.precisionNanos() > 0) { // known to the precision given: the flush within that window
+                        long from = Math.max(at - c.precisionNanos(), lastNanos == Long.MIN_VALUE ? at - c.precisionNanos() : lastNanos);
+                        model.onAddressRemovedAround(at, wanIf, c.address(), new dev.natrecon.conntrack.Inferred(Math.min(from, at),
+                                at + c.precisionNanos(), List.of(), "case settings: the WAN address " + c.address()
+                                + " removed at " + dev.natrecon.capture.Times.iso(at) + " (±" + c.precisionNanos() / 1e9
+                                + " s, the precision given); masquerade flushes its entries then"), out);
+                    } else {
+                        model.onAddressRemoved(at, wanIf, c.address(), out);
+                    }
+                }
                 case "add" -> model.onAddressAdded(at, wanIf, c.address(), out);
+                case OperatorFlush.KIND -> {
+                    OperatorFlush.apply(model, c.address(), at, c.precisionNanos(), lastNanos, out);
+                    decisions.add("model operator: `" + c.address() + "` at " + dev.natrecon.capture.Times.iso(at));
+                    continue;
+                }
                 case "down" -> model.onLinkDown(at, wanIf, out);
                 case "up" -> model.onLinkUp(at, wanIf, out);
                 default -> throw new IllegalArgumentException("unknown link change '" + c.kind() + "'");

@@ -65,7 +65,8 @@ final class KernelComparisons {
             List<String> lines = KernelExpectCheck.read(in.kernelExpectations());
             long offset = check != null ? check.result().offsetNanos() : 0;
             expectCheck = new KernelExpectCheck(in.kernelExpectations(), KernelExpectationComparison.compare(lines,
-                    modelExpectations, model.laterExpect, offset, KernelComparison.Options.DEFAULT.eventLagNanos()));
+                    modelExpectations, model.laterExpect, offset, KernelComparison.Options.DEFAULT.eventLagNanos(),
+                    check != null ? check.result().unobservableKills() : List.of()));
         }
         List<KernelTableCheck> tables = new ArrayList<>();
         for (int i = 0; i < listings.size(); i++) {

@@ -28,19 +28,26 @@ import java.util.List;
  * @param wanNetwork     the WAN interface's connected prefix length ("/24"), or null for a host address
  * @param linkChanges    link and address changes of the router, in time order
  * @param moduleParameters the SIP helper's module parameters ({@code /sys/module/nf_conntrack_sip/parameters} dump)
+ * @param otherUplinks   uplinks no capture shows, "NAME=ADDRESS/PREFIX" (a backup the default route goes out of once
+ *                       the WAN's connected route is gone; {@link OtherPath})
  */
 public record ModelSettings(String profile, String sysctlText, String sysctlSource, List<String> overrides,
                             String natSource, List<NatRule.Prefix> inside,
                             List<String> routerAddresses, SipHelper sipHelper, List<Integer> sipPorts,
                             List<Integer> sipProtocols, List<Long> snapshotNanos, String ruleset, String lanInterface,
                             String wanInterface, String wanNetwork, List<LinkChange> linkChanges,
-                            String moduleParameters) {
+                            String moduleParameters, List<String> otherUplinks) {
     /**
      * A change of the router's WAN link or address: {@code down}/{@code up} (the link), {@code remove}/{@code add}
      * (an address, with its prefix for add). {@code nanos} is absolute, or seconds after the first packet when
-     * {@code relative}.
+     * {@code relative}; {@code precisionNanos} is half the last digit given (a time written "3.6" lies within
+     * ±0.05 s), 0 for exact: the flush it causes is then known within that window only.
      */
-    public record LinkChange(long nanos, boolean relative, String kind, String address) {
+    public record LinkChange(long nanos, boolean relative, String kind, String address, long precisionNanos) {
+        /** Exact: the instant as given. */
+        public LinkChange(long nanos, boolean relative, String kind, String address) {
+            this(nanos, relative, kind, address, 0);
+        }
     }
     /**
      * The SIP helper: attached (on {@code sipPorts} and {@code sipProtocols}), not attached, or decided from the
@@ -53,7 +60,7 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
 
     public static ModelSettings defaults() {
         return new ModelSettings(Timeouts.DEFAULT_PROFILE, null, null, List.of(), null, List.of(), List.of(),
-                SipHelper.AUTO, List.of(5060), List.of(17, 6), List.of(), null, "lan", "wan", null, List.of(), null);
+                SipHelper.AUTO, List.of(5060), List.of(17, 6), List.of(), null, "lan", "wan", null, List.of(), null, List.of());
     }
 
     /** The timeout profiles the model knows. */
@@ -79,49 +86,62 @@ public record ModelSettings(String profile, String sysctlText, String sysctlSour
 
     public ModelSettings withProfile(String p) {
         return new ModelSettings(p, sysctlText, sysctlSource, overrides, natSource, inside, routerAddresses,
-                sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+                sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters, otherUplinks);
     }
 
     public ModelSettings withSysctl(String text, String source) {
         return new ModelSettings(profile, text, source, overrides, natSource, inside, routerAddresses,
-                sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+                sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters, otherUplinks);
     }
 
     public ModelSettings withOverrides(List<String> o) {
         return new ModelSettings(profile, sysctlText, sysctlSource, List.copyOf(o), natSource, inside,
-                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters, otherUplinks);
     }
 
     public ModelSettings withInside(List<NatRule.Prefix> networks, List<String> addresses) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource,
-                List.copyOf(networks), List.copyOf(addresses), sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+                List.copyOf(networks), List.copyOf(addresses), sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters, otherUplinks);
     }
 
     public ModelSettings withSipHelper(SipHelper h, List<Integer> ports) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
-                routerAddresses, h, List.copyOf(ports), sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+                routerAddresses, h, List.copyOf(ports), sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters, otherUplinks);
     }
 
     public ModelSettings withSipProtocols(List<Integer> protocols) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
-                routerAddresses, sipHelper, sipPorts, List.copyOf(protocols), snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+                routerAddresses, sipHelper, sipPorts, List.copyOf(protocols), snapshotNanos, ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters, otherUplinks);
     }
 
     public ModelSettings withRouter(String rulesetText, String source, String lan, String wan, String wanPrefix,
                                     List<LinkChange> changes) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, source, inside,
                 routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, rulesetText, lan, wan, wanPrefix,
-                List.copyOf(changes), moduleParameters);
+                List.copyOf(changes), moduleParameters, otherUplinks);
     }
 
     public ModelSettings withModuleParameters(String text) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
                 routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface,
-                wanNetwork, linkChanges, text);
+                wanNetwork, linkChanges, text, otherUplinks);
     }
 
     public ModelSettings withSnapshots(List<Long> nanos) {
         return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
-                routerAddresses, sipHelper, sipPorts, sipProtocols, List.copyOf(nanos), ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters);
+                routerAddresses, sipHelper, sipPorts, sipProtocols, List.copyOf(nanos), ruleset, lanInterface, wanInterface, wanNetwork, linkChanges, moduleParameters, otherUplinks);
+    }
+
+    /** With uplinks no capture shows ("wan1=198.51.100.2/24"), the default route's. */
+    public ModelSettings withOtherUplinks(List<String> uplinks) {
+        return new ModelSettings(profile, sysctlText, sysctlSource, overrides, natSource, inside,
+                routerAddresses, sipHelper, sipPorts, sipProtocols, snapshotNanos, ruleset, lanInterface, wanInterface,
+                wanNetwork, linkChanges, moduleParameters, List.copyOf(uplinks));
+    }
+
+    /** Whether the settings give the WAN's link or address changes (an operator's flush is not one). */
+    public boolean givesLinkChanges() {
+        for (LinkChange c : linkChanges) if (!c.kind().equals("flush")) return true;
+        return false;
     }
 }

@@ -148,7 +148,10 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                     if (e == null || isOriginal(e.original(), a.tuple)) renumbered(s, out); // not a reply (DNAT)
                 }
                 if (wanAddress != null && s.cpSrcHi == wanHi && s.cpSrcLo == wanLo) wanUse(s);
-            } else if (a.egress == Arrival.Egress.DROPPED && addresses) {
+            } else if (a.egress == Arrival.Egress.DROPPED && !addresses) {
+                a.diedInRouting = answers.any() && answers.answer(s) != null;
+            } else if (a.egress == Arrival.Egress.DROPPED) {
+                a.diedInRouting = answers.any() && answers.answer(s) != null;
                 if (noRouteFlushes && answers.any()) noRoute(s, a, out);
                 carrierLost(s, a);
             } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {

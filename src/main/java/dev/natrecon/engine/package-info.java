@@ -25,6 +25,10 @@
  * packet routed back while its masqueraded entry lived, a carrier loss), each inferred event carrying its window and
  * evidence frames; the case settings' link changes, when given, win. {@code RouterAnswers} keeps the router's own
  * ICMP answers and the WAN capture's silences as frames enter the matcher, before the packets they concern resolve.
+ * {@code OtherPath} routes, as the kernel would, the packets that took an uplink no capture shows (a backup the case
+ * settings name: LAN packets with no WAN copy and no ICMP answer once the WAN's connected route is gone, their replies
+ * seen on the LAN only, the masquerade oif-changed kill when the WAN returns); {@code OperatorFlush} applies an
+ * operator's {@code conntrack -D}/{@code -F} the settings give, within the precision of the time written.
  * {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
  * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.

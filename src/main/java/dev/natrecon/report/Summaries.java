@@ -301,6 +301,10 @@ public final class Summaries {
         m.put("kernel_lines", x.kernelLines());
         m.put("reproduced_lines", x.reproducedLines());
         m.put("reproduced_percent", x.percent());
+        if (x.unobservable() > 0) { // kills no packet made, re-created identically: counted apart (only when present)
+            m.put("unobservable_entries", x.unobservable());
+            m.put("unobservable_lines", x.unobservableLines());
+        }
         m.put("new", List.of(x.reproducedNew(), x.kernelNew()));
         m.put("assured_update", List.of(x.reproducedAssured(), x.kernelAssured()));
         m.put("destroy", List.of(x.reproducedDestroy(), x.kernelDestroy()));

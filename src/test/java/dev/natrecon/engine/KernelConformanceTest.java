@@ -56,7 +56,10 @@ class KernelConformanceTest {
         KernelComparison.Result x = r.kernelCheck().result();
         assertEquals(0, r.kernelCheck().unreadable(), name);
         assertEquals(List.of(), x.problems(), name);
-        assertTrue(x.agrees() && x.kernelLines() > 0, name + ": " + x);
+        // from the captures alone, an entry the kernel deleted without a packet and the next packet re-created with
+        // the same tuples and NAT (an operator's conntrack -D) cannot be seen: that category only, counted apart
+        boolean unobservable = how.equals("captures") && x.agreesButUnobservable();
+        assertTrue((x.agrees() || unobservable) && x.kernelLines() > 0, name + ": " + x);
     }
 
     /**
@@ -73,7 +76,8 @@ class KernelConformanceTest {
         RunResult r = Analysis.run(in, List.of());
         dev.natrecon.conntrack.KernelExpectationComparison.Result x = r.expectCheck().result();
         assertEquals(List.of(), x.problems(), name);
-        assertTrue(x.agrees(), name);
+        // removals with a master the kernel deleted without a packet: not observable, and only from the captures
+        assertTrue(x.agrees() || how.equals("captures") && x.agreesButUnobservable(), name);
         ModelSummary m = r.model();
         assertEquals(m.rewritesPredicted(), m.rewritesEqual(), name + ": " + m.rewriteMismatches());
         boolean helperOn = x.kernelLines() > 0;
