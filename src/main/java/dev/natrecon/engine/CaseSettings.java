@@ -24,7 +24,8 @@ import java.util.Properties;
  * ({@code conntrack -L -o extended} listings, their instants found by the replay), {@code nat.ruleset.file} ({@code nft list ruleset} or {@code iptables-save} of the
  * router), {@code lan.interface}, {@code wan.interface}, {@code router.wan.network}, and the router's link changes in
  * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
- * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}. Unknown keys are ignored (the lab
+ * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}, {@code event.wan.carrier.down.t} and
+ * {@code event.wan.carrier.up.t} (the WAN's carrier lost and back: no address change, no flush; {@link WanCarrier}). Unknown keys are ignored (the lab
  * records more).
  */
 public record CaseSettings(Path file, Properties properties) {
@@ -198,6 +199,9 @@ public record CaseSettings(Path file, Properties properties) {
         if (get("event.wan.up.t") != null && wan != null) {
             changes.add(relative("event.wan.up.t", "add", wan + (prefix == null ? "" : prefix)));
         }
+        // a carrier loss (the lab's "ip link set … down" on the far end) is neither an address removal nor NETDEV_DOWN
+        if (get("event.wan.carrier.down.t") != null) changes.add(relative("event.wan.carrier.down.t", WanCarrier.DOWN, null));
+        if (get("event.wan.carrier.up.t") != null) changes.add(relative("event.wan.carrier.up.t", WanCarrier.UP, null));
         if (get("event.wan.address.change.t") != null && wan != null && get("router.wan.address.new") != null) {
             changes.add(relative("event.wan.address.change.t", "remove", wan));
             changes.add(relative("event.wan.address.change.t", "add", get("router.wan.address.new") + (prefix == null ? "" : prefix)));

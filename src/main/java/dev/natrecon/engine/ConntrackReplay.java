@@ -154,6 +154,7 @@ final class ConntrackReplay {
         this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && settings.linkChanges().isEmpty(),
                 crossings, decisions, c -> uplinkListener.accept(c));
         history.sysctl(settings.sysctlText());
+        this.carrier = new WanCarrier(wanIf, settings.sysctlText(), decisions);
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
         java.util.Set<String> sipNames = new java.util.TreeSet<>(List.of("sip"));
         for (NatRuleset.HelperRule h : ruleset.helpers()) if (h.helper().startsWith("sip")) sipNames.add(h.helper());
@@ -234,6 +235,7 @@ final class ConntrackReplay {
             }
         }
         arrivals[a.ingress.ordinal()]++;
+        carrier.beforeArrival(s, a);
         history.beforeArrival(s, a, out);
         Verdict v = model.onPacket(a, out);
         verdicts[v.ordinal()]++;
@@ -245,6 +247,9 @@ final class ConntrackReplay {
     void frameSeen(Seen s) {
         history.frameSeen(s);
     }
+
+    /** The WAN's carrier as the settings record it. */
+    private final WanCarrier carrier;
 
     /** The WAN link went down (PADT or LCP terminate) and has not come up again (IPCP or DHCP) since. */
     private boolean uplinkDown;
@@ -341,6 +346,7 @@ final class ConntrackReplay {
             if (at > beforeNanos) return;
             nextLinkChange++;
             model.advanceTo(at, out);
+            if (carrier.apply(c.kind(), at)) continue; // no address, no flush: not an uplink change
             switch (c.kind()) {
                 case "remove" -> model.onAddressRemoved(at, wanIf, c.address(), out);
                 case "add" -> model.onAddressAdded(at, wanIf, c.address(), out);
