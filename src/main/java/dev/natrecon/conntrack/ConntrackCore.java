@@ -102,16 +102,20 @@ final class ConntrackCore {
         }
         if (step != TrackStep.IGNORED) table.count(e, dir, a.ipLength); // ignored TCP packets return before nf_ct_refresh_acct
         e.lastFrame = frame;
-        helpers.applyTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_in)
             table.setStatus(e, Status.SEEN_REPLY);
             changes.add(Change.SEEN_REPLY);
         }
-        if (a.egress == Arrival.Egress.DROPPED) { // dropped after PREROUTING: the events wait on the entry
+        // dropped after PREROUTING (routing, filter): the events wait on the entry, and the helper, which runs at
+        // confirmation (nf_conntrack_proto.c:nf_confirm, POSTROUTING/INPUT), never saw it: the tracker's timeout stays
+        // (lab: outage-no-route-snat, the entry [ASSURED] with the UDP stream timeout, 120 s, not the helper's 3600 s)
+        if (a.egress == Arrival.Egress.DROPPED) {
             e.pending.addAll(changes);
             return Verdict.DROPPED;
         }
+        // nf_nat_oif_changed drops in the NAT hook, before the helper too (lab: backup-uplink-nat, DESTROY with 120 s)
         if (dir == 0 && e.masqInterface != null && oifChanged(e, t, a, sink)) return Verdict.DROPPED;
+        helpers.applyTimeout(e, established, a.payloadLength > 0, t);
         String helperDrop = helpers.run(e, dir, established, t, a, sink);
         if (helperDrop != null) { // dropped at confirm: its status changes wait for the next accepted packet
             e.pending.addAll(changes);

@@ -135,13 +135,13 @@ class LabConformanceTest {
         if (sipParameters != null) {
             timeouts = timeouts.withModuleParameters(Files.readString(dir.resolve(sipParameters)), sipParameters);
         }
-        NatRuleset ruleset = NatRuleset.parse(Files.readString(dir.resolve(props.getProperty("nat.ruleset.file", "router.nft"))));
+        NatRuleset ruleset = LabFates.initialRuleset(props, dir);
         assertEquals(List.of(), ruleset.warnings(), dir + ": ruleset warnings");
         String lanIf = props.getProperty("lan.interface"), wanIf = props.getProperty("wan.interface");
         String lanNet = props.getProperty("router.lan.network"), wanNet = props.getProperty("router.wan.network");
         String lanAddr = props.getProperty("router.lan.address"), wanAddr = props.getProperty("router.wan.address");
         String wanAddrNew = props.getProperty("router.wan.address.new");
-        Interfaces ifs = Interfaces.of(lanIf, wanIf).address(lanIf, cidr(lanAddr, lanNet)).address(wanIf, cidr(wanAddr, wanNet));
+        Interfaces ifs = LabFates.interfaces(props);
         ConntrackModel m = new ConntrackModel(timeouts, ruleset, ifs);
         for (NatRuleset.HelperRule h : ruleset.helpers()) {
             if (h.helper().startsWith("sip")) m.addHelper(new LinuxSipHelper(h.helper())); // as the engine attaches it
@@ -152,6 +152,8 @@ class LabConformanceTest {
         if (wanAddrNew != null) routerAddresses.add(wanAddrNew);
         List<Frame> lan = read(dir.resolve("lan.pcap"), "lan"), wan = read(dir.resolve("wan.pcap"), "wan");
         long t0 = lan.get(0).nanos;
+        LabFates fates = LabFates.of(props, dir, t0);
+        if (fates.backupAddress != null) routerAddresses.add(fates.backupAddress);
 
         // LAN: the router's own packets, copies routed back out of the LAN, arrivals, inbound departures
         List<Arrival> arrivals = new ArrayList<>();
@@ -197,6 +199,7 @@ class LabConformanceTest {
             Frame c = counterpart(e.getValue(), wanDepartures, usedWan, true);
             if (c != null) {
                 a.egress = Arrival.Egress.WAN;
+                if (fates.backupInterface != null) a.egressInterface = wanIf; // the captured WAN, not the default route
                 a.observe(Arrival.tupleOf(c.packet));
             } else if (backOut.containsKey(a)) {
                 a.egress = Arrival.Egress.LAN;
@@ -204,11 +207,12 @@ class LabConformanceTest {
             } else if (routerAddresses.contains(e.getValue().packet.dst())) {
                 a.egress = Arrival.Egress.ROUTER;
             } else {
-                a.egress = during(a.nanos, wan) ? Arrival.Egress.DROPPED : Arrival.Egress.UNKNOWN;
+                a.egress = during(a.nanos, wan) ? fates.withoutWanCopy(a) : Arrival.Egress.UNKNOWN;
             }
         }
         for (Map.Entry<Arrival, Frame> e : wanArrivals.entrySet()) {
             Arrival a = e.getKey();
+            if (fates.backupInterface != null) a.ingressInterface = wanIf;
             Frame c = counterpart(e.getValue(), lanDepartures, usedLan, false);
             if (c != null) {
                 a.egress = Arrival.Egress.LAN;
@@ -225,13 +229,17 @@ class LabConformanceTest {
                     + "with a LAN source but has no LAN counterpart");
             arrivals.add(arrival(f, Arrival.Ingress.LOCAL, Arrival.Egress.WAN, f)); // the router's own packet
         }
+        List<Step> steps = new ArrayList<>();
         for (Frame f : lanDepartures) {
-            assertTrue(usedLan.contains(f), dir + ": LAN frame " + f.number + " has no WAN counterpart");
+            if (usedLan.contains(f)) continue;
+            Step through = fates.throughUncapturedUplink(f);
+            assertTrue(through != null, dir + ": LAN frame " + f.number + " has no WAN counterpart");
+            steps.add(through);
         }
         arrivals.sort(Comparator.comparingLong(a -> a.nanos));
 
         // link and address events from the case settings
-        List<Step> steps = new ArrayList<>();
+        LabFates.steps(props, dir, t0, steps);
         String down = props.getProperty("event.wan.down.t"), up = props.getProperty("event.wan.up.t");
         String change = props.getProperty("event.wan.address.change.t");
         if (down != null) steps.add(new Step(at(t0, down), (mm, s) -> mm.onAddressRemoved(at(t0, down), wanIf, wanAddr, s)));
@@ -242,7 +250,7 @@ class LabConformanceTest {
                 mm.onAddressAdded(at(t0, change), wanIf, cidr(wanAddrNew, wanNet), s);
             }));
         }
-        for (Arrival a : arrivals) steps.add(new Step(a.nanos, (mm, s) -> mm.onPacket(a, s)));
+        for (Arrival a : arrivals) steps.add(new Step(a.nanos, (mm, s) -> fates.feed(mm, a, s)));
         steps.sort(Comparator.comparingLong(Step::nanos)); // stable: events before packets of the same instant
 
         List<ConntrackEvent> out = new ArrayList<>();
