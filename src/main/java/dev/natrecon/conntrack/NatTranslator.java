@@ -227,7 +227,8 @@ final class NatTranslator {
             random = sRule.random();
             if (sRule.kind() == NatRule.Kind.MASQUERADE) {
                 if (interfaces != null && route.oif() != null) {
-                    Interfaces.Address addr = interfaces.select(route.oif(), cur.dstHi(), cur.dstLo());
+                    Interfaces.Address addr = interfaces.select(route.oif(), cur.dstHi(), cur.dstLo(),
+                            a.egress != Arrival.Egress.DROPPED);
                     if (addr == null) {
                         res.dropReason = "masquerade: " + route.oif() + " has no address (nf_nat_masquerade.c:"
                                 + "nf_nat_masquerade_ipv4: \"" + route.oif() + " ate my IP address\")";
