@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the first frame of {@code lan.pcap}: {@code event.wan.down.t} removes {@code router.wan.address} from the WAN
  * interface (the lab's "WAN down" is {@code ip addr del}), {@code event.wan.up.t} adds it back,
  * {@code event.wan.address.change.t} replaces it with {@code router.wan.address.new};
- * {@code event.fallback.route.t} is routing, which the model takes from the captures.
+ * {@code event.fallback.route.t} is routing, which the model takes from the captures. The carrier loss, an uncaptured
+ * uplink, NAT rules loaded late and an operator's {@code conntrack -D}/{@code -F} are read as {@link LabFates} says.
  *
  * <p>Packets and their fate, derived from the two captures as the sample READMEs describe them (matching by IP ID, as
  * the lab's casecheck does; the router does not change it):
@@ -53,11 +54,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       WAN; anything else arrived from the WAN.</li>
  *   <li>A LAN arrival's counterpart is the WAN departure with the same IP ID, protocol and destination (address and
  *       port) within 1 s: egress WAN, observed = that frame. Without one: routed back out of the LAN → egress LAN
- *       (observed = the copy); to a router address → ROUTER; else DROPPED (the WAN capture was running).</li>
+ *       (observed = the copy); to a router address → ROUTER; else DROPPED (the WAN capture was running), or what
+ *       {@link LabFates#withoutWanCopy} gives (carrier lost with the route kept: WAN; an uncaptured uplink: routed by
+ *       the model).</li>
  *   <li>A WAN arrival's counterpart is the LAN departure with the same IP ID, protocol and source within 1 s: egress
  *       LAN. Without one: to a router address → ROUTER (no filter in the lab: delivered locally); else DROPPED.</li>
  *   <li>A WAN departure without a LAN counterpart must come from a router address: the router's own packet (ICMP
  *       errors), fed as ingress LOCAL with egress WAN.</li>
+ *   <li>A LAN departure without a WAN counterpart came in through the uncaptured uplink where the settings name one
+ *       ({@link LabFates#throughUncapturedUplink}); without one the sample fails.</li>
  * </ul>
  *
  * <p>Compared by {@link KernelComparison} (the same comparison {@code natrecon compare} and {@code analyze} run): per
