@@ -237,7 +237,8 @@ router_firewall_up() {
 
 record_router_config() {
     in_router nft list ruleset >"$OUT/router.nft"
-    in_router sysctl net.netfilter >"$OUT/router.sysctl"
+    # as a customer's `sysctl -a` holds them: conntrack's values and the interfaces' (ignore_routes_with_linkdown…)
+    in_router sysctl net.netfilter net.ipv4.conf >"$OUT/router.sysctl"
     # SIP helper module parameters are global (not per namespace)
     local p d=/sys/module/nf_conntrack_sip/parameters
     : >"$OUT/nf_conntrack_sip-parameters.txt"

@@ -170,7 +170,7 @@ readme_files() {
             conntrack-L*.txt) d="\`conntrack -L -o extended\` snapshot (time under How it was made)" ;;
             expect-L*.txt) d="\`conntrack -L expect\` snapshot taken with the matching conntrack-L file" ;;
             router.nft) d="\`nft list ruleset\` in the router namespace" ;;
-            router.sysctl) d="\`sysctl net.netfilter\` in the router namespace (before the traffic)" ;;
+            router.sysctl) d="\`sysctl net.netfilter net.ipv4.conf\` in the router namespace (before the traffic)" ;;
             nf_conntrack_sip-parameters.txt) d="\`/sys/module/nf_conntrack_sip/parameters\` (global)" ;;
             rtp-*.log) d="what that RTP endpoint (\`tools/rtp.py\`) sent and received" ;;
             agents.log|phone.log|registrar.log) d="the SIP agents' own logs (\`tools/sipagent.py\`, t = seconds after the schedule's t0)" ;;

@@ -111,7 +111,10 @@ final class ConntrackCore {
             table.setStatus(e, Status.SEEN_REPLY);
             changes.add(Change.SEEN_REPLY);
         }
-        if (a.egress == Arrival.Egress.DROPPED) { // dropped after PREROUTING: the events wait on the entry
+        // dropped after PREROUTING (routing, filter): the events wait on the entry, and the helper, which runs at
+        // confirmation (nf_conntrack_proto.c:nf_confirm, POSTROUTING/INPUT), never saw it: the tracker's timeout stays
+        // (lab: outage-no-route-snat, the entry [ASSURED] with the UDP stream timeout, 120 s, not the helper's 3600 s)
+        if (a.egress == Arrival.Egress.DROPPED) {
             e.pending.addAll(changes);
             // unless the router's ICMP error about it, RELATED to this entry, delivers them at its own confirmation
             if (!routed) deliverPending(e, t, frame, sink);

@@ -57,6 +57,7 @@ public final class ConntrackModel {
     private final ConntrackHelpers helpers;
     private final ConntrackCore core;
     private final MasqueradeEvents masquerade;
+    private final NatTranslator nat;
     /** reused by the convenience overloads, which have no Arrival of their own */
     private final Arrival scratch = new Arrival();
 
@@ -81,7 +82,7 @@ public final class ConntrackModel {
         this.expectations = new ExpectationTable(timeouts, stats);
         this.table = new ConntrackTable(timeouts, expectations, stats);
         this.helpers = new ConntrackHelpers(timeouts, table, expectations);
-        NatTranslator nat = new NatTranslator(List.copyOf(natRules), this.interfaces, table);
+        this.nat = new NatTranslator(List.copyOf(natRules), this.interfaces, table);
         this.core = new ConntrackCore(table, expectations, this.helpers, nat, helpers, stats);
         this.masquerade = new MasqueradeEvents(this.interfaces, table);
     }
@@ -288,6 +289,38 @@ public final class ConntrackModel {
      */
     public void onLinkDown(long nanos, String iface, EventSink sink) {
         masquerade.linkDown(nanos, iface, sink);
+    }
+
+    /**
+     * NAT rules loaded at {@code nanos} (an {@code nft -f} of a ruleset with a nat table, late): packets from then on
+     * that create entries get these rules; live entries keep their NAT, a null binding included (nf_nat_core.c: the
+     * binding is made once, at the entry's first packet). The helper rules are not reloaded.
+     */
+    public void onNatRulesLoaded(long nanos, List<NatRule> rules, EventSink sink) {
+        table.advanceTo(nanos, sink);
+        nat.load(rules);
+    }
+
+    /**
+     * An operator's {@code conntrack -D} (with its filter) or {@code -F} at {@code nanos}: every live entry whose
+     * original tuple {@code which} accepts is deleted (nf_conntrack_netlink.c:ctnetlink_del_conntrack /
+     * ctnetlink_flush_conntrack → nf_ct_delete), its DESTROY printing the time it had left, and its expectations go
+     * with it. {@link ConntrackCommand} reads the command line.
+     *
+     * @return how many entries were deleted
+     */
+    public int onUserspaceDelete(long nanos, java.util.function.Predicate<ConntrackTuple> which, String command,
+                                 EventSink sink) {
+        table.advanceTo(nanos, sink);
+        long t = Math.max(nanos, table.now());
+        int n = 0;
+        for (ConntrackEntry e : table.snapshot()) {
+            if (!which.test(e.original())) continue;
+            table.kill(e, t, FrameRef.NONE, "deleted from userspace: " + command
+                    + " (nf_conntrack_netlink.c:ctnetlink_del_conntrack)", sink);
+            n++;
+        }
+        return n;
     }
 
     /** {@code iface} came up again; no entry changes. */

@@ -100,6 +100,14 @@ public final class EventFormat {
      * dropped packet would have created in the same layout; conntrack -E has no such line).
      */
     public static String body(String tag, EntryView v) {
+        return body(tag, v, null);
+    }
+
+    /**
+     * {@link #body(String, EntryView)} of an event a userspace program caused ({@code by} non-null: an operator's
+     * {@code conntrack -D}), ending as conntrack-tools prints it: {@code [USERSPACE] portid=N progname=NAME}.
+     */
+    public static String body(String tag, EntryView v, KernelEntry.Userspace by) {
         StringBuilder sb = new StringBuilder(200);
         String t = "[" + tag + "]";
         for (int n = t.length(); n < 9; n++) sb.append(' ');
@@ -108,6 +116,7 @@ public final class EventFormat {
         if (v.deltaSeconds() >= 0) sb.append("delta-time=").append(v.deltaSeconds()).append(' ');
         // the kernel's destroy events carry no helper attribute (every DESTROY of a helped entry in the lab logs)
         if (v.helper() != null && !tag.equals("DESTROY")) sb.append("helper=").append(v.helper()).append(' ');
+        if (by != null) sb.append(by.text()).append(' ');
         sb.setLength(sb.length() - 1);
         return sb.toString();
     }

@@ -85,11 +85,43 @@ final class IcmpTracker {
             if (ct.dstHi() == a.tuple.dstHi() && ct.dstLo() == a.tuple.dstLo()) {
                 // the ICMP header and the quoted packet are data to the helper (more than the 8 bytes of a UDP header)
                 if (dir == 0 && helpers.applyTimeout(e, false, true, t)) e.lastFrame = a.frame;
+                deliverCached(e, t, t, a, sink);
+                return Verdict.RELATED;
+            }
+        }
+        if (a.ingress == Arrival.Ingress.LOCAL && q != null && !q.isIcmp()) {
+            // the router's own error about a packet it could not forward (no route: it died before NAT, so the quoted
+            // tuple is the packet as it arrived): icmp_send attaches that packet's entry (nf_conntrack_core.c:
+            // nf_conntrack_attach), in the other direction, with no lookup; about an original-direction packet that
+            // is IP_CT_RELATED_REPLY, which the helper never sees (nf_confirm) and nothing refreshes
+            ConntrackEntry own = table.find(q);
+            if (own != null) {
+                if (table.lastDirection() == 1 && helpers.applyTimeout(own, false, true, t)) own.lastFrame = a.frame;
+                // sent from the dropped packet's own receive path (ip_error → icmp_send), in the jiffy that packet
+                // refreshed the entry: the time left printed is the one that packet set
+                long refreshed = own.timeoutSeconds >= 0 ? own.deadlineNanos - own.timeoutSeconds * 1_000_000_000L : t;
+                deliverCached(own, t, refreshed <= t ? refreshed : t, a, sink);
                 return Verdict.RELATED;
             }
         }
         stats.error++;
         return Verdict.INVALID;
+    }
+
+    /**
+     * A packet attached to a confirmed entry reaches confirmation: the entry's cached events (status changes of packets
+     * dropped after PREROUTING, {@code pending}) are delivered (nf_conntrack_confirm → nf_ct_deliver_cached_events;
+     * lab: outage-no-route-snat, the [ASSURED] UPDATE of a packet that died in routing logged with the router's ICMP),
+     * printing the time left as at {@code leftAt}.
+     */
+    private static void deliverCached(ConntrackEntry e, long t, long leftAt, Arrival a, EventSink sink) {
+        if (e.pending.isEmpty() || a.egress == Arrival.Egress.DROPPED) return;
+        java.util.EnumSet<Change> c = java.util.EnumSet.copyOf(e.pending);
+        e.pending.clear();
+        long earliest = c.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
+                ? Math.min(t, e.streamPossibleNanos) : t;
+        sink.accept(new ConntrackEvent.EntryUpdated(t, a.frame, e.view(leftAt, true, false, false),
+                java.util.Collections.unmodifiableSet(c), earliest));
     }
 
     /**

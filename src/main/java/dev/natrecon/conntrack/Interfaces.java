@@ -137,9 +137,19 @@ public final class Interfaces {
 
     /**
      * The source address masquerade would take on {@code name} toward {@code dst} (inet_select_addr), same family as
-     * the destination; null when the interface has none (nf_nat_masquerade.c: "… ate my IP address", drop).
+     * the destination. When {@code name} has no IPv4 address, inet_select_addr (net/ipv4/devinet.c, label
+     * {@code no_in_dev}) does not give up: it walks every device of the namespace in order (for_each_netdev_rcu) and
+     * takes the first one's first universe-scope address (in_dev_select_addr), so masquerade translates to another
+     * interface's address, e.g. the LAN's (lab: masq-no-address). The model walks its interfaces in the order they were
+     * added (the kernel's ifindex order is not in the captures; loopback's 127.0.0.1 has host scope and is skipped
+     * there). Null only when no interface has an address of the family (nf_nat_masquerade.c:nf_nat_masquerade_ipv4:
+     * "… ate my IP address", drop); IPv6 masquerade (ipv6_dev_get_saddr) is not given this fallback.
+     *
+     * @param anyDevice whether the fallback to another device applies: only where the packet had a route out of
+     *                  {@code name} (the captures show it leave); an interface without address usually lost its routes
+     *                  with it, and a packet with no route never reaches masquerade
      */
-    public Address select(String name, long dstHi, long dstLo) {
+    public Address select(String name, long dstHi, long dstLo, boolean anyDevice) {
         Link l = link(name);
         boolean v4 = Addresses.isV4(dstHi, dstLo);
         Address first = null;
@@ -148,7 +158,11 @@ public final class Interfaces {
             if (a.subnet.contains(dstHi, dstLo)) return a;
             if (first == null) first = a;
         }
-        return first;
+        if (first != null || !v4 || !anyDevice) return first;
+        for (Link other : links.values()) {
+            for (Address a : other.addresses) if (a.isV4()) return a; // devinet.c:inet_select_addr, no_in_dev
+        }
+        return null;
     }
 
     /**

@@ -23,6 +23,41 @@ public record KernelEntry(long timestampNanos, String event, String l3, String p
         return attributes.get("helper");
     }
 
+    /**
+     * Who in userspace caused the event, as conntrack-tools prints it at the end of the line: {@code [USERSPACE]
+     * portid=N progname=NAME} (libnetfilter_conntrack, from the netlink message's sender: an operator's
+     * {@code conntrack -D} / {@code -F} deletion, or an entry inserted with {@code conntrack -I}).
+     *
+     * @param portid   the netlink port id of the sender, -1 when not printed
+     * @param progname the sending program's name ("conntrack"), or null when not printed
+     */
+    public record Userspace(long portid, String progname) {
+        /** The ending as conntrack-tools prints it, without a leading space. */
+        public String text() {
+            return "[USERSPACE]" + (portid >= 0 ? " portid=" + portid : "") + (progname != null ? " progname=" + progname : "");
+        }
+    }
+
+    /** The userspace sender of this event ({@code [USERSPACE] portid=… progname=…}), or null: the kernel's own event. */
+    public Userspace userspace() {
+        if (!has("USERSPACE")) return null;
+        String port = attributes.get("portid");
+        long portid = -1;
+        if (port != null) {
+            try {
+                portid = Long.parseLong(port);
+            } catch (NumberFormatException e) {
+                portid = -1;
+            }
+        }
+        return new Userspace(portid, attributes.get("progname"));
+    }
+
+    /** A DESTROY that a userspace program asked for ({@code conntrack -D} or {@code -F}): an operator's deletion. */
+    public boolean deletedByUserspace() {
+        return "DESTROY".equals(event) && has("USERSPACE");
+    }
+
     public boolean has(String flag) {
         return flags.contains(flag);
     }

@@ -61,14 +61,22 @@ final class NatTranslator {
         final List<Finding> findings = new ArrayList<>();
     }
 
-    private final List<NatRule> rules;
+    /** The NAT rules in force; replaced whole when a ruleset is loaded ({@link #load}). */
+    private List<NatRule> rules;
     private final Interfaces interfaces;
     private final Table table;
 
     NatTranslator(List<NatRule> rules, Interfaces interfaces, Table table) {
-        this.rules = List.copyOf(rules);
         this.interfaces = interfaces;
         this.table = table;
+        load(rules);
+    }
+
+    /**
+     * A ruleset loaded ({@code nft -f}, {@code iptables-restore}): new entries get these rules; confirmed entries keep
+     * the NAT they have (nf_nat_core.c:nf_nat_setup_info runs once per entry, at its first packet; reference §5).
+     */
+    void load(List<NatRule> rules) {
         for (NatRule r : rules) {
             if (r.kind() == NatRule.Kind.MASQUERADE && r.to() == null && interfaces == null) {
                 throw new IllegalArgumentException("masquerade needs the interfaces' addresses (" + r.origin() + ")");
@@ -77,6 +85,7 @@ final class NatTranslator {
                 throw new IllegalArgumentException("redirect needs the interfaces' addresses (" + r.origin() + ")");
             }
         }
+        this.rules = List.copyOf(rules);
     }
 
     // ---- interfaces and routing
@@ -218,7 +227,8 @@ final class NatTranslator {
             random = sRule.random();
             if (sRule.kind() == NatRule.Kind.MASQUERADE) {
                 if (interfaces != null && route.oif() != null) {
-                    Interfaces.Address addr = interfaces.select(route.oif(), cur.dstHi(), cur.dstLo());
+                    Interfaces.Address addr = interfaces.select(route.oif(), cur.dstHi(), cur.dstLo(),
+                            a.egress != Arrival.Egress.DROPPED);
                     if (addr == null) {
                         res.dropReason = "masquerade: " + route.oif() + " has no address (nf_nat_masquerade.c:"
                                 + "nf_nat_masquerade_ipv4: \"" + route.oif() + " ate my IP address\")";

@@ -19,7 +19,9 @@
  *       full" warning; delete, counters; the packet path nf_conntrack_in → init_conntrack → confirm, with routing as
  *       the captures showed it: no entry for a first packet that was dropped, refresh by dropped packets of an
  *       entry, null binding for a packet that leaves through an interface no rule names, kill of a masqueraded
- *       entry whose packet leaves through another interface); the trackers {@code UdpTracker}, {@code TcpTracker}
+ *       entry whose packet leaves through another interface; masquerade on an interface without address takes
+ *       another device's, inet_select_addr's fallback; NAT rules loaded late, {@code ConntrackModel#onNatRulesLoaded};
+ *       an operator's {@code conntrack -D}/{@code -F}, {@link dev.natrecon.conntrack.ConntrackCommand}); the trackers {@code UdpTracker}, {@code TcpTracker}
  *       (tcp_conntracks, flag index, timeouts) with {@code TcpWindowTracker} (tcp_in_window when the packets carry
  *       sequence numbers: invalid and ignored segments, be_liberal, the un-ACKed-data, retransmission and
  *       zero-window caps), {@code IcmpTracker} (ICMP/ICMPv6 errors matched to the entry they quote as
@@ -58,7 +60,8 @@
  * collector's early drop while the table is at 95 % after a "table full" (gc_worker); which bucket the kernel's
  * early_drop really hits (random hash seed: the model evicts the non-ASSURED entry nearest its deadline); races
  * between CPUs (insert_failed, clash_resolve, search_restart stay 0); router-generated ICMP errors attached with
- * nf_ct_attach (treated like any other error: looked up); the quoted ICMP header of an error about an ICMP packet
+ * nf_ct_attach are looked up like any other error, except that one about a packet the router could not forward is
+ * attached to that packet's entry as RELATED_REPLY (no helper) and delivers its cached events; the quoted ICMP header of an error about an ICMP packet
  * ({@link dev.natrecon.conntrack.Verdict#UNTRACKED}); in NAT: the address hash over an SNAT/DNAT address range
  * (find_best_ips_proto: the model takes the observed address), secondary addresses and promote_secondaries, the
  * masquerade work queue's limit of 16 pending flushes, clash resolution at confirm (a flow that finds no free port is

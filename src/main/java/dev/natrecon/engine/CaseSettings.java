@@ -26,7 +26,8 @@ import java.util.Properties;
  * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
  * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}; {@code router.backup.interface} and
  * {@code router.backup.address}: an uplink no capture shows; {@code event.conntrack.flush.t} with
- * {@code event.conntrack.flush.command}: an operator's conntrack -D/-F ({@link OperatorFlush}), the default route's ({@link OtherPath}). Unknown keys are ignored (the lab
+ * {@code event.conntrack.flush.command}: an operator's conntrack -D/-F ({@link OperatorFlush}), the default route's ({@link OtherPath}).; {@code event.wan.carrier.down.t} and
+ * {@code event.wan.carrier.up.t} (the WAN's carrier lost and back: no address change, no flush; {@link WanCarrier}). Unknown keys are ignored (the lab
  * records more).
  */
 public record CaseSettings(Path file, Properties properties) {
@@ -200,6 +201,9 @@ public record CaseSettings(Path file, Properties properties) {
         if (get("event.wan.up.t") != null && wan != null) {
             changes.add(relative("event.wan.up.t", "add", wan + (prefix == null ? "" : prefix)));
         }
+        // a carrier loss (the lab's "ip link set … down" on the far end) is neither an address removal nor NETDEV_DOWN
+        if (get("event.wan.carrier.down.t") != null) changes.add(relative("event.wan.carrier.down.t", WanCarrier.DOWN, null));
+        if (get("event.wan.carrier.up.t") != null) changes.add(relative("event.wan.carrier.up.t", WanCarrier.UP, null));
         if (get("event.wan.address.change.t") != null && wan != null && get("router.wan.address.new") != null) {
             changes.add(relative("event.wan.address.change.t", "remove", wan));
             changes.add(relative("event.wan.address.change.t", "add", get("router.wan.address.new") + (prefix == null ? "" : prefix)));

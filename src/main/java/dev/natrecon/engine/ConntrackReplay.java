@@ -157,6 +157,7 @@ final class ConntrackReplay {
         this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && !settings.givesLinkChanges(),
                 crossings, decisions, c -> uplinkListener.accept(c));
         history.sysctl(settings.sysctlText());
+        this.carrier = new WanCarrier(wanIf, settings.sysctlText(), decisions);
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
         java.util.Set<String> sipNames = new java.util.TreeSet<>(List.of("sip"));
         for (NatRuleset.HelperRule h : ruleset.helpers()) if (h.helper().startsWith("sip")) sipNames.add(h.helper());
@@ -239,6 +240,7 @@ final class ConntrackReplay {
         }
         if (viaOther && !otherPath.inbound(s, a, model)) return;
         arrivals[a.ingress.ordinal()]++;
+        carrier.beforeArrival(s, a);
         history.beforeArrival(s, a, out);
         if (otherPath != null) otherPath.outbound(s, a, model);
         Verdict v = model.onPacket(a, out);
@@ -252,6 +254,9 @@ final class ConntrackReplay {
     void frameSeen(Seen s) {
         history.frameSeen(s);
     }
+
+    /** The WAN's carrier as the settings record it. */
+    private final WanCarrier carrier;
 
     /** The WAN link went down (PADT or LCP terminate) and has not come up again (IPCP or DHCP) since. */
     private boolean uplinkDown;
@@ -348,6 +353,7 @@ final class ConntrackReplay {
             if (at > beforeNanos) return;
             nextLinkChange++;
             model.advanceTo(at, out);
+            if (carrier.apply(c.kind(), at)) continue; // no address, no flush: not an uplink change
             switch (c.kind()) {
                 case "remove" -> {
                     if (c.precisionNanos() > 0) { // known to the precision given: the flush within that window

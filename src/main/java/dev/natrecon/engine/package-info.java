@@ -23,7 +23,8 @@
  * {@code RouterHistory} applies what the captures prove the router went through before it (a WAN copy contradicting
  * the live entry's NAT, a renumbered WAN, a packet the router answered with ICMP no route or port unreachable, a
  * packet routed back while its masqueraded entry lived, a carrier loss), each inferred event carrying its window and
- * evidence frames; the case settings' link changes, when given, win. {@code RouterAnswers} keeps the router's own
+ * evidence frames; the case settings' link changes, when given, win ({@code WanCarrier}: the settings' carrier loss,
+ * no flush, with the sysctl dump's ignore_routes_with_linkdown). {@code RouterAnswers} keeps the router's own
  * ICMP answers and the WAN capture's silences as frames enter the matcher, before the packets they concern resolve.
  * {@code OtherPath} routes, as the kernel would, the packets that took an uplink no capture shows (a backup the case
  * settings name: LAN packets with no WAN copy and no ICMP answer once the WAN's connected route is gone, their replies

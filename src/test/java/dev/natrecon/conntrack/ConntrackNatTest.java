@@ -277,7 +277,25 @@ class ConntrackNatTest {
     }
 
     @Test
+    void withoutAWanAddressMasqueradeFallsBackToAnotherInterfacesAddress() {
+        // masq-no-address lab: wan0 lost its address but kept a route; inet_select_addr (no_in_dev) took the first
+        // address of another device, the LAN's, and the entry was masqueraded to 192.168.1.1
+        send(phone(0, Egress.WAN));
+        model.onAddressRemoved(3 * S, "wan0", "203.0.113.2", rec);
+        rec.events.clear();
+        assertEquals(Verdict.NEW, send(phone(4 * S, Egress.WAN)));
+        rec.expect("    [NEW] ipv4     2 udp      17 30 " + SIP + " [UNREPLIED] src=203.0.113.5 dst=192.168.1.1 sport=5060 dport=5060");
+        // the WAN address's return changes nothing for it (only a removal flushes, and 192.168.1.1 stays on lan0)
+        model.onAddressAdded(5 * S, "wan0", "203.0.113.2/24", rec);
+        rec.expect();
+        assertEquals(1, model.entries().size());
+    }
+
+    @Test
     void aNewAddressIsWhatMasqueradePicksAndWithoutAddressTheFirstPacketIsDropped() {
+        // no IPv4 address on any interface: "wan0 ate my IP address"
+        model = new ConntrackModel(Timeouts.linux6(), NatRuleset.parse(MASQ),
+                Interfaces.of("lan0", "wan0").address("wan0", "203.0.113.2/24"));
         // wan-address-change lab: 203.0.113.2 removed, 203.0.113.3 added; the next packet gets a new entry with .3
         send(phone(0, Egress.WAN));
         model.onAddressRemoved(3 * S, "wan0", "203.0.113.2", rec);

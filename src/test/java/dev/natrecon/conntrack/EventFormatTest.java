@@ -35,13 +35,28 @@ class EventFormatTest {
             for (String line : Files.readAllLines(log)) {
                 if (line.isBlank()) continue;
                 KernelEntry k = ConntrackText.entry(line);
-                String printed = EventFormat.timestamp(k.timestampNanos()) + "\t" + EventFormat.body(k.event(), view(k));
+                String printed = EventFormat.timestamp(k.timestampNanos()) + "\t" + EventFormat.body(k.event(), view(k), k.userspace());
                 if (!printed.equals(line)) differences.add(log + "\n  kernel: " + line + "\n  natrecon: " + printed);
                 lines++;
             }
         }
         assertTrue(lines > 50, "lines: " + lines);
         assertEquals(List.of(), differences);
+    }
+
+    @Test
+    void anOperatorsDeletionKeepsItsUserspaceSender() {
+        // samples/operator-flush/kernel-events.txt line 4: conntrack -D by the operator
+        String line = "[1796600175.168222]\t[DESTROY] ipv4     2 udp      17 3598 src=192.168.1.10 dst=203.0.113.5 sport=5060 "
+                + "dport=5060 packets=2 bytes=766 src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=5060 packets=2 bytes=729 "
+                + "[ASSURED] delta-time=4 [USERSPACE] portid=3912492029 progname=conntrack";
+        KernelEntry k = ConntrackText.entry(line);
+        assertTrue(k.deletedByUserspace());
+        assertEquals(new KernelEntry.Userspace(3912492029L, "conntrack"), k.userspace());
+        assertEquals(line, EventFormat.timestamp(k.timestampNanos()) + "\t" + EventFormat.body(k.event(), k.view(), k.userspace()));
+        KernelEntry own = ConntrackText.entry(line.substring(0, line.indexOf(" [USERSPACE]")));
+        assertEquals(null, own.userspace());
+        assertTrue(!own.deletedByUserspace());
     }
 
     @Test

@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the first frame of {@code lan.pcap}: {@code event.wan.down.t} removes {@code router.wan.address} from the WAN
  * interface (the lab's "WAN down" is {@code ip addr del}), {@code event.wan.up.t} adds it back,
  * {@code event.wan.address.change.t} replaces it with {@code router.wan.address.new};
- * {@code event.fallback.route.t} is routing, which the model takes from the captures.
+ * {@code event.fallback.route.t} is routing, which the model takes from the captures. The carrier loss, an uncaptured
+ * uplink, NAT rules loaded late and an operator's {@code conntrack -D}/{@code -F} are read as {@link LabFates} says.
  *
  * <p>Packets and their fate, derived from the two captures as the sample READMEs describe them (matching by IP ID, as
  * the lab's casecheck does; the router does not change it):
@@ -53,11 +54,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       WAN; anything else arrived from the WAN.</li>
  *   <li>A LAN arrival's counterpart is the WAN departure with the same IP ID, protocol and destination (address and
  *       port) within 1 s: egress WAN, observed = that frame. Without one: routed back out of the LAN → egress LAN
- *       (observed = the copy); to a router address → ROUTER; else DROPPED (the WAN capture was running).</li>
+ *       (observed = the copy); to a router address → ROUTER; else DROPPED (the WAN capture was running), or what
+ *       {@link LabFates#withoutWanCopy} gives (carrier lost with the route kept: WAN; an uncaptured uplink: routed by
+ *       the model).</li>
  *   <li>A WAN arrival's counterpart is the LAN departure with the same IP ID, protocol and source within 1 s: egress
  *       LAN. Without one: to a router address → ROUTER (no filter in the lab: delivered locally); else DROPPED.</li>
  *   <li>A WAN departure without a LAN counterpart must come from a router address: the router's own packet (ICMP
  *       errors), fed as ingress LOCAL with egress WAN.</li>
+ *   <li>A LAN departure without a WAN counterpart came in through the uncaptured uplink where the settings name one
+ *       ({@link LabFates#throughUncapturedUplink}); without one the sample fails.</li>
  * </ul>
  *
  * <p>Compared by {@link KernelComparison} (the same comparison {@code natrecon compare} and {@code analyze} run): per
@@ -135,13 +140,13 @@ class LabConformanceTest {
         if (sipParameters != null) {
             timeouts = timeouts.withModuleParameters(Files.readString(dir.resolve(sipParameters)), sipParameters);
         }
-        NatRuleset ruleset = NatRuleset.parse(Files.readString(dir.resolve(props.getProperty("nat.ruleset.file", "router.nft"))));
+        NatRuleset ruleset = LabFates.initialRuleset(props, dir);
         assertEquals(List.of(), ruleset.warnings(), dir + ": ruleset warnings");
         String lanIf = props.getProperty("lan.interface"), wanIf = props.getProperty("wan.interface");
         String lanNet = props.getProperty("router.lan.network"), wanNet = props.getProperty("router.wan.network");
         String lanAddr = props.getProperty("router.lan.address"), wanAddr = props.getProperty("router.wan.address");
         String wanAddrNew = props.getProperty("router.wan.address.new");
-        Interfaces ifs = Interfaces.of(lanIf, wanIf).address(lanIf, cidr(lanAddr, lanNet)).address(wanIf, cidr(wanAddr, wanNet));
+        Interfaces ifs = LabFates.interfaces(props);
         ConntrackModel m = new ConntrackModel(timeouts, ruleset, ifs);
         for (NatRuleset.HelperRule h : ruleset.helpers()) {
             if (h.helper().startsWith("sip")) m.addHelper(new LinuxSipHelper(h.helper())); // as the engine attaches it
@@ -152,6 +157,8 @@ class LabConformanceTest {
         if (wanAddrNew != null) routerAddresses.add(wanAddrNew);
         List<Frame> lan = read(dir.resolve("lan.pcap"), "lan"), wan = read(dir.resolve("wan.pcap"), "wan");
         long t0 = lan.get(0).nanos;
+        LabFates fates = LabFates.of(props, dir, t0);
+        if (fates.backupAddress != null) routerAddresses.add(fates.backupAddress);
 
         // LAN: the router's own packets, copies routed back out of the LAN, arrivals, inbound departures
         List<Arrival> arrivals = new ArrayList<>();
@@ -197,6 +204,7 @@ class LabConformanceTest {
             Frame c = counterpart(e.getValue(), wanDepartures, usedWan, true);
             if (c != null) {
                 a.egress = Arrival.Egress.WAN;
+                if (fates.backupInterface != null) a.egressInterface = wanIf; // the captured WAN, not the default route
                 a.observe(Arrival.tupleOf(c.packet));
             } else if (backOut.containsKey(a)) {
                 a.egress = Arrival.Egress.LAN;
@@ -204,11 +212,12 @@ class LabConformanceTest {
             } else if (routerAddresses.contains(e.getValue().packet.dst())) {
                 a.egress = Arrival.Egress.ROUTER;
             } else {
-                a.egress = during(a.nanos, wan) ? Arrival.Egress.DROPPED : Arrival.Egress.UNKNOWN;
+                a.egress = during(a.nanos, wan) ? fates.withoutWanCopy(a) : Arrival.Egress.UNKNOWN;
             }
         }
         for (Map.Entry<Arrival, Frame> e : wanArrivals.entrySet()) {
             Arrival a = e.getKey();
+            if (fates.backupInterface != null) a.ingressInterface = wanIf;
             Frame c = counterpart(e.getValue(), lanDepartures, usedLan, false);
             if (c != null) {
                 a.egress = Arrival.Egress.LAN;
@@ -225,13 +234,17 @@ class LabConformanceTest {
                     + "with a LAN source but has no LAN counterpart");
             arrivals.add(arrival(f, Arrival.Ingress.LOCAL, Arrival.Egress.WAN, f)); // the router's own packet
         }
+        List<Step> steps = new ArrayList<>();
         for (Frame f : lanDepartures) {
-            assertTrue(usedLan.contains(f), dir + ": LAN frame " + f.number + " has no WAN counterpart");
+            if (usedLan.contains(f)) continue;
+            Step through = fates.throughUncapturedUplink(f);
+            assertTrue(through != null, dir + ": LAN frame " + f.number + " has no WAN counterpart");
+            steps.add(through);
         }
         arrivals.sort(Comparator.comparingLong(a -> a.nanos));
 
         // link and address events from the case settings
-        List<Step> steps = new ArrayList<>();
+        LabFates.steps(props, dir, t0, steps);
         String down = props.getProperty("event.wan.down.t"), up = props.getProperty("event.wan.up.t");
         String change = props.getProperty("event.wan.address.change.t");
         if (down != null) steps.add(new Step(at(t0, down), (mm, s) -> mm.onAddressRemoved(at(t0, down), wanIf, wanAddr, s)));
@@ -242,7 +255,7 @@ class LabConformanceTest {
                 mm.onAddressAdded(at(t0, change), wanIf, cidr(wanAddrNew, wanNet), s);
             }));
         }
-        for (Arrival a : arrivals) steps.add(new Step(a.nanos, (mm, s) -> mm.onPacket(a, s)));
+        for (Arrival a : arrivals) steps.add(new Step(a.nanos, (mm, s) -> fates.feed(mm, a, s)));
         steps.sort(Comparator.comparingLong(Step::nanos)); // stable: events before packets of the same instant
 
         List<ConntrackEvent> out = new ArrayList<>();
