@@ -102,11 +102,10 @@ final class ConntrackCore {
         }
         if (step != TrackStep.IGNORED) table.count(e, dir, a.ipLength); // ignored TCP packets return before nf_ct_refresh_acct
         e.lastFrame = frame;
-        boolean routed = a.egress != Arrival.Egress.DROPPED || !a.diedInRouting;
-        // the helper (and its nf_ct_refresh) runs at confirmation, which a packet dying in routing never reaches, nor
-        // one killed by masquerade's oif check in POSTROUTING's NAT (below)
+        // the helper (and its nf_ct_refresh) runs at confirmation, which a packet dropped after PREROUTING (routing,
+        // filter) never reaches, nor one killed by masquerade's oif check in POSTROUTING's NAT (below)
         boolean oifChanged = dir == 0 && e.masqInterface != null && a.egress != Arrival.Egress.DROPPED && oifWouldChange(e, a);
-        if (routed && !oifChanged) helpers.applyTimeout(e, established, a.payloadLength > 0, t);
+        if (a.egress != Arrival.Egress.DROPPED && !oifChanged) helpers.applyTimeout(e, established, a.payloadLength > 0, t);
         if (dir == 1 && !e.has(Status.SEEN_REPLY)) { // set after the tracker ran (nf_conntrack_in)
             table.setStatus(e, Status.SEEN_REPLY);
             changes.add(Change.SEEN_REPLY);
@@ -115,9 +114,7 @@ final class ConntrackCore {
         // confirmation (nf_conntrack_proto.c:nf_confirm, POSTROUTING/INPUT), never saw it: the tracker's timeout stays
         // (lab: outage-no-route-snat, the entry [ASSURED] with the UDP stream timeout, 120 s, not the helper's 3600 s)
         if (a.egress == Arrival.Egress.DROPPED) {
-            e.pending.addAll(changes);
-            // unless the router's ICMP error about it, RELATED to this entry, delivers them at its own confirmation
-            if (!routed) deliverPending(e, t, frame, sink);
+            e.pending.addAll(changes); // until the router's ICMP error about it delivers them (IcmpTracker)
             return Verdict.DROPPED;
         }
         if (oifChanged) {
@@ -143,16 +140,6 @@ final class ConntrackCore {
         }
         if (a.observed) e.observed(t, frame); // the captures saw it leave: the entry's NAT at work
         return step == TrackStep.IGNORED ? Verdict.IGNORED : Verdict.ESTABLISHED;
-    }
-
-    /** The entry's cached status changes, delivered as one UPDATE at {@code t} (nf_ct_deliver_cached_events). */
-    private void deliverPending(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
-        if (e.pending.isEmpty()) return;
-        EnumSet<Change> cached = EnumSet.copyOf(e.pending);
-        e.pending.clear();
-        long earliest = cached.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
-                ? Math.min(t, e.streamPossibleNanos) : t;
-        sink.accept(new EntryUpdated(t, frame, e.view(t, true, false, false), Collections.unmodifiableSet(cached), earliest));
     }
 
     /**

@@ -74,8 +74,9 @@ class WanCarrierTest {
     void caseSettingsReadTheCarrierKeysAsCarrierChanges(@TempDir Path dir) throws IOException {
         Path props = dir.resolve("case.properties");
         Files.writeString(props, "router.wan.address=203.0.113.2\nevent.wan.carrier.down.t=3.2\nevent.wan.carrier.up.t=8.5\n");
+        // "3.2" is written to a tenth of a second: the change happened within ±0.05 s of it
         ModelSettings m = CaseSettings.load(props).apply(ModelSettings.defaults());
-        assertEquals(List.of(new ModelSettings.LinkChange(3_200_000_000L, true, WanCarrier.DOWN, null),
-                new ModelSettings.LinkChange(8_500_000_000L, true, WanCarrier.UP, null)), m.linkChanges());
+        assertEquals(List.of(new ModelSettings.LinkChange(3_200_000_000L, true, WanCarrier.DOWN, null, 50_000_000L),
+                new ModelSettings.LinkChange(8_500_000_000L, true, WanCarrier.UP, null, 50_000_000L)), m.linkChanges());
     }
 }
