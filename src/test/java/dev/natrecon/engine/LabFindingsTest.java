@@ -34,6 +34,53 @@ class LabFindingsTest {
 
     private static final Map<String, List<Expected>> EXPECTED = new TreeMap<>(Map.ofEntries(
             Map.entry("baseline", List.of()), // helper on, every packet forwarded and rewritten as Linux does
+            // masquerade healed it: oif changed killed the backup's entry at LAN frame 9, no wan0 frame has 198.51.100.2
+            Map.entry("backup-uplink-nat", List.of()),
+            Map.entry("backup-uplink-snat", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "entry #2 SNATed to the backup's 198.51.100.2 kept after the main WAN came back: wan0 frames 5 6 7"))),
+            // no flush, one entry for phone A before and after; the lost packets (LAN 5-11) are the link's, not NAT's
+            Map.entry("carrier-loss", List.of()),
+            // linkdown route: packets died in routing with ICMP, no flush, phone A's entry carried on with 203.0.113.2
+            Map.entry("carrier-loss-linkdown", List.of()),
+            Map.entry("expect-churn", List.of(
+                    new Expected("expect.sip_dropped", E,
+                            "phone B's INVITE and 3 retransmissions (LAN 70 113 215 416) dropped: -EALREADY, no NEW"))),
+            // the helper on udp/5080 rewrote every message, one entry, the registrar's pings reached the phone
+            Map.entry("helper-other-port", List.of()),
+            Map.entry("masq-no-address", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "entry masqueraded to the LAN's 192.168.1.1 kept after the WAN address came back: WAN frames 13-18"),
+                    new Expected("nat.private_source_leak", E, "WAN frames 5-18 left with the source 192.168.1.1"),
+                    new Expected("alg.private_address_on_wan", W, "the helper wrote Via/Contact 192.168.1.1 on the WAN"))),
+            Map.entry("nat-late", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "phone A's entry made before the nat table was loaded stayed un-NATed: flows after it got 203.0.113.2"),
+                    new Expected("nat.private_source_leak", E, "WAN frames 1-7 12-15 20-23 from 192.168.1.10"),
+                    new Expected("alg.private_address_on_wan", W,
+                            "the helper rewrites nothing on the un-NATed entry: Via/Contact 192.168.1.10 on the WAN"))),
+            // conntrack -D, the next request made a fresh entry with the same port: nothing wrong is visible
+            Map.entry("operator-flush", List.of()),
+            // conntrack -F (the router's own sysctl says 30 s: no expiry), a fresh entry on another port: nothing to fix
+            Map.entry("operator-flush-renumbered", List.of()),
+            // masquerade flushed the entry, the outage's packets died in routing (ICMP), a fresh entry afterwards: healed
+            Map.entry("outage-no-route", List.of()),
+            // snat: no flush, the same entry carried on with 203.0.113.2 once the address was back: nothing stale
+            Map.entry("outage-no-route-snat", List.of()),
+            Map.entry("stale-mapping-expiry", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "un-NATed entry made via the fallback route, kept by the REGISTER at t=9 and its retransmissions"),
+                    new Expected("nat.private_source_leak", E, "WAN frames 3 4 5 6 from 192.168.1.10"),
+                    new Expected("keepalive.gap_exceeds_timeout", E,
+                            "the entry expired 5 s after its last packet in the phone's 6.5 s pause (DESTROY, then NEW NATed)"),
+                    new Expected("alg.private_address_on_wan", W, "no helper: Via/Contact 192.168.1.10 on the WAN"))),
+            // SYN on TIME_WAIT / CLOSE: the old entry killed, a new one with the same NAT and helper; all answered
+            Map.entry("tcp-reconnect", List.of()),
+            Map.entry("tcp-reconnect-rst", List.of()),
+            Map.entry("udp-timeout-helper", List.of(
+                    new Expected("keepalive.gap_exceeds_timeout", E,
+                            "phone B (no helper, 4 s): entries expired in the 6.5-7.5 s gaps, registrar's ping refused, port 62238"),
+                    new Expected("alg.private_address_on_wan", W, "no helper on udp/5080: B's Via/Contact 192.168.1.11 on the WAN"))),
             Map.entry("alg-off", List.of(
                     new Expected("rtp.sdp_private_address_on_wan", E,
                             "no helper: the INVITE's SDP left the WAN with c=IN IP4 192.168.1.10 and no RTP came back"),
