@@ -107,6 +107,12 @@ final class StaleMappingDetector implements Detector {
         String modelEndedHow;
         /** Bound to a removed address: a WAN copy of the flow left from another address (re-NATed: healed). */
         boolean healed;
+        /**
+         * Bound to a removed address that the WAN has again since then, or null: from then on its binding fits the uplink
+         * (whether the router kept the entry or masquerade flushed it and the next packet made one with the same
+         * address, its copies leave from an address the WAN has), so they show nothing stale.
+         */
+        UplinkChange rebound;
         /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
         ArpWatch.Unanswered arp;
         /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
@@ -175,7 +181,12 @@ final class StaleMappingDetector implements Detector {
                 downBy = null;
             }
         }
-        if (c.kind() == UplinkChange.Kind.ADDRESS_ADDED && c.bareAddress() != null) removed.remove(c.bareAddress());
+        if (c.kind() == UplinkChange.Kind.ADDRESS_ADDED && c.bareAddress() != null) {
+            removed.remove(c.bareAddress());
+            for (Candidate x : stale.values()) {
+                if (x.natted && x.rebound == null && x.translated.equals(c.bareAddress())) x.rebound = c;
+            }
+        }
         if (c.kind() == UplinkChange.Kind.ADDRESS_REMOVED) {
             String gone = c.bareAddress();
             if (gone != null && removed.size() < 64) removed.put(gone, c);
@@ -348,6 +359,7 @@ final class StaleMappingDetector implements Detector {
             out = false;
         }
         if (x == null || x.ended != Long.MIN_VALUE) return;
+        if (x.rebound != null && s.nanos >= x.rebound.nanos()) return; // its address is the WAN's again: fits
         if (x.natted && out) {
             // bound to a removed address: only copies that still leave from it show the stale entry at work
             if (s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK) return;
