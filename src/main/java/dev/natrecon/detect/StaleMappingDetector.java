@@ -113,6 +113,11 @@ final class StaleMappingDetector implements Detector {
          * address, its copies leave from an address the WAN has), so they show nothing stale.
          */
         UplinkChange rebound;
+        /**
+         * Created without NAT while the WAN was unusable, no uplink change said it came back: its first copy that left
+         * the WAN proves the WAN usable again (with the entry still un-NATed), or MIN.
+         */
+        long wanAgainNanos = Long.MIN_VALUE, wanAgainFrame;
         /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
         ArpWatch.Unanswered arp;
         /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
@@ -175,7 +180,12 @@ final class StaleMappingDetector implements Detector {
             }
             case UP, ADDRESS_ADDED -> {
                 if (downSince != Long.MIN_VALUE) {
-                    for (Candidate x : stale.values()) if (x.back == null && (x.createdWhileDown || x.natted)) x.back = c;
+                    for (Candidate x : stale.values()) {
+                        // an un-NATed entry whose copies already reached the WAN: the WAN was back before this said so
+                        if (x.back == null && (x.createdWhileDown || x.natted) && x.wanAgainNanos == Long.MIN_VALUE) {
+                            x.back = c;
+                        }
+                    }
                 }
                 downSince = Long.MIN_VALUE;
                 downBy = null;
@@ -379,9 +389,16 @@ final class StaleMappingDetector implements Detector {
             x.finding.frame("lan", s.frame).frame("wan", s.counterpartFrame);
             return;
         }
-        boolean usable = x.natted ? true : x.createdWhileDown ? x.back != null && s.nanos >= x.back.nanos()
+        boolean onWan = s.counterpartFrame != 0 && "wan".equals(c.counterpartCapture())
+                && (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED);
+        boolean usable = x.natted ? true : x.createdWhileDown
+                ? x.back != null && s.nanos >= x.back.nanos() || x.back == null && (onWan || x.wanAgainNanos != Long.MIN_VALUE)
                 : x.firstNotOnWan;
         if (!usable || s.nanos < x.staleSince) return;
+        if (x.createdWhileDown && x.back == null && x.wanAgainNanos == Long.MIN_VALUE) {
+            x.wanAgainNanos = s.nanos;
+            x.wanAgainFrame = s.counterpartFrame;
+        }
         x.afterBack++;
         x.refreshes.add(s.nanos, s.payload);
         if (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED) x.leaked++;
@@ -408,6 +425,9 @@ final class StaleMappingDetector implements Detector {
                     m.append(" while the WAN was unusable: ").append(x.down.what()).append(" at ")
                             .append(Text.time(x.down.nanos()));
                     if (x.back != null) m.append(", back at ").append(Text.time(x.back.nanos()));
+                    else if (x.wanAgainNanos != Long.MIN_VALUE) m.append("; its packets reached the WAN again from ")
+                            .append(Text.time(x.wanAgainNanos)).append(" (wan frame ").append(x.wanAgainFrame)
+                            .append(": the WAN was usable again) with the entry still un-NATed");
                 }
                 if (x.firstNotOnWan) m.append("; its first packet was routed elsewhere than the WAN (a fallback route)");
                 m.append(". ");
@@ -433,10 +453,12 @@ final class StaleMappingDetector implements Detector {
                             .append(x.translated).append(", so it translates with a fixed SNAT (no masquerade flush). ");
                 }
             }
-            long since = x.natted ? x.staleSince : x.back != null ? x.back.nanos() : x.created;
+            long since = x.natted ? x.staleSince : x.back != null ? x.back.nanos()
+                    : x.wanAgainNanos != Long.MIN_VALUE ? x.wanAgainNanos : x.created;
             long end = x.ended != Long.MIN_VALUE ? x.ended : x.refreshes.last;
             m.append("The phone kept it alive ").append(Text.seconds(end - since)).append(" s ")
-                    .append(x.natted ? "after the change" : x.back != null ? "after the WAN came back" : "")
+                    .append(x.natted ? "after the change" : x.back != null || x.wanAgainNanos != Long.MIN_VALUE
+                            ? "after the WAN came back" : "")
                     .append(" with ").append(Text.count(x.refreshes.packets, "packet")).append(' ')
                     .append(x.refreshes.interval()).append(": ").append(x.refreshes.kinds());
             if (x.leaked > 0) {
