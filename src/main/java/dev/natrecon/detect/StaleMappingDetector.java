@@ -76,6 +76,12 @@ final class StaleMappingDetector implements Detector {
     /** WAN addresses removed and not added back, with the change that removed each. */
     private final Map<String, UplinkChange> removed = new HashMap<>();
 
+    /**
+     * Live entries created without NAT, by their host-to-destination key ({@link #hostKey}): a later translated entry of
+     * the same key shows the NAT rule in force for that traffic (few: un-NATed entries from the inside are rare).
+     */
+    private final Map<Flow, List<Candidate>> unNatted = new HashMap<>();
+
     /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
     private final Inside inside;
 
@@ -118,6 +124,11 @@ final class StaleMappingDetector implements Detector {
          * the WAN proves the WAN usable again (with the entry still un-NATed), or MIN.
          */
         long wanAgainNanos = Long.MIN_VALUE, wanAgainFrame;
+        /**
+         * Created without NAT: a later entry of the same inside host to the same destination that was translated (the
+         * NAT rule covers this traffic now: loaded or changed after this entry was made), or null.
+         */
+        Candidate natLater;
         /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
         ArpWatch.Unanswered arp;
         /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
@@ -258,6 +269,14 @@ final class StaleMappingDetector implements Detector {
             } else if (x.natted) {
                 natted.put(x.flow, x);
             }
+            if (x.natted) {
+                List<Candidate> before = unNatted.get(hostKey(x.flow));
+                if (before != null) {
+                    for (Candidate y : before) if (y.natLater == null && !y.createdWhileDown) y.natLater = x;
+                }
+            } else if (unNatted.size() < 1024) {
+                unNatted.computeIfAbsent(hostKey(x.flow), k -> new java.util.ArrayList<>(2)).add(x);
+            }
             if (!x.natted) {
                 x.createdWhileDown = downSince != Long.MIN_VALUE;
                 x.down = downBy;
@@ -277,6 +296,10 @@ final class StaleMappingDetector implements Detector {
             Candidate x = live.remove(v.id());
             if (x == null) return;
             natted.remove(x.flow, x);
+            if (!x.natted) {
+                List<Candidate> l = unNatted.get(hostKey(x.flow));
+                if (l != null && l.remove(x) && l.isEmpty()) unNatted.remove(hostKey(x.flow));
+            }
             if (x.natted && x.why != null && stale.get(x.flow) == x && x.modelEnded == Long.MIN_VALUE) {
                 // bound to a removed address: whether the router ended it too, its WAN copies tell (packet())
                 x.modelEnded = e.nanos();
@@ -298,6 +321,11 @@ final class StaleMappingDetector implements Detector {
                         x.flow.dstLo(), -1 - (int) x.id), x);
             }
         }
+    }
+
+    /** The key of "the same inside host to the same destination": the flow without its source port. */
+    private static Flow hostKey(Flow f) {
+        return new Flow(f.protocol(), f.srcHi(), f.srcLo(), 0, f.dstHi(), f.dstLo(), f.dstPort());
     }
 
     /**
@@ -393,7 +421,7 @@ final class StaleMappingDetector implements Detector {
                 && (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED);
         boolean usable = x.natted ? true : x.createdWhileDown
                 ? x.back != null && s.nanos >= x.back.nanos() || x.back == null && (onWan || x.wanAgainNanos != Long.MIN_VALUE)
-                : x.firstNotOnWan;
+                : x.firstNotOnWan || x.natLater != null && s.nanos >= x.natLater.created;
         if (!usable || s.nanos < x.staleSince) return;
         if (x.createdWhileDown && x.back == null && x.wanAgainNanos == Long.MIN_VALUE) {
             x.wanAgainNanos = s.nanos;
@@ -430,6 +458,14 @@ final class StaleMappingDetector implements Detector {
                             .append(": the WAN was usable again) with the entry still un-NATed");
                 }
                 if (x.firstNotOnWan) m.append("; its first packet was routed elsewhere than the WAN (a fallback route)");
+                if (x.natLater != null && !x.firstNotOnWan) {
+                    m.append("; entry ").append(x.natLater.id).append(" of the same host to the same destination (")
+                            .append(x.natLater.flow.text()).append(", created at ").append(Text.time(x.natLater.created))
+                            .append(", ").append(x.natLater.createdPoint).append(" frame ").append(x.natLater.createdFrame)
+                            .append(") was translated to ").append(x.natLater.translated).append(": the NAT rule covers "
+                                    + "this traffic now (loaded or changed after this entry was made), but Linux never "
+                                    + "re-NATs a confirmed entry (nf_nat_core.c)");
+                }
                 m.append(". ");
             } else if (x.down == null && x.arp != null) {
                 m.append("was translated to ").append(x.translated).append(" and kept that address after the router "
@@ -454,11 +490,13 @@ final class StaleMappingDetector implements Detector {
                 }
             }
             long since = x.natted ? x.staleSince : x.back != null ? x.back.nanos()
-                    : x.wanAgainNanos != Long.MIN_VALUE ? x.wanAgainNanos : x.created;
+                    : x.wanAgainNanos != Long.MIN_VALUE ? x.wanAgainNanos
+                    : x.natLater != null && !x.firstNotOnWan ? x.natLater.created : x.created;
             long end = x.ended != Long.MIN_VALUE ? x.ended : x.refreshes.last;
             m.append("The phone kept it alive ").append(Text.seconds(end - since)).append(" s ")
                     .append(x.natted ? "after the change" : x.back != null || x.wanAgainNanos != Long.MIN_VALUE
-                            ? "after the WAN came back" : "")
+                            ? "after the WAN came back" : x.natLater != null && !x.firstNotOnWan
+                            ? "after NAT applied to entry " + x.natLater.id : "")
                     .append(" with ").append(Text.count(x.refreshes.packets, "packet")).append(' ')
                     .append(x.refreshes.interval()).append(": ").append(x.refreshes.kinds());
             if (x.leaked > 0) {
@@ -489,6 +527,12 @@ final class StaleMappingDetector implements Detector {
             if (x.timeout > 0) b.detail("timeout each refresh restarts s", x.timeout);
             if (x.down != null) b.detail("uplink", x.down.text() + " at " + Text.time(x.down.nanos())
                     + (x.back != null ? "; " + x.back.text() + " at " + Text.time(x.back.nanos()) : ""));
+            if (x.natLater != null && !x.firstNotOnWan) {
+                b.frame(x.natLater.createdPoint, x.natLater.createdFrame);
+                b.detail("NAT in force since", "entry " + x.natLater.id + " (" + x.natLater.flow.text() + ") translated to "
+                        + x.natLater.translated + ", created at " + x.natLater.createdPoint + " frame "
+                        + x.natLater.createdFrame);
+            }
             if (x.arp != null) {
                 for (long frame : x.arp.frames()) b.frame("wan", frame);
                 b.detail("address lost (inferred)", "no ARP reply for " + x.arp.address() + " on the WAN: wan frames "
