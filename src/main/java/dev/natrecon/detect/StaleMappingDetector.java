@@ -129,6 +129,11 @@ final class StaleMappingDetector implements Detector {
          * NAT rule covers this traffic now: loaded or changed after this entry was made), or null.
          */
         Candidate natLater;
+        /**
+         * Translated to an address of the phone's own LAN subnet (the router's LAN side): masquerade found no address on
+         * the WAN interface and took another interface's (wrongly NATed from its first packet).
+         */
+        boolean insideNat;
         /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
         ArpWatch.Unanswered arp;
         /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
@@ -254,6 +259,15 @@ final class StaleMappingDetector implements Detector {
             x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
             x.view = v;
             UplinkChange gone = x.natted ? removed.get(x.translated) : null;
+            if (gone == null && x.natted && onTheLanSubnet(o, v.reply())) {
+                x.insideNat = true;
+                x.becameStale("translated to " + x.translated + ", an address of the LAN's subnet, not the WAN's",
+                        c.nanos());
+                Candidate old = stale.get(x.flow);
+                if (old == null || old.ended != Long.MIN_VALUE || old.modelEnded != Long.MIN_VALUE) stale.put(x.flow, x);
+                live.put(x.id, x);
+                return;
+            }
             if (gone != null) {
                 Candidate old = stale.get(x.flow);
                 if (old != null && old.natted && old.translated.equals(x.translated)) {
@@ -321,6 +335,19 @@ final class StaleMappingDetector implements Detector {
                         x.flow.dstLo(), -1 - (int) x.id), x);
             }
         }
+    }
+
+    /**
+     * Whether an entry's translated source (the reply's destination) is another address of its original source's /24
+     * (IPv4): the router's LAN side, which masquerade takes when the WAN interface has no address of its own
+     * (nf_nat_masquerade.c: inet_select_addr on the out device finds none; the route's preferred source is the LAN's).
+     */
+    private static boolean onTheLanSubnet(ConntrackTuple original, ConntrackTuple reply) {
+        if (!Addresses.isV4(original.srcHi(), original.srcLo()) || !Addresses.isV4(reply.dstHi(), reply.dstLo())) {
+            return false;
+        }
+        int src = (int) original.srcLo(), nat = (int) reply.dstLo();
+        return src != nat && (src >>> 8) == (nat >>> 8);
     }
 
     /** The key of "the same inside host to the same destination": the flow without its source port. */
@@ -467,6 +494,14 @@ final class StaleMappingDetector implements Detector {
                                     + "re-NATs a confirmed entry (nf_nat_core.c)");
                 }
                 m.append(". ");
+            } else if (x.insideNat) {
+                m.append("was translated to ").append(x.translated).append(" at ").append(Text.time(x.created))
+                        .append(" (").append(x.createdPoint).append(" frame ").append(x.createdFrame).append("), an "
+                                + "address of the phone's own LAN subnet, not a WAN address: masquerade found no address "
+                                + "on the WAN interface when the entry was made and took another interface's "
+                                + "(nf_nat_masquerade.c), and Linux never re-NATs a confirmed entry, so its copies leave "
+                                + "the WAN with a source no answer can come back to, even once the WAN has its address "
+                                + "again. ");
             } else if (x.down == null && x.arp != null) {
                 m.append("was translated to ").append(x.translated).append(" and kept that address after the router "
                         + "stopped answering ARP for it on the WAN (inferred from the captures: the address is no longer "
@@ -494,7 +529,7 @@ final class StaleMappingDetector implements Detector {
                     : x.natLater != null && !x.firstNotOnWan ? x.natLater.created : x.created;
             long end = x.ended != Long.MIN_VALUE ? x.ended : x.refreshes.last;
             m.append("The phone kept it alive ").append(Text.seconds(end - since)).append(" s ")
-                    .append(x.natted ? "after the change" : x.back != null || x.wanAgainNanos != Long.MIN_VALUE
+                    .append(x.insideNat ? "after it was made" : x.natted ? "after the change" : x.back != null || x.wanAgainNanos != Long.MIN_VALUE
                             ? "after the WAN came back" : x.natLater != null && !x.firstNotOnWan
                             ? "after NAT applied to entry " + x.natLater.id : "")
                     .append(" with ").append(Text.count(x.refreshes.packets, "packet")).append(' ')
@@ -539,7 +574,13 @@ final class StaleMappingDetector implements Detector {
                         + x.arp.frames().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
             }
             if (!x.natted) b.filter("wan", f.displayFilter());
-            if (x.natted) {
+            if (x.insideNat) {
+                b.fix("Flush the entry once the WAN has its address again (conntrack -D -s "
+                        + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address hook): "
+                        + "masquerade then translates the next packet to the WAN's address. Until then every "
+                        + "retransmission keeps the entry alive: stop the phone until it times out, or move it to SIP over "
+                        + "TCP.");
+            } else if (x.natted) {
                 b.fix("Use masquerade instead of a fixed SNAT to an address the WAN can lose (masquerade flushes its "
                         + "entries itself), or change the SNAT rule to the new address, then flush the entry (conntrack -D "
                         + "-s " + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address "
