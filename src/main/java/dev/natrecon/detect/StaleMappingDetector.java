@@ -134,6 +134,15 @@ final class StaleMappingDetector implements Detector {
          * the WAN interface and took another interface's (wrongly NATed from its first packet).
          */
         boolean insideNat;
+        /**
+         * Translated, its copies seen leaving the WAN from its address (the first at {@link #firstOutOnWan}), while the
+         * answers to it reach the phone without crossing the WAN ({@link #elsewhere} of them, LAN frames in
+         * {@link #elsewhereFrames}): its address is another uplink's (made while its packets left by another interface).
+         */
+        long firstOutOnWan = Long.MIN_VALUE, firstOutWanFrame;
+        int elsewhere;
+        final long[] elsewhereFrames = new long[ELSEWHERE_PROOF];
+        boolean otherUplink;
         /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
         ArpWatch.Unanswered arp;
         /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
@@ -155,6 +164,9 @@ final class StaleMappingDetector implements Detector {
             finding = Finding.of(RULE);
         }
     }
+
+    /** Answers reaching the phone without crossing the WAN that prove an entry's address another uplink's. */
+    private static final int ELSEWHERE_PROOF = 2;
 
     /** The last outbound SIP packets of a translated entry (a ring of {@link #SIZE}; fixed arrays, made once). */
     private static final class Recent {
@@ -393,16 +405,52 @@ final class StaleMappingDetector implements Detector {
         if (x != null) {
             if (s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK) return;
             if (x.recent == null) x.recent = new Recent();
-            x.recent.add(s.nanos, s.frame, s.counterpartFrame, s.payload,
-                    Addresses.format(s.cpSrcHi, s.cpSrcLo).equals(x.translated));
+            boolean fromIt = Addresses.format(s.cpSrcHi, s.cpSrcLo).equals(x.translated);
+            x.recent.add(s.nanos, s.frame, s.counterpartFrame, s.payload, fromIt);
+            if (fromIt && x.firstOutOnWan == Long.MIN_VALUE && "wan".equals(c.counterpartCapture())) {
+                x.firstOutOnWan = s.nanos;
+                x.firstOutWanFrame = s.counterpartFrame;
+            }
             return;
         }
         x = natted.get(f.reversed());
-        if (x != null && s.counterpartFrame != 0 && c.role() == Crossing.Role.LEAVING) {
+        if (x == null || c.role() != Crossing.Role.LEAVING) return;
+        if (s.counterpartFrame != 0) {
             x.aliveNanos = s.nanos;
             x.aliveWanFrame = s.counterpartFrame;
             if (x.recent != null) x.recent.clear();
+        } else if (s.outcome == Outcome.NO_COUNTERPART && x.firstOutOnWan != Long.MIN_VALUE
+                && s.nanos > x.firstOutOnWan && (x.aliveNanos == Long.MIN_VALUE || x.aliveNanos < x.firstOutOnWan)) {
+            // an answer to the phone that never crossed the WAN although the entry's requests do: it came back by
+            // another uplink, the one whose address the entry carries
+            x.elsewhereFrames[x.elsewhere++] = s.frame;
+            if (x.elsewhere == ELSEWHERE_PROOF) otherUplink(x);
         }
+    }
+
+    /**
+     * {@code x}'s requests leave the WAN from its address and the answers to it reach the phone by another path: the
+     * address is another uplink's, kept by an entry Linux never re-NATs. Stale since its creation; its SIP packets out
+     * since then that left from that address count as its refreshes.
+     */
+    private void otherUplink(Candidate x) {
+        natted.remove(x.flow, x);
+        x.otherUplink = true;
+        x.becameStale("translated to " + x.translated + ", another uplink's address: the answers to it reach the phone "
+                + "without crossing the WAN", x.created);
+        for (int i = 0; i < x.elsewhere; i++) x.finding.frame("lan", x.elsewhereFrames[i]);
+        x.finding.frame("wan", x.firstOutWanFrame);
+        stale.put(x.flow, x);
+        Recent r = x.recent;
+        for (int i = 0; r != null && i < r.count; i++) {
+            int k = (r.next - r.count + i + Recent.SIZE) % Recent.SIZE;
+            if (r.nanos[k] <= x.created || !r.fromTranslated[k]) continue;
+            x.afterBack++;
+            x.leaked++;
+            x.refreshes.add(r.nanos[k], r.payload[k]);
+            x.finding.frame("lan", r.lanFrame[k]).frame("wan", r.wanFrame[k]).at(r.nanos[k]);
+        }
+        x.recent = null;
     }
 
     @Override
@@ -494,6 +542,15 @@ final class StaleMappingDetector implements Detector {
                                     + "re-NATs a confirmed entry (nf_nat_core.c)");
                 }
                 m.append(". ");
+            } else if (x.otherUplink) {
+                m.append("was translated to ").append(x.translated).append(" at ").append(Text.time(x.created))
+                        .append(" (").append(x.createdPoint).append(" frame ").append(x.createdFrame).append("); its "
+                                + "requests leave the WAN from that address (from wan frame ").append(x.firstOutWanFrame)
+                        .append(") while the answers to it reach the phone without crossing the WAN (lan frames ");
+                for (int i = 0; i < x.elsewhere; i++) m.append(i == 0 ? "" : " ").append(x.elsewhereFrames[i]);
+                m.append("): ").append(x.translated).append(" is another uplink's address (the entry was made while "
+                        + "the flow left by another interface, e.g. a backup uplink's SNAT), and Linux never re-NATs a "
+                        + "confirmed entry (nf_nat_core.c), so it keeps that NAT on this WAN. ");
             } else if (x.insideNat) {
                 m.append("was translated to ").append(x.translated).append(" at ").append(Text.time(x.created))
                         .append(" (").append(x.createdPoint).append(" frame ").append(x.createdFrame).append("), an "
@@ -529,7 +586,7 @@ final class StaleMappingDetector implements Detector {
                     : x.natLater != null && !x.firstNotOnWan ? x.natLater.created : x.created;
             long end = x.ended != Long.MIN_VALUE ? x.ended : x.refreshes.last;
             m.append("The phone kept it alive ").append(Text.seconds(end - since)).append(" s ")
-                    .append(x.insideNat ? "after it was made" : x.natted ? "after the change" : x.back != null || x.wanAgainNanos != Long.MIN_VALUE
+                    .append(x.insideNat || x.otherUplink ? "after it was made" : x.natted ? "after the change" : x.back != null || x.wanAgainNanos != Long.MIN_VALUE
                             ? "after the WAN came back" : x.natLater != null && !x.firstNotOnWan
                             ? "after NAT applied to entry " + x.natLater.id : "")
                     .append(" with ").append(Text.count(x.refreshes.packets, "packet")).append(' ')
@@ -538,7 +595,8 @@ final class StaleMappingDetector implements Detector {
                 m.append("; ").append(x.leaked).append(" of them left the WAN ")
                         .append(x.natted ? "from " + x.translated : "with the private source " + f.source());
             }
-            m.append(x.inbound == 0 ? ", and no reply came back" : ", " + Text.count(x.inbound, "reply") + " came back");
+            m.append(x.inbound == 0 ? ", and no reply came back" : x.inbound == 1 ? ", 1 reply came back"
+                    : ", " + x.inbound + " replies came back");
             m.append(x.ended != Long.MIN_VALUE ? ". It was " + x.endedHow + " at " + Text.time(x.ended)
                     : ". It was still alive at the end of the captures");
             m.append(", ").append(Text.seconds(end - x.created)).append(" s after it was created.");
@@ -574,7 +632,13 @@ final class StaleMappingDetector implements Detector {
                         + x.arp.frames().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
             }
             if (!x.natted) b.filter("wan", f.displayFilter());
-            if (x.insideNat) {
+            if (x.otherUplink) {
+                b.fix("Flush the entry when the main WAN comes back (conntrack -D -s "
+                        + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address hook; "
+                        + "or from the routing change's hook): the next packet then gets this WAN's NAT. Use masquerade "
+                        + "on the backup uplink too (a masqueraded entry dies when its packets leave by another "
+                        + "interface: nf_nat_oif_changed).");
+            } else if (x.insideNat) {
                 b.fix("Flush the entry once the WAN has its address again (conntrack -D -s "
                         + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address hook): "
                         + "masquerade then translates the next packet to the WAN's address. Until then every "
