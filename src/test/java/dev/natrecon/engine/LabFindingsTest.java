@@ -266,4 +266,68 @@ class LabFindingsTest {
         RunResult r = withAddressHistory("wan-address-change");
         assertEquals(List.of(), r.findings().stream().filter(f -> f.severity() != Severity.INFO).toList());
     }
+    private static Finding only(String sample, String rule) throws IOException {
+        RunResult r = Analysis.run(KernelConformanceTest.inputs(sample, "captures"), List.of());
+        List<Finding> f = r.findings().stream().filter(x -> x.id().equals(rule)).toList();
+        assertEquals(1, f.size(), sample + ": " + f);
+        return f.get(0);
+    }
+
+    /**
+     * nat-late from the captures alone: phone A's entry was made before the nat table was loaded (no NAT); nothing in
+     * the captures shows the load, but phone A's later flow to the same registrar (from port 5070, LAN frame 10) was
+     * masqueraded: the rule covers that traffic now, and the un-NATed entry lives on (the kernel never re-NATs it).
+     * The evidence: the later entry, and the un-NATed copies after it (README: WAN frames 12-15 and 20-23); never the
+     * masqueraded copies (WAN frames 8 10 16 18).
+     */
+    @Test
+    void natLoadedLateIsAStaleMappingShownByALaterTranslatedEntry() throws IOException {
+        Finding f = only("nat-late", "nat.stale_mapping");
+        assertEquals(Severity.ERROR, f.severity());
+        assertTrue(f.frames("wan").containsAll(List.of(12L, 13L, 14L, 15L, 20L, 21L, 22L, 23L)), f.frames("wan").toString());
+        for (long healthy : List.of(8L, 10L, 16L, 18L)) assertFalse(f.frames("wan").contains(healthy), f.frames("wan").toString());
+        assertTrue(f.frames("lan").contains(10L), "the later translated entry's first packet: " + f.frames("lan"));
+        assertTrue(f.details().get("NAT in force since").contains("192.168.1.10:5070"), f.details().toString());
+        assertEquals("8", f.details().get("left the WAN"), f.details().toString());
+    }
+
+    /**
+     * masq-no-address: masquerade found no address on wan0 and translated to the LAN's 192.168.1.1 (README: WAN frames
+     * 5-12 during the outage, 13-18 after the address came back, all from 192.168.1.1, none answered).
+     */
+    @Test
+    void masqueradeToTheLansAddressIsWronglyNatedFromItsFirstPacket() throws IOException {
+        Finding f = only("masq-no-address", "nat.stale_mapping");
+        List<Long> want = java.util.stream.LongStream.rangeClosed(5, 18).boxed().toList();
+        assertEquals(want, f.frames("wan"), f.message());
+        assertTrue(f.message().contains("192.168.1.1") && f.message().contains("no address"), f.message());
+        assertEquals("0", f.details().get("replies"), f.details().toString());
+        Finding leak = only("masq-no-address", "nat.private_source_leak");
+        assertFalse(leak.message().contains("untranslated"), "translated to the LAN's address: " + leak.message());
+    }
+
+    /**
+     * backup-uplink-snat: the entry SNATed on the backup keeps 198.51.100.2 on wan0 once the main WAN is back (README:
+     * wan0 frames 5 6 7), while the provider's answers reach the phone over the backup (LAN frames 10 12 14, no wan0
+     * copy). Which frame made the entry (the kernel's LAN frame 5, on the backup) is the model's to infer ({@code
+     * paths}); the finding rests on the copies and the answers.
+     */
+    @Test
+    void anEntryWithTheBackupUplinksSnatIsStaleOnTheMainWan() throws IOException {
+        Finding f = only("backup-uplink-snat", "nat.stale_mapping");
+        assertEquals(List.of(5L, 6L, 7L), f.frames("wan"), f.message());
+        assertTrue(f.frames("lan").containsAll(List.of(10L, 12L, 14L)), f.frames("lan").toString());
+        assertTrue(f.message().contains("198.51.100.2") && f.message().contains("another uplink"), f.message());
+    }
+
+    /**
+     * operator-flush-renumbered: the entry vanished 2.5 s after its last packet while the router's own sysctl dump
+     * says 30 s / 120 s: deleted (the lab's conntrack -F), not expired; information, never the keepalive error.
+     */
+    @Test
+    void aBindingGoneBeforeTheDumpedTimeoutWasDeletedNotExpired() throws IOException {
+        Finding f = only("operator-flush-renumbered", "keepalive.gap_exceeds_timeout");
+        assertEquals(Severity.INFO, f.severity(), f.message());
+        assertTrue(f.message().contains("deleted") && f.message().contains("router.sysctl"), f.message());
+    }
 }
