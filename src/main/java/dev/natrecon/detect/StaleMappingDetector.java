@@ -25,8 +25,14 @@ import java.util.function.Consumer;
  *       its address gone, or while its packets went out a fallback route instead of the WAN; once the WAN is back the
  *       entry still says "no NAT" and its packets leave with the private source;</li>
  *   <li>translated to an address the WAN no longer has (a fixed SNAT survives the address change; masquerade would
- *       have flushed it).</li>
+ *       have flushed it);</li>
+ *   <li>created without NAT, and a later entry of the same host to the same destination was translated: the NAT rule
+ *       covers that traffic now (loaded or changed after the entry was made);</li>
+ *   <li>wrongly NATed from its first packet: masqueraded to an address of the LAN's own subnet (the WAN interface had
+ *       no address), or translated to another uplink's address (its requests leave the WAN from it while the answers
+ *       reach the phone by another path: a backup uplink's SNAT).</li>
  * </ul>
+ * An entry bound to an address the WAN has again shows nothing stale from then on (kept or re-made, it fits).
  * State: one small record per live entry from an inside address to the outside (dropped when the entry goes unless
  * it became stale), and per stale entry its refresh summary.
  */
@@ -37,7 +43,11 @@ final class StaleMappingDetector implements Detector {
                     + "while the WAN was down or its address removed (from the case settings, --link-change, PPPoE/DHCP "
                     + "messages), or whose first packet did not leave through the WAN (routed back out of the LAN by a "
                     + "fallback route, or dropped), and that the phone kept refreshing after the WAN was usable again; or "
-                    + "(b) was translated to a WAN address that was then removed and still refreshed afterwards. Linux "
+                    + "(b) was translated to a WAN address that was then removed and still refreshed afterwards; or (c) "
+                    + "was created without NAT and kept refreshed after a later entry of the same host to the same "
+                    + "destination was translated (the NAT rule loaded or changed after it); or (d) was translated to "
+                    + "an address of the LAN's own subnet (masquerade with no WAN address) or to another uplink's address "
+                    + "(its requests leave the WAN from it, the answers reach the phone by another path). Linux "
                     + "never re-evaluates an entry's NAT (nf_nat_core.c: the binding is made once, at the first packet), "
                     + "only masquerade flushes entries when the device goes down or its address goes "
                     + "(nf_nat_masquerade.c), and every packet restarts the timer: 30 s unreplied, 120 s stream, 3600 s "
