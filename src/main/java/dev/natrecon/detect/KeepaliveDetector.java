@@ -225,7 +225,10 @@ final class KeepaliveDetector implements Detector {
             }
             byte[] payload = s.payload != null ? s.payload : s.cpPayload;
             Draft d = add(t, s.nanos, out, payload, external, s.frame, s.counterpartFrame);
-            if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)) {
+            // to the phone's own endpoint: a new entry without NAT (made after the old one was flushed, e.g. with the
+            // WAN's address), not a sign of the old one's expiry
+            if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)
+                    && !external.equals(Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort))) {
                 String change = "external endpoint changed " + t.external + " -> " + external;
                 t.portChanges.add(change + " at lan frame " + s.frame);
                 d.note = Text.join(d.note, change);
