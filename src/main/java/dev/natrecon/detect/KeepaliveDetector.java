@@ -225,13 +225,16 @@ final class KeepaliveDetector implements Detector {
             }
             byte[] payload = s.payload != null ? s.payload : s.cpPayload;
             Draft d = add(t, s.nanos, out, payload, external, s.frame, s.counterpartFrame);
+            if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)) {
+                String change = "external endpoint changed " + t.external + " -> " + external;
+                d.note = Text.join(d.note, change);
+            }
             // to the phone's own endpoint: a new entry without NAT (made after the old one was flushed, e.g. with the
             // WAN's address), not a sign of the old one's expiry
             if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)
                     && !external.equals(Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort))) {
                 String change = "external endpoint changed " + t.external + " -> " + external;
                 t.portChanges.add(change + " at lan frame " + s.frame);
-                d.note = Text.join(d.note, change);
                 t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
                 // another port of the same address: the kernel never re-NATs a confirmed entry, so the old one was
                 // gone (a new address is an uplink change, not an expiry)
