@@ -588,7 +588,7 @@ final class KeepaliveDetector implements Detector {
     }
 
     /** Whether both UDP timeouts are the router's own, read from its sysctl dump ("FILE:LINE"), not a profile's. */
-    private static boolean fromTheRoutersDump(Timeouts timeouts) {
+    static boolean fromTheRoutersDump(Timeouts timeouts) {
         String u = timeouts.source(Timeouts.Key.UDP), s = timeouts.source(Timeouts.Key.UDP_STREAM);
         return !u.startsWith("profile") && !u.startsWith("set ") && !s.startsWith("profile") && !s.startsWith("set ");
     }
