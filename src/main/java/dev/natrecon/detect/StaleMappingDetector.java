@@ -153,6 +153,8 @@ final class StaleMappingDetector implements Detector {
         int elsewhere;
         final long[] elsewhereFrames = new long[ELSEWHERE_PROOF];
         boolean otherUplink;
+        /** Another uplink's address, yet an answer to it crossed the WAN afterwards: the WAN capture had lost the rest. */
+        boolean contradicted;
         /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
         ArpWatch.Unanswered arp;
         /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
@@ -305,12 +307,12 @@ final class StaleMappingDetector implements Detector {
             } else if (x.natted) {
                 natted.put(x.flow, x);
             }
-            if (x.natted) {
+            if (x.natted && !unNatted.isEmpty()) {
                 List<Candidate> before = unNatted.get(hostKey(x.flow));
                 if (before != null) {
                     for (Candidate y : before) if (y.natLater == null && !y.createdWhileDown) y.natLater = x;
                 }
-            } else if (unNatted.size() < 1024) {
+            } else if (!x.natted && unNatted.size() < 1024) {
                 unNatted.computeIfAbsent(hostKey(x.flow), k -> new java.util.ArrayList<>(2)).add(x);
             }
             if (!x.natted) {
@@ -498,6 +500,7 @@ final class StaleMappingDetector implements Detector {
             return;
         }
         if (!out) {
+            if (x.otherUplink && s.counterpartFrame != 0) x.contradicted = true;
             x.inbound++;
             x.finding.frame("lan", s.frame).frame("wan", s.counterpartFrame);
             return;
@@ -527,7 +530,7 @@ final class StaleMappingDetector implements Detector {
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
         for (Candidate x : stale.values()) {
-            if (x.afterBack == 0) continue;
+            if (x.afterBack == 0 || x.contradicted) continue;
             Flow f = x.flow;
             StringBuilder m = new StringBuilder();
             m.append("Entry ").append(x.id).append(" (").append(f.text()).append(") ");
