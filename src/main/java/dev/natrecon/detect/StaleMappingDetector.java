@@ -645,7 +645,12 @@ final class StaleMappingDetector implements Detector {
                         + x.arp.frames().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
             }
             if (!x.natted) b.filter("wan", f.displayFilter());
-            if (x.otherUplink) {
+            if (x.natLater != null && !x.firstNotOnWan && !x.createdWhileDown) {
+                b.fix("Flush the entry after loading or changing the NAT rules (conntrack -D -s "
+                        + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, right after nft -f / "
+                        + "iptables-restore): the rule then applies to the next packet. Load the NAT rules before the LAN "
+                        + "comes up, so that no entry is made without them.");
+            } else if (x.otherUplink) {
                 b.fix("Flush the entry when the main WAN comes back (conntrack -D -s "
                         + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address hook; "
                         + "or from the routing change's hook): the next packet then gets this WAN's NAT. Use masquerade "

@@ -289,6 +289,7 @@ class LabFindingsTest {
         assertTrue(f.frames("lan").contains(10L), "the later translated entry's first packet: " + f.frames("lan"));
         assertTrue(f.details().get("NAT in force since").contains("192.168.1.10:5070"), f.details().toString());
         assertEquals("8", f.details().get("left the WAN"), f.details().toString());
+        assertTrue(f.fix().contains("conntrack -D -s 192.168.1.10") && f.fix().contains("NAT rules"), f.fix());
     }
 
     /**
