@@ -613,7 +613,7 @@ final class KeepaliveDetector implements Detector {
         String dumped = String.format(Locale.ROOT, "%d s unreplied (%s), %d s assured (%s)",
                 TimeoutKind.UNREPLIED.seconds(timeouts), timeouts.source(Timeouts.Key.UDP),
                 TimeoutKind.STREAM.seconds(timeouts), timeouts.source(Timeouts.Key.UDP_STREAM));
-        b.message(String.format(Locale.ROOT, "The binding udp %s <-> %s was gone (%s) %s, before the router's own "
+        b.message(String.format(Locale.ROOT, "The binding udp %s <-> %s was gone (%s) after a gap %s, before the router's own "
                                 + "timeouts ran out (%s): it did not expire, it was deleted (an operator's conntrack -D "
                                 + "or -F, or a flush the captures do not show); the keepalives are not the cause.",
                         t.lan.source(), t.lan.destination(), evidence, bound.text(), dumped))

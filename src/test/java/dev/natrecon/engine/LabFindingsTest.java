@@ -123,7 +123,9 @@ class LabFindingsTest {
             Map.entry("wan-address-change-snat", List.of(
                     new Expected("nat.stale_mapping", E,
                             "the SNAT entry survived the address change and kept sending from 203.0.113.2 (ARPed, never answered)")))));
-    // none of these waits for the uplink history: wan-address-change-snat's address loss shows in the WAN's ARP
+    // wan-address-change-snat's address loss shows in the WAN's ARP; backup-uplink-snat's finding rests on the wan0
+    // copies from 198.51.100.2 and the answers that reach the phone without crossing wan0, whichever frame the model
+    // infers made the entry (the kernel's: LAN frame 5, on the backup; the model's today: LAN frame 9)
 
     static List<String> samples() throws IOException {
         return KernelConformanceTest.samples();
