@@ -227,8 +227,14 @@ final class KeepaliveDetector implements Detector {
             Draft d = add(t, s.nanos, out, payload, external, s.frame, s.counterpartFrame);
             if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)) {
                 String change = "external endpoint changed " + t.external + " -> " + external;
-                t.portChanges.add(change + " at lan frame " + s.frame);
                 d.note = Text.join(d.note, change);
+            }
+            // to the phone's own endpoint: a new entry without NAT (made after the old one was flushed, e.g. with the
+            // WAN's address), not a sign of the old one's expiry
+            if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)
+                    && !external.equals(Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort))) {
+                String change = "external endpoint changed " + t.external + " -> " + external;
+                t.portChanges.add(change + " at lan frame " + s.frame);
                 t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
                 // another port of the same address: the kernel never re-NATs a confirmed entry, so the old one was
                 // gone (a new address is an uplink change, not an expiry)
@@ -486,7 +492,9 @@ final class KeepaliveDetector implements Detector {
         drafts.clear();
         for (Map.Entry<Track, TimeoutBound> e : bounds.entrySet()) {
             if (e.getValue().shortestGone != null && !exceededByTrack.containsKey(e.getKey())) {
-                findings.accept(expiredWithinTheTimeouts(e.getKey(), e.getValue(), timeouts));
+                findings.accept(fromTheRoutersDump(timeouts)
+                        ? deletedBeforeItsTimeout(e.getKey(), e.getValue(), timeouts)
+                        : expiredWithinTheTimeouts(e.getKey(), e.getValue(), timeouts));
             }
         }
         for (Map.Entry<Track, List<Draft>> e : exceededByTrack.entrySet()) {
@@ -577,6 +585,43 @@ final class KeepaliveDetector implements Detector {
             return String.format(Locale.ROOT, "%s; at least %.1f s (lan frame %d delivered %.1f s after lan frame %d)",
                     s, lower, longestSurvived.lanFrame, lower, longestSurvived.prevLanFrame);
         }
+    }
+
+    /** Whether both UDP timeouts are the router's own, read from its sysctl dump ("FILE:LINE"), not a profile's. */
+    static boolean fromTheRoutersDump(Timeouts timeouts) {
+        String u = timeouts.source(Timeouts.Key.UDP), s = timeouts.source(Timeouts.Key.UDP_STREAM);
+        return !u.startsWith("profile") && !u.startsWith("set ") && !s.startsWith("profile") && !s.startsWith("set ");
+    }
+
+    /**
+     * The binding was gone before the timeouts of the router's own sysctl dump ran out: not an expiry (its timer had
+     * not run out), so the entry was deleted — an operator's conntrack -D / -F, or a flush the captures do not show.
+     * Information, not an error: nothing in the keepalives to fix.
+     */
+    private Finding deletedBeforeItsTimeout(Track t, TimeoutBound bound, Timeouts timeouts) {
+        Draft d = bound.shortestGone;
+        Finding.Builder b = t.evidence.severity(Severity.INFO).subject("udp " + t.lan.source() + " <-> "
+                + t.lan.destination());
+        b.at(d.gapStart).at(d.nanos).frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame)
+                .frame("lan", d.lanFrame).frame("wan", d.wanFrame);
+        StringJoiner evidence = new StringJoiner("; ");
+        if (!t.portChanges.isEmpty()) evidence.add(String.join(", ", t.portChanges));
+        if (t.unanswered > 0) {
+            evidence.add(t.unanswered + " packet" + (t.unanswered == 1 ? "" : "s")
+                    + " from the far end reached the WAN with no LAN counterpart");
+        }
+        String dumped = String.format(Locale.ROOT, "%d s unreplied (%s), %d s assured (%s)",
+                TimeoutKind.UNREPLIED.seconds(timeouts), timeouts.source(Timeouts.Key.UDP),
+                TimeoutKind.STREAM.seconds(timeouts), timeouts.source(Timeouts.Key.UDP_STREAM));
+        b.message(String.format(Locale.ROOT, "The binding udp %s <-> %s was gone (%s) after a gap %s, before the router's own "
+                                + "timeouts ran out (%s): it did not expire, it was deleted (an operator's conntrack -D "
+                                + "or -F, or a flush the captures do not show); the keepalives are not the cause.",
+                        t.lan.source(), t.lan.destination(), evidence, bound.text(), dumped))
+                .filterWithEvidence("lan", t.lan.displayFilterBothWays())
+                .detail("gone", bound.text())
+                .detail("router's timeouts", dumped);
+        if (t.wan != null) b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
+        return b.build();
     }
 
     /**

@@ -86,7 +86,7 @@ final class NatBehaviourDetector implements Detector {
             f.frame("lan", translated.get(i).firstLanFrame).frame("wan", translated.get(i).firstWanFrame);
         }
         String hair = hairpinning(context, f);
-        String timeout = timeoutBounds(f);
+        String timeout = timeoutBounds(f, KeepaliveDetector.fromTheRoutersDump(context.timeouts()));
         f.message("Mapping: " + mapping + ". Filtering: " + filtering + ". Port preservation: " + ports
                         + ". Hairpinning: " + hair + ". UDP binding timeout: " + timeout + ".")
                 .detail("mapping", mapping).detail("filtering", filtering).detail("port preservation", ports)
@@ -173,14 +173,17 @@ final class NatBehaviourDetector implements Detector {
      * Per timeout state of the entry (unreplied, stream, sip helper): a packet from the remote delivered after a gap
      * proves the binding outlived it (lower bound); one that found no binding, or the phone's next packet leaving on
      * another port of the same address, proves it did not (upper bound). A re-created binding that kept its port
-     * cannot be told from a surviving one, so the phone's own packets give no lower bound.
+     * cannot be told from a surviving one, so the phone's own packets give no lower bound. With the router's own
+     * timeouts ({@code dumped}), a binding lost after a gap shorter than the timeout in force was deleted, not expired:
+     * no bound.
      */
-    private String timeoutBounds(Finding.Builder f) {
+    private String timeoutBounds(Finding.Builder f, boolean dumped) {
         Map<String, KeepaliveRow[]> byKind = new LinkedHashMap<>();
         for (KeepaliveRow r : keepalive.rows()) {
             if (r.timeoutSeconds() < 0) continue;
             KeepaliveRow[] b = byKind.computeIfAbsent(r.timeoutKind(), k -> new KeepaliveRow[2]);
-            boolean lost = r.note().contains("no LAN counterpart") || portMoved(r.note());
+            boolean lost = (r.note().contains("no LAN counterpart") || portMoved(r.note()))
+                    && !(dumped && r.gapSeconds() < r.timeoutSeconds());
             if (lost) {
                 if (b[1] == null || r.gapSeconds() < b[1].gapSeconds()) b[1] = r;
             } else if (r.direction().equals("in") && r.lanFrame() != 0 && r.wanFrame() != 0

@@ -78,7 +78,11 @@ final class PrivateSourceLeakDetector implements Detector {
                     .message(String.format(Locale.ROOT, "%d packet%s (%d bytes) of %s left the WAN with private source %s"
                                     + "%s.", leak.packets, leak.packets == 1 ? "" : "s", leak.bytes, flow.text(),
                             flow.source(), leak.matched == 0 ? "; none was matched to a LAN packet"
-                                    : leak.matched == leak.packets ? ", each the untranslated copy of a LAN packet"
+                                    : leak.matched == leak.packets ? (leak.lanFlow != null
+                                            && !leak.lanFlow.source().equals(flow.source())
+                                            ? ", each the copy of a LAN packet from " + leak.lanFlow.source()
+                                                    + " translated to that private source"
+                                            : ", each the untranslated copy of a LAN packet")
                                     : String.format(Locale.ROOT, ", %d of them matched to LAN packets", leak.matched)))
                     .filter("wan", flow.displayFilter())
                     .conntrack(leak.conntrack)

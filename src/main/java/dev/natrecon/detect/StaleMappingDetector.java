@@ -25,8 +25,14 @@ import java.util.function.Consumer;
  *       its address gone, or while its packets went out a fallback route instead of the WAN; once the WAN is back the
  *       entry still says "no NAT" and its packets leave with the private source;</li>
  *   <li>translated to an address the WAN no longer has (a fixed SNAT survives the address change; masquerade would
- *       have flushed it).</li>
+ *       have flushed it);</li>
+ *   <li>created without NAT, and a later entry of the same host to the same destination was translated: the NAT rule
+ *       covers that traffic now (loaded or changed after the entry was made);</li>
+ *   <li>wrongly NATed from its first packet: masqueraded to an address of the LAN's own subnet (the WAN interface had
+ *       no address), or translated to another uplink's address (its requests leave the WAN from it while the answers
+ *       reach the phone by another path: a backup uplink's SNAT).</li>
  * </ul>
+ * An entry bound to an address the WAN has again shows nothing stale from then on (kept or re-made, it fits).
  * State: one small record per live entry from an inside address to the outside (dropped when the entry goes unless
  * it became stale), and per stale entry its refresh summary.
  */
@@ -37,7 +43,11 @@ final class StaleMappingDetector implements Detector {
                     + "while the WAN was down or its address removed (from the case settings, --link-change, PPPoE/DHCP "
                     + "messages), or whose first packet did not leave through the WAN (routed back out of the LAN by a "
                     + "fallback route, or dropped), and that the phone kept refreshing after the WAN was usable again; or "
-                    + "(b) was translated to a WAN address that was then removed and still refreshed afterwards. Linux "
+                    + "(b) was translated to a WAN address that was then removed and still refreshed afterwards; or (c) "
+                    + "was created without NAT and kept refreshed after a later entry of the same host to the same "
+                    + "destination was translated (the NAT rule loaded or changed after it); or (d) was translated to "
+                    + "an address of the LAN's own subnet (masquerade with no WAN address) or to another uplink's address "
+                    + "(its requests leave the WAN from it, the answers reach the phone by another path). Linux "
                     + "never re-evaluates an entry's NAT (nf_nat_core.c: the binding is made once, at the first packet), "
                     + "only masquerade flushes entries when the device goes down or its address goes "
                     + "(nf_nat_masquerade.c), and every packet restarts the timer: 30 s unreplied, 120 s stream, 3600 s "
@@ -76,6 +86,12 @@ final class StaleMappingDetector implements Detector {
     /** WAN addresses removed and not added back, with the change that removed each. */
     private final Map<String, UplinkChange> removed = new HashMap<>();
 
+    /**
+     * Live entries created without NAT, by their host-to-destination key ({@link #hostKey}): a later translated entry of
+     * the same key shows the NAT rule in force for that traffic (few: un-NATed entries from the inside are rare).
+     */
+    private final Map<Flow, List<Candidate>> unNatted = new HashMap<>();
+
     /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
     private final Inside inside;
 
@@ -107,6 +123,38 @@ final class StaleMappingDetector implements Detector {
         String modelEndedHow;
         /** Bound to a removed address: a WAN copy of the flow left from another address (re-NATed: healed). */
         boolean healed;
+        /**
+         * Bound to a removed address that the WAN has again since then, or null: from then on its binding fits the uplink
+         * (whether the router kept the entry or masquerade flushed it and the next packet made one with the same
+         * address, its copies leave from an address the WAN has), so they show nothing stale.
+         */
+        UplinkChange rebound;
+        /**
+         * Created without NAT while the WAN was unusable, no uplink change said it came back: its first copy that left
+         * the WAN proves the WAN usable again (with the entry still un-NATed), or MIN.
+         */
+        long wanAgainNanos = Long.MIN_VALUE, wanAgainFrame;
+        /**
+         * Created without NAT: a later entry of the same inside host to the same destination that was translated (the
+         * NAT rule covers this traffic now: loaded or changed after this entry was made), or null.
+         */
+        Candidate natLater;
+        /**
+         * Translated to an address of the phone's own LAN subnet (the router's LAN side): masquerade found no address on
+         * the WAN interface and took another interface's (wrongly NATed from its first packet).
+         */
+        boolean insideNat;
+        /**
+         * Translated, its copies seen leaving the WAN from its address (the first at {@link #firstOutOnWan}), while the
+         * answers to it reach the phone without crossing the WAN ({@link #elsewhere} of them, LAN frames in
+         * {@link #elsewhereFrames}): its address is another uplink's (made while its packets left by another interface).
+         */
+        long firstOutOnWan = Long.MIN_VALUE, firstOutWanFrame;
+        int elsewhere;
+        final long[] elsewhereFrames = new long[ELSEWHERE_PROOF];
+        boolean otherUplink;
+        /** Another uplink's address, yet an answer to it crossed the WAN afterwards: the WAN capture had lost the rest. */
+        boolean contradicted;
         /** The address found gone by the router's silence to ARP (no uplink change said so), or null. */
         ArpWatch.Unanswered arp;
         /** The last packet from the far end the router forwarded to the phone through it: proof it was alive. */
@@ -128,6 +176,9 @@ final class StaleMappingDetector implements Detector {
             finding = Finding.of(RULE);
         }
     }
+
+    /** Answers reaching the phone without crossing the WAN that prove an entry's address another uplink's. */
+    private static final int ELSEWHERE_PROOF = 2;
 
     /** The last outbound SIP packets of a translated entry (a ring of {@link #SIZE}; fixed arrays, made once). */
     private static final class Recent {
@@ -169,13 +220,23 @@ final class StaleMappingDetector implements Detector {
             }
             case UP, ADDRESS_ADDED -> {
                 if (downSince != Long.MIN_VALUE) {
-                    for (Candidate x : stale.values()) if (x.back == null && (x.createdWhileDown || x.natted)) x.back = c;
+                    for (Candidate x : stale.values()) {
+                        // an un-NATed entry whose copies already reached the WAN: the WAN was back before this said so
+                        if (x.back == null && (x.createdWhileDown || x.natted) && x.wanAgainNanos == Long.MIN_VALUE) {
+                            x.back = c;
+                        }
+                    }
                 }
                 downSince = Long.MIN_VALUE;
                 downBy = null;
             }
         }
-        if (c.kind() == UplinkChange.Kind.ADDRESS_ADDED && c.bareAddress() != null) removed.remove(c.bareAddress());
+        if (c.kind() == UplinkChange.Kind.ADDRESS_ADDED && c.bareAddress() != null) {
+            removed.remove(c.bareAddress());
+            for (Candidate x : stale.values()) {
+                if (x.natted && x.rebound == null && x.translated.equals(c.bareAddress())) x.rebound = c;
+            }
+        }
         if (c.kind() == UplinkChange.Kind.ADDRESS_REMOVED) {
             String gone = c.bareAddress();
             if (gone != null && removed.size() < 64) removed.put(gone, c);
@@ -222,6 +283,15 @@ final class StaleMappingDetector implements Detector {
             x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
             x.view = v;
             UplinkChange gone = x.natted ? removed.get(x.translated) : null;
+            if (gone == null && x.natted && onTheLanSubnet(o, v.reply())) {
+                x.insideNat = true;
+                x.becameStale("translated to " + x.translated + ", an address of the LAN's subnet, not the WAN's",
+                        c.nanos());
+                Candidate old = stale.get(x.flow);
+                if (old == null || old.ended != Long.MIN_VALUE || old.modelEnded != Long.MIN_VALUE) stale.put(x.flow, x);
+                live.put(x.id, x);
+                return;
+            }
             if (gone != null) {
                 Candidate old = stale.get(x.flow);
                 if (old != null && old.natted && old.translated.equals(x.translated)) {
@@ -236,6 +306,14 @@ final class StaleMappingDetector implements Detector {
                 stale.putIfAbsent(x.flow, x);
             } else if (x.natted) {
                 natted.put(x.flow, x);
+            }
+            if (x.natted && !unNatted.isEmpty()) {
+                List<Candidate> before = unNatted.get(hostKey(x.flow));
+                if (before != null) {
+                    for (Candidate y : before) if (y.natLater == null && !y.createdWhileDown) y.natLater = x;
+                }
+            } else if (!x.natted && unNatted.size() < 1024) {
+                unNatted.computeIfAbsent(hostKey(x.flow), k -> new java.util.ArrayList<>(2)).add(x);
             }
             if (!x.natted) {
                 x.createdWhileDown = downSince != Long.MIN_VALUE;
@@ -256,6 +334,10 @@ final class StaleMappingDetector implements Detector {
             Candidate x = live.remove(v.id());
             if (x == null) return;
             natted.remove(x.flow, x);
+            if (!x.natted) {
+                List<Candidate> l = unNatted.get(hostKey(x.flow));
+                if (l != null && l.remove(x) && l.isEmpty()) unNatted.remove(hostKey(x.flow));
+            }
             if (x.natted && x.why != null && stale.get(x.flow) == x && x.modelEnded == Long.MIN_VALUE) {
                 // bound to a removed address: whether the router ended it too, its WAN copies tell (packet())
                 x.modelEnded = e.nanos();
@@ -277,6 +359,24 @@ final class StaleMappingDetector implements Detector {
                         x.flow.dstLo(), -1 - (int) x.id), x);
             }
         }
+    }
+
+    /**
+     * Whether an entry's translated source (the reply's destination) is another address of its original source's /24
+     * (IPv4): the router's LAN side, which masquerade takes when the WAN interface has no address of its own
+     * (nf_nat_masquerade.c: inet_select_addr on the out device finds none; the route's preferred source is the LAN's).
+     */
+    private static boolean onTheLanSubnet(ConntrackTuple original, ConntrackTuple reply) {
+        if (!Addresses.isV4(original.srcHi(), original.srcLo()) || !Addresses.isV4(reply.dstHi(), reply.dstLo())) {
+            return false;
+        }
+        int src = (int) original.srcLo(), nat = (int) reply.dstLo();
+        return src != nat && (src >>> 8) == (nat >>> 8);
+    }
+
+    /** The key of "the same inside host to the same destination": the flow without its source port. */
+    private static Flow hostKey(Flow f) {
+        return new Flow(f.protocol(), f.srcHi(), f.srcLo(), 0, f.dstHi(), f.dstLo(), f.dstPort());
     }
 
     /**
@@ -317,16 +417,52 @@ final class StaleMappingDetector implements Detector {
         if (x != null) {
             if (s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK) return;
             if (x.recent == null) x.recent = new Recent();
-            x.recent.add(s.nanos, s.frame, s.counterpartFrame, s.payload,
-                    Addresses.format(s.cpSrcHi, s.cpSrcLo).equals(x.translated));
+            boolean fromIt = Addresses.format(s.cpSrcHi, s.cpSrcLo).equals(x.translated);
+            x.recent.add(s.nanos, s.frame, s.counterpartFrame, s.payload, fromIt);
+            if (fromIt && x.firstOutOnWan == Long.MIN_VALUE && "wan".equals(c.counterpartCapture())) {
+                x.firstOutOnWan = s.nanos;
+                x.firstOutWanFrame = s.counterpartFrame;
+            }
             return;
         }
         x = natted.get(f.reversed());
-        if (x != null && s.counterpartFrame != 0 && c.role() == Crossing.Role.LEAVING) {
+        if (x == null || c.role() != Crossing.Role.LEAVING) return;
+        if (s.counterpartFrame != 0) {
             x.aliveNanos = s.nanos;
             x.aliveWanFrame = s.counterpartFrame;
             if (x.recent != null) x.recent.clear();
+        } else if (s.outcome == Outcome.NO_COUNTERPART && x.firstOutOnWan != Long.MIN_VALUE
+                && s.nanos > x.firstOutOnWan && (x.aliveNanos == Long.MIN_VALUE || x.aliveNanos < x.firstOutOnWan)) {
+            // an answer to the phone that never crossed the WAN although the entry's requests do: it came back by
+            // another uplink, the one whose address the entry carries
+            x.elsewhereFrames[x.elsewhere++] = s.frame;
+            if (x.elsewhere == ELSEWHERE_PROOF) otherUplink(x);
         }
+    }
+
+    /**
+     * {@code x}'s requests leave the WAN from its address and the answers to it reach the phone by another path: the
+     * address is another uplink's, kept by an entry Linux never re-NATs. Stale since its creation; its SIP packets out
+     * since then that left from that address count as its refreshes.
+     */
+    private void otherUplink(Candidate x) {
+        natted.remove(x.flow, x);
+        x.otherUplink = true;
+        x.becameStale("translated to " + x.translated + ", another uplink's address: the answers to it reach the phone "
+                + "without crossing the WAN", x.created);
+        for (int i = 0; i < x.elsewhere; i++) x.finding.frame("lan", x.elsewhereFrames[i]);
+        x.finding.frame("wan", x.firstOutWanFrame);
+        stale.put(x.flow, x);
+        Recent r = x.recent;
+        for (int i = 0; r != null && i < r.count; i++) {
+            int k = (r.next - r.count + i + Recent.SIZE) % Recent.SIZE;
+            if (r.nanos[k] <= x.created || !r.fromTranslated[k]) continue;
+            x.afterBack++;
+            x.leaked++;
+            x.refreshes.add(r.nanos[k], r.payload[k]);
+            x.finding.frame("lan", r.lanFrame[k]).frame("wan", r.wanFrame[k]).at(r.nanos[k]);
+        }
+        x.recent = null;
     }
 
     @Override
@@ -348,6 +484,7 @@ final class StaleMappingDetector implements Detector {
             out = false;
         }
         if (x == null || x.ended != Long.MIN_VALUE) return;
+        if (x.rebound != null && s.nanos >= x.rebound.nanos()) return; // its address is the WAN's again: fits
         if (x.natted && out) {
             // bound to a removed address: only copies that still leave from it show the stale entry at work
             if (s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK) return;
@@ -363,13 +500,21 @@ final class StaleMappingDetector implements Detector {
             return;
         }
         if (!out) {
+            if (x.otherUplink && s.counterpartFrame != 0) x.contradicted = true;
             x.inbound++;
             x.finding.frame("lan", s.frame).frame("wan", s.counterpartFrame);
             return;
         }
-        boolean usable = x.natted ? true : x.createdWhileDown ? x.back != null && s.nanos >= x.back.nanos()
-                : x.firstNotOnWan;
+        boolean onWan = s.counterpartFrame != 0 && "wan".equals(c.counterpartCapture())
+                && (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED);
+        boolean usable = x.natted ? true : x.createdWhileDown
+                ? x.back != null && s.nanos >= x.back.nanos() || x.back == null && (onWan || x.wanAgainNanos != Long.MIN_VALUE)
+                : x.firstNotOnWan || x.natLater != null && s.nanos >= x.natLater.created;
         if (!usable || s.nanos < x.staleSince) return;
+        if (x.createdWhileDown && x.back == null && x.wanAgainNanos == Long.MIN_VALUE) {
+            x.wanAgainNanos = s.nanos;
+            x.wanAgainFrame = s.counterpartFrame;
+        }
         x.afterBack++;
         x.refreshes.add(s.nanos, s.payload);
         if (s.outcome == Outcome.UNCHANGED || s.outcome == Outcome.TRANSLATED) x.leaked++;
@@ -385,7 +530,7 @@ final class StaleMappingDetector implements Detector {
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
         for (Candidate x : stale.values()) {
-            if (x.afterBack == 0) continue;
+            if (x.afterBack == 0 || x.contradicted) continue;
             Flow f = x.flow;
             StringBuilder m = new StringBuilder();
             m.append("Entry ").append(x.id).append(" (").append(f.text()).append(") ");
@@ -396,9 +541,37 @@ final class StaleMappingDetector implements Detector {
                     m.append(" while the WAN was unusable: ").append(x.down.what()).append(" at ")
                             .append(Text.time(x.down.nanos()));
                     if (x.back != null) m.append(", back at ").append(Text.time(x.back.nanos()));
+                    else if (x.wanAgainNanos != Long.MIN_VALUE) m.append("; its packets reached the WAN again from ")
+                            .append(Text.time(x.wanAgainNanos)).append(" (wan frame ").append(x.wanAgainFrame)
+                            .append(": the WAN was usable again) with the entry still un-NATed");
                 }
                 if (x.firstNotOnWan) m.append("; its first packet was routed elsewhere than the WAN (a fallback route)");
+                if (x.natLater != null && !x.firstNotOnWan) {
+                    m.append("; entry ").append(x.natLater.id).append(" of the same host to the same destination (")
+                            .append(x.natLater.flow.text()).append(", created at ").append(Text.time(x.natLater.created))
+                            .append(", ").append(x.natLater.createdPoint).append(" frame ").append(x.natLater.createdFrame)
+                            .append(") was translated to ").append(x.natLater.translated).append(": the NAT rule covers "
+                                    + "this traffic now (loaded or changed after this entry was made), but Linux never "
+                                    + "re-NATs a confirmed entry (nf_nat_core.c)");
+                }
                 m.append(". ");
+            } else if (x.otherUplink) {
+                m.append("was translated to ").append(x.translated).append(" at ").append(Text.time(x.created))
+                        .append(" (").append(x.createdPoint).append(" frame ").append(x.createdFrame).append("); its "
+                                + "requests leave the WAN from that address (from wan frame ").append(x.firstOutWanFrame)
+                        .append(") while the answers to it reach the phone without crossing the WAN (lan frames ");
+                for (int i = 0; i < x.elsewhere; i++) m.append(i == 0 ? "" : " ").append(x.elsewhereFrames[i]);
+                m.append("): ").append(x.translated).append(" is another uplink's address (the entry was made while "
+                        + "the flow left by another interface, e.g. a backup uplink's SNAT), and Linux never re-NATs a "
+                        + "confirmed entry (nf_nat_core.c), so it keeps that NAT on this WAN. ");
+            } else if (x.insideNat) {
+                m.append("was translated to ").append(x.translated).append(" at ").append(Text.time(x.created))
+                        .append(" (").append(x.createdPoint).append(" frame ").append(x.createdFrame).append("), an "
+                                + "address of the phone's own LAN subnet, not a WAN address: masquerade found no address "
+                                + "on the WAN interface when the entry was made and took another interface's "
+                                + "(nf_nat_masquerade.c), and Linux never re-NATs a confirmed entry, so its copies leave "
+                                + "the WAN with a source no answer can come back to, even once the WAN has its address "
+                                + "again. ");
             } else if (x.down == null && x.arp != null) {
                 m.append("was translated to ").append(x.translated).append(" and kept that address after the router "
                         + "stopped answering ARP for it on the WAN (inferred from the captures: the address is no longer "
@@ -421,17 +594,22 @@ final class StaleMappingDetector implements Detector {
                             .append(x.translated).append(", so it translates with a fixed SNAT (no masquerade flush). ");
                 }
             }
-            long since = x.natted ? x.staleSince : x.back != null ? x.back.nanos() : x.created;
+            long since = x.natted ? x.staleSince : x.back != null ? x.back.nanos()
+                    : x.wanAgainNanos != Long.MIN_VALUE ? x.wanAgainNanos
+                    : x.natLater != null && !x.firstNotOnWan ? x.natLater.created : x.created;
             long end = x.ended != Long.MIN_VALUE ? x.ended : x.refreshes.last;
             m.append("The phone kept it alive ").append(Text.seconds(end - since)).append(" s ")
-                    .append(x.natted ? "after the change" : x.back != null ? "after the WAN came back" : "")
+                    .append(x.insideNat || x.otherUplink ? "after it was made" : x.natted ? "after the change" : x.back != null || x.wanAgainNanos != Long.MIN_VALUE
+                            ? "after the WAN came back" : x.natLater != null && !x.firstNotOnWan
+                            ? "after NAT applied to entry " + x.natLater.id : "")
                     .append(" with ").append(Text.count(x.refreshes.packets, "packet")).append(' ')
                     .append(x.refreshes.interval()).append(": ").append(x.refreshes.kinds());
             if (x.leaked > 0) {
                 m.append("; ").append(x.leaked).append(" of them left the WAN ")
                         .append(x.natted ? "from " + x.translated : "with the private source " + f.source());
             }
-            m.append(x.inbound == 0 ? ", and no reply came back" : ", " + Text.count(x.inbound, "reply") + " came back");
+            m.append(x.inbound == 0 ? ", and no reply came back" : x.inbound == 1 ? ", 1 reply came back"
+                    : ", " + x.inbound + " replies came back");
             m.append(x.ended != Long.MIN_VALUE ? ". It was " + x.endedHow + " at " + Text.time(x.ended)
                     : ". It was still alive at the end of the captures");
             m.append(", ").append(Text.seconds(end - x.created)).append(" s after it was created.");
@@ -455,13 +633,36 @@ final class StaleMappingDetector implements Detector {
             if (x.timeout > 0) b.detail("timeout each refresh restarts s", x.timeout);
             if (x.down != null) b.detail("uplink", x.down.text() + " at " + Text.time(x.down.nanos())
                     + (x.back != null ? "; " + x.back.text() + " at " + Text.time(x.back.nanos()) : ""));
+            if (x.natLater != null && !x.firstNotOnWan) {
+                b.frame(x.natLater.createdPoint, x.natLater.createdFrame);
+                b.detail("NAT in force since", "entry " + x.natLater.id + " (" + x.natLater.flow.text() + ") translated to "
+                        + x.natLater.translated + ", created at " + x.natLater.createdPoint + " frame "
+                        + x.natLater.createdFrame);
+            }
             if (x.arp != null) {
                 for (long frame : x.arp.frames()) b.frame("wan", frame);
                 b.detail("address lost (inferred)", "no ARP reply for " + x.arp.address() + " on the WAN: wan frames "
                         + x.arp.frames().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
             }
             if (!x.natted) b.filter("wan", f.displayFilter());
-            if (x.natted) {
+            if (x.natLater != null && !x.firstNotOnWan && !x.createdWhileDown) {
+                b.fix("Flush the entry after loading or changing the NAT rules (conntrack -D -s "
+                        + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, right after nft -f / "
+                        + "iptables-restore): the rule then applies to the next packet. Load the NAT rules before the LAN "
+                        + "comes up, so that no entry is made without them.");
+            } else if (x.otherUplink) {
+                b.fix("Flush the entry when the main WAN comes back (conntrack -D -s "
+                        + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address hook; "
+                        + "or from the routing change's hook): the next packet then gets this WAN's NAT. Use masquerade "
+                        + "on the backup uplink too (a masqueraded entry dies when its packets leave by another "
+                        + "interface: nf_nat_oif_changed).");
+            } else if (x.insideNat) {
+                b.fix("Flush the entry once the WAN has its address again (conntrack -D -s "
+                        + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address hook): "
+                        + "masquerade then translates the next packet to the WAN's address. Until then every "
+                        + "retransmission keeps the entry alive: stop the phone until it times out, or move it to SIP over "
+                        + "TCP.");
+            } else if (x.natted) {
                 b.fix("Use masquerade instead of a fixed SNAT to an address the WAN can lose (masquerade flushes its "
                         + "entries itself), or change the SNAT rule to the new address, then flush the entry (conntrack -D "
                         + "-s " + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, from the WAN's ifup/address "

@@ -34,6 +34,53 @@ class LabFindingsTest {
 
     private static final Map<String, List<Expected>> EXPECTED = new TreeMap<>(Map.ofEntries(
             Map.entry("baseline", List.of()), // helper on, every packet forwarded and rewritten as Linux does
+            // masquerade healed it: oif changed killed the backup's entry at LAN frame 9, no wan0 frame has 198.51.100.2
+            Map.entry("backup-uplink-nat", List.of()),
+            Map.entry("backup-uplink-snat", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "entry #2 SNATed to the backup's 198.51.100.2 kept after the main WAN came back: wan0 frames 5 6 7"))),
+            // no flush, one entry for phone A before and after; the lost packets (LAN 5-11) are the link's, not NAT's
+            Map.entry("carrier-loss", List.of()),
+            // linkdown route: packets died in routing with ICMP, no flush, phone A's entry carried on with 203.0.113.2
+            Map.entry("carrier-loss-linkdown", List.of()),
+            Map.entry("expect-churn", List.of(
+                    new Expected("expect.sip_dropped", E,
+                            "phone B's INVITE and 3 retransmissions (LAN 70 113 215 416) dropped: -EALREADY, no NEW"))),
+            // the helper on udp/5080 rewrote every message, one entry, the registrar's pings reached the phone
+            Map.entry("helper-other-port", List.of()),
+            Map.entry("masq-no-address", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "entry masqueraded to the LAN's 192.168.1.1 kept after the WAN address came back: WAN frames 13-18"),
+                    new Expected("nat.private_source_leak", E, "WAN frames 5-18 left with the source 192.168.1.1"),
+                    new Expected("alg.private_address_on_wan", W, "the helper wrote Via/Contact 192.168.1.1 on the WAN"))),
+            Map.entry("nat-late", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "phone A's entry made before the nat table was loaded stayed un-NATed: flows after it got 203.0.113.2"),
+                    new Expected("nat.private_source_leak", E, "WAN frames 1-7 12-15 20-23 from 192.168.1.10"),
+                    new Expected("alg.private_address_on_wan", W,
+                            "the helper rewrites nothing on the un-NATed entry: Via/Contact 192.168.1.10 on the WAN"))),
+            // conntrack -D, the next request made a fresh entry with the same port: nothing wrong is visible
+            Map.entry("operator-flush", List.of()),
+            // conntrack -F (the router's own sysctl says 30 s: no expiry), a fresh entry on another port: nothing to fix
+            Map.entry("operator-flush-renumbered", List.of()),
+            // masquerade flushed the entry, the outage's packets died in routing (ICMP), a fresh entry afterwards: healed
+            Map.entry("outage-no-route", List.of()),
+            // snat: no flush, the same entry carried on with 203.0.113.2 once the address was back: nothing stale
+            Map.entry("outage-no-route-snat", List.of()),
+            Map.entry("stale-mapping-expiry", List.of(
+                    new Expected("nat.stale_mapping", E,
+                            "un-NATed entry made via the fallback route, kept by the REGISTER at t=9 and its retransmissions"),
+                    new Expected("nat.private_source_leak", E, "WAN frames 3 4 5 6 from 192.168.1.10"),
+                    new Expected("keepalive.gap_exceeds_timeout", E,
+                            "the entry expired 5 s after its last packet in the phone's 6.5 s pause (DESTROY, then NEW NATed)"),
+                    new Expected("alg.private_address_on_wan", W, "no helper: Via/Contact 192.168.1.10 on the WAN"))),
+            // SYN on TIME_WAIT / CLOSE: the old entry killed, a new one with the same NAT and helper; all answered
+            Map.entry("tcp-reconnect", List.of()),
+            Map.entry("tcp-reconnect-rst", List.of()),
+            Map.entry("udp-timeout-helper", List.of(
+                    new Expected("keepalive.gap_exceeds_timeout", E,
+                            "phone B (no helper, 4 s): entries expired in the 6.5-7.5 s gaps, registrar's ping refused, port 62238"),
+                    new Expected("alg.private_address_on_wan", W, "no helper on udp/5080: B's Via/Contact 192.168.1.11 on the WAN"))),
             Map.entry("alg-off", List.of(
                     new Expected("rtp.sdp_private_address_on_wan", E,
                             "no helper: the INVITE's SDP left the WAN with c=IN IP4 192.168.1.10 and no RTP came back"),
@@ -76,7 +123,9 @@ class LabFindingsTest {
             Map.entry("wan-address-change-snat", List.of(
                     new Expected("nat.stale_mapping", E,
                             "the SNAT entry survived the address change and kept sending from 203.0.113.2 (ARPed, never answered)")))));
-    // none of these waits for the uplink history: wan-address-change-snat's address loss shows in the WAN's ARP
+    // wan-address-change-snat's address loss shows in the WAN's ARP; backup-uplink-snat's finding rests on the wan0
+    // copies from 198.51.100.2 and the answers that reach the phone without crossing wan0, whichever frame the model
+    // infers made the entry (the kernel's: LAN frame 5, on the backup; the model's today: LAN frame 9)
 
     static List<String> samples() throws IOException {
         return KernelConformanceTest.samples();
@@ -218,5 +267,70 @@ class LabFindingsTest {
     void masqueradesFlushHealsTheAddressChangeSilently() throws IOException {
         RunResult r = withAddressHistory("wan-address-change");
         assertEquals(List.of(), r.findings().stream().filter(f -> f.severity() != Severity.INFO).toList());
+    }
+    private static Finding only(String sample, String rule) throws IOException {
+        RunResult r = Analysis.run(KernelConformanceTest.inputs(sample, "captures"), List.of());
+        List<Finding> f = r.findings().stream().filter(x -> x.id().equals(rule)).toList();
+        assertEquals(1, f.size(), sample + ": " + f);
+        return f.get(0);
+    }
+
+    /**
+     * nat-late from the captures alone: phone A's entry was made before the nat table was loaded (no NAT); nothing in
+     * the captures shows the load, but phone A's later flow to the same registrar (from port 5070, LAN frame 10) was
+     * masqueraded: the rule covers that traffic now, and the un-NATed entry lives on (the kernel never re-NATs it).
+     * The evidence: the later entry, and the un-NATed copies after it (README: WAN frames 12-15 and 20-23); never the
+     * masqueraded copies (WAN frames 8 10 16 18).
+     */
+    @Test
+    void natLoadedLateIsAStaleMappingShownByALaterTranslatedEntry() throws IOException {
+        Finding f = only("nat-late", "nat.stale_mapping");
+        assertEquals(Severity.ERROR, f.severity());
+        assertTrue(f.frames("wan").containsAll(List.of(12L, 13L, 14L, 15L, 20L, 21L, 22L, 23L)), f.frames("wan").toString());
+        for (long healthy : List.of(8L, 10L, 16L, 18L)) assertFalse(f.frames("wan").contains(healthy), f.frames("wan").toString());
+        assertTrue(f.frames("lan").contains(10L), "the later translated entry's first packet: " + f.frames("lan"));
+        assertTrue(f.details().get("NAT in force since").contains("192.168.1.10:5070"), f.details().toString());
+        assertEquals("8", f.details().get("left the WAN"), f.details().toString());
+        assertTrue(f.fix().contains("conntrack -D -s 192.168.1.10") && f.fix().contains("NAT rules"), f.fix());
+    }
+
+    /**
+     * masq-no-address: masquerade found no address on wan0 and translated to the LAN's 192.168.1.1 (README: WAN frames
+     * 5-12 during the outage, 13-18 after the address came back, all from 192.168.1.1, none answered).
+     */
+    @Test
+    void masqueradeToTheLansAddressIsWronglyNatedFromItsFirstPacket() throws IOException {
+        Finding f = only("masq-no-address", "nat.stale_mapping");
+        List<Long> want = java.util.stream.LongStream.rangeClosed(5, 18).boxed().toList();
+        assertEquals(want, f.frames("wan"), f.message());
+        assertTrue(f.message().contains("192.168.1.1") && f.message().contains("no address"), f.message());
+        assertEquals("0", f.details().get("replies"), f.details().toString());
+        Finding leak = only("masq-no-address", "nat.private_source_leak");
+        assertFalse(leak.message().contains("untranslated"), "translated to the LAN's address: " + leak.message());
+    }
+
+    /**
+     * backup-uplink-snat: the entry SNATed on the backup keeps 198.51.100.2 on wan0 once the main WAN is back (README:
+     * wan0 frames 5 6 7), while the provider's answers reach the phone over the backup (LAN frames 10 12 14, no wan0
+     * copy). Which frame made the entry (the kernel's LAN frame 5, on the backup) is the model's to infer ({@code
+     * paths}); the finding rests on the copies and the answers.
+     */
+    @Test
+    void anEntryWithTheBackupUplinksSnatIsStaleOnTheMainWan() throws IOException {
+        Finding f = only("backup-uplink-snat", "nat.stale_mapping");
+        assertEquals(List.of(5L, 6L, 7L), f.frames("wan"), f.message());
+        assertTrue(f.frames("lan").containsAll(List.of(10L, 12L, 14L)), f.frames("lan").toString());
+        assertTrue(f.message().contains("198.51.100.2") && f.message().contains("another uplink"), f.message());
+    }
+
+    /**
+     * operator-flush-renumbered: the entry vanished 2.5 s after its last packet while the router's own sysctl dump
+     * says 30 s / 120 s: deleted (the lab's conntrack -F), not expired; information, never the keepalive error.
+     */
+    @Test
+    void aBindingGoneBeforeTheDumpedTimeoutWasDeletedNotExpired() throws IOException {
+        Finding f = only("operator-flush-renumbered", "keepalive.gap_exceeds_timeout");
+        assertEquals(Severity.INFO, f.severity(), f.message());
+        assertTrue(f.message().contains("deleted") && f.message().contains("router.sysctl"), f.message());
     }
 }
