@@ -593,34 +593,47 @@ final class KeepaliveDetector implements Detector {
         return !u.startsWith("profile") && !u.startsWith("set ") && !s.startsWith("profile") && !s.startsWith("set ");
     }
 
-    /**
-     * The binding was gone before the timeouts of the router's own sysctl dump ran out: not an expiry (its timer had
-     * not run out), so the entry was deleted — an operator's conntrack -D / -F, or a flush the captures do not show.
-     * Information, not an error: nothing in the keepalives to fix.
-     */
-    private Finding deletedBeforeItsTimeout(Track t, TimeoutBound bound, Timeouts timeouts) {
+    /** A finding about the gap after which the binding was gone: subject, times, the frames around it, filters. */
+    private static Finding.Builder goneAt(Track t, TimeoutBound bound, Severity severity) {
         Draft d = bound.shortestGone;
-        Finding.Builder b = t.evidence.severity(Severity.INFO).subject("udp " + t.lan.source() + " <-> "
-                + t.lan.destination());
-        b.at(d.gapStart).at(d.nanos).frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame)
-                .frame("lan", d.lanFrame).frame("wan", d.wanFrame);
+        Finding.Builder b = t.evidence.severity(severity).subject("udp " + t.lan.source() + " <-> " + t.lan.destination())
+                .at(d.gapStart).at(d.nanos).frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame)
+                .frame("lan", d.lanFrame).frame("wan", d.wanFrame).filterWithEvidence("lan", t.lan.displayFilterBothWays());
+        return t.wan == null ? b : b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
+    }
+
+    /** What proves the binding gone: its external port changed, far-end packets found no LAN counterpart. */
+    private static String goneEvidence(Track t) {
         StringJoiner evidence = new StringJoiner("; ");
         if (!t.portChanges.isEmpty()) evidence.add(String.join(", ", t.portChanges));
         if (t.unanswered > 0) {
             evidence.add(t.unanswered + " packet" + (t.unanswered == 1 ? "" : "s")
                     + " from the far end reached the WAN with no LAN counterpart");
         }
-        String dumped = String.format(Locale.ROOT, "%d s unreplied (%s), %d s assured (%s)",
+        return evidence.toString();
+    }
+
+    /** "30 s unreplied (source), 120 s assured (source)": the UDP timeouts the model used and where they came from. */
+    private static String udpTimeouts(Timeouts timeouts) {
+        return String.format(Locale.ROOT, "%d s unreplied (%s), %d s assured (%s)",
                 TimeoutKind.UNREPLIED.seconds(timeouts), timeouts.source(Timeouts.Key.UDP),
                 TimeoutKind.STREAM.seconds(timeouts), timeouts.source(Timeouts.Key.UDP_STREAM));
+    }
+
+    /**
+     * The binding was gone before the timeouts of the router's own sysctl dump ran out: not an expiry (its timer had
+     * not run out), so the entry was deleted — an operator's conntrack -D / -F, or a flush the captures do not show.
+     * Information, not an error: nothing in the keepalives to fix.
+     */
+    private Finding deletedBeforeItsTimeout(Track t, TimeoutBound bound, Timeouts timeouts) {
+        Finding.Builder b = goneAt(t, bound, Severity.INFO);
+        String evidence = goneEvidence(t), dumped = udpTimeouts(timeouts);
         b.message(String.format(Locale.ROOT, "The binding udp %s <-> %s was gone (%s) after a gap %s, before the router's own "
                                 + "timeouts ran out (%s): it did not expire, it was deleted (an operator's conntrack -D "
                                 + "or -F, or a flush the captures do not show); the keepalives are not the cause.",
                         t.lan.source(), t.lan.destination(), evidence, bound.text(), dumped))
-                .filterWithEvidence("lan", t.lan.displayFilterBothWays())
                 .detail("gone", bound.text())
                 .detail("router's timeouts", dumped);
-        if (t.wan != null) b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
         return b.build();
     }
 
@@ -629,20 +642,8 @@ final class KeepaliveDetector implements Detector {
      * sysctl dump missing, or its values not the router's): an error, with the timeout bounded by the gaps seen.
      */
     private Finding expiredWithinTheTimeouts(Track t, TimeoutBound bound, Timeouts timeouts) {
-        Draft d = bound.shortestGone;
-        Finding.Builder b = t.evidence.severity(Severity.ERROR).subject("udp " + t.lan.source() + " <-> "
-                + t.lan.destination());
-        b.at(d.gapStart).at(d.nanos).frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame)
-                .frame("lan", d.lanFrame).frame("wan", d.wanFrame);
-        StringJoiner evidence = new StringJoiner("; ");
-        if (!t.portChanges.isEmpty()) evidence.add(String.join(", ", t.portChanges));
-        if (t.unanswered > 0) {
-            evidence.add(t.unanswered + " packet" + (t.unanswered == 1 ? "" : "s")
-                    + " from the far end reached the WAN with no LAN counterpart");
-        }
-        String assumed = String.format(Locale.ROOT, "%d s unreplied (%s), %d s assured (%s)",
-                TimeoutKind.UNREPLIED.seconds(timeouts), timeouts.source(Timeouts.Key.UDP),
-                TimeoutKind.STREAM.seconds(timeouts), timeouts.source(Timeouts.Key.UDP_STREAM));
+        Finding.Builder b = goneAt(t, bound, Severity.ERROR);
+        String evidence = goneEvidence(t), assumed = udpTimeouts(timeouts);
         String mechanisms = mechanisms(t);
         boolean defaults = timeouts.source(Timeouts.Key.UDP).startsWith("profile");
         b.message(String.format(Locale.ROOT, "The captures prove the binding udp %s <-> %s expired (%s), although no gap "
@@ -651,12 +652,10 @@ final class KeepaliveDetector implements Detector {
                         t.lan.source(), t.lan.destination(), evidence, assumed,
                         defaults ? "; no sysctl dump, so the kernel's defaults" : "; not the router's, then",
                         bound.text(), mechanisms, registration(t, timeouts)))
-                .filterWithEvidence("lan", t.lan.displayFilterBothWays())
                 .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
                 .detail("timeout bound", bound.text())
                 .detail("timeouts assumed", assumed)
                 .detail("mechanisms", mechanisms);
-        if (t.wan != null) b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
         registrationDetails(b, t);
         b.fix("Read the router's timeouts (sysctl net.netfilter.nf_conntrack_udp_timeout and "
                 + "nf_conntrack_udp_timeout_stream; pass the dump with --sysctl): they are shorter than the gaps "
