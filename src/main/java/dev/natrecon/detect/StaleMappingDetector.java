@@ -645,6 +645,10 @@ final class StaleMappingDetector implements Detector {
                         + x.arp.frames().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
             }
             if (!x.natted) b.filter("wan", f.displayFilter());
+            if (x.natLater != null && !x.firstNotOnWan) { // the later, translated entry is another flow: its frame too
+                if (x.natLater.createdPoint.equals("lan")) b.filterWithEvidence("lan", f.displayFilterBothWays());
+                else if (!x.natted) b.filterWithEvidence("wan", f.displayFilter());
+            }
             if (x.natLater != null && !x.firstNotOnWan && !x.createdWhileDown) {
                 b.fix("Flush the entry after loading or changing the NAT rules (conntrack -D -s "
                         + f.source().replaceAll(":\\d+$", "") + ", or conntrack -F, right after nft -f / "
