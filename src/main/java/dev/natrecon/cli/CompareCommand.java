@@ -159,7 +159,8 @@ final class CompareCommand implements Callable<Integer> {
                 x.reproducedAssured(), x.kernelAssured(), x.reproducedDestroy(), x.kernelDestroy());
         if (x.unobservable() > 0) {
             out.printf(Locale.ROOT, "  not observable from the captures: %d kernel line(s) of %d entr%s (deleted without a packet, "
-                            + "re-created identically by the next; not counted as reproduced)%n",
+                            + "or flushed by the model under an assumed rule, and re-created identically by the next; not "
+                            + "counted as reproduced)%n",
                     x.unobservableLines(), x.unobservable(), x.unobservable() == 1 ? "y" : "ies");
         }
         out.printf(Locale.ROOT, "  NEW logged at most %.6f s after the model's packet; DESTROY after the model's deadline: min %.3f s, median %.3f s, max %.3f s%n",

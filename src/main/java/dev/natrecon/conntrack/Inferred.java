@@ -14,11 +14,23 @@ import java.util.List;
  * @param latestNanos   the first packet that proves the event happened
  * @param evidence      the frames it rests on: the last one handled by the old state, then the proof
  * @param why           one line: the rule that makes it necessary
+ * @param assumption    null, or the rule the model assumed for lack of the router's ruleset that the inference rests
+ *                      on (masquerade: under SNAT the same captures mean no flush), see {@link AssumedRuleKill}
  */
-public record Inferred(long earliestNanos, long latestNanos, List<FrameRef> evidence, String why) {
+public record Inferred(long earliestNanos, long latestNanos, List<FrameRef> evidence, String why, String assumption) {
     public Inferred {
         if (latestNanos < earliestNanos) throw new IllegalArgumentException("window ends before it starts");
         evidence = List.copyOf(evidence);
+    }
+
+    /** An inference that rests on no assumed rule. */
+    public Inferred(long earliestNanos, long latestNanos, List<FrameRef> evidence, String why) {
+        this(earliestNanos, latestNanos, evidence, why, null);
+    }
+
+    /** This inference, resting on {@code assumption} (a rule the model assumed, no ruleset being given). */
+    public Inferred assuming(String assumption) {
+        return new Inferred(earliestNanos, latestNanos, evidence, why, assumption);
     }
 
     /** "lan#3, lan#4" */

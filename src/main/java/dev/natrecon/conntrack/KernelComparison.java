@@ -181,6 +181,7 @@ public final class KernelComparison {
             List<EntryResult> mine = new ArrayList<>();
             pair(ks, ms, offset, offset != 0 ? -o.eventLagNanos() : 0, o, mine);
             UnobservableKill.reclassify(mine, offset);
+            if (!ks.isEmpty() && ms.size() > 1) AssumedRuleKill.reclassify(mine, offset, o.gcLagNanos());
             out.addAll(mine);
         }
         for (Map.Entry<String, List<Life>> e : m.entrySet()) {

@@ -105,6 +105,17 @@ public final class KernelExpectationComparison {
                         + "comparison); the model's expectation lived on until its own removal"));
                 continue;
             }
+            Inferred assumed = e instanceof ExpectationEvent.ExpectationRemoved r0 ? r0.inferred() : null;
+            UnobservableKill.Kill kept = kills.isEmpty() ? null
+                    : AssumedRuleKill.expectationKept(k, assumed, k.timestampNanos() - offsetNanos, kills);
+            if (kept != null) {
+                unobservable++;
+                results.add(new LineResult(line, EventFormat.expectLine(e), false, UNOBSERVABLE + ": the model "
+                        + "removed it with its master " + kept.key() + " in a flush it inferred assuming "
+                        + assumed.assumption() + "; the kernel kept the master (see the event log's comparison), and "
+                        + "the expectation until this removal"));
+                continue;
+            }
             long left = e.expectation().timeoutSeconds();
             long lag = k.timestampNanos() - (e.nanos() + offsetNanos);
             Inferred w = e instanceof ExpectationEvent.ExpectationRemoved r ? r.inferred() : null;

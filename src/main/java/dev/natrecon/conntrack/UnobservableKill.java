@@ -82,15 +82,26 @@ final class UnobservableKill {
         return x.find() ? Long.parseLong(x.group(1)) : -1;
     }
 
-    /** An unobservable kill: the entry's original tuple (as the comparison keys it) and the kernel's DESTROY time. */
-    public record Kill(String key, long kernelNanos) {
+    /**
+     * An unobservable kill: the entry's original tuple (as the comparison keys it) and the kernel's DESTROY time; or,
+     * when {@code modelInferred}, a kill only the model made under an assumed rule ({@link AssumedRuleKill}), at the
+     * model's instant on the captures' clock.
+     */
+    public record Kill(String key, long kernelNanos, boolean modelInferred) {
+        public Kill(String key, long kernelNanos) {
+            this(key, kernelNanos, false);
+        }
     }
 
     /** The kills of {@code results} classified unobservable. */
     static List<Kill> kills(List<EntryResult> results) {
         List<Kill> out = new ArrayList<>();
         for (EntryResult r : results) {
-            if (r.verdict() == Verdict.UNOBSERVABLE && r.model() != null) out.add(new Kill(r.kernel().key, r.kernel().end));
+            if (AssumedRuleKill.is(r)) {
+                out.add(new Kill(r.kernel().key, r.model().end, true));
+            } else if (r.verdict() == Verdict.UNOBSERVABLE && r.model() != null) {
+                out.add(new Kill(r.kernel().key, r.kernel().end));
+            }
         }
         return List.copyOf(out);
     }
@@ -103,6 +114,7 @@ final class UnobservableKill {
         if (!"DESTROY".equals(k.event()) || k.master() == null) return null;
         String master = EventFormat.protocolName(k.protocolNumber()) + " " + k.master().text();
         for (Kill x : kills) {
+            if (x.modelInferred()) continue;
             long after = k.timestampNanos() - x.kernelNanos();
             if (x.key().equals(master) && after >= 0 && after <= lagNanos) return x;
         }
@@ -116,6 +128,10 @@ final class UnobservableKill {
         for (EntryResult r : results) {
             if (r.verdict() != Verdict.UNOBSERVABLE || r.kernel() == null || seen.contains(r.kernel())) continue;
             seen.add(r.kernel());
+            if (AssumedRuleKill.is(r)) { // the model's inferred kill under an assumed rule: its own lines
+                n += AssumedRuleKill.lines(r);
+                continue;
+            }
             Life k = r.kernel();
             if (r.model() != null) { // the first life: its DESTROY (its NEW and ASSURED the model reproduces)
                 n++;

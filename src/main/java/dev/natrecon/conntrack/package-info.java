@@ -51,7 +51,9 @@
  *       {@code conntrack -E -o timestamp,extended} rendering ({@link dev.natrecon.conntrack.EventFormat}; divergences
  *       as comment lines); {@link dev.natrecon.conntrack.KernelComparison} (the reconstruction against a kernel's own
  *       log; a kill no packet made and re-created identically by the next packet, which no capture can show, is
- *       classified apart by {@code UnobservableKill}, never counted as reproduced).</li>
+ *       classified apart by {@code UnobservableKill}, never counted as reproduced; so is its mirror, a flush the model
+ *       inferred under a rule it assumed for lack of a ruleset and re-created identically while the kernel kept one
+ *       entry, by {@code AssumedRuleKill}, with the expectations removed with it).</li>
  * </ul>
  * Not modelled: the parts of TCP tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored
  * SYN, RFC 5961 challenge ACKs, RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of

@@ -20,8 +20,8 @@ import java.util.Properties;
  * {@code router.lan.address}, {@code router.wan.address}, {@code model.profile}, {@code conntrack.sysctl.file},
  * {@code conntrack.set} (comma-separated {@code name=value}), {@code sip.helper} (on/off/auto),
  * {@code sip.helper.ports}, {@code sip.helper.protocol} (udp, tcp), {@code sip.helper.parameters.file},
- * {@code conntrack.events.file}, {@code conntrack.snapshot.file} and {@code conntrack.snapshot.end.file}
- * ({@code conntrack -L -o extended} listings, their instants found by the replay), {@code nat.ruleset.file} ({@code nft list ruleset} or {@code iptables-save} of the
+ * {@code conntrack.events.file}, {@code conntrack.snapshot.file}, every mid-run {@code conntrack.snapshot.NAME.file} and
+ * {@code conntrack.snapshot.end.file} ({@code conntrack -L -o extended} listings, their instants found by the replay), {@code nat.ruleset.file} ({@code nft list ruleset} or {@code iptables-save} of the
  * router), {@code lan.interface}, {@code wan.interface}, {@code router.wan.network}, and the router's link changes in
  * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
  * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}; {@code router.backup.interface} and
@@ -82,7 +82,7 @@ public record CaseSettings(Path file, Properties properties) {
     /** {@code in} with the router's conntrack log and table listings these settings name, where the files exist. */
     public AnalysisInputs withKernelFiles(AnalysisInputs in) {
         List<AnalysisInputs.KernelTable> tables = new ArrayList<>();
-        for (String key : List.of("conntrack.snapshot.file", "conntrack.snapshot.end.file")) {
+        for (String key : snapshotKeys()) {
             Path p = path(key);
             if (p != null && Files.exists(p)) tables.add(new AnalysisInputs.KernelTable(p, null));
         }
@@ -91,6 +91,27 @@ public record CaseSettings(Path file, Properties properties) {
         if (expect != null && Files.exists(expect)) in = in.withKernelExpectations(expect);
         Path log = kernelEvents();
         return log != null && Files.exists(log) ? in.withKernelEvents(log) : in;
+    }
+
+    /**
+     * Every listing key these settings name: {@code conntrack.snapshot.file} first, then each mid-run
+     * {@code conntrack.snapshot.NAME.file} (the lab's {@code outage}, {@code backup}, {@code closed}, {@code nocarrier},
+     * {@code after} ...) by name, then {@code conntrack.snapshot.end.file} last.
+     */
+    List<String> snapshotKeys() {
+        List<String> mid = new ArrayList<>();
+        for (String k : properties.stringPropertyNames()) {
+            if (k.startsWith("conntrack.snapshot.") && k.endsWith(".file") && !k.equals("conntrack.snapshot.file")
+                    && !k.equals("conntrack.snapshot.end.file")) {
+                mid.add(k);
+            }
+        }
+        java.util.Collections.sort(mid);
+        List<String> keys = new ArrayList<>();
+        keys.add("conntrack.snapshot.file");
+        keys.addAll(mid);
+        keys.add("conntrack.snapshot.end.file");
+        return keys;
     }
 
     public String get(String key) {

@@ -310,6 +310,9 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                 + "router answered it with ICMP unreachable (" + icmp + "): the WAN had lost its route, so its address "
                 + wanAddress + " went or it went down after " + last + ", and masquerade flushed its entries "
                 + "(nf_nat_masquerade.c); the packet died in routing and left no entry");
+        // only reached with no ruleset given (addresses): the flush rests on the masquerade the model assumed
+        if (addresses) why = why.assuming("masquerade on " + wanIf + " (no ruleset given): under SNAT the kernel keeps "
+                + "the entry through the outage and these captures look the same");
         model.onAddressRemoved(s.nanos, wanIf, wanAddress, why, out);
         uplinks.accept(new UplinkChange(from, UplinkChange.Kind.ADDRESS_REMOVED, wanAddress,
                 "inferred from " + packet + " and the router's ICMP " + icmp, why));
