@@ -67,15 +67,13 @@ scenario_run() {
         "$PROVIDER_IP:5060"
     sleep 3
     log "conntrack -L snapshot during the call"
-    SNAP_TS=$(date +%s.%N)
-    conntrack_snapshot conntrack-L
+    timed_snapshot SNAP_TS conntrack-L
     wait_bg sipp-phone-call 20 || die "phone call failed (see $WORK/sipp-phone-call.*)"
     wait_bg sipp-provider 10 || die "provider SIPp failed (see $WORK/sipp-provider.*)"
     wait_bg rtp-phone 10 || die "phone RTP endpoint failed: $(cat "$WORK/rtp-phone.out" "$WORK/rtp-phone.err")"
     wait_bg rtp-provider 10 || die "provider RTP endpoint failed: $(cat "$WORK/rtp-provider.out" "$WORK/rtp-provider.err")"
     sleep 1
-    SNAP_END_TS=$(date +%s.%N)
-    conntrack_snapshot conntrack-L-end
+    timed_snapshot SNAP_END_TS conntrack-L-end
     cp "$WORK/rtp-phone.out" "$OUT/rtp-phone.log"
     cp "$WORK/rtp-provider.out" "$OUT/rtp-provider.log"
 }
