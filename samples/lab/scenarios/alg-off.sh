@@ -17,14 +17,7 @@ source "$LAB_DIR/lib/common.sh"
 SCENARIO_TITLE="REGISTER and one call through a Linux NAT router without the SIP helper (ALG off)"
 
 scenario_nft_ruleset() {
-    cat <<EOF
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" masquerade
-	}
-}
-EOF
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade"
 }
 
 scenario_check() {

@@ -38,25 +38,8 @@ T_DOWN=3.5; T_UP=9; END_T=18
 backup_nat_stmt() { [[ $BACKUP_NAT == snat ]] && echo "snat to $ROUTER_WAN1_IP" || echo masquerade; }
 
 scenario_nft_ruleset() {
-    cat <<EOF
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" masquerade
-		oifname "$ROUTER_WAN1_IF" $(backup_nat_stmt)
-	}
-}
-table ip filter {
-	ct helper sip-5060 {
-		type "sip" protocol udp;
-		l3proto ip;
-	}
-	chain prerouting {
-		type filter hook prerouting priority filter; policy accept;
-		udp dport 5060 ct helper set "sip-5060"
-	}
-}
-EOF
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade" "oifname \"$ROUTER_WAN1_IF\" $(backup_nat_stmt)"
+    nft_sip_helper_table
 }
 
 scenario_configure() {

@@ -26,14 +26,7 @@ END_T=39.5
 SNAP_T=12
 
 scenario_nft_ruleset() {
-    cat <<EOF
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" masquerade${MASQ_OPTS:+ $MASQ_OPTS}
-	}
-}
-EOF
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade${MASQ_OPTS:+ $MASQ_OPTS}"
 }
 
 scenario_configure() {

@@ -16,24 +16,8 @@ NAT_MATCH="ip saddr 192.168.1.0/25 meta l4proto udp"
 END_T=9
 
 scenario_nft_ruleset() {
-    cat <<EOF
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" $NAT_MATCH masquerade
-	}
-}
-table ip filter {
-	ct helper sip-5060 {
-		type "sip" protocol udp;
-		l3proto ip;
-	}
-	chain prerouting {
-		type filter hook prerouting priority filter; policy accept;
-		udp dport 5060 ct helper set "sip-5060"
-	}
-}
-EOF
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" $NAT_MATCH masquerade"
+    nft_sip_helper_table
 }
 
 scenario_configure() {

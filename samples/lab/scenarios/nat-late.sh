@@ -22,29 +22,11 @@ A2_STEPS="8:REGISTER 12:OPTIONS"
 T_NAT=3.5; END_T=16
 
 scenario_nft_ruleset() {
-    cat <<EOF
-table ip filter {
-	ct helper sip-5060 {
-		type "sip" protocol udp;
-		l3proto ip;
-	}
-	chain prerouting {
-		type filter hook prerouting priority filter; policy accept;
-		udp dport 5060 ct helper set "sip-5060"
-	}
-}
-EOF
+    nft_sip_helper_table
 }
 
 nat_table() {
-    cat <<EOF
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" masquerade
-	}
-}
-EOF
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade"
 }
 
 scenario_configure() {

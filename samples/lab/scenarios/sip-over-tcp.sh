@@ -11,24 +11,8 @@ source "$LAB_DIR/lib/common.sh"
 SCENARIO_TITLE="REGISTER and one call with SIP over TCP through a Linux NAT router with the SIP helper (tcp)"
 
 scenario_nft_ruleset() {
-    cat <<EOF
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" masquerade
-	}
-}
-table ip filter {
-	ct helper sip-5060-tcp {
-		type "sip" protocol tcp;
-		l3proto ip;
-	}
-	chain prerouting {
-		type filter hook prerouting priority filter; policy accept;
-		tcp dport 5060 ct helper set "sip-5060-tcp"
-	}
-}
-EOF
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade"
+    nft_sip_helper_table tcp
 }
 
 scenario_run() {

@@ -15,14 +15,7 @@ T_DOWN=2; T_FALLBACK=4; T_UP=7; END_T=24
 UDP_TIMEOUT=5 UDP_TIMEOUT_STREAM=10
 
 scenario_nft_ruleset() {
-    cat <<EOF2
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" masquerade
-	}
-}
-EOF2
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade"
 }
 
 eval "$(declare -f scenario_configure | sed '1s/scenario_configure/stale_mapping_configure/')"

@@ -17,24 +17,8 @@ END_STATE=$([[ $CLOSE_HOW == ABORT ]] && echo CLOSE || echo TIME_WAIT)
 T_CLOSE=4; T_CONNECT=7.5; END_T=12.5
 
 scenario_nft_ruleset() {
-    cat <<EOF2
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$ROUTER_WAN_IF" masquerade
-	}
-}
-table ip filter {
-	ct helper sip-5060-tcp {
-		type "sip" protocol tcp;
-		l3proto ip;
-	}
-	chain prerouting {
-		type filter hook prerouting priority filter; policy accept;
-		tcp dport 5060 ct helper set "sip-5060-tcp"
-	}
-}
-EOF2
+    nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade"
+    nft_sip_helper_table tcp
 }
 
 scenario_configure() {
