@@ -239,6 +239,14 @@ write_agents_log() {
     done >"$OUT/agents.log"
 }
 
+# wait_phone_and_registrar: the usual pair's end: wait for job phone (30 s) and job registrar (10 s),
+# then write their agents.log
+wait_phone_and_registrar() {
+    wait_agent phone 30 "phone agent"
+    wait_agent registrar 10
+    write_agents_log registrar phone
+}
+
 # --------------------------------------------------------- router's steps --
 
 # stamp VAR: VAR = now (epoch, ns), the instant recorded for the step that follows
@@ -328,4 +336,64 @@ table ip filter {
 	}
 }
 EOT
+}
+
+# ------------------------------------------------------------ calls (SIPp) --
+
+# start_rtp_endpoints: tools/rtp.py on $PHONE_IP:$PHONE_RTP_PORT ($PHONE_RTP_OPTS) and on
+# $PROVIDER_IP:$PROVIDER_RTP_PORT ($PROVIDER_RTP_OPTS), jobs rtp-phone and rtp-provider; both ports are
+# open before any RTP can arrive, and each starts sending when its SIPp writes the SDP's address into
+# its go file ($WORK/rtp-phone.go, $WORK/rtp-provider.go)
+start_rtp_endpoints() {
+    # shellcheck disable=SC2086  # the *_RTP_OPTS are word lists
+    bg rtp-phone "$NS_PHONE" python3 "$TOOLS_DIR/rtp.py" --local "$PHONE_IP:$PHONE_RTP_PORT" \
+        --go-file "$WORK/rtp-phone.go" $PHONE_RTP_OPTS
+    # shellcheck disable=SC2086
+    bg rtp-provider "$NS_PROVIDER" python3 "$TOOLS_DIR/rtp.py" --local "$PROVIDER_IP:$PROVIDER_RTP_PORT" \
+        --go-file "$WORK/rtp-provider.go" $PROVIDER_RTP_OPTS
+    wait_for 10 "phone RTP endpoint" udp_listening "$NS_PHONE" "$PHONE_RTP_PORT"
+    wait_for 10 "provider RTP endpoint" udp_listening "$NS_PROVIDER" "$PROVIDER_RTP_PORT"
+}
+
+# wait_rtp_endpoints: wait for both RTP endpoints to end, die with their output if one failed
+wait_rtp_endpoints() {
+    local n
+    for n in rtp-phone rtp-provider; do
+        wait_bg "$n" 10 || die "${n#rtp-} RTP endpoint failed: $(cat "$WORK/$n.out" "$WORK/$n.err")"
+    done
+}
+
+# keep_rtp_logs: the RTP endpoints' reports as rtp-phone.log / rtp-provider.log of the case
+keep_rtp_logs() {
+    cp "$WORK/rtp-phone.out" "$OUT/rtp-phone.log"
+    cp "$WORK/rtp-provider.out" "$OUT/rtp-provider.log"
+}
+
+# start_provider_uas PROTO CALLS CALLEE EXPIRES: SIPp job sipp-provider (sipp/provider-uas.xml) on
+# $PROVIDER_IP:5060 over PROTO (udp or tcp): registrar (Expires EXPIRES) and UAS answering CALLS
+# requests to CALLEE with SDP for $PROVIDER_RTP_PORT; returns once it listens
+start_provider_uas() {
+    local proto=$1 calls=$2 callee=$3 expires=$4 t=()
+    [[ $proto == tcp ]] && t=(-t t1)
+    sipp_bg sipp-provider "$NS_PROVIDER" "${t[@]}" \
+        -sf "$SIPP_DIR/provider-uas.xml" -i "$PROVIDER_IP" -p 5060 -m "$calls" \
+        -key callee "$callee" -key rtp_port "$PROVIDER_RTP_PORT" -key expires "$expires" \
+        -key go_file "$WORK/rtp-provider.go"
+    if [[ $proto == tcp ]]; then
+        wait_for 10 "provider SIPp on tcp/5060" sh -c "ip netns exec $NS_PROVIDER ss -Hltn 'sport = :5060' | grep -q ."
+    else
+        wait_for 10 "provider SIPp on udp/5060" udp_listening "$NS_PROVIDER" 5060
+    fi
+}
+
+# case_properties_media: the case.properties lines of the provider's endpoints and the RTP streams
+case_properties_media() {
+    cat <<EOP
+provider.address=$PROVIDER_IP
+provider.sip.port=5060
+provider.rtp.port=$PROVIDER_RTP_PORT
+rtp.ptime.ms=20
+rtp.payload.type=0
+rtp.seconds=$RTP_SECONDS
+EOP
 }

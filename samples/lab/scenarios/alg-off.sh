@@ -57,12 +57,9 @@ conntrack.snapshot.end.file=conntrack-L-end.txt
 phone.address=$PHONE_IP
 phone.sip.port=5060
 phone.rtp.port=$PHONE_RTP_PORT
-provider.address=$PROVIDER_IP
-provider.sip.port=5060
-provider.rtp.port=$PROVIDER_RTP_PORT
-rtp.ptime.ms=20
-rtp.payload.type=0
-rtp.seconds=$RTP_SECONDS
+EOP
+        case_properties_media
+        cat <<EOP
 # expected findings
 expect.private-address-in-sip=true
 expect.rtp.one-way=phone-to-provider

@@ -101,10 +101,8 @@ scenario_run() {
     T_UP_TS=$(date +%s.%N)
     wan_address_add
     route_snapshot "$T_UP" "main WAN address restored" all
-    wait_agent phone 30 "phone agent"
-    wait_agent registrar 10
+    wait_phone_and_registrar
     timed_snapshot SNAP_END_TS conntrack-L-end
-    write_agents_log registrar phone
 }
 
 # unforwarded_after TS: LAN frames from the phone to the provider after TS whose IP ID never shows on wan0

@@ -30,17 +30,8 @@ scenario_configure() {
 }
 
 scenario_run() {
-    bg rtp-phone "$NS_PHONE" python3 "$TOOLS_DIR/rtp.py" --local "$PHONE_IP:$PHONE_RTP_PORT" \
-        --go-file "$WORK/rtp-phone.go" $PHONE_RTP_OPTS
-    bg rtp-provider "$NS_PROVIDER" python3 "$TOOLS_DIR/rtp.py" --local "$PROVIDER_IP:$PROVIDER_RTP_PORT" \
-        --go-file "$WORK/rtp-provider.go" $PROVIDER_RTP_OPTS
-    wait_for 10 "phone RTP endpoint" udp_listening "$NS_PHONE" "$PHONE_RTP_PORT"
-    wait_for 10 "provider RTP endpoint" udp_listening "$NS_PROVIDER" "$PROVIDER_RTP_PORT"
-    sipp_bg sipp-provider "$NS_PROVIDER" \
-        -sf "$SIPP_DIR/provider-uas.xml" -i "$PROVIDER_IP" -p 5060 -m 2 \
-        -key callee 2002 -key rtp_port "$PROVIDER_RTP_PORT" -key expires 600 \
-        -key go_file "$WORK/rtp-provider.go"
-    wait_for 10 "provider SIPp on udp/5060" udp_listening "$NS_PROVIDER" 5060
+    start_rtp_endpoints
+    start_provider_uas udp 2 2002 600
     sleep 0.5
 
     log "phone A ($PHONE_IP): call offering RTP port $PHONE_RTP_PORT"
@@ -61,13 +52,11 @@ scenario_run() {
     log "phone B's SIPp ended with exit code $rc"
     timed_snapshot SNAP_TS conntrack-L
     wait_bg sipp-phone-a 30 || die "phone A's call failed (see $WORK/sipp-phone-a.*)"
-    wait_bg rtp-phone 10 || die "phone RTP endpoint failed"
-    wait_bg rtp-provider 10 || die "provider RTP endpoint failed"
+    wait_rtp_endpoints
     stop_bg sipp-provider   # it would wait for a second call that never arrives
     sleep 1
     timed_snapshot SNAP_END_TS conntrack-L-end
-    cp "$WORK/rtp-phone.out" "$OUT/rtp-phone.log"
-    cp "$WORK/rtp-provider.out" "$OUT/rtp-provider.log"
+    keep_rtp_logs
     cp "$WORK/sipp-phone-b.messages.log" "$OUT/sipp-phone-b.messages.log"
 }
 
@@ -114,12 +103,9 @@ phone.rtp.port=$PHONE_RTP_PORT
 phone2.address=$PHONE_B_IP
 phone2.sip.port=5060
 phone2.rtp.port=$PHONE_RTP_PORT
-provider.address=$PROVIDER_IP
-provider.sip.port=5060
-provider.rtp.port=$PROVIDER_RTP_PORT
-rtp.ptime.ms=20
-rtp.payload.type=0
-rtp.seconds=$RTP_SECONDS
+EOP
+        case_properties_media
+        cat <<EOP
 # expected findings: LAN frames (phone B's INVITEs) dropped by the SIP helper
 expect.dropped.lan.frames=$(echo $B_LAN_FR | tr ' ' ',')
 expect.dropped.reason=all ports in use for SDP media

@@ -30,10 +30,8 @@ scenario_run() {
     PHONE_SERVER="$PROVIDER_IP:$REG_PORT" start_phone phone "$PHONE_IP:$PHONE_PORT" 1001 "$PHONE_STEPS"
     sleep_until 3.5
     timed_snapshot SNAP_TS conntrack-L
-    wait_agent phone 30 "phone agent"
-    wait_agent registrar 10
+    wait_phone_and_registrar
     timed_snapshot SNAP_END_TS conntrack-L-end
-    write_agents_log registrar phone
 }
 
 # same_length_pairs: "LAN-frame:WAN-frame" of the SIP messages the router changed without changing their length

@@ -45,10 +45,8 @@ scenario_run() {
     # shellcheck disable=SC2046
     in_router $(flush_cmd) >"$WORK/flush.out" 2>&1 || die "$(flush_cmd) failed: $(cat "$WORK/flush.out")"
     { echo "# t=$(rel_time "$T_FLUSH_TS") $(flush_cmd)"; cat "$WORK/flush.out"; } >"$OUT/operator.txt"
-    wait_agent phone 30 "phone agent"
-    wait_agent registrar 10
+    wait_phone_and_registrar
     timed_snapshot SNAP_END_TS conntrack-L-end
-    write_agents_log registrar phone
 }
 
 scenario_check() {

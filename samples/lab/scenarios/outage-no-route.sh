@@ -51,10 +51,8 @@ scenario_run() {
     T_UP_TS=$(date +%s.%N)
     wan_up
     route_snapshot "$T_UP" "WAN back"
-    wait_agent phone 30 "phone agent"
-    wait_agent registrar 10
+    wait_phone_and_registrar
     timed_snapshot SNAP_END_TS conntrack-L-end
-    write_agents_log registrar phone
 }
 
 # outage_frames: LAN frames from the phone to the provider between the WAN's loss and return

@@ -16,19 +16,10 @@ scenario_nft_ruleset() {
 }
 
 scenario_run() {
-    bg rtp-phone "$NS_PHONE" python3 "$TOOLS_DIR/rtp.py" --local "$PHONE_IP:$PHONE_RTP_PORT" \
-        --go-file "$WORK/rtp-phone.go" $PHONE_RTP_OPTS
-    bg rtp-provider "$NS_PROVIDER" python3 "$TOOLS_DIR/rtp.py" --local "$PROVIDER_IP:$PROVIDER_RTP_PORT" \
-        --go-file "$WORK/rtp-provider.go" $PROVIDER_RTP_OPTS
-    wait_for 10 "phone RTP endpoint" udp_listening "$NS_PHONE" "$PHONE_RTP_PORT"
-    wait_for 10 "provider RTP endpoint" udp_listening "$NS_PROVIDER" "$PROVIDER_RTP_PORT"
+    start_rtp_endpoints
 
     log "provider: SIPp registrar + UAS on tcp $PROVIDER_IP:5060"
-    sipp_bg sipp-provider "$NS_PROVIDER" -t t1 \
-        -sf "$SIPP_DIR/provider-uas.xml" -i "$PROVIDER_IP" -p 5060 -m 2 \
-        -key callee "$CALLEE" -key rtp_port "$PROVIDER_RTP_PORT" -key expires "$REGISTER_EXPIRES" \
-        -key go_file "$WORK/rtp-provider.go"
-    wait_for 10 "provider SIPp on tcp/5060" sh -c "ip netns exec $NS_PROVIDER ss -Hltn 'sport = :5060' | grep -q ."
+    start_provider_uas tcp 2 "$CALLEE" "$REGISTER_EXPIRES"
     sleep 0.5
 
     log "phone: REGISTER over TCP"
@@ -48,12 +39,10 @@ scenario_run() {
     timed_snapshot SNAP_TS conntrack-L
     wait_bg sipp-phone-call 20 || die "phone call failed (see $WORK/sipp-phone-call.*)"
     wait_bg sipp-provider 10 || die "provider SIPp failed (see $WORK/sipp-provider.*)"
-    wait_bg rtp-phone 10 || die "phone RTP endpoint failed"
-    wait_bg rtp-provider 10 || die "provider RTP endpoint failed"
+    wait_rtp_endpoints
     sleep 1
     timed_snapshot SNAP_END_TS conntrack-L-end
-    cp "$WORK/rtp-phone.out" "$OUT/rtp-phone.log"
-    cp "$WORK/rtp-provider.out" "$OUT/rtp-provider.log"
+    keep_rtp_logs
 }
 
 scenario_check() {
@@ -91,13 +80,8 @@ sip.transport=tcp
 phone.address=$PHONE_IP
 phone.sip.port=5060
 phone.rtp.port=$PHONE_RTP_PORT
-provider.address=$PROVIDER_IP
-provider.sip.port=5060
-provider.rtp.port=$PROVIDER_RTP_PORT
-rtp.ptime.ms=20
-rtp.payload.type=0
-rtp.seconds=$RTP_SECONDS
 EOP
+        case_properties_media
     } >"$OUT/case.properties"
     {
         readme_title

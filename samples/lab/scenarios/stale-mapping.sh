@@ -51,9 +51,7 @@ scenario_run() {
     route_snapshot "$T_UP" "WAN address restored (fallback route still present, metric 1000)"
     sleep_until 16.5
     timed_snapshot SNAP_TS conntrack-L
-    wait_agent phone 30 "phone agent"
-    wait_agent registrar 10
-    write_agents_log registrar phone
+    wait_phone_and_registrar
 }
 
 scenario_check() {

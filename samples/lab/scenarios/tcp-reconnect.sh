@@ -38,10 +38,8 @@ scenario_run() {
     timed_snapshot SNAP_TS conntrack-L
     sleep_until 6
     timed_snapshot SNAP_TW_TS conntrack-L-closed
-    wait_agent phone 30 "phone agent"
-    wait_agent registrar 10
+    wait_phone_and_registrar
     timed_snapshot SNAP_END_TS conntrack-L-end
-    write_agents_log registrar phone
 }
 
 scenario_check() {

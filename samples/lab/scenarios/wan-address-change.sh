@@ -40,9 +40,7 @@ scenario_run() {
     in_provider ip neigh del "$ROUTER_WAN_IP" dev "$PROVIDER_IF"
     sleep_until 7
     timed_snapshot SNAP_MID_TS conntrack-L-after
-    wait_agent phone 30 "phone agent"
-    wait_agent registrar 10
-    write_agents_log registrar phone
+    wait_phone_and_registrar
 }
 
 scenario_check() {
