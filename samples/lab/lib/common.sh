@@ -227,6 +227,13 @@ start_phone() {
         --steps "$steps" "$@"
 }
 
+# start_phone_and_registrar: the usual pair: job registrar on $PROVIDER_IP:5060 and job phone on
+# $PHONE_IP:5060 (user 1001, steps $PHONE_STEPS), both until END_T
+start_phone_and_registrar() {
+    start_registrar registrar 5060 "$END_T"
+    start_phone phone "$PHONE_IP:5060" 1001 "$PHONE_STEPS"
+}
+
 # wait_agent NAME SECONDS [LABEL]: wait for agent NAME to end, die with its stderr if it failed
 wait_agent() { wait_bg "$1" "$2" || die "${3:-$1} failed: $(cat "$WORK/$1.err")"; }
 

@@ -85,8 +85,7 @@ scenario_run() {
     schedule_t0
     : >"$OUT/router-routes.txt"
     route_snapshot 0 "before the traffic" all
-    start_registrar registrar 5060 "$END_T"
-    start_phone phone "$PHONE_IP:5060" 1001 "$PHONE_STEPS"
+    start_phone_and_registrar
     sleep_until 1
     timed_snapshot SNAP_TS conntrack-L
     sleep_until "$T_DOWN"

@@ -32,8 +32,7 @@ scenario_run() {
     schedule_t0
     : >"$OUT/router-routes.txt"
     route_snapshot 0 "before the traffic"
-    start_registrar registrar 5060 "$END_T"
-    start_phone phone "$PHONE_IP:5060" 1001 "$PHONE_STEPS"
+    start_phone_and_registrar
     sleep_until "$T_DOWN"
     log "t=$T_DOWN WAN down: address $ROUTER_WAN_IP removed from $ROUTER_WAN_IF"
     T_DOWN_TS=$(date +%s.%N)

@@ -25,8 +25,7 @@ scenario_configure() {
 
 scenario_run() {
     schedule_t0
-    start_registrar registrar 5060 "$END_T"
-    start_phone phone "$PHONE_IP:5060" 1001 "$PHONE_STEPS"
+    start_phone_and_registrar
     sleep_until 1
     timed_snapshot SNAP_TS conntrack-L
     sleep_until "$T_CHANGE"
