@@ -393,6 +393,18 @@ start_provider_uas() {
     fi
 }
 
+# sipp_phone_call NAME IP USER RTP_PORT GO CALL_ID HOLD_MS [SIPP-ARGS...]: SIPp job NAME (sipp/phone-call.xml)
+# in the phone namespace: USER on IP:5060 calls ${CALLEE:-2002} at $PROVIDER_IP:5060 with SDP for RTP_PORT,
+# Call-ID pattern CALL_ID (SIPp -cid_str), hangs up HOLD_MS after the ACK, and hands the answer's media
+# address to the RTP endpoint through $WORK/GO.go; SIPP-ARGS are SIPp's own (-t t1, -max_invite_retrans N)
+sipp_phone_call() {
+    local name=$1 ip=$2 user=$3 rtp_port=$4 go=$5 cid=$6 hold=$7; shift 7
+    sipp_bg "$name" "$NS_PHONE" "$@" \
+        -sf "$SIPP_DIR/phone-call.xml" -i "$ip" -p 5060 -m 1 -d "$hold" -cid_str "$cid" \
+        -key user "$user" -key callee "${CALLEE:-2002}" -key rtp_port "$rtp_port" -key go_file "$WORK/$go.go" \
+        "$PROVIDER_IP:5060"
+}
+
 # case_properties_media: the case.properties lines of the provider's endpoints and the RTP streams
 case_properties_media() {
     cat <<EOP

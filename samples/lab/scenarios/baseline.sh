@@ -51,11 +51,7 @@ scenario_run() {
     sleep 1
 
     log "phone: call ($RTP_SECONDS s of RTP each way)"
-    sipp_bg sipp-phone-call "$NS_PHONE" \
-        -sf "$SIPP_DIR/phone-call.xml" -i "$PHONE_IP" -p 5060 -m 1 -d "$HOLD_MS" -cid_str "nrlab-call-%u@%s" \
-        -key user "$PHONE_USER" -key callee "$CALLEE" -key rtp_port "$PHONE_RTP_PORT" \
-        -key go_file "$WORK/rtp-phone.go" \
-        "$PROVIDER_IP:5060"
+    sipp_phone_call sipp-phone-call "$PHONE_IP" "$PHONE_USER" "$PHONE_RTP_PORT" rtp-phone "nrlab-call-%u@%s" "$HOLD_MS"
     sleep 3
     log "conntrack -L snapshot during the call"
     timed_snapshot SNAP_TS conntrack-L

@@ -35,17 +35,10 @@ scenario_run() {
     sleep 0.5
 
     log "phone A ($PHONE_IP): call offering RTP port $PHONE_RTP_PORT"
-    sipp_bg sipp-phone-a "$NS_PHONE" \
-        -sf "$SIPP_DIR/phone-call.xml" -i "$PHONE_IP" -p 5060 -m 1 -d "$HOLD_MS" -cid_str "nrlab-call-a-%u@%s" \
-        -key user 1001 -key callee 2002 -key rtp_port "$PHONE_RTP_PORT" -key go_file "$WORK/rtp-phone.go" \
-        "$PROVIDER_IP:5060"
+    sipp_phone_call sipp-phone-a "$PHONE_IP" 1001 "$PHONE_RTP_PORT" rtp-phone "nrlab-call-a-%u@%s" "$HOLD_MS"
     sleep 1.2
     log "phone B ($PHONE_B_IP): call offering the same RTP port $PHONE_RTP_PORT"
-    sipp_bg sipp-phone-b "$NS_PHONE" \
-        -sf "$SIPP_DIR/phone-call.xml" -i "$PHONE_B_IP" -p 5060 -m 1 -d 1000 -cid_str "nrlab-call-b-%u@%s" \
-        -max_invite_retrans "$B_INVITE_RETRANS" \
-        -key user 1003 -key callee 2002 -key rtp_port "$PHONE_RTP_PORT" -key go_file "$WORK/rtp-phone-b.go" \
-        "$PROVIDER_IP:5060"
+    sipp_phone_call sipp-phone-b "$PHONE_B_IP" 1003 "$PHONE_RTP_PORT" rtp-phone-b "nrlab-call-b-%u@%s" 1000 -max_invite_retrans "$B_INVITE_RETRANS"
     local rc=0
     wait_bg sipp-phone-b 30 || rc=$?
     PHONE_B_RC=$rc
