@@ -306,6 +306,24 @@ router.routes.file=router-routes.txt
 EOP
 }
 
+# case_properties_outage [NOTE]: the case.properties lines of an outage case (outage-no-route and its
+# variants): the three snapshots (before, during, after), the agents' lines, and the WAN's down/up times;
+# NOTE is added to the events' comment line
+case_properties_outage() {
+    cat <<EOP
+conntrack.snapshot.file=conntrack-L.txt
+conntrack.snapshot.outage.file=conntrack-L-outage.txt
+conntrack.snapshot.end.file=conntrack-L-end.txt
+
+EOP
+    case_properties_agents
+    cat <<EOP
+# events of the run (seconds after the first LAN frame)${1:+: $1}
+event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
+event.wan.up.t=$(event_rel_time "$T_UP_TS")
+EOP
+}
+
 # readme_title: the README's first lines (title, generation note)
 readme_title() {
     cat <<EOR
@@ -403,6 +421,12 @@ sipp_phone_call() {
         -sf "$SIPP_DIR/phone-call.xml" -i "$ip" -p 5060 -m 1 -d "$hold" -cid_str "$cid" \
         -key user "$user" -key callee "${CALLEE:-2002}" -key rtp_port "$rtp_port" -key go_file "$WORK/$go.go" \
         "$PROVIDER_IP:5060"
+}
+
+# case_properties_phone KEY IP RTP_PORT: the case.properties lines of one calling phone (KEY phone, phone2 ...):
+# its address, SIP port 5060 and RTP port
+case_properties_phone() {
+    printf '%s.address=%s\n%s.sip.port=5060\n%s.rtp.port=%s\n' "$1" "$2" "$1" "$1" "$3"
 }
 
 # case_properties_media: the case.properties lines of the provider's endpoints and the RTP streams

@@ -54,10 +54,8 @@ conntrack.snapshot.file=conntrack-L.txt
 conntrack.snapshot.end.file=conntrack-L-end.txt
 
 # endpoints
-phone.address=$PHONE_IP
-phone.sip.port=5060
-phone.rtp.port=$PHONE_RTP_PORT
 EOP
+        case_properties_phone phone "$PHONE_IP" "$PHONE_RTP_PORT"
         case_properties_media
         cat <<EOP
 # expected findings

@@ -90,13 +90,9 @@ scenario_document() {
 conntrack.snapshot.file=conntrack-L.txt
 conntrack.snapshot.end.file=conntrack-L-end.txt
 
-phone.address=$PHONE_IP
-phone.sip.port=5060
-phone.rtp.port=$PHONE_RTP_PORT
-phone2.address=$PHONE_B_IP
-phone2.sip.port=5060
-phone2.rtp.port=$PHONE_RTP_PORT
 EOP
+        case_properties_phone phone "$PHONE_IP" "$PHONE_RTP_PORT"
+        case_properties_phone phone2 "$PHONE_B_IP" "$PHONE_RTP_PORT"
         case_properties_media
         cat <<EOP
 # expected findings: LAN frames (phone B's INVITEs) dropped by the SIP helper

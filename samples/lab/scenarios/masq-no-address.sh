@@ -48,17 +48,8 @@ scenario_document() {
     local pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
     {
         case_properties_common "masquerade (oifname $ROUTER_WAN_IF)" on
+        case_properties_outage "WAN address removed (a route via $ROUTER_WAN_IF stays), restored"
         cat <<EOP
-conntrack.snapshot.file=conntrack-L.txt
-conntrack.snapshot.outage.file=conntrack-L-outage.txt
-conntrack.snapshot.end.file=conntrack-L-end.txt
-
-EOP
-        case_properties_agents
-        cat <<EOP
-# events of the run (seconds after the first LAN frame): WAN address removed (a route via $ROUTER_WAN_IF stays), restored
-event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
-event.wan.up.t=$(event_rel_time "$T_UP_TS")
 # expected findings: WAN frames with the router's LAN address, during the outage and after the WAN address returned
 expect.leaked.wan.frames=$(echo $LANADDR_FR $LEAK_FR | tr ' ' ',')
 EOP

@@ -149,17 +149,8 @@ scenario_document() {
     local pat="src=$PHONE_IP dst=$PROVIDER_IP sport=5060 dport=5060"
     {
         case_properties_common "$NAT_STMT (oifname $ROUTER_WAN_IF)" on
+        case_properties_outage
         cat <<EOP
-conntrack.snapshot.file=conntrack-L.txt
-conntrack.snapshot.outage.file=conntrack-L-outage.txt
-conntrack.snapshot.end.file=conntrack-L-end.txt
-
-EOP
-        case_properties_agents
-        cat <<EOP
-# events of the run (seconds after the first LAN frame)
-event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
-event.wan.up.t=$(event_rel_time "$T_UP_TS")
 # the lab's record: LAN frames from the phone during the outage (no WAN copy, no entry) and the router's ICMP
 lab.outage.lan.frames=$(echo $OUTAGE_FR | tr ' ' ',')
 lab.icmp.unreachable.lan.frames=$(echo $ICMP_FR | tr ' ' ',')

@@ -73,10 +73,8 @@ conntrack.snapshot.end.file=conntrack-L-end.txt
 
 # endpoints
 sip.transport=tcp
-phone.address=$PHONE_IP
-phone.sip.port=5060
-phone.rtp.port=$PHONE_RTP_PORT
 EOP
+        case_properties_phone phone "$PHONE_IP" "$PHONE_RTP_PORT"
         case_properties_media
     } >"$OUT/case.properties"
     {
