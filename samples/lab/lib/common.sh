@@ -205,3 +205,238 @@ schedule_t0() { T0=$(awk -v t="$(date +%s.%N)" -v l="${1:-1.5}" 'BEGIN{printf "%
 
 # sleep_until T: sleep until T0 + T seconds
 sleep_until() { sleep "$(awk -v a="$T0" -v s="$1" -v n="$(date +%s.%N)" 'BEGIN{d=a+s-n; print (d>0?d:0)}')"; }
+
+# ------------------------------------------------------------- SIP agents --
+# (tools/sipagent.py; each runs as a background job of lab.sh's bg, its output in $WORK/NAME.out/.err)
+
+# start_registrar NAME PORT END [ARGS...]: a registrar on $PROVIDER_IP:PORT in the provider namespace,
+# from T0 until END (s after T0); ARGS are sipagent's own (--ping "T:USER ...", --tcp)
+start_registrar() {
+    local name=$1 port=$2 end=$3; shift 3
+    bg "$name" "$NS_PROVIDER" python3 "$TOOLS_DIR/sipagent.py" registrar --local "$PROVIDER_IP:$port" \
+        --t0 "$T0" --end "$end" "$@"
+}
+
+# start_phone NAME IP:PORT USER STEPS [ARGS...]: a phone in the phone namespace registering USER
+# (Expires 60) with ${PHONE_SERVER:-$PROVIDER_IP:5060}, steps "T:REGISTER T:OPTIONS ..." from T0 until
+# END_T; ARGS are sipagent's own (--transport tcp, --call-id ID, --connect-timeout S)
+start_phone() {
+    local name=$1 local_addr=$2 user=$3 steps=$4; shift 4
+    bg "$name" "$NS_PHONE" python3 "$TOOLS_DIR/sipagent.py" phone --local "$local_addr" \
+        --server "${PHONE_SERVER:-$PROVIDER_IP:5060}" --user "$user" --expires 60 --t0 "$T0" --end "$END_T" \
+        --steps "$steps" "$@"
+}
+
+# start_phone_and_registrar: the usual pair: job registrar on $PROVIDER_IP:5060 and job phone on
+# $PHONE_IP:5060 (user 1001, steps $PHONE_STEPS), both until END_T
+start_phone_and_registrar() {
+    start_registrar registrar 5060 "$END_T"
+    start_phone phone "$PHONE_IP:5060" 1001 "$PHONE_STEPS"
+}
+
+# wait_agent NAME SECONDS [LABEL]: wait for agent NAME to end, die with its stderr if it failed
+wait_agent() { wait_bg "$1" "$2" || die "${3:-$1} failed: $(cat "$WORK/$1.err")"; }
+
+# write_agents_log NAME[=LABEL]...: $OUT/agents.log, each agent's output in turn with "LABEL: " before
+# each line (LABEL defaults to NAME)
+write_agents_log() {
+    local a
+    for a in "$@"; do
+        sed "s/^/${a#*=}: /" "$WORK/${a%%=*}.out"
+    done >"$OUT/agents.log"
+}
+
+# wait_phone_and_registrar: the usual pair's end: wait for job phone (30 s) and job registrar (10 s),
+# then write their agents.log
+wait_phone_and_registrar() {
+    wait_agent phone 30 "phone agent"
+    wait_agent registrar 10
+    write_agents_log registrar phone
+}
+
+# --------------------------------------------------------- router's steps --
+
+# stamp VAR: VAR = now (epoch, ns), the instant recorded for the step that follows
+stamp() { printf -v "$1" '%s' "$(date +%s.%N)"; }
+
+# timed_snapshot VAR NAME: VAR = now, then conntrack_snapshot NAME (NAME.txt and its expect-L file)
+timed_snapshot() { stamp "$1"; conntrack_snapshot "$2"; }
+
+# route_snapshot T TEXT [all]: append the router's routes and addresses at step T (TEXT says what
+# changed) to $OUT/router-routes.txt: the WAN interface's inet lines, or with "all" one line per address
+route_snapshot() {
+    {
+        echo "# t=$1 ($2)"
+        in_router ip -4 route
+        if [[ ${3:-} == all ]]; then
+            in_router ip -4 -o addr show | awk '{print $2, $4}'
+        else
+            in_router ip -4 addr show dev "$ROUTER_WAN_IF" | sed -n 's/^ *inet /inet /p'
+        fi
+        echo
+    } >>"$OUT/router-routes.txt"
+}
+
+# wan_address_del [ADDR]: remove ADDR (default $ROUTER_WAN_IP) from the WAN interface; masquerade
+# deletes the entries NATed to it (ip -n: one process, so that the instant recorded just before is
+# close to the kernel's)
+wan_address_del() { ip -n "$NS_ROUTER" addr del "${1:-$ROUTER_WAN_IP}/$WAN_PREFIX" dev "$ROUTER_WAN_IF"; }
+
+# wan_address_add [ADDR]: put ADDR (default $ROUTER_WAN_IP) on the WAN interface, then the neighbour fix-up
+wan_address_add() {
+    ip -n "$NS_ROUTER" addr add "${1:-$ROUTER_WAN_IP}/$WAN_PREFIX" dev "$ROUTER_WAN_IF"
+    provider_neigh_fix
+}
+
+# provider_neigh_fix: removing the WAN interface's only address flushed its neighbour entries (even the
+# permanent one); put the provider's back so that the captures hold no ARP
+provider_neigh_fix() { in_router ip neigh replace "$PROVIDER_IP" lladdr "$PROVIDER_MAC" dev "$ROUTER_WAN_IF" nud permanent; }
+
+# ---------------------------------------------------------- case settings --
+
+# case_properties_agents: the case.properties lines of a registrar/phone case (addresses, agents' log, routes)
+case_properties_agents() {
+    cat <<EOP
+phone.address=$PHONE_IP
+phone.sip.port=5060
+provider.address=$PROVIDER_IP
+provider.sip.port=5060
+agents.log.file=agents.log
+router.routes.file=router-routes.txt
+EOP
+}
+
+# case_properties_outage [NOTE]: the case.properties lines of an outage case (outage-no-route and its
+# variants): the three snapshots (before, during, after), the agents' lines, and the WAN's down/up times;
+# NOTE is added to the events' comment line
+case_properties_outage() {
+    cat <<EOP
+conntrack.snapshot.file=conntrack-L.txt
+conntrack.snapshot.outage.file=conntrack-L-outage.txt
+conntrack.snapshot.end.file=conntrack-L-end.txt
+
+EOP
+    case_properties_agents
+    cat <<EOP
+# events of the run (seconds after the first LAN frame)${1:+: $1}
+event.wan.down.t=$(event_rel_time "$T_DOWN_TS")
+event.wan.up.t=$(event_rel_time "$T_UP_TS")
+EOP
+}
+
+# readme_title: the README's first lines (title, generation note)
+readme_title() {
+    cat <<EOR
+# Sample case \`$SCENARIO\`: $SCENARIO_TITLE
+
+Generated by \`samples/lab/lab.sh $SCENARIO\` on $(date -u +%Y-%m-%d) (UTC). Do not edit: regenerate.
+EOR
+}
+
+# ---------------------------------------------------------------- nftables --
+# (for scenario_nft_ruleset; lab.sh loads the printed ruleset with nft -f and records `nft list ruleset`)
+
+# nft_nat_table RULE...: the "ip nat" table with one postrouting (srcnat) rule per argument,
+# e.g. nft_nat_table "oifname \"$ROUTER_WAN_IF\" masquerade"
+nft_nat_table() {
+    printf 'table ip nat {\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n'
+    printf '\t\t%s\n' "$@"
+    printf '\t}\n}\n'
+}
+
+# nft_sip_helper_table [PROTO [PORT]]: the "ip filter" table that attaches the SIP helper (a ct helper
+# object "sip-PORT", "sip-PORT-tcp" for tcp) to PROTO (default udp) destination port PORT (default 5060)
+nft_sip_helper_table() {
+    local proto=${1:-udp} port=${2:-5060} name
+    name=sip-$port; [[ $proto == tcp ]] && name=$name-tcp
+    cat <<EOT
+table ip filter {
+	ct helper $name {
+		type "sip" protocol $proto;
+		l3proto ip;
+	}
+	chain prerouting {
+		type filter hook prerouting priority filter; policy accept;
+		$proto dport $port ct helper set "$name"
+	}
+}
+EOT
+}
+
+# ------------------------------------------------------------ calls (SIPp) --
+
+# start_rtp_endpoints: tools/rtp.py on $PHONE_IP:$PHONE_RTP_PORT ($PHONE_RTP_OPTS) and on
+# $PROVIDER_IP:$PROVIDER_RTP_PORT ($PROVIDER_RTP_OPTS), jobs rtp-phone and rtp-provider; both ports are
+# open before any RTP can arrive, and each starts sending when its SIPp writes the SDP's address into
+# its go file ($WORK/rtp-phone.go, $WORK/rtp-provider.go)
+start_rtp_endpoints() {
+    # shellcheck disable=SC2086  # the *_RTP_OPTS are word lists
+    bg rtp-phone "$NS_PHONE" python3 "$TOOLS_DIR/rtp.py" --local "$PHONE_IP:$PHONE_RTP_PORT" \
+        --go-file "$WORK/rtp-phone.go" $PHONE_RTP_OPTS
+    # shellcheck disable=SC2086
+    bg rtp-provider "$NS_PROVIDER" python3 "$TOOLS_DIR/rtp.py" --local "$PROVIDER_IP:$PROVIDER_RTP_PORT" \
+        --go-file "$WORK/rtp-provider.go" $PROVIDER_RTP_OPTS
+    wait_for 10 "phone RTP endpoint" udp_listening "$NS_PHONE" "$PHONE_RTP_PORT"
+    wait_for 10 "provider RTP endpoint" udp_listening "$NS_PROVIDER" "$PROVIDER_RTP_PORT"
+}
+
+# wait_rtp_endpoints: wait for both RTP endpoints to end, die with their output if one failed
+wait_rtp_endpoints() {
+    local n
+    for n in rtp-phone rtp-provider; do
+        wait_bg "$n" 10 || die "${n#rtp-} RTP endpoint failed: $(cat "$WORK/$n.out" "$WORK/$n.err")"
+    done
+}
+
+# keep_rtp_logs: the RTP endpoints' reports as rtp-phone.log / rtp-provider.log of the case
+keep_rtp_logs() {
+    cp "$WORK/rtp-phone.out" "$OUT/rtp-phone.log"
+    cp "$WORK/rtp-provider.out" "$OUT/rtp-provider.log"
+}
+
+# start_provider_uas PROTO CALLS CALLEE EXPIRES: SIPp job sipp-provider (sipp/provider-uas.xml) on
+# $PROVIDER_IP:5060 over PROTO (udp or tcp): registrar (Expires EXPIRES) and UAS answering CALLS
+# requests to CALLEE with SDP for $PROVIDER_RTP_PORT; returns once it listens
+start_provider_uas() {
+    local proto=$1 calls=$2 callee=$3 expires=$4 t=()
+    [[ $proto == tcp ]] && t=(-t t1)
+    sipp_bg sipp-provider "$NS_PROVIDER" "${t[@]}" \
+        -sf "$SIPP_DIR/provider-uas.xml" -i "$PROVIDER_IP" -p 5060 -m "$calls" \
+        -key callee "$callee" -key rtp_port "$PROVIDER_RTP_PORT" -key expires "$expires" \
+        -key go_file "$WORK/rtp-provider.go"
+    if [[ $proto == tcp ]]; then
+        wait_for 10 "provider SIPp on tcp/5060" sh -c "ip netns exec $NS_PROVIDER ss -Hltn 'sport = :5060' | grep -q ."
+    else
+        wait_for 10 "provider SIPp on udp/5060" udp_listening "$NS_PROVIDER" 5060
+    fi
+}
+
+# sipp_phone_call NAME IP USER RTP_PORT GO CALL_ID HOLD_MS [SIPP-ARGS...]: SIPp job NAME (sipp/phone-call.xml)
+# in the phone namespace: USER on IP:5060 calls ${CALLEE:-2002} at $PROVIDER_IP:5060 with SDP for RTP_PORT,
+# Call-ID pattern CALL_ID (SIPp -cid_str), hangs up HOLD_MS after the ACK, and hands the answer's media
+# address to the RTP endpoint through $WORK/GO.go; SIPP-ARGS are SIPp's own (-t t1, -max_invite_retrans N)
+sipp_phone_call() {
+    local name=$1 ip=$2 user=$3 rtp_port=$4 go=$5 cid=$6 hold=$7; shift 7
+    sipp_bg "$name" "$NS_PHONE" "$@" \
+        -sf "$SIPP_DIR/phone-call.xml" -i "$ip" -p 5060 -m 1 -d "$hold" -cid_str "$cid" \
+        -key user "$user" -key callee "${CALLEE:-2002}" -key rtp_port "$rtp_port" -key go_file "$WORK/$go.go" \
+        "$PROVIDER_IP:5060"
+}
+
+# case_properties_phone KEY IP RTP_PORT: the case.properties lines of one calling phone (KEY phone, phone2 ...):
+# its address, SIP port 5060 and RTP port
+case_properties_phone() {
+    printf '%s.address=%s\n%s.sip.port=5060\n%s.rtp.port=%s\n' "$1" "$2" "$1" "$1" "$3"
+}
+
+# case_properties_media: the case.properties lines of the provider's endpoints and the RTP streams
+case_properties_media() {
+    cat <<EOP
+provider.address=$PROVIDER_IP
+provider.sip.port=5060
+provider.rtp.port=$PROVIDER_RTP_PORT
+rtp.ptime.ms=20
+rtp.payload.type=0
+rtp.seconds=$RTP_SECONDS
+EOP
+}

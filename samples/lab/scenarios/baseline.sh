@@ -37,19 +37,10 @@ scenario_configure() {
 scenario_run() {
     # RTP endpoints first, so both ports are open before any RTP can arrive;
     # each starts sending when its SIPp hands it the address from the SDP
-    bg rtp-phone "$NS_PHONE" python3 "$TOOLS_DIR/rtp.py" --local "$PHONE_IP:$PHONE_RTP_PORT" \
-        --go-file "$WORK/rtp-phone.go" $PHONE_RTP_OPTS
-    bg rtp-provider "$NS_PROVIDER" python3 "$TOOLS_DIR/rtp.py" --local "$PROVIDER_IP:$PROVIDER_RTP_PORT" \
-        --go-file "$WORK/rtp-provider.go" $PROVIDER_RTP_OPTS
-    wait_for 10 "phone RTP endpoint" udp_listening "$NS_PHONE" "$PHONE_RTP_PORT"
-    wait_for 10 "provider RTP endpoint" udp_listening "$NS_PROVIDER" "$PROVIDER_RTP_PORT"
+    start_rtp_endpoints
 
     log "provider: SIPp registrar + UAS on $PROVIDER_IP:5060"
-    sipp_bg sipp-provider "$NS_PROVIDER" \
-        -sf "$SIPP_DIR/provider-uas.xml" -i "$PROVIDER_IP" -p 5060 -m 2 \
-        -key callee "$CALLEE" -key rtp_port "$PROVIDER_RTP_PORT" -key expires "$REGISTER_EXPIRES" \
-        -key go_file "$WORK/rtp-provider.go"
-    wait_for 10 "provider SIPp on udp/5060" udp_listening "$NS_PROVIDER" 5060
+    start_provider_uas udp 2 "$CALLEE" "$REGISTER_EXPIRES"
     sleep 0.5
 
     log "phone: REGISTER"
@@ -60,24 +51,16 @@ scenario_run() {
     sleep 1
 
     log "phone: call ($RTP_SECONDS s of RTP each way)"
-    sipp_bg sipp-phone-call "$NS_PHONE" \
-        -sf "$SIPP_DIR/phone-call.xml" -i "$PHONE_IP" -p 5060 -m 1 -d "$HOLD_MS" -cid_str "nrlab-call-%u@%s" \
-        -key user "$PHONE_USER" -key callee "$CALLEE" -key rtp_port "$PHONE_RTP_PORT" \
-        -key go_file "$WORK/rtp-phone.go" \
-        "$PROVIDER_IP:5060"
+    sipp_phone_call sipp-phone-call "$PHONE_IP" "$PHONE_USER" "$PHONE_RTP_PORT" rtp-phone "nrlab-call-%u@%s" "$HOLD_MS"
     sleep 3
     log "conntrack -L snapshot during the call"
-    SNAP_TS=$(date +%s.%N)
-    conntrack_snapshot conntrack-L
+    timed_snapshot SNAP_TS conntrack-L
     wait_bg sipp-phone-call 20 || die "phone call failed (see $WORK/sipp-phone-call.*)"
     wait_bg sipp-provider 10 || die "provider SIPp failed (see $WORK/sipp-provider.*)"
-    wait_bg rtp-phone 10 || die "phone RTP endpoint failed: $(cat "$WORK/rtp-phone.out" "$WORK/rtp-phone.err")"
-    wait_bg rtp-provider 10 || die "provider RTP endpoint failed: $(cat "$WORK/rtp-provider.out" "$WORK/rtp-provider.err")"
+    wait_rtp_endpoints
     sleep 1
-    SNAP_END_TS=$(date +%s.%N)
-    conntrack_snapshot conntrack-L-end
-    cp "$WORK/rtp-phone.out" "$OUT/rtp-phone.log"
-    cp "$WORK/rtp-provider.out" "$OUT/rtp-provider.log"
+    timed_snapshot SNAP_END_TS conntrack-L-end
+    keep_rtp_logs
 }
 
 casecheck() {
@@ -149,16 +132,9 @@ conntrack.snapshot.file=conntrack-L.txt
 conntrack.snapshot.end.file=conntrack-L-end.txt
 
 # endpoints
-phone.address=$PHONE_IP
-phone.sip.port=5060
-phone.rtp.port=$PHONE_RTP_PORT
-provider.address=$PROVIDER_IP
-provider.sip.port=5060
-provider.rtp.port=$PROVIDER_RTP_PORT
-rtp.ptime.ms=20
-rtp.payload.type=0
-rtp.seconds=$RTP_SECONDS
 EOP
+        case_properties_phone phone "$PHONE_IP" "$PHONE_RTP_PORT"
+        case_properties_media
     } >"$OUT/case.properties"
 
     cat >"$OUT/README.md" <<EOR
