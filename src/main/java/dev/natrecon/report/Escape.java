@@ -57,6 +57,31 @@ public final class Escape {
         return LINKABLE.matcher(s).find() ? mdCode(s) : md(s);
     }
 
+    /** What GFM turns into a link or mention whatever the escaping ({@link #LINKABLE} without the brackets). */
+    private static final java.util.regex.Pattern AUTOLINK =
+            java.util.regex.Pattern.compile("(?i)www\\.|://|@|mailto:|xmpp:|#[0-9]");
+
+    /** What Markdown could take as markup or an entity anywhere in a line ({@link #mdPlain}). */
+    private static final java.util.regex.Pattern MARKUP = java.util.regex.Pattern.compile("[\\\\`*_\\[\\]|~<&]");
+
+    /**
+     * Capture text in pasteable Markdown prose: as written when nothing in it is markup ({@code \ ` * _ [ ] | ~ < &},
+     * a leading {@code # - + >} or {@code 1.}) or can become a link or mention, else a code span
+     * ({@link #mdCode}). Never an HTML entity or a backslash escape: the text reads the same pasted as plain text and
+     * rendered as Markdown.
+     */
+    public static String mdPlain(String s) {
+        if (s == null || s.isEmpty()) return "";
+        String line = s.replace('\r', ' ').replace('\n', ' ').replace('\t', ' ');
+        boolean markup = MARKUP.matcher(line).find() || AUTOLINK.matcher(line).find()
+                || line.matches("(?s)\\s*([#+>-]|[0-9]+[.)]).*");
+        for (int i = 0; i < line.length() && !markup; i++) {
+            char c = line.charAt(i);
+            markup = c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f;
+        }
+        return markup ? mdCode(line) : line;
+    }
+
     /**
      * A Markdown code span holding {@code s} verbatim on one line: line breaks and other control characters become
      * spaces; the fence is one backtick longer than the longest run of backticks inside (CommonMark 0.31 §6.1), padded
