@@ -91,6 +91,8 @@ final class MarkdownSummary {
 
     /** Lines the findings may fill: the rest of summary.md takes about 50, so a case stays within about 150 lines. */
     static final int FINDINGS_LINES = 95;
+    /** Facts (details) shown per finding; the rest are in report.html. */
+    static final int MAX_DETAILS = 6;
     /** Findings shown with their evidence; the next ones get one line each. */
     static final int FULL_FINDINGS = 5;
 
@@ -147,6 +149,14 @@ final class MarkdownSummary {
             m.raw("- display filter (").text(e.getKey()).raw("): ").text(e.getValue(), Escape::mdCode).raw("\n");
         }
         if (!f.conntrack().isEmpty()) m.raw("- conntrack: ").text(f.conntrack(), Escape::mdCode).raw("\n");
+        int details = 0;
+        for (Map.Entry<String, String> e : f.details().entrySet()) {
+            if (details++ == MAX_DETAILS) {
+                m.raw("- ").raw(Integer.toString(f.details().size() - MAX_DETAILS)).raw(" more facts in report.html\n");
+                break;
+            }
+            m.raw("- ").text(e.getKey()).raw(": ").text(e.getValue(), Escape::mdCode).raw("\n");
+        }
         m.raw("- fix: ").text(f.fix()).raw("\n\n");
     }
 
