@@ -136,7 +136,7 @@ final class MarkdownSummary {
         m.text(f.message()).raw("\n\n");
         m.raw("- time: ").raw(Times.iso(g.nanos())).raw(g.endNanos() != g.nanos() ? " to " + Times.iso(g.endNanos()) : "")
                 .raw("\n");
-        m.raw(g.count() > 1 ? "- instances: " + g.count() + ", all with the same cause: " : "- cause: ").text(g.cause()).raw(" (findings.csv: finding ").raw(Integer.toString(g.number()))
+        m.raw(g.count() > 1 ? "- instances: " + g.count() + ", all with the same cause: " : "- cause: ").text(g.cause(), Escape::mdCode).raw(" (findings.csv: finding ").raw(Integer.toString(g.number()))
                 .raw("; report.html: #").raw(g.anchor()).raw(")\n");
         if (g.count() > 1) m.raw("- first instance: ").text(f.subject(), Escape::mdCode).raw("\n");
         for (Map.Entry<String, List<Long>> e : f.frames().entrySet()) {
@@ -164,7 +164,7 @@ final class MarkdownSummary {
     private static void brief(SafeBuilder m, FindingGroup g) {
         m.raw("- ").raw(Integer.toString(g.number())).raw(". ").raw(g.severity().label().toUpperCase(Locale.ROOT))
                 .raw(" ").raw(Escape.mdCode(g.id())).raw(" at ").raw(Times.iso(g.nanos())).raw(", ")
-                .raw(Integer.toString(g.count())).raw(g.count() == 1 ? " instance: " : " instances: ").text(g.cause())
+                .raw(Integer.toString(g.count())).raw(g.count() == 1 ? " instance: " : " instances: ").text(g.cause(), Escape::mdCode)
                 .raw(" (report.html #").raw(g.anchor()).raw(")\n");
     }
 

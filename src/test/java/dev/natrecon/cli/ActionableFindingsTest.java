@@ -79,7 +79,7 @@ class ActionableFindingsTest {
         terminalFits(r.out(), "remapped");
         String md = Files.readString(out.resolve("summary.md"));
         pasteable(md, "remapped");
-        assertTrue(md.contains("- instances: 100, all with the same cause: udp " + HostileCaptures.WAN_ADDRESS), md);
+        assertTrue(md.contains("- instances: 100, all with the same cause: `udp " + HostileCaptures.WAN_ADDRESS + "`"), md);
     }
 
     @Test
@@ -139,6 +139,17 @@ class ActionableFindingsTest {
         }
         assertEquals(info, v.out().lines().filter(l -> l.startsWith("  INFO ")).count(), v.out());
         terminalFits(v.out(), "verbose");
+    }
+
+    @Test
+    void markdownProseIsPlainTextWithMarkupInCodeSpans() {
+        assertEquals("the `sip_timeout` of 3600 s", dev.natrecon.report.Escape.mdPlain("the sip_timeout of 3600 s"));
+        assertEquals("`see <img src=x>`", dev.natrecon.report.Escape.mdPlain("see <img src=x>"));
+        assertEquals("`mail a@b.example`", dev.natrecon.report.Escape.mdPlain("mail a@b.example"));
+        assertEquals("`-` a list? only at the start: 1. is text", dev.natrecon.report.Escape.mdPlain(
+                "- a list? only at the start: 1. is text"));
+        assertEquals("udp 10.0.0.1:5060 -> 198.51.100.1:5060 (x2)", dev.natrecon.report.Escape.mdPlain(
+                "udp 10.0.0.1:5060 -> 198.51.100.1:5060 (x2)"));
     }
 
     /** No line over 120 columns; every finding in at most three lines. */
