@@ -386,10 +386,10 @@ public final class BatchRunner {
         for (Finding f : r.findings()) counts.merge(f.id(), 1, Integer::sum);
         Severity worst = r.verdict().worst();
         String verdict = r.verdict().label();
-        List<String> top = new ArrayList<>();
-        for (Finding f : r.findings()) {
-            if (top.size() == 3 || f.severity() == Severity.INFO) break;
-            top.add(f.id() + ": " + f.message());
+        List<String> top = new ArrayList<>(); // the first three findings (one per rule and cause), not their instances
+        for (dev.natrecon.detect.FindingGroup g : dev.natrecon.detect.Causes.group(r.findings())) {
+            if (top.size() == 3 || g.severity() == Severity.INFO) break;
+            top.add(g.id() + (g.count() > 1 ? " (" + g.count() + " instances)" : "") + ": " + g.first().message());
         }
         String report = Files.exists(dir.resolve("report.html")) ? "cases/" + c.name() + "/report.html"
                 : "cases/" + c.name() + "/summary.json";

@@ -57,6 +57,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             + "report.html and summary.md (redacted by default)")
     boolean noRedact;
 
+    @Option(names = {"-v", "--verbose"}, description = "also show the info findings on the terminal (they are always in "
+            + "report.html, summary.md and findings.csv)")
+    boolean verbose;
+
     @Spec
     CommandSpec spec;
 
@@ -70,13 +74,17 @@ final class AnalyzeCommand implements Callable<Integer> {
         List<Path> files = in.routerCapture() ? List.of(in.router()) : List.of(in.lan(), in.wan());
         RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact,
                 AnalyzeProgress.forTerminal(System.console() != null, spec.commandLine().getErr(), files));
-        print(spec.commandLine().getOut(), r, dir);
-        if (r.kernelCheck() != null) CompareCommand.print(spec.commandLine().getOut(), r.kernelCheck(), false);
+        // every line within ColumnWriter.COLUMNS; the verdict and the findings first, the figures after them
+        PrintWriter out = ColumnWriter.over(spec.commandLine().getOut());
+        out.printf(Locale.ROOT, "Case %s%n", TerminalWriter.oneLine(r.caseName()));
+        printVerdict(out, r.verdict(), r.findings());
+        FindingLines.print(out, r.findings(), verbose);
+        print(out, r, dir);
+        if (r.kernelCheck() != null) CompareCommand.print(out, r.kernelCheck(), false);
         for (dev.natrecon.engine.KernelTableCheck t : r.tableChecks()) {
-            CompareCommand.print(spec.commandLine().getOut(), t, Analysis.firstFrameNanos(in), false);
+            CompareCommand.print(out, t, Analysis.firstFrameNanos(in), false);
         }
-        printVerdict(spec.commandLine().getOut(), r.verdict(), r.findings());
-        printFindings(spec.commandLine().getOut(), r.findings());
+        out.flush();
         return exitStatus(r.verdict(), threshold);
     }
 
@@ -93,9 +101,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** "Verdict: INCONCLUSIVE (...)" and its reasons, one line each. */
     static void printVerdict(PrintWriter out, dev.natrecon.engine.RunVerdict v, List<Finding> findings) {
-        out.printf(Locale.ROOT, "Verdict: %s (%s)%n", v.label().toUpperCase(Locale.ROOT), findings.isEmpty()
-                ? "no findings" : findings.size() + (findings.size() == 1 ? " finding: " : " findings: ")
-                + counts((java.util.Map<?, ?>) dev.natrecon.report.Summaries.verdict(findings).get("findings")));
+        out.println(FindingLines.verdict(v, findings));
         for (dev.natrecon.engine.RunVerdict.Reason x : v.reasons()) {
             out.print(wrap("  inconclusive: " + TerminalWriter.oneLine(x.text()), "    "));
         }
@@ -103,7 +109,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /** Terminal width natrecon's own wrapped lines keep to. */
-    static final int COLUMNS = 120;
+    static final int COLUMNS = ColumnWriter.COLUMNS;
 
     /** {@code text} broken at spaces into lines of at most {@link #COLUMNS}, the later ones indented. */
     static String wrap(String text, String indent) {
@@ -129,23 +135,6 @@ final class AnalyzeCommand implements Callable<Integer> {
         return s;
     }
 
-    /** The findings, most severe first, one line each with its evidence frames. */
-    static void printFindings(PrintWriter out, List<Finding> findings) {
-        if (findings.isEmpty()) {
-            out.println("Findings: none");
-        } else {
-            out.printf(Locale.ROOT, "Findings: %d (%s)%n", findings.size(),
-                    counts((java.util.Map<?, ?>) dev.natrecon.report.Summaries.verdict(findings).get("findings")));
-            for (Finding f : findings) {
-                out.printf(Locale.ROOT, "  %-7s %s at %s: %s%n", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
-                        dev.natrecon.capture.Times.iso(f.nanos()), TerminalWriter.oneLine(f.message()));
-                String frames = f.frameList();
-                if (!frames.isEmpty()) out.printf(Locale.ROOT, "          evidence: %s%n", frames);
-            }
-        }
-        out.flush();
-    }
-
     /** "lan 254, wan 255, local 0": a tally as a person reads it (no Java collection syntax on the terminal). */
     static String counts(java.util.Map<?, ?> tally) {
         if (tally == null || tally.isEmpty()) return "none";
@@ -158,7 +147,6 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, RunResult r, Path dir) {
-        out.printf(Locale.ROOT, "Case %s%n", TerminalWriter.oneLine(r.caseName()));
         for (String n : r.verdict().notes()) out.print(wrap("  note: " + TerminalWriter.oneLine(n), "    "));
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);

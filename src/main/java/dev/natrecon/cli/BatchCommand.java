@@ -40,6 +40,10 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "cases run at once (default: the number of cores)")
     Integer jobs;
 
+    @Option(names = {"-v", "--verbose"}, description = "under each case, its top warnings and errors (one line each; "
+            + "the rest, and the info findings, are in the case's report.html and findings.csv)")
+    boolean verbose;
+
     @Option(names = "--force", description = "run every case again, even when its outputs are complete and its inputs unchanged")
     boolean force;
 
@@ -61,7 +65,7 @@ final class BatchCommand implements Callable<Integer> {
         if (j < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1");
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = System.console() != null;
-        Progress progress = new Progress(out, terminal);
+        Progress progress = new Progress(out, terminal, verbose);
         BatchRunner.Result r = BatchRunner.run(inputs, new BatchRunner.Options(output, j, force, !noRedact), progress);
         progress.end();
         long failed = r.cases().stream().filter(CaseOutcome::failed).count();
@@ -79,8 +83,11 @@ final class BatchCommand implements Callable<Integer> {
         private final AtomicLong packets = new AtomicLong();
         private final ProgressLine line;
 
-        Progress(PrintWriter out, boolean terminal) {
+        private final boolean verbose;
+
+        Progress(PrintWriter out, boolean terminal, boolean verbose) {
             this.out = out;
+            this.verbose = verbose;
             this.terminal = terminal;
             this.line = new ProgressLine(out);
         }
@@ -102,10 +109,19 @@ final class BatchCommand implements Callable<Integer> {
             if (terminal) {
                 TerminalWriter.clearLine(out);
                 out.println(TerminalWriter.oneLine(c.name() + ": " + what));
+                top(c);
                 draw(done, total);
             } else {
                 log(String.format(Locale.ROOT, "[%d/%d] %s: %s", done, total, c.name(), what));
+                top(c);
             }
+        }
+
+        /** With {@code -v}: the case's top warnings and errors, one line of at most 120 columns each. */
+        private void top(CaseOutcome c) {
+            if (!verbose || c.top() == null || c.top().isEmpty()) return;
+            for (String t : c.top().split(" \\| ")) out.println(FindingLines.fit("    " + TerminalWriter.oneLine(t)));
+            out.flush();
         }
 
         private void draw(int done, int total) {

@@ -42,6 +42,8 @@ final class ExplainCommand implements Callable<Integer> {
             out.println("Thresholds");
             for (String t : r.thresholds()) out.println("  " + t);
         }
+        out.printf(Locale.ROOT, "%nOne finding per%n  %s: its instances are counted in it and listed in findings.csv "
+                + "(one row each)%n", dev.natrecon.detect.Causes.of(r.id()));
         out.printf(Locale.ROOT, "%nFix%n  %s%n", r.fix());
         if (!r.references().isEmpty()) out.printf(Locale.ROOT, "%nReferences%n  %s%n", String.join("; ", r.references()));
         out.flush();

@@ -72,7 +72,10 @@ public final class Detection {
         return List.of();
     }
 
-    /** The findings of every detector, in {@link #ORDER}; a finding whose id its detector does not declare is a bug. */
+    /**
+     * The findings of every detector, in {@link #ORDER} with the instances of one finding ({@link Causes#group})
+     * together; a finding whose id its detector does not declare is a bug.
+     */
     public List<Finding> finish(DetectionContext context) {
         List<Finding> out = new ArrayList<>();
         java.util.Map<String, int[]> kept = new java.util.HashMap<>();
@@ -96,7 +99,7 @@ public final class Detection {
             d.boundsHit().forEach((b, n) -> boundsHit.merge(b, n, Long::sum));
         }
         out.sort(ORDER);
-        return List.copyOf(out);
+        return List.copyOf(Causes.contiguous(out)); // one finding per rule and cause: its instances together
     }
 
     /** Per rule id, the findings past {@link #MAX_FINDINGS_PER_RULE} that were counted, not kept (after {@link #finish}). */

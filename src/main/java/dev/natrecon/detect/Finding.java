@@ -24,10 +24,12 @@ import java.util.TreeSet;
  * @param conntrack the conntrack entry involved as {@code conntrack -L} would show it, or empty
  * @param details  further facts for the evidence table, in order (label → value)
  * @param fix      what to do about it (from the rule unless the detector knows better)
+ * @param cause    what the finding's instances share ({@link Causes}): findings of one rule, severity and cause are
+ *                 one finding for a person (a {@link FindingGroup}), each instance a row of findings.csv
  */
 public record Finding(String id, Severity severity, long nanos, long endNanos, String subject, String message,
                       Map<String, List<Long>> frames, Map<String, Integer> omitted, Map<String, String> filters,
-                      String conntrack, Map<String, String> details, String fix) {
+                      String conntrack, Map<String, String> details, String fix, String cause) {
     /** Evidence frames listed per capture point; the rest are counted in {@link #omitted}. */
     public static final int MAX_FRAMES = 50;
 
@@ -36,6 +38,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         omitted = Collections.unmodifiableMap(new LinkedHashMap<>(omitted));
         filters = Collections.unmodifiableMap(new LinkedHashMap<>(filters));
         details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        cause = cause == null || cause.isEmpty() ? subject : cause;
     }
 
     /** A builder for a finding of {@code rule}, with the rule's severity and fix. */
@@ -48,7 +51,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         private final Rule rule;
         private Severity severity;
         private long nanos = Long.MAX_VALUE, endNanos = Long.MIN_VALUE;
-        private String subject = "", message = "", conntrack = "", fix;
+        private String subject = "", message = "", conntrack = "", fix, cause = "";
         private final Map<String, TreeSet<Long>> frames = new LinkedHashMap<>();
         private final Map<String, Integer> omitted = new LinkedHashMap<>();
         private final Map<String, String> filters = new LinkedHashMap<>();
@@ -75,6 +78,12 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
 
         public Builder subject(String s) {
             subject = s;
+            return this;
+        }
+
+        /** What this instance shares with the others of its finding ({@link Causes}); the subject when not set. */
+        public Builder cause(String c) {
+            cause = c == null ? "" : c;
             return this;
         }
 
@@ -141,7 +150,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
                 }
             }
             return new Finding(rule.id(), severity, nanos, endNanos, subject, message, f, omitted, fl, conntrack,
-                    details, fix);
+                    details, fix, cause);
         }
     }
 

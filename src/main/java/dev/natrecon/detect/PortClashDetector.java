@@ -8,6 +8,7 @@ import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Protocols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +98,7 @@ final class PortClashDetector implements Detector {
         parties.add(new String[] {kept, moved, remote});
         remapped.add(Finding.of(RULE).at(c.nanos()).frame(c.frame().point(), c.frame().frame())
                 .subject(flow.text())
+                .cause(Protocols.name(o.protocol()) + " " + Addresses.format(r.dstHi(), r.dstLo()))
                 .message(moved + " could not keep " + external + " towards " + remote + ": " + kept + " (entry "
                         + holder.id() + ") already held it, so the router remapped " + moved + " to " + got + " (entry "
                         + v.id() + ", " + c.frame().point() + " frame " + c.frame().frame() + "). " + kept
@@ -130,6 +132,7 @@ final class PortClashDetector implements Detector {
         if (remappedNotKept > 0 && !remapped.isEmpty()) {
             findings.accept(Finding.of(RULE).at(remapped.get(remapped.size() - 1).build().nanos())
                     .subject("remapped entries")
+                    .cause(remapped.get(remapped.size() - 1).build().cause())
                     .message(remappedNotKept + " more entries were remapped because another LAN endpoint held their "
                             + "external port; the first " + MAX_REMAPPED + " are findings of their own. Every entry is "
                             + "in events.csv.")
@@ -165,7 +168,8 @@ final class PortClashDetector implements Detector {
                     findings.accept(pair(a, b));
                     continue;
                 }
-                if (rest == null) rest = Finding.of(RULE).severity(Severity.INFO).subject(a.protocolName() + " " + a.external());
+                if (rest == null) rest = Finding.of(RULE).severity(Severity.INFO).subject(a.protocolName() + " " + a.external())
+                        .cause(externalHost(a));
                 more++;
                 if (endpoints.size() < MAX_ENDPOINTS_NAMED) {
                     endpoints.add(a.internal());
@@ -195,6 +199,7 @@ final class PortClashDetector implements Detector {
                 .frame("lan", a.firstLanFrame).frame("lan", b.firstLanFrame)
                 .frame("wan", a.firstWanFrame).frame("wan", b.firstWanFrame)
                 .subject(a.protocolName() + " " + a.external())
+                .cause(externalHost(a))
                 .message(a.internal() + " (to " + a.remote() + ", binding " + a.id + ") and " + b.internal()
                         + " (to " + b.remote() + ", binding " + b.id + ") both appeared as " + a.external()
                         + " at overlapping times (" + Text.time(Math.max(a.firstNanos, b.firstNanos)) + " to "
@@ -202,5 +207,10 @@ final class PortClashDetector implements Detector {
                         + "remotes differ; only packets from each binding's own remote are let back in.")
                 .detail("bindings", a.id + ", " + b.id)
                 .build();
+    }
+
+    /** The cause of a port clash: the router's external address ("udp 203.0.113.5"), whatever the port. */
+    private static String externalHost(Binding a) {
+        return a.protocolName() + " " + Addresses.format(a.externalHi, a.externalLo);
     }
 }

@@ -4,6 +4,7 @@ import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Addresses;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +76,7 @@ final class PrivateSourceLeakDetector implements Detector {
             Flow flow = e.getKey();
             Leak leak = e.getValue();
             Finding.Builder b = leak.finding.subject(flow.text())
+                    .cause("private source " + Addresses.format(flow.srcHi(), flow.srcLo()))
                     .message(String.format(Locale.ROOT, "%d packet%s (%d bytes) of %s left the WAN with private source %s"
                                     + "%s.", leak.packets, leak.packets == 1 ? "" : "s", leak.bytes, flow.text(),
                             flow.source(), leak.matched == 0 ? "; none was matched to a LAN packet"

@@ -167,7 +167,7 @@ public final class CaseOutputs implements AnalysisSink {
             f.commit();
         }
         sipRows.write(dir.resolve("sip.csv"));
-        FindingsCsv.SPEC.write(dir.resolve("findings.csv"), r.findings());
+        FindingsCsv.SPEC.write(dir.resolve("findings.csv"), FindingsCsv.rows(r.findings()));
         KeepaliveCsv.SPEC.write(dir.resolve("keepalive.csv"), r.keepalive());
         AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
     }

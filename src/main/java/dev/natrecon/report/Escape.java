@@ -57,6 +57,42 @@ public final class Escape {
         return LINKABLE.matcher(s).find() ? mdCode(s) : md(s);
     }
 
+    /** What GFM turns into a link or mention whatever the escaping ({@link #LINKABLE} without the brackets). */
+    private static final java.util.regex.Pattern AUTOLINK =
+            java.util.regex.Pattern.compile("(?i)www\\.|://|@|mailto:|xmpp:|#[0-9]");
+
+    /** What Markdown could take as markup or an entity anywhere in a line ({@link #mdPlain}). */
+    private static final java.util.regex.Pattern MARKUP = java.util.regex.Pattern.compile("[\\\\`*_\\[\\]|~<&]");
+
+    /**
+     * Capture text in pasteable Markdown prose: the whole text in a code span ({@link #mdCode}) when it holds HTML
+     * ({@code <}) or something that can become a link or mention; else each word as written when nothing in it is
+     * markup ({@code \ ` * _ [ ] | ~ &}; for the first word also a leading {@code # - + >} or {@code 1.}), or that word
+     * in a code span. Never an HTML entity or a backslash escape: the
+     * text reads the same pasted as plain text and rendered as Markdown.
+     */
+    public static String mdPlain(String s) {
+        if (s == null || s.isEmpty()) return "";
+        StringBuilder line = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            line.append(c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f ? ' ' : c);
+        }
+        // HTML or a link: the whole text in one code span, shown as written
+        if (line.indexOf("<") >= 0 || AUTOLINK.matcher(line).find()) return mdCode(line.toString());
+        StringBuilder out = new StringBuilder(line.length() + 16);
+        String[] words = line.toString().split(" ", -1);
+        for (int i = 0; i < words.length; i++) {
+            String w = words[i];
+            if (i > 0) out.append(' ');
+            if (w.isEmpty()) continue;
+            boolean markup = MARKUP.matcher(w).find() || AUTOLINK.matcher(w).find()
+                    || out.toString().isBlank() && w.matches("([#+>-]|[0-9]+[.)]).*");
+            out.append(markup ? mdCode(w) : w);
+        }
+        return out.toString();
+    }
+
     /**
      * A Markdown code span holding {@code s} verbatim on one line: line breaks and other control characters become
      * spaces; the fence is one backtick longer than the longest run of backticks inside (CommonMark 0.31 §6.1), padded

@@ -3,7 +3,10 @@ package dev.natrecon.report;
 import dev.natrecon.capture.Times;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Side;
+import dev.natrecon.detect.Causes;
 import dev.natrecon.detect.Detectors;
+import dev.natrecon.detect.FindingGroup;
+import dev.natrecon.detect.Severity;
 import dev.natrecon.detect.Finding;
 import dev.natrecon.detect.Rule;
 import dev.natrecon.engine.CaptureStats;
@@ -14,19 +17,25 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code summary.md}: the case in a form to paste into a ticket. Capture text goes in a code span
- * ({@link Escape#mdCode}) or, in prose where nothing in it can become a link, as escaped text ({@link Escape#mdText}),
- * so no raw HTML, image, link, autolink or mention from a capture reaches the ticket; redacted like the HTML report.
+ * {@code summary.md}: the case in a form to paste into a ticket, as text or as Markdown. The verdict and the top
+ * findings come first (one finding per rule and cause, {@link Causes}), then the inputs and the counts; at most
+ * {@link #FINDINGS_LINES} lines of findings, the rest counted and pointed to in report.html and findings.csv, so any
+ * case stays within about 150 lines. Capture text goes as written where nothing in it is markup, else in a code span
+ * ({@link Escape#mdPlain}): no HTML entity, no backslash escape outside a code span, and no raw HTML, image, link,
+ * autolink or mention from a capture reaches the ticket; redacted like the HTML report.
  */
 final class MarkdownSummary {
     private MarkdownSummary() {
     }
 
     static String render(RunResult r, ReportSink d, boolean redact) {
-        SafeBuilder m = new SafeBuilder(redact, Escape::mdText);
+        SafeBuilder m = new SafeBuilder(redact, Escape::mdPlain);
         String worst = r.verdict().label();
         m.raw("# natrecon: ").text(r.caseName()).raw("\n\n");
-        m.raw("**Verdict: ").raw(worst.toUpperCase(Locale.ROOT)).raw("** — ").text(HtmlReport.countsText(r.findings())).raw("\n\n");
+        List<FindingGroup> groups = Causes.group(r.findings());
+        m.raw("**Verdict: ").raw(worst.toUpperCase(Locale.ROOT)).raw("** — ").raw(groups.isEmpty() ? "no findings"
+                : groups.size() + (groups.size() == 1 ? " finding" : " findings") + " (" + tally(groups) + "), "
+                + r.findings().size() + (r.findings().size() == 1 ? " instance" : " instances")).raw("\n\n");
         for (dev.natrecon.engine.RunVerdict.Reason x : r.verdict().reasons()) {
             m.raw("- Inconclusive: ").text(x.text()).raw("\n");
         }
@@ -35,6 +44,7 @@ final class MarkdownSummary {
         }
         for (String n : r.verdict().notes()) m.raw("- Note: ").text(n).raw("\n");
         if (r.verdict().inconclusive() || !r.verdict().notes().isEmpty()) m.raw("\n");
+        findings(m, r);
         m.raw("## Inputs\n\n| capture | file | frames | first packet | duration |\n|---|---|---:|---|---:|\n");
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);
@@ -50,36 +60,6 @@ final class MarkdownSummary {
                 m.raw("- ").text(l.id(), Escape::mdCode).raw(" ").text(l.text()).raw("\n");
             }
             m.raw("\n");
-        }
-        m.raw("## Findings\n\n");
-        if (r.findings().isEmpty()) m.raw("None.\n\n");
-        int n = 0;
-        int start = m.length();
-        for (Finding f : r.findings()) {
-            if (m.length() - start > ReportLimits.MARKDOWN_FINDINGS_BYTES) {
-                m.text(ReportLimits.more(r.findings().size() - n)).raw("\n\n");
-                break;
-            }
-            Rule rule = Detectors.rule(f.id());
-            m.raw("### ").raw(Integer.toString(++n)).raw(". ").raw(f.severity().label().toUpperCase(Locale.ROOT)).raw(" ")
-                    .text(f.id(), Escape::mdCode).raw(rule == null ? "" : " — ").text(rule == null ? "" : rule.title()).raw("\n\n");
-            m.text(f.message()).raw("\n\n");
-            m.raw("- time: ").raw(Times.iso(f.nanos())).raw(f.endNanos() != f.nanos() ? " to " + Times.iso(f.endNanos()) : "").raw("\n");
-            m.raw("- subject: ").text(f.subject(), Escape::mdCode).raw("\n");
-            for (Map.Entry<String, List<Long>> e : f.frames().entrySet()) {
-                int omitted = f.omitted().getOrDefault(e.getKey(), 0);
-                m.raw("- evidence frames (").text(e.getKey()).raw("): ")
-                        .text(String.join(", ", e.getValue().stream().map(String::valueOf).toList()), Escape::mdCode)
-                        .raw(omitted > 0 ? " (+" + omitted + " more)" : "").raw("\n");
-            }
-            for (Map.Entry<String, String> e : f.filters().entrySet()) {
-                m.raw("- display filter (").text(e.getKey()).raw("): ").text(e.getValue(), Escape::mdCode).raw("\n");
-            }
-            if (!f.conntrack().isEmpty()) m.raw("- conntrack: ").text(f.conntrack(), Escape::mdCode).raw("\n");
-            for (Map.Entry<String, String> e : f.details().entrySet()) {
-                m.raw("- ").text(e.getKey()).raw(": ").text(e.getValue(), Escape::mdCode).raw("\n");
-            }
-            m.raw("- fix: ").text(f.fix()).raw("\n\n");
         }
         m.raw("## Counts\n\n");
         for (Side side : Side.values()) {
@@ -107,5 +87,98 @@ final class MarkdownSummary {
         m.raw("\nDetails: report.html, summary.json and the CSV files beside this file.")
                 .raw(redact ? " Authorization credentials are redacted.\n" : " Credentials are not redacted (--no-redact).\n");
         return m.toString();
+    }
+
+    /** Lines the findings may fill: the rest of summary.md takes about 50, so a case stays within about 150 lines. */
+    static final int FINDINGS_LINES = 95;
+    /** Facts (details) shown per finding; the rest are in report.html. */
+    static final int MAX_DETAILS = 6;
+    /** Findings shown with their evidence; the next ones get one line each. */
+    static final int FULL_FINDINGS = 5;
+
+    private static void findings(SafeBuilder m, RunResult r) {
+        List<FindingGroup> groups = Causes.group(r.findings());
+        m.raw("## Findings\n\n");
+        if (groups.isEmpty()) {
+            m.raw("None.\n\n");
+            return;
+        }
+        int start = m.length(), shown = 0;
+        boolean briefs = false;
+        for (FindingGroup g : groups) {
+            int used = m.lines(start);
+            if (used >= FINDINGS_LINES) break;
+            if (!briefs && shown < FULL_FINDINGS && used + 12 < FINDINGS_LINES) {
+                full(m, g);
+            } else {
+                briefs = true;
+                brief(m, g);
+            }
+            shown++;
+        }
+        if (briefs) m.raw("\n");
+        if (shown < groups.size()) {
+            int instances = 0;
+            for (FindingGroup g : groups.subList(shown, groups.size())) instances += g.count();
+            m.raw(String.format(Locale.ROOT, "%d more finding%s (%d instance%s) not listed here: see report.html "
+                    + "(Findings) and findings.csv.%n%n", groups.size() - shown, groups.size() - shown == 1 ? "" : "s",
+                    instances, instances == 1 ? "" : "s"));
+        }
+    }
+
+    /** A finding with its claim, time, instances, evidence of its first instance and fix. */
+    private static void full(SafeBuilder m, FindingGroup g) {
+        Finding f = g.first();
+        Rule rule = Detectors.rule(f.id());
+        m.raw("### ").raw(Integer.toString(g.number())).raw(". ").raw(f.severity().label().toUpperCase(Locale.ROOT))
+                .raw(" ").raw(Escape.mdCode(f.id())).raw(rule == null ? "" : ": ").text(rule == null ? "" : rule.title())
+                .raw("\n\n");
+        m.text(f.message()).raw("\n\n");
+        m.raw("- time: ").raw(Times.iso(g.nanos())).raw(g.endNanos() != g.nanos() ? " to " + Times.iso(g.endNanos()) : "")
+                .raw("\n");
+        m.raw(g.count() > 1 ? "- instances: " + g.count() + ", all with the same cause: " : "- cause: ").text(g.cause(), Escape::mdCode).raw(" (findings.csv: finding ").raw(Integer.toString(g.number()))
+                .raw("; report.html: #").raw(g.anchor()).raw(")\n");
+        if (g.count() > 1) m.raw("- first instance: ").text(f.subject(), Escape::mdCode).raw("\n");
+        for (Map.Entry<String, List<Long>> e : f.frames().entrySet()) {
+            int omitted = f.omitted().getOrDefault(e.getKey(), 0);
+            m.raw("- evidence frames (").text(e.getKey()).raw("): ")
+                    .text(String.join(", ", e.getValue().stream().map(String::valueOf).toList()), Escape::mdCode)
+                    .raw(omitted > 0 ? " (+" + omitted + " more)" : "").raw("\n");
+        }
+        for (Map.Entry<String, String> e : f.filters().entrySet()) {
+            m.raw("- display filter (").text(e.getKey()).raw("): ").text(e.getValue(), Escape::mdCode).raw("\n");
+        }
+        if (!f.conntrack().isEmpty()) m.raw("- conntrack: ").text(f.conntrack(), Escape::mdCode).raw("\n");
+        int details = 0;
+        for (Map.Entry<String, String> e : f.details().entrySet()) {
+            if (details++ == MAX_DETAILS) {
+                m.raw("- ").raw(Integer.toString(f.details().size() - MAX_DETAILS)).raw(" more facts in report.html\n");
+                break;
+            }
+            m.raw("- ").text(e.getKey()).raw(": ").text(e.getValue(), Escape::mdCode).raw("\n");
+        }
+        m.raw("- fix: ").text(f.fix()).raw("\n\n");
+    }
+
+    /** A finding in one line: severity, rule, time, instances and where its evidence is. */
+    private static void brief(SafeBuilder m, FindingGroup g) {
+        m.raw("- ").raw(Integer.toString(g.number())).raw(". ").raw(g.severity().label().toUpperCase(Locale.ROOT))
+                .raw(" ").raw(Escape.mdCode(g.id())).raw(" at ").raw(Times.iso(g.nanos())).raw(", ")
+                .raw(Integer.toString(g.count())).raw(g.count() == 1 ? " instance: " : " instances: ").text(g.cause(), Escape::mdCode)
+                .raw(" (report.html #").raw(g.anchor()).raw(")\n");
+    }
+
+    /** "1 error, 2 warnings, 1 info". */
+    static String tally(List<FindingGroup> groups) {
+        StringBuilder b = new StringBuilder();
+        Severity[] order = Severity.values();
+        for (int i = order.length - 1; i >= 0; i--) {
+            Severity s = order[i];
+            long n = groups.stream().filter(g -> g.severity() == s).count();
+            if (n == 0) continue;
+            if (b.length() > 0) b.append(", ");
+            b.append(n).append(' ').append(s.label()).append(n == 1 || s == Severity.INFO ? "" : "s");
+        }
+        return b.toString();
     }
 }

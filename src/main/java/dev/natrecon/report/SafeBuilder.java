@@ -39,6 +39,13 @@ final class SafeBuilder {
         return sb.length();
     }
 
+    /** Lines ended since character {@code from}. */
+    int lines(int from) {
+        int n = 0;
+        for (int i = from; i < sb.length(); i++) if (sb.charAt(i) == '\n') n++;
+        return n;
+    }
+
     @Override
     public String toString() {
         return sb.toString();

@@ -201,9 +201,31 @@ public final class Summaries {
             limits.add(x);
         }
         if (!limits.isEmpty()) m.put("limits", limits);
+        m.put("finding_groups", groups(r.findings()));
         m.put("findings", findings);
         if (findings.size() < r.findings().size()) m.put("findings_not_listed", r.findings().size() - findings.size());
         return m;
+    }
+
+    /**
+     * One entry per finding as a person counts them (rule, severity and cause, {@link dev.natrecon.detect.Causes}):
+     * its number (findings.csv's {@code finding}), how many instances and report.html's anchor of the first.
+     */
+    static List<Object> groups(List<Finding> findings) {
+        List<Object> out = new ArrayList<>();
+        for (dev.natrecon.detect.FindingGroup g : dev.natrecon.detect.Causes.group(findings)) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("finding", g.number());
+            x.put("id", g.id());
+            x.put("severity", g.severity().label());
+            x.put("cause", g.cause());
+            x.put("instances", g.count());
+            x.put("time", dev.natrecon.capture.Times.epoch(g.nanos()));
+            x.put("end_time", dev.natrecon.capture.Times.epoch(g.endNanos()));
+            x.put("report_anchor", g.anchor());
+            out.add(x);
+        }
+        return out;
     }
 
     /** The worst severity found ("clean" when nothing reaches warning) and the number of findings per severity. */

@@ -10,7 +10,9 @@
  * text cells neutralised); capture text is escaped for each sink ({@link dev.natrecon.report.Escape}: HTML, Markdown
  * code spans; {@link dev.natrecon.report.Json}). Output is deterministic (UTC, root locale, ids in order of appearance) and every
  * file is written under a temporary name and renamed into place, so a killed run never leaves a half file that looks
- * whole. The rendered reports are bounded ({@link dev.natrecon.report.ReportLimits}: findings sections cut with "N more,
+ * whole. findings.csv has one row per instance, naming its finding (rule and cause), and summary.json its
+ * {@code finding_groups}; summary.md is pasteable into a ticket as text and as Markdown (verdict and top findings first,
+ * no HTML entity or backslash escape outside a code span, about 150 lines at most). The rendered reports are bounded ({@link dev.natrecon.report.ReportLimits}: findings sections cut with "N more,
  * see findings.csv"); the CSV files stream every row and are never cut.
  *
  * <p>Must not touch: analysis logic (what a packet's outcome is), the model, the console.

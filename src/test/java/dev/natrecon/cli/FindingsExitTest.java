@@ -27,7 +27,7 @@ class FindingsExitTest {
         assertEquals(0, analyze("leaked-private-source", "never").code());
         assertEquals(0, analyze("baseline", "warning").code(), "the clean baseline has no warning or error");
         // tallies read as text, not as Java maps ("{lan=254, wan=255}")
-        assertTrue(leak.out().contains("Findings: ") && leak.out().contains("error "), leak.out());
+        assertTrue(leak.out().contains("Verdict: ERROR (7 findings: 2 errors, 1 warning, 4 info)"), leak.out());
         assertTrue(leak.out().lines().noneMatch(l -> l.matches(".*\\{[a-z_]+=\\d.*")), leak.out());
         assertEquals(1, analyze("baseline", "info").code(), "nat.behaviour and the SIP NAT tests are info findings");
         assertEquals(2, analyze("baseline", "sometimes").code());

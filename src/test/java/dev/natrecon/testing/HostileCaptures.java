@@ -53,6 +53,56 @@ public final class HostileCaptures {
     }
 
     /**
+     * {@code endpoints} LAN hosts (10.1.x.y), all sending from port 5060 to the same remote 198.51.100.10:5060, three
+     * datagrams a second each way for {@code seconds} seconds: the first keeps 203.0.113.2:5060, every other one is
+     * remapped by the router to 203.0.113.2:(20000 + i) (the WAN copies show it), so there are
+     * {@code endpoints - 1} port clashes, all behind one external address.
+     */
+    public static void remappedPorts(Path lan, Path wan, int endpoints, int seconds) throws IOException {
+        try (OutputStream lo = Files.newOutputStream(lan); OutputStream wo = Files.newOutputStream(wan);
+             PcapWriter l = new PcapWriter(lo, 1, false); PcapWriter w = new PcapWriter(wo, 1, false)) {
+            byte[] payload = new byte[40];
+            int ipId = 1;
+            String remote = "198.51.100.10";
+            for (int s = 0; s < seconds; s++) {
+                for (int i = 0; i < endpoints; i++) {
+                    long t = START + s * 1_000_000_000L + i * 1_000_000L;
+                    String inside = "10.1." + (i / 250) + "." + (i % 250 + 2);
+                    int external = i == 0 ? 5060 : 20000 + i;
+                    l.write(t, Frames.udp(inside, 5060, remote, 5060, ipId, 64, payload));
+                    w.write(t + 50_000, Frames.udp(WAN_ADDRESS, external, remote, 5060, ipId, 63, payload));
+                    ipId = (ipId + 1) & 0xffff;
+                    w.write(t + 300_000, Frames.udp(remote, 5060, WAN_ADDRESS, external, ipId, 50, payload));
+                    l.write(t + 350_000, Frames.udp(remote, 5060, inside, 5060, ipId, 49, payload));
+                    ipId = (ipId + 1) & 0xffff;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code hosts} LAN hosts (10.2.x.y:40000) whose datagrams to 198.51.100.20:7000 leave the WAN untranslated (a NAT
+     * rule that does not cover them), once a second for {@code seconds} seconds: one private source leak per host,
+     * each a finding of its own (the cause is the internal host).
+     */
+    public static void leakingHosts(Path lan, Path wan, int hosts, int seconds) throws IOException {
+        try (OutputStream lo = Files.newOutputStream(lan); OutputStream wo = Files.newOutputStream(wan);
+             PcapWriter l = new PcapWriter(lo, 1, false); PcapWriter w = new PcapWriter(wo, 1, false)) {
+            byte[] payload = new byte[40];
+            int ipId = 1;
+            for (int s = 0; s < seconds; s++) {
+                for (int i = 0; i < hosts; i++) {
+                    long t = START + s * 1_000_000_000L + i * 1_000_000L;
+                    String inside = "10.2." + (i / 250) + "." + (i % 250 + 2);
+                    l.write(t, Frames.udp(inside, 40000, "198.51.100.20", 7000, ipId, 64, payload));
+                    w.write(t + 50_000, Frames.udp(inside, 40000, "198.51.100.20", 7000, ipId, 63, payload));
+                    ipId = (ipId + 1) & 0xffff;
+                }
+            }
+        }
+    }
+
+    /**
      * One REGISTER with {@code headers} extra header lines (a UDP datagram near its 64 KiB maximum when there are a
      * few thousand), sent by 192.168.1.10:5060 to 198.51.100.10:5060 and seen on the WAN as 203.0.113.2:5060, then
      * an ordinary REGISTER: the parser must stop at its header bound and go on.

@@ -1,0 +1,86 @@
+package dev.natrecon.cli;
+
+import dev.natrecon.capture.Times;
+import dev.natrecon.detect.Causes;
+import dev.natrecon.detect.Finding;
+import dev.natrecon.detect.FindingGroup;
+import dev.natrecon.detect.Severity;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The findings on the terminal, one finding per rule and cause ({@link Causes}): each warning and error in at most
+ * three lines of at most {@link ColumnWriter#COLUMNS} columns (severity, rule, time and how many instances; the claim
+ * in one sentence; where to look: report.html's anchor and findings.csv's finding number); info findings only when
+ * asked ({@code -v}).
+ */
+final class FindingLines {
+    /** Where the second and third lines start. */
+    static final String INDENT = "          ";
+
+    private FindingLines() {
+    }
+
+    /** "Verdict: ERROR (3 findings: 1 error, 2 warnings)", the findings counted per rule and cause. */
+    static String verdict(dev.natrecon.engine.RunVerdict v, List<Finding> findings) {
+        List<FindingGroup> groups = Causes.group(findings);
+        return "Verdict: " + v.label().toUpperCase(Locale.ROOT) + " (" + (groups.isEmpty() ? "no findings"
+                : groups.size() + (groups.size() == 1 ? " finding: " : " findings: ") + tally(groups)) + ")";
+    }
+
+    /** "1 error, 2 warnings, 1 info", most severe first. */
+    static String tally(List<FindingGroup> groups) {
+        StringBuilder b = new StringBuilder();
+        Severity[] order = Severity.values();
+        for (int i = order.length - 1; i >= 0; i--) {
+            Severity s = order[i];
+            long n = groups.stream().filter(g -> g.severity() == s).count();
+            if (n == 0) continue;
+            if (b.length() > 0) b.append(", ");
+            b.append(n).append(' ').append(s.label()).append(n == 1 || s == Severity.INFO ? "" : "s");
+        }
+        return b.toString();
+    }
+
+    /** The findings worth a person's attention (all of them with {@code verbose}), three lines at most each. */
+    static void print(PrintWriter out, List<Finding> findings, boolean verbose) {
+        List<FindingGroup> groups = Causes.group(findings);
+        int hidden = 0;
+        for (FindingGroup g : groups) {
+            if (g.severity() == Severity.INFO && !verbose) {
+                hidden++;
+                continue;
+            }
+            for (String line : lines(g)) out.println(line);
+        }
+        if (hidden > 0) {
+            out.printf(Locale.ROOT, "  %d info finding%s not shown (-v shows %s; all are in report.html and findings.csv)%n",
+                    hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
+        }
+        out.flush();
+    }
+
+    /** A finding's three lines: what and when, the claim, where to look. */
+    static List<String> lines(FindingGroup g) {
+        Finding f = g.first();
+        String head = String.format(Locale.ROOT, "  %-7s %s at %s", g.severity().label().toUpperCase(Locale.ROOT), g.id(),
+                Times.iso(g.nanos()));
+        if (g.count() > 1) head += " (" + g.count() + " instances: " + TerminalWriter.oneLine(g.cause()) + ")";
+        String claim = INDENT + firstSentence(TerminalWriter.oneLine(f.message()));
+        String where = INDENT + "see report.html#" + g.anchor() + ", findings.csv finding " + g.number()
+                + (g.count() > 1 ? " (" + g.count() + " rows)" : "");
+        return List.of(fit(head), fit(claim), fit(where));
+    }
+
+    /** The message's first sentence (up to the first ". " or the end). */
+    static String firstSentence(String message) {
+        int end = message.indexOf(". ");
+        return end < 0 ? message : message.substring(0, end + 1);
+    }
+
+    /** {@code line} cut to {@link ColumnWriter#COLUMNS} columns, ending in "..." when cut. */
+    static String fit(String line) {
+        return line.length() <= ColumnWriter.COLUMNS ? line : line.substring(0, ColumnWriter.COLUMNS - 3) + "...";
+    }
+}
