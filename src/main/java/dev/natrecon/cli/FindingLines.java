@@ -26,22 +26,9 @@ final class FindingLines {
     static String verdict(dev.natrecon.engine.RunVerdict v, List<Finding> findings) {
         List<FindingGroup> groups = Causes.group(findings);
         return "Verdict: " + v.label().toUpperCase(Locale.ROOT) + " (" + (groups.isEmpty() ? "no findings"
-                : groups.size() + (groups.size() == 1 ? " finding: " : " findings: ") + tally(groups)) + ")";
+                : groups.size() + (groups.size() == 1 ? " finding: " : " findings: ") + FindingGroup.tally(groups)) + ")";
     }
 
-    /** "1 error, 2 warnings, 1 info", most severe first. */
-    static String tally(List<FindingGroup> groups) {
-        StringBuilder b = new StringBuilder();
-        Severity[] order = Severity.values();
-        for (int i = order.length - 1; i >= 0; i--) {
-            Severity s = order[i];
-            long n = groups.stream().filter(g -> g.severity() == s).count();
-            if (n == 0) continue;
-            if (b.length() > 0) b.append(", ");
-            b.append(n).append(' ').append(s.label()).append(n == 1 || s == Severity.INFO ? "" : "s");
-        }
-        return b.toString();
-    }
 
     /** The findings worth a person's attention (all of them with {@code verbose}), three lines at most each. */
     static void print(PrintWriter out, List<Finding> findings, boolean verbose) {

@@ -54,4 +54,18 @@ public record FindingGroup(int number, int index, List<Finding> instances) {
     public String anchor() {
         return "f" + (index + 1);
     }
+
+    /** "1 error, 2 warnings, 1 info": the groups counted per severity, most severe first (terminal and summary.md). */
+    public static String tally(List<FindingGroup> groups) {
+        StringBuilder b = new StringBuilder();
+        Severity[] order = Severity.values();
+        for (int i = order.length - 1; i >= 0; i--) {
+            Severity s = order[i];
+            long n = groups.stream().filter(g -> g.severity() == s).count();
+            if (n == 0) continue;
+            if (b.length() > 0) b.append(", ");
+            b.append(n).append(' ').append(s.label()).append(n == 1 || s == Severity.INFO ? "" : "s");
+        }
+        return b.toString();
+    }
 }

@@ -6,7 +6,6 @@ import dev.natrecon.correlate.Side;
 import dev.natrecon.detect.Causes;
 import dev.natrecon.detect.Detectors;
 import dev.natrecon.detect.FindingGroup;
-import dev.natrecon.detect.Severity;
 import dev.natrecon.detect.Finding;
 import dev.natrecon.detect.Rule;
 import dev.natrecon.engine.CaptureStats;
@@ -34,7 +33,7 @@ final class MarkdownSummary {
         m.raw("# natrecon: ").text(r.caseName()).raw("\n\n");
         List<FindingGroup> groups = Causes.group(r.findings());
         m.raw("**Verdict: ").raw(worst.toUpperCase(Locale.ROOT)).raw("** — ").raw(groups.isEmpty() ? "no findings"
-                : groups.size() + (groups.size() == 1 ? " finding" : " findings") + " (" + tally(groups) + "), "
+                : groups.size() + (groups.size() == 1 ? " finding" : " findings") + " (" + FindingGroup.tally(groups) + "), "
                 + r.findings().size() + (r.findings().size() == 1 ? " instance" : " instances")).raw("\n\n");
         for (dev.natrecon.engine.RunVerdict.Reason x : r.verdict().reasons()) {
             m.raw("- Inconclusive: ").text(x.text()).raw("\n");
@@ -168,17 +167,4 @@ final class MarkdownSummary {
                 .raw(" (report.html #").raw(g.anchor()).raw(")\n");
     }
 
-    /** "1 error, 2 warnings, 1 info". */
-    static String tally(List<FindingGroup> groups) {
-        StringBuilder b = new StringBuilder();
-        Severity[] order = Severity.values();
-        for (int i = order.length - 1; i >= 0; i--) {
-            Severity s = order[i];
-            long n = groups.stream().filter(g -> g.severity() == s).count();
-            if (n == 0) continue;
-            if (b.length() > 0) b.append(", ");
-            b.append(n).append(' ').append(s.label()).append(n == 1 || s == Severity.INFO ? "" : "s");
-        }
-        return b.toString();
-    }
 }
