@@ -25,9 +25,10 @@ import java.util.Properties;
  * router), {@code lan.interface}, {@code wan.interface}, {@code router.wan.network}, and the router's link changes in
  * seconds after the first packet: {@code event.wan.down.t} (WAN address removed), {@code event.wan.up.t} (added
  * back), {@code event.wan.address.change.t} with {@code router.wan.address.new}; {@code router.backup.interface} and
- * {@code router.backup.address}: an uplink no capture shows; {@code event.conntrack.flush.t} with
- * {@code event.conntrack.flush.command}: an operator's conntrack -D/-F ({@link OperatorFlush}), the default route's ({@link OtherPath}).; {@code event.wan.carrier.down.t} and
- * {@code event.wan.carrier.up.t} (the WAN's carrier lost and back: no address change, no flush; {@link WanCarrier}). Unknown keys are ignored (the lab
+ * {@code router.backup.address}: an uplink no capture shows, the default route while the WAN has none
+ * ({@link OtherPath}); {@code event.conntrack.flush.t} with {@code event.conntrack.flush.command}: an operator's
+ * conntrack -D/-F ({@link OperatorFlush}); {@code event.wan.carrier.down.t} and {@code event.wan.carrier.up.t} (the
+ * WAN's carrier lost and back: no address change, no flush; {@link WanCarrier}). Unknown keys are ignored (the lab
  * records more).
  */
 public record CaseSettings(Path file, Properties properties) {
