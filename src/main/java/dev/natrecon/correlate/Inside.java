@@ -6,9 +6,14 @@ import java.util.List;
 
 /**
  * Which addresses are inside the router (behind its NAT): the networks the case gives ({@code --inside}, the model
- * settings' {@code inside}), or, when it gives none, the private and shared ranges ({@link Addresses#isPrivate}:
- * RFC 1918, RFC 6598 100.64.0.0/10, loopback, link-local, ULA). The one statement of inside-ness: the matcher (leaks,
- * local traffic) and the {@link CrossingClassifier} (direction) ask it, and everything else reads their answers.
+ * settings' {@code inside}), or, when it gives none, the private ranges ({@link Addresses#isPrivate}: RFC 1918, RFC
+ * 4193) and RFC 6598 shared space ({@link Addresses#isSharedAddressSpace}, 100.64.0.0/10, which some LANs use). The one
+ * statement of inside-ness: the matcher (local traffic) and the {@link CrossingClassifier} (direction) ask it, and
+ * everything else reads their answers. Loopback and link-local are never inside: no router forwards them.
+ *
+ * <p>Inside is not the same as "would be a leak on the WAN" ({@link #leaksOnWan}): without given networks only a
+ * private address is one, since a router whose WAN is behind a carrier NAT has 100.64.0.0/10 addresses on its WAN side
+ * (its own and the carrier's), which are correct there.
  */
 public final class Inside {
     private final NatRule.Prefix[] prefixes;
@@ -22,17 +27,30 @@ public final class Inside {
         return new Inside(prefixes);
     }
 
-    /** The private and shared ranges. */
+    /** The private ranges and shared space (no networks given). */
     public static Inside privateRanges() {
         return new Inside(List.of());
     }
 
     /** Whether the address is inside. */
     public boolean contains(long hi, long lo) {
-        if (prefixes.length == 0) return Addresses.isPrivate(hi, lo);
+        if (prefixes.length == 0) return Addresses.isPrivate(hi, lo) || Addresses.isSharedAddressSpace(hi, lo);
         for (NatRule.Prefix p : prefixes) if (p.contains(hi, lo)) return true;
         return false;
     }
+
+    /**
+     * Whether the address, as a source or advertised address on the WAN, is an inside address that should have been
+     * translated (a leak): one of the given networks, or, when none is given, a private address (RFC 1918, RFC 4193)
+     * only: RFC 6598 shared space on the WAN is a carrier NAT's (say {@code --inside 100.64.0.0/10} when the LAN is
+     * that), loopback and link-local never cross a router.
+     */
+    public boolean leaksOnWan(long hi, long lo) {
+        if (Addresses.isHostOrLinkScope(hi, lo)) return false;
+        if (prefixes.length == 0) return Addresses.isPrivate(hi, lo);
+        return contains(hi, lo);
+    }
+
 
     /** The given network that holds the address, or null (none given, or outside them all). */
     public NatRule.Prefix networkOf(long hi, long lo) {

@@ -52,8 +52,8 @@ public final class PacketMatcher {
     }
 
     /**
-     * {@code inside}: what is behind the router (the case's {@code --inside}), which tells a leak (an inside source on
-     * the WAN) and traffic between inside hosts (local).
+     * {@code inside}: what is behind the router (the case's {@code --inside}), which tells a leak (a source on the WAN
+     * that {@link Inside#leaksOnWan}) and traffic between inside hosts (local).
      */
     public PacketMatcher(long windowNanos, long[] lanSpan, long[] wanSpan, Set<String> externalAddresses,
                          Inside inside, Listener listener) {
@@ -240,7 +240,7 @@ public final class PacketMatcher {
     }
 
     private boolean isLeak(Seen s) {
-        return inside.contains(s.srcHi, s.srcLo) && !isExternal(s.srcHi, s.srcLo);
+        return inside.leaksOnWan(s.srcHi, s.srcLo) && !isExternal(s.srcHi, s.srcLo);
     }
 
     private boolean isExternal(long hi, long lo) {
@@ -278,6 +278,10 @@ public final class PacketMatcher {
     private Outcome unmatchedOutcome(Seen s) {
         if (s.side == Side.WAN && isLeak(s)) return Outcome.LEAKED;
         if (Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) return Outcome.LOCAL;
+        // loopback and link-local never cross a router (RFC 1122 3.2.1.3, RFC 3927 2.7): the capturing host's own
+        if (Addresses.isHostOrLinkScope(s.srcHi, s.srcLo) || Addresses.isHostOrLinkScope(s.dstHi, s.dstLo)) {
+            return Outcome.LOCAL;
+        }
         // ICMP the router itself sends from its WAN address (port unreachable for an expired binding) is its own.
         if (s.side == Side.WAN && (s.protocol == Protocols.ICMP || s.protocol == Protocols.ICMPV6) && isExternal(s.srcHi, s.srcLo)) {
             return Outcome.LOCAL;

@@ -71,18 +71,39 @@ public final class Addresses {
     }
 
     /**
-     * Addresses that must never appear as a source on the public side of a NAT: RFC 1918, RFC 6598 shared space,
-     * loopback, IPv4 link-local; IPv6 ULA (fc00::/7), link-local (fe80::/10) and loopback.
+     * Private addresses, and only those: RFC 1918 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) and RFC 4193 unique
+     * local IPv6 (fc00::/7). The one notion behind every "private address" claim (a private source leaking on the WAN,
+     * a private address in a SIP header or SDP on the WAN). Not private: RFC 6598 shared space ({@link
+     * #isSharedAddressSpace}, a carrier NAT's), loopback ({@link #isLoopback}) and link-local ({@link #isLinkLocal}).
      */
     public static boolean isPrivate(long hi, long lo) {
         if (isV4(hi, lo)) {
             int a = (int) lo;
             int o1 = a >>> 24, o2 = a >>> 16 & 0xff;
-            return o1 == 10 || (o1 == 172 && o2 >= 16 && o2 <= 31) || (o1 == 192 && o2 == 168)
-                    || (o1 == 100 && o2 >= 64 && o2 <= 127) || o1 == 127 || (o1 == 169 && o2 == 254);
+            return o1 == 10 || (o1 == 172 && o2 >= 16 && o2 <= 31) || (o1 == 192 && o2 == 168);
         }
-        int top = (int) (hi >>> 48);
-        return (top & 0xfe00) == 0xfc00 || (top & 0xffc0) == 0xfe80 || (hi == 0 && lo == 1);
+        return (int) (hi >>> 57) == (0xfc >>> 1); // fc00::/7
+    }
+
+    /**
+     * RFC 6598 shared address space, 100.64.0.0/10: the addresses a carrier-grade NAT gives its subscribers' routers.
+     * On a router's WAN it is the carrier's side, not a leak; on a LAN it is the operator's choice of inside network.
+     */
+    public static boolean isSharedAddressSpace(long hi, long lo) {
+        if (!isV4(hi, lo)) return false;
+        int a = (int) lo;
+        return a >>> 24 == 100 && (a >>> 22 & 0x3) == 1; // 100.64.0.0/10: second octet 64..127
+    }
+
+    /** Link-local: 169.254.0.0/16 (RFC 3927) or fe80::/10 (RFC 4291 2.5.6); a router never forwards it. */
+    public static boolean isLinkLocal(long hi, long lo) {
+        if (isV4(hi, lo)) return (int) lo >>> 16 == 0xa9fe;
+        return (int) (hi >>> 54) == (0xfe80 >>> 6);
+    }
+
+    /** Loopback or link-local: never forwarded by a router, so never a crossing (RFC 1122 3.2.1.3, RFC 3927 2.7). */
+    public static boolean isHostOrLinkScope(long hi, long lo) {
+        return isLoopback(hi, lo) || isLinkLocal(hi, lo);
     }
 
     /** Loopback: 127.0.0.0/8 (RFC 1122 3.2.1.3) or ::1 (RFC 4291 2.5.3). */

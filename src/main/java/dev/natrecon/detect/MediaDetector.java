@@ -35,7 +35,12 @@ final class MediaDetector implements Detector {
         this.sipFacts = sipFacts;
     }
 
-    /** A direction with no RTP this long after the 200 OK is reported. */
+    /**
+     * A direction with no RTP this long after the 200 OK is reported; and a direction missing for the whole call is
+     * one-way only when it had this long to appear. Phones send RTP within a packetization interval of the answer
+     * (20 ms, RFC 3551's default ptime); 2 s also covers a few lost first packets, a jitter buffer's start and a peer
+     * that latches (sends once the other's first packet arrived).
+     */
     static final long ANSWER_WINDOW_NANOS = 2_000_000_000L;
     /** Media after a BYE still counts for this long; then the call is judged and forgotten. */
     static final long END_GRACE_NANOS = 2_000_000_000L;
@@ -46,18 +51,29 @@ final class MediaDetector implements Detector {
     static final Rule ONE_WAY = new Rule("rtp.one_way", Severity.ERROR, "A call's media flowed in one direction only",
             "For an answered call (2xx to the INVITE), RTP is counted per capture side and direction (to the phone's SDP "
                     + "endpoint, to the remote's). Fires when, on one side, RTP flows in one direction and not at all in "
-                    + "the other for the whole call (until its BYE or the end of the captures). The per-side counts say "
+                    + "the other for the whole call (until its BYE or the end of the captures), when the missing "
+                    + "direction had the answer window to appear: at least 2 s after both the answer and the other "
+                    + "direction's first packet, before the BYE or CANCEL or the end of that side's capture. A stream "
+                    + "that starts in the last seconds of a capture, a call torn down within the window, or a call "
+                    + "whose SDP put the media on hold (sendonly, recvonly, inactive, c=0.0.0.0) is an info: not "
+                    + "enough to judge. The per-side counts say "
                     + "where it was lost: sent by the remote but never reaching the WAN (the remote sends elsewhere: "
                     + "check the SDP it received), reaching the WAN but not forwarded to the LAN (the router dropped it: "
                     + "no binding or expectation for it), or the phone's media not leaving the WAN.",
-            List.of("none: a whole call without one direction"),
+            List.of("answer window: 2 s for the missing direction after the answer and the other direction's first "
+                    + "packet (phones send within a packetization interval, 20 ms by RFC 3551's default ptime, of the "
+                    + "answer, or of the first packet when they latch; 2 s also covers a few lost first packets and a "
+                    + "jitter buffer's start), before the call's BYE/CANCEL or the capture's end"),
             "Make the SDP the remote receives reachable: a correct ALG rewrite or none at all with a NAT-aware phone "
                     + "(STUN/ICE, symmetric RTP) or a provider that latches onto the media source; if the router drops "
                     + "the inbound media, open or forward the media ports (or let the phone send first and rely on "
                     + "symmetric RTP), and check firewall rules for RELATED/expectations.", REFS);
     static final Rule ASYMMETRIC = new Rule("rtp.asymmetric", Severity.WARNING,
             "Media was sent from another address or port than its SDP advertises",
-            "For each party, the sources of its RTP are compared with the endpoint its SDP advertises: on the sender's "
+            "For each party, the source of each RTP packet is compared with the endpoint its SDP in force at that "
+                    + "time advertises (the last offer or answer of the dialog: a re-INVITE or UPDATE that moves the "
+                    + "media, a late offer answered in the ACK; the endpoint it replaced still counts for 2 s, a failed "
+                    + "re-INVITE changes nothing, a hold with c=0.0.0.0 advertises nothing to compare): on the sender's "
                     + "own side (the phone's on the LAN, the remote's on the WAN) a difference means the endpoint itself "
                     + "does not use symmetric RTP; on the far side (SDP and media both after the router) with an "
                     + "advertised public address, a difference means the router's SDP rewrite and its NAT disagree. "
@@ -68,7 +84,8 @@ final class MediaDetector implements Detector {
     static final Rule SDP_PRIVATE = new Rule("rtp.sdp_private_address_on_wan", Severity.ERROR,
             "An SDP on the WAN advertises a private media address",
             "An SDP seen on the WAN side (INVITE, response, ACK, UPDATE or PRACK) whose connection address for an m= line "
-                    + "with a port is private (RFC 1918, RFC 6598, link-local, ULA). The remote cannot send media there. "
+                    + "with a port is private (RFC 1918, RFC 4193 ULA, or in the case's --inside networks; not RFC 6598 "
+                    + "shared space, a carrier NAT's on a WAN). The remote cannot send media there. "
                     + "Error when no media to that party reached the router's WAN; warning when some did (the remote "
                     + "or an SBC latched onto the media source, so the call may work by luck of the peer). One finding "
                     + "per call and party.",
@@ -80,9 +97,8 @@ final class MediaDetector implements Detector {
             "No RTP after a call was answered",
             "After the first 2xx to an INVITE, no RTP in one or both directions (on either side) within "
                     + "the answer window. A direction that never flows while the other does is rtp.one_way instead; "
-                    + "this rule reports both directions missing, or a direction that started late. A call that ended "
-                    + "within the window without any RTP is a warning (too short to judge, but answered calls carry "
-                    + "media at once).",
+                    + "this rule reports both directions missing, or a direction that started late. A call that ended, "
+                    + "or a capture that ended, within the window without any RTP is an info: too short to judge.",
             List.of("answer window: 2 s after the 200 OK (phones send RTP within milliseconds of the answer; 2 s "
                     + "also covers a few lost first packets and comfort-noise starts)"),
             "Check the SDP both ends received (addresses and ports reachable, codecs agreed) and that the router "
@@ -107,6 +123,8 @@ final class MediaDetector implements Detector {
     private final Map<Key, Target> endpoints = new HashMap<>();
     private final int[] portRefs = new int[65536];
     private final List<Finding> judged = new ArrayList<>();
+    /** Last time of each side's capture (LAN, WAN), known at {@link #finish}; until then the calls' own ends. */
+    private final long[] sideEnd = {Long.MAX_VALUE, Long.MAX_VALUE};
 
     private record Key(int side, long hi, long lo, int port) {
     }
@@ -123,6 +141,8 @@ final class MediaDetector implements Detector {
         final List<Long> frames = new ArrayList<>();
         final List<Long> sources = new ArrayList<>();
         final List<Integer> sourcePorts = new ArrayList<>();
+        /** Sources that did not fit the sender's SDP in force when they were seen (distinct, at most 8). */
+        final List<OffSdp> offSdp = new ArrayList<>(2);
 
         void count(Seen s) {
             if (packets++ == 0) first = s.nanos;
@@ -143,6 +163,21 @@ final class MediaDetector implements Detector {
         String source(int i) {
             return Addresses.endpoint(sources.get(2 * i), sources.get(2 * i + 1), sourcePorts.get(i));
         }
+
+        /** A packet whose source did not fit {@code advertised}, the sender's endpoint in force then. */
+        void offSdp(Seen s, SipFacts.Host advertised) {
+            for (OffSdp o : offSdp) {
+                if (o.hi() == s.srcHi && o.lo() == s.srcLo && o.port() == s.srcPort && o.advertised() == advertised) return;
+            }
+            if (offSdp.size() < 8) offSdp.add(new OffSdp(s.srcHi, s.srcLo, s.srcPort, advertised, s.frame));
+        }
+    }
+
+    /** An RTP source that differed from the sender's SDP in force ({@code advertised}) when first seen, in {@code frame}. */
+    private record OffSdp(long hi, long lo, int port, SipFacts.Host advertised, long frame) {
+        String source() {
+            return Addresses.endpoint(hi, lo, port);
+        }
     }
 
     /** A private address in an SDP on the WAN. */
@@ -152,10 +187,16 @@ final class MediaDetector implements Detector {
     private static final class Call {
         final String callId;
         long answer = -1, answerFrameLan, answerFrameWan, end = -1, inviteNanos;
+        /** What ended the call: BYE, CANCEL or the final failure response. */
+        String endMethod = "";
         long inviteFrameLan, inviteFrameWan;
         /** [side][party]: the SDP endpoint as that side's copy advertises it, with its frame. */
         final SipFacts.Host[][] sdp = new SipFacts.Host[2][2];
         final long[][] sdpFrame = new long[2][2];
+        /** [side][party]: the SDP in force over time, for judging each media packet against its own period. */
+        final SdpInForce[][] inForce = {{new SdpInForce(), new SdpInForce()}, {new SdpInForce(), new SdpInForce()}};
+        /** [side]: the last 2xx to an INVITE or UPDATE (the last completed offer/answer). */
+        final long[] lastAccepted = {Long.MIN_VALUE, Long.MIN_VALUE};
         /** [side][to party]. */
         final Stream[][] streams = {{new Stream(), new Stream()}, {new Stream(), new Stream()}};
         final List<PrivateSdp> privateOnWan = new ArrayList<>();
@@ -188,6 +229,7 @@ final class MediaDetector implements Detector {
         }
         if (t == null) return;
         t.call.streams[side][t.to].count(s);
+        checkSource(t.call, side, t.to, s);
         // the phone's media source after the router: where a latching remote sends
         Stream st = t.call.streams[side][t.to];
         if (t.to == REMOTE && s.side == Side.LAN && s.counterpartFrame != 0
@@ -198,6 +240,17 @@ final class MediaDetector implements Detector {
             st.latchPort = s.cpSrcPort;
             register(t.call, new Key(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
         }
+    }
+
+    /** Records the packet's source when it does not fit the sender's SDP in force on its side (allocation-free if it fits). */
+    private static void checkSource(Call c, int side, int to, Seen s) {
+        int sender = 1 - to;
+        SdpInForce sdp = c.inForce[side][sender];
+        if (sdp.fits(s.srcHi, s.srcLo, s.srcPort, s.nanos)) return;
+        int own = sender == PHONE ? 0 : 1;
+        // on the far side only a public advertised address says what the router's rewrite promised
+        if (side != own && sdp.current().isInside()) return;
+        c.streams[side][to].offSdp(s, sdp.current());
     }
 
     /**
@@ -237,13 +290,22 @@ final class MediaDetector implements Detector {
             if (s.side == Side.WAN && c.inviteFrameWan == 0) c.inviteFrameWan = s.frame;
         }
         if (f.hasSdp()) sdp(c, s, f, side, sender);
+        boolean offerAnswer = invite || "UPDATE".equalsIgnoreCase(f.cseqMethod());
+        if (!f.request() && offerAnswer && f.status() >= 200) {
+            // the offer of the request this answers (sent by the other party) took effect, or did not
+            if (f.status() < 300) c.lastAccepted[side] = s.nanos;
+            else if (c.answer >= 0) c.inForce[side][1 - sender].revertSince(c.lastAccepted[side]);
+        }
         if (!f.request() && invite && f.status() >= 200 && f.status() < 300) {
             if (c.answer < 0 || s.nanos < c.answer) c.answer = s.nanos;
             if (s.side == Side.LAN && c.answerFrameLan == 0) c.answerFrameLan = s.frame;
             if (s.side == Side.WAN && c.answerFrameWan == 0) c.answerFrameWan = s.frame;
         } else if (!f.request() && invite && f.status() >= 300 && c.answer < 0
                 || f.request() && ("BYE".equals(f.method()) || "CANCEL".equals(f.method()) && c.answer < 0)) {
-            if (c.end < 0) c.end = s.nanos;
+            if (c.end < 0) {
+                c.end = s.nanos;
+                c.endMethod = f.request() ? f.method() : f.status() + " response";
+            }
         }
     }
 
@@ -252,13 +314,14 @@ final class MediaDetector implements Detector {
         for (SipFacts.Media m : f.media()) {
             if (m.endpoint().port() <= 0) continue;
             if (audio == null) audio = m;
-            if (s.side == Side.WAN && m.endpoint().isInside()) {
+            if (s.side == Side.WAN && m.endpoint().leaksOnWan()) {
                 c.privateOnWan.add(new PrivateSdp(sender, s.frame, s.counterpartFrame, s.nanos,
                         "c= (sdp." + m.field() + ") of m=" + m.type() + " " + m.endpoint().port(), m.endpoint().host()));
             }
         }
         if (audio == null || !audio.endpoint().literal()) return;
         SipFacts.Host h = audio.endpoint();
+        c.inForce[side][sender].advertise(h, audio.direction(), s.nanos);
         c.sdp[side][sender] = h;
         c.sdpFrame[side][sender] = s.frame;
         register(c, new Key(side, h.hi(), h.lo(), h.port()), sender, true);
@@ -325,15 +388,25 @@ final class MediaDetector implements Detector {
 
     private void oneWayAndNoMedia(Call c, long end) {
         boolean oneWay = false;
+        Finding notJudged = null;
+        boolean held = false;
+        for (int side = 0; side < 2; side++) for (int p = 0; p < 2; p++) held |= c.inForce[side][p].everHeld();
         for (int side = 0; side < 2 && !oneWay; side++) {
             for (int to = 0; to < 2; to++) {
                 if (count(c, side, to) == 0 && count(c, side, 1 - to) > 0) {
-                    oneWay = true;
-                    keep(oneWay(c, to, end));
-                    break;
+                    // the missing direction had to have time to appear: after the answer and the other's first packet
+                    long from = Math.max(c.answer, c.streams[side][1 - to].first);
+                    long until = Math.min(end, sideEnd[side]);
+                    if (!held && until - from >= ANSWER_WINDOW_NANOS) {
+                        oneWay = true;
+                        keep(oneWay(c, to, end));
+                        break;
+                    }
+                    if (notJudged == null) notJudged = oneWayNotJudged(c, side, to, from, until, held);
                 }
             }
         }
+        if (!oneWay && notJudged != null) keep(notJudged);
         long[] first = new long[2];
         for (int to = 0; to < 2; to++) {
             first[to] = -1;
@@ -347,9 +420,12 @@ final class MediaDetector implements Detector {
         if (!late0 && !late1) return;
         if (end - c.answer < ANSWER_WINDOW_NANOS) {
             if (first[0] < 0 && first[1] < 0) {
-                keep(base(NO_MEDIA, c, c.answer, end).severity(Severity.WARNING)
-                        .message(String.format(Locale.ROOT, "Call %s was answered and ended %.3f s later without any RTP "
-                                + "in either direction on either side.", c.callId, (end - c.answer) / 1e9))
+                keep(base(NO_MEDIA, c, c.answer, end).severity(Severity.INFO)
+                        .message(String.format(Locale.ROOT, "Call %s was answered %.3f s before %s, without any RTP in "
+                                        + "either direction on either side: too short to judge (media is expected within "
+                                        + "%.0f s of the answer).", c.callId, (end - c.answer) / 1e9,
+                                c.end >= 0 && c.end <= end ? "its " + c.endMethod : "the end of the captures",
+                                ANSWER_WINDOW_NANOS / 1e9))
                         .build());
             }
             return;
@@ -371,6 +447,22 @@ final class MediaDetector implements Detector {
         streamFrames(b, c, PHONE);
         streamFrames(b, c, REMOTE);
         keep(b.build());
+    }
+
+    /** A one-way stream without the evidence for {@code rtp.one_way}: an info saying why it is not judged. */
+    private Finding oneWayNotJudged(Call c, int side, int missing, long from, long until, boolean held) {
+        int other = 1 - missing;
+        String why = held ? "an SDP of the call put the media on hold or made it one-way (sendonly, recvonly, inactive "
+                + "or c=0.0.0.0), so one direction only may be what was negotiated"
+                : String.format(Locale.ROOT, "the %s had only %.3f s to answer before %s (%.0f s needed)", PARTY[missing],
+                Math.max(0, until - from) / 1e9, c.end >= 0 && c.end <= until ? "the call's " + c.endMethod
+                        : "the end of the " + (side == 0 ? "LAN" : "WAN") + " capture", ANSWER_WINDOW_NANOS / 1e9);
+        Finding.Builder b = base(ONE_WAY, c, c.answer, Math.max(c.answer, until)).severity(Severity.INFO)
+                .message(String.format(Locale.ROOT, "Call %s: media flowed only from the %s to the %s on the %s side, "
+                        + "but not enough to judge it one-way: %s (%s).", c.callId, PARTY[other], PARTY[missing],
+                        side == 0 ? "LAN" : "WAN", why, counts(c)));
+        streamFrames(b, c, other);
+        return b.build();
     }
 
     private Finding oneWay(Call c, int missing, long end) {
@@ -403,37 +495,43 @@ final class MediaDetector implements Detector {
         for (int sender = 0; sender < 2; sender++) {
             int to = 1 - sender;
             int own = sender == PHONE ? 0 : 1, far = 1 - own;
-            String ownDiff = differs(c, own, sender, to);
-            String farDiff = ownDiff != null || c.sdp[far][sender] == null || c.sdp[far][sender].isInside() ? null
-                    : differs(c, far, sender, to);
-            if (ownDiff == null && farDiff == null) continue;
-            String text = ownDiff != null
+            // the sender's own side first: there a difference is the endpoint's; after the router, the rewrite's
+            int side = !c.streams[own][to].offSdp.isEmpty() ? own : !c.streams[far][to].offSdp.isEmpty() ? far : -1;
+            if (side < 0) continue;
+            List<OffSdp> off = c.streams[side][to].offSdp;
+            String sides = side == 0 ? "LAN" : "WAN";
+            String text = side == own
                     ? String.format(Locale.ROOT, "the %s advertises %s in its SDP but sends its RTP from %s (%s side)",
-                    PARTY[sender], c.sdp[own][sender].text(), ownDiff, own == 0 ? "LAN" : "WAN")
+                    PARTY[sender], advertised(off), sources(off), sides)
                     : String.format(Locale.ROOT, "after the router the SDP advertises the %s at %s but its RTP comes from "
-                    + "%s (%s side): the SDP rewrite and the NAT disagree", PARTY[sender], c.sdp[far][sender].text(),
-                    farDiff, far == 0 ? "LAN" : "WAN");
-            Stream st = c.streams[ownDiff != null ? own : far][to];
+                    + "%s (%s side): the SDP rewrite and the NAT disagree", PARTY[sender], advertised(off), sources(off),
+                    sides);
+            Stream st = c.streams[side][to];
             Finding.Builder b = base(ASYMMETRIC, c, st.first, st.last)
                     .message("Call " + c.callId + ": " + text + "; a peer that latches onto the source sends its media "
                             + "where the " + PARTY[sender] + " does not listen.");
             streamFrames(b, c, to);
+            for (OffSdp o : off) b.frame(side == 0 ? "lan" : "wan", o.frame());
             keep(b.build());
         }
     }
 
-    /** The sources of RTP to {@code to} on {@code side} that differ from the sender's SDP endpoint there, or null. */
-    private static String differs(Call c, int side, int sender, int to) {
-        SipFacts.Host adv = c.sdp[side][sender];
-        Stream st = c.streams[side][to];
-        if (adv == null || st.packets == 0) return null;
-        List<String> other = new ArrayList<>();
-        for (int i = 0; i < st.sourcePorts.size(); i++) {
-            if (!adv.sameAddress(st.sources.get(2 * i), st.sources.get(2 * i + 1)) || adv.port() != st.sourcePorts.get(i)) {
-                other.add(st.source(i));
-            }
+    /** The SDP endpoints in force when the sources in {@code off} were seen, "A" or "A, then B". */
+    private static String advertised(List<OffSdp> off) {
+        List<String> out = new ArrayList<>();
+        for (OffSdp o : off) if (!out.contains(o.advertised().text())) out.add(o.advertised().text());
+        return String.join(", then ", out);
+    }
+
+    /** The sources in {@code off}, each with the endpoint then in force when more than one SDP was. */
+    private static String sources(List<OffSdp> off) {
+        boolean oneSdp = off.stream().map(o -> o.advertised().text()).distinct().count() == 1;
+        List<String> out = new ArrayList<>();
+        for (OffSdp o : off) {
+            String t = oneSdp ? o.source() : o.source() + " (while its SDP advertised " + o.advertised().text() + ")";
+            if (!out.contains(t)) out.add(t);
         }
-        return other.isEmpty() ? null : String.join(", ", other);
+        return String.join(", ", out);
     }
 
     private void privateSdp(Call c) {
@@ -464,8 +562,8 @@ final class MediaDetector implements Detector {
     public void finish(DetectionContext context, Consumer<Finding> findings) {
         long end = Long.MIN_VALUE;
         if (context != null) {
-            if (context.lanSpan() != null) end = Math.max(end, context.lanSpan()[1]);
-            if (context.wanSpan() != null) end = Math.max(end, context.wanSpan()[1]);
+            if (context.lanSpan() != null) end = Math.max(end, sideEnd[0] = context.lanSpan()[1]);
+            if (context.wanSpan() != null) end = Math.max(end, sideEnd[1] = context.wanSpan()[1]);
         }
         for (Call c : new ArrayList<>(calls.values())) {
             long e = c.end >= 0 ? c.end : end == Long.MIN_VALUE ? c.inviteNanos : end;

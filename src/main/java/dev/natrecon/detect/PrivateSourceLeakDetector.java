@@ -12,15 +12,19 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code nat.private_source_leak}: packets on the WAN whose source is a private address (RFC 1918, RFC 6598 shared
- * space, loopback, IPv4 and IPv6 link-local, IPv6 ULA) that is not one of the router's own, one finding per leaking
- * flow, tied to its LAN counterpart where the matcher found one.
+ * {@code nat.private_source_leak}: packets on the WAN whose source is an inside address that should have been
+ * translated ({@link dev.natrecon.correlate.Inside#leaksOnWan}: one of the case's {@code --inside} networks, else a
+ * private address, RFC 1918 or RFC 4193 ULA) and not one of the router's own, one finding per leaking flow, tied to its
+ * LAN counterpart where the matcher found one. RFC 6598 shared space (a carrier NAT's WAN side), loopback and
+ * link-local are never a leak.
  */
 final class PrivateSourceLeakDetector implements Detector {
     static final Rule RULE = new Rule("nat.private_source_leak", Severity.ERROR,
             "Packets left the WAN with a private source address",
-            "A WAN-side packet whose source address is private (10/8, 172.16/12, 192.168/16, 100.64/10 shared space, "
-                    + "127/8, 169.254/16, fc00::/7, fe80::/10, ::1) and not one of the router's own WAN addresses. "
+            "A WAN-side packet whose source address is private (10/8, 172.16/12, 192.168/16, fc00::/7; or in the "
+                    + "case's --inside networks when given) and not one of the router's own WAN addresses. Not a leak: "
+                    + "100.64/10 shared space (RFC 6598, a carrier NAT's addresses on the WAN side; give --inside "
+                    + "100.64.0.0/10 when the LAN uses it), loopback and link-local (never forwarded). "
                     + "One finding per flow (protocol, source and destination address and port as seen on the WAN), "
                     + "with its WAN frames and the LAN frames they were matched to. The provider drops such packets "
                     + "(BCP 38 ingress filtering), so whatever they carry never arrives: a REGISTER that leaks is a lost "

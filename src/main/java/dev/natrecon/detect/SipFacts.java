@@ -7,6 +7,7 @@ import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.sdp.SdpBody;
 import dev.natrecon.decode.sdp.SdpConnection;
+import dev.natrecon.decode.sdp.SdpDirection;
 import dev.natrecon.decode.sdp.SdpMedia;
 import dev.natrecon.decode.sip.SipAddress;
 import dev.natrecon.decode.sip.SipMessage;
@@ -35,17 +36,25 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
 
     /**
      * A host (literal address or name) and port as written; {@code hi/lo} valid when {@code literal}; {@code inside}
-     * when it is a literal address inside the router (the case's {@code --inside}, else the private ranges).
+     * when it is a literal address inside the router (the case's {@code --inside}, else the private ranges and shared
+     * space); {@code leaksOnWan} when, seen on the WAN, it is an inside address that should have been translated
+     * ({@link Inside#leaksOnWan}: without {@code --inside}, private addresses only).
      */
-    record Host(String host, int port, boolean literal, long hi, long lo, boolean inside) {
+    record Host(String host, int port, boolean literal, long hi, long lo, boolean inside, boolean leaksOnWan) {
         static Host of(String host, int port, Inside inside) {
             long[] a = new long[2];
             boolean lit = Addresses.parse(host, a);
-            return new Host(host == null ? "" : host, port, lit, a[0], a[1], lit && inside.contains(a[0], a[1]));
+            return new Host(host == null ? "" : host, port, lit, a[0], a[1], lit && inside.contains(a[0], a[1]),
+                    lit && inside.leaksOnWan(a[0], a[1]));
         }
 
         boolean isInside() {
             return inside;
+        }
+
+        /** A literal unspecified address (0.0.0.0, ::): an SDP that advertises no address (RFC 3264 8.4 hold). */
+        boolean unspecified() {
+            return literal && (hi == 0 && (lo == 0 || lo == Addresses.V4_MAPPED_PREFIX));
         }
 
         boolean sameAddress(long h, long l) {
@@ -57,8 +66,8 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
         }
     }
 
-    /** One m= line: type, port (0: disabled) and the connection address that applies to it. */
-    record Media(String type, Host endpoint, String field) {
+    /** One m= line: type, port (0: disabled), the connection address that applies to it and its direction. */
+    record Media(String type, Host endpoint, String field, SdpDirection direction) {
     }
 
     /**
@@ -120,7 +129,8 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
                     int slash = addr.indexOf('/');
                     if (slash >= 0) addr = addr.substring(0, slash);
                     media.add(new Media(md.typeText(), Host.of(addr, Math.max(md.portNumber(), 0), inside),
-                            md.connection() != null ? "media[" + md.index() + "].connection" : "connection"));
+                            md.connection() != null ? "media[" + md.index() + "].connection" : "connection",
+                            sdp.directionOf(md)));
                 }
             }
         } catch (RuntimeException e) {

@@ -15,8 +15,8 @@ import java.util.List;
  * @param sysctlSource   where the dump came from (a file name), printed beside each value it set
  * @param overrides      {@code name=value} settings applied last
  * @param natSource      where the ruleset came from, for the report
- * @param inside         networks behind the router (empty: the private and shared ranges, {@link
- *                       dev.natrecon.decode.Addresses#isPrivate})
+ * @param inside         networks behind the router (empty: the private ranges and shared space, {@link
+ *                       dev.natrecon.correlate.Inside})
  * @param routerAddresses the router's own addresses on either side, when known (traffic to them is local)
  * @param sipHelper      whether the SIP helper is attached to SIP signalling entries
  * @param sipPorts       the ports the helper is attached to

@@ -91,10 +91,10 @@ class LabFindingsTest {
             Map.entry("expect-exhaustion", List.of(
                     new Expected("expect.sip_dropped", E,
                             "phone B's INVITE and 3 retransmissions (LAN 96 148 255 458) dropped by the helper, no NEW"),
+                    // phone C's control call was answered and hung up 1 s later with no RTP (by design): within the
+                    // 2 s answer window, too short to judge, an info only
                     new Expected("nat.port_clash", W,
-                            "phone C's SIP entry got a random port: 203.0.113.2:5060 <-> 203.0.113.5:5060 was phone A's"),
-                    new Expected("rtp.no_media_after_answer", W,
-                            "phone C's control call was answered and hung up 1 s later with no RTP (by design)"))),
+                            "phone C's SIP entry got a random port: 203.0.113.2:5060 <-> 203.0.113.5:5060 was phone A's"))),
             Map.entry("keepalive-gap", List.of(
                     new Expected("keepalive.gap_exceeds_timeout", E,
                             "entries expired in the gaps (4 s / 8 s): registrar OPTIONS refused, port 5060 -> 2445"),

@@ -47,7 +47,7 @@ public record Endpoint(String host, int port) implements Comparable<Endpoint> {
         return Addresses.parse(normalize(host), new long[2]);
     }
 
-    /** RFC 1918, shared (RFC 6598), loopback, link-local, IPv6 ULA: addresses that must not be seen on a WAN. */
+    /** A private address ({@link Addresses#isPrivate}: RFC 1918, RFC 4193), one that must not be seen on a WAN. */
     public static boolean isPrivate(String host) {
         long[] a = new long[2];
         return Addresses.parse(normalize(host), a) && Addresses.isPrivate(a[0], a[1]);

@@ -47,8 +47,8 @@ import java.util.TreeSet;
  *       the input was right, or the router changed the body or the header and got it wrong):
  *       {@code alg.content_length_wrong}; BROKEN. Over TCP the framer cuts messages by Content-Length, so there a wrong
  *       value shows as a mangled message or SDP instead.</li>
- *   <li>Any address field of the WAN copy with a private address (RFC 1918, RFC 6598, loopback, link-local, ULA) or a
- *       phone's address: {@code alg.private_address_on_wan} (evidence; no effect by itself). A packet the router did
+ *   <li>Any address field of the WAN copy with a private address (RFC 1918, RFC 4193 ULA; not RFC 6598 shared space,
+ *       a carrier NAT's) or a phone's address: {@code alg.private_address_on_wan} (evidence; no effect by itself). A packet the router did
  *       not translate at all: {@code alg.untranslated_flow} (info).</li>
  *   <li>The router changed nothing: NO_ALG when the message has fields of ours (with {@code alg.external_address_on_lan}
  *       for an inbound one), else NEUTRAL.</li>
