@@ -236,6 +236,10 @@ public final class PacketMatcher {
 
     private Outcome outcomeOfPair(Seen s) {
         if (s.side == Side.WAN && isLeak(s)) return Outcome.LEAKED;
+        // the same loopback or link-local packet on both captures (both taken on one host): it crossed nothing
+        if (Addresses.isHostOrLinkScope(s.srcHi, s.srcLo) || Addresses.isHostOrLinkScope(s.dstHi, s.dstLo)) {
+            return Outcome.LOCAL;
+        }
         return s.sameTupleAsCounterpart() ? Outcome.UNCHANGED : Outcome.TRANSLATED;
     }
 

@@ -31,4 +31,34 @@ class AddressesTest {
             assertFalse(Addresses.parse(name, a), name);
         }
     }
+
+    private static boolean test(String address, java.util.function.BiPredicate<Long, Long> p) {
+        long[] a = new long[2];
+        assertTrue(Addresses.parse(address, a), address);
+        return p.test(a[0], a[1]);
+    }
+
+    /** Private is RFC 1918 and RFC 4193 only; shared space, loopback and link-local have their own names. */
+    @Test
+    void privateIsRfc1918AndRfc4193Only() {
+        for (String p : new String[] {"10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254", "192.168.0.1",
+                "fc00::1", "fd17::5"}) {
+            assertTrue(test(p, Addresses::isPrivate), p);
+        }
+        for (String n : new String[] {"100.64.0.2", "100.127.255.254", "127.0.0.1", "169.254.1.1", "172.15.0.1",
+                "172.32.0.1", "192.169.0.1", "11.0.0.1", "203.0.113.5", "fe80::1", "::1", "fe00::1", "2001:db8::1"}) {
+            assertFalse(test(n, Addresses::isPrivate), n);
+        }
+        assertTrue(test("100.64.0.0", Addresses::isSharedAddressSpace));
+        assertTrue(test("100.127.255.255", Addresses::isSharedAddressSpace));
+        assertFalse(test("100.63.255.255", Addresses::isSharedAddressSpace));
+        assertFalse(test("100.128.0.0", Addresses::isSharedAddressSpace));
+        assertTrue(test("169.254.0.1", Addresses::isLinkLocal));
+        assertTrue(test("fe80::1", Addresses::isLinkLocal));
+        assertTrue(test("febf::1", Addresses::isLinkLocal));
+        assertFalse(test("fec0::1", Addresses::isLinkLocal));
+        assertFalse(test("169.253.0.1", Addresses::isLinkLocal));
+        assertTrue(test("127.8.9.10", Addresses::isHostOrLinkScope));
+        assertTrue(test("::1", Addresses::isHostOrLinkScope));
+    }
 }
