@@ -22,8 +22,9 @@ public enum Bound implements Anomaly {
             + "(200,000 keepalive.csv rows); later gaps were counted but neither written to keepalive.csv nor judged"),
     SIP_ROWS("sip.too_many_rows", "more SIP messages were seen on both sides than the sip.csv bound (200,000 rows); "
             + "later messages were classified and counted in the SIP ALG verdict but have no sip.csv row"),
-    FINDINGS_PER_RULE("detect.too_many_findings", "a rule found more instances than the bound (500 per rule); the "
-            + "first were kept, the rest counted (see the rule's summary finding)"),
+    FINDINGS_PER_RULE("detect.too_many_findings", "a rule found more findings or instances than listed (500 findings "
+            + "per rule, 500 instances per finding); the first were listed, the rest counted (a finding's instances "
+            + "count them all)"),
     REPORT_SIZE("report.size_limit", "the findings would have made a report file larger than its bound (findings "
             + "sections of report.html 12 MiB, summary.md 1 MiB, summary.json 12 MiB); the list was cut with \"N more "
             + "findings not listed here, see findings.csv\" (the CSV files are never cut)");

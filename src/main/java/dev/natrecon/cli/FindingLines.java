@@ -56,7 +56,7 @@ final class FindingLines {
         if (g.count() > 1) head += " (" + g.count() + " instances: " + TerminalWriter.oneLine(g.cause()) + ")";
         String claim = INDENT + firstSentence(TerminalWriter.oneLine(f.message()));
         String where = INDENT + "see report.html#" + g.anchor() + ", findings.csv finding " + g.number()
-                + (g.count() > 1 ? " (" + g.count() + " rows)" : "");
+                + (g.listed() > 1 ? " (" + g.listed() + " rows)" : "");
         return List.of(fit(head), fit(claim), fit(where));
     }
 

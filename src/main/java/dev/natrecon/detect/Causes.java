@@ -38,6 +38,11 @@ public final class Causes {
         return CAUSE.getOrDefault(ruleId, "the subject (the flow, binding or call it is about)");
     }
 
+    /** What makes instances one finding: rule id, severity and cause. */
+    static String key(Finding f) {
+        return f.id() + '\u0000' + f.severity() + '\u0000' + f.cause();
+    }
+
     /**
      * The findings ({@link Detection#ORDER}) as groups: one per rule id, severity and cause, in the order of their
      * first instance.
@@ -47,7 +52,7 @@ public final class Causes {
         Map<String, Integer> firstIndex = new LinkedHashMap<>();
         for (int i = 0; i < findings.size(); i++) {
             Finding f = findings.get(i);
-            String key = f.id() + '\u0000' + f.severity() + '\u0000' + f.cause();
+            String key = key(f);
             byCause.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
             firstIndex.putIfAbsent(key, i);
         }

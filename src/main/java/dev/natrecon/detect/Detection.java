@@ -16,16 +16,28 @@ public final class Detection {
             .thenComparing(Finding::message);
 
     /**
-     * Findings kept per rule id. A detector reports one finding per instance; past this many, more instances of one
-     * rule add volume, not insight, and a capture that claims millions of them (clashes, stale bindings) must not
-     * hold them all: the rest are counted ({@link #notKept}) and the case says so ({@code detect.too_many_findings}).
-     * The cap is applied as findings arrive, in each detector's own order (time order for most).
+     * Findings (groups: one rule, severity and cause, {@link Causes}) kept per rule id. Past this many, more findings of
+     * one rule add volume, not insight, and a capture that claims millions of them (one stale binding per flow) must
+     * not hold them all: the rest are counted ({@link #notKept}) and the case says so ({@code detect.too_many_findings}).
+     * The caps are applied as instances arrive, in each detector's own order (time order for most), to the instances
+     * of each finding, so one large finding never crowds out another.
      */
     public static final int MAX_FINDINGS_PER_RULE = 500;
+    /**
+     * Instances listed per finding (rows of findings.csv, entries of report.html); the rest are counted in the finding
+     * ({@link Finding#unlisted}, {@link FindingGroup#count}) and noticed ({@link #notListed}).
+     */
+    public static final int MAX_INSTANCES_PER_GROUP = 500;
+    /**
+     * Instances listed per rule over all its findings: ten findings' worth of instances, the memory bound with
+     * {@link #MAX_FINDINGS_PER_RULE}. Past it a finding still lists its first instance; the rest are counted.
+     */
+    public static final int MAX_INSTANCES_PER_RULE = 10 * MAX_INSTANCES_PER_GROUP;
 
     private final LiveEntries entries;
     private final List<Detector> detectors;
     private final java.util.Map<String, Long> notKept = new java.util.TreeMap<>();
+    private final java.util.Map<String, Long> notListed = new java.util.TreeMap<>();
     private final java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit = new java.util.EnumMap<>(dev.natrecon.capture.Bound.class);
 
     /** {@code entries} is the window onto the model's table the detectors were given ({@link #readTable}). */
@@ -78,28 +90,56 @@ public final class Detection {
      */
     public List<Finding> finish(DetectionContext context) {
         List<Finding> out = new ArrayList<>();
-        java.util.Map<String, int[]> kept = new java.util.HashMap<>();
+        // per rule: findings and instances listed; per finding (Causes.key): instances listed, last one's index, unlisted
+        java.util.Map<String, int[]> perRule = new java.util.HashMap<>();
+        java.util.Map<String, int[]> perGroup = new java.util.HashMap<>();
+        java.util.Map<String, Long> unlisted = new java.util.LinkedHashMap<>();
         for (Detector d : detectors) {
             List<String> ids = d.rules().stream().map(Rule::id).toList();
             d.finish(context, f -> {
                 if (!ids.contains(f.id())) {
                     throw new IllegalStateException(d.getClass().getSimpleName() + " reported undeclared id " + f.id());
                 }
-                int[] n = kept.computeIfAbsent(f.id(), k -> new int[1]);
-                if (n[0] >= MAX_FINDINGS_PER_RULE) {
-                    notKept.merge(f.id(), 1L, Long::sum);
+                int[] rule = perRule.computeIfAbsent(f.id(), k -> new int[2]);
+                String key = Causes.key(f);
+                int[] group = perGroup.get(key);
+                if (group == null) {
+                    if (rule[0] >= MAX_FINDINGS_PER_RULE) {
+                        notKept.merge(f.id(), 1L, Long::sum);
+                        return;
+                    }
+                    rule[0]++;
+                    perGroup.put(key, group = new int[2]);
+                } else if (group[0] >= MAX_INSTANCES_PER_GROUP || rule[1] >= MAX_INSTANCES_PER_RULE) {
+                    unlisted.merge(key, 1L, Long::sum);
+                    notListed.merge(f.id(), 1L, Long::sum);
                     return;
                 }
-                n[0]++;
+                group[0]++;
+                group[1] = out.size();
+                rule[1]++;
                 out.add(f);
             });
         }
+        // a finding counts every instance: its last listed one stands for those only counted
+        unlisted.forEach((key, n) -> {
+            int last = perGroup.get(key)[1];
+            out.set(last, out.get(last).withUnlisted(n));
+        });
         for (Detector d : detectors) {
             d.findingsNotKept().forEach((id, n) -> notKept.merge(id, n, Long::sum));
             d.boundsHit().forEach((b, n) -> boundsHit.merge(b, n, Long::sum));
         }
         out.sort(ORDER);
         return List.copyOf(Causes.contiguous(out)); // one finding per rule and cause: its instances together
+    }
+
+    /**
+     * Per rule id, the instances counted in their finding but not listed (past {@link #MAX_INSTANCES_PER_GROUP} or
+     * {@link #MAX_INSTANCES_PER_RULE}; after {@link #finish}).
+     */
+    public java.util.Map<String, Long> notListed() {
+        return java.util.Collections.unmodifiableMap(notListed);
     }
 
     /** Per rule id, the findings past {@link #MAX_FINDINGS_PER_RULE} that were counted, not kept (after {@link #finish}). */

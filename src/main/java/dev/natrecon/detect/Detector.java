@@ -45,7 +45,8 @@ public interface Detector {
 
     /**
      * Findings this detector counted without keeping them while it ran (past
-     * {@link Detection#MAX_FINDINGS_PER_RULE} of one rule), by rule id; after {@link #finish}.
+     * {@link Detection#MAX_FINDINGS_PER_RULE} findings of one rule, whole findings only), by rule id; after
+     * {@link #finish}.
      */
     default java.util.Map<String, Long> findingsNotKept() {
         return java.util.Map.of();

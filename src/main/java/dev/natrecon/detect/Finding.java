@@ -26,10 +26,12 @@ import java.util.TreeSet;
  * @param fix      what to do about it (from the rule unless the detector knows better)
  * @param cause    what the finding's instances share ({@link Causes}): findings of one rule, severity and cause are
  *                 one finding for a person (a {@link FindingGroup}), each instance a row of findings.csv
+ * @param unlisted further instances of the same finding that were counted, not listed (past
+ *                 {@link Detection#MAX_INSTANCES_PER_GROUP}); set on the finding's last listed instance, 0 elsewhere
  */
 public record Finding(String id, Severity severity, long nanos, long endNanos, String subject, String message,
                       Map<String, List<Long>> frames, Map<String, Integer> omitted, Map<String, String> filters,
-                      String conntrack, Map<String, String> details, String fix, String cause) {
+                      String conntrack, Map<String, String> details, String fix, String cause, long unlisted) {
     /** Evidence frames listed per capture point; the rest are counted in {@link #omitted}. */
     public static final int MAX_FRAMES = 50;
 
@@ -39,6 +41,12 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         filters = Collections.unmodifiableMap(new LinkedHashMap<>(filters));
         details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
         cause = cause == null || cause.isEmpty() ? subject : cause;
+    }
+
+    /** This instance, standing also for {@code n} more of its finding that were counted, not listed. */
+    public Finding withUnlisted(long n) {
+        return new Finding(id, severity, nanos, endNanos, subject, message, frames, omitted, filters, conntrack, details,
+                fix, cause, n);
     }
 
     /** A builder for a finding of {@code rule}, with the rule's severity and fix. */
@@ -150,7 +158,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
                 }
             }
             return new Finding(rule.id(), severity, nanos, endNanos, subject, message, f, omitted, fl, conntrack,
-                    details, fix, cause);
+                    details, fix, cause, 0);
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
  * @param number    1-based place in the case's order (most severe first, then by the first instance's time)
  * @param index     0-based index of the first instance in the case's finding list (report.html's anchor is
  *                  {@code #f(index + 1)})
- * @param instances the instances, in time order, never empty
+ * @param instances the instances listed (in findings.csv and report.html), in time order, never empty; past
+ *                  {@link Detection#MAX_INSTANCES_PER_GROUP} the rest are counted ({@link Finding#unlisted}), not listed
  */
 public record FindingGroup(int number, int index, List<Finding> instances) {
     public FindingGroup {
@@ -34,7 +35,15 @@ public record FindingGroup(int number, int index, List<Finding> instances) {
         return first().cause();
     }
 
+    /** Every instance found, listed or only counted. */
     public int count() {
+        long n = instances.size();
+        for (Finding f : instances) n += f.unlisted();
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
+    /** The instances listed (rows of findings.csv). */
+    public int listed() {
         return instances.size();
     }
 

@@ -12,8 +12,9 @@
  * <p>Owns: findings, their ordering, the rules' documentation ({@code natrecon explain}). Must not touch: the model's
  * state (detectors only read events), files or the console, the engine (which drives the detectors), reports (which
  * render the findings). State kept per live binding or flow, never per packet: memory grows with active connections,
- * not with capture length. Findings are kept per rule up to {@link dev.natrecon.detect.Detection#MAX_FINDINGS_PER_RULE},
- * the rest counted. A detector reports one {@link dev.natrecon.detect.Finding} per instance, with its cause
+ * not with capture length. Findings are kept per rule up to {@link dev.natrecon.detect.Detection#MAX_FINDINGS_PER_RULE}
+ * and their instances listed up to {@link dev.natrecon.detect.Detection#MAX_INSTANCES_PER_GROUP} per finding, the rest
+ * counted (a finding's count includes them). A detector reports one {@link dev.natrecon.detect.Finding} per instance, with its cause
  * ({@link dev.natrecon.detect.Causes}: the external address of a port clash, the internal host of a leak, the binding of
  * a keepalive gap...); the instances of one rule, severity and cause are one finding for a person
  * ({@link dev.natrecon.detect.FindingGroup}), ordered by severity then time, their instances together.

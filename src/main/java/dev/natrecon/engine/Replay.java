@@ -278,8 +278,13 @@ final class Replay {
                 "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));
         detection.notKept().forEach((id, n) -> out.add(new LimitNotice(
                 dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id(), "findings", n, String.format(Locale.ROOT,
-                "findings: %s found %d more instances than the %d kept (%s); they were counted, not listed", id, n,
+                "findings: %s found %d more findings than the %d kept (%s); they were counted, not listed", id, n,
                 Detection.MAX_FINDINGS_PER_RULE, dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id()))));
+        detection.notListed().forEach((id, n) -> out.add(new LimitNotice(
+                dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id(), "findings", n, String.format(Locale.ROOT,
+                "findings: %s has %d more instances than listed (each finding lists its first %d, %s); they are "
+                        + "counted in their finding's instances", id, n, Detection.MAX_INSTANCES_PER_GROUP,
+                dev.natrecon.capture.Bound.FINDINGS_PER_RULE.id()))));
         return List.copyOf(out);
     }
 }

@@ -85,7 +85,10 @@ class DetectionTest {
             }
 
             public void finish(DetectionContext c, Consumer<Finding> out) {
-                for (int i = 0; i < Detection.MAX_FINDINGS_PER_RULE + 120; i++) out.accept(Finding.of(RULE).at(i).build());
+                // one finding (one cause) with more instances than it lists
+                for (int i = 0; i < Detection.MAX_INSTANCES_PER_GROUP + 120; i++) {
+                    out.accept(Finding.of(RULE).at(i).subject("flow " + i).cause("one cause").build());
+                }
                 out.accept(Finding.of(other).at(1).build());
             }
 
@@ -101,12 +104,60 @@ class DetectionTest {
         };
         Detection detection = new Detection(new LiveEntries(), List.of(d));
         List<Finding> found = detection.finish(null);
-        assertEquals(Detection.MAX_FINDINGS_PER_RULE, found.stream().filter(f -> f.id().equals("test.rule")).count());
+        assertEquals(Detection.MAX_INSTANCES_PER_GROUP, found.stream().filter(f -> f.id().equals("test.rule")).count());
         assertEquals(1, found.stream().filter(f -> f.id().equals("test.other")).count());
-        // the first ones are kept (in the detector's order), not an arbitrary subset
-        assertEquals(Detection.MAX_FINDINGS_PER_RULE - 1L,
+        // the first ones are listed (in the detector's order), not an arbitrary subset
+        assertEquals(Detection.MAX_INSTANCES_PER_GROUP - 1L,
                 found.stream().filter(f -> f.id().equals("test.rule")).mapToLong(Finding::nanos).max().orElse(-1));
-        assertEquals(Map.of("test.rule", 125L), detection.notKept());
+        // the finding counts every instance
+        FindingGroup g = Causes.group(found).stream().filter(x -> x.id().equals("test.rule")).findFirst().orElseThrow();
+        assertEquals(Detection.MAX_INSTANCES_PER_GROUP + 120, g.count());
+        assertEquals(Detection.MAX_INSTANCES_PER_GROUP, g.listed());
+        assertEquals(Map.of("test.rule", 120L), detection.notListed());
+        assertEquals(Map.of("test.rule", 5L), detection.notKept());
         assertEquals(Map.of(dev.natrecon.capture.Bound.CALLS, 3L), detection.boundsHit());
+    }
+
+    /** The caps apply to each finding's instances: a large finding arriving first does not crowd out another. */
+    @Test
+    void aLargeFindingDoesNotDropAnotherOfTheSameRule() {
+        Detector d = new Detector() {
+            public List<Rule> rules() {
+                return List.of(RULE);
+            }
+
+            public void finish(DetectionContext c, Consumer<Finding> out) {
+                for (int i = 0; i < 2 * Detection.MAX_INSTANCES_PER_GROUP; i++) {
+                    out.accept(Finding.of(RULE).at(i).subject("binding " + i).cause("203.0.113.2").build());
+                }
+                out.accept(Finding.of(RULE).at(5).subject("binding x").cause("203.0.113.3").build());
+                out.accept(Finding.of(RULE).severity(Severity.ERROR).at(7).subject("binding y").cause("203.0.113.2").build());
+            }
+        };
+        List<FindingGroup> groups = Causes.group(new Detection(new LiveEntries(), List.of(d)).finish(null));
+        assertEquals(3, groups.size(), groups.toString());
+        assertEquals(Severity.ERROR, groups.get(0).severity());
+        assertEquals(List.of(1, 2 * Detection.MAX_INSTANCES_PER_GROUP, 1),
+                groups.stream().map(FindingGroup::count).toList());
+    }
+
+    /** Past the bound of findings per rule, whole findings are counted, not kept. */
+    @Test
+    void findingsPastTheBoundOfFindingsPerRuleAreCounted() {
+        Detector d = new Detector() {
+            public List<Rule> rules() {
+                return List.of(RULE);
+            }
+
+            public void finish(DetectionContext c, Consumer<Finding> out) {
+                for (int i = 0; i < Detection.MAX_FINDINGS_PER_RULE + 20; i++) {
+                    out.accept(Finding.of(RULE).at(i).subject("flow " + i).build());
+                }
+            }
+        };
+        Detection detection = new Detection(new LiveEntries(), List.of(d));
+        assertEquals(Detection.MAX_FINDINGS_PER_RULE, detection.finish(null).size());
+        assertEquals(Map.of("test.rule", 20L), detection.notKept());
+        assertEquals(Map.of(), detection.notListed());
     }
 }

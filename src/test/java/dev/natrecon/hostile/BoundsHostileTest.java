@@ -144,14 +144,16 @@ class BoundsHostileTest {
         HostileCaptures.portClashes(lan, wan, 2 * ports, 2, 2);
         Path out = tmp.resolve("out-many");
         ChildJvm.Result r = analyze(List.of(), lan, wan, out);
-        assertTrue(oneLine(r.out()).contains("notice: findings: nat.port_clash found 150 more instances than the "
-                + Detection.MAX_FINDINGS_PER_RULE + " kept (detect.too_many_findings)"), r.out());
+        // one finding (one external address) counting every instance, listing the first 500
+        assertTrue(oneLine(r.out()).contains("notice: findings: nat.port_clash has 150 more instances than listed (each "
+                + "finding lists its first " + Detection.MAX_INSTANCES_PER_GROUP + ", detect.too_many_findings)"), r.out());
         String json = summary(out);
         // in the findings list (finding_groups names the rule once per cause)
         Matcher m = Pattern.compile("\"id\": \"nat.port_clash\"").matcher(json.substring(json.indexOf("\"findings\": [")));
         int n = 0;
         while (m.find()) n++;
-        assertEquals(Detection.MAX_FINDINGS_PER_RULE, n);
+        assertEquals(Detection.MAX_INSTANCES_PER_GROUP, n);
+        assertTrue(json.contains("\"instances\": " + ports), "the finding counts all " + ports + " instances");
         assertTrue(json.contains("\"id\": \"detect.too_many_findings\""));
         assertTrue(Files.readString(out.resolve("summary.md")).contains("Limits reached"));
     }
