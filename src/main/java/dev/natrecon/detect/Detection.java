@@ -16,7 +16,7 @@ public final class Detection {
             .thenComparing(Finding::message);
 
     /**
-     * Findings (groups: one rule, severity and cause, {@link Causes}) kept per rule id. Past this many, more findings of
+     * Findings (groups: one rule, severity and cause, {@link Causes}) kept per rule id and severity. Past this many, more findings of
      * one rule add volume, not insight, and a capture that claims millions of them (one stale binding per flow) must
      * not hold them all: the rest are counted ({@link #notKept}) and the case says so ({@code detect.too_many_findings}).
      * The caps are applied as instances arrive, in each detector's own order (time order for most), to the instances
@@ -29,7 +29,7 @@ public final class Detection {
      */
     public static final int MAX_INSTANCES_PER_GROUP = 500;
     /**
-     * Instances listed per rule over all its findings: ten findings' worth of instances, the memory bound with
+     * Instances listed per rule and severity over all its findings: ten findings' worth of instances, the memory bound with
      * {@link #MAX_FINDINGS_PER_RULE}. Past it a finding still lists its first instance; the rest are counted.
      */
     public static final int MAX_INSTANCES_PER_RULE = 10 * MAX_INSTANCES_PER_GROUP;
@@ -100,7 +100,8 @@ public final class Detection {
                 if (!ids.contains(f.id())) {
                     throw new IllegalStateException(d.getClass().getSimpleName() + " reported undeclared id " + f.id());
                 }
-                int[] rule = perRule.computeIfAbsent(f.id(), k -> new int[2]);
+                // per rule and severity: many info findings of a rule never crowd out its errors
+                int[] rule = perRule.computeIfAbsent(f.id() + ' ' + f.severity(), k -> new int[2]);
                 String key = Causes.key(f);
                 int[] group = perGroup.get(key);
                 if (group == null) {

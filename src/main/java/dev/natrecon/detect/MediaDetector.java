@@ -573,9 +573,12 @@ final class MediaDetector implements Detector {
         judged.forEach(findings);
     }
 
-    /** Keeps a judged finding unless its rule already has the most kept (then counts it). */
+    /**
+     * Keeps a judged finding (one per call: each its own finding) unless its rule already has the most kept at its
+     * severity (then counts it): calls too short to judge (info) never crowd out the errors of later calls.
+     */
     private void keep(Finding f) {
-        int n = keptPerRule.merge(f.id(), 1, Integer::sum);
+        int n = keptPerRule.merge(f.id() + ' ' + f.severity(), 1, Integer::sum);
         if (n > Detection.MAX_FINDINGS_PER_RULE) {
             notKept.merge(f.id(), 1L, Long::sum);
         } else {
