@@ -29,7 +29,8 @@ final class SipNatTestsDetector implements Detector {
                     + "other than the packet's source address, (16) a Via port other than the source port, (32) a private "
                     + "source address, (128) a Contact port other than the source port, (8) a private SDP c= address, "
                     + "(256) an SDP c= other than the source address; and whether the top Via asked for rport "
-                    + "(RFC 3581) or carried received=. On the WAN copy these are what the provider sees: any of 1, 2, 4, "
+                    + "(RFC 3581) or carried received=. Private here is nat_uac_test's: RFC 1918 and RFC 6598 shared "
+                    + "space (or the case's --inside networks). On the WAN copy these are what the provider sees: any of 1, 2, 4, "
                     + "8, 16, 128, 256 there means the provider must apply far-end NAT traversal (or the ALG failed); on "
                     + "the LAN copy they describe the phone.",
             List.of("none: counts only"),
