@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Which addresses are inside the router (behind its NAT): the networks the case gives ({@code --inside}, the model
  * settings' {@code inside}), or, when it gives none, the private ranges ({@link Addresses#isPrivate}: RFC 1918, RFC
- * 4193) and RFC 6598 shared space ({@link Addresses#isSharedAddressSpace}, 100.64.0.0/10, which some LANs use). The one
+ * 4193) and RFC 6598 shared space ({@link Addresses#isSharedAddressSpace}, 100.64.0.0/10, which some LANs use; not
+ * when the router's WAN address is in it, {@link #of(List, java.util.Collection)}). The one
  * statement of inside-ness: the matcher (local traffic) and the {@link CrossingClassifier} (direction) ask it, and
  * everything else reads their answers. Loopback and link-local are never inside: no router forwards them.
  *
@@ -17,24 +18,40 @@ import java.util.List;
  */
 public final class Inside {
     private final NatRule.Prefix[] prefixes;
+    /** Without given networks: whether RFC 6598 shared space is inside (not when the router's WAN is in it). */
+    private final boolean sharedInside;
 
-    private Inside(List<NatRule.Prefix> prefixes) {
+    private Inside(List<NatRule.Prefix> prefixes, boolean sharedInside) {
         this.prefixes = prefixes.toArray(NatRule.Prefix[]::new);
+        this.sharedInside = sharedInside;
     }
 
     /** {@code prefixes}: the networks behind the router; empty for the private and shared ranges. */
     public static Inside of(List<NatRule.Prefix> prefixes) {
-        return new Inside(prefixes);
+        return new Inside(prefixes, true);
+    }
+
+    /**
+     * The inside of a router whose WAN addresses (learnt from its translations) are {@code wanAddresses}: the given
+     * networks, else the private ranges, and shared space unless one of the WAN addresses is in it: a router behind a
+     * carrier NAT has 100.64.0.0/10 on its WAN side (its own address, the carrier's gateway and servers).
+     */
+    public static Inside of(List<NatRule.Prefix> prefixes, java.util.Collection<String> wanAddresses) {
+        long[] a = new long[2];
+        for (String w : wanAddresses) {
+            if (Addresses.parse(w, a) && Addresses.isSharedAddressSpace(a[0], a[1])) return new Inside(prefixes, false);
+        }
+        return new Inside(prefixes, true);
     }
 
     /** The private ranges and shared space (no networks given). */
     public static Inside privateRanges() {
-        return new Inside(List.of());
+        return new Inside(List.of(), true);
     }
 
     /** Whether the address is inside. */
     public boolean contains(long hi, long lo) {
-        if (prefixes.length == 0) return Addresses.isPrivate(hi, lo) || Addresses.isSharedAddressSpace(hi, lo);
+        if (prefixes.length == 0) return Addresses.isPrivate(hi, lo) || sharedInside && Addresses.isSharedAddressSpace(hi, lo);
         for (NatRule.Prefix p : prefixes) if (p.contains(hi, lo)) return true;
         return false;
     }

@@ -81,7 +81,8 @@ final class Replay {
         this.in = plan.in();
         this.sinks = new SinkFanOut(sinks);
         this.kernel = new KernelComparisons(in);
-        this.classifier = new CrossingClassifier(Inside.of(in.model().inside()), in.model().routerAddresses(),
+        this.classifier = new CrossingClassifier(Inside.of(in.model().inside(), plan.clock().externalAddresses()),
+                in.model().routerAddresses(),
                 plan.clock().externalAddresses());
         this.detection = Detection.standard(classifier.inside());
         this.model = new ConntrackReplay(in.model(), plan.helper(), classifier, plan.lanSpan()[0],

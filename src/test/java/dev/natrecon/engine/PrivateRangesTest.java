@@ -69,6 +69,27 @@ class PrivateRangesTest {
         assertTrue(r.findings().stream().noneMatch(f -> f.severity() == Severity.ERROR), r.findings().toString());
     }
 
+    /** The provider is the carrier's own SBC in the shared space, on the router's WAN side. */
+    @Test
+    void aProviderInTheCarriersSharedSpaceIsOnTheWanSide() throws IOException {
+        CallCaptures c = new CallCaptures(PHONE, CARRIER_WAN, CARRIER_GW, true)
+                .phoneSends(T0, request("INVITE", ID, 1, false, sdp("PHONE", 40000, null)))
+                .remoteSends(T0 + 100 * MS, response(200, "OK", "INVITE", ID, 1, sdp(CARRIER_GW, 30000, null)))
+                .phoneSends(T0 + 150 * MS, request("ACK", ID, 1, true, null))
+                .rtp(T0 + 200 * MS, T0 + 5 * S, 40000, 30000, true, true)
+                .phoneSends(T0 + 5 * S, request("BYE", ID, 2, true, null))
+                .remoteSends(T0 + 5 * S + 50 * MS, response(200, "OK", "BYE", ID, 2, null))
+                // one packet of the phone to the SBC that the router did not forward: a drop, not LAN-local traffic
+                .lanOnly(T0 + 3 * S + 7 * MS, Frames.udp(PHONE, 40010, CARRIER_GW, 30010, 4242, 64, new byte[32]));
+        c.write(tmp);
+        RunResult r = Analysis.run(AnalysisInputs.pair(tmp.resolve("lan.pcap"), tmp.resolve("wan.pcap"))
+                .withModel(ModelSettings.defaults()), List.of());
+        assertEquals(0, r.outcome(Side.WAN, Outcome.LEAKED));
+        assertEquals(0, r.outcome(Side.LAN, Outcome.LOCAL), "the phone's packets to the carrier's SBC cross the router");
+        assertEquals(1, r.outcome(Side.LAN, Outcome.NO_COUNTERPART), "the one not forwarded has no WAN copy");
+        assertTrue(r.findings().stream().noneMatch(f -> f.severity() != Severity.INFO), r.findings().toString());
+    }
+
     @Test
     void thePhonesOwnPrivateAddressOnACarrierNatWanIsStillFlagged() throws IOException {
         RunResult r = call(CARRIER_WAN, false, c -> { });

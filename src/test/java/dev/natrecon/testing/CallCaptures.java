@@ -25,12 +25,18 @@ public final class CallCaptures {
     private record Frame(long nanos, byte[] data) {
     }
 
-    private final String phone, wan;
+    private final String phone, wan, remote;
     private final boolean algRewrites;
     private final List<Frame> lan = new ArrayList<>(), wanFrames = new ArrayList<>();
     private int ipId = 1;
 
     public CallCaptures(String phone, String wanAddress, boolean algRewrites) {
+        this(phone, wanAddress, REMOTE, algRewrites);
+    }
+
+    /** With the remote's media and SIP at {@code remote} (the SIP texts keep {@link #REMOTE} in their URIs). */
+    public CallCaptures(String phone, String wanAddress, String remote, boolean algRewrites) {
+        this.remote = remote;
         this.phone = phone;
         this.wan = wanAddress;
         this.algRewrites = algRewrites;
@@ -38,32 +44,32 @@ public final class CallCaptures {
 
     /** The phone sends {@code text} (with {@code PHONE} placeholders) on UDP 5060 to the remote at {@code t}. */
     public CallCaptures phoneSends(long t, String text) {
-        lan.add(new Frame(t, Frames.udp(phone, 5060, REMOTE, 5060, ipId, 64, bytes(text, phone))));
-        wanFrames.add(new Frame(t + HOP_NANOS, Frames.udp(wan, 5060, REMOTE, 5060, ipId++, 63,
+        lan.add(new Frame(t, Frames.udp(phone, 5060, remote, 5060, ipId, 64, bytes(text, phone))));
+        wanFrames.add(new Frame(t + HOP_NANOS, Frames.udp(wan, 5060, remote, 5060, ipId++, 63,
                 bytes(text, algRewrites ? wan : phone))));
         return this;
     }
 
     /** The remote sends {@code text} to the phone's SIP port; it reaches the WAN at {@code t}. */
     public CallCaptures remoteSends(long t, String text) {
-        wanFrames.add(new Frame(t, Frames.udp(REMOTE, 5060, wan, 5060, ipId, 60, bytes(text, algRewrites ? wan : phone))));
-        lan.add(new Frame(t + HOP_NANOS, Frames.udp(REMOTE, 5060, phone, 5060, ipId++, 59, bytes(text, phone))));
+        wanFrames.add(new Frame(t, Frames.udp(remote, 5060, wan, 5060, ipId, 60, bytes(text, algRewrites ? wan : phone))));
+        lan.add(new Frame(t + HOP_NANOS, Frames.udp(remote, 5060, phone, 5060, ipId++, 59, bytes(text, phone))));
         return this;
     }
 
     /** One RTP packet from the phone's {@code phonePort} to the remote's {@code remotePort}, crossing the router. */
     public CallCaptures rtpOut(long t, int phonePort, int remotePort, int seq) {
         byte[] p = Frames.rtp(0x1111, seq, seq * 160L);
-        lan.add(new Frame(t, Frames.udp(phone, phonePort, REMOTE, remotePort, ipId, 64, p)));
-        wanFrames.add(new Frame(t + HOP_NANOS, Frames.udp(wan, phonePort, REMOTE, remotePort, ipId++, 63, p)));
+        lan.add(new Frame(t, Frames.udp(phone, phonePort, remote, remotePort, ipId, 64, p)));
+        wanFrames.add(new Frame(t + HOP_NANOS, Frames.udp(wan, phonePort, remote, remotePort, ipId++, 63, p)));
         return this;
     }
 
     /** One RTP packet from the remote's {@code remotePort} to the phone's {@code phonePort}, crossing the router. */
     public CallCaptures rtpIn(long t, int remotePort, int phonePort, int seq) {
         byte[] p = Frames.rtp(0x2222, seq, seq * 160L);
-        wanFrames.add(new Frame(t, Frames.udp(REMOTE, remotePort, wan, phonePort, ipId, 60, p)));
-        lan.add(new Frame(t + HOP_NANOS, Frames.udp(REMOTE, remotePort, phone, phonePort, ipId++, 59, p)));
+        wanFrames.add(new Frame(t, Frames.udp(remote, remotePort, wan, phonePort, ipId, 60, p)));
+        lan.add(new Frame(t + HOP_NANOS, Frames.udp(remote, remotePort, phone, phonePort, ipId++, 59, p)));
         return this;
     }
 
