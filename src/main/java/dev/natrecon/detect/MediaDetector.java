@@ -314,7 +314,11 @@ final class MediaDetector implements Detector {
         for (SipFacts.Media m : f.media()) {
             if (m.endpoint().port() <= 0) continue;
             if (audio == null) audio = m;
-            if (s.side == Side.WAN && m.endpoint().leaksOnWan()) {
+            // an address the WAN packet itself comes from, translated (the router's) or the remote's own, is as
+            // reachable as the signalling: not a leak even when private (a carrier NAT's WAN)
+            boolean ownSource = s.outcome != dev.natrecon.correlate.Outcome.LEAKED
+                    && m.endpoint().sameAddress(s.srcHi, s.srcLo);
+            if (s.side == Side.WAN && m.endpoint().leaksOnWan() && !ownSource) {
                 c.privateOnWan.add(new PrivateSdp(sender, s.frame, s.counterpartFrame, s.nanos,
                         "c= (sdp." + m.field() + ") of m=" + m.type() + " " + m.endpoint().port(), m.endpoint().host()));
             }

@@ -90,6 +90,21 @@ class PrivateRangesTest {
         assertTrue(r.findings().stream().noneMatch(f -> f.severity() != Severity.INFO), r.findings().toString());
     }
 
+    /**
+     * A carrier NAT that gives its subscribers RFC 1918 WAN addresses: an SDP on the WAN advertising the address its
+     * own (translated, not leaked) packet comes from is as reachable as the signalling, no private media address.
+     */
+    @Test
+    void anSdpWithTheRoutersOwnPrivateWanAddressIsNotAPrivateMediaAddress() throws IOException {
+        RunResult r = call("10.64.0.2", true, c -> { });
+        List<String> ids = ids(r);
+        assertFalse(ids.contains("rtp.sdp_private_address_on_wan"), ids.toString());
+        assertFalse(ids.contains("nat.private_source_leak"), ids.toString());
+        // control: without the helper the phone's 192.168.1.10 is still left on the WAN
+        RunResult off = call("10.64.0.2", false, c -> { });
+        assertTrue(ids(off).contains("rtp.sdp_private_address_on_wan"), ids(off).toString());
+    }
+
     @Test
     void thePhonesOwnPrivateAddressOnACarrierNatWanIsStillFlagged() throws IOException {
         RunResult r = call(CARRIER_WAN, false, c -> { });
