@@ -85,7 +85,8 @@ final class MediaDetector implements Detector {
             "An SDP on the WAN advertises a private media address",
             "An SDP seen on the WAN side (INVITE, response, ACK, UPDATE or PRACK) whose connection address for an m= line "
                     + "with a port is private (RFC 1918, RFC 4193 ULA, or in the case's --inside networks; not RFC 6598 "
-                    + "shared space, a carrier NAT's on a WAN). The remote cannot send media there. "
+                    + "shared space, a carrier NAT's on a WAN; nor the address the WAN packet itself comes from when "
+                    + "it was translated, the router's own). The remote cannot send media there. "
                     + "Error when no media to that party reached the router's WAN; warning when some did (the remote "
                     + "or an SBC latched onto the media source, so the call may work by luck of the peer). One finding "
                     + "per call and party.",
