@@ -22,7 +22,7 @@ public final class WholeProcess {
      * The launcher's JVM options, used only when natrecon runs from a jar without its {@code natrecon} script beside
      * it (keep in step with the script).
      */
-    static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseParallelGC", "-Xmx384m");
+    static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseParallelGC", "-Xmx384m", "-XX:TieredStopAtLevel=1");
 
     private WholeProcess() {
     }
