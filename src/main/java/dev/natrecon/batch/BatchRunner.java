@@ -64,14 +64,15 @@ public final class BatchRunner {
             return new Options(out, jobs, force, redact, l, analyzer);
         }
 
-        Options with(CaseAnalyzer a) {
+        /** These options with {@code a} analysing each case (batch --packets: every frame in packets.csv). */
+        public Options with(CaseAnalyzer a) {
             return new Options(out, jobs, force, redact, limits, a);
         }
     }
 
     /** Analyses one case into a folder: {@link CaseRunner#analyze}, or a test's stand-in. */
     @FunctionalInterface
-    interface CaseAnalyzer {
+    public interface CaseAnalyzer {
         RunResult analyze(AnalysisInputs in, Path dir, boolean redact, List<AnalysisSink> extra) throws IOException;
     }
 

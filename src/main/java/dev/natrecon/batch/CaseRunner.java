@@ -5,6 +5,7 @@ import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.report.CaseOutputs;
+import dev.natrecon.report.PacketRows;
 import dev.natrecon.report.ReportSink;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,9 +27,15 @@ public final class CaseRunner {
      */
     public static RunResult analyzeInto(AnalysisInputs in, Path dir, boolean redact, List<AnalysisSink> extra)
             throws IOException {
+        return analyzeInto(in, dir, redact, PacketRows.NOTABLE, extra);
+    }
+
+    /** {@link #analyzeInto(AnalysisInputs, Path, boolean, List)} with {@code rows}: which frames packets.csv lists. */
+    public static RunResult analyzeInto(AnalysisInputs in, Path dir, boolean redact, PacketRows rows,
+            List<AnalysisSink> extra) throws IOException {
         Path partial = FolderSwap.begin(dir, MARKER);
         try {
-            RunResult r = analyze(in, partial, redact, extra);
+            RunResult r = analyze(in, partial, redact, rows, extra);
             FolderSwap.commit(partial, dir);
             return r;
         } catch (IOException | RuntimeException | Error e) {
@@ -40,10 +47,17 @@ public final class CaseRunner {
     /**
      * Analyses {@code in}, writing every output file (CSV timelines, summary.json, report.html, summary.md, charts)
      * into {@code dir}; on failure nothing half-written is left. {@code redact}: SIP credentials in the report.
+     * packets.csv lists the notable frames only ({@link PacketRows#NOTABLE}), as {@code analyze} does by default.
      */
     public static RunResult analyze(AnalysisInputs in, Path dir, boolean redact, List<AnalysisSink> extra)
             throws IOException {
-        CaseOutputs outputs = new CaseOutputs(dir);
+        return analyze(in, dir, redact, PacketRows.NOTABLE, extra);
+    }
+
+    /** {@link #analyze(AnalysisInputs, Path, boolean, List)} with {@code rows}: which frames packets.csv lists. */
+    public static RunResult analyze(AnalysisInputs in, Path dir, boolean redact, PacketRows rows,
+            List<AnalysisSink> extra) throws IOException {
+        CaseOutputs outputs = new CaseOutputs(dir, rows);
         List<AnalysisSink> sinks = new ArrayList<>();
         sinks.add(outputs);
         sinks.add(new ReportSink(dir, redact));

@@ -13,6 +13,7 @@ import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.engine.ModelSummary;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.batch.CaseRunner;
+import dev.natrecon.report.PacketRows;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -61,6 +62,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             + "report.html, summary.md and findings.csv)")
     boolean verbose;
 
+    @Option(names = "--packets", description = "list every frame in packets.csv (default: only the frames dropped, "
+            + "leaked, routed back or malformed; the rest are counted in summary.json)")
+    boolean packets;
+
     @Spec
     CommandSpec spec;
 
@@ -72,7 +77,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Path dir = output != null ? output : OutputFolder.choose(OutputFolder.REPORTS, in, options.caseFile);
         // progress on stderr, only on a terminal: piped output stays the same
         List<Path> files = in.routerCapture() ? List.of(in.router()) : List.of(in.lan(), in.wan());
-        RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact,
+        RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact, packets ? PacketRows.ALL : PacketRows.NOTABLE,
                 AnalyzeProgress.forTerminal(System.console() != null, spec.commandLine().getErr(), files));
         // every line within ColumnWriter.COLUMNS; the verdict and the findings first, the figures after them
         PrintWriter out = ColumnWriter.over(spec.commandLine().getOut());

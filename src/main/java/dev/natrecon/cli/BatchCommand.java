@@ -4,6 +4,8 @@ import dev.natrecon.batch.BatchListener;
 import dev.natrecon.batch.BatchRunner;
 import dev.natrecon.batch.CaseOutcome;
 import dev.natrecon.batch.CaseSpec;
+import dev.natrecon.batch.CaseRunner;
+import dev.natrecon.report.PacketRows;
 import dev.natrecon.detect.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,6 +49,10 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--force", description = "run every case again, even when its outputs are complete and its inputs unchanged")
     boolean force;
 
+    @Option(names = "--packets", description = "list every frame in each case's packets.csv (default: only the frames "
+            + "dropped, leaked, routed back or malformed)")
+    boolean packets;
+
     @Option(names = "--no-redact", description = "show SIP Authorization and Proxy-Authorization credentials in the reports")
     boolean noRedact;
 
@@ -66,7 +72,9 @@ final class BatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = System.console() != null;
         Progress progress = new Progress(out, terminal, verbose);
-        BatchRunner.Result r = BatchRunner.run(inputs, new BatchRunner.Options(output, j, force, !noRedact), progress);
+        BatchRunner.Options options = new BatchRunner.Options(output, j, force, !noRedact);
+        if (packets) options = options.with((in, dir, redact, extra) -> CaseRunner.analyze(in, dir, redact, PacketRows.ALL, extra));
+        BatchRunner.Result r = BatchRunner.run(inputs, options, progress);
         progress.end();
         long failed = r.cases().stream().filter(CaseOutcome::failed).count();
         long resumed = r.cases().stream().filter(CaseOutcome::resumed).count();

@@ -89,6 +89,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "capture length of each --batch case (default: ${DEFAULT-VALUE})")
     double batchSeconds;
 
+    @Option(names = "--whole", description = "run 'analyze' on the generated pair as a child process with its default "
+            + "outputs, as a user does, and 'tshark -q -z sip,stat' on the WAN side in the same run when tshark is "
+            + "installed: both rates, their ratio and analyze's peak RSS; then the in-process phases (per stage) once "
+            + "each unless --skip-timing")
+    boolean whole;
+
+    @Option(names = "--gzip", description = "with --whole: also analyze the pair compressed (.pcap.gz) against 'zcat' "
+            + "of the same files")
+    boolean gzip;
+
     @Option(names = "--skip-timing", description = "skip the timed phases (with --memory-check: only the memory check)")
     boolean skipTiming;
 
@@ -125,7 +135,18 @@ final class BenchCommand implements Callable<Integer> {
         printEnvironment();
         List<Path> created = new ArrayList<>();
         try {
-            if (!skipTiming) timed(base, order, created);
+            if (whole) {
+                SyntheticNatCaptures.Result gen = generate(base, seconds, "bench", created);
+                try {
+                    new WholeBench(out).run(gen, base, gzip, created);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                if (!skipTiming) timed(gen, base, order);
+            } else if (!skipTiming) {
+                timed(generate(base, seconds, "bench", created), base, order);
+            }
             if (memoryCheck) memoryCheck(base, created);
             if (batchCases > 0) batchBench(base, created);
         } finally {
@@ -206,8 +227,7 @@ final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    private void timed(Path base, List<Phase> order, List<Path> created) throws IOException {
-        SyntheticNatCaptures.Result gen = generate(base, seconds, "bench", created);
+    private void timed(SyntheticNatCaptures.Result gen, Path base, List<Phase> order) throws IOException {
         Path scratch = base.resolve("scratch");
         Map<Phase, List<Measurement>> results = new EnumMap<>(Phase.class);
         for (Phase phase : order) {

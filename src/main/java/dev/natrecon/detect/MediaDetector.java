@@ -127,8 +127,44 @@ final class MediaDetector implements Detector {
     /** Last time of each side's capture (LAN, WAN), known at {@link #finish}; until then the calls' own ends. */
     private final long[] sideEnd = {Long.MAX_VALUE, Long.MAX_VALUE};
 
-    private record Key(int side, long hi, long lo, int port) {
+    /**
+     * An SDP endpoint as one side shows it. Stored keys are never changed; {@link #probe} is the one mutable instance
+     * used to look RTP packets up, so a lookup allocates nothing (one per RTP packet, issue 18).
+     */
+    private static final class Key {
+        int side, port;
+        long hi, lo;
+
+        Key(int side, long hi, long lo, int port) {
+            set(side, hi, lo, port);
+        }
+
+        Key set(int side, long hi, long lo, int port) {
+            this.side = side;
+            this.hi = hi;
+            this.lo = lo;
+            this.port = port;
+            return this;
+        }
+
+        int port() {
+            return port;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.lo == lo && k.port == port && k.hi == hi && k.side == side;
+        }
+
+        @Override
+        public int hashCode() {
+            long h = lo * 0x9E3779B97F4A7C15L ^ hi * 0xC2B2AE3D27D4EB4FL ^ ((long) port << 1 | side);
+            return (int) (h ^ h >>> 32);
+        }
     }
+
+    /** The lookup key reused for every RTP packet: only passed to {@code endpoints.get}, never stored. */
+    private final Key probe = new Key(0, 0, 0, 0);
 
     private record Target(Call call, int to) {
     }
@@ -224,9 +260,9 @@ final class MediaDetector implements Detector {
         }
         if (s.protocol != Protocols.UDP || !s.hasPorts || endpoints.isEmpty()) return;
         int side = s.side.ordinal();
-        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(new Key(side, s.dstHi, s.dstLo, s.dstPort));
+        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(probe.set(side, s.dstHi, s.dstLo, s.dstPort));
         if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
-            t = endpoints.get(new Key(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort));
+            t = endpoints.get(probe.set(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort));
         }
         if (t == null) return;
         t.call.streams[side][t.to].count(s);

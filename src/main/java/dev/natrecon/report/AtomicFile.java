@@ -2,6 +2,7 @@ package dev.natrecon.report;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFile implements AutoCloseable {
     private final Path target;
     private final Path temporary;
-    private final Writer writer;
+    private final OutputStream stream;
+    private Writer writer;
     private boolean committed;
 
     public AtomicFile(Path target) throws IOException {
@@ -30,17 +32,22 @@ public final class AtomicFile implements AutoCloseable {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         this.temporary = temporaryBeside(dir, target);
-        this.writer = new BufferedWriter(new OutputStreamWriter(
-                Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                StandardCharsets.UTF_8), 1 << 16);
+        this.stream = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
+    /** The file as UTF-8 text, buffered (use this or {@link #stream()}, not both). */
     public Writer writer() {
+        if (writer == null) writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
         return writer;
     }
 
+    /** The file as bytes, unbuffered: for writers with their own buffer ({@link CsvRowWriter}). */
+    public OutputStream stream() {
+        return stream;
+    }
+
     public void commit() throws IOException {
-        writer.close();
+        closeOutput();
         try {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -80,11 +87,16 @@ public final class AtomicFile implements AutoCloseable {
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp");
     }
 
+    private void closeOutput() throws IOException {
+        if (writer != null) writer.close();
+        else stream.close();
+    }
+
     @Override
     public void close() throws IOException {
         if (!committed) {
             try {
-                writer.close();
+                closeOutput();
             } finally {
                 Files.deleteIfExists(temporary);
             }

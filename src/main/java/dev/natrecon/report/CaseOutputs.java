@@ -10,10 +10,7 @@ import dev.natrecon.conntrack.Status;
 import dev.natrecon.correlate.Binding;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.correlate.Crossing;
-import dev.natrecon.correlate.Seen;
-import dev.natrecon.correlate.TupleView;
 import dev.natrecon.decode.Addresses;
-import dev.natrecon.decode.Protocols;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
 import dev.natrecon.engine.TableSample;
@@ -26,10 +23,8 @@ import java.nio.file.Path;
  * {@code summary.json}. Each is renamed into place only when complete.
  */
 public final class CaseOutputs implements AnalysisSink {
-    /** packets.csv columns, in order. */
-    public static final String[] PACKET_COLUMNS = {"capture", "frame", "capture_time", "corrected_time", "disposition",
-        "protocol", "src", "sport", "dst", "dport", "ip_length", "outcome", "translation", "counterpart_capture",
-        "counterpart_frame", "counterpart_delta_ms"};
+    /** packets.csv columns, in order ({@link PacketCsv#COLUMNS}). */
+    public static final String[] PACKET_COLUMNS = PacketCsv.COLUMNS;
     /**
      * mappings.csv columns, in order: one row per lifetime of a binding (the router model's entry for it, or the
      * translation the WAN showed, changed), with how it ended.
@@ -52,13 +47,20 @@ public final class CaseOutputs implements AnalysisSink {
 
     private final Path dir;
     private final AtomicFile packetsFile, eventsFile, tableFile, expectFile;
-    private final Csv.Printer packets, events, table, expect;
+    private final PacketCsv packets;
+    private final Csv.Printer events, table, expect;
     private final SipRows sipRows = new SipRows();
 
+    /** Outputs into {@code dir} with every frame in packets.csv ({@link PacketRows#ALL}). */
     public CaseOutputs(Path dir) throws IOException {
+        this(dir, PacketRows.ALL);
+    }
+
+    /** Outputs into {@code dir}; {@code rows}: which frames packets.csv lists. */
+    public CaseOutputs(Path dir, PacketRows rows) throws IOException {
         this.dir = dir;
         this.packetsFile = new AtomicFile(dir.resolve("packets.csv"));
-        this.packets = Csv.printer(packetsFile.writer(), PACKET_COLUMNS);
+        this.packets = new PacketCsv(packetsFile.stream(), rows);
         this.eventsFile = new AtomicFile(dir.resolve("events.csv"));
         this.events = Csv.printer(eventsFile.writer(), EVENT_COLUMNS);
         this.tableFile = new AtomicFile(dir.resolve("tablesize.csv"));
@@ -108,38 +110,7 @@ public final class CaseOutputs implements AnalysisSink {
 
     @Override
     public void packet(Crossing c) throws IOException {
-        Seen s = c.seen();
-        String capture = c.capture();
-        boolean ip = s.protocol >= 0 && (s.srcLo != 0 || s.srcHi != 0);
-        packets.printRecord(capture, s.frame, Times.epoch(s.captureNanos), Times.epoch(s.nanos), s.disposition.label(),
-                ip ? Protocols.name(s.protocol) : "",
-                ip ? Addresses.format(s.srcHi, s.srcLo) : "", ip && s.hasPorts ? s.srcPort : "",
-                ip ? Addresses.format(s.dstHi, s.dstLo) : "", ip && s.hasPorts ? s.dstPort : "",
-                ip ? s.length : "", s.outcome.label(), translation(s),
-                c.counterpartCapture() == null ? "" : c.counterpartCapture(),
-                s.counterpartFrame == 0 ? "" : s.counterpartFrame,
-                s.counterpartFrame == 0 ? "" : milliseconds(s.counterpartDeltaNanos));
-    }
-
-    /** Nanoseconds as milliseconds with three decimals ("-0.152"), without String.format's per-call cost. */
-    static String milliseconds(long nanos) {
-        long micros = Math.round(nanos / 1000.0);
-        long abs = Math.abs(micros);
-        String frac = Long.toString(abs % 1000);
-        return (micros < 0 ? "-" : "") + abs / 1000 + "." + "000".substring(frac.length()) + frac;
-    }
-
-    /** "src 192.168.1.10:5060->203.0.113.2:5060" style description of what the router changed, seen from the LAN. */
-    static String translation(Seen s) {
-        if (s.counterpartFrame == 0 || s.sameTupleAsCounterpart()) return "";
-        TupleView lan = s.lanView(), wan = s.wanView();
-        StringBuilder sb = new StringBuilder();
-        if (!lan.sameSource(wan)) sb.append("src ").append(lan.source()).append("->").append(wan.source());
-        if (!lan.sameDestination(wan)) {
-            if (sb.length() > 0) sb.append(' ');
-            sb.append("dst ").append(lan.destination()).append("->").append(wan.destination());
-        }
-        return sb.toString();
+        packets.packet(c);
     }
 
     @Override

@@ -215,12 +215,18 @@ final class Charts {
         XYSeries timeout = new XYSeries("timeout in force", false, true);
         java.util.Set<Integer> bindings = new java.util.HashSet<>();
         long overCount = 0, withinCount = 0;
+        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY, gapMax = 0;
         for (dev.natrecon.detect.KeepaliveRow k : rows) {
             if (k.timeoutSeconds() < 0) continue;
             if (k.exceeded()) overCount++;
             else withinCount++;
             if (bindings.size() < 1_000_000) bindings.add(k.binding());
+            double x = seconds(k.nanos(), t0);
+            xMin = Math.min(xMin, x);
+            xMax = Math.max(xMax, x);
+            gapMax = Math.max(gapMax, k.gapSeconds());
         }
+        DotGrid withinGrid = new DotGrid(xMin, xMax, gapMax), overGrid = new DotGrid(xMin, xMax, gapMax);
         long overDrawn = Math.min(overCount, MAX_KEEPALIVE_POINTS);
         long room = MAX_KEEPALIVE_POINTS - overDrawn;
         long step = withinCount <= room ? 1 : room == 0 ? Long.MAX_VALUE : (withinCount + room - 1) / room;
@@ -232,7 +238,9 @@ final class Charts {
             double x = seconds(k.nanos(), t0);
             lastX = x;
             boolean drawn = k.exceeded() ? oi++ % overStep == 0 : wi++ % step == 0;
-            if (drawn) (k.exceeded() ? over : within).add(x, k.gapSeconds(), false);
+            if (drawn && (k.exceeded() ? overGrid : withinGrid).first(x, k.gapSeconds())) {
+                (k.exceeded() ? over : within).add(x, k.gapSeconds(), false);
+            }
             // the step line needs only its changes (and the end)
             if (k.timeoutSeconds() != lastTimeout && timeout.getItemCount() < MAX_KEEPALIVE_POINTS) {
                 timeout.add(x, k.timeoutSeconds(), false);
@@ -255,7 +263,8 @@ final class Charts {
                 : bindings.size() + " binding" + (bindings.size() == 1 ? "" : "s") + " carrying SIP, "
                 + (withinCount + overCount) + " gaps, " + overCount + " longer than the timeout"
                 + (within.getItemCount() + over.getItemCount() < withinCount + overCount
-                        ? "; " + (within.getItemCount() + over.getItemCount()) + " drawn (at most " + MAX_KEEPALIVE_POINTS + ")" : "");
+                        ? "; " + (within.getItemCount() + over.getItemCount()) + " drawn (at most " + MAX_KEEPALIVE_POINTS
+                        + ", one dot per " + DotGrid.CELL_PIXELS + " pixels)" : "");
         JFreeChart chart = chart("Keepalive gaps against the conntrack timeout", plot);
         dots.setSeriesPaint(0, new Color(0x2f9e44));
         dots.setSeriesShape(0, new Ellipse2D.Double(-3, -3, 6, 6));

@@ -1,6 +1,8 @@
 /**
  * Sinks that only render, each an {@link dev.natrecon.engine.AnalysisSink} the engine feeds (so this package sits above
- * {@code engine}, never below it): {@code summary.json}, {@code packets.csv}, {@code mappings.csv}, {@code events.csv}
+ * {@code engine}, never below it): {@code summary.json}, {@code packets.csv} (the notable frames by default, every
+ * frame on request: {@link dev.natrecon.report.PacketRows}; written a byte at a time by
+ * {@link dev.natrecon.report.CsvRowWriter}, whose bytes are Commons CSV's), {@code mappings.csv}, {@code events.csv}
  * (the router model's events, each also as its {@code conntrack -E} line), {@code expectations.csv},
  * {@code tablesize.csv}, {@code sip.csv} ({@link dev.natrecon.report.SipCsv}, rendered as the engine classifies each
  * SIP message on both sides: the router's rewrites and the SIP ALG verdict), {@code findings.csv},
@@ -13,7 +15,8 @@
  * whole. findings.csv has one row per instance, naming its finding (rule and cause), and summary.json its
  * {@code finding_groups}; summary.md is pasteable into a ticket as text and as Markdown (verdict and top findings first,
  * no HTML entity or backslash escape outside a code span, about 150 lines at most). The rendered reports are bounded ({@link dev.natrecon.report.ReportLimits}: findings sections cut with "N more,
- * see findings.csv"); the CSV files stream every row and are never cut.
+ * see findings.csv"), and so are the charts' points (two per pixel column at most, overlapping dots drawn once); the
+ * CSV files stream every row they list and are never cut.
  *
  * <p>Must not touch: analysis logic (what a packet's outcome is), the model, the console.
  */

@@ -68,9 +68,16 @@ class MainTest {
         assertEquals(0, r.code, r.err);
         assertTrue(r.out.contains("WAN clock ahead of LAN by +7.2"), r.out);
         assertTrue(r.out.contains("LAN: 509 packets to match, 509 matched (100.0%)"), r.out);
-        List<String> packets = Files.readAllLines(out.resolve("packets.csv"));
-        assertEquals(1 + 509 + 509, packets.size(), "a header and one row per frame of both captures");
-        assertTrue(packets.get(0).startsWith("capture,frame,capture_time,corrected_time,disposition"));
+        // by default packets.csv lists only the notable frames: here every frame was forwarded, so none
+        List<String> notable = Files.readAllLines(out.resolve("packets.csv"));
+        assertEquals(1, notable.size(), "only the header: " + notable);
+        assertTrue(notable.get(0).startsWith("capture,frame,capture_time,corrected_time,disposition"));
+        Path all = tmp.resolve("case-all");
+        assertEquals(0, run("analyze", "--packets", "--lan", "samples/baseline/lan.pcap", "--wan",
+                "samples/baseline/wan-shifted.pcap", "-o", all.toString()).code);
+        List<String> packets = Files.readAllLines(all.resolve("packets.csv"));
+        assertEquals(1 + 509 + 509, packets.size(), "--packets: a header and one row per frame of both captures");
+        assertEquals(notable.get(0), packets.get(0));
         List<String> mappings = Files.readAllLines(out.resolve("mappings.csv"));
         assertEquals(3, mappings.size());
         // binding 1, its first lifetime: internal, external (seen on the WAN), remote, the model's entry 1, still alive

@@ -54,7 +54,8 @@ class BoundsHostileTest {
     private ChildJvm.Result analyze(List<String> jvm, Path lan, Path wan, Path out) throws Exception {
         Path work = tmp.resolve("jvm-" + out.getFileName());
         Map<String, String> before = FileListing.of(tmp, out, work);
-        ChildJvm.Result r = ChildJvm.run(work, jvm, "analyze", "--lan", lan.toString(),
+        // --packets: every frame in packets.csv, which these tests read to see which frames were analysed
+        ChildJvm.Result r = ChildJvm.run(work, jvm, "analyze", "--packets", "--lan", lan.toString(),
                 "--wan", wan.toString(), "-o", out.toString());
         assertEquals(before, FileListing.of(tmp, out, work), "nothing outside the output folder was written");
         assertFalse(r.outOfMemory(), "ran out of its " + ChildJvm.HEAP + " heap: " + r.err());

@@ -1,0 +1,41 @@
+package dev.natrecon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natrecon.bench.ChildRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench --whole} on a tiny pair: analyze runs as a child process and its rate and memory are reported. */
+class WholeBenchTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void wholeProcessModeRunsAnalyzeAsAChildAndReportsRatesAndRss() {
+        MainTest.Run r = MainTest.run("bench", "--whole", "--calls", "2", "--seconds", "3", "--skip-timing", "--dir",
+                tmp.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().matches("(?s).*natrecon analyze, default outputs +[0-9,]+ frames in +[0-9.]+ s wall.*"), r.out());
+        assertTrue(r.out().matches("(?s).*analyze peak RSS [0-9]+ MiB \\(target <= 512 MiB.*"), r.out());
+        // with tshark installed the ratio is printed, without it the line says so
+        assertTrue(r.out().contains("natrecon/tshark packets per second:") || r.out().contains("tshark not installed"), r.out());
+    }
+
+    @Test
+    void aChildsCpuAndPeakMemoryAreReadFromProc() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ChildRun.Measured m = ChildRun.run(List.of(java.toString(), "-version"), null, tmp.resolve("err"));
+        assertEquals(0, m.exit());
+        assertTrue(m.wallSeconds() > 0);
+        assertTrue(Files.readString(tmp.resolve("err")).contains("version"));
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            assertTrue(m.peakRssBytes() > 1 << 20, "a JVM takes more than 1 MiB: " + m.peakRssBytes());
+            assertTrue(m.cpuSeconds() >= 0, "cpu " + m.cpuSeconds());
+        }
+    }
+}
