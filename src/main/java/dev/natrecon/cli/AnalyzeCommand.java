@@ -71,7 +71,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         // the default folder is unique to the case and never another case's (OutputFolder)
         Path dir = output != null ? output : OutputFolder.choose(OutputFolder.REPORTS, in, options.caseFile);
         // progress on stderr, only on a terminal: piped output stays the same
-        List<Path> files = in.routerCapture() ? List.of(in.router()) : List.of(in.lan(), in.wan());
+        List<Path> files = in.routerCapture() ? List.of(in.router()) : in.singleCapture() ? List.of(in.lan())
+                : List.of(in.lan(), in.wan());
         RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact,
                 AnalyzeProgress.forTerminal(System.console() != null, spec.commandLine().getErr(), files));
         // every line within ColumnWriter.COLUMNS; the verdict and the findings first, the figures after them

@@ -19,10 +19,20 @@ public final class Detectors {
                 new AlgRewriteDetector(), new MediaDetector(sipFacts), new SipNatTestsDetector(sipFacts));
     }
 
+    /**
+     * The detectors for one capture of one side: every detector of {@link #all} (the findings that need both sides are
+     * left out afterwards, {@link OneSide}) and the one-sided ones, which read what the far side reports.
+     */
+    public static List<Detector> oneSide(LiveEntries entries, Inside inside) {
+        List<Detector> out = new ArrayList<>(all(entries, inside));
+        out.add(new FarSideMappingDetector(new SipFacts.Memo(inside)));
+        return List.copyOf(out);
+    }
+
     /** Every rule of every detector, in registry order. */
     public static List<Rule> rules() {
         List<Rule> out = new ArrayList<>();
-        for (Detector d : all(new LiveEntries(), Inside.privateRanges())) out.addAll(d.rules());
+        for (Detector d : oneSide(new LiveEntries(), Inside.privateRanges())) out.addAll(d.rules());
         return out;
     }
 
