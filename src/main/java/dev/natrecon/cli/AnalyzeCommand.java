@@ -106,6 +106,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         for (dev.natrecon.engine.RunVerdict.Reason x : v.reasons()) {
             out.print(wrap("  inconclusive: " + TerminalWriter.oneLine(x.text()), "    "));
         }
+        if (v.oneSide()) {
+            out.print(wrap("  one capture cannot show: drops, leaks through the router, SIP helper (ALG) errors, the "
+                    + "router's real translations (report.html, \"What one capture cannot show\")", "    "));
+        }
         out.flush();
     }
 

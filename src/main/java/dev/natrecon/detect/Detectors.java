@@ -11,12 +11,16 @@ public final class Detectors {
 
     /** Fresh instances of every detector (detectors keep per-run state), reading the model's entries from {@code entries}. */
     public static List<Detector> all(LiveEntries entries, Inside inside) {
+        return build(entries, inside, false);
+    }
+
+    private static List<Detector> build(LiveEntries entries, Inside inside, boolean oneSide) {
         KeepaliveDetector keepalive = new KeepaliveDetector();
         SipFacts.Memo sipFacts = new SipFacts.Memo(inside); // media and NAT tests read the same SIP messages
         // nat.behaviour reads the keepalive timeline at the end: it comes after keepalive
         return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries, inside),
                 new PortClashDetector(entries, inside), new ExpectDetector(), keepalive, new NatBehaviourDetector(keepalive),
-                new AlgRewriteDetector(), new MediaDetector(sipFacts), new SipNatTestsDetector(sipFacts));
+                new AlgRewriteDetector(), new MediaDetector(sipFacts, oneSide), new SipNatTestsDetector(sipFacts));
     }
 
     /**
@@ -24,7 +28,7 @@ public final class Detectors {
      * left out afterwards, {@link OneSide}) and the one-sided ones, which read what the far side reports.
      */
     public static List<Detector> oneSide(LiveEntries entries, Inside inside) {
-        List<Detector> out = new ArrayList<>(all(entries, inside));
+        List<Detector> out = new ArrayList<>(build(entries, inside, true));
         out.add(new FarSideMappingDetector(new SipFacts.Memo(inside)));
         return List.copyOf(out);
     }

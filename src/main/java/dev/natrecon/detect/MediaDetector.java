@@ -30,9 +30,20 @@ import java.util.function.Consumer;
  */
 final class MediaDetector implements Detector {
     private final SipFacts.Memo sipFacts;
+    /**
+     * One capture of one side: which party sent a SIP message is told by its source (the INVITE's sender's address
+     * or not), since nothing crosses the router to tell outbound from inbound.
+     */
+    private final boolean oneSide;
 
     MediaDetector(SipFacts.Memo sipFacts) {
+        this(sipFacts, false);
+    }
+
+    /** {@code oneSide}: the replay holds one capture of one side ({@link OneSide}). */
+    MediaDetector(SipFacts.Memo sipFacts, boolean oneSide) {
         this.sipFacts = sipFacts;
+        this.oneSide = oneSide;
     }
 
     /** A direction with no RTP this long after the 200 OK is reported. */
@@ -160,6 +171,9 @@ final class MediaDetector implements Detector {
         final Stream[][] streams = {{new Stream(), new Stream()}, {new Stream(), new Stream()}};
         final List<PrivateSdp> privateOnWan = new ArrayList<>();
         final List<Key> keys = new ArrayList<>();
+        /** One side's capture: the INVITE's sender and whether it is the phone (else the callee is). */
+        SipFacts.Host caller;
+        boolean phoneIsCaller;
 
         Call(String callId) {
             this.callId = callId;
@@ -171,16 +185,20 @@ final class MediaDetector implements Detector {
         return List.of(ONE_WAY, ASYMMETRIC, SDP_PRIVATE, NO_MEDIA);
     }
 
+    /** The current crossing's destination inside-ness (read by {@link #sip} for the INVITE). */
+    private boolean lastDstInside;
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();
         if (s.captureLabel != null || s.side == null) return;
+        lastDstInside = c.dstInside();
         if (s.payload != null) {
             SipFacts f = sipFacts.of(c);
             if (f != null) sip(s, f);
             return;
         }
-        if (s.protocol != Protocols.UDP || !s.hasPorts || endpoints.isEmpty()) return;
+        if (s.protocol != Protocols.UDP || !s.hasPorts || s.rtcp || endpoints.isEmpty()) return;
         int side = s.side.ordinal();
         Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(new Key(side, s.dstHi, s.dstLo, s.dstPort));
         if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
@@ -228,10 +246,15 @@ final class MediaDetector implements Detector {
             }
             c = new Call(f.callId());
             c.inviteNanos = s.nanos;
+            c.caller = f.source();
+            // the phone is the party behind the router: the callee when only it is inside, else the caller
+            c.phoneIsCaller = f.source().isInside() || !lastDstInside;
             calls.put(f.callId(), c);
         }
         int side = s.side.ordinal();
-        int sender = f.outbound() ? PHONE : REMOTE;
+        int sender = !oneSide ? (f.outbound() ? PHONE : REMOTE)
+                : c.caller != null && f.source().sameAddress(c.caller.hi(), c.caller.lo()) == c.phoneIsCaller ? PHONE
+                : REMOTE;
         if (f.request() && "INVITE".equals(f.method())) {
             if (s.side == Side.LAN && c.inviteFrameLan == 0) c.inviteFrameLan = s.frame;
             if (s.side == Side.WAN && c.inviteFrameWan == 0) c.inviteFrameWan = s.frame;
