@@ -157,7 +157,9 @@ final class CaseOptions {
         }
         if (one != null) {
             if (wanOffset != null) throw new CommandLine.ParameterException(cl, "--wan-offset makes no sense with one capture");
-            in = AnalysisInputs.single(one, vantage(side, cl)).withMatchWindow(matchWindow);
+            // FILE alone may be a router capture (several interfaces): the router form then; --capture is one side
+            in = (single != null ? dev.natrecon.engine.LoneCapture.inputs(one, vantage(side, cl))
+                    : AnalysisInputs.single(one, vantage(side, cl))).withMatchWindow(matchWindow);
         } else if (sources == null && cs != null && (cs.lanCapture() == null) != (cs.wanCapture() == null)) {
             // the case settings name one side's capture: that side, unless --side says otherwise
             in = AnalysisInputs.single(cs.lanCapture() != null ? cs.lanCapture() : cs.wanCapture(),

@@ -101,6 +101,8 @@ final class FarSideMappingDetector implements Detector {
         final Finding.Builder evidence = Finding.of(MAPPING);
         final List<String> filters = new ArrayList<>();
         final List<Finding> changes = new ArrayList<>();
+        /** Per change in {@link #changes}, the external endpoint it left. */
+        final List<External> changedFrom = new ArrayList<>();
 
         Internal(String text, int port) {
             this.text = text;
@@ -117,6 +119,8 @@ final class FarSideMappingDetector implements Detector {
     public void packet(Crossing crossing) {
         Seen s = crossing.seen();
         if (s.payload == null || s.captureLabel != null || s.side == null) return;
+        // an answer the inside party sends out reports the remote's mapping, not one of this router
+        if (crossing.srcInside() && !crossing.dstInside()) return;
         if (stun(s)) return;
         SipFacts f = sipFacts.of(crossing);
         if (f == null || f.request() || f.viaMapped() == null || f.via() == null) return;
@@ -177,7 +181,9 @@ final class FarSideMappingDetector implements Detector {
         ex.remotes.add(remote);
         in.evidence.at(s.nanos).frame(s.side.label(), s.frame);
         Last before = in.byRemote.put(remote, new Last(ex, s.nanos, s.frame));
-        if (before != null && before.external() != ex) {
+        // the far side seeing the internal address itself: no NAT on the way, a port change is the sender's own socket
+        boolean translated = !sameAddress(internalText, externalText);
+        if (before != null && before.external() != ex && translated) {
             double gap = (s.nanos - before.nanos()) / 1e9;
             in.changes.add(Finding.of(CHANGED).at(before.nanos()).at(s.nanos).frame(s.side.label(), before.frame())
                     .frame(s.side.label(), s.frame).subject(internalText)
@@ -190,6 +196,7 @@ final class FarSideMappingDetector implements Detector {
                     .detail("gap seconds", String.format(Locale.ROOT, "%.3f", gap))
                     .filter(s.side.label(), DisplayFilters.frames(List.of(before.frame(), s.frame)))
                     .build());
+            in.changedFrom.add(before.external());
         }
     }
 
@@ -206,7 +213,9 @@ final class FarSideMappingDetector implements Detector {
                 }
                 parts.add(ex.text + " (seen by " + String.join(", ", ex.remotes) + ")");
             }
-            String port = !portKnown ? "external port unknown (no rport value)"
+            boolean identity = in.externals.size() == 1 && in.externals.containsKey(in.text);
+            String port = identity ? "not translated (the far side saw this very address and port)"
+                    : !portKnown ? "external port unknown (no rport value)"
                     : anyPreserved && !anyChanged ? "port preserved"
                     : anyChanged && !anyPreserved ? "port not preserved" : "port preserved at times, not at others";
             String behaviour = behaviour(in);
@@ -219,7 +228,11 @@ final class FarSideMappingDetector implements Detector {
             b.filter(in.side, in.filters.size() == 1 ? in.filters.get(0)
                     : "(" + String.join(") || (", in.filters) + ")");
             findings.accept(b.build());
-            for (Finding c : in.changes) findings.accept(c);
+            for (int i = 0; i < in.changes.size(); i++) {
+                // the left endpoint seen again after the change: two bindings in turn (two sockets), not a change
+                Finding c = in.changes.get(i);
+                if (in.changedFrom.get(i).last <= c.endNanos()) findings.accept(c);
+            }
         }
     }
 
@@ -244,6 +257,17 @@ final class FarSideMappingDetector implements Detector {
             }
         }
         return "";
+    }
+
+    /** Whether two "host:port" texts name the same host (IPv6 in brackets). */
+    private static boolean sameAddress(String a, String b) {
+        return host(a).equalsIgnoreCase(host(b));
+    }
+
+    private static String host(String endpoint) {
+        if (endpoint.startsWith("[")) return endpoint.substring(1, Math.max(1, endpoint.indexOf(']')));
+        int colon = endpoint.lastIndexOf(':');
+        return colon > 0 && endpoint.indexOf(':') == colon ? endpoint.substring(0, colon) : endpoint;
     }
 
     private static int u16(byte[] p, int at) {

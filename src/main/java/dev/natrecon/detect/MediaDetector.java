@@ -388,7 +388,17 @@ final class MediaDetector implements Detector {
         if (missing.isEmpty()) return;
         if (first[0] < 0 && first[1] < 0) missing = List.of("no RTP in either direction on either side for the "
                 + String.format(Locale.ROOT, "%.3f s", (end - c.answer) / 1e9) + " the call lasted after it");
-        Finding.Builder b = base(NO_MEDIA, c, c.answer, end)
+        Finding.Builder b = base(NO_MEDIA, c, c.answer, end);
+        if (oneSide && first[0] < 0 && first[1] < 0) {
+            // one capture without any of the call's media: the call had none, or the capture left it out (a
+            // SIP-only filter, another interface); that capture cannot tell which
+            keep(b.severity(Severity.INFO).message(String.format(Locale.ROOT, "Call %s: this one capture holds no "
+                    + "RTP of the call in either direction for the %.3f s after its 200 OK: either the call had no "
+                    + "media or the capture left it out (a SIP-only filter, another interface); cannot tell which.",
+                    c.callId, (end - c.answer) / 1e9)).build());
+            return;
+        }
+        b
                 .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s.",
                         ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing)));
         streamFrames(b, c, PHONE);

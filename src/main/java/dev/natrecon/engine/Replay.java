@@ -93,7 +93,8 @@ final class Replay {
                 plan.clock().externalAddresses());
         this.detection = plan.single() == null ? Detection.standard(classifier.inside())
                 : Detection.oneSide(classifier.inside());
-        this.model = new ConntrackReplay(in.model(), plan.helper(), classifier, plan.lanSpan()[0],
+        this.model = new ConntrackReplay(in.model(), plan.helper(), classifier,
+                plan.single() == Side.WAN ? plan.wanSpan()[0] : plan.lanSpan()[0],
                 plan.decisions(), new EventSink() {
                     @Override
                     public void accept(ConntrackEvent e) {

@@ -70,7 +70,7 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
      * One reason a run is inconclusive.
      *
      * @param id      stable name (summary.json, tests): {@code no_overlap}, {@code too_few_matched},
-     *                {@code roles_guessed}, {@code no_sip_or_rtp}
+     *                {@code roles_guessed}, {@code no_sip_or_rtp}, {@code nothing_judged} (one capture)
      * @param text    the reason in plain words, with its figures
      * @param figures the same figures by name, for summary.json
      */
@@ -144,7 +144,9 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
         boolean oneSide = roles.size() == 1 && !roles.contains("router");
         if (reasons.isEmpty() && !oneSide) matching(outcomes, matched, matchedPairs, reasons);
         if (guess != null) roles(guess, reasons);
-        media(captures, reasons);
+        // one side's capture is judged on what it shows alone: inconclusive only when nothing could be judged
+        if (!oneSide || findings.isEmpty()) media(captures, reasons);
+        if (oneSide && reasons.isEmpty() && findings.isEmpty()) nothingJudged(captures, reasons);
         Severity worst = Detection.worst(findings);
         Kind kind = !reasons.isEmpty() ? Kind.INCONCLUSIVE
                 : worst != null && worst.compareTo(Severity.WARNING) >= 0 ? Kind.FINDINGS : Kind.CLEAN;
@@ -229,6 +231,25 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
                         + "and public addresses, WAN %s from %d between public addresses, fewer than %d; give "
                         + "--lan-if and --wan-if", g.lan(), g.lanPackets(), g.wan(), g.wanPackets(),
                 MIN_ROLE_PACKETS), f));
+    }
+
+    /**
+     * One side's capture with SIP or RTP that gave no finding at all: with no SIP message natrecon could read (SIP
+     * over TLS, media without its SDP) nothing about the NAT was judged.
+     */
+    private static void nothingJudged(List<CaptureStats> captures, List<Reason> reasons) {
+        long sip = 0, rtp = 0;
+        for (CaptureStats c : captures) {
+            sip += c.matchKeyKinds.getOrDefault("sip", 0L);
+            rtp += c.ports.rtp();
+        }
+        if (sip > 0) return;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("sip_packets", sip);
+        f.put("rtp_packets", rtp);
+        reasons.add(new Reason("nothing_judged", String.format(Locale.ROOT, "one capture with no SIP natrecon could "
+                + "read (%d RTP-like packets; SIP over TLS, or signalling not captured): without the SDP the media "
+                + "cannot be tied to calls, and without the other side nothing about the NAT can be judged", rtp), f));
     }
 
     /** Nothing natrecon judges (SIP, RTP) in any capture: say what is there instead. */

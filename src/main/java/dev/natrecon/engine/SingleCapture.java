@@ -18,8 +18,11 @@ import java.util.TreeMap;
  * what needs the other side is left out of the findings ({@link dev.natrecon.detect.OneSide}) and named in the report.
  */
 final class SingleCapture {
-    /** The other side's span: it starts after every packet, so nothing is matched against it. */
-    private static final long[] NO_SPAN = {Long.MAX_VALUE, Long.MAX_VALUE};
+    /**
+     * The other side's span: empty (it starts after every packet and ends before any), so nothing is matched against
+     * it and no detector takes its end for the captures' end.
+     */
+    private static final long[] NO_SPAN = {Long.MAX_VALUE, Long.MIN_VALUE};
 
     private SingleCapture() {
     }

@@ -25,8 +25,10 @@ import java.util.Locale;
  * (the LAN side: a phone or PBX); a packet between two outside addresses was seen in front of it (the WAN side: the
  * provider or SBC). A SIP response whose top Via {@code received=} differs from the address it is sent to was
  * translated back by a NAT before this capture saw it, so the capture is behind that NAT (RFC 3581: {@code received}
- * is the source the server saw). Packets between two inside addresses count for the LAN side (nothing in them crossed
- * a NAT to the outside).
+ * is the source the server saw); one whose {@code received=} is its outside destination was seen where the server
+ * sent it, in front of any NAT. These responses, when there are any, decide (the majority; a WAN capture can carry
+ * leaked private sources, which would tip the address counts); else the address counts do. Packets between two
+ * inside addresses count for the LAN side (nothing in them crossed a NAT to the outside).
  *
  * @param side        the side decided
  * @param given       true when {@code --side} said it
@@ -74,7 +76,7 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                 if (sip && parsed < MAX_SIP_PARSED && p.payloadLength > 0) {
                     parsed++;
                     int r = receivedVsDestination(p);
-                    if (r > 0) translatedBack++;
+                    if (r > 0 || r < 0 && di) translatedBack++; // received= is an inside destination: behind too
                     else if (r < 0) receivedHere++;
                 }
             }
@@ -85,14 +87,17 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
             return new VantagePoint(s, true, "vantage point: " + label(s) + " (given by --side)", firstNanos);
         }
         boolean sip = sipInOut + sipOutOut + sipInIn > 0;
-        long in = (sip ? sipInOut + sipInIn : allInOut + allInIn) + translatedBack;
-        long out = (sip ? sipOutOut : allOutOut) + receivedHere;
-        Side side = in >= out ? Side.LAN : Side.WAN;
+        long in = sip ? sipInOut + sipInIn : allInOut + allInIn;
+        long out = sip ? sipOutOut : allOutOut;
+        // what the far side wrote (received=) outweighs the addresses: a WAN capture may carry leaked private sources
+        Side side = translatedBack + receivedHere > 0 ? (translatedBack >= receivedHere ? Side.LAN : Side.WAN)
+                : in >= out ? Side.LAN : Side.WAN;
         String what = sip ? "SIP packets" : "IP packets (no SIP)";
         String reason = String.format(Locale.ROOT, "vantage point: %s (automatic, from %s: %d between an inside and "
                         + "an outside address, %d between inside addresses, %d between outside addresses; %d SIP "
                         + "response(s) whose Via received= differs from their destination (translated back by a NAT "
-                        + "before this capture), %d whose received= is their destination; --side overrides)",
+                        + "before this capture) or is an inside one, %d whose received= is their outside destination; "
+                        + "these decide when there are any; --side overrides)",
                 label(side), what, sip ? sipInOut : allInOut, sip ? sipInIn : allInIn, sip ? sipOutOut : allOutOut,
                 translatedBack, receivedHere);
         return new VantagePoint(side, false, reason, firstNanos);

@@ -104,7 +104,7 @@ class BatchRunTest {
         assertEquals(2, c.get(prefix + "_tickets_leaked-private-source").counts().get("nat.private_source_leak"));
         CaseOutcome junk = c.get(prefix + "_tickets_junk");
         assertTrue(junk.failed());
-        assertEquals("single router capture", junk.rule());
+        assertEquals("lone capture", junk.rule());
         assertTrue(junk.error().contains(prefix + ".") && junk.error().contains("!tickets/junk.pcap: not a pcap or pcapng file"),
                 junk.error());
         CaseOutcome call7 = c.get(prefix + "_tickets_call7");

@@ -53,7 +53,7 @@ class CaseDiscoveryTest {
         assertEquals("t2/inside.pcap", byName.get("t2").lan());
         assertEquals("pair by name: -lan/-wan suffixes", byName.get("t3_call7").rule());
         assertEquals("t3/call7-wan.pcap.gz", byName.get("t3_call7").wan());
-        assertEquals("single router capture", byName.get("t3_any").rule());
+        assertEquals("lone capture", byName.get("t3_any").rule());
         assertEquals("t5/b_lan.pcap", byName.get("t5_b").lan());
         assertEquals(List.of("t4/readme.md", "t3/call8-lan.pcap", "t5/a-wan.pcap"),
                 f.unmatched().stream().map(u -> u.file().substring(u.file().indexOf('!') + 1)).toList());
