@@ -100,6 +100,16 @@ final class MediaDetector implements Detector {
                     + "forwards the media ports (SIP ALG expectations, firewall). See rtp.one_way and "
                     + "rtp.sdp_private_address_on_wan.", REFS);
 
+    static final Rule CALL_MEDIA = new Rule("rtp.call_media", Severity.INFO,
+            "A call's media per direction, as one capture shows it",
+            "One capture of one side only: for each answered call (2xx to the INVITE), the media endpoint each party's "
+                    + "SDP names and the RTP counted to each of them (UDP to that address and port, RTCP left out), "
+                    + "with the sources it came from. rtp.one_way, rtp.asymmetric and rtp.no_media_after_answer judge "
+                    + "the same counts.",
+            List.of("none: counts only"),
+            "Context. Compare the sources with the SDP endpoints: media from another address or port than the SDP "
+                    + "names is rtp.asymmetric; a direction with no packets is rtp.one_way.", REFS);
+
     private static final int PHONE = 0, REMOTE = 1;
     private static final String[] PARTY = {"phone", "remote"};
 
@@ -182,7 +192,7 @@ final class MediaDetector implements Detector {
 
     @Override
     public List<Rule> rules() {
-        return List.of(ONE_WAY, ASYMMETRIC, SDP_PRIVATE, NO_MEDIA);
+        return List.of(ONE_WAY, ASYMMETRIC, SDP_PRIVATE, NO_MEDIA, CALL_MEDIA);
     }
 
     /** The current crossing's destination inside-ness (read by {@link #sip} for the INVITE). */
@@ -264,7 +274,7 @@ final class MediaDetector implements Detector {
             if (c.answer < 0 || s.nanos < c.answer) c.answer = s.nanos;
             if (s.side == Side.LAN && c.answerFrameLan == 0) c.answerFrameLan = s.frame;
             if (s.side == Side.WAN && c.answerFrameWan == 0) c.answerFrameWan = s.frame;
-        } else if (!f.request() && invite && f.status() >= 300 && c.answer < 0
+        } else if (!f.request() && invite && f.status() >= 300 && c.answer < 0 && !challenge(f.status())
                 || f.request() && ("BYE".equals(f.method()) || "CANCEL".equals(f.method()) && c.answer < 0)) {
             if (c.end < 0) c.end = s.nanos;
         }
@@ -287,6 +297,14 @@ final class MediaDetector implements Detector {
         register(c, new Key(side, h.hi(), h.lo(), h.port()), sender, true);
     }
 
+    /**
+     * 401 and 407 ask for credentials: the caller retries the INVITE in the same call (RFC 3261 §22.2-22.3), so the
+     * call does not end there.
+     */
+    private static boolean challenge(int status) {
+        return status == 401 || status == 407;
+    }
+
     /** Judges and forgets calls that ended more than the grace period before {@code now}. */
     private void judgeEnded(long now) {
         for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
@@ -307,9 +325,34 @@ final class MediaDetector implements Detector {
             }
         }
         if (c.answer < 0) return;
+        if (oneSide) callMedia(c, end);
         oneWayAndNoMedia(c, end);
         asymmetric(c);
         privateSdp(c);
+    }
+
+    /** One side's capture: the call's media per direction, with the SDP endpoints and the sources seen. */
+    private void callMedia(Call c, long end) {
+        List<String> ways = new ArrayList<>();
+        Finding.Builder b = base(CALL_MEDIA, c, c.answer, end);
+        for (int side = 0; side < 2; side++) {
+            for (int to = 0; to < 2; to++) {
+                SipFacts.Host sdp = c.sdp[side][to];
+                Stream st = c.streams[side][to];
+                if (sdp == null && st.packets == 0) continue;
+                List<String> from = new ArrayList<>();
+                for (int i = 0; i < st.sourcePorts.size(); i++) {
+                    from.add(dev.natrecon.decode.Addresses.format(st.sources.get(2 * i), st.sources.get(2 * i + 1))
+                            + ":" + st.sourcePorts.get(i));
+                }
+                String way = String.format(Locale.ROOT, "to the %s (SDP %s): %d packets%s", PARTY[to],
+                        sdp == null ? "none" : sdp.text(), st.packets, from.isEmpty() ? "" : " from " + String.join(", ", from));
+                ways.add(way);
+                b.detail(PARTY[to] + " media", way);
+                for (Long f : st.frames) b.frame(side == 0 ? "lan" : "wan", f);
+            }
+        }
+        keep(b.message("Call " + c.callId + ": " + String.join("; ", ways) + ".").build());
     }
 
     private long count(Call c, int side, int to) {

@@ -14,7 +14,7 @@ import java.util.Set;
 public final class OneSide {
     /** The rules whose evidence lies on one side only. */
     static final Set<String> JUDGEABLE = Set.of(SipNatTestsDetector.RULE.id(), MediaDetector.ONE_WAY.id(),
-            MediaDetector.ASYMMETRIC.id(), MediaDetector.SDP_PRIVATE.id(), MediaDetector.NO_MEDIA.id(),
+            MediaDetector.ASYMMETRIC.id(), MediaDetector.SDP_PRIVATE.id(), MediaDetector.NO_MEDIA.id(), MediaDetector.CALL_MEDIA.id(),
             KeepaliveDetector.RULE.id(), FarSideMappingDetector.MAPPING.id(), FarSideMappingDetector.CHANGED.id());
 
     private OneSide() {
