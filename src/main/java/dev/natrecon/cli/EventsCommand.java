@@ -35,7 +35,9 @@ final class EventsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Analysis.run(options.inputs(spec.commandLine()).withKernelEvents(null), List.of(new AnalysisSink() {
+        dev.natrecon.engine.AnalysisInputs in = options.inputs(spec.commandLine()).withKernelEvents(null);
+        if (in.singleCapture()) oneCaptureNote(spec.commandLine().getErr());
+        Analysis.run(in, List.of(new AnalysisSink() {
             @Override
             public void packet(Crossing c) {
             }
@@ -59,5 +61,16 @@ final class EventsCommand implements Callable<Integer> {
         }));
         out.flush();
         return Main.OK;
+    }
+
+    /**
+     * One capture of one side: the model builds its entries from packets seen crossing the router, which one capture
+     * does not show; say so on stderr rather than print an empty table as if the router had none.
+     */
+    static void oneCaptureNote(PrintWriter err) {
+        err.println("note: one capture of one side: the router model builds entries only from packets seen on both "
+                + "sides, so it lists little or nothing here; 'natrecon analyze FILE' reports what one capture shows "
+                + "(the mapping the far side saw, keepalives, media)");
+        err.flush();
     }
 }
