@@ -65,12 +65,13 @@ final class EventsCommand implements Callable<Integer> {
 
     /**
      * One capture of one side: the model builds its entries from packets seen crossing the router, which one capture
-     * does not show; say so on stderr rather than print an empty table as if the router had none.
+     * does not show; every field it prints is a guess, said once on stderr.
      */
     static void oneCaptureNote(PrintWriter err) {
-        err.println("note: one capture of one side: the router model builds entries only from packets seen on both "
-                + "sides, so it lists little or nothing here; 'natrecon analyze FILE' reports what one capture shows "
-                + "(the mapping the far side saw, keepalives, media)");
+        err.println("note: one capture of one side: every field below is the model's guess from this side's packets "
+                + "alone (behind the router: its outbound packets only, so entries stay [UNREPLIED], time out as such, "
+                + "and their NAT port is the model's choice; in front of it: little or nothing); 'natrecon analyze "
+                + "FILE' reports what the capture proves (nat.far_side_mapping: the external endpoint the far side saw)");
         err.flush();
     }
 }

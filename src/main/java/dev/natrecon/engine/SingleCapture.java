@@ -33,6 +33,12 @@ final class SingleCapture {
         List<String> decisions = new ArrayList<>();
         decisions.add(vp.reason());
         decisions.add("clock offset: none (one capture)");
+        // behind the router, the far side's received= names the router's WAN address: the model masquerades to it
+        List<String> external = vp.side() == Side.LAN ? vp.external() : List.of();
+        if (!external.isEmpty()) {
+            decisions.add("router WAN address(es) as the far side saw them (Via received=): " + String.join(", ", external)
+                    + "; the model's NAT ports are its own choice where the far side did not report them");
+        }
         Side side = vp.side();
         long[] own = {vp.firstNanos(), Long.MAX_VALUE}; // its end is known when the replay reaches it
         long[] lanSpan = side == Side.LAN ? own : NO_SPAN.clone();
@@ -45,7 +51,8 @@ final class SingleCapture {
         Replay replay;
         try {
             replay = new Replay(new Replay.Plan(in, inputs, counters, new ArrayList<>(),
-                    List.of(side.label()), decisions, ClockEstimate.none("none: one capture"), lanSpan, wanSpan,
+                    List.of(side.label()), decisions,
+                    ClockEstimate.none("none: one capture").withExternalAddresses(external), lanSpan, wanSpan,
                     new TreeMap<>(), new TreeMap<>(), helper, null, new ArrayList<>(), side), sinks);
         } catch (IOException | RuntimeException e) {
             inputs.get(0).reader().close();

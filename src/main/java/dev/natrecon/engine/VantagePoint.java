@@ -14,6 +14,8 @@ import dev.natrecon.decode.sip.SipParser;
 import dev.natrecon.decode.sip.SipVia;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -34,8 +36,10 @@ import java.util.Locale;
  * @param given       true when {@code --side} said it
  * @param reason      the decision line (decisions, report)
  * @param firstNanos  time of the capture's first frame (0 when empty)
+ * @param external    the outside addresses SIP responses' {@code received=} named where they differ from the
+ *                    response's destination: the NAT's external address as the far side saw it, in order of appearance
  */
-public record VantagePoint(Side side, boolean given, String reason, long firstNanos) {
+public record VantagePoint(Side side, boolean given, String reason, long firstNanos, List<String> external) {
     /**
      * SIP messages parsed for {@code received=} at most: enough for every registration and call of a ticket capture,
      * a bound on the work for a long one (the address counts go on over the whole file).
@@ -47,6 +51,7 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
         long sipInOut = 0, sipOutOut = 0, sipInIn = 0, allInOut = 0, allOutOut = 0, allInIn = 0;
         long translatedBack = 0, receivedHere = 0, firstNanos = 0;
         int parsed = 0;
+        List<String> external = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(file)) {
             FrameDecoder dec = new FrameDecoder(new AnomalyCounts());
             MatchKeys keys = new MatchKeys();
@@ -58,7 +63,6 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                     firstNanos = f.timestampNanos;
                     first = false;
                 }
-                if (given != null) break; // only the first frame's time is needed
                 if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
                 if (Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo)) continue;
                 boolean si = inside.contains(p.srcHi, p.srcLo), di = inside.contains(p.dstHi, p.dstLo);
@@ -75,7 +79,7 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                 }
                 if (sip && parsed < MAX_SIP_PARSED && p.payloadLength > 0) {
                     parsed++;
-                    int r = receivedVsDestination(p);
+                    int r = receivedVsDestination(p, inside, external);
                     if (r > 0 || r < 0 && di) translatedBack++; // received= is an inside destination: behind too
                     else if (r < 0) receivedHere++;
                 }
@@ -84,7 +88,8 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
         }
         if (given != null) {
             Side s = given.equals("wan") ? Side.WAN : Side.LAN;
-            return new VantagePoint(s, true, "vantage point: " + label(s) + " (given by --side)", firstNanos);
+            return new VantagePoint(s, true, "vantage point: " + label(s) + " (given by --side)", firstNanos,
+                    List.copyOf(external));
         }
         boolean sip = sipInOut + sipOutOut + sipInIn > 0;
         long in = sip ? sipInOut + sipInIn : allInOut + allInIn;
@@ -100,7 +105,7 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                         + "these decide when there are any; --side overrides)",
                 label(side), what, sip ? sipInOut : allInOut, sip ? sipInIn : allInIn, sip ? sipOutOut : allOutOut,
                 translatedBack, receivedHere);
-        return new VantagePoint(side, false, reason, firstNanos);
+        return new VantagePoint(side, false, reason, firstNanos, List.copyOf(external));
     }
 
     /** "LAN side (phone or PBX behind the router)" or "WAN side (provider or SBC in front of it)". */
@@ -113,7 +118,7 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
      * For a SIP response: +1 when its top Via {@code received=} names another address than the packet's destination
      * (a NAT translated the response back), -1 when it names the destination itself, 0 otherwise.
      */
-    private static int receivedVsDestination(Packet p) {
+    private static int receivedVsDestination(Packet p, Inside inside, List<String> external) {
         SipMessage m;
         try {
             m = SipParser.parse(p.data, p.payloadOffset, p.payloadLength).messageOrNull();
@@ -125,6 +130,9 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
         if (via == null || via.received() == null) return 0;
         long[] a = new long[2];
         if (!Addresses.parse(via.received().text(), a)) return 0;
-        return a[0] == p.dstHi && a[1] == p.dstLo ? -1 : 1;
+        if (a[0] == p.dstHi && a[1] == p.dstLo) return -1;
+        String text = Addresses.format(a[0], a[1]);
+        if (!inside.contains(a[0], a[1]) && !external.contains(text) && external.size() < 8) external.add(text);
+        return 1;
     }
 }
