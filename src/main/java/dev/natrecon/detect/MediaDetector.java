@@ -413,7 +413,8 @@ final class MediaDetector implements Detector {
         if (!late0 && !late1) return;
         if (end - c.answer < ANSWER_WINDOW_NANOS) {
             if (first[0] < 0 && first[1] < 0) {
-                keep(base(NO_MEDIA, c, c.answer, end).severity(Severity.WARNING)
+                // one capture without any of a short call's media: nothing there to judge either way
+                keep(base(NO_MEDIA, c, c.answer, end).severity(oneSide ? Severity.INFO : Severity.WARNING)
                         .message(String.format(Locale.ROOT, "Call %s was answered and ended %.3f s later without any RTP "
                                 + "in either direction on either side.", c.callId, (end - c.answer) / 1e9))
                         .build());
