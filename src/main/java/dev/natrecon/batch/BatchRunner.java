@@ -349,8 +349,10 @@ public final class BatchRunner {
             }
             in = s.inputs(ModelSettings.defaults());
         } else if (c.router() != null) {
-            in = new AnalysisInputs(null, null, files.get(c.router()), null, null, null,
-                    AnalysisInputs.DEFAULT_MATCH_WINDOW_SECONDS);
+            // a lone capture: a router capture when it holds several interfaces, else one side's capture
+            in = dev.natrecon.engine.LoneCapture.inputs(files.get(c.router()), null);
+        } else if (c.lan() == null || c.wan() == null) {
+            in = AnalysisInputs.single(files.get(c.lan() != null ? c.lan() : c.wan()), c.lan() != null ? "lan" : "wan");
         } else {
             in = AnalysisInputs.pair(files.get(c.lan()), files.get(c.wan()));
         }

@@ -24,7 +24,8 @@ import org.apache.commons.csv.CSVRecord;
  * <li>two captures in one folder whose names mark them as the two sides: exactly {@code lan}/{@code wan} (also
  * inside/outside, int/ext, internal/external, private/public), or one stem with those words as a suffix or prefix
  * ({@code call7-lan.pcap}, {@code call7_wan.pcapng.gz}, {@code lan-call7.pcap});</li>
- * <li>any other capture on its own: a router capture ({@code tcpdump -i any}, or pcapng with several interfaces).</li>
+ * <li>any other capture on its own: a lone capture, analysed as a router capture when it holds several interfaces
+ * ({@code tcpdump -i any -y LINUX_SLL2}, pcapng), else as one side's capture ({@code engine.LoneCapture}).</li>
  * </ol>
  * A manifest CSV (columns case, lan, wan, router, settings; paths relative to the manifest) lists its cases itself.
  *
@@ -85,7 +86,7 @@ public final class CaseDiscovery {
                 Path parent = input.toAbsolutePath().getParent();
                 FolderContainer folder = new FolderContainer(parent);
                 String stem = stem(input.getFileName().toString());
-                cases.add(new CaseSpec(stem, "single router capture", folder, null, null, null,
+                cases.add(new CaseSpec(stem, "lone capture", folder, null, null, null,
                         input.getFileName().toString(), Set.of(input.getFileName().toString())));
                 continue;
             }
@@ -180,7 +181,7 @@ public final class CaseDiscovery {
         for (String m : captures) {
             Side s = side(file(m));
             if (s.side() < 0) {
-                cases.add(new CaseSpec(name(prefix, dir, s.base()), "single router capture", c, null, null, null, m,
+                cases.add(new CaseSpec(name(prefix, dir, s.base()), "lone capture", c, null, null, null, m,
                         Set.of(m)));
                 continue;
             }
@@ -201,6 +202,14 @@ public final class CaseDiscovery {
                 };
                 cases.add(new CaseSpec(name(prefix, dir, s.base()), rule, c, null, in.get(0), out.get(0), null,
                         Set.of(in.get(0), out.get(0))));
+                continue;
+            }
+            if (in.size() + out.size() == 1) {
+                // one side's capture with no partner: a case of its own, analysed as that side alone
+                String m = in.isEmpty() ? out.get(0) : in.get(0);
+                cases.add(new CaseSpec(name(prefix, dir, s.base()), "one side by name: " + words[in.isEmpty() ? 1 : 0]
+                        + " (no " + words[in.isEmpty() ? 0 : 1] + "-side partner)", c, null, in.isEmpty() ? null : m,
+                        in.isEmpty() ? m : null, null, Set.of(m)));
                 continue;
             }
             String why = in.isEmpty() || out.isEmpty()
@@ -233,9 +242,10 @@ public final class CaseDiscovery {
                 row++;
                 String name = get(rec, "case"), lan = get(rec, "lan"), wan = get(rec, "wan"), router = get(rec, "router"),
                         settings = get(rec, "settings");
-                boolean pair = lan != null && wan != null;
-                if (!pair && router == null && settings == null || pair && router != null) {
-                    unmatched.add(new Unmatched(csv + " row " + row, "give lan and wan, or router, or settings", true));
+                boolean side = lan != null || wan != null; // both: a pair; one: that side's capture alone
+                if (!side && router == null && settings == null || side && router != null) {
+                    unmatched.add(new Unmatched(csv + " row " + row, "give lan and wan (or one of them), or router, "
+                            + "or settings", true));
                     continue;
                 }
                 Set<String> members = new HashSet<>();

@@ -7,12 +7,12 @@ import java.util.TreeSet;
  * One case found in a batch's inputs.
  *
  * @param name      unique within the batch; the name of its output folder
- * @param rule      which discovery rule made it ("case settings", "pair by name: -lan/-wan", "single router capture",
+ * @param rule      which discovery rule made it ("case settings", "pair by name: -lan/-wan", "lone capture" (a router capture or one side's),
  *                  "manifest row 3")
  * @param container where its files are (null for manifest rows, whose files are used in place)
  * @param settings  the case settings member (case.properties), or null
- * @param lan       the LAN capture member, or null
- * @param wan       the WAN capture member, or null
+ * @param lan       the LAN capture member, or null (with a WAN member alone: that side's capture analysed alone)
+ * @param wan       the WAN capture member, or null (with a LAN member alone: likewise)
  * @param router    the router capture member, or null
  * @param members   every member the case needs (settings, captures and the files its settings name)
  */
@@ -27,6 +27,7 @@ public record CaseSpec(String name, String rule, Container container, String set
         String where = container == null ? "" : container.label() + "!";
         if (settings != null) return where + settings;
         if (router != null) return where + router;
+        if (lan == null || wan == null) return where + (lan == null ? wan : lan);
         return where + lan + " + " + wan;
     }
 

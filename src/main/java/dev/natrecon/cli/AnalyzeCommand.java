@@ -76,7 +76,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         // the default folder is unique to the case and never another case's (OutputFolder)
         Path dir = output != null ? output : OutputFolder.choose(OutputFolder.REPORTS, in, options.caseFile);
         // progress on stderr, only on a terminal: piped output stays the same
-        List<Path> files = in.routerCapture() ? List.of(in.router()) : List.of(in.lan(), in.wan());
+        List<Path> files = in.routerCapture() ? List.of(in.router()) : in.singleCapture() ? List.of(in.lan())
+                : List.of(in.lan(), in.wan());
         RunResult r = CaseRunner.analyzeInto(in, dir, !noRedact, packets ? PacketRows.ALL : PacketRows.NOTABLE,
                 AnalyzeProgress.forTerminal(System.console() != null, spec.commandLine().getErr(), files));
         // every line within ColumnWriter.COLUMNS; the verdict and the findings first, the figures after them
@@ -109,6 +110,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         out.println(FindingLines.verdict(v, findings));
         for (dev.natrecon.engine.RunVerdict.Reason x : v.reasons()) {
             out.print(wrap("  inconclusive: " + TerminalWriter.oneLine(x.text()), "    "));
+        }
+        if (v.oneSide()) {
+            out.print(wrap("  one capture cannot show: drops, leaks through the router, SIP helper (ALG) errors, the "
+                    + "router's real translations (report.html, \"What one capture cannot show\")", "    "));
         }
         out.flush();
     }

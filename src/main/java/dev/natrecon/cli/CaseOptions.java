@@ -22,6 +22,10 @@ final class CaseOptions {
         Pair pair;
         @ArgGroup(exclusive = false, multiplicity = "1")
         Router router;
+        @Option(names = "--capture", paramLabel = "FILE",
+                description = "one capture of one side of the NAT (a phone, PBX, provider or SBC capture); the same as "
+                        + "giving FILE alone")
+        Path capture;
     }
 
     static final class Pair {
@@ -43,8 +47,18 @@ final class CaseOptions {
 
     /* With a heading picocli lists the nested groups' options once, in their own section; without one, each nested
        group's options were listed twice in --help. */
-    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Captures (--lan and --wan, or --router, or a --case naming them):%n")
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Captures (FILE or --capture, or --lan and --wan, or --router, or a --case naming them):%n")
     Sources sources;
+
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "FILE",
+            description = "one capture of one side of the NAT, analysed alone: the side it was taken on is decided from "
+                    + "the traffic (--side overrides); what needs the other side is named, not guessed")
+    Path single;
+
+    @Option(names = "--side", paramLabel = "lan|wan|phone|provider",
+            description = "the side one capture (FILE or --capture) was taken on: lan or phone (behind the router), "
+                    + "wan or provider (in front of it); default: decided from the traffic")
+    String side;
 
     @Option(names = "--case", paramLabel = "FILE",
             description = "case settings (case.properties): captures, router networks and addresses, SIP helper, profile, "
@@ -133,7 +147,25 @@ final class CaseOptions {
         checkFiles();
         CaseSettings cs = caseSettings();
         AnalysisInputs in;
-        if (sources != null && sources.pair != null) {
+        Path one = single != null ? single : sources != null ? sources.capture : null;
+        if (single != null && sources != null) {
+            throw new CommandLine.ParameterException(cl, "give one capture (FILE) or --lan and --wan, or --router, "
+                    + "not both");
+        }
+        if (side != null && one == null && !(cs != null && sources == null && (cs.lanCapture() == null) != (cs.wanCapture() == null))) {
+            throw new CommandLine.ParameterException(cl, "--side applies to one capture (FILE or --capture) only");
+        }
+        if (one != null) {
+            if (wanOffset != null) throw new CommandLine.ParameterException(cl, "--wan-offset makes no sense with one capture");
+            // FILE alone may be a router capture (several interfaces): the router form then; --capture is one side
+            in = (single != null ? dev.natrecon.engine.LoneCapture.inputs(one, vantage(side, cl))
+                    : AnalysisInputs.single(one, vantage(side, cl))).withMatchWindow(matchWindow);
+        } else if (sources == null && cs != null && (cs.lanCapture() == null) != (cs.wanCapture() == null)) {
+            // the case settings name one side's capture: that side, unless --side says otherwise
+            in = AnalysisInputs.single(cs.lanCapture() != null ? cs.lanCapture() : cs.wanCapture(),
+                    side != null ? vantage(side, cl) : cs.lanCapture() != null ? "lan" : "wan")
+                    .withMatchWindow(matchWindow);
+        } else if (sources != null && sources.pair != null) {
             in = new AnalysisInputs(sources.pair.lan, sources.pair.wan, null, null, null, wanOffset, matchWindow);
         } else if (sources != null) {
             if (wanOffset != null) throw new CommandLine.ParameterException(cl, "--wan-offset makes no sense with one router capture");
@@ -142,11 +174,11 @@ final class CaseOptions {
         } else if (cs != null && cs.lanCapture() != null && cs.wanCapture() != null) {
             in = new AnalysisInputs(cs.lanCapture(), cs.wanCapture(), null, null, null, wanOffset, matchWindow);
         } else if (cs != null) {
-            throw new CommandLine.ParameterException(cl, caseFile + " names no capture.lan.file and capture.wan.file: "
-                    + "give --lan and --wan, or --router");
+            throw new CommandLine.ParameterException(cl, caseFile + " names no capture.lan.file or capture.wan.file: "
+                    + "give one capture (FILE), or --lan and --wan, or --router");
         } else {
-            throw new CommandLine.ParameterException(cl, "give --lan and --wan, or --router, or --case with capture.lan.file "
-                    + "and capture.wan.file");
+            throw new CommandLine.ParameterException(cl, "give one capture (FILE), or --lan and --wan, or --router, "
+                    + "or --case with capture.lan.file and capture.wan.file");
         }
         in = in.withModel(model(cl, cs));
         if (cs == null) return in;
@@ -162,6 +194,17 @@ final class CaseOptions {
         return in;
     }
 
+    /** {@code --side} as the side's name in {@link AnalysisInputs#vantage}: "lan", "wan", or null when not given. */
+    static String vantage(String side, CommandLine cl) {
+        if (side == null) return null;
+        return switch (side.toLowerCase(java.util.Locale.ROOT)) {
+            case "lan", "phone" -> "lan";
+            case "wan", "provider" -> "wan";
+            default -> throw new CommandLine.ParameterException(cl, "--side must be lan, wan, phone or provider, not '"
+                    + side + "'");
+        };
+    }
+
     /** Every file an option names is there, a file and readable (one line naming the option and file otherwise). */
     private void checkFiles() throws IOException {
         if (sources != null && sources.pair != null) {
@@ -169,6 +212,8 @@ final class CaseOptions {
             InputFiles.file("--wan", sources.pair.wan);
         }
         if (sources != null && sources.router != null) InputFiles.file("--router", sources.router.router);
+        if (sources != null && sources.capture != null) InputFiles.file("--capture", sources.capture);
+        InputFiles.file("FILE", single);
         InputFiles.file("--case", caseFile);
         InputFiles.file("--sysctl", sysctl);
         InputFiles.file("--ruleset", ruleset);

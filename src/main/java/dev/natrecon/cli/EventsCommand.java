@@ -35,7 +35,9 @@ final class EventsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Analysis.run(options.inputs(spec.commandLine()).withKernelEvents(null), List.of(new AnalysisSink() {
+        dev.natrecon.engine.AnalysisInputs in = options.inputs(spec.commandLine()).withKernelEvents(null);
+        if (in.singleCapture()) oneCaptureNote(spec.commandLine().getErr());
+        Analysis.run(in, List.of(new AnalysisSink() {
             @Override
             public void packet(Crossing c) {
             }
@@ -59,5 +61,17 @@ final class EventsCommand implements Callable<Integer> {
         }));
         out.flush();
         return Main.OK;
+    }
+
+    /**
+     * One capture of one side: the model builds its entries from packets seen crossing the router, which one capture
+     * does not show; every field it prints is a guess, said once on stderr.
+     */
+    static void oneCaptureNote(PrintWriter err) {
+        err.println("note: one capture of one side: every field below is the model's guess from this side's packets "
+                + "alone (behind the router: its outbound packets only, so entries stay [UNREPLIED], time out as such, "
+                + "and their NAT port is the model's choice; in front of it: little or nothing); 'natrecon analyze "
+                + "FILE' reports what the capture proves (nat.far_side_mapping: the external endpoint the far side saw)");
+        err.flush();
     }
 }

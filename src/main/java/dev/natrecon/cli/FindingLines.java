@@ -26,7 +26,8 @@ final class FindingLines {
     static String verdict(dev.natrecon.engine.RunVerdict v, List<Finding> findings) {
         List<FindingGroup> groups = Causes.group(findings);
         return "Verdict: " + v.label().toUpperCase(Locale.ROOT) + " (" + (groups.isEmpty() ? "no findings"
-                : groups.size() + (groups.size() == 1 ? " finding: " : " findings: ") + FindingGroup.tally(groups)) + ")";
+                : groups.size() + (groups.size() == 1 ? " finding: " : " findings: ") + FindingGroup.tally(groups)) + ")"
+                + (v.oneSide() ? " from one capture, " + v.vantage() : "");
     }
 
 

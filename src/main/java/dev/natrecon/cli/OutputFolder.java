@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * {@code analyze}'s default output folder, unique to the case: {@code reports/<case folder>} for {@code --case},
  * {@code reports/<folder>-<lan stem>+<wan stem>} for a capture pair, {@code reports/<folder>-<stem>} for one router
- * capture ({@code <folder>} being the capture's folder; left out when there is none). A folder of that name left by
+ * capture or one capture of one side ({@code <folder>} being the capture's folder; left out when there is none). A folder of that name left by
  * a run on other captures (its summary.json names other files) is never replaced: the next free
  * {@code NAME-2}, {@code NAME-3}... is taken instead. A second run on the same captures replaces the folder whole
  * ({@link dev.natrecon.batch.FolderSwap}), so a folder never mixes two runs.
@@ -48,6 +48,7 @@ final class OutputFolder {
             return parent != null && parent.getFileName() != null ? parent.getFileName().toString() : stem(caseFile);
         }
         if (in.routerCapture()) return folder(in.router()) + stem(in.router());
+        if (in.singleCapture()) return folder(in.lan()) + stem(in.lan());
         return folder(in.lan()) + stem(in.lan()) + "+" + stem(in.wan());
     }
 
@@ -65,7 +66,8 @@ final class OutputFolder {
 
     private static List<String> captures(AnalysisInputs in) {
         List<String> files = new ArrayList<>();
-        for (Path p : in.routerCapture() ? List.of(in.router()) : List.of(in.lan(), in.wan())) {
+        for (Path p : in.routerCapture() ? List.of(in.router()) : in.singleCapture() ? List.of(in.lan())
+                : List.of(in.lan(), in.wan())) {
             files.add(p.toAbsolutePath().normalize().toString());
         }
         return files;

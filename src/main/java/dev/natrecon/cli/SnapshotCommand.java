@@ -44,6 +44,7 @@ final class SnapshotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AnalysisInputs in = options.inputs(spec.commandLine()).withKernelEvents(null);
+        if (in.singleCapture()) EventsCommand.oneCaptureNote(spec.commandLine().getErr());
         long origin = Analysis.firstFrameNanos(in);
         List<Long> times = new ArrayList<>();
         for (String t : at) times.add(parse(t, origin, spec.commandLine()));

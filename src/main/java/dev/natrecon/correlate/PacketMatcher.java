@@ -108,6 +108,10 @@ public final class PacketMatcher {
         s.ttl = p.ttl;
         s.tcpFlags = p.protocol == Protocols.TCP ? p.tcpFlags : 0;
         s.payloadLength = p.payloadLength;
+        int o = p.payloadOffset;
+        // RFC 5761 §4: RTCP packet types 192-223 (200-204 in use) where RTP would carry its marker and payload type
+        s.rtcp = p.protocol == Protocols.UDP && p.payloadLength >= 8 && (p.data[o] & 0xc0) == 0x80
+                && (p.data[o + 1] & 0xff) >= 192 && (p.data[o + 1] & 0xff) <= 223;
         s.icmpType = p.icmpType;
         s.icmpCode = p.icmpCode;
         s.icmpError = p.icmpError;

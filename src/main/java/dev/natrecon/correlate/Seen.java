@@ -31,6 +31,11 @@ public final class Seen {
     public int tcpFlags, payloadLength, icmpType = -1, icmpCode;
     public boolean icmpError;
     /**
+     * A UDP payload shaped like RTCP (RFC 3550 version 2, packet type 192-223; RFC 5761 §4 tells it from RTP on a
+     * shared port by that range): control traffic, not media.
+     */
+    public boolean rtcp;
+    /**
      * TCP: sequence and acknowledgment numbers (u32 in ints), window, data length by the IP header, header length (0:
      * no TCP header), window scale (-1 without), SACK permitted and the highest SACK edge after the ACK (else the ACK):
      * what conntrack's window tracking reads.
@@ -83,6 +88,7 @@ public final class Seen {
         tcpFlags = payloadLength = icmpCode = innerProtocol = 0;
         icmpType = -1;
         icmpError = false;
+        rtcp = false;
         tcpSeq = tcpAck = tcpWindow = tcpDataLength = tcpHeaderLength = tcpSack = 0;
         tcpWindowScale = -1;
         tcpSackPermitted = false;

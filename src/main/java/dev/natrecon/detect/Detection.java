@@ -57,6 +57,12 @@ public final class Detection {
         return new Detection(entries, Detectors.all(entries, inside));
     }
 
+    /** The detectors for one capture of one side ({@link Detectors#oneSide}). */
+    public static Detection oneSide(Inside inside) {
+        LiveEntries entries = new LiveEntries();
+        return new Detection(entries, Detectors.oneSide(entries, inside));
+    }
+
     public void packet(Crossing c) {
         for (Detector d : detectors) d.packet(c);
     }

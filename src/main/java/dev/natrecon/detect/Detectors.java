@@ -11,18 +11,32 @@ public final class Detectors {
 
     /** Fresh instances of every detector (detectors keep per-run state), reading the model's entries from {@code entries}. */
     public static List<Detector> all(LiveEntries entries, Inside inside) {
+        return build(entries, inside, false);
+    }
+
+    private static List<Detector> build(LiveEntries entries, Inside inside, boolean oneSide) {
         KeepaliveDetector keepalive = new KeepaliveDetector();
         SipFacts.Memo sipFacts = new SipFacts.Memo(inside); // media and NAT tests read the same SIP messages
         // nat.behaviour reads the keepalive timeline at the end: it comes after keepalive
         return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries, inside),
                 new PortClashDetector(entries, inside), new ExpectDetector(), keepalive, new NatBehaviourDetector(keepalive),
-                new AlgRewriteDetector(), new MediaDetector(sipFacts), new SipNatTestsDetector(sipFacts));
+                new AlgRewriteDetector(), new MediaDetector(sipFacts, oneSide), new SipNatTestsDetector(sipFacts));
+    }
+
+    /**
+     * The detectors for one capture of one side: every detector of {@link #all} (the findings that need both sides are
+     * left out afterwards, {@link OneSide}) and the one-sided ones, which read what the far side reports.
+     */
+    public static List<Detector> oneSide(LiveEntries entries, Inside inside) {
+        List<Detector> out = new ArrayList<>(build(entries, inside, true));
+        out.add(new FarSideMappingDetector(new SipFacts.Memo(inside)));
+        return List.copyOf(out);
     }
 
     /** Every rule of every detector, in registry order. */
     public static List<Rule> rules() {
         List<Rule> out = new ArrayList<>();
-        for (Detector d : all(new LiveEntries(), Inside.privateRanges())) out.addAll(d.rules());
+        for (Detector d : oneSide(new LiveEntries(), Inside.privateRanges())) out.addAll(d.rules());
         return out;
     }
 

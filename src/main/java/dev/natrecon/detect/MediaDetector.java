@@ -30,9 +30,20 @@ import java.util.function.Consumer;
  */
 final class MediaDetector implements Detector {
     private final SipFacts.Memo sipFacts;
+    /**
+     * One capture of one side: which party sent a SIP message is told by its source (the INVITE's sender's address
+     * or not), since nothing crosses the router to tell outbound from inbound.
+     */
+    private final boolean oneSide;
 
     MediaDetector(SipFacts.Memo sipFacts) {
+        this(sipFacts, false);
+    }
+
+    /** {@code oneSide}: the replay holds one capture of one side ({@link OneSide}). */
+    MediaDetector(SipFacts.Memo sipFacts, boolean oneSide) {
         this.sipFacts = sipFacts;
+        this.oneSide = oneSide;
     }
 
     /**
@@ -105,6 +116,16 @@ final class MediaDetector implements Detector {
             "Check the SDP both ends received (addresses and ports reachable, codecs agreed) and that the router "
                     + "forwards the media ports (SIP ALG expectations, firewall). See rtp.one_way and "
                     + "rtp.sdp_private_address_on_wan.", REFS);
+
+    static final Rule CALL_MEDIA = new Rule("rtp.call_media", Severity.INFO,
+            "A call's media per direction, as one capture shows it",
+            "One capture of one side only: for each answered call (2xx to the INVITE), the media endpoint each party's "
+                    + "SDP names and the RTP counted to each of them (UDP to that address and port, RTCP left out), "
+                    + "with the sources it came from. rtp.one_way, rtp.asymmetric and rtp.no_media_after_answer judge "
+                    + "the same counts.",
+            List.of("none: counts only"),
+            "Context. Compare the sources with the SDP endpoints: media from another address or port than the SDP "
+                    + "names is rtp.asymmetric; a direction with no packets is rtp.one_way.", REFS);
 
     private static final int PHONE = 0, REMOTE = 1;
     private static final String[] PARTY = {"phone", "remote"};
@@ -238,6 +259,9 @@ final class MediaDetector implements Detector {
         final Stream[][] streams = {{new Stream(), new Stream()}, {new Stream(), new Stream()}};
         final List<PrivateSdp> privateOnWan = new ArrayList<>();
         final List<Key> keys = new ArrayList<>();
+        /** One side's capture: the INVITE's sender and whether it is the phone (else the callee is). */
+        SipFacts.Host caller;
+        boolean phoneIsCaller;
 
         Call(String callId) {
             this.callId = callId;
@@ -246,19 +270,23 @@ final class MediaDetector implements Detector {
 
     @Override
     public List<Rule> rules() {
-        return List.of(ONE_WAY, ASYMMETRIC, SDP_PRIVATE, NO_MEDIA);
+        return List.of(ONE_WAY, ASYMMETRIC, SDP_PRIVATE, NO_MEDIA, CALL_MEDIA);
     }
+
+    /** The current crossing's destination inside-ness (read by {@link #sip} for the INVITE). */
+    private boolean lastDstInside;
 
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();
         if (s.captureLabel != null || s.side == null) return;
+        lastDstInside = c.dstInside();
         if (s.payload != null) {
             SipFacts f = sipFacts.of(c);
             if (f != null) sip(s, f);
             return;
         }
-        if (s.protocol != Protocols.UDP || !s.hasPorts || endpoints.isEmpty()) return;
+        if (s.protocol != Protocols.UDP || !s.hasPorts || s.rtcp || endpoints.isEmpty()) return;
         int side = s.side.ordinal();
         Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(probe.set(side, s.dstHi, s.dstLo, s.dstPort));
         if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
@@ -318,10 +346,15 @@ final class MediaDetector implements Detector {
             }
             c = new Call(f.callId());
             c.inviteNanos = s.nanos;
+            c.caller = f.source();
+            // the phone is the party behind the router: the callee when only it is inside, else the caller
+            c.phoneIsCaller = f.source().isInside() || !lastDstInside;
             calls.put(f.callId(), c);
         }
         int side = s.side.ordinal();
-        int sender = f.outbound() ? PHONE : REMOTE;
+        int sender = !oneSide ? (f.outbound() ? PHONE : REMOTE)
+                : c.caller != null && f.source().sameAddress(c.caller.hi(), c.caller.lo()) == c.phoneIsCaller ? PHONE
+                : REMOTE;
         if (f.request() && "INVITE".equals(f.method())) {
             if (s.side == Side.LAN && c.inviteFrameLan == 0) c.inviteFrameLan = s.frame;
             if (s.side == Side.WAN && c.inviteFrameWan == 0) c.inviteFrameWan = s.frame;
@@ -337,7 +370,7 @@ final class MediaDetector implements Detector {
             if (c.answer < 0 || s.nanos < c.answer) c.answer = s.nanos;
             if (s.side == Side.LAN && c.answerFrameLan == 0) c.answerFrameLan = s.frame;
             if (s.side == Side.WAN && c.answerFrameWan == 0) c.answerFrameWan = s.frame;
-        } else if (!f.request() && invite && f.status() >= 300 && c.answer < 0
+        } else if (!f.request() && invite && f.status() >= 300 && c.answer < 0 && !challenge(f.status())
                 || f.request() && ("BYE".equals(f.method()) || "CANCEL".equals(f.method()) && c.answer < 0)) {
             if (c.end < 0) {
                 c.end = s.nanos;
@@ -368,6 +401,14 @@ final class MediaDetector implements Detector {
         register(c, new Key(side, h.hi(), h.lo(), h.port()), sender, true);
     }
 
+    /**
+     * 401 and 407 ask for credentials: the caller retries the INVITE in the same call (RFC 3261 §22.2-22.3), so the
+     * call does not end there.
+     */
+    private static boolean challenge(int status) {
+        return status == 401 || status == 407;
+    }
+
     /** Judges and forgets calls that ended more than the grace period before {@code now}. */
     private void judgeEnded(long now) {
         for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
@@ -388,9 +429,34 @@ final class MediaDetector implements Detector {
             }
         }
         if (c.answer < 0) return;
+        if (oneSide) callMedia(c, end);
         oneWayAndNoMedia(c, end);
         asymmetric(c);
         privateSdp(c);
+    }
+
+    /** One side's capture: the call's media per direction, with the SDP endpoints and the sources seen. */
+    private void callMedia(Call c, long end) {
+        List<String> ways = new ArrayList<>();
+        Finding.Builder b = base(CALL_MEDIA, c, c.answer, end);
+        for (int side = 0; side < 2; side++) {
+            for (int to = 0; to < 2; to++) {
+                SipFacts.Host sdp = c.sdp[side][to];
+                Stream st = c.streams[side][to];
+                if (sdp == null && st.packets == 0) continue;
+                List<String> from = new ArrayList<>();
+                for (int i = 0; i < st.sourcePorts.size(); i++) {
+                    from.add(dev.natrecon.decode.Addresses.format(st.sources.get(2 * i), st.sources.get(2 * i + 1))
+                            + ":" + st.sourcePorts.get(i));
+                }
+                String way = String.format(Locale.ROOT, "to the %s (SDP %s): %d packets%s", PARTY[to],
+                        sdp == null ? "none" : sdp.text(), st.packets, from.isEmpty() ? "" : " from " + String.join(", ", from));
+                ways.add(way);
+                b.detail(PARTY[to] + " media", way);
+                for (Long f : st.frames) b.frame(side == 0 ? "lan" : "wan", f);
+            }
+        }
+        keep(b.message("Call " + c.callId + ": " + String.join("; ", ways) + ".").build());
     }
 
     private long count(Call c, int side, int to) {
@@ -482,7 +548,17 @@ final class MediaDetector implements Detector {
         if (missing.isEmpty()) return;
         if (first[0] < 0 && first[1] < 0) missing = List.of("no RTP in either direction on either side for the "
                 + String.format(Locale.ROOT, "%.3f s", (end - c.answer) / 1e9) + " the call lasted after it");
-        Finding.Builder b = base(NO_MEDIA, c, c.answer, end)
+        Finding.Builder b = base(NO_MEDIA, c, c.answer, end);
+        if (oneSide && first[0] < 0 && first[1] < 0) {
+            // one capture without any of the call's media: the call had none, or the capture left it out (a
+            // SIP-only filter, another interface); that capture cannot tell which
+            keep(b.severity(Severity.INFO).message(String.format(Locale.ROOT, "Call %s: this one capture holds no "
+                    + "RTP of the call in either direction for the %.3f s after its 200 OK: either the call had no "
+                    + "media or the capture left it out (a SIP-only filter, another interface); cannot tell which.",
+                    c.callId, (end - c.answer) / 1e9)).build());
+            return;
+        }
+        b
                 .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s.",
                         ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing)));
         streamFrames(b, c, PHONE);

@@ -29,10 +29,13 @@ import java.util.Locale;
  * @param contacts   every Contact URI's host and port (port -1 when absent)
  * @param media      the SDP's m= lines with their connection address (media-level c=, else session c=); empty when the
  *                   message carries no SDP
+ * @param viaMapped  the source the far side saw, as the top Via's {@code received=} (else its sent-by host) and
+ *                   {@code rport=} value (port -1 when no value): what RFC 3581 servers write; null when the top Via
+ *                   carries neither a received nor an rport value
  */
 record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean request, String method, int status,
                 String callId, String cseqMethod, String fromAor, Host via, boolean viaRport, boolean viaReceived,
-                List<Host> contacts, boolean hasSdp, List<Media> media, Host source) {
+                List<Host> contacts, boolean hasSdp, List<Media> media, Host source, Host viaMapped) {
 
     /**
      * A host (literal address or name) and port as written; {@code hi/lo} valid when {@code literal}; {@code inside}
@@ -137,10 +140,15 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
             hasSdp = false;
         }
         Host source = Host.of(Addresses.format(s.srcHi, s.srcLo), s.hasPorts ? s.srcPort : -1, inside);
+        Host mapped = null;
+        if (top != null && (top.received() != null || top.rportNumber() > 0)) {
+            mapped = Host.of(top.received() != null ? top.received().text() : top.hostAddress(), top.rportNumber(),
+                    inside);
+        }
         return new SipFacts(s.side, s.frame, s.nanos, outbound, m.isRequest(), m.isRequest() ? m.method() : "",
                 m.isResponse() ? m.statusCode() : 0, m.callId().get().text(), cseqMethod, from, via,
                 top != null && top.hasRport(), top != null && top.received() != null, List.copyOf(contacts), hasSdp,
-                List.copyOf(media), source);
+                List.copyOf(media), source, mapped);
     }
 
     private static String aor(SipAddress a) {

@@ -18,5 +18,9 @@
  * ({@link dev.natrecon.detect.Causes}: the external address of a port clash, the internal host of a leak, the binding of
  * a keepalive gap...); the instances of one rule, severity and cause are one finding for a person
  * ({@link dev.natrecon.detect.FindingGroup}), ordered by severity then time, their instances together.
+ *
+ * <p>One capture of one side runs the same detectors ({@link dev.natrecon.detect.Detectors#oneSide}) plus the one
+ * that reads what the far side reports of the mapping (Via received/rport, STUN); {@link dev.natrecon.detect.OneSide}
+ * keeps only the findings one side can support.
  */
 package dev.natrecon.detect;

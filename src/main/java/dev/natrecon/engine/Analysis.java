@@ -210,6 +210,7 @@ public final class Analysis {
 
     /** {@link #run(AnalysisInputs, List)} with another clock-sample prefix (tests). */
     static RunResult run(AnalysisInputs in, List<AnalysisSink> sinks, long clockSampleFrames) throws IOException {
+        if (in.singleCapture()) return SingleCapture.run(in, sinks);
         List<String> decisions = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         RunVerdict.RoleGuess roleGuess = null;

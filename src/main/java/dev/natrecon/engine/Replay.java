@@ -46,7 +46,15 @@ final class Replay {
     record Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
                 List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
                 long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
-                SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes) {
+                SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes, Side single) {
+        /** A two-capture or router plan ({@code single} null). */
+        Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
+             List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
+             long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
+             SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes) {
+            this(in, inputs, counters, captures, roles, decisions, clock, lanSpan, wanSpan, sideOf, labelOf, helper,
+                    roleGuess, notes, null);
+        }
     }
 
     /** How often (in frames) the matcher's held frames are sampled for the peak. */
@@ -84,8 +92,10 @@ final class Replay {
         this.classifier = new CrossingClassifier(Inside.of(in.model().inside(), plan.clock().externalAddresses()),
                 in.model().routerAddresses(),
                 plan.clock().externalAddresses());
-        this.detection = Detection.standard(classifier.inside());
-        this.model = new ConntrackReplay(in.model(), plan.helper(), classifier, plan.lanSpan()[0],
+        this.detection = plan.single() == null ? Detection.standard(classifier.inside())
+                : Detection.oneSide(classifier.inside());
+        this.model = new ConntrackReplay(in.model(), plan.helper(), classifier,
+                plan.single() == Side.WAN ? plan.wanSpan()[0] : plan.lanSpan()[0],
                 plan.decisions(), new EventSink() {
                     @Override
                     public void accept(ConntrackEvent e) {
@@ -118,7 +128,8 @@ final class Replay {
             decoders.add(new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
                     : new AnomalyCounts()));
         }
-        this.spans = new long[][] {plan.lanSpan(), plan.wanSpan()};
+        this.spans = plan.single() == null ? new long[][] {plan.lanSpan(), plan.wanSpan()}
+                : new long[][] {plan.single() == Side.LAN ? plan.lanSpan() : plan.wanSpan()};
         this.lastOrder = new long[plan.inputs().size()];
         Arrays.fill(lastOrder, Long.MIN_VALUE);
     }
@@ -183,7 +194,7 @@ final class Replay {
                         k -> "other:" + Analysis.interfaceName(k, plan.captures().get(0).interfaces));
             }
         } else {
-            s.side = idx == 0 ? Side.LAN : Side.WAN;
+            s.side = inputSide(idx);
         }
         long key = 0;
         if (d == Disposition.DECODED) {
@@ -194,7 +205,8 @@ final class Replay {
         }
         if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
                 && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
-                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP)) {
+                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP
+                        || plan.single() != null && stun(p))) {
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
         if (plan.counters() != null) {
@@ -204,6 +216,23 @@ final class Replay {
         matcher.offer(s);
         replayed++;
         if ((replayed & PEAK_SAMPLE_MASK) == 0) peak = Math.max(peak, matcher.held());
+    }
+
+    /**
+     * Whether a UDP payload is a STUN message (RFC 5389 §6: the first two bits zero, the magic cookie at offset 4):
+     * one capture keeps them for what the far side reports of the mapping.
+     */
+    private static boolean stun(Packet p) {
+        int o = p.payloadOffset;
+        return p.protocol == Protocols.UDP && p.payloadLength >= 20 && (p.data[o] & 0xc0) == 0
+                && (p.data[o + 4] & 0xff) == 0x21 && (p.data[o + 5] & 0xff) == 0x12
+                && (p.data[o + 6] & 0xff) == 0xa4 && (p.data[o + 7] & 0xff) == 0x42;
+    }
+
+    /** The side input {@code idx} of a two-capture or one-capture case shows. */
+    private Side inputSide(int idx) {
+        if (plan.single() != null) return plan.single();
+        return idx == 0 ? Side.LAN : Side.WAN;
     }
 
     /** After the last frame: the matcher releases what it holds, the model ages to the end, the counts close. */
@@ -232,7 +261,7 @@ final class Replay {
             n++;
             if (spans[i][1] == Long.MAX_VALUE) {
                 spans[i][1] = lastOrder[i];
-                matcher.captureEnded(i == 0 ? Side.LAN : Side.WAN, lastOrder[i]);
+                matcher.captureEnded(inputSide(i), lastOrder[i]);
             }
         }
         return n;
@@ -247,12 +276,15 @@ final class Replay {
         List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
                 in.model().timeouts(), plan.clock().externalAddresses(), model.helperOn(),
                 rewrites::verdict, plan.lanSpan(), plan.wanSpan()));
+        // one side's capture: what needs the other side (drops, leaks through the router, ALG errors) is not judged
+        if (plan.single() != null) findings = dev.natrecon.detect.OneSide.judgeable(findings);
         RunResult result = new RunResult(in.caseName(), plan.captures(), plan.roles(), plan.decisions(), plan.clock(),
                 outcomes, matched, matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(),
                 modelSummary, model.snapshots(), checks.events(), checks.tables(), checks.expectations(), rewrites,
                 findings, detection.keepalive(), limits(plan.captures(), bindings, detection, rewrites),
                 RunVerdict.decide(plan.captures(), plan.roles(), plan.clock(), outcomes, matched,
-                        matcher.matchedPairs(), plan.roleGuess(), plan.notes(), findings));
+                        matcher.matchedPairs(), plan.roleGuess(), plan.notes(), findings)
+                        .withVantage(plan.single() == null ? null : VantagePoint.label(plan.single())));
         sinks.finish(result);
         return result;
     }

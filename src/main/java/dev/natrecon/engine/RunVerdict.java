@@ -23,8 +23,35 @@ import java.util.Map;
  * @param worst    the most severe finding, or null when there is none
  * @param reasons  why the run is inconclusive (empty otherwise), most fundamental first
  * @param notes    what natrecon corrected in the inputs before judging them (the sides swapped), for the report
+ * @param vantage  for one capture of one side, the side it shows ({@link VantagePoint#label}); null for both sides
  */
-public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<String> notes) {
+public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<String> notes, String vantage) {
+    /**
+     * What one side's capture cannot show, for the report's "what one capture cannot show" section: each needs the
+     * packet as it was before and after the router.
+     */
+    public static final List<String> ONE_CAPTURE_CANNOT_SHOW = List.of(
+            "drops: whether the router dropped a packet needs its copy on the other side (or its absence there)",
+            "leaks through the router: a packet that left with its private source needs the WAN copy of a LAN packet",
+            "SIP helper (ALG) errors and rewrites: what the router changed in SIP and SDP needs the message on both "
+                    + "sides; a Contact or SDP address can only be compared with what the far side shows",
+            "the router's real translations and their timing: the mapping is known only as far as the far side "
+                    + "reports it (Via received/rport, STUN, SDP)");
+
+    /** A verdict of both sides' captures. */
+    public RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<String> notes) {
+        this(kind, worst, reasons, notes, null);
+    }
+
+    /** The same verdict for one capture of one side, naming it ({@code vantage} null: both sides). */
+    public RunVerdict withVantage(String vantage) {
+        return new RunVerdict(kind, worst, reasons, notes, vantage);
+    }
+
+    /** Whether this verdict is of one capture of one side. */
+    public boolean oneSide() {
+        return vantage != null;
+    }
     /** What a run can say about the router. */
     public enum Kind {
         /** At least one finding at warning or error. */
@@ -43,7 +70,7 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
      * One reason a run is inconclusive.
      *
      * @param id      stable name (summary.json, tests): {@code no_overlap}, {@code too_few_matched},
-     *                {@code roles_guessed}, {@code no_sip_or_rtp}
+     *                {@code roles_guessed}, {@code no_sip_or_rtp}, {@code nothing_judged} (one capture)
      * @param text    the reason in plain words, with its figures
      * @param figures the same figures by name, for summary.json
      */
@@ -113,9 +140,13 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
         List<Reason> reasons = new ArrayList<>();
         overlap(captures, roles, clock, reasons);
         // captures of different moments match nothing: that reason says it all
-        if (reasons.isEmpty()) matching(outcomes, matched, matchedPairs, reasons);
+        // one side's capture (one role, lan or wan) matches nothing by design: it is judged on what it shows alone
+        boolean oneSide = roles.size() == 1 && !roles.contains("router");
+        if (reasons.isEmpty() && !oneSide) matching(outcomes, matched, matchedPairs, reasons);
         if (guess != null) roles(guess, reasons);
-        media(captures, reasons);
+        // one side's capture is judged on what it shows alone: inconclusive only when nothing could be judged
+        if (!oneSide || findings.isEmpty()) media(captures, reasons);
+        if (oneSide && reasons.isEmpty() && findings.isEmpty()) nothingJudged(captures, reasons);
         Severity worst = Detection.worst(findings);
         Kind kind = !reasons.isEmpty() ? Kind.INCONCLUSIVE
                 : worst != null && worst.compareTo(Severity.WARNING) >= 0 ? Kind.FINDINGS : Kind.CLEAN;
@@ -200,6 +231,25 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
                         + "and public addresses, WAN %s from %d between public addresses, fewer than %d; give "
                         + "--lan-if and --wan-if", g.lan(), g.lanPackets(), g.wan(), g.wanPackets(),
                 MIN_ROLE_PACKETS), f));
+    }
+
+    /**
+     * One side's capture with SIP or RTP that gave no finding at all: with no SIP message natrecon could read (SIP
+     * over TLS, media without its SDP) nothing about the NAT was judged.
+     */
+    private static void nothingJudged(List<CaptureStats> captures, List<Reason> reasons) {
+        long sip = 0, rtp = 0;
+        for (CaptureStats c : captures) {
+            sip += c.matchKeyKinds.getOrDefault("sip", 0L);
+            rtp += c.ports.rtp();
+        }
+        if (sip > 0) return;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("sip_packets", sip);
+        f.put("rtp_packets", rtp);
+        reasons.add(new Reason("nothing_judged", String.format(Locale.ROOT, "one capture with no SIP natrecon could "
+                + "read (%d RTP-like packets; SIP over TLS, or signalling not captured): without the SDP the media "
+                + "cannot be tied to calls, and without the other side nothing about the NAT can be judged", rtp), f));
     }
 
     /** Nothing natrecon judges (SIP, RTP) in any capture: say what is there instead. */

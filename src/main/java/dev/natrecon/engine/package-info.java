@@ -30,6 +30,10 @@
  * settings name: LAN packets with no WAN copy and no ICMP answer once the WAN's connected route is gone, their replies
  * seen on the LAN only, the masquerade oif-changed kill when the WAN returns); {@code OperatorFlush} applies an
  * operator's {@code conntrack -D}/{@code -F} the settings give, within the precision of the time written.
+ * One capture of one side ({@link dev.natrecon.engine.AnalysisInputs#singleCapture()}) is replayed alone as the side
+ * {@link dev.natrecon.engine.VantagePoint} decides from its traffic (or {@code --side} gives), against an empty span
+ * for the other side, so no packet is ever missing there ({@code SingleCapture}); {@link dev.natrecon.engine.LoneCapture}
+ * tells such a capture from a router capture with several interfaces.
  * {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
  * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.

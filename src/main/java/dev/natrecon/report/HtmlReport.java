@@ -56,8 +56,10 @@ final class HtmlReport {
                 .raw("</style>\n</head>\n<body>\n");
         h.raw("<h1>").text("natrecon report: " + r.caseName()).raw("</h1>\n");
         h.raw("<div id=\"verdict\" class=\"").raw(worst).raw("\">Verdict: <b>").text(worst.toUpperCase(Locale.ROOT))
-                .raw("</b> — ").text(countsText(r.findings())).raw("</div>\n");
+                .raw("</b> — ").text(countsText(r.findings()))
+                .text(r.verdict().oneSide() ? " — one capture: " + r.verdict().vantage() : "").raw("</div>\n");
         verdictNotes(h, r.verdict());
+        oneCapture(h, r.verdict());
         inputs(h, r);
         limits(h, r);
         h.raw("<nav><a href=\"#findings\">Findings</a><a href=\"#calls\">SIP calls</a><a href=\"#timelines\">Timelines</a>"
@@ -72,6 +74,16 @@ final class HtmlReport {
                 + "(<code>analyze --no-redact</code> shows them)." : "Credentials are NOT redacted (--no-redact).")
                 .raw("</p>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** For one capture of one side: what it cannot show, right under the verdict. */
+    private static void oneCapture(SafeBuilder h, dev.natrecon.engine.RunVerdict v) {
+        if (!v.oneSide()) return;
+        h.raw("<section id=\"one-capture\"><h2>What one capture cannot show</h2>\n<p>").text("This is one capture "
+                + "of one side (" + v.vantage() + "). The findings below are what that side shows alone; these need "
+                + "the other side's capture too (give --lan and --wan, or --router):").raw("</p>\n<ul>\n");
+        for (String t : dev.natrecon.engine.RunVerdict.ONE_CAPTURE_CANNOT_SHOW) h.raw("<li>").text(t).raw("</li>\n");
+        h.raw("</ul></section>\n");
     }
 
     /** Why the run is inconclusive, and what was corrected in the inputs, right under the verdict. */

@@ -34,7 +34,14 @@ final class MarkdownSummary {
         List<FindingGroup> groups = Causes.group(r.findings());
         m.raw("**Verdict: ").raw(worst.toUpperCase(Locale.ROOT)).raw("** — ").raw(groups.isEmpty() ? "no findings"
                 : groups.size() + (groups.size() == 1 ? " finding" : " findings") + " (" + FindingGroup.tally(groups) + "), "
-                + r.findings().size() + (r.findings().size() == 1 ? " instance" : " instances")).raw("\n\n");
+                + r.findings().size() + (r.findings().size() == 1 ? " instance" : " instances"))
+                .text(r.verdict().oneSide() ? " — one capture: " + r.verdict().vantage() : "").raw("\n\n");
+        if (r.verdict().oneSide()) {
+            m.raw("## What one capture cannot show\n\nThe findings are what this side shows alone; these need the other "
+                    + "side's capture too:\n\n");
+            for (String t : dev.natrecon.engine.RunVerdict.ONE_CAPTURE_CANNOT_SHOW) m.raw("- ").text(t).raw("\n");
+            m.raw("\n");
+        }
         for (dev.natrecon.engine.RunVerdict.Reason x : r.verdict().reasons()) {
             m.raw("- Inconclusive: ").text(x.text()).raw("\n");
         }

@@ -118,7 +118,9 @@ public final class Summaries {
         Map<String, Object> verdict = new LinkedHashMap<>();
         verdict.put("result", r.verdict().kind().label());
         verdict.putAll(verdict(r.findings()));
+        if (r.verdict().oneSide()) verdict.put("vantage", r.verdict().vantage());
         m.put("verdict", verdict);
+        if (r.verdict().oneSide()) m.put("one_capture_cannot_show", dev.natrecon.engine.RunVerdict.ONE_CAPTURE_CANNOT_SHOW);
         List<Object> reasons = new ArrayList<>();
         for (dev.natrecon.engine.RunVerdict.Reason x : r.verdict().reasons()) {
             Map<String, Object> one = new LinkedHashMap<>();

@@ -32,14 +32,15 @@ class BatchFormulaTest {
         Files.copy(md.resolve("lan.pcap"), in.resolve(lonely));
         Path out = tmp.resolve("out");
         BatchRunner.Result r = BatchRunner.run(List.of(in), new BatchRunner.Options(out, 1, false, true), BatchListener.NONE);
-        assertEquals(1, r.cases().size(), r.toString());
-        assertEquals(1, r.unmatched().size(), r.toString());
+        // the lonely LAN capture is a one-sided case of its own (issue 17), its file name in the origin column
+        assertEquals(2, r.cases().size(), r.toString());
+        assertEquals(0, r.unmatched().size(), r.toString());
         boolean neutralised = false;
         List<Path> summaries;
         try (var s = Files.walk(out)) {
             summaries = s.filter(p -> p.getFileName().toString().endsWith(".csv") && p.toString().contains("summary")).toList();
         }
-        assertEquals(2, summaries.size(), summaries.toString());
+        assertEquals(3, summaries.size(), summaries.toString());
         for (Path f : summaries) {
             try (Reader rd = Files.newBufferedReader(f)) {
                 for (CSVRecord row : CSVFormat.DEFAULT.parse(rd)) {
@@ -51,12 +52,14 @@ class BatchFormulaTest {
                 }
             }
         }
-        assertTrue(neutralised, "the unmatched file has its row");
+        assertTrue(neutralised, "the lonely file has its row");
         String index = Files.readString(out.resolve("index.html"));
         assertTrue(index.contains("@SUM(1+1)&lt;b&gt;x-lan.pcap"), index);
         assertFalse(index.contains("<b>x"), index);
         BatchRunner.Result again = BatchRunner.run(List.of(in), new BatchRunner.Options(out, 1, false, true), BatchListener.NONE);
-        assertTrue(again.cases().get(0).resumed(), "the case-summary.csv record reads back: not rerun");
-        assertEquals(r.cases().get(0).origin(), again.cases().get(0).origin());
+        for (int i = 0; i < again.cases().size(); i++) {
+            assertTrue(again.cases().get(i).resumed(), "the case-summary.csv record reads back: not rerun");
+            assertEquals(r.cases().get(i).origin(), again.cases().get(i).origin());
+        }
     }
 }

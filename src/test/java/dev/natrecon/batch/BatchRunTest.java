@@ -98,24 +98,27 @@ class BatchRunTest {
 
     void assertMixed(BatchRunner.Result r, String prefix, Path out) throws IOException {
         Map<String, CaseOutcome> c = byName(r);
-        assertEquals(4, r.cases().size(), r.cases().toString());
+        assertEquals(5, r.cases().size(), r.cases().toString());
         assertEquals("clean", c.get(prefix + "_tickets_baseline").verdict());
         assertEquals("error", c.get(prefix + "_tickets_leaked-private-source").verdict());
         assertEquals(2, c.get(prefix + "_tickets_leaked-private-source").counts().get("nat.private_source_leak"));
         CaseOutcome junk = c.get(prefix + "_tickets_junk");
         assertTrue(junk.failed());
-        assertEquals("single router capture", junk.rule());
+        assertEquals("lone capture", junk.rule());
         assertTrue(junk.error().contains(prefix + ".") && junk.error().contains("!tickets/junk.pcap: not a pcap or pcapng file"),
                 junk.error());
         CaseOutcome call7 = c.get(prefix + "_tickets_call7");
         assertTrue(call7.failed());
         assertTrue(call7.error().contains("!tickets/call7/call7-lan.pcap.gz: gzip stream ends early"), call7.error());
-        assertEquals(1, r.unmatched().size());
-        assertTrue(r.unmatched().get(0).file().endsWith("!tickets/lonely-lan.pcap"), r.unmatched().toString());
+        // a LAN capture without its WAN partner is a case of its own, analysed as the LAN side alone (issue 17)
+        CaseOutcome lonely = c.get(prefix + "_tickets_lonely");
+        assertFalse(lonely.failed(), lonely.toString());
+        assertEquals("one side by name: lan (no wan-side partner)", lonely.rule());
+        assertTrue(lonely.origin().endsWith("!tickets/lonely-lan.pcap"), lonely.origin());
+        assertEquals(List.of(), r.unmatched());
         assertEquals(3, r.exitStatus(Severity.ERROR));
         List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-        assertEquals(1 + 4 + 1, summary.size(), String.join("\n", summary));
-        assertTrue(summary.get(5).contains("no_case") && summary.get(5).contains("no wan-side partner"), summary.get(5));
+        assertEquals(1 + 5, summary.size(), String.join("\n", summary));
         String index = Files.readString(out.resolve("index.html"));
         assertTrue(index.contains("cases/" + prefix + "_tickets_leaked-private-source/report.html") && index.contains("lonely-lan.pcap"), index);
         assertTrue(Files.isRegularFile(out.resolve("cases/" + prefix + "_tickets_baseline/summary.json")));

@@ -1,0 +1,45 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.capture.AnomalyCounts;
+import dev.natrecon.capture.CaptureReader;
+import dev.natrecon.capture.RawFrame;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.Packet;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What one capture given alone is ({@code analyze FILE}, a lone capture in a batch): a router capture when its IP
+ * packets come from two or more interfaces (pcapng interfaces, or the interface index of Linux cooked v2), which the
+ * router form analyses as its LAN and WAN; else one capture of one side ({@link AnalysisInputs#single}). A Linux
+ * cooked v1 capture ({@code tcpdump -i any} without {@code -y LINUX_SLL2}) records no interface, so it counts as one.
+ */
+public final class LoneCapture {
+    private LoneCapture() {
+    }
+
+    /** The inputs for {@code file} given alone; {@code side} is {@code --side} ("lan", "wan") or null. */
+    public static AnalysisInputs inputs(Path file, String side) throws IOException {
+        if (side == null && interfacesWithIp(file) >= 2) {
+            return new AnalysisInputs(null, null, file, null, null, null, AnalysisInputs.DEFAULT_MATCH_WINDOW_SECONDS);
+        }
+        return AnalysisInputs.single(file, side);
+    }
+
+    /** How many interfaces carry IP packets in {@code file} (stops counting at two). */
+    static int interfacesWithIp(Path file) throws IOException {
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            FrameDecoder dec = new FrameDecoder(new AnomalyCounts());
+            RawFrame f = new RawFrame();
+            Packet p = dec.packet;
+            int first = Integer.MIN_VALUE;
+            while (reader.next(f)) {
+                if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
+                int key = Analysis.interfaceKey(f, p);
+                if (first == Integer.MIN_VALUE) first = key;
+                else if (key != first) return 2;
+            }
+            return first == Integer.MIN_VALUE ? 0 : 1;
+        }
+    }
+}
