@@ -46,7 +46,7 @@ final class Replay {
     record Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
                 List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
                 long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
-                SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes) {
+                SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes, CookedSides cooked) {
     }
 
     /** How often (in frames) the matcher's held frames are sampled for the peak. */
@@ -174,7 +174,7 @@ final class Replay {
             s.linkEventAddress = p.linkEventAddress;
         }
         if (in.routerCapture()) {
-            int ik = Analysis.interfaceKey(f, p);
+            int ik = Analysis.interfaceKey(f, p, plan.cooked());
             Side side = plan.sideOf().get(ik);
             s.side = side == null ? Side.LAN : side;
             if (side == null) {

@@ -1,0 +1,127 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.LinkType;
+import dev.natrecon.decode.Packet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The LAN or WAN side of each frame of a router's Linux cooked v1 capture, decided per
+ * {@link CookedLinkGroups link-layer group} from the {@link CookedCopyPairing copy pairs}: a group takes the side most
+ * of its pairs gave it. A group with no pair (frames the router dropped or sent itself, on a link that forwarded
+ * nothing) falls back to its addresses as the interface roles of other router captures do: only between an inside
+ * and an outside address is the LAN, only between outside addresses the WAN. Anything else is "side unknown": listed
+ * but never matched, and said so in the decisions.
+ *
+ * <p>The replay asks {@link #key} per frame: a lookup in primitive arrays, no allocation. Its keys are virtual
+ * interface keys (negative, so they never meet a pcapng interface id or an SLL2 interface index).
+ */
+final class CookedSides {
+    static final int LAN_KEY = -2, WAN_KEY = -3, UNKNOWN_KEY = -4;
+    private static final String WHY = "Linux cooked v1 records no interface, so each forwarded packet's received and "
+            + "sent copies were paired by content";
+
+    private final CookedLinkGroups groups;
+    private final Side[] sideOf;
+    private final List<String> decisions = new ArrayList<>();
+    private final long sidedPairs;
+    private final long unknownFrames;
+    private final boolean bothSides;
+
+    private CookedSides(CookedCopyPairing pairing) {
+        groups = pairing.groups;
+        sideOf = new Side[groups.size()];
+        List<String> lan = new ArrayList<>(), wan = new ArrayList<>(), unknown = new ArrayList<>();
+        long unknownCount = pairing.ungrouped;
+        for (int g = 0; g < groups.size(); g++) {
+            long l = pairing.lanVotes[g], w = pairing.wanVotes[g];
+            String reason;
+            Side side;
+            if (l + w > 0) {
+                side = l > w ? Side.LAN : w > l ? Side.WAN : null;
+                long against = Math.min(l, w);
+                reason = side == null
+                        ? String.format(Locale.ROOT, "%d copy pairs said LAN and %d WAN", l, w)
+                        : against == 0 ? String.format(Locale.ROOT, "%d copy pairs", Math.max(l, w))
+                        : String.format(Locale.ROOT, "%d copy pairs, %d of them said the other side", l + w, against);
+            } else if (groups.hatype(g) == InputChecks.ARPHRD_LOOPBACK) {
+                side = null;
+                reason = "the loopback interface";
+            } else if (pairing.insideOutside[g] > 0 && pairing.outsideOutside[g] == 0) {
+                side = Side.LAN;
+                reason = String.format(Locale.ROOT, "no forwarded copy; its %d packets go between inside and outside "
+                        + "addresses", pairing.insideOutside[g]);
+            } else if (pairing.outsideOutside[g] > 0 && pairing.insideOutside[g] == 0) {
+                side = Side.WAN;
+                reason = String.format(Locale.ROOT, "no forwarded copy; its %d packets go between outside addresses",
+                        pairing.outsideOutside[g]);
+            } else {
+                side = null;
+                reason = "no forwarded copy and its addresses do not tell";
+            }
+            sideOf[g] = side;
+            String item = String.format(Locale.ROOT, "%s (%s)", groups.describe(g), reason);
+            if (side == Side.LAN) lan.add(item);
+            else if (side == Side.WAN) wan.add(item);
+            else {
+                unknown.add(String.format(Locale.ROOT, "%d %s", pairing.frames[g], item));
+                unknownCount += pairing.frames[g];
+            }
+        }
+        sidedPairs = pairing.sidedPairs();
+        unknownFrames = unknownCount;
+        bothSides = !lan.isEmpty() && !wan.isEmpty() && sidedPairs > 0;
+        decisions.add("LAN side: " + (lan.isEmpty() ? "none" : String.join("; ", lan)) + " [" + WHY + "]");
+        decisions.add("WAN side: " + (wan.isEmpty() ? "none" : String.join("; ", wan)));
+        decisions.add(String.format(Locale.ROOT, "copy pairs: %d told the side%s", sidedPairs,
+                pairing.unsidedPairs == 0 ? "" : String.format(Locale.ROOT, ", %d more changed no address or both "
+                        + "(routed without NAT, or hairpin) and told none", pairing.unsidedPairs)));
+        if (unknownFrames > 0) {
+            decisions.add(String.format(Locale.ROOT, "side unknown: %d IP frames, listed but not matched (%s)",
+                    unknownFrames, unknown.isEmpty()
+                            ? "beyond " + CookedLinkGroups.MAX_GROUPS + " link-layer addresses"
+                            : String.join("; ", unknown)));
+        }
+    }
+
+    /** The sides the pairs and addresses give. */
+    static CookedSides decide(CookedCopyPairing pairing) {
+        return new CookedSides(pairing);
+    }
+
+    /** Whether both sides were found and at least one copy pair told them apart. */
+    boolean bothSides() {
+        return bothSides;
+    }
+
+    long sidedPairs() {
+        return sidedPairs;
+    }
+
+    long unknownFrames() {
+        return unknownFrames;
+    }
+
+    List<String> decisions() {
+        return decisions;
+    }
+
+    /** The virtual interface key of a cooked v1 frame: {@link #LAN_KEY}, {@link #WAN_KEY} or {@link #UNKNOWN_KEY}. */
+    int key(Packet p) {
+        int g = groups.find(p);
+        Side s = g < 0 ? null : sideOf[g];
+        return s == Side.LAN ? LAN_KEY : s == Side.WAN ? WAN_KEY : UNKNOWN_KEY;
+    }
+
+    /** Whether {@link #key} applies to this frame (a Linux cooked v1 frame). */
+    static boolean applies(Packet p) {
+        return p.linkType == LinkType.LINUX_SLL && p.interfaceIndex < 0;
+    }
+
+    /** Display name of a virtual key. */
+    static String name(int key) {
+        return key == LAN_KEY ? "LAN side (paired copies)" : key == WAN_KEY ? "WAN side (paired copies)" : "side unknown";
+    }
+}
