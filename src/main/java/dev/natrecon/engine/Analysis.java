@@ -69,6 +69,26 @@ public final class Analysis {
         return survey(file, null, Long.MAX_VALUE, Inside.privateRanges(), null, null).stats;
     }
 
+    /**
+     * Forwarded packets whose received and sent copies a Linux cooked v1 capture holds, paired by content and told
+     * apart by NAT ({@link CookedCopyPairing}), in its first {@code frameLimit} frames: more than zero means a router's
+     * {@code tcpdump -i any} (analyze it as {@code --router}), zero a capture of one side. 0 for other link types.
+     */
+    public static long routerCopyPairs(Path file, long frameLimit) throws IOException {
+        CookedCopyPairing pairing = new CookedCopyPairing(Inside.privateRanges());
+        MatchKeys keys = new MatchKeys();
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            FrameDecoder dec = new FrameDecoder(new dev.natrecon.capture.AnomalyCounts());
+            RawFrame f = new RawFrame();
+            for (long read = 0; read < frameLimit && reader.next(f); read++) {
+                if (dec.decode(f, f.timestampNanos) == Disposition.DECODED && CookedSides.applies(dec.packet)) {
+                    pairing.frame(dec.packet, keys.key(dec.packet), f.timestampNanos);
+                }
+            }
+        }
+        return pairing.sidedPairs();
+    }
+
     /** Per-interface evidence gathered in a router capture's survey. */
     static final class InterfaceEvidence {
         final int key;
@@ -305,8 +325,8 @@ public final class Analysis {
                 if (!cooked.bothSides()) {
                     throw new IllegalArgumentException(in.router() + ": Linux cooked v1 (SLL) capture with no packet "
                             + "seen both as received and as forwarded by NAT (" + cooked.sidedPairs() + " copy pairs), "
-                            + "so it holds one side of the router only: give it as --lan or --wan with the other "
-                            + "side's capture, or capture on the router with 'tcpdump -i any'");
+                            + "so it shows one side of the router only (a host's capture, or one interface's): give "
+                            + "it with --lan or --wan and the other side's capture with the other");
                 }
                 ev.clear();
                 router = survey(in.router(), ev, Long.MAX_VALUE, inside, null, cooked);

@@ -66,6 +66,17 @@ class CookedCaptureTest {
                 any.decisions() + " vs " + two.matchedPairs());
     }
 
+    /** The probe that tells a router's -i any capture from one side's, for choosing how to analyze a lone file. */
+    @Test
+    void routerCopyPairsTellsARouterCaptureFromOneSide() throws IOException {
+        assertEquals(509, Analysis.routerCopyPairs(LAB.resolve("router.pcap"), Long.MAX_VALUE));
+        assertEquals(0, Analysis.routerCopyPairs(LAB.resolve("lan.pcap"), Long.MAX_VALUE), "Ethernet: not cooked v1");
+        // a host's own -i any (a SIP client on TLS with RTP): nothing forwarded
+        assertEquals(0, Analysis.routerCopyPairs(PublicCorpusTest.CORPUS.resolve("encap/sip_tls13_rtcp_sll.pcap"),
+                Long.MAX_VALUE));
+        assertTrue(Analysis.routerCopyPairs(LAB.resolve("router.pcap"), 100) <= 50);
+    }
+
     /** Ethernet frame → Linux cooked v1: packet type (4 sent by the router, else 0 to us), ARPHRD_ETHER, source MAC. */
     static byte[] sll(byte[] eth, int packetType) {
         return ByteBuffer.allocate(16 + eth.length - 14).putShort((short) packetType).putShort((short) 1)
