@@ -20,6 +20,8 @@ import java.util.Locale;
  */
 final class CookedSides {
     static final int LAN_KEY = -2, WAN_KEY = -3, UNKNOWN_KEY = -4;
+    /** Link-layer groups named one by one per side in the decisions; the rest are summed up (a LAN of many phones). */
+    static final int NAMED_GROUPS = 4;
     private static final String WHY = "Linux cooked v1 records no interface, so each forwarded packet's received and "
             + "sent copies were paired by content";
 
@@ -33,7 +35,7 @@ final class CookedSides {
     private CookedSides(CookedCopyPairing pairing) {
         groups = pairing.groups;
         sideOf = new Side[groups.size()];
-        List<String> lan = new ArrayList<>(), wan = new ArrayList<>(), unknown = new ArrayList<>();
+        List<Item> lan = new ArrayList<>(), wan = new ArrayList<>(), unknown = new ArrayList<>();
         long unknownCount = pairing.ungrouped;
         for (int g = 0; g < groups.size(); g++) {
             long l = pairing.lanVotes[g], w = pairing.wanVotes[g];
@@ -63,18 +65,18 @@ final class CookedSides {
             }
             sideOf[g] = side;
             String item = String.format(Locale.ROOT, "%s (%s)", groups.describe(g), reason);
-            if (side == Side.LAN) lan.add(item);
-            else if (side == Side.WAN) wan.add(item);
+            if (side == Side.LAN) lan.add(new Item(item, l + w, pairing.frames[g]));
+            else if (side == Side.WAN) wan.add(new Item(item, l + w, pairing.frames[g]));
             else {
-                unknown.add(String.format(Locale.ROOT, "%d %s", pairing.frames[g], item));
+                unknown.add(new Item(String.format(Locale.ROOT, "%d %s", pairing.frames[g], item), 0, pairing.frames[g]));
                 unknownCount += pairing.frames[g];
             }
         }
         sidedPairs = pairing.sidedPairs();
         unknownFrames = unknownCount;
         bothSides = !lan.isEmpty() && !wan.isEmpty() && sidedPairs > 0;
-        decisions.add("LAN side: " + (lan.isEmpty() ? "none" : String.join("; ", lan)) + " [" + WHY + "]");
-        decisions.add("WAN side: " + (wan.isEmpty() ? "none" : String.join("; ", wan)));
+        decisions.add("LAN side: " + list(lan) + " [" + WHY + "]");
+        decisions.add("WAN side: " + list(wan));
         decisions.add(String.format(Locale.ROOT, "copy pairs: %d told the side%s", sidedPairs,
                 pairing.unsidedPairs == 0 ? "" : String.format(Locale.ROOT, ", %d more changed no address or both "
                         + "(routed without NAT, or hairpin) and told none", pairing.unsidedPairs)));
@@ -82,8 +84,33 @@ final class CookedSides {
             decisions.add(String.format(Locale.ROOT, "side unknown: %d IP frames, listed but not matched (%s)",
                     unknownFrames, unknown.isEmpty()
                             ? "beyond " + CookedLinkGroups.MAX_GROUPS + " link-layer addresses"
-                            : String.join("; ", unknown)));
+                            : list(unknown)));
         }
+    }
+
+    /** One link-layer group in the decisions: its text, the copy pairs and frames behind it. */
+    private record Item(String text, long pairs, long frames) {
+    }
+
+    /** The groups with the most pairs (then frames) by name, the others summed up. */
+    private static String list(List<Item> items) {
+        if (items.isEmpty()) return "none";
+        List<Item> sorted = new ArrayList<>(items);
+        sorted.sort((a, b) -> a.pairs != b.pairs ? Long.compare(b.pairs, a.pairs) : Long.compare(b.frames, a.frames));
+        List<String> parts = new ArrayList<>();
+        long pairs = 0, frames = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            if (i < NAMED_GROUPS) parts.add(sorted.get(i).text);
+            else {
+                pairs += sorted.get(i).pairs;
+                frames += sorted.get(i).frames;
+            }
+        }
+        if (sorted.size() > NAMED_GROUPS) {
+            parts.add(String.format(Locale.ROOT, "and %d more link-layer addresses (%d copy pairs, %d frames)",
+                    sorted.size() - NAMED_GROUPS, pairs, frames));
+        }
+        return String.join("; ", parts);
     }
 
     /** The sides the pairs and addresses give. */

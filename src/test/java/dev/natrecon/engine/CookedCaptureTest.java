@@ -59,7 +59,8 @@ class CookedCaptureTest {
         assertEquals(m2.expectationEvents(), ma.expectationEvents());
         assertEquals(m2.rewritesEqual(), ma.rewritesEqual());
         assertEquals(m2.rewritesPredicted(), ma.rewritesPredicted());
-        assertTrue(any.decisions().get(0).startsWith("LAN side: frames received from 02:4e:52:01:00:0a ("),
+        assertTrue(any.decisions().get(0).startsWith("LAN side: ")
+                && any.decisions().get(0).contains("frames received from 02:4e:52:01:00:0a (254 copy pairs)"),
                 any.decisions().toString());
         assertTrue(any.decisions().get(1).contains("frames received from 02:4e:52:02:00:05 ("), any.decisions().toString());
         assertTrue(any.decisions().get(2).startsWith("copy pairs: " + two.matchedPairs() + " told the side"),
@@ -75,6 +76,21 @@ class CookedCaptureTest {
         assertEquals(0, Analysis.routerCopyPairs(PublicCorpusTest.CORPUS.resolve("encap/sip_tls13_rtcp_sll.pcap"),
                 Long.MAX_VALUE));
         assertTrue(Analysis.routerCopyPairs(LAB.resolve("router.pcap"), 100) <= 50);
+    }
+
+    /**
+     * The public corpus's Linux cooked v1 files are hosts' captures (a SIP client, a media endpoint, tcpdump's and
+     * PcapPlusPlus's format samples): as {@code --router} each gets the one-line refusal naming it, with 0 copy pairs.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"encap/ipv6_frag_sll.pcap", "encap/sip_tls13_rtcp_sll.pcap",
+        "format/nsec_sll_tcp.pcap", "format/snaplen128_sll.pcap", "media/rtcp_compound_sll.pcap"})
+    void publicCookedV1CapturesAreOneSided(String name) {
+        Path file = PublicCorpusTest.CORPUS.resolve(name);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Analysis.run(new AnalysisInputs(null, null, file, null, null, null, 1.0), List.of()));
+        assertTrue(e.getMessage().startsWith(file + ": Linux cooked v1 (SLL) capture with no packet seen both as "
+                + "received and as forwarded by NAT (0 copy pairs)"), e.getMessage());
     }
 
     /** Ethernet frame → Linux cooked v1: packet type (4 sent by the router, else 0 to us), ARPHRD_ETHER, source MAC. */
@@ -221,6 +237,12 @@ class CookedCaptureTest {
         CookedSides sides = CookedSides.decide(pairing);
         assertTrue(!sides.bothSides());
         assertNull(sides.decisions().stream().filter(l -> l.startsWith("WAN side: frames")).findFirst().orElse(null));
+        // each group's one packet goes from a private to a public address: the LAN by addresses, named up to a bound
+        assertTrue(sides.decisions().get(0).contains("; and " + (CookedLinkGroups.MAX_GROUPS - CookedSides.NAMED_GROUPS)
+                + " more link-layer addresses (0 copy pairs, " + (CookedLinkGroups.MAX_GROUPS - CookedSides.NAMED_GROUPS)
+                + " frames)"), sides.decisions().get(0));
+        assertTrue(sides.decisions().get(3).startsWith("side unknown: 5 IP frames, listed but not matched (beyond "),
+                sides.decisions().toString());
     }
 
     private static List<String> describe(List<Binding> bindings) {
