@@ -1,6 +1,7 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.correlate.Inside;
+import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Packet;
 import java.util.Arrays;
@@ -46,6 +47,13 @@ final class CookedCopyPairing {
     final long[] lanVotes = new long[CookedLinkGroups.MAX_GROUPS], wanVotes = new long[CookedLinkGroups.MAX_GROUPS],
             frames = new long[CookedLinkGroups.MAX_GROUPS], insideOutside = new long[CookedLinkGroups.MAX_GROUPS],
             outsideOutside = new long[CookedLinkGroups.MAX_GROUPS];
+    /** Addresses per group kept for {@link CookedAddressSides} (a group's first distinct ones, source and destination). */
+    static final int ADDRESS_SAMPLES = 8;
+    final long[] sampleHi = new long[CookedLinkGroups.MAX_GROUPS * ADDRESS_SAMPLES],
+            sampleLo = new long[CookedLinkGroups.MAX_GROUPS * ADDRESS_SAMPLES];
+    final int[] samples = new int[CookedLinkGroups.MAX_GROUPS];
+    /** The side of the copies each address appeared in. */
+    final CookedAddressSides addressSides = new CookedAddressSides();
     /** Pairs that changed neither or both addresses (routed without NAT, or hairpin NAT): no side from them. */
     long unsidedPairs;
     /** Decoded cooked v1 frames beyond {@link CookedLinkGroups#MAX_GROUPS} groups. */
@@ -63,6 +71,10 @@ final class CookedCopyPairing {
             return;
         }
         frames[g]++;
+        if (samples[g] < ADDRESS_SAMPLES) {
+            sample(g, p.srcHi, p.srcLo);
+            sample(g, p.dstHi, p.dstLo);
+        }
         boolean sIn = inside.contains(p.srcHi, p.srcLo), dIn = inside.contains(p.dstHi, p.dstLo);
         if (!Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo)) {
             if (sIn != dIn) insideOutside[g]++;
@@ -106,6 +118,20 @@ final class CookedCopyPairing {
         int lan = srcChanged ? received : sent, wan = srcChanged ? sent : received;
         lanVotes[lan]++;
         wanVotes[wan]++;
+        Side currentSide = g == lan ? Side.LAN : Side.WAN;
+        addressSides.add(p.srcHi, p.srcLo, currentSide);
+        addressSides.add(p.dstHi, p.dstLo, currentSide);
+        addressSides.add(srcHi[i], srcLo[i], currentSide.other());
+        addressSides.add(dstHi[i], dstLo[i], currentSide.other());
+    }
+
+    private void sample(int g, long hi, long lo) {
+        int base = g * ADDRESS_SAMPLES, n = samples[g];
+        for (int k = base; k < base + n; k++) if (sampleHi[k] == hi && sampleLo[k] == lo) return;
+        if (n == ADDRESS_SAMPLES) return;
+        sampleHi[base + n] = hi;
+        sampleLo[base + n] = lo;
+        samples[g] = n + 1;
     }
 
     /** Pairs that gave a side. */

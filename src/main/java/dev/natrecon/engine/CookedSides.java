@@ -51,6 +51,10 @@ final class CookedSides {
             } else if (groups.hatype(g) == InputChecks.ARPHRD_LOOPBACK) {
                 side = null;
                 reason = "the loopback interface";
+            } else if ((reason = oneSidedAddress(pairing, g, CookedAddressSides.LAN)) != null) {
+                side = Side.LAN;
+            } else if ((reason = oneSidedAddress(pairing, g, CookedAddressSides.WAN)) != null) {
+                side = Side.WAN;
             } else if (pairing.insideOutside[g] > 0 && pairing.outsideOutside[g] == 0) {
                 side = Side.LAN;
                 reason = String.format(Locale.ROOT, "no forwarded copy; its %d packets go between inside and outside "
@@ -86,6 +90,23 @@ final class CookedSides {
                             ? "beyond " + CookedLinkGroups.MAX_GROUPS + " link-layer addresses"
                             : list(unknown)));
         }
+    }
+
+    /**
+     * "no forwarded copy; its address A appears only in the LAN copies" when the group's sampled addresses include one
+     * seen only in copies of {@code side} and none seen only in the other side's; else null.
+     */
+    private static String oneSidedAddress(CookedCopyPairing pairing, int g, int side) {
+        String found = null;
+        int base = g * CookedCopyPairing.ADDRESS_SAMPLES;
+        for (int k = base; k < base + pairing.samples[g]; k++) {
+            int seen = pairing.addressSides.sides(pairing.sampleHi[k], pairing.sampleLo[k]);
+            if (seen == (CookedAddressSides.LAN | CookedAddressSides.WAN) || seen == 0) continue;
+            if (seen != side) return null;
+            if (found == null) found = dev.natrecon.decode.Addresses.format(pairing.sampleHi[k], pairing.sampleLo[k]);
+        }
+        return found == null ? null : "no forwarded copy; its address " + found + " appears only in the "
+                + (side == CookedAddressSides.LAN ? "LAN" : "WAN") + " copies";
     }
 
     /** One link-layer group in the decisions: its text, the copy pairs and frames behind it. */

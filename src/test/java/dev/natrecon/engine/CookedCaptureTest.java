@@ -159,13 +159,24 @@ class CookedCaptureTest {
         // another LAN host whose packet to the provider the router drops: private to public, so the LAN
         frames.add(sll(stray(rtp, 0x020000000098L, 0xc0a8011e, 0xcb007105, 0x22222222), 0));
         nanos.add(t + 2000);
+        // a LAN host's packet to the phone, which the router only sees: the phone's address is in LAN copies only
+        frames.add(sll(stray(rtp, 0x020000000097L, 0xc0a80132, 0xc0a8010a, 0x33333333), 0));
+        nanos.add(t + 3000);
+        // an upstream modem (private 10.0.0.1) to the router's WAN address: by address class it would be the LAN, but
+        // 203.0.113.2 appears only in the WAN copies
+        frames.add(sll(stray(rtp, 0x020000000096L, 0x0a000001, 0xcb007102, 0x44444444), 0));
+        nanos.add(t + 4000);
         RunResult r = Analysis.run(new AnalysisInputs(null, null, write(frames, nanos), null, null, null, 1.0), List.of());
         String d = String.join("\n", r.decisions());
+        assertTrue(d.contains("frames received from 02:00:00:00:00:97 (no forwarded copy; its address 192.168.1.10 "
+                + "appears only in the LAN copies)"), d);
+        assertTrue(d.contains("frames received from 02:00:00:00:00:96 (no forwarded copy; its address 203.0.113.2 "
+                + "appears only in the WAN copies)"), d);
         assertTrue(d.contains("frames received from 02:00:00:00:00:98 (no forwarded copy; its 1 packets go between "
                 + "inside and outside addresses)"), d);
         assertTrue(d.contains("side unknown: 1 IP frames, listed but not matched (1 frames received from "
                 + "02:00:00:00:00:99 (no forwarded copy and its addresses do not tell))"), d);
-        assertEquals(2, r.outcome(Side.LAN, Outcome.NO_COUNTERPART), d);
+        assertEquals(3, r.outcome(Side.LAN, Outcome.NO_COUNTERPART) + r.outcome(Side.LAN, Outcome.LOCAL), d);
         assertEquals(508, r.matched(Side.LAN));
         assertEquals(508, r.matched(Side.WAN));
     }
