@@ -25,8 +25,17 @@ final class CookedSides {
     private static final String WHY = "Linux cooked v1 records no interface, so each forwarded packet's received and "
             + "sent copies were paired by content";
 
+    /**
+     * Share of a group's copy pairs the losing side may have before the group counts as two links sharing one address
+     * (VLAN subinterfaces of one port send with the same MAC): its frames are then sided one by one by their addresses.
+     * A clean group has no pair against it; a tenth leaves room for a few odd pairs without splitting a link.
+     */
+    static final double MIXED_SHARE = 0.1;
+
     private final CookedLinkGroups groups;
+    private final CookedAddressSides addressSides;
     private final Side[] sideOf;
+    private final boolean[] mixed;
     private final List<String> decisions = new ArrayList<>();
     private final long sidedPairs;
     private final long unknownFrames;
@@ -34,14 +43,21 @@ final class CookedSides {
 
     private CookedSides(CookedCopyPairing pairing) {
         groups = pairing.groups;
+        addressSides = pairing.addressSides;
         sideOf = new Side[groups.size()];
-        List<Item> lan = new ArrayList<>(), wan = new ArrayList<>(), unknown = new ArrayList<>();
+        mixed = new boolean[groups.size()];
+        List<Item> lan = new ArrayList<>(), wan = new ArrayList<>(), unknown = new ArrayList<>(), shared = new ArrayList<>();
         long unknownCount = pairing.ungrouped;
         for (int g = 0; g < groups.size(); g++) {
             long l = pairing.lanVotes[g], w = pairing.wanVotes[g];
             String reason;
             Side side;
-            if (l + w > 0) {
+            if (Math.min(l, w) > 0 && Math.min(l, w) >= MIXED_SHARE * (l + w)) {
+                mixed[g] = true;
+                shared.add(new Item(String.format(Locale.ROOT, "%s (%d copy pairs said LAN, %d WAN)",
+                        groups.describe(g), l, w), l + w, pairing.frames[g]));
+                continue;
+            } else if (l + w > 0) {
                 side = l > w ? Side.LAN : w > l ? Side.WAN : null;
                 long against = Math.min(l, w);
                 reason = side == null
@@ -78,12 +94,17 @@ final class CookedSides {
         }
         sidedPairs = pairing.sidedPairs();
         unknownFrames = unknownCount;
-        bothSides = !lan.isEmpty() && !wan.isEmpty() && sidedPairs > 0;
+        bothSides = (!lan.isEmpty() || !shared.isEmpty()) && (!wan.isEmpty() || !shared.isEmpty()) && sidedPairs > 0;
         decisions.add("LAN side: " + list(lan) + " [" + WHY + "]");
         decisions.add("WAN side: " + list(wan));
         decisions.add(String.format(Locale.ROOT, "copy pairs: %d told the side%s", sidedPairs,
                 pairing.unsidedPairs == 0 ? "" : String.format(Locale.ROOT, ", %d more changed no address or both "
                         + "(routed without NAT, or hairpin) and told none", pairing.unsidedPairs)));
+        if (!shared.isEmpty()) {
+            decisions.add("LAN or WAN per frame, by its addresses (two interfaces share one link-layer address; a frame "
+                    + "with an address seen only in one side's copies takes that side, any other is side unknown): "
+                    + list(shared));
+        }
         if (unknownFrames > 0) {
             decisions.add(String.format(Locale.ROOT, "side unknown: %d IP frames, listed but not matched (%s)",
                     unknownFrames, unknown.isEmpty()
@@ -159,8 +180,17 @@ final class CookedSides {
     /** The virtual interface key of a cooked v1 frame: {@link #LAN_KEY}, {@link #WAN_KEY} or {@link #UNKNOWN_KEY}. */
     int key(Packet p) {
         int g = groups.find(p);
+        if (g >= 0 && mixed[g]) return byAddress(p);
         Side s = g < 0 ? null : sideOf[g];
         return s == Side.LAN ? LAN_KEY : s == Side.WAN ? WAN_KEY : UNKNOWN_KEY;
+    }
+
+    /** The side of a frame of a mixed group: the one side its source or destination address was seen on alone. */
+    private int byAddress(Packet p) {
+        int src = addressSides.sides(p.srcHi, p.srcLo), dst = addressSides.sides(p.dstHi, p.dstLo);
+        boolean lan = src == CookedAddressSides.LAN || dst == CookedAddressSides.LAN;
+        boolean wan = src == CookedAddressSides.WAN || dst == CookedAddressSides.WAN;
+        return lan == wan ? UNKNOWN_KEY : lan ? LAN_KEY : WAN_KEY;
     }
 
     /** Whether {@link #key} applies to this frame (a Linux cooked v1 frame). */

@@ -181,6 +181,31 @@ class CookedCaptureTest {
         assertEquals(508, r.matched(Side.WAN));
     }
 
+    /** VLAN subinterfaces of one port send with one MAC: the router's sent frames are sided one by one by address. */
+    @Test
+    void twoInterfacesSharingOneMacAreSplitByAddress() throws IOException {
+        List<byte[]> frames = new ArrayList<>();
+        List<Long> nanos = new ArrayList<>();
+        for (RouterCaptureTest.Frame f : RouterCaptureTest.baseline()) {
+            byte[] b = f.bytes().clone();
+            if (srcMac(b) == ROUTER_WAN_MAC) {
+                for (int i = 0; i < 6; i++) b[6 + i] = (byte) (ROUTER_LAN_MAC >>> (40 - 8 * i));
+            }
+            frames.add(cooked(b));
+            nanos.add(f.nanos());
+        }
+        RunResult r = Analysis.run(new AnalysisInputs(null, null, write(frames, nanos), null, null, null, 1.0), List.of());
+        String d = String.join("\n", r.decisions());
+        assertTrue(d.contains("LAN or WAN per frame, by its addresses (two interfaces share one link-layer address; "
+                + "a frame with an address seen only in one side's copies takes that side, any other is side unknown): "
+                + "frames sent from 02:4e:52:01:00:01 (255 copy pairs said LAN, 254 WAN)"), d);
+        for (Side s : Side.values()) {
+            assertEquals(509, r.matchable(s), s.label());
+            assertEquals(509, r.matched(s), s.label());
+        }
+        assertEquals(2, r.bindings().size());
+    }
+
     @Test
     void oneSideOnlyIsRefusedWithOneLine() throws IOException {
         List<byte[]> frames = new ArrayList<>();
