@@ -339,8 +339,8 @@ public final class Analysis {
             if (lanIf == null || wanIf == null || lanIf == wanIf) {
                 throw new IllegalArgumentException(in.router() + ": cannot tell the LAN and WAN interfaces apart ("
                         + describe(ev) + "); " + (sllV1 && ev.size() < 2
-                        ? "Linux cooked v1 (SLL) does not record the interface: capture with 'tcpdump -i any -y LINUX_SLL2', "
-                                + "or one capture per interface and --lan/--wan"
+                        ? "Linux cooked v1 (SLL) does not record the interface, so --lan-if and --wan-if do not apply: "
+                                + "leave them out and the sides are told apart by pairing each forwarded packet's copies"
                         : ev.size() < 2
                         ? "it holds one interface, so it is one side's capture, not the router's: give the LAN side's "
                                 + "capture with --lan and the WAN side's with --wan"

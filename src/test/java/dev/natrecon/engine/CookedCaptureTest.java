@@ -223,6 +223,15 @@ class CookedCaptureTest {
         assertTrue(!e.getMessage().contains("\n"));
     }
 
+    @Test
+    void interfaceNamesDoNotApplyToCookedV1() {
+        Path file = LAB.resolve("router.pcap");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Analysis.run(new AnalysisInputs(null, null, file, "0", "0", null, 1.0), List.of()));
+        assertTrue(e.getMessage().startsWith(file + ": cannot tell the LAN and WAN interfaces apart")
+                && e.getMessage().contains("--lan-if and --wan-if do not apply"), e.getMessage());
+    }
+
     private static Packet packet(long mac, int type, int src, int dst, int ttl) {
         Packet p = new Packet();
         p.linkType = LinkType.LINUX_SLL;
