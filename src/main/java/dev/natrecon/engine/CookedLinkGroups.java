@@ -67,8 +67,8 @@ final class CookedLinkGroups {
 
     /** Whether the group's frames were sent by the router (its own address on that link). */
     boolean sent(int group) {
-        return (keyOf[group] & SENT_BIT) != 0 && (keyOf[group] & NO_ADDRESS_BIT) == 0
-                || (keyOf[group] & NO_ADDRESS_BIT) != 0 && (keyOf[group] & 1) != 0;
+        long key = keyOf[group];
+        return (key & NO_ADDRESS_BIT) != 0 ? (key & 1) != 0 : (key & SENT_BIT) != 0;
     }
 
     int hatype(int group) {
@@ -78,12 +78,11 @@ final class CookedLinkGroups {
     /** "frames received from 02:4e:52:01:00:0a" / "frames sent from ..." / "frames sent on an ARPHRD 512 link". */
     String describe(int group) {
         long key = keyOf[group];
-        String verb = sent(group) ? "frames sent from " : "frames received from ";
+        String frames = sent(group) ? "frames sent" : "frames received";
         if ((key & NO_ADDRESS_BIT) != 0) {
-            return (sent(group) ? "frames sent" : "frames received") + " on a link without addresses (ARPHRD "
-                    + hatypeOf[group] + ")";
+            return frames + " on a link without addresses (ARPHRD " + hatypeOf[group] + ")";
         }
-        return verb + mac(key & 0xffff_ffff_ffffL);
+        return frames + " from " + mac(key & 0xffff_ffff_ffffL);
     }
 
     static String mac(long m) {
