@@ -271,6 +271,24 @@ class CookedCaptureTest {
         assertTrue(sides.bothSides());
     }
 
+    /** A link without link-layer addresses (a PPP uplink: ARPHRD_PPP 512) is one group per direction. */
+    @Test
+    void aLinkWithoutAddressesIsGroupedByItsType() {
+        CookedCopyPairing pairing = new CookedCopyPairing(Inside.privateRanges());
+        int phone = 0xc0a8010a, provider = 0xcb007105, router = 0xcb007102;
+        Packet out = packet(-1, 4, router, provider, 63), in = packet(-1, 0, provider, router, 64);
+        out.sllHatype = in.sllHatype = 512;
+        pairing.frame(packet(1, 0, phone, provider, 64), 42, 0);
+        pairing.frame(out, 42, 10_000);
+        pairing.frame(in, 43, 20_000_000);
+        pairing.frame(packet(2, 4, provider, phone, 63), 43, 20_010_000);
+        CookedSides sides = CookedSides.decide(pairing);
+        assertEquals(CookedSides.WAN_KEY, sides.key(out));
+        assertEquals(CookedSides.WAN_KEY, sides.key(in));
+        assertTrue(sides.decisions().get(1).contains("frames sent on a link without addresses (ARPHRD 512) (1 copy pairs)"),
+                sides.decisions().toString());
+    }
+
     @Test
     void linkGroupsAreBounded() {
         CookedCopyPairing pairing = new CookedCopyPairing(Inside.privateRanges());
