@@ -256,6 +256,12 @@ recorders_start() {
     bg expect-events "$NS_ROUTER" stdbuf -oL conntrack -E expect -o timestamp
     wait_for 10 "tcpdump on $ROUTER_LAN_IF" grep -q "listening on" "$WORK/tcpdump-lan.err"
     wait_for 10 "tcpdump on $ROUTER_WAN_IF" grep -q "listening on" "$WORK/tcpdump-wan.err"
+    if [[ -n "${ROUTER_ANY_CAPTURE:-}" ]]; then
+        # a scenario may also record the router as support engineers often do: one `tcpdump -i any` in the old
+        # Linux cooked v1 link type (SLL, linktype 113), which has no interface index
+        bg tcpdump-any "$NS_ROUTER" tcpdump -n -i any -y LINUX_SLL -U -s 0 --immediate-mode -Z root -w "$OUT/router.pcap"
+        wait_for 10 "tcpdump on any" grep -q "listening on" "$WORK/tcpdump-any.err"
+    fi
     sleep 0.5   # conntrack -E has no ready signal; its netlink subscription is immediate
 }
 
@@ -263,6 +269,7 @@ recorders_stop() {
     sleep 0.5   # let the last packets and events drain
     local n
     for n in tcpdump-lan tcpdump-wan conntrack-events expect-events; do stop_bg "$n"; done
+    if [[ -n "${ROUTER_ANY_CAPTURE:-}" ]]; then stop_bg tcpdump-any; fi
     cp "$WORK/conntrack-events.out" "$OUT/kernel-events.txt"
     cp "$WORK/expect-events.out" "$OUT/kernel-expect-events.txt"
 }

@@ -66,7 +66,27 @@ public final class Analysis {
 
     /** One pass over one capture: what {@code inspect} prints. */
     public static CaptureStats survey(Path file) throws IOException {
-        return survey(file, null, Long.MAX_VALUE, Inside.privateRanges()).stats;
+        return survey(file, null, Long.MAX_VALUE, Inside.privateRanges(), null, null).stats;
+    }
+
+    /**
+     * Forwarded packets whose received and sent copies a Linux cooked v1 capture holds, paired by content and told
+     * apart by NAT ({@link CookedCopyPairing}), in its first {@code frameLimit} frames: more than zero means a router's
+     * {@code tcpdump -i any} (analyze it as {@code --router}), zero a capture of one side. 0 for other link types.
+     */
+    public static long routerCopyPairs(Path file, long frameLimit) throws IOException {
+        CookedCopyPairing pairing = new CookedCopyPairing(Inside.privateRanges());
+        MatchKeys keys = new MatchKeys();
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            FrameDecoder dec = new FrameDecoder(new dev.natrecon.capture.AnomalyCounts());
+            RawFrame f = new RawFrame();
+            for (long read = 0; read < frameLimit && reader.next(f); read++) {
+                if (dec.decode(f, f.timestampNanos) == Disposition.DECODED && CookedSides.applies(dec.packet)) {
+                    pairing.frame(dec.packet, keys.key(dec.packet), f.timestampNanos);
+                }
+            }
+        }
+        return pairing.sidedPairs();
     }
 
     /** Per-interface evidence gathered in a router capture's survey. */
@@ -94,13 +114,18 @@ public final class Analysis {
     private record Survey(CaptureStats stats, Map<Integer, InterfaceEvidence> interfaces, boolean complete) {
     }
 
-    /** Interface key of a frame: the SLL2 interface index when present, else the pcapng interface id. */
-    static int interfaceKey(RawFrame f, Packet p) {
+    /**
+     * Interface key of a frame: the SLL2 interface index when present, else the pcapng interface id; for a Linux
+     * cooked v1 frame of a router capture whose sides were {@link CookedSides paired by content}, its side's key.
+     */
+    static int interfaceKey(RawFrame f, Packet p, CookedSides cooked) {
+        if (cooked != null && CookedSides.applies(p)) return cooked.key(p);
         return p.interfaceIndex >= 0 ? 1_000_000 + p.interfaceIndex : f.interfaceId;
     }
 
     static String interfaceName(int key, List<CaptureInterface> interfaces) {
         if (key >= 1_000_000) return "ifindex " + (key - 1_000_000);
+        if (key < 0) return CookedSides.name(key);
         for (CaptureInterface ci : interfaces) if (ci.id() == key) return ci.displayName();
         return "if" + key;
     }
@@ -156,6 +181,15 @@ public final class Analysis {
      */
     private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit, Inside inside)
             throws IOException {
+        return survey(file, evidence, frameLimit, inside, null, null);
+    }
+
+    /**
+     * {@link #survey(Path, Map, long, Inside)} of a router capture: its Linux cooked v1 frames also go to
+     * {@code pairing} when given, and are keyed by their side in {@code cooked} when given.
+     */
+    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit, Inside inside,
+                                 CookedCopyPairing pairing, CookedSides cooked) throws IOException {
         StatsCounter counter = new StatsCounter(file);
         CaptureStats stats = counter.stats;
         MatchKeys keys = new MatchKeys();
@@ -174,8 +208,11 @@ public final class Analysis {
                 Disposition d = dec.decode(f, f.timestampNanos);
                 long key = d == Disposition.DECODED ? keys.key(p) : 0;
                 counter.frame(f, p, d, key != 0 ? keys.lastKind() : null);
+                if (d == Disposition.DECODED && pairing != null && CookedSides.applies(p)) {
+                    pairing.frame(p, key, f.timestampNanos);
+                }
                 if (d == Disposition.DECODED && evidence != null) {
-                    int ik = interfaceKey(f, p);
+                    int ik = interfaceKey(f, p, cooked);
                     if (ik != lastInterface || ev == null) {
                         lastInterface = ik;
                         ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
@@ -225,6 +262,7 @@ public final class Analysis {
         List<MergedFrameSource.Input> inputs = new ArrayList<>();
         List<StatsCounter> counters = null;
         SipHelperDecision helper;
+        CookedSides cookedSides = null;
         if (!in.routerCapture()) {
             // Pass 1 only samples the clock, from the first frames of each capture when that is enough: statistics
             // and spans come from the replay, so a long capture is decoded once.
@@ -278,36 +316,57 @@ public final class Analysis {
             }
         } else {
             Map<Integer, InterfaceEvidence> ev = new TreeMap<>();
-            Survey router = survey(in.router(), ev, Long.MAX_VALUE, inside);
+            CookedCopyPairing pairing = new CookedCopyPairing(inside);
+            Survey router = survey(in.router(), ev, Long.MAX_VALUE, inside, pairing, null);
             captures.add(router.stats);
             roles.add("router");
-            InterfaceEvidence lanIf = pick(ev, in.lanInterface(), "LAN", in.router(), null);
-            InterfaceEvidence wanIf = pick(ev, in.wanInterface(), "WAN", in.router(), lanIf);
+            boolean sllV1 = router.stats.linkTypes.containsKey(dev.natrecon.decode.LinkType.name(dev.natrecon.decode.LinkType.LINUX_SLL));
+            CookedSides cooked = null;
+            if (sllV1 && ev.size() < 2 && in.lanInterface() == null && in.wanInterface() == null) {
+                // One "interface" only: the cooked v1 frames' sides come from their copy pairs (CookedSides).
+                cooked = CookedSides.decide(pairing);
+                if (!cooked.bothSides()) {
+                    throw new IllegalArgumentException(in.router() + ": Linux cooked v1 (SLL) capture with no packet "
+                            + "seen both as received and as forwarded by NAT (" + cooked.sidedPairs() + " copy pairs), "
+                            + "so it shows one side of the router only (a host's capture, or one interface's): give "
+                            + "it with --lan or --wan and the other side's capture with the other");
+                }
+                ev.clear();
+                router = survey(in.router(), ev, Long.MAX_VALUE, inside, null, cooked);
+                decisions.addAll(cooked.decisions());
+            }
+            InterfaceEvidence lanIf = cooked != null ? ev.get(CookedSides.LAN_KEY)
+                    : pick(ev, in.lanInterface(), "LAN", in.router(), null);
+            InterfaceEvidence wanIf = cooked != null ? ev.get(CookedSides.WAN_KEY)
+                    : pick(ev, in.wanInterface(), "WAN", in.router(), lanIf);
             if (lanIf == null || wanIf == null || lanIf == wanIf) {
-                boolean sllV1 = router.stats.linkTypes.containsKey(dev.natrecon.decode.LinkType.name(dev.natrecon.decode.LinkType.LINUX_SLL));
                 throw new IllegalArgumentException(in.router() + ": cannot tell the LAN and WAN interfaces apart ("
                         + describe(ev) + "); " + (sllV1 && ev.size() < 2
-                        ? "Linux cooked v1 (SLL) does not record the interface: capture with 'tcpdump -i any -y LINUX_SLL2', "
-                                + "or one capture per interface and --lan/--wan"
+                        ? "Linux cooked v1 (SLL) does not record the interface, so --lan-if and --wan-if do not apply: "
+                                + "leave them out and the sides are told apart by pairing each forwarded packet's copies"
                         : ev.size() < 2
                         ? "it holds one interface, so it is one side's capture, not the router's: give the LAN side's "
                                 + "capture with --lan and the WAN side's with --wan"
                         : "give --lan-if and --wan-if ('natrecon inspect " + in.router() + "' lists the interfaces)"));
             }
-            if (in.lanInterface() == null) {
-                decisions.add(String.format(Locale.ROOT, "LAN interface: %s (automatic: %d of its packets go between private and public addresses)",
-                        lanIf.name, lanIf.privatePublic));
-            } else {
-                decisions.add("LAN interface: " + lanIf.name + " (given)");
+            if (cooked == null) {
+                if (in.lanInterface() == null) {
+                    decisions.add(String.format(Locale.ROOT, "LAN interface: %s (automatic: %d of its packets go between private and public addresses)",
+                            lanIf.name, lanIf.privatePublic));
+                } else {
+                    decisions.add("LAN interface: " + lanIf.name + " (given)");
+                }
+                if (in.wanInterface() == null) {
+                    decisions.add(String.format(Locale.ROOT, "WAN interface: %s (automatic: %d of its packets go between public addresses)",
+                            wanIf.name, wanIf.publicPublic));
+                } else {
+                    decisions.add("WAN interface: " + wanIf.name + " (given)");
+                }
+                // A guess from addresses; the cooked v1 sides come from copy pairs and were given above.
+                roleGuess = new RunVerdict.RoleGuess(lanIf.name, in.lanInterface() != null, lanIf.privatePublic,
+                        wanIf.name, in.wanInterface() != null, wanIf.publicPublic);
             }
-            if (in.wanInterface() == null) {
-                decisions.add(String.format(Locale.ROOT, "WAN interface: %s (automatic: %d of its packets go between public addresses)",
-                        wanIf.name, wanIf.publicPublic));
-            } else {
-                decisions.add("WAN interface: " + wanIf.name + " (given)");
-            }
-            roleGuess = new RunVerdict.RoleGuess(lanIf.name, in.lanInterface() != null, lanIf.privatePublic,
-                    wanIf.name, in.wanInterface() != null, wanIf.publicPublic);
+            cookedSides = cooked;
             for (InterfaceEvidence e : ev.values()) {
                 Side s = e == lanIf ? Side.LAN : e == wanIf ? Side.WAN : null;
                 if (s != null) sideOf.put(e.key, s);
@@ -326,7 +385,7 @@ public final class Analysis {
         Replay replay;
         try {
             replay = new Replay(new Replay.Plan(in, inputs, counters, captures, roles, decisions, clock, lanSpan,
-                    wanSpan, sideOf, labelOf, helper, roleGuess, notes), sinks);
+                    wanSpan, sideOf, labelOf, helper, roleGuess, notes, cookedSides), sinks);
         } catch (IOException | RuntimeException e) {
             for (MergedFrameSource.Input i : inputs) {
                 try {

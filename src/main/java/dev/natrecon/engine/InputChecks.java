@@ -78,7 +78,9 @@ final class InputChecks {
             throw new IllegalArgumentException(file + ": " + side + "a capture of the 'any' pseudo-interface (Linux "
                     + "cooked capture: " + String.join(", ", what) + "), which mixes every interface of the machine; "
                     + (sll2 || namedAny ? "give it as --router " + file + ", or " + own
-                    : own + ", or capture with 'tcpdump -i any -y LINUX_SLL2' and give that as --router"));
+                    : "if it was taken on the router, give it as --router " + file + " (Linux cooked v1 records no "
+                            + "interface; the sides are told apart by pairing each forwarded packet's copies), or "
+                            + own));
         }
     }
 

@@ -12,15 +12,23 @@ import java.nio.file.Path;
  * What one capture given alone is ({@code analyze FILE}, a lone capture in a batch): a router capture when its IP
  * packets come from two or more interfaces (pcapng interfaces, or the interface index of Linux cooked v2), which the
  * router form analyses as its LAN and WAN; else one capture of one side ({@link AnalysisInputs#single}). A Linux
- * cooked v1 capture ({@code tcpdump -i any} without {@code -y LINUX_SLL2}) records no interface, so it counts as one.
+ * cooked v1 capture ({@code tcpdump -i any} without {@code -y LINUX_SLL2}) records no interface: it is a router's
+ * when it holds both copies of forwarded packets ({@link Analysis#routerCopyPairs}), else one side's.
  */
 public final class LoneCapture {
+    /**
+     * Frames read to look for a forwarded packet's two copies in a Linux cooked v1 capture: a router forwards within
+     * milliseconds, so a router's {@code -i any} shows pairs from its first packets on; the bound keeps the probe
+     * cheap on a long capture of one side.
+     */
+    static final long COPY_PAIR_PROBE_FRAMES = 200_000;
+
     private LoneCapture() {
     }
 
     /** The inputs for {@code file} given alone; {@code side} is {@code --side} ("lan", "wan") or null. */
     public static AnalysisInputs inputs(Path file, String side) throws IOException {
-        if (side == null && interfacesWithIp(file) >= 2) {
+        if (side == null && (interfacesWithIp(file) >= 2 || Analysis.routerCopyPairs(file, COPY_PAIR_PROBE_FRAMES) > 0)) {
             return new AnalysisInputs(null, null, file, null, null, null, AnalysisInputs.DEFAULT_MATCH_WINDOW_SECONDS);
         }
         return AnalysisInputs.single(file, side);
@@ -35,7 +43,7 @@ public final class LoneCapture {
             int first = Integer.MIN_VALUE;
             while (reader.next(f)) {
                 if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
-                int key = Analysis.interfaceKey(f, p);
+                int key = Analysis.interfaceKey(f, p, null);
                 if (first == Integer.MIN_VALUE) first = key;
                 else if (key != first) return 2;
             }

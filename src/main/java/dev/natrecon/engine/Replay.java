@@ -46,14 +46,15 @@ final class Replay {
     record Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
                 List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
                 long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
-                SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes, Side single) {
+                SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes, CookedSides cooked,
+                Side single) {
         /** A two-capture or router plan ({@code single} null). */
         Plan(AnalysisInputs in, List<MergedFrameSource.Input> inputs, List<Analysis.StatsCounter> counters,
              List<CaptureStats> captures, List<String> roles, List<String> decisions, ClockEstimate clock,
              long[] lanSpan, long[] wanSpan, Map<Integer, Side> sideOf, Map<Integer, String> labelOf,
-             SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes) {
+             SipHelperDecision helper, RunVerdict.RoleGuess roleGuess, List<String> notes, CookedSides cooked) {
             this(in, inputs, counters, captures, roles, decisions, clock, lanSpan, wanSpan, sideOf, labelOf, helper,
-                    roleGuess, notes, null);
+                    roleGuess, notes, cooked, null);
         }
     }
 
@@ -186,7 +187,7 @@ final class Replay {
             s.linkEventAddress = p.linkEventAddress;
         }
         if (in.routerCapture()) {
-            int ik = Analysis.interfaceKey(f, p);
+            int ik = Analysis.interfaceKey(f, p, plan.cooked());
             Side side = plan.sideOf().get(ik);
             s.side = side == null ? Side.LAN : side;
             if (side == null) {

@@ -53,7 +53,7 @@ final class SingleCapture {
             replay = new Replay(new Replay.Plan(in, inputs, counters, new ArrayList<>(),
                     List.of(side.label()), decisions,
                     ClockEstimate.none("none: one capture").withExternalAddresses(external), lanSpan, wanSpan,
-                    new TreeMap<>(), new TreeMap<>(), helper, null, new ArrayList<>(), side), sinks);
+                    new TreeMap<>(), new TreeMap<>(), helper, null, new ArrayList<>(), null, side), sinks);
         } catch (IOException | RuntimeException e) {
             inputs.get(0).reader().close();
             throw e;

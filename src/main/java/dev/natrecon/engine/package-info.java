@@ -3,6 +3,9 @@
  * span, interfaces, a sample of match keys, the SIP messages) and estimates the clock offset and, under
  * {@code --sip-helper auto}, decides the SIP helper from what the router changed in the SIP text of the messages seen on
  * both sides ({@link dev.natrecon.engine.SipHelperDecision}, per transport and port) before any entry exists (pass 1);
+ * a router capture's interfaces get their roles there too, and a Linux cooked v1 {@code tcpdump -i any}, which records
+ * no interface, its sides per link-layer address from the received and sent copies of each forwarded packet, paired by
+ * content ({@code CookedCopyPairing}, {@code CookedSides});
  * {@link dev.natrecon.engine.Replay}
  * then replays one merged time-ordered stream through decode, reassembly and the cross-capture matcher (pass 2: per
  * frame decode, match, resolve; after the last, drain), hands everything to the sinks through one

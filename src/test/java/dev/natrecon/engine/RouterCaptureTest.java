@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One capture taken on the router: the baseline's LAN and WAN frames interleaved into one pcapng, either as two
  * Ethernet interfaces (as a multi-interface pcapng) or as one "any" interface in Linux SLL2 with interface indexes
- * (as tcpdump -i any writes it). Roles are assigned from addresses and every packet is matched.
+ * (as tcpdump -i any writes it), or in Linux SLL v1 without them. Roles are assigned from addresses (from copy pairs in
+ * SLL v1) and every packet is matched.
  */
 class RouterCaptureTest {
     @TempDir
@@ -71,22 +72,25 @@ class RouterCaptureTest {
         assertEquals(2, r.bindings().size());
     }
 
+    /**
+     * Linux cooked v1 has no interface index: the sides come from pairing each forwarded packet's two copies
+     * ({@link CookedSides}), here even with every packet type "to us" (so only the link-layer addresses tell groups apart).
+     */
     @Test
-    void sllV1HasNoInterfaceAndSaysSo() throws IOException {
+    void sllV1PairsTheCopiesInstead() throws IOException {
         Path file = tmp.resolve("any-v1.pcapng");
         PcapNg ng = new PcapNg();
         ng.section(ByteOrder.LITTLE_ENDIAN);
         ng.idb(113, "any", 9);
-        for (Frame f : baseline()) {
-            byte[] sll = ByteBuffer.allocate(16 + f.bytes.length - 14).putShort((short) 0).putShort((short) 1)
-                    .putShort((short) 6).put(f.bytes, 6, 6).put(new byte[2]).putShort((short) 0x0800)
-                    .put(f.bytes, 14, f.bytes.length - 14).array();
-            ng.epb(0, f.nanos, sll);
-        }
+        for (Frame f : baseline()) ng.epb(0, f.nanos, CookedCaptureTest.sll(f.bytes, 0));
         Files.write(file, ng.out.toByteArray());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Analysis.run(new AnalysisInputs(null, null, file, null, null, null, 1.0), List.of()));
-        assertTrue(e.getMessage().contains("does not record the interface"), e.getMessage());
+        RunResult r = Analysis.run(new AnalysisInputs(null, null, file, null, null, null, 1.0), List.of());
+        assertTrue(r.decisions().get(0).startsWith("LAN side: ") && r.decisions().get(0).contains("frames received from 02:4e:52:01:00:0a"), r.decisions().toString());
+        for (Side s : Side.values()) {
+            assertEquals(509, r.matchable(s));
+            assertEquals(509, r.matched(s));
+        }
+        assertEquals(2, r.bindings().size());
     }
 
     @Test
