@@ -49,7 +49,7 @@ class KernelConformanceTest {
             AnalysisInputs two = c.capturesOnly(ModelSettings.defaults());
             return new AnalysisInputs(null, null, Path.of("samples", name, "router.pcap"), null, null, null,
                     two.matchWindowSeconds(), two.model(), two.kernelEvents(), two.kernelTables(),
-                    two.kernelExpectations(), two.name(), two.redact());
+                    two.kernelExpectations(), two.name(), two.redact(), null);
         }
         return how.equals("captures") ? c.capturesOnly(ModelSettings.defaults()) : c.inputs(ModelSettings.defaults());
     }
