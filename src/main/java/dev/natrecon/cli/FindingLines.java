@@ -66,8 +66,45 @@ final class FindingLines {
         return end < 0 ? message : message.substring(0, end + 1);
     }
 
-    /** {@code line} cut to {@link ColumnWriter#COLUMNS} columns, ending in "..." when cut. */
+    /**
+     * {@code line} cut to {@link ColumnWriter#COLUMNS} columns, ending in "..." when cut. The cut is at a space, never
+     * inside a word, a number, an address or a list: not after a token that ends in a comma (a frame or port list goes
+     * on), not inside parentheses, brackets or braces that open before it and close after it. Trailing punctuation is
+     * dropped before the "...". Only a line with no such space in its second half is cut at the last space at all, and
+     * one without any space at the column limit.
+     */
     static String fit(String line) {
-        return line.length() <= ColumnWriter.COLUMNS ? line : line.substring(0, ColumnWriter.COLUMNS - 3) + "...";
+        int max = ColumnWriter.COLUMNS;
+        if (line.length() <= max) return line;
+        int limit = max - ELLIPSIS.length();
+        int lead = 0;
+        while (lead < line.length() && line.charAt(lead) == ' ') lead++;
+        int cut = -1, anySpace = -1;
+        int depth = 0;
+        int[] depthAt = new int[limit + 1];
+        for (int i = 0; i <= limit && i < line.length(); i++) {
+            depthAt[i] = depth;
+            char c = line.charAt(i);
+            if (c == '(' || c == '[' || c == '{') depth++;
+            else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
+        }
+        for (int i = limit; i > lead; i--) {
+            if (line.charAt(i) != ' ') continue;
+            if (anySpace < 0) anySpace = i;
+            char before = line.charAt(i - 1);
+            if (before == ',' || depthAt[i] > 0) continue;
+            cut = i;
+            break;
+        }
+        if (cut < lead + (limit - lead) / 2) cut = anySpace > lead ? anySpace : -1;
+        if (cut < 0) return line.substring(0, limit) + ELLIPSIS;
+        String head = line.substring(0, cut);
+        while (head.length() > lead && ",;:(-—".indexOf(head.charAt(head.length() - 1)) >= 0) {
+            head = head.substring(0, head.length() - 1).stripTrailing();
+        }
+        return head + ELLIPSIS;
     }
+
+    /** What ends a line cut to fit. */
+    static final String ELLIPSIS = "...";
 }
