@@ -191,7 +191,8 @@ final class AlgRewriteDetector implements Detector {
         String where = callId.isEmpty() ? "" : String.format(Locale.ROOT, "In call %s (%d LAN and %d WAN frame%s)",
                 callId, lan, wan, lan + wan == 1 ? "" : "s");
         String what = f.detail().isEmpty() ? "" : f.detail() + (split ? " (values in all calls)" : "");
-        String happened = where.isEmpty() ? capitalise(what) : what.isEmpty() ? where : where + ": " + what;
+        String happened = where.isEmpty() ? (what.isEmpty() ? "" : "In the captures: " + what)
+                : what.isEmpty() ? where : where + ": " + what;
         String fields = f.fields().isEmpty() ? "" : "; fields" + (split ? " in all calls" : "") + ": "
                 + String.join(", ", f.fields());
         String meaning = capitalise(f.type().description()) + fields + ".";
