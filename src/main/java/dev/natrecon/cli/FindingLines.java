@@ -68,8 +68,8 @@ final class FindingLines {
 
     /**
      * {@code line} cut to {@link ColumnWriter#COLUMNS} columns, ending in "..." when cut. The cut is at a space, never
-     * inside a word, a number, an address or a list: not after a token that ends in a comma (a frame or port list goes
-     * on), not inside parentheses, brackets or braces that open before it and close after it. Trailing punctuation is
+     * inside a word, a number, an address or a list of numbers: not between "12," and the number after it (a frame or
+     * port list goes on), not inside parentheses, brackets or braces that open before it. Trailing punctuation is
      * dropped before the "...". Only a line with no such space in its second half is cut at the last space at all, and
      * one without any space at the column limit.
      */
@@ -91,8 +91,9 @@ final class FindingLines {
         for (int i = limit; i > lead; i--) {
             if (line.charAt(i) != ' ') continue;
             if (anySpace < 0) anySpace = i;
-            char before = line.charAt(i - 1);
-            if (before == ',' || depthAt[i] > 0) continue;
+            boolean numberListGoesOn = line.charAt(i - 1) == ',' && i + 1 < line.length()
+                    && Character.isDigit(line.charAt(i + 1));
+            if (numberListGoesOn || depthAt[i] > 0) continue;
             cut = i;
             break;
         }
