@@ -48,6 +48,18 @@ class FindingLinesFitTest {
     }
 
     @Test
+    void aNumberStaysWithWhatItCounts() {
+        String line = INDENT + "In call cred-udp-space@192.168.1.10 (1 LAN and 1 WAN frames): udp 192.168.1.10:5060 <-> "
+                + "203.0.113.5:5060: 1 outbound message rewritten, 2 not";
+        String cut = FindingLines.fit(line);
+        fitsAndEndsCleanly(line, cut);
+        assertTrue(cut.endsWith("203.0.113.5:5060..."), cut);
+        String bar = INDENT + "In call a@evil.example (2 LAN and 2 WAN frames): via[0].host=192.168.1.10, contact[0].host="
+                + "192.168.1.10 | via[0].host=192.168.1.10";
+        assertTrue(FindingLines.fit(bar).endsWith("contact[0].host=192.168.1.10..."), FindingLines.fit(bar));
+    }
+
+    @Test
     void aLineWithoutSpacesIsStillBounded() {
         String line = INDENT + "x".repeat(200);
         assertEquals(ColumnWriter.COLUMNS, FindingLines.fit(line).length());
