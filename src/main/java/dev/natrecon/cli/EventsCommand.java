@@ -4,6 +4,7 @@ import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.correlate.Crossing;
 import dev.natrecon.engine.Analysis;
+import dev.natrecon.engine.AnalysisInputs;
 import dev.natrecon.engine.AnalysisSink;
 import dev.natrecon.engine.RunResult;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class EventsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        dev.natrecon.engine.AnalysisInputs in = options.inputs(spec.commandLine()).withKernelEvents(null);
+        AnalysisInputs in = options.inputs(spec.commandLine()).withKernelEvents(null);
         if (in.singleCapture()) oneCaptureNote(spec.commandLine().getErr());
         Analysis.run(in, List.of(new AnalysisSink() {
             @Override
@@ -57,6 +58,10 @@ final class EventsCommand implements Callable<Integer> {
 
             @Override
             public void finish(RunResult r) {
+                // Times are on the LAN side's clock: after a swap, on the clock of the capture given as --wan.
+                if (SnapshotCommand.swapped(in, r)) {
+                    for (String note : r.verdict().notes()) out.println("# note: " + TerminalWriter.oneLine(note));
+                }
             }
         }));
         out.flush();

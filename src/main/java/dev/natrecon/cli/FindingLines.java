@@ -67,8 +67,59 @@ final class FindingLines {
         return end < 0 ? message : message.substring(0, end + 1);
     }
 
-    /** {@code line} cut to {@link ColumnWriter#COLUMNS} columns, ending in "..." when cut. */
+    /**
+     * {@code line} cut to {@link ColumnWriter#COLUMNS} columns, ending in "..." when cut. The cut is at a space, never
+     * inside a word, a number, an address or a list of numbers: not between "12," and the number after it (a frame or
+     * port list goes on), not between a bare number and the word it counts, not inside parentheses, brackets or braces
+     * that open before it. Trailing punctuation is
+     * dropped before the "...". Only a line with no such space in its second half is cut at the last space at all, and
+     * one without any space at the column limit.
+     */
     static String fit(String line) {
-        return line.length() <= ColumnWriter.COLUMNS ? line : line.substring(0, ColumnWriter.COLUMNS - 3) + "...";
+        int max = ColumnWriter.COLUMNS;
+        if (line.length() <= max) return line;
+        int limit = max - ELLIPSIS.length();
+        int lead = 0;
+        while (lead < line.length() && line.charAt(lead) == ' ') lead++;
+        int cut = -1, anySpace = -1;
+        int depth = 0;
+        int[] depthAt = new int[limit + 1];
+        for (int i = 0; i <= limit && i < line.length(); i++) {
+            depthAt[i] = depth;
+            char c = line.charAt(i);
+            if (c == '(' || c == '[' || c == '{') depth++;
+            else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
+        }
+        for (int i = limit; i > lead; i--) {
+            if (line.charAt(i) != ' ') continue;
+            if (anySpace < 0) anySpace = i;
+            boolean numberListGoesOn = line.charAt(i - 1) == ',' && i + 1 < line.length()
+                    && Character.isDigit(line.charAt(i + 1));
+            if (numberListGoesOn || depthAt[i] > 0 || endsInBareNumber(line, lead, i)) continue;
+            cut = i;
+            break;
+        }
+        if (cut < lead + (limit - lead) / 2) cut = anySpace > lead ? anySpace : -1;
+        if (cut < 0) return line.substring(0, limit) + ELLIPSIS;
+        String head = line.substring(0, cut);
+        while (head.length() > lead && ",;:|(-—".indexOf(head.charAt(head.length() - 1)) >= 0) {
+            head = head.substring(0, head.length() - 1).stripTrailing();
+        }
+        return head + ELLIPSIS;
     }
+
+    /**
+     * Whether the token before {@code space} is a bare number ("4", "1.006"), which is read with the word after it
+     * (its unit or what it counts): a line is not cut between them. An address ("192.168.1.10") is a whole token.
+     */
+    static boolean endsInBareNumber(String line, int lead, int space) {
+        int start = line.lastIndexOf(' ', space - 1) + 1;
+        if (start < lead) start = lead;
+        return BARE_NUMBER.matcher(line.substring(start, space)).matches();
+    }
+
+    private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("\\d+(\\.\\d+)?");
+
+    /** What ends a line cut to fit. */
+    static final String ELLIPSIS = "...";
 }

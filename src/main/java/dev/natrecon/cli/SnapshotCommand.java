@@ -32,7 +32,8 @@ final class SnapshotCommand implements Callable<Integer> {
 
     @Option(names = "--at", required = true, paramLabel = "TIME",
             description = "the instant: Unix seconds (1795227110.5), ISO-8601 UTC (2026-11-21T02:11:50.5Z), or "
-                    + "seconds after the first packet of the LAN (or router) capture (+12.5); repeatable")
+                    + "seconds after the first packet of the LAN (or router) capture (+12.5; when the captures were "
+                    + "given the wrong way round, of the capture that is the LAN side); repeatable")
     List<String> at;
 
     @Option(names = "--expect", description = "list the expectations instead, as 'conntrack -L expect' does")
@@ -46,10 +47,18 @@ final class SnapshotCommand implements Callable<Integer> {
         AnalysisInputs in = options.inputs(spec.commandLine()).withKernelEvents(null);
         if (in.singleCapture()) EventsCommand.oneCaptureNote(spec.commandLine().getErr());
         long origin = Analysis.firstFrameNanos(in);
-        List<Long> times = new ArrayList<>();
-        for (String t : at) times.add(parse(t, origin, spec.commandLine()));
-        RunResult r = Analysis.run(in.withModel(in.model().withSnapshots(times)), List.of());
+        RunResult r = Analysis.run(in.withModel(in.model().withSnapshots(times(origin))), List.of());
         PrintWriter out = spec.commandLine().getOut();
+        if (swapped(in, r)) {
+            // The analysis took --wan as the LAN side: "+S" counts from that file's first frame (the LAN clock).
+            long lanOrigin = r.captures().get(0).firstNanos;
+            if (lanOrigin != origin && at.stream().anyMatch(t -> t.startsWith("+"))) {
+                origin = lanOrigin;
+                r = Analysis.run(in.withModel(in.model().withSnapshots(times(origin))), List.of());
+            }
+            origin = lanOrigin;
+            for (String note : r.verdict().notes()) out.println("# note: " + TerminalWriter.oneLine(note));
+        }
         for (TableSnapshot s : r.snapshots()) {
             if (expect) {
                 out.printf(Locale.ROOT, "# expectations at %s (%s, +%.6f s after the first packet): %d%n",
@@ -63,6 +72,18 @@ final class SnapshotCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    private List<Long> times(long origin) {
+        List<Long> times = new ArrayList<>();
+        for (String t : at) times.add(parse(t, origin, spec.commandLine()));
+        return times;
+    }
+
+    /** Whether the analysis found the two captures given the wrong way round and swapped them (InputChecks). */
+    static boolean swapped(AnalysisInputs in, RunResult r) {
+        return !in.routerCapture() && !r.captures().isEmpty() && in.lan() != null
+                && !r.captures().get(0).path.equals(in.lan().toString());
     }
 
     static long parse(String text, long origin, CommandLine cl) {

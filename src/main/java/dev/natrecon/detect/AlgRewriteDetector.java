@@ -164,13 +164,7 @@ final class AlgRewriteDetector implements Detector {
             b.filter(side, callId.isEmpty() ? byFrames : "sip.Call-ID == \"" + quoted + "\" && " + byFrames);
         }
         int lan = bySide.getOrDefault("lan", new TreeSet<>()).size(), wan = bySide.getOrDefault("wan", new TreeSet<>()).size();
-        String fields = f.fields().isEmpty() ? "" : " (" + (split ? "fields in all calls: " : "")
-                + String.join(", ", f.fields()) + ")";
-        b.subject(callId.isEmpty() ? "case" : "call " + callId)
-                .message(capitalise(f.type().description()) + fields
-                        + (callId.isEmpty() ? "" : String.format(Locale.ROOT, " in call %s (%d LAN and %d WAN frame%s)",
-                        callId, lan, wan, lan + wan == 1 ? "" : "s"))
-                        + (f.detail().isEmpty() ? "." : (split ? "; values in all calls: " : ": ") + f.detail()))
+        b.subject(callId.isEmpty() ? "case" : "call " + callId).message(message(f, callId, lan, wan, split))
                 .detail("fields", String.join(" ", f.fields()));
         if (!callId.isEmpty()) b.detail("Call-ID", callId);
         return b.build();
@@ -186,6 +180,23 @@ final class AlgRewriteDetector implements Detector {
         String own = r.capture().label(), other = own.equals("lan") ? "wan" : "lan";
         if (frameCall.get(own).containsKey(r.frame())) return own;
         return frameCall.get(other).containsKey(r.frame()) ? other : null;
+    }
+
+    /**
+     * What happened first (the call, its frames and the values the router left or wrote), then what that means (the
+     * type's description) and the fields concerned: "In call X (2 LAN and 2 WAN frames): via[0].host=192.168.1.10.
+     * A private address is left in an address field of the WAN copy (Via, Contact, SDP…); fields: via[0].host."
+     */
+    static String message(AlgFinding f, String callId, int lan, int wan, boolean split) {
+        String where = callId.isEmpty() ? "" : String.format(Locale.ROOT, "In call %s (%d LAN and %d WAN frame%s)",
+                callId, lan, wan, lan + wan == 1 ? "" : "s");
+        String what = f.detail().isEmpty() ? "" : f.detail() + (split ? " (values in all calls)" : "");
+        String happened = where.isEmpty() ? (what.isEmpty() ? "" : "In the captures: " + what)
+                : what.isEmpty() ? where : where + ": " + what;
+        String fields = f.fields().isEmpty() ? "" : "; fields" + (split ? " in all calls" : "") + ": "
+                + String.join(", ", f.fields());
+        String meaning = capitalise(f.type().description()) + fields + ".";
+        return happened.isEmpty() ? meaning : (happened.endsWith(".") ? happened : happened + ".") + " " + meaning;
     }
 
     private static String capitalise(String s) {

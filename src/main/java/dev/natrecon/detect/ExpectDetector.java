@@ -187,7 +187,7 @@ final class ExpectDetector implements Detector {
                     .detail("drops", dropped)
                     .detail("confirmed by the captures", x.confirmed)
                     .detail("kernel log", String.join(" | ", x.logs))
-                    .detail("expectations live at the drops", x.countsAtDrop.toString())
+                    .detail("expectations live at the drops", String.join(", ", x.countsAtDrop.stream().map(String::valueOf).toList()))
                     .build());
             long full = x.countsAtDrop.stream().filter(n -> n >= max).count();
             if (full > 0) {

@@ -135,9 +135,23 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
             return this;
         }
 
+        /** A figure for the evidence table; a collection is written as its elements joined by ", " (no brackets). */
         public Builder detail(String label, Object value) {
-            details.put(label, String.valueOf(value));
+            details.put(label, readable(value));
             return this;
+        }
+
+        /** {@code value} as a person reads it: a collection's or a map's elements without Java's brackets and braces. */
+        static String readable(Object value) {
+            if (value instanceof java.util.Collection<?> c) {
+                return String.join(", ", c.stream().map(Builder::readable).toList());
+            }
+            if (value instanceof Map<?, ?> m) {
+                List<String> parts = new ArrayList<>();
+                for (Map.Entry<?, ?> e : m.entrySet()) parts.add(readable(e.getKey()) + " " + readable(e.getValue()));
+                return String.join(", ", parts);
+            }
+            return String.valueOf(value);
         }
 
         public Builder fix(String f) {

@@ -347,7 +347,7 @@ public final class Analysis {
                         : ev.size() < 2
                         ? "it holds one interface, so it is one side's capture, not the router's: give the LAN side's "
                                 + "capture with --lan and the WAN side's with --wan"
-                        : "give --lan-if and --wan-if ('natrecon inspect " + in.router() + "' lists the interfaces)"));
+                        : cannotTell(ev, in.router())));
             }
             if (cooked == null) {
                 if (in.lanInterface() == null) {
@@ -463,14 +463,40 @@ public final class Analysis {
         }
         InterfaceEvidence best = null;
         for (InterfaceEvidence e : ev.values()) {
-            if (e == not) continue;
+            if (e == not || notASide(e, ev)) continue;
             long score = role.equals("LAN") ? e.privatePublic - e.publicPublic : e.publicPublic;
             long bestScore = best == null ? Long.MIN_VALUE
                     : role.equals("LAN") ? best.privatePublic - best.publicPublic : best.publicPublic;
             if (score > bestScore) best = e;
         }
         if (best != null && role.equals("LAN") && best.privatePublic == 0) return null;
+        if (best != null && role.equals("WAN") && best.publicPublic == 0) return null;
         return best;
+    }
+
+    /**
+     * An interface of a router capture that cannot be one side of the router: Linux's {@code any} pseudo-interface
+     * beside real ones (it carries copies of their packets), or one whose every packet is to or from a loopback
+     * address. Only the automatic choice skips them; --lan-if/--wan-if may still name one.
+     */
+    static boolean notASide(InterfaceEvidence e, Map<Integer, InterfaceEvidence> ev) {
+        return ev.size() > 1 && "any".equals(e.name) || e.frames > 0 && e.loopback == e.frames;
+    }
+
+    /** Why no pair of interfaces could be told apart, and what to do, for the one-line error. */
+    private static String cannotTell(Map<Integer, InterfaceEvidence> ev, Path file) {
+        List<String> skipped = new ArrayList<>();
+        for (InterfaceEvidence e : ev.values()) {
+            if (notASide(e, ev)) {
+                skipped.add("'" + e.name + "' " + ("any".equals(e.name) ? "is Linux's pseudo-interface (copies of every "
+                        + "interface's packets)" : "carries only loopback traffic"));
+            }
+        }
+        return (skipped.isEmpty() ? "" : String.join(" and ", skipped) + ", not a side of the router; ")
+                + "no interface has a WAN face (packets between public addresses) beside another with a LAN face "
+                + "(packets between private and public addresses): capture the router's LAN and WAN interfaces together "
+                + "('tcpdump -i any -y LINUX_SLL2' on the router) or one capture per side with --lan and --wan, or name "
+                + "them with --lan-if and --wan-if ('natrecon inspect " + file + "' lists the interfaces)";
     }
 
     private static String describe(Map<Integer, InterfaceEvidence> ev) {

@@ -195,11 +195,14 @@ public final class CallLadder {
 
     private static final int PHONE = 110, LAN = 300, ROUTER = 500, WAN = 700, PROVIDER = 890, WIDTH = 960, ROW = 30,
             TOP = 58;
+    /** Characters that fit over one half of an arrow (390 px at about 6.5 px per character of an 11 px sans font). */
+    private static final int HALF_CHARS = 58;
 
     /**
      * The ladder of one call as SVG: phone, LAN capture, router, WAN capture, provider; each message as an arrow to the
-     * router and one from it (orange when the router rewrote fields, which it names; a red cross when the other
-     * capture shows no copy). {@code standalone} adds the XML namespace for a file of its own.
+     * router and one from it, each half labelled with the message and its frame on that side (the one from the router
+     * orange when the router rewrote fields, with the first change under it; a red cross when the other capture shows
+     * no copy). {@code standalone} adds the XML namespace for a file of its own.
      */
     public static String svg(Call call, boolean standalone) {
         int rows = call.messages.size() + (call.omitted > 0 ? 1 : 0);
@@ -222,22 +225,26 @@ public final class CallLadder {
         for (Message m : call.messages) {
             text(s, 4, y + 4, "start", "#555555", String.format(Locale.ROOT, "+%.3f s", (m.nanos() - t0) / 1e9));
             int from = m.outbound() ? PHONE : PROVIDER, to = m.outbound() ? PROVIDER : PHONE;
-            String inLabel = m.label() + "  " + m.inSide() + " #" + m.inFrame();
             arrow(s, from, ROUTER, y, "#1f2937", false);
-            text(s, (from + ROUTER) / 2, y - 5, "middle", "#1f2937", shorten(inLabel, 38));
+            text(s, (from + ROUTER) / 2, y - 5, "middle", "#1f2937", shorten(halfLabel(m, m.inSide(), m.inFrame()), HALF_CHARS));
             if (m.outSide() == null) {
                 int x = ROUTER + (m.outbound() ? 14 : -14);
                 s.append("<path d=\"M").append(x - 5).append(' ').append(y - 5).append(" L").append(x + 5).append(' ')
                         .append(y + 5).append(" M").append(x - 5).append(' ').append(y + 5).append(" L").append(x + 5)
                         .append(' ').append(y - 5).append("\" stroke=\"#c92a2a\" stroke-width=\"2\"/>\n");
-                text(s, (ROUTER + to) / 2, y - 5, "middle", "#c92a2a", "no copy after the router");
+                text(s, (ROUTER + to) / 2, y - 5, "middle", "#c92a2a", shorten(m.label() + ": no copy after the router", HALF_CHARS));
             } else {
                 boolean rewritten = !m.changes().isEmpty();
                 String colour = rewritten ? "#d9480f" : "#1f2937";
                 arrow(s, ROUTER, to, y, colour, rewritten);
-                String outLabel = m.outSide() + " #" + m.outFrame() + (rewritten ? "  rewrote " + m.changedFields() : "")
-                        + (m.mispredicted().isEmpty() ? "" : "  (model: differs)");
-                text(s, (ROUTER + to) / 2, y - 5, "middle", colour, shorten(outLabel, 40));
+                String outLabel = halfLabel(m, m.outSide(), m.outFrame()) + (rewritten ? ", rewritten" : ", unchanged")
+                        + (m.mispredicted().isEmpty() ? "" : " (model: differs)");
+                text(s, (ROUTER + to) / 2, y - 5, "middle", colour, shorten(outLabel, HALF_CHARS));
+                if (rewritten) {
+                    String what = changeText(m.changes().get(0))
+                            + (m.changes().size() > 1 ? " +" + (m.changes().size() - 1) + " more" : "");
+                    smallText(s, (ROUTER + to) / 2, y + 11, colour, shorten(what, HALF_CHARS + 4));
+                }
             }
             y += ROW;
         }
@@ -269,6 +276,37 @@ public final class CallLadder {
     private static void text(StringBuilder s, int x, int y, String anchor, String colour, String text) {
         s.append("<text x=\"").append(x).append("\" y=\"").append(y).append("\" text-anchor=\"").append(anchor)
                 .append("\" fill=\"").append(colour).append("\">").append(Escape.html(text)).append("</text>\n");
+    }
+
+    /** One half's label: the message and where it was captured ("INVITE  lan #3"). */
+    private static String halfLabel(Message m, String side, long frame) {
+        return m.label() + "  " + side + " #" + frame;
+    }
+
+    /** What the router changed in one field, only the part that differs: "Contact: 192.168.1.10:5060 → 203.0.113.2:1025". */
+    static String changeText(Change c) {
+        if (c.before().isEmpty()) return c.field() + " added: " + c.after();
+        if (c.after().isEmpty()) return c.field() + " removed";
+        String a = c.before(), b = c.after();
+        int pre = 0;
+        while (pre < a.length() && pre < b.length() && a.charAt(pre) == b.charAt(pre)) pre++;
+        int suf = 0;
+        while (suf < a.length() - pre && suf < b.length() - pre
+                && a.charAt(a.length() - 1 - suf) == b.charAt(b.length() - 1 - suf)) suf++;
+        while (pre > 0 && !isTokenEdge(a.charAt(pre - 1))) pre--;
+        while (suf > 0 && !isTokenEdge(a.charAt(a.length() - suf))) suf--;
+        return c.field() + ": " + a.substring(pre, a.length() - suf) + " → " + b.substring(pre, b.length() - suf);
+    }
+
+    /** Characters that end an address, a port or a parameter in a SIP header or SDP line. */
+    private static boolean isTokenEdge(char ch) {
+        return ch == ' ' || ch == ';' || ch == '<' || ch == '>' || ch == '@' || ch == '=' || ch == ',' || ch == '"'
+                || ch == '/';
+    }
+
+    private static void smallText(StringBuilder s, int x, int y, String colour, String text) {
+        s.append("<text x=\"").append(x).append("\" y=\"").append(y).append("\" text-anchor=\"middle\" font-size=\"10\" fill=\"")
+                .append(colour).append("\">").append(Escape.html(text)).append("</text>\n");
     }
 
     static String shorten(String s, int max) {

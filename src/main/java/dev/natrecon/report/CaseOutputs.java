@@ -90,7 +90,8 @@ public final class CaseOutputs implements AnalysisSink {
         String detail = "";
         String nat = "";
         if (e instanceof ConntrackEvent.EntryCreated c) nat = c.natPort().name().toLowerCase(java.util.Locale.ROOT);
-        if (e instanceof ConntrackEvent.EntryUpdated u) detail = u.changes().toString().toLowerCase(java.util.Locale.ROOT);
+        if (e instanceof ConntrackEvent.EntryUpdated u) detail = String.join(", ", u.changes().stream()
+                .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT)).toList());
         if (e instanceof ConntrackEvent.EntryKilled k) detail = k.reason();
         if (e instanceof ConntrackEvent.PacketDropped d) {
             detail = d.reason() + (d.kernelLog() == null ? "" : "; kernel log: " + d.kernelLog().strip().replace("\n", " | "));

@@ -3,22 +3,19 @@ package dev.natrecon.report;
 import dev.natrecon.capture.Times;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Side;
-import dev.natrecon.detect.Detectors;
 import dev.natrecon.detect.Finding;
-import dev.natrecon.detect.Rule;
-import dev.natrecon.detect.Severity;
 import dev.natrecon.engine.CaptureStats;
 import dev.natrecon.engine.RunResult;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code report.html}: one self-contained page (inline CSS, charts as data: URIs, ladders as inline SVG, no script)
- * with a Content-Security-Policy that forbids every fetch. Order: verdict, findings (each with its rule, evidence,
- * display filters and fix), the SIP ladders, the conntrack and expectation timelines, the charts, the files. Every
- * string that can come from a capture goes through {@link Escape#html} (and {@link Escape#redact}).
+ * with a Content-Security-Policy that forbids every fetch. Order: verdict, findings ({@link HtmlFindings}: an index,
+ * then each finding's evidence, display filters and fix before its rule), the SIP ladders, the conntrack and
+ * expectation timelines, the charts, the files. Every string that can come from a capture goes through
+ * {@link Escape#html} (and {@link Escape#redact}).
  */
 final class HtmlReport {
     static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -35,8 +32,10 @@ final class HtmlReport {
             #verdict{font-size:17px;padding:10px 14px;border-radius:6px;color:#fff;margin:8px 0}
             .meta{color:#495057;font-size:13px}.note{color:#868e96;font-size:12px}
             nav a{margin-right:12px}
-            article.finding{border-left:4px solid #adb5bd;padding:2px 12px;margin:10px 0}
-            article.f-error{border-color:#c92a2a}article.f-warning{border-color:#e67700}article.f-info{border-color:#1971c2}
+            section.finding{border-left:4px solid #adb5bd;padding:2px 12px;margin:10px 0}
+            section.f-error{border-color:#c92a2a}section.f-warning{border-color:#e67700}section.f-info{border-color:#1971c2}
+            table.instances td{font-size:12px}table.instances code{word-break:break-all}
+            details.rule{margin:6px 0 10px}
             mark{background:#ffe8cc;padding:0 2px}del{color:#c92a2a}ins{color:#2b8a3e;text-decoration:none}
             details summary{cursor:pointer;color:#1971c2}
             .ladder{max-width:100%;height:auto;border:1px solid #dee2e6}
@@ -64,7 +63,7 @@ final class HtmlReport {
         limits(h, r);
         h.raw("<nav><a href=\"#findings\">Findings</a><a href=\"#calls\">SIP calls</a><a href=\"#timelines\">Timelines</a>"
                 + "<a href=\"#charts\">Charts</a><a href=\"#files\">Files</a></nav>\n");
-        findings(h, r.findings());
+        HtmlFindings.render(h, r.findings());
         calls(h, d.ladder);
         timelines(h, d);
         charts(h, charts);
@@ -100,19 +99,13 @@ final class HtmlReport {
         h.raw("</ul>\n");
     }
 
+    /** "2 findings: 1 warning, 1 info (202 instances)", counted as the terminal counts them (per rule and cause). */
     static String countsText(List<Finding> findings) {
-        StringBuilder sb = new StringBuilder().append(findings.size()).append(findings.size() == 1 ? " finding" : " findings");
-        if (!findings.isEmpty()) {
-            sb.append(" (");
-            Severity[] order = {Severity.ERROR, Severity.WARNING, Severity.INFO};
-            for (int i = 0; i < order.length; i++) {
-                Severity s = order[i];
-                sb.append(i == 0 ? "" : ", ").append(s.label()).append(' ')
-                        .append(findings.stream().filter(f -> f.severity() == s).count());
-            }
-            sb.append(')');
-        }
-        return sb.toString();
+        List<dev.natrecon.detect.FindingGroup> groups = dev.natrecon.detect.Causes.group(findings);
+        if (groups.isEmpty()) return "no findings";
+        return groups.size() + (groups.size() == 1 ? " finding: " : " findings: ")
+                + dev.natrecon.detect.FindingGroup.tally(groups)
+                + (findings.size() > groups.size() ? " (" + findings.size() + " instances)" : "");
     }
 
     private static void inputs(SafeBuilder h, RunResult r) {
@@ -144,39 +137,6 @@ final class HtmlReport {
         h.raw("</p>\n");
     }
 
-    private static void findings(SafeBuilder h, List<Finding> findings) {
-        h.raw("<h2 id=\"findings\">Findings</h2>\n");
-        if (findings.isEmpty()) {
-            h.raw("<p>No findings: nothing the detectors check for happened in these captures.</p>\n");
-            return;
-        }
-        h.raw("<table><tr><th>#</th><th>severity</th><th>finding</th><th>time</th><th>subject</th></tr>\n");
-        int start = h.length();
-        int shown = findings.size();
-        for (int i = 0; i < findings.size(); i++) {
-            if (h.length() - start > ReportLimits.HTML_FINDINGS_BYTES / 4) {
-                shown = i;
-                break;
-            }
-            Finding f = findings.get(i);
-            h.raw("<tr><td class=\"n\">").text(Integer.toString(i + 1)).raw("</td><td>").raw(badge(f.severity().label()))
-                    .raw("</td><td><a href=\"#f").raw(Integer.toString(i + 1)).raw("\"><code>").text(f.id())
-                    .raw("</code></a></td><td class=\"mono\">").text(Times.iso(f.nanos())).raw("</td><td class=\"mono\">")
-                    .text(f.subject()).raw("</td></tr>\n");
-        }
-        h.raw("</table>\n");
-        for (int i = 0; i < shown; i++) {
-            if (h.length() - start > ReportLimits.HTML_FINDINGS_BYTES) {
-                shown = i;
-                break;
-            }
-            finding(h, findings.get(i), i + 1);
-        }
-        if (shown < findings.size()) {
-            h.raw("<p class=\"note\" id=\"findings-cut\">").text(ReportLimits.more(findings.size() - shown)).raw("</p>\n");
-        }
-    }
-
     /** The resource bounds the case reached, before anything else: the analysis is cut where they say. */
     private static void limits(SafeBuilder h, RunResult r) {
         if (r.limits().isEmpty()) return;
@@ -187,41 +147,6 @@ final class HtmlReport {
         h.raw("</ul></div>\n");
     }
 
-    private static void finding(SafeBuilder h, Finding f, int n) {
-        Rule rule = Detectors.rule(f.id());
-        h.raw("<article class=\"finding f-").raw(f.severity().label()).raw("\" id=\"f").raw(Integer.toString(n)).raw("\">\n<h3>")
-                .text(n + ". ").raw(badge(f.severity().label())).raw(" <code>").text(f.id()).raw("</code>");
-        if (rule != null) h.raw(" — ").text(rule.title());
-        h.raw("</h3>\n<p>").text(f.message()).raw("</p>\n");
-        h.raw("<p class=\"meta\">").text(Times.iso(f.nanos()) + (f.endNanos() != f.nanos() ? " to " + Times.iso(f.endNanos()) : ""))
-                .raw(" · ").text(f.subject()).raw("</p>\n");
-        if (rule != null) h.raw("<p><b>Rule:</b> ").text(rule.rule()).raw("</p>\n");
-        h.raw("<table><tr><th>capture</th><th>evidence frames</th><th>display filter</th></tr>\n");
-        java.util.LinkedHashSet<String> points = new java.util.LinkedHashSet<>(f.frames().keySet());
-        points.addAll(f.filters().keySet());
-        for (String p : points) {
-            List<Long> fr = f.frames(p);
-            int omitted = f.omitted().getOrDefault(p, 0);
-            h.raw("<tr><td>").text(p).raw("</td><td class=\"mono\">")
-                    .text(String.join(", ", fr.stream().map(String::valueOf).toList()) + (omitted > 0 ? " (+" + omitted + " more)" : ""))
-                    .raw("</td><td><code>").text(f.filters().getOrDefault(p, "")).raw("</code></td></tr>\n");
-        }
-        h.raw("</table>\n");
-        if (!f.conntrack().isEmpty()) h.raw("<p><b>Conntrack entry:</b></p><pre>").text(f.conntrack()).raw("</pre>\n");
-        if (!f.details().isEmpty()) {
-            h.raw("<table>");
-            for (Map.Entry<String, String> e : f.details().entrySet()) {
-                h.raw("<tr><th>").text(e.getKey()).raw("</th><td class=\"mono\">").text(e.getValue()).raw("</td></tr>");
-            }
-            h.raw("</table>\n");
-        }
-        h.raw("<p><b>Fix:</b> ").text(f.fix()).raw("</p>\n");
-        if (rule != null && !rule.references().isEmpty()) {
-            h.raw("<p class=\"note\">References: ").text(String.join("; ", rule.references())).raw("</p>\n");
-        }
-        h.raw("</article>\n");
-    }
-
     private static void calls(SafeBuilder h, CallLadder ladder) {
         h.raw("<h2 id=\"calls\">SIP calls</h2>\n");
         List<CallLadder.Call> calls = ladder.calls();
@@ -229,9 +154,10 @@ final class HtmlReport {
             h.raw("<p>No SIP message reached the router in these captures.</p>\n");
             return;
         }
-        h.raw("<p class=\"note\">One ladder per Call-ID: phone, LAN capture, router, WAN capture, provider. Orange arrows "
-                + "are copies the router rewrote (fields named, and highlighted in the table); a red cross means the other "
-                + "capture shows no copy. At most ").text(Integer.toString(CallLadder.MAX_CALLS)).raw(" calls and ")
+        h.raw("<p class=\"note\">One ladder per Call-ID: phone, LAN capture, router, WAN capture, provider. Each arrow is "
+                + "labelled on both halves with the message and its frame on that side of the router; an orange half is "
+                + "the copy the router rewrote, with the first change under it (all changes are highlighted in the "
+                + "table); a red cross means the other capture shows no copy. At most ").text(Integer.toString(CallLadder.MAX_CALLS)).raw(" calls and ")
                 .text(Integer.toString(CallLadder.MAX_MESSAGES)).raw(" messages per call are drawn");
         if (ladder.otherCalls() > 0) {
             h.raw("; ").text(ladder.otherCalls() + " more calls (" + ladder.otherMessages() + " messages) are not drawn, see sip.csv");
@@ -307,7 +233,4 @@ final class HtmlReport {
                 .text(ladders > 0 ? ", ladder-1.svg … ladder-" + ladders + ".svg" : "").raw(".</p>\n");
     }
 
-    private static String badge(String severity) {
-        return "<span class=\"badge " + severity + "\">" + severity + "</span>";
-    }
 }

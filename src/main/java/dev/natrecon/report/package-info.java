@@ -14,7 +14,9 @@
  * file is written under a temporary name and renamed into place, so a killed run never leaves a half file that looks
  * whole. findings.csv has one row per instance, naming its finding (rule and cause), and summary.json its
  * {@code finding_groups}; summary.md is pasteable into a ticket as text and as Markdown (verdict and top findings first,
- * no HTML entity or backslash escape outside a code span, about 150 lines at most). The rendered reports are bounded ({@link dev.natrecon.report.ReportLimits}: findings sections cut with "N more,
+ * no HTML entity or backslash escape outside a code span, about 150 lines at most); report.html opens its findings with
+ * an index of a few rows per rule and shows each finding's evidence before its rule ({@link dev.natrecon.report.HtmlFindings}).
+ * No output a person reads carries Java collection syntax. The rendered reports are bounded ({@link dev.natrecon.report.ReportLimits}: findings sections cut with "N more,
  * see findings.csv"), and so are the charts' points (two per pixel column at most, overlapping dots drawn once); the
  * CSV files stream every row they list and are never cut.
  *

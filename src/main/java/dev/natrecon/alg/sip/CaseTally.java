@@ -129,8 +129,8 @@ public final class CaseTally {
             }
         }
         if (!rewritingFlows.isEmpty() && !untouchedFlows.isEmpty()) {
-            findings.add(caseFinding(AlgFindingType.SOME_FLOWS_UNTOUCHED, untouchedGroups, "rewritten: " + rewritingFlows
-                    + "; untouched: " + untouchedFlows));
+            findings.add(caseFinding(AlgFindingType.SOME_FLOWS_UNTOUCHED, untouchedGroups, "rewritten on "
+                    + String.join(", ", rewritingFlows) + "; untouched on " + String.join(", ", untouchedFlows)));
         }
         AlgClass c;
         if (caseBroken || counts.containsKey(AlgClass.BROKEN)) c = AlgClass.BROKEN;
