@@ -34,7 +34,7 @@ public final class LoneCapture {
         return AnalysisInputs.single(file, side);
     }
 
-    /** How many interfaces carry IP packets in {@code file} (stops counting at two). */
+    /** How many interfaces carry IP packets other than loopback/link-local in {@code file} (stops counting at two). */
     static int interfacesWithIp(Path file) throws IOException {
         try (CaptureReader reader = CaptureReader.open(file)) {
             FrameDecoder dec = new FrameDecoder(new AnomalyCounts());
@@ -43,6 +43,10 @@ public final class LoneCapture {
             int first = Integer.MIN_VALUE;
             while (reader.next(f)) {
                 if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
+                // the capturing host's own loopback/link-local traffic (an 'any' or 'lo' interface beside the real
+                // one) is no side of a router
+                if (dev.natrecon.decode.Addresses.isHostOrLinkScope(p.srcHi, p.srcLo)
+                        || dev.natrecon.decode.Addresses.isHostOrLinkScope(p.dstHi, p.dstLo)) continue;
                 int key = Analysis.interfaceKey(f, p, null);
                 if (first == Integer.MIN_VALUE) first = key;
                 else if (key != first) return 2;
