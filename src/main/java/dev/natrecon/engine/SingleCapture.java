@@ -46,8 +46,8 @@ final class SingleCapture {
         List<Analysis.StatsCounter> counters = List.of(new Analysis.StatsCounter(in.lan()));
         List<MergedFrameSource.Input> inputs = new ArrayList<>();
         inputs.add(new MergedFrameSource.Input(CaptureReader.open(in.lan()), ClockCorrection.NONE));
-        SipHelperDecision helper = SipHelperDecision.none("one side's capture (whether the router rewrites SIP "
-                + "needs both sides)");
+        SipHelperDecision helper = SipHelperDecision.unknowable("whether the router rewrites SIP needs "
+                + "both sides, and this is one side's capture");
         Replay replay;
         try {
             replay = new Replay(new Replay.Plan(in, inputs, counters, new ArrayList<>(),

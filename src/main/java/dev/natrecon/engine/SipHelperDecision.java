@@ -46,6 +46,8 @@ final class SipHelperDecision {
 
     private final Map<Long, Tally> tallies;
     private final String scope;
+    /** {@link #unknowable}: {@code scope} holds why the inputs cannot tell. */
+    private boolean unknowable;
 
     private SipHelperDecision(Map<Long, Tally> tallies, String scope) {
         this.tallies = tallies;
@@ -55,6 +57,13 @@ final class SipHelperDecision {
     /** No SIP seen at all (tests, and captures without signalling). */
     static SipHelperDecision none(String scope) {
         return new SipHelperDecision(new TreeMap<>(), scope);
+    }
+
+    /** Undecided because the inputs cannot tell at all ({@code why}, e.g. one side's capture), not for lack of SIP. */
+    static SipHelperDecision unknowable(String why) {
+        SipHelperDecision d = new SipHelperDecision(new TreeMap<>(), why);
+        d.unknowable = true;
+        return d;
     }
 
     private static long key(int protocol, int port) {
@@ -107,7 +116,8 @@ final class SipHelperDecision {
             }
         }
         if (out.isEmpty()) {
-            out.add("model SIP helper: undecided: no SIP message seen in " + scope + "; modelled off");
+            out.add("model SIP helper: undecided: " + (unknowable ? scope : "no SIP message seen in " + scope)
+                    + "; modelled off");
         } else if (on()) {
             out.add("model SIP helper: not attached on other transports and ports (no SIP seen there in " + scope
                     + "; undecided, modelled off)");
