@@ -119,6 +119,11 @@ final class CompareCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  entries: kernel %d, model %d; matched %d, differ %d, missing from the model %d, extra in "
                         + "the model %d; seconds left differ by at most %d s%n", x.kernelEntries(), x.modelEntries(),
                 x.matched(), x.differs(), x.missing(), x.extra(), x.maxTimeoutDifferenceSeconds());
+        if (x.unobservable() > 0) {
+            out.printf(Locale.ROOT, "  not observable from the captures: %d entr%s (kept by the kernel where the model "
+                    + "inferred a flush under an assumed rule; not counted as matched)%n", x.unobservable(),
+                    x.unobservable() == 1 ? "y" : "ies");
+        }
         for (KernelTableComparison.EntryResult e : x.entries()) {
             if (!all && e.verdict() == KernelTableComparison.Verdict.MATCHED) continue;
             EntryView v = e.kernel() != null ? e.kernel() : e.model();

@@ -493,7 +493,7 @@ public final class KernelComparison {
         return lives;
     }
 
-    private static String key(EntryView v) {
+    static String key(EntryView v) {
         return EventFormat.protocolName(v.original().protocol()) + " " + v.original().text();
     }
 }
