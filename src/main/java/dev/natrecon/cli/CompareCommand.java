@@ -121,7 +121,8 @@ final class CompareCommand implements Callable<Integer> {
                 x.matched(), x.differs(), x.missing(), x.extra(), x.maxTimeoutDifferenceSeconds());
         if (x.unobservable() > 0) {
             out.printf(Locale.ROOT, "  not observable from the captures: %d entr%s (kept by the kernel where the model "
-                    + "inferred a flush under an assumed rule; not counted as matched)%n", x.unobservable(),
+                    + "inferred a flush under an assumed rule, or translated to an address no capture shows; not counted "
+                    + "as matched)%n", x.unobservable(),
                     x.unobservable() == 1 ? "y" : "ies");
         }
         for (KernelTableComparison.EntryResult e : x.entries()) {

@@ -103,7 +103,7 @@ final class UnobservableKill {
         for (EntryResult r : results) {
             if (AssumedRuleKill.is(r)) {
                 out.add(new Kill(r.kernel().key, r.model().end, true, r.model().destroyInferred.assumption()));
-            } else if (r.verdict() == Verdict.UNOBSERVABLE && r.model() != null) {
+            } else if (r.verdict() == Verdict.UNOBSERVABLE && r.model() != null && !UnknownNat.is(r)) {
                 out.add(new Kill(r.kernel().key, r.kernel().end));
             }
         }
@@ -132,6 +132,10 @@ final class UnobservableKill {
         for (EntryResult r : results) {
             if (r.verdict() != Verdict.UNOBSERVABLE || r.kernel() == null || seen.contains(r.kernel())) continue;
             seen.add(r.kernel());
+            if (UnknownNat.is(r)) { // a life whose NAT address no capture shows: all its lines
+                n += UnknownNat.lines(r);
+                continue;
+            }
             if (AssumedRuleKill.is(r)) { // the model's inferred kill under an assumed rule: its own lines
                 n += AssumedRuleKill.lines(r);
                 continue;
