@@ -149,6 +149,20 @@ public final class UnknownNat {
         return sb.toString();
     }
 
+    private static final Pattern EXPECTED_DST = Pattern.compile("^(.*?\\bsrc=\\S+ dst=)(\\S+)");
+
+    /** The expected tuple's destination address of an expectation line ("proto=17 src=… dst=…"), or null. */
+    static String expectedDst(String line) {
+        Matcher x = EXPECTED_DST.matcher(line);
+        return x.find() ? x.group(2) : null;
+    }
+
+    /** {@code line} with its expected tuple's destination address replaced by {@code address}. */
+    static String expectedWith(String line, String address) {
+        Matcher x = EXPECTED_DST.matcher(line);
+        return x.find() ? line.substring(0, x.start(2)) + address + line.substring(x.end(2)) : line;
+    }
+
     /** The reply tuple's destination address of a conntrack line, or null. */
     static String replyDst(String line) {
         Matcher x = REPLY_DST.matcher(line);

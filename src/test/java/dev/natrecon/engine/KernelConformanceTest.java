@@ -49,11 +49,7 @@ class KernelConformanceTest {
      * so that once the model reproduces it this test fails until the entry is removed. Never a place for a run that
      * passed once.
      */
-    static final java.util.Map<String, String> NOT_YET_FROM_CAPTURES = java.util.Map.of(
-            "backup-uplink-nat", "expectations: the helper's expectation for the entry made on the uplink no capture "
-                    + "shows names that uplink's address, which no capture shows (the model's 0.0.0.0)",
-            "backup-uplink-snat", "expectations: the helper's expectation for the entry made on the uplink no capture "
-                    + "shows names that uplink's address, which the WAN capture only shows 6 s later");
+    static final java.util.Map<String, String> NOT_YET_FROM_CAPTURES = java.util.Map.of();
 
     /** Asserts a check's result, or, for a run listed in {@link #NOT_YET_FROM_CAPTURES}, that it still fails. */
     static void judge(String name, String how, String check, boolean agrees, String detail) {
