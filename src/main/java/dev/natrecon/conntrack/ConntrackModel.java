@@ -266,8 +266,18 @@ public final class ConntrackModel {
      */
     public void revealNat(ConntrackEntry e, long hi, long lo, int port) {
         if (!e.inTable || !UnknownNat.is(e.reply)) return;
-        table.rekey(e, ConntrackTuple.ports(e.reply.protocol(), e.reply.srcHi(), e.reply.srcLo(), hi, lo, e.reply.srcPort(), port));
+        ConntrackTuple was = e.reply;
+        table.rekey(e, ConntrackTuple.ports(was.protocol(), was.srcHi(), was.srcLo(), hi, lo, was.srcPort(), port));
         e.masqInterface = null;
+        // its expectations named the same address (the helper expects the far end's packets to the entry's NAT)
+        if (e.expecting != null) {
+            for (Expectation x : e.expecting) {
+                if (x.dstHi == was.dstHi() && x.dstLo == was.dstLo()) {
+                    x.dstHi = hi;
+                    x.dstLo = lo;
+                }
+            }
+        }
     }
 
     /**
