@@ -331,13 +331,17 @@ final class RouterHistory implements ConntrackModel.Contradiction {
     }
 
     /**
-     * {@code s} got no WAN copy and no ICMP answer, and its answer reached the LAN with no WAN copy either: it left
-     * and came back through an uplink no capture shows. The first time, the WAN's route was gone: its address removed
+     * {@code s} got no WAN copy and no ICMP answer, and its answer reached the LAN with no WAN copy either, while the WAN
+     * capture, which showed the router's translations at work before, was silent: it left and came back through an
+     * uplink no capture shows. The first time, the WAN's route was gone: its address removed
      * or the WAN down after its last use, masquerade flushing its entries (nf_nat_masquerade.c; under SNAT on the WAN
      * the kernel keeps them, an assumption the inference carries); the model adds the uplink (address unknown,
      * masquerade assumed, the default route) and routes {@code s} out of it ({@link OtherPath#outbound}).
      */
     private boolean leftElsewhere(Seen s, EventSink out) {
+        // only where the WAN capture showed the router's translations at work before and is silent around s: a WAN
+        // capture that never showed the path (another interface, another run) proves nothing about where s went
+        if (!otherPath.active() && (lastWanNanos == Long.MIN_VALUE || answers.silenceSince(s) == Long.MIN_VALUE)) return false;
         RouterAnswers.Inbound r = answers.answeredElsewhere(s);
         if (r == null) return false;
         FrameRef packet = new FrameRef(s.side.label(), s.frame), answer = new FrameRef(s.side.label(), r.frame);
