@@ -10,6 +10,7 @@ import dev.natrecon.engine.RunResult;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.KernelTableComparison;
+import dev.natrecon.conntrack.UnknownNat;
 import dev.natrecon.capture.Times;
 import java.util.ArrayList;
 import java.io.IOException;
@@ -196,8 +197,11 @@ final class CompareCommand implements Callable<Integer> {
                         w.evidence().isEmpty() ? "the case settings" : w.frames());
             }
             if (old != null) {
-                out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with the NAT its copy shows); "
-                        + "rests on %s%n", e.model().frame, old.id, old.destroyInferred.frames());
+                boolean unknown = e.model().newBody != null && e.model().newBody.contains(" dst=" + UnknownNat.ADDRESS + " ");
+                out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with %s); "
+                        + "rests on %s%n", e.model().frame, old.id, unknown || e.verdict() == KernelComparison.Verdict.UNOBSERVABLE
+                                ? "the NAT of an uplink no capture shows" : "the NAT its copy shows",
+                        old.destroyInferred.frames());
             }
             for (String d : e.differences()) out.println("           " + d);
         }
