@@ -24,7 +24,7 @@ final class OutageDetector implements Detector {
             "LAN packets from an inside host to the outside with no copy on the WAN while the WAN capture, which showed "
                     + "frames before, showed none for longer than the match window; at least " + 2 + " of them, so that "
                     + "one lost packet is not called an outage. The window runs from the WAN's last frame before to "
-                    + "its first after (or the end of the WAN capture). The router's ICMP net/host unreachable about "
+                    + "its first after (a WAN capture that stops there shows no outage). The router's ICMP net/host unreachable about "
                     + "them means no route (the WAN lost its address or went down: icmp_send from ip_route_input); "
                     + "answers reaching the phone with no WAN copy mean an uplink no capture shows carried them.",
             List.of("silence: longer than the default match window, 1 s (AnalysisInputs.DEFAULT_MATCH_WINDOW_SECONDS)",
@@ -49,7 +49,7 @@ final class OutageDetector implements Detector {
 
     /** The outage being watched. */
     private static final class Open {
-        long fromNanos, wanBefore, firstLost = Long.MIN_VALUE, lastLostNanos;
+        long fromNanos, wanBefore, firstLost = Long.MIN_VALUE;
         int lost, noRoute, elsewhere;
         final long[] lostFrames = new long[KEEP], icmpFrames = new long[KEEP], answerFrames = new long[KEEP];
     }
@@ -88,7 +88,6 @@ final class OutageDetector implements Detector {
             }
             if (open.lost < KEEP) open.lostFrames[open.lost] = s.frame;
             if (open.firstLost == Long.MIN_VALUE) open.firstLost = s.nanos;
-            open.lastLostNanos = s.nanos;
             open.lost++;
         } else if (open != null && !c.srcInside() && c.dstInside()) {
             if (open.elsewhere < KEEP) open.answerFrames[open.elsewhere] = s.frame;
@@ -96,7 +95,7 @@ final class OutageDetector implements Detector {
         }
     }
 
-    /** The WAN is back at {@code wanFrame} (or, with 0, the WAN capture ended): the outage found, if it is one. */
+    /** The WAN is back at {@code wanFrame}: the outage found, if it is one. */
     private void close(long untilNanos, long wanFrame) {
         Open o = open;
         open = null;
@@ -107,15 +106,14 @@ final class OutageDetector implements Detector {
         }
         Finding.Builder f = Finding.of(RULE).subject("WAN").at(o.fromNanos).at(untilNanos);
         f.frame("wan", o.wanBefore);
-        if (wanFrame != 0) f.frame("wan", wanFrame);
+        f.frame("wan", wanFrame);
         for (int i = 0; i < Math.min(o.lost, KEEP); i++) f.frame("lan", o.lostFrames[i]);
         for (int i = 0; i < Math.min(o.noRoute, KEEP); i++) f.frame("lan", o.icmpFrames[i]);
         for (int i = 0; i < Math.min(o.elsewhere, KEEP); i++) f.frame("lan", o.answerFrames[i]);
         StringBuilder m = new StringBuilder();
         m.append("The WAN was out between ").append(Times.timeOfDay(o.fromNanos)).append(" (WAN frame ")
                 .append(o.wanBefore).append(", its last before) and ")
-                .append(wanFrame != 0 ? Times.timeOfDay(untilNanos) + " (WAN frame " + wanFrame + ", its first after)"
-                        : "the end of the WAN capture")
+                .append(Times.timeOfDay(untilNanos)).append(" (WAN frame ").append(wanFrame).append(", its first after)")
                 .append(": ").append(o.lost).append(" LAN packet(s) to the outside found no WAN copy, from LAN frame ")
                 .append(o.lostFrames[0]).append(" at ").append(Times.timeOfDay(o.firstLost)).append(". ");
         if (o.noRoute > 0) {
@@ -144,7 +142,9 @@ final class OutageDetector implements Detector {
 
     @Override
     public void finish(DetectionContext context, Consumer<Finding> out) {
-        if (open != null) close(open.lastLostNanos, 0);
+        // an outage still open at the end is the WAN capture having stopped (or never overlapping the LAN's): the
+        // captures cannot tell it from an outage, so it is not one
+        open = null;
         for (Finding f : findings) out.accept(f);
     }
 }
