@@ -10,6 +10,7 @@ import dev.natrecon.engine.RunResult;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.EventFormat;
 import dev.natrecon.conntrack.KernelTableComparison;
+import dev.natrecon.conntrack.UnknownNat;
 import dev.natrecon.capture.Times;
 import java.util.ArrayList;
 import java.io.IOException;
@@ -119,6 +120,12 @@ final class CompareCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  entries: kernel %d, model %d; matched %d, differ %d, missing from the model %d, extra in "
                         + "the model %d; seconds left differ by at most %d s%n", x.kernelEntries(), x.modelEntries(),
                 x.matched(), x.differs(), x.missing(), x.extra(), x.maxTimeoutDifferenceSeconds());
+        if (x.unobservable() > 0) {
+            out.printf(Locale.ROOT, "  not observable from the captures: %d entr%s (kept by the kernel where the model "
+                    + "inferred a flush under an assumed rule, or translated to an address no capture shows; not counted "
+                    + "as matched)%n", x.unobservable(),
+                    x.unobservable() == 1 ? "y" : "ies");
+        }
         for (KernelTableComparison.EntryResult e : x.entries()) {
             if (!all && e.verdict() == KernelTableComparison.Verdict.MATCHED) continue;
             EntryView v = e.kernel() != null ? e.kernel() : e.model();
@@ -190,8 +197,11 @@ final class CompareCommand implements Callable<Integer> {
                         w.evidence().isEmpty() ? "the case settings" : w.frames());
             }
             if (old != null) {
-                out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with the NAT its copy shows); "
-                        + "rests on %s%n", e.model().frame, old.id, old.destroyInferred.frames());
+                boolean unknown = e.model().newBody != null && e.model().newBody.contains(" dst=" + UnknownNat.ADDRESS + " ");
+                out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with %s); "
+                        + "rests on %s%n", e.model().frame, old.id, unknown || e.verdict() == KernelComparison.Verdict.UNOBSERVABLE
+                                ? "the NAT of an uplink no capture shows" : "the NAT its copy shows",
+                        old.destroyInferred.frames());
             }
             for (String d : e.differences()) out.println("           " + d);
         }

@@ -7,7 +7,7 @@ package dev.natrecon.conntrack;
 public final class ConntrackEntry {
     final long id;
     final ConntrackTuple original;
-    final ConntrackTuple reply;
+    ConntrackTuple reply;
     int status;
     TcpState tcpState = TcpState.NONE;
     /** absolute model time (ns) at which the entry is dead (nf_ct_is_expired: deadline - now ≤ 0) */

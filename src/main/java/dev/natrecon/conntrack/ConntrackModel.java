@@ -101,6 +101,20 @@ public final class ConntrackModel {
         return interfaces == null ? null : interfaces.copy();
     }
 
+    /**
+     * An uplink no capture shows, as the captures prove it ({@code cidr} its address, or the one standing for an
+     * unknown address, {@link UnknownNat#ADDRESS}), the default route out of it from now on.
+     */
+    public void addUplink(String name, String cidr) {
+        if (interfaces == null || interfaces.has(name)) return;
+        interfaces.add(name, Interfaces.Role.WAN).address(name, cidr).defaultRoute(name);
+    }
+
+    /** The default route out of {@code name} from now on (a route change the captures prove). */
+    public void defaultRoute(String name) {
+        if (interfaces != null) interfaces.defaultRoute(name);
+    }
+
     /** Live entries in order of creation. */
     public Collection<ConntrackEntry> entries() {
         return table.entries();
@@ -242,6 +256,28 @@ public final class ConntrackModel {
         table.advanceTo(nanos, sink);
         if (!e.inTable) return;
         table.kill(e, inferred.earliestNanos(), FrameRef.NONE, "inferred: " + inferred.why(), inferred, sink);
+    }
+
+    /**
+     * The NAT of {@code e}, made where no capture shows ({@link UnknownNat}), as a later WAN copy of its original
+     * direction shows it: the kernel never re-NATs a confirmed entry (nf_nat_core.c:nf_nat_setup_info), so the entry
+     * had it from its first packet; the model now gives it that address and port. It leaves the WAN with it, so its rule
+     * recorded no interface (SNAT, no nf_nat_oif_changed kill). A no-op for an entry whose NAT was known.
+     */
+    public void revealNat(ConntrackEntry e, long hi, long lo, int port) {
+        if (!e.inTable || !UnknownNat.is(e.reply)) return;
+        ConntrackTuple was = e.reply;
+        table.rekey(e, ConntrackTuple.ports(was.protocol(), was.srcHi(), was.srcLo(), hi, lo, was.srcPort(), port));
+        e.masqInterface = null;
+        // its expectations named the same address (the helper expects the far end's packets to the entry's NAT)
+        if (e.expecting != null) {
+            for (Expectation x : e.expecting) {
+                if (x.dstHi == was.dstHi() && x.dstLo == was.dstLo()) {
+                    x.dstHi = hi;
+                    x.dstLo = lo;
+                }
+            }
+        }
     }
 
     /**

@@ -206,6 +206,13 @@ final class ConntrackTable implements NatTranslator.Table {
         stats.entries(live.size(), e.firstNanos);
     }
 
+    /** {@code e}'s reply tuple replaced (its NAT revealed, {@link ConntrackModel#revealNat}), the tuple hash kept right. */
+    void rekey(ConntrackEntry e, ConntrackTuple reply) {
+        byTuple.remove(e);
+        e.reply = reply;
+        byTuple.add(e);
+    }
+
     /** clean_from_lists → nf_ct_remove_expectations: out of both hashes, its expectations go with it, newest first. */
     private void remove(ConntrackEntry e, long t, FrameRef frame, EventSink sink) {
         remove(e, t, frame, null, sink);

@@ -180,6 +180,7 @@ public final class KernelComparison {
             List<Life> ms = m.getOrDefault(e.getKey(), List.of());
             List<EntryResult> mine = new ArrayList<>();
             pair(ks, ms, offset, offset != 0 ? -o.eventLagNanos() : 0, o, mine);
+            UnknownNat.reclassify(mine, offset, offset != 0 ? -o.eventLagNanos() : 0, o);
             UnobservableKill.reclassify(mine, offset);
             if (!ks.isEmpty() && ms.size() > 1) AssumedRuleKill.reclassify(mine, offset, o.gcLagNanos());
             out.addAll(mine);
@@ -220,7 +221,7 @@ public final class KernelComparison {
         }
     }
 
-    private static List<String> differences(Life k, Life m, long offset, long minLag, Options o) {
+    static List<String> differences(Life k, Life m, long offset, long minLag, Options o) {
         List<String> d = new ArrayList<>();
         if (k.newBody != null) {
             if (m.newBody == null) {
@@ -343,6 +344,12 @@ public final class KernelComparison {
             }
             if (r.kernel == null) continue;
             kernelCount++;
+            if (UnknownNat.is(r)) { // its lines count apart (UnobservableKill.lines), never as reproduced
+                if (r.kernel.newBody != null) kNew++;
+                if (r.kernel.assuredAt != Long.MIN_VALUE) kA++;
+                if (r.kernel.destroyBody != null) kD++;
+                continue;
+            }
             Life k = r.kernel, m = r.model;
             if (k.newBody != null) {
                 kNew++;
@@ -493,7 +500,7 @@ public final class KernelComparison {
         return lives;
     }
 
-    private static String key(EntryView v) {
+    static String key(EntryView v) {
         return EventFormat.protocolName(v.original().protocol()) + " " + v.original().text();
     }
 }

@@ -26,7 +26,12 @@ public final class KernelTableComparison {
     }
 
     public enum Verdict {
-        MATCHED, DIFFERS, MISSING, EXTRA
+        MATCHED, DIFFERS, MISSING, EXTRA,
+        /**
+         * the kernel's entry, kept where the model inferred a flush under a rule it assumed for lack of the ruleset,
+         * whose listing the captures cannot decide ({@link AssumedRuleListing}); counted apart, never as matched
+         */
+        UNOBSERVABLE
     }
 
     /** One entry: the kernel's line and the model's entry (either null for missing/extra), and what differs. */
@@ -38,10 +43,25 @@ public final class KernelTableComparison {
      * @param estimated  true when the instant was found by {@link Probe}, false when it was given
      */
     public record Result(long atNanos, boolean estimated, List<EntryResult> entries, int kernelEntries, int modelEntries,
-                         int matched, int differs, int missing, int extra, long maxTimeoutDifferenceSeconds) {
+                         int matched, int differs, int missing, int extra, long maxTimeoutDifferenceSeconds,
+                         int unobservable) {
+        public Result(long atNanos, boolean estimated, List<EntryResult> entries, int kernelEntries, int modelEntries,
+                      int matched, int differs, int missing, int extra, long maxTimeoutDifferenceSeconds) {
+            this(atNanos, estimated, entries, kernelEntries, modelEntries, matched, differs, missing, extra,
+                    maxTimeoutDifferenceSeconds, 0);
+        }
+
         /** Every kernel entry matched and nothing extra. */
         public boolean agrees() {
-            return differs == 0 && missing == 0 && extra == 0;
+            return differs == 0 && missing == 0 && extra == 0 && unobservable == 0;
+        }
+
+        /**
+         * Every kernel entry matched but for {@link Verdict#UNOBSERVABLE} ones, nothing extra: as far as the captures
+         * can tell; never {@link #agrees}.
+         */
+        public boolean agreesButUnobservable() {
+            return unobservable > 0 && differs == 0 && missing == 0 && extra == 0;
         }
     }
 

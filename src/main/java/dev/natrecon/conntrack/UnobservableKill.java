@@ -87,9 +87,13 @@ final class UnobservableKill {
      * when {@code modelInferred}, a kill only the model made under an assumed rule ({@link AssumedRuleKill}), at the
      * model's instant on the captures' clock.
      */
-    public record Kill(String key, long kernelNanos, boolean modelInferred) {
+    public record Kill(String key, long kernelNanos, boolean modelInferred, String assumption) {
         public Kill(String key, long kernelNanos) {
-            this(key, kernelNanos, false);
+            this(key, kernelNanos, false, null);
+        }
+
+        public Kill(String key, long kernelNanos, boolean modelInferred) {
+            this(key, kernelNanos, modelInferred, null);
         }
     }
 
@@ -98,8 +102,8 @@ final class UnobservableKill {
         List<Kill> out = new ArrayList<>();
         for (EntryResult r : results) {
             if (AssumedRuleKill.is(r)) {
-                out.add(new Kill(r.kernel().key, r.model().end, true));
-            } else if (r.verdict() == Verdict.UNOBSERVABLE && r.model() != null) {
+                out.add(new Kill(r.kernel().key, r.model().end, true, r.model().destroyInferred.assumption()));
+            } else if (r.verdict() == Verdict.UNOBSERVABLE && r.model() != null && !UnknownNat.is(r)) {
                 out.add(new Kill(r.kernel().key, r.kernel().end));
             }
         }
@@ -128,6 +132,10 @@ final class UnobservableKill {
         for (EntryResult r : results) {
             if (r.verdict() != Verdict.UNOBSERVABLE || r.kernel() == null || seen.contains(r.kernel())) continue;
             seen.add(r.kernel());
+            if (UnknownNat.is(r)) { // a life whose NAT address no capture shows: all its lines
+                n += UnknownNat.lines(r);
+                continue;
+            }
             if (AssumedRuleKill.is(r)) { // the model's inferred kill under an assumed rule: its own lines
                 n += AssumedRuleKill.lines(r);
                 continue;

@@ -53,7 +53,10 @@
  *       log; a kill no packet made and re-created identically by the next packet, which no capture can show, is
  *       classified apart by {@code UnobservableKill}, never counted as reproduced; so is its mirror, a flush the model
  *       inferred under a rule it assumed for lack of a ruleset and re-created identically while the kernel kept one
- *       entry, by {@code AssumedRuleKill}, with the expectations removed with it).</li>
+ *       entry, by {@code AssumedRuleKill}, with the expectations removed with it, and in the listings by
+ *       {@code AssumedRuleListing}; an entry made on an uplink no capture shows, whose NAT address the model writes as
+ *       0.0.0.0, is compared with the kernel's address in its place by {@code UnknownNat}: matched once a WAN copy
+ *       revealed it ({@link dev.natrecon.conntrack.ConntrackModel#revealNat}), else not observable).</li>
  * </ul>
  * Not modelled: the parts of TCP tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored
  * SYN, RFC 5961 challenge ACKs, RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of

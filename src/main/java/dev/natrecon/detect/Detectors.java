@@ -20,7 +20,8 @@ public final class Detectors {
         // nat.behaviour reads the keepalive timeline at the end: it comes after keepalive
         return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries, inside),
                 new PortClashDetector(entries, inside), new ExpectDetector(), keepalive, new NatBehaviourDetector(keepalive),
-                new AlgRewriteDetector(), new MediaDetector(sipFacts, oneSide), new SipNatTestsDetector(sipFacts));
+                new AlgRewriteDetector(), new MediaDetector(sipFacts, oneSide), new SipNatTestsDetector(sipFacts),
+                new OutageDetector());
     }
 
     /**

@@ -417,6 +417,9 @@ final class StaleMappingDetector implements Detector {
         if (x != null) {
             if (s.counterpartFrame == 0 || s.outcome == Outcome.ROUTED_BACK) return;
             if (x.recent == null) x.recent = new Recent();
+            if (dev.natrecon.conntrack.UnknownNat.ADDRESS.equals(x.translated) && (s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo)) {
+                x.translated = Addresses.format(s.cpSrcHi, s.cpSrcLo); // made where no capture shows: revealed now
+            }
             boolean fromIt = Addresses.format(s.cpSrcHi, s.cpSrcLo).equals(x.translated);
             x.recent.add(s.nanos, s.frame, s.counterpartFrame, s.payload, fromIt);
             if (fromIt && x.firstOutOnWan == Long.MIN_VALUE && "wan".equals(c.counterpartCapture())) {

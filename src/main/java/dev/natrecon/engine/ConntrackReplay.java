@@ -131,7 +131,10 @@ final class ConntrackReplay {
             decisions.add("model WAN address: " + wanAddress + " (learnt from the translations)");
         }
         if (wanAddress != null) ifs.address(wanIf, wanAddress + (settings.wanNetwork() == null ? "" : settings.wanNetwork()));
-        this.otherPath = OtherPath.of(settings, ifs, decisions);
+        OtherPath given = OtherPath.of(settings, ifs, decisions);
+        // from the captures alone, an uplink no capture shows is inferred when the captures prove one (RouterHistory)
+        boolean infer = given == null && settings.ruleset() == null && !settings.givesLinkChanges();
+        this.otherPath = infer ? OtherPath.inferred(wanIf, decisions) : given;
         NatRuleset ruleset;
         if (settings.ruleset() != null) {
             ruleset = NatRuleset.parse(settings.ruleset(), settings.natSource() == null ? "ruleset" : settings.natSource());
@@ -141,7 +144,9 @@ final class ConntrackReplay {
         } else {
             inferredNat = true;
             ruleset = NatRuleset.parse("table ip nat {\n chain postrouting {\n  type nat hook postrouting priority srcnat;\n"
-                    + "  oifname \"" + wanIf + "\" masquerade\n }\n}\ntable ip6 nat {\n chain postrouting {\n"
+                    + "  oifname \"" + wanIf + "\" masquerade\n"
+                    + (infer ? "  oifname \"" + OtherPath.INFERRED + "\" masquerade\n" : "")
+                    + " }\n}\ntable ip6 nat {\n chain postrouting {\n"
                     + "  type nat hook postrouting priority srcnat;\n  oifname \"" + wanIf + "\" masquerade\n }\n}\n");
             decisions.add("model NAT: inferred: masquerade on the WAN interface (no ruleset given; where the router "
                     + "translated otherwise the model takes what the captures show and records a divergence)");
@@ -157,6 +162,7 @@ final class ConntrackReplay {
         this.history = new RouterHistory(model, wanIf, wanAddress, inferredNat && !settings.givesLinkChanges(),
                 crossings, decisions, c -> uplinkListener.accept(c));
         history.sysctl(settings.sysctlText());
+        if (infer) history.otherPath(otherPath);
         this.carrier = new WanCarrier(wanIf, settings.sysctlText(), decisions);
         // the SIP helper under every name the router gives it ("sip", "sip-5062"…)
         java.util.Set<String> sipNames = new java.util.TreeSet<>(List.of("sip"));

@@ -72,7 +72,9 @@ final class KernelComparisons {
         for (int i = 0; i < listings.size(); i++) {
             KernelCheck.Parsed l = listings.get(i);
             tables.add(new KernelTableCheck(in.kernelTables().get(i).file(), l.entries().size(), l.unreadable(),
-                    l.firstUnreadable(), model.kernelTable(i)));
+                    l.firstUnreadable(), dev.natrecon.conntrack.UnknownNat.listing(
+                    dev.natrecon.conntrack.AssumedRuleListing.reclassify(model.kernelTable(i),
+                    check != null ? check.result().unobservableKills() : List.of()))));
         }
         return new Checks(check, List.copyOf(tables), expectCheck);
     }

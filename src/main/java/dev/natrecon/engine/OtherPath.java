@@ -62,6 +62,31 @@ final class OtherPath {
     }
 
     /**
+     * The uplink no capture shows, inferred from the captures alone ({@link RouterHistory}): its name in the model, and
+     * the address standing for its own, which no capture shows (0.0.0.0, RFC 1122 §3.2.1.3: never a source on the wire;
+     * a kernel entry is never translated to it, masquerade drops instead: nf_nat_masquerade.c), so that an entry
+     * translated to it is an entry whose NAT the captures do not show ({@link dev.natrecon.conntrack.UnknownNat}).
+     */
+    static final String INFERRED = "uncaptured", UNKNOWN_ADDRESS = dev.natrecon.conntrack.UnknownNat.ADDRESS;
+
+    /** An other path with no uplink yet, for the captures alone: {@link #activate} adds the inferred one. */
+    static OtherPath inferred(String wanIf, List<String> decisions) {
+        return new OtherPath(wanIf, decisions);
+    }
+
+    /** Whether the inferred uplink is in the model ({@link #activate}). */
+    boolean active() {
+        return !names.isEmpty();
+    }
+
+    /** Adds the inferred uplink to the model's interfaces, its address unknown, the default route out of it. */
+    void activate(ConntrackModel model) {
+        if (active()) return;
+        model.addUplink(INFERRED, UNKNOWN_ADDRESS + "/32");
+        names.add(INFERRED);
+    }
+
+    /**
      * A LAN packet the captures show leaving nowhere ({@link Arrival.Egress#DROPPED}, no ICMP answer): where the
      * model's routing sends it, when that explains the missing copy (an uplink no capture shows, or the WAN for an
      * entry masqueraded elsewhere, which the kernel kills there).

@@ -202,7 +202,7 @@ final class Replay {
             // Frames of an interface facing neither side are listed but never matched (key 0).
             key = s.captureLabel == null ? keys.key(p) : 0;
             PacketMatcher.fillTuple(s, p, key);
-            if (s.icmpError || s.side == Side.WAN) model.frameSeen(s);
+            model.frameSeen(s); // the WAN's silences, the router's ICMP answers, answers with no WAN copy (RouterAnswers)
         }
         if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
                 && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)

@@ -48,6 +48,20 @@ final class RouterAnswers {
     /** The frame before the silence {@link #silenceSince} last found. */
     private long silenceFrame;
 
+    /**
+     * LAN frames from the outside to an inside host seen while the WAN capture had shown no frame for
+     * {@link #ANSWER_NANOS} (a forwarded packet's WAN copy precedes its LAN copy by the router's transit time, well
+     * under that): candidates for answers that reached the router through a path no capture shows. A fixed ring, reused.
+     */
+    private final Inbound[] inbound = new Inbound[NOTICES];
+    private int inboundNext, inboundCount;
+
+    /** A LAN frame from outside with no WAN frame just before it; {@code wanBefore}: the WAN's last frame then. */
+    static final class Inbound {
+        long nanos, frame, srcHi, srcLo, dstHi, dstLo, wanBefore;
+        int protocol, srcPort, dstPort;
+    }
+
     /** The router's ICMP error about a packet: no route (on the LAN) or port unreachable (on the WAN). */
     record Answer(Side side, long nanos, long frame, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
                   int srcPort, int dstPort) {
@@ -83,6 +97,11 @@ final class RouterAnswers {
             lastWanFrameNanos = s.nanos;
             lastWanFrameNumber = s.frame;
         }
+        if (s.side == Side.LAN && s.hasPorts && !s.icmpError && !crossings.isInside(s.srcHi, s.srcLo)
+                && crossings.isInside(s.dstHi, s.dstLo)
+                && (lastWanFrameNanos == Long.MIN_VALUE || s.nanos - lastWanFrameNanos > ANSWER_NANOS)) {
+            keepInbound(s);
+        }
         if (!s.icmpError) return;
         boolean v4 = s.protocol == ConntrackTuple.ICMP, v6 = s.protocol == ConntrackTuple.ICMPV6;
         boolean answer;
@@ -105,6 +124,47 @@ final class RouterAnswers {
         if (answers.size() == NOTICES) answers.removeFirst();
         answers.addLast(new Answer(s.side, s.nanos, s.frame, s.innerProtocol, s.innerSrcHi, s.innerSrcLo,
                 s.innerDstHi, s.innerDstLo, s.innerSrcPort, s.innerDstPort));
+    }
+
+    private void keepInbound(Seen s) {
+        Inbound n = inbound[inboundNext];
+        if (n == null) n = inbound[inboundNext] = new Inbound();
+        inboundNext = (inboundNext + 1) % inbound.length;
+        inboundCount = Math.min(inboundCount + 1, inbound.length);
+        n.nanos = s.nanos;
+        n.frame = s.frame;
+        n.protocol = s.protocol;
+        n.srcHi = s.srcHi;
+        n.srcLo = s.srcLo;
+        n.dstHi = s.dstHi;
+        n.dstLo = s.dstLo;
+        n.srcPort = s.srcPort;
+        n.dstPort = s.dstPort;
+        n.wanBefore = lastWanFrameNanos;
+    }
+
+    /**
+     * The answer to the LAN packet {@code s} (no WAN copy) that reached the LAN with no WAN copy either: a frame from
+     * its destination back to its source (ports swapped), within {@link #SILENCE_NANOS} after it (by when the matcher
+     * has offered it), with no WAN frame between {@code s} and it; or null. Only a path no capture shows carried both.
+     */
+    Inbound answeredElsewhere(Seen s) {
+        for (int i = 0; i < inboundCount; i++) {
+            Inbound n = inbound[i];
+            if (n.nanos >= s.nanos && n.nanos - s.nanos < SILENCE_NANOS && n.protocol == s.protocol
+                    && n.srcHi == s.dstHi && n.srcLo == s.dstLo && n.dstHi == s.srcHi && n.dstLo == s.srcLo
+                    && n.srcPort == s.dstPort && n.dstPort == s.srcPort
+                    && (n.wanBefore == Long.MIN_VALUE || n.wanBefore < s.nanos)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the WAN capture shows a frame after {@code s}, within {@link #SILENCE_NANOS} (the WAN at work again). */
+    boolean wanFrameSoonAfter(Seen s) {
+        return gapTo > s.nanos && gapTo - s.nanos <= SILENCE_NANOS
+                || lastWanFrameNanos > s.nanos && lastWanFrameNanos - s.nanos <= SILENCE_NANOS;
     }
 
     /** The router's no-route answer to {@code s}: same quoted tuple, just after it. */

@@ -75,6 +75,9 @@ final class RouterHistory implements ConntrackModel.Contradiction {
     private long carrierLossSince = Long.MIN_VALUE;
     /** The LAN packet being fed, whose WAN copy the model may find contradicting its entry. */
     private Seen current;
+    /** The uplink no capture shows (from the captures alone), or null; and what the model did when it took over. */
+    private OtherPath otherPath;
+    private final UncapturedUplink uncaptured = new UncapturedUplink();
 
     /**
      * @param wanAddress the WAN's address at the start (given, or learnt from the first translation), or null
@@ -104,6 +107,11 @@ final class RouterHistory implements ConntrackModel.Contradiction {
 
     private static final java.util.regex.Pattern IGNORE_LINKDOWN = java.util.regex.Pattern.compile(
             "(?m)^net\\.ipv4\\.conf\\.[^.\\s]+\\.ignore_routes_with_linkdown\\s*=\\s*1\\s*$");
+
+    /** The other path to activate when the captures prove an uplink no capture shows (captures alone only). */
+    void otherPath(OtherPath p) {
+        otherPath = p;
+    }
 
     String wanAddress() {
         return wanAddress;
@@ -141,6 +149,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
             if (a.egress == Arrival.Egress.WAN && s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK) {
                 current = s; // the model asks entryGone() when the copy contradicts the packet's entry
                 boolean translated = s.cpSrcHi != s.srcHi || s.cpSrcLo != s.srcLo;
+                if (otherPath != null && otherPath.active() && translated && revealed(s, a, out)) return;
                 if (addresses && translated && (s.cpSrcHi != wanHi || s.cpSrcLo != wanLo || wanAddress == null)
                         && !crossings.isInside(s.cpSrcHi, s.cpSrcLo)
                         && (wanAddress == null || Addresses.isV4(s.cpSrcHi, s.cpSrcLo) == Addresses.isV4(wanHi, wanLo))) {
@@ -152,6 +161,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                 a.diedInRouting = answers.any() && answers.answer(s) != null;
             } else if (a.egress == Arrival.Egress.DROPPED) {
                 a.diedInRouting = answers.any() && answers.answer(s) != null;
+                if (!a.diedInRouting && otherPath != null && (leftElsewhere(s, out) || backOnWan(s, a, out))) return;
                 if (noRouteFlushes && answers.any()) noRoute(s, a, out);
                 carrierLost(s, a);
             } else if (a.egress == Arrival.Egress.LAN && s.outcome == Outcome.ROUTED_BACK) {
@@ -318,6 +328,116 @@ final class RouterHistory implements ConntrackModel.Contradiction {
                 "inferred from " + packet + " and the router's ICMP " + icmp, why));
         record("WAN address " + wanAddress + " removed or WAN down", why);
         wanAddress(null);
+    }
+
+    /**
+     * {@code s} got no WAN copy and no ICMP answer, and its answer reached the LAN with no WAN copy either, while the WAN
+     * capture, which showed the router's translations at work before, was silent: it left and came back through an
+     * uplink no capture shows. The first time, the WAN's route was gone: its address removed
+     * or the WAN down after its last use, masquerade flushing its entries (nf_nat_masquerade.c; under SNAT on the WAN
+     * the kernel keeps them, an assumption the inference carries); the model adds the uplink (address unknown,
+     * masquerade assumed, the default route) and routes {@code s} out of it ({@link OtherPath#outbound}).
+     */
+    private boolean leftElsewhere(Seen s, EventSink out) {
+        // only where the WAN capture showed the router's translations at work before and is silent around s: a WAN
+        // capture that never showed the path (another interface, another run) proves nothing about where s went
+        if (!otherPath.active() && (lastWanNanos == Long.MIN_VALUE || answers.silenceSince(s) == Long.MIN_VALUE)) return false;
+        RouterAnswers.Inbound r = answers.answeredElsewhere(s);
+        if (r == null) return false;
+        FrameRef packet = new FrameRef(s.side.label(), s.frame), answer = new FrameRef(s.side.label(), r.frame);
+        if (!otherPath.active()) {
+            if (wanAddress != null) {
+                long from = lastWanNanos == Long.MIN_VALUE ? s.nanos : lastWanNanos;
+                FrameRef last = lastWanUse();
+                Inferred why = new Inferred(from, s.nanos, List.of(last, packet, answer), packet + " got no WAN copy "
+                        + "and no ICMP answer, and its answer " + answer + " reached the LAN with no WAN copy either: both "
+                        + "went through an uplink no capture shows, so the WAN's route was gone (its address " + wanAddress
+                        + " removed, or the WAN down) after " + last + ", and masquerade flushed the entries on it "
+                        + "(nf_nat_masquerade.c)").assuming("masquerade on " + wanIf + " (no ruleset given): under SNAT "
+                        + "the kernel keeps the WAN's entries through the outage");
+                model.onAddressRemoved(s.nanos, wanIf, wanAddress, why, out);
+                uplinks.accept(new UplinkChange(from, UplinkChange.Kind.ADDRESS_REMOVED, wanAddress,
+                        "inferred from " + packet + " and " + answer, why));
+                record("WAN address " + wanAddress + " removed or WAN down", why);
+                uncaptured.lostWanAddress = wanAddress;
+                wanAddress(null);
+            }
+            otherPath.activate(model);
+            inferences++;
+            decisions.add("model inferred: an uplink no capture shows (" + OtherPath.INFERRED + ") carried " + packet
+                    + " and its answer " + answer + "; its address is not in the captures (the model writes "
+                    + OtherPath.UNKNOWN_ADDRESS + " for it: not observable until a WAN copy shows it), masquerade "
+                    + "assumed on it, the default route out of it from then on");
+        }
+        uncaptured.lastNanos = s.nanos;
+        uncaptured.lastFrame = packet;
+        return true;
+    }
+
+    /**
+     * {@code s} got no copy anywhere and no answer, its entry was made on the uncaptured uplink (masquerade, which
+     * records the interface), and the WAN capture is at work again right after it: the WAN's route is back, so the
+     * kernel routed {@code s} out of the WAN, where the entry's oif no longer matches: killed and the packet dropped
+     * (nf_nat_core.c:nf_nat_inet_fn → nf_nat_oif_changed), which is why no capture shows it. The model puts the WAN's
+     * route back (window: since the last packet that went elsewhere) and lets its oif rule do the rest.
+     */
+    private boolean backOnWan(Seen s, Arrival a, EventSink out) {
+        if (!otherPath.active() || !answers.wanFrameSoonAfter(s)) return false;
+        ConntrackEntry e = model.find(a.tuple);
+        if (e == null || !OtherPath.INFERRED.equals(e.masqInterface()) || !isOriginal(e.original(), a.tuple)) return false;
+        wanBack(s, out, "got no copy anywhere and no answer while the WAN capture is at work again right after it: "
+                + "routed out of the WAN, its entry #" + e.id() + " masqueraded on " + OtherPath.INFERRED
+                + " was killed and the packet dropped (nf_nat_core.c:nf_nat_oif_changed)");
+        return true;
+    }
+
+    /** The WAN's route back (its address re-added, the default route out of it again) just before {@code s}. */
+    private void wanBack(Seen s, EventSink out, String how) {
+        if (uncaptured.back) return;
+        uncaptured.back = true;
+        FrameRef packet = new FrameRef(s.side.label(), s.frame);
+        long from = uncaptured.lastNanos == Long.MIN_VALUE ? s.nanos : uncaptured.lastNanos;
+        Inferred why = new Inferred(from, s.nanos, List.of(uncaptured.lastFrame, packet), packet + " " + how
+                + ": the WAN's route came back after " + uncaptured.lastFrame + " (the last packet that went elsewhere)");
+        if (uncaptured.lostWanAddress != null) {
+            model.onAddressAdded(s.nanos, wanIf, uncaptured.lostWanAddress, out);
+            uplinks.accept(new UplinkChange(from, UplinkChange.Kind.ADDRESS_ADDED, uncaptured.lostWanAddress,
+                    "inferred from " + packet, why));
+            wanAddress(uncaptured.lostWanAddress);
+        }
+        model.defaultRoute(wanIf);
+        record("WAN route back" + (uncaptured.lostWanAddress == null ? "" : " (" + uncaptured.lostWanAddress + ")"), why);
+    }
+
+    /**
+     * {@code s}'s WAN copy leaves with a NAT the model did not know: the entry was made on the uncaptured uplink, whose
+     * address no capture showed until now. The kernel never re-NATs a confirmed entry (nf_nat_core.c), so this is the
+     * NAT it had from its first packet; and as it leaves the WAN with it, the uplink's rule records no interface
+     * (SNAT: no nf_nat_oif_changed kill, unlike masquerade). The model gives the entry its NAT, the WAN's route back.
+     */
+    private boolean revealed(Seen s, Arrival a, EventSink out) {
+        ConntrackEntry e = model.find(a.tuple);
+        if (e == null || !isOriginal(e.original(), a.tuple) || !dev.natrecon.conntrack.UnknownNat.is(e.reply())) return false;
+        FrameRef packet = new FrameRef(s.side.label(), s.frame), copy = new FrameRef(s.side.other().label(), s.counterpartFrame);
+        wanBack(s, out, "left through the WAN (" + copy + ")");
+        String nat = Addresses.format(s.cpSrcHi, s.cpSrcLo) + ":" + s.cpSrcPort;
+        model.revealNat(e, s.cpSrcHi, s.cpSrcLo, s.cpSrcPort);
+        // the uplink's address, known now: the answers that keep arriving through it are this entry's replies
+        model.onAddressAdded(s.nanos, OtherPath.INFERRED, Addresses.format(s.cpSrcHi, s.cpSrcLo), out);
+        inferences++;
+        decisions.add("model inferred: entry #" + e.id() + "'s NAT, made on " + OtherPath.INFERRED + ", is " + nat
+                + " (shown first by " + copy + ", the copy of " + packet + "): the kernel never re-NATs a confirmed entry "
+                + "(nf_nat_core.c), and one that leaves the WAN with it was not masqueraded (no nf_nat_oif_changed kill): "
+                + "SNAT on the uncaptured uplink");
+        return true;
+    }
+
+    /** What the model did when the uncaptured uplink took over, and the last packet that went through it. */
+    private static final class UncapturedUplink {
+        String lostWanAddress;
+        long lastNanos = Long.MIN_VALUE;
+        FrameRef lastFrame = FrameRef.NONE;
+        boolean back;
     }
 
     private void record(String what, Inferred why) {

@@ -25,12 +25,15 @@
  * read-only view of the model's table; the model's events go to the sinks as they happen. Before each arriving packet,
  * {@code RouterHistory} applies what the captures prove the router went through before it (a WAN copy contradicting
  * the live entry's NAT, a renumbered WAN, a packet the router answered with ICMP no route or port unreachable, a
- * packet routed back while its masqueraded entry lived, a carrier loss), each inferred event carrying its window and
+ * packet routed back while its masqueraded entry lived, a carrier loss, a packet answered with no WAN copy on either
+ * side while the WAN was silent: an uplink no capture shows, and the WAN's route back at the first packet of an entry
+ * masqueraded there that is lost, or at the WAN copy that reveals such an entry's NAT), each inferred event carrying its window and
  * evidence frames; the case settings' link changes, when given, win ({@code WanCarrier}: the settings' carrier loss,
  * no flush, with the sysctl dump's ignore_routes_with_linkdown). {@code RouterAnswers} keeps the router's own
- * ICMP answers and the WAN capture's silences as frames enter the matcher, before the packets they concern resolve.
+ * ICMP answers, the WAN capture's silences and the LAN frames from outside that follow one, as frames enter the
+ * matcher, before the packets they concern resolve.
  * {@code OtherPath} routes, as the kernel would, the packets that took an uplink no capture shows (a backup the case
- * settings name: LAN packets with no WAN copy and no ICMP answer once the WAN's connected route is gone, their replies
+ * settings name, or the one {@code RouterHistory} infers, its address unknown: LAN packets with no WAN copy and no ICMP answer once the WAN's connected route is gone, their replies
  * seen on the LAN only, the masquerade oif-changed kill when the WAN returns); {@code OperatorFlush} applies an
  * operator's {@code conntrack -D}/{@code -F} the settings give, within the precision of the time written.
  * One capture of one side ({@link dev.natrecon.engine.AnalysisInputs#singleCapture()}) is replayed alone as the side

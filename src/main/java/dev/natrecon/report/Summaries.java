@@ -298,6 +298,7 @@ public final class Summaries {
         m.put("time_estimated", x.estimated());
         entryTally(m, x.kernelEntries(), x.modelEntries(), x.matched(), x.differs(), x.missing(), x.extra());
         m.put("max_timeout_difference_seconds", x.maxTimeoutDifferenceSeconds());
+        if (x.unobservable() > 0) m.put("unobservable_entries", x.unobservable()); // only when present
         return m;
     }
 

@@ -325,6 +325,33 @@ class LabFindingsTest {
     }
 
     /**
+     * uplink.outage (information), from the captures alone: exactly the samples whose README says the WAN was out while
+     * the phone kept sending (no route, a backup uplink, a carrier loss), each naming its window's WAN frames and the
+     * LAN packets that found no WAN copy (stale-mapping and stale-mapping-expiry: the no-route time before their fallback
+     * route); none where the WAN stayed up or the LAN kept quiet.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void anOutageTheCapturesShowIsNamedWithItsWindow(String name) throws IOException {
+        // the README of each: stale-mapping and stale-mapping-expiry had a no-route outage (ICMP) before the fallback route
+        java.util.Set<String> outages = java.util.Set.of("outage-no-route", "outage-no-route-snat", "backup-uplink-nat",
+                "backup-uplink-snat", "carrier-loss", "carrier-loss-linkdown", "stale-mapping", "stale-mapping-expiry");
+        RunResult r = Analysis.run(KernelConformanceTest.inputs(name, "captures"), List.of());
+        List<Finding> o = r.findings().stream().filter(f -> f.id().equals("uplink.outage")).toList();
+        if (!outages.contains(name)) {
+            assertEquals(List.of(), o, name);
+            return;
+        }
+        assertEquals(1, o.size(), name + ": " + o);
+        Finding f = o.get(0);
+        assertEquals(Severity.INFO, f.severity());
+        assertEquals(2, f.frames("wan").size(), f.message()); // the WAN's last frame before and first after
+        assertTrue(f.frames("lan").size() >= 2 && f.message().contains("found no WAN copy"), f.message());
+        if (name.startsWith("outage") || name.startsWith("stale")) assertTrue(f.message().contains("ICMP net/host unreachable"), f.message());
+        if (name.startsWith("backup")) assertTrue(f.message().contains("an uplink no capture shows"), f.message());
+    }
+
+    /**
      * operator-flush-renumbered: the entry vanished 2.5 s after its last packet while the router's own sysctl dump
      * says 30 s / 120 s: deleted (the lab's conntrack -F), not expired; information, never the keepalive error.
      */
