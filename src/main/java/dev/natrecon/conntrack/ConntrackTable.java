@@ -27,6 +27,8 @@ final class ConntrackTable implements NatTranslator.Table {
      * a bound on the model's memory, not a kernel value (the kernel forgets an entry when it is freed).
      */
     static final int EXPIRED_MEMORY = 4096;
+    /** Stale timers tolerated beyond twice the live entries before they are swept (a bound on memory, not a kernel value). */
+    private static final int TIMER_SLACK = 4096;
 
     private final Timeouts timeouts;
     private final ExpectationTable expectations;
@@ -203,6 +205,11 @@ final class ConntrackTable implements NatTranslator.Table {
         schedule(e, e.deadlineNanos);
         earlyDrop.add(e);
         earlyDrop.compact(live.values());
+        if (timers.size() > 2L * live.size() + TIMER_SLACK) {
+            // timers of deleted entries (early drop, flushes) wait for their deadline: at 100,000 new entries a second
+            // into a full table that is millions within one UDP timeout; dropped here so memory follows the live table
+            timers.removeIf(x -> !x.entry.inTable || x.seq != x.entry.timerSeq);
+        }
         expiredMappings.remove(e.original);
         stats.entries(live.size(), e.firstNanos);
     }

@@ -27,6 +27,14 @@ public final class ScaleCaptures {
      * i % 60000) (the WAN copies show it). No two live flows share an external endpoint towards one remote.
      */
     public static void remappedFlows(Path lan, Path wan, int flows, int seconds) throws IOException {
+        remappedFlows(lan, wan, flows, seconds, true);
+    }
+
+    /**
+     * As {@link #remappedFlows(Path, Path, int, int)}; without {@code answered} each flow is its one outbound datagram
+     * (an UNREPLIED entry: more flows than nf_conntrack_max in the UDP timeout fill the table, and early drop runs).
+     */
+    public static void remappedFlows(Path lan, Path wan, int flows, int seconds, boolean answered) throws IOException {
         try (OutputStream lo = new BufferedOutputStream(Files.newOutputStream(lan), 1 << 16);
              OutputStream wo = new BufferedOutputStream(Files.newOutputStream(wan), 1 << 16);
              PcapWriter l = new PcapWriter(lo, 1, false); PcapWriter w = new PcapWriter(wo, 1, false)) {
@@ -41,6 +49,7 @@ public final class ScaleCaptures {
                 l.write(t, Frames.udp(inside, 40000, remote, 7000, ipId, 64, payload));
                 w.write(t + 20_000, Frames.udp(WAN_ADDRESS, external, remote, 7000, ipId, 63, payload));
                 ipId = (ipId + 1) & 0xffff;
+                if (!answered) continue;
                 w.write(t + 40_000, Frames.udp(remote, 7000, WAN_ADDRESS, external, ipId, 50, payload));
                 l.write(t + 60_000, Frames.udp(remote, 7000, inside, 40000, ipId, 49, payload));
                 ipId = (ipId + 1) & 0xffff;
