@@ -43,19 +43,20 @@ class ScaleHostileTest {
     }
 
     /**
-     * 20,000 LAN endpoints on one external port, each live for a second (the generator sends each once a second for
-     * two seconds, 0.2 ms apart): endpoints up to 5,000 apart overlap, 87,497,500 pairs, 10 listed and the rest counted.
+     * 20,000 LAN endpoints on one external port: the generator writes a whole round of them (4 s at 0.2 ms apart)
+     * before the next, so each binding lives past the last one's start and every one of the 199,990,000 pairs
+     * overlaps; 10 are listed and the rest counted ({@code SharedPortSweepTest} checks the count against a pairwise
+     * walk where the pairs do not all overlap).
      */
     @Test
     void aPortSharedByTwentyThousandEndpointsIsCountedNotWalkedPairByPair() throws Exception {
         Path lan = tmp.resolve("clash-lan.pcap"), wan = tmp.resolve("clash-wan.pcap");
-        int endpoints = 20_000, reach = 5_000; // 1.00015 s of life / 0.2 ms spacing
+        int endpoints = 20_000;
         HostileCaptures.portClashes(lan, wan, endpoints, 2);
         Path out = tmp.resolve("out-clash");
         analyze(lan, wan, out);
         String json = Files.readString(out.resolve("summary.json"));
-        long pairs = 0;
-        for (int d = 1; d <= reach; d++) pairs += endpoints - d;
+        long pairs = (long) endpoints * (endpoints - 1) / 2;
         assertTrue(json.contains((pairs - 10) + " more pairs of LAN endpoints appeared as 203.0.113.2:40000"),
                 "every pair counted: " + json.length());
         assertEquals(endpoints + 1, Files.readAllLines(out.resolve("mappings.csv")).size());
