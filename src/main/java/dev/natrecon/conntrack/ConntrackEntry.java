@@ -54,6 +54,8 @@ public final class ConntrackEntry {
     /** its helper's own memory (struct nf_ct_sip_master and the like), or null */
     Object helperData;
     long timerKeyNanos = Long.MAX_VALUE;
+    /** The deadline this entry was last queued at as an early-drop candidate ({@link EarlyDropQueue}). */
+    long dropKeyNanos = Long.MAX_VALUE;
     /** the timeout the last refresh set, in seconds, and the setting it came from (null: none named), -1 before one */
     long timeoutSeconds = -1;
     /**

@@ -27,6 +27,8 @@ final class ConntrackTable implements NatTranslator.Table {
      * a bound on the model's memory, not a kernel value (the kernel forgets an entry when it is freed).
      */
     static final int EXPIRED_MEMORY = 4096;
+    /** Stale timers tolerated beyond twice the live entries before they are swept (a bound on memory, not a kernel value). */
+    private static final int TIMER_SLACK = 4096;
 
     private final Timeouts timeouts;
     private final ExpectationTable expectations;
@@ -35,6 +37,7 @@ final class ConntrackTable implements NatTranslator.Table {
     private final Map<SourceKey, List<ConntrackEntry>> bySource = new HashMap<>();
     private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final EarlyDropQueue earlyDrop = new EarlyDropQueue();
     private final Map<ConntrackTuple, ConntrackTuple> expiredMappings = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ConntrackTuple, ConntrackTuple> eldest) {
@@ -142,16 +145,13 @@ final class ConntrackTable implements NatTranslator.Table {
      * nf_conntrack_max = buckets (the default, nf_conntrack_init_start) a bucket holds about two tuples, i.e. usually
      * one evictable entry; nearest its deadline, because among the kernel's equally likely choices it is the one whose
      * absence from the model's table differs from the kernel's for the shortest time. ASSURED entries are never
-     * evicted (early_drop_list). Each eviction is an {@link EntryKilled} with reason "early_drop".
+     * evicted (early_drop_list). Each eviction is an {@link EntryKilled} with reason "early_drop". The victim is found
+     * in O(log n) ({@link EarlyDropQueue}), as the kernel's bounded search costs the same for any table size.
      */
     boolean allocate(long t, FrameRef frame, ConntrackTuple tuple, EventSink sink) {
         long max = timeouts.conntrackMax();
         if (max <= 0 || live.size() + 1L <= max) return true;
-        ConntrackEntry victim = null;
-        for (ConntrackEntry c : live.values()) {
-            if (c.has(Status.ASSURED)) continue;
-            if (victim == null || c.deadlineNanos < victim.deadlineNanos) victim = c;
-        }
+        ConntrackEntry victim = earlyDrop.victim();
         if (victim != null) {
             stats.earlyDrop++;
             kill(victim, t, frame, "early_drop", sink);
@@ -179,6 +179,7 @@ final class ConntrackTable implements NatTranslator.Table {
         e.timeoutSeconds = seconds;
         e.timeoutSetting = setting;
         if (e.inTable && e.deadlineNanos < e.timerKey()) schedule(e, e.deadlineNanos);
+        earlyDrop.refreshed(e);
         return TrackStep.ACCEPTED;
     }
 
@@ -202,6 +203,13 @@ final class ConntrackTable implements NatTranslator.Table {
         // nf_nat_setup_info adds SRC-manipulated entries (null bindings too) at the head of the by-source chain
         bySource.computeIfAbsent(new SourceKey(e.original), k -> new ArrayList<>(1)).add(0, e);
         schedule(e, e.deadlineNanos);
+        earlyDrop.add(e);
+        earlyDrop.compact(live.values());
+        if (timers.size() > 2L * live.size() + TIMER_SLACK) {
+            // timers of deleted entries (early drop, flushes) wait for their deadline: at 100,000 new entries a second
+            // into a full table that is millions within one UDP timeout; dropped here so memory follows the live table
+            timers.removeIf(x -> !x.entry.inTable || x.seq != x.entry.timerSeq);
+        }
         expiredMappings.remove(e.original);
         stats.entries(live.size(), e.firstNanos);
     }

@@ -47,6 +47,12 @@ public final class Binding {
         return bytes[side.ordinal() * 2 + direction];
     }
 
+    /** A first lifetime of these endpoints, not seen yet (tests and generators; the table learns its own). */
+    public static Binding of(int id, int protocol, long ih, long il, int ip, long eh, long el, int ep, long rh, long rl,
+                             int rp) {
+        return new Binding(id, 1, protocol, ih, il, ip, eh, el, ep, rh, rl, rp);
+    }
+
     Binding(int id, int lifetime, int protocol, long ih, long il, int ip, long eh, long el, int ep, long rh, long rl,
             int rp) {
         this.id = id;

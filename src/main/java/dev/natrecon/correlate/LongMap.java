@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Open-addressing map from a non-zero long to an object, without boxing; used on the per-packet path where a
- * {@code HashMap<Long, …>} would allocate a key per packet. Keys are expected to be well mixed hashes.
+ * {@code HashMap<Long, …>} would allocate a key per packet. Any non-zero keys: hashes or sequential ids.
  */
 final class LongMap<V> {
     private long[] keys = new long[1024];
@@ -18,7 +18,7 @@ final class LongMap<V> {
     @SuppressWarnings("unchecked")
     V get(long key) {
         int mask = keys.length - 1;
-        for (int i = (int) (key ^ key >>> 32) & mask; ; i = (i + 1) & mask) {
+        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
             long k = keys[i];
             if (k == key) {
                 lastTag = tags[i];
@@ -44,7 +44,7 @@ final class LongMap<V> {
         }
         if ((size + 1) * 2 > keys.length) grow();
         int mask = keys.length - 1;
-        for (int i = (int) (key ^ key >>> 32) & mask; ; i = (i + 1) & mask) {
+        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
             long k = keys[i];
             if (k == key) {
                 values[i] = value;
@@ -63,7 +63,7 @@ final class LongMap<V> {
 
     void remove(long key) {
         int mask = keys.length - 1;
-        int i = (int) (key ^ key >>> 32) & mask;
+        int i = slot(key, mask);
         while (true) {
             long k = keys[i];
             if (k == 0) return;
@@ -79,7 +79,7 @@ final class LongMap<V> {
             j = (j + 1) & mask;
             long k = keys[j];
             if (k == 0) return;
-            int home = (int) (k ^ k >>> 32) & mask;
+            int home = slot(k, mask);
             boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!between) {
                 keys[i] = k;
@@ -90,6 +90,16 @@ final class LongMap<V> {
                 i = j;
             }
         }
+    }
+
+    /**
+     * The home slot of {@code key}: multiplied by the 64-bit golden ratio (Fibonacci hashing) before its halves are
+     * folded, so keys that are not mixed hashes (entry ids 1, 2, 3, ...) do not fill one run of consecutive slots,
+     * which would make every probe and every backward-shift deletion walk the whole run (quadratic in entries).
+     */
+    private static int slot(long key, int mask) {
+        long h = key * 0x9E37_79B9_7F4A_7C15L;
+        return (int) (h ^ h >>> 32) & mask;
     }
 
     int size() {

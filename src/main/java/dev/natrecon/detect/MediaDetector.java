@@ -7,7 +7,6 @@ import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -139,6 +138,14 @@ final class MediaDetector implements Detector {
     static final int MAX_CALLS = 20_000;
 
     private final Map<String, Call> calls = new LinkedHashMap<>();
+    /**
+     * The calls that ended, by their end (ties: the order they began): {@link #judgeEnded} takes the due ones from its
+     * head instead of walking every open call on each SIP message. A call evicted meanwhile is skipped there.
+     */
+    private final java.util.PriorityQueue<Call> ended = new java.util.PriorityQueue<>(
+            java.util.Comparator.comparingLong((Call c) -> c.end).thenComparingLong(c -> c.seq));
+    /** Calls begun so far: each call's {@link Call#seq}. */
+    private long callsBegun;
     private long callsEvicted;
     private final Map<String, Long> notKept = new java.util.TreeMap<>();
     private final Map<String, Integer> keptPerRule = new HashMap<>();
@@ -263,8 +270,12 @@ final class MediaDetector implements Detector {
         SipFacts.Host caller;
         boolean phoneIsCaller;
 
-        Call(String callId) {
+        /** The order the call began in (the order {@link #calls} holds them). */
+        final long seq;
+
+        Call(String callId, long seq) {
             this.callId = callId;
+            this.seq = seq;
         }
     }
 
@@ -344,7 +355,7 @@ final class MediaDetector implements Detector {
                 judge(oldest.getValue(), oldest.getValue().end >= 0 ? oldest.getValue().end : s.nanos);
                 callsEvicted++;
             }
-            c = new Call(f.callId());
+            c = new Call(f.callId(), callsBegun++);
             c.inviteNanos = s.nanos;
             c.caller = f.source();
             // the phone is the party behind the router: the callee when only it is inside, else the caller
@@ -375,6 +386,7 @@ final class MediaDetector implements Detector {
             if (c.end < 0) {
                 c.end = s.nanos;
                 c.endMethod = f.request() ? f.method() : f.status() + " response";
+                ended.add(c);
             }
         }
     }
@@ -411,12 +423,16 @@ final class MediaDetector implements Detector {
 
     /** Judges and forgets calls that ended more than the grace period before {@code now}. */
     private void judgeEnded(long now) {
-        for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
-            Call c = it.next();
-            if (c.end >= 0 && now - c.end > END_GRACE_NANOS) {
-                judge(c, c.end);
-                it.remove();
-            }
+        if (ended.isEmpty() || now - ended.peek().end <= END_GRACE_NANOS) return;
+        List<Call> due = new ArrayList<>();
+        while (!ended.isEmpty() && now - ended.peek().end > END_GRACE_NANOS) {
+            Call c = ended.poll();
+            if (calls.get(c.callId) == c) due.add(c);
+        }
+        due.sort(java.util.Comparator.comparingLong(c -> c.seq)); // judged in the order they began
+        for (Call c : due) {
+            calls.remove(c.callId);
+            judge(c, c.end);
         }
     }
 
@@ -687,6 +703,7 @@ final class MediaDetector implements Detector {
             judge(c, e);
         }
         calls.clear();
+        ended.clear();
         judged.forEach(findings);
     }
 

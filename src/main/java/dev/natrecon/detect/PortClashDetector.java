@@ -45,6 +45,12 @@ final class PortClashDetector implements Detector {
      * finding. Ten pairs show the pattern; the rest add only volume.
      */
     static final int MAX_PAIRS_PER_PORT = 10;
+    /**
+     * Bindings of one external endpoint compared pair by pair (at most 2,016 pairs, the listing in binding order);
+     * a larger group is swept in time order ({@link SharedPortSweep}), so a port shared by 100,000 bindings costs
+     * O(n log n), not n(n-1)/2 comparisons.
+     */
+    static final int PAIRWISE_UP_TO = 64;
     /** LAN endpoints named in the counted finding of one external endpoint. */
     static final int MAX_ENDPOINTS_NAMED = 20;
     /** Remapped entries held as findings until the end; the first ones say it all, the rest are counted. */
@@ -154,6 +160,10 @@ final class PortClashDetector implements Detector {
      * thousand phones behind one port must not become millions of findings).
      */
     private static void shared(List<Binding> group, Consumer<Finding> findings) {
+        if (group.size() > PAIRWISE_UP_TO) {
+            swept(group, findings);
+            return;
+        }
         long more = 0;
         int listed = 0;
         Finding.Builder rest = null;
@@ -190,6 +200,29 @@ final class PortClashDetector implements Detector {
                 .detail("bindings sharing the port", group.size())
                 .detail("some of the endpoints", String.join(", ", new java.util.TreeSet<>(endpoints))
                         + (endpoints.size() >= MAX_ENDPOINTS_NAMED ? ", ..." : ""))
+                .build());
+    }
+
+    /**
+     * {@link #shared} for a group too large to walk pair by pair ({@link SharedPortSweep}): the first pairs in time
+     * order, the rest counted, with their span, some endpoints and the first frames of the bindings in them.
+     */
+    private static void swept(List<Binding> group, Consumer<Finding> findings) {
+        SharedPortSweep s = new SharedPortSweep(group, MAX_PAIRS_PER_PORT, MAX_ENDPOINTS_NAMED);
+        for (Binding[] p : s.listed) findings.accept(pair(p[0], p[1]));
+        if (s.more == 0) return;
+        Binding first = group.get(0);
+        Finding.Builder rest = Finding.of(RULE).severity(Severity.INFO).subject(first.protocolName() + " "
+                + first.external()).cause(externalHost(first)).at(s.restFirst).at(s.restLast);
+        for (Binding b : s.inRest) rest.frame("lan", b.firstLanFrame).frame("wan", b.firstWanFrame);
+        findings.accept(rest.message(s.more + " more pairs of LAN endpoints appeared as " + first.external()
+                        + " at overlapping times (" + group.size() + " bindings share it); the first "
+                        + MAX_PAIRS_PER_PORT + " pairs are findings of their own, the rest are counted here. "
+                        + "Linux allows it because the remotes differ. Every binding is in mappings.csv.")
+                .detail("pairs not listed", s.more)
+                .detail("bindings sharing the port", group.size())
+                .detail("some of the endpoints", String.join(", ", s.endpoints)
+                        + (s.endpoints.size() >= MAX_ENDPOINTS_NAMED ? ", ..." : ""))
                 .build());
     }
 

@@ -141,7 +141,10 @@ public final class CaseOutputs implements AnalysisSink {
         sipRows.write(dir.resolve("sip.csv"));
         FindingsCsv.SPEC.write(dir.resolve("findings.csv"), FindingsCsv.rows(r.findings()));
         KeepaliveCsv.SPEC.write(dir.resolve("keepalive.csv"), r.keepalive());
-        AtomicFile.write(dir.resolve("summary.json"), Json.render(Summaries.run(r)));
+        try (AtomicFile f = new AtomicFile(dir.resolve("summary.json"))) {
+            Json.write(f.writer(), Summaries.run(r));
+            f.commit();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.natrecon.report;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
@@ -14,12 +15,25 @@ public final class Json {
 
     public static String render(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(sb, value, 0);
-        sb.append('\n');
+        try {
+            write(sb, value, 0);
+            sb.append('\n');
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringBuilder does not throw
+        }
         return sb.toString();
     }
 
-    private static void write(StringBuilder sb, Object v, int indent) {
+    /**
+     * {@link #render}, written to {@code out} as it goes: a summary of 20,000 calls is never one string in memory
+     * (the caller buffers {@code out}).
+     */
+    public static void write(Appendable out, Object value) throws IOException {
+        write(out, value, 0);
+        out.append('\n');
+    }
+
+    private static void write(Appendable sb, Object v, int indent) throws IOException {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof String s) {
@@ -30,7 +44,7 @@ public final class Json {
         } else if (v instanceof Float f) {
             write(sb, (double) f, indent);
         } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
+            sb.append(String.valueOf(v));
         } else if (v instanceof Map<?, ?> m) {
             if (m.isEmpty()) {
                 sb.append("{}");
@@ -68,7 +82,7 @@ public final class Json {
         }
     }
 
-    private static void pad(StringBuilder sb, int indent) {
+    private static void pad(Appendable sb, int indent) throws IOException {
         for (int i = 0; i < indent; i++) sb.append("  ");
     }
 
@@ -82,7 +96,7 @@ public final class Json {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private static void hex(StringBuilder sb, char c) {
+    private static void hex(Appendable sb, char c) throws IOException {
         sb.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
     }
 
@@ -91,7 +105,7 @@ public final class Json {
      * printed to a terminal cannot drive it), {@code < > &} and U+2028/U+2029 too (safe inside HTML and JavaScript),
      * and a lone surrogate as its {@code \\uXXXX} escape instead of the '?' an encoder would write.
      */
-    private static void string(StringBuilder sb, String s) {
+    private static void string(Appendable sb, String s) throws IOException {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

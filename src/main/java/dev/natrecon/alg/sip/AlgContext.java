@@ -21,12 +21,17 @@ public record AlgContext(Set<String> phoneAddresses, Set<String> routerAddresses
         return Set.copyOf(out);
     }
 
+    /** Whether {@code p} shows a phone and a router address: the router translated it between two hosts. */
+    static boolean teaches(SipMessagePair p) {
+        return !p.translations().isEmpty() && !p.internal().host().equals(p.external().host());
+    }
+
     /**
      * This context with what one more pair shows: when the router translated it between two hosts, its internal host
      * is a phone and its external host one of the router's addresses. Returns this context when nothing is new.
      */
     public AlgContext including(SipMessagePair p) {
-        if (p.translations().isEmpty() || p.internal().host().equals(p.external().host())) return this;
+        if (!teaches(p)) return this;
         String phone = p.internal().host(), router = p.external().host();
         if (phoneAddresses.contains(phone) && routerAddresses.contains(router)) return this;
         Set<String> phones = new TreeSet<>(phoneAddresses), routers = new TreeSet<>(routerAddresses);

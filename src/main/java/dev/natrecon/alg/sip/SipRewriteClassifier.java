@@ -96,14 +96,22 @@ import java.util.TreeSet;
  * <p>A case, per direction and as a whole, is made of the message verdicts by {@link CaseTally} (its case rules).
  */
 public final class SipRewriteClassifier {
-    private AlgContext context;
+    /**
+     * The context's phones and router addresses, grown in place by {@link #learn} (a case with 100,000 phones must not
+     * copy a set per new phone), and its bindings.
+     */
+    private final Set<String> phones, routers;
+    private final BindingLookup bindings;
 
     public SipRewriteClassifier(AlgContext context) {
-        this.context = context;
+        this.phones = new HashSet<>(context.phoneAddresses());
+        this.routers = new HashSet<>(context.routerAddresses());
+        this.bindings = context.bindings();
     }
 
+    /** What the classifier knows now (a copy). */
     public AlgContext context() {
-        return context;
+        return new AlgContext(phones, routers, bindings);
     }
 
     /**
@@ -111,7 +119,9 @@ public final class SipRewriteClassifier {
      * caller that classifies each message as it comes instead of deriving the context from all of them first.
      */
     public void learn(SipMessagePair pair) {
-        context = context.including(pair);
+        if (!AlgContext.teaches(pair)) return;
+        phones.add(pair.internal().host());
+        routers.add(pair.external().host());
     }
 
     public MessageVerdict classify(SipMessagePair pair) {
@@ -338,7 +348,7 @@ public final class SipRewriteClassifier {
             List<String> values = new ArrayList<>();
             for (AddressField f : AddressField.of(wan).values()) {
                 if (!f.ownsHost() || !f.hostIsIp()) continue;
-                if (Endpoint.isPrivate(f.host()) || context.phoneAddresses().contains(f.host())) {
+                if (Endpoint.isPrivate(f.host()) || phones.contains(f.host())) {
                     names.add(f.hostField());
                     values.add(f.hostField() + "=" + f.host());
                 }
@@ -367,15 +377,22 @@ public final class SipRewriteClassifier {
             return f.role() == AddressRole.VIA_RPORT ? null : byHost;
         }
 
-        private Set<String> acceptableOther() {
-            Set<String> s = new HashSet<>(pair.direction() == Direction.OUTBOUND ? context.routerAddresses()
-                    : context.phoneAddresses());
-            for (Translation t : translations) s.add(t.out().host());
-            return s;
+        /**
+         * The hosts a field may be rewritten to without being wrong: the router's addresses (outbound) or the phones'
+         * (inbound), and the translations' own. A view, not a copy: the context's sets grow with the phones of a case.
+         */
+        private java.util.function.Predicate<String> acceptableOther() {
+            Set<String> known = pair.direction() == Direction.OUTBOUND ? routers
+                    : phones;
+            return host -> {
+                if (known.contains(host)) return true;
+                for (Translation t : translations) if (t.out().host().equals(host)) return true;
+                return false;
+            };
         }
 
         private void evaluate(Map<String, AddressField> inF, Map<String, AddressField> outF) {
-            Set<String> other = acceptableOther();
+            java.util.function.Predicate<String> other = acceptableOther();
             // Media addresses the router wrote for media of ours: SDP o= and session c= may be set to them.
             Set<String> mediaWritten = new HashSet<>();
             for (AddressField f : inF.values()) {
@@ -411,7 +428,7 @@ public final class SipRewriteClassifier {
                         int expectedPort = f.effectivePort() == t.in().port() ? t.out().port() : f.effectivePort();
                         k = portRole && g.effectivePort() != expectedPort ? Kind.OTHER_PORT : Kind.MAPPED;
                     } else {
-                        k = other.contains(g.host()) ? Kind.OTHER_ADDRESS : Kind.WRONG_ADDRESS;
+                        k = other.test(g.host()) ? Kind.OTHER_ADDRESS : Kind.WRONG_ADDRESS;
                     }
                     if (f.role() == AddressRole.SDP_RTCP && k != Kind.REMOVED && g.port() != f.port()) {
                         // The rtcp port is judged like a media port, as its own outcome.
@@ -428,7 +445,7 @@ public final class SipRewriteClassifier {
 
         private void outcomeFindings(Map<String, AddressField> inF, Map<String, AddressField> outF) {
             Map<String, AddressField> linux = diff.predicted().map(AddressField::of).orElse(Map.of());
-            Set<String> other = acceptableOther();
+            java.util.function.Predicate<String> other = acceptableOther();
             for (FieldOutcome o : outcomes) {
                 // An a=rtcp port has its own outcome ("….rtcp.port") next to its address's: both belong to one field.
                 String key = o.role() == AddressRole.SDP_RTCP && o.key().endsWith(".port")
@@ -444,7 +461,7 @@ public final class SipRewriteClassifier {
                     case FOREIGN_REWRITTEN -> add(AlgFindingType.FOREIGN_ADDRESS_REWRITTEN, changedParts(f, g, o.key()), what);
                     case PORT_MOVED -> portMoved(o, f, g);
                     case REMOVED -> add(AlgFindingType.UNEXPLAINED_CHANGE, f.partNames(), o.key() + " removed (" + o.before() + ")");
-                    case ADDED -> add(g.hostIsIp() && other.contains(g.host()) ? AlgFindingType.EXTRA_FIELD_REWRITTEN
+                    case ADDED -> add(g.hostIsIp() && other.test(g.host()) ? AlgFindingType.EXTRA_FIELD_REWRITTEN
                             : AlgFindingType.UNEXPLAINED_CHANGE, g.partNames(), o.key() + " added (" + o.after() + ")");
                     default -> {
                     }
@@ -508,11 +525,11 @@ public final class SipRewriteClassifier {
             }
             String what = (rtcpPort ? f.key() + ".port" : f.key()) + ": " + lanEp + " (LAN) / " + wanEp + " (WAN)";
             SdpPortMove move = new SdpPortMove(name, lanEp, wanEp, what);
-            if (context.bindings().judgedLater()) {
+            if (bindings.judgedLater()) {
                 unjudgedPorts.add(move);
                 return;
             }
-            AlgFinding judged = move.finding(context.bindings(), List.of());
+            AlgFinding judged = move.finding(bindings, List.of());
             add(judged.type(), judged.fields(), judged.detail());
         }
 

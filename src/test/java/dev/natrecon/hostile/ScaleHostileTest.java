@@ -1,0 +1,111 @@
+package dev.natrecon.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.natrecon.report.ReportLimits;
+import dev.natrecon.testing.ChildJvm;
+import dev.natrecon.testing.HostileCaptures;
+import dev.natrecon.testing.ScaleCaptures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 18's algorithmic cases: many flows and many calls, each analysed by {@code analyze} in a child JVM with a
+ * 256 MiB heap ({@link ChildJvm}), which must complete (no OutOfMemoryError, no stack trace) with every flow and call
+ * accounted for. Not timed: a quadratic walk shows as the child's 5-minute limit, a heap that follows total flows as
+ * its OutOfMemoryError. The sizes are far past where the old pairwise and whole-table walks took minutes.
+ */
+class ScaleHostileTest {
+    @TempDir
+    Path tmp;
+
+    private ChildJvm.Result analyze(Path lan, Path wan, Path out, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("analyze", "--lan", lan.toString(), "--wan", wan.toString(),
+                "-o", out.toString()));
+        args.addAll(List.of(more));
+        ChildJvm.Result r = ChildJvm.run(tmp.resolve("jvm-" + out.getFileName()), List.of(), args.toArray(String[]::new));
+        assertFalse(r.outOfMemory(), "ran out of its " + ChildJvm.HEAP + " heap: " + r.err());
+        assertTrue(r.code() == 0 || r.code() == 1 || r.code() == 4, "exit " + r.code() + ": " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        return r;
+    }
+
+    private static JsonNode summary(Path out) throws Exception {
+        return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    }
+
+    /**
+     * 20,000 LAN endpoints on one external port: the generator writes a whole round of them (4 s at 0.2 ms apart)
+     * before the next, so each binding lives past the last one's start and every one of the 199,990,000 pairs
+     * overlaps; 10 are listed and the rest counted ({@code SharedPortSweepTest} checks the count against a pairwise
+     * walk where the pairs do not all overlap).
+     */
+    @Test
+    void aPortSharedByTwentyThousandEndpointsIsCountedNotWalkedPairByPair() throws Exception {
+        Path lan = tmp.resolve("clash-lan.pcap"), wan = tmp.resolve("clash-wan.pcap");
+        int endpoints = 20_000;
+        HostileCaptures.portClashes(lan, wan, endpoints, 2);
+        Path out = tmp.resolve("out-clash");
+        analyze(lan, wan, out);
+        String json = Files.readString(out.resolve("summary.json"));
+        long pairs = (long) endpoints * (endpoints - 1) / 2;
+        assertTrue(json.contains((pairs - 10) + " more pairs of LAN endpoints appeared as 203.0.113.2:40000"),
+                "every pair counted: " + json.length());
+        assertEquals(endpoints + 1, Files.readAllLines(out.resolve("mappings.csv")).size());
+    }
+
+    /**
+     * 60,000 one-datagram flows into a table of 5,000 (nf_conntrack_max from --sysctl): every entry past the limit
+     * early-drops an unreplied one (nf_conntrack_core.c:early_drop), none is refused.
+     */
+    @Test
+    void aFullTableEarlyDropsOneEntryPerNewFlowWithoutWalkingTheTable() throws Exception {
+        Path lan = tmp.resolve("full-lan.pcap"), wan = tmp.resolve("full-wan.pcap");
+        int flows = 60_000, max = 5_000;
+        ScaleCaptures.remappedFlows(lan, wan, flows, 10, false);
+        Path sysctl = tmp.resolve("sysctl.txt");
+        Files.writeString(sysctl, "net.netfilter.nf_conntrack_max = " + max + "\n");
+        Path out = tmp.resolve("out-full");
+        analyze(lan, wan, out, "--sysctl", sysctl.toString());
+        String events = Files.readString(out.resolve("events.csv"));
+        long drops = events.lines().filter(l -> l.contains("early_drop")).count();
+        assertEquals(flows - max, drops, "one early drop per flow past the limit");
+    }
+
+    /** 20,000 INVITEs nobody answers: every call is tracked to the end and summary.json stays bounded and valid. */
+    @Test
+    void twentyThousandUnansweredInvitesFitAndSummaryJsonIsStreamed() throws Exception {
+        Path lan = tmp.resolve("inv-lan.pcap"), wan = tmp.resolve("inv-wan.pcap");
+        ScaleCaptures.calls(lan, wan, 20_000, 5, 0, false);
+        Path out = tmp.resolve("out-inv");
+        analyze(lan, wan, out);
+        JsonNode s = summary(out);
+        assertTrue(s.has("findings"), "a complete summary.json");
+        long size = Files.size(out.resolve("summary.json"));
+        assertTrue(size < ReportLimits.JSON_FINDINGS_BYTES + (4 << 20), "bounded: " + size);
+    }
+
+    /**
+     * 8,000 calls of 60 s, one every 5 ms: all open at once, 40,000 SIP messages a side. Each call is judged once when
+     * its grace ends, not walked on every message (which made 100,000 calls take 10 minutes).
+     */
+    @Test
+    void eightThousandOpenCallsAreEachJudgedOnce() throws Exception {
+        Path lan = tmp.resolve("calls-lan.pcap"), wan = tmp.resolve("calls-wan.pcap");
+        ScaleCaptures.calls(lan, wan, 8_000, 5, 60_000, true);
+        Path out = tmp.resolve("out-calls");
+        analyze(lan, wan, out);
+        JsonNode s = summary(out);
+        assertTrue(s.has("findings"), "a complete summary.json");
+        String sip = Files.readString(out.resolve("sip.csv"));
+        assertTrue(sip.contains("call-7999@scale.test"), "the last call was analysed");
+    }
+}
