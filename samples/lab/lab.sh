@@ -12,7 +12,7 @@
 # kernel's SIP helper), runs one scenario, captures both router interfaces and
 # the kernel's own conntrack events, checks the result and writes the case
 # folder. Everything runs inside namespaces this script creates; only
-# TEST-NET-3 (203.0.113.0/24) and RFC 1918 addresses are used. On exit the
+# documentation (TEST-NET), RFC 1918 and RFC 6598 shared (cgnat) addresses are used. On exit the
 # script kills the processes it started (by PID) and deletes its namespaces.
 # Needs root. See samples/lab/README.md.
 set -euo pipefail

@@ -49,6 +49,20 @@ public final class Inside {
         return new Inside(List.of(), true);
     }
 
+    /** Whether the case gave the networks behind the router ({@code --inside}); else the ranges decide. */
+    public boolean networksGiven() {
+        return prefixes.length > 0;
+    }
+
+    /**
+     * The same inside without RFC 6598 shared space: for a capture whose only non-public addresses are 100.64.0.0/10
+     * ones, the carrier NAT's side of a router behind it ({@link #of(List, java.util.Collection)} for why). Given
+     * networks stay as they are.
+     */
+    public Inside withoutSharedSpace() {
+        return new Inside(List.of(prefixes), false);
+    }
+
     /** Whether the address is inside. */
     public boolean contains(long hi, long lo) {
         if (prefixes.length == 0) return Addresses.isPrivate(hi, lo) || sharedInside && Addresses.isSharedAddressSpace(hi, lo);

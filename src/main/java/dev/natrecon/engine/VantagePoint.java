@@ -30,7 +30,11 @@ import java.util.Locale;
  * is the source the server saw); one whose {@code received=} is its outside destination was seen where the server
  * sent it, in front of any NAT. These responses, when there are any, decide (the majority; a WAN capture can carry
  * leaked private sources, which would tip the address counts); else the address counts do. Packets between two
- * inside addresses count for the LAN side (nothing in them crossed a NAT to the outside).
+ * inside addresses count for the LAN side (nothing in them crossed a NAT to the outside). Without given networks, a
+ * capture whose only non-public addresses are RFC 6598 shared ones (100.64.0.0/10) and no private one (RFC 1918, RFC
+ * 4193) is read with shared space outside: the WAN side of a router behind a carrier NAT (its own 100.64 address and
+ * the carrier's), since a capture behind the router would show the phones' private addresses; {@code --inside
+ * 100.64.0.0/10} (a LAN numbered in shared space) or {@code --side} says otherwise.
  *
  * @param side        the side decided
  * @param given       true when {@code --side} said it
@@ -48,10 +52,14 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
 
     /** The vantage point of {@code file}; {@code given} is "lan", "wan" or null (decide from the traffic). */
     public static VantagePoint of(Path file, String given, Inside inside) throws IOException {
-        long sipInOut = 0, sipOutOut = 0, sipInIn = 0, allInOut = 0, allOutOut = 0, allInIn = 0;
-        long translatedBack = 0, receivedHere = 0, firstNanos = 0;
+        // two readings of the same packets: with RFC 6598 shared space inside (a LAN numbered in it) and without it
+        // (a router behind a carrier NAT, whose WAN side is 100.64.0.0/10); the addresses seen choose one (below)
+        Inside withoutShared = inside.withoutSharedSpace();
+        Tally ranges = new Tally(inside), carrier = new Tally(withoutShared);
+        long firstNanos = 0;
         int parsed = 0;
-        List<String> external = new ArrayList<>();
+        boolean sipPrivate = false, sipShared = false, allPrivate = false, allShared = false;
+        long[] received = new long[2];
         try (CaptureReader reader = CaptureReader.open(file)) {
             FrameDecoder dec = new FrameDecoder(new AnomalyCounts());
             MatchKeys keys = new MatchKeys();
@@ -65,47 +73,97 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                 }
                 if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
                 if (Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo)) continue;
-                boolean si = inside.contains(p.srcHi, p.srcLo), di = inside.contains(p.dstHi, p.dstLo);
                 boolean sip = keys.key(p) != 0 && keys.lastKind() == MatchKeys.Kind.SIP;
-                if (si != di) {
-                    allInOut++;
-                    if (sip) sipInOut++;
-                } else if (si) {
-                    allInIn++;
-                    if (sip) sipInIn++;
-                } else {
-                    allOutOut++;
-                    if (sip) sipOutOut++;
+                // without given networks, inside without shared space is the private ranges (Inside decides them)
+                boolean priv = withoutShared.contains(p.srcHi, p.srcLo) || withoutShared.contains(p.dstHi, p.dstLo);
+                boolean shared = Addresses.isSharedAddressSpace(p.srcHi, p.srcLo)
+                        || Addresses.isSharedAddressSpace(p.dstHi, p.dstLo);
+                allPrivate |= priv;
+                allShared |= shared;
+                if (sip) {
+                    sipPrivate |= priv;
+                    sipShared |= shared;
                 }
+                ranges.count(p, sip);
+                carrier.count(p, sip);
                 if (sip && parsed < MAX_SIP_PARSED && p.payloadLength > 0) {
                     parsed++;
-                    int r = receivedVsDestination(p, inside, external);
-                    if (r > 0 || r < 0 && di) translatedBack++; // received= is an inside destination: behind too
-                    else if (r < 0) receivedHere++;
+                    if (responseReceived(p, received)) {
+                        ranges.received(p, received[0], received[1]);
+                        carrier.received(p, received[0], received[1]);
+                    }
                 }
             }
             dec.finish();
         }
+        boolean anySip = ranges.sipInOut + ranges.sipOutOut + ranges.sipInIn > 0;
+        // only shared-space addresses and no private one (in the SIP packets, else in all): the router's WAN side
+        // behind a carrier NAT, as a LAN behind it would show the phones' private addresses (--inside says otherwise)
+        boolean carrierSide = !inside.networksGiven() && (anySip ? sipShared && !sipPrivate : allShared && !allPrivate);
+        Tally t = carrierSide ? carrier : ranges;
         if (given != null) {
             Side s = given.equals("wan") ? Side.WAN : Side.LAN;
             return new VantagePoint(s, true, "vantage point: " + label(s) + " (given by --side)", firstNanos,
-                    List.copyOf(external));
+                    List.copyOf(t.external));
         }
-        boolean sip = sipInOut + sipOutOut + sipInIn > 0;
-        long in = sip ? sipInOut + sipInIn : allInOut + allInIn;
-        long out = sip ? sipOutOut : allOutOut;
+        long in = anySip ? t.sipInOut + t.sipInIn : t.allInOut + t.allInIn;
+        long out = anySip ? t.sipOutOut : t.allOutOut;
         // what the far side wrote (received=) outweighs the addresses: a WAN capture may carry leaked private sources
-        Side side = translatedBack + receivedHere > 0 ? (translatedBack >= receivedHere ? Side.LAN : Side.WAN)
+        Side side = t.translatedBack + t.receivedHere > 0 ? (t.translatedBack >= t.receivedHere ? Side.LAN : Side.WAN)
                 : in >= out ? Side.LAN : Side.WAN;
-        String what = sip ? "SIP packets" : "IP packets (no SIP)";
+        String what = anySip ? "SIP packets" : "IP packets (no SIP)";
         String reason = String.format(Locale.ROOT, "vantage point: %s (automatic, from %s: %d between an inside and "
                         + "an outside address, %d between inside addresses, %d between outside addresses; %d SIP "
                         + "response(s) whose Via received= differs from their destination (translated back by a NAT "
                         + "before this capture) or is an inside one, %d whose received= is their outside destination; "
-                        + "these decide when there are any; --side overrides)",
-                label(side), what, sip ? sipInOut : allInOut, sip ? sipInIn : allInIn, sip ? sipOutOut : allOutOut,
-                translatedBack, receivedHere);
-        return new VantagePoint(side, false, reason, firstNanos, List.copyOf(external));
+                        + "these decide when there are any; --side overrides)%s",
+                label(side), what, anySip ? t.sipInOut : t.allInOut, anySip ? t.sipInIn : t.allInIn,
+                anySip ? t.sipOutOut : t.allOutOut, t.translatedBack, t.receivedHere,
+                carrierSide ? "; no private address (RFC 1918, RFC 4193), only RFC 6598 shared ones (100.64.0.0/10): "
+                        + "taken as a carrier NAT's, outside the router (--inside 100.64.0.0/10 when the LAN uses them)"
+                        : "");
+        return new VantagePoint(side, false, reason, firstNanos, List.copyOf(t.external));
+    }
+
+    /** The packet counts of one reading of inside-ness. */
+    private static final class Tally {
+        private final Inside inside;
+        long sipInOut, sipOutOut, sipInIn, allInOut, allOutOut, allInIn, translatedBack, receivedHere;
+        final List<String> external = new ArrayList<>();
+
+        Tally(Inside inside) {
+            this.inside = inside;
+        }
+
+        void count(Packet p, boolean sip) {
+            boolean si = inside.contains(p.srcHi, p.srcLo), di = inside.contains(p.dstHi, p.dstLo);
+            if (si != di) {
+                allInOut++;
+                if (sip) sipInOut++;
+            } else if (si) {
+                allInIn++;
+                if (sip) sipInIn++;
+            } else {
+                allOutOut++;
+                if (sip) sipOutOut++;
+            }
+        }
+
+        /**
+         * A SIP response whose top Via {@code received=} is {@code hi/lo}: another address than its destination means
+         * a NAT translated it back (behind); its destination itself, an inside one means behind too, an outside one
+         * in front of any NAT.
+         */
+        void received(Packet p, long hi, long lo) {
+            if (hi == p.dstHi && lo == p.dstLo) {
+                if (inside.contains(p.dstHi, p.dstLo)) translatedBack++;
+                else receivedHere++;
+                return;
+            }
+            translatedBack++;
+            String text = Addresses.format(hi, lo);
+            if (!inside.contains(hi, lo) && !external.contains(text) && external.size() < 8) external.add(text);
+        }
     }
 
     /** "LAN side (phone or PBX behind the router)" or "WAN side (provider or SBC in front of it)". */
@@ -114,25 +172,16 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                 : "WAN side (the provider or SBC in front of the router)";
     }
 
-    /**
-     * For a SIP response: +1 when its top Via {@code received=} names another address than the packet's destination
-     * (a NAT translated the response back), -1 when it names the destination itself, 0 otherwise.
-     */
-    private static int receivedVsDestination(Packet p, Inside inside, List<String> external) {
+    /** For a SIP response with a top Via {@code received=} address: true, and the address in {@code out}. */
+    private static boolean responseReceived(Packet p, long[] out) {
         SipMessage m;
         try {
             m = SipParser.parse(p.data, p.payloadOffset, p.payloadLength).messageOrNull();
         } catch (RuntimeException e) {
-            return 0;
+            return false;
         }
-        if (m == null || !m.isResponse()) return 0;
+        if (m == null || !m.isResponse()) return false;
         SipVia via = m.topVia().orElse(null);
-        if (via == null || via.received() == null) return 0;
-        long[] a = new long[2];
-        if (!Addresses.parse(via.received().text(), a)) return 0;
-        if (a[0] == p.dstHi && a[1] == p.dstLo) return -1;
-        String text = Addresses.format(a[0], a[1]);
-        if (!inside.contains(a[0], a[1]) && !external.contains(text) && external.size() < 8) external.add(text);
-        return 1;
+        return via != null && via.received() != null && Addresses.parse(via.received().text(), out);
     }
 }

@@ -50,6 +50,7 @@ class LabSamplesAlgTest {
     static final Map<String, AlgClass> EXPECTED = new TreeMap<>(Map.ofEntries(
             Map.entry("alg-off", AlgClass.NO_ALG),
             Map.entry("baseline", AlgClass.LINUX_LIKE),
+            Map.entry("cgnat", AlgClass.LINUX_LIKE),
             Map.entry("router-any-sll", AlgClass.LINUX_LIKE),
             Map.entry("expect-churn", AlgClass.LINUX_LIKE),
             Map.entry("expect-exhaustion", AlgClass.LINUX_LIKE),
