@@ -36,7 +36,7 @@ public abstract class CaptureReader implements AutoCloseable {
      * Smallest file read on its own thread: below one read-ahead window ({@link ReadAheadStream#CHUNKS} x
      * {@link ReadAheadStream#CHUNK_BYTES}) starting a thread costs more than the overlap saves.
      */
-    static final long READ_AHEAD_MIN_BYTES = (long) ReadAheadStream.CHUNKS * ReadAheadStream.CHUNK_BYTES;
+    public static final long READ_AHEAD_MIN_BYTES = (long) ReadAheadStream.CHUNKS * ReadAheadStream.CHUNK_BYTES;
     /** System property: {@code off} reads every capture inline, on the analysis thread (for comparisons). */
     public static final String READ_AHEAD_PROPERTY = "natrecon.readAhead";
 
