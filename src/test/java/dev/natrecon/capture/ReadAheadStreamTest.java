@@ -196,4 +196,39 @@ class ReadAheadStreamTest {
         // a bomb stops at the bound the same way
         assertSameRead(Bombs.bomb(Compression.GZIP, 3, 16L << 20), new DecompressionLimit(1000, 1 << 20, 2 << 20));
     }
+
+    static long readingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("natrecon-read ") && t.isAlive()).count();
+    }
+
+    @Test
+    void filesFailingAtOpenOrMidwayLeaveNoReadingThread(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws IOException {
+        long before = readingThreads();
+        java.nio.file.Path junk = tmp.resolve("junk.pcap");
+        java.nio.file.Files.write(junk, random(2 << 20, 6));
+        assertTrue(CaptureReader.readAhead(junk), "a file of 2 MiB is read ahead");
+        CaptureException e = assertThrows(CaptureException.class, () -> CaptureReader.open(junk));
+        assertTrue(e.getMessage().startsWith(junk + ": not a pcap or pcapng file"), e.getMessage());
+        assertEquals(before, readingThreads(), "the thread of a file that is no capture is stopped");
+        java.nio.file.Path cut = tmp.resolve("cut.pcap.gz");
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(zipped)) {
+            z.write(capture(12_000, 7));
+        }
+        java.nio.file.Files.write(cut, Arrays.copyOf(zipped.toByteArray(), zipped.size() - 1000));
+        assertTrue(CaptureReader.readAhead(cut), "read ahead: " + java.nio.file.Files.size(cut));
+        try (CaptureReader r = CaptureReader.open(cut)) {
+            RawFrame f = new RawFrame();
+            CaptureException mid = assertThrows(CaptureException.class, () -> {
+                while (r.next(f)) {
+                    assertTrue(f.frameNumber > 0);
+                }
+            });
+            assertEquals(cut + ": gzip stream ends early (truncated file)", mid.getMessage());
+            assertTrue(r.frames() > 10_000, "the frames before the cut: " + r.frames());
+        }
+        assertEquals(before, readingThreads(), "closing the reader stopped its thread");
+    }
 }
