@@ -29,13 +29,26 @@ public final class WholeProcess {
 
     /** {@code natrecon analyze --lan LAN --wan WAN -o OUT} as a user types it: the launcher script when there is one. */
     public static List<String> analyzeCommand(Path lan, Path wan, Path out) {
+        return analyzeCommand(lan, wan, out, List.of());
+    }
+
+    /**
+     * The same with extra JVM options ({@code -Dnatrecon.readAhead=off}), given to the launcher script through
+     * {@code NATRECON_JAVA_OPTS} (by {@code env}, which execs it: the measured process is still the JVM).
+     */
+    public static List<String> analyzeCommand(Path lan, Path wan, Path out, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>();
         Optional<Path> script = launcher();
         if (script.isPresent()) {
+            if (!jvmOptions.isEmpty()) {
+                cmd.add("env");
+                cmd.add("NATRECON_JAVA_OPTS=" + String.join(" ", jvmOptions));
+            }
             cmd.add(script.get().toString());
         } else {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(LAUNCHER_JVM_OPTIONS);
+            cmd.addAll(jvmOptions);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add("dev.natrecon.cli.Main");

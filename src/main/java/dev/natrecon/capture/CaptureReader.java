@@ -32,6 +32,13 @@ public abstract class CaptureReader implements AutoCloseable {
      * skipped without being held when they are larger, so the window of {@link ByteInput} never grows past 1 MiB.
      */
     static final int MAX_BLOCK = 1 << 20;
+    /**
+     * Smallest file read on its own thread: below one read-ahead window ({@link ReadAheadStream#CHUNKS} x
+     * {@link ReadAheadStream#CHUNK_BYTES}) starting a thread costs more than the overlap saves.
+     */
+    public static final long READ_AHEAD_MIN_BYTES = (long) ReadAheadStream.CHUNKS * ReadAheadStream.CHUNK_BYTES;
+    /** System property: {@code off} reads every capture inline, on the analysis thread (for comparisons). */
+    public static final String READ_AHEAD_PROPERTY = "natrecon.readAhead";
 
     protected final String source;
     protected final ByteInput in;
@@ -40,6 +47,7 @@ public abstract class CaptureReader implements AutoCloseable {
     private final Compression compression;
     protected long frames;
     private BoundedDecompression decompression;
+    private ReadAheadStream ahead;
     private boolean limitReported;
 
     protected CaptureReader(String source, ByteInput in, Compression compression) {
@@ -59,7 +67,7 @@ public abstract class CaptureReader implements AutoCloseable {
             throw new CaptureException(file + ": cannot open: " + e.getMessage(), e);
         }
         try {
-            return open(file.toString(), raw);
+            return open(file.toString(), raw, DecompressionLimit.configured(), readAhead(file));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
@@ -73,6 +81,28 @@ public abstract class CaptureReader implements AutoCloseable {
 
     /** Opens a capture from a stream, expanding a compressed one at most as far as {@code limit} allows. */
     public static CaptureReader open(String source, InputStream raw, DecompressionLimit limit) throws IOException {
+        return open(source, raw, limit, false);
+    }
+
+    /**
+     * Whether {@code file} is read on its own thread ({@link ReadAheadStream}): when it is at least
+     * {@link #READ_AHEAD_MIN_BYTES} long and {@value #READ_AHEAD_PROPERTY} is not {@code off}.
+     */
+    static boolean readAhead(Path file) {
+        if ("off".equalsIgnoreCase(System.getProperty(READ_AHEAD_PROPERTY, "").strip())) return false;
+        try {
+            return Files.size(file) >= READ_AHEAD_MIN_BYTES;
+        } catch (IOException e) {
+            return false; // reading will say what is wrong with it
+        }
+    }
+
+    /**
+     * Opens a capture from a stream; with {@code readAhead} the stream is read and decompressed on its own thread
+     * ({@link ReadAheadStream}), with the same bytes, frames and errors as inline.
+     */
+    static CaptureReader open(String source, InputStream raw, DecompressionLimit limit, boolean readAhead)
+            throws IOException {
         BoundedDecompression bounded = new BoundedDecompression(limit);
         BufferedInputStream buffered = new BufferedInputStream(bounded.compressedSide(raw), 1 << 16);
         buffered.mark(16);
@@ -92,24 +122,45 @@ public abstract class CaptureReader implements AutoCloseable {
             throw new CaptureException(source + ": damaged " + compression.label() + " header: " + e.getMessage(), e);
         }
         if (compression != Compression.NONE) plain = bounded.decompressedSide(plain);
-        ByteInput in = new ByteInput(new DecompressionErrors(plain, source, compression));
+        InputStream checked = new DecompressionErrors(plain, source, compression);
+        ReadAheadStream ahead = readAhead ? new ReadAheadStream(checked, source) : null;
+        ByteInput in = new ByteInput(ahead != null ? ahead : checked);
+        try {
+            return format(source, in, compression).bounded(bounded, ahead);
+        } catch (IOException | RuntimeException e) {
+            if (ahead != null) ahead.close(); // stops its thread before the caller closes the file under it
+            throw e;
+        }
+    }
+
+    private static CaptureReader format(String source, ByteInput in, Compression compression) throws IOException {
         if (!in.ensure(4)) {
             throw new CaptureException(source + ": not a capture file (" + (in.available() == 0 ? "empty" : "too short") + ")");
         }
         int magicBe = Endian.i32(in.buf, in.pos, false);
         switch (magicBe) {
             case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
-                return new PcapReader(source, in, compression).bounded(bounded);
+                return new PcapReader(source, in, compression);
             case 0x0a0d0d0a:
-                return new PcapNgReader(source, in, compression).bounded(bounded);
+                return new PcapNgReader(source, in, compression);
             default:
                 throw new CaptureException(String.format("%s: not a pcap or pcapng file (magic %08x)", source, magicBe));
         }
     }
 
-    final CaptureReader bounded(BoundedDecompression b) {
+    final CaptureReader bounded(BoundedDecompression b, ReadAheadStream ahead) {
         this.decompression = b;
+        this.ahead = ahead;
         return this;
+    }
+
+    /**
+     * Whether reading was cut at the decompression bound. Read ahead, the bound may already be reached on the reading
+     * thread while the analysis stopped earlier (a damaged record); it counts only once the analysis has reached the
+     * end of what was read, as when reading inline.
+     */
+    private boolean limitReached() {
+        return decompression != null && decompression.hit() && (ahead == null || ahead.ended());
     }
 
     /**
@@ -121,7 +172,7 @@ public abstract class CaptureReader implements AutoCloseable {
      */
     public final boolean next(RawFrame frame) throws IOException {
         if (readNext(frame)) return true;
-        if (decompression != null && decompression.hit() && !limitReported) {
+        if (limitReached() && !limitReported) {
             limitReported = true;
             anomalies.add(Bound.DECOMPRESSION_LIMIT, frames + 1);
         }
@@ -133,7 +184,7 @@ public abstract class CaptureReader implements AutoCloseable {
      * known once {@link #next} has returned false).
      */
     public String limitNotice() {
-        if (decompression == null || !decompression.hit()) return null;
+        if (!limitReached()) return null;
         return source + ": stopped reading after " + decompression.decompressed() + " decompressed bytes ("
                 + Bound.DECOMPRESSION_LIMIT.id() + ": " + decompression.limit().describe() + "); the " + frames
                 + " frames before it were analysed";

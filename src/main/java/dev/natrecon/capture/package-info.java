@@ -2,7 +2,9 @@
  * Capture files: the classic pcap and pcapng readers (both byte orders, µs/ns resolution, pcapng sections and
  * interfaces each with their own link type and {@code if_tsresol}), transparent gzip/zstd/xz decompression chosen by
  * magic bytes, the reusable {@link dev.natrecon.capture.RawFrame} view, capture points and the k-way merge of
- * several captures onto one corrected timeline. Reading is bounded ({@link dev.natrecon.capture.DecompressionLimit},
+ * several captures onto one corrected timeline. A file of {@link dev.natrecon.capture.CaptureReader#READ_AHEAD_MIN_BYTES}
+ * or more is read and decompressed on its own thread, a bounded few chunks ahead of the single-threaded analysis, with
+ * the same bytes, frames and errors as inline ({@code ReadAheadStream}). Reading is bounded ({@link dev.natrecon.capture.DecompressionLimit},
  * {@link dev.natrecon.capture.CaptureReader#MAX_CAPTURED_LENGTH}); the anomaly vocabulary shared by every package
  * ({@link dev.natrecon.capture.Anomaly}, and {@link dev.natrecon.capture.Bound} for the resource bounds) lives here.
  *

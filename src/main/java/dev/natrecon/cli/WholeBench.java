@@ -1,6 +1,7 @@
 package dev.natrecon.cli;
 
 import dev.natrecon.bench.ChildRun;
+import dev.natrecon.capture.CaptureReader;
 import dev.natrecon.bench.SyntheticNatCaptures;
 import dev.natrecon.bench.Throughput;
 import dev.natrecon.bench.WholeProcess;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * {@code bench --whole}: runs {@code natrecon analyze} on the generated pair as one child process with its default
  * outputs (as a user does), {@code tshark -q -z sip,stat} on the WAN side in the same run when tshark is installed,
  * and prints both rates, their ratio (wall clock and CPU time: the CPU ratio holds on a machine busy with other work)
- * and the peak resident memory; with {@code --gzip}, the same on the pair compressed against {@code zcat}.
+ * and the peak resident memory; with {@code --gzip}, the same on the pair compressed against {@code zcat}. Each
+ * analyze runs twice, reading ahead (the default) and inline, to show what the reading thread saves.
  */
 final class WholeBench {
     /** Issue 18's target: whole-process analyze at least this many times tshark's packets per second. */
@@ -38,8 +40,9 @@ final class WholeBench {
         Path scratch = base.resolve("scratch");
         Files.createDirectories(scratch);
         out.printf(Locale.ROOT, "%nWhole process (each a child process on the same files, in this run):%n");
-        ChildRun.Measured a = analyze(gen.lan(), gen.wan(), scratch, "whole");
+        ChildRun.Measured a = analyze(gen.lan(), gen.wan(), scratch, "whole", List.of());
         line("natrecon analyze, default outputs", gen.totalFrames(), a);
+        inline(gen.lan(), gen.wan(), scratch, "whole-inline", gen.totalFrames(), a);
         Optional<Path> tshark = WholeProcess.onPath("tshark");
         if (tshark.isEmpty()) {
             out.println("  tshark not installed: no comparison (apt-get install tshark)");
@@ -68,8 +71,9 @@ final class WholeBench {
         WholeProcess.gzip(gen.wan(), wan);
         out.printf(Locale.ROOT, "  compressed: %.0f MB -> %.0f MB%n", gen.totalBytes() / 1e6,
                 (Files.size(lan) + Files.size(wan)) / 1e6);
-        ChildRun.Measured a = analyze(lan, wan, scratch, "whole-gz");
+        ChildRun.Measured a = analyze(lan, wan, scratch, "whole-gz", List.of());
         line("natrecon analyze, .pcap.gz pair", gen.totalFrames(), a);
+        inline(lan, wan, scratch, "whole-gz-inline", gen.totalFrames(), a);
         Optional<Path> zcat = WholeProcess.onPath("zcat");
         if (zcat.isEmpty()) {
             out.println("  zcat not installed: no comparison");
@@ -84,11 +88,25 @@ final class WholeBench {
                 100 * share, 100 * cpuShare, 100 * ZCAT_SHARE_TARGET, share >= ZCAT_SHARE_TARGET ? "met" : "NOT met");
     }
 
-    private ChildRun.Measured analyze(Path lan, Path wan, Path scratch, String name)
+    /**
+     * The same analyze with every capture read on the analysis thread ({@code natrecon.readAhead=off}), the way
+     * before reading ahead: what overlapping reading and decompression with the analysis saves, in the same run.
+     */
+    private void inline(Path lan, Path wan, Path scratch, String name, long frames, ChildRun.Measured ahead)
+            throws IOException, InterruptedException {
+        ChildRun.Measured m = analyze(lan, wan, scratch, name,
+                List.of("-D" + CaptureReader.READ_AHEAD_PROPERTY + "=off"));
+        line("  the same, reading inline", frames, m);
+        out.printf(Locale.ROOT, "  reading ahead saves %.1f s wall (%.0f %%), costs %+.1f s CPU%n",
+                m.wallSeconds() - ahead.wallSeconds(), 100 * (1 - ahead.wallSeconds() / m.wallSeconds()),
+                ahead.cpuSeconds() - m.cpuSeconds());
+    }
+
+    private ChildRun.Measured analyze(Path lan, Path wan, Path scratch, String name, List<String> jvmOptions)
             throws IOException, InterruptedException {
         Path dir = scratch.resolve(name + "-out");
         Throughput.deleteTree(dir);
-        List<String> cmd = new ArrayList<>(WholeProcess.analyzeCommand(lan, wan, dir));
+        List<String> cmd = new ArrayList<>(WholeProcess.analyzeCommand(lan, wan, dir, jvmOptions));
         out.printf(Locale.ROOT, "  running: %s%n", String.join(" ", cmd));
         out.flush();
         ChildRun.Measured m = ChildRun.run(cmd, scratch.resolve(name + ".out"), scratch.resolve(name + ".err"));

@@ -203,30 +203,30 @@ final class MediaDetector implements Detector {
         /** The phone's translated source last registered as a latching target (LAN streams to the remote). */
         long latchHi, latchLo;
         int latchPort = -1;
-        final List<Long> frames = new ArrayList<>();
-        final List<Long> sources = new ArrayList<>();
-        final List<Integer> sourcePorts = new ArrayList<>();
+        /** The first frames (at most 5) and distinct sources (at most 4), in primitive arrays: no box per packet. */
+        final long[] frames = new long[5];
+        final long[] sourceHi = new long[4], sourceLo = new long[4];
+        final int[] sourcePort = new int[4];
+        int frameCount, sourceCount;
         /** Sources that did not fit the sender's SDP in force when they were seen (distinct, at most 8). */
         final List<OffSdp> offSdp = new ArrayList<>(2);
 
         void count(Seen s) {
             if (packets++ == 0) first = s.nanos;
             last = s.nanos;
-            if (frames.size() < 5) frames.add(s.frame);
-            if (sources.size() < 8) {
-                for (int i = 0; i < sourcePorts.size(); i++) {
-                    if (sources.get(2 * i) == s.srcHi && sources.get(2 * i + 1) == s.srcLo && sourcePorts.get(i) == s.srcPort) {
-                        return;
-                    }
+            if (frameCount < frames.length) frames[frameCount++] = s.frame;
+            if (sourceCount < sourcePort.length) {
+                for (int i = 0; i < sourceCount; i++) {
+                    if (sourceHi[i] == s.srcHi && sourceLo[i] == s.srcLo && sourcePort[i] == s.srcPort) return;
                 }
-                sources.add(s.srcHi);
-                sources.add(s.srcLo);
-                sourcePorts.add(s.srcPort);
+                sourceHi[sourceCount] = s.srcHi;
+                sourceLo[sourceCount] = s.srcLo;
+                sourcePort[sourceCount++] = s.srcPort;
             }
         }
 
-        String source(int i) {
-            return Addresses.endpoint(sources.get(2 * i), sources.get(2 * i + 1), sourcePorts.get(i));
+        void frames(Finding.Builder b, int side) {
+            for (int i = 0; i < frameCount; i++) b.frame(side == 0 ? "lan" : "wan", frames[i]);
         }
 
         /** A packet whose source did not fit {@code advertised}, the sender's endpoint in force then. */
@@ -461,15 +461,14 @@ final class MediaDetector implements Detector {
                 Stream st = c.streams[side][to];
                 if (sdp == null && st.packets == 0) continue;
                 List<String> from = new ArrayList<>();
-                for (int i = 0; i < st.sourcePorts.size(); i++) {
-                    from.add(dev.natrecon.decode.Addresses.format(st.sources.get(2 * i), st.sources.get(2 * i + 1))
-                            + ":" + st.sourcePorts.get(i));
+                for (int i = 0; i < st.sourceCount; i++) {
+                    from.add(Addresses.format(st.sourceHi[i], st.sourceLo[i]) + ":" + st.sourcePort[i]);
                 }
                 String way = String.format(Locale.ROOT, "to the %s (SDP %s): %d packets%s", PARTY[to],
                         sdp == null ? "none" : sdp.text(), st.packets, from.isEmpty() ? "" : " from " + String.join(", ", from));
                 ways.add(way);
                 b.detail(PARTY[to] + " media", way);
-                for (Long f : st.frames) b.frame(side == 0 ? "lan" : "wan", f);
+                st.frames(b, side);
             }
         }
         keep(b.message("Call " + c.callId + ": " + String.join("; ", ways) + ".").build());
@@ -505,7 +504,7 @@ final class MediaDetector implements Detector {
 
     private void streamFrames(Finding.Builder b, Call c, int to) {
         for (int side = 0; side < 2; side++) {
-            for (Long f : c.streams[side][to].frames) b.frame(side == 0 ? "lan" : "wan", f);
+            c.streams[side][to].frames(b, side);
         }
     }
 
