@@ -215,6 +215,19 @@ start_registrar() {
     local name=$1 port=$2 end=$3; shift 3
     bg "$name" "$NS_PROVIDER" python3 "$TOOLS_DIR/sipagent.py" registrar --local "$PROVIDER_IP:$port" \
         --t0 "$T0" --end "$end" "$@"
+    wait_bound "$port"
+}
+
+# wait_bound PORT: wait (at most 10 s) until the provider namespace has a socket bound to PORT (UDP or TCP).
+# A phone started before the registrar listens may send its first request before the bind on a loaded host
+# (ICMP port unreachable, a retransmission the scenario did not ask for): the phones start after it.
+wait_bound() {
+    local port=$1 i
+    for ((i = 0; i < 200; i++)); do
+        [[ -n $(in_provider ss -Hlnu "sport = :$port") || -n $(in_provider ss -Hlnt "sport = :$port") ]] && return 0
+        sleep 0.05
+    done
+    die "the registrar never bound port $port in the provider namespace"
 }
 
 # start_phone NAME IP:PORT USER STEPS [ARGS...]: a phone in the phone namespace registering USER
