@@ -200,8 +200,17 @@ readme_report() {
     cat "$WORK/report.md"
 }
 
-# schedule_t0 [LEAD]: set T0 (epoch) LEAD seconds (default 1.5) from now
-schedule_t0() { T0=$(awk -v t="$(date +%s.%N)" -v l="${1:-1.5}" 'BEGIN{printf "%.6f", t + l}'); }
+# schedule_t0 [LEAD]: set T0 (epoch) LEAD seconds (default 3) from now. The lead covers starting the
+# registrar (and waiting for its bind, wait_bound) and then the phones: each a python3 start, which took
+# up to 1.3 s on a loaded 2-core host; a phone that starts after T0 sends its first request late, and the
+# scenario's intervals (e.g. the 2 s after which a UDP entry becomes [ASSURED]) no longer hold
+schedule_t0() { T0=$(awk -v t="$(date +%s.%N)" -v l="${1:-3}" 'BEGIN{printf "%.6f", t + l}'); }
+
+# late_start NAME: log a warning when NAME starts after T0 (its schedule then runs late)
+late_start() {
+    awk -v a="$T0" -v n="$(date +%s.%N)" 'BEGIN{exit !(n > a)}' && log "WARNING: $1 started after T0 (host too loaded?)"
+    return 0
+}
 
 # sleep_until T: sleep until T0 + T seconds
 sleep_until() { sleep "$(awk -v a="$T0" -v s="$1" -v n="$(date +%s.%N)" 'BEGIN{d=a+s-n; print (d>0?d:0)}')"; }
@@ -215,6 +224,19 @@ start_registrar() {
     local name=$1 port=$2 end=$3; shift 3
     bg "$name" "$NS_PROVIDER" python3 "$TOOLS_DIR/sipagent.py" registrar --local "$PROVIDER_IP:$port" \
         --t0 "$T0" --end "$end" "$@"
+    wait_bound "$port"
+}
+
+# wait_bound PORT: wait (at most 10 s) until the provider namespace has a socket bound to PORT (UDP or TCP).
+# A phone started before the registrar listens may send its first request before the bind on a loaded host
+# (ICMP port unreachable, a retransmission the scenario did not ask for): the phones start after it.
+wait_bound() {
+    local port=$1 i
+    for ((i = 0; i < 200; i++)); do
+        [[ -n $(in_provider ss -Hlnu "sport = :$port") || -n $(in_provider ss -Hlnt "sport = :$port") ]] && return 0
+        sleep 0.05
+    done
+    die "the registrar never bound port $port in the provider namespace"
 }
 
 # start_phone NAME IP:PORT USER STEPS [ARGS...]: a phone in the phone namespace registering USER
@@ -222,6 +244,7 @@ start_registrar() {
 # END_T; ARGS are sipagent's own (--transport tcp, --call-id ID, --connect-timeout S)
 start_phone() {
     local name=$1 local_addr=$2 user=$3 steps=$4; shift 4
+    late_start "$name"
     bg "$name" "$NS_PHONE" python3 "$TOOLS_DIR/sipagent.py" phone --local "$local_addr" \
         --server "${PHONE_SERVER:-$PROVIDER_IP:5060}" --user "$user" --expires 60 --t0 "$T0" --end "$END_T" \
         --steps "$steps" "$@"

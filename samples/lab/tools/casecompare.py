@@ -24,8 +24,9 @@ What must agree (each is a section of the output):
   numbers, sizes) on each side;
 - conntrack: the multiset of kernel-events.txt events (NEW/UPDATE/DESTROY,
   protocol, state, both tuples, flags such as [UNREPLIED]/[ASSURED], helper,
-  packet counters), ignoring the timestamp, id=, delta-time=, portid= (the netlink port of
-  the conntrack -D process, for [USERSPACE] events) and bytes= (byte
+  packet counters), ignoring the timestamp, id=, delta-time=, portid= and progname= (the
+  netlink port and name of the conntrack -D process, for [USERSPACE] events: the name is
+  printed only when the process has not exited yet, a race) and bytes= (byte
   counts follow the SIP sizes, compared above); timeouts may differ by 1 s;
   then, per flow (original tuple), the order of its events;
 - expectations: the multiset of kernel-expect-events.txt events (NEW/DESTROY,
@@ -193,7 +194,10 @@ def ct_event(c, line):
     timeout = None
     out = []
     for i, t in enumerate(toks):
-        if t.startswith(("id=", "delta-time=", "bytes=", "portid=")):
+        # portid= and progname= describe the userspace process (conntrack -D) behind a [USERSPACE] event:
+        # conntrack-tools prints progname= only when that process still exists when the event is read
+        # (it looks the name up under /proc by the netlink port id), a race with the process's exit
+        if t.startswith(("id=", "delta-time=", "bytes=", "portid=", "progname=")):
             continue
         # "ipv4 2 udp 17 3600 ..." : the token after the protocol number is the timeout (DESTROY has none)
         if timeout is None and i >= 2 and t.isdigit() and toks[i - 1].isdigit() and not toks[i - 2].isdigit() \

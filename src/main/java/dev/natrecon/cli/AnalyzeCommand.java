@@ -189,7 +189,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "    ... %d more in mappings.csv%n", r.bindings().size() - 20);
                 break;
             }
-            out.printf(Locale.ROOT, "    %-4s %s -> %s  remote %s  (%s)%s%n", b.protocolName(), b.internal(), b.external(),
+            out.printf(Locale.ROOT, "    %-4s %s -> %s  remote %s  (%s)%s%n", b.protocolName(), b.internal(), dev.natrecon.conntrack.UnknownNat.shown(b.external()),
                     b.remote(), b.translation().equals("none") ? "not translated" : "translated: " + b.translation(),
                     b.lifetime == 1 && !b.ended() ? "" : "  lifetime " + b.lifetime + ", " + b.ending().label());
         }

@@ -197,14 +197,25 @@ final class CompareCommand implements Callable<Integer> {
                         w.evidence().isEmpty() ? "the case settings" : w.frames());
             }
             if (old != null) {
-                boolean unknown = e.model().newBody != null && e.model().newBody.contains(" dst=" + UnknownNat.ADDRESS + " ");
                 out.printf(Locale.ROOT, "           NEW by %s, the packet that proves entry #%d gone (inferred: a new entry with %s); "
-                        + "rests on %s%n", e.model().frame, old.id, unknown || e.verdict() == KernelComparison.Verdict.UNOBSERVABLE
-                                ? "the NAT of an uplink no capture shows" : "the NAT its copy shows",
-                        old.destroyInferred.frames());
+                        + "rests on %s%n", e.model().frame, old.id, newEntryNat(e), old.destroyInferred.frames());
             }
             for (String d : e.differences()) out.println("           " + d);
         }
         out.flush();
+    }
+
+    /**
+     * What the NAT of a new entry the model inferred rests on: the WAN copy of its first packet, or none (made on an
+     * uplink no capture shows: {@link UnknownNat}), then either still unknown or revealed by a later copy.
+     */
+    static String newEntryNat(KernelComparison.EntryResult e) {
+        KernelComparison.Life m = e.model();
+        boolean unknown = m.natUnknownAtFirst || e.verdict() == KernelComparison.Verdict.UNOBSERVABLE
+                || (m.newBody != null && m.newBody.contains(" dst=" + UnknownNat.ADDRESS + " "));
+        if (!unknown) return "the NAT its copy shows";
+        return e.verdict() == KernelComparison.Verdict.MATCHED
+                ? "the NAT of an uplink no capture shows: its first packet had no WAN copy; a later copy revealed it"
+                : "the NAT of an uplink no capture shows: " + UnknownNat.MARKER + ", no WAN copy of it";
     }
 }

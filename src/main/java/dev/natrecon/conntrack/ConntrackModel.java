@@ -281,6 +281,21 @@ public final class ConntrackModel {
     }
 
     /**
+     * The address of uplink {@code iface}, which stood as {@link UnknownNat#ADDRESS} until a WAN copy showed it
+     * ({@link #revealNat}): the stand-in is replaced, so masquerade picks the revealed address for the entries made
+     * out of that uplink from now on (devinet.c:inet_select_addr takes the interface's address; nothing in the kernel
+     * changed, so no entry is flushed and no event is written). An uplink whose address was known is only given
+     * {@code address} beside its own ({@link #onAddressAdded}).
+     */
+    public void revealUplinkAddress(long nanos, String iface, String address, EventSink sink) {
+        if (interfaces != null && interfaces.has(iface)) {
+            long[] unknown = ConntrackTuple.address(UnknownNat.ADDRESS);
+            interfaces.removeAddress(iface, unknown[0], unknown[1]);
+        }
+        masquerade.addressAdded(nanos, iface, address + "/32", sink);
+    }
+
+    /**
      * A deletion at {@code nanos} known only within {@code window} (an instant the case settings give to a precision):
      * the DESTROY at {@code nanos}, carrying the window. {@code e} may be deleted by {@link #onAddressRemovedAround}'s
      * flush or by an operator ({@code conntrack -D}).

@@ -44,7 +44,7 @@ public final class EventFormat {
      */
     public static String line(ConntrackEvent e) {
         if (e instanceof Diverged d) return "# " + timestamp(e.nanos()) + "\t" + comment(d);
-        return timestamp(e.nanos()) + "\t" + body(tag(e), e.entry());
+        return UnknownNat.commented(timestamp(e.nanos()) + "\t" + body(tag(e), e.entry()), e.entry());
     }
 
     /**
@@ -74,7 +74,10 @@ public final class EventFormat {
      * {@code [sec.usec]\t    [NEW] 180 proto=17 src=… dst=… sport=0 dport=40000 mask-src=… … class=1 helper=sip}.
      */
     public static String expectLine(ExpectationEvent e) {
-        return timestamp(e.nanos()) + "\t" + expectBody(e);
+        String line = timestamp(e.nanos()) + "\t" + expectBody(e);
+        ExpectView x = e.expectation();
+        return UnknownNat.ADDRESS.equals(dev.natrecon.decode.Addresses.format(x.dstHi(), x.dstLo()))
+                ? line + " " + UnknownNat.COMMENT : line;
     }
 
     /** The expectation line without the timestamp and tab. */
@@ -126,7 +129,7 @@ public final class EventFormat {
         StringBuilder sb = new StringBuilder(200);
         entry(sb, v);
         if (v.helper() != null) sb.append("helper=").append(v.helper()).append(' ');
-        return sb.toString().strip();
+        return UnknownNat.commented(sb.toString().strip(), v);
     }
 
     /** The part events and listings share: families, protocol, timeout, state, tuples, counters, flags. */
@@ -156,7 +159,7 @@ public final class EventFormat {
         sb.append("mark=0 ");
         if (v.deltaSeconds() >= 0) sb.append("delta-time=").append(v.deltaSeconds()).append(' ');
         if (v.helper() != null) sb.append("helper=").append(v.helper()).append(' ');
-        return sb.append("use=").append(use).toString();
+        return UnknownNat.commented(sb.append("use=").append(use).toString(), v);
     }
 
     private static void counters(StringBuilder sb, long packets, long bytes) {

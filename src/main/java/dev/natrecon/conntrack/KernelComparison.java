@@ -73,6 +73,11 @@ public final class KernelComparison {
         public Inferred destroyInferred;
         public FrameRef frame = FrameRef.NONE;
         public long id;
+        /**
+         * the model's life was made with the NAT no capture shows ({@link UnknownNat}) and is compared with the kernel's
+         * address in its place: its first packet had no WAN copy, whatever a later copy revealed
+         */
+        public boolean natUnknownAtFirst;
 
         Life(String key) {
             this.key = key;

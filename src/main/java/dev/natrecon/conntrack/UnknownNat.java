@@ -29,6 +29,47 @@ public final class UnknownNat {
     /** The reason's start, for results of this kind. */
     static final String WHY = "NOT OBSERVABLE from the captures: the entry's NAT address";
 
+    /**
+     * The documented marker the outputs write in place of {@link #ADDRESS} where an address is expected (the CSVs'
+     * reply, external and expected-destination columns, summary.json, the report and the bindings chart): the NAT is
+     * not known, and 0.0.0.0 must not read as an address.
+     */
+    public static final String MARKER = "unknown";
+    /**
+     * The comment a {@code conntrack -E}/{@code -L}-format line of such an entry carries after its last field: the line
+     * keeps its shape (parsers read the tuple; 0.0.0.0 stands for the address), the comment says what it means.
+     */
+    public static final String COMMENT = "# nat unknown: made on an uplink no capture shows, 0.0.0.0 stands for its "
+            + "address (not observable until a WAN copy shows it)";
+
+    /**
+     * Whether {@code v}'s NAT is the unknown one: its reply goes to the stand-in while its own source is a real one
+     * (a host without an address, e.g. a DHCP client's 0.0.0.0, is untranslated, not unknown).
+     */
+    public static boolean is(EntryView v) {
+        ConntrackTuple o = v.original();
+        return is(v.reply()) && !(o.srcHi() == PARSED[0] && o.srcLo() == PARSED[1]);
+    }
+
+    /** {@code line} (a {@code conntrack}-format line of {@code v}) with {@link #COMMENT} when {@code v}'s NAT is unknown. */
+    public static String commented(String line, EntryView v) {
+        return is(v) ? line + " " + COMMENT : line;
+    }
+
+    /** A tuple's text ("src=… dst=… sport=…") of {@code v}'s reply with {@link #MARKER} for the unknown address. */
+    public static String replyText(EntryView v) {
+        String t = v.reply().text();
+        return is(v) ? t.replace(" dst=" + ADDRESS + " ", " dst=" + MARKER + " ") : t;
+    }
+
+    /** An address or "address:port" with {@link #MARKER} in place of the unknown address; anything else unchanged. */
+    public static String shown(String addressOrEndpoint) {
+        if (addressOrEndpoint == null) return null;
+        if (addressOrEndpoint.equals(ADDRESS)) return MARKER;
+        return addressOrEndpoint.startsWith(ADDRESS + ":") ? MARKER + addressOrEndpoint.substring(ADDRESS.length())
+                : addressOrEndpoint;
+    }
+
     /** Whether {@code reply} is translated to the address no capture shows. */
     public static boolean is(ConntrackTuple reply) {
         return reply.dstHi() == PARSED[0] && reply.dstLo() == PARSED[1];
@@ -129,6 +170,7 @@ public final class UnknownNat {
         c.destroyInferred = m.destroyInferred;
         c.frame = m.frame;
         c.id = m.id;
+        c.natUnknownAtFirst = true;
         return c;
     }
 

@@ -56,7 +56,10 @@
  *       entry, by {@code AssumedRuleKill}, with the expectations removed with it, and in the listings by
  *       {@code AssumedRuleListing}; an entry made on an uplink no capture shows, whose NAT address the model writes as
  *       0.0.0.0, is compared with the kernel's address in its place by {@code UnknownNat}: matched once a WAN copy
- *       revealed it ({@link dev.natrecon.conntrack.ConntrackModel#revealNat}), else not observable).</li>
+ *       revealed it ({@link dev.natrecon.conntrack.ConntrackModel#revealNat}, the uplink's later entries getting the
+ *       revealed address: {@link dev.natrecon.conntrack.ConntrackModel#revealUplinkAddress}), else not observable;
+ *       its formatted lines carry the comment {@code UnknownNat.COMMENT} and the outputs write the marker
+ *       {@code UnknownNat.MARKER}, "unknown", where they show its address).</li>
  * </ul>
  * Not modelled: the parts of TCP tracking beyond tcp_in_window (re-synchronising on a SYN/ACK that answers an ignored
  * SYN, RFC 5961 challenge ACKs, RST sequence checks in CLOSE, the simultaneous-open flag) and window tracking of

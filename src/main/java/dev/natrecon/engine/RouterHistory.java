@@ -423,7 +423,7 @@ final class RouterHistory implements ConntrackModel.Contradiction {
         String nat = Addresses.format(s.cpSrcHi, s.cpSrcLo) + ":" + s.cpSrcPort;
         model.revealNat(e, s.cpSrcHi, s.cpSrcLo, s.cpSrcPort);
         // the uplink's address, known now: the answers that keep arriving through it are this entry's replies
-        model.onAddressAdded(s.nanos, OtherPath.INFERRED, Addresses.format(s.cpSrcHi, s.cpSrcLo), out);
+        model.revealUplinkAddress(s.nanos, OtherPath.INFERRED, Addresses.format(s.cpSrcHi, s.cpSrcLo), out);
         inferences++;
         decisions.add("model inferred: entry #" + e.id() + "'s NAT, made on " + OtherPath.INFERRED + ", is " + nat
                 + " (shown first by " + copy + ", the copy of " + packet + "): the kernel never re-NATs a confirmed entry "

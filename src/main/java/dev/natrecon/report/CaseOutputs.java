@@ -79,7 +79,7 @@ public final class CaseOutputs implements AnalysisSink {
                 e instanceof dev.natrecon.conntrack.ExpectationEvent.ExpectationRemoved r
                         ? r.reason() == null ? "" : r.reason().name().toLowerCase(java.util.Locale.ROOT) : "",
                 x.id(), EventFormat.protocolName(x.protocol()), x.srcAny() ? "*" : Addresses.format(x.srcHi(), x.srcLo()),
-                Addresses.format(x.dstHi(), x.dstLo()), x.dstPort(), x.className(), flags, x.master().text(),
+                dev.natrecon.conntrack.UnknownNat.shown(Addresses.format(x.dstHi(), x.dstLo())), x.dstPort(), x.className(), flags, x.master().text(),
                 x.timeoutSeconds(), e.frame().point(), e.frame().frame() == 0 ? "" : e.frame().frame(),
                 EventFormat.expectLine(e));
     }
@@ -98,7 +98,7 @@ public final class CaseOutputs implements AnalysisSink {
         }
         events.printRecord(Times.epoch(e.nanos()), EventFormat.tag(e), e.getClass().getSimpleName(), v.id(),
                 EventFormat.protocolName(v.original().protocol()), v.state() == null ? "" : v.state(),
-                v.timeoutSeconds() < 0 ? "" : v.timeoutSeconds(), v.original().text(), v.reply().text(),
+                v.timeoutSeconds() < 0 ? "" : v.timeoutSeconds(), v.original().text(), dev.natrecon.conntrack.UnknownNat.replyText(v),
                 Status.names(v.status()), v.helper() == null ? "" : v.helper(), nat, detail,
                 e.frame().point(), e.frame().frame() == 0 ? "" : e.frame().frame(), EventFormat.line(e));
     }
@@ -127,7 +127,8 @@ public final class CaseOutputs implements AnalysisSink {
         try (AtomicFile f = new AtomicFile(dir.resolve("mappings.csv"));
              Csv.Printer csv = Csv.printer(f.writer(), MAPPING_COLUMNS)) {
             for (Binding b : r.bindings()) {
-                csv.printRecord(b.id, b.lifetime, b.protocolName(), b.internal(), b.external(), b.externalSeen(),
+                csv.printRecord(b.id, b.lifetime, b.protocolName(), b.internal(),
+                        dev.natrecon.conntrack.UnknownNat.shown(b.external()), b.externalSeen(),
                         b.remote(), b.translation(), b.entry() == 0 ? "" : b.entry(), Times.epoch(b.firstNanos),
                         Times.epoch(b.lastNanos), b.ending().label(),
                         b.ended() ? Times.epoch(b.endNanos()) : "", b.endFrame() == 0 ? "" : b.endFrame(),

@@ -175,7 +175,7 @@ final class Charts {
         for (int i = 0; i < n; i++) {
             Binding b = bindings.get(i);
             names[i] = "#" + b.id + (b.lifetime > 1 ? " (lifetime " + b.lifetime + ")" : "") + " " + b.protocolName()
-                    + " " + b.internal() + " as " + b.external() + " > " + b.remote();
+                    + " " + b.internal() + " as " + dev.natrecon.conntrack.UnknownNat.shown(b.external()) + " > " + b.remote();
             double a = seconds(b.firstNanos, t0);
             double z = seconds(b.ended() ? Math.max(b.endNanos(), b.firstNanos) : b.lastNanos, t0);
             bars.add(i, i - 0.3, i + 0.3, a, a, Math.max(z, a + minWidth));

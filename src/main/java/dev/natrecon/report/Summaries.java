@@ -78,7 +78,7 @@ public final class Summaries {
             l.put("lifetime", b.lifetime);
             l.put("protocol", b.protocolName());
             l.put("internal", b.internal());
-            l.put("external", b.external());
+            l.put("external", dev.natrecon.conntrack.UnknownNat.shown(b.external()));
             l.put("external_seen", b.externalSeen());
             l.put("remote", b.remote());
             l.put("entry", b.entry() == 0 ? null : b.entry());
