@@ -29,10 +29,15 @@ class WholeBenchTest {
     @Test
     void aChildsCpuAndPeakMemoryAreReadFromProc() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ChildRun.Measured m = ChildRun.run(List.of(java.toString(), "-version"), null, tmp.resolve("err"));
-        assertEquals(0, m.exit());
-        assertTrue(m.wallSeconds() > 0);
-        assertTrue(Files.readString(tmp.resolve("err")).contains("version"));
+        // a child that lives well past a few /proc polls even on an idle machine (java -version can exit before the
+        // first poll under load, and then nothing was read)
+        Path sleeper = tmp.resolve("Sleeper.java");
+        Files.writeString(sleeper, "class Sleeper { public static void main(String[] a) throws Exception { "
+                + "Thread.sleep(400); System.err.println(\"slept\"); } }");
+        ChildRun.Measured m = ChildRun.run(List.of(java.toString(), sleeper.toString()), null, tmp.resolve("err"));
+        assertEquals(0, m.exit(), Files.readString(tmp.resolve("err")));
+        assertTrue(m.wallSeconds() >= 0.4, "wall " + m.wallSeconds());
+        assertTrue(Files.readString(tmp.resolve("err")).contains("slept"));
         if (Files.isDirectory(Path.of("/proc/self"))) {
             assertTrue(m.peakRssBytes() > 1 << 20, "a JVM takes more than 1 MiB: " + m.peakRssBytes());
             assertTrue(m.cpuSeconds() >= 0, "cpu " + m.cpuSeconds());
