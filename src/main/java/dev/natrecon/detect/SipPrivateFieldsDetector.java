@@ -16,13 +16,14 @@ import java.util.function.Consumer;
  * {@code sip.private_address_sent}: from one capture of one side, the SIP messages a party behind a NAT sent towards
  * the far side with a private address in its top Via (requests), a Contact or an SDP connection address: Kamailio's
  * {@code nat_uac_test} flags 4, 1 and 8, per message rather than per phone ({@link SipNatTestsDetector} counts them).
- * One finding per sender and field, listing the frames (at most {@link Finding#MAX_FRAMES}, the rest counted) with a
- * display filter; the instances of the rule are one finding for a person ({@link Causes}).
+ * One instance per sender and field, listing the frames (at most {@link Finding#MAX_FRAMES}, the rest counted) with a
+ * display filter; a sender's instances are one finding for a person ({@link Causes}: the cause is the sender).
  *
  * <p>Who sent a message towards the far side: on a LAN capture, a sender at an inside address; on a WAN capture, a
  * sender the far side named as the source it saw (a response's top Via {@code received=} equal to its destination,
  * RFC 3581), or the source of a request whose top Via host is private (the request came from behind a NAT that left
- * its Via alone). A response's top Via is the requester's own, so it is not the sender's field and is not tested.
+ * its Via alone). Messages to a private or inside destination are left out: they do not cross to the outside (an
+ * operator's private voice network, two phones behind one router). A response's top Via is the requester's own, so it is not the sender's field and is not tested.
  * Senders are judged at the end: the far side's {@code received=} comes after the request it answers.
  *
  * <p>Private is RFC 1918 / RFC 4193 only ({@link Addresses#isPrivate}); Kamailio's nat_uac_test also counts RFC 6598
@@ -109,6 +110,9 @@ final class SipPrivateFieldsDetector implements Detector {
         if (f.source().isInside() || privateVia && !Addresses.isPrivate(s.srcHi, s.srcLo)) {
             if (nearSenders.size() < MAX_SENDERS) nearSenders.add(sender);
         }
+        // towards a private or inside address, the message does not cross to the outside (an operator's private
+        // voice network, two phones behind the same router): nothing a NAT traversal check is about
+        if (crossing.dstInside() || Addresses.isPrivate(s.dstHi, s.dstLo)) return;
         Hits[] hits = bySender.get(sender);
         if (hits == null) {
             if (bySender.size() >= MAX_SENDERS) return;
@@ -163,7 +167,7 @@ final class SipPrivateFieldsDetector implements Detector {
                 + (field == Field.VIA ? "sip.Request-Line && " : "") // a response's top Via is the requester's
                 + (contains.size() == 1 ? contains.get(0) : "(" + String.join(" || ", contains) + ")");
         String values = String.join(", ", h.values);
-        return h.finding.subject(sender + " " + field.label)
+        return h.finding.subject(sender + " " + field.label).cause(sender)
                 .message(sender + (h.aors.isEmpty() ? "" : " (" + String.join(", ", h.aors) + ")") + " sent "
                         + h.messages + " message(s) towards the far side with a private " + field.label + " address ("
                         + values + "; nat_uac_test flag " + field.flag + "): " + String.join(", ", what) + ".")
