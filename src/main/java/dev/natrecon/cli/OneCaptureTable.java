@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * {@code events} and {@code snapshot} with one capture of one side: the entries as far as the capture shows them
  * ({@link OneSideTable}), each line in the kernel's format followed by a {@code # guessed: ...} comment naming the
- * fields the capture does not show, under a header that says which side it is and what one capture cannot show.
+ * fields the capture does not show (or {@code # shown by: ...} naming what the far side reported of them), under a
+ * header that says which side it is and what one capture cannot show.
  */
 final class OneCaptureTable {
     private OneCaptureTable() {
@@ -23,13 +24,15 @@ final class OneCaptureTable {
     static OneSideTable replay(AnalysisInputs in, PrintWriter out) throws IOException {
         OneSideTable table = new OneSideTable(in.model().timeouts(), Inside.of(in.model().inside()));
         RunResult r = Analysis.run(in, List.of(table));
-        out.println("# one capture: " + TerminalWriter.oneLine(r.verdict().vantage() == null ? "" : r.verdict().vantage())
+        String vantage = r.verdict().vantage() == null ? "" : r.verdict().vantage();
+        out.println("# one capture: " + TerminalWriter.oneLine(vantage)
                 + "; UDP entries from this side's packets alone, states and timeouts as nf_conntrack_proto_udp.c sets "
                 + "them (" + in.model().timeouts().profileName() + " timeouts); '# guessed:' after a line names the "
-                + "fields the capture does not show");
+                + "fields the capture does not show, '# shown by:' the ones the far side reported");
         out.println("# one capture cannot show: " + OneSideTable.CANNOT_SHOW);
         if (table.flowsNotFollowed() > 0) {
-            out.println("# " + table.flowsNotFollowed() + " packets of flows past the first " + "65536 not listed");
+            out.println("# " + table.flowsNotFollowed() + " packets of flows past the first "
+                    + OneSideTable.MAX_FLOWS + " not listed");
         }
         return table;
     }
@@ -45,6 +48,6 @@ final class OneCaptureTable {
     }
 
     private static String guessed(OneSideTable.Row r) {
-        return r.guessed().isEmpty() ? "" : "\t# guessed: " + r.guessed();
+        return r.note().isEmpty() ? "" : "\t# " + r.note();
     }
 }

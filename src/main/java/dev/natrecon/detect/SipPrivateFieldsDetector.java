@@ -16,14 +16,15 @@ import java.util.function.Consumer;
  * {@code sip.private_address_sent}: from one capture of one side, the SIP messages a party behind a NAT sent towards
  * the far side with a private address in its top Via (requests), a Contact or an SDP connection address: Kamailio's
  * {@code nat_uac_test} flags 4, 1 and 8, per message rather than per phone ({@link SipNatTestsDetector} counts them).
- * One instance per sender and field, listing the frames (at most {@link Finding#MAX_FRAMES}, the rest counted) with a
- * display filter; a sender's instances are one finding for a person ({@link Causes}: the cause is the sender).
+ * One instance per sender and field, listing the frames (at most {@link Finding#MAX_FRAMES}, the rest counted) with
+ * a display filter; a sender's instances are one finding for a person ({@link Causes}: the cause is the sender).
  *
  * <p>Who sent a message towards the far side: on a LAN capture, a sender at an inside address; on a WAN capture, a
  * sender the far side named as the source it saw (a response's top Via {@code received=} equal to its destination,
  * RFC 3581), or the source of a request whose top Via host is private (the request came from behind a NAT that left
- * its Via alone). Messages to a private or inside destination are left out: they do not cross to the outside (an
- * operator's private voice network, two phones behind one router). A response's top Via is the requester's own, so it is not the sender's field and is not tested.
+ * its Via alone). Messages to a private or inside destination are left out: they do not cross to the outside
+ * (an operator's private voice network, two phones behind one router). A response's top Via is the requester's
+ * own, so it is not the sender's field and is not tested.
  * Senders are judged at the end: the far side's {@code received=} comes after the request it answers.
  *
  * <p>Private is RFC 1918 / RFC 4193 only ({@link Addresses#isPrivate}); Kamailio's nat_uac_test also counts RFC 6598
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
 final class SipPrivateFieldsDetector implements Detector {
     static final Rule RULE = new Rule("sip.private_address_sent", Severity.INFO,
             "Private addresses sent towards the far side (Via, Contact, SDP), per message",
-            "From one capture: every SIP message that the party behind the NAT sent towards the far side with a private "
+            "From one capture: every SIP message that the party behind the NAT sent towards the far side with a "
+                    + "private "
                     + "address (RFC 1918 10/8, 172.16/12, 192.168/16; RFC 4193 fc00::/7) in its top Via (requests), "
                     + "in a Contact, or as an SDP connection (c=) address, as Kamailio's nat_uac_test flags 4, 1 and 8 "
                     + "test them; one finding per sender and field, listing the frames. Unlike nat_uac_test, RFC 6598 "

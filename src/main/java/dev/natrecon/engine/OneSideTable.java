@@ -25,7 +25,8 @@ import java.util.Map;
  * {@code nf_conntrack_proto_udp.c} drives them (NEW [UNREPLIED] with {@code nf_conntrack_udp_timeout}; the first reply
  * sets SEEN_REPLY; a packet more than 2 s after the first, once replied, sets ASSURED with
  * {@code nf_conntrack_udp_timeout_stream}, Linux 5.0 and later; an entry no packet refreshes before its timeout ends is
- * destroyed then). Every field a side cannot show is marked as guessed ({@link Row#guessed}):
+ * destroyed then). Every field a side cannot show is marked ({@link Row#note}): guessed, or shown by what the far
+ * side reported:
  *
  * <ul>
  *   <li>WAN capture: the reply tuple is the packets' own (the external endpoint is theirs); the original source (the
@@ -54,10 +55,14 @@ public final class OneSideTable implements AnalysisSink {
      * Flows followed at most: a ticket capture shows a few hundred; past this many further flows are counted, not
      * listed (the bound keeps a scan's or a flood's state small).
      */
-    static final int MAX_FLOWS = 65_536;
+    public static final int MAX_FLOWS = 65_536;
 
-    /** One line: an event (NEW, UPDATE, DESTROY) with the entry after it and the fields it guessed ("" for none). */
-    public record Row(long nanos, String tag, EntryView entry, long deadlineNanos, String guessed) {
+    /**
+     * One line: an event (NEW, UPDATE, DESTROY; LIST in a listing) with the entry after it, and where the fields this
+     * side cannot see came from: {@code guessed: ...} for a guess, {@code shown by: ...} for a field the far side
+     * reported ("" for none).
+     */
+    public record Row(long nanos, String tag, EntryView entry, long deadlineNanos, String note) {
     }
 
     private static final class Key {
@@ -96,7 +101,8 @@ public final class OneSideTable implements AnalysisSink {
 
         @Override
         public int hashCode() {
-            return Long.hashCode(aHi * 31 + aLo) * 31 * 31 + Long.hashCode(bHi * 31 + bLo) * 31 + aPort * 65_537 + bPort;
+            int a = Long.hashCode(aHi * 31 + aLo), b = Long.hashCode(bHi * 31 + bLo);
+            return (a * 31 + b) * 31 + aPort * 65_537 + bPort;
         }
     }
 
@@ -274,7 +280,7 @@ public final class OneSideTable implements AnalysisSink {
             EntryView v = r.entry();
             out.add(new Row(t, "LIST", new EntryView(v.id(), v.original(), v.reply(), v.status(), v.state(),
                     (r.deadlineNanos() - t) / 1_000_000_000L, v.helper(), -1, -1, -1, -1, -1), r.deadlineNanos(),
-                    r.guessed()));
+                    r.note()));
         }
         return out;
     }
@@ -299,23 +305,24 @@ public final class OneSideTable implements AnalysisSink {
     private Row complete(Row r, Flow f) {
         EntryView v = r.entry();
         ConntrackTuple orig = v.original(), reply = v.reply();
-        List<String> guessed = new ArrayList<>();
+        List<String> guessed = new ArrayList<>(), shown = new ArrayList<>();
         long[] a = new long[2];
         if (side == Side.WAN) {
             if (f.knownAddress != null && Addresses.parse(f.knownAddress, a)) {
                 orig = orig.withSource(a[0], a[1], f.knownPort);
-                guessed.add("original src/sport from the " + f.knownFrom);
+                shown.add("original src/sport, the " + f.knownFrom);
             } else {
                 guessed.add("original src/sport (the internal endpoint: not in a WAN capture; printed as the external "
                         + "one)");
             }
         } else if (!inside.contains(f.srcHi, f.srcLo)) {
-            guessed.add("no translation assumed (the flow's first packet came from outside)");
+            guessed.add("original dst/dport (where the far side sent the first packet, the router's external "
+                    + "endpoint: not in a LAN capture; printed as the internal one)");
         } else {
             if (f.knownAddress != null && Addresses.parse(f.knownAddress, a)) {
                 reply = ConntrackTuple.ports(ConntrackTuple.UDP, reply.srcHi(), reply.srcLo(), a[0], a[1],
                         reply.srcPort(), f.knownPort);
-                guessed.add("reply dst/dport from the " + f.knownFrom);
+                shown.add("reply dst/dport, the " + f.knownFrom);
             } else if (!externalAddresses.isEmpty() && Addresses.parse(externalAddresses.get(0), a)) {
                 reply = ConntrackTuple.ports(ConntrackTuple.UDP, reply.srcHi(), reply.srcLo(), a[0], a[1],
                         reply.srcPort(), reply.dstPort());
@@ -326,7 +333,8 @@ public final class OneSideTable implements AnalysisSink {
                         + "internal one)");
             }
         }
-        String text = guessed.isEmpty() ? "" : String.join("; ", guessed);
+        String text = !guessed.isEmpty() ? "guessed: " + String.join("; ", guessed)
+                : shown.isEmpty() ? "" : "shown by: " + String.join("; ", shown);
         return new Row(r.nanos(), r.tag(), new EntryView(v.id(), orig, reply, v.status(), v.state(), v.timeoutSeconds(),
                 v.helper(), -1, -1, -1, -1, -1), r.deadlineNanos(), text);
     }
