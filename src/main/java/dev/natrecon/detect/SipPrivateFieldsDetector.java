@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * own, so it is not the sender's field and is not tested.
  * Senders are judged at the end: the far side's {@code received=} comes after the request it answers.
  *
- * <p>Private is RFC 1918 / RFC 4193 only ({@link Addresses#isPrivate}); Kamailio's nat_uac_test also counts RFC 6598
+ * <p>Private is RFC 1918 / RFC 4193 only (or the case's {@code --inside} networks when given:
+ * {@link dev.natrecon.correlate.Inside#leaksOnWan}); Kamailio's nat_uac_test also counts RFC 6598
  * shared space (100.64.0.0/10), which is a carrier NAT's subscriber range: an address there is the router's WAN side,
  * not its LAN, so it is not listed here.
  */
@@ -109,12 +110,12 @@ final class SipPrivateFieldsDetector implements Detector {
             nearSenders.add(Addresses.format(s.dstHi, s.dstLo)); // the far side saw this source: a NAT's external
         }
         boolean privateVia = f.request() && isPrivate(f.via());
-        if (f.source().isInside() || privateVia && !Addresses.isPrivate(s.srcHi, s.srcLo)) {
+        if (f.source().isInside() || privateVia && !crossing.srcInside()) {
             if (nearSenders.size() < MAX_SENDERS) nearSenders.add(sender);
         }
         // towards a private or inside address, the message does not cross to the outside (an operator's private
         // voice network, two phones behind the same router): nothing a NAT traversal check is about
-        if (crossing.dstInside() || Addresses.isPrivate(s.dstHi, s.dstLo)) return;
+        if (crossing.dstInside()) return;
         Hits[] hits = bySender.get(sender);
         if (hits == null) {
             if (bySender.size() >= MAX_SENDERS) return;
@@ -126,8 +127,9 @@ final class SipPrivateFieldsDetector implements Detector {
         for (SipFacts.Media m : f.media()) if (isPrivate(m.endpoint())) add(hits, Field.SDP, f, s, m.endpoint().host());
     }
 
+    /** A private address as {@link dev.natrecon.correlate.Inside#leaksOnWan} says: RFC 1918/4193, or --inside. */
     private static boolean isPrivate(SipFacts.Host h) {
-        return h != null && h.literal() && Addresses.isPrivate(h.hi(), h.lo());
+        return h != null && h.literal() && h.leaksOnWan();
     }
 
     private static void add(Hits[] hits, Field field, SipFacts f, Seen s, String value) {

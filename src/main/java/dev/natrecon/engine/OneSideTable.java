@@ -2,7 +2,7 @@ package dev.natrecon.engine;
 
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
-import dev.natrecon.conntrack.Status;
+import dev.natrecon.conntrack.OneSideUdp;
 import dev.natrecon.conntrack.Timeouts;
 import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Inside;
@@ -49,8 +49,6 @@ public final class OneSideTable implements AnalysisSink {
             + "(timeouts are plain UDP's: an attached helper sets the SIP flow's to sip_timeout, 3600 s); entries of "
             + "packets this side does not show (dropped by the router, or seen on its other side only); NAT port "
             + "clashes; the original direction of an entry created before the capture began";
-    /** nf_conntrack_proto_udp.c: stream_ts = first packet + 2 s (Linux 5.0 and later). */
-    static final long STREAM_DELAY_NANOS = 2_000_000_000L;
     /**
      * Flows followed at most: a ticket capture shows a few hundred; past this many further flows are counted, not
      * listed (the bound keeps a scan's or a flood's state small).
@@ -124,6 +122,7 @@ public final class OneSideTable implements AnalysisSink {
     private final Timeouts timeouts;
     private final Inside inside;
     private final Key scratch = new Key();
+    private final long[] timeout = new long[1];
     private final Map<Key, Flow> flows = new HashMap<>();
     private final List<Flow> order = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
@@ -147,7 +146,7 @@ public final class OneSideTable implements AnalysisSink {
         if (s.captureLabel == null) lastNanos = Math.max(lastNanos, s.nanos);
         if (side == null) side = s.side;
         if (s.disposition != Disposition.DECODED || s.protocol != ConntrackTuple.UDP || !s.hasPorts
-                || s.captureLabel != null || s.routedBackCopy) return;
+                || s.captureLabel != null) return;
         if (Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) return;
         // behind the router, traffic between two inside hosts does not cross it
         if (side == Side.LAN && inside.contains(s.srcHi, s.srcLo) && inside.contains(s.dstHi, s.dstLo)) return;
@@ -177,35 +176,21 @@ public final class OneSideTable implements AnalysisSink {
         f.srcPort = s.srcPort;
         f.dstPort = s.dstPort;
         f.firstNanos = s.nanos;
-        f.status = Status.CONFIRMED;
+        f.status = OneSideUdp.created(s.nanos, timeouts, timeout);
         f.alive = true;
-        refresh(f, s.nanos, Timeouts.Key.UDP);
+        f.timeoutNanos = timeout[0];
+        f.deadlineNanos = s.nanos + f.timeoutNanos;
         row(f, s.nanos, "NEW");
     }
 
-    /** nf_conntrack_proto_udp.c: udp_packet(). */
+    /** nf_conntrack_proto_udp.c: udp_packet() ({@link OneSideUdp}). */
     private void track(Flow f, Seen s) {
         boolean original = s.srcHi == f.srcHi && s.srcLo == f.srcLo && s.srcPort == f.srcPort;
-        if ((f.status & Status.SEEN_REPLY) == 0) {
-            refresh(f, s.nanos, Timeouts.Key.UDP);
-            if (!original) {
-                f.status |= Status.SEEN_REPLY;
-                row(f, s.nanos, "UPDATE");
-            }
-            return;
-        }
-        boolean stream = !timeouts.udpTwoSecondRule()
-                || s.nanos - f.firstNanos >= STREAM_DELAY_NANOS + timeouts.jiffyNanos();
-        refresh(f, s.nanos, stream ? Timeouts.Key.UDP_STREAM : Timeouts.Key.UDP);
-        if (stream && (f.status & Status.ASSURED) == 0) {
-            f.status |= Status.ASSURED;
-            row(f, s.nanos, "UPDATE");
-        }
-    }
-
-    private void refresh(Flow f, long t, Timeouts.Key key) {
-        f.timeoutNanos = timeouts.nanos(key);
-        f.deadlineNanos = t + f.timeoutNanos;
+        int before = f.status;
+        f.status = OneSideUdp.packet(f.status, f.firstNanos, s.nanos, original, timeouts, timeout);
+        f.timeoutNanos = timeout[0];
+        f.deadlineNanos = s.nanos + f.timeoutNanos;
+        if (f.status != before) row(f, s.nanos, "UPDATE");
     }
 
     private void destroy(Flow f) {
@@ -277,10 +262,8 @@ public final class OneSideTable implements AnalysisSink {
         List<Row> out = new ArrayList<>();
         for (Row r : alive.values()) {
             if (r.deadlineNanos() <= t) continue;
-            EntryView v = r.entry();
-            out.add(new Row(t, "LIST", new EntryView(v.id(), v.original(), v.reply(), v.status(), v.state(),
-                    (r.deadlineNanos() - t) / 1_000_000_000L, v.helper(), -1, -1, -1, -1, -1), r.deadlineNanos(),
-                    r.note()));
+            out.add(new Row(t, "LIST", r.entry().withTimeout((r.deadlineNanos() - t) / 1_000_000_000L),
+                    r.deadlineNanos(), r.note()));
         }
         return out;
     }
@@ -335,7 +318,6 @@ public final class OneSideTable implements AnalysisSink {
         }
         String text = !guessed.isEmpty() ? "guessed: " + String.join("; ", guessed)
                 : shown.isEmpty() ? "" : "shown by: " + String.join("; ", shown);
-        return new Row(r.nanos(), r.tag(), new EntryView(v.id(), orig, reply, v.status(), v.state(), v.timeoutSeconds(),
-                v.helper(), -1, -1, -1, -1, -1), r.deadlineNanos(), text);
+        return new Row(r.nanos(), r.tag(), v.withTuples(orig, reply), r.deadlineNanos(), text);
     }
 }
