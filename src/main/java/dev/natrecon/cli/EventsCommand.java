@@ -37,6 +37,13 @@ final class EventsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         AnalysisInputs in = options.inputs(spec.commandLine()).withKernelEvents(null);
+        if (in.singleCapture() && !expect) {
+            for (dev.natrecon.engine.OneSideTable.Row r : OneCaptureTable.replay(in, out).rows()) {
+                out.println(OneCaptureTable.event(r));
+            }
+            out.flush();
+            return Main.OK;
+        }
         if (in.singleCapture()) oneCaptureNote(spec.commandLine().getErr());
         Analysis.run(in, List.of(new AnalysisSink() {
             @Override
@@ -69,14 +76,13 @@ final class EventsCommand implements Callable<Integer> {
     }
 
     /**
-     * One capture of one side: the model builds its entries from packets seen crossing the router, which one capture
-     * does not show; every field it prints is a guess, said once on stderr.
+     * One capture of one side, expectations ({@code --expect}): they need the SIP helper's view of both sides; the
+     * model's are guesses, said once on stderr.
      */
     static void oneCaptureNote(PrintWriter err) {
-        err.println("note: one capture of one side: every field below is the model's guess from this side's packets "
-                + "alone (behind the router: its outbound packets only, so entries stay [UNREPLIED], time out as such, "
-                + "and their NAT port is the model's choice; in front of it: little or nothing); 'natrecon analyze "
-                + "FILE' reports what the capture proves (nat.far_side_mapping: the external endpoint the far side saw)");
+        err.println("note: one capture of one side: expectations need the SIP helper's view of both sides; every "
+                + "field below is the model's guess from this side's packets alone; 'natrecon analyze FILE' reports "
+                + "what the capture proves");
         err.flush();
     }
 }

@@ -17,6 +17,18 @@ public record EntryView(long id, ConntrackTuple original, ConntrackTuple reply, 
         return (status & bit) != 0;
     }
 
+    /** The same picture with other tuples (a one-sided table's endpoints completed, {@code engine.OneSideTable}). */
+    public EntryView withTuples(ConntrackTuple original, ConntrackTuple reply) {
+        return new EntryView(id, original, reply, status, state, timeoutSeconds, helper, origPackets, origBytes,
+                replyPackets, replyBytes, deltaSeconds);
+    }
+
+    /** The same picture with {@code seconds} left (a listing at a later instant). */
+    public EntryView withTimeout(long seconds) {
+        return new EntryView(id, original, reply, status, state, seconds, helper, origPackets, origBytes, replyPackets,
+                replyBytes, deltaSeconds);
+    }
+
     /** The same picture without counters and delta-time. */
     public EntryView withoutAccounting() {
         return new EntryView(id, original, reply, status, state, timeoutSeconds, helper, -1, -1, -1, -1, -1);

@@ -25,7 +25,9 @@
  *       (tcp_conntracks, flag index, timeouts) with {@code TcpWindowTracker} (tcp_in_window when the packets carry
  *       sequence numbers: invalid and ignored segments, be_liberal, the un-ACKed-data, retransmission and
  *       zero-window caps), {@code IcmpTracker} (ICMP/ICMPv6 errors matched to the entry they quote as
- *       {@link dev.natrecon.conntrack.Verdict#RELATED}, untracked and invalid types) and {@code GenericTracker};
+ *       {@link dev.natrecon.conntrack.Verdict#RELATED}, untracked and invalid types) and {@code GenericTracker}
+ *       ({@link dev.natrecon.conntrack.OneSideUdp}: the UDP tracker's rules alone, for the table one capture of one
+ *       side shows, {@code engine.OneSideTable});
  *       {@code ExpectationTable} (nf_conntrack_expect.c: {@link dev.natrecon.conntrack.Expectation}s with their
  *       policies, eviction, timers and the expected connection's NAT); {@code ConntrackHelpers}
  *       (nf_conntrack_helper.c: running an entry's {@link dev.natrecon.conntrack.Helper} through

@@ -24,6 +24,8 @@ public final class Causes {
             Map.entry("nat.stale_mapping", "the flow whose entry stayed alive"),
             Map.entry("nat.behaviour", "the router"),
             Map.entry("sip.nat_tests", "the SIP user (From)"),
+            Map.entry("sip.private_address_sent", "the sender behind the NAT (each private field, Via, "
+                    + "Contact or SDP, is an instance)"),
             Map.entry("rtp.one_way", "the call (Call-ID)"),
             Map.entry("rtp.asymmetric", "the call (Call-ID)"),
             Map.entry("rtp.sdp_private_address_on_wan", "the call (Call-ID)"),

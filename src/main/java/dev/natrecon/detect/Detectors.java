@@ -30,7 +30,9 @@ public final class Detectors {
      */
     public static List<Detector> oneSide(LiveEntries entries, Inside inside) {
         List<Detector> out = new ArrayList<>(build(entries, inside, true));
-        out.add(new FarSideMappingDetector(new SipFacts.Memo(inside)));
+        SipFacts.Memo sipFacts = new SipFacts.Memo(inside); // the one-sided detectors read the same SIP messages
+        out.add(new FarSideMappingDetector(sipFacts));
+        out.add(new SipPrivateFieldsDetector(sipFacts));
         return List.copyOf(out);
     }
 

@@ -15,7 +15,8 @@ public final class OneSide {
     /** The rules whose evidence lies on one side only. */
     static final Set<String> JUDGEABLE = Set.of(SipNatTestsDetector.RULE.id(), MediaDetector.ONE_WAY.id(),
             MediaDetector.ASYMMETRIC.id(), MediaDetector.SDP_PRIVATE.id(), MediaDetector.NO_MEDIA.id(), MediaDetector.CALL_MEDIA.id(),
-            KeepaliveDetector.RULE.id(), FarSideMappingDetector.MAPPING.id(), FarSideMappingDetector.CHANGED.id());
+            KeepaliveDetector.RULE.id(), FarSideMappingDetector.MAPPING.id(), FarSideMappingDetector.CHANGED.id(),
+            SipPrivateFieldsDetector.RULE.id());
 
     private OneSide() {
     }

@@ -20,7 +20,8 @@
  * ({@link dev.natrecon.detect.FindingGroup}), ordered by severity then time, their instances together.
  *
  * <p>One capture of one side runs the same detectors ({@link dev.natrecon.detect.Detectors#oneSide}) plus the one
- * that reads what the far side reports of the mapping (Via received/rport, STUN); {@link dev.natrecon.detect.OneSide}
+ * that reads what the far side reports of the mapping (Via received/rport, STUN) and the one that lists, per message,
+ * the private Via, Contact and SDP addresses a party behind the NAT sent outside; {@link dev.natrecon.detect.OneSide}
  * keeps only the findings one side can support.
  */
 package dev.natrecon.detect;

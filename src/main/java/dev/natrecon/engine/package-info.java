@@ -39,7 +39,9 @@
  * One capture of one side ({@link dev.natrecon.engine.AnalysisInputs#singleCapture()}) is replayed alone as the side
  * {@link dev.natrecon.engine.VantagePoint} decides from its traffic (or {@code --side} gives), against an empty span
  * for the other side, so no packet is ever missing there ({@code SingleCapture}); {@link dev.natrecon.engine.LoneCapture}
- * tells such a capture from a router capture with several interfaces.
+ * tells such a capture from a router capture with several interfaces. {@link dev.natrecon.engine.OneSideTable} is the
+ * conntrack table such a capture shows ({@code events}/{@code snapshot}): UDP entries driven by its own packets, the
+ * fields one side cannot see marked as guessed or as the far side reported them.
  * {@link dev.natrecon.engine.CaseSettings} reads a case's settings file
  * (a value that does not read is an error naming the file, the key's line and what was expected);
  * {@link dev.natrecon.engine.KernelCheck} compares the reconstruction with the router's own {@code conntrack -E} log.

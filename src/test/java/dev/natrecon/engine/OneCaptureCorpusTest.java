@@ -51,6 +51,15 @@ class OneCaptureCorpusTest {
         assertEquals("sip.Via.received == \"141.85.225.204\" && sip.Via.rport == \"60959\"", m.filters().get("lan"));
         String tests = of(r, "sip.nat_tests").get(0).message();
         assertTrue(tests.contains("private Contact (1) 6/6") && tests.contains("private SDP (8) 2/6"), tests);
+        // per message: the frames ONE-CAPTURE.md's tshark filters list
+        Finding contact = one(r, "sip.private_address_sent", "192.168.60.101 Contact");
+        assertEquals(List.of(4L, 6L, 10L, 14L, 19L, 191L, 193L), contact.frames("lan"));
+        assertEquals("ip.src==192.168.60.101 && sip.Contact contains \"192.168.60.101\"", contact.filters().get("lan"));
+        assertEquals(List.of(4L, 6L, 10L, 13L, 14L, 19L, 175L, 191L, 193L),
+                one(r, "sip.private_address_sent", "192.168.60.101 top Via").frames("lan"));
+        assertEquals(List.of(10L, 14L), one(r, "sip.private_address_sent", "192.168.60.101 SDP c=").frames("lan"));
+        assertEquals(1, dev.natrecon.detect.Causes.group(of(r, "sip.private_address_sent")).size(),
+                "one finding for the phone, an instance per field");
         callMedia(r, "to the phone (SDP 192.168.60.101:48600): 77 packets from 199.7.173.72:56416",
                 "to the remote (SDP 199.7.173.72:56416): 90 packets from 192.168.60.101:48600");
         assertTrue(of(r, "rtp.one_way").isEmpty());
@@ -79,6 +88,9 @@ class OneCaptureCorpusTest {
         assertEquals("port preserved", m.details().get("port"));
         String tests = of(r, "sip.nat_tests").get(0).message();
         assertTrue(tests.contains("private Contact (1) 2/2") && tests.contains("private SDP (8) 2/2"), tests);
+        // the phone's own 200 to the provider's BYE carries its private Contact too; its top Via is the provider's
+        assertEquals(List.of(46L, 50L, 953L, 1329L), one(r, "sip.private_address_sent", "192.168.0.10 Contact").frames("lan"));
+        assertEquals(List.of(46L, 49L, 50L, 953L), one(r, "sip.private_address_sent", "192.168.0.10 top Via").frames("lan"));
         callMedia(r, "to the phone (SDP 192.168.0.10:49154): 626 packets from 216.234.64.16:54550",
                 "to the remote (SDP 216.234.64.16:54550): 642 packets from 192.168.0.10:49154");
     }
@@ -91,6 +103,8 @@ class OneCaptureCorpusTest {
         callMedia(r, "to the phone (SDP 10.251.23.139:35560): 261 packets from 109.3.79.137:44344",
                 "to the remote (SDP 109.3.79.137:44344): 248 packets from 10.251.23.139:35560");
         assertTrue(of(r, "rtp.one_way").isEmpty(), r.findings().toString());
+        // its private Via/Contact/SDP go to a proxy on the same private network: nothing crosses to the outside
+        assertEquals(List.of(), of(r, "sip.private_address_sent"));
     }
 
     @Test

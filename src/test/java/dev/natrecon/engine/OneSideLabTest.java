@@ -69,4 +69,37 @@ class OneSideLabTest {
         }));
         return tests;
     }
+
+    /**
+     * The private addresses the far side receives, per message: from the WAN side of a router whose SIP helper is off
+     * (alg-off) the provider gets the phone's private Via, Contact and SDP in every message the phone sent; with the
+     * helper on (baseline) none; from the LAN side both show what the phone sent (the rewrite is not visible there).
+     */
+    @TestFactory
+    List<DynamicTest> privateAddressesSentPerMessage() {
+        List<DynamicTest> tests = new ArrayList<>();
+        tests.add(DynamicTest.dynamicTest("alg-off wan.pcap", () -> {
+            RunResult r = Analysis.run(AnalysisInputs.single(Path.of("samples/alg-off/wan.pcap"), null), List.of());
+            List<Finding> sent = r.findings().stream().filter(f -> f.id().equals("sip.private_address_sent")).toList();
+            assertEquals(List.of("203.0.113.2 Contact", "203.0.113.2 top Via", "203.0.113.2 SDP c="),
+                    sent.stream().map(Finding::subject).toList());
+            for (Finding f : sent) {
+                assertEquals("192.168.1.10", f.details().get("private address"), f.toString());
+                assertFalse(f.frames("wan").isEmpty(), f.toString());
+                assertTrue(f.filters().get("wan").startsWith("ip.src==203.0.113.2 && "), f.filters().toString());
+            }
+        }));
+        tests.add(DynamicTest.dynamicTest("baseline wan.pcap", () -> {
+            RunResult r = Analysis.run(AnalysisInputs.single(Path.of("samples/baseline/wan.pcap"), null), List.of());
+            assertTrue(r.findings().stream().noneMatch(f -> f.id().equals("sip.private_address_sent")),
+                    r.findings().toString());
+        }));
+        tests.add(DynamicTest.dynamicTest("baseline lan.pcap", () -> {
+            RunResult r = Analysis.run(AnalysisInputs.single(Path.of("samples/baseline/lan.pcap"), null), List.of());
+            assertEquals(List.of("192.168.1.10 Contact", "192.168.1.10 top Via", "192.168.1.10 SDP c="),
+                    r.findings().stream().filter(f -> f.id().equals("sip.private_address_sent"))
+                            .map(Finding::subject).toList());
+        }));
+        return tests;
+    }
 }
