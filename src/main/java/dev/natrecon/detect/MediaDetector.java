@@ -55,76 +55,6 @@ final class MediaDetector implements Detector {
     /** Media after a BYE still counts for this long; then the call is judged and forgotten. */
     static final long END_GRACE_NANOS = 2_000_000_000L;
 
-    static final List<String> REFS = List.of("RFC 3264 (offer/answer)", "RFC 3550 (RTP)", "RFC 4961 (symmetric RTP)",
-            "RFC 7362 (latching)", "../shared/reference/linux-netfilter.md (nf_nat_sip, SDP media expectations)");
-
-    static final Rule ONE_WAY = new Rule("rtp.one_way", Severity.ERROR, "A call's media flowed in one direction only",
-            "For an answered call (2xx to the INVITE), RTP is counted per capture side and direction (to the phone's SDP "
-                    + "endpoint, to the remote's). Fires when, on one side, RTP flows in one direction and not at all in "
-                    + "the other for the whole call (until its BYE or the end of the captures), when the missing "
-                    + "direction had the answer window to appear: at least 2 s after both the answer and the other "
-                    + "direction's first packet, before the BYE or CANCEL or the end of that side's capture. A stream "
-                    + "that starts in the last seconds of a capture, a call torn down within the window, or a call "
-                    + "whose SDP put the media on hold (sendonly, recvonly, inactive, c=0.0.0.0) is an info: not "
-                    + "enough to judge. The per-side counts say "
-                    + "where it was lost: sent by the remote but never reaching the WAN (the remote sends elsewhere: "
-                    + "check the SDP it received), reaching the WAN but not forwarded to the LAN (the router dropped it: "
-                    + "no binding or expectation for it), or the phone's media not leaving the WAN.",
-            List.of("answer window: 2 s for the missing direction after the answer and the other direction's first "
-                    + "packet (phones send within a packetization interval, 20 ms by RFC 3551's default ptime, of the "
-                    + "answer, or of the first packet when they latch; 2 s also covers a few lost first packets and a "
-                    + "jitter buffer's start), before the call's BYE/CANCEL or the capture's end"),
-            "Make the SDP the remote receives reachable: a correct ALG rewrite or none at all with a NAT-aware phone "
-                    + "(STUN/ICE, symmetric RTP) or a provider that latches onto the media source; if the router drops "
-                    + "the inbound media, open or forward the media ports (or let the phone send first and rely on "
-                    + "symmetric RTP), and check firewall rules for RELATED/expectations.", REFS);
-    static final Rule ASYMMETRIC = new Rule("rtp.asymmetric", Severity.WARNING,
-            "Media was sent from another address or port than its SDP advertises",
-            "For each party, the source of each RTP packet is compared with the endpoint its SDP in force at that "
-                    + "time advertises (the last offer or answer of the dialog: a re-INVITE or UPDATE that moves the "
-                    + "media, a late offer answered in the ACK; the endpoint it replaced still counts for 2 s, a failed "
-                    + "re-INVITE changes nothing, a hold with c=0.0.0.0 advertises nothing to compare): on the sender's "
-                    + "own side (the phone's on the LAN, the remote's on the WAN) a difference means the endpoint itself "
-                    + "does not use symmetric RTP; on the far side (SDP and media both after the router) with an "
-                    + "advertised public address, a difference means the router's SDP rewrite and its NAT disagree. "
-                    + "A latching peer then sends media to the source, which the sender does not listen on.",
-            List.of("none: one stream is enough"),
-            "Configure the phone (or remote) for symmetric RTP (send from the port it receives on); if the router's "
-                    + "rewrite and NAT disagree, turn the SIP ALG off or make the NAT keep media ports.", REFS);
-    static final Rule SDP_PRIVATE = new Rule("rtp.sdp_private_address_on_wan", Severity.ERROR,
-            "An SDP on the WAN advertises a private media address",
-            "An SDP seen on the WAN side (INVITE, response, ACK, UPDATE or PRACK) whose connection address for an m= line "
-                    + "with a port is private (RFC 1918, RFC 4193 ULA, or in the case's --inside networks; not RFC 6598 "
-                    + "shared space, a carrier NAT's on a WAN; nor the address the WAN packet itself comes from when "
-                    + "it was translated, the router's own). The remote cannot send media there. "
-                    + "Error when no media to that party reached the router's WAN; warning when some did (the remote "
-                    + "or an SBC latched onto the media source, so the call may work by luck of the peer). One finding "
-                    + "per call and party.",
-            List.of("none: one SDP is enough"),
-            "No ALG rewrote the SDP: make the phone advertise a reachable address (STUN/ICE, or the provider's "
-                    + "media latching / SBC); if a SIP ALG is on and missed it, it is broken: turn it off (see alg.*).",
-            REFS);
-    static final Rule NO_MEDIA = new Rule("rtp.no_media_after_answer", Severity.ERROR,
-            "No RTP after a call was answered",
-            "After the first 2xx to an INVITE, no RTP in one or both directions (on either side) within "
-                    + "the answer window. A direction that never flows while the other does is rtp.one_way instead; "
-                    + "this rule reports both directions missing, or a direction that started late. A call that ended, "
-                    + "or a capture that ended, within the window without any RTP is an info: too short to judge.",
-            List.of("answer window: 2 s after the 200 OK (phones send RTP within milliseconds of the answer; 2 s "
-                    + "also covers a few lost first packets and comfort-noise starts)"),
-            "Check the SDP both ends received (addresses and ports reachable, codecs agreed) and that the router "
-                    + "forwards the media ports (SIP ALG expectations, firewall). See rtp.one_way and "
-                    + "rtp.sdp_private_address_on_wan.", REFS);
-
-    static final Rule CALL_MEDIA = new Rule("rtp.call_media", Severity.INFO,
-            "A call's media per direction, as one capture shows it",
-            "One capture of one side only: for each answered call (2xx to the INVITE), the media endpoint each party's "
-                    + "SDP names and the RTP counted to each of them (UDP to that address and port, RTCP left out), "
-                    + "with the sources it came from. rtp.one_way, rtp.asymmetric and rtp.no_media_after_answer judge "
-                    + "the same counts.",
-            List.of("none: counts only"),
-            "Context. Compare the sources with the SDP endpoints: media from another address or port than the SDP "
-                    + "names is rtp.asymmetric; a direction with no packets is rtp.one_way.", REFS);
 
     private static final int PHONE = 0, REMOTE = 1;
     private static final String[] PARTY = {"phone", "remote"};
@@ -281,7 +211,7 @@ final class MediaDetector implements Detector {
 
     @Override
     public List<Rule> rules() {
-        return List.of(ONE_WAY, ASYMMETRIC, SDP_PRIVATE, NO_MEDIA, CALL_MEDIA);
+        return List.of(MediaRules.ONE_WAY, MediaRules.ASYMMETRIC, MediaRules.SDP_PRIVATE, MediaRules.NO_MEDIA, MediaRules.CALL_MEDIA);
     }
 
     /** The current crossing's destination inside-ness (read by {@link #sip} for the INVITE). */
@@ -454,7 +384,7 @@ final class MediaDetector implements Detector {
     /** One side's capture: the call's media per direction, with the SDP endpoints and the sources seen. */
     private void callMedia(Call c, long end) {
         List<String> ways = new ArrayList<>();
-        Finding.Builder b = base(CALL_MEDIA, c, c.answer, end);
+        Finding.Builder b = base(MediaRules.CALL_MEDIA, c, c.answer, end);
         for (int side = 0; side < 2; side++) {
             for (int to = 0; to < 2; to++) {
                 SipFacts.Host sdp = c.sdp[side][to];
@@ -542,7 +472,7 @@ final class MediaDetector implements Detector {
         if (!late0 && !late1) return;
         if (end - c.answer < ANSWER_WINDOW_NANOS) {
             if (first[0] < 0 && first[1] < 0) {
-                keep(base(NO_MEDIA, c, c.answer, end).severity(Severity.INFO)
+                keep(base(MediaRules.NO_MEDIA, c, c.answer, end).severity(Severity.INFO)
                         .message(String.format(Locale.ROOT, "Call %s was answered %.3f s before %s, without any RTP in "
                                         + "either direction on either side: too short to judge (media is expected within "
                                         + "%.0f s of the answer).", c.callId, (end - c.answer) / 1e9,
@@ -563,7 +493,7 @@ final class MediaDetector implements Detector {
         if (missing.isEmpty()) return;
         if (first[0] < 0 && first[1] < 0) missing = List.of("no RTP in either direction on either side for the "
                 + String.format(Locale.ROOT, "%.3f s", (end - c.answer) / 1e9) + " the call lasted after it");
-        Finding.Builder b = base(NO_MEDIA, c, c.answer, end);
+        Finding.Builder b = base(MediaRules.NO_MEDIA, c, c.answer, end);
         if (oneSide && first[0] < 0 && first[1] < 0) {
             // one capture without any of the call's media: the call had none, or the capture left it out (a
             // SIP-only filter, another interface); that capture cannot tell which
@@ -573,9 +503,14 @@ final class MediaDetector implements Detector {
                     c.callId, (end - c.answer) / 1e9)).build());
             return;
         }
+        // a direction that started late did flow: clipped audio at the start, a warning; an error is for media absent
+        boolean onlyLate = true;
+        for (int to = 0; to < 2; to++) if ((to == 0 ? late0 : late1) && first[to] < 0) onlyLate = false;
+        if (onlyLate) b.severity(Severity.WARNING);
         b
-                .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s.",
-                        ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing)));
+                .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s%s.",
+                        ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing),
+                        onlyLate ? " (it did flow later: the start of the call was silent)" : ""));
         streamFrames(b, c, PHONE);
         streamFrames(b, c, REMOTE);
         keep(b.build());
@@ -589,7 +524,7 @@ final class MediaDetector implements Detector {
                 : String.format(Locale.ROOT, "the %s had only %.3f s to answer before %s (%.0f s needed)", PARTY[missing],
                 Math.max(0, until - from) / 1e9, c.end >= 0 && c.end <= until ? "the call's " + c.endMethod
                         : "the end of the " + (side == 0 ? "LAN" : "WAN") + " capture", ANSWER_WINDOW_NANOS / 1e9);
-        Finding.Builder b = base(ONE_WAY, c, c.answer, Math.max(c.answer, until)).severity(Severity.INFO)
+        Finding.Builder b = base(MediaRules.ONE_WAY, c, c.answer, Math.max(c.answer, until)).severity(Severity.INFO)
                 .message(String.format(Locale.ROOT, "Call %s: media flowed only from the %s to the %s on the %s side, "
                         + "but not enough to judge it one-way: %s (%s).", c.callId, PARTY[other], PARTY[missing],
                         side == 0 ? "LAN" : "WAN", why, counts(c)));
@@ -615,7 +550,7 @@ final class MediaDetector implements Detector {
                     + (c.sdp[0][REMOTE] == null ? "" : " " + c.sdp[0][REMOTE].text())
                     : String.format(Locale.ROOT, "media to the remote: LAN %d, WAN %d packets", lan, wan);
         }
-        Finding.Builder b = base(ONE_WAY, c, c.answer, end).message(String.format(Locale.ROOT,
+        Finding.Builder b = base(MediaRules.ONE_WAY, c, c.answer, end).message(String.format(Locale.ROOT,
                 "Call %s: media flowed only from the %s to the %s; %s (%s).", c.callId, PARTY[missing], PARTY[other],
                 where, counts(c)));
         streamFrames(b, c, other);
@@ -639,7 +574,7 @@ final class MediaDetector implements Detector {
                     + "%s (%s side): the SDP rewrite and the NAT disagree", PARTY[sender], advertised(off), sources(off),
                     sides);
             Stream st = c.streams[side][to];
-            Finding.Builder b = base(ASYMMETRIC, c, st.first, st.last)
+            Finding.Builder b = base(MediaRules.ASYMMETRIC, c, st.first, st.last)
                     .message("Call " + c.callId + ": " + text + "; a peer that latches onto the source sends its media "
                             + "where the " + PARTY[sender] + " does not listen.");
             streamFrames(b, c, to);
@@ -672,7 +607,7 @@ final class MediaDetector implements Detector {
             List<String> what = new ArrayList<>();
             for (PrivateSdp p : c.privateOnWan) {
                 if (p.party() != party) continue;
-                if (b == null) b = base(SDP_PRIVATE, c, p.nanos(), p.nanos());
+                if (b == null) b = base(MediaRules.SDP_PRIVATE, c, p.nanos(), p.nanos());
                 b.at(p.nanos()).frame("wan", p.wanFrame()).frame("lan", p.lanFrame());
                 String w = p.field() + " " + p.address();
                 if (!what.contains(w)) what.add(w);

@@ -13,8 +13,8 @@ import java.util.Set;
  */
 public final class OneSide {
     /** The rules whose evidence lies on one side only. */
-    static final Set<String> JUDGEABLE = Set.of(SipNatTestsDetector.RULE.id(), MediaDetector.ONE_WAY.id(),
-            MediaDetector.ASYMMETRIC.id(), MediaDetector.SDP_PRIVATE.id(), MediaDetector.NO_MEDIA.id(), MediaDetector.CALL_MEDIA.id(),
+    static final Set<String> JUDGEABLE = Set.of(SipNatTestsDetector.RULE.id(), MediaRules.ONE_WAY.id(),
+            MediaRules.ASYMMETRIC.id(), MediaRules.SDP_PRIVATE.id(), MediaRules.NO_MEDIA.id(), MediaRules.CALL_MEDIA.id(),
             KeepaliveDetector.RULE.id(), FarSideMappingDetector.MAPPING.id(), FarSideMappingDetector.CHANGED.id(),
             SipPrivateFieldsDetector.RULE.id());
 

@@ -1,0 +1,84 @@
+package dev.natrecon.detect;
+
+import java.util.List;
+
+/**
+ * The rules {@link MediaDetector} judges calls' media by, as data ({@code natrecon explain}): one-way, asymmetric
+ * and late media, private SDP addresses on the WAN, and one capture's media per direction.
+ */
+final class MediaRules {
+    private MediaRules() {
+    }
+
+    static final List<String> REFS = List.of("RFC 3264 (offer/answer)", "RFC 3550 (RTP)", "RFC 4961 (symmetric RTP)",
+            "RFC 7362 (latching)", "../shared/reference/linux-netfilter.md (nf_nat_sip, SDP media expectations)");
+
+    static final Rule ONE_WAY = new Rule("rtp.one_way", Severity.ERROR, "A call's media flowed in one direction only",
+            "For an answered call (2xx to the INVITE), RTP is counted per capture side and direction (to the phone's SDP "
+                    + "endpoint, to the remote's). Fires when, on one side, RTP flows in one direction and not at all in "
+                    + "the other for the whole call (until its BYE or the end of the captures), when the missing "
+                    + "direction had the answer window to appear: at least 2 s after both the answer and the other "
+                    + "direction's first packet, before the BYE or CANCEL or the end of that side's capture. A stream "
+                    + "that starts in the last seconds of a capture, a call torn down within the window, or a call "
+                    + "whose SDP put the media on hold (sendonly, recvonly, inactive, c=0.0.0.0) is an info: not "
+                    + "enough to judge. The per-side counts say "
+                    + "where it was lost: sent by the remote but never reaching the WAN (the remote sends elsewhere: "
+                    + "check the SDP it received), reaching the WAN but not forwarded to the LAN (the router dropped it: "
+                    + "no binding or expectation for it), or the phone's media not leaving the WAN.",
+            List.of("answer window: 2 s for the missing direction after the answer and the other direction's first "
+                    + "packet (phones send within a packetization interval, 20 ms by RFC 3551's default ptime, of the "
+                    + "answer, or of the first packet when they latch; 2 s also covers a few lost first packets and a "
+                    + "jitter buffer's start), before the call's BYE/CANCEL or the capture's end"),
+            "Make the SDP the remote receives reachable: a correct ALG rewrite or none at all with a NAT-aware phone "
+                    + "(STUN/ICE, symmetric RTP) or a provider that latches onto the media source; if the router drops "
+                    + "the inbound media, open or forward the media ports (or let the phone send first and rely on "
+                    + "symmetric RTP), and check firewall rules for RELATED/expectations.", REFS);
+    static final Rule ASYMMETRIC = new Rule("rtp.asymmetric", Severity.WARNING,
+            "Media was sent from another address or port than its SDP advertises",
+            "For each party, the source of each RTP packet is compared with the endpoint its SDP in force at that "
+                    + "time advertises (the last offer or answer of the dialog: a re-INVITE or UPDATE that moves the "
+                    + "media, a late offer answered in the ACK; the endpoint it replaced still counts for 2 s, a failed "
+                    + "re-INVITE changes nothing, a hold with c=0.0.0.0 advertises nothing to compare): on the sender's "
+                    + "own side (the phone's on the LAN, the remote's on the WAN) a difference means the endpoint itself "
+                    + "does not use symmetric RTP; on the far side (SDP and media both after the router) with an "
+                    + "advertised public address, a difference means the router's SDP rewrite and its NAT disagree. "
+                    + "A latching peer then sends media to the source, which the sender does not listen on.",
+            List.of("none: one stream is enough"),
+            "Configure the phone (or remote) for symmetric RTP (send from the port it receives on); if the router's "
+                    + "rewrite and NAT disagree, turn the SIP ALG off or make the NAT keep media ports.", REFS);
+    static final Rule SDP_PRIVATE = new Rule("rtp.sdp_private_address_on_wan", Severity.ERROR,
+            "An SDP on the WAN advertises a private media address",
+            "An SDP seen on the WAN side (INVITE, response, ACK, UPDATE or PRACK) whose connection address for an m= line "
+                    + "with a port is private (RFC 1918, RFC 4193 ULA, or in the case's --inside networks; not RFC 6598 "
+                    + "shared space, a carrier NAT's on a WAN; nor the address the WAN packet itself comes from when "
+                    + "it was translated, the router's own). The remote cannot send media there. "
+                    + "Error when no media to that party reached the router's WAN; warning when some did (the remote "
+                    + "or an SBC latched onto the media source, so the call may work by luck of the peer). One finding "
+                    + "per call and party.",
+            List.of("none: one SDP is enough"),
+            "No ALG rewrote the SDP: make the phone advertise a reachable address (STUN/ICE, or the provider's "
+                    + "media latching / SBC); if a SIP ALG is on and missed it, it is broken: turn it off (see alg.*).",
+            REFS);
+    static final Rule NO_MEDIA = new Rule("rtp.no_media_after_answer", Severity.ERROR,
+            "No RTP after a call was answered",
+            "After the first 2xx to an INVITE, no RTP in one or both directions (on either side) within "
+                    + "the answer window. A direction that never flows while the other does is rtp.one_way instead; "
+                    + "this rule reports both directions missing (error), or a direction that started late (warning: it "
+                    + "did flow, the start of the call was silent). A call that ended, "
+                    + "or a capture that ended, within the window without any RTP is an info: too short to judge.",
+            List.of("answer window: 2 s after the 200 OK (phones send RTP within milliseconds of the answer; 2 s "
+                    + "also covers a few lost first packets and comfort-noise starts)"),
+            "Check the SDP both ends received (addresses and ports reachable, codecs agreed) and that the router "
+                    + "forwards the media ports (SIP ALG expectations, firewall). See rtp.one_way and "
+                    + "rtp.sdp_private_address_on_wan.", REFS);
+
+    static final Rule CALL_MEDIA = new Rule("rtp.call_media", Severity.INFO,
+            "A call's media per direction, as one capture shows it",
+            "One capture of one side only: for each answered call (2xx to the INVITE), the media endpoint each party's "
+                    + "SDP names and the RTP counted to each of them (UDP to that address and port, RTCP left out), "
+                    + "with the sources it came from. rtp.one_way, rtp.asymmetric and rtp.no_media_after_answer judge "
+                    + "the same counts.",
+            List.of("none: counts only"),
+            "Context. Compare the sources with the SDP endpoints: media from another address or port than the SDP "
+                    + "names is rtp.asymmetric; a direction with no packets is rtp.one_way.", REFS);
+}
