@@ -28,23 +28,14 @@ public final class AssumedRuleListing {
     public static KernelTableComparison.Result reclassify(KernelTableComparison.Result x, List<UnobservableKill.Kill> kills) {
         if (x == null || kills.stream().noneMatch(UnobservableKill.Kill::modelInferred)) return x;
         List<KernelTableComparison.EntryResult> out = new ArrayList<>();
-        int matched = 0, differs = 0, missing = 0, extra = 0, unobservable = 0;
         for (KernelTableComparison.EntryResult e : x.entries()) {
             UnobservableKill.Kill kill = e.kernel() == null ? null : killBefore(KernelComparison.key(e.kernel()), x.atNanos(), kills);
             String why = kill == null ? null : why(e, kill);
             if (why != null) e = new KernelTableComparison.EntryResult(KernelTableComparison.Verdict.UNOBSERVABLE,
                     e.kernel(), e.model(), List.of(why));
             out.add(e);
-            switch (e.verdict()) {
-                case MATCHED -> matched++;
-                case DIFFERS -> differs++;
-                case MISSING -> missing++;
-                case EXTRA -> extra++;
-                case UNOBSERVABLE -> unobservable++;
-            }
         }
-        return new KernelTableComparison.Result(x.atNanos(), x.estimated(), List.copyOf(out), x.kernelEntries(),
-                x.modelEntries(), matched, differs, missing, extra, x.maxTimeoutDifferenceSeconds(), unobservable);
+        return x.withEntries(out);
     }
 
     private static UnobservableKill.Kill killBefore(String key, long atNanos, List<UnobservableKill.Kill> kills) {

@@ -51,6 +51,15 @@ public final class KernelTableComparison {
                     maxTimeoutDifferenceSeconds, 0);
         }
 
+        /** This listing's comparison with its entries' verdicts replaced by {@code entries}, the tallies recounted. */
+        public Result withEntries(List<EntryResult> entries) {
+            int[] n = new int[Verdict.values().length];
+            for (EntryResult e : entries) n[e.verdict().ordinal()]++;
+            return new Result(atNanos, estimated, List.copyOf(entries), kernelEntries, modelEntries,
+                    n[Verdict.MATCHED.ordinal()], n[Verdict.DIFFERS.ordinal()], n[Verdict.MISSING.ordinal()],
+                    n[Verdict.EXTRA.ordinal()], maxTimeoutDifferenceSeconds, n[Verdict.UNOBSERVABLE.ordinal()]);
+        }
+
         /** Every kernel entry matched and nothing extra. */
         public boolean agrees() {
             return differs == 0 && missing == 0 && extra == 0 && unobservable == 0;

@@ -122,7 +122,6 @@ public final class UnknownNat {
     public static KernelTableComparison.Result listing(KernelTableComparison.Result x) {
         if (x == null || x.entries().stream().noneMatch(e -> e.model() != null && is(e.model().reply()))) return x;
         List<KernelTableComparison.EntryResult> out = new java.util.ArrayList<>();
-        int matched = 0, differs = 0, missing = 0, extra = 0, unobservable = 0;
         for (KernelTableComparison.EntryResult e : x.entries()) {
             if (e.verdict() == KernelTableComparison.Verdict.DIFFERS && is(e.model().reply())
                     && e.differences().size() == 1 && e.differences().get(0).startsWith("reply tuple:")
@@ -133,16 +132,8 @@ public final class UnknownNat {
                                 + "equal but for it"));
             }
             out.add(e);
-            switch (e.verdict()) {
-                case MATCHED -> matched++;
-                case DIFFERS -> differs++;
-                case MISSING -> missing++;
-                case EXTRA -> extra++;
-                case UNOBSERVABLE -> unobservable++;
-            }
         }
-        return new KernelTableComparison.Result(x.atNanos(), x.estimated(), List.copyOf(out), x.kernelEntries(),
-                x.modelEntries(), matched, differs, missing, extra, x.maxTimeoutDifferenceSeconds(), unobservable);
+        return x.withEntries(out);
     }
 
     private static boolean sameButAddress(ConntrackTuple k, ConntrackTuple m) {
