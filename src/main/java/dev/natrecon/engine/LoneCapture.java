@@ -28,30 +28,47 @@ public final class LoneCapture {
 
     /** The inputs for {@code file} given alone; {@code side} is {@code --side} ("lan", "wan") or null. */
     public static AnalysisInputs inputs(Path file, String side) throws IOException {
-        if (side == null && (interfacesWithIp(file) >= 2 || Analysis.routerCopyPairs(file, COPY_PAIR_PROBE_FRAMES) > 0)) {
+        if (side == null && routerCapture(file)) {
             return new AnalysisInputs(null, null, file, null, null, null, AnalysisInputs.DEFAULT_MATCH_WINDOW_SECONDS);
         }
         return AnalysisInputs.single(file, side);
     }
 
-    /** How many interfaces carry IP packets other than loopback/link-local in {@code file} (stops counting at two). */
+    /**
+     * Whether {@code file} is a router's capture: two or more interfaces with IP, or a Linux cooked v1 capture (no
+     * interface recorded) holding both copies of forwarded packets; the copy-pair probe reads the file again only then.
+     */
+    static boolean routerCapture(Path file) throws IOException {
+        int n = interfacesWithIp(file);
+        return n >= 2 || n == COOKED_V1 && Analysis.routerCopyPairs(file, COPY_PAIR_PROBE_FRAMES) > 0;
+    }
+
+    /** {@link #interfacesWithIp}: one Linux cooked v1 "interface", which may hide several. */
+    private static final int COOKED_V1 = -1;
+
+    /**
+     * How many interfaces carry IP packets other than loopback/link-local in {@code file} (stops counting at two);
+     * {@link #COOKED_V1} when they all came through Linux cooked v1, which records no interface.
+     */
     static int interfacesWithIp(Path file) throws IOException {
         try (CaptureReader reader = CaptureReader.open(file)) {
             FrameDecoder dec = new FrameDecoder(new AnomalyCounts());
             RawFrame f = new RawFrame();
             Packet p = dec.packet;
             int first = Integer.MIN_VALUE;
+            boolean cooked = true;
             while (reader.next(f)) {
                 if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
                 // the capturing host's own loopback/link-local traffic (an 'any' or 'lo' interface beside the real
                 // one) is no side of a router
                 if (dev.natrecon.decode.Addresses.isHostOrLinkScope(p.srcHi, p.srcLo)
                         || dev.natrecon.decode.Addresses.isHostOrLinkScope(p.dstHi, p.dstLo)) continue;
+                cooked &= CookedSides.applies(p);
                 int key = Analysis.interfaceKey(f, p, null);
                 if (first == Integer.MIN_VALUE) first = key;
                 else if (key != first) return 2;
             }
-            return first == Integer.MIN_VALUE ? 0 : 1;
+            return first == Integer.MIN_VALUE ? 0 : cooked ? COOKED_V1 : 1;
         }
     }
 }
