@@ -141,4 +141,16 @@ class MediaStreamsTest {
         assertEquals("0,101", s.payloadTypes());
         assertEquals("call-3@x", s.callId());
     }
+
+    @Test
+    void streamsPastTheBoundAreCountedNotAnalysed() {
+        MediaFrames f = new MediaFrames();
+        for (int i = 0; i <= MediaStreams.MAX_STREAMS; i++) {
+            f.rtp(Side.LAN, i * 0.001, PHONE, REMOTE, MediaFrames.rtp(0, false, 1, 0, i, 20));
+        }
+        assertEquals(1, f.media.streamsNotKept());
+        assertEquals(MediaStreams.MAX_STREAMS, f.media.rtpPackets());
+        // one packet each: none showed RTP's sequence, none is listed
+        assertEquals(List.of(), f.media.finish());
+    }
 }
