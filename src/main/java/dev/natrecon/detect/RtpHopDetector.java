@@ -5,6 +5,7 @@ import dev.natrecon.media.HopAttribution;
 import dev.natrecon.media.HopLedger;
 import dev.natrecon.media.HopVerdict;
 import dev.natrecon.media.HopVerdicts;
+import dev.natrecon.media.StreamSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,14 +27,16 @@ final class RtpHopDetector implements Detector {
             "ITU-T G.107 (E-model, Ie,eff)", "ITU-T G.114 (one-way delay)");
 
     static final Rule LOSS = new Rule("rtp.loss", Severity.WARNING,
-            "An RTP stream lost packets, before the router or at it",
+            "An RTP stream lost packets before the router, at it or after it",
             "For each RTP stream (SSRC and the addresses and ports where it enters the router) seen on both captures, "
                     + "per direction: packets missing already where it enters the router (RFC 3550 A.3: expected = "
                     + "highest extended sequence number - first + 1, minus packets received, on the ingress capture) "
                     + "are lost before the router (on the LAN or the phone for an outbound stream, upstream for an "
                     + "inbound one); packets on the ingress capture with no copy on the egress capture while that "
-                    + "capture was running are lost at the router. Loss after the router is not judged: only the far "
-                    + "end's RTCP receiver reports would show it. Fires per hop when the stream had at least "
+                    + "capture was running are lost at the router; when the far end's RTCP receiver reports about the "
+                    + "stream are in the captures, the cumulative loss of the last one beyond what those two explain "
+                    + "(over the whole stream, so a lower bound) was lost after the router; without them loss after "
+                    + "the router is unknown and said so. Fires per hop when the stream had at least "
                     + HopVerdicts.MIN_PACKETS + " packets on its ingress capture and the hop lost at least "
                     + HopVerdicts.MIN_LOST_PACKETS + " packets and " + HopVerdicts.MIN_LOSS_PERCENT + " % of them.",
             List.of("at least " + HopVerdicts.MIN_PACKETS + " packets on the ingress capture (2 s of 20 ms packets, "
@@ -89,12 +92,42 @@ final class RtpHopDetector implements Detector {
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
         for (HopLedger l : hops.ledgers()) {
-            List<HopVerdict> verdicts = HopVerdicts.judge(l);
-            for (HopVerdict v : verdicts) findings.accept(finding(l, v));
+            StreamSummary ingress = ingressSide(l, context.streams());
+            StreamSummary report = reportSide(l, context.streams());
+            for (HopVerdict v : HopVerdicts.judge(l, ingress, report)) findings.accept(finding(l, v, ingress, report));
         }
     }
 
-    private static Finding finding(HopLedger l, HopVerdict v) {
+    /** The stream's statistics where it enters the router: same side, SSRC and endpoints; null when not there. */
+    static StreamSummary ingressSide(HopLedger l, List<StreamSummary> streams) {
+        for (StreamSummary s : streams) {
+            if (s.side().equals(l.ingressCapture()) && s.ssrc() == l.ssrc() && s.src().equals(l.src())
+                    && s.dst().equals(l.dst())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where the far end's RTCP receiver reports about the stream were seen: the egress side first (the reports come
+     * back through the router), else the ingress side; the summary with the SSRC and the most reports. Null without.
+     */
+    static StreamSummary reportSide(HopLedger l, List<StreamSummary> streams) {
+        StreamSummary best = null;
+        for (String side : List.of(l.egressCapture(), l.ingressCapture())) {
+            for (StreamSummary s : streams) {
+                if (s.side().equals(side) && s.ssrc() == l.ssrc() && s.rtcpReports() > 0
+                        && (best == null || s.rtcpReports() > best.rtcpReports())) {
+                    best = s;
+                }
+            }
+            if (best != null) return best;
+        }
+        return null;
+    }
+
+    private static Finding finding(HopLedger l, HopVerdict v, StreamSummary ingress, StreamSummary report) {
         Rule rule = switch (v.impairment()) {
             case LOSS -> LOSS;
             case DELAY -> DELAY;
@@ -121,15 +154,21 @@ final class RtpHopDetector implements Detector {
             case REORDERING -> m.append(String.format(Locale.ROOT, "%d of %d packets (%.2f %%) reordered %s: %s. ",
                     v.count(), v.outOf(), v.percent(), v.hop().label(), v.evidence()));
         }
-        m.append(summary(l));
+        long expected = HopVerdicts.expected(l, ingress), lostBefore = HopVerdicts.lostBefore(l, ingress);
+        String after = HopVerdicts.afterTheRouter(l, ingress, report);
+        m.append("Before the router ").append(lossText(lostBefore, expected)).append(" lost; at the router ")
+                .append(lossText(l.lostAtRouter(), l.forwarded() + l.lostAtRouter()))
+                .append(String.format(Locale.ROOT, " lost, %.1f ms added; after the router ", l.delayMeanNanos() / 1e6))
+                .append(after).append('.');
+        if (v.impairment() == HopVerdict.Impairment.DELAY) m.append(' ').append(HopVerdicts.delayOutsideTheRouter());
         f.message(m.toString());
         f.detail("hop", v.hop().label());
         f.detail("ingress capture", l.ingressCapture());
         f.detail("packets on the ingress capture", l.packets());
-        f.detail("expected (RFC 3550 A.3)", l.expected());
-        f.detail("lost before the router", lossText(l.lostBefore(), l.expected()));
+        f.detail("expected (RFC 3550 A.3)", expected);
+        f.detail("lost before the router", lossText(lostBefore, expected));
         f.detail("lost at the router", lossText(l.lostAtRouter(), l.forwarded() + l.lostAtRouter()));
-        f.detail("lost after the router", "cannot tell (no RTCP receiver reports read)");
+        f.detail("lost after the router", after);
         f.detail("router delay (ms)", String.format(Locale.ROOT, "mean %.2f, min %.2f, max %.2f, spread %.2f",
                 l.delayMeanNanos() / 1e6, l.delayMinNanos() / 1e6, l.delayMaxNanos() / 1e6,
                 l.delaySpreadNanos() / 1e6));
@@ -140,15 +179,5 @@ final class RtpHopDetector implements Detector {
 
     private static String lossText(long lost, long outOf) {
         return String.format(Locale.ROOT, "%d of %d (%.2f %%)", lost, outOf, outOf == 0 ? 0.0 : 100.0 * lost / outOf);
-    }
-
-    /** The other hops in one sentence each, so that a finding about one hop also says what the others showed. */
-    private static String summary(HopLedger l) {
-        List<String> parts = new ArrayList<>();
-        parts.add("Before the router " + lossText(l.lostBefore(), l.expected()) + " lost");
-        parts.add("at the router " + lossText(l.lostAtRouter(), l.forwarded() + l.lostAtRouter())
-                + String.format(Locale.ROOT, " lost, %.1f ms added", l.delayMeanNanos() / 1e6));
-        parts.add(HopVerdicts.afterTheRouter());
-        return String.join("; ", parts) + ".";
     }
 }

@@ -45,8 +45,7 @@ public final class HopAttribution {
                 }
                 String egress = s.outcome == Outcome.ROUTED_BACK ? c.capture() : c.capture().equals("lan") ? "wan" : "lan";
                 l = new HopLedger(s.rtpSsrc, c.outbound(), c.capture(), egress,
-                        Addresses.format(s.srcHi, s.srcLo) + ":" + s.srcPort + " -> "
-                                + Addresses.format(s.dstHi, s.dstLo) + ":" + s.dstPort);
+                        Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort), Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort));
                 ledgers.put(probe.copy(), l);
                 order.add(l);
             }

@@ -21,7 +21,7 @@ public final class HopLedger {
     private final boolean outbound;
     private final String ingressCapture;
     private final String egressCapture;
-    private final String flow;
+    private final String src, dst;
 
     private long packets, baseExt = -1, maxExt;
     private long reorderedIn, duplicatesIn, gapEvents;
@@ -42,10 +42,12 @@ public final class HopLedger {
      * @param outbound       from the inside to the outside
      * @param ingressCapture the capture where it enters the router ("lan", "wan")
      * @param egressCapture  the capture where it leaves
-     * @param flow           its addresses and ports where it enters the router ("192.168.1.10:40000 -> 203.0.113.5:30000")
+     * @param src            its source where it enters the router, as {@code Addresses.endpoint} writes it
+     * @param dst            its destination there
      */
-    public HopLedger(long ssrc, boolean outbound, String ingressCapture, String egressCapture, String flow) {
-        this.flow = flow;
+    public HopLedger(long ssrc, boolean outbound, String ingressCapture, String egressCapture, String src, String dst) {
+        this.src = src;
+        this.dst = dst;
         this.ssrc = ssrc;
         this.outbound = outbound;
         this.ingressCapture = ingressCapture;
@@ -132,9 +134,19 @@ public final class HopLedger {
         return ssrc;
     }
 
-    /** Its addresses and ports where it enters the router. */
+    /** Its addresses and ports where it enters the router ("192.168.1.10:40000 -> 203.0.113.5:30000"). */
     public String flow() {
-        return flow;
+        return src + " -> " + dst;
+    }
+
+    /** Its source endpoint where it enters the router. */
+    public String src() {
+        return src;
+    }
+
+    /** Its destination endpoint where it enters the router. */
+    public String dst() {
+        return dst;
     }
 
     /** From the inside to the outside. */

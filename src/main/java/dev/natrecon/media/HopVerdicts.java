@@ -33,16 +33,30 @@ public final class HopVerdicts {
     private HopVerdicts() {
     }
 
-    /** The verdicts on {@code l}; empty when the stream is too short or within noise everywhere. */
+    /** The verdicts on {@code l} from its own counts alone (no per-side stream statistics). */
     public static List<HopVerdict> judge(HopLedger l) {
+        return judge(l, null, null);
+    }
+
+    /**
+     * The verdicts on {@code l}; empty when the stream is too short or within noise everywhere.
+     *
+     * @param ingress the stream's statistics on its ingress capture ({@link MediaStreams}: its expected and lost
+     *                figures are the ones loss before the router is judged by), or null: then the ledger's own
+     * @param report  the stream's statistics on a side where the far end's RTCP receiver reports about it were seen
+     *                (the egress side, normally), or null: loss after the router is then unknown
+     */
+    public static List<HopVerdict> judge(HopLedger l, StreamSummary ingress, StreamSummary report) {
         List<HopVerdict> out = new ArrayList<>();
         if (l.packets() < MIN_PACKETS || l.forwarded() == 0) return out;
-        long expected = l.expected();
-        if (significant(l.lostBefore(), expected, MIN_LOSS_PERCENT)) {
-            out.add(new HopVerdict(HopVerdict.Impairment.LOSS, HopVerdict.Hop.BEFORE_ROUTER, l.lostBefore(), expected,
-                    percent(l.lostBefore(), expected), "sequence numbers already missing where the stream enters the "
+        long expected = expected(l, ingress), lostBefore = lostBefore(l, ingress);
+        if (significant(lostBefore, expected, MIN_LOSS_PERCENT)) {
+            out.add(new HopVerdict(HopVerdict.Impairment.LOSS, HopVerdict.Hop.BEFORE_ROUTER, lostBefore, expected,
+                    percent(lostBefore, expected), "sequence numbers already missing where the stream enters the "
                     + "router (" + l.ingressCapture() + " capture: " + l.gapEvents() + " gap(s), " + l.packets()
-                    + " of " + expected + " packets there)", l.gapFrames(), l.ingressCapture()));
+                    + " of " + expected + " packets there; " + (l.outbound() ? "on the LAN: the phone or the LAN "
+                    + "itself" : "upstream: the provider's network or the access line") + ")", l.gapFrames(),
+                    l.ingressCapture()));
         }
         long arrived = l.forwarded() + l.lostAtRouter();
         if (significant(l.lostAtRouter(), arrived, MIN_LOSS_PERCENT)) {
@@ -50,6 +64,14 @@ public final class HopVerdicts {
                     percent(l.lostAtRouter(), arrived), "on the " + l.ingressCapture() + " capture and not on the "
                     + l.egressCapture() + " capture while it was running", l.lostAtRouterFrames(),
                     l.ingressCapture()));
+        }
+        long after = lostAfter(l, ingress, report);
+        if (after > 0 && significant(after, expected, MIN_LOSS_PERCENT)) {
+            out.add(new HopVerdict(HopVerdict.Impairment.LOSS, HopVerdict.Hop.AFTER_ROUTER, after, expected,
+                    percent(after, expected), "the far end's last RTCP receiver report counts " + report.rtcpCumulativeLost()
+                    + " packets lost (cumulative, RFC 3550 §6.4.1), the router's captures explain "
+                    + (lostBefore + l.lostAtRouter()) + " (before the router and at it, over the whole stream): at "
+                    + "least " + after + " were lost after the router", new long[0], report.side()));
         }
         double delayMs = l.delayMeanNanos() / 1e6;
         if (delayMs >= MIN_ROUTER_DELAY_MS) {
@@ -75,13 +97,38 @@ public final class HopVerdicts {
         return out;
     }
 
+    /** Expected packets where the stream enters the router: the side's statistics, else the ledger's. */
+    public static long expected(HopLedger l, StreamSummary ingress) {
+        return ingress != null ? ingress.expected() : l.expected();
+    }
+
+    /** Lost before the router (RFC 3550 A.3 on the ingress capture, never below 0). */
+    public static long lostBefore(HopLedger l, StreamSummary ingress) {
+        return ingress != null ? Math.max(0, ingress.lost()) : l.lostBefore();
+    }
+
     /**
-     * What the router's captures cannot say about loss after the router: the far end's RTCP receiver reports would
-     * (RFC 3550 §6.4.2 cumulative loss); without them, unknown.
+     * Packets the far end's last RTCP receiver report counts as lost beyond what the router's captures explain (lost
+     * before the router and at it over the whole stream, so never more than the truth: the report covers the stream
+     * up to its time only); -1 when no report was seen.
      */
-    public static String afterTheRouter() {
-        return "after the router: cannot tell (what arrived at the far end is only known from its RTCP receiver "
-                + "reports, RFC 3550 §6.4.2, which this analysis does not read yet)";
+    public static long lostAfter(HopLedger l, StreamSummary ingress, StreamSummary report) {
+        if (report == null || report.rtcpReports() == 0) return -1;
+        return Math.max(0, report.rtcpCumulativeLost() - lostBefore(l, ingress) - l.lostAtRouter());
+    }
+
+    /**
+     * Loss after the router in words: what the far end's receiver reports add to the router's captures, or that it
+     * cannot be told without them.
+     */
+    public static String afterTheRouter(HopLedger l, StreamSummary ingress, StreamSummary report) {
+        long after = lostAfter(l, ingress, report);
+        if (after < 0) {
+            return "cannot tell (no RTCP receiver report from the far end about this stream in the captures; only "
+                    + "that would show what arrived there, RFC 3550 §6.4.1)";
+        }
+        return after + " at least (the far end's last RTCP receiver report: " + report.rtcpCumulativeLost()
+                + " lost in all, seen on the " + report.side() + " capture)";
     }
 
     /** What the router's captures cannot say about delay outside the router. */
