@@ -177,6 +177,9 @@ readme_files() {
             router-routes.txt) d="the router's routes and WAN address at each step" ;;
             sysctl-ipv4-changed.txt) d="the non-netfilter sysctls this scenario changed in the router namespace" ;;
             sipp-*.messages.log) d="SIPp's message trace of that instance" ;;
+            impairment.log) d="\`tools/nfqdelay.py\`'s report: parameters, packets queued, dropped, delayed" ;;
+            impairment-packets.txt) d="\`tools/nfqdelay.py\`'s decision per queued packet: index, pass/drop/delay, IP ID, UDP ports, RTP sequence" ;;
+            impairment-rules.txt) d="\`iptables-legacy-save\` where the impairment ran: the NFQUEUE rule" ;;
             *) d="scenario output" ;;
         esac
         [[ -e "$OUT/$f" || $f == README.md ]] && printf '| `%s` | %s |\n' "$f" "$d"

@@ -149,7 +149,7 @@ EOP
 
     {
         readme_title
-        printf '## Purpose\n\n%s\n\n' "$SCENARIO_PURPOSE"
+        printf '\n## Purpose\n\n%s\n\n' "$SCENARIO_PURPOSE"
         readme_setup "- router: masquerade and the SIP helper as in \`baseline\` (\`router.nft\`), \`nf_conntrack_acct=1\`; in addition
   \`$(sed -n 's/^impairment.rule=//p' "$OUT/case.properties")\` in the $IMPAIR_HOP's namespace
   (legacy xtables: not part of \`router.nft\`), answered by \`tools/nfqdelay.py --loss $IMPAIR_LOSS --delay-ms $IMPAIR_DELAY_MS
