@@ -61,7 +61,8 @@ ensure_tools() {
     local missing=() pair cmd pkg
     for pair in ip:iproute2 nft:nftables conntrack:conntrack tcpdump:tcpdump \
                 sipp:sip-tester editcap:wireshark-common capinfos:wireshark-common \
-                python3:python3 stdbuf:coreutils timeout:coreutils sysctl:procps; do
+                python3:python3 stdbuf:coreutils timeout:coreutils sysctl:procps \
+                iptables-legacy:iptables; do
         cmd=${pair%%:*}; pkg=${pair#*:}
         command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
     done

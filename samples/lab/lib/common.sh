@@ -177,6 +177,9 @@ readme_files() {
             router-routes.txt) d="the router's routes and WAN address at each step" ;;
             sysctl-ipv4-changed.txt) d="the non-netfilter sysctls this scenario changed in the router namespace" ;;
             sipp-*.messages.log) d="SIPp's message trace of that instance" ;;
+            impairment.log) d="\`tools/nfqdelay.py\`'s report: parameters, packets queued, dropped, delayed" ;;
+            impairment-packets.txt) d="\`tools/nfqdelay.py\`'s decision per queued packet: index, pass/drop/delay, IP ID, UDP ports, RTP sequence" ;;
+            impairment-rules.txt) d="\`iptables-legacy-save\` where the impairment ran: the NFQUEUE rule" ;;
             *) d="scenario output" ;;
         esac
         [[ -e "$OUT/$f" || $f == README.md ]] && printf '| `%s` | %s |\n' "$f" "$d"
@@ -462,4 +465,30 @@ rtp.ptime.ms=20
 rtp.payload.type=0
 rtp.seconds=$RTP_SECONDS
 EOP
+}
+
+# ------------------------------------------------------------ impairment --
+# (tools/nfqdelay.py: loss and delay through NFQUEUE; the lab kernel has no netem and no nft `queue`)
+
+# start_impairment NAME NS QUEUE CHAIN "MATCH" [NFQDELAY-ARGS...]: job NAME in namespace NS answers NFQUEUE QUEUE
+# (nfqdelay.py with NFQDELAY-ARGS: --loss P --delay-ms D --seed S --pass-first N), then the rule
+# `iptables-legacy -A CHAIN MATCH -j NFQUEUE --queue-num QUEUE` sends it the packets to impair (legacy xtables:
+# the rule stays out of `nft list ruleset`, i.e. out of router.nft; it is recorded in NAME-rules.txt)
+start_impairment() {
+    local name=$1 ns=$2 queue=$3 chain=$4 match=$5; shift 5
+    bg "$name" "$ns" python3 "$TOOLS_DIR/nfqdelay.py" --queue "$queue" --duration 300 \
+        --ready-file "$WORK/$name.ready" --packet-log "$WORK/$name-packets.txt" --pidfile "$WORK/$name.pid" "$@"
+    wait_for 10 "$name bound to NFQUEUE $queue" test -s "$WORK/$name.ready"
+    # shellcheck disable=SC2086  # MATCH is a word list
+    in_ns "$ns" iptables-legacy -A "$chain" $match -j NFQUEUE --queue-num "$queue"
+    in_ns "$ns" iptables-legacy-save | grep -v '^#' >"$OUT/$name-rules.txt"
+}
+
+# stop_impairment NAME: ends job NAME (TERM: it lets the held packets out and writes its report), keeps its
+# report as $OUT/NAME.log and its per-packet decisions as $OUT/NAME-packets.txt
+stop_impairment() {
+    stop_bg "$1"
+    cp "$WORK/$1.out" "$OUT/$1.log"
+    cp "$WORK/$1-packets.txt" "$OUT/$1-packets.txt"
+    grep -q '^queued=' "$OUT/$1.log" || die "$1 wrote no report: $(cat "$WORK/$1.err")"
 }

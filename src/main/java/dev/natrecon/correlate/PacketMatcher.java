@@ -1,6 +1,7 @@
 package dev.natrecon.correlate;
 
 import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Bytes;
 import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.Protocols;
@@ -112,6 +113,9 @@ public final class PacketMatcher {
         // RFC 5761 §4: RTCP packet types 192-223 (200-204 in use) where RTP would carry its marker and payload type
         s.rtcp = p.protocol == Protocols.UDP && p.payloadLength >= 8 && (p.data[o] & 0xc0) == 0x80
                 && (p.data[o + 1] & 0xff) >= 192 && (p.data[o + 1] & 0xff) <= 223;
+        boolean rtp = p.protocol == Protocols.UDP && p.payloadLength >= 12 && (p.data[o] & 0xc0) == 0x80 && !s.rtcp;
+        s.rtpSsrc = rtp ? Bytes.u32(p.data, o + 8) : -1;
+        s.rtpSeq = rtp ? Bytes.u16(p.data, o + 2) : 0;
         s.icmpType = p.icmpType;
         s.icmpCode = p.icmpCode;
         s.icmpError = p.icmpError;

@@ -36,6 +36,13 @@ public final class Seen {
      */
     public boolean rtcp;
     /**
+     * A UDP payload shaped like RTP (RFC 3550 §5.1: version 2, at least the 12-byte fixed header, not RTCP): its SSRC
+     * (unsigned) and sequence number; {@code rtpSsrc} is -1 otherwise. Shape only: whether it is media is the reader's
+     * call (SDP, ports, a stream of them).
+     */
+    public long rtpSsrc = -1;
+    public int rtpSeq;
+    /**
      * TCP: sequence and acknowledgment numbers (u32 in ints), window, data length by the IP header, header length (0:
      * no TCP header), window scale (-1 without), SACK permitted and the highest SACK edge after the ACK (else the ACK):
      * what conntrack's window tracking reads.

@@ -17,12 +17,21 @@ import java.util.function.Supplier;
  *                          sides)
  * @param lanSpan           first and last corrected time of the LAN capture (or the router capture's LAN side)
  * @param wanSpan           the same for the WAN side
+ * @param streams           the RTP streams per capture side ({@code media}), for the detectors that judge media
+ *                          quality; empty when not given
  */
 public record DetectionContext(String caseName, List<Binding> bindings, Timeouts timeouts,
                                List<String> externalAddresses, boolean sipHelper, Supplier<CaseVerdict> sipVerdict,
-                               long[] lanSpan, long[] wanSpan) {
+                               long[] lanSpan, long[] wanSpan, List<dev.natrecon.media.StreamSummary> streams) {
     public DetectionContext {
         bindings = List.copyOf(bindings);
         externalAddresses = List.copyOf(externalAddresses);
+        streams = streams == null ? List.of() : List.copyOf(streams);
+    }
+
+    /** Without RTP stream summaries. */
+    public DetectionContext(String caseName, List<Binding> bindings, Timeouts timeouts, List<String> externalAddresses,
+                            boolean sipHelper, Supplier<CaseVerdict> sipVerdict, long[] lanSpan, long[] wanSpan) {
+        this(caseName, bindings, timeouts, externalAddresses, sipHelper, sipVerdict, lanSpan, wanSpan, List.of());
     }
 }

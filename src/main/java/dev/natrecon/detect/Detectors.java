@@ -21,6 +21,7 @@ public final class Detectors {
         return List.of(new PrivateSourceLeakDetector(entries), new StaleMappingDetector(entries, inside),
                 new PortClashDetector(entries, inside), new ExpectDetector(), keepalive, new NatBehaviourDetector(keepalive),
                 new AlgRewriteDetector(), new MediaDetector(sipFacts, oneSide), new SipNatTestsDetector(sipFacts),
+                new RtpHopDetector(),
                 new OutageDetector());
     }
 

@@ -7,8 +7,13 @@
  * {@code rtp.csv}. Memory is constant per stream, nothing is allocated per RTP packet once its stream exists, and the
  * number of streams is bounded ({@link dev.natrecon.media.MediaStreams#MAX_STREAMS}).
  *
- * <p>Reads frames as the engine decoded them ({@code decode}, {@code correlate.Seen}). Must not touch the router
- * model ({@code conntrack}, {@code alg}), the engine, the detectors, the reports, batch or the CLI: they read its
- * summaries, it never reads them.
+ * <p>Across the router ({@link dev.natrecon.media.HopAttribution}, {@link dev.natrecon.media.HopLedger}): per stream
+ * and direction seen on both sides, from the per-packet {@code correlate.Crossing} records, what the router lost,
+ * delayed and reordered, and ({@link dev.natrecon.media.HopVerdicts}) at which hop each impairment happened: before
+ * the router, at it, after it, or cannot tell.
+ *
+ * <p>Reads frames as the engine decoded them ({@code decode}, {@code correlate.Seen}, {@code correlate.Crossing}).
+ * Must not touch the router model ({@code conntrack}, {@code alg}), the engine, the detectors, the reports, batch or
+ * the CLI: they read its summaries, it never reads them.
  */
 package dev.natrecon.media;

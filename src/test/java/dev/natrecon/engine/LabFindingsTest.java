@@ -114,6 +114,12 @@ class LabFindingsTest {
                             "phone B's REGISTER untranslated: the helper rewrites nothing without NAT"))),
             Map.entry("port-clash", List.of(
                     new Expected("nat.port_clash", W, "phone B's entry mapped to 203.0.113.2:17302: 5060 was phone A's"))),
+            Map.entry("rtp-loss-router", List.of(
+                    new Expected("rtp.loss", W,
+                            "the router's FORWARD chain dropped 77 of the phone's 1500 RTP packets (impairment.log)"))),
+            Map.entry("rtp-loss-upstream", List.of(
+                    new Expected("rtp.loss", W,
+                            "the provider's OUTPUT chain dropped 77 of its 1500 RTP packets before the router"))),
             Map.entry("sip-over-tcp", List.of()), // helper on TCP, both connections and the RTP as Linux does
             Map.entry("stale-mapping", List.of(
                     new Expected("nat.stale_mapping", E,

@@ -51,6 +51,8 @@ class LabSamplesAlgTest {
             Map.entry("alg-off", AlgClass.NO_ALG),
             Map.entry("baseline", AlgClass.LINUX_LIKE),
             Map.entry("cgnat", AlgClass.LINUX_LIKE),
+            Map.entry("rtp-loss-router", AlgClass.LINUX_LIKE),
+            Map.entry("rtp-loss-upstream", AlgClass.LINUX_LIKE),
             Map.entry("router-any-sll", AlgClass.LINUX_LIKE),
             Map.entry("expect-churn", AlgClass.LINUX_LIKE),
             Map.entry("expect-exhaustion", AlgClass.LINUX_LIKE),
