@@ -81,4 +81,24 @@ final class MediaRules {
             List.of("none: counts only"),
             "Context. Compare the sources with the SDP endpoints: media from another address or port than the SDP "
                     + "names is rtp.asymmetric; a direction with no packets is rtp.one_way.", REFS);
+
+    static final Rule MEDIA_STOPPED = new Rule("rtp.media_stopped", Severity.WARNING,
+            "One direction of a call's media stopped mid-call while the other continued",
+            "For an answered call, on each capture side: the last RTP packet of one direction (to the phone's or the "
+                    + "remote's SDP endpoint) came at least 10 s before the last packet of the other direction, so one "
+                    + "party kept sending while the other went silent for good. When the far side of the router still "
+                    + "carried that direction after the near side's last packet, the router stopped forwarding it. The "
+                    + "router model's binding of the phone's media endpoint that ended (expired, flushed, killed or was "
+                    + "replaced) from 2 s before the stop to the end of the call is named with its time: a binding "
+                    + "timeout or a flush that cut the media. A call whose SDP put the media on hold is not judged; "
+                    + "where the silent party's SDP offers silence suppression (CN, RFC 3389; G.729, whose Annex B is "
+                    + "on unless annexb=no, RFC 4749) it is an info: silence and a stop look the same.",
+            List.of("stop: the other direction flows at least 10 s after the stopped direction's last packet (five "
+                    + "times the 2 s answer window: pauses in speech with silence suppression last seconds, and both "
+                    + "directions end within a packetization interval, 20 ms by RFC 3551, of a BYE)",
+                    "binding tie: a binding of the phone's media endpoint ending from 2 s before the stop to the call's end"),
+            "If the router stopped forwarding (the far side still carried it), look at the binding that ended: raise "
+                    + "the UDP timeouts (nf_conntrack_udp_timeout_stream) or keep the media flowing both ways; if "
+                    + "the stream never reached the router, the sender stopped: check the sending party (its re-INVITE, "
+                    + "its media server) and the path before the router.", REFS);
 }

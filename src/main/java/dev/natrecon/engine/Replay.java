@@ -285,7 +285,8 @@ final class Replay {
                 findings, detection.keepalive(), limits(plan.captures(), bindings, detection, rewrites),
                 RunVerdict.decide(plan.captures(), plan.roles(), plan.clock(), outcomes, matched,
                         matcher.matchedPairs(), plan.roleGuess(), plan.notes(), findings)
-                        .withVantage(plan.single() == null ? null : VantagePoint.label(plan.single())));
+                        .withVantage(plan.single() == null ? null : VantagePoint.label(plan.single())),
+                detection.calls());
         sinks.finish(result);
         return result;
     }

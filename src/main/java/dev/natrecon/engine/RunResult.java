@@ -27,6 +27,8 @@ import java.util.List;
  * @param keepalive   the keepalive timeline of the UDP bindings that carry SIP (keepalive.csv), in time order
  * @param limits      the resource bounds this case reached (empty when none): the analysis is cut where they say
  * @param verdict     the run's one verdict (findings, clean or inconclusive with its reasons), which every output shows
+ * @param calls       every SIP call (INVITE dialog) with its media per side and direction (calls.csv), in the order
+ *                    they were judged
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
@@ -35,7 +37,7 @@ public record RunResult(String caseName, List<CaptureStats> captures, List<Strin
                         KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
                         SipRewrites sipRewrites, List<Finding> findings,
                         List<dev.natrecon.detect.KeepaliveRow> keepalive, List<LimitNotice> limits,
-                        RunVerdict verdict) {
+                        RunVerdict verdict, List<dev.natrecon.detect.CallRecord> calls) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];
