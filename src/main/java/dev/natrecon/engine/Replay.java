@@ -76,6 +76,8 @@ final class Replay {
     /** Decides how each frame crossed the router, into the one reused {@link #crossing}. */
     private final CrossingClassifier classifier;
     private final Crossing crossing = new Crossing();
+    /** RTP/RTCP statistics per stream and side, fed at decode time in each capture's order. */
+    private final dev.natrecon.media.MediaStreams media = new dev.natrecon.media.MediaStreams();
     /** Ports whose payloads a helper may read: kept (SIP is rare next to RTP), with anything that parses as SIP. */
     private final boolean[] helperPort = new boolean[65536];
     private final List<FrameDecoder> decoders = new ArrayList<>();
@@ -210,6 +212,7 @@ final class Replay {
                         || plan.single() != null && stun(p))) {
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
+        if (d == Disposition.DECODED && s.captureLabel == null) media.frame(s, p);
         if (plan.counters() != null) {
             plan.counters().get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
             if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
@@ -279,21 +282,22 @@ final class Replay {
                 rewrites::verdict, plan.lanSpan(), plan.wanSpan()));
         // one side's capture: what needs the other side (drops, leaks through the router, ALG errors) is not judged
         if (plan.single() != null) findings = dev.natrecon.detect.OneSide.judgeable(findings);
+        List<dev.natrecon.media.StreamSummary> streams = media.finish();
         RunResult result = new RunResult(in.caseName(), plan.captures(), plan.roles(), plan.decisions(), plan.clock(),
                 outcomes, matched, matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(),
                 modelSummary, model.snapshots(), checks.events(), checks.tables(), checks.expectations(), rewrites,
-                findings, detection.keepalive(), limits(plan.captures(), bindings, detection, rewrites),
+                findings, detection.keepalive(), limits(plan.captures(), bindings, detection, rewrites, media),
                 RunVerdict.decide(plan.captures(), plan.roles(), plan.clock(), outcomes, matched,
                         matcher.matchedPairs(), plan.roleGuess(), plan.notes(), findings)
                         .withVantage(plan.single() == null ? null : VantagePoint.label(plan.single())),
-                detection.calls());
+                streams, detection.calls());
         sinks.finish(result);
         return result;
     }
 
     /** Every bound the case reached: the captures' own, then the analysis stages'. */
     private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection,
-                                            SipRewrites rewrites) {
+                                            SipRewrites rewrites, dev.natrecon.media.MediaStreams media) {
         List<LimitNotice> out = new ArrayList<>();
         for (CaptureStats c : captures) out.addAll(c.limitNotices());
         dev.natrecon.capture.AnomalyCounts sip = rewrites.bounds();
@@ -308,6 +312,12 @@ final class Replay {
                             + "kept (%s); they were counted in the outcomes, mappings.csv and the detectors have the "
                             + "first %d bindings", bindings.notKept(), BindingTable.MAX_BINDINGS,
                             dev.natrecon.capture.Bound.BINDINGS.id(), BindingTable.MAX_BINDINGS)));
+        }
+        if (media.streamsNotKept() > 0) {
+            out.add(new LimitNotice("media.too_many_streams", "media", media.streamsNotKept(), String.format(Locale.ROOT,
+                    "media: %d RTP streams past the %d analysed were not analysed (media.too_many_streams); rtp.csv "
+                            + "lists the first %d", media.streamsNotKept(), dev.natrecon.media.MediaStreams.MAX_STREAMS,
+                    dev.natrecon.media.MediaStreams.MAX_STREAMS)));
         }
         detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
                 "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));

@@ -1,0 +1,211 @@
+package dev.natrecon.media;
+
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Packet;
+import dev.natrecon.decode.Protocols;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The RTP and RTCP of one case, per capture side: every UDP frame of a side goes through {@link #frame}, in the
+ * capture's order, and {@link #finish} gives one {@link StreamSummary} per stream and side.
+ *
+ * <p><b>What counts as RTP.</b> RFC 7983 section 7 demultiplexes by the first byte: 128-191 is RTP or RTCP (0-3 STUN,
+ * 16-19 ZRTP, 20-63 DTLS, 64-79 TURN channels are not). Among those, a second byte 192-223 is RTCP (RFC 5761
+ * section 4). A version-2 datagram with at least the 12-byte fixed header is RTP when an SDP seen on the same side
+ * named its destination or source endpoint; otherwise it is taken by its shape, as Wireshark's RTP heuristic does,
+ * only with an assigned payload type (RFC 3551 static 0-34 or dynamic 96-127; 72-76 would be RTCP) and both ports
+ * above the system range (RFC 6335 section 6: 0-1023 belong to assigned services); such a heuristic stream is
+ * reported only when at least {@link #MIN_HEURISTIC_PACKETS} of its packets followed their predecessor's sequence
+ * number (a DNS or game datagram that happens to start with 0b10 does not do that).
+ *
+ * <p><b>Ties to calls.</b> See {@link SdpAdverts}: a stream belongs to the call whose SDP in force on the same side
+ * named its destination ("sdp-destination") or, failing that, its source ("sdp-source": symmetric RTP, RFC 4961). A
+ * stream that neither names, which is what latching produces (a peer that answers to wherever the media came from, a
+ * NAT's translated port), is tied at the end when the stream the other way between the same two endpoints is tied
+ * ("reverse"), or when a stream with the same SSRC on the other capture side is (the same stream through the router,
+ * "ssrc"). Anything else stays untied: the SDP does not say, so natrecon does not guess.
+ */
+public final class MediaStreams {
+    /**
+     * Streams followed per case (both sides). A call has two to four per side; 50,000 streams cover over ten thousand
+     * concurrent calls and cost a few hundred bytes each. Past it new streams are counted, not analysed
+     * ({@link #streamsNotKept()}, reported as the {@code media.too_many_streams} limit).
+     */
+    public static final int MAX_STREAMS = 50_000;
+    /** Packets in sequence that make a stream without SDP RTP (see the class comment). */
+    static final int MIN_HEURISTIC_PACKETS = 3;
+    /** RFC 3550 section 5.1: the fixed RTP header is 12 bytes. */
+    private static final int RTP_HEADER = 12;
+
+    private static final class Key {
+        int side, srcPort, dstPort;
+        long ssrc, srcHi, srcLo, dstHi, dstLo;
+
+        Key set(int side, long ssrc, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort) {
+            this.side = side;
+            this.ssrc = ssrc;
+            this.srcHi = srcHi;
+            this.srcLo = srcLo;
+            this.srcPort = srcPort;
+            this.dstHi = dstHi;
+            this.dstLo = dstLo;
+            this.dstPort = dstPort;
+            return this;
+        }
+
+        Key copy() {
+            return new Key().set(side, ssrc, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.ssrc == ssrc && k.srcLo == srcLo && k.dstLo == dstLo && k.srcPort == srcPort
+                    && k.dstPort == dstPort && k.side == side && k.srcHi == srcHi && k.dstHi == dstHi;
+        }
+
+        @Override
+        public int hashCode() {
+            long h = ssrc * 0x9E3779B97F4A7C15L ^ srcLo * 0xC2B2AE3D27D4EB4FL ^ dstLo * 0x165667B19E3779F9L
+                    ^ srcHi * 31 ^ dstHi * 17 ^ ((long) srcPort << 17 | (long) dstPort << 1 | side);
+            return (int) (h ^ h >>> 32);
+        }
+    }
+
+    private final Map<Key, RtpStream> streams = new LinkedHashMap<>();
+    /** The latest stream of each SSRC on each side ([side] map): what an RTCP report block is about. */
+    private final List<Map<Long, RtpStream>> bySsrc = List.of(new HashMap<>(), new HashMap<>());
+    private final Key probe = new Key();
+    private final SdpAdverts sdp = new SdpAdverts();
+    private final RtcpReader rtcp = new RtcpReader(this);
+    private RtpStream last;
+    private long streamsNotKept, packetsNotKept;
+    private long rtpPackets, rtcpPackets;
+
+    /**
+     * One frame of capture side {@code s.side}, in the capture's order: decoded, not on an interface that faces
+     * neither side. {@code p} is its decoded view (the bytes are read now, nothing is kept); a SIP payload the engine
+     * kept is {@code s.payload}.
+     */
+    public void frame(Seen s, Packet p) {
+        if (p.protocol != Protocols.UDP || !p.hasPorts() || s.side == null) return;
+        int side = s.side.ordinal();
+        if (s.payload != null) {
+            sdp.sip(side, s.payload);
+            return;
+        }
+        int len = p.payloadLength, o = p.payloadOffset;
+        byte[] b = p.data;
+        if (len < RTP_HEADER || o + len > b.length) return;
+        int b0 = b[o] & 0xff;
+        if (b0 < 128 || b0 > 191) return; // RFC 7983 section 7: not RTP/RTCP (STUN, ZRTP, DTLS, TURN, other)
+        int b1 = b[o + 1] & 0xff;
+        if (b1 >= 192 && b1 <= 223) {
+            rtcpPackets++;
+            rtcp.read(side, s.captureNanos, b, o, len);
+            return;
+        }
+        long ssrc = ((b[o + 8] & 0xffL) << 24) | ((b[o + 9] & 0xff) << 16) | ((b[o + 10] & 0xff) << 8) | (b[o + 11] & 0xff);
+        RtpStream st = last;
+        if (st == null || st.ssrc != ssrc || st.side != side || st.srcPort != p.srcPort || st.dstPort != p.dstPort
+                || st.srcLo != p.srcLo || st.dstLo != p.dstLo || st.srcHi != p.srcHi || st.dstHi != p.dstHi) {
+            st = streams.get(probe.set(side, ssrc, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort));
+            if (st == null) {
+                st = open(side, ssrc, p, b1 & 0x7f);
+                if (st == null) return;
+            }
+            last = st;
+        }
+        rtpPackets++;
+        st.packet(s.frame, s.nanos, s.captureNanos, b, o, len);
+    }
+
+    /** A new stream, or null when the packet is not taken as RTP or the bound is reached. */
+    private RtpStream open(int side, long ssrc, Packet p, int pt) {
+        SdpAdverts.Advert to = sdp.find(side, p.dstHi, p.dstLo, p.dstPort);
+        SdpAdverts.Advert from = to != null ? null : sdp.find(side, p.srcHi, p.srcLo, p.srcPort);
+        SdpAdverts.Advert ad = to != null ? to : from;
+        if (ad == null && (!PayloadTypes.plausible(pt) || p.srcPort < 1024 || p.dstPort < 1024)) return null;
+        if (streams.size() >= MAX_STREAMS) {
+            streamsNotKept++;
+            packetsNotKept++;
+            return null;
+        }
+        RtpStream st = new RtpStream(side, ssrc, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort, ad != null,
+                ad == null ? null : ad.dynamicNames(), ad == null ? null : ad.dynamicClocks());
+        if (ad != null) {
+            st.callId = ad.callId();
+            st.tiedBy = to != null ? "sdp-destination" : "sdp-source";
+        }
+        streams.put(probe.copy(), st);
+        bySsrc.get(side).put(ssrc, st);
+        return st;
+    }
+
+    /** The latest stream of {@code ssrc} on {@code side}, or null (for RTCP). */
+    RtpStream stream(int side, long ssrc) {
+        return bySsrc.get(side).get(ssrc);
+    }
+
+    /** Streams not analysed because of {@link #MAX_STREAMS}. */
+    public long streamsNotKept() {
+        return streamsNotKept;
+    }
+
+    /** RTP packets read into a stream, and RTCP datagrams read. */
+    public long rtpPackets() {
+        return rtpPackets;
+    }
+
+    public long rtcpPackets() {
+        return rtcpPackets;
+    }
+
+    /**
+     * After the last frame: the untied streams are tied where the evidence allows (see the class comment), heuristic
+     * streams that never showed RTP's sequence are dropped, and the rest summarised in the order they began.
+     */
+    public List<StreamSummary> finish() {
+        List<RtpStream> kept = new ArrayList<>();
+        for (RtpStream st : streams.values()) {
+            if (st.announced || st.inSequence >= MIN_HEURISTIC_PACKETS) kept.add(st);
+        }
+        Map<Key, RtpStream> tiedPaths = new HashMap<>();
+        for (RtpStream st : kept) {
+            if (st.tiedBy.startsWith("sdp")) {
+                tiedPaths.putIfAbsent(new Key().set(st.side, 0, st.srcHi, st.srcLo, st.srcPort, st.dstHi, st.dstLo,
+                        st.dstPort), st);
+            }
+        }
+        for (RtpStream st : kept) {
+            if (!st.callId.isEmpty()) continue;
+            RtpStream rev = tiedPaths.get(probe.set(st.side, 0, st.dstHi, st.dstLo, st.dstPort, st.srcHi, st.srcLo,
+                    st.srcPort));
+            if (rev != null) {
+                st.callId = rev.callId;
+                st.tiedBy = "reverse";
+            }
+        }
+        for (RtpStream st : kept) {
+            if (!st.callId.isEmpty()) continue;
+            RtpStream other = stream(1 - st.side, st.ssrc);
+            if (other != null && !other.callId.isEmpty() && overlaps(st, other)) {
+                st.callId = other.callId;
+                st.tiedBy = "ssrc";
+            }
+        }
+        List<StreamSummary> out = new ArrayList<>(kept.size());
+        for (RtpStream st : kept) out.add(st.summary(Side.values()[st.side].label()));
+        return List.copyOf(out);
+    }
+
+    /** Whether two streams' lifetimes overlap (corrected times), with 2 s of slack for a path's delay. */
+    private static boolean overlaps(RtpStream a, RtpStream b) {
+        long slack = 2_000_000_000L;
+        return a.firstNanos <= b.lastNanos + slack && b.firstNanos <= a.lastNanos + slack;
+    }
+}
