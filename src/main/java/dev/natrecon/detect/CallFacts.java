@@ -73,6 +73,6 @@ final class CallFacts {
     CallRecord record(String callId, boolean phoneIsCaller, long start, long answer, long end, boolean evicted,
                       List<CallRecord.Leg> legs) {
         return new CallRecord(callId, from, to, phoneIsCaller, start, answer, end, endReason(answer >= 0, evicted),
-                codecsText(), answerCodec == null ? "" : answerCodec, legs);
+                codecsText(), answerCodec == null ? "" : answerCodec, legs, answerPtime);
     }
 }

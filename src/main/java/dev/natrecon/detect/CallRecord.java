@@ -18,10 +18,11 @@ import java.util.List;
  * @param codecs      the codecs of each party's latest SDP ("phone: PCMU, telephone-event; remote: PCMU")
  * @param codec       the codec the answer put first (the one in use), or empty when no SDP answer was seen
  * @param legs        the media per side (LAN, WAN) and direction (to the phone, to the remote): four legs
+ * @param ptimeMs     the SDP answer's a=ptime, 0 when none
  */
 public record CallRecord(String callId, String from, String to, boolean phoneIsCaller, long startNanos,
                          long answerNanos, long endNanos, String endReason, String codecs, String codec,
-                         List<Leg> legs) {
+                         List<Leg> legs, int ptimeMs) {
     public CallRecord {
         legs = List.copyOf(legs);
     }
@@ -39,13 +40,25 @@ public record CallRecord(String callId, String from, String to, boolean phoneIsC
      * @param jitterMeanMs mean RFC 3550 interarrival jitter, ms, -1 when not measured
      * @param jitterMaxMs largest RFC 3550 interarrival jitter, ms, -1 when not measured
      * @param score       the E-model score of that direction ({@link EModel#score}), null when not scored
+     * @param sources     the sources its packets came from ("192.0.2.1:4000", at most 4), for tying RTP streams to it
      */
     public record Leg(Side side, boolean toPhone, boolean captured, long packets, long firstNanos, long lastNanos,
-                      long lost, long expected, double jitterMeanMs, double jitterMaxMs, EModel.Score score) {
+                      long lost, long expected, double jitterMeanMs, double jitterMaxMs, EModel.Score score,
+                      List<String> sources) {
+        public Leg {
+            sources = List.copyOf(sources);
+        }
+
         /** "to the phone" or "to the remote". */
         public String direction() {
             return toPhone ? "to the phone" : "to the remote";
         }
+    }
+
+    /** This record with other legs. */
+    public CallRecord withLegs(List<Leg> newLegs) {
+        return new CallRecord(callId, from, to, phoneIsCaller, startNanos, answerNanos, endNanos, endReason, codecs,
+                codec, newLegs, ptimeMs);
     }
 
     /** The leg of {@code side} and direction. */

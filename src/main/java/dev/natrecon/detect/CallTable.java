@@ -27,8 +27,12 @@ final class CallTable {
         for (Side side : Side.values()) {
             for (int to = 0; to < 2; to++) {
                 MediaDetector.Stream st = c.streams[side.ordinal()][to];
+                List<String> sources = new ArrayList<>(st.sourceCount);
+                for (int i = 0; i < st.sourceCount; i++) {
+                    sources.add(dev.natrecon.decode.Addresses.endpoint(st.sourceHi[i], st.sourceLo[i], st.sourcePort[i]));
+                }
                 legs.add(new CallRecord.Leg(side, to == 0, true, st.packets, st.packets == 0 ? -1 : st.first,
-                        st.packets == 0 ? -1 : st.last, -1, -1, -1, -1, null));
+                        st.packets == 0 ? -1 : st.last, -1, -1, -1, -1, null, sources));
             }
         }
         records.add(c.facts.record(c.callId, c.phoneIsCaller, c.inviteNanos, c.answer, c.end, c.evicted, legs));
@@ -36,23 +40,26 @@ final class CallTable {
 
     /**
      * The findings of the media stops, completed with what the run learnt at its end (the router model's bindings);
-     * and the legs of a side without a capture marked as not captured.
+     * the legs of a side without a capture marked as not captured, the others filled with their RTP streams'
+     * statistics and scored ({@link CallQuality}); and the jitter findings of the scored legs.
      */
-    List<Finding> stops(DetectionContext context) {
-        if (context != null && (context.lanSpan() == null || context.wanSpan() == null)) {
-            for (int i = 0; i < records.size(); i++) {
-                CallRecord r = records.get(i);
-                List<CallRecord.Leg> legs = new ArrayList<>(4);
-                for (CallRecord.Leg l : r.legs()) {
-                    boolean captured = (l.side() == Side.LAN ? context.lanSpan() : context.wanSpan()) != null;
-                    legs.add(captured ? l : new CallRecord.Leg(l.side(), l.toPhone(), false, 0, -1, -1, -1, -1, -1,
-                            -1, null));
-                }
-                records.set(i, new CallRecord(r.callId(), r.from(), r.to(), r.phoneIsCaller(), r.startNanos(),
-                        r.answerNanos(), r.endNanos(), r.endReason(), r.codecs(), r.codec(), legs));
+    List<Finding> finish(DetectionContext context, List<dev.natrecon.media.StreamSummary> streams) {
+        CallQuality quality = new CallQuality(streams);
+        List<Finding> out = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            CallRecord r = records.get(i);
+            List<CallRecord.Leg> legs = new ArrayList<>(4);
+            for (CallRecord.Leg l : r.legs()) {
+                boolean captured = context == null
+                        || (l.side() == Side.LAN ? context.lanSpan() : context.wanSpan()) != null;
+                legs.add(captured ? quality.fill(r, l) : new CallRecord.Leg(l.side(), l.toPhone(), false, 0, -1, -1,
+                        -1, -1, -1, -1, null, List.of()));
             }
+            records.set(i, r.withLegs(legs));
+            out.addAll(Jitter.findings(records.get(i)));
         }
-        return stops.findings(context == null ? List.of() : context.bindings());
+        out.addAll(stops.findings(context == null ? List.of() : context.bindings()));
+        return out;
     }
 
     List<CallRecord> records() {

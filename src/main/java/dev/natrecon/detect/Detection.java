@@ -90,6 +90,11 @@ public final class Detection {
         return List.of();
     }
 
+    /** The RTP streams' statistics, given before {@link #finish}: the media detector scores the calls with them. */
+    public void streams(List<dev.natrecon.media.StreamSummary> streams) {
+        for (Detector d : detectors) if (d instanceof MediaDetector m) m.streams(streams);
+    }
+
     /** Every call the media detector judged ({@code calls.csv}), complete after {@link #finish}; empty without one. */
     public List<CallRecord> calls() {
         for (Detector d : detectors) if (d instanceof MediaDetector m) return m.calls();

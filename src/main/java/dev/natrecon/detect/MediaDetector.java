@@ -218,7 +218,7 @@ final class MediaDetector implements Detector {
     @Override
     public List<Rule> rules() {
         return List.of(MediaRules.ONE_WAY, MediaRules.ASYMMETRIC, MediaRules.SDP_PRIVATE, MediaRules.NO_MEDIA,
-                MediaRules.CALL_MEDIA, MediaRules.MEDIA_STOPPED);
+                MediaRules.CALL_MEDIA, MediaRules.MEDIA_STOPPED, MediaRules.JITTER);
     }
 
     /** The current crossing's destination inside-ness (read by {@link #sip} for the INVITE). */
@@ -648,7 +648,7 @@ final class MediaDetector implements Detector {
         }
         calls.clear();
         ended.clear();
-        table.stops(context).forEach(this::keep);
+        table.finish(context, streams).forEach(this::keep);
         judged.forEach(findings);
     }
 
@@ -663,6 +663,13 @@ final class MediaDetector implements Detector {
         } else {
             judged.add(f);
         }
+    }
+
+    /** The RTP streams' statistics ({@code media}), given before {@link #finish}: they fill the calls' quality. */
+    private List<dev.natrecon.media.StreamSummary> streams = List.of();
+
+    void streams(List<dev.natrecon.media.StreamSummary> s) {
+        streams = s == null ? List.of() : s;
     }
 
     /** Every call judged, in the order they were judged (complete after {@link #finish}). */

@@ -277,12 +277,13 @@ final class Replay {
         ModelSummary modelSummary = model.summary().withDivergences(SipRewrites.CONTRADICTED, rewrites.contradicted());
         KernelComparisons.Checks checks = kernel.compare(model, plan.lanSpan(), plan.wanSpan());
         rewrites.finish(bindings.bindings());
+        List<dev.natrecon.media.StreamSummary> streams = media.finish();
+        detection.streams(streams); // the calls' quality reads them
         List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
                 in.model().timeouts(), plan.clock().externalAddresses(), model.helperOn(),
                 rewrites::verdict, plan.lanSpan(), plan.wanSpan()));
         // one side's capture: what needs the other side (drops, leaks through the router, ALG errors) is not judged
         if (plan.single() != null) findings = dev.natrecon.detect.OneSide.judgeable(findings);
-        List<dev.natrecon.media.StreamSummary> streams = media.finish();
         RunResult result = new RunResult(in.caseName(), plan.captures(), plan.roles(), plan.decisions(), plan.clock(),
                 outcomes, matched, matcher.matchedPairs(), bindings.bindings(), replayed, peak, in.matchWindowSeconds(),
                 modelSummary, model.snapshots(), checks.events(), checks.tables(), checks.expectations(), rewrites,
