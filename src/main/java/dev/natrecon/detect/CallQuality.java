@@ -13,7 +13,7 @@ import java.util.Map;
  * leg's sources while the leg ran. A leg carried by several streams (a new SSRC after a re-INVITE) adds their lost and
  * expected packets, takes the packet-weighted mean of their mean jitter and the largest of their largest. Then scores
  * the leg with the E-model ({@link EModel#score}): the codec of its streams (else the SDP answer's), its loss, its
- * largest jitter, the answer's ptime and, as the network delay, half the RTCP round trip measured at that capture point
+ * mean jitter (the buffer assumption: {@link EModel#JITTER_BUFFER_FACTOR}), the answer's ptime and, as the network delay, half the RTCP round trip measured at that capture point
  * when a report gave one (else unknown).
  */
 final class CallQuality {
@@ -63,7 +63,7 @@ final class CallQuality {
         }
         double jitterMean = weight == 0 ? -1 : jitterSum / weight;
         EModel.Codec c = EModel.Codec.of(codec.isEmpty() ? r.codec() : codec);
-        EModel.Score score = jitterMax < 0 ? null : EModel.score(c, expected, Math.max(0, lost), jitterMax, r.ptimeMs(),
+        EModel.Score score = jitterMean < 0 ? null : EModel.score(c, expected, Math.max(0, lost), jitterMean, r.ptimeMs(),
                 Double.isNaN(rtt) ? -1 : rtt / 2);
         return new CallRecord.Leg(leg.side(), leg.toPhone(), leg.captured(), leg.packets(), leg.firstNanos(),
                 leg.lastNanos(), lost, expected, jitterMean, jitterMax, score, leg.sources());

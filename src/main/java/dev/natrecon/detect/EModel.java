@@ -135,10 +135,13 @@ public final class EModel {
     }
 
     /**
-     * The jitter buffer assumed: a fixed buffer of twice the largest RFC 3550 interarrival jitter seen, the usual
-     * planning rule for a fixed de-jitter buffer (it holds a packet up to two mean deviations late).
+     * The jitter buffer assumed: a fixed buffer of four times the mean RFC 3550 interarrival jitter. J estimates the
+     * mean of |D|, D the difference of two transit times, which for normally spread transits is about 1.13 times
+     * their standard deviation σ; 4 J is then about 4.5 σ of delay, enough to hold more than 99.9 % of the packets
+     * in time. The mean, not the largest J, because the largest is set by single events that are not network jitter
+     * (an RFC 4733 event's packets share one timestamp; a pause without a timestamp jump) and would inflate the buffer.
      */
-    public static final double JITTER_BUFFER_FACTOR = 2;
+    public static final double JITTER_BUFFER_FACTOR = 4;
     /** Packetization delay when the SDP names no a=ptime: 20 ms, RFC 3551 §4.5's default for audio. */
     public static final double DEFAULT_PTIME_MS = 20;
 
@@ -151,7 +154,7 @@ public final class EModel {
         /** The inputs next to the score: "R 92.1 (G.711, Ie 0, Bpl 25.1; loss 0.00 %; delay 24.0 ms: …)". */
         public String inputs() {
             return String.format(java.util.Locale.ROOT, "R %.1f from %s; loss %.2f %%; one-way delay %.1f ms (%.0f ms "
-                            + "packetization + %.1f ms jitter buffer, 2 x max jitter + %s)", r, codec.source(),
+                            + "packetization + %.1f ms jitter buffer, 4 x mean jitter + %s)", r, codec.source(),
                     lossPercent, delayMs, delayMs - jitterBufferMs - networkMs, jitterBufferMs,
                     networkKnown ? String.format(java.util.Locale.ROOT, "%.1f ms network", networkMs)
                             : "network delay unknown, not counted: an upper bound");
@@ -159,15 +162,15 @@ public final class EModel {
     }
 
     /**
-     * Scores one direction: {@code expected} and {@code lost} packets (RFC 3550 A.3), {@code maxJitterMs} the largest
+     * Scores one direction: {@code expected} and {@code lost} packets (RFC 3550 A.3), {@code meanJitterMs} the mean
      * interarrival jitter, {@code ptimeMs} the packetization interval (0 or less: {@link #DEFAULT_PTIME_MS}),
      * {@code networkMs} the network's one-way delay (negative: unknown). Null when the codec has no values or nothing
      * was expected.
      */
-    public static Score score(Codec codec, long expected, long lost, double maxJitterMs, double ptimeMs, double networkMs) {
+    public static Score score(Codec codec, long expected, long lost, double meanJitterMs, double ptimeMs, double networkMs) {
         if (codec == null || expected <= 0) return null;
         double loss = 100.0 * Math.max(0, lost) / expected;
-        double buffer = JITTER_BUFFER_FACTOR * Math.max(0, maxJitterMs);
+        double buffer = JITTER_BUFFER_FACTOR * Math.max(0, meanJitterMs);
         boolean known = networkMs >= 0;
         double net = known ? networkMs : 0;
         double delay = (ptimeMs > 0 ? ptimeMs : DEFAULT_PTIME_MS) + buffer + net;

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code rtp.jitter}: a direction of a call whose RFC 3550 interarrival jitter, on some capture side, stays high on
- * average ({@link #MEAN_MS}) or reaches {@link #MAX_MS}: one finding per call and direction, with each side's figures
+ * {@code rtp.jitter}: a direction of a call whose mean RFC 3550 interarrival jitter, on some capture side, reaches
+ * {@link #MEAN_MS} (the largest alone is not judged: single events that are not network jitter set it, an RFC 4733
+ * event's packets sharing one timestamp, a pause without a timestamp jump): one finding per call and direction, with each side's figures
  * (so a jitter already present before the router and one that appears after it can be told apart) and the E-model
  * score it leads to.
  */
@@ -22,14 +23,6 @@ final class Jitter {
      * bound for interactive (class 0/1) traffic.
      */
     static final double MEAN_MS = 30;
-    /**
-     * Largest jitter that is reported even when the mean stays lower: 100 ms. The estimator moves by 1/16 of each
-     * difference (RFC 3550 A.8), so it reaches 100 ms only after differences of over a second or a run of large ones;
-     * a fixed buffer sized at twice it (the E-model assumption, {@link EModel#JITTER_BUFFER_FACTOR}) adds 200 ms,
-     * well past the 100 ms where G.107's delay impairment Idd starts.
-     */
-    static final double MAX_MS = 100;
-
     private static final String[] SIDE = {"LAN", "WAN"};
 
     /** The findings of call {@code r} (its legs filled by {@link CallQuality}). */
@@ -43,7 +36,7 @@ final class Jitter {
             for (Side side : Side.values()) {
                 CallRecord.Leg l = r.leg(side, toPhone);
                 if (l == null || l.jitterMaxMs() < 0) continue;
-                boolean over = l.jitterMeanMs() >= MEAN_MS || l.jitterMaxMs() >= MAX_MS;
+                boolean over = l.jitterMeanMs() >= MEAN_MS;
                 high |= over;
                 at = Math.min(at, l.firstNanos());
                 until = Math.max(until, l.lastNanos());
@@ -61,7 +54,7 @@ final class Jitter {
             b.filter("wan", "sip.Call-ID == \"" + r.callId().replace("\"", "\\\"") + "\" || rtp");
             out.add(b.message(String.format(Locale.ROOT, "Call %s: high RFC 3550 jitter in the media %s (%s)%s.",
                     r.callId(), dir, String.join("; ", sides), worst == null ? ""
-                            : String.format(Locale.ROOT, "; a jitter buffer of twice the largest adds %.0f ms of delay",
+                            : String.format(Locale.ROOT, "; a fixed jitter buffer of four times the mean adds %.0f ms of delay",
                             worst.jitterBufferMs()))).build());
         }
         return out;

@@ -105,14 +105,14 @@ final class MediaRules {
     static final Rule JITTER = new Rule("rtp.jitter", Severity.WARNING, "High jitter in one direction of a call's media",
             "For each call direction on each capture side, the RTP streams that carried it (their RFC 3550 A.8 "
                     + "interarrival jitter, as Wireshark's RTP analysis computes it): fires when the packet-weighted "
-                    + "mean jitter reaches 30 ms or the largest reaches 100 ms on some side. The figures of both sides "
-                    + "say whether the jitter was there before the router (the sender's side) or only after it. The "
-                    + "E-model score (ITU-T G.107) of that direction is given with its inputs.",
-            List.of("mean jitter 30 ms: about a 27 ms spread of the delay for normally spread transits, a 99.9 % "
-                            + "interval well over twice ITU-T Y.1541's 50 ms IPDV bound for classes 0 and 1",
-                    "largest jitter 100 ms: the estimator moves by 1/16 of each difference (RFC 3550 A.8), so it "
-                            + "reaches 100 ms only after a second-long difference or a run of large ones; a buffer "
-                            + "of twice it adds 200 ms, past G.107's 100 ms where the delay impairment starts"),
+                    + "mean jitter reaches 30 ms on some side (the largest alone is not judged: single events that are "
+                    + "not network jitter set it, such as RFC 4733 event packets sharing one timestamp). The figures of "
+                    + "both sides say whether the jitter was there before the router (the sender's side) or only after "
+                    + "it. The E-model score (ITU-T G.107) of that direction is given with its inputs.",
+            List.of("mean jitter 30 ms: about a 27 ms spread of the delay for normally spread transits (J is about "
+                    + "1.13 times the standard deviation), a 99.9 % interval well over twice ITU-T Y.1541's 50 ms IPDV "
+                    + "bound for classes 0 and 1; a fixed buffer of four times it adds 120 ms, past G.107's 100 ms where "
+                    + "the delay impairment starts"),
             "Find where the jitter appears: if the sender's side already shows it, the sender or its access link "
                     + "(Wi-Fi, an uplink that is full: shape the upload below its rate and prioritise RTP, DSCP EF); "
                     + "if it appears after the router, the router or the path beyond it.",

@@ -58,8 +58,8 @@ class EModelTest {
     void scoreStatesItsInputs() {
         EModel.Score s = EModel.score(EModel.Codec.of("PCMU/8000"), 1000, 20, 10, 0, -1);
         assertEquals(2.0, s.lossPercent(), 1e-9);
-        assertEquals(20, s.jitterBufferMs(), 1e-9);
-        assertEquals(40, s.delayMs(), 1e-9);
+        assertEquals(40, s.jitterBufferMs(), 1e-9);
+        assertEquals(60, s.delayMs(), 1e-9);
         assertTrue(s.inputs().contains("loss 2.00 %") && s.inputs().contains("upper bound"), s.inputs());
         assertEquals(EModel.mos(s.r()), s.mos(), 1e-12);
         assertNull(EModel.score(EModel.Codec.of("opus/48000/2"), 1000, 0, 0, 20, -1));
