@@ -55,8 +55,9 @@ final class HtmlCalls {
                     .raw("</td><td class=\"n\">").text(seconds(c.durationNanos()))
                     .raw("</td><td>").text(c.endReason())
                     .raw("</td><td>").text(c.codec().isEmpty() ? "-" : c.codec())
-                    .raw("</td><td class=\"nw\">").text(direction(c, true))
-                    .raw("</td><td class=\"nw\">").text(direction(c, false)).raw("</td></tr>\n");
+                    .raw("</td><td>").text(direction(c, true)).raw(inputs(c, true))
+                    .raw("</td><td>").text(direction(c, false)).raw(inputs(c, false))
+                    .raw("</td></tr>\n");
         }
         h.raw("</table>\n");
         if (calls.size() > MAX_ROWS) {
@@ -78,6 +79,19 @@ final class HtmlCalls {
             }
         }
         return sb + (mos.length() == 0 ? "" : "; MOS " + mos);
+    }
+
+    /** The E-model inputs of each scored side, as a note under the figures (already escaped). */
+    static String inputs(CallRecord c, boolean toPhone) {
+        StringBuilder sb = new StringBuilder();
+        for (Side side : Side.values()) {
+            CallRecord.Leg l = c.leg(side, toPhone);
+            if (l.score() == null) continue;
+            sb.append("<div class=\"note\">").append(Escape.html(side.label().toUpperCase(Locale.ROOT) + ": "
+                    + String.format(Locale.ROOT, "lost %d of %d, jitter mean %.1f / max %.1f ms; ", l.lost(),
+                    l.expected(), l.jitterMeanMs(), l.jitterMaxMs()) + l.score().inputs())).append("</div>");
+        }
+        return sb.toString();
     }
 
     private static String seconds(long nanos) {
