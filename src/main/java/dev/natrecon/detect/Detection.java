@@ -90,6 +90,13 @@ public final class Detection {
         return List.of();
     }
 
+
+    /** Every call the media detector judged ({@code calls.csv}), complete after {@link #finish}; empty without one. */
+    public List<CallRecord> calls() {
+        for (Detector d : detectors) if (d instanceof MediaDetector m) return m.calls();
+        return List.of();
+    }
+
     /**
      * The findings of every detector, in {@link #ORDER} with the instances of one finding ({@link Causes#group})
      * together; a finding whose id its detector does not declare is a bug.

@@ -82,6 +82,8 @@ final class MediaDetector implements Detector {
     private final Map<Key, Target> endpoints = new HashMap<>();
     private final int[] portRefs = new int[65536];
     private final List<Finding> judged = new ArrayList<>();
+    /** calls.csv's rows and the media stops found as calls are judged. */
+    private final CallTable table = new CallTable();
     /** Last time of each side's capture (LAN, WAN), known at {@link #finish}; until then the calls' own ends. */
     private final long[] sideEnd = {Long.MAX_VALUE, Long.MAX_VALUE};
 
@@ -128,8 +130,8 @@ final class MediaDetector implements Detector {
     }
 
     /** RTP to one party as one side shows it. */
-    private static final class Stream {
-        long packets, first = -1, last;
+    static final class Stream {
+        long packets, first = -1, last, lastFrame;
         /** The phone's translated source last registered as a latching target (LAN streams to the remote). */
         long latchHi, latchLo;
         int latchPort = -1;
@@ -144,6 +146,7 @@ final class MediaDetector implements Detector {
         void count(Seen s) {
             if (packets++ == 0) first = s.nanos;
             last = s.nanos;
+            lastFrame = s.frame;
             if (frameCount < frames.length) frames[frameCount++] = s.frame;
             if (sourceCount < sourcePort.length) {
                 for (int i = 0; i < sourceCount; i++) {
@@ -179,8 +182,11 @@ final class MediaDetector implements Detector {
     private record PrivateSdp(int party, long wanFrame, long lanFrame, long nanos, String field, String address) {
     }
 
-    private static final class Call {
+    static final class Call {
         final String callId;
+        /** The signalling facts of calls.csv; {@code evicted}: judged early, past {@link #MAX_CALLS}. */
+        final CallFacts facts = new CallFacts();
+        boolean evicted;
         long answer = -1, answerFrameLan, answerFrameWan, end = -1, inviteNanos;
         /** What ended the call: BYE, CANCEL or the final failure response. */
         String endMethod = "";
@@ -211,7 +217,8 @@ final class MediaDetector implements Detector {
 
     @Override
     public List<Rule> rules() {
-        return List.of(MediaRules.ONE_WAY, MediaRules.ASYMMETRIC, MediaRules.SDP_PRIVATE, MediaRules.NO_MEDIA, MediaRules.CALL_MEDIA);
+        return List.of(MediaRules.ONE_WAY, MediaRules.ASYMMETRIC, MediaRules.SDP_PRIVATE, MediaRules.NO_MEDIA,
+                MediaRules.CALL_MEDIA, MediaRules.MEDIA_STOPPED, MediaRules.JITTER);
     }
 
     /** The current crossing's destination inside-ness (read by {@link #sip} for the INVITE). */
@@ -282,6 +289,7 @@ final class MediaDetector implements Detector {
             if (calls.size() >= MAX_CALLS) {
                 Map.Entry<String, Call> oldest = calls.entrySet().iterator().next();
                 calls.remove(oldest.getKey());
+                oldest.getValue().evicted = true;
                 judge(oldest.getValue(), oldest.getValue().end >= 0 ? oldest.getValue().end : s.nanos);
                 callsEvicted++;
             }
@@ -296,6 +304,7 @@ final class MediaDetector implements Detector {
         int sender = !oneSide ? (f.outbound() ? PHONE : REMOTE)
                 : c.caller != null && f.source().sameAddress(c.caller.hi(), c.caller.lo()) == c.phoneIsCaller ? PHONE
                 : REMOTE;
+        c.facts.sip(f, sender, c.phoneIsCaller, c.answer >= 0);
         if (f.request() && "INVITE".equals(f.method())) {
             if (s.side == Side.LAN && c.inviteFrameLan == 0) c.inviteFrameLan = s.frame;
             if (s.side == Side.WAN && c.inviteFrameWan == 0) c.inviteFrameWan = s.frame;
@@ -374,6 +383,7 @@ final class MediaDetector implements Detector {
                 portRefs[k.port()]--;
             }
         }
+        table.add(c, end, sideEnd, at -> base(MediaRules.MEDIA_STOPPED, c, c.answer, at));
         if (c.answer < 0) return;
         if (oneSide) callMedia(c, end);
         oneWayAndNoMedia(c, end);
@@ -638,6 +648,7 @@ final class MediaDetector implements Detector {
         }
         calls.clear();
         ended.clear();
+        table.finish(context, context.streams()).forEach(this::keep);
         judged.forEach(findings);
     }
 
@@ -652,6 +663,12 @@ final class MediaDetector implements Detector {
         } else {
             judged.add(f);
         }
+    }
+
+
+    /** Every call judged, in the order they were judged (complete after {@link #finish}). */
+    List<CallRecord> calls() {
+        return table.records();
     }
 
     @Override

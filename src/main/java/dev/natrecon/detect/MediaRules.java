@@ -81,4 +81,41 @@ final class MediaRules {
             List.of("none: counts only"),
             "Context. Compare the sources with the SDP endpoints: media from another address or port than the SDP "
                     + "names is rtp.asymmetric; a direction with no packets is rtp.one_way.", REFS);
+
+    static final Rule MEDIA_STOPPED = new Rule("rtp.media_stopped", Severity.WARNING,
+            "One direction of a call's media stopped mid-call while the other continued",
+            "For an answered call, on each capture side: the last RTP packet of one direction (to the phone's or the "
+                    + "remote's SDP endpoint) came at least 10 s before the last packet of the other direction, so one "
+                    + "party kept sending while the other went silent for good. When the far side of the router still "
+                    + "carried that direction after the near side's last packet, the router stopped forwarding it. The "
+                    + "router model's binding of the phone's media endpoint that ended (expired, flushed, killed or was "
+                    + "replaced) from 2 s before the stop to the end of the call is named with its time: a binding "
+                    + "timeout or a flush that cut the media. A call whose SDP put the media on hold is not judged; "
+                    + "where the silent party's SDP offers silence suppression (CN, RFC 3389; G.729, whose Annex B is "
+                    + "on unless annexb=no, RFC 4749) it is an info: silence and a stop look the same.",
+            List.of("stop: the other direction flows at least 10 s after the stopped direction's last packet (five "
+                    + "times the 2 s answer window: pauses in speech with silence suppression last seconds, and both "
+                    + "directions end within a packetization interval, 20 ms by RFC 3551, of a BYE)",
+                    "binding tie: a binding of the phone's media endpoint ending from 2 s before the stop to the call's end"),
+            "If the router stopped forwarding (the far side still carried it), look at the binding that ended: raise "
+                    + "the UDP timeouts (nf_conntrack_udp_timeout_stream) or keep the media flowing both ways; if "
+                    + "the stream never reached the router, the sender stopped: check the sending party (its re-INVITE, "
+                    + "its media server) and the path before the router.", REFS);
+
+    static final Rule JITTER = new Rule("rtp.jitter", Severity.WARNING, "High jitter in one direction of a call's media",
+            "For each call direction on each capture side, the RTP streams that carried it (their RFC 3550 A.8 "
+                    + "interarrival jitter, as Wireshark's RTP analysis computes it): fires when the packet-weighted "
+                    + "mean jitter reaches 30 ms on some side (the largest alone is not judged: single events that are "
+                    + "not network jitter set it, such as RFC 4733 event packets sharing one timestamp). The figures of "
+                    + "both sides say whether the jitter was there before the router (the sender's side) or only after "
+                    + "it. The E-model score (ITU-T G.107) of that direction is given with its inputs.",
+            List.of("mean jitter 30 ms: about a 27 ms spread of the delay for normally spread transits (J is about "
+                    + "1.13 times the standard deviation), a 99.9 % interval well over twice ITU-T Y.1541's 50 ms IPDV "
+                    + "bound for classes 0 and 1; a fixed buffer of four times it adds 120 ms, past G.107's 100 ms where "
+                    + "the delay impairment starts"),
+            "Find where the jitter appears: if the sender's side already shows it, the sender or its access link "
+                    + "(Wi-Fi, an uplink that is full: shape the upload below its rate and prioritise RTP, DSCP EF); "
+                    + "if it appears after the router, the router or the path beyond it.",
+            List.of("RFC 3550 A.8 (interarrival jitter)", "ITU-T Y.1541 (IP performance objectives)",
+                    "ITU-T G.107 (E-model)"));
 }

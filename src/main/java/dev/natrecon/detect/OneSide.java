@@ -16,7 +16,7 @@ public final class OneSide {
     static final Set<String> JUDGEABLE = Set.of(SipNatTestsDetector.RULE.id(), MediaRules.ONE_WAY.id(),
             MediaRules.ASYMMETRIC.id(), MediaRules.SDP_PRIVATE.id(), MediaRules.NO_MEDIA.id(), MediaRules.CALL_MEDIA.id(),
             KeepaliveDetector.RULE.id(), FarSideMappingDetector.MAPPING.id(), FarSideMappingDetector.CHANGED.id(),
-            SipPrivateFieldsDetector.RULE.id());
+            SipPrivateFieldsDetector.RULE.id(), MediaRules.MEDIA_STOPPED.id(), MediaRules.JITTER.id());
 
     private OneSide() {
     }

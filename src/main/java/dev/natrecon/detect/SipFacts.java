@@ -32,10 +32,11 @@ import java.util.Locale;
  * @param viaMapped  the source the far side saw, as the top Via's {@code received=} (else its sent-by host) and
  *                   {@code rport=} value (port -1 when no value): what RFC 3581 servers write; null when the top Via
  *                   carries neither a received nor an rport value
+ * @param toAor      To URI as {@code user@host}, or empty
  */
 record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean request, String method, int status,
                 String callId, String cseqMethod, String fromAor, Host via, boolean viaRport, boolean viaReceived,
-                List<Host> contacts, boolean hasSdp, List<Media> media, Host source, Host viaMapped) {
+                List<Host> contacts, boolean hasSdp, List<Media> media, Host source, Host viaMapped, String toAor) {
 
     /**
      * A host (literal address or name) and port as written; {@code hi/lo} valid when {@code literal}; {@code inside}
@@ -69,8 +70,11 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
         }
     }
 
-    /** One m= line: type, port (0: disabled), the connection address that applies to it and its direction. */
-    record Media(String type, Host endpoint, String field, SdpDirection direction) {
+    /**
+     * One m= line: type, port (0: disabled), the connection address that applies to it, its direction, its codecs in
+     * format order ({@link SdpCodecs}) and its a=ptime (0: none).
+     */
+    record Media(String type, Host endpoint, String field, SdpDirection direction, List<String> codecs, int ptime) {
     }
 
     /**
@@ -133,7 +137,7 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
                     if (slash >= 0) addr = addr.substring(0, slash);
                     media.add(new Media(md.typeText(), Host.of(addr, Math.max(md.portNumber(), 0), inside),
                             md.connection() != null ? "media[" + md.index() + "].connection" : "connection",
-                            sdp.directionOf(md)));
+                            sdp.directionOf(md), SdpCodecs.of(md), SdpCodecs.ptime(md)));
                 }
             }
         } catch (RuntimeException e) {
@@ -148,7 +152,7 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
         return new SipFacts(s.side, s.frame, s.nanos, outbound, m.isRequest(), m.isRequest() ? m.method() : "",
                 m.isResponse() ? m.statusCode() : 0, m.callId().get().text(), cseqMethod, from, via,
                 top != null && top.hasRport(), top != null && top.received() != null, List.copyOf(contacts), hasSdp,
-                List.copyOf(media), source, mapped);
+                List.copyOf(media), source, mapped, m.to().map(a -> aor(a)).orElse(""));
     }
 
     private static String aor(SipAddress a) {

@@ -290,7 +290,7 @@ final class Replay {
                 RunVerdict.decide(plan.captures(), plan.roles(), plan.clock(), outcomes, matched,
                         matcher.matchedPairs(), plan.roleGuess(), plan.notes(), findings)
                         .withVantage(plan.single() == null ? null : VantagePoint.label(plan.single())),
-                streams);
+                streams, detection.calls());
         sinks.finish(result);
         return result;
     }

@@ -29,6 +29,8 @@ import java.util.List;
  * @param verdict     the run's one verdict (findings, clean or inconclusive with its reasons), which every output shows
  * @param streams     every RTP stream on each capture side with its statistics ({@code rtp.csv}), in the order
  *                    they began ({@link dev.natrecon.media.MediaStreams})
+ * @param calls       every SIP call (INVITE dialog) with its media per side and direction (calls.csv), in the order
+ *                    they were judged
  */
 public record RunResult(String caseName, List<CaptureStats> captures, List<String> roles, List<String> decisions,
                         ClockEstimate clock, long[][] outcomes, long[] matched, long matchedPairs, List<Binding> bindings,
@@ -37,7 +39,8 @@ public record RunResult(String caseName, List<CaptureStats> captures, List<Strin
                         KernelCheck kernelCheck, List<KernelTableCheck> tableChecks, KernelExpectCheck expectCheck,
                         SipRewrites sipRewrites, List<Finding> findings,
                         List<dev.natrecon.detect.KeepaliveRow> keepalive, List<LimitNotice> limits,
-                        RunVerdict verdict, List<dev.natrecon.media.StreamSummary> streams) {
+                        RunVerdict verdict, List<dev.natrecon.media.StreamSummary> streams,
+                        List<dev.natrecon.detect.CallRecord> calls) {
 
     public long outcome(Side side, Outcome o) {
         return outcomes[side.ordinal()][o.ordinal()];

@@ -205,6 +205,11 @@ public final class CallLadder {
      * no copy). {@code standalone} adds the XML namespace for a file of its own.
      */
     public static String svg(Call call, boolean standalone) {
+        return svg(call, standalone, null);
+    }
+
+    /** The ladder with the call's media bars beside the capture lanes ({@link LadderMedia}); {@code media} may be null. */
+    public static String svg(Call call, boolean standalone, dev.natrecon.detect.CallRecord media) {
         int rows = call.messages.size() + (call.omitted > 0 ? 1 : 0);
         int height = TOP + rows * ROW + 16;
         StringBuilder s = new StringBuilder(4096);
@@ -251,6 +256,7 @@ public final class CallLadder {
         if (call.omitted > 0) {
             text(s, ROUTER, y, "middle", "#555555", call.omitted + " more messages not drawn (limit " + MAX_MESSAGES + " per call)");
         }
+        LadderMedia.bars(s, media, call.messages.stream().map(Message::nanos).toList(), TOP, ROW, LAN, WAN, WIDTH);
         s.append("</svg>\n");
         return s.toString();
     }

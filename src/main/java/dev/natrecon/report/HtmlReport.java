@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * {@code report.html}: one self-contained page (inline CSS, charts as data: URIs, ladders as inline SVG, no script)
- * with a Content-Security-Policy that forbids every fetch. Order: verdict, findings ({@link HtmlFindings}: an index,
+ * with a Content-Security-Policy that forbids every fetch. Order: verdict, the call list ({@link HtmlCalls}), findings ({@link HtmlFindings}: an index,
  * then each finding's evidence, display filters and fix before its rule), the SIP ladders, the conntrack and
  * expectation timelines, the charts, the files. Every string that can come from a capture goes through
  * {@link Escape#html} (and {@link Escape#redact}).
@@ -61,10 +61,11 @@ final class HtmlReport {
         oneCapture(h, r.verdict());
         inputs(h, r);
         limits(h, r);
-        h.raw("<nav><a href=\"#findings\">Findings</a><a href=\"#calls\">SIP calls</a><a href=\"#timelines\">Timelines</a>"
+        h.raw("<nav><a href=\"#call-list\">Calls</a><a href=\"#findings\">Findings</a><a href=\"#calls\">SIP ladders</a><a href=\"#timelines\">Timelines</a>"
                 + "<a href=\"#charts\">Charts</a><a href=\"#files\">Files</a></nav>\n");
+        HtmlCalls.render(h, r.calls(), d.ladder.calls());
         HtmlFindings.render(h, r.findings());
-        calls(h, d.ladder);
+        calls(h, d.ladder, HtmlCalls.byCallId(r.calls()));
         timelines(h, d);
         charts(h, charts);
         files(h, d.ladder.calls().size());
@@ -147,7 +148,7 @@ final class HtmlReport {
         h.raw("</ul></div>\n");
     }
 
-    private static void calls(SafeBuilder h, CallLadder ladder) {
+    private static void calls(SafeBuilder h, CallLadder ladder, java.util.Map<String, dev.natrecon.detect.CallRecord> media) {
         h.raw("<h2 id=\"calls\">SIP calls</h2>\n");
         List<CallLadder.Call> calls = ladder.calls();
         if (calls.isEmpty()) {
@@ -168,7 +169,7 @@ final class HtmlReport {
             CallLadder.Call c = calls.get(i);
             h.raw("<h3 id=\"call").raw(Integer.toString(i + 1)).raw("\">Call ").text(Integer.toString(i + 1))
                     .raw(": <code>").text(c.callId).raw("</code></h3>\n");
-            h.raw(CallLadder.svg(c, false));
+            h.raw(CallLadder.svg(c, false, media.get(c.callId)));
             h.raw("<table><tr><th>time (UTC)</th><th>message</th><th>CSeq</th><th>before router</th><th>after router</th>"
                     + "<th>fields the router rewrote</th></tr>\n");
             for (CallLadder.Message m : c.messages) {
@@ -226,8 +227,8 @@ final class HtmlReport {
 
     private static void files(SafeBuilder h, int ladders) {
         h.raw("<h2 id=\"files\">Files</h2>\n<p>");
-        String[] files = {"summary.json", "summary.md", "findings.csv", "packets.csv", "mappings.csv", "events.csv",
-            "expectations.csv", "sip.csv", "tablesize.csv"};
+        String[] files = {"summary.json", "summary.md", "findings.csv", "calls.csv", "packets.csv", "mappings.csv",
+            "events.csv", "expectations.csv", "sip.csv", "tablesize.csv"};
         for (String f : files) h.raw("<a href=\"").raw(f).raw("\"><code>").raw(f).raw("</code></a> ");
         h.raw("</p>\n<p class=\"note\">charts/: table, bindings (PNG and SVG)")
                 .text(ladders > 0 ? ", ladder-1.svg … ladder-" + ladders + ".svg" : "").raw(".</p>\n");

@@ -84,6 +84,14 @@ final class MarkdownSummary {
             m.raw("- model divergences (where the captures contradicted the Linux model's prediction, not findings): ")
                     .text(divergences).raw("\n");
         }
+        if (!r.calls().isEmpty()) {
+            Map<String, Object> brief = Summaries.calls(r.calls());
+            m.raw("- calls: ").raw(brief.get("total") + " (" + brief.get("answered") + " answered, "
+                    + brief.get("media_both_ways") + " with media both ways)")
+                    .raw(brief.containsKey("lowest_mos") ? ", lowest MOS " + brief.get("lowest_mos") + " (call "
+                            + Escape.mdCode(Escape.redact((String) brief.get("lowest_mos_call_id"), redact)) + ")" : "")
+                    .raw("; each in calls.csv\n");
+        }
         List<String> calls = new ArrayList<>();
         for (CallLadder.Call c : d.ladder.calls()) calls.add(Escape.mdCode(Escape.redact(c.callId, redact)));
         m.raw("- SIP calls drawn in report.html: ").raw(calls.isEmpty() ? "none" : String.join(", ", calls)).raw("\n");

@@ -108,8 +108,10 @@ public final class ReportSink implements AnalysisSink {
             AtomicFile.write(charts.resolve(c.name() + ".svg"), c.svg());
         }
         List<CallLadder.Call> calls = ladder.calls();
+        java.util.Map<String, dev.natrecon.detect.CallRecord> media = HtmlCalls.byCallId(r.calls());
         for (int i = 0; i < calls.size(); i++) {
-            AtomicFile.write(charts.resolve("ladder-" + (i + 1) + ".svg"), CallLadder.svg(calls.get(i), true));
+            AtomicFile.write(charts.resolve("ladder-" + (i + 1) + ".svg"),
+                    CallLadder.svg(calls.get(i), true, media.get(calls.get(i).callId)));
         }
         removeStaleLadders(charts, calls.size());
         AtomicFile.write(dir.resolve("report.html"), HtmlReport.render(r, this, drawn, redact));

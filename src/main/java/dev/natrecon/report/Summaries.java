@@ -206,6 +206,43 @@ public final class Summaries {
         m.put("finding_groups", groups(r.findings()));
         m.put("findings", findings);
         if (findings.size() < r.findings().size()) m.put("findings_not_listed", r.findings().size() - findings.size());
+        m.put("calls", calls(r.calls()));
+        return m;
+    }
+
+    /**
+     * The calls in brief (calls.csv has each): how many, answered, with media both ways on some side, by end reason,
+     * and the lowest E-model MOS of any direction with its call.
+     */
+    static Map<String, Object> calls(List<dev.natrecon.detect.CallRecord> calls) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long answered = 0, bothWays = 0;
+        Map<String, Long> reasons = new java.util.TreeMap<>();
+        dev.natrecon.detect.CallRecord worst = null;
+        double worstMos = Double.MAX_VALUE;
+        for (dev.natrecon.detect.CallRecord c : calls) {
+            if (c.answerNanos() >= 0) answered++;
+            boolean both = false;
+            for (Side side : Side.values()) {
+                both |= c.leg(side, true).packets() > 0 && c.leg(side, false).packets() > 0;
+            }
+            if (both) bothWays++;
+            reasons.merge(c.endReason(), 1L, Long::sum);
+            for (dev.natrecon.detect.CallRecord.Leg l : c.legs()) {
+                if (l.score() != null && l.score().mos() < worstMos) {
+                    worstMos = l.score().mos();
+                    worst = c;
+                }
+            }
+        }
+        m.put("total", calls.size());
+        m.put("answered", answered);
+        m.put("media_both_ways", bothWays);
+        m.put("end_reasons", reasons);
+        if (worst != null) {
+            m.put("lowest_mos", Math.round(worstMos * 100) / 100.0);
+            m.put("lowest_mos_call_id", worst.callId());
+        }
         return m;
     }
 

@@ -148,7 +148,7 @@ class ReportOutputsTest {
         RunResult withFinding = new RunResult(r.caseName(), r.captures(), r.roles(), r.decisions(), r.clock(), r.outcomes(),
                 r.matched(), r.matchedPairs(), r.bindings(), r.packetsReplayed(), r.peakHeld(), r.matchWindowSeconds(),
                 r.model(), r.snapshots(), r.kernelCheck(), r.tableChecks(), r.expectCheck(), r.sipRewrites(), List.of(f),
-                r.keepalive(), r.limits(), r.verdict(), r.streams());
+                r.keepalive(), r.limits(), r.verdict(), r.streams(), r.calls());
         ReportSink sink = new ReportSink(OUT.resolve("unused"), true);
         String md = MarkdownSummary.render(withFinding, sink, true);
         assertFalse(md.contains("SECRET"), md);

@@ -73,6 +73,13 @@ public final class CallCaptures {
         return this;
     }
 
+    /** One RTP packet from the remote that reaches the WAN and is not forwarded to the phone. */
+    public CallCaptures rtpInDropped(long t, int remotePort, int phonePort, int seq) {
+        byte[] p = Frames.rtp(0x2222, seq, seq * 160L);
+        wanFrames.add(new Frame(t, Frames.udp(remote, remotePort, wan, phonePort, ipId++, 60, p)));
+        return this;
+    }
+
     /** RTP every 20 ms from {@code from} (inclusive) to {@code to} (exclusive), in the directions asked. */
     public CallCaptures rtp(long from, long to, int phonePort, int remotePort, boolean out, boolean in) {
         int seq = 1;
