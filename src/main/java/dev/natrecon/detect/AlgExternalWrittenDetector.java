@@ -90,6 +90,9 @@ final class AlgExternalWrittenDetector implements Detector {
 
     private final SipFacts.Memo sipFacts;
     private final Map<String, Sender> senders = new LinkedHashMap<>();
+    /** Past the bound: counted (each once, up to as many again), not followed ({@code detect.too_many_endpoints}). */
+    private final OverflowCount unfollowed = new OverflowCount(MAX_SENDERS);
+    private long notFollowed;
     /** Per Call-ID, the source address of the first request that carried it: the party that chose it. */
     private final Map<String, String> callOwners = new LinkedHashMap<>();
 
@@ -140,7 +143,10 @@ final class AlgExternalWrittenDetector implements Detector {
         if (written == 0 && privateFields == 0) return;
         Sender snd = senders.get(sender);
         if (snd == null) {
-            if (senders.size() >= MAX_SENDERS) return;
+            if (senders.size() >= MAX_SENDERS) {
+                if (unfollowed.add(sender)) notFollowed++;
+                return;
+            }
             snd = new Sender(s.srcHi, s.srcLo);
             senders.put(sender, snd);
         }
@@ -155,6 +161,11 @@ final class AlgExternalWrittenDetector implements Detector {
         if ((written & bit(Field.VIA)) != 0 && snd.viaPorts.size() < MAX_LISTED) snd.viaPorts.add(s.srcPort);
         snd.what.merge(f.what(), 1, Integer::sum);
         snd.finding.at(s.nanos).frame(Side.WAN.label(), s.frame);
+    }
+
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return notFollowed == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.ONE_SIDE_ENDPOINTS, notFollowed);
     }
 
     private static int bit(Field field) {

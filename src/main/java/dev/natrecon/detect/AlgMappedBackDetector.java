@@ -94,6 +94,9 @@ final class AlgMappedBackDetector implements Detector {
 
     private final SipFacts.Memo sipFacts;
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    /** Past the bound: counted (each once, up to as many again), not followed ({@code detect.too_many_endpoints}). */
+    private final OverflowCount unfollowed = new OverflowCount(MAX_ENDPOINTS);
+    private long notFollowed;
 
     AlgMappedBackDetector(SipFacts.Memo sipFacts) {
         this.sipFacts = sipFacts;
@@ -143,6 +146,11 @@ final class AlgMappedBackDetector implements Detector {
         e.finding.at(s.nanos).frame(Side.LAN.label(), s.frame);
     }
 
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return notFollowed == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.ONE_SIDE_ENDPOINTS, notFollowed);
+    }
+
     private static int bit(Field field) {
         return 1 << field.ordinal();
     }
@@ -153,6 +161,8 @@ final class AlgMappedBackDetector implements Detector {
         if (e == null && endpoints.size() < MAX_ENDPOINTS) {
             e = new Endpoint(s.dstHi, s.dstLo, s.dstPort);
             endpoints.put(key, e);
+        } else if (e == null && unfollowed.add(key)) {
+            notFollowed++;
         }
         return e;
     }

@@ -68,6 +68,9 @@ final class FarSideMappingDetector implements Detector {
 
     private final SipFacts.Memo sipFacts;
     private final Map<String, Internal> internals = new LinkedHashMap<>();
+    /** Internal endpoints past {@link #MAX_INTERNALS}: counted (each once, up to as many again), not followed. */
+    private final OverflowCount unfollowed = new OverflowCount(MAX_INTERNALS);
+    private long notFollowed;
 
     FarSideMappingDetector(SipFacts.Memo sipFacts) {
         this.sipFacts = sipFacts;
@@ -172,7 +175,10 @@ final class FarSideMappingDetector implements Detector {
                          String remote, String how, String filter) {
         Internal in = internals.get(internalText);
         if (in == null) {
-            if (internals.size() >= MAX_INTERNALS) return;
+            if (internals.size() >= MAX_INTERNALS) {
+                if (unfollowed.add(internalText)) notFollowed++;
+                return;
+            }
             in = new Internal(internalText, internalPort);
             internals.put(internalText, in);
         }
@@ -246,6 +252,11 @@ final class FarSideMappingDetector implements Detector {
                 if (in.changedFrom.get(i).last <= c.endNanos()) findings.accept(c);
             }
         }
+    }
+
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return notFollowed == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.ONE_SIDE_ENDPOINTS, notFollowed);
     }
 
     /** RFC 4787 §4.1 mapping behaviour as far as the remotes show it, or empty with one remote. */
