@@ -14,6 +14,14 @@ binding as last seen.
   RST: SO_LINGER 0) and CONNECT (connect again from the same local address
   and port) reopen the connection)
   sipagent.py registrar --local IP:PORT --end 30 [--t0 EPOCH] [--ping "15:1001 25:1001"] [--tcp]
+      [--rfc3261-received]
+
+The registrar's responses carry the request's top Via with received= (the
+source address it came from) and rport= (its source port) when that Via asked
+for rport (RFC 3581 4: received even when it equals the sent-by). With
+--rfc3261-received a Via without rport gets received= when its sent-by host
+differs from the source address (RFC 3261 18.2.1); the phone's --no-rport
+sends such a Via.
 
 Step times are seconds after --t0 (default: the tool's start). A request is
 retransmitted after 0.5, 1 and 2 s (RFC 3261 timer A) until a response
@@ -77,13 +85,25 @@ def build(first, hdrs, body=""):
     return "\r\n".join(out).encode("latin-1")
 
 
-def response(req_hdrs, code, reason, src, extra=()):
+def via_sent_by_host(via):
+    """The host of a Via value's sent-by ("SIP/2.0/UDP host:port;params" -> host; IPv6 brackets kept off)."""
+    sent_by = via.split(None, 1)[-1].split(";", 1)[0].strip()
+    if sent_by.startswith("["):
+        return sent_by[1:sent_by.find("]")]
+    return sent_by.rsplit(":", 1)[0] if sent_by.count(":") == 1 else sent_by
+
+
+def response(req_hdrs, code, reason, src, extra=(), rfc3261_received=False):
     hdrs = []
     for k, v in req_hdrs:
         kl = k.lower()
         if kl == "via" and not any(x[0].lower() == "via" for x in hdrs):
-            # RFC 3261 18.2.1 / RFC 3581: record where the request came from
-            v = v.replace(";rport", ";received=%s;rport=%d" % src, 1) if ";rport" in v and ";rport=" not in v else v
+            # RFC 3581 4: with rport, record where the request came from (received even when equal to sent-by)
+            if ";rport" in v and ";rport=" not in v:
+                v = v.replace(";rport", ";received=%s;rport=%d" % src, 1)
+            elif rfc3261_received and ";received=" not in v and via_sent_by_host(v) != src[0]:
+                # RFC 3261 18.2.1: without rport, received only when the source differs from the sent-by host
+                v += ";received=%s" % src[0]
             hdrs.append(("Via", v))
         elif kl in ("from", "call-id", "cseq"):
             hdrs.append((k, v))
@@ -242,7 +262,7 @@ def run_phone(a, clock):
             cseq += 1
             branch = "z9hG4bK-nrlab-%s-%d" % (what.lower()[:3], cseq)
             ruri = "sip:%s:%d" % server if what == "REGISTER" else "sip:%s@%s:%d" % ((a.user,) + server)
-            hdrs = [("Via", "SIP/2.0/%s %s:%d;branch=%s;rport" % ((proto,) + local + (branch,))),
+            hdrs = [("Via", "SIP/2.0/%s %s:%d;branch=%s%s" % ((proto,) + local + (branch, "" if a.no_rport else ";rport"))),
                     ("Max-Forwards", "70"),
                     ("From", "<sip:%s@%s>;tag=nrlab-%s" % (a.user, server[0], a.user)),
                     ("To", "<sip:%s@%s>" % (a.user if what == "REGISTER" else "ping", server[0])),
@@ -349,13 +369,13 @@ def run_registrar(a, clock):
                     log(clock, "binding %s: %s -> %s:%d" % ((user, "%s:%d" % bindings[user] if user in bindings else "none") + src))
                 bindings[user] = src
                 extra = [("Contact", "%s;expires=%s" % (hget(hdrs, "Contact"), exp)), ("Expires", exp)]
-                if tr.send(response(hdrs, 200, "OK", src, extra), src):
+                if tr.send(response(hdrs, 200, "OK", src, extra, a.rfc3261_received), src):
                     log(clock, "sent 200 OK (REGISTER) to %s:%d" % src)
             elif method == "OPTIONS":
-                if tr.send(response(hdrs, 200, "OK", src), src):
+                if tr.send(response(hdrs, 200, "OK", src, rfc3261_received=a.rfc3261_received), src):
                     log(clock, "sent 200 OK (OPTIONS) to %s:%d" % src)
             elif method != "ACK":
-                tr.send(response(hdrs, 501, "Not Implemented", src), src)
+                tr.send(response(hdrs, 501, "Not Implemented", src, rfc3261_received=a.rfc3261_received), src)
         if pending and clock.now() >= pending[4]:
             if pending[3] < len(RETRANS) and not a.tcp:
                 tr.send(pending[1], pending[2])
@@ -382,10 +402,15 @@ def main():
     ph.add_argument("--steps", required=True, help='"T:REGISTER T:OPTIONS T:CRLF ..."')
     ph.add_argument("--transport", choices=("udp", "tcp"), default="udp")
     ph.add_argument("--connect-timeout", type=float, default=4.0)
+    ph.add_argument("--no-rport", action="store_true",
+                    help="a Via without rport (RFC 3581 not asked for): the registrar answers by RFC 3261 alone")
     rg = sub.add_parser("registrar")
     rg.add_argument("--local", required=True)
     rg.add_argument("--ping", help='"T:USER ...": OPTIONS to USER\'s binding at T')
     rg.add_argument("--tcp", action="store_true")
+    rg.add_argument("--rfc3261-received", action="store_true",
+                    help="also add received= to a Via without rport when its sent-by host differs from the "
+                         "request's source (RFC 3261 18.2.1); default off, so existing samples stay the same")
     for sp in (ph, rg):
         sp.add_argument("--end", type=float, required=True, help="stop at this time (s after t0)")
         sp.add_argument("--t0", type=float, default=0.0, help="epoch the step times count from")

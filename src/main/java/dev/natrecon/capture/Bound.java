@@ -18,6 +18,9 @@ public enum Bound implements Anomaly {
     CALLS("detect.too_many_calls", "the detectors followed more SIP calls than their bounds (20,000 live calls for "
             + "media, 100,000 calls and 250,000 SIP frames per side for the rewrite findings); the oldest live call was "
             + "judged early, or later messages were left out of the findings' call attribution"),
+    ONE_SIDE_ENDPOINTS("detect.too_many_endpoints", "one capture: more internal endpoints or senders than the "
+            + "one-sided detectors follow (4,096 each for nat.far_side_mapping, sip.private_address_sent, "
+            + "alg.reply_mapped_back and alg.external_address_written); the further ones were counted, not reported"),
     KEEPALIVE_ROWS("detect.too_many_keepalive_rows", "more refresh gaps of SIP-carrying UDP bindings than the bound "
             + "(200,000 keepalive.csv rows); later gaps were counted but neither written to keepalive.csv nor judged"),
     SIP_ROWS("sip.too_many_rows", "more SIP messages were seen on both sides than the sip.csv bound (200,000 rows); "

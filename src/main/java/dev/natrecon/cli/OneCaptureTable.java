@@ -22,14 +22,16 @@ final class OneCaptureTable {
 
     /** Replays {@code in} (one capture) into a {@link OneSideTable}; the result and the table. */
     static OneSideTable replay(AnalysisInputs in, PrintWriter out) throws IOException {
-        OneSideTable table = new OneSideTable(in.model().timeouts(), Inside.of(in.model().inside()));
+        OneSideTable table = new OneSideTable(in.model().timeouts(), Inside.of(in.model().inside()),
+                in.model().sipProtocols().contains(17) ? in.model().sipHelper()
+                        : dev.natrecon.engine.ModelSettings.SipHelper.OFF, in.model().sipPorts());
         RunResult r = Analysis.run(in, List.of(table));
         String vantage = r.verdict().vantage() == null ? "" : r.verdict().vantage();
         out.println("# one capture: " + TerminalWriter.oneLine(vantage)
                 + "; UDP entries from this side's packets alone, states and timeouts as nf_conntrack_proto_udp.c sets "
                 + "them (" + in.model().timeouts().profileName() + " timeouts); '# guessed:' after a line names the "
                 + "fields the capture does not show, '# shown by:' the ones the far side reported");
-        out.println("# one capture cannot show: " + OneSideTable.CANNOT_SHOW);
+        out.println("# one capture cannot show: " + table.cannotShow());
         if (table.flowsNotFollowed() > 0) {
             out.println("# " + table.flowsNotFollowed() + " packets of flows past the first "
                     + OneSideTable.MAX_FLOWS + " not listed");

@@ -34,6 +34,8 @@ public final class Detectors {
         SipFacts.Memo sipFacts = new SipFacts.Memo(inside); // the one-sided detectors read the same SIP messages
         out.add(new FarSideMappingDetector(sipFacts));
         out.add(new SipPrivateFieldsDetector(sipFacts));
+        out.add(new AlgMappedBackDetector(sipFacts));
+        out.add(new AlgExternalWrittenDetector(sipFacts));
         return List.copyOf(out);
     }
 

@@ -68,6 +68,9 @@ final class FarSideMappingDetector implements Detector {
 
     private final SipFacts.Memo sipFacts;
     private final Map<String, Internal> internals = new LinkedHashMap<>();
+    /** Internal endpoints past {@link #MAX_INTERNALS}: counted (each once, up to as many again), not followed. */
+    private final OverflowCount unfollowed = new OverflowCount(MAX_INTERNALS);
+    private long notFollowed;
 
     FarSideMappingDetector(SipFacts.Memo sipFacts) {
         this.sipFacts = sipFacts;
@@ -95,6 +98,8 @@ final class FarSideMappingDetector implements Detector {
         final String text;
         final int port;
         String side;
+        /** An outside remote named this inside address itself (LAN side): see {@link AlgMappedBackDetector}. */
+        boolean privateFromOutside;
         final Set<String> how = new LinkedHashSet<>();
         final Map<String, External> externals = new LinkedHashMap<>();
         final Map<String, Last> byRemote = new LinkedHashMap<>();
@@ -130,6 +135,12 @@ final class FarSideMappingDetector implements Detector {
                 + (mapped.port() > 0 ? " && sip.Via.rport == \"" + mapped.port() + "\"" : "");
         observe(s, internal, f.via().port(), mapped.text(), mapped.port(), f.source().text(), "Via received/rport",
                 filter);
+        // behind the NAT, an outside server naming the inside address itself: mapped back by an ALG, or untranslated
+        if (s.side == dev.natrecon.correlate.Side.LAN && f.via().isInside() && !f.source().isInside()
+                && mapped.sameAddress(f.via().hi(), f.via().lo())) {
+            Internal in = internals.get(internal);
+            if (in != null) in.privateFromOutside = true;
+        }
     }
 
     /** A STUN Binding success response: its mapped address for the endpoint it is sent to; false when not one. */
@@ -164,7 +175,10 @@ final class FarSideMappingDetector implements Detector {
                          String remote, String how, String filter) {
         Internal in = internals.get(internalText);
         if (in == null) {
-            if (internals.size() >= MAX_INTERNALS) return;
+            if (internals.size() >= MAX_INTERNALS) {
+                if (unfollowed.add(internalText)) notFollowed++;
+                return;
+            }
             in = new Internal(internalText, internalPort);
             internals.put(internalText, in);
         }
@@ -214,13 +228,17 @@ final class FarSideMappingDetector implements Detector {
                 parts.add(ex.text + " (seen by " + String.join(", ", ex.remotes) + ")");
             }
             boolean identity = in.externals.size() == 1 && in.externals.containsKey(in.text);
-            String port = identity ? "not translated (the far side saw this very address and port)"
+            String port = identity && in.privateFromOutside
+                    ? "external endpoint unknown: the far side's answers name this private address itself (an ALG "
+                            + "mapped them back, or nothing translated: see alg.reply_mapped_back)"
+                    : identity ? "not translated (the far side saw this very address and port)"
                     : !portKnown ? "external port unknown (no rport value)"
                     : anyPreserved && !anyChanged ? "port preserved"
                     : anyChanged && !anyPreserved ? "port not preserved" : "port preserved at times, not at others";
             String behaviour = behaviour(in);
             Finding.Builder b = in.evidence.subject(in.text)
-                    .message(String.format(Locale.ROOT, "%s was seen from outside as %s: %s%s (from %s).", in.text,
+                    .message(String.format(Locale.ROOT, "%s was %s as %s: %s%s (from %s).", in.text,
+                            identity && in.privateFromOutside ? "named by the far side" : "seen from outside",
                             String.join("; ", parts), port, behaviour.isEmpty() ? "" : "; " + behaviour,
                             String.join(" and ", in.how)))
                     .detail("internal", in.text).detail("external", String.join("; ", parts)).detail("port", port)
@@ -234,6 +252,11 @@ final class FarSideMappingDetector implements Detector {
                 if (in.changedFrom.get(i).last <= c.endNanos()) findings.accept(c);
             }
         }
+    }
+
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return notFollowed == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.ONE_SIDE_ENDPOINTS, notFollowed);
     }
 
     /** RFC 4787 §4.1 mapping behaviour as far as the remotes show it, or empty with one remote. */

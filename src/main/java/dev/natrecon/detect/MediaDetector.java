@@ -34,6 +34,16 @@ final class MediaDetector implements Detector {
      * or not), since nothing crosses the router to tell outbound from inbound.
      */
     private final boolean oneSide;
+    /** One capture: the answered calls it holds no media of, one finding for them all (see {@link MedialessCalls}). */
+    private static final String CANNOT_TELL = "either the calls had no media or the capture left it out (a SIP-only "
+            + "filter, another interface); cannot tell which.";
+    private final MedialessCalls medialessCallMedia = new MedialessCalls(MediaRules.CALL_MEDIA, Severity.INFO,
+            "calls without media in this capture", "answered calls of which this one capture holds no RTP in either direction", CANNOT_TELL);
+    private final MedialessCalls medialessNoMedia = new MedialessCalls(MediaRules.NO_MEDIA, Severity.INFO,
+            "calls without media in this capture", "answered calls without any RTP in either direction after their 200 OK in this one capture", CANNOT_TELL);
+    private final MedialessCalls tooShort = new MedialessCalls(MediaRules.NO_MEDIA, Severity.INFO,
+            "calls too short to judge", "answered calls that ended within the answer window without any RTP in either direction",
+            "too short to judge (media is expected within " + ANSWER_WINDOW_NANOS / 1_000_000_000L + " s of the answer).");
 
     MediaDetector(SipFacts.Memo sipFacts) {
         this(sipFacts, false);
@@ -411,7 +421,11 @@ final class MediaDetector implements Detector {
                 st.frames(b, side);
             }
         }
-        keep(b.message("Call " + c.callId + ": " + String.join("; ", ways) + ".").build());
+        Finding f = b.message("Call " + c.callId + ": " + String.join("; ", ways) + ".").build();
+        boolean anyMedia = false;
+        for (int side = 0; side < 2; side++) for (int to = 0; to < 2; to++) anyMedia |= c.streams[side][to].packets > 0;
+        if (anyMedia) keep(f);
+        else medialessCallMedia.add(f);
     }
 
     private long count(Call c, int side, int to) {
@@ -482,7 +496,8 @@ final class MediaDetector implements Detector {
         if (!late0 && !late1) return;
         if (end - c.answer < ANSWER_WINDOW_NANOS) {
             if (first[0] < 0 && first[1] < 0) {
-                keep(base(MediaRules.NO_MEDIA, c, c.answer, end).severity(Severity.INFO)
+                Consumer<Finding> to = oneSide ? tooShort::add : this::keep; // one capture: one finding for them all
+                to.accept(base(MediaRules.NO_MEDIA, c, c.answer, end).severity(Severity.INFO)
                         .message(String.format(Locale.ROOT, "Call %s was answered %.3f s before %s, without any RTP in "
                                         + "either direction on either side: too short to judge (media is expected within "
                                         + "%.0f s of the answer).", c.callId, (end - c.answer) / 1e9,
@@ -507,10 +522,10 @@ final class MediaDetector implements Detector {
         if (oneSide && first[0] < 0 && first[1] < 0) {
             // one capture without any of the call's media: the call had none, or the capture left it out (a
             // SIP-only filter, another interface); that capture cannot tell which
-            keep(b.severity(Severity.INFO).message(String.format(Locale.ROOT, "Call %s: this one capture holds no "
-                    + "RTP of the call in either direction for the %.3f s after its 200 OK: either the call had no "
-                    + "media or the capture left it out (a SIP-only filter, another interface); cannot tell which.",
-                    c.callId, (end - c.answer) / 1e9)).build());
+            medialessNoMedia.add(b.severity(Severity.INFO).message(String.format(Locale.ROOT, "Call %s: this one "
+                    + "capture holds no RTP of the call in either direction for the %.3f s after its 200 OK: either the "
+                    + "call had no media or the capture left it out (a SIP-only filter, another interface); cannot tell "
+                    + "which.", c.callId, (end - c.answer) / 1e9)).build());
             return;
         }
         // a direction that started late did flow: clipped audio at the start, a warning; an error is for media absent
@@ -649,6 +664,9 @@ final class MediaDetector implements Detector {
         calls.clear();
         ended.clear();
         table.finish(context, context.streams()).forEach(this::keep);
+        medialessCallMedia.finish(this::keep);
+        medialessNoMedia.finish(this::keep);
+        tooShort.finish(this::keep);
         judged.forEach(findings);
     }
 

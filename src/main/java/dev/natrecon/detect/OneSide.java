@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Which findings one capture of one side of the NAT can support. A finding is kept when its rule reads only what one
  * side shows (SIP text as that side received or sent it, media per direction on that side, keepalive gaps, what the
- * far side reports of the mapping); a rule that needs the packet before and after the router (drops, leaks through
+ * far side reports of the mapping, the far side's answers that an ALG mapped back, the external address a party behind
+ * a NAT sends); a rule that needs the packet before and after the router (drops, leaks through
  * the router, stale or clashing translations, SIP helper rewrites and expectations, the model's NAT behaviour) is not
  * judged from one capture, and the report says so ({@code RunVerdict.ONE_CAPTURE_CANNOT_SHOW}).
  */
@@ -16,7 +17,8 @@ public final class OneSide {
     static final Set<String> JUDGEABLE = Set.of(SipNatTestsDetector.RULE.id(), MediaRules.ONE_WAY.id(),
             MediaRules.ASYMMETRIC.id(), MediaRules.SDP_PRIVATE.id(), MediaRules.NO_MEDIA.id(), MediaRules.CALL_MEDIA.id(),
             KeepaliveDetector.RULE.id(), FarSideMappingDetector.MAPPING.id(), FarSideMappingDetector.CHANGED.id(),
-            SipPrivateFieldsDetector.RULE.id(), MediaRules.MEDIA_STOPPED.id(), MediaRules.JITTER.id());
+            SipPrivateFieldsDetector.RULE.id(), MediaRules.MEDIA_STOPPED.id(), MediaRules.JITTER.id(),
+            AlgMappedBackDetector.RULE.id(), AlgExternalWrittenDetector.RULE.id());
 
     private OneSide() {
     }

@@ -88,6 +88,9 @@ final class SipPrivateFieldsDetector implements Detector {
     private final Map<String, Hits[]> bySender = new LinkedHashMap<>();
     /** Senders known to be behind a NAT, as address text (see the class comment). */
     private final Set<String> nearSenders = new HashSet<>();
+    /** Past the bound: counted (each once, up to as many again), not followed ({@code detect.too_many_endpoints}). */
+    private final OverflowCount unfollowed = new OverflowCount(MAX_SENDERS);
+    private long notFollowed;
 
     SipPrivateFieldsDetector(SipFacts.Memo sipFacts) {
         this.sipFacts = sipFacts;
@@ -118,13 +121,21 @@ final class SipPrivateFieldsDetector implements Detector {
         if (crossing.dstInside()) return;
         Hits[] hits = bySender.get(sender);
         if (hits == null) {
-            if (bySender.size() >= MAX_SENDERS) return;
+            if (bySender.size() >= MAX_SENDERS) {
+                if (unfollowed.add(sender)) notFollowed++;
+                return;
+            }
             hits = new Hits[Field.values().length];
             bySender.put(sender, hits);
         }
         if (privateVia) add(hits, Field.VIA, f, s, f.via().host());
         for (SipFacts.Host c : f.contacts()) if (isPrivate(c)) add(hits, Field.CONTACT, f, s, c.host());
         for (SipFacts.Media m : f.media()) if (isPrivate(m.endpoint())) add(hits, Field.SDP, f, s, m.endpoint().host());
+    }
+
+    @Override
+    public Map<dev.natrecon.capture.Bound, Long> boundsHit() {
+        return notFollowed == 0 ? Map.of() : Map.of(dev.natrecon.capture.Bound.ONE_SIDE_ENDPOINTS, notFollowed);
     }
 
     /** A private address as {@link dev.natrecon.correlate.Inside#leaksOnWan} says: RFC 1918/4193, or --inside. */

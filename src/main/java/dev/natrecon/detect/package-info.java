@@ -20,8 +20,11 @@
  * ({@link dev.natrecon.detect.FindingGroup}), ordered by severity then time, their instances together.
  *
  * <p>One capture of one side runs the same detectors ({@link dev.natrecon.detect.Detectors#oneSide}) plus the one
- * that reads what the far side reports of the mapping (Via received/rport, STUN) and the one that lists, per message,
- * the private Via, Contact and SDP addresses a party behind the NAT sent outside; {@link dev.natrecon.detect.OneSide}
- * keeps only the findings one side can support.
+ * that reads what the far side reports of the mapping (Via received/rport, STUN), the one that lists, per message,
+ * the private Via, Contact and SDP addresses a party behind the NAT sent outside, and the two that read a SIP ALG's
+ * traces in one side's SIP text (answers from outside naming the phone's own private address on the LAN side; a party
+ * behind a NAT sending its external address on the WAN side), each saying what one capture cannot tell apart;
+ * {@link dev.natrecon.detect.OneSide} keeps only the findings one side can support. The answered calls one capture
+ * holds no media of are one finding per rule ({@link dev.natrecon.detect.MedialessCalls}), not one per call.
  */
 package dev.natrecon.detect;

@@ -1,5 +1,6 @@
 package dev.natrecon.engine;
 
+import dev.natrecon.alg.sip.LinuxSipHelper;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.conntrack.EntryView;
 import dev.natrecon.conntrack.OneSideUdp;
@@ -45,10 +46,18 @@ import java.util.Map;
  */
 public final class OneSideTable implements AnalysisSink {
     /** The header's list of what one capture cannot show. */
-    public static final String CANNOT_SHOW = "TCP and ICMP entries (not listed); whether the SIP helper is attached "
-            + "(timeouts are plain UDP's: an attached helper sets the SIP flow's to sip_timeout, 3600 s); entries of "
+    public static final String CANNOT_SHOW = "TCP and ICMP entries (not listed); " + OneSideTable.HELPER_UNKNOWN
+            + "; entries of "
             + "packets this side does not show (dropped by the router, or seen on its other side only); NAT port "
             + "clashes; the original direction of an entry created before the capture began";
+    /**
+     * The helper's name as conntrack prints it ({@code helper=sip}, struct nf_conntrack_helper.name: the kernel logs it
+     * for nftables' {@code ct helper} of type "sip" on any port, lab sample helper-other-port).
+     */
+    static final String HELPER_NAME = "sip";
+    /** The part of {@link #CANNOT_SHOW} about the SIP helper when it is not given. */
+    static final String HELPER_UNKNOWN = "whether the SIP helper is attached (timeouts are plain UDP's: an attached "
+            + "helper sets the SIP flow's to sip_timeout, 3600 s; --sip-helper on says it is)";
     /**
      * Flows followed at most: a ticket capture shows a few hundred; past this many further flows are counted, not
      * listed (the bound keeps a scan's or a flood's state small).
@@ -112,6 +121,8 @@ public final class OneSideTable implements AnalysisSink {
         long firstNanos, deadlineNanos, timeoutNanos;
         int status;
         boolean alive;
+        /** The SIP helper is attached (given on, original dport one of its ports). */
+        boolean helper;
         /** The internal endpoint (WAN) or the external one (LAN) as the capture showed it; null while guessed. */
         String knownAddress;
         int knownPort = -1;
@@ -120,6 +131,8 @@ public final class OneSideTable implements AnalysisSink {
 
     private Side side;
     private final Timeouts timeouts;
+    private final ModelSettings.SipHelper sipHelper;
+    private final List<Integer> sipPorts;
     private final Inside inside;
     private final Key scratch = new Key();
     private final long[] timeout = new long[1];
@@ -136,8 +149,32 @@ public final class OneSideTable implements AnalysisSink {
      * ({@link VantagePoint}, every frame of one capture carries it).
      */
     public OneSideTable(Timeouts timeouts, Inside inside) {
+        this(timeouts, inside, ModelSettings.SipHelper.AUTO, List.of());
+    }
+
+    /**
+     * {@code sipHelper}: whether the SIP helper is attached, as given ({@code --sip-helper}, the case settings); one
+     * capture cannot tell, so only {@code ON} changes the timeouts: a UDP flow to one of {@code sipPorts} then takes
+     * the helper's timeout on every packet with data, as the model's helper sets it
+     * ({@link dev.natrecon.alg.sip.LinuxSipHelper#refreshSeconds}, nf_conntrack_sip.c sip_help_udp: sip_timeout).
+     */
+    public OneSideTable(Timeouts timeouts, Inside inside, ModelSettings.SipHelper sipHelper, List<Integer> sipPorts) {
         this.timeouts = timeouts;
         this.inside = inside;
+        this.sipHelper = sipHelper;
+        this.sipPorts = List.copyOf(sipPorts);
+    }
+
+    /** The header's list of what one capture cannot show, as the given SIP helper setting leaves it. */
+    public String cannotShow() {
+        return switch (sipHelper) {
+            case ON -> CANNOT_SHOW.replace(HELPER_UNKNOWN, "the SIP helper attached as given (udp dport "
+                    + sipPorts.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("none")
+                    + ": sip_timeout on every packet with data, as nf_conntrack_sip.c sip_help_udp sets it), not "
+                    + "shown by the capture");
+            case OFF -> CANNOT_SHOW.replace(HELPER_UNKNOWN, "no SIP helper, as given, not shown by the capture");
+            case AUTO -> CANNOT_SHOW;
+        };
     }
 
     @Override
@@ -177,6 +214,8 @@ public final class OneSideTable implements AnalysisSink {
         f.dstPort = s.dstPort;
         f.firstNanos = s.nanos;
         f.status = OneSideUdp.created(s.nanos, timeouts, timeout);
+        f.helper = sipHelper == ModelSettings.SipHelper.ON && sipPorts.contains(s.dstPort);
+        helperTimeout(f, s);
         f.alive = true;
         f.timeoutNanos = timeout[0];
         f.deadlineNanos = s.nanos + f.timeoutNanos;
@@ -188,9 +227,17 @@ public final class OneSideTable implements AnalysisSink {
         boolean original = s.srcHi == f.srcHi && s.srcLo == f.srcLo && s.srcPort == f.srcPort;
         int before = f.status;
         f.status = OneSideUdp.packet(f.status, f.firstNanos, s.nanos, original, timeouts, timeout);
+        helperTimeout(f, s);
         f.timeoutNanos = timeout[0];
         f.deadlineNanos = s.nanos + f.timeoutNanos;
         if (f.status != before) row(f, s.nanos, "UPDATE");
+    }
+
+    /** The SIP helper's timeout over the tracker's, for a flow it is attached to (the same policy as the model's). */
+    private void helperTimeout(Flow f, Seen s) {
+        if (!f.helper) return;
+        long seconds = LinuxSipHelper.refreshSeconds(ConntrackTuple.UDP, false, s.payloadLength > 0, timeouts);
+        if (seconds >= 0) timeout[0] = seconds * 1_000_000_000L;
     }
 
     private void destroy(Flow f) {
@@ -209,7 +256,8 @@ public final class OneSideTable implements AnalysisSink {
         ConntrackTuple orig = ConntrackTuple.ports(ConntrackTuple.UDP, f.srcHi, f.srcLo, f.dstHi, f.dstLo, f.srcPort,
                 f.dstPort);
         long left = destroyed ? -1 : Math.max(0, (f.deadlineNanos - t) / 1_000_000_000L);
-        return new EntryView(f.id, orig, orig.invert(), f.status, null, left, null, -1, -1, -1, -1, -1);
+        return new EntryView(f.id, orig, orig.invert(), f.status, null, left, f.helper ? HELPER_NAME : null, -1, -1, -1,
+                -1, -1);
     }
 
     /** What a SIP message tells of the endpoint this side cannot see. */

@@ -140,4 +140,23 @@ class OneCaptureCorpusTest {
         assertEquals(2, of(r, "nat.far_side_mapping").size(), of(r, "nat.far_side_mapping").toString());
         assertFalse(r.verdict().inconclusive());
     }
+
+    /**
+     * A SIPp load test captured without its media (771 calls): one finding per rule and cause says so, with the count
+     * and the first calls as evidence, instead of 771 findings per rule (and a detect.too_many_findings notice).
+     */
+    @Test
+    void loadTestWithoutMediaIsOneFindingPerRule() throws IOException {
+        RunResult r = run("sip/sipp_771calls_nsec.pcapng");
+        List<Finding> media = of(r, "rtp.call_media");
+        assertEquals(1, media.size(), media.toString());
+        assertEquals("771", media.get(0).details().get("calls"));
+        assertEquals("the capture", media.get(0).cause());
+        assertEquals(List.of(4L, 6L, 10L, 12L, 20L, 22L, 26L, 28L, 32L, 34L), media.get(0).frames("wan"));
+        List<Finding> none = of(r, "rtp.no_media_after_answer");
+        assertEquals(2, none.size(), none.toString());
+        // every call once: the few that lasted past the answer window, and the ones too short to judge
+        assertEquals(771, none.stream().mapToInt(f -> Integer.parseInt(f.details().get("calls"))).sum());
+        assertTrue(r.limits().stream().noneMatch(l -> l.id().equals("detect.too_many_findings")), r.limits().toString());
+    }
 }

@@ -117,4 +117,51 @@ class OneSideTableLabTest {
                 .findFirst().orElseThrow();
         assertTrue(listed.entry().timeoutSeconds() <= 110, listed.toString());
     }
+
+    /**
+     * {@code events} from a WAN capture alone with the SIP helper given ({@code --sip-helper on}, here the sample's
+     * case settings): every kernel UDP NEW/UPDATE of an entry with {@code helper=sip} that the table reproduces carries
+     * the kernel's timeout (sip_timeout, set on every packet with data by nf_conntrack_sip.c sip_help_udp, the model's
+     * policy: LinuxSipHelper.refreshSeconds) and the helper; without the setting the same rows carry plain UDP's.
+     */
+    @Test
+    void givenSipHelperSetsTheSignallingFlowsTimeout() throws IOException {
+        int compared = 0;
+        for (Path sample : OneSideLabTest.samples()) {
+            CaseSettings c = CaseSettings.load(sample.resolve("case.properties"));
+            ModelSettings m = c.inputs(ModelSettings.defaults()).model();
+            if (m.sipHelper() != ModelSettings.SipHelper.ON || !m.sipProtocols().contains(17)) continue;
+            OneSideTable on = new OneSideTable(m.timeouts(), Inside.privateRanges(), ModelSettings.SipHelper.ON,
+                    m.sipPorts());
+            OneSideTable unknown = new OneSideTable(m.timeouts(), Inside.privateRanges());
+            Analysis.run(AnalysisInputs.single(sample.resolve("wan.pcap"), "wan"), List.of(on, unknown));
+            List<OneSideTable.Row> rows = on.rows(), plain = unknown.rows();
+            for (String line : Files.readAllLines(sample.resolve("kernel-events.txt"))) {
+                KernelEntry k = line.isBlank() ? null : ConntrackText.entry(line);
+                if (k == null || !"udp".equals(k.protocol()) || "DESTROY".equals(k.event()) || !"sip".equals(k.helper())) {
+                    continue;
+                }
+                for (int i = 0; i < rows.size(); i++) {
+                    OneSideTable.Row r = rows.get(i);
+                    if (r.tag().equals(k.event()) && r.entry().reply().text().equals(k.reply().text())
+                            && r.entry().has(Status.ASSURED) == k.flags().contains("ASSURED")
+                            && Math.abs(r.nanos() - k.timestampNanos()) <= WINDOW_NANOS) {
+                        assertTrue(Math.abs(r.entry().timeoutSeconds() - k.timeoutSeconds()) <= 1,
+                                sample + ": " + r + " vs " + line);
+                        assertEquals("sip", r.entry().helper(), r.toString());
+                        // the same packet without the setting (its tag may differ: plain UDP's entry may have expired)
+                        for (OneSideTable.Row p : plain) {
+                            if (p.nanos() == r.nanos() && p.entry().reply().text().equals(r.entry().reply().text())) {
+                                assertTrue(p.entry().timeoutSeconds() <= 120 && p.entry().helper() == null,
+                                        "without the setting, plain UDP's timeouts: " + p);
+                            }
+                        }
+                        compared++;
+                        break;
+                    }
+                }
+            }
+        }
+        assertTrue(compared >= 80, compared + " helper events compared"); // measured: 86
+    }
 }

@@ -67,9 +67,17 @@ public final class LinuxSipHelper implements Helper {
      */
     @Override
     public long timeoutSeconds(ConntrackEntry master, boolean established, boolean hasData, Timeouts settings) {
+        return refreshSeconds(master.original().protocol(), established, hasData, settings);
+    }
+
+    /**
+     * {@link #timeoutSeconds}'s policy for an entry of {@code protocol} (6 TCP, 17 UDP) the helper is attached to,
+     * without the entry: also what a table built from one capture applies ({@code engine.OneSideTable}), so the two
+     * cannot drift apart. -1: the tracker's timeout stays.
+     */
+    public static long refreshSeconds(int protocol, boolean established, boolean hasData, Timeouts settings) {
         if (!hasData) return -1;
-        int proto = master.original().protocol();
-        return proto == UDP || proto == TCP && established ? settings.seconds(Timeouts.Key.SIP_TIMEOUT) : -1;
+        return protocol == UDP || protocol == TCP && established ? settings.seconds(Timeouts.Key.SIP_TIMEOUT) : -1;
     }
 
     /** sip_timeout (nf_conntrack_sip.c module parameter): what {@link #timeoutSeconds} sets. */
