@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 
@@ -25,6 +26,7 @@ final class RunCase implements Function<CaseTask, CaseOutcome> {
     private static final long serialVersionUID = 1L;
 
     private final String out;
+    private final boolean remoteOut;
     private final boolean force;
     private final boolean redact;
     private final long limitSeconds;
@@ -32,11 +34,13 @@ final class RunCase implements Function<CaseTask, CaseOutcome> {
     private final Map<String, String> hadoopConf;
 
     /**
-     * {@code out}: the batch's output folder (a local path: every executor writes there); {@code maxAttempts}: Spark's
-     * attempts per task ({@code spark.task.maxFailures}, 1 in plain local mode).
+     * {@code out}: the batch's output folder, a local path every executor writes, or a Hadoop URI
+     * ({@code remoteOut}: each case is written locally, then copied there and renamed into place, {@link RemoteOutput});
+     * {@code maxAttempts}: Spark's attempts per task ({@code spark.task.maxFailures}, 1 in plain local mode).
      */
-    RunCase(String out, boolean force, boolean redact, long limitSeconds, int maxAttempts, Map<String, String> hadoopConf) {
+    RunCase(String out, boolean remoteOut, boolean force, boolean redact, long limitSeconds, int maxAttempts, Map<String, String> hadoopConf) {
         this.out = out;
+        this.remoteOut = remoteOut;
         this.force = force;
         this.redact = redact;
         this.limitSeconds = limitSeconds;
@@ -62,7 +66,35 @@ final class RunCase implements Function<CaseTask, CaseOutcome> {
             return t.failed("did not finish in " + attempt + " attempts: each ran past the per-case time limit of "
                     + limitSeconds + " s or took its executor down (the executor logs say which); not run again", 0);
         }
-        Path outDir = Path.of(out);
+        if (!remoteOut) return runIn(t, Path.of(out), last);
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("natrecon-case");
+            FileSystem fs = RemoteOutput.fs(out, hadoopConf);
+            Path cases = work.resolve("cases");
+            Files.createDirectories(cases);
+            String refused = RemoteOutput.mirror(fs, out, t.name(), cases);
+            if (refused != null) return t.failed(refused, 0);
+            CaseOutcome o = runIn(t, work, last);
+            Path folder = cases.resolve(t.name());
+            if (!o.resumed() && Files.isRegularFile(folder.resolve(RemoteOutput.CASE_SUMMARY))) {
+                try {
+                    RemoteOutput.commit(fs, out, t.name(), folder);
+                } catch (IOException e) {
+                    return t.failed(RemoteOutput.casePath(out, t.name()) + ": cannot write the case's outputs ("
+                            + e.getMessage() + ")", o.durationSeconds());
+                }
+            }
+            return o;
+        } catch (IOException e) {
+            return t.failed(e);
+        } finally {
+            if (work != null) deleteTree(work);
+        }
+    }
+
+    /** Runs {@code t} into {@code outDir/cases/NAME} with batch's code, its archive members unpacked under outDir. */
+    private CaseOutcome runIn(CaseTask t, Path outDir, boolean last) {
         Path scratch = BatchRunner.scratchFolder(outDir);
         Path fetched = scratch.resolve("." + t.name() + ".fetch");
         try {

@@ -29,7 +29,8 @@ public final class SparkBatch {
     /**
      * {@code inputs}: paths or Hadoop URIs of folders, archives, manifests, captures; {@code output}: the batch's
      * folder, a local path (or {@code file:} URI) that the driver and every executor see (local mode: this machine's
-     * disk; a cluster: a shared mount); {@code caseSeconds}: the per-case time limit.
+     * disk; a cluster: a shared mount), or a Hadoop URI ({@code hdfs:}, {@code s3a:}: {@link RemoteOutput});
+     * {@code caseSeconds}: the per-case time limit.
      */
     public record Options(List<String> inputs, String output, boolean force, boolean redact, long caseSeconds) {
         public Options {
@@ -43,12 +44,19 @@ public final class SparkBatch {
 
     /** Runs the batch on {@code sc}; returns batch's result (its {@code exitStatus} is the job's). */
     public static BatchRunner.Result run(JavaSparkContext sc, Options o) throws IOException {
-        if (!HadoopFiles.local(o.output())) {
-            throw new IOException(o.output() + ": the output folder must be a path (or file: URI) on a file system the "
-                    + "driver and every executor mount; write to a shared mount and copy it to the object store after");
+        boolean remoteOut = !HadoopFiles.local(o.output());
+        java.util.Map<String, String> hadoop = HadoopFiles.settings(sc.hadoopConfiguration());
+        String out;
+        org.apache.hadoop.fs.FileSystem outFs = null;
+        if (remoteOut) {
+            out = o.output();
+            outFs = RemoteOutput.fs(out, hadoop);
+            RemoteOutput.prepare(outFs, out);
+        } else {
+            Path local = HadoopFiles.localPath(o.output()).toAbsolutePath().normalize();
+            BatchRunner.prepareOutput(local);
+            out = local.toString();
         }
-        Path out = HadoopFiles.localPath(o.output()).toAbsolutePath().normalize();
-        BatchRunner.prepareOutput(out);
         Path staging = Files.createTempDirectory("natrecon-staging");
         try {
             HadoopFiles.Staged staged = HadoopFiles.stage(o.inputs(), sc.hadoopConfiguration(), staging);
@@ -58,15 +66,22 @@ public final class SparkBatch {
                     .map(u -> new CaseDiscovery.Unmatched(staged.remote(u.file()), u.reason(), u.broken())).toList();
             List<CaseOutcome> rows = tasks.isEmpty() ? List.of()
                     : sc.parallelize(tasks, tasks.size())
-                    .map(new RunCase(out.toString(), o.force(), o.redact(), o.caseSeconds(), maxAttempts(sc.getConf()),
-                            HadoopFiles.settings(sc.hadoopConfiguration())))
+                    .map(new RunCase(out, remoteOut, o.force(), o.redact(), o.caseSeconds(), maxAttempts(sc.getConf()), hadoop))
                     .collect();
             BatchRunner.Result r = new BatchRunner.Result(new ArrayList<>(rows), unmatched);
-            BatchRunner.writeOutputs(out, r);
+            if (remoteOut) {
+                Path written = staging.resolve("outputs");
+                Files.createDirectories(written);
+                BatchRunner.writeOutputs(written, r);
+                RemoteOutput.put(outFs, out, written.resolve("summary.csv"));
+                RemoteOutput.put(outFs, out, written.resolve("index.html"));
+            } else {
+                BatchRunner.writeOutputs(Path.of(out), r);
+            }
             return r;
         } finally {
             deleteTree(staging);
-            BatchRunner.removeScratch(out);
+            if (!remoteOut) BatchRunner.removeScratch(Path.of(out));
         }
     }
 

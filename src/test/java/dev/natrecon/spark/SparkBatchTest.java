@@ -113,6 +113,42 @@ class SparkBatchTest {
     }
 
     @Test
+    void remoteInputsThroughTheHadoopFileSystemApiGiveTheSameJudgements() throws IOException {
+        List<Path> in = inputs();
+        Path local = tmp.resolve("out-local"), remote = tmp.resolve("out-remote");
+        BatchRunner.Result expected = SparkBatch.run(sc, options(in, local));
+        sc.hadoopConfiguration().set("fs." + RemoteTestFileSystem.SCHEME + ".impl", RemoteTestFileSystem.class.getName());
+        sc.hadoopConfiguration().set("fs." + RemoteTestFileSystem.SCHEME + ".impl.disable.cache", "true");
+        List<String> uris = in.stream().map(p -> RemoteTestFileSystem.SCHEME + "://" + p.toAbsolutePath()).toList();
+        // the output folder on the "remote" file system too: each case written locally, copied there, renamed
+        String remoteOut = RemoteTestFileSystem.SCHEME + "://" + remote.toAbsolutePath();
+        SparkBatch.Options remotely = new SparkBatch.Options(uris, remoteOut, false, true, SparkBatch.DEFAULT_CASE_SECONDS);
+        BatchRunner.Result got = SparkBatch.run(sc, remotely);
+        assertEquals(expected.cases().size(), got.cases().size());
+        for (int i = 0; i < expected.cases().size(); i++) {
+            CaseOutcome e = expected.cases().get(i), g = got.cases().get(i);
+            assertEquals(List.of(e.name(), e.status(), e.verdict(), e.reasons(), e.rule(), e.inputsSha256(), e.packets(), e.counts()),
+                    List.of(g.name(), g.status(), g.verdict(), g.reasons(), g.rule(), g.inputsSha256(), g.packets(), g.counts()));
+            // named as the remote files they are: testfs:/tmp/.../mixed.tgz!tickets/junk.pcap
+            assertEquals(e.origin(), g.origin().replace(RemoteTestFileSystem.SCHEME + ":", ""), g.origin());
+            assertTrue(g.origin().startsWith(RemoteTestFileSystem.SCHEME + ":/"), g.origin());
+            assertEquals(e.error(), g.error().replace(RemoteTestFileSystem.SCHEME + ":", ""));
+        }
+        assertEquals(expected.unmatched(), got.unmatched());
+        assertEquals(tree(local.resolve("cases")).keySet(), tree(remote.resolve("cases")).keySet(), "the same case files");
+        assertEquals(rows(local.resolve("summary.csv")).size(), rows(remote.resolve("summary.csv")).size());
+        assertTrue(Files.isRegularFile(remote.resolve("index.html")));
+        try (Stream<Path> s = Files.list(remote.resolve("cases"))) {
+            assertEquals(List.of(), s.filter(x -> x.getFileName().toString().startsWith(".")).toList(), "no temporary folders");
+        }
+
+        Map<String, FileTime> before = finishedSummaries(remote);
+        BatchRunner.Result again = SparkBatch.run(sc, remotely);
+        for (CaseOutcome c : again.cases()) assertEquals(!c.failed(), c.resumed(), c.name());
+        assertEquals(before, finishedSummaries(remote), "finished case folders untouched");
+    }
+
+    @Test
     void aJobKilledMidRunIsCompletedByARestartWithoutTouchingFinishedCases() throws Exception {
         Path in = tmp.resolve("in");
         Files.createDirectories(in.resolve("a-small"));
