@@ -70,6 +70,12 @@ public final class SparkBatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Severity threshold = AnalyzeCommand.threshold(failOn, spec.commandLine());
+        try {
+            Class.forName("org.apache.spark.SparkConf", false, SparkBatchCommand.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IOException("Apache Spark 3.5 is not on the class path: run this class with spark-submit "
+                    + "(README, Batch on Apache Spark)", e);
+        }
         if (caseSeconds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--case-time-limit must be at least 1");
         SparkConf conf = new SparkConf().setAppName("natrecon batch");
         if (master != null) conf.setMaster(master);
