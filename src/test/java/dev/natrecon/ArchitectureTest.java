@@ -27,18 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchitectureTest {
     static final Path MAIN = Path.of("src/main/java/dev/natrecon");
     static final Map<String, List<String>> FORBIDDEN = Map.ofEntries(
-            Map.entry("capture", List.of("decode", "reassembly", "correlate", "conntrack", "engine", "report", "detect", "batch", "cli", "media")),
-            Map.entry("decode", List.of("reassembly", "correlate", "conntrack", "engine", "report", "detect", "batch", "cli", "media")),
-            Map.entry("reassembly", List.of("correlate", "conntrack", "engine", "report", "detect", "batch", "cli", "media")),
-            Map.entry("correlate", List.of("engine", "report", "detect", "batch", "cli", "media")),
-            Map.entry("conntrack", List.of("correlate", "engine", "report", "detect", "batch", "cli", "alg", "media")),
-            Map.entry("alg", List.of("correlate", "engine", "report", "detect", "batch", "cli", "media")),
-            Map.entry("detect", List.of("engine", "report", "batch", "cli")),
-            Map.entry("engine", List.of("batch", "cli", "report")),
-            Map.entry("batch", List.of("cli")),
-            Map.entry("report", List.of("batch", "cli")),
+            Map.entry("capture", List.of("decode", "reassembly", "correlate", "conntrack", "engine", "report", "detect", "batch", "cli", "media", "spark")),
+            Map.entry("decode", List.of("reassembly", "correlate", "conntrack", "engine", "report", "detect", "batch", "cli", "media", "spark")),
+            Map.entry("reassembly", List.of("correlate", "conntrack", "engine", "report", "detect", "batch", "cli", "media", "spark")),
+            Map.entry("correlate", List.of("engine", "report", "detect", "batch", "cli", "media", "spark")),
+            Map.entry("conntrack", List.of("correlate", "engine", "report", "detect", "batch", "cli", "alg", "media", "spark")),
+            Map.entry("alg", List.of("correlate", "engine", "report", "detect", "batch", "cli", "media", "spark")),
+            Map.entry("detect", List.of("engine", "report", "batch", "cli", "spark")),
+            Map.entry("engine", List.of("batch", "cli", "report", "spark")),
+            Map.entry("batch", List.of("cli", "spark")),
+            Map.entry("report", List.of("batch", "cli", "spark")),
             // media: RTP/RTCP statistics from decoded frames; the engine feeds it, detectors and reports read it
-            Map.entry("media", List.of("conntrack", "alg", "engine", "report", "detect", "batch", "cli")));
+            Map.entry("media", List.of("conntrack", "alg", "engine", "report", "detect", "batch", "cli", "spark")),
+            // the Spark job: only the CLI's SparkBatchCommand starts it, and it never prints
+            Map.entry("spark", List.of("cli")));
 
     static List<Path> sources() throws IOException {
         try (Stream<Path> s = Files.walk(MAIN)) {

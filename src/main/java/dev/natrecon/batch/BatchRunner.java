@@ -100,10 +100,8 @@ public final class BatchRunner {
 
     public static Result run(List<Path> inputs, Options o, BatchListener listener) throws IOException {
         CaseDiscovery.Found found = CaseDiscovery.find(inputs);
-        Path cases = casesFolder(o.out());
-        FolderSwap.removeLeftovers(cases, null);
-        Path scratch = o.out().resolve(".scratch");
-        FolderSwap.deleteTree(scratch);
+        Path cases = prepareOutput(o.out());
+        Path scratch = scratchFolder(o.out());
         Run run = new Run(cases, o, listener, found.cases().size());
         try {
             Map<Container, List<CaseSpec>> streamed = new LinkedHashMap<>();
@@ -134,8 +132,35 @@ public final class BatchRunner {
             ordered.add(out != null ? out : failed(c, "", "the case did not finish (internal error; please report this)", 0));
         }
         Result result = new Result(ordered, found.unmatched());
-        BatchOutputs.write(o.out(), result);
+        writeOutputs(o.out(), result);
         return result;
+    }
+
+    /**
+     * Makes {@code OUT/cases} ready for a run: created (see {@link #casesFolder}), the temporary folders a killed run
+     * left there removed, and the scratch folder of unpacked members ({@link #scratchFolder}) emptied; returns
+     * {@code OUT/cases}. Whatever runs the cases (this runner, the Spark job) starts with this.
+     */
+    public static Path prepareOutput(Path out) throws IOException {
+        Path cases = casesFolder(out);
+        FolderSwap.removeLeftovers(cases, null);
+        FolderSwap.deleteTree(scratchFolder(out));
+        return cases;
+    }
+
+    /** Where a run over {@code out} unpacks archive members: {@code OUT/.scratch}, a case's under its name. */
+    public static Path scratchFolder(Path out) {
+        return out.resolve(".scratch");
+    }
+
+    /** Removes the scratch folder of a finished run. */
+    public static void removeScratch(Path out) {
+        FolderSwap.deleteQuietly(scratchFolder(out));
+    }
+
+    /** Writes {@code OUT/summary.csv} and {@code OUT/index.html} for {@code r} (each written whole, then renamed). */
+    public static void writeOutputs(Path out, Result r) throws IOException {
+        BatchOutputs.write(out, r);
     }
 
     /**
@@ -232,7 +257,8 @@ public final class BatchRunner {
                 got.put(s, new TreeMap<>());
                 for (String m : s.members()) byMember.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
             }
-            Path dir = scratch.resolve("stream-" + Integer.toHexString(System.identityHashCode(c)));
+            // hidden: a case name never starts with '.', so this cannot meet a case's own scratch folder
+            Path dir = scratch.resolve(".stream-" + Integer.toHexString(System.identityHashCode(c)));
             Throwable failure = null;
             try {
                 c.stream(byMember.keySet(), dir, options.limits(), new Container.Extracted() {
@@ -243,17 +269,23 @@ public final class BatchRunner {
                             FolderSwap.deleteQuietly(file); // every case that needed it has failed already
                             return;
                         }
+                        boolean shared = byMember.get(member).size() > 1;
                         for (CaseSpec s : byMember.get(member)) {
                             Map<String, Path> files = got.get(s);
                             if (files == null) continue; // failed already
-                            files.put(member, file);
+                            // at SCRATCH/NAME/member, as a zip's member is: a case's report names the same copy
+                            // whichever runner unpacked it (CaseTask)
+                            files.put(member, shared ? file : moveInto(file, scratch.resolve(s.name()), member));
                             used.merge(s, size, Long::sum);
                             if (files.size() < s.members().size()) continue;
                             got.remove(s);
                             // a member two cases share is left for the other one
-                            submit(s, () -> files, done -> files.forEach((m, p) -> {
-                                if (byMember.get(m).size() == 1) FolderSwap.deleteQuietly(p);
-                            }));
+                            submit(s, () -> files, done -> {
+                                files.forEach((m, p) -> {
+                                    if (byMember.get(m).size() == 1) FolderSwap.deleteQuietly(p);
+                                });
+                                FolderSwap.deleteQuietly(scratch.resolve(s.name()));
+                            });
                         }
                     }
 
@@ -297,6 +329,13 @@ public final class BatchRunner {
                 }
             }
         }
+    }
+
+    /** {@code file} moved to {@code dir/member} (the member's folders made). */
+    static Path moveInto(Path file, Path dir, String member) throws IOException {
+        Path target = Archives.target(dir, member);
+        Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 
     /** Runs one case whose files are at hand (or skips it when its report is complete and its inputs unchanged). */
@@ -428,7 +467,11 @@ public final class BatchRunner {
     }
 
     static CaseOutcome failed(CaseSpec c, String hash, String msg, double seconds) {
-        return new CaseOutcome(c.name(), "failed", "", "", "", c.rule(), c.origin(), hash, seconds, 0, 0, Map.of(), "",
+        return failed(c.name(), c.rule(), c.origin(), hash, msg, seconds);
+    }
+
+    static CaseOutcome failed(String name, String rule, String origin, String hash, String msg, double seconds) {
+        return new CaseOutcome(name, "failed", "", "", "", rule, origin, hash, seconds, 0, 0, Map.of(), "",
                 msg.replace('\n', ' ').replace('\r', ' '), "", false);
     }
 

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public record CaseOutcome(String name, String status, String verdict, String reasons, String worstFinding, String rule, String origin, String inputsSha256,
                           double durationSeconds, long packets, int findings, Map<String, Integer> counts, String top,
-                          String error, String report, boolean resumed) {
+                          String error, String report, boolean resumed)
+        implements java.io.Serializable {
     public CaseOutcome {
         counts = Map.copyOf(counts);
     }

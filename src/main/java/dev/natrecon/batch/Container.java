@@ -16,6 +16,9 @@ interface Container extends Closeable {
     /** What the user named ("captures/", "tickets.tgz"). */
     String label();
 
+    /** Where the folder or archive is read from on this machine. */
+    Path path();
+
     /** Every regular file with a safe name, in a stable order (name order for folders, archive order otherwise). */
     List<String> members() throws IOException;
 

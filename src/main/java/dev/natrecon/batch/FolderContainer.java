@@ -20,14 +20,26 @@ import java.util.Set;
  */
 class FolderContainer extends ListingContainer {
     private final Path root;
+    private final String label;
 
     FolderContainer(Path root) {
+        this(root, root.toString());
+    }
+
+    /** A folder read at {@code root} but named {@code label} (a copy of a folder kept elsewhere). */
+    FolderContainer(Path root, String label) {
         this.root = root;
+        this.label = label;
     }
 
     @Override
     public String label() {
-        return root.toString();
+        return label;
+    }
+
+    @Override
+    public Path path() {
+        return root;
     }
 
     @Override

@@ -24,17 +24,29 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  */
 final class TarContainer extends ListingContainer {
     private final Path path;
+    private final String label;
     private final boolean gzip;
 
     TarContainer(Path path) {
+        this(path, path.toString());
+    }
+
+    /** A tar read at {@code path} but named {@code label} (a local copy of an archive kept elsewhere). */
+    TarContainer(Path path, String label) {
         this.path = path;
+        this.label = label;
         String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
         this.gzip = n.endsWith(".gz") || n.endsWith(".tgz");
     }
 
     @Override
     public String label() {
-        return path.toString();
+        return label;
+    }
+
+    @Override
+    public Path path() {
+        return path;
     }
 
     /** Counts the archive's bytes read, so a member's expansion can be measured against what it weighs. */
@@ -70,7 +82,7 @@ final class TarContainer extends ListingContainer {
             return new Opened(new TarArchiveInputStream(gzip ? new GzipCompressorInputStream(in, true) : in), raw);
         } catch (IOException | RuntimeException e) {
             in.close();
-            throw new IOException(path + ": not a readable " + (gzip ? "tar.gz" : "tar") + " archive (" + e.getMessage() + ")", e);
+            throw new IOException(label + ": not a readable " + (gzip ? "tar.gz" : "tar") + " archive (" + e.getMessage() + ")", e);
         }
     }
 
@@ -124,7 +136,7 @@ final class TarContainer extends ListingContainer {
     }
 
     private String damage(TarArchiveInputStream tar, Exception e) {
-        return path + ": archive is damaged after " + tar.getBytesRead() + " bytes (" + e.getMessage() + ")";
+        return label + ": archive is damaged after " + tar.getBytesRead() + " bytes (" + e.getMessage() + ")";
     }
 
     private TarArchiveEntry next(TarArchiveInputStream tar) throws Damaged {
@@ -159,12 +171,12 @@ final class TarContainer extends ListingContainer {
                 Path target = Archives.target(scratch, name);
                 long start = o.raw().count;
                 try {
-                    Extraction.copy(tar, target, path + "!" + name, () -> o.raw().count - start, sink.budget(name), limits);
+                    Extraction.copy(tar, target, label + "!" + name, () -> o.raw().count - start, sink.budget(name), limits);
                 } catch (Extraction.TooLarge x) {
                     sink.failed(name, x);
                     continue;
                 } catch (IOException | RuntimeException x) {
-                    throw new IOException(path + "!" + name + ": cannot be extracted (" + x.getMessage() + ")", x);
+                    throw new IOException(label + "!" + name + ": cannot be extracted (" + x.getMessage() + ")", x);
                 }
                 sink.member(name, target);
             }

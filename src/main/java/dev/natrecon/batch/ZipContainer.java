@@ -21,22 +21,34 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  */
 final class ZipContainer extends ListingContainer {
     private final Path path;
+    private final String label;
     private final ZipFile zip;
     private final long archiveBytes;
 
     ZipContainer(Path path) throws IOException {
+        this(path, path.toString());
+    }
+
+    /** A zip read at {@code path} but named {@code label} (a local copy of an archive kept elsewhere). */
+    ZipContainer(Path path, String label) throws IOException {
         this.path = path;
+        this.label = label;
         try {
             this.zip = ZipFile.builder().setPath(path).get();
             this.archiveBytes = Files.size(path);
         } catch (IOException | RuntimeException e) {
-            throw new IOException(path + ": not a readable zip archive (" + e.getMessage() + ")", e);
+            throw new IOException(label + ": not a readable zip archive (" + e.getMessage() + ")", e);
         }
     }
 
     @Override
     public String label() {
-        return path.toString();
+        return label;
+    }
+
+    @Override
+    public Path path() {
+        return path;
     }
 
     @Override
@@ -65,16 +77,16 @@ final class ZipContainer extends ListingContainer {
         long used = 0;
         for (String m : members) {
             ZipArchiveEntry e = zip.getEntry(m);
-            if (e == null) throw new IOException(path + ": no member " + m);
+            if (e == null) throw new IOException(label + ": no member " + m);
             Path target = Archives.target(scratch, m);
             // the declared compressed size can lie too: never more than the archive weighs
             long compressed = e.getCompressedSize() < 0 ? archiveBytes : Math.min(e.getCompressedSize(), archiveBytes);
             try (InputStream in = zip.getInputStream(e)) {
-                used += Extraction.copy(in, target, path + "!" + m, () -> compressed, limits.perCase() - used, limits);
+                used += Extraction.copy(in, target, label + "!" + m, () -> compressed, limits.perCase() - used, limits);
             } catch (Extraction.TooLarge x) {
                 throw x;
             } catch (IOException | RuntimeException x) {
-                throw new IOException(path + "!" + m + ": cannot be extracted (" + x.getMessage() + ")", x);
+                throw new IOException(label + "!" + m + ": cannot be extracted (" + x.getMessage() + ")", x);
             }
             out.put(m, target);
         }

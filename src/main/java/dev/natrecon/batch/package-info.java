@@ -12,6 +12,10 @@
  * ({@link dev.natrecon.batch.FolderSwap}, also used by {@code analyze}). Whatever fails inside one case, including
  * running out of memory, fails that case only.
  *
+ * <p>A case as plain serialisable data ({@link dev.natrecon.batch.CaseTask}) is what the Spark job
+ * ({@code dev.natrecon.spark}) ships to its workers: they unpack and run it with this package's own code, so a case
+ * folder and its summary row are the same whichever runs it.
+ *
  * <p>Owns: containers (a folder or an archive read in place), case discovery and its naming rules, the batch's
  * output folder layout and resumption, the write-then-swap of an analysis folder. Must not touch: per-packet logic (it calls the engine once per case), the
  * console (it reports progress through {@link dev.natrecon.batch.BatchListener}; the CLI renders it).

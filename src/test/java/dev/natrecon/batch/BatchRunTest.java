@@ -30,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * A batch over an archive that mixes good cases with a corrupt capture, a truncated gzip and an unpaired file; the
  * same as a zip; a rerun that skips what is done; and a batch killed midway that a rerun finishes.
  */
-class BatchRunTest {
+public class BatchRunTest {
     @TempDir
     Path tmp;
 
     static final Path SAMPLES = Path.of("samples");
 
     /** Archive members: two lab sample folders (their expected/ outputs left out) and the troublemakers. */
-    static Map<String, byte[]> mixedMembers() throws IOException {
+    public static Map<String, byte[]> mixedMembers() throws IOException {
         Map<String, byte[]> m = sampleMembers("tickets/");
         m.put("tickets/junk.pcap", "this is no capture".repeat(50).getBytes());
         byte[] gz = gzip(Files.readAllBytes(SAMPLES.resolve("baseline/lan.pcap")));
@@ -48,7 +48,7 @@ class BatchRunTest {
     }
 
     /** The two lab sample folders baseline and leaked-private-source under {@code prefix} (their expected/ left out). */
-    static Map<String, byte[]> sampleMembers(String prefix) throws IOException {
+    public static Map<String, byte[]> sampleMembers(String prefix) throws IOException {
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (String sample : List.of("baseline", "leaked-private-source")) {
             try (Stream<Path> s = Files.list(SAMPLES.resolve(sample))) {
@@ -68,7 +68,7 @@ class BatchRunTest {
         return b.toByteArray();
     }
 
-    static void tgz(Path file, Map<String, byte[]> members) throws IOException {
+    public static void tgz(Path file, Map<String, byte[]> members) throws IOException {
         try (OutputStream out = Files.newOutputStream(file);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -82,7 +82,7 @@ class BatchRunTest {
         }
     }
 
-    static void zip(Path file, Map<String, byte[]> members) throws IOException {
+    public static void zip(Path file, Map<String, byte[]> members) throws IOException {
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
             for (Map.Entry<String, byte[]> e : members.entrySet()) {
                 z.putNextEntry(new ZipEntry(e.getKey()));
