@@ -99,6 +99,17 @@ final class BenchCommand implements Callable<Integer> {
             + "of the same files")
     boolean gzip;
 
+    @Option(names = "--costs", description = "run one 'analyze' in this process with its default outputs and print "
+            + "where its time went: per stage of the replay, per output writer and per detector (on the generated "
+            + "pair, or on --lan/--wan)")
+    boolean costs;
+
+    @Option(names = "--lan", paramLabel = "FILE", description = "with --costs: this LAN capture instead of a generated one")
+    Path costsLan;
+
+    @Option(names = "--wan", paramLabel = "FILE", description = "with --costs: this WAN capture instead of a generated one")
+    Path costsWan;
+
     @Option(names = "--skip-timing", description = "skip the timed phases (with --memory-check: only the memory check)")
     boolean skipTiming;
 
@@ -129,13 +140,30 @@ final class BenchCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--phases: " + e.getMessage());
             }
         }
+        if (!costs && costsLan != null | costsWan != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lan and --wan are for --costs");
+        }
         boolean tempDir = dir == null;
         Path base = tempDir ? Files.createTempDirectory("natrecon-bench-") : dir;
         Files.createDirectories(base);
         printEnvironment();
         List<Path> created = new ArrayList<>();
         try {
-            if (whole) {
+            if (costs) {
+                if ((costsLan == null) != (costsWan == null)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--lan and --wan go together");
+                }
+                Path lan = costsLan, wan = costsWan;
+                if (lan == null) {
+                    SyntheticNatCaptures.Result gen = generate(base, seconds, "bench", created);
+                    lan = gen.lan();
+                    wan = gen.wan();
+                }
+                Path caseDir = base.resolve("scratch").resolve("costs-case");
+                Files.createDirectories(caseDir.getParent());
+                CostTable.run(out, lan, wan, caseDir);
+                Throughput.deleteTree(caseDir);
+            } else if (whole) {
                 SyntheticNatCaptures.Result gen = generate(base, seconds, "bench", created);
                 try {
                     new WholeBench(out).run(gen, base, gzip, created);

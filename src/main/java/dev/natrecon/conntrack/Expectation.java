@@ -37,6 +37,8 @@ public final class Expectation {
     long deadlineNanos;
     long timerSeq;
     boolean inTable;
+    /** ExpectationTable's bucket (its destination when inserted). */
+    Object tableBucket;
 
     public Expectation(ConntrackEntry master, int klass, String className, int protocol, boolean srcAny, long srcHi,
                        long srcLo, long dstHi, long dstLo, int dstPort, String helper) {

@@ -30,8 +30,19 @@ public final class PacketMatcher {
     private final Inside inside;
     private final long[] spanStart = new long[2];
     private final long[] spanEnd = new long[2];
-    /** Packets waiting for a counterpart, chained per key through {@link Seen#nextSameKey}, both sides together. */
-    private final LongMap<Seen> pending = new LongMap<>();
+    /**
+     * Per side (LAN, WAN): packets waiting for a counterpart, by key, each the head (oldest) of a chain through
+     * {@link Seen#nextSameKey} in arrival order. A walk of one chain holding both sides made every packet cost the
+     * whole window's packets of its key (thousands of identical keepalive payloads: quadratic).
+     */
+    @SuppressWarnings("unchecked")
+    private final LongMap<Seen>[] pending = new LongMap[] {new LongMap<Seen>(), new LongMap<Seen>()};
+    /**
+     * Per side: the same packets by key, addresses and TTL ({@link #hopKey}), chained through
+     * {@link Seen#nextSameHop}, where a copy routed back out of its interface finds the packet it copies.
+     */
+    @SuppressWarnings("unchecked")
+    private final LongMap<Seen>[] hops = new LongMap[] {new LongMap<Seen>(), new LongMap<Seen>()};
     private final ArrayDeque<Seen> waiting = new ArrayDeque<>();
     private final ArrayDeque<Seen> output = new ArrayDeque<>();
     private final ArrayDeque<Seen> pool = new ArrayDeque<>();
@@ -151,46 +162,42 @@ public final class PacketMatcher {
             drain();
             return;
         }
-        // One chain per key holds the waiting packets of both sides; take the nearest of the other side's.
-        Seen head = pending.get(s.key);
-        Seen best = null, bestPrev = null, prev = null, tail = null;
-        long bestDistance = Long.MAX_VALUE;
-        for (Seen c = head; c != null; prev = c, c = c.nextSameKey) {
-            tail = c;
-            if (c.side == s.side) continue;
-            long d = Math.abs(s.nanos - c.nanos);
-            if (d <= windowNanos && d < bestDistance) {
-                best = c;
-                bestPrev = prev;
-                bestDistance = d;
-            }
-        }
-        if (best != null) {
-            unlink(best, bestPrev);
+        // One chain per key and side holds the waiting packets in arrival order, which is time order (the merged
+        // stream never goes back in time): the nearest of the other side's is the newest, the first of its equal times.
+        Seen best = newestRunStart(pending[1 - s.side.ordinal()].get(s.key));
+        if (best != null && s.nanos - best.nanos <= windowNanos) {
+            unlink(best);
             pair(s, best);
             drain();
             return;
         }
-        // the same packet again on the same side, one hop later: routed back out of the interface it came in on
-        prev = null;
-        for (Seen c = head; c != null; prev = c, c = c.nextSameKey) {
-            if (c.side == s.side && c.ttl == s.ttl + 1 && s.nanos - c.nanos <= ROUTED_BACK_NANOS
-                    && c.srcHi == s.srcHi && c.srcLo == s.srcLo && c.dstHi == s.dstHi && c.dstLo == s.dstLo) {
-                unlink(c, prev);
-                c.outcome = s.outcome = Outcome.ROUTED_BACK;
-                c.resolved = s.resolved = true;
-                s.routedBackCopy = true;
-                copyCounterpart(c, s);
-                copyCounterpart(s, c);
-                drain();
-                return;
+        // the same packet again on the same side, one hop later: routed back out of the interface it came in on;
+        // the oldest such copy within ROUTED_BACK_NANOS (its own chain: same key, addresses and TTL)
+        int side = s.side.ordinal();
+        Seen routedBack = null;
+        Seen hopHead = hops[side].get(hopKey(s.key, s, s.ttl + 1));
+        if (hopHead != null) {
+            for (Seen c = hopHead.prevSameHop; ; c = c.prevSameHop) {
+                if (s.nanos - c.nanos > ROUTED_BACK_NANOS) break;
+                if (c.key == s.key && c.ttl == s.ttl + 1 && c.srcHi == s.srcHi && c.srcLo == s.srcLo
+                        && c.dstHi == s.dstHi && c.dstLo == s.dstLo) {
+                    routedBack = c;
+                }
+                if (c == hopHead) break;
             }
         }
-        if (head == null) {
-            pending.put(s.key, s);
-        } else {
-            tail.nextSameKey = s;
+        if (routedBack != null) {
+            Seen c = routedBack;
+            unlink(c);
+            c.outcome = s.outcome = Outcome.ROUTED_BACK;
+            c.resolved = s.resolved = true;
+            s.routedBackCopy = true;
+            copyCounterpart(c, s);
+            copyCounterpart(s, c);
+            drain();
+            return;
         }
+        append(s);
         s.inWaiting = true;
         waiting.addLast(s);
     }
@@ -210,13 +217,119 @@ public final class PacketMatcher {
         return output.size();
     }
 
-    private void unlink(Seen c, Seen prev) {
-        if (prev == null) {
-            pending.put(c.key, c.nextSameKey);
+    /**
+     * The oldest of the newest equal-time run of the chain at {@code head} (null for none): the nearest in time to a
+     * later packet, and among equally near ones the first that arrived. The tail remembers where its run starts; when
+     * that packet has left the chain meanwhile (and was not replaced, see {@link #unlink}), the run is walked.
+     */
+    private static Seen newestRunStart(Seen head) {
+        if (head == null) return null;
+        Seen tail = head.prevSameKey;
+        Seen r = tail.runStart;
+        if (r != null && r.sequence == tail.runStartSequence && r.prevSameKey != null && r.nanos == tail.nanos) {
+            return r;
+        }
+        Seen c = tail;
+        while (c != head && c.prevSameKey.nanos == c.nanos) c = c.prevSameKey;
+        tail.runStart = c;
+        tail.runStartSequence = c.sequence;
+        return c;
+    }
+
+    /** Same key, same addresses and this TTL: the chain where a routed-back copy looks for the packet it copies. */
+    private static long hopKey(long key, Seen s, int ttl) {
+        long h = MatchKeys.mix(key ^ s.srcHi * 31 ^ s.srcLo);
+        h = MatchKeys.mix(h ^ s.dstHi * 17 ^ s.dstLo ^ (long) ttl << 56);
+        return h == 0 ? 1 : h;
+    }
+
+    /**
+     * Appends {@code s} (waiting) to its side's chain for its key and to its chain for key, addresses and TTL. Each
+     * chain is doubly linked in arrival order; its head (oldest, the map's value) links back to its tail (newest).
+     */
+    private void append(Seen s) {
+        int side = s.side.ordinal();
+        LongMap<Seen> chains = pending[side];
+        Seen head = chains.get(s.key);
+        s.nextSameKey = null;
+        if (head == null) {
+            s.prevSameKey = s;
+            chains.put(s.key, s);
+            s.runStart = s;
         } else {
-            prev.nextSameKey = c.nextSameKey;
+            Seen tail = head.prevSameKey;
+            tail.nextSameKey = s;
+            s.prevSameKey = tail;
+            head.prevSameKey = s;
+            s.runStart = tail.nanos == s.nanos && tail.runStart != null ? tail.runStart : s;
+        }
+        s.runStartSequence = s.runStart.sequence;
+        s.hopKey = hopKey(s.key, s, s.ttl);
+        Seen hopHead = hops[side].get(s.hopKey);
+        s.nextSameHop = null;
+        if (hopHead == null) {
+            s.prevSameHop = s;
+            hops[side].put(s.hopKey, s);
+        } else {
+            Seen tail = hopHead.prevSameHop;
+            tail.nextSameHop = s;
+            s.prevSameHop = tail;
+            hopHead.prevSameHop = s;
+        }
+    }
+
+    /** Takes {@code c} out of both its chains. */
+    private void unlink(Seen c) {
+        int side = c.side.ordinal();
+        LongMap<Seen> chains = pending[side];
+        Seen head = chains.get(c.key);
+        Seen next = c.nextSameKey;
+        Seen tail = head.prevSameKey;
+        // the run's next packet starts it now (a run is contiguous: the next one of equal time is in it)
+        if (tail.runStart == c && tail.runStartSequence == c.sequence && next != null && next.nanos == c.nanos) {
+            tail.runStart = next;
+            tail.runStartSequence = next.sequence;
+        }
+        if (c == head) {
+            if (next == null) {
+                chains.remove(c.key);
+            } else {
+                next.prevSameKey = c.prevSameKey;
+                chains.put(c.key, next);
+            }
+        } else {
+            Seen prev = c.prevSameKey;
+            prev.nextSameKey = next;
+            if (next == null) {
+                head.prevSameKey = prev;
+            } else {
+                next.prevSameKey = prev;
+            }
         }
         c.nextSameKey = null;
+        c.prevSameKey = null;
+        c.runStart = null;
+        LongMap<Seen> hopChains = hops[side];
+        Seen hopHead = hopChains.get(c.hopKey);
+        Seen hopNext = c.nextSameHop;
+        if (c == hopHead) {
+            if (hopNext == null) {
+                hopChains.remove(c.hopKey);
+            } else {
+                hopNext.prevSameHop = c.prevSameHop;
+                hopChains.put(c.hopKey, hopNext);
+            }
+        } else {
+            Seen prev = c.prevSameHop;
+            prev.nextSameHop = hopNext;
+            if (hopNext == null) {
+                hopHead.prevSameHop = prev;
+            } else {
+                hopNext.prevSameHop = prev;
+            }
+        }
+        c.nextSameHop = null;
+        c.prevSameHop = null;
     }
 
     private void pair(Seen a, Seen b) {
@@ -274,13 +387,7 @@ public final class PacketMatcher {
             if (now != Long.MAX_VALUE && now - s.nanos <= windowNanos) break;
             waiting.pollFirst();
             s.inWaiting = false;
-            Seen prev = null;
-            for (Seen c = pending.get(s.key); c != null; prev = c, c = c.nextSameKey) {
-                if (c == s) {
-                    unlink(c, prev);
-                    break;
-                }
-            }
+            unlink(s);
             s.outcome = unmatchedOutcome(s);
             s.resolved = true;
         }

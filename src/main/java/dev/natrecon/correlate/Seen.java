@@ -73,6 +73,15 @@ public final class Seen {
     public long counterpartDeltaNanos;
     /** Next pending packet with the same key on the same side. */
     Seen nextSameKey;
+    /** Previous (older) one; the oldest's is the newest of its chain (PacketMatcher's chains are circular that way). */
+    Seen prevSameKey;
+    /** PacketMatcher: where this packet's equal-time run of its chain started when it was appended, and its sequence. */
+    Seen runStart;
+    long runStartSequence;
+    /** PacketMatcher's chain of the same key, addresses and TTL. */
+    long hopKey;
+    Seen nextSameHop;
+    Seen prevSameHop;
     boolean inWaiting;
     boolean emitted;
 
@@ -84,6 +93,10 @@ public final class Seen {
         cpSrcPort = cpDstPort = cpLength = 0;
         counterpartDeltaNanos = 0;
         nextSameKey = null;
+        prevSameKey = null;
+        runStart = null;
+        nextSameHop = null;
+        prevSameHop = null;
         inWaiting = false;
         emitted = false;
         key = 0;

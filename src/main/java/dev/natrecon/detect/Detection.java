@@ -39,6 +39,11 @@ public final class Detection {
     private final java.util.Map<String, Long> notKept = new java.util.TreeMap<>();
     private final java.util.Map<String, Long> notListed = new java.util.TreeMap<>();
     private final java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit = new java.util.EnumMap<>(dev.natrecon.capture.Bound.class);
+    /** {@link #meter}: the clock, and per detector its per-packet/event and finish nanoseconds. */
+    private java.util.function.LongSupplier ticks;
+    private long[] streamNanos;
+    private long[] finishNanos;
+    private long reads;
 
     /** {@code entries} is the window onto the model's table the detectors were given ({@link #readTable}). */
     public Detection(LiveEntries entries, List<Detector> detectors) {
@@ -64,7 +69,46 @@ public final class Detection {
     }
 
     public void packet(Crossing c) {
+        if (ticks != null) {
+            for (int i = 0; i < detectors.size(); i++) {
+                long t0 = ticks.getAsLong();
+                detectors.get(i).packet(c);
+                streamNanos[i] += ticks.getAsLong() - t0;
+            }
+            reads += 2L * detectors.size();
+            return;
+        }
         for (Detector d : detectors) d.packet(c);
+    }
+
+    /**
+     * Times every call to each detector with {@code ticks} (nanoseconds; the engine's clock: nothing here reads one)
+     * for a cost table ({@link #costs}); the findings do not change.
+     */
+    public void meter(java.util.function.LongSupplier ticks) {
+        this.ticks = ticks;
+        streamNanos = new long[detectors.size()];
+        finishNanos = new long[detectors.size()];
+    }
+
+    /**
+     * Per detector (simple class name, registry order): nanoseconds in its per-packet and per-event calls, then in its
+     * {@code finish}; empty unless {@link #meter metered}.
+     */
+    public java.util.Map<String, long[]> costs() {
+        java.util.Map<String, long[]> out = new java.util.LinkedHashMap<>();
+        if (ticks == null) return out;
+        for (int i = 0; i < detectors.size(); i++) {
+            long[] c = out.computeIfAbsent(detectors.get(i).getClass().getSimpleName(), k -> new long[2]);
+            c[0] += streamNanos[i];
+            c[1] += finishNanos[i];
+        }
+        return out;
+    }
+
+    /** Clock reads the metering made. */
+    public long meterReads() {
+        return reads;
     }
 
     /** The detectors read the model's own table through {@code table} (read-only; no copy is kept here). */
@@ -73,11 +117,24 @@ public final class Detection {
     }
 
     public void conntrack(ConntrackEvent e) {
+        if (ticks != null) {
+            for (int i = 0; i < detectors.size(); i++) {
+                long t0 = ticks.getAsLong();
+                detectors.get(i).conntrack(e);
+                streamNanos[i] += ticks.getAsLong() - t0;
+            }
+            reads += 2L * detectors.size();
+            return;
+        }
         for (Detector d : detectors) d.conntrack(e);
     }
 
     public void expectation(ExpectationEvent e) {
-        for (Detector d : detectors) d.expectation(e);
+        for (int i = 0; i < detectors.size(); i++) {
+            long t0 = ticks == null ? 0 : ticks.getAsLong();
+            detectors.get(i).expectation(e);
+            if (ticks != null) streamNanos[i] += ticks.getAsLong() - t0;
+        }
     }
 
     public void uplink(UplinkChange c) {
@@ -107,7 +164,9 @@ public final class Detection {
         java.util.Map<String, int[]> perRule = new java.util.HashMap<>();
         java.util.Map<String, int[]> perGroup = new java.util.HashMap<>();
         java.util.Map<String, Long> unlisted = new java.util.LinkedHashMap<>();
-        for (Detector d : detectors) {
+        for (int di = 0; di < detectors.size(); di++) {
+            Detector d = detectors.get(di);
+            long t0 = ticks == null ? 0 : ticks.getAsLong();
             List<String> ids = d.rules().stream().map(Rule::id).toList();
             d.finish(context, f -> {
                 if (!ids.contains(f.id())) {
@@ -134,6 +193,7 @@ public final class Detection {
                 rule[1]++;
                 out.add(f);
             });
+            if (ticks != null) finishNanos[di] += ticks.getAsLong() - t0;
         }
         // a finding counts every instance: its last listed one stands for those only counted
         unlisted.forEach((key, n) -> {

@@ -86,11 +86,14 @@ final class Replay {
     private int ended;
     private long replayed;
     private long peak;
+    /** The stage clock when one of the sinks asked for it ({@code bench --costs}); null otherwise. */
+    private final Costs costs;
 
     Replay(Plan plan, List<AnalysisSink> sinks) throws IOException {
         this.plan = plan;
         this.in = plan.in();
         this.sinks = new SinkFanOut(sinks);
+        this.costs = sinks.stream().filter(Costs.class::isInstance).map(Costs.class::cast).findFirst().orElse(null);
         this.kernel = new KernelComparisons(in);
         this.classifier = new CrossingClassifier(Inside.of(in.model().inside(), plan.clock().externalAddresses()),
                 in.model().routerAddresses(),
@@ -102,26 +105,39 @@ final class Replay {
                 plan.decisions(), new EventSink() {
                     @Override
                     public void accept(ConntrackEvent e) {
+                        enter(Costs.Stage.BINDINGS);
                         bindings.conntrack(e);
+                        exitEnter(Costs.Stage.KERNEL);
                         kernel.modelEvent(e);
+                        exitEnter(Costs.Stage.DETECTORS);
                         detection.conntrack(e);
+                        exitEnter(Costs.Stage.OUTPUTS);
                         Replay.this.sinks.conntrack(e);
+                        exit();
                     }
 
                     @Override
                     public void expectation(ExpectationEvent e) {
+                        enter(Costs.Stage.KERNEL);
                         kernel.modelExpectation(e);
+                        exitEnter(Costs.Stage.DETECTORS);
                         detection.expectation(e);
+                        exitEnter(Costs.Stage.OUTPUTS);
                         Replay.this.sinks.expectation(e);
+                        exit();
                     }
                 }, this.sinks::tableSize);
         model.onUplinkChange(detection::uplink);
         detection.readTable(model::view);
         this.rewrites = new SipRewrites(in.redact(), this.sinks);
         model.onSipPacket(p -> {
+            enter(Costs.Stage.SIP_REWRITES);
             rewrites.accept(p);
+            exitEnter(Costs.Stage.OUTPUTS);
             this.sinks.sipPacket(p);
+            exit();
         });
+        if (costs != null) detection.meter(System::nanoTime);
         kernel.listTables(model);
         this.matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), plan.lanSpan(), plan.wanSpan(),
                 new LinkedHashSet<>(plan.clock().externalAddresses()), classifier.inside(), this::resolved);
@@ -142,22 +158,54 @@ final class Replay {
      * model (which adds its verdict), the bindings, the detectors and the sinks read in turn.
      */
     private void resolved(Seen s) {
+        enter(Costs.Stage.CLASSIFY);
         classifier.classify(s, crossing);
         // A frame of a router interface that faces neither side carries its own label and is not counted.
         if (s.captureLabel == null) {
             outcomes[s.side.ordinal()][s.outcome.ordinal()]++;
             if (s.counterpartFrame != 0) matched[s.side.ordinal()]++;
+            exitEnter(Costs.Stage.MODEL);
             model.offer(crossing);
+            exitEnter(Costs.Stage.BINDINGS);
             bindings.add(crossing); // after the model: an entry it ended or made this packet starts a new lifetime
         }
+        exitEnter(Costs.Stage.DETECTORS);
         detection.packet(crossing);
+        exitEnter(Costs.Stage.OUTPUTS);
         sinks.packet(crossing);
+        exit();
+    }
+
+    /** {@link Costs}: the time from here on is {@code stage}'s (nothing without a cost table). */
+    private void enter(Costs.Stage stage) {
+        if (costs != null) costs.enter(stage);
+    }
+
+    private void exit() {
+        if (costs != null) costs.exit();
+    }
+
+    private void exitEnter(Costs.Stage stage) {
+        if (costs != null) {
+            costs.exit();
+            costs.enter(stage);
+        }
+    }
+
+    private boolean next(MergedFrameSource merged) throws IOException {
+        if (costs == null) return merged.next();
+        costs.enter(Costs.Stage.READ);
+        try {
+            return merged.next();
+        } finally {
+            costs.exit();
+        }
     }
 
     /** Runs the replay to its result, which the sinks have been given. */
     RunResult run() throws IOException {
         try (MergedFrameSource merged = new MergedFrameSource(plan.inputs())) {
-            while (merged.next()) {
+            while (next(merged)) {
                 frame(merged);
                 sinks.rethrow();
             }
@@ -170,6 +218,7 @@ final class Replay {
 
     /** One frame of the merged stream: decoded, counted, its payload kept when a helper may read it, matched. */
     private void frame(MergedFrameSource merged) {
+        enter(Costs.Stage.DECODE);
         if (plan.counters() != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged);
         int idx = merged.inputIndex();
         RawFrame f = merged.frame();
@@ -217,7 +266,9 @@ final class Replay {
             plan.counters().get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
             if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
         }
+        exitEnter(Costs.Stage.MATCH);
         matcher.offer(s);
+        exit();
         replayed++;
         if ((replayed & PEAK_SAMPLE_MASK) == 0) peak = Math.max(peak, matcher.held());
     }
@@ -242,8 +293,11 @@ final class Replay {
     /** After the last frame: the matcher releases what it holds, the model ages to the end, the counts close. */
     private void drain(MergedFrameSource merged) {
         if (plan.counters() != null) captureEnded(merged);
+        enter(Costs.Stage.MATCH);
         matcher.finish();
+        exitEnter(Costs.Stage.MODEL);
         model.finish();
+        exit();
         for (FrameDecoder dec : decoders) dec.finish();
         if (plan.counters() != null) {
             for (int i = 0; i < plan.counters().size(); i++) {
@@ -274,13 +328,18 @@ final class Replay {
     /** The steps after the run: kernel comparisons, the rewrite judgement, the detectors; then the sinks' finish. */
     private RunResult finish() throws IOException {
         // the rewrites were classified as the replay went: their divergences are known before the kernel comparisons
+        enter(Costs.Stage.RESULT);
         ModelSummary modelSummary = model.summary().withDivergences(SipRewrites.CONTRADICTED, rewrites.contradicted());
+        exitEnter(Costs.Stage.KERNEL);
         KernelComparisons.Checks checks = kernel.compare(model, plan.lanSpan(), plan.wanSpan());
+        exitEnter(Costs.Stage.RESULT);
         rewrites.finish(bindings.bindings());
+        exitEnter(Costs.Stage.DETECTORS_FINISH);
         List<dev.natrecon.media.StreamSummary> streams = media.finish();
         List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
                 in.model().timeouts(), plan.clock().externalAddresses(), model.helperOn(),
                 rewrites::verdict, plan.lanSpan(), plan.wanSpan(), streams));
+        exitEnter(Costs.Stage.RESULT);
         // one side's capture: what needs the other side (drops, leaks through the router, ALG errors) is not judged
         if (plan.single() != null) findings = dev.natrecon.detect.OneSide.judgeable(findings);
         RunResult result = new RunResult(in.caseName(), plan.captures(), plan.roles(), plan.decisions(), plan.clock(),
@@ -291,7 +350,13 @@ final class Replay {
                         matcher.matchedPairs(), plan.roleGuess(), plan.notes(), findings)
                         .withVantage(plan.single() == null ? null : VantagePoint.label(plan.single())),
                 streams, detection.calls());
-        sinks.finish(result);
+        exit();
+        if (costs != null) {
+            List<Costs.DetectorCost> per = new ArrayList<>();
+            detection.costs().forEach((name, n) -> per.add(new Costs.DetectorCost(name, n[0], n[1])));
+            costs.detectors(per, detection.meterReads());
+        }
+        sinks.finish(result, costs);
         return result;
     }
 

@@ -84,4 +84,18 @@ final class SinkFanOut implements AnalysisSink {
         rethrow();
         for (AnalysisSink sink : sinks) sink.finish(result);
     }
+
+    /** {@link #finish(RunResult)}, each sink's time (the files it writes) told to {@code costs} when there is one. */
+    void finish(RunResult result, Costs costs) throws IOException {
+        if (costs == null) {
+            finish(result);
+            return;
+        }
+        rethrow();
+        for (AnalysisSink sink : sinks) {
+            long t0 = System.nanoTime();
+            sink.finish(result);
+            costs.wrote(sink.getClass().getSimpleName(), System.nanoTime() - t0);
+        }
+    }
 }

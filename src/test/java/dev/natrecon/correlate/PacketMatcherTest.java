@@ -84,4 +84,56 @@ class PacketMatcherTest {
         assertEquals(List.of("lan1:forwarded_translated<1", "lan2:not_matchable", "wan1:forwarded_translated<1"), out);
         assertTrue(matcher.matchedPairs() == 1);
     }
+
+    static byte[] keepalive(String src, int sp, String dst, int ttl) {
+        return Frames.udp(src, sp, dst, 5060, 7, ttl, new byte[] {'\r', '\n', '\r', '\n'});
+    }
+
+    @Test
+    void equalTimesPairInArrivalOrder() {
+        // three identical keepalives at one instant (a clamped or µs-resolution capture) and their three copies
+        for (int i = 1; i <= 3; i++) offer(Side.LAN, i, 1000, keepalive("192.168.1." + (10 + i), 5060, "198.51.100.7", 64));
+        for (int i = 1; i <= 3; i++) offer(Side.WAN, i, 1000, keepalive("203.0.113.2", 5060 + i, "198.51.100.7", 63));
+        matcher.finish();
+        assertEquals(List.of("lan1:forwarded_translated<1", "lan2:forwarded_translated<2", "lan3:forwarded_translated<3",
+                "wan1:forwarded_translated<1", "wan2:forwarded_translated<2", "wan3:forwarded_translated<3"), out);
+    }
+
+    @Test
+    void theNewestEqualTimeRunIsNearestAndItsFirstArrivalWins() {
+        offer(Side.LAN, 1, 1000, keepalive("192.168.1.11", 5060, "198.51.100.7", 64));
+        offer(Side.LAN, 2, 1100, keepalive("192.168.1.12", 5060, "198.51.100.7", 64));
+        offer(Side.LAN, 3, 1100, keepalive("192.168.1.13", 5060, "198.51.100.7", 64));
+        offer(Side.WAN, 1, 1150, keepalive("203.0.113.2", 5061, "198.51.100.7", 63)); // takes lan2, not lan1 or lan3
+        offer(Side.WAN, 2, 1160, keepalive("203.0.113.2", 5062, "198.51.100.7", 63)); // lan3, the newest left
+        offer(Side.WAN, 3, 1170, keepalive("203.0.113.2", 5063, "198.51.100.7", 63)); // lan1
+        matcher.finish();
+        assertEquals(List.of("lan1:forwarded_translated<3", "lan2:forwarded_translated<1", "lan3:forwarded_translated<2",
+                "wan1:forwarded_translated<2", "wan2:forwarded_translated<3", "wan3:forwarded_translated<1"), out);
+    }
+
+    @Test
+    void aCopyRoutedBackFindsItsOriginalAmongIdenticalPayloadsOfOtherHosts() {
+        offer(Side.LAN, 1, 1000, keepalive("192.168.1.11", 5060, "192.168.1.20", 64));
+        offer(Side.LAN, 2, 1001, keepalive("192.168.1.12", 5060, "192.168.1.20", 64)); // same payload, another host
+        offer(Side.LAN, 3, 1002, keepalive("192.168.1.11", 5060, "192.168.1.20", 63)); // lan1 one hop later
+        offer(Side.LAN, 4, 1100, keepalive("192.168.1.12", 5060, "192.168.1.20", 63)); // too late for lan2 (10 ms)
+        matcher.finish();
+        assertEquals(List.of("lan1:routed_back<3", "lan2:local", "lan3:routed_back<1", "lan4:local"), out);
+    }
+
+    @Test
+    void manyIdenticalPayloadsWaitingAtOnceAllPair() {
+        // 40,000 identical datagrams of different hosts, all waiting within the window before any copy arrives
+        int n = 40_000;
+        for (int i = 0; i < n; i++) {
+            offer(Side.LAN, i + 1, 1000 + i / 100, keepalive("10.1." + (i / 250) + "." + (i % 250 + 2), 5060, "198.51.100.7", 64));
+        }
+        for (int i = 0; i < n; i++) {
+            offer(Side.WAN, i + 1, 1400 + i / 100, keepalive("203.0.113.2", 1024 + i, "198.51.100.7", 63));
+        }
+        matcher.finish();
+        assertEquals(n, matcher.matchedPairs());
+        assertEquals(0, matcher.held());
+    }
 }
