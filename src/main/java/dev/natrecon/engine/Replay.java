@@ -154,7 +154,7 @@ final class Replay {
 
     /** Runs the replay to its result, which the sinks have been given. */
     RunResult run() throws IOException {
-        try (MergedFrameSource merged = new MergedFrameSource(plan.inputs())) {
+        try (DecodedMerge merged = new DecodedMerge(plan.inputs(), decoders)) {
             while (merged.next()) {
                 frame(merged);
                 sinks.rethrow();
@@ -166,15 +166,15 @@ final class Replay {
         return finish();
     }
 
-    /** One frame of the merged stream: decoded, counted, its payload kept when a helper may read it, matched. */
-    private void frame(MergedFrameSource merged) {
+    /** One frame of the merged stream (decoded by its stream, maybe ahead on another thread): counted, its payload kept when a helper may read it, matched. */
+    private void frame(DecodedMerge merged) {
         if (plan.counters() != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged);
         int idx = merged.inputIndex();
-        RawFrame f = merged.frame();
-        FrameDecoder dec = decoders.get(idx);
-        long nanos = merged.correctedNanos();
-        Disposition d = dec.decode(f, nanos);
-        Packet p = dec.packet;
+        DecodedFrame decoded = merged.frame();
+        RawFrame f = decoded.frame;
+        long nanos = decoded.orderNanos;
+        Disposition d = decoded.disposition;
+        Packet p = decoded.packet;
         Seen s = matcher.obtain();
         s.frame = f.frameNumber;
         s.captureNanos = f.timestampNanos;
@@ -237,7 +237,7 @@ final class Replay {
     }
 
     /** After the last frame: the matcher releases what it holds, the model ages to the end, the counts close. */
-    private void drain(MergedFrameSource merged) {
+    private void drain(DecodedMerge merged) {
         if (plan.counters() != null) captureEnded(merged);
         matcher.finish();
         model.finish();
@@ -255,7 +255,7 @@ final class Replay {
      * known before the replay): its last corrected time. Until then the capture counts as still running, which is
      * right, since its next frame lies at or after the current one. Returns how many inputs have ended.
      */
-    private int captureEnded(MergedFrameSource merged) {
+    private int captureEnded(DecodedMerge merged) {
         int n = 0;
         for (int i = 0; i < lastOrder.length; i++) {
             if (!merged.exhausted(i)) continue;

@@ -1,0 +1,41 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.capture.CaptureReader;
+import dev.natrecon.capture.ClockCorrection;
+import dev.natrecon.capture.FileClock;
+import java.io.IOException;
+
+/** A capture read and decoded on the replay's own thread, one frame at a time into one reused slot. */
+final class InlineDecodedStream implements DecodedStream {
+    private final CaptureReader reader;
+    private final ClockCorrection clock;
+    private final FileClock fileClock = new FileClock();
+    private final FrameDecoder decoder;
+    private final DecodedFrame slot;
+
+    InlineDecodedStream(CaptureReader reader, ClockCorrection clock, FrameDecoder decoder) {
+        this.reader = reader;
+        this.clock = clock;
+        this.decoder = decoder;
+        this.slot = new DecodedFrame(decoder.packet);
+    }
+
+    @Override
+    public boolean next() throws IOException {
+        if (!reader.next(slot.frame)) return false;
+        slot.orderNanos = clock.apply(fileClock.order(slot.frame.timestampNanos, slot.frame.frameNumber,
+                reader.anomalies()));
+        slot.disposition = decoder.decode(slot.frame, slot.orderNanos);
+        return true;
+    }
+
+    @Override
+    public DecodedFrame current() {
+        return slot;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}
