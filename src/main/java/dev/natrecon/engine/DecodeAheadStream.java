@@ -4,6 +4,7 @@ import dev.natrecon.capture.CaptureReader;
 import dev.natrecon.capture.ClockCorrection;
 import dev.natrecon.capture.FileClock;
 import dev.natrecon.capture.RawFrame;
+import dev.natrecon.correlate.MatchKeys;
 import dev.natrecon.decode.Packet;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,8 +13,9 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * A capture read, decompressed, placed on the timeline and decoded (L2-L4, reassembly) on a thread of its own, ahead
- * of the single-threaded replay that consumes the frames in file order: the reading and decoding overlap with the
- * analysis on a second core.
+ * of the single-threaded replay that consumes the frames in file order, with each packet's match key
+ * ({@link MatchKeys}, computed while its bytes are in this core's cache) and counted into the capture's statistics:
+ * the reading and decoding overlap with the analysis on a second core.
  *
  * <p><b>Same frames, same errors, same order.</b> The thread does exactly what {@link InlineDecodedStream} does on the
  * replay's thread, with the same reader, file clock and {@link FrameDecoder} (whose anomaly counts only it writes
@@ -65,6 +67,8 @@ final class DecodeAheadStream implements DecodedStream {
     private final CaptureReader reader;
     private final ClockCorrection clock;
     private final FrameDecoder decoder;
+    /** The capture's statistics, which only this thread writes until the end (null: none kept here). */
+    private final Analysis.StatsCounter counter;
     private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<Batch> empty = new ArrayBlockingQueue<>(BATCHES);
     private final Thread thread;
@@ -74,8 +78,10 @@ final class DecodeAheadStream implements DecodedStream {
     private int index;
     private DecodedFrame current;
 
-    DecodeAheadStream(CaptureReader reader, ClockCorrection clock, FrameDecoder decoder) {
+    DecodeAheadStream(CaptureReader reader, ClockCorrection clock, FrameDecoder decoder,
+                      Analysis.StatsCounter counter) {
         this.reader = reader;
+        this.counter = counter;
         this.clock = clock;
         this.decoder = decoder;
         for (int i = 0; i < BATCHES; i++) empty.add(new Batch());
@@ -87,6 +93,7 @@ final class DecodeAheadStream implements DecodedStream {
     private void produce() {
         RawFrame f = new RawFrame();
         FileClock fileClock = new FileClock();
+        MatchKeys keys = new MatchKeys();
         try {
             Batch b = empty.take();
             b.reset();
@@ -107,6 +114,7 @@ final class DecodeAheadStream implements DecodedStream {
                     d.orderNanos = clock.apply(fileClock.order(f.timestampNanos, f.frameNumber, reader.anomalies()));
                     d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
                     b.used += decoder.copied();
+                    d.keyAndCount(keys, counter);
                     b.count++;
                 } catch (IOException | RuntimeException | Error e) {
                     b.failure = e;

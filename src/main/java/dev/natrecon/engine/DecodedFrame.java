@@ -1,6 +1,7 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.capture.RawFrame;
+import dev.natrecon.correlate.MatchKeys;
 import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.Packet;
 
@@ -16,6 +17,29 @@ final class DecodedFrame {
     Disposition disposition;
     /** The frame's ordering time on the reference timeline: the file's clamped clock, then the clock correction. */
     long orderNanos;
+    /** The packet's {@link MatchKeys} key (0: none, or not decoded), computed where the bytes were decoded. */
+    long key;
+    /** The rule that gave {@link #key}, or {@link MatchKeys.Kind#NONE}. */
+    MatchKeys.Kind keyKind = MatchKeys.Kind.NONE;
+
+    /**
+     * Keys the decoded packet with {@code keys} (a pure function of the packet's bytes), then counts the frame into its
+     * capture's statistics when there are any ({@code counter} null: a router capture, counted by its survey).
+     */
+    void keyAndCount(MatchKeys keys, Analysis.StatsCounter counter) {
+        key(keys);
+        if (counter != null) counter.frame(frame, packet, disposition, key != 0 ? keyKind : null);
+    }
+
+    private void key(MatchKeys keys) {
+        if (disposition == Disposition.DECODED) {
+            key = keys.key(packet);
+            keyKind = keys.lastKind();
+        } else {
+            key = 0;
+            keyKind = MatchKeys.Kind.NONE;
+        }
+    }
 
     DecodedFrame(Packet packet) {
         this.packet = packet;

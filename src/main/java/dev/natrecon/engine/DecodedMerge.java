@@ -17,20 +17,30 @@ final class DecodedMerge implements AutoCloseable {
     private final DecodedStream[] streams;
     private final boolean[] ready;
     private final boolean[] exhausted;
+    /** Each ready input's current frame and its ordering time, kept here: one interface call per frame, not three. */
+    private final DecodedFrame[] heads;
+    private final long[] times;
     private int current = -1;
     private int exhaustedCount;
 
-    /** The merge of {@code inputs}, each decoded by its own {@code decoders} entry (same index). */
-    DecodedMerge(List<MergedFrameSource.Input> inputs, List<FrameDecoder> decoders) {
+    /**
+     * The merge of {@code inputs}, each decoded by its own {@code decoders} entry and counted into its own
+     * {@code counters} entry (same index; {@code counters} null: none).
+     */
+    DecodedMerge(List<MergedFrameSource.Input> inputs, List<FrameDecoder> decoders,
+                 List<Analysis.StatsCounter> counters) {
         streams = new DecodedStream[inputs.size()];
         for (int i = 0; i < streams.length; i++) {
             MergedFrameSource.Input in = inputs.get(i);
             CaptureReader reader = in.reader();
-            streams[i] = reader.ownThread() ? new DecodeAheadStream(reader, in.clock(), decoders.get(i))
-                    : new InlineDecodedStream(reader, in.clock(), decoders.get(i));
+            Analysis.StatsCounter counter = counters == null ? null : counters.get(i);
+            streams[i] = reader.ownThread() ? new DecodeAheadStream(reader, in.clock(), decoders.get(i), counter)
+                    : new InlineDecodedStream(reader, in.clock(), decoders.get(i), counter);
         }
         ready = new boolean[streams.length];
         exhausted = new boolean[streams.length];
+        heads = new DecodedFrame[streams.length];
+        times = new long[streams.length];
     }
 
     /** Advances to the next frame of the merged stream; false when every input is exhausted. */
@@ -42,14 +52,16 @@ final class DecodedMerge implements AutoCloseable {
             if (!ready[i] && !exhausted[i]) {
                 if (streams[i].next()) {
                     ready[i] = true;
+                    heads[i] = streams[i].current();
+                    times[i] = heads[i].orderNanos;
                 } else {
                     exhausted[i] = true;
                     exhaustedCount++;
                 }
             }
-            if (ready[i] && (best < 0 || streams[i].current().orderNanos < bestTime)) {
+            if (ready[i] && (best < 0 || times[i] < bestTime)) {
                 best = i;
-                bestTime = streams[i].current().orderNanos;
+                bestTime = times[i];
             }
         }
         current = best;
@@ -58,7 +70,7 @@ final class DecodedMerge implements AutoCloseable {
 
     /** The current frame, decoded. */
     DecodedFrame frame() {
-        return streams[current].current();
+        return heads[current];
     }
 
     /** Index (in the list given to the constructor) of the input the current frame came from. */

@@ -72,7 +72,6 @@ final class Replay {
     private final ConntrackReplay model;
     private final SipRewrites rewrites;
     private final PacketMatcher matcher;
-    private final MatchKeys keys = new MatchKeys();
     /** Decides how each frame crossed the router, into the one reused {@link #crossing}. */
     private final CrossingClassifier classifier;
     private final Crossing crossing = new Crossing();
@@ -154,7 +153,7 @@ final class Replay {
 
     /** Runs the replay to its result, which the sinks have been given. */
     RunResult run() throws IOException {
-        try (DecodedMerge merged = new DecodedMerge(plan.inputs(), decoders)) {
+        try (DecodedMerge merged = new DecodedMerge(plan.inputs(), decoders, plan.counters())) {
             while (merged.next()) {
                 frame(merged);
                 sinks.rethrow();
@@ -200,20 +199,17 @@ final class Replay {
         long key = 0;
         if (d == Disposition.DECODED) {
             // Frames of an interface facing neither side are listed but never matched (key 0).
-            key = s.captureLabel == null ? keys.key(p) : 0;
+            key = s.captureLabel == null ? decoded.key : 0;
             PacketMatcher.fillTuple(s, p, key);
             model.frameSeen(s); // the WAN's silences, the router's ICMP answers, answers with no WAN copy (RouterAnswers)
         }
         if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
                 && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
-                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP
+                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && decoded.keyKind == MatchKeys.Kind.SIP
                         || plan.single() != null && stun(p))) {
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
-        if (plan.counters() != null) {
-            plan.counters().get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
-            if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
-        }
+        if (plan.counters() != null && nanos > lastOrder[idx]) lastOrder[idx] = nanos; // counted by its stream
         matcher.offer(s);
         replayed++;
         if ((replayed & PEAK_SAMPLE_MASK) == 0) peak = Math.max(peak, matcher.held());

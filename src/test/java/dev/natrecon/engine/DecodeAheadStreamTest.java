@@ -89,7 +89,7 @@ class DecodeAheadStreamTest {
                 : "";
         return d.frame.frameNumber + " " + d.frame.timestampNanos + " " + d.orderNanos + " " + d.frame.capturedLength
                 + "/" + d.frame.originalLength + " " + d.disposition + " " + p.layers + " "
-                + (p.isIp() ? p.tuple() : "") + " " + p.ipId + " " + payload;
+                + (p.isIp() ? p.tuple() : "") + " " + p.ipId + " " + d.key + " " + d.keyKind + " " + payload;
     }
 
     static Read read(byte[] file, boolean ahead) throws IOException {
@@ -98,8 +98,8 @@ class DecodeAheadStreamTest {
         CaptureReader reader = CaptureReader.open("case.pcap", new ByteArrayInputStream(file));
         List<String> frames = new ArrayList<>();
         String error = null;
-        try (DecodedStream s = ahead ? new DecodeAheadStream(reader, CLOCK, decoder)
-                : new InlineDecodedStream(reader, CLOCK, decoder)) {
+        try (DecodedStream s = ahead ? new DecodeAheadStream(reader, CLOCK, decoder, null)
+                : new InlineDecodedStream(reader, CLOCK, decoder, null)) {
             while (s.next()) frames.add(describe(s.current()));
         } catch (IOException e) {
             error = e.getMessage();
@@ -177,7 +177,7 @@ class DecodeAheadStreamTest {
         byte[] plain = capture(60_000, 4);
         Counting src = new Counting(plain);
         CaptureReader reader = CaptureReader.open("big.pcap", src);
-        DecodeAheadStream s = new DecodeAheadStream(reader, ClockCorrection.NONE, new FrameDecoder(new AnomalyCounts()));
+        DecodeAheadStream s = new DecodeAheadStream(reader, ClockCorrection.NONE, new FrameDecoder(new AnomalyCounts()), null);
         assertFalse(s.threadAlive(), "no thread before the first frame is asked for");
         assertTrue(s.next());
         long last = -1;
@@ -195,7 +195,7 @@ class DecodeAheadStreamTest {
         assertEquals(before, decodingThreads());
         // never started: closing only closes the reader
         DecodeAheadStream unused = new DecodeAheadStream(CaptureReader.open("x.pcap", new ByteArrayInputStream(plain)),
-                ClockCorrection.NONE, new FrameDecoder(new AnomalyCounts()));
+                ClockCorrection.NONE, new FrameDecoder(new AnomalyCounts()), null);
         unused.close();
         assertFalse(unused.threadAlive());
     }
