@@ -24,8 +24,15 @@ public final class ChildRun {
     private ChildRun() {
     }
 
-    /** What one child run took. {@code cpuSeconds} and {@code peakRssBytes} are -1 when /proc could not be read. */
-    public record Measured(int exit, double wallSeconds, double cpuSeconds, long peakRssBytes, Path errors) {
+    /** Polls between two readings of the threads' CPU times (more files to read; they change slowly). */
+    static final int THREAD_POLLS = 5;
+
+    /**
+     * What one child run took. {@code cpuSeconds} and {@code peakRssBytes} are -1 when /proc could not be read;
+     * {@code threadCpu} is the CPU time by kind of thread ({@link ThreadCpu}), as last read before each thread ended.
+     */
+    public record Measured(int exit, double wallSeconds, double cpuSeconds, long peakRssBytes, Path errors,
+                           ThreadCpu threadCpu) {
     }
 
     /** Runs {@code command}; its stdout goes to {@code stdout} (null: discarded), its stderr to {@code stderr}. */
@@ -38,14 +45,16 @@ public final class ChildRun {
         Path proc = Path.of("/proc", Long.toString(p.pid()));
         double cpu = -1;
         long rss = -1;
-        while (!p.waitFor(POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        ThreadCpu threads = new ThreadCpu();
+        for (int polls = 0; !p.waitFor(POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS); polls++) {
             double c = cpuSeconds(proc);
             long r = peakRss(proc);
             if (c >= 0) cpu = c;
             if (r >= 0) rss = r;
+            if (polls % THREAD_POLLS == 0) threads.read(proc);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        return new Measured(p.exitValue(), wall, cpu, rss, stderr);
+        return new Measured(p.exitValue(), wall, cpu, rss, stderr, threads);
     }
 
     /** utime + stime of {@code proc}, in seconds; -1 when unreadable (the process has gone, or not Linux). */

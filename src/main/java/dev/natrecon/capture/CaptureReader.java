@@ -49,6 +49,7 @@ public abstract class CaptureReader implements AutoCloseable {
     private BoundedDecompression decompression;
     private ReadAheadStream ahead;
     private boolean limitReported;
+    private boolean ownThread;
 
     protected CaptureReader(String source, ByteInput in, Compression compression) {
         this.source = source;
@@ -72,6 +73,39 @@ public abstract class CaptureReader implements AutoCloseable {
             raw.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens {@code file} for a caller that runs the whole reader on a thread of its own (the replay decodes ahead on
+     * it): the bytes are read inline on that thread, with no read-ahead thread of the reader's own, and
+     * {@link #ownThread()} says whether the file is worth a thread (the rule of {@link #open(Path)}: at least
+     * {@link #READ_AHEAD_MIN_BYTES}, and {@value #READ_AHEAD_PROPERTY} not {@code off}).
+     */
+    public static CaptureReader openForThread(Path file) throws IOException {
+        InputStream raw;
+        try {
+            raw = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new CaptureException(file + ": no such file");
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot open: " + e.getMessage(), e);
+        }
+        try {
+            CaptureReader r = open(file.toString(), raw, DecompressionLimit.configured(), false);
+            r.ownThread = readAhead(file);
+            return r;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the caller should run this reader on a thread of its own (opened by {@link #openForThread(Path)} for a
+     * file long enough); a reader opened otherwise reads ahead by itself when it is worth it and answers false.
+     */
+    public boolean ownThread() {
+        return ownThread;
     }
 
     /** Opens a capture from a stream; {@code source} names it in messages. */

@@ -35,6 +35,11 @@ public final class MergedFrameSource implements AutoCloseable {
         public CaptureReader reader() {
             return reader;
         }
+
+        /** The correction that puts this input's times on the reference timeline. */
+        public ClockCorrection clock() {
+            return clock;
+        }
     }
 
     private final Input[] inputs;

@@ -4,7 +4,9 @@
  * magic bytes, the reusable {@link dev.natrecon.capture.RawFrame} view, capture points and the k-way merge of
  * several captures onto one corrected timeline. A file of {@link dev.natrecon.capture.CaptureReader#READ_AHEAD_MIN_BYTES}
  * or more is read and decompressed on its own thread, a bounded few chunks ahead of the single-threaded analysis, with
- * the same bytes, frames and errors as inline ({@code ReadAheadStream}). Reading is bounded ({@link dev.natrecon.capture.DecompressionLimit},
+ * the same bytes, frames and errors as inline ({@code ReadAheadStream}); a reader opened with
+ * {@link dev.natrecon.capture.CaptureReader#openForThread} reads inline instead, for a caller that runs it on a thread
+ * of its own (the replay, which decodes ahead there). Reading is bounded ({@link dev.natrecon.capture.DecompressionLimit},
  * {@link dev.natrecon.capture.CaptureReader#MAX_CAPTURED_LENGTH}); the anomaly vocabulary shared by every package
  * ({@link dev.natrecon.capture.Anomaly}, and {@link dev.natrecon.capture.Bound} for the resource bounds) lives here.
  *

@@ -19,7 +19,8 @@ import java.util.Optional;
  * outputs (as a user does), {@code tshark -q -z sip,stat} on the WAN side in the same run when tshark is installed,
  * and prints both rates, their ratio (wall clock and CPU time: the CPU ratio holds on a machine busy with other work)
  * and the peak resident memory; with {@code --gzip}, the same on the pair compressed against {@code zcat}. Each
- * analyze runs twice, reading ahead (the default) and inline, to show what the reading thread saves.
+ * analyze runs twice, reading and decoding ahead (the default) and inline, to show what the capture threads save, with
+ * its CPU time by kind of thread.
  */
 final class WholeBench {
     /** Issue 18's target: whole-process analyze at least this many times tshark's packets per second. */
@@ -42,6 +43,7 @@ final class WholeBench {
         out.printf(Locale.ROOT, "%nWhole process (each a child process on the same files, in this run):%n");
         ChildRun.Measured a = analyze(gen.lan(), gen.wan(), scratch, "whole", List.of());
         line("natrecon analyze, default outputs", gen.totalFrames(), a);
+        threads(a);
         inline(gen.lan(), gen.wan(), scratch, "whole-inline", gen.totalFrames(), a);
         Optional<Path> tshark = WholeProcess.onPath("tshark");
         if (tshark.isEmpty()) {
@@ -73,6 +75,7 @@ final class WholeBench {
                 (Files.size(lan) + Files.size(wan)) / 1e6);
         ChildRun.Measured a = analyze(lan, wan, scratch, "whole-gz", List.of());
         line("natrecon analyze, .pcap.gz pair", gen.totalFrames(), a);
+        threads(a);
         inline(lan, wan, scratch, "whole-gz-inline", gen.totalFrames(), a);
         Optional<Path> zcat = WholeProcess.onPath("zcat");
         if (zcat.isEmpty()) {
@@ -89,15 +92,16 @@ final class WholeBench {
     }
 
     /**
-     * The same analyze with every capture read on the analysis thread ({@code natrecon.readAhead=off}), the way
-     * before reading ahead: what overlapping reading and decompression with the analysis saves, in the same run.
+     * The same analyze with every capture read and decoded on the analysis thread ({@code natrecon.readAhead=off}):
+     * what overlapping reading, decompression and decoding with the analysis saves, in the same run.
      */
     private void inline(Path lan, Path wan, Path scratch, String name, long frames, ChildRun.Measured ahead)
             throws IOException, InterruptedException {
         ChildRun.Measured m = analyze(lan, wan, scratch, name,
                 List.of("-D" + CaptureReader.READ_AHEAD_PROPERTY + "=off"));
         line("  the same, reading inline", frames, m);
-        out.printf(Locale.ROOT, "  reading ahead saves %.1f s wall (%.0f %%), costs %+.1f s CPU%n",
+        threads(m);
+        out.printf(Locale.ROOT, "  reading and decoding ahead saves %.1f s wall (%.0f %%), costs %+.1f s CPU%n",
                 m.wallSeconds() - ahead.wallSeconds(), 100 * (1 - ahead.wallSeconds() / m.wallSeconds()),
                 ahead.cpuSeconds() - m.cpuSeconds());
     }
@@ -124,6 +128,11 @@ final class WholeBench {
                         + "peak RSS %s%n", what, frames, m.wallSeconds(), rate(frames, m.wallSeconds()), m.cpuSeconds(),
                 rate(frames, m.cpuSeconds()), mib(m.peakRssBytes()));
         out.flush();
+    }
+
+    /** The CPU time by kind of thread, when /proc could be read. */
+    private void threads(ChildRun.Measured m) {
+        if (m.threadCpu().known()) out.printf(Locale.ROOT, "    CPU by thread: %s%n", m.threadCpu().describe());
     }
 
     private static double rate(long frames, double seconds) {

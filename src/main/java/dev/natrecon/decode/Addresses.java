@@ -48,13 +48,18 @@ public final class Addresses {
         return isV4(hi, lo) ? format(hi, lo) + ":" + port : "[" + format(hi, lo) + "]:" + port;
     }
 
+    /** An IPv4 literal's shape; compiled once ({@code String.matches} compiles its pattern on every call). */
+    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** The only characters an IPv6 literal (with an embedded IPv4 tail) holds. */
+    private static final java.util.regex.Pattern V6_CHARACTERS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]+");
+
     /** Parses a literal IPv4 or IPv6 address into {@code out[0]=hi, out[1]=lo}; false if it is not one. */
     public static boolean parse(String text, long[] out) {
         if (text == null || text.isEmpty() || !(text.indexOf(':') >= 0 || Character.isDigit(text.charAt(0)))) return false;
-        if (text.indexOf(':') < 0 && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return false;
+        if (text.indexOf(':') < 0 && !DOTTED_QUAD.matcher(text).matches()) return false;
         // Only literal characters reach InetAddress: a name it cannot read as IPv6 goes to the system resolver, a
         // DNS query for a name taken from the input (seen in the issue 13 fuzzing campaign: "zz:1" asked the resolver).
-        if (text.indexOf(':') >= 0 && !text.matches("[0-9A-Fa-f:.]+")) return false;
+        if (text.indexOf(':') >= 0 && !V6_CHARACTERS.matcher(text).matches()) return false;
         try {
             byte[] b = InetAddress.getByName(text).getAddress();
             if (b.length == 4) {

@@ -72,7 +72,6 @@ final class Replay {
     private final ConntrackReplay model;
     private final SipRewrites rewrites;
     private final PacketMatcher matcher;
-    private final MatchKeys keys = new MatchKeys();
     /** Decides how each frame crossed the router, into the one reused {@link #crossing}. */
     private final CrossingClassifier classifier;
     private final Crossing crossing = new Crossing();
@@ -192,7 +191,7 @@ final class Replay {
         }
     }
 
-    private boolean next(MergedFrameSource merged) throws IOException {
+    private boolean next(DecodedMerge merged) throws IOException {
         if (costs == null) return merged.next();
         costs.enter(Costs.Stage.READ);
         try {
@@ -204,7 +203,7 @@ final class Replay {
 
     /** Runs the replay to its result, which the sinks have been given. */
     RunResult run() throws IOException {
-        try (MergedFrameSource merged = new MergedFrameSource(plan.inputs())) {
+        try (DecodedMerge merged = new DecodedMerge(plan.inputs(), decoders, plan.counters())) {
             while (next(merged)) {
                 frame(merged);
                 sinks.rethrow();
@@ -216,16 +215,16 @@ final class Replay {
         return finish();
     }
 
-    /** One frame of the merged stream: decoded, counted, its payload kept when a helper may read it, matched. */
-    private void frame(MergedFrameSource merged) {
+    /** One frame of the merged stream (decoded by its stream, maybe ahead on another thread): counted, its payload kept when a helper may read it, matched. */
+    private void frame(DecodedMerge merged) {
         enter(Costs.Stage.DECODE);
         if (plan.counters() != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged);
         int idx = merged.inputIndex();
-        RawFrame f = merged.frame();
-        FrameDecoder dec = decoders.get(idx);
-        long nanos = merged.correctedNanos();
-        Disposition d = dec.decode(f, nanos);
-        Packet p = dec.packet;
+        DecodedFrame decoded = merged.frame();
+        RawFrame f = decoded.frame;
+        long nanos = decoded.orderNanos;
+        Disposition d = decoded.disposition;
+        Packet p = decoded.packet;
         Seen s = matcher.obtain();
         s.frame = f.frameNumber;
         s.captureNanos = f.timestampNanos;
@@ -251,21 +250,18 @@ final class Replay {
         long key = 0;
         if (d == Disposition.DECODED) {
             // Frames of an interface facing neither side are listed but never matched (key 0).
-            key = s.captureLabel == null ? keys.key(p) : 0;
+            key = s.captureLabel == null ? decoded.key : 0;
             PacketMatcher.fillTuple(s, p, key);
             model.frameSeen(s); // the WAN's silences, the router's ICMP answers, answers with no WAN copy (RouterAnswers)
         }
         if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
                 && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
-                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && keys.lastKind() == MatchKeys.Kind.SIP
+                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && decoded.keyKind == MatchKeys.Kind.SIP
                         || plan.single() != null && stun(p))) {
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
         if (d == Disposition.DECODED && s.captureLabel == null) media.frame(s, p);
-        if (plan.counters() != null) {
-            plan.counters().get(idx).frame(f, p, d, key != 0 ? keys.lastKind() : null);
-            if (nanos > lastOrder[idx]) lastOrder[idx] = nanos;
-        }
+        if (plan.counters() != null && nanos > lastOrder[idx]) lastOrder[idx] = nanos; // counted by its stream
         exitEnter(Costs.Stage.MATCH);
         matcher.offer(s);
         exit();
@@ -291,7 +287,7 @@ final class Replay {
     }
 
     /** After the last frame: the matcher releases what it holds, the model ages to the end, the counts close. */
-    private void drain(MergedFrameSource merged) {
+    private void drain(DecodedMerge merged) {
         if (plan.counters() != null) captureEnded(merged);
         enter(Costs.Stage.MATCH);
         matcher.finish();
@@ -312,7 +308,7 @@ final class Replay {
      * known before the replay): its last corrected time. Until then the capture counts as still running, which is
      * right, since its next frame lies at or after the current one. Returns how many inputs have ended.
      */
-    private int captureEnded(MergedFrameSource merged) {
+    private int captureEnded(DecodedMerge merged) {
         int n = 0;
         for (int i = 0; i < lastOrder.length; i++) {
             if (!merged.exhausted(i)) continue;

@@ -1,0 +1,205 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.capture.CaptureReader;
+import dev.natrecon.capture.ClockCorrection;
+import dev.natrecon.capture.FileClock;
+import dev.natrecon.capture.RawFrame;
+import dev.natrecon.correlate.MatchKeys;
+import dev.natrecon.decode.Packet;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A capture read, decompressed, placed on the timeline and decoded (L2-L4, reassembly) on a thread of its own, ahead
+ * of the single-threaded replay that consumes the frames in file order, with each packet's match key
+ * ({@link MatchKeys}, computed while its bytes are in this core's cache) and counted into the capture's statistics:
+ * the reading and decoding overlap with the analysis on a second core.
+ *
+ * <p><b>Same frames, same errors, same order.</b> The thread does exactly what {@link InlineDecodedStream} does on the
+ * replay's thread, with the same reader, file clock and {@link FrameDecoder} (whose anomaly counts only it writes
+ * until the end); nothing it does depends on the other captures or on the replay, so the replay's results are
+ * byte-identical. A read error (a {@code CaptureException} naming the file and frame) reaches the replay, as the same
+ * object, when it asks for the frame after the last good one.
+ *
+ * <p><b>Bounded, no allocation per frame.</b> Frames are handed over in {@link #BATCHES} reusable batches of at most
+ * {@link #BATCH_FRAMES} frames, whose bytes are copied into the batch's own buffer of {@link #BATCH_BYTES} and decoded
+ * there into the batch's own {@link Packet}s; the thread blocks when every batch is full. A batch goes back to the
+ * thread only once the replay has moved past its last frame.
+ *
+ * <p><b>No leak.</b> The thread starts at the first {@link #next()}; {@link #close()} interrupts it, waits for it to
+ * end and then closes the reader, so the reader is never used by two threads at once. It is a daemon thread.
+ */
+final class DecodeAheadStream implements DecodedStream {
+    /** Frames per hand-over: the queue's cost per frame vanishes, and the first frames arrive at once. */
+    static final int BATCH_FRAMES = 1024;
+    /**
+     * Bytes per batch: the largest frame ({@link CaptureReader#MAX_CAPTURED_LENGTH}) plus the largest reassembled
+     * datagram ({@link FrameDecoder#DATAGRAM_ROOM}) always fit in an empty batch; at about 200 bytes a frame, a batch
+     * of RTP fills its {@link #BATCH_FRAMES} before its bytes.
+     */
+    static final int BATCH_BYTES = CaptureReader.MAX_CAPTURED_LENGTH + FrameDecoder.DATAGRAM_ROOM + (64 << 10);
+    /** Batches per capture: one being consumed, one being filled, one ready (about 2 MiB per capture). */
+    static final int BATCHES = 3;
+
+    /** One hand-over: decoded frames, then possibly the end of the capture or the failure that ended it. */
+    private static final class Batch {
+        final byte[] bytes = new byte[BATCH_BYTES];
+        final DecodedFrame[] frames = new DecodedFrame[BATCH_FRAMES];
+        int count;
+        int used;
+        boolean end;
+        Throwable failure;
+
+        Batch() {
+            for (int i = 0; i < frames.length; i++) frames[i] = new DecodedFrame(new Packet());
+        }
+
+        void reset() {
+            count = 0;
+            used = 0;
+            end = false;
+            failure = null;
+        }
+    }
+
+    private final CaptureReader reader;
+    private final ClockCorrection clock;
+    private final FrameDecoder decoder;
+    /** The capture's statistics, which only this thread writes until the end (null: none kept here). */
+    private final Analysis.StatsCounter counter;
+    private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
+    private final BlockingQueue<Batch> empty = new ArrayBlockingQueue<>(BATCHES);
+    private final Thread thread;
+    private volatile boolean closing;
+    private boolean started;
+    private Batch batch;
+    private int index;
+    private DecodedFrame current;
+
+    DecodeAheadStream(CaptureReader reader, ClockCorrection clock, FrameDecoder decoder,
+                      Analysis.StatsCounter counter) {
+        this.reader = reader;
+        this.counter = counter;
+        this.clock = clock;
+        this.decoder = decoder;
+        for (int i = 0; i < BATCHES; i++) empty.add(new Batch());
+        this.thread = new Thread(this::produce, "natrecon-decode " + reader.source());
+        thread.setDaemon(true);
+    }
+
+    /** The thread: reads and decodes frames into batches until the end, a failure or {@link #close()}. */
+    private void produce() {
+        RawFrame f = new RawFrame();
+        FileClock fileClock = new FileClock();
+        MatchKeys keys = new MatchKeys();
+        try {
+            Batch b = empty.take();
+            b.reset();
+            while (!closing) {
+                try {
+                    if (!reader.next(f)) {
+                        b.end = true;
+                        filled.put(b);
+                        return;
+                    }
+                    if (b.count == BATCH_FRAMES || BATCH_BYTES - b.used < f.capturedLength + FrameDecoder.DATAGRAM_ROOM) {
+                        filled.put(b);
+                        b = empty.take();
+                        b.reset();
+                    }
+                    DecodedFrame d = b.frames[b.count];
+                    place(f, d.frame, b);
+                    d.orderNanos = clock.apply(fileClock.order(f.timestampNanos, f.frameNumber, reader.anomalies()));
+                    d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
+                    b.used += decoder.copied();
+                    d.keyAndCount(keys, counter);
+                    b.count++;
+                } catch (IOException | RuntimeException | Error e) {
+                    b.failure = e;
+                    filled.put(b);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // close(): nothing more is wanted
+        }
+    }
+
+    /** Copies the reader's frame {@code f} (valid until its next read) into the batch's buffer as {@code to}. */
+    private static void place(RawFrame f, RawFrame to, Batch b) {
+        System.arraycopy(f.data, f.offset, b.bytes, b.used, f.capturedLength);
+        to.data = b.bytes;
+        to.offset = b.used;
+        to.capturedLength = f.capturedLength;
+        to.originalLength = f.originalLength;
+        to.timestampNanos = f.timestampNanos;
+        to.linkType = f.linkType;
+        to.interfaceId = f.interfaceId;
+        to.frameNumber = f.frameNumber;
+        b.used += f.capturedLength;
+    }
+
+    @Override
+    public boolean next() throws IOException {
+        if (closing) throw new IOException(reader.source() + ": read after close");
+        if (!started) {
+            started = true;
+            thread.start();
+        }
+        while (batch == null || index == batch.count) {
+            if (batch != null) {
+                if (batch.failure != null) throw rethrow(batch.failure);
+                if (batch.end) return false;
+                empty.add(batch);
+                batch = null;
+            }
+            try {
+                batch = filled.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException(reader.source() + ": interrupted while decoding ahead");
+            }
+            index = 0;
+        }
+        current = batch.frames[index++];
+        return true;
+    }
+
+    private static IOException rethrow(Throwable t) {
+        if (t instanceof IOException io) return io;
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        return new IOException(t);
+    }
+
+    @Override
+    public DecodedFrame current() {
+        return current;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closing) return;
+        closing = true;
+        if (started) {
+            thread.interrupt();
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        reader.close();
+    }
+
+    /** Whether the thread is running (for tests: none outlives {@link #close()}). */
+    boolean threadAlive() {
+        return thread.isAlive();
+    }
+}

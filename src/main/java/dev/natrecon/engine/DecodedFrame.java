@@ -1,0 +1,47 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.capture.RawFrame;
+import dev.natrecon.correlate.MatchKeys;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.Packet;
+
+/**
+ * One frame of a capture as the replay consumes it: read, placed on the reference timeline, decoded (and reassembled
+ * when it completes a datagram). A reused slot: valid until its stream moves past it.
+ */
+final class DecodedFrame {
+    /** The frame; its bytes belong to the stream's buffer. */
+    final RawFrame frame = new RawFrame();
+    /** The decoded view of {@link #frame} (or of the datagram the frame completed). */
+    final Packet packet;
+    Disposition disposition;
+    /** The frame's ordering time on the reference timeline: the file's clamped clock, then the clock correction. */
+    long orderNanos;
+    /** The packet's {@link MatchKeys} key (0: none, or not decoded), computed where the bytes were decoded. */
+    long key;
+    /** The rule that gave {@link #key}, or {@link MatchKeys.Kind#NONE}. */
+    MatchKeys.Kind keyKind = MatchKeys.Kind.NONE;
+
+    /**
+     * Keys the decoded packet with {@code keys} (a pure function of the packet's bytes), then counts the frame into its
+     * capture's statistics when there are any ({@code counter} null: a router capture, counted by its survey).
+     */
+    void keyAndCount(MatchKeys keys, Analysis.StatsCounter counter) {
+        key(keys);
+        if (counter != null) counter.frame(frame, packet, disposition, key != 0 ? keyKind : null);
+    }
+
+    private void key(MatchKeys keys) {
+        if (disposition == Disposition.DECODED) {
+            key = keys.key(packet);
+            keyKind = keys.lastKind();
+        } else {
+            key = 0;
+            keyKind = MatchKeys.Kind.NONE;
+        }
+    }
+
+    DecodedFrame(Packet packet) {
+        this.packet = packet;
+    }
+}

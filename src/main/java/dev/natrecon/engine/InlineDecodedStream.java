@@ -1,0 +1,50 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.capture.CaptureReader;
+import dev.natrecon.capture.ClockCorrection;
+import dev.natrecon.capture.FileClock;
+import dev.natrecon.correlate.MatchKeys;
+import java.io.IOException;
+
+/**
+ * A capture read, decoded, keyed and counted ({@link DecodedFrame#keyAndCount}) on the replay's own thread, one frame
+ * at a time into one reused slot.
+ */
+final class InlineDecodedStream implements DecodedStream {
+    private final CaptureReader reader;
+    private final ClockCorrection clock;
+    private final FileClock fileClock = new FileClock();
+    private final FrameDecoder decoder;
+    private final DecodedFrame slot;
+    private final MatchKeys keys = new MatchKeys();
+    private final Analysis.StatsCounter counter;
+
+    InlineDecodedStream(CaptureReader reader, ClockCorrection clock, FrameDecoder decoder,
+                        Analysis.StatsCounter counter) {
+        this.reader = reader;
+        this.counter = counter;
+        this.clock = clock;
+        this.decoder = decoder;
+        this.slot = new DecodedFrame(decoder.packet);
+    }
+
+    @Override
+    public boolean next() throws IOException {
+        if (!reader.next(slot.frame)) return false;
+        slot.orderNanos = clock.apply(fileClock.order(slot.frame.timestampNanos, slot.frame.frameNumber,
+                reader.anomalies()));
+        slot.disposition = decoder.decode(slot.frame, slot.orderNanos);
+        slot.keyAndCount(keys, counter);
+        return true;
+    }
+
+    @Override
+    public DecodedFrame current() {
+        return slot;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}
