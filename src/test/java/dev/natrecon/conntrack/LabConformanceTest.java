@@ -82,7 +82,8 @@ class LabConformanceTest {
             "wan-address-change", "expect-exhaustion", "outage-no-route", "outage-no-route-snat", "backup-uplink-nat",
             "backup-uplink-snat", "nat-late", "operator-flush", "operator-flush-renumbered", "tcp-reconnect",
             "tcp-reconnect-rst", "carrier-loss", "carrier-loss-linkdown", "masq-no-address", "udp-timeout-helper",
-            "helper-other-port", "stale-mapping-expiry", "expect-churn", "router-any-sll", "cgnat");
+            "helper-other-port", "stale-mapping-expiry", "expect-churn", "router-any-sll", "cgnat", "alg-via-received",
+            "alg-via-received-off");
 
     /**
      * One decoded IP frame of a capture, with its UDP/TCP payload copied (the decoder's view is over a reused buffer):
