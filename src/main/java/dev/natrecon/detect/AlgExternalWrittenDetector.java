@@ -109,6 +109,9 @@ final class AlgExternalWrittenDetector implements Detector {
     public void packet(Crossing crossing) {
         Seen s = crossing.seen();
         if (s.payload == null || s.captureLabel != null || s.side != Side.WAN || crossing.srcInside()) return;
+        // a loopback or link-local sender never crossed a NAT (public encap/null_loopback_sip_h263.pcap: a softphone
+        // talking to a local server on 127.0.0.1, its SDP naming the LAN address)
+        if (Addresses.isHostOrLinkScope(s.srcHi, s.srcLo) || Addresses.isHostOrLinkScope(s.dstHi, s.dstLo)) return;
         SipFacts f = sipFacts.of(crossing);
         if (f == null || f.source().isInside()) return;
         String sender = Addresses.format(s.srcHi, s.srcLo);
@@ -177,14 +180,15 @@ final class AlgExternalWrittenDetector implements Detector {
         return h != null && h.literal() && h.leaksOnWan();
     }
 
-    /** The host part of a Call-ID ({@code local@host}) when it is a private address literal, else null. */
-    private static String privateCallIdHost(String callId) {
+    /**
+     * The host part of a Call-ID ({@code local@host}) when it is a private address literal (as
+     * {@link dev.natrecon.correlate.Inside#leaksOnWan} says: RFC 1918/4193, or --inside), else null.
+     */
+    private String privateCallIdHost(String callId) {
         int at = callId == null ? -1 : callId.lastIndexOf('@');
         if (at < 0 || at == callId.length() - 1) return null;
         String host = callId.substring(at + 1);
-        long[] a = new long[2];
-        if (!Addresses.parse(host, a) || Addresses.isHostOrLinkScope(a[0], a[1])) return null;
-        return Addresses.isPrivate(a[0], a[1]) ? host : null;
+        return isPrivate(SipFacts.Host.of(host, -1, sipFacts.inside())) ? host : null;
     }
 
     @Override

@@ -92,6 +92,11 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
             this.inside = inside;
         }
 
+        /** What is behind the router, as this memo reads the addresses a message carries. */
+        Inside inside() {
+            return inside;
+        }
+
         SipFacts of(Crossing c) {
             Seen s = c.seen();
             if (s != seen || s.sequence != sequence) {

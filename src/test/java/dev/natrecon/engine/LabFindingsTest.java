@@ -35,6 +35,11 @@ class LabFindingsTest {
     private static final Map<String, List<Expected>> EXPECTED = new TreeMap<>(Map.ofEntries(
             Map.entry("baseline", List.of()), // helper on, every packet forwarded and rewritten as Linux does
             Map.entry("router-any-sll", List.of()), // the baseline call again (its router.pcap besides)
+            // helper on: the registrar's received=/rport= mapped back on the LAN as Linux does, nothing wrong
+            Map.entry("alg-via-received", List.of()),
+            Map.entry("alg-via-received-off", List.of(
+                    new Expected("alg.private_address_on_wan", W,
+                            "no helper: both phones' Via/Contact (192.168.1.10, 192.168.1.11) in every WAN request"))),
             // the baseline call from a WAN in 100.64.0.0/10: the helper wrote the router's own carrier-NAT address
             Map.entry("cgnat", List.of()),
             // masquerade healed it: oif changed killed the backup's entry at LAN frame 9, no wan0 frame has 198.51.100.2

@@ -159,4 +159,15 @@ class OneCaptureCorpusTest {
         assertEquals(771, none.stream().mapToInt(f -> Integer.parseInt(f.details().get("calls"))).sum());
         assertTrue(r.limits().stream().noneMatch(l -> l.id().equals("detect.too_many_findings")), r.limits().toString());
     }
+
+    /**
+     * A softphone talking to a server on 127.0.0.1 (its SDP names its LAN address 192.168.6.199): loopback never
+     * crossed a NAT, so no ALG evidence is claimed from it.
+     */
+    @Test
+    void loopbackIsNoNat() throws IOException {
+        RunResult r = run("encap/null_loopback_sip_h263.pcap");
+        assertEquals(List.of(), of(r, "alg.external_address_written"));
+        assertEquals(List.of(), of(r, "alg.reply_mapped_back"));
+    }
 }

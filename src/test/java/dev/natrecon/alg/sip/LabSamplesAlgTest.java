@@ -49,6 +49,8 @@ class LabSamplesAlgTest {
     /** What each lab sample is, pinned. */
     static final Map<String, AlgClass> EXPECTED = new TreeMap<>(Map.ofEntries(
             Map.entry("alg-off", AlgClass.NO_ALG),
+            Map.entry("alg-via-received", AlgClass.LINUX_LIKE),
+            Map.entry("alg-via-received-off", AlgClass.NO_ALG),
             Map.entry("baseline", AlgClass.LINUX_LIKE),
             Map.entry("cgnat", AlgClass.LINUX_LIKE),
             Map.entry("rtp-loss-router", AlgClass.LINUX_LIKE),
