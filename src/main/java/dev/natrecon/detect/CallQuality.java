@@ -45,7 +45,7 @@ final class CallQuality {
         List<StreamSummary> streams = streams(r, leg);
         if (streams.isEmpty()) return leg;
         long lost = 0, expected = 0, weight = 0, mostPackets = -1;
-        double jitterSum = 0, jitterMax = -1, rtt = Double.NaN;
+        double jitterSum = 0, jitterMax = -1, rtt = Double.NaN, maxDelta = -1;
         String codec = "";
         for (StreamSummary s : streams) {
             lost += s.lost();
@@ -55,6 +55,7 @@ final class CallQuality {
                 weight += s.packets();
             }
             if (!Double.isNaN(s.maxJitterMs())) jitterMax = Math.max(jitterMax, s.maxJitterMs());
+            if (!Double.isNaN(s.maxDeltaMs())) maxDelta = Math.max(maxDelta, s.maxDeltaMs());
             if (!Double.isNaN(s.rtcpRttMs()) && (Double.isNaN(rtt) || s.rtcpRttMs() > rtt)) rtt = s.rtcpRttMs();
             if (s.packets() > mostPackets && !s.codec().isEmpty()) {
                 mostPackets = s.packets();
@@ -66,7 +67,7 @@ final class CallQuality {
         EModel.Score score = jitterMean < 0 ? null : EModel.score(c, expected, Math.max(0, lost), jitterMean, r.ptimeMs(),
                 Double.isNaN(rtt) ? -1 : rtt / 2);
         return new CallRecord.Leg(leg.side(), leg.toPhone(), leg.captured(), leg.packets(), leg.firstNanos(),
-                leg.lastNanos(), lost, expected, jitterMean, jitterMax, score, leg.sources());
+                leg.lastNanos(), lost, expected, jitterMean, jitterMax, score, maxDelta, leg.sources());
     }
 
     /** "0x0A7328F3" of each stream, for messages. */

@@ -40,11 +40,12 @@ public record CallRecord(String callId, String from, String to, boolean phoneIsC
      * @param jitterMeanMs mean RFC 3550 interarrival jitter, ms, -1 when not measured
      * @param jitterMaxMs largest RFC 3550 interarrival jitter, ms, -1 when not measured
      * @param score       the E-model score of that direction ({@link EModel#score}), null when not scored
+     * @param maxDeltaMs  the largest gap between two of its packets (ms) in its streams, -1 when not measured
      * @param sources     the sources its packets came from ("192.0.2.1:4000", at most 4), for tying RTP streams to it
      */
     public record Leg(Side side, boolean toPhone, boolean captured, long packets, long firstNanos, long lastNanos,
                       long lost, long expected, double jitterMeanMs, double jitterMaxMs, EModel.Score score,
-                      List<String> sources) {
+                      double maxDeltaMs, List<String> sources) {
         public Leg {
             sources = List.copyOf(sources);
         }

@@ -32,7 +32,7 @@ final class CallTable {
                     sources.add(dev.natrecon.decode.Addresses.endpoint(st.sourceHi[i], st.sourceLo[i], st.sourcePort[i]));
                 }
                 legs.add(new CallRecord.Leg(side, to == 0, true, st.packets, st.packets == 0 ? -1 : st.first,
-                        st.packets == 0 ? -1 : st.last, -1, -1, -1, -1, null, sources));
+                        st.packets == 0 ? -1 : st.last, -1, -1, -1, -1, null, -1, sources));
             }
         }
         records.add(c.facts.record(c.callId, c.phoneIsCaller, c.inviteNanos, c.answer, c.end, c.evicted, legs));
@@ -53,7 +53,7 @@ final class CallTable {
                 boolean captured = context == null
                         || (l.side() == Side.LAN ? context.lanSpan() : context.wanSpan()) != null;
                 legs.add(captured ? quality.fill(r, l) : new CallRecord.Leg(l.side(), l.toPhone(), false, 0, -1, -1,
-                        -1, -1, -1, -1, null, List.of()));
+                        -1, -1, -1, -1, null, -1, List.of()));
             }
             records.set(i, r.withLegs(legs));
             out.addAll(Jitter.findings(records.get(i)));

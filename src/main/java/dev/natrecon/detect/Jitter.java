@@ -23,6 +23,14 @@ final class Jitter {
      * bound for interactive (class 0/1) traffic.
      */
     static final double MEAN_MS = 30;
+    /**
+     * A leg whose streams paused this long between two packets is not judged: 1 s, fifty packetization intervals
+     * (RFC 3551's 20 ms). A pause (hold, silence suppression without a timestamp jump, a sender restart) is one huge
+     * transit difference that the estimator carries for dozens of packets (it moves by 1/16 per packet, RFC 3550
+     * A.8), raising the mean with no jitter in the network.
+     */
+    static final double PAUSE_MS = 1000;
+
     private static final String[] SIDE = {"LAN", "WAN"};
 
     /** The findings of call {@code r} (its legs filled by {@link CallQuality}). */
@@ -36,7 +44,7 @@ final class Jitter {
             for (Side side : Side.values()) {
                 CallRecord.Leg l = r.leg(side, toPhone);
                 if (l == null || l.jitterMaxMs() < 0) continue;
-                boolean over = l.jitterMeanMs() >= MEAN_MS;
+                boolean over = l.jitterMeanMs() >= MEAN_MS && l.maxDeltaMs() < PAUSE_MS;
                 high |= over;
                 at = Math.min(at, l.firstNanos());
                 until = Math.max(until, l.lastNanos());

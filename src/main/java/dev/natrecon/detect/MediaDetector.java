@@ -231,6 +231,9 @@ final class MediaDetector implements Detector {
                 MediaRules.CALL_MEDIA, MediaRules.MEDIA_STOPPED, MediaRules.JITTER);
     }
 
+    /** One side's capture: the side it shows (-1 until its first frame), for counts that name no other side. */
+    private int onlySide = -1;
+
     /** The current crossing's destination inside-ness (read by {@link #sip} for the INVITE). */
     private boolean lastDstInside;
 
@@ -239,6 +242,7 @@ final class MediaDetector implements Detector {
         Seen s = c.seen();
         if (s.captureLabel != null || s.side == null) return;
         lastDstInside = c.dstInside();
+        if (oneSide) onlySide = s.side.ordinal();
         if (s.payload != null) {
             SipFacts f = sipFacts.of(c);
             if (f != null) sip(s, f);
@@ -433,6 +437,8 @@ final class MediaDetector implements Detector {
     }
 
     private String counts(Call c) {
+        if (oneSide && onlySide >= 0) return String.format(Locale.ROOT, "%s capture: %d to the phone, %d to the remote",
+                onlySide == 0 ? "LAN" : "WAN", count(c, onlySide, PHONE), count(c, onlySide, REMOTE));
         return String.format(Locale.ROOT, "LAN: %d to the phone, %d to the remote; WAN: %d to the phone, %d to the remote",
                 count(c, 0, PHONE), count(c, 0, REMOTE), count(c, 1, PHONE), count(c, 1, REMOTE));
     }
@@ -561,7 +567,10 @@ final class MediaDetector implements Detector {
         int other = 1 - missing;
         long lan = count(c, 0, missing), wan = count(c, 1, missing);
         String where;
-        if (missing == PHONE) {
+        if (oneSide) {
+            where = "where the missing direction was lost (before the router, at it or after it) needs the other "
+                    + "side's capture";
+        } else if (missing == PHONE) {
             where = wan > 0 && lan == 0 ? String.format(Locale.ROOT, "the remote's media reached the router's WAN (%d "
                     + "packets) but none was forwarded to the phone on the LAN", wan)
                     : wan == 0 && lan == 0 ? "no media to the phone reached the router's WAN: the remote sent it "

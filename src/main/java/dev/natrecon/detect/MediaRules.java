@@ -106,13 +106,16 @@ final class MediaRules {
             "For each call direction on each capture side, the RTP streams that carried it (their RFC 3550 A.8 "
                     + "interarrival jitter, as Wireshark's RTP analysis computes it): fires when the packet-weighted "
                     + "mean jitter reaches 30 ms on some side (the largest alone is not judged: single events that are "
-                    + "not network jitter set it, such as RFC 4733 event packets sharing one timestamp). The figures of "
+                    + "not network jitter set it, such as RFC 4733 event packets sharing one timestamp); a direction "
+                    + "whose streams paused 1 s or more between two packets is not judged (a hold or a pause without a "
+                    + "timestamp jump raises the mean for dozens of packets with no jitter in the network). The figures of "
                     + "both sides say whether the jitter was there before the router (the sender's side) or only after "
                     + "it. The E-model score (ITU-T G.107) of that direction is given with its inputs.",
             List.of("mean jitter 30 ms: about a 27 ms spread of the delay for normally spread transits (J is about "
                     + "1.13 times the standard deviation), a 99.9 % interval well over twice ITU-T Y.1541's 50 ms IPDV "
                     + "bound for classes 0 and 1; a fixed buffer of four times it adds 120 ms, past G.107's 100 ms where "
-                    + "the delay impairment starts"),
+                    + "the delay impairment starts", "pause: 1 s between two packets (fifty 20 ms intervals) leaves a "
+                    + "direction unjudged"),
             "Find where the jitter appears: if the sender's side already shows it, the sender or its access link "
                     + "(Wi-Fi, an uplink that is full: shape the upload below its rate and prioritise RTP, DSCP EF); "
                     + "if it appears after the router, the router or the path beyond it.",

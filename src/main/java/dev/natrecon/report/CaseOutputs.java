@@ -19,8 +19,8 @@ import java.nio.file.Path;
 
 /**
  * Writes a case's files into its output folder: {@code packets.csv}, {@code events.csv} (the router model's events),
- * {@code expectations.csv} (its expectations' timeline) and {@code tablesize.csv} as the replay goes, then {@code mappings.csv}, {@code sip.csv}, {@code findings.csv}, {@code keepalive.csv}, {@code calls.csv},
- * {@code rtp.csv} (one row per RTP stream and side) and {@code summary.json}. Each is renamed into place only when complete.
+ * {@code expectations.csv} (its expectations' timeline) and {@code tablesize.csv} as the replay goes, then {@code mappings.csv}, {@code sip.csv}, {@code findings.csv}, {@code keepalive.csv},
+ * {@code rtp.csv} (one row per RTP stream and side), {@code calls.csv} (one row per call) and {@code summary.json}. Each is renamed into place only when complete.
  */
 public final class CaseOutputs implements AnalysisSink {
     /** packets.csv columns, in order ({@link PacketCsv#COLUMNS}). */
