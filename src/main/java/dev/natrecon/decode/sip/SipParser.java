@@ -63,11 +63,51 @@ public final class SipParser {
      * {@code --no-redact} outputs: by default every text this package gives out is {@link Credentials redacted}).
      */
     public static SipParse parse(byte[] b, int off, int len, boolean redact) {
+        Recent recent = RECENT.get();
+        int kind = redact ? 1 : 0;
+        Object seen = recent.find(kind, b, off, len);
+        if (seen != null) return (SipParse) seen;
         byte[] p = Arrays.copyOfRange(b, off, off + len);
         SipParse special = classifyWhole(p);
         if (special != null) return special;
         SipParse r = parseAt(p, skipCrLf(p, 0, p.length), p.length, false).result;
-        return redact ? Credentials.redact(r) : r;
+        r = redact ? Credentials.redact(r) : r;
+        recent.keep(kind, p, r);
+        return r;
+    }
+
+    /**
+     * The last few messages parsed on this thread, by their bytes: one SIP message is read by the rewrite
+     * classification, the media and NAT-test detectors and the call ladder in turn, and the full parse (jain-sip's
+     * grammar for the address headers) costs far more than comparing the bytes. Results are immutable, the bytes
+     * are the parser's own copies.
+     */
+    private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
+
+    private static final class Recent {
+        /** Enough for both copies of a message and a retransmission or two between. */
+        private static final int SIZE = 8;
+        private final int[] kinds = new int[SIZE];
+        private final byte[][] bytes = new byte[SIZE][];
+        private final Object[] results = new Object[SIZE];
+        private int next;
+
+        Object find(int kind, byte[] b, int off, int len) {
+            for (int i = 0; i < SIZE; i++) {
+                byte[] k = bytes[i];
+                if (k != null && kinds[i] == kind && k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
+                    return results[i];
+                }
+            }
+            return null;
+        }
+
+        void keep(int kind, byte[] copy, Object result) {
+            kinds[next] = kind;
+            bytes[next] = copy;
+            results[next] = result;
+            next = (next + 1) % SIZE;
+        }
     }
 
     /**
@@ -80,6 +120,16 @@ public final class SipParser {
 
     /** {@link #parseDatagram(byte[], int, int)}; {@code redact} as for {@link #parse(byte[], int, int, boolean)}. */
     public static SipDatagram parseDatagram(byte[] b, int off, int len, boolean redact) {
+        Recent recent = RECENT.get();
+        int kind = redact ? 3 : 2;
+        Object seen = recent.find(kind, b, off, len);
+        if (seen != null) return (SipDatagram) seen;
+        SipDatagram d = parseDatagramOnce(b, off, len, redact);
+        recent.keep(kind, Arrays.copyOfRange(b, off, off + len), d);
+        return d;
+    }
+
+    private static SipDatagram parseDatagramOnce(byte[] b, int off, int len, boolean redact) {
         byte[] p = Arrays.copyOfRange(b, off, off + len);
         SipParse special = classifyWhole(p);
         if (special != null) return new SipDatagram(List.of(special), List.of());
