@@ -30,6 +30,9 @@ final class WholeBench {
     /** Issue 18's target: .pcap.gz analyze at least this share of zcat's speed on the same files. */
     static final double ZCAT_SHARE_TARGET = 0.8;
 
+    /** {@code engine.DecodeAheadStream.PROPERTY}: {@code off} decodes inline, the bytes still read ahead. */
+    static final String DECODE_AHEAD_PROPERTY = "natrecon.decodeAhead";
+
     private final PrintWriter out;
 
     WholeBench(PrintWriter out) {
@@ -92,11 +95,16 @@ final class WholeBench {
     }
 
     /**
-     * The same analyze with every capture read and decoded on the analysis thread ({@code natrecon.readAhead=off}):
-     * what overlapping reading, decompression and decoding with the analysis saves, in the same run.
+     * The same analyze decoding on the analysis thread with the bytes read ahead ({@code natrecon.decodeAhead=off}),
+     * then with every capture read and decoded on the analysis thread ({@code natrecon.readAhead=off}): what
+     * overlapping decoding, and reading and decompression, with the analysis save, in the same run.
      */
     private void inline(Path lan, Path wan, Path scratch, String name, long frames, ChildRun.Measured ahead)
             throws IOException, InterruptedException {
+        ChildRun.Measured bytes = analyze(lan, wan, scratch, name + "-bytes",
+                List.of("-D" + DECODE_AHEAD_PROPERTY + "=off"));
+        line("  the same, decoding inline", frames, bytes);
+        threads(bytes);
         ChildRun.Measured m = analyze(lan, wan, scratch, name,
                 List.of("-D" + CaptureReader.READ_AHEAD_PROPERTY + "=off"));
         line("  the same, reading inline", frames, m);

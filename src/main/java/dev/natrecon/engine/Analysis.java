@@ -307,9 +307,9 @@ public final class Analysis {
             wanSpan = new long[] {wan.stats.frames == 0 ? Long.MAX_VALUE : wanClock.apply(wan.stats.firstNanos),
                     Long.MAX_VALUE};
             counters = List.of(new StatsCounter(in.lan()), new StatsCounter(in.wan()));
-            inputs.add(new MergedFrameSource.Input(CaptureReader.openForThread(in.lan()), ClockCorrection.NONE));
+            inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.lan()), ClockCorrection.NONE));
             try {
-                inputs.add(new MergedFrameSource.Input(CaptureReader.openForThread(in.wan()), wanClock));
+                inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.wan()), wanClock));
             } catch (IOException e) {
                 inputs.get(0).reader().close();
                 throw e;
@@ -377,7 +377,7 @@ public final class Analysis {
             clock = ClockEstimate.none("none: one capture, one clock").withExternalAddresses(est.externalAddresses());
             decisions.add("clock offset: none (both sides come from one capture)");
             lanSpan = wanSpan = new long[] {router.stats.firstNanos, router.stats.lastNanos};
-            inputs.add(new MergedFrameSource.Input(CaptureReader.openForThread(in.router()), ClockCorrection.NONE));
+            inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.router()), ClockCorrection.NONE));
         }
         if (!clock.externalAddresses().isEmpty()) {
             decisions.add("router WAN address(es) seen in translations: " + String.join(", ", clock.externalAddresses()));

@@ -42,6 +42,11 @@ final class DecodeAheadStream implements DecodedStream {
     static final int BATCH_BYTES = CaptureReader.MAX_CAPTURED_LENGTH + FrameDecoder.DATAGRAM_ROOM + (64 << 10);
     /** Batches per capture: one being consumed, one being filled, one ready (about 2 MiB per capture). */
     static final int BATCHES = 3;
+    /**
+     * System property: {@code off} decodes on the replay's thread while the bytes are still read ahead (the way before
+     * decoding ahead, for comparisons); {@code natrecon.readAhead=off} reads and decodes everything inline.
+     */
+    static final String PROPERTY = "natrecon.decodeAhead";
 
     /** One hand-over: decoded frames, then possibly the end of the capture or the failure that ended it. */
     private static final class Batch {
@@ -165,6 +170,16 @@ final class DecodeAheadStream implements DecodedStream {
         }
         current = batch.frames[index++];
         return true;
+    }
+
+    /**
+     * Opens {@code file} for the replay: to be decoded ahead on a thread of its own when it is long enough
+     * ({@link CaptureReader#openForThread}), or, with {@value #PROPERTY} {@code off}, read ahead by the reader itself
+     * and decoded inline ({@link CaptureReader#open(java.nio.file.Path)}).
+     */
+    static CaptureReader openForReplay(java.nio.file.Path file) throws IOException {
+        boolean off = "off".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip());
+        return off ? CaptureReader.open(file) : CaptureReader.openForThread(file);
     }
 
     private static IOException rethrow(Throwable t) {

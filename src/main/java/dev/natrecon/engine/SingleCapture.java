@@ -45,7 +45,7 @@ final class SingleCapture {
         long[] wanSpan = side == Side.WAN ? own : NO_SPAN.clone();
         List<Analysis.StatsCounter> counters = List.of(new Analysis.StatsCounter(in.lan()));
         List<MergedFrameSource.Input> inputs = new ArrayList<>();
-        inputs.add(new MergedFrameSource.Input(CaptureReader.openForThread(in.lan()), ClockCorrection.NONE));
+        inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.lan()), ClockCorrection.NONE));
         SipHelperDecision helper = SipHelperDecision.unknowable("whether the router rewrites SIP needs "
                 + "both sides, and this is one side's capture");
         Replay replay;

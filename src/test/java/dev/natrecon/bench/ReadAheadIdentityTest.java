@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reading the captures ahead on their own threads changes nothing the analysis writes: {@code analyze} of a generated
- * pair large enough to be read ahead, plain and gzipped, gives byte-identical outputs and the same exit status with
- * reading ahead (the default) and inline ({@code natrecon.readAhead=off}).
+ * Reading and decoding the captures ahead on their own threads changes nothing the analysis writes: {@code analyze} of
+ * a generated pair large enough to be read ahead, plain and gzipped, gives byte-identical outputs and the same exit
+ * status decoding ahead (the default), decoding inline with the bytes read ahead ({@code natrecon.decodeAhead=off})
+ * and reading and decoding inline ({@code natrecon.readAhead=off}).
  */
 class ReadAheadIdentityTest {
     @TempDir
@@ -38,12 +39,16 @@ class ReadAheadIdentityTest {
         for (Path[] pair : new Path[][] {{lan, wan}, {lanGz, wanGz}}) {
             String name = pair[0].getFileName().toString();
             Path ahead = run(pair, "ahead-" + name, List.of());
+            Path bytesAhead = run(pair, "bytes-" + name, List.of("-Dnatrecon.decodeAhead=off"));
             Path inline = run(pair, "inline-" + name, List.of("-D" + CaptureReader.READ_AHEAD_PROPERTY + "=off"));
             TreeSet<String> files = files(inline);
             assertTrue(files.contains("summary.json") && files.contains("report.html"), files.toString());
-            assertEquals(files, files(ahead), name);
-            for (String f : files) {
-                assertArrayEquals(Files.readAllBytes(inline.resolve(f)), Files.readAllBytes(ahead.resolve(f)), name + ": " + f);
+            for (Path other : List.of(ahead, bytesAhead)) {
+                assertEquals(files, files(other), name);
+                for (String f : files) {
+                    assertArrayEquals(Files.readAllBytes(inline.resolve(f)), Files.readAllBytes(other.resolve(f)),
+                            name + ": " + other.getParent().getFileName() + ": " + f);
+                }
             }
         }
     }

@@ -22,6 +22,12 @@ class WholeBenchTest {
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().matches("(?s).*natrecon analyze, default outputs +[0-9,]+ frames in +[0-9.]+ s wall.*"), r.out());
         assertTrue(r.out().matches("(?s).*analyze peak RSS [0-9]+ MiB \\(target <= 512 MiB.*"), r.out());
+        // the same analyze decoding inline (bytes read ahead) and reading inline, in the same run
+        assertTrue(r.out().matches("(?s).*the same, decoding inline +[0-9,]+ frames in .*"), r.out());
+        assertTrue(r.out().matches("(?s).*the same, reading inline +[0-9,]+ frames in .*"), r.out());
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertTrue(r.out().matches("(?s).*CPU by thread: analysis thread [0-9]+\\.[0-9] s, capture threads .*"), r.out());
+        }
         // with tshark installed the ratio is printed, without it the line says so
         assertTrue(r.out().contains("natrecon/tshark packets per second:") || r.out().contains("tshark not installed"), r.out());
     }
