@@ -49,6 +49,32 @@ final class ExpectationTable {
         return b == null ? List.of() : b;
     }
 
+    /**
+     * {@code x}'s destination address became known ({@link ConntrackModel#revealNat}: the NAT address its master had
+     * from its first packet): it moves to the bucket of that address, among the bucket's others in insertion order, so
+     * the lookups (the replacement of an equal expectation, the match of an expected connection) find it there.
+     */
+    void redirect(Expectation x, long hi, long lo) {
+        if (!x.inTable) {
+            x.dstHi = hi;
+            x.dstLo = lo;
+            return;
+        }
+        Destination old = (Destination) x.tableBucket;
+        List<Expectation> b = byDestination.get(old);
+        if (b != null) {
+            b.remove(x);
+            if (b.isEmpty()) byDestination.remove(old);
+        }
+        x.dstHi = hi;
+        x.dstLo = lo;
+        x.tableBucket = Destination.of(x);
+        List<Expectation> to = byDestination.computeIfAbsent((Destination) x.tableBucket, d -> new ArrayList<>(2));
+        int at = to.size();
+        while (at > 0 && to.get(at - 1).id > x.id) at--;
+        to.add(at, x);
+    }
+
     /** An expectation's timer is due at or before {@code nanos}. */
     boolean due(long nanos) {
         ExpectTimer et = timers.peek();
