@@ -275,6 +275,7 @@ public final class ConntrackModel {
                 if (x.dstHi == was.dstHi() && x.dstLo == was.dstLo()) {
                     x.dstHi = hi;
                     x.dstLo = lo;
+                    expectations.moved(x);
                 }
             }
         }

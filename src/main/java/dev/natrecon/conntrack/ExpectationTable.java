@@ -49,6 +49,26 @@ final class ExpectationTable {
         return b == null ? List.of() : b;
     }
 
+    /**
+     * {@code x}'s destination was changed in place (its master's NAT was revealed, {@link ConntrackModel#revealNat}):
+     * it moves to its new bucket, in insertion order there (by id) as in the table's own order.
+     */
+    void moved(Expectation x) {
+        if (!x.inTable) return;
+        Destination was = (Destination) x.tableBucket, now = Destination.of(x);
+        if (now.equals(was)) return;
+        List<Expectation> old = byDestination.get(was);
+        if (old != null) {
+            old.remove(x);
+            if (old.isEmpty()) byDestination.remove(was);
+        }
+        x.tableBucket = now;
+        List<Expectation> b = byDestination.computeIfAbsent(now, d -> new ArrayList<>(2));
+        int i = b.size();
+        while (i > 0 && b.get(i - 1).id > x.id) i--;
+        b.add(i, x);
+    }
+
     /** An expectation's timer is due at or before {@code nanos}. */
     boolean due(long nanos) {
         ExpectTimer et = timers.peek();
