@@ -272,7 +272,11 @@ public final class ConntrackModel {
         // its expectations named the same address (the helper expects the far end's packets to the entry's NAT)
         if (e.expecting != null) {
             for (Expectation x : e.expecting) {
-                if (x.dstHi == was.dstHi() && x.dstLo == was.dstLo()) expectations.redirect(x, hi, lo);
+                if (x.dstHi == was.dstHi() && x.dstLo == was.dstLo()) {
+                    x.dstHi = hi;
+                    x.dstLo = lo;
+                    expectations.moved(x);
+                }
             }
         }
     }

@@ -50,29 +50,23 @@ final class ExpectationTable {
     }
 
     /**
-     * {@code x}'s destination address became known ({@link ConntrackModel#revealNat}: the NAT address its master had
-     * from its first packet): it moves to the bucket of that address, among the bucket's others in insertion order, so
-     * the lookups (the replacement of an equal expectation, the match of an expected connection) find it there.
+     * {@code x}'s destination was changed in place (its master's NAT was revealed, {@link ConntrackModel#revealNat}):
+     * it moves to its new bucket, in insertion order there (by id) as in the table's own order.
      */
-    void redirect(Expectation x, long hi, long lo) {
-        if (!x.inTable) {
-            x.dstHi = hi;
-            x.dstLo = lo;
-            return;
+    void moved(Expectation x) {
+        if (!x.inTable) return;
+        Destination was = (Destination) x.tableBucket, now = Destination.of(x);
+        if (now.equals(was)) return;
+        List<Expectation> old = byDestination.get(was);
+        if (old != null) {
+            old.remove(x);
+            if (old.isEmpty()) byDestination.remove(was);
         }
-        Destination old = (Destination) x.tableBucket;
-        List<Expectation> b = byDestination.get(old);
-        if (b != null) {
-            b.remove(x);
-            if (b.isEmpty()) byDestination.remove(old);
-        }
-        x.dstHi = hi;
-        x.dstLo = lo;
-        x.tableBucket = Destination.of(x);
-        List<Expectation> to = byDestination.computeIfAbsent((Destination) x.tableBucket, d -> new ArrayList<>(2));
-        int at = to.size();
-        while (at > 0 && to.get(at - 1).id > x.id) at--;
-        to.add(at, x);
+        x.tableBucket = now;
+        List<Expectation> b = byDestination.computeIfAbsent(now, d -> new ArrayList<>(2));
+        int i = b.size();
+        while (i > 0 && b.get(i - 1).id > x.id) i--;
+        b.add(i, x);
     }
 
     /** An expectation's timer is due at or before {@code nanos}. */
