@@ -181,13 +181,6 @@ final class MediaDetector implements Detector {
         }
     }
 
-    /** An RTP source that differed from the sender's SDP in force ({@code advertised}) when first seen, in {@code frame}. */
-    private record OffSdp(long hi, long lo, int port, SipFacts.Host advertised, long frame) {
-        String source() {
-            return Addresses.endpoint(hi, lo, port);
-        }
-    }
-
     /** A private address in an SDP on the WAN. */
     private record PrivateSdp(int party, long wanFrame, long lanFrame, long nanos, String field, String address) {
     }
@@ -603,9 +596,9 @@ final class MediaDetector implements Detector {
             String sides = side == 0 ? "LAN" : "WAN";
             String text = side == own
                     ? String.format(Locale.ROOT, "the %s advertises %s in its SDP but sends its RTP from %s (%s side)",
-                    PARTY[sender], advertised(off), sources(off), sides)
+                    PARTY[sender], OffSdp.advertised(off), OffSdp.sources(off), sides)
                     : String.format(Locale.ROOT, "after the router the SDP advertises the %s at %s but its RTP comes from "
-                    + "%s (%s side): the SDP rewrite and the NAT disagree", PARTY[sender], advertised(off), sources(off),
+                    + "%s (%s side): the SDP rewrite and the NAT disagree", PARTY[sender], OffSdp.advertised(off), OffSdp.sources(off),
                     sides);
             Stream st = c.streams[side][to];
             Finding.Builder b = base(MediaRules.ASYMMETRIC, c, st.first, st.last)
@@ -615,24 +608,6 @@ final class MediaDetector implements Detector {
             for (OffSdp o : off) b.frame(side == 0 ? "lan" : "wan", o.frame());
             keep(b.build());
         }
-    }
-
-    /** The SDP endpoints in force when the sources in {@code off} were seen, "A" or "A, then B". */
-    private static String advertised(List<OffSdp> off) {
-        List<String> out = new ArrayList<>();
-        for (OffSdp o : off) if (!out.contains(o.advertised().text())) out.add(o.advertised().text());
-        return String.join(", then ", out);
-    }
-
-    /** The sources in {@code off}, each with the endpoint then in force when more than one SDP was. */
-    private static String sources(List<OffSdp> off) {
-        boolean oneSdp = off.stream().map(o -> o.advertised().text()).distinct().count() == 1;
-        List<String> out = new ArrayList<>();
-        for (OffSdp o : off) {
-            String t = oneSdp ? o.source() : o.source() + " (while its SDP advertised " + o.advertised().text() + ")";
-            if (!out.contains(t)) out.add(t);
-        }
-        return String.join(", ", out);
     }
 
     private void privateSdp(Call c) {
