@@ -38,6 +38,11 @@ public final class Throughput {
         READ_DECODE("read+decode", "read+decode"),
         /** Read + decode + the NAT-invariant match key of each packet (diagnostic). */
         READ_DECODE_KEY("read+decode+key", "read+decode+match key"),
+        /**
+         * Read + decode + the RTP/RTCP stream statistics ({@link dev.natrecon.media.MediaStreams}) of each file as its
+         * side: against {@link #READ_DECODE}, the cost of the media analysis per RTP packet.
+         */
+        READ_DECODE_MEDIA("read+decode+media", "read+decode+RTP streams"),
         /** {@link Analysis#survey} of both files whole: what {@code inspect} does (diagnostic). */
         SURVEY("survey", "survey x2 (inspect)"),
         /** {@link Analysis#run} with no sinks. */
@@ -118,6 +123,17 @@ public final class Throughput {
                     check = String.format(Locale.ROOT, "decoded %d of %d%s", r[1], r[0],
                             keys ? String.format(Locale.ROOT, ", keyed %d", r[2]) : "");
                 }
+                case READ_DECODE_MEDIA -> {
+                    long[] r = new long[2];
+                    dev.natrecon.media.MediaStreams media = new dev.natrecon.media.MediaStreams();
+                    media(lan, Side.LAN, media, r);
+                    media(wan, Side.WAN, media, r);
+                    frames = r[0];
+                    int streams = media.finish().size();
+                    lastMediaPackets = media.rtpPackets();
+                    check = String.format(Locale.ROOT, "decoded %d of %d, %d RTP packets in %d streams, %d RTCP", r[1],
+                            r[0], media.rtpPackets(), streams, media.rtcpPackets());
+                }
                 case SURVEY -> {
                     CaptureStats l = Analysis.survey(lan);
                     CaptureStats w = Analysis.survey(wan);
@@ -173,6 +189,35 @@ public final class Throughput {
             }
         }
         sink += h;
+    }
+
+    /** RTP packets the last {@link Phase#READ_DECODE_MEDIA} pass put into streams (for the cost per RTP packet). */
+    private static long lastMediaPackets;
+
+    public static long lastMediaPackets() {
+        return lastMediaPackets;
+    }
+
+    /** Decodes {@code file} and feeds every frame to {@code media} as {@code side}, SIP payloads (port 5060) kept. */
+    private static void media(Path file, Side side, dev.natrecon.media.MediaStreams media, long[] r) throws IOException {
+        PacketDecoder decoder = new PacketDecoder();
+        Packet p = new Packet();
+        AnomalyCounts anomalies = new AnomalyCounts();
+        dev.natrecon.correlate.Seen s = new dev.natrecon.correlate.Seen();
+        s.side = side;
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            RawFrame f = new RawFrame();
+            while (reader.next(f)) {
+                r[0]++;
+                if (decoder.decode(f, p, anomalies) != Disposition.DECODED) continue;
+                r[1]++;
+                s.frame = f.frameNumber;
+                s.nanos = s.captureNanos = f.timestampNanos;
+                s.payload = p.hasPorts() && (p.srcPort == 5060 || p.dstPort == 5060) && p.payloadLength > 0
+                        ? java.util.Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
+                media.frame(s, p);
+            }
+        }
     }
 
     private static void decode(Path file, boolean withKeys, long[] r) throws IOException {

@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--phases", split = ",", paramLabel = "PHASE",
             defaultValue = "read,read+decode,analyze,analyze+csv",
-            description = "phases to time, in order: read, read+decode, read+decode+key, survey, analyze, analyze+csv, "
+            description = "phases to time, in order: read, read+decode, read+decode+key, read+decode+media, survey, analyze, analyze+csv, "
                     + "or 'all' (default: ${DEFAULT-VALUE})")
     List<String> phases;
 
@@ -285,7 +285,16 @@ final class BenchCommand implements Callable<Integer> {
         ratio(ratios, best, Phase.ANALYZE_CSV, Phase.ANALYZE, "with-CSV/without");
         ratio(ratios, best, Phase.READ_DECODE, Phase.READ, "read+decode/read");
         ratio(ratios, best, Phase.ANALYZE, Phase.SURVEY, "analyze/survey");
+        ratio(ratios, best, Phase.READ_DECODE_MEDIA, Phase.READ_DECODE, "media/read+decode");
         if (!ratios.isEmpty()) out.printf(Locale.ROOT, "  ratios of best throughput: %s%n", String.join(", ", ratios));
+        if (best.containsKey(Phase.READ_DECODE_MEDIA) && best.containsKey(Phase.READ_DECODE)
+                && Throughput.lastMediaPackets() > 0) {
+            // time per frame with the media analysis minus without, over the RTP packets it analysed
+            double perFrame = 1 / best.get(Phase.READ_DECODE_MEDIA) - 1 / best.get(Phase.READ_DECODE);
+            out.printf(Locale.ROOT, "  media analysis: %.0f ns per RTP packet (read+decode+media minus read+decode, "
+                    + "best runs, %d RTP packets)%n", perFrame * gen.totalFrames() / Throughput.lastMediaPackets() * 1e9,
+                    Throughput.lastMediaPackets());
+        }
         out.println("  MB/s is over the files' size once; analyze reads the first 262,144 frames of each file for the clock sample, then all of it in the replay.");
         out.println("  peak heap = sampled used heap incl. uncollected garbage; max after GC = largest occupancy after a"
                 + " collection during the phase ('-' when none ran). See --memory-check for the live set.");

@@ -319,6 +319,12 @@ final class Replay {
                             + "lists the first %d", media.streamsNotKept(), dev.natrecon.media.MediaStreams.MAX_STREAMS,
                     dev.natrecon.media.MediaStreams.MAX_STREAMS)));
         }
+        if (media.sdpEndpointsNotKept() > 0) {
+            out.add(new LimitNotice("media.too_many_sdp_endpoints", "media", media.sdpEndpointsNotKept(),
+                    String.format(Locale.ROOT, "media: %d SDP media endpoints past the %d remembered were not "
+                            + "remembered (media.too_many_sdp_endpoints); streams to them may be untied in rtp.csv",
+                            media.sdpEndpointsNotKept(), dev.natrecon.media.MediaStreams.maxSdpEndpoints())));
+        }
         detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
                 "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));
         detection.notKept().forEach((id, n) -> out.add(new LimitNotice(

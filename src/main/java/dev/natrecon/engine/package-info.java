@@ -17,6 +17,10 @@
  * the rewrites the model predicted from an entry with another NAT as a divergence of the model
  * ({@link dev.natrecon.engine.ModelSummary#divergences()}), never as a finding.
  *
+ * <p>Each decoded UDP frame of a side also goes to {@link dev.natrecon.media.MediaStreams} as it is decoded, in its
+ * capture's order (before the matcher, which only delays frames): the RTP/RTCP statistics per stream and side, which
+ * the result carries as {@link dev.natrecon.engine.RunResult#streams()}.
+ *
  * <p><b>The router model in the stream.</b> The replay classifies each resolved frame once
  * ({@link dev.natrecon.correlate.CrossingClassifier} into the reused {@link dev.natrecon.correlate.Crossing}: the
  * arriving or leaving copy, direction, ingress and egress, inside-ness); {@link dev.natrecon.engine.ConntrackReplay}

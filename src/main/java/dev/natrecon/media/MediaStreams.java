@@ -151,6 +151,16 @@ public final class MediaStreams {
         return bySsrc.get(side).get(ssrc);
     }
 
+    /** SDP endpoints not remembered because of {@link SdpAdverts#MAX_ENDPOINTS} (their streams may stay untied). */
+    public long sdpEndpointsNotKept() {
+        return sdp.notKept();
+    }
+
+    /** The bound on remembered SDP endpoints. */
+    public static int maxSdpEndpoints() {
+        return SdpAdverts.MAX_ENDPOINTS;
+    }
+
     /** Streams not analysed because of {@link #MAX_STREAMS}. */
     public long streamsNotKept() {
         return streamsNotKept;

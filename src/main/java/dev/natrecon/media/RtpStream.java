@@ -38,10 +38,12 @@ final class RtpStream {
     private int startSeq, stopSeq, seqNum, seqCycles;
     private boolean under;
     private long sequenceErrors;
-    private long timestamp, seqTimestamp;
+    /** The first packet's RTP timestamp, the last in-sequence audio one (extended), the last nominal time (ms). */
+    private long firstTs, seqTimestamp;
+    private double lastNominal;
     private double time;
-    private int pt, regPt = -1;
-    private double delta, jitter, diff;
+    private int pt;
+    private double delta, jitter;
     private double maxDelta, minDelta = -1, meanDelta;
     private double maxJitter, minJitter = -1, meanJitter;
     private long totalNr;
@@ -164,16 +166,19 @@ final class RtpStream {
 
     private void analyseFirst(int seq, int p) {
         startSeq = stopSeq = seqNum = seq;
-        timestamp = seqTimestamp = extTs;
+        firstTs = extTs;
+        seqTimestamp = extTs;
         time = 0;
-        pt = regPt = p;
+        pt = p;
         totalNr++;
         first = false;
     }
 
     /** Wireshark's rtppacket_analyse after the first packet (see the class comment). */
     private void analyse(int seq, int p, boolean marker, double currentTime) {
-        boolean inTimeSequence = seqTimestamp <= extTs;
+        // in time sequence: the extended timestamp (RFC 3550 5.1 wraps at 2^32) not before the first one's
+        long sinceFirst = extTs - firstTs;
+        boolean inTimeSequence = sinceFirst >= 0;
         boolean wrongTimestamp = !inTimeSequence;
         if (seq < startSeq && inTimeSequence && !under) {
             seqCycles++;
@@ -203,18 +208,20 @@ final class RtpStream {
         pt = p;
         int rate = clockOf(p);
         double currentJitter = 0;
-        double nominalDiff = extTs - seqTimestamp;
-        if (rate != 0) {
-            clockRate = rate;
-            nominalDiff = nominalDiff / (rate / 1000); // integer division, as Wireshark (clock_rate/1000)
-            double expectedTime = time + nominalDiff;
-            double currentDiff = Math.abs(currentTime - expectedTime);
-            currentJitter = (15 * jitter + currentDiff) / 16;
-            delta = currentTime - time;
-            jitter = currentJitter;
-            diff = currentDiff;
-        } else {
-            delta = currentTime - time;
+        if (inTimeSequence) {
+            if (rate != 0) {
+                clockRate = rate;
+                // Wireshark divides by the integer clock_rate / 1000 (44100 Hz counts as 44 per ms)
+                double nominal = (double) sinceFirst / (rate / 1000);
+                double expectedTime = time + (nominal - lastNominal);
+                double currentDiff = Math.abs(currentTime - expectedTime);
+                currentJitter = (15 * jitter + currentDiff) / 16;
+                delta = currentTime - time;
+                jitter = currentJitter;
+                lastNominal = nominal;
+            } else {
+                delta = currentTime - time;
+            }
         }
         if (!marker && !cn && !wrongTimestamp && !followCn) {
             if (delta > maxDelta) maxDelta = delta;
@@ -226,7 +233,6 @@ final class RtpStream {
                 if (minJitter == -1 || jitter < minJitter) minJitter = jitter;
             }
         }
-        if (!cn) regPt = pt;
         if (inTimeSequence) {
             if (rate != 0 && !isEvent(p)) {
                 long step = extTs - seqTimestamp;
@@ -241,11 +247,10 @@ final class RtpStream {
                 } else {
                     driftValid = false;
                 }
+                seqTimestamp = extTs;
             }
             time = currentTime;
-            seqTimestamp = extTs;
         }
-        timestamp = extTs;
         stopSeq = seq;
         totalNr++;
     }

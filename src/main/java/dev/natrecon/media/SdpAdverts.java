@@ -1,12 +1,6 @@
 package dev.natrecon.media;
 
 import dev.natrecon.decode.Addresses;
-import dev.natrecon.decode.sdp.SdpAttribute;
-import dev.natrecon.decode.sdp.SdpBody;
-import dev.natrecon.decode.sdp.SdpConnection;
-import dev.natrecon.decode.sdp.SdpMedia;
-import dev.natrecon.decode.sip.SipMessage;
-import dev.natrecon.decode.sip.SipParser;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,7 +12,7 @@ import java.util.Map;
  * description; a re-INVITE or UPDATE that moves the media, or another call reusing the port), so a stream is tied to
  * the call whose SDP was in force when its first packet was seen.
  *
- * <p>Only SIP over UDP is read here (SIP over TCP reaches this point as segments); a stream whose SDP travelled over
+ * <p>Messages are read by a byte scan ({@link SipSdpScan}), not the SIP grammar. Only SIP over UDP is read here (SIP over TCP reaches this point as segments); a stream whose SDP travelled over
  * TCP or TLS is reported untied, or taken as RTP by its shape.
  */
 final class SdpAdverts {
@@ -80,33 +74,17 @@ final class SdpAdverts {
      */
     void sip(int side, byte[] payload) {
         if (!hasMediaLine(payload)) return;
-        SipMessage m;
-        SdpBody sdp;
-        try {
-            m = SipParser.parse(payload, 0, payload.length).messageOrNull();
-            if (m == null || m.callId().isEmpty()) return;
-            sdp = SdpBody.fromSip(m).orElse(null);
-        } catch (RuntimeException e) {
-            return; // not SIP, or an SDP the parser refuses: nothing to tie by
-        }
-        if (sdp == null) return;
+        SipSdpScan.Result r = SipSdpScan.scan(payload);
+        if (r == null) return;
         messages++;
-        String callId = m.callId().get().text();
         long[] a = new long[2];
-        for (SdpMedia md : sdp.media()) {
-            int p = md.portNumber();
-            SdpConnection c = sdp.connectionOf(md);
-            if (p <= 0 || p > 65535 || c == null || c.address() == null) continue;
-            String addr = c.address().text();
-            int slash = addr.indexOf('/');
-            if (slash >= 0) addr = addr.substring(0, slash);
-            if (!Addresses.parse(addr, a)) continue;
+        for (SipSdpScan.Media md : r.media()) {
+            int p = md.port();
+            if (p <= 0 || p > 65535 || md.address() == null || !Addresses.parse(md.address(), a)) continue;
             String[] names = null;
             int[] clocks = null;
-            for (SdpAttribute at : md.attributes()) {
-                if (!at.nameText().equalsIgnoreCase("rtpmap") || at.value() == null) continue;
+            for (String v : md.rtpmaps()) {
                 // RFC 4566 section 6: a=rtpmap:<payload type> <encoding name>/<clock rate>[/<parameters>]
-                String v = at.value().text().trim();
                 int sp = v.indexOf(' ');
                 if (sp <= 0) continue;
                 int pt;
@@ -128,10 +106,10 @@ final class SdpAdverts {
                     clocks[pt - PayloadTypes.FIRST_DYNAMIC] = 0;
                 }
             }
-            Advert ad = new Advert(callId, names, clocks);
+            Advert ad = new Advert(r.callId(), names, clocks);
             put(side, a[0], a[1], p, ad);
             // RFC 3550 section 11: RTCP on the next port unless a=rtcp (RFC 3605) says otherwise
-            if (md.rtcp() != null && md.rtcp().portNumber() > 0) put(side, a[0], a[1], md.rtcp().portNumber(), ad);
+            if (md.rtcpPort() > 0 && md.rtcpPort() <= 65535) put(side, a[0], a[1], md.rtcpPort(), ad);
             else if (p < 65535) put(side, a[0], a[1], p + 1, ad);
         }
     }

@@ -19,8 +19,8 @@ import java.nio.file.Path;
 
 /**
  * Writes a case's files into its output folder: {@code packets.csv}, {@code events.csv} (the router model's events),
- * {@code expectations.csv} (its expectations' timeline) and {@code tablesize.csv} as the replay goes, then {@code mappings.csv}, {@code sip.csv}, {@code findings.csv}, {@code keepalive.csv} and
- * {@code summary.json}. Each is renamed into place only when complete.
+ * {@code expectations.csv} (its expectations' timeline) and {@code tablesize.csv} as the replay goes, then {@code mappings.csv}, {@code sip.csv}, {@code findings.csv}, {@code keepalive.csv},
+ * {@code rtp.csv} (one row per RTP stream and side) and {@code summary.json}. Each is renamed into place only when complete.
  */
 public final class CaseOutputs implements AnalysisSink {
     /** packets.csv columns, in order ({@link PacketCsv#COLUMNS}). */
@@ -142,6 +142,7 @@ public final class CaseOutputs implements AnalysisSink {
         sipRows.write(dir.resolve("sip.csv"));
         FindingsCsv.SPEC.write(dir.resolve("findings.csv"), FindingsCsv.rows(r.findings()));
         KeepaliveCsv.SPEC.write(dir.resolve("keepalive.csv"), r.keepalive());
+        RtpCsv.SPEC.write(dir.resolve("rtp.csv"), r.streams());
         try (AtomicFile f = new AtomicFile(dir.resolve("summary.json"))) {
             Json.write(f.writer(), Summaries.run(r));
             f.commit();

@@ -6,7 +6,8 @@
  * (the router model's events, each also as its {@code conntrack -E} line), {@code expectations.csv},
  * {@code tablesize.csv}, {@code sip.csv} ({@link dev.natrecon.report.SipCsv}, rendered as the engine classifies each
  * SIP message on both sides: the router's rewrites and the SIP ALG verdict), {@code findings.csv},
- * {@code keepalive.csv} ({@link dev.natrecon.report.CaseOutputs}), and {@code report.html}, {@code summary.md}, the
+ * {@code keepalive.csv} ({@link dev.natrecon.report.CaseOutputs}), {@code rtp.csv} ({@link dev.natrecon.report.RtpCsv}: one
+ * row per RTP stream and capture side from {@code dev.natrecon.media}), and {@code report.html}, {@code summary.md}, the
  * charts and call ladders ({@link dev.natrecon.report.ReportSink}). Times are rendered by
  * {@link dev.natrecon.capture.Times}. Every CSV goes through {@link dev.natrecon.report.Csv} (spreadsheet formulas in
  * text cells neutralised); capture text is escaped for each sink ({@link dev.natrecon.report.Escape}: HTML, Markdown

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code mvn test -Dtest=GoldenCaseTest -Dgolden.update=true} and review the diff; never edit by hand.
  */
 class GoldenCaseTest {
-    static final List<String> FILES = List.of("summary.json", "findings.csv", "mappings.csv", "packets.csv", "events.csv", "expectations.csv", "sip.csv", "tablesize.csv", "keepalive.csv");
+    static final List<String> FILES = List.of("summary.json", "findings.csv", "mappings.csv", "packets.csv", "events.csv", "expectations.csv", "sip.csv", "tablesize.csv", "keepalive.csv", "rtp.csv");
 
     static Stream<Path> cases() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("samples"))) {

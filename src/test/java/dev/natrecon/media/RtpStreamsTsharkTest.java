@@ -42,16 +42,20 @@ class RtpStreamsTsharkTest {
         assertTrue(files.size() >= 30, "the corpus: " + files.size());
         int compared = 0;
         List<String> problems = new ArrayList<>();
+        int relayRows = 0;
         for (Path f : files) {
             RunResult r = Analysis.run(AnalysisInputs.single(f, null), List.of());
             Outcome o = compare(f, r.streams(), null);
             compared += o.compared();
+            if (f.endsWith("relay_leg_a.pcap")) relayRows = o.compared();
             problems.addAll(o.problems());
         }
         System.out.println("compared " + compared + " streams");
         problems.forEach(System.out::println);
         assertEquals(List.of(), problems);
         assertTrue(compared >= 20, "enough streams compared: " + compared);
+        // the relay leg with loss (no SDP: tshark's heuristic finds it): its loss is natrecon's too
+        assertTrue(relayRows >= 1, "relay_leg_a.pcap's stream was compared");
     }
 
     @Test
@@ -95,7 +99,17 @@ class RtpStreamsTsharkTest {
                 problems.add(where + ": tshark lists it (" + t.packets() + " packets), natrecon does not");
                 continue;
             }
-            if (s.packets() != t.packets()) problems.add(where + ": packets " + s.packets() + " vs tshark " + t.packets());
+            if (s.packets() != t.packets()) {
+                // Wireshark's SDP handling hands a port to T.38 (UDPTL) at the offer of image/t38, even when the offer
+                // is refused (488) and the audio goes on: those frames are RTP that tshark does not count as RTP.
+                long t38 = TsharkStreams.count(capture, "t38 && " + TsharkStreams.filter(t));
+                if (t38 > 0 && s.packets() == t.packets() + t38) {
+                    System.out.println(where + ": tshark decodes " + t38 + " of its RTP frames as T.38 after a refused "
+                            + "T.38 offer; packets agree with that, the timing is not comparable");
+                    continue;
+                }
+                problems.add(where + ": packets " + s.packets() + " vs tshark " + t.packets());
+            }
             if (s.lost() != t.lost()) problems.add(where + ": lost " + s.lost() + " vs tshark " + t.lost());
             close(problems, where, "max delta", s.maxDeltaMs(), t.maxDelta());
             close(problems, where, "mean jitter", s.meanJitterMs(), t.meanJitter());

@@ -47,6 +47,35 @@ final class TsharkStreams {
         }
     }
 
+    /** Frames tshark's display filter {@code filter} selects in {@code capture}. */
+    static long count(Path capture, String filter) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("tshark-count", ".txt");
+        try {
+            Process p = new ProcessBuilder(TSHARK, "-n", "-r", capture.toString(), "-Y", filter, "-T", "fields", "-e",
+                    "frame.number").redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("tshark timed out on " + capture);
+            }
+            if (p.exitValue() != 0) throw new IOException("tshark exit " + p.exitValue() + " for filter " + filter);
+            return Files.readAllLines(out).stream().filter(l -> !l.isBlank()).count();
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The display filter of a row's 5-tuple (IPv4 or IPv6). */
+    static String filter(Row r) {
+        return side("src", r.src()) + " && " + side("dst", r.dst());
+    }
+
+    private static String side(String dir, String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        String addr = endpoint.substring(0, colon).replace("[", "").replace("]", "");
+        String ip = addr.contains(":") ? "ipv6." : "ip.";
+        return ip + dir + "==" + addr + " && udp." + dir + "port==" + endpoint.substring(colon + 1);
+    }
+
     static List<Row> parse(List<String> lines) {
         List<Row> rows = new ArrayList<>();
         for (String l : lines) {
