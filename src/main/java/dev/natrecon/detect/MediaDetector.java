@@ -5,6 +5,7 @@ import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
+import dev.natrecon.media.SideEndpoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ final class MediaDetector implements Detector {
     private long callsEvicted;
     private final Map<String, Long> notKept = new java.util.TreeMap<>();
     private final Map<String, Integer> keptPerRule = new HashMap<>();
-    private final Map<Key, Target> endpoints = new HashMap<>();
+    private final Map<SideEndpoint, Target> endpoints = new HashMap<>();
     private final int[] portRefs = new int[65536];
     private final List<Finding> judged = new ArrayList<>();
     /** calls.csv's rows and the media stops found as calls are judged. */
@@ -97,44 +98,8 @@ final class MediaDetector implements Detector {
     /** Last time of each side's capture (LAN, WAN), known at {@link #finish}; until then the calls' own ends. */
     private final long[] sideEnd = {Long.MAX_VALUE, Long.MAX_VALUE};
 
-    /**
-     * An SDP endpoint as one side shows it. Stored keys are never changed; {@link #probe} is the one mutable instance
-     * used to look RTP packets up, so a lookup allocates nothing (one per RTP packet, issue 18).
-     */
-    private static final class Key {
-        int side, port;
-        long hi, lo;
-
-        Key(int side, long hi, long lo, int port) {
-            set(side, hi, lo, port);
-        }
-
-        Key set(int side, long hi, long lo, int port) {
-            this.side = side;
-            this.hi = hi;
-            this.lo = lo;
-            this.port = port;
-            return this;
-        }
-
-        int port() {
-            return port;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.lo == lo && k.port == port && k.hi == hi && k.side == side;
-        }
-
-        @Override
-        public int hashCode() {
-            long h = lo * 0x9E3779B97F4A7C15L ^ hi * 0xC2B2AE3D27D4EB4FL ^ ((long) port << 1 | side);
-            return (int) (h ^ h >>> 32);
-        }
-    }
-
     /** The lookup key reused for every RTP packet: only passed to {@code endpoints.get}, never stored. */
-    private final Key probe = new Key(0, 0, 0, 0);
+    private final SideEndpoint probe = new SideEndpoint(0, 0, 0, 0);
 
     private record Target(Call call, int to) {
     }
@@ -204,7 +169,7 @@ final class MediaDetector implements Detector {
         /** [side][to party]. */
         final Stream[][] streams = {{new Stream(), new Stream()}, {new Stream(), new Stream()}};
         final List<PrivateSdp> privateOnWan = new ArrayList<>();
-        final List<Key> keys = new ArrayList<>();
+        final List<SideEndpoint> keys = new ArrayList<>();
         /** One side's capture: the INVITE's sender and whether it is the phone (else the callee is). */
         SipFacts.Host caller;
         boolean phoneIsCaller;
@@ -258,7 +223,7 @@ final class MediaDetector implements Detector {
             st.latchHi = s.cpSrcHi;
             st.latchLo = s.cpSrcLo;
             st.latchPort = s.cpSrcPort;
-            register(t.call, new Key(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
+            register(t.call, new SideEndpoint(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
         }
     }
 
@@ -278,7 +243,7 @@ final class MediaDetector implements Detector {
      * has ended and is in its grace period (a port reused by a newer call); a key of a call still running stays with
      * it (two live calls that advertise one endpoint cannot be told apart by destination: the first keeps it).
      */
-    private void register(Call c, Key k, int party, boolean replace) {
+    private void register(Call c, SideEndpoint k, int party, boolean replace) {
         if (k.port() <= 0 || k.port() > 65535) return;
         Target old = endpoints.get(k);
         if (old != null && (!replace || old.call == c || old.call.end < 0)) return;
@@ -356,7 +321,7 @@ final class MediaDetector implements Detector {
         c.inForce[side][sender].advertise(h, audio.direction(), s.nanos);
         c.sdp[side][sender] = h;
         c.sdpFrame[side][sender] = s.frame;
-        register(c, new Key(side, h.hi(), h.lo(), h.port()), sender, true);
+        register(c, new SideEndpoint(side, h.hi(), h.lo(), h.port()), sender, true);
     }
 
     /**
@@ -383,7 +348,7 @@ final class MediaDetector implements Detector {
     }
 
     private void judge(Call c, long end) {
-        for (Key k : c.keys) {
+        for (SideEndpoint k : c.keys) {
             Target t = endpoints.get(k);
             if (t != null && t.call == c) {
                 endpoints.remove(k);

@@ -26,33 +26,9 @@ final class SdpAdverts {
     record Advert(String callId, String[] dynamicNames, int[] dynamicClocks) {
     }
 
-    private static final class Key {
-        int side, port;
-        long hi, lo;
-
-        Key set(int side, long hi, long lo, int port) {
-            this.side = side;
-            this.hi = hi;
-            this.lo = lo;
-            this.port = port;
-            return this;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.lo == lo && k.port == port && k.hi == hi && k.side == side;
-        }
-
-        @Override
-        public int hashCode() {
-            long h = lo * 0x9E3779B97F4A7C15L ^ hi * 0xC2B2AE3D27D4EB4FL ^ ((long) port << 1 | side);
-            return (int) (h ^ h >>> 32);
-        }
-    }
-
-    private final Map<Key, Advert> adverts = new HashMap<>();
+    private final Map<SideEndpoint, Advert> adverts = new HashMap<>();
     /** Reused for lookups (one per new stream), never stored. */
-    private final Key probe = new Key();
+    private final SideEndpoint probe = new SideEndpoint(0, 0, 0, 0);
     /** Ports any SDP announced, for a cheap first test per packet. */
     private final boolean[] port = new boolean[65536];
     private long notKept;
@@ -115,7 +91,7 @@ final class SdpAdverts {
     }
 
     private void put(int side, long hi, long lo, int p, Advert ad) {
-        Key k = new Key().set(side, hi, lo, p);
+        SideEndpoint k = new SideEndpoint(side, hi, lo, p);
         if (adverts.size() >= MAX_ENDPOINTS && !adverts.containsKey(k)) {
             notKept++;
             return;
