@@ -57,16 +57,20 @@ public abstract class CaptureReader implements AutoCloseable {
         this.compression = compression;
     }
 
-    /** Opens {@code file}, recognising compression and container format by magic bytes. */
-    public static CaptureReader open(Path file) throws IOException {
-        InputStream raw;
+    /** The file's bytes, or the one-line error naming it. */
+    private static InputStream openRaw(Path file) throws CaptureException {
         try {
-            raw = Files.newInputStream(file);
+            return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
             throw new CaptureException(file + ": no such file");
         } catch (IOException e) {
             throw new CaptureException(file + ": cannot open: " + e.getMessage(), e);
         }
+    }
+
+    /** Opens {@code file}, recognising compression and container format by magic bytes. */
+    public static CaptureReader open(Path file) throws IOException {
+        InputStream raw = openRaw(file);
         try {
             return open(file.toString(), raw, DecompressionLimit.configured(), readAhead(file));
         } catch (IOException | RuntimeException e) {
@@ -82,14 +86,7 @@ public abstract class CaptureReader implements AutoCloseable {
      * {@link #READ_AHEAD_MIN_BYTES}, and {@value #READ_AHEAD_PROPERTY} not {@code off}).
      */
     public static CaptureReader openForThread(Path file) throws IOException {
-        InputStream raw;
-        try {
-            raw = Files.newInputStream(file);
-        } catch (NoSuchFileException e) {
-            throw new CaptureException(file + ": no such file");
-        } catch (IOException e) {
-            throw new CaptureException(file + ": cannot open: " + e.getMessage(), e);
-        }
+        InputStream raw = openRaw(file);
         try {
             CaptureReader r = open(file.toString(), raw, DecompressionLimit.configured(), false);
             r.ownThread = readAhead(file);

@@ -143,16 +143,7 @@ final class ReadAheadStream extends BlockReadStream {
     public void close() throws IOException {
         if (closing) return;
         closing = true;
-        reader.interrupt();
-        boolean interrupted = false;
-        while (reader.isAlive()) {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        ReaderThreads.stop(reader);
         IOException f = closeFailure;
         if (f != null) throw f;
     }

@@ -198,18 +198,7 @@ final class DecodeAheadStream implements DecodedStream {
     public void close() throws IOException {
         if (closing) return;
         closing = true;
-        if (started) {
-            thread.interrupt();
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        if (started) dev.natrecon.capture.ReaderThreads.stop(thread);
         reader.close();
     }
 
