@@ -193,8 +193,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                     b.remote(), b.translation().equals("none") ? "not translated" : "translated: " + b.translation(),
                     b.lifetime == 1 && !b.ended() ? "" : "  lifetime " + b.lifetime + ", " + b.ending().label());
         }
-        out.printf(Locale.ROOT, "  written: %s (report.html, summary.md, summary.json, findings.csv, packets.csv, "
-                + "mappings.csv, events.csv, expectations.csv, sip.csv, tablesize.csv, charts/)%n", dir);
+        out.printf(Locale.ROOT, "  written: %s (report.html, summary.md, summary.json, findings.csv, calls.csv, "
+                + "rtp.csv, packets.csv, mappings.csv, events.csv, expectations.csv, sip.csv, keepalive.csv, tablesize.csv, "
+                + "charts/)%n", dir);
         out.flush();
     }
 }
