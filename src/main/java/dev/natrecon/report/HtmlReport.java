@@ -63,7 +63,7 @@ final class HtmlReport {
         limits(h, r);
         h.raw("<nav><a href=\"#call-list\">Calls</a><a href=\"#stream-charts\">Streams</a><a href=\"#findings\">Findings</a><a href=\"#calls\">SIP ladders</a><a href=\"#timelines\">Timelines</a>"
                 + "<a href=\"#charts\">Charts</a><a href=\"#files\">Files</a></nav>\n");
-        HtmlCalls.render(h, r.calls(), d.ladder.calls());
+        HtmlCalls.render(h, r.calls(), d.ladder.calls(), HtmlStreamCharts.byCall(d.streamCharts));
         HtmlStreamCharts.render(h, d.streamCharts, d.streamGroups);
         HtmlFindings.render(h, r.findings());
         calls(h, d.ladder, HtmlCalls.byCallId(r.calls()));

@@ -9,6 +9,16 @@ final class HtmlStreamCharts {
     private HtmlStreamCharts() {
     }
 
+    /** The drawn charts' numbers by the Call-ID of their stream (streams tied to no call are left out). */
+    static java.util.Map<String, List<Integer>> byCall(List<StreamCharts.Drawn> drawn) {
+        java.util.Map<String, List<Integer>> out = new java.util.HashMap<>();
+        for (StreamCharts.Drawn d : drawn) {
+            String call = d.group().any().callId();
+            if (!call.isEmpty()) out.computeIfAbsent(call, k -> new java.util.ArrayList<>()).add(d.number());
+        }
+        return out;
+    }
+
     static void render(SafeBuilder h, List<StreamCharts.Drawn> drawn, int groups) {
         h.raw("<h2 id=\"stream-charts\">RTP streams: jitter and loss over time</h2>\n");
         if (groups == 0) {
