@@ -4,8 +4,10 @@ package dev.natrecon.media;
  * The running time series of one RTP stream for its chart: at most {@link #CAP} buckets of arrival time, each with
  * the packets received, the packets expected from the extended sequence numbers, and the sum, count and maximum of
  * the RFC 3550 jitter samples taken in it. When the stream outlasts the buckets, neighbours are merged pairwise and
- * the width doubles, so memory per stream is constant (arrays allocated once, with the stream) and nothing is
- * allocated per packet. Merging only adds, so the totals over the buckets stay equal to the stream's own.
+ * the width doubles, so memory per stream is constant and nothing is allocated per packet. The arrays hold one
+ * bucket until the stream outlasts its first {@link #FIRST_WIDTH_NANOS}, then all {@link #CAP} at once (about 3.4 KB):
+ * the many one-packet or short UDP flows that are taken as RTP candidates cost a few bytes, not a full series.
+ * Merging only adds, so the totals over the buckets stay equal to the stream's own.
  */
 final class SeriesBuckets {
     /** Buckets kept at most: 120 columns fill a 960-pixel chart at 8 pixels each (report/Charts.WIDTH). */
@@ -13,11 +15,11 @@ final class SeriesBuckets {
     /** The first width: 250 ms holds about 12 packets at RFC 3551's default 20 ms packetisation; 120 of them 30 s. */
     static final long FIRST_WIDTH_NANOS = 250_000_000L;
 
-    private final int[] received = new int[CAP];
-    private final long[] expected = new long[CAP];
-    private final double[] jitterSum = new double[CAP];
-    private final int[] jitterCount = new int[CAP];
-    private final double[] jitterMax = new double[CAP];
+    private int[] received = new int[1];
+    private long[] expected = new long[1];
+    private double[] jitterSum = new double[1];
+    private int[] jitterCount = new int[1];
+    private double[] jitterMax = new double[1];
     private long widthNanos = FIRST_WIDTH_NANOS;
     private int used;
     private int current;
@@ -26,6 +28,7 @@ final class SeriesBuckets {
     void at(long sinceFirstNanos) {
         long t = Math.max(0, sinceFirstNanos);
         long i = t / widthNanos;
+        if (i >= 1 && received.length == 1) grow();
         while (i >= CAP) {
             merge();
             i = t / widthNanos;
@@ -45,6 +48,15 @@ final class SeriesBuckets {
         jitterSum[current] += ms;
         if (jitterCount[current] == 0 || ms > jitterMax[current]) jitterMax[current] = ms;
         jitterCount[current]++;
+    }
+
+    /** From the first bucket alone to all of them (once per stream). */
+    private void grow() {
+        received = java.util.Arrays.copyOf(received, CAP);
+        expected = java.util.Arrays.copyOf(expected, CAP);
+        jitterSum = java.util.Arrays.copyOf(jitterSum, CAP);
+        jitterCount = java.util.Arrays.copyOf(jitterCount, CAP);
+        jitterMax = java.util.Arrays.copyOf(jitterMax, CAP);
     }
 
     private void merge() {

@@ -111,4 +111,20 @@ class StreamSeriesTest {
         assertEquals(0, s.series().size());
         assertTrue(Double.isNaN(s.series().maxJitterMs()));
     }
+
+    /** A stream shorter than the first bucket keeps one bucket; its figures are the stream's. */
+    @Test
+    void shortStreamKeepsOneBucket() {
+        RtpStream s = stream();
+        for (int k = 0; k < 10; k++) {
+            if (k == 4) continue;
+            byte[] b = rtp(k, 160L * k, 0);
+            s.packet(k + 1, k * 20 * MS, k * 20 * MS, b, 0, b.length);
+        }
+        StreamSummary sum = s.summary("lan");
+        assertEquals(1, sum.series().size());
+        assertEquals(9, sum.series().packets(0));
+        assertEquals(1, sum.series().lost(0));
+        assertEquals(sum.maxJitterMs(), sum.series().maxJitterMs(), 0.0);
+    }
 }
