@@ -75,6 +75,10 @@ final class RtpStream {
     long lastSrMiddle = -1, lastSrCaptureNanos;
     /** Packets that followed their predecessor by sequence number: how a heuristic stream shows it is RTP. */
     long inSequence;
+    /** Jitter and loss over time for the stream's chart (constant size, allocated with the stream). */
+    private final SeriesBuckets series = new SeriesBuckets();
+    /** The extended last sequence number ({@code stopSeq} with its cycles) after the previous packet. */
+    private long lastExtStop;
 
     RtpStream(int side, long ssrc, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort,
               boolean announced, String[] dynamicNames, int[] dynamicClocks) {
@@ -147,6 +151,9 @@ final class RtpStream {
                 firstInSeqTs = lastInSeqTs = extTs;
             }
             analyseFirst(seq, p);
+            series.at(0);
+            lastExtStop = startSeq - 1L;
+            countExpected();
             return;
         }
         extTs = extend(ts);
@@ -155,7 +162,16 @@ final class RtpStream {
         if (marker && p != PayloadTypes.CN && extTs - seqTimestamp > 2 * Math.max(lastTsStep, 1) && lastTsStep > 0) {
             silenceGaps++;
         }
+        series.at(captureNanos - originNanos);
         analyse(seq, p, marker, currentTime);
+        countExpected();
+    }
+
+    /** The bucket's share of expected: how far the extended last sequence number moved (sums to {@code expected}). */
+    private void countExpected() {
+        long ext = stopSeq + (long) seqCycles * 0x10000;
+        series.packet(ext - lastExtStop);
+        lastExtStop = ext;
     }
 
     /** RFC 3550 section 5.1: the timestamp wraps at 2^32; extended by the signed difference from the last one. */
@@ -230,6 +246,7 @@ final class RtpStream {
             if (rate != 0) {
                 if (jitter > maxJitter) maxJitter = jitter;
                 meanJitter = (meanJitter * (totalNr - 1) + currentJitter) / totalNr;
+                series.jitter(currentJitter);
                 if (minJitter == -1 || jitter < minJitter) minJitter = jitter;
             }
         }
@@ -319,7 +336,7 @@ final class RtpStream {
                 markers, silenceGaps, two ? minDelta : Double.NaN, two ? meanDelta : Double.NaN,
                 two ? maxDelta : Double.NaN, jit ? minJitter : Double.NaN, jit ? meanJitter : Double.NaN,
                 jit ? maxJitter : Double.NaN, drift, ppm, rtcpReports, rtcpFractionLost, rtcpCumulativeLost,
-                rtcpJitterMs, rtcpRttMs, events, digits.toString());
+                rtcpJitterMs, rtcpRttMs, events, digits.toString(), series.snapshot(firstNanos));
     }
 
     private String payloadTypeList() {

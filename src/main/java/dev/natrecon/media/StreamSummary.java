@@ -56,6 +56,8 @@ package dev.natrecon.media;
  *                         (RFC 3550 6.4.1); NaN when none could be paired
  * @param events           RFC 4733 telephone events (one per event, however many packets repeat it)
  * @param digits           the DTMF digits of those events, in order (at most 64 kept)
+ * @param series           jitter and loss over time in bounded buckets (the stream's chart), {@link StreamSeries#EMPTY}
+ *                         when the summary was not built from packets
  */
 public record StreamSummary(String side, String callId, String tiedBy, long ssrc, int payloadType, String codec,
                             String payloadTypes, int clockRate, String src, String dst, boolean heuristic,
@@ -66,7 +68,25 @@ public record StreamSummary(String side, String callId, String tiedBy, long ssrc
                             double minJitterMs, double meanJitterMs, double maxJitterMs,
                             double driftMs, double driftPpm,
                             long rtcpReports, double rtcpFractionLost, long rtcpCumulativeLost, double rtcpJitterMs,
-                            double rtcpRttMs, long events, String digits) {
+                            double rtcpRttMs, long events, String digits, StreamSeries series) {
+
+    /** A summary without a time series (built from figures, not packets). */
+    public StreamSummary(String side, String callId, String tiedBy, long ssrc, int payloadType, String codec,
+                         String payloadTypes, int clockRate, String src, String dst, boolean heuristic,
+                         long firstFrame, long lastFrame, long firstNanos, long lastNanos,
+                         long packets, long expected, long lost, long duplicates, long outOfOrder,
+                         long sequenceErrors, long markers, long silenceGaps,
+                         double minDeltaMs, double meanDeltaMs, double maxDeltaMs,
+                         double minJitterMs, double meanJitterMs, double maxJitterMs,
+                         double driftMs, double driftPpm,
+                         long rtcpReports, double rtcpFractionLost, long rtcpCumulativeLost, double rtcpJitterMs,
+                         double rtcpRttMs, long events, String digits) {
+        this(side, callId, tiedBy, ssrc, payloadType, codec, payloadTypes, clockRate, src, dst, heuristic, firstFrame,
+                lastFrame, firstNanos, lastNanos, packets, expected, lost, duplicates, outOfOrder, sequenceErrors,
+                markers, silenceGaps, minDeltaMs, meanDeltaMs, maxDeltaMs, minJitterMs, meanJitterMs, maxJitterMs,
+                driftMs, driftPpm, rtcpReports, rtcpFractionLost, rtcpCumulativeLost, rtcpJitterMs, rtcpRttMs, events,
+                digits, StreamSeries.EMPTY);
+    }
 
     /** Lost as a percentage of expected (Wireshark's "Lost (x%)"), 0 when nothing was expected. */
     public double lostPercent() {

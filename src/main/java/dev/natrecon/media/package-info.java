@@ -4,7 +4,8 @@
  * packets, expected, lost, deltas and jitter (RFC 3550 A.8), duplicates, late packets, marker bits, silence gaps,
  * clock drift, RFC 4733 events, and what RTCP reports about it (loss, jitter, round trip from LSR/DLSR). The result
  * is one immutable {@link dev.natrecon.media.StreamSummary} per stream and side, on the run's result and in
- * {@code rtp.csv}. Memory is constant per stream, nothing is allocated per RTP packet once its stream exists, and the
+ * {@code rtp.csv}, with its jitter and loss over time in at most {@code SeriesBuckets.CAP} buckets
+ * ({@link dev.natrecon.media.StreamSeries}, the report's per-stream chart). Memory is constant per stream, nothing is allocated per RTP packet once its stream exists, and the
  * number of streams is bounded ({@link dev.natrecon.media.MediaStreams#MAX_STREAMS}).
  *
  * <p>Across the router ({@link dev.natrecon.media.HopAttribution}, {@link dev.natrecon.media.HopLedger}): per stream

@@ -77,7 +77,7 @@ final class Charts {
     }
 
     /** A chart with the house fonts and colours; series paints are set after this (the theme would reset them). */
-    private static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot) {
+    static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot) {
         JFreeChart chart = new JFreeChart(title, new Font("SansSerif", Font.BOLD, 14), plot, true);
         theme().apply(chart);
         return chart;

@@ -28,6 +28,12 @@ final class HtmlCalls {
     }
 
     static void render(SafeBuilder h, List<CallRecord> calls, List<CallLadder.Call> ladders) {
+        render(h, calls, ladders, Map.of());
+    }
+
+    /** The call list; {@code streamCharts}: the numbers of the drawn stream charts by Call-ID, linked per row. */
+    static void render(SafeBuilder h, List<CallRecord> calls, List<CallLadder.Call> ladders,
+                       Map<String, List<Integer>> streamCharts) {
         h.raw("<h2 id=\"call-list\">Calls</h2>\n");
         if (calls.isEmpty()) {
             h.raw("<p>No INVITE was seen: no calls.</p>\n");
@@ -49,6 +55,15 @@ final class HtmlCalls {
             if (ladder != null) h.raw("<a href=\"#call").raw(Integer.toString(ladder)).raw("\">");
             h.text(CallLadder.shorten(c.callId(), 48));
             if (ladder != null) h.raw("</a>");
+            List<Integer> charts = streamCharts.getOrDefault(c.callId(), List.of());
+            if (!charts.isEmpty()) {
+                h.raw("<div class=\"note\">jitter and loss:");
+                for (Integer n : charts) {
+                    h.raw(" <a href=\"#stream-").raw(Integer.toString(n)).raw("\">chart ").raw(Integer.toString(n))
+                            .raw("</a>");
+                }
+                h.raw("</div>");
+            }
             h.raw("</td><td class=\"mono\">").text(CallLadder.shorten(c.from(), 40) + " → " + CallLadder.shorten(c.to(), 40))
                     .raw("</td><td class=\"mono nw\">").text(Times.timeOfDay(c.startNanos()))
                     .raw("</td><td class=\"n\">").text(seconds(c.setupNanos()))

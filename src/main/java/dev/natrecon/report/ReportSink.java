@@ -44,6 +44,9 @@ public final class ReportSink implements AnalysisSink {
     final BoundedSeries expectSeries = new BoundedSeries();
     private long liveExpectations;
     long firstNanos = Long.MAX_VALUE, lastNanos = Long.MIN_VALUE;
+    /** The per-stream jitter/loss charts drawn at finish, and how many stream groups there were in all. */
+    List<StreamCharts.Drawn> streamCharts = List.of();
+    int streamGroups;
 
     public ReportSink(Path dir, boolean redact) {
         this.dir = dir;
@@ -114,16 +117,26 @@ public final class ReportSink implements AnalysisSink {
                     CallLadder.svg(calls.get(i), true, media.get(calls.get(i).callId)));
         }
         removeStaleLadders(charts, calls.size());
+        List<StreamCharts.Group> groups = StreamCharts.groups(r.streams());
+        streamGroups = groups.size();
+        streamCharts = StreamCharts.draw(groups, t0);
+        for (StreamCharts.Drawn c : streamCharts) AtomicFile.write(charts.resolve(c.file()), c.svg());
+        removeStale(charts, "stream-", streamCharts.size());
         AtomicFile.write(dir.resolve("report.html"), HtmlReport.render(r, this, drawn, redact));
         AtomicFile.write(dir.resolve("summary.md"), MarkdownSummary.render(r, this, redact));
     }
 
     /** Ladder files a previous run into the same folder left beyond this run's calls. */
     private static void removeStaleLadders(Path charts, int count) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(charts, "ladder-*.svg")) {
+        removeStale(charts, "ladder-", count);
+    }
+
+    /** Numbered chart files ({@code prefix}N.svg) a previous run into the same folder left beyond {@code count}. */
+    private static void removeStale(Path charts, String prefix, int count) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(charts, prefix + "*.svg")) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                String num = n.substring("ladder-".length(), n.length() - ".svg".length());
+                String num = n.substring(prefix.length(), n.length() - ".svg".length());
                 if (num.matches("[0-9]{1,6}") && Integer.parseInt(num) > count) Files.delete(p);
             }
         }

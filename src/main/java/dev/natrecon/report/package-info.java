@@ -8,7 +8,8 @@
  * SIP message on both sides: the router's rewrites and the SIP ALG verdict), {@code findings.csv},
  * {@code keepalive.csv} ({@link dev.natrecon.report.CaseOutputs}), {@code rtp.csv} ({@link dev.natrecon.report.RtpCsv}: one
  * row per RTP stream and capture side from {@code dev.natrecon.media}), and {@code report.html}, {@code summary.md}, the
- * charts and call ladders ({@link dev.natrecon.report.ReportSink}). Times are rendered by
+ * charts, call ladders and per-stream jitter/loss charts ({@link dev.natrecon.report.ReportSink},
+ * {@link dev.natrecon.report.StreamCharts}). Times are rendered by
  * {@link dev.natrecon.capture.Times}. Every CSV goes through {@link dev.natrecon.report.Csv} (spreadsheet formulas in
  * text cells neutralised); capture text is escaped for each sink ({@link dev.natrecon.report.Escape}: HTML, Markdown
  * code spans; {@link dev.natrecon.report.Json}). Output is deterministic (UTC, root locale, ids in order of appearance) and every

@@ -1,0 +1,44 @@
+package dev.natrecon.report;
+
+import java.util.List;
+
+/**
+ * The media section of {@code report.html}: one figure per drawn stream chart  with a text alternative that states the figures the chart shows, and the streams not drawn counted.
+ */
+final class HtmlStreamCharts {
+    private HtmlStreamCharts() {
+    }
+
+    /** The drawn charts' numbers by the Call-ID of their stream (streams tied to no call are left out). */
+    static java.util.Map<String, List<Integer>> byCall(List<StreamCharts.Drawn> drawn) {
+        java.util.Map<String, List<Integer>> out = new java.util.HashMap<>();
+        for (StreamCharts.Drawn d : drawn) {
+            String call = d.group().any().callId();
+            if (!call.isEmpty()) out.computeIfAbsent(call, k -> new java.util.ArrayList<>()).add(d.number());
+        }
+        return out;
+    }
+
+    static void render(SafeBuilder h, List<StreamCharts.Drawn> drawn, int groups) {
+        h.raw("<h2 id=\"stream-charts\">RTP streams: jitter and loss over time</h2>\n");
+        if (groups == 0) {
+            h.raw("<p>No RTP stream was seen.</p>\n");
+            return;
+        }
+        h.raw("<p class=\"note\">").text(groups <= drawn.size() ? groups + (groups == 1 ? " stream" : " streams")
+                        : "The " + drawn.size() + " streams with the most packets, of " + groups)
+                .text(" (the LAN and WAN copies of one SSRC on one chart; all are in rtp.csv). Above: mean (solid) and "
+                        + "max (dashed) RFC 3550 jitter per time bucket; below: packets lost per bucket, from the "
+                        + "sequence numbers.").raw("</p>\n");
+        for (StreamCharts.Drawn d : drawn) {
+            h.raw("<figure id=\"stream-").raw(Integer.toString(d.number())).raw("\"><img class=\"chart\" alt=\"")
+                    .text(d.alt()).raw("\" src=\"data:image/png;base64,")
+                    .raw(java.util.Base64.getEncoder().encodeToString(d.png())).raw("\"><figcaption>")
+                    .text(d.title()).raw(" · <a href=\"charts/").raw(d.file()).raw("\">SVG</a></figcaption></figure>\n");
+        }
+        if (groups > drawn.size()) {
+            h.raw("<p class=\"note\">").text((groups - drawn.size()) + " more streams are not drawn; rtp.csv has them.")
+                    .raw("</p>\n");
+        }
+    }
+}

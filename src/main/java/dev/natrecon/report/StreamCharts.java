@@ -1,0 +1,160 @@
+package dev.natrecon.report;
+
+import dev.natrecon.capture.Times;
+import dev.natrecon.media.StreamSeries;
+import dev.natrecon.media.StreamSummary;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * One chart per RTP stream of jitter and loss over time ({@code charts/stream-N.svg}): the stream's LAN and WAN copies
+ * (same SSRC and call) on one chart, mean and max RFC 3550 jitter per bucket above, packets lost per bucket below,
+ * from {@link StreamSeries}. At most {@link #MAX_CHARTS}, the streams with the most packets; the rest are counted.
+ */
+final class StreamCharts {
+    /** Stream charts drawn at most: each is an SVG of ~100 KB, and a case with more streams is a load test. */
+    static final int MAX_CHARTS = 20;
+    static final int HEIGHT = 420;
+    private static final Color[] SIDE_COLOURS = {new Color(0x1c7ed6), new Color(0xe8590c)};
+
+    /** The LAN and WAN copies of one stream (either may be null, not both). */
+    record Group(StreamSummary lan, StreamSummary wan) {
+        long packets() {
+            return Math.max(lan == null ? 0 : lan.packets(), wan == null ? 0 : wan.packets());
+        }
+
+        StreamSummary any() {
+            return lan != null ? lan : wan;
+        }
+    }
+
+    /** One drawn chart: its number (file stream-N.svg), the stream, title, text alternative and SVG. */
+    record Drawn(int number, Group group, String title, String alt, byte[] png, String svg) {
+        String file() {
+            return "stream-" + number + ".svg";
+        }
+    }
+
+    private StreamCharts() {
+    }
+
+    /** Pairs the LAN and WAN copies (same SSRC and Call-ID), the groups with the most packets first. */
+    static List<Group> groups(List<StreamSummary> streams) {
+        List<StreamSummary> sorted = new ArrayList<>(streams);
+        sorted.sort(Comparator.comparingLong(StreamSummary::packets).reversed()
+                .thenComparingLong(StreamSummary::firstFrame));
+        List<StreamSummary[]> pairs = new ArrayList<>();
+        for (StreamSummary s : sorted) {
+            int side = "wan".equals(s.side()) ? 1 : 0;
+            StreamSummary[] home = null;
+            for (StreamSummary[] p : pairs) {
+                StreamSummary o = p[1 - side];
+                if (p[side] == null && o != null && o.ssrc() == s.ssrc() && o.callId().equals(s.callId())) {
+                    home = p;
+                    break;
+                }
+            }
+            if (home == null) {
+                home = new StreamSummary[2];
+                pairs.add(home);
+            }
+            home[side] = s;
+        }
+        List<Group> out = new ArrayList<>(pairs.size());
+        for (StreamSummary[] p : pairs) out.add(new Group(p[0], p[1]));
+        return out;
+    }
+
+    /** The first {@link #MAX_CHARTS} groups drawn, times in seconds since {@code t0}. */
+    static List<Drawn> draw(List<Group> groups, long t0) throws java.io.IOException {
+        List<Drawn> out = new ArrayList<>();
+        for (int i = 0; i < groups.size() && i < MAX_CHARTS; i++) out.add(draw(i + 1, groups.get(i), t0));
+        return out;
+    }
+
+    static Drawn draw(int number, Group g, long t0) throws java.io.IOException {
+        StreamSummary a = g.any();
+        String title = a.ssrcHex() + " " + a.src() + " → " + a.dst() + (a.codec().isEmpty() ? "" : " " + a.codec())
+                + (a.callId().isEmpty() ? "" : " (call " + CallLadder.shorten(a.callId(), 40) + ")");
+        NumberAxis time = new NumberAxis("seconds since " + Times.iso(t0));
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
+        XYSeriesCollection jitter = new XYSeriesCollection();
+        XYSeriesCollection loss = new XYSeriesCollection();
+        StringBuilder alt = new StringBuilder("Jitter and loss over time of RTP stream ").append(title).append(':');
+        long width = 0;
+        for (int side = 0; side < 2; side++) {
+            StreamSummary s = side == 0 ? g.lan() : g.wan();
+            if (s == null) continue;
+            String label = s.side().toUpperCase(Locale.ROOT);
+            StreamSeries ser = s.series();
+            width = Math.max(width, ser.widthNanos());
+            XYSeries mean = new XYSeries(label + " mean jitter", false, true);
+            XYSeries max = new XYSeries(label + " max jitter", false, true);
+            XYSeries lost = new XYSeries(label + " packets lost", false, true);
+            long shownLost = 0;
+            for (int i = 0; i < ser.size(); i++) {
+                double x = (ser.startNanos() + i * ser.widthNanos() - t0) / 1e9;
+                if (!Double.isNaN(ser.meanJitterMs(i))) {
+                    mean.add(x, ser.meanJitterMs(i), false);
+                    max.add(x, ser.maxJitterMs(i), false);
+                }
+                // a bucket below zero holds late packets of an earlier one: drawn as no loss
+                long l = Math.max(0, ser.lost(i));
+                shownLost += l;
+                lost.add(x, l, false);
+            }
+            jitter.addSeries(mean);
+            jitter.addSeries(max);
+            loss.addSeries(lost);
+            alt.append(String.format(Locale.ROOT, " %s %d packets, %d lost (%.1f %%), jitter mean %s / max %s ms;",
+                    label, s.packets(), s.lost(), s.lostPercent(), ms(s.meanJitterMs()), ms(s.maxJitterMs())));
+            if (shownLost != s.lost()) {
+                alt.append(" (").append(label).append(" lost per bucket sums to ").append(shownLost)
+                        .append(": late packets are counted where they arrived);");
+            }
+        }
+        alt.append(String.format(Locale.ROOT, " buckets of %.3f s.", width / 1e9));
+        loss.setIntervalWidth(Math.max(width / 1e9, 1e-3));
+        loss.setIntervalPositionFactor(0.0);
+        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
+        XYPlot top = new XYPlot(jitter, null, new NumberAxis("jitter (ms)"), lines);
+        ClusteredXYBarRenderer bars = new ClusteredXYBarRenderer();
+        bars.setShadowVisible(false);
+        NumberAxis lostAxis = new NumberAxis("packets lost");
+        lostAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+        XYPlot bottom = new XYPlot(loss, null, lostAxis, bars);
+        plot.add(top, 3);
+        plot.add(bottom, 2);
+        JFreeChart chart = Charts.chart("RTP " + title, plot);
+        int series = 0;
+        for (int side = 0; side < 2; side++) {
+            if ((side == 0 ? g.lan() : g.wan()) == null) continue;
+            Color c = SIDE_COLOURS[side];
+            lines.setSeriesPaint(2 * series, c);
+            lines.setSeriesStroke(2 * series, new BasicStroke(2f));
+            lines.setSeriesPaint(2 * series + 1, c);
+            lines.setSeriesStroke(2 * series + 1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                    10f, new float[] {4f, 3f}, 0f));
+            bars.setSeriesPaint(series, c);
+            series++;
+        }
+        Charts.Chart c = Charts.render("stream-" + number, title, "", chart, HEIGHT);
+        return new Drawn(number, g, title, alt.toString(), c.png(), c.svg());
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+}
