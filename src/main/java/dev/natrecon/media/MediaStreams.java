@@ -37,6 +37,8 @@ public final class MediaStreams {
      * ({@link #streamsNotKept()}, reported as the {@code media.too_many_streams} limit).
      */
     public static final int MAX_STREAMS = 50_000;
+    /** The case's budget of full chart series ({@link SeriesBudget#MAX_SERIES}). */
+    private final SeriesBudget seriesBudget = new SeriesBudget(SeriesBudget.MAX_SERIES);
     /** Packets in sequence that make a stream without SDP RTP (see the class comment). */
     static final int MIN_HEURISTIC_PACKETS = 3;
     /** RFC 3550 section 5.1: the fixed RTP header is 12 bytes. */
@@ -137,6 +139,7 @@ public final class MediaStreams {
         }
         RtpStream st = new RtpStream(side, ssrc, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort, ad != null,
                 ad == null ? null : ad.dynamicNames(), ad == null ? null : ad.dynamicClocks());
+        st.seriesBudget(seriesBudget);
         if (ad != null) {
             st.callId = ad.callId();
             st.tiedBy = to != null ? "sdp-destination" : "sdp-source";

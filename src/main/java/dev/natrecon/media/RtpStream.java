@@ -77,6 +77,11 @@ final class RtpStream {
     long inSequence;
     /** Jitter and loss over time for the stream's chart (constant size, allocated with the stream). */
     private final SeriesBuckets series = new SeriesBuckets();
+
+    /** Draws this stream's full chart series from {@code budget} (the case's, {@link MediaStreams}). */
+    void seriesBudget(SeriesBudget budget) {
+        series.budget = budget;
+    }
     /** The extended last sequence number ({@code stopSeq} with its cycles) after the previous packet. */
     private long lastExtStop;
 

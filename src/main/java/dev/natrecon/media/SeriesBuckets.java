@@ -23,12 +23,24 @@ final class SeriesBuckets {
     private long widthNanos = FIRST_WIDTH_NANOS;
     private int used;
     private int current;
+    /** The case's budget of full series ({@link SeriesBudget}); null: unbounded (a stream on its own, tests). */
+    SeriesBudget budget;
+    /** The budget was spent when this stream needed its full series: no series is kept (an empty snapshot). */
+    private boolean off;
 
     /** Selects the bucket of a packet {@code sinceFirstNanos} after the stream's first one (merging when needed). */
     void at(long sinceFirstNanos) {
+        if (off) return;
         long t = Math.max(0, sinceFirstNanos);
         long i = t / widthNanos;
-        if (i >= 1 && received.length == 1) grow();
+        if (i >= 1 && received.length == 1) {
+            if (budget != null && !budget.take()) {
+                off = true;
+                current = 0;
+                return;
+            }
+            grow();
+        }
         while (i >= CAP) {
             merge();
             i = t / widthNanos;
@@ -83,6 +95,7 @@ final class SeriesBuckets {
 
     /** An immutable copy, starting at {@code firstNanos} (the stream's first packet on the case's clock). */
     StreamSeries snapshot(long firstNanos) {
+        if (off) return StreamSeries.NOT_KEPT;
         long[] lost = new long[used];
         double[] mean = new double[used], max = new double[used];
         int[] packets = java.util.Arrays.copyOf(received, used);

@@ -14,6 +14,9 @@ public final class StreamSeries {
     /** The series of a stream that had none (summaries built outside the analysis). */
     public static final StreamSeries EMPTY = new StreamSeries(0, SeriesBuckets.FIRST_WIDTH_NANOS, new int[0],
             new long[0], new double[0], new double[0]);
+    /** The series of a stream that needed a full one after the case's budget was spent ({@code SeriesBudget}). */
+    public static final StreamSeries NOT_KEPT = new StreamSeries(0, SeriesBuckets.FIRST_WIDTH_NANOS, new int[0],
+            new long[0], new double[0], new double[0]);
 
     private final long startNanos, widthNanos;
     private final int[] packets;

@@ -50,25 +50,26 @@ final class StreamCharts {
     private StreamCharts() {
     }
 
-    /** Pairs the LAN and WAN copies (same SSRC and Call-ID), the groups with the most packets first. */
+    /**
+     * Pairs the LAN and WAN copies (same SSRC and Call-ID), the groups with the most packets first; each stream joins the first earlier group that
+     * lacks its side (a map by SSRC, Call-ID and missing side: linear in the streams, up to 50,000 of them).
+     * {@link #draw(List, long)} passes over a group whose series was not kept ({@link StreamSeries#NOT_KEPT}).
+     */
     static List<Group> groups(List<StreamSummary> streams) {
         List<StreamSummary> sorted = new ArrayList<>(streams);
         sorted.sort(Comparator.comparingLong(StreamSummary::packets).reversed()
                 .thenComparingLong(StreamSummary::firstFrame));
         List<StreamSummary[]> pairs = new ArrayList<>();
+        java.util.Map<String, java.util.ArrayDeque<StreamSummary[]>> lacking = new java.util.HashMap<>();
         for (StreamSummary s : sorted) {
             int side = "wan".equals(s.side()) ? 1 : 0;
-            StreamSummary[] home = null;
-            for (StreamSummary[] p : pairs) {
-                StreamSummary o = p[1 - side];
-                if (p[side] == null && o != null && o.ssrc() == s.ssrc() && o.callId().equals(s.callId())) {
-                    home = p;
-                    break;
-                }
-            }
+            java.util.ArrayDeque<StreamSummary[]> open = lacking.get(s.ssrc() + " " + side + " " + s.callId());
+            StreamSummary[] home = open == null ? null : open.pollFirst();
             if (home == null) {
                 home = new StreamSummary[2];
                 pairs.add(home);
+                lacking.computeIfAbsent(s.ssrc() + " " + (1 - side) + " " + s.callId(), k -> new java.util.ArrayDeque<>())
+                        .addLast(home);
             }
             home[side] = s;
         }
@@ -80,7 +81,12 @@ final class StreamCharts {
     /** The first {@link #MAX_CHARTS} groups drawn, times in seconds since {@code t0}. */
     static List<Drawn> draw(List<Group> groups, long t0) throws java.io.IOException {
         List<Drawn> out = new ArrayList<>();
-        for (int i = 0; i < groups.size() && i < MAX_CHARTS; i++) out.add(draw(i + 1, groups.get(i), t0));
+        for (int i = 0; i < groups.size() && out.size() < MAX_CHARTS; i++) {
+            Group g = groups.get(i);
+            if (g.lan() != null && g.lan().series() == StreamSeries.NOT_KEPT
+                    || g.wan() != null && g.wan().series() == StreamSeries.NOT_KEPT) continue;
+            out.add(draw(out.size() + 1, g, t0));
+        }
         return out;
     }
 
