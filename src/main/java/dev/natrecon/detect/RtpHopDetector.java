@@ -91,9 +91,13 @@ final class RtpHopDetector implements Detector {
 
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
+        // each ledger reads only its SSRC's summaries (up to 4,096 ledgers against up to 50,000 streams)
+        java.util.Map<Long, List<StreamSummary>> bySsrc = new java.util.HashMap<>();
+        for (StreamSummary s : context.streams()) bySsrc.computeIfAbsent(s.ssrc(), k -> new java.util.ArrayList<>()).add(s);
         for (HopLedger l : hops.ledgers()) {
-            StreamSummary ingress = ingressSide(l, context.streams());
-            StreamSummary report = reportSide(l, context.streams());
+            List<StreamSummary> same = bySsrc.getOrDefault(l.ssrc(), List.of());
+            StreamSummary ingress = ingressSide(l, same);
+            StreamSummary report = reportSide(l, same);
             for (HopVerdict v : HopVerdicts.judge(l, ingress, report)) findings.accept(finding(l, v, ingress, report));
         }
     }
