@@ -12,8 +12,8 @@ package dev.natrecon.media;
  * the timestamp gap (in ms of the payload clock), measured against the last in-sequence packet; min/mean/max of delta
  * and jitter skip the first packet, marker packets, comfort noise (PT 13 and 19) and the packet after one, and
  * packets out of time sequence. On top of that: duplicates and late packets (RFC 3550 A.1's highest sequence with a
- * 64-packet window of the ones received), marker bits, silence gaps, clock drift, RFC 4733 events and what RTCP
- * reports about the stream.
+ * 64-packet window of the ones received), marker bits, silence gaps, clock drift (Wireshark's least-squares fit
+ * of media time against arrival time, {@link DriftFit}), RFC 4733 events and what RTCP reports about the stream.
  */
 final class RtpStream {
     /** The most DTMF digits kept per stream (a dial string or PIN is far shorter). */
@@ -59,10 +59,12 @@ final class RtpStream {
     long duplicates, outOfOrder, markers, silenceGaps;
     private long lastTsStep;
     private double firstInSeqTime, lastInSeqTime;
-    private long firstInSeqTs, lastInSeqTs;
+    private long firstInSeqTs;
     private boolean driftValid = true;
     /** The payload clock the drift is measured in (the first known one; a change of clock ends the measure). */
     private int driftClock;
+    /** Media time against arrival time over every in-sequence packet, fitted by least squares (running sums). */
+    private final DriftFit drift = new DriftFit();
     // RFC 4733
     long events;
     private long lastEventTs = -1;
@@ -153,7 +155,8 @@ final class RtpStream {
             window = 1;
             if (clockOf(p) != 0 && !isEvent(p)) {
                 driftClock = clockOf(p);
-                firstInSeqTs = lastInSeqTs = extTs;
+                firstInSeqTs = extTs;
+                drift.add(0, 0);
             }
             analyseFirst(seq, p);
             series.at(0);
@@ -262,10 +265,11 @@ final class RtpStream {
                 if (driftClock == 0) {
                     driftClock = rate;
                     firstInSeqTime = lastInSeqTime = currentTime;
-                    firstInSeqTs = lastInSeqTs = extTs;
+                    firstInSeqTs = extTs;
+                    drift.add(0, 0);
                 } else if (driftClock == rate) {
                     lastInSeqTime = currentTime;
-                    lastInSeqTs = extTs;
+                    drift.add(currentTime - firstInSeqTime, (extTs - firstInSeqTs) * 1000.0 / driftClock);
                 } else {
                     driftValid = false;
                 }
@@ -328,12 +332,12 @@ final class RtpStream {
         long packets = totalNr;
         boolean two = packets > 1 && minDelta != -1;
         boolean jit = two && clockRate != 0 && minJitter != -1;
+        // Wireshark (ui/tap-rtp-common.c rtpstream_info_calculate): the least-squares slope of media time against
+        // arrival time; drift = duration * (slope - 1)
         double arrival = lastInSeqTime - firstInSeqTime;
-        double drift = Double.NaN, ppm = Double.NaN;
-        if (driftClock != 0 && driftValid && arrival > 0) {
-            drift = (lastInSeqTs - firstInSeqTs) * 1000.0 / driftClock - arrival;
-            ppm = drift / arrival * 1e6;
-        }
+        double slope = driftClock != 0 && driftValid && arrival > 0 ? this.drift.slope() : Double.NaN;
+        double drift = Double.isNaN(slope) ? Double.NaN : arrival * (slope - 1);
+        double ppm = Double.isNaN(slope) ? Double.NaN : (slope - 1) * 1e6;
         return new StreamSummary(sideLabel, callId, tiedBy, ssrc, firstPt, codecOf(firstPt), payloadTypeList(),
                 clockRate, dev.natrecon.decode.Addresses.endpoint(srcHi, srcLo, srcPort),
                 dev.natrecon.decode.Addresses.endpoint(dstHi, dstLo, dstPort), !announced, firstFrame, lastFrame,

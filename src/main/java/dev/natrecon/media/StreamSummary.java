@@ -44,9 +44,11 @@ package dev.natrecon.media;
  * @param minJitterMs      smallest RFC 3550 interarrival jitter (ms), NaN when the clock rate is unknown
  * @param meanJitterMs     mean jitter (ms)
  * @param maxJitterMs      largest jitter (ms)
- * @param driftMs          media time minus arrival time from the first to the last in-order packet (ms): positive
- *                         when the sender's payload clock runs fast against the capture's clock; NaN when unknown
- * @param driftPpm         {@code driftMs} per arrival time, in parts per million
+ * @param driftMs          clock drift as Wireshark's RTP analysis reports it: the least-squares slope of media time
+ *                         (RTP timestamps in ms of the payload clock) on arrival time over every in-order packet,
+ *                         {@code duration * (slope - 1)} (ms); positive when the sender's payload clock runs fast
+ *                         against the capture's clock; NaN when unknown (no clock, a change of clock, one instant)
+ * @param driftPpm         {@code slope - 1} in parts per million
  * @param rtcpReports      RTCP report blocks about this stream seen on this side (from its receiver)
  * @param rtcpFractionLost the last report's fraction lost, in percent (RFC 3550 6.4.1), NaN without a report
  * @param rtcpCumulativeLost the last report's cumulative number of packets lost (may be negative), 0 without

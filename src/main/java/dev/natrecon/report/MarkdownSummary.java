@@ -51,6 +51,7 @@ final class MarkdownSummary {
         for (String n : r.verdict().notes()) m.raw("- Note: ").text(n).raw("\n");
         if (r.verdict().inconclusive() || !r.verdict().notes().isEmpty()) m.raw("\n");
         findings(m, r);
+        MarkdownMedia.render(m, r.calls(), redact);
         m.raw("## Inputs\n\n| capture | file | frames | first packet | duration |\n|---|---|---:|---|---:|\n");
         for (int i = 0; i < r.captures().size(); i++) {
             CaptureStats s = r.captures().get(i);

@@ -207,6 +207,8 @@ public final class Summaries {
         m.put("findings", findings);
         if (findings.size() < r.findings().size()) m.put("findings_not_listed", r.findings().size() - findings.size());
         m.put("calls", calls(r.calls()));
+        m.put("streams", StreamsJson.streams(r.streams(), r.calls()));
+        if (StreamsJson.notListed(r.streams()) > 0) m.put("streams_not_listed", StreamsJson.notListed(r.streams()));
         return m;
     }
 

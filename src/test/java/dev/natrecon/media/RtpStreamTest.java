@@ -56,8 +56,8 @@ class RtpStreamTest {
         assertEquals(25.0, s.maxDeltaMs(), 1e-9);
         assertEquals(15.0, s.minDeltaMs(), 1e-9);
         assertEquals(20.0, s.meanDeltaMs(), 1e-9);
-        // 60 ms of media arrived in 60 ms: no drift
-        assertEquals(0.0, s.driftMs(), 1e-9);
+        // least squares of media time (0, 20, 40, 60) on arrival (0, 20, 45, 60): slope 2050 / 2118.75, times 60 ms
+        assertEquals(60.0 * (2050 / 2118.75 - 1), s.driftMs(), 1e-9);
     }
 
     @Test
@@ -128,5 +128,47 @@ class RtpStreamTest {
         StreamSummary s = only(f);
         assertEquals(20.0, s.driftMs(), 0.2); // 2000 ms arrived, 2020 ms of media
         assertEquals(10_000, s.driftPpm(), 100);
+    }
+
+    @Test
+    void driftIsTheLeastSquaresSlopeNotTheLastPacketsLateness() {
+        // a clock that keeps time, but the last packet is held 60 ms (a jitter spike): first-to-last would call that
+        // -60 ms of drift; the fitted line over 201 packets moves by under 2 ms
+        MediaFrames f = new MediaFrames();
+        for (int i = 0; i < 201; i++) {
+            double at = i * 20.0 + (i == 200 ? 60.0 : 0.0);
+            f.rtp(Side.LAN, at, A, B, MediaFrames.rtp(0, false, i + 1, 160L * i, 5, 160));
+        }
+        StreamSummary s = only(f);
+        assertTrue(Math.abs(s.driftMs()) < 2.0, "drift " + s.driftMs());
+        assertTrue(s.driftMs() < 0, "the held packet pulls the line down a little: " + s.driftMs());
+    }
+
+    @Test
+    void driftStaysPreciseOverALongStream() {
+        // an hour of 20 ms packets from a clock 50 ppm slow: the running fit must not lose the slope to rounding
+        MediaFrames f = new MediaFrames();
+        int n = 180_000;
+        for (int i = 0; i < n; i++) {
+            long ts = Math.round(160.0 * i * (1 - 50e-6));
+            f.rtp(Side.WAN, i * 20.0, A, B, MediaFrames.rtp(0, false, (i + 1) & 0xffff, ts, 9, 160));
+        }
+        StreamSummary s = only(f);
+        assertEquals(-50.0, s.driftPpm(), 0.5);
+        assertEquals(-50e-6 * (n - 1) * 20.0, s.driftMs(), 1.0);
+    }
+
+    @Test
+    void driftFitRecoversALineAndNeedsTwoInstants() {
+        DriftFit fit = new DriftFit();
+        assertTrue(Double.isNaN(fit.slope()), "no point");
+        fit.add(5, 7);
+        assertTrue(Double.isNaN(fit.slope()), "one point");
+        fit.add(5, 9);
+        assertTrue(Double.isNaN(fit.slope()), "one instant");
+        DriftFit line = new DriftFit();
+        for (int x = 0; x < 1000; x++) line.add(x, 3 + 1.001 * x + (x % 2 == 0 ? 0.5 : -0.5));
+        assertEquals(1.001, line.slope(), 1e-5);
+        assertEquals(1000, line.points());
     }
 }
