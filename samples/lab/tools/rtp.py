@@ -19,6 +19,15 @@ file appears holding "IP:PORT" and a newline; the stream then goes there
 ports are open before any RTP can arrive, and SIPp only writes the go file
 with the address from the SDP when the call is up.
 
+With --rtcp, the tool also speaks RTCP (RFC 3550 section 6) on the next port
+up (section 11): every --rtcp-interval seconds (5 s, the minimum of section
+6.2) and once more when it ends, a compound packet (section 6.1) of a sender
+report (SR, with one report block about the stream it receives, if any) and an
+SDES CNAME, plus a BYE at the end. The report block's figures follow RFC 3550
+appendix A: extended highest sequence number and cumulative loss (A.3),
+fraction lost over the interval, interarrival jitter in timestamp units (A.8),
+and LSR/DLSR from the peer's last SR received on the RTCP socket.
+
 A one-line-per-fact report goes to stdout when the tool ends. The tool ends
 by itself after start delay + duration + linger seconds, so a lab script does
 not have to kill it.
@@ -61,6 +70,80 @@ def tone(freq_hz, samples, amplitude=8000, rate=8000):
     )
 
 
+NTP_EPOCH_OFFSET = 2208988800  # RFC 868: seconds from 1900-01-01 to 1970-01-01
+
+
+def ntp64(t):
+    """RFC 3550 section 4: wallclock time as a 64-bit NTP timestamp (seconds since 1900, 32.32 fixed point)."""
+    secs = t + NTP_EPOCH_OFFSET
+    whole = int(secs)
+    return (whole & 0xFFFFFFFF) << 32 | int((secs - whole) * (1 << 32)) & 0xFFFFFFFF
+
+
+class Reception:
+    """RFC 3550 appendix A.1/A.3/A.8: what a receiver counts about one source (the stream it receives)."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.ssrc = None
+        self.base_seq = self.max_seq = 0
+        self.cycles = 0
+        self.received = 0
+        self.expected_prior = self.received_prior = 0
+        self.transit = None
+        self.jitter = 0.0
+        self.lsr = 0          # middle 32 bits of the NTP timestamp of the peer's last SR
+        self.lsr_at = None    # when it arrived (monotonic)
+
+    def rtp(self, seq, ts, arrival):
+        if self.ssrc is None:
+            self.base_seq = self.max_seq = seq
+        else:
+            delta = (seq - self.max_seq) & 0xFFFF
+            if 0 < delta < 0x8000:
+                if seq < self.max_seq:
+                    self.cycles += 1 << 16
+                self.max_seq = seq
+        self.received += 1
+        # A.8: transit in timestamp units; J += (|D| - J) / 16
+        transit = int(arrival * self.rate) - ts
+        if self.transit is not None:
+            d = abs(transit - self.transit)
+            self.jitter += (d - self.jitter) / 16.0
+        self.transit = transit
+
+    def block(self, now):
+        """The 24-byte report block of RFC 3550 section 6.4.1, or b"" before the first packet."""
+        if self.ssrc is None:
+            return b""
+        extended = self.cycles + self.max_seq
+        expected = extended - self.base_seq + 1
+        lost = expected - self.received
+        lost = max(-0x800000, min(0x7FFFFF, lost)) & 0xFFFFFF
+        expected_interval = expected - self.expected_prior
+        received_interval = self.received - self.received_prior
+        self.expected_prior, self.received_prior = expected, self.received
+        lost_interval = expected_interval - received_interval
+        fraction = 0 if expected_interval == 0 or lost_interval <= 0 else (lost_interval << 8) // expected_interval
+        dlsr = 0 if self.lsr_at is None else int((now - self.lsr_at) * 65536)
+        return struct.pack("!IB3sIIII", self.ssrc, min(fraction, 255), lost.to_bytes(3, "big"),
+                           extended & 0xFFFFFFFF, int(self.jitter), self.lsr, dlsr)
+
+
+def rtcp_compound(ssrc, ntp, rtp_ts, packets, octets, block, cname, bye):
+    """RFC 3550 6.1: SR (PT 200) with 0 or 1 report block, SDES (PT 202) CNAME, and BYE (PT 203) when ending."""
+    rc = 1 if block else 0
+    body = struct.pack("!IIIIII", ssrc, ntp >> 32, ntp & 0xFFFFFFFF, rtp_ts & 0xFFFFFFFF, packets, octets) + block
+    out = struct.pack("!BBH", 0x80 | rc, 200, len(body) // 4) + body
+    item = bytes([1, len(cname)]) + cname + b"\0"           # CNAME item, then the end-of-list null
+    item += b"\0" * (-len(item) % 4)                        # each chunk ends on a 32-bit boundary
+    chunk = struct.pack("!I", ssrc) + item
+    out += struct.pack("!BBH", 0x81, 202, len(chunk) // 4) + chunk
+    if bye:
+        out += struct.pack("!BBHI", 0x81, 203, 1, ssrc)
+    return out
+
+
 def hostport(text):
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit():
@@ -85,6 +168,8 @@ def main():
     p.add_argument("--linger", type=float, default=1.0, help="seconds to keep receiving after the last packet")
     p.add_argument("--latch", action="store_true", help="send to the source of the first received packet")
     p.add_argument("--pidfile", help="write own PID here (for the lab's cleanup)")
+    p.add_argument("--rtcp", action="store_true", help="send and receive RTCP SR/SDES (and BYE) on port + 1")
+    p.add_argument("--rtcp-interval", type=float, default=5.0, help="seconds between RTCP reports")
     args = p.parse_args()
     if not args.remote and not args.go_file:
         p.error("one of --remote or --go-file is required")
@@ -101,6 +186,17 @@ def main():
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(args.local)
     sock.setblocking(False)
+    rsock = None
+    if args.rtcp:
+        rsock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        rsock.bind((args.local[0], args.local[1] + 1))
+        rsock.setblocking(False)
+    reception = Reception(8000)
+    t_origin = time.monotonic()
+    rtcp_sent = rtcp_received = 0
+    octets = 0
+    cname = ("nrlab@%s" % args.local[0]).encode()
 
     received = 0
     first_src = None
@@ -130,6 +226,37 @@ def main():
                 if rx_seq_first is None:
                     rx_seq_first = seq
                 rx_seq_last = seq
+                ssrc_rx = struct.unpack("!I", data[8:12])[0]
+                if reception.ssrc in (None, ssrc_rx):
+                    reception.rtp(seq, struct.unpack("!I", data[4:8])[0], time.monotonic() - t_origin)
+                    reception.ssrc = ssrc_rx
+
+    def receive_rtcp():
+        nonlocal rtcp_received
+        while rsock is not None:
+            try:
+                data, _ = rsock.recvfrom(2048)
+            except BlockingIOError:
+                return
+            rtcp_received += 1
+            # the peer's SR (first packet of its compound): remember LSR (RFC 3550 6.4.1) and when it came
+            if len(data) >= 20 and data[0] >> 6 == 2 and data[1] == 200:
+                ntp_hi, ntp_lo = struct.unpack("!II", data[8:16])
+                reception.lsr = (ntp_hi & 0xFFFF) << 16 | ntp_lo >> 16
+                reception.lsr_at = time.monotonic()
+
+    def send_rtcp(bye):
+        nonlocal rtcp_sent
+        if rsock is None or dest is None:
+            return
+        now = time.monotonic()
+        rtp_ts = args.ts + int(max(0.0, now - start) * 8000)
+        packet = rtcp_compound(args.ssrc, ntp64(time.time()), rtp_ts, sent, octets, reception.block(now), cname, bye)
+        try:
+            rsock.sendto(packet, (dest[0], dest[1] + 1))
+            rtcp_sent += 1
+        except OSError:
+            pass
 
     dest = args.remote
     if args.go_file:
@@ -148,12 +275,14 @@ def main():
                 return 1
             if select.select([sock], [], [], 0.002)[0]:
                 receive()
+            receive_rtcp()
 
     remote = dest  # from --remote or the go file (before any latching)
     start = time.monotonic() + args.start_delay
     end_send = start + count * args.ptime / 1000.0
     end_all = end_send + args.linger
     next_send = start
+    next_rtcp = start + args.rtcp_interval if args.rtcp else float("inf")
 
     if args.latch and first_src is not None:
         dest = first_src
@@ -168,6 +297,7 @@ def main():
             off = (sent * samples) % len(audio)  # 8000 is a multiple of 160
             try:
                 sock.sendto(header + audio[off:off + samples], dest)
+                octets += samples
             except OSError as e:  # e.g. no route to a private SDP address (alg-off)
                 send_errors += 1
                 if send_error is None:
@@ -176,13 +306,20 @@ def main():
             # absolute schedule: no drift over the stream
             next_send = start + sent * args.ptime / 1000.0
             continue
+        if now >= next_rtcp and now < end_all:
+            send_rtcp(False)
+            next_rtcp += args.rtcp_interval
         if sent >= count and now >= end_all:
             break
-        wait = (next_send if sent < count else end_all) - now
-        r, _, _ = select.select([sock], [], [], max(0.0, wait))
+        wait = min(next_send if sent < count else end_all, next_rtcp) - now
+        r, _, _ = select.select([sock] + ([rsock] if rsock else []), [], [], max(0.0, wait))
         if not r:
             continue
         receive()
+        receive_rtcp()
+
+    # the last report covers everything received (the linger included), with a BYE (RFC 3550 6.6)
+    send_rtcp(True)
 
     print("local=%s:%d" % args.local)
     print("remote=%s:%d" % remote)
@@ -194,6 +331,12 @@ def main():
         print("send_error=%s" % send_error)
     print("ssrc=0x%08x" % args.ssrc)
     print("received=%d" % received)
+    if args.rtcp:
+        print("rtcp_sent=%d" % rtcp_sent)
+        print("rtcp_received=%d" % rtcp_received)
+        if reception.ssrc is not None:
+            ext = reception.cycles + reception.max_seq
+            print("rtcp_reported_cumulative_lost=%d" % (ext - reception.base_seq + 1 - reception.received))
     for src, n in sorted(rx_sources.items()):
         print("received_from=%s:%d count=%d" % (src[0], src[1], n))
     print("received_ssrcs=%s" % ",".join("0x%08x" % s for s in sorted(rx_ssrcs)))

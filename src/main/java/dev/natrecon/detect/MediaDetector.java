@@ -63,6 +63,13 @@ final class MediaDetector implements Detector {
      * that latches (sends once the other's first packet arrived).
      */
     static final long ANSWER_WINDOW_NANOS = 2_000_000_000L;
+    /**
+     * The packets the flowing direction must carry before a call is called one-way: RFC 3550 A.1's MIN_SEQUENTIAL
+     * (a receiver takes a source as valid only after 2 packets in sequence). A lone packet is no stream: a late packet
+     * of the port's previous call, a NAT keep-alive or hole-punching packet, a B2BUA's probe before it re-INVITEs the
+     * media elsewhere; below this the call gets an info saying it cannot tell.
+     */
+    static final int ONE_WAY_MIN_PACKETS = 2;
     /** Media after a BYE still counts for this long; then the call is judged and forgotten. */
     static final long END_GRACE_NANOS = 2_000_000_000L;
 
@@ -437,12 +444,13 @@ final class MediaDetector implements Detector {
                     // the missing direction had to have time to appear: after the answer and the other's first packet
                     long from = Math.max(c.answer, c.streams[side][1 - to].first);
                     long until = Math.min(end, sideEnd[side]);
-                    if (!held && until - from >= ANSWER_WINDOW_NANOS) {
+                    boolean enough = count(c, side, 1 - to) >= ONE_WAY_MIN_PACKETS;
+                    if (!held && enough && until - from >= ANSWER_WINDOW_NANOS) {
                         oneWay = true;
                         keep(oneWay(c, to, end));
                         break;
                     }
-                    if (notJudged == null) notJudged = oneWayNotJudged(c, side, to, from, until, held);
+                    if (notJudged == null) notJudged = oneWayNotJudged(c, side, to, from, until, held, enough);
                 }
             }
         }
@@ -506,17 +514,31 @@ final class MediaDetector implements Detector {
     }
 
     /** A one-way stream without the evidence for {@code rtp.one_way}: an info saying why it is not judged. */
-    private Finding oneWayNotJudged(Call c, int side, int missing, long from, long until, boolean held) {
+    private Finding oneWayNotJudged(Call c, int side, int missing, long from, long until, boolean held,
+                                    boolean enough) {
+        // media to `missing` is absent: it is the other party that did not send; the flowing direction goes to `other`
         int other = 1 - missing;
-        String why = held ? "an SDP of the call put the media on hold or made it one-way (sendonly, recvonly, inactive "
-                + "or c=0.0.0.0), so one direction only may be what was negotiated"
-                : String.format(Locale.ROOT, "the %s had only %.3f s to answer before %s (%.0f s needed)", PARTY[missing],
-                Math.max(0, until - from) / 1e9, c.end >= 0 && c.end <= until ? "the call's " + c.endMethod
-                        : "the end of the " + (side == 0 ? "LAN" : "WAN") + " capture", ANSWER_WINDOW_NANOS / 1e9);
+        long flowed = count(c, side, other);
+        List<String> why = new ArrayList<>(3);
+        if (held) {
+            why.add("an SDP of the call put the media on hold or made it one-way (sendonly, recvonly, inactive or "
+                    + "c=0.0.0.0), so one direction only may be what was negotiated");
+        }
+        if (!enough) {
+            why.add(String.format(Locale.ROOT, "the flowing direction carried only %d RTP packet%s, not a stream (at "
+                    + "least %d needed, RFC 3550 A.1): a stray packet does not show that media was set up", flowed,
+                    flowed == 1 ? "" : "s", ONE_WAY_MIN_PACKETS));
+        }
+        if (until - from < ANSWER_WINDOW_NANOS) {
+            why.add(String.format(Locale.ROOT, "the %s had only %.3f s to send its media before %s (%.0f s needed)",
+                    PARTY[other], Math.max(0, until - from) / 1e9, c.end >= 0 && c.end <= until
+                            ? "the call's " + c.endMethod : "the end of the " + (side == 0 ? "LAN" : "WAN") + " capture",
+                    ANSWER_WINDOW_NANOS / 1e9));
+        }
         Finding.Builder b = base(MediaRules.ONE_WAY, c, c.answer, Math.max(c.answer, until)).severity(Severity.INFO)
                 .message(String.format(Locale.ROOT, "Call %s: media flowed only from the %s to the %s on the %s side, "
-                        + "but not enough to judge it one-way: %s (%s).", c.callId, PARTY[other], PARTY[missing],
-                        side == 0 ? "LAN" : "WAN", why, counts(c)));
+                        + "but not enough to judge it one-way: %s (%s).", c.callId, PARTY[missing], PARTY[other],
+                        side == 0 ? "LAN" : "WAN", String.join("; ", why), counts(c)));
         streamFrames(b, c, other);
         return b.build();
     }
@@ -544,10 +566,26 @@ final class MediaDetector implements Detector {
         }
         Finding.Builder b = base(MediaRules.ONE_WAY, c, c.answer, end).message(String.format(Locale.ROOT,
                 "Call %s: media flowed only from the %s to the %s; %s (%s).", c.callId, PARTY[missing], PARTY[other],
-                where, counts(c)));
+                where, counts(c))).detail("lost where", hop(missing, lan, wan));
         streamFrames(b, c, other);
         streamFrames(b, c, missing);
         return b.build();
+    }
+
+    /**
+     * Where the missing direction's media was lost, as far as the captures show: "at the router" when it reached the
+     * router's capture on the sender's side and not the other; before the router when the sender's side holds none;
+     * "cannot tell" with one capture (or copies on both sides, which a missing direction does not have).
+     */
+    private String hop(int missing, long lan, long wan) {
+        if (oneSide) return "cannot tell: one capture (the other side's is needed)";
+        long senderSide = missing == PHONE ? wan : lan, receiverSide = missing == PHONE ? lan : wan;
+        String sender = PARTY[1 - missing];
+        if (senderSide > 0 && receiverSide == 0) return "at the router (it reached the router and was not forwarded)";
+        if (senderSide == 0 && receiverSide == 0) {
+            return "before the router (none reached it from the " + sender + ": not sent, or sent elsewhere)";
+        }
+        return "cannot tell";
     }
 
     private void asymmetric(Call c) {

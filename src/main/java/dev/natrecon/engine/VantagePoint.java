@@ -34,7 +34,10 @@ import java.util.Locale;
  * capture whose only non-public addresses are RFC 6598 shared ones (100.64.0.0/10) and no private one (RFC 1918, RFC
  * 4193) is read with shared space outside: the WAN side of a router behind a carrier NAT (its own 100.64 address and
  * the carrier's), since a capture behind the router would show the phones' private addresses; {@code --inside
- * 100.64.0.0/10} (a LAN numbered in shared space) or {@code --side} says otherwise.
+ * 100.64.0.0/10} (a LAN numbered in shared space) or {@code --side} says otherwise. Packets that never left the
+ * capturing host (loopback, or the same source and destination: {@link #hostOnly}) are no evidence either way; a
+ * capture of nothing else (a softphone's loopback capture) is neither side of a router and is read as the LAN side,
+ * the endpoint's, so no claim about what a router sent out to its WAN rests on it.
  *
  * @param side        the side decided
  * @param given       true when {@code --side} said it
@@ -56,7 +59,7 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
         // (a router behind a carrier NAT, whose WAN side is 100.64.0.0/10); the addresses seen choose one (below)
         Inside withoutShared = inside.withoutSharedSpace();
         Tally ranges = new Tally(inside), carrier = new Tally(withoutShared);
-        long firstNanos = 0;
+        long firstNanos = 0, decoded = 0, ownHost = 0;
         int parsed = 0;
         boolean sipPrivate = false, sipShared = false, allPrivate = false, allShared = false;
         long[] received = new long[2];
@@ -73,6 +76,11 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                 }
                 if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
                 if (Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo)) continue;
+                decoded++;
+                if (hostOnly(p)) {
+                    ownHost++;
+                    continue;
+                }
                 boolean sip = keys.key(p) != 0 && keys.lastKind() == MatchKeys.Kind.SIP;
                 // without given networks, inside without shared space is the private ranges (Inside decides them)
                 boolean priv = withoutShared.contains(p.srcHi, p.srcLo) || withoutShared.contains(p.dstHi, p.dstLo);
@@ -106,12 +114,21 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
             return new VantagePoint(s, true, "vantage point: " + label(s) + " (given by --side)", firstNanos,
                     List.copyOf(t.external));
         }
+        if (decoded > 0 && ownHost == decoded) {
+            return new VantagePoint(Side.LAN, false, String.format(Locale.ROOT, "vantage point: neither side of a "
+                    + "router (automatic: all %d IP packets are the capturing host talking to itself, to or from a "
+                    + "loopback address or with the same source and destination: a capture on a host's own loopback "
+                    + "interface, which no router forwards); read as the %s, where that endpoint is, so nothing is "
+                    + "judged as seen in front of a router; --side overrides)", decoded, label(Side.LAN)),
+                    firstNanos, List.of());
+        }
         long in = anySip ? t.sipInOut + t.sipInIn : t.allInOut + t.allInIn;
         long out = anySip ? t.sipOutOut : t.allOutOut;
         // what the far side wrote (received=) outweighs the addresses: a WAN capture may carry leaked private sources
         Side side = t.translatedBack + t.receivedHere > 0 ? (t.translatedBack >= t.receivedHere ? Side.LAN : Side.WAN)
                 : in >= out ? Side.LAN : Side.WAN;
-        String what = anySip ? "SIP packets" : "IP packets (no SIP)";
+        String what = (anySip ? "SIP packets" : "IP packets (no SIP)") + (ownHost == 0 ? "" : String.format(Locale.ROOT,
+                " apart from %d the capturing host sent itself (loopback), which no router forwards", ownHost));
         String reason = String.format(Locale.ROOT, "vantage point: %s (automatic, from %s: %d between an inside and "
                         + "an outside address, %d between inside addresses, %d between outside addresses; %d SIP "
                         + "response(s) whose Via received= differs from their destination (translated back by a NAT "
@@ -123,6 +140,16 @@ public record VantagePoint(Side side, boolean given, String reason, long firstNa
                         + "taken as a carrier NAT's, outside the router (--inside 100.64.0.0/10 when the LAN uses them)"
                         : "");
         return new VantagePoint(side, false, reason, firstNanos, List.copyOf(t.external));
+    }
+
+    /**
+     * A packet that never left its host: to or from a loopback address (RFC 1122 3.2.1.3, RFC 4291 2.5.3), or with
+     * the same source and destination (a host sending to its own address goes over loopback too). No router sees it,
+     * so it says nothing about which side of one the capture was taken on.
+     */
+    static boolean hostOnly(Packet p) {
+        return Addresses.isLoopback(p.srcHi, p.srcLo) || Addresses.isLoopback(p.dstHi, p.dstLo)
+                || (p.srcHi == p.dstHi && p.srcLo == p.dstLo);
     }
 
     /** The packet counts of one reading of inside-ness. */

@@ -83,7 +83,7 @@ class LabConformanceTest {
             "backup-uplink-snat", "nat-late", "operator-flush", "operator-flush-renumbered", "tcp-reconnect",
             "tcp-reconnect-rst", "carrier-loss", "carrier-loss-linkdown", "masq-no-address", "udp-timeout-helper",
             "helper-other-port", "stale-mapping-expiry", "expect-churn", "router-any-sll", "cgnat", "rtp-loss-router",
-            "rtp-loss-upstream", "alg-via-received", "alg-via-received-off");
+            "rtp-loss-upstream", "rtp-loss-after-router", "alg-via-received", "alg-via-received-off");
 
     /**
      * One decoded IP frame of a capture, with its UDP/TCP payload copied (the decoder's view is over a reused buffer):

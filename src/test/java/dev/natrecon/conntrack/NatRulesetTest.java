@@ -31,7 +31,7 @@ class NatRulesetTest {
         try (Stream<Path> s = Files.list(Path.of("samples"))) {
             files = s.map(d -> d.resolve("router.nft")).filter(Files::isRegularFile).sorted().toList();
         }
-        assertEquals(33, files.size(), files.toString());
+        assertEquals(34, files.size(), files.toString());
         for (Path f : files) {
             NatRuleset r = NatRuleset.parse(Files.readString(f));
             assertEquals(List.of(), r.warnings(), f.toString());

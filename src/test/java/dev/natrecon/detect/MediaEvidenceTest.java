@@ -98,6 +98,50 @@ class MediaEvidenceTest {
     }
 
     @Test
+    void oneStrayPacketIsNoStreamToCallACallOneWay() throws IOException {
+        // a single packet from the remote right after the answer, then 5 s of silence both ways: not "one-way"
+        CallCaptures c = answered(sdp("PHONE", 40000, null))
+                .rtpIn(T0 + 200 * MS, 30000, 40000, 1)
+                .phoneSends(T0 + 5 * S, request("BYE", ID, 2, true, null))
+                .remoteSends(T0 + 5 * S + 50 * MS, response(200, "OK", "BYE", ID, 2, null));
+        List<Finding> found = run(c);
+        List<Finding> oneWay = of(found, "rtp.one_way");
+        assertEquals(1, oneWay.size(), found.toString());
+        assertEquals(Severity.INFO, oneWay.get(0).severity(), oneWay.get(0).message());
+        assertTrue(oneWay.get(0).message().contains("only 1 RTP packet, not a stream"), oneWay.get(0).message());
+        assertTrue(oneWay.get(0).message().contains("media flowed only from the remote to the phone"),
+                "the direction that flowed, the right way round: " + oneWay.get(0).message());
+        // the control: two packets in sequence are a stream, and the missing direction is an error
+        CallCaptures two = answered(sdp("PHONE", 40000, null))
+                .rtpIn(T0 + 200 * MS, 30000, 40000, 1)
+                .rtpIn(T0 + 220 * MS, 30000, 40000, 2)
+                .phoneSends(T0 + 5 * S, request("BYE", ID, 2, true, null))
+                .remoteSends(T0 + 5 * S + 50 * MS, response(200, "OK", "BYE", ID, 2, null));
+        List<Finding> error = of(run(two), "rtp.one_way");
+        assertEquals(Severity.ERROR, error.get(0).severity(), error.toString());
+    }
+
+    @Test
+    void oneWayNamesTheHopWhereTheMediaWasLost() throws IOException {
+        // the remote's media reaches the WAN and is never forwarded: lost at the router
+        CallCaptures c = answered(sdp("PHONE", 40000, null))
+                .rtp(T0 + 200 * MS, T0 + 5 * S, 40000, 30000, true, false);
+        for (int i = 0; i < 200; i++) c.rtpInDropped(T0 + 205 * MS + i * 20 * MS, 30000, 40000, 1 + i);
+        c.phoneSends(T0 + 5 * S, request("BYE", ID, 2, true, null))
+                .remoteSends(T0 + 5 * S + 50 * MS, response(200, "OK", "BYE", ID, 2, null));
+        Finding f = of(run(c), "rtp.one_way").get(0);
+        assertEquals(Severity.ERROR, f.severity(), f.message());
+        assertTrue(f.details().get("lost where").startsWith("at the router"), f.details().toString());
+        // the remote sends nothing at all: lost before the router, not at it
+        CallCaptures none = answered(sdp("PHONE", 40000, null))
+                .rtp(T0 + 200 * MS, T0 + 5 * S, 40000, 30000, true, false)
+                .phoneSends(T0 + 5 * S, request("BYE", ID, 2, true, null))
+                .remoteSends(T0 + 5 * S + 50 * MS, response(200, "OK", "BYE", ID, 2, null));
+        Finding g = of(run(none), "rtp.one_way").get(0);
+        assertTrue(g.details().get("lost where").startsWith("before the router"), g.details().toString());
+    }
+
+    @Test
     void aCallOnHoldFromItsOfferIsNotJudgedOneWay() throws IOException {
         CallCaptures c = answered(sdp("PHONE", 40000, "sendonly"))
                 .rtp(T0 + 200 * MS, T0 + 5 * S, 40000, 30000, true, false)

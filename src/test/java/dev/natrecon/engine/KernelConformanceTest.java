@@ -75,7 +75,7 @@ class KernelConformanceTest {
 
     @org.junit.jupiter.api.Test
     void theLabSamplesAreThere() throws IOException {
-        assertEquals(33, samples().size(), samples().toString());
+        assertEquals(34, samples().size(), samples().toString());
     }
 
     @ParameterizedTest(name = "{0} from its {1}")

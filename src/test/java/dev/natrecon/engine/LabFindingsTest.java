@@ -125,6 +125,10 @@ class LabFindingsTest {
             Map.entry("rtp-loss-upstream", List.of(
                     new Expected("rtp.loss", W,
                             "the provider's OUTPUT chain dropped 77 of its 1500 RTP packets before the router"))),
+            Map.entry("rtp-loss-after-router", List.of(
+                    new Expected("rtp.loss", W,
+                            "the provider's INPUT chain dropped 77 of the phone's 1500 RTP packets after the router; "
+                                    + "its last RTCP receiver report counts them"))),
             Map.entry("sip-over-tcp", List.of()), // helper on TCP, both connections and the RTP as Linux does
             Map.entry("stale-mapping", List.of(
                     new Expected("nat.stale_mapping", E,

@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of its RTP before the router sees it). natrecon must name the right hop with the right size: within 1 percentage
  * point of the configured loss and of the loss the captures show (tools/hopcheck.py, recorded in case.properties),
  * within 5 ms of the configured delay and of the captures' mean; nothing about the other stream, and no rtp.loss in
- * any other lab sample. Runs from the case settings and from the captures alone.
+ * any other lab sample; {@code rtp-loss-after-router} (the provider's own interface drops about 5 % of the phone's RTP
+ * after the router, and both ends send RTCP): the loss after the router, from the far end's receiver reports. Runs
+ * from the case settings and from the captures alone.
  */
 class RtpHopLabTest {
     private static final double LOSS_TOLERANCE_POINTS = 1.0, DELAY_TOLERANCE_MS = 5.0;
@@ -96,6 +98,32 @@ class RtpHopLabTest {
                 "loss vs captures");
         assertEquals(0.0, percentOf(l.details().get("lost at the router")), 1e-9, "nothing at the router");
         assertTrue(l.frames("wan").size() > 0, "evidence: the WAN frames after the gaps: " + l.frames());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"settings", "captures"})
+    void lossAfterTheRouterComesFromTheFarEndsRtcpReports(String how) throws IOException {
+        Properties p = settings("rtp-loss-after-router");
+        List<Finding> found = hopFindings("rtp-loss-after-router", how);
+        assertEquals(1, found.size(), "one finding, rtp.loss after the router, nothing at or before it: " + found);
+        Finding l = found.get(0);
+        assertEquals("rtp.loss", l.id());
+        assertEquals("after the router", l.details().get("hop"), l.message());
+        assertTrue(l.subject().contains(p.getProperty("impairment.stream.ssrc")), l.subject());
+        // the message leads with the verdict's size: "77 of 1500 packets (5.13 %) lost after the router"
+        assertTrue(l.message().contains("lost after the router"), l.message());
+        double got = percentOf(l.message());
+        assertClose(number(p, "impairment.loss.percent"), got, LOSS_TOLERANCE_POINTS, "loss vs configuration");
+        // exactly what the far end's last receiver report counts, which the lab checked is what nfqdelay dropped
+        long reported = (long) number(p, "impairment.rtcp.reported.cumulative.lost");
+        assertEquals((long) number(p, "impairment.dropped"), reported, "the lab's own check");
+        assertTrue(l.details().get("lost after the router").startsWith(reported + " at least"),
+                l.details().get("lost after the router"));
+        assertEquals(0.0, percentOf(l.details().get("lost at the router")), 1e-9, "nothing at the router");
+        assertEquals(0.0, percentOf(l.details().get("lost before the router")), 1e-9, "nothing before the router");
+        // the captures hold every packet on both sides: no gap to point at, the RTCP report is the evidence
+        assertEquals(0, number(p, "impairment.captures.impaired.lost_before"), 0);
+        assertEquals(0, number(p, "impairment.captures.impaired.lost_at_router"), 0);
     }
 
     static List<String> cleanSamples() throws IOException {

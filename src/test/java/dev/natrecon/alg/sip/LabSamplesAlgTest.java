@@ -55,6 +55,7 @@ class LabSamplesAlgTest {
             Map.entry("cgnat", AlgClass.LINUX_LIKE),
             Map.entry("rtp-loss-router", AlgClass.LINUX_LIKE),
             Map.entry("rtp-loss-upstream", AlgClass.LINUX_LIKE),
+            Map.entry("rtp-loss-after-router", AlgClass.LINUX_LIKE),
             Map.entry("router-any-sll", AlgClass.LINUX_LIKE),
             Map.entry("expect-churn", AlgClass.LINUX_LIKE),
             Map.entry("expect-exhaustion", AlgClass.LINUX_LIKE),
