@@ -504,6 +504,12 @@ final class MediaDetector implements Detector {
         boolean onlyLate = true;
         for (int to = 0; to < 2; to++) if ((to == 0 ? late0 : late1) && first[to] < 0) onlyLate = false;
         if (onlyLate) b.severity(Severity.WARNING);
+        if (!onlyLate) {
+            // a direction absent from both of the router's captures never reached the router
+            b.detail("lost where", oneSide ? "cannot tell: one capture (the other side's is needed)"
+                    : "before the router: none of the missing media reached either of the router's captures (not sent, "
+                    + "or sent elsewhere)");
+        }
         b
                 .message(String.format(Locale.ROOT, "No RTP within %.0f s of the 200 OK of call %s: %s%s.",
                         ANSWER_WINDOW_NANOS / 1e9, c.callId, String.join("; ", missing),
