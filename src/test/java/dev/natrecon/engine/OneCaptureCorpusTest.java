@@ -67,6 +67,18 @@ class OneCaptureCorpusTest {
     }
 
     @Test
+    void aLoopbackCaptureIsNeitherSideAndNothingIsJudgedAsOnTheWan() throws IOException {
+        // SIP between 127.0.0.1 and itself, H.263 RTP from 192.168.6.199 to itself: a softphone's own loopback
+        RunResult r = run("encap/null_loopback_sip_h263.pcap");
+        assertEquals(VantagePoint.label(Side.LAN), r.verdict().vantage());
+        assertTrue(r.decisions().stream().anyMatch(d -> d.contains("neither side of a router")), r.decisions().toString());
+        assertEquals(List.of(), of(r, "rtp.sdp_private_address_on_wan"), "a loopback capture is no WAN capture");
+        // the control: a capture with real traffic is still read from its addresses
+        RunResult wan = run("sip/nat_eim_register_call.pcap");
+        assertTrue(wan.decisions().stream().noneMatch(d -> d.contains("neither side of a router")));
+    }
+
+    @Test
     void natEimMessageCallIsOneWay() throws IOException {
         RunResult r = run("sip/nat_eim_message_call.pcap");
         Finding m = one(r, "nat.far_side_mapping", "192.168.57.101:36813");
@@ -152,7 +164,9 @@ class OneCaptureCorpusTest {
         assertEquals(1, media.size(), media.toString());
         assertEquals("771", media.get(0).details().get("calls"));
         assertEquals("the capture", media.get(0).cause());
-        assertEquals(List.of(4L, 6L, 10L, 12L, 20L, 22L, 26L, 28L, 32L, 34L), media.get(0).frames("wan"));
+        // SIPp and its peer on 127.0.1.1, both on the capturing host: neither side of a router, read as the LAN side
+        assertTrue(r.decisions().stream().anyMatch(d -> d.contains("neither side of a router")), r.decisions().toString());
+        assertEquals(List.of(4L, 6L, 10L, 12L, 20L, 22L, 26L, 28L, 32L, 34L), media.get(0).frames("lan"));
         List<Finding> none = of(r, "rtp.no_media_after_answer");
         assertEquals(2, none.size(), none.toString());
         // every call once: the few that lasted past the answer window, and the ones too short to judge
