@@ -33,14 +33,14 @@ final class MarkdownMedia {
         m.raw("\n");
     }
 
-    /** "to the remote: LAN 1500 packets, 0 lost, jitter 0.3/1.2 ms, MOS 4.40; WAN …". */
+    /** "to the remote: LAN 1500 packets, 0 lost, jitter mean/max 0.3/1.2 ms, MOS 4.40 / WAN …". */
     static String direction(CallRecord c, boolean toPhone) {
         StringBuilder sb = new StringBuilder(toPhone ? "to the phone:" : "to the remote:");
         boolean first = true;
         for (Side side : Side.values()) {
             CallRecord.Leg l = c.leg(side, toPhone);
             if (l == null || !l.captured()) continue;
-            sb.append(first ? " " : ", ").append(side.label().toUpperCase(Locale.ROOT)).append(' ').append(leg(l));
+            sb.append(first ? " " : " / ").append(side.label().toUpperCase(Locale.ROOT)).append(' ').append(leg(l));
             first = false;
         }
         if (first) sb.append(" no capture");
@@ -51,15 +51,16 @@ final class MarkdownMedia {
         if (l.packets() == 0) return "no RTP";
         StringBuilder sb = new StringBuilder().append(l.packets()).append(" packets");
         if (l.lost() >= 0) {
-            sb.append(' ').append(l.lost()).append(" lost");
+            sb.append(", ").append(l.lost()).append(" lost");
             if (l.expected() > 0 && l.lost() > 0) {
                 sb.append(String.format(Locale.ROOT, " (%.1f %%)", 100.0 * l.lost() / l.expected()));
             }
         }
         if (l.jitterMeanMs() >= 0) {
-            sb.append(String.format(Locale.ROOT, " jitter %.1f/%.1f ms", l.jitterMeanMs(), Math.max(0, l.jitterMaxMs())));
+            sb.append(String.format(Locale.ROOT, ", jitter mean/max %.1f/%.1f ms", l.jitterMeanMs(),
+                    Math.max(0, l.jitterMaxMs())));
         }
-        if (l.score() != null) sb.append(String.format(Locale.ROOT, " MOS %.2f", l.score().mos()));
+        if (l.score() != null) sb.append(String.format(Locale.ROOT, ", MOS %.2f", l.score().mos()));
         return sb.toString();
     }
 }
