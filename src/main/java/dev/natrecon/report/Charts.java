@@ -8,13 +8,12 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Rectangle;
 import java.awt.geom.Ellipse2D;
-import java.io.ByteArrayOutputStream;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.NumberAxis;
@@ -87,12 +86,11 @@ final class Charts {
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
         if (!note.isEmpty()) chart.addSubtitle(new TextTitle(note, new Font("SansSerif", Font.PLAIN, 11)));
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ChartUtils.writeChartAsPNG(png, chart, WIDTH, height);
+        byte[] png = PngEncoder.encode(chart.createBufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB, null));
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, height);
         g.setDefsKeyPrefix("nr-" + name + "-");
         chart.draw(g, new Rectangle(0, 0, WIDTH, height));
-        return new Chart(name, title, note, png.toByteArray(), g.getSVGDocument() + "\n");
+        return new Chart(name, title, note, png, g.getSVGDocument() + "\n");
     }
 
     private static double seconds(long nanos, long t0) {
