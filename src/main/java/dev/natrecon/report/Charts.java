@@ -57,6 +57,7 @@ final class Charts {
 
     static {
         System.setProperty("java.awt.headless", "true");
+        HeadlessLookAndFeel.install();
     }
 
     private Charts() {
