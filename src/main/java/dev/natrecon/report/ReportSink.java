@@ -105,6 +105,8 @@ public final class ReportSink implements AnalysisSink {
         if (t0 == Long.MAX_VALUE) t0 = 0;
         long end = Math.max(lastNanos, r.model().endNanos());
         Path charts = dir.resolve("charts");
+        // before any job starts: the stale-file sweeps below list it whether or not a job has written into it yet
+        Files.createDirectories(charts);
         long start = t0;
         List<StreamCharts.Group> groups = StreamCharts.groups(r.streams());
         streamGroups = groups.size();
