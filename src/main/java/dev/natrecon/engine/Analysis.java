@@ -240,6 +240,52 @@ public final class Analysis {
         return new Survey(stats, evidence, complete);
     }
 
+    /**
+     * The surveys of a two-capture case's LAN and WAN files at the same time: the WAN's on a thread of its own, the
+     * LAN's on this one (they share nothing but {@code inside}, which is immutable). Both always end before this
+     * returns; when both fail, the LAN's failure is the one thrown, as when they ran one after the other.
+     */
+    private static Survey[] surveyBoth(Path lanFile, Map<Integer, InterfaceEvidence> lanEv, Path wanFile,
+                                       Map<Integer, InterfaceEvidence> wanEv, long frameLimit, Inside inside)
+            throws IOException {
+        java.util.concurrent.FutureTask<Survey> wanJob = new java.util.concurrent.FutureTask<>(
+                () -> survey(wanFile, wanEv, frameLimit, inside));
+        Thread t = new Thread(wanJob, "natrecon-survey " + wanFile);
+        t.setDaemon(true);
+        t.start();
+        Survey lan;
+        try {
+            lan = survey(lanFile, lanEv, frameLimit, inside);
+        } finally {
+            joinUninterruptibly(t);
+        }
+        try {
+            return new Survey[] {lan, wanJob.get()};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted during the survey of " + wanFile);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IOException(cause);
+        }
+    }
+
+    /** Waits for {@code t} to end, keeping an interrupt for the caller. */
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
     /** Runs the whole analysis, feeding {@code sinks}. */
     public static RunResult run(AnalysisInputs in, List<AnalysisSink> sinks) throws IOException {
         return run(in, sinks, CLOCK_SAMPLE_FRAMES);
@@ -268,16 +314,18 @@ public final class Analysis {
             // and spans come from the replay, so a long capture is decoded once.
             InputChecks.notSameFile(in.lan(), in.wan());
             Map<Integer, InterfaceEvidence> lanEv = new TreeMap<>(), wanEv = new TreeMap<>();
-            Survey lan = survey(in.lan(), lanEv, clockSampleFrames, inside);
-            Survey wan = survey(in.wan(), wanEv, clockSampleFrames, inside);
+            Survey[] both = surveyBoth(in.lan(), lanEv, in.wan(), wanEv, clockSampleFrames, inside);
+            Survey lan = both[0];
+            Survey wan = both[1];
             ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
             if ((!lan.complete || !wan.complete) && est.matches() < MIN_CLOCK_SAMPLE_PAIRS) {
                 decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture gave %d "
                         + "matched pairs; sampled the whole captures", clockSampleFrames, est.matches()));
                 lanEv.clear();
                 wanEv.clear();
-                lan = survey(in.lan(), lanEv, Long.MAX_VALUE, inside);
-                wan = survey(in.wan(), wanEv, Long.MAX_VALUE, inside);
+                both = surveyBoth(in.lan(), lanEv, in.wan(), wanEv, Long.MAX_VALUE, inside);
+                lan = both[0];
+                wan = both[1];
                 est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
             } else if (!lan.complete || !wan.complete) {
                 decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture",

@@ -1,6 +1,7 @@
 /**
  * The replay: {@link dev.natrecon.engine.Analysis} opens the captures, surveys each one (counts, dispositions, time
- * span, interfaces, a sample of match keys, the SIP messages) and estimates the clock offset and, under
+ * span, interfaces, a sample of match keys, the SIP messages; a two-capture case's two files at the same time, the
+ * WAN's on a thread of its own, joined before the replay) and estimates the clock offset and, under
  * {@code --sip-helper auto}, decides the SIP helper from what the router changed in the SIP text of the messages seen on
  * both sides ({@link dev.natrecon.engine.SipHelperDecision}, per transport and port) before any entry exists (pass 1);
  * a router capture's interfaces get their roles there too, and a Linux cooked v1 {@code tcpdump -i any}, which records

@@ -18,12 +18,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
  * Writes the human-facing outputs beside {@link CaseOutputs}' files: {@code report.html} (one self-contained page),
  * {@code summary.md} (for a ticket) and {@code charts/} (PNG and SVG). It keeps only bounded extracts of the replay:
  * the first {@link #MAX_ROWS} conntrack and expectation events, the chart series ({@link BoundedSeries}), the ladders
- * ({@link CallLadder}'s limits). Everything taken from a capture is escaped by the renderers; SIP credentials are
+ * ({@link CallLadder}'s limits). At the end the charts are drawn on a {@link RenderPool} while this thread writes the
+ * ladders and summary.md; report.html, which embeds the charts, is written last. Constructing one starts the
+ * {@link ChartWarmUp} (once per process), so the chart classes load while the replay runs. Everything taken from a capture is escaped by the renderers; SIP credentials are
  * redacted unless {@code redact} is false ({@code analyze --no-redact}). Each file is renamed into place when complete.
  */
 public final class ReportSink implements AnalysisSink {
@@ -52,6 +55,7 @@ public final class ReportSink implements AnalysisSink {
         this.dir = dir;
         this.redact = redact;
         this.ladder = new CallLadder(redact);
+        ChartWarmUp.start();
     }
 
     @Override
@@ -101,29 +105,56 @@ public final class ReportSink implements AnalysisSink {
         if (t0 == Long.MAX_VALUE) t0 = 0;
         long end = Math.max(lastNanos, r.model().endNanos());
         Path charts = dir.resolve("charts");
-        List<Charts.Chart> drawn = new ArrayList<>();
-        drawn.add(Charts.table(tableSeries, expectSeries, setting(r, "nf_conntrack_max"),
-                setting(r, "nf_conntrack_expect_max"), t0, end));
-        drawn.add(Charts.bindings(r.bindings(), t0));
-        drawn.add(Charts.keepalive(r.keepalive(), t0));
-        for (Charts.Chart c : drawn) {
-            AtomicFile.write(charts.resolve(c.name() + ".png"), c.png());
-            AtomicFile.write(charts.resolve(c.name() + ".svg"), c.svg());
-        }
-        List<CallLadder.Call> calls = ladder.calls();
-        java.util.Map<String, dev.natrecon.detect.CallRecord> media = HtmlCalls.byCallId(r.calls());
-        for (int i = 0; i < calls.size(); i++) {
-            AtomicFile.write(charts.resolve("ladder-" + (i + 1) + ".svg"),
-                    CallLadder.svg(calls.get(i), true, media.get(calls.get(i).callId)));
-        }
-        removeStaleLadders(charts, calls.size());
+        // before any job starts: the stale-file sweeps below list it whether or not a job has written into it yet
+        Files.createDirectories(charts);
+        long start = t0;
         List<StreamCharts.Group> groups = StreamCharts.groups(r.streams());
         streamGroups = groups.size();
-        streamCharts = StreamCharts.draw(groups, t0);
-        for (StreamCharts.Drawn c : streamCharts) AtomicFile.write(charts.resolve(c.file()), c.svg());
-        removeStale(charts, "stream-", streamCharts.size());
-        AtomicFile.write(dir.resolve("report.html"), HtmlReport.render(r, this, drawn, redact));
-        AtomicFile.write(dir.resolve("summary.md"), MarkdownSummary.render(r, this, redact));
+        List<StreamCharts.Group> chosen = StreamCharts.chosen(groups);
+        try (RenderPool pool = new RenderPool()) {
+            // the charts on the pool, the longest first; each job writes its own files
+            List<Future<Charts.Chart>> caseCharts = new ArrayList<>();
+            caseCharts.add(pool.submit(() -> written(charts, Charts.table(tableSeries, expectSeries,
+                    setting(r, "nf_conntrack_max"), setting(r, "nf_conntrack_expect_max"), start, end))));
+            caseCharts.add(pool.submit(() -> written(charts, Charts.bindings(r.bindings(), start))));
+            caseCharts.add(pool.submit(() -> written(charts, Charts.keepalive(r.keepalive(), start))));
+            List<Future<StreamCharts.Drawn>> streams = new ArrayList<>();
+            for (int i = 0; i < chosen.size(); i++) {
+                int number = i + 1;
+                StreamCharts.Group g = chosen.get(i);
+                streams.add(pool.submit(() -> {
+                    StreamCharts.Drawn c = StreamCharts.draw(number, g, start);
+                    AtomicFile.write(charts.resolve(c.file()), c.svg());
+                    return c;
+                }));
+            }
+            // meanwhile on this thread: the ladders and summary.md (neither needs a chart)
+            List<CallLadder.Call> calls = ladder.calls();
+            Map<String, dev.natrecon.detect.CallRecord> media = HtmlCalls.byCallId(r.calls());
+            for (int i = 0; i < calls.size(); i++) {
+                AtomicFile.write(charts.resolve("ladder-" + (i + 1) + ".svg"),
+                        CallLadder.svg(calls.get(i), true, media.get(calls.get(i).callId)));
+            }
+            removeStaleLadders(charts, calls.size());
+            String markdown = MarkdownSummary.render(r, this, redact);
+            ChartWarmUp.await();
+            pool.awaitAll();
+            List<Charts.Chart> drawn = new ArrayList<>();
+            for (Future<Charts.Chart> f : caseCharts) drawn.add(RenderPool.await(f));
+            List<StreamCharts.Drawn> drawnStreams = new ArrayList<>();
+            for (Future<StreamCharts.Drawn> f : streams) drawnStreams.add(RenderPool.await(f));
+            streamCharts = drawnStreams;
+            removeStale(charts, "stream-", streamCharts.size());
+            AtomicFile.write(dir.resolve("report.html"), HtmlReport.render(r, this, drawn, redact));
+            AtomicFile.write(dir.resolve("summary.md"), markdown);
+        }
+    }
+
+    /** {@code c} written to {@code charts} as NAME.png and NAME.svg. */
+    private static Charts.Chart written(Path charts, Charts.Chart c) throws IOException {
+        AtomicFile.write(charts.resolve(c.name() + ".png"), c.png());
+        AtomicFile.write(charts.resolve(c.name() + ".svg"), c.svg());
+        return c;
     }
 
     /** Ladder files a previous run into the same folder left beyond this run's calls. */

@@ -80,12 +80,20 @@ final class StreamCharts {
 
     /** The first {@link #MAX_CHARTS} groups drawn, times in seconds since {@code t0}. */
     static List<Drawn> draw(List<Group> groups, long t0) throws java.io.IOException {
-        List<Drawn> out = new ArrayList<>();
+        List<Group> chosen = chosen(groups);
+        List<Drawn> out = new ArrayList<>(chosen.size());
+        for (int i = 0; i < chosen.size(); i++) out.add(draw(i + 1, chosen.get(i), t0));
+        return out;
+    }
+
+    /** The groups that get a chart, in chart-number order: the first {@link #MAX_CHARTS} whose series were kept. */
+    static List<Group> chosen(List<Group> groups) {
+        List<Group> out = new ArrayList<>();
         for (int i = 0; i < groups.size() && out.size() < MAX_CHARTS; i++) {
             Group g = groups.get(i);
             if (g.lan() != null && g.lan().series() == StreamSeries.NOT_KEPT
                     || g.wan() != null && g.wan().series() == StreamSeries.NOT_KEPT) continue;
-            out.add(draw(out.size() + 1, g, t0));
+            out.add(g);
         }
         return out;
     }

@@ -14,6 +14,9 @@ class ThreadCpuTest {
         assertEquals(ThreadCpu.Kind.ANALYSIS, ThreadCpu.kind("java"));
         assertEquals(ThreadCpu.Kind.CAPTURE, ThreadCpu.kind("natrecon-decode"));
         assertEquals(ThreadCpu.Kind.CAPTURE, ThreadCpu.kind("natrecon-read b"));
+        assertEquals(ThreadCpu.Kind.CAPTURE, ThreadCpu.kind("natrecon-survey"));
+        assertEquals(ThreadCpu.Kind.REPORT, ThreadCpu.kind("natrecon-render"));
+        assertEquals(ThreadCpu.Kind.REPORT, ThreadCpu.kind("natrecon-chart-"));
         assertEquals(ThreadCpu.Kind.JIT, ThreadCpu.kind("C1 CompilerThre"));
         assertEquals(ThreadCpu.Kind.JIT, ThreadCpu.kind("C2 CompilerThre"));
         assertEquals(ThreadCpu.Kind.GC_VM, ThreadCpu.kind("GC Thread#0"));
