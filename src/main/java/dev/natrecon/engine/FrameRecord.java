@@ -7,6 +7,7 @@ import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.LinkEvent;
 import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.Protocols;
+import java.util.Arrays;
 
 /**
  * What the replay reads of a decoded frame on almost every frame, written by the thread that decoded it (where the
@@ -90,6 +91,8 @@ final class FrameRecord {
             if (rtcp) flags |= RTCP;
             if (p.icmpError) flags |= ICMP_ERROR;
             if (p.protocol == Protocols.TCP && p.tcpHeaderLength >= 20) flags |= TCP_DETAILS;
+        } else {
+            Arrays.fill(r, b + SRC_HI, b + KINDS, 0L); // no tuple: nothing left over from the slot's last frame
         }
         r[b + KINDS] = d.disposition.ordinal() | d.keyKind.ordinal() << 8 | flags << 16;
     }
