@@ -130,6 +130,14 @@ public final class PacketMatcher {
         s.icmpType = p.icmpType;
         s.icmpCode = p.icmpCode;
         s.icmpError = p.icmpError;
+        fillDetails(s, p);
+    }
+
+    /**
+     * Copies what only some packets have into {@code s}: TCP's window-tracking fields (a full TCP header) and the
+     * tuple an ICMP error quotes. Part of {@link #fillTuple}, for a caller that filled the rest from its own copy.
+     */
+    public static void fillDetails(Seen s, Packet p) {
         if (p.protocol == Protocols.TCP && p.tcpHeaderLength >= 20) {
             s.tcpSeq = (int) p.tcpSeq;
             s.tcpAck = (int) p.tcpAck;

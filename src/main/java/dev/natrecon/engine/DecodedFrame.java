@@ -21,13 +21,18 @@ final class DecodedFrame {
     long key;
     /** The rule that gave {@link #key}, or {@link MatchKeys.Kind#NONE}. */
     MatchKeys.Kind keyKind = MatchKeys.Kind.NONE;
+    /** Where this frame's {@link FrameRecord} is written: its batch's array (or its own), at {@link #base}. */
+    final long[] records;
+    final int base;
 
     /**
-     * Keys the decoded packet with {@code keys} (a pure function of the packet's bytes), then counts the frame into its
-     * capture's statistics when there are any ({@code counter} null: a router capture, counted by its survey).
+     * Keys the decoded packet with {@code keys} (a pure function of the packet's bytes) and writes its
+     * {@link FrameRecord}, then counts the frame into its capture's statistics when there are any ({@code counter}
+     * null: a router capture, counted by its survey).
      */
     void keyAndCount(MatchKeys keys, Analysis.StatsCounter counter) {
         key(keys);
+        FrameRecord.write(records, base, this);
         if (counter != null) counter.frame(frame, packet, disposition, key != 0 ? keyKind : null);
     }
 
@@ -41,7 +46,15 @@ final class DecodedFrame {
         }
     }
 
+    /** A slot with a record of its own. */
     DecodedFrame(Packet packet) {
+        this(packet, new long[FrameRecord.STRIDE], 0);
+    }
+
+    /** A slot whose record is {@code records[base]} onwards ({@link FrameRecord#STRIDE} longs). */
+    DecodedFrame(Packet packet, long[] records, int base) {
         this.packet = packet;
+        this.records = records;
+        this.base = base;
     }
 }

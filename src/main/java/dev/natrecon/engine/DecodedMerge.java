@@ -19,6 +19,9 @@ final class DecodedMerge implements AutoCloseable {
     private final boolean[] exhausted;
     /** Each ready input's current frame and its ordering time, kept here: one interface call per frame, not three. */
     private final DecodedFrame[] heads;
+    /** Each ready input's current {@link FrameRecord} (array and start): the time is read there, not in the frame. */
+    private final long[][] records;
+    private final int[] bases;
     private final long[] times;
     private int current = -1;
     private int exhaustedCount;
@@ -40,6 +43,8 @@ final class DecodedMerge implements AutoCloseable {
         ready = new boolean[streams.length];
         exhausted = new boolean[streams.length];
         heads = new DecodedFrame[streams.length];
+        records = new long[streams.length][];
+        bases = new int[streams.length];
         times = new long[streams.length];
     }
 
@@ -52,8 +57,13 @@ final class DecodedMerge implements AutoCloseable {
             if (!ready[i] && !exhausted[i]) {
                 if (streams[i].next()) {
                     ready[i] = true;
-                    heads[i] = streams[i].current();
-                    times[i] = heads[i].orderNanos;
+                    DecodedStream s = streams[i];
+                    heads[i] = s.current();
+                    long[] r = s.records();
+                    int b = s.recordBase();
+                    records[i] = r;
+                    bases[i] = b;
+                    times[i] = r[b + FrameRecord.ORDER];
                 } else {
                     exhausted[i] = true;
                     exhaustedCount++;
@@ -71,6 +81,16 @@ final class DecodedMerge implements AutoCloseable {
     /** The current frame, decoded. */
     DecodedFrame frame() {
         return heads[current];
+    }
+
+    /** The array holding the current frame's {@link FrameRecord}, at {@link #recordBase()}. */
+    long[] records() {
+        return records[current];
+    }
+
+    /** Where the current frame's record starts in {@link #records()}. */
+    int recordBase() {
+        return bases[current];
     }
 
     /** Index (in the list given to the constructor) of the input the current frame came from. */

@@ -17,6 +17,15 @@ interface DecodedStream extends AutoCloseable {
     /** The current frame, valid until the next call to {@link #next()}. */
     DecodedFrame current();
 
+    /**
+     * The array holding the current frame's {@link FrameRecord} (at {@link #recordBase()}): what the replay reads of
+     * most frames without touching the {@link DecodedFrame}.
+     */
+    long[] records();
+
+    /** Where the current frame's record starts in {@link #records()}. */
+    int recordBase();
+
     /** Stops reading (ending any thread of the stream's own) and closes the capture. */
     @Override
     void close() throws IOException;

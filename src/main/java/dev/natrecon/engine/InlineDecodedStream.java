@@ -44,6 +44,16 @@ final class InlineDecodedStream implements DecodedStream {
     }
 
     @Override
+    public long[] records() {
+        return slot.records;
+    }
+
+    @Override
+    public int recordBase() {
+        return slot.base;
+    }
+
+    @Override
     public void close() throws IOException {
         reader.close();
     }

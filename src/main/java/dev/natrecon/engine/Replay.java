@@ -2,7 +2,6 @@ package dev.natrecon.engine;
 
 import dev.natrecon.capture.AnomalyCounts;
 import dev.natrecon.capture.MergedFrameSource;
-import dev.natrecon.capture.RawFrame;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.EventSink;
 import dev.natrecon.conntrack.ExpectationEvent;
@@ -17,7 +16,6 @@ import dev.natrecon.correlate.PacketMatcher;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Disposition;
-import dev.natrecon.decode.LinkEvent;
 import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.Protocols;
 import dev.natrecon.detect.Detection;
@@ -220,24 +218,28 @@ final class Replay {
         enter(Costs.Stage.DECODE);
         if (plan.counters() != null && merged.exhaustedInputs() != ended) ended = captureEnded(merged);
         int idx = merged.inputIndex();
+        // the frame's record, written by the thread that decoded it: the DecodedFrame, its Packet and its bytes are
+        // read only for what the record does not hold (FrameRecord)
+        long[] r = merged.records();
+        int b = merged.recordBase();
         DecodedFrame decoded = merged.frame();
-        RawFrame f = decoded.frame;
-        long nanos = decoded.orderNanos;
-        Disposition d = decoded.disposition;
-        Packet p = decoded.packet;
+        long nanos = r[b + FrameRecord.ORDER];
+        Disposition d = FrameRecord.disposition(r, b);
+        int flags = FrameRecord.flags(r, b);
         Seen s = matcher.obtain();
-        s.frame = f.frameNumber;
-        s.captureNanos = f.timestampNanos;
+        s.frame = r[b + FrameRecord.FRAME];
+        s.captureNanos = r[b + FrameRecord.TIME];
         s.nanos = nanos;
         s.disposition = d;
         s.captureLabel = null;
-        if (p.linkEvent != LinkEvent.NONE) {
+        if ((flags & FrameRecord.LINK_EVENT) != 0) {
+            Packet p = decoded.packet;
             s.linkEvent = p.linkEvent;
             s.linkEventCode = p.linkEventCode;
             s.linkEventAddress = p.linkEventAddress;
         }
         if (in.routerCapture()) {
-            int ik = Analysis.interfaceKey(f, p, plan.cooked());
+            int ik = Analysis.interfaceKey(decoded.frame, decoded.packet, plan.cooked());
             Side side = plan.sideOf().get(ik);
             s.side = side == null ? Side.LAN : side;
             if (side == null) {
@@ -250,17 +252,19 @@ final class Replay {
         long key = 0;
         if (d == Disposition.DECODED) {
             // Frames of an interface facing neither side are listed but never matched (key 0).
-            key = s.captureLabel == null ? decoded.key : 0;
-            PacketMatcher.fillTuple(s, p, key);
+            key = s.captureLabel == null ? r[b + FrameRecord.KEY] : 0;
+            FrameRecord.fill(s, r, b, key, decoded);
             model.frameSeen(s); // the WAN's silences, the router's ICMP answers, answers with no WAN copy (RouterAnswers)
         }
-        if (d == Disposition.DECODED && p.payloadLength > 0 && p.hasPorts()
-                && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
-                && (helperPort[p.srcPort] || helperPort[p.dstPort] || key != 0 && decoded.keyKind == MatchKeys.Kind.SIP
-                        || plan.single() != null && stun(p))) {
+        if (d == Disposition.DECODED && s.payloadLength > 0 && s.hasPorts
+                && (s.protocol == Protocols.UDP || s.protocol == Protocols.TCP)
+                && (helperPort[s.srcPort] || helperPort[s.dstPort]
+                        || key != 0 && FrameRecord.keyKind(r, b) == MatchKeys.Kind.SIP
+                        || plan.single() != null && stun(decoded.packet))) {
+            Packet p = decoded.packet;
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
-        if (d == Disposition.DECODED && s.captureLabel == null) media.frame(s, p);
+        if (d == Disposition.DECODED && s.captureLabel == null) media.frame(s, decoded.packet);
         if (plan.counters() != null && nanos > lastOrder[idx]) lastOrder[idx] = nanos; // counted by its stream
         exitEnter(Costs.Stage.MATCH);
         matcher.offer(s);

@@ -22,10 +22,13 @@ final class SinkFanOut implements AnalysisSink {
     }
 
     private final List<AnalysisSink> sinks;
+    /** The same sinks as an array, for the loop of {@link #packet} (every frame): no lambda, no list access. */
+    private final AnalysisSink[] array;
     private IOException failure;
 
     SinkFanOut(List<AnalysisSink> sinks) {
         this.sinks = List.copyOf(sinks);
+        this.array = this.sinks.toArray(new AnalysisSink[0]);
     }
 
     private <A, B> void each(Call<A, B> call, A a, B b) {
@@ -45,7 +48,14 @@ final class SinkFanOut implements AnalysisSink {
 
     @Override
     public void packet(Crossing c) {
-        each((k, x, unused) -> k.packet(x), c, null);
+        AnalysisSink[] all = array;
+        for (int i = 0; i < all.length; i++) {
+            try {
+                all[i].packet(c);
+            } catch (IOException e) {
+                if (failure == null) failure = e;
+            }
+        }
     }
 
     @Override

@@ -11,7 +11,9 @@
  * then replays one merged time-ordered stream through decode, reassembly and the cross-capture matcher (pass 2: per
  * frame decode, match, resolve; after the last, drain; a long capture is read, decoded and keyed ahead on a thread of
  * its own, {@code DecodeAheadStream}, bounded batches merged by {@code DecodedMerge}, with the same frames, anomalies
- * and errors as inline, while everything after decoding stays on the one replay thread), hands everything to the sinks through one
+ * and errors as inline, while everything after decoding stays on the one replay thread; what the replay reads of most
+ * frames is each frame's {@code FrameRecord}, a few longs the decoding wrote into its batch's primitive array, not the
+ * decoded objects and bytes the other core wrote), hands everything to the sinks through one
  * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place), runs the
  * {@link dev.natrecon.engine.KernelComparisons} as a step after the run and returns a
  * {@link dev.natrecon.engine.RunResult}. Nothing here renders: the sinks ({@code report}) implement
