@@ -75,8 +75,11 @@ final class Replay {
     /** Decides how each frame crossed the router, into the one reused {@link #crossing}. */
     private final CrossingClassifier classifier;
     private final Crossing crossing = new Crossing();
-    /** RTP/RTCP statistics per stream and side, fed at decode time in each capture's order. */
-    private final dev.natrecon.media.MediaStreams media = new dev.natrecon.media.MediaStreams();
+    /**
+     * RTP/RTCP statistics per stream and side: one accumulator per input, fed where the input is decoded
+     * ({@link MediaTap}, on its decoding thread when it has one), in the input's order; joined at the end.
+     */
+    private final List<dev.natrecon.media.MediaStreams> media = new ArrayList<>();
     /** Ports whose payloads a helper may read: kept (SIP is rare next to RTP), with anything that parses as SIP. */
     private final boolean[] helperPort = new boolean[65536];
     private final List<FrameDecoder> decoders = new ArrayList<>();
@@ -143,8 +146,13 @@ final class Replay {
         for (int port : in.model().sipPorts()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int port : plan.helper().ports()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int i = 0; i < plan.inputs().size(); i++) {
-            decoders.add(new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
-                    : new AnomalyCounts()));
+            FrameDecoder decoder = new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
+                    : new AnomalyCounts());
+            dev.natrecon.media.MediaStreams m = new dev.natrecon.media.MediaStreams(plan.inputs().size());
+            media.add(m);
+            decoder.media = new MediaTap(m, in.routerCapture() ? null : inputSide(i), plan.sideOf(), plan.cooked(),
+                    helperPort, plan.single() != null);
+            decoders.add(decoder);
         }
         this.spans = plan.single() == null ? new long[][] {plan.lanSpan(), plan.wanSpan()}
                 : new long[][] {plan.single() == Side.LAN ? plan.lanSpan() : plan.wanSpan()};
@@ -260,7 +268,6 @@ final class Replay {
                         || plan.single() != null && stun(p))) {
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
-        if (d == Disposition.DECODED && s.captureLabel == null) media.frame(s, p);
         if (plan.counters() != null && nanos > lastOrder[idx]) lastOrder[idx] = nanos; // counted by its stream
         exitEnter(Costs.Stage.MATCH);
         matcher.offer(s);
@@ -273,7 +280,7 @@ final class Replay {
      * Whether a UDP payload is a STUN message (RFC 5389 §6: the first two bits zero, the magic cookie at offset 4):
      * one capture keeps them for what the far side reports of the mapping.
      */
-    private static boolean stun(Packet p) {
+    static boolean stun(Packet p) {
         int o = p.payloadOffset;
         return p.protocol == Protocols.UDP && p.payloadLength >= 20 && (p.data[o] & 0xc0) == 0
                 && (p.data[o + 4] & 0xff) == 0x21 && (p.data[o + 5] & 0xff) == 0x12
@@ -331,7 +338,7 @@ final class Replay {
         exitEnter(Costs.Stage.RESULT);
         rewrites.finish(bindings.bindings());
         exitEnter(Costs.Stage.DETECTORS_FINISH);
-        List<dev.natrecon.media.StreamSummary> streams = media.finish();
+        List<dev.natrecon.media.StreamSummary> streams = dev.natrecon.media.MediaStreams.finish(media);
         List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
                 in.model().timeouts(), plan.clock().externalAddresses(), model.helperOn(),
                 rewrites::verdict, plan.lanSpan(), plan.wanSpan(), streams));
@@ -358,7 +365,7 @@ final class Replay {
 
     /** Every bound the case reached: the captures' own, then the analysis stages'. */
     private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection,
-                                            SipRewrites rewrites, dev.natrecon.media.MediaStreams media) {
+                                            SipRewrites rewrites, List<dev.natrecon.media.MediaStreams> media) {
         List<LimitNotice> out = new ArrayList<>();
         for (CaptureStats c : captures) out.addAll(c.limitNotices());
         dev.natrecon.capture.AnomalyCounts sip = rewrites.bounds();
@@ -374,17 +381,24 @@ final class Replay {
                             + "first %d bindings", bindings.notKept(), BindingTable.MAX_BINDINGS,
                             dev.natrecon.capture.Bound.BINDINGS.id(), BindingTable.MAX_BINDINGS)));
         }
-        if (media.streamsNotKept() > 0) {
-            out.add(new LimitNotice("media.too_many_streams", "media", media.streamsNotKept(), String.format(Locale.ROOT,
-                    "media: %d RTP streams past the %d analysed were not analysed (media.too_many_streams); rtp.csv "
-                            + "lists the first %d", media.streamsNotKept(), dev.natrecon.media.MediaStreams.MAX_STREAMS,
-                    dev.natrecon.media.MediaStreams.MAX_STREAMS)));
+        long streamsNotKept = 0, endpointsNotKept = 0;
+        for (dev.natrecon.media.MediaStreams m : media) {
+            streamsNotKept += m.streamsNotKept();
+            endpointsNotKept += m.sdpEndpointsNotKept();
         }
-        if (media.sdpEndpointsNotKept() > 0) {
-            out.add(new LimitNotice("media.too_many_sdp_endpoints", "media", media.sdpEndpointsNotKept(),
-                    String.format(Locale.ROOT, "media: %d SDP media endpoints past the %d remembered were not "
+        // each capture input has an equal share of the bounds (MediaStreams(int))
+        String share = media.size() > 1 ? " (" + media.size() + " captures, an equal share each)" : "";
+        if (streamsNotKept > 0) {
+            out.add(new LimitNotice("media.too_many_streams", "media", streamsNotKept, String.format(Locale.ROOT,
+                    "media: %d RTP streams past the %d analysed%s were not analysed (media.too_many_streams); "
+                            + "rtp.csv lists the streams analysed", streamsNotKept,
+                    dev.natrecon.media.MediaStreams.MAX_STREAMS, share)));
+        }
+        if (endpointsNotKept > 0) {
+            out.add(new LimitNotice("media.too_many_sdp_endpoints", "media", endpointsNotKept,
+                    String.format(Locale.ROOT, "media: %d SDP media endpoints past the %d remembered%s were not "
                             + "remembered (media.too_many_sdp_endpoints); streams to them may be untied in rtp.csv",
-                            media.sdpEndpointsNotKept(), dev.natrecon.media.MediaStreams.maxSdpEndpoints())));
+                            endpointsNotKept, dev.natrecon.media.MediaStreams.maxSdpEndpoints(), share)));
         }
         detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
                 "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));
