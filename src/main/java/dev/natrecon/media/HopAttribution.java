@@ -27,13 +27,13 @@ public final class HopAttribution {
 
     /*
      * The index from a stream's identity (SSRC and the arriving copy's addresses and ports) to its ledger: linear
-     * probing over primitive arrays, so a lookup reads a few adjacent array cells and no key object; slots are never
-     * freed (ledgers live to the end).
+     * probing over one primitive array holding each slot's key fields side by side ({@link #KEY_FIELDS} longs, one
+     * cache line), so a lookup reads one or two cache lines and no key object; slots are never freed (ledgers live to
+     * the end).
      */
-    private final long[] keySsrc = new long[SLOTS], keySrcHi = new long[SLOTS], keySrcLo = new long[SLOTS];
-    private final long[] keyDstHi = new long[SLOTS], keyDstLo = new long[SLOTS];
-    /** Source port << 16 | destination port. */
-    private final int[] keyPorts = new int[SLOTS];
+    /** Longs per slot in {@link #keys}: SSRC, source high/low, destination high/low, ports. */
+    private static final int KEY_FIELDS = 6;
+    private final long[] keys = new long[SLOTS * KEY_FIELDS];
     private final HopLedger[] slotLedger = new HopLedger[SLOTS];
     private final List<HopLedger> order = new ArrayList<>();
     /** The slot of the last stream found: a stream's packets often come in runs. */
@@ -58,12 +58,13 @@ public final class HopAttribution {
                 String egress = s.outcome == Outcome.ROUTED_BACK ? c.capture() : c.capture().equals("lan") ? "wan" : "lan";
                 l = new HopLedger(s.rtpSsrc, c.outbound(), c.capture(), egress,
                         Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort), Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort));
-                keySsrc[i] = s.rtpSsrc;
-                keySrcHi[i] = s.srcHi;
-                keySrcLo[i] = s.srcLo;
-                keyDstHi[i] = s.dstHi;
-                keyDstLo[i] = s.dstLo;
-                keyPorts[i] = ports;
+                int k = i * KEY_FIELDS;
+                keys[k] = s.rtpSsrc;
+                keys[k + 1] = s.srcHi;
+                keys[k + 2] = s.srcLo;
+                keys[k + 3] = s.dstHi;
+                keys[k + 4] = s.dstLo;
+                keys[k + 5] = ports;
                 slotLedger[i] = l;
                 order.add(l);
             }
@@ -91,8 +92,9 @@ public final class HopAttribution {
     }
 
     private boolean same(int i, long ssrc, long srcHi, long srcLo, long dstHi, long dstLo, int ports) {
-        return keySsrc[i] == ssrc && keySrcLo[i] == srcLo && keyDstLo[i] == dstLo && keyPorts[i] == ports
-                && keySrcHi[i] == srcHi && keyDstHi[i] == dstHi && slotLedger[i] != null;
+        int k = i * KEY_FIELDS;
+        return keys[k] == ssrc && keys[k + 2] == srcLo && keys[k + 4] == dstLo && keys[k + 5] == ports
+                && keys[k + 1] == srcHi && keys[k + 3] == dstHi && slotLedger[i] != null;
     }
 
     /** The streams followed, in order of their first arriving packet. */
