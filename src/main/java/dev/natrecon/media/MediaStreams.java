@@ -34,7 +34,8 @@ public final class MediaStreams {
     /**
      * Streams followed per case (both sides). A call has two to four per side; 50,000 streams cover over ten thousand
      * concurrent calls and cost a few hundred bytes each. Past it new streams are counted, not analysed
-     * ({@link #streamsNotKept()}, reported as the {@code media.too_many_streams} limit).
+     * ({@link #streamsNotKept()}, reported as the {@code media.too_many_streams} limit). A case fed to one accumulator
+     * per capture input splits it equally between them ({@link #MediaStreams(int)}).
      */
     public static final int MAX_STREAMS = 50_000;
     /** This accumulator's budget of full chart series (its share of {@link SeriesBudget#MAX_SERIES}). */
