@@ -108,7 +108,16 @@ final class MediaDetector implements Detector {
     /** The lookup key reused for every RTP packet: only passed to {@code endpoints.get}, never stored. */
     private final SideEndpoint probe = new SideEndpoint(0, 0, 0, 0);
 
-    private record Target(Call call, int to) {
+    /**
+     * Where an endpoint's media goes: party {@code to} of {@code call}, with that party's streams and its sender's SDP
+     * in force per side ([side]) taken out of the call once, so the per-packet path reads them without walking the
+     * call's arrays.
+     */
+    private record Target(Call call, int to, Stream[] streams, SdpInForce[] senderSdp) {
+        Target(Call call, int to) {
+            this(call, to, new Stream[] {call.streams[0][to], call.streams[1][to]},
+                    new SdpInForce[] {call.inForce[0][1 - to], call.inForce[1][1 - to]});
+        }
     }
 
     /** RTP to one party as one side shows it. */
@@ -220,10 +229,10 @@ final class MediaDetector implements Detector {
             t = endpoints.get(probe.set(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort));
         }
         if (t == null) return;
-        t.call.streams[side][t.to].count(s);
-        checkSource(t.call, side, t.to, s);
+        Stream st = t.streams[side];
+        st.count(s);
+        checkSource(t, side, st, s);
         // the phone's media source after the router: where a latching remote sends
-        Stream st = t.call.streams[side][t.to];
         if (t.to == REMOTE && s.side == Side.LAN && s.counterpartFrame != 0
                 && (st.latchPort != s.cpSrcPort || st.latchHi != s.cpSrcHi || st.latchLo != s.cpSrcLo)) {
             // registered once per translated source, not per packet
@@ -235,14 +244,13 @@ final class MediaDetector implements Detector {
     }
 
     /** Records the packet's source when it does not fit the sender's SDP in force on its side (allocation-free if it fits). */
-    private static void checkSource(Call c, int side, int to, Seen s) {
-        int sender = 1 - to;
-        SdpInForce sdp = c.inForce[side][sender];
+    private static void checkSource(Target t, int side, Stream st, Seen s) {
+        SdpInForce sdp = t.senderSdp[side];
         if (sdp.fits(s.srcHi, s.srcLo, s.srcPort, s.nanos)) return;
-        int own = sender == PHONE ? 0 : 1;
+        int own = 1 - t.to == PHONE ? 0 : 1;
         // on the far side only a public advertised address says what the router's rewrite promised
         if (side != own && sdp.current().isInside()) return;
-        c.streams[side][to].offSdp(s, sdp.current());
+        st.offSdp(s, sdp.current());
     }
 
     /**

@@ -14,8 +14,9 @@ import java.util.concurrent.BlockingQueue;
 /**
  * A capture read, decompressed, placed on the timeline and decoded (L2-L4, reassembly) on a thread of its own, ahead
  * of the single-threaded replay that consumes the frames in file order, with each packet's match key
- * ({@link MatchKeys}, computed while its bytes are in this core's cache) and counted into the capture's statistics:
- * the reading and decoding overlap with the analysis on a second core.
+ * ({@link MatchKeys}, computed while its bytes are in this core's cache), counted into the capture's statistics and
+ * fed to the capture's RTP/RTCP statistics ({@link MediaTap}, when its decoder has one): the reading, decoding and
+ * media statistics overlap with the analysis on a second core.
  *
  * <p><b>Same frames, same errors, same order.</b> The thread does exactly what {@link InlineDecodedStream} does on the
  * replay's thread, with the same reader, file clock and {@link FrameDecoder} (whose anomaly counts only it writes
@@ -141,6 +142,7 @@ final class DecodeAheadStream implements DecodedStream {
                     d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
                     b.used += decoder.copied();
                     d.keyAndCount(keys, counter);
+                    if (decoder.media != null) decoder.media.frame(d);
                     b.count++;
                 } catch (IOException | RuntimeException | Error e) {
                     b.failure = e;

@@ -23,6 +23,11 @@ final class FrameDecoder {
     private final Defragmenter defragmenter = new Defragmenter();
     final Packet packet = new Packet();
     final AnomalyCounts anomalies;
+    /**
+     * What else reads each decoded, keyed frame of this capture where it is decoded (the replay's media statistics),
+     * or null. Set before the capture's stream starts; called by the stream after {@link DecodedFrame#keyAndCount}.
+     */
+    MediaTap media;
     private int copied;
 
     FrameDecoder(AnomalyCounts anomalies) {

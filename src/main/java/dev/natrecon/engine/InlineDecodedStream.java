@@ -7,8 +7,8 @@ import dev.natrecon.correlate.MatchKeys;
 import java.io.IOException;
 
 /**
- * A capture read, decoded, keyed and counted ({@link DecodedFrame#keyAndCount}) on the replay's own thread, one frame
- * at a time into one reused slot.
+ * A capture read, decoded, keyed and counted ({@link DecodedFrame#keyAndCount}) and fed to its media statistics
+ * ({@link MediaTap}, when its decoder has one) on the replay's own thread, one frame at a time into one reused slot.
  */
 final class InlineDecodedStream implements DecodedStream {
     private final CaptureReader reader;
@@ -35,6 +35,7 @@ final class InlineDecodedStream implements DecodedStream {
                 reader.anomalies()));
         slot.disposition = decoder.decode(slot.frame, slot.orderNanos);
         slot.keyAndCount(keys, counter);
+        if (decoder.media != null) decoder.media.frame(slot);
         return true;
     }
 

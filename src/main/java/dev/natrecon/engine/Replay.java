@@ -73,8 +73,11 @@ final class Replay {
     /** Decides how each frame crossed the router, into the one reused {@link #crossing}. */
     private final CrossingClassifier classifier;
     private final Crossing crossing = new Crossing();
-    /** RTP/RTCP statistics per stream and side, fed at decode time in each capture's order. */
-    private final dev.natrecon.media.MediaStreams media = new dev.natrecon.media.MediaStreams();
+    /**
+     * RTP/RTCP statistics per stream and side: one accumulator per input, fed where the input is decoded
+     * ({@link MediaTap}, on its decoding thread when it has one), in the input's order; joined at the end.
+     */
+    private final List<dev.natrecon.media.MediaStreams> media = new ArrayList<>();
     /** Ports whose payloads a helper may read: kept (SIP is rare next to RTP), with anything that parses as SIP. */
     private final boolean[] helperPort = new boolean[65536];
     private final List<FrameDecoder> decoders = new ArrayList<>();
@@ -141,8 +144,13 @@ final class Replay {
         for (int port : in.model().sipPorts()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int port : plan.helper().ports()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int i = 0; i < plan.inputs().size(); i++) {
-            decoders.add(new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
-                    : new AnomalyCounts()));
+            FrameDecoder decoder = new FrameDecoder(plan.counters() != null ? plan.counters().get(i).stats.anomalies
+                    : new AnomalyCounts());
+            dev.natrecon.media.MediaStreams m = new dev.natrecon.media.MediaStreams(plan.inputs().size());
+            media.add(m);
+            decoder.media = new MediaTap(m, in.routerCapture() ? null : inputSide(i), plan.sideOf(), plan.cooked(),
+                    helperPort, plan.single() != null);
+            decoders.add(decoder);
         }
         this.spans = plan.single() == null ? new long[][] {plan.lanSpan(), plan.wanSpan()}
                 : new long[][] {plan.single() == Side.LAN ? plan.lanSpan() : plan.wanSpan()};
@@ -258,19 +266,29 @@ final class Replay {
         }
         if (d == Disposition.DECODED && s.payloadLength > 0 && s.hasPorts
                 && (s.protocol == Protocols.UDP || s.protocol == Protocols.TCP)
-                && (helperPort[s.srcPort] || helperPort[s.dstPort]
-                        || key != 0 && FrameRecord.keyKind(r, b) == MatchKeys.Kind.SIP
-                        || plan.single() != null && stun(decoded.packet))) {
+                && keepsPayload(helperPort, plan.single() != null, s.srcPort, s.dstPort, key,
+                        FrameRecord.keyKind(r, b), decoded.packet)) {
             Packet p = decoded.packet;
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
-        if (d == Disposition.DECODED && s.captureLabel == null) media.frame(s, decoded.packet);
         if (plan.counters() != null && nanos > lastOrder[idx]) lastOrder[idx] = nanos; // counted by its stream
         exitEnter(Costs.Stage.MATCH);
         matcher.offer(s);
         exit();
         replayed++;
         if ((replayed & PEAK_SAMPLE_MASK) == 0) peak = Math.max(peak, matcher.held());
+    }
+
+    /**
+     * Whether the payload of a decoded TCP/UDP frame with ports is kept as a message a helper or the SDP reader may
+     * read: to or from a port a helper watches ({@code helperPort}), keyed as SIP ({@code key} non-zero, of kind
+     * {@code kind}), or, on one capture ({@code single}), a STUN message. One rule for the replay and for the media
+     * statistics fed where a capture is decoded ({@link MediaTap}).
+     */
+    static boolean keepsPayload(boolean[] helperPort, boolean single, int srcPort, int dstPort, long key,
+                                MatchKeys.Kind kind, Packet p) {
+        return helperPort[srcPort] || helperPort[dstPort] || key != 0 && kind == MatchKeys.Kind.SIP
+                || single && stun(p);
     }
 
     /**
@@ -335,7 +353,7 @@ final class Replay {
         exitEnter(Costs.Stage.RESULT);
         rewrites.finish(bindings.bindings());
         exitEnter(Costs.Stage.DETECTORS_FINISH);
-        List<dev.natrecon.media.StreamSummary> streams = media.finish();
+        List<dev.natrecon.media.StreamSummary> streams = dev.natrecon.media.MediaStreams.finish(media);
         List<Finding> findings = detection.finish(new DetectionContext(in.caseName(), bindings.bindings(),
                 in.model().timeouts(), plan.clock().externalAddresses(), model.helperOn(),
                 rewrites::verdict, plan.lanSpan(), plan.wanSpan(), streams));
@@ -362,7 +380,7 @@ final class Replay {
 
     /** Every bound the case reached: the captures' own, then the analysis stages'. */
     private static List<LimitNotice> limits(List<CaptureStats> captures, BindingTable bindings, Detection detection,
-                                            SipRewrites rewrites, dev.natrecon.media.MediaStreams media) {
+                                            SipRewrites rewrites, List<dev.natrecon.media.MediaStreams> media) {
         List<LimitNotice> out = new ArrayList<>();
         for (CaptureStats c : captures) out.addAll(c.limitNotices());
         dev.natrecon.capture.AnomalyCounts sip = rewrites.bounds();
@@ -378,17 +396,24 @@ final class Replay {
                             + "first %d bindings", bindings.notKept(), BindingTable.MAX_BINDINGS,
                             dev.natrecon.capture.Bound.BINDINGS.id(), BindingTable.MAX_BINDINGS)));
         }
-        if (media.streamsNotKept() > 0) {
-            out.add(new LimitNotice("media.too_many_streams", "media", media.streamsNotKept(), String.format(Locale.ROOT,
-                    "media: %d RTP streams past the %d analysed were not analysed (media.too_many_streams); rtp.csv "
-                            + "lists the first %d", media.streamsNotKept(), dev.natrecon.media.MediaStreams.MAX_STREAMS,
-                    dev.natrecon.media.MediaStreams.MAX_STREAMS)));
+        long streamsNotKept = 0, endpointsNotKept = 0;
+        for (dev.natrecon.media.MediaStreams m : media) {
+            streamsNotKept += m.streamsNotKept();
+            endpointsNotKept += m.sdpEndpointsNotKept();
         }
-        if (media.sdpEndpointsNotKept() > 0) {
-            out.add(new LimitNotice("media.too_many_sdp_endpoints", "media", media.sdpEndpointsNotKept(),
-                    String.format(Locale.ROOT, "media: %d SDP media endpoints past the %d remembered were not "
+        // each capture input has an equal share of the bounds (MediaStreams(int))
+        String share = media.size() > 1 ? " (" + media.size() + " captures, an equal share each)" : "";
+        if (streamsNotKept > 0) {
+            out.add(new LimitNotice("media.too_many_streams", "media", streamsNotKept, String.format(Locale.ROOT,
+                    "media: %d RTP streams past the %d analysed%s were not analysed (media.too_many_streams); "
+                            + "rtp.csv lists the streams analysed", streamsNotKept,
+                    dev.natrecon.media.MediaStreams.MAX_STREAMS, share)));
+        }
+        if (endpointsNotKept > 0) {
+            out.add(new LimitNotice("media.too_many_sdp_endpoints", "media", endpointsNotKept,
+                    String.format(Locale.ROOT, "media: %d SDP media endpoints past the %d remembered%s were not "
                             + "remembered (media.too_many_sdp_endpoints); streams to them may be untied in rtp.csv",
-                            media.sdpEndpointsNotKept(), dev.natrecon.media.MediaStreams.maxSdpEndpoints())));
+                            endpointsNotKept, dev.natrecon.media.MediaStreams.maxSdpEndpoints(), share)));
         }
         detection.boundsHit().forEach((b, n) -> out.add(new LimitNotice(b.id(), "detectors", n,
                 "detectors: " + b.description() + " (" + b.id() + ", " + n + "x)")));

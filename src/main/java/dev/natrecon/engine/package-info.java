@@ -22,9 +22,11 @@
  * the rewrites the model predicted from an entry with another NAT as a divergence of the model
  * ({@link dev.natrecon.engine.ModelSummary#divergences()}), never as a finding.
  *
- * <p>Each decoded UDP frame of a side also goes to {@link dev.natrecon.media.MediaStreams} as it is decoded, in its
- * capture's order (before the matcher, which only delays frames): the RTP/RTCP statistics per stream and side, which
- * the result carries as {@link dev.natrecon.engine.RunResult#streams()}.
+ * <p>Each decoded UDP frame of a side also goes to {@link dev.natrecon.media.MediaStreams} where it is decoded, in its
+ * capture's order ({@link dev.natrecon.engine.MediaTap}: one accumulator per capture input, on the input's decoding
+ * thread when it has one, so the statistics cost the replay's thread nothing; joined after the last frame in the
+ * order the streams' first packets have in the merged stream): the RTP/RTCP statistics per stream and side, which the
+ * result carries as {@link dev.natrecon.engine.RunResult#streams()}.
  *
  * <p><b>The router model in the stream.</b> The replay classifies each resolved frame once
  * ({@link dev.natrecon.correlate.CrossingClassifier} into the reused {@link dev.natrecon.correlate.Crossing}: the

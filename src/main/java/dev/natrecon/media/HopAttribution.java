@@ -5,9 +5,7 @@ import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.decode.Addresses;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Follows every RTP stream across the router, one {@link HopLedger} per stream and direction, from the per-packet
@@ -15,18 +13,31 @@ import java.util.Map;
  * leaving copy gives the order on the egress side. A stream is the SSRC with the addresses and ports of its arriving
  * copy (a leaving copy finds it through its counterpart's, which are the arriving copy's).
  *
- * <p>Per packet: one map lookup with a reused probe key (no allocation); per stream: one ledger, at most
- * {@link #MAX_STREAMS} of them (past that, streams are counted, not followed).
+ * <p>Per packet: one probe of an open-addressed index over primitive arrays (no key object, no allocation; about
+ * 430 KB for {@link #MAX_STREAMS}); per stream: one ledger, at most {@link #MAX_STREAMS} of them (past that, streams
+ * are counted, not followed).
  */
 public final class HopAttribution {
     /** Streams followed at most (a bound on memory: a capture full of RTP-shaped UDP cannot grow it further). */
     public static final int MAX_STREAMS = 4096;
     /** RFC 3550 §11 / RFC 4566: RTP runs on dynamic ports; a well-known port (below 1024) is not media. */
     private static final int FIRST_MEDIA_PORT = 1024;
+    /** Slots of the open-addressed index: a power of two at least twice {@link #MAX_STREAMS} (probes stay short). */
+    private static final int SLOTS = 2 * MAX_STREAMS;
 
-    private final Map<Key, HopLedger> ledgers = new HashMap<>();
+    /*
+     * The index from a stream's identity (SSRC and the arriving copy's addresses and ports) to its ledger: linear
+     * probing over one primitive array holding each slot's key fields side by side ({@link #KEY_FIELDS} longs, one
+     * cache line), so a lookup reads one or two cache lines and no key object; slots are never freed (ledgers live to
+     * the end).
+     */
+    /** Longs per slot in {@link #keys}: SSRC, source high/low, destination high/low, ports. */
+    private static final int KEY_FIELDS = 6;
+    private final long[] keys = new long[SLOTS * KEY_FIELDS];
+    private final HopLedger[] slotLedger = new HopLedger[SLOTS];
     private final List<HopLedger> order = new ArrayList<>();
-    private final Key probe = new Key();
+    /** The slot of the last stream found: a stream's packets often come in runs. */
+    private int lastSlot = -1;
     private long streamsNotFollowed;
 
     /** One frame after matching. */
@@ -36,27 +47,54 @@ public final class HopAttribution {
             return;
         }
         if (c.role() == Crossing.Role.ARRIVING) {
-            probe.set(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort);
-            HopLedger l = ledgers.get(probe);
+            int ports = s.srcPort << 16 | s.dstPort;
+            int i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
+            HopLedger l = slotLedger[i];
             if (l == null) {
-                if (ledgers.size() >= MAX_STREAMS) {
+                if (order.size() >= MAX_STREAMS) {
                     streamsNotFollowed++;
                     return;
                 }
                 String egress = s.outcome == Outcome.ROUTED_BACK ? c.capture() : c.capture().equals("lan") ? "wan" : "lan";
                 l = new HopLedger(s.rtpSsrc, c.outbound(), c.capture(), egress,
                         Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort), Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort));
-                ledgers.put(probe.copy(), l);
+                int k = i * KEY_FIELDS;
+                keys[k] = s.rtpSsrc;
+                keys[k + 1] = s.srcHi;
+                keys[k + 2] = s.srcLo;
+                keys[k + 3] = s.dstHi;
+                keys[k + 4] = s.dstLo;
+                keys[k + 5] = ports;
+                slotLedger[i] = l;
                 order.add(l);
             }
             boolean forwarded = s.counterpartFrame != 0;
             l.arriving(s.rtpSeq, s.frame, s.nanos, forwarded, !forwarded && s.outcome == Outcome.NO_COUNTERPART,
                     forwarded ? s.counterpartDeltaNanos : 0);
         } else if (c.role() == Crossing.Role.LEAVING && s.counterpartFrame != 0) {
-            probe.set(s.rtpSsrc, s.cpSrcHi, s.cpSrcLo, s.cpDstHi, s.cpDstLo, s.cpSrcPort, s.cpDstPort);
-            HopLedger l = ledgers.get(probe);
+            HopLedger l = slotLedger[slot(s.rtpSsrc, s.cpSrcHi, s.cpSrcLo, s.cpDstHi, s.cpDstLo,
+                    s.cpSrcPort << 16 | s.cpDstPort)];
             if (l != null) l.leaving(s.rtpSeq, s.frame);
         }
+    }
+
+    /** The slot holding the stream, or the empty slot where it would go. Allocation-free. */
+    private int slot(long ssrc, long srcHi, long srcLo, long dstHi, long dstLo, int ports) {
+        int last = lastSlot;
+        if (last >= 0 && same(last, ssrc, srcHi, srcLo, dstHi, dstLo, ports)) return last;
+        long h = ssrc * 0x9E3779B97F4A7C15L ^ srcLo * 0xC2B2AE3D27D4EB4FL ^ dstLo * 0x165667B19E3779F9L ^ srcHi * 31
+                ^ dstHi * 17 ^ ports;
+        int mask = SLOTS - 1;
+        int i = (int) (h ^ h >>> 29 ^ h >>> 47) & mask;
+        while (slotLedger[i] != null && !same(i, ssrc, srcHi, srcLo, dstHi, dstLo, ports)) i = (i + 1) & mask;
+        if (slotLedger[i] != null) lastSlot = i;
+        return i;
+    }
+
+    private boolean same(int i, long ssrc, long srcHi, long srcLo, long dstHi, long dstLo, int ports) {
+        int k = i * KEY_FIELDS;
+        return keys[k] == ssrc && keys[k + 2] == srcLo && keys[k + 4] == dstLo && keys[k + 5] == ports
+                && keys[k + 1] == srcHi && keys[k + 3] == dstHi && slotLedger[i] != null;
     }
 
     /** The streams followed, in order of their first arriving packet. */
@@ -67,43 +105,5 @@ public final class HopAttribution {
     /** Streams seen past {@link #MAX_STREAMS}, not followed. */
     public long streamsNotFollowed() {
         return streamsNotFollowed;
-    }
-
-    /** A stream's identity: SSRC and the arriving copy's addresses and ports. Mutable for the probe only. */
-    private static final class Key {
-        long ssrc, srcHi, srcLo, dstHi, dstLo;
-        int srcPort, dstPort;
-
-        void set(long ssrc, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort) {
-            this.ssrc = ssrc;
-            this.srcHi = srcHi;
-            this.srcLo = srcLo;
-            this.dstHi = dstHi;
-            this.dstLo = dstLo;
-            this.srcPort = srcPort;
-            this.dstPort = dstPort;
-        }
-
-        Key copy() {
-            Key k = new Key();
-            k.set(ssrc, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort);
-            return k;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.ssrc == ssrc && k.srcHi == srcHi && k.srcLo == srcLo && k.dstHi == dstHi
-                    && k.dstLo == dstLo && k.srcPort == srcPort && k.dstPort == dstPort;
-        }
-
-        @Override
-        public int hashCode() {
-            long h = ssrc * 31 + srcLo;
-            h = h * 31 + srcHi;
-            h = h * 31 + dstLo;
-            h = h * 31 + dstHi;
-            h = h * 31 + ((long) srcPort << 16 | dstPort);
-            return Long.hashCode(h * 0x9E3779B97F4A7C15L);
-        }
     }
 }

@@ -34,11 +34,14 @@ public final class MediaStreams {
     /**
      * Streams followed per case (both sides). A call has two to four per side; 50,000 streams cover over ten thousand
      * concurrent calls and cost a few hundred bytes each. Past it new streams are counted, not analysed
-     * ({@link #streamsNotKept()}, reported as the {@code media.too_many_streams} limit).
+     * ({@link #streamsNotKept()}, reported as the {@code media.too_many_streams} limit). A case fed to one accumulator
+     * per capture input splits it equally between them ({@link #MediaStreams(int)}).
      */
     public static final int MAX_STREAMS = 50_000;
-    /** The case's budget of full chart series ({@link SeriesBudget#MAX_SERIES}). */
-    private final SeriesBudget seriesBudget = new SeriesBudget(SeriesBudget.MAX_SERIES);
+    /** This accumulator's budget of full chart series (its share of {@link SeriesBudget#MAX_SERIES}). */
+    private final SeriesBudget seriesBudget;
+    /** This accumulator's share of {@link #MAX_STREAMS}. */
+    private final int maxStreams;
     /** Packets in sequence that make a stream without SDP RTP (see the class comment). */
     static final int MIN_HEURISTIC_PACKETS = 3;
     /** RFC 3550 section 5.1: the fixed RTP header is 12 bytes. */
@@ -82,11 +85,29 @@ public final class MediaStreams {
     /** The latest stream of each SSRC on each side ([side] map): what an RTCP report block is about. */
     private final List<Map<Long, RtpStream>> bySsrc = List.of(new HashMap<>(), new HashMap<>());
     private final Key probe = new Key();
-    private final SdpAdverts sdp = new SdpAdverts();
+    private final SdpAdverts sdp;
     private final RtcpReader rtcp = new RtcpReader(this);
     private RtpStream last;
     private long streamsNotKept, packetsNotKept;
     private long rtpPackets, rtcpPackets;
+
+    /** The statistics of a whole case in one accumulator: every bound in full. */
+    public MediaStreams() {
+        this(1);
+    }
+
+    /**
+     * One of {@code shares} accumulators of a case, one per capture input, each fed on its input's own thread
+     * ({@link #finish(List)} joins them): each gets {@code 1/shares} of the case's bounds ({@link #MAX_STREAMS},
+     * {@link SeriesBudget#MAX_SERIES}, {@link SdpAdverts#MAX_ENDPOINTS}), so what a bound keeps depends only on its
+     * own input's frames and never on how the threads ran, and the case's memory stays what one accumulator's was.
+     */
+    public MediaStreams(int shares) {
+        if (shares < 1) throw new IllegalArgumentException("shares " + shares);
+        this.maxStreams = MAX_STREAMS / shares;
+        this.seriesBudget = new SeriesBudget(SeriesBudget.MAX_SERIES / shares);
+        this.sdp = new SdpAdverts(SdpAdverts.MAX_ENDPOINTS / shares);
+    }
 
     /**
      * One frame of capture side {@code s.side}, in the capture's order: decoded, not on an interface that faces
@@ -132,7 +153,7 @@ public final class MediaStreams {
         SdpAdverts.Advert from = to != null ? null : sdp.find(side, p.srcHi, p.srcLo, p.srcPort);
         SdpAdverts.Advert ad = to != null ? to : from;
         if (ad == null && (!PayloadTypes.plausible(pt) || p.srcPort < 1024 || p.dstPort < 1024)) return null;
-        if (streams.size() >= MAX_STREAMS) {
+        if (streams.size() >= maxStreams) {
             streamsNotKept++;
             packetsNotKept++;
             return null;
@@ -159,12 +180,12 @@ public final class MediaStreams {
         return sdp.notKept();
     }
 
-    /** The bound on remembered SDP endpoints. */
+    /** The bound on remembered SDP endpoints per case. */
     public static int maxSdpEndpoints() {
         return SdpAdverts.MAX_ENDPOINTS;
     }
 
-    /** Streams not analysed because of {@link #MAX_STREAMS}. */
+    /** Streams not analysed because of this accumulator's share of {@link #MAX_STREAMS}. */
     public long streamsNotKept() {
         return streamsNotKept;
     }
@@ -183,8 +204,42 @@ public final class MediaStreams {
      * streams that never showed RTP's sequence are dropped, and the rest summarised in the order they began.
      */
     public List<StreamSummary> finish() {
+        return finish(List.of(this));
+    }
+
+    /**
+     * {@link #finish()} over the accumulators of one case's inputs, listed in the merge's input order, each fed its own
+     * input's frames (every capture side in exactly one of them): the streams come in the order their first packets
+     * have in the merged replay, which never reorders one input's frames and orders by corrected time with ties to the
+     * input listed first, so they are sorted stably by their first corrected time, then their input.
+     */
+    public static List<StreamSummary> finish(List<MediaStreams> inputs) {
+        List<RtpStream> all = new ArrayList<>();
+        List<Integer> inputOf = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            for (RtpStream st : inputs.get(i).streams.values()) {
+                all.add(st);
+                inputOf.add(i);
+            }
+        }
+        if (inputs.size() > 1) {
+            Integer[] order = new Integer[all.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            // stable: one input's streams keep their order, as the merge keeps one input's frames
+            java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingLong(i -> all.get(i).firstNanos)
+                    .thenComparingInt(inputOf::get));
+            List<RtpStream> sorted = new ArrayList<>(all.size());
+            for (Integer i : order) sorted.add(all.get(i));
+            all.clear();
+            all.addAll(sorted);
+        }
+        // the latest stream of each SSRC per side at the end, as each input's own map has it
+        List<Map<Long, RtpStream>> latest = List.of(new HashMap<>(), new HashMap<>());
+        for (MediaStreams m : inputs) {
+            for (int side = 0; side < 2; side++) latest.get(side).putAll(m.bySsrc.get(side));
+        }
         List<RtpStream> kept = new ArrayList<>();
-        for (RtpStream st : streams.values()) {
+        for (RtpStream st : all) {
             if (st.announced || st.inSequence >= MIN_HEURISTIC_PACKETS) kept.add(st);
         }
         Map<Key, RtpStream> tiedPaths = new HashMap<>();
@@ -194,6 +249,7 @@ public final class MediaStreams {
                         st.dstPort), st);
             }
         }
+        Key probe = new Key();
         for (RtpStream st : kept) {
             if (!st.callId.isEmpty()) continue;
             RtpStream rev = tiedPaths.get(probe.set(st.side, 0, st.dstHi, st.dstLo, st.dstPort, st.srcHi, st.srcLo,
@@ -205,7 +261,7 @@ public final class MediaStreams {
         }
         for (RtpStream st : kept) {
             if (!st.callId.isEmpty()) continue;
-            RtpStream other = stream(1 - st.side, st.ssrc);
+            RtpStream other = latest.get(1 - st.side).get(st.ssrc);
             if (other != null && !other.callId.isEmpty() && overlaps(st, other)) {
                 st.callId = other.callId;
                 st.tiedBy = "ssrc";

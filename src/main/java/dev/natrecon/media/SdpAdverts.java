@@ -31,10 +31,20 @@ final class SdpAdverts {
     private final SideEndpoint probe = new SideEndpoint(0, 0, 0, 0);
     /** Ports any SDP announced, for a cheap first test per packet. */
     private final boolean[] port = new boolean[65536];
+    private final int maxEndpoints;
     private long notKept;
     private long messages;
 
-    /** Endpoints an SDP named that were not remembered because of {@link #MAX_ENDPOINTS}. */
+    /** Remembers at most {@code maxEndpoints} endpoints (a share of {@link #MAX_ENDPOINTS}). */
+    SdpAdverts(int maxEndpoints) {
+        this.maxEndpoints = maxEndpoints;
+    }
+
+    SdpAdverts() {
+        this(MAX_ENDPOINTS);
+    }
+
+    /** Endpoints an SDP named that were not remembered because of the bound ({@link #MAX_ENDPOINTS} or a share of it). */
     long notKept() {
         return notKept;
     }
@@ -92,7 +102,7 @@ final class SdpAdverts {
 
     private void put(int side, long hi, long lo, int p, Advert ad) {
         SideEndpoint k = new SideEndpoint(side, hi, lo, p);
-        if (adverts.size() >= MAX_ENDPOINTS && !adverts.containsKey(k)) {
+        if (adverts.size() >= maxEndpoints && !adverts.containsKey(k)) {
             notKept++;
             return;
         }

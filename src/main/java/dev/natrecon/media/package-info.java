@@ -6,7 +6,9 @@
  * is one immutable {@link dev.natrecon.media.StreamSummary} per stream and side, on the run's result and in
  * {@code rtp.csv}, with its jitter and loss over time in at most {@code SeriesBuckets.CAP} buckets
  * ({@link dev.natrecon.media.StreamSeries}, the report's per-stream chart). Memory is constant per stream, nothing is allocated per RTP packet once its stream exists, and the
- * number of streams is bounded ({@link dev.natrecon.media.MediaStreams#MAX_STREAMS}).
+ * number of streams is bounded ({@link dev.natrecon.media.MediaStreams#MAX_STREAMS}). One accumulator may take a whole
+ * case, or one per capture input (each fed on the thread that decodes its input) joined at the end with
+ * {@link dev.natrecon.media.MediaStreams#finish(java.util.List)}.
  *
  * <p>Across the router ({@link dev.natrecon.media.HopAttribution}, {@link dev.natrecon.media.HopLedger}): per stream
  * and direction seen on both sides, from the per-packet {@code correlate.Crossing} records, what the router lost,

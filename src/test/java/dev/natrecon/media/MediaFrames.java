@@ -9,10 +9,27 @@ import java.util.HexFormat;
 
 /** Builds decoded UDP frames for the media tests: a {@link Seen} and a {@link Packet} over a given payload. */
 final class MediaFrames {
-    final MediaStreams media = new MediaStreams();
+    final MediaStreams media;
     private final Seen seen = new Seen();
     private final Packet packet = new Packet();
     private long frame;
+    /** Frame numbers counted per side (each side its own capture), when set; else one count for all. */
+    private long[] sideFrames;
+
+    MediaFrames() {
+        this(new MediaStreams());
+    }
+
+    /** Numbers each side's frames on their own, as two captures do. */
+    MediaFrames framesPerSide() {
+        sideFrames = new long[2];
+        return this;
+    }
+
+    /** Frames fed to {@code media} (one input's accumulator of a case). */
+    MediaFrames(MediaStreams media) {
+        this.media = media;
+    }
 
     /** One UDP datagram {@code src -> dst} ("192.0.2.1:4000") on {@code side} at {@code ms}; {@code sip}: kept payload. */
     void udp(Side side, double ms, String src, String dst, byte[] payload, boolean sip) {
@@ -34,7 +51,7 @@ final class MediaFrames {
         packet.payloadOffset = 42;
         packet.payloadLength = payload.length;
         seen.side = side;
-        seen.frame = ++frame;
+        seen.frame = sideFrames != null ? ++sideFrames[side.ordinal()] : ++frame;
         seen.nanos = seen.captureNanos = Math.round(ms * 1e6);
         seen.payload = sip ? payload : null;
         media.frame(seen, packet);

@@ -1,0 +1,79 @@
+package dev.natrecon.engine;
+
+import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.Packet;
+import dev.natrecon.decode.Protocols;
+import dev.natrecon.media.MediaStreams;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The RTP/RTCP statistics of one capture input ({@link MediaStreams}), fed where the input is decoded: on its
+ * {@link DecodeAheadStream}'s thread, or inline on the replay's thread ({@link InlineDecodedStream}). A side's
+ * statistics depend only on that side's frames in capture order and on the SDP of the SIP payloads on the same side,
+ * and every side comes from one input, so this gives what feeding them in the merged order gave, off the replay's
+ * thread.
+ *
+ * <p>It decides per frame what {@link Replay}'s frame step decides for the same frame, from the same plan: the side
+ * (the input's, or a router capture's interface side; a frame of an interface facing neither side is skipped) and
+ * whether the payload is one the replay keeps as a possible SIP message (helper and SIP ports, a SIP match key, STUN
+ * on one capture), which goes to the SDP reader instead of the RTP statistics. Only this input's thread calls
+ * {@link #frame}; the replay reads {@link #media()} after the input's last frame (the hand-over of that frame orders
+ * the writes before the read). Allocation-free per frame except a copy of a kept SIP payload, as the replay makes.
+ */
+final class MediaTap {
+    private final MediaStreams media;
+    /** The input's side; null for a router capture, whose frames are sided by interface. */
+    private final Side fixedSide;
+    private final Map<Integer, Side> sideOf;
+    private final CookedSides cooked;
+    /** The replay's ports whose payloads a helper may read (shared, read-only once the replay is built). */
+    private final boolean[] helperPort;
+    private final boolean single;
+    private final Seen seen = new Seen();
+    /** A router capture's last interface key and its side (a capture runs long stretches on one interface). */
+    private int lastInterface = Integer.MIN_VALUE;
+    private Side lastSide;
+
+    MediaTap(MediaStreams media, Side fixedSide, Map<Integer, Side> sideOf, CookedSides cooked, boolean[] helperPort,
+             boolean single) {
+        this.media = media;
+        this.fixedSide = fixedSide;
+        this.sideOf = sideOf;
+        this.cooked = cooked;
+        this.helperPort = helperPort;
+        this.single = single;
+    }
+
+    MediaStreams media() {
+        return media;
+    }
+
+    /** One decoded, keyed frame of this input, in file order. */
+    void frame(DecodedFrame d) {
+        if (d.disposition != Disposition.DECODED) return;
+        Packet p = d.packet;
+        if (p.protocol != Protocols.UDP || !p.hasPorts()) return;
+        Side side = fixedSide;
+        if (side == null) {
+            int ik = Analysis.interfaceKey(d.frame, p, cooked);
+            if (ik != lastInterface) {
+                lastInterface = ik;
+                lastSide = sideOf.get(ik);
+            }
+            side = lastSide;
+            if (side == null) return; // an interface facing neither side: not a side's media
+        }
+        Seen s = seen;
+        s.side = side;
+        s.frame = d.frame.frameNumber;
+        s.captureNanos = d.frame.timestampNanos;
+        s.nanos = d.orderNanos;
+        s.payload = p.payloadLength > 0
+                && Replay.keepsPayload(helperPort, single, p.srcPort, p.dstPort, d.key, d.keyKind, p)
+                ? Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
+        media.frame(s, p);
+    }
+}
