@@ -17,7 +17,7 @@ import java.util.List;
  * external endpoint, start the next lifetime of the same endpoints ({@link Binding#lifetime}).
  *
  * <p><b>Memory follows the live flows.</b> Once more than {@link #RETIRE_ABOVE} lifetimes are held, each new one
- * retires the lifetime that ended first ({@link RetiredBindings}: packed, about 80 bytes instead of half a KiB, and
+ * retires the lifetime that ended first ({@link RetiredBindings}: packed, about 70 bytes instead of half a KiB, and
  * no longer looked up): a packet of its endpoints after that belongs to no ended lifetime, so a matched pair starts
  * lifetime 1 again and an unmatched one counts towards none. {@link #bindings()} still lists every lifetime in the
  * order they began, the retired ones read back with the values they retired with. Below the bound (every real capture
