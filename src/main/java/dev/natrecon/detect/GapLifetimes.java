@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The binding lifetimes a keepalive gap belongs to: only those of the endpoints that have gaps are kept (the case's
@@ -21,15 +22,23 @@ final class GapLifetimes {
         return protocol + " " + internal + " " + external + " " + remote;
     }
 
-    /** The lifetimes of {@code all} under each of {@code wanted}'s keys. */
-    static Map<String, List<Binding>> of(List<Binding> all, Set<String> wanted) {
+    /**
+     * Up to this many lifetimes every one is filed (as many as the table holds at once, {@code
+     * BindingTable.MAX_BINDINGS}); past it, only those under the keys the gaps want, so a million retired lifetimes are
+     * not all held at once.
+     */
+    static final int ALL_UP_TO = 100_000;
+
+    /** The lifetimes of {@code all} by key: every key up to {@link #ALL_UP_TO} lifetimes, else {@code wanted}'s. */
+    static Map<String, List<Binding>> of(List<Binding> all, Supplier<Set<String>> wanted) {
         Map<String, List<Binding>> out = new HashMap<>();
-        if (wanted.isEmpty()) return out;
+        Set<String> only = all.size() <= ALL_UP_TO ? null : wanted.get();
+        if (only != null && only.isEmpty()) return out;
         for (Binding b : all) {
             String exact = key(b.protocol, b.internal(), b.external(), b.remote());
-            if (wanted.contains(exact)) out.computeIfAbsent(exact, k -> new ArrayList<>()).add(b);
+            if (only == null || only.contains(exact)) out.computeIfAbsent(exact, k -> new ArrayList<>()).add(b);
             String any = key(b.protocol, b.internal(), "*", b.remote());
-            if (wanted.contains(any)) out.computeIfAbsent(any, k -> new ArrayList<>()).add(b);
+            if (only == null || only.contains(any)) out.computeIfAbsent(any, k -> new ArrayList<>()).add(b);
         }
         return out;
     }

@@ -449,12 +449,14 @@ final class KeepaliveDetector implements Detector {
     public void finish(DetectionContext context, Consumer<Finding> findings) {
         Timeouts timeouts = context.timeouts();
         // the lifetimes of the gaps' endpoints, in order, with and without the external one
-        java.util.Set<String> wanted = new java.util.HashSet<>();
-        for (Draft d : drafts) {
-            wanted.add(GapLifetimes.key(Protocols.UDP, d.track.source(), d.external, d.track.destination()));
-            wanted.add(GapLifetimes.key(Protocols.UDP, d.track.source(), "*", d.track.destination()));
-        }
-        Map<String, List<Binding>> lifetimes = GapLifetimes.of(context.bindings(), wanted);
+        Map<String, List<Binding>> lifetimes = GapLifetimes.of(context.bindings(), () -> {
+            java.util.Set<String> wanted = new java.util.HashSet<>();
+            for (Draft d : drafts) {
+                wanted.add(GapLifetimes.key(Protocols.UDP, d.track.source(), d.external, d.track.destination()));
+                wanted.add(GapLifetimes.key(Protocols.UDP, d.track.source(), "*", d.track.destination()));
+            }
+            return wanted;
+        });
         List<KeepaliveRow> out = new ArrayList<>(drafts.size());
         Map<Track, List<Draft>> exceededByTrack = new LinkedHashMap<>();
         Map<Track, Long> longest = new HashMap<>();
