@@ -13,7 +13,8 @@ public enum Bound implements Anomaly {
             + "(1000:1 of the compressed size above 64 MiB, at most 64 GiB); reading stopped there and the frames before it were analysed"),
     TOO_MANY_INTERFACES("capture.pcapng.too_many_interfaces", "a pcapng file describes more interfaces than the "
             + "bound (4096); further Interface Description Blocks were ignored and their packets count as unknown interface"),
-    BINDINGS("correlate.too_many_bindings", "the captures show more bindings than the bound (100,000); packets of "
+    BINDINGS("correlate.too_many_bindings", "the captures show more bindings at once than the bound (100,000 live or "
+            + "ended and not yet retired); packets of "
             + "further flows were counted in the outcomes but not kept for mappings.csv and the detectors"),
     CALLS("detect.too_many_calls", "the detectors followed more SIP calls than their bounds (20,000 live calls for "
             + "media, 100,000 calls and 250,000 SIP frames per side for the rewrite findings); the oldest live call was "

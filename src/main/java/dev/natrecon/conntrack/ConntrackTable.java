@@ -38,12 +38,7 @@ final class ConntrackTable implements NatTranslator.Table {
     private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final EarlyDropQueue earlyDrop = new EarlyDropQueue();
-    private final Map<ConntrackTuple, ConntrackTuple> expiredMappings = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ConntrackTuple, ConntrackTuple> eldest) {
-            return size() > EXPIRED_MEMORY;
-        }
-    };
+    private final ExpiredMappings expiredMappings = new ExpiredMappings(EXPIRED_MEMORY);
     private final TableCounts counts = new TableCounts();
     private long nextId = 1;
     private long now = Long.MIN_VALUE;
@@ -127,8 +122,7 @@ final class ConntrackTable implements NatTranslator.Table {
                 continue;
             }
             remove(e, e.deadlineNanos, e.lastFrame, sink);
-            expiredMappings.remove(e.original); // the latest expiry of a tuple counts, evicted last
-            expiredMappings.put(e.original, e.reply);
+            expiredMappings.expired(e.original, e.reply); // the latest expiry of a tuple counts, evicted last
             sink.accept(new EntryExpired(e.deadlineNanos, e.lastFrame, e.view(e.deadlineNanos, false,
                     timeouts.accounting(), timeouts.timestamps())));
         }
@@ -210,7 +204,7 @@ final class ConntrackTable implements NatTranslator.Table {
             // into a full table that is millions within one UDP timeout; dropped here so memory follows the live table
             timers.removeIf(x -> !x.entry.inTable || x.seq != x.entry.timerSeq);
         }
-        expiredMappings.remove(e.original);
+        expiredMappings.forget(e.original);
         stats.entries(live.size(), e.firstNanos);
     }
 
@@ -290,15 +284,12 @@ final class ConntrackTable implements NatTranslator.Table {
 
     @Override
     public ConntrackTuple expiredReply(ConntrackTuple original) {
-        return expiredMappings.get(original);
+        return expiredMappings.reply(original);
     }
 
     @Override
     public ConntrackTuple expiredOriginal(ConntrackTuple reply) {
-        for (Map.Entry<ConntrackTuple, ConntrackTuple> e : expiredMappings.entrySet()) {
-            if (e.getValue().equals(reply)) return e.getKey(); // rare: only when a divergence is found
-        }
-        return null;
+        return expiredMappings.original(reply);
     }
 
     /** One pending timer; stale when its seq is no longer the entry's (a sooner deadline was scheduled since). */

@@ -144,6 +144,12 @@ public final class Binding {
         return "none";
     }
 
+    /** Sets the counters of index side × 2 + direction ({@link RetiredBindings} reading a lifetime back). */
+    void restore(int i, long packets, long bytes) {
+        this.packets[i] = packets;
+        this.bytes[i] = bytes;
+    }
+
     void count(Side side, int direction, int length, long nanos, long frame) {
         int i = side.ordinal() * 2 + direction;
         packets[i]++;

@@ -4,6 +4,7 @@ import dev.natrecon.conntrack.ConntrackEntry;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ConntrackTuple;
 import dev.natrecon.decode.Addresses;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +14,14 @@ import java.util.List;
  * reverse; an unchanged pair is a binding with no translation. Unmatched packets count towards the binding their tuple
  * already belongs to, on the side they were seen. One row per lifetime: the router model's entry ending (expired,
  * flushed, killed: {@link #conntrack}) and a new entry for the same internal endpoint, or a WAN copy with another
- * external endpoint, start the next lifetime of the same endpoints ({@link Binding#lifetime}). Memory grows with the
- * number of distinct flows and their lifetimes, not with packets.
+ * external endpoint, start the next lifetime of the same endpoints ({@link Binding#lifetime}).
+ *
+ * <p><b>Memory follows the live flows.</b> Once more than {@link #RETIRE_ABOVE} lifetimes are held, each new one
+ * retires the lifetime that ended first ({@link RetiredBindings}: packed, about 70 bytes instead of half a KiB, and
+ * no longer looked up): a packet of its endpoints after that belongs to no ended lifetime, so a matched pair starts
+ * lifetime 1 again and an unmatched one counts towards none. {@link #bindings()} still lists every lifetime in the
+ * order they began, the retired ones read back with the values they retired with. Below the bound (every real capture
+ * of one site so far) nothing retires and nothing changes.
  */
 public final class BindingTable {
     /**
@@ -26,11 +33,24 @@ public final class BindingTable {
     public static final int MAX_BINDINGS = 100_000;
 
     /**
+     * Lifetimes held before ended ones retire, oldest end first: 50,000 at half a KiB each is about 25 MiB; twice the
+     * concurrent flows of 1,000 one-datagram flows a second under the 30 s UDP timeout
+     * (nf_conntrack_udp_timeout), the busiest shape issue 18 asks for.
+     */
+    public static final int RETIRE_ABOVE = 50_000;
+
+    /**
      * Every binding under four tuples: LAN and WAN view, outbound and inbound, so one lookup answers a packet; the tag
      * is the direction (0 outbound, 1 inbound).
      */
     private final LongMap<Binding> byTuple = new LongMap<>();
+    /** Every lifetime by id − 1; null once retired. */
     private final List<Binding> bindings = new ArrayList<>();
+    private final RetiredBindings retired = new RetiredBindings();
+    /** Ended lifetimes still held, in the order they ended: the next to retire first. */
+    private final ArrayDeque<Binding> ended = new ArrayDeque<>();
+    private final List<Binding> view = new BindingList(bindings, retired);
+    private final int retireAbove;
     /** The lifetime each live model entry is, by entry id (removed when the entry ends). */
     private final LongMap<Binding> byEntry = new LongMap<>();
     /** Per side: the last tuple hash looked up and its answer (consecutive packets of one flow are the common case). */
@@ -46,7 +66,23 @@ public final class BindingTable {
 
     /** A table keeping at most {@code maxBindings} bindings (tests). */
     public BindingTable(int maxBindings) {
+        this(maxBindings, RETIRE_ABOVE);
+    }
+
+    /** A table keeping at most {@code maxBindings} bindings that retires ended ones past {@code retireAbove} (tests). */
+    public BindingTable(int maxBindings, int retireAbove) {
         this.maxBindings = maxBindings;
+        this.retireAbove = retireAbove;
+    }
+
+    /** Lifetimes held (live, or ended and not yet retired). */
+    int held() {
+        return bindings.size() - retired.size();
+    }
+
+    /** How many ended lifetimes were retired ({@link #RETIRE_ABOVE}). */
+    public int retired() {
+        return retired.size();
     }
 
     /** Matched packets whose flow would have been a binding past the bound: counted, belonging to none. */
@@ -68,7 +104,8 @@ public final class BindingTable {
         boolean learnable = s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK;
         if (fwd != lastHash[side] || lastBinding[side] == null) {
             if (!lookup(s, side, fwd) && learnable) {
-                if (bindings.size() >= maxBindings) {
+                if (held() >= retireAbove) retireEnded();
+                if (held() >= maxBindings) {
                     notKept++;
                     return;
                 }
@@ -80,7 +117,7 @@ public final class BindingTable {
         if (b == null || lastHash[side] != fwd) return;
         if (c.modelled() && (b.entry == 0 || b.ended())) b = adoptEntry(b, c, side, fwd);
         if (learnable && s.side == Side.LAN && !sameExternal(b, s, lastDirection[side])
-                && bindings.size() < maxBindings) {
+                && held() < maxBindings) {
             learn(s, c.outbound(), null);
             lookup(s, side, fwd);
             b = lastBinding[side];
@@ -105,7 +142,7 @@ public final class BindingTable {
             byEntry.put(e.id(), b);
             return b;
         }
-        if (bindings.size() >= maxBindings) return b;
+        if (held() >= maxBindings) return b;
         Seen s = c.seen();
         boolean matched = s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK;
         // without a WAN copy only a LAN packet can start the lifetime: the next one takes over the LAN view
@@ -160,7 +197,7 @@ public final class BindingTable {
         Binding b = byEntry.get(id);
         if (b == null || b.entry != id) return;
         // an expiry names the last packet that refreshed the entry, which did not end it
-        b.end(e.nanos(), how, e instanceof ConntrackEvent.EntryKilled k ? k.reason() : "",
+        end(b, e.nanos(), how, e instanceof ConntrackEvent.EntryKilled k ? k.reason() : "",
                 how == Ending.EXPIRED ? 0 : e.frame().frame());
         byEntry.remove(id);
     }
@@ -212,7 +249,7 @@ public final class BindingTable {
      * at {@code nanos} if it had not ended.
      */
     private void next(Binding before, long eh, long el, int ep, long nanos, long frame) {
-        before.end(nanos, Ending.REPLACED, "by " + Addresses.endpoint(eh, el, ep), frame);
+        end(before, nanos, Ending.REPLACED, "by " + Addresses.endpoint(eh, el, ep), frame);
         if (before.entry != 0) byEntry.remove(before.entry);
         Binding n = new Binding(bindings.size() + 1, before.lifetime + 1, before.protocol, before.internalHi,
                 before.internalLo, before.internalPort, eh, el, ep, before.remoteHi, before.remoteLo,
@@ -236,8 +273,45 @@ public final class BindingTable {
         lastBinding[0] = lastBinding[1] = null;
     }
 
+    /** Ends {@code b} (if alive) and queues it for retirement. */
+    private void end(Binding b, long nanos, Ending how, String detail, long frame) {
+        if (b.ended()) return;
+        b.end(nanos, how, detail, frame);
+        ended.add(b);
+    }
+
+    /**
+     * Retires the lifetimes that ended first until fewer than {@link #retireAbove} are held (or none ended is left):
+     * out of the tuple index (where a later lifetime did not take its tuples over) and packed.
+     */
+    private void retireEnded() {
+        while (held() >= retireAbove && !ended.isEmpty()) {
+            Binding b = ended.poll();
+            unindex(b, tupleHash(Side.LAN, b.protocol, b.internalHi, b.internalLo, b.internalPort, b.lanRemoteHi,
+                    b.lanRemoteLo, b.lanRemotePort));
+            unindex(b, tupleHash(Side.WAN, b.protocol, b.externalHi, b.externalLo, b.externalPort, b.remoteHi,
+                    b.remoteLo, b.remotePort));
+            unindex(b, tupleHash(Side.LAN, b.protocol, b.lanRemoteHi, b.lanRemoteLo, b.lanRemotePort, b.internalHi,
+                    b.internalLo, b.internalPort));
+            unindex(b, tupleHash(Side.WAN, b.protocol, b.remoteHi, b.remoteLo, b.remotePort, b.externalHi,
+                    b.externalLo, b.externalPort));
+            if (b.entry != 0 && byEntry.get(b.entry) == b) byEntry.remove(b.entry);
+            for (int side = 0; side < 2; side++) if (lastBinding[side] == b) lastBinding[side] = null;
+            retired.put(b);
+            bindings.set(b.id - 1, null);
+        }
+    }
+
+    private void unindex(Binding b, long tuple) {
+        if (byTuple.get(tuple) == b) byTuple.remove(tuple);
+    }
+
+    /**
+     * Every lifetime in the order they began (by id), retired ones included (each read back as a new object with the
+     * values it retired with; a view, not a copy).
+     */
     public List<Binding> bindings() {
-        return bindings;
+        return view;
     }
 
     private static long tupleHash(Side side, int proto, long ah, long al, int ap, long bh, long bl, int bp) {

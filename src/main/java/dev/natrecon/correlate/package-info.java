@@ -4,7 +4,8 @@
  * estimated from matched packets, the streaming matcher that gives every packet its outcome (translated, unchanged,
  * no counterpart, outside the other capture's span, inside source leaked on the WAN), and the NAT bindings observed,
  * one per lifetime: the router model's end of an entry (read from its events, never changing it) or another
- * translation on the WAN starts the next lifetime of the same endpoints.
+ * translation on the WAN starts the next lifetime of the same endpoints. Past a bound of lifetimes held, ended ones are
+ * retired (packed in memory, no longer looked up, still listed in order), so memory follows the live flows.
  *
  * <p><b>How a frame crossed the router, decided once.</b> {@link dev.natrecon.correlate.CrossingClassifier} fills one
  * reused {@link dev.natrecon.correlate.Crossing} per resolved frame: the arriving or leaving copy, the direction (out,

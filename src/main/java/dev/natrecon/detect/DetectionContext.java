@@ -24,7 +24,8 @@ public record DetectionContext(String caseName, List<Binding> bindings, Timeouts
                                List<String> externalAddresses, boolean sipHelper, Supplier<CaseVerdict> sipVerdict,
                                long[] lanSpan, long[] wanSpan, List<dev.natrecon.media.StreamSummary> streams) {
     public DetectionContext {
-        bindings = List.copyOf(bindings);
+        // read-only, not copied: the table's list reads retired lifetimes back one at a time (a million of them)
+        bindings = java.util.Collections.unmodifiableList(bindings);
         externalAddresses = List.copyOf(externalAddresses);
         streams = streams == null ? List.of() : List.copyOf(streams);
     }

@@ -445,25 +445,18 @@ final class KeepaliveDetector implements Detector {
                 + Text.time(x.nanos()));
     }
 
-    /** The id of the last lifetime in {@code lifetimes} that had begun by {@code nanos}, else the first; null without. */
-    private static Integer lifetimeAt(List<Binding> lifetimes, long nanos) {
-        if (lifetimes == null || lifetimes.isEmpty()) return null;
-        Binding at = lifetimes.get(0);
-        for (Binding b : lifetimes) if (b.firstNanos <= nanos) at = b;
-        return at.id;
-    }
-
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
         Timeouts timeouts = context.timeouts();
-        // every lifetime of a binding, in order, by its endpoints with and without the external one
-        Map<String, List<Binding>> lifetimes = new HashMap<>();
-        for (Binding b : context.bindings()) {
-            lifetimes.computeIfAbsent(b.protocol + " " + b.internal() + " " + b.external() + " " + b.remote(),
-                    k -> new ArrayList<>()).add(b);
-            lifetimes.computeIfAbsent(b.protocol + " " + b.internal() + " * " + b.remote(), k -> new ArrayList<>())
-                    .add(b);
-        }
+        // the lifetimes of the gaps' endpoints, in order, with and without the external one
+        Map<String, List<Binding>> lifetimes = GapLifetimes.of(context.bindings(), () -> {
+            java.util.Set<String> wanted = new java.util.HashSet<>();
+            for (Draft d : drafts) {
+                wanted.add(GapLifetimes.key(Protocols.UDP, d.track.source(), d.external, d.track.destination()));
+                wanted.add(GapLifetimes.key(Protocols.UDP, d.track.source(), "*", d.track.destination()));
+            }
+            return wanted;
+        });
         List<KeepaliveRow> out = new ArrayList<>(drafts.size());
         Map<Track, List<Draft>> exceededByTrack = new LinkedHashMap<>();
         Map<Track, Long> longest = new HashMap<>();
@@ -480,10 +473,10 @@ final class KeepaliveDetector implements Detector {
             if (d.exceeded) exceededByTrack.computeIfAbsent(t, k -> new ArrayList<>()).add(d);
             longest.merge(t, gap, Math::max);
             // the lifetime with this external endpoint the gap's closing packet belongs to, else the flow's
-            Integer id = lifetimeAt(lifetimes.get(Protocols.UDP + " " + t.source() + " " + d.external + " "
-                    + t.destination()), d.nanos);
-            if (id == null) id = lifetimeAt(lifetimes.get(Protocols.UDP + " " + t.source() + " * " + t.destination()),
-                    d.nanos);
+            Integer id = GapLifetimes.at(lifetimes.get(GapLifetimes.key(Protocols.UDP, t.source(), d.external,
+                    t.destination())), d.nanos);
+            if (id == null) id = GapLifetimes.at(lifetimes.get(GapLifetimes.key(Protocols.UDP, t.source(), "*",
+                    t.destination())), d.nanos);
             out.add(new KeepaliveRow(id == null ? 0 : id, t.source(), d.external, t.destination(),
                     d.out ? "out" : "in", d.mechanism, d.gapStart, d.nanos, gap / 1e9, timeout, d.kind.label,
                     d.exceeded, d.lanFrame, d.wanFrame, d.note));

@@ -97,8 +97,10 @@ final class MediaStops {
     /** The findings, each with the binding of the phone's media endpoint that ended near its stop, if any. */
     List<Finding> findings(List<Binding> bindings) {
         List<Finding> out = new ArrayList<>(stops.size());
-        for (Stop s : stops) {
-            Binding ended = s.hasPhone() ? endedNear(s, bindings) : null;
+        Binding[] near = endedNear(bindings);
+        for (int i = 0; i < stops.size(); i++) {
+            Stop s = stops.get(i);
+            Binding ended = near[i];
             String tie = "";
             if (ended != null) {
                 long dt = ended.endNanos() - s.stoppedAt();
@@ -117,15 +119,31 @@ final class MediaStops {
         return out;
     }
 
-    /** The UDP binding of the phone's media endpoint that ended closest to the stop while the call lasted, or null. */
-    private static Binding endedNear(Stop s, List<Binding> bindings) {
-        Binding best = null;
+    /**
+     * For each stop with a phone, the UDP binding of the phone's media endpoint that ended closest to the stop while the
+     * call lasted (the first of equally close ones), else null: one pass over the bindings, which may be a million.
+     */
+    private Binding[] endedNear(List<Binding> bindings) {
+        Binding[] best = new Binding[stops.size()];
+        java.util.Map<String, List<Integer>> byPhone = new java.util.HashMap<>();
+        for (int i = 0; i < stops.size(); i++) {
+            Stop s = stops.get(i);
+            if (s.hasPhone()) byPhone.computeIfAbsent(s.phoneHi() + " " + s.phoneLo() + " " + s.phonePort(),
+                    k -> new ArrayList<>()).add(i);
+        }
+        if (byPhone.isEmpty()) return best;
         for (Binding b : bindings) {
-            if (b.protocol != Protocols.UDP || !b.ended() || b.internalPort != s.phonePort()
-                    || b.internalHi != s.phoneHi() || b.internalLo != s.phoneLo()) continue;
-            long t = b.endNanos();
-            if (t < s.stoppedAt() - BINDING_SLACK_NANOS || t > s.callEnd()) continue;
-            if (best == null || Math.abs(t - s.stoppedAt()) < Math.abs(best.endNanos() - s.stoppedAt())) best = b;
+            if (b.protocol != Protocols.UDP || !b.ended()) continue;
+            List<Integer> at = byPhone.get(b.internalHi + " " + b.internalLo + " " + b.internalPort);
+            if (at == null) continue;
+            for (int i : at) {
+                Stop s = stops.get(i);
+                long t = b.endNanos();
+                if (t < s.stoppedAt() - BINDING_SLACK_NANOS || t > s.callEnd()) continue;
+                if (best[i] == null || Math.abs(t - s.stoppedAt()) < Math.abs(best[i].endNanos() - s.stoppedAt())) {
+                    best[i] = b;
+                }
+            }
         }
         return best;
     }

@@ -74,8 +74,8 @@ final class NatBehaviourDetector implements Detector {
 
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
-        List<Binding> translated = new ArrayList<>();
-        for (Binding b : context.bindings()) if (!b.translation().equals("none")) translated.add(b);
+        // a view by index: the bindings list may read retired lifetimes back one at a time (BindingTable)
+        List<Binding> translated = BindingGroups.filtered(context.bindings(), b -> !b.translation().equals("none"));
         if (translated.isEmpty()) return;
         Finding.Builder f = Finding.of(RULE).subject("router").at(translated.get(0).firstNanos);
         for (Binding b : translated) f.at(b.firstNanos);
@@ -96,21 +96,20 @@ final class NatBehaviourDetector implements Detector {
     }
 
     private static String mapping(List<Binding> translated, Finding.Builder f) {
-        Map<String, List<Binding>> byInternal = new LinkedHashMap<>();
-        for (Binding b : translated) byInternal.computeIfAbsent(b.protocol + " " + b.internal(), k -> new ArrayList<>()).add(b);
-        for (List<Binding> group : byInternal.values()) {
-            for (int i = 0; i < group.size(); i++) {
-                for (int j = i + 1; j < group.size(); j++) {
-                    Binding a = group.get(i), b = group.get(j);
-                    if (a.remote().equals(b.remote())) continue;
-                    f.frame("lan", a.firstLanFrame).frame("lan", b.firstLanFrame).frame("wan", a.firstWanFrame)
-                            .frame("wan", b.firstWanFrame);
-                    String ev = a.internal() + " to " + a.remote() + " as " + a.external() + " (binding " + a.id
-                            + "), to " + b.remote() + " as " + b.external() + " (binding " + b.id + ")";
-                    if (a.external().equals(b.external())) return "endpoint-independent: " + ev;
-                    boolean sameAddress = a.remoteHi == b.remoteHi && a.remoteLo == b.remoteLo;
-                    return (sameAddress ? "address-and-port-dependent: " : "address-dependent (or stricter): ") + ev;
-                }
+        // the first pair with two remotes of the first internal endpoint (in order of appearance) that has one: its
+        // first binding and the first later one towards another remote (if none differs from the first, none differ)
+        for (int[] group : BindingGroups.of(translated, b -> true, b -> b.protocol + " " + b.internal(), 2)) {
+            Binding a = translated.get(group[0]);
+            for (int j = 1; j < group.length; j++) {
+                Binding b = translated.get(group[j]);
+                if (a.remote().equals(b.remote())) continue;
+                f.frame("lan", a.firstLanFrame).frame("lan", b.firstLanFrame).frame("wan", a.firstWanFrame)
+                        .frame("wan", b.firstWanFrame);
+                String ev = a.internal() + " to " + a.remote() + " as " + a.external() + " (binding " + a.id
+                        + "), to " + b.remote() + " as " + b.external() + " (binding " + b.id + ")";
+                if (a.external().equals(b.external())) return "endpoint-independent: " + ev;
+                boolean sameAddress = a.remoteHi == b.remoteHi && a.remoteLo == b.remoteLo;
+                return (sameAddress ? "address-and-port-dependent: " : "address-dependent (or stricter): ") + ev;
             }
         }
         return "unknown (no internal endpoint was seen towards more than one remote)";
@@ -134,7 +133,7 @@ final class NatBehaviourDetector implements Detector {
         for (Binding b : translated) {
             if (b.packets(Side.WAN, 0) != 0 || b.packets(Side.LAN, 1) == 0) continue;
             for (Binding a : translated) {
-                if (a == b || !a.external().equals(b.external()) || a.firstNanos > b.firstNanos) continue;
+                if (a.id == b.id || !a.external().equals(b.external()) || a.firstNanos > b.firstNanos) continue;
                 f.frame("wan", b.firstWanFrame).frame("lan", b.firstLanFrame);
                 return "endpoint-independent (or an expectation of a helper): " + b.remote() + " reached " + b.internal()
                         + " through " + b.external() + " (binding " + b.id + ") although only " + a.remote()

@@ -10,7 +10,6 @@ import dev.natrecon.correlate.Binding;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -146,12 +145,12 @@ final class PortClashDetector implements Detector {
                     .build());
         }
         // (b) one external endpoint shared by different internal endpoints at overlapping times
-        Map<String, List<Binding>> byExternal = new LinkedHashMap<>();
-        for (Binding b : context.bindings()) {
-            if (b.translation().equals("none")) continue;
-            byExternal.computeIfAbsent(b.protocol + " " + b.external(), k -> new ArrayList<>()).add(b);
+        // (a single binding on an endpoint shares it with nobody; groups found without holding every binding)
+        List<Binding> all = context.bindings();
+        for (int[] group : BindingGroups.of(all, b -> !b.translation().equals("none"),
+                b -> b.protocol + " " + b.external(), 2)) {
+            shared(BindingGroups.members(all, group), findings);
         }
-        for (List<Binding> group : byExternal.values()) shared(group, findings);
     }
 
     /**
