@@ -60,11 +60,13 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         private Severity severity;
         private long nanos = Long.MAX_VALUE, endNanos = Long.MIN_VALUE;
         private String subject = "", message = "", conntrack = "", fix, cause = "";
-        private final Map<String, TreeSet<Long>> frames = new LinkedHashMap<>();
-        private final Map<String, Integer> omitted = new LinkedHashMap<>();
-        private final Map<String, String> filters = new LinkedHashMap<>();
-        private final java.util.Set<String> evidenceInFilter = new java.util.HashSet<>();
-        private final Map<String, String> details = new LinkedHashMap<>();
+        // Made on first use: a detector keeps a builder per flow or call it follows (tens of thousands on a busy
+        // case), most of which never receive evidence; five empty collections each were most of their memory.
+        private Map<String, TreeSet<Long>> frames;
+        private Map<String, Integer> omitted;
+        private Map<String, String> filters;
+        private java.util.Set<String> evidenceInFilter;
+        private Map<String, String> details;
 
         private Builder(Rule rule) {
             this.rule = rule;
@@ -103,21 +105,30 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         /** Adds an evidence frame (ignored when {@code frame} is 0: no frame). */
         public Builder frame(String capture, long frame) {
             if (frame <= 0 || capture == null || capture.isEmpty()) return this;
+            if (frames == null) frames = new LinkedHashMap<>();
             TreeSet<Long> set = frames.computeIfAbsent(capture, k -> new TreeSet<>());
             if (set.size() < MAX_FRAMES || frame < set.last()) {
                 if (set.add(frame) && set.size() > MAX_FRAMES) {
                     set.pollLast();
-                    omitted.merge(capture, 1, Integer::sum);
+                    omitted().merge(capture, 1, Integer::sum);
                 }
             } else if (!set.contains(frame)) {
-                omitted.merge(capture, 1, Integer::sum);
+                omitted().merge(capture, 1, Integer::sum);
             }
             return this;
         }
 
         public Builder filter(String capture, String displayFilter) {
-            if (displayFilter != null && !displayFilter.isEmpty()) filters.put(capture, displayFilter);
+            if (displayFilter != null && !displayFilter.isEmpty()) {
+                if (filters == null) filters = new LinkedHashMap<>();
+                filters.put(capture, displayFilter);
+            }
             return this;
+        }
+
+        private Map<String, Integer> omitted() {
+            if (omitted == null) omitted = new LinkedHashMap<>();
+            return omitted;
         }
 
         /**
@@ -126,6 +137,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
          * lies partly outside the flow: the other party of a port clash, the binding's new external port after a gap.
          */
         public Builder filterWithEvidence(String capture, String displayFilter) {
+            if (evidenceInFilter == null) evidenceInFilter = new java.util.HashSet<>();
             evidenceInFilter.add(capture);
             return filter(capture, displayFilter);
         }
@@ -137,6 +149,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
 
         /** A figure for the evidence table; a collection is written as its elements joined by ", " (no brackets). */
         public Builder detail(String label, Object value) {
+            if (details == null) details = new LinkedHashMap<>();
             details.put(label, readable(value));
             return this;
         }
@@ -162,17 +175,20 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         public Finding build() {
             if (nanos == Long.MAX_VALUE) throw new IllegalStateException(rule.id() + ": a finding needs a time");
             Map<String, List<Long>> f = new LinkedHashMap<>();
-            for (Map.Entry<String, TreeSet<Long>> e : frames.entrySet()) f.put(e.getKey(), List.copyOf(e.getValue()));
-            Map<String, String> fl = new LinkedHashMap<>(filters);
-            for (String capture : evidenceInFilter) {
+            if (frames != null) {
+                for (Map.Entry<String, TreeSet<Long>> e : frames.entrySet()) f.put(e.getKey(), List.copyOf(e.getValue()));
+            }
+            Map<String, String> fl = filters == null ? new LinkedHashMap<>() : new LinkedHashMap<>(filters);
+            for (String capture : evidenceInFilter == null ? java.util.Set.<String>of() : evidenceInFilter) {
                 String flow = fl.get(capture);
                 List<Long> evidence = f.getOrDefault(capture, List.of());
                 if (flow != null && !evidence.isEmpty()) {
                     fl.put(capture, "(" + flow + ") || " + DisplayFilters.frames(evidence));
                 }
             }
-            return new Finding(rule.id(), severity, nanos, endNanos, subject, message, f, omitted, fl, conntrack,
-                    details, fix, cause, 0);
+            return new Finding(rule.id(), severity, nanos, endNanos, subject, message, f,
+                    omitted == null ? new LinkedHashMap<>() : omitted, fl, conntrack,
+                    details == null ? new LinkedHashMap<>() : details, fix, cause, 0);
         }
     }
 
