@@ -11,6 +11,14 @@ public final class ReaderThreads {
      */
     public static void stop(Thread thread) {
         thread.interrupt();
+        join(thread);
+    }
+
+    /**
+     * Waits until {@code thread} has ended, however often the caller is interrupted meanwhile (the caller's interrupt
+     * status is kept).
+     */
+    public static void join(Thread thread) {
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {

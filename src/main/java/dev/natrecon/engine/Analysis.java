@@ -257,7 +257,7 @@ public final class Analysis {
         try {
             lan = survey(lanFile, lanEv, frameLimit, inside);
         } finally {
-            joinUninterruptibly(t);
+            dev.natrecon.capture.ReaderThreads.join(t);
         }
         try {
             return new Survey[] {lan, wanJob.get()};
@@ -271,19 +271,6 @@ public final class Analysis {
             if (cause instanceof Error err) throw err;
             throw new IOException(cause);
         }
-    }
-
-    /** Waits for {@code t} to end, keeping an interrupt for the caller. */
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** Runs the whole analysis, feeding {@code sinks}. */
