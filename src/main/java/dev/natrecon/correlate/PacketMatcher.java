@@ -114,23 +114,46 @@ public final class PacketMatcher {
         s.dstHi = p.dstHi;
         s.dstLo = p.dstLo;
         s.hasPorts = p.hasPorts();
-        s.srcPort = s.hasPorts ? p.srcPort : Math.max(p.icmpId, 0);
-        s.dstPort = s.hasPorts ? p.dstPort : 0;
+        s.srcPort = srcPort(p);
+        s.dstPort = dstPort(p);
         s.length = p.ipTotalLength;
         s.ttl = p.ttl;
         s.tcpFlags = p.protocol == Protocols.TCP ? p.tcpFlags : 0;
         s.payloadLength = p.payloadLength;
-        int o = p.payloadOffset;
-        // RFC 5761 §4: RTCP packet types 192-223 (200-204 in use) where RTP would carry its marker and payload type
-        s.rtcp = p.protocol == Protocols.UDP && p.payloadLength >= 8 && (p.data[o] & 0xc0) == 0x80
-                && (p.data[o + 1] & 0xff) >= 192 && (p.data[o + 1] & 0xff) <= 223;
-        boolean rtp = p.protocol == Protocols.UDP && p.payloadLength >= 12 && (p.data[o] & 0xc0) == 0x80 && !s.rtcp;
-        s.rtpSsrc = rtp ? Bytes.u32(p.data, o + 8) : -1;
-        s.rtpSeq = rtp ? Bytes.u16(p.data, o + 2) : 0;
+        s.rtcp = rtcpShape(p);
+        boolean rtp = rtpShape(p, s.rtcp);
+        s.rtpSsrc = rtp ? Bytes.u32(p.data, p.payloadOffset + 8) : -1;
+        s.rtpSeq = rtp ? Bytes.u16(p.data, p.payloadOffset + 2) : 0;
         s.icmpType = p.icmpType;
         s.icmpCode = p.icmpCode;
         s.icmpError = p.icmpError;
         fillDetails(s, p);
+    }
+
+    /** The tuple's source port: the port, or for a packet without ports its ICMP identifier (0 when none). */
+    public static int srcPort(Packet p) {
+        return p.hasPorts() ? p.srcPort : Math.max(p.icmpId, 0);
+    }
+
+    /** The tuple's destination port (0 for a packet without ports). */
+    public static int dstPort(Packet p) {
+        return p.hasPorts() ? p.dstPort : 0;
+    }
+
+    /**
+     * Whether a UDP payload has RTCP's shape: version 2 and a packet type 192-223 (200-204 in use) where RTP would
+     * carry its marker and payload type (RFC 5761 section 4).
+     */
+    public static boolean rtcpShape(Packet p) {
+        int o = p.payloadOffset;
+        return p.protocol == Protocols.UDP && p.payloadLength >= 8 && (p.data[o] & 0xc0) == 0x80
+                && (p.data[o + 1] & 0xff) >= 192 && (p.data[o + 1] & 0xff) <= 223;
+    }
+
+    /** Whether a UDP payload has RTP's shape: version 2, the 12-byte fixed header, not RTCP ({@code rtcp}). */
+    public static boolean rtpShape(Packet p, boolean rtcp) {
+        return p.protocol == Protocols.UDP && p.payloadLength >= 12 && (p.data[p.payloadOffset] & 0xc0) == 0x80
+                && !rtcp;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.correlate.MatchKeys;
+import dev.natrecon.correlate.PacketMatcher;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.decode.Bytes;
 import dev.natrecon.decode.Disposition;
@@ -18,7 +19,7 @@ import java.util.Arrays;
  * quotes, link events, payloads) is read from the {@link Packet} for the frames that have it ({@link #flags}).
  *
  * <p>A record is a pure function of its {@link DecodedFrame}: {@link #fill(Seen, long[], int)} gives the
- * {@link Seen} exactly what {@link dev.natrecon.correlate.PacketMatcher#fillTuple} would.
+ * {@link Seen} exactly what {@link PacketMatcher#fillTuple} would.
  */
 final class FrameRecord {
     /** Longs per record: two 64-byte cache lines. */
@@ -74,15 +75,11 @@ final class FrameRecord {
             r[b + SRC_LO] = p.srcLo;
             r[b + DST_HI] = p.dstHi;
             r[b + DST_LO] = p.dstLo;
-            int srcPort = hasPorts ? p.srcPort : Math.max(p.icmpId, 0);
-            int dstPort = hasPorts ? p.dstPort : 0;
-            r[b + PORTS] = low(srcPort) | (long) dstPort << 32;
+            r[b + PORTS] = low(PacketMatcher.srcPort(p)) | (long) PacketMatcher.dstPort(p) << 32;
             r[b + LENGTHS] = low(p.ipTotalLength) | (long) p.payloadLength << 32;
             int o = p.payloadOffset;
-            // RFC 5761 §4: RTCP packet types 192-223 (200-204 in use) where RTP would carry its marker and payload type
-            boolean rtcp = p.protocol == Protocols.UDP && p.payloadLength >= 8 && (p.data[o] & 0xc0) == 0x80
-                    && (p.data[o + 1] & 0xff) >= 192 && (p.data[o + 1] & 0xff) <= 223;
-            boolean rtp = p.protocol == Protocols.UDP && p.payloadLength >= 12 && (p.data[o] & 0xc0) == 0x80 && !rtcp;
+            boolean rtcp = PacketMatcher.rtcpShape(p);
+            boolean rtp = PacketMatcher.rtpShape(p, rtcp);
             r[b + RTP_SSRC] = rtp ? Bytes.u32(p.data, o + 8) : -1;
             r[b + PROTOCOL] = low(p.protocol) | (long) (rtp ? Bytes.u16(p.data, o + 2) : 0) << 32;
             r[b + TTL_FLAGS] = low(p.ttl) | (long) (p.protocol == Protocols.TCP ? p.tcpFlags : 0) << 32;
@@ -131,7 +128,7 @@ final class FrameRecord {
 
     /**
      * Copies the tuple fields of a decoded frame's record into {@code s} with match key {@code key}, as
-     * {@link dev.natrecon.correlate.PacketMatcher#fillTuple} does from the packet; the TCP and ICMP error details
+     * {@link PacketMatcher#fillTuple} does from the packet; the TCP and ICMP error details
      * come from {@code frame}'s packet when the record says the frame has them (the frame is not touched otherwise).
      */
     static void fill(Seen s, long[] r, int b, long key, DecodedFrame frame) {
@@ -159,6 +156,6 @@ final class FrameRecord {
         s.icmpType = (int) icmp;
         s.icmpCode = (int) (icmp >>> 32);
         s.icmpError = (flags & ICMP_ERROR) != 0;
-        if ((flags & (TCP_DETAILS | ICMP_ERROR)) != 0) dev.natrecon.correlate.PacketMatcher.fillDetails(s, frame.packet);
+        if ((flags & (TCP_DETAILS | ICMP_ERROR)) != 0) PacketMatcher.fillDetails(s, frame.packet);
     }
 }
