@@ -14,7 +14,9 @@ import java.util.Set;
  * takes the nearest in time (a retransmission that the router dropped does not steal the forwarded copy's match).
  * Resolved packets leave in arrival order, so outputs are time-ordered and memory is the traffic of one window.
  *
- * <p><b>Pitfall.</b> The {@link Seen} handed to the listener is recycled right after the call.
+ * <p><b>Pitfall.</b> The {@link Seen} handed to the listener is recycled right after the call, unless the listener
+ * {@link #keepRecordsUntilReleased keeps the records} (a listener on another thread): then each stays the listener's
+ * until it gives it back through {@link #release}.
  */
 public final class PacketMatcher {
     /** Receives every frame once, in arrival order, after its outcome is known. */
@@ -50,6 +52,8 @@ public final class PacketMatcher {
     private final long[] externalLo;
     private long sequence;
     private long matchedPairs;
+    /** Whether a record handed to the listener stays the listener's until {@link #release} ({@link #keepRecordsUntilReleased}). */
+    private boolean keptByListener;
 
     /**
      * @param windowNanos   longest corrected-time distance between a packet and its counterpart
@@ -95,6 +99,25 @@ public final class PacketMatcher {
      */
     public void captureEnded(Side side, long lastNanos) {
         spanEnd[side.ordinal()] = lastNanos;
+    }
+
+    /**
+     * From now on a record handed to the listener stays the listener's until it is given back through
+     * {@link #release}, instead of being recycled when the listener returns: for a listener that hands the records to
+     * another thread. After the hand-over the matcher neither reads nor writes the record's fields except its own
+     * bookkeeping (whether it still waits in the window, was emitted, was given back), which the listener never reads.
+     */
+    public void keepRecordsUntilReleased() {
+        keptByListener = true;
+    }
+
+    /**
+     * Gives back a record the listener kept ({@link #keepRecordsUntilReleased}); it is reused once the matcher's
+     * window no longer refers to it either. Call it on the matcher's thread.
+     */
+    public void release(Seen s) {
+        s.released = true;
+        if (!s.inWaiting) recycle(s);
     }
 
     /** Takes a recycled record to fill for the next frame. */
@@ -412,7 +435,7 @@ public final class PacketMatcher {
             if (s.resolved) {
                 waiting.pollFirst();
                 s.inWaiting = false;
-                if (s.emitted) recycle(s);
+                if (s.emitted && (!keptByListener || s.released)) recycle(s);
                 continue;
             }
             if (now != Long.MAX_VALUE && now - s.nanos <= windowNanos) break;
@@ -447,9 +470,9 @@ public final class PacketMatcher {
     private void drain() {
         while (!output.isEmpty() && output.peekFirst().resolved) {
             Seen s = output.pollFirst();
+            s.emitted = true; // before the hand-over: a listener that keeps the record may pass it to another thread
             listener.resolved(s);
-            s.emitted = true;
-            if (!s.inWaiting) recycle(s);
+            if (!keptByListener && !s.inWaiting) recycle(s);
         }
     }
 

@@ -84,6 +84,8 @@ public final class Seen {
     Seen prevSameHop;
     boolean inWaiting;
     boolean emitted;
+    /** Given back by a listener that kept it ({@link PacketMatcher#release}). */
+    boolean released;
 
     void clear() {
         outcome = null;
@@ -99,6 +101,7 @@ public final class Seen {
         prevSameHop = null;
         inWaiting = false;
         emitted = false;
+        released = false;
         key = 0;
         hasPorts = false;
         protocol = -1;

@@ -33,11 +33,13 @@ import java.util.Map;
  * Pass 2 of a case as an object, in the shape of a packet dispatch loop (Zeek's {@code run_state}): for each frame of
  * the merged stream, {@link #frame decode and resolve it}, hand it to the matcher, which releases the frames whose
  * counterpart is decided to {@link #resolved} (the router model, bindings, detectors, sinks, in that order); after the
- * last frame {@link #drain} empties the matcher and ages the model to the captures' end; then the
- * {@link KernelComparisons} run as a step of their own and the result goes to the sinks.
+ * last frame {@link #endOfStream} empties the matcher and {@link #drain} ages the model to the captures' end; then the
+ * {@link KernelComparisons} run as a step of their own and the result goes to the sinks. When a capture is decoded
+ * ahead, the merge and the matcher run as a second pipeline stage on a thread of their own ({@link MatchStage}),
+ * handing the replay's thread the same calls in the same order.
  *
  * <p>All sink calls go through one {@link SinkFanOut}; the first I/O error a sink meets stops the replay after the
- * frame that caused it.
+ * frame that caused it (with the stage: after the resolved frame that caused it).
  */
 final class Replay {
     /** What pass 1 decided for pass 2: the inputs and their roles, the clock, the spans, the interfaces' sides. */
@@ -88,6 +90,11 @@ final class Replay {
     private long peak;
     /** The stage clock when one of the sinks asked for it ({@code bench --costs}); null otherwise. */
     private final Costs costs;
+    /**
+     * The second pipeline stage when the merge and the matcher run on a thread of their own (a capture decoded ahead,
+     * no cost table); null when they run inline. Set before the stage's thread starts, never changed.
+     */
+    private MatchStage stage;
 
     Replay(Plan plan, List<AnalysisSink> sinks) throws IOException {
         this.plan = plan;
@@ -140,7 +147,7 @@ final class Replay {
         if (costs != null) detection.meter(System::nanoTime);
         kernel.listTables(model);
         this.matcher = new PacketMatcher(Math.round(in.matchWindowSeconds() * 1e9), plan.lanSpan(), plan.wanSpan(),
-                new LinkedHashSet<>(plan.clock().externalAddresses()), classifier.inside(), this::resolved);
+                new LinkedHashSet<>(plan.clock().externalAddresses()), classifier.inside(), this::emit);
         for (int port : in.model().sipPorts()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int port : plan.helper().ports()) if (port > 0 && port < helperPort.length) helperPort[port] = true;
         for (int i = 0; i < plan.inputs().size(); i++) {
@@ -156,6 +163,12 @@ final class Replay {
                 : new long[][] {plan.single() == Side.LAN ? plan.lanSpan() : plan.wanSpan()};
         this.lastOrder = new long[plan.inputs().size()];
         Arrays.fill(lastOrder, Long.MIN_VALUE);
+    }
+
+    /** The matcher's listener: a resolved frame, handed to the replay's thread when the matcher runs on its own. */
+    private void emit(Seen s) {
+        if (stage != null) stage.resolved(s);
+        else resolved(s);
     }
 
     /**
@@ -207,18 +220,67 @@ final class Replay {
         }
     }
 
-    /** Runs the replay to its result, which the sinks have been given. */
+    /**
+     * Runs the replay to its result, which the sinks have been given: the merge and the matcher on this thread, or as
+     * a {@link MatchStage} on a thread of their own when a capture is decoded ahead and no cost table is kept (its
+     * clock reads are per thread), with the same results.
+     */
     RunResult run() throws IOException {
         try (DecodedMerge merged = new DecodedMerge(plan.inputs(), decoders, plan.counters())) {
-            while (next(merged)) {
-                frame(merged);
-                sinks.rethrow();
+            if (costs == null && MatchStage.wanted(plan.inputs())) {
+                matchAhead(merged);
+            } else {
+                while (next(merged)) {
+                    frame(merged);
+                    sinks.rethrow();
+                }
+                endOfStream(merged);
             }
-            drain(merged);
+            drain();
         }
         sinks.rethrow();
         peak = Math.max(peak, matcher.held());
         return finish();
+    }
+
+    /**
+     * The merge and the matcher on the stage's thread; this thread runs what they hand over, in the order the inline
+     * loop would have. The stage's thread owns the merge, the matcher, {@link #frame}'s state ({@link #lastOrder},
+     * {@link #spans}, the counts, the plan's interface labels) until the end of the stream is handed over.
+     */
+    private void matchAhead(DecodedMerge merged) throws IOException {
+        matcher.keepRecordsUntilReleased();
+        try (MatchStage st = new MatchStage(new MatchStage.Feed() {
+            @Override
+            public boolean step() throws IOException {
+                if (!merged.next()) return false;
+                frame(merged);
+                return true;
+            }
+
+            @Override
+            public void end() {
+                endOfStream(merged);
+            }
+        }, matcher::release)) {
+            this.stage = st;
+            st.run(new MatchStage.Downstream() {
+                @Override
+                public void seen(Seen s) {
+                    model.frameSeen(s);
+                }
+
+                @Override
+                public void resolved(Seen s) {
+                    Replay.this.resolved(s);
+                }
+
+                @Override
+                public void afterEach() throws IOException {
+                    sinks.rethrow();
+                }
+            });
+        }
     }
 
     /** One frame of the merged stream (decoded by its stream, maybe ahead on another thread): counted, its payload kept when a helper may read it, matched. */
@@ -262,7 +324,10 @@ final class Replay {
             // Frames of an interface facing neither side are listed but never matched (key 0).
             key = s.captureLabel == null ? r[b + FrameRecord.KEY] : 0;
             FrameRecord.fill(s, r, b, key, decoded);
-            model.frameSeen(s); // the WAN's silences, the router's ICMP answers, answers with no WAN copy (RouterAnswers)
+            // the WAN's silences, the router's ICMP answers, answers with no WAN copy (RouterAnswers): on this thread,
+            // or on the replay's in the same order, before the frames this one's offer resolves
+            if (stage != null) stage.seen(s);
+            else model.frameSeen(s);
         }
         if (d == Disposition.DECODED && s.payloadLength > 0 && s.hasPorts
                 && (s.protocol == Protocols.UDP || s.protocol == Protocols.TCP)
@@ -308,12 +373,17 @@ final class Replay {
         return idx == 0 ? Side.LAN : Side.WAN;
     }
 
-    /** After the last frame: the matcher releases what it holds, the model ages to the end, the counts close. */
-    private void drain(DecodedMerge merged) {
+    /** After the last frame, where the matcher runs: the captures' ends, then the matcher releases what it holds. */
+    private void endOfStream(DecodedMerge merged) {
         if (plan.counters() != null) captureEnded(merged);
         enter(Costs.Stage.MATCH);
         matcher.finish();
-        exitEnter(Costs.Stage.MODEL);
+        exit();
+    }
+
+    /** After the last resolved frame: the model ages to the end, the counts close. */
+    private void drain() {
+        enter(Costs.Stage.MODEL);
         model.finish();
         exit();
         for (FrameDecoder dec : decoders) dec.finish();
