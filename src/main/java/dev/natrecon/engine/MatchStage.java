@@ -47,7 +47,7 @@ final class MatchStage implements AutoCloseable {
     static final int BATCHES = 4;
     /**
      * System property: {@code off} runs the merge and the matcher on the replay's thread (the way before the stage, for
-     * comparisons).
+     * comparisons); {@code on} runs the stage even for small captures (decoded inline), for tests and comparisons.
      */
     static final String PROPERTY = "natrecon.matchAhead";
 
@@ -109,7 +109,9 @@ final class MatchStage implements AutoCloseable {
 
     /** Whether the replay of {@code inputs} runs this stage: some capture is decoded ahead and the property allows it. */
     static boolean wanted(java.util.List<dev.natrecon.capture.MergedFrameSource.Input> inputs) {
-        if ("off".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip())) return false;
+        String mode = System.getProperty(PROPERTY, "").strip();
+        if ("off".equalsIgnoreCase(mode)) return false;
+        if ("on".equalsIgnoreCase(mode)) return true;
         for (var in : inputs) if (in.reader().ownThread()) return true;
         return false;
     }
