@@ -11,9 +11,13 @@
  * then replays one merged time-ordered stream through decode, reassembly and the cross-capture matcher (pass 2: per
  * frame decode, match, resolve; after the last, drain; a long capture is read, decoded and keyed ahead on a thread of
  * its own, {@code DecodeAheadStream}, bounded batches merged by {@code DecodedMerge}, with the same frames, anomalies
- * and errors as inline, while everything after decoding stays on the one replay thread; what the replay reads of most
- * frames is each frame's {@code FrameRecord}, a few longs the decoding wrote into its batch's primitive array, not the
- * decoded objects and bytes the other core wrote), hands everything to the sinks through one
+ * and errors as inline; what the merge reads of most frames is each frame's {@code FrameRecord}, a few longs the
+ * decoding wrote into its batch's primitive array, not the decoded objects and bytes the other core wrote; when a
+ * capture is decoded ahead, the merge, the filling of each frame's {@code Seen} and the matcher run as a second stage
+ * on a thread of their own, {@code MatchStage}, handing the replay's thread, in bounded batches, the frames as they
+ * enter the matcher and as they resolve, in the order the inline loop makes those calls, and taking the records back
+ * for reuse with the empty batches; everything from classification on stays on the one replay thread, so the results
+ * are byte-identical either way), hands everything to the sinks through one
  * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place), runs the
  * {@link dev.natrecon.engine.KernelComparisons} as a step after the run and returns a
  * {@link dev.natrecon.engine.RunResult}. Nothing here renders: the sinks ({@code report}) implement
