@@ -127,6 +127,12 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
 
     @Override
     public int hashCode() {
+        return hash(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
+    }
+
+    /** {@link #hashCode()} of the tuple these fields make, without making it (the table's lookup by a packet's fields). */
+    static int hash(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
+                    int icmpType, int icmpCode, int icmpId) {
         long h = protocol * 0x9E3779B97F4A7C15L;
         h = mix(h ^ srcLo);
         h = mix(h ^ dstLo);
@@ -134,6 +140,14 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
         h = mix(h ^ (((long) srcPort << 32) | (dstPort & 0xffffffffL)));
         h = mix(h ^ (((long) icmpType << 40) ^ ((long) icmpCode << 20) ^ icmpId));
         return (int) (h ^ (h >>> 32));
+    }
+
+    /** Whether this tuple has exactly these fields ({@link #equals} against a tuple not made). */
+    boolean is(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort, int icmpType,
+               int icmpCode, int icmpId) {
+        return this.srcLo == srcLo && this.dstLo == dstLo && this.srcPort == srcPort && this.dstPort == dstPort
+                && this.protocol == protocol && this.srcHi == srcHi && this.dstHi == dstHi && this.icmpType == icmpType
+                && this.icmpCode == icmpCode && this.icmpId == icmpId;
     }
 
     private static long mix(long h) {

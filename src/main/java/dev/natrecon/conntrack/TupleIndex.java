@@ -33,6 +33,28 @@ final class TupleIndex {
         }
     }
 
+    /**
+     * {@link #get(ConntrackTuple)} for the tuple these fields make, without making it: the entry and the direction
+     * ({@link #lastDirection()}) a packet's own fields find, so a packet of a live flow needs no tuple of its own.
+     */
+    ConntrackEntry get(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
+                       int icmpType, int icmpCode, int icmpId) {
+        int h = ConntrackTuple.hash(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
+        int mask = entries.length - 1;
+        for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+            ConntrackEntry e = entries[i];
+            if (e == null) return null;
+            if (hashes[i] == h) {
+                int dir = directions[i];
+                if ((dir == 0 ? e.original : e.reply).is(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort,
+                        icmpType, icmpCode, icmpId)) {
+                    lastDirection = dir;
+                    return e;
+                }
+            }
+        }
+    }
+
     int lastDirection() {
         return lastDirection;
     }
