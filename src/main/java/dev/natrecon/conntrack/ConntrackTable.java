@@ -112,14 +112,21 @@ final class ConntrackTable implements NatTranslator.Table {
      */
     ConntrackTuple tupleOf(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
                            int icmpType, int icmpCode, int icmpId) {
-        boolean ports = protocol == ConntrackTuple.TCP || protocol == ConntrackTuple.UDP;
-        boolean icmp = !ports && (protocol == ConntrackTuple.ICMP || protocol == ConntrackTuple.ICMPV6);
-        int sp = ports ? srcPort : -1, dp = ports ? dstPort : -1;
-        int type = icmp ? icmpType : -1, code = icmp ? icmpCode : -1, id = icmp ? icmpId : -1;
-        ConntrackEntry e = byTuple.get(protocol, srcHi, srcLo, dstHi, dstLo, sp, dp, type, code, id);
+        boolean ports = (protocol == ConntrackTuple.TCP || protocol == ConntrackTuple.UDP) && (srcPort | dstPort) >>> 16 == 0;
+        if (!ports) { // ICMP and other protocols (and ports out of range): made, then looked up as any tuple
+            ConntrackTuple t = Arrival.tuple(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode,
+                    icmpId);
+            memoEntry = byTuple.get(t);
+            memoDirection = byTuple.lastDirection();
+            memoTuple = t;
+            memoVersion = indexVersion;
+            return t;
+        }
+        ConntrackEntry e = byTuple.getPorts(srcHi, srcLo, dstHi, dstLo,
+                (long) protocol << 32 | (long) srcPort << 16 | dstPort);
         ConntrackTuple t;
         if (e == null) {
-            t = new ConntrackTuple(protocol, srcHi, srcLo, dstHi, dstLo, sp, dp, type, code, id);
+            t = ConntrackTuple.ports(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort);
         } else {
             memoDirection = byTuple.lastDirection();
             t = memoDirection == 0 ? e.original : e.reply;

@@ -142,15 +142,8 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
         return (int) (h ^ (h >>> 32));
     }
 
-    /** Whether this tuple has exactly these fields ({@link #equals} against a tuple not made). */
-    boolean is(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort, int icmpType,
-               int icmpCode, int icmpId) {
-        return this.srcLo == srcLo && this.dstLo == dstLo && this.srcPort == srcPort && this.dstPort == dstPort
-                && this.protocol == protocol && this.srcHi == srcHi && this.dstHi == dstHi && this.icmpType == icmpType
-                && this.icmpCode == icmpCode && this.icmpId == icmpId;
-    }
 
-    private static long mix(long h) {
+    static long mix(long h) {
         h *= 0xBF58476D1CE4E5B9L;
         return h ^ (h >>> 31);
     }
