@@ -10,23 +10,19 @@ package dev.natrecon.correlate;
  * ({@link #invalidate}, called on every change); after a change every slot is refilled from the index on its next use.
  */
 final class BindingCache {
-    /** Slots per side (a power of two): more than the concurrent flows of a busy site's calls. */
-    static final int SLOTS = 256;
+    /**
+     * Slots per side (a power of two): several times the concurrent tuples of a busy site (100 calls are about 400
+     * RTP/RTCP tuples a side), so that streams seldom share a slot.
+     */
+    static final int SLOTS = 2048;
+    /** Longs per slot: one 64-byte cache line holds a slot's tuple and answer (version, ports, addresses, hash, direction). */
+    private static final int STRIDE = 8;
+    private static final int VERSION = 0, PORTS = 1, SRC_HI = 2, SRC_LO = 3, DST_HI = 4, DST_LO = 5, HASH = 6, DIR = 7;
 
-    private final long[] srcHi = new long[2 * SLOTS], srcLo = new long[2 * SLOTS];
-    private final long[] dstHi = new long[2 * SLOTS], dstLo = new long[2 * SLOTS];
-    /** protocol, source and destination port packed ({@link #packed}); -1 in a slot never filled. */
-    private final long[] protocolPorts = new long[2 * SLOTS];
-    private final long[] hash = new long[2 * SLOTS];
+    private final long[] slots = new long[2 * SLOTS * STRIDE];
     private final Binding[] binding = new Binding[2 * SLOTS];
-    private final byte[] direction = new byte[2 * SLOTS];
-    private final long[] version = new long[2 * SLOTS];
-    /** The tuple index's version: slots cached at another one are empty. */
+    /** The tuple index's version: slots cached at another one are empty (0 is never current). */
     private long current = 1;
-
-    BindingCache() {
-        java.util.Arrays.fill(protocolPorts, -1);
-    }
 
     /** The tuple index changed: every answer cached so far is void. */
     void invalidate() {
@@ -36,7 +32,7 @@ final class BindingCache {
     /** The slot of a frame's tuple on {@code side} (0 LAN, 1 WAN). */
     static int slot(int side, long srcLo, long dstLo, long protocolPorts) {
         long h = ((srcLo * 31 + dstLo) * 31 + protocolPorts) * 0x9E37_79B9_7F4A_7C15L;
-        return side * SLOTS + (int) (h >>> 56);
+        return side * SLOTS + (int) (h >>> 53);
     }
 
     /**
@@ -50,12 +46,14 @@ final class BindingCache {
 
     /** Whether {@code slot} holds this tuple's answer at the index's current version. */
     boolean hit(int slot, long sHi, long sLo, long dHi, long dLo, long pp) {
-        return version[slot] == current && protocolPorts[slot] == pp && srcLo[slot] == sLo && dstLo[slot] == dLo
-                && srcHi[slot] == sHi && dstHi[slot] == dHi;
+        int i = slot * STRIDE;
+        long[] d = slots;
+        return d[i + VERSION] == current && d[i + PORTS] == pp && d[i + SRC_LO] == sLo && d[i + DST_LO] == dLo
+                && d[i + SRC_HI] == sHi && d[i + DST_HI] == dHi;
     }
 
     long hash(int slot) {
-        return hash[slot];
+        return slots[slot * STRIDE + HASH];
     }
 
     Binding binding(int slot) {
@@ -63,19 +61,20 @@ final class BindingCache {
     }
 
     int direction(int slot) {
-        return direction[slot];
+        return (int) slots[slot * STRIDE + DIR];
     }
 
     /** Keeps the index's answer for this tuple: its hash, its binding or null, and the direction it is filed under. */
     void put(int slot, long sHi, long sLo, long dHi, long dLo, long pp, long tupleHash, Binding b, int dir) {
-        srcHi[slot] = sHi;
-        srcLo[slot] = sLo;
-        dstHi[slot] = dHi;
-        dstLo[slot] = dLo;
-        protocolPorts[slot] = pp;
-        hash[slot] = tupleHash;
+        int i = slot * STRIDE;
+        slots[i + VERSION] = current;
+        slots[i + PORTS] = pp;
+        slots[i + SRC_HI] = sHi;
+        slots[i + SRC_LO] = sLo;
+        slots[i + DST_HI] = dHi;
+        slots[i + DST_LO] = dLo;
+        slots[i + HASH] = tupleHash;
+        slots[i + DIR] = dir;
         binding[slot] = b;
-        direction[slot] = (byte) dir;
-        version[slot] = current;
     }
 }

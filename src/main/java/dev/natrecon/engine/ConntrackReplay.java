@@ -397,7 +397,8 @@ final class ConntrackReplay {
     private void fill(Arrival a, Seen s) {
         a.nanos = s.nanos;
         a.frame = new FrameRef(s.side.label(), s.frame);
-        boolean query = ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) >= 0; // an ICMP type with an id
+        boolean icmp = s.protocol == ConntrackTuple.ICMP || s.protocol == ConntrackTuple.ICMPV6;
+        boolean query = icmp && ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) >= 0; // an ICMP type with an id
         a.tuple = model.packetTuple(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort, s.icmpType,
                 s.icmpCode, s.icmpError || !query ? -1 : s.srcPort);
         a.tcpFlags = s.tcpFlags;
