@@ -142,7 +142,7 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
         return (int) (h ^ (h >>> 32));
     }
 
-
+    /** One multiply-xorshift round (the splitmix64 finaliser's), shared with {@link TupleIndex#getPorts}. */
     static long mix(long h) {
         h *= 0xBF58476D1CE4E5B9L;
         return h ^ (h >>> 31);
