@@ -103,6 +103,7 @@ class ArchitectureTest {
             "dev.natrecon.decode.Addresses#isPrivate", Set.of("dev.natrecon.correlate.Inside",
                     // alg.sip's own address tests belong to the rewrite classifier, reworked in another part of issue 14
                     "dev.natrecon.alg.sip.Endpoint"),
+            "dev.natrecon.decode.Addresses#isPrivateV4", Set.of("dev.natrecon.correlate.Inside"),
             "dev.natrecon.correlate.Seen#routedBackCopy", Set.of("dev.natrecon.correlate.PacketMatcher",
                     "dev.natrecon.correlate.CrossingClassifier"));
 

@@ -161,9 +161,9 @@ final class ConntrackCore {
 
     /** Whether the packet leaves through another interface than the one {@code e} was masqueraded on. */
     private boolean oifWouldChange(ConntrackEntry e, Arrival a) {
-        NatTranslator.Route route = a.egress == Arrival.Egress.UNKNOWN && a.egressInterface == null ? null
-                : nat.route(a, e.reply.invert());
-        return route != null && !route.local() && route.oif() != null && !route.oif().equals(e.masqInterface);
+        if (a.egress == Arrival.Egress.UNKNOWN && a.egressInterface == null) return false;
+        String oif = nat.outInterface(a, e);
+        return oif != null && !oif.equals(e.masqInterface);
     }
 
     /** The helper's drop, contradicted by the captures (the packet was seen leaving): a divergence. */

@@ -102,6 +102,15 @@ public final class ConntrackModel {
     }
 
     /**
+     * Where the model routes a packet to {@code dstHi/dstLo} ({@link Interfaces#route}): the out-interface, or null for
+     * the router itself, no route, or no interfaces described. Asked per dropped packet, so it reads the model's own
+     * interfaces instead of a {@link #interfaces()} copy.
+     */
+    public String route(long dstHi, long dstLo) {
+        return interfaces == null ? null : interfaces.route(dstHi, dstLo);
+    }
+
+    /**
      * An uplink no capture shows, as the captures prove it ({@code cidr} its address, or the one standing for an
      * unknown address, {@link UnknownNat#ADDRESS}), the default route out of it from now on.
      */
@@ -123,6 +132,16 @@ public final class ConntrackModel {
     /** The entry holding {@code tuple} in either direction, or null. */
     public ConntrackEntry find(ConntrackTuple tuple) {
         return table.find(tuple);
+    }
+
+    /**
+     * A packet's tuple from its fields (as {@link Arrival#tuple}): the tuple of the live entry that holds it when there
+     * is one (no allocation for a packet of a live flow), else a new one. The lookup is remembered for the
+     * {@link #find} and {@link #onPacket} of the same tuple that follow, while the table's index does not change.
+     */
+    public ConntrackTuple packetTuple(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
+                                      int dstPort, int icmpType, int icmpCode, int icmpId) {
+        return table.tupleOf(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
     }
 
     public long now() {

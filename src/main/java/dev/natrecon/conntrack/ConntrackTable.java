@@ -41,6 +41,15 @@ final class ConntrackTable implements NatTranslator.Table {
     private final ExpiredMappings expiredMappings = new ExpiredMappings(EXPIRED_MEMORY);
     private final TableCounts counts = new TableCounts();
     private long nextId = 1;
+    /** Changes of {@link #byTuple} (insert, rekey, remove): a remembered lookup holds while this stays the same. */
+    private long indexVersion;
+    /** The last {@link #tupleOf}: its tuple, the entry holding it (or none) and in which direction, at which version. */
+    private ConntrackTuple memoTuple;
+    private ConntrackEntry memoEntry;
+    private int memoDirection;
+    private long memoVersion = -1;
+    /** Direction of the last {@link #find} that hit. */
+    private int direction;
     private long now = Long.MIN_VALUE;
     private long timerSeq;
 
@@ -82,12 +91,50 @@ final class ConntrackTable implements NatTranslator.Table {
 
     /** The entry holding {@code tuple} in either direction, or null; {@link #lastDirection()} tells which. */
     ConntrackEntry find(ConntrackTuple tuple) {
-        return byTuple.get(tuple);
+        if (tuple == memoTuple && indexVersion == memoVersion) { // the packet's tuple, looked up by tupleOf
+            direction = memoEntry == null ? byTuple.lastDirection() : memoDirection;
+            return memoEntry;
+        }
+        ConntrackEntry e = byTuple.get(tuple);
+        direction = byTuple.lastDirection();
+        return e;
     }
 
     /** 0 when the last {@link #find} hit the original tuple, 1 the reply tuple (NF_CT_DIRECTION). */
     int lastDirection() {
-        return byTuple.lastDirection();
+        return direction;
+    }
+
+    /**
+     * The tuple with these fields (normalised as {@link Arrival#tuple}): the live entry's own when one holds it, else
+     * a new one; either way the answer is remembered, so the lookups of the same packet that follow ({@link #find} of
+     * this tuple, until the index changes) cost nothing and a packet of a live flow allocates no tuple.
+     */
+    ConntrackTuple tupleOf(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
+                           int icmpType, int icmpCode, int icmpId) {
+        boolean ports = (protocol == ConntrackTuple.TCP || protocol == ConntrackTuple.UDP) && (srcPort | dstPort) >>> 16 == 0;
+        if (!ports) { // ICMP and other protocols (and ports out of range): made, then looked up as any tuple
+            ConntrackTuple t = Arrival.tuple(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode,
+                    icmpId);
+            memoEntry = byTuple.get(t);
+            memoDirection = byTuple.lastDirection();
+            memoTuple = t;
+            memoVersion = indexVersion;
+            return t;
+        }
+        ConntrackEntry e = byTuple.getPorts(srcHi, srcLo, dstHi, dstLo,
+                (long) protocol << 32 | (long) srcPort << 16 | dstPort);
+        ConntrackTuple t;
+        if (e == null) {
+            t = ConntrackTuple.ports(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort);
+        } else {
+            memoDirection = byTuple.lastDirection();
+            t = memoDirection == 0 ? e.original : e.reply;
+        }
+        memoTuple = t;
+        memoEntry = e;
+        memoVersion = indexVersion;
+        return t;
     }
 
     /** The next entry number; {@link #unallocate()} gives it back when the entry is never confirmed. */
@@ -193,6 +240,7 @@ final class ConntrackTable implements NatTranslator.Table {
         live.put(e.id, e);
         if (!e.inTable) counts.inserted(e);
         e.inTable = true;
+        indexVersion++;
         byTuple.add(e);
         // nf_nat_setup_info adds SRC-manipulated entries (null bindings too) at the head of the by-source chain
         bySource.computeIfAbsent(new SourceKey(e.original), k -> new ArrayList<>(1)).add(0, e);
@@ -210,6 +258,7 @@ final class ConntrackTable implements NatTranslator.Table {
 
     /** {@code e}'s reply tuple replaced (its NAT revealed, {@link ConntrackModel#revealNat}), the tuple hash kept right. */
     void rekey(ConntrackEntry e, ConntrackTuple reply) {
+        indexVersion++;
         byTuple.remove(e);
         e.reply = reply;
         byTuple.add(e);
@@ -225,6 +274,7 @@ final class ConntrackTable implements NatTranslator.Table {
         live.remove(e.id);
         if (e.inTable) counts.removed(e);
         e.inTable = false;
+        indexVersion++;
         byTuple.remove(e);
         SourceKey k = new SourceKey(e.original);
         List<ConntrackEntry> same = bySource.get(k);

@@ -127,6 +127,12 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
 
     @Override
     public int hashCode() {
+        return hash(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
+    }
+
+    /** {@link #hashCode()} of the tuple these fields make, without making it (the table's lookup by a packet's fields). */
+    static int hash(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
+                    int icmpType, int icmpCode, int icmpId) {
         long h = protocol * 0x9E3779B97F4A7C15L;
         h = mix(h ^ srcLo);
         h = mix(h ^ dstLo);
@@ -136,7 +142,8 @@ public record ConntrackTuple(int protocol, long srcHi, long srcLo, long dstHi, l
         return (int) (h ^ (h >>> 32));
     }
 
-    private static long mix(long h) {
+    /** One multiply-xorshift round (the splitmix64 finaliser's), shared with {@link TupleIndex#getPorts}. */
+    static long mix(long h) {
         h *= 0xBF58476D1CE4E5B9L;
         return h ^ (h >>> 31);
     }

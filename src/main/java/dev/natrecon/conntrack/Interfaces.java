@@ -59,6 +59,8 @@ public final class Interfaces {
     }
 
     private final Map<String, Link> links = new LinkedHashMap<>();
+    /** The first interface of each role ({@link #name}, asked per packet); links are only ever added. */
+    private String firstLan, firstWan;
     /** The interface the default route goes out of, or null: the first WAN interface whose link is up. */
     private String defaultRoute;
 
@@ -79,8 +81,14 @@ public final class Interfaces {
 
     public Interfaces add(String name, Role role) {
         if (links.containsKey(name)) throw new IllegalArgumentException("interface " + name + " twice");
-        links.put(name, new Link(name, role));
+        put(new Link(name, role));
         return this;
+    }
+
+    private void put(Link l) {
+        links.put(l.name, l);
+        if (l.role == Role.LAN && firstLan == null) firstLan = l.name;
+        if (l.role == Role.WAN && firstWan == null) firstWan = l.name;
     }
 
     /** Adds an address ("a.b.c.d/len") to {@code name} at the start. */
@@ -95,7 +103,7 @@ public final class Interfaces {
             Link n = new Link(l.name, l.role);
             n.up = l.up;
             n.addresses.addAll(l.addresses);
-            c.links.put(n.name, n);
+            c.put(n);
         }
         c.defaultRoute = defaultRoute;
         return c;
@@ -113,8 +121,7 @@ public final class Interfaces {
 
     /** The first interface of a role, or null. */
     public String name(Role role) {
-        for (Link l : links.values()) if (l.role == role) return l.name;
-        return null;
+        return role == Role.WAN ? firstWan : firstLan;
     }
 
     public Role role(String name) {

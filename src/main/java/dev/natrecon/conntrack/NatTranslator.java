@@ -116,6 +116,21 @@ final class NatTranslator {
         return interfaces.isLocal(t.dstHi(), t.dstLo()) ? new Route(true, "") : new Route(false, oif);
     }
 
+    /**
+     * The interface {@link #route} names for a packet of {@code e}'s original direction (its destination after DNAT
+     * is the reply's source), or null when it goes to the router itself or nowhere known: the per-packet question of
+     * masquerade's out-interface check, asked without making the route or the inverted tuple.
+     */
+    String outInterface(Arrival a, ConntrackEntry e) {
+        if (a.egress == Arrival.Egress.ROUTER) return null;
+        if (a.egressInterface != null) return a.egressInterface;
+        if (interfaces == null) return null;
+        if (a.egress == Arrival.Egress.WAN) return interfaces.name(Interfaces.Role.WAN);
+        if (a.egress == Arrival.Egress.LAN) return interfaces.name(Interfaces.Role.LAN);
+        long hi = e.reply.srcHi(), lo = e.reply.srcLo();
+        return interfaces.isLocal(hi, lo) ? null : interfaces.route(hi, lo);
+    }
+
     /** Is the arrival from the WAN side? */
     private boolean fromWan(Arrival a, String iif) {
         if (a.ingress == Arrival.Ingress.WAN) return true;

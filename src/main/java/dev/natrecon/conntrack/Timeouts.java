@@ -90,6 +90,13 @@ public final class Timeouts {
 
     private final String profile;
     private final EnumMap<Key, Long> values;
+    /**
+     * The values by {@link Key#ordinal()}, read on the per-packet path (every tracker refresh) without the map's
+     * lookup and unboxing; the map stays for the descriptions. A Timeouts never changes after it is made.
+     */
+    private final long[] secondsByKey;
+    private final long jiffyNanos;
+    private final boolean accounting, timestamps;
     private final boolean udpTwoSecondRule;
     private final Map<Key, String> overriddenBy;
     /** where the profile took each value from (kernel source, a distribution's file, a vendor manual) */
@@ -99,6 +106,11 @@ public final class Timeouts {
                      Map<Key, String> profileSources) {
         this.profile = profile;
         this.values = values;
+        this.secondsByKey = new long[Key.values().length];
+        for (Map.Entry<Key, Long> v : values.entrySet()) secondsByKey[v.getKey().ordinal()] = v.getValue();
+        this.jiffyNanos = 1_000_000_000L / Math.max(1, values.get(Key.HZ));
+        this.accounting = values.get(Key.ACCT) != 0;
+        this.timestamps = values.get(Key.TIMESTAMP) != 0;
         this.udpTwoSecondRule = udpTwoSecondRule;
         this.overriddenBy = overriddenBy;
         this.profileSources = profileSources;
@@ -287,11 +299,11 @@ public final class Timeouts {
     }
 
     public long seconds(Key k) {
-        return values.get(k);
+        return secondsByKey[k.ordinal()];
     }
 
     public long nanos(Key k) {
-        return values.get(k) * 1_000_000_000L;
+        return secondsByKey[k.ordinal()] * 1_000_000_000L;
     }
 
     /**
@@ -325,8 +337,7 @@ public final class Timeouts {
 
     /** One jiffy in nanoseconds (1 s / CONFIG_HZ). */
     public long jiffyNanos() {
-        long hz = Math.max(1, values.get(Key.HZ));
-        return 1_000_000_000L / hz;
+        return jiffyNanos;
     }
 
     public boolean tcpLoose() {
@@ -339,11 +350,11 @@ public final class Timeouts {
     }
 
     public boolean accounting() {
-        return values.get(Key.ACCT) != 0;
+        return accounting;
     }
 
     public boolean timestamps() {
-        return values.get(Key.TIMESTAMP) != 0;
+        return timestamps;
     }
 
     /** The (protocol × state) table: the timeout of a TCP state (SYN_SENT2 shares SYN_SENT's, as in the kernel). */

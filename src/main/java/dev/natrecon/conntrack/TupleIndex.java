@@ -33,6 +33,43 @@ final class TupleIndex {
         }
     }
 
+    /**
+     * {@link #get(ConntrackTuple)} for the TCP or UDP tuple these fields make, without making it: the entry and the
+     * direction ({@link #lastDirection()}) a packet's own fields find, so a packet of a live flow needs no tuple of its
+     * own. {@code protocolPorts} is {@code protocol << 32 | srcPort << 16 | dstPort}: five arguments, all passed in
+     * registers, and the hash and comparison written out here (C1 inlines neither a ten-argument hash nor compare).
+     */
+    ConntrackEntry getPorts(long srcHi, long srcLo, long dstHi, long dstLo, long protocolPorts) {
+        int protocol = (int) (protocolPorts >>> 32), srcPort = (int) (protocolPorts >>> 16) & 0xffff;
+        int dstPort = (int) protocolPorts & 0xffff;
+        // ConntrackTuple.hash with ICMP type, code and id all -1
+        long x = protocol * 0x9E3779B97F4A7C15L;
+        x = ConntrackTuple.mix(x ^ srcLo);
+        x = ConntrackTuple.mix(x ^ dstLo);
+        x = ConntrackTuple.mix(x ^ (srcHi * 31 + dstHi));
+        x = ConntrackTuple.mix(x ^ (((long) srcPort << 32) | dstPort));
+        x = ConntrackTuple.mix(x ^ NO_ICMP);
+        int h = (int) (x ^ (x >>> 32));
+        int mask = entries.length - 1;
+        for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+            ConntrackEntry e = entries[i];
+            if (e == null) return null;
+            if (hashes[i] == h) {
+                int dir = directions[i];
+                ConntrackTuple t = dir == 0 ? e.original : e.reply;
+                if (t.srcLo() == srcLo && t.dstLo() == dstLo && t.srcPort() == srcPort && t.dstPort() == dstPort
+                        && t.protocol() == protocol && t.srcHi() == srcHi && t.dstHi() == dstHi && t.icmpType() == -1
+                        && t.icmpCode() == -1 && t.icmpId() == -1) {
+                    lastDirection = dir;
+                    return e;
+                }
+            }
+        }
+    }
+
+    /** The ICMP part of {@link ConntrackTuple#hash} for a tuple with ports (type, code and id -1). */
+    private static final long NO_ICMP = (-1L << 40) ^ (-1L << 20) ^ -1L;
+
     int lastDirection() {
         return lastDirection;
     }

@@ -55,6 +55,8 @@ public final class BindingTable {
     private final LongMap<Binding> byEntry = new LongMap<>();
     /** Per side: the last tuple hash looked up and its answer (consecutive packets of one flow are the common case). */
     private final long[] lastHash = new long[2];
+    /** Recent tuples' answers per side, exact while {@link #byTuple} is unchanged (each change invalidates it). */
+    private final BindingCache cache = new BindingCache();
     private final Binding[] lastBinding = new Binding[2];
     private final int[] lastDirection = new int[2];
     private final int maxBindings;
@@ -100,10 +102,10 @@ public final class BindingTable {
         Seen s = c.seen();
         if (s.key == 0 || s.protocol < 0) return;
         int side = s.side.ordinal();
-        long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
+        long fwd = find(s, side);
         boolean learnable = s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK;
-        if (fwd != lastHash[side] || lastBinding[side] == null) {
-            if (!lookup(s, side, fwd) && learnable) {
+        if (lastBinding[side] == null) {
+            if (learnable) {
                 if (held() >= retireAbove) retireEnded();
                 if (held() >= maxBindings) {
                     notKept++;
@@ -202,6 +204,32 @@ public final class BindingTable {
         byEntry.remove(id);
     }
 
+    /**
+     * The hash of the frame's tuple on its side, its binding (or none) and direction looked up into the per-side
+     * answer ({@link #lastBinding}, {@link #lastDirection}): from the {@link BindingCache} while the index has not
+     * changed, else from the index (and cached).
+     */
+    private long find(Seen s, int side) {
+        long pp = BindingCache.packed(s.protocol, s.srcPort, s.dstPort);
+        if (pp < 0) {
+            long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
+            lookup(s, side, fwd);
+            return fwd;
+        }
+        int slot = BindingCache.slot(side, s.srcLo, s.dstLo, pp);
+        if (cache.hit(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp)) {
+            long fwd = cache.hash(slot);
+            lastHash[side] = fwd;
+            lastBinding[side] = cache.binding(slot);
+            lastDirection[side] = cache.direction(slot);
+            return fwd;
+        }
+        long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
+        lookup(s, side, fwd);
+        cache.put(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp, fwd, lastBinding[side], lastDirection[side]);
+        return fwd;
+    }
+
     /** Finds the binding of this side's view of the tuple, in either direction, into the per-side cache. */
     private boolean lookup(Seen s, int side, long fwd) {
         Binding b = byTuple.get(fwd);
@@ -271,6 +299,7 @@ public final class BindingTable {
                 b.externalPort), b, 1);
         // a cached answer may name the lifetime just ended
         lastBinding[0] = lastBinding[1] = null;
+        cache.invalidate();
     }
 
     /** Ends {@code b} (if alive) and queues it for retirement. */
@@ -303,7 +332,10 @@ public final class BindingTable {
     }
 
     private void unindex(Binding b, long tuple) {
-        if (byTuple.get(tuple) == b) byTuple.remove(tuple);
+        if (byTuple.get(tuple) == b) {
+            byTuple.remove(tuple);
+            cache.invalidate();
+        }
     }
 
     /**

@@ -114,7 +114,7 @@ public final class CrossingClassifier {
                 arriving(c, lan ? Arrival.Ingress.LAN : Arrival.Ingress.WAN, lan ? Arrival.Egress.LAN : Arrival.Egress.WAN);
             }
         } else if (s.counterpartFrame != 0) {
-            boolean out = outbound(s);
+            boolean out = outbound(s, c);
             c.outbound = out;
             c.direction = out ? Crossing.Direction.OUT : Crossing.Direction.IN;
             if (lan == out) {
@@ -174,15 +174,15 @@ public final class CrossingClassifier {
      * packet keeps its destination and an inbound one its source. When both or neither changed (no NAT, or NAT on
      * both ends), an inside source says outbound, and failing that the earlier copy is where it arrived.
      */
-    private boolean outbound(Seen s) {
+    private boolean outbound(Seen s, Crossing c) {
         boolean lanSide = s.side == Side.LAN; // own fields are the LAN view, the counterpart's the WAN view, or back
         boolean sameSrc = s.srcHi == s.cpSrcHi && s.srcLo == s.cpSrcLo;
         boolean sameDst = s.dstHi == s.cpDstHi && s.dstLo == s.cpDstLo;
         if (sameDst && !sameSrc) return true;
         if (sameSrc && !sameDst) return false;
-        long srcHi = lanSide ? s.srcHi : s.cpSrcHi, srcLo = lanSide ? s.srcLo : s.cpSrcLo;
-        long dstHi = lanSide ? s.dstHi : s.cpDstHi, dstLo = lanSide ? s.dstLo : s.cpDstLo;
-        boolean lanInside = inside.contains(srcHi, srcLo), lanDstInside = inside.contains(dstHi, dstLo);
+        // the LAN view's ends: the frame's own (already classified into c) or its counterpart's
+        boolean lanInside = lanSide ? c.srcInside : inside.contains(s.cpSrcHi, s.cpSrcLo);
+        boolean lanDstInside = lanSide ? c.dstInside : inside.contains(s.cpDstHi, s.cpDstLo);
         if (lanInside != lanDstInside) return lanInside;
         long wanMinusLan = lanSide ? s.counterpartDeltaNanos : -s.counterpartDeltaNanos;
         return wanMinusLan >= 0;

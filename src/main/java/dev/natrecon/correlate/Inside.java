@@ -63,9 +63,15 @@ public final class Inside {
         return new Inside(List.of(prefixes), false);
     }
 
-    /** Whether the address is inside. */
+    /** Whether the address is inside (asked for both ends of every frame: one family test, no loop without networks). */
     public boolean contains(long hi, long lo) {
-        if (prefixes.length == 0) return Addresses.isPrivate(hi, lo) || sharedInside && Addresses.isSharedAddressSpace(hi, lo);
+        if (prefixes.length != 0) return inGiven(hi, lo);
+        if (!Addresses.isV4(hi, lo)) return Addresses.isPrivate(hi, lo);
+        int a = (int) lo;
+        return Addresses.isPrivateV4(a) || sharedInside && Addresses.isSharedAddressSpaceV4(a);
+    }
+
+    private boolean inGiven(long hi, long lo) {
         for (NatRule.Prefix p : prefixes) if (p.contains(hi, lo)) return true;
         return false;
     }

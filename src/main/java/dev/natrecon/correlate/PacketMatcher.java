@@ -412,7 +412,7 @@ public final class PacketMatcher {
     private Outcome outcomeOfPair(Seen s) {
         if (s.side == Side.WAN && isLeak(s)) return Outcome.LEAKED;
         // the same loopback or link-local packet on both captures (both taken on one host): it crossed nothing
-        if (Addresses.isHostOrLinkScope(s.srcHi, s.srcLo) || Addresses.isHostOrLinkScope(s.dstHi, s.dstLo)) {
+        if (Addresses.eitherHostOrLinkScope(s.srcHi, s.srcLo, s.dstHi, s.dstLo)) {
             return Outcome.LOCAL;
         }
         return s.sameTupleAsCounterpart() ? Outcome.UNCHANGED : Outcome.TRANSLATED;
@@ -452,7 +452,7 @@ public final class PacketMatcher {
         if (s.side == Side.WAN && isLeak(s)) return Outcome.LEAKED;
         if (Addresses.isMulticastOrBroadcast(s.dstHi, s.dstLo)) return Outcome.LOCAL;
         // loopback and link-local never cross a router (RFC 1122 3.2.1.3, RFC 3927 2.7): the capturing host's own
-        if (Addresses.isHostOrLinkScope(s.srcHi, s.srcLo) || Addresses.isHostOrLinkScope(s.dstHi, s.dstLo)) {
+        if (Addresses.eitherHostOrLinkScope(s.srcHi, s.srcLo, s.dstHi, s.dstLo)) {
             return Outcome.LOCAL;
         }
         // ICMP the router itself sends from its WAN address (port unreachable for an expired binding) is its own.

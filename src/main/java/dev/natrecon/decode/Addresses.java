@@ -82,12 +82,13 @@ public final class Addresses {
      * #isSharedAddressSpace}, a carrier NAT's), loopback ({@link #isLoopback}) and link-local ({@link #isLinkLocal}).
      */
     public static boolean isPrivate(long hi, long lo) {
-        if (isV4(hi, lo)) {
-            int a = (int) lo;
-            int o1 = a >>> 24, o2 = a >>> 16 & 0xff;
-            return o1 == 10 || (o1 == 172 && o2 >= 16 && o2 <= 31) || (o1 == 192 && o2 == 168);
-        }
+        if (isV4(hi, lo)) return isPrivateV4((int) lo);
         return (int) (hi >>> 57) == (0xfc >>> 1); // fc00::/7
+    }
+
+    /** {@link #isPrivate} of an IPv4 address: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (RFC 1918). */
+    public static boolean isPrivateV4(int a) {
+        return a >>> 24 == 10 || a >>> 20 == 0xac1 || a >>> 16 == 0xc0a8;
     }
 
     /**
@@ -96,8 +97,12 @@ public final class Addresses {
      */
     public static boolean isSharedAddressSpace(long hi, long lo) {
         if (!isV4(hi, lo)) return false;
-        int a = (int) lo;
-        return a >>> 24 == 100 && (a >>> 22 & 0x3) == 1; // 100.64.0.0/10: second octet 64..127
+        return isSharedAddressSpaceV4((int) lo);
+    }
+
+    /** {@link #isSharedAddressSpace} of an IPv4 address: 100.64.0.0/10, the second octet 64..127 (RFC 6598). */
+    public static boolean isSharedAddressSpaceV4(int a) {
+        return a >>> 22 == (100 << 2 | 1);
     }
 
     /** Link-local: 169.254.0.0/16 (RFC 3927) or fe80::/10 (RFC 4291 2.5.6); a router never forwards it. */
@@ -106,9 +111,25 @@ public final class Addresses {
         return (int) (hi >>> 54) == (0xfe80 >>> 6);
     }
 
-    /** Loopback or link-local: never forwarded by a router, so never a crossing (RFC 1122 3.2.1.3, RFC 3927 2.7). */
+    /**
+     * Loopback or link-local ({@link #isLoopback}, {@link #isLinkLocal}): never forwarded by a router, so never a
+     * crossing (RFC 1122 3.2.1.3, RFC 3927 2.7). One family test for both ranges: it runs for every frame.
+     */
     public static boolean isHostOrLinkScope(long hi, long lo) {
-        return isLoopback(hi, lo) || isLinkLocal(hi, lo);
+        if (isV4(hi, lo)) {
+            int a = (int) lo;
+            return a >>> 24 == 127 || a >>> 16 == 0xa9fe;
+        }
+        return hi == 0 && lo == 1 || (int) (hi >>> 54) == (0xfe80 >>> 6);
+    }
+
+    /**
+     * Whether either end of a packet is loopback or link-local ({@link #isHostOrLinkScope}): a packet no router
+     * forwards, so no crossing, leak or translation. The one statement of that rule for the matcher, the one-capture
+     * ALG detectors, the lone-capture survey and the analysis survey.
+     */
+    public static boolean eitherHostOrLinkScope(long srcHi, long srcLo, long dstHi, long dstLo) {
+        return isHostOrLinkScope(srcHi, srcLo) || isHostOrLinkScope(dstHi, dstLo);
     }
 
     /** Loopback: 127.0.0.0/8 (RFC 1122 3.2.1.3) or ::1 (RFC 4291 2.5.3). */

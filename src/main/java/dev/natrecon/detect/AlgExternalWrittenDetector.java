@@ -111,7 +111,7 @@ final class AlgExternalWrittenDetector implements Detector {
         if (s.payload == null || s.captureLabel != null || s.side != Side.WAN || crossing.srcInside()) return;
         // a loopback or link-local sender never crossed a NAT (public encap/null_loopback_sip_h263.pcap: a softphone
         // talking to a local server on 127.0.0.1, its SDP naming the LAN address)
-        if (Addresses.isHostOrLinkScope(s.srcHi, s.srcLo) || Addresses.isHostOrLinkScope(s.dstHi, s.dstLo)) return;
+        if (Addresses.eitherHostOrLinkScope(s.srcHi, s.srcLo, s.dstHi, s.dstLo)) return;
         SipFacts f = sipFacts.of(crossing);
         if (f == null || f.source().isInside()) return;
         String sender = Addresses.format(s.srcHi, s.srcLo);

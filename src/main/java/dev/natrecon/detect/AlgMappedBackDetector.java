@@ -113,7 +113,7 @@ final class AlgMappedBackDetector implements Detector {
         if (s.payload == null || s.captureLabel != null || s.side != Side.LAN) return;
         if (crossing.srcInside() || !crossing.dstInside()) return; // from outside to behind the NAT only
         // a loopback or link-local party never sat on the other side of a NAT
-        if (Addresses.isHostOrLinkScope(s.srcHi, s.srcLo) || Addresses.isHostOrLinkScope(s.dstHi, s.dstLo)) return;
+        if (Addresses.eitherHostOrLinkScope(s.srcHi, s.srcLo, s.dstHi, s.dstLo)) return;
         SipFacts f = sipFacts.of(crossing);
         if (f == null || f.request() || f.source().isInside()) return;
         int hits = 0; // bit per Field

@@ -224,7 +224,7 @@ public final class Analysis {
                     boolean sp = inside.contains(p.srcHi, p.srcLo), dp = inside.contains(p.dstHi, p.dstLo);
                     // loopback and link-local say nothing of which side of the router an interface is on
                     boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo)
-                            || Addresses.isHostOrLinkScope(p.srcHi, p.srcLo) || Addresses.isHostOrLinkScope(p.dstHi, p.dstLo);
+                            || Addresses.eitherHostOrLinkScope(p.srcHi, p.srcLo, p.dstHi, p.dstLo);
                     if (!mc && sp != dp) ev.privatePublic++;
                     if (!mc && !sp && !dp) ev.publicPublic++;
                     ev.sampler.add(key, f.timestampNanos, f.frameNumber, p);

@@ -393,11 +393,13 @@ final class ConntrackReplay {
         }
     }
 
-    private static void fill(Arrival a, Seen s) {
+    /** The arriving frame's fields into {@code a}; its tuple is the live entry's own when one holds it (no allocation). */
+    private void fill(Arrival a, Seen s) {
         a.nanos = s.nanos;
         a.frame = new FrameRef(s.side.label(), s.frame);
-        boolean query = ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) >= 0; // an ICMP type with an id
-        a.tuple = Arrival.tuple(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort, s.icmpType,
+        boolean icmp = s.protocol == ConntrackTuple.ICMP || s.protocol == ConntrackTuple.ICMPV6;
+        boolean query = icmp && ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) >= 0; // an ICMP type with an id
+        a.tuple = model.packetTuple(s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort, s.icmpType,
                 s.icmpCode, s.icmpError || !query ? -1 : s.srcPort);
         a.tcpFlags = s.tcpFlags;
         if (s.tcpHeaderLength >= 20) {

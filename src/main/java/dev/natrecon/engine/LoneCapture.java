@@ -61,8 +61,7 @@ public final class LoneCapture {
                 if (dec.decode(f, f.timestampNanos) != Disposition.DECODED) continue;
                 // the capturing host's own loopback/link-local traffic (an 'any' or 'lo' interface beside the real
                 // one) is no side of a router
-                if (dev.natrecon.decode.Addresses.isHostOrLinkScope(p.srcHi, p.srcLo)
-                        || dev.natrecon.decode.Addresses.isHostOrLinkScope(p.dstHi, p.dstLo)) continue;
+                if (dev.natrecon.decode.Addresses.eitherHostOrLinkScope(p.srcHi, p.srcLo, p.dstHi, p.dstLo)) continue;
                 cooked &= CookedSides.applies(p);
                 int key = Analysis.interfaceKey(f, p, null);
                 if (first == Integer.MIN_VALUE) first = key;

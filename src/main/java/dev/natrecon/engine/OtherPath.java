@@ -93,9 +93,7 @@ final class OtherPath {
      */
     void outbound(Seen s, Arrival a, ConntrackModel model) {
         if (a.ingress != Arrival.Ingress.LAN || a.egress != Arrival.Egress.DROPPED || a.diedInRouting) return;
-        Interfaces ifs = model.interfaces();
-        if (ifs == null) return;
-        String oif = ifs.route(a.tuple.dstHi(), a.tuple.dstLo());
+        String oif = model.route(a.tuple.dstHi(), a.tuple.dstLo());
         if (oif == null) return;
         if (names.contains(oif)) {
             a.egress = Arrival.Egress.UNKNOWN;

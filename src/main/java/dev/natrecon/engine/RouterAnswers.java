@@ -97,9 +97,10 @@ final class RouterAnswers {
             lastWanFrameNanos = s.nanos;
             lastWanFrameNumber = s.frame;
         }
-        if (s.side == Side.LAN && s.hasPorts && !s.icmpError && !crossings.isInside(s.srcHi, s.srcLo)
-                && crossings.isInside(s.dstHi, s.dstLo)
-                && (lastWanFrameNanos == Long.MIN_VALUE || s.nanos - lastWanFrameNanos > ANSWER_NANOS)) {
+        // the WAN's silence first: while the WAN shows traffic (nearly always) no address is asked
+        if (s.side == Side.LAN && s.hasPorts && !s.icmpError
+                && (lastWanFrameNanos == Long.MIN_VALUE || s.nanos - lastWanFrameNanos > ANSWER_NANOS)
+                && !crossings.isInside(s.srcHi, s.srcLo) && crossings.isInside(s.dstHi, s.dstLo)) {
             keepInbound(s);
         }
         if (!s.icmpError) return;

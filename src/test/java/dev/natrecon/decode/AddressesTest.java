@@ -1,6 +1,7 @@
 package dev.natrecon.decode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,5 +61,34 @@ class AddressesTest {
         assertFalse(test("169.253.0.1", Addresses::isLinkLocal));
         assertTrue(test("127.8.9.10", Addresses::isHostOrLinkScope));
         assertTrue(test("::1", Addresses::isHostOrLinkScope));
+    }
+
+    /**
+     * The per-frame forms (one family test for loopback and link-local, the bit-shift RFC 1918 and RFC 6598 tests)
+     * say what the range-by-range definitions say, for every first and second octet of IPv4 and IPv6 edges.
+     */
+    @Test
+    void perFrameFormsAgreeWithTheRanges() {
+        for (int o1 = 0; o1 < 256; o1++) {
+            for (int o2 = 0; o2 < 256; o2++) {
+                int a = o1 << 24 | o2 << 16 | 0x0102;
+                long lo = Addresses.v4(a);
+                boolean loopback = o1 == 127, linkLocal = o1 == 169 && o2 == 254;
+                assertEquals(loopback || linkLocal, Addresses.isHostOrLinkScope(0, lo), o1 + "." + o2);
+                assertEquals(Addresses.isLoopback(0, lo) || Addresses.isLinkLocal(0, lo), Addresses.isHostOrLinkScope(0, lo));
+                boolean rfc1918 = o1 == 10 || o1 == 172 && o2 >= 16 && o2 <= 31 || o1 == 192 && o2 == 168;
+                assertEquals(rfc1918, Addresses.isPrivate(0, lo), o1 + "." + o2);
+                assertEquals(o1 == 100 && o2 >= 64 && o2 <= 127, Addresses.isSharedAddressSpace(0, lo), o1 + "." + o2);
+                long public4 = Addresses.v4(0xcb007105); // 203.0.113.5
+                assertEquals(loopback || linkLocal, Addresses.eitherHostOrLinkScope(0, lo, 0, public4));
+                assertEquals(loopback || linkLocal, Addresses.eitherHostOrLinkScope(0, public4, 0, lo));
+            }
+        }
+        for (String v6 : new String[] {"::1", "::2", "fe80::1", "febf::1", "fec0::1", "fd00::1", "2001:db8::1", "::"}) {
+            long[] a = new long[2];
+            assertTrue(Addresses.parse(v6, a), v6);
+            assertEquals(Addresses.isLoopback(a[0], a[1]) || Addresses.isLinkLocal(a[0], a[1]),
+                    Addresses.isHostOrLinkScope(a[0], a[1]), v6);
+        }
     }
 }
