@@ -46,6 +46,14 @@ public final class Detection {
      * every frame beyond {@link PacketKinds#ORDINARY}: a frame of none of them costs a bit test, not a call.
      */
     private final int[] wants;
+    /**
+     * The detectors that read frames of kinds {@link #calleeKinds} (the first {@link #calleeCount}), in registry order:
+     * chosen again when a frame's kinds differ or an interest was asked again, so a run of RTP frames calls its few
+     * readers without testing the others.
+     */
+    private final Detector[] callees;
+    private int calleeCount;
+    private int calleeKinds = -1;
     private final java.util.Map<String, Long> notKept = new java.util.TreeMap<>();
     private final java.util.Map<String, Long> notListed = new java.util.TreeMap<>();
     private final java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit = new java.util.EnumMap<>(dev.natrecon.capture.Bound.class);
@@ -61,6 +69,7 @@ public final class Detection {
         this.detectors = List.copyOf(detectors);
         this.each = this.detectors.toArray(new Detector[0]);
         this.wants = new int[each.length];
+        this.callees = new Detector[each.length];
         askInterest();
     }
 
@@ -68,6 +77,15 @@ public final class Detection {
     private void askInterest() {
         Detector[] ds = each;
         for (int i = 0; i < ds.length; i++) wants[i] = ds[i].interest();
+        calleeKinds = -1;
+    }
+
+    /** {@link #callees}: the detectors reading frames of {@code kinds}. */
+    private void chooseCallees(int kinds) {
+        int n = 0;
+        for (int i = 0; i < each.length; i++) if ((wants[i] & kinds) != 0) callees[n++] = each[i];
+        calleeCount = n;
+        calleeKinds = kinds;
     }
 
     /** Every registered detector. */
@@ -101,7 +119,9 @@ public final class Detection {
                 reads += 2;
             }
         } else {
-            for (int i = 0; i < ds.length; i++) if ((w[i] & kinds) != 0) ds[i].packet(c);
+            if (kinds != calleeKinds) chooseCallees(kinds);
+            Detector[] cs = callees;
+            for (int i = 0, n = calleeCount; i < n; i++) cs[i].packet(c);
         }
         if ((kinds & ~PacketKinds.ORDINARY) != 0) askInterest();
     }
