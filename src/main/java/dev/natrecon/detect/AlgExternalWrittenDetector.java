@@ -105,6 +105,12 @@ final class AlgExternalWrittenDetector implements Detector {
         return List.of(RULE);
     }
 
+    /** SIP messages only. */
+    @Override
+    public int interest() {
+        return PacketKinds.PAYLOAD;
+    }
+
     @Override
     public void packet(Crossing crossing) {
         Seen s = crossing.seen();

@@ -107,6 +107,12 @@ final class AlgMappedBackDetector implements Detector {
         return List.of(RULE);
     }
 
+    /** SIP messages only. */
+    @Override
+    public int interest() {
+        return PacketKinds.PAYLOAD;
+    }
+
     @Override
     public void packet(Crossing crossing) {
         Seen s = crossing.seen();

@@ -92,6 +92,12 @@ final class AlgRewriteDetector implements Detector {
         return RULES;
     }
 
+    /** SIP messages only. */
+    @Override
+    public int interest() {
+        return PacketKinds.PAYLOAD;
+    }
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();

@@ -39,6 +39,11 @@ final class ArpWatch {
     private final Map<Integer, State> byAddress = new HashMap<>();
     private long earliestPending = Long.MAX_VALUE;
 
+    /** Whether no request waits for its answer: until the next ARP frame, {@link #offer} has nothing to expire. */
+    boolean idle() {
+        return earliestPending == Long.MAX_VALUE;
+    }
+
     /**
      * A WAN frame in merged order: ARP requests and replies are noted; returns the addresses whose request has just
      * turned out unanswered (usually none: an empty list, no allocation).

@@ -41,6 +41,19 @@ public final class Detection {
      * nothing, where the list's iterator is one object per call under C1 (no escape analysis).
      */
     private final Detector[] each;
+    /**
+     * Per detector, the {@link PacketKinds} it reads now ({@link Detector#interest}), asked again after every event and
+     * every frame beyond {@link PacketKinds#ORDINARY}: a frame of none of them costs a bit test, not a call.
+     */
+    private final int[] wants;
+    /**
+     * The detectors that read frames of kinds {@link #calleeKinds} (the first {@link #calleeCount}), in registry order:
+     * chosen again when a frame's kinds differ or an interest was asked again, so a run of RTP frames calls its few
+     * readers without testing the others.
+     */
+    private final Detector[] callees;
+    private int calleeCount;
+    private int calleeKinds = -1;
     private final java.util.Map<String, Long> notKept = new java.util.TreeMap<>();
     private final java.util.Map<String, Long> notListed = new java.util.TreeMap<>();
     private final java.util.Map<dev.natrecon.capture.Bound, Long> boundsHit = new java.util.EnumMap<>(dev.natrecon.capture.Bound.class);
@@ -55,6 +68,24 @@ public final class Detection {
         this.entries = entries;
         this.detectors = List.copyOf(detectors);
         this.each = this.detectors.toArray(new Detector[0]);
+        this.wants = new int[each.length];
+        this.callees = new Detector[each.length];
+        askInterest();
+    }
+
+    /** Reads every detector's {@link Detector#interest} again. */
+    private void askInterest() {
+        Detector[] ds = each;
+        for (int i = 0; i < ds.length; i++) wants[i] = ds[i].interest();
+        calleeKinds = -1;
+    }
+
+    /** {@link #callees}: the detectors reading frames of {@code kinds}. */
+    private void chooseCallees(int kinds) {
+        int n = 0;
+        for (int i = 0; i < each.length; i++) if ((wants[i] & kinds) != 0) callees[n++] = each[i];
+        calleeCount = n;
+        calleeKinds = kinds;
     }
 
     /** Every registered detector. */
@@ -74,18 +105,25 @@ public final class Detection {
         return new Detection(entries, Detectors.oneSide(entries, inside));
     }
 
+    /** A frame after matching, to every detector that reads its {@link PacketKinds}. */
     public void packet(Crossing c) {
-        if (ticks != null) {
-            for (int i = 0; i < detectors.size(); i++) {
-                long t0 = ticks.getAsLong();
-                detectors.get(i).packet(c);
-                streamNanos[i] += ticks.getAsLong() - t0;
-            }
-            reads += 2L * detectors.size();
-            return;
-        }
+        int kinds = PacketKinds.of(c.seen());
         Detector[] ds = each;
-        for (int i = 0; i < ds.length; i++) ds[i].packet(c);
+        int[] w = wants;
+        if (ticks != null) {
+            for (int i = 0; i < ds.length; i++) {
+                if ((w[i] & kinds) == 0) continue;
+                long t0 = ticks.getAsLong();
+                ds[i].packet(c);
+                streamNanos[i] += ticks.getAsLong() - t0;
+                reads += 2;
+            }
+        } else {
+            if (kinds != calleeKinds) chooseCallees(kinds);
+            Detector[] cs = callees;
+            for (int i = 0, n = calleeCount; i < n; i++) cs[i].packet(c);
+        }
+        if ((kinds & ~PacketKinds.ORDINARY) != 0) askInterest();
     }
 
     /**
@@ -131,10 +169,12 @@ public final class Detection {
                 streamNanos[i] += ticks.getAsLong() - t0;
             }
             reads += 2L * detectors.size();
+            askInterest();
             return;
         }
         Detector[] ds = each;
         for (int i = 0; i < ds.length; i++) ds[i].conntrack(e);
+        askInterest();
     }
 
     public void expectation(ExpectationEvent e) {
@@ -143,10 +183,12 @@ public final class Detection {
             detectors.get(i).expectation(e);
             if (ticks != null) streamNanos[i] += ticks.getAsLong() - t0;
         }
+        askInterest();
     }
 
     public void uplink(UplinkChange c) {
         for (Detector d : detectors) d.uplink(c);
+        askInterest();
     }
 
     /** The keepalive timeline ({@code keepalive.csv}) of the run, complete after {@link #finish}; empty without one. */

@@ -19,6 +19,17 @@ public interface Detector {
     List<Rule> rules();
 
     /**
+     * The {@link PacketKinds} of frame this detector reads now: {@link #packet} is called only for frames with one of
+     * them ({@link PacketKinds#ANY} by default: every frame). {@link Detection} asks again after every event and after
+     * every frame with a kind beyond {@link PacketKinds#ORDINARY}, so an interest may grow only in those calls (or
+     * in an event method); it may shrink at any time (the detector still checks each frame it is given). It depends
+     * on the detector's own state only.
+     */
+    default int interest() {
+        return PacketKinds.ANY;
+    }
+
+    /**
      * A frame after matching (its outcome and counterpart known). The record is recycled after the call: copy what
      * you keep. Frames of a router interface that faces neither side carry {@code captureLabel}.
      */

@@ -128,6 +128,12 @@ final class ExpectDetector implements Detector {
         if ("lan".equals(d.frame().point())) pendingFrames.put(d.frame().frame(), x);
     }
 
+    /** Frames only while a helper drop waits for its LAN frame. */
+    @Override
+    public int interest() {
+        return pendingFrames.isEmpty() ? PacketKinds.NONE : PacketKinds.ANY;
+    }
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();

@@ -120,6 +120,12 @@ final class FarSideMappingDetector implements Detector {
         return List.of(MAPPING, CHANGED);
     }
 
+    /** SIP messages only. */
+    @Override
+    public int interest() {
+        return PacketKinds.PAYLOAD;
+    }
+
     @Override
     public void packet(Crossing crossing) {
         Seen s = crossing.seen();

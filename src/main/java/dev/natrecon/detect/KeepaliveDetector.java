@@ -201,6 +201,12 @@ final class KeepaliveDetector implements Detector {
         return rows;
     }
 
+    /** Frames with a kept payload (their own or their counterpart's) only. */
+    @Override
+    public int interest() {
+        return PacketKinds.PAYLOAD | PacketKinds.COUNTERPART_PAYLOAD;
+    }
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();

@@ -57,6 +57,13 @@ final class NatBehaviourDetector implements Detector {
         return List.of(RULE);
     }
 
+    /** Frames that did not simply cross, until both samples are full. */
+    @Override
+    public int interest() {
+        return unsolicited.size() < SAMPLES || hairpin.size() < SAMPLES ? PacketKinds.UNMATCHED
+                : PacketKinds.NONE;
+    }
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();

@@ -117,6 +117,12 @@ final class PortClashDetector implements Detector {
                 .detail("how the port was found", c.natPort().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
+    /** Events only. */
+    @Override
+    public int interest() {
+        return PacketKinds.NONE;
+    }
+
     @Override
     public void finish(DetectionContext context, Consumer<Finding> findings) {
         // the first frames of the parties' bindings, found in one pass over the bindings

@@ -57,6 +57,12 @@ final class PrivateSourceLeakDetector implements Detector {
         return List.of(RULE);
     }
 
+    /** Only frames that leaked. */
+    @Override
+    public int interest() {
+        return PacketKinds.LEAKED;
+    }
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();

@@ -79,6 +79,12 @@ final class RtpHopDetector implements Detector {
         return List.of(LOSS, DELAY, REORDER);
     }
 
+    /** RTP-shaped frames only. */
+    @Override
+    public int interest() {
+        return PacketKinds.RTP;
+    }
+
     @Override
     public void packet(Crossing c) {
         hops.packet(c);

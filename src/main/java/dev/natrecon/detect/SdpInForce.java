@@ -27,6 +27,14 @@ final class SdpInForce {
     private boolean previousHeld;
     private boolean held;
     private boolean everHeld;
+    /*
+     * current's and previous' fields as fits reads them, copied here when they change: a packet's check reads this
+     * object alone, not the Host records (one cache miss fewer per RTP packet).
+     */
+    private boolean anyFits = true, previousAny;
+    private boolean currentLiteral, previousLiteral;
+    private long currentHi, currentLo, previousHi, previousLo;
+    private int currentPort, previousPort;
 
     /** The endpoint in force, or null when no SDP of this party has been seen on this side. */
     SipFacts.Host current() {
@@ -48,6 +56,7 @@ final class SdpInForce {
         current = h;
         held = hold;
         changedAt = nanos;
+        copyForFits();
     }
 
     /** A re-INVITE or UPDATE failed at {@code nanos}: a change made since {@code since} did not take effect. */
@@ -57,6 +66,24 @@ final class SdpInForce {
         held = previousHeld;
         previous = null;
         changedAt = Long.MIN_VALUE;
+        copyForFits();
+    }
+
+    private void copyForFits() {
+        anyFits = current == null || current.unspecified();
+        if (current != null) {
+            currentLiteral = current.literal();
+            currentHi = current.hi();
+            currentLo = current.lo();
+            currentPort = current.port();
+        }
+        if (previous != null) {
+            previousAny = previous.unspecified();
+            previousLiteral = previous.literal();
+            previousHi = previous.hi();
+            previousLo = previous.lo();
+            previousPort = previous.port();
+        }
     }
 
     /**
@@ -64,9 +91,9 @@ final class SdpInForce {
      * there is nothing to compare with: no SDP yet, or an unspecified address). Allocation-free (per packet).
      */
     boolean fits(long hi, long lo, int port, long nanos) {
-        if (current == null || current.unspecified()) return true;
-        if (current.sameAddress(hi, lo) && current.port() == port) return true;
+        if (anyFits) return true;
+        if (currentLiteral && currentHi == hi && currentLo == lo && currentPort == port) return true;
         return previous != null && nanos - changedAt <= SWITCH_NANOS
-                && (previous.unspecified() || previous.sameAddress(hi, lo) && previous.port() == port);
+                && (previousAny || previousLiteral && previousHi == hi && previousLo == lo && previousPort == port);
     }
 }

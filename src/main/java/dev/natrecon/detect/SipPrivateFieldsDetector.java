@@ -101,6 +101,12 @@ final class SipPrivateFieldsDetector implements Detector {
         return List.of(RULE);
     }
 
+    /** SIP messages only. */
+    @Override
+    public int interest() {
+        return PacketKinds.PAYLOAD;
+    }
+
     @Override
     public void packet(Crossing crossing) {
         Seen s = crossing.seen();

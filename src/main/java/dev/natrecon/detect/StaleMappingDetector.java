@@ -468,6 +468,13 @@ final class StaleMappingDetector implements Detector {
         x.recent = null;
     }
 
+    /** ARP frames (every frame while an ARP request waits for its answer: its expiry reads their time); SIP frames while a translated entry is live; every frame while an entry is stale. */
+    @Override
+    public int interest() {
+        return (arp.idle() && stale.isEmpty() ? PacketKinds.LINK_EVENT : PacketKinds.ANY)
+                | (natted.isEmpty() ? PacketKinds.NONE : PacketKinds.PAYLOAD);
+    }
+
     @Override
     public void packet(Crossing c) {
         Seen s = c.seen();

@@ -7,7 +7,10 @@
  * {@link dev.natrecon.correlate.Inside}; a WAN frame's ARP as the router's claim to an address,
  * {@link dev.natrecon.detect.ArpWatch}) and what the replay learnt at its end
  * ({@link dev.natrecon.detect.DetectionContext}), and emit {@link dev.natrecon.detect.Finding}s with frame-level
- * evidence and Wireshark display filters.
+ * evidence and Wireshark display filters. Each detector declares the kinds of frame it reads
+ * ({@link dev.natrecon.detect.Detector#interest}, {@link dev.natrecon.detect.PacketKinds}: SIP messages, RTP, frames
+ * without a counterpart, leaks, link-control messages, or every frame) and {@link dev.natrecon.detect.Detection} calls
+ * it for those only: most frames of a large capture are RTP of established flows, which most detectors never see.
  *
  * <p>Owns: findings, their ordering, the rules' documentation ({@code natrecon explain}). Must not touch: the model's
  * state (detectors only read events), files or the console, the engine (which drives the detectors), reports (which

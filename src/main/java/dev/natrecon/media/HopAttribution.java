@@ -3,6 +3,7 @@ package dev.natrecon.media;
 import dev.natrecon.correlate.Crossing;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
+import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,14 @@ public final class HopAttribution {
     private final List<HopLedger> order = new ArrayList<>();
     /** The slot of the last stream found: a stream's packets often come in runs. */
     private int lastSlot = -1;
+    /**
+     * The last arriving copy (its capture side, frame number, SSRC) and its stream's ledger (null when not followed):
+     * the leaving copy usually comes right after it and, being its counterpart, belongs to the same ledger without
+     * a probe.
+     */
+    private Side lastArrivingSide;
+    private long lastArrivingFrame, lastArrivingSsrc = -1;
+    private HopLedger lastArrivingLedger;
     private long streamsNotFollowed;
 
     /** One frame after matching. */
@@ -50,6 +59,10 @@ public final class HopAttribution {
             int ports = s.srcPort << 16 | s.dstPort;
             int i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
             HopLedger l = slotLedger[i];
+            lastArrivingSide = s.side;
+            lastArrivingFrame = s.frame;
+            lastArrivingSsrc = s.rtpSsrc;
+            lastArrivingLedger = l;
             if (l == null) {
                 if (order.size() >= MAX_STREAMS) {
                     streamsNotFollowed++;
@@ -67,13 +80,17 @@ public final class HopAttribution {
                 keys[k + 5] = ports;
                 slotLedger[i] = l;
                 order.add(l);
+                lastArrivingLedger = l;
             }
             boolean forwarded = s.counterpartFrame != 0;
             l.arriving(s.rtpSeq, s.frame, s.nanos, forwarded, !forwarded && s.outcome == Outcome.NO_COUNTERPART,
                     forwarded ? s.counterpartDeltaNanos : 0);
         } else if (c.role() == Crossing.Role.LEAVING && s.counterpartFrame != 0) {
-            HopLedger l = slotLedger[slot(s.rtpSsrc, s.cpSrcHi, s.cpSrcLo, s.cpDstHi, s.cpDstLo,
-                    s.cpSrcPort << 16 | s.cpDstPort)];
+            Side arrivedOn = s.outcome == Outcome.ROUTED_BACK ? s.side : s.side.other();
+            HopLedger l = s.counterpartFrame == lastArrivingFrame && arrivedOn == lastArrivingSide
+                    && s.rtpSsrc == lastArrivingSsrc ? lastArrivingLedger
+                    : slotLedger[slot(s.rtpSsrc, s.cpSrcHi, s.cpSrcLo, s.cpDstHi, s.cpDstLo,
+                            s.cpSrcPort << 16 | s.cpDstPort)];
             if (l != null) l.leaving(s.rtpSeq, s.frame);
         }
     }
