@@ -76,6 +76,8 @@ final class KeepaliveDetector implements Detector {
     static final int MAX_ROWS = 200_000;
 
     private final List<Draft> drafts = new ArrayList<>();
+    /** The mechanism column's few distinct values, one instance each for every row. */
+    private final Names names = new Names();
     private long rowsNotKept;
     private List<KeepaliveRow> rows = List.of();
 
@@ -167,17 +169,28 @@ final class KeepaliveDetector implements Detector {
         long requestedExpires = -1, grantedExpires = -1;
         long registers, minRegisterInterval = Long.MAX_VALUE, maxRegisterInterval, lastRegister = Long.MIN_VALUE;
         String pendingNote;
-        final List<String> portChanges = new ArrayList<>();
+        /** Made on the first change: most flows never change their external endpoint. */
+        List<String> portChanges = List.of();
         long unanswered, modelExpiries;
         long firstModelExpiry;
-        final Finding.Builder evidence;
+        /** The finding's frames gathered as the flow goes; made on first use (most flows never get a finding). */
+        private Finding.Builder evidence;
 
         /** The LAN flow's two ends as text, made once for every row of the track. */
         private String source, destination;
 
         Track(Flow lan) {
             this.lan = lan;
-            evidence = Finding.of(RULE);
+        }
+
+        Finding.Builder evidence() {
+            if (evidence == null) evidence = Finding.of(RULE);
+            return evidence;
+        }
+
+        void portChange(String change) {
+            if (portChanges.isEmpty()) portChanges = new ArrayList<>(2);
+            portChanges.add(change);
         }
 
         String source() {
@@ -223,6 +236,7 @@ final class KeepaliveDetector implements Detector {
                     byWan.put(wan, t);
                 }
             }
+            if (external.equals(t.external)) external = t.external; // one String per flow, not per row
             byte[] payload = s.payload != null ? s.payload : s.cpPayload;
             Draft d = add(t, s.nanos, out, payload, external, s.frame, s.counterpartFrame);
             if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)) {
@@ -234,8 +248,8 @@ final class KeepaliveDetector implements Detector {
             if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)
                     && !external.equals(Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort))) {
                 String change = "external endpoint changed " + t.external + " -> " + external;
-                t.portChanges.add(change + " at lan frame " + s.frame);
-                t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
+                t.portChange(change + " at lan frame " + s.frame);
+                t.evidence().frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
                 // another port of the same address: the kernel never re-NATs a confirmed entry, so the old one was
                 // gone (a new address is an uplink change, not an expiry)
                 d.gone = host(external).equals(host(t.external));
@@ -255,11 +269,12 @@ final class KeepaliveDetector implements Detector {
             // from the far end, never delivered to the LAN: the binding it was meant for may be gone
             Track t = byWan.get(Flow.of(s).reversed());
             if (t == null) return;
-            Draft d = add(t, s.nanos, false, s.payload, Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort), 0, s.frame);
+            String external = Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort);
+            Draft d = add(t, s.nanos, false, s.payload, external.equals(t.external) ? t.external : external, 0, s.frame);
             d.note = Text.join(d.note, "no LAN counterpart");
             d.gone = true;
             t.unanswered++;
-            t.evidence.frame("wan", s.frame).at(s.nanos);
+            t.evidence().frame("wan", s.frame).at(s.nanos);
         }
     }
 
@@ -274,7 +289,7 @@ final class KeepaliveDetector implements Detector {
         d.timeout = t.last == Long.MIN_VALUE ? -1 : t.timeout;
         d.lanFrame = lanFrame;
         d.wanFrame = wanFrame;
-        d.mechanism = classify(t, payload, out, nanos);
+        d.mechanism = names.intern(classify(t, payload, out, nanos));
         d.note = t.pendingNote == null ? "" : t.pendingNote;
         t.pendingNote = null;
         if (out) {
@@ -497,7 +512,7 @@ final class KeepaliveDetector implements Detector {
             for (Draft d : gaps) if (d.nanos - d.gapStart > worst.nanos - worst.gapStart) worst = d;
             long distinct = gaps.stream().mapToLong(d -> d.gapStart).distinct().count();
             boolean consequence = !t.portChanges.isEmpty() || t.unanswered > 0;
-            Finding.Builder b = t.evidence.severity(consequence ? Severity.ERROR : Severity.WARNING)
+            Finding.Builder b = t.evidence().severity(consequence ? Severity.ERROR : Severity.WARNING)
                     .subject("udp " + t.lan.source() + " <-> " + t.lan.destination());
             for (Draft d : gaps) {
                 b.at(d.gapStart).at(d.nanos).frame("lan", d.lanFrame).frame("wan", d.wanFrame);
@@ -589,7 +604,7 @@ final class KeepaliveDetector implements Detector {
     /** A finding about the gap after which the binding was gone: subject, times, the frames around it, filters. */
     private static Finding.Builder goneAt(Track t, TimeoutBound bound, Severity severity) {
         Draft d = bound.shortestGone;
-        Finding.Builder b = t.evidence.severity(severity).subject("udp " + t.lan.source() + " <-> " + t.lan.destination())
+        Finding.Builder b = t.evidence().severity(severity).subject("udp " + t.lan.source() + " <-> " + t.lan.destination())
                 .at(d.gapStart).at(d.nanos).frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame)
                 .frame("lan", d.lanFrame).frame("wan", d.wanFrame).filterWithEvidence("lan", t.lan.displayFilterBothWays());
         return t.wan == null ? b : b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
