@@ -150,8 +150,13 @@ final class KeepaliveDetector implements Detector {
 
     /** Mechanism statistics: count and intervals between consecutive sends. */
     private static final class Mechanism {
+        final String name;
         long count, intervals;
         long last = Long.MIN_VALUE, minInterval = Long.MAX_VALUE, maxInterval;
+
+        Mechanism(String name) {
+            this.name = name;
+        }
     }
 
     private static final class Track {
@@ -163,7 +168,36 @@ final class KeepaliveDetector implements Detector {
         long timeout = -1;
         long entryId;
         EntryView view;
-        final Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
+        /** In the order first seen; a flow uses one to a few (a list, not a map: one per flow of 100,000). */
+        final List<Mechanism> mechanisms = new ArrayList<>(2);
+
+        /** The mechanisms by name once there are more than {@link #FEW} (many methods or codes: no linear walk). */
+        private Map<String, Mechanism> byName;
+        private static final int FEW = 8;
+
+        Mechanism mechanism(String name) {
+            Mechanism m = find(name);
+            if (m != null) return m;
+            m = new Mechanism(name);
+            mechanisms.add(m);
+            if (byName != null) {
+                byName.put(name, m);
+            } else if (mechanisms.size() > FEW) {
+                byName = new HashMap<>();
+                for (Mechanism x : mechanisms) byName.put(x.name, x);
+            }
+            return m;
+        }
+
+        private Mechanism find(String name) {
+            if (byName != null) return byName.get(name);
+            for (Mechanism m : mechanisms) if (m.name.equals(name)) return m;
+            return null;
+        }
+
+        boolean uses(String name) {
+            return find(name) != null;
+        }
         long lastCseq = -1;
         String lastCseqMethod;
         long requestedExpires = -1, grantedExpires = -1;
@@ -293,7 +327,7 @@ final class KeepaliveDetector implements Detector {
         d.note = t.pendingNote == null ? "" : t.pendingNote;
         t.pendingNote = null;
         if (out) {
-            Mechanism m = t.mechanisms.computeIfAbsent(d.mechanism, k -> new Mechanism());
+            Mechanism m = t.mechanism(d.mechanism);
             m.count++;
             if (m.last != Long.MIN_VALUE) {
                 long i = nanos - m.last;
@@ -679,9 +713,8 @@ final class KeepaliveDetector implements Detector {
 
     private static String mechanisms(Track t) {
         StringJoiner j = new StringJoiner(", ");
-        for (Map.Entry<String, Mechanism> e : t.mechanisms.entrySet()) {
-            Mechanism m = e.getValue();
-            j.add(e.getKey() + " x" + m.count + (m.intervals == 0 ? "" : " every " + range(m.minInterval, m.maxInterval) + " s"));
+        for (Mechanism m : t.mechanisms) {
+            j.add(m.name + " x" + m.count + (m.intervals == 0 ? "" : " every " + range(m.minInterval, m.maxInterval) + " s"));
         }
         return j.length() == 0 ? "none outbound" : j.toString();
     }
@@ -698,8 +731,8 @@ final class KeepaliveDetector implements Detector {
             sb.append(" (the REGISTER interval exceeds the granted expiry: the registration lapses between refreshes)");
         }
         long stream = TimeoutKind.STREAM.seconds(timeouts);
-        if (t.registers > 1 && t.maxRegisterInterval > stream * 1_000_000_000L && !t.mechanisms.containsKey("crlf")
-                && !t.mechanisms.containsKey("OPTIONS") && !t.mechanisms.containsKey("stun")) {
+        if (t.registers > 1 && t.maxRegisterInterval > stream * 1_000_000_000L && !t.uses("crlf")
+                && !t.uses("OPTIONS") && !t.uses("stun")) {
             sb.append(" (REGISTER alone refreshes less often than nf_conntrack_udp_timeout_stream)");
         }
         return sb.append('.').toString();
