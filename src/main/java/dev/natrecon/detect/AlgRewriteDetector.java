@@ -43,10 +43,11 @@ final class AlgRewriteDetector implements Detector {
             + "concerned and the analysis' own sentences with the values. This type: ";
 
     /**
-     * Call-IDs and SIP frames remembered to attribute the rewrite analysis' findings to calls, about 100 bytes each:
-     * 100,000 calls and 250,000 SIP frames per side stay near 60 MiB in the worst case, and a real case (a few
-     * thousand calls, tens of thousands of SIP messages) uses a few MiB. Past them, later messages are left out of
-     * the attribution (their findings name no call) and the case says so ({@code detect.too_many_calls}).
+     * Call-IDs and SIP frames remembered to attribute the rewrite analysis' findings to calls: about 150 bytes a call
+     * and 20-40 a frame ({@link FrameCalls}), so 100,000 calls and 250,000 SIP frames per side stay near 35 MiB in
+     * the worst case, and a real case (a few thousand calls, tens of thousands of SIP messages) uses a few MiB. Past
+     * them, later messages are left out of the attribution (their findings name no call) and the case says so
+     * ({@code detect.too_many_calls}).
      */
     static final int MAX_CALLS = 100_000;
     static final int MAX_FRAMES_PER_SIDE = 250_000;
@@ -57,10 +58,7 @@ final class AlgRewriteDetector implements Detector {
     /** The first SIP message's time: the time of a finding whose frames name no message seen here. */
     private long firstSip = Long.MAX_VALUE;
     /** Per capture ("lan", "wan"): SIP frame number to its call and time. */
-    private final Map<String, Map<Long, Ref>> frameCall = Map.of("lan", new HashMap<>(), "wan", new HashMap<>());
-
-    private record Ref(int call, long nanos) {
-    }
+    private final Map<String, FrameCalls> frameCall = Map.of("lan", new FrameCalls(), "wan", new FrameCalls());
 
     static Severity severity(AlgFindingType t) {
         return switch (t.effect()) {
@@ -105,7 +103,7 @@ final class AlgRewriteDetector implements Detector {
         String callId = SipFacts.callId(s.payload);
         if (callId == null) return;
         firstSip = Math.min(firstSip, s.nanos);
-        Map<Long, Ref> frames = frameCall.get(s.side.label());
+        FrameCalls frames = frameCall.get(s.side.label());
         Integer i = callIndex.get(callId);
         if (i == null && calls.size() >= MAX_CALLS || frames.size() >= MAX_FRAMES_PER_SIDE) {
             notRemembered++;
@@ -116,7 +114,7 @@ final class AlgRewriteDetector implements Detector {
             i = calls.size() - 1;
             callIndex.put(callId, i);
         }
-        frames.put(s.frame, new Ref(i, s.nanos));
+        frames.put(s.frame, i, s.nanos);
     }
 
     @Override
@@ -134,8 +132,8 @@ final class AlgRewriteDetector implements Detector {
             Map<Integer, List<FrameRef>> byCall = new LinkedHashMap<>();
             for (FrameRef r : f.frames()) {
                 String side = sideOf(r);
-                Ref ref = side == null ? null : frameCall.get(side).get(r.frame());
-                byCall.computeIfAbsent(ref == null ? -1 : ref.call(), k -> new ArrayList<>()).add(r);
+                int call = side == null ? -1 : frameCall.get(side).call(r.frame());
+                byCall.computeIfAbsent(call, k -> new ArrayList<>()).add(r);
             }
             if (byCall.isEmpty()) byCall.put(-1, List.of());
             for (Map.Entry<Integer, List<FrameRef>> e : byCall.entrySet()) {
@@ -154,9 +152,9 @@ final class AlgRewriteDetector implements Detector {
             String side = sideOf(r);
             if (side == null) side = r.capture().label();
             b.frame(side, r.frame());
-            Ref ref = frameCall.get(side).get(r.frame());
-            if (ref != null) {
-                b.at(ref.nanos());
+            FrameCalls sideFrames = frameCall.get(side);
+            if (sideFrames.contains(r.frame())) {
+                b.at(sideFrames.nanos(r.frame()));
                 timed = true;
             }
             bySide.computeIfAbsent(side, k -> new TreeSet<>()).add(r.frame());
@@ -184,8 +182,8 @@ final class AlgRewriteDetector implements Detector {
      */
     private String sideOf(FrameRef r) {
         String own = r.capture().label(), other = own.equals("lan") ? "wan" : "lan";
-        if (frameCall.get(own).containsKey(r.frame())) return own;
-        return frameCall.get(other).containsKey(r.frame()) ? other : null;
+        if (frameCall.get(own).contains(r.frame())) return own;
+        return frameCall.get(other).contains(r.frame()) ? other : null;
     }
 
     /**

@@ -15,6 +15,19 @@ final class CallTable {
     private final List<CallRecord> records = new ArrayList<>();
     private long notListed;
     private final MediaStops stops = new MediaStops();
+    /** End reasons and codecs (a few values); From and To apart, so that thousands of phones do not fill it. */
+    private final Names names = new Names(), parties = new Names();
+    /** [side][to the phone 0, to the remote 1]: the leg of a call without media in that direction. */
+    private static final CallRecord.Leg[][] NO_MEDIA = new CallRecord.Leg[2][2];
+
+    static {
+        for (Side side : Side.values()) {
+            for (int to = 0; to < 2; to++) {
+                NO_MEDIA[side.ordinal()][to] = new CallRecord.Leg(side, to == 0, true, 0, -1, -1, -1, -1, -1, -1, null,
+                        -1, List.of());
+            }
+        }
+    }
 
     /** Adds the row of call {@code c}, judged at {@code end}; looks for a direction that stopped mid-call. */
     void add(MediaDetector.Call c, long end, long[] sideEnd, java.util.function.Function<Long, Finding.Builder> base) {
@@ -27,6 +40,10 @@ final class CallTable {
         for (Side side : Side.values()) {
             for (int to = 0; to < 2; to++) {
                 MediaDetector.Stream st = c.streams[side.ordinal()][to];
+                if (st.packets == 0 && st.sourceCount == 0) {
+                    legs.add(NO_MEDIA[side.ordinal()][to]); // one shared row for every call without that media
+                    continue;
+                }
                 List<String> sources = new ArrayList<>(st.sourceCount);
                 for (int i = 0; i < st.sourceCount; i++) {
                     sources.add(dev.natrecon.decode.Addresses.endpoint(st.sourceHi[i], st.sourceLo[i], st.sourcePort[i]));
@@ -35,7 +52,11 @@ final class CallTable {
                         st.packets == 0 ? -1 : st.last, -1, -1, -1, -1, null, -1, sources));
             }
         }
-        records.add(c.facts.record(c.callId, c.phoneIsCaller, c.inviteNanos, c.answer, c.end, c.evicted, legs));
+        CallRecord r = c.facts.record(c.callId, c.phoneIsCaller, c.inviteNanos, c.answer, c.end, c.evicted, legs);
+        // the texts many calls share (end reasons, codecs, a trunk's From and To) kept once
+        records.add(new CallRecord(r.callId(), parties.intern(r.from()), parties.intern(r.to()), r.phoneIsCaller(),
+                r.startNanos(), r.answerNanos(), r.endNanos(), names.intern(r.endReason()), names.intern(r.codecs()),
+                names.intern(r.codec()), r.legs(), r.ptimeMs()));
     }
 
     /**

@@ -76,6 +76,8 @@ final class KeepaliveDetector implements Detector {
     static final int MAX_ROWS = 200_000;
 
     private final List<Draft> drafts = new ArrayList<>();
+    /** The mechanism column's few distinct values, one instance each for every row. */
+    private final Names names = new Names();
     private long rowsNotKept;
     private List<KeepaliveRow> rows = List.of();
 
@@ -148,8 +150,13 @@ final class KeepaliveDetector implements Detector {
 
     /** Mechanism statistics: count and intervals between consecutive sends. */
     private static final class Mechanism {
+        final String name;
         long count, intervals;
         long last = Long.MIN_VALUE, minInterval = Long.MAX_VALUE, maxInterval;
+
+        Mechanism(String name) {
+            this.name = name;
+        }
     }
 
     private static final class Track {
@@ -161,23 +168,63 @@ final class KeepaliveDetector implements Detector {
         long timeout = -1;
         long entryId;
         EntryView view;
-        final Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
+        /** In the order first seen; a flow uses one to a few (a list, not a map: one per flow of 100,000). */
+        final List<Mechanism> mechanisms = new ArrayList<>(2);
+
+        /** The mechanisms by name once there are more than {@link #FEW} (many methods or codes: no linear walk). */
+        private Map<String, Mechanism> byName;
+        private static final int FEW = 8;
+
+        Mechanism mechanism(String name) {
+            Mechanism m = find(name);
+            if (m != null) return m;
+            m = new Mechanism(name);
+            mechanisms.add(m);
+            if (byName != null) {
+                byName.put(name, m);
+            } else if (mechanisms.size() > FEW) {
+                byName = new HashMap<>();
+                for (Mechanism x : mechanisms) byName.put(x.name, x);
+            }
+            return m;
+        }
+
+        private Mechanism find(String name) {
+            if (byName != null) return byName.get(name);
+            for (Mechanism m : mechanisms) if (m.name.equals(name)) return m;
+            return null;
+        }
+
+        boolean uses(String name) {
+            return find(name) != null;
+        }
         long lastCseq = -1;
         String lastCseqMethod;
         long requestedExpires = -1, grantedExpires = -1;
         long registers, minRegisterInterval = Long.MAX_VALUE, maxRegisterInterval, lastRegister = Long.MIN_VALUE;
         String pendingNote;
-        final List<String> portChanges = new ArrayList<>();
+        /** Made on the first change: most flows never change their external endpoint. */
+        List<String> portChanges = List.of();
         long unanswered, modelExpiries;
         long firstModelExpiry;
-        final Finding.Builder evidence;
+        /** The finding's frames gathered as the flow goes; made on first use (most flows never get a finding). */
+        private Finding.Builder evidence;
 
         /** The LAN flow's two ends as text, made once for every row of the track. */
         private String source, destination;
 
         Track(Flow lan) {
             this.lan = lan;
-            evidence = Finding.of(RULE);
+        }
+
+        Finding.Builder evidence() {
+            if (evidence == null) evidence = Finding.of(RULE);
+            return evidence;
+        }
+
+        void portChange(String change) {
+            if (portChanges.isEmpty()) portChanges = new ArrayList<>(2);
+            portChanges.add(change);
         }
 
         String source() {
@@ -229,6 +276,7 @@ final class KeepaliveDetector implements Detector {
                     byWan.put(wan, t);
                 }
             }
+            if (external.equals(t.external)) external = t.external; // one String per flow, not per row
             byte[] payload = s.payload != null ? s.payload : s.cpPayload;
             Draft d = add(t, s.nanos, out, payload, external, s.frame, s.counterpartFrame);
             if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)) {
@@ -240,8 +288,8 @@ final class KeepaliveDetector implements Detector {
             if (out && !external.isEmpty() && !t.external.isEmpty() && !external.equals(t.external)
                     && !external.equals(Addresses.endpoint(s.srcHi, s.srcLo, s.srcPort))) {
                 String change = "external endpoint changed " + t.external + " -> " + external;
-                t.portChanges.add(change + " at lan frame " + s.frame);
-                t.evidence.frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
+                t.portChange(change + " at lan frame " + s.frame);
+                t.evidence().frame("lan", s.frame).frame("wan", s.counterpartFrame).at(s.nanos);
                 // another port of the same address: the kernel never re-NATs a confirmed entry, so the old one was
                 // gone (a new address is an uplink change, not an expiry)
                 d.gone = host(external).equals(host(t.external));
@@ -261,11 +309,12 @@ final class KeepaliveDetector implements Detector {
             // from the far end, never delivered to the LAN: the binding it was meant for may be gone
             Track t = byWan.get(Flow.of(s).reversed());
             if (t == null) return;
-            Draft d = add(t, s.nanos, false, s.payload, Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort), 0, s.frame);
+            String external = Addresses.endpoint(s.dstHi, s.dstLo, s.dstPort);
+            Draft d = add(t, s.nanos, false, s.payload, external.equals(t.external) ? t.external : external, 0, s.frame);
             d.note = Text.join(d.note, "no LAN counterpart");
             d.gone = true;
             t.unanswered++;
-            t.evidence.frame("wan", s.frame).at(s.nanos);
+            t.evidence().frame("wan", s.frame).at(s.nanos);
         }
     }
 
@@ -280,11 +329,11 @@ final class KeepaliveDetector implements Detector {
         d.timeout = t.last == Long.MIN_VALUE ? -1 : t.timeout;
         d.lanFrame = lanFrame;
         d.wanFrame = wanFrame;
-        d.mechanism = classify(t, payload, out, nanos);
+        d.mechanism = names.intern(classify(t, payload, out, nanos));
         d.note = t.pendingNote == null ? "" : t.pendingNote;
         t.pendingNote = null;
         if (out) {
-            Mechanism m = t.mechanisms.computeIfAbsent(d.mechanism, k -> new Mechanism());
+            Mechanism m = t.mechanism(d.mechanism);
             m.count++;
             if (m.last != Long.MIN_VALUE) {
                 long i = nanos - m.last;
@@ -467,7 +516,9 @@ final class KeepaliveDetector implements Detector {
         Map<Track, List<Draft>> exceededByTrack = new LinkedHashMap<>();
         Map<Track, Long> longest = new HashMap<>();
         Map<Track, TimeoutBound> bounds = new LinkedHashMap<>();
-        for (Draft d : drafts) {
+        for (int i = 0; i < drafts.size(); i++) {
+            Draft d = drafts.get(i);
+            drafts.set(i, null); // let each draft go once its row is made (the findings keep the few they need)
             Track t = d.track;
             if ((d.gone && !acrossUplinkChange(d)) || d.survived) {
                 bounds.computeIfAbsent(t, k -> new TimeoutBound()).add(d);
@@ -487,7 +538,7 @@ final class KeepaliveDetector implements Detector {
                     d.out ? "out" : "in", d.mechanism, d.gapStart, d.nanos, gap / 1e9, timeout, d.kind.label,
                     d.exceeded, d.lanFrame, d.wanFrame, d.note));
         }
-        rows = List.copyOf(out);
+        rows = java.util.Collections.unmodifiableList(out); // not copied: 200,000 rows once, not twice
         drafts.clear();
         for (Map.Entry<Track, TimeoutBound> e : bounds.entrySet()) {
             if (e.getValue().shortestGone != null && !exceededByTrack.containsKey(e.getKey())) {
@@ -503,7 +554,7 @@ final class KeepaliveDetector implements Detector {
             for (Draft d : gaps) if (d.nanos - d.gapStart > worst.nanos - worst.gapStart) worst = d;
             long distinct = gaps.stream().mapToLong(d -> d.gapStart).distinct().count();
             boolean consequence = !t.portChanges.isEmpty() || t.unanswered > 0;
-            Finding.Builder b = t.evidence.severity(consequence ? Severity.ERROR : Severity.WARNING)
+            Finding.Builder b = t.evidence().severity(consequence ? Severity.ERROR : Severity.WARNING)
                     .subject("udp " + t.lan.source() + " <-> " + t.lan.destination());
             for (Draft d : gaps) {
                 b.at(d.gapStart).at(d.nanos).frame("lan", d.lanFrame).frame("wan", d.wanFrame);
@@ -595,7 +646,7 @@ final class KeepaliveDetector implements Detector {
     /** A finding about the gap after which the binding was gone: subject, times, the frames around it, filters. */
     private static Finding.Builder goneAt(Track t, TimeoutBound bound, Severity severity) {
         Draft d = bound.shortestGone;
-        Finding.Builder b = t.evidence.severity(severity).subject("udp " + t.lan.source() + " <-> " + t.lan.destination())
+        Finding.Builder b = t.evidence().severity(severity).subject("udp " + t.lan.source() + " <-> " + t.lan.destination())
                 .at(d.gapStart).at(d.nanos).frame("lan", d.prevLanFrame).frame("wan", d.prevWanFrame)
                 .frame("lan", d.lanFrame).frame("wan", d.wanFrame).filterWithEvidence("lan", t.lan.displayFilterBothWays());
         return t.wan == null ? b : b.filterWithEvidence("wan", t.wan.displayFilterBothWays());
@@ -670,9 +721,8 @@ final class KeepaliveDetector implements Detector {
 
     private static String mechanisms(Track t) {
         StringJoiner j = new StringJoiner(", ");
-        for (Map.Entry<String, Mechanism> e : t.mechanisms.entrySet()) {
-            Mechanism m = e.getValue();
-            j.add(e.getKey() + " x" + m.count + (m.intervals == 0 ? "" : " every " + range(m.minInterval, m.maxInterval) + " s"));
+        for (Mechanism m : t.mechanisms) {
+            j.add(m.name + " x" + m.count + (m.intervals == 0 ? "" : " every " + range(m.minInterval, m.maxInterval) + " s"));
         }
         return j.length() == 0 ? "none outbound" : j.toString();
     }
@@ -689,8 +739,8 @@ final class KeepaliveDetector implements Detector {
             sb.append(" (the REGISTER interval exceeds the granted expiry: the registration lapses between refreshes)");
         }
         long stream = TimeoutKind.STREAM.seconds(timeouts);
-        if (t.registers > 1 && t.maxRegisterInterval > stream * 1_000_000_000L && !t.mechanisms.containsKey("crlf")
-                && !t.mechanisms.containsKey("OPTIONS") && !t.mechanisms.containsKey("stun")) {
+        if (t.registers > 1 && t.maxRegisterInterval > stream * 1_000_000_000L && !t.uses("crlf")
+                && !t.uses("OPTIONS") && !t.uses("stun")) {
             sb.append(" (REGISTER alone refreshes less often than nf_conntrack_udp_timeout_stream)");
         }
         return sb.append('.').toString();

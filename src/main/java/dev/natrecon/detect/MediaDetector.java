@@ -5,7 +5,6 @@ import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
 import dev.natrecon.decode.Protocols;
-import dev.natrecon.media.SideEndpoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -97,7 +96,8 @@ final class MediaDetector implements Detector {
     private long callsEvicted;
     private final Map<String, Long> notKept = new java.util.TreeMap<>();
     private final Map<String, Integer> keptPerRule = new HashMap<>();
-    private final Map<SideEndpoint, Target> endpoints = new HashMap<>();
+    /** Where each SDP endpoint's media goes, by side, address and port: one primitive-keyed lookup per RTP packet. */
+    private final EndpointIndex<Target> endpoints = new EndpointIndex<>();
     private final int[] portRefs = new int[65536];
     private final List<Finding> judged = new ArrayList<>();
     /** calls.csv's rows and the media stops found as calls are judged. */
@@ -105,19 +105,39 @@ final class MediaDetector implements Detector {
     /** Last time of each side's capture (LAN, WAN), known at {@link #finish}; until then the calls' own ends. */
     private final long[] sideEnd = {Long.MAX_VALUE, Long.MAX_VALUE};
 
-    /** The lookup key reused for every RTP packet: only passed to {@code endpoints.get}, never stored. */
-    private final SideEndpoint probe = new SideEndpoint(0, 0, 0, 0);
 
     /**
      * Where an endpoint's media goes: party {@code to} of {@code call}, with that party's streams and its sender's SDP
      * in force per side ([side]) taken out of the call once, so the per-packet path reads them without walking the
      * call's arrays.
      */
-    private record Target(Call call, int to, Stream[] streams, SdpInForce[] senderSdp) {
+    private static final class Target {
+        final Call call;
+        final int to;
+        /** The streams to party {@code to} and its sender's SDP in force, on the LAN (0) and the WAN (1). */
+        final Stream lanStream, wanStream;
+        final SdpInForce lanSenderSdp, wanSenderSdp;
+
         Target(Call call, int to) {
-            this(call, to, new Stream[] {call.streams[0][to], call.streams[1][to]},
-                    new SdpInForce[] {call.inForce[0][1 - to], call.inForce[1][1 - to]});
+            this.call = call;
+            this.to = to;
+            lanStream = call.streams[0][to];
+            wanStream = call.streams[1][to];
+            lanSenderSdp = call.inForce[0][1 - to];
+            wanSenderSdp = call.inForce[1][1 - to];
         }
+
+        Stream stream(int side) {
+            return side == 0 ? lanStream : wanStream;
+        }
+
+        SdpInForce senderSdp(int side) {
+            return side == 0 ? lanSenderSdp : wanSenderSdp;
+        }
+    }
+
+    /** An endpoint registered for a call (made when an SDP or a latching source names it, never per packet). */
+    private record Key(int side, long hi, long lo, int port) {
     }
 
     /** RTP to one party as one side shows it. */
@@ -185,7 +205,7 @@ final class MediaDetector implements Detector {
         /** [side][to party]. */
         final Stream[][] streams = {{new Stream(), new Stream()}, {new Stream(), new Stream()}};
         final List<PrivateSdp> privateOnWan = new ArrayList<>();
-        final List<SideEndpoint> keys = new ArrayList<>();
+        final List<Key> keys = new ArrayList<>(4);
         /** One side's capture: the INVITE's sender and whether it is the phone (else the callee is). */
         SipFacts.Host caller;
         boolean phoneIsCaller;
@@ -224,12 +244,12 @@ final class MediaDetector implements Detector {
         }
         if (s.protocol != Protocols.UDP || !s.hasPorts || s.rtcp || endpoints.isEmpty()) return;
         int side = s.side.ordinal();
-        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(probe.set(side, s.dstHi, s.dstLo, s.dstPort));
+        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(side, s.dstHi, s.dstLo, s.dstPort);
         if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
-            t = endpoints.get(probe.set(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort));
+            t = endpoints.get(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort);
         }
         if (t == null) return;
-        Stream st = t.streams[side];
+        Stream st = t.stream(side);
         st.count(s);
         checkSource(t, side, st, s);
         // the phone's media source after the router: where a latching remote sends
@@ -239,13 +259,13 @@ final class MediaDetector implements Detector {
             st.latchHi = s.cpSrcHi;
             st.latchLo = s.cpSrcLo;
             st.latchPort = s.cpSrcPort;
-            register(t.call, new SideEndpoint(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
+            register(t.call, new Key(Side.WAN.ordinal(), s.cpSrcHi, s.cpSrcLo, s.cpSrcPort), PHONE, false);
         }
     }
 
     /** Records the packet's source when it does not fit the sender's SDP in force on its side (allocation-free if it fits). */
     private static void checkSource(Target t, int side, Stream st, Seen s) {
-        SdpInForce sdp = t.senderSdp[side];
+        SdpInForce sdp = t.senderSdp(side);
         if (sdp.fits(s.srcHi, s.srcLo, s.srcPort, s.nanos)) return;
         int own = 1 - t.to == PHONE ? 0 : 1;
         // on the far side only a public advertised address says what the router's rewrite promised
@@ -258,11 +278,11 @@ final class MediaDetector implements Detector {
      * has ended and is in its grace period (a port reused by a newer call); a key of a call still running stays with
      * it (two live calls that advertise one endpoint cannot be told apart by destination: the first keeps it).
      */
-    private void register(Call c, SideEndpoint k, int party, boolean replace) {
+    private void register(Call c, Key k, int party, boolean replace) {
         if (k.port() <= 0 || k.port() > 65535) return;
-        Target old = endpoints.get(k);
+        Target old = endpoints.get(k.side(), k.hi(), k.lo(), k.port());
         if (old != null && (!replace || old.call == c || old.call.end < 0)) return;
-        endpoints.put(k, new Target(c, party));
+        endpoints.put(k.side(), k.hi(), k.lo(), k.port(), new Target(c, party));
         if (old == null) portRefs[k.port()]++;
         c.keys.add(k);
     }
@@ -336,7 +356,7 @@ final class MediaDetector implements Detector {
         c.inForce[side][sender].advertise(h, audio.direction(), s.nanos);
         c.sdp[side][sender] = h;
         c.sdpFrame[side][sender] = s.frame;
-        register(c, new SideEndpoint(side, h.hi(), h.lo(), h.port()), sender, true);
+        register(c, new Key(side, h.hi(), h.lo(), h.port()), sender, true);
     }
 
     /**
@@ -363,10 +383,10 @@ final class MediaDetector implements Detector {
     }
 
     private void judge(Call c, long end) {
-        for (SideEndpoint k : c.keys) {
-            Target t = endpoints.get(k);
+        for (Key k : c.keys) {
+            Target t = endpoints.get(k.side(), k.hi(), k.lo(), k.port());
             if (t != null && t.call == c) {
-                endpoints.remove(k);
+                endpoints.remove(k.side(), k.hi(), k.lo(), k.port());
                 portRefs[k.port()]--;
             }
         }

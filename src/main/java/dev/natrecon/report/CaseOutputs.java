@@ -49,7 +49,7 @@ public final class CaseOutputs implements AnalysisSink {
     private final AtomicFile packetsFile, eventsFile, tableFile, expectFile;
     private final PacketCsv packets;
     private final Csv.Printer events, table, expect;
-    private final SipRows sipRows = new SipRows();
+    private final SipRows sipRows;
 
     /** Outputs into {@code dir} with every frame in packets.csv ({@link PacketRows#ALL}). */
     public CaseOutputs(Path dir) throws IOException {
@@ -59,6 +59,7 @@ public final class CaseOutputs implements AnalysisSink {
     /** Outputs into {@code dir}; {@code rows}: which frames packets.csv lists. */
     public CaseOutputs(Path dir, PacketRows rows) throws IOException {
         this.dir = dir;
+        this.sipRows = new SipRows(dir);
         this.packetsFile = new AtomicFile(dir.resolve("packets.csv"));
         this.packets = new PacketCsv(packetsFile.stream(), rows);
         this.eventsFile = new AtomicFile(dir.resolve("events.csv"));
@@ -151,7 +152,7 @@ public final class CaseOutputs implements AnalysisSink {
     }
 
     @Override
-    public void sipMessage(MessageVerdict verdict) {
+    public void sipMessage(MessageVerdict verdict) throws IOException {
         sipRows.add(verdict);
     }
 
@@ -166,5 +167,6 @@ public final class CaseOutputs implements AnalysisSink {
         eventsFile.close();
         tableFile.close();
         expectFile.close();
+        sipRows.close();
     }
 }
