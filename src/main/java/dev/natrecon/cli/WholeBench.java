@@ -44,6 +44,7 @@ final class WholeBench {
         Path scratch = base.resolve("scratch");
         Files.createDirectories(scratch);
         out.printf(Locale.ROOT, "%nWhole process (each a child process on the same files, in this run):%n");
+        WholeProcess.prepareLauncher();
         ChildRun.Measured a = analyze(gen.lan(), gen.wan(), scratch, "whole", List.of());
         line("natrecon analyze, default outputs", gen.totalFrames(), a);
         threads(a);

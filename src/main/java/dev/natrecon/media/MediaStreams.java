@@ -6,7 +6,6 @@ import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.Protocols;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,10 +62,6 @@ public final class MediaStreams {
             return this;
         }
 
-        Key copy() {
-            return new Key().set(side, ssrc, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
-        }
-
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && k.ssrc == ssrc && k.srcLo == srcLo && k.dstLo == dstLo && k.srcPort == srcPort
@@ -81,10 +76,9 @@ public final class MediaStreams {
         }
     }
 
-    private final Map<Key, RtpStream> streams = new LinkedHashMap<>();
+    private final StreamIndex streams = new StreamIndex();
     /** The latest stream of each SSRC on each side ([side] map): what an RTCP report block is about. */
     private final List<Map<Long, RtpStream>> bySsrc = List.of(new HashMap<>(), new HashMap<>());
-    private final Key probe = new Key();
     private final SdpAdverts sdp;
     private final RtcpReader rtcp = new RtcpReader(this);
     private RtpStream last;
@@ -136,7 +130,7 @@ public final class MediaStreams {
         RtpStream st = last;
         if (st == null || st.ssrc != ssrc || st.side != side || st.srcPort != p.srcPort || st.dstPort != p.dstPort
                 || st.srcLo != p.srcLo || st.dstLo != p.dstLo || st.srcHi != p.srcHi || st.dstHi != p.dstHi) {
-            st = streams.get(probe.set(side, ssrc, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort));
+            st = streams.get(side, ssrc, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort);
             if (st == null) {
                 st = open(side, ssrc, p, b1 & 0x7f);
                 if (st == null) return;
@@ -165,7 +159,7 @@ public final class MediaStreams {
             st.callId = ad.callId();
             st.tiedBy = to != null ? "sdp-destination" : "sdp-source";
         }
-        streams.put(probe.copy(), st);
+        streams.add(st);
         bySsrc.get(side).put(ssrc, st);
         return st;
     }
@@ -217,7 +211,7 @@ public final class MediaStreams {
         List<RtpStream> all = new ArrayList<>();
         List<Integer> inputOf = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            for (RtpStream st : inputs.get(i).streams.values()) {
+            for (RtpStream st : inputs.get(i).streams.inOrder()) {
                 all.add(st);
                 inputOf.add(i);
             }

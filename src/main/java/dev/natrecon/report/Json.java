@@ -40,7 +40,7 @@ public final class Json {
             string(sb, s);
         } else if (v instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) sb.append("null");
-            else sb.append(String.format(Locale.ROOT, "%.9g", d).replaceFirst("\\.?0+(e|$)", "$1"));
+            else sb.append(number(d));
         } else if (v instanceof Float f) {
             write(sb, (double) f, indent);
         } else if (v instanceof Number || v instanceof Boolean) {
@@ -80,6 +80,23 @@ public final class Json {
         } else {
             string(sb, v.toString());
         }
+    }
+
+    /**
+     * A finite double as nine significant digits ({@code %.9g}) without the trailing zeros of its fraction: what
+     * {@code replaceFirst("\\.?0+(e|$)", "$1")} gave, done by hand (that call compiled its pattern on every number
+     * of a summary that holds thousands), including that rule's reach into a whole number's own zeros.
+     */
+    static String number(double d) {
+        String g = String.format(Locale.ROOT, "%.9g", d);
+        int n = g.length();
+        for (int i = 0; i < n; i++) {
+            int j = g.charAt(i) == '.' ? i + 1 : i;
+            int k = j;
+            while (k < n && g.charAt(k) == '0') k++;
+            if (k > j && (k == n || g.charAt(k) == 'e')) return g.substring(0, i) + g.substring(k);
+        }
+        return g;
     }
 
     private static void pad(Appendable sb, int indent) throws IOException {
