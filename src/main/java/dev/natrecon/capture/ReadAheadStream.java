@@ -111,7 +111,7 @@ final class ReadAheadStream extends BlockReadStream {
                 current = null;
                 if (failure == null && !ended) empty.add(done);
             }
-            if (failure != null) throw rethrow(failure);
+            if (failure != null) throw ReaderThreads.rethrow(failure);
             if (ended) return -1;
             try {
                 current = filled.take();
@@ -132,12 +132,6 @@ final class ReadAheadStream extends BlockReadStream {
         return ended;
     }
 
-    private static IOException rethrow(Throwable t) {
-        if (t instanceof IOException io) return io;
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error e) throw e;
-        return new IOException(t);
-    }
 
     @Override
     public void close() throws IOException {

@@ -1,6 +1,9 @@
 package dev.natrecon.capture;
 
-/** The end of a thread that reads (or decodes) a capture ahead of the analysis. */
+/**
+ * The end of a thread that reads (or decodes, or matches) a capture ahead of the analysis, and how its failure reaches
+ * the consumer.
+ */
 public final class ReaderThreads {
     private ReaderThreads() {
     }
@@ -28,5 +31,16 @@ public final class ReaderThreads {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * A failure caught on a reading thread, for its consumer to throw: an {@link java.io.IOException} as itself (to
+     * throw), a {@link RuntimeException} or {@link Error} thrown here as itself, anything else wrapped.
+     */
+    public static java.io.IOException rethrow(Throwable t) {
+        if (t instanceof java.io.IOException io) return io;
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        return new java.io.IOException(t);
     }
 }

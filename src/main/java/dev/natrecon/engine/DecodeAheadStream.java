@@ -178,7 +178,7 @@ final class DecodeAheadStream implements DecodedStream {
         }
         while (batch == null || index == batch.count) {
             if (batch != null) {
-                if (batch.failure != null) throw rethrow(batch.failure);
+                if (batch.failure != null) throw dev.natrecon.capture.ReaderThreads.rethrow(batch.failure);
                 if (batch.end) return false;
                 empty.add(batch);
                 batch = null;
@@ -207,12 +207,6 @@ final class DecodeAheadStream implements DecodedStream {
         return off ? CaptureReader.open(file) : CaptureReader.openForThread(file);
     }
 
-    private static IOException rethrow(Throwable t) {
-        if (t instanceof IOException io) return io;
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error e) throw e;
-        return new IOException(t);
-    }
 
     @Override
     public DecodedFrame current() {

@@ -196,18 +196,12 @@ final class MatchStage implements AutoCloseable {
                 else out.resolved(records[i]);
                 out.afterEach();
             }
-            if (b.failure != null) throw rethrow(b.failure);
+            if (b.failure != null) throw ReaderThreads.rethrow(b.failure);
             if (b.end) return;
             empty.add(b);
         }
     }
 
-    private static IOException rethrow(Throwable t) {
-        if (t instanceof IOException io) return io;
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error e) throw e;
-        return new IOException(t);
-    }
 
     /** Stops the stage's thread, if it runs, and waits for it to end: no stage outlives its replay. */
     @Override
