@@ -20,6 +20,7 @@ import org.tukaani.xz.XZInputStream;
  * <p>Pitfall: the frame's bytes belong to the reader's window and are overwritten by the next {@link #next} call.
  */
 public abstract class CaptureReader implements AutoCloseable {
+    private long damagedAtFrame;
     /**
      * Largest captured length of one frame: libpcap's MAXIMUM_SNAPLEN (262144, pcap-int.h), the most tcpdump, dumpcap
      * and every libpcap-based tool writes, in pcap and in pcapng alike. A record claiming more is a lying header;
@@ -237,6 +238,20 @@ public abstract class CaptureReader implements AutoCloseable {
 
     public AnomalyCounts anomalies() {
         return anomalies;
+    }
+
+    /**
+     * The frame number at which reading stopped because the file is damaged there (a header no record boundary after
+     * which can be trusted), or 0 when the file was read to its end (a truncated last record is not damage: nothing
+     * after it was lost). What follows that point was not read at all.
+     */
+    public long damagedAtFrame() {
+        return damagedAtFrame;
+    }
+
+    /** Reading stops at frame {@code frame}: the file is damaged there and the rest of it cannot be read. */
+    protected void stopDamaged(long frame) {
+        if (damagedAtFrame == 0) damagedAtFrame = frame;
     }
 
     /** Packet records returned so far. */

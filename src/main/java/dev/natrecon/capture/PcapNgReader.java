@@ -76,6 +76,7 @@ final class PcapNgReader extends CaptureReader {
                     little = true;
                 } else {
                     anomalies.add(CaptureAnomaly.BAD_BLOCK_LENGTH, frames + 1);
+                    stopDamaged(frames + 1);
                     done = true;
                     return false;
                 }
@@ -85,6 +86,7 @@ final class PcapNgReader extends CaptureReader {
             long length = Endian.u32(in.buf, in.pos + 4, little);
             if (length < 12 || (length & 3) != 0) {
                 anomalies.add(CaptureAnomaly.BAD_BLOCK_LENGTH, frames + 1);
+                stopDamaged(frames + 1);
                 done = true;
                 return false;
             }
@@ -92,6 +94,7 @@ final class PcapNgReader extends CaptureReader {
                 if (type == SHB || type == IDB || type == EPB || type == PB || type == SPB) {
                     // A packet or interface this large is a lying header: nothing after it can be trusted.
                     anomalies.add(CaptureAnomaly.RECORD_TOO_LARGE, frames + 1);
+                    stopDamaged(frames + 1);
                     done = true;
                     return false;
                 }

@@ -50,6 +50,7 @@ final class PcapReader extends CaptureReader {
         if (incl > MAX_CAPTURED_LENGTH) {
             // A lying header: past libpcap's maximum no record boundary after it can be trusted.
             anomalies.add(CaptureAnomaly.RECORD_TOO_LARGE, frames + 1);
+            stopDamaged(frames + 1);
             done = true;
             return false;
         }

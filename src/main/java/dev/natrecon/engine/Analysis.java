@@ -171,6 +171,7 @@ public final class Analysis {
             stats.interfaces = List.copyOf(reader.interfaces());
             stats.anomalies.addAll(reader.anomalies());
             stats.decompressionNotice = reader.limitNotice();
+            stats.damagedAtFrame = reader.damagedAtFrame();
         }
     }
 

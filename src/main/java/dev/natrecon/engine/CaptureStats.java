@@ -22,6 +22,8 @@ public final class CaptureStats {
     public final AnomalyCounts anomalies = new AnomalyCounts();
     /** The reader's notice when the decompression bound cut the file, else null. */
     public String decompressionNotice;
+    /** The frame at which the reader stopped because the file is damaged there, or 0 when it was read to its end. */
+    public long damagedAtFrame;
     public long firstNanos = Long.MAX_VALUE;
     public long lastNanos = Long.MIN_VALUE;
     /** Packets per layer bit of {@link Packet#layers}. */

@@ -138,6 +138,7 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
                              long[] matched, long matchedPairs, RoleGuess guess, List<String> notes,
                              List<Finding> findings) {
         List<Reason> reasons = new ArrayList<>();
+        damaged(captures, reasons);
         overlap(captures, roles, clock, reasons);
         // captures of different moments match nothing: that reason says it all
         // one side's capture (one role, lan or wan) matches nothing by design: it is judged on what it shows alone
@@ -151,6 +152,32 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
         Kind kind = !reasons.isEmpty() ? Kind.INCONCLUSIVE
                 : worst != null && worst.compareTo(Severity.WARNING) >= 0 ? Kind.FINDINGS : Kind.CLEAN;
         return new RunVerdict(kind, worst, reasons, notes);
+    }
+
+    /**
+     * A capture whose reading stopped where the file is damaged (a record or block header no boundary after which can
+     * be trusted): what follows was never read, so nothing can be said of it, and a verdict over the part that was
+     * read must not pass for one over the whole file.
+     */
+    private static void damaged(List<CaptureStats> captures, List<Reason> reasons) {
+        for (CaptureStats c : captures) {
+            if (c.damagedAtFrame == 0) continue;
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("file", c.path);
+            f.put("damaged_at_frame", c.damagedAtFrame);
+            f.put("frames_read", c.frames);
+            reasons.add(new Reason("capture_damaged", String.format(Locale.ROOT,
+                    "%s is damaged at frame %d (%s), so the rest of the file "
+                            + "was not read; the %d frames before it are analysed, but what happened after them is "
+                            + "unknown", c.path, c.damagedAtFrame, damageKind(c), c.frames), f));
+        }
+    }
+
+    private static String damageKind(CaptureStats c) {
+        boolean compressed = c.compression != null && c.compression != dev.natrecon.capture.Compression.NONE;
+        String what = c.anomalies.count(dev.natrecon.capture.CaptureAnomaly.BAD_BLOCK_LENGTH.id()) > 0
+                ? "a block length no pcapng block can have" : "a record header claims more bytes than any capture holds";
+        return compressed ? what + "; a compressed file damaged in transfer reads like this" : what;
     }
 
     /** Two captures whose spans (the WAN's on the LAN clock) share no instant saw different traffic. */

@@ -83,7 +83,26 @@ class CaptureReaderTest {
             try (CaptureReader r = open(Arrays.copyOf(whole, cut))) {
                 assertEquals(1, readAll(r).size());
                 assertEquals(1, r.anomalies().count("capture.truncated_record"), "cut at " + cut);
+                assertEquals(0, r.damagedAtFrame(), "a cut last record is no damage: nothing after it was lost");
             }
+        }
+    }
+
+    /** A record header claiming more than any capture holds stops the reader there, and says at which frame. */
+    @Test
+    void aLyingRecordHeaderStopsReadingAndNamesTheFrame() throws IOException {
+        byte[] whole = pcap(false, 1_000_000_000L, 2_000_000_000L);
+        byte[] lying = whole.clone();
+        // the second record's captured length (its header starts after the file header and the first record)
+        int second = 24 + 16 + FRAME.length;
+        ByteBuffer.wrap(lying, second + 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE);
+        try (CaptureReader r = open(whole)) {
+            assertEquals(2, readAll(r).size());
+            assertEquals(0, r.damagedAtFrame());
+        }
+        try (CaptureReader r = open(lying)) {
+            assertEquals(1, readAll(r).size());
+            assertEquals(2, r.damagedAtFrame());
         }
     }
 

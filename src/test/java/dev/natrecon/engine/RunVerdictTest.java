@@ -50,6 +50,47 @@ class RunVerdictTest {
 
     static final ClockEstimate NONE = ClockEstimate.none("test");
 
+    /**
+     * A capture whose reader stopped where the file is damaged (the rest never read) makes the run inconclusive,
+     * naming the file and frame, whatever the part read showed; the same run without the damage is clean.
+     */
+    @Test
+    void aCaptureDamagedBeforeItsEndIsNotJudgedClean() {
+        long[][] outcomes = new long[Side.values().length][Outcome.values().length];
+        outcomes[Side.LAN.ordinal()][Outcome.TRANSLATED.ordinal()] = 50;
+        outcomes[Side.WAN.ordinal()][Outcome.TRANSLATED.ordinal()] = 50;
+        CaptureStats lan = capture("lan.pcap", 0, 10_000_000_000L, 5);
+        CaptureStats wan = capture("wan.pcap.gz", 0, 10_000_000_000L, 5);
+        wan.compression = dev.natrecon.capture.Compression.GZIP;
+        RunVerdict whole = RunVerdict.decide(List.of(lan, wan), List.of("lan", "wan"), NONE, outcomes,
+                new long[] {50, 50}, 50, null, List.of(), List.of());
+        assertEquals(RunVerdict.Kind.CLEAN, whole.kind());
+        wan.damagedAtFrame = 101;
+        RunVerdict cut = RunVerdict.decide(List.of(lan, wan), List.of("lan", "wan"), NONE, outcomes,
+                new long[] {50, 50}, 50, null, List.of(), List.of());
+        assertEquals(RunVerdict.Kind.INCONCLUSIVE, cut.kind());
+        assertEquals("capture_damaged", cut.reasons().get(0).id());
+        assertTrue(cut.reasonText().startsWith("wan.pcap.gz is damaged at frame 101"), cut.reasonText());
+        assertTrue(cut.reasonText().contains("compressed file damaged in transfer"), cut.reasonText());
+    }
+
+    /** Every reason id the verdict can give is one summary.schema.json allows (nothing_judged once was not). */
+    @Test
+    void everyReasonIdIsInTheSummarySchema() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/natrecon/engine/RunVerdict.java"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("new Reason\\(\"([a-z_]+)\"").matcher(source);
+        String schema = Files.readString(Path.of("src/main/resources/summary.schema.json"));
+        java.util.regex.Matcher e = java.util.regex.Pattern.compile("\"id\": \\{\"enum\": \\[([^\\]]*)\\]").matcher(schema);
+        assertTrue(e.find(), "the schema's reason ids");
+        String allowed = e.group(1);
+        int ids = 0;
+        while (m.find()) {
+            ids++;
+            assertTrue(allowed.contains("\"" + m.group(1) + "\""), m.group(1) + " missing from the schema: " + allowed);
+        }
+        assertTrue(ids >= 6, "found the reasons: " + ids);
+    }
+
     @Test
     void matchedPacketsAtTheirThresholds() {
         RunVerdict few = decide(3, 3, 3, 3, RunVerdict.MIN_MATCHED_PAIRS - 1, NONE, 0, List.of());

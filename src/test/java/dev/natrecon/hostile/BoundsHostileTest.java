@@ -120,6 +120,9 @@ class BoundsHostileTest {
         assertTrue(oneLine(r.out()).contains("notice: " + lan + ": capture.record_too_large (1x, first in frame 2)"), r.out());
         assertTrue(summary(out).contains("\"id\": \"capture.record_too_large\""));
         assertTrue(Files.readString(out.resolve("packets.csv")).contains("192.168.1.10"), "the good frame was analysed");
+        // the rest of the file was never read: no verdict over the whole file
+        assertTrue(oneLine(r.out()).contains(lan + " is damaged at frame 2"), r.out());
+        assertTrue(summary(out).contains("\"capture_damaged\""), "the reason in summary.json");
     }
 
     @Test
