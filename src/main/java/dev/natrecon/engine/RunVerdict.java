@@ -69,8 +69,9 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
     /**
      * One reason a run is inconclusive.
      *
-     * @param id      stable name (summary.json, tests): {@code no_overlap}, {@code too_few_matched},
-     *                {@code roles_guessed}, {@code no_sip_or_rtp}, {@code nothing_judged} (one capture)
+     * @param id      stable name (summary.json, tests): {@code capture_damaged}, {@code no_overlap},
+     *                {@code too_few_matched}, {@code roles_guessed}, {@code no_sip_or_rtp}, {@code nothing_judged}
+     *                (one capture)
      * @param text    the reason in plain words, with its figures
      * @param figures the same figures by name, for summary.json
      */
@@ -138,7 +139,6 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
                              long[] matched, long matchedPairs, RoleGuess guess, List<String> notes,
                              List<Finding> findings) {
         List<Reason> reasons = new ArrayList<>();
-        damaged(captures, reasons);
         overlap(captures, roles, clock, reasons);
         // captures of different moments match nothing: that reason says it all
         // one side's capture (one role, lan or wan) matches nothing by design: it is judged on what it shows alone
@@ -149,8 +149,17 @@ public record RunVerdict(Kind kind, Severity worst, List<Reason> reasons, List<S
         if (!oneSide || findings.isEmpty()) media(captures, reasons);
         if (oneSide && reasons.isEmpty() && findings.isEmpty()) nothingJudged(captures, reasons);
         Severity worst = Detection.worst(findings);
-        Kind kind = !reasons.isEmpty() ? Kind.INCONCLUSIVE
-                : worst != null && worst.compareTo(Severity.WARNING) >= 0 ? Kind.FINDINGS : Kind.CLEAN;
+        boolean found = worst != null && worst.compareTo(Severity.WARNING) >= 0;
+        // a damaged capture's unread rest stops a CLEAN verdict, not the findings the part read does show (a note)
+        List<Reason> damage = new ArrayList<>();
+        damaged(captures, damage);
+        if (found && reasons.isEmpty()) {
+            notes = new ArrayList<>(notes);
+            for (Reason d : damage) notes.add(d.text());
+        } else {
+            reasons.addAll(0, damage);
+        }
+        Kind kind = !reasons.isEmpty() ? Kind.INCONCLUSIVE : found ? Kind.FINDINGS : Kind.CLEAN;
         return new RunVerdict(kind, worst, reasons, notes);
     }
 

@@ -72,6 +72,13 @@ class RunVerdictTest {
         assertEquals("capture_damaged", cut.reasons().get(0).id());
         assertTrue(cut.reasonText().startsWith("wan.pcap.gz is damaged at frame 101"), cut.reasonText());
         assertTrue(cut.reasonText().contains("compressed file damaged in transfer"), cut.reasonText());
+        // what the part read does show stands: a warning stays the verdict, the damage a note beside it
+        Finding warning = Finding.of(Detectors.rule("nat.port_clash")).severity(Severity.WARNING).at(1).subject("x")
+                .message("m").build();
+        RunVerdict shown = RunVerdict.decide(List.of(lan, wan), List.of("lan", "wan"), NONE, outcomes,
+                new long[] {50, 50}, 50, null, List.of(), List.of(warning));
+        assertEquals(RunVerdict.Kind.FINDINGS, shown.kind());
+        assertTrue(shown.notes().get(0).startsWith("wan.pcap.gz is damaged at frame 101"), shown.notes().toString());
     }
 
     /** Every reason id the verdict can give is one summary.schema.json allows (nothing_judged once was not). */
