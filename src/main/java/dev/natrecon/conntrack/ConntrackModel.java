@@ -144,6 +144,17 @@ public final class ConntrackModel {
         return table.tupleOf(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
     }
 
+    /**
+     * {@link #packetTuple(int, long, long, long, long, int, int, int, int, int)} for the packet of flow {@code flow}
+     * ({@link dev.natrecon.decode.FlowId}: one number per tuple; {@code NONE} for none): the same answer, remembered
+     * per flow while the table's index does not change.
+     */
+    public ConntrackTuple packetTuple(long flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
+                                      int srcPort, int dstPort, int icmpType, int icmpCode, int icmpId) {
+        return table.tupleOf(flow, protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode,
+                icmpId);
+    }
+
     public long now() {
         return table.now();
     }

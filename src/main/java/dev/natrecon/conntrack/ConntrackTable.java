@@ -48,6 +48,8 @@ final class ConntrackTable implements NatTranslator.Table {
     private ConntrackEntry memoEntry;
     private int memoDirection;
     private long memoVersion = -1;
+    /** {@link #tupleOf}'s answers per flow number, at the index version they were read at. */
+    private final FlowTuples byFlow = new FlowTuples();
     /** Direction of the last {@link #find} that hit. */
     private int direction;
     private long now = Long.MIN_VALUE;
@@ -112,6 +114,35 @@ final class ConntrackTable implements NatTranslator.Table {
      */
     ConntrackTuple tupleOf(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
                            int icmpType, int icmpCode, int icmpId) {
+        return tupleOf(dev.natrecon.decode.FlowId.NONE, protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort,
+                icmpType, icmpCode, icmpId);
+    }
+
+    /**
+     * {@link #tupleOf(int, long, long, long, long, int, int, int, int, int)} for a packet whose fields are flow
+     * {@code flow}'s ({@link dev.natrecon.decode.FlowId}; {@code NONE}: no flow number): the answer kept for the flow
+     * when the index has not changed since ({@link FlowTuples}), else the index's (then kept).
+     */
+    ConntrackTuple tupleOf(long flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
+                           int dstPort, int icmpType, int icmpCode, int icmpId) {
+        if (flow == dev.natrecon.decode.FlowId.NONE) {
+            return lookUp(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
+        }
+        int slot = FlowTuples.slot(flow);
+        if (byFlow.hit(slot, flow, indexVersion)) {
+            memoTuple = byFlow.tuple(slot);
+            memoEntry = byFlow.entry(slot);
+            memoDirection = byFlow.direction(slot);
+            memoVersion = indexVersion;
+            return memoTuple;
+        }
+        ConntrackTuple t = lookUp(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
+        byFlow.put(slot, flow, indexVersion, t, memoEntry, memoEntry == null ? 0 : memoDirection);
+        return t;
+    }
+
+    private ConntrackTuple lookUp(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
+                                  int dstPort, int icmpType, int icmpCode, int icmpId) {
         boolean ports = (protocol == ConntrackTuple.TCP || protocol == ConntrackTuple.UDP) && (srcPort | dstPort) >>> 16 == 0;
         if (!ports) { // ICMP and other protocols (and ports out of range): made, then looked up as any tuple
             ConntrackTuple t = Arrival.tuple(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode,

@@ -1,13 +1,17 @@
 package dev.natrecon.correlate;
 
+import dev.natrecon.decode.FlowId;
+
 /**
- * The {@link BindingTable}'s answers for recently seen tuples, per side: a direct-mapped cache from a frame's own
- * fields (protocol, addresses, ports) to the tuple's hash, its binding (or none) and the direction it is filed under.
- * RTP streams interleave, so the table's one-tuple memory per side rarely holds the next frame's flow; here each live
- * flow keeps a slot, and a hit costs five comparisons instead of the tuple hash and the map's probe.
+ * The {@link BindingTable}'s answers for recently seen tuples, per side: a direct-mapped cache from a frame's flow
+ * number ({@link FlowId}, one comparison) or, for a frame without one, its own fields (protocol, addresses, ports) to
+ * the tuple's hash, its binding (or none) and the direction it is filed under. RTP streams interleave, so the table's
+ * one-tuple memory per side rarely holds the next frame's flow; here each live flow keeps a slot, and a hit costs one
+ * or five comparisons instead of the tuple hash and the map's probe.
  *
  * <p>Exact, never stale: an answer holds only while the table's tuple index has not changed since it was cached
  * ({@link #invalidate}, called on every change); after a change every slot is refilled from the index on its next use.
+ * A flow number names one tuple, so an answer kept under it is the answer for the frame's fields.
  */
 final class BindingCache {
     /**
@@ -15,9 +19,13 @@ final class BindingCache {
      * RTP/RTCP tuples a side), so that streams seldom share a slot.
      */
     static final int SLOTS = 2048;
-    /** Longs per slot: one 64-byte cache line holds a slot's tuple and answer (version, ports, addresses, hash, direction). */
+    /**
+     * Longs per slot: one 64-byte cache line holds a slot's key and answer (version and direction, flow number, ports,
+     * addresses, hash).
+     */
     private static final int STRIDE = 8;
-    private static final int VERSION = 0, PORTS = 1, SRC_HI = 2, SRC_LO = 3, DST_HI = 4, DST_LO = 5, HASH = 6, DIR = 7;
+    private static final int VERSION_DIR = 0, FLOW = 1, PORTS = 2, SRC_HI = 3, SRC_LO = 4, DST_HI = 5, DST_LO = 6,
+            HASH = 7;
 
     private final long[] slots = new long[2 * SLOTS * STRIDE];
     private final Binding[] binding = new Binding[2 * SLOTS];
@@ -35,6 +43,11 @@ final class BindingCache {
         return side * SLOTS + (int) (h >>> 53);
     }
 
+    /** The slot of a frame's flow number ({@link FlowId}, not {@code NONE}) on {@code side}. */
+    static int flowSlot(int side, long flow) {
+        return side * SLOTS + FlowId.index(flow, SLOTS - 1);
+    }
+
     /**
      * {@code protocol << 32 | srcPort << 16 | dstPort}, exact for a protocol of 0..255 and ports of 0..65535; -1 (not
      * cached, the table is asked) for any other values.
@@ -44,12 +57,19 @@ final class BindingCache {
         return (long) protocol << 32 | (long) srcPort << 16 | dstPort;
     }
 
-    /** Whether {@code slot} holds this tuple's answer at the index's current version. */
+    /** Whether {@code slot} holds this tuple's answer (kept without a flow number) at the index's current version. */
     boolean hit(int slot, long sHi, long sLo, long dHi, long dLo, long pp) {
         int i = slot * STRIDE;
         long[] d = slots;
-        return d[i + VERSION] == current && d[i + PORTS] == pp && d[i + SRC_LO] == sLo && d[i + DST_LO] == dLo
-                && d[i + SRC_HI] == sHi && d[i + DST_HI] == dHi;
+        return d[i + VERSION_DIR] >>> 1 == current && d[i + FLOW] == FlowId.NONE && d[i + PORTS] == pp
+                && d[i + SRC_LO] == sLo && d[i + DST_LO] == dLo && d[i + SRC_HI] == sHi && d[i + DST_HI] == dHi;
+    }
+
+    /** Whether {@code slot} holds flow {@code flow}'s answer at the index's current version. */
+    boolean hit(int slot, long flow) {
+        int i = slot * STRIDE;
+        long[] d = slots;
+        return d[i + FLOW] == flow && d[i + VERSION_DIR] >>> 1 == current;
     }
 
     long hash(int slot) {
@@ -61,20 +81,24 @@ final class BindingCache {
     }
 
     int direction(int slot) {
-        return (int) slots[slot * STRIDE + DIR];
+        return (int) slots[slot * STRIDE + VERSION_DIR] & 1;
     }
 
-    /** Keeps the index's answer for this tuple: its hash, its binding or null, and the direction it is filed under. */
-    void put(int slot, long sHi, long sLo, long dHi, long dLo, long pp, long tupleHash, Binding b, int dir) {
+    /**
+     * Keeps the index's answer for this tuple (of flow {@code flow}, or {@code NONE}): its hash, its binding or null,
+     * and the direction (0 or 1) it is filed under.
+     */
+    void put(int slot, long flow, long sHi, long sLo, long dHi, long dLo, long pp, long tupleHash, Binding b,
+             int dir) {
         int i = slot * STRIDE;
-        slots[i + VERSION] = current;
+        slots[i + VERSION_DIR] = current << 1 | dir;
+        slots[i + FLOW] = flow;
         slots[i + PORTS] = pp;
         slots[i + SRC_HI] = sHi;
         slots[i + SRC_LO] = sLo;
         slots[i + DST_HI] = dHi;
         slots[i + DST_LO] = dLo;
         slots[i + HASH] = tupleHash;
-        slots[i + DIR] = dir;
         binding[slot] = b;
     }
 }

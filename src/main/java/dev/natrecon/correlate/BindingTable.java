@@ -210,6 +210,15 @@ public final class BindingTable {
      * changed, else from the index (and cached).
      */
     private long find(Seen s, int side) {
+        long flow = s.flow;
+        if (flow != dev.natrecon.decode.FlowId.NONE) {
+            int slot = BindingCache.flowSlot(side, flow);
+            if (cache.hit(slot, flow)) return cached(slot, side);
+            long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
+            lookup(s, side, fwd);
+            cache.put(slot, flow, 0, 0, 0, 0, 0, fwd, lastBinding[side], lastDirection[side]);
+            return fwd;
+        }
         long pp = BindingCache.packed(s.protocol, s.srcPort, s.dstPort);
         if (pp < 0) {
             long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
@@ -217,16 +226,20 @@ public final class BindingTable {
             return fwd;
         }
         int slot = BindingCache.slot(side, s.srcLo, s.dstLo, pp);
-        if (cache.hit(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp)) {
-            long fwd = cache.hash(slot);
-            lastHash[side] = fwd;
-            lastBinding[side] = cache.binding(slot);
-            lastDirection[side] = cache.direction(slot);
-            return fwd;
-        }
+        if (cache.hit(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp)) return cached(slot, side);
         long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
         lookup(s, side, fwd);
-        cache.put(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp, fwd, lastBinding[side], lastDirection[side]);
+        cache.put(slot, dev.natrecon.decode.FlowId.NONE, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp, fwd,
+                lastBinding[side], lastDirection[side]);
+        return fwd;
+    }
+
+    /** The answer the cache keeps in {@code slot}, made this side's last: returns its tuple hash. */
+    private long cached(int slot, int side) {
+        long fwd = cache.hash(slot);
+        lastHash[side] = fwd;
+        lastBinding[side] = cache.binding(slot);
+        lastDirection[side] = cache.direction(slot);
         return fwd;
     }
 

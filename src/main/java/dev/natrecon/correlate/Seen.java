@@ -17,6 +17,12 @@ public final class Seen {
     public long nanos;
     public Disposition disposition;
     public long key;
+    /**
+     * The frame's {@link dev.natrecon.decode.FlowId} (its file's number for its TCP or UDP tuple), decided where it
+     * was decoded; {@code FlowId.NONE} when it has none. Equal numbers mean equal tuples, so a consumer may key what
+     * it found for the tuple by it.
+     */
+    public long flow;
     public int protocol;
     public long srcHi, srcLo, dstHi, dstLo;
     /** Ports, or the ICMP echo id as source port. */
@@ -103,6 +109,7 @@ public final class Seen {
         emitted = false;
         released = false;
         key = 0;
+        flow = 0;
         hasPorts = false;
         protocol = -1;
         srcHi = srcLo = dstHi = dstLo = 0;

@@ -1,10 +1,16 @@
 package dev.natrecon.detect;
 
+import dev.natrecon.decode.FlowId;
+
 /**
  * A map from a media endpoint as one side shows it (side, address, port) to a value, in primitive arrays with open
  * addressing and linear probing: the per-packet lookup of {@link MediaDetector} reads the key arrays and the value,
  * with no key object, no boxing and no node to follow. Removed slots are marked (tombstones) and dropped when the
  * table is rebuilt, which happens when live plus removed slots pass half the table.
+ *
+ * <p>A frame's own destination can also be asked by its flow number ({@link #get(long, int, long, long, int)}): the
+ * answer is kept per flow and holds while the map has not changed since (every put and remove changes its version),
+ * so a packet of a flow seen before costs one comparison of two longs instead of the hash and the probe.
  *
  * @param <V> the value
  */
@@ -16,6 +22,13 @@ final class EndpointIndex<V> {
     private byte[] state = new byte[64];
     private Object[] values = new Object[64];
     private int live, used;
+    /** Changes of the mapping (put, remove): a per-flow answer holds while this stays the same. */
+    private long version;
+    /** Slots of the per-flow answers (a power of two): several times the live flows of a busy site. */
+    private static final int FLOW_SLOTS = 2048;
+    /** Per flow slot: the flow number, then the version (shifted) and side the answer was read at. */
+    private final long[] flowKeys = new long[2 * FLOW_SLOTS];
+    private final Object[] flowAnswers = new Object[FLOW_SLOTS];
 
     int size() {
         return live;
@@ -36,9 +49,28 @@ final class EndpointIndex<V> {
         }
     }
 
+    /**
+     * {@link #get(int, long, long, int)} of the destination of a frame of flow {@code flow} ({@link FlowId}; the
+     * endpoint must be that flow's destination on {@code side}, 0 or 1): the answer kept for the flow on that side
+     * while the map has not changed, else the map's (then kept).
+     */
+    @SuppressWarnings("unchecked")
+    V get(long flow, int side, long addressHi, long addressLo, int port) {
+        if (flow == FlowId.NONE) return get(side, addressHi, addressLo, port);
+        int i = FlowId.index(flow, FLOW_SLOTS - 1);
+        long at = version << 1 | side;
+        if (flowKeys[2 * i] == flow && flowKeys[2 * i + 1] == at) return (V) flowAnswers[i];
+        V v = get(side, addressHi, addressLo, port);
+        flowKeys[2 * i] = flow;
+        flowKeys[2 * i + 1] = at;
+        flowAnswers[i] = v;
+        return v;
+    }
+
     /** Maps the endpoint to {@code value} (replacing any), returning the value it had or null. */
     @SuppressWarnings("unchecked")
     V put(int side, long addressHi, long addressLo, int port, V value) {
+        version++;
         if (2 * (used + 1) > state.length) rebuild(2 * (live + 1) > state.length / 2 ? state.length * 2 : state.length);
         int key = key(side, port), mask = state.length - 1, free = -1;
         for (int i = (int) (hash(addressHi, addressLo, key) & mask); ; i = (i + 1) & mask) {
@@ -68,6 +100,7 @@ final class EndpointIndex<V> {
     /** Removes the endpoint's mapping, returning its value or null. */
     @SuppressWarnings("unchecked")
     V remove(int side, long addressHi, long addressLo, int port) {
+        version++;
         int key = key(side, port), mask = state.length - 1;
         for (int i = (int) (hash(addressHi, addressLo, key) & mask); ; i = (i + 1) & mask) {
             byte s = state[i];

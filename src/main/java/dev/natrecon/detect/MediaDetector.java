@@ -244,7 +244,7 @@ final class MediaDetector implements Detector {
         }
         if (s.protocol != Protocols.UDP || !s.hasPorts || s.rtcp || endpoints.isEmpty()) return;
         int side = s.side.ordinal();
-        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(side, s.dstHi, s.dstLo, s.dstPort);
+        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(s.flow, side, s.dstHi, s.dstLo, s.dstPort);
         if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
             t = endpoints.get(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort);
         }

@@ -114,6 +114,7 @@ final class DecodeAheadStream implements DecodedStream {
         RawFrame f = new RawFrame();
         FileClock fileClock = new FileClock();
         MatchKeys keys = new MatchKeys();
+        FlowIds flows = FlowIds.forStream();
         CaptureReader reader = this.reader;
         ClockCorrection clock = this.clock;
         FrameDecoder decoder = this.decoder;
@@ -141,7 +142,7 @@ final class DecodeAheadStream implements DecodedStream {
                     d.orderNanos = clock.apply(fileClock.order(f.timestampNanos, f.frameNumber, reader.anomalies()));
                     d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
                     b.used += decoder.copied();
-                    d.keyAndCount(keys, counter);
+                    d.keyAndCount(keys, flows, counter);
                     if (decoder.media != null) decoder.media.frame(d);
                     b.count++;
                 } catch (IOException | RuntimeException | Error e) {

@@ -27,12 +27,12 @@ final class DecodedFrame {
 
     /**
      * Keys the decoded packet with {@code keys} (a pure function of the packet's bytes) and writes its
-     * {@link FrameRecord}, then counts the frame into its capture's statistics when there are any ({@code counter}
+     * {@link FrameRecord} with its flow's count from {@code flows} (the file's), then counts the frame into its capture's statistics when there are any ({@code counter}
      * null: a router capture, counted by its survey).
      */
-    void keyAndCount(MatchKeys keys, Analysis.StatsCounter counter) {
+    void keyAndCount(MatchKeys keys, FlowIds flows, Analysis.StatsCounter counter) {
         key(keys);
-        FrameRecord.write(records, base, this);
+        FrameRecord.write(records, base, this, flows);
         if (counter != null) counter.frame(frame, packet, disposition, key != 0 ? keyKind : null);
     }
 

@@ -47,6 +47,8 @@ final class FrameRecord {
     private static final int ICMP = 13;
     /** Disposition ordinal (bits 0-7), key kind ordinal (8-15), {@link #flags} (16-31). */
     private static final int KINDS = 14;
+    /** The file's count of the frame's TCP or UDP flow ({@link FlowIds}), 0 for none: see {@link #flow}. */
+    private static final int FLOW = 15;
 
     static final int HAS_PORTS = 1;
     static final int RTCP = 2;
@@ -61,8 +63,11 @@ final class FrameRecord {
     private FrameRecord() {
     }
 
-    /** Writes frame {@code d}'s record (decoded, ordered and keyed) at {@code r[b]}. */
-    static void write(long[] r, int b, DecodedFrame d) {
+    /**
+     * Writes frame {@code d}'s record (decoded, ordered and keyed) at {@code r[b]}, with its flow's count from
+     * {@code flows} (the file's, on the thread that decodes it; null: none stamped).
+     */
+    static void write(long[] r, int b, DecodedFrame d, FlowIds flows) {
         Packet p = d.packet;
         r[b + ORDER] = d.orderNanos;
         r[b + FRAME] = d.frame.frameNumber;
@@ -88,8 +93,13 @@ final class FrameRecord {
             if (rtcp) flags |= RTCP;
             if (p.icmpError) flags |= ICMP_ERROR;
             if (p.protocol == Protocols.TCP && p.tcpHeaderLength >= 20) flags |= TCP_DETAILS;
+            r[b + FLOW] = flows != null && hasPorts && (p.protocol == Protocols.TCP || p.protocol == Protocols.UDP)
+                    ? flows.count(p.srcHi, p.srcLo, p.dstHi, p.dstLo,
+                            (long) p.protocol << 32 | (long) p.srcPort << 16 | p.dstPort)
+                    : 0;
         } else {
             Arrays.fill(r, b + SRC_HI, b + KINDS, 0L); // no tuple: nothing left over from the slot's last frame
+            r[b + FLOW] = 0;
         }
         r[b + KINDS] = d.disposition.ordinal() | d.keyKind.ordinal() << 8 | flags << 16;
     }
@@ -120,6 +130,16 @@ final class FrameRecord {
 
     static int dstPort(long[] r, int b) {
         return (int) (r[b + PORTS] >>> 32);
+    }
+
+    /**
+     * The frame's {@link dev.natrecon.decode.FlowId} as input {@code input}'s: the same number for every frame of the
+     * file with this frame's TCP or UDP tuple while the file's {@link FlowIds} remember it; {@code FlowId.NONE} when
+     * the frame has no such tuple.
+     */
+    static long flow(long[] r, int b, int input) {
+        long n = r[b + FLOW];
+        return n == 0 ? dev.natrecon.decode.FlowId.NONE : dev.natrecon.decode.FlowId.of(input, n);
     }
 
     static int payloadLength(long[] r, int b) {

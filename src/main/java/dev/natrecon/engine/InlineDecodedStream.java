@@ -17,6 +17,7 @@ final class InlineDecodedStream implements DecodedStream {
     private final FrameDecoder decoder;
     private final DecodedFrame slot;
     private final MatchKeys keys = new MatchKeys();
+    private final FlowIds flows = FlowIds.forStream();
     private final Analysis.StatsCounter counter;
 
     InlineDecodedStream(CaptureReader reader, ClockCorrection clock, FrameDecoder decoder,
@@ -34,7 +35,7 @@ final class InlineDecodedStream implements DecodedStream {
         slot.orderNanos = clock.apply(fileClock.order(slot.frame.timestampNanos, slot.frame.frameNumber,
                 reader.anomalies()));
         slot.disposition = decoder.decode(slot.frame, slot.orderNanos);
-        slot.keyAndCount(keys, counter);
+        slot.keyAndCount(keys, flows, counter);
         if (decoder.media != null) decoder.media.frame(slot);
         return true;
     }

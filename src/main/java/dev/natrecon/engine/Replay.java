@@ -324,6 +324,7 @@ final class Replay {
             // Frames of an interface facing neither side are listed but never matched (key 0).
             key = s.captureLabel == null ? r[b + FrameRecord.KEY] : 0;
             FrameRecord.fill(s, r, b, key, decoded);
+            s.flow = FrameRecord.flow(r, b, idx);
             // the WAN's silences, the router's ICMP answers, answers with no WAN copy (RouterAnswers): on this thread,
             // or on the replay's in the same order, before the frames this one's offer resolves
             if (stage != null) stage.seen(s);

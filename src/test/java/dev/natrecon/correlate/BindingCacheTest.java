@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.natrecon.decode.FlowId;
 import org.junit.jupiter.api.Test;
 
 /** The bindings' per-side cache answers only for the exact tuple it was given, and only until the index changes. */
@@ -17,7 +18,7 @@ class BindingCacheTest {
         long pp = BindingCache.packed(17, 4000, 5060);
         int slot = BindingCache.slot(0, 10, 30, pp);
         assertFalse(cache.hit(slot, 0, 10, 0, 30, pp), "an empty slot");
-        cache.put(slot, 0, 10, 0, 30, pp, 99, b, 1);
+        cache.put(slot, FlowId.NONE, 0, 10, 0, 30, pp, 99, b, 1);
         assertTrue(cache.hit(slot, 0, 10, 0, 30, pp));
         assertSame(b, cache.binding(slot));
         assertEquals(99, cache.hash(slot));
@@ -31,12 +32,35 @@ class BindingCacheTest {
         assertFalse(cache.hit(slot, 0, 10, 0, 30, BindingCache.packed(17, 5060, 4000)));
         // "no binding" is an answer too
         int other = BindingCache.slot(1, 10, 30, pp);
-        cache.put(other, 0, 10, 0, 30, pp, 98, null, 0);
+        cache.put(other, FlowId.NONE, 0, 10, 0, 30, pp, 98, null, 0);
         assertTrue(cache.hit(other, 0, 10, 0, 30, pp));
         assertNull(cache.binding(other));
         cache.invalidate();
         assertFalse(cache.hit(slot, 0, 10, 0, 30, pp), "the index changed");
         assertFalse(cache.hit(other, 0, 10, 0, 30, pp), "the index changed");
+    }
+
+    @Test
+    void aFlowsAnswerHoldsForThatFlowOnThatSideUntilTheIndexChanges() {
+        BindingCache cache = new BindingCache();
+        Binding b = new Binding(1, 1, 17, 0, 10, 4000, 0, 20, 30000, 0, 30, 5060);
+        long flow = FlowId.of(0, 7), otherFile = FlowId.of(1, 7);
+        int lan = BindingCache.flowSlot(0, flow), wan = BindingCache.flowSlot(1, flow);
+        assertTrue(lan != wan, "each side has its own slots");
+        assertFalse(cache.hit(lan, flow), "an empty slot");
+        cache.put(lan, flow, 0, 0, 0, 0, 0, 77, b, 1);
+        assertTrue(cache.hit(lan, flow));
+        assertSame(b, cache.binding(lan));
+        assertEquals(77, cache.hash(lan));
+        assertEquals(1, cache.direction(lan));
+        assertFalse(cache.hit(wan, flow), "the same flow on the other side (a router capture) is not cached");
+        assertFalse(cache.hit(lan, FlowId.of(0, 8)), "another flow of the file");
+        assertFalse(cache.hit(BindingCache.flowSlot(0, otherFile), otherFile), "the same count of another file");
+        // a flow-keyed answer is never a field-keyed one, and back
+        long pp = BindingCache.packed(0, 0, 0);
+        assertFalse(cache.hit(lan, 0, 0, 0, 0, pp));
+        cache.invalidate();
+        assertFalse(cache.hit(lan, flow), "the index changed: a lifetime ended or began");
     }
 
     @Test
