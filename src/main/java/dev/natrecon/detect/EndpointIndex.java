@@ -29,6 +29,12 @@ final class EndpointIndex<V> {
     /** Per flow slot: the flow number, then the version (shifted) and side the answer was read at. */
     private final long[] flowKeys = new long[2 * FLOW_SLOTS];
     private final Object[] flowAnswers = new Object[FLOW_SLOTS];
+    /**
+     * Per flow slot, for {@link #getVia}: the flow number, the version and side, the address (high, low) and port
+     * asked, and the answer.
+     */
+    private final long[] viaKeys = new long[5 * FLOW_SLOTS];
+    private final Object[] viaAnswers = new Object[FLOW_SLOTS];
 
     int size() {
         return live;
@@ -64,6 +70,31 @@ final class EndpointIndex<V> {
         flowKeys[2 * i] = flow;
         flowKeys[2 * i + 1] = at;
         flowAnswers[i] = v;
+        return v;
+    }
+
+    /**
+     * {@link #get(int, long, long, int)} of an endpoint a frame of flow {@code flow} leads to without being its own
+     * destination (its counterpart's on the other side, which a NAT may change from one packet to the next): the answer
+     * kept for the flow when the same endpoint was asked last time and the map has not changed since, else the map's
+     * (then kept).
+     */
+    @SuppressWarnings("unchecked")
+    V getVia(long flow, int side, long addressHi, long addressLo, int port) {
+        if (flow == FlowId.NONE) return get(side, addressHi, addressLo, port);
+        int i = FlowId.index(flow, FLOW_SLOTS - 1), k = 5 * i;
+        long at = version << 1 | side;
+        long[] m = viaKeys;
+        if (m[k] == flow && m[k + 1] == at && m[k + 3] == addressLo && m[k + 4] == port && m[k + 2] == addressHi) {
+            return (V) viaAnswers[i];
+        }
+        V v = get(side, addressHi, addressLo, port);
+        m[k] = flow;
+        m[k + 1] = at;
+        m[k + 2] = addressHi;
+        m[k + 3] = addressLo;
+        m[k + 4] = port;
+        viaAnswers[i] = v;
         return v;
     }
 

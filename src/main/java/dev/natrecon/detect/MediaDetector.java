@@ -246,7 +246,7 @@ final class MediaDetector implements Detector {
         int side = s.side.ordinal();
         Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(s.flow, side, s.dstHi, s.dstLo, s.dstPort);
         if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
-            t = endpoints.get(1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort);
+            t = endpoints.getVia(s.flow, 1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort);
         }
         if (t == null) return;
         Stream st = t.stream(side);

@@ -38,4 +38,24 @@ class EndpointIndexFlowTest {
             assertEquals(i % 2 == 0 ? null : "n" + i, index.get(FlowId.of(0, i + 1), 0, 0, 1000 + i, 6000));
         }
     }
+
+    @Test
+    void anEndpointAskedViaAFlowIsTheOneAskedAndFollowsTheMap() {
+        EndpointIndex<String> index = new EndpointIndex<>();
+        long flow = FlowId.of(0, 7);
+        index.put(1, 0, 20, 30000, "mapping A");
+        index.put(1, 0, 20, 30002, "mapping B");
+        assertEquals("mapping A", index.getVia(flow, 1, 0, 20, 30000));
+        assertEquals("mapping A", index.getVia(flow, 1, 0, 20, 30000), "kept");
+        // the NAT moved the flow's counterpart: another endpoint asked by the same flow
+        assertEquals("mapping B", index.getVia(flow, 1, 0, 20, 30002));
+        assertNull(index.getVia(flow, 1, 0, 21, 30002), "another address");
+        assertNull(index.getVia(flow, 0, 0, 20, 30002), "another side");
+        assertEquals("mapping B", index.getVia(flow, 1, 0, 20, 30002));
+        index.remove(1, 0, 20, 30002);
+        assertNull(index.getVia(flow, 1, 0, 20, 30002), "removed");
+        index.put(1, 0, 20, 30002, "mapping C");
+        assertEquals("mapping C", index.getVia(flow, 1, 0, 20, 30002), "registered again");
+        assertEquals("mapping A", index.getVia(FlowId.NONE, 1, 0, 20, 30000));
+    }
 }
