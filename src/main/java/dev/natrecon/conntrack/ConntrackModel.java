@@ -146,7 +146,7 @@ public final class ConntrackModel {
 
     /**
      * {@link #packetTuple(int, long, long, long, long, int, int, int, int, int)} for the packet of flow {@code flow}
-     * ({@link dev.natrecon.decode.FlowId}: one number per tuple; {@code NONE} for none): the same answer, remembered
+     * ({@link FlowTuples}: one number per tuple; {@code NONE} for none): the same answer, remembered
      * per flow while the table's index does not change.
      */
     public ConntrackTuple packetTuple(long flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,

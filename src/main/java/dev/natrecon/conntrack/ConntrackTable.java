@@ -114,18 +114,18 @@ final class ConntrackTable implements NatTranslator.Table {
      */
     ConntrackTuple tupleOf(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
                            int icmpType, int icmpCode, int icmpId) {
-        return tupleOf(dev.natrecon.decode.FlowId.NONE, protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort,
+        return tupleOf(FlowTuples.NONE, protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort,
                 icmpType, icmpCode, icmpId);
     }
 
     /**
      * {@link #tupleOf(int, long, long, long, long, int, int, int, int, int)} for a packet whose fields are flow
-     * {@code flow}'s ({@link dev.natrecon.decode.FlowId}; {@code NONE}: no flow number): the answer kept for the flow
+     * {@code flow}'s ({@link FlowTuples}; {@code NONE}: no flow number): the answer kept for the flow
      * when the index has not changed since ({@link FlowTuples}), else the index's (then kept).
      */
     ConntrackTuple tupleOf(long flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
                            int dstPort, int icmpType, int icmpCode, int icmpId) {
-        if (flow == dev.natrecon.decode.FlowId.NONE) {
+        if (flow == FlowTuples.NONE) {
             return lookUp(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
         }
         int slot = FlowTuples.slot(flow);

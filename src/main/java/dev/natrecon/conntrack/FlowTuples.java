@@ -1,18 +1,20 @@
 package dev.natrecon.conntrack;
 
-import dev.natrecon.decode.FlowId;
-
 /**
- * The table's last answer per flow ({@link FlowId}): for a packet's flow number, the tuple its fields made, the live
- * entry holding it (or none) and in which direction, and the version of the tuple index they were read at. A
- * direct-mapped cache indexed by {@link FlowId#index}: a packet of a flow seen before costs one comparison of its
+ * The table's last answer per flow: for a packet's flow number (a number the caller gives each TCP or UDP tuple, so
+ * that equal numbers mean equal tuples, the engine's {@code correlate.FlowId}; {@link #NONE} for none), the tuple its
+ * fields made, the live entry holding it (or none) and in which direction, and the version of the tuple index they
+ * were read at. A
+ * direct-mapped cache indexed by the number's low bits: a packet of a flow seen before costs one comparison of its
  * number and one of the version instead of the tuple's hash and the index's probe.
  *
  * <p>Exact, never stale: an answer holds only at the version it was read at, and the table changes the version on
  * every change of its index (an entry confirmed, killed, expired, flushed or re-keyed by NAT), so after any change each
- * flow asks the index again. A flow number names one tuple ({@link FlowId}), so a hit is the index's answer.
+ * flow asks the index again. A flow number names one tuple, so a hit is the index's answer.
  */
 final class FlowTuples {
+    /** No flow number: the tuple is looked up by its fields. */
+    static final long NONE = 0;
     /** Slots (a power of two): several times the live flows of a busy site, so that flows seldom share a slot. */
     static final int SLOTS = 4096;
     private static final int MASK = SLOTS - 1;
@@ -24,7 +26,7 @@ final class FlowTuples {
 
     /** The slot of {@code flow}. */
     static int slot(long flow) {
-        return FlowId.index(flow, MASK);
+        return (int) (flow ^ flow >>> 40) & MASK; // the count's low bits, with the file's number mixed in
     }
 
     /** Whether {@code slot} holds {@code flow}'s answer read at index version {@code version}. */

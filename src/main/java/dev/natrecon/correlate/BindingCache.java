@@ -1,6 +1,6 @@
 package dev.natrecon.correlate;
 
-import dev.natrecon.decode.FlowId;
+import dev.natrecon.correlate.FlowId;
 
 /**
  * The {@link BindingTable}'s answers for recently seen tuples, per side: a direct-mapped cache from a frame's flow

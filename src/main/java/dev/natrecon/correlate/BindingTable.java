@@ -211,7 +211,7 @@ public final class BindingTable {
      */
     private long find(Seen s, int side) {
         long flow = s.flow;
-        if (flow != dev.natrecon.decode.FlowId.NONE) {
+        if (flow != dev.natrecon.correlate.FlowId.NONE) {
             int slot = BindingCache.flowSlot(side, flow);
             if (cache.hit(slot, flow)) return cached(slot, side);
             long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
@@ -229,7 +229,7 @@ public final class BindingTable {
         if (cache.hit(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp)) return cached(slot, side);
         long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
         lookup(s, side, fwd);
-        cache.put(slot, dev.natrecon.decode.FlowId.NONE, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp, fwd,
+        cache.put(slot, dev.natrecon.correlate.FlowId.NONE, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp, fwd,
                 lastBinding[side], lastDirection[side]);
         return fwd;
     }

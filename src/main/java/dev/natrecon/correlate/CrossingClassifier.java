@@ -33,7 +33,7 @@ public final class CrossingClassifier {
     /** Slots of the per-flow inside-ness (a power of two): several times the live flows of a busy site. */
     private static final int FLOW_SLOTS = 4096;
     /**
-     * Per flow slot: the flow number ({@link dev.natrecon.decode.FlowId}) and whether its source (bit 0) and
+     * Per flow slot: the flow number ({@link dev.natrecon.correlate.FlowId}) and whether its source (bit 0) and
      * destination (bit 1) are inside. Exact for good: a flow number names its addresses, and {@link #inside} never
      * changes.
      */
@@ -112,7 +112,7 @@ public final class CrossingClassifier {
         c.reset(s, s.captureLabel != null ? s.captureLabel : s.side.label());
         if (s.disposition != Disposition.DECODED || s.protocol < 0 || s.captureLabel != null) return;
         boolean lan = s.side == Side.LAN;
-        if (s.flow == dev.natrecon.decode.FlowId.NONE) {
+        if (s.flow == dev.natrecon.correlate.FlowId.NONE) {
             c.srcInside = inside.contains(s.srcHi, s.srcLo);
             c.dstInside = inside.contains(s.dstHi, s.dstLo);
         } else {
@@ -146,7 +146,7 @@ public final class CrossingClassifier {
 
     /** Whether the source (bit 0) and destination (bit 1) of a frame with a flow number are inside. */
     private int insideBits(Seen s) {
-        int i = dev.natrecon.decode.FlowId.index(s.flow, FLOW_SLOTS - 1);
+        int i = dev.natrecon.correlate.FlowId.index(s.flow, FLOW_SLOTS - 1);
         if (insideFlows[i] == s.flow) return insideBits[i];
         int bits = (inside.contains(s.srcHi, s.srcLo) ? 1 : 0) | (inside.contains(s.dstHi, s.dstLo) ? 2 : 0);
         insideFlows[i] = s.flow;

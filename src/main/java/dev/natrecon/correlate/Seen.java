@@ -18,7 +18,7 @@ public final class Seen {
     public Disposition disposition;
     public long key;
     /**
-     * The frame's {@link dev.natrecon.decode.FlowId} (its file's number for its TCP or UDP tuple), decided where it
+     * The frame's {@link dev.natrecon.correlate.FlowId} (its file's number for its TCP or UDP tuple), decided where it
      * was decoded; {@code FlowId.NONE} when it has none. Equal numbers mean equal tuples, so a consumer may key what
      * it found for the tuple by it.
      */

@@ -1,6 +1,6 @@
 package dev.natrecon.detect;
 
-import dev.natrecon.decode.FlowId;
+import dev.natrecon.correlate.FlowId;
 
 /**
  * A map from a media endpoint as one side shows it (side, address, port) to a value, in primitive arrays with open

@@ -1,6 +1,6 @@
 package dev.natrecon.engine;
 
-import dev.natrecon.decode.FlowId;
+import dev.natrecon.correlate.FlowId;
 import java.util.Arrays;
 
 /**

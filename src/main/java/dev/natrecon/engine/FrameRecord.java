@@ -133,13 +133,13 @@ final class FrameRecord {
     }
 
     /**
-     * The frame's {@link dev.natrecon.decode.FlowId} as input {@code input}'s: the same number for every frame of the
+     * The frame's {@link dev.natrecon.correlate.FlowId} as input {@code input}'s: the same number for every frame of the
      * file with this frame's TCP or UDP tuple while the file's {@link FlowIds} remember it; {@code FlowId.NONE} when
      * the frame has no such tuple.
      */
     static long flow(long[] r, int b, int input) {
         long n = r[b + FLOW];
-        return n == 0 ? dev.natrecon.decode.FlowId.NONE : dev.natrecon.decode.FlowId.of(input, n);
+        return n == 0 ? dev.natrecon.correlate.FlowId.NONE : dev.natrecon.correlate.FlowId.of(input, n);
     }
 
     static int payloadLength(long[] r, int b) {

@@ -5,7 +5,7 @@ import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
-import dev.natrecon.decode.FlowId;
+import dev.natrecon.correlate.FlowId;
 import java.util.ArrayList;
 import java.util.List;
 

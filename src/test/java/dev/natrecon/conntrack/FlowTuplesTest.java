@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.natrecon.decode.FlowId;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class FlowTuplesTest {
     static final long S = 1_000_000_000L;
     static final NatRule MASQ = NatRule.masquerade("203.0.113.2", "192.168.1.0/24");
     static final ConntrackTuple OUT = ConntrackTuple.of(ConntrackTuple.UDP, "192.168.1.10", 4000, "198.51.100.7", 5004);
-    static final long OUT_FLOW = FlowId.of(0, 1);
+    static final long OUT_FLOW = flow(0, 1);
 
     @Test
     void anEntryThatDiesAndANewOneOnTheSameTuple() {
@@ -41,7 +40,7 @@ class FlowTuplesTest {
         assertNotSame(first, second);
         assertAgrees(model, OUT_FLOW, OUT, second);
         // the reply's flow (the WAN file's number for the reply's fields) finds the same entry in the reply direction
-        long replyFlow = FlowId.of(1, 1);
+        long replyFlow = flow(1, 1);
         assertSame(second.reply(), byFlow(model, replyFlow, second.reply()));
         assertSame(second, model.find(byFlow(model, replyFlow, second.reply())));
     }
@@ -55,18 +54,18 @@ class FlowTuplesTest {
             ConntrackTuple t = ConntrackTuple.of(ConntrackTuple.UDP, "192.168.1.10", 4000 + 2 * i, "198.51.100.7",
                     5004);
             tuples.add(t);
-            model.onPacket(1 * S, new FrameRef("lan", i + 1), byFlow(model, FlowId.of(0, i + 1), t), 0, 100, -1, rec);
+            model.onPacket(1 * S, new FrameRef("lan", i + 1), byFlow(model, flow(0, i + 1), t), 0, 100, -1, rec);
         }
         for (int i = 0; i < tuples.size(); i++) {
-            assertAgrees(model, FlowId.of(0, i + 1), tuples.get(i), model.find(tuples.get(i)));
+            assertAgrees(model, flow(0, i + 1), tuples.get(i), model.find(tuples.get(i)));
         }
         int deleted = model.onUserspaceDelete(2 * S, t -> true, "conntrack -F", rec);
         assertEquals(20, deleted);
-        for (int i = 0; i < tuples.size(); i++) assertAgrees(model, FlowId.of(0, i + 1), tuples.get(i), null);
-        model.onPacket(3 * S, new FrameRef("lan", 30), byFlow(model, FlowId.of(0, 5), tuples.get(4)), 0, 100, -1, rec);
-        assertAgrees(model, FlowId.of(0, 5), tuples.get(4), model.find(tuples.get(4)));
+        for (int i = 0; i < tuples.size(); i++) assertAgrees(model, flow(0, i + 1), tuples.get(i), null);
+        model.onPacket(3 * S, new FrameRef("lan", 30), byFlow(model, flow(0, 5), tuples.get(4)), 0, 100, -1, rec);
+        assertAgrees(model, flow(0, 5), tuples.get(4), model.find(tuples.get(4)));
         assertNotNull(model.find(tuples.get(4)));
-        assertAgrees(model, FlowId.of(0, 6), tuples.get(5), null);
+        assertAgrees(model, flow(0, 6), tuples.get(5), null);
     }
 
     @Test
@@ -81,7 +80,7 @@ class FlowTuplesTest {
         ConntrackEntry e = model.find(out);
         assertTrue(UnknownNat.is(e.reply()), e.reply().text());
         ConntrackTuple before = e.reply();
-        long oldReplyFlow = FlowId.of(1, 1), newReplyFlow = FlowId.of(1, 2);
+        long oldReplyFlow = flow(1, 1), newReplyFlow = flow(1, 2);
         assertAgrees(model, oldReplyFlow, before, e);
         long[] a = ConntrackTuple.address("198.51.100.2");
         model.revealNat(e, a[0], a[1], 5060);
@@ -112,6 +111,11 @@ class FlowTuplesTest {
                 assertSame(want.original().equals(t) ? want.original() : want.reply(), byFlow, t.text());
             }
         }
+    }
+
+    /** The engine's flow number of file {@code file}'s {@code n}-th flow (correlate.FlowId, not imported here). */
+    private static long flow(int file, long n) {
+        return (long) (file + 1) << 48 | n;
     }
 
     private static ConntrackTuple byFlow(ConntrackModel model, long flow, ConntrackTuple t) {

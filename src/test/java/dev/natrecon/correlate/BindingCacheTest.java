@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.natrecon.decode.FlowId;
+import dev.natrecon.correlate.FlowId;
 import org.junit.jupiter.api.Test;
 
 /** The bindings' per-side cache answers only for the exact tuple it was given, and only until the index changes. */

@@ -3,7 +3,7 @@ package dev.natrecon.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.natrecon.decode.FlowId;
+import dev.natrecon.correlate.FlowId;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.natrecon.bench.SyntheticNatCaptures;
-import dev.natrecon.decode.FlowId;
+import dev.natrecon.correlate.FlowId;
 import dev.natrecon.decode.Protocols;
 import dev.natrecon.report.CaseOutputs;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.natrecon.decode;
+package dev.natrecon.correlate;
 
 /**
  * A frame's flow number: a long that names one TCP or UDP 5-tuple (protocol, both addresses, both ports) of one
