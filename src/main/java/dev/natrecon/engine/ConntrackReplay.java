@@ -399,8 +399,9 @@ final class ConntrackReplay {
         a.frame = new FrameRef(s.side.label(), s.frame);
         boolean icmp = s.protocol == ConntrackTuple.ICMP || s.protocol == ConntrackTuple.ICMPV6;
         boolean query = icmp && ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) >= 0; // an ICMP type with an id
-        a.tuple = model.packetTuple(s.flow, s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.srcPort, s.dstPort,
-                s.icmpType, s.icmpCode, s.icmpError || !query ? -1 : s.srcPort);
+        ConntrackTuple kept = s.flow == 0 ? null : model.keptTuple(s.flow); // a packet of a flow seen before
+        a.tuple = kept != null ? kept : model.packetTuple(s.flow, s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo,
+                s.srcPort, s.dstPort, s.icmpType, s.icmpCode, s.icmpError || !query ? -1 : s.srcPort);
         a.tcpFlags = s.tcpFlags;
         if (s.tcpHeaderLength >= 20) {
             a.tcp(s.tcpSeq, s.tcpAck, s.tcpWindow, s.tcpDataLength, s.tcpHeaderLength - 20, s.tcpWindowScale,
