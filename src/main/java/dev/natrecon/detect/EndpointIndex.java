@@ -9,7 +9,7 @@ import dev.natrecon.correlate.FlowId;
  * table is rebuilt, which happens when live plus removed slots pass half the table.
  *
  * <p>A frame's own destination can also be asked by its flow number ({@link #get(long, int, long, long, int)}): the
- * answer is kept per flow and holds while the map has not changed since (every put and remove changes its version),
+ * answer is kept per flow and holds while no endpoint with a port of its group was put or removed since,
  * so a packet of a flow seen before costs one comparison of two longs instead of the hash and the probe.
  *
  * @param <V> the value
@@ -22,8 +22,14 @@ final class EndpointIndex<V> {
     private byte[] state = new byte[64];
     private Object[] values = new Object[64];
     private int live, used;
-    /** Changes of the mapping (put, remove): a per-flow answer holds while this stays the same. */
-    private long version;
+    /**
+     * Changes of the mapping (put, remove) per group of ports (the port's low bits): a per-flow answer for an endpoint
+     * holds while its group's count stays the same, so registering one call's endpoints leaves the answers for the
+     * other calls' ports standing.
+     */
+    private final long[] versions = new long[PORT_GROUPS];
+    /** Groups of ports for {@link #versions} (a power of two). */
+    private static final int PORT_GROUPS = 1024;
     /** Slots of the per-flow answers (a power of two): several times the live flows of a busy site. */
     private static final int FLOW_SLOTS = 2048;
     /** Per flow slot: the flow number, then the version (shifted) and side the answer was read at. */
@@ -64,7 +70,7 @@ final class EndpointIndex<V> {
     V get(long flow, int side, long addressHi, long addressLo, int port) {
         if (flow == FlowId.NONE) return get(side, addressHi, addressLo, port);
         int i = FlowId.index(flow, FLOW_SLOTS - 1);
-        long at = version << 1 | side;
+        long at = versions[port & PORT_GROUPS - 1] << 1 | side;
         if (flowKeys[2 * i] == flow && flowKeys[2 * i + 1] == at) return (V) flowAnswers[i];
         V v = get(side, addressHi, addressLo, port);
         flowKeys[2 * i] = flow;
@@ -83,7 +89,7 @@ final class EndpointIndex<V> {
     V getVia(long flow, int side, long addressHi, long addressLo, int port) {
         if (flow == FlowId.NONE) return get(side, addressHi, addressLo, port);
         int i = FlowId.index(flow, FLOW_SLOTS - 1), k = 5 * i;
-        long at = version << 1 | side;
+        long at = versions[port & PORT_GROUPS - 1] << 1 | side;
         long[] m = viaKeys;
         if (m[k] == flow && m[k + 1] == at && m[k + 3] == addressLo && m[k + 4] == port && m[k + 2] == addressHi) {
             return (V) viaAnswers[i];
@@ -101,7 +107,7 @@ final class EndpointIndex<V> {
     /** Maps the endpoint to {@code value} (replacing any), returning the value it had or null. */
     @SuppressWarnings("unchecked")
     V put(int side, long addressHi, long addressLo, int port, V value) {
-        version++;
+        versions[port & PORT_GROUPS - 1]++;
         if (2 * (used + 1) > state.length) rebuild(2 * (live + 1) > state.length / 2 ? state.length * 2 : state.length);
         int key = key(side, port), mask = state.length - 1, free = -1;
         for (int i = (int) (hash(addressHi, addressLo, key) & mask); ; i = (i + 1) & mask) {
@@ -131,7 +137,7 @@ final class EndpointIndex<V> {
     /** Removes the endpoint's mapping, returning its value or null. */
     @SuppressWarnings("unchecked")
     V remove(int side, long addressHi, long addressLo, int port) {
-        version++;
+        versions[port & PORT_GROUPS - 1]++;
         int key = key(side, port), mask = state.length - 1;
         for (int i = (int) (hash(addressHi, addressLo, key) & mask); ; i = (i + 1) & mask) {
             byte s = state[i];
