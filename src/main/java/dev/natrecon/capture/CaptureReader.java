@@ -192,8 +192,8 @@ public abstract class CaptureReader implements AutoCloseable {
      * {@link #open(String, InputStream, DecompressionLimit, boolean)}; with {@code keepBudget >= 0} a compressed
      * stream is read inline and keeps a copy of its decompressed bytes up to that many ({@link #openKeeping}).
      */
-    private static CaptureReader open(String source, InputStream raw, DecompressionLimit limit, boolean readAhead,
-                                      long keepBudget) throws IOException {
+    static CaptureReader open(String source, InputStream raw, DecompressionLimit limit, boolean readAhead,
+                              long keepBudget) throws IOException {
         BoundedDecompression bounded = new BoundedDecompression(limit);
         BufferedInputStream buffered = new BufferedInputStream(bounded.compressedSide(raw), 1 << 16);
         buffered.mark(16);
