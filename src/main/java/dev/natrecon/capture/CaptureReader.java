@@ -51,6 +51,10 @@ public abstract class CaptureReader implements AutoCloseable {
     private ReadAheadStream ahead;
     private boolean limitReported;
     private boolean ownThread;
+    /** The copy of a compressed file's decompressed bytes kept for {@link #detach()}, or null. */
+    private KeptPrefix.Tee tee;
+    /** Handed over by {@link #detach()}: {@link #close()} leaves the stream to the {@link KeptPrefix}. */
+    private boolean detached;
 
     protected CaptureReader(String source, ByteInput in, Compression compression) {
         this.source = source;
@@ -99,6 +103,52 @@ public abstract class CaptureReader implements AutoCloseable {
     }
 
     /**
+     * Opens {@code file} for a first pass whose decompressed bytes a second pass over the same file may take over
+     * ({@link #detach()}, {@link #resume}): a compressed file is read inline (its decompressor is handed over with the
+     * bytes, so no thread of its own reads ahead) and keeps a copy of what it decompressed while that fits in
+     * {@code budget} bytes; an uncompressed file, which costs little to read again, is opened as {@link #open(Path)}
+     * does and keeps nothing.
+     */
+    public static CaptureReader openKeeping(Path file, long budget) throws IOException {
+        InputStream raw = openRaw(file);
+        try {
+            return open(file.toString(), raw, DecompressionLimit.configured(), readAhead(file), budget);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What this reader has decompressed so far with the decompressor itself, for {@link #resume}, when it was opened
+     * by {@link #openKeeping} over a compressed file and all of it fitted in the budget; null otherwise. After a
+     * non-null answer this reader must not be read again, and closing it leaves the file open for the prefix.
+     */
+    public KeptPrefix detach() {
+        if (tee == null || tee.overflowed() || detached) return null;
+        detached = true;
+        return KeptPrefix.of(source, compression, decompression, tee, ownThread);
+    }
+
+    /**
+     * A reader of the whole file again, from its first byte, over {@code kept} then the rest of the decompressed
+     * stream: the same frames and errors as opening the file again, without decompressing its start twice. Read inline;
+     * with {@code forThread}, {@link #ownThread()} says whether the caller should run it on a thread of its own (the
+     * rule of {@link #openForThread}).
+     */
+    public static CaptureReader resume(KeptPrefix kept, boolean forThread) throws IOException {
+        InputStream again = kept.stream();
+        try {
+            CaptureReader r = format(kept.source, new ByteInput(again), kept.compression).bounded(kept.bounded, null);
+            r.ownThread = forThread && kept.worthAThread;
+            return r;
+        } catch (IOException | RuntimeException e) {
+            again.close();
+            throw e;
+        }
+    }
+
+    /**
      * Whether the caller should run this reader on a thread of its own (opened by {@link #openForThread(Path)} for a
      * file long enough); a reader opened otherwise reads ahead by itself when it is worth it and answers false.
      */
@@ -135,6 +185,15 @@ public abstract class CaptureReader implements AutoCloseable {
      */
     static CaptureReader open(String source, InputStream raw, DecompressionLimit limit, boolean readAhead)
             throws IOException {
+        return open(source, raw, limit, readAhead, -1);
+    }
+
+    /**
+     * {@link #open(String, InputStream, DecompressionLimit, boolean)}; with {@code keepBudget >= 0} a compressed
+     * stream is read inline and keeps a copy of its decompressed bytes up to that many ({@link #openKeeping}).
+     */
+    static CaptureReader open(String source, InputStream raw, DecompressionLimit limit, boolean readAhead,
+                              long keepBudget) throws IOException {
         BoundedDecompression bounded = new BoundedDecompression(limit);
         BufferedInputStream buffered = new BufferedInputStream(bounded.compressedSide(raw), 1 << 16);
         buffered.mark(16);
@@ -155,10 +214,15 @@ public abstract class CaptureReader implements AutoCloseable {
         }
         if (compression != Compression.NONE) plain = bounded.decompressedSide(plain);
         InputStream checked = new DecompressionErrors(plain, source, compression);
-        ReadAheadStream ahead = readAhead ? new ReadAheadStream(checked, source) : null;
-        ByteInput in = new ByteInput(ahead != null ? ahead : checked);
+        KeptPrefix.Tee tee = keepBudget >= 0 && compression != Compression.NONE
+                ? new KeptPrefix.Tee(checked, keepBudget) : null;
+        ReadAheadStream ahead = readAhead && tee == null ? new ReadAheadStream(checked, source) : null;
+        ByteInput in = new ByteInput(ahead != null ? ahead : tee != null ? tee : checked);
         try {
-            return format(source, in, compression).bounded(bounded, ahead);
+            CaptureReader r = format(source, in, compression).bounded(bounded, ahead);
+            r.tee = tee;
+            r.ownThread = tee != null && readAhead; // kept for the second pass: worth a thread of its own there
+            return r;
         } catch (IOException | RuntimeException e) {
             if (ahead != null) ahead.close(); // stops its thread before the caller closes the file under it
             throw e;
@@ -265,7 +329,7 @@ public abstract class CaptureReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        if (!detached) in.close();
     }
 
     /** Names the file and the compression when a decompressor fails mid-stream. */

@@ -6,7 +6,10 @@
  * or more is read and decompressed on its own thread, a bounded few chunks ahead of the single-threaded analysis, with
  * the same bytes, frames and errors as inline ({@code ReadAheadStream}); a reader opened with
  * {@link dev.natrecon.capture.CaptureReader#openForThread} reads inline instead, for a caller that runs it on a thread
- * of its own (the replay, which decodes ahead there). Reading is bounded ({@link dev.natrecon.capture.DecompressionLimit},
+ * of its own (the replay, which decodes ahead there). A first pass over a compressed file opened with
+ * {@link dev.natrecon.capture.CaptureReader#openKeeping} keeps what it decompressed (up to a budget) so that a second
+ * pass resumes the same decompressor after it ({@link dev.natrecon.capture.KeptPrefix},
+ * {@link dev.natrecon.capture.CaptureReader#resume}) instead of decompressing the start twice. Reading is bounded ({@link dev.natrecon.capture.DecompressionLimit},
  * {@link dev.natrecon.capture.CaptureReader#MAX_CAPTURED_LENGTH}); the anomaly vocabulary shared by every package
  * ({@link dev.natrecon.capture.Anomaly}, and {@link dev.natrecon.capture.Bound} for the resource bounds) lives here.
  *

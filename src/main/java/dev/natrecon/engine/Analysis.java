@@ -3,6 +3,7 @@ package dev.natrecon.engine;
 import dev.natrecon.capture.CaptureInterface;
 import dev.natrecon.capture.CaptureReader;
 import dev.natrecon.capture.ClockCorrection;
+import dev.natrecon.capture.KeptPrefix;
 import dev.natrecon.capture.MergedFrameSource;
 import dev.natrecon.capture.RawFrame;
 import dev.natrecon.correlate.ClockEstimate;
@@ -49,6 +50,14 @@ public final class Analysis {
      * both sides (about 3.5 minutes of 100 G.711 calls each way): a bound on the extra reading.
      */
     static final long HELPER_SCAN_FRAMES = 1 << 21;
+    /**
+     * Share of the heap ({@code Runtime.maxMemory()}) that the decompressed start of each compressed capture of a
+     * two-capture case may take, kept from the survey for the replay so that it is not decompressed twice: a sixth
+     * each, a third for the two, taken while the replay's own state is still small and released as the replay reads it
+     * (the first {@link #CLOCK_SAMPLE_FRAMES} frames of 100 G.711 calls, about 60 MB, fit a 384 MB heap's share). A
+     * start that does not fit is not kept, and the replay decompresses it again.
+     */
+    static final int KEPT_PREFIX_HEAP_SHARE = 6;
 
     private Analysis() {
     }
@@ -66,7 +75,7 @@ public final class Analysis {
 
     /** One pass over one capture: what {@code inspect} prints. */
     public static CaptureStats survey(Path file) throws IOException {
-        return survey(file, null, Long.MAX_VALUE, Inside.privateRanges(), null, null).stats;
+        return survey(file, null, Long.MAX_VALUE, Inside.privateRanges(), null, null, -1).stats;
     }
 
     /**
@@ -111,7 +120,21 @@ public final class Analysis {
         }
     }
 
-    private record Survey(CaptureStats stats, Map<Integer, InterfaceEvidence> interfaces, boolean complete) {
+    /** {@code kept}: what the survey decompressed, for the replay to resume ({@link KeptPrefix}), or null. */
+    private record Survey(CaptureStats stats, Map<Integer, InterfaceEvidence> interfaces, boolean complete,
+                          KeptPrefix kept) {
+        /**
+         * Closes the kept prefix (the file under it) when the replay will not take it; a failure to close a file
+         * only read changes nothing, so it is not reported.
+         */
+        void dropKept() {
+            if (kept == null) return;
+            try {
+                kept.close();
+            } catch (IOException e) {
+                // read only: nothing was lost
+            }
+        }
     }
 
     /**
@@ -180,22 +203,26 @@ public final class Analysis {
      * sample. Stops after {@code frameLimit} frames; {@link Survey#complete} says whether it read them all (only then
      * are the statistics the file's).
      */
-    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit, Inside inside)
-            throws IOException {
-        return survey(file, evidence, frameLimit, inside, null, null);
+    private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit, Inside inside,
+                                 long keepBudget) throws IOException {
+        return survey(file, evidence, frameLimit, inside, null, null, keepBudget);
     }
 
     /**
      * {@link #survey(Path, Map, long, Inside)} of a router capture: its Linux cooked v1 frames also go to
-     * {@code pairing} when given, and are keyed by their side in {@code cooked} when given.
+     * {@code pairing} when given, and are keyed by their side in {@code cooked} when given. With
+     * {@code keepBudget >= 0} a compressed capture's decompressed bytes are kept for the replay when they fit in it
+     * ({@link Survey#kept}).
      */
     private static Survey survey(Path file, Map<Integer, InterfaceEvidence> evidence, long frameLimit, Inside inside,
-                                 CookedCopyPairing pairing, CookedSides cooked) throws IOException {
+                                 CookedCopyPairing pairing, CookedSides cooked, long keepBudget) throws IOException {
         StatsCounter counter = new StatsCounter(file);
         CaptureStats stats = counter.stats;
         MatchKeys keys = new MatchKeys();
         boolean complete;
-        try (CaptureReader reader = CaptureReader.open(file)) {
+        KeptPrefix kept;
+        try (CaptureReader reader = keepBudget >= 0 ? CaptureReader.openKeeping(file, keepBudget)
+                : CaptureReader.open(file)) {
             FrameDecoder dec = new FrameDecoder(stats.anomalies);
             RawFrame f = new RawFrame();
             Packet p = dec.packet;
@@ -237,8 +264,9 @@ public final class Analysis {
             if (evidence != null) {
                 for (InterfaceEvidence e : evidence.values()) e.name = interfaceName(e.key, stats.interfaces);
             }
+            kept = keepBudget >= 0 ? reader.detach() : null; // last: closing the reader then leaves the file open
         }
-        return new Survey(stats, evidence, complete);
+        return new Survey(stats, evidence, complete, kept);
     }
 
     /**
@@ -249,28 +277,42 @@ public final class Analysis {
     private static Survey[] surveyBoth(Path lanFile, Map<Integer, InterfaceEvidence> lanEv, Path wanFile,
                                        Map<Integer, InterfaceEvidence> wanEv, long frameLimit, Inside inside)
             throws IOException {
+        long keepBudget = Runtime.getRuntime().maxMemory() / KEPT_PREFIX_HEAP_SHARE;
         java.util.concurrent.FutureTask<Survey> wanJob = new java.util.concurrent.FutureTask<>(
-                () -> survey(wanFile, wanEv, frameLimit, inside));
+                () -> survey(wanFile, wanEv, frameLimit, inside, keepBudget));
         Thread t = new Thread(wanJob, "natrecon-survey " + wanFile);
         t.setDaemon(true);
         t.start();
-        Survey lan;
+        Survey lan = null;
         try {
-            lan = survey(lanFile, lanEv, frameLimit, inside);
+            lan = survey(lanFile, lanEv, frameLimit, inside, keepBudget);
         } finally {
             dev.natrecon.capture.ReaderThreads.join(t);
+            if (lan == null) dropKept(wanJob); // the LAN's failure is thrown: the WAN's prefix is not wanted
         }
         try {
             return new Survey[] {lan, wanJob.get()};
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            lan.dropKept();
+            dropKept(wanJob);
             throw new java.io.InterruptedIOException("interrupted during the survey of " + wanFile);
         } catch (java.util.concurrent.ExecutionException e) {
+            lan.dropKept();
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) throw io;
             if (cause instanceof RuntimeException re) throw re;
             if (cause instanceof Error err) throw err;
             throw new IOException(cause);
+        }
+    }
+
+    /** Closes the kept prefix of a survey that ended (successfully) and is not wanted. */
+    private static void dropKept(java.util.concurrent.FutureTask<Survey> job) {
+        try {
+            if (job.isDone() && !job.isCancelled()) job.get().dropKept();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            // it failed, so it kept nothing
         }
     }
 
@@ -305,55 +347,72 @@ public final class Analysis {
             Survey[] both = surveyBoth(in.lan(), lanEv, in.wan(), wanEv, clockSampleFrames, inside);
             Survey lan = both[0];
             Survey wan = both[1];
-            ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
-            if ((!lan.complete || !wan.complete) && est.matches() < MIN_CLOCK_SAMPLE_PAIRS) {
-                decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture gave %d "
-                        + "matched pairs; sampled the whole captures", clockSampleFrames, est.matches()));
-                lanEv.clear();
-                wanEv.clear();
-                both = surveyBoth(in.lan(), lanEv, in.wan(), wanEv, Long.MAX_VALUE, inside);
-                lan = both[0];
-                wan = both[1];
-                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
-            } else if (!lan.complete || !wan.complete) {
-                decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture",
-                        clockSampleFrames));
-            }
-            InputChecks.sideCapture(in.lan(), "LAN", lan.stats, lanEv);
-            InputChecks.sideCapture(in.wan(), "WAN", wan.stats, wanEv);
-            String swap = InputChecks.swapped(in.lan(), in.wan(), lanEv, wanEv, est, inside);
-            if (swap != null) {
-                notes.add(swap);
-                in = in.swapped();
-                Survey s = lan;
-                lan = wan;
-                wan = s;
-                Map<Integer, InterfaceEvidence> e = lanEv;
-                lanEv = wanEv;
-                wanEv = e;
-                est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
-            }
-            roles.add("lan");
-            roles.add("wan");
-            helper = helperFrom(in, lan, wan, sip(lanEv), sip(wanEv), clockSampleFrames);
-            clock = clockFor(in, est, decisions);
-            ClockCorrection wanClock = clock.correction();
-            // The ends are known when the replay reaches them (PacketMatcher#captureEnded).
-            lanSpan = new long[] {lan.stats.firstNanos, Long.MAX_VALUE};
-            wanSpan = new long[] {wan.stats.frames == 0 ? Long.MAX_VALUE : wanClock.apply(wan.stats.firstNanos),
-                    Long.MAX_VALUE};
-            counters = List.of(new StatsCounter(in.lan()), new StatsCounter(in.wan()));
-            inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.lan()), ClockCorrection.NONE));
             try {
-                inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.wan()), wanClock));
-            } catch (IOException e) {
-                inputs.get(0).reader().close();
-                throw e;
+                ClockEstimate est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
+                if ((!lan.complete || !wan.complete) && est.matches() < MIN_CLOCK_SAMPLE_PAIRS) {
+                    decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture gave %d "
+                            + "matched pairs; sampled the whole captures", clockSampleFrames, est.matches()));
+                    lanEv.clear();
+                    wanEv.clear();
+                    lan.dropKept();
+                    wan.dropKept();
+                    lan = wan = null;
+                    both = surveyBoth(in.lan(), lanEv, in.wan(), wanEv, Long.MAX_VALUE, inside);
+                    lan = both[0];
+                    wan = both[1];
+                    est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
+                } else if (!lan.complete || !wan.complete) {
+                    decisions.add(String.format(Locale.ROOT, "clock sample: the first %d frames of each capture",
+                            clockSampleFrames));
+                }
+                InputChecks.sideCapture(in.lan(), "LAN", lan.stats, lanEv);
+                InputChecks.sideCapture(in.wan(), "WAN", wan.stats, wanEv);
+                String swap = InputChecks.swapped(in.lan(), in.wan(), lanEv, wanEv, est, inside);
+                if (swap != null) {
+                    notes.add(swap);
+                    in = in.swapped();
+                    Survey s = lan;
+                    lan = wan;
+                    wan = s;
+                    Map<Integer, InterfaceEvidence> e = lanEv;
+                    lanEv = wanEv;
+                    wanEv = e;
+                    est = ClockOffsetEstimator.estimate(merged(lanEv), merged(wanEv), inside);
+                }
+                roles.add("lan");
+                roles.add("wan");
+                helper = helperFrom(in, lan, wan, sip(lanEv), sip(wanEv), clockSampleFrames);
+                clock = clockFor(in, est, decisions);
+                ClockCorrection wanClock = clock.correction();
+                // The ends are known when the replay reaches them (PacketMatcher#captureEnded).
+                lanSpan = new long[] {lan.stats.firstNanos, Long.MAX_VALUE};
+                wanSpan = new long[] {wan.stats.frames == 0 ? Long.MAX_VALUE : wanClock.apply(wan.stats.firstNanos),
+                        Long.MAX_VALUE};
+                counters = List.of(new StatsCounter(in.lan()), new StatsCounter(in.wan()));
+                KeptPrefix lanKept = lan.kept(), wanKept = wan.kept();
+                lan = wan = null; // the replay's readers own the kept prefixes from here
+                try {
+                    inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.lan(), lanKept),
+                            ClockCorrection.NONE));
+                } catch (IOException | RuntimeException e) {
+                    if (wanKept != null) wanKept.close();
+                    throw e;
+                }
+                try {
+                    inputs.add(new MergedFrameSource.Input(DecodeAheadStream.openForReplay(in.wan(), wanKept), wanClock));
+                } catch (IOException | RuntimeException e) {
+                    inputs.get(0).reader().close();
+                    throw e;
+                }
+            } finally {
+                // a failure before the replay took them: the files under the kept prefixes are closed
+                if (lan != null) lan.dropKept();
+                if (wan != null) wan.dropKept();
             }
         } else {
             Map<Integer, InterfaceEvidence> ev = new TreeMap<>();
             CookedCopyPairing pairing = new CookedCopyPairing(inside);
-            Survey router = survey(in.router(), ev, Long.MAX_VALUE, inside, pairing, null);
+            Survey router = survey(in.router(), ev, Long.MAX_VALUE, inside, pairing, null, -1);
             captures.add(router.stats);
             roles.add("router");
             boolean sllV1 = router.stats.linkTypes.containsKey(dev.natrecon.decode.LinkType.name(dev.natrecon.decode.LinkType.LINUX_SLL));
@@ -368,7 +427,7 @@ public final class Analysis {
                             + "it with --lan or --wan and the other side's capture with the other");
                 }
                 ev.clear();
-                router = survey(in.router(), ev, Long.MAX_VALUE, inside, null, cooked);
+                router = survey(in.router(), ev, Long.MAX_VALUE, inside, null, cooked, -1);
                 decisions.addAll(cooked.decisions());
             }
             InterfaceEvidence lanIf = cooked != null ? ev.get(CookedSides.LAN_KEY)

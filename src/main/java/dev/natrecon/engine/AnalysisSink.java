@@ -46,4 +46,13 @@ public interface AnalysisSink {
 
     /** Called once after the last packet. */
     void finish(RunResult result) throws IOException;
+
+    /**
+     * Whether {@link #finish} may run on a thread of its own while the other sinks finish: true only for a sink whose
+     * finish reads the result (never changing it) and writes only its own files, sharing nothing else with another
+     * sink. False by default: such sinks finish one after the other, in order.
+     */
+    default boolean finishesAlongside() {
+        return false;
+    }
 }

@@ -208,6 +208,16 @@ final class DecodeAheadStream implements DecodedStream {
         return off ? CaptureReader.open(file) : CaptureReader.openForThread(file);
     }
 
+    /**
+     * {@link #openForReplay(java.nio.file.Path)} resuming what the survey decompressed ({@link CaptureReader#resume}),
+     * when it kept it ({@code kept} not null).
+     */
+    static CaptureReader openForReplay(java.nio.file.Path file, dev.natrecon.capture.KeptPrefix kept) throws IOException {
+        if (kept == null) return openForReplay(file);
+        boolean off = "off".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip());
+        return CaptureReader.resume(kept, !off);
+    }
+
 
     @Override
     public DecodedFrame current() {

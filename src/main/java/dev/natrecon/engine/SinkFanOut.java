@@ -5,7 +5,9 @@ import dev.natrecon.alg.sip.SipRewriteClassifier;
 import dev.natrecon.conntrack.ConntrackEvent;
 import dev.natrecon.conntrack.ExpectationEvent;
 import dev.natrecon.correlate.Crossing;
+import dev.natrecon.capture.ReaderThreads;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -88,24 +90,59 @@ final class SinkFanOut implements AnalysisSink {
         each((k, t, unused) -> k.tableSize(t), sample, null);
     }
 
-    /** The result, to every sink; unlike the replay's calls, the first failure stops here (nothing is left to run). */
+    /**
+     * The result, to every sink. A sink that {@linkplain AnalysisSink#finishesAlongside() finishes alongside} the
+     * others writes its files on a thread of its own meanwhile ({@code CaseOutputs}' CSV files and summary.json beside
+     * the report's charts and pages); the others run one after the other on this thread, and unlike the replay's calls
+     * the first failure among them stops them (nothing is left to run). Every thread has ended before this returns;
+     * the failure thrown is that of the first failing sink in the sinks' order, as when all ran one after the other.
+     */
     @Override
     public void finish(RunResult result) throws IOException {
-        rethrow();
-        for (AnalysisSink sink : sinks) sink.finish(result);
+        finish(result, null);
     }
 
     /** {@link #finish(RunResult)}, each sink's time (the files it writes) told to {@code costs} when there is one. */
     void finish(RunResult result, Costs costs) throws IOException {
-        if (costs == null) {
-            finish(result);
-            return;
-        }
         rethrow();
-        for (AnalysisSink sink : sinks) {
-            long t0 = System.nanoTime();
-            sink.finish(result);
-            costs.wrote(sink.getClass().getSimpleName(), System.nanoTime() - t0);
+        Throwable[] failures = new Throwable[sinks.size()];
+        long[] nanos = new long[sinks.size()];
+        List<Thread> alongside = new ArrayList<>();
+        try {
+            for (int i = 0; i < sinks.size(); i++) {
+                AnalysisSink sink = sinks.get(i);
+                if (!sink.finishesAlongside()) continue;
+                int index = i;
+                Thread t = new Thread(() -> failures[index] = finishOne(sink, result, nanos, index),
+                        "natrecon-finish " + sink.getClass().getSimpleName());
+                t.setDaemon(true);
+                t.start();
+                alongside.add(t);
+            }
+            for (int i = 0; i < sinks.size(); i++) {
+                if (sinks.get(i).finishesAlongside()) continue;
+                failures[i] = finishOne(sinks.get(i), result, nanos, i);
+                if (failures[i] != null) break;
+            }
+        } finally {
+            for (Thread t : alongside) ReaderThreads.join(t);
         }
+        for (int i = 0; i < sinks.size(); i++) {
+            if (failures[i] != null) throw ReaderThreads.rethrow(failures[i]);
+            // in the sinks' order, whichever thread ended first
+            if (costs != null && nanos[i] > 0) costs.wrote(sinks.get(i).getClass().getSimpleName(), nanos[i]);
+        }
+    }
+
+    /** Sink {@code index}'s finish, its time put in {@code nanos[index]}: its failure, or null. */
+    private static Throwable finishOne(AnalysisSink sink, RunResult result, long[] nanos, int index) {
+        long t0 = System.nanoTime();
+        try {
+            sink.finish(result);
+        } catch (IOException | RuntimeException | Error e) {
+            return e;
+        }
+        nanos[index] = Math.max(1, System.nanoTime() - t0);
+        return null;
     }
 }

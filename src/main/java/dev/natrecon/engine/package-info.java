@@ -1,7 +1,8 @@
 /**
  * The replay: {@link dev.natrecon.engine.Analysis} opens the captures, surveys each one (counts, dispositions, time
  * span, interfaces, a sample of match keys, the SIP messages; a two-capture case's two files at the same time, the
- * WAN's on a thread of its own, joined before the replay) and estimates the clock offset and, under
+ * WAN's on a thread of its own, joined before the replay; a compressed capture's decompressed start is kept for the
+ * replay, within a share of the heap, so it is not decompressed twice) and estimates the clock offset and, under
  * {@code --sip-helper auto}, decides the SIP helper from what the router changed in the SIP text of the messages seen on
  * both sides ({@link dev.natrecon.engine.SipHelperDecision}, per transport and port) before any entry exists (pass 1);
  * a router capture's interfaces get their roles there too, and a Linux cooked v1 {@code tcpdump -i any}, which records
@@ -18,7 +19,9 @@
  * enter the matcher and as they resolve, in the order the inline loop makes those calls, and taking the records back
  * for reuse with the empty batches; everything from classification on stays on the one replay thread, so the results
  * are byte-identical either way), hands everything to the sinks through one
- * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place), runs the
+ * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place, and at the end lets a sink
+ * that {@linkplain dev.natrecon.engine.AnalysisSink#finishesAlongside() finishes alongside} the others write its files
+ * on a thread of its own), runs the
  * {@link dev.natrecon.engine.KernelComparisons} as a step after the run and returns a
  * {@link dev.natrecon.engine.RunResult}. Nothing here renders: the sinks ({@code report}) implement
  * {@link dev.natrecon.engine.AnalysisSink} and sit above this package; the rewrite analysis

@@ -44,9 +44,9 @@ public final class CallsCsv {
                         .column(p + "jitter_ms", r -> millis(leg(r, side, toPhone).jitterMeanMs()))
                         .column(p + "jitter_max_ms", r -> millis(leg(r, side, toPhone).jitterMaxMs()))
                         .column(p + "r", r -> leg(r, side, toPhone).score() == null ? ""
-                                : String.format(Locale.ROOT, "%.1f", leg(r, side, toPhone).score().r()))
+                                : Decimals.fixed(leg(r, side, toPhone).score().r(), 1))
                         .column(p + "mos", r -> leg(r, side, toPhone).score() == null ? ""
-                                : String.format(Locale.ROOT, "%.2f", leg(r, side, toPhone).score().mos()));
+                                : Decimals.fixed(leg(r, side, toPhone).score().mos(), 2));
             }
         }
         return s;
@@ -57,7 +57,7 @@ public final class CallsCsv {
     }
 
     private static String seconds(long nanos) {
-        return nanos < 0 ? "" : String.format(Locale.ROOT, "%.3f", nanos / 1e9);
+        return nanos < 0 ? "" : Decimals.fixed(nanos / 1e9, 3);
     }
 
     private static String count(long n) {
@@ -65,6 +65,6 @@ public final class CallsCsv {
     }
 
     private static String millis(double ms) {
-        return ms < 0 ? "" : String.format(Locale.ROOT, "%.3f", ms);
+        return ms < 0 ? "" : Decimals.fixed(ms, 3);
     }
 }

@@ -151,6 +151,12 @@ public final class CaseOutputs implements AnalysisSink {
         }
     }
 
+    /** Its finish reads the result and writes only its own files (the CSV files and summary.json). */
+    @Override
+    public boolean finishesAlongside() {
+        return true;
+    }
+
     @Override
     public void sipMessage(MessageVerdict verdict) throws IOException {
         sipRows.add(verdict);

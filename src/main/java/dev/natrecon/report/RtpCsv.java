@@ -2,7 +2,6 @@ package dev.natrecon.report;
 
 import dev.natrecon.capture.Times;
 import dev.natrecon.media.StreamSummary;
-import java.util.Locale;
 
 /**
  * rtp.csv: one row per RTP stream and capture side ({@link StreamSummary}), in the order the streams began. Times
@@ -14,7 +13,7 @@ public final class RtpCsv {
     }
 
     private static String ms(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+        return Double.isNaN(v) ? "" : Decimals.fixed(v, 3);
     }
 
     public static final CsvSpec<StreamSummary> SPEC = new CsvSpec<StreamSummary>()
@@ -36,7 +35,7 @@ public final class RtpCsv {
             .column("packets", StreamSummary::packets)
             .column("expected", StreamSummary::expected)
             .column("lost", StreamSummary::lost)
-            .column("lost_percent", s -> String.format(Locale.ROOT, "%.2f", s.lostPercent()))
+            .column("lost_percent", s -> Decimals.fixed(s.lostPercent(), 2))
             .column("duplicates", StreamSummary::duplicates)
             .column("out_of_order", StreamSummary::outOfOrder)
             .column("sequence_errors", StreamSummary::sequenceErrors)
@@ -49,10 +48,10 @@ public final class RtpCsv {
             .column("mean_jitter_ms", s -> ms(s.meanJitterMs()))
             .column("max_jitter_ms", s -> ms(s.maxJitterMs()))
             .column("drift_ms", s -> ms(s.driftMs()))
-            .column("drift_ppm", s -> Double.isNaN(s.driftPpm()) ? "" : String.format(Locale.ROOT, "%.0f", s.driftPpm()))
+            .column("drift_ppm", s -> Double.isNaN(s.driftPpm()) ? "" : Decimals.fixed(s.driftPpm(), 0))
             .column("rtcp_reports", StreamSummary::rtcpReports)
             .column("rtcp_fraction_lost_percent", s -> Double.isNaN(s.rtcpFractionLost()) ? ""
-                    : String.format(Locale.ROOT, "%.2f", s.rtcpFractionLost()))
+                    : Decimals.fixed(s.rtcpFractionLost(), 2))
             .column("rtcp_cumulative_lost", s -> s.rtcpReports() == 0 ? "" : s.rtcpCumulativeLost())
             .column("rtcp_jitter_ms", s -> ms(s.rtcpJitterMs()))
             .column("rtcp_rtt_ms", s -> ms(s.rtcpRttMs()))
