@@ -114,6 +114,9 @@ final class DecodeAheadStream implements DecodedStream {
         RawFrame f = new RawFrame();
         FileClock fileClock = new FileClock();
         MatchKeys keys = new MatchKeys();
+        // every frame is decoded into this slot, which stays in this core's cache; it goes into the batch (swapped
+        // with the batch's slot there) only when the replay reads more of the frame than its record
+        DecodedFrame hot = new DecodedFrame(new Packet());
         CaptureReader reader = this.reader;
         ClockCorrection clock = this.clock;
         FrameDecoder decoder = this.decoder;
@@ -136,13 +139,21 @@ final class DecodeAheadStream implements DecodedStream {
                         b.reset();
                         if (closing) return;
                     }
-                    DecodedFrame d = b.frames[b.count];
+                    int slot = b.count;
+                    DecodedFrame d = hot;
+                    d.records = b.records;
+                    d.base = slot * FrameRecord.STRIDE;
                     place(f, d.frame, b);
                     d.orderNanos = clock.apply(fileClock.order(f.timestampNanos, f.frameNumber, reader.anomalies()));
                     d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
                     b.used += decoder.copied();
                     d.keyAndCount(keys, counter);
-                    if (decoder.media != null) decoder.media.frame(d);
+                    MediaTap media = decoder.media;
+                    if (media != null) media.frame(d);
+                    if (media == null || media.replayReads(d)) {
+                        hot = b.frames[slot];
+                        b.frames[slot] = d;
+                    }
                     b.count++;
                 } catch (IOException | RuntimeException | Error e) {
                     b.failure = e;
@@ -171,15 +182,25 @@ final class DecodeAheadStream implements DecodedStream {
 
     @Override
     public boolean next() throws IOException {
+        if (batch == null || index == batch.count) {
+            if (nextRun() == 0) return false;
+        }
+        currentBase = index * FrameRecord.STRIDE;
+        current = batch.frames[index++];
+        return true;
+    }
+
+    @Override
+    public int nextRun() throws IOException {
         if (closing) throw new IOException(reader.source() + ": read after close");
         if (!started) {
             started = true;
             thread.start();
         }
-        while (batch == null || index == batch.count) {
+        while (true) {
             if (batch != null) {
                 if (batch.failure != null) throw dev.natrecon.capture.ReaderThreads.rethrow(batch.failure);
-                if (batch.end) return false;
+                if (batch.end) return 0;
                 empty.add(batch);
                 batch = null;
             }
@@ -191,10 +212,18 @@ final class DecodeAheadStream implements DecodedStream {
             }
             index = 0;
             warmed += warm(batch.records, batch.count);
+            if (batch.count > 0) return batch.count;
         }
-        currentBase = index * FrameRecord.STRIDE;
-        current = batch.frames[index++];
-        return true;
+    }
+
+    @Override
+    public DecodedFrame[] runFrames() {
+        return batch.frames;
+    }
+
+    @Override
+    public long[] runRecords() {
+        return batch.records;
     }
 
     /**
