@@ -14,7 +14,10 @@ interface DecodedStream extends AutoCloseable {
      */
     boolean next() throws IOException;
 
-    /** The current frame, valid until the next call to {@link #next()}. */
+    /**
+     * The current frame, valid until the next call to {@link #next()}; as in {@link #runFrames()}, it holds the frame's
+     * packet only when the replay reads more than the frame's record (or the stream has no media tap).
+     */
     DecodedFrame current();
 
     /**
