@@ -9,12 +9,6 @@ import java.io.InputStream;
  */
 final class ByteInput implements AutoCloseable {
     private static final int INITIAL = 1 << 20;
-    /**
-     * Most bytes asked of the stream at once: a refill of the whole window (1 MiB, copied twice on its way from the
-     * file) pushed everything else out of a 1 MiB per-core L2 cache, so the frames were read back from memory and the
-     * decoding thread's per-stream state was lost at every refill; 64 KiB keeps both cached.
-     */
-    private static final int CHUNK = 64 << 10;
 
     private final InputStream in;
     byte[] buf = new byte[INITIAL];
@@ -46,7 +40,7 @@ final class ByteInput implements AutoCloseable {
             pos = 0;
         }
         while (limit - pos < n) {
-            int r = in.read(buf, limit, Math.min(CHUNK, buf.length - limit));
+            int r = in.read(buf, limit, buf.length - limit);
             if (r < 0) {
                 eof = true;
                 return false;
