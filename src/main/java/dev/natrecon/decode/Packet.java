@@ -144,6 +144,27 @@ public final class Packet {
         truncated = false;
     }
 
+    /**
+     * The frame's bytes, which started at {@code from} in {@link #data}, were copied to {@code to} at {@code at}: every
+     * offset the decoder set (at or after the frame's start; an unset one is 0) moves with them, so the packet reads the
+     * copy exactly as it read the original.
+     */
+    public void moveBytes(int from, byte[] to, int at) {
+        int delta = at - from;
+        data = to;
+        ipOffset = moved(ipOffset, from, delta);
+        ipEnd = moved(ipEnd, from, delta);
+        outerIpOffset = moved(outerIpOffset, from, delta);
+        l4Offset = moved(l4Offset, from, delta);
+        payloadOffset = moved(payloadOffset, from, delta);
+        ipv6FragmentHeaderOffset = moved(ipv6FragmentHeaderOffset, from, delta);
+        ipv6NextHeaderFieldOffset = moved(ipv6NextHeaderFieldOffset, from, delta);
+    }
+
+    private static int moved(int offset, int from, int delta) {
+        return offset >= from ? offset + delta : offset;
+    }
+
     public boolean isIp() {
         return ipVersion != 0;
     }

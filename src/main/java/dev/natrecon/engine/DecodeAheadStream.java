@@ -25,9 +25,16 @@ import java.util.concurrent.BlockingQueue;
  * object, when it asks for the frame after the last good one.
  *
  * <p><b>Bounded, no allocation per frame.</b> Frames are handed over in {@link #BATCHES} reusable batches of at most
- * {@link #BATCH_FRAMES} frames, whose bytes are copied into the batch's own buffer of {@link #BATCH_BYTES} and decoded
- * there into the batch's own {@link Packet}s; the thread blocks when every batch is full. A batch goes back to the
- * thread only once the replay has moved past its last frame.
+ * {@link #BATCH_FRAMES} frames; the thread blocks when every batch is full. A batch goes back to the thread only once
+ * the replay has moved past its last frame.
+ *
+ * <p><b>Few bytes written per frame.</b> Each frame is decoded from the reader's buffer into one slot that stays in
+ * this core's cache, and its {@link FrameRecord} written into the batch: that record is all the replay reads of most
+ * frames. Only a frame the replay reads more of ({@link MediaTap#replayReads}: a kept payload, a link event, TCP or
+ * ICMP error details, a router capture's interface) has its bytes copied into the batch's buffer of
+ * {@link #BATCH_BYTES} and its slot swapped into the batch; the other slots of a batch hold older frames, which nobody
+ * reads. Writing every frame's bytes, packet and slot into memory the other core reads cost the decoding thread a
+ * cache miss per line written.
  *
  * <p><b>No leak.</b> The thread starts at the first {@link #next()}; {@link #close()} interrupts it, waits for it to
  * end and then closes the reader, so the reader is never used by two threads at once. It is a daemon thread.
@@ -115,6 +122,9 @@ final class DecodeAheadStream implements DecodedStream {
         FileClock fileClock = new FileClock();
         MatchKeys keys = new MatchKeys();
         FlowIds flows = FlowIds.forStream();
+        // every frame is decoded into this slot, which stays in this core's cache; it goes into the batch (swapped
+        // with the batch's slot there) only when the replay reads more of the frame than its record
+        DecodedFrame hot = new DecodedFrame(new Packet());
         CaptureReader reader = this.reader;
         ClockCorrection clock = this.clock;
         FrameDecoder decoder = this.decoder;
@@ -137,13 +147,24 @@ final class DecodeAheadStream implements DecodedStream {
                         b.reset();
                         if (closing) return;
                     }
-                    DecodedFrame d = b.frames[b.count];
-                    place(f, d.frame, b);
+                    int slot = b.count;
+                    DecodedFrame d = hot;
+                    d.records = b.records;
+                    d.base = slot * FrameRecord.STRIDE;
+                    view(f, d.frame);
                     d.orderNanos = clock.apply(fileClock.order(f.timestampNanos, f.frameNumber, reader.anomalies()));
                     d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
                     b.used += decoder.copied();
                     d.keyAndCount(keys, flows, counter);
-                    if (decoder.media != null) decoder.media.frame(d);
+                    MediaTap media = decoder.media;
+                    if (media != null) media.frame(d);
+                    if (media == null || media.replayReads(d)) {
+                        keep(d, b);
+                        hot = b.frames[slot];
+                        b.frames[slot] = d;
+                    } else {
+                        FrameRecord.markRecordOnly(d.records, d.base); // the slot's frame is not this one
+                    }
                     b.count++;
                 } catch (IOException | RuntimeException | Error e) {
                     b.failure = e;
@@ -156,31 +177,53 @@ final class DecodeAheadStream implements DecodedStream {
         }
     }
 
-    /** Copies the reader's frame {@code f} (valid until its next read) into the batch's buffer as {@code to}. */
-    private static void place(RawFrame f, RawFrame to, Batch b) {
-        System.arraycopy(f.data, f.offset, b.bytes, b.used, f.capturedLength);
-        to.data = b.bytes;
-        to.offset = b.used;
+    /** Makes {@code to} the reader's frame {@code f} (its bytes the reader's, valid until its next read). */
+    private static void view(RawFrame f, RawFrame to) {
+        to.data = f.data;
+        to.offset = f.offset;
         to.capturedLength = f.capturedLength;
         to.originalLength = f.originalLength;
         to.timestampNanos = f.timestampNanos;
         to.linkType = f.linkType;
         to.interfaceId = f.interfaceId;
         to.frameNumber = f.frameNumber;
+    }
+
+    /**
+     * Copies the bytes of frame {@code d}, still the reader's (valid until its next read), into the batch's buffer, the
+     * frame and its packet (unless it was decoded from a datagram already in the buffer) moved with them.
+     */
+    private static void keep(DecodedFrame d, Batch b) {
+        RawFrame f = d.frame;
+        int at = b.used;
+        System.arraycopy(f.data, f.offset, b.bytes, at, f.capturedLength);
+        if (d.packet.data == f.data) d.packet.moveBytes(f.offset, b.bytes, at);
+        f.data = b.bytes;
+        f.offset = at;
         b.used += f.capturedLength;
     }
 
     @Override
     public boolean next() throws IOException {
+        if (batch == null || index == batch.count) {
+            if (nextRun() == 0) return false;
+        }
+        currentBase = index * FrameRecord.STRIDE;
+        current = batch.frames[index++];
+        return true;
+    }
+
+    @Override
+    public int nextRun() throws IOException {
         if (closing) throw new IOException(reader.source() + ": read after close");
         if (!started) {
             started = true;
             thread.start();
         }
-        while (batch == null || index == batch.count) {
+        while (true) {
             if (batch != null) {
                 if (batch.failure != null) throw dev.natrecon.capture.ReaderThreads.rethrow(batch.failure);
-                if (batch.end) return false;
+                if (batch.end) return 0;
                 empty.add(batch);
                 batch = null;
             }
@@ -192,10 +235,18 @@ final class DecodeAheadStream implements DecodedStream {
             }
             index = 0;
             warmed += warm(batch.records, batch.count);
+            if (batch.count > 0) return batch.count;
         }
-        currentBase = index * FrameRecord.STRIDE;
-        current = batch.frames[index++];
-        return true;
+    }
+
+    @Override
+    public DecodedFrame[] runFrames() {
+        return batch.frames;
+    }
+
+    @Override
+    public long[] runRecords() {
+        return batch.records;
     }
 
     /**

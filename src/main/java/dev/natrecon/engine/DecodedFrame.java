@@ -21,9 +21,12 @@ final class DecodedFrame {
     long key;
     /** The rule that gave {@link #key}, or {@link MatchKeys.Kind#NONE}. */
     MatchKeys.Kind keyKind = MatchKeys.Kind.NONE;
-    /** Where this frame's {@link FrameRecord} is written: its batch's array (or its own), at {@link #base}. */
-    final long[] records;
-    final int base;
+    /**
+     * Where this frame's {@link FrameRecord} is written: its batch's array (or its own), at {@link #base}; set again by
+     * a stream that moves slots between positions ({@link DecodeAheadStream}).
+     */
+    long[] records;
+    int base;
 
     /**
      * Keys the decoded packet with {@code keys} (a pure function of the packet's bytes) and writes its

@@ -15,14 +15,18 @@ import java.util.List;
  */
 final class DecodedMerge implements AutoCloseable {
     private final DecodedStream[] streams;
-    private final boolean[] ready;
     private final boolean[] exhausted;
-    /** Each ready input's current frame and its ordering time, kept here: one interface call per frame, not three. */
-    private final DecodedFrame[] heads;
-    /** Each ready input's current {@link FrameRecord} (array and start): the time is read there, not in the frame. */
+    /**
+     * Per input, its current run of frames ({@link DecodedStream#nextRun()}): the frames, their records, how many and
+     * which is the input's head; the merge steps through a run with array reads, one stream call per run.
+     */
+    private final DecodedFrame[][] frames;
     private final long[][] records;
-    private final int[] bases;
+    private final int[] counts;
+    private final int[] heads;
+    /** Each ready input's head's ordering time, read from its record once. */
     private final long[] times;
+    private boolean started;
     private int current = -1;
     private int exhaustedCount;
 
@@ -40,36 +44,29 @@ final class DecodedMerge implements AutoCloseable {
             streams[i] = reader.ownThread() ? new DecodeAheadStream(reader, in.clock(), decoders.get(i), counter)
                     : new InlineDecodedStream(reader, in.clock(), decoders.get(i), counter);
         }
-        ready = new boolean[streams.length];
         exhausted = new boolean[streams.length];
-        heads = new DecodedFrame[streams.length];
+        frames = new DecodedFrame[streams.length][];
         records = new long[streams.length][];
-        bases = new int[streams.length];
+        counts = new int[streams.length];
+        heads = new int[streams.length];
         times = new long[streams.length];
     }
 
     /** Advances to the next frame of the merged stream; false when every input is exhausted. */
     boolean next() throws IOException {
-        if (current >= 0) ready[current] = false;
+        if (!started) {
+            started = true;
+            for (int i = 0; i < streams.length; i++) run(i);
+        } else if (current >= 0) {
+            int i = current;
+            int h = ++heads[i];
+            if (h < counts[i]) times[i] = records[i][h * FrameRecord.STRIDE + FrameRecord.ORDER];
+            else run(i);
+        }
         int best = -1;
         long bestTime = Long.MAX_VALUE;
         for (int i = 0; i < streams.length; i++) {
-            if (!ready[i] && !exhausted[i]) {
-                if (streams[i].next()) {
-                    ready[i] = true;
-                    DecodedStream s = streams[i];
-                    heads[i] = s.current();
-                    long[] r = s.records();
-                    int b = s.recordBase();
-                    records[i] = r;
-                    bases[i] = b;
-                    times[i] = r[b + FrameRecord.ORDER];
-                } else {
-                    exhausted[i] = true;
-                    exhaustedCount++;
-                }
-            }
-            if (ready[i] && (best < 0 || times[i] < bestTime)) {
+            if (!exhausted[i] && (best < 0 || times[i] < bestTime)) {
                 best = i;
                 bestTime = times[i];
             }
@@ -78,9 +75,29 @@ final class DecodedMerge implements AutoCloseable {
         return best >= 0;
     }
 
-    /** The current frame, decoded. */
+    /** Input {@code i}'s next run, its first frame the input's head; or the input marked exhausted. */
+    private void run(int i) throws IOException {
+        DecodedStream s = streams[i];
+        int n = s.nextRun();
+        if (n == 0) {
+            exhausted[i] = true;
+            exhaustedCount++;
+            return;
+        }
+        frames[i] = s.runFrames();
+        long[] r = s.runRecords();
+        records[i] = r;
+        counts[i] = n;
+        heads[i] = 0;
+        times[i] = r[FrameRecord.ORDER];
+    }
+
+    /**
+     * The current frame, decoded; its packet and raw frame hold this frame only when the replay reads more of it than
+     * its {@link FrameRecord} ({@link MediaTap#replayReads}).
+     */
     DecodedFrame frame() {
-        return heads[current];
+        return frames[current][heads[current]];
     }
 
     /** The array holding the current frame's {@link FrameRecord}, at {@link #recordBase()}. */
@@ -90,7 +107,7 @@ final class DecodedMerge implements AutoCloseable {
 
     /** Where the current frame's record starts in {@link #records()}. */
     int recordBase() {
-        return bases[current];
+        return heads[current] * FrameRecord.STRIDE;
     }
 
     /** Index (in the list given to the constructor) of the input the current frame came from. */

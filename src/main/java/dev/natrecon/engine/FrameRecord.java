@@ -56,6 +56,11 @@ final class FrameRecord {
     static final int LINK_EVENT = 8;
     /** TCP with a full header: window tracking's fields are read from the {@link Packet}. */
     static final int TCP_DETAILS = 16;
+    /**
+     * Set by a stream that handed over the record alone ({@link MediaTap#replayReads} said the replay reads nothing
+     * else): the batch slot's {@link DecodedFrame} is then another frame's, and the replay must not read it.
+     */
+    static final int RECORD_ONLY = 32;
 
     private static final Disposition[] DISPOSITIONS = Disposition.values();
     private static final MatchKeys.Kind[] KINDS_OF_KEY = MatchKeys.Kind.values();
@@ -118,6 +123,11 @@ final class FrameRecord {
 
     static int flags(long[] r, int b) {
         return (int) (r[b + KINDS] >>> 16);
+    }
+
+    /** Marks the record at {@code r[b]} {@link #RECORD_ONLY}. */
+    static void markRecordOnly(long[] r, int b) {
+        r[b + KINDS] |= (long) RECORD_ONLY << 16;
     }
 
     static int protocol(long[] r, int b) {

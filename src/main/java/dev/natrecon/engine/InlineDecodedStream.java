@@ -16,6 +16,8 @@ final class InlineDecodedStream implements DecodedStream {
     private final FileClock fileClock = new FileClock();
     private final FrameDecoder decoder;
     private final DecodedFrame slot;
+    /** The run {@link #nextRun()} gives: the one slot. */
+    private final DecodedFrame[] run;
     private final MatchKeys keys = new MatchKeys();
     private final FlowIds flows = FlowIds.forStream();
     private final Analysis.StatsCounter counter;
@@ -27,6 +29,7 @@ final class InlineDecodedStream implements DecodedStream {
         this.clock = clock;
         this.decoder = decoder;
         this.slot = new DecodedFrame(decoder.packet);
+        this.run = new DecodedFrame[] {slot};
     }
 
     @Override
@@ -38,6 +41,21 @@ final class InlineDecodedStream implements DecodedStream {
         slot.keyAndCount(keys, flows, counter);
         if (decoder.media != null) decoder.media.frame(slot);
         return true;
+    }
+
+    @Override
+    public int nextRun() throws IOException {
+        return next() ? 1 : 0;
+    }
+
+    @Override
+    public DecodedFrame[] runFrames() {
+        return run;
+    }
+
+    @Override
+    public long[] runRecords() {
+        return slot.records;
     }
 
     @Override

@@ -76,4 +76,20 @@ final class MediaTap {
                 ? Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
         media.frame(s, p);
     }
+
+    /**
+     * Whether the replay's frame step reads frame {@code d} (keyed, its {@link FrameRecord} written) beyond its record:
+     * the packet or raw frame of a router capture's frame (its interface), of a frame with a link event, TCP details
+     * or an ICMP error's quote ({@link FrameRecord#fill}), or of a payload it keeps ({@link Replay#keepsPayload}, with
+     * the same facts the replay reads from the record). A stream may hand over any other frame's record alone.
+     */
+    boolean replayReads(DecodedFrame d) {
+        if (fixedSide == null) return true;
+        int flags = FrameRecord.flags(d.records, d.base);
+        if ((flags & (FrameRecord.LINK_EVENT | FrameRecord.TCP_DETAILS | FrameRecord.ICMP_ERROR)) != 0) return true;
+        if (d.disposition != Disposition.DECODED) return false;
+        Packet p = d.packet;
+        return p.payloadLength > 0 && p.hasPorts() && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
+                && Replay.keepsPayload(helperPort, single, p.srcPort, p.dstPort, d.key, d.keyKind, p);
+    }
 }

@@ -292,10 +292,12 @@ final class Replay {
         // read only for what the record does not hold (FrameRecord)
         long[] r = merged.records();
         int b = merged.recordBase();
-        DecodedFrame decoded = merged.frame();
         long nanos = r[b + FrameRecord.ORDER];
         Disposition d = FrameRecord.disposition(r, b);
         int flags = FrameRecord.flags(r, b);
+        // a record handed over alone: the stream's frame object is another frame's, so nothing may read it (null
+        // makes a read that MediaTap.replayReads did not foresee fail loudly instead of reading a stale packet)
+        DecodedFrame decoded = (flags & FrameRecord.RECORD_ONLY) == 0 ? merged.frame() : null;
         Seen s = matcher.obtain();
         s.frame = r[b + FrameRecord.FRAME];
         s.captureNanos = r[b + FrameRecord.TIME];
@@ -333,7 +335,7 @@ final class Replay {
         if (d == Disposition.DECODED && s.payloadLength > 0 && s.hasPorts
                 && (s.protocol == Protocols.UDP || s.protocol == Protocols.TCP)
                 && keepsPayload(helperPort, plan.single() != null, s.srcPort, s.dstPort, key,
-                        FrameRecord.keyKind(r, b), decoded.packet)) {
+                        FrameRecord.keyKind(r, b), decoded == null ? null : decoded.packet)) {
             Packet p = decoded.packet;
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
         }
@@ -362,6 +364,7 @@ final class Replay {
      * one capture keeps them for what the far side reports of the mapping.
      */
     private static boolean stun(Packet p) {
+        if (p == null) return false; // a record handed over alone: MediaTap.replayReads found it is no STUN message
         int o = p.payloadOffset;
         return p.protocol == Protocols.UDP && p.payloadLength >= 20 && (p.data[o] & 0xc0) == 0
                 && (p.data[o + 4] & 0xff) == 0x21 && (p.data[o + 5] & 0xff) == 0x12

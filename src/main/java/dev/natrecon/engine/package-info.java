@@ -13,7 +13,9 @@
  * frame decode, match, resolve; after the last, drain; a long capture is read, decoded and keyed ahead on a thread of
  * its own, {@code DecodeAheadStream}, bounded batches merged by {@code DecodedMerge}, with the same frames, anomalies
  * and errors as inline; what the merge reads of most frames is each frame's {@code FrameRecord}, a few longs the
- * decoding wrote into its batch's primitive array, not the decoded objects and bytes the other core wrote; when a
+ * decoding wrote into its batch's primitive array, not the decoded objects and bytes the other core wrote (those are
+ * handed over only for the frames the replay reads more of: kept payloads, link events, TCP and ICMP error details,
+ * a router capture's interfaces), stepped through one batch at a time; when a
  * capture is decoded ahead, the merge, the filling of each frame's {@code Seen} and the matcher run as a second stage
  * on a thread of their own, {@code MatchStage}, handing the replay's thread, in bounded batches, the frames as they
  * enter the matcher and as they resolve, in the order the inline loop makes those calls, and taking the records back

@@ -26,6 +26,64 @@ class PacketDecoderTest {
         return decoder.decode(Hex.frame(linkType, b), p, anomalies);
     }
 
+    /** Every field of {@code q} but its bytes, for a field-by-field comparison. */
+    private static String fields(Packet q) throws IllegalAccessException {
+        StringBuilder b = new StringBuilder();
+        for (java.lang.reflect.Field f : Packet.class.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getName().equals("data")) continue;
+            b.append(f.getName()).append('=').append(f.get(q)).append(' ');
+        }
+        return b.toString();
+    }
+
+    /** {@code b} as a frame at {@code at} in a buffer of its own (the reader's buffer, a record header before it). */
+    private static dev.natrecon.capture.RawFrame frameAt(int linkType, byte[] b, int at) {
+        dev.natrecon.capture.RawFrame f = new dev.natrecon.capture.RawFrame();
+        f.data = new byte[at + b.length + 5];
+        System.arraycopy(b, 0, f.data, at, b.length);
+        f.offset = at;
+        f.capturedLength = f.originalLength = b.length;
+        f.linkType = linkType;
+        f.frameNumber = 1;
+        return f;
+    }
+
+    @Test
+    void aPacketWhoseBytesMovedReadsTheCopyAsDecodingTheCopyWould() throws IllegalAccessException {
+        byte[] v6 = Hex.bytes("""
+                60 00 00 00  00 1a 00 40                          # IPv6, payload 26, next fragment, hop limit 64
+                fd 17 00 00 00 00 00 00 00 00 00 00 00 00 00 01
+                fd 17 00 00 00 00 00 00 00 00 00 00 00 00 00 02
+                11 00 00 00 00 00 00 07                           # atomic fragment header, next UDP
+                13 c4 13 c4 00 12 00 00  41 42 43 44 45 46 47 48 49 4a  # UDP 5060 > 5060, "ABCDEFGHIJ"
+                """);
+        byte[] icmp = Hex.bytes("""
+                45 00 00 38  00 01 00 00  40 01 00 00  cb 00 71 05  cb 00 71 02
+                03 03 00 00  00 00 00 00
+                45 00 00 2c  ab cd 00 00  3f 11 00 00  cb 00 71 02  cb 00 71 05
+                13 c4 13 c5  00 18 00 00
+                """);
+        byte[] notIp = Hex.bytes("00 11 22 33 44 55  00 66 77 88 99 aa  88 cc  01 02 03 04");
+        Object[][] cases = {{LinkType.ETHERNET, ETH_IPV4_UDP}, {LinkType.RAW, v6}, {LinkType.RAW, icmp},
+            {LinkType.ETHERNET, notIp}};
+        for (Object[] c : cases) {
+            int lt = (Integer) c[0];
+            byte[] bytes = (byte[]) c[1];
+            Packet moved = new Packet();
+            dev.natrecon.capture.RawFrame original = frameAt(lt, bytes, 16);
+            decoder.decode(original, moved, anomalies);
+            byte[] copy = new byte[300];
+            System.arraycopy(original.data, 16, copy, 200, bytes.length);
+            moved.moveBytes(16, copy, 200);
+            Packet direct = new Packet();
+            dev.natrecon.capture.RawFrame there = frameAt(lt, bytes, 200);
+            there.data = copy;
+            decoder.decode(there, direct, anomalies);
+            assertEquals(fields(direct), fields(moved), java.util.HexFormat.of().formatHex(bytes));
+            assertTrue(moved.data == copy);
+        }
+    }
+
     @Test
     void ethernetIpv4Udp() {
         assertEquals(Disposition.DECODED, decode(LinkType.ETHERNET, ETH_IPV4_UDP));

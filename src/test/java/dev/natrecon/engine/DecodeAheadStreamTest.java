@@ -147,6 +147,52 @@ class DecodeAheadStreamTest {
         assertEquals(before, decodingThreads(), "no decoding thread outlives its stream");
     }
 
+    /**
+     * What the merge gets from a stream read by runs, with the replay's media tap: every frame's record, and the whole
+     * frame (described) of the frames the replay reads beyond their record ({@code reads}: their indexes, found by the
+     * inline stream, whose one slot always holds the current frame; null: find them).
+     */
+    private static List<String> runs(byte[] file, boolean ahead, boolean[] helperPort, List<Integer> reads)
+            throws IOException {
+        FrameDecoder decoder = new FrameDecoder(new AnomalyCounts());
+        MediaTap tap = new MediaTap(new dev.natrecon.media.MediaStreams(1), dev.natrecon.correlate.Side.LAN,
+                java.util.Map.of(), null, helperPort, false);
+        decoder.media = tap;
+        CaptureReader reader = CaptureReader.open("case.pcap", new ByteArrayInputStream(file));
+        List<String> out = new ArrayList<>();
+        int index = 0;
+        try (DecodedStream s = ahead ? new DecodeAheadStream(reader, CLOCK, decoder, null)
+                : new InlineDecodedStream(reader, CLOCK, decoder, null)) {
+            for (int n; (n = s.nextRun()) > 0; ) {
+                DecodedFrame[] frames = s.runFrames();
+                long[] r = s.runRecords();
+                for (int k = 0; k < n; k++, index++) {
+                    out.add(Arrays.toString(Arrays.copyOfRange(r, k * FrameRecord.STRIDE, (k + 1) * FrameRecord.STRIDE)));
+                    if (ahead ? reads.contains(index) : tap.replayReads(frames[k])) {
+                        if (!ahead) reads.add(index);
+                        out.add(describe(frames[k]));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void framesTheReplayReadsAreHandedOverWholeTheOthersAsTheirRecords() throws IOException {
+        byte[] plain = capture(9000, 5);
+        boolean[] helperPort = new boolean[65536];
+        helperPort[5060] = true;  // the reassembled datagrams (decoded from the batch's buffer)
+        helperPort[40007] = true; // every 50th plain frame (its bytes copied into the batch)
+        List<Integer> reads = new ArrayList<>();
+        List<String> inline = runs(plain, false, helperPort, reads);
+        List<String> ahead = runs(plain, true, helperPort, reads);
+        assertEquals(inline, ahead);
+        assertTrue(reads.size() > 100 && reads.size() < 1000, "some frames read whole: " + reads.size());
+        assertTrue(inline.stream().anyMatch(f -> f.contains(" DECODED " + (Packet.L_ETHERNET | Packet.L_IPV4
+                | Packet.L_UDP | Packet.L_REASSEMBLED) + " ")), "a reassembled datagram among them");
+    }
+
     /** A source that counts the bytes taken from it. */
     static final class Counting extends InputStream {
         final InputStream in;
