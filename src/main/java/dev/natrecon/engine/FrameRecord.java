@@ -46,7 +46,7 @@ final class FrameRecord {
     /** ICMP type low, code high. */
     private static final int ICMP = 13;
     /** Disposition ordinal (bits 0-7), key kind ordinal (8-15), {@link #flags} (16-31). */
-    private static final int KINDS = 14;
+    static final int KINDS = 14;
     /** The file's count of the frame's TCP or UDP flow ({@link FlowIds}), 0 for none: see {@link #flow}. */
     private static final int FLOW = 15;
 
