@@ -13,7 +13,9 @@ import java.util.function.Consumer;
 /**
  * {@code sip.nat_tests}: Kamailio's {@code nat_uac_test} checks on every REGISTER and INVITE, per sender (From AOR)
  * and per side: what a registrar or proxy would conclude about NAT from the LAN copy (before the router) and from the
- * WAN copy (what the provider receives). One info finding per AOR; state is one small counter set per AOR and side.
+ * WAN copy (what the provider receives). One info finding per AOR; state is one small counter set per AOR and side
+ * for the AORs whose finding is kept ({@link Detection#MAX_FINDINGS_PER_RULE}, the first seen), and a 64-bit hash of
+ * each later one, which is only counted ({@link #findingsNotKept}).
  */
 final class SipNatTestsDetector implements Detector {
     private final SipFacts.Memo sipFacts;
