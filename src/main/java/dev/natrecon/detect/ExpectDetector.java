@@ -13,18 +13,16 @@ import dev.natrecon.correlate.Side;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
  * The SIP helper's expectations running out: {@code expect.sip_dropped} (the helper dropped SIP packets),
  * {@code expect.table_full} (nf_conntrack_expect_max reached), {@code expect.master_limit} (a master's per-class
  * max_expected reached, the oldest evicted). State: the count of live expectations, per master flow the drops and
- * evictions (few), the frames of drops not yet seen after matching.
+ * evictions (few: counters and small arrays, the texts shared; past the findings' bound only what the counts need), the
+ * frames of drops not yet seen after matching.
  */
 final class ExpectDetector implements Detector {
     private static final List<String> REFS = List.of("nf_conntrack_expect.c (__nf_ct_expect_check, evict_oldest_expect)",
@@ -76,16 +74,76 @@ final class ExpectDetector implements Detector {
     private final Map<Flow, Drops> drops = new LinkedHashMap<>();
     private final Map<Long, Drops> pendingFrames = new HashMap<>();
     private final Map<String, Evictions> evictions = new LinkedHashMap<>();
+    /**
+     * Flows of {@link #drops} certain to get an {@code expect.sip_dropped} finding (a drop of theirs the captures did
+     * not show forwarded). Once there are {@link Detection#MAX_FINDINGS_PER_RULE} of them, the finding of any flow
+     * dropped later is only counted (its place is past the bound), so such a flow keeps no message details.
+     */
+    private int certain;
+    private long droppedNotKept;
 
     private static final class Drops {
-        final Finding.Builder finding = Finding.of(DROPPED);
+        /** Null for a flow whose expect.sip_dropped finding can only be counted ({@link #certain}). */
+        final Finding.Builder finding;
         final Finding.Builder full = Finding.of(TABLE_FULL);
-        long count, confirmed, forwarded, whileFull;
-        final List<Long> countsAtDrop = new ArrayList<>();
-        final Set<String> logs = new LinkedHashSet<>();
-        final Set<String> reasons = new LinkedHashSet<>();
+        long count, confirmed, forwarded;
+        boolean isCertain;
+        /** The live expectations at each drop, in order (a primitive list: one or a few per flow). */
+        long[] countsAtDrop = new long[1];
+        final Texts logs;
+        final Texts reasons;
         String conntrack = "";
         Flow flow;
+
+        Drops(boolean detailed) {
+            finding = detailed ? Finding.of(DROPPED) : null;
+            logs = detailed ? new Texts() : null;
+            reasons = detailed ? new Texts() : null;
+        }
+
+        void countAtDrop(long live) {
+            if (count > countsAtDrop.length) countsAtDrop = java.util.Arrays.copyOf(countsAtDrop, countsAtDrop.length * 2);
+            countsAtDrop[(int) count - 1] = live;
+        }
+
+        long fullDrops(long max) {
+            long n = 0;
+            for (int i = 0; i < count; i++) if (countsAtDrop[i] >= max) n++;
+            return n;
+        }
+    }
+
+    /**
+     * Distinct texts in the order first added, in an array (a flow has one or two reasons and log lines; a set each was
+     * most of a flow's memory). The texts themselves are shared between flows ({@link Names}).
+     */
+    private static final class Texts {
+        private String[] texts = new String[1];
+        private int size;
+
+        void add(String t) {
+            for (int i = 0; i < size; i++) if (texts[i].equals(t)) return;
+            if (size == texts.length) texts = java.util.Arrays.copyOf(texts, size * 2);
+            texts[size++] = t;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        String join(String separator) {
+            return String.join(separator, java.util.Arrays.asList(texts).subList(0, size));
+        }
+    }
+
+    private final Names names = new Names();
+
+    /** {@code x} had a drop the captures cannot show forwarded: its expect.sip_dropped finding is certain. */
+    private void certain(Drops x) {
+        if (!x.isCertain) {
+            x.isCertain = true;
+            certain++;
+        }
     }
 
     private static final class Evictions {
@@ -114,18 +172,24 @@ final class ExpectDetector implements Detector {
     public void conntrack(ConntrackEvent e) {
         if (!(e instanceof ConntrackEvent.PacketDropped d) || !d.reason().startsWith("helper ")) return;
         Flow f = flow(d.entry().original());
-        Drops x = drops.computeIfAbsent(f, k -> new Drops());
+        Drops x = drops.get(f);
+        if (x == null) drops.put(f, x = new Drops(certain < Detection.MAX_FINDINGS_PER_RULE));
         x.flow = f;
         x.count++;
-        x.countsAtDrop.add(liveExpectations);
+        x.countAtDrop(liveExpectations);
         x.conntrack = EventFormat.entry(d.entry());
-        x.finding.at(d.nanos()).frame(d.frame().point(), d.frame().frame());
         x.full.at(d.nanos()).frame(d.frame().point(), d.frame().frame());
-        String reason = d.reason().substring("helper ".length());
-        int colon = reason.indexOf(": ");
-        x.reasons.add(colon < 0 ? reason : reason.substring(colon + 2));
-        if (d.kernelLog() != null) for (String l : d.kernelLog().split("\n")) if (!l.isBlank()) x.logs.add(l.strip());
+        if (x.finding != null) {
+            x.finding.at(d.nanos()).frame(d.frame().point(), d.frame().frame());
+            String reason = d.reason().substring("helper ".length());
+            int colon = reason.indexOf(": ");
+            x.reasons.add(names.intern(colon < 0 ? reason : reason.substring(colon + 2)));
+            if (d.kernelLog() != null) {
+                for (String l : d.kernelLog().split("\n")) if (!l.isBlank()) x.logs.add(names.intern(l.strip()));
+            }
+        }
         if ("lan".equals(d.frame().point())) pendingFrames.put(d.frame().frame(), x);
+        else certain(x); // no LAN frame to show it forwarded
     }
 
     /** Frames only while a helper drop waits for its LAN frame. */
@@ -142,9 +206,12 @@ final class ExpectDetector implements Detector {
         if (x == null) return;
         if (s.counterpartFrame == 0 && s.outcome == Outcome.NO_COUNTERPART) {
             x.confirmed++;
+            certain(x);
         } else if (s.counterpartFrame != 0) {
             x.forwarded++;
-            x.finding.frame("wan", s.counterpartFrame);
+            if (x.finding != null) x.finding.frame("wan", s.counterpartFrame);
+        } else {
+            certain(x);
         }
     }
 
@@ -178,6 +245,12 @@ final class ExpectDetector implements Detector {
             // not the router's drop: only the others are reported, and none when every one was forwarded
             long dropped = x.count - x.forwarded;
             if (dropped == 0) continue;
+            long full = x.fullDrops(max);
+            if (x.finding == null) {
+                droppedNotKept++;
+                if (full > 0) tableFull(context, findings, x, f, full, max);
+                continue;
+            }
             String check = x.confirmed == dropped ? "each with no WAN counterpart, as the captures confirm"
                     : x.confirmed + " confirmed by the captures (no WAN counterpart)";
             if (x.forwarded > 0) {
@@ -186,30 +259,40 @@ final class ExpectDetector implements Detector {
             }
             findings.accept(x.finding.subject(f.text())
                     .message("The SIP helper dropped " + Text.count(dropped, "packet") + " of " + f.text() + " (" + check
-                            + "): " + String.join("; ", x.reasons) + ". The router would have logged: "
-                            + (x.logs.isEmpty() ? "nothing (net_ratelimit)" : String.join(" | ", x.logs)) + ".")
+                            + "): " + x.reasons.join("; ") + ". The router would have logged: "
+                            + (x.logs.isEmpty() ? "nothing (net_ratelimit)" : x.logs.join(" | ")) + ".")
                     .filter("lan", f.displayFilter())
                     .conntrack(x.conntrack)
                     .detail("drops", dropped)
                     .detail("confirmed by the captures", x.confirmed)
-                    .detail("kernel log", String.join(" | ", x.logs))
-                    .detail("expectations live at the drops", String.join(", ", x.countsAtDrop.stream().map(String::valueOf).toList()))
+                    .detail("kernel log", x.logs.join(" | "))
+                    .detail("expectations live at the drops", java.util.Arrays.stream(x.countsAtDrop, 0, (int) x.count).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", ")))
                     .build());
-            long full = x.countsAtDrop.stream().filter(n -> n >= max).count();
-            if (full > 0) {
-                findings.accept(x.full.subject(f.text())
-                        .message("The expectation table held " + max + " expectations (nf_conntrack_expect_max) when "
-                                + Text.count(full, "SIP packet") + " of " + f.text() + " needed one: the kernel refused it "
-                                + "and printed \"nf_conntrack: expectation table full\", and the SIP helper dropped the "
-                                + "packet. Peak: " + peakExpectations + " live expectations at " + Text.time(peakAt) + ".")
-                        .filter("lan", f.displayFilter())
-                        .conntrack(x.conntrack)
-                        .detail("nf_conntrack_expect_max", max + " (" + context.timeouts().source(Timeouts.Key.EXPECT_MAX) + ")")
-                        .detail("peak live expectations", peakExpectations)
-                        .detail("kernel log", "nf_conntrack: expectation table full")
-                        .build());
-            }
+            if (full > 0) tableFull(context, findings, x, f, full, max);
         }
+        evictions(findings);
+    }
+
+    @Override
+    public Map<String, Long> findingsNotKept() {
+        return droppedNotKept == 0 ? Map.of() : Map.of(DROPPED.id(), droppedNotKept);
+    }
+
+    private void tableFull(DetectionContext context, Consumer<Finding> findings, Drops x, Flow f, long full, long max) {
+        findings.accept(x.full.subject(f.text())
+                .message("The expectation table held " + max + " expectations (nf_conntrack_expect_max) when "
+                        + Text.count(full, "SIP packet") + " of " + f.text() + " needed one: the kernel refused it "
+                        + "and printed \"nf_conntrack: expectation table full\", and the SIP helper dropped the "
+                        + "packet. Peak: " + peakExpectations + " live expectations at " + Text.time(peakAt) + ".")
+                .filter("lan", f.displayFilter())
+                .conntrack(x.conntrack)
+                .detail("nf_conntrack_expect_max", max + " (" + context.timeouts().source(Timeouts.Key.EXPECT_MAX) + ")")
+                .detail("peak live expectations", peakExpectations)
+                .detail("kernel log", "nf_conntrack: expectation table full")
+                .build());
+    }
+
+    private void evictions(Consumer<Finding> findings) {
         for (Evictions x : evictions.values()) {
             int limit = switch (x.className) {
                 case "signalling" -> 1;

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * One thing a detector found, with the evidence a support engineer checks it against.
@@ -62,7 +61,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         private String subject = "", message = "", conntrack = "", fix, cause = "";
         // Made on first use: a detector keeps a builder per flow or call it follows (tens of thousands on a busy
         // case), most of which never receive evidence; five empty collections each were most of their memory.
-        private Map<String, TreeSet<Long>> frames;
+        private EvidenceFrames frames;
         private Map<String, Integer> omitted;
         private Map<String, String> filters;
         private java.util.Set<String> evidenceInFilter;
@@ -105,16 +104,8 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
         /** Adds an evidence frame (ignored when {@code frame} is 0: no frame). */
         public Builder frame(String capture, long frame) {
             if (frame <= 0 || capture == null || capture.isEmpty()) return this;
-            if (frames == null) frames = new LinkedHashMap<>();
-            TreeSet<Long> set = frames.computeIfAbsent(capture, k -> new TreeSet<>());
-            if (set.size() < MAX_FRAMES || frame < set.last()) {
-                if (set.add(frame) && set.size() > MAX_FRAMES) {
-                    set.pollLast();
-                    omitted().merge(capture, 1, Integer::sum);
-                }
-            } else if (!set.contains(frame)) {
-                omitted().merge(capture, 1, Integer::sum);
-            }
+            if (frames == null) frames = new EvidenceFrames();
+            if (frames.add(capture, frame)) omitted().merge(capture, 1, Integer::sum);
             return this;
         }
 
@@ -174,10 +165,7 @@ public record Finding(String id, Severity severity, long nanos, long endNanos, S
 
         public Finding build() {
             if (nanos == Long.MAX_VALUE) throw new IllegalStateException(rule.id() + ": a finding needs a time");
-            Map<String, List<Long>> f = new LinkedHashMap<>();
-            if (frames != null) {
-                for (Map.Entry<String, TreeSet<Long>> e : frames.entrySet()) f.put(e.getKey(), List.copyOf(e.getValue()));
-            }
+            Map<String, List<Long>> f = frames == null ? new LinkedHashMap<>() : frames.toMap();
             Map<String, String> fl = filters == null ? new LinkedHashMap<>() : new LinkedHashMap<>(filters);
             for (String capture : evidenceInFilter == null ? java.util.Set.<String>of() : evidenceInFilter) {
                 String flow = fl.get(capture);

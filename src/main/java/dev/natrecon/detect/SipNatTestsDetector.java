@@ -13,7 +13,9 @@ import java.util.function.Consumer;
 /**
  * {@code sip.nat_tests}: Kamailio's {@code nat_uac_test} checks on every REGISTER and INVITE, per sender (From AOR)
  * and per side: what a registrar or proxy would conclude about NAT from the LAN copy (before the router) and from the
- * WAN copy (what the provider receives). One info finding per AOR; state is one small counter set per AOR and side.
+ * WAN copy (what the provider receives). One info finding per AOR; state is one small counter set per AOR and side
+ * for the AORs whose finding is kept ({@link Detection#MAX_FINDINGS_PER_RULE}, the first seen), and a 64-bit hash of
+ * each later one, which is only counted ({@link #findingsNotKept}).
  */
 final class SipNatTestsDetector implements Detector {
     private final SipFacts.Memo sipFacts;
@@ -47,11 +49,30 @@ final class SipNatTestsDetector implements Detector {
         final Finding.Builder frames = Finding.of(RULE);
         final int[][] hits = new int[2][TESTS.length];
         final int[] messages = new int[2];
-        final Map<String, Integer> methods = new LinkedHashMap<>();
+        int invites, registers;
+        boolean inviteFirst;
         String phone = "";
+
+        void method(String method) {
+            if (invites == 0 && registers == 0) inviteFirst = "INVITE".equals(method);
+            if ("INVITE".equals(method)) invites++;
+            else registers++;
+        }
+
+        /** "2 REGISTER, 1 INVITE": the methods counted, in the order each was first seen. */
+        String methods() {
+            String invite = invites == 0 ? "" : invites + " INVITE", register = registers == 0 ? "" : registers + " REGISTER";
+            String first = inviteFirst ? invite : register, second = inviteFirst ? register : invite;
+            return first.isEmpty() ? second : second.isEmpty() ? first : first + ", " + second;
+        }
     }
 
+    /**
+     * The From AORs whose finding is kept: only the first {@link Detection#MAX_FINDINGS_PER_RULE} of a rule's findings
+     * are (the rest are counted), so the AORs seen after them are only counted, as distinct texts, and hold no counters.
+     */
     private final Map<String, Counts> byAor = new LinkedHashMap<>();
+    private final DistinctTexts unkept = new DistinctTexts();
 
     @Override
     public List<Rule> rules() {
@@ -70,11 +91,18 @@ final class SipNatTestsDetector implements Detector {
         if (s.payload == null || s.captureLabel != null || s.side == null) return;
         SipFacts f = sipFacts.of(crossing);
         if (f == null || !f.request() || !("REGISTER".equals(f.method()) || "INVITE".equals(f.method()))) return;
-        Counts c = byAor.computeIfAbsent(f.fromAor(), k -> new Counts());
+        Counts c = byAor.get(f.fromAor());
+        if (c == null) {
+            if (byAor.size() >= Detection.MAX_FINDINGS_PER_RULE) {
+                unkept.add(f.fromAor());
+                return;
+            }
+            byAor.put(f.fromAor(), c = new Counts());
+        }
         int side = s.side.ordinal();
         c.messages[side]++;
         // each message once: the copy arriving at the router (a routed-back pair's second copy is the same message)
-        if (crossing.role() == Crossing.Role.ARRIVING) c.methods.merge(f.method(), 1, Integer::sum);
+        if (crossing.role() == Crossing.Role.ARRIVING) c.method(f.method());
         if (c.phone.isEmpty() && s.side == Side.LAN && f.outbound()) c.phone = f.source().text();
         c.frames.at(s.nanos).frame(s.side.label(), s.frame);
         SipFacts.Host src = f.source(), via = f.via();
@@ -121,12 +149,17 @@ final class SipNatTestsDetector implements Detector {
             String filter = "(sip.Method == \"REGISTER\" || sip.Method == \"INVITE\")"
                     + (user.isEmpty() ? "" : " && sip.from.user == \"" + user + "\"");
             for (int side = 0; side < 2; side++) if (c.messages[side] > 0) c.frames.filter(side == 0 ? "lan" : "wan", filter);
-            String methods = String.join(", ", c.methods.entrySet().stream().map(m -> m.getValue() + " " + m.getKey()).toList());
+            String methods = c.methods();
             findings.accept(c.frames.subject(e.getKey().isEmpty() ? "(no From)" : e.getKey())
                     .message("NAT tests for " + e.getKey() + (c.phone.isEmpty() ? "" : " (phone " + c.phone + ")")
                             + (methods.isEmpty() ? "" : ", " + methods) + ": " + String.join("; ", sides) + ".")
                     .detail("methods", methods)
                     .build());
         }
+    }
+
+    @Override
+    public Map<String, Long> findingsNotKept() {
+        return unkept.size() == 0 ? Map.of() : Map.of(RULE.id(), (long) unkept.size());
     }
 }

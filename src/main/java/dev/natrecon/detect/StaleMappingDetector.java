@@ -180,7 +180,10 @@ final class StaleMappingDetector implements Detector {
     /** Answers reaching the phone without crossing the WAN that prove an entry's address another uplink's. */
     private static final int ELSEWHERE_PROOF = 2;
 
-    /** The last outbound SIP packets of a translated entry (a ring of {@link #SIZE}; fixed arrays, made once). */
+    /**
+     * The last outbound SIP packets of a translated entry not answered since (a ring of {@link #SIZE}; fixed arrays, made
+     * at the first packet after an answer and dropped at the answer).
+     */
     private static final class Recent {
         static final int SIZE = 16;
         final long[] nanos = new long[SIZE], lanFrame = new long[SIZE], wanFrame = new long[SIZE];
@@ -196,11 +199,6 @@ final class StaleMappingDetector implements Detector {
             fromTranslated[next] = translated;
             next = (next + 1) % SIZE;
             count = Math.min(count + 1, SIZE);
-        }
-
-        void clear() {
-            count = 0;
-            java.util.Arrays.fill(payload, null);
         }
     }
 
@@ -433,7 +431,7 @@ final class StaleMappingDetector implements Detector {
         if (s.counterpartFrame != 0) {
             x.aliveNanos = s.nanos;
             x.aliveWanFrame = s.counterpartFrame;
-            if (x.recent != null) x.recent.clear();
+            x.recent = null; // an answered entry keeps no ring (a live entry idles between calls: 0.5 KiB each)
         } else if (s.outcome == Outcome.NO_COUNTERPART && x.firstOutOnWan != Long.MIN_VALUE
                 && s.nanos > x.firstOutOnWan && (x.aliveNanos == Long.MIN_VALUE || x.aliveNanos < x.firstOutOnWan)) {
             // an answer to the phone that never crossed the WAN although the entry's requests do: it came back by

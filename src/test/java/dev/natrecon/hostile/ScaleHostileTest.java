@@ -28,10 +28,15 @@ class ScaleHostileTest {
     Path tmp;
 
     private ChildJvm.Result analyze(Path lan, Path wan, Path out, String... more) throws Exception {
+        return analyze(lan, wan, out, List.of(), more);
+    }
+
+    /** {@code analyze} in a child JVM with {@code jvmOptions} after its default heap (a later -Xmx wins). */
+    private ChildJvm.Result analyze(Path lan, Path wan, Path out, List<String> jvmOptions, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("analyze", "--lan", lan.toString(), "--wan", wan.toString(),
                 "-o", out.toString()));
         args.addAll(List.of(more));
-        ChildJvm.Result r = ChildJvm.run(tmp.resolve("jvm-" + out.getFileName()), List.of(), args.toArray(String[]::new));
+        ChildJvm.Result r = ChildJvm.run(tmp.resolve("jvm-" + out.getFileName()), jvmOptions, args.toArray(String[]::new));
         assertFalse(r.outOfMemory(), "ran out of its " + ChildJvm.HEAP + " heap: " + r.err());
         assertTrue(r.code() == 0 || r.code() == 1 || r.code() == 4, "exit " + r.code() + ": " + r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -161,4 +166,35 @@ class ScaleHostileTest {
                     "no spool or temporary file left");
         }
     }
+
+    /**
+     * 20,000 answered calls of 1 s, one every 5 ms, each from its own phone and From AOR, in a heap of
+     * {@value #ENDED_CALLS_HEAP}: what every ended call used to leave behind (a sip.nat_tests counter set and finding
+     * builder per From AOR although only the first {@code Detection.MAX_FINDINGS_PER_RULE} findings are kept, evidence
+     * frames as boxed sorted sets in every finding builder, a stale-mapping ring per answered SIP flow, the SIP helper's
+     * untouched-message sets per rewritten flow) no longer fits it; now the AORs past the bound are only counted.
+     */
+    @Test
+    void endedCallsFitASmallerHeapWithTheAorsPastTheBoundCounted() throws Exception {
+        Path lan = tmp.resolve("small-lan.pcap"), wan = tmp.resolve("small-wan.pcap");
+        int calls = 20_000;
+        ScaleCaptures.calls(lan, wan, calls, 5, 1_000, true);
+        Path out = tmp.resolve("out-small");
+        analyze(lan, wan, out, List.of("-Xmx" + ENDED_CALLS_HEAP));
+        JsonNode s = summary(out);
+        long natTests = 0;
+        for (JsonNode f : s.get("findings")) if (f.get("id").asText().equals("sip.nat_tests")) natTests++;
+        assertEquals(dev.natrecon.detect.Detection.MAX_FINDINGS_PER_RULE, natTests, "the first AORs' findings kept");
+        boolean counted = false;
+        for (JsonNode l : s.get("limits")) {
+            counted |= l.get("notice").asText().contains("sip.nat_tests found " + (calls - natTests) + " more findings");
+        }
+        assertTrue(counted, "every other AOR counted: " + s.get("limits"));
+        try (var lines = Files.lines(out.resolve("calls.csv"))) {
+            assertEquals(calls + 1, lines.count(), "every call listed in calls.csv");
+        }
+    }
+
+    /** A heap today's calls fit and the state they left before did not (about 15 % more live heap at the end). */
+    private static final String ENDED_CALLS_HEAP = "200m";
 }

@@ -49,8 +49,9 @@ public final class CaseTally {
     private static final class FlowDirection {
         int rewritten;
         int untouched;
-        final Map<String, Long> untouchedNames = new LinkedHashMap<>();
-        final Set<FrameRef> untouchedFrames = new TreeSet<>();
+        /** Made at the first untouched message: most flows are only rewritten (one per call of a busy case). */
+        Map<String, Long> untouchedNames = Map.of();
+        Set<FrameRef> untouchedFrames = Set.of();
     }
 
     /** A message's findings and flow; its class is counted separately ({@link #countClass}). */
@@ -65,7 +66,10 @@ public final class CaseTally {
             fd.rewritten++;
             return;
         }
-        fd.untouched++;
+        if (fd.untouched++ == 0) {
+            fd.untouchedNames = new LinkedHashMap<>();
+            fd.untouchedFrames = new TreeSet<>();
+        }
         fd.untouchedFrames.addAll(v.pair().frames());
         for (AlgFinding f : v.findings()) {
             if (f.type().effect() == Effect.EVIDENCE) for (String n : f.fields()) fd.untouchedNames.putIfAbsent(n, nameOrder++);
