@@ -1,6 +1,7 @@
 package dev.natrecon.conntrack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -43,6 +44,34 @@ class KernelComparisonTest {
         assertEquals(2, r.kernelLines());
         assertEquals(7 * S, r.maxDestroyLagNanos());
         assertEquals(0, r.offsetNanos());
+    }
+
+    @Test
+    void anUpdatesSecondsLeftMayBeOneApartAndNoMore() {
+        // nat-late lab run: the kernel printed 3599 where the model's refresh leaves 3600 (a jiffy tick between the
+        // refresh and the print); the UPDATE is the model's, its timeout not
+        String model = " [UPDATE] ipv4     2 udp      17 3600 src=192.168.1.10 dst=203.0.113.5 sport=5070 dport=5060 src=203.0.113.5 dst=203.0.113.2 sport=5060 dport=5070 helper=sip";
+        assertTrue(KernelComparison.sameUpdate(model, model));
+        assertTrue(KernelComparison.sameUpdate(model.replace(" 3600 ", " 3599 "), model));
+        assertTrue(KernelComparison.sameUpdate(model.replace(" 3600 ", " 3601 "), model));
+        assertFalse(KernelComparison.sameUpdate(model.replace(" 3600 ", " 3598 "), model), "two seconds is no tick");
+        assertFalse(KernelComparison.sameUpdate(model.replace(" 3600 ", " 30 "), model), "another timeout");
+        assertFalse(KernelComparison.sameUpdate(model.replace(" 3600 ", " 3599 ").replace("dport=5070 helper", "dport=5071 helper"), model),
+                "another mapping, even with a second's difference");
+        assertFalse(KernelComparison.sameUpdate(model.replace(" 3600 ", " 3599 ") + " [ASSURED]", model), "another status");
+        assertFalse(KernelComparison.sameUpdates(List.of(model), List.of(model, model)), "one UPDATE more");
+
+        // through the whole comparison: the kernel's UPDATE a second short still reproduces the line
+        List<ConntrackEvent> predicted = new ArrayList<>();
+        List<ConntrackEvent> m = model(predicted);
+        List<KernelEntry> k = List.of(line(T0 + 200_000, NEW), line(T0 + S / 1000 + 100_000, UPDATE.replace(" 30 ", " 29 ")),
+                line(T0 + S / 1000 + 30 * S + 7 * S, DESTROY));
+        KernelComparison.Result r = KernelComparison.compare(k, m, predicted, T0, T0 + S, KernelComparison.Options.DEFAULT);
+        assertEquals(1, r.matched(), r.entries().toString());
+        List<KernelEntry> off = List.of(line(T0 + 200_000, NEW), line(T0 + S / 1000 + 100_000, UPDATE.replace(" 30 ", " 28 ")),
+                line(T0 + S / 1000 + 30 * S + 7 * S, DESTROY));
+        KernelComparison.Result r2 = KernelComparison.compare(off, m, predicted, T0, T0 + S, KernelComparison.Options.DEFAULT);
+        assertEquals(0, r2.matched(), "two seconds short differs: " + r2.entries());
     }
 
     @Test
