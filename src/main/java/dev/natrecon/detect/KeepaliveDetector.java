@@ -43,10 +43,13 @@ final class KeepaliveDetector implements Detector {
                     + "when the helper is attached (it sets it on every SIP packet). A gap longer than that means the "
                     + "entry expired and the NAT binding with it. Fires once per flow with at least one such gap; error "
                     + "when the captures show the consequence (the external port changed, or packets from the far end "
-                    + "reached the WAN with no LAN counterpart), warning otherwise. When the captures prove the expiry "
-                    + "but no gap exceeded the timeouts in force (no sysctl dump: the kernel's defaults), an error all "
-                    + "the same, with the timeout bounded by what was seen: under the shortest gap after which the "
-                    + "entry was gone, at least the longest one after which a far-end packet still got through. The finding lists the keepalive "
+                    + "reached the WAN with no LAN counterpart), warning otherwise. When the captures prove the binding "
+                    + "gone but no gap exceeded the timeouts in force: with the router's own sysctl dump, information "
+                    + "(the entry cannot have expired: it was deleted, conntrack -D/-F); without it (the kernel's "
+                    + "defaults assumed), a warning that names both causes the captures cannot tell apart, a timeout "
+                    + "shorter than the defaults or a deletion, with the timeout such an expiry would need bounded by "
+                    + "what was seen: under the shortest gap after which the entry was gone, at least the longest one "
+                    + "after which a far-end packet still got through. The finding lists the keepalive "
                     + "mechanisms seen (REGISTER refresh, OPTIONS, NOTIFY, CRLF \"\\r\\n\\r\\n\", 4-byte pings, STUN "
                     + "binding requests) with their intervals, and the registration expiry asked for and granted "
                     + "against the REGISTER interval.",
@@ -688,19 +691,26 @@ final class KeepaliveDetector implements Detector {
     }
 
     /**
-     * The captures prove the binding expired although no gap exceeded the timeouts the model used (the router's
-     * sysctl dump missing, or its values not the router's): an error, with the timeout bounded by the gaps seen.
+     * The captures prove the binding gone although no gap exceeded the timeouts the model used, and those are not the
+     * router's own (no sysctl dump: the kernel's defaults, or values set by hand). Two causes fit the captures alike
+     * and none of them shows which: the router's timeout in force was shorter than assumed (then the keepalives leave
+     * gaps longer than it), or the entry was deleted (conntrack -D/-F, a flush or reboot; lab: operator-flush-renumbered
+     * from its captures alone, a conntrack -F 2.5 s after the flow's last packet). A warning naming both, with the
+     * timeout an expiry would need bounded by the gaps seen; the router's dump tells which
+     * ({@link #deletedBeforeItsTimeout}, or a gap that exceeds its timeouts).
      */
     private Finding expiredWithinTheTimeouts(Track t, TimeoutBound bound, Timeouts timeouts) {
-        Finding.Builder b = goneAt(t, bound, Severity.ERROR);
+        Finding.Builder b = goneAt(t, bound, Severity.WARNING);
         String evidence = goneEvidence(t), assumed = udpTimeouts(timeouts);
         String mechanisms = mechanisms(t);
         boolean defaults = timeouts.source(Timeouts.Key.UDP).startsWith("profile");
-        b.message(String.format(Locale.ROOT, "The captures prove the binding udp %s <-> %s expired (%s), although no gap "
-                                + "exceeded the timeouts natrecon assumed (%s%s): the router's timeout in force was "
-                                + "%s. Keepalives: %s.%s",
+        b.message(String.format(Locale.ROOT, "The captures prove the binding udp %s <-> %s was gone (%s), although no gap "
+                                + "exceeded the timeouts natrecon assumed (%s%s). Either the router's timeout in force "
+                                + "was %s, shorter than assumed, and the keepalives leave longer gaps, or the entry was "
+                                + "deleted (an operator's conntrack -D or -F, a flush or reboot the captures do not "
+                                + "show); the captures cannot tell which, the router's sysctl dump can. Keepalives: %s.%s",
                         t.lan.source(), t.lan.destination(), evidence, assumed,
-                        defaults ? "; no sysctl dump, so the kernel's defaults" : "; not the router's, then",
+                        defaults ? "; no sysctl dump, so the kernel's defaults" : "; not the router's own",
                         bound.text(), mechanisms, registration(t, timeouts)))
                 .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
                 .detail("timeout bound", bound.text())
@@ -708,9 +718,10 @@ final class KeepaliveDetector implements Detector {
                 .detail("mechanisms", mechanisms);
         registrationDetails(b, t);
         b.fix("Read the router's timeouts (sysctl net.netfilter.nf_conntrack_udp_timeout and "
-                + "nf_conntrack_udp_timeout_stream; pass the dump with --sysctl): they are shorter than the gaps "
-                + "between the phone's packets. Make the phone refresh its binding more often than the bound above "
-                + "(CRLF keep-alive or OPTIONS), or raise the router's timeouts.");
+                + "nf_conntrack_udp_timeout_stream; pass the dump with --sysctl) to tell an expiry from a deletion. If "
+                + "they are shorter than the gaps between the phone's packets, make the phone refresh its binding more "
+                + "often than the bound above (CRLF keep-alive or OPTIONS), or raise the router's timeouts; if not, look "
+                + "for what deleted the entry (conntrack -D/-F, a firewall reload, a reboot).");
         return b.build();
     }
 
