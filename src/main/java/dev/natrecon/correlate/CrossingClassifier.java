@@ -30,15 +30,6 @@ public final class CrossingClassifier {
     private long[] externalHi = new long[4], externalLo = new long[4];
     private int externals;
     private long lastExternalHi = -1, lastExternalLo = -1;
-    /** Slots of the per-flow inside-ness (a power of two): several times the live flows of a busy site. */
-    private static final int FLOW_SLOTS = 4096;
-    /**
-     * Per flow slot: the flow number ({@link dev.natrecon.correlate.FlowId}) and whether its source (bit 0) and
-     * destination (bit 1) are inside. Exact for good: a flow number names its addresses, and {@link #inside} never
-     * changes.
-     */
-    private final long[] insideFlows = new long[FLOW_SLOTS];
-    private final byte[] insideBits = new byte[FLOW_SLOTS];
 
     /**
      * @param inside            what is inside
@@ -112,14 +103,8 @@ public final class CrossingClassifier {
         c.reset(s, s.captureLabel != null ? s.captureLabel : s.side.label());
         if (s.disposition != Disposition.DECODED || s.protocol < 0 || s.captureLabel != null) return;
         boolean lan = s.side == Side.LAN;
-        if (s.flow == dev.natrecon.correlate.FlowId.NONE) {
-            c.srcInside = inside.contains(s.srcHi, s.srcLo);
-            c.dstInside = inside.contains(s.dstHi, s.dstLo);
-        } else {
-            int bits = insideBits(s);
-            c.srcInside = (bits & 1) != 0;
-            c.dstInside = (bits & 2) != 0;
-        }
+        c.srcInside = inside.contains(s.srcHi, s.srcLo);
+        c.dstInside = inside.contains(s.dstHi, s.dstLo);
         if (s.outcome == Outcome.ROUTED_BACK) {
             c.direction = Crossing.Direction.ROUTED_BACK;
             c.outbound = lan;
@@ -142,16 +127,6 @@ public final class CrossingClassifier {
         } else {
             unmatchedWan(s, c);
         }
-    }
-
-    /** Whether the source (bit 0) and destination (bit 1) of a frame with a flow number are inside. */
-    private int insideBits(Seen s) {
-        int i = dev.natrecon.correlate.FlowId.index(s.flow, FLOW_SLOTS - 1);
-        if (insideFlows[i] == s.flow) return insideBits[i];
-        int bits = (inside.contains(s.srcHi, s.srcLo) ? 1 : 0) | (inside.contains(s.dstHi, s.dstLo) ? 2 : 0);
-        insideFlows[i] = s.flow;
-        insideBits[i] = (byte) bits;
-        return bits;
     }
 
     private void unmatchedLan(Seen s, Crossing c) {

@@ -5,7 +5,6 @@ import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
-import dev.natrecon.correlate.FlowId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,15 +37,6 @@ public final class HopAttribution {
     private final long[] keys = new long[SLOTS * KEY_FIELDS];
     private final HopLedger[] slotLedger = new HopLedger[SLOTS];
     private final List<HopLedger> order = new ArrayList<>();
-    /** Slots of {@link #flowKeys} (a power of two): several times the live flows of a busy site. */
-    private static final int FLOW_SLOTS = 4096;
-    /**
-     * Per flow slot: an arriving copy's flow number ({@link FlowId}) and SSRC, and the index slot their stream has or
-     * would take. Exact for good: the flow number names the addresses and ports, and an index slot, once filled, keeps
-     * its stream (an empty one is filled at once, or never when {@link #MAX_STREAMS} are followed).
-     */
-    private final long[] flowKeys = new long[2 * FLOW_SLOTS];
-    private final int[] flowSlots = new int[FLOW_SLOTS];
     /** The slot of the last stream found: a stream's packets often come in runs. */
     private int lastSlot = -1;
     /**
@@ -67,8 +57,7 @@ public final class HopAttribution {
         }
         if (c.role() == Crossing.Role.ARRIVING) {
             int ports = s.srcPort << 16 | s.dstPort;
-            int i = s.flow == FlowId.NONE ? slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports)
-                    : flowSlot(s, ports);
+            int i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
             HopLedger l = slotLedger[i];
             lastArrivingSide = s.side;
             lastArrivingFrame = s.frame;
@@ -104,17 +93,6 @@ public final class HopAttribution {
                             s.cpSrcPort << 16 | s.cpDstPort)];
             if (l != null) l.leaving(s.rtpSeq, s.frame);
         }
-    }
-
-    /** {@link #slot} of an arriving copy with a flow number, from the flow's last answer when it has the same SSRC. */
-    private int flowSlot(Seen s, int ports) {
-        int f = FlowId.index(s.flow, FLOW_SLOTS - 1);
-        if (flowKeys[2 * f] == s.flow && flowKeys[2 * f + 1] == s.rtpSsrc) return flowSlots[f];
-        int i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
-        flowKeys[2 * f] = s.flow;
-        flowKeys[2 * f + 1] = s.rtpSsrc;
-        flowSlots[f] = i;
-        return i;
     }
 
     /** The slot holding the stream, or the empty slot where it would go. Allocation-free. */

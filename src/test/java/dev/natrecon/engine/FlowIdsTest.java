@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Flow numbers ({@link FlowIds}, {@link FlowId}): one number per tuple of a file and never one tuple's number for
  * another, through growth and the table starting afresh; and the replay's per-flow caches they key (conntrack tuples,
- * bindings, media endpoints, RTP hop streams) change nothing: every bundled sample (flushes, renumbered uplinks, NAT
+ * bindings, media endpoints) change nothing: every bundled sample (flushes, renumbered uplinks, NAT
  * revealed late, expectations, port clashes, a router capture) and a generated pair give byte-identical outputs with
  * and without flow numbers ({@value FlowIds#PROPERTY} {@code off}).
  */
