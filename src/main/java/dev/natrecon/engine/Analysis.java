@@ -58,6 +58,8 @@ public final class Analysis {
      * start that does not fit is not kept, and the replay decompresses it again.
      */
     static final int KEPT_PREFIX_HEAP_SHARE = 6;
+    /** System property: {@code off} keeps nothing from the survey, and the replay decompresses from the start. */
+    static final String KEPT_PREFIX_PROPERTY = "natrecon.keptPrefix";
 
     private Analysis() {
     }
@@ -277,7 +279,8 @@ public final class Analysis {
     private static Survey[] surveyBoth(Path lanFile, Map<Integer, InterfaceEvidence> lanEv, Path wanFile,
                                        Map<Integer, InterfaceEvidence> wanEv, long frameLimit, Inside inside)
             throws IOException {
-        long keepBudget = Runtime.getRuntime().maxMemory() / KEPT_PREFIX_HEAP_SHARE;
+        long keepBudget = "off".equalsIgnoreCase(System.getProperty(KEPT_PREFIX_PROPERTY, "").strip()) ? -1
+                : Runtime.getRuntime().maxMemory() / KEPT_PREFIX_HEAP_SHARE;
         java.util.concurrent.FutureTask<Survey> wanJob = new java.util.concurrent.FutureTask<>(
                 () -> survey(wanFile, wanEv, frameLimit, inside, keepBudget));
         Thread t = new Thread(wanJob, "natrecon-survey " + wanFile);
