@@ -71,6 +71,8 @@ final class MediaTap {
         s.frame = d.frame.frameNumber;
         s.captureNanos = d.frame.timestampNanos;
         s.nanos = d.orderNanos;
+        // the file's own numbering: this accumulator is fed this input's frames only
+        s.flow = FrameRecord.flow(d.records, d.base, 0);
         s.payload = p.payloadLength > 0
                 && Replay.keepsPayload(helperPort, single, p.srcPort, p.dstPort, d.key, d.keyKind, p)
                 ? Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
