@@ -43,10 +43,13 @@ final class PcapReader extends CaptureReader {
         }
         byte[] b = in.buf;
         int p = in.pos;
-        long seconds = Endian.u32(b, p, little);
-        long fraction = Endian.u32(b, p + 4, little);
-        long incl = Endian.u32(b, p + 8, little);
-        long orig = Endian.u32(b, p + 12, little);
+        // the record header: ts_sec, ts_usec (or ts_nsec), incl_len, orig_len; two fields per read
+        long time = Endian.u32Pair(b, p, little);
+        long lengths = Endian.u32Pair(b, p + 8, little);
+        long seconds = Endian.low(time);
+        long fraction = Endian.high(time);
+        long incl = Endian.low(lengths);
+        long orig = Endian.high(lengths);
         if (incl > MAX_CAPTURED_LENGTH) {
             // A lying header: past libpcap's maximum no record boundary after it can be trusted.
             anomalies.add(CaptureAnomaly.RECORD_TOO_LARGE, frames + 1);

@@ -157,8 +157,7 @@ final class DecodeAheadStream implements DecodedStream {
                     b.used += decoder.copied();
                     d.keyAndCount(keys, flows, counter);
                     MediaTap media = decoder.media;
-                    if (media != null) media.frame(d);
-                    if (media == null || media.replayReads(d)) {
+                    if (media == null || media.frame(d)) { // fed to the media statistics; read beyond the record
                         keep(d, b);
                         hot = b.frames[slot];
                         b.frames[slot] = d;

@@ -51,8 +51,18 @@ final class MediaTap {
         return media;
     }
 
-    /** One decoded, keyed frame of this input, in file order. */
-    void frame(DecodedFrame d) {
+    /**
+     * One decoded, keyed frame of this input, in file order; returns {@link #replayReads} of it (the payload rule
+     * both need is decided once per frame).
+     */
+    boolean frame(DecodedFrame d) {
+        boolean kept = keptPayload(d);
+        feed(d, kept);
+        return reads(d, kept);
+    }
+
+    /** {@code kept}: the frame's payload is one the replay keeps ({@link #keptPayload}). */
+    private void feed(DecodedFrame d, boolean kept) {
         if (d.disposition != Disposition.DECODED) return;
         Packet p = d.packet;
         if (p.protocol != Protocols.UDP || !p.hasPorts()) return;
@@ -71,10 +81,21 @@ final class MediaTap {
         s.frame = d.frame.frameNumber;
         s.captureNanos = d.frame.timestampNanos;
         s.nanos = d.orderNanos;
-        s.payload = p.payloadLength > 0
-                && Replay.keepsPayload(helperPort, single, p.srcPort, p.dstPort, d.key, d.keyKind, p)
-                ? Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
+        // the file's own numbering: this accumulator is fed this input's frames only
+        s.flow = FrameRecord.flow(d.records, d.base, 0);
+        s.payload = kept ? Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
         media.frame(s, p);
+    }
+
+    /**
+     * Whether frame {@code d} is a decoded TCP or UDP frame with ports whose payload the replay keeps as a possible
+     * SIP message ({@link Replay#keepsPayload}).
+     */
+    private boolean keptPayload(DecodedFrame d) {
+        if (d.disposition != Disposition.DECODED) return false;
+        Packet p = d.packet;
+        return p.payloadLength > 0 && p.hasPorts() && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
+                && Replay.keepsPayload(helperPort, single, p.srcPort, p.dstPort, d.key, d.keyKind, p);
     }
 
     /**
@@ -84,12 +105,12 @@ final class MediaTap {
      * the same facts the replay reads from the record). A stream may hand over any other frame's record alone.
      */
     boolean replayReads(DecodedFrame d) {
+        return reads(d, keptPayload(d));
+    }
+
+    private boolean reads(DecodedFrame d, boolean kept) {
         if (fixedSide == null) return true;
         int flags = FrameRecord.flags(d.records, d.base);
-        if ((flags & (FrameRecord.LINK_EVENT | FrameRecord.TCP_DETAILS | FrameRecord.ICMP_ERROR)) != 0) return true;
-        if (d.disposition != Disposition.DECODED) return false;
-        Packet p = d.packet;
-        return p.payloadLength > 0 && p.hasPorts() && (p.protocol == Protocols.UDP || p.protocol == Protocols.TCP)
-                && Replay.keepsPayload(helperPort, single, p.srcPort, p.dstPort, d.key, d.keyKind, p);
+        return (flags & (FrameRecord.LINK_EVENT | FrameRecord.TCP_DETAILS | FrameRecord.ICMP_ERROR)) != 0 || kept;
     }
 }

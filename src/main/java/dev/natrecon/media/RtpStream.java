@@ -27,6 +27,11 @@ final class RtpStream {
     final long srcHi, srcLo, dstHi, dstLo;
     final int srcPort, dstPort;
     final boolean announced;
+    /**
+     * The flow number ({@link dev.natrecon.correlate.FlowId}) of the frame that last found this stream through the
+     * index, NONE before: equal numbers mean this stream's tuple ({@link MediaStreams}'s per-flow slots).
+     */
+    long flow = dev.natrecon.correlate.FlowId.NONE;
     String callId = "";
     String tiedBy = "";
     /** Payload names of the dynamic types from the SDP (index pt - 96), null when none; shared, read-only. */
