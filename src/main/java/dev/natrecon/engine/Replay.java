@@ -358,6 +358,8 @@ final class Replay {
                         FrameRecord.keyKind(r, b), decoded == null ? null : decoded.packet)) {
             Packet p = decoded.packet;
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
+            // the detectors' SIP parse, here: on the match stage's thread when there is one (SipFacts reads it)
+            if (s.captureLabel == null) s.parseSip();
         }
         if (plan.counters() != null && nanos > lastOrder[idx]) lastOrder[idx] = nanos; // counted by its stream
         exitEnter(Costs.Stage.MATCH);
