@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Errors, no hang.</b> The first failure on the stage's thread is kept (the packets after it are taken and
  * dropped, so the replay never blocks on a dead consumer) and thrown, as the same object, by the next {@link #offer}
- * or by {@link #finish}; {@link #close()} interrupts the thread and waits for it to end.
+ * or by {@link #finish}; {@link #close()} without {@link #finish} drops what waits and waits for the thread to end.
  */
 final class SipStage implements AutoCloseable {
     /** The stage's thread's name. */
@@ -66,7 +66,7 @@ final class SipStage implements AutoCloseable {
                 }
             }
         } catch (InterruptedException e) {
-            // close() on a failed run: nothing more is wanted
+            // interrupted from outside (the JVM ending): nothing more is wanted
         }
     }
 
@@ -103,12 +103,17 @@ final class SipStage implements AutoCloseable {
         }
     }
 
-    /** Ends the stage's thread (interrupted when {@link #finish} was not reached) and waits for it. */
+    /**
+     * Ends the stage's thread and waits for it: when {@link #finish} was not reached (a failed run), the packets still
+     * waiting are dropped and the thread ends after the one it is handling (not interrupted: a sink may be writing a
+     * file, and an interrupt would close its channel under it).
+     */
     @Override
     public void close() {
         if (!finished) {
             finished = true;
-            thread.interrupt();
+            queue.clear();
+            queue.offer(END); // this thread is the only one that puts: after the clear there is room
         }
         ReaderThreads.join(thread);
     }

@@ -103,6 +103,30 @@ class SipStageTest {
         assertEquals(0, sipThreads());
     }
 
+    @Test
+    void closingAFailedRunDropsWhatWaitsWithoutInterruptingThePacketBeingHandled() {
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Long> handled = Collections.synchronizedList(new ArrayList<>());
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (SipStage st = new SipStage(p -> {
+                busy.countDown();
+                try {
+                    Thread.sleep(300); // a sink writing its file
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                }
+                handled.add(p.frame());
+            })) {
+                for (long i = 1; i <= 50; i++) st.offer(packet(i));
+                busy.await();
+            } // closed without finish: the run failed
+        });
+        assertFalse(interrupted.get(), "the packet being handled was interrupted");
+        assertTrue(handled.size() >= 1 && handled.size() < 50, "handled: " + handled.size());
+        assertEquals(0, sipThreads());
+    }
+
     /** Records every SIP call in order (with its thread), and whether any came while the replay's thread ran. */
     private static final class Recorder implements AnalysisSink {
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
