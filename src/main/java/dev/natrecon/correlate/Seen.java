@@ -63,6 +63,13 @@ public final class Seen {
      * counterpart's, once matched.
      */
     public byte[] payload, cpPayload;
+    /**
+     * The kept payload parsed as one SIP message ({@code SipParser.parse}, the redacted form the detectors read), where
+     * the frame is filled ({@link #parseSip}: on the match stage's thread when there is one, so the replay's thread
+     * does not parse it); null when it was not parsed there. {@link #sipFailed} when that parse threw.
+     */
+    public dev.natrecon.decode.sip.SipParse sip;
+    public boolean sipFailed;
     /** The tuple an ICMP error quotes (protocol 0 when none). */
     public int innerProtocol;
     public long innerSrcHi, innerSrcLo, innerDstHi, innerDstLo;
@@ -124,9 +131,24 @@ public final class Seen {
         tcpSackPermitted = false;
         linkEvent = dev.natrecon.decode.LinkEvent.NONE;
         payload = cpPayload = null;
+        sip = null;
+        sipFailed = false;
         linkEventCode = linkEventAddress = 0;
         innerSrcHi = innerSrcLo = innerDstHi = innerDstLo = 0;
         innerSrcPort = innerDstPort = 0;
+    }
+
+    /**
+     * Parses the kept payload as one SIP message into {@link #sip} (or notes {@link #sipFailed}): called where the frame
+     * is filled, after its payload, for a frame of a side.
+     */
+    public void parseSip() {
+        if (payload == null || payload.length == 0) return;
+        try {
+            sip = dev.natrecon.decode.sip.SipParser.parse(payload, 0, payload.length);
+        } catch (RuntimeException e) {
+            sipFailed = true;
+        }
     }
 
     /** This packet's tuple as seen on the LAN (its own, or its counterpart's when it was seen on the WAN). */

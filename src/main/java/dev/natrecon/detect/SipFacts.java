@@ -114,7 +114,9 @@ record SipFacts(Side side, long frame, long nanos, boolean outbound, boolean req
         if (s.payload == null || s.captureLabel != null || s.payload.length == 0) return null;
         SipMessage m;
         try {
-            m = SipParser.parse(s.payload, 0, s.payload.length).messageOrNull();
+            // parsed where the frame was filled (Seen#parseSip), else now: the same result either way
+            if (s.sipFailed) return null;
+            m = (s.sip != null ? s.sip : SipParser.parse(s.payload, 0, s.payload.length)).messageOrNull();
         } catch (RuntimeException e) {
             return null;
         }

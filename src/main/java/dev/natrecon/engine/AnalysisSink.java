@@ -5,7 +5,14 @@ import dev.natrecon.alg.sip.SipRewriteClassifier;
 import dev.natrecon.correlate.Crossing;
 import java.io.IOException;
 
-/** Something that renders the replay: receives every frame once, in merged order, then the result. */
+/**
+ * Something that renders the replay: receives every frame once, in merged order, then the result.
+ *
+ * <p><b>Threads.</b> {@link #sipPacket} and {@link #sipMessage} may be called on a thread of their own
+ * ({@link SipStage}), in their own order, while the replay's thread makes the other calls: what they write must be
+ * theirs alone (a sink's SIP rows, its call ladder). Every call has returned before {@link #sipMessageJudged} and
+ * {@link #finish}.
+ */
 public interface AnalysisSink {
     /**
      * One resolved frame as it crossed the router ({@link Crossing#capture()} labels where it was seen: "lan", "wan",

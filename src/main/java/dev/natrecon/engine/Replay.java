@@ -95,6 +95,11 @@ final class Replay {
      * no cost table); null when they run inline. Set before the stage's thread starts, never changed.
      */
     private MatchStage stage;
+    /**
+     * The SIP messages' consumers on a thread of their own, beside the {@link MatchStage} (never with a cost table: its
+     * clock reads are per thread); null when they run on the replay's thread. Set and read on the replay's thread only.
+     */
+    private SipStage sipStage;
 
     Replay(Plan plan, List<AnalysisSink> sinks) throws IOException {
         this.plan = plan;
@@ -138,11 +143,8 @@ final class Replay {
         detection.readTable(model::view);
         this.rewrites = new SipRewrites(in.redact(), this.sinks);
         model.onSipPacket(p -> {
-            enter(Costs.Stage.SIP_REWRITES);
-            rewrites.accept(p);
-            exitEnter(Costs.Stage.OUTPUTS);
-            this.sinks.sipPacket(p);
-            exit();
+            if (sipStage != null) sipStage.offer(p);
+            else sipPacket(p);
         });
         if (costs != null) detection.meter(System::nanoTime);
         kernel.listTables(model);
@@ -163,6 +165,18 @@ final class Replay {
                 : new long[][] {plan.single() == Side.LAN ? plan.lanSpan() : plan.wanSpan()};
         this.lastOrder = new long[plan.inputs().size()];
         Arrays.fill(lastOrder, Long.MIN_VALUE);
+    }
+
+    /**
+     * A SIP packet that reached the model, to its consumers: the rewrite classification, then the sinks; on the
+     * {@link SipStage}'s thread when there is one, else on this one.
+     */
+    private void sipPacket(SipPacket p) {
+        enter(Costs.Stage.SIP_REWRITES);
+        rewrites.accept(p);
+        exitEnter(Costs.Stage.OUTPUTS);
+        sinks.sipPacket(p);
+        exit();
     }
 
     /** The matcher's listener: a resolved frame, handed to the replay's thread when the matcher runs on its own. */
@@ -223,12 +237,18 @@ final class Replay {
     /**
      * Runs the replay to its result, which the sinks have been given: the merge and the matcher on this thread, or as
      * a {@link MatchStage} on a thread of their own when a capture is decoded ahead and no cost table is kept (its
-     * clock reads are per thread), with the same results.
+     * clock reads are per thread), then with the SIP messages' consumers as a {@link SipStage}, with the same results.
      */
     RunResult run() throws IOException {
         try (DecodedMerge merged = new DecodedMerge(plan.inputs(), decoders, plan.counters())) {
             if (costs == null && MatchStage.wanted(plan.inputs())) {
-                matchAhead(merged);
+                try (SipStage sip = SipStage.wanted() ? new SipStage(this::sipPacket) : null) {
+                    sipStage = sip;
+                    matchAhead(merged);
+                    if (sip != null) sip.finish(); // every SIP packet handled before the model ages and the result
+                } finally {
+                    sipStage = null;
+                }
             } else {
                 while (next(merged)) {
                     frame(merged);
@@ -338,6 +358,8 @@ final class Replay {
                         FrameRecord.keyKind(r, b), decoded == null ? null : decoded.packet)) {
             Packet p = decoded.packet;
             s.payload = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
+            // the detectors' SIP parse, here: on the match stage's thread when there is one (SipFacts reads it)
+            if (s.captureLabel == null) s.parseSip();
         }
         if (plan.counters() != null && nanos > lastOrder[idx]) lastOrder[idx] = nanos; // counted by its stream
         exitEnter(Costs.Stage.MATCH);

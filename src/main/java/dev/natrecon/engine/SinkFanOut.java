@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * The one place the replay hands something to its sinks: every sink gets every call, in order; the first
  * {@link IOException} a sink throws is remembered (later ones are dropped, the remaining sinks still run) and
- * {@link #rethrow()} raises it where the replay can stop, after the frame that caused it. Calls go through
- * non-capturing method references, so the per-packet path allocates nothing.
+ * {@link #rethrow()} raises it where the replay can stop, after the frame that caused it (for the SIP calls a
+ * {@link SipStage} makes on its own thread: at the replay's next check after it). Calls go through non-capturing
+ * method references, so the per-packet path allocates nothing.
  */
 final class SinkFanOut implements AnalysisSink {
     /** One sink call with up to two arguments. */
@@ -26,7 +27,8 @@ final class SinkFanOut implements AnalysisSink {
     private final List<AnalysisSink> sinks;
     /** The same sinks as an array, for the loop of {@link #packet} (every frame): no lambda, no list access. */
     private final AnalysisSink[] array;
-    private IOException failure;
+    /** The first I/O error: written by the replay's thread and by a {@link SipStage}'s (its SIP calls), so volatile. */
+    private volatile IOException failure;
 
     SinkFanOut(List<AnalysisSink> sinks) {
         this.sinks = List.copyOf(sinks);
@@ -38,9 +40,14 @@ final class SinkFanOut implements AnalysisSink {
             try {
                 call.to(sinks.get(i), a, b);
             } catch (IOException e) {
-                if (failure == null) failure = e;
+                failed(e);
             }
         }
+    }
+
+    /** Keeps {@code e} unless an error came first. */
+    private synchronized void failed(IOException e) {
+        if (failure == null) failure = e;
     }
 
     /** Throws the first I/O error any sink met, if one did. */
@@ -55,7 +62,7 @@ final class SinkFanOut implements AnalysisSink {
             try {
                 all[i].packet(c);
             } catch (IOException e) {
-                if (failure == null) failure = e;
+                failed(e);
             }
         }
     }

@@ -19,7 +19,10 @@
  * capture is decoded ahead, the merge, the filling of each frame's {@code Seen} and the matcher run as a second stage
  * on a thread of their own, {@code MatchStage}, handing the replay's thread, in bounded batches, the frames as they
  * enter the matcher and as they resolve, in the order the inline loop makes those calls, and taking the records back
- * for reuse with the empty batches; everything from classification on stays on the one replay thread, so the results
+ * for reuse with the empty batches; the stage's thread also parses each kept payload as SIP for the detectors,
+ * {@code Seen#parseSip}; everything from classification on stays on the one replay thread but the SIP messages'
+ * consumers, the rewrite classification and the sinks' SIP calls, which run in the replay's order on a thread of
+ * their own beside the stage, {@code SipStage}, joined before the model ages to the end; so the results
  * are byte-identical either way), hands everything to the sinks through one
  * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place, and at the end lets a sink
  * that {@linkplain dev.natrecon.engine.AnalysisSink#finishesAlongside() finishes alongside} the others write its files

@@ -142,7 +142,8 @@ class MatchStageAnalysisTest {
         assertEquals(messages.get(1), messages.get(0));
     }
 
-    private static void assertSameTree(Path a, Path b) throws IOException {
+    /** Every output file under {@code a} is under {@code b} with the same bytes, and more than ten of them. */
+    static void assertSameTree(Path a, Path b) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(a)) {
             files = s.filter(Files::isRegularFile).map(a::relativize).sorted().toList();

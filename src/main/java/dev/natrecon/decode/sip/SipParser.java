@@ -63,7 +63,7 @@ public final class SipParser {
      * {@code --no-redact} outputs: by default every text this package gives out is {@link Credentials redacted}).
      */
     public static SipParse parse(byte[] b, int off, int len, boolean redact) {
-        Recent recent = RECENT.get();
+        Recent recent = RECENT;
         int kind = redact ? 1 : 0;
         Object seen = recent.find(kind, b, off, len);
         if (seen != null) return (SipParse) seen;
@@ -77,22 +77,27 @@ public final class SipParser {
     }
 
     /**
-     * The last few messages parsed on this thread, by their bytes: one SIP message is read by the rewrite
-     * classification, the media and NAT-test detectors and the call ladder in turn, and the full parse (jain-sip's
-     * grammar for the address headers) costs far more than comparing the bytes. Results are immutable, the bytes
-     * are the parser's own copies.
+     * The last few messages parsed, on any thread, by their bytes: one SIP message is read by the rewrite
+     * classification and the call ladder (on the replay's SIP thread) and by the media and NAT-test detectors (on the
+     * replay's thread) in turn, and the full parse (jain-sip's grammar for the address headers) costs far more than
+     * comparing the bytes. A result depends on nothing but the bytes and the form asked for, so whichever thread
+     * parsed it first serves the others (two threads that miss at once both parse: the same result, twice). Results
+     * are immutable, the bytes are the parser's own copies; kept and found under the cache's lock.
      */
-    private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
+    private static final Recent RECENT = new Recent();
 
     private static final class Recent {
-        /** Enough for both copies of a message and a retransmission or two between. */
-        private static final int SIZE = 8;
+        /**
+         * Enough for both copies of a message in each form, a retransmission or two between, and the replay's SIP
+         * thread a few messages behind the detectors.
+         */
+        private static final int SIZE = 32;
         private final int[] kinds = new int[SIZE];
         private final byte[][] bytes = new byte[SIZE][];
         private final Object[] results = new Object[SIZE];
         private int next;
 
-        Object find(int kind, byte[] b, int off, int len) {
+        synchronized Object find(int kind, byte[] b, int off, int len) {
             for (int i = 0; i < SIZE; i++) {
                 byte[] k = bytes[i];
                 if (k != null && kinds[i] == kind && k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
@@ -102,7 +107,7 @@ public final class SipParser {
             return null;
         }
 
-        void keep(int kind, byte[] copy, Object result) {
+        synchronized void keep(int kind, byte[] copy, Object result) {
             kinds[next] = kind;
             bytes[next] = copy;
             results[next] = result;
@@ -120,7 +125,7 @@ public final class SipParser {
 
     /** {@link #parseDatagram(byte[], int, int)}; {@code redact} as for {@link #parse(byte[], int, int, boolean)}. */
     public static SipDatagram parseDatagram(byte[] b, int off, int len, boolean redact) {
-        Recent recent = RECENT.get();
+        Recent recent = RECENT;
         int kind = redact ? 3 : 2;
         Object seen = recent.find(kind, b, off, len);
         if (seen != null) return (SipDatagram) seen;
