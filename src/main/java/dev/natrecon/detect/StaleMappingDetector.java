@@ -185,7 +185,7 @@ final class StaleMappingDetector implements Detector {
      * the first packet after an answer and dropped at the answer). Its arrays start at two and double up to the ring's
      * size: most entries are answered after one or two packets, and every open call holds one (0.6 KiB at full size).
      */
-    private static final class Recent {
+    static final class Recent {
         static final int SIZE = 16;
         long[] nanos = new long[2], lanFrame = new long[2], wanFrame = new long[2];
         byte[][] payload = new byte[2][];
