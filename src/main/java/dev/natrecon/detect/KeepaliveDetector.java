@@ -332,7 +332,7 @@ final class KeepaliveDetector implements Detector {
         d.timeout = t.last == Long.MIN_VALUE ? -1 : t.timeout;
         d.lanFrame = lanFrame;
         d.wanFrame = wanFrame;
-        d.mechanism = names.intern(classify(t, payload, out, nanos));
+        d.mechanism = names.intern(classify(t, payload, out, nanos, names));
         d.note = t.pendingNote == null ? "" : t.pendingNote;
         t.pendingNote = null;
         if (out) {
@@ -387,7 +387,7 @@ final class KeepaliveDetector implements Detector {
     }
 
     /** What the packet is, for the mechanism column; REGISTER expiry facts are noted on the track. */
-    private static String classify(Track t, byte[] p, boolean out, long nanos) {
+    private static String classify(Track t, byte[] p, boolean out, long nanos, Names names) {
         if (p == null) return "other";
         if (p.length == 4 && p[0] == '\r' && p[1] == '\n' && p[2] == '\r' && p[3] == '\n') return "crlf";
         if (p.length > 0 && SipParser.isCrlfKeepalive(p, 0, p.length)) return "crlf-" + p.length;
@@ -411,7 +411,7 @@ final class KeepaliveDetector implements Detector {
             boolean retransmission = out && seq >= 0 && seq == t.lastCseq && cseqMethod.equals(t.lastCseqMethod);
             if (out && seq >= 0) {
                 t.lastCseq = seq;
-                t.lastCseqMethod = cseqMethod;
+                t.lastCseqMethod = names.intern(cseqMethod); // one shared instance, not one per flow
             }
             if ("REGISTER".equals(method) && out && !retransmission) {
                 long expires = expires(p);

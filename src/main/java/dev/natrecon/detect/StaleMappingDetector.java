@@ -181,24 +181,43 @@ final class StaleMappingDetector implements Detector {
     private static final int ELSEWHERE_PROOF = 2;
 
     /**
-     * The last outbound SIP packets of a translated entry not answered since (a ring of {@link #SIZE}; fixed arrays, made
-     * at the first packet after an answer and dropped at the answer).
+     * The last outbound SIP packets of a translated entry not answered since (a ring of at most {@link #SIZE}, made at
+     * the first packet after an answer and dropped at the answer). Its arrays start at two and double up to the ring's
+     * size: most entries are answered after one or two packets, and every open call holds one (0.6 KiB at full size).
      */
-    private static final class Recent {
+    static final class Recent {
         static final int SIZE = 16;
-        final long[] nanos = new long[SIZE], lanFrame = new long[SIZE], wanFrame = new long[SIZE];
-        final byte[][] payload = new byte[SIZE][];
-        final boolean[] fromTranslated = new boolean[SIZE];
+        long[] nanos = new long[2], lanFrame = new long[2], wanFrame = new long[2];
+        byte[][] payload = new byte[2][];
+        boolean[] fromTranslated = new boolean[2];
         int count, next;
 
         void add(long t, long lan, long wan, byte[] p, boolean translated) {
+            int cap = nanos.length;
+            if (count == cap && cap < SIZE) {
+                // not wrapped yet: slots 0..cap-1 in order, the next one is cap
+                int n = Math.min(2 * cap, SIZE);
+                nanos = java.util.Arrays.copyOf(nanos, n);
+                lanFrame = java.util.Arrays.copyOf(lanFrame, n);
+                wanFrame = java.util.Arrays.copyOf(wanFrame, n);
+                payload = java.util.Arrays.copyOf(payload, n);
+                fromTranslated = java.util.Arrays.copyOf(fromTranslated, n);
+                next = cap;
+                cap = n;
+            }
             nanos[next] = t;
             lanFrame[next] = lan;
             wanFrame[next] = wan;
             payload[next] = p;
             fromTranslated[next] = translated;
-            next = (next + 1) % SIZE;
-            count = Math.min(count + 1, SIZE);
+            next = (next + 1) % cap;
+            count = Math.min(count + 1, cap);
+        }
+
+        /** The slot of the {@code i}-th oldest packet kept. */
+        int slot(int i) {
+            int cap = nanos.length;
+            return (next - count + i + cap) % cap;
         }
     }
 
@@ -393,7 +412,7 @@ final class StaleMappingDetector implements Detector {
             stale.put(x.flow, x);
             Recent r = x.recent;
             for (int i = 0; r != null && i < r.count; i++) {
-                int k = (r.next - r.count + i + Recent.SIZE) % Recent.SIZE;
+                int k = r.slot(i);
                 if (r.nanos[k] <= since) continue;
                 if (!r.fromTranslated[k]) {
                     x.healed = true;
@@ -456,7 +475,7 @@ final class StaleMappingDetector implements Detector {
         stale.put(x.flow, x);
         Recent r = x.recent;
         for (int i = 0; r != null && i < r.count; i++) {
-            int k = (r.next - r.count + i + Recent.SIZE) % Recent.SIZE;
+            int k = r.slot(i);
             if (r.nanos[k] <= x.created || !r.fromTranslated[k]) continue;
             x.afterBack++;
             x.leaked++;
