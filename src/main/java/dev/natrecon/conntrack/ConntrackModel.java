@@ -184,6 +184,11 @@ public final class ConntrackModel {
     }
 
     /** The table's counters and gauges, updated as packets and time pass. */
+    /** The table itself, for the tests of its indexes in this package. */
+    ConntrackTable table() {
+        return table;
+    }
+
     public ConntrackStats stats() {
         return stats;
     }

@@ -4,6 +4,7 @@ import dev.natrecon.conntrack.ConntrackEvent.EntryExpired;
 import dev.natrecon.conntrack.ConntrackEvent.EntryKilled;
 import dev.natrecon.conntrack.ConntrackEvent.PacketDropped;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -305,6 +306,7 @@ final class ConntrackTable implements NatTranslator.Table {
     void rekey(ConntrackEntry e, ConntrackTuple reply) {
         indexVersion++;
         byTuple.remove(e);
+        portFreed(e);
         e.reply = reply;
         byTuple.add(e);
     }
@@ -321,6 +323,7 @@ final class ConntrackTable implements NatTranslator.Table {
         e.inTable = false;
         indexVersion++;
         byTuple.remove(e);
+        portFreed(e);
         SourceKey k = new SourceKey(e.original);
         List<ConntrackEntry> same = bySource.get(k);
         if (same != null) {
@@ -369,6 +372,77 @@ final class ConntrackTable implements NatTranslator.Table {
         boolean used = byTuple.contains(translated.invert());
         if (used) stats.found++;
         return used;
+    }
+
+    /**
+     * Port-search hints ({@link #firstFree}): for a translated tuple with its source port set to 0, triples of
+     * (search start, search end, hint): every port from the start to before the hint was {@link #taken} when last
+     * searched, and no entry has left the tuple hash there since ({@link #portFreed}). Without them a search in a
+     * range that live entries fill (tens of thousands of flows to one server through one address, each living for
+     * the SIP helper's 3,600 s) walks the whole range again for every new flow.
+     */
+    private final Map<ConntrackTuple, int[]> searchHints = new HashMap<>();
+    /** Destinations with a hint, at most: beyond it the hints start afresh (a bound on memory, not a kernel value). */
+    static final int MAX_SEARCH_HINTS = 4096;
+
+    /**
+     * {@link NatTranslator.Table#firstFree}: the ports a hint says are taken are skipped and counted as the
+     * {@code found} hits their {@link #taken} calls would have been; the rest are asked in turn. Ports only (an ICMP
+     * id's reply tuple inverts its type, so its freed ids are not traced): ICMP asks every id.
+     */
+    @Override
+    public int firstFree(ConntrackTuple c, int from, int to) {
+        if (!c.hasPorts()) return NatTranslator.Table.super.firstFree(c, from, to);
+        ConntrackTuple base = c.withSource(c.srcHi(), c.srcLo(), 0);
+        int[] h = searchHints.get(base);
+        int at = -1;
+        if (h != null) {
+            for (int i = 0; i < h.length; i += 3) {
+                if (h[i] == from && h[i + 1] == to) {
+                    at = i;
+                    break;
+                }
+            }
+        }
+        int start = at < 0 ? from : h[at + 2];
+        stats.found += start - from;
+        int free = -1;
+        for (int p = start; p <= to; p++) {
+            if (!taken(c.withSource(c.srcHi(), c.srcLo(), p))) {
+                free = p;
+                break;
+            }
+        }
+        int hint = free < 0 ? to + 1 : free;
+        if (at >= 0) {
+            h[at + 2] = hint;
+        } else if (hint > from) {
+            if (h == null && searchHints.size() >= MAX_SEARCH_HINTS) searchHints.clear();
+            int[] n = h == null ? new int[3] : Arrays.copyOf(h, h.length + 3);
+            n[n.length - 3] = from;
+            n[n.length - 2] = to;
+            n[n.length - 1] = hint;
+            searchHints.put(base, n);
+        }
+        return free;
+    }
+
+    /** {@code e}'s tuples leave the tuple hash: the translated tuples they made {@link #taken} are free again. */
+    private void portFreed(ConntrackEntry e) {
+        if (searchHints.isEmpty()) return;
+        portFreed(e.original);
+        portFreed(e.reply);
+    }
+
+    private void portFreed(ConntrackTuple t) {
+        if (t == null || !t.hasPorts()) return;
+        ConntrackTuple x = t.invert(); // taken(x) asked for exactly this tuple
+        int[] h = searchHints.get(x.withSource(x.srcHi(), x.srcLo(), 0));
+        if (h == null) return;
+        int q = x.srcPort();
+        for (int i = 0; i < h.length; i += 3) {
+            if (q >= h[i] && q <= h[i + 1] && q < h[i + 2]) h[i + 2] = q;
+        }
     }
 
     @Override

@@ -20,6 +20,18 @@ final class NatTranslator {
         /** nf_nat_core.c:nf_nat_used_tuple: the reply tuple of {@code translated} is already some entry's tuple. */
         boolean taken(ConntrackTuple translated);
 
+        /**
+         * The first port (or ICMP id) {@code p} in {@code from..to} for which {@code base} with source key {@code p} is
+         * not {@link #taken}, or -1 when all are: the same answer, and the same {@code taken} hits counted, as asking
+         * {@link #taken} for each in turn, which is what this default does.
+         */
+        default int firstFree(ConntrackTuple base, int from, int to) {
+            for (int p = from; p <= to; p++) {
+                if (!taken(base.withSource(base.srcHi(), base.srcLo(), p))) return p;
+            }
+            return -1;
+        }
+
         /** Live entries whose original tuple has this source (protocol, address, port or ICMP id), newest first. */
         List<ConntrackEntry> sameSource(ConntrackTuple original);
 
@@ -487,11 +499,8 @@ final class NatTranslator {
             ConntrackTuple x = c.withSource(c.srcHi(), c.srcLo(), observed);
             if (!table.taken(x)) return x;
         }
-        for (int p = span[0]; p <= span[1]; p++) {
-            ConntrackTuple x = c.withSource(c.srcHi(), c.srcLo(), p);
-            if (!table.taken(x)) return x;
-        }
-        return null;
+        int p = table.firstFree(c, span[0], span[1]);
+        return p < 0 ? null : c.withSource(c.srcHi(), c.srcLo(), p);
     }
 
     static ConntrackTuple withDestination(ConntrackTuple t, long hi, long lo, int port) {
