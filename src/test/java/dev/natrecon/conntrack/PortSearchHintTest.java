@@ -17,15 +17,16 @@ import org.junit.jupiter.api.Test;
 class PortSearchHintTest {
     static final long S = 1_000_000_000L;
     static final String SERVER = "198.51.100.10", ROUTER = "203.0.113.2";
+    /** The translated tuple the searches are for, with its source port left out. */
+    static final ConntrackTuple BASE = ConntrackTuple.of(ConntrackTuple.UDP, ROUTER, 0, SERVER, 5060);
+
+    final ConntrackModel model = new ConntrackModel(Timeouts.linux6(), List.of(NatRule.masquerade(ROUTER, "10.0.0.0/8")));
+    final ConntrackTable table = model.table();
+    final Recorder rec = new Recorder();
 
     @Test
     void aHintedSearchFindsWhatAWalkOfEveryPortFindsAndCountsTheSameHits() {
-        ConntrackModel model = new ConntrackModel(Timeouts.linux6(),
-                List.of(NatRule.masquerade(ROUTER, "10.0.0.0/8")));
-        ConntrackTable table = model.table();
-        Recorder rec = new Recorder();
         Random random = new Random(18);
-        ConntrackTuple base = ConntrackTuple.of(ConntrackTuple.UDP, ROUTER, 0, SERVER, 5060);
         long t = 0;
         int searchedAt = 0, freedBelow = 0, last = -1;
         for (int i = 0; i < 4_000; i++) {
@@ -40,9 +41,9 @@ class PortSearchHintTest {
             rec.events.clear();
             if (i % 7 != 0) continue;
             long f0 = model.stats().found();
-            int hinted = table.firstFree(base, 1024, 65535);
+            int hinted = table.firstFree(BASE, 1024, 65535);
             long f1 = model.stats().found();
-            int walked = walk(table, base, 1024, 65535);
+            int walked = walk(table, BASE, 1024, 65535);
             long f2 = model.stats().found();
             assertEquals(walked, hinted, "first free port after flow " + i);
             assertEquals(f2 - f1, f1 - f0, "found hits after flow " + i);
@@ -57,26 +58,21 @@ class PortSearchHintTest {
 
     @Test
     void aFullRangeIsAnsweredFromTheHintAndAFreedPortIsFoundAgain() {
-        ConntrackModel model = new ConntrackModel(Timeouts.linux6(),
-                List.of(NatRule.masquerade(ROUTER, "10.0.0.0/8")));
-        ConntrackTable table = model.table();
-        Recorder rec = new Recorder();
-        ConntrackTuple base = ConntrackTuple.of(ConntrackTuple.UDP, ROUTER, 0, SERVER, 5060);
         // 50 phones fill 1030..1079 (sport 1030+k each keeps its port), then the search range 1030..1079 is full
         for (int k = 0; k < 50; k++) {
             model.onPacket(udp(0, "lan", "10.0.1." + (k + 1), 1030 + k, SERVER, 5060, 40), rec);
         }
         long f0 = model.stats().found();
-        assertEquals(-1, table.firstFree(base, 1030, 1079));
+        assertEquals(-1, table.firstFree(BASE, 1030, 1079));
         assertEquals(50, model.stats().found() - f0, "one found hit per taken port");
         long f1 = model.stats().found();
-        assertEquals(-1, table.firstFree(base, 1030, 1079), "from the hint");
+        assertEquals(-1, table.firstFree(BASE, 1030, 1079), "from the hint");
         assertEquals(50, model.stats().found() - f1, "the same hits counted from the hint");
-        assertEquals(1080, table.firstFree(base, 1030, 1080));
+        assertEquals(1080, table.firstFree(BASE, 1030, 1080));
         // every entry expires after 30 s unreplied: the first packet after that frees them all, 1030 is free again
         model.onPacket(udp(31 * S, "lan", "10.0.2.1", 2000, SERVER, 5060, 40), rec);
         rec.events.clear();
-        assertEquals(1030, table.firstFree(base, 1030, 1079));
+        assertEquals(1030, table.firstFree(BASE, 1030, 1079));
     }
 
     /** What the search did before the hints: every port in turn. */
