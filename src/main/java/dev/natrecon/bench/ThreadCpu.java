@@ -46,8 +46,8 @@ public final class ThreadCpu {
      */
     static Kind kind(String comm) {
         if (comm.equals("java") || comm.equals("main")) return Kind.ANALYSIS;
-        // the end-of-run chart pool and the chart warm-up (report.RenderPool, report.ChartWarmUp)
-        if (comm.startsWith("natrecon-render") || comm.startsWith("natrecon-chart")) return Kind.REPORT;
+        // the end-of-run chart pool (report.RenderPool)
+        if (comm.startsWith("natrecon-render")) return Kind.REPORT;
         if (comm.startsWith("natrecon-")) return Kind.CAPTURE;
         if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) return Kind.JIT;
         if (comm.startsWith("GC Thread") || comm.startsWith("VM ") || comm.startsWith("ParGC")

@@ -21,10 +21,18 @@ import picocli.CommandLine.Command;
             "3:batch: some cases failed or an input archive was damaged (summary.csv says which)",
             "4:inconclusive: the captures cannot show what the router did (the reason is printed; analyze, batch) "
                     + "and no finding reached --fail-on",
-            "70:internal error in natrecon (please report it; NATRECON_DEBUG=1 shows the stack trace)"},
-        subcommands = {InspectCommand.class, AnalyzeCommand.class, EventsCommand.class, SnapshotCommand.class,
-                CompareCommand.class, ExplainCommand.class, BatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            "70:internal error in natrecon (please report it; NATRECON_DEBUG=1 shows the stack trace)"})
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order {@code natrecon --help} lists them. Not in the {@code @Command} annotation:
+     * picocli builds the model of every command it is given by reflection (about 40 ms of CPU for the seven that a
+     * run of one command does not need, README, Performance), so {@link #commandLine(String...)} adds only the one
+     * the command line names.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(InspectCommand.class, AnalyzeCommand.class, EventsCommand.class,
+            SnapshotCommand.class, CompareCommand.class, ExplainCommand.class, BatchCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class);
+
     /** Success. */
     public static final int OK = 0;
     /** A finding reached {@code --fail-on}. */
@@ -58,7 +66,24 @@ public final class Main implements Runnable {
 
     /** Runs a command line in-process with the given output streams; returns the exit code (tests call this). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return execute(new CommandLine(new Main()), out, err, args);
+        return execute(commandLine(args), out, err, args);
+    }
+
+    /**
+     * The command line for {@code args}: when the first argument names a subcommand (other than {@code help}), only
+     * that subcommand is added; otherwise (no argument, an option, {@code help}, a misspelt command) all of them, in
+     * {@link #SUBCOMMANDS}' order, so the top-level help, the help command and picocli's errors see the whole tree.
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        String first = args.length == 0 ? "" : args[0];
+        for (Class<?> c : SUBCOMMANDS) {
+            if (c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(first)) {
+                return cl.addSubcommand(c);
+            }
+        }
+        for (Class<?> c : SUBCOMMANDS) cl.addSubcommand(c);
+        return cl;
     }
 
     /** {@link #execute(PrintWriter, PrintWriter, String...)} on a given command line (tests add commands that fail). */

@@ -25,8 +25,9 @@ import java.util.concurrent.Future;
  * {@code summary.md} (for a ticket) and {@code charts/} (PNG and SVG). It keeps only bounded extracts of the replay:
  * the first {@link #MAX_ROWS} conntrack and expectation events, the chart series ({@link BoundedSeries}), the ladders
  * ({@link CallLadder}'s limits). At the end the charts are drawn on a {@link RenderPool} while this thread writes the
- * ladders and summary.md; report.html, which embeds the charts, is written last. Constructing one starts the
- * {@link ChartWarmUp} (once per process), so the chart classes load while the replay runs. Everything taken from a capture is escaped by the renderers; SIP credentials are
+ * ladders and summary.md; report.html, which embeds the charts, is written last. The chart classes (Java 2D, fonts,
+ * JFreeChart, JFreeSVG) load on the first chart drawn, not ahead on a thread of their own: with both cores busy for
+ * the whole run that only added CPU (README, Performance). Everything taken from a capture is escaped by the renderers; SIP credentials are
  * redacted unless {@code redact} is false ({@code analyze --no-redact}). Each file is renamed into place when complete.
  */
 public final class ReportSink implements AnalysisSink {
@@ -55,7 +56,6 @@ public final class ReportSink implements AnalysisSink {
         this.dir = dir;
         this.redact = redact;
         this.ladder = new CallLadder(redact);
-        ChartWarmUp.start();
     }
 
     @Override
@@ -137,7 +137,6 @@ public final class ReportSink implements AnalysisSink {
             }
             removeStaleLadders(charts, calls.size());
             String markdown = MarkdownSummary.render(r, this, redact);
-            ChartWarmUp.await();
             pool.awaitAll();
             List<Charts.Chart> drawn = new ArrayList<>();
             for (Future<Charts.Chart> f : caseCharts) drawn.add(RenderPool.await(f));

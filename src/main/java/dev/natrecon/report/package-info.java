@@ -10,8 +10,8 @@
  * row per RTP stream and capture side from {@code dev.natrecon.media}), and {@code report.html}, {@code summary.md}, the
  * charts, call ladders and per-stream jitter/loss charts ({@link dev.natrecon.report.ReportSink},
  * {@link dev.natrecon.report.StreamCharts}; drawn at the end on a two-thread {@link dev.natrecon.report.RenderPool}
- * whose jobs have all ended when the sink's {@code finish} returns, PNGs by {@link dev.natrecon.report.PngEncoder},
- * the chart classes loaded ahead by {@link dev.natrecon.report.ChartWarmUp}). Times are rendered by
+ * whose jobs have all ended when the sink's {@code finish} returns, PNGs by {@link dev.natrecon.report.PngEncoder}).
+ * Times are rendered by
  * {@link dev.natrecon.capture.Times}. Every CSV goes through {@link dev.natrecon.report.Csv} (spreadsheet formulas in
  * text cells neutralised); capture text is escaped for each sink ({@link dev.natrecon.report.Escape}: HTML, Markdown
  * code spans; {@link dev.natrecon.report.Json}). Output is deterministic (UTC, root locale, ids in order of appearance) and every

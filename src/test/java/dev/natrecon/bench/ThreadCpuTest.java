@@ -16,7 +16,6 @@ class ThreadCpuTest {
         assertEquals(ThreadCpu.Kind.CAPTURE, ThreadCpu.kind("natrecon-read b"));
         assertEquals(ThreadCpu.Kind.CAPTURE, ThreadCpu.kind("natrecon-survey"));
         assertEquals(ThreadCpu.Kind.REPORT, ThreadCpu.kind("natrecon-render"));
-        assertEquals(ThreadCpu.Kind.REPORT, ThreadCpu.kind("natrecon-chart-"));
         assertEquals(ThreadCpu.Kind.JIT, ThreadCpu.kind("C1 CompilerThre"));
         assertEquals(ThreadCpu.Kind.JIT, ThreadCpu.kind("C2 CompilerThre"));
         assertEquals(ThreadCpu.Kind.GC_VM, ThreadCpu.kind("GC Thread#0"));

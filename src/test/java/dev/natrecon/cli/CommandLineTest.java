@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line as a person meets it: usage errors, --help, -V, and errors about the files options name. */
 class CommandLineTest {
@@ -28,9 +27,23 @@ class CommandLineTest {
     Path tmp;
 
     static List<String> subcommands() {
-        List<String> names = new ArrayList<>(new CommandLine(new Main()).getSubcommands().keySet());
+        List<String> names = new ArrayList<>(Main.commandLine().getSubcommands().keySet());
         names.remove("help");
         return names;
+    }
+
+    @Test
+    void aNamedSubcommandIsBuiltAloneAndAnythingElseGetsTheWholeTree() {
+        List<String> all = subcommands();
+        assertEquals(List.of("inspect", "analyze", "events", "snapshot", "compare", "explain", "batch", "bench"), all);
+        for (String name : all) {
+            assertEquals(List.of(name), new ArrayList<>(Main.commandLine(name, "--help").getSubcommands().keySet()));
+        }
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "analyze"}, {"analyse"}, {"-V"}}) {
+            List<String> names = new ArrayList<>(Main.commandLine(args).getSubcommands().keySet());
+            assertEquals(all.size() + 1, names.size(), String.join(" ", args));
+            assertEquals("help", names.get(names.size() - 1));
+        }
     }
 
     @Test
