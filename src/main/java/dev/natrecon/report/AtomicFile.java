@@ -56,12 +56,13 @@ public final class AtomicFile implements AutoCloseable {
         committed = true;
     }
 
-    /** Writes {@code text} to {@code target} atomically. */
+    /**
+     * Writes {@code text} to {@code target} atomically, as UTF-8: encoded in one call (the same bytes as
+     * {@link #writer()}, an unpaired surrogate becoming {@code ?} either way), not copied through a writer's buffer a
+     * chunk at a time; the charts, ladders, summary.md and report.html are written this way.
+     */
     public static void write(Path target, String text) throws IOException {
-        try (AtomicFile f = new AtomicFile(target)) {
-            f.writer().write(text);
-            f.commit();
-        }
+        write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes {@code bytes} to {@code target} atomically (a temporary file beside it, renamed over it). */
