@@ -304,11 +304,10 @@ public final class PacketMatcher {
     private void append(Seen s) {
         int side = s.side.ordinal();
         LongMap<Seen> chains = pending[side];
-        Seen head = chains.get(s.key);
+        Seen head = chains.putIfAbsent(s.key, s);
         s.nextSameKey = null;
         if (head == null) {
             s.prevSameKey = s;
-            chains.put(s.key, s);
             s.runStart = s;
         } else {
             Seen tail = head.prevSameKey;
@@ -319,11 +318,10 @@ public final class PacketMatcher {
         }
         s.runStartSequence = s.runStart.sequence;
         s.hopKey = hopKey(s.key, s, s.ttl);
-        Seen hopHead = hops[side].get(s.hopKey);
+        Seen hopHead = hops[side].putIfAbsent(s.hopKey, s);
         s.nextSameHop = null;
         if (hopHead == null) {
             s.prevSameHop = s;
-            hops[side].put(s.hopKey, s);
         } else {
             Seen tail = hopHead.prevSameHop;
             tail.nextSameHop = s;
@@ -336,7 +334,9 @@ public final class PacketMatcher {
     private void unlink(Seen c) {
         int side = c.side.ordinal();
         LongMap<Seen> chains = pending[side];
-        Seen head = chains.get(c.key);
+        // the head is the one record its predecessor (the chain's tail, the chains being circular backwards) does
+        // not point forward to: only a record further down asks the map for its chain's head
+        Seen head = c.prevSameKey.nextSameKey != c ? c : chains.get(c.key);
         Seen next = c.nextSameKey;
         Seen tail = head.prevSameKey;
         // the run's next packet starts it now (a run is contiguous: the next one of equal time is in it)
@@ -364,7 +364,7 @@ public final class PacketMatcher {
         c.prevSameKey = null;
         c.runStart = null;
         LongMap<Seen> hopChains = hops[side];
-        Seen hopHead = hopChains.get(c.hopKey);
+        Seen hopHead = c.prevSameHop.nextSameHop != c ? c : hopChains.get(c.hopKey);
         Seen hopNext = c.nextSameHop;
         if (c == hopHead) {
             if (hopNext == null) {
