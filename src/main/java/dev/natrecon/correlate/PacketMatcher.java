@@ -228,8 +228,11 @@ public final class PacketMatcher {
         // the same packet again on the same side, one hop later: routed back out of the interface it came in on;
         // the oldest such copy within ROUTED_BACK_NANOS (its own chain: same key, addresses and TTL)
         int side = s.side.ordinal();
+        // its side's chain of the key, which holds every candidate copy: s heads it now when it was empty (no
+        // routed-back copy then, and s is appended with this one probe)
+        Seen head = pending[side].putIfAbsent(s.key, s);
         Seen routedBack = null;
-        Seen hopHead = hops[side].get(hopKey(s.key, s, s.ttl + 1));
+        Seen hopHead = head == null ? null : hops[side].get(hopKey(s.key, s, s.ttl + 1));
         if (hopHead != null) {
             for (Seen c = hopHead.prevSameHop; ; c = c.prevSameHop) {
                 if (s.nanos - c.nanos > ROUTED_BACK_NANOS) break;
@@ -251,7 +254,7 @@ public final class PacketMatcher {
             drain();
             return;
         }
-        append(s);
+        append(s, head);
         s.inWaiting = true;
         waiting.addLast(s);
     }
@@ -300,11 +303,11 @@ public final class PacketMatcher {
     /**
      * Appends {@code s} (waiting) to its side's chain for its key and to its chain for key, addresses and TTL. Each
      * chain is doubly linked in arrival order; its head (oldest, the map's value) links back to its tail (newest).
+     * {@code head}: the key chain's head before {@code s}, or null when the chain was empty and {@code s} was made its
+     * head (put in the map already).
      */
-    private void append(Seen s) {
+    private void append(Seen s, Seen head) {
         int side = s.side.ordinal();
-        LongMap<Seen> chains = pending[side];
-        Seen head = chains.putIfAbsent(s.key, s);
         s.nextSameKey = null;
         if (head == null) {
             s.prevSameKey = s;
