@@ -61,6 +61,27 @@ final class LongMap<V> {
         }
     }
 
+    /**
+     * The value under {@code key} if there is one (the map unchanged), else null after putting {@code value} under it:
+     * one probe where a {@link #get} and a {@link #put} make two.
+     */
+    @SuppressWarnings("unchecked")
+    V putIfAbsent(long key, V value) {
+        if ((size + 1) * 2 > keys.length) grow();
+        int mask = keys.length - 1;
+        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+            long k = keys[i];
+            if (k == key) return (V) values[i];
+            if (k == 0) {
+                keys[i] = key;
+                values[i] = value;
+                tags[i] = 0;
+                size++;
+                return null;
+            }
+        }
+    }
+
     void remove(long key) {
         int mask = keys.length - 1;
         int i = slot(key, mask);

@@ -228,8 +228,11 @@ public final class PacketMatcher {
         // the same packet again on the same side, one hop later: routed back out of the interface it came in on;
         // the oldest such copy within ROUTED_BACK_NANOS (its own chain: same key, addresses and TTL)
         int side = s.side.ordinal();
+        // its side's chain of the key, which holds every candidate copy: s heads it now when it was empty (no
+        // routed-back copy then, and s is appended with this one probe)
+        Seen head = pending[side].putIfAbsent(s.key, s);
         Seen routedBack = null;
-        Seen hopHead = hops[side].get(hopKey(s.key, s, s.ttl + 1));
+        Seen hopHead = head == null ? null : hops[side].get(hopKey(s.key, s, s.ttl + 1));
         if (hopHead != null) {
             for (Seen c = hopHead.prevSameHop; ; c = c.prevSameHop) {
                 if (s.nanos - c.nanos > ROUTED_BACK_NANOS) break;
@@ -251,7 +254,7 @@ public final class PacketMatcher {
             drain();
             return;
         }
-        append(s);
+        append(s, head);
         s.inWaiting = true;
         waiting.addLast(s);
     }
@@ -300,15 +303,14 @@ public final class PacketMatcher {
     /**
      * Appends {@code s} (waiting) to its side's chain for its key and to its chain for key, addresses and TTL. Each
      * chain is doubly linked in arrival order; its head (oldest, the map's value) links back to its tail (newest).
+     * {@code head}: the key chain's head before {@code s}, or null when the chain was empty and {@code s} was made its
+     * head (put in the map already).
      */
-    private void append(Seen s) {
+    private void append(Seen s, Seen head) {
         int side = s.side.ordinal();
-        LongMap<Seen> chains = pending[side];
-        Seen head = chains.get(s.key);
         s.nextSameKey = null;
         if (head == null) {
             s.prevSameKey = s;
-            chains.put(s.key, s);
             s.runStart = s;
         } else {
             Seen tail = head.prevSameKey;
@@ -319,11 +321,10 @@ public final class PacketMatcher {
         }
         s.runStartSequence = s.runStart.sequence;
         s.hopKey = hopKey(s.key, s, s.ttl);
-        Seen hopHead = hops[side].get(s.hopKey);
+        Seen hopHead = hops[side].putIfAbsent(s.hopKey, s);
         s.nextSameHop = null;
         if (hopHead == null) {
             s.prevSameHop = s;
-            hops[side].put(s.hopKey, s);
         } else {
             Seen tail = hopHead.prevSameHop;
             tail.nextSameHop = s;
@@ -336,7 +337,9 @@ public final class PacketMatcher {
     private void unlink(Seen c) {
         int side = c.side.ordinal();
         LongMap<Seen> chains = pending[side];
-        Seen head = chains.get(c.key);
+        // the head is the one record its predecessor (the chain's tail, the chains being circular backwards) does
+        // not point forward to: only a record further down asks the map for its chain's head
+        Seen head = c.prevSameKey.nextSameKey != c ? c : chains.get(c.key);
         Seen next = c.nextSameKey;
         Seen tail = head.prevSameKey;
         // the run's next packet starts it now (a run is contiguous: the next one of equal time is in it)
@@ -364,7 +367,7 @@ public final class PacketMatcher {
         c.prevSameKey = null;
         c.runStart = null;
         LongMap<Seen> hopChains = hops[side];
-        Seen hopHead = hopChains.get(c.hopKey);
+        Seen hopHead = c.prevSameHop.nextSameHop != c ? c : hopChains.get(c.hopKey);
         Seen hopNext = c.nextSameHop;
         if (c == hopHead) {
             if (hopNext == null) {

@@ -15,7 +15,7 @@ import java.util.List;
  * copy (a leaving copy finds it through its counterpart's, which are the arriving copy's).
  *
  * <p>Per packet: one probe of an open-addressed index over primitive arrays (no key object, no allocation; about
- * 430 KB for {@link #MAX_STREAMS}); per stream: one ledger, at most {@link #MAX_STREAMS} of them (past that, streams
+ * 430 KB for {@link #MAX_STREAMS}), or, for a frame with a flow number, one slot of a cache keyed by it; per stream: one ledger, at most {@link #MAX_STREAMS} of them (past that, streams
  * are counted, not followed).
  */
 public final class HopAttribution {
@@ -48,6 +48,18 @@ public final class HopAttribution {
     private long lastArrivingFrame, lastArrivingSsrc = -1;
     private HopLedger lastArrivingLedger;
     private long streamsNotFollowed;
+    /**
+     * Slots of the flow cache: as many as {@code BindingCache}'s, several times a busy site's concurrent tuples.
+     */
+    private static final int FLOW_SLOTS = 4096;
+    /**
+     * The index's answer per frame flow number ({@link dev.natrecon.correlate.FlowId}) and SSRC: [2f] the flow, [2f+1]
+     * the SSRC, {@link #flowSlot}[f] the slot of their stream. A flow number names one tuple of one file, so with the
+     * SSRC it names the stream's whole key: the answer is the probe's, and never goes stale, since slots are never
+     * freed. One or two comparisons per RTP frame instead of a hash and up to six comparisons per probe.
+     */
+    private final long[] flowKeys = new long[2 * FLOW_SLOTS];
+    private final int[] flowSlot = new int[FLOW_SLOTS];
 
     /** One frame after matching. */
     public void packet(Crossing c) {
@@ -57,7 +69,7 @@ public final class HopAttribution {
         }
         if (c.role() == Crossing.Role.ARRIVING) {
             int ports = s.srcPort << 16 | s.dstPort;
-            int i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
+            int i = arrivingSlot(s, ports);
             HopLedger l = slotLedger[i];
             lastArrivingSide = s.side;
             lastArrivingFrame = s.frame;
@@ -96,6 +108,24 @@ public final class HopAttribution {
     }
 
     /** The slot holding the stream, or the empty slot where it would go. Allocation-free. */
+    /**
+     * The slot of an arriving copy's stream: through the flow cache when the frame has a flow number, else probed. A
+     * slot found holding a ledger is cached; an empty one (a new stream, maybe not followed) is not.
+     */
+    private int arrivingSlot(Seen s, int ports) {
+        long flow = s.flow;
+        if (flow == dev.natrecon.correlate.FlowId.NONE) return slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
+        int f = dev.natrecon.correlate.FlowId.index(flow, FLOW_SLOTS - 1);
+        if (flowKeys[2 * f] == flow && flowKeys[2 * f + 1] == s.rtpSsrc) return flowSlot[f];
+        int i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
+        if (slotLedger[i] != null) {
+            flowKeys[2 * f] = flow;
+            flowKeys[2 * f + 1] = s.rtpSsrc;
+            flowSlot[f] = i;
+        }
+        return i;
+    }
+
     private int slot(long ssrc, long srcHi, long srcLo, long dstHi, long dstLo, int ports) {
         int last = lastSlot;
         if (last >= 0 && same(last, ssrc, srcHi, srcLo, dstHi, dstLo, ports)) return last;

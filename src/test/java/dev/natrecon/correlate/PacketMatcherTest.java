@@ -123,6 +123,27 @@ class PacketMatcherTest {
     }
 
     @Test
+    void routedBackCopiesTakeTheirOriginalsFromTheHeadTailAndMiddleOfOneChain() {
+        // three identical payloads wait on the LAN (one key chain: lan1, lan2, lan3; lan1 and lan3 share addresses and
+        // TTL); each copy one hop later takes the oldest original of its addresses, leaving the chain's head, then
+        // its tail, then its last record; a record's unlinking finds its chain's head without the map when it is one
+        offer(Side.LAN, 1, 1000, keepalive("192.168.1.11", 5060, "192.168.1.20", 64));
+        offer(Side.LAN, 2, 1001, keepalive("192.168.1.12", 5060, "192.168.1.20", 64));
+        offer(Side.LAN, 3, 1002, keepalive("192.168.1.11", 5060, "192.168.1.20", 64));
+        offer(Side.LAN, 4, 1003, keepalive("192.168.1.11", 5060, "192.168.1.20", 63)); // lan1 (the head)
+        offer(Side.LAN, 5, 1004, keepalive("192.168.1.11", 5060, "192.168.1.20", 63)); // lan3 (the tail)
+        offer(Side.LAN, 6, 1005, keepalive("192.168.1.12", 5060, "192.168.1.20", 63)); // lan2 (the last)
+        // the chain is empty again: the next identical payload waits alone, and a copy on the other side pairs with it
+        offer(Side.LAN, 7, 1006, keepalive("192.168.1.12", 5060, "198.51.100.7", 64));
+        offer(Side.WAN, 1, 1007, keepalive("203.0.113.2", 5061, "198.51.100.7", 63));
+        matcher.finish();
+        assertEquals(List.of("lan1:routed_back<4", "lan2:routed_back<6", "lan3:routed_back<5", "lan4:routed_back<1",
+                "lan5:routed_back<3", "lan6:routed_back<2", "lan7:forwarded_translated<1", "wan1:forwarded_translated<7"),
+                out);
+        assertEquals(0, matcher.held(), "nothing left over");
+    }
+
+    @Test
     void manyIdenticalPayloadsWaitingAtOnceAllPair() {
         // 40,000 identical datagrams of different hosts, all waiting within the window before any copy arrives
         int n = 40_000;
