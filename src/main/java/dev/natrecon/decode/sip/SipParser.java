@@ -77,6 +77,19 @@ public final class SipParser {
     }
 
     /**
+     * Hands the parser a result of {@link #parse(byte[], int, int) parse(b, 0, b.length)} (the redacted form) made
+     * elsewhere, so that the next consumers of the same bytes find it instead of parsing them again: the detectors parse
+     * each copy of a message where its frame is filled, and the rewrite classification and the call ladder read the same
+     * copies later, on another thread, further back than the few messages {@link #RECENT} holds. Nothing happens when
+     * either is null or the bytes are already held.
+     */
+    public static void known(byte[] b, SipParse parsed) {
+        if (b == null || parsed == null) return;
+        Recent recent = RECENT;
+        if (recent.find(1, b, 0, b.length) == null) recent.keep(1, b.clone(), parsed);
+    }
+
+    /**
      * The last few messages parsed, on any thread, by their bytes: one SIP message is read by the rewrite
      * classification and the call ladder (on the replay's SIP thread) and by the media and NAT-test detectors (on the
      * replay's thread) in turn, and the full parse (jain-sip's grammar for the address headers) costs far more than
@@ -129,9 +142,26 @@ public final class SipParser {
         int kind = redact ? 3 : 2;
         Object seen = recent.find(kind, b, off, len);
         if (seen != null) return (SipDatagram) seen;
-        SipDatagram d = parseDatagramOnce(b, off, len, redact);
+        Object single = recent.find(redact ? 1 : 0, b, off, len);
+        SipDatagram d = single != null && wholeDatagram((SipParse) single)
+                ? new SipDatagram(List.of((SipParse) single), List.of()) : parseDatagramOnce(b, off, len, redact);
         recent.keep(kind, Arrays.copyOfRange(b, off, off + len), d);
         return d;
+    }
+
+    /**
+     * Whether {@code r}, a {@link #parse} result of a whole payload, is also that payload's datagram reading: one item,
+     * the same. Splitting changes nothing but where a message ends (its Content-Length, when shorter than the bytes
+     * after the empty line), so it holds for what is no message, for a message cut short and for a message whose
+     * Content-Length is absent or reaches the end; a message rejected after its headers is left to the datagram parse.
+     */
+    private static boolean wholeDatagram(SipParse r) {
+        if (r instanceof SipParse.Message m) {
+            int declared = m.message().contentLength();
+            return declared < 0 || declared >= m.message().bodyLength();
+        }
+        return r instanceof NotSip || r instanceof Keepalive
+                || r instanceof Rejected j && j.anomaly() == SipAnomaly.SIP_TRUNCATED;
     }
 
     private static SipDatagram parseDatagramOnce(byte[] b, int off, int len, boolean redact) {
