@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * <p>How it works: natrecon scans the bytes itself to find lines, folds, header names, values and their offsets
  * (CRLF or bare LF line endings, like the Linux helper); jain-sip-ri then parses the start line and every header value
- * on its own, so a header it rejects is named. A rejection of the start line or of Via, From, To, Call-ID, CSeq or
+ * on its own, so a header it rejects is named, except a value {@link PlainSip plain} (where jain-sip is known to
+ * accept it and to read what natrecon's grammar reads; {@code PlainSipTest} holds both paths equal). A rejection of the start line or of Via, From, To, Call-ID, CSeq or
  * Content-Length makes the message {@link Rejected}; any other problem is an issue on a message that still parses.
  * Whole-message parsing through jain-sip is avoided on purpose: it silently drops a header it cannot parse (with no
  * exception listener), normalises the SIP version ({@code SIP/3.0} reads as {@code SIP/2.0}), and accepts status codes
