@@ -76,7 +76,7 @@ public record Endpoint(String host, int port) implements Comparable<Endpoint> {
     public static boolean isPrivate(String host) {
         String n = normalize(host);
         long v4 = plainV4(n);
-        if (v4 >= 0) return Addresses.isPrivateV4((int) v4);
+        if (v4 >= 0) return Addresses.isPrivate(0, Addresses.v4((int) v4));
         long[] a = new long[2];
         return Addresses.parse(n, a) && Addresses.isPrivate(a[0], a[1]);
     }
