@@ -409,6 +409,7 @@ public final class PacketMatcher {
         to.cpDstPort = from.dstPort;
         to.cpLength = from.length;
         to.cpPayload = from.payload;
+        to.cpSip = from.sip;
         to.counterpartDeltaNanos = from.nanos - to.nanos;
     }
 

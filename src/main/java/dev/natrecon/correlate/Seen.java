@@ -69,6 +69,8 @@ public final class Seen {
      * does not parse it); null when it was not parsed there. {@link #sipFailed} when that parse threw.
      */
     public dev.natrecon.decode.sip.SipParse sip;
+    /** The counterpart's {@link #sip} (its parse of {@link #cpPayload}), once matched; null when it had none. */
+    public dev.natrecon.decode.sip.SipParse cpSip;
     public boolean sipFailed;
     /** The tuple an ICMP error quotes (protocol 0 when none). */
     public int innerProtocol;
@@ -131,7 +133,7 @@ public final class Seen {
         tcpSackPermitted = false;
         linkEvent = dev.natrecon.decode.LinkEvent.NONE;
         payload = cpPayload = null;
-        sip = null;
+        sip = cpSip = null;
         sipFailed = false;
         linkEventCode = linkEventAddress = 0;
         innerSrcHi = innerSrcLo = innerDstHi = innerDstLo = 0;

@@ -574,7 +574,9 @@ final class ConntrackReplay {
                 s.counterpartFrame, s.nanos + s.counterpartDeltaNanos, s.protocol == ConntrackTuple.TCP,
                 new long[] {s.srcHi, s.srcLo, s.srcPort}, new long[] {s.dstHi, s.dstLo, s.dstPort},
                 cp ? new long[] {s.cpSrcHi, s.cpSrcLo, s.cpSrcPort} : null,
-                cp ? new long[] {s.cpDstHi, s.cpDstLo, s.cpDstPort} : null, c.before(), c.predicted(), c.observed());
+                cp ? new long[] {s.cpDstHi, s.cpDstLo, s.cpDstPort} : null, c.before(), c.predicted(), c.observed(),
+                c.before() != null && c.before() == s.payload ? s.sip : null,
+                c.observed() != null && c.observed() == s.cpPayload ? s.cpSip : null);
         if (r.predicted() != null && r.observed() != null) {
             rewritesPredicted++;
             if (r.predictionHolds()) rewritesEqual++;

@@ -18,6 +18,7 @@ import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.Packet;
 import dev.natrecon.decode.Protocols;
+import dev.natrecon.decode.sip.SipParser;
 import dev.natrecon.detect.Detection;
 import dev.natrecon.detect.DetectionContext;
 import dev.natrecon.detect.Finding;
@@ -173,6 +174,9 @@ final class Replay {
      */
     private void sipPacket(SipPacket p) {
         enter(Costs.Stage.SIP_REWRITES);
+        // the detectors' parse of each copy serves the rewrite classification and the ladder too (one parse a copy)
+        SipParser.known(p.before(), p.beforeSip());
+        SipParser.known(p.observed(), p.observedSip());
         rewrites.accept(p);
         exitEnter(Costs.Stage.OUTPUTS);
         sinks.sipPacket(p);

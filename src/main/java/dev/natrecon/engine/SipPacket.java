@@ -10,10 +10,22 @@ package dev.natrecon.engine;
  * @param counterpartSide  capture point of the copy after the router, or null
  * @param tcp              carried over TCP (else UDP)
  * @param source           the arriving copy's source and destination as [hi, lo, port]
+ * @param beforeSip        {@code before} as the detectors' parse read it ({@code SipParser.parse}, redacted), or null
+ * @param observedSip      {@code observed} likewise, or null: handed to {@link dev.natrecon.decode.sip.SipParser#known}
+ *                         on the SIP thread so that its consumers find the parse made once per copy
  */
 public record SipPacket(long nanos, boolean outbound, String side, long frame, String counterpartSide, long counterpartFrame,
                         long counterpartNanos, boolean tcp, long[] source, long[] destination, long[] counterpartSource,
-                        long[] counterpartDestination, byte[] before, byte[] predicted, byte[] observed) {
+                        long[] counterpartDestination, byte[] before, byte[] predicted, byte[] observed,
+                        dev.natrecon.decode.sip.SipParse beforeSip, dev.natrecon.decode.sip.SipParse observedSip) {
+    /** A packet with no parse to hand on (its consumers parse the payloads themselves). */
+    public SipPacket(long nanos, boolean outbound, String side, long frame, String counterpartSide, long counterpartFrame,
+                     long counterpartNanos, boolean tcp, long[] source, long[] destination, long[] counterpartSource,
+                     long[] counterpartDestination, byte[] before, byte[] predicted, byte[] observed) {
+        this(nanos, outbound, side, frame, counterpartSide, counterpartFrame, counterpartNanos, tcp, source, destination,
+                counterpartSource, counterpartDestination, before, predicted, observed, null, null);
+    }
+
     /** The helper's rewrite equals the router's byte for byte (false when either is missing). */
     public boolean predictionHolds() {
         return predicted != null && observed != null && java.util.Arrays.equals(predicted, observed);

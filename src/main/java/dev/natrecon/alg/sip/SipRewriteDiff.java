@@ -84,8 +84,17 @@ public final class SipRewriteDiff {
      * text (the diff itself compares bytes, so it finds a changed credential either way).
      */
     public static SipRewriteDiff of(Direction direction, byte[] lan, byte[] wan, byte[] predictedOutput, boolean redact) {
-        return new SipRewriteDiff(direction, SipCopy.of(lan, redact), SipCopy.of(wan, redact),
-                predictedOutput == null ? null : SipCopy.of(predictedOutput, redact));
+        SipCopy l = SipCopy.of(lan, redact), w = SipCopy.of(wan, redact);
+        return new SipRewriteDiff(direction, l, w, predicted(predictedOutput, direction == Direction.OUTBOUND ? w : l, redact));
+    }
+
+    /**
+     * The predicted output's copy: the router's output copy itself when the bytes are the same (the prediction held, the
+     * usual case: a copy is immutable and depends on nothing but its bytes, so one serves both), else its own parse.
+     */
+    private static SipCopy predicted(byte[] predictedOutput, SipCopy output, boolean redact) {
+        if (predictedOutput == null) return null;
+        return Arrays.equals(predictedOutput, output.raw()) ? output : SipCopy.of(predictedOutput, redact);
     }
 
     /**
@@ -93,7 +102,7 @@ public final class SipRewriteDiff {
      * as for {@link #of(Direction, byte[], byte[], byte[], boolean)}.
      */
     SipRewriteDiff predicting(byte[] predictedOutput, boolean redact) {
-        return new SipRewriteDiff(this, SipCopy.of(predictedOutput, redact));
+        return new SipRewriteDiff(this, predicted(predictedOutput, output(), redact));
     }
 
     public Direction direction() {

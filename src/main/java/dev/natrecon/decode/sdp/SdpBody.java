@@ -58,6 +58,13 @@ public final class SdpBody {
      * searched too). Empty when the message carries no SDP.
      */
     public static Optional<SdpBody> fromSip(SipMessage m) {
+        return m.read(FROM_SIP);
+    }
+
+    /** {@link #fromSip}'s reading, kept by the message ({@link SipMessage#read}): one SDP parse per message. */
+    private static final java.util.function.Function<SipMessage, Optional<SdpBody>> FROM_SIP = SdpBody::readSip;
+
+    private static Optional<SdpBody> readSip(SipMessage m) {
         if (m.bodyLength() == 0) return Optional.empty();
         byte[] p = m.payload();
         Optional<String> type = m.contentType();

@@ -46,6 +46,8 @@ public final class SipMessage {
     private final int bodyStart;
     private final int bodyEnd;
     private final List<SipIssue> issues;
+    /** {@link #read}'s kept reading: {reader, its result}, or null. */
+    private volatile Object[] reading;
 
     /** Mutable parts the parser fills; copied into the immutable message. */
     static final class Parts {
@@ -415,6 +417,21 @@ public final class SipMessage {
         }
         put(f, k + ".tag", a.tag());
         put(f, k + ".expires", a.expires());
+    }
+
+    /**
+     * {@code reader} applied to this message, made once and kept: for a reading that depends on nothing but the message
+     * and gives an immutable result, asked for by several consumers of one parse (the SDP body: the detectors, the
+     * rewrite classification and its bounds read the same copy's). One reader is kept, the first to ask; any other is
+     * applied each time. Safe on any thread (two threads asking at once may both apply it: the same result).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T read(java.util.function.Function<SipMessage, T> reader) {
+        Object[] r = reading;
+        if (r != null && r[0] == reader) return (T) r[1];
+        T v = reader.apply(this);
+        if (r == null) reading = new Object[] {reader, v};
+        return v;
     }
 
     @Override

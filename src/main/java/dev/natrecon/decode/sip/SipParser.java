@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * <p>How it works: natrecon scans the bytes itself to find lines, folds, header names, values and their offsets
  * (CRLF or bare LF line endings, like the Linux helper); jain-sip-ri then parses the start line and every header value
- * on its own, so a header it rejects is named. A rejection of the start line or of Via, From, To, Call-ID, CSeq or
+ * on its own, so a header it rejects is named, except a value {@link PlainSip plain} (where jain-sip is known to
+ * accept it and to read what natrecon's grammar reads; {@code PlainSipTest} holds both paths equal). A rejection of the start line or of Via, From, To, Call-ID, CSeq or
  * Content-Length makes the message {@link Rejected}; any other problem is an issue on a message that still parses.
  * Whole-message parsing through jain-sip is avoided on purpose: it silently drops a header it cannot parse (with no
  * exception listener), normalises the SIP version ({@code SIP/3.0} reads as {@code SIP/2.0}), and accepts status codes
@@ -70,10 +71,23 @@ public final class SipParser {
         byte[] p = Arrays.copyOfRange(b, off, off + len);
         SipParse special = classifyWhole(p);
         if (special != null) return special;
-        SipParse r = parseAt(p, skipCrLf(p, 0, p.length), p.length, false).result;
+        SipParse r = parseAt(p, skipCrLf(p, 0, p.length), p.length, false, true).result;
         r = redact ? Credentials.redact(r) : r;
         recent.keep(kind, p, r);
         return r;
+    }
+
+    /**
+     * Hands the parser a result of {@link #parse(byte[], int, int) parse(b, 0, b.length)} (the redacted form) made
+     * elsewhere, so that the next consumers of the same bytes find it instead of parsing them again: the detectors parse
+     * each copy of a message where its frame is filled, and the rewrite classification and the call ladder read the same
+     * copies later, on another thread, further back than the few messages {@link #RECENT} holds. Nothing happens when
+     * either is null or the bytes are already held.
+     */
+    public static void known(byte[] b, SipParse parsed) {
+        if (b == null || parsed == null) return;
+        Recent recent = RECENT;
+        if (recent.find(1, b, 0, b.length) == null) recent.keep(1, b.clone(), parsed);
     }
 
     /**
@@ -129,9 +143,26 @@ public final class SipParser {
         int kind = redact ? 3 : 2;
         Object seen = recent.find(kind, b, off, len);
         if (seen != null) return (SipDatagram) seen;
-        SipDatagram d = parseDatagramOnce(b, off, len, redact);
+        Object single = recent.find(redact ? 1 : 0, b, off, len);
+        SipDatagram d = single != null && wholeDatagram((SipParse) single)
+                ? new SipDatagram(List.of((SipParse) single), List.of()) : parseDatagramOnce(b, off, len, redact);
         recent.keep(kind, Arrays.copyOfRange(b, off, off + len), d);
         return d;
+    }
+
+    /**
+     * Whether {@code r}, a {@link #parse} result of a whole payload, is also that payload's datagram reading: one item,
+     * the same. Splitting changes nothing but where a message ends (its Content-Length, when shorter than the bytes
+     * after the empty line), so it holds for what is no message, for a message cut short and for a message whose
+     * Content-Length is absent or reaches the end; a message rejected after its headers is left to the datagram parse.
+     */
+    private static boolean wholeDatagram(SipParse r) {
+        if (r instanceof SipParse.Message m) {
+            int declared = m.message().contentLength();
+            return declared < 0 || declared >= m.message().bodyLength();
+        }
+        return r instanceof NotSip || r instanceof Keepalive
+                || r instanceof Rejected j && j.anomaly() == SipAnomaly.SIP_TRUNCATED;
     }
 
     private static SipDatagram parseDatagramOnce(byte[] b, int off, int len, boolean redact) {
@@ -149,7 +180,7 @@ public final class SipParser {
                         span(p, s, p.length)));
                 break;
             }
-            Outcome o = parseAt(p, s, p.length, true);
+            Outcome o = parseAt(p, s, p.length, true, true);
             items.add(redact ? Credentials.redact(o.result) : o.result);
             if (o.result instanceof NotSip || o.next <= s) break;
             i = o.next;
@@ -254,8 +285,22 @@ public final class SipParser {
     private record Outcome(SipParse result, int next) {
     }
 
-    /** Parses the message starting at {@code s}; with {@code split}, Content-Length ends it before {@code end}. */
-    private static Outcome parseAt(byte[] p, int s, int end, boolean split) {
+    /**
+     * {@link #parse(byte[], int, int)} without the cache and without the {@link PlainSip plain} shortcut: jain-sip reads
+     * the start line and every header value, as it did before the shortcut; the differential test's reference.
+     */
+    static SipParse parseEveryValueThroughJainSip(byte[] b) {
+        byte[] p = b.clone();
+        SipParse special = classifyWhole(p);
+        if (special != null) return special;
+        return Credentials.redact(parseAt(p, skipCrLf(p, 0, p.length), p.length, false, false).result);
+    }
+
+    /**
+     * Parses the message starting at {@code s}; with {@code split}, Content-Length ends it before {@code end}; with
+     * {@code plain}, a start line or header value that is {@link PlainSip plain} is not handed to jain-sip.
+     */
+    private static Outcome parseAt(byte[] p, int s, int end, boolean split, boolean plain) {
         int firstLf = indexOf(p, s, end, (byte) '\n');
         int startEnd = lineEnd(p, s, end);
         StartKind kind = startKind(p, s, startEnd);
@@ -303,8 +348,9 @@ public final class SipParser {
                     s, end), end);
         }
 
-        String startProblem = kind == StartKind.OTHER ? "not a request or status line" : startLine(p, s, startEnd, kind, m);
-        SipIssue fatal = headerStructures(m, values);
+        String startProblem = kind == StartKind.OTHER ? "not a request or status line"
+                : startLine(p, s, startEnd, kind, m, plain);
+        SipIssue fatal = headerStructures(m, values, plain);
         int declared = m.contentLength == null ? -1 : (int) Grammar.digitsValue(m.contentLength.text(), 9);
         int available = end - bodyStart;
         int msgEnd = end;
@@ -399,7 +445,7 @@ public final class SipParser {
     }
 
     /** Parses the start line into {@code m}; returns null when valid, else why not. */
-    private static String startLine(byte[] p, int s, int e, StartKind kind, SipMessage.Parts m) {
+    private static String startLine(byte[] p, int s, int e, StartKind kind, SipMessage.Parts m, boolean plain) {
         String line = new String(p, s, e - s, StandardCharsets.UTF_8);
         Value v = Value.of(p, s, e);
         int n = v.length();
@@ -416,7 +462,7 @@ public final class SipParser {
             if (m.statusCode.text().length() != 3 || code < 100 || code > 699) {
                 return "status code '" + m.statusCode.text() + "' is not 100..699";
             }
-            JainSip.Result r = JainSip.statusLine(line);
+            JainSip.Result r = plain && PlainSip.statusLine(line) ? JainSip.PLAIN : JainSip.statusLine(line);
             if (!r.ok()) return "jain-sip rejected the status line: " + r.error();
             disagree(m.issues, JainSip.crossCheckStatusLine(r.parsed(), (int) code), m.startLine);
             return null;
@@ -434,7 +480,7 @@ public final class SipParser {
             problem = "the request line needs exactly one space around the Request-URI";
         } else {
             SipUri uri = Grammar.uri(v, sp1 + 1, sp2, problems);
-            JainSip.Result r = JainSip.requestLine(line);
+            JainSip.Result r = plain && PlainSip.requestLine(line) ? JainSip.PLAIN : JainSip.requestLine(line);
             if (!r.ok()) problem = "jain-sip rejected the request line: " + r.error();
             else if (!problems.isEmpty()) problem = "Request-URI: " + String.join("; ", problems);
             else {
@@ -447,22 +493,25 @@ public final class SipParser {
     }
 
     /**
-     * Fills the structured fields from the headers and runs jain-sip over every header value; returns the first issue
-     * that makes the message unusable (jain-sip rejected a core header), or null.
+     * Fills the structured fields from the headers and runs jain-sip over every header value that is not
+     * {@link PlainSip plain} (with {@code plain} false, over every one); returns the first issue that makes the message
+     * unusable (jain-sip rejected a core header), or null.
      */
-    private static SipIssue headerStructures(SipMessage.Parts m, List<Value> values) {
+    private static SipIssue headerStructures(SipMessage.Parts m, List<Value> values, boolean plain) {
         List<SipIssue> issues = m.issues;
         SipIssue fatal = null;
+        Set<String> names = new java.util.HashSet<>();
         for (int idx = 0; idx < m.headers.size(); idx++) {
             SipHeader h = m.headers.get(idx);
             Value v = values.get(idx);
             String name = h.canonicalName();
-            boolean first = m.headers.subList(0, idx).stream().noneMatch(o -> o.canonicalName().equals(name));
+            boolean first = names.add(name);
             if (!first && SINGLE.contains(name)) {
                 issues.add(new SipIssue(SipAnomaly.SIP_HEADER_DUPLICATE, name + " appears more than once; the first is used",
                         h.value()));
             }
-            JainSip.Result jain = JainSip.header(name, v.text());
+            String text = v.text();
+            JainSip.Result jain = plain && PlainSip.header(name, text) ? JainSip.PLAIN : JainSip.header(name, text);
             if (!jain.ok()) {
                 SipIssue issue = new SipIssue(SipAnomaly.SIP_HEADER_INVALID, "jain-sip rejected " + name + ": " + jain.error(),
                         h.value());

@@ -1,8 +1,12 @@
 /**
  * SIP message parsing for the few packets that are SIP: start line, headers (compact forms, folded values, several
  * values per line or per header), the structured fields the Linux SIP helper reads and rewrites, the body's position
- * and multipart bodies. Grammar through jain-sip-ri, positions through natrecon's own byte scan, so every field is a
- * {@link dev.natrecon.decode.sip.Span} of the original payload that can be compared before and after a router.
+ * and multipart bodies. Positions and fields through natrecon's own byte scan and grammar, so every field is a
+ * {@link dev.natrecon.decode.sip.Span} of the original payload that can be compared before and after a router; the
+ * full grammar through jain-sip-ri, which reads (and is cross-checked against) every start line and header value
+ * except those in the {@link dev.natrecon.decode.sip.PlainSip plain} subset, where both are known to agree. One parse
+ * per message copy serves every consumer: the parser keeps its last results by their bytes, and takes a parse made
+ * elsewhere ({@link dev.natrecon.decode.sip.SipParser#known}); a message keeps one derived reading (its SDP).
  * Entry points: {@link dev.natrecon.decode.sip.SipParser#parse} for one message,
  * {@link dev.natrecon.decode.sip.SipParser#parseDatagram} for a UDP payload. Stateless; malformed input becomes a
  * named {@link dev.natrecon.decode.sip.SipAnomaly} (a {@link dev.natrecon.decode.sip.SipParse.Rejected} result or an

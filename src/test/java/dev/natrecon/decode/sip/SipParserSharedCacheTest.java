@@ -54,4 +54,28 @@ class SipParserSharedCacheTest {
         assertEquals(1, d.messages().size());
         assertEquals("shared-a" + n + "@192.168.1.10", d.messages().get(0).callId().get().text());
     }
+
+    @Test
+    void aParseMadeElsewhereServesTheSameBytesAndTheDatagramFormWhenContentLengthSplitsNothing() {
+        byte[] b = message("k" + System.nanoTime());
+        SipParse elsewhere = SipParser.parseEveryValueThroughJainSip(b);
+        SipParser.known(b.clone(), elsewhere);
+        assertSame(elsewhere, SipParser.parse(b, 0, b.length));
+        SipDatagram d = SipParser.parseDatagram(b, 0, b.length);
+        assertEquals(1, d.items().size());
+        assertSame(elsewhere, d.items().get(0));
+        assertEquals(0, d.issues().size());
+    }
+
+    @Test
+    void aDatagramThatContentLengthSplitsIsParsedAsADatagram() {
+        String id = "s" + System.nanoTime();
+        byte[] b = SipTexts.bytes(String.format(MESSAGE, id, id, id) + "\r\n\r\nxyz");
+        SipParse single = SipParser.parse(b, 0, b.length);
+        assertEquals(b.length, single.messageOrNull().end());
+        SipDatagram d = SipParser.parseDatagram(b, 0, b.length);
+        assertNotSame(single, d.items().get(0));
+        assertEquals(b.length - 7, d.items().get(0).messageOrNull().end());
+        assertEquals(SipAnomaly.SIP_TRAILING_DATA, d.issues().get(0).anomaly());
+    }
 }

@@ -1,0 +1,210 @@
+package dev.natrecon.decode.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.natrecon.capture.AnomalyCounts;
+import dev.natrecon.capture.CaptureReader;
+import dev.natrecon.capture.RawFrame;
+import dev.natrecon.decode.Disposition;
+import dev.natrecon.decode.Packet;
+import dev.natrecon.decode.PacketDecoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link PlainSip plain} shortcut changes nothing: every payload parses to the same result with it as with jain-sip
+ * reading every start line and header value ({@link SipParser#parseEveryValueThroughJainSip}), compared by every
+ * issue (anomaly, wording, span), the kind of result and the message's fields. Over every TCP and UDP payload of every
+ * capture of the samples and of the test resources (the public corpus among them), over the fuzz corpora of the SIP
+ * parser, framer and helper, and over generated edge cases around the subset's borders.
+ */
+class PlainSipTest {
+    private int compared, differing;
+    private final List<String> differences = new ArrayList<>();
+
+    @Test
+    void everyCaptureOfTheSamplesAndTestResourcesParsesTheSameWithTheShortcut() throws IOException {
+        List<Path> captures = new ArrayList<>();
+        for (Path root : List.of(Path.of("samples"), Path.of("src/test/resources"))) {
+            try (Stream<Path> s = Files.walk(root)) {
+                s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().matches(".*\\.(pcap|pcapng)(\\.[a-z]+)?$"))
+                        .sorted().forEach(captures::add);
+            }
+        }
+        assertTrue(captures.size() > 200, captures.size() + " captures");
+        int sip = 0;
+        for (Path c : captures) sip += payloads(c);
+        assertNoDifference();
+        assertTrue(sip > 2_000, sip + " SIP messages");
+    }
+
+    @Test
+    void theFuzzCorporaParseTheSameWithTheShortcut() throws IOException {
+        int files = 0;
+        for (String dir : List.of("dev/natrecon/decode/sip/SipParserFuzzTestInputs",
+                "dev/natrecon/reassembly/SipStreamFramerFuzzTestInputs", "dev/natrecon/conntrack/SipHelperFuzzTestInputs",
+                "dev/natrecon/alg/sip/KernelSipTextFuzzTestInputs")) {
+            try (Stream<Path> s = Files.walk(Path.of("src/test/resources", dir))) {
+                for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                    byte[] b = Files.readAllBytes(p);
+                    same(b, p.toString());
+                    files++;
+                }
+            }
+        }
+        assertTrue(files > 100, files + " fuzz inputs");
+        assertNoDifference();
+    }
+
+    @Test
+    void editsAroundTheSubsetsBordersParseTheSame() {
+        String[] starts = {"INVITE sip:2000@198.51.100.10 SIP/2.0", "INVITE sip:2000@198.51.100.10:5060;transport=udp SIP/2.0",
+            "invite sip:2000@198.51.100.10 SIP/2.0", "INVITE sips:2000@example.com SIP/2.0", "INVITE tel:+12345 SIP/2.0",
+            "INVITE sip:[2001:db8::1] SIP/2.0", "INVITE sip:a@b@c SIP/2.0", "INVITE sip:2000@host.example.com:0 SIP/2.0",
+            "INVITE sip:2000@1.2.3 SIP/2.0", "INVITE sip:2000@999.1.1.1 SIP/2.0", "INVITE sip:2000@01.1.1.1 SIP/2.0",
+            "INVITE sip:2000@-bad.example SIP/2.0", "INVITE sip:2000@h;ttl=x SIP/2.0", "INVITE sip:2000@h;maddr=1.2.3.4 SIP/2.0",
+            "INVITE sip:user:pw@h SIP/2.0", "INVITE sip:%41@h SIP/2.0", "SIP/2.0 200 OK", "SIP/2.0 200 ", "SIP/2.0 200",
+            "SIP/2.0 099 Low", "SIP/2.0 700 High", "SIP/2.0 200  OK", "SIP/2.0 183 Session Progress", "SIP/2.0 2000 OK",
+            "SIP/2.0 200 \u00e9t\u00e9", "REGISTER sip:example.com SIP/2.0", "OPTIONS sip:h:65535 SIP/2.0",
+            "OPTIONS sip:h:65536 SIP/2.0", "OPTIONS sip:h:05060 SIP/2.0", "FOO-BAR sip:h SIP/2.0"};
+        String[][] headers = {
+            {"Via", "SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-1;rport", "SIP/2.0/UDP 10.0.0.2;rport=5060;received=1.2.3.4;branch=z9",
+                "SIP/2.0/TCP host.example.com:5061;branch=z9hG4bKx", "SIP/2.0/TLS h;branch=a;branch=b", "SIP/2.0/UDP h;rport=0",
+                "SIP/2.0/UDP h;rport=70000", "SIP/2.0/UDP h;received=host", "SIP/2.0/UDP h;branch", "SIP/2.0/UDP h;ttl=1",
+                "SIP/2.0/UDP h;maddr=1.2.3.4", "SIP/2.0/UDP h;maddr=[2001:db8::1]", "SIP/2.0/udp h;branch=x",
+                "SIP/2.0/SCTP h;branch=x", "SIP/2.0/WS h;branch=x", "SIP/2.0/UDP [2001:db8::1]:5060;branch=x",
+                "SIP/2.0/UDP h:5060;branch=x, SIP/2.0/UDP g;branch=y", "SIP/2.0/UDP  h;branch=x", "SIP/2.0/UDP h ;branch=x",
+                "SIP/2.0/UDP h;branch=x ", "SIP / 2.0 / UDP h;branch=x", "SIP/2.0/UDP h:;branch=x", "SIP/2.0/UDP 1.2.3.4.5;branch=x",
+                "SIP/2.0/UDP h;branch=\"q\"", "SIP/2.0/UDP h;rport;rport", "SIP/2.0/UDP h;received=1.2.3.4;received=1.2.3.5",
+                "SIP/2.0/UDP h;branch=a%41"},
+            {"From", "<sip:1000@198.51.100.10>;tag=p1", "\"Alice\" <sip:alice@example.com>;tag=1", "Alice <sip:a@h>;tag=1",
+                "sip:a@h;tag=1", "<sip:a@h;user=phone>;tag=x", "<sip:a@h>;tag=x;tag=y", "<sip:a@h>;tag", "<sip:a@h>;tag=\"x\"",
+                "\"A\\\"B\" <sip:a@h>;tag=1", "\"\" <sip:a@h>;tag=1", "<sips:a@h>;tag=1", "<tel:+1234>;tag=1", "<sip:a@h:5060>;tag=1",
+                "<sip:a@h> ;tag=1", "<sip:a@[::1]>;tag=1", "<sip:a@h>,<sip:b@h>", "\"Al ice\" <sip:a@h>", "\"Al;ice\" <sip:a@h>"},
+            {"To", "<sip:2000@198.51.100.10>", "<sip:2000@198.51.100.10>;tag=r1", "<sip:2000@h;ttl=3>", "<sip:2000@h;maddr=x>",
+                "<sip:2000@h;method=INVITE>", "<sip:2000@h?subject=x>"},
+            {"Contact", "<sip:1000@10.0.0.2:5060>", "<sip:a@h>;expires=3600", "<sip:a@h>;expires=x", "<sip:a@h>;expires",
+                "<sip:a@h>;q=0.5", "<sip:a@h>;q=2", "*", "<sip:a@h>, <sip:b@h>", "<sip:a@h>;+sip.instance=\"<urn:uuid:1>\"",
+                "<sip:a@h>;expires=99999999999", "<sip:a@h;ob>;reg-id=1", "\"Bob\" <sip:b@h>;expires=0"},
+            {"Record-Route", "<sip:10.0.0.1;lr>", "<sip:p1;lr>, <sip:p2;lr>", "<sip:p1;lr>,<sip:p2;lr>", "<sip:p1;lr>,  <sip:p2>",
+                "<sip:p1;lr>;x=y", "sip:p1;lr", "<sip:p1;lr>,"},
+            {"Route", "<sip:10.0.0.1;lr>", "<sip:p1;lr>, <sip:p2;lr>", "<sip:p1:5060;lr;transport=tcp>"},
+            {"Call-ID", "call-1@scale.test", "a@b@c", "abc", "a b", "@x", "x@", "a%20b@h", "{weird}@h", "x".repeat(300)},
+            {"CSeq", "1 INVITE", "1 invite", "0 ACK", "01 ACK", "4294967295 BYE", "4294967296 BYE", "1234567890 BYE", "1  BYE",
+                "1 FOO", "1", "INVITE", "-1 BYE"},
+            {"Content-Length", "0", "123", "00", "-1", "x", "1234567890", "999999999"},
+            {"Max-Forwards", "70", "0", "255", "256", "070", "x", "-1"},
+            {"Expires", "3600", "0", "00", "x", "4294967296", "999999999"},
+            {"Content-Type", "application/sdp", "application/SDP", "application/sdp; charset=x", "text/plain", "foo"},
+            {"User-Agent", "natrecon-test/1.0"}};
+        List<String> base = new ArrayList<>(List.of("Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-1",
+                "From: <sip:a@h>;tag=1", "To: <sip:b@h>", "Call-ID: c@h", "CSeq: 1 INVITE"));
+        for (String start : starts) same(message(start, base), start);
+        for (String[] h : headers) {
+            for (int i = 1; i < h.length; i++) {
+                List<String> lines = new ArrayList<>(base);
+                int at = -1;
+                for (int k = 0; k < lines.size(); k++) if (lines.get(k).startsWith(h[0] + ":")) at = k;
+                String line = h[0] + ": " + h[i];
+                if (at >= 0) lines.set(at, line);
+                else lines.add(line);
+                same(message(starts[0], lines), line);
+                // the same value folded, in compact form, and with a tab
+                List<String> folded = new ArrayList<>(lines);
+                folded.set(at >= 0 ? at : folded.size() - 1, h[0] + ":\r\n " + h[i]);
+                same(message(starts[0], folded), "folded " + line);
+                List<String> twice = new ArrayList<>(lines);
+                twice.add(line);
+                same(message(starts[0], twice), "twice " + line);
+                List<String> tab = new ArrayList<>(lines);
+                tab.set(at >= 0 ? at : tab.size() - 1, h[0] + ":\t" + h[i]);
+                same(message(starts[0], tab), "tab " + line);
+            }
+        }
+        for (String compact : List.of("v: SIP/2.0/UDP h;branch=x", "f: <sip:a@h>;tag=1", "t: <sip:b@h>", "i: c@h", "m: <sip:a@h>",
+                "l: 0", "c: application/sdp")) {
+            List<String> lines = new ArrayList<>(base);
+            lines.add(compact);
+            same(message(starts[0], lines), compact);
+        }
+        assertNoDifference();
+        assertTrue(compared > 400, compared + " compared");
+    }
+
+    @Test
+    void plainValuesAreTakenAndOthersAreNot() {
+        assertTrue(PlainSip.header(SipHeaderNames.VIA, "SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-1;rport"));
+        assertTrue(PlainSip.header(SipHeaderNames.FROM, "\"Alice\" <sip:alice@example.com>;tag=1"));
+        assertTrue(PlainSip.header(SipHeaderNames.CALL_ID, "call-1@scale.test"));
+        assertTrue(PlainSip.header(SipHeaderNames.CSEQ, "1 INVITE"));
+        assertTrue(PlainSip.requestLine("INVITE sip:2000@198.51.100.10 SIP/2.0"));
+        assertTrue(PlainSip.statusLine("SIP/2.0 200 OK"));
+        assertFalse(PlainSip.header(SipHeaderNames.VIA, "SIP/2.0/UDP [2001:db8::1];branch=x"));
+        assertFalse(PlainSip.header(SipHeaderNames.VIA, "SIP/2.0/UDP h;maddr=1.2.3.4"));
+        assertFalse(PlainSip.header(SipHeaderNames.CSEQ, "1 invite"));
+        assertFalse(PlainSip.header(SipHeaderNames.CONTACT, "*"));
+        assertFalse(PlainSip.header(SipHeaderNames.CONTACT, "<sip:a@h>;q=0.5"));
+        assertFalse(PlainSip.header("User-Agent", "x"));
+        assertFalse(PlainSip.header(SipHeaderNames.CALL_ID, "x".repeat(PlainSip.MAX + 1)));
+    }
+
+    private static byte[] message(String start, List<String> headers) {
+        StringBuilder sb = new StringBuilder(start).append("\r\n");
+        for (String h : headers) sb.append(h).append("\r\n");
+        return sb.append("Content-Length: 0\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Every non-empty TCP and UDP payload of one capture, compared; returns how many parsed as SIP messages. */
+    private int payloads(Path capture) {
+        int sip = 0;
+        PacketDecoder decoder = new PacketDecoder();
+        Packet p = new Packet();
+        AnomalyCounts anomalies = new AnomalyCounts();
+        RawFrame f = new RawFrame();
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            while (r.next(f)) {
+                if (decoder.decode(f, p, anomalies) != Disposition.DECODED) continue;
+                if (p.payloadLength <= 0 || p.protocol != 6 && p.protocol != 17) continue;
+                byte[] b = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
+                if (same(b, capture + " frame " + f.frameNumber) instanceof SipParse.Message) sip++;
+            }
+        } catch (IOException | RuntimeException e) {
+            // hostile and truncated captures: what was read before the failure has been compared
+        }
+        return sip;
+    }
+
+    private SipParse same(byte[] b, String where) {
+        SipParse reference = SipParser.parseEveryValueThroughJainSip(b);
+        SipParse shortcut = SipParser.parse(b, 0, b.length);
+        compared++;
+        String a = render(reference), c = render(shortcut);
+        if (!a.equals(c)) {
+            differing++;
+            if (differences.size() < 10) differences.add(where + "\n  jain-sip: " + a + "\n  shortcut: " + c);
+        }
+        return shortcut;
+    }
+
+    private static String render(SipParse r) {
+        if (r instanceof SipParse.Message m) {
+            SipMessage msg = m.message();
+            return "message " + msg.issues() + " " + msg.fields() + " " + msg.method() + " " + msg.requestUri();
+        }
+        return r.toString();
+    }
+
+    private void assertNoDifference() {
+        assertTrue(compared > 0);
+        assertEquals(0, differing, differing + " of " + compared + " differ:\n" + String.join("\n", differences));
+    }
+}
