@@ -151,7 +151,7 @@ final class StaleMappingDetector implements Detector {
          */
         long firstOutOnWan = Long.MIN_VALUE, firstOutWanFrame;
         int elsewhere;
-        final long[] elsewhereFrames = new long[ELSEWHERE_PROOF];
+        long[] elsewhereFrames; // made at the first such answer (most entries never see one)
         boolean otherUplink;
         /** Another uplink's address, yet an answer to it crossed the WAN afterwards: the WAN capture had lost the rest. */
         boolean contradicted;
@@ -455,6 +455,7 @@ final class StaleMappingDetector implements Detector {
                 && s.nanos > x.firstOutOnWan && (x.aliveNanos == Long.MIN_VALUE || x.aliveNanos < x.firstOutOnWan)) {
             // an answer to the phone that never crossed the WAN although the entry's requests do: it came back by
             // another uplink, the one whose address the entry carries
+            if (x.elsewhereFrames == null) x.elsewhereFrames = new long[ELSEWHERE_PROOF];
             x.elsewhereFrames[x.elsewhere++] = s.frame;
             if (x.elsewhere == ELSEWHERE_PROOF) otherUplink(x);
         }

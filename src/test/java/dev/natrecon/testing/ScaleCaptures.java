@@ -143,9 +143,9 @@ public final class ScaleCaptures {
      * every 20 ms on the call's own ports ({@code rtpPackets} each way, the PBX's first), BYE and its 200 OK 20 ms
      * after the last. The PBX refreshes its registration every 60 s (REGISTER, expires 120, and its 200 OK). The WAN
      * copies are what the SIP helper makes of the LAN's (Via, Contact, SDP owner and connection on the router's
-     * address, Content-Length to match), one router hop (30 µs) apart. Media ports cycle through 25,000 pairs on each
-     * side, so a port comes back after 25,000 calls: past the 120 s an assured RTP entry lives when calls are at
-     * least 5 ms apart.
+     * address, Content-Length to match), one router hop (30 µs) apart. A call's media uses the same even port at both ends,
+     * 10000-59998 (below 65536 on both), so a port comes back after 25,000 calls: with calls at least 5 ms apart, long
+     * after its entry's udp_timeout (a 0.2 s exchange never reaches the 2-second rule's stream timeout).
      */
     public static void pbxTrunk(Path lan, Path wan, int calls, int spacingMillis, int rtpPackets) throws IOException {
         try (OutputStream lo = new BufferedOutputStream(Files.newOutputStream(lan), 1 << 16);
@@ -200,7 +200,7 @@ public final class ScaleCaptures {
             } else if (step == REGISTER_OK) {
                 in(t, PROVIDER, 5060, PBX, 5060, (w, h) -> bytes(register(i, true), h));
             } else if (step == RTP) {
-                int pbxPort = 10_000 + 2 * (i % 25_000), providerPort = 20_000 + 2 * (i % 25_000);
+                int pbxPort = 10_000 + 2 * (i % 25_000), providerPort = pbxPort;
                 out(t, PBX, pbxPort, PROVIDER, providerPort, (w, h) -> Frames.rtp(0x10000000L + i, k + 1, 160L * k));
                 in(t + 10 * MS, PROVIDER, providerPort, PBX, pbxPort,
                         (w, h) -> Frames.rtp(0x20000000L + i, k + 1, 160L * k));
@@ -277,7 +277,7 @@ public final class ScaleCaptures {
             String method = step == BYE || step == BYE_OK ? "BYE" : step == 4 ? "ACK" : "INVITE";
             int cseq = method.equals("BYE") ? 2 : 1;
             String sdp = step == 0 ? sdp(i, "HOST", 10_000 + 2 * (i % 25_000))
-                    : step == 3 ? sdp(i, PROVIDER, 20_000 + 2 * (i % 25_000)) : "";
+                    : step == 3 ? sdp(i, PROVIDER, 10_000 + 2 * (i % 25_000)) : "";
             String start = request ? method + " sip:" + (2_000_000 + i) + "@" + PROVIDER + " SIP/2.0"
                     : step == 1 ? "SIP/2.0 100 Trying" : step == 2 ? "SIP/2.0 180 Ringing" : "SIP/2.0 200 OK";
             String text = start + "\r\nVia: SIP/2.0/UDP HOST:5060;branch=z9hG4bK-" + i + "-" + method
