@@ -228,10 +228,15 @@ public final class ConntrackEntry {
 
     /** A snapshot with the seconds left at {@code nowNanos} (-1 to print none). */
     public EntryView view(long nowNanos, boolean withTimeout, boolean accounting, boolean timestamp) {
-        long left = withTimeout ? Math.max(0, Math.floorDiv(deadlineNanos - nowNanos, 1_000_000_000L)) : -1;
+        long left = withTimeout ? secondsLeft(nowNanos) : -1; // as EntryView.Latest#set
         return new EntryView(id, original, reply, status, tcpState() == null ? null : tcpState.name(), left, helper,
                 accounting ? origPackets : -1, accounting ? origBytes : -1, accounting ? replyPackets : -1,
                 accounting ? replyBytes : -1, timestamp ? deltaSeconds(nowNanos) : -1);
+    }
+
+    /** Whole seconds left at {@code nowNanos} (floor, at least 0), as conntrack -L prints the timeout. */
+    public long secondsLeft(long nowNanos) {
+        return Math.max(0, Math.floorDiv(deadlineNanos - nowNanos, 1_000_000_000L));
     }
 
     /**
