@@ -92,6 +92,9 @@ final class StaleMappingDetector implements Detector {
      */
     private final Map<Flow, List<Candidate>> unNatted = new HashMap<>();
 
+    /** The last candidate's translated address: the next one's is most often the same, and shares its String. */
+    private String lastTranslated;
+
     /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
     private final Inside inside;
 
@@ -298,6 +301,8 @@ final class StaleMappingDetector implements Detector {
             x.flow = new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort());
             x.natted = v.has(Status.SRC_NAT);
             x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
+            if (x.translated.equals(lastTranslated)) x.translated = lastTranslated; // one String per WAN address run
+            lastTranslated = x.translated;
             x.view = v;
             UplinkChange gone = x.natted ? removed.get(x.translated) : null;
             if (gone == null && x.natted && onTheLanSubnet(o, v.reply())) {
