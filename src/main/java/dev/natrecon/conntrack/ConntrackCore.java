@@ -114,7 +114,7 @@ final class ConntrackCore {
         // confirmation (nf_conntrack_proto.c:nf_confirm, POSTROUTING/INPUT), never saw it: the tracker's timeout stays
         // (lab: outage-no-route-snat, the entry [ASSURED] with the UDP stream timeout, 120 s, not the helper's 3600 s)
         if (a.egress == Arrival.Egress.DROPPED) {
-            e.pending.addAll(changes); // until the router's ICMP error about it delivers them (IcmpTracker)
+            e.addPending(changes); // until the router's ICMP error about it delivers them (IcmpTracker)
             return Verdict.DROPPED;
         }
         if (oifChanged) {
@@ -123,15 +123,13 @@ final class ConntrackCore {
         }
         String helperDrop = helpers.run(e, dir, established, t, a, sink);
         if (helperDrop != null) { // dropped at confirm: its status changes wait for the next accepted packet
-            e.pending.addAll(changes);
+            e.addPending(changes);
             ConntrackHelpers.dropped(e, t, frame, helperDrop, sink, false);
             helperDropForwarded(e, t, a, helperDrop, sink);
             return Verdict.DROPPED;
         }
-        if (!e.pending.isEmpty()) {
-            changes.addAll(e.pending);
-            e.pending.clear();
-        }
+        java.util.EnumSet<Change> cached = e.takePending();
+        if (cached != null) changes.addAll(cached);
         if (!changes.isEmpty()) {
             long earliest = changes.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
                     ? Math.min(t, e.streamPossibleNanos) : t;

@@ -32,18 +32,10 @@ public final class ConntrackEntry {
      * delivers them with the next packet that passes confirm (nf_conntrack_core.h:nf_conntrack_confirm delivers
      * cached events only on NF_ACCEPT)
      */
-    final java.util.EnumSet<Change> pending = java.util.EnumSet.noneOf(Change.class);
+    java.util.EnumSet<Change> pending;
     long origPackets, origBytes, replyPackets, replyBytes;
-    // TCP tracker memory (struct ip_ct_tcp, the parts the model uses)
-    int lastDir = -1;
-    int lastIndex = -1;
-    boolean closeInit;
-    /** struct ip_ct_tcp seen[ORIGINAL], seen[REPLY]: window tracking, null when the model tracks this entry by flags */
-    TcpWindow[] seen;
-    /** struct ip_ct_tcp last_seq/last_ack/last_end/last_win and the retransmission count */
-    int lastSeq, lastAck, lastEnd, lastWin, retrans;
-    /** struct ip_ct_tcp last_wscale/last_flags: the options of the last SYN ignored in the original direction */
-    int lastWscale, lastFlags;
+    /** The TCP tracker's memory: null for other protocols (most entries of a SIP and RTP case are UDP). */
+    final TcpMemory tcp;
     long timerSeq;
     /** in the table (between insert and remove): the per-packet check that a timer or refresh still concerns it */
     boolean inTable;
@@ -65,6 +57,19 @@ public final class ConntrackEntry {
     long streamPossibleNanos = Long.MIN_VALUE;
     Timeouts.Key timeoutSetting;
 
+    /** struct ip_ct_tcp, the parts the model uses. */
+    static final class TcpMemory {
+        int lastDir = -1;
+        int lastIndex = -1;
+        boolean closeInit;
+        /** struct ip_ct_tcp seen[ORIGINAL], seen[REPLY]: window tracking, null when the model tracks this entry by flags */
+        TcpWindow[] seen;
+        /** struct ip_ct_tcp last_seq/last_ack/last_end/last_win and the retransmission count */
+        int lastSeq, lastAck, lastEnd, lastWin, retrans;
+        /** struct ip_ct_tcp last_wscale/last_flags: the options of the last SYN ignored in the original direction */
+        int lastWscale, lastFlags;
+    }
+
     /** struct ip_ct_tcp_state: one direction's edges (u32 sequence numbers kept in ints), window scale and flags. */
     static final class TcpWindow {
         int end, maxEnd, maxWin, maxAck, scale, flags;
@@ -80,6 +85,23 @@ public final class ConntrackEntry {
         this.reply = reply;
         this.firstNanos = firstNanos;
         this.lastFrame = frame;
+        this.tcp = original.protocol() == ConntrackTuple.TCP ? new TcpMemory() : null;
+    }
+
+    /**
+     * Caches status changes of a packet dropped after conntrack ran (made on the first: most entries never hold any).
+     */
+    void addPending(java.util.Set<Change> changes) {
+        if (changes.isEmpty()) return;
+        if (pending == null) pending = java.util.EnumSet.noneOf(Change.class);
+        pending.addAll(changes);
+    }
+
+    /** The cached status changes, now delivered (null when none), and none left cached. */
+    java.util.EnumSet<Change> takePending() {
+        java.util.EnumSet<Change> p = pending == null || pending.isEmpty() ? null : pending;
+        pending = null;
+        return p;
     }
 
     public long id() {
@@ -206,10 +228,15 @@ public final class ConntrackEntry {
 
     /** A snapshot with the seconds left at {@code nowNanos} (-1 to print none). */
     public EntryView view(long nowNanos, boolean withTimeout, boolean accounting, boolean timestamp) {
-        long left = withTimeout ? Math.max(0, Math.floorDiv(deadlineNanos - nowNanos, 1_000_000_000L)) : -1;
+        long left = withTimeout ? secondsLeft(nowNanos) : -1; // as EntryView.Latest#set
         return new EntryView(id, original, reply, status, tcpState() == null ? null : tcpState.name(), left, helper,
                 accounting ? origPackets : -1, accounting ? origBytes : -1, accounting ? replyPackets : -1,
                 accounting ? replyBytes : -1, timestamp ? deltaSeconds(nowNanos) : -1);
+    }
+
+    /** Whole seconds left at {@code nowNanos} (floor, at least 0), as conntrack -L prints the timeout. */
+    public long secondsLeft(long nowNanos) {
+        return Math.max(0, Math.floorDiv(deadlineNanos - nowNanos, 1_000_000_000L));
     }
 
     /**

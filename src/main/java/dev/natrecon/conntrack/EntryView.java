@@ -33,4 +33,31 @@ public record EntryView(long id, ConntrackTuple original, ConntrackTuple reply, 
     public EntryView withoutAccounting() {
         return new EntryView(id, original, reply, status, state, timeoutSeconds, helper, -1, -1, -1, -1, -1);
     }
+
+    /**
+     * A live entry's picture kept in place, as {@link ConntrackEntry#view} with the seconds left and without counters
+     * would make it: for a detector that follows a flow packet by packet and needs the picture only for a finding at
+     * the end (one per flow, no EntryView per packet).
+     */
+    public static final class Latest {
+        private long id, timeoutSeconds;
+        private ConntrackTuple original, reply;
+        private int status;
+        private String state, helper;
+
+        /** {@code e} as at {@code nowNanos}. */
+        public void set(ConntrackEntry e, long nowNanos) {
+            id = e.id;
+            original = e.original;
+            reply = e.reply;
+            status = e.status;
+            state = e.tcpState() == null ? null : e.tcpState.name();
+            timeoutSeconds = e.secondsLeft(nowNanos);
+            helper = e.helper;
+        }
+
+        public EntryView view() {
+            return new EntryView(id, original, reply, status, state, timeoutSeconds, helper, -1, -1, -1, -1, -1);
+        }
+    }
 }

@@ -95,7 +95,13 @@ final class ExpectationTable {
     private void schedule(Expectation x) {
         x.timerSeq = ++timerSeq;
         timers.add(new ExpectTimer(x.deadlineNanos, x.timerSeq, x));
+        // the timers of expectations gone before their deadline (matched, evicted at max_expected, their master
+        // dead) would hold them until it (3 minutes for SIP's): a trunk's calls evict one a call
+        if (timers.size() > 2L * all.size() + TIMER_SLACK) timers.removeIf(t -> !t.exp.inTable || t.seq != t.exp.timerSeq);
     }
+
+    /** Stale timers are dropped when they outnumber twice the live expectations by this many. */
+    private static final int TIMER_SLACK = 1024;
 
     /** nf_ct_unlink_expect_report: out of the table and its master's list, with a [DESTROY] event. */
     void unlink(Expectation x, long t, FrameRef frame, ExpectationEvent.Reason reason, EventSink sink) {

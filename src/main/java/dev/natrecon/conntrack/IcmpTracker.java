@@ -115,9 +115,8 @@ final class IcmpTracker {
      * printing the time left as at {@code leftAt}.
      */
     private static void deliverCached(ConntrackEntry e, long t, long leftAt, Arrival a, EventSink sink) {
-        if (e.pending.isEmpty() || a.egress == Arrival.Egress.DROPPED) return;
-        java.util.EnumSet<Change> c = java.util.EnumSet.copyOf(e.pending);
-        e.pending.clear();
+        if (e.pending == null || e.pending.isEmpty() || a.egress == Arrival.Egress.DROPPED) return;
+        java.util.EnumSet<Change> c = e.takePending();
         long earliest = c.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
                 ? Math.min(t, e.streamPossibleNanos) : t;
         sink.accept(new ConntrackEvent.EntryUpdated(t, a.frame, e.view(leftAt, true, false, false),

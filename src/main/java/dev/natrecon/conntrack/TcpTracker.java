@@ -67,7 +67,7 @@ final class TcpTracker {
      */
     static void startWindowTracking(ConntrackEntry e, Arrival a) {
         if (a.tcpSequenceKnown && !(e.helper != null && e.has(Status.SRC_NAT | Status.DST_NAT))) {
-            e.seen = new ConntrackEntry.TcpWindow[] {new ConntrackEntry.TcpWindow(), new ConntrackEntry.TcpWindow()};
+            e.tcp.seen = new ConntrackEntry.TcpWindow[] {new ConntrackEntry.TcpWindow(), new ConntrackEntry.TcpWindow()};
         }
     }
 
@@ -76,25 +76,25 @@ final class TcpTracker {
         TcpState old = e.tcpState;
         int index = flagIndex(a.tcpFlags);
         int next = TCP_TABLE[dir][index][old.ordinal()];
-        boolean tracked = e.seen != null && a.tcpSequenceKnown;
+        boolean tracked = e.tcp.seen != null && a.tcpSequenceKnown;
         if (tracked && old == TcpState.NONE) TcpWindowTracker.tcpNew(e, a, next == SS);
         if (next == SS && old.ordinal() >= TW) {
             // RFC 1122 reopen: after a FIN close or our own last RST, kill and look up again (NF_REPEAT)
-            if (e.closeInit || (e.lastDir == dir && e.lastIndex == I_RST)) return TrackStep.REOPEN;
+            if (e.tcp.closeInit || (e.tcp.lastDir == dir && e.tcp.lastIndex == I_RST)) return TrackStep.REOPEN;
             next = IG;
         }
-        if (next == IG && index == I_SYNACK && e.lastIndex == I_SYN && e.lastDir != dir && a.tcpSequenceKnown
-                && a.tcpAck == e.lastEnd) {
+        if (next == IG && index == I_SYNACK && e.tcp.lastIndex == I_SYN && e.tcp.lastDir != dir && a.tcpSequenceKnown
+                && a.tcpAck == e.tcp.lastEnd) {
             // case b): this SYN/ACK acknowledges the SYN ignored before it (a client reconnecting on the same ports
             // while the entry lived on): client and server are in sync, the firewall gets in sync from the SYN
             old = TcpState.SYN_SENT;
             next = SR;
-            e.closeInit = false; // the seen[].flags are replaced, CLOSE_INIT with them
-            if (e.seen != null) TcpWindowTracker.resync(e, dir);
+            e.tcp.closeInit = false; // the seen[].flags are replaced, CLOSE_INIT with them
+            if (e.tcp.seen != null) TcpWindowTracker.resync(e, dir);
         }
         if (next == IG) {
-            e.lastDir = dir;
-            e.lastIndex = index;
+            e.tcp.lastDir = dir;
+            e.tcp.lastIndex = index;
             if (a.tcpSequenceKnown) TcpWindowTracker.rememberIgnored(e, dir, index, a);
             return TrackStep.IGNORED; // accepted, no state change, no refresh
         }
@@ -113,12 +113,12 @@ final class TcpTracker {
             }
         }
         TcpState state = STATES[next];
-        boolean retransmittedSyn = index == I_SYN && dir == 0 && e.lastDir == 0 && e.lastIndex == I_SYN
+        boolean retransmittedSyn = index == I_SYN && dir == 0 && e.tcp.lastDir == 0 && e.tcp.lastIndex == I_SYN
                 && old == TcpState.SYN_SENT;
-        e.lastDir = dir;
-        e.lastIndex = index;
+        e.tcp.lastDir = dir;
+        e.tcp.lastIndex = index;
         e.tcpState = state;
-        if (old != state && state == TcpState.FIN_WAIT) e.closeInit = true;
+        if (old != state && state == TcpState.FIN_WAIT) e.tcp.closeInit = true;
         Timeouts.Key timeout = timeout(e, state, index);
         if (old != state && old != TcpState.NONE) changes.add(Change.STATE);
         if (!e.has(Status.SEEN_REPLY)) {
@@ -150,13 +150,13 @@ final class TcpTracker {
         long stateTimeout = timeouts.seconds(stateSetting);
         long retrans = timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS);
         long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
-        boolean tracked = e.seen != null;
-        if (tracked && e.retrans >= timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS_COUNT) && stateTimeout > retrans) {
+        boolean tracked = e.tcp.seen != null;
+        if (tracked && e.tcp.retrans >= timeouts.seconds(Timeouts.Key.TCP_MAX_RETRANS_COUNT) && stateTimeout > retrans) {
             return Timeouts.Key.TCP_MAX_RETRANS;
         }
         if (index == I_RST) return Timeouts.Key.TCP_CLOSE;
         if (tracked && TcpWindowTracker.dataUnacknowledged(e) && stateTimeout > unack) return Timeouts.Key.TCP_UNACKNOWLEDGED;
-        if (tracked && e.lastWin == 0 && stateTimeout > retrans) return Timeouts.Key.TCP_MAX_RETRANS;
+        if (tracked && e.tcp.lastWin == 0 && stateTimeout > retrans) return Timeouts.Key.TCP_MAX_RETRANS;
         return stateSetting;
     }
 }

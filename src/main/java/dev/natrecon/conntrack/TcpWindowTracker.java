@@ -50,7 +50,7 @@ final class TcpWindowTracker {
 
     /** Either side has data the other has not acknowledged. */
     static boolean dataUnacknowledged(ConntrackEntry e) {
-        return ((e.seen[0].flags | e.seen[1].flags) & TCP_DATA_UNACKNOWLEDGED) != 0;
+        return ((e.tcp.seen[0].flags | e.tcp.seen[1].flags) & TCP_DATA_UNACKNOWLEDGED) != 0;
     }
 
     /**
@@ -59,16 +59,16 @@ final class TcpWindowTracker {
      * SYN/ACK that may answer it ({@link #resync}).
      */
     static void rememberIgnored(ConntrackEntry e, int dir, int index, Arrival a) {
-        e.lastSeq = a.tcpSeq;
-        e.lastEnd = segmentEnd(a);
-        e.lastWin = a.tcpWindow;
+        e.tcp.lastSeq = a.tcpSeq;
+        e.tcp.lastEnd = segmentEnd(a);
+        e.tcp.lastWin = a.tcpWindow;
         if (index == TcpTracker.I_SYN && dir == 0) {
-            e.lastFlags = e.lastWscale = 0;
+            e.tcp.lastFlags = e.tcp.lastWscale = 0;
             if (a.tcpOptionsLength > 0 && a.tcpWindowScale >= 0) {
-                e.lastFlags |= TCP_WINDOW_SCALE;
-                e.lastWscale = a.tcpWindowScale;
+                e.tcp.lastFlags |= TCP_WINDOW_SCALE;
+                e.tcp.lastWscale = a.tcpWindowScale;
             }
-            if (a.tcpOptionsLength > 0 && a.tcpSackPermitted) e.lastFlags |= TCP_SACK_PERM;
+            if (a.tcpOptionsLength > 0 && a.tcpSackPermitted) e.tcp.lastFlags |= TCP_SACK_PERM;
         }
     }
 
@@ -79,12 +79,12 @@ final class TcpWindowTracker {
      */
     static void resync(ConntrackEntry e, int dir) {
         ConntrackEntry.TcpWindow syn = new ConntrackEntry.TcpWindow();
-        syn.end = syn.maxEnd = e.lastEnd;
-        syn.maxWin = e.lastWin == 0 ? 1 : e.lastWin;
-        syn.scale = e.lastWscale;
-        syn.flags = e.lastFlags;
-        e.seen[e.lastDir] = syn;
-        e.seen[dir] = new ConntrackEntry.TcpWindow();
+        syn.end = syn.maxEnd = e.tcp.lastEnd;
+        syn.maxWin = e.tcp.lastWin == 0 ? 1 : e.tcp.lastWin;
+        syn.scale = e.tcp.lastWscale;
+        syn.flags = e.tcp.lastFlags;
+        e.tcp.seen[e.tcp.lastDir] = syn;
+        e.tcp.seen[dir] = new ConntrackEntry.TcpWindow();
     }
 
     /**
@@ -92,7 +92,7 @@ final class TcpWindowTracker {
      * directions.
      */
     static void tcpNew(ConntrackEntry e, Arrival a, boolean syn) {
-        ConntrackEntry.TcpWindow s = e.seen[0];
+        ConntrackEntry.TcpWindow s = e.tcp.seen[0];
         s.end = segmentEnd(a);
         s.maxWin = a.tcpWindow == 0 ? 1 : a.tcpWindow;
         if (syn) {
@@ -100,7 +100,7 @@ final class TcpWindowTracker {
             tcpOptions(s, a);
         } else {
             s.maxEnd = s.end + s.maxWin;
-            e.seen[0].flags = e.seen[1].flags = TCP_SACK_PERM | TCP_BE_LIBERAL;
+            e.tcp.seen[0].flags = e.tcp.seen[1].flags = TCP_SACK_PERM | TCP_BE_LIBERAL;
         }
     }
 
@@ -144,7 +144,7 @@ final class TcpWindowTracker {
      * edges, the data-unacknowledged flags and the retransmission count (identical ACK-class segments in a row).
      */
     Window inWindow(ConntrackEntry e, int dir, int index, Arrival a) {
-        ConntrackEntry.TcpWindow sender = e.seen[dir], receiver = e.seen[1 - dir];
+        ConntrackEntry.TcpWindow sender = e.tcp.seen[dir], receiver = e.tcp.seen[1 - dir];
         boolean syn = (a.tcpFlags & SYN) != 0, hasAck = (a.tcpFlags & ACK) != 0, rst = (a.tcpFlags & RST) != 0;
         int seq = a.tcpSeq, ack = a.tcpAck, sack = ack;
         int win = a.tcpWindow;
@@ -215,15 +215,15 @@ final class TcpWindowTracker {
         }
         if (ack == receiver.end) receiver.flags &= ~TCP_DATA_UNACKNOWLEDGED;
         if (index == I_ACK) {
-            if (e.lastDir == dir && e.lastSeq == seq && e.lastAck == ack && e.lastEnd == end
-                    && e.lastWin == a.tcpWindow) {
-                e.retrans++;
+            if (e.tcp.lastDir == dir && e.tcp.lastSeq == seq && e.tcp.lastAck == ack && e.tcp.lastEnd == end
+                    && e.tcp.lastWin == a.tcpWindow) {
+                e.tcp.retrans++;
             } else {
-                e.lastSeq = seq;
-                e.lastAck = ack;
-                e.lastEnd = end;
-                e.lastWin = a.tcpWindow;
-                e.retrans = 0;
+                e.tcp.lastSeq = seq;
+                e.tcp.lastAck = ack;
+                e.tcp.lastEnd = end;
+                e.tcp.lastWin = a.tcpWindow;
+                e.tcp.retrans = 0;
             }
         }
         return Window.ACCEPT;
@@ -237,14 +237,14 @@ final class TcpWindowTracker {
     void handleInvalid(ConntrackEntry e, int dir, int index, long t) {
         if (!e.has(Status.ASSURED) || e.has(Status.FIXED_TIMEOUT)) return;
         if (index != I_RST && index != I_FIN) return;
-        if (e.lastDir != dir && (e.lastIndex == I_FIN || e.lastIndex == I_RST)) {
+        if (e.tcp.lastDir != dir && (e.tcp.lastIndex == I_FIN || e.tcp.lastIndex == I_RST)) {
             long left = e.deadlineNanos - t;
             long unack = timeouts.seconds(Timeouts.Key.TCP_UNACKNOWLEDGED);
             if (left < HANDLE_INVALID_MIN_LEFT) return;
             if (left > unack * ConntrackTable.SECOND) table.refresh(e, t, unack, Timeouts.Key.TCP_UNACKNOWLEDGED);
         } else {
-            e.lastIndex = index;
-            e.lastDir = dir;
+            e.tcp.lastIndex = index;
+            e.tcp.lastDir = dir;
         }
     }
 }

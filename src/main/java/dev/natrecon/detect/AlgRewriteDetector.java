@@ -44,7 +44,7 @@ final class AlgRewriteDetector implements Detector {
 
     /**
      * Call-IDs and SIP frames remembered to attribute the rewrite analysis' findings to calls: about 150 bytes a call
-     * and 20-40 a frame ({@link FrameCalls}), so 100,000 calls and 250,000 SIP frames per side stay near 35 MiB in
+     * and 20-30 a frame ({@link FrameCalls}), so 100,000 calls and 250,000 SIP frames per side stay near 30 MiB in
      * the worst case, and a real case (a few thousand calls, tens of thousands of SIP messages) uses a few MiB. Past
      * them, later messages are left out of the attribution (their findings name no call) and the case says so
      * ({@code detect.too_many_calls}).

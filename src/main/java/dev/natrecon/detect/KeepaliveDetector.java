@@ -170,7 +170,8 @@ final class KeepaliveDetector implements Detector {
         TimeoutKind kind = TimeoutKind.NONE;
         long timeout = -1;
         long entryId;
-        EntryView view;
+        /** The entry after the flow's last packet, kept in place (was an EntryView per SIP packet); null before one. */
+        EntryView.Latest view;
         /** In the order first seen; a flow uses one to a few (a list, not a map: one per flow of 100,000). */
         final List<Mechanism> mechanisms = new ArrayList<>(2);
 
@@ -306,7 +307,8 @@ final class KeepaliveDetector implements Detector {
             t.timeout = e == null ? -1 : e.timeoutInForce();
             if (e != null) {
                 t.entryId = e.id();
-                t.view = e.view(s.nanos, true, false, false);
+                if (t.view == null) t.view = new EntryView.Latest();
+                t.view.set(e, s.nanos);
             }
         } else if (s.counterpartFrame == 0 && s.outcome == Outcome.NO_COUNTERPART) {
             // from the far end, never delivered to the LAN: the binding it was meant for may be gone
@@ -584,7 +586,7 @@ final class KeepaliveDetector implements Detector {
                                     : "the binding expired: " + evidence,
                             mechanisms, registration(t, timeouts)))
                     .filterWithEvidence("lan", t.lan.displayFilterBothWays())
-                    .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
+                    .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view.view()))
                     .detail("gaps over the timeout", distinct)
                     .detail("longest gap s", String.format(Locale.ROOT, "%.3f", longest.get(t) / 1e9))
                     .detail("timeouts", "unreplied " + TimeoutKind.UNREPLIED.seconds(timeouts) + " s, stream "
@@ -712,7 +714,7 @@ final class KeepaliveDetector implements Detector {
                         t.lan.source(), t.lan.destination(), evidence, assumed,
                         defaults ? "; no sysctl dump, so the kernel's defaults" : "; not the router's own",
                         bound.text(), mechanisms, registration(t, timeouts)))
-                .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view))
+                .conntrack(t.view == null ? "" : dev.natrecon.conntrack.EventFormat.entry(t.view.view()))
                 .detail("timeout bound", bound.text())
                 .detail("timeouts assumed", assumed)
                 .detail("mechanisms", mechanisms);

@@ -92,6 +92,9 @@ final class StaleMappingDetector implements Detector {
      */
     private final Map<Flow, List<Candidate>> unNatted = new HashMap<>();
 
+    /** The last candidate's translated address: the next one's is most often the same, and shares its String. */
+    private String lastTranslated;
+
     /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
     private final Inside inside;
 
@@ -151,7 +154,7 @@ final class StaleMappingDetector implements Detector {
          */
         long firstOutOnWan = Long.MIN_VALUE, firstOutWanFrame;
         int elsewhere;
-        final long[] elsewhereFrames = new long[ELSEWHERE_PROOF];
+        long[] elsewhereFrames; // made at the first such answer (most entries never see one)
         boolean otherUplink;
         /** Another uplink's address, yet an answer to it crossed the WAN afterwards: the WAN capture had lost the rest. */
         boolean contradicted;
@@ -298,6 +301,8 @@ final class StaleMappingDetector implements Detector {
             x.flow = new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort());
             x.natted = v.has(Status.SRC_NAT);
             x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
+            if (x.translated.equals(lastTranslated)) x.translated = lastTranslated; // one String per WAN address run
+            lastTranslated = x.translated;
             x.view = v;
             UplinkChange gone = x.natted ? removed.get(x.translated) : null;
             if (gone == null && x.natted && onTheLanSubnet(o, v.reply())) {
@@ -455,6 +460,7 @@ final class StaleMappingDetector implements Detector {
                 && s.nanos > x.firstOutOnWan && (x.aliveNanos == Long.MIN_VALUE || x.aliveNanos < x.firstOutOnWan)) {
             // an answer to the phone that never crossed the WAN although the entry's requests do: it came back by
             // another uplink, the one whose address the entry carries
+            if (x.elsewhereFrames == null) x.elsewhereFrames = new long[ELSEWHERE_PROOF];
             x.elsewhereFrames[x.elsewhere++] = s.frame;
             if (x.elsewhere == ELSEWHERE_PROOF) otherUplink(x);
         }

@@ -91,10 +91,10 @@ class TcpWindowTest {
         assertEquals(250, left());
         out(ACK, C0 + 1, S0 + 1, 64000, 100);   // 3 = nf_conntrack_tcp_max_retrans
         assertEquals(200, left());
-        assertEquals(3, entry().retrans);
+        assertEquals(3, entry().tcp.retrans);
         in(ACK, S0 + 1, C0 + 101, 64000, 0);    // ACKs everything: state timeout again
         assertEquals(432000, left());
-        assertEquals(0, entry().retrans);
+        assertEquals(0, entry().tcp.retrans);
         rec.expect();
     }
 
@@ -147,7 +147,7 @@ class TcpWindowTest {
         assertEquals(Verdict.NEW, out(ACK, 777_777, 123_456, 64000, 50));
         assertEquals(Verdict.ESTABLISHED, in(ACK, 9, 1, 64000, 0)); // nonsense numbers: accepted (BE_LIBERAL)
         rec.events.clear();
-        assertTrue((entry().seen[0].flags & TcpWindowTracker.TCP_BE_LIBERAL) != 0);
+        assertTrue((entry().tcp.seen[0].flags & TcpWindowTracker.TCP_BE_LIBERAL) != 0);
     }
 
     @Test
@@ -163,7 +163,7 @@ class TcpWindowTest {
             in(ACK, S0 + 1, C0 + 1, 509, 1000);
             Verdict second = in(ACK, S0 + 1001, C0 + 1, 509, 1000); // starts 1000 bytes in: beyond an unscaled 502
             assertEquals(serverScales ? Verdict.ESTABLISHED : Verdict.IGNORED, second, "server scales: " + serverScales);
-            assertEquals(serverScales ? 7 : 0, entry().seen[0].scale);
+            assertEquals(serverScales ? 7 : 0, entry().tcp.seen[0].scale);
         }
     }
 
@@ -233,7 +233,7 @@ class TcpWindowTest {
                 Arrival a = new Arrival().packet(f.timestampNanos, new FrameRef("x", f.frameNumber), p);
                 verdicts.merge(model.onPacket(a, e -> { }), 1, Integer::sum);
                 ConntrackEntry e = model.find(a.tuple);
-                if (e != null && e.seen != null) tracked++;
+                if (e != null && e.tcp.seen != null) tracked++;
             }
         }
         assertEquals(Map.of(Verdict.NEW, created, Verdict.ESTABLISHED, established), verdicts);

@@ -73,5 +73,16 @@ class PrimitiveIndexTest {
         g.put(0, 1, 1); // frame 0 is no frame
         assertFalse(g.contains(0));
         assertEquals(frames.size() - 1, g.size(), "frame 1 twice is one frame");
+        // out of order (a side's frames mostly arrive in order): each put in its place, a repeat replaces
+        FrameCalls h = new FrameCalls();
+        for (int i = 0; i < 200; i++) h.put(i % 2 == 0 ? 1000 - i : 1000 + i, i, 10L * i);
+        h.put(1000 - 4, 99, 7);
+        assertEquals(200, h.size());
+        for (int i = 0; i < 200; i++) {
+            long frame = i % 2 == 0 ? 1000 - i : 1000 + i;
+            assertEquals(i == 4 ? 99 : i, h.call(frame), "frame " + frame);
+            assertEquals(i == 4 ? 7 : 10L * i, h.nanos(frame));
+        }
+        assertFalse(h.contains(1000 - 1));
     }
 }

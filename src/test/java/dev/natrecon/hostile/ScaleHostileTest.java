@@ -179,6 +179,37 @@ class ScaleHostileTest {
         }
     }
 
+    /**
+     * A PBX trunk ({@link ScaleCaptures#pbxTrunk}): {@value #TRUNK_CALLS} calls on one SIP flow, one every 5 ms (a few
+     * hundred open at once), each with its own short RTP exchange, and the PBX's registration refreshes, in the child's
+     * {@value ChildJvm#HEAP} heap. A realistic load is analysed as what it is: clean (information only: the NAT
+     * behaviour and the per-AOR NAT tests), every call answered, with media both ways and ended by the PBX's BYE, and
+     * one conntrack entry with the SIP helper carrying all of them; nothing counted past a bound but what is listed
+     * per call or per message.
+     */
+    @Test
+    void aPbxTrunkIsCleanAndEveryCallAccountedFor() throws Exception {
+        Path lan = tmp.resolve("trunk-lan.pcap"), wan = tmp.resolve("trunk-wan.pcap");
+        ScaleCaptures.pbxTrunk(lan, wan, TRUNK_CALLS, 5, 10);
+        Path out = tmp.resolve("out-trunk");
+        ChildJvm.Result r = analyze(lan, wan, out);
+        assertEquals(0, r.code(), "clean: " + r.out());
+        JsonNode s = summary(out);
+        assertEquals("clean", s.get("verdict").get("result").asText(), s.get("verdict").toString());
+        JsonNode calls = s.get("calls");
+        assertEquals(TRUNK_CALLS, calls.get("total").asInt());
+        assertEquals(TRUNK_CALLS, calls.get("answered").asInt());
+        assertEquals(TRUNK_CALLS, calls.get("media_both_ways").asInt());
+        assertEquals(TRUNK_CALLS, calls.get("end_reasons").get("BYE from the phone (caller)").asInt(), calls.toString());
+        try (var lines = Files.lines(out.resolve("events.csv"))) {
+            assertEquals(1, lines.filter(l -> l.contains("[NEW]") && l.contains("helper=sip")).count(),
+                    "one SIP entry for the whole trunk");
+        }
+    }
+
+    /** Calls of the PBX trunk case: 140,000 frames a side, about a minute of a child JVM's CPU. */
+    private static final int TRUNK_CALLS = 5_000;
+
     /** A heap today's calls fit and the state they left before did not (about 15 % more live heap at the end). */
     private static final String ENDED_CALLS_HEAP = "200m";
 }
