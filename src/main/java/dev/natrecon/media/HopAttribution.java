@@ -47,7 +47,7 @@ public final class HopAttribution {
     private Side lastArrivingSide;
     private long lastArrivingFrame, lastArrivingSsrc = -1;
     private HopLedger lastArrivingLedger;
-    private long streamsNotFollowed;
+    private long packetsNotFollowed;
     /**
      * Slots of the flow cache: as many as {@code BindingCache}'s, several times a busy site's concurrent tuples.
      */
@@ -77,7 +77,7 @@ public final class HopAttribution {
             lastArrivingLedger = l;
             if (l == null) {
                 if (order.size() >= MAX_STREAMS) {
-                    streamsNotFollowed++;
+                    packetsNotFollowed++;
                     return;
                 }
                 String egress = s.outcome == Outcome.ROUTED_BACK ? c.capture() : c.capture().equals("lan") ? "wan" : "lan";
@@ -149,8 +149,8 @@ public final class HopAttribution {
         return List.copyOf(order);
     }
 
-    /** Streams seen past {@link #MAX_STREAMS}, not followed. */
-    public long streamsNotFollowed() {
-        return streamsNotFollowed;
+    /** Arriving packets of streams past {@link #MAX_STREAMS} (each of their packets counts), not followed. */
+    public long packetsNotFollowed() {
+        return packetsNotFollowed;
     }
 }

@@ -91,7 +91,8 @@ public final class MediaStreams {
     private final SdpAdverts sdp;
     private final RtcpReader rtcp = new RtcpReader(this);
     private RtpStream last;
-    private long streamsNotKept, packetsNotKept;
+    /** The streams past {@link #maxStreams}, each counted once (by a 64-bit hash of its key). */
+    private final dev.natrecon.correlate.DistinctLongs refused = new dev.natrecon.correlate.DistinctLongs();
     private long rtpPackets, rtcpPackets;
 
     /** The statistics of a whole case in one accumulator: every bound in full. */
@@ -167,8 +168,8 @@ public final class MediaStreams {
         SdpAdverts.Advert ad = to != null ? to : from;
         if (ad == null && (!PayloadTypes.plausible(pt) || p.srcPort < 1024 || p.dstPort < 1024)) return null;
         if (streams.size() >= maxStreams) {
-            streamsNotKept++;
-            packetsNotKept++;
+            // every packet of a stream past the bound arrives here again: count the stream once
+            refused.add(refusedKey(side, ssrc, p));
             return null;
         }
         RtpStream st = new RtpStream(side, ssrc, p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort, ad != null,
@@ -181,6 +182,19 @@ public final class MediaStreams {
         streams.add(st);
         bySsrc.get(side).put(ssrc, st);
         return st;
+    }
+
+    /** A 64-bit hash of a stream's key (side, SSRC, both ends), each field spread by its own odd multiplier. */
+    static long refusedKey(int side, long ssrc, Packet p) {
+        long h = mix(side + 1, ssrc);
+        h = mix(mix(h, p.srcHi), p.srcLo);
+        h = mix(mix(h, p.dstHi), p.dstLo);
+        return mix(h, (long) p.srcPort << 16 | p.dstPort);
+    }
+
+    private static long mix(long h, long v) {
+        h = (h ^ v) * 0x9E3779B97F4A7C15L;
+        return h ^ h >>> 29;
     }
 
     /** The latest stream of {@code ssrc} on {@code side}, or null (for RTCP). */
@@ -200,7 +214,7 @@ public final class MediaStreams {
 
     /** Streams not analysed because of this accumulator's share of {@link #MAX_STREAMS}. */
     public long streamsNotKept() {
-        return streamsNotKept;
+        return refused.size();
     }
 
     /** RTP packets read into a stream, and RTCP datagrams read. */

@@ -82,7 +82,7 @@ class HopAttributionFlowsTest {
             out.add(l.ssrc() + " " + l.src() + " " + l.dst() + " packets " + l.packets() + " forwarded " + l.forwarded()
                     + " expected " + l.expected());
         }
-        out.add("not followed " + hops.streamsNotFollowed());
+        out.add("not followed " + hops.packetsNotFollowed());
         return out;
     }
 

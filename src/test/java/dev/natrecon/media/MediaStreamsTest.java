@@ -150,6 +150,12 @@ class MediaStreamsTest {
         }
         assertEquals(1, f.media.streamsNotKept());
         assertEquals(MediaStreams.MAX_STREAMS, f.media.rtpPackets());
+        // more packets of the refused stream, and a second refused stream: streams are counted, not their packets
+        for (int k = 1; k <= 3; k++) {
+            f.rtp(Side.LAN, 60 + k * 0.02, PHONE, REMOTE, MediaFrames.rtp(0, false, 1 + k, 160 * k, MediaStreams.MAX_STREAMS, 20));
+            f.rtp(Side.LAN, 60 + k * 0.02, PHONE, REMOTE, MediaFrames.rtp(0, false, 1 + k, 160 * k, MediaStreams.MAX_STREAMS + 1, 20));
+        }
+        assertEquals(2, f.media.streamsNotKept());
         // one packet each: none showed RTP's sequence, none is listed
         assertEquals(List.of(), f.media.finish());
     }
