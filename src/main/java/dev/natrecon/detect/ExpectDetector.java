@@ -142,6 +142,9 @@ final class ExpectDetector implements Detector {
         }
     }
 
+    /** Evictions and live counts listed in one finding's text; the rest are counted (a trunk evicts one a call). */
+    static final int LISTED = 10;
+
     private final Names names = new Names();
 
     /** {@code x} had a drop the captures cannot show forwarded: its expect.sip_dropped finding is certain. */
@@ -156,7 +159,9 @@ final class ExpectDetector implements Detector {
         final Finding.Builder finding = Finding.of(MASTER_LIMIT);
         final Flow master;
         final String className;
+        /** The first {@link #LISTED} evictions, as text; the rest only counted in {@link #count}. */
         final List<String> evicted = new ArrayList<>();
+        long count;
 
         Evictions(Flow master, String className) {
             this.master = master;
@@ -236,8 +241,10 @@ final class ExpectDetector implements Detector {
         ExpectView v = r.expectation();
         Flow master = flow(v.master());
         Evictions x = evictions.computeIfAbsent(master.text() + " " + v.className(), k -> new Evictions(master, v.className()));
-        x.evicted.add("expectation " + v.id() + " (" + v.className() + " to " + dev.natrecon.decode.Addresses.endpoint(
-                v.dstHi(), v.dstLo(), v.dstPort()) + ") at " + Text.time(r.nanos()));
+        if (x.count++ < LISTED) {
+            x.evicted.add("expectation " + v.id() + " (" + v.className() + " to " + dev.natrecon.decode.Addresses.endpoint(
+                    v.dstHi(), v.dstLo(), v.dstPort()) + ") at " + Text.time(r.nanos()));
+        }
         x.finding.at(r.nanos()).frame(r.frame().point(), r.frame().frame());
     }
 
@@ -272,11 +279,18 @@ final class ExpectDetector implements Detector {
                     .detail("drops", dropped)
                     .detail("confirmed by the captures", x.confirmed)
                     .detail("kernel log", x.logs.join(" | "))
-                    .detail("expectations live at the drops", java.util.Arrays.stream(x.countsAtDrop, 0, (int) x.count).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", ")))
+                    .detail("expectations live at the drops", listed(x.countsAtDrop, (int) x.count))
                     .build());
             if (full > 0) tableFull(context, findings, x, f, full, max);
         }
         evictions(findings);
+    }
+
+    /** The first {@link #LISTED} of {@code n} values, comma-separated, and how many more there were. */
+    private static String listed(long[] values, int n) {
+        String head = java.util.Arrays.stream(values, 0, Math.min(n, LISTED)).mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", "));
+        return n > LISTED ? head + " and " + (n - LISTED) + " more" : head;
     }
 
     @Override
@@ -307,13 +321,14 @@ final class ExpectDetector implements Detector {
             };
             findings.accept(x.finding.subject(x.master.text() + " " + x.className)
                     .message("The SIP master " + x.master.text() + " reached its limit of " + limit + " " + x.className
-                            + " expectation" + (limit == 1 ? "" : "s") + " " + Text.count(x.evicted.size(), "time")
+                            + " expectation" + (limit == 1 ? "" : "s") + " " + Text.count(x.count, "time")
                             + "; the oldest was evicted each time: " + String.join("; ", x.evicted)
+                            + (x.count > x.evicted.size() ? "; and " + (x.count - x.evicted.size()) + " more" : "")
                             + ". Media (or signalling) for an evicted expectation is no longer let in.")
                     .filter("lan", x.master.displayFilterBothWays())
                     .detail("class", x.className)
                     .detail("max_expected", limit)
-                    .detail("evicted", x.evicted.size())
+                    .detail("evicted", x.count)
                     .build());
         }
     }

@@ -149,6 +149,28 @@ class NatDetectorsTest {
         assertTrue(f.message().contains("limit of 4 audio expectations"), f.message());
     }
 
+    /** A trunk evicts one expectation a call: the finding lists the first few and counts every one. */
+    @Test
+    void masterLimitListsTheFirstEvictionsAndCountsTheRest() {
+        ExpectDetector d = new ExpectDetector();
+        ConntrackTuple master = ConntrackTuple.of(17, "192.168.1.10", 5060, "203.0.113.5", 5060);
+        int n = 5_000;
+        for (int i = 1; i <= n; i++) {
+            ExpectView v = new ExpectView(i, 17, false, 0, 0, 0, 0, 10000 + 2 * i, master, 0, 1, "audio", "sip", 170);
+            d.expectation(new ExpectationEvent.ExpectationCreated(i * 1_000_000L, new FrameRef("lan", i), v));
+            d.expectation(new ExpectationEvent.ExpectationRemoved(i * 1_000_000L, new FrameRef("lan", i), v,
+                    ExpectationEvent.Reason.EVICTED));
+        }
+        List<Finding> out = new ArrayList<>();
+        d.finish(null, out::add);
+        Finding f = out.get(0);
+        assertTrue(f.message().contains("5000 times; the oldest was evicted each time: expectation 1 "), f.message());
+        assertTrue(f.message().contains("expectation " + ExpectDetector.LISTED + " ("), f.message());
+        assertFalse(f.message().contains("expectation " + (ExpectDetector.LISTED + 1) + " ("), f.message());
+        assertTrue(f.message().contains("; and " + (n - ExpectDetector.LISTED) + " more."), f.message());
+        assertTrue(f.message().length() < 2_000, "bounded: " + f.message().length());
+    }
+
     @Test
     void everyDetectorIsRegisteredWithDocumentedRules() {
         for (String id : List.of("nat.stale_mapping", "nat.port_clash", "keepalive.gap_exceeds_timeout",
