@@ -89,8 +89,10 @@ final class ExpectDetector implements Detector {
         final Finding.Builder full = Finding.of(TABLE_FULL);
         long count, confirmed, forwarded;
         boolean isCertain;
-        /** The live expectations at each drop, in order (a primitive list: one or a few per flow). */
+        /** The live expectations at the first {@link #LISTED} drops, in order (for the finding's text). */
         long[] countsAtDrop = new long[1];
+        /** The most live expectations at any drop, and how many drops saw that many (the table-full drops). */
+        long topLive = -1, atTop;
         final Texts logs;
         final Texts reasons;
         /** The entry at the last drop, formatted only for a finding (a String per flow was a few hundred bytes). */
@@ -108,14 +110,24 @@ final class ExpectDetector implements Detector {
         }
 
         void countAtDrop(long live) {
-            if (count > countsAtDrop.length) countsAtDrop = java.util.Arrays.copyOf(countsAtDrop, countsAtDrop.length * 2);
-            countsAtDrop[(int) count - 1] = live;
+            if (count <= LISTED) {
+                if (count > countsAtDrop.length) countsAtDrop = java.util.Arrays.copyOf(countsAtDrop, LISTED);
+                countsAtDrop[(int) count - 1] = live;
+            }
+            if (live > topLive) {
+                topLive = live;
+                atTop = 1;
+            } else if (live == topLive) {
+                atTop++;
+            }
         }
 
+        /**
+         * The drops made when {@code max} expectations were live (nf_conntrack_expect_max: the table was full). The
+         * model never holds more than {@code max}, so those are the drops at the most live expectations seen.
+         */
         long fullDrops(long max) {
-            long n = 0;
-            for (int i = 0; i < count; i++) if (countsAtDrop[i] >= max) n++;
-            return n;
+            return topLive >= max ? atTop : 0;
         }
     }
 

@@ -126,6 +126,7 @@ class NatDetectorsTest {
         Finding full = of(low, "expect.table_full").get(0);
         assertEquals(Severity.ERROR, full.severity());
         assertTrue(full.message().contains("held 2 expectations"), full.message());
+        assertTrue(full.message().contains("when 1 SIP packet of"), full.message()); // the one drop made at 2 live
     }
 
     @Test
