@@ -171,7 +171,7 @@ public abstract class CaptureReader implements AutoCloseable {
      * {@link #READ_AHEAD_MIN_BYTES} long and {@value #READ_AHEAD_PROPERTY} is not {@code off}.
      */
     static boolean readAhead(Path file) {
-        if ("off".equalsIgnoreCase(System.getProperty(READ_AHEAD_PROPERTY, "").strip())) return false;
+        if (Switches.off(READ_AHEAD_PROPERTY)) return false;
         try {
             return Files.size(file) >= READ_AHEAD_MIN_BYTES;
         } catch (IOException e) {

@@ -11,7 +11,8 @@
  * pass resumes the same decompressor after it ({@link dev.natrecon.capture.KeptPrefix},
  * {@link dev.natrecon.capture.CaptureReader#resume}) instead of decompressing the start twice. Reading is bounded ({@link dev.natrecon.capture.DecompressionLimit},
  * {@link dev.natrecon.capture.CaptureReader#MAX_CAPTURED_LENGTH}); the anomaly vocabulary shared by every package
- * ({@link dev.natrecon.capture.Anomaly}, and {@link dev.natrecon.capture.Bound} for the resource bounds) lives here.
+ * ({@link dev.natrecon.capture.Anomaly}, and {@link dev.natrecon.capture.Bound} for the resource bounds) lives here, and
+ * the one rule of the {@code -Dnatrecon.X=off} comparison switches every layer reads ({@link dev.natrecon.capture.Switches}).
  *
  * <p>Must not touch: any protocol above the link type (that is {@code decode}), flows, the model, or the console.
  */

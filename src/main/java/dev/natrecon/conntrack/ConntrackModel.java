@@ -183,12 +183,12 @@ public final class ConntrackModel {
         return table.counts();
     }
 
-    /** The table's counters and gauges, updated as packets and time pass. */
     /** The table itself, for the tests of its indexes in this package. */
     ConntrackTable table() {
         return table;
     }
 
+    /** The table's counters and gauges, updated as packets and time pass. */
     public ConntrackStats stats() {
         return stats;
     }

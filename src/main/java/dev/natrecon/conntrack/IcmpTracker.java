@@ -115,8 +115,9 @@ final class IcmpTracker {
      * printing the time left as at {@code leftAt}.
      */
     private static void deliverCached(ConntrackEntry e, long t, long leftAt, Arrival a, EventSink sink) {
-        if (e.pending == null || e.pending.isEmpty() || a.egress == Arrival.Egress.DROPPED) return;
+        if (a.egress == Arrival.Egress.DROPPED) return; // still cached, for the next packet that passes
         java.util.EnumSet<Change> c = e.takePending();
+        if (c == null) return;
         long earliest = c.contains(Change.ASSURED) && e.streamPossibleNanos != Long.MIN_VALUE
                 ? Math.min(t, e.streamPossibleNanos) : t;
         sink.accept(new ConntrackEvent.EntryUpdated(t, a.frame, e.view(leftAt, true, false, false),

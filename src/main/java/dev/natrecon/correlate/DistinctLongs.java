@@ -3,29 +3,24 @@ package dev.natrecon.correlate;
 /**
  * How many distinct 64-bit keys were seen, in about 16 bytes per key: an open-addressing table of the keys
  * themselves, for things only counted past a listing bound (texts hashed to 64 bits by the detectors, the RTP streams
- * past the analysed bound). Past {@link #MAX} keys it stops growing and counts no more ({@link #saturated()}), so a
- * capture that claims millions of them costs at most 32 MiB here. A key of 0 counts as 1 (keys are hashes). Keys that
- * are hashes share a value with a
- * probability of about n^2 / 2^65 (under 10^-7 for a million), so the count is exact for any case a capture holds.
+ * past the analysed bound). Past {@link #MAX} keys it stops growing and counts no more, so a capture that claims
+ * millions of them costs at most 32 MiB here. A key of 0 counts as 1 (keys are hashes). Hashed keys share a value with
+ * a probability of about n^2 / 2^65 (under 10^-7 for a million), so the count is exact for any case a capture holds.
  */
 public final class DistinctLongs {
     /** The most distinct keys counted: 2^21, a table of at most 2^22 longs (32 MiB). */
     public static final int MAX = 1 << 21;
     private long[] slots = new long[16]; // 0 marks an empty slot; a key of 0 is stored as 1
     private int size;
-    private boolean saturated;
 
-    /** Counts {@code key} unless it was seen before (or the count is saturated); returns whether it was new. */
+    /** Counts {@code key} unless it was seen before (or {@link #MAX} are counted); returns whether it was new. */
     public boolean add(long key) {
         long h = key == 0 ? 1 : key;
         int mask = slots.length - 1;
         for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
             if (slots[i] == h) return false;
             if (slots[i] == 0) {
-                if (size >= MAX) {
-                    saturated = true;
-                    return false;
-                }
+                if (size >= MAX) return false;
                 slots[i] = h;
                 if (++size * 2 > slots.length) grow();
                 return true;
@@ -33,14 +28,9 @@ public final class DistinctLongs {
         }
     }
 
-    /** The distinct keys added (at most {@link #MAX}). */
+    /** The distinct keys added (at most {@link #MAX}: a lower bound once it is reached). */
     public int size() {
         return size;
-    }
-
-    /** Whether a key past {@link #MAX} was refused, so {@link #size()} is a lower bound. */
-    public boolean saturated() {
-        return saturated;
     }
 
     private void grow() {

@@ -92,8 +92,8 @@ final class StaleMappingDetector implements Detector {
      */
     private final Map<Flow, List<Candidate>> unNatted = new HashMap<>();
 
-    /** The last candidate's translated address: the next one's is most often the same, and shares its String. */
-    private String lastTranslated;
+    /** The candidates' translated addresses, one String each (a router has one or a few WAN addresses). */
+    private final Names addresses = new Names();
 
     /** What is inside (the classifier's {@link Inside}): an entry from the inside out is a candidate. */
     private final Inside inside;
@@ -300,9 +300,7 @@ final class StaleMappingDetector implements Detector {
             x.createdFrame = c.frame().frame();
             x.flow = new Flow(o.protocol(), o.srcHi(), o.srcLo(), o.srcPort(), o.dstHi(), o.dstLo(), o.dstPort());
             x.natted = v.has(Status.SRC_NAT);
-            x.translated = Addresses.format(v.reply().dstHi(), v.reply().dstLo());
-            if (x.translated.equals(lastTranslated)) x.translated = lastTranslated; // one String per WAN address run
-            lastTranslated = x.translated;
+            x.translated = addresses.intern(Addresses.format(v.reply().dstHi(), v.reply().dstLo()));
             x.view = v;
             UplinkChange gone = x.natted ? removed.get(x.translated) : null;
             if (gone == null && x.natted && onTheLanSubnet(o, v.reply())) {

@@ -6,6 +6,7 @@ import dev.natrecon.capture.ClockCorrection;
 import dev.natrecon.capture.KeptPrefix;
 import dev.natrecon.capture.MergedFrameSource;
 import dev.natrecon.capture.RawFrame;
+import dev.natrecon.capture.Switches;
 import dev.natrecon.correlate.ClockEstimate;
 import dev.natrecon.correlate.ClockOffsetEstimator;
 import dev.natrecon.correlate.Inside;
@@ -279,7 +280,7 @@ public final class Analysis {
     private static Survey[] surveyBoth(Path lanFile, Map<Integer, InterfaceEvidence> lanEv, Path wanFile,
                                        Map<Integer, InterfaceEvidence> wanEv, long frameLimit, Inside inside)
             throws IOException {
-        long keepBudget = "off".equalsIgnoreCase(System.getProperty(KEPT_PREFIX_PROPERTY, "").strip()) ? -1
+        long keepBudget = Switches.off(KEPT_PREFIX_PROPERTY) ? -1
                 : Runtime.getRuntime().maxMemory() / KEPT_PREFIX_HEAP_SHARE;
         java.util.concurrent.FutureTask<Survey> wanJob = new java.util.concurrent.FutureTask<>(
                 () -> survey(wanFile, wanEv, frameLimit, inside, keepBudget));

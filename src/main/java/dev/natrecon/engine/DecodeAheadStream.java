@@ -4,6 +4,7 @@ import dev.natrecon.capture.CaptureReader;
 import dev.natrecon.capture.ClockCorrection;
 import dev.natrecon.capture.FileClock;
 import dev.natrecon.capture.RawFrame;
+import dev.natrecon.capture.Switches;
 import dev.natrecon.correlate.MatchKeys;
 import dev.natrecon.decode.Packet;
 import java.io.IOException;
@@ -254,7 +255,7 @@ final class DecodeAheadStream implements DecodedStream {
      * and decoded inline ({@link CaptureReader#open(java.nio.file.Path)}).
      */
     static CaptureReader openForReplay(java.nio.file.Path file) throws IOException {
-        boolean off = "off".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip());
+        boolean off = Switches.off(PROPERTY);
         return off ? CaptureReader.open(file) : CaptureReader.openForThread(file);
     }
 
@@ -264,7 +265,7 @@ final class DecodeAheadStream implements DecodedStream {
      */
     static CaptureReader openForReplay(java.nio.file.Path file, dev.natrecon.capture.KeptPrefix kept) throws IOException {
         if (kept == null) return openForReplay(file);
-        boolean off = "off".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip());
+        boolean off = Switches.off(PROPERTY);
         return CaptureReader.resume(kept, !off);
     }
 

@@ -1,5 +1,6 @@
 package dev.natrecon.engine;
 
+import dev.natrecon.capture.Switches;
 import dev.natrecon.correlate.FlowId;
 import java.util.Arrays;
 
@@ -34,7 +35,7 @@ final class FlowIds {
 
     /** A file's table for the thread that decodes it, or null when {@value #PROPERTY} is {@code off}. */
     static FlowIds forStream() {
-        return "off".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip()) ? null : new FlowIds();
+        return Switches.off(PROPERTY) ? null : new FlowIds();
     }
 
     /**

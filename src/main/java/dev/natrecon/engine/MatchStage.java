@@ -1,6 +1,7 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.capture.ReaderThreads;
+import dev.natrecon.capture.Switches;
 import dev.natrecon.correlate.Seen;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -110,9 +111,8 @@ final class MatchStage implements AutoCloseable {
 
     /** Whether the replay of {@code inputs} runs this stage: some capture is decoded ahead and the property allows it. */
     static boolean wanted(java.util.List<dev.natrecon.capture.MergedFrameSource.Input> inputs) {
-        String mode = System.getProperty(PROPERTY, "").strip();
-        if ("off".equalsIgnoreCase(mode)) return false;
-        if ("on".equalsIgnoreCase(mode)) return true;
+        if (Switches.off(PROPERTY)) return false;
+        if ("on".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip())) return true;
         for (var in : inputs) if (in.reader().ownThread()) return true;
         return false;
     }

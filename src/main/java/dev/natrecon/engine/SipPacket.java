@@ -18,14 +18,6 @@ public record SipPacket(long nanos, boolean outbound, String side, long frame, S
                         long counterpartNanos, boolean tcp, long[] source, long[] destination, long[] counterpartSource,
                         long[] counterpartDestination, byte[] before, byte[] predicted, byte[] observed,
                         dev.natrecon.decode.sip.SipParse beforeSip, dev.natrecon.decode.sip.SipParse observedSip) {
-    /** A packet with no parse to hand on (its consumers parse the payloads themselves). */
-    public SipPacket(long nanos, boolean outbound, String side, long frame, String counterpartSide, long counterpartFrame,
-                     long counterpartNanos, boolean tcp, long[] source, long[] destination, long[] counterpartSource,
-                     long[] counterpartDestination, byte[] before, byte[] predicted, byte[] observed) {
-        this(nanos, outbound, side, frame, counterpartSide, counterpartFrame, counterpartNanos, tcp, source, destination,
-                counterpartSource, counterpartDestination, before, predicted, observed, null, null);
-    }
-
     /** The helper's rewrite equals the router's byte for byte (false when either is missing). */
     public boolean predictionHolds() {
         return predicted != null && observed != null && java.util.Arrays.equals(predicted, observed);

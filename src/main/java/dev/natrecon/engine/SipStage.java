@@ -1,6 +1,7 @@
 package dev.natrecon.engine;
 
 import dev.natrecon.capture.ReaderThreads;
+import dev.natrecon.capture.Switches;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,7 +44,7 @@ final class SipStage implements AutoCloseable {
 
     /** Whether the replay runs the stage beside its {@link MatchStage} (unless {@link #PROPERTY} is {@code off}). */
     static boolean wanted() {
-        return !"off".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip());
+        return !Switches.off(PROPERTY);
     }
 
     /** Starts the stage's thread, which hands each packet to {@code consumer} in order. */

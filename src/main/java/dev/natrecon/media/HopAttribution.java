@@ -15,8 +15,8 @@ import java.util.List;
  * copy (a leaving copy finds it through its counterpart's, which are the arriving copy's).
  *
  * <p>Per packet: one probe of an open-addressed index over primitive arrays (no key object, no allocation; about
- * 430 KB for {@link #MAX_STREAMS}), or, for a frame with a flow number, one slot of a cache keyed by it; per stream: one ledger, at most {@link #MAX_STREAMS} of them (past that, streams
- * are counted, not followed).
+ * 430 KB for {@link #MAX_STREAMS}), or, for a frame with a flow number, one slot of a cache keyed by it; per stream:
+ * one ledger, at most {@link #MAX_STREAMS} of them (past that, their packets are counted, not followed).
  */
 public final class HopAttribution {
     /** Streams followed at most (a bound on memory: a capture full of RTP-shaped UDP cannot grow it further). */

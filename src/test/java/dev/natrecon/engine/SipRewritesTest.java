@@ -37,7 +37,7 @@ class SipRewritesTest {
     static SipPacket segment(String lanPayload, String wanPayload) {
         return new SipPacket(1_000_000_000L, true, "lan", 7, "wan", 8, 1_000_100_000L, true, endpoint(PHONE, 5060),
                 endpoint(PROVIDER, 5060), endpoint(ROUTER, 5060), endpoint(PROVIDER, 5060),
-                lanPayload.getBytes(StandardCharsets.US_ASCII), null, wanPayload.getBytes(StandardCharsets.US_ASCII));
+                lanPayload.getBytes(StandardCharsets.US_ASCII), null, wanPayload.getBytes(StandardCharsets.US_ASCII), null, null);
     }
 
     /** The sink's side of the analysis: each verdict rendered as its sip.csv row when it comes. */

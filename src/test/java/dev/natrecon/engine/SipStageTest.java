@@ -44,7 +44,7 @@ class SipStageTest {
 
     private static SipPacket packet(long frame) {
         return new SipPacket(frame, true, "lan", frame, "wan", frame, frame, false, new long[3], new long[3],
-                new long[3], new long[3], new byte[] {1}, null, new byte[] {1});
+                new long[3], new long[3], new byte[] {1}, null, new byte[] {1}, null, null);
     }
 
     @Test

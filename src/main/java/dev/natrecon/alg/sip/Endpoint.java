@@ -38,47 +38,20 @@ public record Endpoint(String host, int port) implements Comparable<Endpoint> {
         if (host == null) return "";
         String h = host.trim();
         if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-        if (plainV4(h) >= 0) return h;
+        if (Addresses.plainV4(h, 0, h.length()) >= 0) return h; // already as format writes it
         long[] a = new long[2];
         if (Addresses.parse(h, a)) return Addresses.format(a[0], a[1]);
         return h.toLowerCase(Locale.ROOT);
     }
 
     public static boolean isIp(String host) {
-        String n = normalize(host);
-        return plainV4(n) >= 0 || Addresses.parse(n, new long[2]);
-    }
-
-    /**
-     * The IPv4 address {@code h} spells when it is four parts 0..255, each without a leading zero (the form
-     * {@link Addresses#format} writes, so already canonical), else -1: read here, as {@link Addresses#parse} would
-     * read it, without its pattern match and {@code InetAddress} round trip (SIP headers hold mostly such addresses).
-     */
-    static long plainV4(String h) {
-        int n = h.length();
-        if (n < 7 || n > 15) return -1;
-        long v = 0;
-        int i = 0;
-        for (int part = 0; part < 4; part++) {
-            if (part > 0) {
-                if (i >= n || h.charAt(i) != '.') return -1;
-                i++;
-            }
-            int s = i, x = 0;
-            while (i < n && i - s < 3 && h.charAt(i) >= '0' && h.charAt(i) <= '9') x = x * 10 + (h.charAt(i++) - '0');
-            if (i == s || x > 255 || h.charAt(s) == '0' && i - s > 1) return -1;
-            v = v << 8 | x;
-        }
-        return i == n ? v : -1;
+        return Addresses.parse(normalize(host), new long[2]);
     }
 
     /** A private address ({@link Addresses#isPrivate}: RFC 1918, RFC 4193), one that must not be seen on a WAN. */
     public static boolean isPrivate(String host) {
-        String n = normalize(host);
-        long v4 = plainV4(n);
-        if (v4 >= 0) return Addresses.isPrivate(0, Addresses.v4((int) v4));
         long[] a = new long[2];
-        return Addresses.parse(n, a) && Addresses.isPrivate(a[0], a[1]);
+        return Addresses.parse(normalize(host), a) && Addresses.isPrivate(a[0], a[1]);
     }
 
     @Override

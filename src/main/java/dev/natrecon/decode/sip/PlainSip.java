@@ -1,5 +1,7 @@
 package dev.natrecon.decode.sip;
 
+import dev.natrecon.decode.Addresses;
+
 /**
  * The plain subset of SIP text on which natrecon's grammar and jain-sip-ri are known to read the same: a start line or
  * header value inside it is accepted by jain-sip, and jain-sip's reading of it agrees with natrecon's in every field
@@ -136,19 +138,12 @@ final class PlainSip {
         return sp > 0 && number(v, 0, sp, 9) >= 0 && upper(v, sp + 1, v.length());
     }
 
-    /** An IPv4 dotted quad (parts 0..255, no leading zero), or -1. */
+    /** An IPv4 dotted quad (parts 0..255, no leading zero, {@link Addresses#plainV4}) not run on into a name, or -1. */
     private static int ipv4(String v, int i) {
-        for (int part = 0; part < 4; part++) {
-            if (part > 0) {
-                if (i >= v.length() || v.charAt(i) != '.') return -1;
-                i++;
-            }
-            int e = digitsEnd(v, i);
-            long n = number(v, i, e, 3);
-            if (n < 0 || n > 255) return -1;
-            i = e;
-        }
-        return i < v.length() && (alnum(v.charAt(i)) || v.charAt(i) == '-' || v.charAt(i) == '.') ? -1 : i;
+        int e = i;
+        while (e < v.length() && (digit(v.charAt(e)) || v.charAt(e) == '.')) e++;
+        if (Addresses.plainV4(v, i, e) < 0) return -1;
+        return e < v.length() && (alnum(v.charAt(e)) || v.charAt(e) == '-') ? -1 : e;
     }
 
     /** An IPv4 address or a host name whose last label starts with a letter, or -1. */
