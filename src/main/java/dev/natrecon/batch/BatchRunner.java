@@ -455,11 +455,21 @@ public final class BatchRunner {
      */
     static String reason(Throwable e) {
         String msg = e.getMessage();
-        if (e instanceof OutOfMemoryError) return "out of memory while analysing the case (" + msg + ")";
+        if (e instanceof OutOfMemoryError oom) return outOfMemory(oom, " while analysing the case");
         if (e instanceof StackOverflowError) return "stack overflow while analysing the case";
         if (e instanceof java.io.UncheckedIOException && e.getCause() != null) return reason(e.getCause());
         if (msg != null && (e instanceof IOException || e instanceof IllegalArgumentException)) return msg;
         return "internal error: " + e.getClass().getName() + (msg == null ? "" : ": " + msg) + " (please report this)";
+    }
+
+    /**
+     * An OutOfMemoryError as a support engineer can act on it: the heap it ran out of and how to give the JVM more
+     * (the launcher's {@code -Xmx384m} is overridden by {@code NATRECON_JAVA_OPTS}; README, Performance). Every input
+     * should fit that heap (issue 18), so it stays an internal error to report.
+     */
+    public static String outOfMemory(OutOfMemoryError e, String where) {
+        return "out of memory" + where + " (" + e.getMessage() + ", in a heap of " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB); to finish it, rerun with a larger heap (NATRECON_JAVA_OPTS=-Xmx2g ./natrecon ..., or java -Xmx2g -jar ...)";
     }
 
     static CaseOutcome failed(CaseSpec c, String hash, Throwable e, double seconds) {

@@ -125,7 +125,7 @@ public final class Main implements Runnable {
         if (input) {
             err.println("natrecon: error: " + TerminalWriter.oneLine(inputMessage(t)));
         } else {
-            String what = t instanceof OutOfMemoryError ? "out of memory (" + TerminalWriter.oneLine(String.valueOf(t.getMessage())) + ")"
+            String what = t instanceof OutOfMemoryError oom ? TerminalWriter.oneLine(dev.natrecon.batch.BatchRunner.outOfMemory(oom, ""))
                     : t instanceof StackOverflowError ? "stack overflow"
                     : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + TerminalWriter.oneLine(t.getMessage()));
             err.println("natrecon: internal error: " + what + " (please report this; rerun with " + DEBUG_ENV

@@ -63,7 +63,8 @@ class ExitStatusTest {
 
         MainTest.Run oom = run(new OutOfMemoryError("Java heap space"));
         assertEquals(Main.INTERNAL, oom.code());
-        assertTrue(oom.err().startsWith("natrecon: internal error: out of memory (Java heap space)"), oom.err());
+        assertTrue(oom.err().startsWith("natrecon: internal error: out of memory (Java heap space, in a heap of "), oom.err());
+        assertTrue(oom.err().contains(" MiB); to finish it, rerun with a larger heap (NATRECON_JAVA_OPTS=-Xmx2g"), oom.err());
         assertOneLineNoTrace(oom);
 
         MainTest.Run soe = run(new StackOverflowError());
