@@ -33,6 +33,13 @@ public final class SipParser {
     private static final Set<String> SINGLE = Set.of(SipHeaderNames.FROM, SipHeaderNames.TO, SipHeaderNames.CALL_ID,
             SipHeaderNames.CSEQ, SipHeaderNames.CONTENT_LENGTH, SipHeaderNames.CONTENT_TYPE, SipHeaderNames.EXPIRES,
             SipHeaderNames.MAX_FORWARDS);
+    /**
+     * The headers whose jain-sip reading {@link #headerStructures} cross-checks with natrecon's (its switch); every
+     * other header only needs jain-sip's verdict, which {@link JainSip#verdict} remembers by value.
+     */
+    private static final Set<String> CROSS_CHECKED = Set.of(SipHeaderNames.VIA, SipHeaderNames.CONTACT,
+            SipHeaderNames.RECORD_ROUTE, SipHeaderNames.ROUTE, SipHeaderNames.FROM, SipHeaderNames.TO, SipHeaderNames.CALL_ID,
+            SipHeaderNames.CSEQ, SipHeaderNames.EXPIRES, SipHeaderNames.CONTENT_LENGTH);
     private static final List<String> REQUIRED = List.of(SipHeaderNames.VIA, SipHeaderNames.FROM, SipHeaderNames.TO,
             SipHeaderNames.CALL_ID, SipHeaderNames.CSEQ);
     /** Header names (lower case, compact forms included) that make a payload SIP even with a broken start line. */
@@ -494,7 +501,8 @@ public final class SipParser {
 
     /**
      * Fills the structured fields from the headers and runs jain-sip over every header value that is not
-     * {@link PlainSip plain} (with {@code plain} false, over every one); returns the first issue that makes the message
+     * {@link PlainSip plain}, taking a remembered verdict ({@link JainSip#verdict}) for a value nothing cross-checks
+     * (with {@code plain} false, jain-sip reads every value afresh); returns the first issue that makes the message
      * unusable (jain-sip rejected a core header), or null.
      */
     private static SipIssue headerStructures(SipMessage.Parts m, List<Value> values, boolean plain) {
@@ -511,7 +519,8 @@ public final class SipParser {
                         h.value()));
             }
             String text = v.text();
-            JainSip.Result jain = plain && PlainSip.header(name, text) ? JainSip.PLAIN : JainSip.header(name, text);
+            JainSip.Result jain = !plain ? JainSip.header(name, text) : PlainSip.header(name, text) ? JainSip.PLAIN
+                    : CROSS_CHECKED.contains(name) ? JainSip.header(name, text) : JainSip.verdict(name, text);
             if (!jain.ok()) {
                 SipIssue issue = new SipIssue(SipAnomaly.SIP_HEADER_INVALID, "jain-sip rejected " + name + ": " + jain.error(),
                         h.value());

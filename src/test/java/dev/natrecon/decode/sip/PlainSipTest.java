@@ -105,7 +105,13 @@ class PlainSipTest {
             {"Max-Forwards", "70", "0", "255", "256", "070", "x", "-1"},
             {"Expires", "3600", "0", "00", "x", "4294967296", "999999999"},
             {"Content-Type", "application/sdp", "application/SDP", "application/sdp; charset=x", "text/plain", "foo"},
-            {"User-Agent", "natrecon-test/1.0"}};
+            {"User-Agent", "natrecon-test/1.0", "Asterisk PBX 13.1.0", "X (unclosed", "a/b (c) d/e", "\u00e9"},
+            {"Server", "natrecon-bench-provider/1.0", "OpenSIPS (1.11.8-notls (x86_64/linux))", "x/"},
+            {"Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS", "INVITE,ACK", "INVITE,,ACK", ",", "INVITE ACK"},
+            {"Supported", "replaces, timer", "100rel", ";", "a b"},
+            {"Subject", "Performance Test", ""}, {"Session-Expires", "1800;refresher=uac", "x", "-1"},
+            {"Min-SE", "90", "x"}, {"Event", "presence", "presence;id=1", ";"}, {"X-Custom", "anything at all", ""},
+            {"Date", "Wed, 01 Jan 2014 19:23:51 GMT", "yesterday"}, {"RSeq", "1", "x"}};
         List<String> base = new ArrayList<>(List.of("Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-1",
                 "From: <sip:a@h>;tag=1", "To: <sip:b@h>", "Call-ID: c@h", "CSeq: 1 INVITE"));
         for (String start : starts) same(message(start, base), start);
@@ -155,6 +161,21 @@ class PlainSipTest {
         assertFalse(PlainSip.header(SipHeaderNames.CONTACT, "<sip:a@h>;q=0.5"));
         assertFalse(PlainSip.header("User-Agent", "x"));
         assertFalse(PlainSip.header(SipHeaderNames.CALL_ID, "x".repeat(PlainSip.MAX + 1)));
+    }
+
+    @Test
+    void aRememberedVerdictIsJainSipsOwnFirstAndAgain() {
+        String[][] values = {{"User-Agent", "natrecon-bench-phone/1.0"}, {"User-Agent", "X (unclosed"}, {"Allow", "INVITE,,ACK"},
+            {"Allow", "INVITE, ACK"}, {"Session-Expires", "x"}, {"RSeq", "x"}, {"Event", ";"}, {"X-Custom", "v"}};
+        for (int round = 0; round < 2; round++) {
+            for (String[] v : values) {
+                JainSip.Result fresh = JainSip.header(v[0], v[1]), kept = JainSip.verdict(v[0], v[1]);
+                assertEquals(fresh.ok(), kept.ok(), v[0] + ": " + v[1]);
+                assertEquals(fresh.error(), kept.error(), v[0] + ": " + v[1]);
+            }
+        }
+        assertFalse(JainSip.verdict("Allow", "INVITE,,ACK").ok());
+        assertTrue(JainSip.verdict("Allow", "INVITE, ACK").ok());
     }
 
     private static byte[] message(String start, List<String> headers) {
