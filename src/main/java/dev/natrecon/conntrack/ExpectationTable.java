@@ -42,6 +42,18 @@ final class ExpectationTable {
         static Destination of(Expectation x) {
             return new Destination(x.protocol, x.dstHi, x.dstLo, x.dstPort);
         }
+
+        // Written out: a record's generated equals and hashCode are method-handle chains spun at run time and slow
+        // under C1. The hash is the generated one's formula (31 * h + component hash, in component order).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Destination d && d.protocol == protocol && d.hi == hi && d.lo == lo && d.port == port;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((Integer.hashCode(protocol) * 31 + Long.hashCode(hi)) * 31 + Long.hashCode(lo)) * 31 + Integer.hashCode(port);
+        }
     }
 
     private List<Expectation> bucket(int protocol, long hi, long lo, int port) {
