@@ -6,7 +6,8 @@ import dev.natrecon.decode.Addresses;
  * The plain subset of SIP text on which natrecon's grammar and jain-sip-ri are known to read the same: a start line or
  * header value inside it is accepted by jain-sip, and jain-sip's reading of it agrees with natrecon's in every field
  * {@link JainSip} cross-checks, so {@link SipParser} does not hand it to jain-sip (whose header-by-header parse was
- * the larger part of a message's parse). Anything outside it goes to jain-sip as before: other headers, other
+ * the larger part of a message's parse). Anything outside it goes to jain-sip as before (for a header nothing
+ * cross-checks, through a verdict remembered by value, {@link JainSip#verdict}): other headers, other
  * transports and schemes, IPv6 hosts, quoted strings with escapes, folded or odd whitespace, parameters jain-sip
  * validates (ttl, maddr, q, expires other than digits), several values where one is plain.
  *
