@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.natrecon.capture.AnomalyCounts;
-import dev.natrecon.capture.CaptureReader;
-import dev.natrecon.capture.RawFrame;
-import dev.natrecon.decode.Disposition;
-import dev.natrecon.decode.Packet;
-import dev.natrecon.decode.PacketDecoder;
+import dev.natrecon.testing.Payloads;
 import dev.natrecon.decode.sip.SipMessage;
 import dev.natrecon.decode.sip.SipParse;
 import dev.natrecon.decode.sip.SipParser;
@@ -21,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,37 +32,30 @@ class PlainSdpTest {
 
     @Test
     void everySdpBodyOfTheSamplesAndTestResourcesParsesTheSameWithTheShortcut() throws IOException {
-        List<Path> captures = new ArrayList<>();
-        for (Path root : List.of(Path.of("samples"), Path.of("src/test/resources"))) {
-            try (Stream<Path> s = Files.walk(root)) {
-                s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().matches(".*\\.(pcap|pcapng)(\\.[a-z]+)?$"))
-                        .sorted().forEach(captures::add);
-            }
-        }
+        List<Path> captures = Payloads.captures();
         assertTrue(captures.size() > 200, captures.size() + " captures");
-        int sdp = 0;
-        for (Path c : captures) sdp += payloads(c);
+        int[] sdp = {0};
+        for (Path c : captures) {
+            Payloads.each(c, (b, frame) -> {
+                if (message(b, c + " frame " + frame)) sdp[0]++;
+            });
+        }
         assertNoDifference();
-        assertTrue(sdp > 500, sdp + " SDP bodies");
+        assertTrue(sdp[0] > 500, sdp[0] + " SDP bodies");
         assertTrue(plainLines > 5_000, plainLines + " plain lines");
     }
 
     @Test
     void theFuzzCorporaParseTheSameWithTheShortcut() throws IOException {
-        int files = 0;
-        for (String dir : List.of("dev/natrecon/decode/sdp/SdpBodyFuzzTestInputs", "dev/natrecon/decode/sip/SipParserFuzzTestInputs",
-                "dev/natrecon/reassembly/SipStreamFramerFuzzTestInputs", "dev/natrecon/conntrack/SipHelperFuzzTestInputs",
-                "dev/natrecon/alg/sip/KernelSipTextFuzzTestInputs")) {
-            try (Stream<Path> s = Files.walk(Path.of("src/test/resources", dir))) {
-                for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-                    byte[] b = Files.readAllBytes(p);
-                    same(b, 0, b.length, p.toString());
-                    message(b, p.toString());
-                    files++;
-                }
-            }
+        List<Path> files = Payloads.fuzzInputs("dev/natrecon/decode/sdp/SdpBodyFuzzTestInputs",
+                "dev/natrecon/decode/sip/SipParserFuzzTestInputs", "dev/natrecon/reassembly/SipStreamFramerFuzzTestInputs",
+                "dev/natrecon/conntrack/SipHelperFuzzTestInputs", "dev/natrecon/alg/sip/KernelSipTextFuzzTestInputs");
+        for (Path p : files) {
+            byte[] b = Files.readAllBytes(p);
+            same(b, 0, b.length, p.toString());
+            message(b, p.toString());
         }
-        assertTrue(files > 100, files + " fuzz inputs");
+        assertTrue(files.size() > 100, files.size() + " fuzz inputs");
         assertNoDifference();
     }
 
@@ -160,26 +147,6 @@ class PlainSdpTest {
         System.arraycopy(msg.getBytes(StandardCharsets.US_ASCII), 0, m, 0, msg.length());
         System.arraycopy(b, 0, m, msg.length(), b.length);
         message(m, "in SIP " + where);
-    }
-
-    /** Every non-empty TCP and UDP payload of one capture, its body compared; returns how many had SDP. */
-    private int payloads(Path capture) {
-        int sdp = 0;
-        PacketDecoder decoder = new PacketDecoder();
-        Packet p = new Packet();
-        AnomalyCounts anomalies = new AnomalyCounts();
-        RawFrame f = new RawFrame();
-        try (CaptureReader r = CaptureReader.open(capture)) {
-            while (r.next(f)) {
-                if (decoder.decode(f, p, anomalies) != Disposition.DECODED) continue;
-                if (p.payloadLength <= 0 || p.protocol != 6 && p.protocol != 17) continue;
-                byte[] b = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
-                if (message(b, capture + " frame " + f.frameNumber)) sdp++;
-            }
-        } catch (IOException | RuntimeException e) {
-            // hostile and truncated captures: what was read before the failure has been compared
-        }
-        return sdp;
     }
 
     /** Compares the body of {@code b} when it parses as a SIP message, and its SDP part; true if it had SDP. */

@@ -4,20 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.natrecon.capture.AnomalyCounts;
-import dev.natrecon.capture.CaptureReader;
-import dev.natrecon.capture.RawFrame;
-import dev.natrecon.decode.Disposition;
-import dev.natrecon.decode.Packet;
-import dev.natrecon.decode.PacketDecoder;
+import dev.natrecon.testing.Payloads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,35 +26,25 @@ class PlainSipTest {
 
     @Test
     void everyCaptureOfTheSamplesAndTestResourcesParsesTheSameWithTheShortcut() throws IOException {
-        List<Path> captures = new ArrayList<>();
-        for (Path root : List.of(Path.of("samples"), Path.of("src/test/resources"))) {
-            try (Stream<Path> s = Files.walk(root)) {
-                s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().matches(".*\\.(pcap|pcapng)(\\.[a-z]+)?$"))
-                        .sorted().forEach(captures::add);
-            }
-        }
+        List<Path> captures = Payloads.captures();
         assertTrue(captures.size() > 200, captures.size() + " captures");
-        int sip = 0;
-        for (Path c : captures) sip += payloads(c);
+        int[] sip = {0};
+        for (Path c : captures) {
+            Payloads.each(c, (b, frame) -> {
+                if (same(b, c + " frame " + frame) instanceof SipParse.Message) sip[0]++;
+            });
+        }
         assertNoDifference();
-        assertTrue(sip > 2_000, sip + " SIP messages");
+        assertTrue(sip[0] > 2_000, sip[0] + " SIP messages");
     }
 
     @Test
     void theFuzzCorporaParseTheSameWithTheShortcut() throws IOException {
-        int files = 0;
-        for (String dir : List.of("dev/natrecon/decode/sip/SipParserFuzzTestInputs",
+        List<Path> files = Payloads.fuzzInputs("dev/natrecon/decode/sip/SipParserFuzzTestInputs",
                 "dev/natrecon/reassembly/SipStreamFramerFuzzTestInputs", "dev/natrecon/conntrack/SipHelperFuzzTestInputs",
-                "dev/natrecon/alg/sip/KernelSipTextFuzzTestInputs")) {
-            try (Stream<Path> s = Files.walk(Path.of("src/test/resources", dir))) {
-                for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-                    byte[] b = Files.readAllBytes(p);
-                    same(b, p.toString());
-                    files++;
-                }
-            }
-        }
-        assertTrue(files > 100, files + " fuzz inputs");
+                "dev/natrecon/alg/sip/KernelSipTextFuzzTestInputs");
+        for (Path p : files) same(Files.readAllBytes(p), p.toString());
+        assertTrue(files.size() > 100, files.size() + " fuzz inputs");
         assertNoDifference();
     }
 
@@ -182,26 +165,6 @@ class PlainSipTest {
         StringBuilder sb = new StringBuilder(start).append("\r\n");
         for (String h : headers) sb.append(h).append("\r\n");
         return sb.append("Content-Length: 0\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Every non-empty TCP and UDP payload of one capture, compared; returns how many parsed as SIP messages. */
-    private int payloads(Path capture) {
-        int sip = 0;
-        PacketDecoder decoder = new PacketDecoder();
-        Packet p = new Packet();
-        AnomalyCounts anomalies = new AnomalyCounts();
-        RawFrame f = new RawFrame();
-        try (CaptureReader r = CaptureReader.open(capture)) {
-            while (r.next(f)) {
-                if (decoder.decode(f, p, anomalies) != Disposition.DECODED) continue;
-                if (p.payloadLength <= 0 || p.protocol != 6 && p.protocol != 17) continue;
-                byte[] b = Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength);
-                if (same(b, capture + " frame " + f.frameNumber) instanceof SipParse.Message) sip++;
-            }
-        } catch (IOException | RuntimeException e) {
-            // hostile and truncated captures: what was read before the failure has been compared
-        }
-        return sip;
     }
 
     private SipParse same(byte[] b, String where) {
