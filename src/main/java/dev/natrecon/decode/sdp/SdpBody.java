@@ -321,16 +321,15 @@ public final class SdpBody {
                 return;
             }
             int vs = ls + 2;
-            List<Span> t = tokens(vs, le);
             switch (type) {
                 case 'v' -> {
                     if (version != null) issue(SdpAnomaly.SDP_LINE_DUPLICATE, "second v= line", line);
                     else version = span(vs, le);
                     jain(line, null);
                 }
-                case 'o' -> origin(line, t);
-                case 'c' -> connection(line, t);
-                case 'm' -> media(line, t);
+                case 'o' -> origin(line, tokens(vs, le));
+                case 'c' -> connection(line, tokens(vs, le));
+                case 'm' -> media(line, tokens(vs, le));
                 case 'a' -> attribute(line, vs, le);
                 case 't' -> jain(line, null);
                 default -> {

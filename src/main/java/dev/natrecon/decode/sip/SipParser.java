@@ -419,15 +419,17 @@ public final class SipParser {
                 while (k < lines.size() && (p[lines.get(k)[0]] == ' ' || p[lines.get(k)[0]] == '\t')) k++;
                 continue;
             }
-            Value.Builder vb = new Value.Builder();
             int vs = colon + 1;
             while (vs < le && (p[vs] == ' ' || p[vs] == '\t')) vs++;
             int ve = trimEnd(p, vs, le);
-            vb.append(p, vs, ve);
             int valueEnd = ve;
             int lineEnd = le;
             boolean folded = false;
             k++;
+            // the usual value, on one line, is one run of payload bytes; a folded one is built piece by piece
+            boolean folds = k < lines.size() && (p[lines.get(k)[0]] == ' ' || p[lines.get(k)[0]] == '\t');
+            Value.Builder vb = folds ? new Value.Builder() : null;
+            if (folds) vb.append(p, vs, ve);
             while (k < lines.size() && (p[lines.get(k)[0]] == ' ' || p[lines.get(k)[0]] == '\t')) {
                 int cs = lines.get(k)[0], ce = lines.get(k)[1];
                 int a = cs;
@@ -442,7 +444,7 @@ public final class SipParser {
                 lineEnd = ce;
                 k++;
             }
-            Value v = vb.build(valueEnd);
+            Value v = folds ? vb.build(valueEnd) : Value.of(p, vs, ve);
             String rawName = new String(p, ls, ne - ls, StandardCharsets.ISO_8859_1);
             Span value = v.length() == 0 ? new Span(vs, vs, "") : v.span(0, v.length());
             out.add(new SipHeader(out.size(), new Span(ls, ne, rawName), SipHeaderNames.canonical(rawName), value, ls, lineEnd,
