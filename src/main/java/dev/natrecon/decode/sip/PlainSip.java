@@ -39,19 +39,18 @@ final class PlainSip {
 
     /** Whether the value {@code v} of header {@code name} (canonical) is plain for that header. */
     static boolean header(String name, String v) {
-        if (!ascii(v)) return false;
         return switch (name) {
-            case SipHeaderNames.CALL_ID -> callId(v);
-            case SipHeaderNames.CSEQ -> cseq(v);
-            case SipHeaderNames.CONTENT_LENGTH, SipHeaderNames.EXPIRES -> number(v, 0, v.length(), 9) >= 0;
+            case SipHeaderNames.CALL_ID -> ascii(v) && callId(v);
+            case SipHeaderNames.CSEQ -> ascii(v) && cseq(v);
+            case SipHeaderNames.CONTENT_LENGTH, SipHeaderNames.EXPIRES -> ascii(v) && number(v, 0, v.length(), 9) >= 0;
             case SipHeaderNames.MAX_FORWARDS -> {
-                long n = number(v, 0, v.length(), 3);
+                long n = ascii(v) ? number(v, 0, v.length(), 3) : -1;
                 yield n >= 0 && n <= 255;
             }
-            case SipHeaderNames.VIA -> via(v);
-            case SipHeaderNames.FROM, SipHeaderNames.TO -> address(v, 0, false) == v.length();
-            case SipHeaderNames.CONTACT -> address(v, 0, true) == v.length();
-            case SipHeaderNames.ROUTE, SipHeaderNames.RECORD_ROUTE -> routes(v);
+            case SipHeaderNames.VIA -> ascii(v) && via(v);
+            case SipHeaderNames.FROM, SipHeaderNames.TO -> ascii(v) && address(v, 0, false) == v.length();
+            case SipHeaderNames.CONTACT -> ascii(v) && address(v, 0, true) == v.length();
+            case SipHeaderNames.ROUTE, SipHeaderNames.RECORD_ROUTE -> ascii(v) && routes(v);
             case SipHeaderNames.CONTENT_TYPE -> v.equals("application/sdp");
             default -> false;
         };

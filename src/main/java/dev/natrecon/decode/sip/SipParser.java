@@ -216,7 +216,8 @@ public final class SipParser {
             return new Keepalive(t, 0, n);
         }
         boolean zeros = true, blank = true;
-        for (byte x : p) {
+        for (int i = 0; i < n && (zeros || blank); i++) {
+            byte x = p[i];
             zeros &= x == 0;
             blank &= x == ' ' || x == '\t' || x == '\r' || x == '\n';
         }

@@ -16,18 +16,18 @@ final class Value {
     /** Whether every char is ASCII (then any range of it is its own UTF-8 text). */
     private final boolean ascii;
 
-    private Value(String s, int[] pos, int base) {
+    private Value(String s, int[] pos, int base, boolean ascii) {
         this.s = s;
         this.pos = pos;
         this.base = base;
-        boolean a = true;
-        for (int k = 0; k < s.length() && a; k++) a = s.charAt(k) < 0x80;
-        this.ascii = a;
+        this.ascii = ascii;
     }
 
     /** A value that is one contiguous run of payload bytes (no folds). */
     static Value of(byte[] p, int start, int end) {
-        return new Value(new String(p, start, end - start, StandardCharsets.ISO_8859_1), null, start);
+        boolean ascii = true;
+        for (int k = start; k < end && ascii; k++) ascii = p[k] >= 0;
+        return new Value(new String(p, start, end - start, StandardCharsets.ISO_8859_1), null, start, ascii);
     }
 
     int length() {
@@ -86,7 +86,10 @@ final class Value {
 
         Value build(int endOffset) {
             pos[sb.length()] = endOffset;
-            return new Value(sb.toString(), java.util.Arrays.copyOf(pos, sb.length() + 1), 0);
+            String s = sb.toString();
+            boolean ascii = true;
+            for (int k = 0; k < s.length() && ascii; k++) ascii = s.charAt(k) < 0x80;
+            return new Value(s, java.util.Arrays.copyOf(pos, sb.length() + 1), 0, ascii);
         }
     }
 }
