@@ -35,7 +35,7 @@ final class ConntrackTable implements NatTranslator.Table {
     private final ExpectationTable expectations;
     private final ConntrackStats stats;
     private final TupleIndex byTuple = new TupleIndex();
-    private final Map<SourceKey, List<ConntrackEntry>> bySource = new HashMap<>();
+    private final Map<AddressPort, List<ConntrackEntry>> bySource = new HashMap<>();
     private final Map<Long, ConntrackEntry> live = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final EarlyDropQueue earlyDrop = new EarlyDropQueue();
@@ -289,7 +289,7 @@ final class ConntrackTable implements NatTranslator.Table {
         indexVersion++;
         byTuple.add(e);
         // nf_nat_setup_info adds SRC-manipulated entries (null bindings too) at the head of the by-source chain
-        bySource.computeIfAbsent(new SourceKey(e.original), k -> new ArrayList<>(1)).add(0, e);
+        bySource.computeIfAbsent(source(e.original), k -> new ArrayList<>(1)).add(0, e);
         schedule(e, e.deadlineNanos);
         earlyDrop.add(e);
         earlyDrop.compact(live.values());
@@ -324,7 +324,7 @@ final class ConntrackTable implements NatTranslator.Table {
         indexVersion++;
         byTuple.remove(e);
         portFreed(e);
-        SourceKey k = new SourceKey(e.original);
+        AddressPort k = source(e.original);
         List<ConntrackEntry> same = bySource.get(k);
         if (same != null) {
             same.remove(e);
@@ -447,7 +447,7 @@ final class ConntrackTable implements NatTranslator.Table {
 
     @Override
     public List<ConntrackEntry> sameSource(ConntrackTuple original) {
-        List<ConntrackEntry> l = bySource.get(new SourceKey(original));
+        List<ConntrackEntry> l = bySource.get(source(original));
         return l == null ? List.of() : l;
     }
 
@@ -470,9 +470,8 @@ final class ConntrackTable implements NatTranslator.Table {
     }
 
     /** find_appropriate_src looks up by (protocol, original source address, source port or ICMP id). */
-    private record SourceKey(int protocol, long hi, long lo, int port) {
-        SourceKey(ConntrackTuple t) {
-            this(t.protocol(), t.srcHi(), t.srcLo(), t.sourceKey());
-        }
+    /** The by-source index's key of a tuple: its protocol, source address and source key (port or ICMP id). */
+    private static AddressPort source(ConntrackTuple t) {
+        return new AddressPort(t.protocol(), t.srcHi(), t.srcLo(), t.sourceKey());
     }
 }

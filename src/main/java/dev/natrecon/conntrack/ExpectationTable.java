@@ -23,7 +23,7 @@ final class ExpectationTable {
      * hash by destination does (nf_ct_expect_dst_hash), instead of the whole table (20,000 unanswered INVITEs made
      * every new connection walk 4,096 expectations).
      */
-    private final Map<Destination, List<Expectation>> byDestination = new HashMap<>();
+    private final Map<AddressPort, List<Expectation>> byDestination = new HashMap<>();
     private final PriorityQueue<ExpectTimer> timers = new PriorityQueue<>();
     private long nextId = 1;
     private long timerSeq;
@@ -38,14 +38,13 @@ final class ExpectationTable {
         return List.copyOf(all);
     }
 
-    private record Destination(int protocol, long hi, long lo, int port) {
-        static Destination of(Expectation x) {
-            return new Destination(x.protocol, x.dstHi, x.dstLo, x.dstPort);
-        }
+    /** The key of {@code x}'s bucket: its protocol, destination address and port. */
+    private static AddressPort destination(Expectation x) {
+        return new AddressPort(x.protocol, x.dstHi, x.dstLo, x.dstPort);
     }
 
     private List<Expectation> bucket(int protocol, long hi, long lo, int port) {
-        List<Expectation> b = byDestination.get(new Destination(protocol, hi, lo, port));
+        List<Expectation> b = byDestination.get(new AddressPort(protocol, hi, lo, port));
         return b == null ? List.of() : b;
     }
 
@@ -55,7 +54,7 @@ final class ExpectationTable {
      */
     void moved(Expectation x) {
         if (!x.inTable) return;
-        Destination was = (Destination) x.tableBucket, now = Destination.of(x);
+        AddressPort was = (AddressPort) x.tableBucket, now = destination(x);
         if (now.equals(was)) return;
         List<Expectation> old = byDestination.get(was);
         if (old != null) {
@@ -113,7 +112,7 @@ final class ExpectationTable {
         if (!x.inTable) return;
         x.inTable = false;
         all.remove(x);
-        Destination d = (Destination) x.tableBucket;
+        AddressPort d = (AddressPort) x.tableBucket;
         List<Expectation> b = byDestination.get(d);
         if (b != null) {
             b.remove(x);
@@ -169,8 +168,8 @@ final class ExpectationTable {
         exp.deadlineNanos = t + p.timeoutSeconds() * ConntrackTable.SECOND;
         exp.inTable = true;
         all.add(exp);
-        exp.tableBucket = Destination.of(exp);
-        byDestination.computeIfAbsent((Destination) exp.tableBucket, d -> new ArrayList<>(2)).add(exp);
+        exp.tableBucket = destination(exp);
+        byDestination.computeIfAbsent((AddressPort) exp.tableBucket, d -> new ArrayList<>(2)).add(exp);
         if (exp.master.expecting == null) exp.master.expecting = new ArrayList<>(4);
         exp.master.expecting.add(0, exp);
         schedule(exp);

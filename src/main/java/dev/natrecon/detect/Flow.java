@@ -21,6 +21,28 @@ public record Flow(int protocol, long srcHi, long srcLo, int srcPort, long dstHi
                 s.hasPorts ? s.cpDstPort : 0);
     }
 
+    /**
+     * Written out (as {@link #hashCode}): a record's generated equals and hashCode are method-handle chains spun at
+     * run time and slow under C1, and flows are hash keys on every SIP message's path.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Flow f && f.protocol == protocol && f.srcHi == srcHi && f.srcLo == srcLo && f.srcPort == srcPort
+                && f.dstHi == dstHi && f.dstLo == dstLo && f.dstPort == dstPort;
+    }
+
+    /** The generated hash's own formula (31 * h + component hash, in component order), so hash orders are unchanged. */
+    @Override
+    public int hashCode() {
+        int h = Integer.hashCode(protocol);
+        h = h * 31 + Long.hashCode(srcHi);
+        h = h * 31 + Long.hashCode(srcLo);
+        h = h * 31 + Integer.hashCode(srcPort);
+        h = h * 31 + Long.hashCode(dstHi);
+        h = h * 31 + Long.hashCode(dstLo);
+        return h * 31 + Integer.hashCode(dstPort);
+    }
+
     public Flow reversed() {
         return new Flow(protocol, dstHi, dstLo, dstPort, srcHi, srcLo, srcPort);
     }

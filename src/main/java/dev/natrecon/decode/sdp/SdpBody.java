@@ -15,7 +15,8 @@ import java.util.Optional;
  * description with its port, formats, own connection, {@code a=rtcp} and direction. Every address and port is a
  * {@link Span} in the SIP payload, so the SDP can be compared before and after a router's SIP helper rewrote it
  * ({@link #fields()}). Lines are found by natrecon's own scan (CRLF or LF endings); jain-sip-ri's field parsers check
- * the grammar of the v=, o=, c=, t=, m= and a= lines. Never throws; problems are {@link #issues()}.
+ * the grammar of the v=, o=, c=, t=, m= and a= lines that are not {@link PlainSdp plain}. Never throws; problems are
+ * {@link #issues()}.
  */
 public final class SdpBody {
     private static final String KNOWN_TYPES = "vosiuepcbtrzkam";
@@ -94,7 +95,15 @@ public final class SdpBody {
 
     /** Parses {@code p[start, end)} as SDP; offsets in the result index {@code p}. */
     public static SdpBody parse(byte[] p, int start, int end) {
-        return new Builder(p, start, end).build();
+        return new Builder(p, start, end, true).build();
+    }
+
+    /**
+     * {@link #parse} with every line jain-sip checks handed to it, {@link PlainSdp plain} or not: the reference the
+     * shortcut is tested against ({@code PlainSdpTest}).
+     */
+    static SdpBody parseEveryLineThroughJainSip(byte[] p, int start, int end) {
+        return new Builder(p, start, end, false).build();
     }
 
     // ---- accessors
@@ -235,6 +244,8 @@ public final class SdpBody {
     private static final class Builder {
         private final byte[] p;
         private final int start, end;
+        /** Whether a {@link PlainSdp plain} line is spared jain-sip's parse. */
+        private final boolean plain;
         private final List<Span> lines = new ArrayList<>();
         private final List<SdpIssue> issues = new ArrayList<>();
         private final List<SdpMedia> media = new ArrayList<>();
@@ -251,10 +262,11 @@ public final class SdpBody {
         private SdpDirection mDirection;
         private List<SdpAttribute> mAttributes;
 
-        Builder(byte[] p, int start, int end) {
+        Builder(byte[] p, int start, int end, boolean plain) {
             this.p = p;
             this.start = start;
             this.end = end;
+            this.plain = plain;
         }
 
         SdpBody build() {
@@ -309,16 +321,15 @@ public final class SdpBody {
                 return;
             }
             int vs = ls + 2;
-            List<Span> t = tokens(vs, le);
             switch (type) {
                 case 'v' -> {
                     if (version != null) issue(SdpAnomaly.SDP_LINE_DUPLICATE, "second v= line", line);
                     else version = span(vs, le);
                     jain(line, null);
                 }
-                case 'o' -> origin(line, t);
-                case 'c' -> connection(line, t);
-                case 'm' -> media(line, t);
+                case 'o' -> origin(line, tokens(vs, le));
+                case 'c' -> connection(line, tokens(vs, le));
+                case 'm' -> media(line, tokens(vs, le));
                 case 'a' -> attribute(line, vs, le);
                 case 't' -> jain(line, null);
                 default -> {
@@ -340,8 +351,12 @@ public final class SdpBody {
             return out;
         }
 
-        /** Runs jain-sip's parser over a line whose shape natrecon already checked; records what it says. */
+        /**
+         * Runs jain-sip's parser over a line whose shape natrecon already checked; records what it says. A
+         * {@link PlainSdp plain} line is not handed over: jain-sip accepts it and reads what the scan read.
+         */
         private void jain(Span line, java.util.function.Function<gov.nist.javax.sdp.fields.SDPField, List<String>> check) {
+            if (plain && PlainSdp.line(line.text())) return;
             JainSdp.Result r = JainSdp.parse(line.text());
             if (!r.ok()) {
                 issue(SdpAnomaly.SDP_LINE_INVALID, "jain-sip rejected " + line.text().charAt(0) + "=: " + r.error(), line);

@@ -82,6 +82,46 @@ final class JainSip {
         return r;
     }
 
+    /** Slots of {@link #verdict}'s memo (a power of two). */
+    private static final int VERDICTS = 1024;
+    /** One remembered verdict; final fields, so a slot read by another thread is seen whole or not at all. */
+    private static final class Verdict {
+        final String name, value;
+        final Result result;
+
+        Verdict(String name, String value, Result result) {
+            this.name = name;
+            this.value = value;
+            this.result = result;
+        }
+    }
+
+    private static final Verdict[] verdicts = new Verdict[VERDICTS];
+
+    /**
+     * {@link #header}'s verdict for a header whose parsed object nothing reads (no cross-check): {@link #PLAIN} when
+     * jain-sip accepts the value, else its reason. jain-sip's verdict depends on the name and value alone, and the
+     * same values (User-Agent, Server, Allow, Supported…) come back in every message of a capture, so verdicts are
+     * remembered in a direct-mapped table of {@value #VERDICTS} slots (one slot per name and value hash, the last one
+     * seen kept): a value seen before is not parsed again. Values longer than {@link PlainSip#MAX} and credentials
+     * ({@link Credentials#isCredential}, unique per message and not to be kept) are not kept.
+     * Threads share the table: an entry is immutable, a slot is overwritten whole, and a miss only parses again.
+     */
+    static Result verdict(String name, String value) {
+        if (value.length() > PlainSip.MAX || Credentials.isCredential(name)) return accepted(header(name, value));
+        int h = name.hashCode() * 31 + value.hashCode();
+        int slot = (h ^ h >>> 16) & (VERDICTS - 1);
+        Verdict v = verdicts[slot];
+        if (v != null && v.value.equals(value) && v.name.equals(name)) return v.result;
+        Result r = accepted(header(name, value));
+        verdicts[slot] = new Verdict(name, value, r);
+        return r;
+    }
+
+    private static Result accepted(Result r) {
+        return r.ok() ? PLAIN : r;
+    }
+
     private static Result parseHeader(String name, String value) {
         String line = name + ": " + value + "\n";
         String complaint = serviceUrnComplaint(name, line);

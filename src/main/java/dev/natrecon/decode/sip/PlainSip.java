@@ -6,7 +6,8 @@ import dev.natrecon.decode.Addresses;
  * The plain subset of SIP text on which natrecon's grammar and jain-sip-ri are known to read the same: a start line or
  * header value inside it is accepted by jain-sip, and jain-sip's reading of it agrees with natrecon's in every field
  * {@link JainSip} cross-checks, so {@link SipParser} does not hand it to jain-sip (whose header-by-header parse was
- * the larger part of a message's parse). Anything outside it goes to jain-sip as before: other headers, other
+ * the larger part of a message's parse). Anything outside it goes to jain-sip as before (for a header nothing
+ * cross-checks, through a verdict remembered by value, {@link JainSip#verdict}): other headers, other
  * transports and schemes, IPv6 hosts, quoted strings with escapes, folded or odd whitespace, parameters jain-sip
  * validates (ttl, maddr, q, expires other than digits), several values where one is plain.
  *
@@ -38,19 +39,18 @@ final class PlainSip {
 
     /** Whether the value {@code v} of header {@code name} (canonical) is plain for that header. */
     static boolean header(String name, String v) {
-        if (!ascii(v)) return false;
         return switch (name) {
-            case SipHeaderNames.CALL_ID -> callId(v);
-            case SipHeaderNames.CSEQ -> cseq(v);
-            case SipHeaderNames.CONTENT_LENGTH, SipHeaderNames.EXPIRES -> number(v, 0, v.length(), 9) >= 0;
+            case SipHeaderNames.CALL_ID -> ascii(v) && callId(v);
+            case SipHeaderNames.CSEQ -> ascii(v) && cseq(v);
+            case SipHeaderNames.CONTENT_LENGTH, SipHeaderNames.EXPIRES -> ascii(v) && number(v, 0, v.length(), 9) >= 0;
             case SipHeaderNames.MAX_FORWARDS -> {
-                long n = number(v, 0, v.length(), 3);
+                long n = ascii(v) ? number(v, 0, v.length(), 3) : -1;
                 yield n >= 0 && n <= 255;
             }
-            case SipHeaderNames.VIA -> via(v);
-            case SipHeaderNames.FROM, SipHeaderNames.TO -> address(v, 0, false) == v.length();
-            case SipHeaderNames.CONTACT -> address(v, 0, true) == v.length();
-            case SipHeaderNames.ROUTE, SipHeaderNames.RECORD_ROUTE -> routes(v);
+            case SipHeaderNames.VIA -> ascii(v) && via(v);
+            case SipHeaderNames.FROM, SipHeaderNames.TO -> ascii(v) && address(v, 0, false) == v.length();
+            case SipHeaderNames.CONTACT -> ascii(v) && address(v, 0, true) == v.length();
+            case SipHeaderNames.ROUTE, SipHeaderNames.RECORD_ROUTE -> ascii(v) && routes(v);
             case SipHeaderNames.CONTENT_TYPE -> v.equals("application/sdp");
             default -> false;
         };

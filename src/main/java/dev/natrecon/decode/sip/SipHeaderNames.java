@@ -16,6 +16,8 @@ public final class SipHeaderNames {
 
     private static final Map<String, String> COMPACT = new HashMap<>();
     private static final Map<String, String> KNOWN = new HashMap<>();
+    /** Each known name in its usual spelling, to itself: the spelling nearly every message uses, found without lower-casing. */
+    private static final Map<String, String> SPELLED = new HashMap<>();
 
     static {
         String[][] compact = {
@@ -36,6 +38,7 @@ public final class SipHeaderNames {
             "Privacy", "Path", "Service-Route", "Diversion", "Remote-Party-ID"}) {
             KNOWN.put(n.toLowerCase(Locale.ROOT), n);
         }
+        for (String n : KNOWN.values()) SPELLED.put(n, n);
     }
 
     private SipHeaderNames() {
@@ -43,6 +46,8 @@ public final class SipHeaderNames {
 
     /** The full, conventionally spelled name for {@code raw} (a compact form or any capitalisation). */
     public static String canonical(String raw) {
+        String spelled = SPELLED.get(raw);
+        if (spelled != null) return spelled;
         String lower = raw.toLowerCase(Locale.ROOT);
         String full = COMPACT.get(lower);
         if (full != null) return full;

@@ -33,6 +33,13 @@ public final class SipParser {
     private static final Set<String> SINGLE = Set.of(SipHeaderNames.FROM, SipHeaderNames.TO, SipHeaderNames.CALL_ID,
             SipHeaderNames.CSEQ, SipHeaderNames.CONTENT_LENGTH, SipHeaderNames.CONTENT_TYPE, SipHeaderNames.EXPIRES,
             SipHeaderNames.MAX_FORWARDS);
+    /**
+     * The headers whose jain-sip reading {@link #headerStructures} cross-checks with natrecon's (its switch); every
+     * other header only needs jain-sip's verdict, which {@link JainSip#verdict} remembers by value.
+     */
+    private static final Set<String> CROSS_CHECKED = Set.of(SipHeaderNames.VIA, SipHeaderNames.CONTACT,
+            SipHeaderNames.RECORD_ROUTE, SipHeaderNames.ROUTE, SipHeaderNames.FROM, SipHeaderNames.TO, SipHeaderNames.CALL_ID,
+            SipHeaderNames.CSEQ, SipHeaderNames.EXPIRES, SipHeaderNames.CONTENT_LENGTH);
     private static final List<String> REQUIRED = List.of(SipHeaderNames.VIA, SipHeaderNames.FROM, SipHeaderNames.TO,
             SipHeaderNames.CALL_ID, SipHeaderNames.CSEQ);
     /** Header names (lower case, compact forms included) that make a payload SIP even with a broken start line. */
@@ -209,7 +216,8 @@ public final class SipParser {
             return new Keepalive(t, 0, n);
         }
         boolean zeros = true, blank = true;
-        for (byte x : p) {
+        for (int i = 0; i < n && (zeros || blank); i++) {
+            byte x = p[i];
             zeros &= x == 0;
             blank &= x == ' ' || x == '\t' || x == '\r' || x == '\n';
         }
@@ -412,15 +420,17 @@ public final class SipParser {
                 while (k < lines.size() && (p[lines.get(k)[0]] == ' ' || p[lines.get(k)[0]] == '\t')) k++;
                 continue;
             }
-            Value.Builder vb = new Value.Builder();
             int vs = colon + 1;
             while (vs < le && (p[vs] == ' ' || p[vs] == '\t')) vs++;
             int ve = trimEnd(p, vs, le);
-            vb.append(p, vs, ve);
             int valueEnd = ve;
             int lineEnd = le;
             boolean folded = false;
             k++;
+            // the usual value, on one line, is one run of payload bytes; a folded one is built piece by piece
+            boolean folds = k < lines.size() && (p[lines.get(k)[0]] == ' ' || p[lines.get(k)[0]] == '\t');
+            Value.Builder vb = folds ? new Value.Builder() : null;
+            if (folds) vb.append(p, vs, ve);
             while (k < lines.size() && (p[lines.get(k)[0]] == ' ' || p[lines.get(k)[0]] == '\t')) {
                 int cs = lines.get(k)[0], ce = lines.get(k)[1];
                 int a = cs;
@@ -435,7 +445,7 @@ public final class SipParser {
                 lineEnd = ce;
                 k++;
             }
-            Value v = vb.build(valueEnd);
+            Value v = folds ? vb.build(valueEnd) : Value.of(p, vs, ve);
             String rawName = new String(p, ls, ne - ls, StandardCharsets.ISO_8859_1);
             Span value = v.length() == 0 ? new Span(vs, vs, "") : v.span(0, v.length());
             out.add(new SipHeader(out.size(), new Span(ls, ne, rawName), SipHeaderNames.canonical(rawName), value, ls, lineEnd,
@@ -494,7 +504,8 @@ public final class SipParser {
 
     /**
      * Fills the structured fields from the headers and runs jain-sip over every header value that is not
-     * {@link PlainSip plain} (with {@code plain} false, over every one); returns the first issue that makes the message
+     * {@link PlainSip plain}, taking a remembered verdict ({@link JainSip#verdict}) for a value nothing cross-checks
+     * (with {@code plain} false, jain-sip reads every value afresh); returns the first issue that makes the message
      * unusable (jain-sip rejected a core header), or null.
      */
     private static SipIssue headerStructures(SipMessage.Parts m, List<Value> values, boolean plain) {
@@ -511,7 +522,8 @@ public final class SipParser {
                         h.value()));
             }
             String text = v.text();
-            JainSip.Result jain = plain && PlainSip.header(name, text) ? JainSip.PLAIN : JainSip.header(name, text);
+            JainSip.Result jain = !plain ? JainSip.header(name, text) : PlainSip.header(name, text) ? JainSip.PLAIN
+                    : CROSS_CHECKED.contains(name) ? JainSip.header(name, text) : JainSip.verdict(name, text);
             if (!jain.ok()) {
                 SipIssue issue = new SipIssue(SipAnomaly.SIP_HEADER_INVALID, "jain-sip rejected " + name + ": " + jain.error(),
                         h.value());

@@ -9,19 +9,25 @@ import java.nio.charset.StandardCharsets;
  */
 final class Value {
     final String s;
-    /** Payload offset of each char; {@code pos[s.length()]} is the offset just after the value. */
-    final int[] pos;
+    /** Payload offset of each char, {@code pos[s.length()]} the offset just after the value; null when contiguous. */
+    private final int[] pos;
+    /** The payload offset of the first char of a contiguous value. */
+    private final int base;
+    /** Whether every char is ASCII (then any range of it is its own UTF-8 text). */
+    private final boolean ascii;
 
-    Value(String s, int[] pos) {
+    private Value(String s, int[] pos, int base, boolean ascii) {
         this.s = s;
         this.pos = pos;
+        this.base = base;
+        this.ascii = ascii;
     }
 
     /** A value that is one contiguous run of payload bytes (no folds). */
     static Value of(byte[] p, int start, int end) {
-        int[] pos = new int[end - start + 1];
-        for (int i = 0; i <= end - start; i++) pos[i] = start + i;
-        return new Value(new String(p, start, end - start, StandardCharsets.ISO_8859_1), pos);
+        boolean ascii = true;
+        for (int k = start; k < end && ascii; k++) ascii = p[k] >= 0;
+        return new Value(new String(p, start, end - start, StandardCharsets.ISO_8859_1), null, start, ascii);
     }
 
     int length() {
@@ -32,18 +38,26 @@ final class Value {
         return s.charAt(i);
     }
 
+    /** The payload offset of char {@code i} ({@code length()} gives the offset just after the value). */
+    private int offset(int i) {
+        return pos == null ? base + i : pos[i];
+    }
+
     /** The span of chars {@code [i, j)}. */
     Span span(int i, int j) {
-        if (i >= j) return new Span(pos[i], pos[i], "");
-        return new Span(pos[i], pos[j - 1] + 1, text(i, j));
+        if (i >= j) return new Span(offset(i), offset(i), "");
+        return new Span(offset(i), offset(j - 1) + 1, text(i, j));
     }
 
     /** The chars {@code [i, j)} decoded as UTF-8 (they are bytes, one per char). */
     String text(int i, int j) {
-        boolean ascii = true;
-        for (int k = i; k < j && ascii; k++) ascii = s.charAt(k) < 0x80;
-        if (ascii) return s.substring(i, j);
+        if (ascii || asciiRange(i, j)) return s.substring(i, j);
         return new String(s.substring(i, j).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    private boolean asciiRange(int i, int j) {
+        for (int k = i; k < j; k++) if (s.charAt(k) >= 0x80) return false;
+        return true;
     }
 
     /** The whole value as UTF-8 text. */
@@ -72,7 +86,10 @@ final class Value {
 
         Value build(int endOffset) {
             pos[sb.length()] = endOffset;
-            return new Value(sb.toString(), java.util.Arrays.copyOf(pos, sb.length() + 1));
+            String s = sb.toString();
+            boolean ascii = true;
+            for (int k = 0; k < s.length() && ascii; k++) ascii = s.charAt(k) < 0x80;
+            return new Value(s, java.util.Arrays.copyOf(pos, sb.length() + 1), 0, ascii);
         }
     }
 }

@@ -4,7 +4,9 @@
  * and multipart bodies. Positions and fields through natrecon's own byte scan and grammar, so every field is a
  * {@link dev.natrecon.decode.sip.Span} of the original payload that can be compared before and after a router; the
  * full grammar through jain-sip-ri, which reads (and is cross-checked against) every start line and header value
- * except those in the {@link dev.natrecon.decode.sip.PlainSip plain} subset, where both are known to agree. One parse
+ * except those in the {@link dev.natrecon.decode.sip.PlainSip plain} subset, where both are known to agree; for a
+ * header nothing cross-checks, jain-sip's verdict is remembered by value (a bounded table), so a value that comes back
+ * in every message is read once. One parse
  * per message copy serves every consumer: the parser keeps its last results by their bytes, and takes a parse made
  * elsewhere ({@link dev.natrecon.decode.sip.SipParser#known}); a message keeps one derived reading (its SDP).
  * Entry points: {@link dev.natrecon.decode.sip.SipParser#parse} for one message,
