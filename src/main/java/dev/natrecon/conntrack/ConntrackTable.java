@@ -474,5 +474,16 @@ final class ConntrackTable implements NatTranslator.Table {
         SourceKey(ConntrackTuple t) {
             this(t.protocol(), t.srcHi(), t.srcLo(), t.sourceKey());
         }
+
+        // written out (the generated methods' values), see Endpoint.equals: no method handles spun at run time
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SourceKey k && protocol == k.protocol && hi == k.hi && lo == k.lo && port == k.port;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((protocol * 31 + Long.hashCode(hi)) * 31 + Long.hashCode(lo)) * 31 + port;
+        }
     }
 }
