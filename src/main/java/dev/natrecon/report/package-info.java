@@ -10,9 +10,7 @@
  * row per RTP stream and capture side from {@code dev.natrecon.media}), and {@code report.html}, {@code summary.md}, the
  * charts, call ladders and per-stream jitter/loss charts ({@link dev.natrecon.report.ReportSink},
  * {@link dev.natrecon.report.StreamCharts}; drawn at the end on a two-thread {@link dev.natrecon.report.RenderPool}
- * whose jobs have all ended when the sink's {@code finish} returns, PNGs by {@link dev.natrecon.report.PngEncoder};
- * Java 2D's one-time set-up, fonts and rasteriser, done beforehand on a daemon thread started at the beginning of the
- * run, {@link dev.natrecon.report.ReportSink#prepare()}, which draws and writes nothing).
+ * whose jobs have all ended when the sink's {@code finish} returns, PNGs by {@link dev.natrecon.report.PngEncoder}).
  * Times are rendered by
  * {@link dev.natrecon.capture.Times}. Every CSV goes through {@link dev.natrecon.report.Csv} (spreadsheet formulas in
  * text cells neutralised); capture text is escaped for each sink ({@link dev.natrecon.report.Escape}: HTML, Markdown
