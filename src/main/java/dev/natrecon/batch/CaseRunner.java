@@ -21,14 +21,6 @@ public final class CaseRunner {
     public static final String MARKER = "summary.json";
 
     /**
-     * Starts, in the background and once per process, what the report's charts set up on first use (ReportSink's
-     * constructor starts it too): for a command that will analyse a case, called before its options are parsed.
-     */
-    public static void prepare() {
-        ReportSink.prepare();
-    }
-
-    /**
      * {@code analyze}'s write: the whole folder under a temporary name beside {@code dir}, then swapped into place
      * ({@link FolderSwap}), so {@code dir} holds either the previous run or this one, never a mix. A {@code dir} that
      * natrecon did not write (no summary.json, not empty), a symbolic link or a file is left alone: one-line error.

@@ -1,7 +1,5 @@
 package dev.natrecon.cli;
 
-import dev.natrecon.batch.CaseRunner;
-
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -63,9 +61,6 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        // analyze draws charts at its end: Java 2D's one-time set-up runs on the idle core while picocli builds the
-        // command and the captures are surveyed (CaseRunner.prepare)
-        if (args.length > 0 && args[0].equals("analyze")) CaseRunner.prepare();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

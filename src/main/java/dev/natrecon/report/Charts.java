@@ -63,48 +63,6 @@ final class Charts {
     private Charts() {
     }
 
-    /** Whether {@link #prepareInBackground()} has started its thread in this process. */
-    private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * Starts, once per process, a daemon thread that does Java 2D's one-time set-up the first chart would do at the
-     * end of the run: the font configuration and a font's metrics, the antialiasing rasteriser (Marlin) and
-     * JFreeChart's theme classes, on a few pixels of a throw-away image. It draws no chart (the warm-up that drew two,
-     * removed in fixed5, cost CPU while both cores were busy) and writes nothing; the real charts use the same
-     * process-wide state, whose set-up the JVM serialises (class initialisation, the font manager's locks), so
-     * whichever thread comes first does it once. A failure here is ignored: the real charts meet it and report it.
-     * {@code -Dnatrecon.chartPrepare=off} turns it off.
-     */
-    static void prepareInBackground() {
-        if (dev.natrecon.capture.Switches.off("natrecon.chartPrepare") || !PREPARING.compareAndSet(false, true)) return;
-        Thread t = new Thread(Charts::prepare, "natrecon-chart-prepare");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void prepare() {
-        try {
-            theme();
-            BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
-            java.awt.Graphics2D g = image.createGraphics();
-            try {
-                g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
-                g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
-                        java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-                g.setFont(new Font("SansSerif", Font.PLAIN, 11));
-                g.getFontMetrics().stringWidth("seconds 0.5");
-                g.drawString("0", 2, 12);
-                g.setStroke(GRIDLINE);
-                g.draw(new java.awt.geom.Line2D.Double(0, 0, 15, 15));
-                g.fill(new Ellipse2D.Double(4, 4, 6, 6));
-            } finally {
-                g.dispose();
-            }
-        } catch (RuntimeException | LinkageError e) {
-            // the real charts at the end meet the same cause and report it
-        }
-    }
-
     private static StandardChartTheme theme() {
         StandardChartTheme t = new StandardChartTheme("natrecon", false);
         t.setExtraLargeFont(new Font("SansSerif", Font.BOLD, 16));

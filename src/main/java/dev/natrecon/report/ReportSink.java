@@ -56,12 +56,6 @@ public final class ReportSink implements AnalysisSink {
         this.dir = dir;
         this.redact = redact;
         this.ladder = new CallLadder(redact);
-        prepare();
-    }
-
-    /** Starts Java 2D's one-time set-up for the charts on a background thread, once per process (Charts). */
-    public static void prepare() {
-        Charts.prepareInBackground();
     }
 
     @Override
