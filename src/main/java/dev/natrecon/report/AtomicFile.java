@@ -29,8 +29,7 @@ public final class AtomicFile implements AutoCloseable {
 
     public AtomicFile(Path target) throws IOException {
         this.target = target;
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        Path dir = directoryOf(target);
         this.temporary = temporaryBeside(dir, target);
         this.stream = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
@@ -67,9 +66,8 @@ public final class AtomicFile implements AutoCloseable {
 
     /** Writes {@code bytes} to {@code target} atomically (a temporary file beside it, renamed over it). */
     public static void write(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = temporaryBeside(dir, target);
+        Path tmp = temporaryBeside(directoryOf(target), target);
+        boolean moved = false;
         try {
             Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
@@ -77,9 +75,22 @@ public final class AtomicFile implements AutoCloseable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(tmp);
+            // not after a move: deleting a name that is gone throws (and catches) an exception inside the JDK
+            if (!moved) Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * {@code target}'s folder, created when missing. {@code Files.createDirectories} on a folder that exists throws
+     * and catches two exceptions inside the JDK (about 70 per run of analyze), so it is asked only when the folder is
+     * not there.
+     */
+    private static Path directoryOf(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) Files.createDirectories(dir);
+        return dir;
     }
 
     /** A fresh hidden name {@code .NAME.HEX.tmp} beside {@code target}, not yet created (CREATE_NEW creates it). */

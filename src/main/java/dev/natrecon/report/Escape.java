@@ -64,6 +64,9 @@ public final class Escape {
     /** What Markdown could take as markup or an entity anywhere in a line ({@link #mdPlain}). */
     private static final java.util.regex.Pattern MARKUP = java.util.regex.Pattern.compile("[\\\\`*_\\[\\]|~<&]");
 
+    /** What Markdown takes as a block's markup at the start of a line: a heading, list item or quote ({@link #mdPlain}). */
+    private static final java.util.regex.Pattern LEADING_MARKUP = java.util.regex.Pattern.compile("([#+>-]|[0-9]+[.)]).*");
+
     /**
      * Capture text in pasteable Markdown prose: the whole text in a code span ({@link #mdCode}) when it holds HTML
      * ({@code <}) or something that can become a link or mention; else each word as written when nothing in it is
@@ -82,13 +85,15 @@ public final class Escape {
         if (line.indexOf("<") >= 0 || AUTOLINK.matcher(line).find()) return mdCode(line.toString());
         StringBuilder out = new StringBuilder(line.length() + 16);
         String[] words = line.toString().split(" ", -1);
+        boolean blank = true; // out.toString().isBlank(), kept as the words are appended
         for (int i = 0; i < words.length; i++) {
             String w = words[i];
             if (i > 0) out.append(' ');
             if (w.isEmpty()) continue;
             boolean markup = MARKUP.matcher(w).find() || AUTOLINK.matcher(w).find()
-                    || out.toString().isBlank() && w.matches("([#+>-]|[0-9]+[.)]).*");
+                    || blank && LEADING_MARKUP.matcher(w).matches();
             out.append(markup ? mdCode(w) : w);
+            blank &= !markup && w.isBlank();
         }
         return out.toString();
     }
