@@ -85,6 +85,14 @@ final class RtpStream {
     /** Jitter and loss over time for the stream's chart (constant size, allocated with the stream). */
     private final SeriesBuckets series = new SeriesBuckets();
 
+    /**
+     * The payload type of the packet before and what {@link #clockOf} and {@link #isEvent} say of it (and the clock in
+     * whole kHz, Wireshark's divisor): a pure function of the type and of the SDP names fixed at the stream's start, so
+     * a packet of the same type as the one before (nearly all) asks nothing again. -1: no packet yet.
+     */
+    private int lastPt = -1, lastRate, lastKhz;
+    private boolean lastEvent;
+
     /** Draws this stream's full chart series from {@code budget} (the case's, {@link MediaStreams}). */
     void seriesBudget(SeriesBudget budget) {
         series.budget = budget;
@@ -149,7 +157,8 @@ final class RtpStream {
         if (marker) markers++;
         if (p < 64) ptMaskLo |= 1L << p;
         else ptMaskHi |= 1L << (p - 64);
-        if (isEvent(p)) event(b, o, len, ts);
+        if (p != lastPt) payloadType(p);
+        if (lastEvent) event(b, o, len, ts);
         if (first) {
             firstFrame = frame;
             firstNanos = nanos;
@@ -158,8 +167,8 @@ final class RtpStream {
             extTs = ts;
             highestSeq = seq;
             window = 1;
-            if (clockOf(p) != 0 && !isEvent(p)) {
-                driftClock = clockOf(p);
+            if (lastRate != 0) { // an event's clock is 0 (clockOf)
+                driftClock = lastRate;
                 firstInSeqTs = extTs;
                 drift.add(0, 0);
             }
@@ -235,13 +244,13 @@ final class RtpStream {
         boolean cn = p == PayloadTypes.CN || p == PayloadTypes.CN_OLD;
         boolean followCn = pt == PayloadTypes.CN || pt == PayloadTypes.CN_OLD;
         pt = p;
-        int rate = clockOf(p);
+        int rate = lastRate;
         double currentJitter = 0;
         if (inTimeSequence) {
             if (rate != 0) {
                 clockRate = rate;
                 // Wireshark divides by the integer clock_rate / 1000 (44100 Hz counts as 44 per ms)
-                double nominal = (double) sinceFirst / (rate / 1000);
+                double nominal = (double) sinceFirst / lastKhz;
                 double expectedTime = time + (nominal - lastNominal);
                 double currentDiff = Math.abs(currentTime - expectedTime);
                 currentJitter = (15 * jitter + currentDiff) / 16;
@@ -264,7 +273,7 @@ final class RtpStream {
             }
         }
         if (inTimeSequence) {
-            if (rate != 0 && !isEvent(p)) {
+            if (rate != 0) { // never an event's (clockOf)
                 long step = extTs - seqTimestamp;
                 if (step > 0 && followed) lastTsStep = step;
                 if (driftClock == 0) {
@@ -329,6 +338,14 @@ final class RtpStream {
             hl += 4 + 4 * ((b[o + hl + 2] & 0xff) << 8 | b[o + hl + 3] & 0xff);
         }
         return hl <= len ? hl : -1;
+    }
+
+    /** Takes payload type {@code p} as the current one ({@link #lastPt}). */
+    private void payloadType(int p) {
+        lastPt = p;
+        lastRate = clockOf(p);
+        lastKhz = lastRate / 1000;
+        lastEvent = isEvent(p);
     }
 
     /** The summary of this stream. */
