@@ -1,6 +1,5 @@
 package dev.natrecon.engine;
 
-import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Disposition;
 import dev.natrecon.decode.Packet;
@@ -32,7 +31,6 @@ final class MediaTap {
     /** The replay's ports whose payloads a helper may read (shared, read-only once the replay is built). */
     private final boolean[] helperPort;
     private final boolean single;
-    private final Seen seen = new Seen();
     /** A router capture's last interface key and its side (a capture runs long stretches on one interface). */
     private int lastInterface = Integer.MIN_VALUE;
     private Side lastSide;
@@ -76,15 +74,10 @@ final class MediaTap {
             side = lastSide;
             if (side == null) return; // an interface facing neither side: not a side's media
         }
-        Seen s = seen;
-        s.side = side;
-        s.frame = d.frame.frameNumber;
-        s.captureNanos = d.frame.timestampNanos;
-        s.nanos = d.orderNanos;
         // the file's own numbering: this accumulator is fed this input's frames only
-        s.flow = FrameRecord.flow(d.records, d.base, 0);
-        s.payload = kept ? Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
-        media.frame(s, p);
+        long flow = FrameRecord.flow(d.records, d.base, 0);
+        byte[] payload = kept ? Arrays.copyOfRange(p.data, p.payloadOffset, p.payloadOffset + p.payloadLength) : null;
+        media.frame(side, d.frame.frameNumber, d.orderNanos, d.frame.timestampNanos, flow, payload, p);
     }
 
     /**

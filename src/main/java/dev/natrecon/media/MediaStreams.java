@@ -120,10 +120,21 @@ public final class MediaStreams {
      * numbers, equal tuples, among all the frames this accumulator is fed) or NONE.
      */
     public void frame(Seen s, Packet p) {
-        if (p.protocol != Protocols.UDP || !p.hasPorts() || s.side == null) return;
-        int side = s.side.ordinal();
-        if (s.payload != null) {
-            sdp.sip(side, s.payload);
+        if (s.side == null) return;
+        frame(s.side, s.frame, s.nanos, s.captureNanos, s.flow, s.payload, p);
+    }
+
+    /**
+     * {@link #frame(Seen, Packet)} with the frame's facts as arguments: frame {@code frame} of capture side
+     * {@code sideOf}, at {@code nanos} (corrected) and {@code captureNanos} (the capture's clock), of flow {@code flow},
+     * with the SIP payload the engine kept or null. The caller writes nothing per frame (a record written on every frame
+     * by the decoding thread, allocated beside another thread's objects, cost a cache-line transfer per frame).
+     */
+    public void frame(Side sideOf, long frame, long nanos, long captureNanos, long flow, byte[] payload, Packet p) {
+        if (p.protocol != Protocols.UDP || !p.hasPorts()) return;
+        int side = sideOf.ordinal();
+        if (payload != null) {
+            sdp.sip(side, payload);
             return;
         }
         int len = p.payloadLength, o = p.payloadOffset;
@@ -134,11 +145,10 @@ public final class MediaStreams {
         int b1 = b[o + 1] & 0xff;
         if (b1 >= 192 && b1 <= 223) {
             rtcpPackets++;
-            rtcp.read(side, s.captureNanos, b, o, len);
+            rtcp.read(side, captureNanos, b, o, len);
             return;
         }
         long ssrc = ((b[o + 8] & 0xffL) << 24) | ((b[o + 9] & 0xff) << 16) | ((b[o + 10] & 0xff) << 8) | (b[o + 11] & 0xff);
-        long flow = s.flow;
         int slot = dev.natrecon.correlate.FlowId.index(flow, FLOW_SLOTS - 1);
         RtpStream st = flow != dev.natrecon.correlate.FlowId.NONE ? byFlow[slot] : last;
         if (st == null || (flow != dev.natrecon.correlate.FlowId.NONE ? st.flow != flow || st.ssrc != ssrc
@@ -158,7 +168,7 @@ public final class MediaStreams {
             }
         }
         rtpPackets++;
-        st.packet(s.frame, s.nanos, s.captureNanos, b, o, len);
+        st.packet(frame, nanos, captureNanos, b, o, len);
     }
 
     /** A new stream, or null when the packet is not taken as RTP or the bound is reached. */

@@ -15,34 +15,25 @@ package dev.natrecon.media;
  * 64-packet window of the ones received), marker bits, silence gaps, clock drift (Wireshark's least-squares fit
  * of media time against arrival time, {@link DriftFit}), RFC 4733 events and what RTCP reports about the stream.
  */
-final class RtpStream {
+final class RtpStream extends RtpStreamRare {
     /** The most DTMF digits kept per stream (a dial string or PIN is far shorter). */
     static final int MAX_DIGITS = 64;
     /** RFC 3550 A.1: the receiver's window of recently received sequence numbers for telling duplicates. */
     private static final int WINDOW = 64;
 
-    // identity
+    // identity: side and SSRC (with the flow) are checked on every packet, the rest is in RtpStreamRare
     final int side;
     final long ssrc;
-    final long srcHi, srcLo, dstHi, dstLo;
-    final int srcPort, dstPort;
-    final boolean announced;
     /**
      * The flow number ({@link dev.natrecon.correlate.FlowId}) of the frame that last found this stream through the
      * index, NONE before: equal numbers mean this stream's tuple ({@link MediaStreams}'s per-flow slots).
      */
     long flow = dev.natrecon.correlate.FlowId.NONE;
-    String callId = "";
-    String tiedBy = "";
-    /** Payload names of the dynamic types from the SDP (index pt - 96), null when none; shared, read-only. */
-    final String[] dynamicNames;
-    final int[] dynamicClocks;
 
-    // Wireshark's tap_rtp_stat_t, the fields the streams table reads
+    // Wireshark's tap_rtp_stat_t, the fields the streams table reads (sequenceErrors in RtpStreamRare)
     private boolean first = true;
     private int startSeq, stopSeq, seqNum, seqCycles;
     private boolean under;
-    private long sequenceErrors;
     /** The first packet's RTP timestamp, the last in-sequence audio one (extended), the last nominal time (ms). */
     private long firstTs, seqTimestamp;
     private double lastNominal;
@@ -54,36 +45,30 @@ final class RtpStream {
     private long totalNr;
     private int clockRate;
     // own additions
-    int firstPt = -1;
     private long ptMaskLo, ptMaskHi;
-    long firstFrame, lastFrame, firstNanos, lastNanos;
+    long lastFrame, lastNanos;
     private long originNanos;
     private long extTs;
     private int highestSeq;
     private long window;
-    long duplicates, outOfOrder, markers, silenceGaps;
     private long lastTsStep;
     private double firstInSeqTime, lastInSeqTime;
     private long firstInSeqTs;
-    private boolean driftValid = true;
     /** The payload clock the drift is measured in (the first known one; a change of clock ends the measure). */
     private int driftClock;
     /** Media time against arrival time over every in-sequence packet, fitted by least squares (running sums). */
     private final DriftFit drift = new DriftFit();
-    // RFC 4733
-    long events;
-    private long lastEventTs = -1;
-    private final StringBuilder digits = new StringBuilder();
-    // RTCP about this stream (from its receiver) and from its sender
-    long rtcpReports;
-    double rtcpFractionLost = Double.NaN, rtcpJitterMs = Double.NaN, rtcpRttMs = Double.NaN;
-    long rtcpCumulativeLost;
-    /** The middle 32 bits of the NTP time of this stream's sender's last SR and when it was seen (capture clock). */
-    long lastSrMiddle = -1, lastSrCaptureNanos;
     /** Packets that followed their predecessor by sequence number: how a heuristic stream shows it is RTP. */
     long inSequence;
     /** Jitter and loss over time for the stream's chart (constant size, allocated with the stream). */
     private final SeriesBuckets series = new SeriesBuckets();
+    /**
+     * The payload type of the packet before and what {@link #clockOf} and {@link #isEvent} say of it (and the clock in
+     * whole kHz, Wireshark's divisor): a pure function of the type and of the SDP names fixed at the stream's start, so
+     * a packet of the same type as the one before (nearly all) asks nothing again. -1: no packet yet.
+     */
+    private int lastPt = -1, lastRate, lastKhz;
+    private boolean lastEvent;
 
     /** Draws this stream's full chart series from {@code budget} (the case's, {@link MediaStreams}). */
     void seriesBudget(SeriesBudget budget) {
@@ -94,17 +79,9 @@ final class RtpStream {
 
     RtpStream(int side, long ssrc, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort,
               boolean announced, String[] dynamicNames, int[] dynamicClocks) {
+        super(srcHi, srcLo, srcPort, dstHi, dstLo, dstPort, announced, dynamicNames, dynamicClocks);
         this.side = side;
         this.ssrc = ssrc;
-        this.srcHi = srcHi;
-        this.srcLo = srcLo;
-        this.srcPort = srcPort;
-        this.dstHi = dstHi;
-        this.dstLo = dstLo;
-        this.dstPort = dstPort;
-        this.announced = announced;
-        this.dynamicNames = dynamicNames;
-        this.dynamicClocks = dynamicClocks;
     }
 
     /** The clock rate of payload type {@code p}: static, else the rtpmap's (0 for telephone-event, as Wireshark). */
@@ -149,7 +126,8 @@ final class RtpStream {
         if (marker) markers++;
         if (p < 64) ptMaskLo |= 1L << p;
         else ptMaskHi |= 1L << (p - 64);
-        if (isEvent(p)) event(b, o, len, ts);
+        if (p != lastPt) payloadType(p);
+        if (lastEvent) event(b, o, len, ts);
         if (first) {
             firstFrame = frame;
             firstNanos = nanos;
@@ -158,8 +136,8 @@ final class RtpStream {
             extTs = ts;
             highestSeq = seq;
             window = 1;
-            if (clockOf(p) != 0 && !isEvent(p)) {
-                driftClock = clockOf(p);
+            if (lastRate != 0) { // an event's clock is 0 (clockOf)
+                driftClock = lastRate;
                 firstInSeqTs = extTs;
                 drift.add(0, 0);
             }
@@ -235,13 +213,13 @@ final class RtpStream {
         boolean cn = p == PayloadTypes.CN || p == PayloadTypes.CN_OLD;
         boolean followCn = pt == PayloadTypes.CN || pt == PayloadTypes.CN_OLD;
         pt = p;
-        int rate = clockOf(p);
+        int rate = lastRate;
         double currentJitter = 0;
         if (inTimeSequence) {
             if (rate != 0) {
                 clockRate = rate;
                 // Wireshark divides by the integer clock_rate / 1000 (44100 Hz counts as 44 per ms)
-                double nominal = (double) sinceFirst / (rate / 1000);
+                double nominal = (double) sinceFirst / lastKhz;
                 double expectedTime = time + (nominal - lastNominal);
                 double currentDiff = Math.abs(currentTime - expectedTime);
                 currentJitter = (15 * jitter + currentDiff) / 16;
@@ -264,7 +242,7 @@ final class RtpStream {
             }
         }
         if (inTimeSequence) {
-            if (rate != 0 && !isEvent(p)) {
+            if (rate != 0) { // never an event's (clockOf)
                 long step = extTs - seqTimestamp;
                 if (step > 0 && followed) lastTsStep = step;
                 if (driftClock == 0) {
@@ -329,6 +307,14 @@ final class RtpStream {
             hl += 4 + 4 * ((b[o + hl + 2] & 0xff) << 8 | b[o + hl + 3] & 0xff);
         }
         return hl <= len ? hl : -1;
+    }
+
+    /** Takes payload type {@code p} as the current one ({@link #lastPt}). */
+    private void payloadType(int p) {
+        lastPt = p;
+        lastRate = clockOf(p);
+        lastKhz = lastRate / 1000;
+        lastEvent = isEvent(p);
     }
 
     /** The summary of this stream. */

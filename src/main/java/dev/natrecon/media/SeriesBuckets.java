@@ -9,11 +9,14 @@ package dev.natrecon.media;
  * the many one-packet or short UDP flows that are taken as RTP candidates cost a few bytes, not a full series.
  * Merging only adds, so the totals over the buckets stay equal to the stream's own.
  *
- * <p>A bucket is four longs side by side in one array (half a cache line), so a packet touches one line of its
- * stream's series, not five arrays: the packets received and the jitter samples (32 bits each: a bucket of 2^32
- * packets would take over two years at 50 packets a second), the packets expected, and the jitter sum and maximum as
- * the bits of their doubles. A packet in the same bucket as the one before (nearly all: 12 a bucket at 20 ms) finds
- * it by comparing times, without a division.
+ * <p>A bucket is four longs side by side in one array (half a cache line): the packets received and the jitter
+ * samples (32 bits each: a bucket of 2^32 packets would take over two years at 50 packets a second), the packets
+ * expected, and the jitter sum and maximum as the bits of their doubles. A packet in the same bucket as the one before
+ * (nearly all: 12 a bucket at 20 ms) finds it by comparing times, without a division, and counts into this object's
+ * copy of that bucket ({@link #curCounts} and the three after it), which goes back into the array only when another
+ * bucket is selected, the buckets merge or a snapshot is taken: the array's line is read and written once a bucket, not
+ * on every packet (a cache miss per packet on a busy site's hundreds of streams). The copy continues exactly what the
+ * array held (the same additions in the same order), so the totals are the same to the bit.
  */
 final class SeriesBuckets {
     /** Buckets kept at most: 120 columns fill a 960-pixel chart at 8 pixels each (report/Charts.WIDTH). */
@@ -35,6 +38,12 @@ final class SeriesBuckets {
     private int current;
     /** The current bucket's times since the first packet, [from, to): a packet inside them needs no division. */
     private long currentFrom, currentTo;
+    /**
+     * The current bucket's four values while it is current (the array's copy is stale until {@link #store}): before
+     * the first packet, bucket 0 with nothing in it, as the array holds.
+     */
+    private long curCounts, curExpected;
+    private double curJitterSum, curJitterMax;
     /** The case's budget of full series ({@link SeriesBudget}); null: unbounded (a stream on its own, tests). */
     SeriesBudget budget;
     /** The budget was spent when this stream needed its full series: no series is kept (an empty snapshot). */
@@ -45,6 +54,7 @@ final class SeriesBuckets {
         if (off) return;
         long t = Math.max(0, sinceFirstNanos);
         if (t >= currentFrom && t < currentTo) return; // the bucket of the packet before
+        store();
         long i = t / widthNanos;
         if (i >= 1 && buckets.length == STRIDE) {
             if (budget != null && !budget.take()) {
@@ -59,6 +69,7 @@ final class SeriesBuckets {
             i = t / widthNanos;
         }
         current = (int) i * STRIDE;
+        load();
         currentFrom = i * widthNanos;
         currentTo = currentFrom + widthNanos;
         if (i + 1 > used) used = (int) i + 1;
@@ -66,19 +77,35 @@ final class SeriesBuckets {
 
     /** One packet received in the current bucket; {@code expectedStep}: how far the extended last sequence moved. */
     void packet(long expectedStep) {
-        long[] b = buckets;
-        int c = current;
-        b[c + COUNTS]++;
-        b[c + EXPECTED] += expectedStep;
+        curCounts++;
+        curExpected += expectedStep;
     }
 
     /** One jitter sample (ms) counted in the stream's mean and max, in the current bucket. */
     void jitter(double ms) {
+        curJitterSum += ms;
+        if (jitterCount(curCounts) == 0 || ms > curJitterMax) curJitterMax = ms;
+        curCounts += ONE_JITTER;
+    }
+
+    /** Writes the current bucket's values back into the array. */
+    private void store() {
         long[] b = buckets;
         int c = current;
-        b[c + JITTER_SUM] = bits(value(b[c + JITTER_SUM]) + ms);
-        if (jitterCount(b[c + COUNTS]) == 0 || ms > value(b[c + JITTER_MAX])) b[c + JITTER_MAX] = bits(ms);
-        b[c + COUNTS] += ONE_JITTER;
+        b[c + COUNTS] = curCounts;
+        b[c + EXPECTED] = curExpected;
+        b[c + JITTER_SUM] = bits(curJitterSum);
+        b[c + JITTER_MAX] = bits(curJitterMax);
+    }
+
+    /** Takes the values of the bucket at {@link #current} from the array (it may have been current before). */
+    private void load() {
+        long[] b = buckets;
+        int c = current;
+        curCounts = b[c + COUNTS];
+        curExpected = b[c + EXPECTED];
+        curJitterSum = value(b[c + JITTER_SUM]);
+        curJitterMax = value(b[c + JITTER_MAX]);
     }
 
     private static int received(long counts) {
@@ -118,6 +145,7 @@ final class SeriesBuckets {
     /** An immutable copy, starting at {@code firstNanos} (the stream's first packet on the case's clock). */
     StreamSeries snapshot(long firstNanos) {
         if (off) return StreamSeries.NOT_KEPT;
+        store();
         long[] lost = new long[used];
         double[] mean = new double[used], max = new double[used];
         int[] packets = new int[used];

@@ -143,6 +143,29 @@ class MediaStreamsTest {
     }
 
     @Test
+    void aPayloadTypeChangeTakesTheNewTypesClockAtOnce() {
+        // RtpStream keeps the clock and event-ness of the packet before's type: a change of type must be seen on the
+        // packet that makes it, in both directions (PCMU 8 kHz -> telephone-event, clock 0 -> PCMU again)
+        MediaFrames f = new MediaFrames();
+        f.udp(Side.LAN, 0, "192.168.1.10:5060", PROXY, invite("call-4@x", "192.168.1.10", 4000, ""), true);
+        f.rtp(Side.LAN, 0, REMOTE, PHONE, MediaFrames.rtp(0, false, 1, 0, 0x78, 160));
+        byte[] ev = MediaFrames.rtp(101, false, 2, 160, 0x78, 4);
+        ev[12] = 5;
+        f.rtp(Side.LAN, 20, REMOTE, PHONE, ev);
+        f.rtp(Side.LAN, 40, REMOTE, PHONE, MediaFrames.rtp(0, false, 3, 320, 0x78, 160));
+        StreamSummary s = f.media.finish().get(0);
+        assertEquals(1, s.events());
+        assertEquals("5", s.digits());
+        // the event (clock 0) moves the arrival time but not the nominal one: 40 ms arrives where 20 + (40 - 0) was
+        // expected, |D| = 20 ms, J = 20 / 16 (the PCMU packet's clock; an event's clock would give no sample, and
+        // PCMU's clock kept for the event would give D = 0)
+        assertEquals(1.25, s.maxJitterMs(), 1e-12);
+        assertEquals(1.25, s.minJitterMs(), 1e-12);
+        assertEquals(20.0, s.maxDeltaMs(), 1e-12);
+        assertEquals(8000, s.clockRate());
+    }
+
+    @Test
     void streamsPastTheBoundAreCountedNotAnalysed() {
         MediaFrames f = new MediaFrames();
         for (int i = 0; i <= MediaStreams.MAX_STREAMS; i++) {
