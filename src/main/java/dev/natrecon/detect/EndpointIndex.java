@@ -63,7 +63,12 @@ final class EndpointIndex<V> {
     V get(FlowRecord r, int side, long addressHi, long addressLo, int port) {
         if (r == null) return get(side, addressHi, addressLo, port);
         long at = versions[port & PORT_GROUPS - 1] << 1 | side;
-        if (r.mediaAt == at) return (V) r.media;
+        if (r.mediaOwner != this) {
+            r.mediaOwner = this;
+            r.mediaAt = r.viaAt = -1;
+        } else if (r.mediaAt == at) {
+            return (V) r.media;
+        }
         V v = get(side, addressHi, addressLo, port);
         r.mediaAt = at;
         r.media = v;
@@ -80,7 +85,10 @@ final class EndpointIndex<V> {
     V getVia(FlowRecord r, int side, long addressHi, long addressLo, int port) {
         if (r == null) return get(side, addressHi, addressLo, port);
         long at = versions[port & PORT_GROUPS - 1] << 1 | side;
-        if (r.viaAt == at && r.viaLo == addressLo && r.viaPort == port && r.viaHi == addressHi) return (V) r.via;
+        if (r.mediaOwner != this) {
+            r.mediaOwner = this;
+            r.mediaAt = r.viaAt = -1;
+        } else if (r.viaAt == at && r.viaLo == addressLo && r.viaPort == port && r.viaHi == addressHi) return (V) r.via;
         V v = get(side, addressHi, addressLo, port);
         r.viaAt = at;
         r.viaHi = addressHi;

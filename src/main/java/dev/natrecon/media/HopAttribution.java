@@ -64,6 +64,10 @@ public final class HopAttribution {
             return;
         }
         FlowRecord r = c.flowRecord();
+        if (r != null && r.hopOwner != this) {
+            r.hopOwner = this;
+            r.hopLedger = r.hopOutLedger = null;
+        }
         if (c.role() == Crossing.Role.ARRIVING) {
             int ports = s.srcPort << 16 | s.dstPort;
             HopLedger l;
