@@ -56,15 +56,20 @@ class HopAttributionFlowsTest {
         s.rtpSeq = seq;
     }
 
-    /** The ledgers after {@code packets}, with their flow numbers or ({@code flows} false) without. */
-    private List<String> ledgers(List<Packet> packets, boolean flows) {
-        HopAttribution hops = new HopAttribution();
+    /** A matcher whose resolved frames are classified and given to {@code hops}. */
+    private PacketMatcher matcherInto(HopAttribution hops) {
         Crossing c = new Crossing();
-        PacketMatcher matcher = new PacketMatcher(1000 * MS, new long[] {0, Long.MAX_VALUE},
-                new long[] {0, Long.MAX_VALUE}, Set.of("203.0.113.2"), r -> {
+        return new PacketMatcher(1000 * MS, new long[] {0, Long.MAX_VALUE}, new long[] {0, Long.MAX_VALUE},
+                Set.of("203.0.113.2"), r -> {
                     classifier.classify(r, c);
                     hops.packet(c);
                 });
+    }
+
+    /** The ledgers after {@code packets}, with their flow numbers or ({@code flows} false) without. */
+    private List<String> ledgers(List<Packet> packets, boolean flows) {
+        HopAttribution hops = new HopAttribution();
+        PacketMatcher matcher = matcherInto(hops);
         long frame = 0;
         for (Packet p : packets) {
             frame++;
@@ -131,12 +136,7 @@ class HopAttributionFlowsTest {
      */
     private List<String> lateLedgers(List<Late> packets, boolean flows) {
         HopAttribution hops = new HopAttribution();
-        Crossing c = new Crossing();
-        PacketMatcher matcher = new PacketMatcher(1000 * MS, new long[] {0, Long.MAX_VALUE},
-                new long[] {0, Long.MAX_VALUE}, Set.of("203.0.113.2"), r -> {
-                    classifier.classify(r, c);
-                    hops.packet(c);
-                });
+        PacketMatcher matcher = matcherInto(hops);
         long frame = 0;
         Late previous = null;
         for (Late p : packets) {
