@@ -145,20 +145,20 @@ public final class ConntrackModel {
     }
 
     /**
-     * The packet tuple of flow {@code flow} (the caller's number for the packet's TCP or UDP tuple, never 0) as
-     * {@link #packetTuple(long, int, long, long, long, long, int, int, int, int, int)} last answered it, while the
-     * table's index has not changed since; else null (ask that).
+     * The packet tuple of the flow {@code flow} (the caller's object for the packet's TCP or UDP tuple, not null) as
+     * {@link #packetTuple(FlowAnswer, int, long, long, long, long, int, int, int, int, int)} last answered it, while
+     * the table's index has not changed since; else null (ask that).
      */
-    public ConntrackTuple keptTuple(long flow) {
+    public ConntrackTuple keptTuple(FlowAnswer flow) {
         return table.keptTuple(flow);
     }
 
     /**
-     * {@link #packetTuple(int, long, long, long, long, int, int, int, int, int)} for the packet of flow {@code flow}
-     * (the caller's number for the packet's TCP or UDP tuple, equal numbers for equal tuples; 0 for none): the same
-     * answer, remembered per flow while the table's index does not change.
+     * {@link #packetTuple(int, long, long, long, long, int, int, int, int, int)} for the packet of the flow
+     * {@code flow} (the caller's object for the packet's TCP or UDP tuple, one object per tuple; null for none): the
+     * same answer, remembered in it while the table's index does not change.
      */
-    public ConntrackTuple packetTuple(long flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
+    public ConntrackTuple packetTuple(FlowAnswer flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo,
                                       int srcPort, int dstPort, int icmpType, int icmpCode, int icmpId) {
         return table.tupleOf(flow, protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode,
                 icmpId);

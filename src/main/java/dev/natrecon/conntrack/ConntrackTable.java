@@ -49,8 +49,6 @@ final class ConntrackTable implements NatTranslator.Table {
     private ConntrackEntry memoEntry;
     private int memoDirection;
     private long memoVersion = -1;
-    /** {@link #tupleOf}'s answers per flow number, at the index version they were read at. */
-    private final FlowTuples byFlow = new FlowTuples();
     /** Direction of the last {@link #find} that hit. */
     private int direction;
     private long now = Long.MIN_VALUE;
@@ -115,45 +113,39 @@ final class ConntrackTable implements NatTranslator.Table {
      */
     ConntrackTuple tupleOf(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
                            int icmpType, int icmpCode, int icmpId) {
-        return tupleOf(FlowTuples.NONE, protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort,
-                icmpType, icmpCode, icmpId);
+        return tupleOf(null, protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
     }
 
     /**
-     * {@link #tupleOf(int, long, long, long, long, int, int, int, int, int)} for a packet whose fields are flow
-     * {@code flow}'s ({@link FlowTuples}; {@code NONE}: no flow number): the answer kept for the flow
-     * when the index has not changed since ({@link FlowTuples}), else the index's (then kept).
+     * {@link #tupleOf(int, long, long, long, long, int, int, int, int, int)} for a packet whose fields are the flow
+     * {@code flow}'s ({@link FlowAnswer}; null: none): the answer kept for the flow when the index has not changed
+     * since, else the index's (then kept).
      */
-    ConntrackTuple tupleOf(long flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
+    ConntrackTuple tupleOf(FlowAnswer flow, int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
                            int dstPort, int icmpType, int icmpCode, int icmpId) {
-        if (flow == FlowTuples.NONE) {
-            return lookUp(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
-        }
-        int slot = FlowTuples.slot(flow);
-        if (byFlow.hit(slot, flow, indexVersion)) {
-            memoTuple = byFlow.tuple(slot);
-            memoEntry = byFlow.entry(slot);
-            memoDirection = byFlow.direction(slot);
-            memoVersion = indexVersion;
-            return memoTuple;
-        }
+        if (flow == null) return lookUp(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
+        ConntrackTuple kept = keptTuple(flow);
+        if (kept != null) return kept;
         ConntrackTuple t = lookUp(protocol, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, icmpType, icmpCode, icmpId);
-        byFlow.put(slot, flow, indexVersion, t, memoEntry, memoEntry == null ? 0 : memoDirection);
+        flow.owner = this;
+        flow.version = indexVersion + 1;
+        flow.tuple = t;
+        flow.entry = memoEntry;
+        flow.direction = memoEntry == null ? 0 : memoDirection;
         return t;
     }
 
     /**
-     * The tuple kept for flow {@code flow} ({@link FlowTuples}, not {@code NONE}) when the index has not changed since,
+     * The tuple kept for the flow {@code flow} ({@link FlowAnswer}, not null) when the index has not changed since,
      * remembered as {@link #tupleOf} would; else null (ask {@link #tupleOf}). One argument: C1 passes it in a register
      * and inlines the check, where the eleven of {@link #tupleOf} go through the stack on every packet.
      */
-    ConntrackTuple keptTuple(long flow) {
-        int slot = FlowTuples.slot(flow);
-        if (!byFlow.hit(slot, flow, indexVersion)) return null;
-        memoEntry = byFlow.entry(slot);
-        memoDirection = byFlow.direction(slot);
+    ConntrackTuple keptTuple(FlowAnswer flow) {
+        if (flow.version != indexVersion + 1 || flow.owner != this) return null;
+        memoEntry = flow.entry;
+        memoDirection = flow.direction;
         memoVersion = indexVersion;
-        return memoTuple = byFlow.tuple(slot);
+        return memoTuple = flow.tuple;
     }
 
     private ConntrackTuple lookUp(int protocol, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,

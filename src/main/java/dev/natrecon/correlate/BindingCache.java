@@ -1,17 +1,15 @@
 package dev.natrecon.correlate;
 
-import dev.natrecon.correlate.FlowId;
-
 /**
- * The {@link BindingTable}'s answers for recently seen tuples, per side: a direct-mapped cache from a frame's flow
- * number ({@link FlowId}, one comparison) or, for a frame without one, its own fields (protocol, addresses, ports) to
- * the tuple's hash, its binding (or none) and the direction it is filed under. RTP streams interleave, so the table's
- * one-tuple memory per side rarely holds the next frame's flow; here each live flow keeps a slot, and a hit costs one
- * or five comparisons instead of the tuple hash and the map's probe.
+ * The {@link BindingTable}'s answers for recently seen tuples, per side: kept in the frame's flow record
+ * ({@link FlowRecord}, one comparison) or, for a frame without one, in a direct-mapped cache keyed by its own fields
+ * (protocol, addresses, ports): the tuple's hash, its binding (or none) and the direction it is filed under. RTP
+ * streams interleave, so the table's one-tuple memory per side rarely holds the next frame's flow; here each live flow
+ * keeps its answer, and a hit costs one or five comparisons instead of the tuple hash and the map's probe.
  *
  * <p>Exact, never stale: an answer holds only while the table's tuple index has not changed since it was cached
- * ({@link #invalidate}, called on every change); after a change every slot is refilled from the index on its next use.
- * A flow number names one tuple, so an answer kept under it is the answer for the frame's fields.
+ * ({@link #invalidate}, called on every change); after a change every answer is refilled from the index on its next
+ * use. A flow record names one tuple on one side, so an answer kept in it is the answer for the frame's fields.
  */
 final class BindingCache {
     /**
@@ -19,13 +17,9 @@ final class BindingCache {
      * RTP/RTCP tuples a side), so that streams seldom share a slot.
      */
     static final int SLOTS = 2048;
-    /**
-     * Longs per slot: one 64-byte cache line holds a slot's key and answer (version and direction, flow number, ports,
-     * addresses, hash).
-     */
-    private static final int STRIDE = 8;
-    private static final int VERSION_DIR = 0, FLOW = 1, PORTS = 2, SRC_HI = 3, SRC_LO = 4, DST_HI = 5, DST_LO = 6,
-            HASH = 7;
+    /** Longs per slot: a slot's key and answer (version and direction, ports, addresses, hash). */
+    private static final int STRIDE = 7;
+    private static final int VERSION_DIR = 0, PORTS = 1, SRC_HI = 2, SRC_LO = 3, DST_HI = 4, DST_LO = 5, HASH = 6;
 
     private final long[] slots = new long[2 * SLOTS * STRIDE];
     private final Binding[] binding = new Binding[2 * SLOTS];
@@ -43,11 +37,6 @@ final class BindingCache {
         return side * SLOTS + (int) (h >>> 53);
     }
 
-    /** The slot of a frame's flow number ({@link FlowId}, not {@code NONE}) on {@code side}. */
-    static int flowSlot(int side, long flow) {
-        return side * SLOTS + FlowId.index(flow, SLOTS - 1);
-    }
-
     /**
      * {@code protocol << 32 | srcPort << 16 | dstPort}, exact for a protocol of 0..255 and ports of 0..65535; -1 (not
      * cached, the table is asked) for any other values.
@@ -57,19 +46,26 @@ final class BindingCache {
         return (long) protocol << 32 | (long) srcPort << 16 | dstPort;
     }
 
-    /** Whether {@code slot} holds this tuple's answer (kept without a flow number) at the index's current version. */
+    /** Whether {@code slot} holds this tuple's answer at the index's current version. */
     boolean hit(int slot, long sHi, long sLo, long dHi, long dLo, long pp) {
         int i = slot * STRIDE;
         long[] d = slots;
-        return d[i + VERSION_DIR] >>> 1 == current && d[i + FLOW] == FlowId.NONE && d[i + PORTS] == pp
+        return d[i + VERSION_DIR] >>> 1 == current && d[i + PORTS] == pp
                 && d[i + SRC_LO] == sLo && d[i + DST_LO] == dLo && d[i + SRC_HI] == sHi && d[i + DST_HI] == dHi;
     }
 
-    /** Whether {@code slot} holds flow {@code flow}'s answer at the index's current version. */
-    boolean hit(int slot, long flow) {
-        int i = slot * STRIDE;
-        long[] d = slots;
-        return d[i + FLOW] == flow && d[i + VERSION_DIR] >>> 1 == current;
+    /** Whether the flow record {@code r} holds its tuple's answer at the index's current version. */
+    boolean hit(FlowRecord r) {
+        return r.bindingAt == current && r.bindingOwner == this;
+    }
+
+    /** Keeps the index's answer for the tuple of the flow record {@code r}, as {@link #put} does for a slot. */
+    void put(FlowRecord r, long tupleHash, Binding b, int dir) {
+        r.bindingOwner = this;
+        r.bindingAt = current;
+        r.bindingHash = tupleHash;
+        r.binding = b;
+        r.bindingDirection = dir;
     }
 
     long hash(int slot) {
@@ -85,14 +81,13 @@ final class BindingCache {
     }
 
     /**
-     * Keeps the index's answer for this tuple (of flow {@code flow}, or {@code NONE}): its hash, its binding or null,
-     * and the direction (0 or 1) it is filed under.
+     * Keeps the index's answer for this tuple: its hash, its binding or null, and the direction (0 or 1) it is filed
+     * under.
      */
-    void put(int slot, long flow, long sHi, long sLo, long dHi, long dLo, long pp, long tupleHash, Binding b,
+    void put(int slot, long sHi, long sLo, long dHi, long dLo, long pp, long tupleHash, Binding b,
              int dir) {
         int i = slot * STRIDE;
         slots[i + VERSION_DIR] = current << 1 | dir;
-        slots[i + FLOW] = flow;
         slots[i + PORTS] = pp;
         slots[i + SRC_HI] = sHi;
         slots[i + SRC_LO] = sLo;

@@ -102,7 +102,7 @@ public final class BindingTable {
         Seen s = c.seen();
         if (s.key == 0 || s.protocol < 0) return;
         int side = s.side.ordinal();
-        long fwd = find(s, side);
+        long fwd = find(s, side, c.flowRecord());
         boolean learnable = s.counterpartFrame != 0 && s.outcome != Outcome.ROUTED_BACK;
         if (lastBinding[side] == null) {
             if (learnable) {
@@ -209,14 +209,17 @@ public final class BindingTable {
      * answer ({@link #lastBinding}, {@link #lastDirection}): from the {@link BindingCache} while the index has not
      * changed, else from the index (and cached).
      */
-    private long find(Seen s, int side) {
-        long flow = s.flow;
-        if (flow != dev.natrecon.correlate.FlowId.NONE) {
-            int slot = BindingCache.flowSlot(side, flow);
-            if (cache.hit(slot, flow)) return cached(slot, side);
+    private long find(Seen s, int side, FlowRecord r) {
+        if (r != null) {
+            if (cache.hit(r)) {
+                lastHash[side] = r.bindingHash;
+                lastBinding[side] = r.binding;
+                lastDirection[side] = r.bindingDirection;
+                return r.bindingHash;
+            }
             long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
             lookup(s, side, fwd);
-            cache.put(slot, flow, 0, 0, 0, 0, 0, fwd, lastBinding[side], lastDirection[side]);
+            cache.put(r, fwd, lastBinding[side], lastDirection[side]);
             return fwd;
         }
         long pp = BindingCache.packed(s.protocol, s.srcPort, s.dstPort);
@@ -229,7 +232,7 @@ public final class BindingTable {
         if (cache.hit(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp)) return cached(slot, side);
         long fwd = tupleHash(s.side, s.protocol, s.srcHi, s.srcLo, s.srcPort, s.dstHi, s.dstLo, s.dstPort);
         lookup(s, side, fwd);
-        cache.put(slot, dev.natrecon.correlate.FlowId.NONE, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp, fwd,
+        cache.put(slot, s.srcHi, s.srcLo, s.dstHi, s.dstLo, pp, fwd,
                 lastBinding[side], lastDirection[side]);
         return fwd;
     }

@@ -66,6 +66,7 @@ public final class Crossing {
     private boolean looked;
     private ConntrackEntry found;
     private byte[] before, predicted, observed;
+    private FlowRecord flowRecord;
 
     /** The frame. */
     public Seen seen() {
@@ -206,8 +207,21 @@ public final class Crossing {
         this.observed = observed;
     }
 
+    /**
+     * The record of the frame's flow on its side ({@link FlowRecords}) for the consumers' per-flow caches; null when the
+     * frame has no flow number, is not a decoded frame of a side, or was not classified.
+     */
+    public FlowRecord flowRecord() {
+        return flowRecord;
+    }
+
+    void flowRecord(FlowRecord r) {
+        flowRecord = r;
+    }
+
     void reset(Seen s, String capture) {
         this.seen = s;
+        flowRecord = null;
         this.capture = capture;
         role = Role.NONE;
         direction = Direction.NONE;

@@ -26,6 +26,8 @@ import java.util.List;
  */
 public final class CrossingClassifier {
     private final Inside inside;
+    /** The flows' records the crossings carry ({@link Crossing#flowRecord}). */
+    private final FlowRecords flows = new FlowRecords();
     private final long[] routerHi, routerLo;
     private long[] externalHi = new long[4], externalLo = new long[4];
     private int externals;
@@ -103,6 +105,7 @@ public final class CrossingClassifier {
         c.reset(s, s.captureLabel != null ? s.captureLabel : s.side.label());
         if (s.disposition != Disposition.DECODED || s.protocol < 0 || s.captureLabel != null) return;
         boolean lan = s.side == Side.LAN;
+        c.flowRecord(flows.of(s.flow, s.side.ordinal()));
         c.srcInside = inside.contains(s.srcHi, s.srcLo);
         c.dstInside = inside.contains(s.dstHi, s.dstLo);
         if (s.outcome == Outcome.ROUTED_BACK) {

@@ -8,46 +8,45 @@ import dev.natrecon.decode.Disposition;
  * handed to the {@link PacketMatcher.Listener}.
  */
 public final class Seen {
-    public long sequence;
-    public Side side;
-    /** Capture label when it is not simply the side's ("other:eth2" in a router capture); null otherwise. */
-    public String captureLabel;
+    /*
+     * Field order is layout: HotSpot places the fields by size (longs, ints, booleans, references), each size in the
+     * order declared here. The match stage's thread writes a record and the replay's thread reads it, so each of its
+     * cache lines the replay thread touches crosses between cores: what a steady-state frame (RTP, UDP) is read for
+     * on that thread comes first among the longs and last among the ints (the two ends of the primitives, beside the
+     * references), and what only TCP, ICMP errors, link events or the matcher itself read sits between them.
+     */
     public long frame;
-    public long captureNanos;
     public long nanos;
-    public Disposition disposition;
-    public long key;
     /**
      * The frame's {@link dev.natrecon.correlate.FlowId} (its file's number for its TCP or UDP tuple), decided where it
      * was decoded; {@code FlowId.NONE} when it has none. Equal numbers mean equal tuples, so a consumer may key what
      * it found for the tuple by it.
      */
     public long flow;
-    public int protocol;
+    public long key;
     public long srcHi, srcLo, dstHi, dstLo;
-    /** Ports, or the ICMP echo id as source port. */
-    public int srcPort, dstPort;
-    public int length;
-    /** IPv4 TTL or IPv6 hop limit. */
-    public int ttl;
-    /** For {@link Outcome#ROUTED_BACK}: true on the second copy (the one leaving the router). */
-    public boolean routedBackCopy;
-    public boolean hasPorts;
-    /** TCP flag bits, layer-4 payload length, ICMP type/code (-1 when not ICMP) and whether it is an ICMP error. */
-    public int tcpFlags, payloadLength, icmpType = -1, icmpCode;
-    public boolean icmpError;
-    /**
-     * A UDP payload shaped like RTCP (RFC 3550 version 2, packet type 192-223; RFC 5761 §4 tells it from RTP on a
-     * shared port by that range): control traffic, not media.
-     */
-    public boolean rtcp;
     /**
      * A UDP payload shaped like RTP (RFC 3550 §5.1: version 2, at least the 12-byte fixed header, not RTCP): its SSRC
      * (unsigned) and sequence number; {@code rtpSsrc} is -1 otherwise. Shape only: whether it is media is the reader's
      * call (SDP, ports, a stream of them).
      */
     public long rtpSsrc = -1;
-    public int rtpSeq;
+    /** Counterpart's frame (0 if none) and tuple as seen on the other side. */
+    public long counterpartFrame;
+    public long cpSrcHi, cpSrcLo, cpDstHi, cpDstLo;
+    /** Corrected time difference: other side minus this side, in ns (0 if no counterpart). */
+    public long counterpartDeltaNanos;
+    public long captureNanos;
+    public long sequence;
+    /** The tuple an ICMP error quotes (protocol 0 when none). */
+    public int innerProtocol;
+    public long innerSrcHi, innerSrcLo, innerDstHi, innerDstLo;
+    public int innerSrcPort, innerDstPort;
+    /** PacketMatcher: where this packet's equal-time run of its chain started when it was appended, and its sequence. */
+    Seen runStart;
+    long runStartSequence;
+    /** PacketMatcher's chain of the same key, addresses and TTL. */
+    long hopKey;
     /**
      * TCP: sequence and acknowledgment numbers (u32 in ints), window, data length by the IP header, header length (0:
      * no TCP header), window scale (-1 without), SACK permitted and the highest SACK edge after the ACK (else the ACK):
@@ -58,6 +57,33 @@ public final class Seen {
     /** A link-control message the frame carries (PPPoE discovery, LCP, IPCP, DHCP), its code and address. */
     public dev.natrecon.decode.LinkEvent linkEvent = dev.natrecon.decode.LinkEvent.NONE;
     public int linkEventCode, linkEventAddress;
+    /** TCP flag bits, layer-4 payload length, ICMP type/code (-1 when not ICMP) and whether it is an ICMP error. */
+    public int tcpFlags, payloadLength, icmpType = -1, icmpCode;
+    public boolean icmpError;
+    public int protocol;
+    /** Ports, or the ICMP echo id as source port. */
+    public int srcPort, dstPort;
+    public int length;
+    /** IPv4 TTL or IPv6 hop limit. */
+    public int ttl;
+    public int rtpSeq;
+    public int cpSrcPort, cpDstPort;
+    /** Counterpart's IP total length (differs when the router rewrote the payload). */
+    public int cpLength;
+    public boolean hasPorts;
+    /**
+     * A UDP payload shaped like RTCP (RFC 3550 version 2, packet type 192-223; RFC 5761 §4 tells it from RTP on a
+     * shared port by that range): control traffic, not media.
+     */
+    public boolean rtcp;
+    /** For {@link Outcome#ROUTED_BACK}: true on the second copy (the one leaving the router). */
+    public boolean routedBackCopy;
+    public boolean resolved;
+    public Side side;
+    /** Capture label when it is not simply the side's ("other:eth2" in a router capture); null otherwise. */
+    public String captureLabel;
+    public Outcome outcome;
+    public Disposition disposition;
     /**
      * The layer-4 payload, kept only for packets a helper may read (SIP; see the engine), else null; and the
      * counterpart's, once matched.
@@ -72,29 +98,10 @@ public final class Seen {
     /** The counterpart's {@link #sip} (its parse of {@link #cpPayload}), once matched; null when it had none. */
     public dev.natrecon.decode.sip.SipParse cpSip;
     public boolean sipFailed;
-    /** The tuple an ICMP error quotes (protocol 0 when none). */
-    public int innerProtocol;
-    public long innerSrcHi, innerSrcLo, innerDstHi, innerDstLo;
-    public int innerSrcPort, innerDstPort;
-    public Outcome outcome;
-    public boolean resolved;
-    /** Counterpart's frame (0 if none) and tuple as seen on the other side. */
-    public long counterpartFrame;
-    public long cpSrcHi, cpSrcLo, cpDstHi, cpDstLo;
-    public int cpSrcPort, cpDstPort;
-    /** Counterpart's IP total length (differs when the router rewrote the payload). */
-    public int cpLength;
-    /** Corrected time difference: other side minus this side, in ns (0 if no counterpart). */
-    public long counterpartDeltaNanos;
     /** Next pending packet with the same key on the same side. */
     Seen nextSameKey;
     /** Previous (older) one; the oldest's is the newest of its chain (PacketMatcher's chains are circular that way). */
     Seen prevSameKey;
-    /** PacketMatcher: where this packet's equal-time run of its chain started when it was appended, and its sequence. */
-    Seen runStart;
-    long runStartSequence;
-    /** PacketMatcher's chain of the same key, addresses and TTL. */
-    long hopKey;
     Seen nextSameHop;
     Seen prevSameHop;
     boolean inWaiting;

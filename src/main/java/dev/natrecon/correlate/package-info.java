@@ -17,6 +17,12 @@
  * ranges ({@code ArchitectureTest} holds this on the compiled classes). The model's verdict and entry are carried as
  * read-only answers: nothing here changes the model.
  *
+ * <p><b>One record per flow.</b> The crossing also carries the frame's {@link dev.natrecon.correlate.FlowRecord}
+ * ({@link dev.natrecon.correlate.FlowRecords}, direct-mapped by the decoder's flow number and the side): the per-flow
+ * answers the replay's consumers found before (the router model's tuple and entry, the binding, the media endpoint,
+ * the RTP hop ledger) side by side in one object, each a cache in front of its owner's own index, valid only for that
+ * owner and while what it depends on is unchanged (the owner's index version, the SSRC, the counterpart's tuple).
+ *
  * <p>Must not touch: model state (conntrack, helper), files or the console; time is the packets' time only.
  */
 package dev.natrecon.correlate;

@@ -1,6 +1,6 @@
 package dev.natrecon.detect;
 
-import dev.natrecon.correlate.FlowId;
+import dev.natrecon.correlate.FlowRecord;
 
 /**
  * A map from a media endpoint as one side shows it (side, address, port) to a value, in primitive arrays with open
@@ -8,9 +8,10 @@ import dev.natrecon.correlate.FlowId;
  * with no key object, no boxing and no node to follow. Removed slots are marked (tombstones) and dropped when the
  * table is rebuilt, which happens when live plus removed slots pass half the table.
  *
- * <p>A frame's own destination can also be asked by its flow number ({@link #get(long, int, long, long, int)}): the
- * answer is kept per flow and holds while no endpoint with a port of its group was put or removed since,
- * so a packet of a flow seen before costs one comparison of two longs instead of the hash and the probe.
+ * <p>A frame's own destination can also be asked through its flow's record ({@link #get(FlowRecord, int, long, long,
+ * int)}): the answer is kept in the record and holds while no endpoint with a port of its group was put or removed
+ * since, so a packet of a flow seen before costs one comparison instead of the hash and the probe. A port no live
+ * endpoint has is answered without a probe ({@link #livePerPort}).
  *
  * @param <V> the value
  */
@@ -23,24 +24,15 @@ final class EndpointIndex<V> {
     private Object[] values = new Object[64];
     private int live, used;
     /**
-     * Changes of the mapping (put, remove) per group of ports (the port's low bits): a per-flow answer for an endpoint
-     * holds while its group's count stays the same, so registering one call's endpoints leaves the answers for the
-     * other calls' ports standing.
+     * Changes of the mapping (put, remove) per group of ports (the port's low bits): an answer kept in a flow's record
+     * holds while its port's group's count stays the same, so registering one call's endpoints leaves the answers for
+     * the other calls' ports standing.
      */
     private final long[] versions = new long[PORT_GROUPS];
     /** Groups of ports for {@link #versions} (a power of two). */
     private static final int PORT_GROUPS = 1024;
-    /** Slots of the per-flow answers (a power of two): several times the live flows of a busy site. */
-    private static final int FLOW_SLOTS = 2048;
-    /** Per flow slot: the flow number, then the version (shifted) and side the answer was read at. */
-    private final long[] flowKeys = new long[2 * FLOW_SLOTS];
-    private final Object[] flowAnswers = new Object[FLOW_SLOTS];
-    /**
-     * Per flow slot, for {@link #getVia}: the flow number, the version and side, the address (high, low) and port
-     * asked, and the answer.
-     */
-    private final long[] viaKeys = new long[5 * FLOW_SLOTS];
-    private final Object[] viaAnswers = new Object[FLOW_SLOTS];
+    /** Live endpoints per port (either side, any address): a port with none is answered without a probe. */
+    private final int[] livePerPort = new int[65536];
 
     int size() {
         return live;
@@ -53,6 +45,7 @@ final class EndpointIndex<V> {
     /** The value of the endpoint, or null. */
     @SuppressWarnings("unchecked")
     V get(int side, long addressHi, long addressLo, int port) {
+        if (livePerPort[port & 0xffff] == 0) return null;
         int key = key(side, port), mask = state.length - 1;
         for (int i = (int) (hash(addressHi, addressLo, key) & mask); ; i = (i + 1) & mask) {
             byte s = state[i];
@@ -62,45 +55,46 @@ final class EndpointIndex<V> {
     }
 
     /**
-     * {@link #get(int, long, long, int)} of the destination of a frame of flow {@code flow} ({@link FlowId}; the
-     * endpoint must be that flow's destination on {@code side}, 0 or 1): the answer kept for the flow on that side
-     * while the map has not changed, else the map's (then kept).
+     * {@link #get(int, long, long, int)} of the destination of a frame whose flow's record is {@code r} (null: none;
+     * the endpoint must be that flow's destination on its side, {@code side}): the answer kept in the record while the
+     * map has not changed for the port, else the map's (then kept).
      */
     @SuppressWarnings("unchecked")
-    V get(long flow, int side, long addressHi, long addressLo, int port) {
-        if (flow == FlowId.NONE) return get(side, addressHi, addressLo, port);
-        int i = FlowId.index(flow, FLOW_SLOTS - 1);
+    V get(FlowRecord r, int side, long addressHi, long addressLo, int port) {
+        if (r == null) return get(side, addressHi, addressLo, port);
         long at = versions[port & PORT_GROUPS - 1] << 1 | side;
-        if (flowKeys[2 * i] == flow && flowKeys[2 * i + 1] == at) return (V) flowAnswers[i];
+        if (r.mediaOwner != this) {
+            r.mediaOwner = this;
+            r.mediaAt = r.viaAt = -1;
+        } else if (r.mediaAt == at) {
+            return (V) r.media;
+        }
         V v = get(side, addressHi, addressLo, port);
-        flowKeys[2 * i] = flow;
-        flowKeys[2 * i + 1] = at;
-        flowAnswers[i] = v;
+        r.mediaAt = at;
+        r.media = v;
         return v;
     }
 
     /**
-     * {@link #get(int, long, long, int)} of an endpoint a frame of flow {@code flow} leads to without being its own
-     * destination (its counterpart's on the other side, which a NAT may change from one packet to the next): the answer
-     * kept for the flow when the same endpoint was asked last time and the map has not changed since, else the map's
-     * (then kept).
+     * {@link #get(int, long, long, int)} of an endpoint a frame whose flow's record is {@code r} (null: none) leads to
+     * without being its own destination (its counterpart's on the other side, which a NAT may change from one packet
+     * to the next): the answer kept in the record when the same endpoint was asked last time and the map has not
+     * changed for the port since, else the map's (then kept).
      */
     @SuppressWarnings("unchecked")
-    V getVia(long flow, int side, long addressHi, long addressLo, int port) {
-        if (flow == FlowId.NONE) return get(side, addressHi, addressLo, port);
-        int i = FlowId.index(flow, FLOW_SLOTS - 1), k = 5 * i;
+    V getVia(FlowRecord r, int side, long addressHi, long addressLo, int port) {
+        if (r == null) return get(side, addressHi, addressLo, port);
         long at = versions[port & PORT_GROUPS - 1] << 1 | side;
-        long[] m = viaKeys;
-        if (m[k] == flow && m[k + 1] == at && m[k + 3] == addressLo && m[k + 4] == port && m[k + 2] == addressHi) {
-            return (V) viaAnswers[i];
-        }
+        if (r.mediaOwner != this) {
+            r.mediaOwner = this;
+            r.mediaAt = r.viaAt = -1;
+        } else if (r.viaAt == at && r.viaLo == addressLo && r.viaPort == port && r.viaHi == addressHi) return (V) r.via;
         V v = get(side, addressHi, addressLo, port);
-        m[k] = flow;
-        m[k + 1] = at;
-        m[k + 2] = addressHi;
-        m[k + 3] = addressLo;
-        m[k + 4] = port;
-        viaAnswers[i] = v;
+        r.viaAt = at;
+        r.viaHi = addressHi;
+        r.viaLo = addressLo;
+        r.viaPort = port;
+        r.via = v;
         return v;
     }
 
@@ -129,6 +123,7 @@ final class EndpointIndex<V> {
                 state[free] = LIVE;
                 values[free] = value;
                 live++;
+                livePerPort[port & 0xffff]++;
                 return null;
             }
         }
@@ -147,6 +142,7 @@ final class EndpointIndex<V> {
                 state[i] = REMOVED;
                 values[i] = null;
                 live--;
+                livePerPort[port & 0xffff]--;
                 return old;
             }
         }

@@ -1,6 +1,7 @@
 package dev.natrecon.detect;
 
 import dev.natrecon.correlate.Crossing;
+import dev.natrecon.correlate.FlowRecord;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
 import dev.natrecon.decode.Addresses;
@@ -98,7 +99,6 @@ final class MediaDetector implements Detector {
     private final Map<String, Integer> keptPerRule = new HashMap<>();
     /** Where each SDP endpoint's media goes, by side, address and port: one primitive-keyed lookup per RTP packet. */
     private final EndpointIndex<Target> endpoints = new EndpointIndex<>();
-    private final int[] portRefs = new int[65536];
     private final List<Finding> judged = new ArrayList<>();
     /** calls.csv's rows and the media stops found as calls are judged. */
     private final CallTable table = new CallTable();
@@ -151,6 +151,12 @@ final class MediaDetector implements Detector {
         final long[] sourceHi = new long[4], sourceLo = new long[4];
         final int[] sourcePort = new int[4];
         int frameCount, sourceCount;
+        /**
+         * The source of the last packet once it is among {@link #sourceHi} (port -1 before): a stream's packets nearly
+         * all come from one source, and this object's own fields answer for it without reading the three arrays.
+         */
+        long knownHi, knownLo;
+        int knownPort = -1;
         /** Sources that did not fit the sender's SDP in force when they were seen (distinct, at most 8). */
         final List<OffSdp> offSdp = new ArrayList<>(2);
 
@@ -159,13 +165,18 @@ final class MediaDetector implements Detector {
             last = s.nanos;
             lastFrame = s.frame;
             if (frameCount < frames.length) frames[frameCount++] = s.frame;
-            if (sourceCount < sourcePort.length) {
+            long hi = s.srcHi, lo = s.srcLo;
+            int port = s.srcPort;
+            if (sourceCount < sourcePort.length && (knownPort != port || knownLo != lo || knownHi != hi)) {
+                knownHi = hi;
+                knownLo = lo;
+                knownPort = port;
                 for (int i = 0; i < sourceCount; i++) {
-                    if (sourceHi[i] == s.srcHi && sourceLo[i] == s.srcLo && sourcePort[i] == s.srcPort) return;
+                    if (sourceHi[i] == hi && sourceLo[i] == lo && sourcePort[i] == port) return;
                 }
-                sourceHi[sourceCount] = s.srcHi;
-                sourceLo[sourceCount] = s.srcLo;
-                sourcePort[sourceCount++] = s.srcPort;
+                sourceHi[sourceCount] = hi;
+                sourceLo[sourceCount] = lo;
+                sourcePort[sourceCount++] = port;
             }
         }
 
@@ -244,10 +255,9 @@ final class MediaDetector implements Detector {
         }
         if (s.protocol != Protocols.UDP || !s.hasPorts || s.rtcp || endpoints.isEmpty()) return;
         int side = s.side.ordinal();
-        Target t = portRefs[s.dstPort] == 0 ? null : endpoints.get(s.flow, side, s.dstHi, s.dstLo, s.dstPort);
-        if (t == null && s.counterpartFrame != 0 && portRefs[s.cpDstPort] != 0) {
-            t = endpoints.getVia(s.flow, 1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort);
-        }
+        FlowRecord r = c.flowRecord();
+        Target t = endpoints.get(r, side, s.dstHi, s.dstLo, s.dstPort);
+        if (t == null && s.counterpartFrame != 0) t = endpoints.getVia(r, 1 - side, s.cpDstHi, s.cpDstLo, s.cpDstPort);
         if (t == null) return;
         Stream st = t.stream(side);
         st.count(s);
@@ -283,7 +293,6 @@ final class MediaDetector implements Detector {
         Target old = endpoints.get(k.side(), k.hi(), k.lo(), k.port());
         if (old != null && (!replace || old.call == c || old.call.end < 0)) return;
         endpoints.put(k.side(), k.hi(), k.lo(), k.port(), new Target(c, party));
-        if (old == null) portRefs[k.port()]++;
         c.keys.add(k);
     }
 
@@ -387,7 +396,6 @@ final class MediaDetector implements Detector {
             Target t = endpoints.get(k.side(), k.hi(), k.lo(), k.port());
             if (t != null && t.call == c) {
                 endpoints.remove(k.side(), k.hi(), k.lo(), k.port());
-                portRefs[k.port()]--;
             }
         }
         table.add(c, end, sideEnd, at -> base(MediaRules.MEDIA_STOPPED, c, c.answer, at));

@@ -230,7 +230,7 @@ final class ConntrackReplay {
         if (!tableProbes.isEmpty()) probeTables(s.nanos, true);
         applyLinkChanges(s.nanos);
         lastNanos = s.nanos;
-        fill(a, s);
+        fill(a, s, c.flowRecord());
         if (matched) {
             a.observed = true;
             a.observedSrcHi = s.cpSrcHi;
@@ -394,13 +394,13 @@ final class ConntrackReplay {
     }
 
     /** The arriving frame's fields into {@code a}; its tuple is the live entry's own when one holds it (no allocation). */
-    private void fill(Arrival a, Seen s) {
+    private void fill(Arrival a, Seen s, dev.natrecon.conntrack.FlowAnswer flow) {
         a.nanos = s.nanos;
         a.frame = new FrameRef(s.side.label(), s.frame);
         boolean icmp = s.protocol == ConntrackTuple.ICMP || s.protocol == ConntrackTuple.ICMPV6;
         boolean query = icmp && ConntrackTuple.invertIcmpType(s.protocol, s.icmpType) >= 0; // an ICMP type with an id
-        ConntrackTuple kept = s.flow == 0 ? null : model.keptTuple(s.flow); // a packet of a flow seen before
-        a.tuple = kept != null ? kept : model.packetTuple(s.flow, s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo,
+        ConntrackTuple kept = flow == null ? null : model.keptTuple(flow); // a packet of a flow seen before
+        a.tuple = kept != null ? kept : model.packetTuple(flow, s.protocol, s.srcHi, s.srcLo, s.dstHi, s.dstLo,
                 s.srcPort, s.dstPort, s.icmpType, s.icmpCode, s.icmpError || !query ? -1 : s.srcPort);
         a.tcpFlags = s.tcpFlags;
         if (s.tcpHeaderLength >= 20) {

@@ -1,6 +1,7 @@
 package dev.natrecon.media;
 
 import dev.natrecon.correlate.Crossing;
+import dev.natrecon.correlate.FlowRecord;
 import dev.natrecon.correlate.Outcome;
 import dev.natrecon.correlate.Seen;
 import dev.natrecon.correlate.Side;
@@ -48,18 +49,13 @@ public final class HopAttribution {
     private long lastArrivingFrame, lastArrivingSsrc = -1;
     private HopLedger lastArrivingLedger;
     private long packetsNotFollowed;
-    /**
-     * Slots of the flow cache: as many as {@code BindingCache}'s, several times a busy site's concurrent tuples.
+    /*
+     * A frame's flow record ({@link FlowRecord}, from its crossing) keeps the ledger found for the flow's SSRC (an
+     * arriving copy) or for its SSRC and arriving tuple (a leaving copy): a flow number names one tuple of one file, so
+     * with those it names the stream's whole key, and the answer never goes stale, since ledgers are never dropped from
+     * the index. A frame without a record probes the index; an empty slot (a new stream, maybe not followed) is not
+     * kept.
      */
-    private static final int FLOW_SLOTS = 4096;
-    /**
-     * The index's answer per frame flow number ({@link dev.natrecon.correlate.FlowId}) and SSRC: [2f] the flow, [2f+1]
-     * the SSRC, {@link #flowSlot}[f] the slot of their stream. A flow number names one tuple of one file, so with the
-     * SSRC it names the stream's whole key: the answer is the probe's, and never goes stale, since slots are never
-     * freed. One or two comparisons per RTP frame instead of a hash and up to six comparisons per probe.
-     */
-    private final long[] flowKeys = new long[2 * FLOW_SLOTS];
-    private final int[] flowSlot = new int[FLOW_SLOTS];
 
     /** One frame after matching. */
     public void packet(Crossing c) {
@@ -67,10 +63,21 @@ public final class HopAttribution {
         if (s.rtpSsrc < 0 || s.captureLabel != null || s.srcPort < FIRST_MEDIA_PORT || s.dstPort < FIRST_MEDIA_PORT) {
             return;
         }
+        FlowRecord r = c.flowRecord();
+        if (r != null && r.hopOwner != this) {
+            r.hopOwner = this;
+            r.hopLedger = r.hopOutLedger = null;
+        }
         if (c.role() == Crossing.Role.ARRIVING) {
             int ports = s.srcPort << 16 | s.dstPort;
-            int i = arrivingSlot(s, ports);
-            HopLedger l = slotLedger[i];
+            HopLedger l;
+            int i = -1;
+            if (r != null && r.hopSsrc == s.rtpSsrc && r.hopLedger != null) {
+                l = (HopLedger) r.hopLedger;
+            } else {
+                i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
+                l = slotLedger[i];
+            }
             lastArrivingSide = s.side;
             lastArrivingFrame = s.frame;
             lastArrivingSsrc = s.rtpSsrc;
@@ -94,38 +101,43 @@ public final class HopAttribution {
                 order.add(l);
                 lastArrivingLedger = l;
             }
+            if (r != null && i >= 0) {
+                r.hopSsrc = s.rtpSsrc;
+                r.hopLedger = l;
+            }
             boolean forwarded = s.counterpartFrame != 0;
             l.arriving(s.rtpSeq, s.frame, s.nanos, forwarded, !forwarded && s.outcome == Outcome.NO_COUNTERPART,
                     forwarded ? s.counterpartDeltaNanos : 0);
         } else if (c.role() == Crossing.Role.LEAVING && s.counterpartFrame != 0) {
             Side arrivedOn = s.outcome == Outcome.ROUTED_BACK ? s.side : s.side.other();
-            HopLedger l = s.counterpartFrame == lastArrivingFrame && arrivedOn == lastArrivingSide
-                    && s.rtpSsrc == lastArrivingSsrc ? lastArrivingLedger
-                    : slotLedger[slot(s.rtpSsrc, s.cpSrcHi, s.cpSrcLo, s.cpDstHi, s.cpDstLo,
-                            s.cpSrcPort << 16 | s.cpDstPort)];
+            HopLedger l;
+            if (s.counterpartFrame == lastArrivingFrame && arrivedOn == lastArrivingSide
+                    && s.rtpSsrc == lastArrivingSsrc) {
+                l = lastArrivingLedger;
+            } else {
+                int ports = s.cpSrcPort << 16 | s.cpDstPort;
+                if (r != null && r.hopOutLedger != null && r.hopOutSsrc == s.rtpSsrc && r.hopOutPorts == ports
+                        && r.hopOutSrcLo == s.cpSrcLo && r.hopOutDstLo == s.cpDstLo && r.hopOutSrcHi == s.cpSrcHi
+                        && r.hopOutDstHi == s.cpDstHi) {
+                    l = (HopLedger) r.hopOutLedger;
+                } else {
+                    l = slotLedger[slot(s.rtpSsrc, s.cpSrcHi, s.cpSrcLo, s.cpDstHi, s.cpDstLo, ports)];
+                    if (l != null && r != null) {
+                        r.hopOutSsrc = s.rtpSsrc;
+                        r.hopOutSrcHi = s.cpSrcHi;
+                        r.hopOutSrcLo = s.cpSrcLo;
+                        r.hopOutDstHi = s.cpDstHi;
+                        r.hopOutDstLo = s.cpDstLo;
+                        r.hopOutPorts = ports;
+                        r.hopOutLedger = l;
+                    }
+                }
+            }
             if (l != null) l.leaving(s.rtpSeq, s.frame);
         }
     }
 
     /** The slot holding the stream, or the empty slot where it would go. Allocation-free. */
-    /**
-     * The slot of an arriving copy's stream: through the flow cache when the frame has a flow number, else probed. A
-     * slot found holding a ledger is cached; an empty one (a new stream, maybe not followed) is not.
-     */
-    private int arrivingSlot(Seen s, int ports) {
-        long flow = s.flow;
-        if (flow == dev.natrecon.correlate.FlowId.NONE) return slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
-        int f = dev.natrecon.correlate.FlowId.index(flow, FLOW_SLOTS - 1);
-        if (flowKeys[2 * f] == flow && flowKeys[2 * f + 1] == s.rtpSsrc) return flowSlot[f];
-        int i = slot(s.rtpSsrc, s.srcHi, s.srcLo, s.dstHi, s.dstLo, ports);
-        if (slotLedger[i] != null) {
-            flowKeys[2 * f] = flow;
-            flowKeys[2 * f + 1] = s.rtpSsrc;
-            flowSlot[f] = i;
-        }
-        return i;
-    }
-
     private int slot(long ssrc, long srcHi, long srcLo, long dstHi, long dstLo, int ports) {
         int last = lastSlot;
         if (last >= 0 && same(last, ssrc, srcHi, srcLo, dstHi, dstLo, ports)) return last;

@@ -18,7 +18,7 @@ class BindingCacheTest {
         long pp = BindingCache.packed(17, 4000, 5060);
         int slot = BindingCache.slot(0, 10, 30, pp);
         assertFalse(cache.hit(slot, 0, 10, 0, 30, pp), "an empty slot");
-        cache.put(slot, FlowId.NONE, 0, 10, 0, 30, pp, 99, b, 1);
+        cache.put(slot, 0, 10, 0, 30, pp, 99, b, 1);
         assertTrue(cache.hit(slot, 0, 10, 0, 30, pp));
         assertSame(b, cache.binding(slot));
         assertEquals(99, cache.hash(slot));
@@ -32,7 +32,7 @@ class BindingCacheTest {
         assertFalse(cache.hit(slot, 0, 10, 0, 30, BindingCache.packed(17, 5060, 4000)));
         // "no binding" is an answer too
         int other = BindingCache.slot(1, 10, 30, pp);
-        cache.put(other, FlowId.NONE, 0, 10, 0, 30, pp, 98, null, 0);
+        cache.put(other, 0, 10, 0, 30, pp, 98, null, 0);
         assertTrue(cache.hit(other, 0, 10, 0, 30, pp));
         assertNull(cache.binding(other));
         cache.invalidate();
@@ -43,24 +43,29 @@ class BindingCacheTest {
     @Test
     void aFlowsAnswerHoldsForThatFlowOnThatSideUntilTheIndexChanges() {
         BindingCache cache = new BindingCache();
+        FlowRecords records = new FlowRecords();
         Binding b = new Binding(1, 1, 17, 0, 10, 4000, 0, 20, 30000, 0, 30, 5060);
         long flow = FlowId.of(0, 7), otherFile = FlowId.of(1, 7);
-        int lan = BindingCache.flowSlot(0, flow), wan = BindingCache.flowSlot(1, flow);
-        assertTrue(lan != wan, "each side has its own slots");
-        assertFalse(cache.hit(lan, flow), "an empty slot");
-        cache.put(lan, flow, 0, 0, 0, 0, 0, 77, b, 1);
-        assertTrue(cache.hit(lan, flow));
-        assertSame(b, cache.binding(lan));
-        assertEquals(77, cache.hash(lan));
-        assertEquals(1, cache.direction(lan));
-        assertFalse(cache.hit(wan, flow), "the same flow on the other side (a router capture) is not cached");
-        assertFalse(cache.hit(lan, FlowId.of(0, 8)), "another flow of the file");
-        assertFalse(cache.hit(BindingCache.flowSlot(0, otherFile), otherFile), "the same count of another file");
-        // a flow-keyed answer is never a field-keyed one, and back
-        long pp = BindingCache.packed(0, 0, 0);
-        assertFalse(cache.hit(lan, 0, 0, 0, 0, pp));
+        FlowRecord lan = records.of(flow, 0);
+        assertFalse(cache.hit(lan), "an empty record");
+        cache.put(lan, 77, b, 1);
+        assertTrue(cache.hit(records.of(flow, 0)));
+        assertSame(b, lan.binding);
+        assertEquals(77, lan.bindingHash);
+        assertEquals(1, lan.bindingDirection);
+        assertFalse(cache.hit(records.of(flow, 1)), "the same flow on the other side (a router capture) is not cached");
+        assertFalse(cache.hit(records.of(FlowId.of(0, 8), 0)), "another flow of the file");
+        assertFalse(cache.hit(records.of(otherFile, 0)), "the same count of another file");
+        assertTrue(cache.hit(records.of(flow, 0)));
+        assertFalse(new BindingCache().hit(lan), "another table's cache at the same version");
+        // a flow that takes the record's slot over finds nothing of the first flow's
+        FlowRecord taken = records.of(FlowId.of(0, 7 + 4096), 0);
+        assertSame(lan, taken, "one slot");
+        assertFalse(cache.hit(taken));
+        cache.put(records.of(flow, 0), 77, b, 1);
+        assertTrue(cache.hit(lan));
         cache.invalidate();
-        assertFalse(cache.hit(lan, flow), "the index changed: a lifetime ended or began");
+        assertFalse(cache.hit(lan), "the index changed: a lifetime ended or began");
     }
 
     @Test

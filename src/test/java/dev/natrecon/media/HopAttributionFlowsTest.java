@@ -56,15 +56,20 @@ class HopAttributionFlowsTest {
         s.rtpSeq = seq;
     }
 
-    /** The ledgers after {@code packets}, with their flow numbers or ({@code flows} false) without. */
-    private List<String> ledgers(List<Packet> packets, boolean flows) {
-        HopAttribution hops = new HopAttribution();
+    /** A matcher whose resolved frames are classified and given to {@code hops}. */
+    private PacketMatcher matcherInto(HopAttribution hops) {
         Crossing c = new Crossing();
-        PacketMatcher matcher = new PacketMatcher(1000 * MS, new long[] {0, Long.MAX_VALUE},
-                new long[] {0, Long.MAX_VALUE}, Set.of("203.0.113.2"), r -> {
+        return new PacketMatcher(1000 * MS, new long[] {0, Long.MAX_VALUE}, new long[] {0, Long.MAX_VALUE},
+                Set.of("203.0.113.2"), r -> {
                     classifier.classify(r, c);
                     hops.packet(c);
                 });
+    }
+
+    /** The ledgers after {@code packets}, with their flow numbers or ({@code flows} false) without. */
+    private List<String> ledgers(List<Packet> packets, boolean flows) {
+        HopAttribution hops = new HopAttribution();
+        PacketMatcher matcher = matcherInto(hops);
         long frame = 0;
         for (Packet p : packets) {
             frame++;
@@ -119,5 +124,63 @@ class HopAttributionFlowsTest {
         List<String> probed = ledgers(packets, false);
         assertEquals("not followed 6", probed.get(probed.size() - 1)); // 3 streams past the bound, each twice
         assertEquals(probed, ledgers(packets, true));
+    }
+
+    /** One outbound RTP packet whose WAN copy leaves 30 ms after the LAN copy, from external port {@code wanPort}. */
+    private record Late(long lanFlow, int lanPort, long wanFlow, int wanPort, long ssrc, int seq, long ms) {
+    }
+
+    /**
+     * The ledgers (with their leaving copies counted) after {@code packets}, 20 ms apart, each WAN copy after the next
+     * packet's LAN copy (so it is never the copy right after its own arriving one), with the flow numbers or without.
+     */
+    private List<String> lateLedgers(List<Late> packets, boolean flows) {
+        HopAttribution hops = new HopAttribution();
+        PacketMatcher matcher = matcherInto(hops);
+        long frame = 0;
+        Late previous = null;
+        for (Late p : packets) {
+            frame++;
+            Seen lan = matcher.obtain();
+            fill(lan, Side.LAN, frame, flows ? p.lanFlow() : FlowId.NONE, p.lanPort(), p.ssrc(), p.seq(), p.ms());
+            matcher.offer(lan);
+            if (previous != null) wan(matcher, previous, frame - 1, flows);
+            previous = p;
+        }
+        wan(matcher, previous, frame, flows);
+        matcher.finish();
+        List<String> out = new ArrayList<>();
+        for (HopLedger l : hops.ledgers()) {
+            out.add(l.ssrc() + " " + l.src() + " packets " + l.packets() + " forwarded " + l.forwarded() + " left "
+                    + l.egressPackets() + " reordered after " + l.reorderedAfter());
+        }
+        return out;
+    }
+
+    private static void wan(PacketMatcher matcher, Late p, long frame, boolean flows) {
+        Seen wan = matcher.obtain();
+        fill(wan, Side.WAN, frame, flows ? p.wanFlow() : FlowId.NONE, p.wanPort(), p.ssrc(), p.seq(), p.ms());
+        wan.nanos = wan.captureNanos = p.ms() * MS + 30 * MS;
+        matcher.offer(wan);
+    }
+
+    @Test
+    void aLeavingCopyFollowsTheArrivingTupleItsFlowLeftFrom() {
+        // two phones interleaved; from the 20th packet on, the first phone's stream comes from another LAN port (a new
+        // LAN flow, same SSRC) that the router maps to the same external port: the WAN flow is the same, its
+        // counterpart's tuple is not, and its leaving copies belong to the new stream's ledger
+        long a = FlowId.of(0, 1), b = FlowId.of(0, 2), moved = FlowId.of(0, 3);
+        long wanA = FlowId.of(1, 1), wanB = FlowId.of(1, 2);
+        List<Late> packets = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            packets.add(new Late(i < 20 ? a : moved, i < 20 ? 4000 : 4010, wanA, 14000, 11, 100 + i, 40L * i));
+            packets.add(new Late(b, 4002, wanB, 14002, 21, 100 + i, 40L * i + 20));
+        }
+        List<String> probed = lateLedgers(packets, false);
+        assertEquals(List.of(
+                "11 192.168.1.10:4000 packets 20 forwarded 20 left 20 reordered after 0",
+                "21 192.168.1.10:4002 packets 40 forwarded 40 left 40 reordered after 0",
+                "11 192.168.1.10:4010 packets 20 forwarded 20 left 20 reordered after 0"), probed);
+        assertEquals(probed, lateLedgers(packets, true));
     }
 }

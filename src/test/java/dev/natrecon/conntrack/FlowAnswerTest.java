@@ -12,16 +12,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A packet's tuple asked by its flow number ({@link ConntrackModel#packetTuple(long, int, long, long, long, long, int,
- * int, int, int, int)}) answers what the lookup by its fields answers, whatever happened to the table in between: an
- * entry that died and a new one on the same tuple, a flush, a NAT revealed (the reply tuple re-keyed). A stale per-flow
- * answer would name the dead entry, or none where there is one.
+ * A packet's tuple asked through its flow ({@link ConntrackModel#packetTuple(FlowAnswer, int, long, long, long, long,
+ * int, int, int, int, int)}) answers what the lookup by its fields answers, whatever happened to the table in between:
+ * an entry that died and a new one on the same tuple, a flush, a NAT revealed (the reply tuple re-keyed), an answer
+ * forgotten or kept by another table. A stale per-flow answer would name the dead entry, or none where there is one.
  */
-class FlowTuplesTest {
+class FlowAnswerTest {
     static final long S = 1_000_000_000L;
     static final NatRule MASQ = NatRule.masquerade("203.0.113.2", "192.168.1.0/24");
     static final ConntrackTuple OUT = ConntrackTuple.of(ConntrackTuple.UDP, "192.168.1.10", 4000, "198.51.100.7", 5004);
-    static final long OUT_FLOW = flow(0, 1);
+    /** One object per flow (the engine's records), by the engine's flow number. */
+    private final java.util.Map<Long, FlowAnswer> flows = new java.util.HashMap<>();
+    private final FlowAnswer OUT_FLOW = flow(0, 1);
 
     @Test
     void anEntryThatDiesAndANewOneOnTheSameTuple() {
@@ -40,7 +42,7 @@ class FlowTuplesTest {
         assertNotSame(first, second);
         assertAgrees(model, OUT_FLOW, OUT, second);
         // the reply's flow (the WAN file's number for the reply's fields) finds the same entry in the reply direction
-        long replyFlow = flow(1, 1);
+        FlowAnswer replyFlow = flow(1, 1);
         assertSame(second.reply(), byFlow(model, replyFlow, second.reply()));
         assertSame(second, model.find(byFlow(model, replyFlow, second.reply())));
     }
@@ -80,7 +82,7 @@ class FlowTuplesTest {
         ConntrackEntry e = model.find(out);
         assertTrue(UnknownNat.is(e.reply()), e.reply().text());
         ConntrackTuple before = e.reply();
-        long oldReplyFlow = flow(1, 1), newReplyFlow = flow(1, 2);
+        FlowAnswer oldReplyFlow = flow(1, 1), newReplyFlow = flow(1, 2);
         assertAgrees(model, oldReplyFlow, before, e);
         long[] a = ConntrackTuple.address("198.51.100.2");
         model.revealNat(e, a[0], a[1], 5060);
@@ -91,11 +93,31 @@ class FlowTuplesTest {
         assertAgrees(model, OUT_FLOW, out, e);
     }
 
+    @Test
+    void anAnswerForgottenOrKeptByAnotherTableIsNotGiven() {
+        Recorder rec = new Recorder();
+        ConntrackModel model = new ConntrackModel(Timeouts.linux6(), List.of(MASQ));
+        ConntrackModel other = new ConntrackModel(Timeouts.linux6(), List.of(MASQ));
+        model.onPacket(1 * S, new FrameRef("lan", 1), byFlow(model, OUT_FLOW, OUT), 0, 100, -1, rec);
+        ConntrackEntry e = model.find(OUT);
+        assertNull(model.keptTuple(OUT_FLOW), "the entry's confirmation changed the index");
+        assertSame(e.original(), byFlow(model, OUT_FLOW, OUT));
+        assertSame(e.original(), model.keptTuple(OUT_FLOW), "kept");
+        assertNull(other.keptTuple(OUT_FLOW), "another table at the same version");
+        assertAgrees(other, OUT_FLOW, OUT, null);
+        assertNull(model.keptTuple(OUT_FLOW), "the other table asked last: kept for it");
+        assertAgrees(model, OUT_FLOW, OUT, e);
+        OUT_FLOW.forgetAnswer(); // the object stands for another tuple now
+        assertNull(model.keptTuple(OUT_FLOW));
+        ConntrackTuple t = ConntrackTuple.of(ConntrackTuple.UDP, "192.168.1.11", 4000, "198.51.100.7", 5004);
+        assertAgrees(model, OUT_FLOW, t, null);
+    }
+
     /**
      * The flow's answer (looked up twice: the second from the kept answer when nothing changed) is the fields' answer:
      * the same tuple object (the entry's own when one holds it), the same entry ({@code want}) and direction.
      */
-    private static void assertAgrees(ConntrackModel model, long flow, ConntrackTuple t, ConntrackEntry want) {
+    private static void assertAgrees(ConntrackModel model, FlowAnswer flow, ConntrackTuple t, ConntrackEntry want) {
         for (int round = 0; round < 2; round++) {
             ConntrackTuple byFlow = byFlow(model, flow, t);
             ConntrackEntry found = model.find(byFlow);
@@ -117,12 +139,12 @@ class FlowTuplesTest {
         }
     }
 
-    /** The engine's flow number of file {@code file}'s {@code n}-th flow (correlate.FlowId, not imported here). */
-    private static long flow(int file, long n) {
-        return (long) (file + 1) << 48 | n;
+    /** The object of file {@code file}'s {@code n}-th flow (by correlate.FlowId's number, not imported here). */
+    private FlowAnswer flow(int file, long n) {
+        return flows.computeIfAbsent((long) (file + 1) << 48 | n, k -> new FlowAnswer());
     }
 
-    private static ConntrackTuple byFlow(ConntrackModel model, long flow, ConntrackTuple t) {
+    private static ConntrackTuple byFlow(ConntrackModel model, FlowAnswer flow, ConntrackTuple t) {
         return model.packetTuple(flow, t.protocol(), t.srcHi(), t.srcLo(), t.dstHi(), t.dstLo(), t.srcPort(),
                 t.dstPort(), t.icmpType(), t.icmpCode(), t.icmpId());
     }
