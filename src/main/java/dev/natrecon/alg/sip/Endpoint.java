@@ -76,21 +76,6 @@ public record Endpoint(String host, int port) implements Comparable<Endpoint> {
         return c != 0 ? c : Integer.compare(port, o.port);
     }
 
-    /**
-     * Written out, with the value the record's generated method gives (hash maps keep their order): a record's
-     * generated {@code equals}/{@code hashCode} are bound at their first call through {@code ObjectMethods}, which
-     * spins method-handle classes at run time that the class-data archive cannot hold (docs/performance-history.md, fixed6).
-     */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Endpoint e && port == e.port && host.equals(e.host);
-    }
-
-    @Override
-    public int hashCode() {
-        return host.hashCode() * 31 + port;
-    }
-
     @Override
     public String toString() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
