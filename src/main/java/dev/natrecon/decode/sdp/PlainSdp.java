@@ -1,6 +1,10 @@
 package dev.natrecon.decode.sdp;
 
+import static dev.natrecon.decode.Ascii.alnum;
+import static dev.natrecon.decode.Ascii.digit;
+
 import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Ascii;
 
 /**
  * The plain subset of SDP lines on which natrecon's line scan and jain-sip-ri's field parsers are known to read the
@@ -36,11 +40,7 @@ final class PlainSdp {
     /** Whether the line {@code l} (without its line ending) is plain. */
     static boolean line(String l) {
         int n = l.length();
-        if (n < 3 || n > MAX || l.charAt(1) != '=') return false;
-        for (int i = 0; i < n; i++) {
-            char c = l.charAt(i);
-            if (c < 0x20 || c > 0x7e) return false;
-        }
+        if (n < 3 || n > MAX || l.charAt(1) != '=' || !Ascii.printable(l)) return false;
         return switch (l.charAt(0)) {
             case 'v' -> n == 3 && l.charAt(2) == '0';
             case 'o' -> origin(l);
@@ -53,14 +53,6 @@ final class PlainSdp {
             case 'a' -> attribute(l);
             default -> false;
         };
-    }
-
-    private static boolean digit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean alnum(char c) {
-        return digit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private static boolean nameChar(char c) {

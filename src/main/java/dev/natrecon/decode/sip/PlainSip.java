@@ -1,6 +1,10 @@
 package dev.natrecon.decode.sip;
 
+import static dev.natrecon.decode.Ascii.alnum;
+import static dev.natrecon.decode.Ascii.digit;
+
 import dev.natrecon.decode.Addresses;
+import dev.natrecon.decode.Ascii;
 
 /**
  * The plain subset of SIP text on which natrecon's grammar and jain-sip-ri are known to read the same: a start line or
@@ -77,20 +81,7 @@ final class PlainSip {
 
     private static boolean ascii(String v) {
         int n = v.length();
-        if (n == 0 || n > MAX) return false;
-        for (int i = 0; i < n; i++) {
-            char c = v.charAt(i);
-            if (c < 0x20 || c > 0x7e) return false;
-        }
-        return true;
-    }
-
-    private static boolean digit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean alnum(char c) {
-        return digit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+        return n != 0 && n <= MAX && Ascii.printable(v);
     }
 
     private static boolean wordChar(char c) {

@@ -533,6 +533,8 @@ public final class SipParser {
             List<String> problems = new ArrayList<>();
             List<String> disagreements = List.of();
             int n = v.length();
+            // a case that cross-checks jain.parsed() must be in CROSS_CHECKED: a remembered verdict carries no parse,
+            // and a cross-check of none finds no disagreement
             switch (name) {
                 case SipHeaderNames.VIA -> {
                     List<SipVia> vias = new ArrayList<>();
