@@ -38,11 +38,25 @@ final class JainSip {
     private JainSip() {
     }
 
-    /** A jain-sip parse: the object on success, else the reason. */
+    /**
+     * A jain-sip parse: the object on success, else the reason. A verdict {@link #verdict remembered} without its
+     * parse holds a {@link Deferred} and parses again when {@link #parsed} is asked for, so a header that is
+     * cross-checked gets its object however it was looked up ({@code SipParser}'s list of cross-checked headers only
+     * saves that second parse).
+     */
     record Result(Object parsed, String error) {
         boolean ok() {
             return error == null;
         }
+
+        @Override
+        public Object parsed() {
+            return parsed instanceof Deferred d ? header(d.name, d.value).parsed : parsed;
+        }
+    }
+
+    /** The name and value of an accepted header whose parse was not kept. */
+    private record Deferred(String name, String value) {
     }
 
     /**
@@ -99,8 +113,9 @@ final class JainSip {
     private static final Verdict[] verdicts = new Verdict[VERDICTS];
 
     /**
-     * {@link #header}'s verdict for a header whose parsed object nothing reads (no cross-check): {@link #PLAIN} when
-     * jain-sip accepts the value, else its reason. jain-sip's verdict depends on the name and value alone, and the
+     * {@link #header}'s verdict for a header whose parsed object is not expected to be read (no cross-check): when
+     * jain-sip accepts the value, a result that keeps only the name and value (its {@link Result#parsed} parses again),
+     * else the reason. jain-sip's verdict depends on the name and value alone, and the
      * same values (User-Agent, Server, Allow, Supported…) come back in every message of a capture, so verdicts are
      * remembered in a direct-mapped table of {@value #VERDICTS} slots (one slot per name and value hash, the last one
      * seen kept): a value seen before is not parsed again. Values longer than {@link PlainSip#MAX} and credentials
@@ -108,18 +123,15 @@ final class JainSip {
      * Threads share the table: an entry is immutable, a slot is overwritten whole, and a miss only parses again.
      */
     static Result verdict(String name, String value) {
-        if (value.length() > PlainSip.MAX || Credentials.isCredential(name)) return accepted(header(name, value));
+        if (value.length() > PlainSip.MAX || Credentials.isCredential(name)) return header(name, value);
         int h = name.hashCode() * 31 + value.hashCode();
         int slot = (h ^ h >>> 16) & (VERDICTS - 1);
         Verdict v = verdicts[slot];
         if (v != null && v.value.equals(value) && v.name.equals(name)) return v.result;
-        Result r = accepted(header(name, value));
+        Result r = header(name, value);
+        if (r.ok()) r = new Result(new Deferred(name, value), null);
         verdicts[slot] = new Verdict(name, value, r);
         return r;
-    }
-
-    private static Result accepted(Result r) {
-        return r.ok() ? PLAIN : r;
     }
 
     private static Result parseHeader(String name, String value) {

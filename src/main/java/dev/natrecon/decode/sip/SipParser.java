@@ -34,8 +34,10 @@ public final class SipParser {
             SipHeaderNames.CSEQ, SipHeaderNames.CONTENT_LENGTH, SipHeaderNames.CONTENT_TYPE, SipHeaderNames.EXPIRES,
             SipHeaderNames.MAX_FORWARDS);
     /**
-     * The headers whose jain-sip reading {@link #headerStructures} cross-checks with natrecon's (its switch); every
-     * other header only needs jain-sip's verdict, which {@link JainSip#verdict} remembers by value.
+     * The headers whose jain-sip reading {@link #headerStructures} cross-checks with natrecon's (its switch): parsed
+     * once, directly. Every other header only needs jain-sip's verdict, which {@link JainSip#verdict} remembers by
+     * value; a cross-checked header missing here would still be cross-checked (a remembered verdict parses again when
+     * its object is asked for), only at the cost of that second parse.
      */
     private static final Set<String> CROSS_CHECKED = Set.of(SipHeaderNames.VIA, SipHeaderNames.CONTACT,
             SipHeaderNames.RECORD_ROUTE, SipHeaderNames.ROUTE, SipHeaderNames.FROM, SipHeaderNames.TO, SipHeaderNames.CALL_ID,
@@ -533,8 +535,8 @@ public final class SipParser {
             List<String> problems = new ArrayList<>();
             List<String> disagreements = List.of();
             int n = v.length();
-            // a case that cross-checks jain.parsed() must be in CROSS_CHECKED: a remembered verdict carries no parse,
-            // and a cross-check of none finds no disagreement
+            // a case that cross-checks jain.parsed() belongs in CROSS_CHECKED, which saves a remembered verdict's
+            // second parse
             switch (name) {
                 case SipHeaderNames.VIA -> {
                     List<SipVia> vias = new ArrayList<>();

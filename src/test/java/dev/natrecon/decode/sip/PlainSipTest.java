@@ -161,6 +161,24 @@ class PlainSipTest {
         assertTrue(JainSip.verdict("Allow", "INVITE, ACK").ok());
     }
 
+    /**
+     * A remembered verdict still yields jain-sip's object when something cross-checks it, first and again (from the
+     * table), so a header cross-checked by SipParser but missing from its list of cross-checked headers is not
+     * silently left unchecked: the cross-check finds the difference either way.
+     */
+    @Test
+    void aRememberedVerdictStillGivesTheParseToACrossCheck() {
+        String via = "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKremembered;rport";
+        List<SipVia> mine = List.of();
+        for (int round = 0; round < 2; round++) {
+            JainSip.Result kept = JainSip.verdict(SipHeaderNames.VIA, via);
+            assertTrue(kept.ok());
+            assertEquals(JainSip.header(SipHeaderNames.VIA, via).parsed().getClass(), kept.parsed().getClass());
+            assertEquals(List.of("Via count: jain-sip 1, scan 0"), JainSip.crossCheckVias(kept.parsed(), mine));
+        }
+        assertEquals(List.of(), JainSip.crossCheckVias(JainSip.PLAIN.parsed(), mine));
+    }
+
     private static byte[] message(String start, List<String> headers) {
         StringBuilder sb = new StringBuilder(start).append("\r\n");
         for (String h : headers) sb.append(h).append("\r\n");
