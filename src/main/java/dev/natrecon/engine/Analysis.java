@@ -221,48 +221,18 @@ public final class Analysis {
                                  CookedCopyPairing pairing, CookedSides cooked, long keepBudget) throws IOException {
         StatsCounter counter = new StatsCounter(file);
         CaptureStats stats = counter.stats;
-        MatchKeys keys = new MatchKeys();
         boolean complete;
         KeptPrefix kept;
         try (CaptureReader reader = keepBudget >= 0 ? CaptureReader.openKeeping(file, keepBudget)
                 : CaptureReader.open(file)) {
-            FrameDecoder dec = new FrameDecoder(stats.anomalies);
+            SurveyPass pass = new SurveyPass(counter, evidence, inside, pairing, cooked);
             RawFrame f = new RawFrame();
-            Packet p = dec.packet;
-            dev.natrecon.capture.FileClock fileClock = new dev.natrecon.capture.FileClock();
-            int lastInterface = Integer.MIN_VALUE;
-            InterfaceEvidence ev = null;
             long read = 0;
             while ((complete = read < frameLimit) && reader.next(f)) {
                 read++;
-                fileClock.order(f.timestampNanos, f.frameNumber, stats.anomalies);
-                Disposition d = dec.decode(f, f.timestampNanos);
-                long key = d == Disposition.DECODED ? keys.key(p) : 0;
-                counter.frame(f, p, d, key != 0 ? keys.lastKind() : null);
-                if (d == Disposition.DECODED && pairing != null && CookedSides.applies(p)) {
-                    pairing.frame(p, key, f.timestampNanos);
-                }
-                if (d == Disposition.DECODED && evidence != null) {
-                    int ik = interfaceKey(f, p, cooked);
-                    if (ik != lastInterface || ev == null) {
-                        lastInterface = ik;
-                        ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
-                    }
-                    ev.frames++;
-                    if (p.sllHatype == InputChecks.ARPHRD_ETHER) ev.sllEther++;
-                    else if (p.sllHatype == InputChecks.ARPHRD_LOOPBACK) ev.sllLoopback++;
-                    if (Addresses.isLoopback(p.srcHi, p.srcLo) || Addresses.isLoopback(p.dstHi, p.dstLo)) ev.loopback++;
-                    boolean sp = inside.contains(p.srcHi, p.srcLo), dp = inside.contains(p.dstHi, p.dstLo);
-                    // loopback and link-local say nothing of which side of the router an interface is on
-                    boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo)
-                            || Addresses.eitherHostOrLinkScope(p.srcHi, p.srcLo, p.dstHi, p.dstLo);
-                    if (!mc && sp != dp) ev.privatePublic++;
-                    if (!mc && !sp && !dp) ev.publicPublic++;
-                    ev.sampler.add(key, f.timestampNanos, f.frameNumber, p);
-                    if (key != 0 && keys.lastKind() == MatchKeys.Kind.SIP) ev.sip.add(key, f.frameNumber, p);
-                }
+                pass.frame(f);
             }
-            dec.finish();
+            pass.dec.finish();
             counter.finish(reader);
             if (evidence != null) {
                 for (InterfaceEvidence e : evidence.values()) e.name = interfaceName(e.key, stats.interfaces);
@@ -270,6 +240,69 @@ public final class Analysis {
             kept = keepBudget >= 0 ? reader.detach() : null; // last: closing the reader then leaves the file open
         }
         return new Survey(stats, evidence, complete, kept);
+    }
+
+    /**
+     * What {@link #survey} does with each frame, as a method of its own: the JIT compiles a method after a few
+     * hundred calls, while a loop body inside one long-running call is compiled (on-stack replacement) only after
+     * tens of thousands of iterations, which the survey of each capture would otherwise run interpreted.
+     */
+    private static final class SurveyPass {
+        final StatsCounter counter;
+        final CaptureStats stats;
+        final Map<Integer, InterfaceEvidence> evidence;
+        final Inside inside;
+        final CookedCopyPairing pairing;
+        final CookedSides cooked;
+        final MatchKeys keys = new MatchKeys();
+        final FrameDecoder dec;
+        final Packet p;
+        final dev.natrecon.capture.FileClock fileClock = new dev.natrecon.capture.FileClock();
+        int lastInterface = Integer.MIN_VALUE;
+        InterfaceEvidence ev;
+
+        SurveyPass(StatsCounter counter, Map<Integer, InterfaceEvidence> evidence, Inside inside,
+                   CookedCopyPairing pairing, CookedSides cooked) {
+            this.counter = counter;
+            this.stats = counter.stats;
+            this.evidence = evidence;
+            this.inside = inside;
+            this.pairing = pairing;
+            this.cooked = cooked;
+            this.dec = new FrameDecoder(stats.anomalies);
+            this.p = dec.packet;
+        }
+
+        void frame(RawFrame f) {
+            Packet p = this.p;
+            fileClock.order(f.timestampNanos, f.frameNumber, stats.anomalies);
+            Disposition d = dec.decode(f, f.timestampNanos);
+            long key = d == Disposition.DECODED ? keys.key(p) : 0;
+            counter.frame(f, p, d, key != 0 ? keys.lastKind() : null);
+            if (d == Disposition.DECODED && pairing != null && CookedSides.applies(p)) {
+                pairing.frame(p, key, f.timestampNanos);
+            }
+            if (d == Disposition.DECODED && evidence != null) {
+                int ik = interfaceKey(f, p, cooked);
+                if (ik != lastInterface || ev == null) {
+                    lastInterface = ik;
+                    ev = evidence.computeIfAbsent(ik, InterfaceEvidence::new);
+                }
+                InterfaceEvidence ev = this.ev;
+                ev.frames++;
+                if (p.sllHatype == InputChecks.ARPHRD_ETHER) ev.sllEther++;
+                else if (p.sllHatype == InputChecks.ARPHRD_LOOPBACK) ev.sllLoopback++;
+                if (Addresses.isLoopback(p.srcHi, p.srcLo) || Addresses.isLoopback(p.dstHi, p.dstLo)) ev.loopback++;
+                boolean sp = inside.contains(p.srcHi, p.srcLo), dp = inside.contains(p.dstHi, p.dstLo);
+                // loopback and link-local say nothing of which side of the router an interface is on
+                boolean mc = Addresses.isMulticastOrBroadcast(p.dstHi, p.dstLo)
+                        || Addresses.eitherHostOrLinkScope(p.srcHi, p.srcLo, p.dstHi, p.dstLo);
+                if (!mc && sp != dp) ev.privatePublic++;
+                if (!mc && !sp && !dp) ev.publicPublic++;
+                ev.sampler.add(key, f.timestampNanos, f.frameNumber, p);
+                if (key != 0 && keys.lastKind() == MatchKeys.Kind.SIP) ev.sip.add(key, f.frameNumber, p);
+            }
+        }
     }
 
     /**
@@ -526,7 +559,7 @@ public final class Analysis {
         // A two-file case samples per interface too; a file normally has one.
         KeySampler only = null;
         for (InterfaceEvidence e : ev.values()) {
-            if (only == null || e.frames > 0 && e.sampler.samples().size() > only.samples().size()) only = e.sampler;
+            if (only == null || e.frames > 0 && e.sampler.size() > only.size()) only = e.sampler;
         }
         return only == null ? new KeySampler(1) : only;
     }

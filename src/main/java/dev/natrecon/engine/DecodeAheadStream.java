@@ -114,22 +114,15 @@ final class DecodeAheadStream implements DecodedStream {
      * The thread: reads and decodes frames into batches until the end, a failure or {@link #close()}.
      *
      * <p>Per frame it reads nothing of this object, whose cache line the replay's core writes on every frame
-     * ({@link #next()}): the fields it needs are copied into locals, and {@link #closing} is read once per batch
+     * ({@link #next()}): the fields it needs are copied into locals and into the {@link Decoding} it allocates, and
+     * {@link #closing} is read once per batch
      * (after an interrupt the next hand-over throws anyway). Reading them per frame cost the replay's core a
      * cache-line transfer per frame (false sharing).
      */
     private void produce() {
         RawFrame f = new RawFrame();
-        FileClock fileClock = new FileClock();
-        MatchKeys keys = new MatchKeys();
-        FlowIds flows = FlowIds.forStream();
-        // every frame is decoded into this slot, which stays in this core's cache; it goes into the batch (swapped
-        // with the batch's slot there) only when the replay reads more of the frame than its record
-        DecodedFrame hot = new DecodedFrame(new Packet());
+        Decoding decoding = new Decoding(reader, clock, decoder, counter);
         CaptureReader reader = this.reader;
-        ClockCorrection clock = this.clock;
-        FrameDecoder decoder = this.decoder;
-        Analysis.StatsCounter counter = this.counter;
         BlockingQueue<Batch> filled = this.filled;
         BlockingQueue<Batch> empty = this.empty;
         try {
@@ -148,24 +141,7 @@ final class DecodeAheadStream implements DecodedStream {
                         b.reset();
                         if (closing) return;
                     }
-                    int slot = b.count;
-                    DecodedFrame d = hot;
-                    d.records = b.records;
-                    d.base = slot * FrameRecord.STRIDE;
-                    view(f, d.frame);
-                    d.orderNanos = clock.apply(fileClock.order(f.timestampNanos, f.frameNumber, reader.anomalies()));
-                    d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
-                    b.used += decoder.copied();
-                    d.keyAndCount(keys, flows, counter);
-                    MediaTap media = decoder.media;
-                    if (media == null || media.frame(d)) { // fed to the media statistics; read beyond the record
-                        keep(d, b);
-                        hot = b.frames[slot];
-                        b.frames[slot] = d;
-                    } else {
-                        FrameRecord.markRecordOnly(d.records, d.base); // the slot's frame is not this one
-                    }
-                    b.count++;
+                    decoding.frame(f, b);
                 } catch (IOException | RuntimeException | Error e) {
                     b.failure = e;
                     filled.put(b);
@@ -174,6 +150,53 @@ final class DecodeAheadStream implements DecodedStream {
             }
         } catch (InterruptedException e) {
             // close(): nothing more is wanted
+        }
+    }
+
+    /**
+     * The thread's per-frame work, as a method of its own (C1 compiles a method after a few hundred calls, a loop body
+     * inside one long call only by on-stack replacement after tens of thousands of iterations, which the first frames
+     * of each capture would otherwise run interpreted), with the thread's state in an object the thread allocates.
+     */
+    private static final class Decoding {
+        final FileClock fileClock = new FileClock();
+        final MatchKeys keys = new MatchKeys();
+        final FlowIds flows = FlowIds.forStream();
+        final CaptureReader reader;
+        final ClockCorrection clock;
+        final FrameDecoder decoder;
+        final Analysis.StatsCounter counter;
+        // every frame is decoded into this slot, which stays in this core's cache; it goes into the batch (swapped
+        // with the batch's slot there) only when the replay reads more of the frame than its record
+        DecodedFrame hot = new DecodedFrame(new Packet());
+
+        Decoding(CaptureReader reader, ClockCorrection clock, FrameDecoder decoder, Analysis.StatsCounter counter) {
+            this.reader = reader;
+            this.clock = clock;
+            this.decoder = decoder;
+            this.counter = counter;
+        }
+
+        /** Decodes the reader's frame {@code f} into the next slot of {@code b}, which has room for it. */
+        void frame(RawFrame f, Batch b) throws IOException {
+            int slot = b.count;
+            DecodedFrame d = hot;
+            d.records = b.records;
+            d.base = slot * FrameRecord.STRIDE;
+            view(f, d.frame);
+            d.orderNanos = clock.apply(fileClock.order(f.timestampNanos, f.frameNumber, reader.anomalies()));
+            d.disposition = decoder.decode(d.frame, d.orderNanos, d.packet, b.bytes, b.used);
+            b.used += decoder.copied();
+            d.keyAndCount(keys, flows, counter);
+            MediaTap media = decoder.media;
+            if (media == null || media.frame(d)) { // fed to the media statistics; read beyond the record
+                keep(d, b);
+                hot = b.frames[slot];
+                b.frames[slot] = d;
+            } else {
+                FrameRecord.markRecordOnly(d.records, d.base); // the slot's frame is not this one
+            }
+            b.count++;
         }
     }
 
