@@ -66,10 +66,32 @@ public final class AtomicFile implements AutoCloseable {
 
     /** Writes {@code bytes} to {@code target} atomically (a temporary file beside it, renamed over it). */
     public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes {@code parts} one after the other to {@code target} atomically, each encoded as UTF-8 on its own: a page
+     * built in parts (report.html) is written without first joining it into one string. The bytes are those of the
+     * joined text as long as no part ends inside a surrogate pair (the parts end and start with markup).
+     */
+    public static void write(Path target, java.util.List<String> parts) throws IOException {
+        write(target, out -> {
+            for (String part : parts) out.write(part.getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /** What a file holds, written to its stream. */
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private static void write(Path target, Content content) throws IOException {
         Path tmp = temporaryBeside(directoryOf(target), target);
         boolean moved = false;
         try {
-            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                content.writeTo(out);
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -9,12 +9,16 @@ final class HtmlStreamCharts {
     private HtmlStreamCharts() {
     }
 
-    /** The drawn charts' numbers by the Call-ID of their stream (streams tied to no call are left out). */
-    static java.util.Map<String, List<Integer>> byCall(List<StreamCharts.Drawn> drawn) {
+    /**
+     * The stream charts' numbers by the Call-ID of their stream (streams tied to no call are left out); {@code charted}:
+     * the groups that get a chart, in chart-number order (chart N shows {@code charted.get(N - 1)}), known before
+     * they are drawn.
+     */
+    static java.util.Map<String, List<Integer>> byCall(List<StreamCharts.Group> charted) {
         java.util.Map<String, List<Integer>> out = new java.util.HashMap<>();
-        for (StreamCharts.Drawn d : drawn) {
-            String call = d.group().any().callId();
-            if (!call.isEmpty()) out.computeIfAbsent(call, k -> new java.util.ArrayList<>()).add(d.number());
+        for (int i = 0; i < charted.size(); i++) {
+            String call = charted.get(i).any().callId();
+            if (!call.isEmpty()) out.computeIfAbsent(call, k -> new java.util.ArrayList<>()).add(i + 1);
         }
         return out;
     }

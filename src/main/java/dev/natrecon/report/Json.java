@@ -16,24 +16,32 @@ public final class Json {
     public static String render(Object value) {
         StringBuilder sb = new StringBuilder();
         try {
-            write(sb, value, 0);
-            sb.append('\n');
+            write(sb, null, value, 0);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // a StringBuilder does not throw
         }
+        sb.append('\n');
         return sb.toString();
     }
 
+    /** Characters rendered before they are handed to {@link #write(Appendable, Object)}'s {@code out} in one call. */
+    static final int CHUNK = 1 << 15;
+
     /**
-     * {@link #render}, written to {@code out} as it goes: a summary of 20,000 calls is never one string in memory
-     * (the caller buffers {@code out}).
+     * {@link #render}, written to {@code out} as it goes: a summary of 20,000 calls is never one string in memory. It
+     * is rendered into a buffer of about {@link #CHUNK} characters, handed to {@code out} whenever it is full after an
+     * element of a list or object: one call per chunk instead of one per character (a {@code Writer} takes a lock
+     * per call).
      */
     public static void write(Appendable out, Object value) throws IOException {
-        write(out, value, 0);
-        out.append('\n');
+        StringBuilder sb = new StringBuilder(CHUNK + 1024);
+        write(sb, out, value, 0);
+        sb.append('\n');
+        out.append(sb);
     }
 
-    private static void write(Appendable sb, Object v, int indent) throws IOException {
+    /** {@code v} appended to {@code sb}, which goes to {@code out} (when not null) whenever it holds a chunk. */
+    private static void write(StringBuilder sb, Appendable out, Object v, int indent) throws IOException {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof String s) {
@@ -42,7 +50,7 @@ public final class Json {
             if (d.isNaN() || d.isInfinite()) sb.append("null");
             else sb.append(number(d));
         } else if (v instanceof Float f) {
-            write(sb, (double) f, indent);
+            write(sb, out, (double) f, indent);
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(String.valueOf(v));
         } else if (v instanceof Map<?, ?> m) {
@@ -56,9 +64,10 @@ public final class Json {
                 pad(sb, indent + 1);
                 string(sb, String.valueOf(e.getKey()));
                 sb.append(": ");
-                write(sb, e.getValue(), indent + 1);
+                write(sb, out, e.getValue(), indent + 1);
                 if (++i < m.size()) sb.append(',');
                 sb.append('\n');
+                handOn(sb, out);
             }
             pad(sb, indent);
             sb.append('}');
@@ -71,9 +80,10 @@ public final class Json {
             int i = 0;
             for (Object o : c) {
                 pad(sb, indent + 1);
-                write(sb, o, indent + 1);
+                write(sb, out, o, indent + 1);
                 if (++i < c.size()) sb.append(',');
                 sb.append('\n');
+                handOn(sb, out);
             }
             pad(sb, indent);
             sb.append(']');
@@ -88,6 +98,13 @@ public final class Json {
      * of a summary that holds thousands), including that rule's reach into a whole number's own zeros.
      */
     static String number(double d) {
+        double a = Math.abs(d);
+        if (a >= 1e-3 && a < 1e7) {
+            // Double.toString's plain range: a value it writes with at most nine significant digits is what %.9g
+            // rounds to (any closer approximation of the double rounds to the same nine digits), zeros trimmed
+            String t = Double.toString(d);
+            if (significantDigits(t) <= 9) return t.endsWith(".0") ? t.substring(0, t.length() - 2) : t;
+        }
         String g = String.format(Locale.ROOT, "%.9g", d);
         int n = g.length();
         for (int i = 0; i < n; i++) {
@@ -99,7 +116,30 @@ public final class Json {
         return g;
     }
 
-    private static void pad(Appendable sb, int indent) throws IOException {
+    /** Digits of a plain decimal {@code t} ("-0.0120") from its first to its last non-zero digit (3). */
+    private static int significantDigits(String t) {
+        int first = -1, last = -1, digits = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') continue;
+            if (c != '0') {
+                if (first < 0) first = digits;
+                last = digits;
+            }
+            digits++;
+        }
+        return first < 0 ? 0 : last - first + 1;
+    }
+
+    /** {@code sb}'s text handed to {@code out} once it holds a chunk. */
+    private static void handOn(StringBuilder sb, Appendable out) throws IOException {
+        if (out != null && sb.length() >= CHUNK) {
+            out.append(sb);
+            sb.setLength(0);
+        }
+    }
+
+    private static void pad(StringBuilder sb, int indent) {
         for (int i = 0; i < indent; i++) sb.append("  ");
     }
 
@@ -113,7 +153,7 @@ public final class Json {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private static void hex(Appendable sb, char c) throws IOException {
+    private static void hex(StringBuilder sb, char c) {
         sb.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
     }
 
@@ -122,26 +162,26 @@ public final class Json {
      * printed to a terminal cannot drive it), {@code < > &} and U+2028/U+2029 too (safe inside HTML and JavaScript),
      * and a lone surrogate as its {@code \\uXXXX} escape instead of the '?' an encoder would write.
      */
-    private static void string(Appendable sb, String s) throws IOException {
+    private static void string(StringBuilder sb, String s) {
         sb.append('"');
+        int plain = 0; // the run of characters written as they are starts here
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '<' || c == '>' || c == '&' || c == 0x2028
-                            || c == 0x2029 || lone(s, i)) {
-                        hex(sb, c);
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+            String escape = switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> c < 0x20 || c >= 0x7f && c <= 0x9f || c == '<' || c == '>' || c == '&' || c == 0x2028
+                        || c == 0x2029 || lone(s, i) ? "" : null;
+            };
+            if (escape == null) continue;
+            sb.append(s, plain, i);
+            if (escape.isEmpty()) hex(sb, c);
+            else sb.append(escape);
+            plain = i + 1;
         }
-        sb.append('"');
+        sb.append(s, plain, s.length()).append('"');
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
  * {@code summary.md} (for a ticket) and {@code charts/} (PNG and SVG). It keeps only bounded extracts of the replay:
  * the first {@link #MAX_ROWS} conntrack and expectation events, the chart series ({@link BoundedSeries}), the ladders
  * ({@link CallLadder}'s limits). At the end the charts are drawn on a {@link RenderPool} while this thread writes the
- * ladders and summary.md; report.html, which embeds the charts, is written last. The chart classes (Java 2D, fonts,
+ * ladders and summary.md and renders report.html but for the two sections that embed the charts, which are all that is
+ * left to render once the last chart is drawn; report.html is written last, in its parts. The chart classes (Java 2D, fonts,
  * JFreeChart, JFreeSVG) load on the first chart drawn, not ahead on a thread of their own: with both cores busy for
  * the whole run that only added CPU (README, Performance). Everything taken from a capture is escaped by the renderers; SIP credentials are
  * redacted unless {@code redact} is false ({@code analyze --no-redact}). Each file is renamed into place when complete.
@@ -128,7 +129,7 @@ public final class ReportSink implements AnalysisSink {
                     return c;
                 }));
             }
-            // meanwhile on this thread: the ladders and summary.md (neither needs a chart)
+            // meanwhile on this thread: the ladders, summary.md and most of report.html (none needs a chart)
             List<CallLadder.Call> calls = ladder.calls();
             Map<String, dev.natrecon.detect.CallRecord> media = HtmlCalls.byCallId(r.calls());
             for (int i = 0; i < calls.size(); i++) {
@@ -137,6 +138,8 @@ public final class ReportSink implements AnalysisSink {
             }
             removeStaleLadders(charts, calls.size());
             String markdown = MarkdownSummary.render(r, this, redact);
+            // report.html but for its two chart sections, so that only those are left once the last chart is drawn
+            HtmlReport.Page page = HtmlReport.begin(r, this, chosen, redact);
             pool.awaitAll();
             List<Charts.Chart> drawn = new ArrayList<>();
             for (Future<Charts.Chart> f : caseCharts) drawn.add(RenderPool.await(f));
@@ -144,7 +147,7 @@ public final class ReportSink implements AnalysisSink {
             for (Future<StreamCharts.Drawn> f : streams) drawnStreams.add(RenderPool.await(f));
             streamCharts = drawnStreams;
             removeStale(charts, "stream-", streamCharts.size());
-            AtomicFile.write(dir.resolve("report.html"), HtmlReport.render(r, this, drawn, redact));
+            AtomicFile.write(dir.resolve("report.html"), page.complete(streamCharts, streamGroups, drawn));
             AtomicFile.write(dir.resolve("summary.md"), markdown);
         }
     }

@@ -58,6 +58,18 @@ class DetectionTest {
     }
 
     @Test
+    void theRulesAreTheRegisteredDetectorsOwnInRegistryOrder() {
+        List<Rule> fresh = new java.util.ArrayList<>();
+        for (Detector d : Detectors.oneSide(new LiveEntries(), dev.natrecon.correlate.Inside.privateRanges())) {
+            fresh.addAll(d.rules());
+        }
+        assertEquals(fresh, Detectors.rules());
+        assertEquals(fresh.get(fresh.size() - 1), Detectors.rule(fresh.get(fresh.size() - 1).id()));
+        assertEquals(null, Detectors.rule("no.such_rule"));
+        assertThrows(UnsupportedOperationException.class, () -> Detectors.rules().clear());
+    }
+
+    @Test
     void everyRegisteredIdIsUniqueAndDocumented() {
         List<Rule> rules = Detectors.rules();
         assertEquals(rules.size(), rules.stream().map(Rule::id).distinct().count());

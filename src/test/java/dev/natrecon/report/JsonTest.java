@@ -20,6 +20,25 @@ class JsonTest {
         assertEquals(hostile, new ObjectMapper().readValue(json, String[].class)[0]);
     }
 
+    /** Written through a writer in chunks, a large document is exactly the rendered one. */
+    @Test
+    void writtenInChunksAsRendered() throws Exception {
+        List<Object> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("n", i);
+            row.put("x", i / 7.0);
+            row.put("text", "row " + i + " <&> \ud83d\ude00 \"q\"\n" + "y".repeat(i % 50) + (i % 97 == 0 ? "\ud83d" : ""));
+            row.put("list", List.of(i, "a", List.of()));
+            rows.add(row);
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        Json.write(out, java.util.Map.of("rows", rows));
+        String rendered = Json.render(java.util.Map.of("rows", rows));
+        assertEquals(true, rendered.length() > 4 * Json.CHUNK);
+        assertEquals(rendered, out.toString());
+    }
+
     /** The hand-written trim gives exactly what the regular expression gave, on every kind of double. */
     @Test
     void numbersAsTheRegularExpressionTrimmedThem() {
@@ -31,6 +50,13 @@ class JsonTest {
             check(Double.longBitsToDouble(r.nextLong()));
             check(r.nextInt(-1_000_000, 1_000_000) / (double) r.nextInt(1, 10_000));
             check(Math.round(r.nextDouble() * 1e6) / 1e3);
+            check(r.nextLong(-100_000_000_000L, 100_000_000_000L) / Math.pow(10, r.nextInt(0, 14)));
+            check(r.nextInt(1, 1_000_000_000) * 1e-3);
+        }
+        for (double d : new double[] {0.001, 0.000999999999, 9_999_999.99, 9_999_999.999999999, 1e7, 123_456_789e-3,
+            1_234_567_891e-3, 0.0012345678949, 0.00123456789, 5_000_000.5, 4.4999999995, 1.5e-3}) {
+            check(d);
+            check(-d);
         }
     }
 
