@@ -49,17 +49,8 @@ final class DecodeAheadStream implements DecodedStream {
      * of RTP fills its {@link #BATCH_FRAMES} before its bytes.
      */
     static final int BATCH_BYTES = CaptureReader.MAX_CAPTURED_LENGTH + FrameDecoder.DATAGRAM_ROOM + (64 << 10);
-    /**
-     * Batches per capture (about 0.7 MiB each): one being consumed, one being filled, the others ready or held back
-     * by the consumer until {@link #RETURN_GROUP} are free ({@link HandBack}).
-     */
-    static final int BATCHES = 6;
-    /**
-     * Batches the consumer gives back at once: the decoding thread, which runs ahead and waits for an empty batch
-     * most of the time, is woken once per three batches instead of once per batch (on the bench pair about 900
-     * instead of 2,700 waits per run for the two decoding threads together).
-     */
-    static final int RETURN_GROUP = 3;
+    /** Batches per capture: one being consumed, one being filled, one ready (about 2 MiB per capture). */
+    static final int BATCHES = 3;
     /**
      * System property: {@code off} decodes on the replay's thread while the bytes are still read ahead (the way before
      * decoding ahead, for comparisons); {@code natrecon.readAhead=off} reads and decodes everything inline.
@@ -98,7 +89,6 @@ final class DecodeAheadStream implements DecodedStream {
     private final Analysis.StatsCounter counter;
     private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<Batch> empty = new ArrayBlockingQueue<>(BATCHES);
-    private final HandBack<Batch> handBack = new HandBack<>(empty, RETURN_GROUP, BATCHES);
     private final Thread thread;
     private volatile boolean closing;
     private boolean started;
@@ -234,7 +224,7 @@ final class DecodeAheadStream implements DecodedStream {
             if (batch != null) {
                 if (batch.failure != null) throw dev.natrecon.capture.ReaderThreads.rethrow(batch.failure);
                 if (batch.end) return 0;
-                handBack.give(batch);
+                empty.add(batch);
                 batch = null;
             }
             try {

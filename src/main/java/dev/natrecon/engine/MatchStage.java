@@ -45,16 +45,8 @@ final class MatchStage implements AutoCloseable {
      * bench pair (per-thread CPU, 2 cores): 256 to 2048 alike within the noise, 8192 no better.
      */
     static final int BATCH_ENTRIES = 1024;
-    /**
-     * Batches: one being consumed, one being filled, the others ready or held back by the replay's thread until
-     * {@link #RETURN_GROUP} are free ({@link HandBack}).
-     */
-    static final int BATCHES = 8;
-    /**
-     * Batches the replay's thread gives back at once: the stage's thread, which waits for an empty batch more often
-     * than the replay waits for a full one, is woken once per four batches instead of once per batch.
-     */
-    static final int RETURN_GROUP = 4;
+    /** Batches: one being consumed, one being filled, two ready. */
+    static final int BATCHES = 4;
     /**
      * System property: {@code off} runs the merge and the matcher on the replay's thread (the way before the stage, for
      * comparisons); {@code on} runs the stage even for small captures (decoded inline), for tests and comparisons.
@@ -101,7 +93,6 @@ final class MatchStage implements AutoCloseable {
 
     private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<Batch> empty = new ArrayBlockingQueue<>(BATCHES);
-    private final HandBack<Batch> handBack = new HandBack<>(empty, RETURN_GROUP, BATCHES);
     private final Consumer<Seen> release;
     private final Thread thread;
     /** The batch the stage's thread fills (only that thread touches it). */
@@ -207,7 +198,7 @@ final class MatchStage implements AutoCloseable {
             }
             if (b.failure != null) throw ReaderThreads.rethrow(b.failure);
             if (b.end) return;
-            handBack.give(b);
+            empty.add(b);
         }
     }
 
