@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * at {@link #finish}): the stage's thread, idle between messages, is woken once per group instead of once per message
  * (on the bench pair about 150 instead of 1,150 waits per run), and nothing but {@link #finish} waits for it.
  *
- * <p><b>Bounded.</b> At most {@link #CAPACITY} packets wait; the replay's thread blocks when they do.
+ * <p><b>Bounded.</b> At most {@link #CAPACITY} packets wait in handed-over groups, besides the group being filled; the
+ * replay's thread blocks when they do.
  *
  * <p><b>Errors, no hang.</b> The first failure on the stage's thread is kept (the packets after it are taken and
  * dropped, so the replay never blocks on a dead consumer) and thrown, as the same object, by the next {@link #offer}
