@@ -21,7 +21,12 @@ import java.util.function.Consumer;
  * ladder, sip.csv's rows), never what the replay's calls to the same sinks write. The order of the SIP calls among
  * themselves is the replay's, so every output is byte-identical to running them inline.
  *
- * <p><b>Bounded.</b> At most {@link #CAPACITY} packets wait; the replay's thread blocks when they do.
+ * <p><b>Handed over in groups.</b> The replay's thread hands the packets over {@link #GROUP} at a time (the last group
+ * at {@link #finish}): the stage's thread, idle between messages, is woken once per group instead of once per message
+ * (on the bench pair about 150 instead of 1,150 waits per run), and nothing but {@link #finish} waits for it.
+ *
+ * <p><b>Bounded.</b> At most {@link #CAPACITY} packets wait in handed-over groups, besides the group being filled; the
+ * replay's thread blocks when they do.
  *
  * <p><b>Errors, no hang.</b> The first failure on the stage's thread is kept (the packets after it are taken and
  * dropped, so the replay never blocks on a dead consumer) and thrown, as the same object, by the next {@link #offer}
@@ -32,14 +37,22 @@ final class SipStage implements AutoCloseable {
     static final String THREAD_NAME = "natrecon-sip";
     /** Packets waiting at most: a burst of SIP (a registration storm) without a hand-over per message blocking. */
     static final int CAPACITY = 1024;
+    /** Packets per hand-over. */
+    static final int GROUP = 16;
     /** System property: {@code off} runs the SIP messages' consumers on the replay's thread (for comparisons). */
     static final String PROPERTY = "natrecon.sipAhead";
     /** After the last packet. */
     private static final Object END = new Object();
 
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+    /** Full groups ({@code SipPacket[]}, the last one possibly ended by a null), then {@link #END}. */
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY / GROUP);
     private final Thread thread;
+    /** The group the replay's thread is filling (only that thread touches it). */
+    private SipPacket[] group = new SipPacket[GROUP];
+    private int grouped;
     private volatile Throwable failure;
+    /** Set by {@link #close()} without {@link #finish}: the rest of the group being handled is dropped too. */
+    private volatile boolean dropping;
     private boolean finished;
 
     /** Whether the replay runs the stage beside its {@link MatchStage} (unless {@link #PROPERTY} is {@code off}). */
@@ -61,7 +74,10 @@ final class SipStage implements AutoCloseable {
                 if (o == END) return;
                 if (failure != null) continue; // after a failure: taken, so the replay never waits on a dead consumer
                 try {
-                    consumer.accept((SipPacket) o);
+                    for (SipPacket p : (SipPacket[]) o) {
+                        if (p == null || dropping) break;
+                        consumer.accept(p);
+                    }
                 } catch (RuntimeException | Error e) {
                     failure = e;
                 }
@@ -71,16 +87,30 @@ final class SipStage implements AutoCloseable {
         }
     }
 
-    /** Hands {@code p} to the stage's thread (waits while {@link #CAPACITY} packets wait); throws its failure first. */
+    /**
+     * Hands {@code p} to the stage's thread with the rest of its group (waits while {@link #CAPACITY} packets wait);
+     * throws its failure first.
+     */
     void offer(SipPacket p) {
         failed();
-        put(p);
+        group[grouped++] = p;
+        if (grouped == GROUP) handOver();
+    }
+
+    /** Hands the group over, if it holds a packet. */
+    private void handOver() {
+        if (grouped == 0) return;
+        SipPacket[] g = group;
+        group = new SipPacket[GROUP];
+        grouped = 0;
+        put(g);
     }
 
     /** After the last packet: waits until the stage's thread has handled every packet, then throws its failure. */
     void finish() {
         if (!finished) {
             finished = true;
+            handOver();
             put(END);
             ReaderThreads.join(thread);
         }
@@ -113,6 +143,7 @@ final class SipStage implements AutoCloseable {
     public void close() {
         if (!finished) {
             finished = true;
+            dropping = true;
             queue.clear();
             queue.offer(END); // this thread is the only one that puts: after the clear there is room
         }

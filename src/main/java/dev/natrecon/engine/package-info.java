@@ -22,7 +22,7 @@
  * for reuse with the empty batches; the stage's thread also parses each kept payload as SIP for the detectors,
  * {@code Seen#parseSip}; everything from classification on stays on the one replay thread but the SIP messages'
  * consumers, the rewrite classification and the sinks' SIP calls, which run in the replay's order on a thread of
- * their own beside the stage, {@code SipStage}, and read the stage's parse of each copy (carried by
+ * their own beside the stage, {@code SipStage} (handed over a group of messages at a time), and read the stage's parse of each copy (carried by
  * {@link dev.natrecon.engine.SipPacket}, handed to {@code SipParser.known}) instead of parsing it again, joined before the model ages to the end; so the results
  * are byte-identical either way), hands everything to the sinks through one
  * {@link dev.natrecon.engine.SinkFanOut} (which deals with their I/O errors in one place, and at the end lets a sink
