@@ -102,14 +102,40 @@ final class Charts {
     }
 
     static Chart render(String name, String title, String note, JFreeChart chart, int height) throws IOException {
+        prepare(chart, note);
+        byte[] png = PngEncoder.encode(chart.createBufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB, null));
+        return new Chart(name, title, note, png, svg(name, chart, height).getSVGDocument() + "\n");
+    }
+
+    /** The house rendering settings (antialiased shapes and text) and the note as a subtitle, before drawing. */
+    static void prepare(JFreeChart chart, String note) {
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
         if (!note.isEmpty()) chart.addSubtitle(new TextTitle(note, new Font("SansSerif", Font.PLAIN, 11)));
-        byte[] png = PngEncoder.encode(chart.createBufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB, null));
+    }
+
+    /**
+     * {@code chart}, {@link #prepare prepared}, drawn as SVG; its definitions' ids start with {@code nr-NAME-}, so that
+     * several charts inlined in one page never share an id.
+     */
+    static SVGGraphics2D svg(String name, JFreeChart chart, int height) {
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, height);
         g.setDefsKeyPrefix("nr-" + name + "-");
+        g.setGeomDoubleConverter(Charts::svgNumber);
         chart.draw(g, new Rectangle(0, 0, WIDTH, height));
-        return new Chart(name, title, note, png, g.getSVGDocument() + "\n");
+        return g;
+    }
+
+    /**
+     * A coordinate as JFreeSVG writes it by default ({@code SVGUtils.doubleToString}, Ryu's shortest representation),
+     * without Ryu for the whole numbers most coordinates of a chart are (pixel-aligned lines, rectangles, ticks):
+     * those are written as {@code Long.toString} plus {@code ".0"}, which is what Ryu writes for them below 10^7, where
+     * it switches to exponent notation. Formatting the numbers was a third of the SVG drawing's time in the profile of
+     * the bench pair's charts. {@code ChartsTest} compares both on whole and fractional numbers.
+     */
+    static String svgNumber(double v) {
+        if (v == (long) v && v > -1e7 && v < 1e7 && (v != 0 || 1 / v > 0)) return (long) v + ".0";
+        return org.jfree.svg.SVGUtils.doubleToString(v);
     }
 
     private static double seconds(long nanos, long t0) {
@@ -147,8 +173,7 @@ final class Charts {
         if (end > t0 && data.size() > 0) s.addOrUpdate(seconds(end, t0), data.value(data.size() - 1));
         NumberAxis y = new NumberAxis(label);
         y.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
-        XYStepRenderer r = new XYStepRenderer();
-        XYPlot p = new XYPlot(new XYSeriesCollection(s), null, y, r);
+        XYPlot p = new XYPlot(new XYSeriesCollection(steps(s)), null, y, pathLines());
         double max = data.max();
         if (limit > 0 && limit <= Math.max(4 * max, 10)) {
             ValueMarker m = new ValueMarker(limit, new Color(0xe03131), new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
@@ -169,6 +194,28 @@ final class Charts {
             y.setRange(0, 1);
         }
         return p;
+    }
+
+    /**
+     * {@code s} as the corners of its step line (each value held until the next point's time, as
+     * {@code XYStepRenderer} draws it), to be drawn as one path ({@link #pathLines}): XYStepRenderer strokes a separate
+     * line per step, thousands on a long capture, which in the SVG was an element each (a 900 KB table.svg on the
+     * bench pair) and in the bitmap a separately antialiased stroke each.
+     */
+    static XYSeries steps(XYSeries s) {
+        XYSeries out = new XYSeries(s.getKey(), false, true);
+        for (int i = 0; i < s.getItemCount(); i++) {
+            if (i > 0) out.add(s.getX(i), s.getY(i - 1), false);
+            out.add(s.getX(i), s.getY(i), false);
+        }
+        return out;
+    }
+
+    /** Lines without shapes, each series stroked as one path (one SVG element), not one line per item. */
+    static XYLineAndShapeRenderer pathLines() {
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        r.setDrawSeriesLineAsPath(true);
+        return r;
     }
 
     /**

@@ -41,6 +41,7 @@ final class HtmlReport {
             details summary{cursor:pointer;color:#1971c2}
             .ladder{max-width:100%;height:auto;border:1px solid #dee2e6}
             img.chart{max-width:100%;border:1px solid #dee2e6}
+            div.chart svg{max-width:100%;height:auto;border:1px solid #dee2e6}
             """;
 
     private HtmlReport() {
@@ -55,7 +56,7 @@ final class HtmlReport {
 
     /**
      * The page without its chart images: everything that needs no drawn chart is rendered now, so that only the two
-     * sections that embed the PNGs are left for {@link Page#complete} once the charts are drawn (ReportSink renders
+     * sections that embed the charts are left for {@link Page#complete} once the charts are drawn (ReportSink renders
      * this while the render pool draws them). {@code streams}: the stream groups that get a chart, in chart-number
      * order (chart N is {@code streams.get(N - 1)}).
      */

@@ -3,7 +3,8 @@ package dev.natrecon.report;
 import java.util.List;
 
 /**
- * The media section of {@code report.html}: one figure per drawn stream chart  with a text alternative that states the figures the chart shows, and the streams not drawn counted.
+ * The media section of {@code report.html}: one figure per drawn stream chart, its SVG inlined, with a text alternative
+ * that states the figures the chart shows, and the streams not drawn counted.
  */
 final class HtmlStreamCharts {
     private HtmlStreamCharts() {
@@ -35,9 +36,10 @@ final class HtmlStreamCharts {
                         + "max (dashed) RFC 3550 jitter per time bucket; below: packets lost per bucket, from the "
                         + "sequence numbers.").raw("</p>\n");
         for (StreamCharts.Drawn d : drawn) {
-            h.raw("<figure id=\"stream-").raw(Integer.toString(d.number())).raw("\"><img class=\"chart\" alt=\"")
-                    .text(d.alt()).raw("\" src=\"data:image/png;base64,")
-                    .raw(java.util.Base64.getEncoder().encodeToString(d.png())).raw("\"><figcaption>")
+            // the chart's own SVG, which JFreeSVG writes with every text escaped for XML (a title from the capture
+            // cannot open an element); labelled by its text alternative
+            h.raw("<figure id=\"stream-").raw(Integer.toString(d.number())).raw("\"><div class=\"chart\" role=\"img\" aria-label=\"")
+                    .text(d.alt()).raw("\">").raw(d.inline()).raw("</div><figcaption>")
                     .text(d.title()).raw(" · <a href=\"charts/").raw(d.file()).raw("\">SVG</a></figcaption></figure>\n");
         }
         if (groups > drawn.size()) {

@@ -40,8 +40,12 @@ final class StreamCharts {
         }
     }
 
-    /** One drawn chart: its number (file stream-N.svg), the stream, title, text alternative and SVG. */
-    record Drawn(int number, Group group, String title, String alt, byte[] png, String svg) {
+    /**
+     * One drawn chart: its number (file stream-N.svg), the stream, title, text alternative, the SVG document (the file)
+     * and the same drawing as an {@code <svg>} element with a view box, which report.html inlines (scaled to the page's
+     * width): no bitmap is drawn of a stream chart.
+     */
+    record Drawn(int number, Group group, String title, String alt, String svg, String inline) {
         String file() {
             return "stream-" + number + ".svg";
         }
@@ -142,7 +146,8 @@ final class StreamCharts {
         alt.append(String.format(Locale.ROOT, " buckets of %.3f s.", width / 1e9));
         loss.setIntervalWidth(Math.max(width / 1e9, 1e-3));
         loss.setIntervalPositionFactor(0.0);
-        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
+        // each series one path (one SVG element, its dashes running on across the buckets), not a line per bucket
+        XYLineAndShapeRenderer lines = Charts.pathLines();
         XYPlot top = new XYPlot(jitter, null, new NumberAxis("jitter (ms)"), lines);
         ClusteredXYBarRenderer bars = new ClusteredXYBarRenderer();
         bars.setShadowVisible(false);
@@ -164,8 +169,10 @@ final class StreamCharts {
             bars.setSeriesPaint(series, c);
             series++;
         }
-        Charts.Chart c = Charts.render("stream-" + number, title, "", chart, HEIGHT);
-        return new Drawn(number, g, title, alt.toString(), c.png(), c.svg());
+        Charts.prepare(chart, "");
+        org.jfree.svg.SVGGraphics2D svg = Charts.svg("stream-" + number, chart, HEIGHT);
+        return new Drawn(number, g, title, alt.toString(), svg.getSVGDocument() + "\n",
+                svg.getSVGElement(null, true, new org.jfree.svg.ViewBox(0, 0, Charts.WIDTH, HEIGHT), null, null));
     }
 
     private static String ms(double v) {

@@ -93,5 +93,47 @@ class StreamChartsTest {
         String html = h.toString();
         assertTrue(html.contains("5 more streams are not drawn"), html);
         assertTrue(html.contains("The " + StreamCharts.MAX_CHARTS + " streams with the most packets, of " + groups.size()));
+        assertFalse(html.contains("data:image/png"), "no bitmap of a stream chart");
+        assertEquals(StreamCharts.MAX_CHARTS, html.split("<svg ", -1).length - 1, "each chart inlined as SVG");
+        // every inlined chart keeps its definitions' ids to itself
+        for (int n = 1; n <= StreamCharts.MAX_CHARTS; n++) {
+            String fig = html.substring(html.indexOf("<figure id=\"stream-" + n + "\">"));
+            fig = fig.substring(0, fig.indexOf("</figure>"));
+            java.util.regex.Matcher ids = java.util.regex.Pattern.compile(" id='([^']*)'").matcher(fig);
+            int count = 0;
+            while (ids.find()) {
+                assertTrue(ids.group(1).startsWith("nr-stream-" + n + "-"), ids.group(1));
+                count++;
+            }
+            assertTrue(count > 0, "clip paths with ids in chart " + n);
+        }
+    }
+
+    /**
+     * A stream chart is inlined into report.html as the chart's own SVG: its title comes from the capture (Call-ID,
+     * codec name), and no markup in them survives as markup, in the page or in the SVG file.
+     */
+    @Test
+    void capturedTextInAnInlinedChartStaysText() throws IOException {
+        String callId = "x\"><script>alert(1)</script><svg onload=alert(2)>@evil";
+        String codec = "PCMU'/><script>alert(3)</script>";
+        List<StreamSummary> one = List.of(new StreamSummary("lan", callId, "sdp", 0x1234, 96, codec, "96", 8000,
+                "192.0.2.1:4000", "198.51.100.1:5000", false, 1, 9, 0, 0, 10, 10, 0, 0, 0, 0, 0, 0, 20, 20, 20, 0, 0,
+                0, 0, 0, 0, Double.NaN, 0, Double.NaN, Double.NaN, 0, ""));
+        List<StreamCharts.Group> groups = StreamCharts.groups(one);
+        List<StreamCharts.Drawn> drawn = StreamCharts.draw(groups, 0);
+        assertEquals(1, drawn.size());
+        SafeBuilder h = new SafeBuilder(true, Escape::html);
+        HtmlStreamCharts.render(h, drawn, groups.size());
+        String html = h.toString();
+        assertTrue(html.contains("<svg "), html);
+        assertFalse(html.contains("<script"), html);
+        assertFalse(html.contains("onload="), html);
+        assertTrue(html.contains("&lt;script&gt;alert(3)"), "the codec shown as text");
+        String svg = drawn.get(0).svg();
+        assertFalse(svg.contains("<script") || svg.contains("onload="), svg);
+        assertTrue(svg.startsWith("<?xml"), "the file is a standalone SVG document");
+        assertFalse(drawn.get(0).inline().startsWith("<?xml"), "the inlined element is not");
+        assertTrue(drawn.get(0).inline().contains("viewBox="), "the inlined element scales to the page");
     }
 }
