@@ -318,7 +318,7 @@ final class Charts {
         points.addSeries(within);
         points.addSeries(over);
         NumberAxis y = new NumberAxis("seconds without a refresh");
-        XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
+        XYLineAndShapeRenderer dots = new Dots();
         XYPlot plot = new XYPlot(points, new NumberAxis("seconds since " + Times.iso(t0)), y, dots);
         XYStepRenderer line = new XYStepRenderer();
         plot.setDataset(1, new XYSeriesCollection(timeout));
@@ -338,5 +338,46 @@ final class Charts {
         line.setSeriesStroke(0, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
         return render("keepalive", "Keepalive gaps against the timeout", note, chart, 400);
+    }
+
+    /**
+     * A scatter series drawn as one filled path of discs, not a filled and an outlined shape per point: the keepalive
+     * chart's thousand dots were two SVG elements each (a 1.5 MB keepalive.svg on the bench pair) and two separately
+     * antialiased shapes each in the bitmap. Each disc is what XYLineAndShapeRenderer draws for a point (its series
+     * shape, centred on the point, filled and outlined with a 1-pixel stroke of the same paint): the shape's
+     * bounds plus half a pixel all round. The legend keeps the renderer's own items. The series must be unsorted
+     * ({@code autoSort} false): the plot then passes every item of a series in order, and the path is filled at its
+     * last; its centres are rounded to a hundredth of a pixel (shorter SVG numbers, nothing visible).
+     */
+    static final class Dots extends XYLineAndShapeRenderer {
+        private static final long serialVersionUID = 1L;
+        private transient java.awt.geom.Path2D.Double discs;
+
+        Dots() {
+            super(false, true);
+        }
+
+        @Override
+        protected void drawSecondaryPass(java.awt.Graphics2D g2, XYPlot plot, org.jfree.data.xy.XYDataset dataset,
+                                         int pass, int series, int item, org.jfree.chart.axis.ValueAxis domainAxis,
+                                         java.awt.geom.Rectangle2D dataArea, org.jfree.chart.axis.ValueAxis rangeAxis,
+                                         org.jfree.chart.plot.CrosshairState crosshairState,
+                                         org.jfree.chart.entity.EntityCollection entities) {
+            if (item == 0 || discs == null) discs = new java.awt.geom.Path2D.Double();
+            double x = dataset.getXValue(series, item), y = dataset.getYValue(series, item);
+            if (!Double.isNaN(x) && !Double.isNaN(y) && getItemShapeVisible(series, item)) {
+                double cx = Math.round(domainAxis.valueToJava2D(x, dataArea, plot.getDomainAxisEdge()) * 100) / 100.0;
+                double cy = Math.round(rangeAxis.valueToJava2D(y, dataArea, plot.getRangeAxisEdge()) * 100) / 100.0;
+                java.awt.geom.Rectangle2D b = getItemShape(series, item).getBounds2D();
+                double w = b.getWidth() + 1, h = b.getHeight() + 1;
+                Ellipse2D.Double disc = new Ellipse2D.Double(cx + b.getX() - 0.5, cy + b.getY() - 0.5, w, h);
+                if (disc.intersects(dataArea)) discs.append(disc, false);
+            }
+            if (item == dataset.getItemCount(series) - 1) {
+                g2.setPaint(lookupSeriesPaint(series));
+                g2.fill(discs);
+                discs = null;
+            }
+        }
     }
 }
