@@ -127,15 +127,29 @@ final class Charts {
     }
 
     /**
-     * A coordinate as JFreeSVG writes it by default ({@code SVGUtils.doubleToString}, Ryu's shortest representation),
-     * without Ryu for the whole numbers most coordinates of a chart are (pixel-aligned lines, rectangles, ticks):
-     * those are written as {@code Long.toString} plus {@code ".0"}, which is what Ryu writes for them below 10^7, where
-     * it switches to exponent notation. Formatting the numbers was a third of the SVG drawing's time in the profile of
-     * the bench pair's charts. {@code ChartsTest} compares both on whole and fractional numbers.
+     * A coordinate of a chart's SVG, rounded to a hundredth of a pixel (nothing a viewer can show) and written as
+     * JFreeSVG's default converter ({@code SVGUtils.doubleToString}, Ryu's shortest representation) writes the rounded
+     * value, without Ryu: {@code 409.0}, {@code 87.58}, {@code -3.5}. Unrounded, a coordinate from a float path was
+     * 15 to 17 digits ({@code 87.58167266845703}), and formatting the numbers was a third of the SVG drawing's time in
+     * the profile of the bench pair's charts. Values from 10^7 on (Ryu's exponent notation) and non-finite ones are
+     * left to JFreeSVG. {@code ChartsTest} compares with Ryu on the rounded values.
      */
     static String svgNumber(double v) {
-        if (v == (long) v && v > -1e7 && v < 1e7 && (v != 0 || 1 / v > 0)) return (long) v + ".0";
-        return org.jfree.svg.SVGUtils.doubleToString(v);
+        if (!(v > -1e7 && v < 1e7)) return org.jfree.svg.SVGUtils.doubleToString(v);
+        long c = Math.round(v * 100);
+        if (c == 0) return "0.0";
+        if (c >= 1_000_000_000L || c <= -1_000_000_000L) return org.jfree.svg.SVGUtils.doubleToString(c / 100.0);
+        StringBuilder b = new StringBuilder(12);
+        if (c < 0) {
+            b.append('-');
+            c = -c;
+        }
+        b.append(c / 100).append('.');
+        int f = (int) (c % 100);
+        if (f == 0) b.append('0');
+        else if (f % 10 == 0) b.append(f / 10);
+        else b.append(f < 10 ? "0" : "").append(f);
+        return b.toString();
     }
 
     private static double seconds(long nanos, long t0) {

@@ -22,26 +22,39 @@ import org.junit.jupiter.api.Test;
 /** The chart helpers that must not change what is drawn: the SVG number format and the step line's corners. */
 class ChartsTest {
 
-    /** {@link Charts#svgNumber} writes exactly what JFreeSVG's default converter writes, fast path or not. */
+    /**
+     * {@link Charts#svgNumber}: the value rounded to a hundredth, written exactly as JFreeSVG's default converter writes
+     * that rounded value; JFreeSVG's own output past 10^7 and for non-finite values.
+     */
     @Test
-    void svgNumbersAreJFreeSvgsOwn() {
+    void svgNumbersAreJFreeSvgsOwnOnTheRoundedValue() {
         List<Double> edges = List.of(0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 409.0, 412.21044921875, 9_999_999.0,
-                -9_999_999.0, 1e7, -1e7, 1.0e7 + 1, 123_456_789.0, 1e-3, 1e-4, 0.1, 87.58167266845703, Double.NaN,
-                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE,
-                (double) Long.MAX_VALUE, (double) Long.MIN_VALUE);
-        for (double v : edges) assertEquals(SVGUtils.doubleToString(v), Charts.svgNumber(v), "value " + v);
+                -9_999_999.0, 9_999_999.996, 0.004, -0.004, 0.005, -0.005, 0.01, -0.01, 0.1, 87.58167266845703, 1e-3, 1e-4,
+                Double.MIN_VALUE);
+        for (double v : edges) check(v);
+        for (double v : List.of(1e7, -1e7, 1.0e7 + 1, 123_456_789.0, Double.NaN, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, Double.MAX_VALUE, (double) Long.MAX_VALUE)) {
+            assertEquals(SVGUtils.doubleToString(v), Charts.svgNumber(v), "value " + v);
+        }
         for (long i = -20_000; i <= 20_000; i++) {
-            assertEquals(SVGUtils.doubleToString(i), Charts.svgNumber(i), "value " + i);
+            check(i);
+            check(i / 100.0);
+            check(i / 8.0);
         }
         Random r = new Random(18);
         for (int i = 0; i < 200_000; i++) {
-            double whole = (double) (long) ((r.nextDouble() * 2 - 1) * 2e7);
-            assertEquals(SVGUtils.doubleToString(whole), Charts.svgNumber(whole), "value " + whole);
+            check((double) (long) ((r.nextDouble() * 2 - 1) * 1e7));
             double frac = (r.nextDouble() * 2 - 1) * 2e4;
-            assertEquals(SVGUtils.doubleToString(frac), Charts.svgNumber(frac), "value " + frac);
-            float f = (float) frac; // path coordinates are floats
-            assertEquals(SVGUtils.doubleToString(f), Charts.svgNumber(f), "value " + f);
+            check(frac);
+            check((float) frac); // path coordinates are floats
+            check((r.nextDouble() * 2 - 1) * 1e7);
         }
+    }
+
+    private static void check(double v) {
+        double rounded = Math.round(v * 100) / 100.0;
+        String want = rounded == 0 ? "0.0" : SVGUtils.doubleToString(rounded);
+        assertEquals(want, Charts.svgNumber(v), "value " + v);
     }
 
     /** A step line's corners: each value held until the next point's time, then the new value. */
