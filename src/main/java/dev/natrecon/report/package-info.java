@@ -10,7 +10,9 @@
  * row per RTP stream and capture side from {@code dev.natrecon.media}), and {@code report.html}, {@code summary.md}, the
  * charts, call ladders and per-stream jitter/loss charts ({@link dev.natrecon.report.ReportSink},
  * {@link dev.natrecon.report.StreamCharts}; drawn at the end on a two-thread {@link dev.natrecon.report.RenderPool}
- * whose jobs have all ended when the sink's {@code finish} returns, PNGs by {@link dev.natrecon.report.PngEncoder}).
+ * whose jobs have all ended when the sink's {@code finish} returns, PNGs by {@link dev.natrecon.report.PngEncoder};
+ * the stream charts are SVG only, inlined into report.html; a line or scatter series is one SVG path, coordinates to a
+ * hundredth of a pixel).
  * Times are rendered by
  * {@link dev.natrecon.capture.Times}. Every CSV goes through {@link dev.natrecon.report.Csv} (spreadsheet formulas in
  * text cells neutralised); capture text is escaped for each sink ({@link dev.natrecon.report.Escape}: HTML, Markdown
