@@ -357,11 +357,12 @@ final class Charts {
     /**
      * A scatter series drawn as one filled path of discs, not a filled and an outlined shape per point: the keepalive
      * chart's thousand dots were two SVG elements each (a 1.5 MB keepalive.svg on the bench pair) and two separately
-     * antialiased shapes each in the bitmap. Each disc is what XYLineAndShapeRenderer draws for a point (its series
-     * shape, centred on the point, filled and outlined with a 1-pixel stroke of the same paint): the shape's
-     * bounds plus half a pixel all round. The legend keeps the renderer's own items. The series must be unsorted
-     * ({@code autoSort} false): the plot then passes every item of a series in order, and the path is filled at its
-     * last; its centres are rounded to a hundredth of a pixel (shorter SVG numbers, nothing visible).
+     * antialiased shapes each in the bitmap. For a series whose shape is a circle or an ellipse (the keepalive
+     * chart's), each disc is what XYLineAndShapeRenderer draws for a point (the shape centred on the point, filled and
+     * outlined with a 1-pixel stroke of the same paint): the shape's bounds plus half a pixel all round. The legend
+     * keeps the renderer's own items. The series must be unsorted ({@code autoSort} false): the plot then passes every
+     * item of a series in order, and the path is filled at its last. Centres are rounded to a hundredth of a pixel, as
+     * {@link #svgNumber} writes every coordinate.
      */
     static final class Dots extends XYLineAndShapeRenderer {
         private static final long serialVersionUID = 1L;
