@@ -361,8 +361,7 @@ final class Charts {
      * chart's), each disc is what XYLineAndShapeRenderer draws for a point (the shape centred on the point, filled and
      * outlined with a 1-pixel stroke of the same paint): the shape's bounds plus half a pixel all round. The legend
      * keeps the renderer's own items. The series must be unsorted ({@code autoSort} false): the plot then passes every
-     * item of a series in order, and the path is filled at its last. Centres are rounded to a hundredth of a pixel, as
-     * {@link #svgNumber} writes every coordinate.
+     * item of a series in order, and the path is filled at its last.
      */
     static final class Dots extends XYLineAndShapeRenderer {
         private static final long serialVersionUID = 1L;
@@ -381,8 +380,8 @@ final class Charts {
             if (item == 0 || discs == null) discs = new java.awt.geom.Path2D.Double();
             double x = dataset.getXValue(series, item), y = dataset.getYValue(series, item);
             if (!Double.isNaN(x) && !Double.isNaN(y) && getItemShapeVisible(series, item)) {
-                double cx = Math.round(domainAxis.valueToJava2D(x, dataArea, plot.getDomainAxisEdge()) * 100) / 100.0;
-                double cy = Math.round(rangeAxis.valueToJava2D(y, dataArea, plot.getRangeAxisEdge()) * 100) / 100.0;
+                double cx = domainAxis.valueToJava2D(x, dataArea, plot.getDomainAxisEdge());
+                double cy = rangeAxis.valueToJava2D(y, dataArea, plot.getRangeAxisEdge());
                 java.awt.geom.Rectangle2D b = getItemShape(series, item).getBounds2D();
                 double w = b.getWidth() + 1, h = b.getHeight() + 1;
                 Ellipse2D.Double disc = new Ellipse2D.Double(cx + b.getX() - 0.5, cy + b.getY() - 0.5, w, h);
